@@ -1,0 +1,1 @@
+"""Staff accounts, roles, passwords, sessions and API tokens."""

@@ -1,0 +1,160 @@
+"""JSON routes: thin wrappers around the intake and case services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import text
+
+import minyi
+from minyi.accounts import services as accounts
+from minyi.accounts.models import User
+from minyi.api.schemas import CaseList, CaseOut, CaseSummary, Health, MessageCreated, MessageOut
+from minyi.cases import services as cases
+from minyi.cases.models import CaseStatus
+from minyi.intake import channel, identity, services
+from minyi.intake.models import Channel, Message
+from minyi.intake.schemas import MessageIn
+from minyi.web.deps import DbSession
+
+router = APIRouter()
+bearer = HTTPBearer(auto_error=False, description="A staff API token (`minyi user token NAME`)")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _token_user(db: DbSession, credentials: Credentials) -> User | None:
+    if credentials is None:
+        return None
+    user = accounts.user_for_token(db, credentials.credentials)
+    if user is None:
+        raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+    db.commit()
+    return user
+
+
+def _require_token_user(user: Annotated[User | None, Depends(_token_user)]) -> User:
+    if user is None:
+        raise HTTPException(
+            401, "this endpoint needs a staff API token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
+
+
+TokenUser = Annotated[User, Depends(_require_token_user)]
+MaybeTokenUser = Annotated[User | None, Depends(_token_user)]
+
+
+@router.get("/healthz", response_model=Health, tags=["ops"])
+def healthz(db: DbSession) -> JSONResponse:
+    """Whether the server is up and its database answers."""
+    try:
+        db.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # noqa: BLE001 - reported, not raised
+        database = "unreachable"
+    code = 200 if database == "ok" else 503
+    body = Health(status="ok" if code == 200 else "degraded", database=database, version=minyi.__version__)  # noqa: PLR2004
+    return JSONResponse(body.model_dump(), status_code=code)
+
+
+@router.post(
+    "/api/v1/messages", status_code=status.HTTP_201_CREATED, response_model=MessageCreated, tags=["messages"]
+)
+def create_message(
+    request: Request,
+    db: DbSession,
+    data: MessageIn,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    """Store a message. The same `Idempotency-Key` with the same body stores it once."""
+    try:
+        accepted = channel.receive(
+            db,
+            data,
+            channel=Channel.API.value,
+            key=request.app.state.secret_key,
+            idempotency_key=idempotency_key,
+        )
+    except services.IntakeError as exc:
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "message": str(exc),
+                "fields": [{"field": exc.field, "message": str(exc)}],
+            },
+            status_code=exc.status,
+        )
+    message = accepted.message
+    body = MessageCreated(
+        id=message.id,
+        tracking_code=message.tracking_code,
+        tracking_secret=accepted.tracking_secret,
+        case_id=message.case_id,
+        status=message.case.status if message.case else None,
+        created=accepted.created,
+    )
+    code = status.HTTP_201_CREATED if accepted.created else status.HTTP_200_OK
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=code, headers={"Location": f"/api/v1/messages/{message.id}"}
+    )
+
+
+@router.get("/api/v1/messages/{message_id}", response_model=MessageOut, tags=["messages"])
+def get_message(
+    db: DbSession,
+    user: MaybeTokenUser,
+    message_id: str,
+    x_tracking_secret: Annotated[str | None, Header()] = None,
+) -> MessageOut:
+    """A message, for staff who may see its case, or for its author with `X-Tracking-Secret`."""
+    message = db.get(Message, message_id)
+    if message is None:
+        raise HTTPException(404, "no such message")
+    if user is not None:
+        if message.case is not None and not cases.can_view(user, message.case):
+            raise HTTPException(404, "no such message")
+        return MessageOut.of(message, with_contact=True)
+    if x_tracking_secret and identity.secret_matches(
+        message.tracking_code, x_tracking_secret, message.tracking_secret_hash
+    ):
+        return MessageOut.of(message, with_contact=False)
+    raise HTTPException(
+        401,
+        "send a staff API token, or the tracking secret in X-Tracking-Secret",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+@router.get("/api/v1/cases", response_model=CaseList, tags=["cases"])
+def list_cases(
+    db: DbSession,
+    user: TokenUser,
+    status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
+    category_id: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CaseList:
+    """The cases the token's user may see, newest first."""
+    flt = cases.CaseFilter(
+        status=status_.value if status_ else None,
+        category_id=category_id,
+        query=q,
+        limit=limit,
+        offset=offset,
+    )
+    items, total = cases.list_cases(db, user, flt)
+    return CaseList(total=total, limit=limit, offset=offset, items=[CaseSummary.of(c) for c in items])
+
+
+@router.get("/api/v1/cases/{case_id}", response_model=CaseOut, tags=["cases"])
+def get_case(db: DbSession, user: TokenUser, case_id: str) -> CaseOut:
+    """One case with its messages, history and replies."""
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return CaseOut.full(case)

@@ -1,0 +1,176 @@
+"""Response bodies of the JSON API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from minyi.cases.models import Case
+from minyi.intake.models import Message
+from minyi.pipeline.privacy import mask_contact_value, mask_text
+
+
+class MessageCreated(BaseModel):
+    """The answer to a stored submission."""
+
+    id: str
+    tracking_code: str
+    tracking_secret: str
+    case_id: str | None
+    status: str | None
+    created: bool
+
+
+class ContactOut(BaseModel):
+    """Contact details, masked."""
+
+    name: str
+    phone: str
+    email: str
+
+
+class MessageOut(BaseModel):
+    """A message as the API shows it (personal data in the text masked)."""
+
+    id: str
+    channel: str
+    title: str
+    body: str
+    received_at: datetime
+    submitted_at: datetime | None
+    region: str | None
+    address: str | None
+    likes: int
+    dislikes: int
+    reposts: int
+    replies_count: int
+    author_pseudonym: str | None
+    is_public: bool
+    tracking_code: str
+    state: str
+    case_id: str | None
+    case_status: str | None
+    contact: ContactOut | None = None
+
+    @classmethod
+    def of(cls, message: Message, *, with_contact: bool) -> MessageOut:
+        """The API view of ``message``; staff also get the masked contact."""
+        contact = None
+        if with_contact and message.contact is not None:
+            contact = ContactOut(
+                name=mask_contact_value(message.contact.name),
+                phone=mask_contact_value(message.contact.phone),
+                email=mask_contact_value(message.contact.email),
+            )
+        return cls(
+            id=message.id,
+            channel=message.channel,
+            title=mask_text(message.title),
+            body=mask_text(message.body),
+            received_at=message.received_at,
+            submitted_at=message.submitted_at,
+            region=message.region,
+            address=mask_text(message.address) or None,
+            likes=message.likes,
+            dislikes=message.dislikes,
+            reposts=message.reposts,
+            replies_count=message.replies_count,
+            author_pseudonym=message.author_pseudonym,
+            is_public=message.is_public,
+            tracking_code=message.tracking_code,
+            state=message.state,
+            case_id=message.case_id,
+            case_status=message.case.status if message.case else None,
+            contact=contact,
+        )
+
+
+class EventOut(BaseModel):
+    """One step of a case's history."""
+
+    action: str
+    actor: str
+    from_status: str | None
+    to_status: str | None
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class ReplyOut(BaseModel):
+    """A reply or internal note."""
+
+    id: str
+    body: str
+    is_public: bool
+    created_at: datetime
+
+
+class CaseSummary(BaseModel):
+    """A case in a list."""
+
+    id: str
+    number: str
+    title: str
+    status: str
+    department: str | None
+    category: str | None
+    appeal_kind: str | None
+    is_public: bool
+    created_at: datetime
+    due_at: datetime | None
+
+    @classmethod
+    def of(cls, case: Case) -> CaseSummary:
+        """The list view of ``case``."""
+        return cls(
+            id=case.id,
+            number=case.number,
+            title=mask_text(case.title),
+            status=case.status,
+            department=case.department.code if case.department else None,
+            category=case.category.path if case.category else None,
+            appeal_kind=case.appeal_kind,
+            is_public=case.is_public,
+            created_at=case.created_at,
+            due_at=case.due_at,
+        )
+
+
+class CaseOut(CaseSummary):
+    """A case with its messages, history and replies."""
+
+    messages: list[MessageOut]
+    events: list[EventOut]
+    replies: list[ReplyOut]
+
+    @classmethod
+    def full(cls, case: Case) -> CaseOut:
+        """The detail view of ``case``."""
+        return cls(
+            **CaseSummary.of(case).model_dump(),
+            messages=[MessageOut.of(m, with_contact=True) for m in case.messages],
+            events=[EventOut.model_validate(e, from_attributes=True) for e in case.events],
+            replies=[
+                ReplyOut(id=r.id, body=r.body, is_public=r.is_public, created_at=r.created_at)
+                for r in case.replies
+            ],
+        )
+
+
+class CaseList(BaseModel):
+    """One page of cases."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseSummary]
+
+
+class Health(BaseModel):
+    """Liveness and database reachability."""
+
+    status: str
+    database: str
+    version: str

@@ -1,0 +1,120 @@
+"""Case, CaseEvent and Reply models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from minyi.accounts.models import User
+from minyi.db.base import ID_LENGTH, Base, IdMixin, TimestampMixin, utcnow
+from minyi.departments.models import Category, Department
+from minyi.intake.models import Message
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case stands (受理 → 派单 → 签收 → 办理 → 答复 → 回访 → 办结)."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    SIGNED = "signed"
+    IN_PROGRESS = "in_progress"
+    REPLIED = "replied"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+class AppealKind(enum.StrEnum):
+    """The kind of appeal a message makes."""
+
+    INQUIRY = "inquiry"
+    HELP = "help"
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    PRAISE = "praise"
+    REPORT = "report"
+
+
+ANSWERED_STATUSES = frozenset({CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED})
+
+
+class Case(IdMixin, TimestampMixin, Base):
+    """One matter handled by one department, made of one or more messages."""
+
+    __tablename__ = "cases"
+
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.RECEIVED.value, index=True)
+    category_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("categories.id", ondelete="SET NULL"), index=True
+    )
+    appeal_kind: Mapped[str | None] = mapped_column(String(20))
+    department_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepted_at: Mapped[datetime | None] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    replied_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    category: Mapped[Category | None] = relationship()
+    department: Mapped[Department | None] = relationship()
+    messages: Mapped[list[Message]] = relationship(back_populates="case", order_by="Message.received_at")
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.created_at", cascade="all, delete-orphan"
+    )
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="case", order_by="Reply.created_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_answered(self) -> bool:
+        """Whether a reply has been given."""
+        return self.status in ANSWERED_STATUSES
+
+
+class CaseEvent(IdMixin, Base):
+    """One step in a case's history. Rows are only ever added, never changed."""
+
+    __tablename__ = "case_events"
+
+    case_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(80))
+    actor_user_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor_user: Mapped[User | None] = relationship()
+
+
+class Reply(IdMixin, Base):
+    """A reply to a case: public (the answer) or internal (a note between staff)."""
+
+    __tablename__ = "replies"
+
+    case_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    author_user_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="replies")
+    author: Mapped[User | None] = relationship()

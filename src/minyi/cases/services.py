@@ -1,0 +1,221 @@
+"""Case services: open cases, list them for a user, change status, reply."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from minyi.accounts.models import User
+from minyi.cases import lifecycle
+from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
+from minyi.db.base import utcnow
+from minyi.departments.models import Category
+from minyi.departments.services import department_for_category
+from minyi.intake.models import Message
+
+SYSTEM = "system"
+MAX_REPLY_CHARS = 20_000
+
+
+class CaseError(ValueError):
+    """A case action that cannot be carried out; the text says why."""
+
+
+class CaseAccessError(PermissionError):
+    """The user may not see or change this case."""
+
+
+def actor_name(user: User | None) -> str:
+    """How an actor is written in the event log."""
+    return f"user:{user.username}" if user is not None else SYSTEM
+
+
+def record(  # noqa: PLR0913 - the fields of one event
+    session: Session,
+    case: Case,
+    action: str,
+    *,
+    user: User | None = None,
+    to_status: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append an event to the case's log (and apply ``to_status``)."""
+    event = CaseEvent(
+        case=case,
+        actor=actor_name(user),
+        actor_user_id=user.id if user else None,
+        action=action,
+        from_status=case.status,
+        to_status=to_status or case.status,
+        payload=payload or {},
+        created_at=utcnow(),
+    )
+    if to_status:
+        case.status = to_status
+    session.add(event)
+    return event
+
+
+def _new_number(now: datetime) -> str:
+    return f"{now:%Y%m%d}-{secrets.randbelow(10**6):06d}"
+
+
+def open_case(session: Session, message: Message) -> Case:
+    """A new case for ``message``, routed by its category when the category has a department."""
+    now = utcnow()
+    category = session.get(Category, message.requested_category_id) if message.requested_category_id else None
+    case = Case(
+        number=_new_number(now),
+        title=message.title,
+        category=category,
+        is_public=message.is_public,
+        status=CaseStatus.RECEIVED.value,
+        created_at=now,
+    )
+    session.add(case)
+    message.case = case
+    record(session, case, "received", payload={"message_id": message.id, "channel": message.channel})
+    department = department_for_category(category)
+    if department is not None:
+        case.accepted_at = now
+        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+        record(session, case, "accepted", to_status=CaseStatus.ACCEPTED.value)
+        case.department = department
+        record(
+            session,
+            case,
+            "dispatched",
+            to_status=CaseStatus.DISPATCHED.value,
+            payload={"department": department.code, "rule": "category"},
+        )
+    session.flush()
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a staff inbox is narrowed to."""
+
+    status: str | None = None
+    category_id: str | None = None
+    department_id: str | None = None
+    query: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def visible_cases(user: User) -> Select[Case]:
+    """Cases ``user`` may see: all for admins, dispatchers and supervisors; else their department's."""
+    query = select(Case)
+    if not user.sees_all_departments:
+        query = query.where(Case.department_id == user.department_id)
+    return query
+
+
+def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case], int]:
+    """One page of the cases ``user`` may see, newest first, and the total count."""
+    query = visible_cases(user)
+    if flt.status:
+        query = query.where(Case.status == flt.status)
+    if flt.category_id:
+        query = query.where(Case.category_id == flt.category_id)
+    if flt.department_id == "none":
+        query = query.where(Case.department_id.is_(None))
+    elif flt.department_id:
+        query = query.where(Case.department_id == flt.department_id)
+    if flt.query:
+        like = f"%{flt.query.strip()}%"
+        matching = select(Message.case_id).where(or_(Message.title.like(like), Message.body.like(like)))
+        query = query.where(or_(Case.title.like(like), Case.number.like(like), Case.id.in_(matching)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.order_by(Case.created_at.desc()).limit(flt.limit).offset(flt.offset)
+    page = page.options(selectinload(Case.department), selectinload(Case.category))
+    return list(session.scalars(page)), total
+
+
+def get_case(session: Session, user: User, case_id: str) -> Case:
+    """The case, if ``user`` may see it; CaseAccessError otherwise (also when missing)."""
+    case = session.get(Case, case_id)
+    if case is None or not can_view(user, case):
+        raise CaseAccessError("no such case, or it belongs to another department")
+    return case
+
+
+def can_view(user: User, case: Case) -> bool:
+    """Whether ``user`` may see ``case``."""
+    return user.sees_all_departments or (
+        case.department_id is not None and case.department_id == user.department_id
+    )
+
+
+def change_status(session: Session, user: User, case: Case, target: str, note: str = "") -> Case:
+    """Move ``case`` to ``target`` if the lifecycle allows it."""
+    status = lifecycle.check_transition(case.status, target)
+    now = utcnow()
+    if status == CaseStatus.ACCEPTED and case.accepted_at is None:
+        case.accepted_at = now
+        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+    if status == CaseStatus.CLOSED:
+        case.closed_at = now
+    record(
+        session, case, "status", user=user, to_status=status.value, payload={"note": note} if note else None
+    )
+    session.flush()
+    return case
+
+
+def add_reply(session: Session, user: User, case: Case, body: str, *, public: bool) -> Reply:
+    """Add a public reply (which answers the case) or an internal note."""
+    text = body.strip()
+    if not text:
+        raise CaseError("the reply must not be empty")
+    if len(text) > MAX_REPLY_CHARS:
+        raise CaseError(f"the reply may have at most {MAX_REPLY_CHARS} characters")
+    reply = Reply(case=case, author_user_id=user.id, body=text, is_public=public, created_at=utcnow())
+    session.add(reply)
+    if not public:
+        record(session, case, "note", user=user, payload={"reply_id": reply.id})
+        session.flush()
+        return reply
+    if case.status in (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS):
+        case.replied_at = utcnow()
+        record(
+            session,
+            case,
+            "replied",
+            user=user,
+            to_status=CaseStatus.REPLIED.value,
+            payload={"reply_id": reply.id},
+        )
+    elif case.status in ANSWERED_STATUSES:
+        record(session, case, "reply_added", user=user, payload={"reply_id": reply.id})
+    else:
+        raise CaseError(f"a case that is {case.status} must be dispatched before it is answered")
+    session.flush()
+    return reply
+
+
+def public_cases(session: Session, limit: int, offset: int = 0) -> tuple[list[Case], int]:
+    """Answered cases whose authors chose to publish them, newest answer first."""
+    query = select(Case).where(
+        Case.is_public.is_(True), Case.status.in_([s.value for s in ANSWERED_STATUSES])
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.order_by(Case.replied_at.desc(), Case.created_at.desc()).limit(limit).offset(offset)
+    page = page.options(
+        selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department)
+    )
+    return list(session.scalars(page)), total
+
+
+def status_counts(session: Session, user: User) -> dict[str, int]:
+    """How many visible cases are in each status."""
+    sub = visible_cases(user).subquery()
+    rows = session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))
+    return dict(rows.tuples())

@@ -1,0 +1,45 @@
+"""``minyi db``: migrate and check the schema."""
+
+from __future__ import annotations
+
+import click
+
+from minyi.cli.context import CliContext, pass_context
+from minyi.db import migrate
+
+
+@click.group()
+def db() -> None:
+    """Create, migrate and check the database schema."""
+
+
+@db.command()
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@pass_context
+def upgrade(ctx: CliContext, revision: str) -> None:
+    """Bring the schema up to date (creates the SQLite file when needed)."""
+    migrate.upgrade(ctx.database.engine, revision)
+    click.echo(f"database at revision {migrate.current_revision(ctx.database.engine)}")
+
+
+@db.command()
+@pass_context
+def check(ctx: CliContext) -> None:
+    """Fail unless the schema is at the newest revision and matches the models."""
+    current, head = migrate.current_revision(ctx.database.engine), migrate.head_revision()
+    if current != head:
+        raise click.ClickException(
+            f"database at revision {current}, newest is {head}: run `minyi db upgrade`"
+        )
+    diffs = migrate.schema_differences(ctx.database.engine)
+    if diffs:
+        lines = "\n".join(f"  {d}" for d in diffs)
+        raise click.ClickException(f"models and migrations disagree:\n{lines}")
+    click.echo(f"ok: revision {current}, models and schema agree")
+
+
+@db.command()
+@pass_context
+def current(ctx: CliContext) -> None:
+    """Print the current revision."""
+    click.echo(migrate.current_revision(ctx.database.engine) or "(empty database)")

@@ -1,0 +1,45 @@
+"""``minyi demo`` and ``minyi process``: demo data and re-processing of stored messages."""
+
+from __future__ import annotations
+
+import click
+
+from minyi.cli.context import CliContext, pass_context
+from minyi.intake.services import process_pending
+
+
+def seed_if_empty(ctx: CliContext, seed: int = 2026, messages: int = 500) -> None:
+    """Load the demo data unless the database already has it."""
+    from minyi.demo.seed import seed_demo  # the demo corpus loads only when asked for
+
+    database = ctx.migrated_database()
+    with database.transaction() as session:
+        summary = seed_demo(session, key=ctx.settings.effective_secret_key, seed=seed, messages=messages)
+    click.echo(str(summary))
+
+
+@click.command()
+@click.option(
+    "--seed", default=2026, show_default=True, help="Random seed: the same seed gives the same data."
+)
+@click.option("--messages", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@pass_context
+def demo(ctx: CliContext, seed: int, messages: int) -> None:
+    """Create the schema and load demo departments, users, messages and cases."""
+    seed_if_empty(ctx, seed=seed, messages=messages)
+
+
+@click.command()
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@pass_context
+def process(ctx: CliContext, batch: int) -> None:
+    """Process stored messages that have no case yet (after a crash or a failure)."""
+    database = ctx.require_current_schema()
+    total = 0
+    while True:
+        with database.transaction() as session:
+            done = process_pending(session, limit=batch)
+        total += done
+        if done < batch:
+            break
+    click.echo(f"processed {total} messages")

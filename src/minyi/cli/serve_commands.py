@@ -1,0 +1,28 @@
+"""``minyi serve``: run the web server."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from minyi.cli.context import CliContext, pass_context
+from minyi.cli.demo_commands import seed_if_empty
+from minyi.web.app import create_app
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Migrate and load demo data first, if the database is empty.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@pass_context
+def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> None:
+    """Serve the portal, staff pages and JSON API."""
+    migrate_first = demo or ctx.database.is_sqlite
+    database = ctx.migrated_database() if migrate_first else ctx.require_current_schema()
+    if demo:
+        seed_if_empty(ctx)
+        click.echo("demo logins: admin / minyi-admin (all departments); zjj / minyi-demo (one department)")
+    app = create_app(ctx.settings, database)
+    click.echo(f"Minyi on http://{host}:{port}  (API docs: /docs)")
+    uvicorn.run(app, host=host, port=port, workers=workers if workers > 1 else None, log_level="info")

@@ -1,0 +1,63 @@
+"""Apply and check migrations from code (used by the CLI, the server and the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+from sqlalchemy.engine import Engine
+
+from minyi.db.models import Base
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision``."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema down to ``revision``."""
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it has never been migrated."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision in the packaged migrations."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_differences(engine: Engine) -> list[Any]:
+    """Differences between the models and the migrated schema (empty when they agree)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs: list[Any] = compare_metadata(context, Base.metadata)
+    return diffs
+
+
+def is_up_to_date(engine: Engine) -> bool:
+    """Whether the database is at the head revision."""
+    return current_revision(engine) == head_revision()

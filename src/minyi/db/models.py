@@ -1,0 +1,21 @@
+"""Imports every model so the metadata is complete (for Alembic and checks)."""
+
+from minyi.accounts.models import ApiToken, User
+from minyi.cases.models import Case, CaseEvent, Reply
+from minyi.db.base import Base
+from minyi.departments.models import Category, Department
+from minyi.intake.models import IdempotencyKey, Message, MessageContact
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "Category",
+    "Department",
+    "IdempotencyKey",
+    "Message",
+    "MessageContact",
+    "Reply",
+    "User",
+]

@@ -1,0 +1,81 @@
+"""Engine and session factory for one database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
+    # SAVEPOINTs (session.begin_nested) work as they do on PostgreSQL.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with safe defaults for SQLite (WAL, foreign keys) and PostgreSQL."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """One database: its engine and a session factory."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine if engine is not None else make_engine(url)
+        self.sessionmaker: sessionmaker[Session] = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @classmethod
+    def bound_to(cls, connection: Connection) -> Database:
+        """A Database whose sessions join ``connection``'s transaction as savepoints.
+
+        Tests use it: every commit becomes a savepoint release, and the test rolls the
+        outer transaction back at its end.
+        """
+        database = cls(str(connection.engine.url), engine=connection.engine)
+        database.sessionmaker = sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        return database
+
+    def session(self) -> Session:
+        """A new session; the caller commits once at its boundary."""
+        return self.sessionmaker()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on error."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether this database is SQLite."""
+        return self.engine.dialect.name == "sqlite"

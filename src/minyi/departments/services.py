@@ -1,0 +1,138 @@
+"""Department and category-tree services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.departments.models import Category, Department
+
+LEVEL_COLUMNS = ("一级分类", "二级分类", "三级分类")
+LEVEL_COLUMNS_EN = ("level1", "level2", "level3")
+DEPARTMENT_COLUMNS = ("部门", "承办部门", "department")
+
+
+class CategoryImportError(ValueError):
+    """A category file that cannot be imported; the text names the row and column."""
+
+
+@dataclass(frozen=True)
+class CategoryImportResult:
+    """What an import of a category tree did."""
+
+    created: int
+    existing: int
+
+
+def get_or_create_department(session: Session, code: str, name: str, **fields: str | None) -> Department:
+    """The department with ``code``, created with ``name`` when missing."""
+    department = session.scalar(select(Department).where(Department.code == code))
+    if department is None:
+        department = Department(code=code, name=name, **fields)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def _level_columns(header: Iterable[str]) -> tuple[str, str, str]:
+    names = set(header)
+    for candidates in (LEVEL_COLUMNS, LEVEL_COLUMNS_EN):
+        if all(c in names for c in candidates):
+            return candidates
+    found = ", ".join(sorted(names)) or "(none)"
+    msg = f"the file needs the columns 一级分类, 二级分类, 三级分类; found: {found}"
+    raise CategoryImportError(msg)
+
+
+def _parse_paths(rows: Sequence[Mapping[str, str]]) -> list[tuple[list[str], str | None]]:
+    columns = _level_columns(rows[0].keys())
+    dept_col = next((c for c in DEPARTMENT_COLUMNS if c in rows[0]), None)
+    paths: list[tuple[list[str], str | None]] = []
+    for number, row in enumerate(rows, start=2):
+        names = [str(row.get(c) or "").strip() for c in columns]
+        while names and not names[-1]:
+            names.pop()
+        if not names or "" in names:
+            msg = f"row {number}: a category path needs 一级分类 and no gaps (got {names})"
+            raise CategoryImportError(msg)
+        dept = str(row.get(dept_col) or "").strip() if dept_col else ""
+        paths.append((names, dept or None))
+    return paths
+
+
+def _add_path(
+    session: Session,
+    names: list[str],
+    existing: dict[str, Category],
+    defaults: Mapping[str, Department],
+) -> tuple[Category, int]:
+    """Create the missing nodes of one path; returns the leaf and how many were created."""
+    parent: Category | None = None
+    created = 0
+    for level, name in enumerate(names, start=1):
+        path = Category.PATH_SEPARATOR.join(names[:level])
+        node = existing.get(path)
+        if node is None:
+            node = Category(name=name, level=level, path=path, parent=parent)
+            node.default_department = defaults.get(name) or (parent.default_department if parent else None)
+            session.add(node)
+            existing[path] = node
+            created += 1
+        parent = node
+    assert parent is not None  # names is never empty
+    return parent, created
+
+
+def import_category_tree(
+    session: Session,
+    rows: Sequence[Mapping[str, str]],
+    default_departments: Mapping[str, str] | None = None,
+) -> CategoryImportResult:
+    """Add the categories in ``rows`` (one path per row), keeping those that exist.
+
+    ``default_departments`` maps a category name (any level) to a department code; a
+    ``部门``/``department`` column in the file does the same for its row's deepest level.
+    Nothing is written when any row is invalid.
+    """
+    if not rows:
+        raise CategoryImportError("the file has no rows")
+    paths = _parse_paths(rows)
+    mapping = dict(default_departments or {})
+    departments = {d.code: d for d in session.scalars(select(Department))}
+    for code in {c for _, c in paths if c} | set(mapping.values()):
+        if code not in departments:
+            raise CategoryImportError(f"unknown department code {code!r}")
+    defaults = {name: departments[code] for name, code in mapping.items()}
+    existing = {c.path: c for c in session.scalars(select(Category))}
+    created = 0
+    for names, dept_code in paths:
+        leaf, added = _add_path(session, names, existing, defaults)
+        created += added
+        if dept_code:
+            leaf.default_department = departments[dept_code]
+    session.flush()
+    return CategoryImportResult(created=created, existing=len(existing) - created)
+
+
+def department_for_category(category: Category | None) -> Department | None:
+    """The department that answers ``category``: its own default, else its nearest ancestor's."""
+    node = category
+    while node is not None:
+        if node.default_department is not None:
+            return node.default_department
+        node = node.parent
+    return None
+
+
+def list_departments(session: Session) -> list[Department]:
+    """All departments by code."""
+    return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def list_categories(session: Session, max_level: int = 3) -> list[Category]:
+    """Categories up to ``max_level``, in path order."""
+    query = select(Category).where(Category.level <= max_level).order_by(Category.path)
+    return list(session.scalars(query))

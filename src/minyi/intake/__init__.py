@@ -1,0 +1,1 @@
+"""Intake: every channel hands messages to :func:`minyi.intake.services.accept`."""

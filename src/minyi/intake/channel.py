@@ -1,0 +1,49 @@
+"""The intake boundary every channel uses: store and commit, then process and commit.
+
+This is the one place intake commits. The message is committed before the pipeline
+runs, so a crash or a pipeline error never loses what a citizen sent; a message whose
+processing failed is marked ``failed`` and retried by ``minyi process``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from minyi.intake import services
+from minyi.intake.models import Message, ProcessingState
+from minyi.intake.schemas import MessageIn
+
+log = logging.getLogger(__name__)
+
+
+def process_safely(session: Session, message: Message) -> None:
+    """Process a committed message; on failure mark it ``failed`` instead of raising."""
+    try:
+        with session.begin_nested():
+            services.process(session, message)
+    except Exception as exc:
+        log.exception("processing message %s failed", message.id)
+        message.state = ProcessingState.FAILED.value
+        message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def receive(  # noqa: PLR0913 - the fields of one submission
+    session: Session,
+    data: MessageIn,
+    *,
+    channel: str,
+    key: str,
+    source: str = "",
+    idempotency_key: str | None = None,
+) -> services.Accepted:
+    """Accept ``data`` (commit), then process it (commit). Returns the stored message."""
+    accepted = services.accept(
+        session, data, channel=channel, key=key, source=source, idempotency_key=idempotency_key
+    )
+    session.commit()
+    if accepted.created:
+        process_safely(session, accepted.message)
+        session.commit()
+    return accepted

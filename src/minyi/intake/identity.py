@@ -1,0 +1,61 @@
+"""Tracking codes, their secrets, and author pseudonyms.
+
+A tracking secret is derived from the message id with the site key, so a retried
+submission (same ``Idempotency-Key``) can be answered with the same secret; only its
+hash is stored, so checking it never depends on the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on a phone
+CODE_LENGTH = 8
+SECRET_LENGTH = 10
+
+
+def _encode(raw: bytes, length: int) -> str:
+    number = int.from_bytes(raw, "big")
+    chars = []
+    for _ in range(length):
+        number, index = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[index])
+    return "".join(chars)
+
+
+def new_tracking_code() -> str:
+    """A fresh, random, human-readable tracking code such as ``MY7K3QH2XP``."""
+    return "MY" + "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def tracking_secret(key: str, message_id: str) -> str:
+    """The tracking secret of a message (the same every time for the same key and id)."""
+    digest = hmac.new(key.encode(), f"tracking:{message_id}".encode(), hashlib.sha256).digest()
+    return _encode(digest, SECRET_LENGTH)
+
+
+def hash_secret(code: str, secret: str) -> str:
+    """The stored form of a tracking secret."""
+    normalised = secret.strip().upper()
+    return hashlib.sha256(f"{code}:{normalised}".encode()).hexdigest()
+
+
+def secret_matches(code: str, secret: str, stored_hash: str) -> bool:
+    """Whether ``secret`` is the tracking secret for ``code``."""
+    return hmac.compare_digest(hash_secret(code, secret), stored_hash)
+
+
+def normalise_code(code: str) -> str:
+    """A tracking code as typed by a person, upper-cased and without spaces or dashes."""
+    return code.strip().upper().replace(" ", "").replace("-", "")
+
+
+def pseudonym(key: str, identity: str | None) -> str | None:
+    """A stable pseudonym for an author identity (never reversible without the key)."""
+    if not identity or not identity.strip():
+        return None
+    normalised = identity.strip().lower()
+    digest = hmac.new(key.encode(), f"author:{normalised}".encode(), hashlib.sha256).digest()
+    return "P" + _encode(digest, 11)

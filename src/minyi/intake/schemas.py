@@ -1,0 +1,63 @@
+"""What a channel hands to intake: one validated message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+MAX_TITLE_CHARS = 200
+MAX_BODY_CHARS = 100_000
+PHONE_PATTERN = r"^[0-9+\-() ]{5,40}$"
+
+
+class ContactIn(BaseModel):
+    """How the office may reach the author. Kept private, never shown in public."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    email: EmailStr | None = None
+
+
+class MessageIn(BaseModel):
+    """A message as a channel received it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, description="留言主题")
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, description="留言详情")
+    category_id: str | None = Field(default=None, max_length=36)
+    region: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    is_public: bool = Field(default=False, description="Whether the case may be published")
+    language: str = Field(default="zh", max_length=10)
+    contact: ContactIn | None = None
+    external_id: str | None = Field(default=None, max_length=200)
+    author: str | None = Field(
+        default=None, max_length=200, description="The source's author id; only a pseudonym is kept"
+    )
+    submitted_at: datetime | None = None
+    likes: int = Field(default=0, ge=0)
+    dislikes: int = Field(default=0, ge=0)
+    reposts: int = Field(default=0, ge=0)
+    replies_count: int = Field(default=0, ge=0)
+
+    @field_validator("title", "body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            msg = "must not be empty or only whitespace"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("submitted_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            msg = "needs a timezone, e.g. 2026-11-24T10:00:00+08:00"
+            raise ValueError(msg)
+        return value

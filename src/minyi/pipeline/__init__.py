@@ -1,0 +1,1 @@
+"""Text pipeline stages, one module per stage, scikit-learn style."""

@@ -1,0 +1,95 @@
+"""One typed settings object, read from ``MINYI_*`` environment variables.
+
+Unsafe combinations fail fast at start-up (see :meth:`Settings.check_safe`), so a
+production deployment never runs with a guessable secret or cookies sent in clear.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
+
+MIN_SECRET_LENGTH = 32
+
+
+class UnsafeSettingsError(ValueError):
+    """Raised when the settings would make a deployment unsafe."""
+
+
+class Settings(BaseSettings):
+    """Every setting Minyi reads. Each field maps to ``MINYI_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="MINYI_", env_file=None, extra="ignore")
+
+    env: Environment = "development"
+    data_dir: Path = Field(default=Path("var"), description="Where SQLite, keys and uploads live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite in data_dir.")
+    secret_key: str = Field(default="", description="Signs sessions and pseudonyms (>= 32 chars).")
+    cookie_secure: bool = Field(default=False, description="Send session cookies over HTTPS only.")
+    max_request_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    default_language: Literal["zh", "en"] = "zh"
+    site_name: str = "民意 · 政务留言"
+    public_page_size: int = Field(default=20, ge=1, le=200)
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            msg = "MINYI_DATABASE_URL must be a sqlite:// or postgresql:// URL"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to SQLite inside ``data_dir``."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{(self.data_dir / 'minyi.db').resolve()}"
+
+    @property
+    def effective_secret_key(self) -> str:
+        """The secret key; in development a random one is kept in ``data_dir``."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.data_dir / "secret_key"
+        if key_file.exists():
+            return key_file.read_text(encoding="utf-8").strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key, encoding="utf-8")
+        key_file.chmod(0o600)
+        return key
+
+    def check_safe(self) -> None:
+        """Refuse settings that would be unsafe in production."""
+        if self.env != "production":
+            return
+        problems = []
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            problems.append(f"MINYI_SECRET_KEY must be set to at least {MIN_SECRET_LENGTH} characters")
+        if not self.cookie_secure:
+            problems.append("MINYI_COOKIE_SECURE must be true (sessions only over HTTPS)")
+        if not self.database_url.startswith("postgresql"):
+            problems.append("MINYI_DATABASE_URL must point to PostgreSQL in production")
+        if problems:
+            raise UnsafeSettingsError("; ".join(problems))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    settings = Settings()
+    settings.check_safe()
+    return settings

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the citizen portal and the staff side."""

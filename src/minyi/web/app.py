@@ -1,0 +1,126 @@
+"""The ASGI application: pages, JSON API, middleware and error handling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from swagger_ui_bundle import swagger_ui_path
+
+import minyi
+from minyi.api import routes as api_routes
+from minyi.db.session import Database
+from minyi.settings import Settings, get_settings
+from minyi.web import portal, staff
+from minyi.web.deps import LoginRequired
+from minyi.web.security import BodySizeLimit, SecurityHeaders
+from minyi.web.templating import TEMPLATES_DIR, render
+
+log = logging.getLogger(__name__)
+STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/healthz"))
+
+
+def field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Validation errors as ``{"field", "message"}`` pairs, naming each field."""
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        field = ".".join(loc) or "body"
+        out.append({"field": field, "message": str(err.get("msg", "invalid"))})
+    return out
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = field_errors(exc)
+        text = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        if _wants_json(request):
+            return JSONResponse(
+                {"error": "invalid_request", "message": text, "fields": errors}, status_code=422
+            )
+        return render(request, "error.html", {"message": text}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"error": "http_error", "message": str(exc.detail)},
+                status_code=exc.status_code,
+                headers=exc.headers,
+            )
+        return render(request, "error.html", {"message": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/staff/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error on %s", request.url.path, exc_info=exc)
+        message = "internal error; it has been logged"
+        if _wants_json(request):
+            return JSONResponse({"error": "internal_error", "message": message}, status_code=500)
+        return HTMLResponse(f"<h1>{message}</h1>", status_code=500)
+
+
+def _install_docs(app: FastAPI) -> None:
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Minyi API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """Build the application for ``settings`` (from the environment when omitted)."""
+    settings = settings or get_settings()
+    settings.check_safe()
+    app = FastAPI(
+        title="Minyi 民意 API",
+        version=minyi.__version__,
+        description="Intake, cases and public answers. Staff endpoints take `Authorization: Bearer <token>`.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = database or Database(settings.effective_database_url)
+    app.state.secret_key = settings.effective_secret_key
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.secret_key,
+        session_cookie="minyi_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    _install_error_handlers(app)
+    _install_docs(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(api_routes.router)
+    app.include_router(portal.router)
+    app.include_router(staff.router)
+    return app
+
+
+def app_factory() -> Any:
+    """Entry point for ``uvicorn --factory minyi.web.app:app_factory``."""
+    return create_app()

@@ -1,0 +1,177 @@
+"""Citizen portal: write a message, track it with code + secret, read public answers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from minyi.cases import services as cases
+from minyi.departments.services import list_categories
+from minyi.intake import channel, services
+from minyi.intake.models import Channel
+from minyi.intake.schemas import MessageIn
+from minyi.web import i18n
+from minyi.web.deps import AppSettings, DbSession
+from minyi.web.security import csrf_ok
+from minyi.web.templating import language_of, render
+
+router = APIRouter(include_in_schema=False)
+RECEIPT_KEY = "receipt"
+OptionalField = Annotated[str, Form()]
+
+
+def _form_errors(exc: ValidationError, language: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        field = loc[-1] if loc else "body"
+        errors[field] = i18n.translate(f"field.{field}", language) + ": " + err["msg"]
+    return errors
+
+
+def _submit_form(
+    request: Request, db: DbSession, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    context = {"values": values, "errors": errors, "categories": list_categories(db, max_level=2)}
+    return render(request, "portal/submit.html", context, status_code=status)
+
+
+@router.get("/")
+def home(request: Request, db: DbSession) -> Response:
+    """The front page: the message form."""
+    return _submit_form(request, db, {}, {})
+
+
+@router.post("/submit")
+def submit(
+    request: Request,
+    db: DbSession,
+    title: OptionalField = "",
+    body: OptionalField = "",
+    category_id: OptionalField = "",
+    region: OptionalField = "",
+    address: OptionalField = "",
+    name: OptionalField = "",
+    phone: OptionalField = "",
+    email: OptionalField = "",
+    is_public: OptionalField = "",
+    csrf_token: OptionalField = "",
+) -> Response:
+    """Store a message from the portal form and show its receipt."""
+    values = {
+        "title": title,
+        "body": body,
+        "category_id": category_id,
+        "region": region,
+        "address": address,
+        "name": name,
+        "phone": phone,
+        "email": email,
+        "is_public": is_public,
+    }
+    if not csrf_ok(request, csrf_token):
+        return _submit_form(
+            request, db, values, {"form": i18n.translate("error.csrf", language_of(request))}, 400
+        )
+    contact = {k: v for k, v in (("name", name), ("phone", phone), ("email", email)) if v.strip()}
+    try:
+        data = MessageIn(
+            title=title,
+            body=body,
+            category_id=category_id or None,
+            region=region or None,
+            address=address or None,
+            is_public=bool(is_public),
+            contact=contact or None,
+            language=language_of(request),
+        )
+    except ValidationError as exc:
+        return _submit_form(request, db, values, _form_errors(exc, language_of(request)), 422)
+    try:
+        accepted = channel.receive(db, data, channel=Channel.PORTAL.value, key=request.app.state.secret_key)
+    except services.IntakeError as exc:
+        return _submit_form(request, db, values, {exc.field or "form": str(exc)}, exc.status)
+    request.session[RECEIPT_KEY] = {
+        "code": accepted.message.tracking_code,
+        "secret": accepted.tracking_secret,
+    }
+    return RedirectResponse("/submitted", status_code=303)
+
+
+@router.get("/submitted")
+def submitted(request: Request) -> Response:
+    """The receipt: tracking code and secret, shown once."""
+    receipt = request.session.pop(RECEIPT_KEY, None)
+    if not receipt:
+        return RedirectResponse("/track", status_code=303)
+    return render(request, "portal/submitted.html", {"receipt": receipt})
+
+
+@router.get("/track")
+def track_form(request: Request) -> Response:
+    """The form asking for tracking code and secret."""
+    return render(request, "portal/track.html", {"values": {}, "error": None})
+
+
+@router.post("/track")
+def track(
+    request: Request,
+    db: DbSession,
+    code: OptionalField = "",
+    secret: OptionalField = "",
+    csrf_token: OptionalField = "",
+) -> Response:
+    """A message's status, history and reply, for whoever holds code and secret."""
+    language = language_of(request)
+    values = {"code": code}
+    if not csrf_ok(request, csrf_token):
+        return render(
+            request,
+            "portal/track.html",
+            {"values": values, "error": i18n.translate("error.csrf", language)},
+            400,
+        )
+    message = services.find_by_tracking(db, code, secret) if code and secret else None
+    if message is None:
+        return render(
+            request,
+            "portal/track.html",
+            {"values": values, "error": i18n.translate("track.not_found", language)},
+            404,
+        )
+    case = message.case
+    events = [e for e in case.events if e.action != "note"] if case else []
+    replies = [r for r in case.replies if r.is_public] if case else []
+    return render(
+        request,
+        "portal/tracked.html",
+        {"message": message, "case": case, "events": events, "replies": replies},
+    )
+
+
+@router.get("/public")
+def public(
+    request: Request, db: DbSession, settings: AppSettings, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> Response:
+    """Answered cases that their authors agreed to publish, personal data masked."""
+    size = settings.public_page_size
+    items, total = cases.public_cases(db, limit=size, offset=(page - 1) * size)
+    pages = max(1, -(-total // size))
+    if page > pages and total:
+        raise HTTPException(404, "no such page")
+    return render(
+        request, "portal/public.html", {"cases": items, "total": total, "page": page, "pages": pages}
+    )
+
+
+@router.get("/lang/{language}")
+def switch_language(language: str, next: str = "/") -> Response:  # noqa: A002 - the query name
+    """Remember the chosen interface language and go back."""
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if language in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response

@@ -1,0 +1,171 @@
+"""Staff side: login, department inbox, case page with reply and status change."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from minyi.accounts import services as accounts
+from minyi.cases import lifecycle
+from minyi.cases import services as cases
+from minyi.cases.models import CaseStatus
+from minyi.departments.services import list_categories, list_departments
+from minyi.web import i18n
+from minyi.web.deps import SESSION_USER_KEY, DbSession, StaffUser
+from minyi.web.security import CSRF_SESSION_KEY, csrf_ok
+from minyi.web.templating import language_of, render
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+FormField = Annotated[str, Form()]
+PAGE_SIZE = 30
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/staff") else "/staff"
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    if not csrf_ok(request, token):
+        raise HTTPException(400, i18n.translate("error.csrf", language_of(request)))
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/staff") -> Response:  # noqa: A002 - the query name
+    """The login form."""
+    return render(request, "staff/login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    db: DbSession,
+    username: FormField = "",
+    password: FormField = "",
+    csrf_token: FormField = "",
+    next: FormField = "/staff",  # noqa: A002 - the form field name
+) -> Response:
+    """Check credentials and start a staff session."""
+    _check_csrf(request, csrf_token)
+    user = accounts.authenticate(db, username.strip(), password)
+    if user is None:
+        error = i18n.translate("login.failed", language_of(request))
+        return render(request, "staff/login.html", {"next": _safe_next(next), "error": error}, 401)
+    db.commit()
+    request.session.clear()  # a new session id for the signed-in user (no fixation)
+    request.session[SESSION_USER_KEY] = user.id
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: FormField = "") -> Response:
+    """End the staff session."""
+    _check_csrf(request, csrf_token)
+    request.session.pop(SESSION_USER_KEY, None)
+    request.session.pop(CSRF_SESSION_KEY, None)
+    return RedirectResponse("/staff/login", status_code=303)
+
+
+@router.get("")
+def inbox(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    status: str = "",
+    category: str = "",
+    department: str = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """The cases this user may see, filtered by status, category, department and text."""
+    if status and status not in {s.value for s in CaseStatus}:
+        raise HTTPException(422, f"unknown status {status!r}")
+    flt = cases.CaseFilter(
+        status=status or None,
+        category_id=category or None,
+        department_id=(department or None) if user.sees_all_departments else None,
+        query=q or None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    items, total = cases.list_cases(db, user, flt)
+    context = {
+        "cases": items,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "filters": {"status": status, "category": category, "department": department, "q": q},
+        "statuses": list(CaseStatus),
+        "counts": cases.status_counts(db, user),
+        "categories": list_categories(db, max_level=1),
+        "departments": list_departments(db) if user.sees_all_departments else [],
+    }
+    return render(request, "staff/inbox.html", context)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, db: DbSession, user: StaffUser, case_id: str) -> Response:
+    """One case: its messages, history, replies, and the forms to act on it."""
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    context = {
+        "case": case,
+        "targets": lifecycle.allowed_targets(case.status),
+        "error": request.query_params.get("error"),
+    }
+    return render(request, "staff/case.html", context)
+
+
+@router.post("/cases/{case_id}/reply")
+def reply(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    body: FormField = "",
+    visibility: FormField = "public",
+    csrf_token: FormField = "",
+) -> Response:
+    """Add a public reply or an internal note."""
+    _check_csrf(request, csrf_token)
+    try:
+        case = cases.get_case(db, user, case_id)
+        cases.add_reply(db, user, case, body, public=visibility != "internal")
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except cases.CaseError as exc:
+        db.rollback()
+        case = cases.get_case(db, user, case_id)
+        context = {"case": case, "targets": lifecycle.allowed_targets(case.status), "error": str(exc)}
+        return render(request, "staff/case.html", context, 422)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/status")
+def change_status(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    status: FormField = "",
+    note: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Move the case to another status."""
+    _check_csrf(request, csrf_token)
+    try:
+        case = cases.get_case(db, user, case_id)
+        cases.change_status(db, user, case, status, note.strip())
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except lifecycle.TransitionError as exc:
+        db.rollback()
+        case = cases.get_case(db, user, case_id)
+        context = {"case": case, "targets": lifecycle.allowed_targets(case.status), "error": str(exc)}
+        return render(request, "staff/case.html", context, 409)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)

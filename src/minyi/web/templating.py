@@ -1,0 +1,60 @@
+"""Jinja2 environment and the helpers every page uses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from minyi.cases import lifecycle
+from minyi.pipeline.privacy import mask_contact_value, mask_text
+from minyi.web import i18n
+from minyi.web.security import csrf_token
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def format_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A timestamp in Beijing time for display."""
+    if value is None:
+        return ""
+    return value.astimezone(DISPLAY_TZ).strftime(fmt)
+
+
+templates.env.filters["masked"] = mask_text
+templates.env.filters["masked_contact"] = mask_contact_value
+templates.env.filters["time"] = format_time
+templates.env.globals["status_label"] = lifecycle.label
+
+
+def language_of(request: Request) -> i18n.Language:
+    """The page language: ``?lang=``, else the cookie, else the site default."""
+    default = request.app.state.settings.default_language
+    return i18n.pick_language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render template ``name`` with the common context."""
+    language = language_of(request)
+    ctx: dict[str, Any] = {
+        "lang": language,
+        "t": lambda key: i18n.translate(key, language),
+        "csrf_token": csrf_token(request),
+        "site_name": request.app.state.settings.site_name,
+        "user": getattr(request.state, "user", None),
+    }
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response

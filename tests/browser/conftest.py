@@ -1,0 +1,78 @@
+"""A live Minyi server on its own database, and a headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from minyi.db import migrate
+from minyi.db.session import Database
+from minyi.demo import factories
+from minyi.settings import Settings
+from minyi.web.app import create_app
+from tests.conftest import TEST_SECRET, fresh_database_url
+
+CHROMIUM = os.environ.get("MINYI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("live")
+    url = fresh_database_url(Path(tmp), "minyi_test_browser")
+    database = Database(url)
+    migrate.upgrade(database.engine)
+    with database.transaction() as session:
+        roads = factories.make_department(session, code="JTJ", name="交通运输局")
+        factories.make_category(session, name="交通运输", department=roads)
+        factories.make_user(session, username="road", department=roads, password="password123")
+    settings = Settings(env="test", data_dir=tmp, database_url=url, secret_key=TEST_SECRET)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201 - a Playwright Browser
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("MINYI_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/setup-test.sh (installs Debian's chromium)")
+        pytest.skip("Chromium is not installed (scripts/setup-test.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):  # noqa: ANN201 - a Playwright Page
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    yield pg
+    context.close()

@@ -1,0 +1,67 @@
+"""A person on a phone submits a message and follows it, in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_submit_and_track_in_browser(live_server, page, tmp_path):
+    page.goto(live_server + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_label("留言主题").fill("公交站牌被撞倒")
+    page.get_by_label("留言详情").fill("星沙大道公交站的站牌昨晚被车撞倒，存在安全隐患，请尽快处理。")
+    page.get_by_label("问题类别（可选）").select_option(label="交通运输")
+    page.get_by_label("手机号码").fill("13812345678")
+    page.get_by_role("button", name="提交留言").click()
+
+    page.wait_for_url(re.compile(r".*/submitted$"))
+    code = page.locator("#tracking-code").inner_text()
+    secret = page.locator("#tracking-secret").inner_text()
+    assert code.startswith("MY")
+    assert len(secret) == 10
+    page.screenshot(path=str(tmp_path / "receipt.png"), full_page=True)
+
+    page.get_by_role("button", name="查看办理进度").click()
+    page.wait_for_load_state()
+    assert "公交站牌被撞倒" in page.content()
+    assert page.locator("#case-status").inner_text().strip() == "已派单"
+    assert "交通运输局" in page.content()
+
+    # A stranger with only the code sees nothing.
+    page.goto(live_server + "/track")
+    page.get_by_label("查询码").fill(code)
+    page.get_by_label("查询密码").fill("WRONG12345")
+    page.get_by_role("button", name="查询").click()
+    assert "查询码或查询密码不正确" in page.content()
+    assert "公交站牌被撞倒" not in page.content()
+
+
+def test_form_errors_in_browser(live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_label("留言主题").fill("只有标题")
+    page.get_by_role("button", name="提交留言").click()
+    page.wait_for_load_state()
+    assert page.locator("#body").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("留言主题").input_value() == "只有标题"
+
+
+def test_staff_sees_the_message_in_browser(live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_label("留言主题").fill("路口红绿灯故障")
+    page.get_by_label("留言详情").fill("开元路口红绿灯一直闪黄灯。")
+    page.get_by_label("问题类别（可选）").select_option(label="交通运输")
+    page.get_by_role("button", name="提交留言").click()
+    page.wait_for_url(re.compile(r".*/submitted$"))
+
+    page.goto(live_server + "/staff")
+    page.get_by_label("用户名").fill("road")
+    page.get_by_label("密码").fill("password123")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r".*/staff$"))
+    page.get_by_role("link", name="路口红绿灯故障").first.click()
+    page.wait_for_load_state()
+    assert "开元路口红绿灯一直闪黄灯" in page.content()

@@ -1,0 +1,96 @@
+"""Shared fixtures: a real, migrated database (SQLite or PostgreSQL), rolled back per test.
+
+Set ``MINYI_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1/minyi_test`` to run the suite
+on PostgreSQL; the database is dropped and created afresh at the start of the run.
+Without it, the suite runs on a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from minyi.db import migrate
+from minyi.db.session import Database, make_engine
+from minyi.settings import Settings
+from minyi.web.app import create_app
+
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+
+
+def _fresh_postgres(url: str) -> str:
+    sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = sa_url.database or "minyi_test"
+    admin = create_engine(sa_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa_url.render_as_string(hide_password=False)
+
+
+def fresh_database_url(tmp_dir: Path, name: str = "minyi_test") -> str:
+    """A URL of an empty database of the kind under test."""
+    base = os.environ.get("MINYI_TEST_DATABASE_URL", "")
+    if base.startswith("postgresql"):
+        return _fresh_postgres(str(make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)).set(database=name)))
+    return f"sqlite:///{tmp_dir / (name + '.db')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    base = os.environ.get("MINYI_TEST_DATABASE_URL", "")
+    name = make_url(base).database if base.startswith("postgresql") else "minyi_test"
+    return fresh_database_url(tmp_path_factory.mktemp("db"), name or "minyi_test")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    trans = conn.begin()
+    yield conn
+    if trans.is_active:
+        trans.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    sess = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield sess
+    sess.close()
+
+
+@pytest.fixture
+def database(connection: Connection) -> Database:
+    return Database.bound_to(connection)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(env="test", data_dir=tmp_path, database_url=database_url, secret_key=TEST_SECRET)
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database):  # noqa: ANN201 - FastAPI app
+    return create_app(settings, database)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client

@@ -1,0 +1,68 @@
+"""Fixtures for HTTP tests: two departments, a category tree, staff of each role."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from minyi.accounts.models import User
+from minyi.accounts.services import issue_token
+from minyi.demo import factories
+from minyi.departments.models import Category, Department
+
+PASSWORD = "password123"
+
+
+@dataclass
+class World:
+    roads: Department
+    schools: Department
+    road_category: Category
+    school_category: Category
+    admin: User
+    road_staff: User
+    school_staff: User
+
+
+@pytest.fixture
+def world(session) -> World:
+    roads = factories.make_department(session, code="JTJ", name="交通运输局")
+    schools = factories.make_department(session, code="JYJ", name="教育局")
+    road_cat = factories.make_category(session, name="交通运输", department=roads)
+    school_cat = factories.make_category(session, name="教育文体", department=schools)
+    w = World(
+        roads=roads,
+        schools=schools,
+        road_category=factories.make_category(session, name="道路维护", parent=road_cat),
+        school_category=factories.make_category(session, name="入学", parent=school_cat),
+        admin=factories.make_user(session, username="boss", role="admin", password=PASSWORD),
+        road_staff=factories.make_user(session, username="road", department=roads, password=PASSWORD),
+        school_staff=factories.make_user(session, username="school", department=schools, password=PASSWORD),
+    )
+    session.commit()
+    return w
+
+
+def bearer(session, user: User) -> dict[str, str]:
+    token = issue_token(session, user)
+    session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    page = client.get("/staff/login")
+    response = client.post(
+        "/staff/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(page.text), "next": "/staff"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text

@@ -1,0 +1,128 @@
+"""The JSON API end to end: submit, read back, list, access control, bad input."""
+
+from __future__ import annotations
+
+import json
+
+from tests.functional.conftest import bearer
+
+
+def submit(client, **fields):
+    body = {"title": "道路坑洼", "body": "星沙大道与开元路交叉口有大坑，雨天积水，电话13812345678。"} | fields
+    return client.post("/api/v1/messages", json=body)
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_round_trip_routes_to_department_inbox(client, session, world):
+    created = submit(client, category_id=world.road_category.id, contact={"name": "张三", "phone": "13812345678"})
+    assert created.status_code == 201, created.text
+    data = created.json()
+    assert data["tracking_code"].startswith("MY")
+    assert data["status"] == "dispatched"
+    assert created.headers["Location"] == f"/api/v1/messages/{data['id']}"
+
+    road = bearer(session, world.road_staff)
+    listed = client.get("/api/v1/cases", headers=road).json()
+    assert [c["id"] for c in listed["items"]] == [data["case_id"]]
+    assert listed["items"][0]["department"] == "JTJ"
+
+    case = client.get(f"/api/v1/cases/{data['case_id']}", headers=road).json()
+    assert case["status"] == "dispatched"
+    assert [e["action"] for e in case["events"]] == ["received", "accepted", "dispatched"]
+    message = case["messages"][0]
+    assert "138****5678" in message["body"]
+    assert message["contact"]["phone"] == "138****5678"
+
+    other = bearer(session, world.school_staff)
+    assert client.get("/api/v1/cases", headers=other).json()["total"] == 0
+    assert client.get(f"/api/v1/cases/{data['case_id']}", headers=other).status_code == 404
+    assert client.get(f"/api/v1/messages/{data['id']}", headers=other).status_code == 404
+
+
+def test_message_readable_by_its_author_with_secret_only(client):
+    data = submit(client).json()
+    url = f"/api/v1/messages/{data['id']}"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"X-Tracking-Secret": "WRONGWRONG"}).status_code == 401
+    mine = client.get(url, headers={"X-Tracking-Secret": data["tracking_secret"]})
+    assert mine.status_code == 200
+    assert mine.json()["contact"] is None
+
+
+def test_idempotency_key_stores_once(client, session, world):
+    headers = {"Idempotency-Key": "abc-123"}
+    body = {"title": "噪音", "body": "夜间施工噪音扰民"}
+    first = client.post("/api/v1/messages", json=body, headers=headers)
+    second = client.post("/api/v1/messages", json=body, headers=headers)
+    assert first.status_code == 201
+    assert second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["tracking_secret"] == second.json()["tracking_secret"]
+    admin = bearer(session, world.admin)
+    assert client.get("/api/v1/cases", headers=admin).json()["total"] == 1
+    clash = client.post("/api/v1/messages", json={"title": "x", "body": "different"}, headers=headers)
+    assert clash.status_code == 409
+    assert clash.json()["fields"][0]["field"] == "Idempotency-Key"
+
+
+def test_cases_need_a_token(client):
+    assert client.get("/api/v1/cases").status_code == 401
+    bad = client.get("/api/v1/cases", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    assert "token" in bad.json()["message"]
+
+
+def test_bad_input_names_the_field(client):
+    empty = submit(client, body="   ")
+    assert empty.status_code == 422
+    assert empty.json()["fields"][0]["field"] == "body"
+
+    missing = client.post("/api/v1/messages", json={"title": "只有标题"})
+    assert missing.status_code == 422
+    assert {"field": "body", "message": "Field required"} in missing.json()["fields"]
+
+    wrong_type = submit(client, likes="many", is_public="perhaps")
+    assert wrong_type.status_code == 422
+    assert {f["field"] for f in wrong_type.json()["fields"]} == {"likes", "is_public"}
+
+    extra = submit(client, password="x")
+    assert extra.status_code == 422
+
+    bad_category = submit(client, category_id="nope")
+    assert bad_category.status_code == 422
+    assert bad_category.json()["fields"][0]["field"] == "category_id"
+
+
+def test_invalid_json(client):
+    response = client.post(
+        "/api/v1/messages", content=b'{"title": "x", "body": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "JSON" in response.json()["message"]
+
+
+def test_one_megabyte_body_is_refused_with_a_message(client):
+    big = submit(client, body="长" * 1_000_000)
+    assert big.status_code == 413
+    assert "larger than" in big.json()["message"]
+    long_text = submit(client, body="a" * 1_000_000)
+    assert long_text.status_code in {413, 422}
+    payload = json.dumps({"title": "t", "body": "a" * 200_000})
+    too_long = client.post("/api/v1/messages", content=payload, headers={"Content-Type": "application/json"})
+    assert too_long.status_code == 422
+    assert too_long.json()["fields"][0]["field"] == "body"
+
+
+def test_openapi_documents_the_api(client):
+    spec = client.get("/openapi.json").json()
+    assert "/api/v1/messages" in spec["paths"]
+    assert "/api/v1/cases/{case_id}" in spec["paths"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in docs.text
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200

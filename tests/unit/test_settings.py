@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from minyi.settings import Settings, UnsafeSettingsError
+
+
+def test_defaults_use_sqlite_in_data_dir(tmp_path):
+    settings = Settings(data_dir=tmp_path)
+    assert settings.effective_database_url == f"sqlite:///{tmp_path / 'minyi.db'}"
+
+
+def test_postgres_url_gets_the_psycopg_driver():
+    settings = Settings(database_url="postgresql://u@h/db")
+    assert settings.effective_database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_unknown_database_is_refused():
+    with pytest.raises(ValueError, match="sqlite:// or postgresql://"):
+        Settings(database_url="mysql://x")
+
+
+def test_env_prefix(monkeypatch):
+    monkeypatch.setenv("MINYI_SITE_NAME", "某市12345")
+    assert Settings().site_name == "某市12345"
+
+
+def test_development_secret_is_generated_once(tmp_path):
+    first = Settings(data_dir=tmp_path).effective_secret_key
+    assert len(first) >= 32
+    assert Settings(data_dir=tmp_path).effective_secret_key == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_production_fails_fast_on_unsafe_values():
+    with pytest.raises(UnsafeSettingsError) as info:
+        Settings(env="production").check_safe()
+    text = str(info.value)
+    assert "MINYI_SECRET_KEY" in text
+    assert "MINYI_COOKIE_SECURE" in text
+    assert "PostgreSQL" in text
+
+
+def test_production_with_safe_values():
+    Settings(
+        env="production", secret_key="x" * 40, cookie_secure=True, database_url="postgresql://u@h/db"
+    ).check_safe()
