@@ -102,7 +102,7 @@ def build_translation_table(
         A mapping from code point to replacement (``None`` deletes).
     """
     table: dict[int, str | None] = {}
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]:
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
         table[code] = None
     for char in _SPACES:
         table[ord(char)] = " "

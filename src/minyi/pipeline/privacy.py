@@ -17,7 +17,8 @@ wechat       id or phone after ``微信``/``微信号``/``wx``/``vx``  ``zh*****
 mobile       ``1[3-9]x xxxx xxxx``, optional ``+86``/``86``     ``138****5678``
 landline     ``0731-84123456``, ``(0731)84123456``, ``-801``    ``0731-******56``
 plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``         ``湘A*****``
-name         2–3 Han characters after ``我叫``/``本人``/``我是``    ``张**``
+name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``张**``
+             ``姓名：``/``联系人：``, with a common surname
 ============ ================================================ ======================
 
 Digit runs are matched only whole (a phone inside a longer run of digits is not a
@@ -29,6 +30,12 @@ like, URLs, dates, amounts, times, room numbers, postal codes, 18-digit numbers
 with a wrong check digit or an impossible birth date, and 16–19-digit numbers
 failing Luhn.  Masked text contains no run that any rule matches again, so masking
 is idempotent.  Full-width digits and letters are matched as their ASCII forms.
+
+Known gaps: names not introduced, of four characters or with a rare surname;
+addresses; IDs with a typo in the check digit; passports and other permits; numbers
+glued to Latin letters (``tel13812345678``); unusual groupings (``1381 234 5678``);
+landlines without a separator; QQ and WeChat ids without their introduction; any
+number right after an order-like word or inside a URL.
 """
 
 from __future__ import annotations
@@ -57,13 +64,19 @@ KINDS: tuple[str, ...] = (
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+#: First two digits of resident IDs: the provinces (83: residence permits for Taiwan residents).
 _ID_PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82 83".split()
-)
+    str(n) for n in (*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55))
+) | frozenset(str(n) for n in (*range(61, 66), 71, 81, 82, 83))
 _ID18_LEN, _ID15_LEN = 18, 15
 _CARD_MIN, _CARD_MAX = 16, 19
 _PLATE_MIN_DIGITS = 3
+
+
+def _word_set(*lines: str) -> frozenset[str]:
+    """The space-separated words of ``lines``."""
+    return frozenset(" ".join(lines).split())
+
 
 # Boundaries: a number is matched only when not glued to other digits or letters.
 _B = r"(?<![0-9A-Za-z])"
@@ -72,12 +85,12 @@ _DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 _MOBILE_CORE = r"(?:(?:\+|00)?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}"
 _HAN = "\u4e00-\u9fff"
 
-_RESERVED = (
-    re.compile(r"(?i:https?://|www\.)[^\s<>\"'，。！？；、（）()\[\]]+"),
-    re.compile(
-        r"(?:订单|单号|(?<!证)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
-        r"(?:编号|号码|号)?\s*(?:为|是)?\s*[:#]?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
-    ),
+_COLON = "[:：]"
+_ORDER_WORDS = _word_set("订单 单号 编号 工单 流水 运单 发票 合同 案号 案件 批次 受理 回执 序列 条码 票号")
+_URL = re.compile(r"(?i:https?://|www\.)[A-Za-z0-9._~:/?#@!$&*+=%-]+")
+_ORDER = re.compile(
+    r"(?:订单|单号|(?<!证)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
+    rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
 )
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
@@ -87,21 +100,25 @@ _ID_CARD = re.compile(
     _B + rf"(?:[1-8][0-9]{{5}} ?(?:19|20)[0-9]{{2}}{_DAY} ?[0-9]{{3}}[0-9Xx]"
     rf"|[1-8][0-9]{{7}}{_DAY}[0-9]{{3}})" + _E
 )
-_BANK_CARD = re.compile(_B + r"(?:[3-69][0-9]{15,18}|[3-69][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _E)
+_BANK_CARD = re.compile(
+    _B + r"(?:[3-69][0-9]{15,18}|[3-69][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _E
+)
 _QQ = re.compile(
-    r"(?<![A-Za-z])(?:[Qq]{2}|扣扣)(?:号码?|账号)?\s*[:]?\s*(?:是|为)?\s*(?P<v>[1-9][0-9]{4,10})" + _E
+    rf"(?<![A-Za-z])(?:[Qq]{{2}}|扣扣)(?:号码?|账号)?\s*{_COLON}?\s*(?:是|为)?\s*(?P<v>[1-9][0-9]{{4,10}})"
+    + _E
 )
 _WECHAT = re.compile(
     r"(?:微信|[Vv]信|(?<![A-Za-z])(?i:wx|vx|weixin|wechat)(?![A-Za-z0-9_]))"
-    r"(?P<mark>(?:号码?|账号|[Ii][Dd])?\s*[:]?\s*(?:是|为)?)\s*"
+    rf"(?P<mark>(?:号码?|账号|[Ii][Dd])?\s*{_COLON}?\s*(?:是|为)?)\s*"
     rf"(?P<v>{_MOBILE_CORE}|[A-Za-z][-_A-Za-z0-9]{{5,19}})(?![-_A-Za-z0-9])"
 )
+_WXID = re.compile(r"(?<![-_A-Za-z0-9])wxid_[A-Za-z0-9]{6,20}(?![-_A-Za-z0-9])")
 _MOBILE = re.compile(
     _B + r"(?P<prefix>(?:\+|00)?86[- ]?)?(?P<a>1[3-9][0-9])[- ]?[0-9]{4}[- ]?(?P<c>[0-9]{4})" + _E
 )
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
 _LANDLINE = re.compile(
-    _B + rf"(?P<area>\({_AREA}\) ?|{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
+    _B + rf"(?P<area>[(（]{_AREA}[)）] ?|{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
     r"(?P<ext>(?:-|转|ext\.?)[0-9]{1,5})?" + _E
 )
 _PLATE = re.compile(
@@ -109,10 +126,11 @@ _PLATE = re.compile(
     r"[·•・. -]?(?P<t>[A-HJ-NP-Za-hj-np-z0-9]{4}(?:[A-HJ-NP-Za-hj-np-z0-9]{1,2}|[挂学警港澳]))" + _E
 )
 _NAME = re.compile(
-    r"(?:我叫|我的名字(?:是|叫)|本人(?:叫|名叫|姓名)?|我是|姓名\s*:?)\s*"
-    rf"(?P<v>[{_HAN}]{{2,3}}?)(?=[,.!?;:、\s)）]|家住|住|电话|手机|身份证|联系|\Z)"
+    r"(?:我叫|我的名字(?:是|叫)|本人(?:叫|名叫|姓名)?|我是|(?:姓名|联系人)\s*[:：]?)\s*"
+    rf"(?P<v>[{_HAN}]{{2,3}}?)(?=[^{_HAN}]|家住|住|电话|手机|身份证|联系|\Z)"
 )
-_NAME_INTROS = ("我叫", "我的名字", "本人", "我是", "姓名")
+_NAME_INTROS = ("我叫", "我的名字", "本人", "我是", "姓名", "联系人")
+
 
 _SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -121,21 +139,30 @@ _SURNAMES = frozenset(
     "谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜"
     "冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 长孙 宇文 夏侯 端木 司徒 西门 南宫".split()
+_COMPOUND_SURNAMES = _word_set(
+    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 长孙 宇文 夏侯 端木 司徒 西门 南宫"
 )
-_NOT_NAMES = frozenset(
-    "业主 市民 居民 家长 学生 老师 一名 本地 外地 租户 住户 村民 员工 职工 患者 病人 党员 退休 个体 游客 司机 商户 "
-    "房东 新市民 高中生 大学生 中学生 小学生 初中生 研究生 外卖员 快递员 老人 老年人 残疾人 农民 农民工 工人 教师 "
-    "医生 护士 律师 车主 网友 群众 消费者 投诉人 当事人 受害者 本人 这里 那里 这个 什么 谁 单位 公司 代表 志愿者 "
-    "宝妈 孕妇 业委会 物业 社区 网格员 店主 老板 商家 孩子 女儿 儿子 父亲 母亲 家属 邻居 楼上 楼下 明天 时候 "
-    "高三 高一 高二 初三 万达 金融 石油 文化 全职 应届 成都 武汉 江西 江苏 湖南 湖北 长沙 常德 岳阳 邵阳 衡阳".split()
+_NOT_NAMES = _word_set(
+    "业主 市民 居民 家长 学生 老师 一名 本地 外地 租户 住户 村民 员工 职工 患者 病人 党员",
+    "退休 个体 游客 司机 商户 房东 新市民 高中生 大学生 中学生 小学生 初中生 研究生 外卖员",
+    "快递员 老人 老年人 残疾人 农民 农民工 工人 教师 医生 护士 律师 车主 网友 群众 消费者",
+    "投诉人 当事人 受害者 本人 这里 那里 这个 什么 单位 公司 代表 志愿者 宝妈 孕妇 业委会",
+    "物业 社区 网格员 店主 老板 商家 孩子 女儿 儿子 父亲 母亲 家属 邻居 楼上 楼下 明天 时候",
+    "高三 高一 高二 初三 万达 金融 石油 文化 全职 应届 成都 武汉 江西 江苏 湖南 湖北 长沙",
+    "常德 岳阳 邵阳 衡阳 房子 房屋 车辆 车子 车位 全家 时间 方面 明年 关于 路灯 路面 高层 万一",
+    "应该 常年 连续 安全",
 )
 _NOT_NAME_CHARS = frozenset("的了在是我你他她们想要来去说和与及或被把这那哪个些都也就还又再很")
+#: Characters that do not follow a surname in a name, but do follow 本人/我是 in a sentence (本人于今年).
+_NOT_GIVEN_CHARS = frozenset("年今昨已曾将于向从对为因所给让叫称多次")
 
-_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+# Full-width digits and letters (and the signs inside numbers) are matched on an ASCII copy of the text.
+_FULLWIDTH_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff20\u3000]")
 _FULLWIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _HAS_DIGIT = re.compile("[0-9]").search
+_HAS_FOUR_DIGITS = re.compile("[0-9]{4}").search
+_HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]").search
+_HAS_WECHAT_WORD = re.compile("(?i)wechat").search
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -189,7 +216,7 @@ def _keep_ends(value: str, head: int, tail: int, char: str) -> str:
 
 
 # Each mask function returns the masked text, or None when the match is not accepted.
-MaskFunction = Callable[[re.Match[str], str], "str | None"]
+MaskFunction = Callable[[re.Match[str], str], str | None]
 
 
 def _mask_email(m: re.Match[str], char: str) -> str:
@@ -206,10 +233,7 @@ def _mask_bank(m: re.Match[str], char: str) -> str | None:
     if not _CARD_MIN <= len(number) <= _CARD_MAX or not luhn_ok(number):
         return None
     if len(number) == _ID18_LEN and number[:2] in _ID_PROVINCES:
-        # Shaped like a resident ID whose check digit failed: a decoy, not a card.
-        birth = int(number[6:10]), int(number[10:12]), int(number[12:14])
-        if _birth_date_ok(*birth):
-            return None
+        return None  # shaped like a resident ID that failed its checks: a decoy, not a card
     return _keep_ends(number, 4, 4, char)
 
 
@@ -220,7 +244,7 @@ def _mask_qq(m: re.Match[str], char: str) -> str:
 def _mask_phone_value(value: str, char: str) -> str:
     """Mask a mobile number written as ``value`` (prefix kept, separators dropped)."""
     digits = _compact(value)
-    prefix = value[: len(value) - len(value.lstrip("+0 86-"))] if len(digits) > 11 else ""  # noqa: PLR2004
+    prefix = value[: value.find("1")]  # "+86 ", "0086-" or ""; a mobile number starts with 1
     return f"{prefix}{digits[-11:-8]}{char * 4}{digits[-4:]}"
 
 
@@ -231,6 +255,10 @@ def _mask_wechat(m: re.Match[str], char: str) -> str | None:
     if value.isalpha() and not m["mark"].strip():
         return None  # "微信 Android": an English word, unless introduced as an id
     return _keep_ends(value, 2, 2, char)
+
+
+def _mask_wxid(m: re.Match[str], char: str) -> str:
+    return _keep_ends(m[0], 2, 2, char)
 
 
 def _mask_mobile(m: re.Match[str], char: str) -> str:
@@ -252,6 +280,8 @@ def _mask_name(m: re.Match[str], char: str) -> str | None:
     name = m["v"]
     if name in _NOT_NAMES or name[:2] in _NOT_NAMES or _NOT_NAME_CHARS.intersection(name):
         return None
+    if _NOT_GIVEN_CHARS.intersection(name[1:]):
+        return None
     if len(name) == 3 and name.endswith("人"):  # noqa: PLR2004 - 江苏人, 外地人
         return None
     surname = name[:2] if name[:2] in _COMPOUND_SURNAMES else name[:1]
@@ -262,6 +292,30 @@ def _mask_name(m: re.Match[str], char: str) -> str | None:
 
 def _has_name_intro(text: str) -> bool:
     return any(intro in text for intro in _NAME_INTROS)
+
+
+def _has_order_word(text: str) -> bool:
+    return any(word in text for word in _ORDER_WORDS)
+
+
+def _has_url(text: str) -> bool:
+    return "://" in text or "www." in text.lower()
+
+
+def _has_wechat_intro(text: str) -> bool:
+    return "信" in text or "x" in text or "X" in text or _HAS_WECHAT_WORD(text) is not None
+
+
+def _has_qq_intro(text: str) -> bool:
+    return "q" in text or "Q" in text or "扣扣" in text
+
+
+def _has_plate(text: str) -> bool:
+    return _HAS_DIGIT(text) is not None and _HAS_PROVINCE(text) is not None
+
+
+def _reserve(_m: re.Match[str], _char: str) -> str:
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,15 +350,23 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("email", _EMAIL, _mask_email, applies=lambda t: "@" in t),
-    Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_DIGIT),
-    Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_DIGIT),
-    Rule("qq", _QQ, _mask_qq, "v", applies=_HAS_DIGIT),
-    Rule("wechat", _WECHAT, _mask_wechat, "v"),
-    Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_DIGIT),
-    Rule("landline", _LANDLINE, _mask_landline, applies=_HAS_DIGIT),
-    Rule("plate", _PLATE, _mask_plate, applies=_HAS_DIGIT),
+    Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_FOUR_DIGITS),
+    Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_FOUR_DIGITS),
+    Rule("qq", _QQ, _mask_qq, "v", applies=_has_qq_intro),
+    Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
+    Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
+    Rule("mobile", _MOBILE, _mask_mobile, applies=lambda t: "1" in t),
+    Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
+    Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("name", _NAME, _mask_name, "v", applies=_has_name_intro),
 )
+
+#: Spans that no rule may take: URLs and numbers introduced as orders, cases, invoices...
+RESERVED: tuple[Rule, ...] = (
+    Rule("url", _URL, _reserve, applies=_has_url),
+    Rule("order", _ORDER, _reserve, "v", applies=_has_order_word),
+)
+_RESERVED_KINDS = frozenset(rule.kind for rule in RESERVED)
 
 
 class _Spans:
@@ -373,11 +435,8 @@ class PersonalDataMasker:
             self.fit()
         probe = text.translate(_FULLWIDTH_TABLE) if _FULLWIDTH_RE.search(text) else text
         taken = _Spans()
-        for pattern in _RESERVED:
-            for m in pattern.finditer(probe):
-                taken.take(*m.span("v" if "v" in pattern.groupindex else 0))
         findings: list[Finding] = []
-        for rule in self.rules_:
+        for rule in RESERVED + self.rules_:
             if rule.applies is not None and not rule.applies(probe):
                 continue
             for m in rule.pattern.finditer(probe):
@@ -387,7 +446,8 @@ class PersonalDataMasker:
                 masked = rule.mask(m, self.mask_char)
                 if masked is not None:
                     taken.take(start, end)
-                    findings.append(Finding(rule.kind, start, end, text[start:end], masked))
+                    if rule.kind not in _RESERVED_KINDS:
+                        findings.append(Finding(rule.kind, start, end, text[start:end], masked))
         findings.sort(key=lambda f: f.start)
         return findings
 
