@@ -39,7 +39,9 @@ def fresh_database_url(tmp_dir: Path, name: str = "minyi_test") -> str:
     """A URL of an empty database of the kind under test."""
     base = os.environ.get("MINYI_TEST_DATABASE_URL", "")
     if base.startswith("postgresql"):
-        return _fresh_postgres(str(make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)).set(database=name)))
+        return _fresh_postgres(
+            str(make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)).set(database=name))
+        )
     return f"sqlite:///{tmp_dir / (name + '.db')}"
 
 
@@ -86,7 +88,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, database: Database):  # noqa: ANN201 - FastAPI app
+def app(settings: Settings, database: Database):
     return create_app(settings, database)
 
 

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     site_name: str = "民意 · 政务留言"
     public_page_size: int = Field(default=20, ge=1, le=200)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    contact_retention_days: int = Field(
+        default=365, ge=1, description="Days after a case closes before its contact details are deleted."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("database_url")

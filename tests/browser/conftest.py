@@ -12,16 +12,21 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from tests.conftest import TEST_SECRET, fresh_database_url
 
 from minyi.db import migrate
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.settings import Settings
 from minyi.web.app import create_app
-from tests.conftest import TEST_SECRET, fresh_database_url
 
 CHROMIUM = os.environ.get("MINYI_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 
 
 def _free_port() -> int:
@@ -42,7 +47,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         factories.make_user(session, username="road", department=roads, password="password123")
     settings = Settings(env="test", data_dir=tmp, database_url=url, secret_key=TEST_SECRET)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -57,10 +64,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201 - a Playwright Browser
+def browser():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         if os.environ.get("MINYI_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/setup-test.sh (installs Debian's chromium)")
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}: run scripts/setup-test.sh (installs Debian's chromium)"
+            )
         pytest.skip("Chromium is not installed (scripts/setup-test.sh installs it)")
     from playwright.sync_api import sync_playwright
 
@@ -71,7 +80,7 @@ def browser():  # noqa: ANN201 - a Playwright Browser
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN201 - a Playwright Page
+def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     pg = context.new_page()
     yield pg

@@ -19,7 +19,9 @@ def test_healthz(client):
 
 
 def test_round_trip_routes_to_department_inbox(client, session, world):
-    created = submit(client, category_id=world.road_category.id, contact={"name": "张三", "phone": "13812345678"})
+    created = submit(
+        client, category_id=world.road_category.id, contact={"name": "张三", "phone": "13812345678"}
+    )
     assert created.status_code == 201, created.text
     data = created.json()
     assert data["tracking_code"].startswith("MY")
@@ -126,3 +128,47 @@ def test_openapi_documents_the_api(client):
     assert docs.status_code == 200
     assert "/static/swagger/swagger-ui-bundle.js" in docs.text
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_case_actions_through_the_api(client, session, world):
+    created = submit(client).json()
+    case_url = f"/api/v1/cases/{created['case_id']}"
+    admin = bearer(session, world.admin)
+    road = bearer(session, world.road_staff)
+    assert client.get(case_url, headers=road).status_code == 404  # unassigned: not theirs yet
+
+    refused = client.post(f"{case_url}/dispatch", json={"department": "JTJ"}, headers=road)
+    assert refused.status_code == 404
+    unknown = client.post(f"{case_url}/dispatch", json={"department": "NOPE"}, headers=admin)
+    assert unknown.status_code == 422
+    dispatched = client.post(f"{case_url}/dispatch", json={"department": "JTJ"}, headers=admin)
+    assert dispatched.status_code == 200, dispatched.text
+    assert dispatched.json()["status"] == "dispatched"
+    assert dispatched.json()["department"] == "JTJ"
+
+    illegal = client.post(f"{case_url}/status", json={"status": "closed"}, headers=road)
+    assert illegal.status_code == 409
+    assert "cannot become closed" in illegal.json()["message"]
+    signed = client.post(f"{case_url}/status", json={"status": "signed"}, headers=road)
+    assert signed.json()["status"] == "signed"
+    note = client.post(f"{case_url}/replies", json={"body": "内部备注", "public": False}, headers=road)
+    assert note.status_code == 201
+    assert note.json()["status"] == "signed"
+    answer = client.post(f"{case_url}/replies", json={"body": "您好，已处理。"}, headers=road)
+    assert answer.json()["status"] == "replied"
+    assert [r["is_public"] for r in answer.json()["replies"]] == [False, True]
+    bad = client.post(f"{case_url}/status", json={"status": "nonsense"}, headers=road)
+    assert bad.status_code == 422
+    assert bad.json()["fields"][0]["field"] == "status"
+
+
+def test_message_without_case_is_hidden_from_department_tokens(client, session, world):
+    created = submit(client).json()
+    assert (
+        client.get(f"/api/v1/messages/{created['id']}", headers=bearer(session, world.road_staff)).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/api/v1/messages/{created['id']}", headers=bearer(session, world.admin)).status_code
+        == 200
+    )

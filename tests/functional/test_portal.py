@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from minyi.demo import factories
 from tests.functional.conftest import csrf_of
+
+from minyi.demo import factories
 
 
 def portal_submit(client, **fields):
@@ -48,7 +49,9 @@ def test_submit_then_track(client, world):
     assert "交通运输局" in tracked.text
     assert "已派单" in tracked.text
 
-    lower = client.post("/track", data={"code": code.lower(), "secret": secret.lower(), "csrf_token": csrf_of(page.text)})
+    lower = client.post(
+        "/track", data={"code": code.lower(), "secret": secret.lower(), "csrf_token": csrf_of(page.text)}
+    )
     assert lower.status_code == 200
 
 
@@ -77,7 +80,9 @@ def test_missing_csrf_token_is_refused(client):
 
 
 def test_script_in_text_is_escaped(client):
-    page, code, secret = receipt(client, portal_submit(client, title="<script>alert(1)</script>", body="<b>粗体</b>"))
+    page, code, secret = receipt(
+        client, portal_submit(client, title="<script>alert(1)</script>", body="<b>粗体</b>")
+    )
     tracked = client.post("/track", data={"code": code, "secret": secret, "csrf_token": csrf_of(page.text)})
     assert "<script>alert(1)</script>" not in tracked.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tracked.text
@@ -87,11 +92,20 @@ def test_script_in_text_is_escaped(client):
 
 def test_public_page_shows_only_public_answered_cases_masked(client, session, world):
     public = factories.make_case(
-        session, status="replied", department=world.roads, category=world.road_category,
-        title="公开的问题", body="请联系我13812345678，身份证430102199003071234", is_public=True,
+        session,
+        status="replied",
+        department=world.roads,
+        category=world.road_category,
+        title="公开的问题",
+        body="请联系我13812345678，身份证430102199003071234",
+        is_public=True,
     )
-    factories.make_case(session, status="replied", department=world.roads, title="私密的问题", is_public=False)
-    factories.make_case(session, status="dispatched", department=world.roads, title="未答复的问题", is_public=True)
+    factories.make_case(
+        session, status="replied", department=world.roads, title="私密的问题", is_public=False
+    )
+    factories.make_case(
+        session, status="dispatched", department=world.roads, title="未答复的问题", is_public=True
+    )
     session.commit()
     page = client.get("/public")
     assert page.status_code == 200

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from minyi.demo import factories
 from tests.functional.conftest import PASSWORD, csrf_of, login
+
+from minyi.demo import factories
 
 
 def test_inbox_needs_login(client):
@@ -28,8 +29,12 @@ def test_login_needs_csrf(client, world):
 
 
 def test_department_staff_see_only_their_department(client, session, world):
-    road_case = factories.make_case(session, department=world.roads, category=world.road_category, title="道路坑洼")
-    school_case = factories.make_case(session, department=world.schools, category=world.school_category, title="入学咨询")
+    road_case = factories.make_case(
+        session, department=world.roads, category=world.road_category, title="道路坑洼"
+    )
+    school_case = factories.make_case(
+        session, department=world.schools, category=world.school_category, title="入学咨询"
+    )
     session.commit()
     login(client, "road")
     inbox = client.get("/staff")
@@ -63,19 +68,27 @@ def test_admin_sees_all_and_filters(client, session, world):
 
 
 def test_reply_and_status_change(client, session, world):
-    case = factories.make_case(session, department=world.roads, category=world.road_category, title="道路坑洼")
+    case = factories.make_case(
+        session, department=world.roads, category=world.road_category, title="道路坑洼"
+    )
     session.commit()
     login(client, "road")
     page = client.get(f"/staff/cases/{case.id}")
     token = csrf_of(page.text)
-    signed = client.post(f"/staff/cases/{case.id}/status", data={"status": "signed", "csrf_token": token}, follow_redirects=False)
+    signed = client.post(
+        f"/staff/cases/{case.id}/status",
+        data={"status": "signed", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert signed.status_code == 303
     note = client.post(
-        f"/staff/cases/{case.id}/reply", data={"body": "已联系养护中心", "visibility": "internal", "csrf_token": token}
+        f"/staff/cases/{case.id}/reply",
+        data={"body": "已联系养护中心", "visibility": "internal", "csrf_token": token},
     )
     assert note.status_code == 200
     replied = client.post(
-        f"/staff/cases/{case.id}/reply", data={"body": "您好！坑洼已修复。", "visibility": "public", "csrf_token": token}
+        f"/staff/cases/{case.id}/reply",
+        data={"body": "您好！坑洼已修复。", "visibility": "public", "csrf_token": token},
     )
     assert replied.status_code == 200
     assert "已答复" in replied.text
@@ -109,8 +122,16 @@ def test_other_department_cannot_act(client, session, world):
     session.commit()
     login(client, "road")
     token = csrf_of(client.get("/staff").text)
-    assert client.post(f"/staff/cases/{case.id}/reply", data={"body": "x", "csrf_token": token}).status_code == 404
-    assert client.post(f"/staff/cases/{case.id}/status", data={"status": "signed", "csrf_token": token}).status_code == 404
+    assert (
+        client.post(f"/staff/cases/{case.id}/reply", data={"body": "x", "csrf_token": token}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/staff/cases/{case.id}/status", data={"status": "signed", "csrf_token": token}
+        ).status_code
+        == 404
+    )
 
 
 def test_logout(client, world):
@@ -118,3 +139,36 @@ def test_logout(client, world):
     token = csrf_of(client.get("/staff").text)
     assert client.post("/staff/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert client.get("/staff", follow_redirects=False).status_code == 303
+
+
+def test_admin_dispatches_an_unassigned_case(client, session, world):
+    message = factories.make_message(session, title="无人认领")
+    session.commit()
+    case = message.case
+    login(client, "boss")
+    page = client.get(f"/staff/cases/{case.id}")
+    assert 'action="/staff/cases/' in page.text
+    assert "/dispatch" in page.text
+    token = csrf_of(page.text)
+    response = client.post(
+        f"/staff/cases/{case.id}/dispatch", data={"department_id": world.roads.id, "csrf_token": token}
+    )
+    assert response.status_code == 200
+    session.refresh(case)
+    assert case.status == "dispatched"
+    assert case.department_id == world.roads.id
+    assert case.due_at is not None
+    assert [e.action for e in case.events][-2:] == ["accepted", "dispatched"]
+
+
+def test_department_staff_cannot_dispatch(client, session, world):
+    case = factories.make_case(session, department=world.roads, category=world.road_category)
+    session.commit()
+    login(client, "road")
+    page = client.get(f"/staff/cases/{case.id}")
+    assert "/dispatch" not in page.text
+    response = client.post(
+        f"/staff/cases/{case.id}/dispatch",
+        data={"department_id": world.schools.id, "csrf_token": csrf_of(page.text)},
+    )
+    assert response.status_code == 403

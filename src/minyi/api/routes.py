@@ -7,14 +7,26 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import minyi
 from minyi.accounts import services as accounts
 from minyi.accounts.models import User
-from minyi.api.schemas import CaseList, CaseOut, CaseSummary, Health, MessageCreated, MessageOut
+from minyi.api.schemas import (
+    CaseList,
+    CaseOut,
+    CaseSummary,
+    DispatchIn,
+    Health,
+    MessageCreated,
+    MessageOut,
+    ReplyIn,
+    StatusIn,
+)
+from minyi.cases import lifecycle
 from minyi.cases import services as cases
-from minyi.cases.models import CaseStatus
+from minyi.cases.models import Case, CaseStatus
+from minyi.departments.models import Department
 from minyi.intake import channel, identity, services
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
@@ -114,7 +126,8 @@ def get_message(
     if message is None:
         raise HTTPException(404, "no such message")
     if user is not None:
-        if message.case is not None and not cases.can_view(user, message.case):
+        visible = cases.can_view(user, message.case) if message.case else user.sees_all_departments
+        if not visible:
             raise HTTPException(404, "no such message")
         return MessageOut.of(message, with_contact=True)
     if x_tracking_secret and identity.secret_matches(
@@ -157,4 +170,52 @@ def get_case(db: DbSession, user: TokenUser, case_id: str) -> CaseOut:
         case = cases.get_case(db, user, case_id)
     except cases.CaseAccessError as exc:
         raise HTTPException(404, str(exc)) from exc
+    return CaseOut.full(case)
+
+
+def _visible_case(db: DbSession, user: User, case_id: str) -> Case:
+    try:
+        return cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+@router.post("/api/v1/cases/{case_id}/dispatch", response_model=CaseOut, tags=["cases"])
+def dispatch_case(db: DbSession, user: TokenUser, case_id: str, data: DispatchIn) -> CaseOut:
+    """Send the case to a department (dispatchers and admins); again to reassign it."""
+    case = _visible_case(db, user, case_id)
+    department = db.scalar(select(Department).where(Department.code == data.department))
+    if department is None:
+        raise HTTPException(422, f"no department with code {data.department!r}")
+    try:
+        cases.dispatch(db, user, case, department, data.note)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except cases.CaseError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
+    return CaseOut.full(case)
+
+
+@router.post("/api/v1/cases/{case_id}/status", response_model=CaseOut, tags=["cases"])
+def change_case_status(db: DbSession, user: TokenUser, case_id: str, data: StatusIn) -> CaseOut:
+    """Move the case along its lifecycle; an illegal move is refused with 409."""
+    case = _visible_case(db, user, case_id)
+    try:
+        cases.change_status(db, user, case, data.status.value, data.note)
+    except lifecycle.TransitionError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
+    return CaseOut.full(case)
+
+
+@router.post("/api/v1/cases/{case_id}/replies", response_model=CaseOut, status_code=201, tags=["cases"])
+def reply_to_case(db: DbSession, user: TokenUser, case_id: str, data: ReplyIn) -> CaseOut:
+    """Add a public reply (answers the case) or an internal note (`public: false`)."""
+    case = _visible_case(db, user, case_id)
+    try:
+        cases.add_reply(db, user, case, data.body, public=data.public)
+    except cases.CaseError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
     return CaseOut.full(case)

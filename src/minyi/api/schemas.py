@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from minyi.cases.models import Case
+from minyi.cases.models import Case, CaseStatus
 from minyi.intake.models import Message
 from minyi.pipeline.privacy import mask_contact_value, mask_text
 
@@ -166,6 +166,33 @@ class CaseList(BaseModel):
     limit: int
     offset: int
     items: list[CaseSummary]
+
+
+class DispatchIn(BaseModel):
+    """Where to send a case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    department: str = Field(min_length=1, max_length=40, description="Department code")
+    note: str = Field(default="", max_length=500)
+
+
+class StatusIn(BaseModel):
+    """A status change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: CaseStatus
+    note: str = Field(default="", max_length=500)
+
+
+class ReplyIn(BaseModel):
+    """A public reply or an internal note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=20_000)
+    public: bool = True
 
 
 class Health(BaseModel):

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from minyi.accounts.models import User
+from minyi.accounts.models import Role, User
 from minyi.cases import lifecycle
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
 from minyi.db.base import utcnow
-from minyi.departments.models import Category
+from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
 from minyi.intake.models import Message
 
@@ -157,6 +157,8 @@ def can_view(user: User, case: Case) -> bool:
 def change_status(session: Session, user: User, case: Case, target: str, note: str = "") -> Case:
     """Move ``case`` to ``target`` if the lifecycle allows it."""
     status = lifecycle.check_transition(case.status, target)
+    if status == CaseStatus.DISPATCHED and case.department is None:
+        raise lifecycle.TransitionError("choose a department: a case is dispatched to one")
     now = utcnow()
     if status == CaseStatus.ACCEPTED and case.accepted_at is None:
         case.accepted_at = now
@@ -166,6 +168,35 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
     record(
         session, case, "status", user=user, to_status=status.value, payload={"note": note} if note else None
     )
+    session.flush()
+    return case
+
+
+DISPATCHABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.DISPATCHED})
+
+
+def can_dispatch(user: User) -> bool:
+    """Whether ``user`` may send cases to departments (dispatchers and admins)."""
+    return user.role in {Role.ADMIN, Role.DISPATCHER}
+
+
+def dispatch(session: Session, user: User, case: Case, department: Department, note: str = "") -> Case:
+    """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it."""
+    if not can_dispatch(user):
+        raise CaseAccessError("only dispatchers and admins dispatch cases")
+    if case.status not in DISPATCHABLE:
+        raise CaseError(f"a case that is {case.status} can no longer be dispatched")
+    now = utcnow()
+    if case.status == CaseStatus.RECEIVED:
+        case.accepted_at = now
+        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+        record(session, case, "accepted", user=user, to_status=CaseStatus.ACCEPTED.value)
+    action = "reassigned" if case.status == CaseStatus.DISPATCHED else "dispatched"
+    payload = {"department": department.code, "from": case.department.code if case.department else None}
+    if note:
+        payload["note"] = note
+    case.department = department
+    record(session, case, action, user=user, to_status=CaseStatus.DISPATCHED.value, payload=payload)
     session.flush()
     return case
 
@@ -218,4 +249,4 @@ def status_counts(session: Session, user: User) -> dict[str, int]:
     """How many visible cases are in each status."""
     sub = visible_cases(user).subquery()
     rows = session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))
-    return dict(rows.tuples())
+    return {str(status): int(count) for status, count in rows}

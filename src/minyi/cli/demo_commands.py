@@ -31,15 +31,19 @@ def demo(ctx: CliContext, seed: int, messages: int) -> None:
 
 @click.command()
 @click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--retry-failed", is_flag=True, help="Also retry messages whose processing failed before.")
 @pass_context
-def process(ctx: CliContext, batch: int) -> None:
+def process(ctx: CliContext, batch: int, retry_failed: bool) -> None:
     """Process stored messages that have no case yet (after a crash or a failure)."""
     database = ctx.require_current_schema()
-    total = 0
+    processed = failed = 0
+    after = ""
     while True:
         with database.transaction() as session:
-            done = process_pending(session, limit=batch)
-        total += done
-        if done < batch:
+            result = process_pending(session, limit=batch, retry_failed=retry_failed, after=after)
+        after = result.last_id
+        processed += result.processed
+        failed += result.failed
+        if result.attempted < batch:
             break
-    click.echo(f"processed {total} messages")
+    click.echo(f"processed {processed} messages, {failed} failed (see `minyi process --retry-failed`)")

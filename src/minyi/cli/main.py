@@ -7,7 +7,15 @@ import logging
 import click
 
 import minyi
-from minyi.cli import db_commands, demo_commands, import_commands, serve_commands, user_commands
+from minyi.cli import (
+    db_commands,
+    demo_commands,
+    department_commands,
+    import_commands,
+    retention_commands,
+    serve_commands,
+    user_commands,
+)
 from minyi.cli.context import load_context
 
 
@@ -19,8 +27,11 @@ def cli(ctx: click.Context) -> None:
 
     Settings come from MINYI_* environment variables (see docs/configuration.md).
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = load_context()
+    logging.basicConfig(
+        level=ctx.obj.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 cli.add_command(serve_commands.serve)
@@ -28,5 +39,7 @@ cli.add_command(db_commands.db)
 cli.add_command(demo_commands.demo)
 cli.add_command(demo_commands.process)
 cli.add_command(user_commands.user)
+cli.add_command(department_commands.department)
 cli.add_command(import_commands.import_messages)
 cli.add_command(import_commands.categories)
+cli.add_command(retention_commands.retention)

@@ -23,6 +23,17 @@ def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> No
     if demo:
         seed_if_empty(ctx)
         click.echo("demo logins: admin / minyi-admin (all departments); zjj / minyi-demo (one department)")
-    app = create_app(ctx.settings, database)
     click.echo(f"Minyi on http://{host}:{port}  (API docs: /docs)")
-    uvicorn.run(app, host=host, port=port, workers=workers if workers > 1 else None, log_level="info")
+    log_level = ctx.settings.log_level.lower()
+    if workers > 1:
+        # Each worker process builds its own app from the same MINYI_* environment.
+        uvicorn.run(
+            "minyi.web.app:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
+        return
+    uvicorn.run(create_app(ctx.settings, database), host=host, port=port, log_level=log_level)

@@ -37,13 +37,14 @@ def get_or_create_department(session: Session, code: str, name: str, **fields: s
     return department
 
 
-def _level_columns(header: Iterable[str]) -> tuple[str, str, str]:
+def _level_columns(header: Iterable[str]) -> list[str]:
+    """The level columns present, in order; 一级分类 (or level1) is required."""
     names = set(header)
     for candidates in (LEVEL_COLUMNS, LEVEL_COLUMNS_EN):
-        if all(c in names for c in candidates):
-            return candidates
+        if candidates[0] in names:
+            return [c for c in candidates if c in names]
     found = ", ".join(sorted(names)) or "(none)"
-    msg = f"the file needs the columns 一级分类, 二级分类, 三级分类; found: {found}"
+    msg = f"the file needs the columns 一级分类 (and 二级分类, 三级分类); found: {found}"
     raise CategoryImportError(msg)
 
 

@@ -2,7 +2,7 @@
 
 :func:`accept` stores the message exactly as received (the caller commits at once, so
 nothing accepted is ever lost); :func:`process` then runs the pipeline and opens a
-case in a second transaction. A message whose processing failed stays ``received``
+case in a second transaction. A message whose processing failed is marked ``failed``
 and :func:`process_pending` picks it up again.
 """
 
@@ -106,6 +106,7 @@ def accept(  # noqa: PLR0913 - the fields of one submission
     try:
         with session.begin_nested():
             session.add(message)
+            session.flush()  # the message row must exist before its idempotency key
             if idempotency_key is not None:
                 session.add(
                     IdempotencyKey(
@@ -131,25 +132,48 @@ def process(session: Session, message: Message) -> Case:
     return case
 
 
-def process_pending(session: Session, limit: int = 500) -> int:
-    """Process up to ``limit`` stored messages that have no case yet; returns how many."""
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch of :func:`process_pending` did."""
+
+    processed: int
+    failed: int
+    last_id: str = ""
+
+    @property
+    def attempted(self) -> int:
+        """How many messages the batch took up."""
+        return self.processed + self.failed
+
+
+def process_pending(
+    session: Session, limit: int = 500, *, retry_failed: bool = False, after: str = ""
+) -> BatchResult:
+    """Process up to ``limit`` stored, unprocessed messages with ids after ``after``.
+
+    Messages whose processing failed before are taken up again only with ``retry_failed``,
+    so a message that keeps failing never blocks the ones behind it.
+    """
+    states = [ProcessingState.RECEIVED.value]
+    if retry_failed:
+        states.append(ProcessingState.FAILED.value)
     query = (
-        select(Message)
-        .where(Message.state != ProcessingState.PROCESSED.value)
-        .order_by(Message.received_at)
-        .limit(limit)
+        select(Message).where(Message.state.in_(states), Message.id > after).order_by(Message.id).limit(limit)
     )
-    done = 0
+    processed = failed = 0
+    last_id = after
     for message in session.scalars(query):
+        last_id = message.id
         try:
             with session.begin_nested():
                 process(session, message)
-            done += 1
+            processed += 1
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
             log.warning("processing message %s failed: %s", message.id, exc)
             message.state = ProcessingState.FAILED.value
-            message.processing_error = str(exc)[:2000]
-    return done
+            message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
+            failed += 1
+    return BatchResult(processed=processed, failed=failed, last_id=last_id)
 
 
 def find_by_tracking(session: Session, code: str, secret: str) -> Message | None:

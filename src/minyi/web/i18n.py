@@ -103,6 +103,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "case.status.change": ("变更状态", "Change status"),
     "case.status.note": ("说明（可选）", "Note (optional)"),
     "case.internal": ("内部", "Internal"),
+    "case.dispatch": ("派单", "Dispatch"),
+    "case.dispatch.button": ("派发", "Send"),
     "case.public_yes": ("同意公开", "May be published"),
     "case.public_no": ("不公开", "Private"),
     "error.heading": ("出错了", "Something went wrong"),

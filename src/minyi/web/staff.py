@@ -11,6 +11,7 @@ from minyi.accounts import services as accounts
 from minyi.cases import lifecycle
 from minyi.cases import services as cases
 from minyi.cases.models import CaseStatus
+from minyi.departments.models import Department
 from minyi.departments.services import list_categories, list_departments
 from minyi.web import i18n
 from minyi.web.deps import SESSION_USER_KEY, DbSession, StaffUser
@@ -107,16 +108,29 @@ def inbox(
 @router.get("/cases/{case_id}")
 def case_page(request: Request, db: DbSession, user: StaffUser, case_id: str) -> Response:
     """One case: its messages, history, replies, and the forms to act on it."""
+    return _case_page(request, db, user, case_id)
+
+
+def _case_page(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     try:
         case = cases.get_case(db, user, case_id)
     except cases.CaseAccessError as exc:
         raise HTTPException(404, str(exc)) from exc
     context = {
         "case": case,
-        "targets": lifecycle.allowed_targets(case.status),
-        "error": request.query_params.get("error"),
+        "targets": [s for s in lifecycle.allowed_targets(case.status) if s != CaseStatus.DISPATCHED],
+        "error": error,
+        "can_dispatch": cases.can_dispatch(user) and case.status in cases.DISPATCHABLE,
+        "departments": list_departments(db) if cases.can_dispatch(user) else [],
     }
-    return render(request, "staff/case.html", context)
+    return render(request, "staff/case.html", context, status)
 
 
 @router.post("/cases/{case_id}/reply")
@@ -138,9 +152,37 @@ def reply(
         raise HTTPException(404, str(exc)) from exc
     except cases.CaseError as exc:
         db.rollback()
+        return _case_page(request, db, user, case_id, str(exc), 422)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/dispatch")
+def dispatch(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    department_id: FormField = "",
+    note: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Send the case to a department (dispatchers and admins)."""
+    _check_csrf(request, csrf_token)
+    try:
         case = cases.get_case(db, user, case_id)
-        context = {"case": case, "targets": lifecycle.allowed_targets(case.status), "error": str(exc)}
-        return render(request, "staff/case.html", context, 422)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    department = db.get(Department, department_id)
+    if department is None:
+        return _case_page(request, db, user, case_id, "choose a department", 422)
+    try:
+        cases.dispatch(db, user, case, department, note.strip())
+    except cases.CaseAccessError as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except cases.CaseError as exc:
+        db.rollback()
+        return _case_page(request, db, user, case_id, str(exc), 409)
     db.commit()
     return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
 
@@ -164,8 +206,6 @@ def change_status(
         raise HTTPException(404, str(exc)) from exc
     except lifecycle.TransitionError as exc:
         db.rollback()
-        case = cases.get_case(db, user, case_id)
-        context = {"case": case, "targets": lifecycle.allowed_targets(case.status), "error": str(exc)}
-        return render(request, "staff/case.html", context, 409)
+        return _case_page(request, db, user, case_id, str(exc), 409)
     db.commit()
     return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)

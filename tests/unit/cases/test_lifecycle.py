@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from minyi.cases import lifecycle
@@ -8,11 +10,13 @@ from minyi.cases.models import CaseStatus
 
 def test_happy_path_is_allowed():
     path = ["received", "accepted", "dispatched", "signed", "in_progress", "replied", "follow_up", "closed"]
-    for current, target in zip(path, path[1:], strict=False):
+    for current, target in itertools.pairwise(path):
         assert lifecycle.check_transition(current, target) == CaseStatus(target)
 
 
-@pytest.mark.parametrize(("current", "target"), [("received", "closed"), ("closed", "received"), ("replied", "dispatched")])
+@pytest.mark.parametrize(
+    ("current", "target"), [("received", "closed"), ("closed", "received"), ("replied", "dispatched")]
+)
 def test_illegal_transitions_are_refused_with_the_allowed_ones(current, target):
     with pytest.raises(lifecycle.TransitionError, match="allowed:"):
         lifecycle.check_transition(current, target)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tests.conftest import fresh_database_url
+
 from minyi.db import migrate
 from minyi.db.base import new_id
-from tests.conftest import fresh_database_url
 
 
 def test_models_and_migrations_agree(engine):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from minyi.demo import factories
 from minyi.departments import services
 from minyi.departments.models import Category
-from minyi.demo import factories
 
 ROWS = [
     {"一级分类": "城乡建设", "二级分类": "安全生产", "三级分类": "安全生产管理"},

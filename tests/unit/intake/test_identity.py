@@ -30,6 +30,7 @@ def test_pseudonym_is_stable_and_keyed():
     p = identity.pseudonym("key", "A00045581")
     assert p == identity.pseudonym("key", " a00045581 ")
     assert p != identity.pseudonym("key2", "A00045581")
-    assert p is not None and "A00045581" not in p
+    assert p is not None
+    assert "A00045581" not in p
     assert identity.pseudonym("key", "") is None
     assert identity.pseudonym("key", None) is None

@@ -8,13 +8,16 @@ from minyi.intake.schemas import MessageIn
 
 
 def test_accept_stores_the_message_as_received(session):
-    data = MessageIn(title=" 标题 ", body="正文\n第二行", contact={"name": "李四", "phone": "13900001111"}, author="A1")
+    data = MessageIn(
+        title=" 标题 ", body="正文\n第二行", contact={"name": "李四", "phone": "13900001111"}, author="A1"
+    )
     accepted = services.accept(session, data, channel="api", key="k")
     message = session.get(Message, accepted.message.id)
     assert message.title == "标题"
     assert message.body == "正文\n第二行"
     assert message.contact.phone == "13900001111"
-    assert message.author_pseudonym and "A1" not in message.author_pseudonym
+    assert message.author_pseudonym
+    assert "A1" not in message.author_pseudonym
     assert message.state == "received"
     assert message.case is None
 
@@ -49,12 +52,14 @@ def test_process_pending_marks_failures_and_goes_on(session, monkeypatch):
         return real_open(sess, message)
 
     monkeypatch.setattr(services.cases, "open_case", flaky)
-    assert services.process_pending(session) == 1
+    result = services.process_pending(session)
+    assert (result.processed, result.failed, result.last_id) == (1, 1, bad.id)
     assert good.state == "processed"
     assert bad.state == "failed"
     assert "boom" in bad.processing_error
     monkeypatch.setattr(services.cases, "open_case", real_open)
-    assert services.process_pending(session) == 1
+    assert services.process_pending(session).attempted == 0  # failures wait for a retry
+    assert services.process_pending(session, retry_failed=True).processed == 1
     assert bad.state == "processed"
 
 
