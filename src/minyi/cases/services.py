@@ -62,8 +62,17 @@ def record(  # noqa: PLR0913 - the fields of one event
     return event
 
 
-def _new_number(now: datetime) -> str:
-    return f"{now:%Y%m%d}-{secrets.randbelow(10**6):06d}"
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _new_number(session: Session, now: datetime) -> str:
+    """A case number such as ``20261124-7K3QH2XP``: the date, then 8 random characters."""
+    for _ in range(5):
+        suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+        number = f"{now:%Y%m%d}-{suffix}"
+        if session.scalar(select(Case.id).where(Case.number == number)) is None:
+            return number
+    raise CaseError("could not draw a free case number")  # 31**8 choices a day: never in practice
 
 
 def open_case(session: Session, message: Message) -> Case:
@@ -71,7 +80,7 @@ def open_case(session: Session, message: Message) -> Case:
     now = utcnow()
     category = session.get(Category, message.requested_category_id) if message.requested_category_id else None
     case = Case(
-        number=_new_number(now),
+        number=_new_number(session, now),
         title=message.title,
         category=category,
         is_public=message.is_public,

@@ -38,6 +38,7 @@ def _parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write invalid rows here (CSV)."
 )
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--tz", default="Asia/Shanghai", show_default=True, help="Timezone of times given without one.")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 50_000))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
@@ -51,6 +52,7 @@ def import_messages(
     skip_invalid: bool,
     rejects: Path | None,
     dry_run: bool,
+    tz: str,
     batch_size: int,
     as_json: bool,
 ) -> None:
@@ -72,6 +74,7 @@ def import_messages(
                 rejects=rejects,
                 dry_run=dry_run,
                 batch_size=batch_size,
+                tz=tz,
                 progress=lambda n: bar.update(task, completed=n),
             )
         except (ImportFileError, ImportValidationError) as exc:
@@ -80,7 +83,8 @@ def import_messages(
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
         return
     click.echo(
-        f"{report.rows_read} rows read, {report.imported} imported, {report.duplicates} already known, "
+        f"{report.rows_read} rows read, {report.imported} {'would be imported' if dry_run else 'imported'}, "
+        f"{report.duplicates} already known, "
         f"{len(report.invalid)} invalid, {report.failed_processing} failed processing "
         f"({report.elapsed_seconds:.1f}s)"
     )

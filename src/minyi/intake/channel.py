@@ -23,8 +23,8 @@ def process_safely(session: Session, message: Message) -> None:
     try:
         with session.begin_nested():
             services.process(session, message)
-    except Exception as exc:
-        log.exception("processing message %s failed", message.id)
+    except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
+        log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
         message.state = ProcessingState.FAILED.value
         message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
 

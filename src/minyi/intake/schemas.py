@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 MAX_TITLE_CHARS = 200
 MAX_BODY_CHARS = 100_000
+MAX_COUNT = 2**31 - 1
 PHONE_PATTERN = r"^[0-9+\-() ]{5,40}$"
 
 
@@ -41,16 +42,19 @@ class MessageIn(BaseModel):
         default=None, max_length=200, description="The source's author id; only a pseudonym is kept"
     )
     submitted_at: datetime | None = None
-    likes: int = Field(default=0, ge=0)
-    dislikes: int = Field(default=0, ge=0)
-    reposts: int = Field(default=0, ge=0)
-    replies_count: int = Field(default=0, ge=0)
+    likes: int = Field(default=0, ge=0, le=MAX_COUNT)
+    dislikes: int = Field(default=0, ge=0, le=MAX_COUNT)
+    reposts: int = Field(default=0, ge=0, le=MAX_COUNT)
+    replies_count: int = Field(default=0, ge=0, le=MAX_COUNT)
 
     @field_validator("title", "body")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             msg = "must not be empty or only whitespace"
+            raise ValueError(msg)
+        if "\x00" in value:
+            msg = "must not contain NUL characters"
             raise ValueError(msg)
         return value
 
