@@ -14,7 +14,7 @@ from minyi.accounts.models import Role, User
 from minyi.cases import lifecycle
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
-from minyi.db.base import utcnow
+from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
 from minyi.intake.models import Message
@@ -217,7 +217,9 @@ def add_reply(session: Session, user: User, case: Case, body: str, *, public: bo
         raise CaseError("the reply must not be empty")
     if len(text) > MAX_REPLY_CHARS:
         raise CaseError(f"the reply may have at most {MAX_REPLY_CHARS} characters")
-    reply = Reply(case=case, author_user_id=user.id, body=text, is_public=public, created_at=utcnow())
+    reply = Reply(
+        id=new_id(), case=case, author_user_id=user.id, body=text, is_public=public, created_at=utcnow()
+    )
     session.add(reply)
     if not public:
         record(session, case, "note", user=user, payload={"reply_id": reply.id})

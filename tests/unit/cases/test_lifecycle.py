@@ -30,3 +30,11 @@ def test_unknown_status():
 def test_every_status_has_labels_in_both_languages():
     for status in CaseStatus:
         assert lifecycle.label(status, "zh") != lifecycle.label(status, "en")
+
+
+def test_reply_events_name_their_reply(session):
+    from minyi.demo import factories
+
+    case = factories.make_case(session, status="replied")
+    replied = next(e for e in case.events if e.action == "replied")
+    assert replied.payload["reply_id"] == case.replies[-1].id
