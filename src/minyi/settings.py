@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     site_name: str = "民意 · 政务留言"
     public_page_size: int = Field(default=20, ge=1, le=200)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    route_confidence: float = Field(
+        default=0.6, ge=0.0, le=1.0, description="A category guess this confident routes a case by itself."
+    )
     contact_retention_days: int = Field(
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )

@@ -130,8 +130,11 @@ def test_openapi_documents_the_api(client):
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
 
 
+VAGUE = {"title": "请问一件事", "body": "想了解一下有关情况，谢谢。"}
+
+
 def test_case_actions_through_the_api(client, session, world):
-    created = submit(client).json()
+    created = submit(client, **VAGUE).json()
     case_url = f"/api/v1/cases/{created['case_id']}"
     admin = bearer(session, world.admin)
     road = bearer(session, world.road_staff)
@@ -163,7 +166,7 @@ def test_case_actions_through_the_api(client, session, world):
 
 
 def test_message_without_case_is_hidden_from_department_tokens(client, session, world):
-    created = submit(client).json()
+    created = submit(client, **VAGUE).json()
     assert (
         client.get(f"/api/v1/messages/{created['id']}", headers=bearer(session, world.road_staff)).status_code
         == 404

@@ -89,6 +89,7 @@ def create_message(
             channel=Channel.API.value,
             key=request.app.state.secret_key,
             idempotency_key=idempotency_key,
+            pipeline=request.app.state.pipelines.get(db),
         )
     except services.IntakeError as exc:
         return JSONResponse(

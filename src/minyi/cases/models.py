@@ -53,6 +53,7 @@ class Case(IdMixin, TimestampMixin, Base):
     category_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("categories.id", ondelete="SET NULL"), index=True
     )
+    category_source: Mapped[str | None] = mapped_column(String(20))
     appeal_kind: Mapped[str | None] = mapped_column(String(20))
     department_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("departments.id", ondelete="SET NULL"), index=True

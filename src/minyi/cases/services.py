@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import Role, User
+from minyi.analysis.models import MessageAnalysis
 from minyi.cases import lifecycle
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
@@ -75,14 +76,34 @@ def _new_number(session: Session, now: datetime) -> str:
     raise CaseError("could not draw a free case number")  # 31**8 choices a day: never in practice
 
 
-def open_case(session: Session, message: Message) -> Case:
-    """A new case for ``message``, routed by its category when the category has a department."""
+def _choose_category(
+    session: Session, message: Message, analysis: MessageAnalysis | None, threshold: float
+) -> tuple[Category | None, str | None]:
+    """The citizen's category, else a confident guess of the pipeline, with where it came from."""
+    if message.requested_category_id:
+        return session.get(Category, message.requested_category_id), "citizen"
+    if analysis is None or analysis.category is None or (analysis.category_confidence or 0) < threshold:
+        return None, None
+    model = analysis.category_model or ""
+    return analysis.category, "keywords" if model.startswith("keywords:") else "classifier"
+
+
+def open_case(
+    session: Session, message: Message, analysis: MessageAnalysis | None = None, threshold: float = 0.6
+) -> Case:
+    """A new case for ``message``, routed by its category when the category has a department.
+
+    The category is the citizen's choice, else the pipeline's guess when it is at least
+    ``threshold`` confident; otherwise the case waits for a dispatcher.
+    """
     now = utcnow()
-    category = session.get(Category, message.requested_category_id) if message.requested_category_id else None
+    category, source = _choose_category(session, message, analysis, threshold)
     case = Case(
         number=_new_number(session, now),
         title=message.title,
         category=category,
+        category_source=source,
+        appeal_kind=analysis.appeal_kind if analysis else None,
         is_public=message.is_public,
         status=CaseStatus.RECEIVED.value,
         created_at=now,
@@ -90,21 +111,29 @@ def open_case(session: Session, message: Message) -> Case:
     session.add(case)
     message.case = case
     record(session, case, "received", payload={"message_id": message.id, "channel": message.channel})
-    department = department_for_category(category)
-    if department is not None:
-        case.accepted_at = now
-        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
-        record(session, case, "accepted", to_status=CaseStatus.ACCEPTED.value)
-        case.department = department
-        record(
-            session,
-            case,
-            "dispatched",
-            to_status=CaseStatus.DISPATCHED.value,
-            payload={"department": department.code, "rule": "category"},
-        )
+    route_by_category(session, case)
     session.flush()
     return case
+
+
+def route_by_category(session: Session, case: Case) -> bool:
+    """Accept and dispatch a just-received case to its category's department, if it has one."""
+    department = department_for_category(case.category)
+    if department is None or case.status != CaseStatus.RECEIVED:
+        return False
+    now = utcnow()
+    case.accepted_at = now
+    case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+    record(session, case, "accepted", to_status=CaseStatus.ACCEPTED.value)
+    case.department = department
+    record(
+        session,
+        case,
+        "dispatched",
+        to_status=CaseStatus.DISPATCHED.value,
+        payload={"department": department.code, "rule": case.category_source or "category"},
+    )
+    return True
 
 
 @dataclass(frozen=True)
@@ -206,6 +235,18 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
         payload["note"] = note
     case.department = department
     record(session, case, action, user=user, to_status=CaseStatus.DISPATCHED.value, payload=payload)
+    session.flush()
+    return case
+
+
+def recategorise(session: Session, user: User, case: Case, category: Category) -> Case:
+    """Staff correct the category; the correction is kept and becomes training data."""
+    if not can_view(user, case):
+        raise CaseAccessError("no such case, or it belongs to another department")
+    before = case.category.path if case.category else None
+    case.category = category
+    case.category_source = "staff"
+    record(session, case, "recategorised", user=user, payload={"from": before, "to": category.path})
     session.flush()
     return case
 

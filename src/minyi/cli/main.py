@@ -12,6 +12,7 @@ from minyi.cli import (
     demo_commands,
     department_commands,
     import_commands,
+    model_commands,
     retention_commands,
     serve_commands,
     user_commands,
@@ -43,3 +44,4 @@ cli.add_command(department_commands.department)
 cli.add_command(import_commands.import_messages)
 cli.add_command(import_commands.categories)
 cli.add_command(retention_commands.retention)
+cli.add_command(model_commands.model)

@@ -8,6 +8,7 @@ always come back timezone-aware, on SQLite as on PostgreSQL.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -29,13 +30,32 @@ NAMING_CONVENTION = {
 ID_LENGTH = 36
 
 
+MAX_COUNTER = 0xFFF  # the 12 bits of rand_a
+_id_lock = threading.Lock()
+_id_state = [0, 0]  # the last millisecond, and the counter within it
+
+
 def new_id() -> str:
-    """A UUIDv7 (RFC 9562) string: unique, and sorted by creation time."""
-    millis = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    """A UUIDv7 (RFC 9562) string: unique, and sorted by creation time.
+
+    Within one millisecond the 12-bit ``rand_a`` field counts up (RFC 9562, method 3),
+    so ids made in one process sort in the order they were made.
+    """
+    with _id_lock:
+        millis = max(time.time_ns() // 1_000_000, _id_state[0])
+        if millis == _id_state[0]:
+            _id_state[1] += 1
+            if _id_state[1] > MAX_COUNTER:
+                millis += 1
+                _id_state[1] = 0
+        else:
+            _id_state[1] = int.from_bytes(os.urandom(1), "big")
+        _id_state[0] = millis
+        counter = _id_state[1]
+    rand = int.from_bytes(os.urandom(8), "big")
     value = (millis & 0xFFFF_FFFF_FFFF) << 80
     value |= 0x7 << 76
-    value |= ((rand >> 62) & 0xFFF) << 64
+    value |= counter << 64
     value |= 0b10 << 62
     value |= rand & 0x3FFF_FFFF_FFFF_FFFF
     return str(uuid.UUID(int=value))

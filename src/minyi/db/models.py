@@ -1,6 +1,7 @@
 """Imports every model so the metadata is complete (for Alembic and checks)."""
 
 from minyi.accounts.models import ApiToken, User
+from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.cases.models import Case, CaseEvent, Reply
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
@@ -15,7 +16,9 @@ __all__ = [
     "Department",
     "IdempotencyKey",
     "Message",
+    "MessageAnalysis",
     "MessageContact",
+    "ModelRecord",
     "Reply",
     "User",
 ]

@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import Role, User
+from minyi.analysis import services as analysis_services
+from minyi.analysis.provider import PipelineProvider
 from minyi.cases import services as cases
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import Case, CaseEvent, CaseStatus
@@ -29,7 +31,7 @@ from minyi.demo.factories import UNROUTED_STATUSES, make_case, make_department, 
 from minyi.demo.hot import HOT_PROBLEMS
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category, import_category_tree
-from minyi.intake.models import Channel
+from minyi.intake.models import Channel, Message
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "minyi-admin"  # noqa: S105 - the documented demo login
@@ -132,6 +134,7 @@ def seed_demo(
     users = _create_users(session, list(departments.values()))
     plans = plan_messages(seed, messages, now)
     public_replies = _create_cases(session, plans, key=key, now=now, rng=_rng(seed, "timeline"))
+    _analyse_all(session)
     statuses = Counter(plan.status.value for plan in plans)
     hot = Counter(plan.text.hot for plan in plans if plan.text.hot is not None)
     return DemoSummary(
@@ -144,6 +147,17 @@ def seed_demo(
         statuses=tuple((s.value, statuses[s.value]) for s in CaseStatus),
         hot_problems=tuple((p.name, hot[p.key]) for p in HOT_PROBLEMS),
     )
+
+
+def _analyse_all(session: Session) -> None:
+    """Run the text pipeline over the demo messages, as intake would have (cases stay as planned)."""
+    pipeline = PipelineProvider().get(session)
+    messages = list(session.scalars(select(Message).order_by(Message.received_at)))
+    for start in range(0, len(messages), 200):
+        batch = messages[start : start + 200]
+        results = pipeline.analyse_many([analysis_services.pipeline_input(m) for m in batch])
+        for message, result in zip(batch, results, strict=True):
+            analysis_services.store(session, message, result)
 
 
 def _rng(seed: int, purpose: str = "") -> random.Random:

@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 from minyi.intake import services
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
+from minyi.pipeline.runner import TextPipeline
 
 log = logging.getLogger(__name__)
 
 
-def process_safely(session: Session, message: Message) -> None:
+def process_safely(session: Session, message: Message, pipeline: TextPipeline | None = None) -> None:
     """Process a committed message; on failure mark it ``failed`` instead of raising."""
     try:
         with session.begin_nested():
-            services.process(session, message)
+            services.process(session, message, pipeline)
     except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
         log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
         message.state = ProcessingState.FAILED.value
@@ -37,6 +38,7 @@ def receive(  # noqa: PLR0913 - the fields of one submission
     key: str,
     source: str = "",
     idempotency_key: str | None = None,
+    pipeline: TextPipeline | None = None,
 ) -> services.Accepted:
     """Accept ``data`` (commit), then process it (commit). Returns the stored message."""
     accepted = services.accept(
@@ -44,6 +46,6 @@ def receive(  # noqa: PLR0913 - the fields of one submission
     )
     session.commit()
     if accepted.created:
-        process_safely(session, accepted.message)
+        process_safely(session, accepted.message, pipeline)
         session.commit()
     return accepted

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from minyi.analysis import services as analysis_services
+from minyi.cases import merging
 from minyi.cases import services as cases
 from minyi.cases.models import Case
 from minyi.db.base import new_id
@@ -23,6 +25,7 @@ from minyi.departments.models import Category
 from minyi.intake import identity
 from minyi.intake.models import IdempotencyKey, Message, MessageContact, ProcessingState
 from minyi.intake.schemas import MessageIn
+from minyi.pipeline.runner import TextPipeline
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +124,18 @@ def accept(  # noqa: PLR0913 - the fields of one submission
     return Accepted(message, identity.tracking_secret(key, message.id), created=True)
 
 
-def process(session: Session, message: Message) -> Case:
-    """Run the pipeline on a stored message and open (or find) its case."""
+def process(session: Session, message: Message, pipeline: TextPipeline | None = None) -> Case:
+    """Run the pipeline on a stored message, then join a duplicate's case or open a new one."""
     if message.case is not None:
         return message.case
-    case = cases.open_case(session, message)
+    analysis = None
+    if pipeline is not None:
+        result = pipeline.analyse(analysis_services.pipeline_input(message))
+        analysis = analysis_services.store(session, message, result)
+    case = merging.attach_duplicate(session, message, analysis)
+    if case is None:
+        threshold = pipeline.route_threshold if pipeline is not None else 1.0
+        case = cases.open_case(session, message, analysis, threshold)
     message.state = ProcessingState.PROCESSED.value
     message.processing_error = None
     session.flush()
@@ -147,7 +157,12 @@ class BatchResult:
 
 
 def process_pending(
-    session: Session, limit: int = 500, *, retry_failed: bool = False, after: str = ""
+    session: Session,
+    limit: int = 500,
+    *,
+    retry_failed: bool = False,
+    after: str = "",
+    pipeline: TextPipeline | None = None,
 ) -> BatchResult:
     """Process up to ``limit`` stored, unprocessed messages with ids after ``after``.
 
@@ -166,7 +181,7 @@ def process_pending(
         last_id = message.id
         try:
             with session.begin_nested():
-                process(session, message)
+                process(session, message, pipeline)
             processed += 1
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
             log.warning("processing message %s failed: %s", message.id, exc)

@@ -29,7 +29,7 @@ import csv
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.analysis.provider import PipelineProvider
 from minyi.db.session import Database
 from minyi.intake import services
 from minyi.intake.channel import process_safely
@@ -45,6 +46,7 @@ from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
 from minyi.interop.tabular import ImportFileError, Record, TabularFile, cell_text, read_rows
+from minyi.pipeline.runner import TextPipeline
 
 __all__ = [
     "FIELD_ALIASES",
@@ -174,6 +176,7 @@ class _Job:
     source: str
     batch_size: int
     progress: Callable[[int], None] | None
+    pipeline: TextPipeline | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     encoding: str | None = None,
     sheet: str | None = None,
     rejects: Path | None = None,
+    pipeline: TextPipeline | None = None,
 ) -> ImportReport:
     """Import the messages in a CSV, TSV, XLSX or JSONL file (see the module text).
 
@@ -236,6 +240,8 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
         sheet: The XLSX worksheet (default: the first).
         rejects: Write the invalid rows, with their errors, to this CSV file (UTF-8 with a
             BOM, so Excel opens it; it is written, header only, even when all rows are valid).
+        pipeline: The text pipeline that analyses each stored message (default: the one
+            built from the database, as the server would).
 
     Raises:
         ImportFileError: The file or an option is unusable; nothing was written.
@@ -247,7 +253,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     zone = _zone(tz)
     table = read_rows(path, sheet=sheet, encoding=encoding)
     convert = RowConverter(detect_mapping(table.columns, mapping), zone)
-    job = _Job(database, table, convert, key, channel, _source(source, path), batch_size, progress)
+    job = _Job(database, table, convert, key, channel, _source(source, path), batch_size, progress, pipeline)
     stamp = _stamp(path)
     scan = _scan(job, rejects, progress if dry_run else None)
     if scan.invalid and not skip_invalid:
@@ -404,6 +410,8 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
     """Store the valid rows batch by batch."""
     total = _Stored()
     with job.database.session() as session:
+        if job.pipeline is None:
+            job = replace(job, pipeline=PipelineProvider().get(session))
         for batch in _chunks(_valid_rows(job, scan), job.batch_size):
             total += _store_batch(session, job, [data for _, data in batch])
             if job.progress is not None:
@@ -432,7 +440,7 @@ def _store_batch(session: Session, job: _Job, batch: list[MessageIn]) -> _Stored
         messages.append(accepted.message)
     session.commit()
     for message in messages:
-        process_safely(session, message)
+        process_safely(session, message, job.pipeline)
     session.commit()
     failed = sum(message.state == ProcessingState.FAILED.value for message in messages)
     session.expunge_all()

@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 import minyi
+from minyi.analysis.provider import PipelineProvider
 from minyi.api import routes as api_routes
 from minyi.db.session import Database
 from minyi.settings import Settings, get_settings
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = database or Database(settings.effective_database_url)
     app.state.secret_key = settings.effective_secret_key
+    app.state.pipelines = PipelineProvider(route_threshold=settings.route_confidence)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,

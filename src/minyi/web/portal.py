@@ -91,7 +91,13 @@ def submit(
     except ValidationError as exc:
         return _submit_form(request, db, values, _form_errors(exc, language_of(request)), 422)
     try:
-        accepted = channel.receive(db, data, channel=Channel.PORTAL.value, key=request.app.state.secret_key)
+        accepted = channel.receive(
+            db,
+            data,
+            channel=Channel.PORTAL.value,
+            key=request.app.state.secret_key,
+            pipeline=request.app.state.pipelines.get(db),
+        )
     except services.IntakeError as exc:
         return _submit_form(request, db, values, {exc.field or "form": str(exc)}, exc.status)
     request.session[RECEIPT_KEY] = {

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts import services as accounts
-from minyi.cases import lifecycle
+from minyi.analysis.services import analyses_of
+from minyi.cases import lifecycle, merging
 from minyi.cases import services as cases
 from minyi.cases.models import CaseStatus
-from minyi.departments.models import Department
+from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
+from minyi.intake.models import Message
 from minyi.web import i18n
 from minyi.web.deps import SESSION_USER_KEY, DbSession, StaffUser
 from minyi.web.security import CSRF_SESSION_KEY, csrf_ok
@@ -129,6 +131,9 @@ def _case_page(
         "error": error,
         "can_dispatch": cases.can_dispatch(user) and case.status in cases.DISPATCHABLE,
         "departments": list_departments(db) if cases.can_dispatch(user) else [],
+        "categories": list_categories(db),
+        "analyses": {a.message_id: a for a in analyses_of(db, case)},
+        "supporters": merging.supporters(db, case),
     }
     return render(request, "staff/case.html", context, status)
 
@@ -209,3 +214,56 @@ def change_status(
         return _case_page(request, db, user, case_id, str(exc), 409)
     db.commit()
     return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/category")
+def recategorise(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    category_id: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Correct the case's category (kept as a staff correction, used for training)."""
+    _check_csrf(request, csrf_token)
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    category = db.get(Category, category_id)
+    if category is None:
+        return _case_page(request, db, user, case_id, "choose a category", 422)
+    cases.recategorise(db, user, case, category)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+
+@router.post("/messages/{message_id}/merge")
+def merge_decision(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    message_id: str,
+    decision: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Confirm that a merged duplicate belongs to its case, or split it off into a new case."""
+    _check_csrf(request, csrf_token)
+    message = db.get(Message, message_id)
+    if message is None or message.case is None or not cases.can_view(user, message.case):
+        raise HTTPException(404, "no such message")
+    case_id = message.case.id
+    try:
+        if decision == "confirm":
+            merging.confirm_merge(db, user, message)
+            target = case_id
+        elif decision == "undo":
+            target = merging.undo_merge(db, user, message).id
+        else:
+            raise HTTPException(422, "decision must be confirm or undo")
+    except cases.CaseError as exc:
+        db.rollback()
+        return _case_page(request, db, user, case_id, str(exc), 409)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{target}", status_code=303)

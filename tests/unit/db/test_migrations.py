@@ -31,4 +31,4 @@ def test_ids_are_unique_and_time_ordered():
     ids = [new_id() for _ in range(2000)]
     assert len(set(ids)) == len(ids)
     assert all(len(i) == 36 and i[14] == "7" for i in ids)
-    assert [i[:13] for i in ids] == sorted(i[:13] for i in ids)
+    assert ids == sorted(ids)

@@ -46,10 +46,10 @@ def test_process_pending_marks_failures_and_goes_on(session, monkeypatch):
     bad = services.accept(session, MessageIn(title="bad", body="b"), channel="api", key="k").message
     real_open = services.cases.open_case
 
-    def flaky(sess, message):
+    def flaky(sess, message, *args):
         if message.title == "bad":
             raise RuntimeError("boom")
-        return real_open(sess, message)
+        return real_open(sess, message, *args)
 
     monkeypatch.setattr(services.cases, "open_case", flaky)
     result = services.process_pending(session)

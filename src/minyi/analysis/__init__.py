@@ -1,0 +1,1 @@
+"""What the pipeline derived from each message, and the registry of trained models."""

@@ -1,0 +1,257 @@
+"""Store pipeline results, look up categories for labels, and keep the model registry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from minyi.analysis.models import MessageAnalysis, ModelRecord
+from minyi.cases.models import Case, CaseStatus
+from minyi.cases.services import route_by_category
+from minyi.db.base import utcnow
+from minyi.departments.models import Category
+from minyi.intake.models import Message
+from minyi.pipeline.runner import Analysis, CategoryGuess, PipelineInput, TextPipeline
+
+CATEGORY = "category"
+
+
+class ModelRegistryError(ValueError):
+    """A registry request that cannot be carried out; the text says why."""
+
+
+def category_for_label(session: Session, label: str | None) -> Category | None:
+    """The category a model label names: a full path, else the shallowest category of that name."""
+    if not label:
+        return None
+    by_path = session.scalar(select(Category).where(Category.path == label))
+    if by_path is not None:
+        return by_path
+    query = select(Category).where(Category.name == label).order_by(Category.level, Category.path)
+    return session.scalars(query).first()
+
+
+def pipeline_input(message: Message) -> PipelineInput:
+    """What the pipeline needs of a stored message."""
+    return PipelineInput(
+        message_id=message.id,
+        title=message.title,
+        body=message.body,
+        author=message.author_pseudonym,
+        when=message.submitted_at or message.received_at,
+    )
+
+
+def _top_json(session: Session, guess: CategoryGuess | None) -> list[dict[str, Any]]:
+    if guess is None:
+        return []
+    out = []
+    for label, probability in guess.top:
+        category = category_for_label(session, label)
+        department = category.default_department if category else None
+        out.append(
+            {
+                "label": label,
+                "confidence": round(probability, 4),
+                "category_id": category.id if category else None,
+                "department": department.code if department else None,
+            }
+        )
+    return out
+
+
+def apply_category(session: Session, row: MessageAnalysis, guess: CategoryGuess | None) -> None:
+    """Write a category guess into an analysis row."""
+    row.category_label = guess.label if guess else None
+    row.category_confidence = guess.confidence if guess else None
+    row.category_top = _top_json(session, guess)
+    row.category_model = guess.model if guess else None
+    category = category_for_label(session, guess.label) if guess else None
+    row.category_id = category.id if category else None
+
+
+def store(session: Session, message: Message, analysis: Analysis) -> MessageAnalysis:
+    """Save ``analysis`` for ``message`` (replacing an earlier one)."""
+    row = session.get(MessageAnalysis, message.id) or MessageAnalysis(message_id=message.id)
+    row.normalized_title = analysis.normalized_title
+    row.normalized_body = analysis.normalized_body
+    row.truncated = analysis.truncated
+    row.original_length = analysis.original_length
+    row.pii_kinds = analysis.pii_kinds
+    apply_category(session, row, analysis.category)
+    row.appeal_kind = analysis.appeal_kind
+    row.appeal_confidence = analysis.appeal_confidence
+    row.appeal_reasons = analysis.appeal_reasons
+    row.appeal_model = analysis.appeal_model
+    match = analysis.duplicate
+    if match is not None and session.get(Message, match.matched_id) is not None:
+        row.duplicate_of_id = match.matched_id
+        row.duplicate_kind = match.kind
+        row.duplicate_similarity = round(match.similarity, 4)
+        row.duplicate_relation = match.relation
+        row.duplicate_status = "auto"
+    row.pipeline_version = analysis.pipeline_version
+    row.analysed_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def recent_items(session: Session, days: float, limit: int) -> list[tuple[str, str, str | None, Any]]:
+    """(id, normalised text, author, time) of the latest analysed messages, for the duplicate index."""
+    since = utcnow() - timedelta(days=days)
+    query = (
+        select(
+            Message.id,
+            MessageAnalysis.normalized_title,
+            MessageAnalysis.normalized_body,
+            Message.author_pseudonym,
+            Message.received_at,
+        )
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(Message.received_at >= since)
+        .order_by(Message.received_at.desc())
+        .limit(limit)
+    )
+    rows = list(session.execute(query))
+    rows.reverse()
+    return [(mid, f"{title} {body}".strip(), author, when) for mid, title, body, author, when in rows]
+
+
+def analyses_of(session: Session, case: Any) -> list[MessageAnalysis]:
+    """The analyses of a case's messages."""
+    ids = [m.id for m in case.messages]
+    if not ids:
+        return []
+    return list(session.scalars(select(MessageAnalysis).where(MessageAnalysis.message_id.in_(ids))))
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def register(session: Session, path: Path, metadata: dict[str, Any], note: str = "") -> ModelRecord:
+    """Record a saved model (its metadata as written beside it) in the registry."""
+    version = str(metadata.get("version") or "")
+    if not version:
+        raise ModelRegistryError(f"{path}: the model metadata has no version")
+    existing = session.scalar(select(ModelRecord).where(ModelRecord.version == version))
+    if existing is not None:
+        existing.path = str(path.resolve())
+        return existing
+    record = ModelRecord(
+        kind=CATEGORY,
+        version=version,
+        path=str(path.resolve()),
+        training_size=int(metadata.get("training_size") or 0),
+        metrics=dict(metadata.get("metrics") or {}),
+        note=note,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def activate(session: Session, version: str) -> ModelRecord:
+    """Make the model with ``version`` (a unique prefix will do) the active one of its kind."""
+    matches = list(session.scalars(select(ModelRecord).where(ModelRecord.version.startswith(version))))
+    if len(matches) != 1:
+        known = ", ".join(r.version for r in list_models(session)) or "none registered"
+        what = "no model" if not matches else "several models"
+        raise ModelRegistryError(f"{what} with version {version!r} (known: {known})")
+    record = matches[0]
+    if not Path(record.path).exists():
+        raise ModelRegistryError(f"the model file {record.path} is missing")
+    for other in session.scalars(select(ModelRecord).where(ModelRecord.kind == record.kind)):
+        other.is_active = other.id == record.id
+    record.activated_at = utcnow()
+    session.flush()
+    return record
+
+
+def active_model(session: Session, kind: str = CATEGORY) -> ModelRecord | None:
+    """The active model of ``kind``, if any."""
+    return session.scalar(
+        select(ModelRecord).where(ModelRecord.kind == kind, ModelRecord.is_active.is_(True))
+    )
+
+
+def list_models(session: Session) -> Sequence[ModelRecord]:
+    """Every registered model, newest first."""
+    return list(session.scalars(select(ModelRecord).order_by(ModelRecord.created_at.desc())))
+
+
+# --------------------------------------------------------------------------- re-processing
+
+MACHINE_SOURCES = frozenset({None, "classifier", "keywords"})
+
+
+def reclassify_batch(
+    session: Session, pipeline: TextPipeline, after: str = "", limit: int = 500
+) -> tuple[int, str]:
+    """Re-classify up to ``limit`` analysed messages whose category came from another model.
+
+    Cases still waiting for a dispatcher are routed when the new guess is confident;
+    categories chosen by citizens or corrected by staff are kept. Returns how many
+    messages were re-classified and the last id seen (to continue after it).
+    """
+    model = pipeline.category_model
+    query = (
+        select(MessageAnalysis)
+        .where(MessageAnalysis.message_id > after)
+        .where(or_(MessageAnalysis.category_model.is_(None), MessageAnalysis.category_model != model))
+        .order_by(MessageAnalysis.message_id)
+        .limit(limit)
+    )
+    rows = list(session.scalars(query))
+    if not rows:
+        return 0, after
+    titles = [r.normalized_title for r in rows]
+    texts = [f"{r.normalized_title} {r.normalized_body}".strip() for r in rows]
+    for row, guess in zip(rows, pipeline.classify(titles, texts), strict=True):
+        apply_category(session, row, guess)
+        row.category_model = model
+        row.analysed_at = utcnow()
+        _reroute(session, row, pipeline.route_threshold)
+    session.flush()
+    return len(rows), rows[-1].message_id
+
+
+def _reroute(session: Session, row: MessageAnalysis, threshold: float) -> None:
+    case = row.message.case
+    if case is None or case.category_source not in MACHINE_SOURCES or case.status != CaseStatus.RECEIVED:
+        return
+    if case.messages and case.messages[0].id != row.message_id:
+        return  # a merged duplicate does not decide its case's category
+    confident = row.category is not None and (row.category_confidence or 0) >= threshold
+    case.category = row.category if confident else None
+    case.category_source = (
+        ("keywords" if str(row.category_model).startswith("keywords:") else "classifier")
+        if confident
+        else None
+    )
+    if confident:
+        route_by_category(session, case)
+
+
+def training_rows(session: Session) -> list[tuple[str, str]]:
+    """(text, label) of every case whose category a person set: staff corrections and citizens' choices.
+
+    The label is the first-level category name, as the classifier is trained on.
+    """
+    query = (
+        select(Message.title, Message.body, Case.category_id)
+        .join(Case, Case.id == Message.case_id)
+        .where(Case.category_source.in_(["staff", "citizen"]), Case.category_id.is_not(None))
+        .order_by(Message.id)
+    )
+    out = []
+    for title, body, category_id in session.execute(query):
+        category = session.get(Category, category_id)
+        if category is not None:
+            out.append((f"{title}\n{body}", category.path.split(Category.PATH_SEPARATOR)[0]))
+    return out

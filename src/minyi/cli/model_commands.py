@@ -1,0 +1,249 @@
+"""``minyi model``: train, evaluate, register and activate the category classifier."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from minyi.analysis import services
+from minyi.analysis.provider import PipelineProvider
+from minyi.cli.context import CliContext, pass_context
+from minyi.pipeline.classify import CategoryClassifier
+from minyi.pipeline.training import TrainingDataError, cross_validate, evaluate, load_labelled, train
+
+
+def _data_options(function: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(
+        [
+            click.option(
+                "--data", "data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+            ),
+            click.option(
+                "--text-col", help="Column with the text (default: recognised, e.g. 留言详情, text)."
+            ),
+            click.option(
+                "--label-col", help="Column with the label (default: recognised, e.g. 一级分类, label)."
+            ),
+            click.option("--title-col", help="Column with the title, joined before the text (optional)."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _load(
+    data: Path, text_col: str | None, label_col: str | None, title_col: str | None
+) -> tuple[list[str], list[str]]:
+    try:
+        return load_labelled(data, text_col=text_col, label_col=label_col, title_col=title_col)
+    except TrainingDataError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def model() -> None:
+    """Train, evaluate and activate the category/department classifier."""
+
+
+@model.command("train")
+@_data_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Model file (default: in MINYI_DATA_DIR/models).",
+)
+@click.option(
+    "--holdout",
+    default=0.2,
+    show_default=True,
+    type=click.FloatRange(0, 0.5),
+    help="Share scored before the final fit (0: none).",
+)
+@click.option("--activate", is_flag=True, help="Register the model and make it the active one.")
+@pass_context
+def train_command(
+    ctx: CliContext,
+    data: Path,
+    text_col: str | None,
+    label_col: str | None,
+    title_col: str | None,
+    out: Path | None,
+    holdout: float,
+    activate: bool,
+) -> None:
+    """Train a classifier on a labelled CSV, XLSX or JSONL file and save it."""
+    texts, labels = _load(data, text_col, label_col, title_col)
+    started = time.perf_counter()
+    classifier = train(texts, labels, holdout=holdout)
+    seconds = time.perf_counter() - started
+    target = out or ctx.settings.data_dir / "models" / f"category-{classifier.version_}.skops"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    meta_path = classifier.save(target)
+    click.echo(
+        f"trained {classifier.version_} on {len(texts)} messages, "
+        f"{len(set(labels))} classes in {seconds:.1f}s → {target}"
+    )
+    holdout_scores = (classifier.metrics_ or {}).get("holdout")
+    if holdout_scores:
+        click.echo(
+            f"held-out macro-F1 {holdout_scores['macro_f1']:.4f}, accuracy {holdout_scores['accuracy']:.4f}"
+        )
+    if activate:
+        _register_and_activate(ctx, target, meta_path)
+
+
+def _register_and_activate(ctx: CliContext, target: Path, meta_path: Path) -> None:
+    metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        record = services.register(session, target, metadata)
+        services.activate(session, record.version)
+    click.echo(f"active model: {record.version}")
+    _reclassify(ctx, batch=500)
+
+
+def _resolve_model(ctx: CliContext, name: str) -> Path:
+    path = Path(name)
+    if path.exists():
+        return path
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        matches = [r for r in services.list_models(session) if r.version.startswith(name)]
+    if len(matches) != 1:
+        raise click.ClickException(f"{name!r} is neither a model file nor one registered version")
+    return Path(matches[0].path)
+
+
+@model.command("evaluate")
+@click.option("--model", "model_name", required=True, help="Model file, or a registered version.")
+@_data_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_context
+def evaluate_command(
+    ctx: CliContext,
+    model_name: str,
+    data: Path,
+    text_col: str | None,
+    label_col: str | None,
+    title_col: str | None,
+    fmt: str,
+) -> None:
+    """Score a model on labelled data: per-class P/R/F1, macro-F1, accuracy, confusion matrix."""
+    classifier = CategoryClassifier.load(_resolve_model(ctx, model_name))
+    texts, labels = _load(data, text_col, label_col, title_col)
+    report = evaluate(classifier, texts, labels)
+    click.echo(report.format_text())
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+
+
+@model.command("cross-validate")
+@_data_options
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def cross_validate_command(
+    data: Path, text_col: str | None, label_col: str | None, title_col: str | None, folds: int, fmt: str
+) -> None:
+    """Cross-validate the training recipe (duplicates kept within one fold)."""
+    texts, labels = _load(data, text_col, label_col, title_col)
+    report = cross_validate(texts, labels, folds=folds)
+    click.echo(
+        f"macro-F1 {report.macro_f1_mean:.4f} ± {report.macro_f1_sd:.4f}, "
+        f"accuracy {report.accuracy_mean:.4f} ± {report.accuracy_sd:.4f} over {folds} folds"
+    )
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+
+
+@model.command("list")
+@pass_context
+def list_command(ctx: CliContext) -> None:
+    """List registered models; * marks the active one."""
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        for record in services.list_models(session):
+            mark = "*" if record.is_active else " "
+            f1 = (record.metrics.get("holdout") or {}).get("macro_f1")
+            score = f"macro-F1 {f1:.4f}" if isinstance(f1, float) else ""
+            click.echo(
+                f"{mark} {record.version}\t{record.created_at:%Y-%m-%d %H:%M}\t"
+                f"n={record.training_size}\t{score}\t{record.path}"
+            )
+
+
+@model.command("activate")
+@click.argument("model_name")
+@click.option(
+    "--reclassify/--no-reclassify", default=True, show_default=True, help="Re-classify stored messages."
+)
+@pass_context
+def activate_command(ctx: CliContext, model_name: str, reclassify: bool) -> None:
+    """Make MODEL_NAME (a model file, or a registered version) the active classifier."""
+    path = Path(model_name)
+    if path.exists():
+        meta_path = path.with_name(path.name + ".json")
+        if not meta_path.exists():
+            raise click.ClickException(f"{meta_path} (the model's metadata) is missing")
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+        database = ctx.require_current_schema()
+        with database.transaction() as session:
+            model_name = services.register(session, path, metadata).version
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        try:
+            record = services.activate(session, model_name)
+        except services.ModelRegistryError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"active model: {record.version}")
+    if reclassify:
+        _reclassify(ctx, batch=500)
+
+
+def _reclassify(ctx: CliContext, batch: int) -> None:
+    database = ctx.require_current_schema()
+    provider = PipelineProvider(route_threshold=ctx.settings.route_confidence)
+    after, total = "", 0
+    columns = [
+        TextColumn("[bold]re-classifying"),
+        BarColumn(),
+        TextColumn("{task.completed} messages"),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("reclassify", total=None)
+        while True:
+            with database.transaction() as session:
+                done, after = services.reclassify_batch(session, provider.get(session), after, batch)
+            total += done
+            bar.update(task, completed=total)
+            if done < batch:
+                break
+    click.echo(f"re-classified {total} messages")
+
+
+@model.command("reclassify")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@pass_context
+def reclassify_command(ctx: CliContext, batch: int) -> None:
+    """Re-classify, in batches, stored messages classified by another model than the active one."""
+    _reclassify(ctx, batch)
+
+
+@model.command("export-training")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def export_training(ctx: CliContext, out: Path) -> None:
+    """Write the categories people set (staff corrections, citizens' choices) as training data."""
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        rows = services.training_rows(session)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)
+    click.echo(f"wrote {len(rows)} labelled messages to {out}")
