@@ -25,6 +25,8 @@ class World:
     admin: User
     road_staff: User
     school_staff: User
+    dispatcher: User
+    supervisor: User
 
 
 @pytest.fixture
@@ -41,6 +43,8 @@ def world(session) -> World:
         admin=factories.make_user(session, username="boss", role="admin", password=PASSWORD),
         road_staff=factories.make_user(session, username="road", department=roads, password=PASSWORD),
         school_staff=factories.make_user(session, username="school", department=schools, password=PASSWORD),
+        dispatcher=factories.make_user(session, username="disp", role="dispatcher", password=PASSWORD),
+        supervisor=factories.make_user(session, username="sup", role="supervisor", password=PASSWORD),
     )
     session.commit()
     return w

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.analysis import services
-from minyi.departments.models import Category
+from minyi.departments.models import Category, Department
 from minyi.pipeline.appeal import AppealClassifier
 from minyi.pipeline.classify import CategoryClassifier, KeywordRouter
 from minyi.pipeline.dedupe import DuplicateDetector
@@ -21,6 +21,13 @@ DEDUPE_WINDOW_DAYS = 30
 DEDUPE_MAX_ITEMS = 200_000
 
 
+def deployment_words(session: Session) -> list[str]:
+    """The deployment dictionary for segmentation: department and category names."""
+    names = set(session.scalars(select(Department.name)))
+    names.update(session.scalars(select(Category.name)))
+    return sorted(n for n in names if n and len(n) >= 2)  # noqa: PLR2004 - single characters are not words
+
+
 def keyword_router(session: Session) -> KeywordRouter | None:
     """Cold-start rules from the category tree: each first-level name with the names below it."""
     tree: dict[str, list[str]] = {}
@@ -29,7 +36,7 @@ def keyword_router(session: Session) -> KeywordRouter | None:
         names = tree.setdefault(top, [])
         if category.level > 1:
             names.append(category.name)
-    return KeywordRouter(tree).fit() if tree else None
+    return KeywordRouter(tree, user_words=deployment_words(session)).fit() if tree else None
 
 
 class PipelineProvider:

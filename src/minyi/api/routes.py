@@ -23,7 +23,7 @@ from minyi.api.schemas import (
     ReplyIn,
     StatusIn,
 )
-from minyi.cases import lifecycle
+from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
 from minyi.departments.models import Department
@@ -203,8 +203,10 @@ def change_case_status(db: DbSession, user: TokenUser, case_id: str, data: Statu
     """Move the case along its lifecycle; an illegal move is refused with 409."""
     case = _visible_case(db, user, case_id)
     try:
-        cases.change_status(db, user, case, data.status.value, data.note)
-    except lifecycle.TransitionError as exc:
+        workflow.change_status(db, user, case, data.status.value, data.note)
+    except workflow.WorkflowForbidden as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (lifecycle.TransitionError, cases.CaseError) as exc:
         raise HTTPException(409, str(exc)) from exc
     db.commit()
     return CaseOut.full(case)

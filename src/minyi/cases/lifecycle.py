@@ -10,7 +10,7 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.RECEIVED: frozenset({S.ACCEPTED}),
     S.ACCEPTED: frozenset({S.DISPATCHED}),
     S.DISPATCHED: frozenset({S.SIGNED, S.ACCEPTED}),
-    S.SIGNED: frozenset({S.IN_PROGRESS, S.REPLIED}),
+    S.SIGNED: frozenset({S.IN_PROGRESS, S.REPLIED, S.ACCEPTED}),
     S.IN_PROGRESS: frozenset({S.REPLIED}),
     S.REPLIED: frozenset({S.FOLLOW_UP, S.CLOSED, S.IN_PROGRESS}),
     S.FOLLOW_UP: frozenset({S.CLOSED, S.IN_PROGRESS}),
@@ -26,6 +26,21 @@ LABELS: dict[CaseStatus, tuple[str, str]] = {
     S.REPLIED: ("已答复", "Replied"),
     S.FOLLOW_UP: ("回访中", "Follow-up"),
     S.CLOSED: ("已办结", "Closed"),
+}
+
+
+DEPARTMENT = "department"  # staff of the case's own department
+DISPATCH_ROLES = frozenset({"admin", "dispatcher"})
+
+# Who may make a plain status change. Other moves have their own actions: dispatch
+# (→ dispatched), return (→ accepted, 退单), reply (→ replied), reopen (→ in progress, 重办).
+STATUS_CHANGES: dict[tuple[CaseStatus, CaseStatus], frozenset[str]] = {
+    (S.RECEIVED, S.ACCEPTED): DISPATCH_ROLES,
+    (S.DISPATCHED, S.SIGNED): frozenset({"admin", DEPARTMENT}),
+    (S.SIGNED, S.IN_PROGRESS): frozenset({"admin", DEPARTMENT}),
+    (S.REPLIED, S.FOLLOW_UP): DISPATCH_ROLES,
+    (S.REPLIED, S.CLOSED): DISPATCH_ROLES,
+    (S.FOLLOW_UP, S.CLOSED): DISPATCH_ROLES,
 }
 
 
@@ -46,10 +61,14 @@ def check_transition(current: str, target: str) -> CaseStatus:
     return dst
 
 
-def allowed_targets(current: str) -> list[CaseStatus]:
-    """The statuses a case in ``current`` may move to, in lifecycle order."""
-    allowed = TRANSITIONS[CaseStatus(current)]
-    return [s for s in CaseStatus if s in allowed]
+def allowed_targets(current: str, roles: frozenset[str] | None = None) -> list[CaseStatus]:
+    """Plain status changes from ``current`` (for a user with ``roles``), in lifecycle order."""
+    src = CaseStatus(current)
+    return [
+        dst
+        for dst in CaseStatus
+        if (src, dst) in STATUS_CHANGES and (roles is None or STATUS_CHANGES[(src, dst)] & roles)
+    ]
 
 
 def label(status: str, language: str = "zh") -> str:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from minyi.accounts.models import User
@@ -61,6 +61,11 @@ class Case(IdMixin, TimestampMixin, Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_at: Mapped[datetime | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    supervision_note: Mapped[str | None] = mapped_column(Text)
+    supervision_due_at: Mapped[datetime | None] = mapped_column()
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    follow_up_due_at: Mapped[datetime | None] = mapped_column()
     replied_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
 
@@ -119,3 +124,61 @@ class Reply(IdMixin, Base):
 
     case: Mapped[Case] = relationship(back_populates="replies")
     author: Mapped[User | None] = relationship()
+
+
+class ExtensionStatus(enum.StrEnum):
+    """Where a request for more time stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ExtensionRequest(IdMixin, Base):
+    """A department's request for more time (延期), decided by a supervisor."""
+
+    __tablename__ = "extension_requests"
+
+    case_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    working_days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=ExtensionStatus.PENDING.value, index=True)
+    decided_by_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class Satisfaction(enum.StrEnum):
+    """The citizen's verdict on the answer (满意 / 基本满意 / 不满意), or not reached."""
+
+    SATISFIED = "satisfied"
+    BASICALLY = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+    NOT_REACHED = "not_reached"
+
+
+class CaseRating(IdMixin, Base):
+    """A follow-up answer (回访): satisfaction, whether the problem was solved, a comment."""
+
+    __tablename__ = "case_ratings"
+
+    case_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("messages.id", ondelete="SET NULL")
+    )
+    satisfaction: Mapped[str] = mapped_column(String(30))
+    solved: Mapped[bool | None] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

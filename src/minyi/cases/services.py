@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import Role, User
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases import lifecycle
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
 from minyi.db.base import new_id, utcnow
@@ -190,24 +189,6 @@ def can_view(user: User, case: Case) -> bool:
     return user.sees_all_departments or (
         case.department_id is not None and case.department_id == user.department_id
     )
-
-
-def change_status(session: Session, user: User, case: Case, target: str, note: str = "") -> Case:
-    """Move ``case`` to ``target`` if the lifecycle allows it."""
-    status = lifecycle.check_transition(case.status, target)
-    if status == CaseStatus.DISPATCHED and case.department is None:
-        raise lifecycle.TransitionError("choose a department: a case is dispatched to one")
-    now = utcnow()
-    if status == CaseStatus.ACCEPTED and case.accepted_at is None:
-        case.accepted_at = now
-        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
-    if status == CaseStatus.CLOSED:
-        case.closed_at = now
-    record(
-        session, case, "status", user=user, to_status=status.value, payload={"note": note} if note else None
-    )
-    session.flush()
-    return case
 
 
 DISPATCHABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.DISPATCHED})

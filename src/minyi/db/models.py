@@ -2,7 +2,7 @@
 
 from minyi.accounts.models import ApiToken, User
 from minyi.analysis.models import MessageAnalysis, ModelRecord
-from minyi.cases.models import Case, CaseEvent, Reply
+from minyi.cases.models import Case, CaseEvent, CaseRating, ExtensionRequest, Reply
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
@@ -12,8 +12,10 @@ __all__ = [
     "Base",
     "Case",
     "CaseEvent",
+    "CaseRating",
     "Category",
     "Department",
+    "ExtensionRequest",
     "IdempotencyKey",
     "Message",
     "MessageAnalysis",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from minyi.accounts.models import Role, User
 from minyi.accounts.services import hash_password
 from minyi.cases import services as cases
+from minyi.cases import workflow
 from minyi.cases.models import Case, CaseStatus
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
@@ -206,13 +207,13 @@ def drive_case(session: Session, case: Case, status: str, reply_body: str = DEFA
         if step is None or order.index(current) > order.index(target):
             raise ValueError(f"cannot drive a {current.value} case forward to {target.value}")
         if step in {CaseStatus.ACCEPTED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}:
-            cases.change_status(session, _first_user(session, Role.DISPATCHER), case, step.value)
+            workflow.change_status(session, _first_user(session, Role.DISPATCHER), case, step.value)
             continue
         staff = _first_user(session, Role.STAFF, case.department)
         if step == CaseStatus.REPLIED:
             cases.add_reply(session, staff, case, reply_body, public=True)
         else:
-            cases.change_status(session, staff, case, step.value)
+            workflow.change_status(session, staff, case, step.value)
     return case
 
 

@@ -16,9 +16,10 @@ from swagger_ui_bundle import swagger_ui_path
 import minyi
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import routes as api_routes
+from minyi.api import workflow as api_workflow
 from minyi.db.session import Database
 from minyi.settings import Settings, get_settings
-from minyi.web import portal, staff
+from minyi.web import portal, staff, staff_workflow
 from minyi.web.deps import LoginRequired
 from minyi.web.security import BodySizeLimit, SecurityHeaders
 from minyi.web.templating import TEMPLATES_DIR, render
@@ -118,8 +119,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _install_docs(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(api_routes.router)
+    app.include_router(api_workflow.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
+    app.include_router(staff_workflow.router)
     return app
 
 

@@ -9,9 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from minyi.cases import services as cases
+from minyi.cases import workflow
 from minyi.departments.services import list_categories
 from minyi.intake import channel, services
-from minyi.intake.models import Channel
+from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
 from minyi.web.deps import AppSettings, DbSession
@@ -148,14 +149,70 @@ def track(
             {"values": values, "error": i18n.translate("track.not_found", language)},
             404,
         )
+    return _tracked(request, message, secret)
+
+
+PUBLIC_ACTIONS = frozenset(
+    {
+        "received",
+        "accepted",
+        "dispatched",
+        "status",
+        "replied",
+        "reopened",
+        "rated",
+        "closed_by_rating",
+        "not_reached",
+    }
+)
+
+
+def _not_found(request: Request, code: str, key: str, status: int) -> Response:
+    error = i18n.translate(key, language_of(request))
+    return render(request, "portal/track.html", {"values": {"code": code}, "error": error}, status)
+
+
+def _tracked(
+    request: Request, message: Message, secret: str, notice: str | None = None, status: int = 200
+) -> Response:
     case = message.case
-    events = [e for e in case.events if e.action != "note"] if case else []
-    replies = [r for r in case.replies if r.is_public] if case else []
-    return render(
-        request,
-        "portal/tracked.html",
-        {"message": message, "case": case, "events": events, "replies": replies},
-    )
+    context = {
+        "message": message,
+        "case": case,
+        "events": [e for e in case.events if e.action in PUBLIC_ACTIONS] if case else [],
+        "replies": [r for r in case.replies if r.is_public] if case else [],
+        "secret": secret,
+        "can_rate": case is not None and case.status in {"replied", "follow_up"},
+        "notice": notice,
+    }
+    return render(request, "portal/tracked.html", context, status)
+
+
+@router.post("/track/rate")
+def rate(
+    request: Request,
+    db: DbSession,
+    code: OptionalField = "",
+    secret: OptionalField = "",
+    satisfaction: OptionalField = "",
+    solved: OptionalField = "",
+    comment: OptionalField = "",
+    csrf_token: OptionalField = "",
+) -> Response:
+    """The citizen rates the answer (回访); not solved or not satisfied reopens the case."""
+    if not csrf_ok(request, csrf_token):
+        return _not_found(request, code, "error.csrf", 400)
+    message = services.find_by_tracking(db, code, secret) if code and secret else None
+    if message is None:
+        return _not_found(request, code, "track.not_found", 404)
+    verdict = {"yes": True, "no": False}.get(solved)
+    try:
+        workflow.rate(db, message, satisfaction, verdict, comment[:2000])
+    except workflow.WorkflowError as exc:
+        db.rollback()
+        return _tracked(request, message, secret, str(exc), 409)
+    db.commit()
+    return _tracked(request, message, secret, i18n.translate("rate.thanks", language_of(request)))
 
 
 @router.get("/public")

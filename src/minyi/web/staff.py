@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts import services as accounts
 from minyi.analysis.services import analyses_of
-from minyi.cases import lifecycle, merging
+from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import CaseStatus
 from minyi.departments.models import Category, Department
@@ -127,13 +127,15 @@ def _case_page(
         raise HTTPException(404, str(exc)) from exc
     context = {
         "case": case,
-        "targets": [s for s in lifecycle.allowed_targets(case.status) if s != CaseStatus.DISPATCHED],
+        "targets": lifecycle.allowed_targets(case.status, workflow.roles_of(user, case)),
         "error": error,
         "can_dispatch": cases.can_dispatch(user) and case.status in cases.DISPATCHABLE,
         "departments": list_departments(db) if cases.can_dispatch(user) else [],
         "categories": list_categories(db),
         "analyses": {a.message_id: a for a in analyses_of(db, case)},
         "supporters": merging.supporters(db, case),
+        "roles": workflow.roles_of(user, case),
+        "extensions": workflow.extensions_of(db, case),
     }
     return render(request, "staff/case.html", context, status)
 
@@ -206,10 +208,12 @@ def change_status(
     _check_csrf(request, csrf_token)
     try:
         case = cases.get_case(db, user, case_id)
-        cases.change_status(db, user, case, status, note.strip())
+        workflow.change_status(db, user, case, status, note.strip())
     except cases.CaseAccessError as exc:
         raise HTTPException(404, str(exc)) from exc
-    except lifecycle.TransitionError as exc:
+    except workflow.WorkflowForbidden as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (lifecycle.TransitionError, cases.CaseError) as exc:
         db.rollback()
         return _case_page(request, db, user, case_id, str(exc), 409)
     db.commit()

@@ -1,0 +1,163 @@
+"""JSON routes for the workflow steps: return, extension, supervision, reopen, merge, rating."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from minyi.api.routes import TokenUser
+from minyi.api.schemas import CaseOut
+from minyi.cases import lifecycle, workflow
+from minyi.cases import services as cases
+from minyi.cases.models import Case, ExtensionRequest, Satisfaction
+from minyi.intake import identity
+from minyi.intake.models import Message
+from minyi.web.deps import DbSession
+
+router = APIRouter(prefix="/api/v1", tags=["workflow"])
+
+
+class ReasonIn(BaseModel):
+    """A reason, as for a return (退单) or a reopen (重办)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ExtensionIn(BaseModel):
+    """A request for more time."""
+
+    model_config = ConfigDict(extra="forbid")
+    working_days: int = Field(ge=1, le=workflow.MAX_EXTENSION_DAYS)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class DecisionIn(BaseModel):
+    """A supervisor's decision on an extension request."""
+
+    model_config = ConfigDict(extra="forbid")
+    approve: bool
+    note: str = Field(default="", max_length=1000)
+
+
+class SuperviseIn(BaseModel):
+    """A supervision flag (督办)."""
+
+    model_config = ConfigDict(extra="forbid")
+    comment: str = Field(min_length=1, max_length=1000)
+    due_at: datetime | None = None
+
+
+class MergeIn(BaseModel):
+    """The number of the case to merge into this one."""
+
+    model_config = ConfigDict(extra="forbid")
+    other: str = Field(min_length=1, max_length=30)
+
+
+class RatingIn(BaseModel):
+    """The citizen's follow-up answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    satisfaction: Satisfaction
+    solved: bool | None = None
+    comment: str = Field(default="", max_length=2000)
+
+
+class RatingOut(BaseModel):
+    """What the rating did."""
+
+    satisfaction: str
+    solved: bool | None
+    case_status: str
+
+
+def _run(db: DbSession, user: Any, case_id: str, action: Callable[[Case], Any]) -> CaseOut:
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    try:
+        action(case)
+    except workflow.WorkflowForbidden as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (cases.CaseError, lifecycle.TransitionError) as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
+    return CaseOut.full(case)
+
+
+@router.post("/cases/{case_id}/return", response_model=CaseOut)
+def return_case(db: DbSession, user: TokenUser, case_id: str, data: ReasonIn) -> CaseOut:
+    """The department returns the case to the dispatchers (退单)."""
+    return _run(db, user, case_id, lambda case: workflow.return_case(db, user, case, data.reason))
+
+
+@router.post("/cases/{case_id}/extensions", response_model=CaseOut, status_code=201)
+def request_extension(db: DbSession, user: TokenUser, case_id: str, data: ExtensionIn) -> CaseOut:
+    """The department asks for more working days (延期)."""
+    return _run(
+        db,
+        user,
+        case_id,
+        lambda case: workflow.request_extension(db, user, case, data.working_days, data.reason),
+    )
+
+
+@router.post("/extensions/{request_id}/decision", response_model=CaseOut)
+def decide_extension(db: DbSession, user: TokenUser, request_id: str, data: DecisionIn) -> CaseOut:
+    """A supervisor approves (the deadline moves) or rejects an extension request."""
+    pending = db.get(ExtensionRequest, request_id)
+    if pending is None:
+        raise HTTPException(404, "no such extension request")
+    return _run(
+        db,
+        user,
+        pending.case_id,
+        lambda _case: workflow.decide_extension(db, user, pending, approve=data.approve, note=data.note),
+    )
+
+
+@router.post("/cases/{case_id}/supervise", response_model=CaseOut)
+def supervise(db: DbSession, user: TokenUser, case_id: str, data: SuperviseIn) -> CaseOut:
+    """A supervisor flags the case (督办) with a comment and an own deadline."""
+    return _run(db, user, case_id, lambda case: workflow.supervise(db, user, case, data.comment, data.due_at))
+
+
+@router.post("/cases/{case_id}/reopen", response_model=CaseOut)
+def reopen(db: DbSession, user: TokenUser, case_id: str, data: ReasonIn) -> CaseOut:
+    """Reopen an answered case (重办)."""
+    return _run(db, user, case_id, lambda case: workflow.reopen(db, case, data.reason, user))
+
+
+@router.post("/cases/{case_id}/merge", response_model=CaseOut)
+def merge(db: DbSession, user: TokenUser, case_id: str, data: MergeIn) -> CaseOut:
+    """Merge the case numbered ``other`` into this one."""
+    absorbed = db.scalar(select(Case).where(Case.number == data.other))
+    if absorbed is None or not cases.can_view(user, absorbed):
+        raise HTTPException(422, f"no case numbered {data.other!r}")
+    return _run(db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
+
+
+@router.post("/messages/{message_id}/rating", response_model=RatingOut, status_code=201, tags=["messages"])
+def rate(
+    db: DbSession, message_id: str, data: RatingIn, x_tracking_secret: Annotated[str, Header()]
+) -> RatingOut:
+    """The author rates the answer with the tracking secret; unsolved or unsatisfied reopens the case."""
+    message = db.get(Message, message_id)
+    if message is None or not identity.secret_matches(
+        message.tracking_code, x_tracking_secret, message.tracking_secret_hash
+    ):
+        raise HTTPException(404, "no such message, or the tracking secret does not match")
+    try:
+        rating = workflow.rate(db, message, data.satisfaction.value, data.solved, data.comment)
+    except workflow.WorkflowError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
+    status = message.case.status if message.case else ""
+    return RatingOut(satisfaction=rating.satisfaction, solved=rating.solved, case_status=status)

@@ -1,0 +1,278 @@
+"""The 12345 chain beyond dispatch: return, extension, supervision, follow-up, reopen.
+
+Return (退单), extension (延期), supervision (督办), follow-up (回访) with the citizen's
+rating, reopen (重办), and merging whole cases.
+
+Every step is a :class:`CaseEvent`; a step the lifecycle or the user's role does not
+allow raises :class:`WorkflowError` with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.accounts.models import Role, User
+from minyi.cases import lifecycle
+from minyi.cases.deadlines import add_working_days
+from minyi.cases.models import (
+    ANSWERED_STATUSES,
+    Case,
+    CaseRating,
+    CaseStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    Satisfaction,
+)
+from minyi.cases.services import CaseError, record
+from minyi.db.base import utcnow
+from minyi.intake.models import Message
+
+MAX_EXTENSION_DAYS = 30
+FOLLOW_UP_DAYS = 7
+
+
+class WorkflowError(CaseError):
+    """A workflow step that is not allowed now."""
+
+
+class WorkflowForbidden(WorkflowError):  # noqa: N818 - reads as what happened
+    """A workflow step this user's role may not take."""
+
+
+def roles_of(user: User, case: Case) -> frozenset[str]:
+    """The user's roles for this case: their role, plus ``department`` for its own staff."""
+    roles = {user.role}
+    if case.department_id is not None and case.department_id == user.department_id:
+        roles.add(lifecycle.DEPARTMENT)
+    return frozenset(roles)
+
+
+def _require(user: User, case: Case, allowed: frozenset[str], what: str) -> None:
+    if not roles_of(user, case) & (allowed | {Role.ADMIN.value}):
+        raise WorkflowForbidden(f"{user.role} users may not {what}")
+
+
+def change_status(session: Session, user: User, case: Case, target: str, note: str = "") -> Case:
+    """A plain status change (accept, sign, start work, follow up, close), checked by role."""
+    status = lifecycle.check_transition(case.status, target)
+    allowed = lifecycle.STATUS_CHANGES.get((CaseStatus(case.status), status))
+    if allowed is None:
+        raise lifecycle.TransitionError(
+            f"use the dedicated action to make a {case.status} case {status.value}"
+        )
+    _require(user, case, allowed, f"make a case {status.value}")
+    now = utcnow()
+    if status == CaseStatus.ACCEPTED and case.accepted_at is None:
+        case.accepted_at = now
+        case.due_at = add_working_days(now, 15)
+    if status == CaseStatus.FOLLOW_UP:
+        case.follow_up_due_at = now + timedelta(days=FOLLOW_UP_DAYS)
+    if status == CaseStatus.CLOSED:
+        case.closed_at = now
+    record(
+        session, case, "status", user=user, to_status=status.value, payload={"note": note} if note else None
+    )
+    session.flush()
+    return case
+
+
+def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
+    """The department sends the case back to the dispatchers (退单), with a reason."""
+    _require(user, case, frozenset({lifecycle.DEPARTMENT}), "return this case")
+    if not reason.strip():
+        raise WorkflowError("say why the case is returned")
+    lifecycle.check_transition(case.status, CaseStatus.ACCEPTED.value)
+    previous = case.department.code if case.department else None
+    case.department = None
+    record(
+        session,
+        case,
+        "returned",
+        user=user,
+        to_status=CaseStatus.ACCEPTED.value,
+        payload={"reason": reason.strip(), "department": previous},
+    )
+    session.flush()
+    return case
+
+
+def request_extension(
+    session: Session, user: User, case: Case, working_days: int, reason: str
+) -> ExtensionRequest:
+    """The department asks for more time (延期); a supervisor decides."""
+    _require(user, case, frozenset({lifecycle.DEPARTMENT}), "ask for an extension")
+    if case.status not in {CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS}:
+        raise WorkflowError(f"a case that is {case.status} needs no extension")
+    if not 1 <= working_days <= MAX_EXTENSION_DAYS:
+        raise WorkflowError(f"ask for 1 to {MAX_EXTENSION_DAYS} working days")
+    if not reason.strip():
+        raise WorkflowError("say why more time is needed")
+    pending = session.scalar(
+        select(ExtensionRequest).where(
+            ExtensionRequest.case_id == case.id, ExtensionRequest.status == ExtensionStatus.PENDING.value
+        )
+    )
+    if pending is not None:
+        raise WorkflowError("an extension request for this case is already waiting for a decision")
+    request = ExtensionRequest(
+        case=case, requested_by_id=user.id, working_days=working_days, reason=reason.strip()
+    )
+    session.add(request)
+    session.flush()
+    record(
+        session,
+        case,
+        "extension_requested",
+        user=user,
+        payload={"request_id": request.id, "working_days": working_days, "reason": reason.strip()},
+    )
+    session.flush()
+    return request
+
+
+def decide_extension(
+    session: Session, user: User, request: ExtensionRequest, *, approve: bool, note: str = ""
+) -> ExtensionRequest:
+    """A supervisor approves (the deadline moves) or rejects a pending extension request."""
+    case = request.case
+    _require(user, case, frozenset({Role.SUPERVISOR.value}), "decide extension requests")
+    if request.status != ExtensionStatus.PENDING:
+        raise WorkflowError(f"this request was already {request.status}")
+    request.status = (ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED).value
+    request.decided_by_id = user.id
+    request.decided_at = utcnow()
+    request.decision_note = note.strip() or None
+    payload: dict[str, object] = {"request_id": request.id, "approved": approve}
+    if approve and case.due_at is not None:
+        before = case.due_at
+        case.due_at = add_working_days(case.due_at, request.working_days)
+        payload |= {"due_before": before.isoformat(), "due_after": case.due_at.isoformat()}
+    record(session, case, "extension_decided", user=user, payload=payload)
+    session.flush()
+    return request
+
+
+def extensions_of(session: Session, case: Case) -> list[ExtensionRequest]:
+    """The case's extension requests, oldest first."""
+    query = (
+        select(ExtensionRequest)
+        .where(ExtensionRequest.case_id == case.id)
+        .order_by(ExtensionRequest.created_at)
+    )
+    return list(session.scalars(query))
+
+
+def supervise(session: Session, user: User, case: Case, comment: str, due_at: datetime | None = None) -> Case:
+    """A supervisor flags the case for supervision (督办), with a comment and an own deadline."""
+    _require(user, case, frozenset({Role.SUPERVISOR.value}), "supervise cases")
+    if case.status == CaseStatus.CLOSED:
+        raise WorkflowError("a closed case cannot be supervised; reopen it first")
+    if not comment.strip():
+        raise WorkflowError("write what the department must do")
+    case.supervised = True
+    case.supervision_note = comment.strip()
+    case.supervision_due_at = due_at
+    payload = {"comment": comment.strip(), "due_at": due_at.isoformat() if due_at else None}
+    record(session, case, "supervised", user=user, payload=payload)
+    session.flush()
+    return case
+
+
+def reopen(session: Session, case: Case, reason: str, user: User | None = None) -> Case:
+    """Reopen an answered case (重办): back to its department, a new deadline, supervisors see it."""
+    if user is not None:
+        _require(user, case, frozenset({Role.SUPERVISOR.value, Role.DISPATCHER.value}), "reopen cases")
+    if case.status not in ANSWERED_STATUSES:
+        raise WorkflowError(f"a case that is {case.status} has not been answered; nothing to reopen")
+    lifecycle.check_transition(case.status, CaseStatus.IN_PROGRESS.value)
+    now = utcnow()
+    case.reopened_count += 1
+    case.closed_at = None
+    case.due_at = add_working_days(now, 15)
+    record(
+        session,
+        case,
+        "reopened",
+        user=user,
+        to_status=CaseStatus.IN_PROGRESS.value,
+        payload={"reason": reason},
+    )
+    session.flush()
+    return case
+
+
+def rate(
+    session: Session, message: Message, satisfaction: str, solved: bool | None, comment: str = ""
+) -> CaseRating:
+    """The citizen's follow-up answer through the tracking link; unsolved or unsatisfied reopens."""
+    case = message.case
+    if case is None or case.status not in {CaseStatus.REPLIED, CaseStatus.FOLLOW_UP}:
+        raise WorkflowError("this message has no answer waiting for your rating")
+    try:
+        verdict = Satisfaction(satisfaction)
+    except ValueError as exc:
+        raise WorkflowError("choose 满意, 基本满意 or 不满意") from exc
+    if verdict == Satisfaction.NOT_REACHED:
+        raise WorkflowError("choose 满意, 基本满意 or 不满意")
+    rating = CaseRating(
+        case_id=case.id,
+        message_id=message.id,
+        satisfaction=verdict.value,
+        solved=solved,
+        comment=comment.strip()[:2000] or None,
+    )
+    session.add(rating)
+    record(
+        session,
+        case,
+        "rated",
+        payload={"satisfaction": verdict.value, "solved": solved, "message_id": message.id},
+    )
+    if verdict == Satisfaction.UNSATISFIED or solved is False:
+        reopen(session, case, reason="the citizen says the problem is not solved")
+    elif len(case.messages) <= 1 or case.status == CaseStatus.FOLLOW_UP:
+        case.closed_at = utcnow()
+        record(session, case, "closed_by_rating", to_status=CaseStatus.CLOSED.value)
+    session.flush()
+    return rating
+
+
+def sweep_follow_ups(session: Session, now: datetime | None = None) -> int:
+    """Close follow-ups nobody answered in time, recording them as not reached; returns how many."""
+    now = now or utcnow()
+    query = select(Case).where(Case.status == CaseStatus.FOLLOW_UP.value, Case.follow_up_due_at < now)
+    closed = 0
+    for case in session.scalars(query):
+        session.add(CaseRating(case_id=case.id, satisfaction=Satisfaction.NOT_REACHED.value, solved=None))
+        case.closed_at = now
+        record(session, case, "not_reached", to_status=CaseStatus.CLOSED.value)
+        closed += 1
+    session.flush()
+    return closed
+
+
+def merge_cases(session: Session, user: User, keep: Case, absorb: Case) -> Case:
+    """Move every message of ``absorb`` into ``keep`` and close ``absorb`` as merged."""
+    _require(user, keep, lifecycle.DISPATCH_ROLES, "merge cases")
+    if keep.id == absorb.id:
+        raise WorkflowError("a case cannot be merged into itself")
+    if CaseStatus.CLOSED in {keep.status, absorb.status}:
+        raise WorkflowError("closed cases cannot be merged")
+    moved = [m.id for m in absorb.messages]
+    for message in list(absorb.messages):
+        message.case = keep
+    absorb.closed_at = utcnow()
+    record(session, keep, "cases_merged", user=user, payload={"absorbed": absorb.number, "messages": moved})
+    record(
+        session,
+        absorb,
+        "merged_into",
+        user=user,
+        to_status=CaseStatus.CLOSED.value,
+        payload={"into": keep.number},
+    )
+    session.flush()
+    return keep

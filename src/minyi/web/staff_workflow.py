@@ -1,0 +1,156 @@
+"""Staff pages for the workflow steps: return, extension, supervision, reopen, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from minyi.cases import lifecycle, workflow
+from minyi.cases import services as cases
+from minyi.cases.models import Case, ExtensionRequest
+from minyi.web.deps import DbSession, StaffUser
+from minyi.web.staff import _case_page, _check_csrf
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+FormField = Annotated[str, Form()]
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def _act(
+    request: Request, db: DbSession, user: StaffUser, case_id: str, action: Callable[[Case], Any]
+) -> Response:
+    """Run one workflow action on a case the user may see, and show the outcome."""
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    try:
+        action(case)
+    except workflow.WorkflowForbidden as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (cases.CaseError, lifecycle.TransitionError) as exc:
+        db.rollback()
+        return _case_page(request, db, user, case_id, str(exc), 409)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/return")
+def return_case(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    reason: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Send the case back to the dispatchers (退单)."""
+    _check_csrf(request, csrf_token)
+    return _act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason))
+
+
+@router.post("/cases/{case_id}/extension")
+def request_extension(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    working_days: FormField = "",
+    reason: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Ask for more time (延期)."""
+    _check_csrf(request, csrf_token)
+    days = int(working_days) if working_days.strip().isdigit() else 0
+    return _act(
+        request, db, user, case_id, lambda case: workflow.request_extension(db, user, case, days, reason)
+    )
+
+
+@router.post("/extensions/{request_id}/decision")
+def decide_extension(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    request_id: str,
+    decision: FormField = "",
+    note: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Approve or reject a request for more time."""
+    _check_csrf(request, csrf_token)
+    pending = db.get(ExtensionRequest, request_id)
+    if pending is None or decision not in {"approve", "reject"}:
+        raise HTTPException(404, "no such extension request")
+    return _act(
+        request,
+        db,
+        user,
+        pending.case_id,
+        lambda _case: workflow.decide_extension(db, user, pending, approve=decision == "approve", note=note),
+    )
+
+
+def _local_end_of(day: str) -> datetime | None:
+    if not day.strip():
+        return None
+    try:
+        date = datetime.strptime(day.strip(), "%Y-%m-%d").replace(tzinfo=LOCAL).date()
+    except ValueError as exc:
+        raise HTTPException(422, "the date must look like 2026-12-31") from exc
+    return datetime.combine(date, time(17, 30), tzinfo=LOCAL).astimezone(UTC)
+
+
+@router.post("/cases/{case_id}/supervise")
+def supervise(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    comment: FormField = "",
+    due_date: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Flag the case for supervision (督办) with a comment and an own deadline."""
+    _check_csrf(request, csrf_token)
+    due = _local_end_of(due_date)
+    return _act(request, db, user, case_id, lambda case: workflow.supervise(db, user, case, comment, due))
+
+
+@router.post("/cases/{case_id}/reopen")
+def reopen(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    reason: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Reopen an answered case (重办)."""
+    _check_csrf(request, csrf_token)
+    if not reason.strip():
+        return _case_page(request, db, user, case_id, "say why the case is reopened", 422)
+    return _act(request, db, user, case_id, lambda case: workflow.reopen(db, case, reason.strip(), user))
+
+
+@router.post("/cases/{case_id}/merge")
+def merge(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    other: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Merge another case (by number) into this one."""
+    _check_csrf(request, csrf_token)
+    absorbed = db.scalar(select(Case).where(Case.number == other.strip()))
+    if absorbed is None or not cases.can_view(user, absorbed):
+        return _case_page(request, db, user, case_id, f"no case numbered {other.strip()!r}", 422)
+    return _act(request, db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
