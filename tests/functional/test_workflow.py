@@ -243,3 +243,49 @@ def test_citizen_rates_on_the_tracking_page(client, session, world):
     assert (
         client.post("/track/rate", data=rating | {"secret": "WRONG", "csrf_token": token}).status_code == 404
     )
+
+
+def test_overdue_soon_and_supervised_lists(client, session, world, tokens):
+    late = factories.make_case(
+        session, status="signed", department=world.roads, category=world.road_category, title="超期的"
+    )
+    late.due_at = utcnow() - timedelta(days=1)
+    soon = factories.make_case(
+        session, status="signed", department=world.roads, category=world.road_category, title="快到期的"
+    )
+    soon.due_at = utcnow() + timedelta(hours=20)
+    factories.make_case(
+        session, status="signed", department=world.roads, category=world.road_category, title="不急的"
+    )
+    answered = factories.make_case(
+        session, status="replied", department=world.roads, category=world.road_category, title="已答复的"
+    )
+    answered.due_at = utcnow() - timedelta(days=3)
+    late.supervised = True
+    session.commit()
+    overdue = client.get("/api/v1/cases?due=overdue", headers=tokens["road"]).json()
+    assert [c["title"] for c in overdue["items"]] == ["超期的"]
+    assert [
+        c["title"] for c in client.get("/api/v1/cases?due=soon", headers=tokens["road"]).json()["items"]
+    ] == ["快到期的"]
+    assert client.get("/api/v1/cases?due=later", headers=tokens["road"]).status_code == 422
+    login(client, "road")
+    page = client.get("/staff?due=supervised")
+    assert "超期的" in page.text
+    assert "快到期的" not in page.text
+    assert 'class="overdue"' in client.get("/staff").text
+    assert client.get("/staff?due=bogus").status_code == 422
+
+
+def test_one_click_dispatch_from_suggestions(client, session, world):
+    created = client.post(
+        "/api/v1/messages", json={"title": "道路坑洼", "body": "开元路道路维护不到位，路面坑洼。"}
+    ).json()
+    case = session.get(Case, created["case_id"])
+    case.department = None
+    case.status = "received"
+    session.commit()
+    login(client, "disp")
+    page = client.get(f"/staff/cases/{case.id}")
+    assert "派单建议" in page.text
+    assert 'class="btn suggestion"' in page.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -149,6 +149,7 @@ def list_cases(
     status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
     category_id: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    due: Annotated[Literal["overdue", "soon", "supervised"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CaseList:
@@ -157,6 +158,7 @@ def list_cases(
         status=status_.value if status_ else None,
         category_id=category_id,
         query=q,
+        due=due,
         limit=limit,
         offset=offset,
     )

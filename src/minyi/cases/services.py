@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -143,8 +143,26 @@ class CaseFilter:
     category_id: str | None = None
     department_id: str | None = None
     query: str | None = None
+    due: str | None = None
     limit: int = 50
     offset: int = 0
+
+
+DUE_FILTERS = ("overdue", "soon", "supervised")
+DUE_SOON = timedelta(days=2)
+
+
+def _due_filter(query: Select[Case], due: str) -> Select[Case]:
+    """Overdue (past the reply deadline, unanswered), due soon (within 2 days), or supervised."""
+    if due not in DUE_FILTERS:
+        raise CaseError(f"unknown deadline filter {due!r}; choose one of {', '.join(DUE_FILTERS)}")
+    if due == "supervised":
+        return query.where(Case.supervised.is_(True), Case.status != CaseStatus.CLOSED.value)
+    now = utcnow()
+    waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
+    if due == "overdue":
+        return query.where(waiting, Case.due_at < now)
+    return query.where(waiting, Case.due_at >= now, Case.due_at < now + DUE_SOON)
 
 
 def visible_cases(user: User) -> Select[Case]:
@@ -170,8 +188,11 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
         like = f"%{flt.query.strip()}%"
         matching = select(Message.case_id).where(or_(Message.title.like(like), Message.body.like(like)))
         query = query.where(or_(Case.title.like(like), Case.number.like(like), Case.id.in_(matching)))
+    if flt.due:
+        query = _due_filter(query, flt.due)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(Case.created_at.desc()).limit(flt.limit).offset(flt.offset)
+    order = Case.due_at.asc() if flt.due in {"overdue", "soon"} else Case.created_at.desc()
+    page = query.order_by(order).limit(flt.limit).offset(flt.offset)
     page = page.options(selectinload(Case.department), selectinload(Case.category))
     return list(session.scalars(page)), total
 
@@ -276,6 +297,15 @@ def public_cases(session: Session, limit: int, offset: int = 0) -> tuple[list[Ca
         selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department)
     )
     return list(session.scalars(page)), total
+
+
+def due_counts(session: Session, user: User) -> dict[str, int]:
+    """How many visible cases are overdue, due soon, and supervised."""
+    counts = {}
+    for due in DUE_FILTERS:
+        query = _due_filter(visible_cases(user), due)
+        counts[due] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return counts
 
 
 def status_counts(session: Session, user: User) -> dict[str, int]:

@@ -12,6 +12,7 @@ from minyi.analysis.services import analyses_of
 from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import CaseStatus
+from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
 from minyi.intake.models import Message
@@ -79,16 +80,20 @@ def inbox(
     category: str = "",
     department: str = "",
     q: Annotated[str, Query(max_length=200)] = "",
+    due: str = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """The cases this user may see, filtered by status, category, department and text."""
+    """The cases this user may see, filtered by status, deadline, category, department and text."""
     if status and status not in {s.value for s in CaseStatus}:
         raise HTTPException(422, f"unknown status {status!r}")
+    if due and due not in cases.DUE_FILTERS:
+        raise HTTPException(422, f"unknown deadline filter {due!r}")
     flt = cases.CaseFilter(
         status=status or None,
         category_id=category or None,
         department_id=(department or None) if user.sees_all_departments else None,
         query=q or None,
+        due=due or None,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
@@ -98,7 +103,9 @@ def inbox(
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": {"status": status, "category": category, "department": department, "q": q},
+        "filters": {"status": status, "category": category, "department": department, "q": q, "due": due},
+        "due_counts": cases.due_counts(db, user),
+        "now": utcnow(),
         "statuses": list(CaseStatus),
         "counts": cases.status_counts(db, user),
         "categories": list_categories(db, max_level=1),
