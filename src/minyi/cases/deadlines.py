@@ -1,23 +1,196 @@
-"""Reply deadlines in working days.
+"""Reply deadlines in working days (or working hours) on the PRC statutory calendar.
 
-This first version counts Monday to Friday as working days; the statutory PRC calendar
-(holidays and adjusted working weekends) replaces it in the case-workflow milestone.
+A :class:`DeadlinePolicy` holds :class:`DeadlineRule` objects and picks, for a case, the
+most specific rule that matches its appeal kind and category:
+
+1. the rule whose ``category_path_prefix`` matches the **most category levels** wins
+   (``城乡建设 / 道路`` beats ``城乡建设``), matching whole levels only;
+2. for the same category match, a rule that also names the ``appeal_kind`` wins over one
+   that does not; so any category rule beats a rule that names only an appeal kind;
+3. a rule naming neither matches every case and beats only the policy's ``default_days``;
+4. among equally specific rules, the one listed first wins.
+
+Each deadline is resolved on its own: the reply deadline comes from the most specific
+matching rule that sets ``reply_working_days`` or ``reply_hours``, the acceptance deadline
+from the most specific one that sets ``accept_hours``, so a rule that only shortens
+acceptance does not hide a broader rule's reply deadline.
+
+Counting conventions (working days due at 17:30 local on the *n*-th working day after the
+start date; working hours 09:00–12:00 and 13:30–17:30) are those of
+:class:`minyi.cases.calendar.WorkCalendar`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from minyi.cases.calendar import WorkCalendar, default_calendar
+from minyi.cases.models import AppealKind
+from minyi.departments.models import Category
 
 DEFAULT_REPLY_WORKING_DAYS = 15
-SATURDAY = 5
+DEFAULT_DUE_SOON_WORKING_DAYS = 2
+
+
+def _segments(path: str) -> tuple[str, ...]:
+    """The levels of a category path (``"A / B"`` → ``("A", "B")``), stripped."""
+    return tuple(part.strip() for part in path.split(Category.PATH_SEPARATOR.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    """How long cases of one appeal kind and/or category branch have.
+
+    Attributes:
+        appeal_kind: an :class:`~minyi.cases.models.AppealKind` value, or ``None`` for any.
+        category_path_prefix: a category path (``"城乡建设 / 道路"``) matching that category
+            and everything below it, or ``None`` for any category.
+        reply_working_days: the reply is due this many working days after acceptance.
+        reply_hours: the reply is due this many working hours after acceptance (emergencies);
+            set this or ``reply_working_days``, not both.
+        accept_hours: the case must be accepted this many working hours after it arrives.
+    """
+
+    appeal_kind: str | None = None
+    category_path_prefix: str | None = None
+    reply_working_days: int | None = None
+    reply_hours: float | None = None
+    accept_hours: float | None = None
+
+    def __post_init__(self) -> None:
+        """Reject rules that are ambiguous, negative or say nothing."""
+        if self.appeal_kind is not None:
+            AppealKind(self.appeal_kind)  # ValueError for an unknown kind
+        if self.category_path_prefix is not None and not any(_segments(self.category_path_prefix)):
+            raise ValueError("category_path_prefix is a category path, or None for any category")
+        if self.reply_working_days is not None and self.reply_hours is not None:
+            raise ValueError("set reply_working_days or reply_hours, not both")
+        if self.reply_working_days is None and self.reply_hours is None and self.accept_hours is None:
+            raise ValueError("a deadline rule sets reply_working_days, reply_hours or accept_hours")
+        if self.reply_working_days is not None and self.reply_working_days < 0:
+            raise ValueError(f"reply_working_days is not negative, got {self.reply_working_days}")
+        for hours in (self.reply_hours, self.accept_hours):
+            if hours is not None and (not math.isfinite(hours) or hours < 0):
+                raise ValueError(f"hours are finite and not negative, got {hours}")
+
+    @property
+    def sets_reply(self) -> bool:
+        """Whether the rule says when the reply is due."""
+        return self.reply_working_days is not None or self.reply_hours is not None
+
+    def specificity(self, appeal_kind: str | None, category_path: str | None) -> tuple[int, int] | None:
+        """How specifically the rule matches a case, comparable with ``>``; ``None`` if it does not.
+
+        The first number is how many category levels the prefix matches (0 without a
+        prefix), the second whether the appeal kind is named.
+        """
+        if self.appeal_kind is not None and self.appeal_kind != appeal_kind:
+            return None
+        levels = 0
+        if self.category_path_prefix is not None:
+            if category_path is None:
+                return None
+            prefix, path = _segments(self.category_path_prefix), _segments(category_path)
+            if path[: len(prefix)] != prefix:
+                return None
+            levels = len(prefix)
+        return levels, int(self.appeal_kind is not None)
+
+
+class DeadlinePolicy:
+    """Deadline rules on a working calendar, with a default for cases no rule covers.
+
+    Args:
+        rules: the rules, in order (the first wins among equally specific ones).
+        default_days: working days to reply when no rule sets a reply deadline.
+        calendar: the working calendar; the shared :func:`default_calendar` if ``None``.
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[DeadlineRule] = (),
+        default_days: int = DEFAULT_REPLY_WORKING_DAYS,
+        calendar: WorkCalendar | None = None,
+    ) -> None:
+        if default_days < 0:
+            raise ValueError(f"default_days is not negative, got {default_days}")
+        self.rules = tuple(rules)
+        self.default_days = default_days
+        self.calendar = calendar if calendar is not None else default_calendar()
+
+    def _best(
+        self, appeal_kind: str | None, category_path: str | None, *, for_reply: bool
+    ) -> DeadlineRule | None:
+        best: DeadlineRule | None = None
+        best_rank: tuple[int, int] | None = None
+        for rule in self.rules:
+            relevant = rule.sets_reply if for_reply else rule.accept_hours is not None
+            if not relevant:
+                continue
+            rank = rule.specificity(appeal_kind, category_path)
+            if rank is not None and (best_rank is None or rank > best_rank):
+                best, best_rank = rule, rank
+        return best
+
+    def reply_rule(self, appeal_kind: str | None, category_path: str | None) -> DeadlineRule | None:
+        """The rule that sets the reply deadline for such a case; ``None`` means ``default_days``."""
+        return self._best(appeal_kind, category_path, for_reply=True)
+
+    def reply_due(
+        self, start: datetime, appeal_kind: str | None = None, category_path: str | None = None
+    ) -> datetime:
+        """When the reply to a case accepted at ``start`` is due, in ``start``'s timezone."""
+        rule = self.reply_rule(appeal_kind, category_path)
+        if rule is not None and rule.reply_hours is not None:
+            return self.calendar.add_working_hours(start, rule.reply_hours)
+        days = rule.reply_working_days if rule is not None else None
+        return self.calendar.add_working_days(start, self.default_days if days is None else days)
+
+    def accept_due(
+        self, start: datetime, appeal_kind: str | None = None, category_path: str | None = None
+    ) -> datetime | None:
+        """When a case received at ``start`` must be accepted; ``None`` if no rule says."""
+        rule = self._best(appeal_kind, category_path, for_reply=False)
+        if rule is None or rule.accept_hours is None:
+            return None
+        return self.calendar.add_working_hours(start, rule.accept_hours)
+
+    def due_soon(
+        self, due_at: datetime, now: datetime, within_working_days: int = DEFAULT_DUE_SOON_WORKING_DAYS
+    ) -> bool:
+        """Whether a deadline not yet passed falls within ``within_working_days`` working days.
+
+        ``0`` means "due today"; with the default 2, a deadline on the next working day but
+        one is due soon. A passed deadline is overdue, not due soon.
+        """
+        if now > due_at:
+            return False
+        return self.calendar.working_days_between(now, due_at) <= within_working_days
+
+    @staticmethod
+    def is_overdue(due_at: datetime, now: datetime) -> bool:
+        """Whether ``now`` is past ``due_at``."""
+        return now > due_at
+
+    def overdue_by(self, due_at: datetime, now: datetime) -> int:
+        """By how many working days a deadline has passed; 0 while it has not.
+
+        Counted like deadlines: the working days after the due date up to and including
+        today, but at least 1 once the deadline has passed (late on the due day itself, or
+        over the weekend after it, is 1 working day late).
+        """
+        if now <= due_at:
+            return 0
+        return max(1, self.calendar.working_days_between(due_at, now))
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """The moment ``days`` working days after ``start`` (weekends skipped)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < SATURDAY:
-            remaining -= 1
-    return current
+    """The deadline ``days`` working days after ``start`` on the shared statutory calendar.
+
+    Due at 17:30 Asia/Shanghai on the ``days``-th working day after ``start``'s local date,
+    returned in ``start``'s timezone (see :class:`~minyi.cases.calendar.WorkCalendar`).
+    """
+    return default_calendar().add_working_days(start, days)
