@@ -289,3 +289,37 @@ def test_one_click_dispatch_from_suggestions(client, session, world):
     page = client.get(f"/staff/cases/{case.id}")
     assert "派单建议" in page.text
     assert 'class="btn suggestion"' in page.text
+
+
+def test_reply_quality_check_before_sending(client, session, world, tokens):
+    case = factories.make_case(
+        session,
+        status="signed",
+        department=world.roads,
+        category=world.road_category,
+        title="丽发新城搅拌站噪音扰民",
+        body="丽发新城小区旁的搅拌站夜间施工，噪音扰民。",
+    )
+    session.commit()
+    checked = client.post(
+        f"/api/v1/cases/{case.id}/replies/check", json={"body": "已收悉。"}, headers=tokens["road"]
+    )
+    assert checked.status_code == 200
+    result = checked.json()
+    assert result["score"] < 60
+    codes = {
+        f["code"]
+        for component in ("relevance", "completeness", "issues")
+        for f in result[component]["findings"]
+    }
+    assert "too_short" in codes or "missing_result" in codes
+    login(client, "road")
+    token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
+    page = client.post(
+        f"/staff/cases/{case.id}/reply", data={"body": "已收悉。", "action": "check", "csrf_token": token}
+    )
+    assert page.status_code == 200
+    assert 'id="reply-quality"' in page.text
+    assert "已收悉。</textarea>" in page.text
+    session.refresh(case)
+    assert case.status == "signed"  # checking sends nothing

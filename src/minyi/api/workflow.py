@@ -161,3 +161,21 @@ def rate(
     db.commit()
     status = message.case.status if message.case else ""
     return RatingOut(satisfaction=rating.satisfaction, solved=rating.solved, case_status=status)
+
+
+class DraftIn(BaseModel):
+    """A draft public reply."""
+
+    model_config = ConfigDict(extra="forbid")
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+@router.post("/cases/{case_id}/replies/check")
+def check_reply(db: DbSession, user: TokenUser, case_id: str, data: DraftIn) -> dict[str, Any]:
+    """Score a draft reply before sending it: relevance, completeness, timeliness, with reasons."""
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    result: dict[str, Any] = cases.check_reply(case, data.body).to_dict()
+    return result

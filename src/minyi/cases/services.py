@@ -18,6 +18,7 @@ from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
 from minyi.intake.models import Message
+from minyi.pipeline.reply_quality import ReplyQuality, ReplyQualityChecker
 
 SYSTEM = "system"
 MAX_REPLY_CHARS = 20_000
@@ -239,6 +240,25 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     record(session, case, action, user=user, to_status=CaseStatus.DISPATCHED.value, payload=payload)
     session.flush()
     return case
+
+
+_checker: ReplyQualityChecker | None = None
+
+
+def check_reply(case: Case, body: str) -> ReplyQuality:
+    """Score a draft public reply to ``case`` before it is sent."""
+    global _checker  # noqa: PLW0603 - one checker per process, built on first use
+    if _checker is None:
+        _checker = ReplyQualityChecker()
+    first = case.messages[0] if case.messages else None
+    return _checker.check(
+        first.title if first else case.title,
+        first.body if first else "",
+        body,
+        received_at=first.received_at if first else case.created_at,
+        replied_at=utcnow(),
+        due_at=case.due_at,
+    )
 
 
 def recategorise(session: Session, user: User, case: Case, category: Category) -> Case:

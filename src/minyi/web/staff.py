@@ -16,6 +16,7 @@ from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
 from minyi.intake.models import Message
+from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
 from minyi.web.deps import SESSION_USER_KEY, DbSession, StaffUser
 from minyi.web.security import CSRF_SESSION_KEY, csrf_ok
@@ -127,6 +128,9 @@ def _case_page(
     case_id: str,
     error: str | None = None,
     status: int = 200,
+    *,
+    draft: str = "",
+    quality: ReplyQuality | None = None,
 ) -> Response:
     try:
         case = cases.get_case(db, user, case_id)
@@ -143,6 +147,8 @@ def _case_page(
         "supporters": merging.supporters(db, case),
         "roles": workflow.roles_of(user, case),
         "extensions": workflow.extensions_of(db, case),
+        "draft": draft,
+        "quality": quality,
     }
     return render(request, "staff/case.html", context, status)
 
@@ -155,15 +161,20 @@ def reply(
     case_id: str,
     body: FormField = "",
     visibility: FormField = "public",
+    action: FormField = "send",
     csrf_token: FormField = "",
 ) -> Response:
-    """Add a public reply or an internal note."""
+    """Check a draft reply's quality, or add a public reply or an internal note."""
     _check_csrf(request, csrf_token)
     try:
         case = cases.get_case(db, user, case_id)
-        cases.add_reply(db, user, case, body, public=visibility != "internal")
     except cases.CaseAccessError as exc:
         raise HTTPException(404, str(exc)) from exc
+    if action == "check":
+        quality = cases.check_reply(case, body) if body.strip() else None
+        return _case_page(request, db, user, case_id, draft=body, quality=quality)
+    try:
+        cases.add_reply(db, user, case, body, public=visibility != "internal")
     except cases.CaseError as exc:
         db.rollback()
         return _case_page(request, db, user, case_id, str(exc), 422)
