@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "production"]
@@ -41,16 +41,49 @@ class Settings(BaseSettings):
     route_confidence: float = Field(
         default=0.6, ge=0.0, le=1.0, description="A category guess this confident routes a case by itself."
     )
+    holidays_file: Path | None = Field(
+        default=None,
+        description="CSV/JSON of holidays and adjusted working days (date,kind,name) for years "
+        "the bundled PRC calendar does not know yet; it also overrides known years.",
+    )
     contact_retention_days: int = Field(
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    smtp_host: str = Field(default="", description="SMTP server for e-mail notifications; empty: none.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
+    smtp_user: str = Field(default="", description="SMTP login; empty: no login.")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    mail_from: str = Field(default="minyi@localhost", description="Sender address of notification e-mails.")
+    supervisor_email: str = Field(default="", description="Shared inbox of the supervisors (督办); optional.")
+    webhook_url: str = Field(
+        default="", description="Staff webhook receiving notifications as JSON; optional."
+    )
+    webhook_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Key of the X-Minyi-Signature HMAC on webhook and SMS gateway posts.",
+    )
+    sms_webhook_url: str = Field(
+        default="", description="SMS gateway adapter receiving {to, text}; optional."
+    )
+    notify_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="Timeout of one SMTP or HTTP delivery attempt."
+    )
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             msg = "MINYI_DATABASE_URL must be a sqlite:// or postgresql:// URL"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("webhook_url", "sms_webhook_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            msg = "webhook URLs must start with http:// or https://"
             raise ValueError(msg)
         return value
 

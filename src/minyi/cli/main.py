@@ -13,6 +13,7 @@ from minyi.cli import (
     department_commands,
     import_commands,
     model_commands,
+    notify_commands,
     retention_commands,
     serve_commands,
     user_commands,
@@ -45,3 +46,4 @@ cli.add_command(import_commands.import_messages)
 cli.add_command(import_commands.categories)
 cli.add_command(retention_commands.retention)
 cli.add_command(model_commands.model)
+cli.add_command(notify_commands.notify)

@@ -6,6 +6,7 @@ from minyi.cases.models import Case, CaseEvent, CaseRating, ExtensionRequest, Re
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
+from minyi.notify.models import OutboxMessage
 
 __all__ = [
     "ApiToken",
@@ -21,6 +22,7 @@ __all__ = [
     "MessageAnalysis",
     "MessageContact",
     "ModelRecord",
+    "OutboxMessage",
     "Reply",
     "User",
 ]

@@ -1,0 +1,249 @@
+"""Queue notifications in the outbox, in the caller's transaction.
+
+Every function here adds and flushes, never commits: a notification is stored exactly
+when the change that causes it is committed, and disappears with it on a rollback.
+
+Texts are in Chinese (zh-CN). A citizen's notification names his tracking code (查询码),
+never his tracking secret (only its hash is stored anyway), and carries nothing about
+other citizens. Notifications to staff name the case number and mask personal data in
+the case title: e-mail and chat are less private than the staff pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from minyi.cases.models import Case
+from minyi.db.base import utcnow
+from minyi.intake.models import Message
+from minyi.notify.models import NotifyChannel, OutboxMessage, OutboxStatus
+from minyi.pipeline.privacy import mask_text
+from minyi.settings import Settings, get_settings
+
+MAX_SUBJECT_CHARS = 300
+MAX_RECIPIENT_CHARS = 300
+SUPERVISORS = "supervisors"
+
+CITIZEN_EMAIL_FOOTER = (
+    "\n\n留言查询码：{code}\n"
+    "您可凭查询码和提交留言时获得的查询密码，在“查询留言”页面查看办理进度和答复。\n"
+    "本邮件由系统自动发送，请勿直接回复。\n——{site}"
+)
+CITIZEN_SMS_FOOTER = "（查询码：{code}）【{site}】"
+STAFF_FOOTER = "\n\n案件编号：{number}\n案件标题：{title}\n请登录工作台查看并办理。\n——{site}"
+
+
+def enqueue(  # noqa: PLR0913 - the fields of one notification
+    session: Session,
+    *,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    payload: dict[str, Any] | None = None,
+    case: Case | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queue one notification; None when ``dedupe_key`` is already queued.
+
+    The row is flushed inside a savepoint, so a concurrent transaction that queued the
+    same ``dedupe_key`` first makes this call return None instead of failing the caller's
+    transaction. Raises ValueError for an unknown channel or an empty recipient.
+    """
+    checked = NotifyChannel(channel)
+    recipient = recipient.strip()
+    if not recipient or len(recipient) > MAX_RECIPIENT_CHARS:
+        raise ValueError(f"a {checked.value} notification needs a recipient of 1-{MAX_RECIPIENT_CHARS} chars")
+    if dedupe_key is not None and _queued(session, dedupe_key):
+        return None
+    now = utcnow()
+    item = OutboxMessage(
+        channel=checked.value,
+        recipient=recipient,
+        subject=subject.strip()[:MAX_SUBJECT_CHARS],
+        body=body,
+        payload=payload or {},
+        status=OutboxStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        dedupe_key=dedupe_key,
+        case_id=case.id if case is not None else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:
+        if dedupe_key is not None and _queued(session, dedupe_key):
+            return None
+        raise
+    return item
+
+
+def _queued(session: Session, dedupe_key: str) -> bool:
+    query = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key).limit(1)
+    return session.scalar(query) is not None
+
+
+def notify_citizen(  # noqa: PLR0913 - the notification, then where the texts come from
+    session: Session,
+    message: Message,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    *,
+    settings: Settings | None = None,
+) -> OutboxMessage | None:
+    """Tell the author of ``message`` by e-mail, else by SMS; None without a contact.
+
+    The texts get a footer with the message's tracking code. Nothing is sent to an
+    author whose contact details were deleted by the retention policy.
+    """
+    settings = settings or get_settings()
+    contact = message.contact
+    email = (contact.email or "").strip() if contact is not None else ""
+    phone = (contact.phone or "").strip() if contact is not None else ""
+    code = message.tracking_code
+    payload = {"audience": "citizen", "message_id": message.id, "tracking_code": code}
+    if email:
+        channel, recipient = NotifyChannel.EMAIL, email
+        text = body + CITIZEN_EMAIL_FOOTER.format(code=code, site=settings.site_name)
+    elif phone:
+        channel, recipient = NotifyChannel.SMS, phone
+        text = body + CITIZEN_SMS_FOOTER.format(code=code, site=settings.site_name)
+    else:
+        return None
+    return enqueue(
+        session,
+        channel=channel.value,
+        recipient=recipient,
+        subject=subject,
+        body=text,
+        payload=payload,
+        case=message.case,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _staff_text(case: Case, body: str, settings: Settings) -> str:
+    return body + STAFF_FOOTER.format(
+        number=case.number, title=mask_text(case.title), site=settings.site_name
+    )
+
+
+def _case_payload(case: Case, audience: str) -> dict[str, Any]:
+    return {
+        "audience": audience,
+        "case_id": case.id,
+        "case_number": case.number,
+        "status": case.status,
+        "department": case.department.code if case.department is not None else None,
+    }
+
+
+def notify_department(  # noqa: PLR0913 - the notification, then where the texts come from
+    session: Session,
+    case: Case,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    *,
+    settings: Settings | None = None,
+) -> OutboxMessage | None:
+    """E-mail the case's department at its ``contact_email``; None when it has none."""
+    settings = settings or get_settings()
+    department = case.department
+    address = (department.contact_email or "").strip() if department is not None else ""
+    if not address:
+        return None
+    return enqueue(
+        session,
+        channel=NotifyChannel.EMAIL.value,
+        recipient=address,
+        subject=subject,
+        body=_staff_text(case, body, settings),
+        payload=_case_payload(case, "department"),
+        case=case,
+        dedupe_key=dedupe_key,
+    )
+
+
+def notify_supervisors(  # noqa: PLR0913 - the notification, then where the texts come from
+    session: Session,
+    case: Case,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    *,
+    settings: Settings | None = None,
+) -> list[OutboxMessage]:
+    """Tell the supervisors (督办) about ``case``: their shared inbox and/or the staff webhook.
+
+    Supervisor accounts have no e-mail address, so the notification goes to
+    ``MINYI_SUPERVISOR_EMAIL`` and to ``MINYI_WEBHOOK_URL``, whichever are set. The
+    dedupe key gets the channel as a suffix (``KEY:email``, ``KEY:webhook``). Returns the
+    items queued now (empty when nothing is configured or all were queued before).
+    """
+    settings = settings or get_settings()
+    text = _staff_text(case, body, settings)
+    payload = _case_payload(case, SUPERVISORS)
+    targets: list[tuple[NotifyChannel, str]] = []
+    if settings.supervisor_email.strip():
+        targets.append((NotifyChannel.EMAIL, settings.supervisor_email.strip()))
+    if settings.webhook_url:
+        targets.append((NotifyChannel.WEBHOOK, SUPERVISORS))
+    queued = []
+    for channel, recipient in targets:
+        item = enqueue(
+            session,
+            channel=channel.value,
+            recipient=recipient,
+            subject=subject,
+            body=text,
+            payload=payload,
+            case=case,
+            dedupe_key=f"{dedupe_key}:{channel.value}",
+        )
+        if item is not None:
+            queued.append(item)
+    return queued
+
+
+@dataclass(frozen=True)
+class OutboxSummary:
+    """How many items are in each status, and the oldest one still waiting."""
+
+    counts: dict[str, int]
+    oldest_waiting_created_at: datetime | None
+    next_attempt_at: datetime | None
+
+
+def summary(session: Session) -> OutboxSummary:
+    """Counts per status (every status listed, zero included) and the oldest waiting item."""
+    rows = session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    counts = {status.value: 0 for status in OutboxStatus}
+    counts.update({status: int(count) for status, count in rows})
+    waiting = OutboxMessage.status.in_([OutboxStatus.PENDING.value, OutboxStatus.FAILED.value])
+    oldest, upcoming = session.execute(
+        select(func.min(OutboxMessage.created_at), func.min(OutboxMessage.next_attempt_at)).where(waiting)
+    ).one()
+    return OutboxSummary(counts, oldest, upcoming)
+
+
+def retry_dead(session: Session, now: datetime | None = None) -> int:
+    """Queue every ``dead`` item again (attempts reset, due now); returns how many."""
+    now = now or utcnow()
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.DEAD.value)
+        .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
