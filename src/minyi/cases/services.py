@@ -48,6 +48,7 @@ def record(  # noqa: PLR0913 - the fields of one event
 ) -> CaseEvent:
     """Append an event to the case's log (and apply ``to_status``)."""
     event = CaseEvent(
+        id=new_id(),
         case=case,
         actor=actor_name(user),
         actor_user_id=user.id if user else None,
@@ -60,6 +61,9 @@ def record(  # noqa: PLR0913 - the fields of one event
     if to_status:
         case.status = to_status
     session.add(event)
+    from minyi.cases import notices  # the outbox knows cases; import late to keep the layers apart
+
+    notices.after_event(session, case, event)
     return event
 
 

@@ -8,6 +8,7 @@ import click
 
 import minyi
 from minyi.cli import (
+    case_commands,
     db_commands,
     demo_commands,
     department_commands,
@@ -42,6 +43,7 @@ cli.add_command(demo_commands.demo)
 cli.add_command(demo_commands.process)
 cli.add_command(user_commands.user)
 cli.add_command(department_commands.department)
+cli.add_command(case_commands.cases)
 cli.add_command(import_commands.import_messages)
 cli.add_command(import_commands.categories)
 cli.add_command(retention_commands.retention)

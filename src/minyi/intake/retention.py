@@ -1,6 +1,7 @@
 """Retention: contact details are kept only as long as a case needs them.
 
-Contact details of messages whose case was closed more than ``days`` ago are deleted;
+Contact details of messages whose case was closed more than ``days`` ago are deleted,
+and so are the addresses on the notifications sent to them;
 the message text, the case and its public answer stay (their personal data is masked in
 every public view). Each purge is recorded in the case's event log, without the data.
 """
@@ -10,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from minyi.cases.models import Case, CaseStatus
 from minyi.cases.services import record
 from minyi.db.base import utcnow
 from minyi.intake.models import Message, MessageContact
+from minyi.notify.models import OutboxMessage
+
+PURGED = "[deleted]"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,13 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
     case_ids = {case_id for _, case_id in rows}
     if dry_run:
         return PurgeReport(contacts=len(rows), cases=len(case_ids))
+    addresses = {v for contact, _ in rows for v in (contact.email, contact.phone) if v}
+    if addresses:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.recipient.in_(addresses), OutboxMessage.case_id.in_(case_ids))
+            .values(recipient=PURGED)
+        )
     for contact, _ in rows:
         session.delete(contact)
     for case_id in case_ids:

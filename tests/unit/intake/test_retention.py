@@ -11,6 +11,8 @@ from minyi.intake.retention import purge_contacts
 def test_contacts_of_long_closed_cases_are_deleted(session):
     dept = factories.make_department(session)
     old = factories.make_case(session, status="closed", department=dept, contact={"phone": "13800001111"})
+    from minyi.notify.models import OutboxMessage
+
     recent = factories.make_case(session, status="closed", department=dept, contact={"phone": "13800002222"})
     open_case = factories.make_case(
         session, status="dispatched", department=dept, contact={"phone": "13800003333"}
@@ -28,3 +30,6 @@ def test_contacts_of_long_closed_cases_are_deleted(session):
     assert open_case.messages[0].contact is not None
     assert old.events[-1].action == "contact_purged"
     assert "138" not in str(old.events[-1].payload)
+    recipients = {m.recipient for m in session.query(OutboxMessage)}
+    assert "13800001111" not in recipients  # the reply notice to the old case was blanked
+    assert "13800002222" in recipients

@@ -1,0 +1,131 @@
+"""Who is told what when a case changes: queued in the outbox, in the same transaction.
+
+:func:`after_event` is called for every new :class:`CaseEvent`; :func:`remind` is the
+periodic job for deadlines (reminders to the department before the deadline, escalation
+to the supervisors after it). Dedupe keys make each notice queue once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus
+from minyi.db.base import utcnow
+from minyi.notify import services as notify
+from minyi.web.templating import format_time
+
+
+def _due(case: Case) -> str:
+    return format_time(case.due_at, "%Y-%m-%d %H:%M") if case.due_at else "—"
+
+
+def _dispatched(session: Session, case: Case, event: CaseEvent) -> None:
+    notify.notify_department(
+        session,
+        case,
+        f"新派单：{case.number}",
+        f"请及时签收办理，答复时限：{_due(case)}。",
+        f"{event.id}:department",
+    )
+
+
+def _replied(session: Session, case: Case, event: CaseEvent) -> None:
+    for message in case.messages:
+        notify.notify_citizen(
+            session,
+            message,
+            "您的留言已答复",
+            "您好！您的留言已有答复，请凭查询码和查询密码查看，并对办理结果进行评价。",
+            f"{event.id}:{message.id}",
+        )
+
+
+def _reopened(session: Session, case: Case, event: CaseEvent) -> None:
+    reason = str(event.payload.get("reason") or "")
+    notify.notify_supervisors(
+        session, case, f"案件重办：{case.number}", f"重办原因：{reason}", f"{event.id}:sup"
+    )
+    notify.notify_department(
+        session,
+        case,
+        f"案件重办：{case.number}",
+        f"请重新办理，新的答复时限：{_due(case)}。",
+        f"{event.id}:department",
+    )
+
+
+def _supervised(session: Session, case: Case, event: CaseEvent) -> None:
+    comment = str(event.payload.get("comment") or "")
+    notify.notify_department(
+        session, case, f"督办：{case.number}", f"督办意见：{comment}", f"{event.id}:department"
+    )
+
+
+def _extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
+    days = event.payload.get("working_days")
+    reason = str(event.payload.get("reason") or "")
+    notify.notify_supervisors(
+        session,
+        case,
+        f"延期申请：{case.number}",
+        f"申请延期 {days} 个工作日，理由：{reason}",
+        f"{event.id}:sup",
+    )
+
+
+HANDLERS: dict[str, Callable[[Session, Case, CaseEvent], None]] = {
+    "dispatched": _dispatched,
+    "reassigned": _dispatched,
+    "replied": _replied,
+    "reopened": _reopened,
+    "supervised": _supervised,
+    "extension_requested": _extension_requested,
+}
+
+
+def after_event(session: Session, case: Case, event: CaseEvent) -> None:
+    """Queue the notices an event calls for (nothing for most events)."""
+    handler = HANDLERS.get(event.action)
+    if handler is not None:
+        handler(session, case, event)
+
+
+def remind(session: Session, now: datetime | None = None, soon_hours: float = 48) -> tuple[int, int]:
+    """Remind departments of deadlines within ``soon_hours``; escalate overdue cases to supervisors.
+
+    Returns (reminders, escalations) queued now; run it as often as you like.
+    """
+    now = now or utcnow()
+    waiting = [s.value for s in CaseStatus if s not in ANSWERED_STATUSES]
+    query = select(Case).where(
+        Case.status.in_(waiting), Case.due_at.is_not(None), Case.department_id.is_not(None)
+    )
+    reminders = escalations = 0
+    for case in session.scalars(query):
+        assert case.due_at is not None
+        hours_left = (case.due_at - now).total_seconds() / 3600
+        stamp = case.due_at.strftime("%Y%m%d%H%M")
+        if hours_left < 0:
+            queued = notify.notify_supervisors(
+                session,
+                case,
+                f"超期未答复：{case.number}",
+                f"答复时限 {_due(case)} 已过，请督办。",
+                f"overdue:{case.id}:{stamp}",
+            )
+            escalations += len(queued)
+        elif hours_left <= soon_hours:
+            queued_one = notify.notify_department(
+                session,
+                case,
+                f"即将到期：{case.number}",
+                f"答复时限：{_due(case)}，请抓紧办理。",
+                f"soon:{case.id}:{stamp}",
+            )
+            reminders += queued_one is not None
+    session.flush()
+    return reminders, escalations

@@ -1,0 +1,73 @@
+"""Notices queued in the outbox by case events and by the deadline job."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from click.testing import CliRunner
+
+from minyi.cases import notices, workflow
+from minyi.db.base import utcnow
+from minyi.demo import factories
+from minyi.notify.models import OutboxMessage
+from minyi.settings import get_settings
+
+
+def outbox(session):
+    return session.query(OutboxMessage).order_by(OutboxMessage.created_at).all()
+
+
+def test_dispatch_reply_and_reopen_queue_notices(session, world, monkeypatch):
+    monkeypatch.setenv("MINYI_SUPERVISOR_EMAIL", "dubanchu@example.gov.cn")
+    get_settings.cache_clear()
+    world.roads.contact_email = "jtj@example.gov.cn"
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        category=world.road_category,
+        contact={"email": "citizen@example.com"},
+    )
+    items = outbox(session)
+    assert [i.recipient for i in items] == ["jtj@example.gov.cn", "citizen@example.com"]
+    assert case.number in items[0].body
+    citizen = items[1]
+    assert case.messages[0].tracking_code in citizen.body
+    workflow.rate(session, case.messages[0], "unsatisfied", solved=False)
+    recipients = [i.recipient for i in outbox(session)]
+    assert "dubanchu@example.gov.cn" in recipients
+    assert recipients.count("jtj@example.gov.cn") == 2
+    get_settings.cache_clear()
+
+
+def test_remind_and_escalate_once(session, world, monkeypatch):
+    monkeypatch.setenv("MINYI_SUPERVISOR_EMAIL", "dubanchu@example.gov.cn")
+    get_settings.cache_clear()
+    world.roads.contact_email = "jtj@example.gov.cn"
+    soon = factories.make_case(
+        session, status="signed", department=world.roads, category=world.road_category, title="快到期"
+    )
+    late = factories.make_case(
+        session, status="signed", department=world.roads, category=world.road_category, title="已超期"
+    )
+    soon.due_at = utcnow() + timedelta(hours=10)
+    late.due_at = utcnow() - timedelta(hours=10)
+    before = len(outbox(session))
+    assert notices.remind(session) == (1, 1)
+    assert notices.remind(session) == (0, 0)
+    assert len(outbox(session)) == before + 2
+    get_settings.cache_clear()
+
+
+def test_cases_commands_are_wired(monkeypatch, tmp_path):
+    from minyi.cli.main import cli
+
+    monkeypatch.setenv("MINYI_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(cli, ["cases", "remind"])
+    assert result.exit_code == 0, result.output
+    assert "queued 0 reminders" in result.output
+    assert "closed 0" in runner.invoke(cli, ["cases", "follow-ups"]).output
+    get_settings.cache_clear()
