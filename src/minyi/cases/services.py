@@ -11,8 +11,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import Role, User
+from minyi.admin.services import reply_due
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -127,7 +127,7 @@ def route_by_category(session: Session, case: Case) -> bool:
         return False
     now = utcnow()
     case.accepted_at = now
-    case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+    case.due_at = reply_due(session, case, now)
     record(session, case, "accepted", to_status=CaseStatus.ACCEPTED.value)
     case.department = department
     record(
@@ -234,7 +234,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     now = utcnow()
     if case.status == CaseStatus.RECEIVED:
         case.accepted_at = now
-        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+        case.due_at = reply_due(session, case, now)
         record(session, case, "accepted", user=user, to_status=CaseStatus.ACCEPTED.value)
     action = "reassigned" if case.status == CaseStatus.DISPATCHED else "dispatched"
     payload = {"department": department.code, "from": case.department.code if case.department else None}

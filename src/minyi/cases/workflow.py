@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import Role, User
+from minyi.admin.services import reply_due
 from minyi.cases import lifecycle
-from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
+from minyi.cases.deadlines import add_working_days
 from minyi.cases.models import (
     ANSWERED_STATUSES,
     Case,
@@ -67,7 +68,7 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
     now = utcnow()
     if status == CaseStatus.ACCEPTED and case.accepted_at is None:
         case.accepted_at = now
-        case.due_at = add_working_days(now, DEFAULT_REPLY_WORKING_DAYS)
+        case.due_at = reply_due(session, case, now)
     if status == CaseStatus.FOLLOW_UP:
         case.follow_up_due_at = now + timedelta(days=FOLLOW_UP_DAYS)
     if status == CaseStatus.CLOSED:
@@ -191,7 +192,7 @@ def reopen(session: Session, case: Case, reason: str, user: User | None = None) 
     now = utcnow()
     case.reopened_count += 1
     case.closed_at = None
-    case.due_at = add_working_days(now, 15)
+    case.due_at = reply_due(session, case, now)
     record(
         session,
         case,

@@ -1,6 +1,7 @@
 """Imports every model so the metadata is complete (for Alembic and checks)."""
 
 from minyi.accounts.models import ApiToken, User
+from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.cases.models import Case, CaseEvent, CaseRating, ExtensionRequest, Reply
 from minyi.db.base import Base
@@ -15,6 +16,7 @@ __all__ = [
     "CaseEvent",
     "CaseRating",
     "Category",
+    "DeadlineRuleRecord",
     "Department",
     "ExtensionRequest",
     "IdempotencyKey",
@@ -24,5 +26,6 @@ __all__ = [
     "ModelRecord",
     "OutboxMessage",
     "Reply",
+    "ReplyTemplate",
     "User",
 ]

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts import services as accounts
+from minyi.admin import services as admin
+from minyi.admin.models import ReplyTemplate
 from minyi.analysis.services import analyses_of
 from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
@@ -148,6 +150,7 @@ def _case_page(
         "roles": workflow.roles_of(user, case),
         "extensions": workflow.extensions_of(db, case),
         "draft": draft,
+        "templates": admin.templates_for(db, case.department_id),
         "quality": quality,
     }
     return render(request, "staff/case.html", context, status)
@@ -162,6 +165,7 @@ def reply(
     body: FormField = "",
     visibility: FormField = "public",
     action: FormField = "send",
+    template_id: FormField = "",
     csrf_token: FormField = "",
 ) -> Response:
     """Check a draft reply's quality, or add a public reply or an internal note."""
@@ -170,6 +174,10 @@ def reply(
         case = cases.get_case(db, user, case_id)
     except cases.CaseAccessError as exc:
         raise HTTPException(404, str(exc)) from exc
+    if action == "template":
+        template = db.get(ReplyTemplate, template_id)
+        draft = admin.render_template(template, case, utcnow()) if template else body
+        return _case_page(request, db, user, case_id, draft=draft)
     if action == "check":
         quality = cases.check_reply(case, body) if body.strip() else None
         return _case_page(request, db, user, case_id, draft=body, quality=quality)

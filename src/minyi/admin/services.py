@@ -1,0 +1,119 @@
+"""Deadline rules (which become a DeadlinePolicy) and reply templates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
+from minyi.cases.models import Case
+from minyi.departments.models import Category
+from minyi.web.templating import format_time
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+class AdminError(ValueError):
+    """A configuration that cannot be saved; the text says why."""
+
+
+def deadline_policy(session: Session) -> DeadlinePolicy:
+    """The deadline policy made of the configured rules (15 working days when none applies)."""
+    records = session.scalars(select(DeadlineRuleRecord).order_by(DeadlineRuleRecord.created_at))
+    rules = [
+        DeadlineRule(
+            appeal_kind=record.appeal_kind,
+            category_path_prefix=record.category.path if record.category else None,
+            reply_working_days=record.reply_working_days,
+            reply_hours=record.reply_hours,
+        )
+        for record in records
+    ]
+    return DeadlinePolicy(rules)
+
+
+def reply_due(session: Session, case: Case, start: datetime) -> datetime:
+    """When the reply to ``case``, accepted at ``start``, is due under the configured rules."""
+    path = case.category.path if case.category else None
+    return deadline_policy(session).reply_due(start, case.appeal_kind, path)
+
+
+def add_rule(  # noqa: PLR0913 - the fields of one rule
+    session: Session,
+    *,
+    appeal_kind: str | None,
+    category: Category | None,
+    reply_working_days: int | None,
+    reply_hours: float | None,
+    note: str = "",
+) -> DeadlineRuleRecord:
+    """Add a deadline rule after checking it makes sense."""
+    try:
+        DeadlineRule(
+            appeal_kind=appeal_kind,
+            category_path_prefix=category.path if category else None,
+            reply_working_days=reply_working_days,
+            reply_hours=reply_hours,
+        )
+    except (TypeError, ValueError) as exc:
+        raise AdminError(f"invalid deadline rule: {exc}") from exc
+    record = DeadlineRuleRecord(
+        appeal_kind=appeal_kind,
+        category=category,
+        reply_working_days=reply_working_days,
+        reply_hours=reply_hours,
+        note=note.strip()[:300],
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def list_rules(session: Session) -> Sequence[DeadlineRuleRecord]:
+    """Every deadline rule, oldest first."""
+    return list(session.scalars(select(DeadlineRuleRecord).order_by(DeadlineRuleRecord.created_at)))
+
+
+def add_template(
+    session: Session, *, name: str, body: str, department_id: str | None = None
+) -> ReplyTemplate:
+    """Add a reply template (for one department, or for all)."""
+    if not name.strip() or not body.strip():
+        raise AdminError("a template needs a name and a text")
+    unknown = set(PLACEHOLDER.findall(body)) - set(PLACEHOLDERS)
+    if unknown:
+        raise AdminError(f"unknown placeholders {sorted(unknown)}; use {', '.join(PLACEHOLDERS)}")
+    template = ReplyTemplate(name=name.strip()[:120], body=body.strip(), department_id=department_id or None)
+    session.add(template)
+    session.flush()
+    return template
+
+
+def templates_for(session: Session, department_id: str | None) -> Sequence[ReplyTemplate]:
+    """Templates shared by all departments and those of ``department_id``."""
+    query = select(ReplyTemplate).where(
+        or_(ReplyTemplate.department_id.is_(None), ReplyTemplate.department_id == department_id)
+    )
+    return list(session.scalars(query.order_by(ReplyTemplate.name)))
+
+
+PLACEHOLDERS = ("number", "title", "department", "phone", "date", "due")
+
+
+def render_template(template: ReplyTemplate, case: Case, now: datetime) -> str:
+    """The template's text with the case's values in its placeholders."""
+    department = case.department
+    values = {
+        "number": case.number,
+        "title": case.title,
+        "department": department.name if department else "",
+        "phone": (department.contact_phone or "") if department else "",
+        "date": format_time(now, "%Y年%m月%d日"),
+        "due": format_time(case.due_at, "%Y年%m月%d日") if case.due_at else "",
+    }
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template.body)

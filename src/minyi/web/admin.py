@@ -1,0 +1,233 @@
+"""Administration pages: users, departments, the category tree, deadline rules, reply templates."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from minyi.accounts import services as accounts
+from minyi.accounts.models import Role, User
+from minyi.admin import services as admin
+from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.cases.models import AppealKind
+from minyi.departments.models import Category, Department
+from minyi.departments.services import (
+    CategoryImportError,
+    get_or_create_department,
+    import_category_tree,
+    list_categories,
+    list_departments,
+)
+from minyi.interop.tabular import ImportFileError, read_rows
+from minyi.web.deps import DbSession, require_user
+from minyi.web.staff import _check_csrf
+from minyi.web.templating import render
+
+FormField = Annotated[str, Form()]
+
+
+def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
+    """The signed-in user, if an admin."""
+    if user.role != Role.ADMIN:
+        raise HTTPException(403, "administrators only")
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]
+router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
+
+
+def _page(request: Request, db: DbSession, message: str | None = None, status: int = 200) -> Response:
+    context = {
+        "users": list(db.scalars(select(User).order_by(User.username))),
+        "departments": list_departments(db),
+        "categories": list_categories(db),
+        "rules": admin.list_rules(db),
+        "templates": list(db.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name))),
+        "roles": [r.value for r in Role],
+        "kinds": [k.value for k in AppealKind],
+        "placeholders": admin.PLACEHOLDERS,
+        "message": message,
+    }
+    return render(request, "staff/admin.html", context, status)
+
+
+def _done(db: DbSession) -> Response:
+    db.commit()
+    return RedirectResponse("/staff/admin", status_code=303)
+
+
+@router.get("")
+def admin_page(request: Request, db: DbSession) -> Response:
+    """Everything an administrator configures, on one page."""
+    return _page(request, db)
+
+
+@router.post("/users")
+def create_user(
+    request: Request,
+    db: DbSession,
+    username: FormField = "",
+    display_name: FormField = "",
+    role: FormField = "staff",
+    department_code: FormField = "",
+    password: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Add a staff user."""
+    _check_csrf(request, csrf_token)
+    try:
+        accounts.create_user(
+            db,
+            username=username.strip(),
+            password=password,
+            role=role,
+            department_code=department_code or None,
+            display_name=display_name.strip() or None,
+        )
+    except accounts.AccountError as exc:
+        db.rollback()
+        return _page(request, db, str(exc), 422)
+    return _done(db)
+
+
+@router.post("/users/{user_id}/active")
+def toggle_user(
+    request: Request, db: DbSession, user: AdminUser, user_id: str, csrf_token: FormField = ""
+) -> Response:
+    """Deactivate an active user, or reactivate an inactive one."""
+    _check_csrf(request, csrf_token)
+    target = db.get(User, user_id)
+    if target is None:
+        raise HTTPException(404, "no such user")
+    if target.id == user.id:
+        return _page(request, db, "you cannot deactivate yourself", 422)
+    target.is_active = not target.is_active
+    return _done(db)
+
+
+@router.post("/departments")
+def create_department(
+    request: Request,
+    db: DbSession,
+    code: FormField = "",
+    name: FormField = "",
+    contact_phone: FormField = "",
+    contact_email: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Add a department."""
+    _check_csrf(request, csrf_token)
+    if not code.strip() or not name.strip():
+        return _page(request, db, "a department needs a code and a name", 422)
+    if db.scalar(select(Department).where(Department.code == code.strip())) is not None:
+        return _page(request, db, f"department {code.strip()!r} already exists", 422)
+    get_or_create_department(
+        db,
+        code.strip(),
+        name.strip(),
+        contact_phone=contact_phone or None,
+        contact_email=contact_email or None,
+    )
+    return _done(db)
+
+
+@router.post("/categories")
+async def import_categories(
+    request: Request,
+    db: DbSession,
+    file: Annotated[UploadFile, File()],
+    csrf_token: FormField = "",
+) -> Response:
+    """Import a 3-level category tree from CSV or XLSX (一级分类, 二级分类, 三级分类, optional 部门)."""
+    _check_csrf(request, csrf_token)
+    suffix = Path(file.filename or "upload.csv").suffix or ".csv"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"categories{suffix}"
+        path.write_bytes(await file.read())
+        try:
+            table = read_rows(path)
+            rows = [{k: "" if v is None else str(v) for k, v in row.items()} for _, row in table.rows]
+            result = import_category_tree(db, rows)
+        except (ImportFileError, CategoryImportError) as exc:
+            db.rollback()
+            return _page(request, db, str(exc), 422)
+    db.commit()
+    return _page(request, db, f"{result.created} categories created, {result.existing} already present")
+
+
+@router.post("/rules")
+def create_rule(
+    request: Request,
+    db: DbSession,
+    appeal_kind: FormField = "",
+    category_id: FormField = "",
+    reply_working_days: FormField = "",
+    reply_hours: FormField = "",
+    note: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Add a deadline rule."""
+    _check_csrf(request, csrf_token)
+    try:
+        days = int(reply_working_days) if reply_working_days.strip() else None
+        hours = float(reply_hours) if reply_hours.strip() else None
+        category = db.get(Category, category_id) if category_id else None
+        admin.add_rule(
+            db,
+            appeal_kind=appeal_kind or None,
+            category=category,
+            reply_working_days=days,
+            reply_hours=hours,
+            note=note,
+        )
+    except (ValueError, admin.AdminError) as exc:
+        db.rollback()
+        return _page(request, db, str(exc), 422)
+    return _done(db)
+
+
+@router.post("/rules/{rule_id}/delete")
+def delete_rule(request: Request, db: DbSession, rule_id: str, csrf_token: FormField = "") -> Response:
+    """Remove a deadline rule (deadlines already set stay)."""
+    _check_csrf(request, csrf_token)
+    rule = db.get(DeadlineRuleRecord, rule_id)
+    if rule is not None:
+        db.delete(rule)
+    return _done(db)
+
+
+@router.post("/templates")
+def create_template(
+    request: Request,
+    db: DbSession,
+    name: FormField = "",
+    body: FormField = "",
+    department_id: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Add a reply template."""
+    _check_csrf(request, csrf_token)
+    try:
+        admin.add_template(db, name=name, body=body, department_id=department_id or None)
+    except admin.AdminError as exc:
+        db.rollback()
+        return _page(request, db, str(exc), 422)
+    return _done(db)
+
+
+@router.post("/templates/{template_id}/delete")
+def delete_template(
+    request: Request, db: DbSession, template_id: str, csrf_token: FormField = ""
+) -> Response:
+    """Remove a reply template."""
+    _check_csrf(request, csrf_token)
+    template = db.get(ReplyTemplate, template_id)
+    if template is not None:
+        db.delete(template)
+    return _done(db)
