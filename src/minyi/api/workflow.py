@@ -6,15 +6,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, Header, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from minyi.api.routes import TokenUser
 from minyi.api.schemas import CaseOut
-from minyi.cases import lifecycle, workflow
+from minyi.cases import lifecycle, statements, workflow
 from minyi.cases import services as cases
-from minyi.cases.models import Case, ExtensionRequest, Satisfaction
+from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
 from minyi.intake import identity
 from minyi.intake.models import Message
 from minyi.web.deps import DbSession
@@ -138,6 +138,10 @@ def reopen(db: DbSession, user: TokenUser, case_id: str, data: ReasonIn) -> Case
 @router.post("/cases/{case_id}/merge", response_model=CaseOut)
 def merge(db: DbSession, user: TokenUser, case_id: str, data: MergeIn) -> CaseOut:
     """Merge the case numbered ``other`` into this one."""
+    try:
+        cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
     absorbed = db.scalar(select(Case).where(Case.number == data.other))
     if absorbed is None or not cases.can_view(user, absorbed):
         raise HTTPException(422, f"no case numbered {data.other!r}")
@@ -179,3 +183,75 @@ def check_reply(db: DbSession, user: TokenUser, case_id: str, data: DraftIn) -> 
         raise HTTPException(404, str(exc)) from exc
     result: dict[str, Any] = cases.check_reply(case, data.body).to_dict()
     return result
+
+
+class StatementCaseIn(BaseModel):
+    """A case the statement answers, by id or number, with an optional note of its own."""
+
+    model_config = ConfigDict(extra="forbid")
+    case: str = Field(min_length=1, max_length=40, description="Case id or number")
+    note: str = Field(default="", max_length=2000)
+
+
+class StatementIn(BaseModel):
+    """A public statement (权威发布) answering several cases."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=20_000)
+    cases: list[StatementCaseIn] = Field(min_length=1, max_length=statements.MAX_CASES)
+    issue_key: str | None = Field(default=None, max_length=80)
+
+
+class StatementOut(BaseModel):
+    """A published statement."""
+
+    id: str
+    title: str
+    body: str
+    issue_key: str | None
+    published_at: datetime
+    case_numbers: list[str]
+
+
+def _statement_out(statement: Statement) -> StatementOut:
+    return StatementOut(
+        id=statement.id,
+        title=statement.title,
+        body=statement.body,
+        issue_key=statement.issue_key,
+        published_at=statement.published_at,
+        case_numbers=[link.case.number for link in statement.links],
+    )
+
+
+@router.post("/statements", response_model=StatementOut, status_code=201, tags=["statements"])
+def publish_statement(db: DbSession, user: TokenUser, data: StatementIn) -> StatementOut:
+    """Publish one answer for many cases: each gets it as its public reply and moves to replied."""
+    found: list[Case] = []
+    notes: dict[str, str] = {}
+    for item in data.cases:
+        case = db.get(Case, item.case) or db.scalar(select(Case).where(Case.number == item.case))
+        if case is None or not cases.can_view(user, case):
+            raise HTTPException(422, f"no case {item.case!r}")
+        found.append(case)
+        if item.note.strip():
+            notes[case.id] = item.note
+    try:
+        statement = statements.publish(
+            db, user, title=data.title, body=data.body, cases=found, notes=notes, issue_key=data.issue_key
+        )
+    except statements.StatementError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
+    return _statement_out(statement)
+
+
+@router.get("/statements", response_model=list[StatementOut], tags=["statements"])
+def list_statements(
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[StatementOut]:
+    """Published statements, newest first (public)."""
+    return [_statement_out(s) for s in statements.list_statements(db, limit, offset)]

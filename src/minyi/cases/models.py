@@ -182,3 +182,42 @@ class CaseRating(IdMixin, Base):
     solved: Mapped[bool | None] = mapped_column(Boolean)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Statement(IdMixin, Base):
+    """A public statement (权威发布) that answers several cases at once, e.g. a whole hot issue."""
+
+    __tablename__ = "statements"
+
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    issue_key: Mapped[str | None] = mapped_column(String(80), index=True)
+    department_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    author_user_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
+    )
+    published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    department: Mapped[Department | None] = relationship()
+    links: Mapped[list[StatementCase]] = relationship(
+        back_populates="statement", cascade="all, delete-orphan"
+    )
+
+
+class StatementCase(Base):
+    """One case a statement answers, with a note for that case where needed."""
+
+    __tablename__ = "statement_cases"
+
+    statement_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+
+    statement: Mapped[Statement] = relationship(back_populates="links")
+    case: Mapped[Case] = relationship()

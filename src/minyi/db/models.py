@@ -3,7 +3,15 @@
 from minyi.accounts.models import ApiToken, User
 from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
 from minyi.analysis.models import MessageAnalysis, ModelRecord
-from minyi.cases.models import Case, CaseEvent, CaseRating, ExtensionRequest, Reply
+from minyi.cases.models import (
+    Case,
+    CaseEvent,
+    CaseRating,
+    ExtensionRequest,
+    Reply,
+    Statement,
+    StatementCase,
+)
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
@@ -27,5 +35,7 @@ __all__ = [
     "OutboxMessage",
     "Reply",
     "ReplyTemplate",
+    "Statement",
+    "StatementCase",
     "User",
 ]

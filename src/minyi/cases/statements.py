@@ -1,0 +1,89 @@
+"""Public statements (权威发布): one answer published for many cases at once.
+
+Each linked case gets the statement as its public reply (plus a note of its own where
+needed), moves to ``replied`` and its citizens are told; each case is still followed up
+and closed on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.accounts.models import Role, User
+from minyi.cases.models import Case, CaseStatus, Reply, Statement, StatementCase
+from minyi.cases.services import CaseError, can_view, record
+from minyi.db.base import new_id, utcnow
+
+MAX_CASES = 5000
+
+
+class StatementError(CaseError):
+    """A statement that cannot be published; the text says why."""
+
+
+def publish(  # noqa: PLR0913 - the statement and what it answers
+    session: Session,
+    user: User,
+    *,
+    title: str,
+    body: str,
+    cases: Sequence[Case],
+    notes: Mapping[str, str] | None = None,
+    issue_key: str | None = None,
+) -> Statement:
+    """Publish a statement answering ``cases`` (notes keyed by case id)."""
+    if not title.strip() or not body.strip():
+        raise StatementError("a statement needs a title and a text")
+    if not cases or len(cases) > MAX_CASES:
+        raise StatementError(f"a statement answers 1 to {MAX_CASES} cases")
+    if user.role == Role.SUPERVISOR or not all(can_view(user, c) for c in cases):
+        raise StatementError("you may publish statements only for cases your role handles")
+    closed = [c.number for c in cases if c.status == CaseStatus.CLOSED]
+    if closed:
+        raise StatementError(f"these cases are closed already: {', '.join(closed[:10])}")
+    notes = notes or {}
+    statement = Statement(
+        id=new_id(),
+        title=title.strip(),
+        body=body.strip(),
+        issue_key=issue_key,
+        department_id=user.department_id,
+        author_user_id=user.id,
+        published_at=utcnow(),
+    )
+    session.add(statement)
+    for case in cases:
+        _answer(session, user, statement, case, (notes.get(case.id) or "").strip())
+    session.flush()
+    return statement
+
+
+def _answer(session: Session, user: User, statement: Statement, case: Case, note: str) -> None:
+    statement.links.append(StatementCase(case_id=case.id, note=note or None))
+    text = f"{statement.title}\n\n{statement.body}" + (f"\n\n{note}" if note else "")
+    reply = Reply(
+        id=new_id(), case=case, author_user_id=user.id, body=text, is_public=True, created_at=utcnow()
+    )
+    session.add(reply)
+    payload = {"reply_id": reply.id, "statement_id": statement.id}
+    if case.status in {CaseStatus.REPLIED, CaseStatus.FOLLOW_UP}:
+        record(session, case, "reply_added", user=user, payload=payload)
+        return
+    case.replied_at = utcnow()
+    record(session, case, "replied", user=user, to_status=CaseStatus.REPLIED.value, payload=payload)
+
+
+def list_statements(session: Session, limit: int = 50, offset: int = 0) -> list[Statement]:
+    """Statements, newest first."""
+    query = select(Statement).order_by(Statement.published_at.desc()).limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def cases_by_number(session: Session, numbers: Sequence[str]) -> tuple[list[Case], list[str]]:
+    """The cases with these numbers, and the numbers not found."""
+    wanted = [n.strip() for n in numbers if n.strip()]
+    found = {c.number: c for c in session.scalars(select(Case).where(Case.number.in_(wanted)))}
+    return [found[n] for n in dict.fromkeys(wanted) if n in found], [n for n in wanted if n not in found]

@@ -1,0 +1,90 @@
+"""Statements (权威发布): the staff form that publishes one, and the public list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from minyi.cases import statements
+from minyi.web.deps import DbSession, StaffUser
+from minyi.web.staff import _check_csrf
+from minyi.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+FormField = Annotated[str, Form()]
+
+
+def parse_lines(text: str) -> tuple[list[str], dict[str, str]]:
+    """Case numbers, one per line, each optionally followed by a note for that case."""
+    numbers: list[str] = []
+    notes: dict[str, str] = {}
+    for line in text.splitlines():
+        number, _, note = line.strip().partition(" ")
+        if number:
+            numbers.append(number)
+            if note.strip():
+                notes[number] = note.strip()
+    return numbers, notes
+
+
+def _form(
+    request: Request,
+    db: DbSession,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {"statements": statements.list_statements(db), "error": error, "values": values or {}}
+    return render(request, "staff/statements.html", context, status)
+
+
+@router.get("/staff/statements")
+def statement_page(request: Request, db: DbSession, user: StaffUser) -> Response:  # noqa: ARG001 - login required
+    """Published statements and the form for a new one."""
+    return _form(request, db)
+
+
+@router.post("/staff/statements")
+def publish(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    title: FormField = "",
+    body: FormField = "",
+    case_lines: FormField = "",
+    issue_key: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Publish a statement answering the listed cases."""
+    _check_csrf(request, csrf_token)
+    values = {"title": title, "body": body, "case_lines": case_lines, "issue_key": issue_key}
+    numbers, notes = parse_lines(case_lines)
+    found, missing = statements.cases_by_number(db, numbers)
+    if missing:
+        return _form(request, db, f"no cases numbered {', '.join(missing[:10])}", values, 422)
+    try:
+        statements.publish(
+            db,
+            user,
+            title=title,
+            body=body,
+            cases=found,
+            notes={c.id: notes[c.number] for c in found if c.number in notes},
+            issue_key=issue_key.strip() or None,
+        )
+    except statements.StatementError as exc:
+        db.rollback()
+        return _form(request, db, str(exc), values, 422)
+    db.commit()
+    return RedirectResponse("/staff/statements", status_code=303)
+
+
+@router.get("/public/statements")
+def public_statements(
+    request: Request, db: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> Response:
+    """Published statements, newest first."""
+    items = statements.list_statements(db, limit=20, offset=(page - 1) * 20)
+    return render(request, "portal/statements.html", {"statements": items, "page": page})
