@@ -321,10 +321,10 @@ def test_a_processing_failure_marks_only_that_message(db, tmp_path, monkeypatch)
     )
     real_process = services.process
 
-    def process(session, message, pipeline=None):
+    def process(session, message, pipeline=None, result=None):
         if message.body == "breaks the pipeline":
             raise ValueError("classifier unavailable")
-        return real_process(session, message, pipeline)
+        return real_process(session, message, pipeline, result)
 
     monkeypatch.setattr(services, "process", process)
     report = run(db, path)

@@ -25,7 +25,7 @@ from minyi.departments.models import Category
 from minyi.intake import identity
 from minyi.intake.models import IdempotencyKey, Message, MessageContact, ProcessingState
 from minyi.intake.schemas import MessageIn
-from minyi.pipeline.runner import TextPipeline
+from minyi.pipeline.runner import Analysis, TextPipeline
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +124,18 @@ def accept(  # noqa: PLR0913 - the fields of one submission
     return Accepted(message, identity.tracking_secret(key, message.id), created=True)
 
 
-def process(session: Session, message: Message, pipeline: TextPipeline | None = None) -> Case:
-    """Run the pipeline on a stored message, then join a duplicate's case or open a new one."""
+def process(
+    session: Session, message: Message, pipeline: TextPipeline | None = None, result: Analysis | None = None
+) -> Case:
+    """Run the pipeline on a stored message, then join a duplicate's case or open a new one.
+
+    ``result`` is the message's analysis when a batch was analysed at once (imports).
+    """
     if message.case is not None:
         return message.case
     analysis = None
     if pipeline is not None:
-        result = pipeline.analyse(analysis_services.pipeline_input(message))
+        result = result or pipeline.analyse(analysis_services.pipeline_input(message))
         analysis = analysis_services.store(session, message, result)
     case = merging.attach_duplicate(session, message, analysis)
     if case is None:

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from minyi.analysis.provider import PipelineProvider
 from minyi.db.session import Database
 from minyi.intake import services
-from minyi.intake.channel import process_safely
+from minyi.intake.channel import process_batch
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
@@ -439,8 +439,7 @@ def _store_batch(session: Session, job: _Job, batch: list[MessageIn]) -> _Stored
             continue
         messages.append(accepted.message)
     session.commit()
-    for message in messages:
-        process_safely(session, message, job.pipeline)
+    process_batch(session, messages, job.pipeline)
     session.commit()
     failed = sum(message.state == ProcessingState.FAILED.value for message in messages)
     session.expunge_all()
