@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,7 +14,7 @@ from minyi.admin.models import ReplyTemplate
 from minyi.analysis.services import analyses_of
 from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
-from minyi.cases.models import CaseStatus
+from minyi.cases.models import Case, CaseStatus
 from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
@@ -117,6 +118,25 @@ def inbox(
     return render(request, "staff/inbox.html", context)
 
 
+def act(
+    request: Request, db: DbSession, user: StaffUser, case_id: str, action: Callable[[Case], Any]
+) -> Response:
+    """Run one action on a case the user may see, commit, and show the case (or the refusal)."""
+    try:
+        case = cases.get_case(db, user, case_id)
+    except cases.CaseAccessError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    try:
+        action(case)
+    except (workflow.WorkflowForbidden, cases.CaseAccessError) as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (cases.CaseError, lifecycle.TransitionError) as exc:
+        db.rollback()
+        return _case_page(request, db, user, case_id, str(exc), 409)
+    db.commit()
+    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, db: DbSession, user: StaffUser, case_id: str) -> Response:
     """One case: its messages, history, replies, and the forms to act on it."""
@@ -202,22 +222,14 @@ def dispatch(
 ) -> Response:
     """Send the case to a department (dispatchers and admins)."""
     _check_csrf(request, csrf_token)
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
     department = db.get(Department, department_id)
-    if department is None:
-        return _case_page(request, db, user, case_id, "choose a department", 422)
-    try:
+
+    def send(case: Case) -> None:
+        if department is None:
+            raise cases.CaseError("choose a department")
         cases.dispatch(db, user, case, department, note.strip())
-    except cases.CaseAccessError as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except cases.CaseError as exc:
-        db.rollback()
-        return _case_page(request, db, user, case_id, str(exc), 409)
-    db.commit()
-    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+
+    return act(request, db, user, case_id, send)
 
 
 @router.post("/cases/{case_id}/status")
@@ -232,18 +244,9 @@ def change_status(
 ) -> Response:
     """Move the case to another status."""
     _check_csrf(request, csrf_token)
-    try:
-        case = cases.get_case(db, user, case_id)
-        workflow.change_status(db, user, case, status, note.strip())
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except workflow.WorkflowForbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except (lifecycle.TransitionError, cases.CaseError) as exc:
-        db.rollback()
-        return _case_page(request, db, user, case_id, str(exc), 409)
-    db.commit()
-    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+    return act(
+        request, db, user, case_id, lambda case: workflow.change_status(db, user, case, status, note.strip())
+    )
 
 
 @router.post("/cases/{case_id}/category")

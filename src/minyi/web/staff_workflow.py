@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
-from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
+from minyi.cases import workflow
 from minyi.cases.models import Case, ExtensionRequest
 from minyi.web.deps import DbSession, StaffUser
-from minyi.web.staff import _case_page, _check_csrf
+from minyi.web.staff import _case_page, _check_csrf, act
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
 LOCAL = ZoneInfo("Asia/Shanghai")
-
-
-def _act(
-    request: Request, db: DbSession, user: StaffUser, case_id: str, action: Callable[[Case], Any]
-) -> Response:
-    """Run one workflow action on a case the user may see, and show the outcome."""
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    try:
-        action(case)
-    except workflow.WorkflowForbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except (cases.CaseError, lifecycle.TransitionError) as exc:
-        db.rollback()
-        return _case_page(request, db, user, case_id, str(exc), 409)
-    db.commit()
-    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/return")
@@ -52,7 +32,7 @@ def return_case(
 ) -> Response:
     """Send the case back to the dispatchers (退单)."""
     _check_csrf(request, csrf_token)
-    return _act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason))
+    return act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason))
 
 
 @router.post("/cases/{case_id}/extension")
@@ -68,7 +48,7 @@ def request_extension(
     """Ask for more time (延期)."""
     _check_csrf(request, csrf_token)
     days = int(working_days) if working_days.strip().isdigit() else 0
-    return _act(
+    return act(
         request, db, user, case_id, lambda case: workflow.request_extension(db, user, case, days, reason)
     )
 
@@ -88,7 +68,7 @@ def decide_extension(
     pending = db.get(ExtensionRequest, request_id)
     if pending is None or decision not in {"approve", "reject"}:
         raise HTTPException(404, "no such extension request")
-    return _act(
+    return act(
         request,
         db,
         user,
@@ -120,7 +100,7 @@ def supervise(
     """Flag the case for supervision (督办) with a comment and an own deadline."""
     _check_csrf(request, csrf_token)
     due = _local_end_of(due_date)
-    return _act(request, db, user, case_id, lambda case: workflow.supervise(db, user, case, comment, due))
+    return act(request, db, user, case_id, lambda case: workflow.supervise(db, user, case, comment, due))
 
 
 @router.post("/cases/{case_id}/reopen")
@@ -136,7 +116,7 @@ def reopen(
     _check_csrf(request, csrf_token)
     if not reason.strip():
         return _case_page(request, db, user, case_id, "say why the case is reopened", 422)
-    return _act(request, db, user, case_id, lambda case: workflow.reopen(db, case, reason.strip(), user))
+    return act(request, db, user, case_id, lambda case: workflow.reopen(db, case, reason.strip(), user))
 
 
 @router.post("/cases/{case_id}/merge")
@@ -153,4 +133,4 @@ def merge(
     absorbed = db.scalar(select(Case).where(Case.number == other.strip()))
     if absorbed is None or not cases.can_view(user, absorbed):
         return _case_page(request, db, user, case_id, f"no case numbered {other.strip()!r}", 422)
-    return _act(request, db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
+    return act(request, db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
