@@ -35,7 +35,9 @@ ROLES = ["admin", "road_staff", "school_staff", "dispatcher", "supervisor"]
 
 def api_routes(app):
     paths = app.openapi()["paths"]
-    found = [(method.upper(), path) for path, ops in paths.items() if path.startswith("/api/v1") for method in ops]
+    found = [
+        (method.upper(), path) for path, ops in paths.items() if path.startswith("/api/v1") for method in ops
+    ]
     assert len(found) > 15, found  # the enumeration itself must not come back empty
     return found
 

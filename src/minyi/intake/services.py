@@ -119,6 +119,9 @@ def accept(  # noqa: PLR0913 - the fields of one submission
                     )
                 )
     except IntegrityError as exc:
+        earlier = _replay(session, idempotency_key, data) if idempotency_key is not None else None
+        if earlier is not None:  # the same request, stored meanwhile by a concurrent retry
+            return Accepted(earlier, identity.tracking_secret(key, earlier.id), created=False)
         msg = "a message with this external_id was already received from this source"
         raise IntakeError(msg, field="external_id", status=409) from exc
     return Accepted(message, identity.tracking_secret(key, message.id), created=True)
