@@ -84,7 +84,7 @@ class PipelineProvider:
         return TextPipeline(
             classifier=classifier,
             router=None if classifier else keyword_router(session),
-            appeal=AppealClassifier(use_model=False),
+            appeal=AppealClassifier(use_model=False, normalize=False),
             detector=detector,
             route_threshold=self.route_threshold,
         )

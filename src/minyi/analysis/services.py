@@ -26,14 +26,22 @@ class ModelRegistryError(ValueError):
 
 
 def category_for_label(session: Session, label: str | None) -> Category | None:
-    """The category a model label names: a full path, else the shallowest category of that name."""
+    """The category a model label names: a full path, else the shallowest category of that name.
+
+    Looked up once per session (a request or a batch), since every message asks again.
+    """
     if not label:
         return None
-    by_path = session.scalar(select(Category).where(Category.path == label))
-    if by_path is not None:
-        return by_path
-    query = select(Category).where(Category.name == label).order_by(Category.level, Category.path)
-    return session.scalars(query).first()
+    cache: dict[str, str | None] = session.info.setdefault("minyi.category_by_label", {})
+    if label in cache:
+        cached = cache[label]
+        return session.get(Category, cached) if cached else None
+    found = session.scalar(select(Category).where(Category.path == label))
+    if found is None:
+        query = select(Category).where(Category.name == label).order_by(Category.level, Category.path)
+        found = session.scalars(query).first()
+    cache[label] = found.id if found else None
+    return found
 
 
 def pipeline_input(message: Message) -> PipelineInput:

@@ -94,7 +94,7 @@ class TextPipeline:
         self.route_threshold = route_threshold
         self.normalizer_ = TextNormalizer(max_chars=max_chars).fit()
         self.masker_ = PersonalDataMasker().fit()
-        self.appeal_ = appeal or AppealClassifier(use_model=False)
+        self.appeal_ = appeal or AppealClassifier(use_model=False, normalize=False)
         self.detector_ = detector or DuplicateDetector(normalize=False)
 
     @property
