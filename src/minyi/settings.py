@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         description="CSV/JSON of holidays and adjusted working days (date,kind,name) for years "
         "the bundled PRC calendar does not know yet; it also overrides known years.",
     )
+    follow_up_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="Days a citizen has to answer a follow-up before it counts as not reached.",
+    )
     contact_retention_days: int = Field(
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )

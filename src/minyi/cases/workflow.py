@@ -30,9 +30,9 @@ from minyi.cases.models import (
 from minyi.cases.services import CaseError, record
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
+from minyi.settings import get_settings
 
 MAX_EXTENSION_DAYS = 30
-FOLLOW_UP_DAYS = 7
 
 
 class WorkflowError(CaseError):
@@ -70,7 +70,7 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
         case.accepted_at = now
         case.due_at = reply_due(session, case, now)
     if status == CaseStatus.FOLLOW_UP:
-        case.follow_up_due_at = now + timedelta(days=FOLLOW_UP_DAYS)
+        case.follow_up_due_at = now + timedelta(days=get_settings().follow_up_days)
     if status == CaseStatus.CLOSED:
         case.closed_at = now
     record(
