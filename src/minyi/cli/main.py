@@ -13,6 +13,7 @@ from minyi.cli import (
     demo_commands,
     department_commands,
     import_commands,
+    issues_commands,
     model_commands,
     notify_commands,
     retention_commands,
@@ -49,3 +50,4 @@ cli.add_command(import_commands.categories)
 cli.add_command(retention_commands.retention)
 cli.add_command(model_commands.model)
 cli.add_command(notify_commands.notify)
+cli.add_command(issues_commands.issues)

@@ -1,0 +1,367 @@
+"""Benchmark hot-issue detection (``minyi.issues``) on TipDM 2020 附件3, and against BERTopic.
+
+Usage::
+
+    python bench/bench_issues.py [--data-dir ../shared/data/tipdm2020_smart_gov] [--sizes 4326,43260,200000]
+                                 [--bertopic-python PYTHON] [--budget 600] [--json]
+
+1. *Quality on hand labels*: ``bench/data/issues_labels.csv`` holds ids and issue labels
+   (no texts) of concrete issues in official/附件3.xlsx, each labelled completely (every
+   message of the issue found by searching the texts).  Reported: per-issue best-match
+   F1 (the predicted cluster that best matches the issue; its precision counts every
+   message in the cluster, labelled or not), B-cubed precision/recall/F1 over the
+   labelled messages, whether each big issue comes out whole (≥ 90% of its messages in
+   one cluster, ≥ 80% precision) and its rank by heat (decay off: the whole period).
+2. *Silver data*: the three teams' top-5 issues in hot_issue_team_outputs/ — best-match
+   recall of each team issue (the teams listed only some messages of each issue).
+3. *Speed and memory, side by side*: Minyi (``IssueDetector.fit``) and BERTopic
+   (TF-IDF over the same rjieba words → TruncatedSVD(100) embeddings → UMAP → HDBSCAN,
+   ``min_cluster_size=3``; no transformer can be downloaded) on 附件3 and on copies with
+   small random edits (each copy a year later, labels carried over per copy), each in a
+   fresh process (time and peak RSS of that process).  BERTopic runs in its own venv
+   (``--bertopic-python``; it is not a dependency of Minyi) and is skipped at sizes
+   after it exceeds ``--budget`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from minyi.interop.tabular import read_rows
+from minyi.issues.cluster import IssueDetector
+from minyi.issues.heat import HeatWeights, rank
+from minyi.issues.issue import IssueMessage
+from minyi.issues.report import load_messages
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "bench" / "data" / "issues_labels.csv"
+BIG = (
+    "丽发新城搅拌站",
+    "伊景园滨河苑捆绑车位",
+    "58车贷案",
+    "人才购房补贴",
+    "五矿万境K9县质量",
+    "经济学院强制实习",
+    "月亮岛路高压线",
+)
+TEAMS = {
+    "jesHrz": "jesHrz_tipdm/热点问题留言明细表.xlsx",
+    "TextMining": "15625103741_Text-Mining/热点问题留言明细表 .xls",
+    "MarsW20": "MarsW20_Teddy-Cup/ans___.xlsx",
+}
+ZONE = ZoneInfo("Asia/Shanghai")
+YEAR = timedelta(days=365)
+
+
+# --- data ----------------------------------------------------------------------------
+
+
+def load_attachment3(data_dir: Path) -> list[IssueMessage]:
+    now = datetime(2020, 6, 1, tzinfo=ZONE)
+    path = data_dir / "official" / "附件3.xlsx"
+    return load_messages(path, zone=ZONE, now=now).messages
+
+
+def load_labels() -> dict[str, str]:
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        return {row["message_id"]: row["issue"] for row in csv.DictReader(handle)}
+
+
+def load_team(data_dir: Path, relative: str) -> dict[str, str]:
+    source = data_dir / "hot_issue_team_outputs" / relative
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "team.xlsx"  # two files are xlsx named .xls
+        shutil.copy(source, copy)
+        rows = [record for _, record in read_rows(copy).rows]
+    return {str(row["留言编号"]): str(row["问题ID"]) for row in rows if row.get("留言编号") is not None}
+
+
+def _edit(text: str, rng: random.Random, rate: float) -> str:
+    return "".join(ch for ch in text if rng.random() >= rate)
+
+
+def replicate(messages: list[IssueMessage], size: int, seed: int = 7) -> list[IssueMessage]:
+    """``size`` messages: copy k of the data moved k years later, with ~3% of characters dropped."""
+    rng = random.Random(seed)
+    out: list[IssueMessage] = []
+    copy = 0
+    while len(out) < size:
+        for m in messages[: size - len(out)]:
+            if copy == 0:
+                out.append(m)
+                continue
+            out.append(
+                IssueMessage(
+                    f"{m.message_id}#{copy}",
+                    _edit(m.title, rng, 0.03),
+                    _edit(m.body, rng, 0.03),
+                    m.when + copy * YEAR,
+                    f"{m.author}#{copy}",
+                    m.likes,
+                    m.dislikes,
+                )
+            )
+        copy += 1
+    return out
+
+
+def replicated_labels(labels: dict[str, str], ids: list[str]) -> dict[str, str]:
+    found = {}
+    for message_id in ids:
+        base, _, copy = message_id.partition("#")
+        if base in labels:
+            found[message_id] = f"{labels[base]}#{copy or 0}"
+    return found
+
+
+# --- metrics -------------------------------------------------------------------------
+
+
+def clusters_of(assign: dict[str, Any]) -> dict[Any, set[str]]:
+    clusters: dict[Any, set[str]] = defaultdict(set)
+    for message_id, cluster in assign.items():
+        clusters[cluster].add(message_id)
+    return clusters
+
+
+def best_match(
+    gold: set[str], assign: dict[str, Any], clusters: dict[Any, set[str]]
+) -> tuple[float, float, float]:
+    """(F1, precision, recall) of the cluster that best matches ``gold``."""
+    best = (0.0, 0.0, 0.0)
+    for cluster in {assign[m] for m in gold if m in assign}:
+        members = clusters[cluster]
+        both = len(members & gold)
+        precision, recall = both / len(members), both / len(gold)
+        best = max(best, (2 * precision * recall / (precision + recall), precision, recall))
+    return best
+
+
+def evaluate(assign: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    clusters = clusters_of(assign)
+    gold: dict[str, set[str]] = defaultdict(set)
+    for message_id, label in labels.items():
+        gold[label].add(message_id)
+    per_issue = {label: best_match(members, assign, clusters) for label, members in gold.items()}
+    precision = recall = 0.0
+    for message_id, label in labels.items():
+        mine = {m for m in clusters[assign[message_id]] if m in labels}
+        both = len(mine & gold[label])
+        precision += both / len(mine)
+        recall += both / len(gold[label])
+    precision, recall = precision / len(labels), recall / len(labels)
+    return {
+        "event_f1": sum(f for f, _, _ in per_issue.values()) / len(per_issue),
+        "bcubed_p": precision,
+        "bcubed_r": recall,
+        "bcubed_f1": 2 * precision * recall / (precision + recall),
+        "per_issue": per_issue,
+    }
+
+
+# --- systems -------------------------------------------------------------------------
+
+
+def run_minyi(messages: list[IssueMessage]) -> dict[str, Any]:
+    start = time.perf_counter()
+    detector = IssueDetector().fit(messages)
+    elapsed = time.perf_counter() - start
+    return {"assign": detector.assignments(), "seconds": elapsed, "detector": detector}
+
+
+def run_bertopic(messages: list[IssueMessage]) -> dict[str, Any]:
+    from bertopic import BERTopic  # local: only in the benchmark venv
+    from hdbscan import HDBSCAN
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from umap import UMAP
+
+    from minyi.issues.features import Featurizer
+
+    start = time.perf_counter()
+    words = Featurizer().reset()
+    normal = words.normalizer_
+    docs = [
+        " ".join(
+            words.words(normal.transform_one(m.title).text) * 3
+            + words.words(normal.transform_one(m.body[:400]).text)
+        )
+        for m in messages
+    ]
+    matrix = TfidfVectorizer(
+        tokenizer=str.split, token_pattern=None, sublinear_tf=True, min_df=1
+    ).fit_transform(docs)
+    embeddings = TruncatedSVD(100, random_state=0).fit_transform(matrix)
+    model = BERTopic(
+        umap_model=UMAP(n_neighbors=15, n_components=5, metric="cosine", random_state=0, low_memory=True),
+        hdbscan_model=HDBSCAN(min_cluster_size=3, metric="euclidean", prediction_data=False),
+        vectorizer_model=CountVectorizer(tokenizer=str.split, token_pattern=None),
+        calculate_probabilities=False,
+    )
+    topics, _ = model.fit_transform(docs, embeddings=embeddings)
+    elapsed = time.perf_counter() - start
+    assign = {
+        m.message_id: (t if t >= 0 else f"outlier-{i}")
+        for i, (m, t) in enumerate(zip(messages, topics, strict=True))
+    }
+    return {"assign": assign, "seconds": elapsed}
+
+
+def worker(system: str, data_dir: Path, size: int) -> None:
+    """One measurement in this (fresh) process; prints one JSON line."""
+    messages = replicate(load_attachment3(data_dir), size)
+    result = run_minyi(messages) if system == "minyi" else run_bertopic(messages)
+    labels = replicated_labels(load_labels(), [m.message_id for m in messages])
+    quality = evaluate(result["assign"], labels)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "system": system,
+                "n": len(messages),
+                "seconds": round(result["seconds"], 2),
+                "ms_per_message": round(1000 * result["seconds"] / len(messages), 3),
+                "peak_rss_mb": round(peak_mb, 1),
+                "event_f1": round(quality["event_f1"], 4),
+                "bcubed_f1": round(quality["bcubed_f1"], 4),
+                "clusters": len(set(result["assign"].values())),
+            }
+        )
+    )
+
+
+def measure(python: str, system: str, data_dir: Path, size: int) -> dict[str, Any] | None:
+    command = [python, __file__, "--worker", system, "--data-dir", str(data_dir), "--sizes", str(size)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        print(f"  {system} n={size} failed: {done.stderr.strip().splitlines()[-1:]}")
+        return None
+    return json.loads(lines[-1])
+
+
+# --- report --------------------------------------------------------------------------
+
+
+def quality_report(data_dir: Path) -> dict[str, Any]:
+    messages = load_attachment3(data_dir)
+    labels = load_labels()
+    result = run_minyi(messages)
+    assign, detector = result["assign"], result["detector"]
+    quality = evaluate(assign, labels)
+    ranked = rank([i for i in detector.issues() if i.size >= 2], weights=HeatWeights(tau_days=0))
+    position = {issue.id: index for index, (issue, _) in enumerate(ranked, start=1)}
+    clusters = clusters_of(assign)
+    print(
+        f"附件3: {len(messages)} messages, {len(clusters)} issues, {len(set(labels.values()))} labelled issues"
+    )
+    print(
+        f"event-level (best-match) F1 {quality['event_f1']:.3f}; B-cubed P {quality['bcubed_p']:.3f} "
+        f"R {quality['bcubed_r']:.3f} F1 {quality['bcubed_f1']:.3f}"
+    )
+    big = {}
+    for label, (f1, precision, recall) in sorted(quality["per_issue"].items(), key=lambda kv: -kv[1][0]):
+        members = {m for m, lab in labels.items() if lab == label}
+        cluster = max({assign[m] for m in members}, key=lambda c: len(clusters[c] & members))
+        whole = recall >= 0.9 and precision >= 0.8
+        at = position.get(cluster)
+        if label in BIG:
+            big[label] = {"f1": round(f1, 3), "whole": whole, "rank": at}
+        print(
+            f"  {label:18s} n={len(members):3d} F1 {f1:.2f} P {precision:.2f} R {recall:.2f} "
+            f"{'whole' if whole else '     '} rank {at}"
+        )
+    silver = {}
+    for team, relative in TEAMS.items():
+        team_labels = load_team(data_dir, relative)
+        groups: dict[str, set[str]] = defaultdict(set)
+        for message_id, issue in team_labels.items():
+            groups[issue].add(message_id)
+        recalls = [best_match(g, assign, clusters)[2] for g in groups.values()]
+        silver[team] = round(sum(recalls) / len(recalls), 3)
+        print(f"  silver {team}: mean best-match recall of its {len(groups)} issues {silver[team]:.3f}")
+    top10 = sum(1 for v in big.values() if v["rank"] is not None and v["rank"] <= 10)
+    print(
+        f"big issues whole: {sum(v['whole'] for v in big.values())}/{len(big)}, in the top 10: {top10}/{len(big)}"
+    )
+    return {
+        "event_f1": round(quality["event_f1"], 4),
+        "bcubed_p": round(quality["bcubed_p"], 4),
+        "bcubed_r": round(quality["bcubed_r"], 4),
+        "bcubed_f1": round(quality["bcubed_f1"], 4),
+        "big": big,
+        "silver_recall": silver,
+        "seconds": round(result["seconds"], 2),
+    }
+
+
+def speed_report(args: argparse.Namespace, sizes: list[int]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    bertopic_ok = bool(args.bertopic_python) and Path(args.bertopic_python).exists()
+    if not bertopic_ok:
+        print("BERTopic: no --bertopic-python venv given or found; Minyi only")
+    for size in sizes:
+        mine = measure(sys.executable, "minyi", args.data_dir, size)
+        theirs = measure(args.bertopic_python, "bertopic", args.data_dir, size) if bertopic_ok else None
+        if theirs is not None and theirs["seconds"] > args.budget:
+            bertopic_ok = False
+            print(f"  BERTopic took {theirs['seconds']}s at n={size}: larger sizes skipped")
+        for found in (mine, theirs):
+            if found:
+                print(
+                    f"  {found['system']:8s} n={found['n']:7d} {found['seconds']:8.1f}s "
+                    f"{found['ms_per_message']:7.3f} ms/msg  peak {found['peak_rss_mb']:7.0f} MB  "
+                    f"event F1 {found['event_f1']:.3f}  B3 F1 {found['bcubed_f1']:.3f}  clusters {found['clusters']}"
+                )
+        if mine and theirs:
+            print(f"  speed-up ×{theirs['seconds'] / mine['seconds']:.1f}")
+        rows += [found for found in (mine, theirs) if found]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "tipdm2020_smart_gov"
+    )
+    parser.add_argument(
+        "--sizes", default="4326,43260,200000", help="message counts for the speed comparison"
+    )
+    parser.add_argument(
+        "--bertopic-python", help="python of a venv with bertopic and minyi (e.g. /tmp/bt/bin/python)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=600.0, help="BERTopic seconds after which larger sizes are skipped"
+    )
+    parser.add_argument("--worker", choices=("minyi", "bertopic"), help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.worker:
+        worker(args.worker, args.data_dir, sizes[0])
+        return
+    summary = {"quality": quality_report(args.data_dir), "speed": speed_report(args, sizes)}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

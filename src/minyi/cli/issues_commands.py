@@ -1,0 +1,137 @@
+"""``minyi issues``: find hot issues in a file of messages (offline, no database)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from minyi.interop.tabular import ImportFileError
+from minyi.issues.cluster import IssueDetector
+from minyi.issues.heat import HeatWeights, rank
+from minyi.issues.issue import timestamp
+from minyi.issues.report import LoadedMessages, load_messages, write_report
+
+
+def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--map")
+        parsed[name.strip()] = value.strip()
+    return parsed
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown timezone {name!r}", param_hint="--tz") from None
+
+
+@click.group()
+def issues() -> None:
+    """Hot issues: group messages about one concrete problem and rank them by heat."""
+
+
+@issues.command("detect")
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV, TSV, XLSX or JSONL file of messages.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output directory.",
+)
+@click.option(
+    "--min-size", default=2, show_default=True, type=click.IntRange(1), help="Smallest issue ranked."
+)
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Issues in the ranking.")
+@click.option(
+    "--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a field to a column, e.g. body=内容."
+)
+@click.option("--sheet", help="XLSX sheet name (default: the first).")
+@click.option("--encoding", help="Text encoding (default: UTF-8, else GB18030).")
+@click.option("--tz", default="Asia/Shanghai", show_default=True, help="Timezone of times given without one.")
+@click.option(
+    "--decay-days",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Heat decay time τ in days (0: rank the file's whole period without decay).",
+)
+def detect(
+    input_path: Path,
+    out_dir: Path,
+    min_size: int,
+    top: int,
+    maps: tuple[str, ...],
+    sheet: str | None,
+    encoding: str | None,
+    tz: str,
+    decay_days: float,
+) -> None:
+    """Detect and rank the hot issues of a file; write assignments, ranking and an HTML report."""
+    zone = _zone(tz)
+    now = datetime.now(zone).replace(microsecond=0)
+    try:
+        loaded = load_messages(
+            input_path, mapping=_parse_map(maps), zone=zone, now=now, sheet=sheet, encoding=encoding
+        )
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not loaded.messages:
+        raise click.ClickException(
+            f"{input_path.name}: no message with text to analyse ({loaded.rows} rows read)"
+        )
+    detector = IssueDetector().reset()
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    ordered = sorted(loaded.messages, key=lambda m: timestamp(m.when))
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("assigning messages to issues", total=len(ordered))
+        for message in ordered:
+            detector.assign(message)
+            bar.advance(task)
+    detector.consolidate()
+    found = detector.issues()
+    dated = [m.when for m in loaded.messages if m.when is not now]
+    weights = replace(HeatWeights(), tau_days=decay_days)
+    eligible = [issue for issue in found if issue.size >= min_size]
+    ranked = rank(eligible, period_end=max(dated) if dated else None, weights=weights)[:top]
+    assignments = detector.assignments()
+    write_report(
+        out_dir,
+        loaded,
+        {m.message_id: assignments[m.message_id] for m in loaded.messages},
+        ranked,
+        issues=len(found),
+        now=now,
+        weights=weights,
+    )
+    _summary(loaded, len(found), len(ranked), out_dir)
+
+
+def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Path) -> None:
+    messages = len(loaded.messages)
+    click.echo(f"{loaded.rows} rows read, {messages} messages, {issues_found} issues, top {ranked} ranked")
+    if loaded.missing_time:
+        click.echo(f"  {loaded.missing_time} messages had no usable time: the time of this run was used")
+    if loaded.duplicate_ids:
+        shown = ", ".join(loaded.duplicate_ids[:10])
+        click.echo(f"  warning: {len(loaded.duplicate_ids)} duplicate ids, first row kept: {shown}")
+    if loaded.empty:
+        click.echo(f"  {loaded.empty} rows without text skipped")
+    click.echo(
+        f"written: {out_dir / 'assignments.csv'}, {out_dir / 'hot_issues.csv'}, {out_dir / 'report.html'}"
+    )

@@ -1,0 +1,357 @@
+"""Group messages about one concrete problem into issues, online, as they arrive.
+
+:class:`IssueDetector` is a single-pass clusterer in the scikit-learn manner
+(``__init__`` stores settings, learned state ends in ``_``).  For each new message
+(:meth:`IssueDetector.assign`):
+
+1. :class:`~minyi.issues.features.Featurizer` makes a unit TF-IDF vector of its words
+   and places (vocabulary and document frequencies grow as messages arrive);
+2. an inverted index (term → live issues with that term in their centroid) gives the
+   dot product with every live issue sharing a term; the ``candidates`` best are scored
+   exactly as the cosine similarity with the issue centroid (the sum of its members'
+   vectors);
+3. when the message names a place (``丽发新城``) and the issue names places too but
+   none of the same core, the score is multiplied by ``place_mismatch``: the same
+   complaint at another estate is another issue;
+4. :class:`~minyi.pipeline.dedupe.DuplicateDetector` looks for a near copy (MinHash of
+   character shingles); a near copy joins its original's issue whatever the score;
+5. the message joins the best issue scoring at least ``threshold``, or opens a new one.
+
+:meth:`IssueDetector.consolidate` (every ``consolidate_every`` messages, and at the end
+of :meth:`IssueDetector.fit`) repairs what a single pass gets wrong
+(:mod:`minyi.issues.consolidate`): it **merges** issues whose centroids turned out
+similar (cosine ≥ ``merge_threshold``; the larger, then older, id survives and the other
+id resolves to it through :meth:`IssueDetector.resolve`) and **splits** issues holding a
+member unlike the rest (cosine with the others < ``split_threshold``), re-clustering
+their members; the largest part keeps the id.
+
+Memory is bounded: an issue without a message for ``archive_after_days`` (measured
+from the newest message seen) leaves the index; its frozen :class:`Issue` is kept in
+``archived_`` (unless ``keep_archived`` is off) and passed to ``on_archive``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Self
+
+from minyi.issues.consolidate import consolidate_issues
+from minyi.issues.features import Features, Featurizer, SparseVector
+from minyi.issues.issue import Issue, IssueMessage, IssueState, Member, timestamp
+from minyi.issues.places import cores_differ
+from minyi.pipeline.dedupe import DuplicateDetector
+
+__all__ = ["ConsolidationReport", "IssueDetector"]
+
+_DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class ConsolidationReport:
+    """What one :meth:`IssueDetector.consolidate` changed.
+
+    Attributes:
+        merged: ``(absorbed id, surviving id)`` pairs.
+        split: ``(kept id, new ids)`` for each issue split.
+        archived: Issues archived (no message for ``archive_after_days``).
+    """
+
+    merged: list[tuple[int, int]]
+    split: list[tuple[int, list[int]]]
+    archived: list[int]
+
+
+class IssueDetector:
+    """Online detection of concrete issues with periodic consolidation.
+
+    Args:
+        threshold: Least cosine similarity for a message to join an issue.
+        merge_threshold: Least centroid cosine for two issues to merge.
+        split_threshold: A member whose cosine with the rest of its issue is below this
+            makes the issue a candidate for a split.
+        min_split_size: Smallest issue examined for a split.
+        place_mismatch: Score factor when message and issue name places of different cores.
+        candidates: Issues scored exactly per message.
+        max_postings: Terms in more live issues than this are not used to find candidates.
+        probe_terms: The heaviest terms of a message used to find candidates.
+        archive_after_days: Days without a message after which an issue is archived.
+        consolidate_every: Run :meth:`consolidate` after this many messages (0: never by count).
+        consolidate_days: Run :meth:`consolidate` when messages this many days newer than the
+            last consolidation arrive.
+        use_dedupe: Let near copies join their original's issue.
+        dedupe_threshold: Least Jaccard similarity of a near copy.
+        dedupe_chars: Characters of the normalised title and body compared for near copies.
+        keep_archived: Keep archived issues' summaries in ``archived_``.
+        on_archive: Called with each archived issue's summary.
+        featurizer: Feature settings (a :class:`Featurizer`, default settings if ``None``).
+    """
+
+    def __init__(  # noqa: PLR0913 - one keyword per setting, scikit-learn style
+        self,
+        *,
+        threshold: float = 0.25,
+        merge_threshold: float = 0.25,
+        split_threshold: float = 0.08,
+        min_split_size: int = 4,
+        place_mismatch: float = 0.5,
+        candidates: int = 4,
+        max_postings: int = 200,
+        probe_terms: int = 12,
+        archive_after_days: float = 90.0,
+        consolidate_every: int = 2000,
+        consolidate_days: float = 7.0,
+        use_dedupe: bool = True,
+        dedupe_threshold: float = 0.8,
+        dedupe_chars: int = 160,
+        keep_archived: bool = True,
+        on_archive: Callable[[Issue], None] | None = None,
+        featurizer: Featurizer | None = None,
+    ) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.split_threshold = split_threshold
+        self.min_split_size = min_split_size
+        self.place_mismatch = place_mismatch
+        self.candidates = candidates
+        self.max_postings = max_postings
+        self.probe_terms = probe_terms
+        self.archive_after_days = archive_after_days
+        self.consolidate_every = consolidate_every
+        self.consolidate_days = consolidate_days
+        self.use_dedupe = use_dedupe
+        self.dedupe_threshold = dedupe_threshold
+        self.dedupe_chars = dedupe_chars
+        self.keep_archived = keep_archived
+        self.on_archive = on_archive
+        self.featurizer = featurizer
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, as passed to ``__init__``."""
+        names = ("threshold", "merge_threshold", "split_threshold", "min_split_size", "place_mismatch")
+        more = (
+            "candidates",
+            "max_postings",
+            "probe_terms",
+            "archive_after_days",
+            "consolidate_every",
+            "consolidate_days",
+            "use_dedupe",
+            "dedupe_threshold",
+            "dedupe_chars",
+        )
+        last = ("keep_archived", "on_archive", "featurizer")
+        return {name: getattr(self, name) for name in (*names, *more, *last)}
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    def reset(self) -> Self:
+        """Check the settings and start with no issue."""
+        if not 0.0 < self.threshold <= 1.0 or not 0.0 < self.merge_threshold <= 1.0:
+            raise ValueError("threshold and merge_threshold must be in (0, 1]")
+        if self.archive_after_days <= 0 or self.candidates < 1 or self.consolidate_every < 0:
+            raise ValueError("archive_after_days and candidates must be positive")
+        base = self.featurizer or Featurizer()
+        self.featurizer_ = Featurizer(**base.get_params()).reset()
+        self.dedupe_ = DuplicateDetector(
+            normalize=False, threshold=self.dedupe_threshold, window_days=self.archive_after_days, num_perm=64
+        ).reset()
+        self.active_: dict[int, IssueState] = {}
+        self.postings_: dict[int, dict[int, float]] = {}
+        self.issue_of_: dict[str, int] = {}
+        self.alias_: dict[int, int] = {}
+        self.archived_: dict[int, Issue] = {}
+        self.expiry_: list[tuple[float, int]] = []
+        self.next_id_ = 1
+        self.seen_ = 0
+        self.newest_ = float("-inf")
+        self.dirty_: set[int] = set()
+        self.consolidated_at_ = (0, float("inf"))
+        return self
+
+    def _ready(self) -> None:
+        if not hasattr(self, "active_"):
+            self.reset()
+
+    def fit(self, messages: Iterable[IssueMessage]) -> Self:
+        """Start afresh, assign every message (in time order), then consolidate."""
+        self.reset()
+        for message in sorted(messages, key=lambda m: timestamp(m.when)):
+            self.assign(message)
+        self.consolidate()
+        return self
+
+    def partial_fit(self, messages: Iterable[IssueMessage]) -> Self:
+        """Assign more messages, keeping what was learned."""
+        for message in messages:
+            self.assign(message)
+        return self
+
+    # --- online assignment --------------------------------------------------------------------
+
+    def assign(self, message: IssueMessage) -> int:
+        """Put ``message`` in an issue and return the issue's id (new or existing)."""
+        self._ready()
+        if message.message_id in self.issue_of_:
+            return self.resolve(self.issue_of_[message.message_id])
+        features = self.featurizer_.transform_one(message.title, message.body)
+        stamp = timestamp(message.when)
+        self.newest_ = max(self.newest_, stamp)
+        best, score = self._best(features)
+        if self.use_dedupe and len(features.text) >= self.dedupe_.min_chars:
+            text = features.text[: self.dedupe_chars]
+            match = self.dedupe_.add(message.message_id, text, message.author, message.when)
+            original = self.issue_of_.get(match.matched_id) if match is not None else None
+            if original is not None and self.resolve(original) in self.active_:
+                best, score = self.resolve(original), 1.0
+        if best is None or score < self.threshold:
+            best = self._open()
+        self._join(self.active_[best], message, features)
+        self.seen_ += 1
+        if self._consolidation_due(stamp):
+            self.consolidate()
+        return best
+
+    def _consolidation_due(self, stamp: float) -> bool:
+        if self.consolidate_every and self.seen_ - self.consolidated_at_[0] >= self.consolidate_every:
+            return True
+        return stamp - self.consolidated_at_[1] >= self.consolidate_days * _DAY
+
+    def _best(self, features: Features) -> tuple[int | None, float]:
+        """The best live issue for ``features`` and its score."""
+        scored = self.score(features.vector, set(features.title_cores))
+        return scored[0] if scored else (None, 0.0)
+
+    def score(
+        self, vector: SparseVector, cores: set[str], exclude: int | None = None
+    ) -> list[tuple[int, float]]:
+        """Live issues similar to ``vector``, best first, as ``(issue id, score)``.
+
+        Partial dot products over the ``probe_terms`` heaviest terms come from the inverted
+        index, skipping terms shared by more than ``max_postings`` issues (words and
+        districts found everywhere); the ``candidates`` best are then scored exactly.
+        """
+        totals: dict[int, float] = {}
+        limit = self.max_postings
+        probes = heapq.nlargest(self.probe_terms, vector.items(), key=lambda item: item[1])
+        for term, weight in probes:
+            posting = self.postings_.get(term)
+            if posting and len(posting) <= limit:
+                for issue_id, centroid_weight in posting.items():
+                    totals[issue_id] = totals.get(issue_id, 0.0) + weight * centroid_weight
+        if exclude is not None:
+            totals.pop(exclude, None)
+        if not totals:
+            return []
+        active = self.active_
+        best = heapq.nlargest(self.candidates, totals, key=lambda i: totals[i] ** 2 / active[i].norm2)
+        scored = [(issue_id, self._penalised(active[issue_id], vector, cores)) for issue_id in best]
+        return sorted(scored, key=lambda item: -item[1])
+
+    def _penalised(self, state: IssueState, vector: SparseVector, cores: set[str]) -> float:
+        score = state.cosine(vector)
+        if cores_differ(cores, state.cores):
+            score *= self.place_mismatch
+        return score
+
+    def _open(self) -> int:
+        issue_id, self.next_id_ = self.next_id_, self.next_id_ + 1
+        self.active_[issue_id] = IssueState(issue_id, created=issue_id)
+        return issue_id
+
+    def _join(self, state: IssueState, message: IssueMessage, features: Features) -> None:
+        cores = list(features.title_cores)
+        names = [p.name for p in features.places if p.kind != "admin"]
+        changed = state.add(Member.of(message, features.vector, names, cores))
+        self.index(state.id, changed)
+        self.issue_of_[message.message_id] = state.id
+        self.dirty_.add(state.id)
+        if self.consolidated_at_[1] == float("inf"):
+            self.consolidated_at_ = (0, state.last)
+        heapq.heappush(self.expiry_, (state.last, state.id))
+
+    def index(self, issue_id: int, changed: SparseVector) -> None:
+        """Record new centroid weights of ``issue_id`` in the inverted index."""
+        postings = self.postings_
+        for term, weight in changed.items():
+            posting = postings.get(term)
+            if posting is None:
+                postings[term] = {issue_id: weight}
+            else:
+                posting[issue_id] = weight
+
+    def unindex(self, state: IssueState) -> None:
+        """Remove ``state`` from the inverted index."""
+        for term in state.centroid:
+            posting = self.postings_.get(term)
+            if posting is not None:
+                posting.pop(state.id, None)
+                if not posting:
+                    del self.postings_[term]
+
+    def new_id(self) -> int:
+        """A fresh issue id (used by splits)."""
+        issue_id, self.next_id_ = self.next_id_, self.next_id_ + 1
+        return issue_id
+
+    # --- bounded memory -------------------------------------------------------------------------
+
+    def _archive_expired(self) -> list[int]:
+        horizon = self.newest_ - self.archive_after_days * _DAY
+        archived = []
+        while self.expiry_ and self.expiry_[0][0] < horizon:
+            last, issue_id = heapq.heappop(self.expiry_)
+            state = self.active_.get(issue_id)
+            if state is not None and state.last == last:
+                self.archive(state)
+                archived.append(issue_id)
+        return archived
+
+    def archive(self, state: IssueState) -> Issue:
+        """Take ``state`` out of the in-memory index; returns its frozen summary."""
+        summary = state.summary(self.featurizer_.term, archived=True)
+        self.unindex(state)
+        del self.active_[state.id]
+        for member in state.members:
+            self.issue_of_.pop(member.message.message_id, None)
+            self.dedupe_.remove(member.message.message_id)
+        if self.keep_archived:
+            self.archived_[state.id] = summary
+        if self.on_archive is not None:
+            self.on_archive(summary)
+        return summary
+
+    # --- consolidation and results ------------------------------------------------------------
+
+    def consolidate(self) -> ConsolidationReport:
+        """Merge issues that are the same, split incoherent ones; ids stay stable."""
+        self._ready()
+        merged, split = consolidate_issues(self, sorted(self.dirty_))
+        self.dirty_.clear()
+        archived = self._archive_expired()
+        self.consolidated_at_ = (self.seen_, self.newest_)
+        return ConsolidationReport(merged, split, archived)
+
+    def resolve(self, issue_id: int) -> int:
+        """The id that ``issue_id`` goes by now (after merges)."""
+        seen = issue_id
+        while seen in self.alias_:
+            seen = self.alias_[seen]
+        return seen
+
+    def issues(self, *, include_archived: bool = True) -> list[Issue]:
+        """Summaries of the live (and archived) issues, largest first."""
+        self._ready()
+        found = [state.summary(self.featurizer_.term) for state in self.active_.values()]
+        if include_archived:
+            found += list(self.archived_.values())
+        return sorted(found, key=lambda issue: (-issue.size, issue.id))
+
+    def assignments(self) -> dict[str, int]:
+        """Message id → current issue id, for every message of a live or kept issue."""
+        return {message_id: issue.id for issue in self.issues() for message_id in issue.message_ids}
+
+    def __len__(self) -> int:
+        """Number of live issues."""
+        return len(self.active_) if hasattr(self, "active_") else 0

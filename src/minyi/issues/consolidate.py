@@ -1,0 +1,162 @@
+"""Repair a single pass: merge issues that are one, split issues that are several.
+
+Only the issues that changed since the last consolidation are examined (against every
+live issue), so a consolidation costs in proportion to the new messages.
+
+Online assignment sees each message once, against the issues as they were then.  Two
+early messages worded differently open two issues that later turn out to be one; a
+message that fitted an issue when it was small may not fit what the issue became.
+:func:`consolidate_issues` fixes both, keeping ids stable:
+
+**Merge.**  For each live issue, the issues sharing its heaviest centroid terms are
+scored (cosine of the centroids, times ``place_mismatch`` when they name different
+places).  Pairs at or above ``merge_threshold`` are merged, most similar first, each
+checked again against the centroids as they are after the earlier merges.  The larger
+issue survives (the older on a tie); the absorbed id resolves to the survivor.
+
+**Split.**  An issue of at least ``min_split_size`` members is examined when some member
+has a cosine below ``split_threshold`` with the rest of the issue.  Its members are
+clustered again, in order of arrival, with the detector's ``threshold``; parts whose
+centroids reach ``merge_threshold`` are joined.  When more than one part remains, the
+largest keeps the id and every other part becomes a new issue.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from minyi.issues.issue import IssueState, Member
+from minyi.issues.places import cores_differ
+
+if TYPE_CHECKING:
+    from minyi.issues.cluster import IssueDetector
+
+__all__ = ["consolidate_issues"]
+
+CENTROID_TERMS = 40
+PRESCREEN = 0.5
+_TINY = 1e-9
+
+
+def consolidate_issues(
+    detector: IssueDetector, changed: list[int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, list[int]]]]:
+    """Merge, then split, the live issues of ``detector`` that ``changed`` since the last time.
+
+    Returns the merges ``(absorbed, survivor)`` and the splits ``(kept id, new ids)``.
+    """
+    merged = _merge_pass(detector, changed)
+    split = _split_pass(detector, [detector.resolve(issue_id) for issue_id in changed])
+    return merged, split
+
+
+def centroid_cosine(left: IssueState, right: IssueState, place_mismatch: float) -> float:
+    """Cosine of two centroids, with the place penalty."""
+    if left.norm2 <= 0.0 or right.norm2 <= 0.0:
+        return 0.0
+    small, large = sorted((left.centroid, right.centroid), key=len)
+    dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
+    score = dot / math.sqrt(left.norm2 * right.norm2)
+    if cores_differ(left.cores, right.cores):
+        score *= place_mismatch
+    return score
+
+
+def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, int]]:
+    pairs: dict[tuple[int, int], float] = {}
+    for state in [detector.active_[i] for i in changed if i in detector.active_]:
+        vector = state.unit_centroid(CENTROID_TERMS)
+        for other, score in detector.score(vector, set(state.cores), exclude=state.id):
+            # The truncated centroid underestimates the cosine: screen loosely, check exactly below.
+            if score >= PRESCREEN * detector.merge_threshold:
+                key = (min(state.id, other), max(state.id, other))
+                pairs[key] = max(score, pairs.get(key, 0.0))
+    merged: list[tuple[int, int]] = []
+    for left_id, right_id in sorted(pairs, key=lambda key: -pairs[key]):
+        left, right = detector.resolve(left_id), detector.resolve(right_id)
+        if left == right or left not in detector.active_ or right not in detector.active_:
+            continue
+        a, b = detector.active_[left], detector.active_[right]
+        if centroid_cosine(a, b, detector.place_mismatch) >= detector.merge_threshold:
+            merged.append(_merge(detector, a, b))
+    return merged
+
+
+def _merge(detector: IssueDetector, a: IssueState, b: IssueState) -> tuple[int, int]:
+    """Merge two live issues; returns ``(absorbed id, surviving id)``."""
+    survivor, absorbed = sorted((a, b), key=lambda s: (-len(s.members), s.created))
+    detector.unindex(absorbed)
+    detector.index(survivor.id, survivor.absorb(absorbed))
+    for member in absorbed.members:
+        detector.issue_of_[member.message.message_id] = survivor.id
+    detector.alias_[absorbed.id] = survivor.id
+    del detector.active_[absorbed.id]
+    detector.expiry_.append((survivor.last, survivor.id))
+    detector.expiry_.sort()
+    return absorbed.id, survivor.id
+
+
+def _incoherent(state: IssueState, split_threshold: float) -> bool:
+    """Whether some member's cosine with the rest of ``state`` is below ``split_threshold``."""
+    for member in state.members:
+        vector = member.vector
+        own = sum(w * w for w in vector.values())
+        dot = state.dot(vector)
+        rest = state.norm2 - 2.0 * dot + own
+        if rest <= _TINY:
+            continue
+        if (dot - own) / math.sqrt(rest) < split_threshold:
+            return True
+    return False
+
+
+def _recluster(members: list[Member], threshold: float, merge_threshold: float) -> list[IssueState]:
+    parts: list[IssueState] = []
+    for member in members:
+        vector = member.vector
+        scored = [(part.cosine(vector), index) for index, part in enumerate(parts)]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= threshold:
+            parts[best[1]].add(member)
+        else:
+            parts.append(IssueState(-1, created=len(parts)))
+            parts[-1].add(member)
+    joined = True
+    while joined and len(parts) > 1:
+        joined = False
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts)):
+                if centroid_cosine(parts[i], parts[j], 1.0) >= merge_threshold:
+                    parts[i].absorb(parts.pop(j))
+                    joined = True
+                    break
+            if joined:
+                break
+    return sorted(parts, key=lambda part: (-len(part.members), part.created))
+
+
+def _split_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, list[int]]]:
+    splits: list[tuple[int, list[int]]] = []
+    for state in [detector.active_[i] for i in sorted(set(changed)) if i in detector.active_]:
+        if len(state.members) < detector.min_split_size or not _incoherent(state, detector.split_threshold):
+            continue
+        parts = _recluster(state.members, detector.threshold, detector.merge_threshold)
+        if len(parts) < 2:  # noqa: PLR2004 - one part: nothing to split
+            continue
+        detector.unindex(state)
+        new_ids = []
+        for index, part in enumerate(parts):
+            issue_id = state.id if index == 0 else detector.new_id()
+            rebuilt = IssueState(issue_id, created=state.created if index == 0 else issue_id)
+            for member in part.members:
+                rebuilt.add(member)
+                detector.issue_of_[member.message.message_id] = issue_id
+            detector.active_[issue_id] = rebuilt
+            detector.index(issue_id, dict(rebuilt.centroid))
+            detector.expiry_.append((rebuilt.last, issue_id))
+            if index:
+                new_ids.append(issue_id)
+        detector.expiry_.sort()
+        splits.append((state.id, new_ids))
+    return splits

@@ -1,0 +1,236 @@
+"""Turn one message into the sparse vector the issue detector compares.
+
+Features, all in one growing vocabulary (term → integer id):
+
+* **words** of the title and the body, cut by rjieba (the same dictionary as
+  :mod:`minyi.pipeline.segment`), without stop words, single characters and pure
+  numbers.  A title word counts ``title_weight`` times, a body word once; only the
+  first ``max_body_chars`` characters of the body are read (the problem is stated
+  first; the rest is mostly detail and politeness).
+* **places** from :func:`~minyi.issues.places.extract_places`, as ``@`` + core
+  (``@丽发``), weighted ``place_weight``; administrative units (``@A2区``) get
+  ``admin_weight`` instead, since they are shared by thousands of unrelated messages.
+
+A term's weight is ``(1 + ln tf) · idf · kind weight`` with the smoothed inverse
+document frequency ``idf = ln((1 + N) / (1 + df)) + 1`` over the ``N`` messages seen so
+far (the counts grow as messages arrive, so the vocabulary never has to be fixed in
+advance).  Only the ``max_features`` heaviest terms are kept and the vector is
+L2-normalised, so a dot product of two vectors is their cosine similarity.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Self
+
+from minyi.issues.places import Place, extract_places
+from minyi.pipeline.normalize import TextNormalizer
+from minyi.pipeline.segment import default_stop_words
+
+__all__ = ["EXTRA_STOP_WORDS", "Features", "Featurizer", "SparseVector"]
+
+SparseVector = dict[int, float]
+
+#: Words frequent in complaints whatever the problem; dropped on top of the default list.
+EXTRA_STOP_WORDS = frozenset(
+    {
+        "问题",
+        "反映",
+        "希望",
+        "请问",
+        "领导",
+        "您好",
+        "你好",
+        "谢谢",
+        "尊敬",
+        "相关",
+        "部门",
+        "情况",
+        "政府",
+        "解决",
+        "是否",
+        "能否",
+        "怎么",
+        "为什么",
+        "什么",
+        "现在",
+        "目前",
+        "我们",
+        "他们",
+        "已经",
+        "没有",
+        "可以",
+        "进行",
+        "这个",
+        "一个",
+        "因为",
+        "所以",
+        "但是",
+        "如果",
+        "还是",
+        "市民",
+        "关于",
+        "投诉",
+        "咨询",
+        "建议",
+        "要求",
+        "严重",
+        "处理",
+        "尽快",
+        "一下",
+        "非常",
+        "这样",
+        "不能",
+        "不是",
+        "时候",
+        "知道",
+        "请求",
+        "很多",
+        "的话",
+    }
+)
+PLACE_PREFIX = "@"
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the detector knows of one message.
+
+    Attributes:
+        vector: Term id → weight, L2-normalised (empty when the text has no usable word).
+        places: The places mentioned (title first, then body).
+        text: The normalised title and body, for the near-duplicate index.
+        title_cores: Cores of the named places and routes in the title (the most reliable
+            mentions: titles name the place concisely).
+    """
+
+    vector: SparseVector
+    places: tuple[Place, ...]
+    text: str
+    title_cores: frozenset[str] = frozenset()
+
+
+class Featurizer:
+    """Words and places of a message as a TF-IDF vector over a growing vocabulary.
+
+    Args:
+        title_weight: How many times a title word counts.
+        place_weight: Weight of a named place or route (on top of its idf).
+        admin_weight: Weight of an administrative unit (``A市``, ``A3区``).
+        max_body_chars: Characters of the body read.
+        max_features: Terms kept per message, heaviest first.
+    """
+
+    def __init__(
+        self,
+        *,
+        title_weight: float = 3.0,
+        place_weight: float = 2.5,
+        admin_weight: float = 0.3,
+        max_body_chars: int = 400,
+        max_features: int = 48,
+    ) -> None:
+        self.title_weight = title_weight
+        self.place_weight = place_weight
+        self.admin_weight = admin_weight
+        self.max_body_chars = max_body_chars
+        self.max_features = max_features
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings, as passed to ``__init__``."""
+        names = ("title_weight", "place_weight", "admin_weight", "max_body_chars", "max_features")
+        return {name: getattr(self, name) for name in names}
+
+    def reset(self) -> Self:
+        """Check the settings and start with an empty vocabulary."""
+        if self.max_features < 1 or self.max_body_chars < 0:
+            raise ValueError("max_features must be positive and max_body_chars not negative")
+        import rjieba  # local import: the dictionary loads only when a detector is used
+
+        self.jieba_ = rjieba.Jieba()
+        self.normalizer_ = TextNormalizer(max_chars=max(self.max_body_chars, 1) + 200).fit()
+        self.stop_words_ = default_stop_words() | EXTRA_STOP_WORDS
+        self.index_: dict[str, int] = {}
+        self.terms_: list[str] = []
+        self.df_: list[int] = []
+        self.docs_ = 0
+        return self
+
+    def _ready(self) -> None:
+        if not hasattr(self, "index_"):
+            self.reset()
+
+    def term(self, term_id: int) -> str:
+        """The term with id ``term_id``."""
+        return self.terms_[term_id]
+
+    def words(self, text: str) -> list[str]:
+        """The kept words of a normalised text."""
+        self._ready()
+        stop = self.stop_words_
+        return [
+            word.lower()
+            for word in self.jieba_.cut(text)
+            if len(word) > 1 and word[0].isalnum() and not word.isdigit() and word not in stop
+        ]
+
+    def counts(self, title: str, body: str) -> tuple[dict[str, float], tuple[Place, ...], int, str]:
+        """Weighted term counts, places and normalised text of one message (vocabulary untouched)."""
+        self._ready()
+        title_text = self.normalizer_.transform_one(title).text
+        body_text = self.normalizer_.transform_one(body[: self.max_body_chars + 200]).text
+        body_text = body_text[: self.max_body_chars]
+        counts: dict[str, float] = {}
+        for word in self.words(title_text):
+            counts[word] = counts.get(word, 0.0) + self.title_weight
+        for word in self.words(body_text):
+            counts[word] = counts.get(word, 0.0) + 1.0
+        in_title = tuple(extract_places(title_text))
+        places = in_title + tuple(
+            place for place in extract_places(body_text) if place.name not in title_text
+        )
+        for place in places:
+            counts[PLACE_PREFIX + place.core] = self.admin_weight if place.kind == "admin" else 1.0
+        return counts, places, len(in_title), f"{title_text} {body_text}".strip()
+
+    def transform_one(self, title: str, body: str, *, learn: bool = True) -> Features:
+        """The features of one message; ``learn`` adds it to the document frequencies first."""
+        counts, places, in_title, text = self.counts(title, body)
+        if learn:
+            self.docs_ += 1
+        weights: dict[int, float] = {}
+        docs = max(self.docs_, 1)
+        for term, count in counts.items():
+            term_id = self._id(term, learn=learn)
+            if term_id is None:
+                continue
+            if learn:
+                self.df_[term_id] += 1
+            idf = math.log((1 + docs) / (1 + self.df_[term_id])) + 1.0
+            if term.startswith(PLACE_PREFIX):
+                kind = self.place_weight if count >= 1.0 else self.admin_weight
+                weights[term_id] = kind * idf
+            else:
+                weights[term_id] = (1.0 + math.log(count)) * idf
+        title_cores = frozenset(place.core for place in places[:in_title] if place.kind != "admin")
+        return Features(_top_normalised(weights, self.max_features), places, text, title_cores)
+
+    def _id(self, term: str, *, learn: bool) -> int | None:
+        term_id = self.index_.get(term)
+        if term_id is None and learn:
+            term_id = len(self.terms_)
+            self.index_[term] = term_id
+            self.terms_.append(term)
+            self.df_.append(0)
+        return term_id
+
+
+def _top_normalised(weights: dict[int, float], limit: int) -> SparseVector:
+    if len(weights) > limit:
+        kept = sorted(weights.items(), key=lambda item: -item[1])[:limit]
+        weights = dict(kept)
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    if norm == 0.0:
+        return {}
+    return {term: w / norm for term, w in weights.items()}

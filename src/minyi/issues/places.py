@@ -1,0 +1,225 @@
+"""Find the places and objects a Chinese message is about.
+
+A hot issue is one concrete problem at one place, so the detector needs the names of
+estates, roads, schools and companies that messages mention.  No gazetteer is needed:
+names are found by their ending, the way a reader recognises them.
+
+Three kinds of mention are returned, in order of appearance, each once:
+
+``admin``
+    Anonymised administrative units of the message board: ``A市``, ``A3区``, ``A7县``,
+    ``西地省``.  They are too broad to tell issues apart, so the detector gives them
+    little weight.
+``named``
+    A name followed by a place or object word: ``丽发新城``, ``伊景园滨河苑``,
+    ``万家丽南路``, ``暮云街道``, ``金鼎村``, ``经济学院``, ``某某置业有限公司``.  The
+    words that end a name are :data:`SUFFIXES`.  The name is cut after the last
+    administrative unit or verb-like word in front of it (``投诉A2区丽发新城`` →
+    ``丽发新城``) and must keep at least two characters before its ending, so
+    ``道路``, ``马路`` and ``农村`` are not names.
+``route``
+    Bus and metro lines: ``138路``, ``W12路``, ``地铁2号线``.
+
+Each place has a :attr:`Place.core`: the name without its ending (``丽发新城`` and
+``丽发小区`` both have the core ``丽发``), which is what the detector compares, so two
+spellings of one estate match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["SUFFIXES", "Place", "PlaceKind", "cores_differ", "extract_places", "place_cores"]
+
+PlaceKind = Literal["admin", "named", "route"]
+
+#: Words that end a place or object name; longer words first so ``小学`` beats ``学``.
+SUFFIXES: tuple[str, ...] = (
+    "有限公司",
+    "幼儿园",
+    "商业街",
+    "步行街",
+    "高速",
+    "小区",
+    "花园",
+    "新城",
+    "公馆",
+    "大道",
+    "街道",
+    "社区",
+    "学校",
+    "小学",
+    "中学",
+    "学院",
+    "大学",
+    "医院",
+    "公司",
+    "楼盘",
+    "广场",
+    "公寓",
+    "家园",
+    "山庄",
+    "大厦",
+    "市场",
+    "公园",
+    "集团",
+    "苑",
+    "园",
+    "府",
+    "城",
+    "湾",
+    "路",
+    "街",
+    "村",
+    "镇",
+    "乡",
+)
+
+_HAN = "\u4e00-\u9fff"
+_ADMIN = re.compile(rf"[A-Z]\d{{0,2}}[市区县]|[{_HAN}]地省")
+_ROUTE = re.compile(r"(?:地铁|轨道交通)\d{1,2}号线|(?<![\dA-Za-z])[A-Z]?\d{1,4}路(?=公交|车|$|[^\d])")
+# A building or estate named with an anonymised code: ``五矿万境K9县``.
+_CODED = re.compile(rf"(?<![A-Z\d])([{_HAN}]{{2,12}})[A-Z]\d{{1,2}}[县栋]")
+_SUFFIX_PATTERN = "|".join(re.escape(suffix) for suffix in SUFFIXES)
+_SUFFIX = re.compile(_SUFFIX_PATTERN)
+_NAME_TAIL = re.compile(rf"[{_HAN}A-Za-z0-9]+\Z")
+_MAX_NAME = 12
+# Words in front of a name that are not part of it: the name starts after the last one.
+_CUT = re.compile(
+    rf"[A-Z]\d{{0,2}}[市区县]|[{_HAN}]地省|投诉|反映|举报|咨询|请问|关于|位于|建议|希望|要求|我们|我是|"
+    r"本人|业主|居民|附近|旁边|对面|门口|周边|里面|一个|一些|这个|那个|没有|进行|已经|"
+    r"[的在和与及是了到从对给向把被为由至于将请去没说要让就都也还又再才过着把有]"
+)
+# A name may not begin with these (``这条路``, ``该小区``, ``某楼盘``, ``一家公司``).
+_GENERIC_START = frozenset("这那该此本某每各一两几多上下大小新老旧其我你他她它")
+# Whole names that are common nouns, not places.
+_GENERIC_NAMES = frozenset(
+    {
+        "物业公司",
+        "开发公司",
+        "房地产公司",
+        "地产公司",
+        "置业公司",
+        "建筑公司",
+        "施工公司",
+        "保险公司",
+        "装修公司",
+        "有限公司",
+        "中小学",
+        "农贸市场",
+        "菜市场",
+        "人民医院",
+        "中心医院",
+        "公办学校",
+        "民办学校",
+        "职业学院",
+        "城乡",
+        "进城",
+        "县城",
+        "市区",
+        "水泥路",
+        "公路",
+    }
+)
+_MIN_PREFIX = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One place or object mentioned in a text.
+
+    Attributes:
+        name: The name as written (``丽发新城``, ``A3区``, ``138路``).
+        kind: ``admin``, ``named`` or ``route``.
+        core: What is compared: a named place without its ending (``丽发``); the name
+            itself for the other kinds.
+    """
+
+    name: str
+    kind: PlaceKind
+    core: str
+
+
+def _trim(prefix: str) -> str:
+    """The part of ``prefix`` after the last cut word."""
+    last = 0
+    for match in _CUT.finditer(prefix):
+        last = match.end()
+    return prefix[last:]
+
+
+def _named(text: str) -> list[Place]:
+    """Names ending in a suffix; a name starts after the previous suffix at the latest."""
+    found: list[Place] = []
+    previous_end = 0
+    for match in _SUFFIX.finditer(text):
+        start = match.start()
+        window = text[max(previous_end, start - _MAX_NAME) : start]
+        previous_end = match.end()
+        tail = _NAME_TAIL.search(window)
+        prefix = _trim(tail.group()) if tail else ""
+        name = prefix + match.group()
+        if (
+            len(prefix) < _MIN_PREFIX
+            or prefix[0] in _GENERIC_START
+            or name in _GENERIC_NAMES
+            or prefix.isdigit()
+        ):
+            continue
+        found.append(Place(name, "named", prefix))
+    return found
+
+
+def extract_places(text: str) -> list[Place]:
+    """The places and objects ``text`` mentions, in order of first appearance, each once.
+
+    Args:
+        text: A message (title and body), preferably normalised
+            (:class:`~minyi.pipeline.normalize.TextNormalizer`) so that full-width
+            letters and digits are ASCII.
+
+    Returns:
+        Administrative units, named places and routes, de-duplicated by name.
+    """
+    if not text:
+        return []
+    spans: list[tuple[int, Place]] = [
+        (m.start(), Place(m.group(), "admin", m.group())) for m in _ADMIN.finditer(text)
+    ]
+    spans += [(m.start(), Place(m.group(), "route", m.group())) for m in _ROUTE.finditer(text)]
+    for match in _CODED.finditer(text):
+        prefix = _trim(match.group(1))
+        if len(prefix) >= _MIN_PREFIX and prefix[0] not in _GENERIC_START:
+            spans.append((match.start(1) + len(match.group(1)) - len(prefix), Place(prefix, "named", prefix)))
+    routes = {place.name for _, place in spans if place.kind == "route"}
+    for place in _named(text):
+        if not any(place.name.endswith(route) or route.endswith(place.name) for route in routes):
+            spans.append((text.find(place.name), place))
+    seen: set[str] = set()
+    ordered: list[Place] = []
+    for _, place in sorted(spans, key=lambda item: item[0]):
+        if place.name not in seen:
+            seen.add(place.name)
+            ordered.append(place)
+    return ordered
+
+
+def place_cores(places: list[Place], *, include_admin: bool = False) -> set[str]:
+    """The cores of ``places`` (administrative units only when ``include_admin``)."""
+    return {place.core for place in places if include_admin or place.kind != "admin"}
+
+
+def cores_differ(left: Collection[str], right: Collection[str]) -> bool:
+    """Whether two non-empty sets of cores name different places.
+
+    Cores that are equal or contain one another (``涉外经济`` and ``经济``) are the same place;
+    an empty side says nothing, so it never differs.
+    """
+    if not left or not right:
+        return False
+    if any(core in right for core in left):
+        return False
+    return not any(a in b or b in a for a in left for b in right)

@@ -1,0 +1,59 @@
+"""Place and object mentions in Chinese messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from minyi.issues.places import extract_places, place_cores
+
+
+def names(text):
+    return [(place.name, place.kind) for place in extract_places(text)]
+
+
+def test_anonymised_administrative_units():
+    assert names("西地省A市A3区和A7县") == [
+        ("西地省", "admin"),
+        ("A市", "admin"),
+        ("A3区", "admin"),
+        ("A7县", "admin"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "core"),
+    [
+        ("投诉A2区丽发新城附近建搅拌站噪音扰民", "丽发新城", "丽发"),
+        ("A市伊景园滨河苑捆绑销售车位", "滨河苑", "滨河"),
+        ("反映A7县春华镇金鼎村自来水到户的问题", "金鼎村", "金鼎"),
+        ("A市暮云街道丽发新城社区", "暮云街道", "暮云"),
+        ("西地省A市经济学院强制学生实习", "经济学院", "经济"),
+        ("A市万家丽南路拥堵", "万家丽南路", "万家丽南"),
+        ("A7县五矿万境K9县房屋质量问题", "五矿万境", "五矿万境"),
+        ("西地省聚利人普惠投资有限公司涉嫌诈骗", "聚利人普惠投资有限公司", "聚利人普惠投资"),
+    ],
+)
+def test_named_places_are_cut_after_verbs_and_districts(text, name, core):
+    found = {place.name: place for place in extract_places(text)}
+    assert name in found
+    assert found[name].kind == "named"
+    assert found[name].core == core
+
+
+def test_bus_and_metro_routes():
+    assert ("138路", "route") in names("坐138路公交车，地铁2号线很挤")
+    assert ("地铁2号线", "route") in names("坐138路公交车，地铁2号线很挤")
+
+
+def test_generic_nouns_are_not_places():
+    assert names("我们学校门口这条路太堵，道路坑洼，物业公司不管") == []
+
+
+def test_each_place_once_in_order_and_two_spellings_share_a_core():
+    places = extract_places("丽发新城旁搅拌站。丽发新城居民和丽发小区居民都受影响")
+    assert [p.name for p in places] == ["丽发新城", "丽发小区"]
+    assert place_cores(places) == {"丽发"}
+
+
+def test_empty_text():
+    assert extract_places("") == []
