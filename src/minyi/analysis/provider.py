@@ -81,13 +81,16 @@ class PipelineProvider:
             except Exception:  # a broken model must not stop intake: fall back to keyword rules
                 log.exception("cannot load the active model %s; using keyword rules", model_path)
         detector = self._pipeline.detector_ if self._pipeline is not None else self._detector(session)
-        return TextPipeline(
+        pipeline = TextPipeline(
             classifier=classifier,
             router=None if classifier else keyword_router(session),
             appeal=AppealClassifier(use_model=False, normalize=False),
             detector=detector,
             route_threshold=self.route_threshold,
         )
+        if self._pipeline is not None:
+            pipeline.lock_ = self._pipeline.lock_  # the old and new pipeline share one duplicate index
+        return pipeline
 
     @staticmethod
     def _detector(session: Session) -> DuplicateDetector:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -96,6 +97,8 @@ class TextPipeline:
         self.masker_ = PersonalDataMasker().fit()
         self.appeal_ = appeal or AppealClassifier(use_model=False, normalize=False)
         self.detector_ = detector or DuplicateDetector(normalize=False)
+        # Web requests run in a thread pool; the duplicate index is shared state.
+        self.lock_ = threading.Lock()
 
     @property
     def category_model(self) -> str | None:
@@ -135,7 +138,11 @@ class TextPipeline:
         return CategoryGuess(label=top[0][0], confidence=top[0][1], top=top, model=str(self.category_model))
 
     def analyse_many(self, items: Iterable[PipelineInput], *, index: bool = True) -> list[Analysis]:
-        """Analyse a batch; with ``index`` each message joins the duplicate index."""
+        """Analyse a batch; with ``index`` each message joins the duplicate index (thread-safe)."""
+        with self.lock_:
+            return self._analyse_many(list(items), index=index)
+
+    def _analyse_many(self, items: list[PipelineInput], *, index: bool) -> list[Analysis]:
         batch = list(items)
         titles = [self.normalizer_.transform_one(i.title) for i in batch]
         bodies = [self.normalizer_.transform_one(i.body) for i in batch]
