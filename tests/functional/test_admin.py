@@ -133,3 +133,48 @@ def test_reply_templates(client, session, world):
     )
     assert filled.status_code == 200
     assert "交通运输局将于" in filled.text
+
+
+def test_admin_json_api(client, session, world):
+    from tests.functional.conftest import bearer
+
+    boss = bearer(session, world.admin)
+    road = bearer(session, world.road_staff)
+    assert client.get("/api/v1/admin/departments", headers=road).status_code == 403
+    assert client.get("/api/v1/admin/departments").status_code == 401
+    made = client.post(
+        "/api/v1/admin/departments", json={"code": "WJW", "name": "卫生健康委员会"}, headers=boss
+    )
+    assert made.status_code == 201
+    assert (
+        client.post("/api/v1/admin/departments", json={"code": "WJW", "name": "x"}, headers=boss).status_code
+        == 409
+    )
+    user = client.post(
+        "/api/v1/admin/users",
+        json={"username": "wjw", "password": "long-enough-1", "department": "WJW"},
+        headers=boss,
+    )
+    assert user.status_code == 201
+    assert user.json()["department"] == "WJW"
+    assert "password" not in user.text
+    off = client.post(f"/api/v1/admin/users/{user.json()['id']}/active", headers=boss)
+    assert off.json()["is_active"] is False
+    rule = client.post(
+        "/api/v1/admin/deadline-rules",
+        json={"appeal_kind": "help", "reply_hours": 4, "note": "紧急求助"},
+        headers=boss,
+    )
+    assert rule.status_code == 201
+    bad = client.post("/api/v1/admin/deadline-rules", json={"appeal_kind": "help"}, headers=boss)
+    assert bad.status_code == 422
+    assert client.delete(f"/api/v1/admin/deadline-rules/{rule.json()['id']}", headers=boss).status_code == 204
+    template = client.post(
+        "/api/v1/admin/templates", json={"name": "t", "body": "您好，{title}已收悉。"}, headers=boss
+    )
+    assert template.status_code == 201
+    assert (
+        client.post("/api/v1/admin/templates", json={"name": "t", "body": "{who}"}, headers=boss).status_code
+        == 422
+    )
+    assert [t["name"] for t in client.get("/api/v1/admin/templates", headers=boss).json()] == ["t"]

@@ -15,6 +15,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 import minyi
 from minyi.analysis.provider import PipelineProvider
+from minyi.api import admin as api_admin
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.db.session import Database
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(api_routes.router)
     app.include_router(api_workflow.router)
+    app.include_router(api_admin.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
     app.include_router(staff_workflow.router)

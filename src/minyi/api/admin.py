@@ -1,0 +1,246 @@
+"""JSON routes for administrators: departments, users, deadline rules, reply templates."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from minyi.accounts import services as accounts
+from minyi.accounts.models import Role, User
+from minyi.admin import services as admin
+from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.api.routes import TokenUser
+from minyi.cases.models import AppealKind
+from minyi.departments.models import Category, Department
+from minyi.departments.services import list_departments
+from minyi.web.deps import DbSession
+
+
+def _admin(user: TokenUser) -> User:
+    if user.role != Role.ADMIN:
+        raise HTTPException(403, "administrators only")
+    return user
+
+
+AdminToken = Annotated[User, Depends(_admin)]
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+class DepartmentIn(BaseModel):
+    """A new department."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=60)
+    contact_email: str | None = Field(default=None, max_length=200)
+
+
+class DepartmentOut(DepartmentIn):
+    """A department."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+
+
+class UserIn(BaseModel):
+    """A new staff user."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+    role: Role = Role.STAFF
+    department: str | None = Field(default=None, description="Department code")
+    display_name: str | None = Field(default=None, max_length=120)
+
+
+class UserOut(BaseModel):
+    """A staff user (never the password hash)."""
+
+    id: str
+    username: str
+    role: str
+    department: str | None
+    is_active: bool
+
+
+class RuleIn(BaseModel):
+    """A deadline rule: working days, or hours for emergencies."""
+
+    model_config = ConfigDict(extra="forbid")
+    appeal_kind: AppealKind | None = None
+    category_id: str | None = None
+    reply_working_days: int | None = Field(default=None, ge=0, le=365)
+    reply_hours: float | None = Field(default=None, gt=0, le=24 * 60)
+    note: str = Field(default="", max_length=300)
+
+
+class RuleOut(BaseModel):
+    """A deadline rule."""
+
+    id: str
+    appeal_kind: str | None
+    category: str | None
+    reply_working_days: int | None
+    reply_hours: float | None
+    note: str
+
+
+class TemplateIn(BaseModel):
+    """A reply template with placeholders ({number}, {title}, {department}, {phone}, {date}, {due})."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+    body: str = Field(min_length=1, max_length=20_000)
+    department_id: str | None = None
+
+
+class TemplateOut(TemplateIn):
+    """A reply template."""
+
+    id: str
+
+
+def _user_out(user: User) -> UserOut:
+    department = user.department.code if user.department else None
+    return UserOut(
+        id=user.id, username=user.username, role=user.role, department=department, is_active=user.is_active
+    )
+
+
+def _rule_out(rule: DeadlineRuleRecord) -> RuleOut:
+    return RuleOut(
+        id=rule.id,
+        appeal_kind=rule.appeal_kind,
+        category=rule.category.path if rule.category else None,
+        reply_working_days=rule.reply_working_days,
+        reply_hours=rule.reply_hours,
+        note=rule.note,
+    )
+
+
+@router.get("/departments", response_model=list[DepartmentOut])
+def departments(db: DbSession, _user: AdminToken) -> list[DepartmentOut]:
+    """Every department."""
+    return [DepartmentOut.model_validate(d) for d in list_departments(db)]
+
+
+@router.post("/departments", response_model=DepartmentOut, status_code=201)
+def create_department(db: DbSession, _user: AdminToken, data: DepartmentIn) -> DepartmentOut:
+    """Add a department."""
+    if db.scalar(select(Department).where(Department.code == data.code)) is not None:
+        raise HTTPException(409, f"department {data.code!r} already exists")
+    department = Department(**data.model_dump())
+    db.add(department)
+    db.commit()
+    return DepartmentOut.model_validate(department)
+
+
+@router.get("/users", response_model=list[UserOut])
+def users(db: DbSession, _user: AdminToken) -> list[UserOut]:
+    """Every staff user."""
+    return [_user_out(u) for u in db.scalars(select(User).order_by(User.username))]
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(db: DbSession, _user: AdminToken, data: UserIn) -> UserOut:
+    """Add a staff user."""
+    try:
+        created = accounts.create_user(
+            db,
+            username=data.username,
+            password=data.password,
+            role=data.role.value,
+            department_code=data.department,
+            display_name=data.display_name,
+        )
+    except accounts.AccountError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    db.commit()
+    return _user_out(created)
+
+
+@router.post("/users/{user_id}/active", response_model=UserOut)
+def toggle_user(db: DbSession, user: AdminToken, user_id: str) -> UserOut:
+    """Deactivate an active user, or reactivate an inactive one."""
+    target = db.get(User, user_id)
+    if target is None:
+        raise HTTPException(404, "no such user")
+    if target.id == user.id:
+        raise HTTPException(422, "you cannot deactivate yourself")
+    target.is_active = not target.is_active
+    db.commit()
+    return _user_out(target)
+
+
+@router.get("/deadline-rules", response_model=list[RuleOut])
+def rules(db: DbSession, _user: AdminToken) -> list[RuleOut]:
+    """Every deadline rule."""
+    return [_rule_out(r) for r in admin.list_rules(db)]
+
+
+@router.post("/deadline-rules", response_model=RuleOut, status_code=201)
+def create_rule(db: DbSession, _user: AdminToken, data: RuleIn) -> RuleOut:
+    """Add a deadline rule; the most specific rule wins."""
+    category = db.get(Category, data.category_id) if data.category_id else None
+    if data.category_id and category is None:
+        raise HTTPException(422, f"no category {data.category_id!r}")
+    try:
+        rule = admin.add_rule(
+            db,
+            appeal_kind=data.appeal_kind.value if data.appeal_kind else None,
+            category=category,
+            reply_working_days=data.reply_working_days,
+            reply_hours=data.reply_hours,
+            note=data.note,
+        )
+    except admin.AdminError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    db.commit()
+    return _rule_out(rule)
+
+
+@router.delete("/deadline-rules/{rule_id}", status_code=204)
+def delete_rule(db: DbSession, _user: AdminToken, rule_id: str) -> Response:
+    """Remove a deadline rule (deadlines already set stay)."""
+    rule = db.get(DeadlineRuleRecord, rule_id)
+    if rule is None:
+        raise HTTPException(404, "no such rule")
+    db.delete(rule)
+    db.commit()
+    return Response(status_code=204)
+
+
+@router.get("/templates", response_model=list[TemplateOut])
+def templates(db: DbSession, _user: AdminToken) -> list[TemplateOut]:
+    """Every reply template."""
+    items = db.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name))
+    return [TemplateOut(id=t.id, name=t.name, body=t.body, department_id=t.department_id) for t in items]
+
+
+@router.post("/templates", response_model=TemplateOut, status_code=201)
+def create_template(db: DbSession, _user: AdminToken, data: TemplateIn) -> TemplateOut:
+    """Add a reply template."""
+    try:
+        template = admin.add_template(db, name=data.name, body=data.body, department_id=data.department_id)
+    except admin.AdminError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    db.commit()
+    return TemplateOut(
+        id=template.id, name=template.name, body=template.body, department_id=template.department_id
+    )
+
+
+@router.delete("/templates/{template_id}", status_code=204)
+def delete_template(db: DbSession, _user: AdminToken, template_id: str) -> Response:
+    """Remove a reply template."""
+    template = db.get(ReplyTemplate, template_id)
+    if template is None:
+        raise HTTPException(404, "no such template")
+    db.delete(template)
+    db.commit()
+    return Response(status_code=204)
