@@ -44,6 +44,9 @@ class MessageAnalysis(Base):
     duplicate_similarity: Mapped[float | None] = mapped_column(Float)
     duplicate_relation: Mapped[str | None] = mapped_column(String(30))
     duplicate_status: Mapped[str | None] = mapped_column(String(20))
+    issue_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("hot_issues.id", ondelete="SET NULL"), index=True
+    )
     pipeline_version: Mapped[str] = mapped_column(String(80))
     analysed_at: Mapped[datetime] = mapped_column(default=utcnow)
 

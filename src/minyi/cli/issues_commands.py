@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from minyi.cli.context import CliContext, pass_context
 from minyi.interop.tabular import ImportFileError
 from minyi.issues.cluster import IssueDetector
 from minyi.issues.heat import HeatWeights, rank
 from minyi.issues.issue import timestamp
 from minyi.issues.report import LoadedMessages, load_messages, write_report
+from minyi.issues.services import refresh as run_refresh
 
 
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -135,3 +137,19 @@ def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Pa
     click.echo(
         f"written: {out_dir / 'assignments.csv'}, {out_dir / 'hot_issues.csv'}, {out_dir / 'report.html'}"
     )
+
+
+@issues.command("refresh")
+@click.option(
+    "--days", default=90, show_default=True, type=click.IntRange(1, 3650), help="Messages of this many days."
+)
+@click.option(
+    "--min-size", default=3, show_default=True, type=click.IntRange(2, 10_000), help="Smallest stored issue."
+)
+@pass_context
+def refresh(ctx: CliContext, days: int, min_size: int) -> None:
+    """Detect hot issues among stored messages and store them (stable ids, ranked by heat)."""
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        report = run_refresh(session, days=days, min_size=min_size)
+    click.echo(f"{report.issues} hot issues from {report.messages} messages ({report.created} new)")

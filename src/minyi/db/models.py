@@ -15,6 +15,7 @@ from minyi.cases.models import (
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
+from minyi.issues.models import HotIssue
 from minyi.notify.models import OutboxMessage
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "DeadlineRuleRecord",
     "Department",
     "ExtensionRequest",
+    "HotIssue",
     "IdempotencyKey",
     "Message",
     "MessageAnalysis",

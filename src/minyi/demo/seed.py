@@ -32,6 +32,7 @@ from minyi.demo.hot import HOT_PROBLEMS
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category, import_category_tree
 from minyi.intake.models import Channel, Message
+from minyi.issues.services import refresh as refresh_issues
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "minyi-admin"  # noqa: S105 - the documented demo login
@@ -135,6 +136,7 @@ def seed_demo(
     plans = plan_messages(seed, messages, now)
     public_replies = _create_cases(session, plans, key=key, now=now, rng=_rng(seed, "timeline"))
     _analyse_all(session)
+    refresh_issues(session, days=90, min_size=3)
     statuses = Counter(plan.status.value for plan in plans)
     hot = Counter(plan.text.hot for plan in plans if plan.text.hot is not None)
     return DemoSummary(

@@ -20,7 +20,7 @@ from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.db.session import Database
 from minyi.settings import Settings, get_settings
-from minyi.web import admin, portal, staff, staff_workflow, statements
+from minyi.web import admin, issues, portal, staff, staff_workflow, statements
 from minyi.web.deps import LoginRequired
 from minyi.web.security import BodySizeLimit, SecurityHeaders
 from minyi.web.templating import TEMPLATES_DIR, render
@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(staff_workflow.router)
     app.include_router(admin.router)
     app.include_router(statements.router)
+    app.include_router(issues.router)
     return app
 
 

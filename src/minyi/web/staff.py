@@ -19,6 +19,7 @@ from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
 from minyi.intake.models import Message
+from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
 from minyi.web.deps import SESSION_USER_KEY, DbSession, StaffUser
@@ -167,6 +168,7 @@ def _case_page(
         "categories": list_categories(db),
         "analyses": {a.message_id: a for a in analyses_of(db, case)},
         "supporters": merging.supporters(db, case),
+        "hot_issue": issue_of_case(db, case),
         "roles": workflow.roles_of(user, case),
         "extensions": workflow.extensions_of(db, case),
         "draft": draft,

@@ -8,6 +8,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
+from minyi.cases.models import CaseStatus
+from minyi.issues import services as issues
+from minyi.issues.models import HotIssue
 from minyi.web.deps import DbSession, StaffUser
 from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
@@ -41,9 +44,14 @@ def _form(
 
 
 @router.get("/staff/statements")
-def statement_page(request: Request, db: DbSession, user: StaffUser) -> Response:  # noqa: ARG001 - login required
-    """Published statements and the form for a new one."""
-    return _form(request, db)
+def statement_page(request: Request, db: DbSession, user: StaffUser, issue: str = "") -> Response:  # noqa: ARG001
+    """Published statements and the form for a new one (filled in for a hot issue's open cases)."""
+    hot = db.get(HotIssue, issue) if issue else None
+    if hot is None:
+        return _form(request, db)
+    numbers = [c.number for c in issues.cases_of(db, hot) if c.status != CaseStatus.CLOSED]
+    values = {"title": f"关于“{hot.title}”的答复", "case_lines": "\n".join(numbers), "issue_key": hot.id}
+    return _form(request, db, values=values)
 
 
 @router.post("/staff/statements")
