@@ -46,6 +46,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         factories.make_category(session, name="交通运输", department=roads)
         factories.make_user(session, username="road", department=roads, password="password123")
         factories.make_user(session, username="disp", role="dispatcher", password="password123")
+        factories.make_user(session, username="sup", role="supervisor", password="password123")
     settings = Settings(env="test", data_dir=tmp, database_url=url, secret_key=TEST_SECRET)
     port = _free_port()
     server = uvicorn.Server(

@@ -66,3 +66,77 @@ def test_case_through_the_chain(live_server, browser):
     citizen.wait_for_load_state()
     assert "感谢您的评价" in citizen.content()
     assert citizen.locator("#case-status").inner_text().strip() == "已办结"
+
+
+def submit(browser, live_server, title, body):
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(live_server + "/")
+    page.get_by_label("留言主题").fill(title)
+    page.get_by_label("留言详情").fill(body)
+    page.get_by_role("button", name="提交留言").click()
+    page.wait_for_url(re.compile(r".*/submitted$"))
+    return page
+
+
+def open_case(staff, live_server, title):
+    staff.goto(live_server + "/staff?q=" + title)
+    staff.get_by_role("link", name=title).first.click()
+    staff.wait_for_load_state()
+
+
+def status_of(page):
+    return page.locator("#case-status").inner_text().strip()
+
+
+def as_user(page, live_server, username, url):
+    page.context.clear_cookies()
+    staff_login(page, live_server, username)
+    page.goto(url)
+
+
+def press(page, name, **kwargs):
+    page.get_by_role("button", name=name, **kwargs).click()
+    page.wait_for_load_state()
+
+
+def test_return_extension_supervision_reopen(live_server, browser):
+    title = "请问办证流程"
+    submit(browser, live_server, title, "请问办理居住证需要哪些步骤？")
+    staff = browser.new_context(locale="zh-CN").new_page()
+    staff_login(staff, live_server, "disp")
+    open_case(staff, live_server, title)
+    staff.get_by_label("承办单位").select_option(label="交通运输局")
+    press(staff, "派发")
+    case_url = staff.url
+
+    as_user(staff, live_server, "road", case_url)
+    staff.get_by_label("退单理由（如：不属于本单位职责）").fill("不属于本单位职责")
+    press(staff, "退单")
+    assert staff.url.endswith("/staff")  # the case left the department's inbox
+
+    as_user(staff, live_server, "disp", case_url)
+    assert status_of(staff) == "已受理"
+    press(staff, "派发")
+    assert status_of(staff) == "已派单"
+
+    as_user(staff, live_server, "road", case_url)
+    staff.get_by_label("延期理由").fill("需要协调多个部门")
+    press(staff, "申请延期")
+    assert "待审批" in staff.content()
+
+    as_user(staff, live_server, "sup", case_url)
+    press(staff, "批准", exact=True)
+    assert "已批准" in staff.content()
+    staff.get_by_label("督办意见").fill("请三日内答复")
+    press(staff, "督办", exact=True)
+    assert "请三日内答复" in staff.locator(".supervised").inner_text()
+
+    as_user(staff, live_server, "road", case_url)
+    staff.get_by_label("答复", exact=True).fill("您好！居住证可在派出所办理，需携带身份证和居住证明。")
+    press(staff, "提交", exact=True)
+    assert status_of(staff) == "已答复"
+
+    as_user(staff, live_server, "sup", case_url)
+    staff.get_by_label("重办理由").fill("答复不完整")
+    press(staff, "重办")
+    assert status_of(staff) == "办理中"

@@ -120,7 +120,12 @@ def inbox(
 
 
 def act(
-    request: Request, db: DbSession, user: StaffUser, case_id: str, action: Callable[[Case], Any]
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    action: Callable[[Case], Any],
+    then: str | None = None,
 ) -> Response:
     """Run one action on a case the user may see, commit, and show the case (or the refusal)."""
     try:
@@ -135,7 +140,7 @@ def act(
         db.rollback()
         return _case_page(request, db, user, case_id, str(exc), 409)
     db.commit()
-    return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
+    return RedirectResponse(then or f"/staff/cases/{case_id}", status_code=303)
 
 
 @router.get("/cases/{case_id}")

@@ -32,7 +32,9 @@ def return_case(
 ) -> Response:
     """Send the case back to the dispatchers (退单)."""
     _check_csrf(request, csrf_token)
-    return act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason))
+    # The case leaves the department: back to the inbox, where it no longer is.
+    then = "/staff" if not user.sees_all_departments else None
+    return act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason), then)
 
 
 @router.post("/cases/{case_id}/extension")
