@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import random
 
 import pytest
 from click.testing import CliRunner
 from tests.conftest import TEST_SECRET, fresh_database_url
+from tests.corpus import picks
 
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.cases.models import Case
@@ -19,24 +19,13 @@ from minyi.demo import factories
 from minyi.intake.models import Message
 from minyi.settings import get_settings
 
-TOPICS = {
-    "教育文体": ["学校", "老师", "学生", "招生", "学费", "课程", "幼儿园", "教室"],
-    "交通运输": ["公交", "道路", "红绿灯", "停车", "拥堵", "地铁", "司机", "线路"],
-    "环境保护": ["噪音", "污染", "垃圾", "排放", "异味", "污水", "扬尘", "工厂"],
-}
-FILLER = ["反映", "希望", "尽快", "解决", "问题", "附近", "居民", "情况", "严重", "处理"]
-
 
 def write_corpus(path, per_class=30, seed=0):
-    rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["留言主题", "留言详情", "一级分类"])
-        for label, words in TOPICS.items():
-            for _ in range(per_class):
-                picked = rng.sample(words, 4) + rng.sample(FILLER, 3)
-                rng.shuffle(picked)
-                writer.writerow([f"关于{picked[0]}的问题", "，".join(picked), label])
+        for label, picked in picks(per_class, seed):
+            writer.writerow([f"关于{picked[0]}的问题", "，".join(picked), label])
     return path
 
 

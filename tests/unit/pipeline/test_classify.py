@@ -1,29 +1,10 @@
 import json
-import random
 
 import numpy as np
 import pytest
+from tests.corpus import TOPICS, make_corpus
 
 from minyi.pipeline.classify import CategoryClassifier, KeywordRouter
-
-_TOPICS = {
-    "教育文体": ["学校", "老师", "学生", "招生", "学费", "课程", "幼儿园", "教室"],
-    "交通运输": ["公交", "道路", "红绿灯", "停车", "拥堵", "地铁", "司机", "线路"],
-    "环境保护": ["噪音", "污染", "垃圾", "排放", "异味", "污水", "扬尘", "工厂"],
-}
-_FILLER = ["反映", "希望", "尽快", "解决", "问题", "附近", "居民", "情况", "严重", "处理"]
-
-
-def make_corpus(per_class=12, seed=0):
-    rng = random.Random(seed)
-    texts, labels = [], []
-    for label, words in _TOPICS.items():
-        for _ in range(per_class):
-            picked = rng.sample(words, 4) + rng.sample(_FILLER, 3)
-            rng.shuffle(picked)
-            texts.append("关于" + picked[0] + "的" + "，".join(picked))
-            labels.append(label)
-    return texts, labels
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +17,7 @@ NEW = ["学校老师乱收学费，学生课程太多", "公交线路拥堵，�
 
 
 def test_fit_predict_tiny_corpus(fitted):
-    assert fitted.classes_ == sorted(_TOPICS)
+    assert fitted.classes_ == sorted(TOPICS)
     assert fitted.predict(NEW) == ["教育文体", "交通运输", "环境保护"]
     assert fitted.n_training_ == 36
     assert fitted.version_.startswith("cat-")

@@ -1,9 +1,9 @@
 import csv
 import json
-import random
 
 import openpyxl
 import pytest
+from tests.corpus import make_corpus
 
 from minyi.pipeline.training import (
     CVReport,
@@ -14,25 +14,6 @@ from minyi.pipeline.training import (
     load_labelled,
     train,
 )
-
-_TOPICS = {
-    "教育文体": ["学校", "老师", "学生", "招生", "学费", "课程", "幼儿园", "教室"],
-    "交通运输": ["公交", "道路", "红绿灯", "停车", "拥堵", "地铁", "司机", "线路"],
-    "环境保护": ["噪音", "污染", "垃圾", "排放", "异味", "污水", "扬尘", "工厂"],
-}
-_FILLER = ["反映", "希望", "尽快", "解决", "问题", "附近", "居民", "情况", "严重", "处理"]
-
-
-def make_corpus(per_class=12, seed=0):
-    rng = random.Random(seed)
-    texts, labels = [], []
-    for label, words in _TOPICS.items():
-        for _ in range(per_class):
-            picked = rng.sample(words, 4) + rng.sample(_FILLER, 3)
-            rng.shuffle(picked)
-            texts.append("关于" + picked[0] + "的" + "，".join(picked))
-            labels.append(label)
-    return texts, labels
 
 
 def write_csv(path, rows, encoding="utf-8"):
