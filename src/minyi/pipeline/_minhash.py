@@ -239,3 +239,20 @@ class LshRing:
             self._chain[slots[order], band] = np.where(same, previous, -1)
             last = np.concatenate([ordered_buckets[1:] != ordered_buckets[:-1], [True]])
             self._table[band, ordered_buckets[last]] = seqs[order[last]]
+
+
+def jaccard(left: NDArray[np.uint64], right: NDArray[np.uint64]) -> float:
+    """Jaccard similarity of two sorted arrays of unique hashes."""
+    if len(left) == 0 or len(right) == 0:
+        return 0.0
+    where = np.minimum(np.searchsorted(right, left), len(right) - 1)
+    both = int(np.count_nonzero(right[where] == left))
+    return both / (len(left) + len(right) - both)
+
+
+def unique_sorted(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The distinct values, sorted (faster than :func:`numpy.unique` on short arrays)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:  # noqa: PLR2004 - nothing to deduplicate
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]

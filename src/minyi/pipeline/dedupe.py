@@ -42,7 +42,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from minyi.pipeline._dedupe_types import Candidate, DuplicateGroup, DuplicateMatch, Group, Kind, Relation
-from minyi.pipeline._minhash import LshRing, MinHasher, lsh_params, shingle_hashes
+from minyi.pipeline._minhash import (
+    LshRing,
+    MinHasher,
+    jaccard,
+    lsh_params,
+    shingle_hashes,
+    unique_sorted,
+)
 from minyi.pipeline.normalize import TextNormalizer
 
 __all__ = ["Candidate", "DuplicateDetector", "DuplicateGroup", "DuplicateMatch", "make_key"]
@@ -68,23 +75,6 @@ def _key_hash(key: str) -> int:
 def _timestamp(when: datetime) -> float:
     """POSIX seconds; a naive ``when`` is taken as UTC."""
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-
-
-def _jaccard(left: NDArray[np.uint64], right: NDArray[np.uint64]) -> float:
-    """Jaccard similarity of two sorted arrays of unique hashes."""
-    if len(left) == 0 or len(right) == 0:
-        return 0.0
-    where = np.minimum(np.searchsorted(right, left), len(right) - 1)
-    both = int(np.count_nonzero(right[where] == left))
-    return both / (len(left) + len(right) - both)
-
-
-def _unique_sorted(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """The distinct values, sorted (faster than :func:`numpy.unique` on short arrays)."""
-    ordered = np.sort(values)
-    if len(ordered) < 2:  # noqa: PLR2004 - nothing to deduplicate
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 class DuplicateDetector:
@@ -388,8 +378,8 @@ class DuplicateDetector:
             other = self.keys_[slot]
             similarity = 1.0 if exact else estimate
             if other and not exact:
-                unique = _unique_sorted(hashes) if unique is None else unique
-                similarity = _jaccard(unique, _unique_sorted(shingle_hashes(other, self.shingle_size)))
+                unique = unique_sorted(hashes) if unique is None else unique
+                similarity = jaccard(unique, unique_sorted(shingle_hashes(other, self.shingle_size)))
             if exact or similarity >= self.threshold:
                 kind: Kind = "exact" if exact else "near"
                 found.append(
