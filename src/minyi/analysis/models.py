@@ -47,6 +47,7 @@ class MessageAnalysis(Base):
     issue_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("hot_issues.id", ondelete="SET NULL"), index=True
     )
+    issue_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     pipeline_version: Mapped[str] = mapped_column(String(80))
     analysed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
