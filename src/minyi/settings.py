@@ -56,6 +56,22 @@ class Settings(BaseSettings):
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    issue_tracking: bool = Field(
+        default=True, description="Put each new message into its hot issue as it arrives."
+    )
+    issue_window_days: int = Field(
+        default=90, ge=1, le=3650, description="Days of messages the online hot-issue tracker keeps live."
+    )
+    issue_min_size: int = Field(
+        default=3, ge=2, le=10_000, description="Messages a group needs before it is stored as a hot issue."
+    )
+    issue_rebuild_minutes: float = Field(
+        default=60.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description="Rebuild the online tracker from the database this often (picks up refreshes "
+        "and staff edits).",
+    )
     smtp_host: str = Field(default="", description="SMTP server for e-mail notifications; empty: none.")
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
     smtp_user: str = Field(default="", description="SMTP login; empty: no login.")

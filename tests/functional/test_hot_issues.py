@@ -95,3 +95,19 @@ def test_issue_pages_and_statement_for_all(client, session, world):
     session.expire_all()
     assert {m.case.status for m in made[:4]} == {"replied"}
     assert client.get("/staff/issues/nope").status_code == 404
+
+
+def test_messages_join_a_hot_issue_as_they_arrive(client, session, world):  # noqa: ARG001
+    ids = []
+    for text in NOISE[:3]:
+        response = client.post("/api/v1/messages", json={"title": text[:14], "body": text + "。"})
+        assert response.status_code == 201
+        ids.append(response.json()["id"])
+    session.expire_all()
+    linked = {session.get(MessageAnalysis, i).issue_id for i in ids}
+    assert len(linked) == 1
+    (issue_id,) = linked
+    assert issue_id is not None
+    assert session.get(HotIssue, issue_id).size == 3
+    login(client, "boss")
+    assert issue_id in client.get("/staff/issues").text

@@ -90,6 +90,7 @@ def create_message(
             key=request.app.state.secret_key,
             idempotency_key=idempotency_key,
             pipeline=request.app.state.pipelines.get(db),
+            tracker=request.app.state.issues,
         )
     except services.IntakeError as exc:
         return JSONResponse(

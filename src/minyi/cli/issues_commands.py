@@ -152,4 +152,7 @@ def refresh(ctx: CliContext, days: int, min_size: int) -> None:
     database = ctx.require_current_schema()
     with database.transaction() as session:
         report = run_refresh(session, days=days, min_size=min_size)
-    click.echo(f"{report.issues} hot issues from {report.messages} messages ({report.created} new)")
+    click.echo(
+        f"{report.issues} hot issues from {report.messages} messages "
+        f"({report.created} new, {report.archived} archived)"
+    )

@@ -8,6 +8,7 @@ processing failed is marked ``failed`` and retried by ``minyi process``.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -17,16 +18,24 @@ from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.pipeline.runner import Analysis, TextPipeline
 
+if TYPE_CHECKING:
+    from minyi.issues.online import IssueTracker
+
 log = logging.getLogger(__name__)
 
 
 def process_safely(
-    session: Session, message: Message, pipeline: TextPipeline | None = None, result: Analysis | None = None
+    session: Session,
+    message: Message,
+    pipeline: TextPipeline | None = None,
+    result: Analysis | None = None,
+    *,
+    tracker: IssueTracker | None = None,
 ) -> None:
     """Process a committed message; on failure mark it ``failed`` instead of raising."""
     try:
         with session.begin_nested():
-            services.process(session, message, pipeline, result)
+            services.process(session, message, pipeline, result, tracker=tracker)
     except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
         log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
         message.state = ProcessingState.FAILED.value
@@ -54,6 +63,7 @@ def receive(  # noqa: PLR0913 - the fields of one submission
     source: str = "",
     idempotency_key: str | None = None,
     pipeline: TextPipeline | None = None,
+    tracker: IssueTracker | None = None,
 ) -> services.Accepted:
     """Accept ``data`` (commit), then process it (commit). Returns the stored message."""
     accepted = services.accept(
@@ -61,6 +71,6 @@ def receive(  # noqa: PLR0913 - the fields of one submission
     )
     session.commit()
     if accepted.created:
-        process_safely(session, accepted.message, pipeline)
+        process_safely(session, accepted.message, pipeline, tracker=tracker)
         session.commit()
     return accepted

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,9 @@ from minyi.intake import identity
 from minyi.intake.models import IdempotencyKey, Message, MessageContact, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.pipeline.runner import Analysis, TextPipeline
+
+if TYPE_CHECKING:
+    from minyi.issues.online import IssueTracker
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +132,17 @@ def accept(  # noqa: PLR0913 - the fields of one submission
 
 
 def process(
-    session: Session, message: Message, pipeline: TextPipeline | None = None, result: Analysis | None = None
+    session: Session,
+    message: Message,
+    pipeline: TextPipeline | None = None,
+    result: Analysis | None = None,
+    *,
+    tracker: IssueTracker | None = None,
 ) -> Case:
     """Run the pipeline on a stored message, then join a duplicate's case or open a new one.
 
-    ``result`` is the message's analysis when a batch was analysed at once (imports).
+    ``result`` is the message's analysis when a batch was analysed at once (imports);
+    ``tracker`` puts the message into its hot issue at once (servers).
     """
     if message.case is not None:
         return message.case
@@ -140,6 +150,8 @@ def process(
     if pipeline is not None:
         result = result or pipeline.analyse(analysis_services.pipeline_input(message))
         analysis = analysis_services.store(session, message, result)
+        if tracker is not None:
+            tracker.observe(session, message, analysis)
     case = merging.attach_duplicate(session, message, analysis)
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0

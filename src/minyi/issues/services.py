@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -19,10 +19,13 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.cases.models import Case
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
+from minyi.issues import records
 from minyi.issues.cluster import IssueDetector
 from minyi.issues.heat import rank
-from minyi.issues.issue import Issue, IssueMessage
+from minyi.issues.issue import Issue
 from minyi.issues.models import HotIssue
+
+_CHUNK = 500  # message ids per UPDATE (bound parameters stay well under SQLite's limit)
 
 
 @dataclass(frozen=True)
@@ -32,35 +35,12 @@ class RefreshReport:
     messages: int
     issues: int
     created: int
-
-
-def _recent(session: Session, days: int) -> list[tuple[IssueMessage, str | None]]:
-    since = utcnow() - timedelta(days=days)
-    query = (
-        select(Message, MessageAnalysis.issue_id)
-        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
-        .where(Message.received_at >= since)
-        .order_by(Message.received_at)
-    )
-    out = []
-    for message, issue_id in session.execute(query):
-        item = IssueMessage(
-            message_id=message.id,
-            title=message.title,
-            body=message.body,
-            when=message.submitted_at or message.received_at,
-            author=message.author_pseudonym,
-            likes=message.likes,
-            dislikes=message.dislikes,
-            reposts=message.reposts,
-            replies=message.replies_count,
-        )
-        out.append((item, issue_id))
-    return out
+    archived: int = 0
 
 
 def _store(session: Session, issue: Issue, heat: float, stored: HotIssue) -> None:
-    stored.title = issue.title[:300]
+    if not stored.title_locked:
+        stored.title = issue.title[:300]
     stored.keywords = list(issue.keywords)
     stored.places = list(issue.places)
     stored.first_time, stored.last_time = issue.first_time, issue.last_time
@@ -69,25 +49,63 @@ def _store(session: Session, issue: Issue, heat: float, stored: HotIssue) -> Non
     stored.reposts, stored.replies = issue.reposts, issue.replies
     stored.heat = round(heat, 4)
     stored.timeline = {day.isoformat(): count for day, count in sorted(issue.timeline.items())}
+    stored.representative_ids = list(issue.representative_ids)
+    stored.archived_at = None
     stored.updated_at = utcnow()
     session.add(stored)
 
 
+def _link(session: Session, issue_id: str | None, message_ids: list[str]) -> None:
+    """Point the unpinned messages among ``message_ids`` at ``issue_id``."""
+    for start in range(0, len(message_ids), _CHUNK):
+        session.execute(
+            update(MessageAnalysis)
+            .where(
+                MessageAnalysis.message_id.in_(message_ids[start : start + _CHUNK]),
+                MessageAnalysis.issue_pinned.is_(False),
+            )
+            .values(issue_id=issue_id)
+        )
+
+
+def _archive_missing(session: Session, kept: set[str], now: datetime) -> int:
+    """Archive stored issues not found again (and not merged, not holding pinned messages)."""
+    holding = set(
+        session.scalars(
+            select(MessageAnalysis.issue_id).where(
+                MessageAnalysis.issue_pinned.is_(True), MessageAnalysis.issue_id.is_not(None)
+            )
+        )
+    )
+    query = select(HotIssue).where(HotIssue.archived_at.is_(None), HotIssue.merged_into_id.is_(None))
+    archived = 0
+    for issue in session.scalars(query):
+        if issue.id not in kept and issue.id not in holding:
+            issue.archived_at = now
+            archived += 1
+    return archived
+
+
 def refresh(session: Session, *, days: int = 90, min_size: int = 3) -> RefreshReport:
-    """Detect issues among recent messages and store those with ``min_size`` messages or more."""
-    recent = _recent(session, days)
-    previous = {item.message_id: issue_id for item, issue_id in recent}
+    """Detect issues among recent messages and store those with ``min_size`` messages or more.
+
+    Staff decisions hold: messages placed by hand stay where they are, a renamed issue
+    keeps its title, and votes for an issue merged away go to the issue it was merged into.
+    Stored issues not found again are archived (their old messages keep their link).
+    """
+    now = utcnow()
+    recent = records.recent(session, days)
+    redirect = records.merge_targets(session)
+    previous = {item.message_id: redirect.get(i, i) for item, i in recent if i}
+    hand_placed = records.pinned(session, [item.message_id for item, _ in recent])
     detector = IssueDetector().fit([item for item, _ in recent])
-    kept = [(issue, heat) for issue, heat in rank(detector.issues()) if issue.size >= min_size]
+    kept = [(issue, h) for issue, h in rank(detector.issues(), period_end=now) if issue.size >= min_size]
     claimed: set[str] = set()
     created = 0
-    session.execute(
-        update(MessageAnalysis).where(MessageAnalysis.message_id.in_(list(previous))).values(issue_id=None)
-    )
+    _link(session, None, [m for m in previous if m not in hand_placed])
     for issue, heat in kept:
-        votes = Counter(
-            previous[m] for m in issue.message_ids if previous.get(m) and previous[m] not in claimed
-        )
+        free = [m for m in issue.message_ids if m not in hand_placed]
+        votes = Counter(previous[m] for m in free if m in previous and previous[m] not in claimed)
         stored = session.get(HotIssue, votes.most_common(1)[0][0]) if votes else None
         if stored is None:
             stored = HotIssue()
@@ -95,18 +113,22 @@ def refresh(session: Session, *, days: int = 90, min_size: int = 3) -> RefreshRe
         _store(session, issue, heat, stored)
         session.flush()
         claimed.add(stored.id)
-        session.execute(
-            update(MessageAnalysis)
-            .where(MessageAnalysis.message_id.in_(list(issue.message_ids)))
-            .values(issue_id=stored.id)
-        )
+        _link(session, stored.id, free)
     session.flush()
-    return RefreshReport(messages=len(recent), issues=len(kept), created=created)
+    for stored_id in claimed:
+        stored = session.get(HotIssue, stored_id)
+        if stored is not None:
+            stored.categories = records.category_mix(session, stored_id)
+    archived = _archive_missing(session, claimed, now)
+    session.flush()
+    return RefreshReport(messages=len(recent), issues=len(kept), created=created, archived=archived)
 
 
-def hot_list(session: Session, limit: int = 50) -> list[HotIssue]:
-    """Stored issues, hottest first."""
-    return list(session.scalars(select(HotIssue).order_by(HotIssue.heat.desc()).limit(limit)))
+def hot_list(session: Session, limit: int = 50, *, archived: bool = False) -> list[HotIssue]:
+    """Live stored issues (or the archived ones), hottest first; issues merged away never."""
+    query = select(HotIssue).where(HotIssue.merged_into_id.is_(None))
+    query = query.where(HotIssue.archived_at.is_not(None) if archived else HotIssue.archived_at.is_(None))
+    return list(session.scalars(query.order_by(HotIssue.heat.desc()).limit(limit)))
 
 
 def cases_of(session: Session, issue: HotIssue) -> list[Case]:

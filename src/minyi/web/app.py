@@ -16,9 +16,11 @@ from swagger_ui_bundle import swagger_ui_path
 import minyi
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
+from minyi.api import issues as api_issues
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.db.session import Database
+from minyi.issues.online import IssueTracker
 from minyi.settings import Settings, get_settings
 from minyi.web import admin, issues, portal, staff, staff_workflow, statements
 from minyi.web.deps import LoginRequired
@@ -91,6 +93,18 @@ def _install_docs(app: FastAPI) -> None:
         )
 
 
+def _issue_tracker(settings: Settings, database: Database, *, owned: bool) -> IssueTracker | None:
+    """The online hot-issue tracker; it rebuilds in the background when the app owns its database."""
+    if not settings.issue_tracking:
+        return None
+    return IssueTracker(
+        days=settings.issue_window_days,
+        min_size=settings.issue_min_size,
+        rebuild_seconds=settings.issue_rebuild_minutes * 60.0,
+        database=database if owned else None,
+    )
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the application for ``settings`` (from the environment when omitted)."""
     settings = settings or get_settings()
@@ -106,6 +120,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.db = database or Database(settings.effective_database_url)
     app.state.secret_key = settings.effective_secret_key
     app.state.pipelines = PipelineProvider(route_threshold=settings.route_confidence)
+    app.state.issues = _issue_tracker(settings, app.state.db, owned=database is None)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,
@@ -122,6 +137,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_routes.router)
     app.include_router(api_workflow.router)
     app.include_router(api_admin.router)
+    app.include_router(api_issues.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
     app.include_router(staff_workflow.router)

@@ -1,0 +1,254 @@
+"""Online issue assignment: every new message joins its hot issue as it is processed.
+
+One :class:`IssueTracker` per server process holds a live :class:`IssueDetector` built
+from the stored messages of the last ``days`` days. Each processed message is assigned
+in about a millisecond (``bench/bench_issues.py`` measures it): if its group already is a
+stored :class:`HotIssue`, the message is linked and the issue's numbers are updated in
+place; when an unstored group reaches ``min_size`` messages it is stored as a new issue
+with all its messages linked.
+
+The detector never consolidates inside a request. Instead the tracker rebuilds itself
+from the database every ``rebuild_seconds`` (in a background thread when it owns its
+database, else on the request that finds it stale), which also picks up the merges,
+splits and archiving done by ``minyi issues refresh`` and by staff. Messages staff
+placed by hand (``issue_pinned``) are never moved.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from minyi.analysis.models import MessageAnalysis
+from minyi.db.base import utcnow
+from minyi.db.session import Database
+from minyi.intake.models import Message
+from minyi.issues import records
+from minyi.issues.cluster import IssueDetector
+from minyi.issues.issue import Issue
+from minyi.issues.models import HotIssue
+
+log = logging.getLogger(__name__)
+_NEVER = 1e12  # consolidation "every this many days": never inside a request
+
+
+def online_detector() -> IssueDetector:
+    """A detector with the default settings that never consolidates by itself."""
+    return IssueDetector(consolidate_every=0, consolidate_days=_NEVER)
+
+
+class IssueTracker:
+    """Assigns processed messages to stored hot issues, one message at a time.
+
+    Args:
+        days: Messages of this many days make up the live detector.
+        min_size: An unstored group is stored as an issue once it has this many messages.
+        rebuild_seconds: Rebuild the detector from the database this often.
+        database: When given, rebuilds run in a background thread with their own
+            session (a server); without it they run on the calling session (tests, CLI).
+    """
+
+    def __init__(
+        self,
+        *,
+        days: int = 90,
+        min_size: int = 3,
+        rebuild_seconds: float = 3600.0,
+        database: Database | None = None,
+    ) -> None:
+        self.days = days
+        self.min_size = min_size
+        self.rebuild_seconds = rebuild_seconds
+        self.database = database
+        self.lock_ = threading.Lock()
+        self.detector_: IssueDetector | None = None
+        self.stored_: dict[int, str] = {}
+        self.built_at_ = float("-inf")
+        self._building = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether a detector has been built."""
+        return self.detector_ is not None
+
+    # --- building -----------------------------------------------------------------------------
+
+    def rebuild(self, session: Session) -> None:
+        """Build a fresh detector from the stored messages and map its groups to stored issues."""
+        started = utcnow()
+        recent = records.recent(session, self.days)
+        detector = online_detector().fit([item for item, _ in recent])
+        previous = {item.message_id: stored for item, stored in recent if stored}
+        redirect = records.merge_targets(session)
+        stored = {}
+        for issue in detector.issues(include_archived=False):
+            linked = (previous[m] for m in issue.message_ids if m in previous)
+            votes = Counter(redirect.get(i, i) for i in linked)
+            if votes:
+                stored[issue.id] = votes.most_common(1)[0][0]
+        late = [item for item in records.received_since(session, started) if item.message_id not in previous]
+        with self.lock_:
+            detector.partial_fit(late)
+            self.detector_, self.stored_ = detector, stored
+            self.built_at_ = time.monotonic()
+        log.info("issue tracker rebuilt: %d messages, %d stored issues", len(recent), len(stored))
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self.built_at_ >= self.rebuild_seconds
+
+    def _rebuild_in_background(self) -> None:
+        database = self.database
+        if database is None or self._building:
+            return
+        self._building = True
+
+        def run() -> None:
+            try:
+                with database.session() as session:
+                    self.rebuild(session)
+            except Exception:  # a failed rebuild keeps the old detector; the next one retries
+                log.exception("rebuilding the issue tracker failed")
+                self.built_at_ = time.monotonic()
+            finally:
+                self._building = False
+
+        threading.Thread(target=run, name="minyi-issue-tracker", daemon=True).start()
+
+    def _ensure(self, session: Session) -> bool:
+        """Build or rebuild when due; whether a detector is ready to use."""
+        if not self._stale():
+            return True
+        if self.database is not None:
+            self._rebuild_in_background()
+            return self.ready
+        self.rebuild(session)
+        return True
+
+    # --- one message --------------------------------------------------------------------------
+
+    def observe(self, session: Session, message: Message, analysis: MessageAnalysis) -> str | None:
+        """Assign a processed ``message``; returns the stored issue id it joined, if any.
+
+        A failure here is logged and leaves the message without an issue (the next
+        refresh groups it): it never fails the processing of the message itself.
+        """
+        try:
+            with session.begin_nested():
+                return self._observe(session, message, analysis)
+        except Exception:
+            log.exception("assigning message %s to a hot issue failed", message.id)
+            return None
+
+    def _observe(self, session: Session, message: Message, analysis: MessageAnalysis) -> str | None:
+        if analysis.issue_pinned:
+            return analysis.issue_id
+        detector = self.detector_ if self._ensure(session) else None
+        if detector is None:
+            return None  # the first build is still running; the next rebuild includes this message
+        with self.lock_:
+            group = detector.resolve(detector.assign(records.issue_message(message)))
+            stored_id = self.stored_.get(group)
+            summary = None if stored_id else _summary_if(detector, group, self.min_size)
+        if stored_id is not None:
+            joined = join(session, stored_id, message, analysis)
+            if joined is not None:
+                return joined
+            summary = _summary_if(detector, group, self.min_size)
+        if summary is None:
+            return None
+        issue = create(session, summary, analysis)
+        with self.lock_:
+            self.stored_[group] = issue.id
+        return issue.id
+
+
+def _summary_if(detector: IssueDetector, group: int, min_size: int) -> Issue | None:
+    """The summary of live group ``group`` when it has at least ``min_size`` messages."""
+    state = detector.active_.get(group)
+    if state is None or len(state.members) < min_size:
+        return None
+    return state.summary(detector.featurizer_.term)
+
+
+def join(session: Session, issue_id: str, message: Message, analysis: MessageAnalysis) -> str | None:
+    """Link ``message`` to the stored issue (or where it was merged) and update its numbers."""
+    issue = records.live_issue(session, issue_id)
+    if issue is None:
+        return None
+    author = message.author_pseudonym
+    known = author is not None and bool(
+        session.scalar(
+            select(
+                exists()
+                .where(MessageAnalysis.issue_id == issue.id, MessageAnalysis.message_id != message.id)
+                .where(Message.id == MessageAnalysis.message_id, Message.author_pseudonym == author)
+            )
+        )
+    )
+    analysis.issue_id = issue.id
+    when = records.when(message)
+    issue.size += 1
+    issue.authors += 0 if known or author is None else 1
+    issue.likes += message.likes
+    issue.dislikes += message.dislikes
+    issue.reposts += message.reposts
+    issue.replies += message.replies_count
+    issue.first_time = min(records.aware(issue.first_time), when)
+    issue.last_time = max(records.aware(issue.last_time), when)
+    issue.timeline = _bump(issue.timeline, when.date().isoformat())
+    if analysis.category_label:
+        issue.categories = _bump(issue.categories, analysis.category_label)
+    issue.archived_at = None
+    issue.heat = records.current_heat(issue)
+    issue.updated_at = utcnow()
+    return issue.id
+
+
+def _bump(counts: dict[str, int], key: str) -> dict[str, int]:
+    """A new dict (so the JSON column sees the change) with ``key`` counted once more."""
+    out = dict(counts)
+    out[key] = int(out.get(key, 0)) + 1
+    return out
+
+
+def create(session: Session, summary: Issue, analysis: MessageAnalysis) -> HotIssue:
+    """Store a new issue from a detector group and link its unlinked, unpinned messages."""
+    issue = HotIssue(
+        title=summary.title[:300],
+        keywords=list(summary.keywords),
+        places=list(summary.places),
+        first_time=summary.first_time,
+        last_time=summary.last_time,
+        size=summary.size,
+        authors=summary.authors,
+        likes=summary.likes,
+        dislikes=summary.dislikes,
+        reposts=summary.reposts,
+        replies=summary.replies,
+        timeline={day.isoformat(): count for day, count in sorted(summary.timeline.items())},
+        representative_ids=list(summary.representative_ids),
+        categories={},
+        updated_at=utcnow(),
+    )
+    session.add(issue)
+    session.flush()
+    analysis.issue_id = issue.id
+    session.execute(
+        update(MessageAnalysis)
+        .where(
+            MessageAnalysis.message_id.in_(list(summary.message_ids)),
+            MessageAnalysis.issue_id.is_(None),
+            MessageAnalysis.issue_pinned.is_(False),
+        )
+        .values(issue_id=issue.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    issue.categories = records.category_mix(session, issue.id)
+    issue.heat = records.current_heat(issue)
+    return issue
+

@@ -1,0 +1,150 @@
+"""The online tracker: messages join their stored hot issue as they are processed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from minyi.analysis.models import MessageAnalysis
+from minyi.analysis.provider import PipelineProvider
+from minyi.db.base import utcnow
+from minyi.demo import factories
+from minyi.intake.services import process
+from minyi.issues import services as issues
+from minyi.issues.models import HotIssue
+from minyi.issues.online import IssueTracker, online_detector
+
+NOISE = [
+    "滨江新城旁搅拌站夜间施工噪音扰民，严重影响休息",
+    "滨江新城小区旁的搅拌站每晚噪音很大，孩子无法入睡",
+    "投诉滨江新城附近搅拌站凌晨还在作业，噪音扰民",
+    "滨江新城搅拌站噪音问题什么时候能解决",
+    "滨江新城搅拌站噪音扰民，晚上十一点还在施工",
+]
+OTHER = "人民路公交站台顶棚破损漏雨，请尽快维修"
+
+
+def submit(session, tracker, text, author, hours_ago=0, likes=0):
+    pipeline = PipelineProvider(route_threshold=1.1).get(session)
+    message = factories.make_message(
+        session,
+        title=text[:14],
+        body=text + "。",
+        author=author,
+        process=False,
+        received_at=utcnow() - timedelta(hours=hours_ago),
+    )
+    message.likes = likes
+    process(session, message, pipeline, tracker=tracker)
+    return message
+
+
+def issue_of(session, message):
+    return session.get(MessageAnalysis, message.id).issue_id
+
+
+def test_a_group_becomes_an_issue_at_min_size_with_all_its_messages(session):
+    tracker = IssueTracker(min_size=3)
+    first = submit(session, tracker, NOISE[0], "a")
+    second = submit(session, tracker, NOISE[1], "b")
+    assert issue_of(session, first) is None
+    third = submit(session, tracker, NOISE[2], "a", likes=5)
+    issue_id = issue_of(session, third)
+    assert issue_id is not None
+    assert issue_of(session, first) == issue_of(session, second) == issue_id
+    issue = session.get(HotIssue, issue_id)
+    assert issue.size == 3
+    assert issue.authors == 2
+    assert issue.likes == 5
+    assert issue.heat > 0
+
+
+def test_later_messages_update_the_stored_issue_in_place(session):
+    tracker = IssueTracker(min_size=3)
+    made = [submit(session, tracker, text, f"u{i}") for i, text in enumerate(NOISE[:3])]
+    issue = session.get(HotIssue, issue_of(session, made[0]))
+    before = issue.heat
+    again = submit(session, tracker, NOISE[3], "u0", likes=7)
+    assert issue_of(session, again) == issue.id
+    assert issue.size == 4
+    assert issue.authors == 3  # u0 wrote before: counted once
+    assert issue.likes == 7
+    assert sum(issue.timeline.values()) == 4
+    assert issue.heat >= before
+    other = submit(session, tracker, OTHER, "z")
+    assert issue_of(session, other) is None
+
+
+def test_the_tracker_rebuilds_from_stored_issues_and_keeps_their_ids(session):
+    made = [submit(session, None, text, f"u{i}", hours_ago=5 - i) for i, text in enumerate(NOISE[:4])]
+    issues.refresh(session, days=30, min_size=3)
+    stored = issue_of(session, made[0])
+    assert stored is not None
+    tracker = IssueTracker(min_size=3)
+    late = submit(session, tracker, NOISE[4], "late")
+    assert tracker.ready
+    assert issue_of(session, late) == stored
+    assert session.get(HotIssue, stored).size == 5
+
+
+def test_merged_issues_send_new_messages_to_where_they_were_merged(session):
+    made = [submit(session, None, text, f"u{i}", hours_ago=5 - i) for i, text in enumerate(NOISE[:4])]
+    issues.refresh(session, days=30, min_size=3)
+    source = session.get(HotIssue, issue_of(session, made[0]))
+    target = HotIssue(title="合并目标", first_time=utcnow(), last_time=utcnow(), timeline={})
+    session.add(target)
+    session.flush()
+    source.merged_into_id = target.id
+    tracker = IssueTracker(min_size=3)
+    late = submit(session, tracker, NOISE[4], "late")
+    assert issue_of(session, late) == target.id
+    assert target.size == 1
+
+
+def test_pinned_messages_stay_where_staff_put_them(session):
+    made = [submit(session, None, text, f"u{i}", hours_ago=5 - i) for i, text in enumerate(NOISE[:4])]
+    issues.refresh(session, days=30, min_size=3)
+    stored = issue_of(session, made[0])
+    elsewhere = HotIssue(title="人工归入", first_time=utcnow(), last_time=utcnow(), timeline={})
+    session.add(elsewhere)
+    session.flush()
+    pinned = session.get(MessageAnalysis, made[1].id)
+    pinned.issue_id, pinned.issue_pinned = elsewhere.id, True
+    session.flush()
+    issues.refresh(session, days=30, min_size=3)
+    assert issue_of(session, made[1]) == elsewhere.id
+    assert issue_of(session, made[0]) == stored
+    assert elsewhere.archived_at is None
+
+
+def test_refresh_keeps_a_renamed_title_and_archives_issues_not_found_again(session):
+    made = [submit(session, None, text, f"u{i}", hours_ago=5 - i) for i, text in enumerate(NOISE[:4])]
+    issues.refresh(session, days=30, min_size=3)
+    issue = session.get(HotIssue, issue_of(session, made[0]))
+    issue.title, issue.title_locked = "滨江新城搅拌站噪音", True
+    stale = HotIssue(title="旧问题", first_time=utcnow(), last_time=utcnow(), timeline={})
+    session.add(stale)
+    session.flush()
+    report = issues.refresh(session, days=30, min_size=3)
+    assert issue.title == "滨江新城搅拌站噪音"
+    assert report.archived == 1
+    assert stale.archived_at is not None
+    assert stale not in issues.hot_list(session)
+    assert stale in issues.hot_list(session, archived=True)
+
+
+def test_a_failure_leaves_the_message_unassigned_but_processed(session, monkeypatch):
+    tracker = IssueTracker(min_size=3)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tracker, "_observe", broken)
+    message = submit(session, tracker, NOISE[0], "a")
+    assert message.state == "processed"
+    assert issue_of(session, message) is None
+
+
+def test_the_online_detector_never_consolidates_inside_assign():
+    detector = online_detector()
+    assert detector.consolidate_every == 0
+    assert detector.consolidate_days > 365 * 1000
