@@ -97,7 +97,7 @@ def test_issue_pages_and_statement_for_all(client, session, world):
     assert client.get("/staff/issues/nope").status_code == 404
 
 
-def test_messages_join_a_hot_issue_as_they_arrive(client, session, world):  # noqa: ARG001
+def test_messages_join_a_hot_issue_as_they_arrive(client, session, world):
     ids = []
     for text in NOISE[:3]:
         response = client.post("/api/v1/messages", json={"title": text[:14], "body": text + "。"})

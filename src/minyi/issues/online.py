@@ -28,7 +28,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import utcnow
 from minyi.db.session import Database
 from minyi.intake.models import Message
-from minyi.issues import records
+from minyi.issues import records, stats
 from minyi.issues.cluster import IssueDetector
 from minyi.issues.issue import Issue
 from minyi.issues.models import HotIssue
@@ -248,7 +248,7 @@ def create(session: Session, summary: Issue, analysis: MessageAnalysis) -> HotIs
         .values(issue_id=issue.id)
         .execution_options(synchronize_session="fetch")
     )
-    issue.categories = records.category_mix(session, issue.id)
+    session.flush()
+    stats.recompute(session, issue)  # only the messages actually linked count
     issue.heat = records.current_heat(issue)
     return issue
-

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -96,13 +95,6 @@ def live_issue(session: Session, issue_id: str) -> HotIssue | None:
     while issue is not None and issue.merged_into_id is not None and hops < _MAX_HOPS:
         issue, hops = session.get(HotIssue, issue.merged_into_id), hops + 1
     return issue
-
-
-def category_mix(session: Session, issue_id: str) -> dict[str, int]:
-    """Messages of the issue per category label, largest first."""
-    query = select(MessageAnalysis.category_label).where(MessageAnalysis.issue_id == issue_id)
-    counts = Counter(label for label in session.scalars(query) if label)
-    return dict(counts.most_common())
 
 
 def as_issue(stored: HotIssue) -> Issue:

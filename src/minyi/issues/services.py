@@ -19,7 +19,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.cases.models import Case
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
-from minyi.issues import records
+from minyi.issues import records, stats
 from minyi.issues.cluster import IssueDetector
 from minyi.issues.heat import rank
 from minyi.issues.issue import Issue
@@ -118,7 +118,7 @@ def refresh(session: Session, *, days: int = 90, min_size: int = 3) -> RefreshRe
     for stored_id in claimed:
         stored = session.get(HotIssue, stored_id)
         if stored is not None:
-            stored.categories = records.category_mix(session, stored_id)
+            stats.recompute(session, stored)  # counts pinned members too; category mix
     archived = _archive_missing(session, claimed, now)
     session.flush()
     return RefreshReport(messages=len(recent), issues=len(kept), created=created, archived=archived)

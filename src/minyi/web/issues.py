@@ -1,35 +1,191 @@
-"""Staff pages for hot issues: the ranked list and one issue with its cases."""
+"""Staff pages for hot issues: the list, one issue's card, and the staff edits.
+
+Renaming, merging and splitting are for dispatchers, supervisors and administrators
+(:data:`minyi.issues.editing.EDITOR_ROLES`); every form carries the CSRF token. Message
+text on these pages is masked and no author is ever shown.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from datetime import date, timedelta
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from minyi.accounts.models import User
 from minyi.cases.models import CaseStatus
-from minyi.issues import services as issues
+from minyi.issues import card as cards
+from minyi.issues import editing
 from minyi.issues.models import HotIssue
+from minyi.web import i18n
 from minyi.web.deps import DbSession, StaffUser
-from minyi.web.templating import render
+from minyi.web.staff import _check_csrf
+from minyi.web.templating import language_of, render
 
 router = APIRouter(prefix="/staff/issues", include_in_schema=False)
+FormField = Annotated[str, Form()]
+PERIODS = (7, 30, 90, 365)
+CHART_DAYS = 366
+MAX_DAYS = 3650
+
+
+def chart_data(timeline: dict[str, int], language: str) -> dict[str, Any]:
+    """The daily timeline with empty days filled in (the last year at most), for the chart."""
+    days = sorted(timeline)
+    if not days:
+        return {"days": [], "counts": [], "labels": {}}
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    first = max(first, last - timedelta(days=CHART_DAYS - 1))
+    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    labels = {key: i18n.translate(f"issues.chart.{key}", language) for key in ("daily", "total")}
+    return {
+        "days": [d.isoformat() for d in span],
+        "counts": [int(timeline.get(d.isoformat(), 0)) for d in span],
+        "labels": labels,
+    }
+
+
+def _days(text: str) -> int | None:
+    """The period filter: empty for any time, else a number of days (1 to 3650)."""
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_DAYS:
+        raise HTTPException(422, f"days: a whole number of days from 1 to {MAX_DAYS}")
+    return int(text)
 
 
 @router.get("")
-def hot_list(request: Request, db: DbSession, user: StaffUser) -> Response:  # noqa: ARG001 - login required
-    """Hot issues, hottest first."""
-    items = issues.hot_list(db)
+def hot_list(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,  # noqa: ARG001 - login required
+    status: Annotated[cards.Status, Query()] = "active",
+    days: Annotated[str, Query(max_length=5)] = "",
+) -> Response:
+    """Hot issues, hottest first: live or archived, optionally only those active lately."""
+    period = _days(days)
+    items = cards.listing(db, status=status, days=period)
     peak = max((max(i.timeline.values(), default=0) for i in items), default=0)
-    return render(request, "staff/issues.html", {"issues": items, "peak": peak or 1})
+    context = {"issues": items, "peak": peak or 1, "status": status, "days": period, "periods": PERIODS}
+    return render(request, "staff/issues.html", context)
 
 
-@router.get("/{issue_id}")
-def issue_page(request: Request, db: DbSession, user: StaffUser, issue_id: str) -> Response:  # noqa: ARG001
-    """One issue: its numbers, timeline and cases, and a statement for all of them."""
+def _issue_page(
+    request: Request,
+    db: DbSession,
+    user: User,
+    issue: HotIssue,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Render one issue's card with its forms (and an error from an edit, if any)."""
+    card = cards.card(db, issue)
+    open_numbers = [c.number for c in card.cases if c.status != CaseStatus.CLOSED]
+    allowed = editing.can_edit(user)
+    context = {
+        "issue": issue,
+        "card": card,
+        "cases": card.cases,
+        "open_numbers": open_numbers,
+        "peak": max(issue.timeline.values(), default=1) or 1,
+        "chart": chart_data(issue.timeline or {}, language_of(request)),
+        "can_edit": allowed,
+        "targets": cards.merge_targets(db, issue) if allowed else [],
+        "error": error,
+    }
+    return render(request, "staff/issue.html", context, status_code)
+
+
+def _live_issue(db: DbSession, issue_id: str) -> HotIssue:
     issue = db.get(HotIssue, issue_id)
     if issue is None:
         raise HTTPException(404, "no such hot issue")
-    cases = issues.cases_of(db, issue)
-    open_numbers = [c.number for c in cases if c.status != CaseStatus.CLOSED]
-    peak = max(issue.timeline.values(), default=1)
-    context = {"issue": issue, "cases": cases, "open_numbers": open_numbers, "peak": peak}
-    return render(request, "staff/issue.html", context)
+    return issue
+
+
+@router.get("/{issue_id}")
+def issue_page(request: Request, db: DbSession, user: StaffUser, issue_id: str) -> Response:
+    """One issue's card; an issue merged into another leads to that one."""
+    issue = _live_issue(db, issue_id)
+    if issue.merged_into_id:
+        target = cards.resolve(db, issue.id)
+        if target is not None and target.id != issue.id:
+            return RedirectResponse(f"/staff/issues/{target.id}", status_code=302)
+    return _issue_page(request, db, user, issue)
+
+
+def _edit(request: Request, db: DbSession, user: User, issue_id: str, csrf: str) -> HotIssue:
+    """The issue an edit form is for, after the CSRF and role checks."""
+    _check_csrf(request, csrf)
+    if not editing.can_edit(user):
+        raise HTTPException(403, i18n.translate("error.forbidden", language_of(request)))
+    return _live_issue(db, issue_id)
+
+
+def _refused(request: Request, db: DbSession, user: User, issue: HotIssue, exc: Exception) -> Response:
+    db.rollback()
+    fresh = _live_issue(db, issue.id)
+    return _issue_page(request, db, user, fresh, str(exc), 422)
+
+
+@router.post("/{issue_id}/rename")
+def rename(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    issue_id: str,
+    title: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Give the issue a title that later refreshes keep."""
+    issue = _edit(request, db, user, issue_id, csrf_token)
+    try:
+        editing.rename(db, issue, title)
+    except editing.IssueEditError as exc:
+        return _refused(request, db, user, issue, exc)
+    db.commit()
+    return RedirectResponse(f"/staff/issues/{issue.id}", status_code=303)
+
+
+@router.post("/{issue_id}/merge")
+def merge(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    issue_id: str,
+    target_id: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Merge this issue into the chosen one, then show that one."""
+    issue = _edit(request, db, user, issue_id, csrf_token)
+    target = db.get(HotIssue, target_id.strip()) if target_id.strip() else None
+    if target is None:
+        missing = editing.IssueEditError("target_id", "target_id: choose the issue to merge into")
+        return _refused(request, db, user, issue, missing)
+    try:
+        editing.merge(db, issue, target)
+    except editing.IssueEditError as exc:
+        return _refused(request, db, user, issue, exc)
+    db.commit()
+    return RedirectResponse(f"/staff/issues/{target.id}", status_code=303)
+
+
+@router.post("/{issue_id}/split")
+def split(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    issue_id: str,
+    message_ids: Annotated[list[str] | None, Form()] = None,
+    title: FormField = "",
+    csrf_token: FormField = "",
+) -> Response:
+    """Move the ticked messages into a new issue, then show the new one."""
+    issue = _edit(request, db, user, issue_id, csrf_token)
+    try:
+        created = editing.split(db, issue, message_ids or [], title or None)
+    except editing.IssueEditError as exc:
+        return _refused(request, db, user, issue, exc)
+    db.commit()
+    return RedirectResponse(f"/staff/issues/{created.id}", status_code=303)

@@ -1,0 +1,238 @@
+"""JSON twins of the hot-issue pages: the ranked list, one issue's card, and the staff edits.
+
+Reading takes any staff API token; renaming, merging and splitting take a dispatcher's,
+supervisor's or administrator's (:data:`minyi.issues.editing.EDITOR_ROLES`). Message text
+is masked and no author identity is ever returned: authors are only counted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from minyi.accounts.models import User
+from minyi.api.routes import TokenUser
+from minyi.issues import card as cards
+from minyi.issues import editing
+from minyi.issues.models import HotIssue
+from minyi.pipeline.privacy import mask_text
+from minyi.web.deps import DbSession
+
+router = APIRouter(prefix="/api/v1/issues", tags=["issues"])
+
+
+class IssueSummary(BaseModel):
+    """One hot issue in the ranked list."""
+
+    id: str
+    title: str
+    heat: float
+    size: int
+    authors: int = Field(description="Distinct authors (a count only)")
+    likes: int
+    dislikes: int
+    reposts: int
+    replies: int
+    keywords: list[str]
+    places: list[str]
+    first_time: datetime
+    last_time: datetime
+    archived_at: datetime | None
+    merged_into_id: str | None
+    title_locked: bool
+
+    @classmethod
+    def of(cls, issue: HotIssue) -> IssueSummary:
+        """The summary of a stored issue (title masked)."""
+        return cls(
+            id=issue.id,
+            title=mask_text(issue.title),
+            heat=issue.heat,
+            size=issue.size,
+            authors=issue.authors,
+            likes=issue.likes,
+            dislikes=issue.dislikes,
+            reposts=issue.reposts,
+            replies=issue.replies,
+            keywords=list(issue.keywords or []),
+            places=list(issue.places or []),
+            first_time=issue.first_time,
+            last_time=issue.last_time,
+            archived_at=issue.archived_at,
+            merged_into_id=issue.merged_into_id,
+            title_locked=issue.title_locked,
+        )
+
+
+class IssueList(BaseModel):
+    """Hot issues, hottest first."""
+
+    items: list[IssueSummary]
+
+
+class IssueMessageOut(BaseModel):
+    """A member message: masked text, its case number, no author."""
+
+    id: str
+    title: str
+    excerpt: str
+    time: datetime
+    category: str | None
+    case_number: str | None
+    likes: int
+    dislikes: int
+    reposts: int
+    replies: int
+    pinned: bool = Field(description="Placed in this issue by staff")
+
+    @classmethod
+    def of(cls, line: cards.MessageLine) -> IssueMessageOut:
+        """From a line of the issue card."""
+        return cls(
+            id=line.id,
+            title=line.title,
+            excerpt=line.excerpt,
+            time=line.when,
+            category=line.category,
+            case_number=line.case_number,
+            likes=line.likes,
+            dislikes=line.dislikes,
+            reposts=line.reposts,
+            replies=line.replies,
+            pinned=line.pinned,
+        )
+
+
+class IssueDetail(IssueSummary):
+    """One issue's card."""
+
+    timeline: dict[str, int] = Field(description="Messages per day (ISO date → count)")
+    categories: dict[str, int] = Field(description="Messages per category label")
+    representatives: list[IssueMessageOut]
+    messages: list[IssueMessageOut]
+    case_numbers: list[str]
+
+    @classmethod
+    def full(cls, card: cards.IssueCard) -> IssueDetail:
+        """The whole card."""
+        return cls(
+            **IssueSummary.of(card.issue).model_dump(),
+            timeline={str(k): int(v) for k, v in (card.issue.timeline or {}).items()},
+            categories=card.categories,
+            representatives=[IssueMessageOut.of(m) for m in card.representatives],
+            messages=[IssueMessageOut.of(m) for m in card.messages],
+            case_numbers=[c.number for c in card.cases],
+        )
+
+
+class RenameIn(BaseModel):
+    """A new title; later refreshes keep it."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=editing.TITLE_MAX)
+
+
+class MergeIn(BaseModel):
+    """The issue to merge this one into."""
+
+    model_config = ConfigDict(extra="forbid")
+    target_id: str = Field(min_length=1, max_length=40)
+
+
+class SplitIn(BaseModel):
+    """The messages to move into a new issue, and its title (optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+    message_ids: list[str] = Field(min_length=1, max_length=editing.SPLIT_MAX)
+    title: str | None = Field(default=None, max_length=editing.TITLE_MAX)
+
+
+def _found(db: DbSession, issue_id: str) -> HotIssue:
+    issue = db.get(HotIssue, issue_id)
+    if issue is None:
+        raise HTTPException(404, "no such hot issue")
+    return issue
+
+
+def _editor(user: User) -> None:
+    if not editing.can_edit(user):
+        raise HTTPException(403, f"{user.role} users may not edit hot issues")
+
+
+def _refused(exc: editing.IssueEditError) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": "invalid_request",
+            "message": str(exc),
+            "fields": [{"field": exc.field, "message": str(exc)}],
+        },
+        status_code=422,
+    )
+
+
+@router.get("", response_model=IssueList)
+def list_issues(
+    db: DbSession,
+    user: TokenUser,  # noqa: ARG001 - a staff token is required
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    status: Annotated[cards.Status, Query()] = "active",
+    days: Annotated[int | None, Query(ge=1, le=3650)] = None,
+) -> IssueList:
+    """Hot issues not merged away, hottest first: `active`, `archived` or `all`."""
+    items = cards.listing(db, status=status, days=days, limit=limit)
+    return IssueList(items=[IssueSummary.of(i) for i in items])
+
+
+@router.get("/{issue_id}", response_model=IssueDetail)
+def get_issue(db: DbSession, user: TokenUser, issue_id: str) -> IssueDetail:  # noqa: ARG001
+    """One issue's card; a merged issue names the one it joined in `merged_into_id`."""
+    return IssueDetail.full(cards.card(db, _found(db, issue_id)))
+
+
+@router.post("/{issue_id}/rename", response_model=IssueDetail)
+def rename(db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail | JSONResponse:
+    """Give the issue a title that later refreshes keep."""
+    _editor(user)
+    issue = _found(db, issue_id)
+    try:
+        editing.rename(db, issue, data.title)
+    except editing.IssueEditError as exc:
+        db.rollback()
+        return _refused(exc)
+    db.commit()
+    return IssueDetail.full(cards.card(db, issue))
+
+
+@router.post("/{issue_id}/merge", response_model=IssueDetail)
+def merge(db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail | JSONResponse:
+    """Move every message of this issue into `target_id`; returns the target's card."""
+    _editor(user)
+    issue = _found(db, issue_id)
+    target = db.get(HotIssue, data.target_id)
+    if target is None:
+        return _refused(editing.IssueEditError("target_id", "target_id: no such hot issue"))
+    try:
+        editing.merge(db, issue, target)
+    except editing.IssueEditError as exc:
+        db.rollback()
+        return _refused(exc)
+    db.commit()
+    return IssueDetail.full(cards.card(db, target))
+
+
+@router.post("/{issue_id}/split", response_model=IssueDetail, status_code=201)
+def split(db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail | JSONResponse:
+    """Move the listed messages into a new issue; returns the new issue's card."""
+    _editor(user)
+    issue = _found(db, issue_id)
+    try:
+        created = editing.split(db, issue, data.message_ids, data.title)
+    except editing.IssueEditError as exc:
+        db.rollback()
+        return _refused(exc)
+    db.commit()
+    return IssueDetail.full(cards.card(db, created))

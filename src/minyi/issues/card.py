@@ -1,0 +1,151 @@
+"""What staff read about hot issues: the filtered list and one issue's card.
+
+The card shows an issue's numbers, its category mix, representative messages, its
+messages and linked cases. Message text is masked (personal data hidden) and no author
+identity is ever part of it: authors are only counted (:mod:`minyi.issues.stats`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.analysis.models import MessageAnalysis
+from minyi.cases.models import Case
+from minyi.db.base import utcnow
+from minyi.intake.models import Message
+from minyi.issues import services
+from minyi.issues.models import HotIssue
+from minyi.pipeline.privacy import mask_text
+
+__all__ = ["STATUSES", "IssueCard", "MessageLine", "card", "listing", "merge_targets", "resolve"]
+
+Status = Literal["active", "archived", "all"]
+STATUSES: tuple[Status, ...] = ("active", "archived", "all")
+EXCERPT = 160
+MESSAGES_SHOWN = 500
+MAX_HOPS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLine:
+    """One member message as staff see it on the card: masked text, no author."""
+
+    id: str
+    title: str
+    excerpt: str
+    when: datetime
+    category: str | None
+    case_id: str | None
+    case_number: str | None
+    likes: int
+    dislikes: int
+    reposts: int
+    replies: int
+    pinned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCard:
+    """One issue with everything its page and its JSON twin show."""
+
+    issue: HotIssue
+    categories: dict[str, int]
+    representatives: list[MessageLine]
+    messages: list[MessageLine]
+    cases: list[Case]
+
+
+def listing(
+    session: Session, *, status: Status = "active", days: int | None = None, limit: int = 50
+) -> list[HotIssue]:
+    """Stored issues not merged away, hottest first; ``days`` keeps those active lately."""
+    query = select(HotIssue).where(HotIssue.merged_into_id.is_(None))
+    if status == "active":
+        query = query.where(HotIssue.archived_at.is_(None))
+    elif status == "archived":
+        query = query.where(HotIssue.archived_at.is_not(None))
+    if days is not None:
+        query = query.where(HotIssue.last_time >= utcnow() - timedelta(days=days))
+    query = query.order_by(HotIssue.heat.desc(), HotIssue.last_time.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def resolve(session: Session, issue_id: str) -> HotIssue | None:
+    """The issue ``issue_id``, or the issue it was merged into (followed to the end)."""
+    issue = session.get(HotIssue, issue_id)
+    hops = 0
+    while issue is not None and issue.merged_into_id and hops < MAX_HOPS:
+        issue = session.get(HotIssue, issue.merged_into_id)
+        hops += 1
+    return issue
+
+
+def merge_targets(session: Session, issue: HotIssue, limit: int = 200) -> list[HotIssue]:
+    """Other live, unarchived issues ``issue`` could be merged into, hottest first."""
+    query = (
+        select(HotIssue)
+        .where(
+            HotIssue.id != issue.id,
+            HotIssue.merged_into_id.is_(None),
+            HotIssue.archived_at.is_(None),
+        )
+        .order_by(HotIssue.heat.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def _member_lines(session: Session, issue: HotIssue) -> list[MessageLine]:
+    """Every member message of ``issue`` as a card line, earliest first."""
+    query = (
+        select(Message, MessageAnalysis, Case.number)
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .outerjoin(Case, Case.id == Message.case_id)
+        .where(MessageAnalysis.issue_id == issue.id)
+    )
+    lines = [_line(row[0], row[1], row[2]) for row in session.execute(query)]
+    return sorted(lines, key=lambda line: (line.when, line.id))
+
+
+def _line(message: Message, analysis: MessageAnalysis, case_number: str | None) -> MessageLine:
+    body = mask_text(analysis.normalized_body or message.body)
+    return MessageLine(
+        id=message.id,
+        title=mask_text(analysis.normalized_title or message.title),
+        excerpt=body if len(body) <= EXCERPT else body[:EXCERPT] + "…",
+        when=message.submitted_at or message.received_at,
+        category=analysis.category_label,
+        case_id=message.case_id,
+        case_number=case_number,
+        likes=message.likes or 0,
+        dislikes=message.dislikes or 0,
+        reposts=message.reposts or 0,
+        replies=message.replies_count or 0,
+        pinned=bool(analysis.issue_pinned),
+    )
+
+
+def card(session: Session, issue: HotIssue, limit: int = MESSAGES_SHOWN) -> IssueCard:
+    """``issue``'s card: its first ``limit`` messages (earliest first), masked.
+
+    The category mix is the stored one, or counted from the messages when not stored yet.
+    """
+    lines = _member_lines(session, issue)
+    by_id = {line.id: line for line in lines}
+    chosen = [by_id[i] for i in issue.representative_ids or [] if i in by_id] or lines[:3]
+    categories = dict(issue.categories or {})
+    if not categories:
+        categories = dict(Counter(line.category for line in lines if line.category).most_common())
+    return IssueCard(
+        issue=issue,
+        categories=categories,
+        representatives=chosen,
+        messages=lines[:limit],
+        cases=services.cases_of(session, issue),
+    )

@@ -1,0 +1,200 @@
+"""Staff edits of stored hot issues: rename, merge, split.
+
+Every edit is a staff decision that a later refresh keeps: a renamed issue is
+``title_locked``; messages moved by hand are pinned (``MessageAnalysis.issue_pinned``);
+a merged issue keeps its row with ``merged_into_id`` so its old links lead to the issue
+it joined. Each function checks its input and raises :class:`IssueEditError` naming the
+field at fault; none commits (the request does).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from minyi.accounts.models import Role, User
+from minyi.analysis.models import MessageAnalysis
+from minyi.db.base import new_id, utcnow
+from minyi.intake.models import Message
+from minyi.issues import stats
+from minyi.issues.heat import heat
+from minyi.issues.issue import Issue
+from minyi.issues.models import HotIssue
+from minyi.issues.places import extract_places
+from minyi.pipeline.privacy import mask_text
+
+__all__ = ["EDITOR_ROLES", "IssueEditError", "can_edit", "merge", "rename", "split"]
+
+#: Roles that may rename, merge and split issues.
+EDITOR_ROLES = frozenset({Role.ADMIN.value, Role.DISPATCHER.value, Role.SUPERVISOR.value})
+TITLE_MAX = 300
+SPLIT_MAX = 1000
+PLACES_MAX = 6
+KEYWORDS_MAX = 8
+
+
+class IssueEditError(ValueError):
+    """An edit that cannot be made; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def can_edit(user: User) -> bool:
+    """Whether ``user`` may rename, merge and split hot issues."""
+    return user.role in EDITOR_ROLES
+
+
+def _clean_title(title: str | None) -> str:
+    text = " ".join((title or "").split())
+    if not text:
+        raise IssueEditError("title", "title: enter a title")
+    if len(text) > TITLE_MAX:
+        raise IssueEditError("title", f"title: at most {TITLE_MAX} characters")
+    return text
+
+
+def _check_live(issue: HotIssue, field: str = "issue") -> None:
+    if issue.merged_into_id:
+        raise IssueEditError(field, f"{field}: this issue was merged into another one")
+
+
+def rename(session: Session, issue: HotIssue, title: str) -> None:
+    """Give ``issue`` a staff title that later refreshes keep."""
+    _check_live(issue)
+    issue.title = _clean_title(title)
+    issue.title_locked = True
+    issue.updated_at = utcnow()
+    session.add(issue)
+
+
+def _union(first: Iterable[str], second: Iterable[str], limit: int) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))[:limit]
+
+
+def merge(session: Session, source: HotIssue, target: HotIssue) -> None:
+    """Move every message of ``source`` into ``target``; ``source`` points to ``target``."""
+    _check_live(source)
+    if source.id == target.id:
+        raise IssueEditError("target_id", "target_id: choose an issue other than this one")
+    _check_live(target, "target_id")
+    session.execute(
+        update(MessageAnalysis)
+        .where(MessageAnalysis.issue_id == source.id)
+        .values(issue_id=target.id, issue_pinned=True)
+    )
+    # Issues merged into ``source`` earlier now lead straight to ``target``.
+    session.execute(
+        update(HotIssue).where(HotIssue.merged_into_id == source.id).values(merged_into_id=target.id)
+    )
+    source.merged_into_id = target.id
+    target.places = _union(target.places or [], source.places or [], PLACES_MAX)
+    target.keywords = _union(target.keywords or [], source.keywords or [], KEYWORDS_MAX)
+    if source.archived_at is None:
+        target.archived_at = None
+    stats.recompute(session, source)
+    stats.recompute(session, target)
+    _reheat(session, [source, target])
+
+
+def _split_ids(session: Session, issue: HotIssue, message_ids: Iterable[str]) -> list[str]:
+    """The chosen ids, checked: some, not all, each a message of ``issue``."""
+    chosen = list(dict.fromkeys(m.strip() for m in message_ids if m and m.strip()))
+    if not chosen:
+        raise IssueEditError("message_ids", "message_ids: choose at least one message")
+    if len(chosen) > SPLIT_MAX:
+        raise IssueEditError("message_ids", f"message_ids: at most {SPLIT_MAX} messages at once")
+    members = set(
+        session.scalars(select(MessageAnalysis.message_id).where(MessageAnalysis.issue_id == issue.id))
+    )
+    strangers = [m for m in chosen if m not in members]
+    if strangers:
+        shown = ", ".join(strangers[:5])
+        raise IssueEditError("message_ids", f"message_ids: not messages of this issue: {shown}")
+    if len(chosen) == len(members):
+        raise IssueEditError("message_ids", "message_ids: leave at least one message in this issue")
+    return chosen
+
+
+def _places_of(session: Session, message_ids: list[str]) -> list[str]:
+    """The named places the messages mention most (administrative units left out)."""
+    texts = session.execute(select(Message.title, Message.body).where(Message.id.in_(message_ids)))
+    counts: Counter[str] = Counter()
+    for title, body in texts:
+        counts.update({p.name for p in extract_places(f"{title} {body}") if p.kind != "admin"})
+    return [name for name, _ in counts.most_common(3)]
+
+
+def split(
+    session: Session, issue: HotIssue, message_ids: Iterable[str], title: str | None = None
+) -> HotIssue:
+    """Move the chosen messages of ``issue`` into a new issue, and return it.
+
+    Without ``title`` the new issue is named after its earliest message (masked) and a
+    later refresh may rename it; with one, the title is locked.
+    """
+    _check_live(issue)
+    chosen = _split_ids(session, issue, message_ids)
+    named = _clean_title(title) if title and title.strip() else None
+    now = utcnow()
+    created = HotIssue(
+        id=new_id(),
+        title=named or "",
+        title_locked=named is not None,
+        keywords=[],
+        places=_places_of(session, chosen),
+        first_time=now,
+        last_time=now,
+        categories={},
+        representative_ids=[],
+        timeline={},
+    )
+    session.add(created)
+    session.flush()
+    session.execute(
+        update(MessageAnalysis)
+        .where(MessageAnalysis.message_id.in_(chosen))
+        .values(issue_id=created.id, issue_pinned=True)
+    )
+    stats.recompute(session, issue)
+    stats.recompute(session, created)
+    if named is None:
+        first = session.get(Message, created.representative_ids[0])
+        created.title = mask_text(first.title if first else "")[:TITLE_MAX] or issue.title
+    _reheat(session, [issue, created])
+    return created
+
+
+def _snapshot(issue: HotIssue) -> Issue:
+    """The stored issue as the heat formula reads it."""
+    return Issue(
+        id=0,
+        title=issue.title,
+        keywords=tuple(issue.keywords or ()),
+        places=tuple(issue.places or ()),
+        first_time=issue.first_time,
+        last_time=issue.last_time,
+        size=issue.size,
+        authors=issue.authors,
+        likes=issue.likes,
+        dislikes=issue.dislikes,
+        reposts=issue.reposts,
+        replies=issue.replies,
+        timeline={datetime.fromisoformat(day).date(): n for day, n in (issue.timeline or {}).items()},
+        representative_ids=tuple(issue.representative_ids or ()),
+        message_ids=(),
+    )
+
+
+def _reheat(session: Session, changed: list[HotIssue]) -> None:
+    """Score the changed issues at the moment the ranking uses: the newest live message."""
+    session.flush()
+    newest = session.scalar(select(func.max(HotIssue.last_time)).where(HotIssue.merged_into_id.is_(None)))
+    at = newest or datetime.now(UTC)
+    for issue in changed:
+        issue.heat = round(heat(_snapshot(issue), at), 4) if issue.size else 0.0
