@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     notify_timeout_seconds: float = Field(
         default=10.0, gt=0, le=300, description="Timeout of one SMTP or HTTP delivery attempt."
     )
+    alert_emails: str = Field(
+        default="",
+        description="Comma-separated addresses receiving alerts of rules that name none; "
+        "empty: MINYI_SUPERVISOR_EMAIL.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -8,6 +8,7 @@ import click
 
 import minyi
 from minyi.cli import (
+    alert_commands,
     case_commands,
     db_commands,
     demo_commands,
@@ -51,3 +52,4 @@ cli.add_command(retention_commands.retention)
 cli.add_command(model_commands.model)
 cli.add_command(notify_commands.notify)
 cli.add_command(issues_commands.issues)
+cli.add_command(alert_commands.alerts_group)

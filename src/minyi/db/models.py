@@ -2,6 +2,7 @@
 
 from minyi.accounts.models import ApiToken, User
 from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.alerts.models import Alert, AlertRule
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.cases.models import (
     Case,
@@ -19,6 +20,8 @@ from minyi.issues.models import HotIssue
 from minyi.notify.models import OutboxMessage
 
 __all__ = [
+    "Alert",
+    "AlertRule",
     "ApiToken",
     "Base",
     "Case",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from minyi.alerts import services as alert_services
 from minyi.analysis import services as analysis_services
 from minyi.cases import merging
 from minyi.cases import services as cases
@@ -152,6 +153,7 @@ def process(
         analysis = analysis_services.store(session, message, result)
         if tracker is not None:
             tracker.observe(session, message, analysis)
+        alert_services.watch_message(session, message, analysis)  # after: an alert can name the issue
     case = merging.attach_duplicate(session, message, analysis)
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0

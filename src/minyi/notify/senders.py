@@ -128,13 +128,13 @@ class _JsonPoster:
         self.secret = secret
         self.timeout = timeout
 
-    def post(self, item: OutboxMessage, document: dict[str, Any]) -> None:
+    def post(self, item: OutboxMessage, document: dict[str, Any], url: str | None = None) -> None:
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8", DELIVERY_HEADER: item.id}
         if self.secret:
             headers[SIGNATURE_HEADER] = sign(body, self.secret)
         try:
-            response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)
+            response = httpx.post(url or self.url, content=body, headers=headers, timeout=self.timeout)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"POST failed: {type(exc).__name__}: {exc}") from exc
         if not response.is_success:
@@ -168,8 +168,13 @@ class WebhookSender(_JsonPoster):
         }
 
     def send(self, item: OutboxMessage) -> None:
-        """Post ``item``; any answer but 2xx raises."""
-        self.post(item, self.document(item))
+        """Post ``item``; any answer but 2xx raises.
+
+        An item whose recipient is itself an http(s) URL (an alert rule's own webhook) is
+        posted there, signed the same way; every other item goes to ``MINYI_WEBHOOK_URL``.
+        """
+        own = item.recipient if item.recipient.startswith(("http://", "https://")) else None
+        self.post(item, self.document(item), own)
 
 
 class SmsGatewayWebhook(_JsonPoster):

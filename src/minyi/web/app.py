@@ -16,13 +16,14 @@ from swagger_ui_bundle import swagger_ui_path
 import minyi
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
+from minyi.api import alerts as api_alerts
 from minyi.api import issues as api_issues
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.db.session import Database
 from minyi.issues.online import IssueTracker
 from minyi.settings import Settings, get_settings
-from minyi.web import admin, issues, portal, staff, staff_workflow, statements
+from minyi.web import admin, alerts, issues, portal, staff, staff_workflow, statements
 from minyi.web.deps import LoginRequired
 from minyi.web.security import BodySizeLimit, SecurityHeaders
 from minyi.web.templating import TEMPLATES_DIR, render
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_routes.router)
     app.include_router(api_workflow.router)
     app.include_router(api_admin.router)
+    app.include_router(api_alerts.router)
     app.include_router(api_issues.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(admin.router)
     app.include_router(statements.router)
     app.include_router(issues.router)
+    app.include_router(alerts.router)
     return app
 
 

@@ -278,8 +278,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alerts.heading": ("预警", "Alerts"),
     "alerts.intro": (
         "按热点问题、类别、区域和紧急关键词统计的突增、趋势和阈值预警；冷却期内重复出现只计次数。",
-        "Bursts, trends and thresholds per hot issue, category and region, and emergency keywords; "
-        "repeats within the cool-down are only counted.",
+        (
+            "Bursts, trends and thresholds per hot issue, category and region, and emergency keywords; "
+            "repeats within the cool-down are only counted."
+        ),
     ),
     "alerts.none": ("暂无预警。", "No alerts."),
     "alerts.fired": ("触发时间", "Fired"),
@@ -293,8 +295,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alerts.status.acknowledged": ("已确认", "Acknowledged"),
     "alerts.privacy": (
         "预警只针对话题（热点问题、类别、区域、关键词），不含留言人身份或联系方式，摘要已隐去个人信息。",
-        "Alerts are about topics (issue, category, region, keyword), never about people: "
-        "no author or contact, and snippets are masked.",
+        (
+            "Alerts are about topics (issue, category, region, keyword), never about people: "
+            "no author or contact, and snippets are masked."
+        ),
     ),
     "alerts.kind.keyword": ("关键词", "Keyword"),
     "alerts.kind.burst": ("突增", "Burst"),

@@ -1,0 +1,112 @@
+"""Queue a new alert in the notify outbox: webhook JSON posts and e-mail, in the caller's transaction.
+
+Targets are the rule's own ``webhook_urls`` and ``emails``; a rule without webhook URLs
+posts to ``MINYI_WEBHOOK_URL`` (when set), a rule without e-mail addresses writes to
+``MINYI_ALERT_EMAILS``, else ``MINYI_SUPERVISOR_EMAIL`` (when set). The worker
+(``minyi notify run``) signs the posts (``X-Minyi-Signature``), retries with back-off and
+gives up into ``dead``. Texts are topic-level: the rule, the topic, the numbers and, for
+a keyword, a short **masked** snippet; never an author, a pseudonym or a contact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from minyi.alerts.models import Alert, AlertRule
+from minyi.notify.models import NotifyChannel, OutboxMessage
+from minyi.notify.services import enqueue
+from minyi.pipeline.privacy import mask_text
+from minyi.settings import Settings
+
+DEFAULT_WEBHOOK_RECIPIENT = "alerts"
+STAFF_PATH = "/staff/alerts"
+
+MEASURE_LABELS = {
+    "recent": "最近时段留言数",
+    "baseline": "此前每时段平均",
+    "ratio": "倍数",
+    "last_24h": "最近24小时留言数",
+    "mean": "此前日均",
+    "sigma": "标准差",
+    "limit": "预警线",
+    "count": "留言数",
+    "likes": "点赞数",
+    "keyword": "关键词",
+    "messages": "相关留言数",
+    "snippet": "摘要（已隐去个人信息）",
+}
+
+
+def alert_document(alert: Alert) -> dict[str, Any]:
+    """The alert as JSON: what the webhook payload and the API carry (no personal data)."""
+    return {
+        "alert_id": alert.id,
+        "rule": alert.rule.name if alert.rule is not None else None,
+        "kind": alert.kind,
+        "scope_kind": alert.scope_kind,
+        "scope_key": alert.scope_key,
+        "label": mask_text(alert.label),
+        "fired_at": alert.fired_at.isoformat(),
+        "measured": alert.measured,
+        "issue_id": alert.issue_id,
+        "category_id": alert.category_id,
+        "message_ids": list(alert.message_ids),
+        "url": f"{STAFF_PATH}#alert-{alert.id}",
+    }
+
+
+def alert_text(alert: Alert, rule: AlertRule, settings: Settings) -> tuple[str, str]:
+    """The subject and body (zh-CN) of the notification about ``alert``."""
+    label = mask_text(alert.label)
+    subject = f"【预警】{rule.name}：{label}"
+    lines = [
+        f"规则：{rule.name}（{rule.kind}）",
+        f"对象：{label}",
+        f"时间：{alert.fired_at:%Y-%m-%d %H:%M} UTC",
+    ]
+    for key, value in alert.measured.items():
+        if key in MEASURE_LABELS and value is not None:
+            lines.append(f"{MEASURE_LABELS[key]}：{value}")
+    lines.append(f"\n请登录工作台查看：{STAFF_PATH}\n——{settings.site_name}")
+    return subject, "\n".join(lines)
+
+
+def targets(rule: AlertRule, settings: Settings) -> list[tuple[NotifyChannel, str]]:
+    """Where the alerts of ``rule`` go: (channel, recipient) pairs, maybe none."""
+    found: list[tuple[NotifyChannel, str]] = []
+    if rule.webhook_urls:
+        found += [(NotifyChannel.WEBHOOK, url) for url in rule.webhook_urls]
+    elif settings.webhook_url:
+        found.append((NotifyChannel.WEBHOOK, DEFAULT_WEBHOOK_RECIPIENT))
+    emails = rule.emails or split_addresses(settings.alert_emails or settings.supervisor_email)
+    found += [(NotifyChannel.EMAIL, address) for address in emails]
+    return found
+
+
+def split_addresses(text: str) -> list[str]:
+    """Addresses separated by commas, semicolons or spaces."""
+    return [part for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
+
+
+def queue(session: Session, alert: Alert, rule: AlertRule, settings: Settings) -> list[OutboxMessage]:
+    """Queue the notifications of a new ``alert``; one per target, each queued once."""
+    subject, body = alert_text(alert, rule, settings)
+    payload = {"audience": "alerts", **alert_document(alert)}
+    queued = []
+    for channel, recipient in targets(rule, settings):
+        digest = hashlib.sha256(recipient.encode("utf-8")).hexdigest()[:16]
+        item = enqueue(
+            session,
+            channel=channel.value,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            payload=payload,
+            dedupe_key=f"alert:{alert.id}:{channel.value}:{digest}",
+        )
+        if item is not None:
+            queued.append(item)
+    return queued

@@ -1,0 +1,99 @@
+"""Alert rules: list, add, enable and disable (the caller commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from minyi.alerts import params as rule_params
+from minyi.alerts.models import AlertRule, RuleKind, Scope
+from minyi.alerts.params import RuleError
+
+MAX_TARGETS = 10
+MAX_COOLDOWN_MINUTES = 30 * 24 * 60
+
+
+def list_rules(session: Session, *, enabled_only: bool = False, kind: str | None = None) -> list[AlertRule]:
+    """Rules by name; only enabled ones, or one kind, when asked."""
+    query = select(AlertRule).order_by(AlertRule.name)
+    if enabled_only:
+        query = query.where(AlertRule.enabled.is_(True))
+    if kind is not None:
+        query = query.where(AlertRule.kind == kind)
+    return list(session.scalars(query))
+
+
+def find_rule(session: Session, name_or_id: str) -> AlertRule | None:
+    """The rule with this id or name."""
+    query = select(AlertRule).where(or_(AlertRule.id == name_or_id, AlertRule.name == name_or_id))
+    return session.scalars(query).first()
+
+
+def _urls(values: Sequence[str]) -> list[str]:
+    urls = [value.strip() for value in values if value.strip()]
+    if len(urls) > MAX_TARGETS:
+        raise RuleError("webhook_urls", f"at most {MAX_TARGETS}")
+    for url in urls:
+        if not url.startswith(("http://", "https://")) or len(url) > 300:  # noqa: PLR2004 - recipient size
+            raise RuleError("webhook_urls", f"not an http(s) URL of at most 300 characters: {url[:80]!r}")
+    return urls
+
+
+def _emails(values: Sequence[str]) -> list[str]:
+    emails = [value.strip() for value in values if value.strip()]
+    if len(emails) > MAX_TARGETS:
+        raise RuleError("emails", f"at most {MAX_TARGETS}")
+    for address in emails:
+        local, at, domain = address.partition("@")
+        if not (at and local and "." in domain) or len(address) > 200 or " " in address:  # noqa: PLR2004
+            raise RuleError("emails", f"not an e-mail address: {address[:80]!r}")
+    return emails
+
+
+def create_rule(  # noqa: PLR0913 - the fields of one rule
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    scope: str = Scope.ALL.value,
+    params: dict[str, Any] | None = None,
+    cooldown_minutes: int = 60,
+    webhook_urls: Sequence[str] = (),
+    emails: Sequence[str] = (),
+    enabled: bool = True,
+) -> AlertRule:
+    """Add a rule; RuleError names the field at fault (a name in use is ``name``)."""
+    name = name.strip()
+    if not name or len(name) > 120:  # noqa: PLR2004 - the column size
+        raise RuleError("name", "1-120 characters")
+    if kind not in {k.value for k in RuleKind}:
+        raise RuleError("kind", f"one of {', '.join(k.value for k in RuleKind)}")
+    if scope not in {s.value for s in Scope}:
+        raise RuleError("scope", f"one of {', '.join(s.value for s in Scope)}")
+    if not 1 <= cooldown_minutes <= MAX_COOLDOWN_MINUTES:
+        raise RuleError("cooldown_minutes", f"1-{MAX_COOLDOWN_MINUTES}")
+    if session.scalar(select(AlertRule.id).where(AlertRule.name == name)) is not None:
+        raise RuleError("name", f"a rule named {name!r} exists already")
+    rule = AlertRule(
+        name=name,
+        kind=kind,
+        scope=scope,
+        params=rule_params.validate(kind, params or {}),
+        cooldown_minutes=cooldown_minutes,
+        enabled=enabled,
+        webhook_urls=_urls(webhook_urls),
+        emails=_emails(emails),
+    )
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def set_enabled(session: Session, rule: AlertRule, enabled: bool) -> AlertRule:
+    """Turn ``rule`` on or off."""
+    rule.enabled = enabled
+    session.flush()
+    return rule

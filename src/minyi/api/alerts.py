@@ -1,0 +1,193 @@
+"""JSON routes for alerts (every staff token) and alert rules (admin tokens).
+
+Alerts are topic-level: a hot issue, a category, a region or a keyword, with the numbers
+measured and, for a keyword, a masked snippet. No author, pseudonym or contact appears.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from minyi.accounts.models import Role, User
+from minyi.alerts import rules as alert_rules
+from minyi.alerts import services as alerts
+from minyi.alerts.models import Alert, AlertRule, RuleKind, Scope
+from minyi.alerts.params import RuleError
+from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
+from minyi.api.routes import TokenUser
+from minyi.pipeline.privacy import mask_text
+from minyi.web.deps import DbSession
+
+ACKNOWLEDGING_ROLES = frozenset({Role.ADMIN.value, Role.DISPATCHER.value, Role.SUPERVISOR.value})
+
+
+def _admin(user: TokenUser) -> User:
+    if user.role != Role.ADMIN:
+        raise HTTPException(403, "administrators only")
+    return user
+
+
+AdminToken = Annotated[User, Depends(_admin)]
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+
+
+class AlertOut(BaseModel):
+    """An alert: which rule saw what about which topic, and whether staff took note."""
+
+    id: str
+    rule: str
+    rule_id: str
+    kind: str
+    scope_kind: str
+    scope_key: str
+    label: str = Field(description="The topic, masked")
+    fired_at: datetime
+    last_seen_at: datetime
+    repeat_count: int = Field(description="Times seen again within the cool-down")
+    measured: dict[str, Any]
+    status: str
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    issue_id: str | None
+    category_id: str | None
+    message_ids: list[str]
+
+
+class AlertList(BaseModel):
+    """A page of alerts, most recently seen first."""
+
+    total: int
+    alerts: list[AlertOut]
+
+
+class RuleIn(BaseModel):
+    """A new alert rule; ``params`` depend on ``kind`` (see the API documentation)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+    kind: RuleKind
+    scope: Scope = Scope.ALL
+    params: dict[str, Any] = Field(default_factory=dict)
+    cooldown_minutes: int = Field(default=60, ge=1, le=MAX_COOLDOWN_MINUTES)
+    webhook_urls: list[str] = Field(default_factory=list, max_length=MAX_TARGETS)
+    emails: list[str] = Field(default_factory=list, max_length=MAX_TARGETS)
+    enabled: bool = True
+
+
+class RuleOut(BaseModel):
+    """An alert rule."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    kind: str
+    scope: str
+    params: dict[str, Any]
+    cooldown_minutes: int
+    enabled: bool
+    webhook_urls: list[str]
+    emails: list[str]
+
+
+class EnabledIn(BaseModel):
+    """Switch a rule on or off."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool
+
+
+def alert_out(alert: Alert) -> AlertOut:
+    """The JSON form of ``alert`` (the label masked)."""
+    return AlertOut(
+        id=alert.id,
+        rule=alert.rule.name,
+        rule_id=alert.rule_id,
+        kind=alert.kind,
+        scope_kind=alert.scope_kind,
+        scope_key=alert.scope_key,
+        label=mask_text(alert.label),
+        fired_at=alert.fired_at,
+        last_seen_at=alert.last_seen_at,
+        repeat_count=alert.repeat_count,
+        measured=alert.measured,
+        status=alert.status,
+        acknowledged_by=alert.acknowledged_by.username if alert.acknowledged_by is not None else None,
+        acknowledged_at=alert.acknowledged_at,
+        issue_id=alert.issue_id,
+        category_id=alert.category_id,
+        message_ids=list(alert.message_ids),
+    )
+
+
+def _invalid(exc: RuleError) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": "invalid_request",
+            "message": str(exc),
+            "fields": [{"field": exc.field, "message": exc.message}],
+        },
+        status_code=422,
+    )
+
+
+@router.get("", response_model=AlertList)
+def list_alerts(
+    db: DbSession,
+    user: TokenUser,  # noqa: ARG001 - any staff token
+    status_filter: Annotated[Literal["open", "acknowledged"] | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> AlertList:
+    """Alerts, most recently seen first; ``status`` filters."""
+    found, total = alerts.list_alerts(db, status=status_filter, limit=limit, offset=offset)
+    return AlertList(total=total, alerts=[alert_out(a) for a in found])
+
+
+@router.get("/rules", response_model=list[RuleOut])
+def list_rules(db: DbSession, user: AdminToken) -> list[RuleOut]:  # noqa: ARG001 - admins only
+    """Every alert rule, by name."""
+    return [RuleOut.model_validate(rule) for rule in alert_rules.list_rules(db)]
+
+
+@router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
+def create_rule(db: DbSession, user: AdminToken, data: RuleIn) -> Any:  # noqa: ARG001 - admins only
+    """Add an alert rule; ``422`` names the field at fault (``params.ratio``, ``name``…)."""
+    try:
+        rule = alert_rules.create_rule(db, **data.model_dump())
+    except RuleError as exc:
+        db.rollback()
+        return _invalid(exc)
+    db.commit()
+    return RuleOut.model_validate(rule)
+
+
+@router.post("/rules/{rule_id}/enabled", response_model=RuleOut)
+def switch_rule(db: DbSession, user: AdminToken, rule_id: str, data: EnabledIn) -> RuleOut:  # noqa: ARG001
+    """Switch a rule on or off."""
+    rule = db.get(AlertRule, rule_id)
+    if rule is None:
+        raise HTTPException(404, "no such alert rule")
+    alert_rules.set_enabled(db, rule, data.enabled)
+    db.commit()
+    return RuleOut.model_validate(rule)
+
+
+@router.post("/{alert_id}/acknowledge", response_model=AlertOut)
+def acknowledge(db: DbSession, user: TokenUser, alert_id: str) -> AlertOut:
+    """Mark an alert acknowledged (admins, dispatchers, supervisors); ``409`` if it already is."""
+    if user.role not in ACKNOWLEDGING_ROLES:
+        raise HTTPException(403, "only admins, dispatchers and supervisors acknowledge alerts")
+    alert = db.get(Alert, alert_id)
+    if alert is None:
+        raise HTTPException(404, "no such alert")
+    try:
+        alerts.acknowledge(db, alert, user)
+    except alerts.AlertError as exc:
+        raise HTTPException(409, str(exc)) from exc
+    db.commit()
+    return alert_out(alert)
