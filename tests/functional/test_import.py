@@ -321,10 +321,10 @@ def test_a_processing_failure_marks_only_that_message(db, tmp_path, monkeypatch)
     )
     real_process = services.process
 
-    def process(session, message, pipeline=None, result=None):
+    def process(session, message, pipeline=None, result=None, **options):
         if message.body == "breaks the pipeline":
             raise ValueError("classifier unavailable")
-        return real_process(session, message, pipeline, result)
+        return real_process(session, message, pipeline, result, **options)
 
     monkeypatch.setattr(services, "process", process)
     report = run(db, path)
