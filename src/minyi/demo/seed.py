@@ -20,7 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import Role, User
+from minyi.alerts.services import check as check_alerts
+from minyi.alerts.services import watch_message
 from minyi.analysis import services as analysis_services
+from minyi.analysis.models import MessageAnalysis
 from minyi.analysis.provider import PipelineProvider
 from minyi.cases import services as cases
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
@@ -89,6 +92,7 @@ class DemoSummary:
     public_replies: int = 0
     statuses: tuple[tuple[str, int], ...] = ()
     hot_problems: tuple[tuple[str, int], ...] = ()
+    alerts: int = 0
     reason: str = ""
 
     def __str__(self) -> str:
@@ -100,7 +104,7 @@ class DemoSummary:
         return (
             f"demo loaded: {self.departments} departments, {self.categories} categories, "
             f"{self.users} users, {self.messages} messages and cases ({statuses}), "
-            f"{self.public_replies} public replies; hot problems: {hot}"
+            f"{self.public_replies} public replies; hot problems: {hot}; {self.alerts} alerts"
         )
 
 
@@ -137,6 +141,7 @@ def seed_demo(
     public_replies = _create_cases(session, plans, key=key, now=now, rng=_rng(seed, "timeline"))
     _analyse_all(session)
     refresh_issues(session, days=90, min_size=3)
+    alerts = _raise_alerts(session, now)
     statuses = Counter(plan.status.value for plan in plans)
     hot = Counter(plan.text.hot for plan in plans if plan.text.hot is not None)
     return DemoSummary(
@@ -148,6 +153,7 @@ def seed_demo(
         public_replies=public_replies,
         statuses=tuple((s.value, statuses[s.value]) for s in CaseStatus),
         hot_problems=tuple((p.name, hot[p.key]) for p in HOT_PROBLEMS),
+        alerts=alerts,
     )
 
 
@@ -160,6 +166,21 @@ def _analyse_all(session: Session) -> None:
         results = pipeline.analyse_many([analysis_services.pipeline_input(m) for m in batch])
         for message, result in zip(batch, results, strict=True):
             analysis_services.store(session, message, result)
+
+
+def _raise_alerts(session: Session, now: datetime) -> int:
+    """What intake and the periodic check would have raised: keyword alerts of the last day, spikes."""
+    since = now - timedelta(days=1)
+    query = (
+        select(Message, MessageAnalysis)
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(Message.received_at >= since)
+        .order_by(Message.received_at)
+    )
+    rows = [(row[0], row[1]) for row in session.execute(query)]
+    raised = {alert.id for m, analysis in rows for alert in watch_message(session, m, analysis, now=now)}
+    raised.update(a.id for a in check_alerts(session, now))
+    return len(raised)
 
 
 def _rng(seed: int, purpose: str = "") -> random.Random:
