@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="Rebuild the online tracker from the database this often (picks up refreshes "
         "and staff edits).",
     )
+    heat_weights: str = Field(
+        default="",
+        description="Weights of the heat index as name=value pairs, e.g. 'authors=1.5,tau_days=14'; "
+        "empty: the documented defaults.",
+    )
     smtp_host: str = Field(default="", description="SMTP server for e-mail notifications; empty: none.")
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP server port.")
     smtp_user: str = Field(default="", description="SMTP login; empty: no login.")
@@ -104,6 +109,14 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite", "postgresql")):
             msg = "MINYI_DATABASE_URL must be a sqlite:// or postgresql:// URL"
             raise ValueError(msg)
+        return value
+
+    @field_validator("heat_weights")
+    @classmethod
+    def _heat_weights(cls, value: str) -> str:
+        from minyi.issues.weights import parse_weights
+
+        parse_weights(value)
         return value
 
     @field_validator("webhook_url", "sms_webhook_url")

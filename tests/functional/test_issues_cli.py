@@ -149,3 +149,21 @@ def test_map_option_names_the_text_column(env):
     assert result.exit_code == 0, result.output
     assert "4 messages had no usable time" in result.output
     assert {row["message_id"] for row in read_csv(env / "o" / "assignments.csv")} == {"0", "1", "2", "3"}
+
+
+def test_heat_weights_change_the_ranking_and_bad_ones_are_named(env):
+    source = write_workbook(env / "附件3.xlsx", sample_rows())
+    out = env / "weighted"
+    result = run("issues", "detect", "--input", str(source), "--out", str(out), "--weight", "volume=0")
+    assert result.exit_code == 0, result.output
+    plain = run("issues", "detect", "--input", str(source), "--out", str(env / "plain"))
+    assert plain.exit_code == 0, plain.output
+    weighted = {row["size"]: float(row["heat"]) for row in read_csv(out / "hot_issues.csv")}
+    default = {row["size"]: float(row["heat"]) for row in read_csv(env / "plain" / "hot_issues.csv")}
+    assert weighted["8"] < default["8"]
+    bad = CliRunner().invoke(
+        cli, ["issues", "detect", "--input", str(source), "--out", str(out), "--weight", "warmth=2"]
+    )
+    assert bad.exit_code == 2
+    assert "warmth" in bad.output
+    assert "Traceback" not in bad.output

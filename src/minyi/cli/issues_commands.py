@@ -17,6 +17,7 @@ from minyi.issues.heat import HeatWeights, rank
 from minyi.issues.issue import timestamp
 from minyi.issues.report import LoadedMessages, load_messages, write_report
 from minyi.issues.services import refresh as run_refresh
+from minyi.issues.weights import parse_weights
 
 
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -73,6 +74,13 @@ def issues() -> None:
     type=click.FloatRange(0),
     help="Heat decay time τ in days (0: rank the file's whole period without decay).",
 )
+@click.option(
+    "--weight",
+    "weight_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
+)
 def detect(
     input_path: Path,
     out_dir: Path,
@@ -83,9 +91,11 @@ def detect(
     encoding: str | None,
     tz: str,
     decay_days: float,
+    weight_pairs: tuple[str, ...],
 ) -> None:
     """Detect and rank the hot issues of a file; write assignments, ranking and an HTML report."""
     zone = _zone(tz)
+    weights = _weights(weight_pairs, replace(HeatWeights(), tau_days=decay_days))
     now = datetime.now(zone).replace(microsecond=0)
     try:
         loaded = load_messages(
@@ -108,7 +118,6 @@ def detect(
     detector.consolidate()
     found = detector.issues()
     dated = [m.when for m in loaded.messages if m.when is not now]
-    weights = replace(HeatWeights(), tau_days=decay_days)
     eligible = [issue for issue in found if issue.size >= min_size]
     ranked = rank(eligible, period_end=max(dated) if dated else None, weights=weights)[:top]
     assignments = detector.assignments()
@@ -122,6 +131,13 @@ def detect(
         weights=weights,
     )
     _summary(loaded, len(found), len(ranked), out_dir)
+
+
+def _weights(pairs: tuple[str, ...], base: HeatWeights) -> HeatWeights:
+    try:
+        return parse_weights(pairs, base)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--weight") from exc
 
 
 def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Path) -> None:
@@ -146,12 +162,20 @@ def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Pa
 @click.option(
     "--min-size", default=3, show_default=True, type=click.IntRange(2, 10_000), help="Smallest stored issue."
 )
+@click.option(
+    "--weight",
+    "weight_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
+)
 @pass_context
-def refresh(ctx: CliContext, days: int, min_size: int) -> None:
+def refresh(ctx: CliContext, days: int, min_size: int, weight_pairs: tuple[str, ...]) -> None:
     """Detect hot issues among stored messages and store them (stable ids, ranked by heat)."""
+    weights = _weights(weight_pairs, parse_weights(ctx.settings.heat_weights))
     database = ctx.require_current_schema()
     with database.transaction() as session:
-        report = run_refresh(session, days=days, min_size=min_size)
+        report = run_refresh(session, days=days, min_size=min_size, weights=weights)
     click.echo(
         f"{report.issues} hot issues from {report.messages} messages "
         f"({report.created} new, {report.archived} archived)"

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import Role, User
 from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import new_id, utcnow
 from minyi.intake.models import Message
-from minyi.issues import stats
-from minyi.issues.heat import heat
-from minyi.issues.issue import Issue
+from minyi.issues import records, stats
 from minyi.issues.models import HotIssue
 from minyi.issues.places import extract_places
 from minyi.pipeline.privacy import mask_text
@@ -170,31 +167,8 @@ def split(
     return created
 
 
-def _snapshot(issue: HotIssue) -> Issue:
-    """The stored issue as the heat formula reads it."""
-    return Issue(
-        id=0,
-        title=issue.title,
-        keywords=tuple(issue.keywords or ()),
-        places=tuple(issue.places or ()),
-        first_time=issue.first_time,
-        last_time=issue.last_time,
-        size=issue.size,
-        authors=issue.authors,
-        likes=issue.likes,
-        dislikes=issue.dislikes,
-        reposts=issue.reposts,
-        replies=issue.replies,
-        timeline={datetime.fromisoformat(day).date(): n for day, n in (issue.timeline or {}).items()},
-        representative_ids=tuple(issue.representative_ids or ()),
-        message_ids=(),
-    )
-
-
 def _reheat(session: Session, changed: list[HotIssue]) -> None:
-    """Score the changed issues at the moment the ranking uses: the newest live message."""
+    """Score the changed issues now, with the deployment's weights, as refresh and intake do."""
     session.flush()
-    newest = session.scalar(select(func.max(HotIssue.last_time)).where(HotIssue.merged_into_id.is_(None)))
-    at = newest or datetime.now(UTC)
     for issue in changed:
-        issue.heat = round(heat(_snapshot(issue), at), 4) if issue.size else 0.0
+        issue.heat = records.current_heat(issue)

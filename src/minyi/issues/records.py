@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
-from minyi.issues.heat import heat
+from minyi.issues.heat import HeatWeights, heat
 from minyi.issues.issue import Issue, IssueMessage
 from minyi.issues.models import HotIssue
+from minyi.issues.weights import parse_weights
+from minyi.settings import get_settings
 
 _MAX_HOPS = 20  # merged-into chains are short; this only stops a cycle
 
@@ -118,6 +120,15 @@ def as_issue(stored: HotIssue) -> Issue:
     )
 
 
-def current_heat(stored: HotIssue, moment: datetime | None = None) -> float:
-    """The heat of a stored issue now (or at ``moment``), rounded as stored."""
-    return round(heat(as_issue(stored), moment or utcnow()), 4)
+def configured_weights() -> HeatWeights:
+    """The heat weights of this deployment (``MINYI_HEAT_WEIGHTS``)."""
+    return parse_weights(get_settings().heat_weights)
+
+
+def current_heat(
+    stored: HotIssue, moment: datetime | None = None, weights: HeatWeights | None = None
+) -> float:
+    """The heat of a stored issue now (or at ``moment``), rounded as stored; 0 when empty."""
+    if stored.size <= 0:
+        return 0.0
+    return round(heat(as_issue(stored), moment or utcnow(), weights or configured_weights()), 4)

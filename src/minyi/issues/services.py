@@ -21,7 +21,7 @@ from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.issues import records, stats
 from minyi.issues.cluster import IssueDetector
-from minyi.issues.heat import rank
+from minyi.issues.heat import HeatWeights, rank
 from minyi.issues.issue import Issue
 from minyi.issues.models import HotIssue
 
@@ -86,12 +86,15 @@ def _archive_missing(session: Session, kept: set[str], now: datetime) -> int:
     return archived
 
 
-def refresh(session: Session, *, days: int = 90, min_size: int = 3) -> RefreshReport:
+def refresh(
+    session: Session, *, days: int = 90, min_size: int = 3, weights: HeatWeights | None = None
+) -> RefreshReport:
     """Detect issues among recent messages and store those with ``min_size`` messages or more.
 
     Staff decisions hold: messages placed by hand stay where they are, a renamed issue
     keeps its title, and votes for an issue merged away go to the issue it was merged into.
     Stored issues not found again are archived (their old messages keep their link).
+    Heat uses ``weights``, by default the deployment's (``MINYI_HEAT_WEIGHTS``).
     """
     now = utcnow()
     recent = records.recent(session, days)
@@ -99,7 +102,8 @@ def refresh(session: Session, *, days: int = 90, min_size: int = 3) -> RefreshRe
     previous = {item.message_id: redirect.get(i, i) for item, i in recent if i}
     hand_placed = records.pinned(session, [item.message_id for item, _ in recent])
     detector = IssueDetector().fit([item for item, _ in recent])
-    kept = [(issue, h) for issue, h in rank(detector.issues(), period_end=now) if issue.size >= min_size]
+    ranked = rank(detector.issues(), period_end=now, weights=weights or records.configured_weights())
+    kept = [(issue, h) for issue, h in ranked if issue.size >= min_size]
     claimed: set[str] = set()
     created = 0
     _link(session, None, [m for m in previous if m not in hand_placed])
