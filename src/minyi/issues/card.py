@@ -19,7 +19,8 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.cases.models import Case
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
-from minyi.issues import services
+from minyi.issues import records, services
+from minyi.issues.heat import rank
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
@@ -30,6 +31,7 @@ STATUSES: tuple[Status, ...] = ("active", "archived", "all")
 EXCERPT = 160
 MESSAGES_SHOWN = 500
 MAX_HOPS = 20
+PERIOD_CANDIDATES = 5000  # issues active in a period that are re-ranked for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +66,29 @@ class IssueCard:
 def listing(
     session: Session, *, status: Status = "active", days: int | None = None, limit: int = 50
 ) -> list[HotIssue]:
-    """Stored issues not merged away, hottest first; ``days`` keeps those active lately."""
+    """Stored issues not merged away, hottest first.
+
+    With ``days``, only issues with messages in the last ``days`` days, ranked by their heat
+    over that period (only the period's messages count, :func:`minyi.issues.heat.rank`).
+    """
     query = select(HotIssue).where(HotIssue.merged_into_id.is_(None))
     if status == "active":
         query = query.where(HotIssue.archived_at.is_(None))
     elif status == "archived":
         query = query.where(HotIssue.archived_at.is_not(None))
-    if days is not None:
-        query = query.where(HotIssue.last_time >= utcnow() - timedelta(days=days))
-    query = query.order_by(HotIssue.heat.desc(), HotIssue.last_time.desc()).limit(limit)
-    return list(session.scalars(query))
+    if days is None:
+        query = query.order_by(HotIssue.heat.desc(), HotIssue.last_time.desc()).limit(limit)
+        return list(session.scalars(query))
+    now = utcnow()
+    since = now - timedelta(days=days)
+    found = list(session.scalars(query.where(HotIssue.last_time >= since).limit(PERIOD_CANDIDATES)))
+    ranked = rank(
+        [records.as_issue(issue, number) for number, issue in enumerate(found)],
+        since,
+        now,
+        weights=records.configured_weights(),
+    )
+    return [found[issue.id] for issue, _ in ranked[:limit]]
 
 
 def resolve(session: Session, issue_id: str) -> HotIssue | None:

@@ -99,10 +99,10 @@ def live_issue(session: Session, issue_id: str) -> HotIssue | None:
     return issue
 
 
-def as_issue(stored: HotIssue) -> Issue:
-    """The stored issue as the detector's summary type (for heat and ranking)."""
+def as_issue(stored: HotIssue, number: int = 0) -> Issue:
+    """The stored issue as the detector's summary type (for heat and ranking), as ``number``."""
     return Issue(
-        id=0,
+        id=number,
         title=stored.title,
         keywords=tuple(stored.keywords),
         places=tuple(stored.places),
