@@ -30,7 +30,6 @@ Status = Literal["active", "archived", "all"]
 STATUSES: tuple[Status, ...] = ("active", "archived", "all")
 EXCERPT = 160
 MESSAGES_SHOWN = 500
-MAX_HOPS = 20
 PERIOD_CANDIDATES = 5000  # issues active in a period that are re-ranked for it
 
 
@@ -93,12 +92,7 @@ def listing(
 
 def resolve(session: Session, issue_id: str) -> HotIssue | None:
     """The issue ``issue_id``, or the issue it was merged into (followed to the end)."""
-    issue = session.get(HotIssue, issue_id)
-    hops = 0
-    while issue is not None and issue.merged_into_id and hops < MAX_HOPS:
-        issue = session.get(HotIssue, issue.merged_into_id)
-        hops += 1
-    return issue
+    return records.live_issue(session, issue_id)
 
 
 def merge_targets(session: Session, issue: HotIssue, limit: int = 200) -> list[HotIssue]:
