@@ -174,6 +174,8 @@ class WebhookSender(_JsonPoster):
         posted there, signed the same way; every other item goes to ``MINYI_WEBHOOK_URL``.
         """
         own = item.recipient if item.recipient.startswith(("http://", "https://")) else None
+        if own is None and not self.url:
+            raise DeliveryError("MINYI_WEBHOOK_URL is not set: nowhere to post this item")
         self.post(item, self.document(item), own)
 
 
@@ -222,8 +224,9 @@ def senders_from_settings(settings: Settings) -> dict[str, Sender]:
         senders[NotifyChannel.EMAIL.value] = SmtpSender.from_settings(settings)
     if settings.sms_webhook_url:
         senders[NotifyChannel.SMS.value] = SmsGatewayWebhook.from_settings(settings)
-    if settings.webhook_url:
-        senders[NotifyChannel.WEBHOOK.value] = WebhookSender.from_settings(settings)
+    # Always: an alert rule's own webhook URLs need no MINYI_WEBHOOK_URL (items for the
+    # staff webhook are only queued when it is set).
+    senders[NotifyChannel.WEBHOOK.value] = WebhookSender.from_settings(settings)
     if settings.env != "production":
         for channel in NotifyChannel:
             senders.setdefault(channel.value, LogSender())
