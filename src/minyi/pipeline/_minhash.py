@@ -166,12 +166,15 @@ class LshRing:
         """Whether every slot up to ``max_capacity`` is taken."""
         return len(self) >= self.max_capacity
 
-    def append(self, signature: SIG, when: float, key_hash: int) -> int:
-        """Store one item; returns its sequence number.  The caller evicts first when full."""
+    def append(self, signature: SIG, when: float, key_hash: int, keys: U64 | None = None) -> int:
+        """Store one item; returns its sequence number.  The caller evicts first when full.
+
+        ``keys``: the signature's :meth:`band_keys`, when the caller has them already.
+        """
         if len(self) >= self.capacity:
             self._grow()
         seq, slot = self.next, self.next % self.capacity
-        keys = self.band_keys(signature)
+        keys = self.band_keys(signature) if keys is None else keys
         buckets = (keys & np.uint64(self.table_size - 1)).astype(np.int64)
         self.signatures[slot] = signature
         self.when[slot] = when
@@ -184,9 +187,12 @@ class LshRing:
         self.next += 1
         return seq
 
-    def candidates(self, signature: SIG) -> I64:
-        """Live sequence numbers sharing at least one band with ``signature`` (newest chains first)."""
-        keys = self.band_keys(signature)
+    def candidates(self, signature: SIG, keys: U64 | None = None) -> I64:
+        """Live sequence numbers sharing at least one band with ``signature`` (newest chains first).
+
+        ``keys``: the signature's :meth:`band_keys`, when the caller has them already.
+        """
+        keys = self.band_keys(signature) if keys is None else keys
         checks = (keys >> np.uint64(32)).astype(np.uint32)
         bands = self._band_ids
         heads = self._table[bands, (keys & np.uint64(self.table_size - 1)).astype(np.int64)]

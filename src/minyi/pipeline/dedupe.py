@@ -202,8 +202,11 @@ class DuplicateDetector:
         hashes = shingle_hashes(key, self.shingle_size)
         signature = self.hasher_.signature(hashes)
         key_hash = _key_hash(key)
-        found = self._search(key_hash, hashes, signature, stamp, limit=1)
-        seq = self._store(item_id, key, key_hash=key_hash, author=author, signature=signature, stamp=stamp)
+        keys = self.ring_.band_keys(signature)
+        found = self._search(key_hash, hashes, signature, stamp, limit=1, keys=keys)
+        seq = self._store(
+            item_id, key, key_hash=key_hash, author=author, signature=signature, stamp=stamp, keys=keys
+        )
         if not found:
             return None
         best = found[0]
@@ -222,7 +225,7 @@ class DuplicateDetector:
             return []
         hashes = shingle_hashes(key, self.shingle_size)
         signature = self.hasher_.signature(hashes)
-        return self._search(_key_hash(key), hashes, signature, _timestamp(when), self.max_verify)
+        return self._search(_key_hash(key), hashes, signature, _timestamp(when), limit=self.max_verify)
 
     def remove(self, item_id: str) -> bool:
         """Forget ``item_id``; returns whether it was indexed."""
@@ -300,10 +303,11 @@ class DuplicateDetector:
         author: str | None,
         signature: NDArray[np.uint16],
         stamp: float,
+        keys: NDArray[np.uint64] | None = None,
     ) -> int:
         """Put one item in the ring and the Python-side maps; returns its sequence number."""
         capacity = self.ring_.capacity
-        seq = self.ring_.append(signature, stamp, key_hash)
+        seq = self.ring_.append(signature, stamp, key_hash, keys)
         if self.ring_.capacity != capacity:
             self._regrow(capacity)
         slot = self.ring_.slot(seq)
@@ -323,17 +327,19 @@ class DuplicateDetector:
             ids[new], authors[new], keys[new] = self.ids_[old], self.authors_[old], self.keys_[old]
         self.ids_, self.authors_, self.keys_ = ids, authors, keys
 
-    def _search(
+    def _search(  # noqa: PLR0913 - the parts of one query
         self,
         key_hash: int,
         hashes: NDArray[np.uint64],
         signature: NDArray[np.uint16],
         stamp: float,
+        *,
         limit: int,
+        keys: NDArray[np.uint64] | None = None,
     ) -> list[Candidate]:
         """Up to ``limit`` verified candidates, exact copies first, then by similarity."""
         ring = self.ring_
-        seqs = ring.candidates(signature)
+        seqs = ring.candidates(signature, keys)
         exact_seq = self.exact_.get(key_hash)
         if exact_seq is not None:
             seqs = np.union1d(seqs, [exact_seq])

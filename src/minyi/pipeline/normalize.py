@@ -185,6 +185,17 @@ class TextNormalizer:
             fullwidth_to_halfwidth=self.fullwidth_to_halfwidth,
             keep_line_breaks=not self.collapse_whitespace,
         )
+        # With whitespace collapsed afterwards, ``str.split`` already turns the space-like
+        # characters into one space: only the other entries need ``translate`` (slow, a
+        # dict look-up per character), and only when one of them occurs at all.
+        needed = {
+            code: value
+            for code, value in self.table_.items()
+            if not (self.collapse_whitespace and value == " " and chr(code).isspace())
+        }
+        self.fast_table_ = needed
+        chars = "".join(re.escape(chr(c)) for c in sorted(needed))
+        self.needs_table_ = re.compile(f"[{chars}]" if chars else "(?!)")
         self.converter_: _Converter | None = None
         if self.to_simplified:
             import opencc  # local: loading the dictionaries costs a few milliseconds
@@ -206,7 +217,8 @@ class TextNormalizer:
                 text = _DANGLING_TAG.sub("", text)
         if self.strip_html and ("<" in text or "&" in text):
             text = strip_html(text)
-        text = text.translate(self.table_)
+        if self.needs_table_.search(text):
+            text = text.translate(self.fast_table_)
         if self.converter_ is not None and not text.isascii():
             text = self.converter_.convert(text)
         if self.collapse_whitespace:

@@ -160,9 +160,13 @@ _NOT_GIVEN_CHARS = frozenset("年今昨已曾将于向从对为因所给让叫�
 _FULLWIDTH_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0d\uff20\u3000]")
 _FULLWIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _HAS_DIGIT = re.compile("[0-9]").search
-_HAS_FOUR_DIGITS = re.compile("[0-9]{4}").search
 _HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]").search
 _HAS_WECHAT_WORD = re.compile("(?i)wechat").search
+#: Cores the rules' matches must hold; quick to search (the rules start with look-behinds).
+_HAS_MOBILE_CORE = re.compile("1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}").search
+_HAS_SIX_DIGITS = re.compile("[0-9]{6}").search  # both ID forms start with six digits in a row
+_HAS_EIGHT_DIGITS = re.compile("[0-9]{4}[ -]?[0-9]{4}").search  # both bank card forms hold these
+_WECHAT_INTRO = re.compile("微信|[Vv]信|[WwVv][Xx]|(?i:weixin|wechat)").search  # every intro _WECHAT takes
 
 
 def id_checksum_ok(number: str) -> bool:
@@ -303,7 +307,8 @@ def _has_url(text: str) -> bool:
 
 
 def _has_wechat_intro(text: str) -> bool:
-    return "信" in text or "x" in text or "X" in text or _HAS_WECHAT_WORD(text) is not None
+    likely = "信" in text or "x" in text or "X" in text or _HAS_WECHAT_WORD(text) is not None
+    return likely and _WECHAT_INTRO(text) is not None  # cheap tests first
 
 
 def _has_qq_intro(text: str) -> bool:
@@ -350,12 +355,12 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("email", _EMAIL, _mask_email, applies=lambda t: "@" in t),
-    Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_FOUR_DIGITS),
-    Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_FOUR_DIGITS),
+    Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_SIX_DIGITS),
+    Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_EIGHT_DIGITS),
     Rule("qq", _QQ, _mask_qq, "v", applies=_has_qq_intro),
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
     Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
-    Rule("mobile", _MOBILE, _mask_mobile, applies=lambda t: "1" in t),
+    Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("name", _NAME, _mask_name, "v", applies=_has_name_intro),

@@ -116,12 +116,16 @@ class TextPipeline:
         return _version_of(str(self.category_model), appeal_version, str(self.max_chars))
 
     def classify(self, titles: Sequence[str], texts: Sequence[str]) -> list[CategoryGuess | None]:
-        """Category guesses for normalised titles and title+body texts."""
+        """Category guesses for normalised titles and title+body texts.
+
+        The texts must come out of :class:`TextNormalizer` (as ``analyse_many`` and the
+        stored analyses give them): the classifier does not normalise them again.
+        """
         if self.classifier is not None:
             model = str(self.classifier.version_)
             return [
                 CategoryGuess(label=top[0][0], confidence=top[0][1], top=top, model=model)
-                for top in self.classifier.top_k(texts, k=TOP_K)
+                for top in self.classifier.top_k(texts, k=TOP_K, normalized=True)
             ]
         if self.router is not None:
             return [self._keywords(title, text) for title, text in zip(titles, texts, strict=True)]

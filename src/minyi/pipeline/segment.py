@@ -34,6 +34,7 @@ __all__ = ["DEFAULT_STOP_WORDS_RESOURCE", "Segmenter", "default_stop_words"]
 
 #: Name of the packaged stop-word list inside ``minyi.pipeline.data``.
 DEFAULT_STOP_WORDS_RESOURCE = "stop_words_zh.txt"
+_MEMO_SIZE = 50_000  # distinct tokens remembered before the memo starts afresh
 
 
 @cache
@@ -88,6 +89,8 @@ class Segmenter:
         for word in words:
             jieba.add_word(word, None, None)
         self.jieba_ = jieba
+        #: token → its kept, lower-cased form or ``None`` (the filters cost more than the cut)
+        self.memo_: dict[str, str | None] = {}
         self.user_words_ = tuple(words)
         self.stop_words_ = (
             default_stop_words()
@@ -115,7 +118,17 @@ class Segmenter:
         Latin letters are lower-cased so ``WiFi`` and ``wifi`` are one feature.
         """
         self._fitted()
-        return [tok.lower() for tok in self.jieba_.cut(text or "") if self._keep(tok)]
+        memo = self.memo_
+        if len(memo) > _MEMO_SIZE:  # bounded: memory stays flat on an endless stream
+            memo.clear()
+        out: list[str] = []
+        for tok in self.jieba_.cut(text or ""):
+            kept = memo.get(tok, "")  # "" means not seen yet: a kept token is never empty
+            if kept == "":
+                kept = memo[tok] = tok.lower() if self._keep(tok) else None
+            if kept is not None:
+                out.append(kept)
+        return out
 
     def transform(self, texts: Iterable[str]) -> list[list[str]]:
         """Segment many texts."""
@@ -128,7 +141,7 @@ class Segmenter:
     def __getstate__(self) -> dict[str, object]:
         """Pickle without the Rust dictionary object; it is rebuilt on first use."""
         state = dict(self.__dict__)
-        for key in ("jieba_", "user_words_", "stop_words_"):
+        for key in ("jieba_", "user_words_", "stop_words_", "memo_"):
             state.pop(key, None)
         fitted = hasattr(self, "jieba_")
         state["user_words"] = self.user_words_ if fitted else tuple(self.user_words)
