@@ -65,6 +65,14 @@ def test_train_evaluate_cross_validate(env, tmp_path):
     assert cv.exit_code == 0, cv.output
     assert json.loads(cv.output.strip().splitlines()[-1])["macro_f1_mean"] > 0.8
 
+    meta = model_path.with_name(model_path.name + ".json")
+    old = json.loads(meta.read_text("utf-8"))
+    meta.write_text(json.dumps({**old, "format_version": 1}), "utf-8")
+    stale = CliRunner().invoke(cli, ["model", "evaluate", "--model", str(model_path), "--data", str(data)])
+    assert stale.exit_code == 1
+    assert "train the model again" in stale.output
+    assert "Traceback" not in stale.output
+
 
 def test_bad_training_files_give_clear_errors(env, tmp_path):
     one_class = tmp_path / "one.csv"

@@ -134,12 +134,20 @@ def evaluate_command(
     fmt: str,
 ) -> None:
     """Score a model on labelled data: per-class P/R/F1, macro-F1, accuracy, confusion matrix."""
-    classifier = CategoryClassifier.load(_resolve_model(ctx, model_name))
+    classifier = _load_model(_resolve_model(ctx, model_name))
     texts, labels = _load(data, text_col, label_col, title_col)
     report = evaluate(classifier, texts, labels)
     click.echo(report.format_text())
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+
+
+def _load_model(path: Path | str) -> CategoryClassifier:
+    """The model at ``path``, or a clear error (wrong format, missing file) instead of a traceback."""
+    try:
+        return CategoryClassifier.load(path)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @model.command("cross-validate")
