@@ -18,9 +18,13 @@ Usage::
    (TF-IDF over the same rjieba words → TruncatedSVD(100) embeddings → UMAP → HDBSCAN,
    ``min_cluster_size=3``; no transformer can be downloaded) on 附件3 and on copies with
    small random edits (each copy a year later, labels carried over per copy), each in a
-   fresh process (time and peak RSS of that process).  BERTopic runs in its own venv
-   (``--bertopic-python``; it is not a dependency of Minyi) and is skipped at sizes
-   after it exceeds ``--budget`` seconds.
+   fresh process (wall time, CPU time of the whole process — all threads — and peak RSS
+   of that process).  BERTopic is not a dependency of Minyi: it runs in the Python given
+   by ``--bertopic-python`` (default: this one, if it can import bertopic) and is skipped
+   at sizes after it exceeds ``--budget`` seconds.
+4. *Online latency*: ``IssueDetector.assign`` called once per message in time order
+   (default settings: consolidation runs a few issues per call), CPU and wall time of
+   each call, at ``--latency-sizes``; quality after a final ``consolidate()``.
 """
 
 from __future__ import annotations
@@ -179,10 +183,35 @@ def evaluate(assign: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
 
 
 def run_minyi(messages: list[IssueMessage]) -> dict[str, Any]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     detector = IssueDetector().fit(messages)
-    elapsed = time.perf_counter() - start
-    return {"assign": detector.assignments(), "seconds": elapsed, "detector": detector}
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"assign": detector.assignments(), "seconds": elapsed, "cpu": cpu, "detector": detector}
+
+
+def run_online(messages: list[IssueMessage]) -> dict[str, Any]:
+    """``assign`` per message in time order, timed per call (CPU and wall), then ``consolidate``."""
+    detector = IssueDetector().reset()
+    cpu_ms: list[float] = []
+    wall_ms: list[float] = []
+    start, cpu = time.perf_counter(), time.process_time()
+    for message in sorted(messages, key=lambda m: m.when):
+        before, before_cpu = time.perf_counter(), time.process_time()
+        detector.assign(message)
+        cpu_ms.append(1000 * (time.process_time() - before_cpu))
+        wall_ms.append(1000 * (time.perf_counter() - before))
+    detector.consolidate()
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    cpu_ms.sort()
+    wall_ms.sort()
+    latency = {
+        "p50_cpu_ms": round(cpu_ms[len(cpu_ms) // 2], 3),
+        "p99_cpu_ms": round(cpu_ms[int(0.99 * len(cpu_ms))], 3),
+        "max_cpu_ms": round(cpu_ms[-1], 1),
+        "p50_wall_ms": round(wall_ms[len(wall_ms) // 2], 3),
+        "p99_wall_ms": round(wall_ms[int(0.99 * len(wall_ms))], 3),
+    }
+    return {"assign": detector.assignments(), "seconds": elapsed, "cpu": cpu, "latency": latency}
 
 
 def run_bertopic(messages: list[IssueMessage]) -> dict[str, Any]:
@@ -194,7 +223,7 @@ def run_bertopic(messages: list[IssueMessage]) -> dict[str, Any]:
 
     from minyi.issues.features import Featurizer
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     words = Featurizer().reset()
     normal = words.normalizer_
     docs = [
@@ -215,35 +244,51 @@ def run_bertopic(messages: list[IssueMessage]) -> dict[str, Any]:
         calculate_probabilities=False,
     )
     topics, _ = model.fit_transform(docs, embeddings=embeddings)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     assign = {
         m.message_id: (t if t >= 0 else f"outlier-{i}")
         for i, (m, t) in enumerate(zip(messages, topics, strict=True))
     }
-    return {"assign": assign, "seconds": elapsed}
+    return {"assign": assign, "seconds": elapsed, "cpu": cpu}
+
+
+def current_rss_mb() -> float:
+    """Resident memory of this process now (Linux), in MB; 0 where unknown."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * resource.getpagesize() / 2**20
 
 
 def worker(system: str, data_dir: Path, size: int) -> None:
     """One measurement in this (fresh) process; prints one JSON line."""
     messages = replicate(load_attachment3(data_dir), size)
-    result = run_minyi(messages) if system == "minyi" else run_bertopic(messages)
+    loaded_mb = current_rss_mb()
+    runs = {"minyi": run_minyi, "online": run_online, "bertopic": run_bertopic}
+    result = runs[system](messages)
     labels = replicated_labels(load_labels(), [m.message_id for m in messages])
     quality = evaluate(result["assign"], labels)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {
-                "system": system,
-                "n": len(messages),
-                "seconds": round(result["seconds"], 2),
-                "ms_per_message": round(1000 * result["seconds"] / len(messages), 3),
-                "peak_rss_mb": round(peak_mb, 1),
-                "event_f1": round(quality["event_f1"], 4),
-                "bcubed_f1": round(quality["bcubed_f1"], 4),
-                "clusters": len(set(result["assign"].values())),
-            }
-        )
-    )
+    found = {
+        "system": system,
+        "n": len(messages),
+        "seconds": round(result["seconds"], 2),
+        "cpu_seconds": round(result["cpu"], 2),
+        "ms_per_message": round(1000 * result["seconds"] / len(messages), 3),
+        "peak_rss_mb": round(peak_mb, 1),
+        "loaded_rss_mb": round(loaded_mb, 1),
+        "event_f1": round(quality["event_f1"], 4),
+        "bcubed_f1": round(quality["bcubed_f1"], 4),
+        "clusters": len(set(result["assign"].values())),
+    }
+    detector = result.get("detector")
+    if detector is not None:
+        live = list(detector.active_.values())
+        found["live_issues"] = len(live)
+        found["largest_live"] = max((len(state.members) for state in live), default=0)
+        found["vectors_kept"] = sum(getattr(state, "vectors", len(state.members)) for state in live)
+    print(json.dumps(found | result.get("latency", {})))
 
 
 def measure(python: str, system: str, data_dir: Path, size: int) -> dict[str, Any] | None:
@@ -311,11 +356,19 @@ def quality_report(data_dir: Path) -> dict[str, Any]:
     }
 
 
+def has_bertopic(python: str | None) -> bool:
+    """Whether ``python`` exists and can import bertopic."""
+    if not python or not Path(python).exists():
+        return False
+    done = subprocess.run([python, "-c", "import bertopic"], capture_output=True, check=False)  # noqa: S603
+    return done.returncode == 0
+
+
 def speed_report(args: argparse.Namespace, sizes: list[int]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    bertopic_ok = bool(args.bertopic_python) and Path(args.bertopic_python).exists()
+    bertopic_ok = has_bertopic(args.bertopic_python)
     if not bertopic_ok:
-        print("BERTopic: no --bertopic-python venv given or found; Minyi only")
+        print("BERTopic: not importable by --bertopic-python; Minyi only")
     for size in sizes:
         mine = measure(sys.executable, "minyi", args.data_dir, size)
         theirs = measure(args.bertopic_python, "bertopic", args.data_dir, size) if bertopic_ok else None
@@ -325,13 +378,30 @@ def speed_report(args: argparse.Namespace, sizes: list[int]) -> list[dict[str, A
         for found in (mine, theirs):
             if found:
                 print(
-                    f"  {found['system']:8s} n={found['n']:7d} {found['seconds']:8.1f}s "
-                    f"{found['ms_per_message']:7.3f} ms/msg  peak {found['peak_rss_mb']:7.0f} MB  "
-                    f"event F1 {found['event_f1']:.3f}  B3 F1 {found['bcubed_f1']:.3f}  clusters {found['clusters']}"
+                    f"  {found['system']:8s} n={found['n']:7d} {found['seconds']:8.1f}s wall "
+                    f"{found['cpu_seconds']:8.1f}s CPU {found['ms_per_message']:7.3f} ms/msg  "
+                    f"peak {found['peak_rss_mb']:7.0f} MB (data {found.get('loaded_rss_mb', 0):.0f})  event F1 {found['event_f1']:.3f}  "
+                    f"B3 F1 {found['bcubed_f1']:.3f}  clusters {found['clusters']}  "
+                    f"live {found.get('live_issues', '-')}"
                 )
         if mine and theirs:
-            print(f"  speed-up ×{theirs['seconds'] / mine['seconds']:.1f}")
+            wall, cpu = theirs["seconds"] / mine["seconds"], theirs["cpu_seconds"] / mine["cpu_seconds"]
+            print(f"  speed-up ×{wall:.1f} wall, ×{cpu:.1f} CPU")
         rows += [found for found in (mine, theirs) if found]
+    return rows
+
+
+def latency_report(args: argparse.Namespace, sizes: list[int]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        found = measure(sys.executable, "online", args.data_dir, size)
+        if found:
+            print(
+                f"  assign n={found['n']:7d} p50 {found['p50_cpu_ms']:.2f} ms p99 {found['p99_cpu_ms']:.2f} ms "
+                f"max {found['max_cpu_ms']:.0f} ms CPU (wall p50 {found['p50_wall_ms']:.2f} p99 "
+                f"{found['p99_wall_ms']:.2f}); event F1 {found['event_f1']:.3f} B3 F1 {found['bcubed_f1']:.3f}"
+            )
+            rows.append(found)
     return rows
 
 
@@ -346,19 +416,26 @@ def main() -> None:
         "--sizes", default="4326,43260,200000", help="message counts for the speed comparison"
     )
     parser.add_argument(
-        "--bertopic-python", help="python of a venv with bertopic and minyi (e.g. /tmp/bt/bin/python)"
+        "--bertopic-python", default=sys.executable, help="python of a venv with bertopic (default: this one)"
     )
+    parser.add_argument("--latency-sizes", default="4326,43260", help="message counts for assign latency")
+    parser.add_argument("--skip-quality", action="store_true", help="only the speed and latency runs")
     parser.add_argument(
         "--budget", type=float, default=600.0, help="BERTopic seconds after which larger sizes are skipped"
     )
-    parser.add_argument("--worker", choices=("minyi", "bertopic"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("minyi", "online", "bertopic"), help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.worker:
         worker(args.worker, args.data_dir, sizes[0])
         return
-    summary = {"quality": quality_report(args.data_dir), "speed": speed_report(args, sizes)}
+    latency_sizes = [int(s) for s in args.latency_sizes.split(",") if s]
+    summary = {
+        "quality": {} if args.skip_quality else quality_report(args.data_dir),
+        "speed": speed_report(args, sizes),
+        "latency": latency_report(args, latency_sizes),
+    }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
 

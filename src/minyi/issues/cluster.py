@@ -13,35 +13,46 @@
 3. when the message names a place (``丽发新城``) and the issue names places too but
    none of the same core, the score is multiplied by ``place_mismatch``: the same
    complaint at another estate is another issue;
-4. :class:`~minyi.pipeline.dedupe.DuplicateDetector` looks for a near copy (MinHash of
-   character shingles); a near copy joins its original's issue whatever the score;
+4. :class:`~minyi.issues._near.NearCopies` looks for a near copy (Jaccard similarity of
+   character shingles, candidates from a MinHash sketch); a near copy joins its
+   original's issue whatever the score;
 5. the message joins the best issue scoring at least ``threshold``, or opens a new one.
 
-:meth:`IssueDetector.consolidate` (every ``consolidate_every`` messages, and at the end
-of :meth:`IssueDetector.fit`) repairs what a single pass gets wrong
+:meth:`IssueDetector.consolidate` (every ``consolidate_every`` messages or
+``consolidate_days`` days of messages, and at the end of :meth:`IssueDetector.fit`)
+repairs what a single pass gets wrong
 (:mod:`minyi.issues.consolidate`): it **merges** issues whose centroids turned out
 similar (cosine ≥ ``merge_threshold``; the larger, then older, id survives and the other
 id resolves to it through :meth:`IssueDetector.resolve`) and **splits** issues holding a
 member unlike the rest (cosine with the others < ``split_threshold``), re-clustering
 their members; the largest part keeps the id.
 
+Online latency is bounded: :meth:`IssueDetector.fit` runs each due consolidation whole,
+but :meth:`IssueDetector.assign` only queues the changed issues and then re-examines at
+most ``consolidate_budget`` of them (and archives at most as many) per call, so no single
+call pays for a whole consolidation.  The cost of examining one issue is bounded too:
+candidate postings are capped (``max_postings``), at most ``max_vectors`` members per
+issue keep their vectors, centroids keep at most ``max_centroid_terms`` terms.
+
 Memory is bounded: an issue without a message for ``archive_after_days`` (measured
 from the newest message seen) leaves the index; its frozen :class:`Issue` is kept in
-``archived_`` (unless ``keep_archived`` is off) and passed to ``on_archive``.
+``archived_`` (unless ``keep_archived`` is off) and passed to ``on_archive``.  A live
+issue keeps per message only its id, time, author and counts once folded.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
+from minyi.issues._near import NearCopies
 from minyi.issues.consolidate import consolidate_issues
 from minyi.issues.features import Features, Featurizer, SparseVector
 from minyi.issues.issue import Issue, IssueMessage, IssueState, Member, timestamp
 from minyi.issues.places import cores_differ
-from minyi.pipeline.dedupe import DuplicateDetector
 
 __all__ = ["ConsolidationReport", "IssueDetector"]
 
@@ -83,6 +94,14 @@ class IssueDetector:
         use_dedupe: Let near copies join their original's issue.
         dedupe_threshold: Least Jaccard similarity of a near copy.
         dedupe_chars: Characters of the normalised title and body compared for near copies.
+        consolidate_budget: Issues re-examined (merge and split), and issues archived, at
+            most per :meth:`assign` call once a consolidation is due; the others wait for
+            the next calls.  0: :meth:`assign` never consolidates nor archives (call
+            :meth:`consolidate`, e.g. from a background job).  :meth:`fit` ignores it.
+        max_vectors: Members per issue that keep their vectors (the newest); older ones
+            are folded into the centroid (0: keep all).
+        max_centroid_terms: Centroid terms kept per issue; beyond, the lightest quarter is
+            dropped.
         keep_archived: Keep archived issues' summaries in ``archived_``.
         on_archive: Called with each archived issue's summary.
         featurizer: Feature settings (a :class:`Featurizer`, default settings if ``None``).
@@ -105,6 +124,9 @@ class IssueDetector:
         use_dedupe: bool = True,
         dedupe_threshold: float = 0.8,
         dedupe_chars: int = 160,
+        consolidate_budget: int = 2,
+        max_vectors: int = 200,
+        max_centroid_terms: int = 2000,
         keep_archived: bool = True,
         on_archive: Callable[[Issue], None] | None = None,
         featurizer: Featurizer | None = None,
@@ -123,6 +145,9 @@ class IssueDetector:
         self.use_dedupe = use_dedupe
         self.dedupe_threshold = dedupe_threshold
         self.dedupe_chars = dedupe_chars
+        self.consolidate_budget = consolidate_budget
+        self.max_vectors = max_vectors
+        self.max_centroid_terms = max_centroid_terms
         self.keep_archived = keep_archived
         self.on_archive = on_archive
         self.featurizer = featurizer
@@ -140,6 +165,9 @@ class IssueDetector:
             "use_dedupe",
             "dedupe_threshold",
             "dedupe_chars",
+            "consolidate_budget",
+            "max_vectors",
+            "max_centroid_terms",
         )
         last = ("keep_archived", "on_archive", "featurizer")
         return {name: getattr(self, name) for name in (*names, *more, *last)}
@@ -152,11 +180,11 @@ class IssueDetector:
             raise ValueError("threshold and merge_threshold must be in (0, 1]")
         if self.archive_after_days <= 0 or self.candidates < 1 or self.consolidate_every < 0:
             raise ValueError("archive_after_days and candidates must be positive")
+        if self.consolidate_budget < 0 or self.max_vectors < 0 or self.max_centroid_terms < 1:
+            raise ValueError("consolidate_budget and max_vectors must be ≥ 0, max_centroid_terms ≥ 1")
         base = self.featurizer or Featurizer()
         self.featurizer_ = Featurizer(**base.get_params()).reset()
-        self.dedupe_ = DuplicateDetector(
-            normalize=False, threshold=self.dedupe_threshold, window_days=self.archive_after_days, num_perm=64
-        ).reset()
+        self.dedupe_ = NearCopies(threshold=self.dedupe_threshold, window_days=self.archive_after_days)
         self.active_: dict[int, IssueState] = {}
         self.postings_: dict[int, dict[int, float]] = {}
         self.issue_of_: dict[str, int] = {}
@@ -167,6 +195,8 @@ class IssueDetector:
         self.seen_ = 0
         self.newest_ = float("-inf")
         self.dirty_: set[int] = set()
+        self.pending_: dict[int, None] = {}
+        self.horizon_ = float("-inf")
         self.consolidated_at_ = (0, float("inf"))
         return self
 
@@ -178,7 +208,9 @@ class IssueDetector:
         """Start afresh, assign every message (in time order), then consolidate."""
         self.reset()
         for message in sorted(messages, key=lambda m: timestamp(m.when)):
-            self.assign(message)
+            self._place(message)
+            if self._consolidation_due(self.newest_):
+                self.consolidate()
         self.consolidate()
         return self
 
@@ -191,26 +223,57 @@ class IssueDetector:
     # --- online assignment --------------------------------------------------------------------
 
     def assign(self, message: IssueMessage) -> int:
-        """Put ``message`` in an issue and return the issue's id (new or existing)."""
+        """Put ``message`` in an issue and return the issue's id (new or existing).
+
+        When a consolidation is due, the changed issues are queued; each call then
+        re-examines and archives at most ``consolidate_budget`` issues.
+        """
+        issue_id = self._place(message)
+        if self.consolidate_budget:
+            if self._consolidation_due(self.newest_):
+                self.pending_.update(dict.fromkeys(sorted(self.dirty_)))
+                self.dirty_.clear()
+                self.consolidated_at_ = (self.seen_, self.newest_)
+                self.horizon_ = self.newest_ - self.archive_after_days * _DAY
+            self.consolidate_step(self.consolidate_budget)
+        return self.resolve(issue_id)
+
+    def consolidate_step(self, budget: int) -> ConsolidationReport:
+        """Re-examine up to ``budget`` queued issues and archive up to ``budget`` expired ones.
+
+        Expired means without a message for ``archive_after_days`` before the newest message
+        seen when the consolidation was last due (as :meth:`consolidate` would archive then).
+        """
+        self._ready()
+        batch: list[int] = []
+        while self.pending_ and len(batch) < budget:
+            issue_id = next(iter(self.pending_))
+            del self.pending_[issue_id]
+            batch.append(issue_id)
+        merged, split = consolidate_issues(self, batch) if batch else ([], [])
+        return ConsolidationReport(merged, split, self._archive_expired(self.horizon_, budget))
+
+    def _place(self, message: IssueMessage) -> int:
+        """Assign ``message`` without consolidating; returns its issue id."""
         self._ready()
         if message.message_id in self.issue_of_:
             return self.resolve(self.issue_of_[message.message_id])
         features = self.featurizer_.transform_one(message.title, message.body)
         stamp = timestamp(message.when)
         self.newest_ = max(self.newest_, stamp)
-        best, score = self._best(features)
+        best: int | None = None
         if self.use_dedupe and len(features.text) >= self.dedupe_.min_chars:
             text = features.text[: self.dedupe_chars]
-            match = self.dedupe_.add(message.message_id, text, message.author, message.when)
-            original = self.issue_of_.get(match.matched_id) if match is not None else None
+            match = self.dedupe_.add(message.message_id, text, stamp)
+            original = self.issue_of_.get(match) if match is not None else None
             if original is not None and self.resolve(original) in self.active_:
                 best, score = self.resolve(original), 1.0
+        if best is None:
+            best, score = self._best(features)
         if best is None or score < self.threshold:
             best = self._open()
         self._join(self.active_[best], message, features)
         self.seen_ += 1
-        if self._consolidation_due(stamp):
-            self.consolidate()
         return best
 
     def _consolidation_due(self, stamp: float) -> bool:
@@ -228,24 +291,27 @@ class IssueDetector:
     ) -> list[tuple[int, float]]:
         """Live issues similar to ``vector``, best first, as ``(issue id, score)``.
 
-        Partial dot products over the ``probe_terms`` heaviest terms come from the inverted
-        index, skipping terms shared by more than ``max_postings`` issues (words and
-        districts found everywhere); the ``candidates`` best are then scored exactly.
+        ``vector`` lists its terms heaviest first (as :class:`Featurizer` and
+        :meth:`IssueState.unit_centroid` make them).  Partial dot products over the
+        ``probe_terms`` heaviest terms come from the inverted index, skipping terms shared
+        by more than ``max_postings`` issues (words and districts found everywhere); the
+        ``candidates`` best are then scored exactly.
         """
         totals: dict[int, float] = {}
-        limit = self.max_postings
-        probes = heapq.nlargest(self.probe_terms, vector.items(), key=lambda item: item[1])
-        for term, weight in probes:
-            posting = self.postings_.get(term)
+        limit, postings = self.max_postings, self.postings_
+        for term, weight in itertools.islice(vector.items(), self.probe_terms):
+            posting = postings.get(term)
             if posting and len(posting) <= limit:
+                get = totals.get
                 for issue_id, centroid_weight in posting.items():
-                    totals[issue_id] = totals.get(issue_id, 0.0) + weight * centroid_weight
+                    totals[issue_id] = get(issue_id, 0.0) + weight * centroid_weight
         if exclude is not None:
             totals.pop(exclude, None)
         if not totals:
             return []
         active = self.active_
-        best = heapq.nlargest(self.candidates, totals, key=lambda i: totals[i] ** 2 / active[i].norm2)
+        keyed = [(total * total / active[issue_id].norm2, issue_id) for issue_id, total in totals.items()]
+        best = [issue_id for _, issue_id in heapq.nlargest(self.candidates, keyed)]
         scored = [(issue_id, self._penalised(active[issue_id], vector, cores)) for issue_id in best]
         return sorted(scored, key=lambda item: -item[1])
 
@@ -256,15 +322,20 @@ class IssueDetector:
         return score
 
     def _open(self) -> int:
-        issue_id, self.next_id_ = self.next_id_, self.next_id_ + 1
-        self.active_[issue_id] = IssueState(issue_id, created=issue_id)
+        issue_id = self.new_id()
+        self.active_[issue_id] = self.new_state(issue_id)
         return issue_id
+
+    def new_state(self, issue_id: int) -> IssueState:
+        """An empty issue with this detector's caps."""
+        return IssueState(issue_id, created=issue_id, max_vectors=self.max_vectors)
 
     def _join(self, state: IssueState, message: IssueMessage, features: Features) -> None:
         cores = list(features.title_cores)
         names = [p.name for p in features.places if p.kind != "admin"]
         changed = state.add(Member.of(message, features.vector, names, cores))
         self.index(state.id, changed)
+        self.trim(state)
         self.issue_of_[message.message_id] = state.id
         self.dirty_.add(state.id)
         if self.consolidated_at_[1] == float("inf"):
@@ -280,6 +351,17 @@ class IssueDetector:
                 postings[term] = {issue_id: weight}
             else:
                 posting[issue_id] = weight
+
+    def trim(self, state: IssueState) -> None:
+        """Prune the centroid of ``state`` to ``max_centroid_terms`` (to three quarters, amortised)."""
+        if len(state.centroid) <= self.max_centroid_terms:
+            return
+        for term in state.prune(max(1, 3 * self.max_centroid_terms // 4)):
+            posting = self.postings_.get(term)
+            if posting is not None:
+                posting.pop(state.id, None)
+                if not posting:
+                    del self.postings_[term]
 
     def unindex(self, state: IssueState) -> None:
         """Remove ``state`` from the inverted index."""
@@ -297,10 +379,9 @@ class IssueDetector:
 
     # --- bounded memory -------------------------------------------------------------------------
 
-    def _archive_expired(self) -> list[int]:
-        horizon = self.newest_ - self.archive_after_days * _DAY
-        archived = []
-        while self.expiry_ and self.expiry_[0][0] < horizon:
+    def _archive_expired(self, horizon: float, limit: int | None = None) -> list[int]:
+        archived: list[int] = []
+        while self.expiry_ and self.expiry_[0][0] < horizon and (limit is None or len(archived) < limit):
             last, issue_id = heapq.heappop(self.expiry_)
             state = self.active_.get(issue_id)
             if state is not None and state.last == last:
@@ -327,9 +408,11 @@ class IssueDetector:
     def consolidate(self) -> ConsolidationReport:
         """Merge issues that are the same, split incoherent ones; ids stay stable."""
         self._ready()
-        merged, split = consolidate_issues(self, sorted(self.dirty_))
+        merged, split = consolidate_issues(self, sorted(self.dirty_.union(self.pending_)))
         self.dirty_.clear()
-        archived = self._archive_expired()
+        self.pending_.clear()
+        self.horizon_ = self.newest_ - self.archive_after_days * _DAY
+        archived = self._archive_expired(self.horizon_)
         self.consolidated_at_ = (self.seen_, self.newest_)
         return ConsolidationReport(merged, split, archived)
 
@@ -338,6 +421,8 @@ class IssueDetector:
         seen = issue_id
         while seen in self.alias_:
             seen = self.alias_[seen]
+        if seen != issue_id:
+            self.alias_[issue_id] = seen  # shortcut: merge chains stay one step long
         return seen
 
     def issues(self, *, include_archived: bool = True) -> list[Issue]:

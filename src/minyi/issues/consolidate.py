@@ -18,15 +18,22 @@ issue survives (the older on a tie); the absorbed id resolves to the survivor.
 has a cosine below ``split_threshold`` with the rest of the issue.  Its members are
 clustered again, in order of arrival, with the detector's ``threshold``; parts whose
 centroids reach ``merge_threshold`` are joined.  When more than one part remains, the
-largest keeps the id and every other part becomes a new issue.
+largest keeps the id and every other part becomes a new issue.  Only members that still
+hold a vector are re-clustered; folded members (see :class:`IssueState`) stay with the id.
+
+The work per issue examined is bounded (postings are capped, centroids pruned, vectors
+capped per issue), which lets :meth:`IssueDetector.assign` consolidate a few issues per
+call instead of all of them at once.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from minyi.issues.issue import IssueState, Member
+from minyi.issues.issue import IssueState, Member, timestamp
 from minyi.issues.places import cores_differ
 
 if TYPE_CHECKING:
@@ -88,21 +95,22 @@ def _merge(detector: IssueDetector, a: IssueState, b: IssueState) -> tuple[int, 
     survivor, absorbed = sorted((a, b), key=lambda s: (-len(s.members), s.created))
     detector.unindex(absorbed)
     detector.index(survivor.id, survivor.absorb(absorbed))
+    detector.trim(survivor)
     for member in absorbed.members:
         detector.issue_of_[member.message.message_id] = survivor.id
     detector.alias_[absorbed.id] = survivor.id
     del detector.active_[absorbed.id]
-    detector.expiry_.append((survivor.last, survivor.id))
-    detector.expiry_.sort()
+    heapq.heappush(detector.expiry_, (survivor.last, survivor.id))
     return absorbed.id, survivor.id
 
 
 def _incoherent(state: IssueState, split_threshold: float) -> bool:
     """Whether some member's cosine with the rest of ``state`` is below ``split_threshold``."""
     for member in state.members:
-        vector = member.vector
-        own = sum(w * w for w in vector.values())
-        dot = state.dot(vector)
+        if member.folded:
+            continue
+        own = member.norm2()
+        dot = member.dot(state.centroid)
         rest = state.norm2 - 2.0 * dot + own
         if rest <= _TINY:
             continue
@@ -139,24 +147,37 @@ def _recluster(members: list[Member], threshold: float, merge_threshold: float) 
 def _split_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, list[int]]]:
     splits: list[tuple[int, list[int]]] = []
     for state in [detector.active_[i] for i in sorted(set(changed)) if i in detector.active_]:
-        if len(state.members) < detector.min_split_size or not _incoherent(state, detector.split_threshold):
+        if state.vectors < detector.min_split_size or not _incoherent(state, detector.split_threshold):
             continue
-        parts = _recluster(state.members, detector.threshold, detector.merge_threshold)
+        live = [member for member in state.members if not member.folded]
+        parts = _recluster(live, detector.threshold, detector.merge_threshold)
         if len(parts) < 2:  # noqa: PLR2004 - one part: nothing to split
             continue
-        detector.unindex(state)
-        new_ids = []
-        for index, part in enumerate(parts):
-            issue_id = state.id if index == 0 else detector.new_id()
-            rebuilt = IssueState(issue_id, created=state.created if index == 0 else issue_id)
-            for member in part.members:
-                rebuilt.add(member)
-                detector.issue_of_[member.message.message_id] = issue_id
-            detector.active_[issue_id] = rebuilt
-            detector.index(issue_id, dict(rebuilt.centroid))
-            detector.expiry_.append((rebuilt.last, issue_id))
-            if index:
-                new_ids.append(issue_id)
-        detector.expiry_.sort()
-        splits.append((state.id, new_ids))
+        splits.append((state.id, _apply_split(detector, state, parts[1:])))
     return splits
+
+
+def _apply_split(detector: IssueDetector, state: IssueState, others: list[IssueState]) -> list[int]:
+    """Move the members of ``others`` to new issues; ``state`` keeps the rest (folded ones too)."""
+    detector.unindex(state)
+    new_ids: list[int] = []
+    moved: set[int] = set()
+    for part in others:
+        rebuilt = detector.new_state(detector.new_id())
+        for member in part.members:
+            rebuilt.add(member)
+            detector.issue_of_[member.message.message_id] = rebuilt.id
+            moved.add(id(member))
+        state.subtract(rebuilt)
+        detector.active_[rebuilt.id] = rebuilt
+        detector.index(rebuilt.id, dict(rebuilt.centroid))
+        heapq.heappush(detector.expiry_, (rebuilt.last, rebuilt.id))
+        new_ids.append(rebuilt.id)
+    state.members = [member for member in state.members if id(member) not in moved]
+    state.vectors = sum(not member.folded for member in state.members)
+    state.folded_upto = 0
+    state.cores = Counter(core for member in state.members for core in member.cores)
+    state.last = max(timestamp(member.message.when) for member in state.members)
+    detector.index(state.id, dict(state.centroid))
+    heapq.heappush(detector.expiry_, (state.last, state.id))
+    return new_ids

@@ -91,6 +91,23 @@ EXTRA_STOP_WORDS = frozenset(
     }
 )
 PLACE_PREFIX = "@"
+_MEMO_SIZE = 50_000
+
+
+class _WordMemo(dict[str, str]):
+    """Token → the word kept (lower case), or ``""`` when dropped; remembers up to a bound."""
+
+    def __init__(self, stop_words: frozenset[str]) -> None:
+        super().__init__()
+        self.stop_words = stop_words
+
+    def __missing__(self, word: str) -> str:
+        kept = word.lower()
+        if len(word) < 2 or not word[0].isalnum() or word.isdigit() or word in self.stop_words:  # noqa: PLR2004
+            kept = ""
+        if len(self) < _MEMO_SIZE:
+            self[word] = kept
+        return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +115,8 @@ class Features:
     """What the detector knows of one message.
 
     Attributes:
-        vector: Term id → weight, L2-normalised (empty when the text has no usable word).
+        vector: Term id → weight, L2-normalised, heaviest first (empty when the text has no
+            usable word).
         places: The places mentioned (title first, then body).
         text: The normalised title and body, for the near-duplicate index.
         title_cores: Cores of the named places and routes in the title (the most reliable
@@ -151,6 +169,7 @@ class Featurizer:
         self.jieba_ = rjieba.Jieba()
         self.normalizer_ = TextNormalizer(max_chars=max(self.max_body_chars, 1) + 200).fit()
         self.stop_words_ = default_stop_words() | EXTRA_STOP_WORDS
+        self.memo_ = _WordMemo(frozenset(self.stop_words_))
         self.index_: dict[str, int] = {}
         self.terms_: list[str] = []
         self.df_: list[int] = []
@@ -168,12 +187,7 @@ class Featurizer:
     def words(self, text: str) -> list[str]:
         """The kept words of a normalised text."""
         self._ready()
-        stop = self.stop_words_
-        return [
-            word.lower()
-            for word in self.jieba_.cut(text)
-            if len(word) > 1 and word[0].isalnum() and not word.isdigit() and word not in stop
-        ]
+        return [word for word in map(self.memo_.__getitem__, self.jieba_.cut(text)) if word]
 
     def counts(self, title: str, body: str) -> tuple[dict[str, float], tuple[Place, ...], int, str]:
         """Weighted term counts, places and normalised text of one message (vocabulary untouched)."""
@@ -200,37 +214,44 @@ class Featurizer:
         if learn:
             self.docs_ += 1
         weights: dict[int, float] = {}
-        docs = max(self.docs_, 1)
+        docs = 1 + max(self.docs_, 1)
+        index, df, log = self.index_, self.df_, math.log
         for term, count in counts.items():
-            term_id = self._id(term, learn=learn)
+            term_id = index.get(term)
             if term_id is None:
-                continue
+                if not learn:
+                    continue
+                term_id = self._new_id(term)
             if learn:
-                self.df_[term_id] += 1
-            idf = math.log((1 + docs) / (1 + self.df_[term_id])) + 1.0
-            if term.startswith(PLACE_PREFIX):
-                kind = self.place_weight if count >= 1.0 else self.admin_weight
-                weights[term_id] = kind * idf
+                df[term_id] += 1
+            idf = log(docs / (1 + df[term_id])) + 1.0
+            if term[0] == PLACE_PREFIX:
+                weights[term_id] = (self.place_weight if count >= 1.0 else self.admin_weight) * idf
             else:
-                weights[term_id] = (1.0 + math.log(count)) * idf
+                weights[term_id] = (1.0 + log(count)) * idf
         title_cores = frozenset(place.core for place in places[:in_title] if place.kind != "admin")
         return Features(_top_normalised(weights, self.max_features), places, text, title_cores)
 
     def _id(self, term: str, *, learn: bool) -> int | None:
+        """The id of ``term``; a new one when ``learn`` (else ``None`` for an unknown term)."""
         term_id = self.index_.get(term)
         if term_id is None and learn:
-            term_id = len(self.terms_)
-            self.index_[term] = term_id
-            self.terms_.append(term)
-            self.df_.append(0)
+            term_id = self._new_id(term)
+        return term_id
+
+    def _new_id(self, term: str) -> int:
+        """Add ``term`` to the vocabulary; returns its id."""
+        term_id = len(self.terms_)
+        self.index_[term] = term_id
+        self.terms_.append(term)
+        self.df_.append(0)
         return term_id
 
 
 def _top_normalised(weights: dict[int, float], limit: int) -> SparseVector:
-    if len(weights) > limit:
-        kept = sorted(weights.items(), key=lambda item: -item[1])[:limit]
-        weights = dict(kept)
-    norm = math.sqrt(sum(w * w for w in weights.values()))
+    """The ``limit`` heaviest weights, heaviest first, scaled to unit length."""
+    kept = sorted(weights.items(), key=lambda item: -item[1])[:limit]
+    norm = math.sqrt(sum(w * w for _, w in kept))
     if norm == 0.0:
         return {}
-    return {term: w / norm for term, w in weights.items()}
+    return {term: w / norm for term, w in kept}

@@ -4,15 +4,23 @@
 summary of one issue (frozen: a snapshot).  :class:`IssueState` is the detector's working
 record of a live issue: its members with their compact vectors, the running sum of those
 vectors (the *centroid*, whose direction is the issue's topic) and the places named.
+
+The state of an issue that never goes quiet stays bounded where it is heavy: only the
+newest ``max_vectors`` members keep their vectors (older ones are *folded*: their
+vector stays in the centroid sum, their record keeps only what the summary counts),
+and the centroid keeps at most ``max_terms`` terms (:meth:`IssueState.prune`).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
+import operator
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from minyi.issues.features import PLACE_PREFIX, SparseVector
@@ -22,6 +30,7 @@ __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "timestamp"]
 REPRESENTATIVES = 3
 KEYWORDS = 6
 PLACES = 3
+_TINY = 1e-6
 
 
 def timestamp(when: datetime) -> float:
@@ -128,13 +137,36 @@ class Member:
 
     @property
     def vector(self) -> SparseVector:
-        """The vector as a dict."""
+        """The vector as a dict (empty once folded)."""
         return dict(zip(self.terms, self.weights, strict=True))
+
+    def dot(self, centroid: SparseVector) -> float:
+        """Dot product of the member's vector with ``centroid`` (0 once folded)."""
+        found = map(centroid.get, self.terms, itertools.repeat(0.0))
+        return float(sum(map(operator.mul, self.weights, found)))
+
+    def norm2(self) -> float:
+        """Squared length of the member's vector (1 for a unit vector, 0 once folded)."""
+        return float(sum(map(operator.mul, self.weights, self.weights)))
+
+    @property
+    def folded(self) -> bool:
+        """Whether the vector was dropped (it still counts in the issue's centroid)."""
+        return not self.terms
+
+    def fold(self) -> None:
+        """Drop the vector and the title, keeping what the summary counts."""
+        self.terms, self.weights = array("i"), array("f")
+        self.message = replace(self.message, title="")
 
 
 @dataclass
 class IssueState:
-    """A live issue: members, centroid (sum of member vectors), places, last time."""
+    """A live issue: members, centroid (sum of member vectors), places, last time.
+
+    ``max_vectors`` members at most keep their vectors (the newest; 0: all);
+    ``members[:folded_upto]`` are folded.
+    """
 
     id: int
     created: int
@@ -143,11 +175,14 @@ class IssueState:
     norm2: float = 0.0
     last: float = float("-inf")
     cores: Counter[str] = field(default_factory=Counter)
+    max_vectors: int = 0
+    vectors: int = 0
+    folded_upto: int = 0
 
     def dot(self, vector: SparseVector) -> float:
         """Dot product of ``vector`` with the centroid."""
-        centroid = self.centroid
-        return sum(weight * centroid.get(term, 0.0) for term, weight in vector.items())
+        products = map(operator.mul, vector.values(), map(self.centroid.get, vector, itertools.repeat(0.0)))
+        return float(sum(products))
 
     def cosine(self, vector: SparseVector) -> float:
         """Cosine similarity of a unit ``vector`` with the centroid."""
@@ -155,14 +190,16 @@ class IssueState:
 
     def add(self, member: Member) -> SparseVector:
         """Add ``member``; returns the terms of the centroid that changed, with new weights."""
-        vector = member.vector
-        self.norm2 += 2.0 * self.dot(vector) + sum(w * w for w in vector.values())
+        centroid = self.centroid
+        self.norm2 += 2.0 * member.dot(centroid) + member.norm2()
         changed: SparseVector = {}
-        for term, weight in vector.items():
-            changed[term] = self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        for term, weight in zip(member.terms, member.weights, strict=True):
+            changed[term] = centroid[term] = centroid.get(term, 0.0) + weight
         self.members.append(member)
+        self.vectors += not member.folded
         self.cores.update(member.cores)
         self.last = max(self.last, timestamp(member.message.when))
+        self._fold()
         return changed
 
     def absorb(self, other: IssueState) -> SparseVector:
@@ -173,27 +210,61 @@ class IssueState:
         for term, weight in other.centroid.items():
             changed[term] = self.centroid[term] = self.centroid.get(term, 0.0) + weight
         self.members.extend(other.members)
+        self.vectors += other.vectors
         self.cores.update(other.cores)
         self.last = max(self.last, other.last)
+        self._fold()
         return changed
+
+    def _fold(self) -> None:
+        """Fold the oldest members that hold a vector until ``max_vectors`` remain."""
+        if not self.max_vectors:
+            return
+        members = self.members
+        while self.vectors > self.max_vectors and self.folded_upto < len(members):
+            member = members[self.folded_upto]
+            if not member.folded:
+                member.fold()
+                self.vectors -= 1
+            self.folded_upto += 1
+
+    def prune(self, limit: int) -> list[int]:
+        """Keep the ``limit`` heaviest centroid terms; returns the terms dropped."""
+        if len(self.centroid) <= limit:
+            return []
+        ordered = sorted(self.centroid.items(), key=lambda item: -item[1])
+        self.centroid = dict(ordered[:limit])
+        self.norm2 = sum(weight * weight for weight in self.centroid.values())
+        return [term for term, _ in ordered[limit:]]
+
+    def subtract(self, other: IssueState) -> None:
+        """Take the centroid of ``other`` (a part split off) out of this centroid."""
+        centroid = self.centroid
+        for term, weight in other.centroid.items():
+            left = centroid.get(term, 0.0) - weight
+            if left > _TINY:
+                centroid[term] = left
+            else:
+                centroid.pop(term, None)
+        self.norm2 = sum(weight * weight for weight in centroid.values())
 
     def unit_centroid(self, limit: int) -> SparseVector:
         """The ``limit`` heaviest centroid terms, scaled to unit length of the whole centroid."""
         if self.norm2 <= 0.0:
             return {}
         scale = 1.0 / math.sqrt(self.norm2)
-        heaviest = sorted(self.centroid.items(), key=lambda item: -item[1])[:limit]
+        heaviest = heapq.nlargest(limit, self.centroid.items(), key=operator.itemgetter(1))
         return {term: weight * scale for term, weight in heaviest}
 
     def summary(self, term: Callable[[int], str], *, archived: bool = False) -> Issue:
         """A frozen :class:`Issue` of the current members."""
         messages = [member.message for member in self.members]
-        central = sorted(self.members, key=lambda m: -self.dot(m.vector))
+        centroid = self.centroid
+        central = sorted((m for m in self.members if not m.folded), key=lambda m: -m.dot(centroid))
+        words = (term(t) for t, _ in sorted(centroid.items(), key=lambda item: -item[1]))
         keywords = tuple(
-            word
-            for word in (term(t) for t, _ in sorted(self.centroid.items(), key=lambda item: -item[1]))
-            if not word.startswith(PLACE_PREFIX)
-        )[:KEYWORDS]
+            itertools.islice((word for word in words if not word.startswith(PLACE_PREFIX)), KEYWORDS)
+        )
         places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES))
         title = central[0].message.title if central and central[0].message.title else ""
         timeline = Counter(message.when.date() for message in messages)

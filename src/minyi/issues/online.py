@@ -38,8 +38,11 @@ _NEVER = 1e12  # consolidation "every this many days": never inside a request
 
 
 def online_detector() -> IssueDetector:
-    """A detector with the default settings that never consolidates by itself."""
-    return IssueDetector(consolidate_every=0, consolidate_days=_NEVER)
+    """A detector with the default settings that never consolidates by itself.
+
+    Archived summaries are not kept: the tracker is rebuilt from the database anyway.
+    """
+    return IssueDetector(consolidate_every=0, consolidate_days=_NEVER, keep_archived=False)
 
 
 class IssueTracker:

@@ -27,6 +27,7 @@ spellings of one estate match.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -80,9 +81,14 @@ SUFFIXES: tuple[str, ...] = (
 
 _HAN = "\u4e00-\u9fff"
 _ADMIN = re.compile(rf"[A-Z]\d{{0,2}}[市区县]|[{_HAN}]地省")
+_ADMIN_CODE = re.compile(r"[A-Z]\d{0,2}[市区县]")
+_PROVINCE = re.compile(rf"[{_HAN}]地省")
 _ROUTE = re.compile(r"(?:地铁|轨道交通)\d{1,2}号线|(?<![\dA-Za-z])[A-Z]?\d{1,4}路(?=公交|车|$|[^\d])")
+_ROUTE_HINT = re.compile(r"\d(?:路|号线)")
 # A building or estate named with an anonymised code: ``五矿万境K9县``.
 _CODED = re.compile(rf"(?<![A-Z\d])([{_HAN}]{{2,12}})[A-Z]\d{{1,2}}[县栋]")
+_CODE = re.compile(r"[A-Z]\d{1,2}[县栋]")
+_CACHE_SIZE = 1 << 14
 _SUFFIX_PATTERN = "|".join(re.escape(suffix) for suffix in SUFFIXES)
 _SUFFIX = re.compile(_SUFFIX_PATTERN)
 _NAME_TAIL = re.compile(rf"[{_HAN}A-Za-z0-9]+\Z")
@@ -151,26 +157,43 @@ def _trim(prefix: str) -> str:
     return prefix[last:]
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _named_at(window: str, suffix: str) -> Place | None:
+    """The name ending in ``suffix`` whose text before the suffix is ``window``, if any."""
+    tail = _NAME_TAIL.search(window)
+    prefix = _trim(tail.group()) if tail else ""
+    name = prefix + suffix
+    if len(prefix) < _MIN_PREFIX or prefix[0] in _GENERIC_START or name in _GENERIC_NAMES or prefix.isdigit():
+        return None
+    return Place(name, "named", prefix)
+
+
 def _named(text: str) -> list[Place]:
     """Names ending in a suffix; a name starts after the previous suffix at the latest."""
     found: list[Place] = []
     previous_end = 0
     for match in _SUFFIX.finditer(text):
         start = match.start()
-        window = text[max(previous_end, start - _MAX_NAME) : start]
+        place = _named_at(text[max(previous_end, start - _MAX_NAME) : start], match.group())
         previous_end = match.end()
-        tail = _NAME_TAIL.search(window)
-        prefix = _trim(tail.group()) if tail else ""
-        name = prefix + match.group()
-        if (
-            len(prefix) < _MIN_PREFIX
-            or prefix[0] in _GENERIC_START
-            or name in _GENERIC_NAMES
-            or prefix.isdigit()
-        ):
-            continue
-        found.append(Place(name, "named", prefix))
+        if place is not None:
+            found.append(place)
     return found
+
+
+def _coded(text: str) -> list[tuple[int, Place]]:
+    """Names written before an anonymised code (``五矿万境K9县``), found from the codes."""
+    spans: list[tuple[int, Place]] = []
+    previous_end = 0
+    for code in _CODE.finditer(text):
+        match = _CODED.search(text, max(previous_end, code.start() - _MAX_NAME), code.end())
+        if match is None:
+            continue
+        previous_end = match.end()
+        prefix = _trim(match.group(1))
+        if len(prefix) >= _MIN_PREFIX and prefix[0] not in _GENERIC_START:
+            spans.append((match.start(1) + len(match.group(1)) - len(prefix), Place(prefix, "named", prefix)))
+    return spans
 
 
 def extract_places(text: str) -> list[Place]:
@@ -187,13 +210,13 @@ def extract_places(text: str) -> list[Place]:
     if not text:
         return []
     spans: list[tuple[int, Place]] = [
-        (m.start(), Place(m.group(), "admin", m.group())) for m in _ADMIN.finditer(text)
+        (m.start(), Place(m.group(), "admin", m.group())) for m in _ADMIN_CODE.finditer(text)
     ]
-    spans += [(m.start(), Place(m.group(), "route", m.group())) for m in _ROUTE.finditer(text)]
-    for match in _CODED.finditer(text):
-        prefix = _trim(match.group(1))
-        if len(prefix) >= _MIN_PREFIX and prefix[0] not in _GENERIC_START:
-            spans.append((match.start(1) + len(match.group(1)) - len(prefix), Place(prefix, "named", prefix)))
+    if "地省" in text:
+        spans += [(m.start(), Place(m.group(), "admin", m.group())) for m in _PROVINCE.finditer(text)]
+    if _ROUTE_HINT.search(text):
+        spans += [(m.start(), Place(m.group(), "route", m.group())) for m in _ROUTE.finditer(text)]
+    spans += _coded(text)
     routes = {place.name for _, place in spans if place.kind == "route"}
     for place in _named(text):
         if not any(place.name.endswith(route) or route.endswith(place.name) for route in routes):
