@@ -57,3 +57,9 @@ def test_each_place_once_in_order_and_two_spellings_share_a_core():
 
 def test_empty_text():
     assert extract_places("") == []
+
+
+def test_function_words_in_front_of_a_name_are_cut_off():
+    names = [p.name for p in extract_places("家长只能考虑租房或者送私立学校，物业说要等燃气公司")]
+    assert names == ["私立学校", "燃气公司"]
+    assert extract_places("好几个新小区刚入住") == []
