@@ -235,10 +235,9 @@ def staged(pipe: TextPipeline, batch: Sequence[PipelineInput]) -> dict[str, floa
     _, t_class = timed(lambda: pipe.classify([t.text for t in titles], texts))
     _, t_appeal = timed(lambda: pipe.appeal_.predict_results(pairs))
     _, t_dedupe = timed(
-        lambda: [
-            pipe.detector_.add(i.message_id, text, i.author, i.when)
-            for i, text in zip(batch, texts, strict=True)
-        ]
+        lambda: pipe.detector_.add_many(
+            [(i.message_id, text, i.author, i.when) for i, text in zip(batch, texts, strict=True)]
+        )
     )
     return {
         "normalise": t_norm,

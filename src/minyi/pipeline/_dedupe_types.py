@@ -83,3 +83,20 @@ class Group:
             self.authors[author] -= 1
             if self.authors[author] <= 0:
                 del self.authors[author]
+
+    def relation_of(self, author: str | None, joint_min_authors: int) -> Relation:
+        """The relation of a new member by ``author`` to this group (before it is added)."""
+        if author is not None and author in self.authors:
+            return "same_author_repeat"
+        distinct = len(self.authors) + (author is not None)
+        return "joint_letter" if distinct >= joint_min_authors else "different_authors"
+
+    def view(self, group_id: int, joint_min_authors: int) -> DuplicateGroup:
+        """A read-only view of this group."""
+        distinct = len(self.authors)
+        relation: Relation = "different_authors"
+        if distinct >= joint_min_authors:
+            relation = "joint_letter"
+        elif distinct == 1 and None not in self.members.values():
+            relation = "same_author_repeat"
+        return DuplicateGroup(group_id, tuple(self.members), distinct, relation)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["LshRing", "MinHasher", "lsh_params", "shingle_hashes"]
+__all__ = ["LshRing", "MinHasher", "lsh_params", "shingle_hashes", "shingle_hashes_many"]
 
 U64 = NDArray[np.uint64]
 I64 = NDArray[np.int64]
@@ -39,6 +39,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = 0x9E3779B97F4A7C15
 _CHUNK = 4096  # shingles per block when hashing very long texts
+_BATCH_CHUNK = 8192  # shingles per block when signing a batch
 
 
 def _mix(values: U64) -> U64:
@@ -68,6 +69,29 @@ def shingle_hashes(key: str, size: int) -> U64:
         hashes *= np.uint64(_GOLDEN)
         hashes += points[offset : offset + count]
     return _mix(hashes)
+
+
+def shingle_hashes_many(keys: list[str], size: int) -> tuple[U64, I64]:
+    """:func:`shingle_hashes` of many keys in one pass: ``(hashes, starts)``.
+
+    The hashes of ``keys[i]`` are ``hashes[starts[i]:starts[i + 1]]``, equal to
+    ``shingle_hashes(keys[i], size)``.  Every key must have at least ``size`` characters.
+    """
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if len(keys) == 0 or int(lengths.min()) < size:
+        raise ValueError(f"every key needs at least {size} characters")
+    points = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = len(points) - size + 1
+    hashes = points[:count] + np.uint64(1)
+    for offset in range(1, size):
+        hashes *= np.uint64(_GOLDEN)
+        hashes += points[offset : offset + count]
+    counts = lengths - (size - 1)
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    begins = np.cumsum(lengths) - lengths
+    positions = np.arange(int(starts[-1]), dtype=np.int64) + np.repeat(begins - starts[:-1], counts)
+    return _mix(hashes[positions]), starts
 
 
 def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[int, int]:
@@ -107,6 +131,30 @@ class MinHasher:
             block += self.add
             np.minimum(minimum, block.min(axis=0), out=minimum)
         return ((minimum >> np.uint64(16)) & np.uint64(0xFFFF)).astype(np.uint16)
+
+    def signatures(self, hashes: U64, starts: I64) -> SIG:
+        """Signatures ``(n, num_perm)`` of the non-empty runs ``hashes[starts[i]:starts[i + 1]]``.
+
+        Equal to :meth:`signature` of each run; runs are processed in blocks of at most
+        ``_BATCH_CHUNK`` shingles (one outer product and one ``minimum.reduceat`` per block).
+        """
+        bounds = starts.tolist()
+        count = len(bounds) - 1
+        out = np.empty((count, self.num_perm), dtype=np.uint16)
+        first = 0
+        while first < count:
+            last = first + 1
+            while last < count and bounds[last + 1] - bounds[first] <= _BATCH_CHUNK:
+                last += 1
+            if bounds[last] - bounds[first] > _BATCH_CHUNK:  # one long run: chunked
+                out[first] = self.signature(hashes[bounds[first] : bounds[last]])
+            else:  # (num_perm, shingles): reduceat along the contiguous axis is fast
+                block = np.multiply.outer(self.mult, hashes[bounds[first] : bounds[last]])
+                block += self.add[:, None]
+                minimum = np.minimum.reduceat(block, starts[first:last] - bounds[first], axis=1)
+                out[first:last] = ((minimum >> np.uint64(16)) & np.uint64(0xFFFF)).T
+            first = last
+        return out
 
 
 class LshRing:
@@ -209,6 +257,42 @@ class LshRing:
             return np.empty(0, dtype=np.int64)
         seqs = np.unique(np.concatenate(found))
         return seqs[self.alive[seqs % self.capacity]]
+
+    def links_many(self, keys: U64) -> tuple[I64, I64, I64, I64]:
+        """The chain links of many queries at once, as :meth:`candidates` walks them.
+
+        ``keys``: band keys ``(n, bands)``.  Returns ``(pair, seq, depth, walked)``: for
+        every link whose check bits match, the query-band pair (``row * bands + band``),
+        its sequence number and its depth in the chain (0 = newest); ``walked[pair]`` is
+        the number of live links followed.  Removed items are included (see ``alive``).
+        """
+        flat = keys.reshape(-1)
+        pairs = np.arange(len(flat), dtype=np.int64)
+        bands = np.tile(self._band_ids, len(keys))
+        checks = (flat >> np.uint64(32)).astype(np.uint32)
+        heads = self._table[bands, (flat & np.uint64(self.table_size - 1)).astype(np.int64)]
+        walked = np.zeros(len(flat), dtype=np.int64)
+        found: list[tuple[I64, I64, int]] = []
+        for depth in range(self.max_chain):
+            valid = heads >= self.oldest
+            if not valid.any():
+                break
+            pairs, heads, bands, checks = pairs[valid], heads[valid], bands[valid], checks[valid]
+            walked[pairs] = depth + 1
+            slots = heads % self.capacity
+            hit = self._checks[slots, bands] == checks
+            found.append((pairs[hit], heads[hit], depth))
+            heads = self._chain[slots, bands]
+        if not found:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty, walked
+        depths = np.concatenate([np.full(len(p), d, dtype=np.int64) for p, _, d in found])
+        return (
+            np.concatenate([p for p, _, _ in found]),
+            np.concatenate([s for _, s, _ in found]),
+            depths,
+            walked,
+        )
 
     def _columns(self) -> tuple[NDArray[Any], ...]:
         """The per-slot columns that move when the ring grows."""

@@ -156,12 +156,16 @@ class TextPipeline:
             [(t.text, b.text) for t, b in zip(titles, bodies, strict=True)]
         )
         version = self.version
+        matches: list[DuplicateMatch | None] = [None] * len(batch)
+        if index:
+            matches = self.detector_.add_many(
+                [(i.message_id, text, i.author, i.when) for i, text in zip(batch, texts, strict=True)]
+            )
         out = []
-        for item, title, body, text, guess, appeal in zip(
-            batch, titles, bodies, texts, guesses, appeals, strict=True
+        for item, title, body, guess, appeal, match in zip(
+            batch, titles, bodies, guesses, appeals, matches, strict=True
         ):
             kinds = sorted({f.kind for f in self.masker_.find(item.title + "\n" + item.body)})
-            match = self.detector_.add(item.message_id, text, item.author, item.when) if index else None
             out.append(
                 Analysis(
                     normalized_title=title.text,
