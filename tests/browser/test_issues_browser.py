@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
+from tests.browser.conftest import running
 from tests.conftest import TEST_SECRET, fresh_database_url
 from tests.issuedata import NOISE, PARKING, make_issue
 
@@ -19,7 +16,6 @@ from minyi.db import migrate
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.settings import Settings
-from minyi.web.app import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +25,6 @@ class Seeded:
     url: str
     issue_id: str
     parking_ids: list[str]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,21 +39,8 @@ def issue_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         issue, made = make_issue(session, NOISE + PARKING, title="滨江新城搅拌站噪音")
         seeded_ids = (issue.id, [m.id for m in made[4:]])
     settings = Settings(env="test", data_dir=tmp, database_url=url, secret_key=TEST_SECRET)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    yield Seeded(f"http://127.0.0.1:{port}", seeded_ids[0], seeded_ids[1])
-    server.should_exit = True
-    thread.join(timeout=10)
-    database.engine.dispose()
+    with running(settings, database) as base:
+        yield Seeded(base, seeded_ids[0], seeded_ids[1])
 
 
 def test_issue_chart_rename_split_and_merge(issue_server, browser):
