@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import TEST_SECRET, fresh_database_url
 
 from minyi.accounts.models import User
 from minyi.accounts.services import issue_token
+from minyi.db import migrate
+from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.departments.models import Category, Department
+from minyi.settings import get_settings
 
 PASSWORD = "password123"
 
@@ -70,3 +77,27 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+@contextmanager
+def cli_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, **env: str
+) -> Iterator[Database]:
+    """A fresh migrated database that ``minyi`` commands use (through MINYI_* variables)."""
+    url = fresh_database_url(tmp_path, name)
+    database = Database(url)
+    migrate.upgrade(database.engine)
+    variables = {
+        "MINYI_DATABASE_URL": url,
+        "MINYI_DATA_DIR": str(tmp_path / "var"),
+        "MINYI_SECRET_KEY": TEST_SECRET,
+        **env,
+    }
+    for key, value in variables.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    try:
+        yield database
+    finally:
+        get_settings.cache_clear()
+        database.engine.dispose()

@@ -20,20 +20,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
-from tests.conftest import TEST_SECRET, fresh_database_url
-from tests.functional.conftest import bearer, csrf_of, login
+from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
 from minyi.alerts import rules, services
 from minyi.alerts.models import Alert, AlertRule
 from minyi.cli.main import cli
-from minyi.db import migrate
 from minyi.db.base import utcnow
-from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.notify.models import OutboxMessage
 from minyi.notify.senders import SmtpSender, WebhookSender
 from minyi.notify.worker import deliver_due
-from minyi.settings import get_settings
 
 HOOK_SECRET = "alert-webhook-secret"
 REGION = "A市A5区"
@@ -343,16 +339,8 @@ def test_the_page_needs_a_login(client):
 
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch):
-    url = fresh_database_url(tmp_path, "minyi_test_alerts_cli")
-    database = Database(url)
-    migrate.upgrade(database.engine)
-    monkeypatch.setenv("MINYI_DATABASE_URL", url)
-    monkeypatch.setenv("MINYI_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("MINYI_SECRET_KEY", TEST_SECRET)
-    get_settings.cache_clear()
-    yield database
-    get_settings.cache_clear()
-    database.engine.dispose()
+    with cli_database(tmp_path, monkeypatch, "minyi_test_alerts_cli") as database:
+        yield database
 
 
 def run(*args: str):

@@ -7,17 +7,14 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import TEST_SECRET, fresh_database_url
 from tests.corpus import picks
+from tests.functional.conftest import cli_database
 
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.cases.models import Case
 from minyi.cli.main import cli
-from minyi.db import migrate
-from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.intake.models import Message
-from minyi.settings import get_settings
 
 
 def write_corpus(path, per_class=30, seed=0):
@@ -31,16 +28,8 @@ def write_corpus(path, per_class=30, seed=0):
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
-    url = fresh_database_url(tmp_path, "minyi_test_cli")
-    database = Database(url)
-    migrate.upgrade(database.engine)
-    monkeypatch.setenv("MINYI_DATABASE_URL", url)
-    monkeypatch.setenv("MINYI_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("MINYI_SECRET_KEY", TEST_SECRET)
-    get_settings.cache_clear()
-    yield database
-    get_settings.cache_clear()
-    database.engine.dispose()
+    with cli_database(tmp_path, monkeypatch, "minyi_test_cli") as database:
+        yield database
 
 
 def run(*args):

@@ -19,7 +19,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import select
-from tests.conftest import TEST_SECRET, fresh_database_url
+from tests.conftest import fresh_database_url
+from tests.functional.conftest import cli_database
 
 from minyi.cli.main import cli
 from minyi.db import migrate
@@ -30,7 +31,6 @@ from minyi.notify import services
 from minyi.notify.models import OutboxMessage
 from minyi.notify.senders import SmsGatewayWebhook, SmtpSender, WebhookSender
 from minyi.notify.worker import deliver_due
-from minyi.settings import get_settings
 
 HOOK_SECRET = "webhook-secret-for-tests"
 
@@ -310,18 +310,14 @@ def test_the_outbox_is_written_in_the_callers_transaction(session):
 
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch, hook):
-    url = fresh_database_url(tmp_path, "minyi_test_notify_cli")
-    database = Database(url)
-    migrate.upgrade(database.engine)
-    monkeypatch.setenv("MINYI_DATABASE_URL", url)
-    monkeypatch.setenv("MINYI_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("MINYI_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("MINYI_WEBHOOK_URL", hook.url)
-    monkeypatch.setenv("MINYI_WEBHOOK_SECRET", HOOK_SECRET)
-    get_settings.cache_clear()
-    yield database
-    get_settings.cache_clear()
-    database.engine.dispose()
+    with cli_database(
+        tmp_path,
+        monkeypatch,
+        "minyi_test_notify_cli",
+        MINYI_WEBHOOK_URL=hook.url,
+        MINYI_WEBHOOK_SECRET=HOOK_SECRET,
+    ) as database:
+        yield database
 
 
 def run(*args):
