@@ -180,6 +180,16 @@ def switch_rule(db: DbSession, user: AdminToken, rule_id: str, data: EnabledIn) 
 @router.post("/{alert_id}/acknowledge", response_model=AlertOut)
 def acknowledge(db: DbSession, user: TokenUser, alert_id: str) -> AlertOut:
     """Mark an alert acknowledged (admins, dispatchers, supervisors); ``409`` if it already is."""
+    alert = acknowledge_for(db, user, alert_id)
+    db.commit()
+    return alert_out(alert)
+
+
+def acknowledge_for(db: DbSession, user: User, alert_id: str) -> Alert:
+    """Acknowledge alert ``alert_id`` as ``user`` (not committed); 403, 404 or 409 as HTTP errors.
+
+    The staff page's form does the same through this function.
+    """
     if user.role not in ACKNOWLEDGING_ROLES:
         raise HTTPException(403, "only admins, dispatchers and supervisors acknowledge alerts")
     alert = db.get(Alert, alert_id)
@@ -189,5 +199,4 @@ def acknowledge(db: DbSession, user: TokenUser, alert_id: str) -> AlertOut:
         alerts.acknowledge(db, alert, user)
     except alerts.AlertError as exc:
         raise HTTPException(409, str(exc)) from exc
-    db.commit()
-    return alert_out(alert)
+    return alert

@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from minyi.accounts.models import Role
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
-from minyi.alerts.models import Alert, AlertRule, AlertStatus
-from minyi.api.alerts import ACKNOWLEDGING_ROLES
+from minyi.alerts.models import AlertRule, AlertStatus
+from minyi.api.alerts import ACKNOWLEDGING_ROLES, acknowledge_for
 from minyi.web.deps import DbSession, StaffUser
 from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
@@ -49,15 +49,7 @@ def acknowledge(
 ) -> Response:
     """Acknowledge one alert (admins, dispatchers, supervisors)."""
     _check_csrf(request, csrf_token)
-    if user.role not in ACKNOWLEDGING_ROLES:
-        raise HTTPException(403, "only admins, dispatchers and supervisors acknowledge alerts")
-    alert = db.get(Alert, alert_id)
-    if alert is None:
-        raise HTTPException(404, "no such alert")
-    try:
-        alerts.acknowledge(db, alert, user)
-    except alerts.AlertError as exc:
-        raise HTTPException(409, str(exc)) from exc
+    acknowledge_for(db, user, alert_id)
     db.commit()
     return RedirectResponse("/staff/alerts", status_code=303)
 
