@@ -42,6 +42,15 @@ def issues() -> None:
     """Hot issues: group messages about one concrete problem and rank them by heat."""
 
 
+weight_option = click.option(
+    "--weight",
+    "weight_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
+)
+
+
 @issues.command("detect")
 @click.option(
     "--input",
@@ -74,13 +83,7 @@ def issues() -> None:
     type=click.FloatRange(0),
     help="Heat decay time τ in days (0: rank the file's whole period without decay).",
 )
-@click.option(
-    "--weight",
-    "weight_pairs",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
-)
+@weight_option
 def detect(
     input_path: Path,
     out_dir: Path,
@@ -162,13 +165,7 @@ def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Pa
 @click.option(
     "--min-size", default=3, show_default=True, type=click.IntRange(2, 10_000), help="Smallest stored issue."
 )
-@click.option(
-    "--weight",
-    "weight_pairs",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
-)
+@weight_option
 @pass_context
 def refresh(ctx: CliContext, days: int, min_size: int, weight_pairs: tuple[str, ...]) -> None:
     """Detect hot issues among stored messages and store them (stable ids, ranked by heat)."""
