@@ -114,9 +114,10 @@ class Settings(BaseSettings):
     @field_validator("heat_weights")
     @classmethod
     def _heat_weights(cls, value: str) -> str:
-        from minyi.issues.weights import parse_weights
+        if value.strip():
+            from minyi.issues.weights import parse_weights  # imported here: keeps settings light
 
-        parse_weights(value)
+            parse_weights(value)
         return value
 
     @field_validator("webhook_url", "sms_webhook_url")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -121,8 +122,13 @@ def as_issue(stored: HotIssue, number: int = 0) -> Issue:
 
 
 def configured_weights() -> HeatWeights:
-    """The heat weights of this deployment (``MINYI_HEAT_WEIGHTS``)."""
-    return parse_weights(get_settings().heat_weights)
+    """The heat weights of this deployment (``MINYI_HEAT_WEIGHTS``), parsed once per value."""
+    return _parsed_weights(get_settings().heat_weights)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_weights(text: str) -> HeatWeights:
+    return parse_weights(text)
 
 
 def current_heat(
