@@ -11,6 +11,7 @@ from minyi.analysis.provider import PipelineProvider
 from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.intake.services import process
+from minyi.issues import card
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
 
@@ -59,7 +60,7 @@ def test_refresh_stores_issues_with_stable_ids(session, world):
     again = issues.refresh(session, days=30, min_size=3)
     assert again.created == 0
     assert session.get(MessageAnalysis, made[0].id).issue_id == noise_issue
-    hot = issues.hot_list(session)
+    hot = card.listing(session)
     assert hot[0].size >= 3
     assert issues.issue_of_case(session, made[0].case).id == noise_issue
 

@@ -128,13 +128,6 @@ def refresh(
     return RefreshReport(messages=len(recent), issues=len(kept), created=created, archived=archived)
 
 
-def hot_list(session: Session, limit: int = 50, *, archived: bool = False) -> list[HotIssue]:
-    """Live stored issues (or the archived ones), hottest first; issues merged away never."""
-    query = select(HotIssue).where(HotIssue.merged_into_id.is_(None))
-    query = query.where(HotIssue.archived_at.is_not(None) if archived else HotIssue.archived_at.is_(None))
-    return list(session.scalars(query.order_by(HotIssue.heat.desc()).limit(limit)))
-
-
 def cases_of(session: Session, issue: HotIssue) -> list[Case]:
     """The cases whose messages belong to ``issue``, newest first."""
     query = (

@@ -9,6 +9,7 @@ from minyi.analysis.provider import PipelineProvider
 from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.intake.services import process
+from minyi.issues import card
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
 from minyi.issues.online import IssueTracker, online_detector
@@ -128,8 +129,8 @@ def test_refresh_keeps_a_renamed_title_and_archives_issues_not_found_again(sessi
     assert issue.title == "滨江新城搅拌站噪音"
     assert report.archived == 1
     assert stale.archived_at is not None
-    assert stale not in issues.hot_list(session)
-    assert stale in issues.hot_list(session, archived=True)
+    assert stale not in card.listing(session)
+    assert stale in card.listing(session, status="archived")
 
 
 def test_a_failure_leaves_the_message_unassigned_but_processed(session, monkeypatch):
