@@ -433,6 +433,13 @@ class IssueDetector:
             found += list(self.archived_.values())
         return sorted(found, key=lambda issue: (-issue.size, issue.id))
 
+    def summary(self, issue_id: int, *, min_size: int = 1) -> Issue | None:
+        """The summary of live issue ``issue_id`` if it has at least ``min_size`` messages."""
+        state = self.active_.get(issue_id) if hasattr(self, "active_") else None
+        if state is None or len(state.members) < min_size:
+            return None
+        return state.summary(self.featurizer_.term)
+
     def assignments(self) -> dict[str, int]:
         """Message id → current issue id, for every message of a live or kept issue."""
         return {message_id: issue.id for issue in self.issues() for message_id in issue.message_ids}

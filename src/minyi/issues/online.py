@@ -156,26 +156,18 @@ class IssueTracker:
         with self.lock_:
             group = detector.resolve(detector.assign(records.issue_message(message)))
             stored_id = self.stored_.get(group)
-            summary = None if stored_id else _summary_if(detector, group, self.min_size)
+            summary = None if stored_id else detector.summary(group, min_size=self.min_size)
         if stored_id is not None:
             joined = join(session, stored_id, message, analysis)
             if joined is not None:
                 return joined
-            summary = _summary_if(detector, group, self.min_size)
+            summary = detector.summary(group, min_size=self.min_size)
         if summary is None:
             return None
         issue = create(session, summary, analysis)
         with self.lock_:
             self.stored_[group] = issue.id
         return issue.id
-
-
-def _summary_if(detector: IssueDetector, group: int, min_size: int) -> Issue | None:
-    """The summary of live group ``group`` when it has at least ``min_size`` messages."""
-    state = detector.active_.get(group)
-    if state is None or len(state.members) < min_size:
-        return None
-    return state.summary(detector.featurizer_.term)
 
 
 def join(session: Session, issue_id: str, message: Message, analysis: MessageAnalysis) -> str | None:
