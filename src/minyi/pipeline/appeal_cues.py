@@ -21,7 +21,20 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BOILERPLATE", "DEFAULT_CUES", "NEGATORS", "QUESTION_MARK", "CueScanner", "first_chars"]
+import ahocorasick
+
+__all__ = [
+    "BOILERPLATE",
+    "DEFAULT_CUES",
+    "NEGATORS",
+    "QUESTION_MARK",
+    "CueScanner",
+    "first_chars",
+    "literal_prefixes",
+]
+
+_SPECIAL = frozenset(".\\^$*+?{}[]()|")
+_QUANTIFIERS = frozenset({"?", "*", "{"})
 
 #: Letter formulas removed before the cues are searched (``此致敬礼`` holds ``致敬``).
 BOILERPLATE = "此致敬礼|此致|敬礼"
@@ -195,58 +208,114 @@ def first_chars(pattern: str) -> set[str] | None:
     return chars
 
 
+def _alternative_prefixes(part: str) -> set[str] | None:
+    """Literal texts one of which starts every match of one alternative (``None``: unknown)."""
+    if not part:
+        return None
+    if part.startswith("(?:"):
+        end = _group_end(part)
+        if end < 0 or part[end + 1 : end + 2] in _QUANTIFIERS:
+            return None
+        return literal_prefixes(part[3:end])
+    if part[0] == "[":
+        close = part.find("]")
+        body = part[1:close]
+        if body.startswith("^") or "-" in body or "\\" in body or part[close + 1 : close + 2] in _QUANTIFIERS:
+            return None
+        return set(body)
+    run: list[str] = []
+    for i, ch in enumerate(part):
+        if ch in _SPECIAL or part[i + 1 : i + 2] in _QUANTIFIERS:
+            break
+        run.append(ch)
+    return {"".join(run)} if run else None
+
+
+def literal_prefixes(pattern: str) -> set[str] | None:
+    """Literal texts one of which starts every match of ``pattern``, or ``None`` if unknown.
+
+    The same grammar as :func:`first_chars`, but each alternative gives its whole leading
+    run of literal characters (``拖欠.{0,6}工资`` → ``拖欠``, ``去哪里?`` → ``去哪``), so a
+    multi-pattern search for these texts finds the few places where the cue may match.
+    """
+    parts = _split_top(pattern.removeprefix("^"))
+    if parts is None:
+        return None
+    found: set[str] = set()
+    for part in parts:
+        prefixes = _alternative_prefixes(part)
+        if prefixes is None:
+            return None
+        found |= prefixes
+    return found
+
+
 class CueScanner:
     """Find what the combined cue expression finds, faster, with the cues compiled one by one.
 
     The combined expression (``(?P<c0>…)|(?P<c1>…)|…``) tries every cue at every
     position that may start one, about 0.2 µs per character of text.  It takes, left
     to right, at each position the first cue (in table order) that matches there, and
-    goes on after the match.  This does the same, trying only the positions where
-    some cue matches: each cue is searched alone (fast: the ``re`` module skips ahead
-    to a cue's literal prefix or first-character set), overlapping matches included,
-    and at those positions the cues are tried in table order with ``match``.
-    Look-behinds see the whole text either way.  About 1.6 times faster; a cue none of
-    whose first characters (:func:`first_chars`) occurs in the text is skipped.
+    goes on after the match.  This does the same, trying only the positions where some
+    cue may match: one Aho–Corasick pass (``pyahocorasick``) finds every occurrence of
+    every cue's :func:`literal_prefixes`, and at those positions the cues are tried in
+    table order with ``match``.  A cue whose prefixes cannot be read is searched alone
+    (the ``re`` module skips ahead to its literal prefix), overlapping matches included.
+    Look-behinds see the whole text either way.  About 2.5 times faster than searching
+    each cue alone.
     """
 
     def __init__(self, patterns: list[str]) -> None:
-        """Compile each cue alone and note the characters its matches can start with."""
+        """Compile each cue alone and build the automaton of their literal prefixes."""
         self.singles = [re.compile(p) for p in patterns]
-        self.always = 0  # bit i: cue i may start anywhere
-        self.by_char: dict[str, int] = {}  # bit i: a match of cue i may start with this character
+        self.searched = 0  # bit i: cue i has no readable prefix and is searched alone
+        by_prefix: dict[str, int] = {}  # bit i: cue i may start with this text
         for index, pattern in enumerate(patterns):
-            chars = first_chars(pattern)
-            if chars is None:
-                self.always |= 1 << index
-            for char in chars or ():
-                self.by_char[char] = self.by_char.get(char, 0) | 1 << index
-        self.starters = frozenset(self.by_char)
+            prefixes = literal_prefixes(pattern)
+            if prefixes is None:
+                self.searched |= 1 << index
+            for prefix in prefixes or ():
+                by_prefix[prefix] = by_prefix.get(prefix, 0) | 1 << index
+        self.automaton = ahocorasick.Automaton()
+        for prefix, bits in by_prefix.items():
+            self.automaton.add_word(prefix, (len(prefix) - 1, bits))
+        self.automatic = bool(by_prefix)
+        if self.automatic:
+            self.automaton.make_automaton()
 
-    def finditer(self, text: str) -> list[tuple[int, re.Match[str]]]:
-        """``(cue index, match)`` pairs, in text order, as the combined expression gives them.
-
-        A cue none of whose possible first characters occurs in ``text`` is not searched.
-        """
-        positions: dict[int, list[int]] = {}
-        wanted = self.always
-        for char in self.starters.intersection(text):
-            wanted |= self.by_char[char]
-        while wanted:  # in table order
-            lowest = wanted & -wanted
-            wanted ^= lowest
-            index = lowest.bit_length() - 1
-            single = self.singles[index]
+    def _positions(self, text: str) -> dict[int, int]:
+        """Start position → bits of the cues that may match there."""
+        positions: dict[int, int] = {}
+        if self.automatic:
+            for end, (back, bits) in self.automaton.iter(text):
+                start = end - back
+                positions[start] = positions.get(start, 0) | bits
+        searched = self.searched
+        while searched:
+            lowest = searched & -searched
+            searched ^= lowest
+            single = self.singles[lowest.bit_length() - 1]
             match = single.search(text)
             while match is not None:
-                positions.setdefault(match.start(), []).append(index)
+                positions[match.start()] = positions.get(match.start(), 0) | lowest
                 match = single.search(text, match.start() + 1)
+        return positions
+
+    def finditer(self, text: str) -> list[tuple[int, re.Match[str]]]:
+        """``(cue index, match)`` pairs, in text order, as the combined expression gives them."""
+        positions = self._positions(text)
         found: list[tuple[int, re.Match[str]]] = []
         end = 0
+        singles = self.singles
         for position in sorted(positions):
             if position < end:
                 continue
-            for index in positions[position]:  # in table order
-                match = self.singles[index].match(text, position)
+            bits = positions[position]
+            while bits:  # in table order
+                lowest = bits & -bits
+                bits ^= lowest
+                index = lowest.bit_length() - 1
+                match = singles[index].match(text, position)
                 if match is not None:
                     found.append((index, match))
                     end = max(match.end(), position + 1)

@@ -10,7 +10,7 @@ import pytest
 
 from minyi.cases.models import AppealKind
 from minyi.pipeline.appeal import KINDS, AppealClassifier, AppealResult
-from minyi.pipeline.appeal_cues import DEFAULT_CUES, first_chars
+from minyi.pipeline.appeal_cues import DEFAULT_CUES, first_chars, literal_prefixes
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +118,16 @@ def test_first_chars_reads_the_default_table():
     assert first_chars("捆绑(?:销售)?|[？?]|(?:如何|怎么)办") == {"捆", "？", "?", "如", "怎"}
     assert first_chars(".{0,3}x") is None
     assert all(first_chars(pattern) for _, pattern, _ in DEFAULT_CUES)
+
+
+def test_literal_prefixes_take_the_leading_literal_run_of_each_alternative():
+    assert literal_prefixes("拖欠.{0,6}(?:工资|工钱)|欠薪") == {"拖欠", "欠薪"}
+    assert literal_prefixes("^(?:感谢|为.{0,20}点赞)") == {"感谢", "为"}
+    assert literal_prefixes("去哪里?(?:办理|申请)|[？?]") == {"去哪", "？", "?"}
+    assert literal_prefixes("捆绑(?:销售)?") == {"捆绑"}
+    assert literal_prefixes("(?:销售)?捆绑") is None
+    assert literal_prefixes(".{0,3}x") is None
+    assert all(literal_prefixes(pattern) for _, pattern, _ in DEFAULT_CUES)
 
 
 # --- weak supervision --------------------------------------------------------------------------

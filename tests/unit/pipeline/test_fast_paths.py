@@ -142,3 +142,13 @@ def test_cue_scanner_finds_what_the_combined_expression_finds():
     for text in texts:
         reference = [(int(m.lastgroup[1:]), m.span()) for m in rules.pattern_.finditer(text) if m.lastgroup]
         assert [(i, m.span()) for i, m in rules.scanner_.finditer(text)] == reference
+
+
+def test_cue_scanner_searches_a_cue_whose_prefix_it_cannot_read():
+    cues = [("complaint", ".{0,2}吵", 1.0), ("inquiry", "请问|[？?]", 1.0), ("report", "举报", 2.0)]
+    rules = AppealClassifier(use_model=False, cues=cues)
+    rules.predict_one("x")
+    assert rules.scanner_.searched == 0b001
+    for text in ("楼上很吵，请问能否举报？", "吵吵吵??", "没有"):
+        reference = [(int(m.lastgroup[1:]), m.span()) for m in rules.pattern_.finditer(text) if m.lastgroup]
+        assert [(i, m.span()) for i, m in rules.scanner_.finditer(text)] == reference
