@@ -19,7 +19,9 @@ fi
 spec="."
 [ -n "${1:-}" ] && spec=".[$1]"
 stamp=".venv/.minyi-installed-${1:-base}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Reinstall when the project's build inputs change (setup.py compiles minyi._speedups).
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ] \
+  || [ src/minyi/_speedups.c -nt "$stamp" ]; then
   echo "==> installing Minyi ${1:+with $1 extras} into .venv"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e "$spec"

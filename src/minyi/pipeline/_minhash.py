@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from minyi.pipeline import _kernels
+
 __all__ = ["LshRing", "MinHasher", "lsh_params", "shingle_hashes", "shingle_hashes_many"]
 
 U64 = NDArray[np.uint64]
@@ -125,6 +127,10 @@ class MinHasher:
 
     def signature(self, hashes: U64) -> SIG:
         """The 16-bit MinHash signature of a non-empty array of shingle hashes."""
+        if _kernels.COMPILED:
+            bounds = np.array([0, len(hashes)], dtype=np.int64)
+            signature: SIG = _kernels.minhash(hashes, bounds, self.mult, self.add)[0]
+            return signature
         minimum = np.full(self.num_perm, _MASK64, dtype=np.uint64)
         for start in range(0, len(hashes), _CHUNK):
             block = np.multiply.outer(hashes[start : start + _CHUNK], self.mult)
@@ -138,6 +144,8 @@ class MinHasher:
         Equal to :meth:`signature` of each run; runs are processed in blocks of at most
         ``_BATCH_CHUNK`` shingles (one outer product and one ``minimum.reduceat`` per block).
         """
+        if _kernels.COMPILED:
+            return _kernels.minhash(hashes, starts, self.mult, self.add)
         bounds = starts.tolist()
         count = len(bounds) - 1
         out = np.empty((count, self.num_perm), dtype=np.uint16)

@@ -21,6 +21,7 @@ plain arrays and lists (see ``state``), saved without pickle.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Self
@@ -28,6 +29,8 @@ from typing import Any, Self
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+
+from minyi.pipeline import _kernels
 
 __all__ = ["CharNgrams", "CodeTable", "WordNgrams", "tfidf_rows"]
 
@@ -97,6 +100,8 @@ class CodeTable:
 
     def lookup(self, codes: I64) -> I64:
         """Position of each code in the indexed array, or -1."""
+        if _kernels.COMPILED:
+            return _kernels.lookup(self.keys, self.values, codes, self.bits)
         out = np.full(len(codes), -1, dtype=np.int64)
         index, slots, mask = np.arange(len(codes)), self._slots(codes), len(self.keys) - 1
         while len(index):
@@ -125,9 +130,10 @@ class WordNgrams:
 
     def _ids(self, docs: Sequence[Sequence[str]]) -> tuple[I64, I64]:
         """Word ids (-1: unknown) and document numbers of every token of a batch."""
-        get = self.words_.get
-        ids = np.fromiter((get(t, -1) for doc in docs for t in doc), dtype=np.int64)
-        owners = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
+        lengths = [len(doc) for doc in docs]
+        tokens = itertools.chain.from_iterable(docs)
+        ids = np.fromiter(map(self.words_.get, tokens, itertools.repeat(-1)), np.int64, sum(lengths))
+        owners = np.repeat(np.arange(len(docs)), lengths)
         return ids, owners
 
     def _bigrams(self, ids: I64, owners: I64) -> tuple[I64, I64]:
@@ -196,10 +202,15 @@ class CharNgrams:
         self.max_n = max_n
         self.min_df = min_df
 
+    @staticmethod
+    def _points(docs: Sequence[Sequence[str]]) -> NDArray[np.uint32]:
+        """Code points of the documents, each padded with spaces, separated by 0."""
+        text = "\0".join(" " + " ".join(doc) + " " for doc in docs)
+        return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
     def _codes(self, docs: Sequence[Sequence[str]]) -> list[tuple[I64, I64]]:
         """Per order: (codes, document numbers) of every n-gram of a batch."""
-        text = "\0".join(" " + " ".join(doc) + " " for doc in docs)
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        points = self._points(docs).astype(np.int64)
         owners = np.cumsum(points == _SEPARATOR)
         out = []
         for n in range(self.min_n, self.max_n + 1):
@@ -235,11 +246,26 @@ class CharNgrams:
 
     def transform(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """TF-IDF rows of token lists."""
+        if _kernels.COMPILED:
+            return self._transform_compiled(docs)
         doc_parts, feature_parts, offset = [], [], 0
         for table, (codes, owners) in zip(self.tables_, self._codes(docs), strict=True):
             where = table.lookup(codes)
             doc_parts.append(owners[where >= 0])
             feature_parts.append(where[where >= 0] + offset)
+            offset += len(table.codes)
+        return tfidf_rows(np.concatenate(doc_parts), np.concatenate(feature_parts), len(docs), self.idf_)
+
+    def _transform_compiled(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """:meth:`transform` with the codes made and looked up in one compiled pass per order."""
+        points = self._points(docs)
+        doc_parts, feature_parts, offset = [], [], 0
+        for n, table in zip(range(self.min_n, self.max_n + 1), self.tables_, strict=True):
+            owners, features = _kernels.ngram_lookup(
+                points, n, keys=table.keys, values=table.values, bits=table.bits, offset=offset
+            )
+            doc_parts.append(owners)
+            feature_parts.append(features)
             offset += len(table.codes)
         return tfidf_rows(np.concatenate(doc_parts), np.concatenate(feature_parts), len(docs), self.idf_)
 

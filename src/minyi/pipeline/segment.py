@@ -25,7 +25,7 @@ Stop words
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 from typing import Self
@@ -44,6 +44,18 @@ def default_stop_words() -> frozenset[str]:
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     )
+
+
+class _TokenMemo(dict[str, str]):
+    """Token → kept form (``""``: dropped), computed once by ``keep`` on a miss."""
+
+    def __init__(self, keep: Callable[[str], str]) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def __missing__(self, token: str) -> str:
+        kept = self[token] = self.keep(token)
+        return kept
 
 
 def _is_punctuation(token: str) -> bool:
@@ -89,14 +101,14 @@ class Segmenter:
         for word in words:
             jieba.add_word(word, None, None)
         self.jieba_ = jieba
-        #: token → its kept, lower-cased form or ``None`` (the filters cost more than the cut)
-        self.memo_: dict[str, str | None] = {}
         self.user_words_ = tuple(words)
         self.stop_words_ = (
             default_stop_words()
             if self.stop_words is None
             else frozenset(w.strip() for w in self.stop_words if w.strip())
         )
+        #: token → its kept, lower-cased form or ``""`` (the filters cost more than the cut)
+        self.memo_ = _TokenMemo(self._kept)
         return self
 
     def _fitted(self) -> None:
@@ -104,13 +116,13 @@ class Segmenter:
         if not hasattr(self, "jieba_"):
             self.fit()
 
-    def _keep(self, token: str) -> bool:
-        """Whether ``token`` survives the filters."""
+    def _kept(self, token: str) -> str:
+        """``token`` lower-cased if it survives the filters, else ``""``."""
         if not token or token.isspace() or token in self.stop_words_:
-            return False
+            return ""
         if len(token) == 1 and not self.keep_single_chars:
-            return False
-        return not _is_punctuation(token)
+            return ""
+        return "" if _is_punctuation(token) else token.lower()
 
     def tokens(self, text: str) -> list[str]:
         """Segment one text and return its kept tokens, in order.
@@ -121,14 +133,7 @@ class Segmenter:
         memo = self.memo_
         if len(memo) > _MEMO_SIZE:  # bounded: memory stays flat on an endless stream
             memo.clear()
-        out: list[str] = []
-        for tok in self.jieba_.cut(text or ""):
-            kept = memo.get(tok, "")  # "" means not seen yet: a kept token is never empty
-            if kept == "":
-                kept = memo[tok] = tok.lower() if self._keep(tok) else None
-            if kept is not None:
-                out.append(kept)
-        return out
+        return list(filter(None, map(memo.__getitem__, self.jieba_.cut(text or ""))))
 
     def transform(self, texts: Iterable[str]) -> list[list[str]]:
         """Segment many texts."""
