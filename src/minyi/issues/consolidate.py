@@ -73,6 +73,10 @@ def centroid_cosine(left: IssueState, right: IssueState, place_mismatch: float) 
 def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, int]]:
     pairs: dict[tuple[int, int], float] = {}
     for state in [detector.active_[i] for i in changed if i in detector.active_]:
+        if len(state.members) == 1:
+            # A new single message was scored against every live issue when it arrived, with
+            # the same cosine and place test; an issue that changed since is examined itself.
+            continue
         vector = state.unit_centroid(CENTROID_TERMS)
         for other, score in detector.score(vector, set(state.cores), exclude=state.id):
             # The truncated centroid underestimates the cosine: screen loosely, check exactly below.
