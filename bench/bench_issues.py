@@ -3,7 +3,7 @@
 Usage::
 
     python bench/bench_issues.py [--data-dir ../shared/data/tipdm2020_smart_gov] [--sizes 4326,43260,200000]
-                                 [--bertopic-python PYTHON] [--budget 600] [--json]
+                                 [--bertopic-python PYTHON] [--budget 600] [--core N] [--json]
 
 1. *Quality on hand labels*: ``bench/data/issues_labels.csv`` holds ids and issue labels
    (no texts) of concrete issues in official/附件3.xlsx, each labelled completely (every
@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import shutil
@@ -291,9 +292,21 @@ def worker(system: str, data_dir: Path, size: int) -> None:
     print(json.dumps(found | result.get("latency", {})))
 
 
-def measure(python: str, system: str, data_dir: Path, size: int) -> dict[str, Any] | None:
+ONE_THREAD = dict.fromkeys(
+    ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1"
+)
+
+
+def measure(
+    python: str, system: str, data_dir: Path, size: int, *, core: int | None = None
+) -> dict[str, Any] | None:
+    """One worker in a fresh process; ``core``: pinned to that CPU with one thread per pool."""
     command = [python, __file__, "--worker", system, "--data-dir", str(data_dir), "--sizes", str(size)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+    env = None
+    if core is not None:
+        command = ["taskset", "-c", str(core), *command]
+        env = os.environ | ONE_THREAD
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT, env=env)  # noqa: S603
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         print(f"  {system} n={size} failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -370,8 +383,12 @@ def speed_report(args: argparse.Namespace, sizes: list[int]) -> list[dict[str, A
     if not bertopic_ok:
         print("BERTopic: not importable by --bertopic-python; Minyi only")
     for size in sizes:
-        mine = measure(sys.executable, "minyi", args.data_dir, size)
-        theirs = measure(args.bertopic_python, "bertopic", args.data_dir, size) if bertopic_ok else None
+        mine = measure(sys.executable, "minyi", args.data_dir, size, core=args.core)
+        theirs = (
+            measure(args.bertopic_python, "bertopic", args.data_dir, size, core=args.core)
+            if bertopic_ok
+            else None
+        )
         if theirs is not None and theirs["seconds"] > args.budget:
             bertopic_ok = False
             print(f"  BERTopic took {theirs['seconds']}s at n={size}: larger sizes skipped")
@@ -422,6 +439,12 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true", help="only the speed and latency runs")
     parser.add_argument(
         "--budget", type=float, default=600.0, help="BERTopic seconds after which larger sizes are skipped"
+    )
+    parser.add_argument(
+        "--core",
+        type=int,
+        help="pin both systems to this CPU, one thread per pool (NUMBA, OpenMP, BLAS): CPU times without "
+        "thread contention",
     )
     parser.add_argument("--worker", choices=("minyi", "online", "bertopic"), help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
