@@ -170,42 +170,16 @@ def _group_end(part: str) -> int:
     return -1
 
 
-def _alternative_first_chars(part: str) -> set[str] | None:
-    """First characters of one alternative, or ``None`` when not simple enough to tell."""
-    if not part or part[0] in ".\\^$*+?{)|":
-        return None
-    if part.startswith("(?:"):
-        end = _group_end(part)
-        optional = end < 0 or part[end + 1 : end + 2] in {"?", "*", "{"}
-        return None if optional else first_chars(part[3:end])
-    if part[0] == "[":
-        body = part[1 : part.find("]")]
-        simple = not body.startswith("^") and "-" not in body and "\\" not in body
-        return set(body) if simple else None
-    if part[0] == "(" or part[1:2] in {"?", "*", "{"}:
-        return None
-    return {part[0]}
-
-
 def first_chars(pattern: str) -> set[str] | None:
     """The characters a match of ``pattern`` can start with, or ``None`` if unknown.
 
-    Understands literals, ``[...]`` classes without ranges and ``(?:...)`` groups,
-    which is what the cue table uses.  The classifier puts the union of these sets
+    The first characters of its :func:`literal_prefixes`.  The classifier puts the union of these sets
     in a look-ahead in front of its combined expression, so positions that cannot
     start a cue are skipped at once (about four times faster); a pattern it cannot
     read simply turns this off.
     """
-    parts = _split_top(pattern.removeprefix("^"))
-    if parts is None:
-        return None
-    chars: set[str] = set()
-    for part in parts:
-        found = _alternative_first_chars(part)
-        if found is None:
-            return None
-        chars |= found
-    return chars
+    prefixes = literal_prefixes(pattern)
+    return None if prefixes is None else {prefix[0] for prefix in prefixes}
 
 
 def _alternative_prefixes(part: str) -> set[str] | None:
@@ -234,9 +208,10 @@ def _alternative_prefixes(part: str) -> set[str] | None:
 def literal_prefixes(pattern: str) -> set[str] | None:
     """Literal texts one of which starts every match of ``pattern``, or ``None`` if unknown.
 
-    The same grammar as :func:`first_chars`, but each alternative gives its whole leading
-    run of literal characters (``拖欠.{0,6}工资`` → ``拖欠``, ``去哪里?`` → ``去哪``), so a
-    multi-pattern search for these texts finds the few places where the cue may match.
+    Understands literals, ``[...]`` classes without ranges and ``(?:...)`` groups, which is
+    what the cue table uses.  Each alternative gives its whole leading run of literal
+    characters (``拖欠.{0,6}工资`` → ``拖欠``, ``去哪里?`` → ``去哪``), so a multi-pattern
+    search for these texts finds the few places where the cue may match.
     """
     parts = _split_top(pattern.removeprefix("^"))
     if parts is None:
