@@ -13,7 +13,9 @@ Recipe (chosen by grouped cross-validation on raw messages, see ``bench/README.m
    stands in for the title: messages arrive as 留言主题 followed by 留言详情, so
    the first words are the title.  The blocks are NumPy code (:mod:`._ngrams`), four
    times faster than scikit-learn's vectorisers, with the same weights;
-4. a class-balanced ``LinearSVC`` calibrated by ``CalibratedClassifierCV`` (sigmoid,
+4. class-balanced linear SVMs, one per class against the rest, on the features scaled by
+   their naive-Bayes log-count ratios (NB-SVM, :mod:`._nbsvm`; ``nb_weighting=False``: one
+   plain ``LinearSVC``), calibrated by ``CalibratedClassifierCV`` (sigmoid,
    ``calibration_folds`` folds; ``ensemble=False``: one SVM on all the data) so that
    :meth:`CategoryClassifier.predict_proba` gives probabilities and
    :meth:`CategoryClassifier.route` can send low-confidence messages to manual
@@ -67,6 +69,7 @@ _SETTINGS = (
     "head_weight",
     "C",
     "class_weight",
+    "nb_weighting",
     "calibration_folds",
     "ensemble",
     "min_df",
@@ -88,6 +91,8 @@ class CategoryClassifier:
         C: inverse regularisation strength of the linear SVM.
         class_weight: ``"balanced"`` weighs classes inversely to their frequency;
             ``None`` weighs every message alike.
+        nb_weighting: scale the features by their naive-Bayes log-count ratios, one SVM
+            per class (NB-SVM); ``False``: one multi-class ``LinearSVC`` on the features.
         calibration_folds: folds of the sigmoid calibration.
         ensemble: keep one SVM per calibration fold and average them (scikit-learn's
             ``ensemble=True``); ``False`` fits one SVM on all the data and calibrates
@@ -110,6 +115,7 @@ class CategoryClassifier:
         head_weight: float = 0.7,
         C: float = 0.5,  # noqa: N803 - scikit-learn's name for it
         class_weight: str | None = "balanced",
+        nb_weighting: bool = True,
         calibration_folds: int = 3,
         ensemble: bool = False,
         min_df: int = 2,
@@ -124,6 +130,7 @@ class CategoryClassifier:
         self.head_weight = head_weight
         self.C = C
         self.class_weight = class_weight
+        self.nb_weighting = nb_weighting
         self.calibration_folds = calibration_folds
         self.ensemble = ensemble
         self.min_df = min_df
@@ -225,7 +232,12 @@ class CategoryClassifier:
         folds = min(self.calibration_folds, smallest_class)
         if folds < 2:  # noqa: PLR2004 - calibration needs two folds
             return LogisticRegression(C=10 * self.C, max_iter=2000)
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight)
+        if self.nb_weighting:
+            from minyi.pipeline._nbsvm import NBSVM
+
+            svm: Any = NBSVM(C=self.C, class_weight=self.class_weight)
+        else:
+            svm = LinearSVC(C=self.C, class_weight=self.class_weight)
         return CalibratedClassifierCV(svm, cv=folds, method="sigmoid", ensemble=self.ensemble)
 
     def _fingerprint(self, texts: Sequence[str], labels: Sequence[str]) -> str:
@@ -336,6 +348,7 @@ class CategoryClassifier:
         if not isinstance(state, dict) or state.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{target} does not hold a category model in format {FORMAT_VERSION}")
         settings = dict(meta["settings"])
+        settings.setdefault("nb_weighting", False)  # models saved before NB-SVM were plain SVMs
         for key in ("word_ngrams", "char_ngrams"):
             settings[key] = None if settings[key] is None else tuple(settings[key])
         settings["user_words"] = tuple(settings["user_words"])

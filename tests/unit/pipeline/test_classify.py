@@ -114,3 +114,22 @@ def test_keyword_router_title_weight():
     scores = router.scores("公交车上有人乱扔垃圾", title="垃圾")
     assert scores["环境保护"] > scores["交通运输"]
     assert router.predict(["公交车上有人乱扔垃圾"], titles=["公共交通"]) == ["交通运输"]
+
+
+def test_a_model_saved_before_nb_svm_loads_as_a_plain_svm(fitted, tmp_path):
+    path = tmp_path / "category.skops"
+    meta_path = fitted.save(path)
+    meta = json.loads(meta_path.read_text("utf-8"))
+    assert meta["settings"]["nb_weighting"] is True
+    del meta["settings"]["nb_weighting"]
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    loaded = CategoryClassifier.load(path)
+    assert loaded.nb_weighting is False
+    assert loaded.predict(NEW) == fitted.predict(NEW)
+
+
+def test_plain_svm_recipe_still_trains():
+    texts, labels = make_corpus()
+    plain = CategoryClassifier(min_df=1, nb_weighting=False).fit(texts, labels)
+    assert plain.predict(NEW) == ["教育文体", "交通运输", "环境保护"]
+    assert plain.version_ != CategoryClassifier(min_df=1).fit(texts, labels).version_
