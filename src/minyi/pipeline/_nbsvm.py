@@ -20,6 +20,8 @@ it (and refits it, ``r`` included, on each calibration fold).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Self
 
 import numpy as np
@@ -30,6 +32,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 __all__ = ["NBSVM"]
 
 
+def _cpus() -> int:
+    """CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """One-vs-rest linear SVMs on features scaled by their naive-Bayes log-count ratios.
 
@@ -38,6 +47,8 @@ class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         class_weight: passed to each one-against-the-rest ``LinearSVC``
             (``"balanced"``: the class and the rest weigh the same).
         alpha: smoothing count of the feature counts.
+        n_jobs: SVMs fitted at once, in threads (liblinear releases the GIL); ``None``:
+            one per CPU this process may use.  The result does not depend on it.
     """
 
     def __init__(
@@ -45,10 +56,12 @@ class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         C: float = 0.5,  # noqa: N803 - scikit-learn's name
         class_weight: str | None = "balanced",
         alpha: float = 1.0,
+        n_jobs: int | None = None,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
         self.alpha = alpha
+        self.n_jobs = n_jobs
 
     def fit(self, X: Any, y: Any) -> Self:  # noqa: N803 - scikit-learn's name
         """Learn one ratio vector and one SVM per class (one in all for two classes)."""
@@ -68,15 +81,18 @@ class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         counts = (members @ present).toarray()
         total = counts.sum(axis=0)
         targets = self.classes_[1:] if len(self.classes_) == 2 else self.classes_  # noqa: PLR2004
-        coefs, intercepts = [], []
-        for target in targets:
+
+        def one(target: Any) -> tuple[NDArray[np.float64], float]:
             ratio = self._ratio(counts[np.searchsorted(self.classes_, target)], total)
             svm = LinearSVC(C=self.C, class_weight=self.class_weight)
             svm.fit(features @ sp.diags(ratio), labels == target)
-            coefs.append(svm.coef_[0] * ratio)
-            intercepts.append(svm.intercept_[0])
-        self.coef_: NDArray[np.float64] = np.vstack(coefs)
-        self.intercept_: NDArray[np.float64] = np.asarray(intercepts)
+            return svm.coef_[0] * ratio, float(svm.intercept_[0])
+
+        workers = self.n_jobs or _cpus()
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(targets)))) as pool:
+            fitted = list(pool.map(one, targets))
+        self.coef_: NDArray[np.float64] = np.vstack([coef for coef, _ in fitted])
+        self.intercept_: NDArray[np.float64] = np.asarray([intercept for _, intercept in fitted])
         return self
 
     def _ratio(self, inside: NDArray[np.float64], total: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -59,3 +59,10 @@ def test_one_class_is_refused():
     features, _ = corpus(["a"])
     with pytest.raises(ValueError, match="two classes"):
         NBSVM().fit(features, ["a"] * 90)
+
+
+def test_threads_do_not_change_the_model():
+    features, labels = corpus(["a", "b", "c", "d"])
+    one, four = NBSVM(n_jobs=1).fit(features, labels), NBSVM(n_jobs=4).fit(features, labels)
+    np.testing.assert_array_equal(one.coef_, four.coef_)
+    np.testing.assert_array_equal(one.intercept_, four.intercept_)
