@@ -132,6 +132,12 @@ _GENERIC_NAMES = frozenset(
         "公路",
     }
 )
+# Verbs and idioms ending in 路 (跑路 abscond, 修路, 套路, 必经之路 …): a name ending in one
+# names no road.
+_NOT_ROADS = (
+    *("跑路", "修路", "套路", "思路", "出路", "退路", "走路"),
+    *("让路", "带路", "问路", "绕路", "迷路", "无路", "之路"),
+)
 _MIN_PREFIX = 2
 
 
@@ -166,6 +172,8 @@ def _named_at(window: str, suffix: str) -> Place | None:
     prefix = _trim(tail.group()) if tail else ""
     name = prefix + suffix
     if len(prefix) < _MIN_PREFIX or prefix[0] in _GENERIC_START or name in _GENERIC_NAMES or prefix.isdigit():
+        return None
+    if suffix == "路" and name.endswith(_NOT_ROADS):
         return None
     return Place(name, "named", prefix)
 

@@ -63,3 +63,8 @@ def test_function_words_in_front_of_a_name_are_cut_off():
     names = [p.name for p in extract_places("家长只能考虑租房或者送私立学校，物业说要等燃气公司")]
     assert names == ["私立学校", "燃气公司"]
     assert extract_places("好几个新小区刚入住") == []
+
+
+def test_verbs_ending_in_lu_are_not_roads():
+    names = [p.name for p in extract_places("58车贷老板跑路美国，这是必经之路，万家丽路封闭")]
+    assert names == ["万家丽路"]
