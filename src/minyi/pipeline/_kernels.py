@@ -70,8 +70,8 @@ def minhash(hashes: U64, starts: I64, mult: U64, add: U64) -> NDArray[np.uint16]
     Runs ``hashes[starts[i]:starts[i + 1]]`` must be non-empty.
     """
     out = np.empty((len(starts) - 1, len(mult)), dtype=np.uint16)
-    contiguous = [np.ascontiguousarray(a, dtype=np.uint64) for a in (hashes, mult, add)]
-    _c().minhash(contiguous[0], _int64(starts), contiguous[1], contiguous[2], out)
+    hashes, mult, add = (np.ascontiguousarray(a, dtype=np.uint64) for a in (hashes, mult, add))
+    _c().minhash(hashes, _int64(starts), mult, add, out)
     return out
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.svm import LinearSVC
 
 __all__ = ["NBSVM"]
 
@@ -65,8 +66,6 @@ class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any) -> Self:  # noqa: N803 - scikit-learn's name
         """Learn one ratio vector and one SVM per class (one in all for two classes)."""
-        from sklearn.svm import LinearSVC
-
         features = sp.csr_matrix(X)
         labels = np.asarray(y)
         self.classes_ = np.unique(labels)
