@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import ApiToken, Role, User
+from minyi.accounts.passwords import WeakPasswordError, check_password
 from minyi.db.base import utcnow
 from minyi.departments.models import Department
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 8
 
 
 class AccountError(ValueError):
@@ -44,11 +44,17 @@ def create_user(  # noqa: PLR0913 - every argument is a field of the new user
     department_code: str | None = None,
     display_name: str | None = None,
 ) -> User:
-    """Add a staff user. Department staff must belong to a department."""
+    """Add a staff user. Department staff must belong to a department.
+
+    The password must pass :func:`minyi.accounts.passwords.check_password` (long enough,
+    not common, not the user name, not a keyboard pattern, not easy to guess).
+    """
     if role not in {r.value for r in Role}:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        check_password(password, username=username, extra_words=[display_name] if display_name else ())
+    except WeakPasswordError as exc:
+        raise AccountError(str(exc)) from exc
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError(f"user {username!r} already exists")
     department = None

@@ -17,29 +17,29 @@ def test_password_hash_round_trip():
 def test_create_user_checks_role_department_and_password(session):
     dept = factories.make_department(session, code="X1")
     with pytest.raises(services.AccountError, match="department"):
-        services.create_user(session, username="a", password="password1")
+        services.create_user(session, username="a", password="lantern-okra-58")
     with pytest.raises(services.AccountError, match="at least"):
         services.create_user(session, username="a", password="short", department_code="X1")
     with pytest.raises(services.AccountError, match="unknown role"):
-        services.create_user(session, username="a", password="password1", role="king")
-    user = services.create_user(session, username="a", password="password1", department_code="X1")
+        services.create_user(session, username="a", password="lantern-okra-58", role="king")
+    user = services.create_user(session, username="a", password="lantern-okra-58", department_code="X1")
     assert user.department is dept
     with pytest.raises(services.AccountError, match="already exists"):
-        services.create_user(session, username="a", password="password1", department_code="X1")
-    admin = services.create_user(session, username="root", password="password1", role="admin")
+        services.create_user(session, username="a", password="lantern-okra-58", department_code="X1")
+    admin = services.create_user(session, username="root", password="lantern-okra-58", role="admin")
     assert admin.sees_all_departments
     assert not user.sees_all_departments
 
 
 def test_authenticate(session):
-    services.create_user(session, username="admin", password="password1", role="admin")
-    assert services.authenticate(session, "admin", "password1") is not None
+    services.create_user(session, username="admin", password="lantern-okra-58", role="admin")
+    assert services.authenticate(session, "admin", "lantern-okra-58") is not None
     assert services.authenticate(session, "admin", "password2") is None
-    assert services.authenticate(session, "nobody", "password1") is None
+    assert services.authenticate(session, "nobody", "lantern-okra-58") is None
 
 
 def test_tokens_are_stored_hashed_and_revocable(session):
-    user = services.create_user(session, username="admin", password="password1", role="admin")
+    user = services.create_user(session, username="admin", password="lantern-okra-58", role="admin")
     token = services.issue_token(session, user)
     assert services.user_for_token(session, token) is user
     assert services.user_for_token(session, token + "x") is None
