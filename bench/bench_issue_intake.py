@@ -34,13 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from sqlalchemy import func, select
 
 from minyi.analysis.provider import PipelineProvider
-from minyi.db.migrate import upgrade
 from minyi.db.session import Database
+from minyi.flows import processing
 from minyi.intake import services as intake
 from minyi.intake.schemas import MessageIn
 from minyi.issues.models import HotIssue
 from minyi.issues.online import IssueTracker
 from minyi.issues.report import load_messages
+from minyi.schema.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,7 +84,7 @@ def run(data_dir: Path, url: str, limit: int | None) -> dict[str, Any]:
             data = MessageIn(title=item.title[:200], body=item.body or item.title, submitted_at=item.when)
             accepted = intake.accept(session, data, channel="import", key="bench-key")
             session.commit()
-            intake.process(session, accepted.message, pipeline, tracker=tracker)
+            processing.process(session, accepted.message, pipeline, tracker=tracker)
             session.commit()
         stored = session.scalar(select(func.count()).select_from(HotIssue)) or 0
     elapsed = time.perf_counter() - started

@@ -17,7 +17,7 @@ Usage::
    classify, appeal kind, duplicate check), so each message still enters the index once.
    RSS is sampled at 25%, 50%, 75% and 100% of the stream.  Then ``analyse`` runs one
    message at a time, and the classifier and appeal stages are broken down further.
-3. *Intake latency*: ``minyi.intake.channel.receive`` on a SQLite database in a temporary
+3. *Intake latency*: ``minyi.flows.processing.receive`` on a SQLite database in a temporary
    directory, with the pipeline and with ``pipeline=None``, alternating, on the same kind of
    messages; p50/p95/p99 of both and of the paired difference.
 
@@ -51,7 +51,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from minyi.demo.factories import make_category, make_department
-from minyi.intake.channel import receive
+from minyi.flows.processing import receive
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MAX_TITLE_CHARS, MessageIn
 from minyi.pipeline.appeal import AppealClassifier
@@ -394,8 +394,8 @@ def breakdowns(pipe: TextPipeline, stream: Stream, count: int, repeat: int = 3) 
 
 def intake_database(directory: Path, labels: Sequence[str]) -> Any:
     """A migrated SQLite database with one department and two categories per model label."""
-    from minyi.db.migrate import upgrade
     from minyi.db.session import Database
+    from minyi.schema.migrate import upgrade
 
     database = Database(f"sqlite:///{directory / 'bench.db'}")
     upgrade(database.engine)

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
-from minyi.db import migrate
 from minyi.db.session import Database, make_engine
+from minyi.schema import migrate
+from minyi.server.app import create_app
 from minyi.settings import Settings
-from minyi.web.app import create_app
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 

@@ -19,6 +19,41 @@ Environment = Literal["development", "test", "production"]
 MIN_SECRET_LENGTH = 32
 
 
+# The names of the heat formula's weights (the fields of minyi.issues.heat.HeatWeights; a test
+# keeps the two equal). Checked here so that a bad MINYI_HEAT_WEIGHTS fails at start-up
+# without the settings importing a domain package.
+HEAT_WEIGHT_NAMES = ("volume", "authors", "engagement", "dislikes", "growth", "growth_days", "tau_days")
+
+
+def check_weight_pairs(pairs: str) -> dict[str, float]:
+    """``name=value`` pairs (comma-separated) as a dict, or ValueError naming the bad pair.
+
+    Values are finite numbers ≥ 0; ``growth_days`` is a whole number ≥ 1.
+    """
+    import math  # only when weights are set
+
+    changes: dict[str, float] = {}
+    for item in (p for p in pairs.split(",") if p.strip()):
+        name, sep, raw = item.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not sep or name not in HEAT_WEIGHT_NAMES:
+            names = ", ".join(HEAT_WEIGHT_NAMES)
+            msg = f"heat weight {item.strip()!r}: expected NAME=VALUE with NAME one of {names}"
+            raise ValueError(msg)
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0:
+            msg = f"heat weight {name}={raw!r}: the value must be a number ≥ 0"
+            raise ValueError(msg)
+        if name == "growth_days" and (value < 1 or value != int(value)):
+            msg = f"heat weight growth_days={raw!r}: the value must be a whole number of days ≥ 1"
+            raise ValueError(msg)
+        changes[name] = value
+    return changes
+
+
 class UnsafeSettingsError(ValueError):
     """Raised when the settings would make a deployment unsafe."""
 
@@ -35,6 +70,10 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="Send session cookies over HTTPS only.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
     default_language: Literal["zh", "en"] = "zh"
+    timezone: str = Field(
+        default="Asia/Shanghai",
+        description="IANA timezone in which people read times and deadlines count local dates.",
+    )
     site_name: str = "民意 · 政务留言"
     public_page_size: int = Field(default=20, ge=1, le=200)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
@@ -111,13 +150,22 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when the value is checked
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            msg = f"MINYI_TIMEZONE {value!r} is not a known IANA timezone (e.g. Asia/Shanghai)"
+            raise ValueError(msg) from exc
+        return value
+
     @field_validator("heat_weights")
     @classmethod
     def _heat_weights(cls, value: str) -> str:
-        if value.strip():
-            from minyi.issues.weights import parse_weights  # imported here: keeps settings light
-
-            parse_weights(value)
+        check_weight_pairs(value)
         return value
 
     @field_validator("webhook_url", "sms_webhook_url")
@@ -173,3 +221,14 @@ def get_settings() -> Settings:
     settings = Settings()
     settings.check_safe()
     return settings
+
+
+def current_timezone() -> str:
+    """The configured timezone name, without failing on other unsafe settings.
+
+    Display helpers need only this one value; reading it must not refuse to format a
+    time because, say, no secret key is set in a test or a one-off command.
+    """
+    import os  # read straight from the environment, as Settings would
+
+    return os.environ.get("MINYI_TIMEZONE", "").strip() or "Asia/Shanghai"

@@ -15,11 +15,11 @@ import pytest
 import uvicorn
 from tests.conftest import TEST_SECRET, fresh_database_url
 
-from minyi.db import migrate
 from minyi.db.session import Database
 from minyi.demo import factories
+from minyi.schema import migrate
+from minyi.server.app import create_app
 from minyi.settings import Settings
-from minyi.web.app import create_app
 
 CHROMIUM = os.environ.get("MINYI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,9 +12,9 @@ from tests.browser.conftest import running
 from tests.conftest import TEST_SECRET, fresh_database_url
 from tests.issuedata import NOISE, PARKING, make_issue
 
-from minyi.db import migrate
 from minyi.db.session import Database
 from minyi.demo import factories
+from minyi.schema import migrate
 from minyi.settings import Settings
 
 pytestmark = pytest.mark.browser

@@ -14,10 +14,10 @@ from tests.conftest import TEST_SECRET, fresh_database_url
 
 from minyi.accounts.models import User
 from minyi.accounts.services import issue_token
-from minyi.db import migrate
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.departments.models import Category, Department
+from minyi.schema import migrate
 from minyi.settings import get_settings
 
 PASSWORD = "password123"

@@ -6,8 +6,9 @@ from tests.functional.conftest import csrf_of, login
 
 from minyi.accounts.models import User
 from minyi.admin import services as admin
-from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.admin.models import ReplyTemplate
 from minyi.cases.deadlines import DeadlinePolicy
+from minyi.cases.models import DeadlineRuleRecord
 from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.departments.models import Category, Department

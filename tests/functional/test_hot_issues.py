@@ -10,7 +10,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.analysis.provider import PipelineProvider
 from minyi.db.base import utcnow
 from minyi.demo import factories
-from minyi.intake.services import process
+from minyi.flows.processing import process
 from minyi.issues import card
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue

@@ -17,12 +17,13 @@ import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from minyi.cases.models import Case
-from minyi.db import migrate
 from minyi.db.session import Database
+from minyi.flows import processing
+from minyi.flows.imports import ImportReport, ImportValidationError, import_messages
 from minyi.intake import services
 from minyi.intake.models import Message
-from minyi.interop.importer import ImportReport, ImportValidationError, import_messages
 from minyi.interop.tabular import ImportFileError
+from minyi.schema import migrate
 
 KEY = "import-test-secret-0123456789-abcdefghij"
 # One database per test process, so that two runs of the suite at once do not collide.
@@ -319,14 +320,14 @@ def test_a_processing_failure_marks_only_that_message(db, tmp_path, monkeypatch)
     path = write_csv(
         tmp_path / "m.csv", [["id", "body"], ["1", "fine"], ["2", "breaks the pipeline"], ["3", "fine too"]]
     )
-    real_process = services.process
+    real_process = processing.process
 
     def process(session, message, pipeline=None, result=None, **options):
         if message.body == "breaks the pipeline":
             raise ValueError("classifier unavailable")
         return real_process(session, message, pipeline, result, **options)
 
-    monkeypatch.setattr(services, "process", process)
+    monkeypatch.setattr(processing, "process", process)
     report = run(db, path)
     assert (report.imported, report.failed_processing) == (3, 1)
     states = {m.external_id: (m.state, m.processing_error) for m in messages(db)}

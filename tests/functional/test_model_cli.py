@@ -125,7 +125,7 @@ def _message(database, title, body):
     with database.transaction() as session:
         pipeline = PipelineProvider(route_threshold=1.1).get(session)  # keywords must not route here
         message = factories.make_message(session, title=title, body=body, process=False)
-        from minyi.intake.services import process
+        from minyi.flows.processing import process
 
         process(session, message, pipeline)
         assert session.get(Case, message.case_id).department is None

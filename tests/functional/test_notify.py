@@ -22,8 +22,8 @@ from sqlalchemy import select
 from tests.conftest import fresh_database_url
 from tests.functional.conftest import cli_database
 
+from minyi.cases import staff_notices
 from minyi.cli.main import cli
-from minyi.db import migrate
 from minyi.db.base import utcnow
 from minyi.db.session import Database
 from minyi.demo import factories
@@ -31,6 +31,7 @@ from minyi.notify import services
 from minyi.notify.models import OutboxMessage
 from minyi.notify.senders import SmsGatewayWebhook, SmtpSender, WebhookSender
 from minyi.notify.worker import deliver_due
+from minyi.schema import migrate
 
 HOOK_SECRET = "webhook-secret-for-tests"
 
@@ -185,7 +186,7 @@ def test_an_unreachable_smtp_server_fails_and_is_retried_later(session, database
 def test_the_webhook_carries_a_verifiable_signature(session, database, settings, hook):
     settings.webhook_url = hook.url
     case = factories.make_case(session)
-    [item] = services.notify_supervisors(
+    [item] = staff_notices.notify_supervisors(
         session, case, "案件超期提醒", "该案件已超过办理期限。", "overdue:1", settings=settings
     )
     session.commit()

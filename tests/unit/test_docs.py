@@ -117,7 +117,7 @@ def test_global_options_are_documented():
 
 
 def test_every_api_route_is_documented(tmp_path):
-    from minyi.web.app import create_app
+    from minyi.server.app import create_app
 
     app = create_app(Settings(env="test", data_dir=tmp_path, secret_key="x" * 40))
     schema = app.openapi()

@@ -1,4 +1,4 @@
-"""Deadline rules (which become a DeadlinePolicy) and reply templates."""
+"""Editing the deadline rules (read by :mod:`minyi.cases.rules`) and the reply templates."""
 
 from __future__ import annotations
 
@@ -9,38 +9,17 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
-from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
-from minyi.cases.models import Case
+from minyi.admin.models import ReplyTemplate
+from minyi.cases.deadlines import DeadlineRule
+from minyi.cases.models import Case, DeadlineRuleRecord
+from minyi.core.localtime import format_time
 from minyi.departments.models import Category
-from minyi.web.templating import format_time
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class AdminError(ValueError):
     """A configuration that cannot be saved; the text says why."""
-
-
-def deadline_policy(session: Session) -> DeadlinePolicy:
-    """The deadline policy made of the configured rules (15 working days when none applies)."""
-    records = session.scalars(select(DeadlineRuleRecord).order_by(DeadlineRuleRecord.created_at))
-    rules = [
-        DeadlineRule(
-            appeal_kind=record.appeal_kind,
-            category_path_prefix=record.category.path if record.category else None,
-            reply_working_days=record.reply_working_days,
-            reply_hours=record.reply_hours,
-        )
-        for record in records
-    ]
-    return DeadlinePolicy(rules)
-
-
-def reply_due(session: Session, case: Case, start: datetime) -> datetime:
-    """When the reply to ``case``, accepted at ``start``, is due under the configured rules."""
-    path = case.category.path if case.category else None
-    return deadline_policy(session).reply_due(start, case.appeal_kind, path)
 
 
 def add_rule(  # noqa: PLR0913 - the fields of one rule

@@ -24,13 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from minyi.accounts.models import User
+from minyi.accounts.models import Role, User
 from minyi.alerts import delivery, spikes
 from minyi.alerts import params as rule_params
 from minyi.alerts.models import Alert, AlertRule, AlertStatus, RuleKind, Scope
 from minyi.alerts.rules import list_rules
 from minyi.alerts.series import ScopeSeries, first_message_at, hourly
 from minyi.analysis.models import MessageAnalysis
+from minyi.core.errors import Conflict, Forbidden, NotFound
 from minyi.db.base import utcnow
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -48,8 +49,28 @@ NO_KEY = "-"
 NO_LABEL = {Scope.ISSUE: "未归入热点问题", Scope.CATEGORY: "未分类", Scope.REGION: "未注明区域"}
 
 
-class AlertError(ValueError):
-    """A request about an alert that cannot be carried out; the text says why."""
+class AlertError(Conflict, ValueError):
+    """A request about an alert that cannot be carried out now; the text says why."""
+
+
+ACKNOWLEDGING_ROLES = frozenset({Role.ADMIN.value, Role.DISPATCHER.value, Role.SUPERVISOR.value})
+
+
+def acknowledge_by_id(session: Session, user: User, alert_id: str) -> Alert:
+    """Acknowledge alert ``alert_id`` as ``user`` (not committed).
+
+    Raises:
+        Forbidden: The user's role does not acknowledge alerts.
+        NotFound: No such alert.
+        AlertError: The alert was acknowledged already.
+    """
+    if user.role not in ACKNOWLEDGING_ROLES:
+        raise Forbidden("only admins, dispatchers and supervisors acknowledge alerts")
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound("no such alert")
+    acknowledge(session, alert, user)
+    return alert
 
 
 @dataclass

@@ -7,16 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis, ModelRecord
-from minyi.cases.models import Case, CaseStatus
-from minyi.cases.services import route_by_category
 from minyi.db.base import utcnow
 from minyi.departments.models import Category
 from minyi.intake.models import Message
-from minyi.pipeline.runner import Analysis, CategoryGuess, PipelineInput, TextPipeline
+from minyi.pipeline.runner import Analysis, CategoryGuess, PipelineInput
 
 CATEGORY = "category"
 
@@ -191,75 +189,3 @@ def active_model(session: Session, kind: str = CATEGORY) -> ModelRecord | None:
 def list_models(session: Session) -> Sequence[ModelRecord]:
     """Every registered model, newest first."""
     return list(session.scalars(select(ModelRecord).order_by(ModelRecord.created_at.desc())))
-
-
-# --------------------------------------------------------------------------- re-processing
-
-MACHINE_SOURCES = frozenset({None, "classifier", "keywords"})
-
-
-def reclassify_batch(
-    session: Session, pipeline: TextPipeline, after: str = "", limit: int = 500
-) -> tuple[int, str]:
-    """Re-classify up to ``limit`` analysed messages whose category came from another model.
-
-    Cases still waiting for a dispatcher are routed when the new guess is confident;
-    categories chosen by citizens or corrected by staff are kept. Returns how many
-    messages were re-classified and the last id seen (to continue after it).
-    """
-    model = pipeline.category_model
-    query = (
-        select(MessageAnalysis)
-        .where(MessageAnalysis.message_id > after)
-        .where(or_(MessageAnalysis.category_model.is_(None), MessageAnalysis.category_model != model))
-        .order_by(MessageAnalysis.message_id)
-        .limit(limit)
-    )
-    rows = list(session.scalars(query))
-    if not rows:
-        return 0, after
-    titles = [r.normalized_title for r in rows]
-    texts = [f"{r.normalized_title} {r.normalized_body}".strip() for r in rows]
-    for row, guess in zip(rows, pipeline.classify(titles, texts), strict=True):
-        apply_category(session, row, guess)
-        row.category_model = model
-        row.analysed_at = utcnow()
-        _reroute(session, row, pipeline.route_threshold)
-    session.flush()
-    return len(rows), rows[-1].message_id
-
-
-def _reroute(session: Session, row: MessageAnalysis, threshold: float) -> None:
-    case = row.message.case
-    if case is None or case.category_source not in MACHINE_SOURCES or case.status != CaseStatus.RECEIVED:
-        return
-    if case.messages and case.messages[0].id != row.message_id:
-        return  # a merged duplicate does not decide its case's category
-    confident = row.category is not None and (row.category_confidence or 0) >= threshold
-    case.category = row.category if confident else None
-    case.category_source = (
-        ("keywords" if str(row.category_model).startswith("keywords:") else "classifier")
-        if confident
-        else None
-    )
-    if confident:
-        route_by_category(session, case)
-
-
-def training_rows(session: Session) -> list[tuple[str, str]]:
-    """(text, label) of every case whose category a person set: staff corrections and citizens' choices.
-
-    The label is the first-level category name, as the classifier is trained on.
-    """
-    query = (
-        select(Message.title, Message.body, Case.category_id)
-        .join(Case, Case.id == Message.case_id)
-        .where(Case.category_source.in_(["staff", "citizen"]), Case.category_id.is_not(None))
-        .order_by(Message.id)
-    )
-    out = []
-    for title, body, category_id in session.execute(query):
-        category = session.get(Category, category_id)
-        if category is not None:
-            out.append((f"{title}\n{body}", category.path.split(Category.PATH_SEPARATOR)[0]))
-    return out

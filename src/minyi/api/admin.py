@@ -11,12 +11,12 @@ from sqlalchemy import select
 from minyi.accounts import services as accounts
 from minyi.accounts.models import Role, User
 from minyi.admin import services as admin
-from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.admin.models import ReplyTemplate
 from minyi.api.routes import TokenUser
-from minyi.cases.models import AppealKind
+from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_departments
-from minyi.web.deps import DbSession
+from minyi.http.deps import DbSession
 
 
 def _admin(user: TokenUser) -> User:

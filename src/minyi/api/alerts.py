@@ -20,10 +20,9 @@ from minyi.alerts.models import Alert, AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
 from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
 from minyi.api.routes import TokenUser
+from minyi.core.errors import DomainError
+from minyi.http.deps import DbSession
 from minyi.pipeline.privacy import mask_text
-from minyi.web.deps import DbSession
-
-ACKNOWLEDGING_ROLES = frozenset({Role.ADMIN.value, Role.DISPATCHER.value, Role.SUPERVISOR.value})
 
 
 def _admin(user: TokenUser) -> User:
@@ -186,17 +185,8 @@ def acknowledge(db: DbSession, user: TokenUser, alert_id: str) -> AlertOut:
 
 
 def acknowledge_for(db: DbSession, user: User, alert_id: str) -> Alert:
-    """Acknowledge alert ``alert_id`` as ``user`` (not committed); 403, 404 or 409 as HTTP errors.
-
-    The staff page's form does the same through this function.
-    """
-    if user.role not in ACKNOWLEDGING_ROLES:
-        raise HTTPException(403, "only admins, dispatchers and supervisors acknowledge alerts")
-    alert = db.get(Alert, alert_id)
-    if alert is None:
-        raise HTTPException(404, "no such alert")
+    """Acknowledge alert ``alert_id`` as ``user`` (not committed); 403, 404 or 409 as HTTP errors."""
     try:
-        alerts.acknowledge(db, alert, user)
-    except alerts.AlertError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    return alert
+        return alerts.acknowledge_by_id(db, user, alert_id)
+    except DomainError as exc:
+        raise HTTPException(exc.status, exc.message) from exc

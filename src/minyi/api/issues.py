@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.models import User
 from minyi.api.routes import TokenUser
+from minyi.http.deps import DbSession
 from minyi.issues import card as cards
 from minyi.issues import editing
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
-from minyi.web.deps import DbSession
 
 router = APIRouter(prefix="/api/v1/issues", tags=["issues"])
 

@@ -27,10 +27,11 @@ from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
 from minyi.departments.models import Department
-from minyi.intake import channel, identity, services
+from minyi.flows import processing
+from minyi.http.deps import DbSession
+from minyi.intake import identity, services
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
-from minyi.web.deps import DbSession
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False, description="A staff API token (`minyi user token NAME`)")
@@ -83,7 +84,7 @@ def create_message(
 ) -> JSONResponse:
     """Store a message. The same `Idempotency-Key` with the same body stores it once."""
     try:
-        accepted = channel.receive(
+        accepted = processing.receive(
             db,
             data,
             channel=Channel.API.value,

@@ -15,9 +15,9 @@ from minyi.api.schemas import CaseOut
 from minyi.cases import lifecycle, statements, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
+from minyi.http.deps import DbSession
 from minyi.intake import identity
 from minyi.intake.models import Message
-from minyi.web.deps import DbSession
 
 router = APIRouter(prefix="/api/v1", tags=["workflow"])
 

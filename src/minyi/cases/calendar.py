@@ -48,10 +48,11 @@ from minyi.cases.holidays import (
     load_holiday_file,
     statutory_day,
 )
+from minyi.core.localtime import DEFAULT_TIMEZONE
+from minyi.settings import current_timezone
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_END_OF_DAY = time(17, 30)
 DEFAULT_WORKING_HOURS: tuple[tuple[time, time], ...] = (
     (time(9, 0), time(12, 0)),
@@ -257,4 +258,4 @@ def _length(period: tuple[time, time]) -> timedelta:
 def default_calendar() -> WorkCalendar:
     """The shared calendar: defaults, plus the override file named by ``MINYI_HOLIDAYS_FILE`` if set."""
     holidays_file = os.environ.get(HOLIDAYS_FILE_ENV, "").strip() or None  # = Settings.holidays_file
-    return WorkCalendar(holidays_file=holidays_file)
+    return WorkCalendar(holidays_file=holidays_file, timezone=current_timezone())

@@ -1,4 +1,4 @@
-"""Case, CaseEvent and Reply models."""
+"""Case, CaseEvent, Reply and the rest of a case's rows, and the deadline rules that time it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from minyi.accounts.models import User
@@ -221,3 +221,20 @@ class StatementCase(Base):
 
     statement: Mapped[Statement] = relationship(back_populates="links")
     case: Mapped[Case] = relationship()
+
+
+class DeadlineRuleRecord(IdMixin, Base):
+    """A reply deadline for a kind of appeal and/or a category (and everything below it)."""
+
+    __tablename__ = "deadline_rules"
+
+    appeal_kind: Mapped[str | None] = mapped_column(String(20))
+    category_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("categories.id", ondelete="CASCADE"), index=True
+    )
+    reply_working_days: Mapped[int | None] = mapped_column(Integer)
+    reply_hours: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category | None] = relationship()

@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.cases import staff_notices
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus
+from minyi.core.localtime import format_time
 from minyi.db.base import utcnow
 from minyi.notify import services as notify
-from minyi.web.templating import format_time
 
 
 def _due(case: Case) -> str:
@@ -24,7 +25,7 @@ def _due(case: Case) -> str:
 
 
 def _dispatched(session: Session, case: Case, event: CaseEvent) -> None:
-    notify.notify_department(
+    staff_notices.notify_department(
         session,
         case,
         f"新派单：{case.number}",
@@ -46,10 +47,10 @@ def _replied(session: Session, case: Case, event: CaseEvent) -> None:
 
 def _reopened(session: Session, case: Case, event: CaseEvent) -> None:
     reason = str(event.payload.get("reason") or "")
-    notify.notify_supervisors(
+    staff_notices.notify_supervisors(
         session, case, f"案件重办：{case.number}", f"重办原因：{reason}", f"{event.id}:sup"
     )
-    notify.notify_department(
+    staff_notices.notify_department(
         session,
         case,
         f"案件重办：{case.number}",
@@ -60,7 +61,7 @@ def _reopened(session: Session, case: Case, event: CaseEvent) -> None:
 
 def _supervised(session: Session, case: Case, event: CaseEvent) -> None:
     comment = str(event.payload.get("comment") or "")
-    notify.notify_department(
+    staff_notices.notify_department(
         session, case, f"督办：{case.number}", f"督办意见：{comment}", f"{event.id}:department"
     )
 
@@ -68,7 +69,7 @@ def _supervised(session: Session, case: Case, event: CaseEvent) -> None:
 def _extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
     days = event.payload.get("working_days")
     reason = str(event.payload.get("reason") or "")
-    notify.notify_supervisors(
+    staff_notices.notify_supervisors(
         session,
         case,
         f"延期申请：{case.number}",
@@ -110,7 +111,7 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float = 48
         hours_left = (case.due_at - now).total_seconds() / 3600
         stamp = case.due_at.strftime("%Y%m%d%H%M")
         if hours_left < 0:
-            queued = notify.notify_supervisors(
+            queued = staff_notices.notify_supervisors(
                 session,
                 case,
                 f"超期未答复：{case.number}",
@@ -119,7 +120,7 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float = 48
             )
             escalations += len(queued)
         elif hours_left <= soon_hours:
-            queued_one = notify.notify_department(
+            queued_one = staff_notices.notify_department(
                 session,
                 case,
                 f"即将到期：{case.number}",

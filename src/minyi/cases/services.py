@@ -11,9 +11,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import Role, User
-from minyi.admin.services import reply_due
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
+from minyi.cases.rules import reply_due
+from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
@@ -74,7 +75,7 @@ def _new_number(session: Session, now: datetime) -> str:
     """A case number such as ``20261124-7K3QH2XP``: the date, then 8 random characters."""
     for _ in range(5):
         suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-        number = f"{now:%Y%m%d}-{suffix}"
+        number = f"{local_date(now):%Y%m%d}-{suffix}"  # the local date people read
         if session.scalar(select(Case.id).where(Case.number == number)) is None:
             return number
     raise CaseError("could not draw a free case number")  # 31**8 choices a day: never in practice

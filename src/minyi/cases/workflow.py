@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import Role, User
-from minyi.admin.services import reply_due
 from minyi.cases import lifecycle
 from minyi.cases.deadlines import add_working_days
 from minyi.cases.models import (
@@ -27,6 +26,7 @@ from minyi.cases.models import (
     ExtensionStatus,
     Satisfaction,
 )
+from minyi.cases.rules import reply_due
 from minyi.cases.services import CaseError, record
 from minyi.db.base import utcnow
 from minyi.intake.models import Message

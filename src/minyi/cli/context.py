@@ -7,8 +7,8 @@ from functools import cached_property
 
 import click
 
-from minyi.db import migrate
 from minyi.db.session import Database
+from minyi.schema import migrate
 from minyi.settings import Settings, UnsafeSettingsError, get_settings
 
 

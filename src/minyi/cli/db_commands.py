@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from minyi.cli.context import CliContext, pass_context
-from minyi.db import migrate
+from minyi.schema import migrate
 
 
 @click.group()

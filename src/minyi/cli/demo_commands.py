@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from minyi.cli.context import CliContext, pass_context
-from minyi.intake.services import process_pending
+from minyi.flows.processing import process_pending
 
 
 def seed_if_empty(ctx: CliContext, seed: int = 2026, messages: int = 500) -> None:

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from minyi.cli.context import CliContext, pass_context
 from minyi.departments.services import CategoryImportError, import_category_tree
-from minyi.interop.importer import ImportValidationError
-from minyi.interop.importer import import_messages as run_import
+from minyi.flows.imports import ImportValidationError
+from minyi.flows.imports import import_messages as run_import
 from minyi.interop.tabular import ImportFileError, read_rows
 
 

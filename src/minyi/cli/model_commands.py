@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from minyi.analysis import services
 from minyi.analysis.provider import PipelineProvider
 from minyi.cli.context import CliContext, pass_context
+from minyi.flows import reclassify
 from minyi.pipeline.classify import CategoryClassifier
 from minyi.pipeline.training import TrainingDataError, cross_validate, evaluate, load_labelled, train
 
@@ -226,7 +227,7 @@ def _reclassify(ctx: CliContext, batch: int) -> None:
         task = bar.add_task("reclassify", total=None)
         while True:
             with database.transaction() as session:
-                done, after = services.reclassify_batch(session, provider.get(session), after, batch)
+                done, after = reclassify.reclassify_batch(session, provider.get(session), after, batch)
             total += done
             bar.update(task, completed=total)
             if done < batch:
@@ -249,7 +250,7 @@ def export_training(ctx: CliContext, out: Path) -> None:
     """Write the categories people set (staff corrections, citizens' choices) as training data."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
-        rows = services.training_rows(session)
+        rows = reclassify.training_rows(session)
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["text", "label"])

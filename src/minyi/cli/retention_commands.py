@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from minyi.cli.context import CliContext, pass_context
-from minyi.intake.retention import purge_contacts
+from minyi.flows.retention import purge_contacts
 
 
 @click.group()

@@ -7,7 +7,7 @@ import uvicorn
 
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.demo_commands import seed_if_empty
-from minyi.web.app import create_app
+from minyi.server.app import create_app
 
 
 @click.command()
@@ -28,7 +28,7 @@ def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> No
     if workers > 1:
         # Each worker process builds its own app from the same MINYI_* environment.
         uvicorn.run(
-            "minyi.web.app:app_factory",
+            "minyi.server.app:app_factory",
             factory=True,
             host=host,
             port=port,

@@ -23,6 +23,7 @@ from minyi.cases import workflow
 from minyi.cases.models import Case, CaseStatus
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
+from minyi.flows import processing
 from minyi.intake import services as intake
 from minyi.intake.models import Message
 from minyi.intake.schemas import MessageIn
@@ -158,7 +159,7 @@ def make_message(
     if received_at is not None:
         message.received_at = received_at
     if process:
-        intake.process(session, message)
+        processing.process(session, message)
     else:
         session.flush()
     return message
@@ -239,5 +240,5 @@ def make_case(  # noqa: PLR0913 - the case's routing, then the message's fields
     if routing is not None:
         message_overrides["category_id"] = routing.id
     message = make_message(session, key=key, process=False, **message_overrides)
-    case = intake.process(session, message)
+    case = processing.process(session, message)
     return drive_case(session, case, target.value, reply_body)

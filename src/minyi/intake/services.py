@@ -1,9 +1,8 @@
-"""The one intake service every channel calls.
+"""The one intake service every channel calls: store a message exactly as received.
 
-:func:`accept` stores the message exactly as received (the caller commits at once, so
-nothing accepted is ever lost); :func:`process` then runs the pipeline and opens a
-case in a second transaction. A message whose processing failed is marked ``failed``
-and :func:`process_pending` picks it up again.
+:func:`accept` stores it (the caller commits at once, so nothing accepted is ever lost).
+Intake only stores: what happens next (pipeline, case, hot issue, alerts) is the
+application layer's flow, :mod:`minyi.flows.processing`.
 """
 
 from __future__ import annotations
@@ -11,26 +10,16 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from minyi.alerts import services as alert_services
-from minyi.analysis import services as analysis_services
-from minyi.cases import merging
-from minyi.cases import services as cases
-from minyi.cases.models import Case
 from minyi.db.base import new_id
 from minyi.departments.models import Category
 from minyi.intake import identity
-from minyi.intake.models import IdempotencyKey, Message, MessageContact, ProcessingState
+from minyi.intake.models import IdempotencyKey, Message, MessageContact
 from minyi.intake.schemas import MessageIn
-from minyi.pipeline.runner import Analysis, TextPipeline
-
-if TYPE_CHECKING:
-    from minyi.issues.online import IssueTracker
 
 log = logging.getLogger(__name__)
 
@@ -130,87 +119,6 @@ def accept(  # noqa: PLR0913 - the fields of one submission
         msg = "a message with this external_id was already received from this source"
         raise IntakeError(msg, field="external_id", status=409) from exc
     return Accepted(message, identity.tracking_secret(key, message.id), created=True)
-
-
-def process(
-    session: Session,
-    message: Message,
-    pipeline: TextPipeline | None = None,
-    result: Analysis | None = None,
-    *,
-    tracker: IssueTracker | None = None,
-) -> Case:
-    """Run the pipeline on a stored message, then join a duplicate's case or open a new one.
-
-    ``result`` is the message's analysis when a batch was analysed at once (imports);
-    ``tracker`` puts the message into its hot issue at once (servers).
-    """
-    if message.case is not None:
-        return message.case
-    analysis = None
-    if pipeline is not None:
-        result = result or pipeline.analyse(analysis_services.pipeline_input(message))
-        analysis = analysis_services.store(session, message, result)
-        if tracker is not None:
-            tracker.observe(session, message, analysis)
-        alert_services.watch_message(session, message, analysis)  # after: an alert can name the issue
-    case = merging.attach_duplicate(session, message, analysis)
-    if case is None:
-        threshold = pipeline.route_threshold if pipeline is not None else 1.0
-        case = cases.open_case(session, message, analysis, threshold)
-    message.state = ProcessingState.PROCESSED.value
-    message.processing_error = None
-    session.flush()
-    return case
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """What one batch of :func:`process_pending` did."""
-
-    processed: int
-    failed: int
-    last_id: str = ""
-
-    @property
-    def attempted(self) -> int:
-        """How many messages the batch took up."""
-        return self.processed + self.failed
-
-
-def process_pending(
-    session: Session,
-    limit: int = 500,
-    *,
-    retry_failed: bool = False,
-    after: str = "",
-    pipeline: TextPipeline | None = None,
-) -> BatchResult:
-    """Process up to ``limit`` stored, unprocessed messages with ids after ``after``.
-
-    Messages whose processing failed before are taken up again only with ``retry_failed``,
-    so a message that keeps failing never blocks the ones behind it.
-    """
-    states = [ProcessingState.RECEIVED.value]
-    if retry_failed:
-        states.append(ProcessingState.FAILED.value)
-    query = (
-        select(Message).where(Message.state.in_(states), Message.id > after).order_by(Message.id).limit(limit)
-    )
-    processed = failed = 0
-    last_id = after
-    for message in session.scalars(query):
-        last_id = message.id
-        try:
-            with session.begin_nested():
-                process(session, message, pipeline)
-            processed += 1
-        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
-            log.warning("processing message %s failed: %s", message.id, exc)
-            message.state = ProcessingState.FAILED.value
-            message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
-            failed += 1
-    return BatchResult(processed=processed, failed=failed, last_id=last_id)
 
 
 def find_by_tracking(session: Session, code: str, secret: str) -> Message | None:

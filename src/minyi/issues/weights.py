@@ -7,11 +7,11 @@ Written as ``name=value`` pairs separated by commas, e.g.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import fields, replace
 
 from minyi.issues.heat import HeatWeights
+from minyi.settings import check_weight_pairs
 
 NAMES = tuple(f.name for f in fields(HeatWeights))
 
@@ -23,32 +23,11 @@ def parse_weights(pairs: str | Iterable[str], base: HeatWeights | None = None) -
         ValueError: A pair is malformed, names no weight, or its value is not a finite
             number ≥ 0 (``growth_days`` a whole number ≥ 1); the message names the pair.
     """
-    items = [p for p in (pairs.split(",") if isinstance(pairs, str) else pairs) if p.strip()]
-    changes: dict[str, float | int] = {}
-    for item in items:
-        name, sep, raw = item.partition("=")
-        name = name.strip()
-        if not sep or name not in NAMES:
-            msg = f"heat weight {item.strip()!r}: expected NAME=VALUE with NAME one of {', '.join(NAMES)}"
-            raise ValueError(msg)
-        changes[name] = _value(name, raw.strip())
+    text = pairs if isinstance(pairs, str) else ",".join(pairs)
+    changes: dict[str, float | int] = dict(check_weight_pairs(text))
+    if "growth_days" in changes:
+        changes["growth_days"] = int(changes["growth_days"])
     return replace(base or HeatWeights(), **changes)  # type: ignore[arg-type]
-
-
-def _value(name: str, raw: str) -> float | int:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        msg = f"heat weight {name}={raw!r}: the value must be a number ≥ 0"
-        raise ValueError(msg)
-    if name == "growth_days":
-        if value < 1 or value != int(value):
-            msg = f"heat weight growth_days={raw!r}: the value must be a whole number of days ≥ 1"
-            raise ValueError(msg)
-        return int(value)
-    return value
 
 
 def describe(weights: HeatWeights) -> str:

@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from minyi.cases.models import Case
 from minyi.db.base import ID_LENGTH, Base, IdMixin, utcnow
 
 
@@ -60,8 +59,6 @@ class OutboxMessage(IdMixin, Base):
     case_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("cases.id", ondelete="SET NULL"), index=True
     )
-
-    case: Mapped[Case | None] = relationship()
 
     def __repr__(self) -> str:
         """Id, channel and status; never the recipient or the text."""

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from minyi.accounts import services as accounts
 from minyi.accounts.models import Role, User
 from minyi.admin import services as admin
-from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
-from minyi.cases.models import AppealKind
+from minyi.admin.models import ReplyTemplate
+from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.departments.models import Category, Department
 from minyi.departments.services import (
     CategoryImportError,
@@ -23,8 +23,8 @@ from minyi.departments.services import (
     list_categories,
     list_departments,
 )
+from minyi.http.deps import DbSession, require_user
 from minyi.interop.tabular import ImportFileError, read_rows
-from minyi.web.deps import DbSession, require_user
 from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
 

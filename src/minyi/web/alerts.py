@@ -14,8 +14,8 @@ from minyi.accounts.models import Role
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
 from minyi.alerts.models import AlertRule, AlertStatus
-from minyi.api.alerts import ACKNOWLEDGING_ROLES, acknowledge_for
-from minyi.web.deps import DbSession, StaffUser
+from minyi.core.errors import DomainError
+from minyi.http.deps import DbSession, StaffUser
 from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
 
@@ -37,7 +37,7 @@ def alert_page(
         "alerts": found,
         "total": total,
         "status": status.value if status else "",
-        "can_acknowledge": user.role in ACKNOWLEDGING_ROLES,
+        "can_acknowledge": user.role in alerts.ACKNOWLEDGING_ROLES,
         "rules": alert_rules.list_rules(db) if user.role == Role.ADMIN else [],
     }
     return render(request, "staff/alerts.html", context)
@@ -49,7 +49,10 @@ def acknowledge(
 ) -> Response:
     """Acknowledge one alert (admins, dispatchers, supervisors)."""
     _check_csrf(request, csrf_token)
-    acknowledge_for(db, user, alert_id)
+    try:
+        alerts.acknowledge_by_id(db, user, alert_id)
+    except DomainError as exc:
+        raise HTTPException(exc.status, exc.message) from exc
     db.commit()
     return RedirectResponse("/staff/alerts", status_code=303)
 

@@ -15,11 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.models import User
 from minyi.cases.models import CaseStatus
+from minyi.http.deps import DbSession, StaffUser
 from minyi.issues import card as cards
 from minyi.issues import editing
 from minyi.issues.models import HotIssue
 from minyi.web import i18n
-from minyi.web.deps import DbSession, StaffUser
 from minyi.web.staff import _check_csrf
 from minyi.web.templating import language_of, render
 

@@ -11,12 +11,13 @@ from pydantic import ValidationError
 from minyi.cases import services as cases
 from minyi.cases import workflow
 from minyi.departments.services import list_categories
-from minyi.intake import channel, services
+from minyi.flows import processing
+from minyi.http.deps import AppSettings, DbSession
+from minyi.http.security import csrf_ok
+from minyi.intake import services
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
-from minyi.web.deps import AppSettings, DbSession
-from minyi.web.security import csrf_ok
 from minyi.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +93,7 @@ def submit(
     except ValidationError as exc:
         return _submit_form(request, db, values, _form_errors(exc, language_of(request)), 422)
     try:
-        accepted = channel.receive(
+        accepted = processing.receive(
             db,
             data,
             channel=Channel.PORTAL.value,

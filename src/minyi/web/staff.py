@@ -18,12 +18,12 @@ from minyi.cases.models import Case, CaseStatus
 from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
+from minyi.http.deps import SESSION_USER_KEY, DbSession, StaffUser
+from minyi.http.security import CSRF_SESSION_KEY, csrf_ok
 from minyi.intake.models import Message
 from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
-from minyi.web.deps import SESSION_USER_KEY, DbSession, StaffUser
-from minyi.web.security import CSRF_SESSION_KEY, csrf_ok
 from minyi.web.templating import language_of, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
@@ -13,12 +12,12 @@ from sqlalchemy import select
 from minyi.cases import services as cases
 from minyi.cases import workflow
 from minyi.cases.models import Case, ExtensionRequest
-from minyi.web.deps import DbSession, StaffUser
+from minyi.core import localtime
+from minyi.http.deps import DbSession, StaffUser
 from minyi.web.staff import _case_page, _check_csrf, act
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 @router.post("/cases/{case_id}/return")
@@ -83,10 +82,10 @@ def _local_end_of(day: str) -> datetime | None:
     if not day.strip():
         return None
     try:
-        date = datetime.strptime(day.strip(), "%Y-%m-%d").replace(tzinfo=LOCAL).date()
+        date = datetime.strptime(day.strip(), "%Y-%m-%d").replace(tzinfo=localtime.zone()).date()
     except ValueError as exc:
         raise HTTPException(422, "the date must look like 2026-12-31") from exc
-    return datetime.combine(date, time(17, 30), tzinfo=LOCAL).astimezone(UTC)
+    return datetime.combine(date, time(17, 30), tzinfo=localtime.zone()).astimezone(UTC)
 
 
 @router.post("/cases/{case_id}/supervise")

@@ -9,9 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
 from minyi.cases.models import CaseStatus
+from minyi.http.deps import DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
-from minyi.web.deps import DbSession, StaffUser
 from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
 

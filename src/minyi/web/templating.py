@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from minyi.cases import lifecycle
+from minyi.core.localtime import format_time
+from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
 from minyi.web import i18n
-from minyi.web.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-
-
-def format_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A timestamp in Beijing time for display."""
-    if value is None:
-        return ""
-    return value.astimezone(DISPLAY_TZ).strftime(fmt)
 
 
 templates.env.filters["masked"] = mask_text

@@ -296,6 +296,7 @@ def test_no_keyword_alert_for_old_posts_disabled_rules_or_other_words(session, n
 
 def test_intake_watches_keywords_right_after_the_analysis(session, settings):
     from minyi.analysis.provider import PipelineProvider
+    from minyi.flows import processing
     from minyi.intake import services as intake
 
     pipeline = PipelineProvider().get(session)
@@ -305,7 +306,7 @@ def test_intake_watches_keywords_right_after_the_analysis(session, settings):
         channel="api",
         key="k",
     )
-    intake.process(session, accepted.message, pipeline)
+    processing.process(session, accepted.message, pipeline)
     alert = session.scalar(
         select(Alert).where(Alert.message_ids.is_not(None)).order_by(Alert.fired_at.desc())
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.conftest import fresh_database_url
 
-from minyi.db import migrate
 from minyi.db.base import new_id
+from minyi.schema import migrate
 
 
 def test_models_and_migrations_agree(engine):

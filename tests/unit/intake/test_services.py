@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from minyi.flows import processing
 from minyi.intake import services
 from minyi.intake.models import Message
 from minyi.intake.schemas import MessageIn
@@ -24,11 +25,11 @@ def test_accept_stores_the_message_as_received(session):
 
 def test_process_opens_an_unassigned_case_without_category(session):
     accepted = services.accept(session, MessageIn(title="t", body="b"), channel="api", key="k")
-    case = services.process(session, accepted.message)
+    case = processing.process(session, accepted.message)
     assert case.status == "received"
     assert case.department is None
     assert accepted.message.state == "processed"
-    assert services.process(session, accepted.message) is case
+    assert processing.process(session, accepted.message) is case
 
 
 def test_duplicate_external_id_from_the_same_source_is_refused(session):
@@ -44,22 +45,22 @@ def test_duplicate_external_id_from_the_same_source_is_refused(session):
 def test_process_pending_marks_failures_and_goes_on(session, monkeypatch):
     good = services.accept(session, MessageIn(title="good", body="b"), channel="api", key="k").message
     bad = services.accept(session, MessageIn(title="bad", body="b"), channel="api", key="k").message
-    real_open = services.cases.open_case
+    real_open = processing.cases.open_case
 
     def flaky(sess, message, *args):
         if message.title == "bad":
             raise RuntimeError("boom")
         return real_open(sess, message, *args)
 
-    monkeypatch.setattr(services.cases, "open_case", flaky)
-    result = services.process_pending(session)
+    monkeypatch.setattr(processing.cases, "open_case", flaky)
+    result = processing.process_pending(session)
     assert (result.processed, result.failed, result.last_id) == (1, 1, bad.id)
     assert good.state == "processed"
     assert bad.state == "failed"
     assert "boom" in bad.processing_error
-    monkeypatch.setattr(services.cases, "open_case", real_open)
-    assert services.process_pending(session).attempted == 0  # failures wait for a retry
-    assert services.process_pending(session, retry_failed=True).processed == 1
+    monkeypatch.setattr(processing.cases, "open_case", real_open)
+    assert processing.process_pending(session).attempted == 0  # failures wait for a retry
+    assert processing.process_pending(session, retry_failed=True).processed == 1
     assert bad.state == "processed"
 
 

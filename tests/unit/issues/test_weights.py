@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from minyi.issues.heat import HeatWeights
@@ -44,3 +46,9 @@ def test_settings_fail_fast_on_bad_weights():
     with pytest.raises(ValueError, match="warmth"):
         Settings(heat_weights="warmth=2")
     assert Settings(heat_weights="volume=2").heat_weights == "volume=2"
+
+
+def test_the_settings_know_every_weight_name():
+    from minyi.settings import HEAT_WEIGHT_NAMES
+
+    assert set(HEAT_WEIGHT_NAMES) == {f.name for f in fields(HeatWeights)}

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from minyi.cases import staff_notices
 from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.intake import identity
@@ -25,7 +26,7 @@ def test_enqueue_stores_a_pending_item_without_committing(session):
         subject="您的留言已受理",
         body="正文",
         payload={"k": "v"},
-        case=case,
+        case_id=case.id,
     )
     assert item is not None
     assert session.get(OutboxMessage, item.id) is item
@@ -125,7 +126,7 @@ def test_the_department_gets_an_email_with_the_case_number_and_a_masked_title(se
         session, code="JTJ", name="交通运输局", contact_email="jtj@example.gov.cn"
     )
     case = factories.make_case(session, department=roads, title="路灯坏了 联系13900001111")
-    item = services.notify_department(
+    item = staff_notices.notify_department(
         session, case, "新派单", "您有一件新派单。", f"d:{case.id}", settings=settings
     )
     assert item is not None
@@ -137,34 +138,36 @@ def test_the_department_gets_an_email_with_the_case_number_and_a_masked_title(se
 
 def test_a_department_without_email_gets_nothing(session, settings):
     case = factories.make_case(session)
-    assert services.notify_department(session, case, "s", "b", "d2", settings=settings) is None
+    assert staff_notices.notify_department(session, case, "s", "b", "d2", settings=settings) is None
 
 
 def test_supervisors_get_their_shared_inbox_and_the_webhook(session, settings):
     settings.supervisor_email = "dubanzhongxin@example.gov.cn"
     settings.webhook_url = "http://127.0.0.1:9/hook"
     case = factories.make_case(session)
-    items = services.notify_supervisors(session, case, "案件超期", "该案件已超期。", "s1", settings=settings)
+    items = staff_notices.notify_supervisors(
+        session, case, "案件超期", "该案件已超期。", "s1", settings=settings
+    )
     assert [(i.channel, i.recipient, i.dedupe_key) for i in items] == [
         ("email", "dubanzhongxin@example.gov.cn", "s1:email"),
         ("webhook", "supervisors", "s1:webhook"),
     ]
     assert all(case.number in i.body for i in items)
     assert (
-        services.notify_supervisors(session, case, "案件超期", "该案件已超期。", "s1", settings=settings)
+        staff_notices.notify_supervisors(session, case, "案件超期", "该案件已超期。", "s1", settings=settings)
         == []
     )
 
 
 def test_supervisors_without_inbox_or_webhook_get_nothing(session, settings):
     case = factories.make_case(session)
-    assert services.notify_supervisors(session, case, "s", "b", "s2", settings=settings) == []
+    assert staff_notices.notify_supervisors(session, case, "s", "b", "s2", settings=settings) == []
 
 
 def test_only_the_webhook_when_no_shared_inbox(session, settings):
     settings.webhook_url = "https://hooks.example.org/minyi"
     case = factories.make_case(session)
-    items = services.notify_supervisors(session, case, "s", "b", "s3", settings=settings)
+    items = staff_notices.notify_supervisors(session, case, "s", "b", "s3", settings=settings)
     assert [i.channel for i in items] == ["webhook"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from minyi.db.models import Base
+from minyi.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

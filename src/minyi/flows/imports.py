@@ -39,9 +39,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.provider import PipelineProvider
+from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
+from minyi.flows.processing import process_batch
 from minyi.intake import services
-from minyi.intake.channel import process_batch
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
@@ -62,7 +63,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_ERRORS_SHOWN = 20
 SOURCE_MAX_CHARS = 120  # Message.source is String(120)
 CHANNEL_MAX_CHARS = 20  # Message.channel is String(20)

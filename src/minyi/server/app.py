@@ -21,11 +21,11 @@ from minyi.api import issues as api_issues
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.db.session import Database
+from minyi.http.deps import LoginRequired
+from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.issues.online import IssueTracker
 from minyi.settings import Settings, get_settings
 from minyi.web import admin, alerts, issues, portal, staff, staff_workflow, statements
-from minyi.web.deps import LoginRequired
-from minyi.web.security import BodySizeLimit, SecurityHeaders
 from minyi.web.templating import TEMPLATES_DIR, render
 
 log = logging.getLogger(__name__)
@@ -151,5 +151,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def app_factory() -> Any:
-    """Entry point for ``uvicorn --factory minyi.web.app:app_factory``."""
+    """Entry point for ``uvicorn --factory minyi.server.app:app_factory``."""
     return create_app()

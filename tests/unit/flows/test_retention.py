@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from minyi.db.base import utcnow
 from minyi.demo import factories
+from minyi.flows.retention import purge_contacts
 from minyi.intake.models import MessageContact
-from minyi.intake.retention import purge_contacts
 
 
 def test_contacts_of_long_closed_cases_are_deleted(session):

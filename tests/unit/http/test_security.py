@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
-from minyi.web.security import BodySizeLimit, SecurityHeaders
+from minyi.http.security import BodySizeLimit, SecurityHeaders
 
 
 def small_app() -> FastAPI:

@@ -13,9 +13,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
-from minyi.db.models import Base
+from minyi.schema import Base
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).parent.parent / "db" / "migrations"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

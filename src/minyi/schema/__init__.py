@@ -1,13 +1,19 @@
-"""Imports every model so the metadata is complete (for Alembic and checks)."""
+"""The model registry: imports every model so the metadata is complete (Alembic, checks).
+
+It sits above every domain package (each owns its models) and below the interfaces,
+so no domain package needs to know all the others. ``minyi.schema.migrate`` applies and
+checks the migrations in ``minyi/db/migrations``.
+"""
 
 from minyi.accounts.models import ApiToken, User
-from minyi.admin.models import DeadlineRuleRecord, ReplyTemplate
+from minyi.admin.models import ReplyTemplate
 from minyi.alerts.models import Alert, AlertRule
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.cases.models import (
     Case,
     CaseEvent,
     CaseRating,
+    DeadlineRuleRecord,
     ExtensionRequest,
     Reply,
     Statement,

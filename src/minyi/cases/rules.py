@@ -1,0 +1,36 @@
+"""The configured deadline rules, read from the database as one DeadlinePolicy.
+
+Admins edit the rules (``minyi.admin``); cases only read them, so the rules' table lives
+with the cases and the admin package sits above this one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
+from minyi.cases.models import Case, DeadlineRuleRecord
+
+
+def deadline_policy(session: Session) -> DeadlinePolicy:
+    """The deadline policy made of the configured rules (15 working days when none applies)."""
+    records = session.scalars(select(DeadlineRuleRecord).order_by(DeadlineRuleRecord.created_at))
+    rules = [
+        DeadlineRule(
+            appeal_kind=record.appeal_kind,
+            category_path_prefix=record.category.path if record.category else None,
+            reply_working_days=record.reply_working_days,
+            reply_hours=record.reply_hours,
+        )
+        for record in records
+    ]
+    return DeadlinePolicy(rules)
+
+
+def reply_due(session: Session, case: Case, start: datetime) -> datetime:
+    """When the reply to ``case``, accepted at ``start``, is due under the configured rules."""
+    path = case.category.path if case.category else None
+    return deadline_policy(session).reply_due(start, case.appeal_kind, path)

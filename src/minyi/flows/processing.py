@@ -1,0 +1,167 @@
+"""Processing a received message, and the boundary every channel uses: store, commit, process, commit.
+
+:func:`receive` is the one place a submission commits twice. The message is committed
+(by :func:`minyi.intake.services.accept`) before the pipeline runs, so a crash or a
+pipeline error never loses what a citizen sent; a message whose processing failed is
+marked ``failed`` and retried by :func:`process_pending` (``minyi process``).
+
+:func:`process` is the flow across the domains: pipeline → stored analysis → hot issue →
+alerts → the duplicate's case or a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.alerts import services as alert_services
+from minyi.analysis import services as analysis_services
+from minyi.cases import merging
+from minyi.cases import services as cases
+from minyi.cases.models import Case
+from minyi.intake import services
+from minyi.intake.models import Message, ProcessingState
+from minyi.intake.schemas import MessageIn
+from minyi.pipeline.runner import Analysis, TextPipeline
+
+if TYPE_CHECKING:
+    from minyi.issues.online import IssueTracker
+
+log = logging.getLogger(__name__)
+
+
+def process(
+    session: Session,
+    message: Message,
+    pipeline: TextPipeline | None = None,
+    result: Analysis | None = None,
+    *,
+    tracker: IssueTracker | None = None,
+) -> Case:
+    """Run the pipeline on a stored message, then join a duplicate's case or open a new one.
+
+    ``result`` is the message's analysis when a batch was analysed at once (imports);
+    ``tracker`` puts the message into its hot issue at once (servers).
+    """
+    if message.case is not None:
+        return message.case
+    analysis = None
+    if pipeline is not None:
+        result = result or pipeline.analyse(analysis_services.pipeline_input(message))
+        analysis = analysis_services.store(session, message, result)
+        if tracker is not None:
+            tracker.observe(session, message, analysis)
+        alert_services.watch_message(session, message, analysis)  # after: an alert can name the issue
+    case = merging.attach_duplicate(session, message, analysis)
+    if case is None:
+        threshold = pipeline.route_threshold if pipeline is not None else 1.0
+        case = cases.open_case(session, message, analysis, threshold)
+    message.state = ProcessingState.PROCESSED.value
+    message.processing_error = None
+    session.flush()
+    return case
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one batch of :func:`process_pending` did."""
+
+    processed: int
+    failed: int
+    last_id: str = ""
+
+    @property
+    def attempted(self) -> int:
+        """How many messages the batch took up."""
+        return self.processed + self.failed
+
+
+def process_pending(
+    session: Session,
+    limit: int = 500,
+    *,
+    retry_failed: bool = False,
+    after: str = "",
+    pipeline: TextPipeline | None = None,
+) -> BatchResult:
+    """Process up to ``limit`` stored, unprocessed messages with ids after ``after``.
+
+    Messages whose processing failed before are taken up again only with ``retry_failed``,
+    so a message that keeps failing never blocks the ones behind it.
+    """
+    states = [ProcessingState.RECEIVED.value]
+    if retry_failed:
+        states.append(ProcessingState.FAILED.value)
+    query = (
+        select(Message).where(Message.state.in_(states), Message.id > after).order_by(Message.id).limit(limit)
+    )
+    processed = failed = 0
+    last_id = after
+    for message in session.scalars(query):
+        last_id = message.id
+        try:
+            with session.begin_nested():
+                process(session, message, pipeline)
+            processed += 1
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
+            log.warning("processing message %s failed: %s", message.id, exc)
+            message.state = ProcessingState.FAILED.value
+            message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
+            failed += 1
+    return BatchResult(processed=processed, failed=failed, last_id=last_id)
+
+
+def process_safely(
+    session: Session,
+    message: Message,
+    pipeline: TextPipeline | None = None,
+    result: Analysis | None = None,
+    *,
+    tracker: IssueTracker | None = None,
+) -> None:
+    """Process a committed message; on failure mark it ``failed`` instead of raising."""
+    try:
+        with session.begin_nested():
+            process(session, message, pipeline, result, tracker=tracker)
+    except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
+        log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
+        message.state = ProcessingState.FAILED.value
+        message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def process_batch(session: Session, messages: list[Message], pipeline: TextPipeline | None) -> None:
+    """Process stored messages, analysing them as one batch (faster), each in its own savepoint."""
+    results: list[Analysis | None] = [None] * len(messages)
+    if pipeline is not None and messages:
+        try:
+            results = list(pipeline.analyse_many([analysis_services.pipeline_input(m) for m in messages]))
+        except Exception:  # noqa: BLE001 - fall back to one at a time, where failures are isolated
+            log.warning("batch analysis failed; analysing %d messages one at a time", len(messages))
+    for message, result in zip(messages, results, strict=True):
+        process_safely(session, message, pipeline, result)
+
+
+def receive(  # noqa: PLR0913 - the fields of one submission
+    session: Session,
+    data: MessageIn,
+    *,
+    channel: str,
+    key: str,
+    source: str = "",
+    idempotency_key: str | None = None,
+    pipeline: TextPipeline | None = None,
+    tracker: IssueTracker | None = None,
+) -> services.Accepted:
+    """Accept ``data`` (commit), then process it (commit). Returns the stored message."""
+    accepted = services.accept(
+        session, data, channel=channel, key=key, source=source, idempotency_key=idempotency_key
+    )
+    session.commit()
+    if accepted.created:
+        process_safely(session, accepted.message, pipeline, tracker=tracker)
+        session.commit()
+    return accepted
