@@ -19,12 +19,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "minyi_read_only"  # execution option: a transaction that never writes
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """Start a transaction; one that may write takes SQLite's write lock at once.
+
+    SQLite has one writer at a time. A deferred transaction that reads and then writes
+    cannot wait for the lock when another connection wrote meanwhile: it fails at once
+    with "database is locked" (its snapshot is stale), whatever the busy timeout. Taking
+    the lock at BEGIN (IMMEDIATE) makes concurrent writers queue for up to the busy timeout
+    instead. Readers are not blocked (WAL); transactions that only read, marked with the
+    ``minyi_read_only`` execution option (:meth:`Database.read_session`), start deferred.
+    """
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -61,6 +75,16 @@ class Database:
     def session(self) -> Session:
         """A new session; the caller commits once at its boundary."""
         return self.sessionmaker()
+
+    def read_session(self) -> Session:
+        """A session for work that only reads (long scans, rebuilds of in-memory indexes).
+
+        On SQLite it does not take the write lock, so writers are never kept waiting by a
+        long read; on PostgreSQL it is an ordinary session.
+        """
+        if not self.is_sqlite:
+            return self.sessionmaker()
+        return self.sessionmaker(bind=self.engine.execution_options(**{READ_ONLY: True}))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -29,8 +29,8 @@ from minyi.db.base import utcnow
 from minyi.db.session import Database
 from minyi.intake.models import Message
 from minyi.issues import records, stats
-from minyi.issues.cluster import IssueDetector
-from minyi.issues.issue import Issue
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.issue import Issue
 from minyi.issues.models import HotIssue
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ class IssueTracker:
 
         def run() -> None:
             try:
-                with database.session() as session:
+                with database.read_session() as session:
                     self.rebuild(session)
             except Exception:  # a failed rebuild keeps the old detector; the next one retries
                 log.exception("rebuilding the issue tracker failed")

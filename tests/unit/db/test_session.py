@@ -1,0 +1,52 @@
+"""SQLite under concurrent writers: they wait for each other instead of failing."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import text
+
+from minyi.db.session import Database
+
+
+def _database(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'c.db'}")
+    with database.transaction() as session:
+        session.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)"))
+        session.execute(text("INSERT INTO counter (id, n) VALUES (1, 0)"))
+    return database
+
+
+def test_concurrent_read_then_write_transactions_all_succeed(tmp_path):
+    database = _database(tmp_path)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(25):
+                with database.transaction() as session:
+                    n = session.execute(text("SELECT n FROM counter WHERE id = 1")).scalar_one()
+                    session.execute(text("UPDATE counter SET n = :n WHERE id = 1"), {"n": n + 1})
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.transaction() as session:  # no update was lost either
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 150
+    database.engine.dispose()
+
+
+def test_a_long_read_does_not_keep_writers_waiting(tmp_path):
+    database = _database(tmp_path)
+    reader = database.read_session()
+    assert reader.execute(text("SELECT n FROM counter")).scalar_one() == 0  # a read transaction is open
+    with database.transaction() as session:
+        session.execute(text("UPDATE counter SET n = 5"))
+    assert reader.execute(text("SELECT n FROM counter")).scalar_one() == 0  # its snapshot
+    reader.close()
+    database.engine.dispose()
