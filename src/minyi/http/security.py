@@ -103,7 +103,6 @@ SECURITY_HEADERS = [
         ),
     ),
 ]
-DOCS_PATHS = ("/docs", "/redoc")
 
 
 class SecurityHeaders:
@@ -117,12 +116,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = str(scope.get("path", "")).startswith(DOCS_PATHS)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = [h for h in SECURITY_HEADERS if not (is_docs and h[0] == b"content-security-policy")]
-                message["headers"] = list(message.get("headers", [])) + extra
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)
 
         await self.app(scope, receive, with_headers)
