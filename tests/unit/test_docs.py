@@ -29,7 +29,10 @@ def read_doc(name: str) -> str:
 
 def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
     """Every command and sub-command below ``group``, as ("db upgrade", command)."""
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):  # the root group is lazy: get_command imports
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         path = (*prefix, name)
         yield " ".join(path), command
         if isinstance(command, click.Group):

@@ -1,37 +1,54 @@
-"""What every command needs: settings, the database, clear errors."""
+"""What every command needs: settings, the database, clear errors.
+
+Light on purpose: the settings, the database layer and the migrations are imported when a
+command first asks for them, so that ``minyi --help`` loads none of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import click
 
-from minyi.db.session import Database
-from minyi.schema import migrate
-from minyi.settings import Settings, UnsafeSettingsError, get_settings
+if TYPE_CHECKING:
+    from minyi.db.session import Database
+    from minyi.settings import Settings
+
+
+def _settings() -> Settings:
+    from minyi.settings import get_settings  # local: pydantic loads when a command runs
+
+    return get_settings()
 
 
 @dataclass
 class CliContext:
     """Lazily opened settings and database for one command."""
 
-    settings: Settings = field(default_factory=get_settings)
+    settings: Settings = field(default_factory=_settings)
 
     @cached_property
     def database(self) -> Database:
         """The configured database (its directory created for SQLite)."""
+        from minyi.db.session import Database  # local: SQLAlchemy loads when a command needs it
+
         if not self.settings.database_url:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         return Database(self.settings.effective_database_url)
 
     def migrated_database(self) -> Database:
         """The database, migrated to the newest schema."""
+        from minyi.schema import migrate  # local: Alembic loads when a command needs it
+
         migrate.upgrade(self.database.engine)
         return self.database
 
     def require_current_schema(self) -> Database:
         """The database, if its schema is current; else a clear error."""
+        from minyi.schema import migrate  # local: see migrated_database
+
         if not migrate.is_up_to_date(self.database.engine):
             raise click.ClickException("the database schema is not current: run `minyi db upgrade` first")
         return self.database
@@ -39,10 +56,27 @@ class CliContext:
 
 def load_context() -> CliContext:
     """Settings from the environment, or a clear error when they are unsafe or invalid."""
+    from minyi.settings import UnsafeSettingsError  # local: see _settings
+
     try:
-        return CliContext(settings=get_settings())
+        return CliContext(settings=_settings())
     except (UnsafeSettingsError, ValueError) as exc:
         raise click.ClickException(f"invalid settings: {exc}") from exc
 
 
 pass_context = click.make_pass_decorator(CliContext, ensure=False)
+
+
+def _default_timezone() -> str:
+    from minyi.settings import current_timezone  # local: see _settings
+
+    return current_timezone()
+
+
+# ``--tz`` of the commands that read files: the deployment's timezone (MINYI_TIMEZONE) unless given.
+timezone_option = click.option(
+    "--tz",
+    default=_default_timezone,
+    show_default="MINYI_TIMEZONE, Asia/Shanghai",
+    help="Timezone of times given without one.",
+)

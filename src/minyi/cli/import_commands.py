@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from minyi.cli.context import CliContext, pass_context
+from minyi.cli.context import CliContext, pass_context, timezone_option
 from minyi.departments.services import CategoryImportError, import_category_tree
 from minyi.flows.imports import ImportValidationError
 from minyi.flows.imports import import_messages as run_import
@@ -38,7 +38,7 @@ def _parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write invalid rows here (CSV)."
 )
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
-@click.option("--tz", default="Asia/Shanghai", show_default=True, help="Timezone of times given without one.")
+@timezone_option
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 50_000))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from minyi.cli.context import CliContext, pass_context
+from minyi.cli.context import CliContext, pass_context, timezone_option
 from minyi.interop.tabular import ImportFileError
 from minyi.issues.cluster import IssueDetector
 from minyi.issues.heat import HeatWeights, rank
@@ -75,7 +75,7 @@ weight_option = click.option(
 )
 @click.option("--sheet", help="XLSX sheet name (default: the first).")
 @click.option("--encoding", help="Text encoding (default: UTF-8, else GB18030).")
-@click.option("--tz", default="Asia/Shanghai", show_default=True, help="Timezone of times given without one.")
+@timezone_option
 @click.option(
     "--decay-days",
     default=0.0,

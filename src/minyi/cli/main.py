@@ -1,30 +1,110 @@
-"""``minyi``: the command-line entry point."""
+"""``minyi``: the command-line entry point.
+
+The group is lazy (click's documented ``LazyGroup`` pattern): ``minyi --help`` lists the
+commands from :data:`COMMANDS` without importing them, and a command's module (with the
+web framework, the database layer or scikit-learn it needs) is imported only when that
+command runs or shows its own help.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import Any
 
 import click
 
 import minyi
-from minyi.cli import (
-    alert_commands,
-    case_commands,
-    db_commands,
-    demo_commands,
-    department_commands,
-    import_commands,
-    issues_commands,
-    model_commands,
-    notify_commands,
-    retention_commands,
-    serve_commands,
-    user_commands,
-)
-from minyi.cli.context import load_context
+
+# Command name → ("module:attribute" of the click command, its one-line help). The help is
+# shown by ``minyi --help`` without importing the command; a test keeps it equal to the
+# command's own.
+COMMANDS = {
+    "alerts": (
+        "minyi.cli.alert_commands:alerts_group",
+        "Spikes and alerts: burst, trend, threshold and emergency-keyword rules.",
+    ),
+    "cases": (
+        "minyi.cli.case_commands:cases",
+        "Periodic case jobs: deadline reminders and escalation, unanswered follow-ups.",
+    ),
+    "categories": ("minyi.cli.import_commands:categories", "Manage the category tree."),
+    "db": ("minyi.cli.db_commands:db", "Create, migrate and check the database schema."),
+    "demo": (
+        "minyi.cli.demo_commands:demo",
+        "Create the schema and load demo departments, users, messages and cases.",
+    ),
+    "department": ("minyi.cli.department_commands:department", "Add and list departments."),
+    "import": (
+        "minyi.cli.import_commands:import_messages",
+        "Import messages or public posts from a CSV, XLSX or JSONL file.",
+    ),
+    "issues": (
+        "minyi.cli.issues_commands:issues",
+        "Hot issues: group messages about one concrete problem and rank them by heat.",
+    ),
+    "model": (
+        "minyi.cli.model_commands:model",
+        "Train, evaluate and activate the category/department classifier.",
+    ),
+    "notify": (
+        "minyi.cli.notify_commands:notify",
+        "Notifications to citizens and staff (e-mail, SMS, webhook) through the outbox.",
+    ),
+    "process": (
+        "minyi.cli.demo_commands:process",
+        "Process stored messages that have no case yet (after a crash or a failure).",
+    ),
+    "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
+    "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
+    "user": ("minyi.cli.user_commands:user", "Manage staff users and their API tokens."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported from ``"module:attribute"`` when first used."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, sorted, without importing any."""
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported now if it is a lazy one."""
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, cmd_name: str) -> click.Command:
+        module_name, _, attribute = self.lazy_commands[cmd_name][0].partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            msg = f"{module_name}:{attribute} is not a click command"
+            raise TypeError(msg)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, as click writes it, from the one-line helps of the lazy ones."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is None:
+                stand_in = click.Command(name, help=self.lazy_commands[name][1])  # click's own shortening
+                rows.append((name, stand_in.get_short_help_str(limit)))
+            elif not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(minyi.__version__, prog_name="minyi")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -32,24 +112,10 @@ def cli(ctx: click.Context) -> None:
 
     Settings come from MINYI_* environment variables (see docs/configuration.md).
     """
+    from minyi.cli.context import load_context  # local: the settings load when a command runs
+
     ctx.obj = load_context()
     logging.basicConfig(
         level=ctx.obj.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
-cli.add_command(serve_commands.serve)
-cli.add_command(db_commands.db)
-cli.add_command(demo_commands.demo)
-cli.add_command(demo_commands.process)
-cli.add_command(user_commands.user)
-cli.add_command(department_commands.department)
-cli.add_command(case_commands.cases)
-cli.add_command(import_commands.import_messages)
-cli.add_command(import_commands.categories)
-cli.add_command(retention_commands.retention)
-cli.add_command(model_commands.model)
-cli.add_command(notify_commands.notify)
-cli.add_command(issues_commands.issues)
-cli.add_command(alert_commands.alerts_group)
