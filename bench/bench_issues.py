@@ -49,9 +49,9 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from minyi.interop.tabular import read_rows
-from minyi.issues.cluster import IssueDetector
-from minyi.issues.heat import HeatWeights, rank
-from minyi.issues.issue import IssueMessage
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.heat import HeatWeights, rank
+from minyi.issues.detect.issue import IssueMessage
 from minyi.issues.report import load_messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,7 +222,7 @@ def run_bertopic(messages: list[IssueMessage]) -> dict[str, Any]:
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from umap import UMAP
 
-    from minyi.issues.features import Featurizer
+    from minyi.issues.detect.features import Featurizer
 
     start, cpu = time.perf_counter(), time.process_time()
     words = Featurizer().reset()

@@ -19,7 +19,7 @@ Environment = Literal["development", "test", "production"]
 MIN_SECRET_LENGTH = 32
 
 
-# The names of the heat formula's weights (the fields of minyi.issues.heat.HeatWeights; a test
+# The names of the heat formula's weights (the fields of minyi.issues.detect.heat.HeatWeights; a test
 # keeps the two equal). Checked here so that a bad MINYI_HEAT_WEIGHTS fails at start-up
 # without the settings importing a domain package.
 HEAT_WEIGHT_NAMES = ("volume", "authors", "engagement", "dislikes", "growth", "growth_days", "tau_days")

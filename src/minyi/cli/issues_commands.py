@@ -12,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from minyi.cli.context import CliContext, pass_context, timezone_option
 from minyi.interop.tabular import ImportFileError
-from minyi.issues.cluster import IssueDetector
-from minyi.issues.heat import HeatWeights, rank
-from minyi.issues.issue import timestamp
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.heat import HeatWeights, rank
+from minyi.issues.detect.issue import timestamp
 from minyi.issues.report import LoadedMessages, load_messages, write_report
 from minyi.issues.services import refresh as run_refresh
 from minyi.issues.weights import parse_weights

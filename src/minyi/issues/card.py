@@ -20,7 +20,7 @@ from minyi.cases.models import Case
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.issues import records, services
-from minyi.issues.heat import rank
+from minyi.issues.detect.heat import rank
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
@@ -68,7 +68,7 @@ def listing(
     """Stored issues not merged away, hottest first.
 
     With ``days``, only issues with messages in the last ``days`` days, ranked by their heat
-    over that period (only the period's messages count, :func:`minyi.issues.heat.rank`).
+    over that period (only the period's messages count, :func:`minyi.issues.detect.heat.rank`).
     """
     query = select(HotIssue).where(HotIssue.merged_into_id.is_(None))
     if status == "active":

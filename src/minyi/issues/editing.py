@@ -20,8 +20,8 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import new_id, utcnow
 from minyi.intake.models import Message
 from minyi.issues import records, stats
+from minyi.issues.detect.places import extract_places
 from minyi.issues.models import HotIssue
-from minyi.issues.places import extract_places
 from minyi.pipeline.privacy import mask_text
 
 __all__ = ["EDITOR_ROLES", "IssueEditError", "can_edit", "merge", "rename", "split"]

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
-from minyi.issues.heat import HeatWeights, heat
-from minyi.issues.issue import Issue, IssueMessage
+from minyi.issues.detect.heat import HeatWeights, heat
+from minyi.issues.detect.issue import Issue, IssueMessage
 from minyi.issues.models import HotIssue
 from minyi.issues.weights import parse_weights
 from minyi.settings import get_settings

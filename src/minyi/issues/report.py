@@ -28,8 +28,8 @@ from pathlib import Path
 from minyi.interop import values
 from minyi.interop.mapping import detect_mapping
 from minyi.interop.tabular import Record, read_rows
-from minyi.issues.heat import HeatWeights
-from minyi.issues.issue import Issue, IssueMessage
+from minyi.issues.detect.heat import HeatWeights
+from minyi.issues.detect.issue import Issue, IssueMessage
 from minyi.issues.svg import heat_bars, timeline_bars
 
 __all__ = ["LoadedMessages", "load_messages", "write_report"]

@@ -20,9 +20,9 @@ from minyi.cases.models import Case
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.issues import records, stats
-from minyi.issues.cluster import IssueDetector
-from minyi.issues.heat import HeatWeights, rank
-from minyi.issues.issue import Issue
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.heat import HeatWeights, rank
+from minyi.issues.detect.issue import Issue
 from minyi.issues.models import HotIssue
 
 _CHUNK = 500  # message ids per UPDATE (bound parameters stay well under SQLite's limit)

@@ -2,7 +2,7 @@
 
 Written as ``name=value`` pairs separated by commas, e.g.
 ``volume=1,authors=1.5,engagement=0.5,growth=1,tau_days=14``; names are the fields of
-:class:`~minyi.issues.heat.HeatWeights`, and a name left out keeps its default.
+:class:`~minyi.issues.detect.heat.HeatWeights`, and a name left out keeps its default.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import fields, replace
 
-from minyi.issues.heat import HeatWeights
+from minyi.issues.detect.heat import HeatWeights
 from minyi.settings import check_weight_pairs
 
 NAMES = tuple(f.name for f in fields(HeatWeights))

@@ -6,7 +6,7 @@ from dataclasses import fields
 
 import pytest
 
-from minyi.issues.heat import HeatWeights
+from minyi.issues.detect.heat import HeatWeights
 from minyi.issues.weights import describe, parse_weights
 from minyi.settings import Settings
 

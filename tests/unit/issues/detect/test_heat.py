@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from minyi.issues.heat import HeatWeights, heat, rank
-from minyi.issues.issue import Issue
+from minyi.issues.detect.heat import HeatWeights, heat, rank
+from minyi.issues.detect.issue import Issue
 
 NOW = datetime(2024, 6, 30, 12, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from minyi.issues.features import PLACE_PREFIX, SparseVector
+from minyi.issues.detect.features import PLACE_PREFIX, SparseVector
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "timestamp"]
 
@@ -247,6 +247,15 @@ class IssueState:
             else:
                 centroid.pop(term, None)
         self.norm2 = sum(weight * weight for weight in centroid.values())
+
+    def remove(self, moved: Iterable[Member]) -> None:
+        """Forget ``moved`` members (their vectors already subtracted, see :meth:`subtract`)."""
+        gone = {id(member) for member in moved}
+        self.members = [member for member in self.members if id(member) not in gone]
+        self.vectors = sum(not member.folded for member in self.members)
+        self.folded_upto = 0
+        self.cores = Counter(core for member in self.members for core in member.cores)
+        self.last = max(timestamp(member.message.when) for member in self.members)
 
     def unit_centroid(self, limit: int) -> SparseVector:
         """The ``limit`` heaviest centroid terms, scaled to unit length of the whole centroid."""

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from minyi.issues.issue import Issue
+from minyi.issues.detect.issue import Issue
 
 __all__ = ["HeatWeights", "heat", "rank"]
 

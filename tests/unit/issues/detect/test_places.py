@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from minyi.issues.places import extract_places, place_cores
+from minyi.issues.detect.places import extract_places, place_cores
 
 
 def names(text):

@@ -21,6 +21,9 @@ centroids reach ``merge_threshold`` are joined.  When more than one part remains
 largest keeps the id and every other part becomes a new issue.  Only members that still
 hold a vector are re-clustered; folded members (see :class:`IssueState`) stay with the id.
 
+This module decides; the detector applies each merge and split to its own state
+(:meth:`IssueDetector.merge`, :meth:`IssueDetector.split`).
+
 The work per issue examined is bounded (postings are capped, centroids pruned, vectors
 capped per issue), which lets :meth:`IssueDetector.assign` consolidate a few issues per
 call instead of all of them at once.
@@ -28,16 +31,14 @@ call instead of all of them at once.
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections import Counter
 from typing import TYPE_CHECKING
 
-from minyi.issues.issue import IssueState, Member, timestamp
-from minyi.issues.places import cores_differ
+from minyi.issues.detect.issue import IssueState, Member
+from minyi.issues.detect.places import cores_differ
 
 if TYPE_CHECKING:
-    from minyi.issues.cluster import IssueDetector
+    from minyi.issues.detect.cluster import IssueDetector
 
 __all__ = ["consolidate_issues"]
 
@@ -72,7 +73,7 @@ def centroid_cosine(left: IssueState, right: IssueState, place_mismatch: float) 
 
 def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, int]]:
     pairs: dict[tuple[int, int], float] = {}
-    for state in [detector.active_[i] for i in changed if i in detector.active_]:
+    for state in [s for s in map(detector.live, changed) if s is not None]:
         if len(state.members) == 1:
             # A new single message was scored against every live issue when it arrived, with
             # the same cosine and place test; an issue that changed since is examined itself.
@@ -86,26 +87,14 @@ def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, 
     merged: list[tuple[int, int]] = []
     for left_id, right_id in sorted(pairs, key=lambda key: -pairs[key]):
         left, right = detector.resolve(left_id), detector.resolve(right_id)
-        if left == right or left not in detector.active_ or right not in detector.active_:
+        a, b = detector.live(left), detector.live(right)
+        if left == right or a is None or b is None:
             continue
-        a, b = detector.active_[left], detector.active_[right]
         if centroid_cosine(a, b, detector.place_mismatch) >= detector.merge_threshold:
-            merged.append(_merge(detector, a, b))
+            survivor, absorbed = sorted((a, b), key=lambda s: (-len(s.members), s.created))
+            detector.merge(survivor, absorbed)
+            merged.append((absorbed.id, survivor.id))
     return merged
-
-
-def _merge(detector: IssueDetector, a: IssueState, b: IssueState) -> tuple[int, int]:
-    """Merge two live issues; returns ``(absorbed id, surviving id)``."""
-    survivor, absorbed = sorted((a, b), key=lambda s: (-len(s.members), s.created))
-    detector.unindex(absorbed)
-    detector.index(survivor.id, survivor.absorb(absorbed))
-    detector.trim(survivor)
-    for member in absorbed.members:
-        detector.issue_of_[member.message.message_id] = survivor.id
-    detector.alias_[absorbed.id] = survivor.id
-    del detector.active_[absorbed.id]
-    heapq.heappush(detector.expiry_, (survivor.last, survivor.id))
-    return absorbed.id, survivor.id
 
 
 def _incoherent(state: IssueState, split_threshold: float) -> bool:
@@ -150,38 +139,12 @@ def _recluster(members: list[Member], threshold: float, merge_threshold: float) 
 
 def _split_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, list[int]]]:
     splits: list[tuple[int, list[int]]] = []
-    for state in [detector.active_[i] for i in sorted(set(changed)) if i in detector.active_]:
+    for state in [s for s in map(detector.live, sorted(set(changed))) if s is not None]:
         if state.vectors < detector.min_split_size or not _incoherent(state, detector.split_threshold):
             continue
         live = [member for member in state.members if not member.folded]
         parts = _recluster(live, detector.threshold, detector.merge_threshold)
         if len(parts) < 2:  # noqa: PLR2004 - one part: nothing to split
             continue
-        splits.append((state.id, _apply_split(detector, state, parts[1:])))
+        splits.append((state.id, detector.split(state, parts[1:])))
     return splits
-
-
-def _apply_split(detector: IssueDetector, state: IssueState, others: list[IssueState]) -> list[int]:
-    """Move the members of ``others`` to new issues; ``state`` keeps the rest (folded ones too)."""
-    detector.unindex(state)
-    new_ids: list[int] = []
-    moved: set[int] = set()
-    for part in others:
-        rebuilt = detector.new_state(detector.new_id())
-        for member in part.members:
-            rebuilt.add(member)
-            detector.issue_of_[member.message.message_id] = rebuilt.id
-            moved.add(id(member))
-        state.subtract(rebuilt)
-        detector.active_[rebuilt.id] = rebuilt
-        detector.index(rebuilt.id, dict(rebuilt.centroid))
-        heapq.heappush(detector.expiry_, (rebuilt.last, rebuilt.id))
-        new_ids.append(rebuilt.id)
-    state.members = [member for member in state.members if id(member) not in moved]
-    state.vectors = sum(not member.folded for member in state.members)
-    state.folded_upto = 0
-    state.cores = Counter(core for member in state.members for core in member.cores)
-    state.last = max(timestamp(member.message.when) for member in state.members)
-    detector.index(state.id, dict(state.centroid))
-    heapq.heappush(detector.expiry_, (state.last, state.id))
-    return new_ids

@@ -4,7 +4,7 @@
 (``__init__`` stores settings, learned state ends in ``_``).  For each new message
 (:meth:`IssueDetector.assign`):
 
-1. :class:`~minyi.issues.features.Featurizer` makes a unit TF-IDF vector of its words
+1. :class:`~minyi.issues.detect.features.Featurizer` makes a unit TF-IDF vector of its words
    and places (vocabulary and document frequencies grow as messages arrive);
 2. an inverted index (term → live issues with that term in their centroid) gives the
    dot product with every live issue sharing a term; the ``candidates`` best are scored
@@ -13,7 +13,7 @@
 3. when the message names a place (``丽发新城``) and the issue names places too but
    none of the same core, the score is multiplied by ``place_mismatch``: the same
    complaint at another estate is another issue;
-4. :class:`~minyi.issues._near.NearCopies` looks for a near copy (Jaccard similarity of
+4. :class:`~minyi.issues.detect._near.NearCopies` looks for a near copy (Jaccard similarity of
    character shingles, candidates from a MinHash sketch); a near copy joins its
    original's issue whatever the score;
 5. the message joins the best issue scoring at least ``threshold``, or opens a new one.
@@ -21,7 +21,7 @@
 :meth:`IssueDetector.consolidate` (every ``consolidate_every`` messages or
 ``consolidate_days`` days of messages, and at the end of :meth:`IssueDetector.fit`)
 repairs what a single pass gets wrong
-(:mod:`minyi.issues.consolidate`): it **merges** issues whose centroids turned out
+(:mod:`minyi.issues.detect.consolidate`): it **merges** issues whose centroids turned out
 similar (cosine ≥ ``merge_threshold``; the larger, then older, id survives and the other
 id resolves to it through :meth:`IssueDetector.resolve`) and **splits** issues holding a
 member unlike the rest (cosine with the others < ``split_threshold``), re-clustering
@@ -48,11 +48,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
-from minyi.issues._near import NearCopies
-from minyi.issues.consolidate import consolidate_issues
-from minyi.issues.features import Features, Featurizer, SparseVector
-from minyi.issues.issue import Issue, IssueMessage, IssueState, Member, timestamp
-from minyi.issues.places import cores_differ
+from minyi.issues.detect._near import NearCopies
+from minyi.issues.detect.consolidate import consolidate_issues
+from minyi.issues.detect.features import Features, Featurizer, SparseVector
+from minyi.issues.detect.issue import Issue, IssueMessage, IssueState, Member, timestamp
+from minyi.issues.detect.places import cores_differ
 
 __all__ = ["ConsolidationReport", "IssueDetector"]
 
@@ -322,11 +322,11 @@ class IssueDetector:
         return score
 
     def _open(self) -> int:
-        issue_id = self.new_id()
-        self.active_[issue_id] = self.new_state(issue_id)
+        issue_id = self._new_id()
+        self.active_[issue_id] = self._new_state(issue_id)
         return issue_id
 
-    def new_state(self, issue_id: int) -> IssueState:
+    def _new_state(self, issue_id: int) -> IssueState:
         """An empty issue with this detector's caps."""
         return IssueState(issue_id, created=issue_id, max_vectors=self.max_vectors)
 
@@ -334,15 +334,15 @@ class IssueDetector:
         cores = list(features.title_cores)
         names = [p.name for p in features.places if p.kind != "admin"]
         changed = state.add(Member.of(message, features.vector, names, cores))
-        self.index(state.id, changed)
-        self.trim(state)
+        self._index(state.id, changed)
+        self._trim(state)
         self.issue_of_[message.message_id] = state.id
         self.dirty_.add(state.id)
         if self.consolidated_at_[1] == float("inf"):
             self.consolidated_at_ = (0, state.last)
         heapq.heappush(self.expiry_, (state.last, state.id))
 
-    def index(self, issue_id: int, changed: SparseVector) -> None:
+    def _index(self, issue_id: int, changed: SparseVector) -> None:
         """Record new centroid weights of ``issue_id`` in the inverted index."""
         postings = self.postings_
         for term, weight in changed.items():
@@ -352,7 +352,7 @@ class IssueDetector:
             else:
                 posting[issue_id] = weight
 
-    def trim(self, state: IssueState) -> None:
+    def _trim(self, state: IssueState) -> None:
         """Prune the centroid of ``state`` to ``max_centroid_terms`` (to three quarters, amortised)."""
         if len(state.centroid) <= self.max_centroid_terms:
             return
@@ -363,7 +363,7 @@ class IssueDetector:
                 if not posting:
                     del self.postings_[term]
 
-    def unindex(self, state: IssueState) -> None:
+    def _unindex(self, state: IssueState) -> None:
         """Remove ``state`` from the inverted index."""
         for term in state.centroid:
             posting = self.postings_.get(term)
@@ -372,8 +372,8 @@ class IssueDetector:
                 if not posting:
                     del self.postings_[term]
 
-    def new_id(self) -> int:
-        """A fresh issue id (used by splits)."""
+    def _new_id(self) -> int:
+        """A fresh issue id."""
         issue_id, self.next_id_ = self.next_id_, self.next_id_ + 1
         return issue_id
 
@@ -392,7 +392,7 @@ class IssueDetector:
     def archive(self, state: IssueState) -> Issue:
         """Take ``state`` out of the in-memory index; returns its frozen summary."""
         summary = state.summary(self.featurizer_.term, archived=True)
-        self.unindex(state)
+        self._unindex(state)
         del self.active_[state.id]
         for member in state.members:
             self.issue_of_.pop(member.message.message_id, None)
@@ -404,6 +404,45 @@ class IssueDetector:
         return summary
 
     # --- consolidation and results ------------------------------------------------------------
+
+    def live(self, issue_id: int) -> IssueState | None:
+        """The working state of live issue ``issue_id``; ``None`` once merged away or archived."""
+        return self.active_.get(issue_id)
+
+    def merge(self, survivor: IssueState, absorbed: IssueState) -> None:
+        """Move every member of live issue ``absorbed`` into ``survivor``; its id resolves there."""
+        self._unindex(absorbed)
+        self._index(survivor.id, survivor.absorb(absorbed))
+        self._trim(survivor)
+        for member in absorbed.members:
+            self.issue_of_[member.message.message_id] = survivor.id
+        self.alias_[absorbed.id] = survivor.id
+        del self.active_[absorbed.id]
+        heapq.heappush(self.expiry_, (survivor.last, survivor.id))
+
+    def split(self, state: IssueState, parts: list[IssueState]) -> list[int]:
+        """Move the members of each of ``parts`` to a new issue; returns the new ids.
+
+        ``state`` (a live issue) keeps its id and the members in no part (folded ones too).
+        """
+        self._unindex(state)
+        new_ids: list[int] = []
+        moved: list[Member] = []
+        for part in parts:
+            rebuilt = self._new_state(self._new_id())
+            for member in part.members:
+                rebuilt.add(member)
+                self.issue_of_[member.message.message_id] = rebuilt.id
+                moved.append(member)
+            state.subtract(rebuilt)
+            self.active_[rebuilt.id] = rebuilt
+            self._index(rebuilt.id, dict(rebuilt.centroid))
+            heapq.heappush(self.expiry_, (rebuilt.last, rebuilt.id))
+            new_ids.append(rebuilt.id)
+        state.remove(moved)
+        self._index(state.id, dict(state.centroid))
+        heapq.heappush(self.expiry_, (state.last, state.id))
+        return new_ids
 
     def consolidate(self) -> ConsolidationReport:
         """Merge issues that are the same, split incoherent ones; ids stay stable."""

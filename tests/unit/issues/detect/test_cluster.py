@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from minyi.issues.cluster import IssueDetector
-from minyi.issues.issue import IssueMessage
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.issue import IssueMessage
 
 START = datetime(2024, 3, 1, 8, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from minyi.issues import cluster
-from minyi.issues.cluster import IssueDetector
-from minyi.issues.issue import IssueMessage
+from minyi.issues.detect import cluster
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.issue import IssueMessage
 
 from .test_cluster import FUND, MIXING, PLACES, START, TOPICS, messages
 

@@ -7,7 +7,7 @@ Features, all in one growing vocabulary (term → integer id):
   numbers.  A title word counts ``title_weight`` times, a body word once; only the
   first ``max_body_chars`` characters of the body are read (the problem is stated
   first; the rest is mostly detail and politeness).
-* **places** from :func:`~minyi.issues.places.extract_places`, as ``@`` + core
+* **places** from :func:`~minyi.issues.detect.places.extract_places`, as ``@`` + core
   (``@丽发``), weighted ``place_weight``; administrative units (``@A2区``) get
   ``admin_weight`` instead, since they are shared by thousands of unrelated messages.
 
@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Self
 
-from minyi.issues.places import Place, extract_places
+from minyi.issues.detect.places import Place, extract_places
 from minyi.pipeline.normalize import TextNormalizer
 from minyi.pipeline.segment import default_stop_words
 
