@@ -1,17 +1,20 @@
-"""Account services: create users, check passwords, issue and resolve API tokens."""
+"""Account services: create users, check passwords (throttled), change them, API tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.accounts import sessions
 from minyi.accounts.models import ApiToken, Role, User
 from minyi.accounts.passwords import WeakPasswordError, check_password
+from minyi.accounts.throttle import Throttle, ThrottleKind
 from minyi.db.base import utcnow
 from minyi.departments.models import Department
 
@@ -86,6 +89,49 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def login(session: Session, throttle: Throttle, username: str, password: str, address: str) -> User | None:
+    """The active user with these credentials, or None; throttled per account and per address.
+
+    A locked account or address raises :class:`~minyi.accounts.throttle.Throttled` before
+    the password is verified (no Argon2 work), as does a process already verifying as many
+    passwords as it may. A failure counts against both; a success clears the account's count.
+    """
+    keys = [(ThrottleKind.ACCOUNT, username), (ThrottleKind.LOGIN_ADDRESS, address or "unknown")]
+    throttle.guard(session, keys)
+    with throttle.verification():
+        user = authenticate(session, username, password)
+    if user is None:
+        throttle.failed(session, keys)
+        return None
+    throttle.succeeded(session, ThrottleKind.ACCOUNT, username)
+    return user
+
+
+def change_password(  # noqa: PLR0913 - the change and who asks it
+    session: Session,
+    user: User,
+    new_password: str,
+    *,
+    now: datetime,
+    current_password: str | None = None,
+    keep_session: str | None = None,
+) -> int:
+    """Set ``user``'s password and end their other sessions; how many were ended.
+
+    With ``current_password`` (a user changing their own), it must match. The new one must
+    pass the password policy. The session of token ``keep_session`` (the one making the
+    change) stays; every other login of the user is ended.
+    """
+    if current_password is not None and not verify_password(user.password_hash, current_password):
+        raise AccountError("the current password is wrong")
+    try:
+        check_password(new_password, username=user.username, extra_words=[user.display_name])
+    except WeakPasswordError as exc:
+        raise AccountError(str(exc)) from exc
+    user.password_hash = hash_password(new_password)
+    return sessions.end_all(session, user, now, keep=keep_session)
 
 
 def _token_hash(token: str) -> str:

@@ -6,6 +6,8 @@ checks the migrations in ``minyi/db/migrations``.
 """
 
 from minyi.accounts.models import ApiToken, User
+from minyi.accounts.sessions import StaffSession
+from minyi.accounts.throttle import LoginFailure
 from minyi.admin.models import ReplyTemplate
 from minyi.alerts.models import Alert, AlertRule
 from minyi.analysis.models import MessageAnalysis, ModelRecord
@@ -39,6 +41,7 @@ __all__ = [
     "ExtensionRequest",
     "HotIssue",
     "IdempotencyKey",
+    "LoginFailure",
     "Message",
     "MessageAnalysis",
     "MessageContact",
@@ -46,6 +49,7 @@ __all__ = [
     "OutboxMessage",
     "Reply",
     "ReplyTemplate",
+    "StaffSession",
     "Statement",
     "StatementCase",
     "User",
