@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
@@ -167,3 +168,14 @@ def test_heat_weights_change_the_ranking_and_bad_ones_are_named(env):
     assert bad.exit_code == 2
     assert "warmth" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_detect_opens_the_workbook_once(env, monkeypatch):
+    opened = []
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or real(*a, **k))
+    source = write_workbook(env / "附件3.xlsx", sample_rows())
+    result = run("issues", "detect", "--input", str(source), "--out", str(env / "out"))
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1
+    assert "rows read" in result.output

@@ -11,13 +11,15 @@ text names the file and, where there is one, the row, line or byte.
 
 Nothing is held in memory beyond one row: :attr:`TabularFile.rows` reads the file afresh
 each time it is used, so a caller can validate every row, then walk the file again to
-store them.
+store them. A caller that keeps every row anyway uses :func:`read_rows_once`, which opens
+the file once and takes header and rows from that one pass.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -121,6 +123,35 @@ def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = No
     if kind == "jsonl":
         return _open_jsonl(path, chosen)
     return _open_delimited(path, kind, chosen)
+
+
+def read_rows_once(path: Path, *, sheet: str | None = None, encoding: str | None = None) -> TabularFile:
+    """Like :func:`read_rows`, but the file is opened and read once.
+
+    The header and the data rows come from one pass, so :attr:`TabularFile.rows` can be
+    walked only once. A text file is read into memory whole (its encoding is detected on
+    the bytes read), an XLSX workbook is opened once and streamed.
+
+    Raises:
+        ImportFileError: As :func:`read_rows`.
+    """
+    path = Path(path)
+    kind = _kind(path)
+    _check_readable(path)
+    if kind == "xlsx":
+        title: list[str] = []
+        return _table_once(
+            path, kind, _xlsx_cells(path, sheet, title), _lettered, lambda: {"sheet": title[0]}
+        )
+    if sheet is not None:
+        raise ImportFileError(f"{path.name}: only an .xlsx file has sheets to choose from")
+    chosen, text = _decoded(path, encoding)
+    if kind == "jsonl":
+        objects = list(_jsonl_objects(path, chosen, io.StringIO(text)))
+        return _open_jsonl(path, chosen, objects)
+    stream = io.StringIO(text, newline="")
+    cells = _delimited_cells(path, chosen, DELIMITERS[kind], stream)
+    return _table_once(path, kind, cells, _numbered, lambda: {"encoding": chosen})
 
 
 def cell_text(value: object) -> str:
@@ -241,6 +272,26 @@ def _choose_encoding(path: Path, encoding: str | None) -> str:
     raise _bad_byte_error(path, "UTF-8 or GB18030", max(utf8, fallback, key=lambda bad: bad.offset))
 
 
+def _decoded(path: Path, encoding: str | None) -> tuple[str, str]:
+    """The encoding and the text of ``path``, read once.
+
+    The file is read again only to point at a byte that cannot be decoded.
+    """
+    with _open(path) as stream:
+        data = stream.read()
+    candidates = [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]
+    if not encoding and data.startswith(_UTF16_BOMS):
+        candidates = ["utf-16"]
+    for candidate in candidates:
+        try:
+            text = data.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        name = "utf-8" if candidate == "utf-8-sig" and not data.startswith(_UTF8_BOM) else candidate
+        return name, text
+    raise _decode_error(path, _choose_encoding(path, encoding), "the whole file")
+
+
 def _decode_error(path: Path, encoding: str, where: str) -> ImportFileError:
     bad = _first_bad_byte(path, encoding) if _ascii_compatible(encoding) else None
     if bad is not None:
@@ -306,6 +357,29 @@ def _table(
     return TabularFile(path, kind, columns, data_rows, **extra)
 
 
+def _table_once(
+    path: Path, kind: str, cells: Cells, name_of: Callable[[int], str], extra: Callable[[], dict[str, str]]
+) -> TabularFile:
+    """A table whose header is the first non-blank row of ``cells``, and whose rows follow it."""
+    header = next(((n, row) for n, row in cells if not all(map(is_blank, row))), None)
+    if header is None:
+        cells.close()
+        raise ImportFileError(f"{path.name}: the file is empty (no header row)")
+    columns = _clean_header(header[1], name_of)
+    passes = [cells]
+
+    def data_rows() -> Iterator[Row]:
+        if not passes:
+            msg = f"{path.name}: read once, and its rows were already walked"
+            raise RuntimeError(msg)
+        with closing(passes.pop()) as rows:
+            for number, row in rows:
+                if not all(map(is_blank, row)):
+                    yield number, _record(path, number, columns, row, name_of)
+
+    return TabularFile(path, kind, columns, data_rows, **extra())
+
+
 # --- CSV and TSV ---------------------------------------------------------------------
 
 
@@ -320,9 +394,9 @@ def _open_delimited(path: Path, kind: str, encoding: str) -> TabularFile:
     return _table(path, kind, cells, _numbered, encoding=encoding)
 
 
-def _delimited_cells(path: Path, encoding: str, delimiter: str) -> Cells:
+def _delimited_cells(path: Path, encoding: str, delimiter: str, source: IO[str] | None = None) -> Cells:
     number = 0
-    with _open(path, encoding, newline="") as stream:
+    with source or _open(path, encoding, newline="") as stream:
         try:
             for number, cells in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
                 yield number, list[CellValue](cells)
@@ -335,24 +409,25 @@ def _delimited_cells(path: Path, encoding: str, delimiter: str) -> Cells:
 # --- JSONL ---------------------------------------------------------------------------
 
 
-def _open_jsonl(path: Path, encoding: str) -> TabularFile:
+def _open_jsonl(path: Path, encoding: str, objects: list[Row] | None = None) -> TabularFile:
+    """The JSONL table, read from the file at each pass (or from ``objects``, already read)."""
     keys: dict[str, None] = {}
-    for _, record in _jsonl_objects(path, encoding):
+    for _, record in objects if objects is not None else _jsonl_objects(path, encoding):
         keys.update(dict.fromkeys(record))
     if not keys:
         raise ImportFileError(f"{path.name}: the file holds no JSON object with any field")
     columns = list(keys)
 
     def rows() -> Iterator[Row]:
-        for number, record in _jsonl_objects(path, encoding):
+        for number, record in objects if objects is not None else _jsonl_objects(path, encoding):
             yield number, {column: record.get(column) for column in columns}
 
     return TabularFile(path, "jsonl", columns, rows, encoding=encoding)
 
 
-def _jsonl_objects(path: Path, encoding: str) -> Iterator[Row]:
+def _jsonl_objects(path: Path, encoding: str, source: IO[str] | None = None) -> Iterator[Row]:
     number = 0
-    with _open(path, encoding) as stream:
+    with source or _open(path, encoding) as stream:
         try:
             for number, line in enumerate(stream, start=1):
                 text = line.replace("\ufeff", "", 1).strip() if number == 1 else line.strip()
@@ -444,10 +519,13 @@ def _open_xlsx(path: Path, sheet: str | None) -> TabularFile:
     return _table(path, "xlsx", cells, _lettered, sheet=title)
 
 
-def _xlsx_cells(path: Path, title: str) -> Cells:
+def _xlsx_cells(path: Path, sheet: str | None, title: list[str] | None = None) -> Cells:
+    """The rows of ``sheet`` (default: the first); its name is appended to ``title``."""
     number = 0
     with _workbook(path) as book:
-        worksheet = _worksheet(book, path, title)
+        worksheet = _worksheet(book, path, sheet)
+        if title is not None:
+            title.append(worksheet.title)
         # The stored dimensions may be wrong (some writers omit or misstate them), and
         # trusting them would silently drop cells: read every row as it is.
         worksheet.reset_dimensions()
@@ -460,7 +538,8 @@ def _xlsx_cells(path: Path, title: str) -> Cells:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged sheet surfaces as many kinds of error
             raise ImportFileError(
-                f"{path.name}, sheet {title}, row {number + 1}: cannot be read ({type(exc).__name__}: {exc})"
+                f"{path.name}, sheet {worksheet.title}, row {number + 1}: "
+                f"cannot be read ({type(exc).__name__}: {exc})"
             ) from None
 
 

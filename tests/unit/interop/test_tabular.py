@@ -6,7 +6,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from minyi.interop.tabular import ImportFileError, read_rows
+from minyi.interop.tabular import ImportFileError, read_rows, read_rows_once
 
 HEADER = "留言编号,留言主题,留言详情\n"
 ROWS = "1,路灯不亮,小区门口路灯坏了三天\n2,噪音扰民,工地夜间施工\n"
@@ -284,3 +284,89 @@ def test_jsonl_with_bom_and_gbk(tmp_path):
 def test_jsonl_without_objects_is_empty(tmp_path):
     with pytest.raises(ImportFileError, match="no JSON object"):
         read_rows(write(tmp_path, "posts.jsonl", b"{}\n\n"))
+
+
+# --- read once ---
+
+SAME_FILES = {
+    "utf-8 csv": ("m.csv", (HEADER + ROWS).encode()),
+    "csv with a BOM": ("m.csv", b"\xef\xbb\xbf" + (HEADER + ROWS).encode()),
+    "gbk csv": ("m.csv", (HEADER + ROWS).encode("gbk")),
+    "utf-16 tsv": ("m.tsv", (HEADER + ROWS).replace(",", "\t").encode("utf-16")),
+    "blank lines and quoted newlines": ("m.csv", (HEADER + '\n1,"a\r\nb",c\r\n\r\n2,d,e\n').encode()),
+    "jsonl": ("m.jsonl", '{"a": 1}\n\n{"b": {"c": [1]}}\n'.encode("gb18030")),
+}
+
+
+@pytest.mark.parametrize("name", SAME_FILES)
+def test_read_once_gives_what_read_rows_gives(tmp_path, name):
+    path = write(tmp_path, *SAME_FILES[name])
+    table, once = read_rows(path), read_rows_once(path)
+    assert (once.format, once.columns, once.encoding, once.sheet) == (
+        table.format,
+        table.columns,
+        table.encoding,
+        table.sheet,
+    )
+    assert list(once.rows) == list(table.rows)
+
+
+def test_read_once_of_a_workbook_opens_it_once(tmp_path, monkeypatch):
+    path = write_xlsx(
+        tmp_path / "m.xlsx", [[], ATTACHMENT3[:3], [1, "路灯", naive(2019, 1, 2)], [], [2, "b", None]]
+    )
+    opened = []
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or real(*a, **k))
+    once = read_rows_once(path)
+    rows = list(once.rows)
+    assert len(opened) == 1
+    assert (once.sheet, once.columns) == ("留言", ATTACHMENT3[:3])
+    assert rows == [
+        (3, dict(zip(ATTACHMENT3[:3], [1, "路灯", naive(2019, 1, 2)], strict=True))),
+        (5, {**dict.fromkeys(ATTACHMENT3[:3]), "留言编号": 2, "留言用户": "b"}),
+    ]
+    assert rows == list(read_rows(path).rows)
+    with pytest.raises(RuntimeError, match="read once"):
+        list(once.rows)
+
+
+def test_read_once_of_a_text_file_opens_it_once(tmp_path, monkeypatch):
+    path = write(tmp_path, "m.csv", (HEADER + ROWS).encode("gbk"))
+    opened = []
+    real = type(path).open
+    monkeypatch.setattr(type(path), "open", lambda self, *a, **k: opened.append(self) or real(self, *a, **k))
+    assert len(list(read_rows_once(path).rows)) == 2
+    assert opened == [path]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "options", "message"),
+    [
+        (
+            "m.csv",
+            b"a,b\n1,\xff\xfe\xfd\n",
+            {},
+            r"byte 0xFF at offset 6 \(line 2\) is not valid UTF-8 or GB18030",
+        ),
+        ("m.csv", "a\n路灯\n".encode(), {"encoding": "ascii"}, "is not valid ascii"),
+        ("m.csv", b"a\n1\n", {"encoding": "nope"}, "unknown encoding 'nope'"),
+        ("m.csv", b"a\n1\n", {"sheet": "x"}, "only an .xlsx file has sheets"),
+        ("m.csv", b"\n\n", {}, "the file is empty"),
+        ("m.jsonl", b"\n[1]\n", {}, "line 2: expected a JSON object"),
+        ("fake.xlsx", b"not a zip", {}, "cannot be opened as an Excel .xlsx workbook"),
+    ],
+)
+def test_read_once_fails_as_read_rows_fails(tmp_path, name, data, options, message):
+    path = write(tmp_path, name, data)
+    with pytest.raises(ImportFileError, match=message):
+        read_rows(path, **options).columns  # noqa: B018 - the error may come when reading
+    with pytest.raises(ImportFileError, match=message):
+        read_rows_once(path, **options).columns  # noqa: B018 - the error may come when reading
+
+
+def test_read_once_of_an_unknown_sheet_lists_the_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "m.xlsx", [["a"], [1]], extra_sheet="其他")
+    with pytest.raises(ImportFileError, match=r"no sheet named 'x'; its sheets are: 留言, 其他"):
+        read_rows_once(path, sheet="x")
+    assert read_rows_once(path, sheet="其他").columns == ["标题", "内容"]
