@@ -26,7 +26,11 @@ def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> No
     click.echo(f"Minyi on http://{host}:{port}  (API docs: /docs)")
     log_level = ctx.settings.log_level.lower()
     if workers > 1:
-        # Each worker process builds its own app from the same MINYI_* environment.
+        # Each worker process builds its own app (app_factory) from the same MINYI_* environment.
+        # Make the development secret key file now, so that the workers do not each write their
+        # own at the same moment and then sign sessions and derive pseudonyms differently.
+        _ = ctx.settings.effective_secret_key
+        database.engine.dispose()
         uvicorn.run(
             "minyi.server.app:app_factory",
             factory=True,
