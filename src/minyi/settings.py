@@ -77,6 +77,24 @@ class Settings(BaseSettings):
     site_name: str = "民意 · 政务留言"
     public_page_size: int = Field(default=20, ge=1, le=200)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed logins (or tracking secrets) that lock an account (or code).",
+    )
+    login_address_max_failures: int = Field(
+        default=20, ge=1, le=100_000, description="Failed attempts in 10 minutes that lock a client address."
+    )
+    login_lock_minutes: float = Field(
+        default=1.0, gt=0, le=24 * 60, description="First lock-out; each further one doubles it."
+    )
+    login_max_lock_minutes: float = Field(
+        default=60.0, gt=0, le=7 * 24 * 60, description="Longest lock-out (the cap of the doubling)."
+    )
+    login_concurrency: int = Field(
+        default=2, ge=1, le=64, description="Password checks one server process runs at once; more get 429."
+    )
     route_confidence: float = Field(
         default=0.6, ge=0.0, le=1.0, description="A category guess this confident routes a case by itself."
     )

@@ -265,6 +265,28 @@ class Throttle:
         """Make the semaphore."""
         self._gate = threading.BoundedSemaphore(max(1, self.max_verifications))
 
+    @classmethod
+    def configured(  # noqa: PLR0913 - one argument per setting
+        cls,
+        *,
+        account_failures: int,
+        address_failures: int,
+        lock: timedelta,
+        max_lock: timedelta,
+        max_verifications: int,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> Throttle:
+        """A throttle with these limits (``MINYI_LOGIN_*``); the windows are fixed."""
+        account = Limit(account_failures, ACCOUNT_LIMIT.window, lock, max(lock, max_lock))
+        address = Limit(address_failures, ADDRESS_LIMIT.window, lock, max(lock, max_lock))
+        limits = {
+            ThrottleKind.ACCOUNT: account,
+            ThrottleKind.LOGIN_ADDRESS: address,
+            ThrottleKind.TRACKING_CODE: account,
+            ThrottleKind.TRACKING_ADDRESS: address,
+        }
+        return cls(limits=limits, max_verifications=max_verifications, clock=clock)
+
     def now(self) -> datetime:
         """The throttle's current time."""
         return self.clock()

@@ -189,3 +189,18 @@ def test_tracking_secrets_are_throttled_per_code(session, guard, clock):
     assert session.get(LoginFailure, ("tracking_code", code.casefold())) is None
     assert not tracking.author_secret_ok(session, guard, accepted.message, "nope", "10.0.0.4")
     assert tracking.author_secret_ok(session, guard, accepted.message, secret, "10.0.0.4")
+
+
+def test_configured_limits(session, clock):
+    guard = Throttle.configured(
+        account_failures=2,
+        address_failures=3,
+        lock=timedelta(minutes=5),
+        max_lock=timedelta(minutes=1),  # never below the first lock
+        max_verifications=1,
+        clock=clock,
+    )
+    assert guard.limits[ThrottleKind.TRACKING_CODE].failures == 2
+    assert guard.limits[ThrottleKind.TRACKING_ADDRESS].failures == 3
+    _fail(session, guard, "boss", 2)
+    assert throttle.seconds_locked(session, [(ACCOUNT, "boss")], clock()) == 300
