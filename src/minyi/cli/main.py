@@ -57,7 +57,7 @@ COMMANDS = {
     ),
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
     "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
-    "user": ("minyi.cli.user_commands:user", "Manage staff users and their API tokens."),
+    "user": ("minyi.cli.user_commands:user", "Staff users, passwords, sessions, lock-outs, API tokens."),
 }
 
 
