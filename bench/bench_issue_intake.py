@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from sqlalchemy import func, select
 
-from minyi.analysis.provider import PipelineProvider
+from minyi.analysis.provider import build_pipeline
 from minyi.db.session import Database
 from minyi.flows import processing
 from minyi.intake import services as intake
@@ -42,6 +42,7 @@ from minyi.issues.models import HotIssue
 from minyi.issues.online import IssueTracker
 from minyi.issues.report import load_messages
 from minyi.schema.migrate import upgrade
+from minyi.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,11 +76,10 @@ def run(data_dir: Path, url: str, limit: int | None) -> dict[str, Any]:
     database = Database(url)
     upgrade(database.engine)
     tracker = TimedTracker(days=3650, min_size=3)
-    provider = PipelineProvider(route_threshold=1.1)
     started = time.perf_counter()
     with database.session() as session:
         tracker.rebuild(session)  # empty database: the server's first build
-        pipeline = provider.get(session)
+        pipeline = build_pipeline(Settings(), session, route_threshold=1.1)  # keyword guesses never route
         for item in messages:
             data = MessageIn(title=item.title[:200], body=item.body or item.title, submitted_at=item.when)
             accepted = intake.accept(session, data, channel="import", key="bench-key")

@@ -50,23 +50,23 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from minyi.analysis.provider import DEDUPE_WINDOW_DAYS, build_pipeline
 from minyi.demo.factories import make_category, make_department
 from minyi.flows.processing import receive
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MAX_TITLE_CHARS, MessageIn
 from minyi.pipeline.appeal import AppealClassifier
 from minyi.pipeline.classify import CategoryClassifier
-from minyi.pipeline.dedupe import DuplicateDetector
 from minyi.pipeline.runner import TOP_K, PipelineInput, TextPipeline
 from minyi.pipeline.training import load_labelled, train
+from minyi.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ("附件3.xlsx", "附件4.xlsx")
 EDIT_CHARS = "的了在是我有和就不人都一这上也很到说要去你会着没看好自己"
 NUMBER = re.compile(r"\d+")
 NUMBER_CHANGE = 0.3  # share of the numbers in a copy that get new digits
-WINDOW_DAYS = 30  # as minyi.analysis.provider builds the index
-MAX_ITEMS = 200_000
+WINDOW_DAYS = DEDUPE_WINDOW_DAYS  # as minyi.analysis.provider builds the index
 WINDOW_FULL_AT = 0.4  # the default interval fills the window after this share of the stream
 STAGE_EVERY = 8  # every 8th batch is timed stage by stage
 START = datetime(2021, 1, 1, tzinfo=UTC)
@@ -203,11 +203,9 @@ def train_model(data_dir: Path) -> tuple[CategoryClassifier, dict[str, Any]]:
     }
 
 
-def build_pipeline(model: CategoryClassifier) -> TextPipeline:
-    """The pipeline as ``minyi.analysis.provider.PipelineProvider`` builds it with a trained model."""
-    detector = DuplicateDetector(normalize=False, window_days=WINDOW_DAYS, max_items=MAX_ITEMS)
-    appeal = AppealClassifier(use_model=False, normalize=False)
-    return TextPipeline(classifier=model, appeal=appeal, detector=detector)
+def pipeline_with(model: CategoryClassifier) -> TextPipeline:
+    """The pipeline as the server builds it (``minyi.analysis.provider.build_pipeline``), with a trained model."""
+    return build_pipeline(Settings(), classifier=model)
 
 
 def timed(function: Callable[[], Any]) -> tuple[Any, float]:
@@ -594,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with threadpool_limits(1):
         model, report["training"] = train_model(args.data_dir)
         stream = Stream(load_sources(args.data_dir), args.seed, args.interval)
-        pipe = build_pipeline(model)
+        pipe = pipeline_with(model)
         pipe.analyse_many(stream.batch(64), index=False)  # warm-up: lazy set-up of every stage
         report["throughput"] = throughput(pipe, stream, args.n, args.batch)
         report["load_after_throughput"] = load()

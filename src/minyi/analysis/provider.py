@@ -1,4 +1,9 @@
-"""One :class:`TextPipeline` per process, rebuilt when the active model changes."""
+"""The one recipe of the text pipeline (:func:`build_pipeline`), and one pipeline per process.
+
+The server, the commands (``minyi import``, ``minyi process``, ``minyi model reclassify``)
+and the benchmarks all build their pipeline with :func:`build_pipeline`;
+:class:`PipelineProvider` keeps one per process and rebuilds it when the active model changes.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from minyi.pipeline.appeal import AppealClassifier
 from minyi.pipeline.classify import CategoryClassifier, KeywordRouter
 from minyi.pipeline.dedupe import DuplicateDetector
 from minyi.pipeline.runner import TextPipeline
+from minyi.settings import Settings
 
 log = logging.getLogger(__name__)
 DEDUPE_WINDOW_DAYS = 30
@@ -39,14 +45,79 @@ def keyword_router(session: Session) -> KeywordRouter | None:
     return KeywordRouter(tree, user_words=deployment_words(session)).fit() if tree else None
 
 
+def load_classifier(model_path: str) -> CategoryClassifier | None:
+    """The model saved at ``model_path``; None (logged) when it cannot be loaded."""
+    try:
+        return CategoryClassifier.load(model_path)
+    except Exception:  # a broken model must not stop intake: fall back to keyword rules
+        log.exception("cannot load the active model %s; using keyword rules", model_path)
+        return None
+
+
+def build_pipeline(  # noqa: PLR0913 - the recipe's ingredients, each optional
+    settings: Settings,
+    session: Session | None = None,
+    *,
+    classifier: CategoryClassifier | None = None,
+    use_active_model: bool = True,
+    detector: DuplicateDetector | None = None,
+    route_threshold: float | None = None,
+) -> TextPipeline:
+    """The text pipeline, as the server, the commands and the benchmarks run it.
+
+    Category guesses come from ``classifier``, else from the active model of the database
+    (``use_active_model``), else from keyword rules built from its category tree; appeal
+    kinds from the rules (on text already normalised); duplicates from ``detector``, else
+    from an index of the last 30 days of messages.
+
+    Args:
+        settings: ``route_confidence``: how sure a guess must be to route a case by itself.
+        session: The database to read the active model, the category tree and the recent
+            messages from; without one there are no keyword rules and the duplicate index
+            starts empty.
+        classifier: A trained category model to use instead of the active one.
+        use_active_model: Look the active model up when no ``classifier`` is given.
+        detector: The duplicate index to use (the provider keeps its index across models).
+        route_threshold: Overrides ``settings.route_confidence`` (above 1: never route).
+    """
+    if classifier is None and use_active_model and session is not None:
+        record = services.active_model(session)
+        classifier = load_classifier(record.path) if record is not None else None
+    if detector is None:
+        detector = DuplicateDetector(
+            normalize=False, window_days=DEDUPE_WINDOW_DAYS, max_items=DEDUPE_MAX_ITEMS
+        )
+        if session is not None:
+            detector.fit(services.recent_items(session, DEDUPE_WINDOW_DAYS, DEDUPE_MAX_ITEMS))
+    return TextPipeline(
+        classifier=classifier,
+        router=keyword_router(session) if classifier is None and session is not None else None,
+        appeal=AppealClassifier(use_model=False, normalize=False),
+        detector=detector,
+        route_threshold=settings.route_confidence if route_threshold is None else route_threshold,
+    )
+
+
 class PipelineProvider:
-    """Builds the pipeline from the database: active model, category tree, recent messages.
+    """One pipeline per process, built by :func:`build_pipeline` from the database.
 
     The active model is looked up at most every ``refresh_seconds``; when it changed,
     the classifier is swapped while the duplicate index is kept.
+
+    Args:
+        settings: The settings of :func:`build_pipeline` (default: from the environment).
+        refresh_seconds: How long a looked-up active model is trusted.
+        route_threshold: Overrides ``settings.route_confidence`` (tests: 1.1, never route).
     """
 
-    def __init__(self, refresh_seconds: float = 30.0, route_threshold: float = 0.6) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        refresh_seconds: float = 30.0,
+        route_threshold: float | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings()
         self.refresh_seconds = refresh_seconds
         self.route_threshold = route_threshold
         self._lock = threading.Lock()
@@ -74,27 +145,15 @@ class PipelineProvider:
             self._checked = 0.0
 
     def _build(self, session: Session, model_path: str | None) -> TextPipeline:
-        classifier = None
-        if model_path:
-            try:
-                classifier = CategoryClassifier.load(model_path)
-            except Exception:  # a broken model must not stop intake: fall back to keyword rules
-                log.exception("cannot load the active model %s; using keyword rules", model_path)
-        detector = self._pipeline.detector_ if self._pipeline is not None else self._detector(session)
-        pipeline = TextPipeline(
-            classifier=classifier,
-            router=None if classifier else keyword_router(session),
-            appeal=AppealClassifier(use_model=False, normalize=False),
-            detector=detector,
+        previous = self._pipeline
+        pipeline = build_pipeline(
+            self.settings,
+            session,
+            classifier=load_classifier(model_path) if model_path else None,
+            use_active_model=False,
+            detector=previous.detector_ if previous is not None else None,
             route_threshold=self.route_threshold,
         )
-        if self._pipeline is not None:
-            pipeline.lock_ = self._pipeline.lock_  # the old and new pipeline share one duplicate index
+        if previous is not None:
+            pipeline.lock_ = previous.lock_  # the old and new pipeline share one duplicate index
         return pipeline
-
-    @staticmethod
-    def _detector(session: Session) -> DuplicateDetector:
-        detector = DuplicateDetector(
-            normalize=False, window_days=DEDUPE_WINDOW_DAYS, max_items=DEDUPE_MAX_ITEMS
-        )
-        return detector.fit(services.recent_items(session, DEDUPE_WINDOW_DAYS, DEDUPE_MAX_ITEMS))

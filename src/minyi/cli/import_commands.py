@@ -76,6 +76,7 @@ def import_messages(
                 batch_size=batch_size,
                 tz=tz,
                 progress=lambda n: bar.update(task, completed=n),
+                settings=ctx.settings,
             )
         except (ImportFileError, ImportValidationError) as exc:
             raise click.ClickException(str(exc)) from exc

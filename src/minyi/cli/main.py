@@ -17,8 +17,8 @@ import click
 import minyi
 
 # Command name → ("module:attribute" of the click command, its one-line help). The help is
-# shown by ``minyi --help`` without importing the command; a test keeps it equal to the
-# command's own.
+# shown by ``minyi --help`` without importing the command: when you change a command's
+# docstring, change it here too (tests/unit/cli/test_main.py compares the two).
 COMMANDS = {
     "alerts": (
         "minyi.cli.alert_commands:alerts_group",
@@ -57,7 +57,10 @@ COMMANDS = {
     ),
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
     "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
-    "user": ("minyi.cli.user_commands:user", "Staff users, passwords, sessions, lock-outs, API tokens."),
+    "user": (
+        "minyi.cli.user_commands:user",
+        "Manage staff users, passwords, sessions, lock-outs and API tokens.",
+    ),
 }
 
 

@@ -215,7 +215,7 @@ def activate_command(ctx: CliContext, model_name: str, reclassify: bool) -> None
 
 def _reclassify(ctx: CliContext, batch: int) -> None:
     database = ctx.require_current_schema()
-    provider = PipelineProvider(route_threshold=ctx.settings.route_confidence)
+    provider = PipelineProvider(ctx.settings)
     after, total = "", 0
     columns = [
         TextColumn("[bold]re-classifying"),

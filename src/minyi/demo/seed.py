@@ -24,7 +24,7 @@ from minyi.alerts.services import check as check_alerts
 from minyi.alerts.services import watch_message
 from minyi.analysis import services as analysis_services
 from minyi.analysis.models import MessageAnalysis
-from minyi.analysis.provider import PipelineProvider
+from minyi.analysis.provider import build_pipeline
 from minyi.cases import services as cases
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
 from minyi.cases.models import Case, CaseEvent, CaseStatus
@@ -36,6 +36,7 @@ from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category, import_category_tree
 from minyi.intake.models import Channel, Message
 from minyi.issues.services import refresh as refresh_issues
+from minyi.settings import Settings
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "minyi-admin"  # noqa: S105 - the documented demo login
@@ -159,7 +160,7 @@ def seed_demo(
 
 def _analyse_all(session: Session) -> None:
     """Run the text pipeline over the demo messages, as intake would have (cases stay as planned)."""
-    pipeline = PipelineProvider().get(session)
+    pipeline = build_pipeline(Settings(), session)
     messages = list(session.scalars(select(Message).order_by(Message.received_at)))
     for start in range(0, len(messages), 200):
         batch = messages[start : start + 200]

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minyi.analysis.provider import PipelineProvider
+from minyi.analysis.provider import build_pipeline
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
 from minyi.flows.processing import process_batch
@@ -48,6 +48,7 @@ from minyi.intake.schemas import MessageIn
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
 from minyi.interop.tabular import ImportFileError, Record, TabularFile, cell_text, read_rows
 from minyi.pipeline.runner import TextPipeline
+from minyi.settings import Settings
 
 __all__ = [
     "FIELD_ALIASES",
@@ -177,6 +178,7 @@ class _Job:
     batch_size: int
     progress: Callable[[int], None] | None
     pipeline: TextPipeline | None = None
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     sheet: str | None = None,
     rejects: Path | None = None,
     pipeline: TextPipeline | None = None,
+    settings: Settings | None = None,
 ) -> ImportReport:
     """Import the messages in a CSV, TSV, XLSX or JSONL file (see the module text).
 
@@ -242,6 +245,8 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
             BOM, so Excel opens it; it is written, header only, even when all rows are valid).
         pipeline: The text pipeline that analyses each stored message (default: the one
             built from the database, as the server would).
+        settings: The settings the default pipeline is built with (default: from the
+            environment).
 
     Raises:
         ImportFileError: The file or an option is unusable; nothing was written.
@@ -253,7 +258,8 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     zone = _zone(tz)
     table = read_rows(path, sheet=sheet, encoding=encoding)
     convert = RowConverter(detect_mapping(table.columns, mapping), zone)
-    job = _Job(database, table, convert, key, channel, _source(source, path), batch_size, progress, pipeline)
+    source = _source(source, path)
+    job = _Job(database, table, convert, key, channel, source, batch_size, progress, pipeline, settings)
     stamp = _stamp(path)
     scan = _scan(job, rejects, progress if dry_run else None)
     if scan.invalid and not skip_invalid:
@@ -411,7 +417,7 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
     total = _Stored()
     with job.database.session() as session:
         if job.pipeline is None:
-            job = replace(job, pipeline=PipelineProvider().get(session))
+            job = replace(job, pipeline=build_pipeline(job.settings or Settings(), session))
         for batch in _chunks(_valid_rows(job, scan), job.batch_size):
             total += _store_batch(session, job, [data for _, data in batch])
             if job.progress is not None:

@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = database or Database(settings.effective_database_url)
     app.state.secret_key = settings.effective_secret_key
-    app.state.pipelines = PipelineProvider(route_threshold=settings.route_confidence)
+    app.state.pipelines = PipelineProvider(settings)
     app.state.issues = _issue_tracker(settings, app.state.db, owned=database is None)
     app.add_middleware(
         SessionMiddleware,

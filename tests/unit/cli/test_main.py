@@ -38,7 +38,9 @@ def test_help_lists_every_command_with_its_own_short_help() -> None:
     for name, (_, short_help) in COMMANDS.items():
         command = cli.get_command(ctx, name)
         assert command is not None
-        assert command.get_short_help_str(1000) == short_help, name
+        assert command.get_short_help_str(1000) == short_help, (
+            f"update COMMANDS[{name!r}] in minyi/cli/main.py"
+        )
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     for name in COMMANDS:
