@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select, text, update
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
@@ -34,7 +34,22 @@ from minyi.issues.detect.issue import Issue
 from minyi.issues.models import HotIssue
 
 log = logging.getLogger(__name__)
+RETRY_SECONDS = 5.0  # when another process of the deployment is rebuilding
+_ADVISORY_KEY = 0x4D494E59_49535355  # "MINYISSU": the tracker rebuild's advisory lock
 _NEVER = 1e12  # consolidation "every this many days": never inside a request
+
+
+def deployment_lock(session: Session) -> bool:
+    """Take the deployment-wide rebuild lock for this session's transaction (PostgreSQL).
+
+    ``pg_try_advisory_xact_lock`` never waits and is released when the transaction ends.
+    SQLite serves one machine, where the per-process lock is enough: always True there.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY}).scalar()
+    )
 
 
 def online_detector() -> IssueDetector:
@@ -72,7 +87,7 @@ class IssueTracker:
         self.detector_: IssueDetector | None = None
         self.stored_: dict[int, str] = {}
         self.built_at_ = float("-inf")
-        self._building = False
+        self._building = threading.Lock()  # held while a rebuild runs: one at a time per process
 
     @property
     def ready(self) -> bool:
@@ -105,20 +120,29 @@ class IssueTracker:
         return time.monotonic() - self.built_at_ >= self.rebuild_seconds
 
     def _rebuild_in_background(self) -> None:
+        """Start a rebuild in a thread unless one is running; never waits.
+
+        The check and the claim are one atomic step (a non-blocking lock), so concurrent
+        requests that find the tracker stale start one rebuild between them, not one each.
+        Across processes, a PostgreSQL advisory lock lets one process of a deployment
+        rebuild at a time; the others try again a little later.
+        """
         database = self.database
-        if database is None or self._building:
+        if database is None or not self._building.acquire(blocking=False):
             return
-        self._building = True
 
         def run() -> None:
             try:
                 with database.read_session() as session:
-                    self.rebuild(session)
+                    if deployment_lock(session):
+                        self.rebuild(session)
+                    else:
+                        self.built_at_ = time.monotonic() - self.rebuild_seconds + RETRY_SECONDS
             except Exception:  # a failed rebuild keeps the old detector; the next one retries
                 log.exception("rebuilding the issue tracker failed")
                 self.built_at_ = time.monotonic()
             finally:
-                self._building = False
+                self._building.release()
 
         threading.Thread(target=run, name="minyi-issue-tracker", daemon=True).start()
 

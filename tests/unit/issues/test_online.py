@@ -149,3 +149,40 @@ def test_the_online_detector_never_consolidates_inside_assign():
     detector = online_detector()
     assert detector.consolidate_every == 0
     assert detector.consolidate_days > 365 * 1000
+
+
+def test_concurrent_stale_requests_start_one_rebuild_and_never_wait(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from minyi.db.session import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'stampede.db'}")
+    tracker = IssueTracker(database=database, rebuild_seconds=3600)
+    started = threading.Event()
+    release = threading.Event()
+    calls = []
+
+    def slow_rebuild(session):
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        tracker.built_at_ = time.monotonic()
+
+    monkeypatch.setattr(tracker, "rebuild", slow_rebuild)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(tracker._ensure(None))) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(2)  # requests answer at once: none waits for the rebuild
+    assert all(not thread.is_alive() for thread in threads)
+    assert started.wait(5)
+    release.set()
+    for _ in range(50):
+        if not tracker._building.locked():
+            break
+        time.sleep(0.05)
+    assert calls == [1]
+    assert answers == [False] * 20  # no detector yet: the messages go on without an issue
+    database.engine.dispose()
