@@ -15,13 +15,14 @@ from minyi.accounts import sessions
 from minyi.accounts.models import ApiToken, Role, User
 from minyi.accounts.passwords import WeakPasswordError, check_password
 from minyi.accounts.throttle import Throttle, ThrottleKind
+from minyi.core.errors import InvalidInput
 from minyi.db.base import utcnow
 from minyi.departments.models import Department
 
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(InvalidInput):
     """A request about accounts that cannot be carried out; the text says why."""
 
 

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from minyi.admin.models import ReplyTemplate
 from minyi.cases.deadlines import DeadlineRule
 from minyi.cases.models import Case, DeadlineRuleRecord
+from minyi.core.errors import InvalidInput
 from minyi.core.localtime import format_time
 from minyi.departments.models import Category
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-class AdminError(ValueError):
+class AdminError(InvalidInput):
     """A configuration that cannot be saved; the text says why."""
 
 

@@ -7,17 +7,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from minyi.alerts.models import RuleKind
+from minyi.core.errors import InvalidInput
 
 MAX_KEYWORDS = 200
 HOURS_PER_DAY = 24
 
 
-class RuleError(ValueError):
-    """A rule or its parameters are invalid; ``field`` names the culprit."""
+class RuleError(InvalidInput):
+    """A rule or its parameters are invalid; ``field`` names the culprit (``str()`` too)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+        super().__init__(f"{field}: {message}", field=field)
         self.message = message
 
 

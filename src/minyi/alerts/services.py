@@ -24,14 +24,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
 from minyi.alerts import delivery, spikes
 from minyi.alerts import params as rule_params
 from minyi.alerts.models import Alert, AlertRule, AlertStatus, RuleKind, Scope
 from minyi.alerts.rules import list_rules
 from minyi.alerts.series import ScopeSeries, first_message_at, hourly
 from minyi.analysis.models import MessageAnalysis
-from minyi.core.errors import Conflict, Forbidden, NotFound
+from minyi.core.errors import Conflict, NotFound
 from minyi.db.base import utcnow
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -53,9 +54,6 @@ class AlertError(Conflict, ValueError):
     """A request about an alert that cannot be carried out now; the text says why."""
 
 
-ACKNOWLEDGING_ROLES = frozenset({Role.ADMIN.value, Role.DISPATCHER.value, Role.SUPERVISOR.value})
-
-
 def acknowledge_by_id(session: Session, user: User, alert_id: str) -> Alert:
     """Acknowledge alert ``alert_id`` as ``user`` (not committed).
 
@@ -64,8 +62,7 @@ def acknowledge_by_id(session: Session, user: User, alert_id: str) -> Alert:
         NotFound: No such alert.
         AlertError: The alert was acknowledged already.
     """
-    if user.role not in ACKNOWLEDGING_ROLES:
-        raise Forbidden("only admins, dispatchers and supervisors acknowledge alerts")
+    require(user, Action.ACKNOWLEDGE_ALERT)
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound("no such alert")

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from minyi.accounts import services as accounts
 from minyi.accounts.models import Role, User
+from minyi.accounts.permissions import Action, require
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.api.routes import TokenUser
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
+from minyi.core.errors import Conflict, InvalidInput, NotFound
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_departments
 from minyi.http.deps import DbSession
 
 
 def _admin(user: TokenUser) -> User:
-    if user.role != Role.ADMIN:
-        raise HTTPException(403, "administrators only")
+    require(user, Action.ADMINISTER)
     return user
 
 
@@ -133,7 +134,7 @@ def departments(db: DbSession, _user: AdminToken) -> list[DepartmentOut]:
 def create_department(db: DbSession, _user: AdminToken, data: DepartmentIn) -> DepartmentOut:
     """Add a department."""
     if db.scalar(select(Department).where(Department.code == data.code)) is not None:
-        raise HTTPException(409, f"department {data.code!r} already exists")
+        raise Conflict(f"department {data.code!r} already exists")
     department = Department(**data.model_dump())
     db.add(department)
     db.commit()
@@ -149,17 +150,14 @@ def users(db: DbSession, _user: AdminToken) -> list[UserOut]:
 @router.post("/users", response_model=UserOut, status_code=201)
 def create_user(db: DbSession, _user: AdminToken, data: UserIn) -> UserOut:
     """Add a staff user."""
-    try:
-        created = accounts.create_user(
-            db,
-            username=data.username,
-            password=data.password,
-            role=data.role.value,
-            department_code=data.department,
-            display_name=data.display_name,
-        )
-    except accounts.AccountError as exc:
-        raise HTTPException(422, str(exc)) from exc
+    created = accounts.create_user(
+        db,
+        username=data.username,
+        password=data.password,
+        role=data.role.value,
+        department_code=data.department,
+        display_name=data.display_name,
+    )
     db.commit()
     return _user_out(created)
 
@@ -169,9 +167,9 @@ def toggle_user(db: DbSession, user: AdminToken, user_id: str) -> UserOut:
     """Deactivate an active user, or reactivate an inactive one."""
     target = db.get(User, user_id)
     if target is None:
-        raise HTTPException(404, "no such user")
+        raise NotFound("no such user")
     if target.id == user.id:
-        raise HTTPException(422, "you cannot deactivate yourself")
+        raise InvalidInput("you cannot deactivate yourself")
     target.is_active = not target.is_active
     db.commit()
     return _user_out(target)
@@ -188,18 +186,15 @@ def create_rule(db: DbSession, _user: AdminToken, data: RuleIn) -> RuleOut:
     """Add a deadline rule; the most specific rule wins."""
     category = db.get(Category, data.category_id) if data.category_id else None
     if data.category_id and category is None:
-        raise HTTPException(422, f"no category {data.category_id!r}")
-    try:
-        rule = admin.add_rule(
-            db,
-            appeal_kind=data.appeal_kind.value if data.appeal_kind else None,
-            category=category,
-            reply_working_days=data.reply_working_days,
-            reply_hours=data.reply_hours,
-            note=data.note,
-        )
-    except admin.AdminError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise InvalidInput(f"no category {data.category_id!r}", field="category_id")
+    rule = admin.add_rule(
+        db,
+        appeal_kind=data.appeal_kind.value if data.appeal_kind else None,
+        category=category,
+        reply_working_days=data.reply_working_days,
+        reply_hours=data.reply_hours,
+        note=data.note,
+    )
     db.commit()
     return _rule_out(rule)
 
@@ -209,7 +204,7 @@ def delete_rule(db: DbSession, _user: AdminToken, rule_id: str) -> Response:
     """Remove a deadline rule (deadlines already set stay)."""
     rule = db.get(DeadlineRuleRecord, rule_id)
     if rule is None:
-        raise HTTPException(404, "no such rule")
+        raise NotFound("no such rule")
     db.delete(rule)
     db.commit()
     return Response(status_code=204)
@@ -225,10 +220,7 @@ def templates(db: DbSession, _user: AdminToken) -> list[TemplateOut]:
 @router.post("/templates", response_model=TemplateOut, status_code=201)
 def create_template(db: DbSession, _user: AdminToken, data: TemplateIn) -> TemplateOut:
     """Add a reply template."""
-    try:
-        template = admin.add_template(db, name=data.name, body=data.body, department_id=data.department_id)
-    except admin.AdminError as exc:
-        raise HTTPException(422, str(exc)) from exc
+    template = admin.add_template(db, name=data.name, body=data.body, department_id=data.department_id)
     db.commit()
     return TemplateOut(
         id=template.id, name=template.name, body=template.body, department_id=template.department_id
@@ -240,7 +232,7 @@ def delete_template(db: DbSession, _user: AdminToken, template_id: str) -> Respo
     """Remove a reply template."""
     template = db.get(ReplyTemplate, template_id)
     if template is None:
-        raise HTTPException(404, "no such template")
+        raise NotFound("no such template")
     db.delete(template)
     db.commit()
     return Response(status_code=204)

@@ -9,25 +9,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
 from minyi.alerts.models import Alert, AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
 from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
 from minyi.api.routes import TokenUser
-from minyi.core.errors import DomainError
+from minyi.core.errors import NotFound
 from minyi.http.deps import DbSession
 from minyi.pipeline.privacy import mask_text
 
 
 def _admin(user: TokenUser) -> User:
-    if user.role != Role.ADMIN:
-        raise HTTPException(403, "administrators only")
+    require(user, Action.MANAGE_ALERT_RULES)
     return user
 
 
@@ -170,7 +170,7 @@ def switch_rule(db: DbSession, user: AdminToken, rule_id: str, data: EnabledIn) 
     """Switch a rule on or off."""
     rule = db.get(AlertRule, rule_id)
     if rule is None:
-        raise HTTPException(404, "no such alert rule")
+        raise NotFound("no such alert rule")
     alert_rules.set_enabled(db, rule, data.enabled)
     db.commit()
     return RuleOut.model_validate(rule)
@@ -179,14 +179,6 @@ def switch_rule(db: DbSession, user: AdminToken, rule_id: str, data: EnabledIn) 
 @router.post("/{alert_id}/acknowledge", response_model=AlertOut)
 def acknowledge(db: DbSession, user: TokenUser, alert_id: str) -> AlertOut:
     """Mark an alert acknowledged (admins, dispatchers, supervisors); ``409`` if it already is."""
-    alert = acknowledge_for(db, user, alert_id)
+    alert = alerts.acknowledge_by_id(db, user, alert_id)
     db.commit()
     return alert_out(alert)
-
-
-def acknowledge_for(db: DbSession, user: User, alert_id: str) -> Alert:
-    """Acknowledge alert ``alert_id`` as ``user`` (not committed); 403, 404 or 409 as HTTP errors."""
-    try:
-        return alerts.acknowledge_by_id(db, user, alert_id)
-    except DomainError as exc:
-        raise HTTPException(exc.status, exc.message) from exc

@@ -1,7 +1,7 @@
 """JSON twins of the hot-issue pages: the ranked list, one issue's card, and the staff edits.
 
 Reading takes any staff API token; renaming, merging and splitting take a dispatcher's,
-supervisor's or administrator's (:data:`minyi.issues.editing.EDITOR_ROLES`). Message text
+supervisor's or administrator's (``Action.EDIT_ISSUES`` in :mod:`minyi.accounts.permissions`). Message text
 is masked and no author identity is ever returned: authors are only counted.
 """
 
@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
 from minyi.api.routes import TokenUser
+from minyi.core.errors import NotFound
 from minyi.http.deps import DbSession
 from minyi.issues import card as cards
 from minyi.issues import editing
@@ -154,24 +155,12 @@ class SplitIn(BaseModel):
 def _found(db: DbSession, issue_id: str) -> HotIssue:
     issue = db.get(HotIssue, issue_id)
     if issue is None:
-        raise HTTPException(404, "no such hot issue")
+        raise NotFound("no such hot issue")
     return issue
 
 
 def _editor(user: User) -> None:
-    if not editing.can_edit(user):
-        raise HTTPException(403, f"{user.role} users may not edit hot issues")
-
-
-def _refused(exc: editing.IssueEditError) -> JSONResponse:
-    return JSONResponse(
-        {
-            "error": "invalid_request",
-            "message": str(exc),
-            "fields": [{"field": exc.field, "message": str(exc)}],
-        },
-        status_code=422,
-    )
+    require(user, Action.EDIT_ISSUES)
 
 
 @router.get("", response_model=IssueList)
@@ -194,45 +183,33 @@ def get_issue(db: DbSession, user: TokenUser, issue_id: str) -> IssueDetail:  # 
 
 
 @router.post("/{issue_id}/rename", response_model=IssueDetail)
-def rename(db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail | JSONResponse:
+def rename(db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail:
     """Give the issue a title that later refreshes keep."""
     _editor(user)
     issue = _found(db, issue_id)
-    try:
-        editing.rename(db, issue, data.title)
-    except editing.IssueEditError as exc:
-        db.rollback()
-        return _refused(exc)
+    editing.rename(db, issue, data.title)
     db.commit()
     return IssueDetail.full(cards.card(db, issue))
 
 
 @router.post("/{issue_id}/merge", response_model=IssueDetail)
-def merge(db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail | JSONResponse:
+def merge(db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail:
     """Move every message of this issue into `target_id`; returns the target's card."""
     _editor(user)
     issue = _found(db, issue_id)
     target = db.get(HotIssue, data.target_id)
     if target is None:
-        return _refused(editing.IssueEditError("target_id", "target_id: no such hot issue"))
-    try:
-        editing.merge(db, issue, target)
-    except editing.IssueEditError as exc:
-        db.rollback()
-        return _refused(exc)
+        raise editing.IssueEditError("target_id", "target_id: no such hot issue")
+    editing.merge(db, issue, target)
     db.commit()
     return IssueDetail.full(cards.card(db, target))
 
 
 @router.post("/{issue_id}/split", response_model=IssueDetail, status_code=201)
-def split(db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail | JSONResponse:
+def split(db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail:
     """Move the listed messages into a new issue; returns the new issue's card."""
     _editor(user)
     issue = _found(db, issue_id)
-    try:
-        created = editing.split(db, issue, data.message_ids, data.title)
-    except editing.IssueEditError as exc:
-        db.rollback()
-        return _refused(exc)
+    created = editing.split(db, issue, data.message_ids, data.title)
     db.commit()
     return IssueDetail.full(cards.card(db, created))

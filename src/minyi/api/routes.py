@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 import minyi
 from minyi.accounts import services as accounts
 from minyi.accounts.models import User
+from minyi.accounts.permissions import sees_all_departments
 from minyi.api.schemas import (
     CaseList,
     CaseOut,
@@ -23,13 +24,14 @@ from minyi.api.schemas import (
     ReplyIn,
     StatusIn,
 )
-from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
+from minyi.cases import workflow
 from minyi.cases.models import Case, CaseStatus
+from minyi.core.errors import InvalidInput, NotFound
 from minyi.departments.models import Department
 from minyi.flows import processing
-from minyi.http.deps import DbSession
-from minyi.intake import identity, services
+from minyi.http.deps import DbSession, run_case_action
+from minyi.intake import identity
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 
@@ -60,6 +62,14 @@ TokenUser = Annotated[User, Depends(_require_token_user)]
 MaybeTokenUser = Annotated[User | None, Depends(_token_user)]
 
 
+def token_case(db: DbSession, user: TokenUser, case_id: str) -> Case:
+    """The case ``case_id`` if the token's user may see it; NotFound (404) otherwise."""
+    return cases.get_case(db, user, case_id)
+
+
+TokenCase = Annotated[Case, Depends(token_case)]
+
+
 @router.get("/healthz", response_model=Health, tags=["ops"])
 def healthz(db: DbSession) -> JSONResponse:
     """Whether the server is up and its database answers."""
@@ -83,25 +93,15 @@ def create_message(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JSONResponse:
     """Store a message. The same `Idempotency-Key` with the same body stores it once."""
-    try:
-        accepted = processing.receive(
-            db,
-            data,
-            channel=Channel.API.value,
-            key=request.app.state.secret_key,
-            idempotency_key=idempotency_key,
-            pipeline=request.app.state.pipelines.get(db),
-            tracker=request.app.state.issues,
-        )
-    except services.IntakeError as exc:
-        return JSONResponse(
-            {
-                "error": "invalid_request",
-                "message": str(exc),
-                "fields": [{"field": exc.field, "message": str(exc)}],
-            },
-            status_code=exc.status,
-        )
+    accepted = processing.receive(
+        db,
+        data,
+        channel=Channel.API.value,
+        key=request.app.state.secret_key,
+        idempotency_key=idempotency_key,
+        pipeline=request.app.state.pipelines.get(db),
+        tracker=request.app.state.issues,
+    )
     message = accepted.message
     body = MessageCreated(
         id=message.id,
@@ -127,11 +127,11 @@ def get_message(
     """A message, for staff who may see its case, or for its author with `X-Tracking-Secret`."""
     message = db.get(Message, message_id)
     if message is None:
-        raise HTTPException(404, "no such message")
+        raise NotFound("no such message")
     if user is not None:
-        visible = cases.can_view(user, message.case) if message.case else user.sees_all_departments
+        visible = cases.can_view(user, message.case) if message.case else sees_all_departments(user)
         if not visible:
-            raise HTTPException(404, "no such message")
+            raise NotFound("no such message")
         return MessageOut.of(message, with_contact=True)
     if x_tracking_secret and identity.secret_matches(
         message.tracking_code, x_tracking_secret, message.tracking_secret_hash
@@ -168,61 +168,36 @@ def list_cases(
     return CaseList(total=total, limit=limit, offset=offset, items=[CaseSummary.of(c) for c in items])
 
 
-@router.get("/api/v1/cases/{case_id}", response_model=CaseOut, tags=["cases"])
-def get_case(db: DbSession, user: TokenUser, case_id: str) -> CaseOut:
+@router.get("/api/v1/cases/{case_id}", response_model=CaseOut, tags=["cases"])  # noqa: FAST003 - TokenCase reads it
+def get_case(case: TokenCase) -> CaseOut:
     """One case with its messages, history and replies."""
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
     return CaseOut.full(case)
-
-
-def _visible_case(db: DbSession, user: User, case_id: str) -> Case:
-    try:
-        return cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
 
 
 @router.post("/api/v1/cases/{case_id}/dispatch", response_model=CaseOut, tags=["cases"])
 def dispatch_case(db: DbSession, user: TokenUser, case_id: str, data: DispatchIn) -> CaseOut:
     """Send the case to a department (dispatchers and admins); again to reassign it."""
-    case = _visible_case(db, user, case_id)
+    cases.get_case(db, user, case_id)  # an invisible case is not found, whatever the department
     department = db.scalar(select(Department).where(Department.code == data.department))
     if department is None:
-        raise HTTPException(422, f"no department with code {data.department!r}")
-    try:
-        cases.dispatch(db, user, case, department, data.note)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except cases.CaseError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    db.commit()
+        raise InvalidInput(f"no department with code {data.department!r}", field="department")
+    case = run_case_action(db, user, case_id, lambda c: cases.dispatch(db, user, c, department, data.note))
     return CaseOut.full(case)
 
 
 @router.post("/api/v1/cases/{case_id}/status", response_model=CaseOut, tags=["cases"])
 def change_case_status(db: DbSession, user: TokenUser, case_id: str, data: StatusIn) -> CaseOut:
     """Move the case along its lifecycle; an illegal move is refused with 409."""
-    case = _visible_case(db, user, case_id)
-    try:
-        workflow.change_status(db, user, case, data.status.value, data.note)
-    except workflow.WorkflowForbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except (lifecycle.TransitionError, cases.CaseError) as exc:
-        raise HTTPException(409, str(exc)) from exc
-    db.commit()
+    case = run_case_action(
+        db, user, case_id, lambda c: workflow.change_status(db, user, c, data.status.value, data.note)
+    )
     return CaseOut.full(case)
 
 
 @router.post("/api/v1/cases/{case_id}/replies", response_model=CaseOut, status_code=201, tags=["cases"])
 def reply_to_case(db: DbSession, user: TokenUser, case_id: str, data: ReplyIn) -> CaseOut:
     """Add a public reply (answers the case) or an internal note (`public: false`)."""
-    case = _visible_case(db, user, case_id)
-    try:
-        cases.add_reply(db, user, case, data.body, public=data.public)
-    except cases.CaseError as exc:
-        raise HTTPException(409, str(exc)) from exc
-    db.commit()
+    case = run_case_action(
+        db, user, case_id, lambda c: cases.add_reply(db, user, c, data.body, public=data.public)
+    )
     return CaseOut.full(case)

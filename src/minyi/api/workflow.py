@@ -6,16 +6,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from minyi.api.routes import TokenUser
+from minyi.accounts.models import User
+from minyi.api.routes import TokenCase, TokenUser
 from minyi.api.schemas import CaseOut
-from minyi.cases import lifecycle, statements, workflow
 from minyi.cases import services as cases
+from minyi.cases import statements, workflow
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
-from minyi.http.deps import DbSession
+from minyi.core.errors import InvalidInput, NotFound
+from minyi.http.deps import DbSession, run_case_action
 from minyi.intake import identity
 from minyi.intake.models import Message
 
@@ -77,19 +79,8 @@ class RatingOut(BaseModel):
     case_status: str
 
 
-def _run(db: DbSession, user: Any, case_id: str, action: Callable[[Case], Any]) -> CaseOut:
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    try:
-        action(case)
-    except workflow.WorkflowForbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except (cases.CaseError, lifecycle.TransitionError) as exc:
-        raise HTTPException(409, str(exc)) from exc
-    db.commit()
-    return CaseOut.full(case)
+def _run(db: DbSession, user: User, case_id: str, action: Callable[[Case], object]) -> CaseOut:
+    return CaseOut.full(run_case_action(db, user, case_id, action))
 
 
 @router.post("/cases/{case_id}/return", response_model=CaseOut)
@@ -114,7 +105,7 @@ def decide_extension(db: DbSession, user: TokenUser, request_id: str, data: Deci
     """A supervisor approves (the deadline moves) or rejects an extension request."""
     pending = db.get(ExtensionRequest, request_id)
     if pending is None:
-        raise HTTPException(404, "no such extension request")
+        raise NotFound("no such extension request")
     return _run(
         db,
         user,
@@ -135,17 +126,13 @@ def reopen(db: DbSession, user: TokenUser, case_id: str, data: ReasonIn) -> Case
     return _run(db, user, case_id, lambda case: workflow.reopen(db, case, data.reason, user))
 
 
-@router.post("/cases/{case_id}/merge", response_model=CaseOut)
-def merge(db: DbSession, user: TokenUser, case_id: str, data: MergeIn) -> CaseOut:
+@router.post("/cases/{case_id}/merge", response_model=CaseOut)  # noqa: FAST003 - TokenCase reads it
+def merge(db: DbSession, user: TokenUser, case: TokenCase, data: MergeIn) -> CaseOut:
     """Merge the case numbered ``other`` into this one."""
-    try:
-        cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
     absorbed = db.scalar(select(Case).where(Case.number == data.other))
     if absorbed is None or not cases.can_view(user, absorbed):
-        raise HTTPException(422, f"no case numbered {data.other!r}")
-    return _run(db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
+        raise InvalidInput(f"no case numbered {data.other!r}", field="other")
+    return _run(db, user, case.id, lambda kept: workflow.merge_cases(db, user, kept, absorbed))
 
 
 @router.post("/messages/{message_id}/rating", response_model=RatingOut, status_code=201, tags=["messages"])
@@ -157,11 +144,8 @@ def rate(
     if message is None or not identity.secret_matches(
         message.tracking_code, x_tracking_secret, message.tracking_secret_hash
     ):
-        raise HTTPException(404, "no such message, or the tracking secret does not match")
-    try:
-        rating = workflow.rate(db, message, data.satisfaction.value, data.solved, data.comment)
-    except workflow.WorkflowError as exc:
-        raise HTTPException(409, str(exc)) from exc
+        raise NotFound("no such message, or the tracking secret does not match")
+    rating = workflow.rate(db, message, data.satisfaction.value, data.solved, data.comment)
     db.commit()
     status = message.case.status if message.case else ""
     return RatingOut(satisfaction=rating.satisfaction, solved=rating.solved, case_status=status)
@@ -174,13 +158,9 @@ class DraftIn(BaseModel):
     body: str = Field(min_length=1, max_length=20_000)
 
 
-@router.post("/cases/{case_id}/replies/check")
-def check_reply(db: DbSession, user: TokenUser, case_id: str, data: DraftIn) -> dict[str, Any]:
+@router.post("/cases/{case_id}/replies/check")  # noqa: FAST003 - TokenCase reads it
+def check_reply(case: TokenCase, data: DraftIn) -> dict[str, Any]:
     """Score a draft reply before sending it: relevance, completeness, timeliness, with reasons."""
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
     result: dict[str, Any] = cases.check_reply(case, data.body).to_dict()
     return result
 
@@ -233,16 +213,13 @@ def publish_statement(db: DbSession, user: TokenUser, data: StatementIn) -> Stat
     for item in data.cases:
         case = db.get(Case, item.case) or db.scalar(select(Case).where(Case.number == item.case))
         if case is None or not cases.can_view(user, case):
-            raise HTTPException(422, f"no case {item.case!r}")
+            raise InvalidInput(f"no case {item.case!r}", field="cases")
         found.append(case)
         if item.note.strip():
             notes[case.id] = item.note
-    try:
-        statement = statements.publish(
-            db, user, title=data.title, body=data.body, cases=found, notes=notes, issue_key=data.issue_key
-        )
-    except statements.StatementError as exc:
-        raise HTTPException(409, str(exc)) from exc
+    statement = statements.publish(
+        db, user, title=data.title, body=data.body, cases=found, notes=notes, issue_key=data.issue_key
+    )
     db.commit()
     return _statement_out(statement)
 

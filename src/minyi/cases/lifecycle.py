@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from minyi.accounts.permissions import Action
 from minyi.cases.models import CaseStatus
+from minyi.core.errors import Conflict
 
 S = CaseStatus
 
@@ -29,22 +31,20 @@ LABELS: dict[CaseStatus, tuple[str, str]] = {
 }
 
 
-DEPARTMENT = "department"  # staff of the case's own department
-DISPATCH_ROLES = frozenset({"admin", "dispatcher"})
-
-# Who may make a plain status change. Other moves have their own actions: dispatch
-# (→ dispatched), return (→ accepted, 退单), reply (→ replied), reopen (→ in progress, 重办).
-STATUS_CHANGES: dict[tuple[CaseStatus, CaseStatus], frozenset[str]] = {
-    (S.RECEIVED, S.ACCEPTED): DISPATCH_ROLES,
-    (S.DISPATCHED, S.SIGNED): frozenset({"admin", DEPARTMENT}),
-    (S.SIGNED, S.IN_PROGRESS): frozenset({"admin", DEPARTMENT}),
-    (S.REPLIED, S.FOLLOW_UP): DISPATCH_ROLES,
-    (S.REPLIED, S.CLOSED): DISPATCH_ROLES,
-    (S.FOLLOW_UP, S.CLOSED): DISPATCH_ROLES,
+# The action (see ``minyi.accounts.permissions``) each plain status change needs. Other moves
+# have their own actions: dispatch (→ dispatched), return (→ accepted, 退单), reply (→ replied),
+# reopen (→ in progress, 重办).
+STATUS_CHANGES: dict[tuple[CaseStatus, CaseStatus], Action] = {
+    (S.RECEIVED, S.ACCEPTED): Action.ACCEPT,
+    (S.DISPATCHED, S.SIGNED): Action.SIGN,
+    (S.SIGNED, S.IN_PROGRESS): Action.START_WORK,
+    (S.REPLIED, S.FOLLOW_UP): Action.FOLLOW_UP,
+    (S.REPLIED, S.CLOSED): Action.CLOSE,
+    (S.FOLLOW_UP, S.CLOSED): Action.CLOSE,
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(Conflict, ValueError):
     """A status change the lifecycle does not allow."""
 
 
@@ -61,13 +61,13 @@ def check_transition(current: str, target: str) -> CaseStatus:
     return dst
 
 
-def allowed_targets(current: str, roles: frozenset[str] | None = None) -> list[CaseStatus]:
-    """Plain status changes from ``current`` (for a user with ``roles``), in lifecycle order."""
+def allowed_targets(current: str, actions: frozenset[Action] | None = None) -> list[CaseStatus]:
+    """Plain status changes from ``current`` (for a user who may take ``actions``), in order."""
     src = CaseStatus(current)
     return [
         dst
         for dst in CaseStatus
-        if (src, dst) in STATUS_CHANGES and (roles is None or STATUS_CHANGES[(src, dst)] & roles)
+        if (src, dst) in STATUS_CHANGES and (actions is None or STATUS_CHANGES[(src, dst)] in actions)
     ]
 
 

@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, can, can_view_case, require, sees_all_departments
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
 from minyi.cases.rules import reply_due
+from minyi.core.errors import Conflict, NotFound
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -25,12 +27,12 @@ SYSTEM = "system"
 MAX_REPLY_CHARS = 20_000
 
 
-class CaseError(ValueError):
-    """A case action that cannot be carried out; the text says why."""
+class CaseError(Conflict, ValueError):
+    """A case action that cannot be carried out now; the text says why."""
 
 
-class CaseAccessError(PermissionError):
-    """The user may not see or change this case."""
+class CaseAccessError(NotFound, PermissionError):
+    """No such case, or the user may not see it."""
 
 
 def actor_name(user: User | None) -> str:
@@ -174,7 +176,7 @@ def _due_filter(query: Select[Case], due: str) -> Select[Case]:
 def visible_cases(user: User) -> Select[Case]:
     """Cases ``user`` may see: all for admins, dispatchers and supervisors; else their department's."""
     query = select(Case)
-    if not user.sees_all_departments:
+    if not sees_all_departments(user):
         query = query.where(Case.department_id == user.department_id)
     return query
 
@@ -213,9 +215,7 @@ def get_case(session: Session, user: User, case_id: str) -> Case:
 
 def can_view(user: User, case: Case) -> bool:
     """Whether ``user`` may see ``case``."""
-    return user.sees_all_departments or (
-        case.department_id is not None and case.department_id == user.department_id
-    )
+    return can_view_case(user, case.department_id)
 
 
 DISPATCHABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.DISPATCHED})
@@ -223,13 +223,12 @@ DISPATCHABLE = frozenset({CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.D
 
 def can_dispatch(user: User) -> bool:
     """Whether ``user`` may send cases to departments (dispatchers and admins)."""
-    return user.role in {Role.ADMIN, Role.DISPATCHER}
+    return can(user, Action.DISPATCH)
 
 
 def dispatch(session: Session, user: User, case: Case, department: Department, note: str = "") -> Case:
     """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it."""
-    if not can_dispatch(user):
-        raise CaseAccessError("only dispatchers and admins dispatch cases")
+    require(user, Action.DISPATCH)
     if case.status not in DISPATCHABLE:
         raise CaseError(f"a case that is {case.status} can no longer be dispatched")
     now = utcnow()

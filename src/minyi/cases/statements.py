@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, can
 from minyi.cases.models import Case, CaseStatus, Reply, Statement, StatementCase
-from minyi.cases.services import CaseError, can_view, record
+from minyi.cases.services import CaseError, record
 from minyi.db.base import new_id, utcnow
 
 MAX_CASES = 5000
@@ -39,7 +40,7 @@ def publish(  # noqa: PLR0913 - the statement and what it answers
         raise StatementError("a statement needs a title and a text")
     if not cases or len(cases) > MAX_CASES:
         raise StatementError(f"a statement answers 1 to {MAX_CASES} cases")
-    if user.role == Role.SUPERVISOR or not all(can_view(user, c) for c in cases):
+    if not all(can(user, Action.PUBLISH_STATEMENT, c.department_id) for c in cases):
         raise StatementError("you may publish statements only for cases your role handles")
     closed = [c.number for c in cases if c.status == CaseStatus.CLOSED]
     if closed:

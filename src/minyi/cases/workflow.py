@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
 from minyi.cases import lifecycle
 from minyi.cases.deadlines import add_working_days
 from minyi.cases.models import (
@@ -28,6 +29,7 @@ from minyi.cases.models import (
 )
 from minyi.cases.rules import reply_due
 from minyi.cases.services import CaseError, record
+from minyi.core.errors import Forbidden
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.settings import get_settings
@@ -39,32 +41,27 @@ class WorkflowError(CaseError):
     """A workflow step that is not allowed now."""
 
 
-class WorkflowForbidden(WorkflowError):  # noqa: N818 - reads as what happened
+class WorkflowForbidden(Forbidden, WorkflowError):  # noqa: N818 - reads as what happened
     """A workflow step this user's role may not take."""
 
 
-def roles_of(user: User, case: Case) -> frozenset[str]:
-    """The user's roles for this case: their role, plus ``department`` for its own staff."""
-    roles = {user.role}
-    if case.department_id is not None and case.department_id == user.department_id:
-        roles.add(lifecycle.DEPARTMENT)
-    return frozenset(roles)
-
-
-def _require(user: User, case: Case, allowed: frozenset[str], what: str) -> None:
-    if not roles_of(user, case) & (allowed | {Role.ADMIN.value}):
-        raise WorkflowForbidden(f"{user.role} users may not {what}")
+def _require(user: User, case: Case, action: Action) -> None:
+    """Nothing if ``user`` may take ``action`` on ``case``; else WorkflowForbidden."""
+    try:
+        require(user, action, case.department_id)
+    except Forbidden as exc:
+        raise WorkflowForbidden(exc.message) from exc
 
 
 def change_status(session: Session, user: User, case: Case, target: str, note: str = "") -> Case:
     """A plain status change (accept, sign, start work, follow up, close), checked by role."""
     status = lifecycle.check_transition(case.status, target)
-    allowed = lifecycle.STATUS_CHANGES.get((CaseStatus(case.status), status))
-    if allowed is None:
+    action = lifecycle.STATUS_CHANGES.get((CaseStatus(case.status), status))
+    if action is None:
         raise lifecycle.TransitionError(
             f"use the dedicated action to make a {case.status} case {status.value}"
         )
-    _require(user, case, allowed, f"make a case {status.value}")
+    _require(user, case, action)
     now = utcnow()
     if status == CaseStatus.ACCEPTED and case.accepted_at is None:
         case.accepted_at = now
@@ -82,7 +79,7 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
 
 def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
     """The department sends the case back to the dispatchers (退单), with a reason."""
-    _require(user, case, frozenset({lifecycle.DEPARTMENT}), "return this case")
+    _require(user, case, Action.RETURN)
     if not reason.strip():
         raise WorkflowError("say why the case is returned")
     lifecycle.check_transition(case.status, CaseStatus.ACCEPTED.value)
@@ -104,7 +101,7 @@ def request_extension(
     session: Session, user: User, case: Case, working_days: int, reason: str
 ) -> ExtensionRequest:
     """The department asks for more time (延期); a supervisor decides."""
-    _require(user, case, frozenset({lifecycle.DEPARTMENT}), "ask for an extension")
+    _require(user, case, Action.REQUEST_EXTENSION)
     if case.status not in {CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS}:
         raise WorkflowError(f"a case that is {case.status} needs no extension")
     if not 1 <= working_days <= MAX_EXTENSION_DAYS:
@@ -139,7 +136,7 @@ def decide_extension(
 ) -> ExtensionRequest:
     """A supervisor approves (the deadline moves) or rejects a pending extension request."""
     case = request.case
-    _require(user, case, frozenset({Role.SUPERVISOR.value}), "decide extension requests")
+    _require(user, case, Action.DECIDE_EXTENSION)
     if request.status != ExtensionStatus.PENDING:
         raise WorkflowError(f"this request was already {request.status}")
     request.status = (ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED).value
@@ -168,7 +165,7 @@ def extensions_of(session: Session, case: Case) -> list[ExtensionRequest]:
 
 def supervise(session: Session, user: User, case: Case, comment: str, due_at: datetime | None = None) -> Case:
     """A supervisor flags the case for supervision (督办), with a comment and an own deadline."""
-    _require(user, case, frozenset({Role.SUPERVISOR.value}), "supervise cases")
+    _require(user, case, Action.SUPERVISE)
     if case.status == CaseStatus.CLOSED:
         raise WorkflowError("a closed case cannot be supervised; reopen it first")
     if not comment.strip():
@@ -185,7 +182,7 @@ def supervise(session: Session, user: User, case: Case, comment: str, due_at: da
 def reopen(session: Session, case: Case, reason: str, user: User | None = None) -> Case:
     """Reopen an answered case (重办): back to its department, a new deadline, supervisors see it."""
     if user is not None:
-        _require(user, case, frozenset({Role.SUPERVISOR.value, Role.DISPATCHER.value}), "reopen cases")
+        _require(user, case, Action.REOPEN)
     if case.status not in ANSWERED_STATUSES:
         raise WorkflowError(f"a case that is {case.status} has not been answered; nothing to reopen")
     lifecycle.check_transition(case.status, CaseStatus.IN_PROGRESS.value)
@@ -257,7 +254,7 @@ def sweep_follow_ups(session: Session, now: datetime | None = None) -> int:
 
 def merge_cases(session: Session, user: User, keep: Case, absorb: Case) -> Case:
     """Move every message of ``absorb`` into ``keep`` and close ``absorb`` as merged."""
-    _require(user, keep, lifecycle.DISPATCH_ROLES, "merge cases")
+    _require(user, keep, Action.MERGE)
     if keep.id == absorb.id:
         raise WorkflowError("a case cannot be merged into itself")
     if CaseStatus.CLOSED in {keep.status, absorb.status}:

@@ -1,15 +1,19 @@
-"""Request-scoped dependencies: the database session and the signed-in staff user."""
+"""Request-scoped dependencies: the session, the signed-in user, CSRF, the visible case."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
+from minyi.cases import services as cases
+from minyi.cases.models import Case
 from minyi.db.session import Database
+from minyi.http.errors import CsrfRejected
+from minyi.http.security import csrf_ok
 from minyi.settings import Settings
 
 SESSION_USER_KEY = "user_id"
@@ -60,3 +64,36 @@ def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 
 StaffUser = Annotated[User, Depends(require_user)]
+
+
+def check_csrf(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
+    """Refuse a form that does not carry this session's CSRF token (field ``csrf_token``)."""
+    if not csrf_ok(request, csrf_token):
+        raise CsrfRejected("the page expired; reload and try again")
+
+
+#: Put ``_csrf: CsrfChecked`` after the user parameter of a form route.
+CsrfChecked = Annotated[None, Depends(check_csrf)]
+
+
+def staff_case(db: DbSession, user: StaffUser, case_id: str) -> Case:
+    """The case ``case_id`` if the signed-in user may see it; NotFound otherwise."""
+    return cases.get_case(db, user, case_id)
+
+
+StaffCase = Annotated[Case, Depends(staff_case)]
+
+
+def run_case_action(db: Session, user: User, case_id: str, action: Callable[[Case], object]) -> Case:
+    """Load the case ``user`` may see, run ``action`` on it, and commit (roll back on error).
+
+    The domain errors propagate to the one error handler (``minyi.server.app``).
+    """
+    case = cases.get_case(db, user, case_id)
+    try:
+        action(case)
+    except Exception:
+        db.rollback()
+        raise
+    db.commit()
+    return case

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from minyi.core.errors import Conflict, InvalidInput
 from minyi.db.base import new_id
 from minyi.departments.models import Category
 from minyi.intake import identity
@@ -24,13 +25,17 @@ from minyi.intake.schemas import MessageIn
 log = logging.getLogger(__name__)
 
 
-class IntakeError(ValueError):
-    """A submission that cannot be accepted; ``field`` names the culprit."""
+class IntakeError(InvalidInput):
+    """A submission that cannot be accepted; ``field`` names the culprit.
+
+    ``status`` is 422 for a wrong value, 409 (code ``conflict``) for a clash with what is stored.
+    """
 
     def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
         self.status = status
+        if status == Conflict.status:
+            self.code = Conflict.code
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from minyi.accounts.models import Role, User
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, can
 from minyi.analysis.models import MessageAnalysis
+from minyi.core.errors import InvalidInput
 from minyi.db.base import new_id, utcnow
 from minyi.intake.models import Message
 from minyi.issues import records, stats
@@ -24,27 +26,24 @@ from minyi.issues.detect.places import extract_places
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
-__all__ = ["EDITOR_ROLES", "IssueEditError", "can_edit", "merge", "rename", "split"]
+__all__ = ["IssueEditError", "can_edit", "merge", "rename", "split"]
 
-#: Roles that may rename, merge and split issues.
-EDITOR_ROLES = frozenset({Role.ADMIN.value, Role.DISPATCHER.value, Role.SUPERVISOR.value})
 TITLE_MAX = 300
 SPLIT_MAX = 1000
 PLACES_MAX = 6
 KEYWORDS_MAX = 8
 
 
-class IssueEditError(ValueError):
+class IssueEditError(InvalidInput):
     """An edit that cannot be made; ``field`` names the input at fault."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def can_edit(user: User) -> bool:
     """Whether ``user`` may rename, merge and split hot issues."""
-    return user.role in EDITOR_ROLES
+    return can(user, Action.EDIT_ISSUES)
 
 
 def _clean_title(title: str | None) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 import minyi
@@ -18,21 +19,20 @@ from minyi.api import alerts as api_alerts
 from minyi.api import issues as api_issues
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
+from minyi.core.errors import DomainError
 from minyi.db.session import Database
 from minyi.http.deps import LoginRequired
+from minyi.http.errors import domain_error_json, http_error_json, wants_json
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.issues.online import IssueTracker
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
 from minyi.web import admin, alerts, issues, portal, staff, staff_workflow, statements
-from minyi.web.templating import TEMPLATES_DIR, render
+from minyi.web.errors import domain_error_page, error_page, http_error_page
+from minyi.web.templating import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api/", "/healthz"))
 
 
 def field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
@@ -46,25 +46,29 @@ def field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    """One mapping of errors to answers: JSON for ``/api`` paths, a page in the reader's language."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if wants_json(request):
+            return domain_error_json(exc)
+        return domain_error_page(request, exc)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = field_errors(exc)
         text = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse(
                 {"error": "invalid_request", "message": text, "fields": errors}, status_code=422
             )
-        return render(request, "error.html", {"message": text}, status_code=422)
+        return error_page(request, text, 422)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        if _wants_json(request):
-            return JSONResponse(
-                {"error": "http_error", "message": str(exc.detail)},
-                status_code=exc.status_code,
-                headers=exc.headers,
-            )
-        return render(request, "error.html", {"message": str(exc.detail)}, status_code=exc.status_code)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_json(request):
+            return http_error_json(exc)
+        return http_error_page(request, exc)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -74,7 +78,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
         message = "internal error; it has been logged"
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"error": "internal_error", "message": message}, status_code=500)
         return HTMLResponse(f"<h1>{message}</h1>", status_code=500)
 

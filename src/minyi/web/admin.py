@@ -6,15 +6,17 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from minyi.accounts import services as accounts
 from minyi.accounts.models import Role, User
+from minyi.accounts.permissions import Action, require
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
+from minyi.core.errors import NotFound
 from minyi.departments.models import Category, Department
 from minyi.departments.services import (
     CategoryImportError,
@@ -23,18 +25,16 @@ from minyi.departments.services import (
     list_categories,
     list_departments,
 )
-from minyi.http.deps import DbSession, require_user
+from minyi.http.deps import CsrfChecked, DbSession, require_user
 from minyi.interop.tabular import ImportFileError, read_rows
-from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
 
 FormField = Annotated[str, Form()]
 
 
 def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
-    """The signed-in user, if an admin."""
-    if user.role != Role.ADMIN:
-        raise HTTPException(403, "administrators only")
+    """The signed-in user, if an administrator."""
+    require(user, Action.ADMINISTER)
     return user
 
 
@@ -77,10 +77,9 @@ def create_user(
     role: FormField = "staff",
     department_code: FormField = "",
     password: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a staff user."""
-    _check_csrf(request, csrf_token)
     try:
         accounts.create_user(
             db,
@@ -98,13 +97,12 @@ def create_user(
 
 @router.post("/users/{user_id}/active")
 def toggle_user(
-    request: Request, db: DbSession, user: AdminUser, user_id: str, csrf_token: FormField = ""
+    request: Request, db: DbSession, user: AdminUser, user_id: str, _csrf: CsrfChecked = None
 ) -> Response:
     """Deactivate an active user, or reactivate an inactive one."""
-    _check_csrf(request, csrf_token)
     target = db.get(User, user_id)
     if target is None:
-        raise HTTPException(404, "no such user")
+        raise NotFound("no such user")
     if target.id == user.id:
         return _page(request, db, "you cannot deactivate yourself", 422)
     target.is_active = not target.is_active
@@ -119,10 +117,9 @@ def create_department(
     name: FormField = "",
     contact_phone: FormField = "",
     contact_email: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a department."""
-    _check_csrf(request, csrf_token)
     if not code.strip() or not name.strip():
         return _page(request, db, "a department needs a code and a name", 422)
     if db.scalar(select(Department).where(Department.code == code.strip())) is not None:
@@ -142,10 +139,9 @@ async def import_categories(
     request: Request,
     db: DbSession,
     file: Annotated[UploadFile, File()],
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Import a 3-level category tree from CSV or XLSX (一级分类, 二级分类, 三级分类, optional 部门)."""
-    _check_csrf(request, csrf_token)
     suffix = Path(file.filename or "upload.csv").suffix or ".csv"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"categories{suffix}"
@@ -170,10 +166,9 @@ def create_rule(
     reply_working_days: FormField = "",
     reply_hours: FormField = "",
     note: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a deadline rule."""
-    _check_csrf(request, csrf_token)
     try:
         days = int(reply_working_days) if reply_working_days.strip() else None
         hours = float(reply_hours) if reply_hours.strip() else None
@@ -193,9 +188,8 @@ def create_rule(
 
 
 @router.post("/rules/{rule_id}/delete")
-def delete_rule(request: Request, db: DbSession, rule_id: str, csrf_token: FormField = "") -> Response:
+def delete_rule(db: DbSession, rule_id: str, _csrf: CsrfChecked = None) -> Response:
     """Remove a deadline rule (deadlines already set stay)."""
-    _check_csrf(request, csrf_token)
     rule = db.get(DeadlineRuleRecord, rule_id)
     if rule is not None:
         db.delete(rule)
@@ -209,10 +203,9 @@ def create_template(
     name: FormField = "",
     body: FormField = "",
     department_id: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a reply template."""
-    _check_csrf(request, csrf_token)
     try:
         admin.add_template(db, name=name, body=body, department_id=department_id or None)
     except admin.AdminError as exc:
@@ -222,11 +215,8 @@ def create_template(
 
 
 @router.post("/templates/{template_id}/delete")
-def delete_template(
-    request: Request, db: DbSession, template_id: str, csrf_token: FormField = ""
-) -> Response:
+def delete_template(db: DbSession, template_id: str, _csrf: CsrfChecked = None) -> Response:
     """Remove a reply template."""
-    _check_csrf(request, csrf_token)
     template = db.get(ReplyTemplate, template_id)
     if template is not None:
         db.delete(template)

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from minyi.accounts.models import Role
+from minyi.accounts.permissions import Action, can, require
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
 from minyi.alerts.models import AlertRule, AlertStatus
-from minyi.core.errors import DomainError
-from minyi.http.deps import DbSession, StaffUser
-from minyi.web.staff import _check_csrf
+from minyi.core.errors import NotFound
+from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.web.templating import render
 
 router = APIRouter(prefix="/staff/alerts", include_in_schema=False)
@@ -37,37 +36,27 @@ def alert_page(
         "alerts": found,
         "total": total,
         "status": status.value if status else "",
-        "can_acknowledge": user.role in alerts.ACKNOWLEDGING_ROLES,
-        "rules": alert_rules.list_rules(db) if user.role == Role.ADMIN else [],
+        "can_acknowledge": can(user, Action.ACKNOWLEDGE_ALERT),
+        "rules": alert_rules.list_rules(db) if can(user, Action.MANAGE_ALERT_RULES) else [],
     }
     return render(request, "staff/alerts.html", context)
 
 
 @router.post("/{alert_id}/acknowledge")
-def acknowledge(
-    request: Request, db: DbSession, user: StaffUser, alert_id: str, csrf_token: FormField = ""
-) -> Response:
+def acknowledge(db: DbSession, user: StaffUser, alert_id: str, _csrf: CsrfChecked = None) -> Response:
     """Acknowledge one alert (admins, dispatchers, supervisors)."""
-    _check_csrf(request, csrf_token)
-    try:
-        alerts.acknowledge_by_id(db, user, alert_id)
-    except DomainError as exc:
-        raise HTTPException(exc.status, exc.message) from exc
+    alerts.acknowledge_by_id(db, user, alert_id)
     db.commit()
     return RedirectResponse("/staff/alerts", status_code=303)
 
 
 @router.post("/rules/{rule_id}/enabled")
-def switch_rule(
-    request: Request, db: DbSession, user: StaffUser, rule_id: str, csrf_token: FormField = ""
-) -> Response:
+def switch_rule(db: DbSession, user: StaffUser, rule_id: str, _csrf: CsrfChecked = None) -> Response:
     """Switch a rule on or off (admins)."""
-    _check_csrf(request, csrf_token)
-    if user.role != Role.ADMIN:
-        raise HTTPException(403, "administrators only")
+    require(user, Action.MANAGE_ALERT_RULES)
     rule = db.get(AlertRule, rule_id)
     if rule is None:
-        raise HTTPException(404, "no such alert rule")
+        raise NotFound("no such alert rule")
     alert_rules.set_enabled(db, rule, not rule.enabled)
     db.commit()
     return RedirectResponse("/staff/alerts#rules", status_code=303)

@@ -346,6 +346,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.csrf": ("页面已过期，请刷新后重试。", "The page expired; reload and try again."),
     "error.not_found": ("页面不存在。", "Page not found."),
     "error.forbidden": ("无权访问。", "You may not see this."),
+    "error.method": ("此页面不接受这种请求。", "This page does not take that kind of request."),
     "error.too_large": ("提交的内容过大。", "What you sent is too large."),
     "error.invalid": ("请检查填写的内容：", "Please check:"),
 }

@@ -1,7 +1,7 @@
 """Staff pages for hot issues: the list, one issue's card, and the staff edits.
 
 Renaming, merging and splitting are for dispatchers, supervisors and administrators
-(:data:`minyi.issues.editing.EDITOR_ROLES`); every form carries the CSRF token. Message
+(``Action.EDIT_ISSUES`` in :mod:`minyi.accounts.permissions`); every form carries the CSRF token. Message
 text on these pages is masked and no author is ever shown.
 """
 
@@ -10,17 +10,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
 from minyi.cases.models import CaseStatus
-from minyi.http.deps import DbSession, StaffUser
+from minyi.core.errors import InvalidInput, NotFound
+from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.issues import card as cards
 from minyi.issues import editing
 from minyi.issues.models import HotIssue
 from minyi.web import i18n
-from minyi.web.staff import _check_csrf
 from minyi.web.templating import language_of, render
 
 router = APIRouter(prefix="/staff/issues", include_in_schema=False)
@@ -51,7 +52,7 @@ def _days(text: str) -> int | None:
     if not text.strip():
         return None
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_DAYS:
-        raise HTTPException(422, f"days: a whole number of days from 1 to {MAX_DAYS}")
+        raise InvalidInput(f"days: a whole number of days from 1 to {MAX_DAYS}", field="days")
     return int(text)
 
 
@@ -100,7 +101,7 @@ def _issue_page(
 def _live_issue(db: DbSession, issue_id: str) -> HotIssue:
     issue = db.get(HotIssue, issue_id)
     if issue is None:
-        raise HTTPException(404, "no such hot issue")
+        raise NotFound("no such hot issue")
     return issue
 
 
@@ -115,11 +116,9 @@ def issue_page(request: Request, db: DbSession, user: StaffUser, issue_id: str) 
     return _issue_page(request, db, user, issue)
 
 
-def _edit(request: Request, db: DbSession, user: User, issue_id: str, csrf: str) -> HotIssue:
-    """The issue an edit form is for, after the CSRF and role checks."""
-    _check_csrf(request, csrf)
-    if not editing.can_edit(user):
-        raise HTTPException(403, i18n.translate("error.forbidden", language_of(request)))
+def _edit(db: DbSession, user: User, issue_id: str) -> HotIssue:
+    """The issue an edit form is for, after the role check (the form's CSRF is checked first)."""
+    require(user, Action.EDIT_ISSUES)
     return _live_issue(db, issue_id)
 
 
@@ -136,10 +135,10 @@ def rename(
     user: StaffUser,
     issue_id: str,
     title: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Give the issue a title that later refreshes keep."""
-    issue = _edit(request, db, user, issue_id, csrf_token)
+    issue = _edit(db, user, issue_id)
     try:
         editing.rename(db, issue, title)
     except editing.IssueEditError as exc:
@@ -155,10 +154,10 @@ def merge(
     user: StaffUser,
     issue_id: str,
     target_id: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Merge this issue into the chosen one, then show that one."""
-    issue = _edit(request, db, user, issue_id, csrf_token)
+    issue = _edit(db, user, issue_id)
     target = db.get(HotIssue, target_id.strip()) if target_id.strip() else None
     if target is None:
         missing = editing.IssueEditError("target_id", "target_id: choose the issue to merge into")
@@ -179,10 +178,10 @@ def split(
     issue_id: str,
     message_ids: Annotated[list[str] | None, Form()] = None,
     title: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Move the ticked messages into a new issue, then show the new one."""
-    issue = _edit(request, db, user, issue_id, csrf_token)
+    issue = _edit(db, user, issue_id)
     try:
         created = editing.split(db, issue, message_ids or [], title or None)
     except editing.IssueEditError as exc:

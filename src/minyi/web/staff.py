@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from minyi.accounts import permissions
 from minyi.accounts import services as accounts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
@@ -15,11 +16,19 @@ from minyi.analysis.services import analyses_of
 from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
+from minyi.core.errors import DomainError, InvalidInput, NotFound
 from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
-from minyi.http.deps import SESSION_USER_KEY, DbSession, StaffUser
-from minyi.http.security import CSRF_SESSION_KEY, csrf_ok
+from minyi.http.deps import (
+    SESSION_USER_KEY,
+    CsrfChecked,
+    DbSession,
+    StaffCase,
+    StaffUser,
+    run_case_action,
+)
+from minyi.http.security import CSRF_SESSION_KEY
 from minyi.intake.models import Message
 from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
@@ -35,11 +44,6 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/staff") else "/staff"
 
 
-def _check_csrf(request: Request, token: str) -> None:
-    if not csrf_ok(request, token):
-        raise HTTPException(400, i18n.translate("error.csrf", language_of(request)))
-
-
 @router.get("/login")
 def login_form(request: Request, next: str = "/staff") -> Response:  # noqa: A002 - the query name
     """The login form."""
@@ -52,11 +56,10 @@ def login(
     db: DbSession,
     username: FormField = "",
     password: FormField = "",
-    csrf_token: FormField = "",
     next: FormField = "/staff",  # noqa: A002 - the form field name
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Check credentials and start a staff session."""
-    _check_csrf(request, csrf_token)
     user = accounts.authenticate(db, username.strip(), password)
     if user is None:
         error = i18n.translate("login.failed", language_of(request))
@@ -68,9 +71,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: FormField = "") -> Response:
+def logout(request: Request, _csrf: CsrfChecked = None) -> Response:
     """End the staff session."""
-    _check_csrf(request, csrf_token)
     request.session.pop(SESSION_USER_KEY, None)
     request.session.pop(CSRF_SESSION_KEY, None)
     return RedirectResponse("/staff/login", status_code=303)
@@ -90,9 +92,9 @@ def inbox(
 ) -> Response:
     """The cases this user may see, filtered by status, deadline, category, department and text."""
     if status and status not in {s.value for s in CaseStatus}:
-        raise HTTPException(422, f"unknown status {status!r}")
+        raise InvalidInput(f"unknown status {status!r}", field="status")
     if due and due not in cases.DUE_FILTERS:
-        raise HTTPException(422, f"unknown deadline filter {due!r}")
+        raise InvalidInput(f"unknown deadline filter {due!r}", field="due")
     flt = cases.CaseFilter(
         status=status or None,
         category_id=category or None,
@@ -127,19 +129,17 @@ def act(
     action: Callable[[Case], Any],
     then: str | None = None,
 ) -> Response:
-    """Run one action on a case the user may see, commit, and show the case (or the refusal)."""
+    """Run one action on a case the user may see, commit, and show the case.
+
+    A conflict (409: the case's state does not allow it) shows the case page with the reason;
+    every other refusal goes to the one error handler.
+    """
     try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    try:
-        action(case)
-    except (workflow.WorkflowForbidden, cases.CaseAccessError) as exc:
-        raise HTTPException(403, str(exc)) from exc
-    except (cases.CaseError, lifecycle.TransitionError) as exc:
-        db.rollback()
-        return _case_page(request, db, user, case_id, str(exc), 409)
-    db.commit()
+        run_case_action(db, user, case_id, action)
+    except DomainError as exc:
+        if exc.status != 409:  # noqa: PLR2004 - a conflict
+            raise
+        return _case_page(request, db, user, case_id, exc.message, 409)
     return RedirectResponse(then or f"/staff/cases/{case_id}", status_code=303)
 
 
@@ -160,21 +160,20 @@ def _case_page(
     draft: str = "",
     quality: ReplyQuality | None = None,
 ) -> Response:
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
+    case = cases.get_case(db, user, case_id)
+    actions = permissions.actions_of(user, case.department_id)
+    may_dispatch = permissions.Action.DISPATCH in actions
     context = {
         "case": case,
-        "targets": lifecycle.allowed_targets(case.status, workflow.roles_of(user, case)),
+        "targets": lifecycle.allowed_targets(case.status, actions),
         "error": error,
-        "can_dispatch": cases.can_dispatch(user) and case.status in cases.DISPATCHABLE,
-        "departments": list_departments(db) if cases.can_dispatch(user) else [],
+        "can_dispatch": may_dispatch and case.status in cases.DISPATCHABLE,
+        "departments": list_departments(db) if may_dispatch else [],
         "categories": list_categories(db),
         "analyses": {a.message_id: a for a in analyses_of(db, case)},
         "supporters": merging.supporters(db, case),
         "hot_issue": issue_of_case(db, case),
-        "roles": workflow.roles_of(user, case),
+        "actions": actions,
         "extensions": workflow.extensions_of(db, case),
         "draft": draft,
         "templates": admin.templates_for(db, case.department_id),
@@ -188,19 +187,15 @@ def reply(
     request: Request,
     db: DbSession,
     user: StaffUser,
+    case: StaffCase,
     case_id: str,
     body: FormField = "",
     visibility: FormField = "public",
     action: FormField = "send",
     template_id: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Check a draft reply's quality, or add a public reply or an internal note."""
-    _check_csrf(request, csrf_token)
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
     if action == "template":
         template = db.get(ReplyTemplate, template_id)
         draft = admin.render_template(template, case, utcnow()) if template else body
@@ -225,10 +220,9 @@ def dispatch(
     case_id: str,
     department_id: FormField = "",
     note: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Send the case to a department (dispatchers and admins)."""
-    _check_csrf(request, csrf_token)
     department = db.get(Department, department_id)
 
     def send(case: Case) -> None:
@@ -247,10 +241,9 @@ def change_status(
     case_id: str,
     status: FormField = "",
     note: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Move the case to another status."""
-    _check_csrf(request, csrf_token)
     return act(
         request, db, user, case_id, lambda case: workflow.change_status(db, user, case, status, note.strip())
     )
@@ -261,16 +254,12 @@ def recategorise(
     request: Request,
     db: DbSession,
     user: StaffUser,
+    case: StaffCase,
     case_id: str,
     category_id: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Correct the case's category (kept as a staff correction, used for training)."""
-    _check_csrf(request, csrf_token)
-    try:
-        case = cases.get_case(db, user, case_id)
-    except cases.CaseAccessError as exc:
-        raise HTTPException(404, str(exc)) from exc
     category = db.get(Category, category_id)
     if category is None:
         return _case_page(request, db, user, case_id, "choose a category", 422)
@@ -286,13 +275,12 @@ def merge_decision(
     user: StaffUser,
     message_id: str,
     decision: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Confirm that a merged duplicate belongs to its case, or split it off into a new case."""
-    _check_csrf(request, csrf_token)
     message = db.get(Message, message_id)
     if message is None or message.case is None or not cases.can_view(user, message.case):
-        raise HTTPException(404, "no such message")
+        raise NotFound("no such message")
     case_id = message.case.id
     try:
         if decision == "confirm":
@@ -301,7 +289,7 @@ def merge_decision(
         elif decision == "undo":
             target = merging.undo_merge(db, user, message).id
         else:
-            raise HTTPException(422, "decision must be confirm or undo")
+            raise InvalidInput("decision must be confirm or undo", field="decision")
     except cases.CaseError as exc:
         db.rollback()
         return _case_page(request, db, user, case_id, str(exc), 409)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from minyi.accounts.permissions import sees_all_departments
 from minyi.cases import services as cases
 from minyi.cases import workflow
 from minyi.cases.models import Case, ExtensionRequest
 from minyi.core import localtime
-from minyi.http.deps import DbSession, StaffUser
-from minyi.web.staff import _case_page, _check_csrf, act
+from minyi.core.errors import InvalidInput, NotFound
+from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.web.staff import _case_page, act
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -27,12 +29,11 @@ def return_case(
     user: StaffUser,
     case_id: str,
     reason: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Send the case back to the dispatchers (退单)."""
-    _check_csrf(request, csrf_token)
     # The case leaves the department: back to the inbox, where it no longer is.
-    then = "/staff" if not user.sees_all_departments else None
+    then = None if sees_all_departments(user) else "/staff"
     return act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason), then)
 
 
@@ -44,10 +45,9 @@ def request_extension(
     case_id: str,
     working_days: FormField = "",
     reason: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Ask for more time (延期)."""
-    _check_csrf(request, csrf_token)
     days = int(working_days) if working_days.strip().isdigit() else 0
     return act(
         request, db, user, case_id, lambda case: workflow.request_extension(db, user, case, days, reason)
@@ -62,13 +62,12 @@ def decide_extension(
     request_id: str,
     decision: FormField = "",
     note: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Approve or reject a request for more time."""
-    _check_csrf(request, csrf_token)
     pending = db.get(ExtensionRequest, request_id)
     if pending is None or decision not in {"approve", "reject"}:
-        raise HTTPException(404, "no such extension request")
+        raise NotFound("no such extension request")
     return act(
         request,
         db,
@@ -84,7 +83,7 @@ def _local_end_of(day: str) -> datetime | None:
     try:
         date = datetime.strptime(day.strip(), "%Y-%m-%d").replace(tzinfo=localtime.zone()).date()
     except ValueError as exc:
-        raise HTTPException(422, "the date must look like 2026-12-31") from exc
+        raise InvalidInput("the date must look like 2026-12-31", field="due_date") from exc
     return datetime.combine(date, time(17, 30), tzinfo=localtime.zone()).astimezone(UTC)
 
 
@@ -96,10 +95,9 @@ def supervise(
     case_id: str,
     comment: FormField = "",
     due_date: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Flag the case for supervision (督办) with a comment and an own deadline."""
-    _check_csrf(request, csrf_token)
     due = _local_end_of(due_date)
     return act(request, db, user, case_id, lambda case: workflow.supervise(db, user, case, comment, due))
 
@@ -111,10 +109,9 @@ def reopen(
     user: StaffUser,
     case_id: str,
     reason: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Reopen an answered case (重办)."""
-    _check_csrf(request, csrf_token)
     if not reason.strip():
         return _case_page(request, db, user, case_id, "say why the case is reopened", 422)
     return act(request, db, user, case_id, lambda case: workflow.reopen(db, case, reason.strip(), user))
@@ -127,10 +124,9 @@ def merge(
     user: StaffUser,
     case_id: str,
     other: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Merge another case (by number) into this one."""
-    _check_csrf(request, csrf_token)
     absorbed = db.scalar(select(Case).where(Case.number == other.strip()))
     if absorbed is None or not cases.can_view(user, absorbed):
         return _case_page(request, db, user, case_id, f"no case numbered {other.strip()!r}", 422)

@@ -9,10 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
 from minyi.cases.models import CaseStatus
-from minyi.http.deps import DbSession, StaffUser
+from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
-from minyi.web.staff import _check_csrf
 from minyi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,10 +62,9 @@ def publish(
     body: FormField = "",
     case_lines: FormField = "",
     issue_key: FormField = "",
-    csrf_token: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Publish a statement answering the listed cases."""
-    _check_csrf(request, csrf_token)
     values = {"title": title, "body": body, "case_lines": case_lines, "issue_key": issue_key}
     numbers, notes = parse_lines(case_lines)
     found, missing = statements.cases_by_number(db, numbers)

@@ -1,0 +1,147 @@
+"""Who may do what: every role check of the web pages, the JSON API and the CLI is made here.
+
+A role grants actions everywhere (:data:`ROLE_ACTIONS`). Besides, a user whose department
+handles a case may take the department's own actions on that case
+(:data:`OWN_DEPARTMENT_ACTIONS`): department staff act only on their department's cases.
+Pass the case's ``department_id`` to :func:`can` and :func:`require` for actions on a case.
+
+The lifecycle's plain status changes name the action each one needs
+(``minyi.cases.lifecycle.STATUS_CHANGES``); the rules themselves live only here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from minyi.accounts.models import Role, User
+from minyi.core.errors import Forbidden
+
+
+class Action(enum.StrEnum):
+    """Something a staff member does."""
+
+    VIEW_ALL_DEPARTMENTS = "view_all_departments"  # every department's cases
+    VIEW_CASE = "view_case"
+    DISPATCH = "dispatch"  # send a case to a department (派单), reassign it
+    ACCEPT = "accept"  # received → accepted (受理)
+    SIGN = "sign"  # dispatched → signed (签收)
+    START_WORK = "start_work"  # signed → in progress
+    REPLY = "reply"  # public reply or internal note
+    RETURN = "return"  # 退单
+    REQUEST_EXTENSION = "request_extension"  # 延期
+    DECIDE_EXTENSION = "decide_extension"
+    SUPERVISE = "supervise"  # 督办
+    REOPEN = "reopen"  # 重办
+    MERGE = "merge"  # 并案
+    FOLLOW_UP = "follow_up"  # replied → follow-up (回访)
+    CLOSE = "close"  # 办结
+    RECATEGORISE = "recategorise"
+    PUBLISH_STATEMENT = "publish_statement"  # 权威发布
+    ACKNOWLEDGE_ALERT = "acknowledge_alert"
+    EDIT_ISSUES = "edit_issues"  # rename, merge, split hot issues
+    ADMINISTER = "administer"  # open the administration pages and API
+    MANAGE_USERS = "manage_users"
+    MANAGE_DEPARTMENTS = "manage_departments"
+    MANAGE_TEMPLATES = "manage_templates"
+    MANAGE_RULES = "manage_rules"  # deadline rules
+    MANAGE_ALERT_RULES = "manage_alert_rules"
+
+
+A = Action
+
+#: What a department does on its own cases.
+DEPARTMENT_WORK = frozenset(
+    {
+        A.VIEW_CASE,
+        A.SIGN,
+        A.START_WORK,
+        A.REPLY,
+        A.RETURN,
+        A.REQUEST_EXTENSION,
+        A.RECATEGORISE,
+        A.PUBLISH_STATEMENT,
+    }
+)
+#: What everyone who sees all departments may do.
+_OVERSIGHT = frozenset(
+    {A.VIEW_ALL_DEPARTMENTS, A.VIEW_CASE, A.REPLY, A.RECATEGORISE, A.ACKNOWLEDGE_ALERT, A.EDIT_ISSUES}
+)
+
+#: Actions each role may take on any case.
+ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(Action),
+    Role.DISPATCHER: _OVERSIGHT
+    | {A.DISPATCH, A.ACCEPT, A.FOLLOW_UP, A.CLOSE, A.REOPEN, A.MERGE, A.PUBLISH_STATEMENT},
+    Role.SUPERVISOR: _OVERSIGHT | {A.DECIDE_EXTENSION, A.SUPERVISE, A.REOPEN},
+    Role.STAFF: frozenset(),
+}
+
+#: Actions each role may take on the cases of the user's own department.
+OWN_DEPARTMENT_ACTIONS: Mapping[Role, frozenset[Action]] = {
+    Role.ADMIN: DEPARTMENT_WORK,
+    Role.DISPATCHER: DEPARTMENT_WORK,
+    Role.SUPERVISOR: DEPARTMENT_WORK - {A.PUBLISH_STATEMENT},  # supervisors publish no statements
+    Role.STAFF: DEPARTMENT_WORK,
+}
+
+_WHAT: Mapping[Action, str] = {
+    A.VIEW_ALL_DEPARTMENTS: "see other departments' cases",
+    A.VIEW_CASE: "see this case",
+    A.DISPATCH: "dispatch cases",
+    A.ACCEPT: "accept cases",
+    A.SIGN: "sign for this case",
+    A.START_WORK: "start work on this case",
+    A.REPLY: "reply to this case",
+    A.RETURN: "return this case",
+    A.REQUEST_EXTENSION: "ask for an extension",
+    A.DECIDE_EXTENSION: "decide extension requests",
+    A.SUPERVISE: "supervise cases",
+    A.REOPEN: "reopen cases",
+    A.MERGE: "merge cases",
+    A.FOLLOW_UP: "start the follow-up of cases",
+    A.CLOSE: "close cases",
+    A.RECATEGORISE: "change the category of this case",
+    A.PUBLISH_STATEMENT: "publish statements for these cases",
+    A.ACKNOWLEDGE_ALERT: "acknowledge alerts",
+    A.EDIT_ISSUES: "edit hot issues",
+    A.ADMINISTER: "administer the site",
+    A.MANAGE_USERS: "manage users",
+    A.MANAGE_DEPARTMENTS: "manage departments",
+    A.MANAGE_TEMPLATES: "manage reply templates",
+    A.MANAGE_RULES: "manage deadline rules",
+    A.MANAGE_ALERT_RULES: "manage alert rules",
+}
+
+
+def actions_of(user: User, department_id: str | None = None) -> frozenset[Action]:
+    """Every action ``user`` may take (on a case of ``department_id``, when given)."""
+    try:
+        role = Role(user.role)
+    except ValueError:  # a role this version does not know grants nothing
+        return frozenset()
+    actions = ROLE_ACTIONS[role]
+    if department_id is not None and department_id == user.department_id:
+        actions |= OWN_DEPARTMENT_ACTIONS[role]
+    return actions
+
+
+def can(user: User, action: Action, department_id: str | None = None) -> bool:
+    """Whether ``user`` may take ``action`` (on a case of ``department_id``, when given)."""
+    return action in actions_of(user, department_id)
+
+
+def require(user: User, action: Action, department_id: str | None = None) -> None:
+    """Nothing if ``user`` may take ``action``; else :class:`~minyi.core.errors.Forbidden`."""
+    if not can(user, action, department_id):
+        raise Forbidden(f"{user.role} users may not {_WHAT[action]}")
+
+
+def sees_all_departments(user: User) -> bool:
+    """Whether ``user`` sees every department's cases (admins, dispatchers, supervisors)."""
+    return can(user, Action.VIEW_ALL_DEPARTMENTS)
+
+
+def can_view_case(user: User, department_id: str | None) -> bool:
+    """Whether ``user`` may see a case handled by ``department_id`` (``None``: not dispatched)."""
+    return can(user, Action.VIEW_CASE, department_id)

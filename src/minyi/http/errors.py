@@ -1,0 +1,56 @@
+"""The one mapping from errors to answers, JSON side: ``{"error", "message", "field"}``.
+
+Domain code raises :mod:`minyi.core.errors` kinds; the server installs one handler
+(``minyi.server.app``) that answers ``/api`` paths here and people's pages with the error page
+of ``minyi.web.errors``, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from minyi.core.errors import DomainError
+
+JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+
+
+class CsrfRejected(DomainError):  # noqa: N818 - reads as what happened
+    """A form without this session's CSRF token (an expired page, or a forged request)."""
+
+    status = 400
+    code = "csrf"
+
+
+def wants_json(request: Request) -> bool:
+    """Whether the caller is a program (the JSON API) rather than a person reading pages."""
+    return request.url.path.startswith(JSON_PREFIXES)
+
+
+def error_body(exc: DomainError) -> dict[str, Any]:
+    """The JSON answer for a domain error; ``fields`` repeats the field as validation errors do."""
+    body: dict[str, Any] = {"error": exc.code, "message": exc.message, "field": exc.field}
+    if exc.field is not None:
+        body["fields"] = [{"field": exc.field, "message": exc.message}]
+    return body
+
+
+def domain_error_json(exc: DomainError) -> JSONResponse:
+    """A domain error as JSON, with its status."""
+    return JSONResponse(error_body(exc), status_code=exc.status)
+
+
+HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+def http_error_json(exc: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error (unknown URL, wrong method, missing token) as JSON."""
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    return JSONResponse(
+        {"error": code, "message": str(exc.detail), "field": None},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )

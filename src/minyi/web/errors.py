@@ -1,0 +1,43 @@
+"""The page side of the one error mapping: an error page in the reader's language.
+
+``minyi.server.app`` installs one handler per kind of error; each answers ``/api`` paths with
+JSON (``minyi.http.errors``) and people with the pages made here.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from minyi.core.errors import DomainError
+from minyi.web import i18n
+from minyi.web.templating import language_of, render
+
+#: Error codes whose own message is technical: the page shows the translated text instead.
+TRANSLATED_CODES = frozenset({"csrf"})
+#: Texts for the HTTP errors the router raises itself (unknown URL, wrong method).
+HTTP_TEXTS = {403: "error.forbidden", 404: "error.not_found", 405: "error.method", 413: "error.too_large"}
+_ROUTER_DETAILS = {"Not Found", "Method Not Allowed", "Forbidden", "Request Entity Too Large"}
+
+
+def error_page(request: Request, message: str, status: int) -> Response:
+    """The error page with ``message``."""
+    return render(request, "error.html", {"message": message}, status_code=status)
+
+
+def domain_error_page(request: Request, exc: DomainError) -> Response:
+    """A domain error as a page, with its status."""
+    text = exc.message
+    if exc.code in TRANSLATED_CODES:
+        text = i18n.translate(f"error.{exc.code}", language_of(request))
+    return error_page(request, text, exc.status)
+
+
+def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
+    """An HTTP error as a page; the router's own English words are translated."""
+    text = str(exc.detail)
+    key = HTTP_TEXTS.get(exc.status_code)
+    if key is not None and text in _ROUTER_DETAILS:
+        text = i18n.translate(key, language_of(request))
+    return error_page(request, text, exc.status_code)
