@@ -9,11 +9,19 @@ from tests.functional.conftest import bearer, csrf_of, login
 from minyi.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from minyi.demo import factories
 
+
+class Busy(DomainError):  # noqa: N818 - like Throttled
+    status = 429
+    code = "too_many_attempts"
+    retry_after = 30
+
+
 KINDS: dict[str, DomainError] = {
     "not_found": NotFound("no such thing"),
     "forbidden": Forbidden("you may not"),
     "conflict": Conflict("not now"),
     "invalid": InvalidInput("bad value", field="title"),
+    "busy": Busy("wait"),
 }
 
 
@@ -111,3 +119,9 @@ def test_case_errors_on_both_sides(client, session, world):
     assert 'id="case-status"' in again.text
     assert client.get("/staff/cases/missing").status_code == 404
     assert client.get("/staff?status=lost").status_code == 422
+
+
+def test_an_error_that_says_when_to_retry_sends_retry_after(raising_client):
+    api = raising_client.get("/api/v1/test-raise/busy")
+    assert (api.status_code, api.headers["Retry-After"], api.json()["retry_after"]) == (429, "30", 30)
+    assert raising_client.get("/test-raise/busy").headers["Retry-After"] == "30"

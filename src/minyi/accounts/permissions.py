@@ -137,6 +137,14 @@ def require(user: User, action: Action, department_id: str | None = None) -> Non
         raise Forbidden(f"{user.role} users may not {_WHAT[action]}")
 
 
+def may_at_all(user: User, action: str) -> bool:
+    """Whether ``user`` may take ``action`` somewhere (on their own department's cases at least).
+
+    For menus and links: the action itself is checked again, on the case, when it is taken.
+    """
+    return Action(action) in actions_of(user, user.department_id)
+
+
 def sees_all_departments(user: User) -> bool:
     """Whether ``user`` sees every department's cases (admins, dispatchers, supervisors)."""
     return can(user, Action.VIEW_ALL_DEPARTMENTS)

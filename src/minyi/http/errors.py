@@ -38,9 +38,19 @@ def error_body(exc: DomainError) -> dict[str, Any]:
     return body
 
 
+def retry_headers(exc: DomainError) -> dict[str, str] | None:
+    """``Retry-After`` for an error that says when to retry (``retry_after`` seconds)."""
+    retry_after = getattr(exc, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+
+
 def domain_error_json(exc: DomainError) -> JSONResponse:
-    """A domain error as JSON, with its status."""
-    return JSONResponse(error_body(exc), status_code=exc.status)
+    """A domain error as JSON, with its status (and ``retry_after`` when it has one)."""
+    body = error_body(exc)
+    headers = retry_headers(exc)
+    if headers is not None:
+        body["retry_after"] = int(headers["Retry-After"])
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}

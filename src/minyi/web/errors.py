@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minyi.core.errors import DomainError
+from minyi.http.errors import retry_headers
 from minyi.web import i18n
 from minyi.web.templating import language_of, render
 
@@ -31,7 +32,9 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
     text = exc.message
     if exc.code in TRANSLATED_CODES:
         text = i18n.translate(f"error.{exc.code}", language_of(request))
-    return error_page(request, text, exc.status)
+    response = error_page(request, text, exc.status)
+    response.headers.update(retry_headers(exc) or {})
+    return response
 
 
 def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:

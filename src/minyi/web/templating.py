@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from minyi.accounts import permissions
 from minyi.cases import lifecycle
 from minyi.core.localtime import format_time
 from minyi.http.security import csrf_token
@@ -24,6 +25,7 @@ templates.env.filters["masked"] = mask_text
 templates.env.filters["masked_contact"] = mask_contact_value
 templates.env.filters["time"] = format_time
 templates.env.globals["status_label"] = lifecycle.label
+templates.env.globals["may"] = permissions.may_at_all  # {% if may(user, 'administer') %}
 
 
 def language_of(request: Request) -> i18n.Language:

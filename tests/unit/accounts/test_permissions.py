@@ -99,3 +99,11 @@ def test_an_unknown_role_may_do_nothing():
     stranger = user("king", "roads")
     assert permissions.actions_of(stranger, "roads") == frozenset()
     assert not can(stranger, A.VIEW_CASE, "roads")
+
+
+def test_may_at_all_is_for_menus():
+    assert permissions.may_at_all(STAFF, "publish_statement")  # on their department's cases
+    assert not permissions.may_at_all(SUPERVISOR, "publish_statement")
+    assert permissions.may_at_all(DISPATCHER, "publish_statement")
+    assert permissions.may_at_all(ADMIN, "administer")
+    assert not permissions.may_at_all(DISPATCHER, "administer")
