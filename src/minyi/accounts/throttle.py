@@ -309,6 +309,21 @@ class Throttle:
         """Forget the failures of ``key`` (the account or tracking code that just succeeded)."""
         clear(session, kind, key)
 
+    def attempt(self, session: Session, keys: Sequence[Key], verify: Callable[[], bool]) -> bool:
+        """Guard ``keys``, run ``verify`` in a verification slot, count the outcome; its result.
+
+        A failure counts against every key; a success clears the first key (the account).
+        Raises :class:`Throttled` when a key is locked or no slot is free.
+        """
+        self.guard(session, keys)
+        with self.verification():
+            ok = verify()
+        if ok:
+            self.succeeded(session, *keys[0])
+        else:
+            self.failed(session, keys)
+        return ok
+
     @contextmanager
     def verification(self) -> Iterator[None]:
         """Hold one of the process's verification slots; :class:`Throttled` (busy) if none is free."""

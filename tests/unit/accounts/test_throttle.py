@@ -204,3 +204,17 @@ def test_configured_limits(session, clock):
     assert guard.limits[ThrottleKind.TRACKING_ADDRESS].failures == 3
     _fail(session, guard, "boss", 2)
     assert throttle.seconds_locked(session, [(ACCOUNT, "boss")], clock()) == 300
+
+
+def test_attempt_guards_verifies_in_a_slot_and_counts(session, guard, clock):
+    keys = [(ACCOUNT, "boss"), (ADDRESS, "10.0.0.5")]
+    for _ in range(4):
+        assert not guard.attempt(session, keys, lambda: False)
+    assert guard.attempt(session, keys, lambda: True)
+    assert session.get(LoginFailure, ("account", "boss")) is None
+    for _ in range(5):
+        guard.attempt(session, keys, lambda: False)
+    calls: list[int] = []
+    with pytest.raises(Throttled):
+        guard.attempt(session, keys, lambda: calls.append(1) or True)
+    assert calls == []
