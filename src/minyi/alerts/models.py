@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from minyi.accounts.models import User
-from minyi.db.base import ID_LENGTH, Base, IdMixin, utcnow
+from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, utcnow
 
 
 class RuleKind(enum.StrEnum):
@@ -86,8 +86,11 @@ class Alert(IdMixin, Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     repeat_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     measured: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(
-        String(20), default=AlertStatus.OPEN.value, server_default=AlertStatus.OPEN.value, index=True
+    status: Mapped[AlertStatus] = mapped_column(
+        StrEnumType(AlertStatus, 20),
+        default=AlertStatus.OPEN,
+        server_default=AlertStatus.OPEN.value,
+        index=True,
     )
     acknowledged_by_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")

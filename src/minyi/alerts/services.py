@@ -347,7 +347,7 @@ def acknowledge(session: Session, alert: Alert, user: User, now: datetime | None
     """Mark ``alert`` acknowledged by ``user`` (AlertError when it already is)."""
     if alert.status == AlertStatus.ACKNOWLEDGED:
         raise AlertError("the alert is already acknowledged")
-    alert.status = AlertStatus.ACKNOWLEDGED.value
+    alert.status = AlertStatus.ACKNOWLEDGED
     alert.acknowledged_by_id = user.id
     alert.acknowledged_at = now or utcnow()
     session.flush()

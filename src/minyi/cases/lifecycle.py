@@ -1,19 +1,30 @@
-"""Which status changes a case may make, and the words for them."""
+"""Which status changes a case may make, and the words for them.
+
+Every change of a case's status goes through :func:`move` (``cases.services.record`` calls
+it for each event that changes the status), so a move the table does not hold raises
+:class:`TransitionError` wherever it is attempted.
+"""
 
 from __future__ import annotations
 
 from minyi.accounts.permissions import Action
-from minyi.cases.models import CaseStatus
+from minyi.cases.models import Case, CaseStatus
 from minyi.core.errors import Conflict
 
 S = CaseStatus
 
+# Every move a case may make. Besides the path 受理 → 派单 → 签收 → 办理 → 答复 → 回访 → 办结:
+# - dispatched/signed → accepted: 退单, the department sends the case back;
+# - dispatched → replied: the department answers without signing for the case first;
+# - received/accepted → replied: a statement (权威发布) answers an issue's cases, dispatched or not;
+# - replied/follow_up/closed → in_progress: 重办, reopened;
+# - any open status → closed: 并案, the case is merged into another one (``merged_into``).
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
-    S.RECEIVED: frozenset({S.ACCEPTED}),
-    S.ACCEPTED: frozenset({S.DISPATCHED}),
-    S.DISPATCHED: frozenset({S.SIGNED, S.ACCEPTED}),
-    S.SIGNED: frozenset({S.IN_PROGRESS, S.REPLIED, S.ACCEPTED}),
-    S.IN_PROGRESS: frozenset({S.REPLIED}),
+    S.RECEIVED: frozenset({S.ACCEPTED, S.REPLIED, S.CLOSED}),
+    S.ACCEPTED: frozenset({S.DISPATCHED, S.REPLIED, S.CLOSED}),
+    S.DISPATCHED: frozenset({S.SIGNED, S.ACCEPTED, S.REPLIED, S.CLOSED}),
+    S.SIGNED: frozenset({S.IN_PROGRESS, S.REPLIED, S.ACCEPTED, S.CLOSED}),
+    S.IN_PROGRESS: frozenset({S.REPLIED, S.CLOSED}),
     S.REPLIED: frozenset({S.FOLLOW_UP, S.CLOSED, S.IN_PROGRESS}),
     S.FOLLOW_UP: frozenset({S.CLOSED, S.IN_PROGRESS}),
     S.CLOSED: frozenset({S.IN_PROGRESS}),
@@ -53,12 +64,22 @@ def check_transition(current: str, target: str) -> CaseStatus:
     try:
         src, dst = CaseStatus(current), CaseStatus(target)
     except ValueError as exc:
-        raise TransitionError(f"unknown status {target!r}") from exc
+        unknown = target if current in {s.value for s in CaseStatus} else current
+        raise TransitionError(f"unknown status {unknown!r}") from exc
     if dst not in TRANSITIONS[src]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[src])) or "none"
         msg = f"a case that is {src.value} cannot become {dst.value} (allowed: {allowed})"
         raise TransitionError(msg)
     return dst
+
+
+def move(case: Case, target: CaseStatus) -> CaseStatus:
+    """Put ``case`` in ``target`` if the lifecycle allows it, else raise TransitionError.
+
+    Returns the new status. Staying in the same status is no move: the check refuses it.
+    """
+    case.status = check_transition(case.status, target)
+    return case.status
 
 
 def allowed_targets(current: str, actions: frozenset[Action] | None = None) -> list[CaseStatus]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases.models import Case, CaseStatus
+from minyi.cases.models import Case, CaseStatus, EventAction
 from minyi.cases.services import CaseError, open_case, record
 from minyi.intake.models import Message
 
@@ -32,7 +32,7 @@ def attach_duplicate(session: Session, message: Message, analysis: MessageAnalys
     record(
         session,
         case,
-        "merged",
+        EventAction.MERGED,
         payload={
             "message_id": message.id,
             "duplicate_of": analysis.duplicate_of_id,
@@ -70,7 +70,9 @@ def confirm_merge(session: Session, user: User, message: Message) -> None:
     row = _merged_analysis(session, message)
     row.duplicate_status = CONFIRMED
     if message.case is not None:
-        record(session, message.case, "merge_confirmed", user=user, payload={"message_id": message.id})
+        record(
+            session, message.case, EventAction.MERGE_CONFIRMED, user=user, payload={"message_id": message.id}
+        )
     session.flush()
 
 
@@ -88,7 +90,9 @@ def undo_merge(session: Session, user: User, message: Message) -> Case:
     new = open_case(session, message, row, threshold=1.1)  # routed again by a person, not by the guess
     new.category = old.category
     new.category_source = old.category_source
-    record(session, old, "split", user=user, payload={"message_id": message.id, "new_case": new.number})
-    record(session, new, "split_from", user=user, payload={"case": old.number})
+    record(
+        session, old, EventAction.SPLIT, user=user, payload={"message_id": message.id, "new_case": new.number}
+    )
+    record(session, new, EventAction.SPLIT_FROM, user=user, payload={"case": old.number})
     session.flush()
     return new

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from minyi.accounts.models import User
-from minyi.db.base import ID_LENGTH, Base, IdMixin, TimestampMixin, utcnow
+from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, TimestampMixin, utcnow
 from minyi.departments.models import Category, Department
 from minyi.intake.models import Message
 
@@ -39,6 +39,35 @@ class AppealKind(enum.StrEnum):
     REPORT = "report"
 
 
+class EventAction(enum.StrEnum):
+    """What a :class:`CaseEvent` records; every step of the code writes one of these."""
+
+    RECEIVED = "received"  # the case was opened for a message
+    ACCEPTED = "accepted"  # 受理
+    DISPATCHED = "dispatched"  # 派单
+    REASSIGNED = "reassigned"  # dispatched again, to another department
+    RETURNED = "returned"  # 退单: the department sends it back
+    STATUS = "status"  # a plain status change (sign, start work, follow up, close)
+    RECATEGORISED = "recategorised"
+    NOTE = "note"  # an internal note
+    REPLIED = "replied"  # the public reply that answers the case
+    REPLY_ADDED = "reply_added"  # a further public reply
+    EXTENSION_REQUESTED = "extension_requested"  # 延期
+    EXTENSION_DECIDED = "extension_decided"
+    SUPERVISED = "supervised"  # 督办
+    REOPENED = "reopened"  # 重办
+    RATED = "rated"  # 回访: the citizen's rating
+    CLOSED_BY_RATING = "closed_by_rating"
+    NOT_REACHED = "not_reached"  # follow-up time ran out; closed
+    MERGED = "merged"  # a duplicate message joined the case
+    MERGE_CONFIRMED = "merge_confirmed"
+    SPLIT = "split"  # a merged message was taken out into a new case
+    SPLIT_FROM = "split_from"
+    CASES_MERGED = "cases_merged"  # 并案: another case was absorbed into this one
+    MERGED_INTO = "merged_into"  # 并案: this case was absorbed and closed
+    CONTACT_PURGED = "contact_purged"  # retention deleted the contact details
+
+
 ANSWERED_STATUSES = frozenset({CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED})
 
 
@@ -49,7 +78,9 @@ class Case(IdMixin, TimestampMixin, Base):
 
     number: Mapped[str] = mapped_column(String(30), unique=True)
     title: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.RECEIVED.value, index=True)
+    status: Mapped[CaseStatus] = mapped_column(
+        StrEnumType(CaseStatus, 20), default=CaseStatus.RECEIVED, index=True
+    )
     category_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("categories.id", ondelete="SET NULL"), index=True
     )
@@ -97,9 +128,9 @@ class CaseEvent(IdMixin, Base):
     actor_user_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
     )
-    action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[EventAction] = mapped_column(StrEnumType(EventAction, 40))
+    from_status: Mapped[CaseStatus | None] = mapped_column(StrEnumType(CaseStatus, 20))
+    to_status: Mapped[CaseStatus | None] = mapped_column(StrEnumType(CaseStatus, 20))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -147,7 +178,9 @@ class ExtensionRequest(IdMixin, Base):
     )
     working_days: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=ExtensionStatus.PENDING.value, index=True)
+    status: Mapped[ExtensionStatus] = mapped_column(
+        StrEnumType(ExtensionStatus, 20), default=ExtensionStatus.PENDING, index=True
+    )
     decided_by_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -178,7 +211,7 @@ class CaseRating(IdMixin, Base):
     message_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("messages.id", ondelete="SET NULL")
     )
-    satisfaction: Mapped[str] = mapped_column(String(30))
+    satisfaction: Mapped[Satisfaction] = mapped_column(StrEnumType(Satisfaction, 30))
     solved: Mapped[bool | None] = mapped_column(Boolean)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

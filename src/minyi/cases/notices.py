@@ -1,13 +1,14 @@
 """Who is told what when a case changes: queued in the outbox, in the same transaction.
 
-:func:`after_event` is called for every new :class:`CaseEvent`; :func:`remind` is the
+Each workflow step that tells someone calls its function here right after recording its
+:class:`CaseEvent`: :func:`dispatched` (also for a reassignment), :func:`replied`,
+:func:`reopened`, :func:`supervised`, :func:`extension_requested`. :func:`remind` is the
 periodic job for deadlines (reminders to the department before the deadline, escalation
-to the supervisors after it). Dedupe keys make each notice queue once.
+to the supervisors after it). Dedupe keys (made from the event id) make each notice queue once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,7 +25,8 @@ def _due(case: Case) -> str:
     return format_time(case.due_at, "%Y-%m-%d %H:%M") if case.due_at else "—"
 
 
-def _dispatched(session: Session, case: Case, event: CaseEvent) -> None:
+def dispatched(session: Session, case: Case, event: CaseEvent) -> None:
+    """Tell the department a case was dispatched (or reassigned) to it."""
     staff_notices.notify_department(
         session,
         case,
@@ -34,7 +36,8 @@ def _dispatched(session: Session, case: Case, event: CaseEvent) -> None:
     )
 
 
-def _replied(session: Session, case: Case, event: CaseEvent) -> None:
+def replied(session: Session, case: Case, event: CaseEvent) -> None:
+    """Tell the author of each of the case's messages that the case was answered."""
     for message in case.messages:
         notify.notify_citizen(
             session,
@@ -45,7 +48,8 @@ def _replied(session: Session, case: Case, event: CaseEvent) -> None:
         )
 
 
-def _reopened(session: Session, case: Case, event: CaseEvent) -> None:
+def reopened(session: Session, case: Case, event: CaseEvent) -> None:
+    """Tell the supervisors and the department that the case was reopened (重办)."""
     reason = str(event.payload.get("reason") or "")
     staff_notices.notify_supervisors(
         session, case, f"案件重办：{case.number}", f"重办原因：{reason}", f"{event.id}:sup"
@@ -59,14 +63,16 @@ def _reopened(session: Session, case: Case, event: CaseEvent) -> None:
     )
 
 
-def _supervised(session: Session, case: Case, event: CaseEvent) -> None:
+def supervised(session: Session, case: Case, event: CaseEvent) -> None:
+    """Tell the department the supervisor's instruction (督办)."""
     comment = str(event.payload.get("comment") or "")
     staff_notices.notify_department(
         session, case, f"督办：{case.number}", f"督办意见：{comment}", f"{event.id}:department"
     )
 
 
-def _extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
+def extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
+    """Ask the supervisors to decide a request for more time (延期)."""
     days = event.payload.get("working_days")
     reason = str(event.payload.get("reason") or "")
     staff_notices.notify_supervisors(
@@ -76,23 +82,6 @@ def _extension_requested(session: Session, case: Case, event: CaseEvent) -> None
         f"申请延期 {days} 个工作日，理由：{reason}",
         f"{event.id}:sup",
     )
-
-
-HANDLERS: dict[str, Callable[[Session, Case, CaseEvent], None]] = {
-    "dispatched": _dispatched,
-    "reassigned": _dispatched,
-    "replied": _replied,
-    "reopened": _reopened,
-    "supervised": _supervised,
-    "extension_requested": _extension_requested,
-}
-
-
-def after_event(session: Session, case: Case, event: CaseEvent) -> None:
-    """Queue the notices an event calls for (nothing for most events)."""
-    handler = HANDLERS.get(event.action)
-    if handler is not None:
-        handler(session, case, event)
 
 
 def remind(session: Session, now: datetime | None = None, soon_hours: float = 48) -> tuple[int, int]:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, can, can_view_case, require, sees_all_departments
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, Reply
+from minyi.cases import lifecycle, notices
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction, Reply
 from minyi.cases.rules import reply_due
 from minyi.core.errors import Conflict, NotFound
 from minyi.core.localtime import local_date
@@ -43,30 +44,32 @@ def actor_name(user: User | None) -> str:
 def record(  # noqa: PLR0913 - the fields of one event
     session: Session,
     case: Case,
-    action: str,
+    action: EventAction,
     *,
     user: User | None = None,
-    to_status: str | None = None,
+    to_status: CaseStatus | None = None,
     payload: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Append an event to the case's log (and apply ``to_status``)."""
+    """Append an event to the case's log, moving the case to ``to_status`` if one is given.
+
+    The move goes through :func:`lifecycle.move`: one the lifecycle does not allow raises
+    TransitionError and records nothing. Recording queues no notice; the step that needs
+    one calls :mod:`minyi.cases.notices` itself.
+    """
+    before = case.status
+    after = lifecycle.move(case, to_status) if to_status is not None else before
     event = CaseEvent(
         id=new_id(),
         case=case,
         actor=actor_name(user),
         actor_user_id=user.id if user else None,
         action=action,
-        from_status=case.status,
-        to_status=to_status or case.status,
+        from_status=before,
+        to_status=after,
         payload=payload or {},
         created_at=utcnow(),
     )
-    if to_status:
-        case.status = to_status
     session.add(event)
-    from minyi.cases import notices  # the outbox knows cases; import late to keep the layers apart
-
-    notices.after_event(session, case, event)
     return event
 
 
@@ -112,12 +115,14 @@ def open_case(
         category_source=source,
         appeal_kind=analysis.appeal_kind if analysis else None,
         is_public=message.is_public,
-        status=CaseStatus.RECEIVED.value,
+        status=CaseStatus.RECEIVED,
         created_at=now,
     )
     session.add(case)
     message.case = case
-    record(session, case, "received", payload={"message_id": message.id, "channel": message.channel})
+    record(
+        session, case, EventAction.RECEIVED, payload={"message_id": message.id, "channel": message.channel}
+    )
     route_by_category(session, case)
     session.flush()
     return case
@@ -131,15 +136,16 @@ def route_by_category(session: Session, case: Case) -> bool:
     now = utcnow()
     case.accepted_at = now
     case.due_at = reply_due(session, case, now)
-    record(session, case, "accepted", to_status=CaseStatus.ACCEPTED.value)
+    record(session, case, EventAction.ACCEPTED, to_status=CaseStatus.ACCEPTED)
     case.department = department
-    record(
+    event = record(
         session,
         case,
-        "dispatched",
-        to_status=CaseStatus.DISPATCHED.value,
+        EventAction.DISPATCHED,
+        to_status=CaseStatus.DISPATCHED,
         payload={"department": department.code, "rule": case.category_source or "category"},
     )
+    notices.dispatched(session, case, event)
     return True
 
 
@@ -235,13 +241,18 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     if case.status == CaseStatus.RECEIVED:
         case.accepted_at = now
         case.due_at = reply_due(session, case, now)
-        record(session, case, "accepted", user=user, to_status=CaseStatus.ACCEPTED.value)
-    action = "reassigned" if case.status == CaseStatus.DISPATCHED else "dispatched"
+        record(session, case, EventAction.ACCEPTED, user=user, to_status=CaseStatus.ACCEPTED)
     payload = {"department": department.code, "from": case.department.code if case.department else None}
     if note:
         payload["note"] = note
     case.department = department
-    record(session, case, action, user=user, to_status=CaseStatus.DISPATCHED.value, payload=payload)
+    if case.status == CaseStatus.DISPATCHED:  # to another department: the status stays
+        event = record(session, case, EventAction.REASSIGNED, user=user, payload=payload)
+    else:
+        event = record(
+            session, case, EventAction.DISPATCHED, user=user, to_status=CaseStatus.DISPATCHED, payload=payload
+        )
+    notices.dispatched(session, case, event)
     session.flush()
     return case
 
@@ -272,7 +283,7 @@ def recategorise(session: Session, user: User, case: Case, category: Category) -
     before = case.category.path if case.category else None
     case.category = category
     case.category_source = "staff"
-    record(session, case, "recategorised", user=user, payload={"from": before, "to": category.path})
+    record(session, case, EventAction.RECATEGORISED, user=user, payload={"from": before, "to": category.path})
     session.flush()
     return case
 
@@ -289,21 +300,22 @@ def add_reply(session: Session, user: User, case: Case, body: str, *, public: bo
     )
     session.add(reply)
     if not public:
-        record(session, case, "note", user=user, payload={"reply_id": reply.id})
+        record(session, case, EventAction.NOTE, user=user, payload={"reply_id": reply.id})
         session.flush()
         return reply
     if case.status in (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS):
         case.replied_at = utcnow()
-        record(
+        event = record(
             session,
             case,
-            "replied",
+            EventAction.REPLIED,
             user=user,
-            to_status=CaseStatus.REPLIED.value,
+            to_status=CaseStatus.REPLIED,
             payload={"reply_id": reply.id},
         )
+        notices.replied(session, case, event)
     elif case.status in ANSWERED_STATUSES:
-        record(session, case, "reply_added", user=user, payload={"reply_id": reply.id})
+        record(session, case, EventAction.REPLY_ADDED, user=user, payload={"reply_id": reply.id})
     else:
         raise CaseError(f"a case that is {case.status} must be dispatched before it is answered")
     session.flush()

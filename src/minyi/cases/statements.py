@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, can
-from minyi.cases.models import Case, CaseStatus, Reply, Statement, StatementCase
+from minyi.cases import notices
+from minyi.cases.models import Case, CaseStatus, EventAction, Reply, Statement, StatementCase
 from minyi.cases.services import CaseError, record
 from minyi.db.base import new_id, utcnow
 
@@ -71,10 +72,13 @@ def _answer(session: Session, user: User, statement: Statement, case: Case, note
     session.add(reply)
     payload = {"reply_id": reply.id, "statement_id": statement.id}
     if case.status in {CaseStatus.REPLIED, CaseStatus.FOLLOW_UP}:
-        record(session, case, "reply_added", user=user, payload=payload)
+        record(session, case, EventAction.REPLY_ADDED, user=user, payload=payload)
         return
     case.replied_at = utcnow()
-    record(session, case, "replied", user=user, to_status=CaseStatus.REPLIED.value, payload=payload)
+    event = record(
+        session, case, EventAction.REPLIED, user=user, to_status=CaseStatus.REPLIED, payload=payload
+    )
+    notices.replied(session, case, event)
 
 
 def list_statements(session: Session, limit: int = 50, offset: int = 0) -> list[Statement]:

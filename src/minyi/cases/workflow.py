@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
-from minyi.cases import lifecycle
+from minyi.cases import lifecycle, notices
 from minyi.cases.deadlines import add_working_days
 from minyi.cases.models import (
     ANSWERED_STATUSES,
     Case,
     CaseRating,
     CaseStatus,
+    EventAction,
     ExtensionRequest,
     ExtensionStatus,
     Satisfaction,
@@ -57,9 +58,11 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
     """A plain status change (accept, sign, start work, follow up, close), checked by role."""
     status = lifecycle.check_transition(case.status, target)
     action = lifecycle.STATUS_CHANGES.get((CaseStatus(case.status), status))
-    if action is None:
+    if action is None:  # a move of its own step (dispatch, return, reply, reopen, merge)
+        plain = ", ".join(s.value for s in lifecycle.allowed_targets(case.status)) or "none"
         raise lifecycle.TransitionError(
-            f"use the dedicated action to make a {case.status} case {status.value}"
+            f"a case that is {case.status} cannot become {status.value} by a plain status change"
+            f" (allowed: {plain}; dispatch, return, reply, reopen and merge have their own actions)"
         )
     _require(user, case, action)
     now = utcnow()
@@ -71,7 +74,12 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
     if status == CaseStatus.CLOSED:
         case.closed_at = now
     record(
-        session, case, "status", user=user, to_status=status.value, payload={"note": note} if note else None
+        session,
+        case,
+        EventAction.STATUS,
+        user=user,
+        to_status=status,
+        payload={"note": note} if note else None,
     )
     session.flush()
     return case
@@ -82,15 +90,15 @@ def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
     _require(user, case, Action.RETURN)
     if not reason.strip():
         raise WorkflowError("say why the case is returned")
-    lifecycle.check_transition(case.status, CaseStatus.ACCEPTED.value)
+    lifecycle.check_transition(case.status, CaseStatus.ACCEPTED)  # before the department is cleared
     previous = case.department.code if case.department else None
     case.department = None
     record(
         session,
         case,
-        "returned",
+        EventAction.RETURNED,
         user=user,
-        to_status=CaseStatus.ACCEPTED.value,
+        to_status=CaseStatus.ACCEPTED,
         payload={"reason": reason.strip(), "department": previous},
     )
     session.flush()
@@ -120,13 +128,14 @@ def request_extension(
     )
     session.add(request)
     session.flush()
-    record(
+    event = record(
         session,
         case,
-        "extension_requested",
+        EventAction.EXTENSION_REQUESTED,
         user=user,
         payload={"request_id": request.id, "working_days": working_days, "reason": reason.strip()},
     )
+    notices.extension_requested(session, case, event)
     session.flush()
     return request
 
@@ -139,7 +148,7 @@ def decide_extension(
     _require(user, case, Action.DECIDE_EXTENSION)
     if request.status != ExtensionStatus.PENDING:
         raise WorkflowError(f"this request was already {request.status}")
-    request.status = (ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED).value
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     request.decided_by_id = user.id
     request.decided_at = utcnow()
     request.decision_note = note.strip() or None
@@ -148,7 +157,7 @@ def decide_extension(
         before = case.due_at
         case.due_at = add_working_days(case.due_at, request.working_days)
         payload |= {"due_before": before.isoformat(), "due_after": case.due_at.isoformat()}
-    record(session, case, "extension_decided", user=user, payload=payload)
+    record(session, case, EventAction.EXTENSION_DECIDED, user=user, payload=payload)
     session.flush()
     return request
 
@@ -174,7 +183,8 @@ def supervise(session: Session, user: User, case: Case, comment: str, due_at: da
     case.supervision_note = comment.strip()
     case.supervision_due_at = due_at
     payload = {"comment": comment.strip(), "due_at": due_at.isoformat() if due_at else None}
-    record(session, case, "supervised", user=user, payload=payload)
+    event = record(session, case, EventAction.SUPERVISED, user=user, payload=payload)
+    notices.supervised(session, case, event)
     session.flush()
     return case
 
@@ -185,19 +195,20 @@ def reopen(session: Session, case: Case, reason: str, user: User | None = None) 
         _require(user, case, Action.REOPEN)
     if case.status not in ANSWERED_STATUSES:
         raise WorkflowError(f"a case that is {case.status} has not been answered; nothing to reopen")
-    lifecycle.check_transition(case.status, CaseStatus.IN_PROGRESS.value)
+    lifecycle.check_transition(case.status, CaseStatus.IN_PROGRESS)  # before the case is changed
     now = utcnow()
     case.reopened_count += 1
     case.closed_at = None
     case.due_at = reply_due(session, case, now)
-    record(
+    event = record(
         session,
         case,
-        "reopened",
+        EventAction.REOPENED,
         user=user,
-        to_status=CaseStatus.IN_PROGRESS.value,
+        to_status=CaseStatus.IN_PROGRESS,
         payload={"reason": reason},
     )
+    notices.reopened(session, case, event)
     session.flush()
     return case
 
@@ -218,7 +229,7 @@ def rate(
     rating = CaseRating(
         case_id=case.id,
         message_id=message.id,
-        satisfaction=verdict.value,
+        satisfaction=verdict,
         solved=solved,
         comment=comment.strip()[:2000] or None,
     )
@@ -226,14 +237,14 @@ def rate(
     record(
         session,
         case,
-        "rated",
+        EventAction.RATED,
         payload={"satisfaction": verdict.value, "solved": solved, "message_id": message.id},
     )
     if verdict == Satisfaction.UNSATISFIED or solved is False:
         reopen(session, case, reason="the citizen says the problem is not solved")
     elif len(case.messages) <= 1 or case.status == CaseStatus.FOLLOW_UP:
         case.closed_at = utcnow()
-        record(session, case, "closed_by_rating", to_status=CaseStatus.CLOSED.value)
+        record(session, case, EventAction.CLOSED_BY_RATING, to_status=CaseStatus.CLOSED)
     session.flush()
     return rating
 
@@ -244,9 +255,9 @@ def sweep_follow_ups(session: Session, now: datetime | None = None) -> int:
     query = select(Case).where(Case.status == CaseStatus.FOLLOW_UP.value, Case.follow_up_due_at < now)
     closed = 0
     for case in session.scalars(query):
-        session.add(CaseRating(case_id=case.id, satisfaction=Satisfaction.NOT_REACHED.value, solved=None))
+        session.add(CaseRating(case_id=case.id, satisfaction=Satisfaction.NOT_REACHED, solved=None))
         case.closed_at = now
-        record(session, case, "not_reached", to_status=CaseStatus.CLOSED.value)
+        record(session, case, EventAction.NOT_REACHED, to_status=CaseStatus.CLOSED)
         closed += 1
     session.flush()
     return closed
@@ -263,13 +274,19 @@ def merge_cases(session: Session, user: User, keep: Case, absorb: Case) -> Case:
     for message in list(absorb.messages):
         message.case = keep
     absorb.closed_at = utcnow()
-    record(session, keep, "cases_merged", user=user, payload={"absorbed": absorb.number, "messages": moved})
+    record(
+        session,
+        keep,
+        EventAction.CASES_MERGED,
+        user=user,
+        payload={"absorbed": absorb.number, "messages": moved},
+    )
     record(
         session,
         absorb,
-        "merged_into",
+        EventAction.MERGED_INTO,
         user=user,
-        to_status=CaseStatus.CLOSED.value,
+        to_status=CaseStatus.CLOSED,
         payload={"into": keep.number},
     )
     session.flush()

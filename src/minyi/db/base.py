@@ -7,12 +7,13 @@ always come back timezone-aware, on SQLite as on PostgreSQL.
 
 from __future__ import annotations
 
+import enum
 import os
 import threading
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import DateTime, MetaData, String
 from sqlalchemy.engine import Dialect
@@ -88,6 +89,50 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+class StrEnumType(TypeDecorator[E]):
+    """A string enum stored as its value in a VARCHAR, loaded back as the enum member.
+
+    Binding accepts a member or its value and refuses anything else (ValueError), so an
+    unknown status never reaches the database; the DDL stays a plain ``VARCHAR(length)``.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[E], length: int) -> None:
+        """Store ``enum_cls`` values in a ``VARCHAR(length)``."""
+        if any(len(member.value) > length for member in enum_cls):
+            msg = f"a value of {enum_cls.__name__} is longer than {length} characters"
+            raise ValueError(msg)
+        super().__init__(length)
+        self.enum_cls = enum_cls
+        self.length = length
+
+    @property
+    def python_type(self) -> type[E]:
+        """The enum class."""
+        return self.enum_cls
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:  # noqa: ARG002
+        """The value of the member ``value`` names; ValueError for an unknown value."""
+        if value is None:
+            return None
+        return self.enum_cls(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:  # noqa: ARG002
+        """The member stored as ``value``."""
+        if value is None:
+            return None
+        return self.enum_cls(value)
+
+    def __repr__(self) -> str:
+        """The enum and the length, e.g. ``StrEnumType(CaseStatus, 20)``."""
+        return f"{type(self).__name__}({self.enum_cls.__name__}, {self.length})"
 
 
 class Base(DeclarativeBase):

@@ -60,7 +60,7 @@ def process(
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0
         case = cases.open_case(session, message, analysis, threshold)
-    message.state = ProcessingState.PROCESSED.value
+    message.state = ProcessingState.PROCESSED
     message.processing_error = None
     session.flush()
     return case
@@ -109,7 +109,7 @@ def process_pending(
             processed += 1
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
             log.warning("processing message %s failed: %s", message.id, exc)
-            message.state = ProcessingState.FAILED.value
+            message.state = ProcessingState.FAILED
             message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
             failed += 1
     return BatchResult(processed=processed, failed=failed, last_id=last_id)
@@ -129,7 +129,7 @@ def process_safely(
             process(session, message, pipeline, result, tracker=tracker)
     except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
         log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
-        message.state = ProcessingState.FAILED.value
+        message.state = ProcessingState.FAILED
         message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
 
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from minyi.cases.models import Case, CaseStatus
+from minyi.cases.models import Case, CaseStatus, EventAction
 from minyi.cases.services import record
 from minyi.db.base import utcnow
 from minyi.intake.models import Message, MessageContact
@@ -56,6 +56,6 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
     for case_id in case_ids:
         case = session.get(Case, case_id)
         if case is not None:
-            record(session, case, "contact_purged", payload={"retention_days": days})
+            record(session, case, EventAction.CONTACT_PURGED, payload={"retention_days": days})
     session.flush()
     return PurgeReport(contacts=len(rows), cases=len(case_ids))

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from minyi.db.base import ID_LENGTH, Base, IdMixin, utcnow
+from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, utcnow
 
 if TYPE_CHECKING:
     from minyi.cases.models import Case
@@ -69,7 +69,9 @@ class Message(IdMixin, Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
     tracking_secret_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(20), default=ProcessingState.RECEIVED.value, index=True)
+    state: Mapped[ProcessingState] = mapped_column(
+        StrEnumType(ProcessingState, 20), default=ProcessingState.RECEIVED, index=True
+    )
     processing_error: Mapped[str | None] = mapped_column(Text)
     case_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("cases.id", ondelete="SET NULL"), index=True

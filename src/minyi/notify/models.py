@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from minyi.db.base import ID_LENGTH, Base, IdMixin, utcnow
+from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, utcnow
 
 
 class NotifyChannel(enum.StrEnum):
@@ -47,8 +47,11 @@ class OutboxMessage(IdMixin, Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(
-        String(20), default=OutboxStatus.PENDING.value, server_default=OutboxStatus.PENDING.value, index=True
+    status: Mapped[OutboxStatus] = mapped_column(
+        StrEnumType(OutboxStatus, 20),
+        default=OutboxStatus.PENDING,
+        server_default=OutboxStatus.PENDING.value,
+        index=True,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -111,12 +111,12 @@ def _attempt(item: OutboxMessage, sender: Sender, now: datetime, max_attempts: i
         error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
         item.last_error = error
         if item.attempts >= max_attempts:
-            item.status = OutboxStatus.DEAD.value
+            item.status = OutboxStatus.DEAD
         else:
-            item.status = OutboxStatus.FAILED.value
+            item.status = OutboxStatus.FAILED
             item.next_attempt_at = now + retry_delay(item.attempts)
         return error
-    item.status = OutboxStatus.SENT.value
+    item.status = OutboxStatus.SENT
     item.sent_at = now
     item.last_error = None
     return None
