@@ -98,15 +98,23 @@ def login(session: Session, throttle: Throttle, username: str, password: str, ad
     A locked account or address raises :class:`~minyi.accounts.throttle.Throttled` before
     the password is verified (no Argon2 work), as does a process already verifying as many
     passwords as it may. A failure counts against both; a success clears the account's count.
+
+    The read transaction is ended (rolled back: nothing is written yet) before the slow
+    Argon2 check, so that no lock is held meanwhile; on SQLite every transaction that may
+    write holds the database's write lock, and a login would otherwise stall the portal.
     """
     keys = [(ThrottleKind.ACCOUNT, username), (ThrottleKind.LOGIN_ADDRESS, address or "unknown")]
     throttle.guard(session, keys)
+    user = session.scalar(select(User).where(User.username == username))
+    password_hash = user.password_hash if user is not None and user.is_active else _DUMMY_HASH
+    session.rollback()
     with throttle.verification():
-        user = authenticate(session, username, password)
-    if user is None:
+        ok = verify_password(password_hash, password) and password_hash is not _DUMMY_HASH
+    if user is None or not ok:
         throttle.failed(session, keys)
         return None
     throttle.succeeded(session, ThrottleKind.ACCOUNT, username)
+    user.last_login_at = utcnow()
     return user
 
 

@@ -43,6 +43,13 @@ def _fail(session, guard: Throttle, key: str, times: int, address: str = "10.0.0
         guard.failed(session, [(ACCOUNT, key), (ADDRESS, address)])
 
 
+def _login(session, guard: Throttle, username: str, password: str, address: str):
+    """A login as a request makes it: committed at the end (failures count)."""
+    user = services.login(session, guard, username, password, address)
+    session.commit()
+    return user
+
+
 def test_lock_for_doubles_and_is_capped():
     limit = Limit(failures=5, window=timedelta(minutes=15))
     assert [limit.lock_for(n).total_seconds() / 60 for n in range(8)] == [1, 2, 4, 8, 16, 32, 60, 60]
@@ -90,26 +97,29 @@ def test_old_failures_are_forgotten_after_the_window(session, guard, clock):
 
 def test_success_resets_the_account_but_not_the_address(session, guard, clock):
     factories.make_user(session, username="boss", role="admin", password="lantern-okra-58")
+    session.commit()  # login ends the read transaction before verifying
     for _ in range(4):
-        assert services.login(session, guard, "boss", "wrong", "10.0.0.9") is None
-    assert services.login(session, guard, "boss", "lantern-okra-58", "10.0.0.9") is not None
+        assert _login(session, guard, "boss", "wrong", "10.0.0.9") is None
+    assert _login(session, guard, "boss", "lantern-okra-58", "10.0.0.9") is not None
+    assert _login(session, guard, "nobody", "lantern-okra-58", "10.0.0.9") is None
     assert session.get(LoginFailure, ("account", "boss")) is None
     address = session.get(LoginFailure, ("login_address", "10.0.0.9"))
     assert address is not None
-    assert address.failures == 4
+    assert address.failures == 5  # four for boss, one for nobody
     for _ in range(4):
-        services.login(session, guard, "boss", "wrong", "10.0.0.9")
+        _login(session, guard, "boss", "wrong", "10.0.0.9")
     guard.guard(session, [(ACCOUNT, "boss")])  # 4 since the success: not locked
 
 
 def test_a_locked_account_refuses_even_the_right_password_without_verifying(session, guard, monkeypatch):
     factories.make_user(session, username="boss", role="admin", password="lantern-okra-58")
+    session.commit()  # login ends the read transaction before verifying
     for _ in range(5):
-        services.login(session, guard, "boss", "wrong", "10.0.0.9")
+        _login(session, guard, "boss", "wrong", "10.0.0.9")
     verified: list[str] = []
     monkeypatch.setattr(services, "verify_password", lambda _h, p: verified.append(p) or True)
     with pytest.raises(Throttled):
-        services.login(session, guard, "boss", "lantern-okra-58", "10.0.0.10")
+        _login(session, guard, "boss", "lantern-okra-58", "10.0.0.10")
     assert verified == []  # no Argon2 work for a locked account
 
 
