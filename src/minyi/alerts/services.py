@@ -130,7 +130,7 @@ def fire(session: Session, rule: AlertRule, hit: Hit, now: datetime, settings: S
         last_seen_at=now,
         repeat_count=0,
         measured=hit.measured,
-        status=AlertStatus.OPEN.value,
+        status=AlertStatus.OPEN,
         issue_id=hit.issue_id,
         category_id=hit.category_id,
         message_ids=hit.message_ids[:MAX_LINKED_MESSAGES],

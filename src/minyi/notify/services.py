@@ -65,7 +65,7 @@ def enqueue(  # noqa: PLR0913 - the fields of one notification
         subject=subject.strip()[:MAX_SUBJECT_CHARS],
         body=body,
         payload=payload or {},
-        status=OutboxStatus.PENDING.value,
+        status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
         created_at=now,
@@ -154,7 +154,7 @@ def retry_dead(session: Session, now: datetime | None = None) -> int:
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.DEAD.value)
-        .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
     session.flush()
