@@ -84,7 +84,9 @@ def database(connection: Connection) -> Database:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(env="test", data_dir=tmp_path, database_url=database_url, secret_key=TEST_SECRET)
+    return Settings(
+        env="test", data_dir=tmp_path, database_url=database_url, secret_key=TEST_SECRET, processing="inline"
+    )
 
 
 @pytest.fixture

@@ -129,6 +129,42 @@ class Settings(BaseSettings):
         description="Rebuild the online tracker from the database this often (picks up refreshes "
         "and staff edits).",
     )
+    processing: Literal["background", "inline", "nats"] = Field(
+        default="background",
+        description="Where a received message is processed: 'background' (worker threads in the "
+        "server), 'nats' (separate `minyi worker` processes fed by NATS JetStream) or 'inline' "
+        "(inside the request, as tests and one-off scripts want).",
+    )
+    processing_threads: int = Field(
+        default=1, ge=1, le=32, description="Worker threads per server process ('background')."
+    )
+    processing_batch: int = Field(
+        default=32, ge=1, le=1000, description="Messages a worker takes up at once (one pipeline batch)."
+    )
+    processing_queue_size: int = Field(
+        default=10_000,
+        ge=10,
+        description="Messages waiting in a server's queue before new ones are left to the sweeper.",
+    )
+    sweep_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often stored but unprocessed messages are handed to the workers again "
+        "(after a crash or a full queue), and how old they must be.",
+    )
+    nats_url: str = Field(default="nats://127.0.0.1:4222", description="NATS server for 'nats' processing.")
+    nats_ack_wait_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="Seconds a worker has to process and acknowledge a message before NATS delivers "
+        "it again (to another worker).",
+    )
+    nats_stream: str = Field(
+        default="MINYI",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="JetStream stream name (subjects NAME.*).",
+    )
     heat_weights: str = Field(
         default="",
         description="Weights of the heat index as name=value pairs, e.g. 'authors=1.5,tau_days=14'; "

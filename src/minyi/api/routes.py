@@ -99,8 +99,7 @@ def create_message(
         channel=Channel.API.value,
         key=request.app.state.secret_key,
         idempotency_key=idempotency_key,
-        pipeline=request.app.state.pipelines.get(db),
-        tracker=request.app.state.issues,
+        processor=request.app.state.processing.processor,
     )
     message = accepted.message
     body = MessageCreated(

@@ -61,6 +61,10 @@ COMMANDS = {
         "minyi.cli.user_commands:user",
         "Manage staff users, passwords, sessions, lock-outs and API tokens.",
     ),
+    "worker": (
+        "minyi.cli.worker_commands:worker",
+        "Process received messages taken from NATS JetStream, until SIGTERM or Ctrl-C.",
+    ),
 }
 
 

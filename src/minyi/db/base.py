@@ -62,6 +62,16 @@ def new_id() -> str:
     return str(uuid.UUID(int=value))
 
 
+def id_floor(when: datetime) -> str:
+    """The smallest id :func:`new_id` can make at ``when``: ids made earlier sort below it.
+
+    Ids are time-ordered, so "stored before ``when``" is ``id < id_floor(when)``, with no
+    column of its own (a message's ``received_at`` may be a historical time).
+    """
+    millis = int(when.timestamp() * 1000) & 0xFFFF_FFFF_FFFF
+    return str(uuid.UUID(int=(millis << 80) | (0x7 << 76) | (0b10 << 62)))
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)

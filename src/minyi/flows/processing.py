@@ -29,6 +29,7 @@ from minyi.intake.schemas import MessageIn
 from minyi.pipeline.runner import Analysis, TextPipeline
 
 if TYPE_CHECKING:
+    from minyi.flows.workers import Processor
     from minyi.issues.online import IssueTracker
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,13 @@ def process_safely(
         message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def process_batch(session: Session, messages: list[Message], pipeline: TextPipeline | None) -> None:
+def process_batch(
+    session: Session,
+    messages: list[Message],
+    pipeline: TextPipeline | None,
+    *,
+    tracker: IssueTracker | None = None,
+) -> None:
     """Process stored messages, analysing them as one batch (faster), each in its own savepoint."""
     results: list[Analysis | None] = [None] * len(messages)
     if pipeline is not None and messages:
@@ -142,7 +149,7 @@ def process_batch(session: Session, messages: list[Message], pipeline: TextPipel
         except Exception:  # noqa: BLE001 - fall back to one at a time, where failures are isolated
             log.warning("batch analysis failed; analysing %d messages one at a time", len(messages))
     for message, result in zip(messages, results, strict=True):
-        process_safely(session, message, pipeline, result)
+        process_safely(session, message, pipeline, result, tracker=tracker)
 
 
 def receive(  # noqa: PLR0913 - the fields of one submission
@@ -153,15 +160,22 @@ def receive(  # noqa: PLR0913 - the fields of one submission
     key: str,
     source: str = "",
     idempotency_key: str | None = None,
-    pipeline: TextPipeline | None = None,
-    tracker: IssueTracker | None = None,
+    processor: Processor,
 ) -> services.Accepted:
-    """Accept ``data`` (commit), then process it (commit). Returns the stored message."""
+    """Accept ``data`` and commit, then hand the message to ``processor``.
+
+    The caller can acknowledge as soon as this returns: the message is stored. The
+    processor runs the rest now (inline) or later (workers); a replayed submission
+    (same ``Idempotency-Key``) is not processed again.
+    """
     accepted = services.accept(
         session, data, channel=channel, key=key, source=source, idempotency_key=idempotency_key
     )
     session.commit()
     if accepted.created:
-        process_safely(session, accepted.message, pipeline, tracker=tracker)
-        session.commit()
+        try:
+            processor.submit(session, accepted.message)
+        except Exception:  # the message is stored: the sweeper hands it over again
+            log.exception("handing message %s to the processor failed", accepted.message.id)
+            session.rollback()
     return accepted

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +24,7 @@ from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.core.errors import DomainError
 from minyi.db.session import Database
+from minyi.flows.workers import Processing, ProcessingContext, build_processing
 from minyi.http.deps import LoginRequired
 from minyi.http.errors import domain_error_json, http_error_json, wants_json
 from minyi.http.security import BodySizeLimit, SecurityHeaders
@@ -95,11 +99,23 @@ def _issue_tracker(settings: Settings, database: Database, *, owned: bool) -> Is
     )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the workers and the sweeper with the server; let them finish at shutdown."""
+    processing: Processing = app.state.processing
+    processing.start()
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(processing.stop)
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the application for ``settings`` (from the environment when omitted)."""
     settings = settings or get_settings()
     settings.check_safe()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Minyi 民意 API",
         version=minyi.__version__,
         description="Intake, cases and public answers. Staff endpoints take `Authorization: Bearer <token>`.",
@@ -111,6 +127,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.secret_key = settings.effective_secret_key
     app.state.pipelines = PipelineProvider(settings)
     app.state.issues = _issue_tracker(settings, app.state.db, owned=database is None)
+    app.state.processing = build_processing(
+        settings, ProcessingContext(app.state.db, app.state.pipelines, app.state.issues)
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,

@@ -98,8 +98,7 @@ def submit(
             data,
             channel=Channel.PORTAL.value,
             key=request.app.state.secret_key,
-            pipeline=request.app.state.pipelines.get(db),
-            tracker=request.app.state.issues,
+            processor=request.app.state.processing.processor,
         )
     except services.IntakeError as exc:
         return _submit_form(request, db, values, {exc.field or "form": str(exc)}, exc.status)

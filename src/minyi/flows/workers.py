@@ -1,0 +1,287 @@
+"""Processing after the acknowledgement: store and commit first, then process outside the request.
+
+A received message is handed to a processor, which runs
+:func:`minyi.flows.processing.process`.
+
+Three processors, chosen by ``MINYI_PROCESSING``:
+
+* :class:`InlineProcessor` — in the request, after the first commit (tests, scripts);
+* :class:`ThreadProcessor` — worker threads inside the server process (the default: a
+  single machine needs nothing else);
+* :class:`minyi.flows.jetstream.JetStreamProcessor` — publishes the message id to NATS
+  JetStream, where ``minyi worker`` processes on any machine take it up.
+
+Whatever the processor, delivery is *at least once* and processing is idempotent:
+:func:`process_ids` takes only messages still ``received``, each under a row lock on
+PostgreSQL (``FOR UPDATE SKIP LOCKED``: two workers never process the same message) or
+the write lock on SQLite. The :class:`Sweeper` hands every message left ``received`` for
+longer than ``MINYI_SWEEP_SECONDS`` (a crash, a full queue, a lost publish) to the
+processor again, so nothing waits for a manual step.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.db.base import id_floor, utcnow
+from minyi.flows.processing import process_batch, process_safely
+from minyi.intake.models import Message, ProcessingState
+
+if TYPE_CHECKING:
+    from minyi.analysis.provider import PipelineProvider
+    from minyi.db.session import Database
+    from minyi.issues.online import IssueTracker
+    from minyi.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProcessingContext:
+    """What processing needs: the database, the pipeline and the hot-issue tracker."""
+
+    database: Database
+    pipelines: PipelineProvider
+    tracker: IssueTracker | None = None
+
+
+class Processor(Protocol):
+    """Takes stored messages to process; never raises into the request that stored them."""
+
+    def submit(self, session: Session, message: Message) -> None:
+        """Process ``message`` (committed in ``session``) now or later."""
+
+    def submit_ids(self, ids: Sequence[str]) -> int:
+        """Hand stored messages over by id; returns how many were taken."""
+
+    def start(self) -> None:
+        """Start workers, if any."""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish what was taken up (within ``timeout``) and stop."""
+
+
+def claim(session: Session, ids: Sequence[str]) -> list[Message]:
+    """The messages among ``ids`` still waiting, locked for this transaction.
+
+    On PostgreSQL rows another worker holds are skipped (it is processing them); SQLite
+    has one writer at a time, and the state check after the lock is enough.
+    """
+    query = (
+        select(Message)
+        .where(Message.id.in_(list(ids)), Message.state == ProcessingState.RECEIVED)
+        .order_by(Message.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Message)
+    return list(session.scalars(query))
+
+
+def process_ids(context: ProcessingContext, ids: Sequence[str]) -> int:
+    """Process the waiting messages among ``ids`` in one transaction; how many were taken.
+
+    Messages processed already, or taken by another worker, are skipped, so a delivery
+    repeated after a crash does nothing twice. A message whose processing fails is
+    marked ``failed`` (with the reason) and the others go on.
+    """
+    with context.database.session() as session:
+        messages = claim(session, ids)
+        if messages:
+            process_batch(session, messages, context.pipelines.get(session), tracker=context.tracker)
+        session.commit()
+        return len(messages)
+
+
+def waiting_ids(session: Session, older_than: float, limit: int = 1000) -> list[str]:
+    """Ids of messages stored at least ``older_than`` seconds ago and still not processed."""
+    cutoff = id_floor(utcnow() - timedelta(seconds=older_than))
+    query = (
+        select(Message.id)
+        .where(Message.state == ProcessingState.RECEIVED, Message.id < cutoff)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+class InlineProcessor:
+    """Processes in the request that stored the message, after its first commit."""
+
+    def __init__(self, context: ProcessingContext) -> None:
+        self.context = context
+
+    def submit(self, session: Session, message: Message) -> None:
+        """Process now, in the caller's session, and commit."""
+        pipeline = self.context.pipelines.get(session)
+        process_safely(session, message, pipeline, tracker=self.context.tracker)
+        session.commit()
+
+    def submit_ids(self, ids: Sequence[str]) -> int:
+        """Process now, in a session of its own."""
+        return process_ids(self.context, ids)
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Nothing to stop."""
+
+
+_STOP = ""  # the sentinel a worker thread stops at (no message id is empty)
+
+
+@dataclass
+class ThreadProcessor:
+    """Worker threads in this process, fed by a bounded queue of message ids.
+
+    ``submit`` never blocks: when the queue is full the message stays stored and the
+    sweeper brings it back later (back-pressure without refusing anyone).
+    """
+
+    context: ProcessingContext
+    threads: int = 1
+    batch: int = 32
+    queue_size: int = 10_000
+    queue_: queue.Queue[str] = field(init=False)
+    workers_: list[threading.Thread] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Make the queue (its size is a setting)."""
+        self.queue_ = queue.Queue(maxsize=self.queue_size)
+
+    def submit(self, session: Session, message: Message) -> None:  # noqa: ARG002 - the id is enough
+        """Queue the message's id."""
+        self.submit_ids([message.id])
+
+    def submit_ids(self, ids: Sequence[str]) -> int:
+        """Queue ids while there is room; the rest wait for the sweeper."""
+        taken = 0
+        for message_id in ids:
+            try:
+                self.queue_.put_nowait(message_id)
+            except queue.Full:
+                log.warning("processing queue full: %d messages left to the sweeper", len(ids) - taken)
+                break
+            taken += 1
+        return taken
+
+    def start(self) -> None:
+        """Start the worker threads."""
+        for number in range(self.threads):
+            worker = threading.Thread(target=self._run, name=f"minyi-worker-{number}", daemon=True)
+            worker.start()
+            self.workers_.append(worker)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Let the workers finish the queue (within ``timeout``), then stop them."""
+        deadline = time.monotonic() + timeout
+        for _ in self.workers_:
+            self.queue_.put(_STOP)
+        for worker in self.workers_:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        self.workers_.clear()
+
+    def _next_batch(self) -> list[str]:
+        ids = [self.queue_.get()]
+        while len(ids) < self.batch and ids[-1] != _STOP:
+            try:
+                ids.append(self.queue_.get_nowait())
+            except queue.Empty:
+                break
+        return ids
+
+    def _run(self) -> None:
+        while True:
+            ids = self._next_batch()
+            work = [i for i in ids if i != _STOP]
+            if work:
+                try:
+                    process_ids(self.context, work)
+                except Exception:  # the messages stay stored; the sweeper brings them back
+                    log.exception("processing %d messages failed; they will be retried", len(work))
+            if _STOP in ids:
+                return
+
+
+@dataclass
+class Sweeper:
+    """Hands messages left unprocessed to the processor again, every ``seconds``."""
+
+    database: Database
+    submit_ids: Callable[[Sequence[str]], int]
+    seconds: float = 30.0
+    stop_: threading.Event = field(init=False, default_factory=threading.Event)
+    thread_: threading.Thread | None = field(init=False, default=None)
+
+    def sweep(self) -> int:
+        """One pass: how many waiting messages were handed over."""
+        with self.database.read_session() as session:
+            ids = waiting_ids(session, self.seconds)
+        return self.submit_ids(ids) if ids else 0
+
+    def start(self) -> None:
+        """Sweep in a thread until :meth:`stop`."""
+        self.thread_ = threading.Thread(target=self._run, name="minyi-sweeper", daemon=True)
+        self.thread_.start()
+
+    def stop(self) -> None:
+        """Stop sweeping."""
+        self.stop_.set()
+        if self.thread_ is not None:
+            self.thread_.join(5)
+
+    def _run(self) -> None:
+        while not self.stop_.wait(self.seconds):
+            try:
+                if handed := self.sweep():
+                    log.info("sweeper: %d stored messages handed to the workers again", handed)
+            except Exception:  # a passing database error; the next sweep tries again
+                log.exception("sweeping for unprocessed messages failed")
+
+
+@dataclass
+class Processing:
+    """A processor and its sweeper, started and stopped together (one per server process)."""
+
+    processor: Processor
+    sweeper: Sweeper | None = None
+
+    def start(self) -> None:
+        """Start the workers and the sweeper."""
+        self.processor.start()
+        if self.sweeper is not None:
+            self.sweeper.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop sweeping, then let the workers finish (graceful shutdown)."""
+        if self.sweeper is not None:
+            self.sweeper.stop()
+        self.processor.stop(timeout)
+
+
+def build_processing(settings: Settings, context: ProcessingContext) -> Processing:
+    """The processing ``settings.processing`` asks for, with a sweeper unless inline."""
+    if settings.processing == "inline":
+        return Processing(InlineProcessor(context))
+    if settings.processing == "nats":
+        from minyi.flows.jetstream import JetStreamProcessor  # only deployments with NATS load it
+
+        processor: Processor = JetStreamProcessor(settings.nats_url, settings.nats_stream)
+    else:
+        processor = ThreadProcessor(
+            context,
+            threads=settings.processing_threads,
+            batch=settings.processing_batch,
+            queue_size=settings.processing_queue_size,
+        )
+    return Processing(processor, Sweeper(context.database, processor.submit_ids, settings.sweep_seconds))
