@@ -113,6 +113,7 @@ def test_case_errors_on_both_sides(client, session, world):
     refused = client.post(f"/staff/cases/{case.id}/supervise", data={"comment": "x", "csrf_token": token})
     assert refused.status_code == 403
     assert "staff users may not supervise cases" in refused.text
+    assert "无权访问" in refused.text
     # a conflict shows the case again, with the reason
     again = client.post(f"/staff/cases/{case.id}/status", data={"status": "closed", "csrf_token": token})
     assert again.status_code == 409

@@ -17,6 +17,8 @@ from minyi.web.templating import language_of, render
 
 #: Error codes whose own message is technical: the page shows the translated text instead.
 TRANSLATED_CODES = frozenset({"csrf"})
+#: Error codes whose page starts with the translated text, then the domain's own message.
+PREFIXED_CODES = frozenset({"forbidden", "not_found"})
 #: Texts for the HTTP errors the router raises itself (unknown URL, wrong method).
 HTTP_TEXTS = {403: "error.forbidden", 404: "error.not_found", 405: "error.method", 413: "error.too_large"}
 _ROUTER_DETAILS = {"Not Found", "Method Not Allowed", "Forbidden", "Request Entity Too Large"}
@@ -29,9 +31,12 @@ def error_page(request: Request, message: str, status: int) -> Response:
 
 def domain_error_page(request: Request, exc: DomainError) -> Response:
     """A domain error as a page, with its status."""
+    language = language_of(request)
     text = exc.message
     if exc.code in TRANSLATED_CODES:
-        text = i18n.translate(f"error.{exc.code}", language_of(request))
+        text = i18n.translate(f"error.{exc.code}", language)
+    elif exc.code in PREFIXED_CODES:  # the reader's words first, then the detail
+        text = f"{i18n.translate(f'error.{exc.code}', language)} {exc.message}"
     response = error_page(request, text, exc.status)
     response.headers.update(retry_headers(exc) or {})
     return response
