@@ -118,3 +118,19 @@ def test_public_page_shows_only_public_answered_cases_masked(client, session, wo
     assert public.number in page.text
     assert client.get("/public?page=99").status_code == 404
     assert client.get("/public?page=0").status_code == 422
+
+
+def test_a_resubmitted_form_stores_one_message_with_one_receipt(client, session):
+    from minyi.intake.models import Message
+
+    page = client.get("/")
+    key = re.search(r'name="submission_key" value="([A-Za-z0-9_-]+)"', page.text).group(1)
+    form = {"title": "井盖缺失", "body": "人民路口井盖丢了，很危险。", "csrf_token": csrf_of(page.text)}
+    first = client.post("/submit", data=form | {"submission_key": key}, follow_redirects=False)
+    _, code, secret = receipt(client, first)
+    again = client.post("/submit", data=form | {"submission_key": key}, follow_redirects=False)  # double click
+    _, code_again, secret_again = receipt(client, again)
+    assert (code_again, secret_again) == (code, secret)
+    assert session.query(Message).filter(Message.title == "井盖缺失").count() == 1
+    fresh = re.search(r'name="submission_key" value="([A-Za-z0-9_-]+)"', client.get("/").text).group(1)
+    assert fresh != key  # each form shown gets its own key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -22,6 +24,7 @@ from minyi.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
 RECEIPT_KEY = "receipt"
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the one-time key of a portal form
 OptionalField = Annotated[str, Form()]
 
 
@@ -37,6 +40,9 @@ def _form_errors(exc: ValidationError, language: str) -> dict[str, str]:
 def _submit_form(
     request: Request, db: DbSession, values: dict[str, Any], errors: dict[str, str], status: int = 200
 ) -> Response:
+    # A one-time key per form: a resubmission of the same form (a double click, a retry after
+    # an error) stores one message; a form shown again after an error keeps its key.
+    values.setdefault("submission_key", secrets.token_urlsafe(18))
     context = {"values": values, "errors": errors, "categories": list_categories(db, max_level=2)}
     return render(request, "portal/submit.html", context, status_code=status)
 
@@ -61,6 +67,7 @@ def submit(
     email: OptionalField = "",
     is_public: OptionalField = "",
     csrf_token: OptionalField = "",
+    submission_key: OptionalField = "",
 ) -> Response:
     """Store a message from the portal form and show its receipt."""
     values = {
@@ -73,6 +80,7 @@ def submit(
         "phone": phone,
         "email": email,
         "is_public": is_public,
+        "submission_key": submission_key if SUBMISSION_KEY.fullmatch(submission_key) else "",
     }
     if not csrf_ok(request, csrf_token):
         return _submit_form(
@@ -99,6 +107,7 @@ def submit(
             channel=Channel.PORTAL.value,
             key=request.app.state.secret_key,
             processor=request.app.state.processing.processor,
+            idempotency_key=f"portal:{values['submission_key']}" if values["submission_key"] else None,
         )
     except services.IntakeError as exc:
         return _submit_form(request, db, values, {exc.field or "form": str(exc)}, exc.status)
