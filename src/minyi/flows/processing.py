@@ -12,6 +12,7 @@ alerts → the duplicate's case or a new one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -134,6 +135,21 @@ def process_safely(
         message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
 
 
+def analyse_batch(pipeline: TextPipeline | None, messages: Sequence[Message]) -> list[Analysis | None]:
+    """The pipeline's results for ``messages`` as one batch (faster); Nones when it fails.
+
+    A None makes :func:`process` analyse that message alone, where a failure is isolated
+    to it.
+    """
+    if pipeline is None or not messages:
+        return [None] * len(messages)
+    try:
+        return list(pipeline.analyse_many([analysis_services.pipeline_input(m) for m in messages]))
+    except Exception:  # noqa: BLE001 - fall back to one at a time
+        log.warning("batch analysis failed; analysing %d messages one at a time", len(messages))
+        return [None] * len(messages)
+
+
 def process_batch(
     session: Session,
     messages: list[Message],
@@ -142,12 +158,7 @@ def process_batch(
     tracker: IssueTracker | None = None,
 ) -> None:
     """Process stored messages, analysing them as one batch (faster), each in its own savepoint."""
-    results: list[Analysis | None] = [None] * len(messages)
-    if pipeline is not None and messages:
-        try:
-            results = list(pipeline.analyse_many([analysis_services.pipeline_input(m) for m in messages]))
-        except Exception:  # noqa: BLE001 - fall back to one at a time, where failures are isolated
-            log.warning("batch analysis failed; analysing %d messages one at a time", len(messages))
+    results = analyse_batch(pipeline, messages)
     for message, result in zip(messages, results, strict=True):
         process_safely(session, message, pipeline, result, tracker=tracker)
 

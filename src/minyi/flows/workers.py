@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.db.base import id_floor, utcnow
-from minyi.flows.processing import process_batch, process_safely
+from minyi.flows.processing import analyse_batch, process_safely
 from minyi.intake.models import Message, ProcessingState
 
 if TYPE_CHECKING:
@@ -88,18 +88,29 @@ def claim(session: Session, ids: Sequence[str]) -> list[Message]:
 
 
 def process_ids(context: ProcessingContext, ids: Sequence[str]) -> int:
-    """Process the waiting messages among ``ids`` in one transaction; how many were taken.
+    """Process the waiting messages among ``ids``; how many this call took.
 
-    Messages processed already, or taken by another worker, are skipped, so a delivery
-    repeated after a crash does nothing twice. A message whose processing fails is
-    marked ``failed`` (with the reason) and the others go on.
+    The text pipeline (the costly part) runs on a batch read without any write lock;
+    then each message is claimed and its results stored in a short transaction of its
+    own, so that intake, which writes too, never waits behind a whole batch (SQLite has one
+    writer at a time). Messages processed already, or taken by another worker, are
+    skipped, so a delivery repeated after a crash does nothing twice. A message whose
+    processing fails is marked ``failed`` (with the reason) and the others go on.
     """
-    with context.database.session() as session:
-        messages = claim(session, ids)
-        if messages:
-            process_batch(session, messages, context.pipelines.get(session), tracker=context.tracker)
-        session.commit()
-        return len(messages)
+    with context.database.read_session() as session:
+        query = select(Message).where(Message.id.in_(list(ids)), Message.state == ProcessingState.RECEIVED)
+        waiting = list(session.scalars(query.order_by(Message.id)))
+        pipeline = context.pipelines.get(session)
+        results = analyse_batch(pipeline, waiting)
+    taken = 0
+    for message_id, result in zip([m.id for m in waiting], results, strict=True):
+        with context.database.session() as session:
+            claimed = claim(session, [message_id])
+            if claimed:
+                process_safely(session, claimed[0], pipeline, result, tracker=context.tracker)
+                taken += 1
+            session.commit()
+    return taken
 
 
 def waiting_ids(session: Session, older_than: float, limit: int = 1000) -> list[str]:
