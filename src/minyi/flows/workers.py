@@ -87,27 +87,28 @@ def claim(session: Session, ids: Sequence[str]) -> list[Message]:
     return list(session.scalars(query))
 
 
-def process_ids(context: ProcessingContext, ids: Sequence[str]) -> int:
+def process_ids(context: ProcessingContext, ids: Sequence[str], *, per_transaction: int = 8) -> int:
     """Process the waiting messages among ``ids``; how many this call took.
 
     The text pipeline (the costly part) runs on a batch read without any write lock;
-    then each message is claimed and its results stored in a short transaction of its
-    own, so that intake, which writes too, never waits behind a whole batch (SQLite has one
-    writer at a time). Messages processed already, or taken by another worker, are
-    skipped, so a delivery repeated after a crash does nothing twice. A message whose
-    processing fails is marked ``failed`` (with the reason) and the others go on.
+    then the messages are claimed and their results stored in short transactions of
+    ``per_transaction`` messages, so that intake, which writes too, never waits behind a
+    whole batch (SQLite has one writer at a time). Messages processed already, or taken by
+    another worker, are skipped, so a delivery repeated after a crash does nothing twice.
+    A message whose processing fails is marked ``failed`` (with the reason) and the others
+    go on.
     """
     with context.database.read_session() as session:
         query = select(Message).where(Message.id.in_(list(ids)), Message.state == ProcessingState.RECEIVED)
         waiting = list(session.scalars(query.order_by(Message.id)))
         pipeline = context.pipelines.get(session)
-        results = analyse_batch(pipeline, waiting)
+        results = dict(zip([m.id for m in waiting], analyse_batch(pipeline, waiting), strict=True))
     taken = 0
-    for message_id, result in zip([m.id for m in waiting], results, strict=True):
+    for start in range(0, len(waiting), per_transaction):
+        chunk = [m.id for m in waiting[start : start + per_transaction]]
         with context.database.session() as session:
-            claimed = claim(session, [message_id])
-            if claimed:
-                process_safely(session, claimed[0], pipeline, result, tracker=context.tracker)
+            for message in claim(session, chunk):
+                process_safely(session, message, pipeline, results[message.id], tracker=context.tracker)
                 taken += 1
             session.commit()
     return taken
