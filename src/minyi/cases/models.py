@@ -66,6 +66,7 @@ class EventAction(enum.StrEnum):
     CASES_MERGED = "cases_merged"  # 并案: another case was absorbed into this one
     MERGED_INTO = "merged_into"  # 并案: this case was absorbed and closed
     CONTACT_PURGED = "contact_purged"  # retention deleted the contact details
+    MARKED_URGENT = "marked_urgent"  # an emergency rule hit one of its messages
 
 
 ANSWERED_STATUSES = frozenset({CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED})
@@ -93,6 +94,8 @@ class Case(IdMixin, TimestampMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(index=True)
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # an emergency: inbox top
+    urgent_reason: Mapped[str | None] = mapped_column(String(200))  # the emergency words that made it so
     supervision_note: Mapped[str | None] = mapped_column(Text)
     supervision_due_at: Mapped[datetime | None] = mapped_column()
     reopened_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -267,6 +270,7 @@ class DeadlineRuleRecord(IdMixin, Base):
     )
     reply_working_days: Mapped[int | None] = mapped_column(Integer)
     reply_hours: Mapped[float | None] = mapped_column(Float)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # applies to urgent cases only
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
