@@ -106,3 +106,60 @@ def test_serve_with_two_workers(served, tmp_path):
     assert process.returncode is not None
     output = log.read_text(errors="replace")
     assert output.count("Started server process") == 2, output
+
+
+def test_two_workers_on_the_suites_database_take_and_process_submissions(tmp_path):
+    """``--workers 2`` on the database kind under test (PostgreSQL in the suite's second run)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+    from tests.conftest import TEST_SECRET, fresh_database_url
+
+    from minyi.db.session import Database
+    from minyi.intake.models import Message, ProcessingState
+    from minyi.schema import migrate
+
+    url = fresh_database_url(tmp_path, "minyi_serve")
+    database = Database(url)
+    migrate.upgrade(database.engine)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MINYI_")} | {
+        "MINYI_DATA_DIR": str(tmp_path / "data"),
+        "MINYI_ENV": "test",
+        "MINYI_DATABASE_URL": url,
+        "MINYI_SECRET_KEY": TEST_SECRET,
+        "MINYI_SWEEP_SECONDS": "1",
+    }
+    log = tmp_path / "serve-db.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+            [*_minyi(), "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, process, log)
+
+        def submit(n: int) -> int:
+            body = {"title": f"第{n}号：井盖缺失", "body": f"人民路{n}号门口井盖丢了，很危险。"}
+            return httpx.post(f"{base}/api/v1/messages", json=body, timeout=30).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(submit, range(40))) == {201}
+
+        def processed() -> int:
+            with database.session() as session:
+                query = select(func.count()).select_from(Message)
+                return session.scalar(query.where(Message.state == ProcessingState.PROCESSED)) or 0
+
+        deadline = time.monotonic() + 60
+        while processed() < 40 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert processed() == 40
+    finally:
+        _stop(process)
+        database.engine.dispose()
