@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
@@ -99,12 +100,19 @@ def _choose_category(
 
 
 def open_case(
-    session: Session, message: Message, analysis: MessageAnalysis | None = None, threshold: float = 0.6
+    session: Session,
+    message: Message,
+    analysis: MessageAnalysis | None = None,
+    threshold: float = 0.6,
+    *,
+    urgent_reason: str | None = None,
 ) -> Case:
     """A new case for ``message``, routed by its category when the category has a department.
 
     The category is the citizen's choice, else the pipeline's guess when it is at least
-    ``threshold`` confident; otherwise the case waits for a dispatcher.
+    ``threshold`` confident; otherwise the case waits for a dispatcher. ``urgent_reason``
+    (the emergency words found, decided by the caller) makes the case urgent: its reply is
+    due within hours, counted from now even while it waits for a dispatcher.
     """
     now = utcnow()
     category, source = _choose_category(session, message, analysis, threshold)
@@ -123,9 +131,41 @@ def open_case(
     record(
         session, case, EventAction.RECEIVED, payload={"message_id": message.id, "channel": message.channel}
     )
+    if urgent_reason:
+        mark_urgent(session, case, urgent_reason, now=now)
     route_by_category(session, case)
     session.flush()
     return case
+
+
+MAX_URGENT_REASON = 200
+
+
+def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | None = None) -> bool:
+    """Make ``case`` urgent because of ``reason`` (the emergency words); False if it already was.
+
+    The reply becomes due by the urgent deadline rules, counted from when the case was
+    accepted (or from ``now`` while it waits), unless its deadline is already earlier.
+    Answered cases keep their deadline.
+    """
+    if case.urgent:
+        return False
+    now = now or utcnow()
+    case.urgent = True
+    case.urgent_reason = reason.strip()[:MAX_URGENT_REASON] or None
+    if case.status not in ANSWERED_STATUSES:
+        due = reply_due(session, case, case.accepted_at or now)
+        if case.due_at is None or due < case.due_at:
+            case.due_at = due
+    record(session, case, EventAction.MARKED_URGENT, payload={"reason": case.urgent_reason})
+    return True
+
+
+def _first_due(session: Session, case: Case, accepted_at: datetime) -> datetime:
+    """The reply deadline set at acceptance; an urgent case keeps the one it got on arrival."""
+    if case.urgent and case.due_at is not None:
+        return case.due_at
+    return reply_due(session, case, accepted_at)
 
 
 def route_by_category(session: Session, case: Case) -> bool:
@@ -135,7 +175,7 @@ def route_by_category(session: Session, case: Case) -> bool:
         return False
     now = utcnow()
     case.accepted_at = now
-    case.due_at = reply_due(session, case, now)
+    case.due_at = _first_due(session, case, now)
     record(session, case, EventAction.ACCEPTED, to_status=CaseStatus.ACCEPTED)
     case.department = department
     event = record(
@@ -187,8 +227,23 @@ def visible_cases(user: User) -> Select[Case]:
     return query
 
 
+def inbox_order() -> tuple[ColumnElement[Any], ...]:
+    """Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
+
+    A deadline counts only while the case waits for its answer.
+    """
+    waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
+    return (
+        sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1),
+        sql_case((and_(waiting, Case.due_at.is_not(None)), 0), else_=1),
+        sql_case((waiting, Case.due_at), else_=None).asc(),
+        Case.created_at.desc(),
+        Case.id.desc(),
+    )
+
+
 def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case], int]:
-    """One page of the cases ``user`` may see, newest first, and the total count."""
+    """One page of the cases ``user`` may see in :func:`inbox_order`, and the total count."""
     query = visible_cases(user)
     if flt.status:
         query = query.where(Case.status == flt.status)
@@ -205,8 +260,7 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     if flt.due:
         query = _due_filter(query, flt.due)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = Case.due_at.asc() if flt.due in {"overdue", "soon"} else Case.created_at.desc()
-    page = query.order_by(order).limit(flt.limit).offset(flt.offset)
+    page = query.order_by(*inbox_order()).limit(flt.limit).offset(flt.offset)
     page = page.options(selectinload(Case.department), selectinload(Case.category))
     return list(session.scalars(page)), total
 
@@ -240,7 +294,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     now = utcnow()
     if case.status == CaseStatus.RECEIVED:
         case.accepted_at = now
-        case.due_at = reply_due(session, case, now)
+        case.due_at = _first_due(session, case, now)
         record(session, case, EventAction.ACCEPTED, user=user, to_status=CaseStatus.ACCEPTED)
     payload = {"department": department.code, "from": case.department.code if case.department else None}
     if note:
@@ -342,6 +396,12 @@ def due_counts(session: Session, user: User) -> dict[str, int]:
         query = _due_filter(visible_cases(user), due)
         counts[due] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return counts
+
+
+def open_count(session: Session, user: User) -> int:
+    """How many visible cases are still to be done (not closed)."""
+    query = visible_cases(user).where(Case.status != CaseStatus.CLOSED.value)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def status_counts(session: Session, user: User) -> dict[str, int]:
