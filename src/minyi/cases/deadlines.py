@@ -15,6 +15,12 @@ matching rule that sets ``reply_working_days`` or ``reply_hours``, the acceptanc
 from the most specific one that sets ``accept_hours``, so a rule that only shortens
 acceptance does not hide a broader rule's reply deadline.
 
+Urgent cases (an emergency rule hit one of their messages) have their own rules: for an
+urgent case only the rules marked ``urgent`` count, chosen the same way, and without one the
+reply is due :data:`DEFAULT_URGENT_REPLY_HOURS` clock hours after the start. An urgent
+rule's hours are clock hours round the clock (an emergency does not wait for office hours);
+the other rules never apply to an urgent case, nor urgent rules to the others.
+
 Counting conventions (working days due at 17:30 local on the *n*-th working day after the
 start date; working hours 09:00–12:00 and 13:30–17:30) are those of
 :class:`minyi.cases.calendar.WorkCalendar`.
@@ -25,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from minyi.cases.calendar import WorkCalendar, default_calendar
 from minyi.cases.models import AppealKind
@@ -33,6 +39,7 @@ from minyi.departments.models import Category
 
 DEFAULT_REPLY_WORKING_DAYS = 15
 DEFAULT_DUE_SOON_WORKING_DAYS = 2
+DEFAULT_URGENT_REPLY_HOURS = 2.0
 
 
 def _segments(path: str) -> tuple[str, ...]:
@@ -52,6 +59,7 @@ class DeadlineRule:
         reply_hours: the reply is due this many working hours after acceptance (emergencies);
             set this or ``reply_working_days``, not both.
         accept_hours: the case must be accepted this many working hours after it arrives.
+        urgent: the rule applies to urgent cases only (its hours are clock hours).
     """
 
     appeal_kind: str | None = None
@@ -59,6 +67,7 @@ class DeadlineRule:
     reply_working_days: int | None = None
     reply_hours: float | None = None
     accept_hours: float | None = None
+    urgent: bool = False
 
     def __post_init__(self) -> None:
         """Reject rules that are ambiguous, negative or say nothing."""
@@ -122,12 +131,13 @@ class DeadlinePolicy:
         self.calendar = calendar if calendar is not None else default_calendar()
 
     def _best(
-        self, appeal_kind: str | None, category_path: str | None, *, for_reply: bool
+        self, appeal_kind: str | None, category_path: str | None, *, for_reply: bool, urgent: bool = False
     ) -> DeadlineRule | None:
         best: DeadlineRule | None = None
         best_rank: tuple[int, int] | None = None
         for rule in self.rules:
             relevant = rule.sets_reply if for_reply else rule.accept_hours is not None
+            relevant = relevant and rule.urgent == urgent
             if not relevant:
                 continue
             rank = rule.specificity(appeal_kind, category_path)
@@ -135,15 +145,31 @@ class DeadlinePolicy:
                 best, best_rank = rule, rank
         return best
 
-    def reply_rule(self, appeal_kind: str | None, category_path: str | None) -> DeadlineRule | None:
-        """The rule that sets the reply deadline for such a case; ``None`` means ``default_days``."""
-        return self._best(appeal_kind, category_path, for_reply=True)
+    def reply_rule(
+        self, appeal_kind: str | None, category_path: str | None, *, urgent: bool = False
+    ) -> DeadlineRule | None:
+        """The rule that sets the reply deadline for such a case; ``None`` means the default."""
+        return self._best(appeal_kind, category_path, for_reply=True, urgent=urgent)
 
     def reply_due(
-        self, start: datetime, appeal_kind: str | None = None, category_path: str | None = None
+        self,
+        start: datetime,
+        appeal_kind: str | None = None,
+        category_path: str | None = None,
+        *,
+        urgent: bool = False,
     ) -> datetime:
-        """When the reply to a case accepted at ``start`` is due, in ``start``'s timezone."""
-        rule = self.reply_rule(appeal_kind, category_path)
+        """When the reply to a case accepted at ``start`` is due, in ``start``'s timezone.
+
+        An urgent case's reply is due within hours on the clock: its urgent rule's, else
+        :data:`DEFAULT_URGENT_REPLY_HOURS`.
+        """
+        rule = self.reply_rule(appeal_kind, category_path, urgent=urgent)
+        if urgent:
+            if rule is not None and rule.reply_working_days is not None:
+                return self.calendar.add_working_days(start, rule.reply_working_days)
+            hours = rule.reply_hours if rule is not None else None
+            return start + timedelta(hours=DEFAULT_URGENT_REPLY_HOURS if hours is None else hours)
         if rule is not None and rule.reply_hours is not None:
             return self.calendar.add_working_hours(start, rule.reply_hours)
         days = rule.reply_working_days if rule is not None else None

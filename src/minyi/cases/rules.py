@@ -16,7 +16,7 @@ from minyi.cases.models import Case, DeadlineRuleRecord
 
 
 def deadline_policy(session: Session) -> DeadlinePolicy:
-    """The deadline policy made of the configured rules (15 working days when none applies)."""
+    """The policy of the configured rules (else 15 working days; 2 clock hours when urgent)."""
     records = session.scalars(select(DeadlineRuleRecord).order_by(DeadlineRuleRecord.created_at))
     rules = [
         DeadlineRule(
@@ -24,6 +24,7 @@ def deadline_policy(session: Session) -> DeadlinePolicy:
             category_path_prefix=record.category.path if record.category else None,
             reply_working_days=record.reply_working_days,
             reply_hours=record.reply_hours,
+            urgent=record.urgent,
         )
         for record in records
     ]
@@ -33,4 +34,4 @@ def deadline_policy(session: Session) -> DeadlinePolicy:
 def reply_due(session: Session, case: Case, start: datetime) -> datetime:
     """When the reply to ``case``, accepted at ``start``, is due under the configured rules."""
     path = case.category.path if case.category else None
-    return deadline_policy(session).reply_due(start, case.appeal_kind, path)
+    return deadline_policy(session).reply_due(start, case.appeal_kind, path, urgent=bool(case.urgent))
