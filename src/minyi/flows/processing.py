@@ -6,7 +6,8 @@ pipeline error never loses what a citizen sent; a message whose processing faile
 marked ``failed`` and retried by :func:`process_pending` (``minyi process``).
 
 :func:`process` is the flow across the domains: pipeline → stored analysis → hot issue →
-alerts → the duplicate's case or a new one.
+alerts → the duplicate's case or a new one. A hit of an emergency (keyword) rule makes the
+case urgent: the alerts know the hit, the case stores the flag (:func:`urgent_reason`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.alerts import services as alert_services
+from minyi.alerts.models import Alert
 from minyi.analysis import services as analysis_services
 from minyi.cases import merging
 from minyi.cases import services as cases
@@ -52,20 +54,37 @@ def process(
     if message.case is not None:
         return message.case
     analysis = None
+    urgent = None
     if pipeline is not None:
         result = result or pipeline.analyse(analysis_services.pipeline_input(message))
         analysis = analysis_services.store(session, message, result)
         if tracker is not None:
             tracker.observe(session, message, analysis)
-        alert_services.watch_message(session, message, analysis)  # after: an alert can name the issue
+        hits = alert_services.watch_message(session, message, analysis)  # after: an alert names the issue
+        urgent = urgent_reason(hits)
     case = merging.attach_duplicate(session, message, analysis)
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0
-        case = cases.open_case(session, message, analysis, threshold)
+        case = cases.open_case(session, message, analysis, threshold, urgent_reason=urgent)
+    elif urgent:
+        cases.mark_urgent(session, case, urgent)
     message.state = ProcessingState.PROCESSED
     message.processing_error = None
     session.flush()
     return case
+
+
+def urgent_reason(alerts: Sequence[Alert]) -> str | None:
+    """Why a message's case is urgent: the emergency words its keyword alerts found, or None.
+
+    ``alerts`` are what :func:`minyi.alerts.services.watch_message` returned for the
+    message (new alerts and repeats within a cool-down alike: each is a hit of this message).
+    """
+    words: list[str] = []
+    for alert in alerts:
+        found = alert.measured.get("keywords") or [alert.measured.get("keyword")]
+        words.extend(word for word in found if isinstance(word, str) and word and word not in words)
+    return "、".join(words) or None
 
 
 @dataclass(frozen=True)
