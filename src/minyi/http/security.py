@@ -40,7 +40,7 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass the request on, counting body bytes."""
+        """Pass the request on; a body without a Content-Length is read (up to the limit) first."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -49,8 +49,45 @@ class BodySizeLimit:
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             await self._refuse(send)
             return
-        seen = 0
+        if length is None:
+            # Chunked: FastAPI turns an error raised while it reads the body into a 400, so
+            # the body is read here, at most max_bytes of it, and replayed to the application.
+            buffered = await self._buffer(receive)
+            if buffered is None:
+                await self._refuse(send)
+                return
+            receive = _replay(buffered, receive)
         started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, self._limited(receive), tracking_send)
+        except RequestTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _buffer(self, receive: Receive) -> list[Message] | None:
+        """The request's body messages, or None once they exceed the limit."""
+        messages: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                return None
+            if not message.get("more_body", False):
+                return messages
+
+    def _limited(self, receive: Receive) -> Receive:
+        """``receive`` that stops a body longer than its Content-Length said."""
+        seen = 0
 
         async def limited_receive() -> Message:
             nonlocal seen
@@ -61,17 +98,7 @@ class BodySizeLimit:
                     raise RequestTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except RequestTooLarge:
-            if not started:
-                await self._refuse(send)
+        return limited_receive
 
     async def _refuse(self, send: Send) -> None:
         text = f"request body larger than {self.max_bytes} bytes"
@@ -89,6 +116,18 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A ``receive`` that gives ``messages`` first, then whatever ``receive`` gives."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed
 
 
 SECURITY_HEADERS = [

@@ -12,6 +12,14 @@ MAX_COUNT = 2**31 - 1
 PHONE_PATTERN = r"^[0-9+\-() ]{5,40}$"
 
 
+def _no_nul(value: str | None) -> str | None:
+    """Refuse NUL, which no database stores (every channel; the HTTP boundary refuses all C0 controls)."""
+    if value is not None and "\x00" in value:
+        msg = "must not contain NUL characters"
+        raise ValueError(msg)
+    return value
+
+
 class ContactIn(BaseModel):
     """How the office may reach the author. Kept private, never shown in public."""
 
@@ -20,6 +28,11 @@ class ContactIn(BaseModel):
     name: str | None = Field(default=None, max_length=120)
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
     email: EmailStr | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return _no_nul(value)
 
 
 class MessageIn(BaseModel):
@@ -53,10 +66,12 @@ class MessageIn(BaseModel):
         if not value.strip():
             msg = "must not be empty or only whitespace"
             raise ValueError(msg)
-        if "\x00" in value:
-            msg = "must not contain NUL characters"
-            raise ValueError(msg)
         return value
+
+    @field_validator("title", "body", "category_id", "region", "address", "language", "external_id", "author")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return _no_nul(value)
 
     @field_validator("submitted_at")
     @classmethod

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,12 +27,13 @@ from minyi.db.session import Database
 from minyi.flows.workers import Processing, ProcessingContext, build_processing
 from minyi.http.deps import LoginRequired
 from minyi.http.errors import domain_error_json, http_error_json, wants_json
+from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.issues.online import IssueTracker
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
 from minyi.web import admin, alerts, issues, portal, staff, staff_workflow, statements
-from minyi.web.errors import domain_error_page, error_page, http_error_page
+from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(
                 {"error": "invalid_request", "message": text, "fields": errors}, status_code=422
             )
-        return error_page(request, text, 422)
+        return validation_error_page(request, exc.errors())
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         description="Intake, cases and public answers. Staff endpoints take `Authorization: Bearer <token>`.",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(clean_input)],
     )
     app.state.settings = settings
     app.state.db = database or Database(settings.effective_database_url)

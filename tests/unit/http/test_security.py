@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 
@@ -42,3 +43,33 @@ def test_security_headers():
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+class Item(BaseModel):
+    text: str
+
+
+def _model_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/items")
+    def items(item: Item) -> dict[str, int]:
+        return {"size": len(item.text)}
+
+    app.add_middleware(BodySizeLimit, max_bytes=1024)
+    return app
+
+
+def test_chunked_body_over_the_limit_is_413_also_when_fastapi_parses_it():
+    def chunks(size: int) -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(size // 100):
+            yield b"x" * 100
+        yield b'"}'
+
+    client = TestClient(_model_app())
+    headers = {"content-type": "application/json"}
+    assert client.post("/items", content=chunks(500), headers=headers).json() == {"size": 500}
+    refused = client.post("/items", content=chunks(5000), headers=headers)
+    assert refused.status_code == 413
+    assert refused.json()["error"] == "request_too_large"

@@ -1,0 +1,38 @@
+"""Every request's text checked at the boundary: no NUL or other C0 control character.
+
+Installed once on the application (``FastAPI(dependencies=[Depends(clean_input)])``), it looks
+at the path parameters, the query string, and the JSON or form body that FastAPI has already
+read (and cached on the request), and refuses the request with
+:class:`~minyi.core.errors.InvalidInput` (422) naming the first bad field. The JSON API
+answers it as JSON, the pages with the error page in the reader's language.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+
+from minyi.core.text import check_clean
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def clean_input(request: Request) -> None:
+    """Raise InvalidInput (422) when a path, query, form or JSON value has control characters."""
+    check_clean(dict(request.path_params))
+    for name, value in request.query_params.multi_items():
+        check_clean(value, name)
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(FORM_TYPES):
+        form = await request.form()  # cached: the route reads the same parsed form
+        for name, item in form.multi_items():
+            if not isinstance(item, UploadFile):
+                check_clean(item, name)
+    elif "json" in content_type:
+        body = await request.body()
+        if body:
+            try:
+                data = await request.json()
+            except (ValueError, UnicodeDecodeError):
+                return  # the route answers a JSON that does not parse
+            check_clean(data)
