@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from minyi.alerts.models import Alert, AlertRule
+from minyi.alerts.wording import describe_alert, describe_rule, kind_name
 from minyi.notify.models import NotifyChannel, OutboxMessage
 from minyi.notify.services import enqueue
 from minyi.pipeline.privacy import mask_text
@@ -23,21 +24,6 @@ from minyi.settings import Settings
 
 DEFAULT_WEBHOOK_RECIPIENT = "alerts"
 STAFF_PATH = "/staff/alerts"
-
-MEASURE_LABELS = {
-    "recent": "最近时段留言数",
-    "baseline": "此前每时段平均",
-    "ratio": "倍数",
-    "last_24h": "最近24小时留言数",
-    "mean": "此前日均",
-    "sigma": "标准差",
-    "limit": "预警线",
-    "count": "留言数",
-    "likes": "点赞数",
-    "keyword": "关键词",
-    "messages": "相关留言数",
-    "snippet": "摘要（已隐去个人信息）",
-}
 
 
 def alert_document(alert: Alert) -> dict[str, Any]:
@@ -51,6 +37,10 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "label": mask_text(alert.label),
         "fired_at": alert.fired_at.isoformat(),
         "measured": alert.measured,
+        "summary": {
+            "zh": describe_alert(alert.kind, alert.measured, "zh"),
+            "en": describe_alert(alert.kind, alert.measured, "en"),
+        },
         "issue_id": alert.issue_id,
         "category_id": alert.category_id,
         "message_ids": list(alert.message_ids),
@@ -59,17 +49,39 @@ def alert_document(alert: Alert) -> dict[str, Any]:
 
 
 def alert_text(alert: Alert, rule: AlertRule, settings: Settings) -> tuple[str, str]:
-    """The subject and body (zh-CN) of the notification about ``alert``."""
+    """The subject and body of the notification about ``alert``, in the site's language.
+
+    The numbers read as a sentence ("近1小时 12 条，是前12小时均值的 4 倍"), the rule's
+    parameters in words; no parameter names or symbols.
+    """
+    language = settings.default_language
+    en = language == "en"
     label = mask_text(alert.label)
+    summary = describe_alert(alert.kind, alert.measured, language)
+    snippet = alert.measured.get("snippet")
+    when = f"{alert.fired_at:%Y-%m-%d %H:%M} UTC"
+    kind, words = kind_name(rule.kind, language), describe_rule(rule.kind, rule.params, language)
+    if en:
+        subject = f"[Alert] {rule.name}: {label}"
+        lines = [
+            f"Rule: {rule.name} ({kind}: {words})",
+            f"Topic: {label}",
+            f"Time: {when}",
+            f"What was seen: {summary}",
+        ]
+        if snippet:
+            lines.append(f"Excerpt (personal data hidden): {mask_text(str(snippet))}")
+        lines.append(f"\nSee the staff pages: {STAFF_PATH}\n-- {settings.site_name}")
+        return subject, "\n".join(lines)
     subject = f"【预警】{rule.name}：{label}"
     lines = [
-        f"规则：{rule.name}（{rule.kind}）",
+        f"规则：{rule.name}（{kind}：{words}）",
         f"对象：{label}",
-        f"时间：{alert.fired_at:%Y-%m-%d %H:%M} UTC",
+        f"时间：{when}",
+        f"情况：{summary}",
     ]
-    for key, value in alert.measured.items():
-        if key in MEASURE_LABELS and value is not None:
-            lines.append(f"{MEASURE_LABELS[key]}：{value}")
+    if snippet:
+        lines.append(f"摘要（已隐去个人信息）：{mask_text(str(snippet))}")
     lines.append(f"\n请登录工作台查看：{STAFF_PATH}\n——{settings.site_name}")
     return subject, "\n".join(lines)
 

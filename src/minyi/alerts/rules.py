@@ -92,6 +92,39 @@ def create_rule(  # noqa: PLR0913 - the fields of one rule
     return rule
 
 
+def update_rule(  # noqa: PLR0913 - the fields of one rule
+    session: Session,
+    rule: AlertRule,
+    *,
+    name: str,
+    scope: str,
+    params: dict[str, Any],
+    cooldown_minutes: int,
+    webhook_urls: Sequence[str] = (),
+    emails: Sequence[str] = (),
+) -> AlertRule:
+    """Change a rule's name, scope, parameters, cool-down and targets (its kind stays).
+
+    Everything is checked before anything changes; RuleError names the field at fault.
+    """
+    name = name.strip()
+    if not name or len(name) > 120:  # noqa: PLR2004 - the column size
+        raise RuleError("name", "1-120 characters")
+    if scope not in {s.value for s in Scope}:
+        raise RuleError("scope", f"one of {', '.join(s.value for s in Scope)}")
+    if not 1 <= cooldown_minutes <= MAX_COOLDOWN_MINUTES:
+        raise RuleError("cooldown_minutes", f"1-{MAX_COOLDOWN_MINUTES}")
+    taken = session.scalar(select(AlertRule.id).where(AlertRule.name == name, AlertRule.id != rule.id))
+    if taken is not None:
+        raise RuleError("name", f"a rule named {name!r} exists already")
+    checked = rule_params.validate(rule.kind, params)
+    urls, addresses = _urls(webhook_urls), _emails(emails)
+    rule.name, rule.scope, rule.params = name, scope, checked
+    rule.cooldown_minutes, rule.webhook_urls, rule.emails = cooldown_minutes, urls, addresses
+    session.flush()
+    return rule
+
+
 def set_enabled(session: Session, rule: AlertRule, enabled: bool) -> AlertRule:
     """Turn ``rule`` on or off."""
     rule.enabled = enabled

@@ -6,6 +6,9 @@ JSON (``minyi.http.errors``) and people with the pages made here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -14,6 +17,7 @@ from minyi.core.errors import DomainError
 from minyi.http.errors import retry_headers
 from minyi.web import i18n
 from minyi.web.templating import language_of, render
+from minyi.web.validation import plain_errors
 
 #: Error codes whose own message is technical: the page shows the translated text instead.
 TRANSLATED_CODES = frozenset({"csrf"})
@@ -27,6 +31,14 @@ _ROUTER_DETAILS = {"Not Found", "Method Not Allowed", "Forbidden", "Request Enti
 def error_page(request: Request, message: str, status: int) -> Response:
     """The error page with ``message``."""
     return render(request, "error.html", {"message": message}, status_code=status)
+
+
+def validation_error_page(request: Request, errors: Iterable[Mapping[str, Any]]) -> Response:
+    """Invalid form or query values as a page: one short sentence per field, in the reader's language."""
+    language = language_of(request)
+    messages = list(plain_errors(errors, language).values())
+    context = {"message": i18n.translate("error.invalid", language), "details": messages}
+    return render(request, "error.html", context, status_code=422)
 
 
 def domain_error_page(request: Request, exc: DomainError) -> Response:

@@ -21,6 +21,7 @@ from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
 from minyi.web.templating import language_of, render
+from minyi.web.validation import plain_errors
 
 router = APIRouter(include_in_schema=False)
 RECEIPT_KEY = "receipt"
@@ -29,12 +30,8 @@ OptionalField = Annotated[str, Form()]
 
 
 def _form_errors(exc: ValidationError, language: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        field = loc[-1] if loc else "body"
-        errors[field] = i18n.translate(f"field.{field}", language) + ": " + err["msg"]
-    return errors
+    """Short messages in the page's language, one per field, shown next to it."""
+    return plain_errors(exc.errors(), language)
 
 
 def _submit_form(
