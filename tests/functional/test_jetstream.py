@@ -7,12 +7,14 @@ skipped without one unless MINYI_REQUIRE_NATS is set (CI sets it and starts the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -32,7 +34,35 @@ from minyi.schema import migrate
 from minyi.settings import Settings
 
 NATS_URL = os.environ.get("MINYI_TEST_NATS_URL", "nats://127.0.0.1:4222")
-WORDS = "路灯 井盖 噪音 积水 垃圾 停车 供暖 物业 学校 医院 公交 绿化 围挡 电梯 漏水 油烟".split()
+WORDS = [
+    "路灯",
+    "井盖",
+    "噪音",
+    "积水",
+    "垃圾",
+    "停车",
+    "供暖",
+    "物业",
+    "学校",
+    "医院",
+    "公交",
+    "绿化",
+    "围挡",
+    "电梯",
+    "漏水",
+    "油烟",
+]
+
+
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in the main thread for the whole session."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(coroutine)))
+    thread.start()
+    thread.join()
+    assert result, "the coroutine raised (see the log above)"
+    return result[0]
 
 
 def _nats_up() -> bool:
@@ -57,13 +87,11 @@ def stream():
 
     async def delete() -> None:
         nc = await nats.connect(NATS_URL)
-        try:
+        with contextlib.suppress(Exception):  # never created
             await nc.jetstream().delete_stream(name)
-        except Exception:  # noqa: BLE001 - never created
-            pass
         await nc.close()
 
-    asyncio.run(delete())
+    run(delete())
 
 
 @pytest.fixture
@@ -105,7 +133,7 @@ def test_the_server_publishes_and_a_worker_processes_each_message_once(owned, st
     assert publisher.submit_ids(ids[:5]) == 5  # a repeated publish (the sweeper's) changes nothing
     publisher.stop()
     context = workers.ProcessingContext(owned, PipelineProvider(Settings(), route_threshold=1.1))
-    report = asyncio.run(jetstream.run_worker(context, NATS_URL, stream, batch=10, max_idle_seconds=2))
+    report = run(jetstream.run_worker(context, NATS_URL, stream, batch=10, max_idle_seconds=2))
     assert report.processed == 25
     assert report.dead == 0
     assert _counts(owned) == ({ProcessingState.PROCESSED: 25}, 25, 25)
@@ -126,7 +154,7 @@ def test_a_poison_message_goes_to_the_dead_letter_subject_with_its_reason(owned,
         await nc.close()
         return [(m.data, (m.headers or {}).get(jetstream.DEAD_REASON, "")) for m in msgs]
 
-    [(data, reason)] = asyncio.run(scenario())
+    [(data, reason)] = run(scenario())
     assert data == b"DROP TABLE messages"
     assert "not a message id" in reason
 

@@ -52,7 +52,7 @@ def _store(database, count, processor=None):
 def _states(database):
     with database.session() as session:
         rows = session.execute(select(Message.state, func.count()).group_by(Message.state))
-        return {state: n for state, n in rows}
+        return dict(rows.tuples().all())
 
 
 def test_ids_are_time_ordered_so_a_floor_splits_before_from_after():
@@ -96,13 +96,13 @@ def test_a_full_queue_leaves_messages_stored_for_the_sweeper(owned):
 
 def test_the_sweeper_leaves_fresh_messages_to_the_workers(owned):
     _store(owned, 2)
-    sweeper = workers.Sweeper(owned, lambda batch: len(batch), seconds=3600.0)
+    sweeper = workers.Sweeper(owned, len, seconds=3600.0)
     assert sweeper.sweep() == 0
 
 
 def test_a_failing_processor_never_fails_the_submission(owned):
     class Broken(workers.InlineProcessor):
-        def submit(self, session, message):
+        def submit(self, session, message):  # noqa: ARG002 - the processor's signature
             raise RuntimeError("queue unreachable")
 
     ids = _store(owned, 1, Broken(_context(owned)))
