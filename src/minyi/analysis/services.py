@@ -140,6 +140,26 @@ def analyses_of(session: Session, case: Any) -> list[MessageAnalysis]:
 # --------------------------------------------------------------------------- registry
 
 
+def undetermined_appeals(session: Session, case_ids: Sequence[str]) -> set[str]:
+    """The cases among ``case_ids`` whose first message's appeal kind is a guess with 0 % confidence.
+
+    Such a kind is the classifier's neutral default, not a finding: pages say "undetermined".
+    """
+    if not case_ids:
+        return set()
+    query = (
+        select(Message.case_id, MessageAnalysis.appeal_confidence)
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(Message.case_id.in_(case_ids))
+        .order_by(Message.received_at, Message.id)
+    )
+    first: dict[str, float | None] = {}
+    for case_id, confidence in session.execute(query):
+        if case_id is not None:
+            first.setdefault(case_id, confidence)
+    return {case_id for case_id, confidence in first.items() if not confidence}
+
+
 def register(session: Session, path: Path, metadata: dict[str, Any], note: str = "") -> ModelRecord:
     """Record a saved model (its metadata as written beside it) in the registry."""
     version = str(metadata.get("version") or "")

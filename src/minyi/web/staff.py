@@ -12,7 +12,7 @@ from minyi.accounts import permissions
 from minyi.accounts import services as accounts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
-from minyi.analysis.services import analyses_of
+from minyi.analysis.services import analyses_of, undetermined_appeals
 from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
@@ -20,6 +20,7 @@ from minyi.core.errors import DomainError, InvalidInput, NotFound
 from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
+from minyi.flows import grouping
 from minyi.http.deps import (
     SESSION_USER_KEY,
     CsrfChecked,
@@ -30,6 +31,7 @@ from minyi.http.deps import (
 )
 from minyi.http.security import CSRF_SESSION_KEY
 from minyi.intake.models import Message
+from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
@@ -105,9 +107,16 @@ def inbox(
         offset=(page - 1) * PAGE_SIZE,
     )
     items, total = cases.list_cases(db, user, flt)
+    groups = grouping.open_groups(db, user) if page == 1 else []
     context = {
         "cases": items,
         "total": total,
+        "open_total": cases.open_count(db, user),
+        "groups": groups,
+        "group_of": {case.id: group for group in groups for case in group.cases},
+        "issue_titles": _issue_titles(db, groups),
+        "can_merge": permissions.can(user, permissions.Action.MERGE),
+        "undetermined": undetermined_appeals(db, [case.id for case in items]),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": {"status": status, "category": category, "department": department, "q": q, "due": due},
@@ -119,6 +128,16 @@ def inbox(
         "departments": list_departments(db) if user.sees_all_departments else [],
     }
     return render(request, "staff/inbox.html", context)
+
+
+def _issue_titles(db: DbSession, groups: list[grouping.CaseGroup]) -> dict[str, str]:
+    """The titles of the hot issues the groups are about."""
+    titles = {}
+    for group in groups:
+        issue = db.get(HotIssue, group.issue_id) if group.issue_id else None
+        if issue is not None:
+            titles[issue.id] = issue.title
+    return titles
 
 
 def act(
@@ -171,6 +190,7 @@ def _case_page(
         "departments": list_departments(db) if may_dispatch else [],
         "categories": list_categories(db),
         "analyses": {a.message_id: a for a in analyses_of(db, case)},
+        "appeal_undetermined": bool(undetermined_appeals(db, [case.id])),
         "supporters": merging.supporters(db, case),
         "hot_issue": issue_of_case(db, case),
         "actions": actions,

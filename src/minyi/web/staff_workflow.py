@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from minyi.accounts.permissions import sees_all_departments
@@ -15,8 +15,10 @@ from minyi.cases import workflow
 from minyi.cases.models import Case, ExtensionRequest
 from minyi.core import localtime
 from minyi.core.errors import InvalidInput, NotFound
+from minyi.flows import grouping
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.web.staff import _case_page, act
+from minyi.web.templating import flash
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -131,3 +133,18 @@ def merge(
     if absorbed is None or not cases.can_view(user, absorbed):
         return _case_page(request, db, user, case_id, f"no case numbered {other.strip()!r}", 422)
     return act(request, db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
+
+
+@router.post("/groups/merge")
+def merge_group(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_ids: Annotated[list[str] | None, Form()] = None,
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Merge the cases of one inbox group (same event) into one case, in one click (并案)."""
+    keep, merged = grouping.merge_group(db, user, case_ids or [])
+    db.commit()
+    flash(request, "flash.group_merged", count=str(merged), number=keep.number)
+    return RedirectResponse(f"/staff/cases/{keep.id}", status_code=303)
