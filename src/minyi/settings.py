@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     route_confidence: float = Field(
         default=0.6, ge=0.0, le=1.0, description="A category guess this confident routes a case by itself."
     )
+    reply_min_score: float = Field(
+        default=60.0,
+        ge=0.0,
+        le=100.0,
+        description="A public reply the quality check scores below this needs a stated reason (0: off).",
+    )
     holidays_file: Path | None = Field(
         default=None,
         description="CSV/JSON of holidays and adjusted working days (date,kind,name) for years "

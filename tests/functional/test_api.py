@@ -164,7 +164,9 @@ def test_case_actions_through_the_api(client, session, world):
     note = client.post(f"{case_url}/replies", json={"body": "内部备注", "public": False}, headers=road)
     assert note.status_code == 201
     assert note.json()["status"] == "signed"
-    answer = client.post(f"{case_url}/replies", json={"body": "您好，已处理。"}, headers=road)
+    answer = client.post(
+        f"{case_url}/replies", json={"body": "您好，已处理。", "reason": "电话已说明"}, headers=road
+    )
     assert answer.json()["status"] == "replied"
     assert [r["is_public"] for r in answer.json()["replies"]] == [False, True]
     bad = client.post(f"{case_url}/status", json={"status": "nonsense"}, headers=road)

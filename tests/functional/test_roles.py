@@ -19,7 +19,7 @@ PUBLIC_API = {
 BODIES = {
     "dispatch": {"department": "JTJ"},
     "status": {"status": "signed"},
-    "replies": {"body": "您好，已处理。"},
+    "replies": {"body": "您好，已处理。", "reason": "已电话告知详情"},
     "return": {"reason": "不属于本单位"},
     "extensions": {"working_days": 3, "reason": "协调"},
     "decision": {"approve": True},

@@ -88,7 +88,12 @@ def test_reply_and_status_change(client, session, world):
     assert note.status_code == 200
     replied = client.post(
         f"/staff/cases/{case.id}/reply",
-        data={"body": "您好！坑洼已修复。", "visibility": "public", "csrf_token": token},
+        data={
+            "body": "您好！坑洼已修复。",
+            "visibility": "public",
+            "reason": "已电话告知",
+            "csrf_token": token,
+        },
     )
     assert replied.status_code == 200
     assert "已答复" in replied.text

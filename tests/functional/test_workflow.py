@@ -88,7 +88,9 @@ def test_the_whole_chain_through_the_api(client, session, tokens):
     assert post(f"{url}/supervise", json={"comment": "x"}, headers=tokens["road"]).status_code == 403
 
     assert (
-        post(f"{url}/replies", json={"body": "您好，已处理。"}, headers=tokens["road"]).json()["status"]
+        post(
+            f"{url}/replies", json={"body": "您好，已处理。", "reason": "已电话说明"}, headers=tokens["road"]
+        ).json()["status"]
         == "replied"
     )
     assert post(f"{url}/status", json={"status": "follow_up"}, headers=tokens["road"]).status_code == 403
@@ -107,7 +109,9 @@ def test_the_whole_chain_through_the_api(client, session, tokens):
     assert rated.json()["case_status"] == "in_progress"
     assert session.get(Case, created["case_id"]).reopened_count == 1
 
-    post(f"{url}/replies", json={"body": "您好，已重新处理。"}, headers=tokens["road"])
+    post(
+        f"{url}/replies", json={"body": "您好，已重新处理。", "reason": "已电话说明"}, headers=tokens["road"]
+    )
     final = post(
         f"/api/v1/messages/{created['id']}/rating",
         json={"satisfaction": "satisfied", "solved": True},

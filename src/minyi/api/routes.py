@@ -30,7 +30,7 @@ from minyi.cases.models import Case, CaseStatus
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.departments.models import Department
 from minyi.flows import processing
-from minyi.http.deps import DbSession, run_case_action
+from minyi.http.deps import AppSettings, DbSession, run_case_action
 from minyi.intake import identity
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
@@ -194,9 +194,20 @@ def change_case_status(db: DbSession, user: TokenUser, case_id: str, data: Statu
 
 
 @router.post("/api/v1/cases/{case_id}/replies", response_model=CaseOut, status_code=201, tags=["cases"])
-def reply_to_case(db: DbSession, user: TokenUser, case_id: str, data: ReplyIn) -> CaseOut:
-    """Add a public reply (answers the case) or an internal note (`public: false`)."""
-    case = run_case_action(
-        db, user, case_id, lambda c: cases.add_reply(db, user, c, data.body, public=data.public)
-    )
+def reply_to_case(
+    db: DbSession, settings: AppSettings, user: TokenUser, case_id: str, data: ReplyIn
+) -> CaseOut:
+    """Add a public reply (answers the case) or an internal note (`public: false`).
+
+    A public reply the quality check scores below `MINYI_REPLY_MIN_SCORE` needs a `reason`
+    (422 naming the field `reason` otherwise); the score and the reason join the case's history.
+    """
+    min_score = settings.reply_min_score
+
+    def answer(c: Case) -> object:
+        return cases.add_reply(
+            db, user, c, data.body, public=data.public, min_score=min_score, reason=data.reason
+        )
+
+    case = run_case_action(db, user, case_id, answer)
     return CaseOut.full(case)

@@ -193,6 +193,11 @@ class ReplyIn(BaseModel):
 
     body: str = Field(min_length=1, max_length=20_000)
     public: bool = True
+    reason: str = Field(
+        default="",
+        max_length=2000,
+        description="Why a public reply is sent although the quality check scores it below the threshold.",
+    )
 
 
 class Health(BaseModel):

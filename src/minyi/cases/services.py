@@ -17,7 +17,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.cases import lifecycle, notices
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction, Reply
 from minyi.cases.rules import reply_due
-from minyi.core.errors import Conflict, NotFound
+from minyi.core.errors import Conflict, InvalidInput, NotFound
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -342,36 +342,81 @@ def recategorise(session: Session, user: User, case: Case, category: Category) -
     return case
 
 
-def add_reply(session: Session, user: User, case: Case, body: str, *, public: bool) -> Reply:
-    """Add a public reply (which answers the case) or an internal note."""
+#: The default of ``MINYI_REPLY_MIN_SCORE``: a public reply scoring less needs a stated reason.
+DEFAULT_REPLY_MIN_SCORE = 60.0
+#: A reply scoring at least this is good (shown green); between the threshold and this, amber.
+GOOD_REPLY_SCORE = 80.0
+MAX_REASON_CHARS = 2000
+
+
+def score_band(score: float, min_score: float = DEFAULT_REPLY_MIN_SCORE) -> str:
+    """``low`` below the threshold, ``fair`` below :data:`GOOD_REPLY_SCORE`, else ``good``."""
+    if score < min_score:
+        return "low"
+    return "good" if score >= GOOD_REPLY_SCORE else "fair"
+
+
+def _quality_payload(case: Case, text: str, reason: str, min_score: float) -> dict[str, Any]:
+    """The quality check of a public reply for the event log; InvalidInput without a needed reason."""
+    if min_score <= 0:
+        return {}
+    score = check_reply(case, text).score
+    payload: dict[str, Any] = {"quality_score": score, "quality_min_score": min_score}
+    if score >= min_score:
+        return payload
+    why = reason.strip()
+    if not why:
+        raise InvalidInput(
+            f"the reply check scores this reply {score:.0f}, below {min_score:.0f}: "
+            "improve it, or give the reason for sending it as it is",
+            field="reason",
+        )
+    if len(why) > MAX_REASON_CHARS:
+        raise InvalidInput(f"the reason may have at most {MAX_REASON_CHARS} characters", field="reason")
+    payload["low_score_reason"] = why
+    return payload
+
+
+def add_reply(  # noqa: PLR0913 - the reply, then how its check is held
+    session: Session,
+    user: User,
+    case: Case,
+    body: str,
+    *,
+    public: bool,
+    min_score: float = DEFAULT_REPLY_MIN_SCORE,
+    reason: str = "",
+) -> Reply:
+    """Add a public reply (which answers the case) or an internal note.
+
+    A public reply is scored by :func:`check_reply`; below ``min_score`` (0: no check) it is
+    refused with InvalidInput (field ``reason``) unless ``reason`` says why it is sent as it
+    is. The score and the reason are kept in the event's payload.
+    """
     text = body.strip()
     if not text:
         raise CaseError("the reply must not be empty")
     if len(text) > MAX_REPLY_CHARS:
         raise CaseError(f"the reply may have at most {MAX_REPLY_CHARS} characters")
+    answering = case.status in (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS)
+    if public and not answering and case.status not in ANSWERED_STATUSES:
+        raise CaseError(f"a case that is {case.status} must be dispatched before it is answered")
+    checked = _quality_payload(case, text, reason, min_score) if public else {}
     reply = Reply(
         id=new_id(), case=case, author_user_id=user.id, body=text, is_public=public, created_at=utcnow()
     )
     session.add(reply)
+    payload = {"reply_id": reply.id, **checked}
     if not public:
-        record(session, case, EventAction.NOTE, user=user, payload={"reply_id": reply.id})
-        session.flush()
-        return reply
-    if case.status in (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS):
+        record(session, case, EventAction.NOTE, user=user, payload=payload)
+    elif answering:
         case.replied_at = utcnow()
         event = record(
-            session,
-            case,
-            EventAction.REPLIED,
-            user=user,
-            to_status=CaseStatus.REPLIED,
-            payload={"reply_id": reply.id},
+            session, case, EventAction.REPLIED, user=user, to_status=CaseStatus.REPLIED, payload=payload
         )
         notices.replied(session, case, event)
-    elif case.status in ANSWERED_STATUSES:
-        record(session, case, EventAction.REPLY_ADDED, user=user, payload={"reply_id": reply.id})
     else:
-        raise CaseError(f"a case that is {case.status} must be dispatched before it is answered")
+        record(session, case, EventAction.REPLY_ADDED, user=user, payload=payload)
     session.flush()
     return reply
 

@@ -16,7 +16,7 @@ from minyi.alerts import services as alerts
 from minyi.alerts.models import AlertRule, AlertStatus
 from minyi.core.errors import NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
-from minyi.web.templating import render
+from minyi.web.templating import flash, render
 
 router = APIRouter(prefix="/staff/alerts", include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -43,10 +43,13 @@ def alert_page(
 
 
 @router.post("/{alert_id}/acknowledge")
-def acknowledge(db: DbSession, user: StaffUser, alert_id: str, _csrf: CsrfChecked = None) -> Response:
+def acknowledge(
+    request: Request, db: DbSession, user: StaffUser, alert_id: str, _csrf: CsrfChecked = None
+) -> Response:
     """Acknowledge one alert (admins, dispatchers, supervisors)."""
     alerts.acknowledge_by_id(db, user, alert_id)
     db.commit()
+    flash(request, "flash.alert_acknowledged")
     return RedirectResponse("/staff/alerts", status_code=303)
 
 

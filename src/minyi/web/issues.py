@@ -22,7 +22,7 @@ from minyi.issues import card as cards
 from minyi.issues import editing
 from minyi.issues.models import HotIssue
 from minyi.web import i18n
-from minyi.web.templating import language_of, render
+from minyi.web.templating import flash, language_of, render
 
 router = APIRouter(prefix="/staff/issues", include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -144,6 +144,7 @@ def rename(
     except editing.IssueEditError as exc:
         return _refused(request, db, user, issue, exc)
     db.commit()
+    flash(request, "flash.issue_renamed")
     return RedirectResponse(f"/staff/issues/{issue.id}", status_code=303)
 
 
@@ -167,6 +168,7 @@ def merge(
     except editing.IssueEditError as exc:
         return _refused(request, db, user, issue, exc)
     db.commit()
+    flash(request, "flash.issue_merged")
     return RedirectResponse(f"/staff/issues/{target.id}", status_code=303)
 
 
@@ -187,4 +189,5 @@ def split(
     except editing.IssueEditError as exc:
         return _refused(request, db, user, issue, exc)
     db.commit()
+    flash(request, "flash.issue_split")
     return RedirectResponse(f"/staff/issues/{created.id}", status_code=303)

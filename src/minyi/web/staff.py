@@ -35,7 +35,7 @@ from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
-from minyi.web.templating import language_of, render
+from minyi.web.templating import flash, language_of, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -147,11 +147,13 @@ def act(
     case_id: str,
     action: Callable[[Case], Any],
     then: str | None = None,
+    done: tuple[str, dict[str, str]] | None = None,
 ) -> Response:
     """Run one action on a case the user may see, commit, and show the case.
 
-    A conflict (409: the case's state does not allow it) shows the case page with the reason;
-    every other refusal goes to the one error handler.
+    ``done`` is the ``flash.*`` text (and its values) the next page says once. A conflict
+    (409: the case's state does not allow it) shows the case page with the reason; every
+    other refusal goes to the one error handler.
     """
     try:
         run_case_action(db, user, case_id, action)
@@ -159,6 +161,8 @@ def act(
         if exc.status != 409:  # noqa: PLR2004 - a conflict
             raise
         return _case_page(request, db, user, case_id, exc.message, 409)
+    if done is not None:
+        flash(request, done[0], **done[1])
     return RedirectResponse(then or f"/staff/cases/{case_id}", status_code=303)
 
 
@@ -178,8 +182,10 @@ def _case_page(
     *,
     draft: str = "",
     quality: ReplyQuality | None = None,
+    reason: str = "",
 ) -> Response:
     case = cases.get_case(db, user, case_id)
+    min_score = float(request.app.state.settings.reply_min_score)
     actions = permissions.actions_of(user, case.department_id)
     may_dispatch = permissions.Action.DISPATCH in actions
     context = {
@@ -198,6 +204,10 @@ def _case_page(
         "draft": draft,
         "templates": admin.templates_for(db, case.department_id),
         "quality": quality,
+        "quality_band": cases.score_band(quality.score, min_score) if quality else None,
+        "min_score": min_score,
+        "needs_reason": quality is not None and min_score > 0 and quality.score < min_score,
+        "reason": reason,
     }
     return render(request, "staff/case.html", context, status)
 
@@ -213,9 +223,14 @@ def reply(
     visibility: FormField = "public",
     action: FormField = "send",
     template_id: FormField = "",
+    reason: FormField = "",
     _csrf: CsrfChecked = None,
 ) -> Response:
-    """Check a draft reply's quality, or add a public reply or an internal note."""
+    """Check a draft reply's quality, or add a public reply or an internal note.
+
+    A public reply the check scores below ``MINYI_REPLY_MIN_SCORE`` is sent only with a
+    reason; without one the page comes back with the score and the reason field.
+    """
     if action == "template":
         template = db.get(ReplyTemplate, template_id)
         draft = admin.render_template(template, case, utcnow()) if template else body
@@ -223,12 +238,21 @@ def reply(
     if action == "check":
         quality = cases.check_reply(case, body) if body.strip() else None
         return _case_page(request, db, user, case_id, draft=body, quality=quality)
+    public = visibility != "internal"
+    min_score = float(request.app.state.settings.reply_min_score)
     try:
-        cases.add_reply(db, user, case, body, public=visibility != "internal")
+        cases.add_reply(db, user, case, body, public=public, min_score=min_score, reason=reason)
     except cases.CaseError as exc:
         db.rollback()
-        return _case_page(request, db, user, case_id, str(exc), 422)
+        return _case_page(request, db, user, case_id, str(exc), 422, draft=body, reason=reason)
+    except InvalidInput as exc:
+        db.rollback()
+        quality = cases.check_reply(case, body) if exc.field == "reason" else None
+        return _case_page(
+            request, db, user, case_id, exc.message, 422, draft=body, quality=quality, reason=reason
+        )
     db.commit()
+    flash(request, "flash.replied" if public else "flash.noted")
     return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
 
 
@@ -250,7 +274,9 @@ def dispatch(
             raise cases.CaseError("choose a department")
         cases.dispatch(db, user, case, department, note.strip())
 
-    return act(request, db, user, case_id, send)
+    name = (department.name_en or department.name) if department and language_of(request) == "en" else ""
+    done = ("flash.dispatched", {"department": name or (department.name if department else "")})
+    return act(request, db, user, case_id, send, done=done)
 
 
 @router.post("/cases/{case_id}/status")
@@ -264,8 +290,15 @@ def change_status(
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Move the case to another status."""
+    known = status in {s.value for s in CaseStatus}
+    done = ("flash.status", {"status": lifecycle.label(status, language_of(request)) if known else status})
     return act(
-        request, db, user, case_id, lambda case: workflow.change_status(db, user, case, status, note.strip())
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: workflow.change_status(db, user, case, status, note.strip()),
+        done=done,
     )
 
 
@@ -285,6 +318,7 @@ def recategorise(
         return _case_page(request, db, user, case_id, "choose a category", 422)
     cases.recategorise(db, user, case, category)
     db.commit()
+    flash(request, "flash.recategorised", category=category.path)
     return RedirectResponse(f"/staff/cases/{case_id}", status_code=303)
 
 
@@ -314,4 +348,5 @@ def merge_decision(
         db.rollback()
         return _case_page(request, db, user, case_id, str(exc), 409)
     db.commit()
+    flash(request, f"flash.merge_{decision}")
     return RedirectResponse(f"/staff/cases/{target}", status_code=303)

@@ -36,7 +36,15 @@ def return_case(
     """Send the case back to the dispatchers (退单)."""
     # The case leaves the department: back to the inbox, where it no longer is.
     then = None if sees_all_departments(user) else "/staff"
-    return act(request, db, user, case_id, lambda case: workflow.return_case(db, user, case, reason), then)
+    return act(
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: workflow.return_case(db, user, case, reason),
+        then,
+        done=("flash.returned", {}),
+    )
 
 
 @router.post("/cases/{case_id}/extension")
@@ -52,7 +60,12 @@ def request_extension(
     """Ask for more time (延期)."""
     days = int(working_days) if working_days.strip().isdigit() else 0
     return act(
-        request, db, user, case_id, lambda case: workflow.request_extension(db, user, case, days, reason)
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: workflow.request_extension(db, user, case, days, reason),
+        done=("flash.extension_requested", {"days": str(days)}),
     )
 
 
@@ -76,6 +89,7 @@ def decide_extension(
         user,
         pending.case_id,
         lambda _case: workflow.decide_extension(db, user, pending, approve=decision == "approve", note=note),
+        done=(f"flash.extension_{decision}", {}),
     )
 
 
@@ -101,7 +115,14 @@ def supervise(
 ) -> Response:
     """Flag the case for supervision (督办) with a comment and an own deadline."""
     due = _local_end_of(due_date)
-    return act(request, db, user, case_id, lambda case: workflow.supervise(db, user, case, comment, due))
+    return act(
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: workflow.supervise(db, user, case, comment, due),
+        done=("flash.supervised", {}),
+    )
 
 
 @router.post("/cases/{case_id}/reopen")
@@ -116,7 +137,14 @@ def reopen(
     """Reopen an answered case (重办)."""
     if not reason.strip():
         return _case_page(request, db, user, case_id, "say why the case is reopened", 422)
-    return act(request, db, user, case_id, lambda case: workflow.reopen(db, case, reason.strip(), user))
+    return act(
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: workflow.reopen(db, case, reason.strip(), user),
+        done=("flash.reopened", {}),
+    )
 
 
 @router.post("/cases/{case_id}/merge")
@@ -132,7 +160,14 @@ def merge(
     absorbed = db.scalar(select(Case).where(Case.number == other.strip()))
     if absorbed is None or not cases.can_view(user, absorbed):
         return _case_page(request, db, user, case_id, f"no case numbered {other.strip()!r}", 422)
-    return act(request, db, user, case_id, lambda case: workflow.merge_cases(db, user, case, absorbed))
+    return act(
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: workflow.merge_cases(db, user, case, absorbed),
+        done=("flash.merged", {"number": absorbed.number}),
+    )
 
 
 @router.post("/groups/merge")

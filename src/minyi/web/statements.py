@@ -12,7 +12,7 @@ from minyi.cases.models import CaseStatus
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
-from minyi.web.templating import render
+from minyi.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -84,6 +84,7 @@ def publish(
         db.rollback()
         return _form(request, db, str(exc), values, 422)
     db.commit()
+    flash(request, "flash.statement", count=str(len(found)))
     return RedirectResponse("/staff/statements", status_code=303)
 
 

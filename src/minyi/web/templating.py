@@ -34,6 +34,24 @@ def language_of(request: Request) -> i18n.Language:
     return i18n.pick_language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
 
 
+FLASH_KEY = "flash"
+MAX_FLASHES = 3
+
+
+def flash(request: Request, key: str, **values: str) -> None:
+    """Say on the next page, once, that an action was done (``flash.*`` texts, ``{name}`` filled)."""
+    text = i18n.translate(key, language_of(request)).format(**values)
+    waiting = [str(t) for t in request.session.get(FLASH_KEY, [])]
+    request.session[FLASH_KEY] = [*waiting, text][-MAX_FLASHES:]
+
+
+def _take_flashes(request: Request) -> list[str]:
+    """The messages waiting for this session, removed so they are shown once."""
+    if "session" not in request.scope:
+        return []
+    return [str(t) for t in request.session.pop(FLASH_KEY, [])]
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -45,6 +63,7 @@ def render(
         "csrf_token": csrf_token(request),
         "site_name": request.app.state.settings.site_name,
         "user": getattr(request.state, "user", None),
+        "flashes": _take_flashes(request),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
