@@ -31,14 +31,16 @@ def add_rule(  # noqa: PLR0913 - the fields of one rule
     reply_working_days: int | None,
     reply_hours: float | None,
     note: str = "",
+    urgent: bool = False,
 ) -> DeadlineRuleRecord:
-    """Add a deadline rule after checking it makes sense."""
+    """Add a deadline rule after checking it makes sense; ``urgent`` rules time urgent cases only."""
     try:
         DeadlineRule(
             appeal_kind=appeal_kind,
             category_path_prefix=category.path if category else None,
             reply_working_days=reply_working_days,
             reply_hours=reply_hours,
+            urgent=urgent,
         )
     except (TypeError, ValueError) as exc:
         raise AdminError(f"invalid deadline rule: {exc}") from exc
@@ -47,6 +49,7 @@ def add_rule(  # noqa: PLR0913 - the fields of one rule
         category=category,
         reply_working_days=reply_working_days,
         reply_hours=reply_hours,
+        urgent=urgent,
         note=note.strip()[:300],
     )
     session.add(record)

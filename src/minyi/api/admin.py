@@ -78,6 +78,7 @@ class RuleIn(BaseModel):
     reply_working_days: int | None = Field(default=None, ge=0, le=365)
     reply_hours: float | None = Field(default=None, gt=0, le=24 * 60)
     note: str = Field(default="", max_length=300)
+    urgent: bool = False  # for urgent cases only (an emergency keyword); hours are clock hours
 
 
 class RuleOut(BaseModel):
@@ -89,6 +90,7 @@ class RuleOut(BaseModel):
     reply_working_days: int | None
     reply_hours: float | None
     note: str
+    urgent: bool = False
 
 
 class TemplateIn(BaseModel):
@@ -121,6 +123,7 @@ def _rule_out(rule: DeadlineRuleRecord) -> RuleOut:
         reply_working_days=rule.reply_working_days,
         reply_hours=rule.reply_hours,
         note=rule.note,
+        urgent=bool(rule.urgent),
     )
 
 
@@ -194,6 +197,7 @@ def create_rule(db: DbSession, _user: AdminToken, data: RuleIn) -> RuleOut:
         reply_working_days=data.reply_working_days,
         reply_hours=data.reply_hours,
         note=data.note,
+        urgent=data.urgent,
     )
     db.commit()
     return _rule_out(rule)

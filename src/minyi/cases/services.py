@@ -230,12 +230,12 @@ def visible_cases(user: User) -> Select[Case]:
 def inbox_order() -> tuple[ColumnElement[Any], ...]:
     """Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
 
-    A deadline counts only while the case waits for its answer.
+    A deadline counts only while the case waits for its answer; answered cases come last.
     """
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
     return (
         sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1),
-        sql_case((and_(waiting, Case.due_at.is_not(None)), 0), else_=1),
+        sql_case((and_(waiting, Case.due_at.is_not(None)), 0), (waiting, 1), else_=2),
         sql_case((waiting, Case.due_at), else_=None).asc(),
         Case.created_at.desc(),
         Case.id.desc(),

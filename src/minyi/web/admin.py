@@ -166,9 +166,10 @@ def create_rule(
     reply_working_days: FormField = "",
     reply_hours: FormField = "",
     note: FormField = "",
+    urgent: FormField = "",
     _csrf: CsrfChecked = None,
 ) -> Response:
-    """Add a deadline rule."""
+    """Add a deadline rule (``urgent``: for urgent cases only)."""
     try:
         days = int(reply_working_days) if reply_working_days.strip() else None
         hours = float(reply_hours) if reply_hours.strip() else None
@@ -180,6 +181,7 @@ def create_rule(
             reply_working_days=days,
             reply_hours=hours,
             note=note,
+            urgent=bool(urgent),
         )
     except (ValueError, admin.AdminError) as exc:
         db.rollback()
