@@ -1,21 +1,33 @@
-"""Benchmark personal-data masking and normalisation on a synthetic corpus.
+"""Benchmark personal-data masking and normalisation on a synthetic corpus and a labelled set.
 
 Usage::
 
     python bench/bench_privacy.py [--n 5000] [--seed 20240425] [--repeat 3] [--json]
+                                  [--labelled bench/data/privacy_labelled.jsonl] [--misses tune]
 
 The corpus is made here, with a fixed seed, from this file's own templates of
 citizen-message-like Chinese text.  Personal data is planted in real formats:
 resident IDs with real area codes and the real check-digit algorithm, card
 numbers with real bank BINs and a Luhn check digit, real mobile prefixes,
 landlines with real area codes.  Decoys are planted too: order numbers, dates,
-amounts, room numbers, postal codes, IDs with a wrong check digit or an
-impossible birth date, card-like numbers failing Luhn, and so on.
+amounts, flat layouts, postal codes, public service numbers, IDs with a wrong
+check digit or an impossible birth date (not after an ID cue), card-like numbers
+failing Luhn, and so on.
 
 A finding is correct when its kind and span equal a planted one exactly.  The
 table gives precision and recall per kind, the share of decoys touched by any
 finding, and throughput on one core.  ``--json`` adds one JSON object as the
 last line.  The generator functions are also used by the unit tests.
+
+The labelled set (``bench/data/privacy_labelled.jsonl``, guideline in
+``bench/data/privacy_README.md``) holds hand-written messages and replies with
+mistyped, spaced and zero-width numbers after their cues (label ``mask``), public
+service numbers and departments' allow-listed numbers (``keep``) and other numbers
+(``leave``).  It is scored per half: ``tune`` (read while writing the rules),
+``test`` and ``fresh`` (written after tuning).  A ``mask`` target counts when every
+digit of it is inside a finding, a ``keep`` or ``leave`` target when no finding
+touches it; ``shape`` is the share of masked targets shown in the expected form.
+``--misses SPLIT`` lists the failures of one half.
 """
 
 from __future__ import annotations
@@ -246,6 +258,12 @@ def _plate_clause(rng: random.Random, s: Sample) -> None:
     s.add("的车长期占用消防通道")
 
 
+def _address_clause(rng: random.Random, s: Sample) -> None:
+    s.add(rng.choice(("住在", "家住", "我是")) + f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元")
+    s.add(f"{rng.randint(1, 33)}{rng.randint(1, 4):02d}", "address")
+    s.add(rng.choice(("室", "", "房")))
+
+
 def _name_clause(rng: random.Random, s: Sample) -> None:
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
     s.add(rng.choice(("我叫", "本人", "我是", "姓名：", "联系人：")))
@@ -254,7 +272,8 @@ def _name_clause(rng: random.Random, s: Sample) -> None:
 
 
 PII_CLAUSES: tuple[Clause, ...] = (_mobile_clause, _mobile_clause, _landline_clause, _id_clause, _card_clause,
-                                   _email_clause, _qq_clause, _wechat_clause, _plate_clause, _name_clause)  # fmt: skip
+                                   _email_clause, _qq_clause, _wechat_clause, _plate_clause, _address_clause,
+                                   _name_clause)  # fmt: skip
 
 
 def _decoy(kind: str, intro: str, value: str) -> Clause:
@@ -282,7 +301,12 @@ def _random_decoy(rng: random.Random, s: Sample) -> None:
             "多收了",
             rng.choice((f"{n(1, 99)},{n(100, 999)}.{n(10, 99)}元", f"{n(1000, 9999999)}元")),
         ),
-        ("room", "住在", f"{n(1, 30)}栋{n(1, 6)}单元{n(1, 33)}{n(1, 4):02d}室"),
+        ("layout", "户型", f"{n(1, 4)}室{n(1, 2)}厅，{n(60, 180)}平方米"),
+        (
+            "service",
+            rng.choice(("拨打", "打了", "热线", "咨询电话：")),
+            rng.choice(("12345", "110", "12315", "95588")),
+        ),
         ("postal", "邮编", f"{n(10, 85)}{n(0, 9)}{n(0, 9)}00"),
         ("time", "时间是", f"{n(0, 23)}:{n(0, 59):02d}:{n(0, 59):02d}"),
         ("year", "从", f"{n(1990, 2024)}年开始"),
@@ -357,18 +381,78 @@ def throughput(texts: list[str], fn: Callable[[str], object], repeat: int) -> di
     return {"texts_per_s": len(texts) / best, "mb_per_s": megabytes / best}
 
 
-def run(n: int, seed: int, repeat: int) -> dict[str, Any]:
-    """Make the corpus, score the masker and time both stages."""
+LABELLED = Path(__file__).resolve().parent / "data" / "privacy_labelled.jsonl"
+
+
+def load_labelled(path: Path = LABELLED) -> list[dict[str, Any]]:
+    """The lines of the labelled set (one JSON object per line)."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def judge(line: dict[str, Any], masker: PersonalDataMasker) -> list[tuple[dict[str, Any], bool, bool]]:
+    """``(target, right, shape_right)`` for each target of one labelled line."""
+    text, keep = line["text"], line.get("keep", ())
+    findings = masker.find(text, keep=keep)
+    covered = {i for f in findings for i in range(f.start, f.end)}
+    masked = masker.mask(text, keep=keep)
+    out = []
+    for target in line["targets"]:
+        start = text.index(target["value"], target["start"])
+        span = range(start, start + len(target["value"]))
+        if target["label"] == "mask":
+            right = all(i in covered for i in span if text[i].isalnum())
+            out.append((target, right, right and target["masked"] in masked))
+        else:
+            out.append((target, not covered.intersection(span), True))
+    return out
+
+
+def score_labelled(lines: list[dict[str, Any]], masker: PersonalDataMasker) -> dict[str, Any]:
+    """Per half: recall of ``mask`` targets (also per group), share of ``keep``/``leave`` left alone, shape."""
+    total, right = Counter[tuple[str, str]](), Counter[tuple[str, str]]()
+    misses: dict[str, list[str]] = {}
+    for line in lines:
+        half = line["split"]
+        for target, ok, shape_ok in judge(line, masker):
+            label = target["label"]
+            for key in [label] + ([f"mask:{line['group']}", "shape"] if label == "mask" else []):
+                total[half, key] += 1
+                right[half, key] += shape_ok if key == "shape" else ok
+            if not ok:
+                misses.setdefault(half, []).append(f"{line['id']} {label} {target['variant']} {line['text']}")
+    rates = {key: {"n": n, "right": right[key], "rate": right[key] / n} for key, n in sorted(total.items())}
+    halves: dict[str, Any] = {}
+    for (half, what), row in rates.items():
+        halves.setdefault(half, {})[what] = row
+    return {"halves": halves, "misses": misses}
+
+
+def run(n: int, seed: int, repeat: int, labelled: Path = LABELLED) -> dict[str, Any]:
+    """Make the corpus, score the masker on it and on the labelled set, and time both stages."""
     corpus = make_corpus(n, seed)
     texts = [s.text for s in corpus]
     masker, normalizer = PersonalDataMasker().fit(), TextNormalizer().fit()
     result = {"n": n, "seed": seed, "avg_chars": sum(map(len, texts)) / n, **score(corpus, masker)}
+    result["labelled"] = score_labelled(load_labelled(labelled), masker)
     result["throughput"] = {
         "normalize": throughput(texts, normalizer.transform_one, repeat),
         "mask": throughput(texts, masker.mask, repeat),
         "normalize+mask": throughput(texts, lambda t: masker.mask(normalizer.transform_one(t).text), repeat),
     }
     return result
+
+
+def print_labelled(labelled: dict[str, Any]) -> None:
+    """Print the labelled set's scores, one column per half: rate (right/targets)."""
+    halves = labelled["halves"]
+    names = [h for h in ("tune", "test", "fresh") if h in halves]
+    print(f"{'labelled set':<20}" + "".join(f"{h:>20}" for h in names))
+    for what in sorted({w for h in names for w in halves[h]}, key=lambda w: (":" in w, w != "mask", w)):
+        cells = [halves[h].get(what) for h in names]
+        row = "".join(f"{c['rate']:.4f} ({c['right']}/{c['n']})".rjust(20) if c else " " * 20 for c in cells)
+        print(f"{what:<20}{row}")
+    print()
 
 
 def print_table(result: dict[str, Any]) -> None:
@@ -384,6 +468,7 @@ def print_table(result: dict[str, Any]) -> None:
     for kind, row in result["decoys"].items():
         print(f"{kind:<14} {row['planted']:>8} {row['touched']:>8}")
     print(f"decoy false-positive rate: {result['decoy_fp_rate']:.4f}\n")
+    print_labelled(result["labelled"])
     print(f"{'stage':<15} {'texts/s':>10} {'MB/s':>7}")
     for stage, row in result["throughput"].items():
         print(f"{stage:<15} {row['texts_per_s']:>10.0f} {row['mb_per_s']:>7.2f}")
@@ -396,9 +481,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20240425, help="random seed (default 20240425)")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs, best kept (default 3)")
     parser.add_argument("--json", action="store_true", help="also print one JSON object as the last line")
+    parser.add_argument("--labelled", type=Path, default=LABELLED, help="the labelled set (JSONL)")
+    parser.add_argument("--misses", metavar="SPLIT", help="list the labelled set's failures in this half")
     args = parser.parse_args(argv)
-    result = run(args.n, args.seed, args.repeat)
+    result = run(args.n, args.seed, args.repeat, args.labelled)
     print_table(result)
+    for miss in result["labelled"]["misses"].get(args.misses, []) if args.misses else []:
+        print("miss:", miss)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     return 0

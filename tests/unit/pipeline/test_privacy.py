@@ -109,6 +109,9 @@ FOUND = [
     ("车牌粤B 8N888。", "plate", "粤B 8N888", "粤B*****"),
     ("车牌京N1234学", "plate", "京N1234学", "京N*****"),
     ("车牌沪a1234f", "plate", "沪a1234f", "沪a*****"),
+    # room number in an address
+    ("家住3栋402室，楼上漏水", "address", "402", "***"),
+    ("5单元1203的住户", "address", "1203", "****"),
     # name
     ("我叫张三，家住芙蓉区", "name", "张三", "张*"),
     ("本人李小明住开福区", "name", "李小明", "李**"),
@@ -148,7 +151,7 @@ DECOYS = [
     "案号(2023)湘0102民初1234号",
     "日期2019-04-25，20190425，2019年4月25日",
     "金额12,345.67元，另付1234567元",
-    "住3栋2单元1102室",
+    "3室2厅，面积120平方米，3栋1000米外",
     "邮编410000",
     "2023年反映过",
     "时间9:32:09到10:00",
@@ -165,7 +168,7 @@ DECOYS = [
     "网址https://www.example.gov.cn/news/20230425/13812345678.html",
     "见www.example.com/item?id=430102199003071234",
     "电话213812345678",  # a mobile inside a longer run of digits
-    "电话138123456789",
+    "号码138123456789",
     "编号A13812345678",
     "我是业主，我是本地居民，我是一名老师，本人承诺，我是学生家长。",
     "我是江苏人，我是高中生，我是党员。",
@@ -359,7 +362,7 @@ def test_settings_stored_unchanged_and_fit_returns_self():
     assert masker.mask_char == "#"
     assert not hasattr(masker, "rules_")
     assert masker.fit(["ignored"]) is masker
-    assert {rule.kind for rule in masker.rules_} == {"mobile"}
+    assert {rule.kind for rule in masker.rules_} == {"mobile", "cued"}  # cued: numbers after 手机, 电话 …
 
 
 def test_only_selected_kinds_are_detected():

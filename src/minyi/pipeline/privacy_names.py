@@ -1,0 +1,135 @@
+"""Personal names: the ones an author introduces, and masking names known from elsewhere.
+
+:mod:`minyi.pipeline.privacy` finds a name only where the author introduces it (我叫,
+本人, 我是, 姓名：, 联系人：, …), because a bare 2–3 character Han word is far more
+often not a name.  Once a name is known, though (the contact name of a case, or a
+name its author introduced in the first message), every later occurrence of it is
+the same person: :func:`mask_names` masks those wherever they are, so replies and
+statements that repeat the name do not reveal it.  :func:`names_introduced` gives
+the introduced names of a text, to feed :func:`mask_names` for the other texts of
+the same case.
+
+Names are masked keeping the surname: 王小明 → 王**, 欧阳娜 → 欧阳*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["NAME", "has_name_intro", "mask_name_match", "mask_names", "masked_name", "names_introduced"]
+
+_HAN = "\u4e00-\u9fff"
+
+
+def _word_set(*lines: str) -> frozenset[str]:
+    """The space-separated words of ``lines``."""
+    return frozenset(" ".join(lines).split())
+
+
+#: A name introduced by its author; group ``v`` is the name.  The name ends before a
+#: non-Han character or a word that usually follows a name (家住, 今年, 男, 反映 …).
+NAME = re.compile(
+    r"(?:我叫|(?:我|本人)?名叫|我的名字(?:是|叫)|本人(?:叫|姓名\s*[:：]?|是)?|我是|(?:姓名|联系人)\s*[:：]?)\s*"
+    rf"(?P<v>[{_HAN}]{{2,3}}?)"
+    rf"(?=[^{_HAN}]|家住|住|电话|手机|身份证|联系|今年|现年|现住|居住|户籍|性别|年龄|男|女|反映|\Z)"
+)
+_HAS_NAME_INTRO = re.compile("我叫|名叫|我的名字|本人|我是|姓名|联系人").search
+
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康"
+    "施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗"
+    "谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜"
+    "冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND_SURNAMES = _word_set(
+    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 尉迟 公孙 长孙 宇文 夏侯 端木 司徒 西门 南宫"
+)
+_NOT_NAMES = _word_set(
+    "业主 市民 居民 家长 学生 老师 一名 本地 外地 租户 住户 村民 员工 职工 患者 病人 党员",
+    "退休 个体 游客 司机 商户 房东 新市民 高中生 大学生 中学生 小学生 初中生 研究生 外卖员",
+    "快递员 老人 老年人 残疾人 农民 农民工 工人 教师 医生 护士 律师 车主 网友 群众 消费者",
+    "投诉人 当事人 受害者 本人 这里 那里 这个 什么 单位 公司 代表 志愿者 宝妈 孕妇 业委会",
+    "物业 社区 网格员 店主 老板 商家 孩子 女儿 儿子 父亲 母亲 家属 邻居 楼上 楼下 明天 时候",
+    "高三 高一 高二 初三 万达 金融 石油 文化 全职 应届 成都 武汉 江西 江苏 湖南 湖北 长沙",
+    "常德 岳阳 邵阳 衡阳 房子 房屋 车辆 车子 车位 全家 时间 方面 明年 关于 路灯 路面 高层 万一",
+    "应该 常年 连续 安全",
+)
+_NOT_NAME_CHARS = frozenset("的了在是我你他她们想要来去说和与及或被把这那哪个些都也就还又再很")
+#: Characters that do not follow a surname in a name, but do follow 本人/我是 in a sentence (本人于今年).
+_NOT_GIVEN_CHARS = frozenset("年今昨已曾将于向从对为因所给让叫称多次")
+_NAME_LEN_WITH_SUFFIX = 3  # 江苏人, 外地人: three characters ending in 人 are not names
+
+
+def _surname_of(name: str) -> str:
+    """The surname part of ``name``: a compound surname, else the first character."""
+    return name[:2] if name[:2] in _COMPOUND_SURNAMES else name[:1]
+
+
+def masked_name(name: str, char: str = "*") -> str:
+    """``name`` with all but its surname masked (王小明 → 王**); at least one character is masked."""
+    surname = _surname_of(name)
+    if len(surname) >= len(name):
+        surname = name[:1]
+    return surname + char * (len(name) - len(surname))
+
+
+def _accepted(name: str) -> bool:
+    """Whether an introduced 2–3 character word is a name (a known surname, no common word)."""
+    if name in _NOT_NAMES or name[:2] in _NOT_NAMES or _NOT_NAME_CHARS.intersection(name):
+        return False
+    if _NOT_GIVEN_CHARS.intersection(name[1:]):
+        return False
+    if len(name) == _NAME_LEN_WITH_SUFFIX and name.endswith("人"):
+        return False
+    surname = _surname_of(name)
+    return surname in _SURNAMES or surname in _COMPOUND_SURNAMES
+
+
+def mask_name_match(m: re.Match[str], char: str) -> str | None:
+    """The masked name of a :data:`NAME` match, or None when the word is not a name."""
+    name = m["v"]
+    return masked_name(name, char) if _accepted(name) else None
+
+
+def has_name_intro(text: str) -> bool:
+    """Whether ``text`` holds a word that introduces a name (a quick test before :data:`NAME`)."""
+    return _HAS_NAME_INTRO(text) is not None
+
+
+def names_introduced(text: str | None) -> list[str]:
+    """The names the author of ``text`` introduces (我叫…, 本人…, 姓名：…), once each, in text order.
+
+    These are the names :func:`minyi.pipeline.privacy.mask_text` masks in ``text``;
+    pass them to :func:`mask_names` to mask the same names in the other texts of a case.
+    """
+    if not text or not has_name_intro(text):
+        return []
+    names = (m["v"] for m in NAME.finditer(text))
+    return list(dict.fromkeys(name for name in names if _accepted(name)))
+
+
+def mask_names(text: str | None, names: Iterable[str], *, mask_char: str = "*") -> str:
+    """``text`` with every occurrence of each of ``names`` masked like an introduced name (王**).
+
+    The names are known from elsewhere (a case's contact, :func:`names_introduced` of
+    its first message), so they are masked wherever they occur, introduced or not.
+    Longer names are matched first (王小明 before 王小); names shorter than two
+    characters are ignored, since masking every 王 would garble the text.  Empty for
+    None.
+
+    Raises:
+        ValueError: for a mask character that is not one non-alphanumeric character.
+    """
+    if len(mask_char) != 1 or mask_char.isalnum() or mask_char.isspace():
+        raise ValueError(f"mask_char must be one non-alphanumeric character, not {mask_char!r}")
+    if not text:
+        return ""
+    wanted = sorted(
+        {n.strip() for n in names if len(n.strip()) > 1 and n.strip() in text}, key=len, reverse=True
+    )
+    if not wanted:
+        return text
+    pattern = re.compile("|".join(map(re.escape, wanted)))
+    return pattern.sub(lambda m: masked_name(m[0], mask_char), text)
