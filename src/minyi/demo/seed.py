@@ -32,6 +32,7 @@ from minyi.db.base import utcnow
 from minyi.demo import texts
 from minyi.demo.factories import UNROUTED_STATUSES, make_case, make_department, make_user
 from minyi.demo.hot import HOT_PROBLEMS
+from minyi.demo.reply_templates import add_demo_templates
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category, import_category_tree
 from minyi.intake.models import Channel, Message
@@ -138,6 +139,7 @@ def seed_demo(
     departments = {spec.code: _department(session, spec) for spec in texts.DEPARTMENTS}
     result = import_category_tree(session, texts.category_rows(), texts.CATEGORY_DEPARTMENTS)
     users = _create_users(session, list(departments.values()))
+    add_demo_templates(session, departments)
     plans = plan_messages(seed, messages, now)
     public_replies = _create_cases(session, plans, key=key, now=now, rng=_rng(seed, "timeline"))
     _analyse_all(session)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from minyi.accounts.models import Role, User
 from minyi.accounts.services import authenticate
+from minyi.admin.models import ReplyTemplate
 from minyi.cases.models import Case, CaseStatus, Reply
 from minyi.demo import texts
 from minyi.demo.factories import make_user
@@ -45,6 +46,7 @@ def test_seed_demo_loads_the_full_demo(session, no_commit):
     assert "500 messages" in str(summary)
     assert _count(session, Message) == 500
     assert _count(session, Case) == 500
+    assert _count(session, ReplyTemplate) >= 8 + 3  # some per department, some shared
 
     codes = set(session.scalars(select(Department.code)))
     assert codes == {"ZJJ", "HBJ", "JTJ", "JYJ", "RSJ", "WJW", "SCJ", "CGJ"}
