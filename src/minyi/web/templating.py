@@ -14,7 +14,7 @@ from minyi.cases import lifecycle
 from minyi.core.localtime import format_time
 from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
-from minyi.web import i18n
+from minyi.web import i18n, labels
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -26,6 +26,7 @@ templates.env.filters["masked_contact"] = mask_contact_value
 templates.env.filters["time"] = format_time
 templates.env.globals["status_label"] = lifecycle.label
 templates.env.globals["may"] = permissions.may_at_all  # {% if may(user, 'administer') %}
+templates.env.globals.update(labels.GLOBALS)  # event_label, channel_label, describe_alert …
 
 
 def language_of(request: Request) -> i18n.Language:

@@ -130,13 +130,20 @@ def _template(error: Mapping[str, Any], field: str) -> tuple[str, str]:
     return MESSAGES.get(kind, DEFAULT_MESSAGE)
 
 
+def _shown(value: float | str) -> float | str:
+    """A bound as people write it: 1, not 1.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def plain_message(error: Mapping[str, Any], language: str, field: str | None = None) -> str:
     """One pydantic error as a short sentence in ``language``."""
     field = field or field_name(error.get("loc", ()))
     label = field_label(field, language)
     zh, en = _template(error, field)
     template = en if language == "en" else zh
-    context = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+    context = {k: _shown(v) for k, v in (error.get("ctx") or {}).items() if isinstance(v, int | float | str)}
     if language == "en" and template.startswith("{label}"):
         label = label[:1].upper() + label[1:]
     try:
