@@ -10,6 +10,7 @@ from tests.functional.conftest import bearer, csrf_of, login
 from tests.issuedata import NOISE, PARKING, make_issue
 
 from minyi.analysis.models import MessageAnalysis
+from minyi.cases import services as cases
 from minyi.db.base import utcnow
 from minyi.issues.models import HotIssue
 
@@ -18,6 +19,8 @@ from minyi.issues.models import HotIssue
 def two_issues(session, world):
     noise, noise_messages = make_issue(session, NOISE)
     parking, parking_messages = make_issue(session, PARKING, title="悦湖湾捆绑车位", author_prefix="p")
+    for message in noise_messages:  # the road department's cases: its staff read them on the card
+        cases.dispatch(session, world.dispatcher, message.case, world.roads)
     noise.heat, parking.heat = 5.0, 3.0
     session.commit()
     return noise, noise_messages, parking, parking_messages

@@ -5,6 +5,12 @@ handles a case may take the department's own actions on that case
 (:data:`OWN_DEPARTMENT_ACTIONS`): department staff act only on their department's cases.
 Pass the case's ``department_id`` to :func:`can` and :func:`require` for actions on a case.
 
+What a user may *see* follows the same rule: :func:`department_filter` gives the departments
+whose cases, messages and case numbers a user may read (every department for admins,
+dispatchers and supervisors; their own for department staff), and every listing, card and
+count is narrowed by it in the domain services. A public reply belongs to the case's
+department (and admins): dispatchers and supervisors add internal notes (``Action.NOTE``).
+
 The lifecycle's plain status changes name the action each one needs
 (``minyi.cases.lifecycle.STATUS_CHANGES``); the rules themselves live only here.
 """
@@ -27,7 +33,8 @@ class Action(enum.StrEnum):
     ACCEPT = "accept"  # received → accepted (受理)
     SIGN = "sign"  # dispatched → signed (签收)
     START_WORK = "start_work"  # signed → in progress
-    REPLY = "reply"  # public reply or internal note
+    REPLY = "reply"  # the public reply (答复): the case's department and admins
+    NOTE = "note"  # an internal note on the case
     RETURN = "return"  # 退单
     REQUEST_EXTENSION = "request_extension"  # 延期
     DECIDE_EXTENSION = "decide_extension"
@@ -57,6 +64,7 @@ DEPARTMENT_WORK = frozenset(
         A.SIGN,
         A.START_WORK,
         A.REPLY,
+        A.NOTE,
         A.RETURN,
         A.REQUEST_EXTENSION,
         A.RECATEGORISE,
@@ -65,7 +73,7 @@ DEPARTMENT_WORK = frozenset(
 )
 #: What everyone who sees all departments may do.
 _OVERSIGHT = frozenset(
-    {A.VIEW_ALL_DEPARTMENTS, A.VIEW_CASE, A.REPLY, A.RECATEGORISE, A.ACKNOWLEDGE_ALERT, A.EDIT_ISSUES}
+    {A.VIEW_ALL_DEPARTMENTS, A.VIEW_CASE, A.NOTE, A.RECATEGORISE, A.ACKNOWLEDGE_ALERT, A.EDIT_ISSUES}
 )
 
 #: Actions each role may take on any case.
@@ -92,7 +100,8 @@ _WHAT: Mapping[Action, str] = {
     A.ACCEPT: "accept cases",
     A.SIGN: "sign for this case",
     A.START_WORK: "start work on this case",
-    A.REPLY: "reply to this case",
+    A.REPLY: "publish the reply to this case (its department answers it)",
+    A.NOTE: "add a note to this case",
     A.RETURN: "return this case",
     A.REQUEST_EXTENSION: "ask for an extension",
     A.DECIDE_EXTENSION: "decide extension requests",
@@ -153,3 +162,25 @@ def sees_all_departments(user: User) -> bool:
 def can_view_case(user: User, department_id: str | None) -> bool:
     """Whether ``user`` may see a case handled by ``department_id`` (``None``: not dispatched)."""
     return can(user, Action.VIEW_CASE, department_id)
+
+
+def department_filter(user: User) -> frozenset[str] | None:
+    """The departments whose cases ``user`` may see: ``None`` for every one, else a set.
+
+    Admins, dispatchers and supervisors see every department; department staff see their
+    own department's cases only (none when they have no department). Services narrow every
+    listing, card and count with it; cases without a department count as another department's.
+    """
+    if sees_all_departments(user):
+        return None
+    return frozenset({user.department_id}) if user.department_id else frozenset()
+
+
+def can_use_template(user: User, department_id: str | None) -> bool:
+    """Whether ``user`` may read a reply template of ``department_id`` (``None``: shared by all).
+
+    Templates belong to their department; administrators, who manage them, read them all.
+    """
+    if department_id is None or can(user, Action.MANAGE_TEMPLATES):
+        return True
+    return department_id == user.department_id

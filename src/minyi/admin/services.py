@@ -9,10 +9,12 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from minyi.accounts.models import User
+from minyi.accounts.permissions import can_use_template
 from minyi.admin.models import ReplyTemplate
 from minyi.cases.deadlines import DeadlineRule
 from minyi.cases.models import Case, DeadlineRuleRecord
-from minyi.core.errors import InvalidInput
+from minyi.core.errors import InvalidInput, NotFound
 from minyi.core.localtime import format_time
 from minyi.departments.models import Category
 
@@ -77,12 +79,24 @@ def add_template(
     return template
 
 
-def templates_for(session: Session, department_id: str | None) -> Sequence[ReplyTemplate]:
-    """Templates shared by all departments and those of ``department_id``."""
+def templates_for(session: Session, user: User, case: Case) -> Sequence[ReplyTemplate]:
+    """The templates ``user`` may use on ``case``: the shared ones and the case's department's.
+
+    A department's templates are its own (:func:`~minyi.accounts.permissions.can_use_template`).
+    """
     query = select(ReplyTemplate).where(
-        or_(ReplyTemplate.department_id.is_(None), ReplyTemplate.department_id == department_id)
+        or_(ReplyTemplate.department_id.is_(None), ReplyTemplate.department_id == case.department_id)
     )
-    return list(session.scalars(query.order_by(ReplyTemplate.name)))
+    found = session.scalars(query.order_by(ReplyTemplate.name))
+    return [t for t in found if can_use_template(user, t.department_id)]
+
+
+def template_for(session: Session, user: User, template_id: str) -> ReplyTemplate:
+    """The template ``template_id`` if ``user`` may read it; NotFound otherwise (also when missing)."""
+    template = session.get(ReplyTemplate, template_id) if template_id else None
+    if template is None or not can_use_template(user, template.department_id):
+        raise NotFound("no such reply template")
+    return template
 
 
 PLACEHOLDERS = ("number", "title", "department", "phone", "date", "due")

@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
+from minyi.alerts import reading
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
-from minyi.alerts.models import Alert, AlertRule, RuleKind, Scope
+from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
+from minyi.alerts.reading import AlertView
 from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
 from minyi.api.routes import TokenUser
 from minyi.core.errors import NotFound
@@ -100,8 +102,9 @@ class EnabledIn(BaseModel):
     enabled: bool
 
 
-def alert_out(alert: Alert) -> AlertOut:
-    """The JSON form of ``alert`` (the label masked)."""
+def alert_out(view: AlertView) -> AlertOut:
+    """The JSON form of an alert as its reader may see it (the label masked)."""
+    alert = view.alert
     return AlertOut(
         id=alert.id,
         rule=alert.rule.name,
@@ -113,13 +116,13 @@ def alert_out(alert: Alert) -> AlertOut:
         fired_at=alert.fired_at,
         last_seen_at=alert.last_seen_at,
         repeat_count=alert.repeat_count,
-        measured=alert.measured,
+        measured=view.measured,
         status=alert.status,
         acknowledged_by=alert.acknowledged_by.username if alert.acknowledged_by is not None else None,
         acknowledged_at=alert.acknowledged_at,
         issue_id=alert.issue_id,
         category_id=alert.category_id,
-        message_ids=list(alert.message_ids),
+        message_ids=view.message_ids,
     )
 
 
@@ -137,13 +140,16 @@ def _invalid(exc: RuleError) -> JSONResponse:
 @router.get("", response_model=AlertList)
 def list_alerts(
     db: DbSession,
-    user: TokenUser,  # noqa: ARG001 - any staff token
+    user: TokenUser,
     status_filter: Annotated[Literal["open", "acknowledged"] | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AlertList:
-    """Alerts, most recently seen first; ``status`` filters."""
-    found, total = alerts.list_alerts(db, status=status_filter, limit=limit, offset=offset)
+    """Alerts, most recently seen first; ``status`` filters.
+
+    Department tokens get no other department's message text or links (`snippet`, `message_ids`).
+    """
+    found, total = reading.alerts_for(db, user, status=status_filter, limit=limit, offset=offset)
     return AlertList(total=total, alerts=[alert_out(a) for a in found])
 
 
@@ -181,4 +187,4 @@ def acknowledge(db: DbSession, user: TokenUser, alert_id: str) -> AlertOut:
     """Mark an alert acknowledged (admins, dispatchers, supervisors); ``409`` if it already is."""
     alert = alerts.acknowledge_by_id(db, user, alert_id)
     db.commit()
-    return alert_out(alert)
+    return alert_out(reading.views(db, user, [alert])[0])

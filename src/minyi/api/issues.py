@@ -1,6 +1,7 @@
 """JSON twins of the hot-issue pages: the ranked list, one issue's card, and the staff edits.
 
-Reading takes any staff API token; renaming, merging and splitting take a dispatcher's,
+Reading takes any staff API token (department tokens see their department's cases and
+messages, the others' only counted); renaming, merging and splitting take a dispatcher's,
 supervisor's or administrator's (``Action.EDIT_ISSUES`` in :mod:`minyi.accounts.permissions`). Message text
 is masked and no author identity is ever returned: authors are only counted.
 """
@@ -115,7 +116,9 @@ class IssueDetail(IssueSummary):
     categories: dict[str, int] = Field(description="Messages per category label")
     representatives: list[IssueMessageOut]
     messages: list[IssueMessageOut]
-    case_numbers: list[str]
+    case_numbers: list[str] = Field(description="The cases the token's user may see")
+    hidden_cases: int = Field(description="Other departments' cases of the issue (a count only)")
+    hidden_messages: int = Field(description="Messages of those cases (a count only)")
 
     @classmethod
     def full(cls, card: cards.IssueCard) -> IssueDetail:
@@ -127,6 +130,8 @@ class IssueDetail(IssueSummary):
             representatives=[IssueMessageOut.of(m) for m in card.representatives],
             messages=[IssueMessageOut.of(m) for m in card.messages],
             case_numbers=[c.number for c in card.cases],
+            hidden_cases=card.hidden_cases,
+            hidden_messages=card.hidden_messages,
         )
 
 
@@ -177,9 +182,12 @@ def list_issues(
 
 
 @router.get("/{issue_id}", response_model=IssueDetail)
-def get_issue(db: DbSession, user: TokenUser, issue_id: str) -> IssueDetail:  # noqa: ARG001
-    """One issue's card; a merged issue names the one it joined in `merged_into_id`."""
-    return IssueDetail.full(cards.card(db, _found(db, issue_id)))
+def get_issue(db: DbSession, user: TokenUser, issue_id: str) -> IssueDetail:
+    """One issue's card; a merged issue names the one it joined in `merged_into_id`.
+
+    Department tokens get their department's cases and messages; the others only as counts.
+    """
+    return IssueDetail.full(cards.card(db, _found(db, issue_id), reader=user))
 
 
 @router.post("/{issue_id}/rename", response_model=IssueDetail)
@@ -189,7 +197,7 @@ def rename(db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> Iss
     issue = _found(db, issue_id)
     editing.rename(db, issue, data.title)
     db.commit()
-    return IssueDetail.full(cards.card(db, issue))
+    return IssueDetail.full(cards.card(db, issue, reader=user))
 
 
 @router.post("/{issue_id}/merge", response_model=IssueDetail)
@@ -202,7 +210,7 @@ def merge(db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> Issue
         raise editing.IssueEditError("target_id", "target_id: no such hot issue")
     editing.merge(db, issue, target)
     db.commit()
-    return IssueDetail.full(cards.card(db, target))
+    return IssueDetail.full(cards.card(db, target, reader=user))
 
 
 @router.post("/{issue_id}/split", response_model=IssueDetail, status_code=201)
@@ -212,4 +220,4 @@ def split(db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> Issue
     issue = _found(db, issue_id)
     created = editing.split(db, issue, data.message_ids, data.title)
     db.commit()
-    return IssueDetail.full(cards.card(db, created))
+    return IssueDetail.full(cards.card(db, created, reader=user))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from minyi.accounts.models import User
-from minyi.api.routes import TokenCase, TokenUser
+from minyi.api.routes import MaybeTokenUser, TokenCase, TokenUser
 from minyi.api.schemas import CaseOut
 from minyi.cases import services as cases
 from minyi.cases import statements, workflow
@@ -191,17 +191,19 @@ class StatementOut(BaseModel):
     body: str
     issue_key: str | None
     published_at: datetime
-    case_numbers: list[str]
+    cases: int = Field(description="How many cases it answers")
+    case_numbers: list[str] = Field(description="The answered cases a staff token may see; none for others")
 
 
-def _statement_out(statement: Statement) -> StatementOut:
+def _statement_out(statement: Statement, user: User | None) -> StatementOut:
     return StatementOut(
         id=statement.id,
         title=statement.title,
         body=statement.body,
         issue_key=statement.issue_key,
         published_at=statement.published_at,
-        case_numbers=[link.case.number for link in statement.links],
+        cases=len(statement.links),
+        case_numbers=[case.number for case in statements.visible_links(user, statement)],
     )
 
 
@@ -221,14 +223,15 @@ def publish_statement(db: DbSession, user: TokenUser, data: StatementIn) -> Stat
         db, user, title=data.title, body=data.body, cases=found, notes=notes, issue_key=data.issue_key
     )
     db.commit()
-    return _statement_out(statement)
+    return _statement_out(statement, user)
 
 
 @router.get("/statements", response_model=list[StatementOut], tags=["statements"])
 def list_statements(
     db: DbSession,
+    user: MaybeTokenUser,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[StatementOut]:
-    """Published statements, newest first (public)."""
-    return [_statement_out(s) for s in statements.list_statements(db, limit, offset)]
+    """Published statements, newest first (public); case numbers only those a staff token may see."""
+    return [_statement_out(s, user) for s in statements.list_statements(db, limit, offset)]

@@ -12,7 +12,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
-from minyi.accounts.permissions import Action, can, can_view_case, require, sees_all_departments
+from minyi.accounts.permissions import Action, can, can_view_case, department_filter, require
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases import lifecycle, notices
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction, Reply
@@ -220,10 +220,14 @@ def _due_filter(query: Select[Case], due: str) -> Select[Case]:
 
 
 def visible_cases(user: User) -> Select[Case]:
-    """Cases ``user`` may see: all for admins, dispatchers and supervisors; else their department's."""
+    """Cases ``user`` may see: all for admins, dispatchers and supervisors; else their department's.
+
+    A department user without a department sees none (not the undispatched cases).
+    """
     query = select(Case)
-    if not sees_all_departments(user):
-        query = query.where(Case.department_id == user.department_id)
+    departments = department_filter(user)
+    if departments is not None:
+        query = query.where(Case.department_id.in_(departments))
     return query
 
 
@@ -393,6 +397,8 @@ def add_reply(  # noqa: PLR0913 - the reply, then how its check is held
     refused with InvalidInput (field ``reason``) unless ``reason`` says why it is sent as it
     is. The score and the reason are kept in the event's payload.
     """
+    # The public reply belongs to the case's department (and admins); others add notes.
+    require(user, Action.REPLY if public else Action.NOTE, case.department_id)
     text = body.strip()
     if not text:
         raise CaseError("the reply must not be empty")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
-from minyi.accounts.permissions import Action, can
+from minyi.accounts.permissions import Action, can, can_view_case
 from minyi.cases import notices
 from minyi.cases.models import Case, CaseStatus, EventAction, Reply, Statement, StatementCase
 from minyi.cases.services import CaseError, record
@@ -87,8 +87,32 @@ def list_statements(session: Session, limit: int = 50, offset: int = 0) -> list[
     return list(session.scalars(query))
 
 
-def cases_by_number(session: Session, numbers: Sequence[str]) -> tuple[list[Case], list[str]]:
-    """The cases with these numbers, and the numbers not found."""
+def cases_by_number(
+    session: Session, numbers: Sequence[str], reader: User | None = None
+) -> tuple[list[Case], list[str]]:
+    """The cases with these numbers, and the numbers not found.
+
+    With a ``reader``, a case the reader may not see counts as not found (no oracle of
+    other departments' case numbers).
+    """
     wanted = [n.strip() for n in numbers if n.strip()]
     found = {c.number: c for c in session.scalars(select(Case).where(Case.number.in_(wanted)))}
+    if reader is not None:
+        found = {n: c for n, c in found.items() if can_view_case(reader, c.department_id)}
     return [found[n] for n in dict.fromkeys(wanted) if n in found], [n for n in wanted if n not in found]
+
+
+def answerable(user: User, cases: Sequence[Case]) -> list[Case]:
+    """The open cases among ``cases`` that ``user`` may answer with a statement (for a form)."""
+    return [
+        c
+        for c in cases
+        if c.status != CaseStatus.CLOSED and can(user, Action.PUBLISH_STATEMENT, c.department_id)
+    ]
+
+
+def visible_links(user: User | None, statement: Statement) -> list[Case]:
+    """The cases ``statement`` answers that ``user`` may see (none for the public)."""
+    if user is None:
+        return []
+    return [link.case for link in statement.links if can_view_case(user, link.case.department_id)]

@@ -3,6 +3,11 @@
 The card shows an issue's numbers, its category mix, representative messages, its
 messages and linked cases. Message text is masked (personal data hidden) and no author
 identity is ever part of it: authors are only counted (:mod:`minyi.issues.stats`).
+
+A card is made for a reader: department staff see only their department's cases and the
+messages of those cases (:func:`minyi.accounts.permissions.department_filter`); the other
+departments' cases and messages are only counted (``hidden_cases``, ``hidden_messages``).
+The issue's own numbers (title, heat, timeline, category mix) are topic-level and shown to all.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.accounts.models import User
+from minyi.accounts.permissions import department_filter
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases.models import Case
 from minyi.db.base import utcnow
@@ -60,6 +67,8 @@ class IssueCard:
     representatives: list[MessageLine]
     messages: list[MessageLine]
     cases: list[Case]
+    hidden_cases: int = 0  # other departments' cases (and undispatched ones), counted only
+    hidden_messages: int = 0  # messages of those cases (or of no case), counted only
 
 
 def listing(
@@ -110,16 +119,16 @@ def merge_targets(session: Session, issue: HotIssue, limit: int = 200) -> list[H
     return list(session.scalars(query))
 
 
-def _member_lines(session: Session, issue: HotIssue) -> list[MessageLine]:
-    """Every member message of ``issue`` as a card line, earliest first."""
+def _member_lines(session: Session, issue: HotIssue) -> list[tuple[MessageLine, str | None]]:
+    """Every member message of ``issue`` as a card line with its case's department, earliest first."""
     query = (
-        select(Message, MessageAnalysis, Case.number)
+        select(Message, MessageAnalysis, Case.number, Case.department_id)
         .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
         .outerjoin(Case, Case.id == Message.case_id)
         .where(MessageAnalysis.issue_id == issue.id)
     )
-    lines = [_line(row[0], row[1], row[2]) for row in session.execute(query)]
-    return sorted(lines, key=lambda line: (line.when, line.id))
+    lines = [(_line(row[0], row[1], row[2]), row[3]) for row in session.execute(query)]
+    return sorted(lines, key=lambda pair: (pair[0].when, pair[0].id))
 
 
 def _line(message: Message, analysis: MessageAnalysis, case_number: str | None) -> MessageLine:
@@ -140,21 +149,31 @@ def _line(message: Message, analysis: MessageAnalysis, case_number: str | None) 
     )
 
 
-def card(session: Session, issue: HotIssue, limit: int = MESSAGES_SHOWN) -> IssueCard:
+def card(
+    session: Session, issue: HotIssue, limit: int = MESSAGES_SHOWN, *, reader: User | None = None
+) -> IssueCard:
     """``issue``'s card: its first ``limit`` messages (earliest first), masked.
 
-    The category mix is the stored one, or counted from the messages when not stored yet.
+    With a ``reader``, only what the reader's department may see (see the module's text);
+    without one, everything (for the CLI and reports). The category mix is the stored one,
+    or counted from the messages when not stored yet.
     """
-    lines = _member_lines(session, issue)
+    departments = department_filter(reader) if reader is not None else None
+    members = _member_lines(session, issue)
+    lines = [line for line, dept in members if departments is None or dept in departments]
     by_id = {line.id: line for line in lines}
     chosen = [by_id[i] for i in issue.representative_ids or [] if i in by_id] or lines[:3]
     categories = dict(issue.categories or {})
-    if not categories:
-        categories = dict(Counter(line.category for line in lines if line.category).most_common())
+    if not categories:  # a topic-level count over every member
+        categories = dict(Counter(line.category for line, _ in members if line.category).most_common())
+    cases = services.cases_of(session, issue)
+    shown = [c for c in cases if departments is None or c.department_id in departments]
     return IssueCard(
         issue=issue,
         categories=categories,
         representatives=chosen,
         messages=lines[:limit],
-        cases=services.cases_of(session, issue),
+        cases=shown,
+        hidden_cases=len(cases) - len(shown),
+        hidden_messages=len(members) - len(lines),
     )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.permissions import Action, can, require
+from minyi.alerts import reading
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
 from minyi.alerts.models import AlertRule, AlertStatus
@@ -31,7 +32,7 @@ def alert_page(
     status: Annotated[AlertStatus | None, Query()] = AlertStatus.OPEN,
 ) -> Response:
     """Alerts (open ones by default), and for admins the rules."""
-    found, total = alerts.list_alerts(db, status=status.value if status else None, limit=PAGE_SIZE)
+    found, total = reading.alerts_for(db, user, status=status.value if status else None, limit=PAGE_SIZE)
     context = {
         "alerts": found,
         "total": total,

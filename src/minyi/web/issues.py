@@ -81,7 +81,7 @@ def _issue_page(
     status_code: int = 200,
 ) -> Response:
     """Render one issue's card with its forms (and an error from an edit, if any)."""
-    card = cards.card(db, issue)
+    card = cards.card(db, issue, reader=user)
     open_numbers = [c.number for c in card.cases if c.status != CaseStatus.CLOSED]
     allowed = editing.can_edit(user)
     context = {

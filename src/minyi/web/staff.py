@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from minyi.accounts import permissions
 from minyi.accounts import services as accounts
 from minyi.admin import services as admin
-from minyi.admin.models import ReplyTemplate
 from minyi.analysis.services import analyses_of, undetermined_appeals
 from minyi.cases import lifecycle, merging, workflow
 from minyi.cases import services as cases
@@ -202,7 +201,7 @@ def _case_page(
         "actions": actions,
         "extensions": workflow.extensions_of(db, case),
         "draft": draft,
-        "templates": admin.templates_for(db, case.department_id),
+        "templates": admin.templates_for(db, user, case),
         "quality": quality,
         "quality_band": cases.score_band(quality.score, min_score) if quality else None,
         "min_score": min_score,
@@ -232,7 +231,7 @@ def reply(
     reason; without one the page comes back with the score and the reason field.
     """
     if action == "template":
-        template = db.get(ReplyTemplate, template_id)
+        template = admin.template_for(db, user, template_id) if template_id else None
         draft = admin.render_template(template, case, utcnow()) if template else body
         return _case_page(request, db, user, case_id, draft=draft)
     if action == "check":

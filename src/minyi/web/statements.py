@@ -8,7 +8,6 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
-from minyi.cases.models import CaseStatus
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
@@ -43,12 +42,15 @@ def _form(
 
 
 @router.get("/staff/statements")
-def statement_page(request: Request, db: DbSession, user: StaffUser, issue: str = "") -> Response:  # noqa: ARG001
-    """Published statements and the form for a new one (filled in for a hot issue's open cases)."""
+def statement_page(request: Request, db: DbSession, user: StaffUser, issue: str = "") -> Response:
+    """Published statements and the form for a new one (filled in for a hot issue's open cases).
+
+    The form is filled in only with the cases the user may answer (their department's).
+    """
     hot = db.get(HotIssue, issue) if issue else None
     if hot is None:
         return _form(request, db)
-    numbers = [c.number for c in issues.cases_of(db, hot) if c.status != CaseStatus.CLOSED]
+    numbers = [c.number for c in statements.answerable(user, issues.cases_of(db, hot))]
     values = {"title": f"关于“{hot.title}”的答复", "case_lines": "\n".join(numbers), "issue_key": hot.id}
     return _form(request, db, values=values)
 
@@ -67,7 +69,7 @@ def publish(
     """Publish a statement answering the listed cases."""
     values = {"title": title, "body": body, "case_lines": case_lines, "issue_key": issue_key}
     numbers, notes = parse_lines(case_lines)
-    found, missing = statements.cases_by_number(db, numbers)
+    found, missing = statements.cases_by_number(db, numbers, reader=user)
     if missing:
         return _form(request, db, f"no cases numbered {', '.join(missing[:10])}", values, 422)
     try:

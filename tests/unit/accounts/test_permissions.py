@@ -46,8 +46,8 @@ def test_who_sees_all_departments(who, sees_all):
 
 
 def test_department_staff_act_only_on_their_own_department():
-    own = {A.VIEW_CASE, A.SIGN, A.START_WORK, A.REPLY, A.RETURN, A.REQUEST_EXTENSION, A.RECATEGORISE}
-    own |= {A.PUBLISH_STATEMENT}
+    own = {A.VIEW_CASE, A.SIGN, A.START_WORK, A.REPLY, A.NOTE, A.RETURN, A.REQUEST_EXTENSION}
+    own |= {A.RECATEGORISE, A.PUBLISH_STATEMENT}
     assert permissions.actions_of(STAFF, "roads") == own
     assert permissions.actions_of(STAFF, "schools") == frozenset()
     assert permissions.actions_of(STAFF) == frozenset()
@@ -72,6 +72,8 @@ def test_department_staff_act_only_on_their_own_department():
         (A.ACKNOWLEDGE_ALERT, {"admin", "dispatcher", "supervisor"}),
         (A.EDIT_ISSUES, {"admin", "dispatcher", "supervisor"}),
         (A.PUBLISH_STATEMENT, {"admin", "dispatcher"}),
+        (A.REPLY, {"admin"}),  # the public reply belongs to the case's department
+        (A.NOTE, {"admin", "dispatcher", "supervisor"}),
         (A.ADMINISTER, {"admin"}),
         (A.MANAGE_USERS, {"admin"}),
         (A.MANAGE_ALERT_RULES, {"admin"}),
@@ -107,3 +109,29 @@ def test_may_at_all_is_for_menus():
     assert permissions.may_at_all(DISPATCHER, "publish_statement")
     assert permissions.may_at_all(ADMIN, "administer")
     assert not permissions.may_at_all(DISPATCHER, "administer")
+
+
+def test_department_filter_gives_the_departments_a_user_sees():
+    assert permissions.department_filter(ADMIN) is None
+    assert permissions.department_filter(DISPATCHER) is None
+    assert permissions.department_filter(SUPERVISOR) is None
+    assert permissions.department_filter(STAFF) == frozenset({"roads"})
+    assert permissions.department_filter(user("staff")) == frozenset()  # no department: nothing
+
+
+def test_dispatchers_and_supervisors_note_but_reply_only_for_their_own_department():
+    for role in ("dispatcher", "supervisor"):
+        assert not can(user(role), A.REPLY, "roads")
+        assert can(user(role), A.NOTE, "roads")
+        assert can(user(role, "roads"), A.REPLY, "roads")
+    assert can(STAFF, A.REPLY, "roads")
+    assert not can(STAFF, A.NOTE, "schools")
+
+
+def test_templates_belong_to_their_department():
+    assert permissions.can_use_template(STAFF, None)
+    assert permissions.can_use_template(STAFF, "roads")
+    assert not permissions.can_use_template(STAFF, "schools")
+    assert not permissions.can_use_template(DISPATCHER, "schools")
+    assert not permissions.can_use_template(SUPERVISOR, "schools")
+    assert permissions.can_use_template(ADMIN, "schools")
