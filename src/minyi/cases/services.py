@@ -259,7 +259,10 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
         query = query.where(Case.department_id == flt.department_id)
     if flt.query:
         like = f"%{flt.query.strip()}%"
-        matching = select(Message.case_id).where(or_(Message.title.like(like), Message.body.like(like)))
+        code = flt.query.strip().upper()  # a citizen's tracking code, exact (codes are upper case)
+        matching = select(Message.case_id).where(
+            or_(Message.title.like(like), Message.body.like(like), Message.tracking_code == code)
+        )
         query = query.where(or_(Case.title.like(like), Case.number.like(like), Case.id.in_(matching)))
     if flt.due:
         query = _due_filter(query, flt.due)
@@ -438,6 +441,30 @@ def public_cases(session: Session, limit: int, offset: int = 0) -> tuple[list[Ca
         selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department)
     )
     return list(session.scalars(page)), total
+
+
+def public_case_by_code(session: Session, code: str) -> Case | None:
+    """The answered public case of the message with tracking ``code`` (any case), if it is listed.
+
+    Only a case ``/public`` lists anyway (public, answered) and only through a message whose
+    author agreed to publish it; any other code finds nothing, so a code tells no more than
+    the public list does.
+    """
+    wanted = code.strip().upper()
+    if not wanted or len(wanted) > 20:  # noqa: PLR2004 - the column's length
+        return None
+    query = (
+        select(Case)
+        .join(Message, Message.case_id == Case.id)
+        .where(
+            Message.tracking_code == wanted,
+            Message.is_public.is_(True),
+            Case.is_public.is_(True),
+            Case.status.in_([s.value for s in ANSWERED_STATUSES]),
+        )
+        .options(selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department))
+    )
+    return session.scalars(query).first()
 
 
 def due_counts(session: Session, user: User) -> dict[str, int]:

@@ -224,9 +224,20 @@ def rate(
 
 @router.get("/public")
 def public(
-    request: Request, db: DbSession, settings: AppSettings, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    code: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
-    """Answered cases that their authors agreed to publish, personal data masked."""
+    """Answered cases that their authors agreed to publish, personal data masked.
+
+    ``?code=`` finds the one listed case of a tracking code; any other code finds nothing.
+    """
+    if code.strip():
+        found = cases.public_case_by_code(db, code)
+        context = {"cases": [found] if found else [], "total": int(found is not None), "page": 1, "pages": 1}
+        return render(request, "portal/public.html", {**context, "code": code.strip()})
     size = settings.public_page_size
     items, total = cases.public_cases(db, limit=size, offset=(page - 1) * size)
     pages = max(1, -(-total // size))
