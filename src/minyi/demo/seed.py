@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import Role, User
+from minyi.alerts.models import RuleKind
+from minyi.alerts.rules import list_rules
 from minyi.alerts.services import check as check_alerts
 from minyi.alerts.services import watch_message
 from minyi.analysis import services as analysis_services
@@ -144,6 +146,7 @@ def seed_demo(
     public_replies = _create_cases(session, plans, key=key, now=now, rng=_rng(seed, "timeline"))
     _analyse_all(session)
     refresh_issues(session, days=90, min_size=3)
+    _mark_emergencies(session)
     alerts = _raise_alerts(session, now)
     statuses = Counter(plan.status.value for plan in plans)
     hot = Counter(plan.text.hot for plan in plans if plan.text.hot is not None)
@@ -169,6 +172,37 @@ def _analyse_all(session: Session) -> None:
         results = pipeline.analyse_many([analysis_services.pipeline_input(m) for m in batch])
         for message, result in zip(batch, results, strict=True):
             analysis_services.store(session, message, result)
+
+
+def _mark_emergencies(session: Session) -> int:
+    """Make the cases urgent whose messages have an emergency word, as intake would have.
+
+    Intake decides it from the keyword alerts of a new message (``flows.processing``); the
+    demo's messages are back-dated, so the words of the enabled keyword rules are looked up
+    here. The urgent deadline counts from the case's acceptance, else from its message.
+    """
+    words = [
+        word
+        for rule in list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
+        for word in rule.params.get("keywords") or []
+        if isinstance(word, str) and word
+    ]
+    if not words:
+        return 0
+    query = (
+        select(Message, MessageAnalysis)
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(Message.case_id.is_not(None))
+        .order_by(Message.received_at)
+    )
+    marked = 0
+    for message, analysis in session.execute(query):
+        text = f"{analysis.normalized_title}\n{analysis.normalized_body}"
+        found = list(dict.fromkeys(word for word in words if word in text))
+        if found and message.case is not None:
+            marked += cases.mark_urgent(session, message.case, "、".join(found), now=message.received_at)
+    session.flush()
+    return marked
 
 
 def _raise_alerts(session: Session, now: datetime) -> int:
