@@ -32,7 +32,7 @@ from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.issues.online import IssueTracker
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
-from minyi.web import admin, alerts, issues, portal, staff, staff_workflow, statements
+from minyi.web import admin, alert_rules, alerts, issues, portal, staff, staff_workflow, statements
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(statements.router)
     app.include_router(issues.router)
     app.include_router(alerts.router)
+    app.include_router(alert_rules.router)
     return app
 
 
