@@ -6,7 +6,8 @@ two belong together when
 
 * their messages are in the same hot issue (``message_analyses.issue_id``);
 * a message of one is a duplicate of a message of the other (a link staff did not undo);
-* both are urgent for the same emergency word and name the same place (``锦绣家园``).
+* both are urgent for the same emergency word, and a place one names (``锦绣家园``) is
+  written in the other.
 
 :func:`merge_group` merges a group into one case with
 :func:`minyi.cases.workflow.merge_cases`: every message keeps its tracking code, so every
@@ -28,9 +29,10 @@ from minyi.cases import services as cases
 from minyi.cases.models import ANSWERED_STATUSES, Case
 from minyi.core.errors import InvalidInput
 from minyi.intake.models import Message
-from minyi.issues.detect.places import extract_places, place_cores
+from minyi.issues.detect.places import extract_places
 
 MAX_OPEN_CASES = 2000  # the waiting cases a grouping looks at, newest first
+MAX_URGENT_COMPARED = 300  # urgent cases compared pairwise for the same emergency
 URGENT_WORDS_SEPARATOR = "、"
 
 
@@ -117,24 +119,38 @@ def _by_analysis(session: Session, ids: Sequence[str], links: _Links) -> dict[st
     return issue_of
 
 
-def _emergency_keys(case: Case) -> set[tuple[str, str]]:
-    """(emergency word, place) pairs of an urgent case's messages."""
-    if not case.urgent or not case.urgent_reason:
-        return set()
-    words = [word for word in case.urgent_reason.split(URGENT_WORDS_SEPARATOR) if word]
-    places: set[str] = set()
-    for message in case.messages:
-        places |= place_cores(extract_places(f"{message.title} {message.body}"))
-    return {(word, place) for word in words for place in places}
+@dataclass(frozen=True)
+class _Emergency:
+    """What an urgent case is about: its emergency words, its text, the places it names."""
+
+    case_id: str
+    words: frozenset[str]
+    text: str
+    places: frozenset[str]
+
+    @classmethod
+    def of(cls, case: Case) -> _Emergency:
+        words = frozenset(word for word in (case.urgent_reason or "").split(URGENT_WORDS_SEPARATOR) if word)
+        text = " ".join(f"{message.title} {message.body}" for message in case.messages)
+        places = frozenset(place.name for place in extract_places(text) if place.kind != "admin")
+        return cls(case.id, words, text, places)
+
+    def same_as(self, other: _Emergency) -> bool:
+        """The same emergency word, and a place one names is in the other's text."""
+        if not self.words & other.words:
+            return False
+        return any(place in other.text for place in self.places) or any(
+            place in self.text for place in other.places
+        )
 
 
 def _by_emergency(waiting: dict[str, Case], links: _Links) -> None:
-    by_key: dict[tuple[str, str], list[str]] = {}
-    for case in waiting.values():
-        for key in _emergency_keys(case):
-            by_key.setdefault(key, []).append(case.id)
-    for members in by_key.values():
-        links.join(members)
+    urgent = [_Emergency.of(case) for case in waiting.values() if case.urgent and case.urgent_reason]
+    urgent = urgent[:MAX_URGENT_COMPARED]
+    for at, one in enumerate(urgent):
+        for other in urgent[at + 1 :]:
+            if one.same_as(other):
+                links.join((one.case_id, other.case_id))
 
 
 def _keep_first(members: list[Case]) -> tuple[Case, ...]:
