@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
 from minyi.accounts import services as accounts
@@ -74,11 +74,11 @@ class RuleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     appeal_kind: AppealKind | None = None
-    category_id: str | None = None
+    category_id: str | None = Field(default=None, max_length=36)
     reply_working_days: int | None = Field(default=None, ge=0, le=365)
     reply_hours: float | None = Field(default=None, gt=0, le=24 * 60)
     note: str = Field(default="", max_length=300)
-    urgent: bool = False  # for urgent cases only (an emergency keyword); hours are clock hours
+    urgent: StrictBool = False  # for urgent cases only (an emergency keyword); hours are clock hours
 
 
 class RuleOut(BaseModel):
@@ -99,7 +99,7 @@ class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=120)
     body: str = Field(min_length=1, max_length=20_000)
-    department_id: str | None = None
+    department_id: str | None = Field(default=None, max_length=36)
 
 
 class TemplateOut(TemplateIn):
@@ -224,6 +224,8 @@ def templates(db: DbSession, _user: AdminToken) -> list[TemplateOut]:
 @router.post("/templates", response_model=TemplateOut, status_code=201)
 def create_template(db: DbSession, _user: AdminToken, data: TemplateIn) -> TemplateOut:
     """Add a reply template."""
+    if data.department_id and db.get(Department, data.department_id) is None:
+        raise InvalidInput(f"no department with id {data.department_id!r}", field="department_id")
     template = admin.add_template(db, name=data.name, body=data.body, department_id=data.department_id)
     db.commit()
     return TemplateOut(

@@ -36,6 +36,7 @@ from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 
 router = APIRouter()
+MAX_OFFSET = 1_000_000  # a page further than this is no use to anyone, and a huge one breaks PostgreSQL
 bearer = HTTPBearer(auto_error=False, description="A staff API token (`minyi user token NAME`)")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
@@ -148,11 +149,11 @@ def list_cases(
     db: DbSession,
     user: TokenUser,
     status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
-    category_id: str | None = None,
+    category_id: Annotated[str | None, Query(max_length=36)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     due: Annotated[Literal["overdue", "soon", "supervised"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CaseList:
     """The cases the token's user may see, newest first."""
     flt = cases.CaseFilter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from minyi.cases.models import Case, CaseStatus
 from minyi.intake.models import Message
@@ -192,7 +192,7 @@ class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: str = Field(min_length=1, max_length=20_000)
-    public: bool = True
+    public: StrictBool = True
     reason: str = Field(
         default="",
         max_length=2000,

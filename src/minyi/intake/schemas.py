@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, Strict, StrictBool, field_validator
 
 MAX_TITLE_CHARS = 200
 MAX_BODY_CHARS = 100_000
@@ -47,14 +48,14 @@ class MessageIn(BaseModel):
     address: str | None = Field(default=None, max_length=500)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    is_public: bool = Field(default=False, description="Whether the case may be published")
+    is_public: StrictBool = Field(default=False, description="Whether the case may be published")
     language: str = Field(default="zh", max_length=10)
     contact: ContactIn | None = None
     external_id: str | None = Field(default=None, max_length=200)
     author: str | None = Field(
         default=None, max_length=200, description="The source's author id; only a pseudonym is kept"
     )
-    submitted_at: datetime | None = None
+    submitted_at: Annotated[datetime, Strict()] | None = None
     likes: int = Field(default=0, ge=0, le=MAX_COUNT)
     dislikes: int = Field(default=0, ge=0, le=MAX_COUNT)
     reposts: int = Field(default=0, ge=0, le=MAX_COUNT)

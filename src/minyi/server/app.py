@@ -22,6 +22,7 @@ from minyi.api import alerts as api_alerts
 from minyi.api import issues as api_issues
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
+from minyi.api.openapi import install_openapi
 from minyi.core.errors import DomainError
 from minyi.db.session import Database
 from minyi.flows.workers import Processing, ProcessingContext, build_processing
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     _install_error_handlers(app)
     install_docs(app)
+    install_openapi(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(api_routes.router)
     app.include_router(api_workflow.router)

@@ -208,6 +208,8 @@ def create_template(
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a reply template."""
+    if department_id and db.get(Department, department_id) is None:
+        return _page(request, db, f"no department with id {department_id!r}", 422)
     try:
         admin.add_template(db, name=name, body=body, department_id=department_id or None)
     except admin.AdminError as exc:
