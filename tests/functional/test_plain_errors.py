@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from tests.functional.conftest import csrf_of, login
 
+from minyi.demo import factories
+from minyi.web.domain_texts import domain_text
+
 RAW = ("String should", "valid email", "Input should", "Field required", "title:", "; ")
 
 
@@ -37,3 +40,27 @@ def test_error_page_names_the_field_in_the_readers_language(client, world):
     api = client.post("/api/v1/messages", json={"title": "", "body": "x"})
     assert api.status_code == 422
     assert api.json()["fields"][0]["message"].startswith("String should")  # integrators keep English
+
+
+def test_a_refused_staff_step_reads_in_the_readers_language(client, world, session):
+    case = factories.make_case(session, department=world.roads)
+    session.commit()
+    login(client, "road")
+    page = client.get(f"/staff/cases/{case.id}?lang=zh")
+    refused = client.post(
+        f"/staff/cases/{case.id}/return", data={"reason": " ", "csrf_token": csrf_of(page.text)}
+    )
+    assert "请填写退单理由。" in refused.text
+    assert "say why" not in refused.text
+    english = client.post(
+        f"/staff/cases/{case.id}/return?lang=en", data={"reason": " ", "csrf_token": csrf_of(page.text)}
+    )
+    assert "Please say why the case is returned." in english.text
+
+
+def test_domain_texts_fill_in_numbers_and_statuses():
+    assert (
+        domain_text("a case that is closed can no longer be dispatched") == "案件当前为“已办结”，不能再派单。"
+    )
+    assert domain_text("ask for 1 to 30 working days", "en") == "Ask for 1 to 30 working days."
+    assert domain_text("something new") == "something new"

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from minyi.core.errors import DomainError
 from minyi.http.errors import retry_headers
 from minyi.web import i18n
+from minyi.web.domain_texts import domain_text
 from minyi.web.templating import language_of, render
 from minyi.web.validation import plain_errors
 
@@ -44,7 +45,7 @@ def validation_error_page(request: Request, errors: Iterable[Mapping[str, Any]])
 def domain_error_page(request: Request, exc: DomainError) -> Response:
     """A domain error as a page, with its status."""
     language = language_of(request)
-    text = exc.message
+    text = domain_text(exc.message, language)
     if exc.code in TRANSLATED_CODES:
         text = i18n.translate(f"error.{exc.code}", language)
     elif exc.code in PREFIXED_CODES:  # the reader's words first, then the detail

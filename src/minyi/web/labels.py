@@ -14,6 +14,7 @@ from typing import Any
 
 from minyi.alerts.wording import describe_alert, describe_rule
 from minyi.web import i18n
+from minyi.web.domain_texts import domain_text
 
 EVENTS: dict[str, tuple[str, str]] = {
     "received": ("收到留言", "Received"),
@@ -186,4 +187,5 @@ GLOBALS = {
     "model_label": model_label,
     "describe_alert": describe_alert,
     "describe_rule": describe_rule,
+    "domain_text": domain_text,
 }

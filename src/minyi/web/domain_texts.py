@@ -1,0 +1,116 @@
+"""The domain's refusals in the reader's language.
+
+Domain code explains a refusal in English for logs and integrators ("say why the case is
+returned"); a page shows it in Chinese or English. Each known message is matched by a
+pattern whose groups fill the translation; an unknown one is shown as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from minyi.cases import lifecycle
+
+#: (pattern, zh, en); ``{status}`` is a case status, shown by its label.
+PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern), zh, en)
+    for pattern, zh, en in (
+        (r"say why the case is returned", "请填写退单理由。", "Please say why the case is returned."),
+        (r"say why more time is needed", "请填写延期理由。", "Please say why more time is needed."),
+        (
+            r"ask for 1 to (?P<n>\d+) working days",
+            "延期天数应为 1 到 {n} 个工作日。",
+            "Ask for 1 to {n} working days.",
+        ),
+        (
+            r"a case that is (?P<status>\w+) needs no extension",
+            "案件当前为“{status}”，无需延期。",
+            "The case is {status}: it needs no extension.",
+        ),
+        (
+            r"an extension request for this case is already waiting for a decision",
+            "本案已有待审批的延期申请。",
+            "An extension request for this case is already waiting for a decision.",
+        ),
+        (r"this request was already (?P<what>\w+)", "该申请已处理过。", "This request was already decided."),
+        (
+            r"a closed case cannot be supervised; reopen it first",
+            "已办结的案件不能督办，请先重办。",
+            "A closed case cannot be supervised; reopen it first.",
+        ),
+        (
+            r"write what the department must do",
+            "请填写督办意见。",
+            "Please write what the department must do.",
+        ),
+        (
+            r"a case that is (?P<status>\w+) has not been answered; nothing to reopen",
+            "案件当前为“{status}”，尚未答复，无需重办。",
+            "The case is {status} and has not been answered: nothing to reopen.",
+        ),
+        (
+            r"a case cannot be merged into itself",
+            "案件不能并入自身。",
+            "A case cannot be merged into itself.",
+        ),
+        (r"closed cases cannot be merged", "已办结的案件不能并案。", "Closed cases cannot be merged."),
+        (
+            r"a case that is (?P<status>\w+) can no longer be dispatched",
+            "案件当前为“{status}”，不能再派单。",
+            "The case is {status}: it can no longer be dispatched.",
+        ),
+        (r"the reply must not be empty", "请填写答复内容。", "Please write the reply."),
+        (
+            r"the reply may have at most (?P<n>\d+) characters",
+            "答复最多 {n} 个字。",
+            "The reply may have at most {n} characters.",
+        ),
+        (
+            r"a case that is (?P<status>\w+) must be dispatched before it is answered",
+            "案件当前为“{status}”，须先派单才能答复。",
+            "The case is {status}: it must be dispatched before it is answered.",
+        ),
+        (
+            r"the reply check scores this reply (?P<score>\d+), below (?P<min>\d+).*",
+            "答复质量得分 {score}，低于门槛 {min}：请修改答复，或填写仍要发送的理由。",
+            "The reply scores {score}, below {min}: improve it, or say why it is sent as it is.",
+        ),
+        (
+            r"the reason may have at most (?P<n>\d+) characters",
+            "理由最多 {n} 个字。",
+            "The reason may have at most {n} characters.",
+        ),
+        (
+            r"this message was not merged as a duplicate",
+            "这条留言不是作为重复留言并入的。",
+            "This message was not merged as a duplicate.",
+        ),
+        (
+            r"the message is the only one in its case",
+            "这是本案唯一的留言。",
+            "The message is the only one in its case.",
+        ),
+        (
+            r"the first message of a case cannot be split off",
+            "案件的第一条留言不能拆出。",
+            "The first message of a case cannot be split off.",
+        ),
+    )
+)
+
+
+def domain_text(message: str | None, language: str = "zh") -> str:
+    """``message`` in the reader's words when it is a known refusal; else unchanged."""
+    if not message:
+        return ""
+    for pattern, zh, en in PATTERNS:
+        match = pattern.fullmatch(message.strip())
+        if match is None:
+            continue
+        values = dict(match.groupdict())
+        if "status" in values:
+            with contextlib.suppress(ValueError):
+                values["status"] = lifecycle.label(values["status"], language)
+        return (en if language == "en" else zh).format(**values)
+    return message
