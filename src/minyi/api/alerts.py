@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
@@ -77,7 +77,7 @@ class RuleIn(BaseModel):
     cooldown_minutes: int = Field(default=60, ge=1, le=MAX_COOLDOWN_MINUTES)
     webhook_urls: list[str] = Field(default_factory=list, max_length=MAX_TARGETS)
     emails: list[str] = Field(default_factory=list, max_length=MAX_TARGETS)
-    enabled: bool = True
+    enabled: StrictBool = True
 
 
 class RuleOut(BaseModel):
@@ -99,7 +99,7 @@ class EnabledIn(BaseModel):
     """Switch a rule on or off."""
 
     model_config = ConfigDict(extra="forbid")
-    enabled: bool
+    enabled: StrictBool
 
 
 def alert_out(view: AlertView) -> AlertOut:
