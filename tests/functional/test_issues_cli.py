@@ -179,3 +179,29 @@ def test_detect_opens_the_workbook_once(env, monkeypatch):
     assert result.exit_code == 0, result.output
     assert len(opened) == 1
     assert "rows read" in result.output
+
+
+def test_detect_writes_formulas_as_inert_text(env):
+    formula = '=HYPERLINK("http://x","y")'
+    rows = [
+        [
+            f"@{index}",
+            f"A{index}",
+            f"{formula}丽发新城搅拌站噪音扰民",
+            f"2019/11/{index + 1} 9:00:00",
+            formula + body,
+            0,
+            1,
+        ]
+        for index, (_title, body) in enumerate(MIXING)
+    ]
+    source = env / "formulas.csv"  # openpyxl would store the text as a formula
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    out = env / "out"
+    result = run("issues", "detect", "--input", str(source), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    hot = read_csv(out / "hot_issues.csv")
+    assert hot[0]["title"].startswith(f"'{formula}")
+    assignments = read_csv(out / "assignments.csv")
+    assert {row["message_id"] for row in assignments} == {f"'@{index}" for index in range(len(MIXING))}

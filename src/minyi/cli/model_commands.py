@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from minyi.analysis import services
 from minyi.analysis.provider import PipelineProvider
 from minyi.cli.context import CliContext, pass_context
 from minyi.flows import reclassify
+from minyi.interop.safe_cells import SafeWriter
 from minyi.pipeline.classify import CategoryClassifier
 from minyi.pipeline.training import TrainingDataError, cross_validate, evaluate, load_labelled, train
 
@@ -252,7 +252,7 @@ def export_training(ctx: CliContext, out: Path) -> None:
     with database.transaction() as session:
         rows = reclassify.training_rows(session)
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["text", "label"])
         writer.writerows(rows)
     click.echo(f"wrote {len(rows)} labelled messages to {out}")

@@ -25,7 +25,6 @@ repeating an id seen earlier in the same file (the first one wins).
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,6 +45,7 @@ from minyi.intake import services
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
+from minyi.interop.safe_cells import SafeWriter
 from minyi.interop.tabular import ImportFileError, Record, TabularFile, cell_text, read_rows
 from minyi.pipeline.runner import TextPipeline
 from minyi.settings import Settings
@@ -148,7 +148,7 @@ class _Rejects:
                 raise ImportFileError(
                     f"{self.path}: cannot write the rejected rows ({exc.strerror})"
                 ) from None
-            self._writer = csv.writer(self._stream)
+            self._writer = SafeWriter(self._stream)
             self._writer.writerow(["row", "errors", *self.columns])
         return self
 

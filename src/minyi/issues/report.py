@@ -18,7 +18,6 @@ skipped.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from minyi.interop import values
 from minyi.interop.mapping import detect_mapping
+from minyi.interop.safe_cells import SafeWriter
 from minyi.interop.tabular import Record, read_rows_once
 from minyi.issues.detect.heat import HeatWeights
 from minyi.issues.detect.issue import Issue, IssueMessage
@@ -171,11 +171,11 @@ def _iso(when: datetime) -> str:
 
 def _write_csvs(out: Path, assignments: Mapping[str, int], ranked: list[tuple[Issue, float]]) -> None:
     with (out / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(("message_id", "issue_id"))
         writer.writerows(assignments.items())
     with (out / "hot_issues.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(HOT_COLUMNS)
         for position, (issue, value) in enumerate(ranked, start=1):
             writer.writerow(

@@ -1,0 +1,46 @@
+"""Cells that a spreadsheet will not run: CSV (and XLSX) output that is safe to open in Excel.
+
+Text that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some
+programs skip before reading the rest as a formula) is run by Excel, LibreOffice and Google
+Sheets as a formula when the file is opened: a message titled ``=HYPERLINK("http://x","y")``
+would become a live link, ``=cmd|…`` worse. Following the OWASP guidance on CSV injection,
+every text cell we write goes through :func:`safe_cell`, which puts an apostrophe in front
+of such text; the apostrophe shows the text as text, and the rest is unchanged. Numbers
+(``int``, ``float``) are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """``value``, with an apostrophe in front if it is text a spreadsheet would run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable[object]) -> list[object]:
+    """Every cell of ``row`` through :func:`safe_cell`."""
+    return [safe_cell(value) for value in row]
+
+
+class SafeWriter:
+    """A ``csv.writer`` whose every cell goes through :func:`safe_cell`."""
+
+    def __init__(self, handle: Any, **options: Any) -> None:
+        self._writer = csv.writer(handle, **options)
+
+    def writerow(self, row: Iterable[object]) -> None:
+        """Write one row."""
+        self._writer.writerow(safe_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        """Write several rows."""
+        for row in rows:
+            self.writerow(row)

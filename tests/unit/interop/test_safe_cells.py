@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from minyi.interop.safe_cells import SafeWriter, safe_cell, safe_row
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
+)
+def test_formula_text_gets_an_apostrophe(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["留言 =1", "a-b", "", "'=already", 12, -3, 1.5, None])
+def test_other_values_are_unchanged(value):
+    assert safe_cell(value) == value
+
+
+def test_writer_makes_every_cell_safe():
+    buffer = io.StringIO()
+    writer = SafeWriter(buffer)
+    writer.writerow(["title", "likes"])
+    writer.writerows([['=HYPERLINK("http://x","y")', -1], ["道路破损", 3]])
+    rows = list(csv.reader(io.StringIO(buffer.getvalue())))
+    assert rows == [["title", "likes"], ['\'=HYPERLINK("http://x","y")', "-1"], ["道路破损", "3"]]
+    assert safe_row(["-x", 1]) == ["'-x", 1]
