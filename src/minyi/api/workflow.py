@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StrictBool
 from sqlalchemy import select
 
 from minyi.accounts.models import User
-from minyi.api.routes import MaybeTokenUser, TokenCase, TokenUser
+from minyi.api.routes import MAX_OFFSET, MaybeTokenUser, TokenCase, TokenUser
 from minyi.api.schemas import CaseOut
 from minyi.cases import services as cases
 from minyi.cases import statements, workflow
@@ -43,7 +43,7 @@ class DecisionIn(BaseModel):
     """A supervisor's decision on an extension request."""
 
     model_config = ConfigDict(extra="forbid")
-    approve: bool
+    approve: StrictBool
     note: str = Field(default="", max_length=1000)
 
 
@@ -52,7 +52,7 @@ class SuperviseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     comment: str = Field(min_length=1, max_length=1000)
-    due_at: datetime | None = None
+    due_at: Annotated[AwareDatetime, Strict()] | None = None
 
 
 class MergeIn(BaseModel):
@@ -67,7 +67,7 @@ class RatingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     satisfaction: Satisfaction
-    solved: bool | None = None
+    solved: StrictBool | None = None
     comment: str = Field(default="", max_length=2000)
 
 
@@ -231,7 +231,7 @@ def list_statements(
     db: DbSession,
     user: MaybeTokenUser,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[StatementOut]:
     """Published statements, newest first (public); case numbers only those a staff token may see."""
     return [_statement_out(s, user) for s in statements.list_statements(db, limit, offset)]
