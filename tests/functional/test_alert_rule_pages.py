@@ -109,3 +109,11 @@ def test_only_admins_manage_rules(client, world):
     assert client.get("/staff/alerts/rules/new?kind=burst").status_code == 403
     page = client.get("/staff/alerts")
     assert 'id="new-rule"' not in page.text
+
+
+def test_all_alerts_and_a_wrong_status(client, world):
+    login(client, "disp")
+    assert client.get("/staff/alerts?status=").status_code == 200
+    wrong = client.get("/staff/alerts?status=closed&lang=zh")
+    assert wrong.status_code == 422
+    assert "请从列表中选择状态。" in wrong.text

@@ -5,7 +5,7 @@ Its JSON twin is ``GET /api/v1/alerts`` (and ``/api/v1/alerts/rules`` for admins
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +14,7 @@ from minyi.accounts.permissions import Action, can, require
 from minyi.alerts import reading
 from minyi.alerts import rules as alert_rules
 from minyi.alerts import services as alerts
-from minyi.alerts.models import AlertRule, AlertStatus
+from minyi.alerts.models import AlertRule
 from minyi.core.errors import NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.web.templating import flash, render
@@ -29,14 +29,14 @@ def alert_page(
     request: Request,
     db: DbSession,
     user: StaffUser,
-    status: Annotated[AlertStatus | None, Query()] = AlertStatus.OPEN,
+    status: Annotated[Literal["open", "acknowledged", ""], Query()] = "open",
 ) -> Response:
-    """Alerts (open ones by default), and for admins the rules."""
-    found, total = reading.alerts_for(db, user, status=status.value if status else None, limit=PAGE_SIZE)
+    """Alerts (open ones by default, all with ``?status=``), and for admins the rules."""
+    found, total = reading.alerts_for(db, user, status=status or None, limit=PAGE_SIZE)
     context = {
         "alerts": found,
         "total": total,
-        "status": status.value if status else "",
+        "status": status,
         "can_acknowledge": can(user, Action.ACKNOWLEDGE_ALERT),
         "rules": alert_rules.list_rules(db) if can(user, Action.MANAGE_ALERT_RULES) else [],
     }
