@@ -41,7 +41,11 @@ def test_submit_then_track(client, world):
     response = portal_submit(client, category_id=world.road_category.id, phone="13912345678", is_public="1")
     page, code, secret = receipt(client, response)
     assert "留言已提交" in page.text
-    assert client.get("/submitted", follow_redirects=False).status_code == 303  # shown once
+    reloaded = client.get("/submitted", follow_redirects=False)  # a reload keeps the receipt
+    assert reloaded.status_code == 200
+    assert code in reloaded.text
+    assert secret in reloaded.text
+    assert reloaded.headers["cache-control"] == "no-store"
 
     tracked = client.post("/track", data={"code": code, "secret": secret, "csrf_token": csrf_of(page.text)})
     assert tracked.status_code == 200

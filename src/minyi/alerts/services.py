@@ -196,7 +196,7 @@ def _keyword_hit(
     }
     return Hit(
         scope_key=f"{key}|{word}" if key else word,
-        label=f"{label} · {word}" if rule.scope != Scope.ALL else word,
+        label=f"{label} · {word}" if rule.scope != Scope.ALL and label else word,
         measured=measured,
         issue_id=analysis.issue_id if analysis is not None else None,
         category_id=analysis.category_id if analysis is not None else None,

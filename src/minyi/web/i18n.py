@@ -41,10 +41,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "submit.button": ("提交留言", "Send"),
     "submit.done": ("留言已提交", "Message received"),
     "submit.done.intro": (
-        "请记下查询码和查询密码，凭此查询办理进度和答复。密码只显示这一次。",
+        "请记下查询码和查询密码，凭此查询办理进度和答复。密码不会以其他方式再次提供。",
         (
             "Keep the tracking code and secret: you need both to follow your case. "
-            "The secret is shown only once."
+            "The secret is not given again in any other way."
         ),
     ),
     "submit.track_now": ("查看办理进度", "Track it now"),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
-from minyi.cases import workflow
+from minyi.cases.models import Case, EventAction
 from minyi.departments.services import list_categories
 from minyi.flows import processing
 from minyi.http.deps import AppSettings, DbSession
@@ -25,6 +28,8 @@ from minyi.web.validation import plain_errors
 
 router = APIRouter(include_in_schema=False)
 RECEIPT_KEY = "receipt"
+#: How long this browser session keeps its receipt (a reload shows it again), in seconds.
+RECEIPT_SECONDS = 30 * 60
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the one-time key of a portal form
 OptionalField = Annotated[str, Form()]
 
@@ -111,17 +116,38 @@ def submit(
     request.session[RECEIPT_KEY] = {
         "code": accepted.message.tracking_code,
         "secret": accepted.tracking_secret,
+        "at": int(time.time()),
     }
     return RedirectResponse("/submitted", status_code=303)
 
 
+def fresh_receipt(session: dict[str, Any], now: float) -> dict[str, Any] | None:
+    """This browser session's receipt while it is at most :data:`RECEIPT_SECONDS` old; else dropped."""
+    receipt = session.get(RECEIPT_KEY)
+    if isinstance(receipt, dict) and 0 <= now - float(receipt.get("at", 0)) <= RECEIPT_SECONDS:
+        return receipt
+    session.pop(RECEIPT_KEY, None)
+    return None
+
+
 @router.get("/submitted")
 def submitted(request: Request) -> Response:
-    """The receipt: tracking code and secret, shown once."""
-    receipt = request.session.pop(RECEIPT_KEY, None)
+    """The receipt: tracking code and secret, for this browser session only, for 30 minutes.
+
+    A reload shows it again (it is printed or copied from here); the page is never cached.
+    """
+    receipt = fresh_receipt(request.session, time.time())
     if not receipt:
         return RedirectResponse("/track", status_code=303)
-    return render(request, "portal/submitted.html", {"receipt": receipt})
+    response = render(request, "portal/submitted.html", {"receipt": receipt})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers that ask for the old name get the SVG icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/track")
@@ -174,6 +200,23 @@ PUBLIC_ACTIONS = frozenset(
 )
 
 
+def _timeline(case: Case, language: str) -> list[tuple[datetime, str]]:
+    """The public steps of ``case``: a status it reached, or what happened (a rating) when none."""
+    steps = []
+    for event in case.events:
+        if event.action not in PUBLIC_ACTIONS:
+            continue
+        if event.action == EventAction.RATED:
+            verdict = i18n.translate(f"rate.{event.payload.get('satisfaction', '')}", language)
+            text = i18n.translate("track.rated", language).format(verdict=verdict)
+        elif event.action == EventAction.RECEIVED or event.from_status != event.to_status:
+            text = lifecycle.label(event.to_status, language)
+        else:
+            continue  # nothing the citizen would see changed
+        steps.append((event.created_at, text))
+    return steps
+
+
 def _not_found(request: Request, code: str, key: str, status: int) -> Response:
     error = i18n.translate(key, language_of(request))
     return render(request, "portal/track.html", {"values": {"code": code}, "error": error}, status)
@@ -186,7 +229,7 @@ def _tracked(
     context = {
         "message": message,
         "case": case,
-        "events": [e for e in case.events if e.action in PUBLIC_ACTIONS] if case else [],
+        "events": _timeline(case, language_of(request)) if case else [],
         "replies": [r for r in case.replies if r.is_public] if case else [],
         "secret": secret,
         "can_rate": case is not None and case.status in {"replied", "follow_up"},

@@ -16,7 +16,9 @@ Three kinds of mention are returned, in order of appearance, each once:
     words that end a name are :data:`SUFFIXES`.  The name is cut after the last
     administrative unit or verb-like word in front of it (``投诉A2区丽发新城`` →
     ``丽发新城``) and must keep at least two characters before its ending, so
-    ``道路``, ``马路`` and ``农村`` are not names.
+    ``道路``, ``马路`` and ``农村`` are not names. Counted things (``五六盏路灯``, ``两所学校``),
+    question words (``对口哪所小学``) and trades that act rather than places where a problem
+    is (``燃气公司``, ``自来水公司``) are not names either.
 ``route``
     Bus and metro lines: ``138路``, ``W12路``, ``地铁2号线``.
 
@@ -96,10 +98,12 @@ _MAX_NAME = 12
 # Words in front of a name that are not part of it: the name starts after the last one.
 _CUT = re.compile(
     rf"[A-Z]\d{{0,2}}[市区县]|[{_HAN}]地省|投诉|反映|举报|咨询|请问|关于|位于|建议|希望|要求|我们|我是|"
-    r"本人|业主|居民|附近|旁边|对面|门口|周边|里面|一个|一些|这个|那个|没有|进行|已经|"
+    r"本人|业主|居民|附近|靠近|旁边|对面|门口|周边|里面|一个|一些|这个|那个|没有|进行|已经|"
     r"只能|只好|考虑|或者|可以|需要|应该|能否|是否|如何|怎么|什么|因为|所以|但是|而且|如果|"
     r"导致|造成|影响|几个|等待|"
-    r"[的在和与及是了到从对给向把被为由至于将请去没说要让就都也还又再才过着把有送等]"
+    # A number and a measure word count things, they do not name them: 五六盏路(灯), 两所学校.
+    r"[一二三四五六七八九十两几\d]+[盏条根座栋家所处辆块台只间位名户]|"
+    r"[的在和与及是了到从对给向把被为由至于将请去没说要让就都也还又再才过着把有送等哪谁]"
 )
 # A name may not begin with these (``这条路``, ``该小区``, ``某楼盘``, ``一家公司``).
 _GENERIC_START = frozenset("这那该此本某每各一两几多上下大小新老旧其我你他她它")
@@ -132,6 +136,15 @@ _GENERIC_NAMES = frozenset(
         "公路",
     }
 )
+# Trades and utilities: ``燃气公司`` is who should act, not where the problem is.
+_SERVICE_TRADES = frozenset(
+    {
+        *("燃气", "天然气", "煤气", "自来水", "供水", "水务", "供电", "电力", "电网", "热力", "供暖"),
+        *("电信", "移动", "联通", "广电", "公交", "客运", "出租车", "物流", "快递", "外卖"),
+        *("保安", "保洁", "中介", "房产中介", "租赁", "停车", "环卫", "绿化", "拆迁", "城投"),
+    }
+)
+_ORGANISATION_SUFFIXES = frozenset({"公司", "有限公司", "集团"})
 # Verbs and idioms ending in 路 (跑路 abscond, 修路, 套路, 必经之路 …): a name ending in one
 # names no road.
 _NOT_ROADS = (
@@ -174,6 +187,8 @@ def _named_at(window: str, suffix: str) -> Place | None:
     if len(prefix) < _MIN_PREFIX or prefix[0] in _GENERIC_START or name in _GENERIC_NAMES or prefix.isdigit():
         return None
     if suffix == "路" and name.endswith(_NOT_ROADS):
+        return None
+    if suffix in _ORGANISATION_SUFFIXES and prefix in _SERVICE_TRADES:
         return None
     return Place(name, "named", prefix)
 

@@ -61,10 +61,31 @@ def test_empty_text():
 
 def test_function_words_in_front_of_a_name_are_cut_off():
     names = [p.name for p in extract_places("家长只能考虑租房或者送私立学校，物业说要等燃气公司")]
-    assert names == ["私立学校", "燃气公司"]
+    assert names == ["私立学校"]  # 燃气公司 is who should act, not a place
     assert extract_places("好几个新小区刚入住") == []
 
 
 def test_verbs_ending_in_lu_are_not_roads():
     names = [p.name for p in extract_places("58车贷老板跑路美国，这是必经之路，万家丽路封闭")]
     assert names == ["万家丽路"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("人民路靠近丽发小区路段有五六盏路灯不亮", ["人民路", "丽发小区"]),  # not 五六盏路
+        ("咨询丽发小区对口哪所小学", ["丽发小区"]),  # not 口哪所小学
+        ("请问哪个小区能申请", []),
+        ("物业说要等燃气公司和自来水公司来修，供电公司不管", []),
+        ("丽发新城有两所学校、5栋楼", ["丽发新城"]),
+    ],
+)
+def test_counts_question_words_and_utilities_are_not_places(text, names):
+    assert [p.name for p in extract_places(text)] == names
+
+
+@pytest.mark.parametrize(
+    "name", ["万家丽南路", "千家村", "三一大道", "星沙十一中学", "聚利人普惠投资有限公司"]
+)
+def test_names_with_numbers_stay_names(name):
+    assert name in [p.name for p in extract_places(f"反映{name}的问题")]
