@@ -43,7 +43,8 @@ Full-width digits and letters are matched as their ASCII forms and zero-width
 characters are ignored (:mod:`minyi.pipeline.privacy_text`).
 
 Left alone on purpose: numbers introduced by 订单/单号/编号/工单/案号 and the
-like, URLs, dates, amounts, times, postal codes, and, without a cue, 18-digit
+like, URLs (read as written: a URL ends at the first full-width character, such as
+！ or ：, whatever else the text holds), dates, amounts, times, postal codes, and, without a cue, 18-digit
 numbers with a wrong check digit or an impossible birth date and 16–19-digit numbers
 failing Luhn.  Masked text contains no run that any rule matches again, so masking
 is idempotent.
@@ -120,7 +121,7 @@ _ORDER = re.compile(
 )
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
-    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![A-Za-z0-9-])"
+    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![A-Za-z0-9@-])"
 )
 _ID_CARD = re.compile(
     _B + rf"(?:[1-8][0-9]{{5}}[- ]?(?:19|20)[0-9]{{2}}{_DAY}[- ]?[0-9]{{3}}[0-9Xx]"
@@ -141,8 +142,8 @@ _WECHAT = re.compile(
 _WXID = re.compile(r"(?<![-_A-Za-z0-9])wxid_[A-Za-z0-9]{6,20}(?![-_A-Za-z0-9])")
 _MOBILE = re.compile(_B + r"(?P<prefix>(?:\+|00)?86[- ]?)?(?P<n>1[- ]?[3-9](?:[- ]?[0-9]){9})" + _E)
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
-_LANDLINE = re.compile(
-    _B + rf"(?P<area>[(（]{_AREA}[)）] ?|{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
+_LANDLINE = re.compile(  # an opening parenthesis is a boundary of its own: 湘A12345(0731)84123456
+    rf"(?P<area>[(（]{_AREA}[)）] ?|{_B}{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
     r"(?P<ext>(?:-|转|ext\.?)[0-9]{1,5})?" + _E
 )
 _PLATE = re.compile(
@@ -276,6 +277,8 @@ class Rule:
     applies: Callable[[str], object] | None = None
     #: Instead of ``mask``, for rules that find several kinds and may take less than the match.
     read: ReadFunction | None = None
+    #: Matched on the text as written (full-width forms not made ASCII): a URL ends at ！ or ：.
+    as_written: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -299,7 +302,7 @@ RULES: tuple[Rule, ...] = (
 
 #: Spans that no rule may take: URLs and numbers introduced as orders, cases, invoices...
 RESERVED: tuple[Rule, ...] = (
-    Rule("url", _URL, _reserve, applies=_has_url),
+    Rule("url", _URL, _reserve, applies=_has_url, as_written=True),
     Rule("order", _ORDER, _reserve, "v", applies=_has_order_word),
 )
 _RESERVED_KINDS = frozenset(rule.kind for rule in RESERVED)
@@ -376,18 +379,21 @@ class PersonalDataMasker:
         if not hasattr(self, "rules_"):
             self.fit()
         probe, index = probe_text(text)
-        found = self._scan(probe, KeepList(keep) if keep else None)
+        written = probe if probe is text else text if index is None else "".join([text[i] for i in index])
+        found = self._scan(probe, KeepList(keep) if keep else None, written)
         if index is not None:  # spans in the copy without zero-width characters
             found = [(kind, index[start], index[end - 1] + 1, masked) for kind, start, end, masked in found]
         if len(found) > 1:
             found.sort(key=_start)
         return found
 
-    def _scan(self, probe: str, keep: KeepList | None) -> list[tuple[str, int, int, str]]:
+    def _scan(self, probe: str, keep: KeepList | None, written: str) -> list[tuple[str, int, int, str]]:
         """``(kind, start, end, masked)`` of the findings in ``probe``, rule by rule in priority order.
 
         A span taken by a rule (a reserved span, a finding or a kept number) cannot be
-        taken again, so overlapping matches resolve once.
+        taken again, so overlapping matches resolve once.  ``written`` is ``probe`` before
+        full-width forms were made ASCII (same length), read by the ``as_written`` rules:
+        whether a ！ ends a URL must not depend on a full-width digit elsewhere in the text.
         """
         taken = Spans()
         found: list[tuple[str, int, int, str]] = []
@@ -404,7 +410,7 @@ class PersonalDataMasker:
             mask = rule.mask
             if mask is None:
                 continue
-            for m in rule.pattern.finditer(probe):  # inline: this loop runs for every rule and message
+            for m in rule.pattern.finditer(written if rule.as_written else probe):  # inline: hot loop
                 start, end = m.span(rule.group)
                 if masked_before and in_masked_number(probe, start, end, char):
                     continue

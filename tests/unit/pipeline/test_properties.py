@@ -206,14 +206,6 @@ def test_masking_contact_fragments_is_idempotent(text):
     assert mask_text(masked) == masked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "privacy.py bug (reported; the module is being reworked): a mask turns a glued neighbour into a "
-        "match of its own, so a second pass masks more: a landline in parentheses right after a plate, a "
-        "landline after a masked old ID, an e-mail domain running into the next address, wxid_ + an ID"
-    ),
-)
 @PROPERTIES
 @given(
     st.lists(st.sampled_from(["湘A12345", "(0731)84123456", "0731-2000000", "a@b.com", "c@d.cn"]), max_size=6)
@@ -247,14 +239,6 @@ def test_embedded_personal_data_is_masked(before, left, data, right, after):
     assert mask_text(masked) == masked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "privacy.py bug (reported): full-width forms are read as ASCII only when the text holds a full-width "
-        "digit, letter, @, +, - or ideographic space; then ！ and ？ become URL characters, the reserved URL "
-        "runs on over the phone number or address after it, and that is left in clear"
-    ),
-)
 @PROPERTIES
 @given(separators, st.sampled_from("！？"), personal_data, st.sampled_from(["　", "１号楼", "ＡＢ"]))
 @example("，", "！", ("mobile", "13812345678"), "　")  # 详见http://a.cn！13812345678，谢谢　: in clear
