@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
-from minyi.accounts.permissions import Action, can, can_view_case
+from minyi.accounts.permissions import Action, can, can_view_case, require
 from minyi.cases import notices
 from minyi.cases.models import Case, CaseStatus, EventAction, Reply, Statement, StatementCase
 from minyi.cases.services import CaseError, record
@@ -36,7 +36,12 @@ def publish(  # noqa: PLR0913 - the statement and what it answers
     notes: Mapping[str, str] | None = None,
     issue_key: str | None = None,
 ) -> Statement:
-    """Publish a statement answering ``cases`` (notes keyed by case id)."""
+    """Publish a statement answering ``cases`` (notes keyed by case id).
+
+    Forbidden for a role that publishes no statements at all (supervisors); a StatementError
+    when the user may not answer one of ``cases`` (another department's).
+    """
+    require(user, Action.PUBLISH_STATEMENT, user.department_id)
     if not title.strip() or not body.strip():
         raise StatementError("a statement needs a title and a text")
     if not cases or len(cases) > MAX_CASES:

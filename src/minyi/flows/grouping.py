@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases import merging, workflow
 from minyi.cases import services as cases
@@ -195,6 +196,7 @@ def merge_group(session: Session, user: User, case_ids: Sequence[str]) -> tuple[
         InvalidInput: The ids name fewer than two cases of one group.
         Forbidden: The user may not merge cases.
     """
+    require(user, Action.MERGE)  # refused before the ids are looked at
     wanted = set(case_ids)
     group = next((g for g in open_groups(session, user) if wanted & {c.id for c in g.cases}), None)
     chosen = [case for case in group.cases if case.id in wanted] if group is not None else []
