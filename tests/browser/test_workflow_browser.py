@@ -45,7 +45,8 @@ def test_case_through_the_chain(live_server, browser):
     staff.wait_for_load_state()
     assert staff.locator("#case-status").inner_text().strip() == "已签收"
     staff.get_by_label("答复", exact=True).fill(
-        "您好！办理该证明需携带身份证原件到市民中心窗口。感谢您的来信。"
+        "您好！您咨询的办理证明所需材料问题已收悉。经核查，办理该证明需携带身份证原件到市民中心窗口，"
+        "当场即可办结。如有疑问请致电0731-88001203。感谢您的来信。"
     )
     staff.get_by_role("button", name="检查答复质量").click()
     staff.wait_for_load_state()
@@ -132,7 +133,10 @@ def test_return_extension_supervision_reopen(live_server, browser):
     assert "请三日内答复" in staff.locator(".supervised").inner_text()
 
     as_user(staff, live_server, "road", case_url)
-    staff.get_by_label("答复", exact=True).fill("您好！居住证可在派出所办理，需携带身份证和居住证明。")
+    staff.get_by_label("答复", exact=True).fill(
+        "您好！您咨询的居住证办理流程问题已收悉。经核查，居住证可在派出所办理，需携带身份证和居住证明，"
+        "已为您整理好材料清单。如有疑问请致电0731-88001203。感谢您的来信。"
+    )
     press(staff, "提交", exact=True)
     assert status_of(staff) == "已答复"
 
