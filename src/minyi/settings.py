@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     )
     site_name: str = "民意 · 政务留言"
     public_page_size: int = Field(default=20, ge=1, le=200)
+    public_numbers: str = Field(
+        default="",
+        max_length=4000,
+        description="Comma-separated official numbers (hotlines, offices' e-mail addresses) that stay "
+        "readable in public texts, besides the departments' own and the public service numbers.",
+    )
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
     login_max_failures: int = Field(
         default=5,
@@ -235,6 +241,12 @@ class Settings(BaseSettings):
             msg = "webhook URLs must start with http:// or https://"
             raise ValueError(msg)
         return value
+
+    @property
+    def public_number_list(self) -> tuple[str, ...]:
+        """The numbers of ``public_numbers``, one each (commas, full-width or not, separate them)."""
+        items = (item.strip() for item in self.public_numbers.replace("，", ",").split(","))
+        return tuple(dict.fromkeys(item for item in items if item))
 
     @property
     def effective_database_url(self) -> str:

@@ -30,7 +30,7 @@ from minyi.cases.models import Case, CaseStatus
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.departments.models import Department
 from minyi.flows import processing
-from minyi.http.deps import AppSettings, DbSession, run_case_action
+from minyi.http.deps import AppSettings, DbSession, PublicMasker, run_case_action
 from minyi.intake import identity
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
@@ -121,6 +121,7 @@ def create_message(
 def get_message(
     db: DbSession,
     user: MaybeTokenUser,
+    public: PublicMasker,
     message_id: str,
     x_tracking_secret: Annotated[str | None, Header()] = None,
 ) -> MessageOut:
@@ -132,11 +133,11 @@ def get_message(
         visible = cases.can_view(user, message.case) if message.case else sees_all_departments(user)
         if not visible:
             raise NotFound("no such message")
-        return MessageOut.of(message, with_contact=True)
+        return MessageOut.of(message, with_contact=True, public=public)
     if x_tracking_secret and identity.secret_matches(
         message.tracking_code, x_tracking_secret, message.tracking_secret_hash
     ):
-        return MessageOut.of(message, with_contact=False)
+        return MessageOut.of(message, with_contact=False, public=public)
     raise HTTPException(
         401,
         "send a staff API token, or the tracking secret in X-Tracking-Secret",

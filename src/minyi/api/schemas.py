@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from minyi.cases.models import Case, CaseStatus
+from minyi.cases.public_text import PublicText
 from minyi.intake.models import Message
 from minyi.pipeline.privacy import mask_contact_value, mask_text
 
@@ -55,8 +56,13 @@ class MessageOut(BaseModel):
     contact: ContactOut | None = None
 
     @classmethod
-    def of(cls, message: Message, *, with_contact: bool) -> MessageOut:
-        """The API view of ``message``; staff also get the masked contact."""
+    def of(cls, message: Message, *, with_contact: bool, public: PublicText | None = None) -> MessageOut:
+        """The API view of ``message``; staff also get the masked contact.
+
+        ``public`` masks the texts as the public pages do (the case's names hidden, official
+        numbers kept); without it, personal data is masked and public service numbers kept.
+        """
+        public = public or PublicText()
         contact = None
         if with_contact and message.contact is not None:
             contact = ContactOut(
@@ -67,12 +73,12 @@ class MessageOut(BaseModel):
         return cls(
             id=message.id,
             channel=message.channel,
-            title=mask_text(message.title),
-            body=mask_text(message.body),
+            title=public(message.case, message.title),
+            body=public(message.case, message.body),
             received_at=message.received_at,
             submitted_at=message.submitted_at,
             region=message.region,
-            address=mask_text(message.address) or None,
+            address=public(message.case, message.address) or None,
             likes=message.likes,
             dislikes=message.dislikes,
             reposts=message.reposts,

@@ -16,8 +16,9 @@ from minyi.api.schemas import CaseOut
 from minyi.cases import services as cases
 from minyi.cases import statements, workflow
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
+from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
-from minyi.http.deps import DbSession, run_case_action
+from minyi.http.deps import DbSession, PublicMasker, run_case_action
 from minyi.intake import identity
 from minyi.intake.models import Message
 
@@ -195,11 +196,12 @@ class StatementOut(BaseModel):
     case_numbers: list[str] = Field(description="The answered cases a staff token may see; none for others")
 
 
-def _statement_out(statement: Statement, user: User | None) -> StatementOut:
+def _statement_out(statement: Statement, user: User | None, public: PublicText) -> StatementOut:
+    """The statement as the public reads it (as on /public/statements), with the numbers ``user`` may see."""
     return StatementOut(
         id=statement.id,
-        title=statement.title,
-        body=statement.body,
+        title=public.statement(statement, statement.title),
+        body=public.statement(statement, statement.body),
         issue_key=statement.issue_key,
         published_at=statement.published_at,
         cases=len(statement.links),
@@ -208,7 +210,9 @@ def _statement_out(statement: Statement, user: User | None) -> StatementOut:
 
 
 @router.post("/statements", response_model=StatementOut, status_code=201, tags=["statements"])
-def publish_statement(db: DbSession, user: TokenUser, data: StatementIn) -> StatementOut:
+def publish_statement(
+    db: DbSession, user: TokenUser, data: StatementIn, public: PublicMasker
+) -> StatementOut:
     """Publish one answer for many cases: each gets it as its public reply and moves to replied."""
     found: list[Case] = []
     notes: dict[str, str] = {}
@@ -223,15 +227,16 @@ def publish_statement(db: DbSession, user: TokenUser, data: StatementIn) -> Stat
         db, user, title=data.title, body=data.body, cases=found, notes=notes, issue_key=data.issue_key
     )
     db.commit()
-    return _statement_out(statement, user)
+    return _statement_out(statement, user, public)
 
 
 @router.get("/statements", response_model=list[StatementOut], tags=["statements"])
 def list_statements(
     db: DbSession,
     user: MaybeTokenUser,
+    public: PublicMasker,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[StatementOut]:
     """Published statements, newest first (public); case numbers only those a staff token may see."""
-    return [_statement_out(s, user) for s in statements.list_statements(db, limit, offset)]
+    return [_statement_out(s, user, public) for s in statements.list_statements(db, limit, offset)]

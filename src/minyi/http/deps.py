@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.cases import services as cases
 from minyi.cases.models import Case
+from minyi.cases.public_text import PublicText
 from minyi.db.session import Database
 from minyi.http.errors import CsrfRejected
 from minyi.http.security import csrf_ok
@@ -41,6 +42,21 @@ def get_settings(request: Request) -> Settings:
 
 DbSession = Annotated[Session, Depends(get_db)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def public_masker(request: Request, db: DbSession, settings: AppSettings) -> PublicText:
+    """How this request shows case and statement texts to the public (official numbers kept).
+
+    Kept in ``request.state.public_text``, where the pages' ``render`` finds it.
+    """
+    masker = PublicText.of(db, settings.public_number_list)
+    request.state.public_text = masker
+    return masker
+
+
+PublicMasker = Annotated[PublicText, Depends(public_masker)]
+#: ``dependencies=[PUBLIC_VIEW]`` on a public page: its templates mask with the official numbers kept.
+PUBLIC_VIEW = Depends(public_masker)
 
 
 def optional_user(request: Request, db: DbSession) -> User | None:

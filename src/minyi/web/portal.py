@@ -17,7 +17,7 @@ from minyi.cases import services as cases
 from minyi.cases.models import Case, EventAction
 from minyi.departments.services import list_categories
 from minyi.flows import processing
-from minyi.http.deps import AppSettings, DbSession
+from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession
 from minyi.http.security import csrf_ok
 from minyi.intake import services
 from minyi.intake.models import Channel, Message
@@ -156,7 +156,7 @@ def track_form(request: Request) -> Response:
     return render(request, "portal/track.html", {"values": {}, "error": None})
 
 
-@router.post("/track")
+@router.post("/track", dependencies=[PUBLIC_VIEW])
 def track(
     request: Request,
     db: DbSession,
@@ -238,7 +238,7 @@ def _tracked(
     return render(request, "portal/tracked.html", context, status)
 
 
-@router.post("/track/rate")
+@router.post("/track/rate", dependencies=[PUBLIC_VIEW])
 def rate(
     request: Request,
     db: DbSession,
@@ -265,7 +265,7 @@ def rate(
     return _tracked(request, message, secret, i18n.translate("rate.thanks", language_of(request)))
 
 
-@router.get("/public")
+@router.get("/public", dependencies=[PUBLIC_VIEW])
 def public(
     request: Request,
     db: DbSession,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
-from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.deps import PUBLIC_VIEW, CsrfChecked, DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
 from minyi.web.templating import flash, render
@@ -90,7 +90,7 @@ def publish(
     return RedirectResponse("/staff/statements", status_code=303)
 
 
-@router.get("/public/statements")
+@router.get("/public/statements", dependencies=[PUBLIC_VIEW])
 def public_statements(
     request: Request, db: DbSession, page: Annotated[int, Query(ge=1, le=10_000)] = 1
 ) -> Response:

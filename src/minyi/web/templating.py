@@ -8,9 +8,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from minyi.accounts import permissions
 from minyi.cases import lifecycle
+from minyi.cases.public_text import PublicText
 from minyi.core.localtime import format_time
 from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
@@ -21,7 +24,13 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 
-templates.env.filters["masked"] = mask_text
+@pass_context
+def _masked(context: Context, text: str | None) -> str:
+    """``text`` with personal data masked; the page's official numbers (``keep_numbers``) stay readable."""
+    return mask_text(text, keep=context.get("keep_numbers", ()))
+
+
+templates.env.filters["masked"] = _masked
 templates.env.filters["masked_contact"] = mask_contact_value
 templates.env.filters["time"] = format_time
 templates.env.globals["status_label"] = lifecycle.label
@@ -66,6 +75,10 @@ def render(
         "user": getattr(request.state, "user", None),
         "flashes": _take_flashes(request),
     }
+    # What public texts show: http.deps.PUBLIC_VIEW adds the departments' numbers to the allow-list.
+    public = getattr(request.state, "public_text", None)
+    public = public or PublicText(request.app.state.settings.public_number_list)
+    ctx.update(public_text=public, keep_numbers=public.keep)
     ctx.update(context or {})
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:

@@ -1,0 +1,95 @@
+"""What the public reads of a case or a statement: its texts with personal data masked.
+
+Every public view (``/public``, ``/public/statements``, the tracking page, the JSON
+API's public answers) shows a case's title, its messages and its replies, or a
+statement, through :class:`PublicText`, the one place that decides what is hidden:
+
+- personal data found by :func:`minyi.pipeline.privacy.mask_text` (phones, IDs,
+  cards, e-mail, rooms, introduced names);
+- the names of the case's people wherever they recur, introduced or not
+  (:func:`names_to_hide`): the contact name of each message and the names its
+  author introduced (我叫…, 本人…), so a reply greeting 王小明您好 shows 王**您好;
+- but official numbers stay readable (:func:`official_numbers`): each department's
+  own contact phone and e-mail and the allow-list ``MINYI_PUBLIC_NUMBERS``, besides
+  the public service numbers (12345, 110 …) that are never masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.cases.models import Case, Statement
+from minyi.departments.models import Department
+from minyi.pipeline.privacy import mask_names, mask_text, names_introduced
+
+__all__ = ["PublicText", "names_to_hide", "official_numbers", "public_text"]
+
+
+def names_to_hide(case: Case) -> list[str]:
+    """The names of the people of ``case``: its messages' contact names and introduced names.
+
+    Once each, in the order of the messages; names of one character are left out
+    (masking every 王 would garble the text).
+    """
+    names: list[str] = []
+    for message in case.messages:
+        if message.contact is not None and message.contact.name:
+            names.append(message.contact.name.strip())
+        names += names_introduced(message.title)
+        names += names_introduced(message.body)
+    return list(dict.fromkeys(name for name in names if len(name) > 1))
+
+
+def official_numbers(session: Session, allow_list: Iterable[str] = ()) -> tuple[str, ...]:
+    """Numbers that stay readable in public texts: ``allow_list``, then the departments' own.
+
+    The departments' contact phones and e-mail addresses are public: a reply that
+    says 请拨打住建局电话 0731-88001234 must stay readable, whichever department wrote it.
+    """
+    rows = session.execute(select(Department.contact_phone, Department.contact_email))
+    departments = [value.strip() for row in rows for value in row if value and value.strip()]
+    return tuple(dict.fromkeys([*allow_list, *departments]))
+
+
+class PublicText:
+    """Masks the texts of cases and statements for the public (see the module docstring).
+
+    Make one per request (:meth:`of`): it remembers the names of each case it has seen.
+
+    Args:
+        keep: numbers that stay readable (:func:`official_numbers`).
+    """
+
+    def __init__(self, keep: Iterable[str] = ()) -> None:
+        """Remember ``keep``; names are read per case when first needed."""
+        self.keep = tuple(keep)
+        self._names: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, session: Session, allow_list: Iterable[str] = ()) -> PublicText:
+        """The masker of one request: the official numbers of :func:`official_numbers` kept."""
+        return cls(official_numbers(session, allow_list))
+
+    def names(self, case: Case) -> list[str]:
+        """:func:`names_to_hide` of ``case``, read once."""
+        if case.id not in self._names:
+            self._names[case.id] = names_to_hide(case)
+        return self._names[case.id]
+
+    def __call__(self, case: Case | None, text: str | None) -> str:
+        """``text`` of ``case`` (a title, a message, a reply) as the public reads it; ``""`` for None."""
+        masked = mask_text(text, keep=self.keep)
+        return mask_names(masked, self.names(case)) if case is not None else masked
+
+    def statement(self, statement: Statement, text: str | None) -> str:
+        """``text`` of ``statement`` as the public reads it: the names of every case it answers hidden."""
+        names = [name for link in statement.links for name in self.names(link.case)]
+        return mask_names(mask_text(text, keep=self.keep), names)
+
+
+def public_text(case: Case | None, text: str | None, *, keep: Iterable[str] = ()) -> str:
+    """``text`` of ``case`` as the public reads it (one-off :class:`PublicText`)."""
+    return PublicText(keep)(case, text)
