@@ -209,7 +209,9 @@ def _timeline(case: Case, language: str) -> list[tuple[datetime, str]]:
         if event.action == EventAction.RATED:
             verdict = i18n.translate(f"rate.{event.payload.get('satisfaction', '')}", language)
             text = i18n.translate("track.rated", language).format(verdict=verdict)
-        elif event.action == EventAction.RECEIVED or event.from_status != event.to_status:
+        elif event.to_status and event.action == EventAction.RECEIVED:
+            text = lifecycle.label(event.to_status, language)  # the first step: received as is
+        elif event.to_status and event.from_status != event.to_status:
             text = lifecycle.label(event.to_status, language)
         else:
             continue  # nothing the citizen would see changed
