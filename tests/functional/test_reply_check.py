@@ -122,3 +122,14 @@ def test_staff_actions_answer_with_a_flash(client, session, world):
     )
     assert supervised.status_code in {403, 409}  # a dispatcher may not sign: no flash
     assert "Status changed" not in supervised.text
+
+
+def test_admin_actions_answer_with_a_flash(client, session, world):
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/admin").text)
+    saved = client.post(
+        "/staff/admin/templates?lang=en",
+        data={"name": "通用", "body": "您好！编号{number}已办结。", "csrf_token": token},
+    )
+    assert '<p class="flash" role="status">Saved</p>' in saved.text
+    assert "Saved" not in client.get("/staff/admin").text

@@ -27,7 +27,7 @@ from minyi.departments.services import (
 )
 from minyi.http.deps import CsrfChecked, DbSession, require_user
 from minyi.interop.tabular import ImportFileError, read_rows
-from minyi.web.templating import render
+from minyi.web.templating import flash, render
 
 FormField = Annotated[str, Form()]
 
@@ -57,8 +57,9 @@ def _page(request: Request, db: DbSession, message: str | None = None, status: i
     return render(request, "staff/admin.html", context, status)
 
 
-def _done(db: DbSession) -> Response:
+def _done(request: Request, db: DbSession, said: str = "flash.saved") -> Response:
     db.commit()
+    flash(request, said)
     return RedirectResponse("/staff/admin", status_code=303)
 
 
@@ -92,7 +93,7 @@ def create_user(
     except accounts.AccountError as exc:
         db.rollback()
         return _page(request, db, str(exc), 422)
-    return _done(db)
+    return _done(request, db)
 
 
 @router.post("/users/{user_id}/active")
@@ -106,7 +107,7 @@ def toggle_user(
     if target.id == user.id:
         return _page(request, db, "you cannot deactivate yourself", 422)
     target.is_active = not target.is_active
-    return _done(db)
+    return _done(request, db)
 
 
 @router.post("/departments")
@@ -131,7 +132,7 @@ def create_department(
         contact_phone=contact_phone or None,
         contact_email=contact_email or None,
     )
-    return _done(db)
+    return _done(request, db)
 
 
 @router.post("/categories")
@@ -186,16 +187,16 @@ def create_rule(
     except (ValueError, admin.AdminError) as exc:
         db.rollback()
         return _page(request, db, str(exc), 422)
-    return _done(db)
+    return _done(request, db)
 
 
 @router.post("/rules/{rule_id}/delete")
-def delete_rule(db: DbSession, rule_id: str, _csrf: CsrfChecked = None) -> Response:
+def delete_rule(request: Request, db: DbSession, rule_id: str, _csrf: CsrfChecked = None) -> Response:
     """Remove a deadline rule (deadlines already set stay)."""
     rule = db.get(DeadlineRuleRecord, rule_id)
     if rule is not None:
         db.delete(rule)
-    return _done(db)
+    return _done(request, db, "flash.deleted")
 
 
 @router.post("/templates")
@@ -215,13 +216,13 @@ def create_template(
     except admin.AdminError as exc:
         db.rollback()
         return _page(request, db, str(exc), 422)
-    return _done(db)
+    return _done(request, db)
 
 
 @router.post("/templates/{template_id}/delete")
-def delete_template(db: DbSession, template_id: str, _csrf: CsrfChecked = None) -> Response:
+def delete_template(request: Request, db: DbSession, template_id: str, _csrf: CsrfChecked = None) -> Response:
     """Remove a reply template."""
     template = db.get(ReplyTemplate, template_id)
     if template is not None:
         db.delete(template)
-    return _done(db)
+    return _done(request, db, "flash.deleted")

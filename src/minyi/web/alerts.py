@@ -55,7 +55,9 @@ def acknowledge(
 
 
 @router.post("/rules/{rule_id}/enabled")
-def switch_rule(db: DbSession, user: StaffUser, rule_id: str, _csrf: CsrfChecked = None) -> Response:
+def switch_rule(
+    request: Request, db: DbSession, user: StaffUser, rule_id: str, _csrf: CsrfChecked = None
+) -> Response:
     """Switch a rule on or off (admins)."""
     require(user, Action.MANAGE_ALERT_RULES)
     rule = db.get(AlertRule, rule_id)
@@ -63,4 +65,5 @@ def switch_rule(db: DbSession, user: StaffUser, rule_id: str, _csrf: CsrfChecked
         raise NotFound("no such alert rule")
     alert_rules.set_enabled(db, rule, not rule.enabled)
     db.commit()
+    flash(request, "flash.saved")
     return RedirectResponse("/staff/alerts#rules", status_code=303)

@@ -411,6 +411,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flash.issue_merged": ("热点问题已合并", "Issues merged"),
     "flash.issue_split": ("已拆分出新的热点问题", "New issue split off"),
     "flash.alert_acknowledged": ("预警已确认", "Alert acknowledged"),
+    "flash.saved": ("已保存", "Saved"),
+    "flash.deleted": ("已删除", "Deleted"),
     "quality.threshold": ("发送门槛", "Threshold"),
     "quality.band.low": ("低于门槛", "below the threshold"),
     "quality.band.fair": ("尚可", "fair"),
