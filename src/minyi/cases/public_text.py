@@ -9,6 +9,8 @@ statement, through :class:`PublicText`, the one place that decides what is hidde
 - the names of the case's people wherever they recur, introduced or not
   (:func:`names_to_hide`): the contact name of each message and the names its
   author introduced (我叫…, 本人…), so a reply greeting 王小明您好 shows 王**您好;
+  for a statement, and for a case a statement answers, the names of every case the
+  statement answers (a statement greeting 张伟、赵敏 is the reply of both cases);
 - but official numbers stay readable (:func:`official_numbers`): each department's
   own contact phone and e-mail and the allow-list ``MINYI_PUBLIC_NUMBERS``, besides
   the public service numbers (12345, 110 …) that are never masked.
@@ -19,28 +21,49 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from minyi.cases.models import Case, Statement
+from minyi.cases.models import Case, Statement, StatementCase
 from minyi.departments.models import Department
+from minyi.intake.models import Message, MessageContact
 from minyi.pipeline.privacy import mask_names, mask_text, names_introduced
 
-__all__ = ["PublicText", "names_to_hide", "official_numbers", "public_text"]
+__all__ = ["PublicText", "names_of_cases", "names_to_hide", "official_numbers", "public_text"]
+
+_CHUNK = 500  # case ids per query
+
+
+def _names(title: str | None, body: str | None, contact: str | None) -> list[str]:
+    """The contact name, then the names introduced in ``title`` and ``body``."""
+    return [(contact or "").strip(), *names_introduced(title), *names_introduced(body)]
+
+
+def _once(names: Iterable[str]) -> list[str]:
+    """``names`` once each, in order; names of one character left out (masking every 王 would garble)."""
+    return list(dict.fromkeys(name for name in names if len(name) > 1))
 
 
 def names_to_hide(case: Case) -> list[str]:
-    """The names of the people of ``case``: its messages' contact names and introduced names.
-
-    Once each, in the order of the messages; names of one character are left out
-    (masking every 王 would garble the text).
-    """
+    """The names of the people of ``case``: its messages' contact names and introduced names."""
     names: list[str] = []
     for message in case.messages:
-        if message.contact is not None and message.contact.name:
-            names.append(message.contact.name.strip())
-        names += names_introduced(message.title)
-        names += names_introduced(message.body)
-    return list(dict.fromkeys(name for name in names if len(name) > 1))
+        names += _names(message.title, message.body, message.contact.name if message.contact else None)
+    return _once(names)
+
+
+def names_of_cases(session: Session, case_ids: Iterable[str]) -> list[str]:
+    """:func:`names_to_hide` of many cases at once (a statement's), read in a few queries."""
+    ids = list(dict.fromkeys(case_ids))
+    names: list[str] = []
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(Message.title, Message.body, MessageContact.name)
+            .outerjoin(MessageContact, MessageContact.message_id == Message.id)
+            .where(Message.case_id.in_(ids[start : start + _CHUNK]))
+        )
+        for title, body, contact in rows:
+            names += _names(title, body, contact)
+    return _once(names)
 
 
 def official_numbers(session: Session, allow_list: Iterable[str] = ()) -> tuple[str, ...]:
@@ -67,6 +90,7 @@ class PublicText:
         """Remember ``keep``; names are read per case when first needed."""
         self.keep = tuple(keep)
         self._names: dict[str, list[str]] = {}
+        self._statement_names: dict[str, list[str]] = {}
 
     @classmethod
     def of(cls, session: Session, allow_list: Iterable[str] = ()) -> PublicText:
@@ -74,10 +98,23 @@ class PublicText:
         return cls(official_numbers(session, allow_list))
 
     def names(self, case: Case) -> list[str]:
-        """:func:`names_to_hide` of ``case``, read once."""
+        """:func:`names_to_hide` of ``case`` and of the cases its statements answer, read once."""
         if case.id not in self._names:
-            self._names[case.id] = names_to_hide(case)
+            names = names_to_hide(case)
+            session = object_session(case)
+            if session is not None:
+                query = select(StatementCase.statement_id).where(StatementCase.case_id == case.id)
+                for statement_id in session.scalars(query):
+                    names += self._names_of_statement(session, statement_id)
+            self._names[case.id] = _once(names)
         return self._names[case.id]
+
+    def _names_of_statement(self, session: Session, statement_id: str) -> list[str]:
+        """The names of every case the statement answers, read once."""
+        if statement_id not in self._statement_names:
+            query = select(StatementCase.case_id).where(StatementCase.statement_id == statement_id)
+            self._statement_names[statement_id] = names_of_cases(session, session.scalars(query))
+        return self._statement_names[statement_id]
 
     def __call__(self, case: Case | None, text: str | None) -> str:
         """``text`` of ``case`` (a title, a message, a reply) as the public reads it; ``""`` for None."""
@@ -86,7 +123,11 @@ class PublicText:
 
     def statement(self, statement: Statement, text: str | None) -> str:
         """``text`` of ``statement`` as the public reads it: the names of every case it answers hidden."""
-        names = [name for link in statement.links for name in self.names(link.case)]
+        session = object_session(statement)
+        if session is None:
+            names = _once(name for link in statement.links for name in names_to_hide(link.case))
+        else:
+            names = self._names_of_statement(session, statement.id)
         return mask_names(mask_text(text, keep=self.keep), names)
 
 

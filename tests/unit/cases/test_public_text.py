@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from minyi.accounts.models import Role
 from minyi.cases import statements
-from minyi.cases.public_text import PublicText, names_to_hide, official_numbers, public_text
+from minyi.cases.public_text import PublicText, names_of_cases, names_to_hide, official_numbers, public_text
 from minyi.demo import factories
 from minyi.settings import Settings
 
@@ -76,3 +76,17 @@ def test_the_allow_list_setting_is_split_on_commas():
     settings = Settings(public_numbers=" 0731-85551234，400-000-0000, ,0731-85551234")
     assert settings.public_number_list == ("0731-85551234", "400-000-0000")
     assert Settings().public_number_list == ()
+
+
+def test_a_case_answered_by_a_statement_hides_the_names_of_the_other_cases(session):
+    first = _case(session, body="我叫张伟，楼上漏水。")
+    second = factories.make_case(
+        session, status="dispatched", department=first.department, body="噪音扰民。", contact={"name": "赵敏"}
+    )
+    staff = factories.make_user(session, role=Role.STAFF.value, department=first.department)
+    statements.publish(session, staff, title="答复", body="张伟、赵敏：已处理。", cases=[first, second])
+    session.flush()
+    reply = first.replies[-1].body
+    assert PublicText()(first, reply).endswith("张*、赵*：已处理。")
+    assert PublicText()(second, reply).endswith("张*、赵*：已处理。")
+    assert sorted(names_of_cases(session, [first.id, second.id, first.id])) == sorted(["张伟", "赵敏"])
