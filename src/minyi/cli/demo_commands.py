@@ -35,12 +35,18 @@ def demo(ctx: CliContext, seed: int, messages: int) -> None:
 @pass_context
 def process(ctx: CliContext, batch: int, retry_failed: bool) -> None:
     """Process stored messages that have no case yet (after a crash or a failure)."""
+    from minyi.analysis.provider import PipelineProvider  # loads scikit-learn: only when run
+
     database = ctx.require_current_schema()
+    pipelines = PipelineProvider(ctx.settings)  # the server's pipeline: classified, routed, deduplicated
     processed = failed = 0
     after = ""
     while True:
         with database.transaction() as session:
-            result = process_pending(session, limit=batch, retry_failed=retry_failed, after=after)
+            pipeline = pipelines.get(session)
+            result = process_pending(
+                session, limit=batch, retry_failed=retry_failed, after=after, pipeline=pipeline
+            )
         after = result.last_id
         processed += result.processed
         failed += result.failed
