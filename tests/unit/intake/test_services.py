@@ -47,10 +47,10 @@ def test_process_pending_marks_failures_and_goes_on(session, monkeypatch):
     bad = services.accept(session, MessageIn(title="bad", body="b"), channel="api", key="k").message
     real_open = processing.cases.open_case
 
-    def flaky(sess, message, *args):
+    def flaky(sess, message, *args, **kwargs):
         if message.title == "bad":
             raise RuntimeError("boom")
-        return real_open(sess, message, *args)
+        return real_open(sess, message, *args, **kwargs)
 
     monkeypatch.setattr(processing.cases, "open_case", flaky)
     result = processing.process_pending(session)
