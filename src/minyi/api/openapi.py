@@ -28,7 +28,7 @@ ERRORS = {
     403: "The token's user may not do this",
     404: "No such thing, or none this caller may see",
     409: "The thing's current state does not allow this",
-    413: "The request body is larger than the server accepts",
+    413: "The body is larger than the server accepts (MINYI_MAX_REQUEST_BYTES)",
     422: "A value is invalid; `field` or `fields` name it",
     429: "Too many attempts; `Retry-After` says when to try again",
 }
