@@ -83,7 +83,11 @@ def test_list_hides_merged_issues_and_filters(client, session, two_issues):
     assert noise.id not in archived.text
     assert noise.id in client.get("/staff/issues?status=all&days=30").text
     assert noise.id in client.get("/staff/issues?days=").text
-    for bad, field in (("?days=abc", "days"), ("?days=0", "days"), ("?status=weird", "status")):
+    for bad, field in (
+        ("?days=abc", "天数应为 1 到"),
+        ("?days=0", "天数应为 1 到"),
+        ("?status=weird", "请从列表中选择状态。"),
+    ):
         response = client.get("/staff/issues" + bad)
         assert response.status_code == 422
         assert field in response.text

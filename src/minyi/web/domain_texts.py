@@ -16,6 +16,11 @@ from minyi.cases import lifecycle
 PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern), zh, en)
     for pattern, zh, en in (
+        (
+            r"days: a whole number of days from 1 to (?P<n>\d+)",
+            "天数应为 1 到 {n} 的整数。",
+            "Days: a whole number from 1 to {n}.",
+        ),
         (r"say why the case is returned", "请填写退单理由。", "Please say why the case is returned."),
         (r"say why more time is needed", "请填写延期理由。", "Please say why more time is needed."),
         (
