@@ -147,6 +147,7 @@ def test_a_merge_of_cases_not_in_one_group_is_refused(client, session, world):
         "/staff/groups/merge", data={"csrf_token": csrf_of(page.text), "case_ids": [one.id, two.id]}
     )
     assert response.status_code == 422
+    assert "请选择同一事件中的两件或更多案件并案" in response.text
     login(client, "road")
     page = client.get("/staff")
     response = client.post(

@@ -61,6 +61,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         ),
         (r"closed cases cannot be merged", "已办结的案件不能并案。", "Closed cases cannot be merged."),
         (
+            r"choose two or more cases of one group to merge",
+            "请选择同一事件中的两件或更多案件并案（其中的案件可能已答复或已并案）。",
+            "Choose two or more cases of one group to merge (some may be answered or merged by now).",
+        ),
+        (
             r"a case that is (?P<status>\w+) can no longer be dispatched",
             "案件当前为“{status}”，不能再派单。",
             "The case is {status}: it can no longer be dispatched.",
