@@ -51,6 +51,10 @@ COMMANDS = {
         "minyi.cli.notify_commands:notify",
         "Notifications to citizens and staff (e-mail, SMS, webhook) through the outbox.",
     ),
+    "open311": (
+        "minyi.cli.open311_commands:open311",
+        "Open311 GeoReport v2: issue and revoke the api_keys of client apps.",
+    ),
     "process": (
         "minyi.cli.demo_commands:process",
         "Process stored messages that have no case yet (after a crash or a failure).",

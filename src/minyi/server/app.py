@@ -31,6 +31,7 @@ from minyi.http.errors import domain_error_json, http_error_json, wants_json
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.issues.online import IssueTracker
+from minyi.open311 import routes as open311_routes
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
 from minyi.web import admin, alert_rules, alerts, issues, portal, staff, staff_workflow, statements
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(issues.router)
     app.include_router(alerts.router)
     app.include_router(alert_rules.router)
+    app.include_router(open311_routes.router)
     return app
 
 

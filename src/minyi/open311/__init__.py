@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2: an interface package beside ``web`` and ``api`` (docs/open311.md)."""

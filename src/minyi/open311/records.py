@@ -1,0 +1,206 @@
+"""Cases as GeoReport v2 service requests: which the public may read, and what it reads.
+
+Only **public** cases are service requests (the author agreed to publish: the portal's
+checkbox, the API's ``is_public`` or Open311's ``attribute[PUBLIC]=1``); any other id is
+unknown (404). ``service_request_id`` is the case number. Texts are masked by
+:class:`minyi.cases.public_text.PublicText`; contact details are never part of a request.
+
+Status mapping (docs/open311.md): ``open`` while the case is received, accepted, dispatched,
+signed or in progress; ``closed`` once replied, in follow-up or closed (a reopened case
+is open again). ``status_notes`` is the status in words, for a closed case the latest
+public reply (masked) and for a merged case the case it was merged into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from minyi.cases.lifecycle import LABELS
+from minyi.cases.models import Case, CaseStatus, EventAction
+from minyi.cases.public_text import PublicText
+from minyi.core.localtime import local
+from minyi.intake.models import Channel, Message
+from minyi.open311.formats import Open311Error
+
+S = CaseStatus
+OPEN = frozenset({S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.IN_PROGRESS})
+CLOSED = frozenset({S.REPLIED, S.FOLLOW_UP, S.CLOSED})
+STATUSES = {"open": OPEN, "closed": CLOSED}
+MAX_DESCRIPTION = 4000
+MAX_RANGE = timedelta(days=90)
+MAX_IDS = 100
+
+
+def when(value: datetime | None) -> str | None:
+    """A W3C date-time in the deployment's timezone, e.g. ``2026-12-06T09:30:00+08:00``."""
+    return local(value).isoformat(timespec="seconds") if value is not None else None
+
+
+def open311_status(case: Case) -> str:
+    """``open`` or ``closed`` (see the module docstring)."""
+    return "closed" if case.status in CLOSED else "open"
+
+
+def _merged_into(case: Case) -> str | None:
+    for event in reversed(case.events):
+        if event.action == EventAction.MERGED_INTO:
+            return str((event.payload or {}).get("into") or "")
+    return None
+
+
+def status_notes(case: Case, public: PublicText) -> str:
+    """The status in words; a closed case's latest public reply; the case a merged one joined."""
+    zh, en = LABELS[case.status]
+    merged = _merged_into(case) if case.status == S.CLOSED else None
+    if merged is not None:
+        return f"已并案 Merged {merged}".strip()
+    replies = [reply for reply in case.replies if reply.is_public]
+    if case.status in CLOSED and replies:
+        return public(case, replies[-1].body)[:MAX_DESCRIPTION]
+    return f"{zh} {en}"
+
+
+def _updated(case: Case) -> datetime:
+    if case.status in CLOSED:
+        return case.closed_at or case.replied_at or case.updated_at
+    return case.updated_at
+
+
+def request_record(case: Case, public: PublicText) -> dict[str, Any]:
+    """One public case as a GeoReport v2 service request: masked texts, no contact details."""
+    first: Message | None = case.messages[0] if case.messages else None
+    description = public(case, first.body if first else case.title)[:MAX_DESCRIPTION]
+    address = public(case, first.address) if first and first.address else None
+    return {
+        "service_request_id": case.number,
+        "status": open311_status(case),
+        "status_notes": status_notes(case, public),
+        "service_name": case.category.name if case.category else None,
+        "service_code": case.category_id or "",
+        "description": description,
+        "agency_responsible": case.department.name if case.department else None,
+        "service_notice": None,
+        "requested_datetime": when(case.created_at),
+        "updated_datetime": when(_updated(case)),
+        "expected_datetime": when(case.due_at),
+        "address": address,
+        "address_id": None,
+        "zipcode": None,
+        "lat": first.latitude if first else None,
+        "long": first.longitude if first else None,
+        "media_url": None,
+    }
+
+
+def _public_cases() -> Select[Case]:
+    return (
+        select(Case)
+        .where(Case.is_public.is_(True))
+        .options(
+            selectinload(Case.messages),
+            selectinload(Case.replies),
+            selectinload(Case.department),
+            selectinload(Case.category),
+            selectinload(Case.events),
+        )
+    )
+
+
+def public_case(session: Session, number: str) -> Case:
+    """The public case numbered ``number``; 404 otherwise (a private case is unknown here)."""
+    case = session.scalars(_public_cases().where(Case.number == number.strip())).first()
+    if case is None:
+        raise Open311Error(404, f"no service request {number!r}")
+    return case
+
+
+def _date(name: str, raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as exc:
+        raise Open311Error(400, f"{name}: not a W3C date-time, e.g. 2026-01-01T00:00:00Z") from exc
+    if value.tzinfo is None:
+        raise Open311Error(400, f"{name}: needs a timezone, e.g. 2026-01-01T00:00:00Z")
+    return value
+
+
+def _csv(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+@dataclass
+class RequestQuery:
+    """The filters of ``GET requests``, as the spec names them, plus ``page``/``page_size``."""
+
+    service_request_id: str | None = None
+    service_code: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    status: str | None = None
+    page: int = 1
+    page_size: int = 100
+    now: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+    def statement(self) -> Select[Case]:
+        """The query: ids override every other filter; else codes, statuses and a ≤ 90-day range."""
+        query = _public_cases()
+        ids = _csv(self.service_request_id)
+        if ids:
+            if len(ids) > MAX_IDS:
+                raise Open311Error(400, f"service_request_id: at most {MAX_IDS} ids at once")
+            return query.where(Case.number.in_(ids)).order_by(Case.created_at.desc(), Case.id)
+        codes = _csv(self.service_code)
+        if codes:
+            query = query.where(Case.category_id.in_(codes))
+        statuses = _csv(self.status)
+        if statuses:
+            unknown = [s for s in statuses if s not in STATUSES]
+            if unknown:
+                raise Open311Error(400, f"status: {unknown[0]!r} is not open or closed")
+            wanted = {s.value for name in statuses for s in STATUSES[name]}
+            query = query.where(Case.status.in_(sorted(wanted)))
+        start, end = self._range()
+        query = query.where(Case.created_at >= start, Case.created_at <= end)
+        return query.order_by(Case.created_at.desc(), Case.id)
+
+    def _range(self) -> tuple[datetime, datetime]:
+        given_start = _date("start_date", self.start_date)
+        given_end = _date("end_date", self.end_date)
+        if given_start is None:
+            end = given_end or self.now
+            start = end - MAX_RANGE
+        else:
+            start = given_start
+            end = given_end or start + MAX_RANGE
+        if end < start:
+            raise Open311Error(400, "end_date: before start_date")
+        if end - start > MAX_RANGE:
+            raise Open311Error(400, "start_date, end_date: the range may not span more than 90 days")
+        return start, end
+
+
+def find_requests(session: Session, query: RequestQuery) -> Sequence[Case]:
+    """One page of the public cases ``query`` selects, newest first."""
+    offset = (query.page - 1) * query.page_size
+    return list(session.scalars(query.statement().limit(query.page_size).offset(offset)))
+
+
+def token_record(session: Session, token: str) -> dict[str, Any]:
+    """What ``GET tokens/{token}`` answers: the token and, once its case exists, its number.
+
+    A token is the id of a message received over Open311; any other id is unknown (404).
+    A private case's number is given too: the token's holder sent it.
+    """
+    message = session.get(Message, token.strip())
+    if message is None or message.channel != Channel.OPEN311.value:
+        raise Open311Error(404, f"no such token {token!r}")
+    number = message.case.number if message.case is not None else None
+    return {"service_request_id": number, "token": message.id}
