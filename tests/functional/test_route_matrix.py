@@ -22,6 +22,7 @@ from tests.functional.conftest import bearer, csrf_of, login
 from tests.isolationdata import Mixed, seed_mixed_issue
 
 from minyi.cases import workflow
+from minyi.demo import factories
 from minyi.intake import identity
 
 ANON = "anonymous"
@@ -104,6 +105,17 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public"): EVERYONE,
     ("GET", "/public/statements"): EVERYONE,
     ("GET", "/lang/{language}"): EVERYONE,
+    # Open311 GeoReport v2: public reads; creating a request needs an Open311 api_key, which
+    # no caller here holds (403); any other path under /open311/v2 is unknown (404)
+    ("GET", "/open311/v2/discovery.{fmt}"): EVERYONE,
+    ("GET", "/open311/v2/services.{fmt}"): EVERYONE,
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): EVERYONE,
+    ("GET", "/open311/v2/requests.{fmt}"): EVERYONE,
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): EVERYONE,
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): EVERYONE,
+    ("POST", "/open311/v2/requests.{fmt}"): frozenset(),
+    ("GET", "/open311/v2/{rest:path}"): frozenset(),
+    ("POST", "/open311/v2/{rest:path}"): frozenset(),
     # staff pages
     ("GET", "/staff/login"): EVERYONE,
     ("POST", "/staff/login"): EVERYONE,
@@ -221,6 +233,9 @@ def _callers(app, client, session, world) -> dict[str, Caller]:
 def _values(session, world, mixed: Mixed) -> dict[str, str]:
     case = mixed.road_cases[0]
     pending = workflow.request_extension(session, world.road_staff, case, 3, "需要协调")
+    open311 = factories.make_message(
+        session, channel="open311", is_public=True, category_id=world.road_category.id
+    )
     session.commit()
     return {
         "case_id": case.id,
@@ -235,6 +250,11 @@ def _values(session, world, mixed: Mixed) -> dict[str, str]:
         "number": case.number,
         "other": mixed.road_cases[1].number,
         "code": case.messages[0].tracking_code,
+        "fmt": "json",
+        "service_code": world.road_category.id,
+        "service_request_id": open311.case.number,
+        "token": open311.id,
+        "rest:path": "nothing.json",
     }
 
 
