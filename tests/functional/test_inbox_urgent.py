@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
-from tests.functional.conftest import csrf_of, login
+from tests.functional.conftest import bearer, csrf_of, login
 
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases import services as cases
@@ -230,3 +230,14 @@ def test_admins_set_the_urgent_deadline_as_a_rule(client, session, world):
     cases.mark_urgent(session, case, "塌方")
     assert case.due_at - utcnow() <= timedelta(hours=1)
     assert case.due_at - utcnow() > timedelta(minutes=50)
+
+
+def test_the_api_lists_urgent_cases_first_and_says_why(client, session, world):
+    factories.make_case(session, category=world.road_category, title="普通")
+    urgent = factories.make_case(session, status="received", title="小区火灾")
+    cases.mark_urgent(session, urgent, "火灾")
+    session.commit()
+    body = client.get("/api/v1/cases", headers=bearer(session, world.dispatcher)).json()
+    first = body["items"][0]
+    assert (first["id"], first["urgent"], first["urgent_reason"]) == (urgent.id, True, "火灾")
+    assert body["items"][1]["urgent"] is False

@@ -156,7 +156,7 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CaseList:
-    """The cases the token's user may see, newest first."""
+    """The cases the token's user may see: urgent first, then by reply deadline (none last), newest."""
     flt = cases.CaseFilter(
         status=status_.value if status_ else None,
         category_id=category_id,

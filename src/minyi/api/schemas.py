@@ -126,6 +126,8 @@ class CaseSummary(BaseModel):
     is_public: bool
     created_at: datetime
     due_at: datetime | None
+    urgent: bool = False  # an emergency rule hit one of its messages: first in the inbox, due in hours
+    urgent_reason: str | None = None  # the emergency words
 
     @classmethod
     def of(cls, case: Case) -> CaseSummary:
@@ -141,6 +143,8 @@ class CaseSummary(BaseModel):
             is_public=case.is_public,
             created_at=case.created_at,
             due_at=case.due_at,
+            urgent=bool(case.urgent),
+            urgent_reason=case.urgent_reason,
         )
 
 
