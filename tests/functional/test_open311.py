@@ -157,7 +157,14 @@ def test_a_public_request_round_trip(client, world, api_key):
     assert record["agency_responsible"] == "交通运输局"
     assert record["lat"] == pytest.approx(28.19)
     assert record["expected_datetime"]
-    text = client.get(f"{BASE}/requests/{number}.xml").text + json.dumps(body, ensure_ascii=False)
+    answers = [
+        f"requests/{number}.xml",
+        "requests.json",
+        "requests.xml",
+        f"requests.json?service_request_id={number}",
+    ]
+    text = json.dumps(body, ensure_ascii=False) + "".join(client.get(f"{BASE}/{a}").text for a in answers)
+    assert "\\u" not in text  # JSON in UTF-8: a masked value cannot hide behind escapes
     for private in (PHONE, EMAIL, "13900001111", "王小明"):
         assert private not in text
     root = xml_of(client.get(f"{BASE}/requests/{number}.xml"))
