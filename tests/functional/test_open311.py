@@ -269,7 +269,11 @@ def test_cli_creates_lists_and_revokes_keys(tmp_path: Path, monkeypatch):
         get_settings.cache_clear()
 
 
-def test_the_service_user_cannot_use_its_keys_as_staff_tokens(client, api_key):
+def test_the_service_user_cannot_use_its_keys_as_staff_tokens(client, session, api_key):
+    answer = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {api_key}"})
+    assert answer.status_code == 401
+    client_keys.service_user(session).is_active = True  # even when an admin activates it
+    session.commit()
     answer = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {api_key}"})
     assert answer.status_code == 401
 

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minyi.accounts import sessions
+from minyi.accounts import client_keys, sessions
 from minyi.accounts.models import ApiToken, Role, User
 from minyi.accounts.passwords import WeakPasswordError, check_password
 from minyi.accounts.throttle import Throttle, ThrottleKind
@@ -156,9 +156,11 @@ def issue_token(session: Session, user: User, name: str = "api") -> str:
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None (never for an Open311 client's key)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    if row.user.username == client_keys.SERVICE_USERNAME:  # even if someone activated that user
         return None
     row.last_used_at = utcnow()
     return row.user
