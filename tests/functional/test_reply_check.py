@@ -45,7 +45,9 @@ def test_service_refuses_a_low_reply_without_reason_and_logs_the_reason(session,
     assert refused.value.field == "reason"
     assert "reason" in refused.value.message
     assert not case.replies
-    cases.add_reply(session, world.road_staff, case, "已收到。", public=True, min_score=60, reason="先电话答复")
+    cases.add_reply(
+        session, world.road_staff, case, "已收到。", public=True, min_score=60, reason="先电话答复"
+    )
     event = case.events[-1]
     assert event.action == "replied"
     assert event.payload["low_score_reason"] == "先电话答复"
@@ -65,7 +67,8 @@ def test_page_asks_for_a_reason_then_sends_with_a_flash(client, session, world, 
     login(client, "road")
     token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
     refused = client.post(
-        f"/staff/cases/{case.id}/reply", data={"body": "已收到。", "visibility": "public", "csrf_token": token}
+        f"/staff/cases/{case.id}/reply",
+        data={"body": "已收到。", "visibility": "public", "csrf_token": token},
     )
     assert refused.status_code == 422
     assert 'id="reply-reason"' in refused.text
