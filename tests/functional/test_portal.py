@@ -132,7 +132,9 @@ def test_a_resubmitted_form_stores_one_message_with_one_receipt(client, session)
     form = {"title": "井盖缺失", "body": "人民路口井盖丢了，很危险。", "csrf_token": csrf_of(page.text)}
     first = client.post("/submit", data=form | {"submission_key": key}, follow_redirects=False)
     _, code, secret = receipt(client, first)
-    again = client.post("/submit", data=form | {"submission_key": key}, follow_redirects=False)  # double click
+    again = client.post(
+        "/submit", data=form | {"submission_key": key}, follow_redirects=False
+    )  # double click
     _, code_again, secret_again = receipt(client, again)
     assert (code_again, secret_again) == (code, secret)
     assert session.query(Message).filter(Message.title == "井盖缺失").count() == 1
