@@ -209,8 +209,15 @@ def _anonymous_pages(client: TestClient, app, seeded: Seeded) -> dict[str, str]:
     }
     pages: dict[str, str] = {}
     for path in _get_routes(app):
-        url = re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], "x"), path)
-        pages[url] = _text(client.get(url))
+        for fmt in ("json", "xml") if "{fmt}" in path else ("",):  # Open311 answers in both formats
+            filled = {
+                **values,
+                "fmt": fmt,
+                "service_request_id": seeded.case.number,
+                "service_code": seeded.case.category_id or "x",
+            }
+            url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m, f=filled: f.get(m[1], "x"), path)
+            pages[url] = _text(client.get(url))
     for url in (f"/public?code={seeded.code}", "/public/statements?page=1", "/public?lang=en"):
         pages[url] = _text(client.get(url))
     for page in range(2, 10):  # every page of /public, until there is none
@@ -233,6 +240,7 @@ def _anonymous_pages(client: TestClient, app, seeded: Seeded) -> dict[str, str]:
 def test_no_seeded_personal_datum_reaches_an_anonymous_visitor(client, app, seeded):
     pages = _anonymous_pages(client, app, seeded)
     assert {"/", "/public", "/public/statements", "/api/v1/statements", "/track"} <= set(pages)
+    assert f"/open311/v2/requests/{seeded.case.number}.xml" in pages
     leaks = {url: found for url, text in pages.items() if (found := _leaks(text))}
     assert leaks == {}
     # the answers are there, masked, with the official numbers readable
