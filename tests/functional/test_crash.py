@@ -200,6 +200,8 @@ def test_twenty_submissions_right_after_a_start_are_answered_at_once(database, t
 
         with ThreadPoolExecutor(20) as pool:
             list(pool.map(submit, range(20)))
-        assert max(timings) < 2.0, timings  # seconds; before, 62-102 s with 15 rebuilds stacked
+        # Seconds, generous for a busy CI machine (about 0.3 s when idle); before, 62-102 s with 15
+        # rebuilds stacked. The p99 under load is measured in bench/bench_intake_load.py.
+        assert max(timings) < 10.0, timings
     finally:
         server.stop()
