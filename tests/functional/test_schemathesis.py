@@ -26,7 +26,7 @@ from tests.functional.conftest import bearer
 
 from minyi.demo import factories
 
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 8
 FREE_FORM = ("params.",)  # alert rules' parameters: an object of any keys and values
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
