@@ -77,6 +77,9 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/admin/users"): ADMINS,
     ("POST", "/api/v1/admin/users"): ADMINS,
     ("POST", "/api/v1/admin/users/{user_id}/active"): ADMINS,
+    ("DELETE", "/api/v1/admin/users/{user_id}/sessions"): ADMINS,
+    ("GET", "/api/v1/admin/lockouts"): ADMINS,
+    ("DELETE", "/api/v1/admin/lockouts/{kind}/{key}"): ADMINS,
     ("GET", "/api/v1/admin/deadline-rules"): ADMINS,
     ("POST", "/api/v1/admin/deadline-rules"): ADMINS,
     ("DELETE", "/api/v1/admin/deadline-rules/{rule_id}"): ADMINS,
@@ -120,6 +123,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/staff/login"): EVERYONE,
     ("POST", "/staff/login"): EVERYONE,
     ("POST", "/staff/logout"): EVERYONE,
+    ("GET", "/staff/password"): STAFF,
+    ("POST", "/staff/password"): STAFF,
     ("GET", "/staff"): STAFF,
     ("GET", "/staff/cases/{case_id}"): SEES_CASE,
     ("POST", "/staff/cases/{case_id}/reply"): DEPARTMENT,  # the public reply (notes: SEES_CASE)
@@ -137,6 +142,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/staff/admin"): ADMINS,
     ("POST", "/staff/admin/users"): ADMINS,
     ("POST", "/staff/admin/users/{user_id}/active"): ADMINS,
+    ("POST", "/staff/admin/users/{user_id}/sessions/end"): ADMINS,
+    ("POST", "/staff/admin/lockouts/lift"): ADMINS,
     ("POST", "/staff/admin/departments"): ADMINS,
     ("POST", "/staff/admin/categories"): ADMINS,
     ("POST", "/staff/admin/rules"): ADMINS,
@@ -166,6 +173,9 @@ ALSO_REFUSED: dict[tuple[str, str], frozenset[int]] = {
     ("POST", "/staff/statements"): frozenset({422}),
     # Without an X-Tracking-Secret header the request lacks a required field.
     ("POST", "/api/v1/messages/{message_id}/rating"): frozenset({422}),
+    # Wrong tracking secrets are throttled: after five for one code, it is locked (429).
+    ("POST", "/track"): frozenset({429}),
+    ("POST", "/track/rate"): frozenset({429}),
 }
 
 

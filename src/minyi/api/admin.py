@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
@@ -9,16 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
 from minyi.accounts import services as accounts
+from minyi.accounts import sessions
 from minyi.accounts.models import Role, User
 from minyi.accounts.permissions import Action, require
+from minyi.accounts.throttle import lift, list_lockouts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.api.routes import TokenUser
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import Conflict, InvalidInput, NotFound
+from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_departments
-from minyi.http.deps import DbSession
+from minyi.http.deps import DbSession, LoginThrottle
 
 
 def _admin(user: TokenUser) -> User:
@@ -108,6 +113,22 @@ class TemplateOut(TemplateIn):
     id: str
 
 
+class LockoutOut(BaseModel):
+    """A key locked now after failed attempts."""
+
+    kind: str = Field(description="account, login_address, tracking_code or tracking_address")
+    key: str = Field(description="the user name as typed, the client address or the tracking code")
+    locked_until: datetime
+    lockouts: int = Field(description="how many lock-outs in a row (each doubles the next)")
+    last_failure_at: datetime
+
+
+class SessionsEnded(BaseModel):
+    """How many live sessions were ended."""
+
+    ended: int
+
+
 def _user_out(user: User) -> UserOut:
     department = user.department.code if user.department else None
     return UserOut(
@@ -176,6 +197,32 @@ def toggle_user(db: DbSession, user: AdminToken, user_id: str) -> UserOut:
     target.is_active = not target.is_active
     db.commit()
     return _user_out(target)
+
+
+@router.delete("/users/{user_id}/sessions", response_model=SessionsEnded)
+def end_sessions(db: DbSession, _user: AdminToken, user_id: str) -> SessionsEnded:
+    """Log the user out everywhere: every server-side staff session ends (API tokens stay)."""
+    target = db.get(User, user_id)
+    if target is None:
+        raise NotFound("no such user")
+    ended = sessions.end_all(db, target, utcnow())
+    db.commit()
+    return SessionsEnded(ended=ended)
+
+
+@router.get("/lockouts", response_model=list[LockoutOut])
+def lockouts(db: DbSession, _user: AdminToken, throttle: LoginThrottle) -> list[LockoutOut]:
+    """What is locked now after failed logins or tracking secrets, the longest first."""
+    return [LockoutOut(**asdict(lock)) for lock in list_lockouts(db, throttle.now())]
+
+
+@router.delete("/lockouts/{kind}/{key}", status_code=204)
+def lift_lockout(db: DbSession, _user: AdminToken, kind: str, key: str) -> Response:
+    """Lift a lock-out and forget the key's failures; 404 when nothing is counted for it."""
+    if not lift(db, kind, key):
+        raise NotFound(f"no lock-out of {kind} {key!r}")
+    db.commit()
+    return Response(status_code=204)
 
 
 @router.get("/deadline-rules", response_model=list[RuleOut])

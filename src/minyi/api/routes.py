@@ -30,8 +30,15 @@ from minyi.cases.models import Case, CaseStatus
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.departments.models import Department
 from minyi.flows import processing
-from minyi.http.deps import AppSettings, DbSession, PublicMasker, run_case_action
-from minyi.intake import identity
+from minyi.http.deps import (
+    AppSettings,
+    DbSession,
+    LoginThrottle,
+    PublicMasker,
+    client_address,
+    run_case_action,
+)
+from minyi.intake import tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 
@@ -119,7 +126,9 @@ def create_message(
 
 @router.get("/api/v1/messages/{message_id}", response_model=MessageOut, tags=["messages"])
 def get_message(
+    request: Request,
     db: DbSession,
+    throttle: LoginThrottle,
     user: MaybeTokenUser,
     public: PublicMasker,
     message_id: str,
@@ -134,10 +143,11 @@ def get_message(
         if not visible:
             raise NotFound("no such message")
         return MessageOut.of(message, with_contact=True, public=public)
-    if x_tracking_secret and identity.secret_matches(
-        message.tracking_code, x_tracking_secret, message.tracking_secret_hash
-    ):
-        return MessageOut.of(message, with_contact=False, public=public)
+    if x_tracking_secret:  # throttled per tracking code and address: 429 with Retry-After when locked
+        right = tracking.author_secret_ok(db, throttle, message, x_tracking_secret, client_address(request))
+        db.commit()  # a wrong secret counts; a right one clears the code's count
+        if right:
+            return MessageOut.of(message, with_contact=False, public=public)
     raise HTTPException(
         401,
         "send a staff API token, or the tracking secret in X-Tracking-Secret",

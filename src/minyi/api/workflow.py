@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StrictBool
 from sqlalchemy import select
 
@@ -18,8 +18,8 @@ from minyi.cases import statements, workflow
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
-from minyi.http.deps import DbSession, PublicMasker, run_case_action
-from minyi.intake import identity
+from minyi.http.deps import DbSession, LoginThrottle, PublicMasker, client_address, run_case_action
+from minyi.intake import tracking
 from minyi.intake.models import Message
 
 router = APIRouter(prefix="/api/v1", tags=["workflow"])
@@ -138,13 +138,19 @@ def merge(db: DbSession, user: TokenUser, case: TokenCase, data: MergeIn) -> Cas
 
 @router.post("/messages/{message_id}/rating", response_model=RatingOut, status_code=201, tags=["messages"])
 def rate(
-    db: DbSession, message_id: str, data: RatingIn, x_tracking_secret: Annotated[str, Header()]
+    request: Request,
+    db: DbSession,
+    throttle: LoginThrottle,
+    message_id: str,
+    data: RatingIn,
+    x_tracking_secret: Annotated[str, Header()],
 ) -> RatingOut:
     """The author rates the answer with the tracking secret; unsolved or unsatisfied reopens the case."""
     message = db.get(Message, message_id)
-    if message is None or not identity.secret_matches(
-        message.tracking_code, x_tracking_secret, message.tracking_secret_hash
+    if message is None or not tracking.author_secret_ok(
+        db, throttle, message, x_tracking_secret, client_address(request)
     ):
+        db.commit()  # a wrong secret counts
         raise NotFound("no such message, or the tracking secret does not match")
     rating = workflow.rate(db, message, data.satisfaction.value, data.solved, data.comment)
     db.commit()

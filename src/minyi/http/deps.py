@@ -8,16 +8,20 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from sqlalchemy.orm import Session
 
+from minyi.accounts import sessions
 from minyi.accounts.models import User
+from minyi.accounts.throttle import Throttle
 from minyi.cases import services as cases
 from minyi.cases.models import Case
 from minyi.cases.public_text import PublicText
+from minyi.db.base import utcnow
 from minyi.db.session import Database
 from minyi.http.errors import CsrfRejected
 from minyi.http.security import csrf_ok
 from minyi.settings import Settings
 
-SESSION_USER_KEY = "user_id"
+SESSION_USER_KEY = "user_id"  # cookies from before server-side sessions; dropped when seen
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the key under which the cookie holds the session token
 
 
 class LoginRequired(Exception):  # noqa: N818 - reads as what happened
@@ -59,17 +63,39 @@ PublicMasker = Annotated[PublicText, Depends(public_masker)]
 PUBLIC_VIEW = Depends(public_masker)
 
 
+def get_throttle(request: Request) -> Throttle:
+    """The process's login throttle (limits, clock, concurrent-check cap)."""
+    throttle: Throttle = request.app.state.throttle
+    return throttle
+
+
+LoginThrottle = Annotated[Throttle, Depends(get_throttle)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (uvicorn applies trusted proxy headers)."""
+    return request.client.host if request.client else "unknown"
+
+
 def optional_user(request: Request, db: DbSession) -> User | None:
-    """The signed-in staff user, if any."""
-    user_id = request.session.get(SESSION_USER_KEY)
-    if not user_id:
+    """The signed-in staff user, if any: the cookie's token must name a live server-side session.
+
+    A revoked (logged out, ended by an administrator, password changed), expired or unknown
+    session, or one of a deactivated user, is no session: the cookie is cleared.
+    """
+    token = request.session.get(SESSION_TOKEN_KEY)
+    request.session.pop(SESSION_USER_KEY, None)
+    if not token:
         return None
-    user = db.get(User, user_id)
-    if user is None or not user.is_active:
-        request.session.pop(SESSION_USER_KEY, None)
+    now = utcnow()
+    live = sessions.resolve(db, str(token), now)
+    if live is None:
+        request.session.pop(SESSION_TOKEN_KEY, None)
         return None
-    request.state.user = user
-    return user
+    if sessions.touch(live, now):
+        db.commit()
+    request.state.user = live.user
+    return live.user
 
 
 def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 import minyi
+from minyi.accounts.throttle import Throttle
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
 from minyi.api import alerts as api_alerts
@@ -102,6 +104,17 @@ def _issue_tracker(settings: Settings, database: Database, *, owned: bool) -> Is
     )
 
 
+def _throttle(settings: Settings) -> Throttle:
+    """The login throttle of this process (``MINYI_LOGIN_*``); its counts live in the database."""
+    return Throttle.configured(
+        account_failures=settings.login_max_failures,
+        address_failures=settings.login_address_max_failures,
+        lock=timedelta(minutes=settings.login_lock_minutes),
+        max_lock=timedelta(minutes=settings.login_max_lock_minutes),
+        max_verifications=settings.login_concurrency,
+    )
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the workers and the sweeper with the server; let them finish at shutdown."""
@@ -131,6 +144,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.secret_key = settings.effective_secret_key
     app.state.pipelines = PipelineProvider(settings)
     app.state.issues = _issue_tracker(settings, app.state.db, owned=database is None)
+    app.state.throttle = _throttle(settings)
     app.state.processing = build_processing(
         settings, ProcessingContext(app.state.db, app.state.pipelines, app.state.issues)
     )

@@ -1,4 +1,4 @@
-"""Administration pages: users, departments, the category tree, deadline rules, reply templates."""
+"""Administration pages: users (and their sessions), lock-outs, departments, categories, rules, templates."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from minyi.accounts import services as accounts
+from minyi.accounts import sessions
 from minyi.accounts.models import Role, User
 from minyi.accounts.permissions import Action, require
+from minyi.accounts.throttle import lift, list_lockouts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import NotFound
+from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import (
     CategoryImportError,
@@ -25,7 +28,7 @@ from minyi.departments.services import (
     list_categories,
     list_departments,
 )
-from minyi.http.deps import CsrfChecked, DbSession, require_user
+from minyi.http.deps import SESSION_TOKEN_KEY, CsrfChecked, DbSession, get_throttle, require_user
 from minyi.interop.tabular import ImportFileError, read_rows
 from minyi.web.templating import flash, render
 
@@ -45,6 +48,8 @@ router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=
 def _page(request: Request, db: DbSession, message: str | None = None, status: int = 200) -> Response:
     context = {
         "users": list(db.scalars(select(User).order_by(User.username))),
+        "live_sessions": sessions.count_live(db, utcnow()),
+        "lockouts": list_lockouts(db, get_throttle(request).now()),
         "departments": list_departments(db),
         "categories": list_categories(db),
         "rules": admin.list_rules(db),
@@ -108,6 +113,28 @@ def toggle_user(
         return _page(request, db, "you cannot deactivate yourself", 422)
     target.is_active = not target.is_active
     return _done(request, db)
+
+
+@router.post("/users/{user_id}/sessions/end")
+def end_sessions(
+    request: Request, db: DbSession, user: AdminUser, user_id: str, _csrf: CsrfChecked = None
+) -> Response:
+    """Log a user out everywhere (the administrator's own current session stays)."""
+    target = db.get(User, user_id)
+    if target is None:
+        raise NotFound("no such user")
+    keep = request.session.get(SESSION_TOKEN_KEY) if target.id == user.id else None
+    sessions.end_all(db, target, utcnow(), keep=keep)
+    return _done(request, db, "flash.sessions_ended")
+
+
+@router.post("/lockouts/lift")
+def lift_lockout(
+    request: Request, db: DbSession, kind: FormField = "", key: FormField = "", _csrf: CsrfChecked = None
+) -> Response:
+    """Lift a lock-out after failed attempts: the account, code or address may try again at once."""
+    lift(db, kind, key)
+    return _done(request, db, "flash.lifted")
 
 
 @router.post("/departments")

@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from minyi.accounts.throttle import Throttled
 from minyi.core.errors import DomainError
 from minyi.http.errors import retry_headers
 from minyi.web import i18n
@@ -42,11 +43,28 @@ def validation_error_page(request: Request, errors: Iterable[Mapping[str, Any]])
     return render(request, "error.html", context, status_code=422)
 
 
+def throttled_text(exc: Throttled, language: str) -> str:
+    """The text "too many attempts, try again in N minutes" (or "too busy") in ``language``."""
+    if exc.busy:
+        return i18n.translate("login.busy", language)
+    return i18n.translate("login.throttled", language).format(n=exc.minutes)
+
+
+def throttled_page(request: Request, name: str, context: dict[str, Any], exc: Throttled) -> Response:
+    """The form page ``name`` again, answering 429 with ``Retry-After`` and the wait as its error."""
+    error = throttled_text(exc, language_of(request))
+    response = render(request, name, {**context, "error": error}, 429)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def domain_error_page(request: Request, exc: DomainError) -> Response:
     """A domain error as a page, with its status."""
     language = language_of(request)
     text = domain_text(exc.message, language)
-    if exc.code in TRANSLATED_CODES:
+    if isinstance(exc, Throttled):
+        text = throttled_text(exc, language)
+    elif exc.code in TRANSLATED_CODES:
         text = i18n.translate(f"error.{exc.code}", language)
     elif exc.code in PREFIXED_CODES:  # the reader's words first, then the detail
         text = f"{i18n.translate(f'error.{exc.code}', language)} {exc.message}"

@@ -12,17 +12,19 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from minyi.accounts.throttle import Throttled
 from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, EventAction
 from minyi.departments.services import list_categories
 from minyi.flows import processing
-from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession
+from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession, LoginThrottle, client_address
 from minyi.http.security import csrf_ok
-from minyi.intake import services
+from minyi.intake import services, tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
+from minyi.web.errors import throttled_page
 from minyi.web.templating import language_of, render
 from minyi.web.validation import plain_errors
 
@@ -160,6 +162,7 @@ def track_form(request: Request) -> Response:
 def track(
     request: Request,
     db: DbSession,
+    throttle: LoginThrottle,
     code: OptionalField = "",
     secret: OptionalField = "",
     csrf_token: OptionalField = "",
@@ -174,7 +177,13 @@ def track(
             {"values": values, "error": i18n.translate("error.csrf", language)},
             400,
         )
-    message = services.find_by_tracking(db, code, secret) if code and secret else None
+    try:  # throttled per tracking code and address: a locked one is refused unchecked
+        message = (
+            tracking.track(db, throttle, code, secret, client_address(request)) if code and secret else None
+        )
+    except Throttled as exc:
+        return throttled_page(request, "portal/track.html", {"values": values}, exc)
+    db.commit()  # a wrong secret counts; a right one clears the code's count
     if message is None:
         return render(
             request,
@@ -244,6 +253,7 @@ def _tracked(
 def rate(
     request: Request,
     db: DbSession,
+    throttle: LoginThrottle,
     code: OptionalField = "",
     secret: OptionalField = "",
     satisfaction: OptionalField = "",
@@ -254,8 +264,14 @@ def rate(
     """The citizen rates the answer (回访); not solved or not satisfied reopens the case."""
     if not csrf_ok(request, csrf_token):
         return _not_found(request, code, "error.csrf", 400)
-    message = services.find_by_tracking(db, code, secret) if code and secret else None
+    try:
+        message = (
+            tracking.track(db, throttle, code, secret, client_address(request)) if code and secret else None
+        )
+    except Throttled as exc:
+        return throttled_page(request, "portal/track.html", {"values": {"code": code}}, exc)
     if message is None:
+        db.commit()  # the wrong secret counts
         return _not_found(request, code, "track.not_found", 404)
     verdict = {"yes": True, "no": False}.get(solved)
     try:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from minyi.accounts import permissions
+from minyi.accounts import permissions, sessions
 from minyi.accounts import services as accounts
+from minyi.accounts.throttle import Throttled, ThrottleKind
 from minyi.admin import services as admin
 from minyi.analysis.services import analyses_of, undetermined_appeals
 from minyi.cases import lifecycle, merging, workflow
@@ -21,11 +23,14 @@ from minyi.departments.models import Category, Department
 from minyi.departments.services import list_categories, list_departments
 from minyi.flows import grouping
 from minyi.http.deps import (
-    SESSION_USER_KEY,
+    SESSION_TOKEN_KEY,
+    AppSettings,
     CsrfChecked,
     DbSession,
+    LoginThrottle,
     StaffCase,
     StaffUser,
+    client_address,
     run_case_action,
 )
 from minyi.http.security import CSRF_SESSION_KEY
@@ -34,6 +39,7 @@ from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
+from minyi.web.errors import throttled_page
 from minyi.web.templating import flash, language_of, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -55,28 +61,93 @@ def login_form(request: Request, next: str = "/staff") -> Response:  # noqa: A00
 def login(
     request: Request,
     db: DbSession,
+    settings: AppSettings,
+    throttle: LoginThrottle,
     username: FormField = "",
     password: FormField = "",
     next: FormField = "/staff",  # noqa: A002 - the form field name
     _csrf: CsrfChecked = None,
 ) -> Response:
-    """Check credentials and start a staff session."""
-    user = accounts.authenticate(db, username.strip(), password)
+    """Check credentials (throttled per account and address) and start a server-side session."""
+    context = {"next": _safe_next(next)}
+    address = client_address(request)
+    try:
+        user = accounts.login(db, throttle, username.strip(), password, address)
+    except Throttled as exc:
+        return throttled_page(request, "staff/login.html", context, exc)
     if user is None:
+        db.commit()  # the failure counts
         error = i18n.translate("login.failed", language_of(request))
-        return render(request, "staff/login.html", {"next": _safe_next(next), "error": error}, 401)
+        return render(request, "staff/login.html", {**context, "error": error}, 401)
+    token = sessions.start(
+        db,
+        user,
+        now=utcnow(),
+        lifetime=timedelta(seconds=settings.session_max_age_seconds),
+        user_agent=request.headers.get("user-agent"),
+        address=address,
+    )
     db.commit()
-    request.session.clear()  # a new session id for the signed-in user (no fixation)
-    request.session[SESSION_USER_KEY] = user.id
+    request.session.clear()  # a new cookie for the signed-in user (no fixation)
+    request.session[SESSION_TOKEN_KEY] = token
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, _csrf: CsrfChecked = None) -> Response:
-    """End the staff session."""
-    request.session.pop(SESSION_USER_KEY, None)
+def logout(request: Request, db: DbSession, _csrf: CsrfChecked = None) -> Response:
+    """End the staff session, on the server too: a copy of the cookie no longer works."""
+    token = request.session.pop(SESSION_TOKEN_KEY, None)
+    if token:
+        sessions.end(db, str(token), utcnow())
+        db.commit()
     request.session.pop(CSRF_SESSION_KEY, None)
     return RedirectResponse("/staff/login", status_code=303)
+
+
+@router.get("/password")
+def password_form(request: Request, user: StaffUser) -> Response:
+    """The form to change one's own password."""
+    return render(request, "staff/password.html", {"user": user, "error": None})
+
+
+@router.post("/password")
+def change_password(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    throttle: LoginThrottle,
+    current_password: FormField = "",
+    new_password: FormField = "",
+    confirm_password: FormField = "",
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Change one's own password; every other session of the user ends."""
+    language = language_of(request)
+    context: dict[str, Any] = {"user": user}
+    if new_password != confirm_password:
+        error = i18n.translate("password.mismatch", language)
+        return render(request, "staff/password.html", {**context, "error": error}, 422)
+    keys = [(ThrottleKind.ACCOUNT, user.username), (ThrottleKind.LOGIN_ADDRESS, client_address(request))]
+    try:
+        right = throttle.attempt(
+            db, keys, lambda: accounts.verify_password(user.password_hash, current_password)
+        )
+    except Throttled as exc:
+        return throttled_page(request, "staff/password.html", context, exc)
+    if not right:
+        db.commit()  # the failure counts
+        error = i18n.translate("password.wrong", language)
+        return render(request, "staff/password.html", {**context, "error": error}, 422)
+    try:
+        accounts.change_password(
+            db, user, new_password, now=utcnow(), keep_session=request.session.get(SESSION_TOKEN_KEY)
+        )
+    except accounts.AccountError as exc:
+        db.rollback()
+        return render(request, "staff/password.html", {**context, "error": str(exc)}, 422)
+    db.commit()
+    flash(request, "flash.password_changed")
+    return RedirectResponse("/staff/password", status_code=303)
 
 
 @router.get("")
