@@ -11,6 +11,7 @@ from minyi.accounts.throttle import LoginFailure
 from minyi.admin.models import ReplyTemplate
 from minyi.alerts.models import Alert, AlertRule
 from minyi.analysis.models import MessageAnalysis, ModelRecord
+from minyi.audit.models import AuditEvent
 from minyi.cases.models import (
     Case,
     CaseEvent,
@@ -24,6 +25,7 @@ from minyi.cases.models import (
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
+from minyi.interop.models import ImportRun
 from minyi.issues.models import HotIssue
 from minyi.notify.models import OutboxMessage
 
@@ -31,6 +33,7 @@ __all__ = [
     "Alert",
     "AlertRule",
     "ApiToken",
+    "AuditEvent",
     "Base",
     "Case",
     "CaseEvent",
@@ -41,6 +44,7 @@ __all__ = [
     "ExtensionRequest",
     "HotIssue",
     "IdempotencyKey",
+    "ImportRun",
     "LoginFailure",
     "Message",
     "MessageAnalysis",
