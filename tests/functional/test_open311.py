@@ -315,3 +315,19 @@ def test_a_real_client_library(live, fmt):
     assert request["agency_responsible"] == "交通运输局"
     again = client.get_service_request(request["service_request_id"])
     assert again["status"] == "open"
+
+
+def test_a_token_before_its_case_exists(client, session, world):
+    message = factories.make_message(
+        session, channel="open311", process=False, category_id=world.road_category.id
+    )
+    session.commit()
+    assert client.get(f"{BASE}/tokens/{message.id}.json").json() == [
+        {"service_request_id": None, "token": message.id}
+    ]
+    root = xml_of(client.get(f"{BASE}/tokens/{message.id}.xml"))
+    assert root.find("request/service_request_id") is not None
+    assert root.findtext("request/service_request_id") == ""  # an empty element for null
+    other = factories.make_message(session, channel="api")
+    session.commit()
+    spec_error(client.get(f"{BASE}/tokens/{other.id}.json"), 404)  # only Open311 messages have tokens
