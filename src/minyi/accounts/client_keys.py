@@ -3,8 +3,9 @@
 A key is an :class:`~minyi.accounts.models.ApiToken` row of one service user,
 ``open311-clients``, which is **inactive** and has no usable password: it cannot sign in,
 and its keys are no staff bearer tokens (:func:`minyi.accounts.services.user_for_token`
-refuses inactive users, and this user even if someone activated it). Only the hash of a key is stored; the plain key is shown once.
-No table of its own: the key's name says which client (an app, a partner's bridge) holds it.
+refuses inactive users, and this user even if someone activated it). Only the hash of a key
+is stored; the plain key is shown once. No table of its own: the key's name says which client
+(an app, a partner's bridge) holds it.
 """
 
 from __future__ import annotations
