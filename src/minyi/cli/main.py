@@ -35,6 +35,10 @@ COMMANDS = {
         "Create the schema and load demo departments, users, messages and cases.",
     ),
     "department": ("minyi.cli.department_commands:department", "Add and list departments."),
+    "export": (
+        "minyi.cli.export_commands:export_cases",
+        "Export cases with their messages, replies and events as CSV, XLSX or JSONL.",
+    ),
     "import": (
         "minyi.cli.import_commands:import_messages",
         "Import messages or public posts from a CSV, XLSX or JSONL file.",

@@ -1,0 +1,93 @@
+"""``minyi export``: cases with their messages, replies and events out, as CSV, XLSX or JSONL."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from minyi.cli.context import CliContext, pass_context
+
+FORMATS = ("csv", "xlsx", "jsonl")
+
+
+@click.command("export")
+@click.option("--format", "export_format", type=click.Choice(FORMATS), required=True, help="The file format.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write."
+)
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Cases opened on or after DATE.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Cases opened on or before DATE.")
+@click.option("--department", metavar="CODE", help="One department's cases (its code).")
+@click.option("--category", metavar="ID", help="One category's cases (its id).")
+@click.option("--status", metavar="S", help="Cases in this status (received … closed).")
+@click.option("--full", is_flag=True, help="Personal data in clear (admins only; audited).")
+@click.option("--as", "username", metavar="USERNAME", help="Export with this staff user's permissions.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def export_cases(
+    ctx: CliContext,
+    export_format: str,
+    out: Path,
+    date_from: datetime | None,
+    date_to: datetime | None,
+    department: str | None,
+    category: str | None,
+    status: str | None,
+    full: bool,
+    username: str | None,
+    as_json: bool,
+) -> None:
+    """Export cases with their messages, replies and events as CSV, XLSX or JSONL."""
+    from sqlalchemy import select  # local: the database layer loads when the command runs
+
+    from minyi.accounts.models import User
+    from minyi.core.errors import DomainError
+    from minyi.flows.export import ExportFilters, ExportFormat, plan_export, record_export, write_export
+
+    if full and not username:
+        raise click.UsageError("--full needs --as USERNAME (an administrator)")
+    database = ctx.require_current_schema()
+    filters = ExportFilters(_day(date_from), _day(date_to), department, category, status)
+    fmt = ExportFormat(export_format)
+    started = time.perf_counter()
+    partial = out.with_name(out.name + ".part")
+    with database.session() as session:
+        user = session.scalar(select(User).where(User.username == username)) if username else None
+        if username and (user is None or not user.is_active):
+            raise click.ClickException(f"no active user {username!r}")
+        try:
+            plan = plan_export(session, user, filters, full=full)
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from exc
+        try:
+            with partial.open("wb") as handle:
+                cases = write_export(session, plan, handle, fmt)
+            partial.replace(out)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        record_export(session, plan, actor=username or "cli", user=user, export_format=fmt, cases=cases)
+        session.commit()
+    report = {
+        "out": str(out),
+        "format": fmt.value,
+        "cases": cases,
+        "full": full,
+        "elapsed_seconds": round(time.perf_counter() - started, 3),
+    }
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        mode = "in full" if full else "masked"
+        click.echo(f"{cases} cases exported to {out} ({fmt.value}, {mode}, {report['elapsed_seconds']}s)")
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
