@@ -430,6 +430,40 @@ def add_reply(  # noqa: PLR0913 - the reply, then how its check is held
     return reply
 
 
+HISTORICAL_AUTHOR = "历史答复"
+
+
+def add_historical_reply(session: Session, case: Case, body: str, at: datetime) -> Reply:
+    """Record an answer given before Minyi (an imported 答复意见) and close the case.
+
+    The reply is public, has no author user (its events name :data:`HISTORICAL_AUTHOR`),
+    is not scored (a historical answer is kept as it was given) and carries the historical
+    time: the case moves along the lifecycle to replied, then closed, with ``replied_at``
+    and ``closed_at`` set to ``at``, so reply delays show real figures. A case already
+    answered gets the reply only. No notice is queued: the author was answered long ago.
+    """
+    text = body.strip()
+    if not text:
+        raise CaseError("the reply must not be empty")
+    if len(text) > MAX_REPLY_CHARS:
+        raise CaseError(f"the reply may have at most {MAX_REPLY_CHARS} characters")
+    reply = Reply(id=new_id(), case=case, author_user_id=None, body=text, is_public=True, created_at=at)
+    session.add(reply)
+    payload: dict[str, Any] = {"reply_id": reply.id, "historical": True}
+    if case.status in ANSWERED_STATUSES:
+        event = record(session, case, EventAction.REPLY_ADDED, payload=payload)
+        event.actor, event.created_at = HISTORICAL_AUTHOR, at
+    else:
+        event = record(session, case, EventAction.REPLIED, to_status=CaseStatus.REPLIED, payload=payload)
+        event.actor, event.created_at = HISTORICAL_AUTHOR, at
+        case.replied_at = at
+        closed = record(session, case, EventAction.STATUS, to_status=CaseStatus.CLOSED, payload=payload)
+        closed.actor, closed.created_at = HISTORICAL_AUTHOR, at
+        case.closed_at = at
+    session.flush()
+    return reply
+
+
 def public_cases(session: Session, limit: int, offset: int = 0) -> tuple[list[Case], int]:
     """Answered cases whose authors chose to publish them, newest answer first."""
     query = select(Case).where(

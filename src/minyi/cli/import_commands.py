@@ -38,6 +38,10 @@ def _parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write invalid rows here (CSV)."
 )
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option(
+    "--layout",
+    help="A preset layout (附件2, 附件3, 附件4, minyi) or 'generic' (default: detected from the header).",
+)
 @timezone_option
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 50_000))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -52,6 +56,7 @@ def import_messages(
     skip_invalid: bool,
     rejects: Path | None,
     dry_run: bool,
+    layout: str | None,
     tz: str,
     batch_size: int,
     as_json: bool,
@@ -77,16 +82,21 @@ def import_messages(
                 tz=tz,
                 progress=lambda n: bar.update(task, completed=n),
                 settings=ctx.settings,
+                layout=layout,
             )
         except (ImportFileError, ImportValidationError) as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
         return
+    click.echo(f"layout: {report.layout_label}")
+    if report.extra_columns:
+        click.echo(f"columns ignored: {', '.join(report.extra_columns)}")
     click.echo(
         f"{report.rows_read} rows read, {report.imported} {'would be imported' if dry_run else 'imported'}, "
         f"{report.duplicates} already known, "
-        f"{len(report.invalid)} invalid, {report.failed_processing} failed processing "
+        f"{len(report.invalid)} invalid, {report.failed_processing} failed processing, "
+        f"{report.replies} historical replies "
         f"({report.elapsed_seconds:.1f}s)"
     )
     for err in report.invalid[:20]:

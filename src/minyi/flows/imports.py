@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self, TypeVar
@@ -38,13 +39,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.provider import build_pipeline
+from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
 from minyi.flows.processing import process_batch
 from minyi.intake import services
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
+from minyi.interop import values
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
+from minyi.interop.presets import Preset, detect_preset, preset_named
 from minyi.interop.safe_cells import SafeWriter
 from minyi.interop.tabular import ImportFileError, Record, TabularFile, cell_text, read_rows
 from minyi.pipeline.runner import TextPipeline
@@ -91,6 +95,10 @@ class ImportReport:
     dry_run: bool = False
     mapping: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    layout: str = ""
+    layout_label: str = ""
+    extra_columns: list[str] = field(default_factory=list)
+    replies: int = 0
 
     @property
     def invalid_rows(self) -> int:
@@ -112,6 +120,10 @@ class ImportReport:
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             "mapping": dict(self.mapping),
             "warnings": list(self.warnings),
+            "layout": self.layout,
+            "layout_label": self.layout_label,
+            "extra_columns": list(self.extra_columns),
+            "replies": self.replies,
         }
 
 
@@ -166,6 +178,94 @@ class _Rejects:
 
 # --- the import ----------------------------------------------------------------------
 
+Reply = tuple[str, datetime]
+
+
+@dataclass(frozen=True)
+class ReplyReader:
+    """Reads a row's historical reply (答复意见, 答复时间) from the preset's reply columns."""
+
+    columns: dict[str, str]
+    zone: ZoneInfo
+
+    def __call__(self, number: int, record: Record) -> tuple[Reply | None, list[RowError]]:
+        """The reply text and time of row ``number`` (``None`` without a text), or the problems."""
+        text_column, time_column = self.columns.get("reply"), self.columns.get("replied_at")
+        if text_column is None:
+            return None, []
+        errors: list[RowError] = []
+        text = time = None
+        try:
+            text = values.parse_text(record.get(text_column))
+        except values.CellValueError as exc:
+            errors.append(RowError(number, "reply", str(exc), text_column))
+        if time_column is not None:
+            try:
+                time = values.parse_time(record.get(time_column), zone=self.zone)
+            except values.CellValueError as exc:
+                errors.append(RowError(number, "replied_at", str(exc), time_column))
+        if errors or not isinstance(text, str) or not text.strip():
+            return None, errors
+        if not isinstance(time, datetime):
+            return None, [
+                RowError(number, "replied_at", "must not be empty when there is a reply", time_column)
+            ]
+        return (text, time), []
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a file is read: its preset (if one matched), mapping and reply columns."""
+
+    preset: Preset | None
+    mapping: dict[str, str]
+    reply: dict[str, str]
+    extra: list[str]
+
+    @property
+    def name(self) -> str:
+        """The preset's name, or ``""`` for a file read by header recognition."""
+        return self.preset.name if self.preset else ""
+
+    @property
+    def label(self) -> str:
+        """``附件4 (messages with official replies)``, or ``generic (headers recognised)``."""
+        return self.preset.title if self.preset else "generic (headers recognised)"
+
+
+def detect_layout(
+    columns: Sequence[str], mapping: dict[str, str] | None = None, layout: str | None = None
+) -> Layout:
+    """The layout of a file with header ``columns``: a preset's, or recognised headers.
+
+    ``layout`` names a preset (``附件4``), ``"generic"`` for header recognition only, or
+    ``None`` to detect it. ``mapping`` (field → column) wins over the preset's.
+
+    Raises:
+        ImportFileError: ``layout`` names no preset, or the mapping is unusable.
+    """
+    preset: Preset | None
+    if layout is None:
+        preset = detect_preset(columns)
+    elif layout == "generic":
+        preset = None
+    else:
+        preset = preset_named(layout)
+        if preset is None:
+            raise ImportFileError(f"unknown layout {layout!r}")
+        if not preset.matches(columns):
+            missing = ", ".join(preset.required)
+            raise ImportFileError(
+                f"the file does not have the layout {preset.title}: it needs the columns {missing}"
+            )
+    explicit = dict(mapping or {})
+    if preset is not None:
+        explicit = {**preset.mapping_for(columns), **explicit}
+    chosen = detect_mapping(columns, explicit)
+    reply = preset.reply_for(columns) if preset else {}
+    used = set(chosen.values()) | set(reply.values())
+    return Layout(preset, chosen, reply, [column for column in columns if column not in used])
+
 
 @dataclass(frozen=True)
 class _Job:
@@ -179,6 +279,8 @@ class _Job:
     progress: Callable[[int], None] | None
     pipeline: TextPipeline | None = None
     settings: Settings | None = None
+    layout: Layout | None = None
+    reply: ReplyReader | None = None
 
 
 @dataclass(frozen=True)
@@ -188,11 +290,15 @@ class _Stored:
     imported: int = 0
     duplicates: int = 0
     failed: int = 0
+    replies: int = 0
 
     def __add__(self, other: _Stored) -> _Stored:
         """The counts of both."""
         return _Stored(
-            self.imported + other.imported, self.duplicates + other.duplicates, self.failed + other.failed
+            self.imported + other.imported,
+            self.duplicates + other.duplicates,
+            self.failed + other.failed,
+            self.replies + other.replies,
         )
 
 
@@ -203,6 +309,7 @@ class _Scan:
     skip: set[int] = field(default_factory=set)
     repeated: int = 0
     ids: set[str] = field(default_factory=set)
+    replies: int = 0
 
 
 def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
@@ -223,6 +330,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     rejects: Path | None = None,
     pipeline: TextPipeline | None = None,
     settings: Settings | None = None,
+    layout: str | None = None,
 ) -> ImportReport:
     """Import the messages in a CSV, TSV, XLSX or JSONL file (see the module text).
 
@@ -247,6 +355,10 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
             built from the database, as the server would).
         settings: The settings the default pipeline is built with (default: from the
             environment).
+        layout: A preset's name (``附件4``, see :mod:`minyi.interop.presets`), ``"generic"``
+            for header recognition only, or ``None`` (default) to detect the preset. A file
+            with replies (附件4) stores each 答复意见 as a historical public reply and closes
+            its case with the 答复时间.
 
     Raises:
         ImportFileError: The file or an option is unusable; nothing was written.
@@ -257,9 +369,13 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     _check_options(path, channel=channel, batch_size=batch_size, rejects=rejects)
     zone = _zone(tz)
     table = read_rows(path, sheet=sheet, encoding=encoding)
-    convert = RowConverter(detect_mapping(table.columns, mapping), zone)
+    found = detect_layout(table.columns, mapping, layout)
+    convert = RowConverter(found.mapping, zone)
     source = _source(source, path)
-    job = _Job(database, table, convert, key, channel, source, batch_size, progress, pipeline, settings)
+    reply = ReplyReader(found.reply, zone) if found.reply else None
+    job = _Job(
+        database, table, convert, key, channel, source, batch_size, progress, pipeline, settings, found, reply
+    )
     stamp = _stamp(path)
     scan = _scan(job, rejects, progress if dry_run else None)
     if scan.invalid and not skip_invalid:
@@ -330,6 +446,12 @@ def _scan(job: _Job, rejects: Path | None, progress: Callable[[int], None] | Non
         for number, record in job.table.rows:
             scan.rows_read += 1
             data, errors = job.convert(number, record)
+            if job.reply is not None:
+                answer, reply_errors = job.reply(number, record)
+                errors += reply_errors
+                scan.replies += answer is not None and not errors
+                if reply_errors:
+                    data = None
             if data is None:
                 scan.invalid += errors
                 scan.skip.add(number)
@@ -369,6 +491,10 @@ def _report(
         dry_run=dry_run,
         mapping=dict(job.convert.mapping),
         warnings=warnings,
+        layout=job.layout.name if job.layout else "",
+        layout_label=job.layout.label if job.layout else "",
+        extra_columns=list(job.layout.extra) if job.layout else [],
+        replies=stored.replies,
     )
 
 
@@ -401,15 +527,17 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _valid_rows(job: _Job, scan: _Scan) -> Iterator[tuple[int, MessageIn]]:
+def _valid_rows(job: _Job, scan: _Scan) -> Iterator[tuple[int, MessageIn, Reply | None]]:
     """The rows to store, read again, each with its position among the data rows."""
     for position, (number, record) in enumerate(job.table.rows, start=1):
         if number in scan.skip:
             continue
         data, errors = job.convert(number, record)
-        if data is None:
+        answer, reply_errors = job.reply(number, record) if job.reply is not None else (None, [])
+        errors += reply_errors
+        if data is None or errors:
             raise ImportFileError(f"{job.table.path.name}: the file changed during the import ({errors[0]})")
-        yield position, data
+        yield position, data, answer
 
 
 def _store(job: _Job, scan: _Scan) -> _Stored:
@@ -419,7 +547,7 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
         if job.pipeline is None:
             job = replace(job, pipeline=build_pipeline(job.settings or Settings(), session))
         for batch in _chunks(_valid_rows(job, scan), job.batch_size):
-            total += _store_batch(session, job, [data for _, data in batch])
+            total += _store_batch(session, job, [(data, answer) for _, data, answer in batch])
             if job.progress is not None:
                 job.progress(batch[-1][0])
     if job.progress is not None:
@@ -427,12 +555,13 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
     return total
 
 
-def _store_batch(session: Session, job: _Job, batch: list[MessageIn]) -> _Stored:
-    """Accept a batch and commit, then process it and commit."""
-    known = _known_ids(session, job, [data.external_id for data in batch if data.external_id is not None])
+def _store_batch(session: Session, job: _Job, batch: list[tuple[MessageIn, Reply | None]]) -> _Stored:
+    """Accept a batch and commit, then process it (and add historical replies) and commit."""
+    known = _known_ids(session, job, [data.external_id for data, _ in batch if data.external_id is not None])
     messages: list[Message] = []
+    answers: list[Reply | None] = []
     duplicates = 0
-    for data in batch:
+    for data, answer in batch:
         if data.external_id in known:
             duplicates += 1
             continue
@@ -444,9 +573,27 @@ def _store_batch(session: Session, job: _Job, batch: list[MessageIn]) -> _Stored
             duplicates += 1  # stored meanwhile, by another import of the same source
             continue
         messages.append(accepted.message)
+        answers.append(answer)
     session.commit()
     process_batch(session, messages, job.pipeline)
     session.commit()
     failed = sum(message.state == ProcessingState.FAILED.value for message in messages)
+    replies = _add_replies(session, messages, answers)
     session.expunge_all()
-    return _Stored(len(messages), duplicates, failed)
+    return _Stored(len(messages), duplicates, failed, replies)
+
+
+def _add_replies(session: Session, messages: list[Message], answers: list[Reply | None]) -> int:
+    """Store the historical replies of a processed batch, closing their cases; commit."""
+    added = 0
+    for message, answer in zip(messages, answers, strict=True):
+        if answer is None or message.case is None:
+            continue  # a message whose processing failed gets its reply by hand
+        try:
+            add_historical_reply(session, message.case, answer[0], answer[1])
+        except CaseError as exc:  # a reply too long, or a case that cannot move: keep the message
+            log.warning("historical reply of message %s not stored: %s", message.id, exc)
+            continue
+        added += 1
+    session.commit()
+    return added
