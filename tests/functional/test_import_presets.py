@@ -195,3 +195,28 @@ def test_the_real_attachment4(db):
     with db.session() as session:
         closed = session.scalar(select(CaseEvent).where(CaseEvent.actor == "历史答复").limit(1))
         assert closed is not None
+
+
+def test_minyi_export_is_recognised(db, tmp_path):
+    from minyi.interop.export_layout import HEADERS
+
+    values = {
+        "案件编号": "20260301-7K3QH2XP",
+        "案件状态": "replied",
+        "留言编号": "M-1",
+        "渠道": "web",
+        "留言主题": "路灯不亮",
+        "留言详情": "小区门口的路灯坏了一个月",
+        "留言时间": "2026-03-01T09:30:00+08:00",
+        "点赞数": "4",
+        "是否公开": "1",
+        "答复记录": "[]",
+        "办理记录": "[]",
+    }
+    rows = [list(HEADERS), [values.get(header, "") for header in HEADERS]]
+    report = run(db, write_csv(tmp_path / "minyi-export.csv", rows, encoding="utf-8-sig"))
+    assert (report.layout, report.imported) == ("minyi", 1)
+    assert "案件编号" in report.extra_columns
+    (message,) = messages(db)
+    assert (message.external_id, message.likes, message.title) == ("M-1", 4, "路灯不亮")
+    assert message.submitted_at == datetime(2026, 3, 1, 1, 30, tzinfo=UTC)

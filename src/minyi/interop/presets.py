@@ -8,18 +8,16 @@ none is read with the generic header recognition of :mod:`minyi.interop.mapping`
 
 The layouts known today are those of the 2020 TipDM "智慧政务" data (附件2: labelled
 messages, 附件3: messages with 点赞数/反对数, 附件4: messages with official replies) and
-Minyi's own export (:mod:`minyi.interop.export_layout`, when present).
+Minyi's own export (:mod:`minyi.interop.export_layout`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from minyi.interop.export_layout import MESSAGE_COLUMNS, SIGNATURE
 from minyi.interop.mapping import FIELD_ALIASES, normalise_header
-
-REPLY_FIELDS = ("reply", "replied_at")
 
 
 @dataclass(frozen=True)
@@ -106,44 +104,29 @@ TIPDM_LABELLED = Preset(
 )
 
 
-def _export_preset() -> Preset | None:
-    """Minyi's own export, as :mod:`minyi.interop.export_layout` describes it (if present).
+def _export_preset() -> Preset:
+    """Minyi's own export, as :mod:`minyi.interop.export_layout` describes it.
 
-    The layout module is read for ``COLUMNS`` (or ``EXPORT_COLUMNS``): header → message
-    field, or a sequence of objects with ``header`` and ``field`` attributes, or of pairs.
+    Recognised by the export's :data:`~minyi.interop.export_layout.SIGNATURE` (案件编号,
+    案件状态, 留言编号); its message columns feed the message fields of the same key. The
+    case columns (status, department, times) and the JSON 答复记录/办理记录 are ignored: a
+    re-import opens new cases through the pipeline, and is idempotent by 留言编号.
     """
-    try:
-        layout = importlib.import_module("minyi.interop.export_layout")
-    except ImportError:
-        return None
-    described = getattr(layout, "COLUMNS", None) or getattr(layout, "EXPORT_COLUMNS", None)
-    pairs: list[tuple[str, str]] = []
-    if isinstance(described, dict):
-        pairs = [(str(header), str(name)) for header, name in described.items()]
-    elif isinstance(described, (list, tuple)):
-        for item in described:
-            if isinstance(item, (list, tuple)) and len(item) >= 2:  # noqa: PLR2004 - a pair
-                pairs.append((str(item[0]), str(item[1])))
-            elif hasattr(item, "header") and hasattr(item, "field"):
-                pairs.append((str(item.header), str(item.field)))
-    mapping = {name: header for header, name in pairs if name in FIELD_ALIASES}
-    reply = {name: header for header, name in pairs if name in REPLY_FIELDS}
-    if not mapping or ("body" not in mapping and "title" not in mapping):
-        return None
+    mapping = {column.key: column.header for column in MESSAGE_COLUMNS if column.key in FIELD_ALIASES}
     return Preset(
         name="minyi",
         label="Minyi's own export",
-        required=tuple(header for header, _ in pairs),
+        required=tuple(sorted(SIGNATURE)),
         mapping=mapping,
-        reply=reply,
     )
+
+
+EXPORT = _export_preset()
 
 
 def presets() -> list[Preset]:
     """Every known preset, the most specific first."""
-    found = [TIPDM_REPLIES, TIPDM_HOT, TIPDM_LABELLED]
-    export = _export_preset()
-    return [export, *found] if export is not None else found
+    return [EXPORT, TIPDM_REPLIES, TIPDM_HOT, TIPDM_LABELLED]
 
 
 def detect_preset(columns: Sequence[str]) -> Preset | None:
