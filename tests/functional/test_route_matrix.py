@@ -152,6 +152,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/admin/templates/{template_id}/delete"): ADMINS,
     ("GET", "/staff/statements"): STAFF,
     ("POST", "/staff/statements"): PUBLISHERS,
+    ("GET", "/staff/export"): STAFF,
+    ("POST", "/staff/export"): STAFF,
     ("GET", "/staff/issues"): STAFF,
     ("GET", "/staff/issues/{issue_id}"): STAFF,
     ("POST", "/staff/issues/{issue_id}/rename"): EDITORS,

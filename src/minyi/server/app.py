@@ -36,7 +36,7 @@ from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
-from minyi.web import admin, alert_rules, alerts, issues, portal, staff, staff_workflow, statements
+from minyi.web import admin, alert_rules, alerts, exports, issues, portal, staff, staff_workflow, statements
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -172,6 +172,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(staff_workflow.router)
     app.include_router(admin.router)
     app.include_router(statements.router)
+    app.include_router(exports.router)
     app.include_router(issues.router)
     app.include_router(alerts.router)
     app.include_router(alert_rules.router)
