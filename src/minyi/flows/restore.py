@@ -1,0 +1,181 @@
+"""Restore the cases of a Minyi export after its messages were imported (``minyi import``).
+
+``minyi import`` reads an export's messages (the ``minyi`` preset) and opens new cases for
+them through the pipeline; it leaves the export's case columns alone. :func:`restore_cases`
+reads the same file again (CSV or XLSX, :mod:`minyi.interop.export_layout`) and, for each
+exported case (the consecutive rows of one 案件编号):
+
+- gathers the imported messages of its rows (by 留言编号 = ``external_id``) into one case,
+  the case of its first message; a case left without messages is deleted;
+- sets the case's status, reply and closing times, urgency and supervision as exported,
+  its department when a department of that code exists, and its title;
+- adds the exported replies (答复记录) that the case does not already have (same text and
+  time), so running it twice adds nothing;
+- takes off the apostrophe the export put in front of a text a spreadsheet would run
+  (:func:`~minyi.interop.export_layout.unescape_cell`).
+
+A ``restored`` note is logged on each case (an internal note event). Commits every
+``batch_size`` cases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
+from minyi.db.base import new_id
+from minyi.db.session import Database
+from minyi.departments.models import Department
+from minyi.intake.models import Message
+from minyi.interop import export_layout as layout
+from minyi.interop.tabular import ImportFileError, Record, cell_text, read_rows
+
+__all__ = ["RestoreReport", "restore_cases"]
+
+ACTOR = "restore"
+RESTORED_NOTE = "restored from an export"
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    """How many exported cases were restored, replies added, messages not found."""
+
+    cases: int
+    replies: int
+    missing_messages: int
+
+
+def _text(record: Record, header: str) -> str:
+    return layout.unescape_cell(cell_text(record.get(header)) or "")
+
+
+def _time(value: str) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _groups(path: Path) -> Iterator[list[Record]]:
+    """The file's rows, the consecutive rows of one case together."""
+    table = read_rows(path)
+    if not layout.is_export(table.columns):
+        raise ImportFileError(
+            f"{path.name}: not a Minyi export (it needs the columns 案件编号, 案件状态, 留言编号)"
+        )
+    group: list[Record] = []
+    for _, record in table.rows:
+        if group and _text(record, "案件编号") != _text(group[0], "案件编号"):
+            yield group
+            group = []
+        group.append(record)
+    if group:
+        yield group
+
+
+def restore_cases(database: Database, path: Path, *, batch_size: int = 500) -> RestoreReport:
+    """Restore the exported cases of ``path`` over its imported messages (see the module text)."""
+    cases = replies = missing = 0
+    with database.session() as session:
+        for group in _groups(Path(path)):
+            added, lost = _restore(session, group)
+            cases += added >= 0
+            replies += max(added, 0)
+            missing += lost
+            if cases % batch_size == 0:
+                session.commit()
+                session.expunge_all()
+        session.commit()
+    return RestoreReport(cases, replies, missing)
+
+
+def _restore(session: Session, group: list[Record]) -> tuple[int, int]:
+    """Restore one case: (replies added, or -1 when none of its messages is stored; messages missing)."""
+    ids = [_text(record, "留言编号") for record in group]
+    messages = {
+        m.external_id: m for m in session.scalars(select(Message).where(Message.external_id.in_(ids)))
+    }
+    found = [messages[i] for i in ids if i in messages]
+    if not found:
+        return -1, len(ids)
+    case = next((m.case for m in found if m.case is not None), None)
+    if case is None:
+        return -1, len(ids)
+    for record, message in ((r, messages.get(_text(r, "留言编号"))) for r in group):
+        if message is not None:
+            _fix_texts(message, record)
+            _join(session, case, message)
+    _case_fields(session, case, group[0])
+    added = _replies(session, case, json.loads(_text(group[0], layout.REPLIES_HEADER) or "[]"))
+    case.events.append(
+        CaseEvent(
+            id=new_id(), actor=ACTOR, action=EventAction.NOTE, payload={"note": "restored from an export"}
+        )
+    )
+    session.flush()
+    return added, len(ids) - len(found)
+
+
+def _fix_texts(message: Message, record: Record) -> None:
+    for attribute, header in (("title", "留言主题"), ("body", "留言详情"), ("address", "地址")):
+        stored = getattr(message, attribute)
+        if stored and stored.startswith("'") and layout.unescape_cell(stored) != stored:
+            setattr(message, attribute, _text(record, header) or layout.unescape_cell(stored))
+
+
+def _join(session: Session, case: Case, message: Message) -> None:
+    """Move ``message`` into ``case``; delete the case it leaves if it has no other message."""
+    old = message.case
+    if old is None or old.id == case.id:
+        if old is None:
+            message.case = case
+        return
+    message.case = case
+    session.flush()
+    if session.scalar(select(Message.id).where(Message.case_id == old.id).limit(1)) is None:
+        session.delete(old)
+
+
+def _case_fields(session: Session, case: Case, record: Record) -> None:
+    status = _text(record, "案件状态")
+    if status in CaseStatus.__members__.values():
+        case.status = CaseStatus(status)
+    title = _text(record, "案件标题")
+    if title:
+        case.title = title[:500]
+    code = _text(record, "承办部门")
+    if code:
+        department = session.scalar(select(Department).where(Department.code == code))
+        if department is not None:
+            case.department = department
+    case.urgent = _text(record, "紧急") in {"1", "True", "true"}
+    case.supervised = _text(record, "督办") in {"1", "True", "true"}
+    for attribute, header in (
+        ("accepted_at", "受理时间"),
+        ("due_at", "答复期限"),
+        ("replied_at", "答复时间"),
+        ("closed_at", "办结时间"),
+    ):
+        setattr(case, attribute, _time(_text(record, header)))
+
+
+def _replies(session: Session, case: Case, exported: list[dict[str, Any]]) -> int:
+    have = {(reply.body, reply.created_at) for reply in case.replies}
+    added = 0
+    for item in exported:
+        body, at = str(item.get("body") or ""), _time(str(item.get("at") or ""))
+        if not body or any(b == body and (at is None or t == at) for b, t in have):
+            continue
+        reply = Reply(id=new_id(), body=body, is_public=bool(item.get("public", True)))
+        if at is not None:
+            reply.created_at = at
+        case.replies.append(reply)
+        have.add((body, at))  # type: ignore[arg-type]
+        added += 1
+    session.flush()
+    return added
