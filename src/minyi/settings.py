@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", description="Signs sessions and pseudonyms (>= 32 chars).")
     cookie_secure: bool = Field(default=False, description="Send session cookies over HTTPS only.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    max_upload_bytes: int = Field(
+        default=32 * 1_048_576,
+        ge=1024,
+        le=1024 * 1_048_576,
+        description="Largest file the staff import page accepts (POST /staff/imports only; "
+        "every other request keeps max_request_bytes).",
+    )
     default_language: Literal["zh", "en"] = "zh"
     timezone: str = Field(
         default="Asia/Shanghai",

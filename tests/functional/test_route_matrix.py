@@ -24,6 +24,7 @@ from tests.isolationdata import Mixed, seed_mixed_issue
 from minyi.cases import workflow
 from minyi.demo import factories
 from minyi.intake import identity
+from minyi.interop.models import ImportRun
 
 ANON = "anonymous"
 SECRET = "citizen with the tracking secret"
@@ -154,6 +155,12 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/statements"): PUBLISHERS,
     ("GET", "/staff/export"): STAFF,
     ("POST", "/staff/export"): STAFF,
+    ("GET", "/staff/imports"): ADMINS,
+    ("POST", "/staff/imports"): ADMINS,
+    ("GET", "/staff/imports/{run_id}"): ADMINS,
+    ("POST", "/staff/imports/{run_id}/dry-run"): ADMINS,
+    ("POST", "/staff/imports/{run_id}/start"): ADMINS,
+    ("GET", "/staff/imports/{run_id}/progress"): ADMINS,
     ("GET", "/staff/issues"): STAFF,
     ("GET", "/staff/issues/{issue_id}"): STAFF,
     ("POST", "/staff/issues/{issue_id}/rename"): EDITORS,
@@ -248,8 +255,11 @@ def _values(session, world, mixed: Mixed) -> dict[str, str]:
     open311 = factories.make_message(
         session, channel="open311", is_public=True, category_id=world.road_category.id
     )
+    run = ImportRun(file_name="old.csv", status="done", report={})
+    session.add(run)
     session.commit()
     return {
+        "run_id": run.id,
         "case_id": case.id,
         "message_id": case.messages[0].id,
         "request_id": pending.id,

@@ -53,6 +53,7 @@ class Action(enum.StrEnum):
     MANAGE_TEMPLATES = "manage_templates"
     MANAGE_RULES = "manage_rules"  # deadline rules
     MANAGE_ALERT_RULES = "manage_alert_rules"
+    IMPORT_MESSAGES = "import_messages"  # upload files of messages (/staff/imports): admins
 
 
 A = Action
@@ -120,6 +121,7 @@ _WHAT: Mapping[Action, str] = {
     A.MANAGE_TEMPLATES: "manage reply templates",
     A.MANAGE_RULES: "manage deadline rules",
     A.MANAGE_ALERT_RULES: "manage alert rules",
+    A.IMPORT_MESSAGES: "import files of messages",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Mapping
 
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,16 +34,27 @@ class RequestTooLarge(Exception):  # noqa: N818 - reads as what happened
 
 
 class BodySizeLimit:
-    """Refuse request bodies above ``max_bytes`` with 413, before they are read whole."""
+    """Refuse request bodies above ``max_bytes`` with 413, before they are read whole.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``larger`` raises the limit for a few routes only, by (method, path): the staff import
+    page's upload (``POST /staff/imports``, ``max_upload_bytes``) is the one today.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[tuple[str, str], int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self._larger = {route: BodySizeLimit(app, limit) for route, limit in (larger or {}).items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; a body without a Content-Length is read (up to the limit) first."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        wider = self._larger.get((scope.get("method", ""), scope.get("path", "")))
+        if wider is not None:
+            await wider(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")

@@ -36,7 +36,18 @@ from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
-from minyi.web import admin, alert_rules, alerts, exports, issues, portal, staff, staff_workflow, statements
+from minyi.web import (
+    admin,
+    alert_rules,
+    alerts,
+    exports,
+    imports,
+    issues,
+    portal,
+    staff,
+    staff_workflow,
+    statements,
+)
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -157,7 +168,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.cookie_secure,
     )
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger={("POST", "/staff/imports"): settings.max_upload_bytes},  # the import page's files
+    )
     _install_error_handlers(app)
     install_docs(app)
     install_openapi(app)
@@ -176,6 +191,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(issues.router)
     app.include_router(alerts.router)
     app.include_router(alert_rules.router)
+    app.include_router(imports.router)
     app.include_router(open311_routes.router)
     return app
 

@@ -1,0 +1,261 @@
+"""Imports started from the staff upload page: staged files, dry runs, background runs.
+
+An upload is streamed to ``MINYI_DATA_DIR/imports`` (at most ``max_upload_bytes``) and an
+:class:`~minyi.interop.models.ImportRun` row (status ``uploaded``) remembers it, with the
+detected layout and mapping. A dry run validates the file with the admin's mapping and keeps
+the problems (by row number) in the run's report. :func:`start` runs the import in a
+background thread that writes its progress into the row (``rows_read``, ``imported``,
+``status``): ``running``, then ``done``, or ``refused`` (broken rows and the admin chose to
+refuse the whole file: nothing written) or ``failed`` (the file became unreadable). The
+import itself is :func:`minyi.flows.imports.import_messages`: batches commit, so a crash
+keeps what was committed and a re-run skips the stored rows. Each import is recorded in the
+audit trail (action ``import``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minyi.accounts.models import User
+from minyi.audit import services as audit
+from minyi.db.base import new_id, utcnow
+from minyi.db.session import Database
+from minyi.flows.imports import ImportValidationError, detect_layout, import_messages
+from minyi.interop.models import ImportRun
+from minyi.interop.tabular import ImportFileError, read_rows
+from minyi.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl")
+CHUNK = 1 << 16
+UPLOADED, RUNNING, DONE, REFUSED, FAILED = "uploaded", "running", "done", "refused", "failed"
+
+
+_THREADS: dict[str, threading.Thread] = {}
+
+
+def wait(run_id: str, timeout: float | None = None) -> None:
+    """Wait for the background import of ``run_id`` to end (if one runs in this process)."""
+    thread = _THREADS.get(run_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+class UploadError(ImportFileError):
+    """The upload is unusable (type, size, header); nothing was kept."""
+
+
+def staging_dir(settings: Settings) -> Path:
+    """Where uploaded files wait for their import."""
+    folder = Path(settings.data_dir) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stored_path(settings: Settings, run: ImportRun) -> Path:
+    """The staged file of ``run``."""
+    return staging_dir(settings) / str(run.report.get("stored_as", ""))
+
+
+def receive(  # noqa: PLR0913 - the upload and where it goes
+    session: Session, settings: Settings, user: User, name: str, stream: BinaryIO, *, max_bytes: int
+) -> ImportRun:
+    """Stream an upload to the staging folder and open its run (status ``uploaded``).
+
+    Raises:
+        UploadError: A file type not imported, a file above ``max_bytes``, or a header no
+            layout reads; the file is not kept.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UploadError(f"{name}: choose a CSV, TSV, XLSX or JSONL file")
+    run_id = new_id()
+    path = staging_dir(settings) / f"{run_id}{suffix}"
+    size = 0
+    try:
+        with path.open("wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadError(f"{name}: the file is larger than {max_bytes // 1_048_576} MiB")
+                out.write(chunk)
+        if not size:
+            raise UploadError(f"{name}: the file is empty")
+        table = read_rows(path)
+        layout = detect_layout(table.columns)
+    except ImportFileError as exc:
+        path.unlink(missing_ok=True)
+        raise UploadError(str(exc).replace(str(path), name)) from None
+    run = ImportRun(
+        id=run_id,
+        user_id=user.id,
+        file_name=name[:300],
+        layout=layout.name or "generic",
+        mapping=layout.mapping,
+        status=UPLOADED,
+        report={
+            "stored_as": path.name,
+            "columns": table.columns,
+            "layout_label": layout.label,
+            "reply_columns": layout.reply,
+            "size": size,
+        },
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def history(session: Session, limit: int = 50) -> list[ImportRun]:
+    """The latest runs, newest first."""
+    query = select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def _options(run: ImportRun) -> dict[str, Any]:
+    layout = None if run.layout in {"", "generic"} else run.layout
+    return {"mapping": dict(run.mapping), "layout": layout, "source": run.file_name[:120]}
+
+
+def dry_run(database: Database, settings: Settings, run: ImportRun, *, key: str) -> dict[str, Any]:
+    """Validate the staged file with the run's mapping; the report (problems by row number)."""
+    try:
+        report = import_messages(
+            database,
+            stored_path(settings, run),
+            key=key,
+            dry_run=True,
+            skip_invalid=True,
+            settings=settings,
+            tz=settings.timezone,
+            **_options(run),
+        )
+    except ImportFileError as exc:
+        return {"error": str(exc).replace(str(stored_path(settings, run)), run.file_name)}
+    return report.to_dict()
+
+
+def start(  # noqa: PLR0913 - the run and how it is imported
+    database: Database, settings: Settings, run_id: str, *, key: str, skip_invalid: bool, actor: User
+) -> threading.Thread:
+    """Mark the run ``running`` and import its file in a background thread."""
+    with database.session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None or run.status != UPLOADED:
+            raise ImportFileError("this import has started already")
+        run.status, run.dry_run, run.rows_read, run.imported = RUNNING, False, 0, 0
+        run.report = {**run.report, "skip_invalid": skip_invalid}
+        session.commit()
+    who = (actor.id, actor.username)
+    thread = threading.Thread(
+        target=_run,
+        args=(database, settings, run_id),
+        kwargs={"key": key, "skip_invalid": skip_invalid, "who": who},
+        name=f"import-{run_id}",
+        daemon=True,
+    )
+    _THREADS[run_id] = thread
+    thread.start()
+    return thread
+
+
+def _set(database: Database, run_id: str, **values: Any) -> None:
+    with database.session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is not None:
+            for name, value in values.items():
+                setattr(run, name, value)
+            session.commit()
+
+
+def _run(  # noqa: PLR0913 - the thread's arguments
+    database: Database,
+    settings: Settings,
+    run_id: str,
+    *,
+    key: str,
+    skip_invalid: bool,
+    who: tuple[str, str],
+) -> None:
+    try:
+        _import(database, settings, run_id, key=key, skip_invalid=skip_invalid, who=who)
+    finally:
+        _THREADS.pop(run_id, None)
+
+
+def _import(  # noqa: PLR0913 - the thread's arguments
+    database: Database,
+    settings: Settings,
+    run_id: str,
+    *,
+    key: str,
+    skip_invalid: bool,
+    who: tuple[str, str],
+) -> None:
+    with database.session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None:
+            return
+        path, options, base = stored_path(settings, run), _options(run), dict(run.report)
+        name = run.file_name
+    status, result = DONE, {}
+    try:
+        checked = import_messages(
+            database,
+            path,
+            key=key,
+            dry_run=True,
+            skip_invalid=True,
+            settings=settings,
+            tz=settings.timezone,
+            **options,
+        )
+        total = checked.rows_read
+        _set(database, run_id, report={**base, "total": total})
+        report = import_messages(
+            database,
+            path,
+            key=key,
+            skip_invalid=skip_invalid,
+            settings=settings,
+            tz=settings.timezone,
+            progress=lambda n: _set(database, run_id, rows_read=n),
+            **options,
+        )
+        result = report.to_dict()
+    except ImportValidationError as exc:
+        status, result = REFUSED, {**exc.report.to_dict(), "error": "broken rows: nothing was imported"}
+    except Exception as exc:  # the thread reports every failure in the run
+        log.exception("import %s failed", run_id)
+        status, result = FAILED, {"error": str(exc).replace(str(path), name)}
+    with database.session() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None:
+            return
+        run.status, run.finished_at = status, utcnow()
+        run.imported = int(result.get("imported", 0))
+        run.rows_read = int(result.get("rows_read", run.rows_read))
+        run.report = {**run.report, **result}
+        audit.record(
+            session,
+            audit.IMPORT,
+            actor=who[1],
+            actor_user_id=who[0],
+            subject=name,
+            details={
+                "run": run_id,
+                "layout": run.layout,
+                "status": status,
+                "rows_read": run.rows_read,
+                "imported": run.imported,
+                "invalid_rows": result.get("invalid_rows", 0),
+            },
+        )
+        session.commit()

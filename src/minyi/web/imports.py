@@ -1,0 +1,177 @@
+"""The staff upload page for imports (``/staff/imports``): admins only.
+
+Choose a file (streamed to ``MINYI_DATA_DIR/imports``, at most ``max_upload_bytes``; the
+app's body-size limit is raised to that for ``POST /staff/imports`` only), see the detected
+layout and the column mapping (editable), try a dry run (the problems by row number), then
+import: broken rows are skipped and reported, or the whole file is refused, as the admin
+chooses. The import runs in a background thread (:mod:`minyi.flows.import_runs`) and
+``/static/import-progress.js`` polls ``/staff/imports/{run_id}/progress`` for the bar. The
+history lists the runs, newest first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from minyi.accounts.models import User
+from minyi.accounts.permissions import Action, require
+from minyi.core.errors import NotFound
+from minyi.flows import import_runs
+from minyi.http.deps import AppSettings, CsrfChecked, DbSession, require_user
+from minyi.interop.mapping import FIELD_ALIASES
+from minyi.interop.models import ImportRun
+from minyi.interop.tabular import ImportFileError
+from minyi.web.templating import render
+
+
+def require_importer(user: Annotated[User, Depends(require_user)]) -> User:
+    """The signed-in user, if they may import (admins)."""
+    require(user, Action.IMPORT_MESSAGES)
+    return user
+
+
+Importer = Annotated[User, Depends(require_importer)]
+router = APIRouter(prefix="/staff/imports", include_in_schema=False, dependencies=[Depends(require_importer)])
+
+
+def _run(db: Session, run_id: str) -> ImportRun:
+    run = db.get(ImportRun, run_id)
+    if run is None:
+        raise NotFound("no such import")
+    return run
+
+
+def _list(request: Request, db: Session, error: str = "", status: int = 200) -> Response:
+    context = {"runs": import_runs.history(db), "error": error}
+    return render(request, "staff/imports.html", context, status_code=status)
+
+
+def _percent(run: ImportRun) -> int:
+    if run.status in {import_runs.DONE, import_runs.REFUSED}:
+        return 100
+    total = int(run.report.get("total") or 0)
+    return min(99, run.rows_read * 100 // total) if total else 0
+
+
+def progress_of(run: ImportRun) -> dict[str, Any]:
+    """What the progress endpoint answers."""
+    return {
+        "status": run.status,
+        "rows_read": run.rows_read,
+        "imported": run.imported,
+        "total": run.report.get("total"),
+        "percent": _percent(run),
+        "finished": run.status not in {import_runs.RUNNING, import_runs.UPLOADED},
+    }
+
+
+@router.get("")
+def imports_page(request: Request, db: DbSession) -> Response:
+    """The upload form and the history of imports, newest first."""
+    return _list(request, db)
+
+
+@router.post("")
+async def upload(
+    request: Request,
+    db: DbSession,
+    user: Importer,
+    settings: AppSettings,
+    file: Annotated[UploadFile, File()],
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Stage the uploaded file and show its layout and mapping."""
+    try:
+        run = import_runs.receive(
+            db, settings, user, file.filename or "upload", file.file, max_bytes=settings.max_upload_bytes
+        )
+    except ImportFileError as exc:
+        db.rollback()
+        return _list(request, db, str(exc), 422)
+    db.commit()
+    return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
+
+
+@router.get("/{run_id}")
+def run_page(request: Request, db: DbSession, run_id: str) -> Response:
+    """One import: layout, mapping (editable before it runs), dry run, progress, report."""
+    run = _run(db, run_id)
+    context = {
+        "run": run,
+        "fields": list(FIELD_ALIASES),
+        "columns": run.report.get("columns", []),
+        "progress": progress_of(run),
+    }
+    return render(request, "staff/import_run.html", context)
+
+
+async def _mapping(request: Request, run: ImportRun) -> dict[str, str]:
+    form = await request.form()
+    columns = set(run.report.get("columns", []))
+    chosen: dict[str, str] = {}
+    for name in FIELD_ALIASES:
+        value = form.get(f"map.{name}")
+        if isinstance(value, str) and value in columns:
+            chosen[name] = value
+    return chosen
+
+
+@router.post("/{run_id}/dry-run")
+async def dry_run(
+    request: Request, db: DbSession, settings: AppSettings, run_id: str, _csrf: CsrfChecked = None
+) -> Response:
+    """Save the mapping and validate the file with it: the problems by row number."""
+    run = _run(db, run_id)
+    if run.status != import_runs.UPLOADED:
+        return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
+    run.mapping = await _mapping(request, run)
+    db.commit()
+    database = request.app.state.db
+    result = await run_in_threadpool(
+        import_runs.dry_run, database, settings, run, key=settings.effective_secret_key
+    )
+    run.report = {**run.report, "dry": result}
+    run.dry_run = True
+    db.commit()
+    return RedirectResponse(f"/staff/imports/{run.id}#dry-run", status_code=303)
+
+
+@router.post("/{run_id}/start")
+async def start(
+    request: Request,
+    db: DbSession,
+    user: Importer,
+    settings: AppSettings,
+    run_id: str,
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Start the import in the background (broken rows skipped, or the whole file refused)."""
+    run = _run(db, run_id)
+    if run.status == import_runs.UPLOADED:
+        form = await request.form()
+        run.mapping = await _mapping(request, run)
+        db.commit()
+        # Started by another request meanwhile: the page shows its progress.
+        with contextlib.suppress(ImportFileError):
+            import_runs.start(
+                request.app.state.db,
+                settings,
+                run.id,
+                key=settings.effective_secret_key,
+                skip_invalid=form.get("broken") == "skip",
+                actor=user,
+            )
+    return RedirectResponse(f"/staff/imports/{run.id}#progress", status_code=303)
+
+
+@router.get("/{run_id}/progress")
+def progress(db: DbSession, run_id: str) -> Response:
+    """The run's progress as JSON (polled by /static/import-progress.js)."""
+    run = _run(db, run_id)
+    return JSONResponse(progress_of(run), headers={"Cache-Control": "no-store"})

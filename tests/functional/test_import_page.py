@@ -1,0 +1,151 @@
+"""The staff upload page for imports (/staff/imports): upload, mapping, dry run, progress, history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from sqlalchemy import select
+from tests.functional.conftest import csrf_of, login
+
+from minyi.audit.models import AuditEvent
+from minyi.flows import import_runs
+from minyi.intake.models import Message
+from minyi.interop.models import ImportRun
+
+HEAD = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
+
+
+def csv_bytes(rows, encoding="utf-8") -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def good_and_bad():
+    return [
+        HEAD,
+        [
+            "P-1",
+            "U1",
+            "路灯不亮",
+            "2019/4/25 9:32:09",
+            "小区门口路灯坏了",
+            "已修复，感谢监督。",
+            "2019/5/9 9:49:10",
+        ],
+        ["P-2", "U2", "", "not a time", "", "", ""],
+        ["P-3", "U3", "噪音扰民", "2019/4/26 10:00:00", "工地夜间施工", "", ""],
+    ]
+
+
+def upload(client, token, data: bytes, name="附件4.csv"):
+    return client.post(
+        "/staff/imports",
+        data={"csrf_token": token},
+        files={"file": (name, data, "text/csv")},
+        follow_redirects=False,
+    )
+
+
+def admin_token(client):
+    login(client, "boss")
+    return csrf_of(client.get("/staff/imports").text)
+
+
+def test_only_admins_may_import(client, world):
+    assert client.get("/staff/imports", follow_redirects=False).status_code == 303
+    login(client, "road")
+    assert client.get("/staff/imports").status_code == 403
+
+
+def test_upload_map_dry_run_import_and_history(client, session, world):
+    token = admin_token(client)
+    sent = upload(client, token, csv_bytes(good_and_bad(), "gbk"))
+    assert sent.status_code == 303, sent.text
+    page_url = sent.headers["location"]
+    run_id = page_url.rsplit("/", 1)[-1]
+    page = client.get(page_url)
+    assert "附件4 (messages with official replies)" in page.text
+    assert re.search(r'<option value="留言详情" selected>', page.text)
+    mapping = {
+        f"map.{name}": column
+        for name, column in [
+            ("external_id", "留言编号"),
+            ("title", "留言主题"),
+            ("body", "留言详情"),
+            ("submitted_at", "留言时间"),
+            ("author", "留言用户"),
+        ]
+    }
+    dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token, **mapping})
+    assert dry.status_code == 200
+    section = dry.text[dry.text.find('id="dry-run"') :]
+    assert 'class="problem"><td>3</td>' in section  # the file's line: the header is line 1
+    assert session.scalar(select(Message).where(Message.external_id == "P-1")) is None
+    started = client.post(
+        f"/staff/imports/{run_id}/start",
+        data={"csrf_token": token, "broken": "skip", **mapping},
+        follow_redirects=False,  # the tests' database is one connection: no request while it runs
+    )
+    assert started.status_code == 303
+    import_runs.wait(run_id, 60)
+    progress = client.get(f"/staff/imports/{run_id}/progress").json()
+    assert progress == {
+        "status": "done",
+        "rows_read": 3,
+        "imported": 2,
+        "total": 3,
+        "percent": 100,
+        "finished": True,
+    }
+    session.expire_all()
+    run = session.get(ImportRun, run_id)
+    assert (run.status, run.layout, run.imported, run.report["replies"], run.report["invalid_rows"]) == (
+        "done",
+        "附件4",
+        2,
+        1,
+        1,
+    )
+    assert session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "import", AuditEvent.subject == "附件4.csv")
+    )
+    history = client.get("/staff/imports")
+    assert f'href="/staff/imports/{run_id}"' in history.text
+    assert 'data-status="done"' in history.text
+    again = client.post(f"/staff/imports/{run_id}/start", data={"csrf_token": token, "broken": "skip"})
+    assert again.status_code == 200  # a finished run is not started twice
+
+
+def test_refuse_the_whole_file(client, session, world):
+    token = admin_token(client)
+    run_id = upload(client, token, csv_bytes(good_and_bad())).headers["location"].rsplit("/", 1)[-1]
+    client.post(
+        f"/staff/imports/{run_id}/start",
+        data={
+            "csrf_token": token,
+            "broken": "refuse",
+            "map.body": "留言详情",
+            "map.title": "留言主题",
+            "map.external_id": "留言编号",
+            "map.submitted_at": "留言时间",
+        },
+        follow_redirects=False,
+    )
+    import_runs.wait(run_id, 60)
+    session.expire_all()
+    run = session.get(ImportRun, run_id)
+    assert (run.status, run.imported) == ("refused", 0)
+    assert session.scalar(select(Message).where(Message.external_id == "P-1")) is None
+    assert "nothing was imported" in client.get(f"/staff/imports/{run_id}").text
+
+
+def test_unusable_uploads_are_refused(client, world, settings):
+    token = admin_token(client)
+    assert upload(client, token, b"hello", name="notes.pdf").status_code == 422
+    unreadable = upload(client, token, csv_bytes([["a", "b"], ["1", "2"]]), name="x.csv")
+    assert unreadable.status_code == 422
+    assert "no column holds the message text" in unreadable.text
+    assert list((settings.data_dir / "imports").iterdir()) == []
