@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 from tests.functional.conftest import csrf_of, login
 
@@ -148,4 +149,23 @@ def test_unusable_uploads_are_refused(client, world, settings):
     unreadable = upload(client, token, csv_bytes([["a", "b"], ["1", "2"]]), name="x.csv")
     assert unreadable.status_code == 422
     assert "no column holds the message text" in unreadable.text
+    assert list((settings.data_dir / "imports").iterdir()) == []
+
+
+def test_uploads_may_be_larger_than_other_requests(client, world, settings):
+    token = admin_token(client)
+    rows = [HEAD] + [[f"L-{n}", "U", "标题", "2019/4/25 9:32:09", "内容" * 200, "", ""] for n in range(900)]
+    data = csv_bytes(rows)
+    assert settings.max_request_bytes < len(data) < settings.max_upload_bytes
+    sent = upload(client, token, data, name="large.csv")
+    assert sent.status_code == 303
+    other = client.post("/staff/admin/departments", data={"csrf_token": token, "name": "x" * len(data)})
+    assert other.status_code == 413
+
+
+def test_an_upload_above_the_limit_is_refused_and_not_kept(session, world, settings):
+    with pytest.raises(import_runs.UploadError, match="larger than"):
+        import_runs.receive(
+            session, settings, world.admin, "big.csv", io.BytesIO(b"x" * 5000), max_bytes=4096
+        )
     assert list((settings.data_dir / "imports").iterdir()) == []
