@@ -88,3 +88,17 @@ def test_department_staff_export_their_department_with_filters(env):
     result = runner.invoke(cli, [*args, "--from", "2000-01-01", "--to", "2999-12-31", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["cases"] == 1
+
+
+def test_restore_reads_an_export_and_refuses_other_files(env):
+    runner, tmp, _ = env
+    out = tmp / "cases.csv"
+    assert runner.invoke(cli, ["export", "--format", "csv", "--out", str(out)]).exit_code == 0
+    result = runner.invoke(cli, ["restore", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["missing_messages"] == 2  # the messages were not imported here
+    other = tmp / "other.csv"
+    other.write_text("标题,内容\n一,二\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["restore", str(other)])
+    assert refused.exit_code != 0
+    assert "not a Minyi export" in refused.output

@@ -91,3 +91,26 @@ def export_cases(
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def restore_cases(ctx: CliContext, path: Path, as_json: bool) -> None:
+    """Restore the cases of a Minyi export (statuses, replies) after `minyi import` read it."""
+    from minyi.flows.restore import restore_cases as run_restore  # local: see export_cases
+    from minyi.interop.tabular import ImportFileError
+
+    database = ctx.require_current_schema()
+    try:
+        report = run_restore(database, path)
+    except (ImportFileError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.__dict__))
+        return
+    click.echo(
+        f"{report.cases} cases restored, {report.replies} replies added, "
+        f"{report.missing_messages} messages not found (import the file first)"
+    )

@@ -63,6 +63,10 @@ COMMANDS = {
         "minyi.cli.demo_commands:process",
         "Process stored messages that have no case yet (after a crash or a failure).",
     ),
+    "restore": (
+        "minyi.cli.export_commands:restore_cases",
+        "Restore the cases of a Minyi export (statuses, replies) after `minyi import` read it.",
+    ),
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
     "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
     "user": (
