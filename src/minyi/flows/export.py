@@ -17,7 +17,7 @@ import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -213,8 +213,13 @@ def iter_cases(session: Session, plan: ExportPlan, batch: int = BATCH_CASES) -> 
 # --- rows -------------------------------------------------------------------------------
 
 
-def _time(value: datetime | None) -> str | None:
-    return local(value).isoformat() if value is not None else None
+def _time(value: datetime | None, where: tzinfo | None = None) -> str | None:
+    """``value`` as ISO 8601 in local time (``where``, else the deployment's timezone)."""
+    if value is None:
+        return None
+    if where is None:
+        return local(value).isoformat()
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(where).isoformat()
 
 
 class _Shaper:
@@ -222,6 +227,10 @@ class _Shaper:
 
     def __init__(self, plan: ExportPlan) -> None:
         self.plan = plan
+        self.zone = zone()  # looked up once: per value it costs more than the formatting
+
+    def time(self, value: datetime | None) -> str | None:
+        return _time(value, self.zone)
 
     def text(self, value: str | None) -> str | None:
         if value is None:
@@ -242,11 +251,11 @@ class _Shaper:
             "supervised": bool(case.supervised),
             "reopened_count": case.reopened_count or 0,
             "case_is_public": bool(case.is_public),
-            "case_created_at": _time(case.created_at),
-            "accepted_at": _time(case.accepted_at),
-            "due_at": _time(case.due_at),
-            "replied_at": _time(case.replied_at),
-            "closed_at": _time(case.closed_at),
+            "case_created_at": self.time(case.created_at),
+            "accepted_at": self.time(case.accepted_at),
+            "due_at": self.time(case.due_at),
+            "replied_at": self.time(case.replied_at),
+            "closed_at": self.time(case.closed_at),
         }
 
     def message(self, message: Message) -> dict[str, Any]:
@@ -257,8 +266,8 @@ class _Shaper:
             "author": message.author_pseudonym if full else None,
             "title": self.text(message.title),
             "body": self.text(message.body),
-            "submitted_at": _time(message.submitted_at or message.received_at),
-            "received_at": _time(message.received_at),
+            "submitted_at": self.time(message.submitted_at or message.received_at),
+            "received_at": self.time(message.received_at),
             "region": message.region,
             "address": self.text(message.address),
             "latitude": message.latitude if full else None,
@@ -272,14 +281,18 @@ class _Shaper:
         }
 
     def reply(self, reply: Reply) -> dict[str, Any]:
-        return {"at": _time(reply.created_at), "public": bool(reply.is_public), "body": self.text(reply.body)}
+        return {
+            "at": self.time(reply.created_at),
+            "public": bool(reply.is_public),
+            "body": self.text(reply.body),
+        }
 
     def event(self, event: CaseEvent) -> dict[str, Any]:
         full = self.plan.full
         payload = event.payload or {}
         note = payload.get("note") or payload.get("reason") or None
         return {
-            "at": _time(event.created_at),
+            "at": self.time(event.created_at),
             "action": str(event.action),
             "from_status": str(event.from_status) if event.from_status else None,
             "to_status": str(event.to_status) if event.to_status else None,
