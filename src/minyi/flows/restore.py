@@ -111,7 +111,7 @@ def _restore(session: Session, group: list[Record]) -> tuple[int, int]:
             _fix_texts(message, record)
             _join(session, case, message)
     _case_fields(session, case, group[0])
-    added = _replies(session, case, json.loads(_text(group[0], layout.REPLIES_HEADER) or "[]"))
+    added = _replies(session, case, _json_list(_text(group[0], layout.REPLIES_HEADER)))
     case.events.append(
         CaseEvent(
             id=new_id(), actor=ACTOR, action=EventAction.NOTE, payload={"note": "restored from an export"}
@@ -119,6 +119,15 @@ def _restore(session: Session, group: list[Record]) -> tuple[int, int]:
     )
     session.flush()
     return added, len(ids) - len(found)
+
+
+def _json_list(text: str) -> list[dict[str, Any]]:
+    """The JSON list of a cell; empty when the cell is empty or cut (an XLSX cell holds 32 767 characters)."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _fix_texts(message: Message, record: Record) -> None:
