@@ -104,7 +104,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, tmp: Path, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, tmp: Path, threads: int, web: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINYI_")} | {
         "MINYI_ENV": "test",
@@ -116,6 +116,7 @@ def start_server(url: str, tmp: Path, threads: int) -> tuple[subprocess.Popen[by
         "MINYI_LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-c", "from minyi.cli.main import cli; cli()", "serve", "--port", str(port)]
+    command += ["--workers", str(web)]
     process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -169,7 +170,7 @@ def waiting(url: str) -> int:
 
 def run_load(args: argparse.Namespace, tmp: Path) -> None:
     url = fresh_database(args.database, tmp)
-    process, base = start_server(url, tmp, args.threads)
+    process, base = start_server(url, tmp, args.threads, args.web)
     try:
         latencies, statuses = asyncio.run(open_loop(base, args.rate, args.seconds))
         stopped = time.perf_counter()
@@ -185,7 +186,10 @@ def run_load(args: argparse.Namespace, tmp: Path) -> None:
     pct = statistics.quantiles(ms, n=100)
     errors = sum(n for code, n in statuses.items() if code not in {200, 201})
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"{kind}: {args.rate:g} req/s for {args.seconds:g} s, {len(ms)} requests, statuses {statuses}")
+    print(
+        f"{kind}, {args.web} server process(es): {args.rate:g} req/s for {args.seconds:g} s, "
+        f"{len(ms)} requests, statuses {statuses}"
+    )
     print(f"  latency ms: p50 {pct[49]:.1f}  p95 {pct[94]:.1f}  p99 {pct[98]:.1f}  max {ms[-1]:.1f}")
     print(
         f"  errors: {errors}   backlog left at the end of the load drained in {drain:.1f} s ({left} still waiting)"
@@ -225,7 +229,8 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=float, default=50.0, help="requests per second")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--threads", type=int, default=1, help="worker threads in the server")
+    parser.add_argument("--threads", type=int, default=1, help="worker threads in each server process")
+    parser.add_argument("--web", type=int, default=1, help="server processes (minyi serve --workers)")
     parser.add_argument("--drain-limit", type=float, default=300.0)
     parser.add_argument(
         "--worker-cost", type=int, default=0, help="measure the worker's cost on N messages instead"
