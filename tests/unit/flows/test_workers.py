@@ -52,7 +52,7 @@ def _store(database, count, processor=None):
 def _states(database):
     with database.session() as session:
         rows = session.execute(select(Message.state, func.count()).group_by(Message.state))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 def test_ids_are_time_ordered_so_a_floor_splits_before_from_after():
