@@ -1,4 +1,4 @@
-"""knowledge base articles and suggestions (issue 17)
+"""each kind of appeal handled its own way: suggestion decisions, callbacks (issue 15)
 
 Revision ID: 0016
 Revises: 0015

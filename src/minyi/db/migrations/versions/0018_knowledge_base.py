@@ -1,0 +1,24 @@
+"""knowledge base articles and suggestions (issue 17)
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-06 03:00:00
+
+Reserved in order so that work on several issues at once keeps one migration chain; an
+empty upgrade is a no-op until its feature fills it in.
+"""
+
+from __future__ import annotations
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
