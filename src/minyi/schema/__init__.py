@@ -5,6 +5,7 @@ so no domain package needs to know all the others. ``minyi.schema.migrate`` appl
 checks the migrations in ``minyi/db/migrations``.
 """
 
+from minyi.accountability.search_models import PublicSearchDoc
 from minyi.accounts.models import ApiToken, User
 from minyi.accounts.sessions import StaffSession
 from minyi.accounts.throttle import LoginFailure
@@ -12,6 +13,7 @@ from minyi.admin.models import ReplyTemplate
 from minyi.alerts.models import Alert, AlertRule
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.audit.models import AuditEvent
+from minyi.cases.kinds import CallbackRequest, SuggestionDecision
 from minyi.cases.models import (
     Case,
     CaseEvent,
@@ -35,6 +37,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CallbackRequest",
     "Case",
     "CaseEvent",
     "CaseRating",
@@ -51,10 +54,12 @@ __all__ = [
     "MessageContact",
     "ModelRecord",
     "OutboxMessage",
+    "PublicSearchDoc",
     "Reply",
     "ReplyTemplate",
     "StaffSession",
     "Statement",
     "StatementCase",
+    "SuggestionDecision",
     "User",
 ]

@@ -16,6 +16,13 @@ from sqlalchemy.engine import Engine
 from minyi.schema import Base
 
 MIGRATIONS_DIR = Path(__file__).parent.parent / "db" / "migrations"
+#: Tables no model describes: SQLite FTS5 virtual tables and their shadow tables.
+UNMODELLED_TABLE_PREFIXES = ("public_search_fts",)
+
+
+def modelled(name: str | None, type_: str, _parent: object = None) -> bool:
+    """Whether Alembic compares ``name``: every table except the unmodelled ones."""
+    return not (type_ == "table" and (name or "").startswith(UNMODELLED_TABLE_PREFIXES))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -53,7 +60,9 @@ def head_revision() -> str | None:
 def schema_differences(engine: Engine) -> list[Any]:
     """Differences between the models and the migrated schema (empty when they agree)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": modelled}
+        )
         diffs: list[Any] = compare_metadata(context, Base.metadata)
     return diffs
 

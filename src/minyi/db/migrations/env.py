@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from minyi.schema import Base
+from minyi.schema.migrate import modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +18,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=modelled,
     )
 
 
