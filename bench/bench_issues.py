@@ -56,6 +56,8 @@ from minyi.issues.report import load_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "bench" / "data" / "issues_labels.csv"
+LABELS_V2 = ROOT / "bench" / "data" / "issues_labels_v2.csv"
+CORPORA = {"附件3": "附件3.xlsx", "附件4": "附件4.xlsx"}
 BIG = (
     "丽发新城搅拌站",
     "伊景园滨河苑捆绑车位",
@@ -81,6 +83,20 @@ def load_attachment3(data_dir: Path) -> list[IssueMessage]:
     now = datetime(2020, 6, 1, tzinfo=ZONE)
     path = data_dir / "official" / "附件3.xlsx"
     return load_messages(path, zone=ZONE, now=now).messages
+
+
+def load_corpus(data_dir: Path, corpus: str) -> list[IssueMessage]:
+    now = datetime(2020, 6, 1, tzinfo=ZONE)
+    return load_messages(data_dir / "official" / CORPORA[corpus], zone=ZONE, now=now).messages
+
+
+def load_labels_v2() -> dict[tuple[str, str], dict[str, str]]:
+    """(corpus, split) → message id → issue, from ``issues_labels_v2.csv``."""
+    found: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    with LABELS_V2.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            found[row["corpus"], row["split"]][row["message_id"]] = row["issue"]
+    return found
 
 
 def load_labels() -> dict[str, str]:
@@ -369,6 +385,81 @@ def quality_report(data_dir: Path) -> dict[str, Any]:
     }
 
 
+def detect_like_cli(messages: list[IssueMessage]) -> tuple[IssueDetector, float, float]:
+    """What ``minyi issues detect`` does (``assign`` in time order, then ``consolidate``); wall and CPU s."""
+    start, cpu = time.perf_counter(), time.process_time()
+    detector = IssueDetector().reset()
+    for message in sorted(messages, key=lambda m: m.when):
+        detector.assign(message)
+    detector.consolidate()
+    return detector, time.perf_counter() - start, time.process_time() - cpu
+
+
+def top10_of_largest(
+    labels: dict[str, str], assign: dict[str, Any], position: dict[Any, int], clusters: dict[Any, set[str]]
+) -> tuple[int, int]:
+    """How many of the 10 largest labelled issues have their best-matching cluster in the top 10."""
+    gold: dict[str, set[str]] = defaultdict(set)
+    for message_id, label in labels.items():
+        gold[label].add(message_id)
+    largest = sorted(gold, key=lambda label: (-len(gold[label]), label))[:10]
+    found = 0
+    for label in largest:
+        members = gold[label]
+        cluster = max(
+            {assign[m] for m in members}, key=lambda c: (len(clusters[c] & members), -len(clusters[c]))
+        )
+        found += position.get(cluster, 10**9) <= 10
+    return found, len(largest)
+
+
+def quality_v2_report(data_dir: Path) -> dict[str, Any]:
+    """Round-two labels: macro F1, B-cubed and top-10 per corpus and per half (tune / test)."""
+    labels = load_labels_v2()
+    out: dict[str, Any] = {}
+    for corpus in CORPORA:
+        messages = load_corpus(data_dir, corpus)
+        detector, wall, cpu = detect_like_cli(messages)
+        assign = detector.assignments()
+        clusters = clusters_of(assign)
+        issues = [issue for issue in detector.issues() if issue.size >= 3]
+        end = max(m.when for m in messages)
+        ranked = rank(issues, period_end=end, weights=HeatWeights(tau_days=0))
+        position = {issue.id: index for index, (issue, _) in enumerate(ranked, start=1)}
+        print(
+            f"{corpus}: {len(messages)} messages, {len(clusters)} issues, {wall:.2f} s wall, "
+            f"{1000 * cpu / len(messages):.3f} ms CPU per message"
+        )
+        for split in ("tune", "test"):
+            part = labels.get((corpus, split), {})
+            missing = [m for m in part if m not in assign]
+            part = {m: label for m, label in part.items() if m in assign}
+            quality = evaluate(assign, part)
+            top, of = top10_of_largest(part, assign, position, clusters)
+            row = {
+                "issues": len(set(part.values())),
+                "messages": len(part),
+                "macro_f1": round(quality["event_f1"], 3),
+                "bcubed_p": round(quality["bcubed_p"], 3),
+                "bcubed_r": round(quality["bcubed_r"], 3),
+                "bcubed_f1": round(quality["bcubed_f1"], 3),
+                "top10": f"{top}/{of}",
+            }
+            out[f"{corpus}/{split}"] = row
+            print(
+                f"  {split:4s} {row['issues']:2d} issues {row['messages']:3d} msgs  macro F1 {row['macro_f1']:.3f}  "
+                f"B3 P {row['bcubed_p']:.3f} R {row['bcubed_r']:.3f} F {row['bcubed_f1']:.3f}  top10 {row['top10']}"
+                + (f"  (unknown ids: {missing[:3]})" if missing else "")
+            )
+            weak = sorted(quality["per_issue"].items(), key=lambda kv: kv[1][0])[:6]
+            if split == "tune":
+                print(
+                    "       weakest: " + "; ".join(f"{k} {f:.2f}(P{p:.2f} R{r:.2f})" for k, (f, p, r) in weak)
+                )
+        out[f"{corpus}/seconds"] = round(wall, 2)
+    return out
+
+
 def has_bertopic(python: str | None) -> bool:
     """Whether ``python`` exists and can import bertopic."""
     if not python or not Path(python).exists():
@@ -448,14 +539,25 @@ def main() -> None:
     )
     parser.add_argument("--worker", choices=("minyi", "online", "bertopic"), help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    parser.add_argument(
+        "--labels-v2-only",
+        action="store_true",
+        help="only the round-two labels (附件3 and 附件4, both halves)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.worker:
         worker(args.worker, args.data_dir, sizes[0])
         return
+    if args.labels_v2_only:
+        found = quality_v2_report(args.data_dir)
+        if args.json:
+            print(json.dumps(found, ensure_ascii=False))
+        return
     latency_sizes = [int(s) for s in args.latency_sizes.split(",") if s]
     summary = {
         "quality": {} if args.skip_quality else quality_report(args.data_dir),
+        "quality_v2": {} if args.skip_quality else quality_v2_report(args.data_dir),
         "speed": speed_report(args, sizes),
         "latency": latency_report(args, latency_sizes),
     }
