@@ -1,0 +1,71 @@
+"""``minyi forecast``: next weeks' message volume per category or region, with its backtest error."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from minyi.cli.context import CliContext, pass_context
+
+TOTAL_LABEL = "总量 total"
+
+
+def _end(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}", param_hint="--end") from None
+
+
+def _number(value: float | None, suffix: str = "") -> str:
+    return "—" if value is None else f"{value:g}{suffix}"
+
+
+@click.command("forecast")
+@click.option("--weeks", type=click.IntRange(1, 12), default=4, show_default=True, help="Weeks to forecast.")
+@click.option(
+    "--by", type=click.Choice(["category", "region"]), default="category", show_default=True, help="Grouping."
+)
+@click.option("--end", "end_text", metavar="DATE", help="Forecast from the week of DATE (default: now).")
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=12, show_default=True, help="Busiest keys shown."
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_context
+def forecast(ctx: CliContext, weeks: int, by: str, end_text: str | None, limit: int, output: str) -> None:
+    """Forecast weekly message volume per category or region, with its backtest error."""
+    from minyi.accountability.forecast import forecast_weekly  # local: numpy loads when the command runs
+
+    end = _end(end_text)
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        report = forecast_weekly(session, by=by, weeks=weeks, end=end, limit=limit)  # type: ignore[arg-type]
+    if output == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    weeks_text = "  ".join(
+        f"{w:%m-%d}({d})" for w, d in zip(report.forecast_weeks, report.working_days, strict=True)
+    )
+    click.echo(
+        f"forecast by {by}, {len(report.history_weeks)} weeks of history; weeks (working days): {weeks_text}"
+    )
+    click.echo(f"{'':24} {'forecast':>32}   {'MASE':>5} {'MAPE':>6} | naive MASE  seasonal-naive MASE")
+    for series in report.series:
+        label = series.label or TOTAL_LABEL
+        values = " ".join(f"{v:7.1f}" for v in series.values)
+        naive, seasonal = series.baselines
+        note = "  (short history: mean)" if series.note else ""
+        errors = f"{_number(series.error.mase):>5} {_number(series.error.mape, '%'):>6}"
+        baselines = f"{_number(naive.mase):>10}  {_number(seasonal.mase):>18}"
+        click.echo(f"{label[:24]:24} {values:>32}   {errors} | {baselines}{note}")
