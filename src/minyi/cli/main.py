@@ -39,6 +39,10 @@ COMMANDS = {
         "minyi.cli.export_commands:export_cases",
         "Export cases with their messages, replies and events as CSV, XLSX or JSONL.",
     ),
+    "forecast": (
+        "minyi.cli.forecast_commands:forecast",
+        "Forecast weekly message volume per category or region, with its backtest error.",
+    ),
     "import": (
         "minyi.cli.import_commands:import_messages",
         "Import messages or public posts from a CSV, XLSX or JSONL file.",
