@@ -16,7 +16,8 @@ Sample (reproducible, seed ``SEED``):
   evaluation files (附件3 or 附件4), so that no evaluation text is trained on.
 The two draws are shuffled together (same seed) into one labelling order, so that any prefix
 mixes both files. Each sampled id gets ``train`` or ``test`` (70/30, seed ``SPLIT_SEED``),
-decided here, at sampling time, before anything is labelled or tuned.
+decided here, at sampling time, before anything is labelled or tuned; copies of one message
+(same title) share the split of the first copy in the labelling order.
 
 Usage (``.venv/bin/python bench/label_appeal.py CMD``):
   show [N]            print the next N unlabelled messages of the order (title + body ≤ 400 chars)
@@ -100,7 +101,16 @@ def sample() -> list[tuple[str, int, str]]:
     drawn += [("附件4", i) for i in rng.sample(pools["附件4"], N_ATT4)]
     rng.shuffle(drawn)
     srng = random.Random(SPLIT_SEED)
-    return [(f, i, "test" if srng.random() < TEST_SHARE else "train") for f, i in drawn]
+    draws = [("test" if srng.random() < TEST_SHARE else "train") for _ in drawn]
+    # Copies of one message (same title, or same title+body when the title is short) must
+    # not fall on both sides: every member of a group takes the split of its first member.
+    first: dict[str, str] = {}
+    out = []
+    for (f, i), split in zip(drawn, draws):
+        t, d = texts[f][i]
+        key = t if len(t) >= 10 else t + d[:100]
+        out.append((f, i, first.setdefault(key, split)))
+    return out
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
