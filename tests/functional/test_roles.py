@@ -28,6 +28,8 @@ BODIES = {
     "merge": {"other": "none"},
     "rating": {"satisfaction": "satisfied"},
     "check": {"body": "您好，已处理。"},
+    "adoption": {"decision": "adopted", "reason": "采纳"},
+    "done": {"outcome": "已回电"},
     "statements": {"title": "t", "body": "b", "cases": [{"case": "x"}]},
 }
 ROLES = ["admin", "road_staff", "school_staff", "dispatcher", "supervisor"]

@@ -46,6 +46,7 @@ SUPERVISORS = frozenset({SUPERVISOR, ADMIN})  # 督办, extension decisions
 DISPATCHERS = frozenset({DISPATCHER, ADMIN})  # 派单, 并案
 REOPENERS = frozenset({DISPATCHER, SUPERVISOR, ADMIN})
 PUBLISHERS = frozenset({RIGHT, DISPATCHER, ADMIN})  # 权威发布 (supervisors publish none)
+CALLBACKERS = frozenset({RIGHT, DISPATCHER, ADMIN})  # 求助回电
 AUTHOR = frozenset({SECRET})
 
 #: Who may use each route. Mount("/static") serves public files and is no route of this table.
@@ -65,6 +66,9 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id}/replies"): DEPARTMENT,  # the public reply (notes: SEES_CASE)
     ("POST", "/api/v1/cases/{case_id}/replies/check"): SEES_CASE,
     ("POST", "/api/v1/cases/{case_id}/return"): DEPARTMENT,
+    ("POST", "/api/v1/cases/{case_id}/adoption"): DEPARTMENT,
+    ("POST", "/api/v1/cases/{case_id}/callback"): CALLBACKERS,
+    ("POST", "/api/v1/cases/{case_id}/callback/done"): CALLBACKERS,
     ("POST", "/api/v1/cases/{case_id}/extensions"): DEPARTMENT,
     ("POST", "/api/v1/extensions/{request_id}/decision"): SUPERVISORS,
     ("POST", "/api/v1/cases/{case_id}/supervise"): SUPERVISORS,
@@ -134,6 +138,9 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/cases/{case_id}/category"): SEES_CASE,
     ("POST", "/staff/messages/{message_id}/merge"): SEES_CASE,
     ("POST", "/staff/cases/{case_id}/return"): DEPARTMENT,
+    ("POST", "/staff/cases/{case_id}/adoption"): DEPARTMENT,
+    ("POST", "/staff/cases/{case_id}/callback"): CALLBACKERS,
+    ("POST", "/staff/cases/{case_id}/callback/done"): CALLBACKERS,
     ("POST", "/staff/cases/{case_id}/extension"): DEPARTMENT,
     ("POST", "/staff/extensions/{request_id}/decision"): SUPERVISORS,
     ("POST", "/staff/cases/{case_id}/supervise"): SUPERVISORS,
@@ -307,6 +314,8 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
             "statements": {"title": "统一答复", "body": "已处理。", "cases": [{"case": values["number"]}]},
             "rename": {"title": "新标题"},
             "split": {"message_ids": [values["message_id"]]},
+            "adoption": {"decision": "adopted", "reason": "采纳"},
+            "done": {"outcome": "已回电"},
         }
         return {"json": bodies.get(last, {})}
     fields = {
@@ -327,6 +336,8 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
             "satisfaction": "satisfied",
         },
         "rename": {"title": "新标题"},
+        "adoption": {"decision": "adopted", "reason": "采纳"},
+        "done": {"outcome": "已回电"},
     }
     return {"data": {"csrf_token": caller.csrf, **fields.get(last, {})}}
 

@@ -54,6 +54,8 @@ class Action(enum.StrEnum):
     MANAGE_RULES = "manage_rules"  # deadline rules
     MANAGE_ALERT_RULES = "manage_alert_rules"
     IMPORT_MESSAGES = "import_messages"  # upload files of messages (/staff/imports): admins
+    DECIDE_SUGGESTION = "decide_suggestion"  # 建议: adopt, partly adopt or not, with a reason
+    FLAG_CALLBACK = "flag_callback"  # 求助: flag for a call back, record the call
 
 
 A = Action
@@ -70,6 +72,8 @@ DEPARTMENT_WORK = frozenset(
         A.REQUEST_EXTENSION,
         A.RECATEGORISE,
         A.PUBLISH_STATEMENT,
+        A.DECIDE_SUGGESTION,
+        A.FLAG_CALLBACK,
     }
 )
 #: What everyone who sees all departments may do.
@@ -81,7 +85,7 @@ _OVERSIGHT = frozenset(
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.DISPATCHER: _OVERSIGHT
-    | {A.DISPATCH, A.ACCEPT, A.FOLLOW_UP, A.CLOSE, A.REOPEN, A.MERGE, A.PUBLISH_STATEMENT},
+    | {A.DISPATCH, A.ACCEPT, A.FOLLOW_UP, A.CLOSE, A.REOPEN, A.MERGE, A.PUBLISH_STATEMENT, A.FLAG_CALLBACK},
     Role.SUPERVISOR: _OVERSIGHT | {A.DECIDE_EXTENSION, A.SUPERVISE, A.REOPEN},
     Role.STAFF: frozenset(),
 }
@@ -122,6 +126,8 @@ _WHAT: Mapping[Action, str] = {
     A.MANAGE_RULES: "manage deadline rules",
     A.MANAGE_ALERT_RULES: "manage alert rules",
     A.IMPORT_MESSAGES: "import files of messages",
+    A.DECIDE_SUGGESTION: "decide on adopting a suggestion",
+    A.FLAG_CALLBACK: "flag a help request for a callback",
 }
 
 

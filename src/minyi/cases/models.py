@@ -67,6 +67,9 @@ class EventAction(enum.StrEnum):
     MERGED_INTO = "merged_into"  # 并案: this case was absorbed and closed
     CONTACT_PURGED = "contact_purged"  # retention deleted the contact details
     MARKED_URGENT = "marked_urgent"  # an emergency rule hit one of its messages
+    SUGGESTION_DECIDED = "suggestion_decided"  # 建议: adopted, partly adopted or not (cases.kinds)
+    CALLBACK_FLAGGED = "callback_flagged"  # 求助: flagged for a call back to the citizen
+    CALLBACK_DONE = "callback_done"  # the citizen was called back
 
 
 ANSWERED_STATUSES = frozenset({CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED})

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
-from minyi.cases.models import Case, DeadlineRuleRecord
+from minyi.cases.models import AppealKind, Case, DeadlineRuleRecord
 
 
 def deadline_policy(session: Session) -> DeadlinePolicy:
@@ -31,7 +31,13 @@ def deadline_policy(session: Session) -> DeadlinePolicy:
     return DeadlinePolicy(rules)
 
 
-def reply_due(session: Session, case: Case, start: datetime) -> datetime:
-    """When the reply to ``case``, accepted at ``start``, is due under the configured rules."""
+def reply_due(session: Session, case: Case, start: datetime) -> datetime | None:
+    """When the reply to ``case``, accepted at ``start``, is due under the configured rules.
+
+    Praise (表扬) has no deadline unless it is urgent: it goes to the department's record,
+    and a thank-you must never show as an overdue case.
+    """
+    if case.appeal_kind == AppealKind.PRAISE and not case.urgent:
+        return None
     path = case.category.path if case.category else None
     return deadline_policy(session).reply_due(start, case.appeal_kind, path, urgent=bool(case.urgent))

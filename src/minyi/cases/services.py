@@ -155,13 +155,13 @@ def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | No
     case.urgent_reason = reason.strip()[:MAX_URGENT_REASON] or None
     if case.status not in ANSWERED_STATUSES:
         due = reply_due(session, case, case.accepted_at or now)
-        if case.due_at is None or due < case.due_at:
+        if due is not None and (case.due_at is None or due < case.due_at):
             case.due_at = due
     record(session, case, EventAction.MARKED_URGENT, payload={"reason": case.urgent_reason})
     return True
 
 
-def _first_due(session: Session, case: Case, accepted_at: datetime) -> datetime:
+def _first_due(session: Session, case: Case, accepted_at: datetime) -> datetime | None:
     """The reply deadline set at acceptance; an urgent case keeps the one it got on arrival."""
     if case.urgent and case.due_at is not None:
         return case.due_at

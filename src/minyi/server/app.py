@@ -22,6 +22,7 @@ from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
 from minyi.api import alerts as api_alerts
 from minyi.api import issues as api_issues
+from minyi.api import kinds as api_kinds
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.api.openapi import install_openapi
@@ -40,6 +41,7 @@ from minyi.web import (
     admin,
     alert_rules,
     alerts,
+    case_kinds,
     exports,
     imports,
     issues,
@@ -182,9 +184,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_admin.router)
     app.include_router(api_alerts.router)
     app.include_router(api_issues.router)
+    app.include_router(api_kinds.router)
     app.include_router(portal.router)
     app.include_router(staff.router)
     app.include_router(staff_workflow.router)
+    app.include_router(case_kinds.router)
     app.include_router(admin.router)
     app.include_router(statements.router)
     app.include_router(exports.router)

@@ -106,6 +106,30 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "案件的第一条留言不能拆出。",
             "The first message of a case cannot be split off.",
         ),
+        (
+            r"only a suggestion gets an adoption decision",
+            "只有建议类留言需要作出采纳决定。",
+            "Only a suggestion gets an adoption decision.",
+        ),
+        (
+            r"only a help request is flagged for a callback",
+            "只有求助类留言可以标记回电。",
+            "Only a help request is flagged for a callback.",
+        ),
+        (r"a callback for this case is already waiting", "本案已标记需回电。", "A callback is waiting."),
+        (r"no callback is waiting for this case", "本案没有待回电的标记。", "No callback is waiting."),
+        (r"reason: say why", "请填写理由。", "Please give the reason."),
+        (r"outcome: say why", "请填写回电结果。", "Please say what came of the call."),
+        (
+            r"(?:reason|note|outcome): at most (?P<n>\d+) characters",
+            "内容过长，最多 {n} 个字。",
+            "Too long: at most {n} characters.",
+        ),
+        (
+            r"decision: one of adopted, partly_adopted, not_adopted",
+            "请选择：采纳、部分采纳或不采纳。",
+            "Choose adopted, partly adopted or not adopted.",
+        ),
     )
 )
 

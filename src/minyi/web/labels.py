@@ -42,6 +42,9 @@ EVENTS: dict[str, tuple[str, str]] = {
     "merged_into": ("并入其他案件", "Merged into another case"),
     "contact_purged": ("联系方式已按期删除", "Contact details deleted (retention)"),
     "marked_urgent": ("标为紧急", "Marked urgent"),
+    "suggestion_decided": ("采纳决定", "Adoption decision"),
+    "callback_flagged": ("标记回电", "Flagged for a callback"),
+    "callback_done": ("已回电", "Called back"),
 }
 CHANNELS: dict[str, tuple[str, str]] = {
     "portal": ("门户网站", "Web portal"),

@@ -1,0 +1,31 @@
+"""Texts of each kind's own step: adoption decisions (建议), callbacks (求助), praise (表扬)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "kinds.adoption.heading": ("建议采纳情况", "What became of this suggestion"),
+    "kinds.adoption.adopted": ("采纳", "Adopted"),
+    "kinds.adoption.partly_adopted": ("部分采纳", "Partly adopted"),
+    "kinds.adoption.not_adopted": ("不采纳", "Not adopted"),
+    "kinds.adoption.reason": ("理由", "Reason"),
+    "kinds.adoption.decide": ("作出采纳决定", "Decide on adoption"),
+    "kinds.adoption.reason.hint": (
+        "说明采纳或不采纳的理由，留言人可以看到",
+        "Say why it is or is not adopted; the citizen reads this",
+    ),
+    "kinds.adoption.none": ("尚未作出采纳决定", "No adoption decision yet"),
+    "kinds.callback.heading": ("求助回电", "Call back (help request)"),
+    "kinds.callback.flag": ("标记需回电", "Flag for a callback"),
+    "kinds.callback.note.hint": ("回电要点（可选）", "What to talk about (optional)"),
+    "kinds.callback.waiting": ("待回电", "Callback waiting"),
+    "kinds.callback.done": ("记录已回电", "Record the call"),
+    "kinds.callback.outcome.hint": ("回电结果", "What came of the call"),
+    "kinds.callback.history": ("已回电", "Called back"),
+    "kinds.praise.note": (
+        "表扬类留言不设答复时限，计入承办部门的表扬记录。",
+        "Praise has no reply deadline; it goes to the department's record.",
+    ),
+    "flash.kinds.decided": ("采纳决定已保存", "Adoption decision saved"),
+    "flash.kinds.callback_flagged": ("已标记需回电", "Flagged for a callback"),
+    "flash.kinds.callback_done": ("回电已记录", "Call recorded"),
+}
