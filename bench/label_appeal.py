@@ -20,6 +20,7 @@ decided here, at sampling time, before anything is labelled or tuned; copies of 
 (same title) share the split of the first copy in the labelling order.
 
 Usage (``.venv/bin/python bench/label_appeal.py CMD``):
+  keyword-show        print the keyword-selected praise candidates (see KEYWORD_TITLE)
   show [N]            print the next N unlabelled messages of the order (title + body ≤ 400 chars)
   add ID=CODE ...     store labels; CODE is one of i h c s p r (inquiry help complaint
                       suggestion praise report), a trailing ? marks confidence "unsure"
@@ -113,6 +114,27 @@ def sample() -> list[tuple[str, int, str]]:
     return out
 
 
+# Praise is rare (5 of 1,600 in the random sample). A small supplement is selected by title
+# keywords among the messages of the same two files that are neither sampled nor in the
+# evaluation sets; every one is still read and labelled by hand (some are not praise).
+# These rows are marked sample=keyword: they are not a random sample of the corpus.
+KEYWORD_TITLE = re.compile("表扬|感谢|点赞|致敬|锦旗|赞扬|称赞|好评|谢谢|感恩|好干部|好警察|好医生|为民办实事")
+
+
+def keyword_sample() -> list[tuple[str, int, str]]:
+    texts = load_texts()
+    ev = eval_keys()
+    taken = {(f, i) for f, i, _ in sample()}
+    keys = sorted(
+        (f, i)
+        for f in ("附件2测试", "附件4")
+        for i, (t, _) in texts[f].items()
+        if (f, i) not in taken and (f, i) not in ev and KEYWORD_TITLE.search(t)
+    )
+    srng = random.Random(SPLIT_SEED + 10)
+    return [(f, i, "test" if srng.random() < TEST_SHARE else "train") for f, i in keys]
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
@@ -150,16 +172,18 @@ def key_of(f: str, i: int | str) -> str:
 
 
 def cmd_add(args: list[str], path: Path, cols: list[str]) -> None:
-    order = {key_of(f, i): s for f, i, s in sample()}
+    order = {key_of(f, i): (s, "random") for f, i, s in sample()}
+    order.update({key_of(f, i): (s, "keyword") for f, i, s in keyword_sample()})
     rows = read_csv(path)
     have = {key_of(r["file"], r["message_id"]): r for r in rows}
     for k, (kind, conf) in parse(args).items():
         if k not in order:
             sys.exit(f"{k} is not in the sample")
         f, i = k.split(":")
-        row = {"file": f, "message_id": i, "kind": kind, "split": order[k], "confidence": conf}
+        split, origin = order[k]
+        row = {"file": f, "message_id": i, "kind": kind, "split": split, "confidence": conf, "sample": origin}
         if k in have:
-            have[k].update({c: row[c] for c in cols})
+            have[k].update({c: row[c] for c in cols if c != "sample" or not have[k].get("sample")})
         else:
             rows.append({c: row[c] for c in cols})
             have[k] = rows[-1]
@@ -177,16 +201,18 @@ def kappa(a: list[str], b: list[str]) -> float:
 
 def main() -> None:
     cmd, args = sys.argv[1], sys.argv[2:]
-    lab_cols = ["file", "message_id", "kind", "split", "confidence"]
+    lab_cols = ["file", "message_id", "kind", "split", "confidence", "sample"]
     if cmd == "show":
         done = {key_of(r["file"], r["message_id"]) for r in read_csv(LABELS)}
         todo = [(f, i) for f, i, _ in sample() if key_of(f, i) not in done]
         print(f"# {len(done)} labelled, {len(todo)} left in the sample\n")
         show(todo, int(args[0]) if args else 25)
+    elif cmd == "keyword-show":
+        show([(f, i) for f, i, _ in keyword_sample()], 100)
     elif cmd == "add":
         cmd_add(args, LABELS, lab_cols)
     elif cmd == "second-draw":
-        rows = read_csv(LABELS)
+        rows = [r for r in read_csv(LABELS) if r.get("sample", "random") == "random"]
         n_first = int(args[0]) if args else len(rows)  # only ids labelled long enough ago
         pick = random.Random(SECOND_SEED).sample(rows[:n_first], 100)
         order = list(pick)
