@@ -214,6 +214,13 @@ class Settings(BaseSettings):
         description="Comma-separated addresses receiving alerts of rules that name none; "
         "empty: MINYI_SUPERVISOR_EMAIL.",
     )
+    report_recipients: str = Field(
+        default="", description="Comma-separated addresses receiving `minyi report send`; empty: none."
+    )
+    report_period: Literal["day", "week", "month"] = Field(
+        default="week", description="Period of the scheduled briefing (`minyi report send`)."
+    )
+    report_language: Literal["zh", "en"] = Field(default="zh", description="Language of the scheduled briefing.")
 
     @field_validator("database_url")
     @classmethod

@@ -67,6 +67,10 @@ COMMANDS = {
         "minyi.cli.demo_commands:process",
         "Process stored messages that have no case yet (after a crash or a failure).",
     ),
+    "report": (
+        "minyi.cli.report_commands:report",
+        "Briefings (简报) of a day, week or month as HTML or PDF, and their scheduled e-mail.",
+    ),
     "restore": (
         "minyi.cli.export_commands:restore_cases",
         "Restore the cases of a Minyi export (statuses, replies) after `minyi import` read it.",

@@ -23,6 +23,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -105,6 +106,8 @@ class SmtpSender:
         mail["Message-ID"] = make_msgid(idstring=item.id, domain=domain)
         mail["X-Minyi-Outbox-Id"] = item.id
         mail.set_content(item.body, charset="utf-8", cte="base64")  # 7-bit safe for any server
+        for attachment in item.payload.get("attachments", []):
+            _attach(mail, attachment)
         return mail
 
     def send(self, item: OutboxMessage) -> None:
@@ -118,6 +121,24 @@ class SmtpSender:
             refused = smtp.send_message(mail)
         if refused:
             raise DeliveryError(f"the SMTP server refused the recipient: {refused}")
+
+
+def _attach(mail: EmailMessage, attachment: dict[str, str]) -> None:
+    """Attach a file the outbox item names (``{path, filename, content_type}``).
+
+    The outbox stores the path, not the bytes: a briefing's PDF is written once under
+    ``MINYI_DATA_DIR/reports`` and attached to every recipient's e-mail. A missing file is a
+    delivery error (retried, then dead), never an e-mail sent without its attachment.
+    """
+    path = Path(attachment["path"])
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeliveryError(f"attachment {path.name} cannot be read: {exc.strerror}") from exc
+    maintype, _, subtype = attachment.get("content_type", "application/octet-stream").partition("/")
+    mail.add_attachment(
+        data, maintype=maintype, subtype=subtype, filename=attachment.get("filename", path.name)
+    )
 
 
 class _JsonPoster:

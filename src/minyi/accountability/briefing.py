@@ -1,0 +1,289 @@
+"""The briefing (简报): what one day, week or month looked like, as one typed structure.
+
+:func:`assemble` reads the database and returns a :class:`Briefing`; it renders nothing and
+commits nothing. ``minyi report`` turns it into HTML or PDF (``minyi.web.briefing``), and
+``minyi report send`` e-mails it. Everything in it is aggregate or topic-level: the case lists
+(overdue, reopened) carry case numbers, departments and masked titles, never a person.
+
+The figures come from :mod:`minyi.accountability.briefing_sources`, the one place that names
+where each figure is defined.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from minyi.accountability import briefing_sources as sources
+from minyi.accountability.briefing_sources import Figures, Forecast
+from minyi.alerts.models import Alert
+from minyi.cases.models import Case, CaseEvent, EventAction
+from minyi.cases.public_text import public_text
+from minyi.core.errors import InvalidInput
+from minyi.departments.models import Category
+from minyi.issues.models import HotIssue
+from minyi.pipeline.privacy import mask_text
+
+PeriodKind = Literal["day", "week", "month"]
+PERIODS: tuple[PeriodKind, ...] = ("day", "week", "month")
+TOP_ISSUES = 10
+EMERGING_ISSUES = 5
+CASE_LIST_LIMIT = 50
+ALERT_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates ``first`` to ``last`` (inclusive) and their UTC bounds ``[start, end)``.
+
+    A day is the date; a week the seven days ending on the date; a month the calendar
+    month of the date up to the date (a month briefing on the 31st covers the whole month).
+    """
+
+    kind: PeriodKind
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+    @property
+    def key(self) -> str:
+        """A stable name of the period (``month:2019-03-01..2019-03-31``), used to send it once."""
+        return f"{self.kind}:{self.first.isoformat()}..{self.last.isoformat()}"
+
+    def previous(self, tz: ZoneInfo) -> Period:
+        """The period of the same kind just before this one."""
+        if self.kind == "month":
+            return period_of("month", self.first - timedelta(days=1), tz)
+        return period_of(self.kind, self.first - timedelta(days=1), tz)
+
+
+def period_of(kind: str, last: date, tz: ZoneInfo) -> Period:
+    """The period of ``kind`` ending on local date ``last``; InvalidInput names a bad kind."""
+    if kind not in PERIODS:
+        raise InvalidInput(f"period: choose one of {', '.join(PERIODS)}, not {kind!r}")
+    checked: PeriodKind = kind  # type: ignore[assignment,unused-ignore] # checked just above
+    first = {"day": last, "week": last - timedelta(days=6), "month": last.replace(day=1)}[checked]
+    start = datetime.combine(first, time(), tz)
+    end = datetime.combine(last + timedelta(days=1), time(), tz)
+    return Period(checked, first, last, start, end)
+
+
+@dataclass(frozen=True)
+class IssueLine:
+    """A hot issue as the briefing names it (masked title, size, heat, when it started)."""
+
+    title: str
+    size: int
+    heat: float
+    first_time: datetime
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """An alert fired in the period: its kind, scope, topic label and what was measured."""
+
+    kind: str
+    scope_kind: str
+    label: str
+    fired_at: datetime
+    measured: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """A case in a list: number, department and masked title (nothing about the citizen)."""
+
+    number: str
+    department: str
+    title: str
+    due_at: datetime | None = None
+    reopened: int = 0
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One department's line of the scorecard."""
+
+    department: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything a briefing shows, ready to render in any language."""
+
+    period: Period
+    generated_at: datetime
+    figures: Figures
+    previous: Figures
+    scorecard: tuple[ScoreRow, ...]
+    volume: tuple[tuple[str, int], ...]
+    reply_days_median: float | None
+    categories: tuple[tuple[str, int], ...]
+    top_issues: tuple[IssueLine, ...]
+    emerging_issues: tuple[IssueLine, ...]
+    alerts: tuple[AlertLine, ...]
+    overdue_total: int
+    overdue: tuple[CaseLine, ...]
+    reopened: tuple[CaseLine, ...]
+    forecast: Forecast | None
+
+    @property
+    def volume_change(self) -> float | None:
+        """Change of the number of cases against the previous period (0.25 = 25 % more)."""
+        before = self.previous.received
+        return (self.figures.received - before) / before if before else None
+
+
+def _scorecard(session: Session, period: Period) -> tuple[ScoreRow, ...]:
+    """Departments by volume, most first; cases without a department last."""
+    names = sources.department_names(session)
+    rows = [
+        ScoreRow(names.get(key or "", ""), figures)
+        for key, figures in sources.figures_by_department(session, period.start, period.end).items()
+    ]
+    return tuple(sorted(rows, key=lambda r: (not r.department, -r.figures.received, r.department)))
+
+
+def _volume(session: Session, period: Period, tz: ZoneInfo) -> tuple[tuple[str, int], ...]:
+    """Cases opened per local day (per hour for a day briefing), every bucket present."""
+    opened = sources.opened_times()
+    times = session.scalars(
+        select(opened.c.opened_at).where(opened.c.opened_at >= period.start, opened.c.opened_at < period.end)
+    )
+    if period.kind == "day":
+        hours = Counter(moment.astimezone(tz).hour for moment in times)
+        return tuple((f"{hour:02d}", hours[hour]) for hour in range(24))
+    days = Counter(moment.astimezone(tz).date() for moment in times)
+    count = (period.last - period.first).days + 1
+    dates = [period.first + timedelta(days=n) for n in range(count)]
+    return tuple((f"{d.month}/{d.day}", days[d]) for d in dates)
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def _categories(session: Session, period: Period) -> tuple[tuple[str, int], ...]:
+    """The most frequent categories of the cases opened in the period (topic-level)."""
+    opened = sources.opened_times()
+    rows = session.execute(
+        select(Category.path, func.count())
+        .select_from(Case)
+        .join(opened, opened.c.case_id == Case.id)
+        .join(Category, Category.id == Case.category_id)
+        .where(opened.c.opened_at >= period.start, opened.c.opened_at < period.end)
+        .group_by(Category.path)
+        .order_by(func.count().desc(), Category.path)
+        .limit(TOP_ISSUES)
+    )
+    return tuple((path, int(count)) for path, count in rows)
+
+
+def _issue_line(issue: HotIssue) -> IssueLine:
+    return IssueLine(
+        mask_text(issue.title), issue.size, round(issue.heat, 1), issue.first_time, tuple(issue.keywords[:5])
+    )
+
+
+def _issues(session: Session, period: Period) -> tuple[tuple[IssueLine, ...], tuple[IssueLine, ...]]:
+    """The hottest issues alive in the period, and those that first appeared in it."""
+    alive = select(HotIssue).where(
+        HotIssue.merged_into_id.is_(None),
+        HotIssue.last_time >= period.start,
+        HotIssue.first_time < period.end,
+    )
+    top = session.scalars(alive.order_by(HotIssue.heat.desc(), HotIssue.id).limit(TOP_ISSUES))
+    new = session.scalars(
+        alive.where(HotIssue.first_time >= period.start)
+        .order_by(HotIssue.size.desc(), HotIssue.heat.desc(), HotIssue.id)
+        .limit(EMERGING_ISSUES)
+    )
+    return tuple(_issue_line(i) for i in top), tuple(_issue_line(i) for i in new)
+
+
+def _alerts(session: Session, period: Period) -> tuple[AlertLine, ...]:
+    found = session.scalars(
+        select(Alert)
+        .where(Alert.fired_at >= period.start, Alert.fired_at < period.end)
+        .order_by(Alert.fired_at, Alert.id)
+        .limit(ALERT_LIMIT)
+    )
+    return tuple(
+        AlertLine(a.kind, a.scope_kind, mask_text(a.label), a.fired_at, dict(a.measured)) for a in found
+    )
+
+
+def _case_line(case: Case) -> CaseLine:
+    department = case.department.name if case.department else ""
+    return CaseLine(case.number, department, public_text(case, case.title), case.due_at, case.reopened_count)
+
+
+def _overdue_query(period: Period) -> Any:
+    """Cases open at the end of the period whose reply deadline had passed (超期未答复)."""
+    return select(Case).where(
+        Case.due_at < period.end,
+        or_(Case.replied_at.is_(None), Case.replied_at >= period.end),
+        or_(Case.closed_at.is_(None), Case.closed_at >= period.end),
+    )
+
+
+def _overdue(session: Session, period: Period) -> tuple[int, tuple[CaseLine, ...]]:
+    query = _overdue_query(period)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    found = session.scalars(
+        query.options(joinedload(Case.department)).order_by(Case.due_at, Case.number).limit(CASE_LIST_LIMIT)
+    )
+    return int(total), tuple(_case_line(c) for c in found)
+
+
+def _reopened(session: Session, period: Period) -> tuple[CaseLine, ...]:
+    ids = select(CaseEvent.case_id).where(
+        CaseEvent.action == EventAction.REOPENED,
+        CaseEvent.created_at >= period.start,
+        CaseEvent.created_at < period.end,
+    )
+    found = session.scalars(
+        select(Case)
+        .where(Case.id.in_(ids))
+        .options(joinedload(Case.department))
+        .order_by(Case.number)
+        .limit(CASE_LIST_LIMIT)
+    )
+    return tuple(_case_line(c) for c in found.unique())
+
+
+def assemble(session: Session, kind: str, last: date, tz: ZoneInfo, *, now: datetime) -> Briefing:
+    """The briefing of the ``kind`` period ending on local date ``last``."""
+    period = period_of(kind, last, tz)
+    before = period.previous(tz)
+    top, emerging = _issues(session, period)
+    overdue_total, overdue = _overdue(session, period)
+    return Briefing(
+        period=period,
+        generated_at=now,
+        figures=sources.headline_figures(session, period.start, period.end),
+        previous=sources.headline_figures(session, before.start, before.end),
+        scorecard=_scorecard(session, period),
+        volume=_volume(session, period, tz),
+        reply_days_median=_median(sources.reply_days(session, period.start, period.end)),
+        categories=_categories(session, period),
+        top_issues=top,
+        emerging_issues=emerging,
+        alerts=_alerts(session, period),
+        overdue_total=overdue_total,
+        overdue=overdue,
+        reopened=_reopened(session, period),
+        forecast=sources.demand_forecast(session, period.last + timedelta(days=1)),
+    )

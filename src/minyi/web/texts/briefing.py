@@ -1,0 +1,118 @@
+"""Texts of the briefing (简报, ``minyi report``) and of the audit trail page (zh, en)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "brief.title.day": ("民意日报", "Daily briefing"),
+    "brief.title.week": ("民意周报", "Weekly briefing"),
+    "brief.title.month": ("民意月报", "Monthly briefing"),
+    "brief.period": ("统计期间", "Period"),
+    "brief.generated": ("生成时间", "Generated"),
+    "brief.headline": ("一、总体情况", "1. Headline figures"),
+    "brief.received": ("受理量", "Cases received"),
+    "brief.change": ("环比", "Against the previous period"),
+    "brief.replied": ("答复量", "Cases answered"),
+    "brief.closed": ("办结量", "Cases closed"),
+    "brief.on_time": ("按时答复率", "Answered on time"),
+    "brief.satisfaction": ("满意率", "Satisfaction rate"),
+    "brief.rated": ("回访评价数", "Ratings"),
+    "brief.reopened": ("重办量", "Reopened"),
+    "brief.reply_days": ("答复用时中位数（天）", "Median days to answer"),
+    "brief.volume_chart": ("每日受理量", "Cases received per day"),
+    "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
+    "brief.no_value": ("—", "—"),
+    "brief.scorecard": ("二、部门办理情况", "2. Department scorecard"),
+    "brief.department": ("承办部门", "Department"),
+    "brief.unassigned": ("未分派", "Not assigned"),
+    "brief.on_time_chart": ("各部门按时答复率", "Answered on time, per department"),
+    "brief.issues": ("三、热点问题", "3. Hot issues"),
+    "brief.top_issues": ("热点问题排行", "Hottest issues"),
+    "brief.emerging": ("新出现的问题", "Emerging issues"),
+    "brief.issue": ("问题", "Issue"),
+    "brief.size": ("留言数", "Messages"),
+    "brief.heat": ("热度", "Heat"),
+    "brief.first_seen": ("首次出现", "First seen"),
+    "brief.categories": ("主要问题类别", "Main categories"),
+    "brief.category": ("类别", "Category"),
+    "brief.count": ("件数", "Cases"),
+    "brief.none": ("本期无", "None in this period"),
+    "brief.alerts": ("四、异常预警", "4. Spikes and alerts"),
+    "brief.alert_kind": ("类型", "Kind"),
+    "brief.alert_topic": ("对象", "Topic"),
+    "brief.alert_what": ("情况", "What was seen"),
+    "brief.alert_time": ("时间", "Time"),
+    "brief.cases": ("五、超期与重办案件", "5. Overdue and reopened cases"),
+    "brief.overdue": ("超期未答复案件", "Overdue, not answered"),
+    "brief.overdue_total": ("期末超期未答复共 {n} 件", "{n} cases overdue at the end of the period"),
+    "brief.reopened_cases": ("本期重办案件", "Reopened in this period"),
+    "brief.case_number": ("案件编号", "Case number"),
+    "brief.case_title": ("标题（已脱敏）", "Title (masked)"),
+    "brief.due": ("答复期限", "Reply due"),
+    "brief.times_reopened": ("重办次数", "Times reopened"),
+    "brief.forecast": ("六、未来四周诉求量预测", "6. Demand forecast, next 4 weeks"),
+    "brief.forecast_none": (
+        "暂无预测：历史数据不足或预测模块未启用。",
+        "No forecast: not enough history, or the forecast is not available.",
+    ),
+    "brief.week_of": ("周起始", "Week of"),
+    "brief.expected": ("预测量", "Expected"),
+    "brief.range": ("区间", "Range"),
+    "brief.backtest": ("回测误差", "Backtest error"),
+    "brief.baseline": ("季节性朴素预测误差", "Naive seasonal forecast error"),
+    "brief.privacy": (
+        "本简报仅含汇总数据和主题层面信息；案件标题已脱敏，不含任何个人信息。",
+        (
+            "This briefing holds aggregate and topic-level figures only; case titles are masked, "
+            "with no personal data."
+        ),
+    ),
+    "brief.definitions": (
+        (
+            "口径：受理量按留言时间计；按时答复率 = 期限内答复件数 ÷ 有答复期限的答复件数；"
+            "满意率 =（满意 + 基本满意）÷ 回访评价数。"
+        ),
+        (
+            "Definitions: cases are counted by the time of their message; answered on time = answered "
+            "by the deadline ÷ answered with a deadline; "
+            "satisfaction = (satisfied + basically satisfied) ÷ ratings."
+        ),
+    ),
+    "brief.mail_subject": ("{title}（{period}）", "{title} ({period})"),
+    "brief.mail_body": (
+        (
+            "您好：\n\n附件为{title}（{period}），PDF 格式。\n"
+            "受理 {received} 件，答复 {replied} 件，办结 {closed} 件。\n\n"
+            "本邮件由系统自动发送，请勿直接回复。"
+        ),
+        (
+            "Hello,\n\nAttached is the {title} ({period}) as PDF.\n"
+            "{received} cases received, {replied} answered, "
+            "{closed} closed.\n\nThis e-mail was sent automatically; please do not reply."
+        ),
+    ),
+    "audit.heading": ("审计日志", "Audit trail"),
+    "audit.intro": (
+        "谁查看或导出了个人信息、谁变更了角色：记录只增不改，仅管理员可见。",
+        "Who viewed or exported personal data, who changed roles: records are only ever added; admins only.",
+    ),
+    "audit.action": ("操作", "Action"),
+    "audit.actor": ("操作人", "Actor"),
+    "audit.from": ("起始日期", "From"),
+    "audit.to": ("截止日期", "To"),
+    "audit.all": ("全部", "All"),
+    "audit.filter": ("筛选", "Filter"),
+    "audit.time": ("时间", "Time"),
+    "audit.subject": ("对象", "Subject"),
+    "audit.address": ("来源地址", "Address"),
+    "audit.details": ("详情", "Details"),
+    "audit.none": ("没有符合条件的记录。", "No events match."),
+    "audit.page": ("第 {page} 页，共 {pages} 页（{total} 条）", "Page {page} of {pages} ({total} events)"),
+    "audit.prev": ("上一页", "Previous"),
+    "audit.next": ("下一页", "Next"),
+    "audit.bad_date": ("日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD"),
+    "audit.export_masked": ("导出（已脱敏）", "Export (masked)"),
+    "audit.export_full": ("导出（含个人信息）", "Export (with personal data)"),
+    "audit.view_personal_data": ("查看个人信息", "Viewed personal data"),
+    "audit.role_changed": ("变更角色", "Role changed"),
+    "audit.import": ("导入", "Import"),
+}

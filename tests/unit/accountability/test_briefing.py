@@ -1,0 +1,140 @@
+"""The briefing's data: figures checked against values counted by hand on a small history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from minyi.accountability.briefing import assemble, period_of
+from minyi.accountability.briefing_charts import column_chart, hbar_chart, range_chart
+from minyi.cases.models import CaseEvent, CaseRating, EventAction, Satisfaction
+from minyi.core.errors import InvalidInput
+from minyi.db.base import utcnow
+from minyi.demo import factories
+
+TZ = ZoneInfo("Asia/Shanghai")
+PHONE = "13812345678"
+
+
+def local(day: str, clock: str = "10:00") -> datetime:
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=TZ)
+
+
+def _case(session, n, department, opened, *, replied=None, due=None, closed=None, title=None):
+    case = factories.make_case(
+        session, status="replied", department=department, key=f"brief-{n}", title=title or f"路灯不亮{n}号"
+    )
+    for message in case.messages:
+        message.submitted_at = opened
+    case.replied_at, case.due_at, case.closed_at = replied, due, closed
+    session.flush()
+    return case
+
+
+def _rate(session, case, satisfaction, at):
+    session.add(CaseRating(case_id=case.id, satisfaction=satisfaction, created_at=at))
+
+
+@pytest.fixture
+def history(session):
+    """March 2019 in Asia/Shanghai, counted by hand in the test below."""
+    water = factories.make_department(session, code="WATER", name="水务局")
+    roads = factories.make_department(session, code="ROADS", name="交通局")
+    on_time = _case(session, 1, water, local("2019-03-05"), replied=local("2019-03-06"), due=local("2019-03-10"))
+    late = _case(
+        session, 2, water, local("2019-03-05", "11:00"), replied=local("2019-03-20"), due=local("2019-03-15"),
+        closed=local("2019-03-21"),
+    )  # fmt: skip
+    overdue = _case(session, 3, water, local("2019-03-12"), due=local("2019-03-25"), title=f"请回电{PHONE}")
+    february = _case(session, 4, roads, local("2019-02-28", "23:30"), replied=local("2019-03-02"))
+    _case(session, 5, roads, local("2019-03-31", "23:59"))  # local March, UTC March 31 15:59
+    _case(session, 6, roads, local("2019-04-01", "00:10"))  # local April, UTC still March 31
+    _rate(session, on_time, Satisfaction.SATISFIED, local("2019-03-21"))
+    _rate(session, late, Satisfaction.UNSATISFIED, local("2019-03-22"))
+    _rate(session, february, Satisfaction.BASICALLY, local("2019-03-10"))
+    _rate(session, february, Satisfaction.NOT_REACHED, local("2019-03-11"))
+    session.add(
+        CaseEvent(case_id=late.id, actor="test", action=EventAction.REOPENED, created_at=local("2019-03-23"))
+    )
+    late.reopened_count = 1
+    session.flush()
+    return {"overdue": overdue, "late": late}
+
+
+def test_headline_figures_match_the_hand_count(session, history):
+    briefing = assemble(session, "month", date(2019, 3, 31), TZ, now=utcnow())
+    figures = briefing.figures
+    assert figures.received == 4  # cases 1, 2, 3 and 5; 4 is February's, 6 April's
+    assert figures.replied == 3  # 1, 2 and 4
+    assert (figures.replied_on_time, figures.replied_with_deadline) == (1, 2)
+    assert figures.on_time_rate == pytest.approx(0.5)
+    assert figures.closed == 1
+    assert (figures.rated, figures.satisfied) == (3, 2)  # "not reached" is no verdict
+    assert figures.satisfaction_rate == pytest.approx(2 / 3)
+    assert figures.reopened == 1
+    assert briefing.previous.received == 1  # February: case 4
+    assert briefing.volume_change == pytest.approx(3.0)
+    # days to answer: 1 (case 1), 15 (case 2), 1 day 10.5 hours (case 4) → median 1.4375
+    assert briefing.reply_days_median == pytest.approx(1 + 10.5 / 24)
+
+
+def test_scorecard_volume_and_case_lists(session, history):
+    briefing = assemble(session, "month", date(2019, 3, 31), TZ, now=utcnow())
+    rows = {row.department: row.figures for row in briefing.scorecard}
+    assert rows["水务局"].received == 3
+    assert rows["水务局"].on_time_rate == pytest.approx(0.5)
+    assert rows["交通局"].received == 1
+    assert rows["交通局"].replied == 1
+    assert [row.department for row in briefing.scorecard] == ["水务局", "交通局"]
+    volume = dict(briefing.volume)
+    assert len(volume) == 31
+    assert (volume["3/5"], volume["3/12"], volume["3/31"]) == (2, 1, 1)
+    assert sum(volume.values()) == briefing.figures.received
+    assert briefing.overdue_total == 1
+    [overdue] = briefing.overdue
+    assert overdue.number == history["overdue"].number
+    assert overdue.department == "水务局"
+    assert PHONE not in overdue.title
+    assert [c.number for c in briefing.reopened] == [history["late"].number]
+
+
+def test_a_day_and_a_week(session, history):
+    day = assemble(session, "day", date(2019, 3, 5), TZ, now=utcnow())
+    assert day.figures.received == 2
+    assert dict(day.volume)["10"] == 1
+    assert dict(day.volume)["11"] == 1
+    week = assemble(session, "week", date(2019, 3, 6), TZ, now=utcnow())
+    assert (week.period.first, week.period.last) == (date(2019, 2, 28), date(2019, 3, 6))
+    assert week.figures.received == 3  # cases 4, 1 and 2
+    assert week.figures.replied == 2  # 4 on 3/2, 1 on 3/6
+
+
+def test_period_bounds_are_local_days():
+    month = period_of("month", date(2019, 3, 31), TZ)
+    assert month.start == local("2019-03-01", "00:00")
+    assert month.end - month.start == timedelta(days=31)
+    assert month.key == "month:2019-03-01..2019-03-31"
+    assert month.previous(TZ).first == date(2019, 2, 1)
+    assert period_of("week", date(2019, 3, 10), TZ).previous(TZ).last == date(2019, 3, 3)
+    with pytest.raises(InvalidInput, match="period"):
+        period_of("year", date(2019, 3, 31), TZ)
+
+
+def test_an_empty_database_gives_an_empty_briefing(session):
+    briefing = assemble(session, "week", date(2019, 3, 31), TZ, now=utcnow())
+    assert briefing.figures.received == 0
+    assert briefing.figures.on_time_rate is None
+    assert briefing.volume_change is None
+    assert briefing.forecast is None
+    assert briefing.overdue == ()
+
+
+def test_charts_are_svg_with_escaped_labels():
+    assert column_chart([], "x") == ""
+    svg = column_chart([("3/1", 2), ("3/2", 0)], "每日")
+    assert svg.startswith("<svg") and ">2<" in svg
+    bars = hbar_chart([("<水务局>", 0.5)], "按时", percent=True)
+    assert "&lt;水务局&gt;" in bars and "50.0%" in bars
+    assert "17" in range_chart([("4/1", 17.0, 9.0, 26.0)], "预测")
