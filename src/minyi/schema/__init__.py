@@ -29,10 +29,12 @@ from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
 from minyi.interop.models import ImportRun
 from minyi.issues.models import HotIssue
+from minyi.knowledge.models import ArticleVersion, KnowledgeArticle, KnowledgeUse
 from minyi.notify.models import OutboxMessage
 
 __all__ = [
     "Alert",
+    "ArticleVersion",
     "AlertRule",
     "ApiToken",
     "AuditEvent",
@@ -47,6 +49,8 @@ __all__ = [
     "ExtensionRequest",
     "HotIssue",
     "IdempotencyKey",
+    "KnowledgeArticle",
+    "KnowledgeUse",
     "ImportRun",
     "LoginFailure",
     "Message",
