@@ -221,6 +221,7 @@ class CategoryClassifier:
         self.n_training_ = len(labels)
         self.version_ = self._fingerprint(texts, labels)
         self.metrics_: dict[str, Any] | None = None
+        self.routing_: dict[str, Any] | None = None
         return self
 
     def _estimator(self, smallest_class: int) -> Any:
@@ -278,6 +279,27 @@ class CategoryClassifier:
             [(self.classes_[j], float(row[j])) for j in idx] for row, idx in zip(proba, order, strict=True)
         ]
 
+    def confidence(self, proba: np.ndarray) -> np.ndarray:
+        """How sure each prediction is: the top probability (what routing thresholds compare)."""
+        top: np.ndarray = proba.max(axis=1)
+        return top
+
+    @property
+    def routing_threshold(self) -> float | None:
+        """The threshold chosen for a target precision at training (``routing_``), if any.
+
+        ``None`` both when none was chosen and when none reaches the target; see
+        :attr:`routes_nothing` to tell them apart.
+        """
+        value = (getattr(self, "routing_", None) or {}).get("threshold")
+        return float(value) if isinstance(value, int | float) else None
+
+    @property
+    def routes_nothing(self) -> bool:
+        """A threshold was sought at training and none reached the target precision."""
+        routing = getattr(self, "routing_", None)
+        return bool(routing) and routing.get("threshold") is None  # type: ignore[union-attr]
+
     def route(self, texts: Iterable[str], threshold: float | None = None) -> list[str | None]:
         """Predicted label, or ``None`` (manual dispatch) when its probability is below the threshold."""
         limit = self.confidence_threshold if threshold is None else threshold
@@ -295,6 +317,7 @@ class CategoryClassifier:
             "training_size": self.n_training_,
             "settings": self._settings_json(),
             "metrics": self.metrics_,
+            "routing": getattr(self, "routing_", None),
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
 
@@ -361,6 +384,7 @@ class CategoryClassifier:
         model.n_training_ = int(meta["training_size"])
         model.version_ = str(meta["version"])
         model.metrics_ = meta.get("metrics")
+        model.routing_ = meta.get("routing")
         return model
 
 

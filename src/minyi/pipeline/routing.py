@@ -1,0 +1,140 @@
+"""Choose the confidence above which a message is routed without a dispatcher.
+
+What saves a dispatcher's time is the share of messages the model routes by itself
+(*coverage*) at a precision the centre accepts (say 99 %): a threshold on the
+model's confidence trades one for the other.  The threshold must be chosen on the
+training data only, so :func:`out_of_fold_confidence` cross-validates the training
+recipe (duplicates kept within one fold): every training message gets a confidence and
+a right/wrong from a model that never saw it, as new messages will.
+
+:func:`choose_threshold` then takes the *smallest* threshold whose routed share is
+precise enough, with a safety margin: it aims at ``target + margin × (1 − target)``
+(default margin 0.25: 99.25 % for a 99 % target), because a threshold chosen as the
+best point of one sample over-promises on the next (the curve is noisy at its end, and
+the final model, trained on all the data, is a little more confident than the fold
+models).  The margin was set on the training data's own folds, never on held-back data
+(``bench/README.md``, "Routing at a chosen precision").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "DEFAULT_MARGIN",
+    "DEFAULT_TARGET",
+    "RoutingPoint",
+    "apply_threshold",
+    "choose_threshold",
+    "coverage_at_precision",
+    "out_of_fold_confidence",
+]
+
+DEFAULT_TARGET = 0.99
+DEFAULT_MARGIN = 0.25
+REPORTED_TARGETS = (0.97, 0.98, 0.99)
+
+
+@dataclass(frozen=True)
+class RoutingPoint:
+    """A threshold and what it does: the share routed and the precision of what is routed.
+
+    ``threshold`` is ``None`` when no threshold reaches the precision: nothing is routed.
+    """
+
+    threshold: float | None
+    coverage: float
+    precision: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-friendly dictionary."""
+        return asdict(self)
+
+
+def _sorted(confidence: ArrayLike, correct: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    conf = np.asarray(confidence, dtype=np.float64).ravel()
+    right = np.asarray(correct, dtype=bool).ravel()
+    if conf.shape != right.shape:
+        raise ValueError(f"{conf.size} confidences but {right.size} right/wrong values")
+    order = np.argsort(-conf, kind="stable")
+    return conf[order], right[order]
+
+
+def coverage_at_precision(confidence: ArrayLike, correct: ArrayLike, target: float) -> RoutingPoint:
+    """The largest share that can be routed with precision ≥ ``target``, and its threshold.
+
+    Messages with equal confidence are routed together (a threshold cannot split them).
+    """
+    conf, right = _sorted(confidence, correct)
+    if conf.size == 0:
+        return RoutingPoint(None, 0.0, 0.0)
+    precision = np.cumsum(right) / np.arange(1, conf.size + 1)
+    cut = np.append(conf[1:] != conf[:-1], True)  # last position of each run of equal values
+    ok = np.flatnonzero(cut & (precision >= target))
+    if ok.size == 0:
+        return RoutingPoint(None, 0.0, 0.0)
+    k = int(ok[-1])
+    return RoutingPoint(float(conf[k]), (k + 1) / conf.size, float(precision[k]))
+
+
+def apply_threshold(confidence: ArrayLike, correct: ArrayLike, threshold: float | None) -> RoutingPoint:
+    """Share with confidence ≥ ``threshold`` (``None``: none) and the precision among them."""
+    conf, right = _sorted(confidence, correct)
+    if threshold is None or conf.size == 0:
+        return RoutingPoint(threshold, 0.0, 0.0)
+    routed = conf >= threshold
+    count = int(routed.sum())
+    precision = float(right[routed].mean()) if count else 0.0
+    return RoutingPoint(threshold, count / conf.size, precision)
+
+
+def choose_threshold(
+    confidence: ArrayLike, correct: ArrayLike, target: float = DEFAULT_TARGET, margin: float = DEFAULT_MARGIN
+) -> RoutingPoint:
+    """The routing threshold for ``target`` precision, aiming ``margin`` of the way to 100 %.
+
+    Returns the point on the given (out-of-fold) data; its ``precision`` is what the
+    data says, at least ``target + margin × (1 − target)``.
+    """
+    if not 0 < target < 1:
+        raise ValueError(f"target precision must be between 0 and 1, not {target}")
+    aim = target + margin * (1 - target)
+    return coverage_at_precision(confidence, correct, aim)
+
+
+def out_of_fold_confidence(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    folds: int = 5,
+    random_state: int = 0,
+    **settings: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence and right/wrong of every message, from a model trained without its fold.
+
+    Duplicates (up to whitespace) stay in one fold, as in :func:`~.training.cross_validate`.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from minyi.pipeline.classify import CategoryClassifier
+    from minyi.pipeline.training import dedup_groups
+
+    smallest = min(np.unique(np.asarray(labels), return_counts=True)[1])
+    splitter = StratifiedGroupKFold(
+        n_splits=max(2, min(folds, int(smallest))), shuffle=True, random_state=random_state
+    )
+    confidence = np.zeros(len(texts))
+    correct = np.zeros(len(texts), dtype=bool)
+    for fit_idx, test_idx in splitter.split(texts, labels, dedup_groups(texts)):
+        model = CategoryClassifier(random_state=random_state, **settings)
+        model.fit([texts[i] for i in fit_idx], [labels[i] for i in fit_idx])
+        proba = model.predict_proba([texts[i] for i in test_idx])
+        confidence[test_idx] = model.confidence(proba)
+        predicted = np.asarray(model.classes_)[proba.argmax(axis=1)]
+        correct[test_idx] = predicted == np.asarray([labels[i] for i in test_idx])
+    return confidence, correct

@@ -1,0 +1,79 @@
+"""Choosing the routing threshold for a target precision, and reporting what it does."""
+
+import pytest
+from tests.corpus import make_corpus
+
+from minyi.pipeline.classify import CategoryClassifier
+from minyi.pipeline.routing import (
+    apply_threshold,
+    choose_threshold,
+    coverage_at_precision,
+    out_of_fold_confidence,
+)
+from minyi.pipeline.training import evaluate, train
+
+
+def test_coverage_at_precision_takes_the_largest_share_that_is_precise_enough():
+    confidence = [0.99, 0.95, 0.9, 0.8, 0.7, 0.6]
+    correct = [True, True, True, False, True, False]
+    point = coverage_at_precision(confidence, correct, 0.75)
+    assert point.threshold == 0.7
+    assert point.coverage == pytest.approx(5 / 6)
+    assert point.precision == pytest.approx(0.8)
+    assert coverage_at_precision(confidence, correct, 1.0).threshold == 0.9
+
+
+def test_ties_are_routed_together_and_nothing_when_no_threshold_is_precise_enough():
+    assert coverage_at_precision([0.9, 0.9], [True, False], 0.99).threshold is None
+    assert coverage_at_precision([0.9, 0.9, 0.95], [True, False, True], 0.99).coverage == pytest.approx(1 / 3)
+    assert coverage_at_precision([], [], 0.9).coverage == 0.0
+
+
+def test_apply_threshold():
+    point = apply_threshold([0.99, 0.95, 0.5], [True, False, True], 0.9)
+    assert point.coverage == pytest.approx(2 / 3)
+    assert point.precision == pytest.approx(0.5)
+    assert apply_threshold([0.99], [True], None).coverage == 0.0
+
+
+def test_choose_threshold_keeps_a_safety_margin():
+    confidence = [1 - i / 1000 for i in range(1000)]
+    correct = [i % 100 != 99 for i in range(1000)]  # one error in every hundred
+    loose = coverage_at_precision(confidence, correct, 0.985)
+    safe = choose_threshold(confidence, correct, 0.985, margin=0.5)  # aims at 99.25 %
+    assert safe.precision >= 0.9925
+    assert safe.coverage < loose.coverage
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        choose_threshold(confidence, correct, 1.0)
+
+
+def test_out_of_fold_confidence_covers_every_message():
+    texts, labels = make_corpus(per_class=10)
+    confidence, correct = out_of_fold_confidence(texts, labels, folds=3, min_df=1)
+    assert len(confidence) == len(texts) == len(correct)
+    assert ((confidence > 0) & (confidence <= 1)).all()
+    assert correct.mean() > 0.7
+
+
+def test_train_stores_the_threshold_and_evaluate_reports_it(tmp_path):
+    texts, labels = make_corpus(per_class=12)
+    model = train(texts, labels, target_precision=0.9, routing_folds=3, min_df=1)
+    assert model.routing_["target_precision"] == 0.9
+    assert model.routing_["folds"] == 3
+    assert model.routing_threshold is not None
+    model.save(tmp_path / "m.skops")
+    loaded = CategoryClassifier.load(tmp_path / "m.skops")
+    assert loaded.routing_threshold == model.routing_threshold
+    report = evaluate(loaded, texts, labels).to_dict()
+    assert report["routing"]["threshold"] == model.routing_threshold
+    assert 0 < report["routing"]["coverage"] <= 1
+    assert set(report["coverage_at_precision"]) == {"0.97", "0.98", "0.99"}
+    assert "stored threshold" in evaluate(loaded, texts, labels).format_text()
+
+
+def test_a_model_without_a_threshold_reports_no_routing():
+    texts, labels = make_corpus(per_class=8)
+    model = train(texts, labels, min_df=1)
+    assert model.routing_threshold is None
+    assert not model.routes_nothing
+    assert evaluate(model, texts, labels).routing is None
