@@ -131,6 +131,12 @@ class Settings(BaseSettings):
     contact_retention_days: int = Field(
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )
+    open_data_licence: str = Field(
+        default="CC BY 4.0",
+        min_length=1,
+        max_length=200,
+        description="Licence line of the open-data downloads (/public/data/…).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     issue_tracking: bool = Field(
         default=True, description="Put each new message into its hot issue as it arrives."

@@ -112,6 +112,10 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/track/rate"): AUTHOR,
     ("GET", "/public"): EVERYONE,
     ("GET", "/public/statements"): EVERYONE,
+    ("GET", "/public/search"): EVERYONE,  # public answers only, masked
+    ("GET", "/public/data"): EVERYONE,
+    ("GET", "/public/data/cases.{fmt}"): EVERYONE,
+    ("GET", "/api/v1/public/search"): EVERYONE,
     ("GET", "/lang/{language}"): EVERYONE,
     # Open311 GeoReport v2: public reads; creating a request needs an Open311 api_key, which
     # no caller here holds (403); any other path under /open311/v2 is unknown (404)

@@ -5,6 +5,7 @@ so no domain package needs to know all the others. ``minyi.schema.migrate`` appl
 checks the migrations in ``minyi/db/migrations``.
 """
 
+import minyi.accountability.search_index  # noqa: F401 - keeps the public search index in step (session events)
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.accounts.models import ApiToken, User
 from minyi.accounts.sessions import StaffSession

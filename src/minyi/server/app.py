@@ -23,6 +23,7 @@ from minyi.api import admin as api_admin
 from minyi.api import alerts as api_alerts
 from minyi.api import issues as api_issues
 from minyi.api import kinds as api_kinds
+from minyi.api import public_search as api_public_search
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
 from minyi.api.openapi import install_openapi
@@ -50,6 +51,7 @@ from minyi.web import (
     staff_workflow,
     statements,
 )
+from minyi.web import public_search as web_public_search
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -184,8 +186,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_admin.router)
     app.include_router(api_alerts.router)
     app.include_router(api_issues.router)
+    app.include_router(api_public_search.router)
     app.include_router(api_kinds.router)
     app.include_router(portal.router)
+    app.include_router(web_public_search.router)
     app.include_router(staff.router)
     app.include_router(staff_workflow.router)
     app.include_router(case_kinds.router)

@@ -1,0 +1,263 @@
+"""Search the public answers: words, filters and tracking codes over the public search index.
+
+The index (:mod:`minyi.accountability.search_index`) holds only listed cases, masked, so a
+search can neither find a case its author kept private nor show personal data. Words are
+cut by the pipeline's segmenter and every word must match:
+
+- SQLite: ``public_search_fts MATCH '"w1" "w2"'`` (FTS5), joined to the index rows;
+- PostgreSQL: ``search_vector @@ plainto_tsquery('simple', 'w1 w2')`` (GIN).
+
+Results come newest first (highest index row first), which both engines produce by walking
+the matches in row order and stopping after a page, without ranking every match: a common
+word over a million answers costs as little as a rare one. Totals are counted up to
+:data:`COUNT_CAP` ("more than 1000"), for the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
+
+from minyi.accountability.search_index import tokens
+from minyi.accountability.search_models import FTS_TABLE, PublicSearchDoc
+from minyi.cases import services as cases
+from minyi.cases.models import ANSWERED_STATUSES
+from minyi.core.errors import InvalidInput
+from minyi.core.localtime import zone
+from minyi.departments.models import Category, Department
+
+__all__ = ["COUNT_CAP", "Hit", "SearchQuery", "SearchResult", "parse_query", "search"]
+
+COUNT_CAP = 1000
+MAX_PAGE_SIZE = 100
+MAX_QUERY = 100  # characters of a query
+STATUSES = tuple(status.value for status in ANSWERED_STATUSES)
+_FTS = table(FTS_TABLE, column("rowid"), column("tokens"))
+_CODE = re.compile(r"^MY[0-9A-Z]{4,18}$")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a reader asks for: words, filters, a page; or one tracking code."""
+
+    text: str = ""
+    code: str = ""
+    department: str = ""  # a department code
+    category: str = ""  # a category id (its sub-categories included)
+    region: str = ""
+    date_from: date | None = None  # received on or after (local date)
+    date_to: date | None = None  # received on or before (local date)
+    status: str = ""
+    page: int = 1
+    size: int = 20
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter besides the words is set."""
+        return bool(self.department or self.category or self.region or self.status)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One public answer as the reader sees it (texts masked when indexed)."""
+
+    case_id: str
+    number: str
+    title: str
+    body: str
+    reply: str
+    department: str
+    category: str
+    region: str
+    status: str
+    received_at: datetime
+    replied_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit for JSON (times ISO 8601, UTC)."""
+        data = {key: value for key, value in self.__dict__.items() if key != "case_id"}
+        data["received_at"] = self.received_at.isoformat()
+        data["replied_at"] = self.replied_at.isoformat() if self.replied_at else None
+        return data
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, the total (counted up to :data:`COUNT_CAP`) and the words searched."""
+
+    query: SearchQuery
+    hits: list[Hit]
+    total: int
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more matches than counted."""
+        return self.total > COUNT_CAP
+
+    @property
+    def pages(self) -> int:
+        """How many pages the counted matches fill."""
+        return max(1, -(-min(self.total, COUNT_CAP) // self.query.size))
+
+
+def _date(raw: str, name: str) -> date | None:
+    """A ``YYYY-MM-DD`` date, or None when empty."""
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput(f"{name}: a date like 2019-01-31", field=name) from None
+
+
+def _number(raw: str, name: str, low: int, high: int, default: int) -> int:
+    """A whole number from ``low`` to ``high``, or ``default`` when empty."""
+    if not raw.strip():
+        return default
+    if not raw.strip().isdigit() or not low <= int(raw) <= high:
+        raise InvalidInput(f"{name}: a whole number from {low} to {high}", field=name)
+    return int(raw)
+
+
+def parse_query(params: dict[str, str], default_size: int = 20) -> SearchQuery:
+    """A :class:`SearchQuery` from raw query parameters; a wrong value raises ``InvalidInput``."""
+    text_ = params.get("q", "").strip()
+    if len(text_) > MAX_QUERY:
+        raise InvalidInput(f"q: at most {MAX_QUERY} characters", field="q")
+    status = params.get("status", "").strip()
+    if status and status not in STATUSES:
+        raise InvalidInput(f"status: one of {', '.join(STATUSES)}", field="status")
+    found = SearchQuery(
+        text=text_,
+        code=params.get("code", "").strip()[:40],
+        department=params.get("department", "").strip()[:40],
+        category=params.get("category", "").strip()[:40],
+        region=params.get("region", "").strip()[:200],
+        date_from=_date(params.get("from", ""), "from"),
+        date_to=_date(params.get("to", ""), "to"),
+        status=status,
+        page=_number(params.get("page", ""), "page", 1, COUNT_CAP, 1),
+        size=_number(params.get("size", ""), "size", 1, MAX_PAGE_SIZE, default_size),
+    )
+    if found.date_from and found.date_to and found.date_from > found.date_to:
+        raise InvalidInput("to: on or after the from date", field="to")
+    return found
+
+
+def _local_start(day: date) -> datetime:
+    """The first instant of local ``day``."""
+    return datetime.combine(day, time.min, tzinfo=zone())
+
+
+def _category_ids(session: Session, category_id: str) -> list[str]:
+    """``category_id`` and every category below it."""
+    path = session.scalar(select(Category.path).where(Category.id == category_id))
+    if path is None:
+        return [category_id]
+    below = Category.path.startswith(path + Category.PATH_SEPARATOR, autoescape=True)
+    return list(session.scalars(select(Category.id).where(or_(Category.id == category_id, below))))
+
+
+def _filters(session: Session, query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The filter conditions of ``query`` on the index rows."""
+    doc = PublicSearchDoc
+    conditions: list[ColumnElement[bool]] = []
+    if query.department:
+        department_id = session.scalar(select(Department.id).where(Department.code == query.department))
+        conditions.append(doc.department_id == (department_id or ""))
+    if query.category:
+        conditions.append(doc.category_id.in_(_category_ids(session, query.category)))
+    if query.region:
+        conditions.append(doc.region == query.region)
+    if query.status:
+        conditions.append(doc.status == query.status)
+    if query.date_from:
+        conditions.append(doc.received_at >= _local_start(query.date_from))
+    if query.date_to:
+        conditions.append(doc.received_at < _local_start(query.date_to + timedelta(days=1)))
+    return conditions
+
+
+def _match(session: Session, statement: Select[Any], words: list[str]) -> Select[Any]:
+    """``statement`` limited to rows holding every word, in the engine's full-text way."""
+    if not words:
+        return statement.order_by(PublicSearchDoc.id.desc())
+    if session.get_bind().dialect.name == "sqlite":
+        phrase = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        return (
+            statement.join(_FTS, _FTS.c.rowid == PublicSearchDoc.id)
+            .where(literal_column(FTS_TABLE).op("MATCH")(phrase))
+            .order_by(_FTS.c.rowid.desc())
+        )
+    query = func.plainto_tsquery("simple", " ".join(words))
+    return statement.where(PublicSearchDoc.search_vector.op("@@")(query)).order_by(PublicSearchDoc.id.desc())
+
+
+def _hits(session: Session, ids: list[int]) -> list[Hit]:
+    """The hits of index rows ``ids``, in that order, with department and category names."""
+    doc = PublicSearchDoc
+    rows = session.execute(
+        select(doc, Department.name, Category.name)
+        .outerjoin(Department, Department.id == doc.department_id)
+        .outerjoin(Category, Category.id == doc.category_id)
+        .where(doc.id.in_(ids))
+    ).all()
+    by_id = {row[0].id: row for row in rows}
+    hits = []
+    for doc_id in ids:
+        item, department, category = by_id[doc_id]
+        hits.append(
+            Hit(
+                case_id=item.case_id,
+                number=item.number,
+                title=item.title,
+                body=item.body,
+                reply=item.reply,
+                department=department or "",
+                category=category or "",
+                region=item.region or "",
+                status=item.status,
+                received_at=item.received_at,
+                replied_at=item.replied_at,
+            )
+        )
+    return hits
+
+
+def _by_code(session: Session, query: SearchQuery) -> SearchResult:
+    """The one listed case of a tracking code; any other code finds nothing."""
+    case = cases.public_case_by_code(session, query.code)
+    doc_id = None
+    if case is not None:
+        doc_id = session.scalar(select(PublicSearchDoc.id).where(PublicSearchDoc.case_id == case.id))
+    hits = _hits(session, [doc_id]) if doc_id is not None else []
+    return SearchResult(query=query, hits=hits, total=len(hits))
+
+
+def looks_like_code(text_: str) -> bool:
+    """Whether ``text_`` is shaped like a tracking code (``MY`` and letters or digits)."""
+    return bool(_CODE.match(text_.strip().upper().replace(" ", "").replace("-", "")))
+
+
+def search(session: Session, query: SearchQuery) -> SearchResult:
+    """One page of public answers matching ``query``, newest first (see the module docstring)."""
+    if query.code or (query.text and looks_like_code(query.text)):
+        code = query.code or query.text
+        return _by_code(session, SearchQuery(code=code, page=1, size=query.size))
+    words = tokens().query(query.text) if query.text else []
+    if query.text and not words:
+        raise InvalidInput(
+            "q: the words are too short or too common; use words of two characters or more", field="q"
+        )
+    statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words)
+    counted = select(func.count()).select_from(statement.order_by(None).limit(COUNT_CAP + 1).subquery())
+    total = session.scalar(counted) or 0
+    offset = (query.page - 1) * query.size
+    ids = list(session.scalars(statement.limit(query.size).offset(offset))) if offset < total else []
+    return SearchResult(query=query, hits=_hits(session, ids), total=total, words=words)
