@@ -131,6 +131,24 @@ class Settings(BaseSettings):
     contact_retention_days: int = Field(
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )
+    scorecard_min_volume: int = Field(
+        default=20,
+        ge=1,
+        le=1_000_000,
+        description="Cases a row of the public scorecard needs to be ranked (fewer: 样本不足).",
+    )
+    sign_for_hours: float = Field(
+        default=24.0,
+        gt=0,
+        le=30 * 24,
+        description="Clock hours a department has to sign for a dispatched case (签收及时率).",
+    )
+    open_data_licence: str = Field(
+        default="CC BY 4.0",
+        min_length=1,
+        max_length=200,
+        description="Licence line of the open-data downloads (/public/data/…).",
+    )
     open_data_licence: str = Field(
         default="CC BY 4.0",
         min_length=1,

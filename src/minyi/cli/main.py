@@ -77,6 +77,10 @@ COMMANDS = {
     ),
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
     "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
+    "stats": (
+        "minyi.cli.stats_commands:stats",
+        "Public dashboard figures: refresh the pre-aggregated scorecard.",
+    ),
     "user": (
         "minyi.cli.user_commands:user",
         "Manage staff users, passwords, sessions, lock-outs and API tokens.",

@@ -6,6 +6,7 @@ checks the migrations in ``minyi/db/migrations``.
 """
 
 import minyi.accountability.search_index  # noqa: F401 - keeps the public search index in step (session events)
+from minyi.accountability.models import ScorecardCell, ScorecardRefresh
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.accounts.models import ApiToken, User
 from minyi.accounts.sessions import StaffSession
@@ -62,6 +63,8 @@ __all__ = [
     "PublicSearchDoc",
     "Reply",
     "ReplyTemplate",
+    "ScorecardCell",
+    "ScorecardRefresh",
     "StaffSession",
     "Statement",
     "StatementCase",

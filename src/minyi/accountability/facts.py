@@ -1,0 +1,219 @@
+"""What each case counts for: one query reads the facts of many cases, one function counts them.
+
+The facts of a case are read from what the case model records: its first message (the
+arrival time and the region), the first ``dispatched``, sign-for (``status`` → ``signed``)
+and ``replied`` events, whether it was merged into another case, its current deadline and
+answer time, how often it was reopened and its last follow-up rating. :func:`count_case`
+turns them into the counts of :data:`~minyi.accountability.definitions.COUNT_COLUMNS` and
+one reply-time bucket, by the definitions of :mod:`minyi.accountability.definitions`.
+
+Historical answers (a 附件4 file's 答复意见) were given before Minyi accepted the case:
+their case's ``accepted_at`` and ``due_at`` are the import's time. Such a case is judged
+against the deadline the rules give counted from its first message, and has no sign-for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, type_coerce
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session
+
+from minyi.accountability.definitions import BUCKET_COLUMNS, COUNT_COLUMNS, bucket_of
+from minyi.cases.deadlines import DeadlinePolicy
+from minyi.cases.models import (
+    ANSWERED_STATUSES,
+    Case,
+    CaseEvent,
+    CaseRating,
+    CaseStatus,
+    EventAction,
+    Satisfaction,
+)
+from minyi.db.base import UTCDateTime
+from minyi.departments.models import Category
+from minyi.intake.models import Message
+
+Key = tuple[str, str, str, str]  # month, department id, region, top-level category id
+INDEX = {name: index for index, name in enumerate((*COUNT_COLUMNS, *BUCKET_COLUMNS))}
+WIDTH = len(INDEX)
+FIRST_BUCKET = len(COUNT_COLUMNS)
+REGION_LENGTH = 200
+RATED = frozenset({Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.UNSATISFIED})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What judging a case needs besides its facts: the time, the limits, the local zone."""
+
+    now: datetime
+    sign_for: timedelta
+    policy: DeadlinePolicy
+    zone: ZoneInfo
+    roots: dict[str, str]  # category id → its top-level category's id
+    paths: dict[str, str]  # category id → path (for the deadline rules)
+
+
+def category_maps(session: Session) -> tuple[dict[str, str], dict[str, str]]:
+    """Category id → top-level ancestor id, and id → path (the tree is small)."""
+    parents: dict[str, str | None] = {}
+    paths: dict[str, str] = {}
+    for ident, parent, path in session.execute(select(Category.id, Category.parent_id, Category.path)):
+        parents[ident], paths[ident] = parent, path
+    roots: dict[str, str] = {}
+    for ident in parents:
+        node, seen = ident, 0
+        while parents.get(node) and seen < 10:  # noqa: PLR2004 - the tree has 3 levels; no cycle loops
+            node, seen = parents[node] or node, seen + 1
+        roots[ident] = node
+    return roots, paths
+
+
+def _when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.min(type_coerce(sql_case((condition, CaseEvent.created_at)), UTCDateTime()))
+
+
+def fact_query(ranges: Sequence[tuple[datetime, datetime]] | None) -> Select[Any]:
+    """The facts of every case, or (``ranges`` of UTC times) of the cases that may have arrived in them.
+
+    A case qualifies when one of its messages, or the case itself, is dated in a range; its
+    arrival (its earliest message) is checked by the caller, which keeps the right months.
+    """
+    arrival = func.coalesce(Message.submitted_at, Message.received_at)
+    candidates = None
+    if ranges is not None:
+        in_ranges = or_(*(and_(arrival >= lo, arrival < hi) for lo, hi in ranges))
+        created = or_(*(and_(Case.created_at >= lo, Case.created_at < hi) for lo, hi in ranges))
+        candidates = (
+            select(Message.case_id)
+            .where(Message.case_id.is_not(None), in_ranges)
+            .union(select(Case.id).where(created))
+        ).scalar_subquery()
+    first = select(
+        Message.case_id.label("case_id"),
+        type_coerce(arrival, UTCDateTime()).label("arrival"),
+        Message.region.label("region"),
+        func.row_number().over(partition_by=Message.case_id, order_by=(arrival, Message.id)).label("rn"),
+    ).where(Message.case_id.is_not(None))
+    events = select(
+        CaseEvent.case_id.label("case_id"),
+        _when(CaseEvent.action == EventAction.DISPATCHED).label("dispatched"),
+        _when(CaseEvent.to_status == CaseStatus.SIGNED).label("signed"),
+        _when(CaseEvent.action == EventAction.REPLIED).label("first_reply"),
+        func.max(sql_case((CaseEvent.action == EventAction.MERGED_INTO, 1), else_=0)).label("merged"),
+    ).group_by(CaseEvent.case_id)
+    ratings = select(
+        CaseRating.case_id.label("case_id"),
+        CaseRating.satisfaction.label("satisfaction"),
+        CaseRating.solved.label("solved"),
+        func.row_number()
+        .over(partition_by=CaseRating.case_id, order_by=(CaseRating.created_at.desc(), CaseRating.id.desc()))
+        .label("rn"),
+    )
+    query = select(
+        Case.id, Case.created_at, Case.department_id, Case.category_id, Case.status, Case.appeal_kind,
+        Case.urgent, Case.accepted_at, Case.due_at, Case.replied_at, Case.reopened_count,
+    )  # fmt: skip
+    if candidates is not None:
+        first = first.where(Message.case_id.in_(candidates))
+        events = events.where(CaseEvent.case_id.in_(candidates))
+        ratings = ratings.where(CaseRating.case_id.in_(candidates))
+        query = query.where(Case.id.in_(candidates))
+    f, e, r = first.subquery(), events.subquery(), ratings.subquery()
+    return (
+        query.add_columns(
+            f.c.arrival,
+            f.c.region,
+            e.c.dispatched,
+            e.c.signed,
+            e.c.first_reply,
+            e.c.merged,
+            r.c.satisfaction,
+            r.c.solved,
+        )
+        .outerjoin(f, and_(f.c.case_id == Case.id, f.c.rn == 1))
+        .outerjoin(e, e.c.case_id == Case.id)
+        .outerjoin(r, and_(r.c.case_id == Case.id, r.c.rn == 1))
+    )
+
+
+def stream_facts(
+    session: Session, ranges: Sequence[tuple[datetime, datetime]] | None, batch: int = 5000
+) -> Iterator[Any]:
+    """The rows of :func:`fact_query`, streamed (a server-side cursor on PostgreSQL)."""
+    result = session.execute(fact_query(ranges).execution_options(stream_results=True, yield_per=batch))
+    yield from result
+
+
+def month_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The local month ``YYYY-MM`` of ``moment``."""
+    return moment.astimezone(zone).strftime("%Y-%m")
+
+
+def key_of(row: Any, rules: Rules) -> Key | None:
+    """The cell a case counts in, or ``None`` for a case merged into another one."""
+    if row.merged:
+        return None
+    arrival = row.arrival or row.created_at
+    category = rules.roots.get(row.category_id or "", "")
+    region = (row.region or "").strip()[:REGION_LENGTH]
+    return month_of(arrival, rules.zone), row.department_id or "", region, category
+
+
+def _sign_counts(row: Any, rules: Rules) -> tuple[int, int]:
+    """(counted for the sign-for rate, signed on time)."""
+    if row.dispatched is None:
+        return 0, 0
+    takes = [t for t in (row.signed, row.first_reply) if t is not None]
+    if takes and min(takes) < row.dispatched:
+        return 0, 0  # answered before Minyi dispatched it: a historical answer, no sign-for
+    limit = row.dispatched + rules.sign_for
+    if takes:
+        return 1, int(min(takes) <= limit)
+    return int(rules.now > limit), 0
+
+
+def _deadline(row: Any, rules: Rules, arrival: datetime) -> datetime | None:
+    """The deadline in force; for an answer given before Minyi accepted the case, the rules' one."""
+    answered_before = row.replied_at is not None and (
+        row.accepted_at is None or row.accepted_at > row.replied_at
+    )
+    if not answered_before:
+        return row.due_at  # type: ignore[no-any-return]
+    path = rules.paths.get(row.category_id or "")
+    return rules.policy.reply_due(arrival, row.appeal_kind, path, urgent=bool(row.urgent))
+
+
+def count_case(row: Any, rules: Rules, into: list[int]) -> None:
+    """Add the counts of one case (a row of :func:`fact_query`) to ``into`` (:data:`INDEX` order)."""
+    arrival = row.arrival or row.created_at
+    into[0] += 1  # cases
+    due, on_time = _sign_counts(row, rules)
+    into[1] += due
+    into[2] += on_time
+    first_reply = row.first_reply or row.replied_at
+    answered_now = CaseStatus(row.status) in ANSWERED_STATUSES and row.replied_at is not None
+    deadline = _deadline(row, rules, arrival)
+    if first_reply is not None:
+        into[3] += 1  # answered
+        seconds = max((first_reply - arrival).total_seconds(), 0.0)
+        into[12] += int(seconds)
+        into[FIRST_BUCKET + bucket_of(seconds / 3600)] += 1
+        into[11] += int((row.reopened_count or 0) > 0)
+    if answered_now:
+        into[4] += 1
+        into[5] += int(deadline is None or row.replied_at <= deadline)
+    elif deadline is not None and rules.now > deadline:
+        into[4] += 1  # still waiting, past the deadline: late
+    if row.solved is not None:
+        into[6] += 1
+        into[7] += int(bool(row.solved))
+    if row.satisfaction is not None and Satisfaction(row.satisfaction) in RATED:
+        into[8] += 1
+        into[9] += int(row.satisfaction == Satisfaction.SATISFIED)
+        into[10] += int(row.satisfaction == Satisfaction.BASICALLY)

@@ -1,0 +1,126 @@
+"""The scorecard against hand-computed figures (tests/dashboarddata.py), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from tests import dashboarddata
+from tests.dashboarddata import JUNE, MAY, MAY_FIGURES
+
+from minyi.accountability import opendata, refresh, scorecard
+from minyi.accountability.models import ScorecardCell
+from minyi.accountability.scorecard import Filter, parse_filter
+from minyi.cases.models import EventAction
+from minyi.cases.services import record
+from minyi.core.errors import InvalidInput
+from minyi.db.base import utcnow
+
+
+@pytest.fixture
+def seeded(session):
+    made = dashboarddata.seed(session)
+    report = refresh.refresh(session, full=True)
+    assert report.full
+    return made
+
+
+def test_may_totals_match_the_hand_computed_counts_and_figures(session, seeded):
+    total = scorecard.totals(session, Filter("2019-05", "2019-05"))
+    assert {name: total.counts[name] for name in MAY} == MAY
+    for key, expected in MAY_FIGURES.items():
+        assert total.value(key) == pytest.approx(expected), key
+
+
+def test_a_case_belongs_to_the_local_month_of_its_first_message(session, seeded):
+    june = scorecard.totals(session, Filter("2019-06", "2019-06"))
+    assert {name: june.counts[name] for name in JUNE} == JUNE
+    assert [row.key for row in scorecard.trend(session, Filter())] == ["2019-05", "2019-06"]
+
+
+def test_rows_per_department_region_and_category(session, seeded):
+    may = Filter("2019-05", "2019-05")
+    by_department = {row.label_zh: row for row in scorecard.grouped(session, may, "department")}
+    assert by_department["道路局"].volume == 3  # c1, c2, c7
+    assert by_department["道路局"].value("on_time_rate") == pytest.approx(2 / 3)
+    assert by_department["学校局"].volume == 2
+    assert by_department["学校局"].value("sign_rate") == pytest.approx(0.5)
+    by_region = {row.key: row.volume for row in scorecard.grouped(session, may, "region")}
+    assert by_region == {"R1": 3, "R2": 2}
+    by_category = {row.label_zh: row.volume for row in scorecard.grouped(session, may, "category")}
+    assert by_category == {"道路交通": 3, "教育事务": 2}  # the top-level categories
+    both = parse_filter("2019-05", "2019-06", department=seeded.schools.id)
+    assert scorecard.totals(session, both).volume == 2
+    unknown = parse_filter("2019-01", "2019-12", department="-")
+    assert scorecard.totals(session, unknown).volume == 1  # c5 waits for a dispatcher
+
+
+def test_rankings_only_above_the_minimum_volume(session, seeded):
+    may = Filter("2019-05", "2019-05")
+    ranked = scorecard.ranking(session, may, "department", "on_time_rate", min_volume=3)
+    assert [(item.row.label_zh, item.rank, item.enough) for item in ranked] == [
+        ("道路局", 1, True),
+        ("学校局", None, False),  # 2 cases: 样本不足
+    ]
+    everyone = scorecard.ranking(session, may, "department", "reopen_rate", min_volume=1)
+    assert [(item.row.label_zh, item.rank) for item in everyone] == [
+        ("学校局", 1),
+        ("道路局", 2),
+    ]  # lower first
+    with pytest.raises(InvalidInput):
+        scorecard.ranking(session, may, "department", "volume", min_volume=1)
+
+
+def test_roll_ups_sum_to_the_full_table(session, seeded):
+    levels = dict(
+        session.execute(
+            select(ScorecardCell.level, func.sum(ScorecardCell.cases)).group_by(ScorecardCell.level)
+        ).all()
+    )
+    assert set(levels) == set(range(8))
+    assert {int(value) for value in levels.values()} == {6}
+
+
+def test_incremental_refresh_rewrites_only_the_touched_months(session, seeded):
+    none = refresh.refresh(session, margin=timedelta(0))
+    assert none.months == ["2019-05"]  # c3 still waits to be signed for: its month is looked at again
+    record(session, seeded.c5, EventAction.NOTE, payload={})
+    session.flush()
+    again = refresh.refresh(session, margin=timedelta(0))
+    assert again.months == ["2019-05", "2019-06"]
+    assert scorecard.totals(session, Filter("2019-05", "2019-06")).volume == 6
+
+
+def test_open_data_rows_carry_counts_and_figures(session, seeded):
+    table = opendata.build(session, Filter("2019-05", "2019-05"), ("department",), "CC BY 4.0")
+    rows = opendata.read_csv_rows(opendata.to_csv(table))
+    roads = next(row for row in rows if row["department"] == "道路局")
+    assert roads["cases"] == "3"
+    assert float(roads["on_time_rate"]) == pytest.approx(0.6667)
+    assert opendata.to_csv(table).decode("utf-8-sig").startswith("# Minyi")
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"start": "2019-13"}, "start"),
+        ({"start": "May"}, "start"),
+        ({"end": "2019-1"}, "end"),
+        ({"start": "2019-06", "end": "2019-05"}, "end"),
+        ({"department": "x" * 40}, "department"),
+        ({"category": "a b"}, "category"),
+        ({"region": "r" * 201}, "region"),
+    ],
+)
+def test_bad_filters_name_their_field(values, field):
+    with pytest.raises(InvalidInput) as caught:
+        parse_filter(**values)
+    assert caught.value.field == field
+
+
+def test_nothing_refreshed_yet_reads_as_empty(session):
+    assert scorecard.data_months(session) is None
+    assert scorecard.totals(session, Filter()).volume == 0
+    assert scorecard.trend(session, Filter()) == []
+    assert utcnow()  # the session is usable after the empty reads
