@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     env: Environment = "development"
     data_dir: Path = Field(default=Path("var"), description="Where SQLite, keys and uploads live.")
     database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite in data_dir.")
+    knowledge_dir: Path | None = Field(
+        default=None, description="The knowledge base's search index (default: data_dir/knowledge)."
+    )
+    knowledge_sync_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=86_400,
+        description="How stale the knowledge index may get before a search brings it up to date.",
+    )
     secret_key: str = Field(default="", description="Signs sessions and pseudonyms (>= 32 chars).")
     cookie_secure: bool = Field(default=False, description="Send session cookies over HTTPS only.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
