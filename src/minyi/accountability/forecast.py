@@ -44,6 +44,7 @@ __all__ = ["BYS", "By", "ForecastReport", "SeriesForecast", "default_end", "fore
 By = Literal["category", "region"]
 BYS: tuple[By, ...] = ("category", "region")
 MAX_WEEKS = 12
+FIRST_END, LAST_END = date(2000, 1, 1), date(2100, 12, 31)  # dates a forecast can be cut at
 HISTORY_WEEKS = 156  # three years: enough for the yearly index, bounded for speed
 STALE_WEEKS = 8  # no message for this long: the default end follows the history
 TOTAL_KEY = "all"
@@ -236,12 +237,14 @@ def forecast_weekly(  # noqa: PLR0913 - keyword-only options of the one API
     carries its rolling-origin backtest beside the naive and seasonal-naive baselines.
 
     Raises:
-        InvalidInput: ``by`` or ``weeks`` out of range (naming the field).
+        InvalidInput: ``by``, ``weeks`` or ``end`` out of range (naming the field).
     """
     if by not in BYS:
         raise InvalidInput(f"by: one of {', '.join(BYS)}", field="by")
     if not 1 <= weeks <= MAX_WEEKS:
         raise InvalidInput(f"weeks: a whole number from 1 to {MAX_WEEKS}", field="weeks")
+    if end is not None and not FIRST_END <= end <= LAST_END:
+        raise InvalidInput(f"end: a date from {FIRST_END} to {LAST_END}", field="end")
     calendar = calendar or default_calendar()
     end = end or default_end(session, datetime.now(calendar.timezone).date())
     cut = monday(end)
