@@ -21,6 +21,7 @@ from minyi.accounts.throttle import Throttle
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
 from minyi.api import alerts as api_alerts
+from minyi.api import forecast as api_forecast
 from minyi.api import issues as api_issues
 from minyi.api import kinds as api_kinds
 from minyi.api import public_search as api_public_search
@@ -52,6 +53,7 @@ from minyi.web import (
     statements,
 )
 from minyi.web import public_search as web_public_search
+from minyi.web import forecast as web_forecast
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -201,6 +203,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(alert_rules.router)
     app.include_router(imports.router)
     app.include_router(open311_routes.router)
+    app.include_router(api_forecast.router)
+    app.include_router(web_forecast.router)
     return app
 
 
