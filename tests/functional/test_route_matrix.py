@@ -112,6 +112,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/track/rate"): AUTHOR,
     ("GET", "/public"): EVERYONE,
     ("GET", "/public/statements"): EVERYONE,
+    ("GET", "/public/dashboard/forecast"): EVERYONE,  # aggregate weekly counts only
+    ("GET", "/api/v1/public/forecast"): EVERYONE,
     ("GET", "/public/search"): EVERYONE,  # public answers only, masked
     ("GET", "/public/data"): EVERYONE,
     ("GET", "/public/data/cases.{fmt}"): EVERYONE,
