@@ -1,0 +1,163 @@
+"""Search the knowledge base: answered cases and articles, best first.
+
+:func:`search` is what the command line (``minyi knowledge search``), the staff API
+(``GET /api/v1/knowledge/search``), the case page and the portal call. It brings the index
+up to date first when it is older than ``MINYI_KNOWLEDGE_SYNC_SECONDS`` (one process at a
+time: another that finds the index busy searches what is there), so a case answered a
+minute ago is found without a job of its own. ``minyi knowledge reindex`` rebuilds it all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from minyi.cases.public_text import PublicText
+from minyi.core import localtime
+from minyi.core.errors import InvalidInput
+from minyi.knowledge import documents
+from minyi.knowledge.index import Document, Found, KnowledgeIndex
+from minyi.settings import Settings
+
+MAX_TOP = 50
+MAX_QUERY = 2000
+#: Replies stored this long before the last synchronisation began are looked at again:
+#: another process may have committed them a little after it read.
+OVERLAP = timedelta(minutes=10)
+_indexes: dict[Path, KnowledgeIndex] = {}
+_indexes_lock = Lock()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer of the knowledge base, as the CLI, the API and the pages show it."""
+
+    source: str  # "case" or "article"
+    id: str
+    title: str
+    answer: str
+    department: str
+    date: str
+    score: float
+    question: str = ""
+    category: str = ""
+    satisfaction: str = ""
+    number: str = ""  # the case number, for a case
+    source_url: str = ""  # the source document, for an article
+
+    def as_dict(self) -> dict[str, Any]:
+        """The hit as JSON-ready values."""
+        return asdict(self)
+
+
+def index_dir(settings: Settings) -> Path:
+    """Where the index lives: ``MINYI_KNOWLEDGE_DIR``, else ``data_dir/knowledge``."""
+    return settings.knowledge_dir or settings.data_dir / "knowledge"
+
+
+def open_index(settings: Settings) -> KnowledgeIndex:
+    """The index of ``settings``, opened once per process."""
+    path = index_dir(settings).resolve()
+    with _indexes_lock:
+        if path not in _indexes:
+            _indexes[path] = KnowledgeIndex(path)
+        return _indexes[path]
+
+
+def search(  # noqa: PLR0913 - the query and its filters
+    session: Session,
+    settings: Settings,
+    text: str,
+    *,
+    top: int = 5,
+    public_only: bool = False,
+    department_id: str | None = None,
+    today: date | None = None,
+) -> list[Hit]:
+    """The ``top`` best answers to ``text``; expired articles left out; public ones only if asked."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput("q: write what to search for", field="q")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"q: at most {MAX_QUERY} characters", field="q")
+    if not 1 <= top <= MAX_TOP:
+        raise InvalidInput(f"top: a whole number from 1 to {MAX_TOP}", field="top")
+    index = open_index(settings)
+    refresh_if_stale(session, settings, index)
+    day = (today or localtime.local_date(datetime.now(UTC))).isoformat()
+    found = index.search(text, top=top * 3, public_only=public_only, department_id=department_id)
+    current = [item for item in found if not item.document.valid_to or item.document.valid_to >= day]
+    return [_hit(item) for item in current[:top]]
+
+
+def _hit(found: Found) -> Hit:
+    document = found.document
+    return Hit(
+        source=document.source,
+        id=document.id,
+        title=document.title,
+        answer=document.answer,
+        department=document.department,
+        date=document.date,
+        score=round(found.score, 4),
+        question=document.question if document.source == "case" else "",
+        category=document.category,
+        satisfaction=document.satisfaction,
+        number=str(document.extra.get("number", "")),
+        source_url=str(document.extra.get("source_url", "")),
+    )
+
+
+def refresh_if_stale(session: Session, settings: Settings, index: KnowledgeIndex) -> bool:
+    """Synchronise when the last synchronisation is older than the setting; False if not needed."""
+    state = index.state()
+    last = float(state.get("synced_at_epoch", 0))
+    if time.time() - last < settings.knowledge_sync_seconds:
+        index.reload()
+        return False
+    try:
+        synchronise(session, settings, index)
+    except ValueError:  # another process holds the writer: search what it has committed
+        index.reload()
+        return False
+    return True
+
+
+def synchronise(
+    session: Session,
+    settings: Settings,
+    index: KnowledgeIndex | None = None,
+    *,
+    full: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Bring the index up to date with the database; ``full`` rebuilds it. Returns documents written."""
+    index = index or open_index(settings)
+    started = datetime.now(UTC)
+    state = index.state()
+    since = None if full or "synced_at" not in state else datetime.fromisoformat(state["synced_at"]) - OVERLAP
+    masker = PublicText.of(session, settings.public_numbers)
+    written = 0
+    first = True
+    for batch in documents.answered_case_ids(session, since):
+        docs = documents.case_documents(session, batch, masker)
+        written += index.replace(docs, clear=full and first)
+        first = False
+        if progress is not None:
+            progress(len(batch))
+    articles = [documents.article_document(article) for article in documents.changed_articles(session, since)]
+    written += index.replace(articles, clear=full and first)
+    index.save_state({"synced_at": started.isoformat(), "synced_at_epoch": started.timestamp()})
+    return written
+
+
+def write_documents(settings: Settings, items: list[Document]) -> int:
+    """Write prepared documents (the benchmark and tests fill an index without a database)."""
+    return open_index(settings).replace(items)
