@@ -76,6 +76,10 @@ COMMANDS = {
         "Restore the cases of a Minyi export (statuses, replies) after `minyi import` read it.",
     ),
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
+    "search": (
+        "minyi.cli.search_commands:search",
+        "Search public answers, and rebuild the public search index.",
+    ),
     "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
     "stats": (
         "minyi.cli.stats_commands:stats",

@@ -1,0 +1,65 @@
+"""``minyi search``: the public answer search from the command line, and rebuilding its index."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from minyi.accountability import search_index
+from minyi.accountability.search import parse_query
+from minyi.accountability.search import search as run_search
+from minyi.cli.context import CliContext, pass_context
+from minyi.core.errors import InvalidInput
+
+
+@click.group()
+def search() -> None:
+    """Search public answers, and rebuild the public search index."""
+
+
+@search.command()
+@click.option("--batch", default=search_index.BATCH, show_default=True, type=click.IntRange(10, 10_000))
+@pass_context
+def reindex(ctx: CliContext, batch: int) -> None:
+    """Rebuild the index of public answers from the cases (one transaction; readers keep the old one)."""
+    database = ctx.require_current_schema()
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with database.transaction() as session, Progress(*columns, transient=True) as bar:
+        task = bar.add_task("indexing public answers", total=search_index.listed_count(session))
+        total = search_index.reindex(session, batch=batch, progress=lambda n: bar.advance(task, n))
+    click.echo(f"{total} public answers indexed")
+
+
+@search.command(name="query")
+@click.argument("words", required=False, default="")
+@click.option("--code", default="", help="A tracking code: its one public case.")
+@click.option("--department", default="", help="Department code.")
+@click.option("--status", default="", help="replied, follow_up or closed.")
+@click.option("--from", "date_from", default="", help="Received on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", default="", help="Received on or before (YYYY-MM-DD).")
+@click.option("--size", default="10", help="Hits to show (1–100).")
+@pass_context
+def query(
+    ctx: CliContext,
+    words: str,
+    code: str,
+    department: str,
+    status: str,
+    date_from: str,
+    date_to: str,
+    size: str,
+) -> None:
+    """Search public answers (masked) and print the hits as JSON lines."""
+    params = {"q": words, "code": code, "department": department, "status": status, "size": size}
+    params |= {"from": date_from, "to": date_to}
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        try:
+            result = run_search(session, parse_query(params))
+        except InvalidInput as exc:
+            raise click.BadParameter(exc.message, param_hint=exc.field) from None
+        click.echo(f"{result.total if not result.more else f'>{result.total - 1}'} found", err=True)
+        for hit in result.hits:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
