@@ -21,7 +21,14 @@ from minyi.settings import get_settings
 
 TZ = ZoneInfo("Asia/Shanghai")
 PHONE = "13712345678"
-HEADINGS = ("民意月报", "一、总体情况", "二、部门办理情况", "三、热点问题", "四、异常预警", "五、超期与重办案件")
+HEADINGS = (
+    "民意月报",
+    "一、总体情况",
+    "二、部门办理情况",
+    "三、热点问题",
+    "四、异常预警",
+    "五、超期与重办案件",
+)
 
 
 @pytest.fixture
@@ -39,7 +46,12 @@ def env(tmp_path, monkeypatch):
         water = factories.make_department(session, code="WATER", name="水务局")
         for n, day in enumerate(("2019-03-04", "2019-03-05", "2019-03-05")):
             case = factories.make_case(
-                session, status="replied", department=water, key=f"r{n}", title=f"停水{n}", body=f"电话{PHONE}"
+                session,
+                status="replied",
+                department=water,
+                key=f"r{n}",
+                title=f"停水{n}",
+                body=f"电话{PHONE}",
             )
             case.messages[0].submitted_at = datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=TZ)
             case.replied_at = datetime.fromisoformat("2019-03-08T09:00").replace(tzinfo=TZ)
@@ -69,7 +81,8 @@ def test_html_briefing_has_the_figures(env):
     page = out.read_text(encoding="utf-8")
     assert '<b id="fig-received">3</b>' in page
     assert '<b id="fig-on-time">100.0%</b>' in page
-    assert "水务局" in page and "<svg" in page
+    assert "水务局" in page
+    assert "<svg" in page
     assert PHONE not in page
     english = tmp / "march-en.html"
     assert runner.invoke(cli, [*args[:-1], str(english), "--language", "en"]).exit_code == 0
@@ -87,12 +100,15 @@ def test_pdf_briefing_is_chinese_in_noto_cjk(env):
         assert heading in text
     assert "水务局" in text
     assert "\ufffd" not in text  # no character without a glyph
-    assert fonts and all("NotoSansCJK" in f.replace("-", "") or "NotoSerifCJK" in f.replace("-", "") for f in fonts)
+    assert fonts
+    assert all("NotoSansCJK" in f.replace("-", "") or "NotoSerifCJK" in f.replace("-", "") for f in fonts)
 
 
 def test_bad_input_is_a_clear_error(env):
     runner, tmp, _ = env
-    result = runner.invoke(cli, ["report", "--period", "month", "--end", "31/03/2019", "--out", str(tmp / "x")])
+    result = runner.invoke(
+        cli, ["report", "--period", "month", "--end", "31/03/2019", "--out", str(tmp / "x")]
+    )
     assert result.exit_code == 2
     assert "--end" in result.output
     assert "Traceback" not in result.output
@@ -121,7 +137,7 @@ def test_send_queues_the_pdf_once_per_period(env):
 
 
 def test_send_without_recipients_or_attachment_fails_clearly(env, monkeypatch):
-    runner, tmp, database = env
+    runner, tmp, _database = env
     monkeypatch.setenv("MINYI_REPORT_RECIPIENTS", "")
     get_settings.cache_clear()
     result = runner.invoke(cli, ["report", "send"])

@@ -118,6 +118,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public/data"): EVERYONE,
     ("GET", "/public/data/cases.{fmt}"): EVERYONE,
     ("GET", "/api/v1/public/search"): EVERYONE,
+    ("GET", "/staff/admin/audit"): ADMINS,  # the audit trail
+    ("POST", "/staff/admin/users/{user_id}/role"): ADMINS,
     ("GET", "/lang/{language}"): EVERYONE,
     # Open311 GeoReport v2: public reads; creating a request needs an Open311 api_key, which
     # no caller here holds (403); any other path under /open311/v2 is unknown (404)

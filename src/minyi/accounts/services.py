@@ -15,6 +15,7 @@ from minyi.accounts import client_keys, sessions
 from minyi.accounts.models import ApiToken, Role, User
 from minyi.accounts.passwords import WeakPasswordError, check_password
 from minyi.accounts.throttle import Throttle, ThrottleKind
+from minyi.audit import services as audit
 from minyi.core.errors import InvalidInput
 from minyi.db.base import utcnow
 from minyi.departments.models import Department
@@ -47,11 +48,14 @@ def create_user(  # noqa: PLR0913 - every argument is a field of the new user
     role: str = Role.STAFF.value,
     department_code: str | None = None,
     display_name: str | None = None,
+    granted_by: User | None = None,
+    address: str | None = None,
 ) -> User:
     """Add a staff user. Department staff must belong to a department.
 
     The password must pass :func:`minyi.accounts.passwords.check_password` (long enough,
-    not common, not the user name, not a keyboard pattern, not easy to guess).
+    not common, not the user name, not a keyboard pattern, not easy to guess). The role
+    granted is recorded in the audit trail, with ``granted_by`` (None: the command line).
     """
     if role not in {r.value for r in Role}:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}")
@@ -77,7 +81,40 @@ def create_user(  # noqa: PLR0913 - every argument is a field of the new user
     )
     session.add(user)
     session.flush()
+    _record_role(session, user, None, role, by=granted_by, address=address)
     return user
+
+
+def _record_role(  # noqa: PLR0913 - the change and who made it
+    session: Session, target: User, old: str | None, new: str, *, by: User | None, address: str | None
+) -> None:
+    """Add a ``role_changed`` event: who gave ``target`` which role (from which one)."""
+    audit.record(
+        session,
+        audit.ROLE_CHANGED,
+        actor=by.username if by else "command line",
+        actor_user_id=by.id if by else None,
+        subject=target.username,
+        address=address,
+        details={"from": old, "to": new},
+    )
+
+
+def change_role(
+    session: Session, target: User, role: str, *, by: User | None, address: str | None = None
+) -> User:
+    """Give ``target`` another role (recorded in the audit trail); staff keep needing a department."""
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}")
+    if role == target.role:
+        return target
+    if role == Role.STAFF and target.department_id is None:
+        raise AccountError("department staff need a department")
+    old = target.role
+    target.role = role
+    session.flush()
+    _record_role(session, target, old, role, by=by, address=address)
+    return target
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

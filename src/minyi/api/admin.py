@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ from minyi.core.errors import Conflict, InvalidInput, NotFound
 from minyi.db.base import utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import list_departments
-from minyi.http.deps import DbSession, LoginThrottle
+from minyi.http.deps import DbSession, LoginThrottle, client_address
 
 
 def _admin(user: TokenUser) -> User:
@@ -172,8 +172,8 @@ def users(db: DbSession, _user: AdminToken) -> list[UserOut]:
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
-def create_user(db: DbSession, _user: AdminToken, data: UserIn) -> UserOut:
-    """Add a staff user."""
+def create_user(request: Request, db: DbSession, user: AdminToken, data: UserIn) -> UserOut:
+    """Add a staff user (the role granted is recorded in the audit trail)."""
     created = accounts.create_user(
         db,
         username=data.username,
@@ -181,6 +181,8 @@ def create_user(db: DbSession, _user: AdminToken, data: UserIn) -> UserOut:
         role=data.role.value,
         department_code=data.department,
         display_name=data.display_name,
+        granted_by=user,
+        address=client_address(request),
     )
     db.commit()
     return _user_out(created)

@@ -52,8 +52,9 @@ from minyi.web import (
     staff_workflow,
     statements,
 )
-from minyi.web import public_search as web_public_search
+from minyi.web import audit as web_audit
 from minyi.web import forecast as web_forecast
+from minyi.web import public_search as web_public_search
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(staff_workflow.router)
     app.include_router(case_kinds.router)
     app.include_router(admin.router)
+    app.include_router(web_audit.router)
     app.include_router(statements.router)
     app.include_router(exports.router)
     app.include_router(issues.router)

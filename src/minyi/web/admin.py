@@ -28,7 +28,14 @@ from minyi.departments.services import (
     list_categories,
     list_departments,
 )
-from minyi.http.deps import SESSION_TOKEN_KEY, CsrfChecked, DbSession, get_throttle, require_user
+from minyi.http.deps import (
+    SESSION_TOKEN_KEY,
+    CsrfChecked,
+    DbSession,
+    client_address,
+    get_throttle,
+    require_user,
+)
 from minyi.interop.tabular import ImportFileError, read_rows
 from minyi.web.templating import flash, render
 
@@ -55,7 +62,7 @@ def _page(request: Request, db: DbSession, message: str | None = None, status: i
         "rules": admin.list_rules(db),
         "templates": list(db.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name))),
         "roles": [r.value for r in Role],
-        "kinds": [k.value for k in AppealKind],
+        "kinds": [k.value for k in AppealKind if k is not AppealKind.UNDETERMINED],  # no rule for it
         "placeholders": admin.PLACEHOLDERS,
         "message": message,
     }
@@ -78,6 +85,7 @@ def admin_page(request: Request, db: DbSession) -> Response:
 def create_user(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     username: FormField = "",
     display_name: FormField = "",
     role: FormField = "staff",
@@ -94,6 +102,8 @@ def create_user(
             role=role,
             department_code=department_code or None,
             display_name=display_name.strip() or None,
+            granted_by=user,
+            address=client_address(request),
         )
     except accounts.AccountError as exc:
         db.rollback()
@@ -112,6 +122,29 @@ def toggle_user(
     if target.id == user.id:
         return _page(request, db, "you cannot deactivate yourself", 422)
     target.is_active = not target.is_active
+    return _done(request, db)
+
+
+@router.post("/users/{user_id}/role")
+def change_role(
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    user_id: str,
+    role: FormField = "",
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Give a user another role (recorded in the audit trail)."""
+    target = db.get(User, user_id)
+    if target is None:
+        raise NotFound("no such user")
+    if target.id == user.id:
+        return _page(request, db, "you cannot change your own role", 422)
+    try:
+        accounts.change_role(db, target, role, by=user, address=client_address(request))
+    except accounts.AccountError as exc:
+        db.rollback()
+        return _page(request, db, str(exc), 422)
     return _done(request, db)
 
 

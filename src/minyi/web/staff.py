@@ -39,6 +39,7 @@ from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
+from minyi.web.audit import record_case_view
 from minyi.web.errors import throttled_page
 from minyi.web.templating import flash, language_of, render
 
@@ -238,7 +239,11 @@ def act(
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, db: DbSession, user: StaffUser, case_id: str) -> Response:
-    """One case: its messages, history, replies, and the forms to act on it."""
+    """One case: its messages, history, replies, and the forms to act on it.
+
+    A page that carries personal data in clear (the original text) is recorded in the audit trail.
+    """
+    record_case_view(db, request, user, cases.get_case(db, user, case_id))
     return _case_page(request, db, user, case_id)
 
 

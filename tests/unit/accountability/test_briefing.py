@@ -42,7 +42,9 @@ def history(session):
     """March 2019 in Asia/Shanghai, counted by hand in the test below."""
     water = factories.make_department(session, code="WATER", name="水务局")
     roads = factories.make_department(session, code="ROADS", name="交通局")
-    on_time = _case(session, 1, water, local("2019-03-05"), replied=local("2019-03-06"), due=local("2019-03-10"))
+    on_time = _case(
+        session, 1, water, local("2019-03-05"), replied=local("2019-03-06"), due=local("2019-03-10")
+    )
     late = _case(
         session, 2, water, local("2019-03-05", "11:00"), replied=local("2019-03-20"), due=local("2019-03-15"),
         closed=local("2019-03-21"),
@@ -134,7 +136,9 @@ def test_an_empty_database_gives_an_empty_briefing(session):
 def test_charts_are_svg_with_escaped_labels():
     assert column_chart([], "x") == ""
     svg = column_chart([("3/1", 2), ("3/2", 0)], "每日")
-    assert svg.startswith("<svg") and ">2<" in svg
+    assert svg.startswith("<svg")
+    assert ">2<" in svg
     bars = hbar_chart([("<水务局>", 0.5)], "按时", percent=True)
-    assert "&lt;水务局&gt;" in bars and "50.0%" in bars
+    assert "&lt;水务局&gt;" in bars
+    assert "50.0%" in bars
     assert "17" in range_chart([("4/1", 17.0, 9.0, 26.0)], "预测")

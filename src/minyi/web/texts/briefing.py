@@ -91,6 +91,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "audit.heading": ("审计日志", "Audit trail"),
+    "audit.change_role": ("变更", "Change"),
     "audit.intro": (
         "谁查看或导出了个人信息、谁变更了角色：记录只增不改，仅管理员可见。",
         "Who viewed or exported personal data, who changed roles: records are only ever added; admins only.",
