@@ -1,0 +1,157 @@
+"""The figures of the big screen (大屏) on the hotline centre's wall, read live.
+
+Everything here is seen by anyone in the room, so it is aggregate and topic-level only:
+counts, rates, region names, hot-issue titles and alert labels with personal data masked
+(:func:`minyi.pipeline.privacy.mask_text`). No message text, no author, no contact, no
+case number. The queries are bounded (today, the last 7 or 30 days, the top few rows)
+and served by indexes, so a wall refreshing every few seconds costs little.
+
+Definitions (local dates in ``MINYI_TIMEZONE``):
+
+* **received today**: messages received since local midnight;
+* **in progress**: cases not yet answered (received, accepted, dispatched, signed, in progress);
+* **overdue**: of those, the ones past their deadline;
+* **closed today**: cases closed since local midnight;
+* **on-time reply rate (30 days)**: of the cases answered in the last 30 days that had a
+  deadline, the share answered by it;
+* **within deadline (now)**: of the cases in progress, the share not overdue.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from minyi.alerts.models import Alert, AlertStatus
+from minyi.alerts.wording import describe_alert
+from minyi.cases.models import Case, CaseStatus
+from minyi.intake.models import Message
+from minyi.issues.models import HotIssue
+from minyi.pipeline.privacy import mask_text
+
+__all__ = ["IN_PROGRESS", "screen_data"]
+
+IN_PROGRESS = (
+    CaseStatus.RECEIVED,
+    CaseStatus.ACCEPTED,
+    CaseStatus.DISPATCHED,
+    CaseStatus.SIGNED,
+    CaseStatus.IN_PROGRESS,
+)
+REGION_DAYS = 7
+RATE_DAYS = 30
+TOP_REGIONS = 10
+TOP_ISSUES = 6
+TOP_ALERTS = 6
+
+
+def _midnight(now: datetime, zone: ZoneInfo) -> datetime:
+    """Local midnight of ``now``'s local date, in UTC."""
+    return datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone).astimezone(UTC)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
+    """Received today, in progress, overdue and closed today."""
+    today = _midnight(now, zone)
+    received = session.scalar(select(func.count(Message.id)).where(Message.received_at >= today)) or 0
+    open_cases = session.execute(
+        select(func.count(Case.id), func.count(Case.id).filter(Case.due_at < now)).where(
+            Case.status.in_(IN_PROGRESS)
+        )
+    ).one()
+    closed = session.scalar(select(func.count(Case.id)).where(Case.closed_at >= today)) or 0
+    return {
+        "received_today": int(received),
+        "in_progress": int(open_cases[0]),
+        "overdue": int(open_cases[1]),
+        "closed_today": int(closed),
+    }
+
+
+def rates(session: Session, now: datetime, figures: dict[str, int]) -> dict[str, Any]:
+    """The on-time reply rate of the last 30 days and the share of open cases within deadline."""
+    since = now - timedelta(days=RATE_DAYS)
+    answered = and_(Case.replied_at >= since, Case.replied_at <= now, Case.due_at.is_not(None))
+    total, on_time = session.execute(
+        select(func.count(Case.id), func.count(Case.id).filter(Case.replied_at <= Case.due_at)).where(
+            answered
+        )
+    ).one()
+    in_progress = figures["in_progress"]
+    return {
+        "on_time_reply": _rate(int(on_time), int(total)),
+        "replied": int(total),
+        "within_deadline": _rate(in_progress - figures["overdue"], in_progress),
+    }
+
+
+def regions(session: Session, now: datetime) -> list[dict[str, Any]]:
+    """Messages per region over the last 7 days, the busiest first."""
+    region = func.trim(Message.region)
+    query = (
+        select(region, func.count(Message.id))
+        .where(Message.received_at >= now - timedelta(days=REGION_DAYS), region != "")
+        .group_by(region)
+        .order_by(func.count(Message.id).desc(), region)
+        .limit(TOP_REGIONS)
+    )
+    return [{"name": str(name), "count": int(count)} for name, count in session.execute(query)]
+
+
+def hot_issues(session: Session) -> list[dict[str, Any]]:
+    """The hottest live issues: masked title, size and heat."""
+    query = (
+        select(HotIssue)
+        .where(HotIssue.archived_at.is_(None), HotIssue.merged_into_id.is_(None))
+        .order_by(HotIssue.heat.desc(), HotIssue.id)
+        .limit(TOP_ISSUES)
+    )
+    return [
+        {"title": mask_text(issue.title), "size": issue.size, "heat": round(issue.heat, 1)}
+        for issue in session.scalars(query)
+    ]
+
+
+def open_alerts(session: Session, zone: ZoneInfo, language: str) -> tuple[int, list[dict[str, Any]]]:
+    """How many alerts are open, and the latest few: masked label, the numbers in words, the time."""
+    total = session.scalar(select(func.count(Alert.id)).where(Alert.status == AlertStatus.OPEN)) or 0
+    query = (
+        select(Alert)
+        .where(Alert.status == AlertStatus.OPEN)
+        .order_by(Alert.last_seen_at.desc(), Alert.id)
+        .limit(TOP_ALERTS)
+    )
+    shown = []
+    for alert in session.scalars(query):
+        seen = alert.last_seen_at if alert.last_seen_at.tzinfo else alert.last_seen_at.replace(tzinfo=UTC)
+        shown.append(
+            {
+                "label": mask_text(alert.label),
+                "summary": mask_text(describe_alert(alert.kind, alert.measured, language)),
+                "time": seen.astimezone(zone).strftime("%H:%M"),
+            }
+        )
+    return int(total), shown
+
+
+def screen_data(session: Session, *, now: datetime, zone: ZoneInfo, language: str = "zh") -> dict[str, Any]:
+    """Every figure of the big screen, JSON-ready (see the module docstring for definitions)."""
+    figures = counts(session, now, zone)
+    alerts_total, alerts = open_alerts(session, zone, language)
+    return {
+        "updated": now.astimezone(zone).strftime("%H:%M:%S"),
+        "counts": figures,
+        "rates": rates(session, now, figures),
+        "regions": regions(session, now),
+        "issues": hot_issues(session),
+        "alerts_open": alerts_total,
+        "alerts": alerts,
+    }
