@@ -164,6 +164,13 @@ class Settings(BaseSettings):
         max_length=200,
         description="Licence line of the open-data downloads (/public/data/…).",
     )
+    screen_public: bool = Field(
+        default=False,
+        description="Open the big screen (/screen) to anyone; by default only signed-in staff see it.",
+    )
+    screen_refresh_seconds: int = Field(
+        default=30, ge=1, le=3600, description="How often the big screen (/screen) fetches its figures."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     issue_tracking: bool = Field(
         default=True, description="Put each new message into its hot issue as it arrives."
