@@ -114,6 +114,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public/statements"): EVERYONE,
     ("GET", "/public/dashboard/forecast"): EVERYONE,  # aggregate weekly counts only
     ("GET", "/api/v1/public/forecast"): EVERYONE,
+    ("GET", "/screen"): STAFF,  # the big screen; MINYI_SCREEN_PUBLIC opens it to everyone
+    ("GET", "/screen/data"): STAFF,
     ("GET", "/public/search"): EVERYONE,  # public answers only, masked
     ("GET", "/public/data"): EVERYONE,
     ("GET", "/public/data/cases.{fmt}"): EVERYONE,
