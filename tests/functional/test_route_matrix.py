@@ -66,6 +66,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id}/replies"): DEPARTMENT,  # the public reply (notes: SEES_CASE)
     ("POST", "/api/v1/cases/{case_id}/replies/check"): SEES_CASE,
     ("POST", "/api/v1/cases/{case_id}/return"): DEPARTMENT,
+    ("GET", "/api/v1/knowledge/search"): STAFF,
     ("POST", "/api/v1/cases/{case_id}/adoption"): DEPARTMENT,
     ("POST", "/api/v1/cases/{case_id}/callback"): CALLBACKERS,
     ("POST", "/api/v1/cases/{case_id}/callback/done"): CALLBACKERS,

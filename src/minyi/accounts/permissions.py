@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     IMPORT_MESSAGES = "import_messages"  # upload files of messages (/staff/imports): admins
     DECIDE_SUGGESTION = "decide_suggestion"  # 建议: adopt, partly adopt or not, with a reason
     FLAG_CALLBACK = "flag_callback"  # 求助: flag for a call back, record the call
+    MANAGE_KNOWLEDGE = "manage_knowledge"  # write and change knowledge articles (知识库)
 
 
 A = Action
@@ -74,6 +75,7 @@ DEPARTMENT_WORK = frozenset(
         A.PUBLISH_STATEMENT,
         A.DECIDE_SUGGESTION,
         A.FLAG_CALLBACK,
+        A.MANAGE_KNOWLEDGE,
     }
 )
 #: What everyone who sees all departments may do.
@@ -85,7 +87,17 @@ _OVERSIGHT = frozenset(
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.DISPATCHER: _OVERSIGHT
-    | {A.DISPATCH, A.ACCEPT, A.FOLLOW_UP, A.CLOSE, A.REOPEN, A.MERGE, A.PUBLISH_STATEMENT, A.FLAG_CALLBACK},
+    | {
+        A.DISPATCH,
+        A.ACCEPT,
+        A.FOLLOW_UP,
+        A.CLOSE,
+        A.REOPEN,
+        A.MERGE,
+        A.PUBLISH_STATEMENT,
+        A.FLAG_CALLBACK,
+        A.MANAGE_KNOWLEDGE,
+    },
     Role.SUPERVISOR: _OVERSIGHT | {A.DECIDE_EXTENSION, A.SUPERVISE, A.REOPEN},
     Role.STAFF: frozenset(),
 }
@@ -128,6 +140,7 @@ _WHAT: Mapping[Action, str] = {
     A.IMPORT_MESSAGES: "import files of messages",
     A.DECIDE_SUGGESTION: "decide on adopting a suggestion",
     A.FLAG_CALLBACK: "flag a help request for a callback",
+    A.MANAGE_KNOWLEDGE: "write knowledge articles",
 }
 
 

@@ -51,6 +51,10 @@ COMMANDS = {
         "minyi.cli.issues_commands:issues",
         "Hot issues: group messages about one concrete problem and rank them by heat.",
     ),
+    "knowledge": (
+        "minyi.cli.knowledge_commands:knowledge",
+        "Knowledge base (知识库): similar answered cases and articles.",
+    ),
     "model": (
         "minyi.cli.model_commands:model",
         "Train, evaluate and activate the category/department classifier.",

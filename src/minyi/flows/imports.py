@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
+from minyi.knowledge import search as knowledge_search
 from minyi.db.session import Database
 from minyi.flows.processing import process_batch
 from minyi.intake import services
@@ -387,8 +388,22 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     if _stamp(path) != stamp:
         raise ImportFileError(f"{path.name}: the file changed during the import; nothing was written")
     report = _report(job, scan, started, _store(job, scan))
+    _refresh_knowledge(database, settings)
     _log(path, report)
     return report
+
+
+def _refresh_knowledge(database: Database, settings: Settings | None) -> None:
+    """Make the imported answered cases searchable in the knowledge base at once.
+
+    Like the scorecard, a failure is logged and the import stands: the next search that
+    finds the index stale, or ``minyi knowledge reindex``, catches up.
+    """
+    try:
+        with database.read_session() as session:
+            knowledge_search.synchronise(session, settings or Settings())
+    except Exception:  # the import is done; the index waits for the next synchronisation
+        log.warning("the knowledge index was not brought up to date after the import", exc_info=True)
 
 
 def _log(path: Path, report: ImportReport) -> None:

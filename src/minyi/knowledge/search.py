@@ -30,7 +30,7 @@ MAX_TOP = 50
 MAX_QUERY = 2000
 #: Replies stored this long before the last synchronisation began are looked at again:
 #: another process may have committed them a little after it read.
-OVERLAP = timedelta(minutes=10)
+OVERLAP = timedelta(minutes=2)
 _indexes: dict[Path, KnowledgeIndex] = {}
 _indexes_lock = Lock()
 

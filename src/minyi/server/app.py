@@ -24,6 +24,7 @@ from minyi.api import alerts as api_alerts
 from minyi.api import forecast as api_forecast
 from minyi.api import issues as api_issues
 from minyi.api import kinds as api_kinds
+from minyi.api import knowledge as api_knowledge
 from minyi.api import public_search as api_public_search
 from minyi.api import routes as api_routes
 from minyi.api import workflow as api_workflow
@@ -192,6 +193,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_issues.router)
     app.include_router(api_public_search.router)
     app.include_router(api_kinds.router)
+    app.include_router(api_knowledge.router)
     app.include_router(portal.router)
     app.include_router(web_public_search.router)
     app.include_router(staff.router)

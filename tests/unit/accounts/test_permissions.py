@@ -47,7 +47,7 @@ def test_who_sees_all_departments(who, sees_all):
 
 def test_department_staff_act_only_on_their_own_department():
     own = {A.VIEW_CASE, A.SIGN, A.START_WORK, A.REPLY, A.NOTE, A.RETURN, A.REQUEST_EXTENSION}
-    own |= {A.RECATEGORISE, A.PUBLISH_STATEMENT, A.DECIDE_SUGGESTION, A.FLAG_CALLBACK}
+    own |= {A.RECATEGORISE, A.PUBLISH_STATEMENT, A.DECIDE_SUGGESTION, A.FLAG_CALLBACK, A.MANAGE_KNOWLEDGE}
     assert permissions.actions_of(STAFF, "roads") == own
     assert permissions.actions_of(STAFF, "schools") == frozenset()
     assert permissions.actions_of(STAFF) == frozenset()

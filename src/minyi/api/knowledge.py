@@ -1,0 +1,44 @@
+"""JSON search of the knowledge base for staff: similar answered cases and articles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from minyi.api.routes import TokenUser
+from minyi.http.deps import AppSettings, DbSession
+from minyi.knowledge import search as knowledge_search
+
+router = APIRouter(prefix="/api/v1", tags=["knowledge"])
+
+
+class KnowledgeHit(BaseModel):
+    """One answer of the knowledge base: an answered case or an article."""
+
+    source: str
+    id: str
+    title: str
+    answer: str
+    department: str
+    date: str
+    score: float
+    question: str = ""
+    category: str = ""
+    satisfaction: str = ""
+    number: str = ""
+    source_url: str = ""
+
+
+@router.get("/knowledge/search", response_model=list[KnowledgeHit])
+def search(
+    db: DbSession,
+    settings: AppSettings,
+    _user: TokenUser,
+    q: Annotated[str, Query(max_length=knowledge_search.MAX_QUERY)] = "",
+    top: Annotated[int, Query(ge=1, le=knowledge_search.MAX_TOP)] = 5,
+) -> list[KnowledgeHit]:
+    """Answered cases (all departments, masked) and articles in force that best answer ``q``."""
+    hits = knowledge_search.search(db, settings, q, top=top)
+    return [KnowledgeHit(**hit.as_dict()) for hit in hits]
