@@ -113,6 +113,9 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/track/rate"): AUTHOR,
     ("GET", "/public"): EVERYONE,
     ("GET", "/public/statements"): EVERYONE,
+    ("GET", "/public/dashboard"): EVERYONE,  # aggregate figures only
+    ("GET", "/public/data/scorecard.{fmt}"): EVERYONE,
+    ("GET", "/api/v1/public/scorecard"): EVERYONE,
     ("GET", "/public/dashboard/forecast"): EVERYONE,  # aggregate weekly counts only
     ("GET", "/api/v1/public/forecast"): EVERYONE,
     ("GET", "/screen"): STAFF,  # the big screen; MINYI_SCREEN_PUBLIC opens it to everyone

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.accountability.refresh import refresh as refresh_scorecard
 from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
@@ -388,6 +389,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     if _stamp(path) != stamp:
         raise ImportFileError(f"{path.name}: the file changed during the import; nothing was written")
     report = _report(job, scan, started, _store(job, scan))
+    _refresh_scorecard(database, settings)
     _refresh_knowledge(database, settings)
     _log(path, report)
     return report
@@ -404,6 +406,19 @@ def _refresh_knowledge(database: Database, settings: Settings | None) -> None:
             knowledge_search.synchronise(session, settings or Settings())
     except Exception:  # the import is done; the index waits for the next synchronisation
         log.warning("the knowledge index was not brought up to date after the import", exc_info=True)
+
+
+def _refresh_scorecard(database: Database, settings: Settings | None) -> None:
+    """Bring the public scorecard up to date with the imported cases (``minyi stats refresh``).
+
+    The messages are committed already: a failing refresh is logged and the import stands
+    (the next ``minyi stats refresh`` catches up).
+    """
+    try:
+        with database.transaction() as session:
+            refresh_scorecard(session, sign_for_hours=(settings or Settings()).sign_for_hours)
+    except Exception:  # the import is done; the figures wait for the next refresh
+        log.warning("the scorecard was not refreshed after the import", exc_info=True)
 
 
 def _log(path: Path, report: ImportReport) -> None:

@@ -27,6 +27,7 @@ from minyi.api import kinds as api_kinds
 from minyi.api import knowledge as api_knowledge
 from minyi.api import public_search as api_public_search
 from minyi.api import routes as api_routes
+from minyi.api import scorecard as api_scorecard
 from minyi.api import workflow as api_workflow
 from minyi.api.openapi import install_openapi
 from minyi.core.errors import DomainError
@@ -45,6 +46,7 @@ from minyi.web import (
     alert_rules,
     alerts,
     case_kinds,
+    dashboard,
     exports,
     imports,
     issues,
@@ -191,10 +193,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_admin.router)
     app.include_router(api_alerts.router)
     app.include_router(api_issues.router)
+    app.include_router(api_scorecard.router)
     app.include_router(api_public_search.router)
     app.include_router(api_kinds.router)
     app.include_router(api_knowledge.router)
     app.include_router(portal.router)
+    app.include_router(dashboard.router)
     app.include_router(web_public_search.router)
     app.include_router(staff.router)
     app.include_router(staff_workflow.router)
