@@ -140,6 +140,12 @@ class Settings(BaseSettings):
     contact_retention_days: int = Field(
         default=365, ge=1, description="Days after a case closes before its contact details are deleted."
     )
+    open_data_licence: str = Field(
+        default="CC BY 4.0",
+        min_length=1,
+        max_length=200,
+        description="Licence line of the open-data downloads (/public/data/…).",
+    )
     scorecard_min_volume: int = Field(
         default=20,
         ge=1,
@@ -151,18 +157,6 @@ class Settings(BaseSettings):
         gt=0,
         le=30 * 24,
         description="Clock hours a department has to sign for a dispatched case (签收及时率).",
-    )
-    open_data_licence: str = Field(
-        default="CC BY 4.0",
-        min_length=1,
-        max_length=200,
-        description="Licence line of the open-data downloads (/public/data/…).",
-    )
-    open_data_licence: str = Field(
-        default="CC BY 4.0",
-        min_length=1,
-        max_length=200,
-        description="Licence line of the open-data downloads (/public/data/…).",
     )
     screen_public: bool = Field(
         default=False,

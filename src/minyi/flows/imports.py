@@ -42,7 +42,6 @@ from minyi.accountability.refresh import refresh as refresh_scorecard
 from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
-from minyi.knowledge import search as knowledge_search
 from minyi.db.session import Database
 from minyi.flows.processing import process_batch
 from minyi.intake import services
@@ -53,6 +52,7 @@ from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_
 from minyi.interop.presets import Preset, detect_preset, preset_named
 from minyi.interop.safe_cells import SafeWriter
 from minyi.interop.tabular import ImportFileError, Record, TabularFile, cell_text, read_rows
+from minyi.knowledge import search as knowledge_search
 from minyi.pipeline.runner import TextPipeline
 from minyi.settings import Settings
 
@@ -395,19 +395,6 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     return report
 
 
-def _refresh_knowledge(database: Database, settings: Settings | None) -> None:
-    """Make the imported answered cases searchable in the knowledge base at once.
-
-    Like the scorecard, a failure is logged and the import stands: the next search that
-    finds the index stale, or ``minyi knowledge reindex``, catches up.
-    """
-    try:
-        with database.read_session() as session:
-            knowledge_search.synchronise(session, settings or Settings())
-    except Exception:  # the import is done; the index waits for the next synchronisation
-        log.warning("the knowledge index was not brought up to date after the import", exc_info=True)
-
-
 def _refresh_scorecard(database: Database, settings: Settings | None) -> None:
     """Bring the public scorecard up to date with the imported cases (``minyi stats refresh``).
 
@@ -419,6 +406,19 @@ def _refresh_scorecard(database: Database, settings: Settings | None) -> None:
             refresh_scorecard(session, sign_for_hours=(settings or Settings()).sign_for_hours)
     except Exception:  # the import is done; the figures wait for the next refresh
         log.warning("the scorecard was not refreshed after the import", exc_info=True)
+
+
+def _refresh_knowledge(database: Database, settings: Settings | None) -> None:
+    """Make the imported answered cases searchable in the knowledge base at once.
+
+    Like the scorecard, a failure is logged and the import stands: the next search that
+    finds the index stale, or ``minyi knowledge reindex``, catches up.
+    """
+    try:
+        with database.read_session() as session:
+            knowledge_search.synchronise(session, settings or Settings())
+    except Exception:  # the import is done; the index waits for the next synchronisation
+        log.warning("the knowledge index was not brought up to date after the import", exc_info=True)
 
 
 def _log(path: Path, report: ImportReport) -> None:

@@ -36,9 +36,9 @@ from minyi.notify.models import OutboxMessage
 
 __all__ = [
     "Alert",
-    "ArticleVersion",
     "AlertRule",
     "ApiToken",
+    "ArticleVersion",
     "AuditEvent",
     "Base",
     "CallbackRequest",
@@ -51,9 +51,9 @@ __all__ = [
     "ExtensionRequest",
     "HotIssue",
     "IdempotencyKey",
+    "ImportRun",
     "KnowledgeArticle",
     "KnowledgeUse",
-    "ImportRun",
     "LoginFailure",
     "Message",
     "MessageAnalysis",
