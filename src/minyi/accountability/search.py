@@ -169,8 +169,8 @@ def _filters(session: Session, query: SearchQuery) -> list[ColumnElement[bool]]:
     doc = PublicSearchDoc
     conditions: list[ColumnElement[bool]] = []
     if query.department:
-        department_id = session.scalar(select(Department.id).where(Department.code == query.department))
-        conditions.append(doc.department_id == (department_id or ""))
+        department = select(Department.id).where(Department.code == query.department).scalar_subquery()
+        conditions.append(doc.department_id == department)
     if query.category:
         conditions.append(doc.category_id.in_(_category_ids(session, query.category)))
     if query.region:
@@ -201,33 +201,23 @@ def _match(session: Session, statement: Select[Any], words: list[str]) -> Select
 
 def _hits(session: Session, ids: list[int]) -> list[Hit]:
     """The hits of index rows ``ids``, in that order, with department and category names."""
+    if not ids:
+        return []
     doc = PublicSearchDoc
-    rows = session.execute(
-        select(doc, Department.name, Category.name)
+    named = (
+        func.coalesce(Department.name, "").label("department"),
+        func.coalesce(Category.name, "").label("category"),
+        func.coalesce(doc.region, "").label("region"),
+    )
+    query = (
+        select(doc.id, doc.case_id, doc.number, doc.title, doc.body, doc.reply, *named)
+        .add_columns(doc.status, doc.received_at, doc.replied_at)
         .outerjoin(Department, Department.id == doc.department_id)
         .outerjoin(Category, Category.id == doc.category_id)
         .where(doc.id.in_(ids))
-    ).all()
-    by_id = {row[0].id: row for row in rows}
-    hits = []
-    for doc_id in ids:
-        item, department, category = by_id[doc_id]
-        hits.append(
-            Hit(
-                case_id=item.case_id,
-                number=item.number,
-                title=item.title,
-                body=item.body,
-                reply=item.reply,
-                department=department or "",
-                category=category or "",
-                region=item.region or "",
-                status=item.status,
-                received_at=item.received_at,
-                replied_at=item.replied_at,
-            )
-        )
-    return hits
+    )
+    by_id = {row.id: row._asdict() for row in session.execute(query)}
+    return [Hit(**{key: value for key, value in by_id[doc_id].items() if key != "id"}) for doc_id in ids]
 
 
 def _by_code(session: Session, query: SearchQuery) -> SearchResult:
@@ -256,8 +246,11 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
             "q: the words are too short or too common; use words of two characters or more", field="q"
         )
     statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words)
-    counted = select(func.count()).select_from(statement.order_by(None).limit(COUNT_CAP + 1).subquery())
-    total = session.scalar(counted) or 0
     offset = (query.page - 1) * query.size
-    ids = list(session.scalars(statement.limit(query.size).offset(offset))) if offset < total else []
+    ids = list(session.scalars(statement.limit(query.size).offset(offset))) if offset <= COUNT_CAP else []
+    if offset == 0 and len(ids) < query.size:  # the first page holds every match: nothing to count
+        total = len(ids)
+    else:
+        counted = select(func.count()).select_from(statement.order_by(None).limit(COUNT_CAP + 1).subquery())
+        total = session.scalar(counted) or 0
     return SearchResult(query=query, hits=_hits(session, ids), total=total, words=words)
