@@ -80,3 +80,30 @@ def test_a_file_that_makes_no_sense_is_refused_with_a_message(env, tmp_path):
     assert named.exit_code == 1
     assert "no text column '正文'" in named.output
     assert not (tmp_path / "var" / "models").exists()
+
+
+def test_corrections_are_exported_as_training_data(env, tmp_path):
+    from minyi.analysis.provider import PipelineProvider
+    from minyi.cases.routing import note_correction
+    from minyi.demo import factories
+    from minyi.flows.processing import process
+
+    with env.transaction() as session:
+        roads = factories.make_department(session, code="JTJ", name="交通运输局")
+        factories.make_category(session, name="交通运输", department=roads)
+        schools = factories.make_category(session, name="教育文体")
+        user = factories.make_user(session, username="disp", role="dispatcher")
+        message = factories.make_message(
+            session, title="交通运输问题", body="公交交通拥堵，运输混乱。电话13812345678", process=False
+        )
+        case = process(session, message, PipelineProvider().get(session))
+        assert case.category_source == "keywords"
+        assert note_correction(session, user, case, category=schools) is not None
+    out = tmp_path / "corrections.csv"
+    result = invoke("model", "corrections", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 routing corrections" in result.output
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0] == ["text", "label", "predicted", "corrected_at"]
+    assert rows[1][1:3] == ["教育文体", "交通运输"]
+    assert "13812345678" not in rows[1][0]

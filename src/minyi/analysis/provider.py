@@ -94,8 +94,31 @@ def build_pipeline(  # noqa: PLR0913 - the recipe's ingredients, each optional
         router=keyword_router(session) if classifier is None and session is not None else None,
         appeal=AppealClassifier(use_model=False, normalize=False),
         detector=detector,
-        route_threshold=settings.route_confidence if route_threshold is None else route_threshold,
+        route_threshold=routing_threshold(settings, classifier, route_threshold),
     )
+
+
+NEVER_ROUTE = 1.1
+
+
+def routing_threshold(
+    settings: Settings, classifier: CategoryClassifier | None, override: float | None = None
+) -> float:
+    """How confident a guess must be to route a case by itself.
+
+    An explicit ``override`` wins; else the threshold the model chose for its target
+    precision at training (``minyi model train --target-precision``; a model whose
+    cross-validation found none routes nothing); else ``settings.route_confidence``
+    (keyword rules, and models trained before thresholds were stored).
+    """
+    if override is not None:
+        return override
+    if classifier is not None:
+        if classifier.routing_threshold is not None:
+            return classifier.routing_threshold
+        if classifier.routes_nothing:
+            return NEVER_ROUTE
+    return settings.route_confidence
 
 
 class PipelineProvider:

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from minyi.analysis import services
 from minyi.analysis.provider import PipelineProvider
+from minyi.cases import routing as routing_corrections
 from minyi.cli.context import CliContext, pass_context
 from minyi.flows import reclassify
 from minyi.interop.safe_cells import SafeWriter
@@ -305,3 +306,27 @@ def export_training(ctx: CliContext, out: Path) -> None:
         writer.writerow(["text", "label"])
         writer.writerows(rows)
     click.echo(f"wrote {len(rows)} labelled messages to {out}")
+
+
+@model.command("corrections")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def corrections_command(ctx: CliContext, out: Path) -> None:
+    """Write dispatchers' corrections of automatic routing as training data (personal data masked).
+
+    Columns: text, label (the corrected first-level category), predicted (what the model
+    said), corrected_at.  ``minyi model train`` reads the file as it is.
+    """
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        rows = routing_corrections.correction_rows(session)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = SafeWriter(handle)
+        writer.writerow(["text", "label", "predicted", "corrected_at"])
+        writer.writerows(rows)
+    click.echo(f"wrote {len(rows)} routing corrections to {out}")
+
+
+from minyi.cli.appeal_commands import train_appeal  # noqa: E402 - its own module, registered here
+
+model.add_command(train_appeal)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from minyi.alerts import services as alert_services
 from minyi.alerts.models import Alert
 from minyi.analysis import services as analysis_services
-from minyi.cases import merging
+from minyi.cases import merging, routing
 from minyi.cases import services as cases
 from minyi.cases.models import Case
 from minyi.intake import services
@@ -66,6 +66,7 @@ def process(
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0
         case = cases.open_case(session, message, analysis, threshold, urgent_reason=urgent)
+        routing.record_routing(session, case, analysis, threshold)  # routed automatically or not, and why
     elif urgent:
         cases.mark_urgent(session, case, urgent)
     message.state = ProcessingState.PROCESSED

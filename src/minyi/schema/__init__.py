@@ -26,6 +26,7 @@ from minyi.cases.models import (
     Statement,
     StatementCase,
 )
+from minyi.cases.routing import CaseRouting, RoutingCorrection
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
@@ -45,6 +46,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseRating",
+    "CaseRouting",
     "Category",
     "DeadlineRuleRecord",
     "Department",
@@ -63,6 +65,7 @@ __all__ = [
     "PublicSearchDoc",
     "Reply",
     "ReplyTemplate",
+    "RoutingCorrection",
     "ScorecardCell",
     "ScorecardRefresh",
     "StaffSession",

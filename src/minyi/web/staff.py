@@ -14,7 +14,7 @@ from minyi.accounts import services as accounts
 from minyi.accounts.throttle import Throttled, ThrottleKind
 from minyi.admin import services as admin
 from minyi.analysis.services import analyses_of, undetermined_appeals
-from minyi.cases import lifecycle, merging, workflow
+from minyi.cases import lifecycle, merging, routing, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
 from minyi.core.errors import DomainError, InvalidInput, NotFound
@@ -188,6 +188,7 @@ def inbox(
         "issue_titles": _issue_titles(db, groups),
         "can_merge": permissions.can(user, permissions.Action.MERGE),
         "undetermined": undetermined_appeals(db, [case.id for case in items]),
+        "auto_routed": routing.automatic_case_ids(db, [case.id for case in items]),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": {"status": status, "category": category, "department": department, "q": q, "due": due},
@@ -272,6 +273,7 @@ def _case_page(
         "categories": list_categories(db),
         "analyses": {a.message_id: a for a in analyses_of(db, case)},
         "appeal_undetermined": bool(undetermined_appeals(db, [case.id])),
+        "routing": routing.routing_of(db, case),
         "supporters": merging.supporters(db, case),
         "hot_issue": issue_of_case(db, case),
         "actions": actions,
@@ -347,6 +349,7 @@ def dispatch(
     def send(case: Case) -> None:
         if department is None:
             raise cases.CaseError("choose a department")
+        routing.note_correction(db, user, case, department=department)  # kept when it overrides the machine
         cases.dispatch(db, user, case, department, note.strip())
 
     name = (department.name_en or department.name) if department and language_of(request) == "en" else ""
@@ -391,6 +394,7 @@ def recategorise(
     category = db.get(Category, category_id)
     if category is None:
         return _case_page(request, db, user, case_id, "choose a category", 422)
+    routing.note_correction(db, user, case, category=category)  # kept when it overrides the machine
     cases.recategorise(db, user, case, category)
     db.commit()
     flash(request, "flash.recategorised", category=category.path)
