@@ -21,12 +21,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from minyi.accountability import briefing_sources as sources
-from minyi.accountability.briefing_sources import Figures, Forecast
+from minyi.accountability.briefing_sources import Forecast, Tally
+from minyi.accountability.scorecard import Row
 from minyi.alerts.models import Alert
 from minyi.cases.models import Case, CaseEvent, EventAction
 from minyi.cases.public_text import public_text
 from minyi.core.errors import InvalidInput
-from minyi.departments.models import Category
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
@@ -109,25 +109,16 @@ class CaseLine:
 
 
 @dataclass(frozen=True)
-class ScoreRow:
-    """One department's line of the scorecard."""
-
-    department: str
-    figures: Figures
-
-
-@dataclass(frozen=True)
 class Briefing:
     """Everything a briefing shows, ready to render in any language."""
 
     period: Period
     generated_at: datetime
-    figures: Figures
-    previous: Figures
-    scorecard: tuple[ScoreRow, ...]
+    figures: Row
+    previous: Row
+    scorecard: tuple[Row, ...]
     volume: tuple[tuple[str, int], ...]
-    reply_days_median: float | None
-    categories: tuple[tuple[str, int], ...]
+    categories: tuple[tuple[str, str, int], ...]
     top_issues: tuple[IssueLine, ...]
     emerging_issues: tuple[IssueLine, ...]
     alerts: tuple[AlertLine, ...]
@@ -139,56 +130,19 @@ class Briefing:
     @property
     def volume_change(self) -> float | None:
         """Change of the number of cases against the previous period (0.25 = 25 % more)."""
-        before = self.previous.received
-        return (self.figures.received - before) / before if before else None
+        before = self.previous.volume
+        return (self.figures.volume - before) / before if before else None
 
 
-def _scorecard(session: Session, period: Period) -> tuple[ScoreRow, ...]:
-    """Departments by volume, most first; cases without a department last."""
-    names = sources.department_names(session)
-    rows = [
-        ScoreRow(names.get(key or "", ""), figures)
-        for key, figures in sources.figures_by_department(session, period.start, period.end).items()
-    ]
-    return tuple(sorted(rows, key=lambda r: (not r.department, -r.figures.received, r.department)))
-
-
-def _volume(session: Session, period: Period, tz: ZoneInfo) -> tuple[tuple[str, int], ...]:
-    """Cases opened per local day (per hour for a day briefing), every bucket present."""
-    opened = sources.opened_times()
-    times = session.scalars(
-        select(opened.c.opened_at).where(opened.c.opened_at >= period.start, opened.c.opened_at < period.end)
-    )
+def _volume(found: Tally, period: Period, tz: ZoneInfo) -> tuple[tuple[str, int], ...]:
+    """Cases arrived per local day (per hour for a day briefing), every bucket present."""
     if period.kind == "day":
-        hours = Counter(moment.astimezone(tz).hour for moment in times)
+        hours = Counter(moment.astimezone(tz).hour for moment in found.arrivals)
         return tuple((f"{hour:02d}", hours[hour]) for hour in range(24))
-    days = Counter(moment.astimezone(tz).date() for moment in times)
+    days = Counter(moment.astimezone(tz).date() for moment in found.arrivals)
     count = (period.last - period.first).days + 1
     dates = [period.first + timedelta(days=n) for n in range(count)]
     return tuple((f"{d.month}/{d.day}", days[d]) for d in dates)
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    middle = len(values) // 2
-    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
-
-
-def _categories(session: Session, period: Period) -> tuple[tuple[str, int], ...]:
-    """The most frequent categories of the cases opened in the period (topic-level)."""
-    opened = sources.opened_times()
-    rows = session.execute(
-        select(Category.path, func.count())
-        .select_from(Case)
-        .join(opened, opened.c.case_id == Case.id)
-        .join(Category, Category.id == Case.category_id)
-        .where(opened.c.opened_at >= period.start, opened.c.opened_at < period.end)
-        .group_by(Category.path)
-        .order_by(func.count().desc(), Category.path)
-        .limit(TOP_ISSUES)
-    )
-    return tuple((path, int(count)) for path, count in rows)
 
 
 def _issue_line(issue: HotIssue) -> IssueLine:
@@ -264,21 +218,25 @@ def _reopened(session: Session, period: Period) -> tuple[CaseLine, ...]:
     return tuple(_case_line(c) for c in found.unique())
 
 
-def assemble(session: Session, kind: str, last: date, tz: ZoneInfo, *, now: datetime) -> Briefing:
-    """The briefing of the ``kind`` period ending on local date ``last``."""
+def assemble(  # noqa: PLR0913 - the period, then the judging rules
+    session: Session, kind: str, last: date, tz: ZoneInfo, *, now: datetime, sign_for_hours: float = 24.0
+) -> Briefing:
+    """The briefing of the ``kind`` period ending on local date ``last``, figures as of ``now``."""
     period = period_of(kind, last, tz)
     before = period.previous(tz)
+    rules = sources.judging_rules(session, sign_for_hours, now)
+    found = sources.tally(session, period.start, period.end, rules)
+    earlier = sources.tally(session, before.start, before.end, rules)
     top, emerging = _issues(session, period)
     overdue_total, overdue = _overdue(session, period)
     return Briefing(
         period=period,
         generated_at=now,
-        figures=sources.headline_figures(session, period.start, period.end),
-        previous=sources.headline_figures(session, before.start, before.end),
-        scorecard=_scorecard(session, period),
-        volume=_volume(session, period, tz),
-        reply_days_median=_median(sources.reply_days(session, period.start, period.end)),
-        categories=_categories(session, period),
+        figures=sources.total_row(found),
+        previous=sources.total_row(earlier),
+        scorecard=tuple(sources.department_rows(session, found)),
+        volume=_volume(found, period, tz),
+        categories=tuple(sources.category_counts(session, found, TOP_ISSUES)),
         top_issues=top,
         emerging_issues=emerging,
         alerts=_alerts(session, period),

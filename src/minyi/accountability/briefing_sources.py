@@ -1,219 +1,93 @@
-"""The figures a briefing quotes, behind clearly named adapter functions.
+"""Where a briefing's figures come from: the public scorecard's definitions, and the forecast.
 
-The briefing (:mod:`minyi.accountability.briefing`) does not define any rate itself: the
-public dashboard's definitions (``accountability.definitions`` / ``scorecard``) and the demand
-forecast (``accountability.forecast``) are the one source of the figures. While those modules
-are being written, the functions below compute the same figures in the plainest way, from the
-case table, with the definitions quoted in each docstring; switching one of them to the
-dashboard's module is a one-line change here and nothing else in the briefing moves.
+A briefing defines no figure of its own. Its 诉求量, 签收及时率, 响应率, 按期办结率, 解决率,
+满意率, 重办率 and 答复用时中位数 are the scorecard's (:mod:`minyi.accountability.definitions`),
+counted case by case with the scorecard's own code (:func:`minyi.accountability.facts.count_case`)
+over the cases that **arrived** in the period (dated by their first message, merged cases
+counted once). The scorecard table is per month; a briefing of a day or a week, and one asked
+before ``minyi stats refresh`` ran, needs the same counts for any period, so they are counted
+here from the cases, live, with the same rules. A month's briefing therefore shows the month's
+figures of the public dashboard (as of the moment it is written).
+
+The demand forecast is :func:`minyi.accountability.forecast.forecast_weekly`'s.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select, type_coerce
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
+from minyi.accountability import facts, refresh
 from minyi.accountability.forecast import forecast_weekly
-from minyi.cases.models import Case, CaseEvent, CaseRating, EventAction, Satisfaction
-from minyi.db.base import UTCDateTime
-from minyi.departments.models import Department
-from minyi.intake.models import Message
+from minyi.accountability.scorecard import Row, names
 
-POSITIVE = (Satisfaction.SATISFIED.value, Satisfaction.BASICALLY.value)
-RATED = (*POSITIVE, Satisfaction.UNSATISFIED.value)
+UNASSIGNED = ("未分派", "Not assigned")
+FORECAST_WEEKS = 4
 
 
-@dataclass(frozen=True)
-class Figures:
-    """Counts over one period ``[start, end)``; the rates are derived from them.
+def judging_rules(session: Session, sign_for_hours: float, now: datetime) -> facts.Rules:
+    """The rules the scorecard judges cases by (limits, deadline rules, time zone), as of ``now``."""
+    return refresh.make_rules(session, sign_for_hours, now)
+
+
+@dataclass
+class Tally:
+    """The counts of the cases that arrived in one period.
 
     Attributes:
-        received: Cases opened (受理) in the period.
-        replied: Cases answered (答复) in the period.
-        replied_on_time: Of those, answered no later than their deadline.
-        replied_with_deadline: Of those, the ones that had a deadline.
-        closed: Cases closed (办结) in the period.
-        rated: Ratings (回访) given in the period, not counting "not reached".
-        satisfied: Of those, 满意 or 基本满意.
-        reopened: Reopenings (重办) in the period.
+        departments: Department id ('' for none) → counts in :data:`facts.INDEX` order.
+        arrivals: When each counted case arrived (for the per-day chart).
+        categories: Top-level category id → cases.
     """
 
-    received: int = 0
-    replied: int = 0
-    replied_on_time: int = 0
-    replied_with_deadline: int = 0
-    closed: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    reopened: int = 0
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """按时答复率: answered on time / answered with a deadline; None without any."""
-        return _rate(self.replied_on_time, self.replied_with_deadline)
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        """满意率: (满意 + 基本满意) / ratings; None without any rating."""
-        return _rate(self.satisfied, self.rated)
-
-    @property
-    def reply_rate(self) -> float | None:
-        """答复率 of the period: answered / received (may exceed 1 when a backlog is cleared)."""
-        return _rate(self.replied, self.received)
+    departments: dict[str, list[int]] = field(default_factory=dict)
+    arrivals: list[datetime] = field(default_factory=list)
+    categories: Counter[str] = field(default_factory=Counter)
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+def tally(session: Session, start: datetime, end: datetime, rules: facts.Rules) -> Tally:
+    """Count every case that arrived in ``[start, end)`` by the scorecard's definitions."""
+    found = Tally()
+    for row in facts.stream_facts(session, [(start, end)]):
+        key = facts.key_of(row, rules)
+        arrival = row.arrival or row.created_at
+        if key is None or not start <= arrival < end:
+            continue  # merged into another case, or a candidate that arrived outside the period
+        counts = found.departments.setdefault(key[1], [0] * facts.WIDTH)
+        facts.count_case(row, rules, counts)
+        found.arrivals.append(arrival)
+        found.categories[key[3]] += 1
+    return found
 
 
-def opened_times() -> Subquery:
-    """Case id → when it was opened: its first message's time as the citizen sent it.
-
-    ``Case.created_at`` is when Minyi stored the case, which for an imported history (附件4)
-    is the day of the import; the message's ``submitted_at`` is the historical time.
-    """
-    moment = type_coerce(func.min(func.coalesce(Message.submitted_at, Message.received_at)), UTCDateTime())
-    return (
-        select(Message.case_id.label("case_id"), moment.label("opened_at"))
-        .where(Message.case_id.is_not(None))
-        .group_by(Message.case_id)
-        .subquery("opened")
-    )
+def _row(key: str, labels: tuple[str, str], counts: list[int]) -> Row:
+    return Row(key, labels[0], labels[1], dict(zip(facts.INDEX, counts, strict=True)))
 
 
-def _received(session: Session, start: datetime, end: datetime) -> Counter[str | None]:
-    """Cases per department opened in ``[start, end)``."""
-    opened = opened_times()
-    rows = session.execute(
-        select(Case.department_id, func.count())
-        .select_from(Case)
-        .join(opened, opened.c.case_id == Case.id)
-        .where(opened.c.opened_at >= start, opened.c.opened_at < end)
-        .group_by(Case.department_id)
-    )
-    return Counter({department: int(count) for department, count in rows})
+def total_row(found: Tally) -> Row:
+    """The period's figures, all departments together (counts summed, then divided)."""
+    summed = [sum(column) for column in zip(*found.departments.values(), strict=True)]
+    return _row("", ("合计", "Total"), summed or [0] * facts.WIDTH)
 
 
-def _closed(session: Session, start: datetime, end: datetime) -> Counter[str | None]:
-    """Cases per department closed in ``[start, end)``."""
-    rows = session.execute(
-        select(Case.department_id, func.count())
-        .where(Case.closed_at >= start, Case.closed_at < end)
-        .group_by(Case.department_id)
-    )
-    return Counter({department: int(count) for department, count in rows})
+def department_rows(session: Session, found: Tally) -> list[Row]:
+    """One row per department, largest volume first; cases without a department last."""
+    known = names(session, "department")
+    rows = [
+        _row(key, known.get(key, (key, key)) if key else UNASSIGNED, counts)
+        for key, counts in found.departments.items()
+    ]
+    return sorted(rows, key=lambda row: (not row.key, -row.volume, row.label_zh))
 
 
-def _replies(session: Session, start: datetime, end: datetime) -> dict[str | None, tuple[int, int, int]]:
-    """Per department: (answered, answered on time, answered with a deadline)."""
-    on_time = func.sum(case((Case.replied_at <= Case.due_at, 1), else_=0))
-    with_due = func.count(Case.due_at)
-    rows = session.execute(
-        select(Case.department_id, func.count(), on_time, with_due)
-        .where(Case.replied_at >= start, Case.replied_at < end)
-        .group_by(Case.department_id)
-    )
-    return {d: (int(n), int(ok or 0), int(due)) for d, n, ok, due in rows}
-
-
-def _ratings(session: Session, start: datetime, end: datetime) -> dict[str | None, tuple[int, int]]:
-    """Per department: (ratings, of which satisfied)."""
-    good = func.sum(case((CaseRating.satisfaction.in_(POSITIVE), 1), else_=0))
-    rows = session.execute(
-        select(Case.department_id, func.count(), good)
-        .select_from(CaseRating)
-        .join(Case, Case.id == CaseRating.case_id)
-        .where(
-            CaseRating.created_at >= start, CaseRating.created_at < end, CaseRating.satisfaction.in_(RATED)
-        )
-        .group_by(Case.department_id)
-    )
-    return {d: (int(n), int(ok or 0)) for d, n, ok in rows}
-
-
-def _reopenings(session: Session, start: datetime, end: datetime) -> Counter[str | None]:
-    rows = session.execute(
-        select(Case.department_id, func.count())
-        .select_from(CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(
-            CaseEvent.action == EventAction.REOPENED,
-            CaseEvent.created_at >= start,
-            CaseEvent.created_at < end,
-        )
-        .group_by(Case.department_id)
-    )
-    return Counter({department: int(count) for department, count in rows})
-
-
-def figures_by_department(session: Session, start: datetime, end: datetime) -> dict[str | None, Figures]:
-    """Interim adapter → ``accountability.scorecard``: the period's figures per department id."""
-    received = _received(session, start, end)
-    closed = _closed(session, start, end)
-    replies = _replies(session, start, end)
-    ratings = _ratings(session, start, end)
-    reopened = _reopenings(session, start, end)
-    keys = set(received) | set(closed) | set(replies) | set(ratings) | set(reopened)
-    return {
-        key: Figures(
-            received=received[key],
-            replied=replies.get(key, (0, 0, 0))[0],
-            replied_on_time=replies.get(key, (0, 0, 0))[1],
-            replied_with_deadline=replies.get(key, (0, 0, 0))[2],
-            closed=closed[key],
-            rated=ratings.get(key, (0, 0))[0],
-            satisfied=ratings.get(key, (0, 0))[1],
-            reopened=reopened[key],
-        )
-        for key in keys
-    }
-
-
-def headline_figures(session: Session, start: datetime, end: datetime) -> Figures:
-    """Interim adapter → ``accountability.definitions``: the period's figures, all departments."""
-    total = Figures()
-    for part in figures_by_department(session, start, end).values():
-        total = Figures(*(a + b for a, b in zip(_fields(total), _fields(part), strict=True)))
-    return total
-
-
-def _fields(figures: Figures) -> tuple[int, ...]:
-    return (
-        figures.received,
-        figures.replied,
-        figures.replied_on_time,
-        figures.replied_with_deadline,
-        figures.closed,
-        figures.rated,
-        figures.satisfied,
-        figures.reopened,
-    )
-
-
-def reply_days(session: Session, start: datetime, end: datetime) -> list[float]:
-    """Interim adapter → ``accountability.definitions``: days from opening to the reply.
-
-    One value per case answered in ``[start, end)``, sorted; the median is the 答复用时 figure.
-    """
-    opened = opened_times()
-    rows = session.execute(
-        select(opened.c.opened_at, Case.replied_at)
-        .select_from(Case)
-        .join(opened, opened.c.case_id == Case.id)
-        .where(Case.replied_at >= start, Case.replied_at < end)
-    )
-    return sorted(max((replied - opened_at).total_seconds(), 0.0) / 86400 for opened_at, replied in rows)
-
-
-def department_names(session: Session) -> dict[str, str]:
-    """Department id → name, for the scorecard's rows."""
-    return {d.id: d.name for d in session.scalars(select(Department))}
+def category_counts(session: Session, found: Tally, limit: int) -> list[tuple[str, str, int]]:
+    """The busiest top-level categories: (Chinese name, English name, cases)."""
+    known = names(session, "category")
+    ranked = sorted(((n, key) for key, n in found.categories.items() if key), key=lambda p: (-p[0], p[1]))
+    return [(*known.get(key, (key, key)), n) for n, key in ranked[:limit]]
 
 
 @dataclass(frozen=True)
@@ -243,7 +117,7 @@ def demand_forecast(session: Session, after: date) -> Forecast | None:
     The total series only (the dashboard shows the categories); the backtest error is the
     forecast's MASE, beside the seasonal-naive forecast's. None without any history.
     """
-    report = forecast_weekly(session, by="category", weeks=4, end=after, limit=0)
+    report = forecast_weekly(session, by="category", weeks=FORECAST_WEEKS, end=after, limit=0)
     if not report.history_weeks or not report.series:
         return None
     total = report.series[0]

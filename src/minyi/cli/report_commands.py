@@ -52,7 +52,7 @@ def _build(ctx: CliContext, kind: str, end: datetime | None) -> Briefing:
     database = ctx.require_current_schema()
     try:
         with database.session() as session:
-            return assemble(session, kind, last, tz, now=now)
+            return assemble(session, kind, last, tz, now=now, sign_for_hours=ctx.settings.sign_for_hours)
     except InvalidInput as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -68,6 +68,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _summary(briefing: Briefing) -> str:
+    """The headline figures in one line (English, for the operator's terminal and logs)."""
+    from minyi.web.briefing import shown
+
+    row = briefing.figures
+    keys = ("response_rate", "on_time_rate", "satisfaction_rate", "median_reply_hours")
+    return f"{row.volume} cases, " + ", ".join(f"{key} {shown(key, row, 'en')}" for key in keys)
 
 
 def _render(briefing: Briefing, fmt: str, language: str, site_name: str) -> bytes:
@@ -102,11 +111,7 @@ def report(
         raise click.ClickException("no settings")
     briefing = _build(ctx, period, end)
     _write_atomically(out, _render(briefing, fmt, language, ctx.settings.site_name))
-    figures = briefing.figures
-    click.echo(
-        f"{briefing.period.key}: {figures.received} received, {figures.replied} answered, "
-        f"{figures.closed} closed, {briefing.overdue_total} overdue → {out}"
-    )
+    click.echo(f"{briefing.period.key}: {_summary(briefing)}, {briefing.overdue_total} overdue → {out}")
 
 
 @report.command("send")
@@ -117,7 +122,7 @@ def report(
 def send(ctx: CliContext, period: str | None, end: datetime | None, language: str | None) -> None:
     """Queue the briefing as a PDF e-mail to MINYI_REPORT_RECIPIENTS (once per period)."""
     from minyi.accountability import briefing_delivery as delivery
-    from minyi.web.briefing import period_text, title_of
+    from minyi.web.briefing import period_text, shown, title_of
     from minyi.web.i18n import translate
 
     settings = ctx.settings
@@ -139,12 +144,16 @@ def send(ctx: CliContext, period: str | None, end: datetime | None, language: st
             / f"{kind}-{briefing.period.first}-{briefing.period.last}-{lang}.pdf"
         )
         _write_atomically(pdf, _render(briefing, "pdf", lang, settings.site_name))
-        figures = briefing.figures
         words = {"title": title, "period": period_text(briefing)}
+        figures = {key: shown(key, briefing.figures, lang) for key in ("response_rate", "on_time_rate")}
         mail = delivery.Mail(
             subject=translate("brief.mail_subject", lang).format(**words),
             body=translate("brief.mail_body", lang).format(
-                **words, received=figures.received, replied=figures.replied, closed=figures.closed
+                **words,
+                received=briefing.figures.volume,
+                response=figures["response_rate"],
+                on_time=figures["on_time_rate"],
+                satisfaction=shown("satisfaction_rate", briefing.figures, lang),
             ),
             pdf=pdf.resolve(),
             filename=pdf.name,

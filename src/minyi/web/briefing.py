@@ -14,6 +14,8 @@ from typing import Any
 
 from minyi.accountability.briefing import Briefing
 from minyi.accountability.briefing_charts import column_chart, hbar_chart, range_chart
+from minyi.accountability.definitions import FIGURES, figure
+from minyi.accountability.scorecard import Row
 from minyi.alerts.wording import describe_alert, kind_name, scope_name
 from minyi.core.localtime import format_time
 from minyi.web import i18n
@@ -25,6 +27,19 @@ MIN_SCORECARD_VOLUME = 1  # a department appears in the on-time chart with this 
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def shown(key: str, row: Row, language: str) -> str:
+    """A figure of ``row`` as the briefing writes it: a count, a percentage or hours; — when none."""
+    value = row.value(key)
+    kind = figure(key).kind
+    if value is None:
+        return "—"
+    if kind == "count":
+        return f"{value:.0f}"
+    if kind == "hours":
+        return f"{value:.1f} h" if language == "en" else f"{value:.1f} 小时"
+    return _percent(value)
 
 
 def _change(value: float | None) -> str:
@@ -52,9 +67,9 @@ def _charts(briefing: Briefing, language: str) -> dict[str, str]:
 
     volume_label = t("brief.volume_chart_hours" if briefing.period.kind == "day" else "brief.volume_chart")
     on_time = [
-        (row.department or t("brief.unassigned"), row.figures.on_time_rate or 0.0)
+        (row.label(language), row.value("on_time_rate") or 0.0)
         for row in briefing.scorecard
-        if row.figures.replied_with_deadline >= MIN_SCORECARD_VOLUME
+        if figure("on_time_rate").base(row.counts) >= MIN_SCORECARD_VOLUME
     ]
     forecast = briefing.forecast
     weeks = [
@@ -95,6 +110,8 @@ def render_html(briefing: Briefing, language: str, *, site_name: str) -> str:
         "title": title_of(briefing, language),
         "period": period_text(briefing),
         "percent": _percent,
+        "shown": lambda key, row: shown(key, row, language),
+        "figures": FIGURES,
         "change": _change,
         "charts": _charts(briefing, language),
         "alerts": _alerts(briefing, language),

@@ -6,6 +6,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests import dashboarddata
+from tests.dashboarddata import MAY, MAY_FIGURES
 
 from minyi.accountability.briefing import assemble, period_of
 from minyi.accountability.briefing_charts import column_chart, hbar_chart, range_chart
@@ -65,35 +67,34 @@ def history(session):
     return {"overdue": overdue, "late": late}
 
 
-def test_headline_figures_match_the_hand_count(session, history):
+def test_figures_are_the_scorecards_on_its_hand_computed_month(session):
+    """tests/dashboarddata.py: May 2019 counted by hand for the public scorecard."""
+    seeded = dashboarddata.seed(session)
+    briefing = assemble(session, "month", date(2019, 5, 31), TZ, now=utcnow())
+    assert {name: briefing.figures.counts[name] for name in MAY} == MAY
+    for key, expected in MAY_FIGURES.items():
+        assert briefing.figures.value(key) == pytest.approx(expected), key
+    rows = {row.key: row for row in briefing.scorecard}
+    assert rows[seeded.roads.id].volume == 3  # c1, c2, c7
+    assert rows[seeded.roads.id].value("on_time_rate") == pytest.approx(2 / 3)
+    assert rows[seeded.schools.id].value("sign_rate") == pytest.approx(0.5)
+    assert [c[:1] + c[2:] for c in briefing.categories] == [("道路交通", 3), ("教育事务", 2)]
+    june = assemble(session, "month", date(2019, 6, 30), TZ, now=utcnow())
+    assert june.figures.volume == 1  # c5 arrived on June 1 in Beijing (still May 31 in UTC)
+    assert june.previous.volume == 5
+    assert june.volume_change == pytest.approx(-0.8)
+
+
+def test_volume_and_case_lists(session, history):
     briefing = assemble(session, "month", date(2019, 3, 31), TZ, now=utcnow())
-    figures = briefing.figures
-    assert figures.received == 4  # cases 1, 2, 3 and 5; 4 is February's, 6 April's
-    assert figures.replied == 3  # 1, 2 and 4
-    assert (figures.replied_on_time, figures.replied_with_deadline) == (1, 2)
-    assert figures.on_time_rate == pytest.approx(0.5)
-    assert figures.closed == 1
-    assert (figures.rated, figures.satisfied) == (3, 2)  # "not reached" is no verdict
-    assert figures.satisfaction_rate == pytest.approx(2 / 3)
-    assert figures.reopened == 1
-    assert briefing.previous.received == 1  # February: case 4
+    assert briefing.figures.volume == 4  # cases 1, 2, 3 and 5; 4 is February's, 6 April's
+    assert briefing.previous.volume == 1
     assert briefing.volume_change == pytest.approx(3.0)
-    # days to answer: 1 (case 1), 15 (case 2), 1 day 10.5 hours (case 4) → median 1.4375
-    assert briefing.reply_days_median == pytest.approx(1 + 10.5 / 24)
-
-
-def test_scorecard_volume_and_case_lists(session, history):
-    briefing = assemble(session, "month", date(2019, 3, 31), TZ, now=utcnow())
-    rows = {row.department: row.figures for row in briefing.scorecard}
-    assert rows["水务局"].received == 3
-    assert rows["水务局"].on_time_rate == pytest.approx(0.5)
-    assert rows["交通局"].received == 1
-    assert rows["交通局"].replied == 1
-    assert [row.department for row in briefing.scorecard] == ["水务局", "交通局"]
+    assert [(row.label_zh, row.volume) for row in briefing.scorecard] == [("水务局", 3), ("交通局", 1)]
     volume = dict(briefing.volume)
     assert len(volume) == 31
     assert (volume["3/5"], volume["3/12"], volume["3/31"]) == (2, 1, 1)
-    assert sum(volume.values()) == briefing.figures.received
+    assert sum(volume.values()) == briefing.figures.volume
     assert briefing.overdue_total == 1
     [overdue] = briefing.overdue
     assert overdue.number == history["overdue"].number
@@ -104,13 +105,12 @@ def test_scorecard_volume_and_case_lists(session, history):
 
 def test_a_day_and_a_week(session, history):
     day = assemble(session, "day", date(2019, 3, 5), TZ, now=utcnow())
-    assert day.figures.received == 2
+    assert day.figures.volume == 2
     assert dict(day.volume)["10"] == 1
     assert dict(day.volume)["11"] == 1
     week = assemble(session, "week", date(2019, 3, 6), TZ, now=utcnow())
     assert (week.period.first, week.period.last) == (date(2019, 2, 28), date(2019, 3, 6))
-    assert week.figures.received == 3  # cases 4, 1 and 2
-    assert week.figures.replied == 2  # 4 on 3/2, 1 on 3/6
+    assert week.figures.volume == 3  # cases 4, 1 and 2
 
 
 def test_period_bounds_are_local_days():
@@ -126,8 +126,8 @@ def test_period_bounds_are_local_days():
 
 def test_an_empty_database_gives_an_empty_briefing(session):
     briefing = assemble(session, "week", date(2019, 3, 31), TZ, now=utcnow())
-    assert briefing.figures.received == 0
-    assert briefing.figures.on_time_rate is None
+    assert briefing.figures.volume == 0
+    assert briefing.figures.value("on_time_rate") is None
     assert briefing.volume_change is None
     assert briefing.forecast is None
     assert briefing.overdue == ()

@@ -9,21 +9,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.period": ("统计期间", "Period"),
     "brief.generated": ("生成时间", "Generated"),
     "brief.headline": ("一、总体情况", "1. Headline figures"),
-    "brief.received": ("受理量", "Cases received"),
     "brief.change": ("环比", "Against the previous period"),
-    "brief.replied": ("答复量", "Cases answered"),
-    "brief.closed": ("办结量", "Cases closed"),
-    "brief.on_time": ("按时答复率", "Answered on time"),
-    "brief.satisfaction": ("满意率", "Satisfaction rate"),
-    "brief.rated": ("回访评价数", "Ratings"),
-    "brief.reopened": ("重办量", "Reopened"),
-    "brief.reply_days": ("答复用时中位数（天）", "Median days to answer"),
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
     "brief.no_value": ("—", "—"),
+    "brief.unassigned": ("未分派", "Not assigned"),
     "brief.scorecard": ("二、部门办理情况", "2. Department scorecard"),
     "brief.department": ("承办部门", "Department"),
-    "brief.unassigned": ("未分派", "Not assigned"),
     "brief.on_time_chart": ("各部门按时答复率", "Answered on time, per department"),
     "brief.issues": ("三、热点问题", "3. Hot issues"),
     "brief.top_issues": ("热点问题排行", "Hottest issues"),
@@ -66,28 +58,27 @@ TEXTS: dict[str, tuple[str, str]] = {
             "with no personal data."
         ),
     ),
-    "brief.definitions": (
+    "brief.definitions": ("口径说明", "Definitions"),
+    "brief.counted": (
+        "口径与公开评价页一致：统计期间内受理（按首条留言时间计）的案件，截至简报生成时的办理情况。",
         (
-            "口径：受理量按留言时间计；按时答复率 = 期限内答复件数 ÷ 有答复期限的答复件数；"
-            "满意率 =（满意 + 基本满意）÷ 回访评价数。"
-        ),
-        (
-            "Definitions: cases are counted by the time of their message; answered on time = answered "
-            "by the deadline ÷ answered with a deadline; "
-            "satisfaction = (satisfied + basically satisfied) ÷ ratings."
+            "The figures are the public scorecard's: the cases received in the period (dated by their "
+            "first message), as handled by the time the briefing was written."
         ),
     ),
+    "brief.base": ("基数 {n} 件", "of {n} cases"),
     "brief.mail_subject": ("{title}（{period}）", "{title} ({period})"),
     "brief.mail_body": (
         (
             "您好：\n\n附件为{title}（{period}），PDF 格式。\n"
-            "受理 {received} 件，答复 {replied} 件，办结 {closed} 件。\n\n"
+            "受理 {received} 件，响应率 {response}，按期办结率 {on_time}，满意率 {satisfaction}。\n\n"
             "本邮件由系统自动发送，请勿直接回复。"
         ),
         (
             "Hello,\n\nAttached is the {title} ({period}) as PDF.\n"
-            "{received} cases received, {replied} answered, "
-            "{closed} closed.\n\nThis e-mail was sent automatically; please do not reply."
+            "{received} cases received; response rate {response}, "
+            "on time {on_time}, satisfaction {satisfaction}.\n\n"
+            "This e-mail was sent automatically; please do not reply."
         ),
     ),
     "audit.heading": ("审计日志", "Audit trail"),
