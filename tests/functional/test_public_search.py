@@ -113,3 +113,13 @@ def test_data_dictionary_lists_every_file_and_column(client, session, world):
     for name in ("cases.csv", "cases.json", "cases.xlsx", "scorecard.csv", "received_at", "CC BY 4.0"):
         assert name in page.text
     assert "Received, cut to the hour" in client.get("/public/data", params={"lang": "en"}).text
+
+
+def test_data_dictionary_describes_the_scorecard_columns_from_its_code(client):
+    from minyi.accountability.opendata import columns_for
+    from minyi.accountability.scorecard import GROUPABLE
+
+    page = client.get("/public/data").text
+    for name in columns_for(GROUPABLE):
+        assert f"<code>{name}</code>" in page
+    assert "响应率" in page

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from starlette.background import BackgroundTask
 
 from minyi.accountability import open_cases
+from minyi.accountability.data_dictionary import data_files
 from minyi.accountability.search import STATUSES, SearchQuery, parse_query, search
 from minyi.core.errors import InvalidInput
 from minyi.core.localtime import local_date
@@ -30,44 +31,6 @@ from minyi.web import i18n
 from minyi.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
-
-#: The aggregate scorecard files (published by the dashboard), described on /public/data.
-SCORECARD_COLUMNS: tuple[open_cases.Column, ...] = (
-    open_cases.Column(
-        "month", "string", "月份（YYYY-MM，按首条留言时间）", "Month (YYYY-MM, of the first message)"
-    ),
-    open_cases.Column(
-        "department_id / department / department_en",
-        "string",
-        "承办单位编号及名称",
-        "Department id and names",
-    ),
-    open_cases.Column("region", "string", "区域", "Region"),
-    open_cases.Column(
-        "category_id / category / category_en",
-        "string",
-        "一级分类编号及名称",
-        "Top-level category id and names",
-    ),
-    open_cases.Column(
-        "cases, answered, solved, rated, satisfied …",
-        "integer",
-        "各项计数（可跨行相加后再相除得到比率）",
-        "Counts (sum them over rows, then divide, to get any rate)",
-    ),
-    open_cases.Column(
-        "reply_h00 … reply_hNN",
-        "integer",
-        "答复用时直方图（各时段的案件数）",
-        "Histogram of times to reply (cases per bucket)",
-    ),
-    open_cases.Column(
-        "response_rate, on_time_rate, resolution_rate, satisfaction_rate …",
-        "number",
-        "各项比率（0–1），定义见公开考评页面",
-        "Rates (0–1), defined on the public dashboard",
-    ),
-)
 
 
 def highlight(text: str, words: list[str]) -> Markup:
@@ -130,9 +93,7 @@ def open_data(request: Request, db: DbSession, settings: AppSettings) -> Respons
     """The data dictionary: every file, its columns, the licence and the links."""
     context = {
         "licence": settings.open_data_licence,
-        "case_columns": open_cases.CASE_COLUMNS,
-        "scorecard_columns": SCORECARD_COLUMNS,
-        "formats": [item.value for item in open_cases.OpenFormat],
+        "files": data_files(),
         "rows": open_cases.case_count(db),
     }
     return render(request, "portal/open_data.html", context)

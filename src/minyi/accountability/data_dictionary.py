@@ -1,0 +1,112 @@
+"""The data dictionary of every open data file: its columns, their types and meanings (zh, en).
+
+``/public/data`` shows it. The public cases' columns are :data:`open_cases.CASE_COLUMNS`; the
+scorecard's are read from the scorecard's own code (:func:`opendata.columns_for`, the figures
+of :mod:`minyi.accountability.definitions`), so the page names exactly the columns the files
+have, and a figure's meaning is its one public definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from minyi.accountability.definitions import BUCKET_COLUMNS, FIGURES, REPLY_BUCKET_HOURS
+from minyi.accountability.open_cases import CASE_COLUMNS, Column, OpenFormat
+from minyi.accountability.opendata import columns_for
+from minyi.accountability.scorecard import GROUPABLE
+
+__all__ = ["DataFile", "data_files", "scorecard_columns"]
+
+_KEYS: dict[str, tuple[str, str, str]] = {
+    "month": (
+        "string",
+        "月份（YYYY-MM，按首条留言的本地时间）",
+        "Month (YYYY-MM, local time of the first message)",
+    ),
+    "department_id": ("string", "承办单位编号（空：未知）", "Department id (empty: not known)"),
+    "department": ("string", "承办单位名称", "Department name (Chinese)"),
+    "department_en": ("string", "承办单位英文名称", "Department name (English)"),
+    "region": ("string", "区域", "Region"),
+    "category_id": ("string", "一级分类编号（空：未知）", "Top-level category id (empty: not known)"),
+    "category": ("string", "一级分类名称", "Top-level category name (Chinese)"),
+    "category_en": ("string", "一级分类英文名称", "Top-level category name (English)"),
+}
+_COUNTS: dict[str, tuple[str, str]] = {
+    "cases": ("案件数", "Cases"),
+    "sign_due": (
+        "应签收案件数（已签收或已超过签收时限）",
+        "Cases due to be signed for (signed, or past the limit)",
+    ),
+    "signed_on_time": ("其中按时签收数", "Of those, signed for in time"),
+    "answered": ("已答复案件数", "Cases answered"),
+    "completion_due": ("应办结案件数（已答复或已超期）", "Cases due (answered, or past their deadline)"),
+    "completed_on_time": ("其中按时答复数", "Of those, answered in time"),
+    "solved_rated": ("回访中表示是否解决的案件数", "Cases whose follow-up says whether it was solved"),
+    "solved": ("其中已解决数", "Of those, solved"),
+    "rated": ("回访中作出评价的案件数", "Cases rated at follow-up"),
+    "satisfied": ("其中满意数", "Of those, satisfied"),
+    "basically_satisfied": ("其中基本满意数", "Of those, basically satisfied"),
+    "reopened": ("重办过的已答复案件数", "Answered cases reopened at least once"),
+    "reply_seconds": ("首次答复用时之和（秒）", "Sum of the times to first reply (seconds)"),
+}
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One downloadable table: its name, what it holds, its links and columns."""
+
+    key: str
+    path: str  # without the extension
+    columns: tuple[Column, ...]
+
+    def links(self) -> list[str]:
+        """The URLs of the file in every format."""
+        return [f"{self.path}.{fmt.value}" for fmt in OpenFormat]
+
+
+def _bucket(index: int) -> Column:
+    """The histogram column ``index``: cases whose first reply took that long."""
+    low = REPLY_BUCKET_HOURS[index - 1] if index else 0
+    if index < len(REPLY_BUCKET_HOURS):
+        high = REPLY_BUCKET_HOURS[index]
+        return Column(
+            BUCKET_COLUMNS[index],
+            "integer",
+            f"首次答复用时 {low:g}–{high:g} 小时的案件数",
+            f"Cases first answered in {low:g}–{high:g} hours",
+        )
+    return Column(
+        BUCKET_COLUMNS[index],
+        "integer",
+        f"首次答复用时 {low:g} 小时以上的案件数",
+        f"Cases first answered after {low:g} hours or more",
+    )
+
+
+def scorecard_columns() -> tuple[Column, ...]:
+    """Every column of the scorecard files (all dimensions), described."""
+    figures = {figure.key: figure for figure in FIGURES}
+    buckets = {name: index for index, name in enumerate(BUCKET_COLUMNS)}
+    described = []
+    for name in columns_for(GROUPABLE):
+        if name in _KEYS:
+            described.append(Column(name, *_KEYS[name]))
+        elif name in _COUNTS:
+            described.append(Column(name, "integer", *_COUNTS[name]))
+        elif name in buckets:
+            described.append(_bucket(buckets[name]))
+        elif name in figures:
+            figure = figures[name]
+            zh = f"{figure.name_zh}：{figure.definition_zh}"
+            described.append(Column(name, "number", zh, f"{figure.name_en}: {figure.definition_en}"))
+        else:  # a column added later without a description here: named, never hidden
+            described.append(Column(name, "", name, name))
+    return tuple(described)
+
+
+def data_files() -> tuple[DataFile, ...]:
+    """Every open data table, in the order the page lists them."""
+    return (
+        DataFile("cases", "/public/data/cases", CASE_COLUMNS),
+        DataFile("scorecard", "/public/data/scorecard", scorecard_columns()),
+    )
