@@ -32,6 +32,7 @@ __all__ = [
     "apply_threshold",
     "choose_threshold",
     "coverage_at_precision",
+    "near_duplicate_groups",
     "out_of_fold_confidence",
 ]
 
@@ -117,12 +118,12 @@ def out_of_fold_confidence(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Confidence and right/wrong of every message, from a model trained without its fold.
 
-    Duplicates (up to whitespace) stay in one fold, as in :func:`~.training.cross_validate`.
+    Near-duplicates (:func:`near_duplicate_groups`) stay in one fold: a copy of a message
+    in the other folds makes the model sure of it, and the threshold would come out too low.
     """
     from sklearn.model_selection import StratifiedGroupKFold
 
     from minyi.pipeline.classify import CategoryClassifier
-    from minyi.pipeline.training import dedup_groups
 
     smallest = min(np.unique(np.asarray(labels), return_counts=True)[1])
     splitter = StratifiedGroupKFold(
@@ -130,7 +131,7 @@ def out_of_fold_confidence(
     )
     confidence = np.zeros(len(texts))
     correct = np.zeros(len(texts), dtype=bool)
-    for fit_idx, test_idx in splitter.split(texts, labels, dedup_groups(texts)):
+    for fit_idx, test_idx in splitter.split(texts, labels, near_duplicate_groups(texts)):
         model = CategoryClassifier(random_state=random_state, **settings)
         model.fit([texts[i] for i in fit_idx], [labels[i] for i in fit_idx])
         proba = model.predict_proba([texts[i] for i in test_idx])
@@ -138,3 +139,38 @@ def out_of_fold_confidence(
         predicted = np.asarray(model.classes_)[proba.argmax(axis=1)]
         correct[test_idx] = predicted == np.asarray([labels[i] for i in test_idx])
     return confidence, correct
+
+
+def near_duplicate_groups(texts: Sequence[str], threshold: float = 0.5) -> list[int]:
+    """Group ids joining texts whose word sets overlap by Jaccard ≥ ``threshold`` (transitively).
+
+    Message boards hold many near-copies (the same complaint posted again, a joint
+    letter); words are the segmenter's tokens, so raw and pre-segmented text compare alike.
+    """
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    from minyi.pipeline.segment import Segmenter
+
+    if not texts:
+        return []
+    segmenter = Segmenter().fit()
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, text in enumerate(texts):
+        words = {vocabulary.setdefault(w, len(vocabulary)) for w in segmenter.tokens(text or "")}
+        rows.extend([i] * len(words))
+        cols.extend(words)
+    x = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocabulary) or 1)
+    )
+    overlap = (x @ x.T).tocoo()
+    size = np.asarray(x.sum(axis=1)).ravel()
+    union = np.maximum(size[overlap.row] + size[overlap.col] - overlap.data, 1)
+    keep = (overlap.data / union) >= threshold
+    graph = sp.coo_matrix(
+        (np.ones(int(keep.sum())), (overlap.row[keep], overlap.col[keep])), shape=(len(texts), len(texts))
+    )
+    _, groups = connected_components(graph, directed=False)
+    return [int(g) for g in groups]
