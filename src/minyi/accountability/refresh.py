@@ -155,23 +155,36 @@ def _write(session: Session, cells: dict[facts.Key, list[int]], months: set[str]
     table = CELLS
     wipe = delete(table) if months is None else delete(table).where(table.c.month.in_(sorted(months)))
     session.execute(wipe)
-    names = list(facts.INDEX)
-    rows = [
-        {
-            "month": m,
-            "level": 7,
-            "department_id": d,
-            "region": r,
-            "category_id": c,
-            **dict(zip(names, v, strict=True)),
-        }
-        for (m, d, r, c), v in cells.items()
-    ]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(insert(table), rows[start : start + INSERT_CHUNK])
+    if session.get_bind().dialect.name == "postgresql":
+        _copy_cells(session, cells)
+    else:
+        _insert_cells(session, cells)
     for level in range(7):
         session.execute(_rollup(level, months))
     return session.scalar(select(func.count()).select_from(table).where(_months(months))) or 0
+
+
+KEY_COLUMNS = ("month", "level", "department_id", "region", "category_id")
+
+
+def _insert_cells(session: Session, cells: dict[facts.Key, list[int]]) -> None:
+    """The level-7 rows, inserted in chunks (SQLite)."""
+    names = list(facts.INDEX)
+    rows = [
+        dict(zip(KEY_COLUMNS, (m, 7, d, r, c), strict=True)) | dict(zip(names, v, strict=True))
+        for (m, d, r, c), v in cells.items()
+    ]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        session.execute(insert(CELLS), rows[start : start + INSERT_CHUNK])
+
+
+def _copy_cells(session: Session, cells: dict[facts.Key, list[int]]) -> None:
+    """The level-7 rows through ``COPY`` in the session's transaction (PostgreSQL; ~20× an INSERT)."""
+    driver = session.connection().connection.driver_connection
+    columns = ", ".join((*KEY_COLUMNS, *facts.INDEX))
+    with driver.cursor() as cursor, cursor.copy(f"COPY scorecard_cells ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        for (month, department, region, category), values in cells.items():
+            copy.write_row((month, 7, department, region, category, *values))
 
 
 def _months(months: set[str] | None) -> Any:
