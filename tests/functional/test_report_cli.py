@@ -102,7 +102,12 @@ def test_pdf_briefing_is_chinese_in_noto_cjk(env):
     assert "水务局" in text
     assert "\ufffd" not in text  # no character without a glyph
     assert fonts
-    assert all("NotoSansCJK" in f.replace("-", "") or "NotoSerifCJK" in f.replace("-", "") for f in fonts)
+    assert all("NotoSansCJK" in f.replace("-", "") for f in fonts), fonts  # no fallback font
+    english = tmp / "march-en.pdf"
+    assert runner.invoke(cli, [*args[:-1], str(english), "--language", "en"]).exit_code == 0
+    text, fonts = _pdf_text_and_fonts(english.read_bytes())
+    assert "Monthly briefing" in text
+    assert all("NotoSansCJK" in f.replace("-", "") for f in fonts), fonts
 
 
 def test_bad_input_is_a_clear_error(env):
