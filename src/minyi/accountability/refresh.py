@@ -248,3 +248,30 @@ def refresh_months(
     rules = make_rules(session, sign_for_hours)
     cells, _ = count_cells(session, rules, wanted)
     return _write(session, cells, wanted)
+
+
+def counts_between(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    sign_for_hours: float = DEFAULT_SIGN_FOR_HOURS,
+    now: datetime | None = None,
+) -> dict[str, dict[str, int]]:
+    """Counts per department id (``""``: none yet) of the cases that arrived in ``[start, end)``.
+
+    For periods the monthly aggregates do not fit (a briefing's day or week): the same facts
+    and the same definitions as the scorecard, read from the cases themselves, so keep the
+    period short. Pass a department's counts to :meth:`Figure.value
+    <minyi.accountability.definitions.Figure.value>` for its figures; sum them for the total.
+    """
+    rules = make_rules(session, sign_for_hours, now)
+    names = list(facts.INDEX)
+    found: dict[str, list[int]] = {}
+    for row in facts.stream_facts(session, [(start, end)]):
+        arrival = row.arrival or row.created_at
+        if row.merged or not start <= arrival < end:
+            continue
+        counts = found.setdefault(row.department_id or "", [0] * facts.WIDTH)
+        facts.count_case(row, rules, counts)
+    return {key: dict(zip(names, values, strict=True)) for key, values in found.items()}

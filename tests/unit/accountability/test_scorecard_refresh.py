@@ -124,3 +124,12 @@ def test_nothing_refreshed_yet_reads_as_empty(session):
     assert scorecard.totals(session, Filter()).volume == 0
     assert scorecard.trend(session, Filter()) == []
     assert utcnow()  # the session is usable after the empty reads
+
+
+def test_counts_between_any_two_times_follow_the_same_definitions(session, seeded):
+    may = refresh.counts_between(session, dashboarddata.local(1, 0), dashboarddata.local(1, 0, month=6))
+    assert sum(counts["cases"] for counts in may.values()) == MAY["cases"]
+    roads = may[seeded.roads.id]
+    assert (roads["cases"], roads["answered"], roads["completed_on_time"]) == (3, 3, 2)
+    week = refresh.counts_between(session, dashboarddata.local(20, 0), dashboarddata.local(27, 0))
+    assert {key: counts["cases"] for key, counts in week.items()} == {seeded.schools.id: 2}  # c3, c4
