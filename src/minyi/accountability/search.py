@@ -177,26 +177,49 @@ def _filters(session: Session, query: SearchQuery) -> list[ColumnElement[bool]]:
         conditions.append(doc.region == query.region)
     if query.status:
         conditions.append(doc.status == query.status)
+    return conditions + _period(query)
+
+
+def _period(query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The conditions of the query's period on the received time."""
+    conditions: list[ColumnElement[bool]] = []
     if query.date_from:
-        conditions.append(doc.received_at >= _local_start(query.date_from))
+        conditions.append(PublicSearchDoc.received_at >= _local_start(query.date_from))
     if query.date_to:
-        conditions.append(doc.received_at < _local_start(query.date_to + timedelta(days=1)))
+        conditions.append(PublicSearchDoc.received_at < _local_start(query.date_to + timedelta(days=1)))
     return conditions
 
 
-def _match(session: Session, statement: Select[Any], words: list[str]) -> Select[Any]:
-    """``statement`` limited to rows holding every word, in the engine's full-text way."""
-    if not words:
-        return statement.order_by(PublicSearchDoc.id.desc())
-    if session.get_bind().dialect.name == "sqlite":
+def _period_rows(session: Session, query: SearchQuery) -> tuple[int, int] | None:
+    """The lowest and highest index row received in the query's period (None: no row).
+
+    Rows are numbered about in time order, so a period's rows lie in a narrow band of ids;
+    bounding the walk by that band (always true of the period's rows, so it only narrows)
+    spares walking every newer match of a common word first.
+    """
+    band = select(func.min(PublicSearchDoc.id), func.max(PublicSearchDoc.id)).where(*_period(query))
+    low, high = session.execute(band).one()
+    return None if low is None else (int(low), int(high))
+
+
+def _match(
+    session: Session, statement: Select[Any], words: list[str], band: tuple[int, int] | None = None
+) -> Select[Any]:
+    """``statement`` limited to rows holding every word (and within ``band``), newest first."""
+    if words and session.get_bind().dialect.name == "sqlite":
         phrase = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-        return (
-            statement.join(_FTS, _FTS.c.rowid == PublicSearchDoc.id)
-            .where(literal_column(FTS_TABLE).op("MATCH")(phrase))
-            .order_by(_FTS.c.rowid.desc())
+        statement = statement.join(_FTS, _FTS.c.rowid == PublicSearchDoc.id).where(
+            literal_column(FTS_TABLE).op("MATCH")(phrase)
         )
-    query = func.plainto_tsquery("simple", " ".join(words))
-    return statement.where(PublicSearchDoc.search_vector.op("@@")(query)).order_by(PublicSearchDoc.id.desc())
+        if band is not None:  # on the FTS5 rowid, which its index seeks to
+            statement = statement.where(_FTS.c.rowid.between(*band))
+        return statement.order_by(_FTS.c.rowid.desc())
+    if words:
+        query = func.plainto_tsquery("simple", " ".join(words))
+        statement = statement.where(PublicSearchDoc.search_vector.op("@@")(query))
+    if band is not None:
+        statement = statement.where(PublicSearchDoc.id.between(*band))
+    return statement.order_by(PublicSearchDoc.id.desc())
 
 
 def _hits(session: Session, ids: list[int]) -> list[Hit]:
@@ -245,7 +268,12 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
         raise InvalidInput(
             "q: the words are too short or too common; use words of two characters or more", field="q"
         )
-    statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words)
+    band = None
+    if query.date_from or query.date_to:
+        band = _period_rows(session, query)
+        if band is None:
+            return SearchResult(query=query, hits=[], total=0, words=words)
+    statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words, band)
     offset = (query.page - 1) * query.size
     ids = list(session.scalars(statement.limit(query.size).offset(offset))) if offset <= COUNT_CAP else []
     if offset == 0 and len(ids) < query.size:  # the first page holds every match: nothing to count
