@@ -168,23 +168,28 @@ def routing_threshold(
     """The routing threshold for ``target_precision``, chosen on out-of-fold confidences.
 
     Returns what the model keeps: the target, the margin, the threshold (``None``: no
-    threshold reaches the target, nothing is routed) and the cross-validated coverage
-    and precision at it.
+    threshold reaches the target, nothing is routed), the cross-validated coverage and
+    precision at it, and on how many messages it was chosen (those in the arriving form
+    when there are enough, see :mod:`minyi.pipeline.routing`).
     """
-    from minyi.pipeline.routing import DEFAULT_MARGIN, choose_threshold, out_of_fold_confidence
+    from minyi.pipeline import routing
 
-    confidence, right = out_of_fold_confidence(
+    confidence, right = routing.out_of_fold_confidence(
         texts, labels, folds=folds, random_state=random_state, **settings
     )
-    point = choose_threshold(confidence, right, target_precision, DEFAULT_MARGIN)
+    arriving = routing.arriving_form(texts)
+    if arriving.sum() >= routing.MIN_ARRIVING_ROWS:
+        confidence, right = confidence[arriving], right[arriving]
+    point = routing.choose_threshold(confidence, right, target_precision, routing.DEFAULT_MARGIN)
     return {
         "target_precision": target_precision,
-        "margin": DEFAULT_MARGIN,
+        "margin": routing.DEFAULT_MARGIN,
         "threshold": point.threshold,
         "cv_coverage": point.coverage,
         "cv_precision": point.precision,
         "folds": folds,
         "n": len(texts),
+        "n_chosen_on": len(confidence),
     }
 
 

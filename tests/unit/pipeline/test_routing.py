@@ -77,3 +77,11 @@ def test_a_model_without_a_threshold_reports_no_routing():
     assert model.routing_threshold is None
     assert not model.routes_nothing
     assert evaluate(model, texts, labels).routing is None
+
+
+def test_token_lists_are_told_from_messages_as_they_arrive():
+    from minyi.pipeline.routing import arriving_form, near_duplicate_groups
+
+    texts = ["市 西湖 建筑 集团 占 道 施工", "学校乱收费问题严重，请尽快处理", "Street light broken"]
+    assert arriving_form(texts).tolist() == [False, True, True]
+    assert near_duplicate_groups(["学校 乱收费 问题 严重", "学校乱收费问题严重", "公交线路拥堵"]) == [0, 0, 1]
