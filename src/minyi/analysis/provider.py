@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from minyi.analysis import services
 from minyi.departments.models import Category, Department
-from minyi.pipeline.appeal import AppealClassifier
+from minyi.pipeline.appeal_model import default_appeal_classifier
 from minyi.pipeline.classify import CategoryClassifier, KeywordRouter
 from minyi.pipeline.dedupe import DuplicateDetector
 from minyi.pipeline.runner import TextPipeline
@@ -67,7 +67,8 @@ def build_pipeline(  # noqa: PLR0913 - the recipe's ingredients, each optional
 
     Category guesses come from ``classifier``, else from the active model of the database
     (``use_active_model``), else from keyword rules built from its category tree; appeal
-    kinds from the rules (on text already normalised); duplicates from ``detector``, else
+    kinds from the packaged appeal model (the cue rules if it is missing; on text already
+    normalised); duplicates from ``detector``, else
     from an index of the last 30 days of messages.
 
     Args:
@@ -92,7 +93,7 @@ def build_pipeline(  # noqa: PLR0913 - the recipe's ingredients, each optional
     return TextPipeline(
         classifier=classifier,
         router=keyword_router(session) if classifier is None and session is not None else None,
-        appeal=AppealClassifier(use_model=False, normalize=False),
+        appeal=default_appeal_classifier(),
         detector=detector,
         route_threshold=routing_threshold(settings, classifier, route_threshold),
     )

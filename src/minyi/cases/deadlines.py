@@ -52,7 +52,9 @@ class DeadlineRule:
     """How long cases of one appeal kind and/or category branch have.
 
     Attributes:
-        appeal_kind: an :class:`~minyi.cases.models.AppealKind` value, or ``None`` for any.
+        appeal_kind: an :class:`~minyi.cases.models.AppealKind` value, or ``None`` for any
+            (not ``undetermined``: a case whose kind the model could not tell matches only
+            the rules that name no kind, the general rule).
         category_path_prefix: a category path (``"城乡建设 / 道路"``) matching that category
             and everything below it, or ``None`` for any category.
         reply_working_days: the reply is due this many working days after acceptance.
@@ -71,8 +73,9 @@ class DeadlineRule:
 
     def __post_init__(self) -> None:
         """Reject rules that are ambiguous, negative or say nothing."""
-        if self.appeal_kind is not None:
-            AppealKind(self.appeal_kind)  # ValueError for an unknown kind
+        if self.appeal_kind is not None and AppealKind(self.appeal_kind) is AppealKind.UNDETERMINED:
+            # ValueError above for an unknown kind; an undetermined case takes the general rule
+            raise ValueError("undetermined is not a kind of appeal a rule can name")
         if self.category_path_prefix is not None and not any(_segments(self.category_path_prefix)):
             raise ValueError("category_path_prefix is a category path, or None for any category")
         if self.reply_working_days is not None and self.reply_hours is not None:

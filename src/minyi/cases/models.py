@@ -37,6 +37,7 @@ class AppealKind(enum.StrEnum):
     SUGGESTION = "suggestion"
     PRAISE = "praise"
     REPORT = "report"
+    UNDETERMINED = "undetermined"  # 未能判断: the model was not sure; deadlines use the general rule
 
 
 class EventAction(enum.StrEnum):

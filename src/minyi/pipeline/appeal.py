@@ -98,6 +98,8 @@ class AppealResult:
 class _RuleScore:
     scores: dict[str, float]
     reasons: list[str]
+    #: ``("title"|"body", cue index)`` of each cue counted (the trained model's cue features)
+    fired: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -304,6 +306,7 @@ class AppealClassifier:
         """Sum the cue weights found in the title and the body."""
         scores: dict[str, float] = {}
         reasons: list[str] = []
+        fired: list[tuple[str, int]] = []
         for where, text, factor in (("title", title, self.title_weight), ("body", body, 1.0)):
             if not text:
                 continue
@@ -318,7 +321,8 @@ class AppealClassifier:
                 gain = weight * factor * min(hits, cap)
                 scores[kind] = scores.get(kind, 0.0) + gain
                 reasons.append(f'{where} "{cue_text}" → {kind} +{gain:.1f}')
-        return _RuleScore(scores, reasons)
+                fired.append((where, index))
+        return _RuleScore(scores, reasons, fired)
 
     def _hits(self, text: str) -> dict[int, tuple[int, bool, str]]:
         """For each cue index: (counted hits, whether a hit was negated, first matched text)."""

@@ -62,7 +62,7 @@ def _page(request: Request, db: DbSession, message: str | None = None, status: i
         "rules": admin.list_rules(db),
         "templates": list(db.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name))),
         "roles": [r.value for r in Role],
-        "kinds": [k.value for k in AppealKind],
+        "kinds": [k.value for k in AppealKind if k is not AppealKind.UNDETERMINED],  # no rule for it
         "placeholders": admin.PLACEHOLDERS,
         "message": message,
     }

@@ -1,0 +1,176 @@
+"""Read appeal labels (ids only) and the message texts they point to.
+
+Label files hold ``file,message_id,kind[,split]``; the texts stay in the message files
+(``附件2/3/4.xlsx`` of a data directory, with ``留言编号``, ``留言主题``, ``留言详情``) and
+are never copied next to the labels.  Every problem is a :class:`AppealDataError` naming
+the file, the line and what was found, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from minyi.pipeline.appeal import KINDS
+
+__all__ = ["AppealDataError", "LabelRow", "find_message_file", "read_label_file", "read_messages"]
+
+_ID, _TITLE, _BODY = "留言编号", "留言主题", "留言详情"
+_REQUIRED = ("file", "message_id", "kind")
+_ALIASES = {
+    "附件2": ("附件2", "附件2（测试数据）"),
+    "附件2测试": ("附件2（测试数据）", "附件2测试"),
+}
+_SPLITS = ("train", "test", "")
+
+
+class AppealDataError(ValueError):
+    """A label or message file that cannot be used; the text says why."""
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One labelled message: which file, which id, which kind, which split."""
+
+    file: str
+    message_id: str
+    kind: str
+    split: str
+    line: int
+
+
+def read_label_file(path: Path) -> list[LabelRow]:
+    """The rows of a label CSV (UTF-8), checked.
+
+    Raises:
+        AppealDataError: unreadable file, missing columns, an unknown kind or split.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            columns = [c.strip() for c in reader.fieldnames or []]
+            missing = [c for c in _REQUIRED if c not in columns]
+            if missing:
+                raise AppealDataError(
+                    f"{path}: columns {', '.join(missing)} missing; found {', '.join(columns) or 'none'}"
+                    " (expected file,message_id,kind and optionally split)"
+                )
+            return list(_rows(path, reader))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise AppealDataError(f"{path}: cannot read the label file ({exc})") from exc
+
+
+def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[LabelRow]:
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        kind, split = row.get("kind", ""), row.get("split", "")
+        if kind not in KINDS:
+            raise AppealDataError(
+                f"{path}, line {line}: unknown kind {kind!r}; the kinds are {', '.join(KINDS)}"
+            )
+        if split not in _SPLITS:
+            raise AppealDataError(f"{path}, line {line}: split is train or test, not {split!r}")
+        if not row["file"] or not row["message_id"]:
+            raise AppealDataError(f"{path}, line {line}: file and message_id are required")
+        yield LabelRow(row["file"], row["message_id"], kind, split, line)
+
+
+def find_message_file(data_dir: Path, name: str) -> Path:
+    """``name.xlsx`` in ``data_dir`` or its ``official/`` folder (附件2 also as 附件2（测试数据）)."""
+    for candidate in _ALIASES.get(name, (name,)):
+        for folder in (data_dir / "official", data_dir):
+            path = folder / f"{candidate}.xlsx"
+            if path.is_file():
+                return path
+    raise AppealDataError(f"no message file {name}.xlsx in {data_dir} or {data_dir / 'official'}")
+
+
+def read_messages(path: Path) -> dict[str, tuple[str, str]]:
+    """留言编号 → (留言主题, 留言详情) of one XLSX file (first sheet, header in the first row)."""
+    import openpyxl  # local: only training and benchmarks read spreadsheets
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many types for a bad file
+        raise AppealDataError(f"{path}: not a readable XLSX file ({exc})") from exc
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        if any(c not in header for c in (_ID, _TITLE, _BODY)):
+            raise AppealDataError(
+                f"{path}: needs columns {_ID}, {_TITLE}, {_BODY}; found {', '.join(header)}"
+            )
+        i_id, i_title, i_body = (header.index(c) for c in (_ID, _TITLE, _BODY))
+        out: dict[str, tuple[str, str]] = {}
+        for row in rows:
+            if row[i_id] is None:
+                continue
+            out[str(row[i_id]).strip()] = (str(row[i_title] or "").strip(), str(row[i_body] or "").strip())
+        return out
+    finally:
+        book.close()
+
+
+@dataclass
+class TrainingSet:
+    """Normalised texts for :func:`~minyi.pipeline.appeal_training.train_appeal_model`.
+
+    Attributes:
+        pairs: ``(title, body)`` of the labelled messages used for training.
+        kinds: their labels.
+        unlabelled: the other messages of the same files (for weak labels), without the
+            excluded ones and without exact copies of them.
+        skipped: labelled rows left out (not in ``splits``, or a copy of an excluded text).
+    """
+
+    pairs: list[tuple[str, str]]
+    kinds: list[str]
+    unlabelled: list[tuple[str, str]]
+    skipped: int
+
+
+def _text_key(pair: tuple[str, str]) -> str:
+    return "".join((pair[0] + pair[1]).split())
+
+
+def training_set(
+    labels: list[LabelRow],
+    data_dir: Path,
+    *,
+    exclude: list[LabelRow] = [],  # noqa: B006 - read only
+    splits: tuple[str, ...] = ("train", ""),
+) -> TrainingSet:
+    """The labelled rows of ``splits`` with their normalised texts, and the unlabelled rest.
+
+    Messages in ``exclude`` (evaluation sets) and in the labelled rows of other splits are
+    never trained on, nor are exact copies of their texts under another id.
+
+    Raises:
+        AppealDataError: a missing message file or a label pointing to no message.
+    """
+    from minyi.pipeline.normalize import TextNormalizer
+
+    normalizer = TextNormalizer().fit()
+    names = sorted({r.file for r in labels} | {r.file for r in exclude})
+    corpus: dict[tuple[str, str], tuple[str, str]] = {}
+    for name in names:
+        for mid, (title, body) in read_messages(find_message_file(data_dir, name)).items():
+            corpus[(name, mid)] = (normalizer.transform_one(title).text, normalizer.transform_one(body).text)
+    for row in labels:
+        if (row.file, row.message_id) not in corpus:
+            raise AppealDataError(f"line {row.line}: no message {row.message_id} in {row.file}")
+    held = [r for r in labels if r.split not in splits] + list(exclude)
+    held_texts = {_text_key(corpus[(r.file, r.message_id)]) for r in held if (r.file, r.message_id) in corpus}
+    held_texts.discard("")
+    used = [r for r in labels if r.split in splits]
+    kept = [r for r in used if _text_key(corpus[(r.file, r.message_id)]) not in held_texts]
+    labelled = {(r.file, r.message_id) for r in labels}
+    unlabelled = [p for k, p in corpus.items() if k not in labelled and _text_key(p) not in held_texts]
+    return TrainingSet(
+        [corpus[(r.file, r.message_id)] for r in kept],
+        [r.kind for r in kept],
+        unlabelled,
+        len(labels) - len(kept),
+    )

@@ -1,0 +1,263 @@
+"""Train the kind-of-appeal model (:class:`~minyi.pipeline.appeal_model.AppealModel`).
+
+Human labels are few (about a thousand), so:
+
+* the cue rules are features (the model learns how far to trust each cue);
+* messages nobody labelled may be added with the rules' answer as a **weak label**, at a
+  small sample weight, only where the rules are confident (``weak_min_confidence``); the
+  benchmark measures whether they help on the test split, and the command keeps them only
+  when asked (``weak_weight`` 0 turns them off);
+* kinds are weighted by the inverse of their frequency among the human labels, so the
+  rare kinds (表扬, 求助) are not swallowed by 投诉;
+* the probabilities are **calibrated** by one temperature fitted on out-of-fold logits of
+  the human-labelled messages (the weak ones never judge the calibration), and
+  the abstain threshold is a calibrated probability.
+
+scikit-learn is imported here only: prediction needs NumPy alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from minyi.pipeline.appeal import KINDS, AppealClassifier
+from minyi.pipeline.appeal_features import FeatureMaker, Features
+from minyi.pipeline.appeal_model import AppealModel
+
+__all__ = ["AppealTrainingError", "TrainSettings", "fit_temperature", "train_appeal_model"]
+
+_MIN_PER_KIND = 2
+_MIN_LABELS = 20
+
+
+class AppealTrainingError(ValueError):
+    """Training data that cannot make a model; the text says why."""
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How the model is trained (each documented in the module docstring).
+
+    Attributes:
+        c: inverse regularisation strength of the logistic regression.
+        weak_weight: sample weight of a weak label (0: no weak labels).
+        weak_min_confidence: lowest rule confidence for a weak label.
+        weak_max: at most this many weak labels (the most confident first).
+        threshold: abstain below this calibrated probability.
+        balance: kind weights are (inverse frequency) ** balance: 1 balanced, 0 none.
+        min_df: a feature must occur in this many training messages.
+        folds: cross-validation folds for the calibration.
+        body_chars: body characters read.
+    """
+
+    c: float = 16.0
+    weak_weight: float = 0.0
+    weak_min_confidence: float = 0.6
+    weak_max: int = 3000
+    threshold: float = 0.5
+    balance: float = 0.5
+    min_df: int = 2
+    folds: int = 3
+    body_chars: int = 400
+
+
+def _vocabulary(features: Sequence[Features], min_df: int) -> list[str]:
+    counts: Counter[str] = Counter()
+    for f in features:
+        counts.update(f.keys())
+    return sorted(name for name, n in counts.items() if n >= min_df)
+
+
+def _matrix(features: Sequence[Features], index: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped,unused-ignore]
+
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, f in enumerate(features):
+        for name, value in f.items():
+            col = index.get(name)
+            if col is not None:
+                rows.append(r)
+                cols.append(col)
+                vals.append(value)
+    return csr_matrix((vals, (rows, cols)), shape=(len(features), len(index)), dtype=np.float64)
+
+
+def _fit_linear(x: Any, y: list[str], weights: NDArray[np.float64], c: float) -> tuple[Any, Any]:
+    """Logistic regression; returns ``(coef, intercept)`` with columns in :data:`KINDS` order."""
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
+
+    clf = LogisticRegression(C=c, max_iter=3000)
+    clf.fit(x, np.asarray(y), sample_weight=weights)
+    coef = np.zeros((x.shape[1], len(KINDS)))
+    intercept = np.full(len(KINDS), -30.0)
+    classes = [str(k) for k in clf.classes_]
+    if len(classes) == 2:  # noqa: PLR2004 - scikit-learn keeps one column for two classes
+        coef[:, KINDS.index(classes[1])] = clf.coef_[0]
+        intercept[KINDS.index(classes[1])] = clf.intercept_[0]
+        intercept[KINDS.index(classes[0])] = 0.0
+        return coef, intercept
+    for j, kind in enumerate(classes):
+        coef[:, KINDS.index(kind)] = clf.coef_[j]
+        intercept[KINDS.index(kind)] = clf.intercept_[j]
+    return coef, intercept
+
+
+def _balanced(labels: Sequence[str], power: float) -> dict[str, float]:
+    counts = Counter(labels)
+    return {k: (len(labels) / (len(counts) * n)) ** power for k, n in counts.items()}
+
+
+def fit_temperature(logits: NDArray[np.float64], gold: Sequence[int]) -> float:
+    """The temperature that minimises the negative log-likelihood (grid, then refined)."""
+    target = np.asarray(gold)
+
+    def nll(t: float) -> float:
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-log_p[np.arange(len(target)), target].mean())
+
+    grid = np.exp(np.linspace(np.log(0.05), np.log(20.0), 120))
+    best = min(grid, key=nll)
+    fine = np.linspace(best * 0.9, best * 1.1, 41)
+    return round(float(min(fine, key=nll)), 4)
+
+
+@dataclass
+class _Data:
+    features: list[Features]
+    labels: list[str]
+    weights: NDArray[np.float64]
+    n_human: int
+
+
+def _weak_labels(
+    maker: FeatureMaker, unlabelled: Sequence[tuple[str, str]], settings: TrainSettings
+) -> tuple[list[Features], list[str]]:
+    """Confident rule answers on unlabelled messages, the most confident first."""
+    if settings.weak_weight <= 0 or not unlabelled:
+        return [], []
+    scored = []
+    for title, body in unlabelled:
+        result = maker.rules._rules_result(maker.rules._score(title, body))  # noqa: SLF001 - the rules' own answer
+        if result.confidence >= settings.weak_min_confidence:
+            scored.append((-result.confidence, title, body, result.kind))
+    scored.sort()
+    kept = scored[: settings.weak_max]
+    features, _ = maker.many([(t, b) for _, t, b, _ in kept])
+    return features, [k for *_, k in kept]
+
+
+def _assemble(
+    maker: FeatureMaker,
+    labelled: Sequence[tuple[str, str]],
+    labels: Sequence[str],
+    unlabelled: Sequence[tuple[str, str]],
+    settings: TrainSettings,
+) -> _Data:
+    human, _ = maker.many(labelled)
+    weak, weak_kinds = _weak_labels(maker, unlabelled, settings)
+    balance = _balanced(labels, settings.balance)
+    weights = [balance[k] for k in labels] + [settings.weak_weight * balance.get(k, 1.0) for k in weak_kinds]
+    return _Data(human + weak, [*labels, *weak_kinds], np.asarray(weights), len(labels))
+
+
+def _check(labels: Sequence[str], n_texts: int) -> None:
+    if len(labels) != n_texts:
+        raise AppealTrainingError(f"{n_texts} messages but {len(labels)} labels")
+    unknown = sorted({k for k in labels if k not in KINDS})
+    if unknown:
+        raise AppealTrainingError(f"unknown kinds {unknown}; the kinds are {', '.join(KINDS)}")
+    counts = Counter(labels)
+    if len(labels) < _MIN_LABELS or sum(n >= _MIN_PER_KIND for n in counts.values()) < 2:  # noqa: PLR2004
+        raise AppealTrainingError(
+            f"too few labels to train: {len(labels)} messages, per kind {dict(counts)}"
+            f" (need at least {_MIN_LABELS}, and {_MIN_PER_KIND} of each of two kinds)"
+        )
+
+
+def _out_of_fold_logits(data: _Data, settings: TrainSettings) -> NDArray[np.float64]:
+    """Logits of each human-labelled message from a model that did not see it."""
+    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped,unused-ignore]
+
+    human_labels = data.labels[: data.n_human]
+    folds = min(settings.folds, max(Counter(human_labels).values()))
+    out = np.zeros((data.n_human, len(KINDS)))
+    if folds < 2:  # noqa: PLR2004 - no calibration possible: temperature 1
+        return out
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    weak = np.arange(data.n_human, len(data.labels))
+    with warnings.catch_warnings():  # a kind rarer than the folds is fine: it is just not in every fold
+        warnings.simplefilter("ignore", UserWarning)
+        splits = list(splitter.split(np.zeros(data.n_human), human_labels))
+    for train_idx, test_idx in splits:
+        rows = np.concatenate([train_idx, weak])
+        vocab = _vocabulary([data.features[i] for i in rows], settings.min_df)
+        index = {n: i for i, n in enumerate(vocab)}
+        x = _matrix([data.features[i] for i in rows], index)
+        coef, intercept = _fit_linear(x, [data.labels[i] for i in rows], data.weights[rows], settings.c)
+        out[test_idx] = _matrix([data.features[i] for i in test_idx], index) @ coef + intercept
+    return out
+
+
+def train_appeal_model(
+    labelled: Sequence[tuple[str, str]],
+    labels: Sequence[str],
+    unlabelled: Sequence[tuple[str, str]] = (),
+    settings: TrainSettings | None = None,
+) -> tuple[AppealModel, dict[str, Any]]:
+    """Fit the model on normalised ``(title, body)`` pairs; also return a training report.
+
+    Raises:
+        AppealTrainingError: too few labels, unknown kinds, or a length mismatch.
+    """
+    settings = settings or TrainSettings()
+    _check(labels, len(labelled))
+    rules = AppealClassifier(use_model=False, normalize=False)
+    rules._prepare_rules()  # noqa: SLF001 - the rule state is what the features are numbered by
+    maker = FeatureMaker(rules, body_chars=settings.body_chars)
+    data = _assemble(maker, labelled, labels, unlabelled, settings)
+    oof = _out_of_fold_logits(data, settings)
+    gold = [KINDS.index(k) for k in labels]
+    temperature = fit_temperature(oof, gold) if oof.any() else 1.0
+    vocab = _vocabulary(data.features, settings.min_df)
+    index = {n: i for i, n in enumerate(vocab)}
+    coef, intercept = _fit_linear(_matrix(data.features, index), data.labels, data.weights, settings.c)
+    keep = np.abs(coef).max(axis=1) >= 1e-3  # noqa: PLR2004 - weights that change nothing are not shipped
+    names = [n for n, k in zip(vocab, keep, strict=True) if k]
+    digest = hashlib.sha256(
+        (
+            "\n".join(f"{t}\t{b}\t{k}" for (t, b), k in zip(labelled, labels, strict=True)) + repr(settings)
+        ).encode()
+    ).hexdigest()[:8]
+    version = f"appeal-lr-{len(labels)}h{len(data.labels) - len(labels)}w-{digest}"
+    model = AppealModel(
+        names,
+        coef[keep].astype(np.float32),
+        intercept.astype(np.float32),
+        temperature=temperature,
+        threshold=settings.threshold,
+        version=version,
+        rules_version=rules.version_,
+        body_chars=settings.body_chars,
+    )
+    report = {
+        "version": version,
+        "human_labels": len(labels),
+        "weak_labels": len(data.labels) - len(labels),
+        "features": len(names),
+        "temperature": temperature,
+        "threshold": settings.threshold,
+        "out_of_fold_logits": oof,
+    }
+    return model, report

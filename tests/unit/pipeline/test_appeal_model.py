@@ -1,0 +1,129 @@
+"""The trained kind-of-appeal model: packaged weights, calibrated kinds, 未能判断, retraining."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.appealdata import fixture_data
+
+from minyi.cases.models import AppealKind
+from minyi.pipeline.appeal import KINDS
+from minyi.pipeline.appeal_model import (
+    UNDETERMINED,
+    AppealModel,
+    TrainedAppealClassifier,
+    default_appeal_classifier,
+)
+from minyi.pipeline.appeal_training import AppealTrainingError, TrainSettings, train_appeal_model
+
+
+@pytest.fixture(scope="module")
+def packaged() -> TrainedAppealClassifier:
+    clf = default_appeal_classifier(normalize=True)
+    assert isinstance(clf, TrainedAppealClassifier), "the packaged appeal model is missing"
+    return clf
+
+
+def test_undetermined_is_a_stored_kind():
+    assert AppealKind(UNDETERMINED) is AppealKind.UNDETERMINED
+    assert UNDETERMINED not in KINDS
+
+
+def test_the_packaged_model_loads_once_with_its_version(packaged):
+    assert packaged.version_.startswith("appeal-lr-")
+    again = default_appeal_classifier(normalize=True)
+    assert isinstance(again, TrainedAppealClassifier)
+    assert again.appeal_model is packaged.appeal_model  # loaded once per process
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        ("感谢社区工作人员", "社区工作人员耐心细致，帮我们解决了难题，特此表扬，为他们点赞！", "praise"),
+        ("举报某小区业主违章搭建", "某小区顶楼业主私搭乱建，违法建设阳光房，请城管部门查处。", "report"),
+        ("咨询人才购房补贴政策", "请问硕士研究生申请人才购房补贴需要什么条件？在哪里办理？", "inquiry"),
+    ],
+)
+def test_the_packaged_model_tells_the_obvious_cases(packaged, title, body, kind):
+    result = packaged.predict_one(title, body)
+    assert result.kind == kind
+    assert result.confidence >= packaged.threshold
+
+
+def test_a_missing_manhole_cover_is_not_a_question_with_no_confidence(packaged):
+    result = packaged.predict_one("路口井盖丢失", "某路口的井盖丢失好几天了，晚上很危险，行人容易掉下去。")
+    assert result.kind not in ("inquiry", UNDETERMINED)
+    assert result.confidence > 0.5
+    assert any(r.startswith("model → ") for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"), [("", ""), (None, None), ("asdf", "#$%^&*() qwerty 123"), ("", "。。。")]
+)
+def test_empty_or_garbled_text_is_undetermined(packaged, title, body):
+    result = packaged.predict_one(title, body)
+    assert result.kind == UNDETERMINED
+
+
+def test_the_reasons_name_the_model_and_the_cues(packaged):
+    result = packaged.predict_one("投诉物业乱收费", "物业态度恶劣。")
+    assert result.reasons[0].startswith("model → complaint ")
+    assert any('"投诉" → complaint' in r for r in result.reasons)
+
+
+def test_predictions_are_deterministic(packaged):
+    texts = [("请问怎么办理居住证", "需要什么材料？"), ("噪音扰民", "每天晚上施工。")] * 3
+    first = packaged.predict_results(texts)
+    assert first == packaged.predict_results(list(reversed(texts)))[::-1]
+    assert first[0] == first[2]
+
+
+def test_probabilities_are_a_distribution(packaged):
+    proba = packaged.proba([("请问怎么办理居住证", "需要什么材料？"), ("", "")])
+    assert proba.shape == (2, len(KINDS))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_training_on_a_small_fixture_then_save_and_load(tmp_path):
+    pairs, labels = fixture_data()
+    model, report = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4))
+    assert report["human_labels"] == len(labels)
+    assert report["temperature"] > 0
+    clf = TrainedAppealClassifier(model)
+    assert clf.predict_one("举报某工厂偷排污水", "工厂夜间偷排。").kind == "report"
+    path = tmp_path / "appeal.npz"
+    model.save(path)
+    loaded = AppealModel.load(path)
+    assert loaded.version == model.version
+    again = TrainedAppealClassifier(loaded)
+    assert again.predict_results(pairs[:6]) == clf.predict_results(pairs[:6])
+
+
+def test_weak_labels_are_added_only_when_asked():
+    pairs, labels = fixture_data()
+    unlabelled = [("投诉噪音扰民", "严重影响休息，苦不堪言。"), ("你好", "今天天气")]
+    _, off = train_appeal_model(pairs, labels, unlabelled, TrainSettings(folds=4))
+    _, on = train_appeal_model(pairs, labels, unlabelled, TrainSettings(folds=4, weak_weight=0.2))
+    assert off["weak_labels"] == 0
+    assert on["weak_labels"] == 1  # only the confident rule answer
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (["complaint"] * 48, "too few labels"),
+        (["grumble"] * 48, "unknown kinds"),
+        (["complaint"] * 3, "3 labels"),
+    ],
+)
+def test_bad_training_data_is_refused_clearly(labels, message):
+    pairs, _ = fixture_data()
+    with pytest.raises(AppealTrainingError, match=message):
+        train_appeal_model(pairs, labels)
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path):
+    path = tmp_path / "x.npz"
+    path.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="not an appeal model"):
+        AppealModel.load(path)
