@@ -79,16 +79,17 @@ def overview(session: Session, flt: Filter, *, rank: str = DEFAULT_RANK, min_vol
         raise InvalidInput(f"rank: one of {', '.join(RANKABLE)}", field="rank")
     flt = with_default_period(session, flt)
     refreshed = last_refresh(session)
+    total, rows = scorecard.summary(session, flt)
     groups: dict[str, list[Ranked]] = {
-        by: scorecard.ranking(session, flt, by, rank, min_volume) for by in scorecard.GROUPABLE
+        by: scorecard.rank_rows(rows[by], rank, min_volume) for by in scorecard.GROUPABLE
     }
     return Overview(
         flt=flt,
         rank=rank,
         min_volume=min_volume,
         refreshed_at=refreshed.finished_at if refreshed else None,
-        total=scorecard.totals(session, flt),
+        total=total,
         groups=groups,
-        trend=scorecard.trend(session, flt),
+        trend=scorecard.trend(session, flt, rows["month"]),
         choices=choices(session),
     )

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from minyi.accountability.definitions import FIGURE_KEYS, RANKABLE, figure
@@ -183,19 +183,48 @@ def totals(session: Session, flt: Filter) -> Row:
     return Row("", "合计", "Total", _counts(values))
 
 
-def grouped(session: Session, flt: Filter, by: Dimension) -> list[Row]:
-    """One row per department, region, category or month: largest volume first (months in order)."""
-    if by not in DIMENSIONS:
-        raise InvalidInput(f"by: one of {', '.join(DIMENSIONS)}", field="by")
-    known = names(session, by)
+def _rows(by: str, found: Sequence[Any], known: Mapping[str, tuple[str, str]]) -> list[Row]:
     rows = []
-    for values in session.execute(_level_query(flt, [by])):
+    for values in found:
         key = values[0] or ""
         zh, en = _label(by, key, known)
         rows.append(Row(key, zh, en, _counts(values[1:])))
     if by == "month":
         return sorted(rows, key=lambda row: row.key)
     return sorted(rows, key=lambda row: (-row.volume, row.label_zh))
+
+
+def grouped(session: Session, flt: Filter, by: Dimension) -> list[Row]:
+    """One row per department, region, category or month: largest volume first (months in order)."""
+    if by not in DIMENSIONS:
+        raise InvalidInput(f"by: one of {', '.join(DIMENSIONS)}", field="by")
+    return _rows(by, list(session.execute(_level_query(flt, [by]))), names(session, by))
+
+
+def summary(session: Session, flt: Filter) -> tuple[Row, dict[str, list[Row]]]:
+    """The totals and the rows of every dimension (months included) in one round trip.
+
+    What a dashboard needs at once: one ``UNION ALL`` of the level queries of
+    :func:`totals` and :func:`grouped`, split again here.
+    """
+    parts = [_level_query(flt, []).add_columns(literal("", String()).label("tag"), literal("", String()))]
+    for by in DIMENSIONS:
+        query = _level_query(flt, [by])
+        key = query.selected_columns[0]
+        parts.append(
+            query.with_only_columns(*query.selected_columns[1:], literal(by, String()), key.cast(String()))
+        )
+    found: dict[str, list[Any]] = {by: [] for by in DIMENSIONS}
+    total: Sequence[Any] = [0] * len(CELL_COUNTS)
+    for values in session.execute(union_all(*parts)):
+        *counts, tag, key = values
+        if tag:
+            found[tag].append((key, *counts))
+        elif counts[0] is not None:
+            total = counts
+    known = {"department": names(session, "department"), "category": names(session, "category")}
+    groups: dict[str, list[Row]] = {by: _rows(by, found[by], known.get(by, {})) for by in DIMENSIONS}
+    return Row("", "合计", "Total", _counts(total)), groups
 
 
 def rank_rows(rows: Sequence[Row], figure_key: str, min_volume: int) -> list[Ranked]:
@@ -240,9 +269,12 @@ def month_span(first: str, last: str) -> list[str]:
     return months[-MAX_MONTHS:]
 
 
-def trend(session: Session, flt: Filter) -> list[Row]:
-    """One row per month of the filter's period (of the data when open-ended), empty months as zeros."""
-    rows = {row.key: row for row in grouped(session, flt, "month")}
+def trend(session: Session, flt: Filter, months: Sequence[Row] | None = None) -> list[Row]:
+    """One row per month of the filter's period (of the data when open-ended), empty months as zeros.
+
+    ``months`` are the filter's rows per month when the caller has them (from :func:`summary`).
+    """
+    rows = {row.key: row for row in (grouped(session, flt, "month") if months is None else months)}
     if not rows and not (flt.start and flt.end):
         return []
     first = flt.start or min(rows)

@@ -133,3 +133,14 @@ def test_counts_between_any_two_times_follow_the_same_definitions(session, seede
     assert (roads["cases"], roads["answered"], roads["completed_on_time"]) == (3, 3, 2)
     week = refresh.counts_between(session, dashboarddata.local(20, 0), dashboarddata.local(27, 0))
     assert {key: counts["cases"] for key, counts in week.items()} == {seeded.schools.id: 2}  # c3, c4
+
+
+def test_summary_is_totals_and_every_grouping_in_one_query(session, seeded):
+    flt = Filter("2019-05", "2019-06")
+    total, groups = scorecard.summary(session, flt)
+    assert total == scorecard.totals(session, flt)
+    for by in scorecard.DIMENSIONS:
+        assert groups[by] == scorecard.grouped(session, flt, by), by
+    empty_total, empty = scorecard.summary(session, Filter("2030-01", "2030-12"))
+    assert empty_total.volume == 0
+    assert all(rows == [] for rows in empty.values())
