@@ -33,17 +33,19 @@ Usage (``.venv/bin/python bench/label_appeal.py CMD``):
 from __future__ import annotations
 
 import csv
-import pickle
+import json
 import random
 import re
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
 SHARED = Path("/work/shared/data/tipdm2020_smart_gov/official")
-CACHE = Path("/tmp/label_appeal_cache.pkl")  # message texts: outside the repository
+CACHE = Path(tempfile.gettempdir()) / "label_appeal_cache.json"  # texts: outside the repository
+SECOND_ORDER = Path(tempfile.gettempdir()) / "label_appeal_second_order.txt"
 LABELS = DATA / "appeal_train_labels.csv"
 SECOND = DATA / "appeal_second_pass.csv"
 
@@ -65,7 +67,8 @@ def _norm(s: object) -> str:
 
 def load_texts() -> dict[str, dict[int, tuple[str, str]]]:
     if CACHE.exists():
-        return pickle.loads(CACHE.read_bytes())
+        raw = json.loads(CACHE.read_text(encoding="utf-8"))
+        return {f: {int(i): (t, d) for i, (t, d) in m.items()} for f, m in raw.items()}
     import openpyxl
 
     out: dict[str, dict[int, tuple[str, str]]] = {}
@@ -74,15 +77,15 @@ def load_texts() -> dict[str, dict[int, tuple[str, str]]]:
         rows = book.worksheets[0].iter_rows(values_only=True)
         head = [str(h).strip() for h in next(rows)]
         i_id, i_t, i_d = head.index("留言编号"), head.index("留言主题"), head.index("留言详情")
-        out[key] = {int(r[i_id]): (_norm(r[i_t]), _norm(r[i_d])) for r in rows if r[i_id] is not None}
-    CACHE.write_bytes(pickle.dumps(out))
+        out[key] = {int(str(r[i_id])): (_norm(r[i_t]), _norm(r[i_d])) for r in rows if r[i_id] is not None}
+    CACHE.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return out
 
 
 def eval_keys() -> set[tuple[str, int]]:
     keys = set()
     for name in ("appeal_eval.csv", "appeal_eval_supplement.csv"):
-        with open(DATA / name, encoding="utf-8") as fh:
+        with (DATA / name).open(encoding="utf-8") as fh:
             keys |= {(r["file"], int(r["message_id"])) for r in csv.DictReader(fh)}
     return keys
 
@@ -94,9 +97,7 @@ def sample() -> list[tuple[str, int, str]]:
     ev_texts = {texts[f][i][0] + texts[f][i][1] for f, i in ev if i in texts.get(f, {})}
     pools = {}
     for f in ("附件2测试", "附件4"):
-        pools[f] = sorted(
-            i for i, (t, d) in texts[f].items() if (f, i) not in ev and t + d not in ev_texts
-        )
+        pools[f] = sorted(i for i, (t, d) in texts[f].items() if (f, i) not in ev and t + d not in ev_texts)
     rng = random.Random(SEED)
     drawn = [("附件2测试", i) for i in rng.sample(pools["附件2测试"], N_TEST2)]
     drawn += [("附件4", i) for i in rng.sample(pools["附件4"], N_ATT4)]
@@ -107,7 +108,7 @@ def sample() -> list[tuple[str, int, str]]:
     # not fall on both sides: every member of a group takes the split of its first member.
     first: dict[str, str] = {}
     out = []
-    for (f, i), split in zip(drawn, draws):
+    for (f, i), split in zip(drawn, draws, strict=True):
         t, d = texts[f][i]
         key = t if len(t) >= 10 else t + d[:100]
         out.append((f, i, first.setdefault(key, split)))
@@ -118,7 +119,9 @@ def sample() -> list[tuple[str, int, str]]:
 # keywords among the messages of the same two files that are neither sampled nor in the
 # evaluation sets; every one is still read and labelled by hand (some are not praise).
 # These rows are marked sample=keyword: they are not a random sample of the corpus.
-KEYWORD_TITLE = re.compile("表扬|感谢|点赞|致敬|锦旗|赞扬|称赞|好评|谢谢|感恩|好干部|好警察|好医生|为民办实事")
+KEYWORD_TITLE = re.compile(
+    "表扬|感谢|点赞|致敬|锦旗|赞扬|称赞|好评|谢谢|感恩|好干部|好警察|好医生|为民办实事"
+)
 
 
 def keyword_sample() -> list[tuple[str, int, str]]:
@@ -138,12 +141,12 @@ def keyword_sample() -> list[tuple[str, int, str]]:
 def read_csv(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
-    with open(path, encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], cols: list[str]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
@@ -153,8 +156,7 @@ def show(keys: list[tuple[str, int]], n: int) -> None:
     texts = load_texts()
     for f, i in keys[:n]:
         t, d = texts[f][i]
-        if d.startswith(t):
-            d = d[len(t):]
+        d = d.removeprefix(t)
         print(f"[{f}:{i}] 【{t}】 {d[:400]}{'…' if len(d) > 400 else ''}\n")
 
 
@@ -193,7 +195,7 @@ def cmd_add(args: list[str], path: Path, cols: list[str]) -> None:
 
 def kappa(a: list[str], b: list[str]) -> float:
     n = len(a)
-    po = sum(x == y for x, y in zip(a, b)) / n
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
     ca, cb = Counter(a), Counter(b)
     pe = sum(ca[k] * cb[k] for k in set(a) | set(b)) / n / n
     return (po - pe) / (1 - pe)
@@ -217,14 +219,12 @@ def main() -> None:
         pick = random.Random(SECOND_SEED).sample(rows[:n_first], 100)
         order = list(pick)
         random.Random(SECOND_SEED + 1).shuffle(order)  # a new reading order
-        Path("/tmp/label_appeal_second_order.txt").write_text(
-            "\n".join(key_of(r["file"], r["message_id"]) for r in order)
-        )
+        SECOND_ORDER.write_text("\n".join(key_of(r["file"], r["message_id"]) for r in order))
         print(f"drew 100 of the first {n_first} labelled ids (labels not shown)")
     elif cmd == "second-show":
-        order = Path("/tmp/label_appeal_second_order.txt").read_text().split()
+        keys = SECOND_ORDER.read_text().split()
         done = {key_of(r["file"], r["message_id"]) for r in read_csv(SECOND)}
-        todo = [(k.split(":")[0], int(k.split(":")[1])) for k in order if k not in done]
+        todo = [(k.split(":")[0], int(k.split(":")[1])) for k in keys if k not in done]
         print(f"# second pass: {len(done)} done, {len(todo)} left\n")
         show(todo, int(args[0]) if args else 25)
     elif cmd == "second-add":
@@ -242,9 +242,10 @@ def main() -> None:
             first = {key_of(r["file"], r["message_id"]): r["kind"] for r in rows}
             a = [first[key_of(r["file"], r["message_id"])] for r in sec]
             b = [r["kind"] for r in sec]
-            acc = sum(x == y for x, y in zip(a, b)) / len(a)
+            acc = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
             print(f"second pass n={len(a)} agreement={acc:.3f} kappa={kappa(a, b):.3f}")
-            print("disagreements (first -> second):", dict(Counter(f"{x}->{y}" for x, y in zip(a, b) if x != y)))
+            pairs = zip(a, b, strict=True)
+            print("disagreements (first -> second):", dict(Counter(f"{x}->{y}" for x, y in pairs if x != y)))
     else:
         sys.exit(__doc__)
 
