@@ -111,9 +111,12 @@ def routing_threshold(
     precision at training (``minyi model train --target-precision``; a model whose
     cross-validation found none routes nothing); else ``settings.route_confidence``
     (keyword rules, and models trained before thresholds were stored).
+    ``MINYI_ROUTE_CONFIDENCE=1`` turns automatic routing off whatever the model says.
     """
     if override is not None:
         return override
+    if settings.route_confidence >= 1:  # the office turned automatic routing off
+        return settings.route_confidence
     if classifier is not None:
         if classifier.routing_threshold is not None:
             return classifier.routing_threshold
