@@ -254,7 +254,9 @@ class Settings(BaseSettings):
     report_period: Literal["day", "week", "month"] = Field(
         default="week", description="Period of the scheduled briefing (`minyi report send`)."
     )
-    report_language: Literal["zh", "en"] = Field(default="zh", description="Language of the scheduled briefing.")
+    report_language: Literal["zh", "en"] = Field(
+        default="zh", description="Language of the scheduled briefing."
+    )
 
     @field_validator("database_url")
     @classmethod
