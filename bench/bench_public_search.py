@@ -249,6 +249,10 @@ def _sqlite_chunk(conn: sqlite3.Connection, chunk: list[tuple], marks: str) -> N
 def word_classes(pool: Pool) -> tuple[list[str], list[str]]:
     """Common words (in the top 30 by sentence frequency) and rare ones (in 3 to 5 sentences)."""
     counts = Counter(word for _, toks in (*pool.bodies, *pool.replies, *pool.titles) for word in set(toks))
+    query = SearchTokens()
+    counts = Counter(
+        {word: n for word, n in counts.items() if query.query(word) == [word]}
+    )  # searchable alone
     ranked = [word for word, _ in counts.most_common()]
     common = ranked[:30]
     rare = [word for word, count in counts.items() if 3 <= count <= 5 and len(word) >= 2]

@@ -274,11 +274,41 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
         if band is None:
             return SearchResult(query=query, hits=[], total=0, words=words)
     statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words, band)
+    if session.get_bind().dialect.name == "sqlite":
+        ids, total = _page_then_count(session, statement, query)
+    else:
+        ids, total = _count_then_page(session, statement, query)
+    return SearchResult(query=query, hits=_hits(session, ids), total=total, words=words)
+
+
+def _count(session: Session, statement: Select[Any]) -> int:
+    """How many rows ``statement`` finds, counted up to one more than :data:`COUNT_CAP`."""
+    counted = select(func.count()).select_from(statement.order_by(None).limit(COUNT_CAP + 1).subquery())
+    return session.scalar(counted) or 0
+
+
+def _page_then_count(session: Session, statement: Select[Any], query: SearchQuery) -> tuple[list[int], int]:
+    """SQLite: FTS5 walks the matches newest first; count only when the page is full."""
     offset = (query.page - 1) * query.size
     ids = list(session.scalars(statement.limit(query.size).offset(offset))) if offset <= COUNT_CAP else []
     if offset == 0 and len(ids) < query.size:  # the first page holds every match: nothing to count
-        total = len(ids)
-    else:
-        counted = select(func.count()).select_from(statement.order_by(None).limit(COUNT_CAP + 1).subquery())
-        total = session.scalar(counted) or 0
-    return SearchResult(query=query, hits=_hits(session, ids), total=total, words=words)
+        return ids, len(ids)
+    return ids, _count(session, statement)
+
+
+def _count_then_page(session: Session, statement: Select[Any], query: SearchQuery) -> tuple[list[int], int]:
+    """PostgreSQL: count first (the GIN index), then let the count choose the page's plan.
+
+    The planner cannot know how rare a word is (it guesses 0.5 % of rows for any word its
+    statistics do not list), and walking the primary key newest first is quick only when
+    matches are dense. So: up to :data:`COUNT_CAP` matches are fetched through the indexes
+    and sorted (``id + 0`` keeps the planner off the key order); more are walked newest
+    first, where a page is found within a few thousand rows.
+    """
+    total = _count(session, statement)
+    offset = (query.page - 1) * query.size
+    if total == 0 or offset >= min(total, COUNT_CAP + 1):
+        return [], total
+    if total <= COUNT_CAP:
+        statement = statement.order_by(None).order_by((PublicSearchDoc.id + 0).desc())
+    return list(session.scalars(statement.limit(query.size).offset(offset))), total

@@ -123,3 +123,14 @@ def test_a_query_of_only_stop_words_is_refused(session):
     with pytest.raises(InvalidInput) as caught:
         search(session, SearchQuery(text="的"))
     assert caught.value.field == "q"
+
+
+def test_pages_come_newest_first_with_the_total(session, places):
+    roads, _ = places
+    made = [_public(session, roads, f"梧桐巷问题{i}", f"梧桐巷第{i}件事") for i in range(3)]
+    session.commit()
+    first = search(session, SearchQuery(text="梧桐巷", size=2))
+    second = search(session, SearchQuery(text="梧桐巷", size=2, page=2))
+    assert first.total == second.total == 3
+    assert _numbers(first) + _numbers(second) == [case.number for case in reversed(made)]
+    assert search(session, SearchQuery(text="梧桐巷", size=2, page=3)).hits == []
