@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.accountability.refresh import refresh as refresh_scorecard
 from minyi.accounts.models import Role, User
 from minyi.alerts.models import RuleKind
 from minyi.alerts.rules import list_rules
@@ -148,6 +149,7 @@ def seed_demo(
     refresh_issues(session, days=90, min_size=3)
     _mark_emergencies(session)
     alerts = _raise_alerts(session, now)
+    refresh_scorecard(session, full=True, now=now)  # the public dashboard has figures at once
     statuses = Counter(plan.status.value for plan in plans)
     hot = Counter(plan.text.hot for plan in plans if plan.text.hot is not None)
     return DemoSummary(
