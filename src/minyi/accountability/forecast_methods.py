@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,6 +46,7 @@ __all__ = [
     "SEASON",
     "Backtest",
     "Fit",
+    "Predictor",
     "backtest",
     "fit",
     "naive",
@@ -54,6 +55,9 @@ __all__ = [
 
 Floats = NDArray[np.float64]
 Numbers = Sequence[float] | Floats
+#: Another method for :func:`backtest` (bench/): (training counts, their working days, the
+#: future weeks' working days) → the forecasts.
+Predictor = Callable[[Floats, Floats, Floats], Sequence[float]]
 
 SEASON = 52  # weeks in a year, for the seasonal baselines and the yearly index
 MIN_WEEKS = 8  # below this, the series is too short to fit the method: a plain mean
@@ -240,11 +244,13 @@ def backtest(  # noqa: PLR0913 - the series, its calendar and the design of the 
     horizon: int = 4,
     origins: int = 12,
     min_train: int = MIN_WEEKS,
+    predictor: Predictor | None = None,
 ) -> Backtest:
     """Rolling-origin MASE and MAPE of ``method`` (``wd-holt``, ``naive``, ``seasonal-naive``).
 
     The last ``origins`` possible origins are used, each with every week before it as
     training data, and forecasts 1 to ``horizon`` weeks ahead (cut at the series' end).
+    With ``predictor``, that function is the method and ``method`` only names it.
     """
     y, wd = _arr(counts), _arr(working)
     first = max(min_train, SEASON if method == "seasonal-naive" else min_train, len(y) - origins)
@@ -255,7 +261,12 @@ def backtest(  # noqa: PLR0913 - the series, its calendar and the design of the 
     for origin in range(first, len(y)):
         train, ahead = y[:origin], y[origin : origin + horizon]
         scale = _scale(train)
-        predicted = _predict(method, train, wd, weeks, origin, len(ahead))
+        if predictor is not None:
+            predicted: list[float] | None = list(
+                predictor(train, wd[:origin], wd[origin : origin + len(ahead)])
+            )
+        else:
+            predicted = _predict(method, train, wd, weeks, origin, len(ahead))
         if predicted is None or not scale or math.isnan(scale):
             continue
         errors = np.abs(_arr(predicted) - ahead)
