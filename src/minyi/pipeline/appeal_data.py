@@ -32,13 +32,14 @@ class AppealDataError(ValueError):
 
 @dataclass(frozen=True)
 class LabelRow:
-    """One labelled message: which file, which id, which kind, which split."""
+    """One labelled message: which file, which id, which kind, which split, how it was drawn."""
 
     file: str
     message_id: str
     kind: str
     split: str
     line: int
+    sample: str = "random"  # how it was drawn: "keyword" rows are not a random sample
 
 
 def read_label_file(path: Path) -> list[LabelRow]:
@@ -74,7 +75,7 @@ def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[LabelRow]:
             raise AppealDataError(f"{path}, line {line}: split is train or test, not {split!r}")
         if not row["file"] or not row["message_id"]:
             raise AppealDataError(f"{path}, line {line}: file and message_id are required")
-        yield LabelRow(row["file"], row["message_id"], kind, split, line)
+        yield LabelRow(row["file"], row["message_id"], kind, split, line, row.get("sample") or "random")
 
 
 def find_message_file(data_dir: Path, name: str) -> Path:

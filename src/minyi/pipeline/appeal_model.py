@@ -230,13 +230,20 @@ def _packaged() -> AppealModel | None:
 
 
 def default_appeal_classifier(*, normalize: bool = False) -> AppealClassifier:
-    """The packaged trained model (loaded once per process), else the rules alone.
+    """The packaged trained model, else the rules alone; one instance per process.
 
     The rules are the fallback so that a build without the weights file still takes
-    messages in; the version stored with each analysis says which one ran.
+    messages in; the version stored with each analysis says which one ran.  The instance
+    is shared (its segmenter's dictionary loads once); :class:`TextPipeline` calls it under
+    its lock.
     """
     with _LOCK:
-        model = _packaged()
+        return _default(normalize=normalize)
+
+
+@cache
+def _default(*, normalize: bool) -> AppealClassifier:
+    model = _packaged()
     if model is None:
         return AppealClassifier(use_model=False, normalize=normalize)
     return TrainedAppealClassifier(model, normalize=normalize)

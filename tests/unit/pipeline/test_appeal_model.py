@@ -33,7 +33,7 @@ def test_the_packaged_model_loads_once_with_its_version(packaged):
     assert packaged.version_.startswith("appeal-lr-")
     again = default_appeal_classifier(normalize=True)
     assert isinstance(again, TrainedAppealClassifier)
-    assert again.appeal_model is packaged.appeal_model  # loaded once per process
+    assert again is packaged  # loaded once per process
 
 
 @pytest.mark.parametrize(
