@@ -44,15 +44,17 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
+from minyi.issues.detect._dormant import Dormant
 from minyi.issues.detect._near import NearCopies
 from minyi.issues.detect.consolidate import consolidate_issues
 from minyi.issues.detect.features import Features, Featurizer, SparseVector
+from minyi.issues.detect.gate import Gate, word_cosine
 from minyi.issues.detect.issue import Issue, IssueMessage, IssueState, Member, timestamp
-from minyi.issues.detect.places import cores_differ
 
 __all__ = ["ConsolidationReport", "IssueDetector"]
 
@@ -84,6 +86,11 @@ class IssueDetector:
             makes the issue a candidate for a split.
         min_split_size: Smallest issue examined for a split.
         place_mismatch: Score factor when message and issue name places of different cores.
+        unplaced: Score factor when one of the message and the issue names a place and the
+            other none: a message joins an issue only if it names that place.
+        unplaced_both: Score factor when neither names a place (a policy, a case).
+        word_min: Least word part of the score (the cosine without place terms) for a
+            message to join an issue naming the same place: the problem must agree too.
         candidates: Issues scored exactly per message.
         max_postings: Terms in more live issues than this are not used to find candidates.
         probe_terms: The heaviest terms of a message used to find candidates.
@@ -103,6 +110,10 @@ class IssueDetector:
         max_centroid_terms: Centroid terms kept per issue; beyond, the lightest quarter is
             dropped.
         keep_archived: Keep archived issues' summaries in ``archived_``.
+        revive: Keep archived issues that name a place (compactly, at most ``max_dormant``)
+            so that a later message naming that place with the same problem wakes them
+            with their id (:mod:`~minyi.issues.detect._dormant`).
+        max_dormant: Archived issues kept for waking.
         on_archive: Called with each archived issue's summary.
         featurizer: Feature settings (a :class:`Featurizer`, default settings if ``None``).
     """
@@ -110,11 +121,14 @@ class IssueDetector:
     def __init__(  # noqa: PLR0913 - one keyword per setting, scikit-learn style
         self,
         *,
-        threshold: float = 0.25,
-        merge_threshold: float = 0.25,
+        threshold: float = 0.18,
+        merge_threshold: float = 0.18,
         split_threshold: float = 0.08,
         min_split_size: int = 4,
         place_mismatch: float = 0.5,
+        unplaced: float = 0.5,
+        unplaced_both: float = 1.0,
+        word_min: float = 0.12,
         candidates: int = 4,
         max_postings: int = 200,
         probe_terms: int = 12,
@@ -128,6 +142,8 @@ class IssueDetector:
         max_vectors: int = 200,
         max_centroid_terms: int = 2000,
         keep_archived: bool = True,
+        revive: bool = True,
+        max_dormant: int = 20_000,
         on_archive: Callable[[Issue], None] | None = None,
         featurizer: Featurizer | None = None,
     ) -> None:
@@ -136,6 +152,9 @@ class IssueDetector:
         self.split_threshold = split_threshold
         self.min_split_size = min_split_size
         self.place_mismatch = place_mismatch
+        self.unplaced = unplaced
+        self.unplaced_both = unplaced_both
+        self.word_min = word_min
         self.candidates = candidates
         self.max_postings = max_postings
         self.probe_terms = probe_terms
@@ -149,6 +168,8 @@ class IssueDetector:
         self.max_vectors = max_vectors
         self.max_centroid_terms = max_centroid_terms
         self.keep_archived = keep_archived
+        self.revive = revive
+        self.max_dormant = max_dormant
         self.on_archive = on_archive
         self.featurizer = featurizer
 
@@ -156,6 +177,9 @@ class IssueDetector:
         """The settings, as passed to ``__init__``."""
         names = ("threshold", "merge_threshold", "split_threshold", "min_split_size", "place_mismatch")
         more = (
+            "unplaced",
+            "unplaced_both",
+            "word_min",
             "candidates",
             "max_postings",
             "probe_terms",
@@ -169,7 +193,7 @@ class IssueDetector:
             "max_vectors",
             "max_centroid_terms",
         )
-        last = ("keep_archived", "on_archive", "featurizer")
+        last = ("keep_archived", "revive", "max_dormant", "on_archive", "featurizer")
         return {name: getattr(self, name) for name in (*names, *more, *last)}
 
     # --- set-up -----------------------------------------------------------------------------
@@ -184,6 +208,8 @@ class IssueDetector:
             raise ValueError("consolidate_budget and max_vectors must be ≥ 0, max_centroid_terms ≥ 1")
         base = self.featurizer or Featurizer()
         self.featurizer_ = Featurizer(**base.get_params()).reset()
+        self.gate_ = Gate(self.place_mismatch, self.unplaced, self.word_min, self.unplaced_both)
+        self.dormant_ = Dormant(max_issues=self.max_dormant)
         self.dedupe_ = NearCopies(threshold=self.dedupe_threshold, window_days=self.archive_after_days)
         self.active_: dict[int, IssueState] = {}
         self.postings_: dict[int, dict[int, float]] = {}
@@ -270,6 +296,8 @@ class IssueDetector:
                 best, score = self.resolve(original), 1.0
         if best is None:
             best, score = self._best(features)
+        if (best is None or score < self.threshold) and self.revive and features.title_cores:
+            best, score = self._wake(features, best, score)
         if best is None or score < self.threshold:
             best = self._open()
         self._join(self.active_[best], message, features)
@@ -316,10 +344,37 @@ class IssueDetector:
         return sorted(scored, key=lambda item: -item[1])
 
     def _penalised(self, state: IssueState, vector: SparseVector, cores: set[str]) -> float:
-        score = state.cosine(vector)
-        if cores_differ(cores, state.cores):
-            score *= self.place_mismatch
-        return score
+        if state.norm2 <= 0.0:
+            return 0.0
+        centroid, places = state.centroid, self.featurizer_.place_ids_
+        dot = place = own_places = 0.0
+        for term, weight in vector.items():
+            product = weight * centroid.get(term, 0.0)
+            dot += product
+            if term in places:
+                place += product
+                own_places += weight * weight
+        cosine = dot / math.sqrt(state.norm2)
+        words = word_cosine(dot - place, 1.0 - own_places, state.norm2 - state.place_norm2())
+        return self.gate_.score(cosine, words, cores, state.main_cores())
+
+    def _wake(self, features: Features, best: int | None, score: float) -> tuple[int | None, float]:
+        """Wake the dormant issue that ``features`` matches best, if it beats the live ``best``."""
+        cores = set(features.title_cores)
+        found: IssueState | None = None
+        for state in self.dormant_.candidates(cores)[: self.candidates]:
+            dormant_score = self._penalised(state, features.vector, cores)
+            if dormant_score >= max(score, self.threshold):
+                found, score = state, dormant_score
+        if found is None:
+            return best, score
+        state = self.dormant_.take(found.id)
+        self.archived_.pop(state.id, None)
+        self.active_[state.id] = state
+        self._index(state.id, dict(state.centroid))
+        for member in state.members:
+            self.issue_of_[member.message.message_id] = state.id
+        return state.id, score
 
     def _open(self) -> int:
         issue_id = self._new_id()
@@ -333,7 +388,7 @@ class IssueDetector:
     def _join(self, state: IssueState, message: IssueMessage, features: Features) -> None:
         cores = list(features.title_cores)
         names = [p.name for p in features.places if p.kind != "admin"]
-        changed = state.add(Member.of(message, features.vector, names, cores))
+        changed = state.add(Member.of(message, features.vector, names, cores), self.featurizer_.place_ids_)
         self._index(state.id, changed)
         self._trim(state)
         self.issue_of_[message.message_id] = state.id
@@ -399,6 +454,8 @@ class IssueDetector:
             self.dedupe_.remove(member.message.message_id)
         if self.keep_archived:
             self.archived_[state.id] = summary
+        if self.revive:
+            self.dormant_.keep(state)
         if self.on_archive is not None:
             self.on_archive(summary)
         return summary
@@ -431,7 +488,7 @@ class IssueDetector:
         for part in parts:
             rebuilt = self._new_state(self._new_id())
             for member in part.members:
-                rebuilt.add(member)
+                rebuilt.add(member, self.featurizer_.place_ids_)
                 self.issue_of_[member.message.message_id] = rebuilt.id
                 moved.append(member)
             state.subtract(rebuilt)

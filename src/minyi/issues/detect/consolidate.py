@@ -32,10 +32,11 @@ call instead of all of them at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from minyi.issues.detect.gate import Gate, word_cosine
 from minyi.issues.detect.issue import IssueState, Member
-from minyi.issues.detect.places import cores_differ
 
 if TYPE_CHECKING:
     from minyi.issues.detect.cluster import IssueDetector
@@ -44,6 +45,7 @@ __all__ = ["consolidate_issues"]
 
 CENTROID_TERMS = 40
 PRESCREEN = 0.5
+ATTESTED = 3
 _TINY = 1e-9
 
 
@@ -59,16 +61,31 @@ def consolidate_issues(
     return merged, split
 
 
-def centroid_cosine(left: IssueState, right: IssueState, place_mismatch: float) -> float:
-    """Cosine of two centroids, with the place penalty."""
+def centroid_cosine(
+    left: IssueState, right: IssueState, gate: Gate | None = None, places: Collection[int] = ()
+) -> float:
+    """Cosine of two centroids; with ``gate``, as it counts (:class:`Gate`, ``places``: place term ids)."""
     if left.norm2 <= 0.0 or right.norm2 <= 0.0:
         return 0.0
     small, large = sorted((left.centroid, right.centroid), key=len)
-    dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-    score = dot / math.sqrt(left.norm2 * right.norm2)
-    if cores_differ(left.cores, right.cores):
-        score *= place_mismatch
-    return score
+    dot = place = 0.0
+    for term, weight in small.items():
+        product = weight * large.get(term, 0.0)
+        dot += product
+        if term in places:  # the merge test: the place terms of both centroids are in ``places``
+            place += product
+    cosine = dot / math.sqrt(left.norm2 * right.norm2)
+    if gate is None:
+        return cosine
+    words = word_cosine(dot - place, left.norm2 - left.place_norm2(), right.norm2 - right.place_norm2())
+    # Places named by three members or more are attested: issues at two such places never merge.
+    attested = min(_attested(left), _attested(right)) >= ATTESTED
+    return gate.score(cosine, words, left.main_cores(), right.main_cores(), merge=attested)
+
+
+def _attested(state: IssueState) -> int:
+    """How many members name the least named of ``state``'s main places (0: none)."""
+    return min((state.cores[core] for core in state.main_cores()), default=0)
 
 
 def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, int]]:
@@ -90,45 +107,61 @@ def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, 
         a, b = detector.live(left), detector.live(right)
         if left == right or a is None or b is None:
             continue
-        if centroid_cosine(a, b, detector.place_mismatch) >= detector.merge_threshold:
+        places = detector.featurizer_.place_ids_
+        if centroid_cosine(a, b, detector.gate_, places) >= detector.merge_threshold:
             survivor, absorbed = sorted((a, b), key=lambda s: (-len(s.members), s.created))
             detector.merge(survivor, absorbed)
             merged.append((absorbed.id, survivor.id))
     return merged
 
 
-def _incoherent(state: IssueState, split_threshold: float) -> bool:
-    """Whether some member's cosine with the rest of ``state`` is below ``split_threshold``."""
-    for member in state.members:
-        if member.folded:
-            continue
-        own = member.norm2()
-        dot = member.dot(state.centroid)
-        rest = state.norm2 - 2.0 * dot + own
-        if rest <= _TINY:
-            continue
-        if (dot - own) / math.sqrt(rest) < split_threshold:
-            return True
-    return False
+def _gated(member: Member, part: IssueState, gate: Gate, places: Collection[int], rest: bool) -> float:
+    """The gated score of ``member`` against ``part`` (``rest``: ``part`` holds ``member``, leave it out)."""
+    centroid = part.centroid
+    dot = place = own_places = 0.0
+    for term, weight in zip(member.terms, member.weights, strict=True):
+        value = centroid.get(term, 0.0) - (weight if rest else 0.0)
+        dot += weight * value
+        if term in places:
+            place += weight * value
+            own_places += weight * weight
+    own = member.norm2()
+    norm2 = part.norm2 - (2.0 * member.dot(centroid) - own if rest else 0.0)
+    if norm2 <= _TINY or own <= _TINY:
+        return 1.0 if rest else 0.0
+    cosine = dot / math.sqrt(norm2 * own)
+    place_norm2 = part.place_norm2() if not rest else max(part.place_norm2() - own_places, 0.0)
+    words = word_cosine(dot - place, own - own_places, norm2 - place_norm2)
+    return gate.score(cosine, words, set(member.cores), part.main_cores())
 
 
-def _recluster(members: list[Member], threshold: float, merge_threshold: float) -> list[IssueState]:
+def _incoherent(state: IssueState, split_threshold: float, gate: Gate, places: Collection[int]) -> bool:
+    """Whether some member's gated score with the rest of ``state`` is below ``split_threshold``."""
+    return any(
+        _gated(member, state, gate, places, rest=True) < split_threshold
+        for member in state.members
+        if not member.folded
+    )
+
+
+def _recluster(
+    members: list[Member], threshold: float, merge_threshold: float, gate: Gate, places: Collection[int]
+) -> list[IssueState]:
     parts: list[IssueState] = []
     for member in members:
-        vector = member.vector
-        scored = [(part.cosine(vector), index) for index, part in enumerate(parts)]
+        scored = [(_gated(member, part, gate, places, rest=False), index) for index, part in enumerate(parts)]
         best = max(scored, default=(0.0, -1))
         if best[0] >= threshold:
-            parts[best[1]].add(member)
+            parts[best[1]].add(member, places)
         else:
             parts.append(IssueState(-1, created=len(parts)))
-            parts[-1].add(member)
+            parts[-1].add(member, places)
     joined = True
     while joined and len(parts) > 1:
         joined = False
         for i in range(len(parts)):
             for j in range(i + 1, len(parts)):
-                if centroid_cosine(parts[i], parts[j], 1.0) >= merge_threshold:
+                if centroid_cosine(parts[i], parts[j], gate, places) >= merge_threshold:
                     parts[i].absorb(parts.pop(j))
                     joined = True
                     break
@@ -140,10 +173,13 @@ def _recluster(members: list[Member], threshold: float, merge_threshold: float) 
 def _split_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, list[int]]]:
     splits: list[tuple[int, list[int]]] = []
     for state in [s for s in map(detector.live, sorted(set(changed))) if s is not None]:
-        if state.vectors < detector.min_split_size or not _incoherent(state, detector.split_threshold):
+        gate, places = detector.gate_, detector.featurizer_.place_ids_
+        if state.vectors < detector.min_split_size:
+            continue
+        if not _incoherent(state, detector.split_threshold, gate, places):
             continue
         live = [member for member in state.members if not member.folded]
-        parts = _recluster(live, detector.threshold, detector.merge_threshold)
+        parts = _recluster(live, detector.threshold, detector.merge_threshold, gate, places)
         if len(parts) < 2:  # noqa: PLR2004 - one part: nothing to split
             continue
         splits.append((state.id, detector.split(state, parts[1:])))

@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Self
 
+from minyi.issues.detect.names import NameVariants
 from minyi.issues.detect.places import Place, extract_places
 from minyi.pipeline.normalize import TextNormalizer
 from minyi.pipeline.segment import default_stop_words
@@ -120,7 +121,8 @@ class Features:
         places: The places mentioned (title first, then body).
         text: The normalised title and body, for the near-duplicate index.
         title_cores: Cores of the named places and routes in the title (the most reliable
-            mentions: titles name the place concisely).
+            mentions: titles name the place concisely), else of the first two in the body;
+            cores of areas (see ``common_core_share``) left out.
     """
 
     vector: SparseVector
@@ -138,9 +140,13 @@ class Featurizer:
         admin_weight: Weight of an administrative unit (``A市``, ``A3区``).
         max_body_chars: Characters of the body read.
         max_features: Terms kept per message, heaviest first.
+        common_core_share: A place core in more than this share of the messages seen (and
+            in at least ``min_common_df``) names an area, not a place (星沙 of 星沙大道,
+            星沙四区 …): it stays a (light) term but no longer counts in the place test.
+        min_common_df: See ``common_core_share``.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - one keyword per setting, scikit-learn style
         self,
         *,
         title_weight: float = 3.0,
@@ -148,16 +154,23 @@ class Featurizer:
         admin_weight: float = 0.3,
         max_body_chars: int = 400,
         max_features: int = 48,
+        common_core_share: float = 0.01,
+        min_common_df: int = 20,
     ) -> None:
         self.title_weight = title_weight
         self.place_weight = place_weight
         self.admin_weight = admin_weight
         self.max_body_chars = max_body_chars
         self.max_features = max_features
+        self.common_core_share = common_core_share
+        self.min_common_df = min_common_df
 
     def get_params(self) -> dict[str, Any]:
         """The settings, as passed to ``__init__``."""
-        names = ("title_weight", "place_weight", "admin_weight", "max_body_chars", "max_features")
+        names = (
+            *("title_weight", "place_weight", "admin_weight", "max_body_chars", "max_features"),
+            *("common_core_share", "min_common_df"),
+        )
         return {name: getattr(self, name) for name in names}
 
     def reset(self) -> Self:
@@ -170,7 +183,9 @@ class Featurizer:
         self.normalizer_ = TextNormalizer(max_chars=max(self.max_body_chars, 1) + 200).fit()
         self.stop_words_ = default_stop_words() | EXTRA_STOP_WORDS
         self.memo_ = _WordMemo(frozenset(self.stop_words_))
+        self.names_ = NameVariants()
         self.index_: dict[str, int] = {}
+        self.place_ids_: set[int] = set()
         self.terms_: list[str] = []
         self.df_: list[int] = []
         self.docs_ = 0
@@ -195,18 +210,27 @@ class Featurizer:
         title_text = self.normalizer_.transform_one(title).text
         body_text = self.normalizer_.transform_one(body[: self.max_body_chars + 200]).text
         body_text = body_text[: self.max_body_chars]
-        counts: dict[str, float] = {}
-        for word in self.words(title_text):
-            counts[word] = counts.get(word, 0.0) + self.title_weight
-        for word in self.words(body_text):
-            counts[word] = counts.get(word, 0.0) + 1.0
-        in_title = tuple(extract_places(title_text))
+        in_title = tuple(map(self._canonical, extract_places(title_text)))
         places = in_title + tuple(
-            place for place in extract_places(body_text) if place.name not in title_text
+            self._canonical(place) for place in extract_places(body_text) if place.name not in title_text
         )
+        # The words of a name are the name's (its place term), not the problem's.
+        names = [place.name for place in places if place.kind == "named"]
+        counts: dict[str, float] = {}
+        for weight, text in ((self.title_weight, title_text), (1.0, body_text)):
+            for word in self.words(text):
+                if not any(word in name for name in names):
+                    counts[word] = counts.get(word, 0.0) + weight
         for place in places:
             counts[PLACE_PREFIX + place.core] = self.admin_weight if place.kind == "admin" else 1.0
         return counts, places, len(in_title), f"{title_text} {body_text}".strip()
+
+    def _canonical(self, place: Place) -> Place:
+        """``place`` with the canonical spelling of its core (variant names are one place)."""
+        if place.kind != "named":
+            return place
+        core = self.names_.canonical(place.core)
+        return place if core == place.core else Place(place.name, place.kind, core)
 
     def transform_one(self, title: str, body: str, *, learn: bool = True) -> Features:
         """The features of one message; ``learn`` adds it to the document frequencies first."""
@@ -229,7 +253,14 @@ class Featurizer:
                 weights[term_id] = (self.place_weight if count >= 1.0 else self.admin_weight) * idf
             else:
                 weights[term_id] = (1.0 + log(count)) * idf
-        title_cores = frozenset(place.core for place in places[:in_title] if place.kind != "admin")
+        common = max(self.min_common_df, self.common_core_share * self.docs_)
+        named = [
+            place.core
+            for place in places
+            if place.kind != "admin" and df[index.get(PLACE_PREFIX + place.core, 0)] < common
+        ]
+        in_title_cores = {place.core for place in places[:in_title]}
+        title_cores = frozenset(core for core in named if core in in_title_cores) or frozenset(named[:2])
         return Features(_top_normalised(weights, self.max_features), places, text, title_cores)
 
     def _id(self, term: str, *, learn: bool) -> int | None:
@@ -245,6 +276,8 @@ class Featurizer:
         self.index_[term] = term_id
         self.terms_.append(term)
         self.df_.append(0)
+        if term[0] == PLACE_PREFIX:
+            self.place_ids_.add(term_id)
         return term_id
 
 

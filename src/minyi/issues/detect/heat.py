@@ -1,12 +1,14 @@
 """How hot an issue is: one documented number from volume, people, engagement and time.
 
-For an issue with ``n`` messages from ``a`` distinct authors, summed likes ``L``,
-dislikes ``D``, reposts ``S`` and replies ``R``, evaluated at the moment ``t`` (the end
-of the period, or the newest message of all issues):
+Heat ranks by **people, not posts**.  For an issue whose ``a`` distinct authors wrote
+``n_1 … n_a`` messages (an anonymous message counts as its own author), evaluated at the
+moment ``t`` (the end of the period, or the newest message of all issues):
 
 .. code-block:: text
 
-    base    = w_v·ln(1 + n) + w_a·ln(1 + a) + w_e·ln(1 + L + w_d·D + 2·S + R)
+    V       = Σ_authors √n_i                           posts, one author's n posts weigh √n
+    L*      = Σ_authors max likes of that author's messages
+    base    = w_v·ln(1 + V) + w_a·ln(1 + a) + w_e·ln(1 + L* + w_d·D + 2·S + R)
     growth  = ln((1 + m_recent) / (1 + m_before))      m_recent: messages in the last
                                                        `growth_days` days before t,
                                                        m_before: in the `growth_days` before
@@ -14,9 +16,12 @@ of the period, or the newest message of all issues):
                                                        message to t; τ = `tau_days`
     heat    = (base + w_g·max(growth, 0)) · decay
 
-Logarithms stop one huge count (a message with 2,000 likes) from outweighing many
-people writing in; distinct authors count apart from messages so that one author
-repeating himself weighs less than many people; a dislike is engagement too (someone
+``D``, ``S`` and ``R`` are the summed dislikes, reposts and replies.  Logarithms stop one
+huge count (a message with 2,000 likes) from outweighing many people writing in; the
+square root caps what one author adds by posting again (55 posts of one person weigh as
+7.4 posts, less than 12 people writing once each), and his likes count once (the same
+readers like each copy: ``L*`` takes his best-liked message); distinct authors count
+apart from messages so that many people weigh more still; a dislike is engagement too (someone
 read the message and cared), counted at ``w_d``; growth only adds (a shrinking issue
 is not penalised beyond its decay); decay makes an issue that went quiet cool down
 with a half-life of ``τ·ln 2`` days (``τ = 0`` turns decay off, for ranking a closed
@@ -34,9 +39,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from minyi.issues.detect.issue import Issue
+from minyi.issues.detect.issue import Issue, people_counts
 
-__all__ = ["HeatWeights", "heat", "rank"]
+__all__ = ["HeatWeights", "heat", "heat_terms", "people_counts", "rank"]
 
 
 @dataclass(frozen=True)
@@ -72,15 +77,33 @@ def _window(timeline: dict[date, int], start: date, end: date) -> int:
     return sum(count for day, count in timeline.items() if start <= day < end)
 
 
+def heat_terms(issue: Issue, weights: HeatWeights | None = None) -> dict[str, float]:
+    """The three base terms of the heat of ``issue``, weighted, with the counts they use.
+
+    Keys: ``posts`` (V, the capped post count), ``people`` (a), ``engagement`` (the sum in
+    the engagement logarithm), and ``volume_term``, ``authors_term``, ``engagement_term``
+    (each already multiplied by its weight); shown on the issue page so that a reader
+    sees why an issue ranks where it does.
+    """
+    w = weights or HeatWeights()
+    posts = issue.size if issue.weighted_posts is None else min(issue.weighted_posts, float(issue.size))
+    likes = issue.likes if issue.people_likes is None else min(issue.people_likes, issue.likes)
+    engagement = max(likes + w.dislikes * issue.dislikes + 2 * issue.reposts + issue.replies, 0.0)
+    return {
+        "posts": posts,
+        "people": float(issue.authors),
+        "engagement": engagement,
+        "volume_term": w.volume * math.log1p(posts),
+        "authors_term": w.authors * math.log1p(issue.authors),
+        "engagement_term": w.engagement * math.log1p(engagement),
+    }
+
+
 def heat(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> float:
     """The heat of ``issue`` evaluated at ``at`` (see the module docstring)."""
     w = weights or HeatWeights()
-    engagement = issue.likes + w.dislikes * issue.dislikes + 2 * issue.reposts + issue.replies
-    base = (
-        w.volume * math.log1p(issue.size)
-        + w.authors * math.log1p(issue.authors)
-        + w.engagement * math.log1p(max(engagement, 0.0))
-    )
+    terms = heat_terms(issue, w)
+    base = terms["volume_term"] + terms["authors_term"] + terms["engagement_term"]
     end = _moment(at).date() + timedelta(days=1)
     span = timedelta(days=w.growth_days)
     recent = _window(issue.timeline, end - span, end)
@@ -109,6 +132,7 @@ def _in_period(issue: Issue, start: datetime | None, end: datetime | None) -> Is
             "timeline": timeline,
             "size": size,
             "authors": min(issue.authors, size),
+            "weighted_posts": None if issue.weighted_posts is None else min(issue.weighted_posts, size),
             "last_time": last_time,
         }
     )

@@ -19,13 +19,13 @@ import math
 import operator
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from minyi.issues.detect.features import PLACE_PREFIX, SparseVector
 
-__all__ = ["Issue", "IssueMessage", "IssueState", "Member", "timestamp"]
+__all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
 
 REPRESENTATIVES = 3
 KEYWORDS = 6
@@ -87,6 +87,10 @@ class Issue:
         representative_ids: The most central messages, most central first.
         message_ids: Every message, in order of arrival.
         archived: Whether the issue left the in-memory index (no message for a while).
+        weighted_posts: Messages with one author's ``n`` counted as ``√n`` (``None``: not
+            known, heat uses ``size``); see :mod:`minyi.issues.detect.heat`.
+        people_likes: Likes with each author's best-liked message only (``None``: not
+            known, heat uses ``likes``).
     """
 
     id: int
@@ -105,6 +109,8 @@ class Issue:
     representative_ids: tuple[str, ...]
     message_ids: tuple[str, ...]
     archived: bool = False
+    weighted_posts: float | None = None
+    people_likes: int | None = None
 
 
 @dataclass(slots=True)
@@ -178,6 +184,21 @@ class IssueState:
     max_vectors: int = 0
     vectors: int = 0
     folded_upto: int = 0
+    place_terms: set[int] = field(default_factory=set)
+
+    def main_cores(self, share: float = 0.25) -> set[str]:
+        """The cores named by at least ``share`` of the members (at least once): the issue's places.
+
+        Not every core ever named: one member naming a second place must not make the issue
+        match every message about that place.
+        """
+        least = max(1.0, share * len(self.members))
+        return {core for core, count in self.cores.items() if count >= least}
+
+    def place_norm2(self) -> float:
+        """Squared length of the centroid's place terms (see :mod:`~minyi.issues.detect.gate`)."""
+        get = self.centroid.get
+        return sum(get(term, 0.0) ** 2 for term in self.place_terms)
 
     def dot(self, vector: SparseVector) -> float:
         """Dot product of ``vector`` with the centroid."""
@@ -188,8 +209,13 @@ class IssueState:
         """Cosine similarity of a unit ``vector`` with the centroid."""
         return self.dot(vector) / math.sqrt(self.norm2) if self.norm2 > 0.0 else 0.0
 
-    def add(self, member: Member) -> SparseVector:
-        """Add ``member``; returns the terms of the centroid that changed, with new weights."""
+    def add(self, member: Member, places: Collection[int] = ()) -> SparseVector:
+        """Add ``member``; returns the terms of the centroid that changed, with new weights.
+
+        ``places``: the ids of place terms, to remember which of the member's terms are places.
+        """
+        if places:
+            self.place_terms.update(term for term in member.terms if term in places)
         centroid = self.centroid
         self.norm2 += 2.0 * member.dot(centroid) + member.norm2()
         changed: SparseVector = {}
@@ -210,6 +236,7 @@ class IssueState:
         for term, weight in other.centroid.items():
             changed[term] = self.centroid[term] = self.centroid.get(term, 0.0) + weight
         self.members.extend(other.members)
+        self.place_terms |= other.place_terms
         self.vectors += other.vectors
         self.cores.update(other.cores)
         self.last = max(self.last, other.last)
@@ -277,6 +304,7 @@ class IssueState:
         places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES))
         title = central[0].message.title if central and central[0].message.title else ""
         timeline = Counter(message.when.date() for message in messages)
+        weighted_posts, people_likes = people_counts((m.author, m.likes) for m in messages)
         return Issue(
             id=self.id,
             title=title or " · ".join((*places[:1], *keywords[:2])),
@@ -294,7 +322,27 @@ class IssueState:
             representative_ids=tuple(m.message.message_id for m in central[:REPRESENTATIVES]),
             message_ids=tuple(message.message_id for message in messages),
             archived=archived,
+            weighted_posts=weighted_posts,
+            people_likes=people_likes,
         )
+
+
+def people_counts(posts: Iterable[tuple[str | None, int]]) -> tuple[float, int]:
+    """``(V, L*)`` of the module docstring from ``(author, likes)`` of each message.
+
+    An anonymous message (author ``None``) counts as a separate author.
+    """
+    per_author: dict[str, list[int]] = {}
+    weighted, likes = 0.0, 0
+    for author, liked in posts:
+        if author is None:
+            weighted, likes = weighted + 1.0, likes + liked
+        else:
+            per_author.setdefault(author, []).append(liked)
+    for liked_list in per_author.values():
+        weighted += math.sqrt(len(liked_list))
+        likes += max(liked_list)
+    return weighted, likes
 
 
 def _place_counts(members: list[Member]) -> Counter[str]:

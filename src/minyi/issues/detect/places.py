@@ -7,9 +7,9 @@ names are found by their ending, the way a reader recognises them.
 Three kinds of mention are returned, in order of appearance, each once:
 
 ``admin``
-    Anonymised administrative units of the message board: ``A市``, ``A3区``, ``A7县``,
-    ``西地省``.  They are too broad to tell issues apart, so the detector gives them
-    little weight.
+    Administrative units: the anonymised ``A市``, ``A3区``, ``A7县``, ``西地省`` of the
+    message board, and towns and subdistricts (``星沙镇``, ``暮云街道``, ``白沙乡``).  They
+    are too broad to tell issues apart, so the detector gives them little weight.
 ``named``
     A name followed by a place or object word: ``丽发新城``, ``伊景园滨河苑``,
     ``万家丽南路``, ``暮云街道``, ``金鼎村``, ``经济学院``, ``某某置业有限公司``.  The
@@ -152,6 +152,8 @@ _NOT_ROADS = (
     *("让路", "带路", "问路", "绕路", "迷路", "无路", "之路"),
 )
 _MIN_PREFIX = 2
+# Towns and subdistricts hold thousands of unrelated problems: administrative units.
+_AREA_SUFFIXES = frozenset({"镇", "乡", "街道"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,10 @@ def _named_at(window: str, suffix: str) -> Place | None:
         return None
     if suffix in _ORGANISATION_SUFFIXES and prefix in _SERVICE_TRADES:
         return None
+    if suffix == "府" and prefix.endswith("政"):  # 政府, 人民政府: who should act, not where
+        return None
+    if suffix in _AREA_SUFFIXES:
+        return Place(name, "admin", name)
     return Place(name, "named", prefix)
 
 

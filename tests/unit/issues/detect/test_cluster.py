@@ -144,15 +144,17 @@ def test_consolidate_merges_and_the_larger_id_survives_even_when_younger():
     older = numbered("b", ["丽发新城搅拌站噪音扰民"], ["丽发新城旁边搅拌站晚上噪音很大，睡不着。"], 2, START)
     larger = numbered(
         "a",
-        ["丽发新城附近混凝土搅拌厂粉尘污染严重", "丽发新城搅拌厂灰尘太大", "丽发新城混凝土搅拌厂违法生产"],
+        ["丽发新城附近混凝土搅拌站粉尘污染严重", "丽发新城搅拌站灰尘太大", "丽发新城混凝土搅拌站违法生产"],
         [
-            "混凝土搅拌厂粉尘和灰尘污染严重，车辆来往，丽发新城居民苦不堪言。",
-            "丽发新城旁搅拌厂违法生产，粉尘弥漫。",
+            "混凝土搅拌站粉尘和灰尘污染严重，车辆来往，丽发新城居民苦不堪言。",
+            "丽发新城旁搅拌站违法生产，粉尘弥漫。",
         ],
         5,
         START + timedelta(days=1),
     )
-    detector = IssueDetector(threshold=0.5, merge_threshold=0.2, use_dedupe=False, consolidate_days=1e9)
+    # Round two: the words of the name belong to the place term, so both groups share the
+    # problem's word (搅拌站) to be one issue; the join threshold is the default's range.
+    detector = IssueDetector(threshold=0.3, merge_threshold=0.2, use_dedupe=False, consolidate_days=1e9)
     old_id = {detector.assign(m) for m in older}
     big_id = {detector.assign(m) for m in larger}
     assert len(old_id) == 1
@@ -170,7 +172,10 @@ def test_consolidate_merges_and_the_larger_id_survives_even_when_younger():
 def test_consolidate_splits_an_incoherent_issue_and_keeps_the_id_on_the_larger_part():
     mixing = messages(MIXING, "丽发新城", 9, prefix="a")
     fund = messages(FUND, "丽发新城", 5, prefix="f", start=START + timedelta(minutes=1))
-    detector = IssueDetector(threshold=0.0001, place_mismatch=1.0, use_dedupe=False, consolidate_days=1e9)
+    # word_min=0: no concrete gate, everything joins first (round two gates on the problem's words)
+    detector = IssueDetector(
+        threshold=0.0001, place_mismatch=1.0, word_min=0.0, use_dedupe=False, consolidate_days=1e9
+    )
     ids = {detector.assign(m) for m in sorted(mixing + fund, key=lambda m: m.when)}
     assert len(ids) == 1
     (kept,) = ids
@@ -185,7 +190,10 @@ def test_consolidate_splits_an_incoherent_issue_and_keeps_the_id_on_the_larger_p
 
 def test_inactive_issues_are_archived_and_memory_stays_bounded():
     archived = []
-    detector = IssueDetector(archive_after_days=5, consolidate_days=1, on_archive=archived.append)
+    # revive off: archived issues stay archived (waking is tested on its own below)
+    detector = IssueDetector(
+        archive_after_days=5, consolidate_days=1, on_archive=archived.append, revive=False
+    )
     live = []
     for day in range(60):
         first, second = TOPICS[day % len(TOPICS)], TOPICS[(day * 7 + 3) % len(TOPICS)]
@@ -221,3 +229,49 @@ def test_invalid_settings_fail_fast():
         IssueDetector(threshold=0).reset()
     with pytest.raises(ValueError, match="archive_after_days"):
         IssueDetector(archive_after_days=0).reset()
+
+
+def test_a_later_message_naming_the_place_with_the_same_problem_wakes_the_archived_issue():
+    early = messages(MIXING, "丽发新城", 4, prefix="a")
+    late = messages(MIXING, "丽发新城", 2, prefix="z", start=START + timedelta(days=200), seed=5)
+    other = messages(PARKING, "金桂花园", 3, prefix="p", start=START + timedelta(days=120))
+    detector = IssueDetector(archive_after_days=30, consolidate_days=1)
+    first = {detector.assign(m) for m in early}
+    for message in other:
+        detector.assign(message)
+    assert first.pop() in detector.archived_
+    woken = {detector.assign(m) for m in late}
+    detector.consolidate()
+    assert len(woken) == 1
+    assert len(issue_of(detector).keys() & {m.message_id for m in early + late}) == 6
+    assert len({issue_of(detector)[m.message_id] for m in early + late}) == 1
+
+
+def test_a_streetlight_of_another_estate_does_not_join_the_streetlight_issue_of_a_road():
+    roads = ["人民路", "建设路", "解放路", "五一路", "韶山路"]
+    lights = [
+        IssueMessage(
+            message_id=f"r{index}",
+            title=f"{road}路灯不亮无人修",
+            body=f"{road}的路灯已经坏了一个多月，晚上漆黑一片，行人很不安全，请尽快维修路灯。",
+            when=START + timedelta(hours=index),
+            author=f"u{index}",
+        )
+        for index, road in enumerate(roads * 2)
+    ]
+    detector = IssueDetector().reset()
+    for message in lights:
+        detector.assign(message)
+    people_road = detector.resolve(detector.issue_of_["r0"])
+    estate = IssueMessage(
+        "binjiang",
+        "滨江新城小区路灯不亮",
+        "滨江新城小区里的路灯坏了很久，晚上漆黑一片，请物业和有关部门维修路灯。",
+        START + timedelta(hours=12),
+        "u99",
+    )
+    assert detector.assign(estate) != people_road
+    detector.consolidate()
+    found = issue_of(detector)
+    assert found["binjiang"] != found["r0"]
+    assert found["r5"] == found["r0"]

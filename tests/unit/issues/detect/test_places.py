@@ -26,7 +26,6 @@ def test_anonymised_administrative_units():
         ("投诉A2区丽发新城附近建搅拌站噪音扰民", "丽发新城", "丽发"),
         ("A市伊景园滨河苑捆绑销售车位", "滨河苑", "滨河"),
         ("反映A7县春华镇金鼎村自来水到户的问题", "金鼎村", "金鼎"),
-        ("A市暮云街道丽发新城社区", "暮云街道", "暮云"),
         ("西地省A市经济学院强制学生实习", "经济学院", "经济"),
         ("A市万家丽南路拥堵", "万家丽南路", "万家丽南"),
         ("A7县五矿万境K9县房屋质量问题", "五矿万境", "五矿万境"),
@@ -38,6 +37,16 @@ def test_named_places_are_cut_after_verbs_and_districts(text, name, core):
     assert name in found
     assert found[name].kind == "named"
     assert found[name].core == core
+
+
+def test_towns_and_subdistricts_are_administrative_units():
+    found = {place.name: place.kind for place in extract_places("A市暮云街道丽发新城社区，A7县星沙镇")}
+    assert found["暮云街道"] == found["星沙镇"] == "admin"
+    assert found["丽发新城"] == "named"
+
+
+def test_government_is_not_a_place():
+    assert [p.name for p in extract_places("请求A7县人民政府和市政府解决") if p.kind == "named"] == []
 
 
 def test_bus_and_metro_routes():

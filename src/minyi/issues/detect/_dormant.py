@@ -1,0 +1,65 @@
+"""Archived issues that a later message may wake: one organisation's failure over months.
+
+An issue without a message for ``archive_after_days`` leaves the live index (memory stays
+bounded), but a problem at one place is often written about again much later (the same
+school's forced internships every autumn; a road whose rebuilding keeps being postponed).
+:class:`Dormant` keeps the working state of archived issues that name a place, compactly
+(member vectors folded, centroid cut to ``centroid_terms`` terms), indexed by their place
+cores.  A new message that matches no live issue looks here for issues naming its places;
+the detector wakes the best one when the name and the problem agree (the same
+:class:`~minyi.issues.detect.gate.Gate` and threshold as for live issues), keeping its id.
+
+At most ``max_issues`` are kept; the longest-dormant go first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from minyi.issues.detect.issue import IssueState
+
+__all__ = ["Dormant"]
+
+
+class Dormant:
+    """Compact archived issues indexed by place core (see the module docstring)."""
+
+    def __init__(self, *, max_issues: int = 20_000, centroid_terms: int = 60) -> None:
+        self.max_issues = max_issues
+        self.centroid_terms = centroid_terms
+        self.states: dict[int, IssueState] = {}
+        self.by_core: dict[str, set[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def keep(self, state: IssueState) -> None:
+        """Keep archived ``state`` (folded and pruned) if it names a place."""
+        if not state.cores or self.max_issues <= 0:
+            return
+        for member in state.members:
+            if not member.folded:
+                member.fold()
+        state.vectors, state.folded_upto = 0, len(state.members)
+        state.prune(self.centroid_terms)
+        self.states[state.id] = state
+        for core in state.cores:
+            self.by_core.setdefault(core, set()).add(state.id)
+        while len(self.states) > self.max_issues:
+            self.take(next(iter(self.states)))
+
+    def candidates(self, cores: Iterable[str]) -> list[IssueState]:
+        """Dormant issues naming one of ``cores``, most recent first."""
+        found = {issue_id for core in cores for issue_id in self.by_core.get(core, ())}
+        return sorted((self.states[i] for i in found), key=lambda state: -state.last)
+
+    def take(self, issue_id: int) -> IssueState:
+        """Remove and return dormant issue ``issue_id``."""
+        state = self.states.pop(issue_id)
+        for core in state.cores:
+            ids = self.by_core.get(core)
+            if ids is not None:
+                ids.discard(issue_id)
+                if not ids:
+                    del self.by_core[core]
+        return state

@@ -1,0 +1,146 @@
+"""One spelling for the variant forms of a name: 樃梨/榔梨, 芭比罗/巴罗比, 伊景园滨河苑/伊景滨河苑.
+
+Messages about one estate, company or institution write its name in variant forms: a
+character swapped (巴罗比 / 芭比罗 after 罗 and 比 trade places), dropped or added
+(伊景园滨河苑 / 伊景滨河苑), replaced by a homophone (樃梨 / 榔梨, both ``langli``), or
+shortened (领东汇 for 樃梨领东汇, already matched by containment in
+:func:`~minyi.issues.detect.places.cores_differ`).  Exact n-grams see different names and
+split the issue.
+
+:class:`NameVariants` gives each core the spelling first seen for it (its *canonical*
+form), so that every later variant becomes the same place term of the detector's vectors
+and the same core in its place test.  Two cores are variants when they differ by:
+
+* one adjacent transposition, one dropped or one added character, the shorter having at
+  least ``min_edit`` (3) characters;
+* homophones (same pinyin, tones ignored), alone or with one of the edits above
+  (巴罗比 / 芭比罗), both of at least ``min_edit`` characters, when pypinyin is installed.
+
+Any other replaced character makes another name (万科金域蓝湾 and 万科金域华府 are two
+estates; 黄兴 and 黄花 two towns).
+
+Candidates come from a symmetric-deletion index (every core and its one-character
+deletions point to the cores they came from), so a look-up costs a few dict probes, not
+a scan of all names; the index holds at most ``max_names`` names (later names are only
+matched, no longer remembered).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Callable, Sequence
+
+__all__ = ["NameVariants", "are_variants"]
+
+_CACHE = 1 << 15
+
+
+def _load_pinyin() -> Callable[[str], str] | None:
+    """Text → its toneless pinyin, character by character (the first reading of each)."""
+    try:
+        from pypinyin.pinyin_dict import pinyin_dict  # local: optional, only for homophones
+    except ImportError:  # pragma: no cover - pypinyin is a dependency; kept optional for slim installs
+        return None
+
+    @functools.lru_cache(maxsize=_CACHE)
+    def sound(char: str) -> str:
+        readings = pinyin_dict.get(ord(char))
+        if not readings:
+            return char
+        first = unicodedata.normalize("NFD", readings.split(",")[0])
+        return "".join(c for c in first if not unicodedata.combining(c))
+
+    def key(text: str) -> str:
+        return " ".join(map(sound, text))
+
+    return key
+
+
+_PINYIN = _load_pinyin()
+
+
+def _sound_keys(text: str) -> set[str]:
+    """The pinyin of ``text`` and its one-syllable deletions (empty without pypinyin)."""
+    if _PINYIN is None:
+        return set()
+    syllables = _PINYIN(text).split()
+    dropped = {" ".join(syllables[:i] + syllables[i + 1 :]) for i in range(len(syllables))}
+    return {" ".join(syllables)} | dropped
+
+
+def _deletions(text: str) -> set[str]:
+    return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def _one_edit(left: Sequence[str], right: Sequence[str], min_edit: int) -> bool:
+    """Equal, or one dropped/added item or one adjacent swap apart, the shorter ≥ ``min_edit``."""
+    if list(left) == list(right):
+        return True
+    short, long = sorted((list(left), list(right)), key=len)
+    if len(short) < min_edit or len(long) - len(short) > 1:
+        return False
+    if len(short) < len(long):
+        return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    differ = [i for i, (a, b) in enumerate(zip(short, long, strict=True)) if a != b]
+    if len(differ) != 2 or differ[1] != differ[0] + 1:  # noqa: PLR2004 - an adjacent swap
+        return False
+    i = differ[0]
+    return short[i] == long[i + 1] and short[i + 1] == long[i]
+
+
+def are_variants(left: str, right: str, *, min_edit: int = 3) -> bool:
+    """Whether two cores are variant spellings of one name (see the module docstring)."""
+    if left == right:
+        return True
+    if _one_edit(left, right, min_edit):
+        return True
+    return _PINYIN is not None and _one_edit(_PINYIN(left).split(), _PINYIN(right).split(), min_edit)
+
+
+class NameVariants:
+    """Canonical spellings of cores, learned as they come (see the module docstring).
+
+    Args:
+        min_edit: Shortest core matched by an edit (swap, drop, add) or a homophone.
+        max_names: Cores remembered at most.
+    """
+
+    def __init__(self, *, min_edit: int = 3, max_names: int = 200_000) -> None:
+        self.min_edit = min_edit
+        self.max_names = max_names
+        self.canonical_: dict[str, str] = {}
+        self.by_deletion_: dict[str, list[str]] = {}
+        self.by_sound_: dict[str, list[str]] = {}
+
+    def canonical(self, core: str) -> str:
+        """The canonical spelling of ``core`` (``core`` itself when it is new and unlike any)."""
+        known = self.canonical_.get(core)
+        if known is not None:
+            return known
+        found = core
+        if len(core) >= self.min_edit:
+            found = self._match(core) or core
+        if len(self.canonical_) < self.max_names:
+            self._remember(core, found)
+        return found
+
+    def _match(self, core: str) -> str | None:
+        candidates: list[str] = []
+        for key in (core, *_deletions(core)):
+            candidates += self.by_deletion_.get(key, ())
+        for key in _sound_keys(core):
+            candidates += self.by_sound_.get(key, ())
+        for other in candidates:
+            if are_variants(core, other, min_edit=self.min_edit):
+                return self.canonical_[other]
+        return None
+
+    def _remember(self, core: str, canonical: str) -> None:
+        self.canonical_[core] = canonical
+        if len(core) < self.min_edit:
+            return
+        for key in (core, *_deletions(core)):
+            self.by_deletion_.setdefault(key, []).append(core)
+        for key in _sound_keys(core):
+            self.by_sound_.setdefault(key, []).append(core)
