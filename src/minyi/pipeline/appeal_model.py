@@ -15,7 +15,8 @@ Calibrated probabilities
 
 Undetermined (未能判断)
     When the best kind's probability is below ``threshold``, or the text holds almost no
-    Chinese (empty, garbled), the answer is :data:`UNDETERMINED`: a guess more likely wrong
+    Chinese (empty, Latin only) or almost no character pair seen in training (garbled
+    encodings), the answer is :data:`UNDETERMINED`: a guess more likely wrong
     than right must not drive a deadline rule or a department's complaint count.  The best
     guess stays in the reasons.
 
@@ -54,6 +55,9 @@ DEFAULT_MODEL_RESOURCE = "appeal_model.npz"
 _FORMAT = 1
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _MIN_HAN = 2  # fewer Chinese characters than this (empty, garbled, Latin only): undetermined
+_PAIR_LENGTH = 4  # "t:" or "b:" and two characters
+_MIN_PAIRS = 4  # shorter texts are judged by the threshold alone
+_MIN_KNOWN_SHARE = 0.15  # real messages: about 0.6 to 0.9 of their pairs known; garbled: 0
 
 F32 = NDArray[np.float32]
 
@@ -201,15 +205,27 @@ class TrainedAppealClassifier(AppealClassifier):
         features, rule_reasons = self.features_.many(pairs)
         proba = self.appeal_model.proba(features)
         results = []
-        for (title, body), row, reasons in zip(pairs, proba, rule_reasons, strict=True):
+        for (title, body), feats, row, reasons in zip(pairs, features, proba, rule_reasons, strict=True):
             best = int(row.argmax())
             confidence = round(float(row[best]), 4)
             said = [f"model → {KINDS[best]} {confidence:.2f}", *reasons]
-            if confidence < self.threshold or not _readable(title + body):
+            if confidence < self.threshold or not _readable(title + body) or not self._familiar(feats):
                 results.append(AppealResult(UNDETERMINED, confidence, said))
             else:
                 results.append(AppealResult(KINDS[best], confidence, said))
         return results
+
+    def _familiar(self, features: Features) -> bool:
+        """Whether enough of the text's character pairs were seen in training.
+
+        Garbled text (UTF-8 read as GBK: ``鎶曡瘔鐗╀笟``) is made of real characters in
+        pairs no message has: its probabilities would only echo the intercepts.
+        """
+        pairs = [name for name in features if len(name) == _PAIR_LENGTH and name[:2] in ("t:", "b:")]
+        if len(pairs) < _MIN_PAIRS:
+            return True
+        known = sum(name in self.appeal_model.index for name in pairs)
+        return known >= _MIN_KNOWN_SHARE * len(pairs)
 
 
 def _readable(text: str) -> bool:

@@ -65,6 +65,13 @@ def test_empty_or_garbled_text_is_undetermined(packaged, title, body):
     assert result.kind == UNDETERMINED
 
 
+def test_utf8_read_as_gbk_is_undetermined(packaged):
+    title, body = "路口井盖丢失", "某路口的井盖丢失好几天了，晚上很危险，行人容易掉下去。"
+    garbled = [text.encode("utf-8").decode("gbk", "ignore") for text in (title, body)]
+    assert packaged.predict_one(title, body).kind == "complaint"
+    assert packaged.predict_one(*garbled).kind == UNDETERMINED
+
+
 def test_the_reasons_name_the_model_and_the_cues(packaged):
     result = packaged.predict_one("投诉物业乱收费", "物业态度恶劣。")
     assert result.reasons[0].startswith("model → complaint ")
