@@ -108,19 +108,20 @@ def _yearly_index(rates: Floats, weeks: Sequence[date]) -> dict[int, float]:
     if len(rates) < SEASONAL_MIN_WEEKS:
         return {}
     kernel = np.ones(SEASON) / SEASON
-    trend = np.convolve(rates, kernel, mode="same")
+    trend = np.convolve(rates, kernel, mode="same").tolist()
+    values = rates.tolist()  # plain floats: these loops are short, numpy calls would dominate
     half = SEASON // 2
     ratios: dict[int, list[float]] = {}
-    for t in range(half, len(rates) - half):
+    for t in range(half, len(values) - half):
         if trend[t] > 0:
-            ratios.setdefault(_week_of_year(weeks[t]), []).append(float(rates[t] / trend[t]))
-    years = len(rates) / SEASON
+            ratios.setdefault(_week_of_year(weeks[t]), []).append(values[t] / trend[t])
+    years = len(values) / SEASON
     shrink = 1 - 1 / (2 * years)  # little history: an index pulled towards 1
-    raw = {week: float(np.mean(found)) for week, found in ratios.items()}
+    raw = {week: sum(found) / len(found) for week, found in ratios.items()}
     smooth = {}
     for week in range(1, SEASON + 1):
         near = [raw[w] for w in ((week - 2) % SEASON + 1, week, week % SEASON + 1) if w in raw]
-        smooth[week] = 1.0 + shrink * ((float(np.mean(near)) if near else 1.0) - 1.0)
+        smooth[week] = 1.0 + shrink * ((sum(near) / len(near) if near else 1.0) - 1.0)
     return smooth
 
 
@@ -129,17 +130,22 @@ def _week_of_year(monday: date) -> int:
     return min(monday.isocalendar().week, SEASON)
 
 
-def _holt_grid(rates: Floats) -> tuple[Floats, Floats, Floats]:
-    """Damped Holt on ``rates`` for every (alpha, beta) of the grid at once.
+GRID = np.array(list(itertools.product(range(len(OFF_WEIGHTS)), ALPHAS, BETAS)), dtype=np.float64)
 
-    Returns the one-step fitted rates (len(rates) × grid), the final levels and trends.
+
+def _holt_grid(rates: Floats) -> tuple[Floats, Floats, Floats]:
+    """Damped Holt for every (off-day weight, alpha, beta) of :data:`GRID` at once.
+
+    ``rates`` holds one column per off-day weight. Returns the one-step fitted rates
+    (weeks × grid), the final levels and trends.
     """
-    grid = np.array(list(itertools.product(ALPHAS, BETAS)), dtype=np.float64)
-    alpha, beta = grid[:, 0], grid[:, 1]
-    level = np.full(len(grid), rates[: min(len(rates), MEAN_WEEKS)].mean())
-    trend = np.zeros(len(grid))
-    fitted = np.empty((len(rates), len(grid)))
-    for t, rate in enumerate(rates):
+    columns = GRID[:, 0].astype(np.intp)
+    alpha, beta = GRID[:, 1], GRID[:, 2]
+    series = rates[:, columns]
+    level = series[: min(len(series), MEAN_WEEKS)].mean(axis=0)
+    trend = np.zeros(len(GRID))
+    fitted = np.empty_like(series)
+    for t, rate in enumerate(series):
         fitted[t] = level + DAMPING * trend
         new_level = alpha * rate + (1 - alpha) * (level + DAMPING * trend)
         trend = beta * (new_level - level) + (1 - beta) * DAMPING * trend
@@ -162,19 +168,19 @@ def fit(
     y, wd, future = _arr(counts), _arr(working), _arr(future_working)
     if len(y) < MIN_WEEKS:
         return _mean_fit(y, wd, future)
-    best: tuple[float, int, float, Floats, Floats, Floats, dict[int, float]] | None = None
+    indexes, scales = [], []
     for weight in OFF_WEIGHTS:
         exposure = _exposure(wd, weight)
-        rates = y / exposure
-        index = _yearly_index(rates, weeks) if len(weeks) == len(y) else {}
+        index = _yearly_index(y / exposure, weeks) if len(weeks) == len(y) else {}
         season = _arr([index.get(_week_of_year(w), 1.0) for w in weeks]) if index else np.ones(len(y))
-        fitted, level, trend = _holt_grid(rates / season)
-        errors = ((fitted * (exposure * season)[:, None] - y[:, None]) ** 2)[1:].sum(axis=0)
-        choice = int(np.argmin(errors))
-        if best is None or errors[choice] < best[0]:
-            best = (float(errors[choice]), choice, weight, level, trend, fitted[:, choice], index)
-    assert best is not None
-    sse, choice, weight, level, trend, _fitted, index = best
+        indexes.append(index)
+        scales.append(exposure * season)  # counts = rate × scale
+    scale = np.stack(scales, axis=1)
+    fitted, level, trend = _holt_grid(y[:, None] / scale)
+    columns = GRID[:, 0].astype(np.intp)
+    errors = ((fitted * scale[:, columns] - y[:, None]) ** 2)[1:].sum(axis=0)
+    choice = int(np.argmin(errors))
+    sse, weight, index = float(errors[choice]), OFF_WEIGHTS[columns[choice]], indexes[columns[choice]]
     steps = np.arange(1, len(future) + 1)
     damped = np.array([sum(DAMPING**i for i in range(1, h + 1)) for h in steps])
     rate = np.maximum(level[choice] + damped * trend[choice], 0.0)
