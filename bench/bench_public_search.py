@@ -40,7 +40,7 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, make_url, text
 
 from minyi.accountability.search import SearchQuery, search
-from minyi.accountability.search_index import SearchTokens
+from minyi.accountability.search_index import SearchTokens, facets
 from minyi.db.session import Database, make_engine
 from minyi.pipeline.privacy import mask_text
 from minyi.schema.migrate import upgrade
@@ -117,19 +117,25 @@ def rows(pool: Pool, n: int, seed: int = 14):
     for i in range(1, n + 1):
         title, body, reply, tokens = pool.document(rnd)
         received = START + timedelta(hours=SPAN_HOURS * i // n, minutes=rnd.randint(0, 59))
+        department, category = (
+            f"dept-{rnd.randrange(DEPARTMENTS):02d}",
+            f"cat-{rnd.randrange(CATEGORIES):02d}",
+        )
+        region, status = rnd.choice(REGIONS), rnd.choices(statuses, weights)[0]
+        tokens = " ".join([tokens, *facets(department, status, region)])  # as search_index writes them
+        answered = received + timedelta(days=rnd.randint(1, 20))
+        ids = (i, f"bench-{i:012d}", f"B{i:010d}")
         yield (
-            i,
-            f"bench-{i:012d}",
-            f"B{i:010d}",
+            *ids,
             title[:500],
             body,
             reply,
-            f"dept-{rnd.randrange(DEPARTMENTS):02d}",
-            f"cat-{rnd.randrange(CATEGORIES):02d}",
-            rnd.choice(REGIONS),
-            rnd.choices(statuses, weights)[0],
+            department,
+            category,
+            region,
+            status,
             received,
-            received + timedelta(days=rnd.randint(1, 20)),
+            answered,
             tokens,
         )
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
-from minyi.accountability.search_index import tokens
+from minyi.accountability.search_index import facets, tokens
 from minyi.accountability.search_models import FTS_TABLE, PublicSearchDoc
 from minyi.cases import services as cases
 from minyi.cases.models import ANSWERED_STATUSES
@@ -273,12 +273,24 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
         band = _period_rows(session, query)
         if band is None:
             return SearchResult(query=query, hits=[], total=0, words=words)
-    statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words, band)
     if session.get_bind().dialect.name == "sqlite":
+        statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words, band)
         ids, total = _page_then_count(session, statement, query)
     else:
+        terms = [*words, *_facet_terms(session, query)] if words else []
+        statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), terms, band)
         ids, total = _count_then_page(session, statement, query)
     return SearchResult(query=query, hits=_hits(session, ids), total=total, words=words)
+
+
+def _facet_terms(session: Session, query: SearchQuery) -> list[str]:
+    """The filters of ``query`` as the index's facet tokens (the SQL conditions stay too)."""
+    department_id = None
+    if query.department:
+        department_id = session.scalar(select(Department.id).where(Department.code == query.department))
+        if department_id is None:
+            return ["qdnone"]  # no such department: nothing matches
+    return facets(department_id, query.status or None, query.region or None)
 
 
 def _count(session: Session, statement: Select[Any]) -> int:

@@ -25,7 +25,9 @@ When it is written
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
@@ -39,7 +41,7 @@ from minyi.cases.public_text import PublicText
 from minyi.intake.models import Message
 from minyi.pipeline.segment import Segmenter
 
-__all__ = ["SearchTokens", "install", "is_listed", "reindex", "sync_cases", "tokens"]
+__all__ = ["SearchTokens", "facets", "install", "is_listed", "reindex", "sync_cases", "tokens"]
 
 PENDING_KEY = "minyi.public_search.pending"
 BATCH = 200  # cases per query while syncing or rebuilding
@@ -93,9 +95,27 @@ def is_listed(case: Case) -> bool:
     return bool(case.is_public) and case.status in ANSWERED_STATUSES
 
 
+def facets(department_id: str | None, status: str | None, region: str | None) -> list[str]:
+    """Filter values as tokens (``qd…`` department, ``qs…`` status, ``qr…`` region).
+
+    Stored with the words, so PostgreSQL intersects a common word with a filter inside the
+    GIN index (its fast scan skips through the long list) instead of building the word's
+    whole bitmap first. Plain ASCII letters and digits: one token for both engines' parsers.
+    """
+    found = []
+    if department_id:
+        found.append("qd" + re.sub(r"[^0-9a-z]", "", department_id.lower()))
+    if status:
+        found.append("qs" + re.sub(r"[^0-9a-z]", "", status.lower()))
+    if region:
+        found.append("qr" + hashlib.md5(region.encode(), usedforsecurity=False).hexdigest()[:16])
+    return found
+
+
 def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict[str, Any]:
     """The index row of ``case``: masked texts, filters and the tokens (key ``tokens``)."""
     first = case.messages[0] if case.messages else None
+    region = (first.region or None) if first else None
     title = masker(case, case.title)
     body = masker(case, first.body) if first else ""
     reply = "\n\n".join(masker(case, r.body) for r in case.replies if r.is_public)
@@ -107,11 +127,13 @@ def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict
         "reply": reply,
         "department_id": case.department_id,
         "category_id": case.category_id,
-        "region": (first.region or None) if first else None,
+        "region": region,
         "status": str(case.status),
         "received_at": first.received_at if first else case.created_at,
         "replied_at": case.replied_at,
-        "tokens": words.document(title, body, reply),
+        "tokens": " ".join(
+            [words.document(title, body, reply), *facets(case.department_id, case.status, region)]
+        ),
     }
 
 
