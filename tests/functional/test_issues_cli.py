@@ -100,8 +100,13 @@ def test_detect_writes_assignments_ranking_and_report(env):
         "first_time",
         "last_time",
         "keywords",
+        "posts_counted",
+        "volume_term",
+        "authors_term",
+        "engagement_term",
     ]
-    assert [row["rank"] for row in hot] == ["1", "2"]  # the lone message is below --min-size 2
+    assert [row["rank"] for row in hot] == ["1", "2"]  # the lone message is below --min-size 3
+    assert "热度构成" in (out / "report.html").read_text(encoding="utf-8")
     assert {row["issue_id"] for row in hot} == {by_id["1000"], by_id["2000"]}
     assert {row["size"] for row in hot} == {"8", "6"}
 
@@ -205,3 +210,52 @@ def test_detect_writes_formulas_as_inert_text(env):
     assert hot[0]["title"].startswith(f"'{formula}")
     assignments = read_csv(out / "assignments.csv")
     assert {row["message_id"] for row in assignments} == {f"'@{index}" for index in range(len(MIXING))}
+
+
+def test_detect_ranks_every_issue_of_min_size_and_top_cuts(env):
+    source = write_workbook(env / "附件3.xlsx", sample_rows())
+    every = run("issues", "detect", "--input", str(source), "--out", str(env / "all"))
+    assert every.exit_code == 0, every.output
+    assert len(read_csv(env / "all" / "hot_issues.csv")) == 2  # both issues of ≥ 3 messages, no --top
+    cut = run("issues", "detect", "--input", str(source), "--out", str(env / "one"), "--top", "1")
+    assert cut.exit_code == 0, cut.output
+    assert [row["rank"] for row in read_csv(env / "one" / "hot_issues.csv")] == ["1"]
+    small = run("issues", "detect", "--input", str(source), "--out", str(env / "small"), "--min-size", "1")
+    assert small.exit_code == 0, small.output
+    issues = {row["issue_id"] for row in read_csv(env / "small" / "assignments.csv")}
+    # every issue in the file's period; the lone message has no time (dated at the run) and falls after it
+    assert len(read_csv(env / "small" / "hot_issues.csv")) == len(issues) - 1
+
+
+def test_one_author_repeating_himself_ranks_below_many_people(env):
+    from datetime import UTC, datetime
+
+    from minyi.issues.detect.heat import HeatWeights, heat
+    from minyi.issues.detect.issue import Issue, people_counts
+
+    def issue(authors, size):
+        posts, likes = people_counts((f"u{i % authors}", 0) for i in range(size))
+        when = datetime(2019, 8, 1, tzinfo=UTC)
+        return Issue(
+            1,
+            "t",
+            (),
+            (),
+            when,
+            when,
+            size,
+            authors,
+            0,
+            0,
+            0,
+            0,
+            {when.date(): size},
+            (),
+            (),
+            weighted_posts=posts,
+            people_likes=likes,
+        )
+
+    flat = HeatWeights(tau_days=0)
+    at = datetime(2019, 8, 2, tzinfo=UTC)
+    assert heat(issue(1, 55), at, flat) < heat(issue(12, 12), at, flat)

@@ -67,9 +67,11 @@ weight_option = click.option(
     help="Output directory.",
 )
 @click.option(
-    "--min-size", default=2, show_default=True, type=click.IntRange(1), help="Smallest issue ranked."
+    "--min-size", default=3, show_default=True, type=click.IntRange(1), help="Smallest issue ranked."
 )
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="Issues in the ranking.")
+@click.option(
+    "--top", type=click.IntRange(1), help="Keep only the N hottest issues (default: every issue ranked)."
+)
 @click.option(
     "--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a field to a column, e.g. body=内容."
 )
@@ -88,7 +90,7 @@ def detect(
     input_path: Path,
     out_dir: Path,
     min_size: int,
-    top: int,
+    top: int | None,
     maps: tuple[str, ...],
     sheet: str | None,
     encoding: str | None,
@@ -122,7 +124,7 @@ def detect(
     found = detector.issues()
     dated = [m.when for m in loaded.messages if m.when is not now]
     eligible = [issue for issue in found if issue.size >= min_size]
-    ranked = rank(eligible, period_end=max(dated) if dated else None, weights=weights)[:top]
+    ranked = rank(eligible, period_end=max(dated) if dated else None, weights=weights)[:top]  # None: all
     assignments = detector.assignments()
     write_report(
         out_dir,
@@ -145,7 +147,7 @@ def _weights(pairs: tuple[str, ...], base: HeatWeights) -> HeatWeights:
 
 def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Path) -> None:
     messages = len(loaded.messages)
-    click.echo(f"{loaded.rows} rows read, {messages} messages, {issues_found} issues, top {ranked} ranked")
+    click.echo(f"{loaded.rows} rows read, {messages} messages, {issues_found} issues, {ranked} ranked")
     if loaded.missing_time:
         click.echo(f"  {loaded.missing_time} messages had no usable time: the time of this run was used")
     if loaded.duplicate_ids:

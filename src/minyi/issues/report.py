@@ -11,9 +11,12 @@ skipped.
 
 * ``assignments.csv``: ``message_id, issue_id`` for every message read;
 * ``hot_issues.csv``: ``rank, issue_id, title, heat, size, authors, likes, first_time,
-  last_time, keywords`` for the hottest issues;
+  last_time, keywords`` and the heat's terms (``posts_counted`` — one author's ``n`` posts
+  count ``√n`` —, ``volume_term``, ``authors_term``, ``engagement_term``) for every ranked
+  issue (the CLI ranks every issue of ``--min-size`` messages; ``--top`` cuts);
 * ``report.html``: one self-contained page (inline CSS and SVG, no script, no network)
-  with a bar chart of heat and a daily timeline per issue.
+  with a bar chart of heat, the heat's terms and a daily timeline per issue (the first
+  :data:`HTML_ISSUES` issues of the ranking).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from minyi.interop import values
 from minyi.interop.mapping import detect_mapping
 from minyi.interop.safe_cells import SafeWriter
 from minyi.interop.tabular import Record, read_rows_once
-from minyi.issues.detect.heat import HeatWeights
+from minyi.issues.detect.heat import HeatWeights, heat_terms
 from minyi.issues.detect.issue import Issue, IssueMessage
 from minyi.issues.svg import heat_bars, timeline_bars
 
@@ -45,7 +48,13 @@ HOT_COLUMNS = (
     "first_time",
     "last_time",
     "keywords",
+    "posts_counted",
+    "volume_term",
+    "authors_term",
+    "engagement_term",
 )
+#: Issues shown in ``report.html`` (the CSV has them all).
+HTML_ISSUES = 50
 
 
 @dataclass
@@ -169,7 +178,9 @@ def _iso(when: datetime) -> str:
     return when.isoformat(sep=" ", timespec="seconds")
 
 
-def _write_csvs(out: Path, assignments: Mapping[str, int], ranked: list[tuple[Issue, float]]) -> None:
+def _write_csvs(
+    out: Path, assignments: Mapping[str, int], ranked: list[tuple[Issue, float]], weights: HeatWeights
+) -> None:
     with (out / "assignments.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle)
         writer.writerow(("message_id", "issue_id"))
@@ -178,6 +189,7 @@ def _write_csvs(out: Path, assignments: Mapping[str, int], ranked: list[tuple[Is
         writer = SafeWriter(handle)
         writer.writerow(HOT_COLUMNS)
         for position, (issue, value) in enumerate(ranked, start=1):
+            terms = heat_terms(issue, weights)
             writer.writerow(
                 (
                     position,
@@ -190,6 +202,10 @@ def _write_csvs(out: Path, assignments: Mapping[str, int], ranked: list[tuple[Is
                     _iso(issue.first_time),
                     _iso(issue.last_time),
                     " ".join(issue.keywords),
+                    f"{terms['posts']:.2f}",
+                    f"{terms['volume_term']:.4f}",
+                    f"{terms['authors_term']:.4f}",
+                    f"{terms['engagement_term']:.4f}",
                 )
             )
 
@@ -220,14 +236,17 @@ def _notes(loaded: LoadedMessages, now: datetime) -> list[str]:
     return notes
 
 
-def _issue_rows(ranked: list[tuple[Issue, float]]) -> str:
+def _issue_rows(ranked: list[tuple[Issue, float]], weights: HeatWeights) -> str:
     rows = []
     for position, (issue, value) in enumerate(ranked, start=1):
         places = "、".join(issue.places) or "—"
+        t = heat_terms(issue, weights)
         rows.append(
             f"<tr><td class=num>{position}</td><td><b>{escape(issue.title)}</b>"
             f"<div class=kw>地点：{escape(places)}；关键词：{escape('、'.join(issue.keywords))}</div>"
-            f"<div class=kw>代表留言：{escape('、'.join(issue.representative_ids))}</div></td>"
+            f"<div class=kw>代表留言：{escape('、'.join(issue.representative_ids))}</div>"
+            f"<div class=kw>热度构成：留言 {t['volume_term']:.2f}（计 {t['posts']:.1f} 条）＋ 人数 "
+            f"{t['authors_term']:.2f} ＋ 互动 {t['engagement_term']:.2f}</div></td>"
             f"<td class=num>{value:.2f}</td><td class=num>{issue.size}</td><td class=num>{issue.authors}</td>"
             f"<td class=num>{issue.likes}</td><td class=num>{issue.first_time:%Y-%m-%d}<br>"
             f"{issue.last_time:%Y-%m-%d}</td><td>{timeline_bars(issue.timeline)}</td></tr>"
@@ -238,8 +257,9 @@ def _issue_rows(ranked: list[tuple[Issue, float]]) -> str:
 def _formula(w: HeatWeights) -> str:
     decay = f"exp(−距今天数/{w.tau_days:g})" if w.tau_days > 0 else "1（不衰减）"
     return (
-        f"热度 = ({w.volume:g}·ln(1+留言数) + {w.authors:g}·ln(1+留言人数) + {w.engagement:g}·ln(1+点赞"
-        f"+{w.dislikes:g}·反对+2·转发+评论) + {w.growth:g}·近{w.growth_days}日增长) × {decay}"
+        f"热度 = ({w.volume:g}·ln(1+计入留言数) + {w.authors:g}·ln(1+留言人数) + {w.engagement:g}·ln(1+点赞"
+        f"+{w.dislikes:g}·反对+2·转发+评论) + {w.growth:g}·近{w.growth_days}日增长) × {decay}；"
+        "同一人的 n 条留言计 √n 条，其点赞只计最高的一条"
     )
 
 
@@ -251,15 +271,17 @@ def _html(
     weights: HeatWeights,
 ) -> str:
     notes = "".join(f"<p class=note>{escape(note)}</p>" for note in _notes(loaded, now))
-    chart = heat_bars([(issue.title, value) for issue, value in ranked])
+    shown = ranked[:HTML_ISSUES]
+    chart = heat_bars([(issue.title, value) for issue, value in shown[:10]])
+    more = f"（本页列出前 {len(shown)} 个，完整排行见 hot_issues.csv）" if len(ranked) > len(shown) else ""
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>热点问题报告</title><style>{_STYLE}</style></head><body>"
         f"<h1>热点问题报告</h1><p>共读取 {loaded.rows} 行，{len(loaded.messages)} 条留言，"
-        f"归为 {issues} 个问题；以下为热度最高的 {len(ranked)} 个。生成时间 {_iso(now)}。</p>{notes}"
+        f"归为 {issues} 个问题；排行 {len(ranked)} 个{more}。生成时间 {_iso(now)}。</p>{notes}"
         f"<h2>热度排行</h2>{chart}<h2>热点问题</h2><table><thead><tr><th>排名</th><th>问题</th>"
         "<th>热度</th><th>留言数</th><th>留言人数</th><th>点赞数</th><th>起止时间</th><th>每日留言</th>"
-        f"</tr></thead><tbody>{_issue_rows(ranked)}</tbody></table>"
+        f"</tr></thead><tbody>{_issue_rows(shown, weights)}</tbody></table>"
         f"<p class=kw>{escape(_formula(weights))}；见 docs/cli.md（minyi issues detect）。</p></body></html>"
     )
 
@@ -276,7 +298,7 @@ def write_report(  # noqa: PLR0913 - everything the three files are made of
 ) -> None:
     """Write ``assignments.csv``, ``hot_issues.csv`` and ``report.html`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    _write_csvs(out, assignments, ranked)
+    _write_csvs(out, assignments, ranked, weights or HeatWeights())
     (out / "report.html").write_text(
         _html(loaded, ranked, issues, now, weights or HeatWeights()), encoding="utf-8"
     )
