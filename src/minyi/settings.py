@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         le=86_400,
         description="How stale the knowledge index may get before a search brings it up to date.",
     )
+    knowledge_direct_score: float = Field(
+        default=90.0,
+        ge=0,
+        le=1000,
+        description="The BM25 score a consultation's best knowledge-base match needs before a "
+        "dispatcher may answer and close it in one step (直接答复).",
+    )
     secret_key: str = Field(default="", description="Signs sessions and pseudonyms (>= 32 chars).")
     cookie_secure: bool = Field(default=False, description="Send session cookies over HTTPS only.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)

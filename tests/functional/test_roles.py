@@ -63,7 +63,7 @@ def road_case(session, world):
 
 def test_api_routes_refuse_anonymous_callers(client, app, road_case):
     for method, path in api_routes(app):
-        if (method, path) in PUBLIC_API or path.endswith("/rating"):
+        if (method, path) in PUBLIC_API or path.endswith("/rating") or path.startswith("/api/v1/public/"):
             continue
         url = fill(path, road_case, road_case.messages[0])
         response = client.request(method, url, json=BODIES.get(path.rsplit("/", 1)[-1], {}))

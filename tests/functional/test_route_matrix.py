@@ -25,6 +25,7 @@ from minyi.cases import workflow
 from minyi.demo import factories
 from minyi.intake import identity
 from minyi.interop.models import ImportRun
+from minyi.knowledge import articles
 
 ANON = "anonymous"
 SECRET = "citizen with the tracking secret"
@@ -48,6 +49,7 @@ REOPENERS = frozenset({DISPATCHER, SUPERVISOR, ADMIN})
 PUBLISHERS = frozenset({RIGHT, DISPATCHER, ADMIN})  # 权威发布 (supervisors publish none)
 CALLBACKERS = frozenset({RIGHT, DISPATCHER, ADMIN})  # 求助回电
 AUTHOR = frozenset({SECRET})
+KB_WRITERS = frozenset({RIGHT, WRONG, DISPATCHER, ADMIN})  # 知识库: staff of a department, dispatchers, admins
 
 #: Who may use each route. Mount("/static") serves public files and is no route of this table.
 MAY_USE: dict[tuple[str, str], frozenset[str]] = {
@@ -67,6 +69,17 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id}/replies/check"): SEES_CASE,
     ("POST", "/api/v1/cases/{case_id}/return"): DEPARTMENT,
     ("GET", "/api/v1/knowledge/search"): STAFF,
+    ("GET", "/api/v1/public/knowledge"): EVERYONE,  # public answers and articles only, masked
+    ("GET", "/public/knowledge/{entry_id}"): EVERYONE,
+    ("POST", "/staff/cases/{case_id}/knowledge-draft"): SEES_CASE,
+    ("POST", "/staff/cases/{case_id}/direct-answer"): DISPATCHERS,  # 直接答复
+    ("GET", "/staff/knowledge"): STAFF,
+    ("GET", "/staff/knowledge/new"): KB_WRITERS,
+    ("POST", "/staff/knowledge/new"): KB_WRITERS,
+    ("GET", "/staff/knowledge/{article_id}"): STAFF,
+    ("POST", "/staff/knowledge/{article_id}"): KB_WRITERS,
+    ("POST", "/staff/knowledge/{article_id}/expire"): KB_WRITERS,
+    ("POST", "/staff/knowledge-import"): KB_WRITERS,
     ("POST", "/api/v1/cases/{case_id}/adoption"): DEPARTMENT,
     ("POST", "/api/v1/cases/{case_id}/callback"): CALLBACKERS,
     ("POST", "/api/v1/cases/{case_id}/callback/done"): CALLBACKERS,
@@ -209,6 +222,12 @@ ALSO_REFUSED: dict[tuple[str, str], frozenset[int]] = {
 }
 
 
+#: Query strings a GET needs to be a valid request (without one it answers 422).
+QUERIES: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/knowledge/search"): "?q=路灯",
+}
+
+
 def app_routes(app) -> set[tuple[str, str]]:
     """(method, path) of every route of ``app``, the included routers' too."""
 
@@ -278,9 +297,14 @@ def _values(session, world, mixed: Mixed) -> dict[str, str]:
     )
     run = ImportRun(file_name="old.csv", status="done", report={})
     session.add(run)
+    article = articles.save_article(
+        session, world.admin, articles.ArticleIn(title="落户办理", body="携带身份证办理。")
+    )
     session.commit()
     return {
         "run_id": run.id,
+        "article_id": article.id,
+        "entry_id": article.id,
         "case_id": case.id,
         "message_id": case.messages[0].id,
         "request_id": pending.id,
@@ -352,6 +376,8 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
         "rename": {"title": "新标题"},
         "adoption": {"decision": "adopted", "reason": "采纳"},
         "done": {"outcome": "已回电"},
+        "knowledge-draft": {"source": "case", "id": values["case_id"]},
+        "direct-answer": {"source": "case", "id": values["case_id"]},
     }
     return {"data": {"csrf_token": caller.csrf, **fields.get(last, {})}}
 
@@ -377,7 +403,7 @@ def test_every_route_for_every_caller(app, client, session, world, mixed):
     callers[NO_SECRET].headers = {"X-Tracking-Secret": "WRONGSECRET"}
     wrong = []
     for (method, path), may in sorted(MAY_USE.items()):
-        url = _fill(path, values, mixed.alert.rule_id)
+        url = _fill(path, values, mixed.alert.rule_id) + QUERIES.get((method, path), "")
         for name in CALLERS:
             if method != "GET" and name in may:
                 continue  # changes are checked for refusal only

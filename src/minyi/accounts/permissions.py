@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     DECIDE_SUGGESTION = "decide_suggestion"  # 建议: adopt, partly adopt or not, with a reason
     FLAG_CALLBACK = "flag_callback"  # 求助: flag for a call back, record the call
     MANAGE_KNOWLEDGE = "manage_knowledge"  # write and change knowledge articles (知识库)
+    DIRECT_ANSWER = "direct_answer"  # 直接答复: answer a consultation at intake, and close it
 
 
 A = Action
@@ -97,6 +98,7 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
         A.PUBLISH_STATEMENT,
         A.FLAG_CALLBACK,
         A.MANAGE_KNOWLEDGE,
+        A.DIRECT_ANSWER,
     },
     Role.SUPERVISOR: _OVERSIGHT | {A.DECIDE_EXTENSION, A.SUPERVISE, A.REOPEN},
     Role.STAFF: frozenset(),
@@ -141,6 +143,7 @@ _WHAT: Mapping[Action, str] = {
     A.DECIDE_SUGGESTION: "decide on adopting a suggestion",
     A.FLAG_CALLBACK: "flag a help request for a callback",
     A.MANAGE_KNOWLEDGE: "write knowledge articles",
+    A.DIRECT_ANSWER: "answer consultations directly from the knowledge base",
 }
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from minyi.api.routes import TokenUser
 from minyi.http.deps import AppSettings, DbSession
+from minyi.knowledge import public as knowledge_public
 from minyi.knowledge import search as knowledge_search
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
@@ -42,3 +43,43 @@ def search(
     """Answered cases (all departments, masked) and articles in force that best answer ``q``."""
     hits = knowledge_search.search(db, settings, q, top=top)
     return [KnowledgeHit(**hit.as_dict()) for hit in hits]
+
+
+class PublicKnowledgeHit(BaseModel):
+    """One public answer or article in force, as the portal shows it while a citizen writes."""
+
+    source: str
+    id: str
+    title: str
+    answer: str
+    department: str
+    date: str
+    score: float
+    url: str
+
+
+@router.get("/public/knowledge", response_model=list[PublicKnowledgeHit], tags=["public"])
+def public_knowledge(
+    db: DbSession,
+    settings: AppSettings,
+    q: Annotated[str, Query(max_length=knowledge_public.MAX_PUBLIC_QUERY)] = "",
+) -> list[PublicKnowledgeHit]:
+    """The public answers and articles most like ``q`` (top 5; no token; masked texts only).
+
+    The portal asks while a citizen writes ("类似问题已有答复"). A private case is never
+    returned. An empty ``q`` finds nothing; one longer than 500 characters answers 422.
+    """
+    hits = knowledge_public.similar_public(db, settings, q)
+    return [
+        PublicKnowledgeHit(
+            source=hit.source,
+            id=hit.id,
+            title=hit.title,
+            answer=hit.answer[: knowledge_public.PUBLIC_ANSWER_CHARS],
+            department=hit.department,
+            date=hit.date,
+            score=hit.score,
+            url=f"/public/knowledge/{hit.id}",
+        )
+        for hit in hits
+    ]

@@ -393,21 +393,27 @@ def add_reply(  # noqa: PLR0913 - the reply, then how its check is held
     public: bool,
     min_score: float = DEFAULT_REPLY_MIN_SCORE,
     reason: str = "",
+    direct: bool = False,
 ) -> Reply:
     """Add a public reply (which answers the case) or an internal note.
+
+    ``direct``: a dispatcher's answer at intake (直接答复, ``minyi.knowledge.uses``): a received
+    or accepted case is answered without a department, under ``Action.DIRECT_ANSWER``.
 
     A public reply is scored by :func:`check_reply`; below ``min_score`` (0: no check) it is
     refused with InvalidInput (field ``reason``) unless ``reason`` says why it is sent as it
     is. The score and the reason are kept in the event's payload.
     """
     # The public reply belongs to the case's department (and admins); others add notes.
-    require(user, Action.REPLY if public else Action.NOTE, case.department_id)
+    needed = Action.DIRECT_ANSWER if direct else Action.REPLY if public else Action.NOTE
+    require(user, needed, case.department_id)
     text = body.strip()
     if not text:
         raise CaseError("the reply must not be empty")
     if len(text) > MAX_REPLY_CHARS:
         raise CaseError(f"the reply may have at most {MAX_REPLY_CHARS} characters")
     answering = case.status in (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS)
+    answering = answering or (direct and public and case.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED))
     if public and not answering and case.status not in ANSWERED_STATUSES:
         raise CaseError(f"a case that is {case.status} must be dispatched before it is answered")
     checked = _quality_payload(case, text, reason, min_score) if public else {}

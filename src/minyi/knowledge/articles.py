@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,26 @@ def _version(article: KnowledgeArticle, user: User | None, note: str) -> Article
         changed_at=utcnow(),
         note=note.strip()[:300],
     )
+
+
+def expire_article(session: Session, user: User | None, article_id: str, day: date) -> KnowledgeArticle:
+    """Expire the article from ``day`` on (in force until the day before; a new version).
+
+    Search stops offering it at once; it is kept, with its history.
+    """
+    article = get_article(session, article_id)
+    last = day - timedelta(days=1)
+    data = ArticleIn(
+        title=article.title,
+        body=article.body,
+        department=article.department.code if article.department else "",
+        category=article.category.path if article.category else "",
+        valid_from=min(article.valid_from, last) if article.valid_from else None,
+        valid_to=last,
+        source_url=article.source_url or "",
+        tags=list(article.tags or []),
+    )
+    return save_article(session, user, data, article_id, note=f"expired on {day.isoformat()}")
 
 
 def get_article(session: Session, article_id: str) -> KnowledgeArticle:

@@ -57,8 +57,10 @@ from minyi.web import (
 )
 from minyi.web import audit as web_audit
 from minyi.web import forecast as web_forecast
+from minyi.web import public_knowledge as web_public_knowledge
 from minyi.web import public_search as web_public_search
 from minyi.web import screen as web_screen
+from minyi.web import staff_knowledge as web_staff_knowledge
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
 from minyi.web.templating import TEMPLATES_DIR
 
@@ -215,6 +217,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_forecast.router)
     app.include_router(web_forecast.router)
     app.include_router(web_screen.router)
+    app.include_router(web_staff_knowledge.router)
+    app.include_router(web_public_knowledge.router)
     return app
 
 

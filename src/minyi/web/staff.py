@@ -37,6 +37,7 @@ from minyi.http.security import CSRF_SESSION_KEY
 from minyi.intake.models import Message
 from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
+from minyi.knowledge import suggest
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
 from minyi.web.audit import record_case_view
@@ -285,6 +286,7 @@ def _case_page(
         "min_score": min_score,
         "needs_reason": quality is not None and min_score > 0 and quality.score < min_score,
         "reason": reason,
+        "knowledge": suggest.suggestions_for(db, request.app.state.settings, case),
     }
     return render(request, "staff/case.html", context, status)
 
