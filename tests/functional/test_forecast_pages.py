@@ -98,3 +98,9 @@ def test_empty_database_says_so(client):
     response = client.get("/public/dashboard/forecast", params={"lang": "zh"})
     assert response.status_code == 200
     assert "还没有留言" in response.text
+
+
+def test_the_dashboard_links_the_forecast(client):
+    page = client.get("/public/dashboard", params={"lang": "zh"})
+    assert page.status_code == 200
+    assert 'href="/public/dashboard/forecast"' in page.text
