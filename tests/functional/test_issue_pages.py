@@ -36,6 +36,7 @@ def test_issue_card_shows_numbers_mix_messages_cases_and_the_chart(client, sessi
     text = page.text
     assert 'id="issue-size">4<' in text
     assert 'id="issue-authors">3<' in text
+    assert 'id="issue-heat-terms">' in text  # heat by people, term by term (issue 16)
     assert "环境保护 <b>2</b>" in text
     assert "城乡建设 <b>2</b>" in text
     assert made[0].case.number in text

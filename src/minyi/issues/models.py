@@ -36,6 +36,9 @@ class HotIssue(IdMixin, Base):
     reposts: Mapped[int] = mapped_column(Integer, default=0)
     replies: Mapped[int] = mapped_column(Integer, default=0)
     heat: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    # Heat by people (see minyi.issues.detect.heat): √n per author's n posts, best-liked post per author.
+    posts_counted: Mapped[float | None] = mapped_column(Float)
+    people_likes: Mapped[int | None] = mapped_column(Integer)
     timeline: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     categories: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     representative_ids: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -30,7 +30,7 @@ from minyi.db.session import Database
 from minyi.intake.models import Message
 from minyi.issues import records, stats
 from minyi.issues.detect.cluster import IssueDetector
-from minyi.issues.detect.issue import Issue
+from minyi.issues.detect.issue import Issue, people_counts
 from minyi.issues.models import HotIssue
 
 log = logging.getLogger(__name__)
@@ -223,6 +223,9 @@ def join(session: Session, issue_id: str, message: Message, analysis: MessageAna
     if analysis.category_label:
         issue.categories = _bump(issue.categories, analysis.category_label)
     issue.archived_at = None
+    session.flush()  # the message counts in the by-people numbers below
+    posts = ((m.author, m.likes) for m in stats.members(session, issue.id))
+    issue.posts_counted, issue.people_likes = people_counts(posts)
     issue.heat = records.current_heat(issue)
     issue.updated_at = utcnow()
     return issue.id

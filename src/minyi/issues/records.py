@@ -118,6 +118,8 @@ def as_issue(stored: HotIssue, number: int = 0) -> Issue:
         timeline={date.fromisoformat(day): int(count) for day, count in stored.timeline.items()},
         representative_ids=tuple(stored.representative_ids),
         message_ids=(),
+        weighted_posts=stored.posts_counted,
+        people_likes=stored.people_likes,
     )
 
 

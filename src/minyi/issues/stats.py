@@ -2,7 +2,8 @@
 
 :func:`recompute` is the one place that turns an issue's member messages
 (``MessageAnalysis.issue_id``) into its stored counts: size, distinct authors (a count,
-never who), engagement sums, first and last time, the daily timeline, the category mix
+never who), the by-people counts of the heat (``posts_counted``, ``people_likes``),
+engagement sums, first and last time, the daily timeline, the category mix
 and the representative messages. Staff edits (:mod:`minyi.issues.editing`), the refresh
 and online assignment call it after moving messages; it flushes nothing and never commits.
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
+from minyi.issues.detect.issue import people_counts
 from minyi.issues.models import HotIssue
 
 __all__ = ["REPRESENTATIVES", "Member", "members", "recompute"]
@@ -97,6 +99,7 @@ def recompute(session: Session, issue: HotIssue) -> None:
     issue.dislikes = sum(m.dislikes for m in rows)
     issue.reposts = sum(m.reposts for m in rows)
     issue.replies = sum(m.replies for m in rows)
+    issue.posts_counted, issue.people_likes = people_counts((m.author, m.likes) for m in rows)
     if rows:
         issue.first_time = rows[0].when
         issue.last_time = max(m.when for m in rows)

@@ -20,7 +20,9 @@ from minyi.core.errors import InvalidInput, NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.issues import card as cards
 from minyi.issues import editing
+from minyi.issues.detect.heat import heat_terms
 from minyi.issues.models import HotIssue
+from minyi.issues.records import as_issue, configured_weights
 from minyi.web import i18n
 from minyi.web.templating import flash, language_of, render
 
@@ -94,6 +96,7 @@ def _issue_page(
         "can_edit": allowed,
         "targets": cards.merge_targets(db, issue) if allowed else [],
         "error": error,
+        "terms": heat_terms(as_issue(issue), configured_weights()),
     }
     return render(request, "staff/issue.html", context, status_code)
 
