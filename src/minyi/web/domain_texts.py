@@ -12,6 +12,69 @@ import re
 
 from minyi.cases import lifecycle
 
+#: The knowledge base's refusals (``minyi.knowledge``): direct answers, suggestions, articles.
+KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
+    (
+        r"only a consultation \(咨询\) is answered directly from the knowledge base",
+        "只有咨询类留言可以用知识库直接答复。",
+        "Only a consultation is answered directly from the knowledge base.",
+    ),
+    (
+        r"a case that is (?P<status>\w+) is past intake: its department answers it",
+        "案件当前为“{status}”，已过受理环节，应由承办部门答复。",
+        "The case is {status}: past intake, its department answers it.",
+    ),
+    (
+        r"the match scores (?P<score>\d+), below (?P<min>\d+): dispatch the case instead",
+        "知识库匹配度 {score}，低于 {min}：请派单办理。",
+        "The match scores {score}, below {min}: dispatch the case instead.",
+    ),
+    (
+        r"that suggestion is not offered for this case \(any more\)",
+        "该推荐已不再适用于本案，请刷新页面。",
+        "That suggestion is no longer offered for this case: reload the page.",
+    ),
+    (r"source: case or article", "推荐来源无效。", "Unknown suggestion source."),
+    (r"id: choose a suggestion", "请选择一条推荐。", "Choose a suggestion."),
+    (r"title: 1 to (?P<n>\d+) characters", "标题应为 1 到 {n} 个字。", "Title: 1 to {n} characters."),
+    (r"body: 1 to (?P<n>\d+) characters", "正文应为 1 到 {n} 个字。", "Body: 1 to {n} characters."),
+    (r"valid_to: before valid_from", "失效日期早于生效日期。", "Valid to is before valid from."),
+    (
+        r"(?P<f>valid_from|valid_to): a date like 2026-01-31",
+        "日期格式应为 2026-01-31。",
+        "{f}: a date like 2026-01-31.",
+    ),
+    (
+        r"row (?P<n>\d+): (?P<f>valid_from|valid_to): a date like 2026-01-31",
+        "第 {n} 行：日期格式应为 2026-01-31。",
+        "Row {n}: {f}: a date like 2026-01-31.",
+    ),
+    (
+        r"source_url: an http\(s\) address",
+        "来源链接应以 http:// 或 https:// 开头。",
+        "Source link: an http(s) address.",
+    ),
+    (r"department: no department (?P<v>.+)", "没有该部门：{v}。", "No department {v}."),
+    (r"category: no category (?P<v>.+)", "没有该类别：{v}。", "No category {v}."),
+    (
+        r"file: a \.csv, \.xlsx or \.md file",
+        "请选择 .csv、.xlsx 或 .md 文件。",
+        "Choose a .csv, .xlsx or .md file.",
+    ),
+    (r"(?P<f>.+): no article found", "{f}：没有找到知识条目。", "{f}: no article found."),
+    (
+        r"(?P<f>.+): needs a title column and a body column \(found: (?P<c>.*)\)",
+        "{f}：需要“标题”列和“正文”列（现有列：{c}）。",
+        "{f}: needs a title column and a body column (found: {c}).",
+    ),
+    (
+        r"\w+ users may not write knowledge articles",
+        "您没有编写知识条目的权限。",
+        "You may not write knowledge articles.",
+    ),
+    (r"no such article", "没有该知识条目。", "No such article."),
+)
+
 #: (pattern, zh, en); ``{status}`` is a case status, shown by its label.
 PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern), zh, en)
@@ -130,6 +193,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "请选择：采纳、部分采纳或不采纳。",
             "Choose adopted, partly adopted or not adopted.",
         ),
+        *KNOWLEDGE,
     )
 )
 

@@ -8,8 +8,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kb.intro": (
         "知识条目是部门对常见问题的统一答复；搜索同时查找已答复的诉求。",
         (
-            "Articles are the departments' standing answers to recurring questions; "
-            "search also finds answered cases."
+            "Articles are the departments' standing answers to recurring questions. "
+            "Search also finds answered cases."
         ),
     ),
     "kb.search": ("搜索知识库", "Search the knowledge base"),
@@ -76,7 +76,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kb.similar.heading": ("类似问题已有答复", "Similar questions already answered"),
     "kb.similar.hint": (
         "以下答复或许已能解答您的问题；您也可以继续提交。",
-        "These answers may already help; you can still submit your message.",
+        "These answers may already help. You can still submit your message.",
     ),
     "kb.similar.open": ("查看", "Open"),
     "kb.public.write": ("仍要提交诉求", "Write to us anyway"),
