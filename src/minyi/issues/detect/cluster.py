@@ -127,7 +127,7 @@ class IssueDetector:
         min_split_size: int = 4,
         place_mismatch: float = 0.5,
         unplaced: float = 0.5,
-        unplaced_both: float = 1.0,
+        unplaced_both: float = 0.8,
         word_min: float = 0.12,
         candidates: int = 4,
         max_postings: int = 200,

@@ -46,7 +46,7 @@ class Gate:
     place_mismatch: float = 0.5
     unplaced: float = 0.5
     word_min: float = 0.12
-    unplaced_both: float = 1.0
+    unplaced_both: float = 0.8
     other_problem: float = 0.5
 
     def score(
