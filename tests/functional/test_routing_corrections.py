@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from tests.functional.conftest import csrf_of, login
+from tests.functional.conftest import bearer, csrf_of, login
 
 from minyi.cases.models import Case
 from minyi.cases.routing import CaseRouting, RoutingCorrection, correction_rows
@@ -94,3 +94,15 @@ def test_changing_a_case_a_person_routed_is_no_correction(client, session, world
         data={"department_id": world.roads.id, "csrf_token": token},
     )
     assert session.scalar(select(RoutingCorrection.id)) is None
+
+
+def test_a_re_dispatch_through_the_api_is_a_correction_too(client, session, world):
+    routed = post(client)
+    response = client.post(
+        f"/api/v1/cases/{routed['case_id']}/dispatch",
+        json={"department": "JYJ"},
+        headers=bearer(session, world.dispatcher),
+    )
+    assert response.status_code == 200, response.text
+    correction = session.scalar(select(RoutingCorrection))
+    assert (correction.field, correction.predicted, correction.corrected) == ("department", "JTJ", "JYJ")

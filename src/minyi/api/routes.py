@@ -24,8 +24,8 @@ from minyi.api.schemas import (
     ReplyIn,
     StatusIn,
 )
+from minyi.cases import routing, workflow
 from minyi.cases import services as cases
-from minyi.cases import workflow
 from minyi.cases.models import Case, CaseStatus
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.departments.models import Department
@@ -192,7 +192,12 @@ def dispatch_case(db: DbSession, user: TokenUser, case_id: str, data: DispatchIn
     department = db.scalar(select(Department).where(Department.code == data.department))
     if department is None:
         raise InvalidInput(f"no department with code {data.department!r}", field="department")
-    case = run_case_action(db, user, case_id, lambda c: cases.dispatch(db, user, c, department, data.note))
+
+    def send(c: Case) -> None:
+        routing.note_correction(db, user, c, department=department)  # kept when it overrides the machine
+        cases.dispatch(db, user, c, department, data.note)
+
+    case = run_case_action(db, user, case_id, send)
     return CaseOut.full(case)
 
 
