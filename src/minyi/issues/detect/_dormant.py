@@ -15,10 +15,40 @@ At most ``max_issues`` are kept; the longest-dormant go first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from minyi.issues.detect.features import Features
 from minyi.issues.detect.issue import IssueState
 
-__all__ = ["Dormant"]
+if TYPE_CHECKING:
+    from minyi.issues.detect.cluster import IssueDetector
+
+__all__ = ["Dormant", "wake"]
+
+
+def wake(
+    detector: IssueDetector, features: Features, best: int | None, score: float
+) -> tuple[int | None, float]:
+    """Wake the dormant issue of ``detector`` that ``features`` matches best, if it beats ``best``.
+
+    Returns the issue to join and its score (``best`` and ``score`` unchanged when none does);
+    a woken issue is live again with its id, members and centroid.
+    """
+    cores = set(features.title_cores)
+    found: IssueState | None = None
+    for state in detector.dormant_.candidates(cores)[: detector.candidates]:
+        dormant_score = detector._penalised(state, features.vector, cores)  # noqa: SLF001 - the detector's own helper
+        if dormant_score >= max(score, detector.threshold):
+            found, score = state, dormant_score
+    if found is None:
+        return best, score
+    state = detector.dormant_.take(found.id)
+    detector.archived_.pop(state.id, None)
+    detector.active_[state.id] = state
+    detector._index(state.id, dict(state.centroid))  # noqa: SLF001
+    for member in state.members:
+        detector.issue_of_[member.message.message_id] = state.id
+    return state.id, score
 
 
 class Dormant:

@@ -10,13 +10,15 @@
    dot product with every live issue sharing a term; the ``candidates`` best are scored
    exactly as the cosine similarity with the issue centroid (the sum of its members'
    vectors);
-3. when the message names a place (``丽发新城``) and the issue names places too but
-   none of the same core, the score is multiplied by ``place_mismatch``: the same
-   complaint at another estate is another issue;
+3. the score counts only concretely (:class:`~minyi.issues.detect.gate.Gate`): at the same
+   place the problem's words must agree too; another place (the same complaint at another
+   estate is another issue) or a place on one side only scales it down;
 4. :class:`~minyi.issues.detect._near.NearCopies` looks for a near copy (Jaccard similarity of
    character shingles, candidates from a MinHash sketch); a near copy joins its
    original's issue whatever the score;
-5. the message joins the best issue scoring at least ``threshold``, or opens a new one.
+5. the message joins the best issue scoring at least ``threshold``; else, if it names a
+   place, an archived issue naming that place may wake (:mod:`~minyi.issues.detect._dormant`);
+   else it opens a new one.
 
 :meth:`IssueDetector.consolidate` (every ``consolidate_every`` messages or
 ``consolidate_days`` days of messages, and at the end of :meth:`IssueDetector.fit`)
@@ -44,16 +46,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
-from minyi.issues.detect._dormant import Dormant
+from minyi.issues.detect._dormant import Dormant, wake
 from minyi.issues.detect._near import NearCopies
 from minyi.issues.detect.consolidate import consolidate_issues
 from minyi.issues.detect.features import Features, Featurizer, SparseVector
-from minyi.issues.detect.gate import Gate, word_cosine
+from minyi.issues.detect.gate import Gate, state_score
 from minyi.issues.detect.issue import Issue, IssueMessage, IssueState, Member, timestamp
 
 __all__ = ["ConsolidationReport", "IssueDetector"]
@@ -344,37 +345,11 @@ class IssueDetector:
         return sorted(scored, key=lambda item: -item[1])
 
     def _penalised(self, state: IssueState, vector: SparseVector, cores: set[str]) -> float:
-        if state.norm2 <= 0.0:
-            return 0.0
-        centroid, places = state.centroid, self.featurizer_.place_ids_
-        dot = place = own_places = 0.0
-        for term, weight in vector.items():
-            product = weight * centroid.get(term, 0.0)
-            dot += product
-            if term in places:
-                place += product
-                own_places += weight * weight
-        cosine = dot / math.sqrt(state.norm2)
-        words = word_cosine(dot - place, 1.0 - own_places, state.norm2 - state.place_norm2())
-        return self.gate_.score(cosine, words, cores, state.main_cores())
+        return state_score(self.gate_, state, vector, cores, self.featurizer_.place_ids_)
 
     def _wake(self, features: Features, best: int | None, score: float) -> tuple[int | None, float]:
         """Wake the dormant issue that ``features`` matches best, if it beats the live ``best``."""
-        cores = set(features.title_cores)
-        found: IssueState | None = None
-        for state in self.dormant_.candidates(cores)[: self.candidates]:
-            dormant_score = self._penalised(state, features.vector, cores)
-            if dormant_score >= max(score, self.threshold):
-                found, score = state, dormant_score
-        if found is None:
-            return best, score
-        state = self.dormant_.take(found.id)
-        self.archived_.pop(state.id, None)
-        self.active_[state.id] = state
-        self._index(state.id, dict(state.centroid))
-        for member in state.members:
-            self.issue_of_[member.message.message_id] = state.id
-        return state.id, score
+        return wake(self, features, best, score)
 
     def _open(self) -> int:
         issue_id = self._new_id()

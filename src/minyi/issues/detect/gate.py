@@ -27,9 +27,11 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from minyi.issues.detect.features import SparseVector
+from minyi.issues.detect.issue import IssueState
 from minyi.issues.detect.places import cores_differ
 
-__all__ = ["Gate", "word_cosine"]
+__all__ = ["Gate", "state_score", "word_cosine"]
 
 
 def word_cosine(word_dot: float, left_norm2: float, right_norm2: float) -> float:
@@ -70,3 +72,22 @@ class Gate:
         if cores_differ(left, right):
             return 0.0 if merge else cosine * self.place_mismatch
         return cosine if words >= self.word_min else words * self.other_problem
+
+
+def state_score(
+    gate: Gate, state: IssueState, vector: SparseVector, cores: Collection[str], places: Collection[int]
+) -> float:
+    """The gated score of a message (unit ``vector``, place ``cores``) against live issue ``state``."""
+    if state.norm2 <= 0.0:
+        return 0.0
+    centroid = state.centroid
+    dot = place = own_places = 0.0
+    for term, weight in vector.items():
+        product = weight * centroid.get(term, 0.0)
+        dot += product
+        if term in places:
+            place += product
+            own_places += weight * weight
+    cosine = dot / math.sqrt(state.norm2)
+    words = word_cosine(dot - place, 1.0 - own_places, state.norm2 - state.place_norm2())
+    return gate.score(cosine, words, cores, state.main_cores())
