@@ -36,6 +36,9 @@ class ScorecardCell(Base):
     __table_args__ = (
         UniqueConstraint("month", "level", "department_id", "region", "category_id"),
         Index("ix_scorecard_cells_level_month", "level", "month"),
+        # a page filtered on two dimensions reads level-7 rows: find them without a scan
+        Index("ix_scorecard_cells_department_region", "level", "department_id", "region", "category_id"),
+        Index("ix_scorecard_cells_region_category", "level", "region", "category_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

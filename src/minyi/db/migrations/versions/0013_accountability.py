@@ -75,6 +75,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("scorecard_cells", schema=None) as batch_op:
         batch_op.create_index("ix_scorecard_cells_level_month", ["level", "month"], unique=False)
+        batch_op.create_index(
+            "ix_scorecard_cells_department_region",
+            ["level", "department_id", "region", "category_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_scorecard_cells_region_category", ["level", "region", "category_id"], unique=False
+        )
 
     op.create_table(
         "scorecard_refreshes",
@@ -96,5 +104,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_scorecard_refreshes_started_at"))
     op.drop_table("scorecard_refreshes")
     with op.batch_alter_table("scorecard_cells", schema=None) as batch_op:
+        batch_op.drop_index("ix_scorecard_cells_region_category")
+        batch_op.drop_index("ix_scorecard_cells_department_region")
         batch_op.drop_index("ix_scorecard_cells_level_month")
     op.drop_table("scorecard_cells")
