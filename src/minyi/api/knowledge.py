@@ -40,7 +40,12 @@ def search(
     q: Annotated[str, Query(max_length=knowledge_search.MAX_QUERY)] = "",
     top: Annotated[int, Query(ge=1, le=knowledge_search.MAX_TOP)] = 5,
 ) -> list[KnowledgeHit]:
-    """Answered cases (all departments, masked) and articles in force that best answer ``q``."""
+    """Answered cases (all departments, masked) and articles in force that best answer ``q``.
+
+    No question, no hits: an empty ``q`` (a search box not yet typed in) answers ``[]``.
+    """
+    if not q.strip():
+        return []
     hits = knowledge_search.search(db, settings, q, top=top)
     return [KnowledgeHit(**hit.as_dict()) for hit in hits]
 
