@@ -3,7 +3,7 @@
 Usage::
 
     python bench/bench_forecast.py [--data-dir ../shared/data/tipdm2020_smart_gov] [--horizon 4]
-                                   [--origins 26] [--statsmodels] [--json]
+                                   [--origins 26] [--statsmodels] [--totals-only] [--json]
 
 Weekly series (Monday to Sunday, by 留言时间) of:
 
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         lines = []
         for name, counts in sorted(group.items(), key=lambda item: -sum(item[1].values())):
             weeks, values = series_of(counts, start, end)
-            if name != "总量 total" and sum(values) < MIN_SERIES_TOTAL:
+            if name != "总量 total" and (args.totals_only or sum(values) < MIN_SERIES_TOTAL):
                 continue
             working = working_days(calendar, weeks)
             line: dict[str, Any] = {"series": name, "weeks": len(weeks), "messages": sum(values)}
@@ -220,6 +220,7 @@ def main() -> None:
     parser.add_argument("--horizon", type=int, default=4)
     parser.add_argument("--origins", type=int, default=26)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--totals-only", action="store_true", help="Only the total of each group.")
     parser.add_argument(
         "--statsmodels", action="store_true", help="Also backtest statsmodels ETS and SARIMAX (if installed)."
     )
