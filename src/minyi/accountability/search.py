@@ -197,7 +197,8 @@ def _period_rows(session: Session, query: SearchQuery) -> tuple[int, int] | None
     bounding the walk by that band (always true of the period's rows, so it only narrows)
     spares walking every newer match of a common word first.
     """
-    band = select(func.min(PublicSearchDoc.id), func.max(PublicSearchDoc.id)).where(*_period(query))
+    row = PublicSearchDoc.id + 0  # not the key itself: PostgreSQL would walk the key for min/max
+    band = select(func.min(row), func.max(row)).where(*_period(query))
     low, high = session.execute(band).one()
     return None if low is None else (int(low), int(high))
 
