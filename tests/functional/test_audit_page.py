@@ -120,3 +120,15 @@ def test_a_bad_date_is_named(client, world):
     assert page.status_code == 422
     assert "YYYY-MM-DD" in page.text
     assert "Traceback" not in page.text
+
+
+def test_a_date_out_of_range_is_named_not_a_500(client, world):
+    """0001-01-01 and 9999-12-31 parse, but their bounds overflowed (a 500) before."""
+    login(client, "boss")
+    for name, value in (("since", "0001-01-01"), ("until", "9999-12-31"), ("since", "2019-02-30")):
+        page = client.get("/staff/admin/audit", params={name: value})
+        assert page.status_code == 422, (name, value)
+        assert "1900 至 2999 年" in page.text
+    english = client.get("/staff/admin/audit", params={"until": "9999-12-31", "lang": "en"})
+    assert english.status_code == 422
+    assert "years 1900 to 2999" in english.text

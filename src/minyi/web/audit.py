@@ -31,9 +31,19 @@ PAGE_SIZE = 50
 QueryText = Annotated[str, Query(max_length=120)]
 
 
+#: The dates a filter may name: wide enough for any trail, narrow enough that a day's
+#: bounds and their conversion to UTC never overflow (0001-01-01 or 9999-12-31 gave a 500).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _day(text: str) -> date | None:
-    """A ``YYYY-MM-DD`` filter value; None when empty; ValueError when malformed."""
-    return date.fromisoformat(text.strip()) if text.strip() else None
+    """A ``YYYY-MM-DD`` filter value; None when empty; ValueError when malformed or out of range."""
+    if not text.strip():
+        return None
+    day = date.fromisoformat(text.strip())
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(text)
+    return day
 
 
 def _bounds(since: str, until: str) -> tuple[datetime | None, datetime | None]:

@@ -101,7 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.page": ("第 {page} 页，共 {pages} 页（{total} 条）", "Page {page} of {pages} ({total} events)"),
     "audit.prev": ("上一页", "Previous"),
     "audit.next": ("下一页", "Next"),
-    "audit.bad_date": ("日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD"),
+    "audit.bad_date": (
+        "日期格式应为 YYYY-MM-DD（1900 至 2999 年）",
+        "dates are written YYYY-MM-DD (years 1900 to 2999)",
+    ),
     "audit.export_masked": ("导出（已脱敏）", "Export (masked)"),
     "audit.export_full": ("导出（含个人信息）", "Export (with personal data)"),
     "audit.view_personal_data": ("查看个人信息", "Viewed personal data"),
