@@ -64,6 +64,10 @@ class Period:
         return period_of(self.kind, self.first - timedelta(days=1), tz)
 
 
+#: The last days a briefing may end on: any real period, far from date's overflow.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def period_of(kind: str, last: date, tz: ZoneInfo) -> Period:
     """The period of ``kind`` ending on local date ``last``; InvalidInput names a bad kind."""
     if kind not in PERIODS:
@@ -221,7 +225,13 @@ def _reopened(session: Session, period: Period) -> tuple[CaseLine, ...]:
 def assemble(  # noqa: PLR0913 - the period, then the judging rules
     session: Session, kind: str, last: date, tz: ZoneInfo, *, now: datetime, sign_for_hours: float = 24.0
 ) -> Briefing:
-    """The briefing of the ``kind`` period ending on local date ``last``, figures as of ``now``."""
+    """The briefing of the ``kind`` period ending on local date ``last``, figures as of ``now``.
+
+    InvalidInput names an ``end`` outside :data:`FIRST_DAY`..:data:`LAST_DAY`: near year 1
+    or 9999 the period's bounds overflow (``--end 9999-12-31`` was a traceback).
+    """
+    if not FIRST_DAY <= last <= LAST_DAY:
+        raise InvalidInput(f"end: a date from {FIRST_DAY} to {LAST_DAY}, not {last}", field="end")
     period = period_of(kind, last, tz)
     before = period.previous(tz)
     rules = sources.judging_rules(session, sign_for_hours, now)

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from minyi.accountability import facts, refresh
-from minyi.accountability.forecast import forecast_weekly
+from minyi.accountability.forecast import FIRST_END, LAST_END, forecast_weekly
 from minyi.accountability.scorecard import Row, names
 
 UNASSIGNED = ("未分派", "Not assigned")
@@ -115,8 +115,11 @@ def demand_forecast(session: Session, after: date) -> Forecast | None:
     """The forecast of the 4 weeks from the week of ``after`` (:mod:`accountability.forecast`).
 
     The total series only (the dashboard shows the categories); the backtest error is the
-    forecast's MASE, beside the seasonal-naive forecast's. None without any history.
+    forecast's MASE, beside the seasonal-naive forecast's. None without any history, and
+    for a period the forecast cannot be cut at (before 2000 or after 2100).
     """
+    if not FIRST_END <= after <= LAST_END:
+        return None
     report = forecast_weekly(session, by="category", weeks=FORECAST_WEEKS, end=after, limit=0)
     if not report.history_weeks or not report.series:
         return None

@@ -124,6 +124,14 @@ def test_period_bounds_are_local_days():
         period_of("year", date(2019, 3, 31), TZ)
 
 
+def test_an_end_out_of_range_is_named_not_an_overflow(session):
+    """``minyi report --end 9999-12-31`` (or 0001-01-01) overflowed the period's bounds."""
+    for last in (date(9999, 12, 31), date(1, 1, 1)):
+        with pytest.raises(InvalidInput, match="end: a date from 1900-01-01 to 2999-12-31"):
+            assemble(session, "week", last, TZ, now=utcnow())
+    assert assemble(session, "day", date(1900, 1, 1), TZ, now=utcnow()).figures.volume == 0
+
+
 def test_an_empty_database_gives_an_empty_briefing(session):
     briefing = assemble(session, "week", date(2019, 3, 31), TZ, now=utcnow())
     assert briefing.figures.volume == 0
