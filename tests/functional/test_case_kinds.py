@@ -57,6 +57,13 @@ def test_a_suggestion_gets_an_adoption_decision_the_citizen_reads(client, sessio
     assert "建议采纳情况" in tracked.text
     assert "采纳" in tracked.text
     assert "明年线网优化方案" in tracked.text
+    assert "理由：已将站点纳入" in tracked.text
+    tracked_en = client.post(
+        "/track?lang=en",
+        data={"code": message.tracking_code, "secret": secret, "csrf_token": csrf_of(page.text)},
+    )
+    assert "Reason: 已将站点纳入" in tracked_en.text
+    assert "：" not in tracked_en.text.split('class="adoption"')[1].split("</div>")[0]
 
 
 def test_only_a_suggestion_gets_a_decision(client, session, tokens):
@@ -111,6 +118,10 @@ def test_the_staff_page_form_decides_and_explains_a_missing_reason_in_chinese(cl
     assert saved.status_code == 200
     assert "采纳决定已保存" in saved.text
     assert "与现行规划冲突" in saved.text
+    assert "理由：与现行规划冲突" in saved.text
+    english = client.get(f"/staff/cases/{created['case_id']}", params={"lang": "en"})
+    assert "Reason: 与现行规划冲突" in english.text  # no full-width colon on the English page
+    assert "Reason：" not in english.text
 
 
 def test_praise_has_no_deadline_unless_urgent(client, session, tokens):

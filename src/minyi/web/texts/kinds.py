@@ -8,6 +8,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kinds.adoption.partly_adopted": ("部分采纳", "Partly adopted"),
     "kinds.adoption.not_adopted": ("不采纳", "Not adopted"),
     "kinds.adoption.reason": ("理由", "Reason"),
+    "kinds.colon": ("：", ": "),  # after a label: full-width in Chinese, ": " in English
     "kinds.adoption.decide": ("作出采纳决定", "Decide on adoption"),
     "kinds.adoption.reason.hint": (
         "说明采纳或不采纳的理由，留言人可以看到",
