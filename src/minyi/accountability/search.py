@@ -106,14 +106,20 @@ class SearchResult:
         return max(1, -(-min(self.total, COUNT_CAP) // self.query.size))
 
 
+MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _date(raw: str, name: str) -> date | None:
     """A ``YYYY-MM-DD`` date, or None when empty."""
     if not raw.strip():
         return None
     try:
-        return date.fromisoformat(raw.strip())
+        day = date.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidInput(f"{name}: a date like 2019-01-31", field=name) from None
+    if not MIN_DAY <= day <= MAX_DAY:  # beyond, the day after or the local midnight overflows
+        raise InvalidInput(f"{name}: a date like 2019-01-31, from 1900 to 2999", field=name)
+    return day
 
 
 def _number(raw: str, name: str, low: int, high: int, default: int) -> int:

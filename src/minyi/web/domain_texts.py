@@ -189,6 +189,16 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "Too long: at most {n} characters.",
         ),
         (
+            r"(?P<field>[\w.\[\]-]+): must not contain control characters \(.*\)",
+            "“{field}”不能包含控制字符（如 NUL），请删除后重试。",
+            "{field}: must not contain control characters (such as NUL).",
+        ),
+        (
+            r"(?P<field>from|to|end): a date like \d{4}-\d{2}-\d{2}.*",
+            "“{field}”应为日期，例如 2019-01-31。",
+            "{field}: a date like 2019-01-31.",
+        ),
+        (
             r"decision: one of adopted, partly_adopted, not_adopted",
             "请选择：采纳、部分采纳或不采纳。",
             "Choose adopted, partly adopted or not adopted.",

@@ -66,8 +66,9 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
         text = throttled_text(exc, language)
     elif exc.code in TRANSLATED_CODES:
         text = i18n.translate(f"error.{exc.code}", language)
-    elif exc.code in PREFIXED_CODES:  # the reader's words first, then the detail
-        text = f"{i18n.translate(f'error.{exc.code}', language)} {exc.message}"
+    elif exc.code in PREFIXED_CODES:  # the reader's words first, then the detail if in them
+        known = text != exc.message or language == "en"  # no untranslated English on a Chinese page
+        text = f"{i18n.translate(f'error.{exc.code}', language)} {text if known else ''}".strip()
     response = error_page(request, text, exc.status)
     response.headers.update(retry_headers(exc) or {})
     return response

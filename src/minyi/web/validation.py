@@ -46,6 +46,14 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "webhook_urls": ("Webhook 地址", "Webhook URLs"),
     "emails": ("邮箱", "E-mail addresses"),
     "message_ids": ("留言", "Messages"),
+    "by": ("统计维度", "Grouped by"),
+    "weeks": ("周数", "Weeks"),
+    "end": ("截止日期", "End date"),
+    "from": ("起始日期", "From"),
+    "to": ("截止日期", "To"),
+    "top": ("条数", "Number of hits"),
+    "decision": ("采纳决定", "Decision"),
+    "outcome": ("回电结果", "Outcome"),
 }
 #: Form fields whose label is the text of another field (``category_id`` is labelled "category").
 ALIASES = {"category_id": "category", "is_public": "public"}
@@ -111,9 +119,11 @@ def field_label(field: str, language: str) -> str:
     key = f"field.{ALIASES.get(field, field)}"
     if key in i18n.TEXTS:
         text = i18n.translate(key, language)
-    else:
+    elif field in FIELD_LABELS or field == "form":
         pair = FIELD_LABELS.get(field, GENERIC_LABEL)
         text = pair[1] if language == "en" else pair[0]
+    else:  # a field with no label of its own (a query parameter): its own name, so it is named
+        text = f"“{field}”"
     return _PARENTHESES.sub("", text) or text
 
 

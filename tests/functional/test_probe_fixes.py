@@ -1,0 +1,41 @@
+"""What a probe of the new pages found: every refusal names its field, in the reader's language."""
+
+from __future__ import annotations
+
+from tests.functional.conftest import login
+
+from minyi.demo import factories
+
+
+def test_out_of_range_dates_are_refused_naming_the_field(client):
+    for url in ("/public/search?to=9999-12-31", "/public/search?from=0001-01-01"):
+        page = client.get(url)
+        assert page.status_code == 422
+        assert "日期" in page.text
+    api = client.get("/api/v1/public/search", params={"to": "9999-12-31"})
+    assert api.status_code == 422
+    assert "to" in api.text
+
+
+def test_control_characters_are_refused_in_chinese(client):
+    page = client.get("/public/search", params={"q": "\x00\x01"})
+    assert page.status_code == 422
+    assert "控制字符" in page.text
+    assert "must not contain" not in page.text
+
+
+def test_another_departments_case_shows_no_english_on_a_chinese_page(client, session, world):
+    case = factories.make_case(session, department=world.schools, title="入学问题", body="孩子入学")
+    session.commit()
+    login(client, "road")
+    page = client.get(f"/staff/cases/{case.id}")
+    assert page.status_code == 404
+    assert "页面不存在" in page.text
+    assert "no such case" not in page.text
+    assert "no such case" in client.get(f"/staff/cases/{case.id}?lang=en").text
+
+
+def test_a_query_parameter_without_a_label_is_named(client):
+    page = client.get("/public/dashboard/forecast", params={"by": "department"})
+    assert page.status_code == 422
+    assert "统计维度" in page.text
