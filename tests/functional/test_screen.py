@@ -91,3 +91,20 @@ def test_screen_public_opens_it_to_anyone(settings, database, figures):
         document = anyone.get("/screen/data", params={"lang": "en"}).json()
         assert document["counts"]["closed_today"] == 1
         assert PHONE not in str(document)
+
+
+def test_an_import_of_old_messages_is_not_counted_as_today(client, session, world, figures):
+    factories.make_message(
+        session,
+        key="screen-import",
+        channel="import",
+        process=False,
+        region="A市A1区",
+        title="历史留言",
+        submitted_at=utcnow() - timedelta(days=900),
+    )
+    session.commit()
+    login(client, "road")
+    document = client.get("/screen/data").json()
+    assert document["counts"]["received_today"] == 5
+    assert {"name": "A市A1区", "count": 2} in document["regions"]
