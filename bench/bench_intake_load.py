@@ -2,14 +2,22 @@
 
     python bench/bench_intake_load.py --database postgresql://postgres@127.0.0.1:5432/minyi_bench \\
         --rate 200 --seconds 60
+    python bench/bench_intake_load.py --database postgresql://… --rate 200 --web 2 --nats-workers 2
     python bench/bench_intake_load.py --database sqlite --rate 50 --seconds 60
     python bench/bench_intake_load.py --database postgresql://… --worker-cost 2000
 
-*Load*: one server process (background processing, one worker thread) on a fresh
-database; requests are sent on a fixed schedule (open loop: a slow answer does not slow
+*Load*: ``--web N`` server processes on a fresh database, processing either in worker
+threads inside them (the default) or, with ``--nats-workers M``, in M ``minyi worker``
+processes fed by NATS JetStream (a stream of the bench's own) and started under ``nice``
+so that acknowledging wins over processing during the burst; requests are sent on a fixed schedule (open loop: a slow answer does not slow
 the sender down, so queueing shows in the latencies), each with its own body and
 ``Idempotency-Key``. Printed: answers per status, p50/p95/p99/max latency, and how long
 the backlog of stored-but-unprocessed messages takes to drain after the load stops.
+
+*Request cost* (``--request-cost N``): N requests through the real ASGI application in
+this process, processing handed off (as with ``MINYI_PROCESSING=nats``); printed is the
+CPU per acknowledged request, the number that decides how many requests a second a core
+answers.
 
 *Worker cost*: messages are stored first, then processed by
 :func:`minyi.flows.workers.process_ids` in this process, in batches; printed is the CPU
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -28,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -104,8 +114,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, tmp: Path, threads: int, web: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+def _environment(url: str, tmp: Path, threads: int, stream: str | None) -> dict[str, str]:
+    """The settings of the bench's processes: background threads, or NATS when ``stream`` is given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINYI_")} | {
         "MINYI_ENV": "test",
         "MINYI_DATABASE_URL": url,
@@ -115,6 +125,16 @@ def start_server(url: str, tmp: Path, threads: int, web: int = 1) -> tuple[subpr
         "MINYI_PROCESSING_THREADS": str(threads),
         "MINYI_LOG_LEVEL": "WARNING",
     }
+    if stream is not None:
+        env |= {"MINYI_PROCESSING": "nats", "MINYI_NATS_STREAM": stream}
+    return env
+
+
+def start_server(
+    url: str, tmp: Path, threads: int, web: int = 1, stream: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = _environment(url, tmp, threads, stream)
     command = [sys.executable, "-c", "from minyi.cli.main import cli; cli()", "serve", "--port", str(port)]
     command += ["--workers", str(web)]
     process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
@@ -127,6 +147,28 @@ def start_server(url: str, tmp: Path, threads: int, web: int = 1) -> tuple[subpr
             time.sleep(0.2)
     process.kill()
     raise SystemExit("the server did not start")
+
+
+def start_workers(url: str, tmp: Path, count: int, stream: str, nice: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` ``minyi worker`` processes on ``stream``, at a lower CPU priority (``nice``).
+
+    Niced, they yield the cores to the web processes during a burst (acknowledging wins)
+    and process the backlog when it is over.
+    """
+    env = _environment(url, tmp, 1, stream)
+    command = [
+        "nice",
+        "-n",
+        str(nice),
+        sys.executable,
+        "-c",
+        "from minyi.cli.main import cli; cli()",
+        "worker",
+    ]
+    return [
+        subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+        for _ in range(count)
+    ]
 
 
 async def open_loop(base: str, rate: float, seconds: float) -> tuple[list[float], dict[int, int]]:
@@ -168,26 +210,42 @@ def waiting(url: str) -> int:
     return int(count or 0)
 
 
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.wait(90)
+
+
+def _drain(url: str, limit: float) -> tuple[float, int]:
+    """Seconds until no stored message waits for processing (or ``limit``), and how many still wait."""
+    stopped = time.perf_counter()
+    left = waiting(url)
+    while left and time.perf_counter() - stopped < limit:
+        time.sleep(0.5)
+        left = waiting(url)
+    return time.perf_counter() - stopped, left
+
+
 def run_load(args: argparse.Namespace, tmp: Path) -> None:
     url = fresh_database(args.database, tmp)
-    process, base = start_server(url, tmp, args.threads, args.web)
+    stream = f"BENCH{os.getpid()}" if args.nats_workers else None
+    process, base = start_server(url, tmp, args.threads, args.web, stream)
+    started = [process]
     try:
+        if stream is not None:
+            started += start_workers(url, tmp, args.nats_workers, stream, args.nice)
         latencies, statuses = asyncio.run(open_loop(base, args.rate, args.seconds))
-        stopped = time.perf_counter()
-        left = waiting(url)
-        while left and time.perf_counter() - stopped < args.drain_limit:
-            time.sleep(0.5)
-            left = waiting(url)
-        drain = time.perf_counter() - stopped
+        drain, left = _drain(url, args.drain_limit)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
+        _stop(started)
     ms = sorted(1000 * x for x in latencies)
     pct = statistics.quantiles(ms, n=100)
     errors = sum(n for code, n in statuses.items() if code not in {200, 201})
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    workers_text = f", {args.nats_workers} NATS worker(s) at nice {args.nice}" if stream else ""
     print(
-        f"{kind}, {args.web} server process(es): {args.rate:g} req/s for {args.seconds:g} s, "
+        f"{kind}, {args.web} server process(es){workers_text}: {args.rate:g} req/s for {args.seconds:g} s, "
         f"{len(ms)} requests, statuses {statuses}"
     )
     print(f"  latency ms: p50 {pct[49]:.1f}  p95 {pct[94]:.1f}  p99 {pct[98]:.1f}  max {ms[-1]:.1f}")
@@ -220,6 +278,85 @@ def run_worker_cost(args: argparse.Namespace, tmp: Path) -> None:
     database.engine.dispose()
 
 
+def _asgi_post(app: object, n: int) -> tuple[dict[str, object], Callable[[], Awaitable[dict[str, object]]]]:
+    """The ASGI scope and ``receive`` of ``POST /api/v1/messages`` with body ``n``."""
+    body = json.dumps(_body(n)).encode()
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    headers += [(b"content-length", str(len(body)).encode()), (b"idempotency-key", f"cost-{n}".encode())]
+    scope: dict[str, object] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/messages",
+        "raw_path": b"/api/v1/messages",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1234),
+        "server": ("127.0.0.1", 80),
+        "app": app,
+    }
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return scope, receive
+
+
+def run_request_cost(args: argparse.Namespace, tmp: Path) -> None:
+    """CPU per acknowledged request: the real ASGI app in this process, processing handed to NATS.
+
+    The processor is replaced by one that takes the id and does nothing (what a web
+    process does with ``MINYI_PROCESSING=nats``, minus the publish), so the number is
+    the acknowledgement path alone: middleware, validation, the inserts, the commit.
+    """
+    os.environ.update(_environment(fresh_database(args.database, tmp), tmp, 1, "BENCHCOST"))
+    from minyi.server.app import create_app
+
+    app = create_app()
+    app.state.processing.processor = _NoProcessing()
+    statuses: dict[int, int] = {}
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            code = int(str(message["status"]))
+            statuses[code] = statuses.get(code, 0) + 1
+
+    async def requests(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            scope, receive = _asgi_post(app, n)
+            await app(scope, receive, send)  # type: ignore[arg-type]
+
+    asyncio.run(requests(0, 200))  # warm: pools, caches, compiled statements
+    cpu, wall = time.process_time(), time.perf_counter()
+    asyncio.run(requests(200, args.request_cost))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    kind = "PostgreSQL" if args.database.startswith("postgresql") else "SQLite"
+    print(
+        f"{kind}: {args.request_cost} acknowledged requests in process: {1000 * cpu / args.request_cost:.2f} ms "
+        f"CPU and {1000 * wall / args.request_cost:.2f} ms wall per request; statuses {statuses}"
+    )
+
+
+class _NoProcessing:
+    """A processor that takes ids and does nothing (the request's cost alone)."""
+
+    def submit(self, session: object, message: object) -> None:
+        """Nothing: the web process would publish the id."""
+
+    def submit_ids(self, ids: list[str]) -> int:
+        """Take them all."""
+        return len(ids)
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Nothing to stop."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -231,15 +368,30 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=1, help="worker threads in each server process")
     parser.add_argument("--web", type=int, default=1, help="server processes (minyi serve --workers)")
+    parser.add_argument(
+        "--nats-workers",
+        type=int,
+        default=0,
+        help="process in M `minyi worker` processes fed by NATS (MINYI_PROCESSING=nats) instead of threads",
+    )
+    parser.add_argument("--nice", type=int, default=10, help="the NATS workers' nice value")
     parser.add_argument("--drain-limit", type=float, default=300.0)
     parser.add_argument(
         "--worker-cost", type=int, default=0, help="measure the worker's cost on N messages instead"
     )
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument(
+        "--request-cost",
+        type=int,
+        default=0,
+        help="measure the CPU of N acknowledged requests in process instead",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.worker_cost:
             run_worker_cost(args, Path(tmp))
+        elif args.request_cost:
+            run_request_cost(args, Path(tmp))
         else:
             run_load(args, Path(tmp))
 

@@ -7,22 +7,27 @@ application layer's flow, :mod:`minyi.flows.processing`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnDefault, Insert, Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from minyi.core.errors import Conflict, InvalidInput
-from minyi.db.base import new_id
+from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category
 from minyi.intake import identity
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
 from minyi.intake.schemas import MessageIn
 
 log = logging.getLogger(__name__)
+MESSAGES = cast("Table", Message.__table__)
+CONTACTS = cast("Table", MessageContact.__table__)
+KEYS = cast("Table", IdempotencyKey.__table__)
 
 
 class IntakeError(InvalidInput):
@@ -89,6 +94,73 @@ def build_message(data: MessageIn, *, channel: str, source: str, key: str) -> Me
     return message
 
 
+@functools.cache
+def _insert_ignoring_conflicts(dialect_name: str, table: Table) -> Insert:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING pk`` for PostgreSQL or SQLite (built once).
+
+    A clash (a used key, a known external_id) then returns no row instead of raising, so
+    no savepoint is needed around the insert: two round trips fewer per message.
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(table).on_conflict_do_nothing()
+    return statement.returning(*table.primary_key.columns)  # no row back: a clash
+
+
+def _row(obj: Message | MessageContact) -> dict[str, Any]:
+    """The column values of a new object, with the Python-side defaults filled in."""
+    table = CONTACTS if isinstance(obj, MessageContact) else MESSAGES
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        value = obj.__dict__.get(column.key)
+        if value is None and isinstance(column.default, ColumnDefault) and column.default.is_scalar:
+            value = column.default.arg
+        setattr(obj, column.key, value)  # every column loaded: reading one never queries
+        row[column.key] = value
+    return row
+
+
+def _insert(session: Session, message: Message, idempotency_key: str | None, data: MessageIn) -> bool:
+    """Write the message, its contact and its key with Core inserts; False on a clash.
+
+    The ORM's unit of work costs several milliseconds a message; these are three plain
+    statements. A clash of the key after the message row went in removes that row again
+    (same transaction), so nothing half-written is left.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    message.received_at = message.received_at or utcnow()
+    if connection.execute(_insert_ignoring_conflicts(dialect, MESSAGES), _row(message)).first() is None:
+        return False
+    if message.contact is not None:
+        message.contact.message_id = message.id
+        connection.execute(CONTACTS.insert(), _row(message.contact))
+    if idempotency_key is None:
+        return True
+    key_row = {
+        "key": idempotency_key,
+        "request_hash": _request_hash(data),
+        "message_id": message.id,
+        "created_at": message.received_at,
+    }
+    if connection.execute(_insert_ignoring_conflicts(dialect, KEYS), key_row).first() is not None:
+        return True
+    connection.execute(delete(MessageContact).where(MessageContact.message_id == message.id))
+    connection.execute(delete(Message).where(Message.id == message.id))
+    return False
+
+
+def _attach(session: Session, message: Message) -> None:
+    """Make the inserted ``message`` a persistent object of ``session`` without reading it back."""
+    contact = message.contact
+    if contact is not None:
+        make_transient_to_detached(contact)
+    make_transient_to_detached(message)
+    session.add(message)
+    message.__dict__["case"] = None  # known to be absent: no lazy load when someone asks
+    if contact is None:
+        message.__dict__["contact"] = None
+
+
 def accept(  # noqa: PLR0913 - the fields of one submission
     session: Session,
     data: MessageIn,
@@ -98,31 +170,20 @@ def accept(  # noqa: PLR0913 - the fields of one submission
     source: str = "",
     idempotency_key: str | None = None,
 ) -> Accepted:
-    """Store ``data`` as a new message (or find the one this key stored before)."""
-    if idempotency_key is not None:
-        earlier = _replay(session, idempotency_key, data)
-        if earlier is not None:
-            return Accepted(earlier, identity.tracking_secret(key, earlier.id), created=False)
+    """Store ``data`` as a new message (or find the one this key stored before).
+
+    The insert is tried first and the key looked up only when it clashes: a retry is
+    rare, a new message the rule.
+    """
     _check_category(session, data.category_id)
     message = build_message(data, channel=channel, source=source, key=key)
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()  # the message row must exist before its idempotency key
-            if idempotency_key is not None:
-                session.add(
-                    IdempotencyKey(
-                        key=idempotency_key,
-                        request_hash=_request_hash(data),
-                        message_id=message.id,
-                    )
-                )
-    except IntegrityError as exc:
+    if not _insert(session, message, idempotency_key, data):
         earlier = _replay(session, idempotency_key, data) if idempotency_key is not None else None
-        if earlier is not None:  # the same request, stored meanwhile by a concurrent retry
+        if earlier is not None:  # the same request, stored before (or meanwhile by a concurrent retry)
             return Accepted(earlier, identity.tracking_secret(key, earlier.id), created=False)
         msg = "a message with this external_id was already received from this source"
-        raise IntakeError(msg, field="external_id", status=409) from exc
+        raise IntakeError(msg, field="external_id", status=409)
+    _attach(session, message)
     return Accepted(message, identity.tracking_secret(key, message.id), created=True)
 
 

@@ -1,0 +1,105 @@
+"""Bulk import with processing: ``minyi import`` of N synthetic messages, rows/s and peak memory.
+
+    python bench/bench_bulk_import.py --database postgresql://postgres@127.0.0.1:5432/minyi_bench_scale_bulk \\
+        --rows 100000
+    python bench/bench_bulk_import.py --database sqlite --rows 20000
+
+The messages are made from the real texts of 附件2 and 附件4 (titles and bodies, cycled,
+each with its own 留言编号 and user; never committed): a CSV with 附件2's headers is written
+to a temporary directory, then imported into a fresh, migrated database by
+:func:`minyi.flows.imports.import_messages`, exactly as ``minyi import`` does (store a
+batch and commit, analyse and process it, commit). Printed: wall time, this process's CPU
+time, rows per second of each, and the peak resident memory of this process (the goal:
+flat, whatever N).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import openpyxl
+
+from bench_intake_load import SECRET, fresh_database
+from minyi.db.session import Database
+from minyi.flows.imports import import_messages
+
+DATA = Path("/work/shared/data/tipdm2020_smart_gov/official")
+FILES = ("附件2（测试数据）.xlsx", "附件4.xlsx")
+HEADERS = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情"]
+
+
+def texts() -> list[tuple[str, str]]:
+    """(title, body) of every message in 附件2 and 附件4."""
+    found: list[tuple[str, str]] = []
+    for name in FILES:
+        book = openpyxl.load_workbook(DATA / name, read_only=True)
+        rows = book.active.iter_rows(values_only=True)  # type: ignore[union-attr]
+        header = [str(cell) for cell in next(rows)]
+        title, body = header.index("留言主题"), header.index("留言详情")
+        found += [(str(row[title]), str(row[body]).strip()) for row in rows if row[title] and row[body]]
+        book.close()
+    return found
+
+
+def synthetic_rows(count: int) -> Iterator[list[str]]:
+    """``count`` rows cycling through the real texts, each with its own id, user and time."""
+    pool = texts()
+    for n in range(count):
+        title, body = pool[n % len(pool)]
+        day, second = divmod(n, 86_400)
+        stamp = f"2019/{1 + day // 28 % 12}/{1 + day % 28} {second // 3600}:{second // 60 % 60:02d}:{second % 60:02d}"
+        yield [str(n + 1), f"U{n % 50_000:07d}", title, stamp, body]
+
+
+def write_csv(path: Path, count: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerows(synthetic_rows(count))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database", default="sqlite", help="'sqlite' or a PostgreSQL URL (dropped and re-created)"
+    )
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=500, help="rows per batch (minyi import --batch-size)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "messages.csv"
+        write_csv(path, args.rows)
+        url = fresh_database(args.database, Path(tmp))
+        database = Database(url)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu, wall = time.process_time(), time.perf_counter()
+        report = import_messages(database, path, key=SECRET, batch_size=args.batch)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        database.engine.dispose()
+    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(
+        f"{kind}: imported {report.imported} of {args.rows} rows (failed processing {report.failed_processing}) "
+        f"in batches of {args.batch}"
+    )
+    print(
+        f"  wall {wall:.1f} s = {report.imported / wall:.0f} rows/s; this process's CPU {cpu:.1f} s "
+        f"= {report.imported / cpu:.0f} rows per CPU-second"
+    )
+    print(f"  peak resident memory {peak / 1024:.0f} MB (before the import {before / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
