@@ -227,6 +227,23 @@ def _drain(url: str, limit: float) -> tuple[float, int]:
     return time.perf_counter() - stopped, left
 
 
+def delete_stream(stream: str) -> None:
+    """Remove the bench's own JetStream stream (NATS at the default address), if it is there."""
+    import nats  # only runs with --nats-workers need it
+
+    async def delete() -> None:
+        connection = await nats.connect("nats://127.0.0.1:4222")
+        try:
+            await connection.jetstream().delete_stream(stream)
+        finally:
+            await connection.close()
+
+    try:
+        asyncio.run(delete())
+    except Exception as exc:  # noqa: BLE001 - a leftover stream is harmless
+        print(f"  (stream {stream} not deleted: {exc})")
+
+
 def run_load(args: argparse.Namespace, tmp: Path) -> None:
     url = fresh_database(args.database, tmp)
     stream = f"BENCH{os.getpid()}" if args.nats_workers else None
@@ -239,6 +256,8 @@ def run_load(args: argparse.Namespace, tmp: Path) -> None:
         drain, left = _drain(url, args.drain_limit)
     finally:
         _stop(started)
+        if stream is not None:
+            delete_stream(stream)
     ms = sorted(1000 * x for x in latencies)
     pct = statistics.quantiles(ms, n=100)
     errors = sum(n for code, n in statuses.items() if code not in {200, 201})
