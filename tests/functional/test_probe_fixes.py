@@ -39,3 +39,23 @@ def test_a_query_parameter_without_a_label_is_named(client):
     page = client.get("/public/dashboard/forecast", params={"by": "department"})
     assert page.status_code == 422
     assert "统计维度" in page.text
+
+
+def test_department_staff_get_no_links_to_other_departments_cases_in_the_knowledge_base(
+    client, session, settings, world
+):
+    from datetime import UTC, datetime
+
+    from minyi.cases.services import add_historical_reply
+    from minyi.knowledge import search
+
+    case = factories.make_case(
+        session, department=world.schools, title="入学报名条件", body="请问入学报名要什么"
+    )
+    add_historical_reply(session, case, "凭户口簿报名。", datetime(2019, 5, 10, tzinfo=UTC))
+    session.commit()
+    search.synchronise(session, settings)
+    login(client, "road")
+    page = client.get("/staff/knowledge", params={"q": "入学报名"})
+    assert "入学报名条件" in page.text
+    assert f"/staff/cases/{case.id}" not in page.text
