@@ -107,7 +107,9 @@ def main() -> None:
         )
     drafts = [float(str(item["draft_score"])) for item in result]
     reals = [float(str(item["real_score"])) for item in result]
-    print(f"median reply-quality score: drafts {statistics.median(drafts):.1f}, real answers {statistics.median(reals):.1f}")
+    print(
+        f"median reply-quality score: drafts {statistics.median(drafts):.1f}, real answers {statistics.median(reals):.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ REOPENERS = frozenset({DISPATCHER, SUPERVISOR, ADMIN})
 PUBLISHERS = frozenset({RIGHT, DISPATCHER, ADMIN})  # 权威发布 (supervisors publish none)
 CALLBACKERS = frozenset({RIGHT, DISPATCHER, ADMIN})  # 求助回电
 AUTHOR = frozenset({SECRET})
-KB_WRITERS = frozenset({RIGHT, WRONG, DISPATCHER, ADMIN})  # 知识库: staff of a department, dispatchers, admins
+KB_WRITERS = frozenset(
+    {RIGHT, WRONG, DISPATCHER, ADMIN}
+)  # 知识库: staff of a department, dispatchers, admins
 
 #: Who may use each route. Mount("/static") serves public files and is no route of this table.
 MAY_USE: dict[tuple[str, str], frozenset[str]] = {
