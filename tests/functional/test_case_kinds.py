@@ -132,3 +132,14 @@ def test_praise_has_no_deadline_unless_urgent(client, session, tokens):
     assert rules.reply_due(session, case, utcnow()) is not None
     case.urgent, case.appeal_kind = False, "complaint"
     assert rules.reply_due(session, case, utcnow()) is not None
+
+
+def test_the_public_dashboard_counts_adoption_decisions(client, session, tokens):
+    _, url = new_case(client, session, tokens, "suggestion")
+    decision = {"decision": "adopted", "reason": "已纳入规划"}
+    assert client.post(f"{url}/adoption", json=decision, headers=tokens["road"]).status_code == 200
+    page = client.get("/public/dashboard")
+    assert page.status_code == 200
+    assert "建议采纳与直接答复" in page.text
+    assert 'id="adopted">1<' in page.text
+    assert 'id="direct-answers">0<' in page.text

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from minyi.accountability import scorecard
 from minyi.accountability.definitions import RANKABLE
 from minyi.accountability.refresh import last_refresh
+from minyi.accountability.responses import Responses, responses
 from minyi.accountability.scorecard import Filter, Ranked, Row
 from minyi.core.errors import InvalidInput
 
@@ -42,6 +43,7 @@ class Overview:
     groups: dict[str, list[Ranked]]  # "department" | "region" | "category" → ranked rows
     trend: list[Row]
     choices: Choices
+    responses: Responses | None = None  # suggestions adopted, direct answers (whole office)
 
 
 def last_months(last: str, count: int) -> str:
@@ -92,4 +94,5 @@ def overview(session: Session, flt: Filter, *, rank: str = DEFAULT_RANK, min_vol
         groups=groups,
         trend=scorecard.trend(session, flt, rows["month"]),
         choices=choices(session),
+        responses=responses(session, flt),
     )

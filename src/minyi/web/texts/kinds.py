@@ -26,6 +26,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "表扬类留言不设答复时限，计入承办部门的表扬记录。",
         "Praise has no reply deadline; it goes to the department's record.",
     ),
+    "kinds.dashboard.heading": ("建议采纳与直接答复", "Suggestions adopted and direct answers"),
+    "kinds.dashboard.suggestions": ("建议的采纳决定", "Decisions on suggestions"),
+    "kinds.dashboard.direct": (
+        "依据知识库直接答复的咨询（一次办结）",
+        "Consultations answered at once from the knowledge base",
+    ),
+    "kinds.dashboard.note": (
+        "按作出决定或答复的时间统计，全市合计，不随部门、区域、类别筛选。",
+        (
+            "Counted by when the decision or answer was given, for the whole office; "
+            "not narrowed by department, region or category."
+        ),
+    ),
     "flash.kinds.decided": ("采纳决定已保存", "Adoption decision saved"),
     "flash.kinds.callback_flagged": ("已标记需回电", "Flagged for a callback"),
     "flash.kinds.callback_done": ("回电已记录", "Call recorded"),
