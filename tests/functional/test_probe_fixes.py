@@ -59,3 +59,10 @@ def test_department_staff_get_no_links_to_other_departments_cases_in_the_knowled
     page = client.get("/staff/knowledge", params={"q": "入学报名"})
     assert "入学报名条件" in page.text
     assert f"/staff/cases/{case.id}" not in page.text
+
+
+def test_an_empty_category_id_is_no_category(client):
+    created = client.post(
+        "/api/v1/messages", json={"title": "路灯不亮", "body": "人民路路灯不亮", "category_id": ""}
+    )
+    assert created.status_code == 201

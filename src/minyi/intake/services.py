@@ -79,7 +79,7 @@ def build_message(data: MessageIn, *, channel: str, source: str, key: str) -> Me
         tracking_code=identity.new_tracking_code(),
         **data.model_dump(exclude={"contact", "author", "category_id"}),
     )
-    message.requested_category_id = data.category_id
+    message.requested_category_id = data.category_id or None  # "" (a form left blank) is no category
     contact = data.contact
     author = data.author or (contact.phone or contact.email if contact else None)
     message.author_pseudonym = identity.pseudonym(key, author)
