@@ -245,7 +245,15 @@ def _note_changes(session: Session, _context: object) -> None:
 
 
 def _sync_before_commit(session: Session) -> None:
-    """Before a commit: re-index the cases noted since the last one."""
+    """Before a commit: re-index the cases noted since the last one.
+
+    SQLAlchemy also calls this when a savepoint is released; the cases wait for the real
+    commit then, so processing row by row in savepoints (an import) indexes each case once
+    per transaction instead of once per row. A case whose savepoint rolled back is simply
+    dropped from the index (it is gone) when the transaction commits.
+    """
+    if session.in_nested_transaction():
+        return
     session.flush()
     ids: set[str] | None = session.info.pop(PENDING_KEY, None)
     if ids:
