@@ -24,8 +24,8 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
+from minyi.cases.events import record
 from minyi.cases.models import AppealKind, Case, EventAction
-from minyi.cases.services import record
 from minyi.core.errors import Conflict, InvalidInput
 from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, new_id, utcnow
 

@@ -1,6 +1,6 @@
 """Which status changes a case may make, and the words for them.
 
-Every change of a case's status goes through :func:`move` (``cases.services.record`` calls
+Every change of a case's status goes through :func:`move` (``cases.events.record`` calls
 it for each event that changes the status), so a move the table does not hold raises
 :class:`TransitionError` wherever it is attempted.
 """

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, can, can_view_case, require
 from minyi.cases import notices
+from minyi.cases.events import CaseError, record
 from minyi.cases.models import Case, CaseStatus, EventAction, Reply, Statement, StatementCase
-from minyi.cases.services import CaseError, record
 from minyi.db.base import new_id, utcnow
 
 MAX_CASES = 5000

@@ -18,6 +18,7 @@ from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.cases import lifecycle, notices
 from minyi.cases.deadlines import add_working_days
+from minyi.cases.events import CaseError, record
 from minyi.cases.models import (
     ANSWERED_STATUSES,
     Case,
@@ -29,7 +30,6 @@ from minyi.cases.models import (
     Satisfaction,
 )
 from minyi.cases.rules import reply_due
-from minyi.cases.services import CaseError, record
 from minyi.core.errors import Forbidden
 from minyi.db.base import utcnow
 from minyi.intake.models import Message

@@ -1,0 +1,177 @@
+"""Reading cases: what a user may see, the staff inbox and its counts, the public list.
+
+Nothing here changes a case; the actions are in :mod:`minyi.cases.services`,
+:mod:`minyi.cases.replies` and :mod:`minyi.cases.workflow`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import Session, selectinload
+
+from minyi.accounts.models import User
+from minyi.accounts.permissions import can_view_case, department_filter
+from minyi.cases.events import CaseAccessError, CaseError
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus
+from minyi.db.base import utcnow
+from minyi.intake.models import Message
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a staff inbox is narrowed to."""
+
+    status: str | None = None
+    category_id: str | None = None
+    department_id: str | None = None
+    query: str | None = None
+    due: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+DUE_FILTERS = ("overdue", "soon", "supervised")
+DUE_SOON = timedelta(days=2)
+
+
+def _due_filter(query: Select[Case], due: str) -> Select[Case]:
+    """Overdue (past the reply deadline, unanswered), due soon (within 2 days), or supervised."""
+    if due not in DUE_FILTERS:
+        raise CaseError(f"unknown deadline filter {due!r}; choose one of {', '.join(DUE_FILTERS)}")
+    if due == "supervised":
+        return query.where(Case.supervised.is_(True), Case.status != CaseStatus.CLOSED.value)
+    now = utcnow()
+    waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
+    if due == "overdue":
+        return query.where(waiting, Case.due_at < now)
+    return query.where(waiting, Case.due_at >= now, Case.due_at < now + DUE_SOON)
+
+
+def visible_cases(user: User) -> Select[Case]:
+    """Cases ``user`` may see: all for admins, dispatchers and supervisors; else their department's.
+
+    A department user without a department sees none (not the undispatched cases).
+    """
+    query = select(Case)
+    departments = department_filter(user)
+    if departments is not None:
+        query = query.where(Case.department_id.in_(departments))
+    return query
+
+
+def inbox_order() -> tuple[ColumnElement[Any], ...]:
+    """Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
+
+    A deadline counts only while the case waits for its answer; answered cases come last.
+    """
+    waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
+    return (
+        sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1),
+        sql_case((and_(waiting, Case.due_at.is_not(None)), 0), (waiting, 1), else_=2),
+        sql_case((waiting, Case.due_at), else_=None).asc(),
+        Case.created_at.desc(),
+        Case.id.desc(),
+    )
+
+
+def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case], int]:
+    """One page of the cases ``user`` may see in :func:`inbox_order`, and the total count."""
+    query = visible_cases(user)
+    if flt.status:
+        query = query.where(Case.status == flt.status)
+    if flt.category_id:
+        query = query.where(Case.category_id == flt.category_id)
+    if flt.department_id == "none":
+        query = query.where(Case.department_id.is_(None))
+    elif flt.department_id:
+        query = query.where(Case.department_id == flt.department_id)
+    if flt.query:
+        like = f"%{flt.query.strip()}%"
+        code = flt.query.strip().upper()  # a citizen's tracking code, exact (codes are upper case)
+        matching = select(Message.case_id).where(
+            or_(Message.title.like(like), Message.body.like(like), Message.tracking_code == code)
+        )
+        query = query.where(or_(Case.title.like(like), Case.number.like(like), Case.id.in_(matching)))
+    if flt.due:
+        query = _due_filter(query, flt.due)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.order_by(*inbox_order()).limit(flt.limit).offset(flt.offset)
+    page = page.options(selectinload(Case.department), selectinload(Case.category))
+    return list(session.scalars(page)), total
+
+
+def get_case(session: Session, user: User, case_id: str) -> Case:
+    """The case, if ``user`` may see it; CaseAccessError otherwise (also when missing)."""
+    case = session.get(Case, case_id)
+    if case is None or not can_view(user, case):
+        raise CaseAccessError("no such case, or it belongs to another department")
+    return case
+
+
+def can_view(user: User, case: Case) -> bool:
+    """Whether ``user`` may see ``case``."""
+    return can_view_case(user, case.department_id)
+
+
+def public_cases(session: Session, limit: int, offset: int = 0) -> tuple[list[Case], int]:
+    """Answered cases whose authors chose to publish them, newest answer first."""
+    query = select(Case).where(
+        Case.is_public.is_(True), Case.status.in_([s.value for s in ANSWERED_STATUSES])
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.order_by(Case.replied_at.desc(), Case.created_at.desc()).limit(limit).offset(offset)
+    page = page.options(
+        selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department)
+    )
+    return list(session.scalars(page)), total
+
+
+def public_case_by_code(session: Session, code: str) -> Case | None:
+    """The answered public case of the message with tracking ``code`` (any case), if it is listed.
+
+    Only a case ``/public`` lists anyway (public, answered) and only through a message whose
+    author agreed to publish it; any other code finds nothing, so a code tells no more than
+    the public list does.
+    """
+    wanted = code.strip().upper()
+    if not wanted or len(wanted) > 20:  # noqa: PLR2004 - the column's length
+        return None
+    query = (
+        select(Case)
+        .join(Message, Message.case_id == Case.id)
+        .where(
+            Message.tracking_code == wanted,
+            Message.is_public.is_(True),
+            Case.is_public.is_(True),
+            Case.status.in_([s.value for s in ANSWERED_STATUSES]),
+        )
+        .options(selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department))
+    )
+    return session.scalars(query).first()
+
+
+def due_counts(session: Session, user: User) -> dict[str, int]:
+    """How many visible cases are overdue, due soon, and supervised."""
+    counts = {}
+    for due in DUE_FILTERS:
+        query = _due_filter(visible_cases(user), due)
+        counts[due] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return counts
+
+
+def open_count(session: Session, user: User) -> int:
+    """How many visible cases are still to be done (not closed)."""
+    query = visible_cases(user).where(Case.status != CaseStatus.CLOSED.value)
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+
+def status_counts(session: Session, user: User) -> dict[str, int]:
+    """How many visible cases are in each status."""
+    sub = visible_cases(user).subquery()
+    rows = session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))
+    return {str(status): int(count) for status, count in rows}
