@@ -143,3 +143,38 @@ def test_the_public_dashboard_counts_adoption_decisions(client, session, tokens)
     assert "建议采纳与直接答复" in page.text
     assert 'id="adopted">1<' in page.text
     assert 'id="direct-answers">0<' in page.text
+
+
+def close_by_reply(client, url, tokens):
+    """Answer the case publicly and close it, through the API."""
+    reply = {"body": "已联系社区为您办理临时救助，请保持电话畅通。", "reason": "测试答复"}
+    assert client.post(f"{url}/replies", json=reply, headers=tokens["road"]).status_code == 201
+    closed = client.post(f"{url}/status", json={"status": "closed"}, headers=tokens["dispatcher"])
+    assert closed.status_code == 200, closed.text
+
+
+def test_a_closed_help_request_is_not_flagged_for_a_callback(client, session, tokens):
+    created, url = new_case(client, session, tokens, "help")
+    close_by_reply(client, url, tokens)
+    refused = client.post(f"{url}/callback", json={"note": "再联系一次"}, headers=tokens["dispatcher"])
+    assert refused.status_code == 409
+    assert "reopen it first" in refused.json()["message"]
+
+    login(client, "road")
+    page = client.get(f"/staff/cases/{created['case_id']}")
+    form = {"note": "", "csrf_token": csrf_of(page.text)}
+    on_page = client.post(f"/staff/cases/{created['case_id']}/callback", data=form)
+    assert on_page.status_code == 409
+    assert "已办结的案件不能标记回电" in on_page.text
+    session.expire_all()
+    case = session.get(Case, created["case_id"])
+    assert case.callbacks == []
+    assert kinds.callbacks_waiting(session, [case.id]) == set()
+
+
+def test_a_callback_flagged_before_closing_can_still_be_recorded(client, session, tokens):
+    _, url = new_case(client, session, tokens, "help")
+    assert client.post(f"{url}/callback", json={}, headers=tokens["road"]).status_code == 201
+    close_by_reply(client, url, tokens)
+    done = client.post(f"{url}/callback/done", json={"outcome": "已回电"}, headers=tokens["road"])
+    assert done.status_code == 200

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.cases.events import record
-from minyi.cases.models import AppealKind, Case, EventAction
+from minyi.cases.models import AppealKind, Case, CaseStatus, EventAction
 from minyi.core.errors import Conflict, InvalidInput
 from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, new_id, utcnow
 
@@ -139,10 +139,17 @@ def suggestion_decision(session: Session, case: Case) -> SuggestionDecision | No
 
 
 def flag_callback(session: Session, user: User, case: Case, note: str = "") -> CallbackRequest:
-    """Flag a help request for a call back; a second flag while one is open is refused."""
+    """Flag a help request for a call back; a second flag while one is open is refused.
+
+    A closed case is refused too: nobody works on it any more, so the flag would stay open
+    in the inbox with no one to make the call. Reopening the case (重办) allows it again.
+    A callback flagged before the case closed can still be recorded as done.
+    """
     require(user, Action.FLAG_CALLBACK, case.department_id)
     if case.appeal_kind != AppealKind.HELP:
         raise Conflict("only a help request is flagged for a callback")
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("a closed case is not flagged for a callback; reopen it first")
     if open_callback(session, case) is not None:
         raise Conflict("a callback for this case is already waiting")
     row = CallbackRequest(

@@ -180,6 +180,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "Only a help request is flagged for a callback.",
         ),
         (r"a callback for this case is already waiting", "本案已标记需回电。", "A callback is waiting."),
+        (
+            r"a closed case is not flagged for a callback; reopen it first",
+            "已办结的案件不能标记回电，如需回电请先重办。",
+            "A closed case is not flagged for a callback; reopen it first.",
+        ),
         (r"no callback is waiting for this case", "本案没有待回电的标记。", "No callback is waiting."),
         (r"reason: say why", "请填写理由。", "Please give the reason."),
         (r"outcome: say why", "请填写回电结果。", "Please say what came of the call."),
