@@ -40,7 +40,13 @@ class PublicSearchDoc(Base):
     """A listed case as the public search reads it (texts masked when indexed)."""
 
     __tablename__ = "public_search"
-    __table_args__ = (Index("ix_public_search_search_vector", "search_vector", postgresql_using="gin"),)
+    __table_args__ = (
+        Index("ix_public_search_search_vector", "search_vector", postgresql_using="gin"),
+        # (filter, id): PostgreSQL walks one filter value's rows newest first (search_walk)
+        Index("ix_public_search_department_id_id", "department_id", "id"),
+        Index("ix_public_search_status_id", "status", "id"),
+        Index("ix_public_search_region_id", "region", "id"),
+    )
 
     id: Mapped[int] = mapped_column(ROW_ID_TYPE, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(
@@ -51,13 +57,13 @@ class PublicSearchDoc(Base):
     body: Mapped[str] = mapped_column(Text)
     reply: Mapped[str] = mapped_column(Text)
     department_id: Mapped[str | None] = mapped_column(
-        String(ID_LENGTH), ForeignKey("departments.id", ondelete="SET NULL"), index=True
+        String(ID_LENGTH), ForeignKey("departments.id", ondelete="SET NULL")
     )
     category_id: Mapped[str | None] = mapped_column(
         String(ID_LENGTH), ForeignKey("categories.id", ondelete="SET NULL"), index=True
     )
-    region: Mapped[str | None] = mapped_column(String(200), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    region: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
     received_at: Mapped[datetime] = mapped_column(index=True)
     replied_at: Mapped[datetime | None] = mapped_column()
     search_vector: Mapped[str | None] = mapped_column(SEARCH_VECTOR_TYPE)
