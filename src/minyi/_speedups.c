@@ -17,10 +17,25 @@
  *       documents separated by 0), as document numbers and feature numbers
  *       (minyi.pipeline._ngrams.CharNgrams: the codes of one order, then lookup);
  *       returns how many were written.
+ *
+ * And three loops of the issue detector (minyi.issues.detect._fast, whose Python functions
+ * are the reference): they read the detector's own dicts and sets through the C API, do
+ * the same floating-point operations in the same order (no fused multiply-add), and so
+ * give the same doubles.
+ *
+ *   gated_dot(vector, centroid, places) -> (dot, place part, own place norm2)
+ *   square_sum(centroid, terms) -> sum of the squared centroid weights of terms
+ *   probe(vector, probe_terms, postings, limit, exclude, active, k) -> best issue ids
+ *   count_words(tokens, memo, names, joined, weight, counts)
+ *       Adds the kept words of tokens that are in no name to counts.
+ *   weigh(counts, index, terms, df, place_ids, docs, learn, place_weight, admin_weight, limit)
+ *       -> the unit TF-IDF vector of counts, heaviest first.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <limits.h>
+#include <math.h>
 #include <string.h>
 
 static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
@@ -241,11 +256,458 @@ done:
     return result;
 }
 
+/* ---- the issue detector ------------------------------------------------------------ */
+
+/* The Python reference rounds every product and sum: forbid contracting them into FMAs. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+/* The float value of centroid[term], 0.0 when absent; -1 with an exception set on error. */
+static int
+weight_of(PyObject *centroid, PyObject *term, double *out)
+{
+    PyObject *found = PyDict_GetItemWithError(centroid, term);
+    if (found == NULL) {
+        *out = 0.0;
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    *out = PyFloat_AsDouble(found);
+    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static PyObject *
+gated_dot(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *vector, *centroid, *places;
+    if (!PyArg_ParseTuple(args, "O!O!O", &PyDict_Type, &vector, &PyDict_Type, &centroid, &places)) {
+        return NULL;
+    }
+    double dot = 0.0, place = 0.0, own = 0.0;
+    Py_ssize_t pos = 0;
+    PyObject *term, *value;
+    while (PyDict_Next(vector, &pos, &term, &value)) {
+        double weight = PyFloat_AsDouble(value), other;
+        if ((weight == -1.0 && PyErr_Occurred()) || weight_of(centroid, term, &other) < 0) {
+            return NULL;
+        }
+        const double product = weight * other;
+        dot += product;
+        const int is_place = PySequence_Contains(places, term);
+        if (is_place < 0) {
+            return NULL;
+        }
+        if (is_place) {
+            place += product;
+            own += weight * weight;
+        }
+    }
+    return Py_BuildValue("(ddd)", dot, place, own);
+}
+
+static PyObject *
+square_sum(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *centroid, *terms;
+    if (!PyArg_ParseTuple(args, "O!O", &PyDict_Type, &centroid, &terms)) {
+        return NULL;
+    }
+    PyObject *iterator = PyObject_GetIter(terms), *term;
+    if (iterator == NULL) {
+        return NULL;
+    }
+    double total = 0.0;
+    while ((term = PyIter_Next(iterator)) != NULL) {
+        double weight;
+        const int failed = weight_of(centroid, term, &weight);
+        Py_DECREF(term);
+        if (failed) {
+            Py_DECREF(iterator);
+            return NULL;
+        }
+        total += weight * weight;
+    }
+    Py_DECREF(iterator);
+    return PyErr_Occurred() ? NULL : PyFloat_FromDouble(total);
+}
+
+/* Partial dot products by issue id: an open-addressing table of (id, sum). */
+typedef struct {
+    long long *ids;
+    double *sums;
+    unsigned char *used;
+    size_t mask, count;
+} Totals;
+
+static double *
+total_slot(Totals *totals, long long id)
+{
+    size_t slot = ((uint64_t)id * GOLDEN) & totals->mask;
+    while (totals->used[slot] && totals->ids[slot] != id) {
+        slot = (slot + 1) & totals->mask;
+    }
+    if (!totals->used[slot]) {
+        totals->used[slot] = 1;
+        totals->ids[slot] = id;
+        totals->sums[slot] = 0.0;
+        totals->count++;
+    }
+    return &totals->sums[slot];
+}
+
+typedef struct {
+    double key;
+    long long id;
+} Ranked;
+
+/* Whether a comes before b in heapq.nlargest of (key, id) tuples. */
+static int
+ranks_before(Ranked a, Ranked b)
+{
+    return a.key > b.key || (a.key == b.key && a.id > b.id);
+}
+
+/* The k best (key, id) of the totals, best first, into best[]; returns how many, -1 on error. */
+static Py_ssize_t
+rank_totals(Totals *totals, long long exclude, PyObject *active, Py_ssize_t k, Ranked *best)
+{
+    static PyObject *norm2_name = NULL;
+    if (norm2_name == NULL && (norm2_name = PyUnicode_InternFromString("norm2")) == NULL) {
+        return -1;
+    }
+    Py_ssize_t kept = 0;
+    for (size_t slot = 0; slot <= totals->mask; slot++) {
+        if (!totals->used[slot] || totals->ids[slot] == exclude) {
+            continue;
+        }
+        PyObject *id = PyLong_FromLongLong(totals->ids[slot]);
+        PyObject *state = id ? PyDict_GetItemWithError(active, id) : NULL;
+        if (state == NULL) {
+            if (id != NULL && !PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, id);
+            }
+            Py_XDECREF(id);
+            return -1;
+        }
+        Py_DECREF(id);
+        PyObject *norm = PyObject_GetAttr(state, norm2_name);
+        const double norm2 = norm ? PyFloat_AsDouble(norm) : -1.0;
+        Py_XDECREF(norm);
+        if (norm2 == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (norm2 == 0.0) {
+            PyErr_SetString(PyExc_ZeroDivisionError, "float division by zero");
+            return -1;
+        }
+        const double total = totals->sums[slot];
+        Ranked item = {total * total / norm2, totals->ids[slot]};
+        Py_ssize_t at = kept < k ? kept++ : k;
+        while (at > 0 && ranks_before(item, best[at - 1])) {
+            if (at < k) {
+                best[at] = best[at - 1];
+            }
+            at--;
+        }
+        if (at < k) {
+            best[at] = item;
+        }
+    }
+    return kept;
+}
+
+/* Sum weight * centroid weight over the postings of the first probe_terms terms. */
+static int
+accumulate(PyObject *vector, Py_ssize_t probe_terms, PyObject *postings, Py_ssize_t limit, Totals *totals)
+{
+    Py_ssize_t pos = 0, seen = 0;
+    PyObject *term, *value;
+    while (seen++ < probe_terms && PyDict_Next(vector, &pos, &term, &value)) {
+        const double weight = PyFloat_AsDouble(value);
+        PyObject *posting = PyDict_GetItemWithError(postings, term);
+        if ((weight == -1.0 && PyErr_Occurred()) || (posting == NULL && PyErr_Occurred())) {
+            return -1;
+        }
+        if (posting == NULL || !PyDict_Check(posting) || PyDict_GET_SIZE(posting) == 0
+            || PyDict_GET_SIZE(posting) > limit) {
+            continue;
+        }
+        Py_ssize_t inner = 0;
+        PyObject *id, *centroid_weight;
+        while (PyDict_Next(posting, &inner, &id, &centroid_weight)) {
+            const long long key = PyLong_AsLongLong(id);
+            const double other = PyFloat_AsDouble(centroid_weight);
+            if ((key == -1 || other == -1.0) && PyErr_Occurred()) {
+                return -1;
+            }
+            double *sum = total_slot(totals, key);
+            *sum = *sum + weight * other;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+probe_issues(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *vector, *postings, *exclude, *active;
+    Py_ssize_t probe_terms, limit, k;
+    if (!PyArg_ParseTuple(args, "O!nO!nOO!n", &PyDict_Type, &vector, &probe_terms, &PyDict_Type, &postings,
+                          &limit, &exclude, &PyDict_Type, &active, &k)) {
+        return NULL;
+    }
+    long long excluded = LLONG_MIN;
+    if (exclude != Py_None && (excluded = PyLong_AsLongLong(exclude)) == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    /* At most limit issues per probed term: a table twice that size never fills. */
+    size_t size = 16;
+    const Py_ssize_t most = (probe_terms < PyDict_GET_SIZE(vector) ? probe_terms : PyDict_GET_SIZE(vector))
+                            * (limit > 0 ? limit : 0);
+    while (size < 2 * (size_t)(most > 0 ? most : 0) + 2) {
+        size <<= 1;
+    }
+    Totals totals = {PyMem_Malloc(size * sizeof(long long)), PyMem_Malloc(size * sizeof(double)),
+                     PyMem_Calloc(size, 1), size - 1, 0};
+    Ranked *best = PyMem_Malloc((size_t)(k > 0 ? k : 1) * sizeof(Ranked));
+    PyObject *result = NULL;
+    if (totals.ids == NULL || totals.sums == NULL || totals.used == NULL || best == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (k < 1 || accumulate(vector, probe_terms, postings, limit, &totals) < 0) {
+        if (k < 1) {
+            PyErr_SetString(PyExc_ValueError, "probe: k must be positive");
+        }
+        goto done;
+    }
+    const Py_ssize_t kept = rank_totals(&totals, excluded, active, k, best);
+    if (kept < 0 || (result = PyList_New(kept)) == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < kept; i++) {
+        PyObject *id = PyLong_FromLongLong(best[i].id);
+        if (id == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, id);
+    }
+done:
+    PyMem_Free(totals.ids);
+    PyMem_Free(totals.sums);
+    PyMem_Free(totals.used);
+    PyMem_Free(best);
+    return result;
+}
+
+static PyObject *
+count_words(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *tokens, *memo, *names, *joined, *counts;
+    double weight;
+    if (!PyArg_ParseTuple(args, "O!O!O!UdO!", &PyList_Type, &tokens, &PyDict_Type, &memo, &PyList_Type, &names,
+                          &joined, &weight, &PyDict_Type, &counts)) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        PyObject *word = PyDict_GetItemWithError(memo, token);
+        if (word != NULL) {
+            Py_INCREF(word);
+        }
+        else if (PyErr_Occurred() || (word = PyObject_GetItem(memo, token)) == NULL) {
+            return NULL; /* a miss calls the memo's __missing__, as memo[token] does */
+        }
+        int keep = PyObject_IsTrue(word);
+        if (keep > 0 && PyList_GET_SIZE(names) > 0) {
+            keep = PySequence_Contains(joined, word);
+            keep = keep < 0 ? -1 : !keep;
+            for (Py_ssize_t j = 0; keep == 0 && j < PyList_GET_SIZE(names); j++) {
+                const int inside = PySequence_Contains(PyList_GET_ITEM(names, j), word);
+                keep = inside < 0 ? -1 : (inside ? 2 : 0);
+            }
+            keep = keep < 0 ? -1 : keep != 2;
+        }
+        double sum = 0.0;
+        PyObject *value = keep > 0 ? PyDict_GetItemWithError(counts, word) : NULL;
+        if (keep < 0 || (value == NULL && PyErr_Occurred())) {
+            Py_DECREF(word);
+            return NULL;
+        }
+        if (keep > 0 && value != NULL && (sum = PyFloat_AsDouble(value)) == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(word);
+            return NULL;
+        }
+        PyObject *total = keep > 0 ? PyFloat_FromDouble(sum + weight) : NULL;
+        const int failed = keep > 0 && (total == NULL || PyDict_SetItem(counts, word, total) < 0);
+        Py_XDECREF(total);
+        Py_DECREF(word);
+        if (failed) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+typedef struct {
+    double weight;
+    Py_ssize_t order;
+    PyObject *term_id;
+} Weighted;
+
+/* heaviest first; equal weights in order of arrival (Python's sort is stable) */
+static int
+heavier_first(const void *left, const void *right)
+{
+    const Weighted *a = left, *b = right;
+    if (a->weight != b->weight) {
+        return a->weight > b->weight ? -1 : 1;
+    }
+    return a->order < b->order ? -1 : (a->order > b->order);
+}
+
+/* The id of term, adding it to the vocabulary when learn; NULL (no error) for an unknown term. */
+static PyObject *
+term_id_of(PyObject *term, PyObject *index, PyObject *terms, PyObject *df, PyObject *place_ids, int learn)
+{
+    PyObject *found = PyDict_GetItemWithError(index, term);
+    if (found != NULL || PyErr_Occurred() || !learn) {
+        Py_XINCREF(found);
+        return found;
+    }
+    PyObject *zero = PyLong_FromLong(0), *id = PyLong_FromSsize_t(PyList_GET_SIZE(terms));
+    int failed = zero == NULL || id == NULL || PyDict_SetItem(index, term, id) < 0 || PyList_Append(terms, term) < 0
+                 || PyList_Append(df, zero) < 0;
+    if (!failed && PyUnicode_GET_LENGTH(term) > 0 && PyUnicode_READ_CHAR(term, 0) == '@') {
+        failed = PySet_Add(place_ids, id) < 0;
+    }
+    Py_XDECREF(zero);
+    if (failed) {
+        Py_XDECREF(id);
+        return NULL;
+    }
+    return id;
+}
+
+/* weights[*kept] = the TF-IDF weight of (term, count); -1 on error. */
+static int
+weigh_term(PyObject *term, PyObject *count, PyObject *id, PyObject *df, double docs, int learn,
+           double place_weight, double admin_weight, Weighted *weighted)
+{
+    const Py_ssize_t at = PyLong_AsSsize_t(id);
+    if (at == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (at < 0 || at >= PyList_GET_SIZE(df)) {
+        PyErr_SetString(PyExc_IndexError, "weigh: term id outside df");
+        return -1;
+    }
+    long long frequency = PyLong_AsLongLong(PyList_GET_ITEM(df, at));
+    if (frequency == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (learn) {
+        PyObject *more = PyLong_FromLongLong(++frequency);
+        if (more == NULL || PyList_SetItem(df, at, more) < 0) {
+            return -1;
+        }
+    }
+    const double times = PyFloat_AsDouble(count);
+    if (times == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    const double idf = log(docs / (double)(1 + frequency)) + 1.0;
+    if (PyUnicode_READ_CHAR(term, 0) == '@') {
+        weighted->weight = (times >= 1.0 ? place_weight : admin_weight) * idf;
+    }
+    else {
+        weighted->weight = (1.0 + log(times)) * idf;
+    }
+    return 0;
+}
+
+static PyObject *
+weigh(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *counts, *index, *terms, *df, *place_ids;
+    long long docs;
+    int learn;
+    double place_weight, admin_weight;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!OLpddn", &PyDict_Type, &counts, &PyDict_Type, &index, &PyList_Type,
+                          &terms, &PyList_Type, &df, &place_ids, &docs, &learn, &place_weight, &admin_weight,
+                          &limit)) {
+        return NULL;
+    }
+    Weighted *weighted = PyMem_Calloc((size_t)PyDict_GET_SIZE(counts) + 1, sizeof(Weighted));
+    if (weighted == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t pos = 0, kept = 0;
+    PyObject *term, *count, *result = NULL;
+    while (PyDict_Next(counts, &pos, &term, &count)) {
+        if (!PyUnicode_Check(term) || PyUnicode_GET_LENGTH(term) == 0) {
+            PyErr_SetString(PyExc_TypeError, "weigh: terms must be non-empty strings");
+            goto done;
+        }
+        PyObject *id = term_id_of(term, index, terms, df, place_ids, learn);
+        if (id == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            continue;
+        }
+        weighted[kept].term_id = id;
+        weighted[kept].order = kept;
+        kept++;
+        if (weigh_term(term, count, id, df, (double)docs, learn, place_weight, admin_weight, &weighted[kept - 1])
+            < 0) {
+            goto done;
+        }
+    }
+    qsort(weighted, (size_t)kept, sizeof(Weighted), heavier_first);
+    const Py_ssize_t top = kept < limit ? kept : (limit > 0 ? limit : 0);
+    double total = 0.0;
+    for (Py_ssize_t i = 0; i < top; i++) {
+        total += weighted[i].weight * weighted[i].weight;
+    }
+    const double norm = sqrt(total);
+    if ((result = PyDict_New()) == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; norm != 0.0 && i < top; i++) {
+        PyObject *value = PyFloat_FromDouble(weighted[i].weight / norm);
+        if (value == NULL || PyDict_SetItem(result, weighted[i].term_id, value) < 0) {
+            Py_XDECREF(value);
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_DECREF(value);
+    }
+done:
+    for (Py_ssize_t i = 0; i < kept; i++) {
+        Py_DECREF(weighted[i].term_id);
+    }
+    PyMem_Free(weighted);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"lookup", lookup, METH_VARARGS, "lookup(keys, values, codes, out, bits): open-addressing look-up."},
     {"minhash", minhash, METH_VARARGS, "minhash(hashes, starts, mult, add, out): 16-bit MinHash signatures."},
     {"ngram_lookup", ngram_lookup, METH_VARARGS,
      "ngram_lookup(points, n, keys, values, bits, offset, owners, features) -> number of known n-grams."},
+    {"gated_dot", gated_dot, METH_VARARGS, "gated_dot(vector, centroid, places) -> (dot, place, own)."},
+    {"square_sum", square_sum, METH_VARARGS, "square_sum(centroid, terms) -> sum of squared weights."},
+    {"probe", probe_issues, METH_VARARGS,
+     "probe(vector, probe_terms, postings, limit, exclude, active, k) -> best issue ids."},
+    {"count_words", count_words, METH_VARARGS,
+     "count_words(tokens, memo, names, joined, weight, counts): add the kept words to counts."},
+    {"weigh", weigh, METH_VARARGS,
+     "weigh(counts, index, terms, df, place_ids, docs, learn, place_weight, admin_weight, limit) -> vector."},
     {NULL, NULL, 0, NULL},
 };
 

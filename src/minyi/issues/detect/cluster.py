@@ -45,12 +45,12 @@ issue keeps per message only its id, time, author and counts once folded.
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
 from minyi.issues.detect._dormant import Dormant, wake
+from minyi.issues.detect._fast import probe
 from minyi.issues.detect._near import NearCopies
 from minyi.issues.detect.consolidate import consolidate_issues
 from minyi.issues.detect.features import Features, Featurizer, SparseVector
@@ -326,21 +326,16 @@ class IssueDetector:
         by more than ``max_postings`` issues (words and districts found everywhere); the
         ``candidates`` best are then scored exactly.
         """
-        totals: dict[int, float] = {}
-        limit, postings = self.max_postings, self.postings_
-        for term, weight in itertools.islice(vector.items(), self.probe_terms):
-            posting = postings.get(term)
-            if posting and len(posting) <= limit:
-                get = totals.get
-                for issue_id, centroid_weight in posting.items():
-                    totals[issue_id] = get(issue_id, 0.0) + weight * centroid_weight
-        if exclude is not None:
-            totals.pop(exclude, None)
-        if not totals:
-            return []
         active = self.active_
-        keyed = [(total * total / active[issue_id].norm2, issue_id) for issue_id, total in totals.items()]
-        best = [issue_id for _, issue_id in heapq.nlargest(self.candidates, keyed)]
+        best = probe(
+            vector,
+            self.postings_,
+            active,
+            probe_terms=self.probe_terms,
+            limit=self.max_postings,
+            exclude=exclude,
+            k=self.candidates,
+        )
         scored = [(issue_id, self._penalised(active[issue_id], vector, cores)) for issue_id in best]
         return sorted(scored, key=lambda item: -item[1])
 

@@ -20,10 +20,10 @@ L2-normalised, so a dot product of two vectors is their cosine similarity.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Self
 
+from minyi.issues.detect._fast import PLACE_PREFIX, count_words, weigh
 from minyi.issues.detect.names import NameVariants
 from minyi.issues.detect.places import Place, extract_places
 from minyi.pipeline.normalize import TextNormalizer
@@ -91,7 +91,6 @@ EXTRA_STOP_WORDS = frozenset(
         "的话",
     }
 )
-PLACE_PREFIX = "@"
 _MEMO_SIZE = 50_000
 
 
@@ -216,11 +215,10 @@ class Featurizer:
         )
         # The words of a name are the name's (its place term), not the problem's.
         names = [place.name for place in places if place.kind == "named"]
+        joined = "\n".join(names)  # no word holds a line break: see count_words
         counts: dict[str, float] = {}
         for weight, text in ((self.title_weight, title_text), (1.0, body_text)):
-            for word in self.words(text):
-                if not any(word in name for name in names):
-                    counts[word] = counts.get(word, 0.0) + weight
+            count_words(self.jieba_.cut(text), self.memo_, counts, names=names, joined=joined, weight=weight)
         for place in places:
             counts[PLACE_PREFIX + place.core] = self.admin_weight if place.kind == "admin" else 1.0
         return counts, places, len(in_title), f"{title_text} {body_text}".strip()
@@ -237,22 +235,19 @@ class Featurizer:
         counts, places, in_title, text = self.counts(title, body)
         if learn:
             self.docs_ += 1
-        weights: dict[int, float] = {}
-        docs = 1 + max(self.docs_, 1)
-        index, df, log = self.index_, self.df_, math.log
-        for term, count in counts.items():
-            term_id = index.get(term)
-            if term_id is None:
-                if not learn:
-                    continue
-                term_id = self._new_id(term)
-            if learn:
-                df[term_id] += 1
-            idf = log(docs / (1 + df[term_id])) + 1.0
-            if term[0] == PLACE_PREFIX:
-                weights[term_id] = (self.place_weight if count >= 1.0 else self.admin_weight) * idf
-            else:
-                weights[term_id] = (1.0 + log(count)) * idf
+        index, df = self.index_, self.df_
+        vector = weigh(
+            counts,
+            index,
+            self.terms_,
+            df,
+            self.place_ids_,
+            docs=1 + max(self.docs_, 1),
+            learn=learn,
+            place_weight=self.place_weight,
+            admin_weight=self.admin_weight,
+            limit=self.max_features,
+        )
         common = max(self.min_common_df, self.common_core_share * self.docs_)
         named = [
             place.core
@@ -261,7 +256,7 @@ class Featurizer:
         ]
         in_title_cores = {place.core for place in places[:in_title]}
         title_cores = frozenset(core for core in named if core in in_title_cores) or frozenset(named[:2])
-        return Features(_top_normalised(weights, self.max_features), places, text, title_cores)
+        return Features(vector, places, text, title_cores)
 
     def _id(self, term: str, *, learn: bool) -> int | None:
         """The id of ``term``; a new one when ``learn`` (else ``None`` for an unknown term)."""
@@ -279,12 +274,3 @@ class Featurizer:
         if term[0] == PLACE_PREFIX:
             self.place_ids_.add(term_id)
         return term_id
-
-
-def _top_normalised(weights: dict[int, float], limit: int) -> SparseVector:
-    """The ``limit`` heaviest weights, heaviest first, scaled to unit length."""
-    kept = sorted(weights.items(), key=lambda item: -item[1])[:limit]
-    norm = math.sqrt(sum(w * w for _, w in kept))
-    if norm == 0.0:
-        return {}
-    return {term: w / norm for term, w in kept}

@@ -27,6 +27,7 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from minyi.issues.detect._fast import gated_dot
 from minyi.issues.detect.features import SparseVector
 from minyi.issues.detect.issue import IssueState
 from minyi.issues.detect.places import cores_differ
@@ -80,14 +81,7 @@ def state_score(
     """The gated score of a message (unit ``vector``, place ``cores``) against live issue ``state``."""
     if state.norm2 <= 0.0:
         return 0.0
-    centroid = state.centroid
-    dot = place = own_places = 0.0
-    for term, weight in vector.items():
-        product = weight * centroid.get(term, 0.0)
-        dot += product
-        if term in places:
-            place += product
-            own_places += weight * weight
+    dot, place, own_places = gated_dot(vector, state.centroid, places)
     cosine = dot / math.sqrt(state.norm2)
     words = word_cosine(dot - place, 1.0 - own_places, state.norm2 - state.place_norm2())
     return gate.score(cosine, words, cores, state.main_cores())

@@ -23,7 +23,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from minyi.issues.detect.features import PLACE_PREFIX, SparseVector
+from minyi.issues.detect._fast import PLACE_PREFIX, square_sum
+from minyi.issues.detect.features import SparseVector
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
 
@@ -197,8 +198,7 @@ class IssueState:
 
     def place_norm2(self) -> float:
         """Squared length of the centroid's place terms (see :mod:`~minyi.issues.detect.gate`)."""
-        get = self.centroid.get
-        return sum(get(term, 0.0) ** 2 for term in self.place_terms)
+        return square_sum(self.centroid, self.place_terms)
 
     def dot(self, vector: SparseVector) -> float:
         """Dot product of ``vector`` with the centroid."""

@@ -1,0 +1,187 @@
+"""The detector's innermost loops, compiled (:mod:`minyi._speedups`) when it was built.
+
+Five loops run for every message: its words counted (:func:`count_words`) and weighted
+(:func:`weigh`), and, against every candidate issue, the partial dot products over the
+inverted index (:func:`probe`), the gated dot product of a message with a centroid
+(:func:`gated_dot`) and the squared length of a centroid's place terms
+(:func:`square_sum`).  Each has a Python version here, the **reference**, and a C twin in
+``src/minyi/_speedups.c`` that reads the same dicts and sets through the C API and does
+the same floating-point operations in the same order, so both give the same doubles and
+the detector the same issues (``tests/unit/issues/detect/test_fast.py`` runs both and
+compares them exactly, on a fixture and on a synthetic corpus).
+
+As for :mod:`minyi.pipeline._kernels`: without a C compiler the build goes on without the
+module and the Python versions run; ``MINYI_PURE_PYTHON=1`` turns the C versions off.
+:data:`COMPILED` is read on every call, so a test can switch it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import os
+from collections.abc import Collection, Iterable, Mapping
+from types import ModuleType
+from typing import Protocol
+
+__all__ = ["COMPILED", "count_words", "gated_dot", "probe", "square_sum", "weigh"]
+
+PLACE_PREFIX = "@"
+
+
+class _HasNorm(Protocol):
+    norm2: float
+
+
+def _compiled() -> ModuleType | None:
+    if os.environ.get("MINYI_PURE_PYTHON", "") not in {"", "0"}:
+        return None
+    try:
+        from minyi import _speedups  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # built without a C compiler: the Python versions run
+        return None
+    if not hasattr(_speedups, "probe"):  # an older build of the module
+        return None
+    return _speedups  # type: ignore[no-any-return,unused-ignore]
+
+
+_C = _compiled()
+#: Whether the compiled versions are in use.
+COMPILED = _C is not None
+
+
+def gated_dot(
+    vector: dict[int, float], centroid: dict[int, float], places: Collection[int]
+) -> tuple[float, float, float]:
+    """``(dot, place part of dot, squared length of vector's place terms)`` of ``vector`` · ``centroid``."""
+    if COMPILED and _C is not None:
+        return _C.gated_dot(vector, centroid, places)  # type: ignore[no-any-return]
+    dot = place = own_places = 0.0
+    get = centroid.get
+    for term, weight in vector.items():
+        product = weight * get(term, 0.0)
+        dot += product
+        if term in places:
+            place += product
+            own_places += weight * weight
+    return dot, place, own_places
+
+
+def square_sum(centroid: dict[int, float], terms: Iterable[int]) -> float:
+    """Sum of the squared weights of ``terms`` in ``centroid`` (absent terms weigh 0), in order."""
+    if COMPILED and _C is not None:
+        return _C.square_sum(centroid, terms)  # type: ignore[no-any-return]
+    total = 0.0
+    get = centroid.get
+    for term in terms:
+        weight = get(term, 0.0)
+        total += weight * weight
+    return total
+
+
+def probe(  # noqa: PLR0913 - the loop's whole state, passed as it is kept
+    vector: dict[int, float],
+    postings: dict[int, dict[int, float]],
+    active: Mapping[int, _HasNorm],
+    *,
+    probe_terms: int,
+    limit: int,
+    exclude: int | None,
+    k: int,
+) -> list[int]:
+    """The ``k`` issues with the highest ``dot² / norm2``, best first (ties: larger id first).
+
+    The dot products are partial: over the first ``probe_terms`` terms of ``vector`` whose
+    posting (issue id → centroid weight) holds 1 to ``limit`` issues; ``exclude`` is left out.
+    """
+    if COMPILED and _C is not None:
+        return _C.probe(vector, probe_terms, postings, limit, exclude, active, k)  # type: ignore[no-any-return]
+    totals: dict[int, float] = {}
+    for term, weight in itertools.islice(vector.items(), probe_terms):
+        posting = postings.get(term)
+        if posting and len(posting) <= limit:
+            get = totals.get
+            for issue_id, centroid_weight in posting.items():
+                totals[issue_id] = get(issue_id, 0.0) + weight * centroid_weight
+    if exclude is not None:
+        totals.pop(exclude, None)
+    keyed = [(total * total / active[issue_id].norm2, issue_id) for issue_id, total in totals.items()]
+    return [issue_id for _, issue_id in heapq.nlargest(k, keyed)]
+
+
+def count_words(  # noqa: PLR0913 - the loop's whole state
+    tokens: list[str],
+    memo: dict[str, str],
+    counts: dict[str, float],
+    *,
+    names: list[str],
+    joined: str,
+    weight: float,
+) -> None:
+    """Add ``weight`` to ``counts`` for each token's kept word (``memo[token]``) inside no name.
+
+    ``joined``: the names joined by a character that no word holds; a word not in it is in
+    no name, which rules out most words with one substring search.
+    """
+    if COMPILED and _C is not None:
+        _C.count_words(tokens, memo, names, joined, weight, counts)
+        return
+    for token in tokens:
+        word = memo[token]
+        if word and (not names or word not in joined or not any(word in name for name in names)):
+            counts[word] = counts.get(word, 0.0) + weight
+
+
+def weigh(  # noqa: PLR0913 - the vocabulary's parts, passed as they are kept
+    counts: dict[str, float],
+    index: dict[str, int],
+    terms: list[str],
+    df: list[int],
+    place_ids: set[int],
+    *,
+    docs: int,
+    learn: bool,
+    place_weight: float,
+    admin_weight: float,
+    limit: int,
+) -> dict[int, float]:
+    """The unit TF-IDF vector of ``counts``, its ``limit`` heaviest terms, heaviest first.
+
+    A word weighs ``(1 + ln count) · idf``, a place (``@`` + core) ``place_weight · idf``
+    (``admin_weight · idf`` when its count is below 1), with ``idf = ln(docs / (1 + df)) + 1``.
+    ``learn``: new terms get the next id (``index``, ``terms``, ``df``, ``place_ids``
+    grow) and every term's ``df`` counts this message first; else unknown terms are left out.
+    Equal weights keep the order of ``counts``.
+    """
+    if COMPILED and _C is not None:
+        return _C.weigh(  # type: ignore[no-any-return]
+            counts, index, terms, df, place_ids, docs, learn, place_weight, admin_weight, limit
+        )
+    weights: dict[int, float] = {}
+    log = math.log
+    for term, count in counts.items():
+        term_id = index.get(term)
+        if term_id is None:
+            if not learn:
+                continue
+            term_id = index[term] = len(terms)
+            terms.append(term)
+            df.append(0)
+            if term[0] == PLACE_PREFIX:
+                place_ids.add(term_id)
+        if learn:
+            df[term_id] += 1
+        idf = log(docs / (1 + df[term_id])) + 1.0
+        if term[0] == PLACE_PREFIX:
+            weights[term_id] = (place_weight if count >= 1.0 else admin_weight) * idf
+        else:
+            weights[term_id] = (1.0 + log(count)) * idf
+    kept = sorted(weights.items(), key=lambda item: -item[1])[: max(limit, 0)]
+    total = 0.0
+    for _, weight in kept:
+        total += weight * weight
+    norm = math.sqrt(total)
+    if norm == 0.0:
+        return {}
+    return {term: weight / norm for term, weight in kept}

@@ -1,0 +1,150 @@
+"""The compiled loops of the detector (minyi._speedups) give exactly what the Python reference gives."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from minyi.issues.detect import _fast
+from minyi.issues.detect.cluster import IssueDetector
+from minyi.issues.detect.features import _WordMemo
+from minyi.issues.detect.issue import IssueMessage
+
+from .test_cluster import FUND, MIXING, PARKING, PLACES, messages
+
+compiled = pytest.mark.skipif(not _fast.COMPILED, reason="minyi._speedups was not built")
+
+
+@pytest.fixture
+def reference(monkeypatch):
+    """Call to run the Python reference for the rest of the test."""
+
+    def switch():
+        monkeypatch.setattr(_fast, "COMPILED", False)
+
+    return switch
+
+
+def test_the_detector_is_compiled_when_ci_asks_for_it():
+    if os.environ.get("MINYI_REQUIRE_SPEEDUPS"):
+        assert _fast.COMPILED
+
+
+def test_pure_python_switch_turns_the_compiled_loops_off(monkeypatch):
+    monkeypatch.setenv("MINYI_PURE_PYTHON", "1")
+    assert _fast._compiled() is None
+
+
+@dataclass
+class _State:
+    norm2: float
+
+
+def _vector(rng: random.Random, terms: int, size: int) -> dict[int, float]:
+    return {term: rng.random() for term in rng.sample(range(terms), size)}
+
+
+@compiled
+def test_dot_products_and_probes_match_the_reference(reference):
+    rng = random.Random(5)
+    centroid = _vector(rng, 300, 120)
+    vector = _vector(rng, 300, 48)
+    places = set(rng.sample(range(300), 40))
+    postings: dict[int, dict[int, float]] = {}
+    for issue_id in range(1, 400):
+        for term in rng.sample(range(300), 20):
+            postings.setdefault(term, {})[issue_id] = rng.random()
+    postings[7] = {}
+    active = {issue_id: _State(rng.random() + 0.1) for issue_id in range(1, 400)}
+    active[3] = _State(active[2].norm2)  # equal keys are possible: the larger id goes first
+    calls = [
+        lambda: _fast.gated_dot(vector, centroid, places),
+        lambda: _fast.gated_dot({}, centroid, places),
+        lambda: _fast.square_sum(centroid, places),
+        lambda: _fast.square_sum(centroid, ()),
+        lambda: _fast.probe(vector, postings, active, probe_terms=12, limit=40, exclude=None, k=4),
+        lambda: _fast.probe(vector, postings, active, probe_terms=48, limit=400, exclude=5, k=7),
+        lambda: _fast.probe(vector, postings, active, probe_terms=12, limit=0, exclude=None, k=4),
+        lambda: _fast.probe({}, postings, active, probe_terms=12, limit=40, exclude=None, k=4),
+    ]
+    fast = [call() for call in calls]
+    reference()
+    assert fast == [call() for call in calls]
+
+
+@compiled
+def test_word_counts_and_weights_match_the_reference(reference):
+    tokens = ["丽发新城", "搅拌站", "的", "噪音", "搅拌站", "12", "新城", "噪音扰民", "Ab"]
+    names = ["丽发新城", "金桂花园"]
+
+    def run() -> tuple[dict[str, float], dict[int, float], dict[str, int], list[int], set[int]]:
+        memo = _WordMemo(frozenset({"噪音扰民"}))
+        counts: dict[str, float] = {"@丽发": 1.0, "@A2区": 0.3}
+        _fast.count_words(tokens, memo, counts, names=names, joined="\n".join(names), weight=3.0)
+        _fast.count_words(tokens[2:], memo, counts, names=[], joined="", weight=1.0)
+        index, terms, df, place_ids = {"噪音": 0}, ["噪音"], [4], set()
+        options = {"place_weight": 2.5, "admin_weight": 0.3, "limit": 4}
+        vector = _fast.weigh(counts, index, terms, df, place_ids, docs=9, learn=True, **options)
+        known = _fast.weigh(
+            {"噪音": 2.0, "新词": 1.0}, index, terms, df, place_ids, docs=9, learn=False, **options
+        )
+        return counts, vector | {-1: sum(known.values())}, index, df, place_ids
+
+    fast = run()
+    reference()
+    assert fast == run()
+
+
+def _synthetic(count: int, seed: int) -> list[IssueMessage]:
+    """Messages about many problems at many places, with near copies and drifting wording."""
+    rng = random.Random(seed)
+    words = [f"{a}{b}" for a in "修建停水漏电噪音垃圾学位车位拆迁" for b in "问题严重扰民投诉处理整改"]
+    places = [
+        f"{a}{b}{c}" for a in "金银丽华星湘" for b in "桂发城江" for c in ("小区", "花园", "路", "学校")
+    ]
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    found: list[IssueMessage] = []
+    for index in range(count):
+        if found and rng.random() < 0.1:
+            copy = rng.choice(found)
+            title, body = copy.title, copy.body + "。"
+        else:
+            place = rng.choice(places)
+            title = place + "".join(rng.choices(words, k=3))
+            body = f"我是{place}的业主，" + "，".join(rng.choices(words, k=rng.randint(5, 30)))
+        when = start + timedelta(hours=7 * index + rng.randint(0, 5))
+        found.append(
+            IssueMessage(f"s{index}", title, body, when, f"a{rng.randint(0, count // 3)}", index % 5)
+        )
+    return found
+
+
+def _outcome(corpus: list[IssueMessage]) -> tuple[dict[str, int], list[tuple[object, ...]]]:
+    detector = IssueDetector(consolidate_every=200)
+    ids = [detector.assign(message) for message in corpus]
+    detector.consolidate()
+    issues = [(i.id, i.size, i.keywords, i.places, i.representative_ids, i.title) for i in detector.issues()]
+    return detector.assignments() | {f"online{n}": i for n, i in enumerate(ids)}, issues
+
+
+@compiled
+@pytest.mark.parametrize("corpus", ["fixture", "synthetic"])
+def test_the_detector_finds_the_same_issues_compiled_and_in_python(reference, corpus):
+    if corpus == "fixture":
+        found = [
+            *messages(MIXING, PLACES[0], 12, prefix="a"),
+            *messages(PARKING, PLACES[2], 9, prefix="b"),
+            *messages(FUND, PLACES[4], 6, prefix="c"),
+            *messages(MIXING, PLACES[5], 5, prefix="d", start=datetime(2024, 9, 1, tzinfo=UTC)),
+        ]
+    else:
+        found = _synthetic(1500, seed=16)
+    fast = _outcome(found)
+    reference()
+    slow = _outcome(found)
+    assert fast == slow
+    assert len({issue_id for key, issue_id in fast[0].items() if not key.startswith("online")}) < len(found)
