@@ -18,9 +18,8 @@ from sqlalchemy import create_engine, func, make_url, select, text
 
 from minyi.cases.models import Case
 from minyi.db.session import Database
-from minyi.flows import processing
+from minyi.flows import import_batch, imports, processing
 from minyi.flows.imports import ImportReport, ImportValidationError, import_messages
-from minyi.intake import services
 from minyi.intake.models import Message
 from minyi.interop.tabular import ImportFileError
 from minyi.schema import migrate
@@ -299,14 +298,14 @@ def test_batches_commit_and_report_progress(db, tmp_path):
 def test_a_crash_mid_import_keeps_committed_batches_and_a_rerun_finishes(db, tmp_path, monkeypatch):
     rows = [["id", "body"]] + [[str(i), f"body {i}"] for i in range(5)]
     path = write_csv(tmp_path / "m.csv", rows)
-    real_accept = services.accept
+    real_store = import_batch.store_messages
 
-    def accept_until_the_third(session, data, **kwargs):
-        if data.external_id == "2":
+    def store_until_the_third(session, rows, **kwargs):
+        if any(data.external_id == "2" for data in rows):
             raise RuntimeError("power cut")
-        return real_accept(session, data, **kwargs)
+        return real_store(session, rows, **kwargs)
 
-    monkeypatch.setattr(services, "accept", accept_until_the_third)
+    monkeypatch.setattr(imports, "store_messages", store_until_the_third)
     with pytest.raises(RuntimeError, match="power cut"):
         run(db, path, batch_size=2)
     assert [m.external_id for m in messages(db)] == ["0", "1"]
@@ -327,7 +326,12 @@ def test_a_processing_failure_marks_only_that_message(db, tmp_path, monkeypatch)
             raise ValueError("classifier unavailable")
         return real_process(session, message, pipeline, result, **options)
 
+    def process_together(session, messages, *args):
+        if any(message.body == "breaks the pipeline" for message in messages):
+            raise ValueError("classifier unavailable")  # the batch fails: row by row, in savepoints
+
     monkeypatch.setattr(processing, "process", process)
+    monkeypatch.setattr(import_batch, "_process_together", process_together)
     report = run(db, path)
     assert (report.imported, report.failed_processing) == (3, 1)
     states = {m.external_id: (m.state, m.processing_error) for m in messages(db)}

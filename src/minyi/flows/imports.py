@@ -35,7 +35,6 @@ from types import TracebackType
 from typing import IO, Any, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accountability.refresh import refresh as refresh_scorecard
@@ -43,8 +42,7 @@ from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
-from minyi.flows.processing import process_batch
-from minyi.intake import services
+from minyi.flows.import_batch import known_ids, process_messages, store_messages
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop import values
@@ -73,7 +71,6 @@ T = TypeVar("T")
 MAX_ERRORS_SHOWN = 20
 SOURCE_MAX_CHARS = 120  # Message.source is String(120)
 CHANNEL_MAX_CHARS = 20  # Message.channel is String(20)
-ID_QUERY_CHUNK = 500  # ids per existence query, well below every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -528,22 +525,9 @@ def _report(
     )
 
 
-def _known_ids(session: Session, job: _Job, ids: Sequence[str]) -> set[str]:
-    """Which of ``ids`` are already stored for the job's channel and source."""
-    known: set[str] = set()
-    for start in range(0, len(ids), ID_QUERY_CHUNK):
-        query = select(Message.external_id).where(
-            Message.channel == job.channel,
-            Message.source == job.source,
-            Message.external_id.in_(ids[start : start + ID_QUERY_CHUNK]),
-        )
-        known.update(found for found in session.scalars(query) if found is not None)
-    return known
-
-
 def _count_known(job: _Job, ids: set[str]) -> int:
     with job.database.session() as session:
-        return len(_known_ids(session, job, sorted(ids)))
+        return len(known_ids(session, job.channel, job.source, sorted(ids)))
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -586,31 +570,22 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
 
 
 def _store_batch(session: Session, job: _Job, batch: list[tuple[MessageIn, Reply | None]]) -> _Stored:
-    """Accept a batch and commit, then process it (and add historical replies) and commit."""
-    known = _known_ids(session, job, [data.external_id for data, _ in batch if data.external_id is not None])
-    messages: list[Message] = []
-    answers: list[Reply | None] = []
-    duplicates = 0
-    for data, answer in batch:
-        if data.external_id in known:
-            duplicates += 1
-            continue
-        try:
-            accepted = services.accept(session, data, channel=job.channel, key=job.key, source=job.source)
-        except services.IntakeError as exc:
-            if exc.field != "external_id":
-                raise
-            duplicates += 1  # stored meanwhile, by another import of the same source
-            continue
-        messages.append(accepted.message)
-        answers.append(answer)
+    """Store a batch and commit, then process it (and add historical replies) and commit.
+
+    Both steps write in bulk (:mod:`minyi.flows.import_batch`); the messages are committed
+    before any processing, so a failure there loses none of them.
+    """
+    stored = store_messages(
+        session, [data for data, _ in batch], channel=job.channel, key=job.key, source=job.source
+    )
     session.commit()
-    process_batch(session, messages, job.pipeline)
+    messages = stored.messages
+    process_messages(session, messages, job.pipeline)
     session.commit()
     failed = sum(message.state == ProcessingState.FAILED.value for message in messages)
-    replies = _add_replies(session, messages, answers)
+    replies = _add_replies(session, messages, [batch[at][1] for at in stored.positions])
     session.expunge_all()
-    return _Stored(len(messages), duplicates, failed, replies)
+    return _Stored(len(messages), stored.duplicates, failed, replies)
 
 
 def _add_replies(session: Session, messages: list[Message], answers: list[Reply | None]) -> int:
