@@ -17,7 +17,6 @@ the file once and takes header and rows from that one pass.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -28,9 +27,23 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from minyi.interop.text_files import ImportFileError, choose_encoding, decode_error, decoded, open_file
+
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+__all__ = [
+    "CellValue",
+    "ImportFileError",
+    "Record",
+    "TabularFile",
+    "cell_text",
+    "column_list",
+    "is_blank",
+    "read_rows",
+    "read_rows_once",
+]
 
 CellValue = str | int | float | datetime | None
 Record = dict[str, CellValue]
@@ -47,16 +60,8 @@ SUFFIXES = {
     ".ndjson": "jsonl",
 }
 OLD_SPREADSHEET_SUFFIXES = (".xls", ".et", ".ods", ".numbers")
-FALLBACK_ENCODING = "gb18030"
-_CHUNK_BYTES = 1 << 20
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _PREVIEW_CHARS = 40
 _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false"}
-
-
-class ImportFileError(ValueError):
-    """A file (or an import option) that cannot be used; the text names the file and row."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ def read_rows(path: Path, *, sheet: str | None = None, encoding: str | None = No
         return _open_xlsx(path, sheet)
     if sheet is not None:
         raise ImportFileError(f"{path.name}: only an .xlsx file has sheets to choose from")
-    chosen = _choose_encoding(path, encoding)
+    chosen = choose_encoding(path, encoding)
     if kind == "jsonl":
         return _open_jsonl(path, chosen)
     return _open_delimited(path, kind, chosen)
@@ -145,7 +150,7 @@ def read_rows_once(path: Path, *, sheet: str | None = None, encoding: str | None
         )
     if sheet is not None:
         raise ImportFileError(f"{path.name}: only an .xlsx file has sheets to choose from")
-    chosen, text = _decoded(path, encoding)
+    chosen, text = decoded(path, encoding)
     if kind == "jsonl":
         objects = list(_jsonl_objects(path, chosen, io.StringIO(text)))
         return _open_jsonl(path, chosen, objects)
@@ -195,108 +200,6 @@ def _check_readable(path: Path) -> None:
         raise ImportFileError(f"{path}: is not a file")
     if size == 0:
         raise ImportFileError(f"{path.name}: the file is empty")
-
-
-def _open(path: Path, encoding: str | None = None, newline: str | None = None) -> IO[Any]:
-    try:
-        if encoding is None:
-            return path.open("rb")
-        return path.open(encoding=encoding, newline=newline)
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot be read ({exc.strerror})") from None
-
-
-@dataclass(frozen=True)
-class _BadByte:
-    offset: int
-    line: int
-    byte: int
-
-
-def _first_bad_byte(path: Path, encoding: str) -> _BadByte | None:
-    """Where ``path`` first fails to decode as ``encoding`` (an ASCII-compatible one)."""
-    offset = lines = 0
-    pending = b""
-    with _open(path) as stream:
-        while True:
-            chunk = stream.read(_CHUNK_BYTES)
-            data = pending + chunk
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            piece, pending = data[:cut], data[cut:]
-            try:
-                piece.decode(encoding)
-            except UnicodeDecodeError as exc:
-                line = lines + piece.count(b"\n", 0, exc.start) + 1
-                return _BadByte(offset + exc.start, line, piece[exc.start])
-            offset += len(piece)
-            lines += piece.count(b"\n")
-            if not chunk:
-                return None
-
-
-def _ascii_compatible(encoding: str) -> bool:
-    try:
-        return "a\n".encode(encoding) == b"a\n"
-    except (UnicodeError, LookupError):
-        return False
-
-
-def _bad_byte_error(path: Path, encoding: str, bad: _BadByte) -> ImportFileError:
-    return ImportFileError(
-        f"{path.name}: byte 0x{bad.byte:02X} at offset {bad.offset} (line {bad.line}) is not valid "
-        f"{encoding}; save the file as UTF-8, or give its encoding (--encoding)"
-    )
-
-
-def _choose_encoding(path: Path, encoding: str | None) -> str:
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ImportFileError(f"unknown encoding {encoding!r}; e.g. utf-8, gb18030, gbk") from None
-        bad = _first_bad_byte(path, encoding) if _ascii_compatible(encoding) else None
-        if bad is not None:
-            raise _bad_byte_error(path, encoding, bad)
-        return encoding
-    with _open(path) as stream:
-        head = stream.read(4)
-    if head.startswith(_UTF16_BOMS):
-        return "utf-16"
-    utf8 = _first_bad_byte(path, "utf-8")
-    if utf8 is None:
-        return "utf-8-sig" if head.startswith(_UTF8_BOM) else "utf-8"
-    fallback = _first_bad_byte(path, FALLBACK_ENCODING)
-    if fallback is None:
-        return FALLBACK_ENCODING
-    # Point at the byte where the likelier encoding (the one that read further) broke down.
-    raise _bad_byte_error(path, "UTF-8 or GB18030", max(utf8, fallback, key=lambda bad: bad.offset))
-
-
-def _decoded(path: Path, encoding: str | None) -> tuple[str, str]:
-    """The encoding and the text of ``path``, read once.
-
-    The file is read again only to point at a byte that cannot be decoded.
-    """
-    with _open(path) as stream:
-        data = stream.read()
-    candidates = [encoding] if encoding else ["utf-8-sig", FALLBACK_ENCODING]
-    if not encoding and data.startswith(_UTF16_BOMS):
-        candidates = ["utf-16"]
-    for candidate in candidates:
-        try:
-            text = data.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        name = "utf-8" if candidate == "utf-8-sig" and not data.startswith(_UTF8_BOM) else candidate
-        return name, text
-    raise _decode_error(path, _choose_encoding(path, encoding), "the whole file")
-
-
-def _decode_error(path: Path, encoding: str, where: str) -> ImportFileError:
-    bad = _first_bad_byte(path, encoding) if _ascii_compatible(encoding) else None
-    if bad is not None:
-        return _bad_byte_error(path, encoding, bad)
-    return ImportFileError(f"{path.name}, {where}: the text is not valid {encoding}; give its encoding")
 
 
 # --- rows common to every format -----------------------------------------------------
@@ -396,14 +299,14 @@ def _open_delimited(path: Path, kind: str, encoding: str) -> TabularFile:
 
 def _delimited_cells(path: Path, encoding: str, delimiter: str, source: IO[str] | None = None) -> Cells:
     number = 0
-    with source or _open(path, encoding, newline="") as stream:
+    with source or open_file(path, encoding, newline="") as stream:
         try:
             for number, cells in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
                 yield number, list[CellValue](cells)
         except csv.Error as exc:
             raise ImportFileError(f"{path.name}, row {number + 1}: not valid CSV ({exc})") from None
         except UnicodeDecodeError:
-            raise _decode_error(path, encoding, f"row {number + 1}") from None
+            raise decode_error(path, encoding, f"row {number + 1}") from None
 
 
 # --- JSONL ---------------------------------------------------------------------------
@@ -427,14 +330,14 @@ def _open_jsonl(path: Path, encoding: str, objects: list[Row] | None = None) -> 
 
 def _jsonl_objects(path: Path, encoding: str, source: IO[str] | None = None) -> Iterator[Row]:
     number = 0
-    with source or _open(path, encoding) as stream:
+    with source or open_file(path, encoding) as stream:
         try:
             for number, line in enumerate(stream, start=1):
                 text = line.replace("\ufeff", "", 1).strip() if number == 1 else line.strip()
                 if text:
                     yield number, _json_object(path, number, text)
         except UnicodeDecodeError:
-            raise _decode_error(path, encoding, f"line {number + 1}") from None
+            raise decode_error(path, encoding, f"line {number + 1}") from None
 
 
 def _json_object(path: Path, number: int, text: str) -> Record:
