@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -54,7 +56,6 @@ def export_cases(
     filters = ExportFilters(_day(date_from), _day(date_to), department, category, status)
     fmt = ExportFormat(export_format)
     started = time.perf_counter()
-    partial = out.with_name(out.name + ".part")
     with database.session() as session:
         user = session.scalar(select(User).where(User.username == username)) if username else None
         if username and (user is None or not user.is_active):
@@ -63,30 +64,35 @@ def export_cases(
             plan = plan_export(session, user, filters, full=full)
         except DomainError as exc:
             raise click.ClickException(str(exc)) from exc
-        try:
-            with partial.open("wb") as handle:
-                cases = write_export(session, plan, handle, fmt)
-            partial.replace(out)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from exc
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        cases = _write_whole(out, lambda handle: write_export(session, plan, handle, fmt))
         record_export(session, plan, actor=username or "cli", user=user, export_format=fmt, cases=cases)
         session.commit()
-    report = {
-        "out": str(out),
-        "format": fmt.value,
-        "cases": cases,
-        "full": full,
-        "elapsed_seconds": round(time.perf_counter() - started, 3),
-    }
+    elapsed = round(time.perf_counter() - started, 3)
+    report = {"out": str(out), "format": fmt.value, "cases": cases, "full": full, "elapsed_seconds": elapsed}
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
         mode = "in full" if full else "masked"
         click.echo(f"{cases} cases exported to {out} ({fmt.value}, {mode}, {report['elapsed_seconds']}s)")
+
+
+def _write_whole(out: Path, write: Callable[[IO[bytes]], int]) -> int:
+    """Run ``write`` into ``out.part``, then rename it to ``out``: no half-written file is left.
+
+    Returns what ``write`` returns (the number of cases written).
+    """
+    partial = out.with_name(out.name + ".part")
+    try:
+        with partial.open("wb") as handle:
+            written = write(handle)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def _day(value: datetime | None) -> date | None:

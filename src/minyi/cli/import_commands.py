@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from minyi.cli.context import CliContext, pass_context, timezone_option
 from minyi.departments.services import CategoryImportError, import_category_tree
-from minyi.flows.imports import ImportValidationError
+from minyi.flows.imports import ImportReport, ImportValidationError
 from minyi.flows.imports import import_messages as run_import
 from minyi.interop.tabular import ImportFileError, read_rows
 
@@ -88,7 +88,12 @@ def import_messages(
             raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
-        return
+    else:
+        _echo_report(report, dry_run=dry_run)
+
+
+def _echo_report(report: ImportReport, *, dry_run: bool) -> None:
+    """The import's report as lines of text: the counts, then the first 20 invalid rows."""
     click.echo(f"layout: {report.layout_label}")
     if report.extra_columns:
         click.echo(f"columns ignored: {', '.join(report.extra_columns)}")
