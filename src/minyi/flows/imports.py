@@ -13,10 +13,12 @@ nothing lost, nothing half-written, and bad input gets an error naming the row a
 2. **Validation pass.** Every row becomes a :class:`~minyi.intake.schemas.MessageIn`; the
    problems are collected as :class:`RowError`. If there are any and ``skip_invalid`` is
    off, nothing is written and :class:`ImportValidationError` lists them.
-3. **Storing pass.** The file is read again and the valid rows are stored in batches:
-   each batch is accepted through intake and committed, then processed (opening cases)
-   and committed again; a message whose processing fails is marked ``failed`` and the
-   batch goes on (``minyi process`` retries it). A crash loses no committed batch.
+3. **Storing pass.** The file is read again and the valid rows are stored in batches
+   (:mod:`minyi.flows.import_batch`): each batch is stored with multi-row inserts and
+   committed, then analysed and processed as a whole (opening cases) and committed
+   again; if that fails, the batch is processed message by message, and a message whose
+   processing fails is marked ``failed`` while the others go on (``minyi process``
+   retries it). A crash loses no committed batch.
 
 Re-running a file is idempotent when it has an id column: a row whose ``external_id`` is
 already stored for the same channel and source is counted as a duplicate, as is a row
@@ -27,12 +29,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Self, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -45,11 +45,9 @@ from minyi.db.session import Database
 from minyi.flows.import_batch import known_ids, process_messages, store_messages
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
-from minyi.interop import values
+from minyi.interop.layout import Layout, Rejects, Reply, ReplyReader, detect_layout
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
-from minyi.interop.presets import Preset, detect_preset, preset_named
-from minyi.interop.safe_cells import SafeWriter
-from minyi.interop.tabular import ImportFileError, Record, TabularFile, cell_text, read_rows
+from minyi.interop.tabular import ImportFileError, TabularFile, read_rows
 from minyi.knowledge import search as knowledge_search
 from minyi.pipeline.runner import TextPipeline
 from minyi.settings import Settings
@@ -60,6 +58,7 @@ __all__ = [
     "ImportReport",
     "ImportValidationError",
     "RowError",
+    "detect_layout",
     "detect_mapping",
     "import_messages",
 ]
@@ -140,130 +139,6 @@ class ImportValidationError(ImportFileError):
             lines.append(f"  … and {len(errors) - MAX_ERRORS_SHOWN} more")
         lines.append("Fix these rows, or import the others with --skip-invalid.")
         super().__init__("\n".join(lines))
-
-
-class _Rejects:
-    """Writes invalid rows, with their errors, to a CSV file Excel opens (UTF-8 with BOM)."""
-
-    def __init__(self, path: Path | None, columns: list[str]) -> None:
-        self.path = path
-        self.columns = columns
-        self._stream: IO[str] | None = None
-        self._writer: Any = None
-
-    def __enter__(self) -> Self:
-        if self.path is not None:
-            try:
-                self._stream = self.path.open("w", encoding="utf-8-sig", newline="")
-            except OSError as exc:
-                raise ImportFileError(
-                    f"{self.path}: cannot write the rejected rows ({exc.strerror})"
-                ) from None
-            self._writer = SafeWriter(self._stream)
-            self._writer.writerow(["row", "errors", *self.columns])
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        if self._stream is not None:
-            self._stream.close()
-
-    def write(self, number: int, record: Record, errors: list[RowError]) -> None:
-        if self._writer is not None:
-            problems = "; ".join(f"{error.field}: {error.message}" for error in errors)
-            self._writer.writerow([number, problems, *(cell_text(record.get(c)) for c in self.columns)])
-
-
-# --- the import ----------------------------------------------------------------------
-
-Reply = tuple[str, datetime]
-
-
-@dataclass(frozen=True)
-class ReplyReader:
-    """Reads a row's historical reply (答复意见, 答复时间) from the preset's reply columns."""
-
-    columns: dict[str, str]
-    zone: ZoneInfo
-
-    def __call__(self, number: int, record: Record) -> tuple[Reply | None, list[RowError]]:
-        """The reply text and time of row ``number`` (``None`` without a text), or the problems."""
-        text_column, time_column = self.columns.get("reply"), self.columns.get("replied_at")
-        if text_column is None:
-            return None, []
-        errors: list[RowError] = []
-        text = time = None
-        try:
-            text = values.parse_text(record.get(text_column))
-        except values.CellValueError as exc:
-            errors.append(RowError(number, "reply", str(exc), text_column))
-        if time_column is not None:
-            try:
-                time = values.parse_time(record.get(time_column), zone=self.zone)
-            except values.CellValueError as exc:
-                errors.append(RowError(number, "replied_at", str(exc), time_column))
-        if errors or not isinstance(text, str) or not text.strip():
-            return None, errors
-        if not isinstance(time, datetime):
-            return None, [
-                RowError(number, "replied_at", "must not be empty when there is a reply", time_column)
-            ]
-        return (text, time), []
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a file is read: its preset (if one matched), mapping and reply columns."""
-
-    preset: Preset | None
-    mapping: dict[str, str]
-    reply: dict[str, str]
-    extra: list[str]
-
-    @property
-    def name(self) -> str:
-        """The preset's name, or ``""`` for a file read by header recognition."""
-        return self.preset.name if self.preset else ""
-
-    @property
-    def label(self) -> str:
-        """``附件4 (messages with official replies)``, or ``generic (headers recognised)``."""
-        return self.preset.title if self.preset else "generic (headers recognised)"
-
-
-def detect_layout(
-    columns: Sequence[str], mapping: dict[str, str] | None = None, layout: str | None = None
-) -> Layout:
-    """The layout of a file with header ``columns``: a preset's, or recognised headers.
-
-    ``layout`` names a preset (``附件4``), ``"generic"`` for header recognition only, or
-    ``None`` to detect it. ``mapping`` (field → column) wins over the preset's.
-
-    Raises:
-        ImportFileError: ``layout`` names no preset, or the mapping is unusable.
-    """
-    preset: Preset | None
-    if layout is None:
-        preset = detect_preset(columns)
-    elif layout == "generic":
-        preset = None
-    else:
-        preset = preset_named(layout)
-        if preset is None:
-            raise ImportFileError(f"unknown layout {layout!r}")
-        if not preset.matches(columns):
-            missing = ", ".join(preset.required)
-            raise ImportFileError(
-                f"the file does not have the layout {preset.title}: it needs the columns {missing}"
-            )
-    explicit = dict(mapping or {})
-    if preset is not None:
-        explicit = {**preset.mapping_for(columns), **explicit}
-    chosen = detect_mapping(columns, explicit)
-    reply = preset.reply_for(columns) if preset else {}
-    used = set(chosen.values()) | set(reply.values())
-    return Layout(preset, chosen, reply, [column for column in columns if column not in used])
 
 
 @dataclass(frozen=True)
@@ -469,7 +344,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _scan(job: _Job, rejects: Path | None, progress: Callable[[int], None] | None) -> _Scan:
     """Validate every row; remember which to skip and which ids the file holds."""
     scan = _Scan()
-    with _Rejects(rejects, job.table.columns) as out:
+    with Rejects(rejects, job.table.columns) as out:
         for number, record in job.table.rows:
             scan.rows_read += 1
             data, errors = job.convert(number, record)
