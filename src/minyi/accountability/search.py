@@ -10,7 +10,9 @@ cut by the pipeline's segmenter and every word must match:
 Results come newest first (highest index row first), which both engines produce by walking
 the matches in row order and stopping after a page, without ranking every match: a common
 word over a million answers costs as little as a rare one. Totals are counted up to
-:data:`COUNT_CAP` ("more than 1000"), for the same reason.
+:data:`COUNT_CAP` ("more than 1000"), for the same reason. On PostgreSQL a query of common
+words with at most one filter walks the filtered rows newest first and tests each row's
+words (:mod:`minyi.accountability.search_walk`); other queries count and page through GIN.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accountability.search_index import facets, tokens
 from minyi.accountability.search_models import FTS_TABLE, PublicSearchDoc
+from minyi.accountability.search_walk import MIN_SHARE, walk, word_share
 from minyi.cases import services as cases
 from minyi.cases.models import ANSWERED_STATUSES
 from minyi.core.errors import InvalidInput
@@ -284,10 +287,34 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
         statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), words, band)
         ids, total = _page_then_count(session, statement, query)
     else:
-        terms = [*words, *_facet_terms(session, query)] if words else []
-        statement = _match(session, select(PublicSearchDoc.id).where(*_filters(session, query)), terms, band)
-        ids, total = _count_then_page(session, statement, query)
+        ids, total = _postgres(session, query, words, band)
     return SearchResult(query=query, hits=_hits(session, ids), total=total, words=words)
+
+
+def _postgres(
+    session: Session, query: SearchQuery, words: list[str], band: tuple[int, int] | None
+) -> tuple[list[int], int]:
+    """PostgreSQL: walk newest first when the words are common (:mod:`.search_walk`), else GIN."""
+    filtered = select(PublicSearchDoc.id).where(*_filters(session, query))
+    if band is not None:
+        filtered = filtered.where(PublicSearchDoc.id.between(*band))
+    offset = (query.page - 1) * query.size
+    if words and _walkable(query) and word_share(session, words) >= MIN_SHARE:
+        walked = walk(session, filtered, words, max(COUNT_CAP + 1, offset + query.size))
+        if walked.complete:
+            return walked.ids[offset : offset + query.size], min(len(walked.ids), COUNT_CAP + 1)
+    terms = [*words, *_facet_terms(session, query)] if words else []
+    return _count_then_page(session, _match(session, filtered, terms), query)
+
+
+def _walkable(query: SearchQuery) -> bool:
+    """Whether one index serves every filter of ``query`` in id order (see :mod:`.search_walk`).
+
+    ``(department_id, id)``, ``(status, id)``, ``(region, id)`` or the key with the period's
+    band: one of them. A second filter or a category (a list of ids) would be tested row by
+    row, and a walk through rows that mostly fail them is slower than the GIN index.
+    """
+    return not query.category and sum(map(bool, (query.department, query.status, query.region))) <= 1
 
 
 def _facet_terms(session: Session, query: SearchQuery) -> list[str]:
