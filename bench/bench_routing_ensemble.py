@@ -13,7 +13,8 @@ training split and cached; inner folds share that vocabulary and IDF (a small op
 common to every idea, so it does not favour one).
 
 Models: ``nbsvm`` (production: NB-SVM, sigmoid calibration on 3 folds), ``nbsvm_iso``
-(isotonic calibration), ``lr_word`` (logistic regression on the word TF-IDF block),
+(isotonic calibration), ``nbsvm_head2`` (the head block weighted twice as much),
+``nbsvm_c025`` (C = 0.25), ``lr_word`` (logistic regression on the word TF-IDF block),
 ``lr_all`` (logistic regression on all blocks), ``cnb`` (complement naive Bayes on word
 counts, sigmoid-calibrated).  Confidences: ``p1`` (top probability), ``ratio``
 (p1 / (p1 + p2)), averages of model probabilities, and ``agree`` (the average's top
@@ -111,6 +112,14 @@ def models(data):
             lambda: CalibratedClassifierCV(
                 NBSVM(C=0.5, class_weight="balanced"), cv=3, method="isotonic", ensemble=False
             ),
+        ),
+        "nbsvm_head2": (  # the head (title stand-in) block weighted 1.4 instead of 0.7
+            sp.hstack([m["word"], m["char"], 2 * m["head"]], format="csr"),
+            lambda: CalibratedClassifierCV(NBSVM(C=0.5, class_weight="balanced"), cv=3, ensemble=False),
+        ),
+        "nbsvm_c025": (
+            all_blocks,
+            lambda: CalibratedClassifierCV(NBSVM(C=0.25, class_weight="balanced"), cv=3, ensemble=False),
         ),
         "lr_word": (m["word"], lambda: LogisticRegression(C=20, max_iter=300, class_weight="balanced")),
         "lr_all": (all_blocks, lambda: LogisticRegression(C=20, max_iter=300, class_weight="balanced")),
