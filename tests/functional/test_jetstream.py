@@ -139,6 +139,42 @@ def test_the_server_publishes_and_a_worker_processes_each_message_once(owned, st
     assert _counts(owned) == ({ProcessingState.PROCESSED: 25}, 25, 25)
 
 
+def test_submit_returns_at_once_and_the_queued_ids_are_published_before_stop(owned, stream):
+    """The request path: 40 threads submit at once; none waits for NATS; stop publishes the queue."""
+    ids = _store(owned, 40)
+    publisher = jetstream.JetStreamProcessor(NATS_URL, stream)
+    publisher.start()
+    with owned.session() as session:
+        messages = [session.get(Message, i) for i in ids]
+    threads = [threading.Thread(target=publisher.submit, args=(None, m)) for m in messages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    publisher.stop()
+    context = workers.ProcessingContext(owned, PipelineProvider(Settings(), route_threshold=1.1))
+    report = run(jetstream.run_worker(context, NATS_URL, stream, batch=50, max_idle_seconds=2))
+    assert report.processed == 40
+    assert _counts(owned)[0] == {ProcessingState.PROCESSED: 40}
+
+
+def test_with_nats_unreachable_submitting_neither_raises_nor_waits(owned):
+    """The message stays stored and ``received``: the sweeper's publish (here: none) takes it later."""
+    [message_id] = _store(owned, 1)
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    publisher = jetstream.JetStreamProcessor(f"nats://127.0.0.1:{port}", "MINYITESTDOWN", timeout=1.0)
+    publisher.start()
+    with owned.session() as session:
+        started = time.monotonic()
+        publisher.submit(session, session.get(Message, message_id))
+        assert time.monotonic() - started < 0.5
+    assert publisher.submit_ids([message_id]) == 0
+    publisher.stop(timeout=2)
+    assert _counts(owned)[0] == {ProcessingState.RECEIVED: 1}
+
+
 def test_a_poison_message_goes_to_the_dead_letter_subject_with_its_reason(owned, stream):
     async def scenario() -> list[tuple[bytes, str]]:
         nc = await nats.connect(NATS_URL)

@@ -19,11 +19,14 @@ processes, on any machine, pull batches of ids from one durable consumer, proces
   then the connection is closed.
 * **Nothing waits for a person.** A publish that failed (NATS down) leaves the message
   ``received``; the server's sweeper publishes it again.
+* **The request does not wait for NATS.** The server queues the id on the NATS client's
+  loop and answers; a publisher task there sends the queued ids in concurrent batches.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import signal
@@ -84,10 +87,12 @@ class _Loop:
         self.thread.start()
 
     def run(self, coroutine: Awaitable[T], timeout: float) -> T:
+        """Run ``coroutine`` on the loop and wait for its result (at most ``timeout`` seconds)."""
         future: Future[T] = asyncio.run_coroutine_threadsafe(_wrap(coroutine), self.loop)
         return future.result(timeout)
 
     def close(self) -> None:
+        """Stop the loop and let its thread end."""
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
 
@@ -96,9 +101,22 @@ async def _wrap(awaitable: Awaitable[T]) -> T:
     return await awaitable
 
 
+PUBLISH_BATCH = 256  # ids published concurrently, their acknowledgements awaited together
+MAX_QUEUED = 20_000  # ids waiting for the publisher; beyond this they are left to the sweeper
+
+
 @dataclass
 class JetStreamProcessor:
-    """The server's side: publishes the id of each stored message on the work subject."""
+    """The server's side: publishes the id of each stored message on the work subject.
+
+    A request never waits for NATS. :meth:`submit` puts the id in a queue on the client's
+    own loop (thread) and returns; a publisher task there sends what has queued up, up to
+    ``PUBLISH_BATCH`` publishes in flight with their acknowledgements awaited together.
+    Waiting for each publish in the request thread (as before) tied up to 40 threads of the
+    server's pool on one client loop under load. An id that cannot be published (NATS down,
+    no acknowledgement within ``timeout``) is logged and left to the sweeper: the message is
+    stored and stays ``received``, so nothing is lost and nothing waits for a person.
+    """
 
     url: str
     stream: str
@@ -107,57 +125,134 @@ class JetStreamProcessor:
     js_: JetStreamContext | None = field(init=False, default=None)
     nc_: Any = field(init=False, default=None)
     lock_: threading.Lock = field(init=False, default_factory=threading.Lock)
+    queue_: asyncio.Queue[str] | None = field(init=False, default=None)
+    publisher_: asyncio.Task[None] | None = field(init=False, default=None)
+    connecting_: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def start(self) -> None:
-        """Start the client's loop; the connection is made at the first publish."""
-        self.loop_ = _Loop()
-
-    def _connected(self) -> tuple[_Loop, JetStreamContext]:
+        """Start the client's loop and its publisher; the connection is made at the first publish."""
         with self.lock_:
             if self.loop_ is None:
-                self.start()
-            assert self.loop_ is not None
+                self.loop_ = _Loop()
+                self.loop_.run(self._start_publisher(), self.timeout)
+
+    async def _start_publisher(self) -> None:
+        self.queue_ = asyncio.Queue()
+        self.connecting_ = asyncio.Lock()
+        self.publisher_ = asyncio.get_running_loop().create_task(self._publish_queued())
+
+    async def _connected(self) -> JetStreamContext:
+        """The JetStream context, connecting first when there is none (on the client's loop).
+
+        No automatic reconnection: a lost connection fails the publishes in flight loudly
+        (their messages wait for the sweeper) and the next batch connects again.
+        """
+        async with self.connecting_:
             if self.js_ is None:
-                self.nc_ = self.loop_.run(
-                    nats.connect(self.url, connect_timeout=self.timeout), self.timeout * 2
-                )
-                js = self.nc_.jetstream()
-                self.loop_.run(ensure_stream(js, self.stream), self.timeout)
-                self.js_ = js
-            return self.loop_, self.js_
+                nc = await nats.connect(self.url, connect_timeout=self.timeout, allow_reconnect=False)
+                js = nc.jetstream(timeout=self.timeout)
+                try:
+                    await asyncio.wait_for(ensure_stream(js, self.stream), self.timeout)
+                except BaseException:
+                    await nc.close()
+                    raise
+                self.nc_, self.js_ = nc, js
+            return self.js_
+
+    async def _disconnect(self) -> None:
+        nc, self.nc_, self.js_ = self.nc_, None, None
+        if nc is not None:
+            with contextlib.suppress(Exception):  # closing a connection that failed anyway
+                await nc.close()
+
+    async def _publish(self, ids: Sequence[str]) -> int:
+        """Publish ``ids`` concurrently; how many JetStream acknowledged (the rest: the sweeper's)."""
+        work, _ = subjects(self.stream)
+        try:
+            js = await self._connected()
+        except Exception as exc:  # noqa: BLE001 - NATS down: the messages stay stored for the sweeper
+            log.warning("connecting to NATS failed; %d messages left to the sweeper: %s", len(ids), exc)
+            return 0
+        outcomes = await asyncio.gather(
+            *(js.publish(work, i.encode("ascii"), headers={"Nats-Msg-Id": i}) for i in ids),
+            return_exceptions=True,
+        )
+        failed = [o for o in outcomes if isinstance(o, BaseException)]
+        if failed:
+            log.warning(
+                "publishing to NATS failed for %d of %d messages, left to the sweeper: %s",
+                len(failed),
+                len(ids),
+                failed[0],
+            )
+            await self._disconnect()  # a fresh connection next time
+        return len(ids) - len(failed)
+
+    async def _publish_queued(self) -> None:
+        """The publisher task: send what has queued up, batch after batch, until cancelled."""
+        assert self.queue_ is not None
+        while True:
+            ids = [await self.queue_.get()]
+            while len(ids) < PUBLISH_BATCH and not self.queue_.empty():
+                ids.append(self.queue_.get_nowait())
+            try:
+                await self._publish(ids)
+            finally:
+                for _ in ids:
+                    self.queue_.task_done()
+
+    def _enqueue(self, message_id: str) -> None:
+        assert self.queue_ is not None
+        if self.queue_.qsize() >= MAX_QUEUED:
+            log.warning("NATS publish queue full: message %s left to the sweeper", message_id)
+            return
+        self.queue_.put_nowait(message_id)
 
     def submit(self, session: Session, message: Message) -> None:  # noqa: ARG002 - the id is enough
-        """Publish the message's id (the sweeper publishes it again if this fails)."""
-        self.submit_ids([message.id])
+        """Queue the message's id for publishing and return at once (the sweeper backs it up)."""
+        if self.loop_ is None:
+            self.start()
+        assert self.loop_ is not None
+        self.loop_.loop.call_soon_threadsafe(self._enqueue, message.id)
 
     def submit_ids(self, ids: Sequence[str]) -> int:
-        """Publish ids until one fails; how many JetStream stored."""
-        work, _ = subjects(self.stream)
+        """Publish ``ids`` and wait for JetStream; how many it stored (the sweeper's path)."""
+        if self.loop_ is None:
+            self.start()
+        assert self.loop_ is not None
         published = 0
-        try:
-            loop, js = self._connected()
-            for message_id in ids:
-                headers = {"Nats-Msg-Id": message_id}
-                loop.run(js.publish(work, message_id.encode("ascii"), headers=headers), self.timeout)
-                published += 1
-        except Exception as exc:  # noqa: BLE001 - NATS down: the messages stay stored for the sweeper
-            log.warning("publishing to NATS failed after %d of %d: %s", published, len(ids), exc)
-            with self.lock_:
-                self.js_ = None
+        for first in range(0, len(ids), PUBLISH_BATCH):
+            chunk = ids[first : first + PUBLISH_BATCH]
+            try:
+                done = self.loop_.run(self._publish(chunk), self.timeout * 3)
+            except TimeoutError:
+                log.warning("publishing to NATS timed out; %d messages left to the sweeper", len(chunk))
+                done = 0
+            published += done
+            if done < len(chunk):
+                break
         return published
 
+    async def _flush_and_drain(self, within: float) -> None:
+        if self.queue_ is not None:
+            with contextlib.suppress(TimeoutError):  # what is left waits for the sweeper
+                await asyncio.wait_for(self.queue_.join(), within)
+        if self.publisher_ is not None:
+            self.publisher_.cancel()
+        if self.nc_ is not None:
+            await self.nc_.drain()
+
     def stop(self, timeout: float = 10.0) -> None:
-        """Drain the connection and stop the loop."""
+        """Publish what is queued (within ``timeout``), drain the connection and stop the loop."""
         if self.loop_ is None:
             return
-        if self.nc_ is not None:
-            try:
-                self.loop_.run(self.nc_.drain(), timeout)
-            except Exception:  # noqa: BLE001 - closing anyway
-                log.warning("draining the NATS connection failed")
+        try:
+            self.loop_.run(self._flush_and_drain(timeout / 2), timeout)
+        except Exception:  # noqa: BLE001 - closing anyway
+            log.warning("draining the NATS connection failed")
         self.loop_.close()
         self.loop_ = None
-        self.js_ = None
+        self.js_ = self.nc_ = self.queue_ = self.publisher_ = None
 
 
 @dataclass
