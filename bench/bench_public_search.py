@@ -3,7 +3,8 @@
 Fills the public search index with N synthetic, masked public answers (default 1 000 000),
 then times the real search function (count up to 1 000 + one page of 20, as the page and the
 JSON API call it) for query classes: a common word, a rare word, two words, a common word
-with a department / status / date filter, and filters alone.
+with a department / status / date filter, with two filters or a category, and filters alone;
+on PostgreSQL it also counts the queries a newest-first walk answered (``search_walk``).
 
 Texts are realistic: sentences of TipDM 2020 附件2 (留言主题, 留言详情) and 附件4 (留言详情,
 答复意见), masked once with ``pipeline.privacy.mask_text`` and segmented once with the index's
@@ -39,6 +40,7 @@ import psycopg
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, make_url, text
 
+from minyi.accountability import search as search_module
 from minyi.accountability.search import SearchQuery, search
 from minyi.accountability.search_index import SearchTokens, facets
 from minyi.db.session import Database, make_engine
@@ -292,6 +294,18 @@ def queries(pool: Pool, count: int) -> dict[str, list[SearchQuery]]:
             SearchQuery(text=rnd.choice(common), date_from=day, date_to=day + timedelta(days=30))
             for _ in range(count)
         ],
+        "common word + department + region": [
+            SearchQuery(
+                text=rnd.choice(common),
+                department=f"BD{rnd.randrange(DEPARTMENTS):02d}",
+                region=rnd.choice(REGIONS),
+            )
+            for _ in range(count)
+        ],
+        "common word + category": [
+            SearchQuery(text=rnd.choice(common), category=f"cat-{rnd.randrange(CATEGORIES):02d}")
+            for _ in range(count)
+        ],
         "department + region (no words)": [
             SearchQuery(department=f"BD{rnd.randrange(DEPARTMENTS):02d}", region=rnd.choice(REGIONS))
             for _ in range(count)
@@ -313,21 +327,42 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
+class Walks:
+    """Counts the PostgreSQL searches answered by a newest-first walk (``search_walk``)."""
+
+    def __init__(self) -> None:
+        """Wrap the search module's ``walk``."""
+        self.complete = 0
+        self._walk = search_module.walk
+        search_module.walk = self
+
+    def __call__(self, *args, **kwargs):
+        """Walk, and count the walks that answered (not those that fell back to GIN)."""
+        walked = self._walk(*args, **kwargs)
+        self.complete += walked.complete
+        return walked
+
+
 def measure(database: Database, pool: Pool, count: int) -> None:
-    """Print wall-clock and CPU p50/p95 per query class (ms) and the typical number found.
+    """Print wall-clock and CPU p50/p95 per query class (ms), the typical number found and
+    how many queries a newest-first walk answered (PostgreSQL; the others went through GIN).
 
     CPU is this thread's CPU time plus, on PostgreSQL, the server backend's (its
     ``/proc/PID/schedstat``): what a query costs, apart from waiting for a CPU on a loaded
     machine.
     """
+    walks = Walks()
     load = Path("/proc/loadavg").read_text().split()[0]
     print(f"load average at start: {load} on {os.cpu_count()} CPUs")
-    print(f"{'query class':32} {'wall p50':>9} {'wall p95':>9} {'CPU p50':>8} {'CPU p95':>8} {'found':>7}")
+    print(
+        f"{'query class':34} {'wall p50':>9} {'wall p95':>9} {'CPU p50':>8} {'CPU p95':>8} {'found':>7} {'walked':>7}"
+    )
     for name, batch in queries(pool, count).items():
         walls, cpus, totals = [], [], []
         with database.session() as session:
             pid = None if database.is_sqlite else session.scalar(text("SELECT pg_backend_pid()"))
             search(session, batch[0])  # warm the connection and the plan cache
+            walks.complete = 0
             for query in batch:
                 server, cpu, started = _server_cpu(pid), time.thread_time_ns(), time.perf_counter()
                 result = search(session, query)
@@ -337,7 +372,9 @@ def measure(database: Database, pool: Pool, count: int) -> None:
         found = statistics.median(totals)
         shown = f">{found - 1:.0f}" if found > 1000 else f"{found:.0f}"
         wall, cpu_ms = _percentiles(walls), _percentiles(cpus)
-        print(f"{name:32} {wall[0]:9.1f} {wall[1]:9.1f} {cpu_ms[0]:8.1f} {cpu_ms[1]:8.1f} {shown:>7}")
+        print(
+            f"{name:34} {wall[0]:9.1f} {wall[1]:9.1f} {cpu_ms[0]:8.1f} {cpu_ms[1]:8.1f} {shown:>7} {walks.complete:>7}"
+        )
 
 
 def main() -> None:
