@@ -46,6 +46,7 @@ def test_the_token_file_trains_without_flags_and_stores_a_routing_threshold(env,
     assert result.exit_code == 0, result.output
     assert "on 75 messages, 3 classes" in result.output
     assert "routing threshold" in result.output
+    assert "expected on new messages" in result.output
     meta = json.loads(model.with_name("m.skops.json").read_text("utf-8"))
     assert meta["routing"]["target_precision"] == 0.95
     assert meta["routing"]["threshold"] is not None

@@ -146,6 +146,11 @@ def _echo_routing(routing: dict[str, Any] | None) -> None:
         f"routing threshold {routing['threshold']:.4f} for precision {target:.2%}: in cross-validation "
         f"{routing['cv_coverage']:.1%} routed automatically at precision {routing['cv_precision']:.2%}"
     )
+    if "expected_coverage" in routing:  # models trained before it was measured lack it
+        click.echo(
+            f"expected on new messages (the threshold chosen without them, nested cross-validation): "
+            f"{routing['expected_coverage']:.1%} routed at precision {routing['expected_precision']:.2%}"
+        )
 
 
 def _register_and_activate(ctx: CliContext, target: Path, meta_path: Path) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "arriving_form",
     "choose_threshold",
     "coverage_at_precision",
+    "expected_point",
     "near_duplicate_groups",
     "out_of_fold_confidence",
 ]
@@ -48,6 +49,7 @@ DEFAULT_MARGIN = 0.25
 MIN_ARRIVING_ROWS = 300
 _SEGMENTED_SPACES = 0.2  # spaces per CJK character above which a text is a token list
 REPORTED_TARGETS = (0.97, 0.98, 0.99)
+NESTED_REPEATS = 10  # shuffles averaged by expected_point (each costs one threshold choice per fold)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,42 @@ def choose_threshold(
         raise ValueError(f"target precision must be between 0 and 1, not {target}")
     aim = target + margin * (1 - target)
     return coverage_at_precision(confidence, correct, aim)
+
+
+def expected_point(
+    confidence: ArrayLike,
+    correct: ArrayLike,
+    target: float = DEFAULT_TARGET,
+    margin: float = DEFAULT_MARGIN,
+    *,
+    folds: int = 5,
+) -> RoutingPoint:
+    """What :func:`choose_threshold` delivers on messages it did not choose on.
+
+    The point :func:`choose_threshold` returns is measured on the rows that set it, and
+    so flatters itself.  Here the rows are split into ``folds``; the threshold is chosen
+    on all folds but one and applied to that one (nested cross-validation of the rule),
+    and the routed share and its precision are averaged over :data:`NESTED_REPEATS`
+    shuffles.  On the TipDM messages this said 99.2 % precision at 58 % routed for a 99 %
+    target (``bench/README.md``, "Threshold rules").  ``threshold`` is ``None``: no one
+    threshold stands for the estimate.
+    """
+    conf = np.asarray(confidence, dtype=np.float64).ravel()
+    right = np.asarray(correct, dtype=bool).ravel()
+    if conf.size < folds:
+        return RoutingPoint(None, 0.0, 0.0)
+    shares, precisions = [], []
+    for repeat in range(NESTED_REPEATS):
+        fold_of = np.empty(conf.size, dtype=np.int64)
+        fold_of[np.random.default_rng(repeat).permutation(conf.size)] = np.arange(conf.size) % folds
+        routed = np.zeros(conf.size, dtype=bool)
+        for fold in range(folds):
+            held = fold_of == fold
+            limit = choose_threshold(conf[~held], right[~held], target, margin).threshold
+            routed[held] = conf[held] >= (np.inf if limit is None else limit)
+        shares.append(routed.mean())
+        precisions.append(right[routed].mean() if routed.any() else 0.0)
+    return RoutingPoint(None, float(np.mean(shares)), float(np.mean(precisions)))
 
 
 def _segmented(text: str) -> bool:

@@ -169,7 +169,9 @@ def routing_threshold(
 
     Returns what the model keeps: the target, the margin, the threshold (``None``: no
     threshold reaches the target, nothing is routed), the cross-validated coverage and
-    precision at it, and on how many messages it was chosen (those in the arriving form
+    precision at it, what the rule delivers on messages it did not choose on
+    (``expected_*``: :func:`~minyi.pipeline.routing.expected_point`), and on how many
+    messages it was chosen (those in the arriving form
     when there are enough, see :mod:`minyi.pipeline.routing`).
     """
     from minyi.pipeline import routing
@@ -181,12 +183,15 @@ def routing_threshold(
     if arriving.sum() >= routing.MIN_ARRIVING_ROWS:
         confidence, right = confidence[arriving], right[arriving]
     point = routing.choose_threshold(confidence, right, target_precision, routing.DEFAULT_MARGIN)
+    expected = routing.expected_point(confidence, right, target_precision, routing.DEFAULT_MARGIN)
     return {
         "target_precision": target_precision,
         "margin": routing.DEFAULT_MARGIN,
         "threshold": point.threshold,
         "cv_coverage": point.coverage,
         "cv_precision": point.precision,
+        "expected_coverage": expected.coverage,
+        "expected_precision": expected.precision,
         "folds": folds,
         "n": len(texts),
         "n_chosen_on": len(confidence),

@@ -8,6 +8,7 @@ from minyi.pipeline.routing import (
     apply_threshold,
     choose_threshold,
     coverage_at_precision,
+    expected_point,
     out_of_fold_confidence,
 )
 from minyi.pipeline.training import evaluate, train
@@ -47,6 +48,20 @@ def test_choose_threshold_keeps_a_safety_margin():
         choose_threshold(confidence, correct, 1.0)
 
 
+def test_expected_point_scores_the_rule_on_rows_it_did_not_choose_on():
+    separable = expected_point([i / 100 for i in range(100)], [i >= 40 for i in range(100)], 0.99)
+    assert separable.threshold is None  # an estimate, not one threshold
+    assert separable.precision == 1.0
+    assert separable.coverage == pytest.approx(0.6, abs=0.05)
+    confidence = [1 - i / 1000 for i in range(1000)]
+    correct = [i % 100 != 99 and not (i > 600 and i % 7 == 0) for i in range(1000)]
+    chosen = choose_threshold(confidence, correct, 0.98)
+    expected = expected_point(confidence, correct, 0.98)
+    assert 0 < expected.coverage <= chosen.coverage + 0.05
+    assert 0.97 < expected.precision <= 1
+    assert expected_point([0.9, 0.8], [True, True]).coverage == 0.0  # fewer rows than folds
+
+
 def test_out_of_fold_confidence_covers_every_message():
     texts, labels = make_corpus(per_class=10)
     confidence, correct = out_of_fold_confidence(texts, labels, folds=3, min_df=1)
@@ -61,6 +76,8 @@ def test_train_stores_the_threshold_and_evaluate_reports_it(tmp_path):
     assert model.routing_["target_precision"] == 0.9
     assert model.routing_["folds"] == 3
     assert model.routing_threshold is not None
+    assert 0 <= model.routing_["expected_coverage"] <= 1
+    assert 0 <= model.routing_["expected_precision"] <= 1
     model.save(tmp_path / "m.skops")
     loaded = CategoryClassifier.load(tmp_path / "m.skops")
     assert loaded.routing_threshold == model.routing_threshold
