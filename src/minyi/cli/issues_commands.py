@@ -13,8 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from minyi.cli.context import CliContext, pass_context, timezone_option
 from minyi.interop.tabular import ImportFileError
 from minyi.issues.detect.cluster import IssueDetector
-from minyi.issues.detect.heat import HeatWeights, rank
+from minyi.issues.detect.heat import HeatWeights
 from minyi.issues.detect.issue import timestamp
+from minyi.issues.detect.theme import rank_concrete
 from minyi.issues.report import LoadedMessages, load_messages, write_report
 from minyi.issues.services import refresh as run_refresh
 from minyi.issues.weights import parse_weights
@@ -124,18 +125,22 @@ def detect(
     found = detector.issues()
     dated = [m.when for m in loaded.messages if m.when is not now]
     eligible = [issue for issue in found if issue.size >= min_size]
-    ranked = rank(eligible, period_end=max(dated) if dated else None, weights=weights)[:top]  # None: all
-    assignments = detector.assignments()
+    end = max(dated) if dated else None
+    ranking = rank_concrete(eligible, loaded.messages, min_size=min_size, period_end=end, weights=weights)
+    ranked = ranking.ranked[:top]  # None: all
+    assignments = detector.assignments() | ranking.moved
+    issues_found = len(found) + len(set(ranking.moved.values()))  # the parts split out of themes
     write_report(
         out_dir,
         loaded,
         {m.message_id: assignments[m.message_id] for m in loaded.messages},
         ranked,
-        issues=len(found),
+        issues=issues_found,
         now=now,
         weights=weights,
+        themes=ranking.themes,
     )
-    _summary(loaded, len(found), len(ranked), out_dir)
+    _summary(loaded, issues_found, len(ranked), out_dir)
 
 
 def _weights(pairs: tuple[str, ...], base: HeatWeights) -> HeatWeights:

@@ -13,7 +13,9 @@ skipped.
 * ``hot_issues.csv``: ``rank, issue_id, title, heat, size, authors, likes, first_time,
   last_time, keywords`` and the heat's terms (``posts_counted`` — one author's ``n`` posts
   count ``√n`` —, ``volume_term``, ``authors_term``, ``engagement_term``) for every ranked
-  issue (the CLI ranks every issue of ``--min-size`` messages; ``--top`` cuts);
+  issue (the CLI ranks every issue of ``--min-size`` messages; ``--top`` cuts; *themes*,
+  clusters of one kind of question rather than one problem, come after every concrete issue:
+  :func:`minyi.issues.detect.theme.rank_concrete`);
 * ``report.html``: one self-contained page (inline CSS and SVG, no script, no network)
   with a bar chart of heat, the heat's terms and a daily timeline per issue (the first
   :data:`HTML_ISSUES` issues of the ranking).
@@ -21,7 +23,7 @@ skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from html import escape
@@ -236,13 +238,14 @@ def _notes(loaded: LoadedMessages, now: datetime) -> list[str]:
     return notes
 
 
-def _issue_rows(ranked: list[tuple[Issue, float]], weights: HeatWeights) -> str:
+def _issue_rows(ranked: list[tuple[Issue, float]], weights: HeatWeights, themes: Collection[int]) -> str:
     rows = []
     for position, (issue, value) in enumerate(ranked, start=1):
         places = "、".join(issue.places) or "—"
         t = heat_terms(issue, weights)
+        theme = "<span class=kw>［主题，非具体问题］</span>" if issue.id in themes else ""
         rows.append(
-            f"<tr><td class=num>{position}</td><td><b>{escape(issue.title)}</b>"
+            f"<tr><td class=num>{position}</td><td><b>{escape(issue.title)}</b>{theme}"
             f"<div class=kw>地点：{escape(places)}；关键词：{escape('、'.join(issue.keywords))}</div>"
             f"<div class=kw>代表留言：{escape('、'.join(issue.representative_ids))}</div>"
             f"<div class=kw>热度构成：留言 {t['volume_term']:.2f}（计 {t['posts']:.1f} 条）＋ 人数 "
@@ -259,16 +262,19 @@ def _formula(w: HeatWeights) -> str:
     return (
         f"热度 = ({w.volume:g}·ln(1+计入留言数) + {w.authors:g}·ln(1+留言人数) + {w.engagement:g}·ln(1+点赞"
         f"+{w.dislikes:g}·反对+2·转发+评论) + {w.growth:g}·近{w.growth_days}日增长) × {decay}；"
-        "同一人的 n 条留言计 √n 条，其点赞只计最高的一条"
+        "同一人的 n 条留言计 √n 条，其点赞只计最高的一条；"
+        "标为“主题”的是一类问题而非一个具体问题，排在具体问题之后"
     )
 
 
-def _html(
+def _html(  # noqa: PLR0913 - the page shows all of these
     loaded: LoadedMessages,
     ranked: list[tuple[Issue, float]],
     issues: int,
     now: datetime,
     weights: HeatWeights,
+    *,
+    themes: Collection[int],
 ) -> str:
     notes = "".join(f"<p class=note>{escape(note)}</p>" for note in _notes(loaded, now))
     shown = ranked[:HTML_ISSUES]
@@ -281,7 +287,7 @@ def _html(
         f"归为 {issues} 个问题；排行 {len(ranked)} 个{more}。生成时间 {_iso(now)}。</p>{notes}"
         f"<h2>热度排行</h2>{chart}<h2>热点问题</h2><table><thead><tr><th>排名</th><th>问题</th>"
         "<th>热度</th><th>留言数</th><th>留言人数</th><th>点赞数</th><th>起止时间</th><th>每日留言</th>"
-        f"</tr></thead><tbody>{_issue_rows(shown, weights)}</tbody></table>"
+        f"</tr></thead><tbody>{_issue_rows(shown, weights, themes)}</tbody></table>"
         f"<p class=kw>{escape(_formula(weights))}；见 docs/cli.md（minyi issues detect）。</p></body></html>"
     )
 
@@ -295,10 +301,14 @@ def write_report(  # noqa: PLR0913 - everything the three files are made of
     issues: int,
     now: datetime,
     weights: HeatWeights | None = None,
+    themes: Collection[int] = (),
 ) -> None:
-    """Write ``assignments.csv``, ``hot_issues.csv`` and ``report.html`` into ``out``."""
+    """Write ``assignments.csv``, ``hot_issues.csv`` and ``report.html`` into ``out``.
+
+    ``themes``: ids of the ranked issues that are themes (marked as such in the page).
+    """
     out.mkdir(parents=True, exist_ok=True)
     _write_csvs(out, assignments, ranked, weights or HeatWeights())
     (out / "report.html").write_text(
-        _html(loaded, ranked, issues, now, weights or HeatWeights()), encoding="utf-8"
+        _html(loaded, ranked, issues, now, weights or HeatWeights(), themes=themes), encoding="utf-8"
     )

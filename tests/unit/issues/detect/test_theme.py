@@ -1,0 +1,131 @@
+"""Themes versus concrete issues at ranking time: the key's specificity, the split, the order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from minyi.issues.detect.heat import HeatWeights
+from minyi.issues.detect.issue import Issue, IssueMessage, people_counts
+from minyi.issues.detect.theme import Postings, concrete_first, concreteness, rank_concrete
+
+START = datetime(2024, 3, 1, 9, tzinfo=UTC)
+FLAT = HeatWeights(tau_days=0, growth=0)
+
+PLANT = [
+    f"投诉丽发新城小区附近搅拌站噪音扰民{tail}"
+    for tail in ("", "！", "，晚上睡不着", "严重", "再次反映", "求处理")
+]
+OLD_TOWN = [
+    "A7县凉塘路旧城改造什么时候动工",
+    "A7县凉塘路的旧城改造要拖到何时",
+    "请问A7县凉塘路旧城改造何时启动",
+    "A7县凉塘路旧城改造究竟要拖到何年何月",
+]
+ROAD = [
+    "A7县东六路路面破损不堪",
+    "A7县东六路附近的空地做什么用途",
+    "A7县东六路照明光线太暗",
+    "A7县东六路晚上太吵了",
+]
+ELSEWHERE = [
+    "A7县星沙大道夜间飙车",
+    "A7县时代星城摆摊设点严重",
+    "A7县商业乐园油烟扰民",
+    "A7县星沙医院偷税漏税",
+]
+BACKGROUND = [
+    *(
+        f"A7县东六路{what}"
+        for what in ("消防设施陈旧", "增设人行横道", "下穿通道何时通车", "中国铁建违规封闭天井")
+    ),
+    *(f"A7县第{n}小区{what}" for n in range(20) for what in ("停车难",)),
+    "A3区学校食堂收费问题",
+    "A5区公交线路调整建议",
+]
+
+
+def messages(titles: list[str], prefix: str, start: int = 0) -> list[IssueMessage]:
+    """One message per title, each by its own author, one hour apart."""
+    return [
+        IssueMessage(
+            f"{prefix}{start + index}",
+            title,
+            "",
+            START + timedelta(hours=start + index),
+            author=f"{prefix}-author-{index}",
+            likes=index,
+        )
+        for index, title in enumerate(titles)
+    ]
+
+
+def issue_of(issue_id: int, members: list[IssueMessage]) -> Issue:
+    weighted, people_likes = people_counts((m.author, m.likes) for m in members)
+    return Issue(
+        id=issue_id,
+        title=members[0].title,
+        keywords=(),
+        places=(),
+        first_time=members[0].when,
+        last_time=members[-1].when,
+        size=len(members),
+        authors=len({m.author for m in members}),
+        likes=sum(m.likes for m in members),
+        dislikes=0,
+        reposts=0,
+        replies=0,
+        timeline={members[0].when.date(): len(members)},
+        representative_ids=(members[0].message_id,),
+        message_ids=tuple(m.message_id for m in members),
+        weighted_posts=weighted,
+        people_likes=people_likes,
+    )
+
+
+def corpus() -> tuple[list[IssueMessage], Issue, Issue]:
+    """A concrete issue (the plant), a theme (an area's mixed problems) and background messages."""
+    plant = messages(PLANT, "p")
+    theme = messages(OLD_TOWN + ROAD + ELSEWHERE, "t")
+    background = messages(BACKGROUND, "b")
+    return plant + theme + background, issue_of(1, plant), issue_of(2, theme)
+
+
+def test_a_concrete_issue_has_a_specific_key_and_a_theme_has_none():
+    every, plant, theme = corpus()
+    found = concreteness([plant, theme], {m.message_id: m.title for m in every})
+    assert not found[1].theme
+    assert found[1].specificity > 0.9
+    assert found[2].theme
+
+
+def test_a_theme_is_split_and_its_rest_ranks_after_the_concrete_issues():
+    every, plant, theme = corpus()
+    ranking = rank_concrete([theme, plant], every, min_size=3, weights=FLAT)
+    ids = [issue.id for issue, _ in ranking.ranked]
+    old_town = {m.message_id for m in every if m.title in OLD_TOWN}
+    new_id = ranking.moved[next(iter(old_town))]
+    assert set(ranking.moved) == old_town  # the 凉塘路 part, and nothing else
+    assert new_id not in {1, 2}
+    assert ids == [1, new_id, 2]  # the rest of the theme is hotter than the part, but last
+    assert ranking.themes == {2}
+    rest = next(issue for issue, _ in ranking.ranked if issue.id == 2)
+    assert rest.size == len(ROAD) + len(ELSEWHERE)
+    part = next(issue for issue, _ in ranking.ranked if issue.id == new_id)
+    assert part.authors == len(OLD_TOWN)
+    assert part.title == OLD_TOWN[0]
+
+
+def test_messages_sharing_only_place_names_are_not_split_out():
+    """东六路 and A7县 are names: four different problems on one road stay in the theme."""
+    every, _, theme = corpus()
+    ranking = rank_concrete([theme], every, weights=FLAT)
+    road = {m.message_id for m in every if m.title in ROAD}
+    assert not road & set(ranking.moved)
+
+
+def test_concrete_first_keeps_the_order_within_each_part():
+    every, plant, theme = corpus()
+    other = issue_of(3, messages(["A3区学校食堂收费问题"] * 3, "x"))
+    ranked = [(theme, 9.0), (plant, 5.0), (other, 1.0)]
+    assert [i.id for i, _ in concrete_first(ranked, {2})] == [1, 3, 2]
+    assert Postings({m.message_id: m.title for m in every}).both("丽发", "搅拌") == len(PLANT)
