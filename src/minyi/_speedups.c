@@ -30,6 +30,15 @@
  *       Adds the kept words of tokens that are in no name to counts.
  *   weigh(counts, index, terms, df, place_ids, docs, learn, place_weight, admin_weight, limit)
  *       -> the unit TF-IDF vector of counts, heaviest first.
+ *   shingle_set(key, size) -> bytes
+ *       The sorted distinct 64-bit hashes of the character size-grams of key
+ *       (numpy.unique of minyi.pipeline._minhash.shingle_hashes), as native uint64.
+ *   overlap(left, right) -> int
+ *       How many values two sorted arrays of distinct uint64 share.
+ *   add_into(centroid, terms, weights, places, place_terms) -> (dot, own, changed)
+ *       Adds a member's vector (int32 terms, float32 weights) to an issue's centroid.
+ *   postings_index(postings, issue_id, changed) / postings_drop(postings, issue_id, terms)
+ *       Keep the inverted index in step with a centroid.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -695,6 +704,208 @@ done:
     return result;
 }
 
+static const uint64_t MIX1 = 0xBF58476D1CE4E5B9ULL, MIX2 = 0x94D049BB133111EBULL;
+
+static int
+ascending(const void *left, const void *right)
+{
+    const uint64_t a = *(const uint64_t *)left, b = *(const uint64_t *)right;
+    return (a > b) - (a < b);
+}
+
+static PyObject *
+shingle_set(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *key;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "Un", &key, &size)) {
+        return NULL;
+    }
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+    if (length == 0 || size < 1) {
+        return PyBytes_FromStringAndSize(NULL, 0);
+    }
+    const Py_ssize_t padded = length < size ? size : length, count = padded - size + 1;
+    uint64_t *points = PyMem_Calloc((size_t)padded, sizeof(uint64_t));
+    uint64_t *hashes = PyMem_Malloc((size_t)count * sizeof(uint64_t));
+    if (points == NULL || hashes == NULL) {
+        PyMem_Free(points);
+        PyMem_Free(hashes);
+        return PyErr_NoMemory();
+    }
+    const int kind = PyUnicode_KIND(key);
+    const void *data = PyUnicode_DATA(key);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        points[i] = PyUnicode_READ(kind, data, i);
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        uint64_t h = points[i] + 1;
+        for (Py_ssize_t offset = 1; offset < size; offset++) {
+            h = h * GOLDEN + points[i + offset];
+        }
+        h ^= h >> 30;
+        h *= MIX1;
+        h ^= h >> 27;
+        h *= MIX2;
+        h ^= h >> 31;
+        hashes[i] = h;
+    }
+    qsort(hashes, (size_t)count, sizeof(uint64_t), ascending);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (kept == 0 || hashes[kept - 1] != hashes[i]) {
+            hashes[kept++] = hashes[i];
+        }
+    }
+    PyObject *result = PyBytes_FromStringAndSize((const char *)hashes, kept * (Py_ssize_t)sizeof(uint64_t));
+    PyMem_Free(points);
+    PyMem_Free(hashes);
+    return result;
+}
+
+static PyObject *
+overlap(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer left, right;
+    if (!PyArg_ParseTuple(args, "y*y*", &left, &right)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (check_items(&left, 8, "left") == 0 && check_items(&right, 8, "right") == 0) {
+        const uint64_t *a = left.buf, *b = right.buf;
+        const Py_ssize_t na = left.len / 8, nb = right.len / 8;
+        Py_ssize_t i = 0, j = 0, both = 0;
+        while (i < na && j < nb) {
+            if (a[i] < b[j]) {
+                i++;
+            }
+            else if (b[j] < a[i]) {
+                j++;
+            }
+            else {
+                both++;
+                i++;
+                j++;
+            }
+        }
+        result = PyLong_FromSsize_t(both);
+    }
+    PyBuffer_Release(&left);
+    PyBuffer_Release(&right);
+    return result;
+}
+
+static PyObject *
+add_into(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *centroid, *places, *place_terms, *changed = NULL, *result = NULL;
+    Py_buffer terms, weights;
+    if (!PyArg_ParseTuple(args, "O!y*y*OO", &PyDict_Type, &centroid, &terms, &weights, &places, &place_terms)) {
+        return NULL;
+    }
+    if (check_items(&terms, 4, "terms") || check_items(&weights, 4, "weights") || terms.len != weights.len) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "add_into: terms and weights differ in length");
+        }
+        goto done;
+    }
+    const int32_t *t = terms.buf;
+    const float *w = weights.buf;
+    const Py_ssize_t count = terms.len / 4;
+    const int has_places = PyObject_IsTrue(places);
+    if (has_places < 0 || (changed = PyDict_New()) == NULL) {
+        goto done;
+    }
+    double dot = 0.0, own = 0.0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *term = PyLong_FromLong(t[i]);
+        double old;
+        int failed = term == NULL || weight_of(centroid, term, &old) < 0;
+        if (!failed && has_places) {
+            const int is_place = PySequence_Contains(places, term);
+            failed = is_place < 0 || (is_place && PySet_Add(place_terms, term) < 0);
+        }
+        const double weight = (double)w[i];
+        PyObject *value = failed ? NULL : PyFloat_FromDouble(old + weight);
+        failed = value == NULL || PyDict_SetItem(centroid, term, value) < 0 || PyDict_SetItem(changed, term, value) < 0;
+        Py_XDECREF(value);
+        Py_XDECREF(term);
+        if (failed) {
+            goto done;
+        }
+        dot += weight * old;
+        own += weight * weight;
+    }
+    result = Py_BuildValue("(ddO)", dot, own, changed);
+done:
+    Py_XDECREF(changed);
+    PyBuffer_Release(&terms);
+    PyBuffer_Release(&weights);
+    return result;
+}
+
+static PyObject *
+postings_index(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *postings, *issue_id, *changed, *term, *weight;
+    if (!PyArg_ParseTuple(args, "O!OO!", &PyDict_Type, &postings, &issue_id, &PyDict_Type, &changed)) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(changed, &pos, &term, &weight)) {
+        PyObject *posting = PyDict_GetItemWithError(postings, term);
+        if (posting == NULL) {
+            if (PyErr_Occurred() || (posting = PyDict_New()) == NULL) {
+                return NULL;
+            }
+            const int failed = PyDict_SetItem(posting, issue_id, weight) < 0
+                               || PyDict_SetItem(postings, term, posting) < 0;
+            Py_DECREF(posting);
+            if (failed) {
+                return NULL;
+            }
+        }
+        else if (PyObject_SetItem(posting, issue_id, weight) < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+postings_drop(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *postings, *issue_id, *terms, *term;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyDict_Type, &postings, &issue_id, &terms)) {
+        return NULL;
+    }
+    PyObject *iterator = PyObject_GetIter(terms);
+    if (iterator == NULL) {
+        return NULL;
+    }
+    while ((term = PyIter_Next(iterator)) != NULL) {
+        PyObject *posting = PyDict_GetItemWithError(postings, term);
+        int failed = posting == NULL && PyErr_Occurred();
+        if (posting != NULL && PyDict_Check(posting)) {
+            const int found = PyDict_Contains(posting, issue_id);
+            failed = found < 0 || (found && PyDict_DelItem(posting, issue_id) < 0);
+            if (!failed && PyDict_GET_SIZE(posting) == 0) {
+                failed = PyDict_DelItem(postings, term) < 0;
+            }
+        }
+        Py_DECREF(term);
+        if (failed) {
+            Py_DECREF(iterator);
+            return NULL;
+        }
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"lookup", lookup, METH_VARARGS, "lookup(keys, values, codes, out, bits): open-addressing look-up."},
     {"minhash", minhash, METH_VARARGS, "minhash(hashes, starts, mult, add, out): 16-bit MinHash signatures."},
@@ -708,6 +919,12 @@ static PyMethodDef methods[] = {
      "count_words(tokens, memo, names, joined, weight, counts): add the kept words to counts."},
     {"weigh", weigh, METH_VARARGS,
      "weigh(counts, index, terms, df, place_ids, docs, learn, place_weight, admin_weight, limit) -> vector."},
+    {"shingle_set", shingle_set, METH_VARARGS, "shingle_set(key, size) -> sorted distinct shingle hashes."},
+    {"overlap", overlap, METH_VARARGS, "overlap(left, right) -> values two sorted uint64 arrays share."},
+    {"add_into", add_into, METH_VARARGS,
+     "add_into(centroid, terms, weights, places, place_terms) -> (dot, own, changed)."},
+    {"postings_index", postings_index, METH_VARARGS, "postings_index(postings, issue_id, changed)."},
+    {"postings_drop", postings_drop, METH_VARARGS, "postings_drop(postings, issue_id, terms)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,14 +1,18 @@
 """The detector's innermost loops, compiled (:mod:`minyi._speedups`) when it was built.
 
-Five loops run for every message: its words counted (:func:`count_words`) and weighted
-(:func:`weigh`), and, against every candidate issue, the partial dot products over the
-inverted index (:func:`probe`), the gated dot product of a message with a centroid
-(:func:`gated_dot`) and the squared length of a centroid's place terms
-(:func:`square_sum`).  Each has a Python version here, the **reference**, and a C twin in
-``src/minyi/_speedups.c`` that reads the same dicts and sets through the C API and does
-the same floating-point operations in the same order, so both give the same doubles and
-the detector the same issues (``tests/unit/issues/detect/test_fast.py`` runs both and
-compares them exactly, on a fixture and on a synthetic corpus).
+Seven loops run for every message: its words counted (:func:`count_words`) and weighted
+(:func:`weigh`), its character shingles hashed for the near-copy index
+(:func:`shingle_set`, then :func:`overlap` with a few candidates), and, against every
+candidate issue, the partial dot products over the inverted index (:func:`probe`), the
+gated dot product of a message with a centroid (:func:`gated_dot`) and the squared
+length of a centroid's place terms (:func:`square_sum`); then the bookkeeping of the
+issue it joins (:func:`add_into`) and of the inverted index (:func:`postings_index`,
+:func:`postings_drop`).  Each has a Python version here, the **reference**, and a C
+twin in ``src/minyi/_speedups.c`` that reads the same dicts, sets and arrays (through
+the C API and the buffer protocol) and does the same arithmetic in the same order, so
+both give the same doubles and hashes and the detector the same issues
+(``tests/unit/issues/detect/test_fast.py`` runs both and compares them exactly, on a
+fixture and on a synthetic corpus).
 
 As for :mod:`minyi.pipeline._kernels`: without a C compiler the build goes on without the
 module and the Python versions run; ``MINYI_PURE_PYTHON=1`` turns the C versions off.
@@ -21,11 +25,29 @@ import heapq
 import itertools
 import math
 import os
+from array import array
 from collections.abc import Collection, Iterable, Mapping
 from types import ModuleType
 from typing import Protocol
 
-__all__ = ["COMPILED", "count_words", "gated_dot", "probe", "square_sum", "weigh"]
+import numpy as np
+from numpy.typing import NDArray
+
+from minyi.pipeline._minhash import shingle_hashes
+
+__all__ = [
+    "COMPILED",
+    "add_into",
+    "count_words",
+    "gated_dot",
+    "overlap",
+    "postings_drop",
+    "postings_index",
+    "probe",
+    "shingle_set",
+    "square_sum",
+    "weigh",
+]
 
 PLACE_PREFIX = "@"
 
@@ -185,3 +207,70 @@ def weigh(  # noqa: PLR0913 - the vocabulary's parts, passed as they are kept
     if norm == 0.0:
         return {}
     return {term: weight / norm for term, weight in kept}
+
+
+def shingle_set(key: str, size: int) -> NDArray[np.uint64]:
+    """The sorted distinct hashes of the character ``size``-grams of ``key`` (see ``shingle_hashes``)."""
+    if COMPILED and _C is not None:
+        return np.frombuffer(_C.shingle_set(key, size), dtype=np.uint64)
+    return np.unique(shingle_hashes(key, size))
+
+
+def overlap(left: NDArray[np.uint64], right: NDArray[np.uint64]) -> int:
+    """How many values two sorted arrays of distinct hashes share."""
+    if COMPILED and _C is not None:
+        return _C.overlap(left, right)  # type: ignore[no-any-return]
+    return len(np.intersect1d(left, right, assume_unique=True))
+
+
+def add_into(
+    centroid: dict[int, float],
+    terms: array[int],
+    weights: array[float],
+    places: Collection[int],
+    place_terms: set[int],
+) -> tuple[float, float, dict[int, float]]:
+    """Add a member's vector to ``centroid``: ``(dot with the old centroid, own norm2, changed terms)``.
+
+    ``terms`` (``array("i")``) are distinct; ``weights`` is an ``array("f")``.  The terms in
+    ``places`` (when it is not empty) are added to ``place_terms``, in order.
+    """
+    if COMPILED and _C is not None:
+        return _C.add_into(centroid, terms, weights, places, place_terms)  # type: ignore[no-any-return]
+    if places:
+        place_terms.update(term for term in terms if term in places)
+    dot = own = 0.0
+    changed: dict[int, float] = {}
+    get = centroid.get
+    for term, weight in zip(terms, weights, strict=True):
+        old = get(term, 0.0)
+        changed[term] = centroid[term] = old + weight
+        dot += weight * old
+        own += weight * weight
+    return dot, own, changed
+
+
+def postings_index(postings: dict[int, dict[int, float]], issue_id: int, changed: dict[int, float]) -> None:
+    """Record the new centroid weights ``changed`` of ``issue_id`` (term → issue → weight)."""
+    if COMPILED and _C is not None:
+        _C.postings_index(postings, issue_id, changed)
+        return
+    for term, weight in changed.items():
+        posting = postings.get(term)
+        if posting is None:
+            postings[term] = {issue_id: weight}
+        else:
+            posting[issue_id] = weight
+
+
+def postings_drop(postings: dict[int, dict[int, float]], issue_id: int, terms: Iterable[int]) -> None:
+    """Forget ``issue_id`` under ``terms``; a term left with no issue goes."""
+    if COMPILED and _C is not None:
+        _C.postings_drop(postings, issue_id, terms)
+        return
+    for term in terms:
+        posting = postings.get(term)
+        if posting is not None:
+            posting.pop(issue_id, None)
+            if not posting:
+                del postings[term]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from minyi.pipeline._minhash import shingle_hashes
+from minyi.issues.detect._fast import overlap, shingle_set
 from minyi.pipeline.dedupe import make_key
 
 __all__ = ["NearCopies"]
@@ -95,7 +95,7 @@ class NearCopies:
         self.remove(item_id)
         self.newest_ = max(self.newest_, stamp)
         self._expire()
-        hashes = np.unique(shingle_hashes(key, self.shingle_size))
+        hashes = shingle_set(key, self.shingle_size)
         sketch = tuple(hashes[: self.sketch].tolist())
         match = self.exact_.get(key)
         if match is None:
@@ -124,7 +124,7 @@ class NearCopies:
             item = items[other]
             if abs(item.stamp - stamp) > horizon:
                 continue
-            both = len(np.intersect1d(hashes, item.hashes, assume_unique=True))
+            both = overlap(hashes, item.hashes)
             if both / (len(hashes) + len(item.hashes) - both) >= self.threshold:
                 return other
         return None

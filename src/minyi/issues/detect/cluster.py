@@ -36,6 +36,11 @@ call pays for a whole consolidation.  The cost of examining one issue is bounded
 candidate postings are capped (``max_postings``), at most ``max_vectors`` members per
 issue keep their vectors, centroids keep at most ``max_centroid_terms`` terms.
 
+The loops that run for every message (word counts and weights, the index probe, the
+gated dot products, the near-copy shingles) are compiled when :mod:`minyi._speedups` was
+built; their Python versions in :mod:`~minyi.issues.detect._fast` are the reference and
+give the same issues.
+
 Memory is bounded: an issue without a message for ``archive_after_days`` (measured
 from the newest message seen) leaves the index; its frozen :class:`Issue` is kept in
 ``archived_`` (unless ``keep_archived`` is off) and passed to ``on_archive``.  A live
@@ -46,13 +51,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Self
 
 from minyi.issues.detect._dormant import Dormant, wake
 from minyi.issues.detect._fast import probe
 from minyi.issues.detect._near import NearCopies
-from minyi.issues.detect.consolidate import consolidate_issues
+from minyi.issues.detect._postings import Postings
+from minyi.issues.detect.consolidate import ConsolidationReport, consolidate_issues
 from minyi.issues.detect.features import Features, Featurizer, SparseVector
 from minyi.issues.detect.gate import Gate, state_score
 from minyi.issues.detect.issue import Issue, IssueMessage, IssueState, Member, timestamp
@@ -60,21 +65,6 @@ from minyi.issues.detect.issue import Issue, IssueMessage, IssueState, Member, t
 __all__ = ["ConsolidationReport", "IssueDetector"]
 
 _DAY = 86400.0
-
-
-@dataclass(frozen=True)
-class ConsolidationReport:
-    """What one :meth:`IssueDetector.consolidate` changed.
-
-    Attributes:
-        merged: ``(absorbed id, surviving id)`` pairs.
-        split: ``(kept id, new ids)`` for each issue split.
-        archived: Issues archived (no message for ``archive_after_days``).
-    """
-
-    merged: list[tuple[int, int]]
-    split: list[tuple[int, list[int]]]
-    archived: list[int]
 
 
 class IssueDetector:
@@ -213,7 +203,7 @@ class IssueDetector:
         self.dormant_ = Dormant(max_issues=self.max_dormant)
         self.dedupe_ = NearCopies(threshold=self.dedupe_threshold, window_days=self.archive_after_days)
         self.active_: dict[int, IssueState] = {}
-        self.postings_: dict[int, dict[int, float]] = {}
+        self.postings_ = Postings()
         self.issue_of_: dict[str, int] = {}
         self.alias_: dict[int, int] = {}
         self.archived_: dict[int, Issue] = {}
@@ -369,33 +359,12 @@ class IssueDetector:
 
     def _index(self, issue_id: int, changed: SparseVector) -> None:
         """Record new centroid weights of ``issue_id`` in the inverted index."""
-        postings = self.postings_
-        for term, weight in changed.items():
-            posting = postings.get(term)
-            if posting is None:
-                postings[term] = {issue_id: weight}
-            else:
-                posting[issue_id] = weight
+        self.postings_.index(issue_id, changed)
 
     def _trim(self, state: IssueState) -> None:
         """Prune the centroid of ``state`` to ``max_centroid_terms`` (to three quarters, amortised)."""
-        if len(state.centroid) <= self.max_centroid_terms:
-            return
-        for term in state.prune(max(1, 3 * self.max_centroid_terms // 4)):
-            posting = self.postings_.get(term)
-            if posting is not None:
-                posting.pop(state.id, None)
-                if not posting:
-                    del self.postings_[term]
-
-    def _unindex(self, state: IssueState) -> None:
-        """Remove ``state`` from the inverted index."""
-        for term in state.centroid:
-            posting = self.postings_.get(term)
-            if posting is not None:
-                posting.pop(state.id, None)
-                if not posting:
-                    del self.postings_[term]
+        if len(state.centroid) > self.max_centroid_terms:
+            self.postings_.drop(state.id, state.prune(max(1, 3 * self.max_centroid_terms // 4)))
 
     def _new_id(self) -> int:
         """A fresh issue id."""
@@ -417,7 +386,7 @@ class IssueDetector:
     def archive(self, state: IssueState) -> Issue:
         """Take ``state`` out of the in-memory index; returns its frozen summary."""
         summary = state.summary(self.featurizer_.term, archived=True)
-        self._unindex(state)
+        self.postings_.drop(state.id, state.centroid)
         del self.active_[state.id]
         for member in state.members:
             self.issue_of_.pop(member.message.message_id, None)
@@ -438,7 +407,7 @@ class IssueDetector:
 
     def merge(self, survivor: IssueState, absorbed: IssueState) -> None:
         """Move every member of live issue ``absorbed`` into ``survivor``; its id resolves there."""
-        self._unindex(absorbed)
+        self.postings_.drop(absorbed.id, absorbed.centroid)
         self._index(survivor.id, survivor.absorb(absorbed))
         self._trim(survivor)
         for member in absorbed.members:
@@ -452,7 +421,7 @@ class IssueDetector:
 
         ``state`` (a live issue) keeps its id and the members in no part (folded ones too).
         """
-        self._unindex(state)
+        self.postings_.drop(state.id, state.centroid)
         new_ids: list[int] = []
         moved: list[Member] = []
         for part in parts:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from minyi.issues.detect.gate import Gate, word_cosine
@@ -41,12 +42,27 @@ from minyi.issues.detect.issue import IssueState, Member
 if TYPE_CHECKING:
     from minyi.issues.detect.cluster import IssueDetector
 
-__all__ = ["consolidate_issues"]
+__all__ = ["ConsolidationReport", "consolidate_issues"]
 
 CENTROID_TERMS = 40
 PRESCREEN = 0.5
 ATTESTED = 3
 _TINY = 1e-9
+
+
+@dataclass(frozen=True)
+class ConsolidationReport:
+    """What one :meth:`IssueDetector.consolidate` changed.
+
+    Attributes:
+        merged: ``(absorbed id, surviving id)`` pairs.
+        split: ``(kept id, new ids)`` for each issue split.
+        archived: Issues archived (no message for ``archive_after_days``).
+    """
+
+    merged: list[tuple[int, int]]
+    split: list[tuple[int, list[int]]]
+    archived: list[int]
 
 
 def consolidate_issues(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from minyi.issues.detect._fast import PLACE_PREFIX, square_sum
+from minyi.issues.detect._fast import PLACE_PREFIX, add_into, square_sum
 from minyi.issues.detect.features import SparseVector
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
@@ -214,13 +214,8 @@ class IssueState:
 
         ``places``: the ids of place terms, to remember which of the member's terms are places.
         """
-        if places:
-            self.place_terms.update(term for term in member.terms if term in places)
-        centroid = self.centroid
-        self.norm2 += 2.0 * member.dot(centroid) + member.norm2()
-        changed: SparseVector = {}
-        for term, weight in zip(member.terms, member.weights, strict=True):
-            changed[term] = centroid[term] = centroid.get(term, 0.0) + weight
+        dot, own, changed = add_into(self.centroid, member.terms, member.weights, places, self.place_terms)
+        self.norm2 += 2.0 * dot + own
         self.members.append(member)
         self.vectors += not member.folded
         self.cores.update(member.cores)
@@ -296,11 +291,11 @@ class IssueState:
         """A frozen :class:`Issue` of the current members."""
         messages = [member.message for member in self.members]
         centroid = self.centroid
-        central = sorted((m for m in self.members if not m.folded), key=lambda m: -m.dot(centroid))
-        words = (term(t) for t, _ in sorted(centroid.items(), key=lambda item: -item[1]))
-        keywords = tuple(
-            itertools.islice((word for word in words if not word.startswith(PLACE_PREFIX)), KEYWORDS)
+        # nlargest(n) is sorted(..., reverse=True)[:n], stable: the order a full sort gives.
+        central = heapq.nlargest(
+            REPRESENTATIVES, (m for m in self.members if not m.folded), key=_dot(centroid)
         )
+        keywords = _keywords(centroid, term, len(self.place_terms))
         places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES))
         title = central[0].message.title if central and central[0].message.title else ""
         timeline = Counter(message.when.date() for message in messages)
@@ -319,7 +314,7 @@ class IssueState:
             reposts=sum(message.reposts for message in messages),
             replies=sum(message.replies for message in messages),
             timeline=dict(sorted(timeline.items())),
-            representative_ids=tuple(m.message.message_id for m in central[:REPRESENTATIVES]),
+            representative_ids=tuple(m.message.message_id for m in central),
             message_ids=tuple(message.message_id for message in messages),
             archived=archived,
             weighted_posts=weighted_posts,
@@ -343,6 +338,29 @@ def people_counts(posts: Iterable[tuple[str | None, int]]) -> tuple[float, int]:
         weighted += math.sqrt(len(liked_list))
         likes += max(liked_list)
     return weighted, likes
+
+
+def _dot(centroid: SparseVector) -> Callable[[Member], float]:
+    return lambda member: member.dot(centroid)
+
+
+def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -> tuple[str, ...]:
+    """The ``KEYWORDS`` heaviest word terms of ``centroid`` (``places``: place terms it may hold).
+
+    Only the heaviest ``KEYWORDS + places`` terms are sorted; the whole centroid only when
+    they hold too few words (``places`` too low a bound).
+    """
+    for first in (KEYWORDS + places, len(centroid)):
+        heaviest = heapq.nlargest(first, centroid.items(), key=operator.itemgetter(1))
+        words = (
+            word
+            for word in map(term, map(operator.itemgetter(0), heaviest))
+            if not word.startswith(PLACE_PREFIX)
+        )
+        found = tuple(itertools.islice(words, KEYWORDS))
+        if len(found) == KEYWORDS or len(heaviest) == len(centroid):
+            break
+    return found
 
 
 def _place_counts(members: list[Member]) -> Counter[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -96,6 +97,42 @@ def test_word_counts_and_weights_match_the_reference(reference):
 
     fast = run()
     reference()
+    assert fast == run()
+
+
+@compiled
+def test_shingle_sets_and_overlaps_match_the_reference(reference):
+    keys = ["丽发新城搅拌站噪音扰民", "丽发新城搅拌站噪音扰民严重", "ab", "a", "𠀋𠀋𠀋abc𠀋𠀋"]
+
+    def run() -> list[object]:
+        sets = [_fast.shingle_set(key, 3) for key in keys]
+        return [[found.tolist() for found in sets], [_fast.overlap(a, b) for a in sets for b in sets]]
+
+    fast = run()
+    reference()
+    assert fast == run()
+
+
+@compiled
+def test_centroid_and_index_bookkeeping_match_the_reference(reference):
+    rng = random.Random(8)
+
+    def run() -> tuple[object, ...]:
+        centroid = {term: rng.random() for term in range(0, 40, 3)}
+        place_terms: set[int] = set()
+        terms = array("i", rng.sample(range(60), 30))
+        weights = array("f", [rng.random() for _ in terms])
+        added = _fast.add_into(centroid, terms, weights, {3, 4, 5, 59}, place_terms)
+        folded = _fast.add_into(centroid, array("i"), array("f"), set(), place_terms)
+        postings: dict[int, dict[int, float]] = {1: {7: 0.5}, 2: {8: 0.1, 7: 0.2}}
+        _fast.postings_index(postings, 7, added[2])
+        _fast.postings_drop(postings, 8, [2, 3, 99])
+        _fast.postings_drop(postings, 7, dict.fromkeys([1, 2, 4]))
+        return added, folded, centroid, list(place_terms), postings
+
+    fast = run()
+    reference()
+    rng.seed(8)
     assert fast == run()
 
 
