@@ -73,7 +73,7 @@ def word_share(session: Session, words: list[str]) -> float:
     shares = _shares(session)
     share = 1.0
     for word in words:
-        share *= shares.get(word, 0.0)
+        share *= shares.get(word.lower(), 0.0)  # lexemes of the 'simple' configuration
     return share if words else 0.0
 
 
