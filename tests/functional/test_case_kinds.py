@@ -162,6 +162,7 @@ def test_a_closed_help_request_is_not_flagged_for_a_callback(client, session, to
 
     login(client, "road")
     page = client.get(f"/staff/cases/{created['case_id']}")
+    assert f'action="/staff/cases/{created["case_id"]}/callback"' not in page.text  # no form offered
     form = {"note": "", "csrf_token": csrf_of(page.text)}
     on_page = client.post(f"/staff/cases/{created['case_id']}/callback", data=form)
     assert on_page.status_code == 409
