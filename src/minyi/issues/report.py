@@ -257,6 +257,21 @@ def _issue_rows(ranked: list[tuple[Issue, float]], weights: HeatWeights, themes:
     return "".join(rows)
 
 
+def _theme_list(ranked: list[tuple[Issue, float]], themes: Collection[int]) -> str:
+    """The themes of the whole ranking in a list of their own (they rank after the concrete issues)."""
+    listed = [(position, issue) for position, (issue, _) in enumerate(ranked, start=1) if issue.id in themes]
+    if not listed:
+        return ""
+    items = "".join(
+        f"<li>第 {position} 名：{escape(issue.title)}（{issue.size} 条留言，{issue.authors} 人）</li>"
+        for position, issue in listed
+    )
+    return (
+        f"<h2>主题（一类问题，非具体问题）</h2><p class=kw>这 {len(listed)} 组留言说的是同一类问题而不是"
+        f"同一个具体问题，排在所有具体问题之后。</p><ul>{items}</ul>"
+    )
+
+
 def _formula(w: HeatWeights) -> str:
     decay = f"exp(−距今天数/{w.tau_days:g})" if w.tau_days > 0 else "1（不衰减）"
     return (
@@ -288,6 +303,7 @@ def _html(  # noqa: PLR0913 - the page shows all of these
         f"<h2>热度排行</h2>{chart}<h2>热点问题</h2><table><thead><tr><th>排名</th><th>问题</th>"
         "<th>热度</th><th>留言数</th><th>留言人数</th><th>点赞数</th><th>起止时间</th><th>每日留言</th>"
         f"</tr></thead><tbody>{_issue_rows(shown, weights, themes)}</tbody></table>"
+        f"{_theme_list(ranked, themes)}"
         f"<p class=kw>{escape(_formula(weights))}；见 docs/cli.md（minyi issues detect）。</p></body></html>"
     )
 
