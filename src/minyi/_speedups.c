@@ -342,16 +342,19 @@ square_sum(PyObject *Py_UNUSED(module), PyObject *args)
     return PyErr_Occurred() ? NULL : PyFloat_FromDouble(total);
 }
 
-/* Partial dot products by issue id: an open-addressing table of (id, sum). */
+/* Partial dot products by issue id: an open-addressing table of (id, sum), with the id
+ * objects (borrowed from the postings, alive during the call) and the slots in use. */
 typedef struct {
     long long *ids;
     double *sums;
+    PyObject **keys;
+    size_t *order;
     unsigned char *used;
     size_t mask, count;
 } Totals;
 
 static double *
-total_slot(Totals *totals, long long id)
+total_slot(Totals *totals, long long id, PyObject *key)
 {
     size_t slot = ((uint64_t)id * GOLDEN) & totals->mask;
     while (totals->used[slot] && totals->ids[slot] != id) {
@@ -360,8 +363,9 @@ total_slot(Totals *totals, long long id)
     if (!totals->used[slot]) {
         totals->used[slot] = 1;
         totals->ids[slot] = id;
+        totals->keys[slot] = key;
         totals->sums[slot] = 0.0;
-        totals->count++;
+        totals->order[totals->count++] = slot;
     }
     return &totals->sums[slot];
 }
@@ -387,20 +391,19 @@ rank_totals(Totals *totals, long long exclude, PyObject *active, Py_ssize_t k, R
         return -1;
     }
     Py_ssize_t kept = 0;
-    for (size_t slot = 0; slot <= totals->mask; slot++) {
-        if (!totals->used[slot] || totals->ids[slot] == exclude) {
+    for (size_t i = 0; i < totals->count; i++) {
+        const size_t slot = totals->order[i];
+        if (totals->ids[slot] == exclude) {
             continue;
         }
-        PyObject *id = PyLong_FromLongLong(totals->ids[slot]);
-        PyObject *state = id ? PyDict_GetItemWithError(active, id) : NULL;
+        PyObject *id = totals->keys[slot];
+        PyObject *state = PyDict_GetItemWithError(active, id);
         if (state == NULL) {
-            if (id != NULL && !PyErr_Occurred()) {
+            if (!PyErr_Occurred()) {
                 PyErr_SetObject(PyExc_KeyError, id);
             }
-            Py_XDECREF(id);
             return -1;
         }
-        Py_DECREF(id);
         PyObject *norm = PyObject_GetAttr(state, norm2_name);
         const double norm2 = norm ? PyFloat_AsDouble(norm) : -1.0;
         Py_XDECREF(norm);
@@ -451,7 +454,7 @@ accumulate(PyObject *vector, Py_ssize_t probe_terms, PyObject *postings, Py_ssiz
             if ((key == -1 || other == -1.0) && PyErr_Occurred()) {
                 return -1;
             }
-            double *sum = total_slot(totals, key);
+            double *sum = total_slot(totals, key, id);
             *sum = *sum + weight * other;
         }
     }
@@ -479,10 +482,12 @@ probe_issues(PyObject *Py_UNUSED(module), PyObject *args)
         size <<= 1;
     }
     Totals totals = {PyMem_Malloc(size * sizeof(long long)), PyMem_Malloc(size * sizeof(double)),
+                     PyMem_Malloc(size * sizeof(PyObject *)), PyMem_Malloc(size * sizeof(size_t)),
                      PyMem_Calloc(size, 1), size - 1, 0};
     Ranked *best = PyMem_Malloc((size_t)(k > 0 ? k : 1) * sizeof(Ranked));
     PyObject *result = NULL;
-    if (totals.ids == NULL || totals.sums == NULL || totals.used == NULL || best == NULL) {
+    if (totals.ids == NULL || totals.sums == NULL || totals.keys == NULL || totals.order == NULL
+        || totals.used == NULL || best == NULL) {
         PyErr_NoMemory();
         goto done;
     }
@@ -507,6 +512,8 @@ probe_issues(PyObject *Py_UNUSED(module), PyObject *args)
 done:
     PyMem_Free(totals.ids);
     PyMem_Free(totals.sums);
+    PyMem_Free(totals.keys);
+    PyMem_Free(totals.order);
     PyMem_Free(totals.used);
     PyMem_Free(best);
     return result;
