@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import text
+from tests.conftest import fresh_database_url
 
+from minyi.db import session as session_module
 from minyi.db.session import Database
 
 
@@ -49,4 +52,21 @@ def test_a_long_read_does_not_keep_writers_waiting(tmp_path):
         session.execute(text("UPDATE counter SET n = 5"))
     assert reader.execute(text("SELECT n FROM counter")).scalar_one() == 0  # its snapshot
     reader.close()
+    database.engine.dispose()
+
+
+def test_a_connection_dropped_while_idle_is_replaced_not_an_error(tmp_path, monkeypatch):
+    """Only an idle connection is tested before use; a dead one is discarded and made again."""
+    url = fresh_database_url(tmp_path, "minyi_test_idle_ping")
+    if not url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop a connection")
+    monkeypatch.setattr(session_module, "IDLE_PING_SECONDS", 0.0)
+    database = Database(url)
+    with database.session() as session:
+        first = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with Database(url).transaction() as admin:  # a restart or a firewall, as far as the pool knows
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    with database.session() as session:
+        second = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert second != first
     database.engine.dispose()
