@@ -308,7 +308,7 @@ def test_a_crash_mid_import_keeps_committed_batches_and_a_rerun_finishes(db, tmp
     monkeypatch.setattr(imports, "store_messages", store_until_the_third)
     with pytest.raises(RuntimeError, match="power cut"):
         run(db, path, batch_size=2)
-    assert [m.external_id for m in messages(db)] == ["0", "1"]
+    assert [(m.external_id, m.state) for m in messages(db)] == [("0", "processed"), ("1", "processed")]
     monkeypatch.undo()
     report = run(db, path, batch_size=2)
     assert (report.imported, report.duplicates) == (3, 2)

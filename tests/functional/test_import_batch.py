@@ -3,7 +3,8 @@
 One small file (categories that route, duplicates within and across batches, a joint
 letter, recent messages that keyword rules watch, public messages with official replies
 that the public search indexes) is imported twice into two fresh databases: once as
-``minyi import`` does now (bulk store, one flush per batch) and once through the
+``minyi import`` does now (bulk store, the pipeline in a worker process, one flush per
+batch) and once through the
 per-message path (:func:`minyi.flows.processing.process_batch`: a savepoint and flushes
 per message). Every derived row is compared, keyed by the row's 留言编号.
 """
@@ -103,9 +104,10 @@ def databases(tmp_path):
             _drop(dbname)
 
 
-def _per_message(session: Session, messages: list[Message], pipeline: Any) -> None:
-    """The path before batching: a savepoint and flushes per message."""
-    processing.process_batch(session, messages, pipeline)
+def _per_message(session: Session, messages: list[Message], pipeline: Any, results: Any) -> None:
+    """The path before batching: the batch's analyses, then a savepoint and flushes per message."""
+    for message, result in zip(messages, results, strict=True):
+        processing.process_safely(session, message, pipeline, result)
 
 
 def _derived(database: Database) -> dict[str, Any]:
@@ -173,15 +175,22 @@ def _derived(database: Database) -> dict[str, Any]:
     }
 
 
+def _differences(got: Any, expected: Any) -> list[Any]:
+    """The keys whose values differ, with both values (or the two lists), for a readable failure."""
+    if not isinstance(expected, dict):
+        return [got, expected]
+    return [(key, got.get(key), value) for key, value in expected.items() if got.get(key) != value]
+
+
 def test_batched_import_derives_what_the_per_message_path_derives(databases, tmp_path, monkeypatch, caplog):
     path = tmp_path / "附件4.csv"
     with path.open("w", encoding="utf-8", newline="") as stream:
         csv.writer(stream).writerows([HEADER, *_rows()])
     bulk, single = databases
-    report = imports.import_messages(bulk, path, key=KEY, batch_size=8)
+    report = imports.import_messages(bulk, path, key=KEY, batch_size=8, parallel=True)
     assert "batch processing failed" not in caplog.text  # every batch went the bulk way
     monkeypatch.setattr(imports, "process_messages", _per_message)
-    again = imports.import_messages(single, path, key=KEY, batch_size=8)
+    again = imports.import_messages(single, path, key=KEY, batch_size=8, parallel=False)
     assert (report.imported, report.failed_processing, report.replies) == (30, 0, 8)
     assert (again.imported, again.failed_processing, again.replies) == (30, 0, 8)
     got, expected = _derived(bulk), _derived(single)
@@ -189,7 +198,7 @@ def test_batched_import_derives_what_the_per_message_path_derives(databases, tmp
     assert any(row[7] for row in expected["analyses"].values()), "the fixture must have duplicates"
     assert any(row[5] for row in expected["cases"].values()), "the fixture must route some cases"
     for part, rows in expected.items():
-        assert got[part] == rows, part
+        assert got[part] == rows, (part, _differences(got[part], rows))
 
 
 def test_a_failing_batch_is_processed_row_by_row(databases, tmp_path, monkeypatch):

@@ -177,13 +177,21 @@ def store_messages(
 # --- processing ------------------------------------------------------------------------
 
 
-def process_messages(session: Session, messages: list[Message], pipeline: TextPipeline | None) -> None:
+def process_messages(
+    session: Session,
+    messages: list[Message],
+    pipeline: TextPipeline | None,
+    results: list[Analysis | None] | None = None,
+) -> None:
     """Process stored ``messages`` as one batch; row by row (in savepoints) if the batch fails.
 
-    The caller commits. Afterwards each message is ``processed`` or, if processing it
-    alone failed too, ``failed`` with the error (``minyi process`` retries it).
+    ``results`` are their analyses when the batch was analysed already (a None: analyse
+    that message alone). The caller commits. Afterwards each message is ``processed``
+    or, if processing it alone failed too, ``failed`` with the error (``minyi process``
+    retries it).
     """
-    results = analyse_batch(pipeline, messages)
+    if results is None:
+        results = analyse_batch(pipeline, messages)
     try:
         _process_together(session, messages, pipeline, results)
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others: go row by row

@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,14 +43,15 @@ from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
-from minyi.flows.import_batch import known_ids, process_messages, store_messages
+from minyi.flows.import_analysis import BatchAnalyser, worker_is_useful
+from minyi.flows.import_batch import Stored, known_ids, process_messages, store_messages
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.layout import Layout, Rejects, Reply, ReplyReader, detect_layout
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
 from minyi.interop.tabular import ImportFileError, TabularFile, read_rows
 from minyi.knowledge import search as knowledge_search
-from minyi.pipeline.runner import TextPipeline
+from minyi.pipeline.runner import Analysis, TextPipeline
 from minyi.settings import Settings
 
 __all__ = [
@@ -155,6 +157,7 @@ class _Job:
     settings: Settings | None = None
     layout: Layout | None = None
     reply: ReplyReader | None = None
+    parallel: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     pipeline: TextPipeline | None = None,
     settings: Settings | None = None,
     layout: str | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import the messages in a CSV, TSV, XLSX or JSONL file (see the module text).
 
@@ -233,6 +237,9 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
             for header recognition only, or ``None`` (default) to detect the preset. A file
             with replies (附件4) stores each 答复意见 as a historical public reply and closes
             its case with the 答复时间.
+        parallel: Analyse the next batch in a forked worker process while this one is
+            written (:mod:`minyi.flows.import_analysis`); ``None`` (default): when it is
+            safe and useful (two CPUs, the main thread).
 
     Raises:
         ImportFileError: The file or an option is unusable; nothing was written.
@@ -250,6 +257,7 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     job = _Job(
         database, table, convert, key, channel, source, batch_size, progress, pipeline, settings, found, reply
     )
+    job = replace(job, parallel=worker_is_useful() if parallel is None else parallel)
     stamp = _stamp(path)
     scan = _scan(job, rejects, progress if dry_run else None)
     if scan.invalid and not skip_invalid:
@@ -430,37 +438,77 @@ def _valid_rows(job: _Job, scan: _Scan) -> Iterator[tuple[int, MessageIn, Reply 
 
 
 def _store(job: _Job, scan: _Scan) -> _Stored:
-    """Store the valid rows batch by batch."""
+    """Store the valid rows batch by batch, analysing the next batch while writing this one."""
     total = _Stored()
     with job.database.session() as session:
         if job.pipeline is None:
             job = replace(job, pipeline=build_pipeline(job.settings or Settings(), session))
-        for batch in _chunks(_valid_rows(job, scan), job.batch_size):
-            total += _store_batch(session, job, [(data, answer) for _, data, answer in batch])
-            if job.progress is not None:
-                job.progress(batch[-1][0])
+        with BatchAnalyser(job.pipeline, parallel=job.parallel) as analyser:
+            waiting: _Pending | None = None
+            try:
+                for batch in _chunks(_valid_rows(job, scan), job.batch_size):
+                    pending = _store_batch(session, job, batch)
+                    pending.future = analyser.submit(pending.stored.messages)
+                    if waiting is not None:
+                        done, waiting = waiting, None
+                        total += _finish(session, job, analyser, done, keep=pending.stored.messages)
+                    waiting = pending
+            except BaseException:
+                if waiting is not None:  # stored already: process it before the error goes up
+                    _finish_after_error(session, job, analyser, waiting)
+                raise
+            if waiting is not None:
+                total += _finish(session, job, analyser, waiting, keep=[])
     if job.progress is not None:
         job.progress(scan.rows_read)
     return total
 
 
-def _store_batch(session: Session, job: _Job, batch: list[tuple[MessageIn, Reply | None]]) -> _Stored:
-    """Store a batch and commit, then process it (and add historical replies) and commit.
+@dataclass
+class _Pending:
+    """A stored batch waiting for its analyses and processing."""
 
-    Both steps write in bulk (:mod:`minyi.flows.import_batch`); the messages are committed
-    before any processing, so a failure there loses none of them.
-    """
-    stored = store_messages(
-        session, [data for data, _ in batch], channel=job.channel, key=job.key, source=job.source
-    )
+    stored: Stored
+    answers: list[Reply | None]
+    position: int  # the last data row of the batch, for the progress report
+    future: Future[list[Analysis]] | None = None
+
+
+def _store_batch(session: Session, job: _Job, batch: list[tuple[int, MessageIn, Reply | None]]) -> _Pending:
+    """Store a batch of valid rows (bulk inserts) and commit, before anything else happens."""
+    rows = [data for _, data, _ in batch]
+    stored = store_messages(session, rows, channel=job.channel, key=job.key, source=job.source)
     session.commit()
-    messages = stored.messages
-    process_messages(session, messages, job.pipeline)
+    return _Pending(stored, [batch[at][2] for at in stored.positions], batch[-1][0])
+
+
+def _finish_after_error(session: Session, job: _Job, analyser: BatchAnalyser, pending: _Pending) -> None:
+    """Process the stored batch that waited when the import failed; best effort, logged."""
+    try:
+        session.rollback()
+        _finish(session, job, analyser, pending, keep=[])
+    except Exception:  # the messages are stored: `minyi process` (or a server's sweeper) takes them up
+        log.warning("the last stored batch was not processed after the import failed", exc_info=True)
+
+
+def _finish(
+    session: Session, job: _Job, analyser: BatchAnalyser, pending: _Pending, *, keep: list[Message]
+) -> _Stored:
+    """Process a stored batch (and add historical replies), committing; forget its objects.
+
+    ``keep`` (the next batch's messages, stored already) stay in the session.
+    """
+    messages = pending.stored.messages
+    results = analyser.results(messages, pending.future)
+    process_messages(session, messages, job.pipeline, results)
     session.commit()
     failed = sum(message.state == ProcessingState.FAILED.value for message in messages)
-    replies = _add_replies(session, messages, [batch[at][1] for at in stored.positions])
-    session.expunge_all()
-    return _Stored(len(messages), stored.duplicates, failed, replies)
+    replies = _add_replies(session, messages, pending.answers)
+    session.expunge_all()  # memory stays flat: nothing of a finished batch is kept
+    session.add_all(keep)
+    if job.progress is not None:
+        job.progress(pending.position)
+    return _Stored(len(messages), pending.stored.duplicates, failed, replies)
 
 
 def _add_replies(session: Session, messages: list[Message], answers: list[Reply | None]) -> int:
