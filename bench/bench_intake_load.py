@@ -51,6 +51,7 @@ from minyi.flows import workers
 from minyi.intake import services as intake
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
+from minyi.issues.online import IssueTracker
 from minyi.schema import migrate
 from minyi.settings import Settings
 
@@ -400,16 +401,27 @@ def run_worker_cost(args: argparse.Namespace, tmp: Path) -> None:
             for n in range(args.worker_cost)
         ]
         session.commit()
-    context = workers.ProcessingContext(database, PipelineProvider(Settings()))
+    settings = Settings()
+    tracker = None
+    if not args.no_tracker:  # as `minyi worker` runs: each message joins its hot issue
+        tracker = IssueTracker(
+            days=settings.issue_window_days,
+            min_size=settings.issue_min_size,
+            rebuild_seconds=settings.issue_rebuild_minutes * 60.0,
+        )
+    context = workers.ProcessingContext(database, PipelineProvider(settings), tracker)
     with database.session() as session:
         context.pipelines.get(session)  # built before the clock starts
+        if tracker is not None:
+            tracker.rebuild(session)
     cpu, wall = time.process_time(), time.perf_counter()
     for i in range(0, len(ids), args.batch):
         workers.process_ids(context, ids[i : i + args.batch])
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    what = "without the hot-issue tracker" if tracker is None else "with the hot-issue tracker"
     print(
-        f"{kind}: worker processed {len(ids)} messages in batches of {args.batch}: "
+        f"{kind}: worker processed {len(ids)} messages ({what}) in batches of {args.batch}: "
         f"{1000 * cpu / len(ids):.2f} ms CPU and {1000 * wall / len(ids):.2f} ms wall per message"
     )
     database.engine.dispose()
@@ -517,6 +529,11 @@ def main() -> None:
         "--worker-cost", type=int, default=0, help="measure the worker's cost on N messages instead"
     )
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument(
+        "--no-tracker",
+        action="store_true",
+        help="with --worker-cost: leave out the hot-issue tracker (as measured before 6 December 2026)",
+    )
     parser.add_argument(
         "--request-cost",
         type=int,
