@@ -14,9 +14,9 @@ Human labels are few (about a thousand), so:
   text stay in one fold, so a copy cannot vouch for itself), and the abstain threshold is
   a calibrated probability;
 * the threshold is low (0.35): with six kinds a guess at 0.4 is still right about half the
-  time (cross-validated on the 1,606 labels: guesses between 0.35 and 0.5 were right 0.53,
-  below 0.35 0.21), while 未能判断 is always a miss for the deadline rules and the
-  figures; 0.5 left 9% undetermined and cost 0.046 of accuracy (bench/README.md).
+  time, while 未能判断 is always a miss for the deadline rules and the figures; in
+  cross-validation on the 1,606 labels 0.5 left 9% undetermined and cost 0.037 of
+  accuracy, 0.35 leaves 0.5% (bench/README.md, Kind of appeal).
 
 scikit-learn is imported here only: prediction needs NumPy alone.
 """
