@@ -272,6 +272,10 @@ def print_routing(res):
             f"(CV: {cv['cv_coverage']:.1%} at {cv['cv_precision']:.2%}); on the held-out split "
             f"{held['coverage']:.1%} routed at precision {held['precision']:.2%}"
         )
+        print(
+            f"expected by nested CV of the rule: {cv['expected_coverage']:.1%} routed "
+            f"at precision {cv['expected_precision']:.2%}"
+        )
     print(
         f"training with the threshold {res['train_seconds_with_threshold']:.0f} s "
         f"({res['train_cpu_seconds_with_threshold']:.0f} s CPU); "

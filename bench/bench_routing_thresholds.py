@@ -1,6 +1,6 @@
 """Routing at 99 % precision: is the threshold rule, the score or the calibration what limits coverage?
 
-Run: nice .venv/bin/python bench/bench_routing_thresholds.py [--model nbsvm] [--reps 10]
+Run: nice .venv/bin/python bench/bench_routing_thresholds.py [--model nbsvm] [--reps 10] [--knn]
 
 It reuses the cache of ``bench_routing_ensemble.py`` (same held-out split: 422 raw
 messages, seed 20261206; out-of-fold probabilities of the 1,802 raw rows of the training
@@ -122,6 +122,61 @@ def nested(rule, rows, aim, reps):
     return float(np.mean(shares)), float(np.mean(precisions))
 
 
+def knn_agreement(data, res, k=20):
+    """Share of the ``k`` most similar training messages (cosine, similarity-weighted) whose
+    label is the predicted class: out of fold for the raw training rows, against the whole
+    training split for the held-out rows."""
+    import scipy.sparse as sp
+    from sklearn.model_selection import StratifiedGroupKFold
+    from sklearn.preprocessing import normalize
+
+    y, train, test, groups = data["labels"], data["train"], data["test"], data["groups"]
+    m = data["mats"]
+    x = normalize(sp.hstack([m["word"], m["char"], m["head"]], format="csr"))
+    classes = np.asarray(res["classes"])
+
+    def agreement(query, reference, pred):
+        sims = (x[query] @ x[reference].T).toarray()
+        top = np.argpartition(-sims, k, axis=1)[:, :k]
+        weight = np.take_along_axis(sims, top, 1)
+        agree = y[reference][top] == classes[pred][:, None]
+        return (agree * weight).sum(1) / np.maximum(weight.sum(1), 1e-9)
+
+    raw = data["raw"][train]
+    out = np.zeros(len(train))
+    splitter = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0)  # the cache's folds
+    for fit_pos, pred_pos in splitter.split(train, y[train], groups[train]):
+        query = pred_pos[raw[pred_pos]]
+        out[query] = agreement(train[query], train[fit_pos], res["oof"][query].argmax(1))
+    return out[raw], agreement(test, train, res["held"].argmax(1))
+
+
+def knn_rows(data, res, reps):
+    """The nearest-neighbour second opinion as a routing score, alone and with p1."""
+    y, train, test = data["labels"], data["train"], data["test"]
+    classes = np.asarray(res["classes"])
+    oof, held = res["oof"][data["raw"][train]], res["held"]
+    agree, agree_h = knn_agreement(data, res)
+    pred, p1 = oof.argmax(1), oof.max(1)
+    pred_h, p1_h = held.argmax(1), held.max(1)
+    right, right_h = classes[pred] == y[train][data["raw"][train]], classes[pred_h] == y[test]
+    print(
+        f"\nneighbour agreement: mean {agree[right].mean():.2f} if right, {agree[~right].mean():.2f} if wrong"
+    )
+    for name, score, score_h in (
+        ("agreement", agree, agree_h),
+        ("p1*agreement", p1 * agree, p1_h * agree_h),
+        ("p1*sqrt(agr.)", p1 * np.sqrt(agree), p1_h * np.sqrt(agree_h)),
+    ):
+        for aim in (0.99, 0.9925):
+            share, precision = nested(global_rule, (pred, score, right), aim, reps)
+            routed = global_rule(pred, score, right, aim)(pred_h, score_h)
+            print(
+                f"{name:<14} {aim:6.4f} | {share:6.1%} at {precision:.4f} | "
+                f"{routed.mean():6.1%} at {right_h[routed].mean() if routed.any() else 0:.4f}"
+            )
+
+
 def calibration_table(conf, right, conf_held, right_held):
     print("\ntop probability bin: out-of-fold rows (mean p1, accuracy) | held-out accuracy")
     for low, high in ((0.6, 0.9), (0.9, 0.95), (0.95, 0.98), (0.98, 1.01)):
@@ -137,6 +192,7 @@ def main(argv=None):
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared/data/tipdm2020_smart_gov")
     parser.add_argument("--model", default="nbsvm", help="a model name of bench_routing_ensemble.py")
     parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--knn", action="store_true", help="also the nearest-neighbour second opinion")
     args = parser.parse_args(argv)
     data = cached("data", lambda: prepare(args.data_dir))
     res = oof_and_held(args.model, data, 5)
@@ -179,6 +235,8 @@ def main(argv=None):
     wrong = (classes[pred_h] != y_held) & (conf_h >= 0.9)
     pairs = Counter(f"{t}→{p}" for t, p in zip(y_held[wrong], classes[pred_h][wrong], strict=True))
     print(f"held-out errors at p1 ≥ 0.9 ({wrong.sum()}), label→prediction:", dict(pairs.most_common()))
+    if args.knn:
+        knn_rows(data, res, args.reps)
     return 0
 
 
