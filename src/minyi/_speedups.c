@@ -24,7 +24,7 @@
  * give the same doubles.
  *
  *   gated_dot(vector, centroid, places) -> (dot, place part, own place norm2)
- *   square_sum(centroid, terms) -> sum of the squared centroid weights of terms
+ *   square_sum(centroid, terms) -> sum of the squared centroid weights of terms (as ** 2 squares)
  *   probe(vector, probe_terms, postings, limit, exclude, active, k) -> best issue ids
  *   count_words(tokens, memo, names, joined, weight, counts)
  *       Adds the kept words of tokens that are in no name to counts.
@@ -316,6 +316,16 @@ gated_dot(PyObject *Py_UNUSED(module), PyObject *args)
     return Py_BuildValue("(ddd)", dot, place, own);
 }
 
+/* Python's weight ** 2 calls the C library's pow(), which rounds x*x differently about once
+ * in a thousand; called through a pointer so the compiler cannot turn it into x*x. */
+static double (*volatile python_pow)(double, double) = pow;
+
+static double
+python_square(double weight)
+{
+    return weight == 0.0 ? 0.0 : python_pow(weight, 2.0);
+}
+
 static PyObject *
 square_sum(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -336,7 +346,7 @@ square_sum(PyObject *Py_UNUSED(module), PyObject *args)
             Py_DECREF(iterator);
             return NULL;
         }
-        total += weight * weight;
+        total += python_square(weight);
     }
     Py_DECREF(iterator);
     return PyErr_Occurred() ? NULL : PyFloat_FromDouble(total);

@@ -97,8 +97,7 @@ def square_sum(centroid: dict[int, float], terms: Iterable[int]) -> float:
     total = 0.0
     get = centroid.get
     for term in terms:
-        weight = get(term, 0.0)
-        total += weight * weight
+        total += get(term, 0.0) ** 2  # pow(), as the detector always squared: not always x * x
     return total
 
 

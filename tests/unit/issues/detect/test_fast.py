@@ -40,6 +40,14 @@ def test_pure_python_switch_turns_the_compiled_loops_off(monkeypatch):
     assert _fast._compiled() is None
 
 
+#: ``x ** 2`` (the C library's pow) and ``x * x`` differ in the last bit for this ``x``.
+ROUNDS_APART = 0.19421475817616485
+
+
+def test_squares_are_powers_as_the_detector_always_took_them():
+    assert _fast.square_sum({1: ROUNDS_APART}, [1]) == ROUNDS_APART**2 != ROUNDS_APART * ROUNDS_APART
+
+
 @dataclass
 class _State:
     norm2: float
@@ -67,6 +75,7 @@ def test_dot_products_and_probes_match_the_reference(reference):
         lambda: _fast.gated_dot({}, centroid, places),
         lambda: _fast.square_sum(centroid, places),
         lambda: _fast.square_sum(centroid, ()),
+        lambda: _fast.square_sum({1: ROUNDS_APART}, [1, 2]),
         lambda: _fast.probe(vector, postings, active, probe_terms=12, limit=40, exclude=None, k=4),
         lambda: _fast.probe(vector, postings, active, probe_terms=48, limit=400, exclude=5, k=7),
         lambda: _fast.probe(vector, postings, active, probe_terms=12, limit=0, exclude=None, k=4),
