@@ -8,15 +8,18 @@ The messages are made from the real texts of 附件2 and 附件4 (titles and bod
 each with its own 留言编号 and user; never committed): a CSV with 附件2's headers is written
 to a temporary directory, then imported into a fresh, migrated database by
 :func:`minyi.flows.imports.import_messages`, exactly as ``minyi import`` does (store a
-batch and commit, analyse and process it, commit). Printed: wall time, this process's CPU
-time, rows per second of each, and the peak resident memory of this process (the goal:
-flat, whatever N).
+batch and commit, analyse and process it, commit; the pipeline of the next batch runs in
+a forked worker meanwhile, unless ``--in-process``). Printed: wall time; the CPU time of
+this process, of its analysis worker, and (PostgreSQL on this machine) of the database
+server's backends that served the import; rows per second of each; and the peak resident
+memory of this process and of the worker (the goal: flat, whatever N).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -28,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import openpyxl
+from sqlalchemy import text
 
 from bench_intake_load import SECRET, fresh_database
 from minyi.db.session import Database
@@ -77,6 +81,9 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500, help="rows per batch (minyi import --batch-size)")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run the text pipeline in this process (no worker)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "messages.csv"
@@ -84,21 +91,57 @@ def main() -> None:
         url = fresh_database(args.database, Path(tmp))
         database = Database(url)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu, wall = time.process_time(), time.perf_counter()
-        report = import_messages(database, path, key=SECRET, batch_size=args.batch)
+        report = import_messages(
+            database, path, key=SECRET, batch_size=args.batch, parallel=False if args.in_process else None
+        )
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        worker = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = worker.ru_utime + worker.ru_stime - children.ru_utime - children.ru_stime
+        server_cpu = backend_cpu(database)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         database.engine.dispose()
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    rows = report.imported
     print(
-        f"{kind}: imported {report.imported} of {args.rows} rows (failed processing {report.failed_processing}) "
+        f"{kind}: imported {rows} of {args.rows} rows (failed processing {report.failed_processing}) "
         f"in batches of {args.batch}"
     )
+    print(f"  wall {wall:.1f} s = {rows / wall:.0f} rows/s")
+    total = cpu + worker_cpu + (server_cpu or 0.0)
     print(
-        f"  wall {wall:.1f} s = {report.imported / wall:.0f} rows/s; this process's CPU {cpu:.1f} s "
-        f"= {report.imported / cpu:.0f} rows per CPU-second"
+        f"  CPU: this process {cpu:.1f} s ({rows / cpu:.0f} rows per CPU-second), analysis worker "
+        f"{worker_cpu:.1f} s, database backends "
+        + (f"{server_cpu:.1f} s" if server_cpu is not None else "not measured")
+        + f"; all together {total:.1f} s = {rows / total:.0f} rows per CPU-second"
     )
-    print(f"  peak resident memory {peak / 1024:.0f} MB (before the import {before / 1024:.0f} MB)")
+    print(
+        f"  peak resident memory {peak / 1024:.0f} MB (before the import {before / 1024:.0f} MB), "
+        f"analysis worker {worker.ru_maxrss / 1024:.0f} MB"
+    )
+
+
+def backend_cpu(database: Database) -> float | None:
+    """CPU seconds of the PostgreSQL backends connected to the import's database (from /proc).
+
+    The import's pooled connections are still open here, so their backends' whole CPU
+    time is the database's share of the import (plus these few queries). None for SQLite,
+    or when the server is not on this machine.
+    """
+    if database.engine.dialect.name != "postgresql":
+        return None
+    with database.engine.connect() as conn:
+        pids = list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 if __name__ == "__main__":
