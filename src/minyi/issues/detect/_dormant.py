@@ -79,9 +79,9 @@ class Dormant:
             self.take(next(iter(self.states)))
 
     def candidates(self, cores: Iterable[str]) -> list[IssueState]:
-        """Dormant issues naming one of ``cores``, most recent first."""
+        """Dormant issues naming one of ``cores``, most recent first (then by id: whatever the set order)."""
         found = {issue_id for core in cores for issue_id in self.by_core.get(core, ())}
-        return sorted((self.states[i] for i in found), key=lambda state: -state.last)
+        return sorted((self.states[i] for i in found), key=lambda state: (-state.last, state.id))
 
     def take(self, issue_id: int) -> IssueState:
         """Remove and return dormant issue ``issue_id``."""

@@ -127,9 +127,11 @@ class NameVariants:
 
     def _match(self, core: str) -> str | None:
         candidates: list[str] = []
-        for key in (core, *_deletions(core)):
+        # Keys in sorted order: a set of strings iterates in an order that changes with the
+        # process's hash seed, and the first variant found wins.
+        for key in (core, *sorted(_deletions(core))):
             candidates += self.by_deletion_.get(key, ())
-        for key in _sound_keys(core):
+        for key in sorted(_sound_keys(core)):
             candidates += self.by_sound_.get(key, ())
         for other in candidates:
             if are_variants(core, other, min_edit=self.min_edit):
