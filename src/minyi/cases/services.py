@@ -100,7 +100,9 @@ def _new_number(session: Session, now: datetime) -> str:
     for _ in range(5):
         suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
         number = f"{local_date(now):%Y%m%d}-{suffix}"  # the local date people read
-        if session.scalar(select(Case.id).where(Case.number == number)) is None:
+        with session.no_autoflush:  # pending rows cannot hold a fresh number; the caller flushes once
+            taken = session.scalar(select(Case.id).where(Case.number == number))
+        if taken is None:
             return number
     raise CaseError("could not draw a free case number")  # 31**8 choices a day: never in practice
 

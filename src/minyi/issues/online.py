@@ -210,6 +210,9 @@ def join(session: Session, issue_id: str, message: Message, analysis: MessageAna
         )
     )
     analysis.issue_id = issue.id
+    session.flush()  # the message counts in the by-people numbers below
+    posts = ((m.author, m.likes) for m in stats.members(session, issue.id))
+    # The issue's numbers change only after that flush, so its row is written by one UPDATE.
     when = records.when(message)
     issue.size += 1
     issue.authors += 0 if known or author is None else 1
@@ -223,8 +226,6 @@ def join(session: Session, issue_id: str, message: Message, analysis: MessageAna
     if analysis.category_label:
         issue.categories = _bump(issue.categories, analysis.category_label)
     issue.archived_at = None
-    session.flush()  # the message counts in the by-people numbers below
-    posts = ((m.author, m.likes) for m in stats.members(session, issue.id))
     issue.posts_counted, issue.people_likes = people_counts(posts)
     issue.heat = records.current_heat(issue)
     issue.updated_at = utcnow()
