@@ -153,9 +153,14 @@ def process_safely(
         with session.begin_nested():
             process(session, message, pipeline, result, tracker=tracker)
     except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
-        log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
-        message.state = ProcessingState.FAILED
-        message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
+        mark_failed(message, exc)
+
+
+def mark_failed(message: Message, exc: Exception) -> None:
+    """Record why processing ``message`` failed (it stays stored; ``minyi process`` retries it)."""
+    log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
+    message.state = ProcessingState.FAILED
+    message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def analyse_batch(pipeline: TextPipeline | None, messages: Sequence[Message]) -> list[Analysis | None]:
