@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.cases.models import ANSWERED_STATUSES, Case, Reply
@@ -44,6 +45,7 @@ from minyi.pipeline.segment import Segmenter
 __all__ = ["SearchTokens", "facets", "install", "is_listed", "reindex", "sync_cases", "tokens"]
 
 PENDING_KEY = "minyi.public_search.pending"
+NEW_KEY = "minyi.public_search.new"  # cases created in this transaction (no index row yet)
 BATCH = 200  # cases per query while syncing or rebuilding
 _LISTED_STATUSES = [status.value for status in ANSWERED_STATUSES]
 
@@ -242,6 +244,25 @@ def _note_changes(session: Session, _context: object) -> None:
             ids.add(obj.case_id)
     if ids:
         session.info.setdefault(PENDING_KEY, set()).update(ids)
+    created = {obj.id for obj in session.new if isinstance(obj, Case)}
+    if created:
+        session.info.setdefault(NEW_KEY, set()).update(created)
+
+
+def _unlisted_new(session: Session, ids: set[str]) -> set[str]:
+    """The cases among ``ids`` created in this transaction and not listed as they stand.
+
+    Such a case has no index row yet and would get none, so syncing it would only load it
+    and delete nothing: skipped (most cases a worker opens are not answered yet). A case
+    no longer in the session is synced as usual.
+    """
+    created: set[str] = session.info.pop(NEW_KEY, set())
+    skip: set[str] = set()
+    for case_id in created & ids:
+        case = session.identity_map.get(identity_key(Case, case_id))
+        if isinstance(case, Case) and not is_listed(case):
+            skip.add(case_id)
+    return skip
 
 
 def _sync_before_commit(session: Session) -> None:
@@ -256,6 +277,10 @@ def _sync_before_commit(session: Session) -> None:
         return
     session.flush()
     ids: set[str] | None = session.info.pop(PENDING_KEY, None)
+    if ids:
+        ids -= _unlisted_new(session, ids)
+    else:
+        session.info.pop(NEW_KEY, None)
     if ids:
         sync_cases(session, ids)
 

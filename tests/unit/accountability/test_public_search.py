@@ -61,6 +61,27 @@ def test_private_and_unanswered_cases_are_never_found(session, places):
     assert session.scalar(select(func.count()).select_from(PublicSearchDoc)) == 0
 
 
+def test_a_new_unanswered_case_is_not_synced_until_it_is_answered(session, places, monkeypatch):
+    roads, _ = places
+    synced: list[set[str]] = []
+    real = search_index.sync_cases
+    monkeypatch.setattr(search_index, "sync_cases", lambda s, ids: synced.append(set(ids)) or real(s, ids))
+    case = factories.make_case(
+        session,
+        status="dispatched",
+        department=roads,
+        title="井盖缺失",
+        body="青园路井盖丢了",
+        is_public=True,
+    )
+    session.commit()
+    assert synced == []  # a worker's new case: nothing to index, nothing to delete
+    case.status = "replied"
+    session.commit()
+    assert synced == [{case.id}]
+    assert _numbers(search(session, SearchQuery(text="井盖"))) == [case.number]
+
+
 def test_every_word_must_match_and_filters_narrow(session, places):
     roads, water = places
     lamp = _public(session, roads, "路灯", "金色家园路灯不亮", region="A市A1区")
