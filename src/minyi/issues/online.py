@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter
 
-from sqlalchemy import exists, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
@@ -200,19 +200,9 @@ def join(session: Session, issue_id: str, message: Message, analysis: MessageAna
     if issue is None:
         return None
     author = message.author_pseudonym
-    known = author is not None and bool(
-        session.scalar(
-            select(
-                exists()
-                .where(MessageAnalysis.issue_id == issue.id, MessageAnalysis.message_id != message.id)
-                .where(Message.id == MessageAnalysis.message_id, Message.author_pseudonym == author)
-            )
-        )
-    )
+    known, posts = _posts(session, issue.id, message)
     analysis.issue_id = issue.id
-    session.flush()  # the message counts in the by-people numbers below
-    posts = ((m.author, m.likes) for m in stats.members(session, issue.id))
-    # The issue's numbers change only after that flush, so its row is written by one UPDATE.
+    # The issue's numbers change after the read above, so its row is written by one UPDATE.
     when = records.when(message)
     issue.size += 1
     issue.authors += 0 if known or author is None else 1
@@ -230,6 +220,30 @@ def join(session: Session, issue_id: str, message: Message, analysis: MessageAna
     issue.heat = records.current_heat(issue)
     issue.updated_at = utcnow()
     return issue.id
+
+
+def _posts(session: Session, issue_id: str, message: Message) -> tuple[bool, list[tuple[str | None, int]]]:
+    """Whether the author already wrote in the issue, and each member's ``(author, likes)``.
+
+    The members include ``message`` and come earliest first, as :func:`stats.members`
+    orders them (so the sums are the same to the last bit).
+    One query of two short columns instead of an ``exists`` query, a flush and the whole
+    member rows: the join runs for every message a worker processes.
+    """
+    query = (
+        select(Message.id, Message.submitted_at, Message.received_at, Message.author_pseudonym, Message.likes)
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(MessageAnalysis.issue_id == issue_id, Message.id != message.id)
+    )
+    rows = [
+        (records.aware(at or received), mid, who, likes or 0)
+        for mid, at, received, who, likes in session.execute(query)
+    ]
+    author = message.author_pseudonym
+    known = author is not None and any(row[2] == author for row in rows)
+    rows.append((records.when(message), message.id, author, message.likes or 0))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return known, [(row[2], row[3]) for row in rows]
 
 
 def _bump(counts: dict[str, int], key: str) -> dict[str, int]:

@@ -9,7 +9,7 @@ from minyi.analysis.provider import PipelineProvider
 from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.flows.processing import process
-from minyi.issues import card
+from minyi.issues import card, stats
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
 from minyi.issues.online import IssueTracker, online_detector
@@ -73,6 +73,18 @@ def test_later_messages_update_the_stored_issue_in_place(session):
     assert issue.heat >= before
     other = submit(session, tracker, OTHER, "z")
     assert issue_of(session, other) is None
+
+
+def test_joins_count_people_as_a_recompute_from_the_members_does(session):
+    tracker = IssueTracker(min_size=3)
+    made = [submit(session, tracker, text, f"u{i}", likes=i) for i, text in enumerate(NOISE[:3])]
+    submit(session, tracker, NOISE[3], "u0", likes=9)  # an author writes again
+    submit(session, tracker, NOISE[4], None, likes=2)  # anonymous: a person of its own
+    issue = session.get(HotIssue, issue_of(session, made[0]))
+    online = (issue.size, issue.authors, issue.posts_counted, issue.people_likes, issue.heat)
+    stats.recompute(session, issue)
+    assert (issue.size, issue.authors, issue.posts_counted, issue.people_likes, issue.heat) == online
+    assert online[:4] == (5, 3, 1 + 2**0.5 + 1 + 1, 9 + 1 + 2 + 2)
 
 
 def test_the_tracker_rebuilds_from_stored_issues_and_keeps_their_ids(session):
