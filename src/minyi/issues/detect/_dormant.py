@@ -23,7 +23,7 @@ from minyi.issues.detect.issue import IssueState
 if TYPE_CHECKING:
     from minyi.issues.detect.cluster import IssueDetector
 
-__all__ = ["Dormant", "wake"]
+__all__ = ["Dormant", "revive", "wake"]
 
 
 def wake(
@@ -42,13 +42,18 @@ def wake(
             found, score = state, dormant_score
     if found is None:
         return best, score
-    state = detector.dormant_.take(found.id)
+    return revive(detector, found.id).id, score
+
+
+def revive(detector: IssueDetector, issue_id: int) -> IssueState:
+    """Make dormant issue ``issue_id`` live again with its id, members and centroid."""
+    state = detector.dormant_.take(issue_id)
     detector.archived_.pop(state.id, None)
     detector.active_[state.id] = state
-    detector._index(state.id, dict(state.centroid))  # noqa: SLF001
+    detector._index(state.id, dict(state.centroid))  # noqa: SLF001 - the detector's own index
     for member in state.members:
         detector.issue_of_[member.message.message_id] = state.id
-    return state.id, score
+    return state
 
 
 class Dormant:

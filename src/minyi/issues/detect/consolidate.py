@@ -14,6 +14,11 @@ places).  Pairs at or above ``merge_threshold`` are merged, most similar first, 
 checked again against the centroids as they are after the earlier merges.  The larger
 issue survives (the older on a tie); the absorbed id resolves to the survivor.
 
+**Reunite.**  A changed issue of two members or more whose main place names a dormant
+issue (archived, kept by :mod:`~minyi.issues.detect._dormant`) with the same problem — the
+merge test, and a word cosine of at least ``REUNITE_WORDS`` — takes it up: reposts of one
+case a year apart become one issue although no single later message woke it on arrival.
+
 **Split.**  An issue of at least ``min_split_size`` members is examined when some member
 has a cosine below ``split_threshold`` with the rest of the issue.  Its members are
 clustered again, in order of arrival, with the detector's ``threshold``; parts whose
@@ -36,6 +41,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from minyi.issues.detect._dormant import revive
 from minyi.issues.detect.gate import Gate, word_cosine
 from minyi.issues.detect.issue import IssueState, Member
 
@@ -48,6 +54,8 @@ CENTROID_TERMS = 40
 PRESCREEN = 0.5
 ATTESTED = 3
 _TINY = 1e-9
+#: Least word cosine (place terms left out) for a live issue to take up a dormant one.
+REUNITE_WORDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ def consolidate_issues(
     Returns the merges ``(absorbed, survivor)`` and the splits ``(kept id, new ids)``.
     """
     merged = _merge_pass(detector, changed)
+    merged += _reunite_pass(detector, [detector.resolve(issue_id) for issue_id in changed])
     split = _split_pass(detector, [detector.resolve(issue_id) for issue_id in changed])
     return merged, split
 
@@ -83,13 +92,7 @@ def centroid_cosine(
     """Cosine of two centroids; with ``gate``, as it counts (:class:`Gate`, ``places``: place term ids)."""
     if left.norm2 <= 0.0 or right.norm2 <= 0.0:
         return 0.0
-    small, large = sorted((left.centroid, right.centroid), key=len)
-    dot = place = 0.0
-    for term, weight in small.items():
-        product = weight * large.get(term, 0.0)
-        dot += product
-        if term in places:  # the merge test: the place terms of both centroids are in ``places``
-            place += product
+    dot, place = _dots(left, right, places)
     cosine = dot / math.sqrt(left.norm2 * right.norm2)
     if gate is None:
         return cosine
@@ -97,6 +100,24 @@ def centroid_cosine(
     # Places named by three members or more are attested: issues at two such places never merge.
     attested = min(_attested(left), _attested(right)) >= ATTESTED
     return gate.score(cosine, words, left.main_cores(), right.main_cores(), merge=attested)
+
+
+def centroid_words(left: IssueState, right: IssueState, places: Collection[int]) -> float:
+    """Cosine of two centroids' word parts (``places``: place term ids, left out)."""
+    dot, place = _dots(left, right, places)
+    return word_cosine(dot - place, left.norm2 - left.place_norm2(), right.norm2 - right.place_norm2())
+
+
+def _dots(left: IssueState, right: IssueState, places: Collection[int]) -> tuple[float, float]:
+    """Dot product of two centroids, and its part over the place terms of ``places``."""
+    small, large = sorted((left.centroid, right.centroid), key=len)
+    dot = place = 0.0
+    for term, weight in small.items():
+        product = weight * large.get(term, 0.0)
+        dot += product
+        if term in places:  # the merge test: the place terms of both centroids are in ``places``
+            place += product
+    return dot, place
 
 
 def _attested(state: IssueState) -> int:
@@ -128,6 +149,40 @@ def _merge_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, 
             survivor, absorbed = sorted((a, b), key=lambda s: (-len(s.members), s.created))
             detector.merge(survivor, absorbed)
             merged.append((absorbed.id, survivor.id))
+    return merged
+
+
+def _reunite_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int, int]]:
+    """Merge changed live issues with the dormant issue they continue (same place, same problem).
+
+    A message that opened a new issue was compared with the dormant issues of its place
+    when it arrived, alone; once a few messages agree, their centroid may match a dormant
+    issue that the first one did not (a school's forced internships, written about again
+    the next spring).  The test is the merge test of live issues, and the words must agree
+    more (``REUNITE_WORDS``): a dormant centroid is cut to its heaviest terms, where the
+    place weighs most, and a road or a metro line holds many problems over a year.
+    """
+    if not detector.revive:
+        return []
+    merged: list[tuple[int, int]] = []
+    places = detector.featurizer_.place_ids_
+    for state in [s for s in map(detector.live, sorted(set(changed))) if s is not None]:
+        cores = state.main_cores()
+        if len(state.members) < 2 or not cores:  # noqa: PLR2004 - a single message was compared on arrival
+            continue
+        best: tuple[float, int] | None = None
+        for dormant in detector.dormant_.candidates(cores)[: detector.candidates]:
+            if centroid_words(state, dormant, places) < REUNITE_WORDS:
+                continue
+            score = centroid_cosine(state, dormant, detector.gate_, places)
+            if score >= detector.merge_threshold and (best is None or score > best[0]):
+                best = (score, dormant.id)
+        if best is None:
+            continue
+        woken = revive(detector, best[1])
+        survivor, absorbed = sorted((state, woken), key=lambda s: (-len(s.members), s.created))
+        detector.merge(survivor, absorbed)
+        merged.append((absorbed.id, survivor.id))
     return merged
 
 
