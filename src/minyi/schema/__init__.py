@@ -15,6 +15,7 @@ from minyi.admin.models import ReplyTemplate
 from minyi.alerts.models import Alert, AlertRule
 from minyi.analysis.models import MessageAnalysis, ModelRecord
 from minyi.audit.models import AuditEvent
+from minyi.cases.holiday_store import HolidayRecord
 from minyi.cases.kinds import CallbackRequest, SuggestionDecision
 from minyi.cases.models import (
     Case,
@@ -51,6 +52,7 @@ __all__ = [
     "DeadlineRuleRecord",
     "Department",
     "ExtensionRequest",
+    "HolidayRecord",
     "HotIssue",
     "IdempotencyKey",
     "ImportRun",

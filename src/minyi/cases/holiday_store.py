@@ -1,0 +1,196 @@
+"""Holidays and adjusted working days (调休) that admins enter, stored in the database.
+
+The ``chinese-calendar`` package knows the State Council's holiday notices only up to the
+year it was released for; each December the notice for the next year appears
+(国务院办公厅关于某年部分节假日安排的通知). ``MINYI_HOLIDAYS_FILE`` lets an operator load it
+from a file on every server; this module lets an admin type it on ``/staff/admin`` instead,
+once, for every web process and worker that shares the database.
+
+A schedule is one entry a line, as the notice reads::
+
+    2027-02-06~2027-02-13,放假,春节
+    2027-02-14,上班,春节调休
+
+Dates are ``YYYY-MM-DD``, or a range ``A~B`` (also ``A至B``); the kind is ``holiday``
+(放假, 休) or ``workday`` (上班, 班); the name is optional. Separators may be commas
+(also ``，``), tabs or spaces; lines starting with ``#`` and a ``date,kind,name`` header
+are skipped. Stored entries win over the holidays file and over ``chinese-calendar``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, String, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from minyi.cases.calendar import HOLIDAYS_FILE_ENV, WorkCalendar, default_calendar
+from minyi.cases.holidays import DayKind, HolidayOverride
+from minyi.core.errors import InvalidInput
+from minyi.db.base import Base, utcnow
+from minyi.settings import current_timezone
+
+#: How long a process keeps the stored entries before it reads them again (seconds):
+#: another process's change reaches this one within this time.
+REFRESH_SECONDS = 30.0
+MAX_RANGE_DAYS = 31
+MAX_NAME = 40
+
+_KINDS: Mapping[str, DayKind] = {
+    "holiday": DayKind.HOLIDAY,
+    "放假": DayKind.HOLIDAY,
+    "休": DayKind.HOLIDAY,
+    "假": DayKind.HOLIDAY,
+    "workday": DayKind.WORKDAY,
+    "上班": DayKind.WORKDAY,
+    "班": DayKind.WORKDAY,
+}
+_SPLIT = re.compile(r"[,，\t ]+")
+_RANGE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|～|至|\.\.)\s*(\d{4}-\d{1,2}-\d{1,2})")
+
+
+class HolidayRecord(Base):
+    """One date an admin declared a holiday or a working day."""
+
+    __tablename__ = "holiday_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str | None] = mapped_column(String(MAX_NAME))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduleError(InvalidInput):
+    """A schedule line that cannot be read; the text names the line."""
+
+
+def parse_schedule(text: str, year: int) -> dict[date, HolidayOverride]:
+    """The entries of ``text`` (see the module's doc), each date in ``year``.
+
+    Raises:
+        ScheduleError: naming the line, for a malformed line, a date of another year or a date twice.
+    """
+    entries: dict[date, HolidayOverride] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#") or line.lower().replace(" ", "").startswith("date,kind"):
+            continue
+        for override in _parse_line(_joined_range(line), number, year):
+            if override.day in entries:
+                raise ScheduleError(f"line {number}: {override.day} is listed twice")
+            entries[override.day] = override
+    return entries
+
+
+def _joined_range(line: str) -> str:
+    """``line`` with a date range written as one token (spaces around ``~`` removed)."""
+    return _RANGE.sub(lambda m: f"{m.group(1)}~{m.group(2)}", line)
+
+
+def _parse_line(line: str, number: int, year: int) -> list[HolidayOverride]:
+    parts = _SPLIT.split(line, maxsplit=2)
+    if len(parts) < 2:  # noqa: PLR2004 - a date and a kind
+        raise ScheduleError(f"line {number}: write a date, then holiday or workday")
+    days = _days(parts[0], number)
+    kind = _KINDS.get(parts[1].strip().lower())
+    if kind is None:
+        raise ScheduleError(f"line {number}: kind {parts[1]!r} is neither holiday (放假) nor workday (上班)")
+    name = parts[2].strip() if len(parts) > 2 else ""  # noqa: PLR2004 - the optional name
+    if len(name) > MAX_NAME:
+        raise ScheduleError(f"line {number}: the name has more than {MAX_NAME} characters")
+    for day in days:
+        if day.year != year:
+            raise ScheduleError(f"line {number}: {day} is not in {year}")
+    return [HolidayOverride(day, kind, name or None) for day in days]
+
+
+def _days(token: str, number: int) -> list[date]:
+    first, _, last = token.partition("~")
+    try:
+        start = date.fromisoformat(_padded(first))
+        end = date.fromisoformat(_padded(last)) if last else start
+    except ValueError:
+        raise ScheduleError(f"line {number}: date {token!r} is not YYYY-MM-DD") from None
+    if not start <= end <= start + timedelta(days=MAX_RANGE_DAYS - 1):
+        raise ScheduleError(f"line {number}: a range runs forwards, {MAX_RANGE_DAYS} days at most")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _padded(text: str) -> str:
+    """``2027-2-6`` as ``2027-02-06`` (the notice's dates are often written short)."""
+    pieces = text.strip().split("-")
+    if len(pieces) != 3:  # noqa: PLR2004 - year, month, day
+        return text
+    return f"{pieces[0]}-{pieces[1].zfill(2)}-{pieces[2].zfill(2)}"
+
+
+def replace_year(session: Session, year: int, entries: Mapping[date, HolidayOverride]) -> None:
+    """Store ``entries`` as ``year``'s whole schedule (no entries: the year's are removed)."""
+    session.execute(
+        delete(HolidayRecord).where(
+            HolidayRecord.day >= date(year, 1, 1), HolidayRecord.day <= date(year, 12, 31)
+        )
+    )
+    session.add_all(
+        HolidayRecord(day=entry.day, kind=entry.kind.value, name=entry.name) for entry in entries.values()
+    )
+    session.flush()
+    forget_cached()
+
+
+def stored_overrides(session: Session) -> dict[date, HolidayOverride]:
+    """Every stored entry, by date."""
+    rows = session.execute(select(HolidayRecord.day, HolidayRecord.kind, HolidayRecord.name))
+    return {day: HolidayOverride(day, DayKind(kind), name) for day, kind, name in rows}
+
+
+def stored_years(session: Session) -> dict[int, list[HolidayOverride]]:
+    """The stored entries grouped by year, each year's in date order."""
+    years: dict[int, list[HolidayOverride]] = {}
+    for day, override in sorted(stored_overrides(session).items()):
+        years.setdefault(day.year, []).append(override)
+    return years
+
+
+def schedule_text(entries: list[HolidayOverride]) -> str:
+    """``entries`` written back as schedule lines (a form shows them for editing)."""
+    kinds = {DayKind.HOLIDAY: "放假", DayKind.WORKDAY: "上班"}
+    return "\n".join(f"{e.day.isoformat()},{kinds[e.kind]},{e.name or ''}".rstrip(",") for e in entries)
+
+
+_lock = threading.Lock()
+# Per database (its URL): when the stored entries were read, and the calendar made of them.
+_cached: dict[str, tuple[float, WorkCalendar]] = {}
+
+
+def forget_cached() -> None:
+    """Read the stored entries again at the next :func:`office_calendar` (after a change here)."""
+    with _lock:
+        _cached.clear()
+
+
+def office_calendar(session: Session) -> WorkCalendar:
+    """The working calendar with the stored entries, read again at most every 30 seconds.
+
+    Without stored entries it is :func:`~minyi.cases.calendar.default_calendar` itself (the
+    holidays file, ``chinese-calendar``, the fallback); stored entries win over those.
+    """
+    key = str(session.get_bind().engine.url)
+    now = time.monotonic()
+    with _lock:
+        cached = _cached.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    stored = stored_overrides(session)
+    calendar = default_calendar()
+    if stored:
+        holidays_file = os.environ.get(HOLIDAYS_FILE_ENV, "").strip() or None  # as default_calendar reads it
+        calendar = WorkCalendar(holidays_file=holidays_file, overrides=stored, timezone=current_timezone())
+    with _lock:
+        _cached[key] = (now + REFRESH_SECONDS, calendar)
+    return calendar
