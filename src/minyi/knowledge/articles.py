@@ -94,6 +94,8 @@ def save_article(
         session.add(article)
     else:
         article = get_article(session, article_id)
+        if user is not None:  # the article's own department decides too: no taking over another's
+            require(user, Action.MANAGE_KNOWLEDGE, article.department_id)
     article.title, article.body = data.title, data.body
     article.department, article.category = department, category
     article.department_id = department.id if department else None
