@@ -26,7 +26,13 @@ TRANSLATED_CODES = frozenset({"csrf"})
 #: Error codes whose page starts with the translated text, then the domain's own message.
 PREFIXED_CODES = frozenset({"forbidden", "not_found"})
 #: Texts for the HTTP errors the router raises itself (unknown URL, wrong method).
-HTTP_TEXTS = {403: "error.forbidden", 404: "error.not_found", 405: "error.method", 413: "error.too_large"}
+HTTP_TEXTS = {
+    400: "error.bad_body",  # only the framework raises it, reading a body it cannot parse
+    403: "error.forbidden",
+    404: "error.not_found",
+    405: "error.method",
+    413: "error.too_large",
+}
 _ROUTER_DETAILS = {"Not Found", "Method Not Allowed", "Forbidden", "Request Entity Too Large"}
 
 

@@ -48,5 +48,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.forbidden": ("无权访问。", "You may not see this."),
     "error.method": ("此页面不接受这种请求。", "This page does not take that kind of request."),
     "error.too_large": ("提交的内容过大。", "What you sent is too large."),
+    "error.bad_body": (
+        "提交的内容无法读取（格式或编码有误）。",
+        "What you sent could not be read (its format or encoding is wrong).",
+    ),
     "error.invalid": ("请检查填写的内容：", "Please check:"),
 }
