@@ -84,6 +84,6 @@ def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
     """An HTTP error as a page; the router's own English words are translated."""
     text = str(exc.detail)
     key = HTTP_TEXTS.get(exc.status_code)
-    if key is not None and text in _ROUTER_DETAILS:
+    if key is not None and (text in _ROUTER_DETAILS or exc.status_code == 400):  # noqa: PLR2004
         text = i18n.translate(key, language_of(request))
     return error_page(request, text, exc.status_code)
