@@ -57,7 +57,15 @@ HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "met
 
 
 def http_error_json(exc: StarletteHTTPException) -> JSONResponse:
-    """An HTTP error (unknown URL, wrong method, missing token) as JSON."""
+    """An HTTP error (unknown URL, wrong method, missing token) as JSON.
+
+    A 400 comes only from the framework reading the body (JSON that is not UTF-8 or nests
+    too deep, broken multipart data): it names the field ``body`` like any invalid input.
+    """
+    if exc.status_code == 400:  # noqa: PLR2004 - the status named in the docstring
+        message = f"body: {exc.detail}"
+        body = {"error": "invalid_request", "message": message, "field": "body"}
+        return JSONResponse({**body, "fields": [{"field": "body", "message": message}]}, status_code=400)
     code = HTTP_CODES.get(exc.status_code, "http_error")
     return JSONResponse(
         {"error": code, "message": str(exc.detail), "field": None},

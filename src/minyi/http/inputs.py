@@ -12,8 +12,10 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
+from minyi.core.errors import InvalidInput
 from minyi.core.text import check_clean
 
+TOO_DEEP = "JSON nested too deeply"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -29,10 +31,20 @@ async def clean_input(request: Request) -> None:
             if not isinstance(item, UploadFile):
                 check_clean(item, name)
     elif "json" in content_type:
-        body = await request.body()
-        if body:
-            try:
-                data = await request.json()
-            except (ValueError, UnicodeDecodeError):
-                return  # the route answers a JSON that does not parse
-            check_clean(data)
+        await _clean_json(request)
+
+
+async def _clean_json(request: Request) -> None:
+    """The JSON body checked; nesting too deep for the parser or the check is a 422, not a 500."""
+    if not await request.body():
+        return
+    try:
+        data = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        return  # the route answers a JSON that does not parse
+    except RecursionError:
+        raise InvalidInput(f"body: {TOO_DEEP}", field="body") from None
+    try:
+        check_clean(data)
+    except RecursionError:
+        raise InvalidInput(f"body: {TOO_DEEP}", field="body") from None

@@ -1,0 +1,73 @@
+"""What an attacker's probe found: bodies that broke the server, and a department taking over
+another department's knowledge article. Each refusal names its field; none is a 500."""
+
+from __future__ import annotations
+
+from tests.functional.conftest import bearer, csrf_of, login
+
+from minyi.knowledge.models import KnowledgeArticle
+
+DEEP_ARRAY = b"[" * 50_000 + b"]" * 50_000
+DEEP_OBJECT = b'{"a":' * 5_000 + b"1" + b"}" * 5_000
+
+
+def test_json_nested_too_deep_is_refused_naming_the_body(client, session, world):
+    headers = {**bearer(session, world.admin), "content-type": "application/json"}
+    for body in (DEEP_ARRAY, DEEP_OBJECT):
+        # a route without a body of its own: the input check reads the JSON
+        gone = client.request("DELETE", "/api/v1/admin/templates/x", content=body, headers=headers)
+        assert gone.status_code == 422, gone.text
+        assert gone.json()["field"] == "body"
+        # a route with a body: the framework's parser refuses it
+        sent = client.post("/api/v1/messages", content=body, headers={"content-type": "application/json"})
+        assert sent.status_code == 400, sent.text
+        assert sent.json()["error"] == "invalid_request"
+        assert sent.json()["fields"][0]["field"] == "body"
+
+
+def test_json_that_is_not_utf8_names_the_body(client):
+    sent = client.post(
+        "/api/v1/messages",
+        content=b'{"title": "\xff\xfe", "body": "x"}',
+        headers={"content-type": "application/json"},
+    )
+    assert sent.status_code == 400
+    assert sent.json()["field"] == "body"
+
+
+def test_a_broken_form_body_is_explained_in_the_readers_language(client):
+    headers = {"content-type": "multipart/form-data; boundary=x"}
+    page = client.post("/submit", content=b"{not multipart", headers=headers)
+    assert page.status_code == 400
+    assert "提交的内容无法读取" in page.text
+    assert "multipart" not in page.text
+    english = client.post("/submit?lang=en", content=b"{not multipart", headers=headers)
+    assert "could not be read" in english.text
+
+
+def test_department_staff_cannot_take_over_another_departments_article(client, session, world):
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/knowledge/new").text)
+    created = client.post(
+        "/staff/knowledge/new",
+        data={"csrf_token": token, "title": "入学报名须知", "body": "凭户口簿报名。", "department": "JYJ"},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    article_id = created.headers["location"].rsplit("/", 1)[-1]
+    client.post("/staff/logout", data={"csrf_token": token})
+
+    login(client, "road")  # 交通运输局 staff: writes its own department's articles only
+    token = csrf_of(client.get("/staff/knowledge").text)
+    taken = client.post(
+        f"/staff/knowledge/{article_id}",
+        data={"csrf_token": token, "title": "改写", "body": "改写的内容", "department": "JTJ"},
+        follow_redirects=False,
+    )
+    assert taken.status_code == 403
+    expired = client.post(f"/staff/knowledge/{article_id}/expire", data={"csrf_token": token})
+    assert expired.status_code == 403
+    session.expire_all()
+    article = session.get(KnowledgeArticle, article_id)
+    assert (article.title, article.department_id, article.version) == ("入学报名须知", world.schools.id, 1)
+    assert article.valid_to is None
