@@ -217,7 +217,10 @@ def _match(
 ) -> Select[Any]:
     """``statement`` limited to rows holding every word (and within ``band``), newest first."""
     if words and session.get_bind().dialect.name == "sqlite":
-        phrase = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        # each word split as unicode61 split the indexed text ("e-mail": "e" "mail"): a quoted
+        # word of several tokens is a phrase, which an index with detail=none refuses (a 500)
+        parts = dict.fromkeys(part for word in words for part in re.findall(r"[^\W_]+", word))
+        phrase = " ".join(f'"{part}"' for part in parts) or '""'  # "": nothing matches
         statement = statement.join(_FTS, _FTS.c.rowid == PublicSearchDoc.id).where(
             literal_column(FTS_TABLE).op("MATCH")(phrase)
         )
