@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.functional.conftest import bearer, csrf_of, login
 
+from minyi.demo import factories
 from minyi.knowledge.models import KnowledgeArticle
 
 DEEP_ARRAY = b"[" * 50_000 + b"]" * 50_000
@@ -71,3 +72,21 @@ def test_department_staff_cannot_take_over_another_departments_article(client, s
     article = session.get(KnowledgeArticle, article_id)
     assert (article.title, article.department_id, article.version) == ("入学报名须知", world.schools.id, 1)
     assert article.valid_to is None
+
+
+def test_public_search_for_words_with_punctuation_is_no_500(client, session, world):
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        title="e-mail 地址 1.5 公里外的路灯",
+        body="路灯坏了，离小区 1.5 公里，网址 www.example.cn",
+        is_public=True,
+    )
+    session.commit()
+    for q in ("e-mail", "1.5", "a_b", "x.y", "2026-13-45", "www.example.cn"):
+        found = client.get("/api/v1/public/search", params={"q": q})
+        assert found.status_code in (200, 422), (q, found.text)
+        assert client.get("/public/search", params={"q": q}).status_code in (200, 422)
+    hits = client.get("/api/v1/public/search", params={"q": "1.5 公里"}).json()["hits"]
+    assert [hit["number"] for hit in hits] == [case.number]
