@@ -16,7 +16,11 @@ whose title has ``k``::
 
 and the issue's specificity is the best over the ``TERMS`` most common bigrams of its
 titles and their pairs (丽发新城搅拌站 of 附件3: 0.79; the 公积金 loan questions of 附件4:
-0.40).  An issue below ``THEME_BELOW`` is a **theme**: it stays in the list, ranked after
+0.40).  An issue below ``THEME_BELOW`` is a **theme**, and so is an issue below
+``TOPIC_BELOW`` whose key is a *topic*, words of the problem outside every name (the
+公积金 loan questions of 附件3: 0.59, key 公积; 58车贷 0.72 and 人才购房补贴 0.61 stay
+concrete): a name is one thing, a topic word is asked about by many people for many
+reasons, so its key must be more specific.  A theme stays in the list, ranked after
 every concrete issue, once :func:`split_themes` has taken out of it the concrete issues it
 holds.  Members sharing a pair of bigrams that is theirs (at least ``MIN_PART`` of them,
 holding at least ``PART_OWN`` of the corpus's messages with the pair and with one of its
@@ -47,6 +51,7 @@ __all__ = [
     "MIN_PART",
     "PART_OWN",
     "THEME_BELOW",
+    "TOPIC_BELOW",
     "ConcreteRanking",
     "Concreteness",
     "Postings",
@@ -59,6 +64,8 @@ __all__ = [
 
 #: Issues whose specificity is below this are themes (ranked after the concrete ones).
 THEME_BELOW = 0.5
+#: Issues whose key is a topic word (not in a name) and less specific than this are themes.
+TOPIC_BELOW = 0.6
 #: Most common title bigrams of an issue tried as keys, alone and in pairs.
 TERMS = 20
 #: Fewest messages of a concrete issue taken out of a theme.
@@ -84,15 +91,21 @@ def _problem_grams(title: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class Concreteness:
-    """How concrete an issue is: its best key and that key's specificity (0 … 1)."""
+    """How concrete an issue is: its best key, that key's specificity (0 … 1), whether it is a topic.
+
+    ``topic``: every bigram of the key is a word of the problem, outside the names of most
+    titles that have it (公积金 of housing-fund questions, against 伊景园 or 58车贷); found only
+    when it matters (specificity from ``THEME_BELOW`` to ``TOPIC_BELOW``).
+    """
 
     specificity: float
     key: tuple[str, ...] = ()
+    topic: bool = False
 
     @property
     def theme(self) -> bool:
         """Whether the issue is a theme rather than one concrete problem."""
-        return self.specificity < THEME_BELOW
+        return self.specificity < (TOPIC_BELOW if self.topic else THEME_BELOW)
 
 
 class Postings:
@@ -140,7 +153,17 @@ def _specificity(members: Sequence[str], postings: Postings) -> Concreteness:
             continue
         found = Concreteness(inside / size * inside / postings.both(left, right), (left, right))
         best = max(best, found, key=lambda c: c.specificity)
+    if THEME_BELOW <= best.specificity < TOPIC_BELOW and _topic(members, best.key, postings):
+        return Concreteness(best.specificity, best.key, topic=True)
     return best
+
+
+def _topic(members: Sequence[str], key: tuple[str, ...], postings: Postings) -> bool:
+    """Whether every bigram of ``key`` is outside the place names in most members' titles with the key."""
+    having = [m for m in members if all(gram in postings.grams.get(m, ()) for gram in key)]
+    return bool(having) and all(
+        2 * sum(1 for m in having if gram in postings.problem(m)) > len(having) for gram in key
+    )
 
 
 def concreteness(issues: Iterable[Issue], titles: Mapping[str, str] | Postings) -> dict[int, Concreteness]:
