@@ -90,3 +90,18 @@ def test_public_search_for_words_with_punctuation_is_no_500(client, session, wor
         assert client.get("/public/search", params={"q": q}).status_code in (200, 422)
     hits = client.get("/api/v1/public/search", params={"q": "1.5 公里"}).json()["hits"]
     assert [hit["number"] for hit in hits] == [case.number]
+
+
+def test_the_tracking_view_does_not_give_the_authors_pseudonym(client, session, world):
+    sent = client.post(
+        "/api/v1/messages",
+        json={"title": "路灯不亮", "body": "人民路路灯不亮", "author": "weibo:12345"},
+    ).json()
+    mine = client.get(
+        f"/api/v1/messages/{sent['id']}", headers={"X-Tracking-Secret": sent["tracking_secret"]}
+    )
+    assert mine.status_code == 200
+    assert mine.json()["author_pseudonym"] is None
+    assert mine.json()["contact"] is None
+    staff = client.get(f"/api/v1/messages/{sent['id']}", headers=bearer(session, world.admin))
+    assert staff.json()["author_pseudonym"]

@@ -57,7 +57,10 @@ class MessageOut(BaseModel):
 
     @classmethod
     def of(cls, message: Message, *, with_contact: bool, public: PublicText | None = None) -> MessageOut:
-        """The API view of ``message``; staff also get the masked contact.
+        """The API view of ``message``; staff also get the masked contact and the pseudonym.
+
+        Whoever holds the tracking code and secret reads no more than the public pages show:
+        no contact, and no ``author_pseudonym``, which would link the author's messages.
 
         ``public`` masks the texts as the public pages do (the case's names hidden, official
         numbers kept); without it, personal data is masked and public service numbers kept.
@@ -83,7 +86,7 @@ class MessageOut(BaseModel):
             dislikes=message.dislikes,
             reposts=message.reposts,
             replies_count=message.replies_count,
-            author_pseudonym=message.author_pseudonym,
+            author_pseudonym=message.author_pseudonym if with_contact else None,
             is_public=message.is_public,
             tracking_code=message.tracking_code,
             state=message.state,
