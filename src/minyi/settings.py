@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     login_concurrency: int = Field(
         default=2, ge=1, le=64, description="Password checks one server process runs at once; more get 429."
     )
+    submit_per_address: int = Field(
+        default=30, ge=0, le=100_000, description="Portal messages an address may send an hour (0: any)."
+    )
     route_confidence: float = Field(
         default=0.6, ge=0.0, le=1.0, description="A category guess this confident routes a case by itself."
     )
