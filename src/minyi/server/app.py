@@ -37,6 +37,7 @@ from minyi.http.deps import LoginRequired
 from minyi.http.errors import domain_error_json, http_error_json, wants_json
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
+from minyi.http.submissions import SubmissionLimit
 from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
 from minyi.server.docs import install_docs
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.pipelines = PipelineProvider(settings)
     app.state.issues = _issue_tracker(settings, app.state.db, owned=database is None)
     app.state.throttle = _throttle(settings)
+    app.state.submissions = SubmissionLimit(settings.submit_per_address)  # the portal's cap per address
     app.state.processing = build_processing(
         settings, ProcessingContext(app.state.db, app.state.pipelines, app.state.issues)
     )
