@@ -104,6 +104,12 @@ def submit(
         )
     except ValidationError as exc:
         return _submit_form(request, db, values, _form_errors(exc, language_of(request)), 422)
+    try:  # a flood from one address is refused (MINYI_SUBMIT_PER_ADDRESS an hour)
+        request.app.state.submissions.check(client_address(request))
+    except Throttled as exc:
+        response = _submit_form(request, db, values, {"form": throttled_text(exc, language_of(request))}, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     try:
         accepted = processing.receive(
             db,
