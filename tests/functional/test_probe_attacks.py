@@ -105,3 +105,47 @@ def test_the_tracking_view_does_not_give_the_authors_pseudonym(client, session, 
     assert mine.json()["contact"] is None
     staff = client.get(f"/api/v1/messages/{sent['id']}", headers=bearer(session, world.admin))
     assert staff.json()["author_pseudonym"]
+
+
+def test_the_portal_refuses_a_flood_from_one_address(settings, database, world):
+    from fastapi.testclient import TestClient
+
+    from minyi.server.app import create_app
+
+    app = create_app(settings.model_copy(update={"submit_per_address": 2}), database)
+    with TestClient(app) as client:
+        form = {"title": "路灯不亮", "body": "人民路路灯不亮，请修理"}
+        for _ in range(2):
+            page = client.get("/")
+            sent = client.post(
+                "/submit", data={**form, "csrf_token": csrf_of(page.text)}, follow_redirects=False
+            )
+            assert sent.status_code == 303, sent.text
+        page = client.get("/")
+        refused = client.post("/submit", data={**form, "csrf_token": csrf_of(page.text)})
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "尝试次数过多" in refused.text
+        assert "人民路路灯不亮" in refused.text  # the form keeps what was written
+        api = client.post("/api/v1/messages", json=form)  # systems feeding the API are not capped here
+        assert api.status_code == 201
+
+
+def test_the_submission_cap_slides_with_the_hour():
+    import pytest
+
+    from minyi.accounts.throttle import Throttled
+    from minyi.http.submissions import SubmissionLimit
+
+    now = [1000.0]
+    limit = SubmissionLimit(2, clock=lambda: now[0])
+    limit.check("10.0.0.1")
+    now[0] += 600
+    limit.check("10.0.0.1")
+    with pytest.raises(Throttled) as refused:
+        limit.check("10.0.0.1")
+    assert refused.value.retry_after == 3000  # the first message leaves the window then
+    limit.check("10.0.0.2")  # another address has its own count
+    now[0] += 3000
+    limit.check("10.0.0.1")
+    SubmissionLimit(0).check("10.0.0.1")  # 0: no cap
