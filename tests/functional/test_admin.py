@@ -70,7 +70,7 @@ def test_category_upload(client, session, world):
         "/staff/admin/categories", data={"csrf_token": token}, files={"file": ("tree.csv", csv, "text/csv")}
     )
     assert response.status_code == 200
-    assert "3 categories created" in response.text
+    assert "新建 3 个类别" in response.text  # in the page's language
     assert session.query(Category).filter_by(name="物业收费").one().level == 3
     bad = client.post(
         "/staff/admin/categories",

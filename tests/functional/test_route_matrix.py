@@ -185,6 +185,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/admin/categories"): ADMINS,
     ("POST", "/staff/admin/rules"): ADMINS,
     ("POST", "/staff/admin/rules/{rule_id}/delete"): ADMINS,
+    ("POST", "/staff/admin/holidays"): ADMINS,
     ("POST", "/staff/admin/templates"): ADMINS,
     ("POST", "/staff/admin/templates/{template_id}/delete"): ADMINS,
     ("GET", "/staff/statements"): STAFF,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import AppealKind, Case, DeadlineRuleRecord
 
 
@@ -28,7 +29,7 @@ def deadline_policy(session: Session) -> DeadlinePolicy:
         )
         for record in records
     ]
-    return DeadlinePolicy(rules)
+    return DeadlinePolicy(rules, calendar=office_calendar(session))  # with the holidays admins entered
 
 
 def reply_due(session: Session, case: Case, start: datetime) -> datetime | None:

@@ -1,4 +1,4 @@
-"""Administration pages: users (and their sessions), lock-outs, departments, categories, rules, templates."""
+"""Administration pages: users, sessions, lock-outs, departments, categories, rules, holidays, templates."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from minyi.accounts.permissions import Action, require
 from minyi.accounts.throttle import lift, list_lockouts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
+from minyi.cases import holiday_store
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import NotFound
 from minyi.db.base import utcnow
@@ -37,7 +38,9 @@ from minyi.http.deps import (
     require_user,
 )
 from minyi.interop.tabular import ImportFileError, read_rows
-from minyi.web.templating import flash, render
+from minyi.web.domain_texts import domain_text
+from minyi.web.i18n import translate
+from minyi.web.templating import flash, language_of, render
 
 FormField = Annotated[str, Form()]
 
@@ -52,7 +55,13 @@ AdminUser = Annotated[User, Depends(require_admin)]
 router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
 
 
-def _page(request: Request, db: DbSession, message: str | None = None, status: int = 200) -> Response:
+def _page(
+    request: Request,
+    db: DbSession,
+    message: str | None = None,
+    status: int = 200,
+    holiday_form: dict[str, str] | None = None,
+) -> Response:
     context = {
         "users": list(db.scalars(select(User).order_by(User.username))),
         "live_sessions": sessions.count_live(db, utcnow()),
@@ -65,8 +74,27 @@ def _page(request: Request, db: DbSession, message: str | None = None, status: i
         "kinds": [k.value for k in AppealKind if k is not AppealKind.UNDETERMINED],  # no rule for it
         "placeholders": admin.PLACEHOLDERS,
         "message": message,
+        **_holidays(db, holiday_form),
     }
     return render(request, "staff/admin.html", context, status)
+
+
+def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
+    """What the holidays section shows: the built-in years, the entered ones, the form's values."""
+    first, last = holiday_store.statutory_years()
+    years = holiday_store.stored_years(db)
+    texts = {year: holiday_store.schedule_text(entries) for year, entries in years.items()}
+    coming = utcnow().year + 1
+    missing = [year for year in (coming - 1, coming) if year > last and year not in years]
+    default_year = str(next((y for y in range(last + 1, last + 20) if y not in years), last + 1))
+    form = form or {"year": default_year, "schedule": texts.get(int(default_year), "")}
+    return {
+        "holiday_known": (first, last),
+        "holiday_years": years,
+        "holiday_texts": texts,
+        "holiday_missing": missing,
+        "holiday_form": form,
+    }
 
 
 def _done(request: Request, db: DbSession, said: str = "flash.saved") -> Response:
@@ -215,7 +243,8 @@ async def import_categories(
             db.rollback()
             return _page(request, db, str(exc), 422)
     db.commit()
-    return _page(request, db, f"{result.created} categories created, {result.existing} already present")
+    said = translate("admin.categories.done", language_of(request))
+    return _page(request, db, said.format(created=result.created, existing=result.existing))
 
 
 @router.post("/rules")
@@ -257,6 +286,28 @@ def delete_rule(request: Request, db: DbSession, rule_id: str, _csrf: CsrfChecke
     if rule is not None:
         db.delete(rule)
     return _done(request, db, "flash.deleted")
+
+
+@router.post("/holidays")
+def save_holidays(
+    request: Request,
+    db: DbSession,
+    year: FormField = "",
+    schedule: FormField = "",
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Store one year's holidays and adjusted working days (empty: remove that year's)."""
+    try:
+        number = holiday_store.check_year(year)
+        entries = holiday_store.parse_schedule(schedule, number)
+        holiday_store.replace_year(db, number, entries)
+    except holiday_store.ScheduleError as exc:
+        db.rollback()
+        said = domain_text(str(exc), language_of(request))
+        return _page(request, db, None, 422, holiday_form={"year": year, "schedule": schedule, "error": said})
+    db.commit()
+    flash(request, "flash.holidays_saved", year=str(number), n=str(len(entries)))
+    return RedirectResponse("/staff/admin#holidays", status_code=303)
 
 
 @router.post("/templates")

@@ -76,6 +76,55 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.code": ("代码", "Code"),
     "admin.name": ("名称", "Name"),
     "admin.categories": ("问题分类", "Category tree"),
+    "admin.categories.done": (
+        "新建 {created} 个类别，{existing} 个已存在。",
+        "{created} categories created, {existing} already present.",
+    ),
+    "admin.holidays": ("法定节假日与调休", "Public holidays and adjusted working days"),
+    "admin.holidays.hint": (
+        (
+            "期限按工作日计算。内置日历已知 {first}–{last} 年的全部节假日和调休；以后的年份只知道元旦、"
+            "劳动节和国庆节，春节、清明、端午、中秋及调休上班日须在国务院办公厅发布通知后在此录入。"
+            "录入的日期优先于内置日历，30 秒内对所有服务器生效，之后受理的案件按新日历计算期限。"
+        ),
+        (
+            "Deadlines count working days. The built-in calendar knows every holiday and adjusted "
+            "working day of {first}–{last}; for later years it knows only New Year, Labour Day and "
+            "National Day, so enter the Spring Festival, Qingming, Dragon Boat and Mid-Autumn holidays "
+            "and the adjusted working weekends here once the State Council publishes its notice. "
+            "Entered days win over the built-in calendar and reach every server within 30 seconds; "
+            "deadlines set from then on follow them."
+        ),
+    ),
+    "admin.holidays.missing": (
+        "{year} 年的节假日安排尚未录入：该年的农历节日和调休目前未知，期限可能算早。",
+        (
+            "The {year} holiday schedule has not been entered: its lunar holidays and adjusted "
+            "working days are unknown, so deadlines may come out too early."
+        ),
+    ),
+    "admin.holidays.entered": ("已录入", "Entered"),
+    "admin.holidays.days": ("{n} 天", "{n} days"),
+    "admin.holidays.none": ("尚未录入任何年份。", "No year entered yet."),
+    "admin.holidays.year": ("年份", "Year"),
+    "admin.holidays.schedule": ("安排（每行一条）", "Schedule (one entry a line)"),
+    "admin.holidays.format": (
+        (
+            "每行：日期或日期范围、放假或上班、名称（可选），例如“2027-02-06~2027-02-13,放假,春节”"
+            "“2027-02-14,上班,春节调休”。保存会替换该年已录入的全部日期；清空后保存即删除该年的录入。"
+        ),
+        (
+            "Each line: a date or a range, holiday or workday (放假 or 上班), a name (optional), e.g. "
+            "“2027-02-06~2027-02-13,holiday,Spring Festival” or “2027-02-14,workday”. Saving replaces "
+            "every entered day of that year; saving it empty removes the year's entries."
+        ),
+    ),
+    "admin.holidays.save": ("保存该年安排", "Save the year's schedule"),
+    "admin.holidays.edit": ("修改", "Edit"),
+    "flash.holidays_saved": (
+        "{year} 年的节假日安排已保存（{n} 天）。",
+        "Holiday schedule for {year} saved ({n} days).",
+    ),
     "admin.categories.file": (
         "CSV/XLSX：一级分类、二级分类、三级分类，可选“部门”列",
         "CSV/XLSX: 一级分类, 二级分类, 三级分类, optional 部门",
