@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from typing import Any
 
 import click
@@ -125,6 +126,16 @@ class LazyGroup(click.Group):
             raise TypeError(msg)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an unreachable database or an unknown revision: ``Error: …``, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            plain = _plain_error(exc)
+            if plain is None:
+                raise
+            raise click.ClickException(plain) from exc
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The list of commands, as click writes it, from the one-line helps of the lazy ones."""
         names = self.list_commands(ctx)
@@ -141,6 +152,25 @@ class LazyGroup(click.Group):
                 rows.append((name, command.get_short_help_str(limit)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _plain_error(exc: Exception) -> str | None:
+    """What to tell a user instead of a traceback, for mistakes of setting rather than bugs; else ``None``.
+
+    The modules are looked up, not imported: ``minyi --help`` stays light, and an error of a
+    library no command loaded cannot have happened.
+    """
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_errors is not None and isinstance(exc, sqlalchemy_errors.OperationalError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        return (
+            f"cannot use the database: {reason}. Check MINYI_DATABASE_URL, that the server runs "
+            "and that the database exists (createdb), then run `minyi db upgrade`"
+        )
+    alembic_errors = sys.modules.get("alembic.util.exc")
+    if alembic_errors is not None and isinstance(exc, alembic_errors.CommandError):
+        return f"{exc} (see `minyi db current`)"
+    return None
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

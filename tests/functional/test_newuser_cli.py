@@ -1,0 +1,51 @@
+"""A new operator's command-line mistakes end in one ``Error: …`` line, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import TEST_SECRET
+
+from minyi.cli.main import cli
+from minyi.settings import get_settings
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINYI_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("MINYI_SECRET_KEY", TEST_SECRET)
+    monkeypatch.delenv("MINYI_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def plain_error(result, *expected: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error: ")
+    for text in expected:
+        assert text in result.output
+
+
+def test_an_unknown_revision_is_named(env):
+    plain_error(run("db", "upgrade", "--revision", "nosuch"), "'nosuch'", "minyi db current")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://postgres@127.0.0.1:1/minyi_nowhere",  # no server there
+        "sqlite:////nonexistent-directory/minyi.db",  # a directory that does not exist
+    ],
+)
+def test_a_database_that_cannot_be_reached_is_explained(env, url):
+    env.setenv("MINYI_DATABASE_URL", url)
+    get_settings.cache_clear()
+    plain_error(run("db", "upgrade"), "cannot use the database", "MINYI_DATABASE_URL", "createdb")
+    plain_error(run("process"), "cannot use the database")
