@@ -26,6 +26,7 @@ import time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+import chinese_calendar
 from sqlalchemy import Date, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -40,6 +41,7 @@ from minyi.settings import current_timezone
 REFRESH_SECONDS = 30.0
 MAX_RANGE_DAYS = 31
 MAX_NAME = 40
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 _KINDS: Mapping[str, DayKind] = {
     "holiday": DayKind.HOLIDAY,
@@ -155,6 +157,27 @@ def stored_years(session: Session) -> dict[int, list[HolidayOverride]]:
     for day, override in sorted(stored_overrides(session).items()):
         years.setdefault(day.year, []).append(override)
     return years
+
+
+def statutory_years() -> tuple[int, int]:
+    """The first and last year the installed ``chinese-calendar`` knows (2004, 2026 in 1.11.0)."""
+    years = [day.year for day in chinese_calendar.holidays]
+    return min(years), max(years)
+
+
+def check_year(text: str) -> int:
+    """The year typed on a form, if plausible.
+
+    Raises:
+        ScheduleError: for anything but a year from 2000 to 2100.
+    """
+    try:
+        year = int(text.strip())
+    except ValueError:
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ScheduleError(f"year: a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return year
 
 
 def schedule_text(entries: list[HolidayOverride]) -> str:
