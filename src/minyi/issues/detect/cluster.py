@@ -221,10 +221,14 @@ class IssueDetector:
         if not hasattr(self, "active_"):
             self.reset()
 
-    def fit(self, messages: Iterable[IssueMessage]) -> Self:
-        """Start afresh, assign every message (in time order), then consolidate."""
+    def fit(self, messages: Iterable[IssueMessage], *, in_order: bool = False) -> Self:
+        """Start afresh, assign every message (in time order), then consolidate.
+
+        ``in_order``: ``messages`` already come in time order (ties as ``sorted`` leaves them),
+        so they are read as they come and a generator is never held whole.
+        """
         self.reset()
-        for message in sorted(messages, key=lambda m: timestamp(m.when)):
+        for message in messages if in_order else sorted(messages, key=lambda m: timestamp(m.when)):
             self._place(message)
             if self._consolidation_due(self.newest_):
                 self.consolidate()
