@@ -81,6 +81,19 @@ def test_saving_a_year_again_replaces_it_and_empty_removes_it(client, session, w
     assert holiday_store.stored_overrides(session) == {}
 
 
+def test_an_entered_year_opens_for_editing(client, world):
+    token = csrf_of(admin_page(client).text)
+    client.post(
+        "/staff/admin/holidays", data={"year": "2027", "schedule": SCHEDULE_2027, "csrf_token": token}
+    )
+    page = client.get("/staff/admin")
+    assert 'href="/staff/admin?holiday_year=2027#holidays"' in page.text
+    editing = client.get("/staff/admin?holiday_year=2027")
+    assert 'name="year" type="number" min="2000" max="2100" required value="2027"' in editing.text
+    assert "2027-02-13,放假,春节" in editing.text  # every day of the range, one a line
+    assert client.get("/staff/admin?holiday_year=abc").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("year", "schedule", "zh", "en"),
     [

@@ -104,9 +104,14 @@ def _done(request: Request, db: DbSession, said: str = "flash.saved") -> Respons
 
 
 @router.get("")
-def admin_page(request: Request, db: DbSession) -> Response:
-    """Everything an administrator configures, on one page."""
-    return _page(request, db)
+def admin_page(request: Request, db: DbSession, holiday_year: str = "") -> Response:
+    """Everything an administrator configures, on one page (``holiday_year``: that year's to edit)."""
+    years = holiday_store.stored_years(db)
+    chosen = int(holiday_year) if holiday_year.isdigit() and int(holiday_year) in years else None
+    if chosen is None:
+        return _page(request, db)
+    form = {"year": str(chosen), "schedule": holiday_store.schedule_text(years[chosen])}
+    return _page(request, db, holiday_form=form)
 
 
 @router.post("/users")
