@@ -17,7 +17,6 @@ from minyi.issues.detect.heat import HeatWeights
 from minyi.issues.detect.issue import timestamp
 from minyi.issues.detect.theme import rank_concrete
 from minyi.issues.report import LoadedMessages, load_messages, write_report
-from minyi.issues.services import refresh as run_refresh
 from minyi.issues.weights import parse_weights
 
 
@@ -176,6 +175,8 @@ def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Pa
 @pass_context
 def refresh(ctx: CliContext, days: int, min_size: int, weight_pairs: tuple[str, ...]) -> None:
     """Detect hot issues among stored messages and store them (stable ids, ranked by heat)."""
+    from minyi.issues.services import refresh as run_refresh  # local: the database layer, only here
+
     weights = _weights(weight_pairs, parse_weights(ctx.settings.heat_weights))
     database = ctx.require_current_schema()
     with database.transaction() as session:
