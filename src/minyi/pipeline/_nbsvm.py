@@ -64,17 +64,22 @@ class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.alpha = alpha
         self.n_jobs = n_jobs
 
-    def fit(self, X: Any, y: Any) -> Self:  # noqa: N803 - scikit-learn's name
-        """Learn one ratio vector and one SVM per class (one in all for two classes)."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:  # noqa: N803 - scikit-learn's name
+        """Learn one ratio vector and one SVM per class (one in all for two classes).
+
+        ``sample_weight`` weighs each message in the feature counts and in each SVM's loss
+        (a doubtful label can count less); ``None``: every message counts once.
+        """
         features = sp.csr_matrix(X)
         labels = np.asarray(y)
+        weights = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.classes_ = np.unique(labels)
         if len(self.classes_) < 2:  # noqa: PLR2004 - a classifier needs two classes
             raise ValueError(f"need at least two classes, got {list(self.classes_)}")
         present = features.copy()
         present.data = (present.data != 0).astype(np.float64)
         members = sp.csr_matrix(
-            (np.ones(len(labels)), (np.searchsorted(self.classes_, labels), np.arange(len(labels)))),
+            (weights, (np.searchsorted(self.classes_, labels), np.arange(len(labels)))),
             shape=(len(self.classes_), len(labels)),
         )
         counts = (members @ present).toarray()
@@ -84,7 +89,7 @@ class NBSVM(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         def one(target: Any) -> tuple[NDArray[np.float64], float]:
             ratio = self._ratio(counts[np.searchsorted(self.classes_, target)], total)
             svm = LinearSVC(C=self.C, class_weight=self.class_weight)
-            svm.fit(features @ sp.diags(ratio), labels == target)
+            svm.fit(features @ sp.diags(ratio), labels == target, sample_weight=sample_weight)
             return svm.coef_[0] * ratio, float(svm.intercept_[0])
 
         workers = self.n_jobs or _cpus()

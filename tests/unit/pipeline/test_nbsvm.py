@@ -66,3 +66,14 @@ def test_threads_do_not_change_the_model():
     one, four = NBSVM(n_jobs=1).fit(features, labels), NBSVM(n_jobs=4).fit(features, labels)
     np.testing.assert_array_equal(one.coef_, four.coef_)
     np.testing.assert_array_equal(one.intercept_, four.intercept_)
+
+
+def test_sample_weights_of_one_change_nothing_and_zero_weights_drop_rows():
+    features, labels = corpus(["a", "b", "c"])
+    plain = NBSVM().fit(features, labels)
+    ones = NBSVM().fit(features, labels, sample_weight=np.ones(len(labels)))
+    np.testing.assert_allclose(ones.coef_, plain.coef_)
+    keep = np.arange(len(labels)) >= 9
+    dropped = NBSVM().fit(features[keep], labels[keep])
+    zeroed = NBSVM().fit(features, labels, sample_weight=keep.astype(float))
+    np.testing.assert_allclose(zeroed.coef_, dropped.coef_, atol=1e-6)
