@@ -120,8 +120,8 @@ class Features:
         places: The places mentioned (title first, then body).
         text: The normalised title and body, for the near-duplicate index.
         title_cores: Cores of the named places and routes in the title (the most reliable
-            mentions: titles name the place concisely), else of the first two in the body;
-            cores of areas (see ``common_core_share``) left out.
+            mentions: titles name the place concisely; names found in the body are often
+            not places at all), cores of areas (see ``common_core_share``) left out.
     """
 
     vector: SparseVector
@@ -255,7 +255,7 @@ class Featurizer:
             if place.kind != "admin" and df[index.get(PLACE_PREFIX + place.core, 0)] < common
         ]
         in_title_cores = {place.core for place in places[:in_title]}
-        title_cores = frozenset(core for core in named if core in in_title_cores) or frozenset(named[:2])
+        title_cores = frozenset(core for core in named if core in in_title_cores)
         return Features(vector, places, text, title_cores)
 
     def _id(self, term: str, *, learn: bool) -> int | None:
