@@ -61,7 +61,9 @@ def _page(
     message: str | None = None,
     status: int = 200,
     holiday_form: dict[str, str] | None = None,
+    posted: dict[str, str] | None = None,
 ) -> Response:
+    """The page; ``message`` (a refusal) in the reader's language, ``posted`` the refused form's values."""
     context = {
         "users": list(db.scalars(select(User).order_by(User.username))),
         "live_sessions": sessions.count_live(db, utcnow()),
@@ -73,7 +75,8 @@ def _page(
         "roles": [r.value for r in Role],
         "kinds": [k.value for k in AppealKind if k is not AppealKind.UNDETERMINED],  # no rule for it
         "placeholders": admin.PLACEHOLDERS,
-        "message": message,
+        "message": domain_text(message, language_of(request)) if message else None,
+        "posted": posted or {},
         **_holidays(db, holiday_form),
     }
     return render(request, "staff/admin.html", context, status)
@@ -140,7 +143,8 @@ def create_user(
         )
     except accounts.AccountError as exc:
         db.rollback()
-        return _page(request, db, str(exc), 422)
+        kept = {"which": "users", "username": username, "display_name": display_name, "role": role}
+        return _page(request, db, str(exc), 422, posted=kept | {"department_code": department_code})
     return _done(request, db)
 
 
@@ -214,10 +218,17 @@ def create_department(
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a department."""
+    kept = {
+        "which": "departments",
+        "code": code,
+        "name": name,
+        "phone": contact_phone,
+        "email": contact_email,
+    }
     if not code.strip() or not name.strip():
-        return _page(request, db, "a department needs a code and a name", 422)
+        return _page(request, db, "a department needs a code and a name", 422, posted=kept)
     if db.scalar(select(Department).where(Department.code == code.strip())) is not None:
-        return _page(request, db, f"department {code.strip()!r} already exists", 422)
+        return _page(request, db, f"department {code.strip()!r} already exists", 422, posted=kept)
     get_or_create_department(
         db,
         code.strip(),
@@ -280,7 +291,9 @@ def create_rule(
         )
     except (ValueError, admin.AdminError) as exc:
         db.rollback()
-        return _page(request, db, str(exc), 422)
+        kept = {"which": "rules", "appeal_kind": appeal_kind, "category_id": category_id, "note": note}
+        kept |= {"reply_working_days": reply_working_days, "reply_hours": reply_hours, "urgent": urgent}
+        return _page(request, db, str(exc), 422, posted=kept)
     return _done(request, db)
 
 
@@ -325,13 +338,14 @@ def create_template(
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Add a reply template."""
+    kept = {"which": "templates", "name": name, "body": body, "department_id": department_id}
     if department_id and db.get(Department, department_id) is None:
-        return _page(request, db, f"no department with id {department_id!r}", 422)
+        return _page(request, db, f"no department with id {department_id!r}", 422, posted=kept)
     try:
         admin.add_template(db, name=name, body=body, department_id=department_id or None)
     except admin.AdminError as exc:
         db.rollback()
-        return _page(request, db, str(exc), 422)
+        return _page(request, db, str(exc), 422, posted=kept)
     return _done(request, db)
 
 

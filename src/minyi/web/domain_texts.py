@@ -52,6 +52,70 @@ HOLIDAYS: tuple[tuple[str, str, str], ...] = (
     (r"year: a year from (?P<a>\d+) to (?P<b>\d+)", "年份应在 {a} 到 {b} 之间。", "Year: from {a} to {b}."),
 )
 
+#: Refusals on the administration page (``minyi.accounts``, ``minyi.admin``, ``minyi.departments``).
+ADMIN: tuple[tuple[str, str, str], ...] = (
+    # A password's refusal carries both languages, "中文 / English": the reader's half.
+    (r"(?P<zh>[^/]*[\u4e00-\u9fff][^/]*?) ?/ (?P<en>[^\u4e00-\u9fff]+)", "{zh}", "{en}"),
+    (r"user '(?P<u>.+)' already exists", "用户名“{u}”已存在。", "User {u} already exists."),
+    (
+        r"department staff need a department(?: \(--department CODE\))?",
+        "承办部门工作人员须选择所属部门。",
+        "Department staff need a department: choose one.",
+    ),
+    (r"no department with code '(?P<c>.+)'", "没有代码为“{c}”的部门。", "No department with code {c}."),
+    (r"department '(?P<c>.+)' already exists", "部门代码“{c}”已存在。", "Department {c} already exists."),
+    (
+        r"a department needs a code and a name",
+        "请填写部门代码和名称。",
+        "A department needs a code and a name.",
+    ),
+    (
+        r"invalid deadline rule: a deadline rule sets reply_working_days, reply_hours or accept_hours",
+        "请填写答复期限：工作日数或小时数。",
+        "Give the reply deadline in working days or in hours.",
+    ),
+    (
+        r"invalid deadline rule: set reply_working_days or reply_hours, not both",
+        "工作日数和小时数只能填一项。",
+        "Give working days or hours, not both.",
+    ),
+    (
+        r"invalid deadline rule: reply_working_days is not negative, got .*",
+        "工作日数不能为负数。",
+        "Working days cannot be negative.",
+    ),
+    (
+        r"invalid deadline rule: hours are finite and not negative, got .*",
+        "小时数不能为负数。",
+        "Hours cannot be negative.",
+    ),
+    (r"invalid literal for int\(\) with base 10: .*", "工作日数应为整数。", "Working days: a whole number."),
+    (r"could not convert string to float: .*", "小时数应为数字。", "Hours: a number."),
+    (r"a template needs a name and a text", "请填写模板名称和内容。", "A template needs a name and a text."),
+    (
+        r"unknown placeholders \[(?P<p>.*)\]; use (?P<ok>.*)",
+        "未知的占位符 {p}；可用的占位符：{ok}。",
+        "Unknown placeholders {p}; use {ok}.",
+    ),
+    (
+        r"the file needs the columns 一级分类 \(and 二级分类, 三级分类\); found: (?P<c>.*)",
+        "文件须有“一级分类”“二级分类”“三级分类”列；现有列：{c}。",
+        "The file needs the columns 一级分类, 二级分类 and 三级分类; found: {c}.",
+    ),
+    (r"the file has no rows", "文件中没有数据行。", "The file has no rows."),
+    (
+        r"row (?P<n>\d+): a category path needs 一级分类 and no gaps \(got (?P<g>.*)\)",
+        "第 {n} 行：分类须从“一级分类”填起，中间不能空缺（读到 {g}）。",
+        "Row {n}: a category path needs 一级分类 and no gaps (got {g}).",
+    ),
+    (r"unknown department code '(?P<c>.+)'", "没有代码为“{c}”的部门。", "Unknown department code {c}."),
+    (
+        r"(?P<f>[^:]+): cannot be opened as an Excel \.xlsx workbook.*",
+        "{f}：无法作为 Excel .xlsx 工作簿打开。请在 Excel 中另存为 .xlsx 或 .csv 后重试。",
+        "{f}: cannot be opened as an Excel .xlsx workbook. Save it as .xlsx or .csv in Excel and try again.",
+    ),
+)
+
 #: The knowledge base's refusals (``minyi.knowledge``): direct answers, suggestions, articles.
 KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
@@ -126,6 +190,16 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         ),
         (r"say why the case is returned", "请填写退单理由。", "Please say why the case is returned."),
         (r"say why more time is needed", "请填写延期理由。", "Please say why more time is needed."),
+        (
+            r"this message has no answer waiting for your rating",
+            "该留言目前没有待评价的答复。",
+            "This message has no answer waiting for your rating.",
+        ),
+        (
+            r"choose 满意, 基本满意 or 不满意",
+            "请选择满意、基本满意或不满意。",
+            "Choose satisfied, basically satisfied or unsatisfied.",
+        ),
         (
             r"ask for 1 to (?P<n>\d+) working days",
             "延期天数应为 1 到 {n} 个工作日。",
@@ -250,6 +324,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         ),
         *KNOWLEDGE,
         *HOLIDAYS,
+        *ADMIN,
     )
 )
 
