@@ -81,9 +81,16 @@ def apply_category(session: Session, row: MessageAnalysis, guess: CategoryGuess 
     row.category_id = category.id if category else None
 
 
-def store(session: Session, message: Message, analysis: Analysis) -> MessageAnalysis:
-    """Save ``analysis`` for ``message`` (replacing an earlier one)."""
-    row = session.get(MessageAnalysis, message.id) or MessageAnalysis(message_id=message.id)
+def store(
+    session: Session, message: Message, analysis: Analysis, *, new: bool = False, flush: bool = True
+) -> MessageAnalysis:
+    """Save ``analysis`` for ``message`` (replacing an earlier one).
+
+    A worker's batch knows which of its messages have no analysis yet (``new``: no read)
+    and writes all its rows in one flush at the end (``flush=False``).
+    """
+    existing = None if new else session.get(MessageAnalysis, message.id)
+    row = existing or MessageAnalysis(message_id=message.id)
     row.normalized_title = analysis.normalized_title
     row.normalized_body = analysis.normalized_body
     row.truncated = analysis.truncated
@@ -104,7 +111,8 @@ def store(session: Session, message: Message, analysis: Analysis) -> MessageAnal
     row.pipeline_version = analysis.pipeline_version
     row.analysed_at = utcnow()
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

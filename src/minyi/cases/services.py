@@ -48,7 +48,7 @@ from minyi.cases.replies import (
 )
 from minyi.cases.rules import reply_due
 from minyi.core.localtime import local_date
-from minyi.db.base import utcnow
+from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
 from minyi.departments.services import department_for_category
 from minyi.intake.models import Message
@@ -95,11 +95,16 @@ __all__ = [
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-def _new_number(session: Session, now: datetime) -> str:
+def _draw_number(now: datetime) -> str:
     """A case number such as ``20261124-7K3QH2XP``: the date, then 8 random characters."""
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+    return f"{local_date(now):%Y%m%d}-{suffix}"  # the local date people read
+
+
+def _new_number(session: Session, now: datetime) -> str:
+    """A case number (:func:`_draw_number`) no other case has."""
     for _ in range(5):
-        suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-        number = f"{local_date(now):%Y%m%d}-{suffix}"  # the local date people read
+        number = _draw_number(now)
         with session.no_autoflush:  # pending rows cannot hold a fresh number; the caller flushes once
             taken = session.scalar(select(Case.id).where(Case.number == number))
         if taken is None:
@@ -119,13 +124,14 @@ def _choose_category(
     return analysis.category, "keywords" if model.startswith("keywords:") else "classifier"
 
 
-def open_case(
+def open_case(  # noqa: PLR0913 - the message, its analysis and how the case is opened
     session: Session,
     message: Message,
     analysis: MessageAnalysis | None = None,
     threshold: float = 0.6,
     *,
     urgent_reason: str | None = None,
+    batch: bool = False,
 ) -> Case:
     """A new case for ``message``, routed by its category when the category has a department.
 
@@ -133,11 +139,15 @@ def open_case(
     ``threshold`` confident; otherwise the case waits for a dispatcher. ``urgent_reason``
     (the emergency words found, decided by the caller) makes the case urgent: its reply is
     due within hours, counted from now even while it waits for a dispatcher.
+    In a worker's ``batch`` the case is written with the batch's one flush and its number
+    is not looked up (31**8 a day: a clash fails the unique index, and the worker then
+    stores the batch's messages one at a time, here with the look-up).
     """
     now = utcnow()
     category, source = _choose_category(session, message, analysis, threshold)
     case = Case(
-        number=_new_number(session, now),
+        id=new_id(),  # known before the flush: a routing row names it
+        number=_draw_number(now) if batch else _new_number(session, now),
         title=message.title,
         category=category,
         category_source=source,
@@ -154,7 +164,8 @@ def open_case(
     if urgent_reason:
         mark_urgent(session, case, urgent_reason, now=now)
     route_by_category(session, case)
-    session.flush()
+    if not batch:
+        session.flush()
     return case
 
 
