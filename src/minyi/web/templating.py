@@ -39,8 +39,13 @@ templates.env.globals.update(labels.GLOBALS)  # event_label, channel_label, desc
 
 
 def language_of(request: Request) -> i18n.Language:
-    """The page language: ``?lang=``, else the cookie, else the site default."""
-    default = request.app.state.settings.default_language
+    """The page language: ``?lang=``, else the cookie, else the browser's, else the site default.
+
+    The browser's is the first of zh and en its ``Accept-Language`` prefers, if it names one.
+    """
+    default = i18n.accepted_language(request.headers.get("accept-language")) or (
+        request.app.state.settings.default_language
+    )
     return i18n.pick_language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
 
 
