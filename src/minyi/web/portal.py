@@ -24,6 +24,7 @@ from minyi.intake import services, tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
+from minyi.web.domain_texts import domain_text
 from minyi.web.errors import throttled_page, throttled_text
 from minyi.web.templating import language_of, render
 from minyi.web.validation import plain_errors
