@@ -285,7 +285,7 @@ def rate(
         workflow.rate(db, message, satisfaction, verdict, comment[:2000])
     except workflow.WorkflowError as exc:
         db.rollback()
-        return _tracked(request, message, secret, str(exc), 409)
+        return _tracked(request, message, secret, domain_text(str(exc), language_of(request)), 409)
     db.commit()
     return _tracked(request, message, secret, i18n.translate("rate.thanks", language_of(request)))
 
