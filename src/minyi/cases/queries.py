@@ -91,12 +91,22 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     elif flt.department_id:
         query = query.where(Case.department_id == flt.department_id)
     if flt.query:
-        like = f"%{flt.query.strip()}%"
-        code = flt.query.strip().upper()  # a citizen's tracking code, exact (codes are upper case)
+        words = flt.query.strip()  # found as typed: % and _ are no wildcards (autoescape)
+        code = words.upper()  # a citizen's tracking code, exact (codes are upper case)
         matching = select(Message.case_id).where(
-            or_(Message.title.like(like), Message.body.like(like), Message.tracking_code == code)
+            or_(
+                Message.title.contains(words, autoescape=True),
+                Message.body.contains(words, autoescape=True),
+                Message.tracking_code == code,
+            )
         )
-        query = query.where(or_(Case.title.like(like), Case.number.like(like), Case.id.in_(matching)))
+        query = query.where(
+            or_(
+                Case.title.contains(words, autoescape=True),
+                Case.number.contains(words, autoescape=True),
+                Case.id.in_(matching),
+            )
+        )
     if flt.due:
         query = _due_filter(query, flt.due)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
