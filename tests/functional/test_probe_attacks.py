@@ -149,3 +149,38 @@ def test_the_submission_cap_slides_with_the_hour():
     now[0] += 3000
     limit.check("10.0.0.1")
     SubmissionLimit(0).check("10.0.0.1")  # 0: no cap
+
+
+def test_pages_follow_the_browsers_language_unless_one_was_chosen(client):
+    english = {"Accept-Language": "en-US,en;q=0.9,zh-CN;q=0.5"}
+    url = "/public/search?from=2019-02-30"
+    wrong = client.get(url, headers=english)
+    assert wrong.status_code == 422
+    assert '<html lang="en">' in wrong.text
+    assert "Received from" in wrong.text
+    chinese = client.get(url, headers={"Accept-Language": "zh-CN,en;q=0.5"})
+    assert '<html lang="zh-CN">' in chinese.text
+    assert "留言日期自" in chinese.text
+    assert '<html lang="zh-CN">' in client.get(url).text  # no header: the site default
+    client.get("/lang/zh")  # a chosen language (the cookie) wins over the browser's
+    assert '<html lang="zh-CN">' in client.get(url, headers=english).text
+
+
+def test_rating_an_unanswered_message_is_refused_in_the_readers_language(client):
+    sent = client.post("/api/v1/messages", json={"title": "路灯不亮", "body": "人民路路灯不亮"}).json()
+    form = {"code": sent["tracking_code"], "secret": sent["tracking_secret"], "satisfaction": "satisfied"}
+    token = csrf_of(client.get("/track").text)
+    refused = client.post("/track/rate", data={**form, "solved": "yes", "csrf_token": token})
+    assert refused.status_code == 409
+    assert "该留言目前没有待评价的答复" in refused.text
+    assert "waiting for your rating" not in refused.text
+
+
+def test_inbox_search_takes_percent_and_underscore_as_text(client, session, world):
+    plain = factories.make_case(session, department=world.roads, title="路灯不亮", body="人民路路灯不亮")
+    percent = factories.make_case(session, department=world.roads, title="涨价100%", body="水费涨了100%")
+    session.commit()
+    headers = bearer(session, world.admin)
+    for q, expected in (("%", {percent.id}), ("_", set()), ("100%", {percent.id}), ("路灯", {plain.id})):
+        found = client.get("/api/v1/cases", params={"q": q}, headers=headers).json()
+        assert {item["id"] for item in found["items"]} == expected, q
