@@ -201,16 +201,6 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "Choose satisfied, basically satisfied or unsatisfied.",
         ),
         (
-            r"this message has no answer waiting for your rating",
-            "该留言目前没有待评价的答复。",
-            "This message has no answer waiting for your rating.",
-        ),
-        (
-            r"choose 满意, 基本满意 or 不满意",
-            "请选择满意、基本满意或不满意。",
-            "Choose satisfied, basically satisfied or unsatisfied.",
-        ),
-        (
             r"ask for 1 to (?P<n>\d+) working days",
             "延期天数应为 1 到 {n} 个工作日。",
             "Ask for 1 to {n} working days.",
