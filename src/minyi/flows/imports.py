@@ -44,7 +44,7 @@ from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
 from minyi.flows.import_analysis import BatchAnalyser, worker_is_useful
-from minyi.flows.import_batch import Stored, known_ids, process_messages, store_messages
+from minyi.flows.import_batch import Stored, analyse_tables, known_ids, process_messages, store_messages
 from minyi.flows.import_report import ImportReport, ImportValidationError
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
@@ -377,12 +377,15 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
         with BatchAnalyser(job.pipeline, parallel=job.parallel) as analyser:
             waiting: _Pending | None = None
             try:
-                for batch in _chunks(_valid_rows(job, scan), job.batch_size):
+                for number, batch in enumerate(_chunks(_valid_rows(job, scan), job.batch_size), start=1):
                     pending = _store_batch(session, job, batch)
                     pending.future = analyser.submit(pending.stored.messages)
                     if waiting is not None:
                         done, waiting = waiting, None
                         total += _finish(session, job, analyser, done, keep=pending.stored.messages)
+                    if number & (number - 1) == 0:  # batches 1, 2, 4, 8 …: as the tables double
+                        analyse_tables(session)
+                        session.commit()
                     waiting = pending
             except BaseException:
                 if waiting is not None:  # stored already: process it before the error goes up
