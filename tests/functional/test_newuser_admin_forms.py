@@ -81,3 +81,16 @@ def test_a_file_that_is_not_a_workbook_is_explained(client, token):
     said = refusal(refused)
     assert "无法作为 Excel .xlsx 工作簿打开" in said
     assert "BadZipFile" not in said
+
+
+def test_a_weak_new_password_is_refused_in_the_readers_language(client, world):
+    login(client, "road")
+    token = csrf_of(client.get("/staff/password").text)
+    form = {"current_password": "password123", "new_password": "12345678", "confirm_password": "12345678"}
+    chinese = client.post("/staff/password?lang=zh", data=form | {"csrf_token": token})
+    assert chinese.status_code == 422
+    assert "密码太常见，容易被猜到" in chinese.text
+    assert "this password" not in chinese.text
+    english = client.post("/staff/password?lang=en", data=form | {"csrf_token": token})
+    assert "this password is too common" in english.text
+    assert "密码太常见" not in english.text

@@ -41,6 +41,7 @@ from minyi.knowledge import suggest
 from minyi.pipeline.reply_quality import ReplyQuality
 from minyi.web import i18n
 from minyi.web.audit import record_case_view
+from minyi.web.domain_texts import domain_text
 from minyi.web.errors import throttled_page
 from minyi.web.templating import flash, language_of, render
 
@@ -146,7 +147,8 @@ def change_password(
         )
     except accounts.AccountError as exc:
         db.rollback()
-        return render(request, "staff/password.html", {**context, "error": str(exc)}, 422)
+        error = domain_text(str(exc), language)  # the policy says why in both languages: the reader's
+        return render(request, "staff/password.html", {**context, "error": error}, 422)
     db.commit()
     flash(request, "flash.password_changed")
     return RedirectResponse("/staff/password", status_code=303)
