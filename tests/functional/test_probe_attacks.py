@@ -184,3 +184,11 @@ def test_inbox_search_takes_percent_and_underscore_as_text(client, session, worl
     for q, expected in (("%", {percent.id}), ("_", set()), ("100%", {percent.id}), ("路灯", {plain.id})):
         found = client.get("/api/v1/cases", params={"q": q}, headers=headers).json()
         assert {item["id"] for item in found["items"]} == expected, q
+
+
+def test_open311_names_a_field_once(client):
+    answer = client.get("/open311/v2/services/%01.json")
+    assert answer.status_code == 400
+    description = answer.json()[0]["description"]
+    assert description.startswith("service_code: ")
+    assert not description.startswith("service_code: service_code")

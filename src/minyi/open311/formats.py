@@ -121,7 +121,8 @@ def _described(exc: Exception) -> tuple[int, str]:
     if isinstance(exc, Open311Error):
         return exc.status, exc.description
     if isinstance(exc, DomainError):
-        text = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        named = exc.field and not exc.message.startswith(f"{exc.field}:")  # not "f: f: …"
+        text = f"{exc.field}: {exc.message}" if named else exc.message
         return (exc.status if exc.status in SPEC_STATUSES else 400), text
     if isinstance(exc, RequestValidationError):
         parts = []
