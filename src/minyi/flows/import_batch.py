@@ -28,10 +28,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import Table, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 from sqlalchemy.schema import ColumnDefault
 
@@ -128,9 +129,41 @@ def _insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     if not rows:
         return set()
     connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(MESSAGES).on_conflict_do_nothing().returning(MESSAGES.c.id)
+    if connection.dialect.name == "postgresql":
+        return _copy_messages(connection, rows)
+    statement = sqlite.insert(MESSAGES).on_conflict_do_nothing().returning(MESSAGES.c.id)
     return set(connection.execute(statement, rows).scalars())
+
+
+def _copy_messages(connection: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """PostgreSQL: ``COPY`` the rows into a temporary table, then one ``INSERT … SELECT``.
+
+    The same ``ON CONFLICT DO NOTHING RETURNING`` as a multi-row ``INSERT``, without
+    one: psycopg re-parsed its 13,000 placeholders every batch (about 13 % of the
+    importing process). The temporary table is the connection's, emptied after each use.
+    """
+    columns = [column.name for column in MESSAGES.columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS minyi_import_stage (LIKE messages INCLUDING DEFAULTS)"
+        )
+        with cursor.copy(f"COPY minyi_import_stage ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([_plain(row[column.key]) for column in MESSAGES.columns])
+        cursor.execute(
+            f"INSERT INTO messages ({names}) SELECT {names} FROM minyi_import_stage "  # noqa: S608 - the model's column names
+            "ON CONFLICT DO NOTHING RETURNING id"
+        )
+        inserted = {found for (found,) in cursor.fetchall()}
+        cursor.execute("TRUNCATE minyi_import_stage")
+    return inserted
+
+
+def _plain(value: object) -> object:
+    """A value as COPY writes it: an enum member (the processing state) as its value."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def _attach(session: Session, message: Message) -> None:
