@@ -192,3 +192,16 @@ def test_open311_names_a_field_once(client):
     description = answer.json()[0]["description"]
     assert description.startswith("service_code: ")
     assert not description.startswith("service_code: service_code")
+
+
+def test_a_form_too_large_gets_a_page_people_read(client, settings):
+    big = "x" * (settings.max_request_bytes + 1)
+    page = client.post("/submit", data={"title": "t", "body": big})
+    assert page.status_code == 413
+    assert page.headers["content-type"].startswith("text/html")
+    assert "提交的内容过大" in page.text
+    assert "What you sent is larger than" in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+    api = client.post("/api/v1/messages", json={"title": "t", "body": big})
+    assert api.status_code == 413
+    assert api.json()["error"] == "request_too_large"

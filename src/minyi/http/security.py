@@ -29,6 +29,17 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
     return bool(expected and submitted) and hmac.compare_digest(str(expected), str(submitted))
 
 
+#: Paths whose callers are programs (JSON API, Open311): a 413 answers them in JSON.
+PROGRAM_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/open311/")
+#: What a person reads when a form is too large (the middleware runs outside the pages).
+TOO_LARGE_PAGE = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>提交的内容过大</title></head>'
+    "<body><h1>提交的内容过大</h1><p>提交的内容超过 {kib} KB，请删减后再试。</p>"
+    '<p lang="en">What you sent is larger than {kib} KB; shorten it and try again.</p>'
+    '<p><a href="/">返回首页 / Home</a></p></body></html>'
+)
+
+
 class RequestTooLarge(Exception):  # noqa: N818 - reads as what happened
     """The request body exceeded the configured limit."""
 
@@ -59,14 +70,14 @@ class BodySizeLimit:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         if length is None:
             # Chunked: FastAPI turns an error raised while it reads the body into a 400, so
             # the body is read here, at most max_bytes of it, and replayed to the application.
             buffered = await self._buffer(receive)
             if buffered is None:
-                await self._refuse(send)
+                await self._refuse(scope, send)
                 return
             receive = _replay(buffered, receive)
         started = False
@@ -80,7 +91,7 @@ class BodySizeLimit:
             await self.app(scope, self._limited(receive), tracking_send)
         except RequestTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
     async def _buffer(self, receive: Receive) -> list[Message] | None:
         """The request's body messages, or None once they exceed the limit."""
@@ -112,21 +123,21 @@ class BodySizeLimit:
 
         return limited_receive
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        """413: a short page in both languages for a person's form; JSON for everything else."""
         text = f"request body larger than {self.max_bytes} bytes"
-        body = json.dumps(
-            {"error": "request_too_large", "message": text, "max_bytes": self.max_bytes}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
+        kind = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+        form = kind.startswith((b"application/x-www-form-urlencoded", b"multipart/form-data"))
+        if not form or str(scope.get("path", "")).startswith(PROGRAM_PREFIXES):
+            body = json.dumps(
+                {"error": "request_too_large", "message": text, "max_bytes": self.max_bytes}
+            ).encode()
+            kind = b"application/json"
+        else:
+            body = TOO_LARGE_PAGE.format(kib=self.max_bytes // 1024).encode()
+            kind = b"text/html; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers + SECURITY_HEADERS})
         await send({"type": "http.response.body", "body": body})
 
 
