@@ -317,6 +317,18 @@ def waiting(url: str) -> int:
     return int(count or 0)
 
 
+def deadlocks(url: str) -> int:
+    """Deadlocks PostgreSQL detected in the bench's database so far (0 on SQLite)."""
+    if not url.startswith("postgresql"):
+        return 0
+    database = Database(url)
+    with database.session() as session:
+        query = text("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        count = session.scalar(query)
+    database.engine.dispose()
+    return int(count or 0)
+
+
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
         os.killpg(process.pid, signal.SIGTERM)
@@ -383,6 +395,7 @@ def run_load(args: argparse.Namespace, tmp: Path) -> None:
     print(f"  latency ms: p50 {pct[49]:.1f}  p95 {pct[94]:.1f}  p99 {pct[98]:.1f}  max {ms[-1]:.1f}")
     print(
         f"  errors: {errors}   backlog left at the end of the load drained in {drain:.1f} s ({left} still waiting)"
+        f"   deadlocks: {deadlocks(url)}"
     )
     where = "server processes (with their processing threads)" if stream is None else "server processes"
     print(f"  CPU during the load: {1000 * web_cpu / len(ms):.2f} ms per request in the {where}", end="")

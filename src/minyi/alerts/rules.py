@@ -14,6 +14,7 @@ from minyi.alerts.params import RuleError
 
 MAX_TARGETS = 10
 MAX_COOLDOWN_MINUTES = 30 * 24 * 60
+_CACHE_KEY = "minyi.alerts.keyword_rules"  # in ``session.info``: the rules of a worker's batch
 
 
 def list_rules(session: Session, *, enabled_only: bool = False, kind: str | None = None) -> list[AlertRule]:
@@ -24,6 +25,25 @@ def list_rules(session: Session, *, enabled_only: bool = False, kind: str | None
     if kind is not None:
         query = query.where(AlertRule.kind == kind)
     return list(session.scalars(query))
+
+
+def cache_rules(session: Session) -> None:
+    """Let :func:`keyword_rules` read the rules once for the rest of ``session`` (a worker's batch).
+
+    Only for a session that changes no rule: a worker's batch processes messages, and the
+    rules read at its start are the rules of the whole (short) transaction.
+    """
+    session.info[_CACHE_KEY] = None
+
+
+def keyword_rules(session: Session) -> list[AlertRule]:
+    """The enabled keyword rules, read once per session when :func:`cache_rules` asked so."""
+    if _CACHE_KEY not in session.info:
+        return list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
+    rules: list[AlertRule] | None = session.info[_CACHE_KEY]
+    if rules is None:
+        rules = session.info[_CACHE_KEY] = list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
+    return rules
 
 
 def find_rule(session: Session, name_or_id: str) -> AlertRule | None:

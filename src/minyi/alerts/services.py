@@ -29,7 +29,7 @@ from minyi.accounts.permissions import Action, require
 from minyi.alerts import delivery, spikes
 from minyi.alerts import params as rule_params
 from minyi.alerts.models import Alert, AlertRule, AlertStatus, RuleKind, Scope
-from minyi.alerts.rules import list_rules
+from minyi.alerts.rules import keyword_rules, list_rules
 from minyi.alerts.series import ScopeSeries, first_message_at, hourly
 from minyi.analysis.models import MessageAnalysis
 from minyi.core.errors import Conflict, NotFound
@@ -221,7 +221,7 @@ def watch_message(
     now = now or utcnow()
     if now - _written_at(message) > KEYWORD_MAX_AGE:
         return []
-    rules = list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
+    rules = keyword_rules(session)
     if not rules:
         return []
     settings = settings or get_settings()

@@ -33,23 +33,26 @@ from minyi.pipeline.runner import Analysis, TextPipeline
 
 if TYPE_CHECKING:
     from minyi.flows.workers import Processor
-    from minyi.issues.online import IssueTracker
+    from minyi.issues.online import BatchPlan, IssueTracker
 
 log = logging.getLogger(__name__)
 
 
-def process(
+def process(  # noqa: PLR0913 - the message, its analysis and where it goes
     session: Session,
     message: Message,
     pipeline: TextPipeline | None = None,
     result: Analysis | None = None,
     *,
     tracker: IssueTracker | None = None,
+    batch: Batch | None = None,
 ) -> Case:
     """Run the pipeline on a stored message, then join a duplicate's case or open a new one.
 
     ``result`` is the message's analysis when a batch was analysed at once (imports);
-    ``tracker`` puts the message into its hot issue at once (servers).
+    ``tracker`` puts the message into its hot issue at once (servers). In a worker's
+    ``batch`` nothing is flushed here: the batch's rows are written together when it
+    commits (the unit of work then sends one insert a table), and a failure raises.
     """
     if message.case is not None:
         return message.case
@@ -57,8 +60,11 @@ def process(
     urgent = None
     if pipeline is not None:
         result = result or pipeline.analyse(analysis_services.pipeline_input(message))
-        analysis = analysis_services.store(session, message, result)
-        if tracker is not None:
+        new = batch is not None and message.id not in batch.analysed
+        analysis = analysis_services.store(session, message, result, new=new, flush=batch is None)
+        if tracker is not None and batch is not None and batch.plan is not None:
+            tracker.observe_planned(session, message, analysis, batch.plan)
+        elif tracker is not None:
             tracker.observe(session, message, analysis)
         hits = alert_services.watch_message(session, message, analysis)  # after: an alert names the issue
         urgent = urgent_reason(hits)
@@ -70,12 +76,23 @@ def process(
     case = merging.attach_duplicate(session, message, analysis)
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0
-        case = cases.open_case(session, message, analysis, threshold, urgent_reason=urgent)
+        case = cases.open_case(
+            session, message, analysis, threshold, urgent_reason=urgent, batch=batch is not None
+        )
         routing.record_routing(session, case, analysis, threshold)  # routed automatically or not, and why
     elif urgent:
         cases.mark_urgent(session, case, urgent)
-    session.flush()
+    if batch is None:
+        session.flush()
     return case
+
+
+@dataclass
+class Batch:
+    """What a worker knows up front about the messages it stores in one transaction."""
+
+    analysed: set[str]  # those with an analysis stored already (processed before, then reset)
+    plan: BatchPlan | None = None  # where the hot-issue tracker puts them
 
 
 def urgent_reason(alerts: Sequence[Alert]) -> str | None:

@@ -33,8 +33,10 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minyi.alerts.rules import cache_rules
+from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import id_floor, utcnow
-from minyi.flows.processing import analyse_batch, mark_failed, process, process_safely
+from minyi.flows.processing import Batch, analyse_batch, mark_failed, process, process_safely
 from minyi.intake.models import Message, ProcessingState
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from minyi.settings import Settings
 
 log = logging.getLogger(__name__)
+PER_TRANSACTION = 8  # messages stored in one transaction by a worker
 
 
 @dataclass
@@ -93,38 +96,78 @@ def process_ids(context: ProcessingContext, ids: Sequence[str], *, per_transacti
 
     The text pipeline (the costly part) runs on a batch read without any write lock;
     then the messages are claimed and their results stored in short transactions of
-    ``per_transaction`` messages. Messages processed already, or taken by another worker,
-    are skipped, so a delivery repeated after a crash does nothing twice. A message whose
-    processing fails is marked ``failed`` (with the reason) and the others go on.
+    ``per_transaction`` messages (8 by default). Messages processed already, or taken by
+    another worker, are skipped, so a delivery repeated after a crash does nothing
+    twice. A message whose processing fails is marked ``failed`` (with the reason) and
+    the others go on.
 
-    By default a transaction stores 8 messages on SQLite (one writer at a time: fewer
-    commits, and intake never waits behind a whole batch) and one on PostgreSQL. There
-    workers store concurrently, and a transaction of several messages updates several hot
-    issues, in an order another worker may reverse: at 200 messages a second two workers
-    deadlocked dozens of times a minute (each a second lost and an issue assignment
-    dropped). One message per transaction touches one issue: no deadlock in 16,000
-    messages at 200 a second, for about 1 ms more CPU a message; a lock that made the
-    workers store one at a time instead left 574 messages waiting 2 minutes after a
-    60-second burst that this drains in 44 s (bench/README.md).
+    Several messages a transaction cost less (one claim, one commit, the rules and each
+    hot issue read once), but on PostgreSQL two workers then update several hot issues
+    each, and once deadlocked dozens of times a minute on them at 200 messages a second
+    (bench/README.md). So a transaction locks the issues its messages will join first,
+    in id order (:meth:`IssueTracker.plan`), and a transaction that fails for any
+    reason is rolled back and its messages stored again one a transaction
+    (:func:`_store_one`), where a failure is the failing message's alone.
     """
     with context.database.read_session() as session:
         query = select(Message).where(Message.id.in_(list(ids)), Message.state == ProcessingState.RECEIVED)
         waiting = list(session.scalars(query.order_by(Message.id)))
         pipeline = context.pipelines.get(session)
         results = dict(zip([m.id for m in waiting], analyse_batch(pipeline, waiting), strict=True))
-    if per_transaction is None:
-        per_transaction = 8 if context.database.is_sqlite else 1
-    if per_transaction == 1:
-        return sum(_store_one(context, m.id, pipeline, results[m.id]) for m in waiting)
+    per_transaction = per_transaction or PER_TRANSACTION
     taken = 0
     for start in range(0, len(waiting), per_transaction):
         chunk = [m.id for m in waiting[start : start + per_transaction]]
-        with context.database.session() as session:
-            for message in claim(session, chunk):
-                process_safely(session, message, pipeline, results[message.id], tracker=context.tracker)
-                taken += 1
-            session.commit()
+        stored = _store_batch(context, chunk, pipeline, results) if len(chunk) > 1 else None
+        if stored is None:
+            stored = sum(_store_one(context, one, pipeline, results[one]) for one in chunk)
+        taken += stored
     return taken
+
+
+def _store_batch(
+    context: ProcessingContext,
+    ids: Sequence[str],
+    pipeline: TextPipeline | None,
+    results: dict[str, Analysis | None],
+) -> int | None:
+    """Store the processing of ``ids`` in one transaction; how many it took, None if it failed.
+
+    No savepoint a message: a failure rolls the whole transaction back, and the caller
+    stores the messages again one at a time.
+    """
+    tracker = context.tracker
+    with context.database.session() as session:
+        claimed = claim(session, ids)
+        if not claimed:
+            return 0
+        try:
+            cache_rules(session)
+            batch = _batch(session, claimed, tracker)
+            for message in claimed:
+                process(session, message, pipeline, results[message.id], tracker=tracker, batch=batch)
+            session.commit()
+        except Exception as exc:  # noqa: BLE001 - stored again one a transaction, where a failure is isolated
+            log.warning(
+                "storing %d messages together failed (%s: %s); storing them one at a time",
+                len(claimed),
+                type(exc).__name__,
+                exc,
+            )
+            session.rollback()
+            return None
+    return len(claimed)
+
+
+def _batch(session: Session, messages: Sequence[Message], tracker: IssueTracker | None) -> Batch:
+    """Read what the batch's processing needs up front: analyses stored already, the hot issues."""
+    query = select(MessageAnalysis.message_id, MessageAnalysis.issue_pinned).where(
+        MessageAnalysis.message_id.in_([message.id for message in messages])
+    )
+    found: dict[str, bool] = {message_id: bool(is_pinned) for message_id, is_pinned in session.execute(query)}
+    pinned = {message_id for message_id, is_pinned in found.items() if is_pinned}
+    plan = tracker.plan(session, messages, pinned=pinned) if tracker is not None else None
+    return Batch(set(found), plan)
 
 
 def _store_one(

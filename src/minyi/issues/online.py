@@ -20,6 +20,9 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
@@ -50,6 +53,26 @@ def deployment_lock(session: Session) -> bool:
     return bool(
         session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY}).scalar()
     )
+
+
+Member = tuple[datetime, str, str | None, int]  # an issue member: (when, message id, author, likes)
+
+
+@dataclass
+class BatchPlan:
+    """Where the messages of a worker's batch go, decided before anything is written.
+
+    :meth:`IssueTracker.plan` assigns the whole batch in the detector first (in order,
+    as one message at a time would), so the stored issues the batch will update are
+    known and can be locked up front in id order: two workers storing batches then
+    never wait on each other's issues in opposite orders (no deadlock), and each issue
+    is read once a batch, not once a message.
+    """
+
+    groups: dict[str, tuple[int, str | None, Issue | None]] = field(default_factory=dict)
+    created: dict[int, str] = field(default_factory=dict)  # detector group → issue stored by the batch
+    members: dict[str, list[Member]] = field(default_factory=dict)  # issue id → its members so far
+    issues: list[HotIssue] = field(default_factory=list)  # the issues locked (the session holds them weakly)
 
 
 def online_detector() -> IssueDetector:
@@ -156,6 +179,86 @@ class IssueTracker:
         self.rebuild(session)
         return True
 
+    # --- a batch of messages (workers) -------------------------------------------------------
+
+    def plan(
+        self, session: Session, messages: Sequence[Message], *, pinned: set[str] | None = None
+    ) -> BatchPlan:
+        """Assign ``messages`` in the detector and lock the stored issues they will join.
+
+        For each message this records what :meth:`_observe` would decide at its turn:
+        its group, the stored issue of the group, or the summary of a group that
+        reaches ``min_size`` with it (a later message of the same group then joins the
+        issue that message stores). Messages staff placed by hand are left out, as
+        :meth:`_observe` leaves them (``pinned``: their ids, read here when not given). The
+        issues are locked in id order (``SELECT … FOR NO KEY UPDATE ORDER BY id`` on
+        PostgreSQL: the lock their ``UPDATE`` takes, which still lets other transactions
+        insert rows that refer to them) and kept in the session.
+        """
+        plan = BatchPlan()
+        detector = self.detector_ if self._ensure(session) else None
+        if detector is None or not messages:
+            return plan
+        if pinned is None:
+            query = select(MessageAnalysis.message_id).where(
+                MessageAnalysis.message_id.in_([message.id for message in messages]),
+                MessageAnalysis.issue_pinned.is_(True),
+            )
+            pinned = set(session.scalars(query))
+        making: set[int] = set()  # groups an earlier message of the batch stores as an issue
+        with self.lock_:
+            for message in messages:
+                if message.id in pinned:
+                    continue
+                group = detector.resolve(detector.assign(records.issue_message(message)))
+                stored_id = self.stored_.get(group)
+                summary = None
+                if stored_id is None and group not in making:
+                    summary = detector.summary(group, min_size=self.min_size)
+                    if summary is not None:
+                        making.add(group)
+                plan.groups[message.id] = (group, stored_id, summary)
+        wanted = sorted({stored for _, stored, _ in plan.groups.values() if stored is not None})
+        if wanted:
+            locking = (
+                select(HotIssue)
+                .where(HotIssue.id.in_(wanted))
+                .order_by(HotIssue.id)
+                .with_for_update(key_share=True)
+            )
+            plan.issues = list(session.scalars(locking))  # held: the identity map keeps them, no re-read
+            plan.members = _members(session, wanted)
+        return plan
+
+    def observe_planned(
+        self, session: Session, message: Message, analysis: MessageAnalysis, plan: BatchPlan
+    ) -> str | None:
+        """Put ``message`` where :meth:`plan` decided; without a savepoint, so a failure raises.
+
+        The worker then rolls its whole batch back and stores the messages one by one,
+        through :meth:`observe`, where a failure leaves only that message unassigned.
+        """
+        if analysis.issue_pinned:
+            return analysis.issue_id
+        decided = plan.groups.get(message.id)
+        if decided is None:
+            return None
+        group, stored_id, summary = decided
+        stored_id = plan.created.get(group, stored_id)
+        if stored_id is not None:
+            joined = join(session, stored_id, message, analysis, plan.members)
+            if joined is not None:
+                return joined
+            with self.lock_:
+                summary = self.detector_.summary(group, min_size=self.min_size) if self.detector_ else None
+        if summary is None:
+            return None
+        issue = create(session, summary, analysis)
+        with self.lock_:
+            self.stored_[group] = issue.id
+        plan.created[group] = issue.id
+        return issue.id
+
     # --- one message --------------------------------------------------------------------------
 
     def observe(self, session: Session, message: Message, analysis: MessageAnalysis) -> str | None:
@@ -194,14 +297,24 @@ class IssueTracker:
         return issue.id
 
 
-def join(session: Session, issue_id: str, message: Message, analysis: MessageAnalysis) -> str | None:
-    """Link ``message`` to the stored issue (or where it was merged) and update its numbers."""
+def join(
+    session: Session,
+    issue_id: str,
+    message: Message,
+    analysis: MessageAnalysis,
+    members: dict[str, list[Member]] | None = None,
+) -> str | None:
+    """Link ``message`` to the stored issue (or where it was merged) and update its numbers.
+
+    ``members`` (issue id → members) keeps each issue's members across the joins of one
+    transaction (a worker's batch), so they are read once an issue, not once a message.
+    """
     issue = records.live_issue(session, issue_id)
     if issue is None:
         return None
     author = message.author_pseudonym
-    known, posts = _posts(session, issue.id, message)
-    analysis.issue_id = issue.id
+    analysis.issue_id = issue.id  # before the members are read: a flush then writes it with the row
+    known, posts = _posts(session, issue.id, message, members)
     # The issue's numbers change after the read above, so its row is written by one UPDATE.
     when = records.when(message)
     issue.size += 1
@@ -222,27 +335,57 @@ def join(session: Session, issue_id: str, message: Message, analysis: MessageAna
     return issue.id
 
 
-def _posts(session: Session, issue_id: str, message: Message) -> tuple[bool, list[tuple[str | None, int]]]:
+def _members(session: Session, issue_ids: list[str]) -> dict[str, list[Member]]:
+    """The members of each of ``issue_ids``, read in one query (what :func:`_posts` reads for one)."""
+    query = (
+        select(
+            MessageAnalysis.issue_id,
+            Message.id,
+            Message.submitted_at,
+            Message.received_at,
+            Message.author_pseudonym,
+            Message.likes,
+        )
+        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+        .where(MessageAnalysis.issue_id.in_(issue_ids))
+    )
+    members: dict[str, list[Member]] = {issue_id: [] for issue_id in issue_ids}
+    for issue_id, mid, at, received, who, likes in session.execute(query):
+        members[str(issue_id)].append((records.aware(at or received), mid, who, likes or 0))
+    return members
+
+
+def _posts(
+    session: Session, issue_id: str, message: Message, members: dict[str, list[Member]] | None = None
+) -> tuple[bool, list[tuple[str | None, int]]]:
     """Whether the author already wrote in the issue, and each member's ``(author, likes)``.
 
     The members include ``message`` and come earliest first, as :func:`stats.members`
     orders them (so the sums are the same to the last bit).
     One query of two short columns instead of an ``exists`` query, a flush and the whole
-    member rows: the join runs for every message a worker processes.
+    member rows: the join runs for every message a worker processes. With ``members``
+    the rows read are kept, and ``message`` added to them, for the next join.
     """
-    query = (
-        select(Message.id, Message.submitted_at, Message.received_at, Message.author_pseudonym, Message.likes)
-        .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
-        .where(MessageAnalysis.issue_id == issue_id, Message.id != message.id)
-    )
-    rows = [
-        (records.aware(at or received), mid, who, likes or 0)
-        for mid, at, received, who, likes in session.execute(query)
-    ]
+    rows = members.get(issue_id) if members is not None else None
+    if rows is None:
+        query = (
+            select(
+                Message.id, Message.submitted_at, Message.received_at, Message.author_pseudonym, Message.likes
+            )
+            .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
+            .where(MessageAnalysis.issue_id == issue_id, Message.id != message.id)
+        )
+        rows = [
+            (records.aware(at or received), mid, who, likes or 0)
+            for mid, at, received, who, likes in session.execute(query)
+        ]
+    rows = [row for row in rows if row[1] != message.id]
     author = message.author_pseudonym
     known = author is not None and any(row[2] == author for row in rows)
     rows.append((records.when(message), message.id, author, message.likes or 0))
     rows.sort(key=lambda row: (row[0], row[1]))
+    if members is not None:
+        members[issue_id] = rows
     return known, [(row[2], row[3]) for row in rows]
 
 
