@@ -205,3 +205,15 @@ def test_a_form_too_large_gets_a_page_people_read(client, settings):
     api = client.post("/api/v1/messages", json={"title": "t", "body": big})
     assert api.status_code == 413
     assert api.json()["error"] == "request_too_large"
+
+
+def test_private_answers_are_not_stored_public_ones_may_be(client, session, world):
+    login(client, "road")
+    assert client.get("/staff").headers["cache-control"] == "no-store"
+    assert client.get("/track").headers["cache-control"] == "no-store"
+    token = bearer(session, world.road_staff)
+    assert client.get("/api/v1/cases", headers=token).headers["cache-control"] == "no-store"
+    public = client.get("/public")
+    assert "cache-control" not in public.headers
+    assert public.headers["x-frame-options"] == "DENY"
+    assert client.get("/api/v1/statements").headers.get("cache-control") is None

@@ -167,8 +167,27 @@ SECURITY_HEADERS = [
 ]
 
 
+#: Pages that show what only their reader may see (staff pages, a tracked message).
+PRIVATE_PREFIXES = ("/staff", "/track", "/submitted")
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def private(scope: Scope) -> bool:
+    """Whether the answer is for this reader only (``Cache-Control: no-store``).
+
+    Staff and tracking pages, and API calls that carry a token or a tracking secret: never
+    stored by a browser or proxy, so the back button of a shared computer shows nothing after
+    logging out.
+    """
+    path = str(scope.get("path", ""))
+    if path.startswith(PRIVATE_PREFIXES):
+        return True
+    names = {name for name, _ in scope.get("headers") or []}
+    return path.startswith("/api/") and bool(names & {b"authorization", b"x-tracking-secret"})
+
+
 class SecurityHeaders:
-    """Add conservative security headers to every HTML and JSON response."""
+    """Add conservative security headers to every HTML and JSON response (``no-store`` to private ones)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -178,10 +197,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        extra = [*SECURITY_HEADERS, NO_STORE] if private(scope) else SECURITY_HEADERS
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                headers = list(message.get("headers", []))
+                known = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [(n, v) for n, v in extra if n not in known]
             await send(message)
 
         await self.app(scope, receive, with_headers)
