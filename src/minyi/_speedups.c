@@ -37,6 +37,9 @@
  *       How many values two sorted arrays of distinct uint64 share.
  *   add_into(centroid, terms, weights, places, place_terms) -> (dot, own, changed)
  *       Adds a member's vector (int32 terms, float32 weights) to an issue's centroid.
+ *   member_gated(terms, weights, centroid, places, rest) -> (dot, place part, own place norm2,
+ *       own norm2, dot with the whole centroid) of a member (int32 terms, float32 weights)
+ *       against a centroid, the member's own weights taken out when rest.
  *   postings_index(postings, issue_id, changed) / postings_drop(postings, issue_id, terms)
  *       Keep the inverted index in step with a centroid.
  */
@@ -862,6 +865,54 @@ done:
 }
 
 static PyObject *
+member_gated(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *centroid, *places, *result = NULL;
+    Py_buffer terms, weights;
+    int rest;
+    if (!PyArg_ParseTuple(args, "y*y*O!Op", &terms, &weights, &PyDict_Type, &centroid, &places, &rest)) {
+        return NULL;
+    }
+    if (check_items(&terms, 4, "terms") || check_items(&weights, 4, "weights") || terms.len != weights.len) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "member_gated: terms and weights differ in length");
+        }
+        goto done;
+    }
+    const int32_t *t = terms.buf;
+    const float *w = weights.buf;
+    const Py_ssize_t count = terms.len / 4;
+    double dot = 0.0, place = 0.0, own_places = 0.0, own = 0.0, plain = 0.0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *term = PyLong_FromLong(t[i]);
+        double found;
+        if (term == NULL || weight_of(centroid, term, &found) < 0) {
+            Py_XDECREF(term);
+            goto done;
+        }
+        const int is_place = PySequence_Contains(places, term);
+        Py_DECREF(term);
+        if (is_place < 0) {
+            goto done;
+        }
+        const double weight = (double)w[i];
+        const double value = found - (rest ? weight : 0.0);
+        dot += weight * value;
+        if (is_place) {
+            place += weight * value;
+            own_places += weight * weight;
+        }
+        own += weight * weight;
+        plain += weight * found;
+    }
+    result = Py_BuildValue("(ddddd)", dot, place, own_places, own, plain);
+done:
+    PyBuffer_Release(&terms);
+    PyBuffer_Release(&weights);
+    return result;
+}
+
+static PyObject *
 postings_index(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *postings, *issue_id, *changed, *term, *weight;
@@ -940,6 +991,8 @@ static PyMethodDef methods[] = {
     {"overlap", overlap, METH_VARARGS, "overlap(left, right) -> values two sorted uint64 arrays share."},
     {"add_into", add_into, METH_VARARGS,
      "add_into(centroid, terms, weights, places, place_terms) -> (dot, own, changed)."},
+    {"member_gated", member_gated, METH_VARARGS,
+     "member_gated(terms, weights, centroid, places, rest) -> (dot, place, own places, own, plain dot)."},
     {"postings_index", postings_index, METH_VARARGS, "postings_index(postings, issue_id, changed)."},
     {"postings_drop", postings_drop, METH_VARARGS, "postings_drop(postings, issue_id, terms)."},
     {NULL, NULL, 0, NULL},

@@ -40,6 +40,7 @@ __all__ = [
     "add_into",
     "count_words",
     "gated_dot",
+    "member_gated",
     "overlap",
     "postings_drop",
     "postings_index",
@@ -247,6 +248,36 @@ def add_into(
         dot += weight * old
         own += weight * weight
     return dot, own, changed
+
+
+def member_gated(
+    terms: array[int],
+    weights: array[float],
+    centroid: dict[int, float],
+    places: Collection[int],
+    *,
+    rest: bool,
+) -> tuple[float, float, float, float, float]:
+    """A member's vector against a centroid, for the gated score of consolidation.
+
+    Returns ``(dot, place part of dot, squared length of the member's place terms, the
+    member's squared length, dot with the whole centroid)``; with ``rest`` (the centroid
+    holds the member) the first two leave the member's own weights out of the centroid.
+    """
+    if COMPILED and _C is not None:
+        return _C.member_gated(terms, weights, centroid, places, rest)  # type: ignore[no-any-return]
+    dot = place = own_places = own = plain = 0.0
+    get = centroid.get
+    for term, weight in zip(terms, weights, strict=True):
+        found = get(term, 0.0)
+        value = found - (weight if rest else 0.0)
+        dot += weight * value
+        if term in places:
+            place += weight * value
+            own_places += weight * weight
+        own += weight * weight
+        plain += weight * found
+    return dot, place, own_places, own, plain
 
 
 def postings_index(postings: dict[int, dict[int, float]], issue_id: int, changed: dict[int, float]) -> None:

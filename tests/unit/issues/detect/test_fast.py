@@ -145,6 +145,27 @@ def test_centroid_and_index_bookkeeping_match_the_reference(reference):
     assert fast == run()
 
 
+@compiled
+def test_member_scores_of_consolidation_match_the_reference(reference):
+    rng = random.Random(9)
+
+    def run() -> list[tuple[float, ...]]:
+        centroid = {term: rng.random() for term in range(0, 50, 2)}
+        found = []
+        for rest in (True, False):
+            terms = array("i", rng.sample(range(60), 25))
+            weights = array("f", [rng.random() for _ in terms])
+            found.append(_fast.member_gated(terms, weights, centroid, {2, 3, 8, 59}, rest=rest))
+        found.append(_fast.member_gated(array("i"), array("f"), centroid, set(), rest=True))
+        return found
+
+    fast = run()
+    reference()
+    rng.seed(9)
+    assert fast == run()
+    assert fast[2] == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
 def _synthetic(count: int, seed: int) -> list[IssueMessage]:
     """Messages about many problems at many places, with near copies and drifting wording."""
     rng = random.Random(seed)
