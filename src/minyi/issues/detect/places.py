@@ -274,6 +274,11 @@ def cores_differ(left: Collection[str], right: Collection[str]) -> bool:
     """
     if not left or not right:
         return False
-    if any(core in right for core in left):
-        return False
-    return not any(a in b or b in a for a in left for b in right)
+    for core in left:  # loops, not any() over generators: called for every candidate issue
+        if core in right:
+            return False
+    for a in left:
+        for b in right:
+            if a in b or b in a:
+                return False
+    return True
