@@ -28,21 +28,20 @@ def list_rules(session: Session, *, enabled_only: bool = False, kind: str | None
 
 
 def cache_rules(session: Session) -> None:
-    """Let :func:`keyword_rules` read the rules once for the rest of ``session`` (a worker's batch).
+    """Read the keyword rules now, for :func:`keyword_rules` in the rest of ``session``.
 
     Only for a session that changes no rule: a worker's batch processes messages, and the
-    rules read at its start are the rules of the whole (short) transaction.
+    rules read at its start are the rules of the whole (short) transaction. Read before
+    anything is pending, the query flushes nothing (the batch's rows go in one flush).
     """
-    session.info[_CACHE_KEY] = None
+    session.info[_CACHE_KEY] = list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
 
 
 def keyword_rules(session: Session) -> list[AlertRule]:
-    """The enabled keyword rules, read once per session when :func:`cache_rules` asked so."""
+    """The enabled keyword rules: those :func:`cache_rules` read, else read now."""
     if _CACHE_KEY not in session.info:
         return list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
-    rules: list[AlertRule] | None = session.info[_CACHE_KEY]
-    if rules is None:
-        rules = session.info[_CACHE_KEY] = list_rules(session, enabled_only=True, kind=RuleKind.KEYWORD.value)
+    rules: list[AlertRule] = session.info[_CACHE_KEY]
     return rules
 
 
