@@ -191,6 +191,16 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"say why the case is returned", "请填写退单理由。", "Please say why the case is returned."),
         (r"say why more time is needed", "请填写延期理由。", "Please say why more time is needed."),
         (
+            r"unknown status (?P<v>'.*')(; the statuses are: .*)?",
+            "没有这个状态：{v}。",
+            "Unknown status {v}.",
+        ),
+        (
+            r"unknown deadline filter (?P<v>'.*')(; choose one of .*)?",
+            "没有这个时限筛选：{v}。",
+            "Unknown deadline filter {v}.",
+        ),
+        (
             r"this message has no answer waiting for your rating",
             "该留言目前没有待评价的答复。",
             "This message has no answer waiting for your rating.",

@@ -81,9 +81,13 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
 
 
 def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
-    """An HTTP error as a page; the router's own English words are translated."""
+    """An HTTP error as a page; the router's own English words are translated.
+
+    A route's own detail ("no such page") is English: a Chinese reader gets the status's text.
+    """
     text = str(exc.detail)
     key = HTTP_TEXTS.get(exc.status_code)
-    if key is not None and (text in _ROUTER_DETAILS or exc.status_code == 400):  # noqa: PLR2004
-        text = i18n.translate(key, language_of(request))
+    language = language_of(request)
+    if key is not None and (text in _ROUTER_DETAILS or exc.status_code == 400 or language != "en"):  # noqa: PLR2004
+        text = i18n.translate(key, language)
     return error_page(request, text, exc.status_code)
