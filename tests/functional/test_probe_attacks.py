@@ -217,3 +217,18 @@ def test_private_answers_are_not_stored_public_ones_may_be(client, session, worl
     assert "cache-control" not in public.headers
     assert public.headers["x-frame-options"] == "DENY"
     assert client.get("/api/v1/statements").headers.get("cache-control") is None
+
+
+def test_page_errors_carry_no_untranslated_english(client, world):
+    missing = client.get("/public/knowledge/x")
+    assert missing.status_code == 404
+    assert "页面不存在" in missing.text
+    assert "no such public answer" not in missing.text
+    assert "no such page" not in client.get("/public?page=999").text
+    login(client, "road")
+    for params, words in (({"status": "x"}, "没有这个状态"), ({"due": "x"}, "没有这个时限筛选")):
+        page = client.get("/staff", params=params)
+        assert page.status_code == 422
+        assert words in page.text
+        assert "unknown" not in page.text
+    assert "no such public answer" in client.get("/public/knowledge/x?lang=en").text  # English: the detail
