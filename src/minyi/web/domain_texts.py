@@ -190,6 +190,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         ),
         (r"say why the case is returned", "请填写退单理由。", "Please say why the case is returned."),
         (r"say why more time is needed", "请填写延期理由。", "Please say why more time is needed."),
+        (r"say why the case is reopened", "请填写重办理由。", "Please say why the case is reopened."),
+        (r"choose a department", "请选择承办单位。", "Choose a department."),
+        (r"choose a category", "请选择类别。", "Choose a category."),
+        (r"no case numbered (?P<v>'.*')", "没有编号为 {v} 的案件。", "No case numbered {v}."),
         (
             r"unknown status (?P<v>'.*')(; the statuses are: .*)?",
             "没有这个状态：{v}。",
