@@ -232,3 +232,19 @@ def test_page_errors_carry_no_untranslated_english(client, world):
         assert words in page.text
         assert "unknown" not in page.text
     assert "no such public answer" in client.get("/public/knowledge/x?lang=en").text  # English: the detail
+
+
+def test_case_page_refusals_are_in_the_readers_language(client, session, world):
+    case = factories.make_case(session, department=world.roads, title="路灯不亮", body="人民路路灯不亮")
+    session.commit()
+    login(client, "boss")
+    token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
+    for step, form, words in (
+        ("reopen", {}, "请填写重办理由"),
+        ("dispatch", {}, "请选择承办单位"),
+        ("category", {}, "请选择类别"),
+        ("merge", {"other": "nope"}, "没有编号为"),
+    ):
+        page = client.post(f"/staff/cases/{case.id}/{step}", data={**form, "csrf_token": token})
+        assert page.status_code in (409, 422), step
+        assert words in page.text, step
