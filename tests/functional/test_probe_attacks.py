@@ -248,3 +248,14 @@ def test_case_page_refusals_are_in_the_readers_language(client, session, world):
         page = client.post(f"/staff/cases/{case.id}/{step}", data={**form, "csrf_token": token})
         assert page.status_code in (409, 422), step
         assert words in page.text, step
+
+
+def test_https_only_sites_send_hsts(settings, database, client):
+    from fastapi.testclient import TestClient
+
+    from minyi.server.app import create_app
+
+    assert "strict-transport-security" not in client.get("/public").headers
+    app = create_app(settings.model_copy(update={"cookie_secure": True}), database)
+    with TestClient(app, base_url="https://testserver") as secure:
+        assert secure.get("/public").headers["strict-transport-security"] == "max-age=31536000"

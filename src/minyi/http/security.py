@@ -167,6 +167,7 @@ SECURITY_HEADERS = [
 ]
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 #: Pages that show what only their reader may see (staff pages, a tracked message).
 PRIVATE_PREFIXES = ("/staff", "/track", "/submitted")
 NO_STORE = (b"cache-control", b"no-store")
@@ -189,15 +190,17 @@ def private(scope: Scope) -> bool:
 class SecurityHeaders:
     """Add conservative security headers to every HTML and JSON response (``no-store`` to private ones)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https_only: bool = False) -> None:
+        """``https_only`` (``MINYI_COOKIE_SECURE``): browsers are told to use HTTPS only (HSTS)."""
         self.app = app
+        self.headers = [*SECURITY_HEADERS, HSTS] if https_only else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, adding headers to the response."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [*SECURITY_HEADERS, NO_STORE] if private(scope) else SECURITY_HEADERS
+        extra = [*self.headers, NO_STORE] if private(scope) else self.headers
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -182,7 +182,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https_only=settings.cookie_secure)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_request_bytes,
