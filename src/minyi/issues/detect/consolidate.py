@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from minyi.issues.detect._dormant import revive
+from minyi.issues.detect._fast import member_gated
 from minyi.issues.detect.gate import Gate, word_cosine
 from minyi.issues.detect.issue import IssueState, Member
 
@@ -186,30 +187,37 @@ def _reunite_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int
     return merged
 
 
-def _gated(member: Member, part: IssueState, gate: Gate, places: Collection[int], rest: bool) -> float:
-    """The gated score of ``member`` against ``part`` (``rest``: ``part`` holds ``member``, leave it out)."""
-    centroid = part.centroid
-    dot = place = own_places = 0.0
-    for term, weight in zip(member.terms, member.weights, strict=True):
-        value = centroid.get(term, 0.0) - (weight if rest else 0.0)
-        dot += weight * value
-        if term in places:
-            place += weight * value
-            own_places += weight * weight
-    own = member.norm2()
-    norm2 = part.norm2 - (2.0 * member.dot(centroid) - own if rest else 0.0)
+def _gated(  # noqa: PLR0913 - the part's place terms and cores may come computed once
+    member: Member,
+    part: IssueState,
+    gate: Gate,
+    places: Collection[int],
+    rest: bool,
+    *,
+    known: tuple[float, set[str]] | None = None,
+) -> float:
+    """The gated score of ``member`` against ``part`` (``rest``: ``part`` holds ``member``, leave it out).
+
+    ``known``: ``part.place_norm2()`` and ``part.main_cores()``, when the caller scores many
+    members against one unchanged part.
+    """
+    found = member_gated(member.terms, member.weights, part.centroid, places, rest=rest)
+    dot, place, own_places, own, whole = found
+    norm2 = part.norm2 - (2.0 * whole - own if rest else 0.0)
     if norm2 <= _TINY or own <= _TINY:
         return 1.0 if rest else 0.0
     cosine = dot / math.sqrt(norm2 * own)
-    place_norm2 = part.place_norm2() if not rest else max(part.place_norm2() - own_places, 0.0)
+    part_places, part_cores = known or (part.place_norm2(), part.main_cores())
+    place_norm2 = part_places if not rest else max(part_places - own_places, 0.0)
     words = word_cosine(dot - place, own - own_places, norm2 - place_norm2)
-    return gate.score(cosine, words, set(member.cores), part.main_cores())
+    return gate.score(cosine, words, set(member.cores), part_cores)
 
 
 def _incoherent(state: IssueState, split_threshold: float, gate: Gate, places: Collection[int]) -> bool:
     """Whether some member's gated score with the rest of ``state`` is below ``split_threshold``."""
+    known = (state.place_norm2(), state.main_cores())
     return any(
-        _gated(member, state, gate, places, rest=True) < split_threshold
+        _gated(member, state, gate, places, rest=True, known=known) < split_threshold
         for member in state.members
         if not member.folded
     )
@@ -219,14 +227,20 @@ def _recluster(
     members: list[Member], threshold: float, merge_threshold: float, gate: Gate, places: Collection[int]
 ) -> list[IssueState]:
     parts: list[IssueState] = []
+    known: list[tuple[float, set[str]]] = []  # each part's place norm and cores, kept until it changes
     for member in members:
-        scored = [(_gated(member, part, gate, places, rest=False), index) for index, part in enumerate(parts)]
+        scored = [
+            (_gated(member, part, gate, places, rest=False, known=known[index]), index)
+            for index, part in enumerate(parts)
+        ]
         best = max(scored, default=(0.0, -1))
         if best[0] >= threshold:
             parts[best[1]].add(member, places)
+            known[best[1]] = (parts[best[1]].place_norm2(), parts[best[1]].main_cores())
         else:
             parts.append(IssueState(-1, created=len(parts)))
             parts[-1].add(member, places)
+            known.append((parts[-1].place_norm2(), parts[-1].main_cores()))
     joined = True
     while joined and len(parts) > 1:
         joined = False
