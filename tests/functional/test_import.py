@@ -298,14 +298,14 @@ def test_batches_commit_and_report_progress(db, tmp_path):
 def test_a_crash_mid_import_keeps_committed_batches_and_a_rerun_finishes(db, tmp_path, monkeypatch):
     rows = [["id", "body"]] + [[str(i), f"body {i}"] for i in range(5)]
     path = write_csv(tmp_path / "m.csv", rows)
-    real_store = import_batch.store_messages
+    real_prepare = import_batch.prepare_messages
 
-    def store_until_the_third(session, rows, **kwargs):
+    def prepare_until_the_third(session, rows, **kwargs):
         if any(data.external_id == "2" for data in rows):
             raise RuntimeError("power cut")
-        return real_store(session, rows, **kwargs)
+        return real_prepare(session, rows, **kwargs)
 
-    monkeypatch.setattr(imports, "store_messages", store_until_the_third)
+    monkeypatch.setattr(imports, "prepare_messages", prepare_until_the_third)
     with pytest.raises(RuntimeError, match="power cut"):
         run(db, path, batch_size=2)
     assert [(m.external_id, m.state) for m in messages(db)] == [("0", "processed"), ("1", "processed")]
@@ -337,6 +337,25 @@ def test_a_processing_failure_marks_only_that_message(db, tmp_path, monkeypatch)
     states = {m.external_id: (m.state, m.processing_error) for m in messages(db)}
     assert states["2"] == ("failed", "ValueError: classifier unavailable")
     assert states["1"] == states["3"] == ("processed", None)
+
+
+def test_a_row_stored_meanwhile_by_another_import_is_a_duplicate(db, tmp_path, monkeypatch):
+    """Between reading a batch and storing it, another import stores one of its rows."""
+    path = write_csv(tmp_path / "m.csv", [["id", "body"], ["1", "first"], ["2", "second"], ["3", "third"]])
+    real_prepare = imports._prepare_batch
+
+    def prepare_then_race(session, job, batch):
+        pending = real_prepare(session, job, batch)
+        with db.session() as other:  # the concurrent import stores row 2 first
+            import_batch.store_messages(other, [batch[1][1]], channel=job.channel, source=job.source, key=KEY)
+            other.commit()
+        return pending
+
+    monkeypatch.setattr(imports, "_prepare_batch", prepare_then_race)
+    report = run(db, path)
+    assert (report.imported, report.duplicates, report.failed_processing) == (2, 1, 0)
+    states = {m.external_id: (m.state, m.case_id is not None) for m in messages(db)}
+    assert states == {"1": ("processed", True), "2": ("received", False), "3": ("processed", True)}
 
 
 def test_times_without_offset_use_the_given_timezone(db, tmp_path):

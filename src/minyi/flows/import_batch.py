@@ -4,15 +4,20 @@
 each message in its own savepoint, flushing after every step: about 12 statements and
 15 ms of CPU a row. Here a batch of rows (``--batch-size``, 500 by default) is
 
-1. **stored** with one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` for the messages and
-   one for their contacts, then committed (nothing is lost whatever follows);
+1. **prepared**: its messages are built (ids, tracking codes), those whose external id is
+   stored already left out (:func:`prepare_messages`);
 2. **analysed** with the pipeline's batch API (:meth:`TextPipeline.analyse_many`);
-3. **processed** in one transaction without autoflush: analyses, cases, their events,
-   routing records and notices are built as objects and written by one flush (the unit
-   of work groups them into multi-row inserts), and the public-search index is brought up
-   to date once, when the batch commits. What the processing reads is loaded up front:
-   the messages that the batch duplicates, with their cases, in one query; categories
-   are cached per session by :func:`minyi.analysis.services.category_for_label`.
+3. **processed and stored** in one transaction without autoflush (:func:`store_processed`):
+   messages, analyses, cases, their events, routing records and notices are built as
+   objects and written by one flush (the unit of work groups them into multi-row
+   inserts), and the public-search index is brought up to date once, when the batch
+   commits. If that fails, nothing was written: the messages are stored as received with
+   one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` and committed
+   (:func:`insert_prepared`), then processed (:func:`process_messages`).
+
+What the processing reads is loaded up front: the messages that the batch duplicates,
+with their cases, in one query; categories are cached per session by
+:func:`minyi.analysis.services.category_for_label`.
 
 The processing does what :func:`minyi.flows.processing.process` does for one message (a
 test imports one file both ways and compares every derived row). When anything in a
@@ -52,7 +57,18 @@ from minyi.intake.models import Message, MessageContact, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.pipeline.runner import Analysis, TextPipeline
 
-__all__ = ["CaseNumberClashError", "analyse_tables", "known_ids", "process_messages", "store_messages"]
+__all__ = [
+    "CaseNumberClashError",
+    "Prepared",
+    "analyse_tables",
+    "fresh_copy",
+    "insert_prepared",
+    "known_ids",
+    "prepare_messages",
+    "process_messages",
+    "store_messages",
+    "store_processed",
+]
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +88,7 @@ class _Shared:
 
     stored: set[str]
     targets: list[Message]  # the earlier messages it duplicates: held, or the identity map drops them
+    batch: dict[str, Message]  # the batch's messages by id (not in the identity map while pending)
     numbers: dict[str, str] = field(default_factory=dict)  # case number drawn → its case's id
     routings: list[tuple[Case, MessageAnalysis | None, float]] = field(default_factory=list)
 
@@ -178,14 +195,19 @@ def _attach(session: Session, message: Message) -> None:
         message.__dict__["contact"] = None
 
 
-def store_messages(
-    session: Session, rows: Sequence[MessageIn], *, channel: str, source: str, key: str
-) -> Stored:
-    """Store ``rows`` as new messages with two multi-row inserts; the caller commits.
+@dataclass(frozen=True)
+class Prepared:
+    """A batch's new messages, built (ids, tracking codes) but not stored yet."""
 
-    A row whose external id is stored already (by an earlier import, or meanwhile by a
-    concurrent one) is counted as a duplicate, as intake would answer it.
-    """
+    messages: list[Message]
+    positions: list[int]  # each message's index in the batch
+    duplicates: int  # rows whose external id is stored already
+
+
+def prepare_messages(
+    session: Session, rows: Sequence[MessageIn], *, channel: str, source: str, key: str
+) -> Prepared:
+    """Build the messages of ``rows`` whose external id is not stored yet; nothing is written."""
     _check_categories(session, rows)
     ids = [data.external_id for data in rows if data.external_id is not None]
     known = known_ids(session, channel, source, ids)
@@ -194,8 +216,18 @@ def store_messages(
     now = utcnow()
     for message in built:
         message.received_at = message.received_at or now
+    return Prepared(built, [at for at, _ in fresh], len(rows) - len(fresh))
+
+
+def insert_prepared(session: Session, prepared: Prepared) -> Stored:
+    """Store prepared messages with two multi-row inserts, as received; the caller commits.
+
+    A message whose external id was stored meanwhile (by a concurrent import) is
+    counted as a duplicate, as intake would answer it.
+    """
+    built = prepared.messages
     inserted = _insert_messages(session, [_row(message, MESSAGES) for message in built])
-    kept = [(at, message) for (at, _), message in zip(fresh, built, strict=True) if message.id in inserted]
+    kept = [(at, m) for at, m in zip(prepared.positions, built, strict=True) if m.id in inserted]
     contacts = []
     for _, message in kept:
         if message.contact is not None:
@@ -205,7 +237,46 @@ def store_messages(
         session.connection().execute(CONTACTS.insert(), [_row(contact, CONTACTS) for contact in contacts])
     for _, message in kept:
         _attach(session, message)
-    return Stored([m for _, m in kept], [at for at, _ in kept], len(rows) - len(kept))
+    duplicates = prepared.duplicates + len(built) - len(kept)
+    return Stored([m for _, m in kept], [at for at, _ in kept], duplicates)
+
+
+def store_messages(
+    session: Session, rows: Sequence[MessageIn], *, channel: str, source: str, key: str
+) -> Stored:
+    """Store ``rows`` as new messages (:func:`prepare_messages`, :func:`insert_prepared`)."""
+    return insert_prepared(session, prepare_messages(session, rows, channel=channel, source=source, key=key))
+
+
+def store_processed(
+    session: Session, prepared: Prepared, pipeline: TextPipeline | None, results: list[Analysis | None]
+) -> Stored:
+    """Store prepared messages already processed: each row written once, in one transaction.
+
+    The messages are inserted by the batch's flush with their case and state, after the
+    cases: no ``UPDATE`` of every message just stored (on PostgreSQL a second version
+    of each row and of its eight index entries). Anything failing raises (a message
+    stored meanwhile by a concurrent import among them); the caller rolls back and
+    stores first, then processes (:func:`insert_prepared`, :func:`process_messages`).
+    The caller commits.
+    """
+    session.add_all(prepared.messages)
+    _process_together(session, prepared.messages, pipeline, results)
+    return Stored(prepared.messages, prepared.positions, prepared.duplicates)
+
+
+def fresh_copy(prepared: Prepared) -> Prepared:
+    """The prepared messages again, as built, for a second attempt after a rolled-back one."""
+    copies = []
+    for message in prepared.messages:
+        values = {column.key: message.__dict__.get(column.key) for column in MESSAGES.columns}
+        values.update(state=ProcessingState.RECEIVED, case_id=None, processing_error=None)
+        copy = Message(**values)
+        contact = message.contact
+        if contact is not None:
+            copy.contact = MessageContact(name=contact.name, phone=contact.phone, email=contact.email)
+        copies.append(copy)
+    return Prepared(copies, prepared.positions, prepared.duplicates)
 
 
 def analyse_tables(session: Session) -> None:
@@ -265,7 +336,8 @@ def _process_together(
     """Process every message in memory, then write all of it with one flush."""
     with session.no_autoflush:
         targets = _load_duplicate_targets(session, messages, results)
-        shared = _Shared({message.id for message in messages} | {t.id for t in targets}, targets)
+        batch = {message.id: message for message in messages}
+        shared = _Shared(set(batch) | {t.id for t in targets}, targets, batch)
         for message, result in zip(messages, results, strict=True):
             _process_one(session, message, pipeline, result, shared)
         _check_numbers(session, shared.numbers)
@@ -315,7 +387,7 @@ def _process_one(
         if utcnow() - (message.submitted_at or message.received_at or utcnow()) <= KEYWORD_MAX_AGE:
             session.flush()  # a recent message may raise an alert, which looks for earlier ones
             urgent = urgent_reason(alert_services.watch_message(session, message, analysis))
-    case = _attach_duplicate(session, message, analysis)
+    case = _attach_duplicate(session, message, analysis, shared.batch)
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0
         case = _open_case(session, message, analysis, (threshold, urgent), shared.numbers)
@@ -358,11 +430,13 @@ def _analysis_row(
     return row
 
 
-def _attach_duplicate(session: Session, message: Message, analysis: MessageAnalysis | None) -> Case | None:
+def _attach_duplicate(
+    session: Session, message: Message, analysis: MessageAnalysis | None, batch: dict[str, Message]
+) -> Case | None:
     """:func:`minyi.cases.merging.attach_duplicate` without its flush."""
     if analysis is None or analysis.duplicate_of_id is None:
         return None
-    earlier = session.get(Message, analysis.duplicate_of_id)  # in the identity map: loaded up front
+    earlier = batch.get(analysis.duplicate_of_id) or session.get(Message, analysis.duplicate_of_id)
     case = earlier.case if earlier is not None else None
     if case is None or case.status == CaseStatus.CLOSED:
         return None

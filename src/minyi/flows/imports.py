@@ -14,11 +14,14 @@ nothing lost, nothing half-written, and bad input gets an error naming the row a
    problems are collected as :class:`RowError`. If there are any and ``skip_invalid`` is
    off, nothing is written and :class:`ImportValidationError` lists them.
 3. **Storing pass.** The file is read again and the valid rows are stored in batches
-   (:mod:`minyi.flows.import_batch`): each batch is stored with multi-row inserts and
-   committed, then analysed and processed as a whole (opening cases) and committed
-   again; if that fails, the batch is processed message by message, and a message whose
-   processing fails is marked ``failed`` while the others go on (``minyi process``
-   retries it). A crash loses no committed batch.
+   (:mod:`minyi.flows.import_batch`): each batch is analysed (in a worker process while
+   the batch before is written), processed as a whole (opening cases) and stored with
+   its cases in one transaction, each message written once with its case and state. If
+   that fails, nothing of the batch is written and it goes the safe way: its messages
+   are stored and committed, then processed, message by message if need be, and a
+   message whose processing fails is marked ``failed`` while the others go on
+   (``minyi process`` retries it). A crash loses no committed batch and leaves no
+   half-written one.
 
 Re-running a file is idempotent when it has an id column: a row whose ``external_id`` is
 already stored for the same channel and source is counted as a duplicate, as is a row
@@ -44,7 +47,17 @@ from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
 from minyi.flows.import_analysis import BatchAnalyser, worker_is_useful
-from minyi.flows.import_batch import Stored, analyse_tables, known_ids, process_messages, store_messages
+from minyi.flows.import_batch import (
+    Prepared,
+    Stored,
+    analyse_tables,
+    fresh_copy,
+    insert_prepared,
+    known_ids,
+    prepare_messages,
+    process_messages,
+    store_processed,
+)
 from minyi.flows.import_report import ImportReport, ImportValidationError
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
@@ -378,21 +391,21 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
             waiting: _Pending | None = None
             try:
                 for number, batch in enumerate(_chunks(_valid_rows(job, scan), job.batch_size), start=1):
-                    pending = _store_batch(session, job, batch)
-                    pending.future = analyser.submit(pending.stored.messages)
+                    pending = _prepare_batch(session, job, batch)
+                    pending.future = analyser.submit(pending.prepared.messages)
                     if waiting is not None:
                         done, waiting = waiting, None
-                        total += _finish(session, job, analyser, done, keep=pending.stored.messages)
+                        total += _finish(session, job, analyser, done)
                     if number & (number - 1) == 0:  # batches 1, 2, 4, 8 …: as the tables double
                         analyse_tables(session)
                         session.commit()
                     waiting = pending
             except BaseException:
-                if waiting is not None:  # stored already: process it before the error goes up
+                if waiting is not None:  # read and analysed already: store it before the error goes up
                     _finish_after_error(session, job, analyser, waiting)
                 raise
             if waiting is not None:
-                total += _finish(session, job, analyser, waiting, keep=[])
+                total += _finish(session, job, analyser, waiting)
     if job.progress is not None:
         job.progress(scan.rows_read)
     return total
@@ -400,49 +413,73 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
 
 @dataclass
 class _Pending:
-    """A stored batch waiting for its analyses and processing."""
+    """A batch built and being analysed, waiting to be stored and processed."""
 
-    stored: Stored
+    prepared: Prepared
     answers: list[Reply | None]
     position: int  # the last data row of the batch, for the progress report
     future: Future[list[Analysis]] | None = None
 
 
-def _store_batch(session: Session, job: _Job, batch: list[tuple[int, MessageIn, Reply | None]]) -> _Pending:
-    """Store a batch of valid rows (bulk inserts) and commit, before anything else happens."""
+def _prepare_batch(session: Session, job: _Job, batch: list[tuple[int, MessageIn, Reply | None]]) -> _Pending:
+    """Build the messages of a batch of valid rows (those not stored yet); nothing is written."""
     rows = [data for _, data, _ in batch]
-    stored = store_messages(session, rows, channel=job.channel, key=job.key, source=job.source)
-    session.commit()
-    return _Pending(stored, [batch[at][2] for at in stored.positions], batch[-1][0])
+    prepared = prepare_messages(session, rows, channel=job.channel, key=job.key, source=job.source)
+    session.rollback()  # end the read-only transaction: no snapshot held while the batch waits
+    return _Pending(prepared, [batch[at][2] for at in prepared.positions], batch[-1][0])
 
 
 def _finish_after_error(session: Session, job: _Job, analyser: BatchAnalyser, pending: _Pending) -> None:
-    """Process the stored batch that waited when the import failed; best effort, logged."""
+    """Store and process the batch that waited when the import failed; best effort, logged."""
     try:
         session.rollback()
-        _finish(session, job, analyser, pending, keep=[])
-    except Exception:  # the messages are stored: `minyi process` (or a server's sweeper) takes them up
-        log.warning("the last stored batch was not processed after the import failed", exc_info=True)
+        _finish(session, job, analyser, pending)
+    except Exception:  # its rows were not stored: importing the file again stores them
+        log.warning("the last batch was not stored after the import failed", exc_info=True)
 
 
-def _finish(
-    session: Session, job: _Job, analyser: BatchAnalyser, pending: _Pending, *, keep: list[Message]
-) -> _Stored:
-    """Process a stored batch (and add historical replies), committing; forget its objects.
+def _finish(session: Session, job: _Job, analyser: BatchAnalyser, pending: _Pending) -> _Stored:
+    """Store and process a batch in one transaction, else store it, commit, then process it.
 
-    ``keep`` (the next batch's messages, stored already) stay in the session.
+    The second way is the safe one (:func:`_store_then_process`): it is taken when the
+    first fails, so a bad row is stored and marked ``failed`` rather than lost.
     """
-    messages = pending.stored.messages
-    results = analyser.results(messages, pending.future)
-    process_messages(session, messages, job.pipeline, results)
-    session.commit()
+    prepared = pending.prepared
+    results = analyser.results(prepared.messages, pending.future)
+    answers = pending.answers
+    try:
+        stored = store_processed(session, prepared, job.pipeline, results)
+        session.commit()
+    except Exception as exc:  # noqa: BLE001 - nothing of the batch was written: store it first, then process
+        log.warning("storing a processed batch failed (%s: %s); storing it first", type(exc).__name__, exc)
+        session.rollback()
+        stored, results, answers = _store_then_process(session, job, fresh_copy(prepared), results, answers)
+    messages = stored.messages
     failed = sum(message.state == ProcessingState.FAILED.value for message in messages)
-    replies = _add_replies(session, messages, pending.answers)
+    replies = _add_replies(session, messages, answers)
     session.expunge_all()  # memory stays flat: nothing of a finished batch is kept
-    session.add_all(keep)
     if job.progress is not None:
         job.progress(pending.position)
-    return _Stored(len(messages), pending.stored.duplicates, failed, replies)
+    return _Stored(len(messages), stored.duplicates, failed, replies)
+
+
+def _store_then_process(
+    session: Session,
+    job: _Job,
+    prepared: Prepared,
+    results: list[Analysis | None],
+    answers: list[Reply | None],
+) -> tuple[Stored, list[Analysis | None], list[Reply | None]]:
+    """Store the messages as received and commit, then process them (row by row if need be)."""
+    by_id = {
+        m.id: (result, answer) for m, result, answer in zip(prepared.messages, results, answers, strict=True)
+    }
+    stored = insert_prepared(session, prepared)
+    session.commit()
+    results = [by_id[message.id][0] for message in stored.messages]
+    process_messages(session, stored.messages, job.pipeline, results)
+    session.commit()
+    return stored, results, [by_id[message.id][1] for message in stored.messages]
 
 
 def _add_replies(session: Session, messages: list[Message], answers: list[Reply | None]) -> int:
