@@ -62,7 +62,7 @@ def enqueue(  # noqa: PLR0913 - the fields of one notification
     item = OutboxMessage(
         channel=checked.value,
         recipient=recipient,
-        subject=subject.strip()[:MAX_SUBJECT_CHARS],
+        subject=" ".join(subject.split())[:MAX_SUBJECT_CHARS],  # one line: a mail header refuses breaks
         body=body,
         payload=payload or {},
         status=OutboxStatus.PENDING,
