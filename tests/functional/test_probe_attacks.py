@@ -259,3 +259,13 @@ def test_https_only_sites_send_hsts(settings, database, client):
     app = create_app(settings.model_copy(update={"cookie_secure": True}), database)
     with TestClient(app, base_url="https://testserver") as secure:
         assert secure.get("/public").headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_a_notification_subject_with_a_line_break_stays_one_line(session):
+    from minyi.notify.services import enqueue
+
+    item = enqueue(
+        session, channel="email", recipient="duty@example.cn", subject="路灯\r\nBcc: x@y.cn", body="b"
+    )
+    assert item is not None
+    assert item.subject == "路灯 Bcc: x@y.cn"
