@@ -3,6 +3,8 @@ another department's knowledge article. Each refusal names its field; none is a 
 
 from __future__ import annotations
 
+import re
+
 from tests.functional.conftest import bearer, csrf_of, login
 
 from minyi.demo import factories
@@ -269,3 +271,21 @@ def test_a_notification_subject_with_a_line_break_stays_one_line(session):
     )
     assert item is not None
     assert item.subject == "路灯 Bcc: x@y.cn"
+
+
+def test_api_errors_in_chinese_for_a_caller_that_prefers_it(client, session, world):
+    bad = {"title": 1}
+    plain = client.post("/api/v1/messages", json=bad).json()
+    assert {f["field"] for f in plain["fields"]} == {"title", "body"}
+    assert "Field required" in plain["message"]  # programs: unchanged
+    english = client.post("/api/v1/messages", json=bad, headers={"Accept-Language": "en"}).json()
+    assert english["fields"] == plain["fields"]
+    chinese = client.post("/api/v1/messages", json=bad, headers={"Accept-Language": "zh-CN"}).json()
+    assert {f["field"] for f in chinese["fields"]} == {"title", "body"}
+    assert all(re.search(r"[\u4e00-\u9fff]", f["message"]) for f in chinese["fields"])
+    headers = {**bearer(session, world.road_staff), "Accept-Language": "zh-CN"}
+    case = factories.make_case(session, department=world.roads, title="路灯", body="路灯不亮")
+    session.commit()
+    refused = client.post(f"/api/v1/cases/{case.id}/return", json={"reason": " "}, headers=headers)
+    assert refused.status_code in (409, 422)
+    assert re.search(r"[\u4e00-\u9fff]", refused.json()["message"]), refused.json()

@@ -34,7 +34,7 @@ from minyi.core.errors import DomainError
 from minyi.db.session import Database
 from minyi.flows.workers import Processing, ProcessingContext, build_processing
 from minyi.http.deps import LoginRequired
-from minyi.http.errors import domain_error_json, http_error_json, wants_json
+from minyi.http.errors import domain_error_json, error_body, http_error_json, retry_headers, wants_json
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.http.submissions import SubmissionLimit
@@ -62,21 +62,49 @@ from minyi.web import public_knowledge as web_public_knowledge
 from minyi.web import public_search as web_public_search
 from minyi.web import screen as web_screen
 from minyi.web import staff_knowledge as web_staff_knowledge
+from minyi.web.domain_texts import domain_text
 from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
+from minyi.web.i18n import accepted_language
 from minyi.web.templating import TEMPLATES_DIR
+from minyi.web.validation import plain_message
 
 log = logging.getLogger(__name__)
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
 
 
-def field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    """Validation errors as ``{"field", "message"}`` pairs, naming each field."""
+def field_errors(exc: RequestValidationError, language: str | None = None) -> list[dict[str, str]]:
+    """Validation errors as ``{"field", "message"}`` pairs, naming each field.
+
+    Programs get pydantic's English; a caller whose ``Accept-Language`` prefers Chinese
+    (``language="zh"``) gets the sentences the pages show.
+    """
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
         field = ".".join(loc) or "body"
-        out.append({"field": field, "message": str(err.get("msg", "invalid"))})
+        message = plain_message(err, "zh") if language == "zh" else str(err.get("msg", "invalid"))
+        out.append({"field": field, "message": message})
     return out
+
+
+def _json_language(request: Request) -> str | None:
+    """The language a JSON caller's ``Accept-Language`` prefers (None: English, for programs)."""
+    return accepted_language(request.headers.get("accept-language"))
+
+
+def _domain_json(request: Request, exc: DomainError) -> Response:
+    """A domain error as JSON; in the pages' Chinese words when the caller prefers Chinese."""
+    answer = domain_error_json(exc)
+    if _json_language(request) != "zh" or not exc.message:
+        return answer
+    body = error_body(exc)
+    body["message"] = domain_text(exc.message, "zh")
+    for item in body.get("fields", []):
+        item["message"] = body["message"]
+    headers = retry_headers(exc)
+    if headers is not None:
+        body["retry_after"] = int(headers["Retry-After"])
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -85,12 +113,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         if wants_json(request):
-            return domain_error_json(exc)
+            return _domain_json(request, exc)
         return domain_error_page(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = field_errors(exc)
+        errors = field_errors(exc, _json_language(request))
         text = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if wants_json(request):
             return JSONResponse(
