@@ -49,3 +49,12 @@ def test_a_database_that_cannot_be_reached_is_explained(env, url):
     get_settings.cache_clear()
     plain_error(run("db", "upgrade"), "cannot use the database", "MINYI_DATABASE_URL", "createdb")
     plain_error(run("process"), "cannot use the database")
+
+
+def test_a_wrong_setting_is_named_without_pydantics_headers(env):
+    env.setenv("MINYI_PUBLIC_PAGE_SIZE", "0")
+    get_settings.cache_clear()
+    result = run("process")
+    plain_error(result, "invalid settings: MINYI_PUBLIC_PAGE_SIZE: ")
+    assert "errors.pydantic.dev" not in result.output
+    assert "validation error for Settings" not in result.output

@@ -61,7 +61,20 @@ def load_context() -> CliContext:
     try:
         return CliContext(settings=_settings())
     except (UnsafeSettingsError, ValueError) as exc:
-        raise click.ClickException(f"invalid settings: {exc}") from exc
+        raise click.ClickException(f"invalid settings: {_settings_problem(exc)}") from exc
+
+
+def _settings_problem(exc: Exception) -> str:
+    """Each wrong setting by its variable name and why, without pydantic's headers and links."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return str(exc)
+    parts = []
+    for error in errors():
+        name = f"MINYI_{str(error['loc'][0]).upper()}" if error.get("loc") else "settings"
+        said = str(error.get("msg", "")).removeprefix("Value error, ")
+        parts.append(said if name in said else f"{name}: {said}")
+    return "; ".join(parts) or str(exc)
 
 
 pass_context = click.make_pass_decorator(CliContext, ensure=False)
