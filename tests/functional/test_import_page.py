@@ -140,7 +140,7 @@ def test_refuse_the_whole_file(client, session, world):
     run = session.get(ImportRun, run_id)
     assert (run.status, run.imported) == ("refused", 0)
     assert session.scalar(select(Message).where(Message.external_id == "P-1")) is None
-    assert "nothing was imported" in client.get(f"/staff/imports/{run_id}").text
+    assert "未导入任何数据" in client.get(f"/staff/imports/{run_id}").text  # in the page's language
 
 
 def test_unusable_uploads_are_refused(client, world, settings):
@@ -148,7 +148,7 @@ def test_unusable_uploads_are_refused(client, world, settings):
     assert upload(client, token, b"hello", name="notes.pdf").status_code == 422
     unreadable = upload(client, token, csv_bytes([["a", "b"], ["1", "2"]]), name="x.csv")
     assert unreadable.status_code == 422
-    assert "no column holds the message text" in unreadable.text
+    assert "找不到留言内容所在的列" in unreadable.text  # in the page's language
     assert list((settings.data_dir / "imports").iterdir()) == []
 
 

@@ -92,7 +92,8 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
         layout = detect_layout(table.columns)
     except ImportFileError as exc:
         path.unlink(missing_ok=True)
-        raise UploadError(str(exc).replace(str(path), name)) from None
+        # The uploader knows the file by its own name, not the staged uuid (full path, then bare name).
+        raise UploadError(str(exc).replace(str(path), name).replace(path.name, name)) from None
     run = ImportRun(
         id=run_id,
         user_id=user.id,

@@ -116,6 +116,65 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+#: Refusals of the export and import pages and of statements (``minyi.flows``, ``minyi.interop``).
+FILES: tuple[tuple[str, str, str], ...] = (
+    (
+        r"expected a date such as 2026-03-01",
+        "日期格式应为 2026-03-01。",
+        "Expected a date such as 2026-03-01.",
+    ),
+    (r"the period ends before it starts", "结束日期早于开始日期。", "The period ends before it starts."),
+    (r"no category '(?P<c>.+)'", "没有该类别。", "No such category."),
+    (r"no department '(?P<c>.+)'", "没有代码为“{c}”的部门。", "No department {c}."),
+    (
+        r"you may export your own department's cases only",
+        "您只能导出本部门的案件。",
+        "You may export your own department's cases only.",
+    ),
+    (
+        r"only administrators may export personal data in full",
+        "只有管理员可以导出未脱敏的个人信息。",
+        "Only administrators may export personal data in full.",
+    ),
+    (
+        r"a statement needs a title and a text",
+        "请填写发布的标题和正文。",
+        "A statement needs a title and a text.",
+    ),
+    (
+        r"(?P<f>.+): unknown kind of file (?P<s>\S*); Minyi reads \.csv, \.tsv, \.xlsx and \.jsonl",
+        "{f}：不支持 {s} 文件，请上传 .csv、.tsv、.xlsx 或 .jsonl 文件。",
+        "{f}: {s} files are not read; upload a .csv, .tsv, .xlsx or .jsonl file.",
+    ),
+    (
+        r"(?P<f>.+): choose a CSV, TSV, XLSX or JSONL file",
+        "{f}：请上传 .csv、.tsv、.xlsx 或 .jsonl 文件。",
+        "{f}: upload a .csv, .tsv, .xlsx or .jsonl file.",
+    ),
+    (
+        r"broken rows: nothing was imported",
+        "文件中有错误的行，按“整个文件不导入”处理：未导入任何数据。",
+        "Some rows are broken: nothing was imported.",
+    ),
+    (r"(?P<f>.+): the file is empty", "{f}：文件是空的。", "{f}: the file is empty."),
+    (
+        r"(?P<f>.+): the file is larger than (?P<n>\d+) MiB",
+        "{f}：文件超过 {n} MB。",
+        "{f}: the file is larger than {n} MiB.",
+    ),
+    (
+        r"no column holds the message text \(such as .*\); columns found: (?P<c>.*)\. Say which column.*",
+        (
+            "找不到留言内容所在的列（应为“留言详情”“内容”“留言主题”等）；文件中的列：{c}。"
+            "请把内容所在列的标题改为“留言详情”（或“留言主题”）后重新上传。"
+        ),
+        (
+            "No column holds the message text (such as 留言详情, 内容, body, 留言主题 or title); columns "
+            "found: {c}. Rename the column that holds it to body (or title) and upload the file again."
+        ),
+    ),
+)
+
 #: The knowledge base's refusals (``minyi.knowledge``): direct answers, suggestions, articles.
 KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
@@ -339,6 +398,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         *KNOWLEDGE,
         *HOLIDAYS,
         *ADMIN,
+        *FILES,
     )
 )
 

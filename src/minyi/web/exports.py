@@ -27,6 +27,7 @@ from minyi.core.errors import InvalidInput
 from minyi.core.localtime import local_date
 from minyi.db.base import utcnow
 from minyi.departments.models import Department
+from minyi.departments.services import list_categories
 from minyi.flows.export import ExportFilters, ExportFormat, plan_export, record_export, write_export
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser, client_address
 from minyi.web.templating import render
@@ -48,6 +49,7 @@ def export_page(request: Request, db: DbSession, user: StaffUser) -> Response:
     """The export form: period, department, category, status, format (and full, for admins)."""
     context = {
         "departments": _departments(db, user),
+        "categories": list_categories(db),  # chosen from the tree: the filter is a category's id
         "statuses": [status.value for status in CaseStatus],
         "formats": [fmt.value for fmt in ExportFormat],
         "may_full": can(user, Action.ADMINISTER),

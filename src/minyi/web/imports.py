@@ -27,7 +27,8 @@ from minyi.http.deps import AppSettings, CsrfChecked, DbSession, require_user
 from minyi.interop.mapping import FIELD_ALIASES
 from minyi.interop.models import ImportRun
 from minyi.interop.tabular import ImportFileError
-from minyi.web.templating import render
+from minyi.web.domain_texts import domain_text
+from minyi.web.templating import language_of, render
 
 
 def require_importer(user: Annotated[User, Depends(require_user)]) -> User:
@@ -93,7 +94,7 @@ async def upload(
         )
     except ImportFileError as exc:
         db.rollback()
-        return _list(request, db, str(exc), 422)
+        return _list(request, db, domain_text(str(exc), language_of(request)), 422)
     db.commit()
     return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
 

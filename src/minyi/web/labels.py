@@ -123,6 +123,14 @@ def role_label(role: str | None, language: str = "zh") -> str:
     return _named(ROLES, role, language)
 
 
+def department_label(department: Any, language: str = "zh") -> str:
+    """A department's name in the reader's language: its English name on English pages when it has one."""
+    if department is None:
+        return ""
+    english = getattr(department, "name_en", None)
+    return str(english if language == "en" and english else department.name)
+
+
 def pii_labels(kinds: Iterable[str], language: str = "zh") -> str:
     """Kinds of personal data found, in words, joined."""
     return ("、" if language != "en" else ", ").join(_named(PII_KINDS, k, language) for k in kinds)
@@ -184,6 +192,7 @@ GLOBALS = {
     "actor_label": actor_label,
     "channel_label": channel_label,
     "role_label": role_label,
+    "department_label": department_label,
     "pii_labels": pii_labels,
     "duplicate_kind_label": duplicate_kind_label,
     "appeal_reasons": appeal_reasons,

@@ -11,7 +11,8 @@ from minyi.cases import statements
 from minyi.http.deps import PUBLIC_VIEW, CsrfChecked, DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
-from minyi.web.templating import flash, render
+from minyi.web.domain_texts import domain_text
+from minyi.web.templating import flash, language_of, render
 
 router = APIRouter(include_in_schema=False)
 FormField = Annotated[str, Form()]
@@ -84,7 +85,7 @@ def publish(
         )
     except statements.StatementError as exc:
         db.rollback()
-        return _form(request, db, str(exc), values, 422)
+        return _form(request, db, domain_text(str(exc), language_of(request)), values, 422)
     db.commit()
     flash(request, "flash.statement", count=str(len(found)))
     return RedirectResponse("/staff/statements", status_code=303)

@@ -1,0 +1,90 @@
+"""Export, import and statement pages: refusals a staff member can act on, in the page's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.functional.conftest import csrf_of, login
+
+
+def alert(response) -> str:
+    match = re.search(r'role="alert"[^>]*>(.*?)</(?:div|p)>', response.text, re.DOTALL)
+    assert match, response.text[:500]
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_export_offers_the_category_tree_and_exports_one_category(client, world):
+    login(client, "boss")
+    page = client.get("/staff/export")
+    assert f'<option value="{world.road_category.id}">{world.road_category.path}</option>' in page.text
+    token = csrf_of(page.text)
+    done = client.post(
+        "/staff/export", data={"csrf_token": token, "category": world.road_category.id, "format": "csv"}
+    )
+    assert done.status_code == 200
+    assert done.headers["content-type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(
+    ("form", "zh", "en"),
+    [
+        ({"from": "2026-13-01"}, "日期格式应为 2026-03-01。", "Expected a date such as 2026-03-01."),
+        (
+            {"from": "2026-12-01", "to": "2026-01-01"},
+            "结束日期早于开始日期。",
+            "The period ends before it starts.",
+        ),
+        ({"category": "物业管理"}, "没有该类别。", "No such category."),
+    ],
+)
+def test_export_refusals_are_in_the_readers_language(client, world, form, zh, en):
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/export").text)
+    for language, expected in (("zh", zh), ("en", en)):
+        refused = client.post(
+            f"/staff/export?lang={language}", data=form | {"csrf_token": token, "format": "csv"}
+        )
+        assert refused.status_code in {404, 422}
+        assert expected in alert(refused)
+        assert "<title>" + ("出错了" if language == "zh" else "") in refused.text
+
+
+def test_an_import_upload_is_refused_with_the_uploaded_name(client, world):
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/imports").text)
+    refused = client.post(
+        "/staff/imports?lang=zh",
+        data={"csrf_token": token},
+        files={"file": ("来信.csv", "编号,日期\n1,2\n".encode(), "text/csv")},
+    )
+    assert refused.status_code == 422
+    said = alert(refused)
+    assert said.startswith("找不到留言内容所在的列")
+    assert "编号, 日期" in said
+    assert "--map" not in said
+    broken = client.post(
+        "/staff/imports?lang=zh",
+        data={"csrf_token": token},
+        files={"file": ("来信.xlsx", b"not a workbook", "application/octet-stream")},
+    )
+    assert alert(broken).startswith("来信.xlsx：无法作为 Excel .xlsx 工作簿打开")
+
+
+def test_an_empty_statement_is_refused_in_the_readers_language(client, world):
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/statements").text)
+    refused = client.post("/staff/statements?lang=zh", data={"csrf_token": token})
+    assert refused.status_code == 422
+    assert "请填写发布的标题和正文。" in refused.text
+
+
+def test_english_pages_name_departments_in_english_when_they_have_an_english_name(client, session, world):
+    world.roads.name_en = "Transport Bureau"
+    session.commit()
+    login(client, "road")
+    english = client.get("/staff/export?lang=en").text
+    assert "JTJ · Transport Bureau" in english
+    assert "交通运输局" not in english  # the staff bar too
+    chinese = client.get("/staff/export?lang=zh").text
+    assert "JTJ · 交通运输局" in chinese
