@@ -7,6 +7,8 @@ import re
 import pytest
 from tests.functional.conftest import csrf_of, login
 
+from minyi.demo import factories
+
 
 def alert(response) -> str:
     match = re.search(r'role="alert"[^>]*>(.*?)</(?:div|p)>', response.text, re.DOTALL)
@@ -88,3 +90,19 @@ def test_english_pages_name_departments_in_english_when_they_have_an_english_nam
     assert "交通运输局" not in english  # the staff bar too
     chinese = client.get("/staff/export?lang=zh").text
     assert "JTJ · 交通运输局" in chinese
+
+
+def test_a_status_change_the_case_does_not_allow_is_explained_in_the_readers_language(client, session, world):
+    case = factories.make_case(session, status="signed", department=world.roads, category=world.road_category)
+    session.commit()
+    login(client, "road")
+    token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
+    chinese = client.post(
+        f"/staff/cases/{case.id}/status?lang=zh", data={"status": "closed", "csrf_token": token}
+    )
+    assert chinese.status_code == 409
+    assert alert(chinese).startswith("案件当前为“已签收”，不能直接改为“已办结”（可改为：办理中）")
+    english = client.post(
+        f"/staff/cases/{case.id}/status?lang=en", data={"status": "closed", "csrf_token": token}
+    )
+    assert alert(english).startswith("The case is Signed for: it cannot simply become Closed")

@@ -175,6 +175,26 @@ FILES: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+#: A status change the case's state does not allow (``minyi.cases.workflow``, ``lifecycle``).
+TRANSITIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        (
+            r"a case that is (?P<status>\w+) cannot become (?P<target>\w+) by a plain status change"
+            r" \(allowed: (?P<allowed>[^;]*); .*\)"
+        ),
+        "案件当前为“{status}”，不能直接改为“{target}”（可改为：{allowed}）；派单、退单、答复、重办和并案请使用各自的操作。",
+        (
+            "The case is {status}: it cannot simply become {target} (allowed: {allowed}); dispatch, "
+            "return, reply, reopen and merge have their own actions."
+        ),
+    ),
+    (
+        r"a case that is (?P<status>\w+) cannot become (?P<target>\w+) \(allowed: (?P<allowed>.*)\)",
+        "案件当前为“{status}”，不能改为“{target}”（可改为：{allowed}）。",
+        "The case is {status}: it cannot become {target} (allowed: {allowed}).",
+    ),
+)
+
 #: The knowledge base's refusals (``minyi.knowledge``): direct answers, suggestions, articles.
 KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
@@ -399,6 +419,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         *HOLIDAYS,
         *ADMIN,
         *FILES,
+        *TRANSITIONS,
     )
 )
 
@@ -412,8 +433,22 @@ def domain_text(message: str | None, language: str = "zh") -> str:
         if match is None:
             continue
         values = dict(match.groupdict())
-        if "status" in values:
-            with contextlib.suppress(ValueError):
-                values["status"] = lifecycle.label(values["status"], language)
+        for key in ("status", "target"):
+            if key in values:
+                with contextlib.suppress(ValueError):
+                    values[key] = lifecycle.label(values[key], language)
+        if "allowed" in values:
+            values["allowed"] = _statuses(values["allowed"], language)
         return (en if language == "en" else zh).format(**values)
     return message
+
+
+def _statuses(listed: str, language: str) -> str:
+    """``listed`` ("in_progress, replied" or "none") as status names in ``language``."""
+    names = []
+    for value in (part.strip() for part in listed.split(",")):
+        try:
+            names.append(lifecycle.label(value, language))
+        except ValueError:
+            names.append(("none" if language == "en" else "无") if value == "none" else value)
+    return ("、" if language != "en" else ", ").join(names)
