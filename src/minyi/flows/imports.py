@@ -47,7 +47,9 @@ from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
 from minyi.flows.import_analysis import BatchAnalyser, worker_is_useful
-from minyi.flows.import_batch import (
+from minyi.flows.import_batch import process_messages, store_processed
+from minyi.flows.import_report import ImportReport, ImportValidationError
+from minyi.flows.import_store import (
     Prepared,
     Stored,
     analyse_tables,
@@ -55,10 +57,7 @@ from minyi.flows.import_batch import (
     insert_prepared,
     known_ids,
     prepare_messages,
-    process_messages,
-    store_processed,
 )
-from minyi.flows.import_report import ImportReport, ImportValidationError
 from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.layout import Layout, Rejects, Reply, ReplyReader, detect_layout
