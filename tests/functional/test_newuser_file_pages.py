@@ -8,6 +8,7 @@ import pytest
 from tests.functional.conftest import csrf_of, login
 
 from minyi.demo import factories
+from minyi.web.domain_texts import domain_text
 
 
 def alert(response) -> str:
@@ -106,3 +107,16 @@ def test_a_status_change_the_case_does_not_allow_is_explained_in_the_readers_lan
         f"/staff/cases/{case.id}/status?lang=en", data={"status": "closed", "csrf_token": token}
     )
     assert alert(english).startswith("The case is Signed for: it cannot simply become Closed")
+
+
+@pytest.mark.parametrize(
+    ("message", "zh"),
+    [
+        ("decision must be confirm or undo", "请选择确认或撤销。"),
+        ("the format is csv, xlsx or jsonl", "格式应为 CSV、XLSX 或 JSONL。"),
+        ("the date must look like 2026-12-31", "日期格式应为 2026-12-31。"),
+    ],
+)
+def test_short_form_refusals_have_chinese_words(message, zh):
+    assert domain_text(message, "zh") == zh
+    assert domain_text(message, "en") != message or message[0].isupper()

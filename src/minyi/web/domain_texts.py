@@ -195,6 +195,33 @@ TRANSITIONS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+#: Short refusals of the staff pages' forms and filters.
+FORMS: tuple[tuple[str, str, str], ...] = (
+    (r"decision must be confirm or undo", "请选择确认或撤销。", "Choose confirm or undo."),
+    (
+        r"the date must look like 2026-12-31",
+        "日期格式应为 2026-12-31。",
+        "The date must look like 2026-12-31.",
+    ),
+    (
+        r"the format is csv, xlsx or jsonl",
+        "格式应为 CSV、XLSX 或 JSONL。",
+        "The format is CSV, XLSX or JSONL.",
+    ),
+    (
+        r"no department with the code '(?P<c>.+)'",
+        "没有代码为“{c}”的部门。",
+        "No department with the code {c}.",
+    ),
+    (r"unknown deadline filter .*", "未知的期限筛选条件。", "Unknown deadline filter."),
+    (r"\w+ users may not export cases", "您的角色不能导出案件。", "Your role may not export cases."),
+    (
+        r"could not draw a free case number",
+        "暂时无法生成案件编号，请重试。",
+        "No free case number; try again.",
+    ),
+)
+
 #: The knowledge base's refusals (``minyi.knowledge``): direct answers, suggestions, articles.
 KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (
@@ -420,6 +447,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         *ADMIN,
         *FILES,
         *TRANSITIONS,
+        *FORMS,
     )
 )
 
