@@ -132,6 +132,22 @@ def test_service_definition(client, world):
     spec_error(client.get(f"{BASE}/no/such/thing.xml"), 404, "xml")
 
 
+def test_public_coordinates_are_rounded_to_about_100_metres(client, world, api_key):
+    """The address is masked in public, so the point must not name the door either."""
+    response = post(
+        client,
+        api_key,
+        service_code=world.road_category.id,
+        lat="28.1945678",
+        long="112.9765432",
+        **{"attribute[PUBLIC]": "1"},
+    )
+    assert response.status_code == 200, response.text
+    (created,) = response.json()
+    (record,) = client.get(f"{BASE}/requests/{created['service_request_id']}.json").json()
+    assert (record["lat"], record["long"]) == (28.195, 112.977)
+
+
 def test_a_public_request_round_trip(client, world, api_key):
     response = post(
         client,

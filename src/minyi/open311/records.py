@@ -35,6 +35,9 @@ STATUSES = {"open": OPEN, "closed": CLOSED}
 MAX_DESCRIPTION = 4000
 MAX_RANGE = timedelta(days=90)
 MAX_IDS = 100
+# Public coordinates keep 3 decimals (about 100 m): the address is masked in every public
+# view, and a point to the metre would name the house the masked address hides.
+PUBLIC_DEGREES = 3
 
 
 def when(value: datetime | None) -> str | None:
@@ -92,10 +95,15 @@ def request_record(case: Case, public: PublicText) -> dict[str, Any]:
         "address": address,
         "address_id": None,
         "zipcode": None,
-        "lat": first.latitude if first else None,
-        "long": first.longitude if first else None,
+        "lat": _coarse(first.latitude if first else None),
+        "long": _coarse(first.longitude if first else None),
         "media_url": None,
     }
+
+
+def _coarse(degrees: float | None) -> float | None:
+    """A public coordinate rounded to about 100 m (``PUBLIC_DEGREES``): where, not whose door."""
+    return None if degrees is None else round(degrees, PUBLIC_DEGREES)
 
 
 def _public_cases() -> Select[Case]:
