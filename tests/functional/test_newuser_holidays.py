@@ -9,6 +9,7 @@ import pytest
 from tests.functional.conftest import csrf_of, login
 
 from minyi.cases import holiday_store
+from minyi.cases.calendar import default_calendar
 from minyi.cases.holidays import DayKind
 from minyi.cases.rules import deadline_policy
 
@@ -138,3 +139,7 @@ def test_only_admins_enter_holidays(client, world):
         "/staff/admin/holidays", data={"year": "2027", "schedule": SCHEDULE_2027, "csrf_token": token}
     )
     assert refused.status_code == 403
+
+
+def test_without_entries_deadlines_use_the_shared_calendar(session, world):
+    assert deadline_policy(session).calendar is default_calendar()  # the holidays file, chinese-calendar

@@ -188,7 +188,9 @@ def schedule_text(entries: list[HolidayOverride]) -> str:
 
 _lock = threading.Lock()
 # Per database (its URL): when the stored entries were read, and the calendar made of them.
-_cached: dict[str, tuple[float, WorkCalendar]] = {}
+# Per database (its URL): until when the stored entries hold, and the calendar made of them
+# (``None``: nothing stored, the shared default calendar applies).
+_cached: dict[str, tuple[float, WorkCalendar | None]] = {}
 
 
 def forget_cached() -> None:
@@ -207,13 +209,15 @@ def office_calendar(session: Session) -> WorkCalendar:
     now = time.monotonic()
     with _lock:
         cached = _cached.get(key)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    stored = stored_overrides(session)
-    calendar = default_calendar()
-    if stored:
-        holidays_file = os.environ.get(HOLIDAYS_FILE_ENV, "").strip() or None  # as default_calendar reads it
-        calendar = WorkCalendar(holidays_file=holidays_file, overrides=stored, timezone=current_timezone())
-    with _lock:
-        _cached[key] = (now + REFRESH_SECONDS, calendar)
-    return calendar
+    if cached is None or cached[0] <= now:
+        stored = stored_overrides(session)
+        cached = (now + REFRESH_SECONDS, _with_entries(stored) if stored else None)
+        with _lock:
+            _cached[key] = cached
+    return cached[1] if cached[1] is not None else default_calendar()
+
+
+def _with_entries(stored: Mapping[date, HolidayOverride]) -> WorkCalendar:
+    """A calendar like the default one (same holidays file and timezone), with ``stored`` on top."""
+    holidays_file = os.environ.get(HOLIDAYS_FILE_ENV, "").strip() or None  # as default_calendar reads it
+    return WorkCalendar(holidays_file=holidays_file, overrides=stored, timezone=current_timezone())
