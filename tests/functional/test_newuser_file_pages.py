@@ -120,3 +120,10 @@ def test_a_status_change_the_case_does_not_allow_is_explained_in_the_readers_lan
 def test_short_form_refusals_have_chinese_words(message, zh):
     assert domain_text(message, "zh") == zh
     assert domain_text(message, "en") != message or message[0].isupper()
+
+
+def test_the_statements_page_says_when_none_is_published(client, world):
+    login(client, "boss")
+    page = client.get("/staff/statements")
+    assert 'id="statements-none"' in page.text
+    assert "尚未发布统一答复" in page.text

@@ -63,6 +63,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "issues.split.button": ("拆分", "Split"),
     "statement.heading": ("权威发布", "Public statements"),
     "statement.new": ("发布新的统一答复", "Publish a statement"),
+    "statement.none": (
+        "尚未发布统一答复。多人反映同一问题时，可在此用一份答复回复全部相关案件。",
+        "No statement published yet. When many report one problem, one statement answers all its cases.",
+    ),
     "statement.body": ("答复内容", "Text"),
     "statement.cases": (
         "答复的案件编号（每行一个，可在编号后空格加本案备注）",
