@@ -7,9 +7,9 @@
 The messages are made from the real texts of 附件2 and 附件4 (titles and bodies, cycled,
 each with its own 留言编号 and user; never committed): a CSV with 附件2's headers is written
 to a temporary directory, then imported into a fresh, migrated database by
-:func:`minyi.flows.imports.import_messages`, exactly as ``minyi import`` does (store a
-batch and commit, analyse and process it, commit; the pipeline of the next batch runs in
-a forked worker meanwhile, unless ``--in-process``). Printed: wall time; the CPU time of
+:func:`minyi.flows.imports.import_messages`, exactly as ``minyi import`` does (a batch is
+analysed, processed, and stored with its cases in one transaction; the pipeline of the next
+batch runs in a forked worker meanwhile, unless ``--in-process``). Printed: wall time; the CPU time of
 this process, of its analysis worker, and (PostgreSQL on this machine) of the database
 server's backends that served the import; rows per second of each; and the peak resident
 memory of this process and of the worker (the goal: flat, whatever N).
