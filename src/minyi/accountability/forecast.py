@@ -16,8 +16,10 @@ Counts only, never who wrote: the result is aggregate and topic-level, safe to p
 
 The method, its baselines and error measures are in
 :mod:`minyi.accountability.forecast_methods` (pure functions on the weekly counts); the
-working days of each week come from the statutory calendar with the office's overrides
-(:func:`minyi.cases.calendar.default_calendar`).
+working days of each week come from the office calendar the reply deadlines use
+(:func:`minyi.cases.holiday_store.office_calendar`: the statutory calendar, the holidays
+file, and the holidays and 调休 days admins enter on ``/staff/admin``), so a week an admin
+declares a holiday is forecast as the shorter week it will be.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sqlalchemy.orm import Session
 from minyi.accountability import forecast_methods as methods
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases.calendar import WorkCalendar, default_calendar
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import Case
 from minyi.core.errors import InvalidInput
 from minyi.departments.models import Category
@@ -245,7 +248,7 @@ def forecast_weekly(  # noqa: PLR0913 - keyword-only options of the one API
         raise InvalidInput(f"weeks: a whole number from 1 to {MAX_WEEKS}", field="weeks")
     if end is not None and not FIRST_END <= end <= LAST_END:
         raise InvalidInput(f"end: a date from {FIRST_END} to {LAST_END}", field="end")
-    calendar = calendar or default_calendar()
+    calendar = calendar or office_calendar(session)  # with the holidays admins entered
     end = end or default_end(session, datetime.now(calendar.timezone).date())
     cut = monday(end)
     raw = weekly_counts(

@@ -3,9 +3,10 @@
 A forecast with its backtest costs about half a second of CPU; the public JSON and the
 dashboard page must not let every visitor spend that. Results are kept in this process
 for :data:`TTL_SECONDS`, keyed by the options and a cheap fingerprint of the data (the
-number of messages and the newest receipt, both from an index), so a new message or an
-import gives a fresh forecast at the next request and a test's rolled-back data never
-leaks into another's.
+number of messages and the newest receipt, both from an index, and the number and last
+change of the holidays admins entered), so a new message, an import or a holiday entered
+on ``/staff/admin`` gives a fresh forecast at the next request and a test's rolled-back
+data never leaks into another's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minyi.accountability.forecast import By, ForecastReport, forecast_weekly
+from minyi.cases.holiday_store import HolidayRecord
 from minyi.intake.models import Message
 
 TTL_SECONDS = 600.0
@@ -30,7 +32,10 @@ _entries: OrderedDict[tuple[object, ...], tuple[float, ForecastReport]] = Ordere
 
 def _fingerprint(session: Session) -> tuple[object, ...]:
     count, newest = session.execute(select(func.count(Message.id), func.max(Message.received_at))).one()
-    return (str(session.get_bind().engine.url), int(count), str(newest))
+    days, changed = session.execute(
+        select(func.count(HolidayRecord.day), func.max(HolidayRecord.updated_at))
+    ).one()
+    return (str(session.get_bind().engine.url), int(count), str(newest), int(days), str(changed))
 
 
 def cached_forecast(
