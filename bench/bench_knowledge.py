@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import tantivy  # noqa: E402
 
 from minyi.knowledge.index import Document, KnowledgeIndex, bigrams, words  # noqa: E402
+from minyi.knowledge.suggest import MIN_COVERAGE  # noqa: E402
 from minyi.pipeline.privacy import mask_text  # noqa: E402
 
 SEED = 20261206
@@ -110,19 +111,31 @@ def build(rows: list[dict[str, str]], cats: list[str], path: Path) -> KnowledgeI
 
 
 def quality(index: KnowledgeIndex, test: list[dict[str, str]], test_cats: list[str]) -> dict[str, float]:
-    """Share of test questions whose top 5 holds an answer of the same department; latency."""
-    right_cat = 0
-    latencies = []
+    """Share of test questions whose top 5 holds an answer of the same department; latency.
+
+    Also as the case page offers them: nothing when the index holds less than
+    ``suggest.MIN_COVERAGE`` of the question's telling words (the share whose offered hits
+    hold the department, and the share offered none), and the best hit's relevance.
+    """
+    right_cat = right_offered = none_offered = 0
+    latencies, best = [], []
     for row, cat in zip(test, test_cats, strict=True):
         started = time.perf_counter()
         hits = index.search(f"{row['title']}。{row['question']}", top=5)
         latencies.append((time.perf_counter() - started) * 1000)
-        if any(hit.document.department == cat for hit in hits):
-            right_cat += 1
+        offered = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
+        best += [hit.relevance for hit in hits[:1]]
+        right_cat += any(hit.document.department == cat for hit in hits)
+        right_offered += any(hit.document.department == cat for hit in offered)
+        none_offered += not offered
     latencies.sort()
     return {
         "test_questions": len(test),
         "top5_same_category": right_cat / len(test),
+        "min_coverage": MIN_COVERAGE,
+        "best_relevance_p25_p50_p75": [round(q, 3) for q in statistics.quantiles(best, n=4)],
+        "offered_top5_same_category": right_offered / len(test),
+        "offered_none": none_offered / len(test),
         "latency_ms_p50": statistics.median(latencies),
         "latency_ms_p95": latencies[int(0.95 * len(latencies)) - 1],
     }
@@ -224,6 +237,11 @@ def main() -> None:
         f"knowledge: {len(known)} answers before {result['split_at']}; test: {real['test_questions']} later questions"
     )
     print(f"top-5 holds an answer of the same category (department): {real['top5_same_category']:.1%}")
+    print(
+        f"as the case page offers them (coverage >= {real['min_coverage']}): top-5 holds the department "
+        f"{real['offered_top5_same_category']:.1%}, nothing offered {real['offered_none']:.1%}; "
+        f"best hit's relevance p25/p50/p75 {real['best_relevance_p25_p50_p75']}"
+    )
     print(f"latency: p50 {real['latency_ms_p50']:.1f} ms, p95 {real['latency_ms_p95']:.1f} ms")
     if "scaled" in result:
         scaled = result["scaled"]

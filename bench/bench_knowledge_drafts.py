@@ -8,7 +8,8 @@ over the test part, the draft is what "用作草稿" gives on the case page: the
 通用：已办结答复 with the best answer's substance in its 【待填写】 gap
 (``minyi.knowledge.suggest.compose``). Each draft and the real answer are scored by the reply
 quality check (``minyi.pipeline.reply_quality``, no times: timeliness left out), and the
-table prints the question, the best match and its BM25 score so that a person can judge
+table prints the question, the best match, its BM25 score and its relevance (whether the
+case page offers it at all: ``suggest.MIN_COVERAGE``) so that a person can judge
 whether the draft would help (the judgements are in ``bench/README.md``; ids only).
 """
 
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_knowledge import load_attachment4  # noqa: E402
 from minyi.knowledge.index import Document, KnowledgeIndex  # noqa: E402
 from minyi.knowledge.search import Hit  # noqa: E402
-from minyi.knowledge.suggest import compose  # noqa: E402
+from minyi.knowledge.suggest import MIN_COVERAGE, compose  # noqa: E402
 from minyi.pipeline.privacy import mask_text  # noqa: E402
 from minyi.pipeline.reply_quality import ReplyQualityChecker  # noqa: E402
 
@@ -66,7 +67,17 @@ def read(index: KnowledgeIndex, test: list[dict[str, str]], count: int) -> list[
         if not found:
             continue
         best = found[0].document
-        hit = Hit("case", best.id, best.title, best.answer, "", best.date, found[0].score)
+        hit = Hit(
+            "case",
+            best.id,
+            best.title,
+            best.answer,
+            "",
+            best.date,
+            found[0].score,
+            relevance=found[0].relevance,
+            coverage=found[0].coverage,
+        )
         draft = compose(TEMPLATE.replace("{title}", row["title"]), hit)
         real = checker.check(row["title"], row["question"], row["answer"]).score
         drafted = checker.check(row["title"], row["question"], draft).score
@@ -75,6 +86,9 @@ def read(index: KnowledgeIndex, test: list[dict[str, str]], count: int) -> list[
                 "id": row["id"],
                 "match_id": best.id,
                 "bm25": round(found[0].score, 1),
+                "relevance": round(hit.relevance, 3),
+                "band": hit.band,
+                "offered": hit.coverage >= MIN_COVERAGE,
                 "draft_score": round(drafted, 1),
                 "real_score": round(real, 1),
                 "title": row["title"],
@@ -102,11 +116,14 @@ def main() -> None:
     for number, item in enumerate(result, 1):
         print(
             f"{number:2d}. {item['id']} → {item['match_id']}  bm25 {item['bm25']:6.1f}  "
+            f"relevance {item['relevance']:.2f} {item['band']:4s}{'' if item['offered'] else ' (not offered)'}  "
             f"draft {item['draft_score']:5.1f}  real {item['real_score']:5.1f}  "
             f"{str(item['title'])[:28]} | {str(item['match_title'])[:28]}"
         )
     drafts = [float(str(item["draft_score"])) for item in result]
     reals = [float(str(item["real_score"])) for item in result]
+    offered = sum(bool(item["offered"]) for item in result)
+    print(f"offered on the case page (coverage >= {MIN_COVERAGE}): {offered} of {len(result)}")
     print(
         f"median reply-quality score: drafts {statistics.median(drafts):.1f}, real answers {statistics.median(reals):.1f}"
     )

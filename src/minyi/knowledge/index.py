@@ -18,6 +18,7 @@ This module knows nothing of the database: it takes :class:`Document` values and
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -70,10 +71,22 @@ class Document:
 
 @dataclass(frozen=True)
 class Found:
-    """A document found for a query, with its BM25 score."""
+    """A document found for a query, with its BM25 score, its relevance and the coverage.
+
+    The BM25 score grows with the length of the question and the size of the index, so it
+    means nothing to a reader. ``relevance`` (0 to 1) is the score over what the same query
+    would give a document of average length holding each of the question's words once in
+    its title and its question, and each of its bigrams once (:func:`_ideal`): the share of
+    the question's telling words, weighted by rarity, that the document holds. ``coverage``
+    (0 to 1, the same for every hit of a query) is the share of that ideal that the words
+    some document holds make up: low when the index knows nothing of what the question is
+    about (燃气泄漏 in an index of building and school answers), whatever it then finds.
+    """
 
     document: Document
     score: float
+    relevance: float = 0.0
+    coverage: float = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -160,26 +173,39 @@ class KnowledgeIndex:
     ) -> list[Found]:
         """The ``top`` documents that best match ``text`` (BM25 over title, question and answer)."""
         searcher = self.index.searcher()
-        query = self._query(searcher, text, public_only=public_only, department_id=department_id)
-        if query is None:
+        built = self._query(searcher, text, public_only=public_only, department_id=department_id)
+        if built is None:
             return []
+        query, ideal, coverage = built
         result = searcher.search(query, top)
-        return [Found(_from_tantivy(searcher.doc(address)), float(score)) for score, address in result.hits]
+        return [
+            Found(
+                _from_tantivy(searcher.doc(address)), float(score), min(1.0, float(score) / ideal), coverage
+            )
+            for score, address in result.hits
+        ]
 
     def _query(
         self, searcher: tantivy.Searcher, text: str, *, public_only: bool, department_id: str | None
-    ) -> tantivy.Query | None:
+    ) -> tuple[tantivy.Query, float, float] | None:
         """The query of ``text``'s most telling words and bigrams.
 
         A question of several paragraphs has a hundred words; a query of all of them is
         slow on a million documents and no better. The rarest words (fewest documents hold
         them) say most about the question, so only those are kept; words no document
-        holds add nothing and are dropped.
+        holds find nothing and are left out of the query. Returns the query, the score
+        of an ideal match (:func:`_ideal`), which counts those words too, and the share
+        of it that the held words make up (:attr:`Found.coverage`).
         """
-        terms = _rarest(searcher, "t_question", words(text), MAX_QUERY_WORDS)
-        pairs = _rarest(searcher, "t_bigrams", bigrams(text[:BIGRAM_CHARS]), MAX_QUERY_BIGRAMS)
-        if not terms and not pairs:
+        held_terms, unheld_terms = _rarest(searcher, "t_question", words(text), MAX_QUERY_WORDS)
+        held_pairs, unheld_pairs = _rarest(
+            searcher, "t_bigrams", bigrams(text[:BIGRAM_CHARS]), MAX_QUERY_BIGRAMS
+        )
+        if not held_terms and not held_pairs:
             return None
+        ideal = _ideal(searcher, held_terms + unheld_terms, held_pairs + unheld_pairs)
+        coverage = _ideal(searcher, held_terms, held_pairs) / ideal
+        terms, pairs = [term for _, term in held_terms], [pair for _, pair in held_pairs]
         term_query, boost_query = tantivy.Query.term_query, tantivy.Query.boost_query
         should = [
             (tantivy.Occur.Should, boost_query(term_query(SCHEMA, name, term), BOOSTS[name]))
@@ -197,7 +223,7 @@ class KnowledgeIndex:
             clauses.append((tantivy.Occur.Must, term_query(SCHEMA, "public", 1)))
         if department_id:
             clauses.append((tantivy.Occur.Must, term_query(SCHEMA, "department_id", department_id)))
-        return tantivy.Query.boolean_query(clauses)
+        return tantivy.Query.boolean_query(clauses), ideal, coverage
 
     def state(self) -> dict[str, Any]:
         """What :meth:`save_state` last wrote (``{}`` for a new index)."""
@@ -215,10 +241,41 @@ class KnowledgeIndex:
         partial.replace(file)
 
 
-def _rarest(searcher: tantivy.Searcher, field: str, terms: list[str], limit: int) -> list[str]:
-    """Up to ``limit`` of ``terms`` that the fewest (but some) documents of ``field`` hold."""
-    counted = [(searcher.doc_freq(field, term), term) for term in dict.fromkeys(terms)]
-    return [term for count, term in sorted(counted) if count > 0][:limit]
+def _ideal(searcher: tantivy.Searcher, terms: list[Counted], pairs: list[Counted]) -> float:
+    """The BM25 score of a document of average length holding each term once in each field.
+
+    With one occurrence in a field of average length, Tantivy's BM25 term weight
+    (``idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avg))``) is the idf itself,
+    ``ln(1 + (N - n + 0.5) / (n + 0.5))``. Words of the question that no document holds
+    count too (as the rarest, ``n = 0``): an answer that shares only the question's common
+    words (小区, 处理) must not read as a close match because the telling ones (燃气泄漏) are
+    nowhere in the index.
+    """
+    total = max(1, int(searcher.num_docs))
+
+    def idf(held: int) -> float:
+        return math.log(1 + (total - held + 0.5) / (held + 0.5))
+
+    titles = [int(searcher.doc_freq("t_title", term)) if held else 0 for held, term in terms]
+    ideal = sum(BOOSTS["t_question"] * idf(held) for held, _term in terms)
+    ideal += sum(BOOSTS["t_title"] * idf(held) for held in titles)
+    ideal += sum(BOOSTS["t_bigrams"] * idf(held) for held, _pair in pairs)
+    return max(ideal, 1e-9)
+
+
+#: A term and how many documents hold it in the field it was counted in.
+Counted = tuple[int, str]
+
+
+def _rarest(
+    searcher: tantivy.Searcher, field: str, terms: list[str], limit: int
+) -> tuple[list[Counted], list[Counted]]:
+    """The ``limit`` rarest of ``terms`` that some documents of ``field`` hold, and those none holds.
+
+    Up to ``limit`` of each: the unheld find nothing, but say what no answer covers.
+    """
+    counted = sorted((int(searcher.doc_freq(field, term)), term) for term in dict.fromkeys(terms))
+    return [c for c in counted if c[0] > 0][:limit], [c for c in counted if c[0] == 0][:limit]
 
 
 def _to_tantivy(document: Document) -> tantivy.Document:
