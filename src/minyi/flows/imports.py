@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+AHEAD = 2  # batches handed to the analysis worker before the oldest is written: it never waits
 SOURCE_MAX_CHARS = 120  # Message.source is String(120)
 CHANNEL_MAX_CHARS = 20  # Message.channel is String(20)
 
@@ -387,24 +389,23 @@ def _store(job: _Job, scan: _Scan) -> _Stored:
         if job.pipeline is None:
             job = replace(job, pipeline=build_pipeline(job.settings or Settings(), session))
         with BatchAnalyser(job.pipeline, parallel=job.parallel) as analyser:
-            waiting: _Pending | None = None
+            waiting: deque[_Pending] = deque()
             try:
                 for number, batch in enumerate(_chunks(_valid_rows(job, scan), job.batch_size), start=1):
                     pending = _prepare_batch(session, job, batch)
                     pending.future = analyser.submit(pending.prepared.messages)
-                    if waiting is not None:
-                        done, waiting = waiting, None
-                        total += _finish(session, job, analyser, done)
+                    waiting.append(pending)
+                    if len(waiting) > AHEAD:
+                        total += _finish(session, job, analyser, waiting.popleft())
                     if number & (number - 1) == 0:  # batches 1, 2, 4, 8 …: as the tables double
                         analyse_tables(session)
                         session.commit()
-                    waiting = pending
             except BaseException:
-                if waiting is not None:  # read and analysed already: store it before the error goes up
-                    _finish_after_error(session, job, analyser, waiting)
+                while waiting:  # read and analysed already: store them before the error goes up
+                    _finish_after_error(session, job, analyser, waiting.popleft())
                 raise
-            if waiting is not None:
-                total += _finish(session, job, analyser, waiting)
+            while waiting:
+                total += _finish(session, job, analyser, waiting.popleft())
     if job.progress is not None:
         job.progress(scan.rows_read)
     return total
