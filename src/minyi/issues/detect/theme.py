@@ -137,11 +137,21 @@ class Postings:
         return sum(1 for message_id in small if message_id in large)
 
 
+def _top_grams(counts: Counter[str], least: int) -> list[str]:
+    """The ``TERMS`` most shared bigrams named at least ``least`` times, ties by the bigram.
+
+    Not ``Counter.most_common``: its ties keep insertion order, which comes from sets of
+    strings and so from the hash seed — the same file gave 229 or 230 ranked issues.
+    """
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TERMS]
+    return [gram for gram, count in ranked if count >= least]
+
+
 def _specificity(members: Sequence[str], postings: Postings) -> Concreteness:
     """The best key of one issue (see the module docstring)."""
     grams = [postings.grams.get(message_id, frozenset()) for message_id in members]
     counts = Counter(itertools.chain.from_iterable(grams))
-    keys = [gram for gram, count in counts.most_common(TERMS) if count >= 2]  # noqa: PLR2004 - shared
+    keys = _top_grams(counts, 2)  # shared by two titles at least
     size = len(members)
     best = Concreteness(0.0)
     for gram in keys:
@@ -184,7 +194,7 @@ def _peel(members: list[str], postings: Postings) -> list[str]:
     """The largest group of ``members`` sharing a key of their own (see ``split_themes``), or ``[]``."""
     grams = {message_id: postings.grams.get(message_id, frozenset()) for message_id in members}
     counts = Counter(itertools.chain.from_iterable(grams.values()))
-    keys = [gram for gram, count in counts.most_common(TERMS) if count >= MIN_PART]
+    keys = _top_grams(counts, MIN_PART)
     best: tuple[float, list[str]] = (0.0, [])
     for left, right in itertools.combinations(keys, 2):
         if not set(left).isdisjoint(right):  # 东六 and 六路 are one word: a name, no problem

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from minyi.issues.detect.heat import HeatWeights
 from minyi.issues.detect.issue import Issue, IssueMessage, people_counts
-from minyi.issues.detect.theme import Postings, concrete_first, concreteness, rank_concrete
+from minyi.issues.detect.theme import (
+    TERMS,
+    Postings,
+    _top_grams,
+    concrete_first,
+    concreteness,
+    rank_concrete,
+)
 
 START = datetime(2024, 3, 1, 9, tzinfo=UTC)
 FLAT = HeatWeights(tau_days=0, growth=0)
@@ -159,3 +167,11 @@ def test_a_topic_word_needs_a_more_specific_key_than_a_name():
     assert found[2].specificity == found[1].specificity
     assert not found[2].topic
     assert not found[2].theme
+
+
+def test_shared_bigrams_tie_by_the_bigram_not_by_the_hash_seed():
+    """Ties at the cut must not follow set order (it comes from the string hash seed)."""
+    grams = [f"g{i:03d}" for i in range(TERMS + 5)]
+    forward = Counter(dict.fromkeys(grams, 3))
+    backward = Counter(dict.fromkeys(reversed(grams), 3))
+    assert _top_grams(forward, 2) == _top_grams(backward, 2) == grams[:TERMS]
