@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import tantivy  # noqa: E402
 
 from minyi.knowledge.index import Document, KnowledgeIndex, bigrams, words  # noqa: E402
-from minyi.knowledge.suggest import MIN_COVERAGE  # noqa: E402
+from minyi.knowledge.suggest import MIN_COVERAGE, MIN_RELEVANCE  # noqa: E402
 from minyi.pipeline.privacy import mask_text  # noqa: E402
 
 SEED = 20261206
@@ -113,9 +113,10 @@ def build(rows: list[dict[str, str]], cats: list[str], path: Path) -> KnowledgeI
 def quality(index: KnowledgeIndex, test: list[dict[str, str]], test_cats: list[str]) -> dict[str, float]:
     """Share of test questions whose top 5 holds an answer of the same department; latency.
 
-    Also as the case page offers them: nothing when the index holds less than
-    ``suggest.MIN_COVERAGE`` of the question's telling words (the share whose offered hits
-    hold the department, and the share offered none), and the best hit's relevance.
+    Also as the case page suggests them: nothing when the index holds less than
+    ``suggest.MIN_COVERAGE`` of the question's telling words, and only hits of relevance
+    ``suggest.MIN_RELEVANCE`` or more (the rest are folded away): the share whose suggested
+    hits hold the department, the share suggested none, and the best hit's relevance.
     """
     right_cat = right_offered = none_offered = 0
     latencies, best = [], []
@@ -123,7 +124,7 @@ def quality(index: KnowledgeIndex, test: list[dict[str, str]], test_cats: list[s
         started = time.perf_counter()
         hits = index.search(f"{row['title']}。{row['question']}", top=5)
         latencies.append((time.perf_counter() - started) * 1000)
-        offered = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
+        offered = [hit for hit in hits if hit.coverage >= MIN_COVERAGE and hit.relevance >= MIN_RELEVANCE]
         best += [hit.relevance for hit in hits[:1]]
         right_cat += any(hit.document.department == cat for hit in hits)
         right_offered += any(hit.document.department == cat for hit in offered)
@@ -133,6 +134,7 @@ def quality(index: KnowledgeIndex, test: list[dict[str, str]], test_cats: list[s
         "test_questions": len(test),
         "top5_same_category": right_cat / len(test),
         "min_coverage": MIN_COVERAGE,
+        "min_relevance": MIN_RELEVANCE,
         "best_relevance_p25_p50_p75": [round(q, 3) for q in statistics.quantiles(best, n=4)],
         "offered_top5_same_category": right_offered / len(test),
         "offered_none": none_offered / len(test),
@@ -238,8 +240,9 @@ def main() -> None:
     )
     print(f"top-5 holds an answer of the same category (department): {real['top5_same_category']:.1%}")
     print(
-        f"as the case page offers them (coverage >= {real['min_coverage']}): top-5 holds the department "
-        f"{real['offered_top5_same_category']:.1%}, nothing offered {real['offered_none']:.1%}; "
+        f"as the case page suggests them (coverage >= {real['min_coverage']}, relevance >= {real['min_relevance']}): "
+        f"top-5 holds the department "
+        f"{real['offered_top5_same_category']:.1%}, nothing suggested {real['offered_none']:.1%}; "
         f"best hit's relevance p25/p50/p75 {real['best_relevance_p25_p50_p75']}"
     )
     print(f"latency: p50 {real['latency_ms_p50']:.1f} ms, p95 {real['latency_ms_p95']:.1f} ms")

@@ -9,7 +9,7 @@ over the test part, the draft is what "用作草稿" gives on the case page: the
 (``minyi.knowledge.suggest.compose``). Each draft and the real answer are scored by the reply
 quality check (``minyi.pipeline.reply_quality``, no times: timeliness left out), and the
 table prints the question, the best match, its BM25 score and its relevance (whether the
-case page offers it at all: ``suggest.MIN_COVERAGE``) so that a person can judge
+case page suggests it: ``suggest.MIN_COVERAGE``, ``MIN_RELEVANCE``) so that a person can judge
 whether the draft would help (the judgements are in ``bench/README.md``; ids only).
 """
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_knowledge import load_attachment4  # noqa: E402
 from minyi.knowledge.index import Document, KnowledgeIndex  # noqa: E402
 from minyi.knowledge.search import Hit  # noqa: E402
-from minyi.knowledge.suggest import MIN_COVERAGE, compose  # noqa: E402
+from minyi.knowledge.suggest import MIN_COVERAGE, MIN_RELEVANCE, compose  # noqa: E402
 from minyi.pipeline.privacy import mask_text  # noqa: E402
 from minyi.pipeline.reply_quality import ReplyQualityChecker  # noqa: E402
 
@@ -88,7 +88,7 @@ def read(index: KnowledgeIndex, test: list[dict[str, str]], count: int) -> list[
                 "bm25": round(found[0].score, 1),
                 "relevance": round(hit.relevance, 3),
                 "band": hit.band,
-                "offered": hit.coverage >= MIN_COVERAGE,
+                "offered": hit.coverage >= MIN_COVERAGE and hit.relevance >= MIN_RELEVANCE,
                 "draft_score": round(drafted, 1),
                 "real_score": round(real, 1),
                 "title": row["title"],
@@ -116,14 +116,17 @@ def main() -> None:
     for number, item in enumerate(result, 1):
         print(
             f"{number:2d}. {item['id']} → {item['match_id']}  bm25 {item['bm25']:6.1f}  "
-            f"relevance {item['relevance']:.2f} {item['band']:4s}{'' if item['offered'] else ' (not offered)'}  "
+            f"relevance {item['relevance']:.2f} {item['band']:4s}{'' if item['offered'] else ' (folded)'}  "
             f"draft {item['draft_score']:5.1f}  real {item['real_score']:5.1f}  "
             f"{str(item['title'])[:28]} | {str(item['match_title'])[:28]}"
         )
     drafts = [float(str(item["draft_score"])) for item in result]
     reals = [float(str(item["real_score"])) for item in result]
     offered = sum(bool(item["offered"]) for item in result)
-    print(f"offered on the case page (coverage >= {MIN_COVERAGE}): {offered} of {len(result)}")
+    print(
+        f"suggested on the case page (coverage >= {MIN_COVERAGE}, relevance >= {MIN_RELEVANCE}): "
+        f"{offered} of {len(result)} (the rest folded away)"
+    )
     print(
         f"median reply-quality score: drafts {statistics.median(drafts):.1f}, real answers {statistics.median(reals):.1f}"
     )

@@ -117,3 +117,26 @@ def test_the_bands_follow_the_relevance():
         "fair",
         "low",
     ]
+
+
+def test_weak_answers_are_folded_away_not_suggested(client, session, settings, world, answered, monkeypatch):
+    """As in the demo: the index knows the words (coverage 0.6) but the answers share only 小区."""
+    gas = _new_case(session, world, "kr-gas2", "锦绣家园楼道燃气味", "楼道里有很重的燃气味")
+    weak = [
+        search.Hit(
+            "case", case.id, case.title, "已处理。", "", "2019-05-10", 25.5, relevance=0.05, coverage=0.6
+        )
+        for case in answered[:2]
+    ]
+    monkeypatch.setattr(search, "search", lambda *_args, **_kwargs: weak)
+    found = suggest.suggestions_for(session, settings, gas)
+    assert (found.cases, [hit.id for hit in found.weak]) == ([], [answered[0].id, answered[1].id])
+    login(client, "road")
+    section = _section(client.get(f"/staff/cases/{gas.id}").text)
+    assert "knowledge-hit" not in section
+    assert 'id="knowledge-no-cases"' in section
+    folded = section[section.index('id="knowledge-weak"') :]
+    assert f'data-id="{answered[0].id}"' in folded
+    assert "相关度 低" in folded
+    assert "25.5" not in section
+    assert suggest.chosen(session, settings, gas, "case", answered[0].id).id == answered[0].id  # still usable

@@ -34,6 +34,11 @@ ARTICLES = 3
 #: in 锦绣家园 found illegal building in 锦绣家园). No answer is better than an unrelated one.
 #: On bench_knowledge both splits' questions all reach 0.36 or more; the demo's gas leak 0.2.
 MIN_COVERAGE = 0.3
+#: Answered cases below this relevance (the 低 band) are not suggested; the page keeps them
+#: folded away (:attr:`Suggestions.weak`). The demo's unrelated answers to its gas leak reach
+#: 0.05; on bench_knowledge a third of the questions have a hit above it, and among 30 read
+#: drafts it keeps 7 of the 12 that are a model to adapt and 3 of the 18 about another matter.
+MIN_RELEVANCE = knowledge_search.FAIR_RELEVANCE
 #: How many hits one search asks for: the cases and the articles are taken from them.
 WIDE = 20
 GAP = "【待填写】"
@@ -59,6 +64,8 @@ class Suggestions:
     #: The best hit, when a dispatcher may answer the consultation with it (直接答复).
     direct: Hit | None = None
     query: str = ""
+    #: Answered cases found but below :data:`MIN_RELEVANCE`: shown folded, never suggested.
+    weak: list[Hit] = field(default_factory=list)
 
 
 def query_of(case: Case) -> str:
@@ -71,7 +78,8 @@ def query_of(case: Case) -> str:
 def suggestions_for(session: Session, settings: Settings, case: Case) -> Suggestions:
     """The similar answered cases (not ``case`` itself) and the articles in force, best first.
 
-    None at all when the knowledge base knows too little of the case (:data:`MIN_COVERAGE`).
+    None at all when the knowledge base knows too little of the case (:data:`MIN_COVERAGE`);
+    answered cases below :data:`MIN_RELEVANCE` apart, in :attr:`Suggestions.weak`.
     """
     query = query_of(case)
     if not query:
@@ -79,11 +87,13 @@ def suggestions_for(session: Session, settings: Settings, case: Case) -> Suggest
     hits = knowledge_search.search(session, settings, query, top=WIDE)
     if not hits or hits[0].coverage < MIN_COVERAGE:
         return Suggestions(query=query)
-    similar = [hit for hit in hits if hit.source == "case" and hit.id != case.id][:TOP]
+    others = [hit for hit in hits if hit.source == "case" and hit.id != case.id][:TOP]
+    similar = [hit for hit in others if hit.relevance >= MIN_RELEVANCE]
+    weak = [hit for hit in others if hit.relevance < MIN_RELEVANCE]
     articles = [hit for hit in hits if hit.source == "article"][:ARTICLES]
     best = next((hit for hit in hits if not (hit.source == "case" and hit.id == case.id)), None)
     direct = best if best is not None and may_answer_directly(settings, case, best) else None
-    return Suggestions(similar, articles, direct, query)
+    return Suggestions(similar, articles, direct, query, weak=weak)
 
 
 def may_answer_directly(settings: Settings, case: Case, best: Hit) -> bool:
@@ -102,7 +112,7 @@ def chosen(session: Session, settings: Settings, case: Case, source: str, hit_id
     if not hit_id.strip():
         raise InvalidInput("id: choose a suggestion", field="id")
     found = suggestions_for(session, settings, case)
-    for hit in [*found.cases, *found.articles, *([found.direct] if found.direct else [])]:
+    for hit in [*found.cases, *found.weak, *found.articles, *([found.direct] if found.direct else [])]:
         if hit.source == source and hit.id == hit_id:
             return hit
     raise NotFound("that suggestion is not offered for this case (any more)")
