@@ -64,6 +64,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kb.case.heading": ("知识库推荐", "From the knowledge base"),
     "kb.case.similar": ("相似的已答复诉求", "Similar answered cases"),
     "kb.case.none": ("暂无相近的答复。", "No similar answers yet."),
+    "kb.case.weak": ("相关度低的已答复诉求，仅供参考", "Weakly related answered cases, for reference only"),
     "kb.case.articles": ("相关知识条目", "Matching articles"),
     "kb.case.no_articles": ("没有相关知识条目。", "No matching article."),
     "kb.use_draft": ("用作草稿", "Use as draft"),
