@@ -1,16 +1,21 @@
-"""API keys of outside clients (Open311 GeoReport v2 ``api_key``): issued and revoked by admins.
+"""API keys of outside clients (Open311 ``api_key``, JSON API ``X-Api-Key``): issued and revoked by admins.
 
 A key is an :class:`~minyi.accounts.models.ApiToken` row of one service user,
 ``open311-clients``, which is **inactive** and has no usable password: it cannot sign in,
 and its keys are no staff bearer tokens (:func:`minyi.accounts.services.user_for_token`
 refuses inactive users, and this user even if someone activated it). Only the hash of a key
 is stored; the plain key is shown once. No table of its own: the key's name says which client
-(an app, a partner's bridge) holds it.
+(an app, a partner's bridge, an integrator such as a call centre) holds it.
+
+The same key serves Open311 (``api_key``) and the JSON API's intake (``X-Api-Key``, where
+:func:`resolve_key` tells a malformed, an unknown and a revoked key apart, and
+:mod:`minyi.accounts.quotas` counts the key's messages against its own hourly cap).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,12 +24,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import ApiToken, Role, User
-from minyi.core.errors import InvalidInput, NotFound
+from minyi.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from minyi.db.base import utcnow
 
 SERVICE_USERNAME = "open311-clients"
 KEY_PREFIX = "o311_"
 MAX_NAME_CHARS = 120
+KEY_SHAPE = re.compile(r"o311_[A-Za-z0-9_-]{43}")  # KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+class KeyMalformed(DomainError):  # noqa: N818 - reads as what happened
+    """The text sent as a key cannot be one (wrong prefix, length or characters)."""
+
+    status = 400
+    code = "invalid_api_key"
+
+
+class KeyUnknown(DomainError):  # noqa: N818 - reads as what happened
+    """No key like this was ever issued (or it was mistyped)."""
+
+    status = 401
+    code = "invalid_api_key"
+
+
+class KeyRevoked(Forbidden):
+    """The key was issued and then revoked by an administrator."""
+
+    code = "revoked_api_key"
 
 
 @dataclass(frozen=True)
@@ -122,3 +148,41 @@ def check_key(session: Session, key: str) -> str | None:
         return None
     row.last_used_at = utcnow()
     return row.name
+
+
+@dataclass(frozen=True)
+class Integrator:
+    """The holder of a valid key: the key's id (counted in quotas) and its name (the source)."""
+
+    id: str
+    name: str
+    last_used_at: datetime | None
+
+
+def resolve_key(session: Session, key: str, *, field: str = "api_key") -> Integrator:
+    """The client holding ``key``; the refusal names ``field`` (the header or parameter sent).
+
+    Raises :class:`KeyMalformed` (400), :class:`KeyUnknown` (401) or :class:`KeyRevoked` (403).
+    Reads only: the caller records the use (:func:`touch`) when it wants to.
+    """
+    if KEY_SHAPE.fullmatch(key) is None:
+        raise KeyMalformed(
+            f"{field}: not a client key (it starts with {KEY_PREFIX} and has 48 characters)", field=field
+        )
+    found = session.execute(
+        select(ApiToken.id, ApiToken.name, ApiToken.last_used_at, ApiToken.revoked_at)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash(key), User.username == SERVICE_USERNAME)
+    ).first()
+    if found is None:
+        raise KeyUnknown(f"{field}: unknown key; ask the operator for one", field=field)
+    if found.revoked_at is not None:
+        raise KeyRevoked(f"{field}: this key was revoked; ask the operator for a new one", field=field)
+    return Integrator(found.id, found.name, found.last_used_at)
+
+
+def touch(session: Session, integrator: Integrator) -> None:
+    """Record that ``integrator``'s key was used now (the caller commits)."""
+    row = session.get(ApiToken, integrator.id)
+    if row is not None:
+        row.last_used_at = utcnow()

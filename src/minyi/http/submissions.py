@@ -1,66 +1,93 @@
-"""A cap on the portal's messages per client address: a flood from one address gets 429.
+"""Caps on submitted messages, request side: the portal's per address, the JSON API's per address or key.
 
-Anyone may write on the portal, without an account, so nothing but a cap stops one machine
-from filling the inbox with thousands of messages. :class:`SubmissionLimit` lets an address
-send ``per_hour`` messages in any hour (``MINYI_SUBMIT_PER_ADDRESS``; 0: no cap) and refuses
-the next with :class:`~minyi.accounts.throttle.Throttled`, saying when to retry.
+Anyone may write on the portal or post to ``POST /api/v1/messages`` without an account, so
+nothing but a cap stops one machine from filling the inbox. The counts live in the database
+(:mod:`minyi.accounts.quotas`, fixed clock hours), so every server process enforces one cap:
 
-The counts live in the server process (a sliding window of times per address), so with
-several processes the cap is per process: it is meant against floods, not as an exact quota,
-and a restart forgets it. The JSON API's intake is not capped here: the systems that feed it
-(a call centre, a message-board crawler) post everything from one address.
+* the portal: ``MINYI_SUBMIT_PER_ADDRESS`` messages an hour from one address
+  (:class:`SubmissionLimit`, raising :class:`~minyi.accounts.throttle.Throttled`);
+* the JSON API without a key: ``MINYI_API_SUBMIT_PER_ADDRESS`` an hour from one address;
+* the JSON API with an integrator's key in ``X-Api-Key`` (a call centre, a 12345 system
+  that posts everything from one address): ``MINYI_API_KEY_PER_HOUR`` an hour for that key,
+  whatever the address (:class:`ApiSubmissions`).
+
+This module only reads the address and the header; the refusals are domain errors that the
+one error handler answers (429 with ``Retry-After``, 400/401/403 for a bad key).
 """
 
 from __future__ import annotations
 
-import math
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
-from minyi.accounts.throttle import Throttled
+from sqlalchemy.orm import Session
 
-WINDOW_SECONDS = 3600.0
-MAX_ADDRESSES = 100_000  # beyond this many remembered addresses, the quiet ones are forgotten
+from minyi.accounts import quotas
+from minyi.db.session import Database
+
+KEY_HEADER = "X-Api-Key"
 
 
 class SubmissionLimit:
-    """At most ``per_hour`` messages from one address in any hour (``0``: unlimited)."""
+    """At most ``per_hour`` portal messages from one address in a clock hour (``0``: unlimited)."""
 
     def __init__(
         self,
         per_hour: int,
         *,
-        window: float = WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        database: Database,
+        secret: str,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        """A limit of ``per_hour`` per ``window`` seconds, timed by ``clock``."""
+        """A limit of ``per_hour``, counted in ``database`` under addresses hashed with ``secret``."""
         self.per_hour = per_hour
-        self.window = window
+        self.database = database
+        self.secret = secret
         self.clock = clock
-        self._times: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
     def check(self, address: str) -> None:
-        """Count one message from ``address``; :class:`Throttled` (not counted) when over the cap."""
+        """Count one message from ``address``; at the cap, ``QuotaExceeded`` (and not counted).
+
+        A short transaction of its own, so the row lock ends before the message is stored.
+        """
         if self.per_hour <= 0:
             return
-        now = self.clock()
-        with self._lock:
-            times = self._times.get(address)
-            if times is None:
-                if len(self._times) >= MAX_ADDRESSES:
-                    self._forget_quiet(now)
-                times = self._times[address] = deque()
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            if len(times) >= self.per_hour:
-                raise Throttled(math.ceil(times[0] + self.window - now))
-            times.append(now)
+        subject = quotas.address_subject(self.secret, address)
+        with self.database.transaction() as session:
+            quotas.take(session, quotas.PORTAL, subject, self.per_hour, now=self.clock())
 
-    def _forget_quiet(self, now: float) -> None:
-        """Drop the addresses with no message in the window (all of them if none is quiet)."""
-        quiet = [key for key, times in self._times.items() if not times or times[-1] <= now - self.window]
-        for key in quiet or list(self._times):
-            del self._times[key]
+
+class ApiSubmissions:
+    """The JSON API intake's caps: per address without a key, per integrator key with one."""
+
+    def __init__(
+        self,
+        caps: quotas.ApiCaps,
+        *,
+        secret: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Caps ``caps``; addresses hashed with ``secret``; time from ``clock``."""
+        self.caps = caps
+        self.secret = secret
+        self.clock = clock
+
+    def admit(self, session: Session, address: str, key: str | None) -> str:
+        """Count one message and commit the count; the source to store it with ("" without a key).
+
+        The count is committed at once in ``session`` (before the message is stored), so the
+        counter row is locked only for this one statement.
+        """
+        if key is None and self.caps.per_address <= 0:
+            return ""
+        source = quotas.admit_api(
+            session,
+            self.caps,
+            key=key,
+            address=address,
+            secret=self.secret,
+            now=self.clock(),
+            field=KEY_HEADER,
+        )
+        session.commit()
+        return source

@@ -1,0 +1,162 @@
+"""Caps on submitted messages an hour, counted in the database so every server process shares them.
+
+Anyone may write to Minyi without an account, so only a cap stops one machine from filling
+the inbox. Three counts, each in fixed clock hours (UTC):
+
+* ``portal`` — messages from one client address on the portal (``MINYI_SUBMIT_PER_ADDRESS``);
+* ``api`` — messages from one client address on the JSON API without a key
+  (``MINYI_API_SUBMIT_PER_ADDRESS``);
+* ``key`` — messages sent with one integrator's client key (``MINYI_API_KEY_PER_HOUR``).
+
+Each count is one row of ``quota_windows`` (kind, subject, hour), raised by one atomic
+statement, ``INSERT … ON CONFLICT DO UPDATE … WHERE messages < cap RETURNING messages``
+(PostgreSQL, SQLite ≥ 3.35): no row back means the cap is reached, and nothing was counted.
+So ``minyi serve --workers N`` enforces one cap, not N, and a restart forgets nothing.
+
+Privacy: an address is stored only as a keyed hash (HMAC-SHA256 with the site key, cut to
+32 hex digits) and only for its hour: the first message of a new hour deletes the address
+rows of the hours before. A key's rows name the key's id (no person) and are kept
+``KEY_HOURS_KEPT`` hours as the integrator's aggregate counts (``minyi open311 key list``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, String, delete, func, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from minyi.accounts import client_keys
+from minyi.accounts.throttle import Throttled
+from minyi.db.base import Base, utcnow
+
+HOUR_SECONDS = 3600
+KEY_HOURS_KEPT = 90 * 24  # an integrator's hourly counts are kept 90 days
+PORTAL = "portal"
+API = "api"
+KEY = "key"
+ADDRESS_KINDS = (PORTAL, API)
+UNCAPPED = 2**31 - 1  # a key without a cap is still counted
+
+_TAKE = text(
+    "INSERT INTO quota_windows (kind, subject, hour, messages) VALUES (:kind, :subject, :hour, 1) "
+    "ON CONFLICT (kind, subject, hour) DO UPDATE SET messages = quota_windows.messages + 1 "
+    "WHERE quota_windows.messages < :cap RETURNING messages"
+)
+
+
+class QuotaWindow(Base):
+    """The messages one subject (an address's hash, a key's id) sent in one clock hour."""
+
+    __tablename__ = "quota_windows"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)  # hours since 1970 (UTC)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuotaExceeded(Throttled):
+    """The cap of this address or key is reached for this hour; retry when the hour ends.
+
+    A :class:`Throttled`, so the portal's form and the one error handler answer 429 with
+    ``Retry-After``; its message names the cap.
+    """
+
+    code = "too_many_messages"
+
+    def __init__(self, retry_after: int, *, cap: int, kind: str) -> None:
+        """A refusal for ``retry_after`` seconds by the cap of ``cap`` an hour of ``kind``."""
+        super().__init__(retry_after)
+        who = "with this key" if kind == KEY else "from this address"
+        self.message = (
+            f"too many messages {who}: at most {cap} an hour; try again in {self.minutes} minute(s)"
+        )
+        self.args = (self.message,)
+        self.cap = cap
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What :func:`take` counted: the subject's messages this hour, including this one."""
+
+    messages: int
+
+    @property
+    def first_of_hour(self) -> bool:
+        """Whether this message opened the hour's row (old rows are then cleaned up)."""
+        return self.messages == 1
+
+
+def address_subject(secret: str, address: str) -> str:
+    """The keyed hash that stands for ``address`` (never stored raw)."""
+    digest = hmac.new(secret.encode("utf-8"), f"quota:{address}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def take(session: Session, kind: str, subject: str, cap: int, *, now: float) -> Counted:
+    """Count one message of ``subject`` in this hour, or raise :class:`QuotaExceeded` at ``cap``.
+
+    ``now`` is seconds since 1970 (UTC). The caller commits (the row lock lasts until then).
+    A refused message is not counted. The first message of an hour removes stale rows.
+    """
+    hour = math.floor(now / HOUR_SECONDS)
+    params = {"kind": kind, "subject": subject, "hour": hour, "cap": cap}
+    messages = session.execute(_TAKE, params).scalar_one_or_none()
+    if messages is None:
+        raise QuotaExceeded(math.ceil((hour + 1) * HOUR_SECONDS - now), cap=cap, kind=kind)
+    counted = Counted(int(messages))
+    if counted.first_of_hour:
+        forget_old(session, hour)
+    return counted
+
+
+def forget_old(session: Session, hour: int) -> None:
+    """Delete the address rows of hours before ``hour`` and key rows older than ``KEY_HOURS_KEPT``."""
+    stale = (QuotaWindow.kind.in_(ADDRESS_KINDS) & (QuotaWindow.hour < hour)) | (
+        (QuotaWindow.kind == KEY) & (QuotaWindow.hour < hour - KEY_HOURS_KEPT)
+    )
+    session.execute(delete(QuotaWindow).where(stale).execution_options(synchronize_session=False))
+
+
+def key_counts(session: Session, *, hours: int) -> dict[str, int]:
+    """Messages sent with each key (by its id) in the last ``hours`` clock hours, this one included."""
+    since = math.floor(utcnow().timestamp() / HOUR_SECONDS) - hours + 1
+    query = (
+        select(QuotaWindow.subject, func.sum(QuotaWindow.messages))
+        .where(QuotaWindow.kind == KEY, QuotaWindow.hour >= since)
+        .group_by(QuotaWindow.subject)
+    )
+    return {subject: int(total or 0) for subject, total in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class ApiCaps:
+    """The JSON API's caps an hour: per client address without a key, per key (0: no cap)."""
+
+    per_address: int
+    per_key: int
+
+
+def admit_api(  # noqa: PLR0913 - one submission's facts
+    session: Session, caps: ApiCaps, *, key: str | None, address: str, secret: str, now: float, field: str
+) -> str:
+    """Count one JSON API message; the source to record with it (the integrator's name, or "").
+
+    With ``key`` (sent in ``field``) it must be a valid client key, and the message counts
+    against that key's cap — always counted, so the integrator's hourly totals exist even
+    without a cap. Without a key it counts against the address's cap. Raises the key's
+    refusals (:mod:`minyi.accounts.client_keys`) or :class:`QuotaExceeded`; the caller commits.
+    """
+    if key is not None:
+        integrator = client_keys.resolve_key(session, key, field=field)
+        counted = take(session, KEY, integrator.id, caps.per_key if caps.per_key > 0 else UNCAPPED, now=now)
+        if counted.first_of_hour:  # "last used" written once an hour, not at every message
+            client_keys.touch(session, integrator)
+        return integrator.name
+    if caps.per_address > 0:
+        take(session, API, address_subject(secret, address), caps.per_address, now=now)
+    return ""
