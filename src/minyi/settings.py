@@ -127,6 +127,18 @@ class Settings(BaseSettings):
     submit_per_address: int = Field(
         default=30, ge=0, le=100_000, description="Portal messages an address may send an hour (0: any)."
     )
+    api_submit_per_address: int = Field(
+        default=60,
+        ge=0,
+        le=1_000_000,
+        description="JSON API messages without X-Api-Key an address may send an hour (0: any).",
+    )
+    api_key_per_hour: int = Field(
+        default=100_000,
+        ge=0,
+        le=100_000_000,
+        description="JSON API messages one integrator key (X-Api-Key) may send an hour (0: any).",
+    )
     route_confidence: float = Field(
         default=0.6, ge=0.0, le=1.0, description="A category guess this confident routes a case by itself."
     )

@@ -133,24 +133,24 @@ def test_the_portal_refuses_a_flood_from_one_address(settings, database, world):
         assert api.status_code == 201
 
 
-def test_the_submission_cap_slides_with_the_hour():
+def test_the_submission_cap_counts_clock_hours_in_the_database(database):
     import pytest
 
     from minyi.accounts.throttle import Throttled
     from minyi.http.submissions import SubmissionLimit
 
-    now = [1000.0]
-    limit = SubmissionLimit(2, clock=lambda: now[0])
+    now = [3600.0 * 500_000 + 1000]  # 1,000 s into a clock hour
+    limit = SubmissionLimit(2, database=database, secret="s" * 40, clock=lambda: now[0])
     limit.check("10.0.0.1")
     now[0] += 600
     limit.check("10.0.0.1")
     with pytest.raises(Throttled) as refused:
         limit.check("10.0.0.1")
-    assert refused.value.retry_after == 3000  # the first message leaves the window then
+    assert refused.value.retry_after == 2000  # the clock hour ends then
     limit.check("10.0.0.2")  # another address has its own count
-    now[0] += 3000
-    limit.check("10.0.0.1")
-    SubmissionLimit(0).check("10.0.0.1")  # 0: no cap
+    now[0] += 2000
+    limit.check("10.0.0.1")  # a new hour
+    SubmissionLimit(0, database=database, secret="s" * 40).check("10.0.0.1")  # 0: no cap
 
 
 def test_pages_follow_the_browsers_language_unless_one_was_chosen(client):

@@ -9,6 +9,7 @@ import minyi.accountability.search_index  # noqa: F401 - keeps the public search
 from minyi.accountability.models import ScorecardCell, ScorecardRefresh
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.accounts.models import ApiToken, User
+from minyi.accounts.quotas import QuotaWindow
 from minyi.accounts.sessions import StaffSession
 from minyi.accounts.throttle import LoginFailure
 from minyi.admin.models import ReplyTemplate
@@ -65,6 +66,7 @@ __all__ = [
     "ModelRecord",
     "OutboxMessage",
     "PublicSearchDoc",
+    "QuotaWindow",
     "Reply",
     "ReplyTemplate",
     "RoutingCorrection",

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 import minyi
+from minyi.accounts.quotas import ApiCaps
 from minyi.accounts.throttle import Throttle
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
@@ -37,7 +38,7 @@ from minyi.http.deps import LoginRequired
 from minyi.http.errors import domain_error_json, error_body, http_error_json, retry_headers, wants_json
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
-from minyi.http.submissions import SubmissionLimit
+from minyi.http.submissions import ApiSubmissions, SubmissionLimit
 from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
 from minyi.server.docs import install_docs
@@ -198,7 +199,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.pipelines = PipelineProvider(settings)
     app.state.issues = _issue_tracker(settings, app.state.db, owned=database is None)
     app.state.throttle = _throttle(settings)
-    app.state.submissions = SubmissionLimit(settings.submit_per_address)  # the portal's cap per address
+    app.state.submissions = SubmissionLimit(  # the portal's cap per address, counted in the database
+        settings.submit_per_address, database=app.state.db, secret=app.state.secret_key
+    )
+    app.state.api_submissions = ApiSubmissions(  # the JSON API's caps per address and per integrator key
+        ApiCaps(settings.api_submit_per_address, settings.api_key_per_hour), secret=app.state.secret_key
+    )
     app.state.processing = build_processing(
         settings, ProcessingContext(app.state.db, app.state.pipelines, app.state.issues)
     )
