@@ -285,6 +285,35 @@ KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (r"no such article", "没有该知识条目。", "No such article."),
 )
 
+#: The caps on submitted messages and the integrator keys (``minyi.accounts.quotas``, ``client_keys``).
+LIMITS: tuple[tuple[str, str, str], ...] = (
+    (
+        r"too many messages from this address: at most (?P<n>\d+) an hour; .* (?P<m>\d+) minute\(s\)",
+        "同一地址每小时最多提交 {n} 条留言，已达上限，请 {m} 分钟后再试。",
+        "Too many messages from this address: at most {n} an hour. Try again in {m} minute(s).",
+    ),
+    (
+        r"too many messages with this key: at most (?P<n>\d+) an hour; .* (?P<m>\d+) minute\(s\)",
+        "该接口密钥每小时最多提交 {n} 条留言，已达上限，请 {m} 分钟后再试。",
+        "Too many messages with this key: at most {n} an hour. Try again in {m} minute(s).",
+    ),
+    (
+        r"(?P<f>[\w-]+): not a client key \(it starts with o311_ and has 48 characters\)",
+        "{f} 不是有效的接口密钥：密钥以 o311_ 开头，共 48 个字符。",
+        "{f}: not a client key (it starts with o311_ and has 48 characters).",
+    ),
+    (
+        r"(?P<f>[\w-]+): unknown key; ask the operator for one",
+        "{f}：没有这个接口密钥，请向平台管理员申请。",
+        "{f}: unknown key; ask the operator for one.",
+    ),
+    (
+        r"(?P<f>[\w-]+): this key was revoked; ask the operator for a new one",
+        "{f}：该接口密钥已被吊销，请向平台管理员申请新的密钥。",
+        "{f}: this key was revoked; ask the operator for a new one.",
+    ),
+)
+
 #: (pattern, zh, en); ``{status}`` is a case status, shown by its label.
 PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
     (re.compile(pattern), zh, en)
@@ -443,6 +472,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "Choose adopted, partly adopted or not adopted.",
         ),
         *KNOWLEDGE,
+        *LIMITS,
         *HOLIDAYS,
         *ADMIN,
         *FILES,
