@@ -19,7 +19,8 @@ the whole intake pipeline (:class:`~minyi.pipeline.runner.TextPipeline` on the r
 body: normalisation, masking, the appeal stage) with that model and with the packaged one.
 ``--save`` writes the model trained on every row.
 
-    .venv/bin/python bench/bench_appeal_model.py [--data-dir DIR] [--weak-weight W] [--save FILE] [--json]
+    .venv/bin/python bench/bench_appeal_model.py [--data-dir DIR] [--weak-weight W]
+        [--boundary-weight W] [--unsure-weight W] [--save FILE] [--json]
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from minyi.pipeline.appeal_model import (
     TrainedAppealClassifier,
     default_appeal_classifier,
 )
-from minyi.pipeline.appeal_training import TrainSettings, train_appeal_model
+from minyi.pipeline.appeal_training import TrainSettings, label_weights, train_appeal_model
 from minyi.pipeline.normalize import TextNormalizer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -124,9 +125,10 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, object]:
         n_gold = sum(confusion[k].values())
         if n_gold == 0 and n_pred == 0:
             continue
-        p = tp / n_pred if n_pred else 0.0
-        r = tp / n_gold if n_gold else 0.0
-        per_kind[k] = {"gold": n_gold, "pred": n_pred, "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1 = round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0
+        per_kind[k] = {"gold": n_gold, "pred": n_pred, "f1": f1}
     decided = [(g, p) for g, p in zip(gold, pred, strict=True) if p != UNDETERMINED]
     return {
         "n": len(gold),
@@ -182,16 +184,30 @@ def cpu_per_message(clf: AppealClassifier, pairs: list[Pair]) -> float:
     return 1000 * (time.process_time() - start) / len(pairs)
 
 
+def _settings(args: argparse.Namespace, *, weak_weight: float) -> TrainSettings:
+    return TrainSettings(
+        c=args.c,
+        weak_weight=weak_weight,
+        threshold=args.threshold,
+        boundary_weight=args.boundary_weight,
+        unsure_weight=args.unsure_weight,
+    )
+
+
 def split_benchmark(args: argparse.Namespace, corpus: dict, rows: list, evaluation: list, held: list) -> dict:  # type: ignore[type-arg]
     """Train on the ``train`` split, score the ``test`` split and appeal_eval.csv (rules and model)."""
     held_texts = {_key(corpus[(r.file, r.message_id)]) for r in held}
     train = [r for r in rows if r.split == "train" and _key(corpus[(r.file, r.message_id)]) not in held_texts]
     labelled_keys = {(r.file, r.message_id) for r in rows}
     unlabelled = [p for k, p in corpus.items() if k not in labelled_keys and _key(p) not in held_texts]
-    settings = TrainSettings(c=args.c, weak_weight=args.weak_weight, threshold=args.threshold)
+    settings = _settings(args, weak_weight=args.weak_weight)
     start = time.process_time()
     model, report = train_appeal_model(
-        [corpus[(r.file, r.message_id)] for r in train], [r.kind for r in train], unlabelled, settings
+        [corpus[(r.file, r.message_id)] for r in train],
+        [r.kind for r in train],
+        unlabelled,
+        settings,
+        label_weights([r.sample for r in train], [r.confidence for r in train], settings),
     )
     fit_seconds = time.process_time() - start
     trained = TrainedAppealClassifier(model)
@@ -234,15 +250,23 @@ def split_benchmark(args: argparse.Namespace, corpus: dict, rows: list, evaluati
 
 
 def shipped_benchmark(
-    args: argparse.Namespace, corpus: dict, rows: list, evaluation: list, held: list
+    args: argparse.Namespace,
+    corpus: dict,  # type: ignore[type-arg]
+    rows: list,  # type: ignore[type-arg]
+    evaluation: list,  # type: ignore[type-arg]
+    held: list,  # type: ignore[type-arg]
 ) -> dict:  # type: ignore[type-arg]
     """Train as shipped (every labelled row), cross-validate, run appeal_eval.csv through intake."""
     held_texts = {_key(corpus[(r.file, r.message_id)]) for r in held}
     train = [r for r in rows if _key(corpus[(r.file, r.message_id)]) not in held_texts]
-    settings = TrainSettings(c=args.c, weak_weight=0.0, threshold=args.threshold)
+    settings = _settings(args, weak_weight=0.0)
     start = time.process_time()
     model, report = train_appeal_model(
-        [corpus[(r.file, r.message_id)] for r in train], [r.kind for r in train], (), settings
+        [corpus[(r.file, r.message_id)] for r in train],
+        [r.kind for r in train],
+        (),
+        settings,
+        label_weights([r.sample for r in train], [r.confidence for r in train], settings),
     )
     out: dict[str, object] = {
         "train_n": len(train),
@@ -257,7 +281,7 @@ def shipped_benchmark(
     print_scores("cross-validation, at the threshold", cv["at threshold"])  # type: ignore[arg-type]
     print_scores("cross-validation, never abstaining", cv["never abstain"])  # type: ignore[arg-type]
     print("   thresholds (cross-validation):", cv["thresholds"])
-    first = [i for i, r in enumerate(train) if r.sample != "boundary"]
+    first = [i for i, r in enumerate(train) if not r.sample.startswith("boundary")]
     if len(first) < len(train):  # the rows drawn before the boundary rows: comparable with earlier rounds
         cv_first = oof_scores(model, oof[first], [train[i].kind for i in first])
         out["cross-validation, rows of the first two rounds"] = cv_first
@@ -285,6 +309,8 @@ def main() -> None:
     parser.add_argument("--weak-weight", type=float, default=0.0)
     parser.add_argument("--c", type=float, default=TrainSettings.c)
     parser.add_argument("--threshold", type=float, default=TrainSettings.threshold)
+    parser.add_argument("--boundary-weight", type=float, default=TrainSettings.boundary_weight)
+    parser.add_argument("--unsure-weight", type=float, default=TrainSettings.unsure_weight)
     parser.add_argument("--save", type=Path, help="also write the model trained on every labelled row here")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

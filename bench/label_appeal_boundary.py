@@ -40,7 +40,7 @@ def _key(pair: tuple[str, str]) -> str:
 def candidates(corpus: dict, model: Path) -> list[tuple[float, tuple[str, str], str, str]]:  # type: ignore[type-arg]
     """(margin, key, first kind, second kind) of the pool, complaint against report/help/suggestion."""
     labelled = [r for path in (TRAIN_LABELS, EVAL, SUPPLEMENT) for r in read_label_file(path)]
-    labelled = [r for r in labelled if r.sample != "boundary"]
+    labelled = [r for r in labelled if not r.sample.startswith("boundary")]  # any round's boundary rows
     taken = {(r.file, r.message_id) for r in labelled}
     texts = {_key(corpus[k]) for k in taken}
     titles = {corpus[k][0].replace(" ", "") for k in taken}

@@ -16,7 +16,12 @@ import click
 
 from minyi.pipeline.appeal_data import AppealDataError, read_label_file, training_set
 from minyi.pipeline.appeal_model import DEFAULT_MODEL_RESOURCE
-from minyi.pipeline.appeal_training import AppealTrainingError, TrainSettings, train_appeal_model
+from minyi.pipeline.appeal_training import (
+    AppealTrainingError,
+    TrainSettings,
+    label_weights,
+    train_appeal_model,
+)
 
 
 def packaged_model_path() -> Path:
@@ -60,6 +65,20 @@ def packaged_model_path() -> Path:
     type=click.FloatRange(0, 1),
     help="Below this calibrated probability the kind is 未能判断 (undetermined).",
 )
+@click.option(
+    "--boundary-weight",
+    default=TrainSettings.boundary_weight,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Weight of labels drawn where the model hesitated (sample=boundary…).",
+)
+@click.option(
+    "--unsure-weight",
+    default=TrainSettings.unsure_weight,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Weight of labels marked unsure (confidence=unsure); multiplies the boundary weight.",
+)
 def train_appeal(
     labels_path: Path,
     data_dir: Path,
@@ -68,6 +87,8 @@ def train_appeal(
     all_splits: bool,
     weak_weight: float,
     threshold: float,
+    boundary_weight: float,
+    unsure_weight: float,
 ) -> None:
     """Train the kind-of-appeal model (诉求类型) on labelled message ids."""
     try:
@@ -75,9 +96,15 @@ def train_appeal(
         held = [row for path in exclude for row in read_label_file(path)]
         splits = ("train", "test", "") if all_splits else ("train", "")
         data = training_set(labels, data_dir, exclude=held, splits=splits)
-        settings = TrainSettings(weak_weight=weak_weight, threshold=threshold)
+        settings = TrainSettings(
+            weak_weight=weak_weight,
+            threshold=threshold,
+            boundary_weight=boundary_weight,
+            unsure_weight=unsure_weight,
+        )
+        weights = label_weights([r.sample for r in data.rows], [r.confidence for r in data.rows], settings)
         started = time.perf_counter()
-        model, report = train_appeal_model(data.pairs, data.kinds, data.unlabelled, settings)
+        model, report = train_appeal_model(data.pairs, data.kinds, data.unlabelled, settings, weights)
     except (AppealDataError, AppealTrainingError) as exc:
         raise click.ClickException(str(exc)) from exc
     target = out or packaged_model_path()

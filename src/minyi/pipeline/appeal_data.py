@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from minyi.pipeline.appeal import KINDS
@@ -40,6 +40,7 @@ class LabelRow:
     split: str
     line: int
     sample: str = "random"  # how it was drawn: "keyword" rows are not a random sample
+    confidence: str = "sure"  # the annotator's "unsure": another kind was defensible
 
 
 def read_label_file(path: Path) -> list[LabelRow]:
@@ -75,7 +76,15 @@ def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[LabelRow]:
             raise AppealDataError(f"{path}, line {line}: split is train or test, not {split!r}")
         if not row["file"] or not row["message_id"]:
             raise AppealDataError(f"{path}, line {line}: file and message_id are required")
-        yield LabelRow(row["file"], row["message_id"], kind, split, line, row.get("sample") or "random")
+        yield LabelRow(
+            row["file"],
+            row["message_id"],
+            kind,
+            split,
+            line,
+            row.get("sample") or "random",
+            row.get("confidence") or "sure",
+        )
 
 
 def find_message_file(data_dir: Path, name: str) -> Path:
@@ -124,12 +133,14 @@ class TrainingSet:
         unlabelled: the other messages of the same files (for weak labels), without the
             excluded ones and without exact copies of them.
         skipped: labelled rows left out (not in ``splits``, or a copy of an excluded text).
+        rows: the label rows of ``pairs``, in order (how each was drawn, how sure it is).
     """
 
     pairs: list[tuple[str, str]]
     kinds: list[str]
     unlabelled: list[tuple[str, str]]
     skipped: int
+    rows: list[LabelRow] = field(default_factory=list)
 
 
 def _text_key(pair: tuple[str, str]) -> str:
@@ -174,4 +185,5 @@ def training_set(
         [r.kind for r in kept],
         unlabelled,
         len(labels) - len(kept),
+        kept,
     )

@@ -9,6 +9,9 @@ Human labels are few (about a thousand), so:
   when asked (``weak_weight`` 0 turns them off);
 * kinds are weighted by the inverse of their frequency among the human labels, so the
   rare kinds (表扬, 求助) are not swallowed by 投诉;
+* a label may carry its own weight (``row_weights``): the command gives rows drawn where the
+  model hesitates (``sample=boundary…``) or marked ``unsure`` by the annotator a lower one
+  when asked (:func:`label_weights`), since another kind was defensible for them;
 * the probabilities are **calibrated** by one temperature fitted on out-of-fold logits of
   the human-labelled messages (the weak ones never judge the calibration; copies of one
   text stay in one fold, so a copy cannot vouch for itself), and the abstain threshold is
@@ -37,7 +40,7 @@ from minyi.pipeline.appeal import KINDS, AppealClassifier
 from minyi.pipeline.appeal_features import FeatureMaker, Features
 from minyi.pipeline.appeal_model import AppealModel
 
-__all__ = ["AppealTrainingError", "TrainSettings", "fit_temperature", "train_appeal_model"]
+__all__ = ["AppealTrainingError", "TrainSettings", "fit_temperature", "label_weights", "train_appeal_model"]
 
 _MIN_PER_KIND = 2
 _MIN_LABELS = 20
@@ -61,6 +64,9 @@ class TrainSettings:
         min_df: a feature must occur in this many training messages.
         folds: cross-validation folds for the calibration.
         body_chars: body characters read.
+        boundary_weight: weight of a label drawn where the model hesitated (``sample``
+            starting with ``boundary``), applied by :func:`label_weights`.
+        unsure_weight: weight of a label its annotator marked ``unsure`` (multiplies).
     """
 
     c: float = 16.0
@@ -72,6 +78,17 @@ class TrainSettings:
     min_df: int = 2
     folds: int = 5
     body_chars: int = 400
+    boundary_weight: float = 1.0
+    unsure_weight: float = 1.0
+
+
+def label_weights(samples: Sequence[str], confidences: Sequence[str], settings: TrainSettings) -> list[float]:
+    """One weight per label from how it was drawn and how sure its annotator was."""
+    return [
+        (settings.boundary_weight if sample.startswith("boundary") else 1.0)
+        * (settings.unsure_weight if confidence == "unsure" else 1.0)
+        for sample, confidence in zip(samples, confidences, strict=True)
+    ]
 
 
 def _vocabulary(features: Sequence[Features], min_df: int) -> list[str]:
@@ -164,24 +181,28 @@ def _weak_labels(
     return features, [k for *_, k in kept]
 
 
-def _assemble(
+def _assemble(  # noqa: PLR0913, PLR0917 - the parts of one training set
     maker: FeatureMaker,
     labelled: Sequence[tuple[str, str]],
     labels: Sequence[str],
     unlabelled: Sequence[tuple[str, str]],
     settings: TrainSettings,
+    row_weights: Sequence[float],
 ) -> _Data:
     human, _ = maker.many(labelled)
     weak, weak_kinds = _weak_labels(maker, unlabelled, settings)
     balance = _balanced(labels, settings.balance)
-    weights = [balance[k] for k in labels] + [settings.weak_weight * balance.get(k, 1.0) for k in weak_kinds]
+    weights = [balance[k] * w for k, w in zip(labels, row_weights, strict=True)]
+    weights += [settings.weak_weight * balance.get(k, 1.0) for k in weak_kinds]
     groups = ["".join((title + body).split()) for title, body in labelled]
     return _Data(human + weak, [*labels, *weak_kinds], np.asarray(weights), len(labels), groups)
 
 
-def _check(labels: Sequence[str], n_texts: int) -> None:
+def _check(labels: Sequence[str], n_texts: int, row_weights: Sequence[float]) -> None:
     if len(labels) != n_texts:
         raise AppealTrainingError(f"{n_texts} messages but {len(labels)} labels")
+    if len(row_weights) != n_texts or any(not w > 0 for w in row_weights):
+        raise AppealTrainingError(f"need one positive weight per label ({n_texts}), got {len(row_weights)}")
     unknown = sorted({k for k in labels if k not in KINDS})
     if unknown:
         raise AppealTrainingError(f"unknown kinds {unknown}; the kinds are {', '.join(KINDS)}")
@@ -222,18 +243,23 @@ def train_appeal_model(
     labels: Sequence[str],
     unlabelled: Sequence[tuple[str, str]] = (),
     settings: TrainSettings | None = None,
+    row_weights: Sequence[float] | None = None,
 ) -> tuple[AppealModel, dict[str, Any]]:
     """Fit the model on normalised ``(title, body)`` pairs; also return a training report.
 
+    ``row_weights`` (one per label, default 1) multiply the kind weights.
+
     Raises:
-        AppealTrainingError: too few labels, unknown kinds, or a length mismatch.
+        AppealTrainingError: too few labels, unknown kinds, a length mismatch or a weight
+            that is not positive.
     """
     settings = settings or TrainSettings()
-    _check(labels, len(labelled))
+    weights = [1.0] * len(labels) if row_weights is None else [float(w) for w in row_weights]
+    _check(labels, len(labelled), weights)
     rules = AppealClassifier(use_model=False, normalize=False)
     rules._prepare_rules()  # noqa: SLF001 - the rule state is what the features are numbered by
     maker = FeatureMaker(rules, body_chars=settings.body_chars)
-    data = _assemble(maker, labelled, labels, unlabelled, settings)
+    data = _assemble(maker, labelled, labels, unlabelled, settings, weights)
     oof = _out_of_fold_logits(data, settings)
     gold = [KINDS.index(k) for k in labels]
     temperature = fit_temperature(oof, gold) if oof.any() else 1.0
@@ -244,7 +270,8 @@ def train_appeal_model(
     names = [n for n, k in zip(vocab, keep, strict=True) if k]
     digest = hashlib.sha256(
         (
-            "\n".join(f"{t}\t{b}\t{k}" for (t, b), k in zip(labelled, labels, strict=True)) + repr(settings)
+            "\n".join(f"{t}\t{b}\t{k}\t{w:g}" for (t, b), k, w in zip(labelled, labels, weights, strict=True))
+            + repr(settings)
         ).encode()
     ).hexdigest()[:8]
     version = f"appeal-lr-{len(labels)}h{len(data.labels) - len(labels)}w-{digest}"

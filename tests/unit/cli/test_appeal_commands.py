@@ -117,3 +117,41 @@ def test_excluded_messages_are_not_trained_on(tmp_path, data_dir, labels):
     )
     assert result.exit_code == 0, result.output
     assert "(0 weak labels" in result.output  # message 999 was the only unlabelled one
+
+
+def test_boundary_and_unsure_labels_can_weigh_less(tmp_path, data_dir):
+    _, kinds = fixture_data()
+    rows = [
+        (
+            "附件4",
+            i,
+            kind,
+            "train",
+            "unsure" if i % 3 == 0 else "sure",
+            "boundary" if i % 4 == 0 else "random",
+        )
+        for i, kind in enumerate(kinds, start=1)
+    ]
+    header = ("file", "message_id", "kind", "split", "confidence", "sample")
+    path = write_labels(tmp_path / "labels.csv", rows, header)
+    plain, weighted = tmp_path / "plain.npz", tmp_path / "weighted.npz"
+    assert run("--labels", path, "--data-dir", data_dir, "--out", plain).exit_code == 0
+    result = run(
+        "--labels",
+        path,
+        "--data-dir",
+        data_dir,
+        "--out",
+        weighted,
+        "--boundary-weight",
+        "0.5",
+        "--unsure-weight",
+        "0.7",
+    )
+    assert result.exit_code == 0, result.output
+    assert AppealModel.load(weighted).version != AppealModel.load(plain).version
+    refused = run(
+        "--labels", path, "--data-dir", data_dir, "--out", tmp_path / "x.npz", "--unsure-weight", "0"
+    )
+    assert refused.exit_code == 2  # a weight of 0 would drop the rows silently
+    assert "Traceback" not in refused.output

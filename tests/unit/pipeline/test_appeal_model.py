@@ -14,7 +14,12 @@ from minyi.pipeline.appeal_model import (
     TrainedAppealClassifier,
     default_appeal_classifier,
 )
-from minyi.pipeline.appeal_training import AppealTrainingError, TrainSettings, train_appeal_model
+from minyi.pipeline.appeal_training import (
+    AppealTrainingError,
+    TrainSettings,
+    label_weights,
+    train_appeal_model,
+)
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +139,36 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
     path.write_bytes(b"not a model")
     with pytest.raises(ValueError, match="not an appeal model"):
         AppealModel.load(path)
+
+
+def test_label_weights_follow_how_a_label_was_drawn_and_how_sure_it_is():
+    settings = TrainSettings(boundary_weight=0.5, unsure_weight=0.6)
+    weights = label_weights(
+        ["random", "random", "boundary", "boundary4", "keyword"],
+        ["sure", "unsure", "sure", "unsure", "sure"],
+        settings,
+    )
+    assert weights == pytest.approx([1.0, 0.6, 0.5, 0.3, 1.0])
+    assert label_weights(["boundary"], ["unsure"], TrainSettings()) == [1.0]  # off by default
+
+
+def test_row_weights_change_the_model_and_its_version():
+    pairs, labels = fixture_data()
+    plain, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4))
+    ones, _ = train_appeal_model(
+        pairs, labels, settings=TrainSettings(folds=4), row_weights=[1.0] * len(labels)
+    )
+    half = [0.5 if i % 2 else 1.0 for i in range(len(labels))]
+    weighted, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4), row_weights=half)
+    assert ones.version == plain.version
+    np.testing.assert_array_equal(ones.weights, plain.weights)
+    assert weighted.version != plain.version
+    assert not np.array_equal(weighted.weights, plain.weights)
+
+
+@pytest.mark.parametrize("weights", [[1.0], "zero"])
+def test_bad_row_weights_are_refused(weights):
+    pairs, labels = fixture_data()
+    row_weights = [0.0] * len(labels) if weights == "zero" else weights
+    with pytest.raises(AppealTrainingError, match="one positive weight per label"):
+        train_appeal_model(pairs, labels, settings=TrainSettings(folds=4), row_weights=row_weights)
