@@ -1,7 +1,9 @@
 """Build the optional compiled kernels; everything else is in pyproject.toml.
 
 ``minyi._speedups`` is optional: without a C compiler the build goes on without it and
-``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.
+``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.  So is
+``minyi._issuestate`` (the issue detector's inverted index in flat arrays): without it the
+detector keeps the reference dict of dicts (``minyi.issues.detect._postings``).
 """
 
 from setuptools import Extension, setup
@@ -9,5 +11,6 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension("minyi._speedups", sources=["src/minyi/_speedups.c"], optional=True),
+        Extension("minyi._issuestate", sources=["src/minyi/_issuestate.c"], optional=True),
     ]
 )

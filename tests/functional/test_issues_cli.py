@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from datetime import datetime
 
 import openpyxl
@@ -177,8 +178,23 @@ def test_heat_weights_change_the_ranking_and_bad_ones_are_named(env):
 
 def test_detect_opens_the_workbook_once(env, monkeypatch):
     opened = []
+    real = zipfile.ZipFile
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: opened.append(a) or real(*a, **k))
+    monkeypatch.setattr(
+        openpyxl, "load_workbook", lambda *_a, **_k: pytest.fail("a plain workbook is read without openpyxl")
+    )
+    source = write_workbook(env / "附件3.xlsx", sample_rows())
+    result = run("issues", "detect", "--input", str(source), "--out", str(env / "out"))
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1
+    assert "rows read" in result.output
+
+
+def test_detect_reads_an_odd_workbook_with_openpyxl(env, monkeypatch):
+    opened = []
     real = openpyxl.load_workbook
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or real(*a, **k))
+    monkeypatch.setattr("minyi.interop.xlsx_fast.MAX_PART_BYTES", 10)  # too large for the fast reader
     source = write_workbook(env / "附件3.xlsx", sample_rows())
     result = run("issues", "detect", "--input", str(source), "--out", str(env / "out"))
     assert result.exit_code == 0, result.output
