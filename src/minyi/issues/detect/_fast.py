@@ -37,7 +37,9 @@ from minyi.pipeline._minhash import shingle_hashes
 
 __all__ = [
     "COMPILED",
+    "ArrayProbe",
     "add_into",
+    "compiled_postings",
     "count_words",
     "gated_dot",
     "member_gated",
@@ -74,6 +76,39 @@ _C = _compiled()
 COMPILED = _C is not None
 
 
+def _compiled_state() -> ModuleType | None:
+    """:mod:`minyi._issuestate` (the inverted index in flat arrays), if it was built."""
+    if _C is None:
+        return None
+    try:
+        from minyi import _issuestate  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # built without it: the dict of dicts runs
+        return None
+    return _issuestate  # type: ignore[no-any-return,unused-ignore]
+
+
+_S = _compiled_state()
+
+
+class ArrayProbe(Protocol):
+    """The compiled inverted index (``minyi._issuestate.Postings``): it probes itself."""
+
+    def probe(  # noqa: PLR0913, PLR0917 - the loop's whole state, as the C method takes it
+        self,
+        vector: dict[int, float],
+        probe_terms: int,
+        limit: int,
+        exclude: int | None,
+        active: Mapping[int, _HasNorm],
+        k: int,
+    ) -> list[int]: ...
+
+
+def compiled_postings() -> type | None:
+    """The compiled inverted index's type, when the compiled versions are in use and it was built."""
+    return _S.Postings if COMPILED and _S is not None else None
+
+
 def gated_dot(
     vector: dict[int, float], centroid: dict[int, float], places: Collection[int]
 ) -> tuple[float, float, float]:
@@ -104,7 +139,7 @@ def square_sum(centroid: dict[int, float], terms: Iterable[int]) -> float:
 
 def probe(  # noqa: PLR0913 - the loop's whole state, passed as it is kept
     vector: dict[int, float],
-    postings: dict[int, dict[int, float]],
+    postings: dict[int, dict[int, float]] | ArrayProbe,
     active: Mapping[int, _HasNorm],
     *,
     probe_terms: int,
@@ -116,7 +151,10 @@ def probe(  # noqa: PLR0913 - the loop's whole state, passed as it is kept
 
     The dot products are partial: over the first ``probe_terms`` terms of ``vector`` whose
     posting (issue id → centroid weight) holds 1 to ``limit`` issues; ``exclude`` is left out.
+    ``postings``: the dict of dicts, or the compiled index in flat arrays, which gives the same.
     """
+    if not isinstance(postings, dict):
+        return postings.probe(vector, probe_terms, limit, exclude, active, k)
     if COMPILED and _C is not None:
         return _C.probe(vector, probe_terms, postings, limit, exclude, active, k)  # type: ignore[no-any-return]
     totals: dict[int, float] = {}

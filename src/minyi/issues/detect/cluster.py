@@ -56,7 +56,7 @@ from typing import Any, Self
 from minyi.issues.detect._dormant import Dormant, wake
 from minyi.issues.detect._fast import probe
 from minyi.issues.detect._near import NearCopies
-from minyi.issues.detect._postings import Postings
+from minyi.issues.detect._postings import new_postings
 from minyi.issues.detect.consolidate import ConsolidationReport, consolidate_issues
 from minyi.issues.detect.features import Features, Featurizer, SparseVector
 from minyi.issues.detect.gate import Gate, state_score
@@ -203,7 +203,7 @@ class IssueDetector:
         self.dormant_ = Dormant(max_issues=self.max_dormant)
         self.dedupe_ = NearCopies(threshold=self.dedupe_threshold, window_days=self.archive_after_days)
         self.active_: dict[int, IssueState] = {}
-        self.postings_ = Postings()
+        self.postings_ = new_postings()
         self.issue_of_: dict[str, int] = {}
         self.alias_: dict[int, int] = {}
         self.archived_: dict[int, Issue] = {}

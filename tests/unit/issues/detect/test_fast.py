@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from minyi.issues.detect import _fast
+from minyi.issues.detect._postings import Postings
 from minyi.issues.detect.cluster import IssueDetector
 from minyi.issues.detect.features import _WordMemo
 from minyi.issues.detect.issue import IssueMessage
@@ -215,3 +216,59 @@ def test_the_detector_finds_the_same_issues_compiled_and_in_python(reference, co
     slow = _outcome(found)
     assert fast == slow
     assert len({issue_id for key, issue_id in fast[0].items() if not key.startswith("online")}) < len(found)
+
+
+array_index = pytest.mark.skipif(_fast.compiled_postings() is None, reason="minyi._issuestate was not built")
+
+
+@array_index
+def test_the_array_index_keeps_and_probes_what_the_dict_index_does() -> None:
+    """Random updates and removals, then probes: the compiled index equals the reference dict of dicts."""
+    rng = random.Random(21)
+    compiled_type = _fast.compiled_postings()
+    assert compiled_type is not None
+    arrays, reference = compiled_type(), Postings()
+    active = {issue_id: _State(rng.random() + 0.1) for issue_id in range(1, 300)}
+    active[3] = _State(active[2].norm2)  # equal keys: the larger id goes first
+    for step in range(3000):
+        issue_id = rng.randrange(1, 300)
+        if rng.random() < 0.6:
+            changed = _vector(rng, 2500 if step % 7 else 5000, rng.randint(0, 40))
+            arrays.index(issue_id, changed)
+            reference.index(issue_id, changed)
+        else:
+            terms = rng.sample(range(5000), rng.randint(0, 300))
+            arrays.drop(issue_id, terms)
+            reference.drop(issue_id, terms)
+        if step % 250 == 0:
+            assert dict(arrays.items()) == reference
+    assert dict(arrays.items()) == reference
+    assert list(arrays.values()) == [posting for _, posting in sorted(reference.items())]
+    assert len(arrays) == len(reference)
+    for _ in range(200):
+        vector = dict(sorted(_vector(rng, 5000, 48).items(), key=lambda item: -item[1]))
+        probe_terms, limit = rng.choice([12, 48]), rng.choice([0, 3, 40, 400])
+        exclude, k = rng.choice([None, rng.randrange(1, 300)]), rng.choice([1, 4, 9])
+        found = [
+            _fast.probe(vector, index, active, probe_terms=probe_terms, limit=limit, exclude=exclude, k=k)
+            for index in (arrays, reference)
+        ]
+        assert found[0] == found[1]
+    for issue_id in range(1, 300):
+        arrays.drop(issue_id, range(5000))
+    assert len(arrays) == 0
+    assert list(arrays.items()) == []
+
+
+@array_index
+def test_the_array_index_refuses_ids_it_cannot_hold() -> None:
+    compiled_type = _fast.compiled_postings()
+    assert compiled_type is not None
+    arrays = compiled_type()
+    with pytest.raises(OverflowError):
+        arrays.index(2**31, {1: 0.5})
+    with pytest.raises(OverflowError):
+        arrays.index(1, {-1: 0.5})
+    with pytest.raises(TypeError):
+        arrays.index(1, {1: "x"})
+    assert len(arrays) == 0
