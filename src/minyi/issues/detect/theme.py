@@ -27,8 +27,12 @@ holds.  Members sharing a pair of bigrams that is theirs (at least ``MIN_PART`` 
 holding at least ``PART_OWN`` of the corpus's messages with the pair and with one of its
 bigrams) become an issue of their own, unless the pair is made of place names only (东六路
 and A7县 are an area, whose messages may be about anything): the 星沙 area's cluster of
-附件3 gives 凉塘路旧城改造 (ten messages) and the 星沙派小区 building (three).  What is left
-of a theme stays a theme.
+附件3 gives 凉塘路旧城改造 (ten messages) and the 星沙派小区 building (three).  A part of a
+*topic* theme must also add a problem word of its own, a bigram sharing no character with
+the theme's key: the 人才 questions of 附件3 (租房 and 购房 subsidies, 36 messages) give
+人才购房补贴 keyed 人才 + 补贴 (21 messages), not 人才 + A市, which is the theme again,
+asked in one city (24 messages: 落户 and 技师奖励 questions came along).  What is left of a
+theme stays a theme.
 
 Character bigrams of titles need no segmentation (the whole file is read once, cheaply)
 and catch names and their problem alike.  The thresholds were chosen on the tune halves of
@@ -190,8 +194,11 @@ def concreteness(issues: Iterable[Issue], titles: Mapping[str, str] | Postings) 
     return {issue.id: _specificity(issue.message_ids, postings) for issue in issues}
 
 
-def _peel(members: list[str], postings: Postings) -> list[str]:
-    """The largest group of ``members`` sharing a key of their own (see ``split_themes``), or ``[]``."""
+def _peel(members: list[str], postings: Postings, topic: tuple[str, ...] = ()) -> list[str]:
+    """The largest group of ``members`` sharing a key of their own (see ``split_themes``), or ``[]``.
+
+    ``topic``: the key of a topic theme, whose words a part's problem word must not repeat.
+    """
     grams = {message_id: postings.grams.get(message_id, frozenset()) for message_id in members}
     counts = Counter(itertools.chain.from_iterable(grams.values()))
     keys = _top_grams(counts, MIN_PART)
@@ -207,19 +214,24 @@ def _peel(members: list[str], postings: Postings) -> list[str]:
         if (
             min(own, anchor) >= PART_OWN
             and len(part) * own > best[0]
-            and _problem(part, (left, right), postings)
+            and _problem(part, (left, right), postings, topic)
         ):
             best = (len(part) * own, part)
     return best[1]
 
 
-def _problem(part: list[str], key: tuple[str, str], postings: Postings) -> bool:
+def _problem(part: list[str], key: tuple[str, str], postings: Postings, topic: tuple[str, ...] = ()) -> bool:
     """Whether a bigram of ``key`` is about the problem (outside the place names of most of ``part``).
 
     A key made of names only (东六路 and A7县) is an area, whose messages may be about anything.
+    A bigram sharing a character with ``topic`` (the key of a topic theme) is that theme's
+    word, not a problem of the part's own: 公积金 + A市 is the 公积金 theme in one city.
     """
     problem = postings.problem
-    return any(2 * sum(1 for m in part if gram in problem(m)) > len(part) for gram in key)
+    taken = set().union(*topic)
+    return any(
+        taken.isdisjoint(gram) and 2 * sum(1 for m in part if gram in problem(m)) > len(part) for gram in key
+    )
 
 
 def _summary(issue: Issue, issue_id: int, part: list[IssueMessage]) -> Issue:
@@ -278,12 +290,14 @@ def split_themes(
     moved: dict[str, int] = {}
     themes: set[int] = set()
     for issue in issues:
-        if not _specificity(issue.message_ids, postings).theme:
+        found_key = _specificity(issue.message_ids, postings)
+        if not found_key.theme:
             found.append((issue, 0.0))
             continue
+        topic = found_key.key if found_key.topic else ()
         themes.add(issue.id)
         rest = [m for m in issue.message_ids if m in messages]
-        while len(rest) > MIN_PART and (part := _peel(rest, postings)):
+        while len(rest) > MIN_PART and (part := _peel(rest, postings, topic)):
             taken = set(part)
             rest = [m for m in rest if m not in taken]
             ordered = sorted((messages[m] for m in part), key=lambda m: (m.when, m.message_id))

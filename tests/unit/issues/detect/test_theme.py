@@ -98,7 +98,7 @@ def corpus() -> tuple[list[IssueMessage], Issue, Issue]:
     return plant + theme + background, issue_of(1, plant), issue_of(2, theme)
 
 
-def test_a_concrete_issue_has_a_specific_key_and_a_theme_has_none():
+def test_a_concrete_issue_has_a_specific_key_and_a_theme_has_none() -> None:
     every, plant, theme = corpus()
     found = concreteness([plant, theme], {m.message_id: m.title for m in every})
     assert not found[1].theme
@@ -106,7 +106,7 @@ def test_a_concrete_issue_has_a_specific_key_and_a_theme_has_none():
     assert found[2].theme
 
 
-def test_a_theme_is_split_and_its_rest_ranks_after_the_concrete_issues():
+def test_a_theme_is_split_and_its_rest_ranks_after_the_concrete_issues() -> None:
     every, plant, theme = corpus()
     ranking = rank_concrete([theme, plant], every, min_size=3, weights=FLAT)
     ids = [issue.id for issue, _ in ranking.ranked]
@@ -123,7 +123,7 @@ def test_a_theme_is_split_and_its_rest_ranks_after_the_concrete_issues():
     assert part.title == OLD_TOWN[0]
 
 
-def test_messages_sharing_only_place_names_are_not_split_out():
+def test_messages_sharing_only_place_names_are_not_split_out() -> None:
     """东六路 and A7县 are names: four different problems on one road stay in the theme."""
     every, _, theme = corpus()
     ranking = rank_concrete([theme], every, weights=FLAT)
@@ -131,7 +131,7 @@ def test_messages_sharing_only_place_names_are_not_split_out():
     assert not road & set(ranking.moved)
 
 
-def test_concrete_first_keeps_the_order_within_each_part():
+def test_concrete_first_keeps_the_order_within_each_part() -> None:
     every, plant, theme = corpus()
     other = issue_of(3, messages(["A3区学校食堂收费问题"] * 3, "x"))
     ranked = [(theme, 9.0), (plant, 5.0), (other, 1.0)]
@@ -154,7 +154,7 @@ QUESTIONS = [
 ELSEWHERE_TOO = ["缴存基数", "中心电话打不通", "网点排队太久", "年度结息", "个税抵扣", "冲还贷", "证明开具"]
 
 
-def test_a_topic_word_needs_a_more_specific_key_than_a_name():
+def test_a_topic_word_needs_a_more_specific_key_than_a_name() -> None:
     """10 of the 17 titles with 公积金 (0.59): a theme; 10 of the 17 with 伊景园: one place, concrete."""
     fund = messages([f"公积金{q}" for q in QUESTIONS], "f")
     estate = messages([f"伊景园{q}" for q in QUESTIONS], "e")
@@ -169,9 +169,28 @@ def test_a_topic_word_needs_a_more_specific_key_than_a_name():
     assert not found[2].theme
 
 
-def test_shared_bigrams_tie_by_the_bigram_not_by_the_hash_seed():
+def test_shared_bigrams_tie_by_the_bigram_not_by_the_hash_seed() -> None:
     """Ties at the cut must not follow set order (it comes from the string hash seed)."""
     grams = [f"g{i:03d}" for i in range(TERMS + 5)]
     forward = Counter(dict.fromkeys(grams, 3))
     backward = Counter(dict.fromkeys(reversed(grams), 3))
     assert _top_grams(forward, 2) == _top_grams(backward, 2) == grams[:TERMS]
+
+
+def test_a_part_of_a_topic_theme_needs_a_problem_word_of_its_own() -> None:
+    """人才 questions asked in A市 are the 人才 theme again; 人才 + 补贴 is one policy, split out."""
+    subsidy = [f"A市人才购房补贴{q}" for q in ("怎么申请", "为什么通不过", "何时发放", "审核太慢")]
+    city = [f"A市人才{q}" for q in ("落户问题", "技师奖励", "公寓申请", "租房政策", "引进条件")]
+    spread = [f"人才{q}" for q in ("绿卡", "认定标准", "市场招聘", "住房保障")]
+    theme = messages(subsidy + city + spread, "h")
+    elsewhere = ("服务中心", "公寓", "交流会", "档案", "证书", "补助", "引进", "测评", "驿站")
+    others = messages([f"A市人才{q}" for q in elsewhere], "o")
+    city_wide = messages([f"A市人民路第{n}号路灯不亮" for n in range(40)], "c")
+    every = theme + others + city_wide
+    found = concreteness([issue_of(1, theme)], {m.message_id: m.title for m in every})
+    assert found[1].topic
+    assert found[1].theme
+    assert found[1].key == ("人才",)
+    ranking = rank_concrete([issue_of(1, theme)], every, weights=FLAT)
+    moved = {m.message_id for m in theme if m.message_id in ranking.moved}
+    assert moved == {m.message_id for m in theme if m.title in subsidy}  # not the 5 other A市 questions
