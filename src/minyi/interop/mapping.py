@@ -16,15 +16,17 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
-
-from minyi.intake.schemas import MessageIn
 from minyi.interop import values
 from minyi.interop.tabular import ImportFileError, Record, column_list
+
+if TYPE_CHECKING:  # pydantic and the schemas load with the first row converted, not for detect_mapping
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+    from minyi.intake.schemas import MessageIn
 
 TITLE_FROM_BODY_CHARS = 30
 
@@ -182,6 +184,10 @@ class RowConverter:
             data["title"] = " ".join(str(data["body"]).split())[:TITLE_FROM_BODY_CHARS]
         if "body" not in self.mapping and "title" in data:
             data["body"] = data["title"]
+        from pydantic import ValidationError  # local: `minyi issues detect` needs no pydantic
+
+        from minyi.intake.schemas import MessageIn  # local: as above
+
         try:
             message = MessageIn.model_validate(data)
         except ValidationError as exc:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import fields, replace
 
 from minyi.issues.detect.heat import HeatWeights
-from minyi.settings import check_weight_pairs
 
 NAMES = tuple(f.name for f in fields(HeatWeights))
 
@@ -24,6 +23,10 @@ def parse_weights(pairs: str | Iterable[str], base: HeatWeights | None = None) -
             number ≥ 0 (``growth_days`` a whole number ≥ 1); the message names the pair.
     """
     text = pairs if isinstance(pairs, str) else ",".join(pairs)
+    if not text.strip(",").strip():
+        return base or HeatWeights()  # nothing to change: the settings (pydantic) are not imported
+    from minyi.settings import check_weight_pairs  # local: 0.1 s of pydantic for `issues detect`
+
     changes: dict[str, float | int] = dict(check_weight_pairs(text))
     if "growth_days" in changes:
         changes["growth_days"] = int(changes["growth_days"])

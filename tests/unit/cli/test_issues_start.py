@@ -1,0 +1,48 @@
+"""``minyi issues detect`` starts without the modules only other commands need."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+# Loaded by other commands (web, database, settings, bulk import), or only on a terminal (rich)
+# or for an odd workbook (openpyxl): none of them for `issues detect` on a plain file.
+NOT_AT_START = (
+    "sqlalchemy",
+    "pydantic",
+    "pydantic_settings",
+    "minyi.settings",
+    "openpyxl",
+    "rich",
+    "fastapi",
+)
+
+
+def loaded_after(code: str) -> list[str]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {NOT_AT_START!r} if m in sys.modules]))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)  # noqa: S603 - our own code
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_command_module_loads_none_of_them() -> None:
+    assert loaded_after("import minyi.cli.issues_commands") == []
+
+
+def test_reading_a_workbook_and_its_columns_loads_none_of_them(tmp_path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["留言编号", "留言主题", "留言时间", "留言详情", "点赞数"])
+    book.active.append([1, "路灯不亮", "2019/4/25 9:32:09", "小区门口路灯坏了", 3])
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+    code = (
+        "from datetime import datetime, timezone\nfrom pathlib import Path\n"
+        "from minyi.cli.issues_commands import _weights\nfrom minyi.issues.detect.heat import HeatWeights\n"
+        "from minyi.issues.report import load_messages\n"
+        "_weights((), HeatWeights())\n"
+        f"loaded = load_messages(Path({str(path)!r}), zone=timezone.utc, now=datetime.now(timezone.utc))\n"
+        "assert len(loaded.messages) == 1, loaded"
+    )
+    assert loaded_after(code) == []
