@@ -8,10 +8,10 @@ message: a pool message is dropped when more than half of its character pairs (t
 first 400 characters of the body) occur in one evaluation or test message.  Kept: messages whose
 two most likely kinds under the third round's packaged model (``appeal-lr-2506h0w-78a6608f``)
 are complaint and report or complaint and help (the two largest errors), by smallest margin,
-shown in a fixed random order.
+in two batches (the first 240, then the next 160), each shown in a fixed random order.
 
-    .venv/bin/python bench/label_appeal_fourth.py draw --model /tmp/appeal_round3.npz [--n 240]
-    .venv/bin/python bench/label_appeal_fourth.py show --model /tmp/appeal_round3.npz --start 0 --stop 40
+    .venv/bin/python bench/label_appeal_fourth.py draw --model /tmp/appeal_round3.npz [--batch 2]
+    .venv/bin/python bench/label_appeal_fourth.py show --model /tmp/appeal_round3.npz --batch 1 --start 0 --stop 40
     .venv/bin/python bench/label_appeal_fourth.py blind --start 0 --stop 24
     .venv/bin/python bench/label_appeal_fourth.py agree --labels /tmp/blind.csv
 
@@ -69,7 +69,7 @@ def _near_copies(pool: list, held: list, corpus: dict) -> set:  # type: ignore[t
 
 def candidates(corpus: dict, model: Path) -> list[tuple[float, tuple[str, str], str, str]]:  # type: ignore[type-arg]
     """(margin, key, first kind, second kind), complaint against report or help, by margin."""
-    rows = read_label_file(TRAIN_LABELS)
+    rows = [r for r in read_label_file(TRAIN_LABELS) if r.sample != "boundary4"]  # the draw saw none of them
     evaluation = [r for path in (EVAL, SUPPLEMENT) for r in read_label_file(path)]
     taken = {(r.file, r.message_id) for r in rows + evaluation}
     texts = {_key(corpus[k]) for k in taken}
@@ -104,11 +104,15 @@ def candidates(corpus: dict, model: Path) -> list[tuple[float, tuple[str, str], 
     return sorted(out)
 
 
-def drawn(corpus: dict, model: Path, n: int) -> list:  # type: ignore[type-arg]
-    """The ``n`` smallest margins, in a fixed random order."""
-    batch = candidates(corpus, model)[:n]
-    random.Random(SEED).shuffle(batch)
-    return batch
+BATCHES = (240, 160)  # by smallest margin: the first 240, then the next 160
+
+
+def drawn(corpus: dict, model: Path, batch: int) -> list:  # type: ignore[type-arg]
+    """Batch 1 or 2 of the smallest margins, each in its own fixed random order."""
+    start = sum(BATCHES[: batch - 1])
+    rows = candidates(corpus, model)[start : start + BATCHES[batch - 1]]
+    random.Random(SEED + batch - 1).shuffle(rows)
+    return rows
 
 
 def _print(i: int, pair: tuple[str, str]) -> None:
@@ -144,7 +148,7 @@ def main() -> None:
     parser.add_argument("command", choices=("draw", "show", "blind", "agree"))
     parser.add_argument("--model", type=Path, help="the third round's appeal_model.npz")
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared/data/tipdm2020_smart_gov")
-    parser.add_argument("--n", type=int, default=240)
+    parser.add_argument("--batch", type=int, choices=(1, 2), default=1)
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--stop", type=int, default=40)
     parser.add_argument("--labels", type=Path)
@@ -158,7 +162,7 @@ def main() -> None:
             print(f"# {r.file},{r.message_id}")
             _print(i, corpus[(r.file, r.message_id)])
         return
-    batch = drawn(corpus, args.model, args.n)
+    batch = drawn(corpus, args.model, args.batch)
     if args.command == "draw":
         for i, c in enumerate(batch):
             print(f"{i},{c[1][0]},{c[1][1]}")
