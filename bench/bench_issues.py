@@ -495,7 +495,10 @@ def quality_v2_report(
         end = max(m.when for m in messages)
         ranked = rank(issues, period_end=end, weights=weights)
         if not by_heat_only:  # as minyi issues detect writes it: themes split, then after the concrete issues
-            ranking = rank_concrete(issues, messages, min_size=3, period_end=end, weights=weights)
+            first_id = max((issue.id for issue in detector.issues()), default=0) + 1  # as the CLI
+            ranking = rank_concrete(
+                issues, messages, min_size=3, period_end=end, weights=weights, first_id=first_id
+            )
             ranked, assign = ranking.ranked, assign | ranking.moved
         clusters = clusters_of(assign)
         position = {issue.id: index for index, (issue, _) in enumerate(ranked, start=1)}

@@ -277,15 +277,23 @@ class ConcreteRanking:
 
 
 def split_themes(
-    issues: Sequence[Issue], messages: Mapping[str, IssueMessage], postings: Postings
+    issues: Sequence[Issue],
+    messages: Mapping[str, IssueMessage],
+    postings: Postings,
+    *,
+    first_id: int | None = None,
 ) -> ConcreteRanking:
     """Take the concrete issues out of each theme among ``issues`` (heat not computed: 0).
 
     Returns the issues (a theme's rest keeps its id and stays a theme, each part gets a new
-    id above every id in ``issues``), the messages that moved (message id → new issue id)
-    and the ids of the themes.
+    id from ``first_id`` on, by default above every id in ``issues``), the messages that
+    moved (message id → new issue id) and the ids of the themes.  When ``issues`` are only
+    some of the detector's (those of ``--min-size`` messages), ``first_id`` must be above
+    every id it gave: else a part takes the id of a smaller issue, and in the assignments
+    that issue's messages seem to belong to the part (附件3: 17 parts, each with one or two
+    unrelated messages).
     """
-    next_id = max((issue.id for issue in issues), default=0) + 1
+    next_id = max((issue.id for issue in issues), default=0) + 1 if first_id is None else first_id
     found: list[tuple[Issue, float]] = []
     moved: dict[str, int] = {}
     themes: set[int] = set()
@@ -321,21 +329,24 @@ def concrete_first(
     ]
 
 
-def rank_concrete(
+def rank_concrete(  # noqa: PLR0913 - keyword options, as the CLI passes them
     issues: Sequence[Issue],
     messages: Sequence[IssueMessage],
     *,
     min_size: int = 1,
     period_end: datetime | None = None,
     weights: HeatWeights | None = None,
+    first_id: int | None = None,
 ) -> ConcreteRanking:
     """Split the themes among ``issues``, rank every issue of ``min_size`` messages, themes last.
 
     ``messages``: every message of the corpus (the keys' specificity counts them all);
-    ``period_end`` and ``weights`` as in :func:`~minyi.issues.detect.heat.rank`.
+    ``period_end`` and ``weights`` as in :func:`~minyi.issues.detect.heat.rank`;
+    ``first_id``: the first id of a part split out of a theme (see :func:`split_themes`).
     """
     postings = Postings({message.message_id: message.title for message in messages})
-    split = split_themes(issues, {message.message_id: message for message in messages}, postings)
+    by_id = {message.message_id: message for message in messages}
+    split = split_themes(issues, by_id, postings, first_id=first_id)
     kept = [issue for issue, _ in split.ranked if issue.size >= min_size]
     ranked = rank(kept, period_end=period_end, weights=weights)
     return ConcreteRanking(concrete_first(ranked, split.themes), split.moved, split.themes)

@@ -194,3 +194,12 @@ def test_a_part_of_a_topic_theme_needs_a_problem_word_of_its_own() -> None:
     ranking = rank_concrete([issue_of(1, theme)], every, weights=FLAT)
     moved = {m.message_id for m in theme if m.message_id in ranking.moved}
     assert moved == {m.message_id for m in theme if m.title in subsidy}  # not the 5 other A市 questions
+
+
+def test_parts_take_ids_no_other_issue_has() -> None:
+    """Only the issues of --min-size messages are ranked; a part's id must not be a smaller issue's."""
+    every, plant, theme = corpus()
+    assert set(rank_concrete([theme, plant], every, weights=FLAT).moved.values()) == {3}  # above 1 and 2
+    ranking = rank_concrete([theme, plant], every, weights=FLAT, first_id=50)  # the detector gave 1 … 49
+    assert set(ranking.moved.values()) == {50}
+    assert 50 in {issue.id for issue, _ in ranking.ranked}
