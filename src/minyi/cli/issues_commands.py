@@ -123,7 +123,10 @@ def detect(
     dated = [m.when for m in loaded.messages if m.when is not now]
     eligible = [issue for issue in found if issue.size >= min_size]
     end = max(dated) if dated else None
-    ranking = rank_concrete(eligible, loaded.messages, min_size=min_size, period_end=end, weights=weights)
+    first_id = max((issue.id for issue in found), default=0) + 1  # parts of themes: ids no issue has
+    ranking = rank_concrete(
+        eligible, loaded.messages, min_size=min_size, period_end=end, weights=weights, first_id=first_id
+    )
     ranked = ranking.ranked[:top]  # None: all
     assignments |= ranking.moved
     issues_found = len(found) + len(set(ranking.moved.values()))  # the parts split out of themes
