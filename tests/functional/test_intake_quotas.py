@@ -117,7 +117,7 @@ def test_a_revoked_key_is_refused_in_both_languages(client, database):
 )
 def test_a_malformed_key_is_refused_naming_the_header(client, sent):
     english = client.post("/api/v1/messages", json=MESSAGE, headers={"X-Api-Key": sent})
-    assert english.status_code == 400
+    assert english.status_code == 401
     assert english.json()["field"] == "X-Api-Key"
     assert english.json()["message"].startswith("X-Api-Key: not a client key (it starts with o311_")
     chinese = client.post("/api/v1/messages", json=MESSAGE, headers={"X-Api-Key": sent, **ZH})

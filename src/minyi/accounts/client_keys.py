@@ -34,9 +34,12 @@ KEY_SHAPE = re.compile(r"o311_[A-Za-z0-9_-]{43}")  # KEY_PREFIX + secrets.token_
 
 
 class KeyMalformed(DomainError):  # noqa: N818 - reads as what happened
-    """The text sent as a key cannot be one (wrong prefix, length or characters)."""
+    """The text sent as a key cannot be one (wrong prefix, length or characters).
 
-    status = 400
+    401 like an unknown key (a credential that does not authenticate), with its own message.
+    """
+
+    status = 401
     code = "invalid_api_key"
 
 
@@ -162,7 +165,7 @@ class Integrator:
 def resolve_key(session: Session, key: str, *, field: str = "api_key") -> Integrator:
     """The client holding ``key``; the refusal names ``field`` (the header or parameter sent).
 
-    Raises :class:`KeyMalformed` (400), :class:`KeyUnknown` (401) or :class:`KeyRevoked` (403).
+    Raises :class:`KeyMalformed` (401), :class:`KeyUnknown` (401) or :class:`KeyRevoked` (403).
     Reads only: the caller records the use (:func:`touch`) when it wants to.
     """
     if KEY_SHAPE.fullmatch(key) is None:

@@ -39,7 +39,7 @@ from minyi.http.deps import (
     client_address,
     run_case_action,
 )
-from minyi.http.submissions import KEY_HEADER, ApiSubmissions
+from minyi.http.submissions import KEY_HEADER, KEY_PATTERN, ApiSubmissions
 from minyi.intake import tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
@@ -102,7 +102,11 @@ def create_message(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     x_api_key: Annotated[
         str | None,
-        Header(alias=KEY_HEADER, description="An integrator's client key (`minyi open311 key create`)"),
+        Header(
+            alias=KEY_HEADER,
+            description="An integrator's client key (`minyi open311 key create`)",
+            json_schema_extra={"pattern": KEY_PATTERN},  # checked by the domain: 401 naming the header
+        ),
     ] = None,
 ) -> JSONResponse:
     """Store a message. The same `Idempotency-Key` with the same body stores it once.

@@ -12,7 +12,7 @@ nothing but a cap stops one machine from filling the inbox. The counts live in t
   whatever the address (:class:`ApiSubmissions`).
 
 This module only reads the address and the header; the refusals are domain errors that the
-one error handler answers (429 with ``Retry-After``, 400/401/403 for a bad key).
+one error handler answers (429 with ``Retry-After``, 401 or 403 for a bad key).
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from minyi.accounts import quotas
+from minyi.accounts import client_keys, quotas
 from minyi.db.session import Database
 
 KEY_HEADER = "X-Api-Key"
+KEY_PATTERN = f"^{client_keys.KEY_SHAPE.pattern}$"  # for the OpenAPI document
 
 
 class SubmissionLimit:
