@@ -9,10 +9,15 @@
  * entry is replaced by the term's last entry (the order inside a posting is not kept:
  * probe's result does not depend on it, see below).
  *
- *   index(issue_id, changed)        changed: dict term id -> new centroid weight
- *   drop(issue_id, terms)           forget issue_id under terms (an iterable of term ids)
+ *   index(issue_id, changed[, norm2])  changed: dict term id -> new centroid weight
+ *   drop(issue_id, terms[, norm2])     forget issue_id under terms (an iterable of term ids)
  *   probe(vector, probe_terms, limit, exclude, active, k) -> the k best issue ids
- *   items() -> [(term, {issue id: weight})], values(), len()   (for tests and checks)
+ *
+ * norm2, when given, is the centroid's squared length after the change (None: forget it):
+ * probe divides by it; for an issue it was never told, probe reads active[issue].norm2
+ * (a Python attribute per candidate issue, most of a probe's time when it is not told).
+ *   items() -> [(term, {issue id: weight})], values(), len(), told(issue_id), nbytes()
+ *       (for tests and checks)
  *
  * probe does what minyi.issues.detect._fast.probe does on the dict of dicts, with the same
  * floating-point operations in the same order: each issue's partial dot product is summed
@@ -45,6 +50,8 @@ typedef struct {
     Py_ssize_t terms;  /* allocated */
     Py_ssize_t live;   /* terms with a non-empty posting */
     PairTable pairs;
+    double *norms; /* by issue id: the centroid's squared length as last told, < 0: not told */
+    Py_ssize_t issues;
 } PostingsObject;
 
 static uint64_t
@@ -236,12 +243,51 @@ drop_one(PostingsObject *self, int32_t term, int32_t issue)
     }
 }
 
+/* Remember the squared length of issue's centroid (norm2 < 0: forget it). */
+static int
+set_norm(PostingsObject *self, int32_t issue, double norm2)
+{
+    if (issue >= self->issues) {
+        Py_ssize_t issues = self->issues ? self->issues : 1024;
+        while (issues <= issue) {
+            issues *= 2;
+        }
+        double *grown = PyMem_Realloc(self->norms, (size_t)issues * sizeof(double));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = self->issues; i < issues; i++) {
+            grown[i] = -1.0;
+        }
+        self->norms = grown;
+        self->issues = issues;
+    }
+    self->norms[issue] = norm2;
+    return 0;
+}
+
+/* The norm2 argument: None forgets the issue's norm, a float sets it, absent leaves it. */
+static int
+take_norm(PostingsObject *self, int32_t issue, PyObject *norm)
+{
+    if (norm == NULL) {
+        return 0;
+    }
+    const double norm2 = norm == Py_None ? -1.0 : PyFloat_AsDouble(norm);
+    if (norm2 == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    return set_norm(self, issue, norm2 < 0.0 ? -1.0 : norm2);
+}
+
 static PyObject *
 postings_index(PostingsObject *self, PyObject *args)
 {
-    PyObject *issue_id, *changed, *term, *weight;
+    PyObject *issue_id, *changed, *term, *weight, *norm = NULL;
     int32_t issue;
-    if (!PyArg_ParseTuple(args, "OO!", &issue_id, &PyDict_Type, &changed) || as_int32(issue_id, &issue) < 0) {
+    if (!PyArg_ParseTuple(args, "OO!|O", &issue_id, &PyDict_Type, &changed, &norm)
+        || as_int32(issue_id, &issue) < 0 || take_norm(self, issue, norm) < 0) {
         return NULL;
     }
     Py_ssize_t pos = 0;
@@ -259,9 +305,10 @@ postings_index(PostingsObject *self, PyObject *args)
 static PyObject *
 postings_drop(PostingsObject *self, PyObject *args)
 {
-    PyObject *issue_id, *terms, *term;
+    PyObject *issue_id, *terms, *term, *norm = NULL;
     int32_t issue;
-    if (!PyArg_ParseTuple(args, "OO", &issue_id, &terms) || as_int32(issue_id, &issue) < 0) {
+    if (!PyArg_ParseTuple(args, "OO|O", &issue_id, &terms, &norm) || as_int32(issue_id, &issue) < 0
+        || take_norm(self, issue, norm) < 0) {
         return NULL;
     }
     PyObject *iterator = PyObject_GetIter(terms);
@@ -319,34 +366,44 @@ ranks_before(Ranked a, Ranked b)
     return a.key > b.key || (a.key == b.key && a.id > b.id);
 }
 
-/* The k best (dot^2 / norm2, id), best first, into best[]; returns how many, -1 on error. */
-static Py_ssize_t
-rank_totals(const Totals *totals, long long exclude, PyObject *active, Py_ssize_t k, Ranked *best)
+/* active[issue].norm2, for an issue whose norm the index was not told (-1.0 and an exception on error). */
+static double
+norm_of(int32_t issue, PyObject *active)
 {
     static PyObject *norm2_name = NULL;
     if (norm2_name == NULL && (norm2_name = PyUnicode_InternFromString("norm2")) == NULL) {
-        return -1;
+        return -1.0;
     }
+    PyObject *id = PyLong_FromLong(issue);
+    PyObject *state = id ? PyDict_GetItemWithError(active, id) : NULL;
+    if (state == NULL) {
+        if (id != NULL && !PyErr_Occurred()) {
+            PyErr_SetObject(PyExc_KeyError, id);
+        }
+        Py_XDECREF(id);
+        return -1.0;
+    }
+    Py_DECREF(id);
+    PyObject *norm = PyObject_GetAttr(state, norm2_name);
+    const double norm2 = norm ? PyFloat_AsDouble(norm) : -1.0;
+    Py_XDECREF(norm);
+    return norm2;
+}
+
+/* The k best (dot^2 / norm2, id), best first, into best[]; returns how many, -1 on error. */
+static Py_ssize_t
+rank_totals(const PostingsObject *self, const Totals *totals, long long exclude, PyObject *active, Py_ssize_t k,
+            Ranked *best)
+{
     Py_ssize_t kept = 0;
     for (size_t i = 0; i < totals->count; i++) {
         const size_t slot = totals->order[i];
-        if (totals->ids[slot] == exclude) {
+        const int32_t issue = totals->ids[slot];
+        if (issue == exclude) {
             continue;
         }
-        PyObject *id = PyLong_FromLong(totals->ids[slot]);
-        PyObject *state = id ? PyDict_GetItemWithError(active, id) : NULL;
-        if (state == NULL) {
-            if (id != NULL && !PyErr_Occurred()) {
-                PyErr_SetObject(PyExc_KeyError, id);
-            }
-            Py_XDECREF(id);
-            return -1;
-        }
-        Py_DECREF(id);
-        PyObject *norm = PyObject_GetAttr(state, norm2_name);
-        const double norm2 = norm ? PyFloat_AsDouble(norm) : -1.0;
-        Py_XDECREF(norm);
-        if (norm2 == -1.0 && PyErr_Occurred()) {
+        double norm2 = issue < self->issues ? self->norms[issue] : -1.0;
+        if (norm2 < 0.0 && (norm2 = norm_of(issue, active)) == -1.0 && PyErr_Occurred()) {
             return -1;
         }
         if (norm2 == 0.0) {
@@ -354,7 +411,7 @@ rank_totals(const Totals *totals, long long exclude, PyObject *active, Py_ssize_
             return -1;
         }
         const double total = totals->sums[slot];
-        Ranked item = {total * total / norm2, totals->ids[slot]};
+        Ranked item = {total * total / norm2, issue};
         Py_ssize_t at = kept < k ? kept++ : k;
         while (at > 0 && ranks_before(item, best[at - 1])) {
             if (at < k) {
@@ -435,7 +492,7 @@ postings_probe(PostingsObject *self, PyObject *args)
     if (accumulate(self, vector, probe_terms, limit, &totals) < 0) {
         goto done;
     }
-    const Py_ssize_t kept = k > 0 ? rank_totals(&totals, excluded, active, k, best) : 0;
+    const Py_ssize_t kept = k > 0 ? rank_totals(self, &totals, excluded, active, k, best) : 0;
     if (kept < 0 || (result = PyList_New(kept)) == NULL) {
         goto done;
     }
@@ -518,6 +575,19 @@ postings_nbytes(PostingsObject *self, PyObject *Py_UNUSED(ignored))
     return PyLong_FromSize_t(total);
 }
 
+static PyObject *
+postings_told(PostingsObject *self, PyObject *issue_id)
+{
+    int32_t issue;
+    if (as_int32(issue_id, &issue) < 0) {
+        return NULL;
+    }
+    if (issue >= self->issues || self->norms[issue] < 0.0) {
+        Py_RETURN_NONE;
+    }
+    return PyFloat_FromDouble(self->norms[issue]);
+}
+
 static Py_ssize_t
 postings_len(PostingsObject *self)
 {
@@ -534,16 +604,20 @@ postings_dealloc(PostingsObject *self)
     PyMem_Free(self->postings);
     PyMem_Free(self->pairs.keys);
     PyMem_Free(self->pairs.where);
+    PyMem_Free(self->norms);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 static PyMethodDef postings_methods[] = {
-    {"index", (PyCFunction)postings_index, METH_VARARGS, "index(issue_id, changed): record new centroid weights."},
-    {"drop", (PyCFunction)postings_drop, METH_VARARGS, "drop(issue_id, terms): forget issue_id under terms."},
+    {"index", (PyCFunction)postings_index, METH_VARARGS,
+     "index(issue_id, changed[, norm2]): record new centroid weights (and the centroid's squared length)."},
+    {"drop", (PyCFunction)postings_drop, METH_VARARGS,
+     "drop(issue_id, terms[, norm2]): forget issue_id under terms (norm2 None: forget its length too)."},
     {"probe", (PyCFunction)postings_probe, METH_VARARGS,
      "probe(vector, probe_terms, limit, exclude, active, k) -> the k best issue ids."},
     {"items", (PyCFunction)postings_items, METH_NOARGS, "items() -> [(term, {issue id: weight})]."},
     {"values", (PyCFunction)postings_values, METH_NOARGS, "values() -> [{issue id: weight}]."},
+    {"told", (PyCFunction)postings_told, METH_O, "told(issue_id) -> the squared length last told, or None."},
     {"nbytes", (PyCFunction)postings_nbytes, METH_NOARGS, "nbytes() -> bytes held by the arrays."},
     {NULL, NULL, 0, NULL},
 };

@@ -7,6 +7,9 @@ built (and the compiled loops are in use), :func:`new_postings` gives its ``Post
 instead: the same index in flat arrays (per term, int32 issue ids and double weights; one
 hash table from (term, issue) to the position), with the same ``index``, ``drop`` and a
 ``probe`` that gives what the reference gives (``tests/unit/issues/detect/test_fast.py``).
+The detector tells it each live centroid's squared length with every change (the
+``norm2`` of ``index`` and ``drop``), so that its probe divides by a double it holds instead
+of reading a Python attribute of every candidate issue.
 The arrays hold an entry in ≈ 30 bytes instead of a dict slot and a float object (≈ 100),
 and the probe reads them without the dict API.
 """
@@ -25,9 +28,9 @@ __all__ = ["Postings", "PostingsIndex", "new_postings"]
 class PostingsIndex(ArrayProbe, Protocol):
     """What the detector asks of its inverted index (either kind)."""
 
-    def index(self, issue_id: int, changed: SparseVector) -> None: ...
+    def index(self, issue_id: int, changed: SparseVector, norm2: float | None = ..., /) -> None: ...
 
-    def drop(self, issue_id: int, terms: Iterable[int]) -> None: ...
+    def drop(self, issue_id: int, terms: Iterable[int], norm2: float | None = ..., /) -> None: ...
 
     def items(self) -> Iterable[tuple[int, dict[int, float]]]: ...
 
@@ -45,10 +48,14 @@ def new_postings() -> PostingsIndex | Postings:
 class Postings(dict[int, dict[int, float]]):
     """Term id → issue id → centroid weight, for every live issue's centroid terms."""
 
-    def index(self, issue_id: int, changed: SparseVector) -> None:
-        """Record the new centroid weights ``changed`` of ``issue_id``."""
+    def index(self, issue_id: int, changed: SparseVector, norm2: float | None = None, /) -> None:  # noqa: ARG002
+        """Record the new centroid weights ``changed`` of ``issue_id``.
+
+        ``norm2``: the centroid's squared length now, which the compiled index keeps for its
+        probe (this one reads it from the live issues instead).
+        """
         postings_index(self, issue_id, changed)
 
-    def drop(self, issue_id: int, terms: Iterable[int]) -> None:
-        """Forget ``issue_id`` under ``terms``; a term left with no issue goes."""
+    def drop(self, issue_id: int, terms: Iterable[int], norm2: float | None = None, /) -> None:  # noqa: ARG002
+        """Forget ``issue_id`` under ``terms``; a term left with no issue goes (``norm2``: as for ``index``)."""
         postings_drop(self, issue_id, terms)

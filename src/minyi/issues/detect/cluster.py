@@ -362,13 +362,13 @@ class IssueDetector:
         heapq.heappush(self.expiry_, (state.last, state.id))
 
     def _index(self, issue_id: int, changed: SparseVector) -> None:
-        """Record new centroid weights of ``issue_id`` in the inverted index."""
-        self.postings_.index(issue_id, changed)
+        """Record new centroid weights of ``issue_id`` (live) in the inverted index, with its length."""
+        self.postings_.index(issue_id, changed, self.active_[issue_id].norm2)
 
     def _trim(self, state: IssueState) -> None:
         """Prune the centroid of ``state`` to ``max_centroid_terms`` (to three quarters, amortised)."""
         if len(state.centroid) > self.max_centroid_terms:
-            self.postings_.drop(state.id, state.prune(max(1, 3 * self.max_centroid_terms // 4)))
+            self.postings_.drop(state.id, state.prune(max(1, 3 * self.max_centroid_terms // 4)), state.norm2)
 
     def _new_id(self) -> int:
         """A fresh issue id."""
@@ -390,7 +390,7 @@ class IssueDetector:
     def archive(self, state: IssueState) -> Issue:
         """Take ``state`` out of the in-memory index; returns its frozen summary."""
         summary = state.summary(self.featurizer_.term, archived=True)
-        self.postings_.drop(state.id, state.centroid)
+        self.postings_.drop(state.id, state.centroid, None)
         del self.active_[state.id]
         for member in state.members:
             self.issue_of_.pop(member.message.message_id, None)
@@ -411,7 +411,7 @@ class IssueDetector:
 
     def merge(self, survivor: IssueState, absorbed: IssueState) -> None:
         """Move every member of live issue ``absorbed`` into ``survivor``; its id resolves there."""
-        self.postings_.drop(absorbed.id, absorbed.centroid)
+        self.postings_.drop(absorbed.id, absorbed.centroid, None)
         self._index(survivor.id, survivor.absorb(absorbed))
         self._trim(survivor)
         for member in absorbed.members:

@@ -195,6 +195,8 @@ def _outcome(corpus: list[IssueMessage]) -> tuple[dict[str, int], list[tuple[obj
     detector = IssueDetector(consolidate_every=200)
     ids = [detector.assign(message) for message in corpus]
     detector.consolidate()
+    if hasattr(detector.postings_, "told"):  # the compiled index holds every live centroid's length
+        assert all(detector.postings_.told(i) == s.norm2 for i, s in detector.active_.items() if s.centroid)
     issues = [(i.id, i.size, i.keywords, i.places, i.representative_ids, i.title) for i in detector.issues()]
     return detector.assignments() | {f"online{n}": i for n, i in enumerate(ids)}, issues
 
@@ -234,7 +236,10 @@ def test_the_array_index_keeps_and_probes_what_the_dict_index_does() -> None:
         issue_id = rng.randrange(1, 300)
         if rng.random() < 0.6:
             changed = _vector(rng, 2500 if step % 7 else 5000, rng.randint(0, 40))
-            arrays.index(issue_id, changed)
+            if rng.random() < 0.5:  # told the length (else the probe reads it from ``active``)
+                arrays.index(issue_id, changed, active[issue_id].norm2)
+            else:
+                arrays.index(issue_id, changed, None if rng.random() < 0.5 else -1.0)
             reference.index(issue_id, changed)
         else:
             terms = rng.sample(range(5000), rng.randint(0, 300))
