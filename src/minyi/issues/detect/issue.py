@@ -186,19 +186,34 @@ class IssueState:
     vectors: int = 0
     folded_upto: int = 0
     place_terms: set[int] = field(default_factory=set)
+    # Computed once per state of the issue (every candidate issue is scored for many messages
+    # between two changes); every method that changes members, cores or centroid clears them.
+    _main: set[str] | None = field(default=None, repr=False, compare=False)
+    _place_norm2: float | None = field(default=None, repr=False, compare=False)
 
     def main_cores(self, share: float = 0.25) -> set[str]:
         """The cores named by at least ``share`` of the members (at least once): the issue's places.
 
         Not every core ever named: one member naming a second place must not make the issue
-        match every message about that place.
+        match every message about that place.  The set is shared between calls: do not change it.
         """
+        if share == 0.25 and self._main is not None:  # noqa: PLR2004 - the default, cached
+            return self._main
         least = max(1.0, share * len(self.members))
-        return {core for core, count in self.cores.items() if count >= least}
+        found = {core for core, count in self.cores.items() if count >= least}
+        if share == 0.25:  # noqa: PLR2004 - the default, cached
+            self._main = found
+        return found
 
     def place_norm2(self) -> float:
         """Squared length of the centroid's place terms (see :mod:`~minyi.issues.detect.gate`)."""
-        return square_sum(self.centroid, self.place_terms)
+        if self._place_norm2 is None:
+            self._place_norm2 = square_sum(self.centroid, self.place_terms)
+        return self._place_norm2
+
+    def changed(self) -> None:
+        """Forget what was computed from the members, cores and centroid (they changed)."""
+        self._main = self._place_norm2 = None
 
     def dot(self, vector: SparseVector) -> float:
         """Dot product of ``vector`` with the centroid."""
@@ -214,6 +229,7 @@ class IssueState:
 
         ``places``: the ids of place terms, to remember which of the member's terms are places.
         """
+        self.changed()
         dot, own, changed = add_into(self.centroid, member.terms, member.weights, places, self.place_terms)
         self.norm2 += 2.0 * dot + own
         self.members.append(member)
@@ -225,6 +241,7 @@ class IssueState:
 
     def absorb(self, other: IssueState) -> SparseVector:
         """Add every member of ``other``; returns the changed centroid terms."""
+        self.changed()
         cross = sum(weight * self.centroid.get(term, 0.0) for term, weight in other.centroid.items())
         self.norm2 += 2.0 * cross + other.norm2
         changed: SparseVector = {}
@@ -254,6 +271,7 @@ class IssueState:
         """Keep the ``limit`` heaviest centroid terms; returns the terms dropped."""
         if len(self.centroid) <= limit:
             return []
+        self.changed()
         ordered = sorted(self.centroid.items(), key=lambda item: -item[1])
         self.centroid = dict(ordered[:limit])
         self.norm2 = sum(weight * weight for weight in self.centroid.values())
@@ -261,6 +279,7 @@ class IssueState:
 
     def subtract(self, other: IssueState) -> None:
         """Take the centroid of ``other`` (a part split off) out of this centroid."""
+        self.changed()
         centroid = self.centroid
         for term, weight in other.centroid.items():
             left = centroid.get(term, 0.0) - weight
@@ -272,6 +291,7 @@ class IssueState:
 
     def remove(self, moved: Iterable[Member]) -> None:
         """Forget ``moved`` members (their vectors already subtracted, see :meth:`subtract`)."""
+        self.changed()
         gone = {id(member) for member in moved}
         self.members = [member for member in self.members if id(member) not in gone]
         self.vectors = sum(not member.folded for member in self.members)
