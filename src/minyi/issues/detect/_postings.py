@@ -57,5 +57,5 @@ class Postings(dict[int, dict[int, float]]):
         postings_index(self, issue_id, changed)
 
     def drop(self, issue_id: int, terms: Iterable[int], norm2: float | None = None, /) -> None:  # noqa: ARG002
-        """Forget ``issue_id`` under ``terms``; a term left with no issue goes (``norm2``: as for ``index``)."""
+        """Forget ``issue_id`` under ``terms``; a term left with no issue goes (``norm2``: see ``index``)."""
         postings_drop(self, issue_id, terms)
