@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from minyi.interop.text_files import ImportFileError, choose_encoding, decode_error, decoded, open_file
+from minyi.interop.zip_guard import check_xlsx
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -383,6 +384,7 @@ def _lettered(index: int) -> str:
 def _workbook(path: Path) -> Iterator[Workbook]:
     from openpyxl import load_workbook  # local: openpyxl loads only for XLSX files
 
+    check_xlsx(path)  # before openpyxl reads the shared strings whole: no zip bomb
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - a damaged file surfaces as many kinds of error

@@ -163,6 +163,49 @@ FILES: tuple[tuple[str, str, str], ...] = (
         "{f}: the file is larger than {n} MiB.",
     ),
     (
+        (
+            r"(?P<f>.+): byte 0x(?P<b>[0-9A-F]{2}) at offset (?P<o>\d+) \(line (?P<n>\d+)\) is not valid "
+            r"(?P<e>.+?); save the file as UTF-8, or give its encoding \(--encoding\)"
+        ),
+        (
+            "{f}：第 {n} 行（偏移 {o} 字节处）的 0x{b} 无法按 UTF-8 或 GBK 编码读取。"
+            "请用 Excel 或记事本另存为“UTF-8”编码后重新上传。"
+        ),
+        "{f}: byte 0x{b} at offset {o} (line {n}) is not valid {e}. Save it as UTF-8 and upload it again.",
+    ),
+    (
+        r"(?P<f>.+), (?P<w>.+): the text is not valid (?P<e>.+); give its encoding",
+        "{f}：文件中有无法按 UTF-8 或 GBK 编码读取的文字。请另存为“UTF-8”编码后重新上传。",
+        "{f}, {w}: the text is not valid {e}. Save the file as UTF-8 and upload it again.",
+    ),
+    (
+        r"(?P<f>.+): read as GB18030, (?P<p>\d+%) of the text is rare characters \(neither GB2312 .*",
+        (
+            "{f}：按 GBK 读取时有 {p} 是生僻字，文件很可能是其他编码（如繁体的 Big5），"
+            "直接导入会变成乱码。请另存为“UTF-8”编码后重新上传。"
+        ),
+        (
+            "{f}: read as GBK, {p} of the text is rare characters: the file is likely in another "
+            "encoding (Big5?) and would import as mojibake. Save it as UTF-8 and upload it again."
+        ),
+    ),
+    (
+        r"(?P<f>.+): part (?P<p>.+) would expand to (?P<m>\d+) MB, (?P<r>\d+) times its compressed size .*",
+        (
+            "{f}：工作簿中的 {p} 解压后达 {m} MB，是压缩大小的 {r} 倍，超出安全上限（疑似“压缩炸弹”），"
+            "已拒绝。请在 Excel 中重新保存，或另存为 .csv 后上传。"
+        ),
+        (
+            "{f}: {p} would expand to {m} MB, {r} times its compressed size: refused as a possible "
+            "zip bomb. Save it again in Excel, or as .csv."
+        ),
+    ),
+    (
+        r"(?P<f>.+): the workbook (?:holds (?P<k>\d+) parts|would expand to (?P<m>\d+) MB) .*",
+        "{f}：工作簿过大或结构异常，已拒绝。请拆分后重新保存，或另存为 .csv 后上传。",
+        "{f}: the workbook is too large or oddly built: refused. Split it, or save it as .csv.",
+    ),
+    (
         r"no column holds the message text \(such as .*\); columns found: (?P<c>.*)\. Say which column.*",
         (
             "找不到留言内容所在的列（应为“留言详情”“内容”“留言主题”等）；文件中的列：{c}。"
