@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import ApiToken, Role, User
@@ -69,6 +69,20 @@ class ClientKey:
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def key_hash(key: str, *, field: str = "api_key") -> str:
+    """The stored hash of ``key``; :class:`KeyMalformed` naming ``field`` if it cannot be a key."""
+    if KEY_SHAPE.fullmatch(key) is None:
+        raise KeyMalformed(
+            f"{field}: not a client key (it starts with {KEY_PREFIX} and has 48 characters)", field=field
+        )
+    return _hash(key)
+
+
+def key_name(session: Session, key_id: str) -> str:
+    """The name of the key ``key_id`` (a key's name never changes: callers may cache it)."""
+    return str(session.execute(select(ApiToken.name).where(ApiToken.id == key_id)).scalar_one())
 
 
 def service_user(session: Session) -> User:
@@ -166,16 +180,13 @@ def resolve_key(session: Session, key: str, *, field: str = "api_key") -> Integr
     """The client holding ``key``; the refusal names ``field`` (the header or parameter sent).
 
     Raises :class:`KeyMalformed` (401), :class:`KeyUnknown` (401) or :class:`KeyRevoked` (403).
-    Reads only: the caller records the use (:func:`touch`) when it wants to.
+    Reads only: the caller records the use (:func:`touch_id`) when it wants to.
     """
-    if KEY_SHAPE.fullmatch(key) is None:
-        raise KeyMalformed(
-            f"{field}: not a client key (it starts with {KEY_PREFIX} and has 48 characters)", field=field
-        )
+    hashed = key_hash(key, field=field)
     found = session.execute(
         select(ApiToken.id, ApiToken.name, ApiToken.last_used_at, ApiToken.revoked_at)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _hash(key), User.username == SERVICE_USERNAME)
+        .where(ApiToken.token_hash == hashed, User.username == SERVICE_USERNAME)
     ).first()
     if found is None:
         raise KeyUnknown(f"{field}: unknown key; ask the operator for one", field=field)
@@ -184,8 +195,6 @@ def resolve_key(session: Session, key: str, *, field: str = "api_key") -> Integr
     return Integrator(found.id, found.name, found.last_used_at)
 
 
-def touch(session: Session, integrator: Integrator) -> None:
-    """Record that ``integrator``'s key was used now (the caller commits)."""
-    row = session.get(ApiToken, integrator.id)
-    if row is not None:
-        row.last_used_at = utcnow()
+def touch_id(session: Session, key_id: str) -> None:
+    """Record that the key ``key_id`` was used now (the caller commits)."""
+    session.execute(update(ApiToken).where(ApiToken.id == key_id).values(last_used_at=utcnow()))

@@ -48,6 +48,18 @@ _TAKE = text(
 )
 
 
+#: Count one message of the key with this hash, if it is issued and not revoked, in one statement.
+_TAKE_KEY = text(
+    "INSERT INTO quota_windows (kind, subject, hour, messages) "
+    "SELECT 'key', api_tokens.id, :hour, 1 FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
+    "WHERE api_tokens.token_hash = :hash AND api_tokens.revoked_at IS NULL AND users.username = :service "
+    "ON CONFLICT (kind, subject, hour) DO UPDATE SET messages = quota_windows.messages + 1 "
+    "WHERE quota_windows.messages < :cap RETURNING subject, messages"
+)
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+_names: dict[str, str] = {}  # key id -> name (names never change), filled as keys are used
+
+
 class QuotaWindow(Base):
     """The messages one subject (an address's hash, a key's id) sent in one clock hour."""
 
@@ -89,6 +101,17 @@ class Counted:
     def first_of_hour(self) -> bool:
         """Whether this message opened the hour's row (old rows are then cleaned up)."""
         return self.messages == 1
+
+
+def counts_only(session: Session) -> None:
+    """Mark the session's transaction as one that writes counts alone: commit without waiting for the disk.
+
+    On PostgreSQL (``synchronous_commit`` off for this transaction only) the commit returns
+    about 2.5 ms sooner and the counter row is unlocked sooner; a crash may lose the last
+    counts, never a message (messages are committed in their own, durable transactions).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_ASYNC_COMMIT)
 
 
 def address_subject(secret: str, address: str) -> str:
@@ -152,11 +175,34 @@ def admit_api(  # noqa: PLR0913 - one submission's facts
     refusals (:mod:`minyi.accounts.client_keys`) or :class:`QuotaExceeded`; the caller commits.
     """
     if key is not None:
-        integrator = client_keys.resolve_key(session, key, field=field)
-        counted = take(session, KEY, integrator.id, caps.per_key if caps.per_key > 0 else UNCAPPED, now=now)
-        if counted.first_of_hour:  # "last used" written once an hour, not at every message
-            client_keys.touch(session, integrator)
-        return integrator.name
+        return _admit_key(session, key, caps.per_key if caps.per_key > 0 else UNCAPPED, now=now, field=field)
     if caps.per_address > 0:
         take(session, API, address_subject(secret, address), caps.per_address, now=now)
     return ""
+
+
+def _admit_key(session: Session, key: str, cap: int, *, now: float, field: str) -> str:
+    """Count one message of ``key`` in one statement (looked up and counted); its holder's name.
+
+    Only when no row comes back (unknown, revoked, or at the cap) is the key looked up again
+    to say which. "Last used" is written once an hour, with the hour's first message.
+    """
+    hour = math.floor(now / HOUR_SECONDS)
+    params = {
+        "hash": client_keys.key_hash(key, field=field),
+        "service": client_keys.SERVICE_USERNAME,
+        "hour": hour,
+        "cap": cap,
+    }
+    row = session.execute(_TAKE_KEY, params).first()
+    if row is None:
+        client_keys.resolve_key(session, key, field=field)  # raises for an unknown or revoked key
+        raise QuotaExceeded(math.ceil((hour + 1) * HOUR_SECONDS - now), cap=cap, kind=KEY)
+    key_id, messages = str(row[0]), int(row[1])
+    name = _names.get(key_id)
+    if name is None:
+        name = _names[key_id] = client_keys.key_name(session, key_id)
+    if messages == 1:
+        forget_old(session, hour)
+        client_keys.touch_id(session, key_id)
+    return name

@@ -55,6 +55,7 @@ class SubmissionLimit:
             return
         subject = quotas.address_subject(self.secret, address)
         with self.database.transaction() as session:
+            quotas.counts_only(session)
             quotas.take(session, quotas.PORTAL, subject, self.per_hour, now=self.clock())
 
 
@@ -76,11 +77,12 @@ class ApiSubmissions:
     def admit(self, session: Session, address: str, key: str | None) -> str:
         """Count one message and commit the count; the source to store it with ("" without a key).
 
-        The count is committed at once in ``session`` (before the message is stored), so the
-        counter row is locked only for this one statement.
+        The count is committed at once in ``session``, in a transaction of its own (before the
+        message is stored, durably, in the next), so the counter row is locked only briefly.
         """
         if key is None and self.caps.per_address <= 0:
             return ""
+        quotas.counts_only(session)
         source = quotas.admit_api(
             session,
             self.caps,
