@@ -24,6 +24,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import operator
 import os
 from array import array
 from collections.abc import Collection, Iterable, Mapping
@@ -42,6 +43,7 @@ __all__ = [
     "compiled_postings",
     "count_words",
     "gated_dot",
+    "member_dot",
     "member_gated",
     "overlap",
     "postings_drop",
@@ -286,6 +288,14 @@ def add_into(
         dot += weight * old
         own += weight * weight
     return dot, own, changed
+
+
+def member_dot(terms: array[int], weights: array[float], centroid: dict[int, float]) -> float:
+    """Dot product of a member's vector (``array("i")`` terms, ``array("f")`` weights) with ``centroid``."""
+    if COMPILED and _C is not None:
+        return _C.member_gated(terms, weights, centroid, (), False)[4]  # type: ignore[no-any-return]  # noqa: FBT003
+    found = map(centroid.get, terms, itertools.repeat(0.0))
+    return float(sum(map(operator.mul, weights, found)))
 
 
 def member_gated(

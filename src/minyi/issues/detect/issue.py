@@ -22,8 +22,9 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
-from minyi.issues.detect._fast import PLACE_PREFIX, add_into, square_sum
+from minyi.issues.detect._fast import PLACE_PREFIX, add_into, member_dot, square_sum
 from minyi.issues.detect.features import SparseVector
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
@@ -149,8 +150,7 @@ class Member:
 
     def dot(self, centroid: SparseVector) -> float:
         """Dot product of the member's vector with ``centroid`` (0 once folded)."""
-        found = map(centroid.get, self.terms, itertools.repeat(0.0))
-        return float(sum(map(operator.mul, self.weights, found)))
+        return member_dot(self.terms, self.weights, centroid)
 
     def norm2(self) -> float:
         """Squared length of the member's vector (1 for a unit vector, 0 once folded)."""
@@ -304,7 +304,7 @@ class IssueState:
         if self.norm2 <= 0.0:
             return {}
         scale = 1.0 / math.sqrt(self.norm2)
-        heaviest = heapq.nlargest(limit, self.centroid.items(), key=operator.itemgetter(1))
+        heaviest = _largest(limit, self.centroid.items(), operator.itemgetter(1))
         return {term: weight * scale for term, weight in heaviest}
 
     def summary(self, term: Callable[[int], str], *, archived: bool = False) -> Issue:
@@ -312,9 +312,7 @@ class IssueState:
         messages = [member.message for member in self.members]
         centroid = self.centroid
         # nlargest(n) is sorted(..., reverse=True)[:n], stable: the order a full sort gives.
-        central = heapq.nlargest(
-            REPRESENTATIVES, (m for m in self.members if not m.folded), key=_dot(centroid)
-        )
+        central = _largest(REPRESENTATIVES, [m for m in self.members if not m.folded], _dot(centroid))
         keywords = _keywords(centroid, term, len(self.place_terms))
         places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES))
         title = central[0].message.title if central and central[0].message.title else ""
@@ -361,7 +359,24 @@ def people_counts(posts: Iterable[tuple[str | None, int]]) -> tuple[float, int]:
 
 
 def _dot(centroid: SparseVector) -> Callable[[Member], float]:
-    return lambda member: member.dot(centroid)
+    return lambda member: member_dot(member.terms, member.weights, centroid)
+
+
+_T = TypeVar("_T")
+_weight = operator.itemgetter(1)
+#: Up to this many items, ``sorted`` (in C) beats ``heapq.nlargest`` (in Python) for a few largest.
+_SORT_WHOLE = 400
+
+
+def _largest(n: int, items: Collection[_T], key: Callable[[_T], float]) -> list[_T]:
+    """``heapq.nlargest(n, items, key=key)``, which is ``sorted(items, key=key, reverse=True)[:n]``.
+
+    The same list either way (both stable: equal keys keep the order of ``items``); the
+    sort runs in C, so it is the faster for the few hundred items of most centroids.
+    """
+    if len(items) <= _SORT_WHOLE:
+        return sorted(items, key=key, reverse=True)[:n]
+    return heapq.nlargest(n, items, key=key)
 
 
 def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -> tuple[str, ...]:
@@ -370,8 +385,11 @@ def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -
     Only the heaviest ``KEYWORDS + places`` terms are sorted; the whole centroid only when
     they hold too few words (``places`` too low a bound).
     """
+    ordered: list[tuple[int, float]] | None = None
     for first in (KEYWORDS + places, len(centroid)):
-        heaviest = heapq.nlargest(first, centroid.items(), key=operator.itemgetter(1))
+        if ordered is None and len(centroid) <= _SORT_WHOLE:  # one sort serves both rounds
+            ordered = sorted(centroid.items(), key=operator.itemgetter(1), reverse=True)
+        heaviest = ordered[:first] if ordered is not None else _largest(first, centroid.items(), _weight)
         words = (
             word
             for word in map(term, map(operator.itemgetter(0), heaviest))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 import random
 from array import array
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 import pytest
 
@@ -14,7 +16,7 @@ from minyi.issues.detect import _fast
 from minyi.issues.detect._postings import Postings
 from minyi.issues.detect.cluster import IssueDetector
 from minyi.issues.detect.features import _WordMemo
-from minyi.issues.detect.issue import IssueMessage
+from minyi.issues.detect.issue import IssueMessage, _largest
 
 from .test_cluster import FUND, MIXING, PARKING, PLACES, messages
 
@@ -277,3 +279,22 @@ def test_the_array_index_refuses_ids_it_cannot_hold() -> None:
     with pytest.raises(TypeError):
         arrays.index(1, {1: "x"})
     assert len(arrays) == 0
+
+
+@compiled
+def test_member_dot_products_match_the_reference(reference: object) -> None:
+    rng = random.Random(10)
+    centroid = {term: rng.random() for term in range(0, 50, 2)}
+    members = [array("i", rng.sample(range(60), size)) for size in (0, 1, 25, 60)]
+    weights = [array("f", [rng.random() for _ in terms]) for terms in members]
+    fast = [_fast.member_dot(terms, w, centroid) for terms, w in zip(members, weights, strict=True)]
+    reference()  # type: ignore[operator]
+    assert fast == [_fast.member_dot(terms, w, centroid) for terms, w in zip(members, weights, strict=True)]
+
+
+def test_the_largest_few_are_what_nlargest_gives_ties_included() -> None:
+    rng = random.Random(11)
+    for size in (0, 3, 50, 399, 400, 401, 2000):
+        items = [(index, float(rng.randint(0, 20))) for index in range(size)]
+        for n in (0, 3, 40, size + 1):
+            assert _largest(n, items, itemgetter(1)) == heapq.nlargest(n, items, key=itemgetter(1))
