@@ -5,6 +5,7 @@ Two applications on one database stand for two server processes (``minyi serve -
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -155,3 +156,32 @@ def test_no_cap_when_set_to_zero(settings, database):
             assert client.post("/api/v1/messages", json=MESSAGE).status_code == 201
     with database.transaction() as session:
         assert session.scalar(select(QuotaWindow.messages)) is None  # nothing stored at all
+
+
+def test_key_list_shows_each_keys_messages_in_24_hours(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from tests.functional.conftest import cli_database
+
+    from minyi.cli.main import cli
+
+    with cli_database(tmp_path, monkeypatch, "minyi_test_keys_cli") as database:
+        runner = CliRunner()
+        key = runner.invoke(cli, ["open311", "key", "create", "市12345热线"]).output.strip()
+        caps = quotas.ApiCaps(per_address=60, per_key=0)  # no cap: still counted
+        with database.transaction() as session:
+            for _ in range(3):
+                source = quotas.admit_api(
+                    session,
+                    caps,
+                    key=key,
+                    address="10.0.0.9",
+                    secret="s" * 40,
+                    now=time.time(),
+                    field="X-Api-Key",
+                )
+                assert source == "市12345热线"
+        listed = runner.invoke(cli, ["open311", "key", "list"])
+        assert listed.exit_code == 0, listed.output
+        assert "市12345热线" in listed.output
+        assert "3 messages in 24 h" in listed.output
+        assert key not in listed.output
