@@ -18,7 +18,8 @@ mobile       ``1[3-9]x xxxx xxxx``, any spacing, ``+86``/``86``  ``138****5678``
 landline     ``0731-84123456``, ``(0731)84123456``, ``-801``    ``0731-******56``
 plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``         ``湘A*****``
 address      the room after a building or unit: 3栋402室,      ``3栋***室``
-             5单元1203, 12号楼2单元601
+             5单元1203, 12号楼2单元601; 楼-单元-室 with dashes
+             after an estate or before 室: 梅溪郡12-3-402       ``梅溪郡12-3-***``
 name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``张**``
              ``姓名：``/``联系人：``, with a common surname
 ============ ================================================ ======================
@@ -155,6 +156,7 @@ _HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂
 #: Cores the rules' matches must hold; quick to search (the rules start with look-behinds).
 _HAS_MOBILE_CORE = re.compile("1[- ]?[3-9][0-9 -]{9}").search
 _HAS_SIX_DIGITS = re.compile("[0-9]{6}").search  # both ID forms start with six digits in a row
+_HAS_DASH = re.compile("[0-9]-[0-9]").search  # a room written 楼-单元-室
 _HAS_WECHAT_WORD = re.compile("(?i)wechat").search
 _WECHAT_INTRO = re.compile("微信|[Vv]信|[WwVv][Xx]|(?i:weixin|wechat)").search  # every intro _WECHAT takes
 _HAS_EIGHT_DIGITS = re.compile("[0-9]{4}[ -]?[0-9]{4}").search  # both bank card forms hold these
@@ -295,6 +297,8 @@ RULES: tuple[Rule, ...] = (
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
+    Rule("address", _numbers.ROOM_AFTER_ESTATE, _numbers.mask_room, "v", applies=_HAS_DASH),
+    Rule("address", _numbers.ROOM_BEFORE_SHI, _numbers.mask_room, "v", applies=_HAS_DASH),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
