@@ -12,6 +12,7 @@ per message). Every derived row is compared, keyed by the row's 留言编号.
 from __future__ import annotations
 
 import csv
+import logging
 import os
 from collections import Counter
 from pathlib import Path
@@ -37,8 +38,12 @@ NOISE = "小区楼下的烧烤摊每天营业到凌晨两点，油烟和噪音�
 BUS = "建议增加一条从火车站到高新区的公交线路，早晚高峰时段公交车太挤，等车时间太长。"
 
 
-def _rows() -> list[list[str]]:
-    """Thirty rows: repeated texts (duplicates, a joint letter), replies, recent messages."""
+def _rows(*, plain: bool = False) -> list[list[str]]:
+    """Thirty rows: repeated texts (duplicates, a joint letter), replies, recent messages.
+
+    ``plain``: no replies and one recent message (row 3), so the batches after the first
+    are written without the unit of work (:mod:`minyi.flows.import_write`).
+    """
     texts = [
         ("噪音扰民", NOISE),
         ("公交线路", BUS),
@@ -49,10 +54,11 @@ def _rows() -> list[list[str]]:
     rows = []
     for n in range(30):
         title, body = texts[n % 5] if n < 20 else texts[n % 2]  # the last ten: one text, many authors
-        when = "" if n % 7 == 3 else f"2019/3/{1 + n % 27} 9:{n:02d}:00"  # no time: recent, watched
+        recent = n == 3 if plain else n % 7 == 3
+        when = "" if recent else f"2019/3/{1 + n % 27} 9:{n:02d}:00"  # no time: recent, watched
         public = "是" if n % 3 else "否"
         reply, replied = (
-            ("", "") if n % 4 else ("您好，已转交相关部门处理。", f"2019/4/{1 + n % 27} 10:00:00")
+            ("", "") if n % 4 or plain else ("您好，已转交相关部门处理。", f"2019/4/{1 + n % 27} 10:00:00")
         )
         rows.append([str(1000 + n), f"U{n % 9}", title, when, body, public, reply, replied])
     return rows
@@ -199,6 +205,36 @@ def test_batched_import_derives_what_the_per_message_path_derives(databases, tmp
     assert any(row[5] for row in expected["cases"].values()), "the fixture must route some cases"
     for part, rows in expected.items():
         assert got[part] == rows, (part, _differences(got[part], rows))
+
+
+def test_batches_written_without_the_unit_of_work_derive_the_same(databases, tmp_path, monkeypatch, caplog):
+    path = tmp_path / "m.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([HEADER, *_rows(plain=True)])
+    bulk, single = databases
+    written: list[int] = []
+    real = import_batch.write_new
+
+    def write_new(session):
+        written.append(real(session))
+        return written[-1]
+
+    monkeypatch.setattr(import_batch, "write_new", write_new)
+    caplog.set_level(logging.INFO, logger=import_batch.__name__)
+    report = imports.import_messages(bulk, path, key=KEY, batch_size=8, parallel=True)
+    assert "storing a processed batch failed" not in caplog.text
+    assert "batch flushed by the unit of work" in caplog.text  # the first batch: a recent message
+    assert len(written) == 3, "batches 2 to 4 are written without a flush"
+    monkeypatch.setattr(imports, "process_messages", _per_message)
+    again = imports.import_messages(single, path, key=KEY, batch_size=8, parallel=False)
+    assert (report.imported, report.failed_processing) == (again.imported, again.failed_processing) == (30, 0)
+    got, expected = _derived(bulk), _derived(single)
+    assert any(row[7] for row in expected["analyses"].values()), "the fixture must have duplicates"
+    assert any(row[5] for row in expected["cases"].values()), "the fixture must route some cases"
+    for part, rows in expected.items():
+        assert got[part] == rows, (part, _differences(got[part], rows))
+    again = imports.import_messages(bulk, path, key=KEY, batch_size=8)
+    assert (again.imported, again.duplicates) == (0, 30)  # idempotent by external id
 
 
 def test_a_failing_batch_is_processed_row_by_row(databases, tmp_path, monkeypatch):

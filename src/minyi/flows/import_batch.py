@@ -57,6 +57,7 @@ from minyi.flows.import_store import (
     prepare_messages,
     store_messages,
 )
+from minyi.flows.import_write import NotBulk, write_new
 from minyi.flows.processing import analyse_batch, process_safely, urgent_reason
 from minyi.intake.models import Message, ProcessingState
 from minyi.pipeline.runner import Analysis, TextPipeline
@@ -96,7 +97,12 @@ class _Shared:
 
 
 def store_processed(
-    session: Session, prepared: Prepared, pipeline: TextPipeline | None, results: list[Analysis | None]
+    session: Session,
+    prepared: Prepared,
+    pipeline: TextPipeline | None,
+    results: list[Analysis | None],
+    *,
+    bulk: bool = True,
 ) -> Stored:
     """Store prepared messages already processed: each row written once, in one transaction.
 
@@ -106,9 +112,14 @@ def store_processed(
     stored meanwhile by a concurrent import among them); the caller rolls back and
     stores first, then processes (:func:`insert_prepared`, :func:`process_messages`).
     The caller commits.
+
+    With ``bulk`` the rows are written by :func:`minyi.flows.import_write.write_new`
+    (``COPY`` on PostgreSQL, no unit of work) and the session is emptied: the messages
+    returned are then detached, their cases not in the session (the caller adds no
+    replies to them; a batch with replies passes ``bulk=False``).
     """
     session.add_all(prepared.messages)
-    _process_together(session, prepared.messages, pipeline, results)
+    _process_together(session, prepared.messages, pipeline, results, bulk=bulk)
     return Stored(prepared.messages, prepared.positions, prepared.duplicates)
 
 
@@ -146,8 +157,10 @@ def _process_together(
     messages: list[Message],
     pipeline: TextPipeline | None,
     results: list[Analysis | None],
+    *,
+    bulk: bool = False,
 ) -> None:
-    """Process every message in memory, then write all of it with one flush."""
+    """Process every message in memory, then write all of it at once (``bulk``: without a flush)."""
     with session.no_autoflush:
         targets = _load_duplicate_targets(session, messages, results)
         batch = {message.id: message for message in messages}
@@ -155,6 +168,19 @@ def _process_together(
         for message, result in zip(messages, results, strict=True):
             _process_one(session, message, pipeline, result, shared)
         _check_numbers(session, shared.numbers)
+        if bulk:
+            routings = [routing.record_routing(session, *planned) for planned in shared.routings]
+            try:
+                write_new(session)
+            except NotBulk as refusal:  # written nothing: flush as below, the routing rows last
+                log.info("batch flushed by the unit of work: %s", refusal)
+                for row in routings:
+                    if row is not None:
+                        session.expunge(row)
+                session.flush()
+                session.add_all(row for row in routings if row is not None)
+                session.flush()
+            return
     session.flush()
     for case, analysis, threshold in shared.routings:  # a routing row names its case by id only:
         routing.record_routing(session, case, analysis, threshold)  # the cases must be written first

@@ -448,7 +448,7 @@ def _finish(session: Session, job: _Job, analyser: BatchAnalyser, pending: _Pend
     results = analyser.results(prepared.messages, pending.future)
     answers = pending.answers
     try:
-        stored = store_processed(session, prepared, job.pipeline, results)
+        stored = store_processed(session, prepared, job.pipeline, results, bulk=not any(answers))
         session.commit()
     except Exception as exc:  # noqa: BLE001 - nothing of the batch was written: store it first, then process
         log.warning("storing a processed batch failed (%s: %s); storing it first", type(exc).__name__, exc)
