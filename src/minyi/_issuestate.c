@@ -19,6 +19,9 @@
  *   items() -> [(term, {issue id: weight})], values(), len(), told(issue_id), nbytes()
  *       (for tests and checks)
  *
+ * And shared_counts(postings, sketch, max_postings), the candidate count of the near-copy
+ * index (minyi.issues.detect._near): the same dict as its Python reference in _fast.
+ *
  * probe does what minyi.issues.detect._fast.probe does on the dict of dicts, with the same
  * floating-point operations in the same order: each issue's partial dot product is summed
  * over the vector's terms in the vector's order (whatever the order of the issues inside
@@ -637,11 +640,70 @@ static PyTypeObject PostingsType = {
     .tp_as_sequence = &postings_as_sequence,
 };
 
+/* shared_counts(postings, sketch, max_postings) -> {item: how many sketch values it shares}
+ * (minyi.issues.detect._fast.shared_counts: the same dict, keys in the same order). */
+static PyObject *
+shared_counts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *postings, *sketch;
+    Py_ssize_t max_postings;
+    if (!PyArg_ParseTuple(args, "O!O!n", &PyDict_Type, &postings, &PyTuple_Type, &sketch, &max_postings)) {
+        return NULL;
+    }
+    PyObject *shared = PyDict_New();
+    for (Py_ssize_t i = 0; shared != NULL && i < PyTuple_GET_SIZE(sketch); i++) {
+        PyObject *posting = PyDict_GetItemWithError(postings, PyTuple_GET_ITEM(sketch, i));
+        if (posting == NULL) {
+            if (PyErr_Occurred()) {
+                Py_CLEAR(shared);
+            }
+            continue;
+        }
+        if (!PyDict_Check(posting)) {
+            PyErr_SetString(PyExc_TypeError, "shared_counts: postings must hold dicts");
+            Py_CLEAR(shared);
+            break;
+        }
+        if (PyDict_GET_SIZE(posting) == 0 || PyDict_GET_SIZE(posting) > max_postings) {
+            continue;
+        }
+        Py_ssize_t pos = 0;
+        PyObject *other, *ignored;
+        while (PyDict_Next(posting, &pos, &other, &ignored)) {
+            PyObject *count = PyDict_GetItemWithError(shared, other);
+            long value = 0;
+            if (count == NULL && PyErr_Occurred()) {
+                Py_CLEAR(shared);
+                break;
+            }
+            if (count != NULL && (value = PyLong_AsLong(count)) == -1 && PyErr_Occurred()) {
+                Py_CLEAR(shared);
+                break;
+            }
+            PyObject *next = PyLong_FromLong(value + 1);
+            if (next == NULL || PyDict_SetItem(shared, other, next) < 0) {
+                Py_XDECREF(next);
+                Py_CLEAR(shared);
+                break;
+            }
+            Py_DECREF(next);
+        }
+    }
+    return shared;
+}
+
+static PyMethodDef module_methods[] = {
+    {"shared_counts", shared_counts, METH_VARARGS,
+     "shared_counts(postings, sketch, max_postings) -> {item: sketch values shared}."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
     .m_base = PyModuleDef_HEAD_INIT,
     .m_name = "minyi._issuestate",
     .m_doc = "The issue detector's inverted index in flat arrays (optional).",
     .m_size = -1,
+    .m_methods = module_methods,
 };
 
 PyMODINIT_FUNC

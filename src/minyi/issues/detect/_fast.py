@@ -49,6 +49,7 @@ __all__ = [
     "postings_drop",
     "postings_index",
     "probe",
+    "shared_counts",
     "shingle_set",
     "square_sum",
     "weigh",
@@ -326,6 +327,25 @@ def member_gated(
         own += weight * weight
         plain += weight * found
     return dot, place, own_places, own, plain
+
+
+def shared_counts(
+    postings: dict[int, dict[str, None]], sketch: tuple[int, ...], max_postings: int
+) -> dict[str, int]:
+    """How many of the ``sketch`` values each item shares, over postings of 1 to ``max_postings`` items.
+
+    For :class:`~minyi.issues.detect._near.NearCopies` (hash value → items); items in the
+    order first met.
+    """
+    if COMPILED and _S is not None:
+        return _S.shared_counts(postings, sketch, max_postings)  # type: ignore[no-any-return]
+    shared: dict[str, int] = {}
+    for value in sketch:
+        posting = postings.get(value)
+        if posting and len(posting) <= max_postings:
+            for other in posting:
+                shared[other] = shared.get(other, 0) + 1
+    return shared
 
 
 def postings_index(postings: dict[int, dict[int, float]], issue_id: int, changed: dict[int, float]) -> None:

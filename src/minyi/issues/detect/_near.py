@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from minyi.issues.detect._fast import overlap, shingle_set
+from minyi.issues.detect._fast import overlap, shared_counts, shingle_set
 from minyi.pipeline.dedupe import make_key
 
 __all__ = ["NearCopies"]
@@ -108,12 +108,7 @@ class NearCopies:
         return match
 
     def _search(self, hashes: NDArray[np.uint64], sketch: tuple[int, ...], stamp: float) -> str | None:
-        shared: dict[str, int] = {}
-        for value in sketch:
-            posting = self.postings_.get(value)
-            if posting and len(posting) <= self.max_postings:
-                for other in posting:
-                    shared[other] = shared.get(other, 0) + 1
+        shared = shared_counts(self.postings_, sketch, self.max_postings)
         least = min(self.min_shared, len(sketch))
         likely = [other for other, count in shared.items() if count >= least]
         if not likely:

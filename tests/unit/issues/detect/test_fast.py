@@ -298,3 +298,26 @@ def test_the_largest_few_are_what_nlargest_gives_ties_included() -> None:
         items = [(index, float(rng.randint(0, 20))) for index in range(size)]
         for n in (0, 3, 40, size + 1):
             assert _largest(n, items, itemgetter(1)) == heapq.nlargest(n, items, key=itemgetter(1))
+
+
+@array_index
+def test_near_copy_candidate_counts_match_the_reference(reference: object) -> None:
+    rng = random.Random(12)
+    postings: dict[int, dict[str, None]] = {}
+    for item in range(300):
+        for value in rng.sample(range(400), 8):
+            postings.setdefault(value, {})[f"m{item}"] = None
+    postings[7] = {}
+    sketches = [tuple(rng.sample(range(420), size)) for size in (0, 1, 8, 8, 8)] + [(7, 7, 1)]
+
+    def run() -> list[list[tuple[str, int]]]:
+        return [
+            list(_fast.shared_counts(postings, sketch, limit).items())
+            for sketch in sketches
+            for limit in (0, 5, 200)
+        ]
+
+    fast = run()
+    reference()  # type: ignore[operator]
+    assert fast == run()
+    assert any(fast)
