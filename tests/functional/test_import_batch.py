@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from minyi.accountability.search_models import PublicSearchDoc
@@ -28,7 +28,7 @@ from minyi.cases.models import Case, CaseEvent
 from minyi.cases.routing import CaseRouting
 from minyi.db.session import Database
 from minyi.demo.factories import make_category, make_department
-from minyi.flows import import_batch, imports, processing
+from minyi.flows import import_analysis, import_batch, imports, processing
 from minyi.intake.models import Message
 from minyi.schema import migrate
 
@@ -259,3 +259,19 @@ def test_a_failing_batch_is_processed_row_by_row(databases, tmp_path, monkeypatc
     assert states["2"] == ("failed", "ValueError: routing table unavailable")
     assert states["1"] == states["3"] == ("processed", None)
     assert cases == {"1": True, "2": False, "3": True}
+
+
+def test_a_failing_index_worker_leaves_the_messages_analysed_here(databases, tmp_path, monkeypatch, caplog):
+    path = tmp_path / "m.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([HEADER, *_rows(plain=True)])
+
+    def broken(items):
+        raise RuntimeError("index worker down")
+
+    monkeypatch.setattr(import_analysis, "_match", broken)  # forked after this: the workers see it
+    report = imports.import_messages(databases[0], path, key=KEY, batch_size=8, parallel=True)
+    assert "batch analysis in the worker failed" in caplog.text
+    assert (report.imported, report.failed_processing) == (30, 0)
+    with databases[0].session() as session:
+        assert session.scalar(select(func.count()).select_from(MessageAnalysis)) == 30

@@ -34,7 +34,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -47,7 +46,7 @@ from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
-from minyi.flows.import_analysis import BatchAnalyser, worker_is_useful
+from minyi.flows.import_analysis import BatchAnalyser, Submitted, worker_is_useful
 from minyi.flows.import_batch import process_messages, store_processed
 from minyi.flows.import_report import ImportReport, ImportValidationError
 from minyi.flows.import_store import (
@@ -83,7 +82,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-AHEAD = 2  # batches handed to the analysis worker before the oldest is written: it never waits
+AHEAD = 3  # batches handed to the analysis workers before the oldest is written: they never wait
 SOURCE_MAX_CHARS = 120  # Message.source is String(120)
 CHANNEL_MAX_CHARS = 20  # Message.channel is String(20)
 
@@ -418,7 +417,7 @@ class _Pending:
     prepared: Prepared
     answers: list[Reply | None]
     position: int  # the last data row of the batch, for the progress report
-    future: Future[list[Analysis]] | None = None
+    future: Submitted | None = None
 
 
 def _prepare_batch(session: Session, job: _Job, batch: list[tuple[int, MessageIn, Reply | None]]) -> _Pending:
