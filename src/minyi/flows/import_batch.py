@@ -79,6 +79,8 @@ __all__ = [  # the storing side is re-exported from minyi.flows.import_store
 log = logging.getLogger(__name__)
 
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as minyi.cases.services draws them
+NUMBER_LENGTH = 8
+NUMBERS = len(NUMBER_ALPHABET) ** NUMBER_LENGTH  # one draw below this: 8 letters at once
 
 
 class CaseNumberClashError(RuntimeError):
@@ -306,12 +308,21 @@ def _choose_category(
 
 def _number(now: datetime, case_id: str, numbers: dict[str, str]) -> str:
     """A case number drawn as ``open_case`` draws it; checked against the database per batch."""
+    day = f"{local_date(now):%Y%m%d}-"
     while True:
-        suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-        number = f"{local_date(now):%Y%m%d}-{suffix}"
+        number = day + _suffix(secrets.randbelow(NUMBERS))
         if number not in numbers:
             numbers[number] = case_id
             return number
+
+
+def _suffix(drawn: int) -> str:
+    """The 8 letters of a number drawn uniformly below 31**8 (as 8 uniform draws of a letter)."""
+    letters = []
+    for _ in range(NUMBER_LENGTH):
+        drawn, at = divmod(drawn, len(NUMBER_ALPHABET))
+        letters.append(NUMBER_ALPHABET[at])
+    return "".join(letters)
 
 
 def _check_numbers(session: Session, numbers: dict[str, str]) -> None:

@@ -54,6 +54,12 @@ class _Plan:
     many_to_one: list[tuple[str, list[tuple[str, str]]]]  # relationship, (local attr, remote attr)
     one_to_many: list[tuple[str, list[tuple[str, str]]]]  # relationship, (local attr, child attr)
     has_many_to_many: list[str]
+    fills: list[tuple[str, bool, Column[Any]]]  # attribute, None is a value (JSON), its column
+
+    @property
+    def collections(self) -> frozenset[str]:
+        """The one-to-many relationships: a change of one writes the children, not this row."""
+        return frozenset(key for key, _ in self.one_to_many)
 
 
 @cache
@@ -79,7 +85,8 @@ def _plan(mapper: Mapper[Any]) -> _Plan:
             for local, remote in prop.local_remote_pairs
         ]
         (many if prop.direction is RelationshipDirection.MANYTOONE else children).append((prop.key, pairs))
-    return _Plan(table, columns, many, children, links)
+    fills = [(key, column.type.should_evaluate_none, column) for key, column in columns]
+    return _Plan(table, columns, many, children, links, fills)
 
 
 def _default(column: Column[Any]) -> Any:
@@ -97,11 +104,9 @@ def _default(column: Column[Any]) -> Any:
 def _fill(state: InstanceState[Any], plan: _Plan) -> None:
     """Give a new object every column value the flush would insert (kept on the object)."""
     values = state.dict
-    for key, column in plan.columns:
-        value = values.get(key)
-        if value is None and (key not in values or not column.type.should_evaluate_none):
-            value = _default(column)
-        values[key] = value  # written straight: no attribute event, no history
+    for key, evaluate_none, column in plan.fills:
+        if values.get(key) is None and (not evaluate_none or key not in values):
+            values[key] = _default(column)  # written straight: no attribute event, no history
 
 
 def _value(related: Any, key: str) -> Any:
@@ -141,11 +146,16 @@ def _link_children(values: dict[str, Any], key: str, pairs: list[tuple[str, str]
 
 
 def _check_stored(session: Session) -> None:
-    """Refuse when a stored object has a change only an ``UPDATE`` would write."""
+    """Refuse when a stored object has a change only an ``UPDATE`` would write.
+
+    Only a new child added to its collections (a message joining a stored case, an
+    event appended to its log) may have touched it: the child's row carries the key.
+    """
     if session.deleted:
         raise NotBulk("objects to delete")
     for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
+        state = inspect(obj)
+        if not set(state.committed_state) <= _plan(state.mapper).collections:
             raise NotBulk(f"a stored {type(obj).__name__} changed")
 
 
