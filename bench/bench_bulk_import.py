@@ -8,11 +8,12 @@ The messages are made from the real texts of 附件2 and 附件4 (titles and bod
 each with its own 留言编号 and user; never committed): a CSV with 附件2's headers is written
 to a temporary directory, then imported into a fresh, migrated database by
 :func:`minyi.flows.imports.import_messages`, exactly as ``minyi import`` does (a batch is
-analysed, processed, and stored with its cases in one transaction; the pipeline of the next
-batch runs in a forked worker meanwhile, unless ``--in-process``). Printed: wall time; the CPU time of
-this process, of its analysis worker, and (PostgreSQL on this machine) of the database
-server's backends that served the import; rows per second of each; and the peak resident
-memory of this process and of the worker (the goal: flat, whatever N).
+analysed, processed, and stored with its cases in one transaction; the next batches are
+analysed meanwhile in forked workers, two side by side and one for the duplicate index,
+unless ``--in-process``). Printed: wall time; the CPU time of this process, of its analysis
+workers (together), and (PostgreSQL on this machine) of the database server's backends
+that served the import; rows per second of each; and the peak resident memory of this
+process and of the largest worker (the goal: flat, whatever N).
 """
 
 from __future__ import annotations
@@ -111,14 +112,14 @@ def main() -> None:
     print(f"  wall {wall:.1f} s = {rows / wall:.0f} rows/s")
     total = cpu + worker_cpu + (server_cpu or 0.0)
     print(
-        f"  CPU: this process {cpu:.1f} s ({rows / cpu:.0f} rows per CPU-second), analysis worker "
+        f"  CPU: this process {cpu:.1f} s ({rows / cpu:.0f} rows per CPU-second), analysis workers "
         f"{worker_cpu:.1f} s, database backends "
         + (f"{server_cpu:.1f} s" if server_cpu is not None else "not measured")
         + f"; all together {total:.1f} s = {rows / total:.0f} rows per CPU-second"
     )
     print(
         f"  peak resident memory {peak / 1024:.0f} MB (before the import {before / 1024:.0f} MB), "
-        f"analysis worker {worker.ru_maxrss / 1024:.0f} MB"
+        f"largest analysis worker {worker.ru_maxrss / 1024:.0f} MB"
     )
 
 
