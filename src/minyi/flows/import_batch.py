@@ -9,10 +9,12 @@ each message in its own savepoint, flushing after every step: about 12 statement
 2. **analysed** with the pipeline's batch API (:meth:`TextPipeline.analyse_many`);
 3. **processed and stored** in one transaction without autoflush (:func:`store_processed`):
    messages, analyses, cases, their events, routing records and notices are built as
-   objects and written by one flush (the unit of work groups them into multi-row
-   inserts), and the public-search index is brought up to date once, when the batch
-   commits. If that fails, nothing was written: the messages are stored as received with
-   one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` and committed
+   objects and written table by table without the unit of work
+   (:mod:`minyi.flows.import_write`: ``COPY`` on PostgreSQL; one flush instead when the
+   batch holds what only a flush writes alike, such as a recent message's alert), and
+   the public-search index is brought up to date once, when the batch commits. If that
+   fails, nothing was written: the messages are stored as received with one
+   ``INSERT … ON CONFLICT DO NOTHING RETURNING`` and committed
    (:func:`insert_prepared`), then processed (:func:`process_messages`).
 
 What the processing reads is loaded up front: the messages that the batch duplicates,

@@ -14,9 +14,10 @@ nothing lost, nothing half-written, and bad input gets an error naming the row a
    problems are collected as :class:`RowError`. If there are any and ``skip_invalid`` is
    off, nothing is written and :class:`ImportValidationError` lists them.
 3. **Storing pass.** The file is read again and the valid rows are stored in batches
-   (:mod:`minyi.flows.import_batch`): each batch is analysed (in a worker process while
-   the batch before is written), processed as a whole (opening cases) and stored with
-   its cases in one transaction, each message written once with its case and state. If
+   (:mod:`minyi.flows.import_batch`): each batch is analysed (in worker processes while
+   the batches before are written), processed as a whole (opening cases) and stored with
+   its cases in one transaction, each message written once with its case and state
+   (by ``COPY`` on PostgreSQL, without the unit of work: :mod:`minyi.flows.import_write`). If
    that fails, nothing of the batch is written and it goes the safe way: its messages
    are stored and committed, then processed, message by message if need be, and a
    message whose processing fails is marked ``failed`` while the others go on
