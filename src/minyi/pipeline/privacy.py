@@ -15,6 +15,8 @@ bank_card    16–19 digits passing Luhn, maybe grouped in 4s   ``6222**********
 qq           5–11 digits after ``QQ``/``qq号``/``扣扣``         ``12*****89``
 wechat       id or phone after ``微信``/``微信号``/``wx``/``vx``  ``zh******88``
 mobile       ``1[3-9]x xxxx xxxx``, any spacing, ``+86``/``86``  ``138****5678``
+             (also 138.1234.5678 and in Chinese numerals:      ``一三八****五六七八``
+             :mod:`minyi.pipeline.privacy_spoken`)
 landline     ``0731-84123456``, ``(0731)84123456``, ``-801``    ``0731-******56``
 plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``         ``湘A*****``
 address      the room after a building or unit: 3栋402室,      ``3栋***室``
@@ -66,6 +68,7 @@ from dataclasses import dataclass
 from typing import Self
 
 from minyi.pipeline import privacy_numbers as _numbers
+from minyi.pipeline import privacy_spoken as _spoken
 from minyi.pipeline.privacy_names import NAME, has_name_intro, mask_name_match, mask_names, names_introduced
 from minyi.pipeline.privacy_numbers import (
     KeepList,
@@ -157,6 +160,7 @@ _HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂
 _HAS_MOBILE_CORE = re.compile("1[- ]?[3-9][0-9 -]{9}").search
 _HAS_SIX_DIGITS = re.compile("[0-9]{6}").search  # both ID forms start with six digits in a row
 _HAS_DASH = re.compile("[0-9]-[0-9]").search  # a room written 楼-单元-室
+_HAS_GROUPED = re.compile("[0-9][.—–][0-9]").search  # a mobile grouped with dots or long dashes
 _HAS_WECHAT_WORD = re.compile("(?i)wechat").search
 _WECHAT_INTRO = re.compile("微信|[Vv]信|[WwVv][Xx]|(?i:weixin|wechat)").search  # every intro _WECHAT takes
 _HAS_EIGHT_DIGITS = re.compile("[0-9]{4}[ -]?[0-9]{4}").search  # both bank card forms hold these
@@ -294,6 +298,8 @@ RULES: tuple[Rule, ...] = (
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
     Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
     Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
+    Rule("mobile", _spoken.MOBILE_GROUPED, _spoken.mask_grouped, "n", applies=_HAS_GROUPED),
+    Rule("mobile", _spoken.MOBILE_HAN, _spoken.mask_han, "n", applies=_spoken.HAS_HAN_DIGIT),
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),

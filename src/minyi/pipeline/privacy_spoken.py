@@ -1,0 +1,45 @@
+"""Mobile numbers written the ways the other rules of :mod:`minyi.pipeline.privacy` miss.
+
+Two forms people use, in the portal's text and in hotline transcripts:
+
+- **grouped with dots or long dashes**, 3-4-4 as printed on a business card:
+  ``138.0013.8000``, ``138—0013—8000`` (an input method's dash), ``138–0013–8000``. Only
+  the 3-4-4 grouping with one separator throughout is taken, so amounts and versions
+  (``1.35``, ``13.5.2``) stay as written. Masked to the compact form: ``138****8000``.
+- **in Chinese numerals**, as a number is read aloud or written to get past a filter:
+  ``一三八零零一三八零零零``, ``幺三八 零零一三 八零零零``, ``壹叁捌…``. Eleven numerals (spaces
+  allowed between them) forming a mobile number, 1 then 3–9; a run of eleven numerals
+  is no word in Chinese prose, so nothing else is taken. Masked keeping the first three
+  and last four numerals: ``一三八****八零零零``.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["HAS_HAN_DIGIT", "MOBILE_GROUPED", "MOBILE_HAN", "mask_grouped", "mask_han"]
+
+_HAN_DIGITS = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
+_HAN_ONE = "一幺壹"
+_HAN_THREE_TO_NINE = "三四五六七八九叁肆伍陆柒捌玖"
+
+MOBILE_GROUPED = re.compile(
+    r"(?<![0-9A-Za-z.])(?P<n>1[3-9][0-9](?P<sep>[.—–])[0-9]{4}(?P=sep)[0-9]{4})(?![0-9A-Za-z]|\.[0-9])"
+)
+MOBILE_HAN = re.compile(
+    rf"(?<![{_HAN_DIGITS}])(?P<n>[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}](?: ?[{_HAN_DIGITS}]){{9}})"
+    rf"(?![ {_HAN_DIGITS}]*[{_HAN_DIGITS}])"
+)
+HAS_HAN_DIGIT = re.compile(f"[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}]").search
+
+
+def mask_grouped(m: re.Match[str], char: str) -> str:
+    """``138.0013.8000`` → ``138****8000``."""
+    digits = m["n"].replace(m["sep"], "")
+    return digits[:3] + char * 4 + digits[-4:]
+
+
+def mask_han(m: re.Match[str], char: str) -> str:
+    """``一三八 零零一三 八零零零`` → ``一三八****八零零零``."""
+    numerals = m["n"].replace(" ", "")
+    return numerals[:3] + char * 4 + numerals[-4:]
