@@ -159,8 +159,6 @@ _HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂
 #: Cores the rules' matches must hold; quick to search (the rules start with look-behinds).
 _HAS_MOBILE_CORE = re.compile("1[- ]?[3-9][0-9 -]{9}").search
 _HAS_SIX_DIGITS = re.compile("[0-9]{6}").search  # both ID forms start with six digits in a row
-_HAS_DASH = re.compile("[0-9]-[0-9]").search  # a room written 楼-单元-室
-_HAS_GROUPED = re.compile("[0-9][.—–][0-9]").search  # a mobile grouped with dots or long dashes
 _HAS_WECHAT_WORD = re.compile("(?i)wechat").search
 _WECHAT_INTRO = re.compile("微信|[Vv]信|[WwVv][Xx]|(?i:weixin|wechat)").search  # every intro _WECHAT takes
 _HAS_EIGHT_DIGITS = re.compile("[0-9]{4}[ -]?[0-9]{4}").search  # both bank card forms hold these
@@ -298,13 +296,11 @@ RULES: tuple[Rule, ...] = (
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
     Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
     Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
-    Rule("mobile", _spoken.MOBILE_GROUPED, _spoken.mask_grouped, "n", applies=_HAS_GROUPED),
-    Rule("mobile", _spoken.MOBILE_HAN, _spoken.mask_han, "n", applies=_spoken.HAS_HAN_DIGIT),
+    Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.HAS_SPOKEN),
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
-    Rule("address", _numbers.ROOM_AFTER_ESTATE, _numbers.mask_room, "v", applies=_HAS_DASH),
-    Rule("address", _numbers.ROOM_BEFORE_SHI, _numbers.mask_room, "v", applies=_HAS_DASH),
+    Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.HAS_DASHED_ROOM),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),

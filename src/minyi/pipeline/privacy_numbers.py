@@ -30,12 +30,12 @@ __all__ = [
     "CARD_MAX",
     "CARD_MIN",
     "DIGIT_RUN",
+    "HAS_DASHED_ROOM",
     "HAS_ID_CUE",
     "HAS_PHONE_CUE",
     "ID_PROVINCES",
     "ROOM",
-    "ROOM_AFTER_ESTATE",
-    "ROOM_BEFORE_SHI",
+    "ROOM_DASHED",
     "Cued",
     "KeepList",
     "compact",
@@ -407,10 +407,11 @@ _HAS_BUILDING = re.compile("栋|幢|座|号楼|单元").search
 #: 楼-单元-室 written with dashes, as most addresses are (梅溪郡12-3-402, 3-2-401室): the room
 #: is masked after an estate's last character (小区, 花园, 苑, 湾, 郡 …) or before 室/房. Full-width
 #: dashes reach here as ``-`` (privacy_text). A date (2019-4-25) starts with four digits.
-ROOM_AFTER_ESTATE = re.compile(
-    r"(?<=[区园苑寓村厦城郡湾府庭居院里])\s?[0-9]{1,3}-[0-9]{1,2}-(?P<v>[0-9]{3,4})(?![0-9-])"
+ROOM_DASHED = re.compile(
+    r"(?:(?<=[区园苑寓村厦城郡湾府庭居院里])(?P<estate>)\s?|(?<![0-9A-Za-z-]))"
+    r"[0-9]{1,3}-[0-9]{1,2}-(?P<v>[0-9]{3,4})(?(estate)(?![0-9-])|(?=室|房))"
 )
-ROOM_BEFORE_SHI = re.compile(r"(?<![0-9A-Za-z-])[0-9]{1,3}-[0-9]{1,2}-(?P<v>[0-9]{3,4})(?=室|房)")
+HAS_DASHED_ROOM = re.compile("[0-9]-[0-9]{1,2}-[0-9]{3}").search
 
 
 def has_building(text: str) -> bool:
