@@ -34,8 +34,9 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.alerts import services as alert_services
@@ -79,6 +80,8 @@ __all__ = [  # the storing side is re-exported from minyi.flows.import_store
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as minyi.cases.services draws them
 NUMBER_LENGTH = 8
@@ -246,32 +249,47 @@ def _analysis_row(
     session: Session, message: Message, analysis: Analysis, stored: set[str]
 ) -> MessageAnalysis:
     """The analysis row of a new message, as :func:`minyi.analysis.services.store` writes it."""
-    row = MessageAnalysis(
-        message_id=message.id,
-        normalized_title=analysis.normalized_title,
-        normalized_body=analysis.normalized_body,
-        truncated=analysis.truncated,
-        original_length=analysis.original_length,
-        pii_kinds=analysis.pii_kinds,
-        appeal_kind=analysis.appeal_kind,
-        appeal_confidence=analysis.appeal_confidence,
-        appeal_reasons=analysis.appeal_reasons,
-        appeal_model=analysis.appeal_model,
-        pipeline_version=analysis.pipeline_version,
-        analysed_at=utcnow(),
-    )
+    values = {
+        "message_id": message.id,
+        "normalized_title": analysis.normalized_title,
+        "normalized_body": analysis.normalized_body,
+        "truncated": analysis.truncated,
+        "original_length": analysis.original_length,
+        "pii_kinds": analysis.pii_kinds,
+        "appeal_kind": analysis.appeal_kind,
+        "appeal_confidence": analysis.appeal_confidence,
+        "appeal_reasons": analysis.appeal_reasons,
+        "appeal_model": analysis.appeal_model,
+        "pipeline_version": analysis.pipeline_version,
+        "analysed_at": utcnow(),
+    }
+    match = analysis.duplicate
+    if match is not None and match.matched_id in stored:
+        values.update(
+            duplicate_of_id=match.matched_id,
+            duplicate_kind=match.kind,
+            duplicate_similarity=round(match.similarity, 4),
+            duplicate_relation=match.relation,
+            duplicate_status="auto",
+        )
+    row = _new_row(MessageAnalysis, values)
     analysis_services.apply_category(session, row, analysis.category)
     guess = analysis.category
     row.category = analysis_services.category_for_label(session, guess.label) if guess else None
-    match = analysis.duplicate
-    if match is not None and match.matched_id in stored:
-        row.duplicate_of_id = match.matched_id
-        row.duplicate_kind = match.kind
-        row.duplicate_similarity = round(match.similarity, 4)
-        row.duplicate_relation = match.relation
-        row.duplicate_status = "auto"
     session.add(row)
     return row
+
+
+def _new_row(model: type[T], values: dict[str, Any]) -> T:
+    """A new object of ``model`` with its column ``values`` set straight, without attribute events.
+
+    A new row has no history to keep: both ways of writing it (the batch's ``COPY``
+    and a flush) read its values from the object's dictionary. About 20 instrumented
+    attribute sets a row fewer (the ORM's bookkeeping was most of the importer's CPU).
+    """
+    row = inspect(model).class_manager.new_instance()
+    row.__dict__.update(values)
+    return cast("T", row)
 
 
 def _attach_duplicate(
@@ -356,17 +374,18 @@ def _open_case(
     now = utcnow()
     category, source = _choose_category(session, message, analysis, threshold)
     case_id = new_id()
-    case = Case(
-        id=case_id,
-        number=_number(now, case_id, numbers),
-        title=message.title,
-        category=category,
-        category_source=source,
-        appeal_kind=analysis.appeal_kind if analysis else None,
-        is_public=message.is_public,
-        status=CaseStatus.RECEIVED,
-        created_at=now,
-    )
+    values = {
+        "id": case_id,
+        "number": _number(now, case_id, numbers),
+        "title": message.title,
+        "category_source": source,
+        "appeal_kind": analysis.appeal_kind if analysis else None,
+        "is_public": message.is_public,
+        "status": CaseStatus.RECEIVED,
+        "created_at": now,
+    }
+    case = _new_row(Case, values)
+    case.category = category
     session.add(case)
     message.case = case
     payload = {"message_id": message.id, "channel": message.channel}
