@@ -168,11 +168,13 @@ def test_key_list_shows_each_keys_messages_in_24_hours(tmp_path, monkeypatch):
         runner = CliRunner()
         key = runner.invoke(cli, ["open311", "key", "create", "市12345热线"]).output.strip()
         caps = quotas.ApiCaps(per_address=60, per_key=0)  # no cap: still counted
+        allowances = quotas.KeyAllowances()  # blocks of 1, 2: 3 messages counted for 3 sent
         with database.transaction() as session:
             for _ in range(3):
                 source = quotas.admit_api(
                     session,
                     caps,
+                    allowances,
                     key=key,
                     address="10.0.0.9",
                     secret="s" * 40,
@@ -185,3 +187,51 @@ def test_key_list_shows_each_keys_messages_in_24_hours(tmp_path, monkeypatch):
         assert "市12345热线" in listed.output
         assert "3 messages in 24 h" in listed.output
         assert key not in listed.output
+
+
+def _admit(session, allowances, key: str, cap: int, now: float) -> str:
+    caps = quotas.ApiCaps(per_address=60, per_key=cap)
+    return quotas.admit_api(
+        session, caps, allowances, key=key, address="10.0.0.9", secret="s" * 40, now=now, field="X-Api-Key"
+    )
+
+
+def _key_count(session) -> int:
+    return int(session.scalar(select(QuotaWindow.messages).where(QuotaWindow.kind == quotas.KEY)) or 0)
+
+
+def test_a_busy_key_takes_blocks_and_never_passes_its_cap(session):
+    key = client_keys.create_key(session, "busy")
+    one, two = quotas.KeyAllowances(), quotas.KeyAllowances()  # two server processes
+    sent = 0
+    for n in range(2000):
+        try:
+            _admit(session, one if n % 3 else two, key, 1000, HOUR + 10)
+        except Throttled:
+            break
+        sent += 1
+    assert 900 < sent <= 1000  # blocks held unused by the other process are not sent
+    assert _key_count(session) == 1000
+    with pytest.raises(Throttled):
+        _admit(session, quotas.KeyAllowances(), key, 1000, HOUR + 11)
+
+
+def test_unused_messages_of_a_block_are_given_back(session):
+    key = client_keys.create_key(session, "quiet")
+    allowances = quotas.KeyAllowances()
+    _admit(session, allowances, key, 1000, HOUR + 10)  # takes 1
+    _admit(session, allowances, key, 1000, HOUR + 10)  # takes 2, uses 1
+    assert _key_count(session) == 3
+    _admit(session, allowances, key, 1000, HOUR + 20)  # the block expired: 1 given back, 1 taken
+    assert _key_count(session) == 3  # three messages sent, three counted
+
+
+def test_a_revoked_key_is_refused_within_the_allowance_time(session):
+    key = client_keys.create_key(session, "revoked-soon")
+    allowances = quotas.KeyAllowances()
+    for _ in range(2):  # the second takes a block of 2: one message left in this process
+        _admit(session, allowances, key, 1000, HOUR + 10)
+    client_keys.revoke_key(session, "revoked-soon")
+    assert _admit(session, allowances, key, 1000, HOUR + 11) == "revoked-soon"  # held in this process
+    with pytest.raises(client_keys.KeyRevoked):
+        _admit(session, allowances, key, 1000, HOUR + 10 + quotas.ALLOWANCE_SECONDS)

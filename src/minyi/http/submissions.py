@@ -73,24 +73,27 @@ class ApiSubmissions:
         self.caps = caps
         self.secret = secret
         self.clock = clock
+        self.allowances = quotas.KeyAllowances()  # this process's blocks of busy keys' messages
 
     def admit(self, session: Session, address: str, key: str | None) -> str:
-        """Count one message and commit the count; the source to store it with ("" without a key).
+        """Count one message; the source to store it with ("" without a key).
 
-        The count is committed at once in ``session``, in a transaction of its own (before the
-        message is stored, durably, in the next), so the counter row is locked only briefly.
+        A count written is committed at once in ``session``, in a transaction of its own (the
+        message is stored, durably, in the next), so the counter row is locked only briefly;
+        a key's message spent from this process's allowance writes nothing.
         """
         if key is None and self.caps.per_address <= 0:
             return ""
-        quotas.counts_only(session)
         source = quotas.admit_api(
             session,
             self.caps,
+            self.allowances,
             key=key,
             address=address,
             secret=self.secret,
             now=self.clock(),
             field=KEY_HEADER,
         )
-        session.commit()
+        if session.in_transaction():
+            session.commit()
         return source
