@@ -12,6 +12,8 @@ Each count is one row of ``quota_windows`` (kind, subject, hour), raised by one 
 statement, ``INSERT … ON CONFLICT DO UPDATE … WHERE messages < cap RETURNING messages``
 (PostgreSQL, SQLite ≥ 3.35): no row back means the cap is reached, and nothing was counted.
 So ``minyi serve --workers N`` enforces one cap, not N, and a restart forgets nothing.
+A busy key is counted in blocks per process (:class:`KeyAllowances`), so that a call centre
+posting 100 messages a second costs about two statements a second, not 100.
 
 Privacy: an address is stored only as a keyed hash (HMAC-SHA256 with the site key, cut to
 32 hex digits) and only for its hour: the first message of a new hour deletes the address
