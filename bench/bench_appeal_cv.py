@@ -312,6 +312,27 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "c_32": {**LR, "c": 32.0},
     "ens_lr_nbsvm": {"members": [LR, {"model": "nbsvm", "c": 0.5, "spec": BASE, "scale": 4.0}]},
 }
+NB = {"model": "nbsvm", "c": 0.5, "spec": BASE}
+VARIANTS.update(
+    {
+        "nb_c0.1": {**NB, "c": 0.1},
+        "nb_c0.25": {**NB, "c": 0.25},
+        "nb_c1": {**NB, "c": 1.0},
+        "nb_bal0": {**NB, "balance": 0.0},
+        "nb_bal1": {**NB, "balance": 1.0},
+        "nb_unsure_b0.5": {**NB, "w_unsure_boundary": 0.5},
+        "nb_unsure_all0.5": {**NB, "w_unsure_boundary": 0.5, "w_unsure_random": 0.5},
+        "nb_wb0.5": {**NB, "w_boundary": 0.5},
+        "nb_no_round4": {**NB, "no_round4": True},
+        "nb+t3": {**NB, "spec": {**BASE, "t3": 1.0}},
+        "nb+w2": {**NB, "spec": {**BASE, "w2": 1.0}},
+        "nb+tw": {**NB, "spec": {**BASE, "tw": 1.0}},
+        "nb+fs+ls": {**NB, "spec": {**BASE, "fs": 1.0, "ls": 1.0}},
+        "nb+q": {**NB, "spec": {**BASE, "q": 1.0}},
+        "nb+b3": {**NB, "spec": {**BASE, "b3": 1.0}},
+        "nb_cue2": {**NB, "spec": {**BASE, "cue": 2.0}},
+    }
+)
 
 
 def main() -> None:

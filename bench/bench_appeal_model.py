@@ -19,7 +19,7 @@ the whole intake pipeline (:class:`~minyi.pipeline.runner.TextPipeline` on the r
 body: normalisation, masking, the appeal stage) with that model and with the packaged one.
 ``--save`` writes the model trained on every row.
 
-    .venv/bin/python bench/bench_appeal_model.py [--data-dir DIR] [--weak-weight W]
+    .venv/bin/python bench/bench_appeal_model.py [--data-dir DIR] [--model lr|nbsvm] [--weak-weight W]
         [--boundary-weight W] [--unsure-weight W] [--save FILE] [--json]
 """
 
@@ -186,6 +186,7 @@ def cpu_per_message(clf: AppealClassifier, pairs: list[Pair]) -> float:
 
 def _settings(args: argparse.Namespace, *, weak_weight: float) -> TrainSettings:
     return TrainSettings(
+        model=args.model,
         c=args.c,
         weak_weight=weak_weight,
         threshold=args.threshold,
@@ -307,6 +308,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared/data/tipdm2020_smart_gov")
     parser.add_argument("--weak-weight", type=float, default=0.0)
+    parser.add_argument("--model", choices=("lr", "nbsvm"), default=TrainSettings.model)
     parser.add_argument("--c", type=float, default=TrainSettings.c)
     parser.add_argument("--threshold", type=float, default=TrainSettings.threshold)
     parser.add_argument("--boundary-weight", type=float, default=TrainSettings.boundary_weight)

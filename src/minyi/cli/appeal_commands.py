@@ -66,6 +66,14 @@ def packaged_model_path() -> Path:
     help="Below this calibrated probability the kind is 未能判断 (undetermined).",
 )
 @click.option(
+    "--model",
+    "model_name",
+    default=TrainSettings.model,
+    show_default=True,
+    type=click.Choice(["lr", "nbsvm"]),
+    help="Logistic regression (lr) or linear SVMs on naive-Bayes scaled features (nbsvm).",
+)
+@click.option(
     "--boundary-weight",
     default=TrainSettings.boundary_weight,
     show_default=True,
@@ -87,6 +95,7 @@ def train_appeal(
     all_splits: bool,
     weak_weight: float,
     threshold: float,
+    model_name: str,
     boundary_weight: float,
     unsure_weight: float,
 ) -> None:
@@ -97,6 +106,7 @@ def train_appeal(
         splits = ("train", "test", "") if all_splits else ("train", "")
         data = training_set(labels, data_dir, exclude=held, splits=splits)
         settings = TrainSettings(
+            model=model_name,
             weak_weight=weak_weight,
             threshold=threshold,
             boundary_weight=boundary_weight,

@@ -1,6 +1,11 @@
 """Train the kind-of-appeal model (:class:`~minyi.pipeline.appeal_model.AppealModel`).
 
-Human labels are few (about a thousand), so:
+Human labels are few (about three thousand), so:
+
+* the model is linear: logistic regression, or (``model="nbsvm"``) one linear SVM per kind
+  on features scaled by their naive-Bayes log-count ratios, which cross-validated about
+  0.01 better on these labels and trains in seconds (bench/README.md, Kind of appeal,
+  fourth round); either ships as one weight matrix, so intake does not change;
 
 * the cue rules are features (the model learns how far to trust each cue);
 * messages nobody labelled may be added with the rules' answer as a **weak label**, at a
@@ -55,7 +60,11 @@ class TrainSettings:
     """How the model is trained (each documented in the module docstring).
 
     Attributes:
+        model: ``"lr"`` (logistic regression) or ``"nbsvm"`` (linear SVMs on naive-Bayes
+            scaled features, :class:`minyi.pipeline._nbsvm.NBSVM`); both ship as the same
+            weight matrix and are calibrated the same way.
         c: inverse regularisation strength of the logistic regression.
+        nbsvm_c: inverse regularisation strength of each NB-SVM.
         weak_weight: sample weight of a weak label (0: no weak labels).
         weak_min_confidence: lowest rule confidence for a weak label.
         weak_max: at most this many weak labels (the most confident first).
@@ -69,7 +78,9 @@ class TrainSettings:
         unsure_weight: weight of a label its annotator marked ``unsure`` (multiplies).
     """
 
+    model: str = "nbsvm"
     c: float = 16.0
+    nbsvm_c: float = 0.5
     weak_weight: float = 0.0
     weak_min_confidence: float = 0.6
     weak_max: int = 3000
@@ -114,12 +125,27 @@ def _matrix(features: Sequence[Features], index: dict[str, int]) -> Any:
     return csr_matrix((vals, (rows, cols)), shape=(len(features), len(index)), dtype=np.float64)
 
 
-def _fit_linear(x: Any, y: list[str], weights: NDArray[np.float64], c: float) -> tuple[Any, Any]:
-    """Logistic regression; returns ``(coef, intercept)`` with columns in :data:`KINDS` order."""
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
+def _fit_linear(
+    x: Any, y: list[str], weights: NDArray[np.float64], settings: TrainSettings
+) -> tuple[Any, Any]:
+    """The linear model of ``settings``; returns ``(coef, intercept)``, columns in :data:`KINDS` order."""
+    clf: Any
+    if settings.model == "nbsvm":
+        from minyi.pipeline._nbsvm import NBSVM
 
-    clf = LogisticRegression(C=c, max_iter=3000)
-    clf.fit(x, np.asarray(y), sample_weight=weights)
+        clf = NBSVM(C=settings.nbsvm_c, class_weight=None, n_jobs=1)
+    else:
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped,unused-ignore]
+
+        clf = LogisticRegression(C=settings.c, max_iter=3000)
+    # liblinear (inside each LinearSVC) shuffles with a seed drawn from NumPy's global
+    # generator: seed it for the fit, so that one version string means one set of weights
+    state = np.random.get_state()  # noqa: NPY002 - the global generator, restored below
+    np.random.seed(0)  # noqa: NPY002 - liblinear takes its seed from the global generator
+    try:
+        clf.fit(x, np.asarray(y), sample_weight=weights)
+    finally:
+        np.random.set_state(state)  # noqa: NPY002 - as it was
     coef = np.zeros((x.shape[1], len(KINDS)))
     intercept = np.full(len(KINDS), -30.0)
     classes = [str(k) for k in clf.classes_]
@@ -233,7 +259,7 @@ def _out_of_fold_logits(data: _Data, settings: TrainSettings) -> NDArray[np.floa
         vocab = _vocabulary([data.features[i] for i in rows], settings.min_df)
         index = {n: i for i, n in enumerate(vocab)}
         x = _matrix([data.features[i] for i in rows], index)
-        coef, intercept = _fit_linear(x, [data.labels[i] for i in rows], data.weights[rows], settings.c)
+        coef, intercept = _fit_linear(x, [data.labels[i] for i in rows], data.weights[rows], settings)
         out[test_idx] = _matrix([data.features[i] for i in test_idx], index) @ coef + intercept
     return out
 
@@ -254,6 +280,8 @@ def train_appeal_model(
             that is not positive.
     """
     settings = settings or TrainSettings()
+    if settings.model not in {"lr", "nbsvm"}:
+        raise AppealTrainingError(f"unknown model {settings.model!r}; the models are lr and nbsvm")
     weights = [1.0] * len(labels) if row_weights is None else [float(w) for w in row_weights]
     _check(labels, len(labelled), weights)
     rules = AppealClassifier(use_model=False, normalize=False)
@@ -265,7 +293,7 @@ def train_appeal_model(
     temperature = fit_temperature(oof, gold) if oof.any() else 1.0
     vocab = _vocabulary(data.features, settings.min_df)
     index = {n: i for i, n in enumerate(vocab)}
-    coef, intercept = _fit_linear(_matrix(data.features, index), data.labels, data.weights, settings.c)
+    coef, intercept = _fit_linear(_matrix(data.features, index), data.labels, data.weights, settings)
     keep = np.abs(coef).max(axis=1) >= 1e-3  # noqa: PLR2004 - weights that change nothing are not shipped
     names = [n for n, k in zip(vocab, keep, strict=True) if k]
     digest = hashlib.sha256(
@@ -274,7 +302,7 @@ def train_appeal_model(
             + repr(settings)
         ).encode()
     ).hexdigest()[:8]
-    version = f"appeal-lr-{len(labels)}h{len(data.labels) - len(labels)}w-{digest}"
+    version = f"appeal-{settings.model}-{len(labels)}h{len(data.labels) - len(labels)}w-{digest}"
     model = AppealModel(
         names,
         coef[keep].astype(np.float32),

@@ -52,7 +52,7 @@ def test_train_appeal_writes_a_model_that_runs(tmp_path, data_dir, labels):
     out = tmp_path / "appeal.npz"
     result = run("--labels", labels, "--data-dir", data_dir, "--out", out, "--weak-weight", "0.2")
     assert result.exit_code == 0, result.output
-    assert "trained appeal-lr-" in result.output
+    assert "trained appeal-nbsvm-" in result.output
     assert "6 rows held back" in result.output  # the test split
     model = AppealModel.load(out)
     assert "未能判断" not in model.names  # weights and feature names only

@@ -35,7 +35,7 @@ def test_undetermined_is_a_stored_kind():
 
 
 def test_the_packaged_model_loads_once_with_its_version(packaged):
-    assert packaged.version_.startswith("appeal-lr-")
+    assert packaged.version_.startswith(("appeal-nbsvm-", "appeal-lr-"))
     again = default_appeal_classifier(normalize=True)
     assert isinstance(again, TrainedAppealClassifier)
     assert again is packaged  # loaded once per process
@@ -57,8 +57,9 @@ def test_the_packaged_model_tells_the_obvious_cases(packaged, title, body, kind)
 
 def test_a_missing_manhole_cover_is_not_a_question_with_no_confidence(packaged):
     result = packaged.predict_one("路口井盖丢失", "某路口的井盖丢失好几天了，晚上很危险，行人容易掉下去。")
-    assert result.kind not in ("inquiry", UNDETERMINED)
-    assert result.confidence > 0.5
+    assert result.kind == "complaint"
+    # decided, not 未能判断: 0.49 with the fourth round's NB-SVM (above 0.5 with the LR before it)
+    assert result.confidence >= packaged.threshold
     assert any(r.startswith("model → ") for r in result.reasons)
 
 
@@ -172,3 +173,15 @@ def test_bad_row_weights_are_refused(weights):
     row_weights = [0.0] * len(labels) if weights == "zero" else weights
     with pytest.raises(AppealTrainingError, match="one positive weight per label"):
         train_appeal_model(pairs, labels, settings=TrainSettings(folds=4), row_weights=row_weights)
+
+
+def test_both_linear_models_train_and_ship_the_same_way(tmp_path):
+    pairs, labels = fixture_data()
+    for name in ("lr", "nbsvm"):
+        model, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, model=name))
+        assert model.version.startswith(f"appeal-{name}-")
+        model.save(tmp_path / f"{name}.npz")
+        clf = TrainedAppealClassifier(AppealModel.load(tmp_path / f"{name}.npz"), threshold=0.0)
+        assert clf.predict_one("举报某工厂偷排污水", "工厂夜间偷排。").reasons[0].startswith("model → report")
+    with pytest.raises(AppealTrainingError, match="unknown model"):
+        train_appeal_model(pairs, labels, settings=TrainSettings(model="forest"))
