@@ -45,7 +45,8 @@ from minyi.analysis import services as analysis_services
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases import routing
 from minyi.cases import services as cases
-from minyi.cases.models import Case, CaseStatus, EventAction
+from minyi.cases.events import SYSTEM
+from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category
@@ -310,7 +311,18 @@ def _attach_duplicate(
         "similarity": analysis.duplicate_similarity,
         "relation": analysis.duplicate_relation,
     }
-    cases.record(session, case, EventAction.MERGED, payload=payload)
+    event = {  # as cases.record writes it; by the case's id: no event appended to a stored case's log
+        "id": new_id(),
+        "case_id": case.id,
+        "actor": SYSTEM,
+        "actor_user_id": None,
+        "action": EventAction.MERGED,
+        "from_status": case.status,
+        "to_status": case.status,
+        "payload": payload,
+        "created_at": utcnow(),
+    }
+    session.add(_new_row(CaseEvent, event))
     return case
 
 
