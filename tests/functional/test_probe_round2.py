@@ -99,7 +99,7 @@ def test_rooms_with_dashes_and_spoken_mobiles_are_masked_on_every_public_view(cl
         status="replied",
         department=world.roads,
         title="梅溪郡12-3-402楼上漏水",
-        body="我家住幸福小区 5-2-1201，楼上 5-2-1301室 漏水三个月了。电话一三八零零一三八零零零或139.1234.5678。",
+        body="我家住幸福小区 5-2-1201，楼上 5-2-1301室 漏水三个月了。电话一三八零零一三八零零零或139.1234.5678，邮箱 zhangsan@qq。com。",
         reply_body="您好！经现场核查，5-2-1301房卫生间防水层破损，已督促物业维修。感谢您的监督。",
         is_public=True,
     )
@@ -111,9 +111,9 @@ def test_rooms_with_dashes_and_spoken_mobiles_are_masked_on_every_public_view(cl
         client.get("/open311/v2/requests.json").text,
     ]
     for text in seen:
-        for room in ("-402", "-1201", "-1301", "一三八零零一三八", "1234.5678"):
+        for room in ("-402", "-1201", "-1301", "一三八零零一三八", "1234.5678", "zhangsan"):
             assert room not in text
     assert "梅溪郡12-3-***" in seen[0]
     assert "幸福小区 5-2-****" in seen[0]
     assert "5-2-****房" in seen[0]
-    assert "电话一三八****八零零零或139****5678" in seen[0]
+    assert "电话一三八****八零零零或139****5678，邮箱 z***@qq。com" in seen[0]

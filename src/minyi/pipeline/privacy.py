@@ -125,7 +125,9 @@ _ORDER = re.compile(
 )
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
-    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![A-Za-z0-9@-])"
+    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+    # A Chinese input method types 。 for every dot (abc@qq。com), never after an ASCII one.
+    r"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?。)+[a-z]{2,24})(?![A-Za-z0-9@-])"
 )
 _ID_CARD = re.compile(
     _B + rf"(?:[1-8][0-9]{{5}}[- ]?(?:19|20)[0-9]{{2}}{_DAY}[- ]?[0-9]{{3}}[0-9Xx]"
@@ -296,11 +298,11 @@ RULES: tuple[Rule, ...] = (
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
     Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
     Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
-    Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.HAS_SPOKEN),
+    Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.has_spoken),
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
-    Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.HAS_DASHED_ROOM),
+    Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["HAS_SPOKEN", "MOBILE_SPOKEN", "mask_spoken"]
+__all__ = ["MOBILE_SPOKEN", "has_spoken", "mask_spoken"]
 
 _HAN_DIGITS = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
 _HAN_ONE = "一幺壹"
@@ -30,7 +30,15 @@ _HAN = (
 )
 #: Both forms in one pattern (one rule, one quick test: a rule costs a scan of every text).
 MOBILE_SPOKEN = re.compile(f"(?P<n>{_GROUPED}|{_HAN})")
-HAS_SPOKEN = re.compile(f"[0-9]{{3}}[.—–][0-9]{{4}}|[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}]").search
+_GROUPED_QUICK = re.compile("[0-9]{3}[.—–][0-9]{4}").search
+_HAN_QUICK = re.compile(f"[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}]").search
+
+
+def has_spoken(text: str) -> bool:
+    """Whether ``text`` may hold either form (substring tests first: one regex scan cost 6 µs)."""
+    if ("." in text or "—" in text or "–" in text) and _GROUPED_QUICK(text):
+        return True
+    return ("一" in text or "幺" in text or "壹" in text) and _HAN_QUICK(text) is not None
 
 
 def mask_spoken(m: re.Match[str], char: str) -> str:

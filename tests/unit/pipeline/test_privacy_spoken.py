@@ -1,4 +1,4 @@
-"""Mobiles grouped with dots or long dashes, and in Chinese numerals, are masked too."""
+"""Mobiles grouped with dots or long dashes or in Chinese numerals, and e-mail typed with 。, are masked."""
 
 from __future__ import annotations
 
@@ -44,3 +44,25 @@ def test_findings_are_mobiles():
         ("mobile", "一三八零零一三八零零零"),
         ("mobile", "138.0013.8000"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("邮箱 abc@qq。com", "邮箱 a***@qq。com"),
+        ("发到abc@mail。163。com。谢谢", "发到a***@mail。163。com。谢谢"),
+    ],
+)
+def test_an_email_typed_with_a_chinese_full_stop_is_masked(text, masked):
+    assert mask_text(text) == masked
+    assert mask_text(masked) == masked
+
+
+@pytest.mark.parametrize("text", ["abc@qq。", "@某某 你好。com"])
+def test_a_full_stop_after_an_at_sign_alone_is_no_email(text):
+    assert mask_text(text) == text
+
+
+def test_a_full_stop_after_an_ordinary_address_ends_it():
+    # the bench corpus writes 邮箱abc@qq.com。QQ…: the domain must not run on into QQ
+    assert mask_text("邮箱abc@qq.com。QQ号123456").startswith("邮箱a***@qq.com。QQ号")
