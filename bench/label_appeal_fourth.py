@@ -10,10 +10,13 @@ two most likely kinds under the third round's packaged model (``appeal-lr-2506h0
 are complaint and report or complaint and help (the two largest errors), by smallest margin,
 in two batches (the first 240, then the next 160), each shown in a fixed random order.
 
+The draw depends on that model: ``git show a0ca539:src/minyi/pipeline/data/appeal_model.npz >
+/tmp/appeal_round3.npz``.
+
     .venv/bin/python bench/label_appeal_fourth.py draw --model /tmp/appeal_round3.npz [--batch 2]
     .venv/bin/python bench/label_appeal_fourth.py show --model /tmp/appeal_round3.npz --batch 1 --start 0 --stop 40
     .venv/bin/python bench/label_appeal_fourth.py blind --start 0 --stop 24
-    .venv/bin/python bench/label_appeal_fourth.py agree --labels /tmp/blind.csv
+    .venv/bin/python bench/label_appeal_fourth.py agree --labels bench/data/appeal_fourth_blind.csv
 
 ``show`` prints title and body (the first 250 and last 80 characters, whitespace removed)
 without the model's kinds.  ``blind`` prints 24 random first-round messages (seed 20261213)
