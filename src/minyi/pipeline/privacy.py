@@ -11,6 +11,8 @@ kind         what                                             masked shape
 email        ``name@example.com``                             ``n***@example.com``
 id_card      18-digit resident ID (check digit, birth date,   ``430***********1234``
              province) or 15-digit old ID (birth date)         (first 3, last 4)
+passport     E/G + 8 digits; after 护照/passport also P1234567  ``E******78``
+             (:mod:`minyi.pipeline.privacy_permits`)
 bank_card    16–19 digits passing Luhn, maybe grouped in 4s   ``6222***********1234``
 qq           5–11 digits after ``QQ``/``qq号``/``扣扣``         ``12*****89``
 wechat       id or phone after ``微信``/``微信号``/``wx``/``vx``  ``zh******88``
@@ -18,7 +20,8 @@ mobile       ``1[3-9]x xxxx xxxx``, any spacing, ``+86``/``86``  ``138****5678``
              (also 138.1234.5678 and in Chinese numerals:      ``一三八****五六七八``
              :mod:`minyi.pipeline.privacy_spoken`)
 landline     ``0731-84123456``, ``(0731)84123456``, ``-801``    ``0731-******56``
-plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``         ``湘A*****``
+plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``,        ``湘A*****``
+             spaced out: ``湘 A 1 2 3 4 5``
 address      the room after a building or unit: 3栋402室,      ``3栋***室``
              5单元1203, 12号楼2单元601; 楼-单元-室 with dashes
              after an estate or before 室: 梅溪郡12-3-402       ``梅溪郡12-3-***``
@@ -54,7 +57,8 @@ is idempotent.
 
 Known gaps: names not introduced (:func:`mask_names` masks names known from
 elsewhere), of four characters or with a rare surname; street addresses and rooms
-without a building or unit; passports and other permits; numbers glued to Latin
+without a building or unit; permits other than passports (and passports of other
+countries without their cue); numbers glued to Latin
 letters (``tel13812345678``); landlines without a separator or cue; QQ and WeChat
 ids without their introduction; mistyped numbers without a cue; any number right
 after an order-like word or inside a URL.
@@ -68,6 +72,7 @@ from dataclasses import dataclass
 from typing import Self
 
 from minyi.pipeline import privacy_numbers as _numbers
+from minyi.pipeline import privacy_permits as _permits
 from minyi.pipeline import privacy_spoken as _spoken
 from minyi.pipeline.privacy_names import NAME, has_name_intro, mask_name_match, mask_names, names_introduced
 from minyi.pipeline.privacy_numbers import (
@@ -96,7 +101,8 @@ __all__ = [
 
 #: Every kind, in priority order.
 KINDS: tuple[str, ...] = (
-    "email", "id_card", "bank_card", "qq", "wechat", "mobile", "landline", "plate", "address", "name",
+    "email", "id_card", "passport", "bank_card", "qq", "wechat", "mobile", "landline", "plate", "address",
+    "name",
 )  # fmt: skip
 #: Kinds a number after a cue can have (see :mod:`minyi.pipeline.privacy_numbers`).
 _CUED_KINDS = frozenset({"id_card", "bank_card", "qq", "wechat", "mobile", "landline"})
@@ -120,7 +126,7 @@ _COLON = "[:：]"
 _ORDER_WORDS = _word_set("订单 单号 编号 工单 流水 运单 发票 合同 案号 案件 批次 受理 回执 序列 条码 票号")
 _URL = re.compile(r"(?i:https?://|www\.)[A-Za-z0-9._~:/?#@!$&*+=%-]+")
 _ORDER = re.compile(
-    r"(?:订单|单号|(?<!证)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
+    r"(?:订单|单号|(?<![证照])编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
     rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
 )
 _EMAIL = re.compile(
@@ -293,6 +299,7 @@ RULES: tuple[Rule, ...] = (
     # The cue rules read the runs of privacy_numbers.cued_runs (their pattern, made once per text).
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued, applies=_numbers.HAS_ID_CUE),
     Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_SIX_DIGITS),
+    Rule("passport", _permits.PASSPORT, _permits.mask_passport, "v", applies=_permits.has_passport),
     Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_EIGHT_DIGITS),
     Rule("qq", _QQ, _mask_qq, "v", applies=_has_qq_intro),
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
@@ -301,6 +308,7 @@ RULES: tuple[Rule, ...] = (
     Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.has_spoken),
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
+    Rule("plate", _permits.PLATE_SPACED, _permits.mask_plate_spaced, applies=_permits.has_spaced_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),

@@ -55,6 +55,7 @@ CHANNELS: dict[str, tuple[str, str]] = {
 PII_KINDS: dict[str, tuple[str, str]] = {
     "email": ("邮箱", "e-mail"),
     "id_card": ("身份证号", "ID number"),
+    "passport": ("护照号", "passport number"),
     "bank_card": ("银行卡号", "bank card"),
     "qq": ("QQ号", "QQ"),
     "wechat": ("微信号", "WeChat"),

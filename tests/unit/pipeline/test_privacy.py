@@ -104,6 +104,8 @@ FOUND = [
     ("微信13812345678", "wechat", "13812345678", "138****5678"),
     ("我的 wxid_abcdef123 在这", "wechat", "wxid_abcdef123", "wx**********23"),
     # licence plate
+    ("护照号E12345678已丢失", "passport", "E12345678", "E******78"),
+    ("护照号E12345678已丢失", "passport", "E12345678", "E******78"),
     ("车牌湘A12345的车", "plate", "湘A12345", "湘A*****"),
     ("车牌湘A·D12345的车", "plate", "湘A·D12345", "湘A******"),
     ("车牌粤B 8N888。", "plate", "粤B 8N888", "粤B*****"),
@@ -372,7 +374,7 @@ def test_only_selected_kinds_are_detected():
 
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown kinds"):
-        PersonalDataMasker(kinds=["mobile", "passport"]).fit()
+        PersonalDataMasker(kinds=["mobile", "driving_licence"]).fit()
 
 
 @pytest.mark.parametrize("char", ["", "**", "x", "7", " "])
