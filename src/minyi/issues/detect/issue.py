@@ -22,10 +22,12 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TypeVar
 
 from minyi.issues.detect._fast import PLACE_PREFIX, add_into, member_dot, square_sum
 from minyi.issues.detect.features import SparseVector
+from minyi.pipeline.privacy import mask_text
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
 
@@ -314,8 +316,9 @@ class IssueState:
         # nlargest(n) is sorted(..., reverse=True)[:n], stable: the order a full sort gives.
         central = _largest(REPRESENTATIVES, [m for m in self.members if not m.folded], _dot(centroid))
         keywords = _keywords(centroid, term, len(self.place_terms))
-        places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES))
-        title = central[0].message.title if central and central[0].message.title else ""
+        places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES) if _shown(name))
+        # Messages are read raw; what an issue shows (stored, on the screen, briefed, exported) is masked.
+        title = mask_text(central[0].message.title) if central and central[0].message.title else ""
         timeline = Counter(message.when.date() for message in messages)
         weighted_posts, people_likes = people_counts((m.author, m.likes) for m in messages)
         return Issue(
@@ -368,6 +371,12 @@ _weight = operator.itemgetter(1)
 _SORT_WHOLE = 400
 
 
+@lru_cache(maxsize=1 << 16)
+def _shown(word: str) -> bool:
+    """Whether a keyword or place may be shown: no personal data in it (an e-mail, a plate …)."""
+    return mask_text(word) == word
+
+
 def _largest(n: int, items: Collection[_T], key: Callable[[_T], float]) -> list[_T]:
     """``heapq.nlargest(n, items, key=key)``, which is ``sorted(items, key=key, reverse=True)[:n]``.
 
@@ -393,7 +402,7 @@ def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -
         words = (
             word
             for word in map(term, map(operator.itemgetter(0), heaviest))
-            if not word.startswith(PLACE_PREFIX)
+            if not word.startswith(PLACE_PREFIX) and _shown(word)
         )
         found = tuple(itertools.islice(words, KEYWORDS))
         if len(found) == KEYWORDS or len(heaviest) == len(centroid):
