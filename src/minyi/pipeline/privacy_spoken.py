@@ -11,6 +11,9 @@ Two forms people use, in the portal's text and in hotline transcripts:
   allowed between them) forming a mobile number, 1 then 3–9; a run of eleven numerals
   is no word in Chinese prose, so nothing else is taken. Masked keeping the first three
   and last four numerals: ``一三八****八零零零``.
+- **digits and numerals mixed**, ``138零零13八000``: the same eleven places, each an ASCII
+  digit or a numeral, at least one numeral; not glued to other digits or letters.
+  Masked the same way: ``138****八000``.
 """
 
 from __future__ import annotations
@@ -25,23 +28,32 @@ _HAN_THREE_TO_NINE = "三四五六七八九叁肆伍陆柒捌玖"
 
 _GROUPED = r"(?<![0-9A-Za-z.])1[3-9][0-9](?P<sep>[.—–])[0-9]{4}(?P=sep)[0-9]{4}(?![0-9A-Za-z]|\.[0-9])"
 _HAN = (
-    rf"(?<![{_HAN_DIGITS}])[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}](?: ?[{_HAN_DIGITS}]){{9}}"
-    rf"(?![ {_HAN_DIGITS}]*[{_HAN_DIGITS}])"
+    rf"(?<![{_HAN_DIGITS}0-9A-Za-z])[1{_HAN_ONE}] ?[3-9{_HAN_THREE_TO_NINE}](?: ?[0-9{_HAN_DIGITS}]){{9}}"
+    rf"(?![ 0-9{_HAN_DIGITS}]*[0-9{_HAN_DIGITS}])"
 )
 #: Both forms in one pattern (one rule, one quick test: a rule costs a scan of every text).
 MOBILE_SPOKEN = re.compile(f"(?P<n>{_GROUPED}|{_HAN})")
 _GROUPED_QUICK = re.compile("[0-9]{3}[.—–][0-9]{4}").search
 _HAN_QUICK = re.compile(f"[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}]").search
+_MIXED_QUICK = re.compile(f"[0-9] ?[{_HAN_DIGITS}]|[{_HAN_DIGITS}] ?[0-9]").search
 
 
 def has_spoken(text: str) -> bool:
     """Whether ``text`` may hold either form (substring tests first: one regex scan cost 6 µs)."""
     if ("." in text or "—" in text or "–" in text) and _GROUPED_QUICK(text):
         return True
-    return ("一" in text or "幺" in text or "壹" in text) and _HAN_QUICK(text) is not None
+    if ("一" in text or "幺" in text or "壹" in text) and _HAN_QUICK(text) is not None:
+        return True
+    return "1" in text and _MIXED_QUICK(text) is not None
 
 
-def mask_spoken(m: re.Match[str], char: str) -> str:
-    """``138.0013.8000`` → ``138****8000``; ``一三八 零零一三 八零零零`` → ``一三八****八零零零``."""
-    kept = m["n"].replace(m["sep"], "") if m["sep"] else m["n"].replace(" ", "")
+def mask_spoken(m: re.Match[str], char: str) -> str | None:
+    """``138.0013.8000`` → ``138****8000``; ``一三八 零零一三 八零零零`` → ``一三八****八零零零``.
+
+    None for eleven ASCII digits (no numeral): the mobile rule's, which read them first.
+    """
+    if m["sep"]:
+        kept = m["n"].replace(m["sep"], "")
+    elif (kept := m["n"].replace(" ", "")).isascii():
+        return None
     return kept[:3] + char * 4 + kept[-4:]
