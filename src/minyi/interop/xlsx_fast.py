@@ -37,6 +37,7 @@ from minyi.interop.tabular import (
     _table_once,
     read_rows_once,
 )
+from minyi.interop.zip_guard import check_xlsx
 
 __all__ = ["read_sheet", "read_table"]
 
@@ -86,6 +87,7 @@ def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     """
     path = Path(path)
     if SUFFIXES.get(path.suffix.lower()) == "xlsx" and path.is_file():
+        check_xlsx(path)  # a zip bomb is refused before any part is inflated, as for imports
         found = read_sheet(path, sheet)
         if found is not None:
             title, rows = found

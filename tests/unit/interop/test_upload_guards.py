@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from minyi.interop import zip_guard
+from minyi.interop import xlsx_fast, zip_guard
 from minyi.interop.tabular import read_rows, read_rows_once
 from minyi.interop.text_files import (
     ImportFileError,
@@ -44,6 +44,8 @@ def test_a_part_expanding_more_than_a_hundred_times_is_refused(tmp_path):
         read_rows(bomb)
     with pytest.raises(ImportFileError, match="zip bomb"):
         read_rows_once(bomb)
+    with pytest.raises(ImportFileError, match="zip bomb"):  # the fast reader of issues detect
+        xlsx_fast.read_table(bomb)
 
 
 def test_ordinary_workbooks_and_small_parts_pass(tmp_path):
