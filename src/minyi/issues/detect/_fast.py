@@ -14,6 +14,12 @@ both give the same doubles and hashes and the detector the same issues
 (``tests/unit/issues/detect/test_fast.py`` runs both and compares them exactly, on a
 fixture and on a synthetic corpus).
 
+A second optional module, :mod:`minyi._issuestate`, holds the inverted index itself in
+flat arrays (:func:`compiled_postings`; its ``probe`` replaces :func:`probe` on the dict of
+dicts, see :mod:`~minyi.issues.detect._postings`) and counts the near-copy candidates
+(:func:`shared_counts`); consolidation's and the summaries' member dot products go through
+the compiled :func:`member_gated` (:func:`member_dot`).
+
 As for :mod:`minyi.pipeline._kernels`: without a C compiler the build goes on without the
 module and the Python versions run; ``MINYI_PURE_PYTHON=1`` turns the C versions off.
 :data:`COMPILED` is read on every call, so a test can switch it.
