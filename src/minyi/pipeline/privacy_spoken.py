@@ -13,7 +13,10 @@ Two forms people use, in the portal's text and in hotline transcripts:
   and last four numerals: ``一三八****八零零零``.
 - **digits and numerals mixed**, ``138零零13八000``: the same eleven places, each an ASCII
   digit or a numeral, at least one numeral; not glued to other digits or letters.
-  Masked the same way: ``138****八000``.
+  Masked the same way: ``138****八000``. Looked for only when a numeral follows an ASCII 1
+  and its digits with no space (``138零…``, ``1三八…``) or the run starts with 一/幺/壹: a
+  quick test for any digit next to a numeral cost 4.5 µs a text; ``138 零零13 八000``
+  (spaces before the first numeral) stays a known gap.
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ _HAN = (
 #: Both forms in one pattern (one rule, one quick test: a rule costs a scan of every text).
 MOBILE_SPOKEN = re.compile(f"(?P<n>{_GROUPED}|{_HAN})")
 _GROUPED_QUICK = re.compile("[0-9]{3}[.—–][0-9]{4}").search
-_HAN_QUICK = re.compile(f"[{_HAN_ONE}] ?[{_HAN_THREE_TO_NINE}]").search
-_MIXED_QUICK = re.compile(f"[0-9] ?[{_HAN_DIGITS}]|[{_HAN_DIGITS}] ?[0-9]").search
+_HAN_QUICK = re.compile(f"[{_HAN_ONE}] ?[3-9{_HAN_THREE_TO_NINE}]").search
+# Starts with a literal 1 (a fast prefix search); 1[3-9]? … in any place was 4.5 µs a text.
+_MIXED_QUICK = re.compile(f"1[0-9]{{0,9}}[{_HAN_DIGITS}]").search
 
 
 def has_spoken(text: str) -> bool:
