@@ -37,7 +37,8 @@ from minyi.interop.tabular import (
     _table_once,
     read_rows_once,
 )
-from minyi.interop.zip_guard import check_xlsx
+from minyi.interop.text_files import ImportFileError
+from minyi.interop.zip_guard import check_archive
 
 __all__ = ["read_sheet", "read_table"]
 
@@ -87,7 +88,6 @@ def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     """
     path = Path(path)
     if SUFFIXES.get(path.suffix.lower()) == "xlsx" and path.is_file():
-        check_xlsx(path)  # a zip bomb is refused before any part is inflated, as for imports
         found = read_sheet(path, sheet)
         if found is not None:
             title, rows = found
@@ -106,8 +106,11 @@ def read_sheet(path: Path, sheet: str | None = None) -> tuple[str, list[tuple[in
     """
     try:
         with zipfile.ZipFile(path) as archive:
+            check_archive(archive, path.name)  # a zip bomb is refused before a part is inflated
             title, part, strings, styles = _workbook(archive, sheet)
             return title, list(_rows(_read(archive, part), strings, styles))
+    except ImportFileError:
+        raise  # refused as a zip bomb: a ValueError, but not one for openpyxl to try
     except (_UnsupportedError, ParseError, KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile):
         return None
     except (EOFError, RuntimeError, NotImplementedError, zipfile.LargeZipFile):

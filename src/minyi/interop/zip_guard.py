@@ -25,7 +25,7 @@ from pathlib import Path
 
 from minyi.interop.text_files import ImportFileError
 
-__all__ = ["GRACE_BYTES", "MAX_EXPANDED_BYTES", "MAX_PARTS", "MAX_RATIO", "check_xlsx"]
+__all__ = ["GRACE_BYTES", "MAX_EXPANDED_BYTES", "MAX_PARTS", "MAX_RATIO", "check_archive", "check_xlsx"]
 
 MAX_RATIO = 100
 GRACE_BYTES = 1 << 20
@@ -44,26 +44,36 @@ def check_xlsx(path: Path) -> None:
             too many parts or would expand to more than ``MAX_EXPANDED_BYTES``.
     """
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
         return
+    with archive:
+        check_archive(archive, path.name)
+
+
+def check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """:func:`check_xlsx` for an archive a reader has already opened (``name`` for the error).
+
+    Raises:
+        ImportFileError: As :func:`check_xlsx`.
+    """
+    parts = archive.infolist()
     if len(parts) > MAX_PARTS:
         raise ImportFileError(
-            f"{path.name}: the workbook holds {len(parts)} parts (at most {MAX_PARTS}); "
+            f"{name}: the workbook holds {len(parts)} parts (at most {MAX_PARTS}); "
             "save it again in Excel or as .csv"
         )
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > GRACE_BYTES and ratio > MAX_RATIO:
             raise ImportFileError(
-                f"{path.name}: part {part.filename} would expand to {part.file_size // _MB} MB, "
+                f"{name}: part {part.filename} would expand to {part.file_size // _MB} MB, "
                 f"{ratio:.0f} times its compressed size (at most {MAX_RATIO}); refused as a "
                 "possible zip bomb; save it again in Excel or as .csv"
             )
     expanded = sum(part.file_size for part in parts)
     if expanded > MAX_EXPANDED_BYTES:
         raise ImportFileError(
-            f"{path.name}: the workbook would expand to {expanded // _MB} MB "
+            f"{name}: the workbook would expand to {expanded // _MB} MB "
             f"(at most {MAX_EXPANDED_BYTES // _MB} MB); split it or save it as .csv"
         )
