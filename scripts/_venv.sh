@@ -19,9 +19,11 @@ fi
 spec="."
 [ -n "${1:-}" ] && spec=".[$1]"
 stamp=".venv/.minyi-installed-${1:-base}"
-# Reinstall when the project's build inputs change (setup.py compiles minyi._speedups).
+# Reinstall when the project's build inputs change (setup.py compiles the C sources
+# src/minyi/*.c: minyi._speedups and minyi._issuestate).
+newer_c=$(find src/minyi -maxdepth 1 -name '*.c' -newer "$stamp" 2>/dev/null | head -1)
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ] \
-  || [ src/minyi/_speedups.c -nt "$stamp" ]; then
+  || [ -n "$newer_c" ]; then
   echo "==> installing Minyi ${1:+with $1 extras} into .venv"
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e "$spec"
