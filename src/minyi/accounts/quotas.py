@@ -233,6 +233,7 @@ class KeyAllowances:
         """No allowance yet."""
         self._held: dict[str, _Allowance] = {}
         self._lock = threading.Lock()
+        self._reserving: dict[str, threading.Lock] = {}  # one reservation of a key at a time
 
     def spend(self, hashed: str, now: float) -> str | None:
         """Use one message of the key with hash ``hashed`` if this process holds one; its name, else None."""
@@ -251,6 +252,22 @@ class KeyAllowances:
 
         Raises the key's refusal, or :class:`QuotaExceeded` when not even one message is left.
         """
+        with self._lock:
+            reserving = self._reserving.setdefault(hashed, threading.Lock())
+        with reserving:  # concurrent requests wait for one block instead of each taking their own
+            name = self.spend(hashed, now)
+            if name is not None:
+                return name
+            try:
+                return self._reserve(session, key, hashed, cap, now=now, field=field)
+            except Exception:
+                with self._lock:  # unknown keys leave nothing behind
+                    self._reserving.pop(hashed, None)
+                raise
+
+    def _reserve(  # noqa: PLR0913 - as reserve
+        self, session: Session, key: str, hashed: str, cap: int, *, now: float, field: str
+    ) -> str:
         hour = math.floor(now / HOUR_SECONDS)
         with self._lock:
             old = self._held.pop(hashed, None)
