@@ -21,7 +21,8 @@ spec="."
 stamp=".venv/.minyi-installed-${1:-base}"
 # Reinstall when the project's build inputs change (setup.py compiles the C sources
 # src/minyi/*.c: minyi._speedups and minyi._issuestate).
-newer_c=$(find src/minyi -maxdepth 1 -name '*.c' -newer "$stamp" 2>/dev/null | head -1)
+newer_c=""
+[ -f "$stamp" ] && newer_c=$(find src/minyi -maxdepth 1 -name '*.c' -newer "$stamp" | head -n 1)
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ] \
   || [ -n "$newer_c" ]; then
   echo "==> installing Minyi ${1:+with $1 extras} into .venv"
