@@ -63,6 +63,8 @@ class Server:
             "MINYI_SWEEP_SECONDS": "1",
             "MINYI_ISSUE_REBUILD_MINUTES": "0.05",
             "MINYI_LOG_LEVEL": "WARNING",
+            # one address sends all 2,000: the anonymous cap per address is not what is tested
+            "MINYI_API_SUBMIT_PER_ADDRESS": "0",
         }
         self.log = tmp_path / f"serve-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
