@@ -11,6 +11,7 @@ import contextlib
 import re
 
 from minyi.cases import lifecycle
+from minyi.web.domain_texts_files import FILES
 
 #: A holiday schedule an admin types (``minyi.cases.holiday_store``).
 HOLIDAYS: tuple[tuple[str, str, str], ...] = (
@@ -116,107 +117,6 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-#: Refusals of the export and import pages and of statements (``minyi.flows``, ``minyi.interop``).
-FILES: tuple[tuple[str, str, str], ...] = (
-    (
-        r"expected a date such as 2026-03-01",
-        "日期格式应为 2026-03-01。",
-        "Expected a date such as 2026-03-01.",
-    ),
-    (r"the period ends before it starts", "结束日期早于开始日期。", "The period ends before it starts."),
-    (r"no category '(?P<c>.+)'", "没有该类别。", "No such category."),
-    (r"no department '(?P<c>.+)'", "没有代码为“{c}”的部门。", "No department {c}."),
-    (
-        r"you may export your own department's cases only",
-        "您只能导出本部门的案件。",
-        "You may export your own department's cases only.",
-    ),
-    (
-        r"only administrators may export personal data in full",
-        "只有管理员可以导出未脱敏的个人信息。",
-        "Only administrators may export personal data in full.",
-    ),
-    (
-        r"a statement needs a title and a text",
-        "请填写发布的标题和正文。",
-        "A statement needs a title and a text.",
-    ),
-    (
-        r"(?P<f>.+): unknown kind of file (?P<s>\S*); Minyi reads \.csv, \.tsv, \.xlsx and \.jsonl",
-        "{f}：不支持 {s} 文件，请上传 .csv、.tsv、.xlsx 或 .jsonl 文件。",
-        "{f}: {s} files are not read; upload a .csv, .tsv, .xlsx or .jsonl file.",
-    ),
-    (
-        r"(?P<f>.+): choose a CSV, TSV, XLSX or JSONL file",
-        "{f}：请上传 .csv、.tsv、.xlsx 或 .jsonl 文件。",
-        "{f}: upload a .csv, .tsv, .xlsx or .jsonl file.",
-    ),
-    (
-        r"broken rows: nothing was imported",
-        "文件中有错误的行，按“整个文件不导入”处理：未导入任何数据。",
-        "Some rows are broken: nothing was imported.",
-    ),
-    (r"(?P<f>.+): the file is empty", "{f}：文件是空的。", "{f}: the file is empty."),
-    (
-        r"(?P<f>.+): the file is larger than (?P<n>\d+) MiB",
-        "{f}：文件超过 {n} MB。",
-        "{f}: the file is larger than {n} MiB.",
-    ),
-    (
-        (
-            r"(?P<f>.+): byte 0x(?P<b>[0-9A-F]{2}) at offset (?P<o>\d+) \(line (?P<n>\d+)\) is not valid "
-            r"(?P<e>.+?); save the file as UTF-8, or give its encoding \(--encoding\)"
-        ),
-        (
-            "{f}：第 {n} 行（偏移 {o} 字节处）的 0x{b} 无法按 UTF-8 或 GBK 编码读取。"
-            "请用 Excel 或记事本另存为“UTF-8”编码后重新上传。"
-        ),
-        "{f}: byte 0x{b} at offset {o} (line {n}) is not valid {e}. Save it as UTF-8 and upload it again.",
-    ),
-    (
-        r"(?P<f>.+), (?P<w>.+): the text is not valid (?P<e>.+); give its encoding",
-        "{f}：文件中有无法按 UTF-8 或 GBK 编码读取的文字。请另存为“UTF-8”编码后重新上传。",
-        "{f}, {w}: the text is not valid {e}. Save the file as UTF-8 and upload it again.",
-    ),
-    (
-        r"(?P<f>.+): read as GB18030, (?P<p>\d+%) of the text is rare characters \(neither GB2312 .*",
-        (
-            "{f}：按 GBK 读取时有 {p} 是生僻字，文件很可能是其他编码（如繁体的 Big5），"
-            "直接导入会变成乱码。请另存为“UTF-8”编码后重新上传。"
-        ),
-        (
-            "{f}: read as GBK, {p} of the text is rare characters: the file is likely in another "
-            "encoding (Big5?) and would import as mojibake. Save it as UTF-8 and upload it again."
-        ),
-    ),
-    (
-        r"(?P<f>.+): part (?P<p>.+) would expand to (?P<m>\d+) MB, (?P<r>\d+) times its compressed size .*",
-        (
-            "{f}：工作簿中的 {p} 解压后达 {m} MB，是压缩大小的 {r} 倍，超出安全上限（疑似“压缩炸弹”），"
-            "已拒绝。请在 Excel 中重新保存，或另存为 .csv 后上传。"
-        ),
-        (
-            "{f}: {p} would expand to {m} MB, {r} times its compressed size: refused as a possible "
-            "zip bomb. Save it again in Excel, or as .csv."
-        ),
-    ),
-    (
-        r"(?P<f>.+): the workbook (?:holds (?P<k>\d+) parts|would expand to (?P<m>\d+) MB) .*",
-        "{f}：工作簿过大或结构异常，已拒绝。请拆分后重新保存，或另存为 .csv 后上传。",
-        "{f}: the workbook is too large or oddly built: refused. Split it, or save it as .csv.",
-    ),
-    (
-        r"no column holds the message text \(such as .*\); columns found: (?P<c>.*)\. Say which column.*",
-        (
-            "找不到留言内容所在的列（应为“留言详情”“内容”“留言主题”等）；文件中的列：{c}。"
-            "请把内容所在列的标题改为“留言详情”（或“留言主题”）后重新上传。"
-        ),
-        (
-            "No column holds the message text (such as 留言详情, 内容, body, 留言主题 or title); columns "
-            "found: {c}. Rename the column that holds it to body (or title) and upload the file again."
-        ),
-    ),
-)
 
 #: A status change the case's state does not allow (``minyi.cases.workflow``, ``lifecycle``).
 TRANSITIONS: tuple[tuple[str, str, str], ...] = (
