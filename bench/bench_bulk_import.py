@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -56,21 +57,28 @@ def texts() -> list[tuple[str, str]]:
     return found
 
 
-def synthetic_rows(count: int) -> Iterator[list[str]]:
-    """``count`` rows cycling through the real texts, each with its own id, user and time."""
+def synthetic_rows(count: int, per_day: int = 86_400) -> Iterator[list[str]]:
+    """``count`` rows cycling through the real texts, each with its own id, user and time.
+
+    ``per_day`` messages a day from 2019-01-01, evenly spaced (the default, one a second,
+    gives the stamps of earlier runs). The duplicate index keeps the last 30 days, so a
+    million messages at one a second (11.6 days) all stay in it; a city's real rate (a few
+    thousand a day) lets it stay flat.
+    """
     pool = texts()
+    start = datetime(2019, 1, 1, tzinfo=UTC)  # only its wall-clock parts are written
     for n in range(count):
         title, body = pool[n % len(pool)]
-        day, second = divmod(n, 86_400)
-        stamp = f"2019/{1 + day // 28 % 12}/{1 + day % 28} {second // 3600}:{second // 60 % 60:02d}:{second % 60:02d}"
+        at = start + timedelta(seconds=n * 86_400 // per_day)
+        stamp = f"{at.year}/{at.month}/{at.day} {at.hour}:{at.minute:02d}:{at.second:02d}"
         yield [str(n + 1), f"U{n % 50_000:07d}", title, stamp, body]
 
 
-def write_csv(path: Path, count: int) -> None:
+def write_csv(path: Path, count: int, per_day: int = 86_400) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
-        writer.writerows(synthetic_rows(count))
+        writer.writerows(synthetic_rows(count, per_day))
 
 
 def main() -> None:
@@ -85,10 +93,16 @@ def main() -> None:
     parser.add_argument(
         "--in-process", action="store_true", help="run the text pipeline in this process (no worker)"
     )
+    parser.add_argument(
+        "--per-day",
+        type=int,
+        default=86_400,
+        help="messages a day in the synthetic file (default one a second; a city gets a few thousand)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "messages.csv"
-        write_csv(path, args.rows)
+        write_csv(path, args.rows, args.per_day)
         url = fresh_database(args.database, Path(tmp))
         database = Database(url)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
