@@ -62,29 +62,23 @@ countries without their cue); numbers glued to Latin
 letters (``tel13812345678``); landlines without a separator or cue; QQ and WeChat
 ids without their introduction; mistyped numbers without a cue; any number right
 after an order-like word or inside a URL.
+
+This module is the engine (:class:`PersonalDataMasker`, :func:`mask_text`); the rules it
+applies, in order, are in :mod:`minyi.pipeline.privacy_rules`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Self
 
 from minyi.pipeline import privacy_numbers as _numbers
-from minyi.pipeline import privacy_permits as _permits
-from minyi.pipeline import privacy_spoken as _spoken
-from minyi.pipeline.privacy_names import NAME, has_name_intro, mask_name_match, mask_names, names_introduced
-from minyi.pipeline.privacy_numbers import (
-    KeepList,
-    id_checksum_ok,
-    is_service_number,
-    luhn_ok,
-    resident_id_ok,
-)
+from minyi.pipeline.privacy_names import mask_names, names_introduced
+from minyi.pipeline.privacy_numbers import KeepList, id_checksum_ok, is_service_number, luhn_ok
+from minyi.pipeline.privacy_rules import RESERVED, RESERVED_KINDS, RULES, ReadFunction
 from minyi.pipeline.privacy_text import Spans, in_masked_number, probe_text
-
-_compact, _keep_ends = _numbers.compact, _numbers.keep_ends
 
 __all__ = [
     "KINDS",
@@ -107,157 +101,6 @@ KINDS: tuple[str, ...] = (
 #: Kinds a number after a cue can have (see :mod:`minyi.pipeline.privacy_numbers`).
 _CUED_KINDS = frozenset({"id_card", "bank_card", "qq", "wechat", "mobile", "landline"})
 
-_PLATE_MIN_DIGITS = 3
-_ID18_LEN = 18
-
-
-def _word_set(*lines: str) -> frozenset[str]:
-    """The space-separated words of ``lines``."""
-    return frozenset(" ".join(lines).split())
-
-
-# Boundaries: a number is matched only when not glued to other digits or letters.
-_B = r"(?<![0-9A-Za-z])"
-_E = r"(?![0-9A-Za-z])"
-_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-_MOBILE_CORE = r"(?:(?:\+|00)?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}"
-
-_COLON = "[:：]"
-_ORDER_WORDS = _word_set("订单 单号 编号 工单 流水 运单 发票 合同 案号 案件 批次 受理 回执 序列 条码 票号")
-_URL = re.compile(r"(?i:https?://|www\.)[A-Za-z0-9._~:/?#@!$&*+=%-]+")
-_ORDER = re.compile(
-    r"(?:订单|单号|(?<![证照])编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
-    rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
-)
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
-    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
-    # A Chinese input method types 。 for every dot (abc@qq。com), never after an ASCII one.
-    r"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?。)+[a-z]{2,24})(?![A-Za-z0-9@-])"
-)
-_ID_CARD = re.compile(
-    _B + rf"(?:[1-8][0-9]{{5}}[- ]?(?:19|20)[0-9]{{2}}{_DAY}[- ]?[0-9]{{3}}[0-9Xx]"
-    rf"|[1-8][0-9]{{7}}{_DAY}[0-9]{{3}})" + _E
-)
-_BANK_CARD = re.compile(
-    _B + r"(?:[3-69][0-9]{15,18}|[3-69][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _E
-)
-_QQ = re.compile(
-    rf"(?<![A-Za-z])(?:[Qq]{{2}}|扣扣)(?:号码?|账号)?\s*{_COLON}?\s*(?:是|为)?\s*"
-    r"(?P<v>[1-9](?:[- ]?[0-9]){4,10})" + _E
-)
-_WECHAT = re.compile(
-    r"(?:微信|[Vv]信|(?<![A-Za-z])(?i:wx|vx|weixin|wechat)(?![A-Za-z0-9_]))"
-    rf"(?P<mark>(?:号码?|账号|[Ii][Dd])?\s*{_COLON}?\s*(?:是|为)?)\s*"
-    rf"(?P<v>{_MOBILE_CORE}|[A-Za-z][-_A-Za-z0-9]{{5,19}})(?![-_A-Za-z0-9])"
-)
-_WXID = re.compile(r"(?<![-_A-Za-z0-9])wxid_[A-Za-z0-9]{6,20}(?![-_A-Za-z0-9])")
-_MOBILE = re.compile(_B + r"(?P<prefix>(?:\+|00)?86[- ]?)?(?P<n>1[- ]?[3-9](?:[- ]?[0-9]){9})" + _E)
-_AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
-_LANDLINE = re.compile(  # an opening parenthesis is a boundary of its own: 湘A12345(0731)84123456
-    rf"(?P<area>[(（]{_AREA}[)）] ?|{_B}{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
-    r"(?P<ext>(?:-|转|ext\.?)[0-9]{1,5})?" + _E
-)
-_PLATE = re.compile(
-    r"(?P<p>[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])(?P<l>[A-HJ-NP-Za-hj-np-z])"
-    r"[·•・. -]?(?P<t>[A-HJ-NP-Za-hj-np-z0-9]{4}(?:[A-HJ-NP-Za-hj-np-z0-9]{1,2}|[挂学警港澳]))" + _E
-)
-_HAS_DIGIT = re.compile("[0-9]").search
-_HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]").search
-#: Cores the rules' matches must hold; quick to search (the rules start with look-behinds).
-_HAS_MOBILE_CORE = re.compile("1[- ]?[3-9][0-9 -]{9}").search
-_HAS_SIX_DIGITS = re.compile("[0-9]{6}").search  # both ID forms start with six digits in a row
-_HAS_WECHAT_WORD = re.compile("(?i)wechat").search
-_WECHAT_INTRO = re.compile("微信|[Vv]信|[WwVv][Xx]|(?i:weixin|wechat)").search  # every intro _WECHAT takes
-_HAS_EIGHT_DIGITS = re.compile("[0-9]{4}[ -]?[0-9]{4}").search  # both bank card forms hold these
-
-
-# Each mask function returns the masked text, or None when the match is not accepted.
-MaskFunction = Callable[[re.Match[str], str], str | None]
-# A read function gets a cued digit run, its cue's kind and the mask character.
-ReadFunction = Callable[[re.Match[str], str, str], _numbers.Cued | None]
-
-
-def _mask_email(m: re.Match[str], char: str) -> str:
-    return f"{m['local'][:1]}{char * 3}@{m['domain']}"
-
-
-def _mask_id(m: re.Match[str], char: str) -> str | None:
-    number = _compact(m[0])
-    return _keep_ends(number, 3, 4, char) if resident_id_ok(number) else None
-
-
-def _mask_bank(m: re.Match[str], char: str) -> str | None:
-    number = _compact(m[0])
-    if not _numbers.CARD_MIN <= len(number) <= _numbers.CARD_MAX or not luhn_ok(number):
-        return None
-    if len(number) == _ID18_LEN and number[:2] in _numbers.ID_PROVINCES:
-        return None  # shaped like a resident ID that failed its checks: a decoy, not a card
-    return _keep_ends(number, 4, 4, char)
-
-
-def _mask_qq(m: re.Match[str], char: str) -> str:
-    return _keep_ends(_compact(m["v"]), 2, 2, char)
-
-
-def _mask_phone_value(value: str, char: str) -> str:
-    """Mask a mobile number written as ``value`` (prefix kept, separators dropped)."""
-    digits = _compact(value)
-    prefix = value[: value.find("1")]  # "+86 ", "0086-" or ""; a mobile number starts with 1
-    return f"{prefix}{digits[-11:-8]}{char * 4}{digits[-4:]}"
-
-
-def _mask_wechat(m: re.Match[str], char: str) -> str | None:
-    value = m["v"]
-    if value[0].isdigit() or value[0] == "+":
-        return _mask_phone_value(value, char)
-    if value.isalpha() and not m["mark"].strip():
-        return None  # "微信 Android": an English word, unless introduced as an id
-    return _keep_ends(value, 2, 2, char)
-
-
-def _mask_wxid(m: re.Match[str], char: str) -> str:
-    return _keep_ends(m[0], 2, 2, char)
-
-
-def _mask_mobile(m: re.Match[str], char: str) -> str:
-    return (m["prefix"] or "") + _keep_ends(_compact(m["n"]), 3, 4, char)
-
-
-def _mask_landline(m: re.Match[str], char: str) -> str:
-    return f"{m['area']}{_keep_ends(m['num'], 0, 2, char)}{m['ext'] or ''}"
-
-
-def _mask_plate(m: re.Match[str], char: str) -> str | None:
-    tail = m["t"]
-    if sum(c.isdigit() for c in tail) < _PLATE_MIN_DIGITS:
-        return None
-    return f"{m['p']}{m['l']}{char * len(tail)}"
-
-
-_has_order_word = re.compile("|".join(sorted(_ORDER_WORDS))).search
-
-
-def _has_url(text: str) -> bool:
-    return "://" in text or "www." in text.lower()
-
-
-def _has_wechat_intro(text: str) -> bool:
-    likely = "信" in text or "x" in text or "X" in text or _HAS_WECHAT_WORD(text) is not None
-    return likely and _WECHAT_INTRO(text) is not None  # cheap tests first
-
-
-def _has_qq_intro(text: str) -> bool:
-    return "q" in text or "Q" in text or "扣扣" in text
-
-
-def _has_plate(text: str) -> bool:
-    return _HAS_DIGIT(text) is not None and _HAS_PROVINCE(text) is not None
-
-
-def _reserve(_m: re.Match[str], _char: str) -> str:
-    return ""
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -276,52 +119,6 @@ class Finding:
     end: int
     value: str
     masked: str
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One kind of personal data: its pattern, which group is the value, how to mask it."""
-
-    kind: str
-    pattern: re.Pattern[str]
-    mask: MaskFunction | None = None
-    group: int | str = 0
-    applies: Callable[[str], object] | None = None
-    #: Instead of ``mask``, for rules that find several kinds and may take less than the match.
-    read: ReadFunction | None = None
-    #: Matched on the text as written (full-width forms not made ASCII): a URL ends at ！ or ：.
-    as_written: bool = False
-
-
-RULES: tuple[Rule, ...] = (
-    Rule("email", _EMAIL, _mask_email, applies=lambda t: "@" in t),
-    # Before the checksum rules: after 身份证号, 卡号, QQ, 微信 a number is one whatever its checksum.
-    # The cue rules read the runs of privacy_numbers.cued_runs (their pattern, made once per text).
-    Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued, applies=_numbers.HAS_ID_CUE),
-    Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_SIX_DIGITS),
-    Rule("passport", _permits.PASSPORT, _permits.mask_passport, "v", applies=_permits.has_passport),
-    Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_EIGHT_DIGITS),
-    Rule("qq", _QQ, _mask_qq, "v", applies=_has_qq_intro),
-    Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
-    Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
-    Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
-    Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.has_spoken),
-    Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
-    Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
-    Rule("plate", _permits.PLATE_SPACED, _permits.mask_plate_spaced, applies=_permits.has_spaced_plate),
-    Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
-    Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
-    Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
-    # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
-    Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
-)
-
-#: Spans that no rule may take: URLs and numbers introduced as orders, cases, invoices...
-RESERVED: tuple[Rule, ...] = (
-    Rule("url", _URL, _reserve, applies=_has_url, as_written=True),
-    Rule("order", _ORDER, _reserve, "v", applies=_has_order_word),
-)
-_RESERVED_KINDS = frozenset(rule.kind for rule in RESERVED)
 
 
 def _start(found: tuple[str, int, int, str]) -> int:
@@ -432,7 +229,7 @@ class PersonalDataMasker:
                     continue
                 if taken.free(start, end) and (masked := mask(m, char)) is not None:
                     taken.take(start, end)
-                    if rule.kind not in _RESERVED_KINDS:
+                    if rule.kind not in RESERVED_KINDS:
                         found.append((rule.kind, start, end, masked))
         if keep:
             found = [hit for hit in found if not keep.holds(probe[hit[1] : hit[2]])]
