@@ -7,6 +7,11 @@ would become a live link, ``=cmd|…`` worse. Following the OWASP guidance on CS
 every text cell we write goes through :func:`safe_cell`, which puts an apostrophe in front
 of such text; the apostrophe shows the text as text, and the rest is unchanged. Numbers
 (``int``, ``float``) are written as they are.
+
+The full-width forms ``＝ ＋ － ＠`` (and the small forms ``﹦ ﹢ ﹣ ﹫``) get the apostrophe too:
+Excel with an East Asian input method or locale may turn a leading full-width ``＝`` into
+``=`` when a cell is edited or a CSV is read, and a text that is harmless only because of
+its width is not worth the risk (found in the second probe; Excel was not at hand to check).
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a cell may not start with: ASCII, full-width and small forms of = + - @, tab, CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
 
 
 def safe_cell(value: object) -> object:

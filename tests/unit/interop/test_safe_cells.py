@@ -9,13 +9,33 @@ from minyi.interop.safe_cells import SafeWriter, safe_cell, safe_row
 
 
 @pytest.mark.parametrize(
-    "text", ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
+    "text",
+    [
+        '=HYPERLINK("http://x","y")',
+        "+1+2",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "=cmd|' /C calc'!A0",
+        # Full-width and small forms: some Excel locales and input methods turn them into ASCII.
+        '＝HYPERLINK("http://x","y")',
+        "＋1＋cmd|' /C calc'!A0",
+        "－2+3",
+        "＠SUM(A1)",
+        "﹦1+1",
+        "﹢1",
+        "﹣1",
+        "﹫SUM(A1)",
+    ],
 )
 def test_formula_text_gets_an_apostrophe(text):
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["留言 =1", "a-b", "", "'=already", 12, -3, 1.5, None])
+@pytest.mark.parametrize(
+    "value", ["留言 =1", "a-b", "", "'=already", "留言＝1", "Ａ＋Ｂ", "＃1", 12, -3, 1.5, None]
+)
 def test_other_values_are_unchanged(value):
     assert safe_cell(value) == value
 
@@ -28,3 +48,10 @@ def test_writer_makes_every_cell_safe():
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert rows == [["title", "likes"], ['\'=HYPERLINK("http://x","y")', "-1"], ["道路破损", "3"]]
     assert safe_row(["-x", 1]) == ["'-x", 1]
+
+
+@pytest.mark.parametrize("text", ["＝1+1", "－2", "＋86 138", "＠SUM(A1)", "=1", "留言"])
+def test_the_importer_takes_the_apostrophe_off_again(text):
+    from minyi.interop.export_layout import unescape_cell
+
+    assert unescape_cell(str(safe_cell(text))) == text
