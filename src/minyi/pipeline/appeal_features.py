@@ -78,12 +78,22 @@ class FeatureMaker:
 
     def one(self, title: str, body: str) -> tuple[Features, list[str]]:
         """Features of one normalised message, and the reasons of the rules that fired."""
-        from minyi.pipeline.appeal import KINDS  # circular at import time: appeal imports nothing of us
-
         part = self.body_part(body)
         out: Features = {}
         _unit(_chars(title, "t:"), out)
         _unit(_chars(part, "b:"), out)
+        reasons = self.others(title, body, part, out)
+        return out, reasons
+
+    def others(self, title: str, body: str, part: str, out: Features) -> list[str]:
+        """Add the word and cue features to ``out``; return the reasons of the rules that fired.
+
+        Apart from the character blocks because intake computes those for a whole batch
+        as integers (:mod:`minyi.pipeline.appeal_fast`); these are few per message.
+        ``part`` is :meth:`body_part` of ``body``.
+        """
+        from minyi.pipeline.appeal import KINDS  # circular at import time: appeal imports nothing of us
+
         _unit({"w:" + w for w in self.segmenter.tokens(f"{title} {part}")}, out)
         score = self.rules._score(title, body)  # noqa: SLF001 - the rules' own scorer, shared on purpose
         for where, index in score.fired:
@@ -98,7 +108,7 @@ class FeatureMaker:
             out["r:none"] = 1.0
         if not title and not body:
             out["empty"] = 1.0
-        return out, score.reasons
+        return score.reasons
 
     def many(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[Features], list[list[str]]]:
         """Features and rule reasons of many messages, in order."""
