@@ -56,6 +56,7 @@ PII_KINDS: dict[str, tuple[str, str]] = {
     "email": ("邮箱", "e-mail"),
     "id_card": ("身份证号", "ID number"),
     "passport": ("护照号", "passport number"),
+    "permit": ("证件号", "permit number"),
     "bank_card": ("银行卡号", "bank card"),
     "qq": ("QQ号", "QQ"),
     "wechat": ("微信号", "WeChat"),
