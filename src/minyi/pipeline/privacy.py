@@ -13,6 +13,9 @@ id_card      18-digit resident ID (check digit, birth date,   ``430***********12
              province) or 15-digit old ID (birth date)         (first 3, last 4)
 passport     E/G + 8 digits; after 护照/passport also P1234567  ``E******78``
              (:mod:`minyi.pipeline.privacy_permits`)
+permit       after 港澳通行证, 回乡证, 台胞证, 驾驶证, 社保卡号,       ``C******78``
+             医保卡号 …: 1–2 letters and 7–18 digits; C/K + 8
+             digits alone (:mod:`minyi.pipeline.privacy_permits`)
 bank_card    16–19 digits passing Luhn, maybe grouped in 4s   ``6222***********1234``
 qq           5–11 digits after ``QQ``/``qq号``/``扣扣``         ``12*****89``
 wechat       id or phone after ``微信``/``微信号``/``wx``/``vx``  ``zh******88``
@@ -95,8 +98,8 @@ __all__ = [
 
 #: Every kind, in priority order.
 KINDS: tuple[str, ...] = (
-    "email", "id_card", "passport", "bank_card", "qq", "wechat", "mobile", "landline", "plate", "address",
-    "name",
+    "email", "id_card", "passport", "permit", "bank_card", "qq", "wechat", "mobile", "landline", "plate",
+    "address", "name",
 )  # fmt: skip
 #: Kinds a number after a cue can have (see :mod:`minyi.pipeline.privacy_numbers`).
 _CUED_KINDS = frozenset({"id_card", "bank_card", "qq", "wechat", "mobile", "landline"})

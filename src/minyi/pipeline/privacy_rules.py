@@ -45,7 +45,7 @@ _COLON = "[:：]"
 _ORDER_WORDS = _word_set("订单 单号 编号 工单 流水 运单 发票 合同 案号 案件 批次 受理 回执 序列 条码 票号")
 _URL = re.compile(r"(?i:https?://|www\.)[A-Za-z0-9._~:/?#@!$&*+=%-]+")
 _ORDER = re.compile(
-    r"(?:订单|单号|(?<![证照])编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
+    r"(?:订单|单号|(?<![证照])(?<!证档案)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
     rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
 )
 _EMAIL = re.compile(
@@ -200,6 +200,7 @@ RULES: tuple[Rule, ...] = (
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued, applies=_numbers.HAS_ID_CUE),
     Rule("id_card", _ID_CARD, _mask_id, applies=_HAS_SIX_DIGITS),
     Rule("passport", _permits.PASSPORT, _permits.mask_passport, "v", applies=_permits.has_passport),
+    Rule("permit", _permits.PERMIT, _permits.mask_permit, "v", applies=_permits.has_permit),
     Rule("bank_card", _BANK_CARD, _mask_bank, applies=_HAS_EIGHT_DIGITS),
     Rule("qq", _QQ, _mask_qq, "v", applies=_has_qq_intro),
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),

@@ -3,7 +3,8 @@
 Two forms people use, in the portal's text and in hotline transcripts:
 
 - **grouped with dots or long dashes**, 3-4-4 as printed on a business card:
-  ``138.0013.8000``, ``138—0013—8000`` (an input method's dash), ``138–0013–8000``. Only
+  ``138.0013.8000``, ``138—0013—8000`` (an input method's dash), ``138–0013–8000``, also
+  ``138_0013_8000``, ``138/0013/8000`` and ``138·0013·8000`` (third probe). Only
   the 3-4-4 grouping with one separator throughout is taken, so amounts and versions
   (``1.35``, ``13.5.2``) stay as written. Masked to the compact form: ``138****8000``.
 - **in Chinese numerals**, as a number is read aloud or written to get past a filter:
@@ -14,9 +15,12 @@ Two forms people use, in the portal's text and in hotline transcripts:
 - **digits and numerals mixed**, ``138零零13八000``: the same eleven places, each an ASCII
   digit or a numeral, at least one numeral; not glued to other digits or letters.
   Masked the same way: ``138****八000``. Looked for only when a numeral follows an ASCII 1
-  and its digits with no space (``138零…``, ``1三八…``) or the run starts with 一/幺/壹: a
-  quick test for any digit next to a numeral cost 4.5 µs a text; ``138 零零13 八000``
-  (spaces before the first numeral) stays a known gap.
+  and its digits, spaces and dashes (``138零…``, ``138 零零13 八000``, ``1 3 8 零 …``) or the
+  run starts with 一/幺/壹: a quick test for any digit next to a numeral cost 4.5 µs a text.
+
+Between the places of the numeral and mixed forms a single space or dash may stand
+(``138 零零13 八000``, ``一三八-零零一三-八零零零``, ``1 3 8 零 零 1 3 八 0 0 0``; full-width ones
+reach here as ASCII), as in the third probe.
 """
 
 from __future__ import annotations
@@ -29,22 +33,27 @@ _HAN_DIGITS = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
 _HAN_ONE = "一幺壹"
 _HAN_THREE_TO_NINE = "三四五六七八九叁肆伍陆柒捌玖"
 
-_GROUPED = r"(?<![0-9A-Za-z.])1[3-9][0-9](?P<sep>[.—–])[0-9]{4}(?P=sep)[0-9]{4}(?![0-9A-Za-z]|\.[0-9])"
+_GROUPED = (
+    r"(?<![0-9A-Za-z./_])1[3-9][0-9](?P<sep>[.—–_/·])[0-9]{4}(?P=sep)[0-9]{4}(?![0-9A-Za-z]|[./_][0-9])"
+)
 _HAN = (
-    rf"(?<![{_HAN_DIGITS}0-9A-Za-z])[1{_HAN_ONE}] ?[3-9{_HAN_THREE_TO_NINE}](?: ?[0-9{_HAN_DIGITS}]){{9}}"
-    rf"(?![ 0-9{_HAN_DIGITS}]*[0-9{_HAN_DIGITS}])"
+    rf"(?<![{_HAN_DIGITS}0-9A-Za-z])[1{_HAN_ONE}][ -]?[3-9{_HAN_THREE_TO_NINE}]"
+    rf"(?:[ -]?[0-9{_HAN_DIGITS}]){{9}}"
+    rf"(?![ -]*[0-9{_HAN_DIGITS}])"
 )
 #: Both forms in one pattern (one rule, one quick test: a rule costs a scan of every text).
 MOBILE_SPOKEN = re.compile(f"(?P<n>{_GROUPED}|{_HAN})")
-_GROUPED_QUICK = re.compile("[0-9]{3}[.—–][0-9]{4}").search
+_GROUPED_QUICK = re.compile("[0-9]{3}[.—–_/·][0-9]{4}").search
 _HAN_QUICK = re.compile(f"[{_HAN_ONE}] ?[3-9{_HAN_THREE_TO_NINE}]").search
 # Starts with a literal 1 (a fast prefix search); 1[3-9]? … in any place was 4.5 µs a text.
-_MIXED_QUICK = re.compile(f"1[0-9]{{0,9}}[{_HAN_DIGITS}]").search
+_MIXED_QUICK = re.compile(f"1[0-9 -]{{0,18}}[{_HAN_DIGITS}]").search
 
 
 def has_spoken(text: str) -> bool:
     """Whether ``text`` may hold either form (substring tests first: one regex scan cost 6 µs)."""
-    if ("." in text or "—" in text or "–" in text) and _GROUPED_QUICK(text):
+    if (
+        "." in text or "—" in text or "–" in text or "_" in text or "/" in text or "·" in text
+    ) and _GROUPED_QUICK(text):
         return True
     if ("一" in text or "幺" in text or "壹" in text) and _HAN_QUICK(text) is not None:
         return True
@@ -58,6 +67,6 @@ def mask_spoken(m: re.Match[str], char: str) -> str | None:
     """
     if m["sep"]:
         kept = m["n"].replace(m["sep"], "")
-    elif (kept := m["n"].replace(" ", "")).isascii():
+    elif (kept := m["n"].replace(" ", "").replace("-", "")).isascii():
         return None
     return kept[:3] + char * 4 + kept[-4:]
