@@ -19,6 +19,14 @@ and the same core in its place test.  Two cores are variants when they differ by
 Any other replaced character makes another name (万科金域蓝湾 and 万科金域华府 are two
 estates; 黄兴 and 黄花 two towns).
 
+A core that *contains* a known core is its long form (鹏基诺亚山林 of 诺亚山林, 汇金路五矿万境
+of 五矿万境: a developer or a road written before the name) and takes the known core's
+spelling when the short form is a name and not a word (:meth:`NameVariants.short_form`): at
+least ``min_short`` (3) characters, at least half of the long form, and the short form of
+at most ``max_forms`` (3) longer cores so far (a part found in many names is a word or an
+area).  The place test already took containment as the same place; with one spelling the
+place term of both sides' vectors is the same term too.
+
 Candidates come from a symmetric-deletion index (every core and its one-character
 deletions point to the cores they came from), so a look-up costs a few dict probes, not
 a scan of all names; the index holds at most ``max_names`` names (later names are only
@@ -127,9 +135,14 @@ class NameVariants:
         max_names: Cores remembered at most.
     """
 
-    def __init__(self, *, min_edit: int = 3, max_names: int = 200_000) -> None:
+    def __init__(
+        self, *, min_edit: int = 3, max_names: int = 200_000, min_short: int = 3, max_forms: int = 3
+    ) -> None:
         self.min_edit = min_edit
         self.max_names = max_names
+        self.min_short = min_short
+        self.max_forms = max_forms
+        self.forms_: dict[str, int] = {}
         self.canonical_: dict[str, str] = {}
         self.by_deletion_: dict[str, list[str]] = {}
         self.by_sound_: dict[str, list[str]] = {}
@@ -157,6 +170,22 @@ class NameVariants:
         for other in candidates:
             if are_variants(core, other, min_edit=self.min_edit):
                 return self.canonical_[other]
+        return self.short_form(core)
+
+    def short_form(self, core: str) -> str | None:
+        """The canonical spelling of the longest known core that ``core`` contains, if it is a name.
+
+        A known core of ``min_short`` characters or more, at least half of ``core``, and the
+        short form of fewer than ``max_forms`` longer cores until now (see the module docstring);
+        the longest first, then the leftmost.
+        """
+        shortest = max(self.min_short, (len(core) + 1) // 2)
+        for length in range(len(core) - 1, shortest - 1, -1):
+            for start in range(len(core) - length + 1):
+                part = core[start : start + length]
+                if part in self.canonical_ and self.forms_.get(part, 0) < self.max_forms:
+                    self.forms_[part] = self.forms_.get(part, 0) + 1
+                    return self.canonical_[part]
         return None
 
     def _remember(self, core: str, canonical: str) -> None:

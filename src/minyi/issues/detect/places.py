@@ -101,6 +101,10 @@ _CUT = re.compile(
     r"本人|业主|居民|附近|靠近|旁边|对面|门口|周边|里面|一个|一些|这个|那个|没有|进行|已经|"
     r"只能|只好|考虑|或者|可以|需要|应该|能否|是否|如何|怎么|什么|因为|所以|但是|而且|如果|"
     r"导致|造成|影响|几个|等待|"
+    # Development zones and districts are areas in front of a name (经开区泉星公园 is 泉星公园).
+    r"(?:经开|高新|开发|新|片|园|保税|自贸|工业)区|"
+    # Verbs of setting up: 门口设置医院 names no place 设置, 建议公示A7县 no place 公示.
+    r"设置|设立|公示|开设|拟建|兴建|筹建|"
     # A number and a measure word count things, they do not name them: 五六盏路(灯), 两所学校.
     r"[一二三四五六七八九十两几\d]+[盏条根座栋家所处辆块台只间位名户]|"
     r"[的在和与及是了到从对给向把被为由至于将请去没说要让就都也还又再才过着把有送等哪谁]"

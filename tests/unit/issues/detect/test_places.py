@@ -30,6 +30,9 @@ def test_anonymised_administrative_units():
         ("A市万家丽南路拥堵", "万家丽南路", "万家丽南"),
         ("A7县五矿万境K9县房屋质量问题", "五矿万境", "五矿万境"),
         ("西地省聚利人普惠投资有限公司涉嫌诈骗", "聚利人普惠投资有限公司", "聚利人普惠投资"),
+        ("建议A市经开区泉星公园项目规划进一步优化", "泉星公园", "泉星"),
+        ("A市经济技术开发区泉星公园", "泉星公园", "泉星"),
+        ("A市高新区麓谷小区停车难", "麓谷小区", "麓谷"),
     ],
 )
 def test_named_places_are_cut_after_verbs_and_districts(text, name, core):
@@ -98,3 +101,10 @@ def test_counts_question_words_and_utilities_are_not_places(text, names):
 )
 def test_names_with_numbers_stay_names(name):
     assert name in [p.name for p in extract_places(f"反映{name}的问题")]
+
+
+@pytest.mark.parametrize("text", ["坚决反对在A7县诺亚山林小区门口设置医院", "建议公示A7县泉星公园景观效果图"])
+def test_verbs_of_setting_up_name_no_place(text):
+    cores = place_cores(extract_places(text))
+    assert not cores & {"设置", "公示"}
+    assert cores & {"诺亚山林", "泉星"}
