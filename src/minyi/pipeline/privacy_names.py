@@ -17,7 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["NAME", "has_name_intro", "mask_name_match", "mask_names", "masked_name", "names_introduced"]
+__all__ = [
+    "NAME",
+    "OFFICIAL",
+    "has_name_intro",
+    "has_official",
+    "mask_name_match",
+    "mask_names",
+    "masked_name",
+    "names_introduced",
+]
 
 _HAN = "\u4e00-\u9fff"
 
@@ -35,6 +44,19 @@ NAME = re.compile(
     rf"(?=[^{_HAN}]|家住|住|电话|手机|身份证|联系|今年|现年|现住|居住|户籍|性别|年龄|男|女|反映|\Z)"
 )
 _HAS_NAME_INTRO = re.compile("我叫|名叫|我的名字|本人|我是|姓名|联系人").search
+
+#: The official who handles a case, named in a reply right before a phone number (经办人：李建国，
+#: 电话 0731-…; 承办人王芳 138…): the name is masked, the department's number follows its own
+#: rules (kept when the department lists it).  An official who signs without a number, and
+#: the department, stay readable (docs/security-probes.md, "Third probe": public servants act
+#: in office by name, but a clerk's name next to a direct line invites calls to the person).
+OFFICIAL = re.compile(
+    r"(?:经办人|承办人|办理人|经手人|联系人|工作人员)(?:员)?\s*[:：]?\s*"
+    rf"(?P<v>[{_HAN}]{{2,3}}?)"
+    r"(?=(?:同志|老师|先生|女士|科长|主任|所长|队长)?\s*[，,、;；]?\s*[（(]?\s*"
+    r"(?:联系)?(?:电话|手机|座机|方式|[Tt]el|TEL)?(?:号码?)?\s*[:：]?\s*[（(]?(?:\+?86)?[0-9])"
+)
+_HAS_OFFICIAL = re.compile("经办人|承办人|办理人|经手人|联系人|工作人员").search
 
 _SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -96,6 +118,11 @@ def mask_name_match(m: re.Match[str], char: str) -> str | None:
 def has_name_intro(text: str) -> bool:
     """Whether ``text`` holds a word that introduces a name (a quick test before :data:`NAME`)."""
     return _HAS_NAME_INTRO(text) is not None
+
+
+def has_official(text: str) -> bool:
+    """Whether ``text`` names a handling official (a quick test before :data:`OFFICIAL`)."""
+    return _HAS_OFFICIAL(text) is not None
 
 
 def names_introduced(text: str | None) -> list[str]:

@@ -399,16 +399,21 @@ def read_cued_phone(m: re.Match[str], cue: str, char: str) -> Cued | None:
 # --- room numbers ----------------------------------------------------------------------------
 
 #: The room after a building or unit: 3栋402室, 5单元1203, 12号楼2单元601, B座1205 (group ``v``).
+#: Spaces may stand around 栋 and 单元 (3 栋 2 单元 1102 室); a room in numerals (五栋二单元一一零二室)
+#: is taken before 室, 房 or 号 only.
 ROOM = re.compile(
-    r"(?:[0-9]{1,3}|[A-Za-z]|[一二三四五六七八九十]{1,3})(?:栋|幢|座|号楼|单元)(?:[0-9]{1,2}单元)?[- ]?"
-    r"(?P<v>[0-9]{3,4})(?![0-9]|[年月日米元块平方万千百个人户次天层楼级岁多余%.])"
+    r"(?:[0-9]{1,3}|[A-Za-z]|[一二三四五六七八九十]{1,3}) ?(?:栋|幢|座|号楼|单元) ?"
+    r"(?:(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2}) ?单元)?[- ]?"
+    r"(?P<v>[0-9]{3,4}(?![0-9]|[年月日米元块平方万千百个人户次天层楼级岁多余%.])"
+    r"|[〇零一二三四五六七八九幺]{3,4}(?= ?[室房号]))"
 )
 _HAS_BUILDING = re.compile("栋|幢|座|号楼|单元").search
 #: 楼-单元-室 written with dashes, as most addresses are (梅溪郡12-3-402, 3-2-401室): the room
-#: is masked after an estate's last character (小区, 花园, 苑, 湾, 郡 …) or before 室/房. Full-width
-#: dashes reach here as ``-`` (privacy_text). A date (2019-4-25) starts with four digits.
+#: is masked after an estate's last character (小区, 花园, 苑, 湾, 郡 …), after 住/住在/地址： or
+#: before 室/房. Full-width dashes reach here as ``-`` (privacy_text). A date (2019-4-25) starts
+#: with four digits.
 ROOM_DASHED = re.compile(
-    r"(?:(?<=[区园苑寓村厦城郡湾府庭居院里])(?P<estate>)\s?|(?<![0-9A-Za-z-]))"
+    r"(?:(?<=[区园苑寓村厦城郡湾府庭居院里住址])(?P<estate>)(?:[:：]|在)?\s?|(?<![0-9A-Za-z-]))"
     r"[0-9]{1,3}-[0-9]{1,2}-(?P<v>[0-9]{3,4})(?(estate)(?![0-9-])|(?=室|房))"
 )
 _HAS_DASHED_ROOM = re.compile("[0-9]-[0-9]{1,2}-[0-9]{3}").search

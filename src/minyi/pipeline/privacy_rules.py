@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from minyi.pipeline import privacy_numbers as _numbers
 from minyi.pipeline import privacy_permits as _permits
 from minyi.pipeline import privacy_spoken as _spoken
-from minyi.pipeline.privacy_names import NAME, has_name_intro, mask_name_match
+from minyi.pipeline.privacy_names import NAME, OFFICIAL, has_name_intro, has_official, mask_name_match
 from minyi.pipeline.privacy_numbers import luhn_ok, resident_id_ok
 
 __all__ = ["RESERVED", "RESERVED_KINDS", "RULES", "MaskFunction", "ReadFunction", "Rule"]
@@ -62,11 +62,13 @@ _BANK_CARD = re.compile(
     _B + r"(?:[3-69][0-9]{15,18}|[3-69][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _E
 )
 _QQ = re.compile(
-    rf"(?<![A-Za-z])(?:[Qq]{{2}}|扣扣)(?:号码?|账号)?\s*{_COLON}?\s*(?:是|为)?\s*"
+    rf"(?<![A-Za-z])(?:[Qq] ?[Qq]|扣扣|企鹅号|[Qq](?=号))(?:号码?|账号)?\s*{_COLON}?\s*(?:是|为)?\s*"
     r"(?P<v>[1-9](?:[- ]?[0-9]){4,10})" + _E
 )
 _WECHAT = re.compile(
-    r"(?:微信|[Vv]信|(?<![A-Za-z])(?i:wx|vx|weixin|wechat)(?![A-Za-z0-9_]))"
+    # 薇信, 威信, 微 信, 卫星号 and 加微/加V: spellings that get past a filter for 微信 (third probe).
+    r"(?:微 ?信|[薇威Vv]信|卫星号|(?<=加)(?:微|[Vv](?![A-Za-z0-9]))"
+    r"|(?<![A-Za-z])(?i:wx|vx|weixin|wechat)(?![A-Za-z0-9_]))"
     rf"(?P<mark>(?:号码?|账号|[Ii][Dd])?\s*{_COLON}?\s*(?:是|为)?)\s*"
     rf"(?P<v>{_MOBILE_CORE}|[A-Za-z][-_A-Za-z0-9]{{5,19}})(?![-_A-Za-z0-9])"
 )
@@ -87,7 +89,9 @@ _HAS_PROVINCE = re.compile("[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂
 _HAS_MOBILE_CORE = re.compile("1[- ]?[3-9][0-9 -]{9}").search
 _HAS_SIX_DIGITS = re.compile("[0-9]{6}").search  # both ID forms start with six digits in a row
 _HAS_WECHAT_WORD = re.compile("(?i)wechat").search
-_WECHAT_INTRO = re.compile("微信|[Vv]信|[WwVv][Xx]|(?i:weixin|wechat)").search  # every intro _WECHAT takes
+_WECHAT_INTRO = re.compile(
+    "微 ?信|[薇威Vv]信|卫星号|加[微Vv]|[WwVv][Xx]|(?i:weixin|wechat)"
+).search  # every intro _WECHAT takes
 _HAS_EIGHT_DIGITS = re.compile("[0-9]{4}[ -]?[0-9]{4}").search  # both bank card forms hold these
 
 
@@ -162,12 +166,13 @@ def _has_url(text: str) -> bool:
 
 
 def _has_wechat_intro(text: str) -> bool:
-    likely = "信" in text or "x" in text or "X" in text or _HAS_WECHAT_WORD(text) is not None
+    likely = "信" in text or "x" in text or "X" in text or "加" in text or "卫星号" in text
+    likely = likely or _HAS_WECHAT_WORD(text) is not None
     return likely and _WECHAT_INTRO(text) is not None  # cheap tests first
 
 
 def _has_qq_intro(text: str) -> bool:
-    return "q" in text or "Q" in text or "扣扣" in text
+    return "q" in text or "Q" in text or "扣扣" in text or "企鹅号" in text
 
 
 def _has_plate(text: str) -> bool:
@@ -195,6 +200,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("email", _EMAIL, _mask_email, applies=lambda t: "@" in t),
+    Rule("email", _spoken.EMAIL_SPOKEN, _spoken.mask_email_spoken, applies=_spoken.has_email_spoken),
     # Before the checksum rules: after 身份证号, 卡号, QQ, 微信 a number is one whatever its checksum.
     # The cue rules read the runs of privacy_numbers.cued_runs (their pattern, made once per text).
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued, applies=_numbers.HAS_ID_CUE),
@@ -213,6 +219,7 @@ RULES: tuple[Rule, ...] = (
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
+    Rule("name", OFFICIAL, mask_name_match, "v", applies=has_official),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
 )

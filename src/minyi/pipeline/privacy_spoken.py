@@ -21,13 +21,26 @@ Two forms people use, in the portal's text and in hotline transcripts:
 Between the places of the numeral and mixed forms a single space or dash may stand
 (``138 零零13 八000``, ``一三八-零零一三-八零零零``, ``1 3 8 零 零 1 3 八 0 0 0``; full-width ones
 reach here as ASCII), as in the third probe.
+
+Also e-mail addresses with the @ or the dots spelt out, as people write them to get past
+a filter (third probe): ``zhangsan#qq.com``, ``zhangsan(at)qq.com``, ``zhangsan at qq dot
+com``, ``zhangsan艾特qq点com``.  The domain must end in a common top-level domain (com, cn,
+net, org …) so that ``C#.net`` or a sentence with "at" is left alone.  Masked keeping the
+first character and the rest as written: ``z***#qq.com``.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MOBILE_SPOKEN", "has_spoken", "mask_spoken"]
+__all__ = [
+    "EMAIL_SPOKEN",
+    "MOBILE_SPOKEN",
+    "has_email_spoken",
+    "has_spoken",
+    "mask_email_spoken",
+    "mask_spoken",
+]
 
 _HAN_DIGITS = "〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
 _HAN_ONE = "一幺壹"
@@ -70,3 +83,26 @@ def mask_spoken(m: re.Match[str], char: str) -> str | None:
     elif (kept := m["n"].replace(" ", "").replace("-", "")).isascii():
         return None
     return kept[:3] + char * 4 + kept[-4:]
+
+
+_AT = r"(?:\s*[\[(（【{]\s*(?:at|AT|艾特|@)\s*[\])）】}]\s*|\s+(?:at|AT)\s+|\s*(?:艾特|圈a|#)\s*)"
+_DOT = r"(?:\.|。|\s*[\[(（【{]\s*(?:dot|DOT|点)\s*[\])）】}]\s*|\s+(?:dot|DOT)\s+|点)"
+_TLD = "(?:com|cn|net|org|edu|gov|cc|top|vip|me|io|info|hk|tw)"
+#: An e-mail with @ or dots spelt out; group ``local`` is the part before the @.
+EMAIL_SPOKEN = re.compile(
+    rf"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{{2,63}}){_AT}"
+    rf"(?:[A-Za-z0-9-]{{1,63}}{_DOT})+{_TLD}(?:{_DOT}(?:cn|hk|tw))?(?![A-Za-z0-9])"
+)
+_TLD_WORDS = ("com", "cn", "net", "org", "edu", "gov", "cc", "top", "vip", "me", "io", "info", "hk", "tw")
+
+
+def has_email_spoken(text: str) -> bool:
+    """Whether ``text`` may hold an e-mail with @ or dots spelt out (substring tests only)."""
+    if not ("#" in text or "艾特" in text or "圈a" in text or "at" in text or "AT" in text):
+        return False
+    return any(word in text for word in _TLD_WORDS)
+
+
+def mask_email_spoken(m: re.Match[str], char: str) -> str:
+    """``zhangsan#qq.com`` → ``z***#qq.com``: the first character and what follows the name kept."""
+    return m["local"][:1] + char * 3 + m[0][m.end("local") - m.start() :]

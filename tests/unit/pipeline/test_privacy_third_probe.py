@@ -107,3 +107,85 @@ def test_look_alikes_of_permits_and_mobiles_are_left_alone(text):
 )
 def test_separated_runs_that_are_no_mobile_are_left_alone(text):
     assert mask_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # WeChat and QQ under other spellings.
+        ("薇信：zhangsan88", "薇信：zh******88"),
+        ("威信 zhangsan88", "威信 zh******88"),
+        ("微 信 zhangsan88", "微 信 zh******88"),
+        ("卫星号zhangsan88", "卫星号zh******88"),
+        ("加微zhangsan88", "加微zh******88"),
+        ("加V：zhangsan88", "加V：zh******88"),
+        ("企鹅号123456789", "企鹅号12*****89"),
+        ("Q号 123456789", "Q号 12*****89"),
+        ("q q 123456789", "q q 12*****89"),
+        # Rooms: spaces around 栋 and 单元, numerals before 室, dashes after 住 or 地址.
+        ("住 3 栋 2 单元 1102 室", "住 3 栋 2 单元 **** 室"),
+        ("住五栋二单元一一零二室", "住五栋二单元****室"),
+        ("住在3-2-1102", "住在3-2-****"),
+        ("地址：12-3-402", "地址：12-3-***"),
+        # E-mail with @ or dots spelt out.
+        ("邮箱zhangsan#qq.com", "邮箱z***#qq.com"),
+        ("邮箱 zhangsan(at)qq.com", "邮箱 z***(at)qq.com"),
+        ("邮箱zhangsan at qq dot com", "邮箱z*** at qq dot com"),
+        ("zhangsan艾特qq点com", "z***艾特qq点com"),
+        ("zhang.san[at]163.com.cn", "z***[at]163.com.cn"),
+    ],
+)
+def test_other_spellings_of_contacts_and_rooms_are_masked(text, masked):
+    assert mask_text(text) == masked
+    assert mask_text(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "卫星很亮，加V认证，威信县，加微信",
+        "企鹅号是腾讯的平台，我是QQ群主",
+        "C#.net开发，话题#qq.com，meet at home",
+        "住12号楼",
+        "三栋二单元一一零二",  # numerals without 室/房/号
+        "2019-4-25住院",
+    ],
+)
+def test_look_alikes_of_contacts_and_rooms_are_left_alone(text):
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("经办人：李建国，电话：0731-84123456", "经办人：李**，电话：0731-******56"),
+        ("承办人王芳（电话 0731-84123456）", "承办人王*（电话 0731-******56）"),
+        ("经办人李建国同志，联系电话13812345678", "经办人李**同志，联系电话138****5678"),
+        ("经办人员：刘洋，电话84123456", "经办人员：刘*，电话******56"),
+        ("工作人员张伟 138 0013 8000", "工作人员张* 138****8000"),
+    ],
+)
+def test_an_officials_name_before_a_phone_number_is_masked(text, masked):
+    assert mask_text(text) == masked
+    assert mask_text(masked) == masked
+
+
+def test_the_officials_name_is_masked_while_the_departments_listed_number_stays():
+    text = "市住建局已督促整改。经办人：李建国，联系电话：0731-84123456。"
+    assert (
+        mask_text(text, keep=["0731-84123456"])
+        == "市住建局已督促整改。经办人：李**，联系电话：0731-84123456。"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "经办人：李建国",  # signs without a number: readable
+        ["经办人：市住建局", "电话0731-84123456"][0],
+        "市住建局 联系电话：0731-12345",  # a department and a public number
+        "承办单位：市城管局，承办人签字后生效",
+    ],
+)
+def test_officials_and_departments_without_a_number_stay_readable(text):
+    assert mask_text(text) == text
