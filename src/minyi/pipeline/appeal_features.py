@@ -92,9 +92,20 @@ class FeatureMaker:
         as integers (:mod:`minyi.pipeline.appeal_fast`); these are few per message.
         ``part`` is :meth:`body_part` of ``body``.
         """
+        _unit({"w:" + w for w in self.words(title, part)}, out)
+        return self.cues(title, body, out)
+
+    def words(self, title: str, part: str) -> list[str]:
+        """The words of the title and the body part: the ``w:`` block without its prefix.
+
+        Apart so that intake looks the words up without building ``w:`` names.
+        """
+        return self.segmenter.tokens(f"{title} {part}")
+
+    def cues(self, title: str, body: str, out: Features) -> list[str]:
+        """Add the cue and rule features to ``out``; return the reasons of the rules that fired."""
         from minyi.pipeline.appeal import KINDS  # circular at import time: appeal imports nothing of us
 
-        _unit({"w:" + w for w in self.segmenter.tokens(f"{title} {part}")}, out)
         score = self.rules._score(title, body)  # noqa: SLF001 - the rules' own scorer, shared on purpose
         for where, index in score.fired:
             out[f"c:{where[0]}:{index}"] = 1.0
