@@ -21,7 +21,10 @@ below ``THEME_BELOW`` is a **theme**, and so is an issue below ``TOPIC_BELOW`` w
 is a *topic*, words of the problem outside every name (公积金 questions of 附件3 when they
 gather 19 messages: 0.59, key 公积; 58车贷 0.93 stays concrete): a name is one thing, a
 topic word is asked about by many people for many reasons, so its key must be more
-specific.  A theme stays in the list, ranked after
+specific; and when ``TOPIC_MANY`` (5) titles of the issue or more share the topic key, more
+specific still, ``TOPIC_MANY_BELOW`` (0.7): the 公积金 questions of 附件3 (25 messages about
+loans, withdrawals, transfers and rates, 21 titles with 公积: 0.68) are one topic asked by many,
+while a key of two titles of three (2/3 by chance) says little.  A theme stays in the list, ranked after
 every concrete issue, once :func:`split_themes` has taken out of it the concrete issues it
 holds.  Members sharing a pair of bigrams that is theirs (at least ``MIN_PART`` of them,
 holding at least ``PART_OWN`` of the corpus's messages with the pair and with one of its
@@ -57,6 +60,8 @@ __all__ = [
     "PART_OWN",
     "THEME_BELOW",
     "TOPIC_BELOW",
+    "TOPIC_MANY",
+    "TOPIC_MANY_BELOW",
     "ConcreteRanking",
     "Concreteness",
     "Postings",
@@ -71,6 +76,9 @@ __all__ = [
 THEME_BELOW = 0.55
 #: Issues whose key is a topic word (not in a name) and less specific than this are themes.
 TOPIC_BELOW = 0.6
+#: A topic key that at least ``TOPIC_MANY`` titles of the issue share must reach ``TOPIC_MANY_BELOW``.
+TOPIC_MANY = 5
+TOPIC_MANY_BELOW = 0.7
 #: Most common title bigrams of an issue tried as keys, alone and in pairs.
 TERMS = 20
 #: Fewest messages of a concrete issue taken out of a theme.
@@ -106,11 +114,14 @@ class Concreteness:
     specificity: float
     key: tuple[str, ...] = ()
     topic: bool = False
+    held: int = 0
 
     @property
     def theme(self) -> bool:
         """Whether the issue is a theme rather than one concrete problem."""
-        return self.specificity < (TOPIC_BELOW if self.topic else THEME_BELOW)
+        if not self.topic:
+            return self.specificity < THEME_BELOW
+        return self.specificity < (TOPIC_MANY_BELOW if self.held >= TOPIC_MANY else TOPIC_BELOW)
 
 
 class Postings:
@@ -160,16 +171,17 @@ def _specificity(members: Sequence[str], postings: Postings) -> Concreteness:
     best = Concreteness(0.0)
     for gram in keys:
         inside = counts[gram]
-        found = Concreteness(inside / size * inside / len(postings.having[gram]), (gram,))
+        found = Concreteness(inside / size * inside / len(postings.having[gram]), (gram,), held=inside)
         best = max(best, found, key=lambda c: c.specificity)
     for left, right in itertools.combinations(keys, 2):
         inside = sum(1 for have in grams if left in have and right in have)
         if inside < 2 or inside / size <= best.specificity:  # noqa: PLR2004 - shared, and could beat best
             continue
-        found = Concreteness(inside / size * inside / postings.both(left, right), (left, right))
+        found = Concreteness(inside / size * inside / postings.both(left, right), (left, right), held=inside)
         best = max(best, found, key=lambda c: c.specificity)
-    if THEME_BELOW <= best.specificity < TOPIC_BELOW and _topic(members, best.key, postings):
-        return Concreteness(best.specificity, best.key, topic=True)
+    below = TOPIC_MANY_BELOW if best.held >= TOPIC_MANY else TOPIC_BELOW
+    if THEME_BELOW <= best.specificity < below and _topic(members, best.key, postings):
+        return Concreteness(best.specificity, best.key, topic=True, held=best.held)
     return best
 
 

@@ -203,3 +203,19 @@ def test_parts_take_ids_no_other_issue_has() -> None:
     ranking = rank_concrete([theme, plant], every, weights=FLAT, first_id=50)  # the detector gave 1 … 49
     assert set(ranking.moved.values()) == {50}
     assert 50 in {issue.id for issue, _ in ranking.ranked}
+
+
+def test_a_topic_key_shared_by_many_titles_must_be_more_specific_still() -> None:
+    """公积金 in 10 titles of the issue and 5 elsewhere (0.67): a theme; a key of 2 titles of 3 (0.67): not."""
+    fund = messages([f"公积金{q}" for q in QUESTIONS[:10]], "f")
+    others = messages([f"公积金{q}" for q in ELSEWHERE_TOO[:5]], "o")
+    small = messages(["举报ktv严重扰民", "ktv严重扰民无人管", "晚上广场舞太吵"], "s")
+    titles = {m.message_id: m.title for m in fund + others + small}
+    found = concreteness([issue_of(1, fund), issue_of(2, small)], titles)
+    assert 0.6 < found[1].specificity < 0.7
+    assert found[1].topic
+    assert found[1].held == 10
+    assert found[1].theme
+    assert 0.6 < found[2].specificity < 0.7  # a topic key too (kt, 扰民), but only two titles hold it
+    assert found[2].held == 2
+    assert not found[2].theme
