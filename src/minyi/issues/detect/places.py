@@ -105,6 +105,8 @@ _CUT = re.compile(
     r"(?:经开|高新|开发|新|片|园|保税|自贸|工业)区|"
     # Verbs of setting up: 门口设置医院 names no place 设置, 建议公示A7县 no place 公示.
     r"设置|设立|公示|开设|拟建|兴建|筹建|"
+    # Going to a school is not its name: 没办法上中海幼儿园 names 中海幼儿园, not 办法上中海.
+    r"(?:无法|没法|办法|不能|难以|想|能)上|就读|入读|报读|"
     # A number and a measure word count things, they do not name them: 五六盏路(灯), 两所学校.
     r"[一二三四五六七八九十两几\d]+[盏条根座栋家所处辆块台只间位名户]|"
     r"[的在和与及是了到从对给向把被为由至于将请去没说要让就都也还又再才过着把有送等哪谁]"

@@ -108,3 +108,15 @@ def test_verbs_of_setting_up_name_no_place(text):
     cores = place_cores(extract_places(text))
     assert not cores & {"设置", "公示"}
     assert cores & {"诺亚山林", "泉星"}
+
+
+@pytest.mark.parametrize(
+    ("text", "core"),
+    [
+        ("A3区中海业主的小孩都没办法上中海幼儿园", "中海"),
+        ("小孩无法上中海幼儿园", "中海"),
+        ("就读长郡中学", "长郡"),
+    ],
+)
+def test_going_to_a_school_is_not_part_of_its_name(text, core):
+    assert place_cores(extract_places(text)) == {core}
