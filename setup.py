@@ -2,8 +2,9 @@
 
 ``minyi._speedups`` is optional: without a C compiler the build goes on without it and
 ``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.  So is
-``minyi._issuestate`` (the issue detector's inverted index in flat arrays): without it the
-detector keeps the reference dict of dicts (``minyi.issues.detect._postings``).
+``minyi._issuestate`` (the issue detector's inverted index in flat arrays and its vocabulary):
+without it the detector keeps the reference dict of dicts (``minyi.issues.detect._postings``)
+and the Python word counts (``minyi.issues.detect.features``).
 """
 
 from setuptools import Extension, setup
@@ -11,6 +12,10 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension("minyi._speedups", sources=["src/minyi/_speedups.c"], optional=True),
-        Extension("minyi._issuestate", sources=["src/minyi/_issuestate.c"], optional=True),
+        Extension(
+            "minyi._issuestate",
+            sources=["src/minyi/_issuestate.c", "src/minyi/_issuestate_vocabulary.c"],
+            optional=True,
+        ),
     ]
 )

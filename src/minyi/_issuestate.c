@@ -19,6 +19,9 @@
  *   items() -> [(term, {issue id: weight})], values(), len(), told(issue_id), nbytes()
  *       (for tests and checks)
  *
+ * The module also holds Vocabulary (_issuestate_vocabulary.c: the detector's term ids,
+ * document frequencies, word counts and weights).
+ *
  * And shared_counts(postings, sketch, max_postings), the candidate count of the near-copy
  * index (minyi.issues.detect._near): the same dict as its Python reference in _fast.
  *
@@ -34,6 +37,8 @@
 #include <string.h>
 
 static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
+
+int vocabulary_add_type(PyObject *module); /* _issuestate_vocabulary.c: the Vocabulary type */
 
 typedef struct {
     int32_t *ids;
@@ -719,6 +724,10 @@ PyInit__issuestate(void)
     Py_INCREF(&PostingsType);
     if (PyModule_AddObject(found, "Postings", (PyObject *)&PostingsType) < 0) {
         Py_DECREF(&PostingsType);
+        Py_DECREF(found);
+        return NULL;
+    }
+    if (vocabulary_add_type(found) < 0) {
         Py_DECREF(found);
         return NULL;
     }

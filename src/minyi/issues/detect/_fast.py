@@ -16,9 +16,11 @@ fixture and on a synthetic corpus).
 
 A second optional module, :mod:`minyi._issuestate`, holds the inverted index itself in
 flat arrays (:func:`compiled_postings`; its ``probe`` replaces :func:`probe` on the dict of
-dicts, see :mod:`~minyi.issues.detect._postings`) and counts the near-copy candidates
-(:func:`shared_counts`); consolidation's and the summaries' member dot products go through
-the compiled :func:`member_gated` (:func:`member_dot`).
+dicts, see :mod:`~minyi.issues.detect._postings`), counts the near-copy candidates
+(:func:`shared_counts`) and holds the vocabulary (:func:`compiled_vocabulary`: term ids,
+document frequencies, a message's word counts and weights in one call); consolidation's
+and the summaries' member dot products go through the compiled :func:`member_gated`
+(:func:`member_dot`).
 
 As for :mod:`minyi.pipeline._kernels`: without a C compiler the build goes on without the
 module and the Python versions run; ``MINYI_PURE_PYTHON=1`` turns the C versions off.
@@ -47,6 +49,7 @@ __all__ = [
     "ArrayProbe",
     "add_into",
     "compiled_postings",
+    "compiled_vocabulary",
     "count_words",
     "gated_dot",
     "member_dot",
@@ -116,6 +119,15 @@ class ArrayProbe(Protocol):
 def compiled_postings() -> type | None:
     """The compiled inverted index's type, when the compiled versions are in use and it was built."""
     return _S.Postings if COMPILED and _S is not None else None
+
+
+def compiled_vocabulary() -> type | None:
+    """The compiled vocabulary's type (``minyi._issuestate.Vocabulary``), when in use and built.
+
+    It does what :func:`count_words` then :func:`weigh` do for one message, without the dict
+    of counts (see :class:`~minyi.issues.detect.features.Featurizer`).
+    """
+    return getattr(_S, "Vocabulary", None) if COMPILED and _S is not None else None
 
 
 def gated_dot(

@@ -16,14 +16,22 @@ document frequency ``idf = ln((1 + N) / (1 + df)) + 1`` over the ``N`` messages 
 far (the counts grow as messages arrive, so the vocabulary never has to be fixed in
 advance).  Only the ``max_features`` heaviest terms are kept and the vector is
 L2-normalised, so a dot product of two vectors is their cosine similarity.
+
+When :mod:`minyi._issuestate` was built, the vocabulary (term ids, document frequencies, the
+kept word of each token) lives in its ``Vocabulary`` and one compiled call counts a
+message's words and weighs them, with no dict of counts; the dict path
+(:func:`~minyi.issues.detect._fast.count_words`, :func:`~minyi.issues.detect._fast.weigh`)
+stays the reference and gives the same ids and vectors (``tests/unit/issues/detect/test_fast.py``).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
-from minyi.issues.detect._fast import PLACE_PREFIX, count_words, weigh
+from minyi.issues.detect._fast import PLACE_PREFIX, compiled_vocabulary, count_words, weigh
 from minyi.issues.detect.names import NameVariants
 from minyi.issues.detect.places import Place, extract_places
 from minyi.pipeline.normalize import TextNormalizer
@@ -94,6 +102,36 @@ EXTRA_STOP_WORDS = frozenset(
 _MEMO_SIZE = 50_000
 
 
+class _Vocabulary(Protocol):
+    """The compiled vocabulary (``minyi._issuestate.Vocabulary``, see :func:`compiled_vocabulary`)."""
+
+    def vector(  # noqa: PLR0913, PLR0917 - the C method's arguments
+        self,
+        title_tokens: list[str],
+        body_tokens: list[str],
+        names: list[str],
+        joined: str,
+        title_weight: float,
+        places: list[tuple[str, float]],
+        docs: int,
+        learn: bool,
+        place_weight: float,
+        admin_weight: float,
+        limit: int,
+    ) -> SparseVector: ...
+
+    def df(self, term: str) -> int: ...
+
+    def id(self, term: str) -> int | None: ...
+
+
+def _kept_word(stop_words: frozenset[str], word: str) -> str:
+    """The word kept of a token (lower case), or ``""`` when dropped."""
+    if len(word) < 2 or not word[0].isalnum() or word.isdigit() or word in stop_words:  # noqa: PLR2004
+        return ""
+    return word.lower()
+
+
 class _WordMemo(dict[str, str]):
     """Token → the word kept (lower case), or ``""`` when dropped; remembers up to a bound."""
 
@@ -102,9 +140,7 @@ class _WordMemo(dict[str, str]):
         self.stop_words = stop_words
 
     def __missing__(self, word: str) -> str:
-        kept = word.lower()
-        if len(word) < 2 or not word[0].isalnum() or word.isdigit() or word in self.stop_words:  # noqa: PLR2004
-            kept = ""
+        kept = _kept_word(self.stop_words, word)
         if len(self) < _MEMO_SIZE:
             self[word] = kept
         return kept
@@ -188,23 +224,36 @@ class Featurizer:
         self.terms_: list[str] = []
         self.df_: list[int] = []
         self.docs_ = 0
+        compiled = compiled_vocabulary()
+        keep = functools.partial(_kept_word, self.memo_.stop_words)
+        self.vocabulary_: _Vocabulary | None = (
+            compiled(keep, _MEMO_SIZE, self.terms_, self.place_ids_) if compiled is not None else None
+        )
         return self
 
     def _ready(self) -> None:
-        if not hasattr(self, "index_"):
+        if not hasattr(self, "terms_"):
             self.reset()
 
     def term(self, term_id: int) -> str:
         """The term with id ``term_id``."""
         return self.terms_[term_id]
 
+    def document_frequency(self, term: str) -> int:
+        """Messages learned that hold ``term`` (0 for an unknown term)."""
+        self._ready()
+        if self.vocabulary_ is not None:
+            return self.vocabulary_.df(term) if self.vocabulary_.id(term) is not None else 0
+        term_id = self.index_.get(term)
+        return 0 if term_id is None else self.df_[term_id]
+
     def words(self, text: str) -> list[str]:
         """The kept words of a normalised text."""
         self._ready()
         return [word for word in map(self.memo_.__getitem__, self.jieba_.cut(text)) if word]
 
-    def counts(self, title: str, body: str) -> tuple[dict[str, float], tuple[Place, ...], int, str]:
-        """Weighted term counts, places and normalised text of one message (vocabulary untouched)."""
+    def _read(self, title: str, body: str) -> tuple[str, str, tuple[Place, ...], int, list[str]]:
+        """Normalised title and body, places (title first), places in the title, names."""
         self._ready()
         title_text = self.normalizer_.transform_one(title).text
         body_text = self.normalizer_.transform_one(body[: self.max_body_chars + 200]).text
@@ -215,13 +264,24 @@ class Featurizer:
         )
         # The words of a name are the name's (its place term), not the problem's.
         names = [place.name for place in places if place.kind == "named"]
+        return title_text, body_text, places, len(in_title), names
+
+    def _place_counts(self, places: tuple[Place, ...]) -> list[tuple[str, float]]:
+        """``(place term, count)`` of each place: 1, or ``admin_weight`` for an administrative unit."""
+        return [
+            (PLACE_PREFIX + place.core, self.admin_weight if place.kind == "admin" else 1.0)
+            for place in places
+        ]
+
+    def counts(self, title: str, body: str) -> tuple[dict[str, float], tuple[Place, ...], int, str]:
+        """Weighted term counts, places and normalised text of one message (vocabulary untouched)."""
+        title_text, body_text, places, in_title, names = self._read(title, body)
         joined = "\n".join(names)  # no word holds a line break: see count_words
         counts: dict[str, float] = {}
         for weight, text in ((self.title_weight, title_text), (1.0, body_text)):
             count_words(self.jieba_.cut(text), self.memo_, counts, names=names, joined=joined, weight=weight)
-        for place in places:
-            counts[PLACE_PREFIX + place.core] = self.admin_weight if place.kind == "admin" else 1.0
-        return counts, places, len(in_title), f"{title_text} {body_text}".strip()
+        counts.update(self._place_counts(places))
+        return counts, places, in_title, f"{title_text} {body_text}".strip()
 
     def _canonical(self, place: Place) -> Place:
         """``place`` with the canonical spelling of its core (variant names are one place)."""
@@ -232,15 +292,39 @@ class Featurizer:
 
     def transform_one(self, title: str, body: str, *, learn: bool = True) -> Features:
         """The features of one message; ``learn`` adds it to the document frequencies first."""
+        self._ready()
+        if self.vocabulary_ is None:
+            vector, places, in_title, text = self._reference_vector(title, body, learn=learn)
+            frequency: Callable[[str], int] = self._reference_df
+        else:
+            vector, places, in_title, text = self._compiled_vector(self.vocabulary_, title, body, learn=learn)
+            frequency = self.vocabulary_.df
+        common = max(self.min_common_df, self.common_core_share * self.docs_)
+        named = [
+            place.core
+            for place in places
+            if place.kind != "admin" and frequency(PLACE_PREFIX + place.core) < common
+        ]
+        in_title_cores = {place.core for place in places[:in_title]}
+        title_cores = frozenset(core for core in named if core in in_title_cores)
+        return Features(vector, places, text, title_cores)
+
+    def _reference_df(self, term: str) -> int:
+        """The document frequency of ``term`` as the place test reads it (term id 0's when unknown)."""
+        return self.df_[self.index_.get(term, 0)]
+
+    def _reference_vector(
+        self, title: str, body: str, *, learn: bool
+    ) -> tuple[SparseVector, tuple[Place, ...], int, str]:
+        """The vector through the dict of counts (:func:`count_words`, :func:`weigh`): the reference."""
         counts, places, in_title, text = self.counts(title, body)
         if learn:
             self.docs_ += 1
-        index, df = self.index_, self.df_
         vector = weigh(
             counts,
-            index,
+            self.index_,
             self.terms_,
-            df,
+            self.df_,
             self.place_ids_,
             docs=1 + max(self.docs_, 1),
             learn=learn,
@@ -248,15 +332,29 @@ class Featurizer:
             admin_weight=self.admin_weight,
             limit=self.max_features,
         )
-        common = max(self.min_common_df, self.common_core_share * self.docs_)
-        named = [
-            place.core
-            for place in places
-            if place.kind != "admin" and df[index.get(PLACE_PREFIX + place.core, 0)] < common
-        ]
-        in_title_cores = {place.core for place in places[:in_title]}
-        title_cores = frozenset(core for core in named if core in in_title_cores)
-        return Features(vector, places, text, title_cores)
+        return vector, places, in_title, text
+
+    def _compiled_vector(
+        self, vocabulary: _Vocabulary, title: str, body: str, *, learn: bool
+    ) -> tuple[SparseVector, tuple[Place, ...], int, str]:
+        """The same vector in one compiled call: counts and weights without a dict of counts."""
+        title_text, body_text, places, in_title, names = self._read(title, body)
+        if learn:
+            self.docs_ += 1
+        vector = vocabulary.vector(
+            self.jieba_.cut(title_text),
+            self.jieba_.cut(body_text),
+            names,
+            "\n".join(names),
+            self.title_weight,
+            self._place_counts(places),
+            1 + max(self.docs_, 1),
+            learn,
+            self.place_weight,
+            self.admin_weight,
+            self.max_features,
+        )
+        return vector, places, in_title, f"{title_text} {body_text}".strip()
 
     def _id(self, term: str, *, learn: bool) -> int | None:
         """The id of ``term``; a new one when ``learn`` (else ``None`` for an unknown term)."""

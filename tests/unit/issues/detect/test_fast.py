@@ -15,7 +15,7 @@ import pytest
 from minyi.issues.detect import _fast
 from minyi.issues.detect._postings import Postings
 from minyi.issues.detect.cluster import IssueDetector
-from minyi.issues.detect.features import _WordMemo
+from minyi.issues.detect.features import Featurizer, _WordMemo
 from minyi.issues.detect.issue import IssueMessage, _largest
 
 from .test_cluster import FUND, MIXING, PARKING, PLACES, messages
@@ -321,3 +321,50 @@ def test_near_copy_candidate_counts_match_the_reference(reference: object) -> No
     reference()  # type: ignore[operator]
     assert fast == run()
     assert any(fast)
+
+
+vocabulary = pytest.mark.skipif(_fast.compiled_vocabulary() is None, reason="minyi._issuestate was not built")
+
+
+@vocabulary
+def test_the_compiled_vocabulary_counts_and_weighs_what_the_reference_does(reference: object) -> None:
+    """Messages featurised through the compiled vocabulary and through the dict of counts: same
+    vectors (ids, weights, order), same terms, ids of places and document frequencies."""
+    corpus = _synthetic(400, seed=23)
+    corpus += [  # case variants of one word, a stop word, digits, a repeated place, no word at all
+        IssueMessage("x1", "ABC小区ABC停车", "abc小区的Abc停车位问题，A3区A3区，12345", corpus[0].when),
+        IssueMessage("x2", "", "。。。", corpus[0].when),
+        IssueMessage("x3", "金桂花园金桂小区", "金桂花园金桂小区金桂", corpus[0].when),
+    ]
+
+    def run() -> tuple[object, ...]:
+        featurizer = Featurizer().reset()
+        found = [featurizer.transform_one(m.title, m.body, learn=n % 7 != 3) for n, m in enumerate(corpus)]
+        vectors = [list(features.vector.items()) for features in found]
+        cores = [features.title_cores for features in found]
+        frequencies = [featurizer.document_frequency(term) for term in featurizer.terms_]
+        return vectors, cores, list(featurizer.terms_), sorted(featurizer.place_ids_), frequencies
+
+    fast = run()
+    assert Featurizer().reset().vocabulary_ is not None
+    reference()  # type: ignore[operator]
+    assert Featurizer().reset().vocabulary_ is None
+    assert fast == run()
+
+
+@vocabulary
+def test_the_compiled_vocabulary_refuses_what_it_cannot_read() -> None:
+    compiled_type = _fast.compiled_vocabulary()
+    assert compiled_type is not None
+    terms: list[str] = []
+    words = compiled_type(lambda token: token, 2, terms, set())
+    with pytest.raises(TypeError):
+        words.vector([1], [], [], "", 3.0, [], 2, True, 2.5, 0.3, 48)  # noqa: FBT003
+    with pytest.raises(ValueError, match="once"):
+        compiled_type(lambda token: token, 2, ["x"], set())
+    broken = compiled_type(len, 2, [], set())
+    with pytest.raises(TypeError):
+        broken.vector(["词语"], [], [], "", 3.0, [], 2, True, 2.5, 0.3, 48)  # noqa: FBT003
+    assert words.vector(["甲乙", "丙丁", "甲乙"], ["戊己"], [], "", 3.0, [("@乙", 1.0)], 2, True, 2.5, 0.3, 2)  # noqa: FBT003
+    assert terms == ["甲乙", "丙丁", "戊己", "@乙"]
+    assert (words.id("丙丁"), words.id("无"), words.df("无"), len(words)) == (1, None, 1, 4)
