@@ -27,6 +27,13 @@ at most ``max_forms`` (3) longer cores so far (a part found in many names is a w
 area).  The place test already took containment as the same place; with one spelling the
 place term of both sides' vectors is the same term too.
 
+Longer names (``min_block`` (4) characters or more) also match a known name when a word of
+two characters was added inside (国王陵国家考古遗址 of 国王陵考古遗址, 斯拉同舟法电动车业 of
+斯拉同舟法车业) or when two runs of two characters or more traded places (长郡梅溪湖 and
+梅溪湖长郡, 楚江技工工贸 and 楚江工贸技工).  A replaced character still makes another name, so
+the near names of the file that are not one (万科金域华府 and 万科金域蓝湾, 星沙东一路 and 星沙东六路,
+万家丽北路 and 万家丽南路) stay apart.
+
 Candidates come from a symmetric-deletion index (every core and its one-character
 deletions point to the cores they came from), so a look-up costs a few dict probes, not
 a scan of all names; the index holds at most ``max_names`` names (later names are only
@@ -42,9 +49,11 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["NameVariants", "are_variants"]
+__all__ = ["NameVariants", "are_variants", "blocks_swapped"]
 
 _CACHE = 1 << 15
+#: The length of a word added inside a name, and the shortest run of two that trade places.
+_WORD = 2
 
 
 def _readings() -> dict[int, str] | None:
@@ -102,6 +111,27 @@ def _deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
+def _word_dropped(text: str, size: int = _WORD) -> list[str]:
+    """``text`` without one run of ``size`` characters inside it (at an end it is a short form)."""
+    return [text[:i] + text[i + size :] for i in range(1, len(text) - size)]
+
+
+def blocks_swapped(left: str, right: str, *, size: int = _WORD) -> bool:
+    """Whether two runs of ``size`` characters or more trade places between ``left`` and ``right``.
+
+    What the two share at both ends is left aside first (楚江 of 楚江工贸技工 / 楚江技工工贸).
+    """
+    if len(left) != len(right) or left == right or sorted(left) != sorted(right):
+        return False
+    start, end = 0, len(left)
+    while left[start] == right[start]:
+        start += 1
+    while left[end - 1] == right[end - 1]:
+        end -= 1
+    middle, other = left[start:end], right[start:end]
+    return any(middle[k:] + middle[:k] == other for k in range(size, len(middle) - size + 1))
+
+
 def _one_edit(left: Sequence[str], right: Sequence[str], min_edit: int) -> bool:
     """Equal, or one dropped/added item or one adjacent swap apart, the shorter ≥ ``min_edit``."""
     if list(left) == list(right):
@@ -136,13 +166,21 @@ class NameVariants:
     """
 
     def __init__(
-        self, *, min_edit: int = 3, max_names: int = 200_000, min_short: int = 3, max_forms: int = 3
+        self,
+        *,
+        min_edit: int = 3,
+        max_names: int = 200_000,
+        min_short: int = 3,
+        max_forms: int = 3,
+        min_block: int = 4,
     ) -> None:
         self.min_edit = min_edit
         self.max_names = max_names
         self.min_short = min_short
         self.max_forms = max_forms
+        self.min_block = min_block
         self.forms_: dict[str, int] = {}
+        self.by_letters_: dict[str, list[str]] = {}
         self.canonical_: dict[str, str] = {}
         self.by_deletion_: dict[str, list[str]] = {}
         self.by_sound_: dict[str, list[str]] = {}
@@ -170,7 +208,23 @@ class NameVariants:
         for other in candidates:
             if are_variants(core, other, min_edit=self.min_edit):
                 return self.canonical_[other]
-        return self.short_form(core)
+        return self.word_variant(core) or self.short_form(core)
+
+    def word_variant(self, core: str) -> str | None:
+        """The canonical spelling of a known core that ``core`` is with a word added or two runs swapped.
+
+        Both of ``min_block`` characters or more (see the module docstring); a word added to a
+        known core first, left to right, then swapped runs in the order the cores came.
+        """
+        if len(core) < self.min_block:
+            return None
+        for part in _word_dropped(core):
+            if len(part) >= self.min_block and part in self.canonical_:
+                return self.canonical_[part]
+        for other in self.by_letters_.get("".join(sorted(core)), ()):
+            if blocks_swapped(core, other):
+                return self.canonical_[other]
+        return None
 
     def short_form(self, core: str) -> str | None:
         """The canonical spelling of the longest known core that ``core`` contains, if it is a name.
@@ -196,3 +250,5 @@ class NameVariants:
             self.by_deletion_.setdefault(key, []).append(core)
         for key in _sound_keys(core):
             self.by_sound_.setdefault(key, []).append(core)
+        if len(core) >= self.min_block:
+            self.by_letters_.setdefault("".join(sorted(core)), []).append(core)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pypinyin.pinyin_dict import pinyin_dict
 
-from minyi.issues.detect.names import NameVariants, _readings, are_variants
+from minyi.issues.detect.names import NameVariants, _readings, are_variants, blocks_swapped
 
 
 def test_readings_read_from_the_data_file_equal_the_package_table():
@@ -46,3 +46,29 @@ def test_variants_come_before_short_forms():
     names.canonical("中贸城北")
     names.canonical("中茂")
     assert names.canonical("中茂城北") == "中贸城北"  # a homophone of a known core
+
+
+def test_a_word_added_inside_a_long_name_is_the_same_name():
+    names = NameVariants()
+    assert names.canonical("国王陵考古遗址") == "国王陵考古遗址"
+    assert names.canonical("国王陵国家考古遗址") == "国王陵考古遗址"
+    names.canonical("斯拉同舟法车业")
+    assert names.canonical("斯拉同舟法电动车业") == "斯拉同舟法车业"
+
+
+def test_runs_that_trade_places_are_the_same_name():
+    assert blocks_swapped("长郡梅溪湖", "梅溪湖长郡")
+    assert blocks_swapped("楚江工贸技工", "楚江技工工贸")
+    assert not blocks_swapped("万家丽北", "万家丽南")
+    assert not blocks_swapped("芭比罗", "巴罗比")  # one character each: an adjacent swap, not runs
+    names = NameVariants()
+    names.canonical("长郡梅溪湖")
+    assert names.canonical("梅溪湖长郡") == "长郡梅溪湖"
+
+
+def test_a_replaced_character_still_makes_another_name():
+    names = NameVariants()
+    for core in ("万科金域华", "星沙东一", "万家丽北", "楚雅附二"):
+        names.canonical(core)
+    for core in ("万科金域蓝", "星沙东六", "万家丽南", "楚雅附三"):
+        assert names.canonical(core) == core
