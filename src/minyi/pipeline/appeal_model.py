@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from minyi.pipeline.appeal import KINDS, AppealClassifier, AppealResult, Message
+from minyi.pipeline.appeal_fast import BatchScores, FastScorer
 from minyi.pipeline.appeal_features import FeatureMaker, Features
 
 __all__ = [
@@ -53,8 +54,9 @@ UNDETERMINED = "undetermined"
 #: The packaged model inside ``minyi.pipeline.data``.
 DEFAULT_MODEL_RESOURCE = "appeal_model.npz"
 _FORMAT = 1
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_MIN_HAN = 2  # fewer Chinese characters than this (empty, garbled, Latin only): undetermined
+#: two Chinese characters anywhere: fewer (empty, garbled, Latin only) is undetermined;
+#: a search stops at the second one where counting them all read the whole body
+_HANS = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 _PAIR_LENGTH = 4  # "t:" or "b:" and two characters
 _MIN_PAIRS = 4  # shorter texts are judged by the threshold alone
 _MIN_KNOWN_SHARE = 0.15  # real messages: about 0.6 to 0.9 of their pairs known; garbled: 0
@@ -117,7 +119,11 @@ class AppealModel:
 
     def proba(self, features: Sequence[Features]) -> NDArray[np.float64]:
         """Calibrated probabilities, one row per message."""
-        z = self.logits(features) / self.temperature
+        return self.calibrated(self.logits(features))
+
+    def calibrated(self, logits: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``softmax(logits / temperature)``: apart so that both paths of the logits share it."""
+        z = logits / self.temperature
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         out: NDArray[np.float64] = e / e.sum(axis=1, keepdims=True)
@@ -175,10 +181,18 @@ class TrainedAppealClassifier(AppealClassifier):
         model: the fitted weights.
         normalize: normalise texts first (the pipeline passes normalised texts: ``False``).
         threshold: overrides the model's abstain threshold.
+        fast: compute the character blocks of a batch as integers
+            (:mod:`minyi.pipeline.appeal_fast`); ``False`` runs the named features of
+            training, the reference the tests and benchmarks compare it with.
     """
 
     def __init__(
-        self, model: AppealModel, *, normalize: bool = False, threshold: float | None = None
+        self,
+        model: AppealModel,
+        *,
+        normalize: bool = False,
+        threshold: float | None = None,
+        fast: bool = True,
     ) -> None:
         """Prepare the rules the features were built with."""
         super().__init__(use_model=False, normalize=normalize)
@@ -191,25 +205,36 @@ class TrainedAppealClassifier(AppealClassifier):
         self.threshold = model.threshold if threshold is None else threshold
         self.features_ = FeatureMaker(self, body_chars=model.body_chars)
         self.version_ = model.version
+        self.fast = fast
+        self.fast_ = FastScorer(self.features_, model.names, model.weights, model.intercepts)
 
     def proba(self, texts: Iterable[Message]) -> NDArray[np.float64]:
         """Calibrated probabilities, columns in :data:`KINDS` order (for benchmarks)."""
-        features, _ = self.features_.many([self._pair(t) for t in texts])
-        return self.appeal_model.proba(features)
+        return self.appeal_model.calibrated(self.scores([self._pair(t) for t in texts]).logits)
+
+    def scores(self, pairs: Sequence[tuple[str, str]]) -> BatchScores:
+        """Logits, familiarity and rule reasons of normalised pairs, by either path."""
+        model = self.appeal_model
+        if self.fast:
+            return self.fast_.scores(pairs)
+        features, reasons = self.features_.many(pairs)
+        familiar = np.array([self._familiar(f) for f in features], dtype=bool)
+        return BatchScores(model.logits(features), familiar, reasons)
 
     def predict_results(self, texts: Iterable[Message]) -> list[AppealResult]:
         """Kind (or :data:`UNDETERMINED`), calibrated confidence and reasons for each message."""
         pairs = [self._pair(t) for t in texts]
         if not pairs:
             return []
-        features, rule_reasons = self.features_.many(pairs)
-        proba = self.appeal_model.proba(features)
+        scores = self.scores(pairs)
+        proba = self.appeal_model.calibrated(scores.logits)
         results = []
-        for (title, body), feats, row, reasons in zip(pairs, features, proba, rule_reasons, strict=True):
+        rows = zip(pairs, scores.familiar, proba, scores.reasons, strict=True)
+        for (title, body), familiar, row, reasons in rows:
             best = int(row.argmax())
             confidence = round(float(row[best]), 4)
             said = [f"model → {KINDS[best]} {confidence:.2f}", *reasons]
-            if confidence < self.threshold or not _readable(title + body) or not self._familiar(feats):
+            if confidence < self.threshold or not familiar or not _readable(title + body):
                 results.append(AppealResult(UNDETERMINED, confidence, said))
             else:
                 results.append(AppealResult(KINDS[best], confidence, said))
@@ -230,7 +255,7 @@ class TrainedAppealClassifier(AppealClassifier):
 
 def _readable(text: str) -> bool:
     """Whether the text holds enough Chinese to judge: the model was trained on Chinese only."""
-    return len(_HAN.findall(text)) >= _MIN_HAN
+    return _HANS.search(text) is not None
 
 
 _LOCK = threading.Lock()
