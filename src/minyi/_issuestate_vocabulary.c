@@ -32,8 +32,8 @@ int vocabulary_add_type(PyObject *module);
 typedef struct {
     PyObject *key;  /* str, owned; NULL: empty slot */
     PyObject *word; /* tokens: the kept word (owned), NULL when dropped */
-    Py_hash_t hash;
-    int32_t value; /* terms: the term's id; tokens: the word's id, -1 when not (yet) a term */
+    uint32_t hash;  /* the low bits of the key's hash: where it goes, and a quick test */
+    int32_t value;  /* terms: the term's id; tokens: the word's id, -1 when not (yet) a term */
 } Slot;
 
 typedef struct {
@@ -78,10 +78,17 @@ same_text(PyObject *a, PyObject *b)
            && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)length * (size_t)kind) == 0;
 }
 
-static Slot *
-table_find(const Table *table, PyObject *key, Py_hash_t hash)
+/* The low bits of a str's hash (a str's hash never fails). */
+static uint32_t
+text_hash(PyObject *text)
 {
-    size_t at = ((size_t)hash * 0x9E3779B97F4A7C15ULL >> 17) & table->mask;
+    return (uint32_t)PyObject_Hash(text);
+}
+
+static Slot *
+table_find(const Table *table, PyObject *key, uint32_t hash)
+{
+    size_t at = (size_t)((hash * 0x9E3779B97F4A7C15ULL) >> 17) & table->mask;
     for (;;) {
         Slot *slot = &table->slots[at];
         if (slot->key == NULL || (slot->hash == hash && same_text(slot->key, key))) {
@@ -91,11 +98,11 @@ table_find(const Table *table, PyObject *key, Py_hash_t hash)
     }
 }
 
-/* Room for one more key: the table stays at most half full. */
+/* Room for one more key: the table stays at most two thirds full. */
 static int
 table_reserve(Table *table)
 {
-    if (table->slots != NULL && 2 * (table->count + 1) <= table->mask + 1) {
+    if (table->slots != NULL && 3 * (table->count + 1) <= 2 * (table->mask + 1)) {
         return 0;
     }
     const size_t capacity = table->slots ? 2 * (table->mask + 1) : 1024;
@@ -155,7 +162,7 @@ grow_terms(VocabularyObject *self)
 
 /* The id of term (hash: its hash); a new id when learn, else -1 for an unknown term; -2 on error. */
 static int32_t
-term_id(VocabularyObject *self, PyObject *term, Py_hash_t hash, int learn)
+term_id(VocabularyObject *self, PyObject *term, uint32_t hash, int learn)
 {
     if (table_reserve(&self->terms) < 0) {
         return -2;
@@ -192,8 +199,8 @@ term_id(VocabularyObject *self, PyObject *term, Py_hash_t hash, int learn)
 static int
 token_word(VocabularyObject *self, PyObject *token, PyObject **word, int32_t *id)
 {
-    const Py_hash_t hash = PyObject_Hash(token);
-    if (hash == -1 || table_reserve(&self->tokens) < 0) {
+    const uint32_t hash = text_hash(token);
+    if (table_reserve(&self->tokens) < 0) {
         return -1;
     }
     Slot *slot = table_find(&self->tokens, token, hash);
@@ -201,7 +208,7 @@ token_word(VocabularyObject *self, PyObject *token, PyObject **word, int32_t *id
         *word = slot->word;
         Py_XINCREF(*word);
         if (*word != NULL && slot->value < 0) {
-            const int32_t found = term_id(self, *word, PyObject_Hash(*word), 0);
+            const int32_t found = term_id(self, *word, text_hash(*word), 0);
             if (found == -2) {
                 Py_CLEAR(*word);
                 return -1;
@@ -223,9 +230,8 @@ token_word(VocabularyObject *self, PyObject *token, PyObject **word, int32_t *id
     if (PyUnicode_GET_LENGTH(kept) == 0) {
         Py_CLEAR(kept);
     }
-    const Py_hash_t word_hash = kept != NULL ? PyObject_Hash(kept) : 0;
-    const int32_t found = kept != NULL ? term_id(self, kept, word_hash, 0) : -1;
-    if (word_hash == -1 || found == -2) {
+    const int32_t found = kept != NULL ? term_id(self, kept, text_hash(kept), 0) : -1;
+    if (found == -2) {
         Py_XDECREF(kept);
         return -1;
     }
@@ -313,7 +319,7 @@ count_tokens(VocabularyObject *self, PyObject *tokens, PyObject *names, PyObject
         }
         const int inside = inside_names(word, names, joined);
         if (inside == 0 && id < 0 && learn) {
-            id = term_id(self, word, PyObject_Hash(word), 1);
+            id = term_id(self, word, text_hash(word), 1);
         }
         Py_DECREF(word);
         if (inside < 0 || id == -2) {
@@ -338,8 +344,7 @@ count_places(VocabularyObject *self, PyObject *places, int learn, Py_ssize_t *ke
         if (!PyArg_ParseTuple(pair, "Ud", &term, &count)) {
             return -1;
         }
-        const Py_hash_t hash = PyObject_Hash(term);
-        const int32_t id = hash == -1 ? -2 : term_id(self, term, hash, learn);
+        const int32_t id = term_id(self, term, text_hash(term), learn);
         if (id == -2) {
             return -1;
         }
@@ -437,8 +442,7 @@ lookup(VocabularyObject *self, PyObject *term)
         PyErr_SetString(PyExc_TypeError, "Vocabulary: terms are str");
         return -2;
     }
-    const Py_hash_t hash = PyObject_Hash(term);
-    return hash == -1 ? -2 : term_id(self, term, hash, 0);
+    return term_id(self, term, text_hash(term), 0);
 }
 
 static PyObject *
