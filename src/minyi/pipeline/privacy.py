@@ -8,7 +8,8 @@ an earlier kind cannot be taken again, so overlapping findings resolve once):
 ============ ================================================ ======================
 kind         what                                             masked shape
 ============ ================================================ ======================
-email        ``name@example.com``                             ``n***@example.com``
+email        ``name@example.com``; spelt out: ``name#qq.com``,  ``n***@example.com``
+             ``name(at)qq.com``, ``name at qq dot com``
 id_card      18-digit resident ID (check digit, birth date,   ``430***********1234``
              province) or 15-digit old ID (birth date)         (first 3, last 4)
 passport     E/G + 8 digits; after 护照/passport also P1234567  ``E******78``
@@ -29,7 +30,9 @@ address      the room after a building or unit: 3栋402室,      ``3栋***室``
              5单元1203, 12号楼2单元601; 楼-单元-室 with dashes
              after an estate or before 室: 梅溪郡12-3-402       ``梅溪郡12-3-***``
 name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``张**``
-             ``姓名：``/``联系人：``, with a common surname
+             ``姓名：``/``联系人：``, with a common surname; an
+             official's after 经办人/承办人/工作人员 right before
+             a phone number (:mod:`minyi.pipeline.privacy_names`)
 ============ ================================================ ======================
 
 **After a cue** (身份证号, 证件号码, 银行卡号, 卡号, 账号, QQ, 微信, 手机号码, 电话, 联系电话,
@@ -59,12 +62,14 @@ failing Luhn.  Masked text contains no run that any rule matches again, so maski
 is idempotent.
 
 Known gaps: names not introduced (:func:`mask_names` masks names known from
-elsewhere), of four characters or with a rare surname; street addresses and rooms
-without a building or unit; permits other than passports (and passports of other
-countries without their cue); numbers glued to Latin
-letters (``tel13812345678``); landlines without a separator or cue; QQ and WeChat
-ids without their introduction; mistyped numbers without a cue; any number right
-after an order-like word or inside a URL.
+elsewhere), of four characters or with a rare surname; an official's name in a reply
+without a phone number right after it (kept on purpose); street addresses and rooms
+without a building, unit, estate, 住 or 室 (12-3-402 alone, 11楼02室); permits without
+their name other than C/K + 8 digits, and passports of other countries without their
+cue; IDs in Chinese numerals; numbers glued to Latin letters (``tel13812345678``);
+landlines without a separator or cue; QQ and WeChat ids without their introduction;
+mistyped numbers without a cue; any number right after an order-like word or inside a
+URL (docs/security-probes.md, "Third probe", lists what was tried).
 
 This module is the engine (:class:`PersonalDataMasker`, :func:`mask_text`); the rules it
 applies, in order, are in :mod:`minyi.pipeline.privacy_rules`.
