@@ -15,7 +15,7 @@ training fold, never scored).  ``appeal_eval.csv`` is read only to keep its text
   folds' out-of-fold logits (nested), applied to the fifth.
 * ``--extras``: a two-stage model (投诉 against the rest, then the other kinds), the calibrated
   model mixed with the rules' distribution, and accuracy on the rows the annotator marked
-  sure against those marked unsure.
+  sure against those marked unsure, and a learning curve (training folds subsampled).
 * ``--seeds``: the same variants on other fold partitions (seeds 1–4), for the spread.
 
 Every variant is scored fold by fold against the base set-up (paired differences).
@@ -309,6 +309,29 @@ def extras(data: Data, n: int) -> None:
         )
 
 
+def curve(data: Data, n: int) -> None:
+    """Learning curve: each training fold subsampled to 25/50/75 % (three draws each)."""
+    y = np.asarray(data.kinds)
+    for frac in (0.25, 0.5, 0.75, 1.0):
+        scores = []
+        for rep in range(3 if frac < 1 else 1):
+            rng = np.random.default_rng(rep)
+            out, sizes = np.zeros((n, len(KINDS))), []
+            for train, test in data.folds:
+                sub = np.sort(rng.choice(train, int(len(train) * frac), replace=False)) if frac < 1 else train
+                sizes.append(len(sub))
+                x = design(data, BASE, sub)
+                out[test] = _fit_predict("nbsvm", x[sub], y[sub], weights_of(data, {}, sub), x[test], 0.5)
+            r = score(data, out[data.scored])
+            scores.append((r["acc_at_0.35"], r["macro_f1_5"]))
+        a = np.array(scores)
+        print(
+            f"curve {frac:.2f}: {int(np.mean(sizes))} training labels, acc/mF1-5 mean {a.mean(0).round(4)}"
+            f" min {a.min(0).round(4)} max {a.max(0).round(4)}",
+            flush=True,
+        )
+
+
 def refold(data: Data, n: int, seed: int) -> None:
     """Other fold partitions (same grouping: identical text features)."""
     import hashlib
@@ -413,6 +436,7 @@ def main() -> None:
     results = {"seed0": run(data, n, names, set(args.bias.split(",")))}
     if args.extras:
         extras(data, n)
+        curve(data, n)
     for seed in (1, 2, 3, 4) if args.seeds else ():
         refold(data, n, seed)
         print(f"-- fold seed {seed}")
