@@ -220,7 +220,14 @@ class FastScorer:
         return grams.familiar
 
     def _sums(self, n: int, messages: I64, rows: I64, values: F64) -> F64:
-        """Each message's ``values @ weights[rows]``: one sparse product (no ``(k, kinds)`` temporary)."""
+        """Each message's ``values @ weights[rows]``: one sparse product (no ``(k, kinds)`` temporary).
+
+        A single message (a citizen's, at the form) skips building the matrix, which costs
+        more than the product.
+        """
+        if n == 1:
+            one: F64 = (values @ self.weights[rows])[None, :]
+            return one
         order = np.argsort(messages, kind="stable")  # three runs already in message order
         indptr = np.searchsorted(messages[order], np.arange(n + 1))
         matrix = sp.csr_array((values[order], rows[order], indptr), shape=(n, len(self.weights)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +12,12 @@ from hypothesis import strategies as st
 from minyi.pipeline import appeal_fast
 from minyi.pipeline.appeal import KINDS
 from minyi.pipeline.appeal_fast import GramTable
-from minyi.pipeline.appeal_model import AppealModel, TrainedAppealClassifier, default_appeal_classifier
+from minyi.pipeline.appeal_model import (
+    AppealModel,
+    TrainedAppealClassifier,
+    _readable,
+    default_appeal_classifier,
+)
 
 GARBLED = "投诉物业乱收费，请相关部门处理。".encode().decode("gbk", errors="replace")
 LONG = "小区门口的道路坑洼不平，" * 60 + "请问什么时候能修好？"
@@ -146,3 +153,9 @@ TEXT = st.text(
 @given(st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=4))
 def test_any_text_gives_the_reference_answers(packaged, pairs):
     assert_same(*packaged, [(t.strip(), b.strip()) for t, b in pairs])
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(TEXT)
+def test_readable_means_two_chinese_characters_anywhere(text):
+    assert _readable(text) == (len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2)
