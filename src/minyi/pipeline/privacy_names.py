@@ -122,8 +122,7 @@ def has_name_intro(text: str) -> bool:
 
 def has_official(text: str) -> bool:
     """Whether ``text`` names a handling official (a quick test before :data:`OFFICIAL`)."""
-    likely = "办人" in text or "联系人" in text or "工作人员" in text or "经手人" in text
-    return likely and _HAS_OFFICIAL(text) is not None
+    return "人" in text and _HAS_OFFICIAL(text) is not None
 
 
 def names_introduced(text: str | None) -> list[str]:

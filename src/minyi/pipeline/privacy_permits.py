@@ -112,21 +112,9 @@ PERMIT = re.compile(
     rf"(?P<v>[A-Za-z]{{0,2}} ?[0-9]{{7,18}}(?:[Xx][0-9]{{0,2}})?(?:[(（][A-Za-z0-9][)）])?){_END}"
 )
 #: The words every cue of :data:`PERMIT` holds (身份证 and 卡号 alone are not among them).
-_PERMIT_WORDS = (
-    "通行证",
-    "回乡证",
-    "台胞证",
-    "居住证",
-    "驾驶",
-    "驾照",
-    "社保",
-    "医保",
-    "社会保障",
-    "医疗保险",
-    "军官证",
-    "士兵证",
-    "残疾",
-)
+_PERMIT_WORDS = re.compile(
+    "通行证|回乡证|台胞证|居住证|驾驶|驾照|社保|医保|社会保障|医疗保险|军官证|士兵证|残疾"
+).search
 _BARE_QUICK = re.compile("[CK][0-9]{8}").search
 _PERMIT_PARTS = re.compile("(?P<head>[A-Za-z]*) ?(?P<digits>[0-9]+[Xx]?)(?P<tail>.*)")
 _ID_LENGTHS = (15, 18)
@@ -135,8 +123,8 @@ _DATE_LEN = 8
 
 def has_permit(text: str) -> bool:
     """Whether ``text`` may hold a permit's number (substring tests before one scan)."""
-    if ("证" in text or "照" in text or "保" in text) and any(word in text for word in _PERMIT_WORDS):
-        return True
+    if ("证" in text or "照" in text or "保" in text or "疾" in text) and _PERMIT_WORDS(text) is not None:
+        return True  # one character first: a substring test costs a fifth of a regex scan
     return ("C" in text or "K" in text) and _BARE_QUICK(text) is not None
 
 
