@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,12 +98,20 @@ class AppealModel:
             raise ValueError(
                 f"weights {self.weights.shape} do not fit {len(self.names)} names x {len(KINDS)}"
             )
-        self.index = {name: i for i, name in enumerate(self.names)}
         self.temperature = float(temperature)
         self.threshold = float(threshold)
         self.version = version
         self.rules_version = rules_version
         self.body_chars = body_chars
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Feature name → row, built on first use: only the named path needs it.
+
+        Intake's integer path (:mod:`minyi.pipeline.appeal_fast`) keeps its own tables by
+        block, so a worker does not hold this dict of 80,000 names as well (about 4 MB).
+        """
+        return {name: i for i, name in enumerate(self.names)}
 
     def logits(self, features: Sequence[Features]) -> NDArray[np.float64]:
         """Uncalibrated scores, one row per message, columns in :data:`KINDS` order."""
