@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,6 +50,7 @@ _LOCAL = (1 << (_BLOCK_SHIFT + 1)) - 1  # block bit and gram: the key the model 
 _BLOCKS = ("t:", "b:")
 _SPACE_CODES = np.array(sorted(_SPACES), dtype=np.int64)  # what appeal_features removes
 _CHUNK = 1 << 16  # messages a pass: text numbers stay far below 2**20 (keys below 2**63)
+_TIMSORT_FROM = 2  # texts in a batch (title and body of one message: quicksort)
 _MIN_PAIRS = 4  # as TrainedAppealClassifier._familiar
 _MIN_KNOWN_SHARE = 0.15
 
@@ -112,7 +114,11 @@ def _grams(table: GramTable, texts: Sequence[str]) -> _Grams:
     unigrams = high | codes << _BITS | _UNIGRAM
     same = owners[1:] == owners[:-1]
     bigrams = (high[:-1] | codes[:-1] << _BITS | codes[1:])[same]
-    keys = np.sort(np.concatenate((unigrams, bigrams)))
+    # a batch's keys come in runs by text (its number is in the high bits), which timsort
+    # ("stable") merges cheaply: 2 times faster than quicksort at 500 messages, 2 times
+    # slower for one message alone; the same sorted keys either way
+    kind: Literal["stable", "quicksort"] = "stable" if len(texts) > _TIMSORT_FROM else "quicksort"
+    keys = np.sort(np.concatenate((unigrams, bigrams)), kind=kind)
     if len(keys):  # distinct: sorting and a mask is cheaper than np.unique (a hash set)
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     text = keys >> _BLOCK_SHIFT
