@@ -9,6 +9,7 @@ from tests.functional.conftest import bearer, csrf_of, login
 
 from minyi.audit import services as audit
 from minyi.audit.models import AuditEvent
+from minyi.core.localtime import zone
 from minyi.db.base import utcnow
 from minyi.demo import factories
 
@@ -103,7 +104,8 @@ def test_filters_and_pages(client, session, world):
     second = client.get("/staff/admin/audit", params={"actor": "road", "page": 2})
     assert second.text.count('class="audit-event"') == 5
     assert 'id="audit-prev"' in second.text
-    day = (now - timedelta(days=40)).date().isoformat()
+    # The page filters by local days (MINYI_TIMEZONE): from 16:00 UTC, Shanghai is a day ahead.
+    day = (now - timedelta(days=40)).astimezone(zone()).date().isoformat()
     dated = client.get("/staff/admin/audit", params={"since": day, "until": day})
     assert dated.text.count('class="audit-event"') == 1
     assert "old export" in dated.text
