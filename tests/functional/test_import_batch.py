@@ -215,8 +215,8 @@ def test_batches_written_without_the_unit_of_work_derive_the_same(databases, tmp
     written: list[int] = []
     real = import_batch.write_new
 
-    def write_new(session):
-        written.append(real(session))
+    def write_new(session, *extra):
+        written.append(real(session, *extra))
         return written[-1]
 
     monkeypatch.setattr(import_batch, "write_new", write_new)
@@ -275,3 +275,26 @@ def test_a_failing_index_worker_leaves_the_messages_analysed_here(databases, tmp
     assert (report.imported, report.failed_processing) == (30, 0)
     with databases[0].session() as session:
         assert session.scalar(select(func.count()).select_from(MessageAnalysis)) == 30
+
+
+def test_a_refused_bulk_write_flushes_the_same_rows(databases, tmp_path, monkeypatch, caplog):
+    """The rows a bulk batch keeps out of the session are flushed alike when ``write_new`` refuses."""
+    path = tmp_path / "m.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([HEADER, *_rows(plain=True)])
+    bulk, single = databases
+
+    def refuse(session, *extra):
+        raise import_batch.NotBulk("refused by the test")
+
+    monkeypatch.setattr(import_batch, "write_new", refuse)
+    caplog.set_level(logging.INFO, logger=import_batch.__name__)
+    report = imports.import_messages(bulk, path, key=KEY, batch_size=8, parallel=False)
+    assert "storing a processed batch failed" not in caplog.text
+    assert caplog.text.count("refused by the test") == 4  # every batch flushed, three kept out of the session
+    monkeypatch.setattr(imports, "process_messages", _per_message)
+    again = imports.import_messages(single, path, key=KEY, batch_size=8, parallel=False)
+    assert (report.imported, report.failed_processing) == (again.imported, again.failed_processing) == (30, 0)
+    got, expected = _derived(bulk), _derived(single)
+    for part, rows in expected.items():
+        assert got[part] == rows, (part, _differences(got[part], rows))

@@ -102,6 +102,20 @@ class _Shared:
     batch: dict[str, Message]  # the batch's messages by id (not in the identity map while pending)
     numbers: dict[str, str] = field(default_factory=dict)  # case number drawn → its case's id
     routings: list[tuple[Case, MessageAnalysis | None, float]] = field(default_factory=list)
+    new: list[object] | None = None  # the batch's own new rows, kept out of the session (bulk only)
+
+    def keep(self, session: Session, row: object) -> None:
+        """Hold a new row for :func:`write_new`; without ``new``, add it to the session as before.
+
+        ``Session.add`` walks the save-update cascade from every object added (the largest
+        item in a profile of the importing process, with the backref events it follows):
+        the rows ``write_new`` writes itself need neither, and only the fallback flush
+        needs them in the session (:func:`_write_batch` adds them then).
+        """
+        if self.new is None:
+            session.add(row)
+        else:
+            self.new.append(row)
 
 
 def store_processed(
@@ -173,26 +187,39 @@ def _process_together(
         targets = _load_duplicate_targets(session, messages, results)
         batch = {message.id: message for message in messages}
         shared = _Shared(set(batch) | {t.id for t in targets}, targets, batch)
+        if bulk and not (pipeline is not None and any(_recent(message) for message in messages)):
+            shared.new = []  # nothing flushes mid-batch: the batch's own rows stay out of the session
         for message, result in zip(messages, results, strict=True):
             _process_one(session, message, pipeline, result, shared)
         _check_numbers(session, shared.numbers)
         if bulk:
-            routings = [routing.record_routing(session, *planned) for planned in shared.routings]
-            try:
-                write_new(session)
-            except NotBulk as refusal:  # written nothing: flush as below, the routing rows last
-                log.info("batch flushed by the unit of work: %s", refusal)
-                for row in routings:
-                    if row is not None:
-                        session.expunge(row)
-                session.flush()
-                session.add_all(row for row in routings if row is not None)
-                session.flush()
+            _write_batch(session, shared)
             return
     session.flush()
     for case, analysis, threshold in shared.routings:  # a routing row names its case by id only:
         routing.record_routing(session, case, analysis, threshold)  # the cases must be written first
     session.flush()
+
+
+def _write_batch(session: Session, shared: _Shared) -> None:
+    """Write the batch with :func:`write_new`; if it refuses, flush, the routing rows last."""
+    routings = [routing.record_routing(session, *planned) for planned in shared.routings]
+    try:
+        write_new(session, shared.new or ())
+    except NotBulk as refusal:  # written nothing: flush as below, the routing rows last
+        log.info("batch flushed by the unit of work: %s", refusal)
+        for row in routings:
+            if row is not None:
+                session.expunge(row)
+        session.add_all(shared.new or ())
+        session.flush()
+        session.add_all(row for row in routings if row is not None)
+        session.flush()
+
+
+def _recent(message: Message) -> bool:
+    """Whether keyword alerts watch ``message`` (then its processing flushes mid-batch)."""
+    return utcnow() - (message.submitted_at or message.received_at or utcnow()) <= KEYWORD_MAX_AGE
 
 
 def _load_duplicate_targets(
@@ -231,14 +258,14 @@ def _process_one(
     urgent = None
     if pipeline is not None:
         result = result or pipeline.analyse(analysis_services.pipeline_input(message))
-        analysis = _analysis_row(session, message, result, shared.stored)
-        if utcnow() - (message.submitted_at or message.received_at or utcnow()) <= KEYWORD_MAX_AGE:
+        analysis = _analysis_row(session, message, result, shared)
+        if _recent(message):
             session.flush()  # a recent message may raise an alert, which looks for earlier ones
             urgent = urgent_reason(alert_services.watch_message(session, message, analysis))
-    case = _attach_duplicate(session, message, analysis, shared.batch)
+    case = _attach_duplicate(session, message, analysis, shared)
     if case is None:
         threshold = pipeline.route_threshold if pipeline is not None else 1.0
-        case = _open_case(session, message, analysis, (threshold, urgent), shared.numbers)
+        case = _open_case(session, message, analysis, (threshold, urgent), shared)
         shared.routings.append((case, analysis, threshold))
     elif urgent:
         cases.mark_urgent(session, case, urgent)
@@ -246,9 +273,7 @@ def _process_one(
     message.processing_error = None
 
 
-def _analysis_row(
-    session: Session, message: Message, analysis: Analysis, stored: set[str]
-) -> MessageAnalysis:
+def _analysis_row(session: Session, message: Message, analysis: Analysis, shared: _Shared) -> MessageAnalysis:
     """The analysis row of a new message, as :func:`minyi.analysis.services.store` writes it."""
     values = {
         "message_id": message.id,
@@ -265,7 +290,7 @@ def _analysis_row(
         "analysed_at": utcnow(),
     }
     match = analysis.duplicate
-    if match is not None and match.matched_id in stored:
+    if match is not None and match.matched_id in shared.stored:
         values.update(
             duplicate_of_id=match.matched_id,
             duplicate_kind=match.kind,
@@ -277,7 +302,7 @@ def _analysis_row(
     analysis_services.apply_category(session, row, analysis.category)
     guess = analysis.category
     row.category = analysis_services.category_for_label(session, guess.label) if guess else None
-    session.add(row)
+    shared.keep(session, row)
     return row
 
 
@@ -294,16 +319,16 @@ def _new_row(model: type[T], values: dict[str, Any]) -> T:
 
 
 def _attach_duplicate(
-    session: Session, message: Message, analysis: MessageAnalysis | None, batch: dict[str, Message]
+    session: Session, message: Message, analysis: MessageAnalysis | None, shared: _Shared
 ) -> Case | None:
     """:func:`minyi.cases.merging.attach_duplicate` without its flush."""
     if analysis is None or analysis.duplicate_of_id is None:
         return None
-    earlier = batch.get(analysis.duplicate_of_id) or session.get(Message, analysis.duplicate_of_id)
+    earlier = shared.batch.get(analysis.duplicate_of_id) or session.get(Message, analysis.duplicate_of_id)
     case = earlier.case if earlier is not None else None
     if case is None or case.status == CaseStatus.CLOSED:
         return None
-    message.case = case
+    _join(message, case, shared)
     payload = {
         "message_id": message.id,
         "duplicate_of": analysis.duplicate_of_id,
@@ -311,19 +336,37 @@ def _attach_duplicate(
         "similarity": analysis.duplicate_similarity,
         "relation": analysis.duplicate_relation,
     }
-    event = {  # as cases.record writes it; by the case's id: no event appended to a stored case's log
+    # by the case's id: no event appended to a stored case's log
+    shared.keep(session, _new_row(CaseEvent, _event(case, EventAction.MERGED, payload)))
+    return case
+
+
+def _event(case: Case, action: EventAction, payload: dict[str, Any]) -> dict[str, Any]:
+    """The column values of a system event that leaves the status, as :func:`cases.record` writes it."""
+    return {
         "id": new_id(),
         "case_id": case.id,
         "actor": SYSTEM,
         "actor_user_id": None,
-        "action": EventAction.MERGED,
+        "action": action,
         "from_status": case.status,
         "to_status": case.status,
         "payload": payload,
         "created_at": utcnow(),
     }
-    session.add(_new_row(CaseEvent, event))
-    return case
+
+
+def _join(message: Message, case: Case, shared: _Shared) -> None:
+    """Put ``message`` in ``case``: without attribute events when the batch is written in bulk.
+
+    In bulk the message names its case straight (its foreign key and the relationship,
+    which a later duplicate in the batch reads): no backref append to the case's
+    messages, and no save-update cascade from the pending message into the case.
+    """
+    if shared.new is None:
+        message.case = case
+    else:
+        message.__dict__.update(case=case, case_id=case.id)
 
 
 def _choose_category(
@@ -376,7 +419,7 @@ def _open_case(
     message: Message,
     analysis: MessageAnalysis | None,
     how: tuple[float, str | None],
-    numbers: dict[str, str],
+    shared: _Shared,
 ) -> Case:
     """:func:`minyi.cases.services.open_case` without its flush and its number query.
 
@@ -388,7 +431,7 @@ def _open_case(
     case_id = new_id()
     values = {
         "id": case_id,
-        "number": _number(now, case_id, numbers),
+        "number": _number(now, case_id, shared.numbers),
         "title": message.title,
         "category_source": source,
         "appeal_kind": analysis.appeal_kind if analysis else None,
@@ -398,10 +441,13 @@ def _open_case(
     }
     case = _new_row(Case, values)
     case.category = category
-    session.add(case)
-    message.case = case
+    shared.keep(session, case)
+    _join(message, case, shared)
     payload = {"message_id": message.id, "channel": message.channel}
-    cases.record(session, case, EventAction.RECEIVED, payload=payload)
+    if shared.new is None:
+        cases.record(session, case, EventAction.RECEIVED, payload=payload)
+    else:  # as cases.record writes it, by the case's id: the case stays out of the session
+        shared.keep(session, _new_row(CaseEvent, _event(case, EventAction.RECEIVED, payload)))
     if urgent:
         cases.mark_urgent(session, case, urgent, now=now)
     cases.route_by_category(session, case)

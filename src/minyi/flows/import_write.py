@@ -159,14 +159,16 @@ def _check_stored(session: Session) -> None:
             raise NotBulk(f"a stored {type(obj).__name__} changed")
 
 
-def write_new(session: Session) -> int:
-    """Write the session's new objects table by table, then empty the session; how many rows.
+def write_new(session: Session, extra: Iterable[object] = ()) -> int:
+    """Write the session's new objects and ``extra`` table by table, then empty the session.
 
+    ``extra`` are new objects kept out of the session (no save-update cascade walked for
+    each): the caller adds them to the session itself if this refuses. How many rows.
     Raises :class:`NotBulk`, having written nothing, when a flush is needed instead.
     The caller commits (or rolls back on any other error).
     """
     _check_stored(session)
-    pending = [inspect(obj) for obj in session.new]
+    pending = list({id(state): state for state in map(inspect, [*session.new, *extra])}.values())
     plans = [_plan(state.mapper) for state in pending]
     for state, plan in zip(pending, plans, strict=True):
         _fill(state, plan)
