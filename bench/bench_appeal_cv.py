@@ -120,6 +120,22 @@ class Data:
     folds: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
+def block_matrices(per_row: list[dict[str, dict[str, float]]]) -> dict[str, Any]:
+    """One sparse matrix a feature block (rows in order, columns the block's sorted names)."""
+    matrices = {}
+    for name in per_row[0]:
+        vocab = sorted({f for b in per_row for f in b[name]})
+        index = {f: i for i, f in enumerate(vocab)}
+        ri, ci, vals = [], [], []
+        for r, b in enumerate(per_row):
+            for feature, value in b[name].items():
+                ri.append(r)
+                ci.append(index[feature])
+                vals.append(value)
+        matrices[name] = sp.csr_matrix((vals, (ri, ci)), shape=(len(per_row), len(vocab)))
+    return matrices
+
+
 def build(data_dir: Path, cache: Path) -> Data:
     """Features of every training row (cached), and the folds."""
     if cache.is_file():
@@ -134,17 +150,7 @@ def build(data_dir: Path, cache: Path) -> Data:
     rules._prepare_rules()  # noqa: SLF001 - as training does
     maker = FeatureMaker(rules)
     per_row = [blocks_of(maker, *corpus[(r.file, r.message_id)]) for r in rows]
-    matrices = {}
-    for name in per_row[0]:
-        vocab = sorted({f for b in per_row for f in b[name]})
-        index = {f: i for i, f in enumerate(vocab)}
-        ri, ci, vals = [], [], []
-        for r, b in enumerate(per_row):
-            for feature, value in b[name].items():
-                ri.append(r)
-                ci.append(index[feature])
-                vals.append(value)
-        matrices[name] = sp.csr_matrix((vals, (ri, ci)), shape=(len(rows), len(vocab)))
+    matrices = block_matrices(per_row)
     kinds = [r.kind for r in rows]
     boundary = np.array([r.sample.startswith("boundary") for r in rows])
     round4 = np.array([r.sample == "boundary4" for r in rows])

@@ -34,9 +34,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from bench_appeal_cv import Data, _fit_predict, _folds, _key, _softmax, design, score, weights_of
+from bench_appeal_cv import (
+    Data,
+    _fit_predict,
+    _folds,
+    _key,
+    _softmax,
+    block_matrices,
+    design,
+    score,
+    weights_of,
+)
 from bench_appeal_model import EVAL, SUPPLEMENT, TRAIN_LABELS, load_corpus
 from minyi.pipeline.appeal import KINDS, AppealClassifier
 from minyi.pipeline.appeal_data import read_label_file
@@ -134,17 +143,7 @@ def build(data_dir: Path, cache: Path) -> tuple[Data, int]:
     maker = FeatureMaker(rules)
     texts = [corpus[(r.file, r.message_id)] for r in rows] + pool
     per_row = [_blocks(maker, *pair) for pair in texts]
-    matrices = {}
-    for name in per_row[0]:
-        vocab = sorted({f for b in per_row for f in b[name]})
-        index = {f: i for i, f in enumerate(vocab)}
-        ri, ci, vals = [], [], []
-        for r, b in enumerate(per_row):
-            for feature, value in b[name].items():
-                ri.append(r)
-                ci.append(index[feature])
-                vals.append(value)
-        matrices[name] = sp.csr_matrix((vals, (ri, ci)), shape=(len(texts), len(vocab)))
+    matrices = block_matrices(per_row)
     n = len(rows)
     pad = np.zeros(len(pool), dtype=bool)
     boundary = np.concatenate([np.array([r.sample.startswith("boundary") for r in rows]), pad])
