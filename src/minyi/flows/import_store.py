@@ -170,14 +170,24 @@ def prepare_messages(
     return Prepared(built, [at for at, _ in fresh], len(rows) - len(fresh))
 
 
-def insert_prepared(session: Session, prepared: Prepared) -> Stored:
+def insert_prepared(session: Session, prepared: Prepared, key: str) -> Stored:
     """Store prepared messages with two multi-row inserts, as received; the caller commits.
 
     A message whose external id was stored meanwhile (by a concurrent import) is
-    counted as a duplicate, as intake would answer it.
+    counted as a duplicate, as intake would answer it. One whose tracking code is taken
+    (``key``, the site secret, hashes the secret of the code drawn instead) is stored
+    with another: it was once counted as a duplicate, lost from an import of a million.
     """
     built = prepared.messages
     inserted = _insert_messages(session, [_row(message, MESSAGES) for message in built])
+    for _ in range(intake.TRACKING_DRAWS):  # a tracking code taken: drawn again, the row inserted again
+        skipped = {m.tracking_code: m for m in built if m.id not in inserted}
+        taken = intake.tracking_codes_taken(session, sorted(skipped)) if skipped else set()
+        if not taken:
+            break
+        for code in taken:
+            intake.draw_tracking_code(skipped[code], key)
+        inserted |= _insert_messages(session, [_row(skipped[code], MESSAGES) for code in taken])
     kept = [(at, m) for at, m in zip(prepared.positions, built, strict=True) if m.id in inserted]
     contacts = []
     for _, message in kept:
@@ -196,7 +206,8 @@ def store_messages(
     session: Session, rows: Sequence[MessageIn], *, channel: str, source: str, key: str
 ) -> Stored:
     """Store ``rows`` as new messages (:func:`prepare_messages`, :func:`insert_prepared`)."""
-    return insert_prepared(session, prepare_messages(session, rows, channel=channel, source=source, key=key))
+    prepared = prepare_messages(session, rows, channel=channel, source=source, key=key)
+    return insert_prepared(session, prepared, key)
 
 
 def fresh_copy(prepared: Prepared) -> Prepared:

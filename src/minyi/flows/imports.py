@@ -474,7 +474,7 @@ def _store_then_process(
     by_id = {
         m.id: (result, answer) for m, result, answer in zip(prepared.messages, results, answers, strict=True)
     }
-    stored = insert_prepared(session, prepared)
+    stored = insert_prepared(session, prepared, job.key)
     session.commit()
     results = [by_id[message.id][0] for message in stored.messages]
     process_messages(session, stored.messages, job.pipeline, results)

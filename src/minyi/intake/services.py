@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 MESSAGES = cast("Table", Message.__table__)
 CONTACTS = cast("Table", MessageContact.__table__)
 KEYS = cast("Table", IdempotencyKey.__table__)
+CODE_QUERY_CHUNK = 500  # tracking codes looked up in one query
+TRACKING_DRAWS = 5  # codes drawn for one message before giving up (one clash in a million: never 5)
 
 
 class IntakeError(InvalidInput):
@@ -76,7 +79,6 @@ def build_message(data: MessageIn, *, channel: str, source: str, key: str) -> Me
     message = Message(
         channel=channel,
         source=source,
-        tracking_code=identity.new_tracking_code(),
         **data.model_dump(exclude={"contact", "author", "category_id"}),
     )
     message.requested_category_id = data.category_id or None  # "" (a form left blank) is no category
@@ -88,10 +90,30 @@ def build_message(data: MessageIn, *, channel: str, source: str, key: str) -> Me
             name=contact.name, phone=contact.phone, email=str(contact.email or "") or None
         )
     message.id = new_id()
+    draw_tracking_code(message, key)
+    return message
+
+
+def draw_tracking_code(message: Message, key: str) -> None:
+    """Give ``message`` a fresh tracking code, and the hash of its secret under that code.
+
+    Called again when the code drawn is taken: 31**8 codes meet by chance about once in
+    a million messages (the birthday bound), so a large archive will see it.
+    """
+    message.tracking_code = identity.new_tracking_code()
     message.tracking_secret_hash = identity.hash_secret(
         message.tracking_code, identity.tracking_secret(key, message.id)
     )
-    return message
+
+
+def tracking_codes_taken(session: Session, codes: Sequence[str]) -> set[str]:
+    """Which of ``codes`` stored messages hold (asked only after an insert skipped a row)."""
+    taken: set[str] = set()
+    for start in range(0, len(codes), CODE_QUERY_CHUNK):
+        chunk = codes[start : start + CODE_QUERY_CHUNK]
+        query = select(Message.tracking_code).where(Message.tracking_code.in_(chunk))
+        taken.update(session.scalars(query))
+    return taken
 
 
 @functools.cache
@@ -119,17 +141,27 @@ def _row(obj: Message | MessageContact) -> dict[str, Any]:
     return row
 
 
-def _insert(session: Session, message: Message, idempotency_key: str | None, data: MessageIn) -> bool:
+def _insert(
+    session: Session, message: Message, idempotency_key: str | None, data: MessageIn, key: str
+) -> bool:
     """Write the message, its contact and its key with Core inserts; False on a clash.
 
     The ORM's unit of work costs several milliseconds a message; these are three plain
     statements. A clash of the key after the message row went in removes that row again
-    (same transaction), so nothing half-written is left.
+    (same transaction), so nothing half-written is left. A tracking code that is taken
+    is no clash of the submission: a new one is drawn and the row inserted again.
     """
     connection = session.connection()
     dialect = connection.dialect.name
     message.received_at = message.received_at or utcnow()
-    if connection.execute(_insert_ignoring_conflicts(dialect, MESSAGES), _row(message)).first() is None:
+    insert = _insert_ignoring_conflicts(dialect, MESSAGES)
+    for _ in range(TRACKING_DRAWS):
+        if connection.execute(insert, _row(message)).first() is not None:
+            break
+        if not tracking_codes_taken(session, [message.tracking_code]):
+            return False  # the external id is stored already
+        draw_tracking_code(message, key)
+    else:
         return False
     if message.contact is not None:
         message.contact.message_id = message.id
@@ -177,7 +209,7 @@ def accept(  # noqa: PLR0913 - the fields of one submission
     """
     _check_category(session, data.category_id)
     message = build_message(data, channel=channel, source=source, key=key)
-    if not _insert(session, message, idempotency_key, data):
+    if not _insert(session, message, idempotency_key, data, key):
         earlier = _replay(session, idempotency_key, data) if idempotency_key is not None else None
         if earlier is not None:  # the same request, stored before (or meanwhile by a concurrent retry)
             return Accepted(earlier, identity.tracking_secret(key, earlier.id), created=False)

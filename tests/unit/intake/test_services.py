@@ -90,3 +90,15 @@ def test_invalid_messages_name_the_field(fields, field):
     with pytest.raises(ValidationError) as info:
         MessageIn(**fields)
     assert field in str(info.value.errors()[0]["loc"])
+
+
+def test_a_tracking_code_that_is_taken_is_drawn_again(session, monkeypatch):
+    first = services.accept(session, MessageIn(title="t", body="b"), channel="api", key="k").message
+    draws = iter([first.tracking_code])
+    real_draw = services.identity.new_tracking_code
+    monkeypatch.setattr(services.identity, "new_tracking_code", lambda: next(draws, None) or real_draw())
+    accepted = services.accept(session, MessageIn(title="t2", body="b2"), channel="api", key="k")
+    assert accepted.created
+    assert accepted.message.tracking_code != first.tracking_code
+    found = services.find_by_tracking(session, accepted.message.tracking_code, accepted.tracking_secret)
+    assert found is accepted.message
