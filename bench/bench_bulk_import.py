@@ -13,7 +13,9 @@ analysed meanwhile in forked workers, two side by side and one for the duplicate
 unless ``--in-process``). Printed: wall time; the CPU time of this process, of its analysis
 workers (together), and (PostgreSQL on this machine) of the database server's backends
 that served the import; rows per second of each; and the peak resident memory of this
-process and of the largest worker (the goal: flat, whatever N).
+process and of the largest worker (the goal: flat, whatever N), and, every ``--sample``
+rows, the resident memory at that moment of this process and of each live worker (the
+curve: flat once the 30-day duplicate window is full).
 """
 
 from __future__ import annotations
@@ -99,7 +101,11 @@ def main() -> None:
         default=86_400,
         help="messages a day in the synthetic file (default one a second; a city gets a few thousand)",
     )
+    parser.add_argument(
+        "--sample", type=int, default=100_000, help="print resident memory every this many rows"
+    )
     args = parser.parse_args()
+    curve = MemoryCurve(args.sample)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "messages.csv"
         write_csv(path, args.rows, args.per_day)
@@ -108,8 +114,14 @@ def main() -> None:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu, wall = time.process_time(), time.perf_counter()
+        curve.started = wall
         report = import_messages(
-            database, path, key=SECRET, batch_size=args.batch, parallel=False if args.in_process else None
+            database,
+            path,
+            key=SECRET,
+            batch_size=args.batch,
+            parallel=False if args.in_process else None,
+            progress=curve.progress,
         )
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         worker = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -135,6 +147,57 @@ def main() -> None:
         f"  peak resident memory {peak / 1024:.0f} MB (before the import {before / 1024:.0f} MB), "
         f"largest analysis worker {worker.ru_maxrss / 1024:.0f} MB"
     )
+    curve.show()
+
+
+class MemoryCurve:
+    """Resident memory now (not peak) of this process and its live workers, every N rows.
+
+    A peak cannot show that memory stays flat over a million rows; samples along the way
+    can. Read from /proc (Linux), so no extra package.
+    """
+
+    def __init__(self, every: int) -> None:
+        self.every, self.next = every, every
+        self.started = time.perf_counter()
+        self.samples: list[tuple[int, float, int, list[int]]] = []
+
+    def progress(self, done: int) -> None:
+        if done < self.next:
+            return
+        self.next = (done // self.every + 1) * self.every
+        workers = [rss_mb(pid) for pid in child_pids()]
+        elapsed = time.perf_counter() - self.started
+        self.samples.append((done, elapsed, rss_mb(os.getpid()), sorted(workers, reverse=True)))
+
+    def show(self) -> None:
+        if not self.samples:
+            return
+        print("  resident memory now (MB), every", self.every, "rows: rows, s, this process, workers")
+        for done, elapsed, own, workers in self.samples:
+            print(f"    {done:>9,} {elapsed:7.0f} s {own:5d}  {' '.join(str(w) for w in workers)}")
+
+
+def child_pids() -> list[int]:
+    """Live child processes of this one (the analysis workers), from /proc."""
+    found: list[int] = []
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            found += [int(pid) for pid in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def rss_mb(pid: int) -> int:
+    """Resident memory of ``pid`` now, in MB (0 when it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
 
 
 def backend_cpu(database: Database) -> float | None:
