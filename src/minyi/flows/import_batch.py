@@ -37,7 +37,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from minyi.alerts import services as alert_services
 from minyi.alerts.services import KEYWORD_MAX_AGE
@@ -98,7 +98,7 @@ class _Shared:
     """What the messages of a batch share while processed: ids known to exist, numbers drawn."""
 
     stored: set[str]
-    targets: list[Message]  # the earlier messages it duplicates: held, or the identity map drops them
+    targets: dict[str, Case | None]  # the stored messages it duplicates → their cases (held: see below)
     batch: dict[str, Message]  # the batch's messages by id (not in the identity map while pending)
     numbers: dict[str, str] = field(default_factory=dict)  # case number drawn → its case's id
     routings: list[tuple[Case, MessageAnalysis | None, float]] = field(default_factory=list)
@@ -186,7 +186,7 @@ def _process_together(
     with session.no_autoflush:
         targets = _load_duplicate_targets(session, messages, results)
         batch = {message.id: message for message in messages}
-        shared = _Shared(set(batch) | {t.id for t in targets}, targets, batch)
+        shared = _Shared(set(batch) | set(targets), targets, batch)
         if bulk and not (pipeline is not None and any(_recent(message) for message in messages)):
             shared.new = []  # nothing flushes mid-batch: the batch's own rows stay out of the session
         for message, result in zip(messages, results, strict=True):
@@ -224,25 +224,27 @@ def _recent(message: Message) -> bool:
 
 def _load_duplicate_targets(
     session: Session, messages: list[Message], results: list[Analysis | None]
-) -> list[Message]:
-    """The stored messages the batch duplicates (outside the batch), loaded with their cases.
+) -> dict[str, Case | None]:
+    """The stored messages the batch duplicates (outside the batch) → their cases, in one query.
 
-    The caller keeps the list: the session's identity map holds objects weakly, so
-    without it each would be read again, with its case, by a query per message (two
-    queries a row once most rows are duplicates, as in a file of repeated complaints).
+    Only the cases are loaded, not the messages: a duplicate needs its earlier message's
+    case, and loading every earlier message whole (its text too) was the largest item of
+    the importing process once most rows duplicate (as in a file of repeated
+    complaints). The caller keeps the mapping: the session's identity map holds objects
+    weakly, so without it each case would be read again.
     """
     batch = {message.id for message in messages}
     wanted = sorted(
         {r.duplicate.matched_id for r in results if r is not None and r.duplicate is not None} - batch
     )
-    found: list[Message] = []
+    found: dict[str, Case | None] = {}
     for start in range(0, len(wanted), ID_QUERY_CHUNK):
         query = (
-            select(Message)
+            select(Message.id, Case)
+            .outerjoin(Case, Case.id == Message.case_id)
             .where(Message.id.in_(wanted[start : start + ID_QUERY_CHUNK]))
-            .options(selectinload(Message.case))
         )
-        found.extend(session.scalars(query))
+        found.update((message_id, case) for message_id, case in session.execute(query))
     return found
 
 
@@ -324,8 +326,8 @@ def _attach_duplicate(
     """:func:`minyi.cases.merging.attach_duplicate` without its flush."""
     if analysis is None or analysis.duplicate_of_id is None:
         return None
-    earlier = shared.batch.get(analysis.duplicate_of_id) or session.get(Message, analysis.duplicate_of_id)
-    case = earlier.case if earlier is not None else None
+    earlier = shared.batch.get(analysis.duplicate_of_id)
+    case = earlier.case if earlier is not None else shared.targets.get(analysis.duplicate_of_id)
     if case is None or case.status == CaseStatus.CLOSED:
         return None
     _join(message, case, shared)
