@@ -16,8 +16,12 @@ CODE_LENGTH = 8
 SECRET_LENGTH = 10
 
 
-def _encode(raw: bytes, length: int) -> str:
-    number = int.from_bytes(raw, "big")
+CODES = len(ALPHABET) ** CODE_LENGTH
+
+
+def _encode(raw: bytes | int, length: int) -> str:
+    """``length`` letters of ``ALPHABET`` from a number (or the bytes of one), lowest first."""
+    number = raw if isinstance(raw, int) else int.from_bytes(raw, "big")
     chars = []
     for _ in range(length):
         number, index = divmod(number, len(ALPHABET))
@@ -27,7 +31,7 @@ def _encode(raw: bytes, length: int) -> str:
 
 def new_tracking_code() -> str:
     """A fresh, random, human-readable tracking code such as ``MY7K3QH2XP``."""
-    return "MY" + "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "MY" + _encode(secrets.randbelow(CODES), CODE_LENGTH)  # one draw, as 8 uniform letters
 
 
 def tracking_secret(key: str, message_id: str) -> str:

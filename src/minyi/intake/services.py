@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnDefault, Insert, Table, delete, select
+from sqlalchemy import ColumnDefault, Insert, Table, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 
 from minyi.core.errors import Conflict, InvalidInput
 from minyi.db.base import new_id, utcnow
@@ -75,21 +75,30 @@ def _check_category(session: Session, category_id: str | None) -> None:
 
 
 def build_message(data: MessageIn, *, channel: str, source: str, key: str) -> Message:
-    """A new Message (not yet added to a session) holding ``data`` as received."""
-    message = Message(
-        channel=channel,
-        source=source,
-        **data.model_dump(exclude={"contact", "author", "category_id"}),
-    )
-    message.requested_category_id = data.category_id or None  # "" (a form left blank) is no category
+    """A new Message (not yet added to a session) holding ``data`` as received.
+
+    Its columns are set straight into the new object's dictionary, without attribute
+    events: a new row has no history to keep, and both ways of writing it (a Core
+    insert or ``COPY`` of its values, or a flush) read them from there. The events cost
+    about 20 µs a message, a tenth of a bulk import's own work a row.
+    """
     contact = data.contact
     author = data.author or (contact.phone or contact.email if contact else None)
-    message.author_pseudonym = identity.pseudonym(key, author)
+    values = data.model_dump(exclude={"contact", "author", "category_id"})
+    values.update(
+        id=new_id(),
+        channel=channel,
+        source=source,
+        requested_category_id=data.category_id or None,  # "" (a form left blank) is no category
+        author_pseudonym=identity.pseudonym(key, author),
+    )
+    configure_mappers()  # as a constructor would (a no-op once done): the relationships below need it
+    message: Message = inspect(Message).class_manager.new_instance()
+    message.__dict__.update(values)
     if contact and (contact.name or contact.phone or contact.email):
         message.contact = MessageContact(
             name=contact.name, phone=contact.phone, email=str(contact.email or "") or None
         )
-    message.id = new_id()
     draw_tracking_code(message, key)
     return message
 
