@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, inspect
+from sqlalchemy import Column, Connection, Dialect, Table, inspect
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session
 from sqlalchemy.orm.state import InstanceState
 
@@ -38,7 +38,7 @@ from minyi.intake.models import Message
 
 __all__ = ["NotBulk", "write_new"]
 
-Row = dict[str, Any]
+Row = list[Any]  # a row's values in its table's column order
 
 
 class NotBulk(Exception):  # noqa: N818 - a refusal, not an error: the caller flushes instead
@@ -55,6 +55,7 @@ class _Plan:
     one_to_many: list[tuple[str, list[tuple[str, str]]]]  # relationship, (local attr, child attr)
     has_many_to_many: list[str]
     fills: list[tuple[str, bool, Column[Any]]]  # attribute, None is a value (JSON), its column
+    keys: list[str]  # the attribute of each column, in the table's column order (a row's values)
 
     @property
     def collections(self) -> frozenset[str]:
@@ -86,7 +87,7 @@ def _plan(mapper: Mapper[Any]) -> _Plan:
         ]
         (many if prop.direction is RelationshipDirection.MANYTOONE else children).append((prop.key, pairs))
     fills = [(key, column.type.should_evaluate_none, column) for key, column in columns]
-    return _Plan(table, columns, many, children, links, fills)
+    return _Plan(table, columns, many, children, links, fills, [key for key, _ in columns])
 
 
 def _default(column: Column[Any]) -> Any:
@@ -178,7 +179,7 @@ def write_new(session: Session, extra: Iterable[object] = ()) -> int:
     rows: dict[Table, list[Row]] = defaultdict(list)
     for state, plan in zip(pending, plans, strict=True):
         values = state.dict
-        rows[plan.table].append({column.key: values[key] for key, column in plan.columns})
+        rows[plan.table].append([values[key] for key in plan.keys])  # in the table's column order
     _note_for_search(session, [state.obj() for state in pending])
     connection = session.connection()
     for table in Base.metadata.sorted_tables:
@@ -209,26 +210,32 @@ def _note_for_search(session: Session, objects: list[Any]) -> None:
 
 def _write(connection: Connection, table: Table, rows: list[Row]) -> None:
     """Insert ``rows``: ``COPY`` on PostgreSQL (the types' bind processing applied), else executemany."""
-    if connection.dialect.name != "postgresql":
-        connection.execute(table.insert(), rows)
-        return
     columns = list(table.columns)
-    dialect = connection.dialect
-    processors: list[Callable[[Any], Any] | None] = [
-        column.type._cached_bind_processor(dialect)  # noqa: SLF001 - what an INSERT would send
-        for column in columns
-    ]
+    if connection.dialect.name != "postgresql":
+        keys = [column.key for column in columns]
+        connection.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in rows])
+        return
     names = ", ".join(f'"{column.name}"' for column in columns)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    nulls = [column.type.should_evaluate_none for column in columns]  # JSON: None is 'null'
-    keys = [column.key for column in columns]
+    processed = _processed(table, connection.dialect)
     with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row(
-                [
-                    process(value) if process is not None and (value is not None or null) else value
-                    for value, process, null in zip(
-                        (row[key] for key in keys), processors, nulls, strict=True
-                    )
-                ]
-            )
+            for at, process, null in processed:  # the few columns whose type converts the value
+                value = row[at]
+                if value is not None or null:
+                    row[at] = process(value)
+            copy.write_row(row)
+
+
+def _processed(table: Table, dialect: Dialect) -> list[tuple[int, Callable[[Any], Any], bool]]:
+    """The columns whose type converts a value before it is sent, as an ``INSERT`` would.
+
+    Each with its position and whether None is a value to convert (JSON: None is
+    ``'null'``). Most columns have no conversion: the others are left as they are.
+    """
+    found: list[tuple[int, Callable[[Any], Any], bool]] = []
+    for at, column in enumerate(table.columns):
+        process = column.type._cached_bind_processor(dialect)  # noqa: SLF001 - what an INSERT would send
+        if process is not None:
+            found.append((at, process, bool(column.type.should_evaluate_none)))
+    return found
