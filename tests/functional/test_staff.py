@@ -177,3 +177,20 @@ def test_department_staff_cannot_dispatch(client, session, world):
         data={"department_id": world.schools.id, "csrf_token": csrf_of(page.text)},
     )
     assert response.status_code == 403
+
+
+def test_a_case_of_many_repeats_shows_its_first_messages_and_links_to_the_rest(client, session, world):
+    """A complaint repeated hundreds of times must not make its page megabytes long."""
+    case = factories.make_case(session, status="received", title="第0条")
+    for n in range(1, 33):
+        factories.make_message(session, title=f"第{n}条", body="同样的问题").case = case
+    session.commit()
+    login(client, "disp")
+    page = client.get(f"/staff/cases/{case.id}")
+    assert page.status_code == 200
+    assert page.text.count('<article class="message">') == 30
+    assert "显示其余 3 条留言" in page.text
+    assert f"/staff/cases/{case.id}?messages=all#messages" in page.text
+    whole = client.get(f"/staff/cases/{case.id}?messages=all")
+    assert whole.text.count('<article class="message">') == 33
+    assert "显示其余" not in whole.text

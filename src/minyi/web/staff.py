@@ -48,6 +48,7 @@ from minyi.web.templating import flash, language_of, render
 router = APIRouter(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
 PAGE_SIZE = 30
+MESSAGES_SHOWN = 30  # a case's messages on its page; a case of many repeats links to the rest
 
 
 def _safe_next(target: str) -> str:
@@ -242,13 +243,14 @@ def act(
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, db: DbSession, user: StaffUser, case_id: str) -> Response:
+def case_page(request: Request, db: DbSession, user: StaffUser, case_id: str, messages: str = "") -> Response:
     """One case: its messages, history, replies, and the forms to act on it.
 
     A page that carries personal data in clear (the original text) is recorded in the audit trail.
+    ``messages=all`` shows every message; else the first :data:`MESSAGES_SHOWN`.
     """
     record_case_view(db, request, user, cases.get_case(db, user, case_id))
-    return _case_page(request, db, user, case_id)
+    return _case_page(request, db, user, case_id, all_messages=messages == "all")
 
 
 def _case_page(
@@ -262,13 +264,17 @@ def _case_page(
     draft: str = "",
     quality: ReplyQuality | None = None,
     reason: str = "",
+    all_messages: bool = False,
 ) -> Response:
     case = cases.get_case(db, user, case_id)
+    shown = case.messages if all_messages else case.messages[:MESSAGES_SHOWN]
     min_score = float(request.app.state.settings.reply_min_score)
     actions = permissions.actions_of(user, case.department_id)
     may_dispatch = permissions.Action.DISPATCH in actions
     context = {
         "case": case,
+        "shown_messages": shown,
+        "hidden_messages": len(case.messages) - len(shown),
         "targets": lifecycle.allowed_targets(case.status, actions),
         "error": error,
         "can_dispatch": may_dispatch and case.status in cases.DISPATCHABLE,

@@ -15,6 +15,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "urgent.dispatch_now": ("紧急案件，请立即派单", "Urgent case: dispatch it now"),
     "flash.group_merged": ("已并案：{count} 件并入 {number}", "Merged {count} cases into {number}"),
     "case.messages": ("留言", "Messages"),
+    "case.more_messages": ("显示其余 {n} 条留言", "Show the other {n} messages"),
     "case.contact": ("联系方式", "Contact"),
     "case.history": ("办理记录", "History"),
     "case.replies": ("答复与备注", "Replies and notes"),
