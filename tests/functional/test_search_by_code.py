@@ -64,3 +64,14 @@ def test_public_search_by_code_shows_only_that_listed_case(client, session, worl
         assert page.status_code == nothing.status_code == 200
         assert hidden.number not in page.text
         assert page.text.replace(hidden.messages[0].tracking_code, "MYNOSUCH2") == nothing.text
+
+
+def test_staff_search_finds_a_case_by_its_whole_number_or_a_part(client, session, world):
+    wanted = factories.make_case(session, department=world.roads, title="丙小区路灯不亮")
+    other = factories.make_case(session, department=world.roads, title="丁小区路灯不亮")
+    session.commit()
+    login(client, "road")
+    for query in (wanted.number, f" {wanted.number.lower()} ", wanted.number[-8:]):
+        page = client.get("/staff", params={"q": query})
+        assert wanted.number in page.text
+        assert other.number not in page.text
