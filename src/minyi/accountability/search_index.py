@@ -116,7 +116,7 @@ def facets(department_id: str | None, status: str | None, region: str | None) ->
 
 def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict[str, Any]:
     """The index row of ``case``: masked texts, filters and the tokens (key ``tokens``)."""
-    first = case.messages[0] if case.messages else None
+    first = case.public_message
     region = (first.region or None) if first else None
     title = masker(case, case.title)
     body = masker(case, first.body) if first else ""

@@ -122,6 +122,16 @@ class Case(IdMixin, TimestampMixin, Base):
         """Whether a reply has been given."""
         return self.status in ANSWERED_STATUSES
 
+    @property
+    def public_message(self) -> Message | None:
+        """The first message whose author agreed to publish it: what a public view shows.
+
+        Not simply the first message: a merge (并案, a group merge, a repeat that joined)
+        brings in other citizens' messages, which may be older and whose authors may not
+        have agreed. ``None`` when no message of the case may be shown.
+        """
+        return next((message for message in self.messages if message.is_public), None)
+
 
 class CaseEvent(IdMixin, Base):
     """One step in a case's history. Rows are only ever added, never changed."""

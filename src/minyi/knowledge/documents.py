@@ -52,7 +52,9 @@ def case_documents(session: Session, case_ids: Sequence[str], masker: PublicText
         replies = [reply for reply in case.replies if reply.is_public]
         if not replies:
             continue
-        question = case.messages[0].body if case.messages else ""
+        # A public case's document is shown in public: only a message its author let be published.
+        first = case.public_message if case.is_public else (case.messages[0] if case.messages else None)
+        question = first.body if first is not None else ""
         answer = "\n".join(reply.body for reply in replies)
         documents.append(
             Document(

@@ -77,7 +77,7 @@ def _updated(case: Case) -> datetime:
 
 def request_record(case: Case, public: PublicText) -> dict[str, Any]:
     """One public case as a GeoReport v2 service request: masked texts, no contact details."""
-    first: Message | None = case.messages[0] if case.messages else None
+    first: Message | None = case.public_message
     description = public(case, first.body if first else case.title)[:MAX_DESCRIPTION]
     address = public(case, first.address) if first and first.address else None
     return {

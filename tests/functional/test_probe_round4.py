@@ -1,0 +1,78 @@
+"""What the fourth probe found (docs/security-probes.md, 2026-12-07): a merge published a message
+whose author had not agreed, and sentences and dates that staff could not use."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.functional.conftest import csrf_of, login
+
+from minyi.db.base import utcnow
+from minyi.demo import factories
+
+PRIVATE_WORDS = "食堂后厨老鼠很多"
+
+
+def _merged_public_case(client, session, world):
+    """A public case that absorbed an older private one (并案), then answered in public."""
+    private = factories.make_case(
+        session,
+        department=world.roads,
+        title="私密投诉 单位食堂卫生",
+        body=f"我单位{PRIVATE_WORDS}，此内容我不同意公开。",
+        is_public=False,
+        received_at=utcnow() - timedelta(hours=3),
+    )
+    public = factories.make_case(
+        session,
+        department=world.roads,
+        title="芙蓉路路灯不亮",
+        body="芙蓉路路灯连续一周不亮，晚上行人很危险。",
+        is_public=True,
+    )
+    session.commit()
+    login(client, "boss")
+    token = csrf_of(client.get(f"/staff/cases/{public.id}").text)
+    merged = client.post(
+        f"/staff/cases/{public.id}/merge",
+        data={"other": private.number, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert merged.status_code == 303, merged.text
+    replied = client.post(
+        f"/staff/cases/{public.id}/reply",
+        data={
+            "body": "已安排维修，路灯已恢复。",
+            "visibility": "public",
+            "action": "send",
+            "reason": "已现场核实",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert replied.status_code == 303, replied.text
+    client.post("/staff/logout", data={"csrf_token": token})
+    return public
+
+
+def test_a_merge_does_not_publish_a_message_its_author_kept_private(client, session, world):
+    case = _merged_public_case(client, session, world)
+    pages = {
+        "/public": client.get("/public"),
+        "/public?code": client.get("/public", params={"code": case.messages[-1].tracking_code}),
+        "/public/search": client.get("/public/search", params={"q": "路灯"}),
+        "api search": client.get("/api/v1/public/search", params={"q": "路灯"}),
+        "cases.csv": client.get("/public/data/cases.csv"),
+        "cases.json": client.get("/public/data/cases.json"),
+        "open311": client.get(f"/open311/v2/requests/{case.number}.json"),
+        "open311 list": client.get("/open311/v2/requests.json"),
+        "knowledge": client.get("/api/v1/public/knowledge", params={"q": "路灯 不亮"}),
+    }
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        assert PRIVATE_WORDS not in page.text, name
+        assert "食堂" not in page.text, name
+    # what is shown is the consenting author's own message
+    assert "晚上行人很危险" in pages["/public"].text
+    assert "晚上行人很危险" in pages["open311"].text
+    assert client.get("/public/search", params={"q": "食堂"}).text.count(case.number) == 0
