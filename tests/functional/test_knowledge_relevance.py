@@ -84,7 +84,7 @@ def test_an_unrelated_answer_is_not_suggested(client, session, settings, world, 
     found = search.search(session, settings, suggest.query_of(gas), top=5)
     assert found, "BM25 alone finds the answers that share 小区 and 锦绣家园"
     assert found[0].coverage < suggest.MIN_COVERAGE  # 燃气, 泄漏: no answer holds them
-    assert suggest.suggestions_for(session, settings, gas).cases == []
+    assert suggest.suggestions_for(session, settings, gas, world.admin).cases == []
     login(client, "road")
     section = _section(client.get(f"/staff/cases/{gas.id}").text)
     assert "knowledge-hit" not in section
@@ -94,7 +94,7 @@ def test_an_unrelated_answer_is_not_suggested(client, session, settings, world, 
 
 def test_a_related_answer_shows_a_relevance_band_not_a_score(client, session, settings, world, answered):
     loan = _new_case(session, world, "kr-loan", "公积金贷款", "公积金贷款条件是什么")
-    hits = suggest.suggestions_for(session, settings, loan).cases
+    hits = suggest.suggestions_for(session, settings, loan, world.admin).cases
     assert [hit.id for hit in hits] == [answered[2].id]
     assert hits[0].coverage >= suggest.MIN_COVERAGE
     assert hits[0].band == "high"
@@ -129,7 +129,7 @@ def test_weak_answers_are_folded_away_not_suggested(client, session, settings, w
         for case in answered[:2]
     ]
     monkeypatch.setattr(search, "search", lambda *_args, **_kwargs: weak)
-    found = suggest.suggestions_for(session, settings, gas)
+    found = suggest.suggestions_for(session, settings, gas, world.admin)
     assert (found.cases, [hit.id for hit in found.weak]) == ([], [answered[0].id, answered[1].id])
     login(client, "road")
     section = _section(client.get(f"/staff/cases/{gas.id}").text)
@@ -139,4 +139,6 @@ def test_weak_answers_are_folded_away_not_suggested(client, session, settings, w
     assert f'data-id="{answered[0].id}"' in folded
     assert "相关度 低" in folded
     assert "25.5" not in section
-    assert suggest.chosen(session, settings, gas, "case", answered[0].id).id == answered[0].id  # still usable
+    assert (
+        suggest.chosen(session, settings, gas, world.admin, "case", answered[0].id).id == answered[0].id
+    )  # still usable

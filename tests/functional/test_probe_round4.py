@@ -3,12 +3,14 @@ whose author had not agreed, and sentences and dates that staff could not use.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from tests.functional.conftest import csrf_of, login
+from tests.functional.conftest import bearer, csrf_of, login
 
+from minyi.cases.services import add_historical_reply
 from minyi.db.base import utcnow
 from minyi.demo import factories
+from minyi.knowledge import search as knowledge_search
 
 PRIVATE_WORDS = "食堂后厨老鼠很多"
 
@@ -76,3 +78,38 @@ def test_a_merge_does_not_publish_a_message_its_author_kept_private(client, sess
     assert "晚上行人很危险" in pages["/public"].text
     assert "晚上行人很危险" in pages["open311"].text
     assert client.get("/public/search", params={"q": "食堂"}).text.count(case.number) == 0
+
+
+def test_department_staff_find_other_departments_public_answers_only(client, session, settings, world):
+    """The knowledge base reuses answers across departments, but not another department's private cases."""
+    public = factories.make_case(
+        session,
+        department=world.roads,
+        title="公积金贷款条件",
+        body="请问公积金贷款要什么条件",
+        is_public=True,
+    )
+    add_historical_reply(
+        session, public, "连续缴存6个月以上可申请公积金贷款。", datetime(2019, 5, 10, tzinfo=UTC)
+    )
+    private = factories.make_case(
+        session, department=world.roads, title="公积金贷款额度", body="公积金贷款能贷多少", is_public=False
+    )
+    add_historical_reply(session, private, "私密答复：最高可贷六十万元。", datetime(2019, 5, 11, tzinfo=UTC))
+    session.commit()
+    knowledge_search.synchronise(session, settings)
+
+    def numbers(user) -> set[str]:
+        found = client.get(
+            "/api/v1/knowledge/search", params={"q": "公积金贷款", "top": 10}, headers=bearer(session, user)
+        )
+        assert found.status_code == 200, found.text
+        return {hit["number"] for hit in found.json() if hit["source"] == "case"}
+
+    assert numbers(world.admin) == {public.number, private.number}
+    assert numbers(world.road_staff) == {public.number, private.number}  # their own department
+    assert numbers(world.school_staff) == {public.number}
+    login(client, "school")
+    page = client.get("/staff/knowledge", params={"q": "公积金贷款"})
+    assert public.number in page.text
+    assert "私密答复" not in page.text

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from minyi.accounts.permissions import department_filter
 from minyi.api.routes import TokenUser
 from minyi.http.deps import AppSettings, DbSession
 from minyi.knowledge import public as knowledge_public
@@ -36,17 +37,19 @@ class KnowledgeHit(BaseModel):
 def search(
     db: DbSession,
     settings: AppSettings,
-    _user: TokenUser,
+    user: TokenUser,
     q: Annotated[str, Query(max_length=knowledge_search.MAX_QUERY)] = "",
     top: Annotated[int, Query(ge=1, le=knowledge_search.MAX_TOP)] = 5,
 ) -> list[KnowledgeHit]:
-    """Answered cases (all departments, masked) and articles in force that best answer ``q``.
+    """Answered cases (masked) and articles in force that best answer ``q``.
+
+    Department staff get other departments' public answers only, with their own private ones.
 
     No question, no hits: an empty ``q`` (a search box not yet typed in) answers ``[]``.
     """
     if not q.strip():
         return []
-    hits = knowledge_search.search(db, settings, q, top=top)
+    hits = knowledge_search.search(db, settings, q, top=top, departments=department_filter(user))
     return [KnowledgeHit(**hit.as_dict()) for hit in hits]
 
 

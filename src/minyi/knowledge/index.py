@@ -169,11 +169,22 @@ class KnowledgeIndex:
         return int(self.index.searcher().num_docs)
 
     def search(
-        self, text: str, *, top: int = 5, public_only: bool = False, department_id: str | None = None
+        self,
+        text: str,
+        *,
+        top: int = 5,
+        public_only: bool = False,
+        department_id: str | None = None,
+        departments: frozenset[str] | None = None,
     ) -> list[Found]:
-        """The ``top`` documents that best match ``text`` (BM25 over title, question and answer)."""
+        """The ``top`` documents that best match ``text`` (BM25 over title, question and answer).
+
+        ``departments``: when given, only public documents and those of these departments.
+        """
         searcher = self.index.searcher()
-        built = self._query(searcher, text, public_only=public_only, department_id=department_id)
+        built = self._query(
+            searcher, text, public_only=public_only, department_id=department_id, departments=departments
+        )
         if built is None:
             return []
         query, ideal, coverage = built
@@ -186,7 +197,13 @@ class KnowledgeIndex:
         ]
 
     def _query(
-        self, searcher: tantivy.Searcher, text: str, *, public_only: bool, department_id: str | None
+        self,
+        searcher: tantivy.Searcher,
+        text: str,
+        *,
+        public_only: bool,
+        department_id: str | None,
+        departments: frozenset[str] | None = None,
     ) -> tuple[tantivy.Query, float, float] | None:
         """The query of ``text``'s most telling words and bigrams.
 
@@ -223,6 +240,11 @@ class KnowledgeIndex:
             clauses.append((tantivy.Occur.Must, term_query(SCHEMA, "public", 1)))
         if department_id:
             clauses.append((tantivy.Occur.Must, term_query(SCHEMA, "department_id", department_id)))
+        if departments is not None:
+            visible = [(tantivy.Occur.Should, term_query(SCHEMA, "public", 1))]
+            own = (term_query(SCHEMA, "department_id", code) for code in sorted(departments))
+            visible += [(tantivy.Occur.Should, query) for query in own]
+            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(visible)))
         return tantivy.Query.boolean_query(clauses), ideal, coverage
 
     def state(self) -> dict[str, Any]:

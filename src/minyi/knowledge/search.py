@@ -100,9 +100,16 @@ def search(  # noqa: PLR0913 - the query and its filters
     top: int = 5,
     public_only: bool = False,
     department_id: str | None = None,
+    departments: frozenset[str] | None = None,
     today: date | None = None,
 ) -> list[Hit]:
-    """The ``top`` best answers to ``text``; expired articles left out; public ones only if asked."""
+    """The ``top`` best answers to ``text``; expired articles left out; public ones only if asked.
+
+    ``departments``: what a department's staff may read
+    (:func:`~minyi.accounts.permissions.department_filter`): public answers and articles of
+    every department, the private cases of these departments only.
+    ``None``: everything (admins, dispatchers, supervisors).
+    """
     text = text.strip()
     if not text:
         raise InvalidInput("q: write what to search for", field="q")
@@ -113,7 +120,9 @@ def search(  # noqa: PLR0913 - the query and its filters
     index = open_index(settings)
     refresh_if_stale(session, settings, index)
     day = (today or localtime.local_date(datetime.now(UTC))).isoformat()
-    found = index.search(text, top=top * 3, public_only=public_only, department_id=department_id)
+    found = index.search(
+        text, top=top * 3, public_only=public_only, department_id=department_id, departments=departments
+    )
     current = [item for item in found if not item.document.valid_to or item.document.valid_to >= day]
     return [_hit(item) for item in current[:top]]
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
+from minyi.accounts.permissions import department_filter
 from minyi.admin import services as admin
 from minyi.cases.models import AppealKind, Case
 from minyi.core.errors import InvalidInput, NotFound
@@ -76,8 +77,11 @@ def query_of(case: Case) -> str:
     return text[: knowledge_search.MAX_QUERY]
 
 
-def suggestions_for(session: Session, settings: Settings, case: Case) -> Suggestions:
+def suggestions_for(session: Session, settings: Settings, case: Case, viewer: User) -> Suggestions:
     """The similar answered cases (not ``case`` itself) and the articles in force, best first.
+
+    ``viewer``'s department decides which private cases of other departments are left out
+    (a department's staff see other departments' public answers only).
 
     None at all when the knowledge base knows too little of the case (:data:`MIN_COVERAGE`);
     answered cases below :data:`MIN_RELEVANCE` apart, in :attr:`Suggestions.weak`.
@@ -85,7 +89,7 @@ def suggestions_for(session: Session, settings: Settings, case: Case) -> Suggest
     query = query_of(case)
     if not query:
         return Suggestions()
-    hits = knowledge_search.search(session, settings, query, top=WIDE)
+    hits = knowledge_search.search(session, settings, query, top=WIDE, departments=department_filter(viewer))
     if not hits or hits[0].coverage < MIN_COVERAGE:
         return Suggestions(query=query)
     others = [hit for hit in hits if hit.source == "case" and hit.id != case.id][:TOP]
@@ -106,13 +110,15 @@ def may_answer_directly(settings: Settings, case: Case, best: Hit) -> bool:
     )
 
 
-def chosen(session: Session, settings: Settings, case: Case, source: str, hit_id: str) -> Hit:
+def chosen(  # noqa: PLR0913, PLR0917 - the case and its viewer, then the chosen suggestion
+    session: Session, settings: Settings, case: Case, viewer: User, source: str, hit_id: str
+) -> Hit:
     """The suggestion ``source``/``hit_id`` as the case page offers it now; NotFound otherwise."""
     if source not in SOURCES:
         raise InvalidInput("source: case or article", field="source")
     if not hit_id.strip():
         raise InvalidInput("id: choose a suggestion", field="id")
-    found = suggestions_for(session, settings, case)
+    found = suggestions_for(session, settings, case, viewer)
     for hit in [*found.cases, *found.weak, *found.articles, *([found.direct] if found.direct else [])]:
         if hit.source == source and hit.id == hit_id:
             return hit
@@ -170,7 +176,7 @@ def use_as_draft(  # noqa: PLR0913, PLR0917 - the case, then the chosen suggesti
     session: Session, settings: Settings, user: User, case: Case, source: str, hit_id: str
 ) -> str:
     """The drafted reply for the chosen suggestion; its use is recorded (not committed)."""
-    hit = chosen(session, settings, case, source, hit_id)
+    hit = chosen(session, settings, case, user, source, hit_id)
     text = draft_text(session, user, case, hit, utcnow())
     record_use(session, user, case, hit, UseKind.DRAFT)
     return text

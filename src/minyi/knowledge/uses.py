@@ -45,7 +45,7 @@ def direct_answer(  # noqa: PLR0913, PLR0917 - the case, the chosen answer, how 
         raise Conflict("only a consultation (咨询) is answered directly from the knowledge base")
     if case.status not in {CaseStatus.RECEIVED, CaseStatus.ACCEPTED}:
         raise Conflict(f"a case that is {case.status} is past intake: its department answers it")
-    hit = suggest.chosen(session, settings, case, source, hit_id)
+    hit = suggest.chosen(session, settings, case, user, source, hit_id)
     if hit.score < settings.knowledge_direct_score:
         raise Conflict(
             f"the match scores {hit.score:.0f}, below {settings.knowledge_direct_score:.0f}: "

@@ -294,7 +294,7 @@ def _case_page(
         "min_score": min_score,
         "needs_reason": quality is not None and min_score > 0 and quality.score < min_score,
         "reason": reason,
-        "knowledge": suggest.suggestions_for(db, request.app.state.settings, case),
+        "knowledge": suggest.suggestions_for(db, request.app.state.settings, case, user),
     }
     return render(request, "staff/case.html", context, status)
 

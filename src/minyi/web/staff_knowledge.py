@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.models import User
-from minyi.accounts.permissions import Action, may_at_all
+from minyi.accounts.permissions import Action, department_filter, may_at_all
 from minyi.cases import services as cases
 from minyi.core import localtime
 from minyi.core.errors import Conflict, Forbidden, InvalidInput
@@ -79,7 +79,7 @@ def direct_answer(
         db.rollback()
         if exc.field != "reason":
             raise
-        hit = suggest.chosen(db, settings, case, source, id)
+        hit = suggest.chosen(db, settings, case, user, source, id)
         draft = suggest.draft_text(db, user, case, hit, utcnow())
         quality = cases.check_reply(case, draft)
         return _case_page(request, db, user, case_id, exc.message, 422, draft=draft, quality=quality)
@@ -106,7 +106,7 @@ def _may_write(user: User) -> bool:
 def _list(request: Request, db: DbSession, settings: AppSettings, user: User, **extra: Any) -> Response:
     q = str(request.query_params.get("q", "")).strip()[: knowledge_search.MAX_QUERY]
     show_expired = request.query_params.get("expired") == "1"
-    hits = knowledge_search.search(db, settings, q, top=20) if q else []
+    hits = knowledge_search.search(db, settings, q, top=20, departments=department_filter(user)) if q else []
     context = {
         "q": q,
         "hits": hits,
