@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.functional.conftest import bearer, csrf_of, login
 
+from minyi.cases import workflow
 from minyi.cases.services import add_historical_reply
 from minyi.db.base import utcnow
 from minyi.demo import factories
@@ -113,3 +114,21 @@ def test_department_staff_find_other_departments_public_answers_only(client, ses
     page = client.get("/staff/knowledge", params={"q": "公积金贷款"})
     assert public.number in page.text
     assert "私密答复" not in page.text
+
+
+def test_the_timeline_shows_why_a_case_came_back(client, session, world):
+    """A department's reason for returning a case, and the citizen's rating that reopened one."""
+    returned = factories.make_case(session, department=world.roads, title="不归我局管的留言")
+    workflow.return_case(session, world.road_staff, returned, "不属于我局职责，应由教育局办理")
+    rated = factories.make_case(session, status="replied", department=world.roads, title="路口积水")
+    workflow.rate(session, rated.messages[0], "unsatisfied", False, "还是堵着，没有人来处理")  # noqa: FBT003
+    session.commit()
+    login(client, "boss")
+    page = client.get(f"/staff/cases/{returned.id}").text
+    assert "理由：不属于我局职责，应由教育局办理" in page
+    page = client.get(f"/staff/cases/{rated.id}").text
+    assert "不满意 · 未解决 · 市民意见：还是堵着，没有人来处理" in page
+    assert "理由：回访：市民表示问题未解决或不满意" in page
+    assert "the citizen says" not in page
+    english = client.get(f"/staff/cases/{rated.id}", params={"lang": "en"}).text
+    assert "Not satisfied · No · Citizen&#39;s comment: 还是堵着" in english

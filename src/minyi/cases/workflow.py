@@ -46,6 +46,10 @@ class WorkflowForbidden(Forbidden, WorkflowError):  # noqa: N818 - reads as what
     """A workflow step this user's role may not take."""
 
 
+#: The reason a reopen by the citizen's rating records (Chinese first: staff read it as written).
+REOPENED_BY_RATING = "回访：市民表示问题未解决或不满意"
+
+
 def _require(user: User, case: Case, action: Action) -> None:
     """Nothing if ``user`` may take ``action`` on ``case``; else WorkflowForbidden."""
     try:
@@ -238,10 +242,16 @@ def rate(
         session,
         case,
         EventAction.RATED,
-        payload={"satisfaction": verdict.value, "solved": solved, "message_id": message.id},
+        # The comment too: the handler who reopens the case reads why on its timeline.
+        payload={
+            "satisfaction": verdict.value,
+            "solved": solved,
+            "message_id": message.id,
+            "comment": rating.comment,
+        },
     )
     if verdict == Satisfaction.UNSATISFIED or solved is False:
-        reopen(session, case, reason="the citizen says the problem is not solved")
+        reopen(session, case, reason=REOPENED_BY_RATING)
     elif len(case.messages) <= 1 or case.status == CaseStatus.FOLLOW_UP:
         case.closed_at = utcnow()
         record(session, case, EventAction.CLOSED_BY_RATING, to_status=CaseStatus.CLOSED)

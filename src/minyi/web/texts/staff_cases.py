@@ -18,6 +18,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "case.more_messages": ("显示其余 {n} 条留言", "Show the other {n} messages"),
     "case.contact": ("联系方式", "Contact"),
     "case.history": ("办理记录", "History"),
+    "case.history.reason": ("理由：", "Reason: "),
+    "case.history.comment": ("市民意见：", "Citizen's comment: "),
     "case.replies": ("答复与备注", "Replies and notes"),
     "case.reply": ("答复", "Reply"),
     "case.reply.public": ("公开答复（留言人可见）", "Public reply (the citizen sees it)"),
