@@ -28,6 +28,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
+from minyi.core import localtime
 from minyi.db.base import utcnow
 from minyi.db.session import Database
 from minyi.intake.models import Message
@@ -325,7 +326,7 @@ def join(
     issue.replies += message.replies_count
     issue.first_time = min(records.aware(issue.first_time), when)
     issue.last_time = max(records.aware(issue.last_time), when)
-    issue.timeline = _bump(issue.timeline, when.date().isoformat())
+    issue.timeline = _bump(issue.timeline, localtime.local_date(when).isoformat())  # the local day
     if analysis.category_label:
         issue.categories = _bump(issue.categories, analysis.category_label)
     issue.archived_at = None

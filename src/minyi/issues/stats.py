@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
+from minyi.core import localtime
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.issues.detect.issue import people_counts
@@ -103,7 +104,8 @@ def recompute(session: Session, issue: HotIssue) -> None:
     if rows:
         issue.first_time = rows[0].when
         issue.last_time = max(m.when for m in rows)
-    days = Counter(m.when.date().isoformat() for m in rows)
+    # Days as people live them: a message at 07:00 Beijing time is that day's, not the day before (UTC).
+    days = Counter(localtime.local_date(m.when).isoformat() for m in rows)
     issue.timeline = dict(sorted(days.items()))
     labels = Counter(m.category for m in rows if m.category)
     issue.categories = dict(labels.most_common())

@@ -53,3 +53,12 @@ def test_an_issue_without_messages_is_zeroed(session):
     assert (issue.size, issue.authors, issue.likes, issue.timeline, issue.categories) == (0, 0, 0, {}, {})
     assert issue.representative_ids == []
     assert issue.last_time == before
+
+
+def test_the_timeline_counts_local_days(session):
+    """A message at 23:30 UTC was written at 07:30 the next morning in Beijing: that day's."""
+    issue, made = make_issue(session, NOISE[:2], recompute=False)
+    made[0].submitted_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    made[1].submitted_at = datetime(2026, 3, 2, 15, 59, tzinfo=UTC)  # 23:59 Beijing time
+    stats.recompute(session, issue)
+    assert issue.timeline == {"2026-03-02": 2}
