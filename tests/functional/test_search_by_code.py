@@ -75,3 +75,27 @@ def test_staff_search_finds_a_case_by_its_whole_number_or_a_part(client, session
         page = client.get("/staff", params={"q": query})
         assert wanted.number in page.text
         assert other.number not in page.text
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_codes_and_numbers_typed_with_a_chinese_input_method_or_without_the_dash(client, session, world):
+    wanted = factories.make_case(
+        session, status="replied", department=world.roads, title="丙小区路灯不亮", is_public=True
+    )
+    session.commit()
+    code, number = wanted.messages[0].tracking_code, wanted.number
+    login(client, "road")
+    typed = (
+        _full_width(code),
+        f"{code[:2]}-{code[2:6]}　{code[6:]}",
+        _full_width(number),
+        number.replace("-", ""),
+        number.replace("-", " ").lower(),
+    )
+    for query in typed:
+        assert number in client.get("/staff", params={"q": query}).text, query
+    assert number in client.get("/public", params={"code": f"{code[:2]}-{code[2:6]}-{code[6:]}"}).text
+    assert number in client.get("/public", params={"code": _full_width(code)}).text

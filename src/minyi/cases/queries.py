@@ -39,6 +39,7 @@ class CaseFilter:
 
 TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of its letters
 CASE_NUMBER = re.compile(r"\d{8}-[0-9A-Z]{8}")  # minyi.cases.services: the local date, 8 letters
+_NUMBER_UNDASHED = re.compile(r"\d{8}[0-9A-Z]{8}")
 DUE_FILTERS = ("overdue", "soon", "supervised")
 DUE_SOON = timedelta(days=2)
 
@@ -104,6 +105,18 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     return list(session.scalars(page)), total
 
 
+def normalise_number(typed: str) -> str:
+    """A case number as a person types it, in the form it is stored.
+
+    ``20261207S2985APC``, ``20261207 s2985apc`` or full-width characters all read as
+    ``20261207-S2985APC``; anything else comes back stripped.
+    """
+    compact = normalise_code(typed)
+    if _NUMBER_UNDASHED.fullmatch(compact):
+        return f"{compact[:8]}-{compact[8:]}"
+    return typed.strip()
+
+
 def _matching(typed: str) -> ColumnElement[bool]:
     """The cases a staff search finds: by a whole tracking code or case number, else by words.
 
@@ -114,7 +127,7 @@ def _matching(typed: str) -> ColumnElement[bool]:
     wildcards).
     """
     words = typed.strip()
-    number = words.upper()
+    number = normalise_number(words)
     if CASE_NUMBER.fullmatch(number):
         return Case.number == number
     code = normalise_code(words)
@@ -163,7 +176,7 @@ def public_case_by_code(session: Session, code: str) -> Case | None:
     author agreed to publish it; any other code finds nothing, so a code tells no more than
     the public list does.
     """
-    wanted = code.strip().upper()
+    wanted = normalise_code(code)  # as staff search reads it: MY-P25S-RDXQ, ｍｙｐ２５… alike
     if not wanted or len(wanted) > 20:  # noqa: PLR2004 - the column's length
         return None
     query = (

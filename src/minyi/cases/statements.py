@@ -17,6 +17,7 @@ from minyi.accounts.permissions import Action, can, can_view_case, require
 from minyi.cases import notices
 from minyi.cases.events import CaseError, record
 from minyi.cases.models import Case, CaseStatus, EventAction, Reply, Statement, StatementCase
+from minyi.cases.queries import normalise_number
 from minyi.db.base import new_id, utcnow
 
 MAX_CASES = 5000
@@ -100,7 +101,7 @@ def cases_by_number(
     With a ``reader``, a case the reader may not see counts as not found (no oracle of
     other departments' case numbers).
     """
-    wanted = [n.strip() for n in numbers if n.strip()]
+    wanted = [normalise_number(n) for n in numbers if n.strip()]
     found = {c.number: c for c in session.scalars(select(Case).where(Case.number.in_(wanted)))}
     if reader is not None:
         found = {n: c for n, c in found.items() if can_view_case(reader, c.department_id)}

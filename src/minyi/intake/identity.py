@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+import unicodedata
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on a phone
 CODE_LENGTH = 8
@@ -17,6 +19,10 @@ SECRET_LENGTH = 10
 
 
 CODES = len(ALPHABET) ** CODE_LENGTH
+
+
+#: What a person types between the parts of a code or number: spaces (also full-width) and dashes.
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
 
 def _encode(raw: bytes | int, length: int) -> str:
@@ -52,8 +58,12 @@ def secret_matches(code: str, secret: str, stored_hash: str) -> bool:
 
 
 def normalise_code(code: str) -> str:
-    """A tracking code as typed by a person, upper-cased and without spaces or dashes."""
-    return code.strip().upper().replace(" ", "").replace("-", "")
+    """A tracking code as typed by a person, upper-cased and without spaces or dashes.
+
+    Full-width letters and digits (ＭＹ７Ｋ…, as a Chinese input method types them) count as
+    their ASCII forms, and any space or dash is left out.
+    """
+    return _SPACES_AND_DASHES.sub("", unicodedata.normalize("NFKC", code)).upper()
 
 
 def pseudonym(key: str, identity: str | None) -> str | None:

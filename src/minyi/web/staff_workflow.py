@@ -13,6 +13,7 @@ from minyi.accounts.permissions import sees_all_departments
 from minyi.cases import services as cases
 from minyi.cases import workflow
 from minyi.cases.models import Case, ExtensionRequest
+from minyi.cases.queries import normalise_number
 from minyi.core import localtime
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.flows import grouping
@@ -157,7 +158,7 @@ def merge(
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Merge another case (by number) into this one."""
-    absorbed = db.scalar(select(Case).where(Case.number == other.strip()))
+    absorbed = db.scalar(select(Case).where(Case.number == normalise_number(other)))
     if absorbed is None or not cases.can_view(user, absorbed):
         return _case_page(request, db, user, case_id, f"no case numbered {other.strip()!r}", 422)
     return act(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
+from minyi.cases.queries import CASE_NUMBER, normalise_number
 from minyi.http.deps import PUBLIC_VIEW, CsrfChecked, DbSession, StaffUser
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
@@ -18,16 +20,32 @@ router = APIRouter(include_in_schema=False)
 FormField = Annotated[str, Form()]
 
 
+#: One case number on a line and what separates it from the next: spaces, commas, 、 or ；.
+_NUMBER = re.compile(r"([^\s,，、;；]+)[\s,，、;；]*")
+
+
 def parse_lines(text: str) -> tuple[list[str], dict[str, str]]:
-    """Case numbers, one per line, each optionally followed by a note for that case."""
+    """Case numbers, one or more per line, the line's rest a note for its numbers.
+
+    ``20261207-S2985APC 已修复`` gives one number and its note; ``A, B`` or ``A、B`` two
+    numbers (every word that reads as a case number is one; the first word always is).
+    """
     numbers: list[str] = []
     notes: dict[str, str] = {}
-    for line in text.splitlines():
-        number, _, note = line.strip().partition(" ")
-        if number:
-            numbers.append(number)
-            if note.strip():
-                notes[number] = note.strip()
+    for typed in text.splitlines():
+        taken: list[str] = []
+        position = 0
+        line = typed.strip()
+        while (match := _NUMBER.match(line, position)) is not None:
+            word = normalise_number(match.group(1))
+            if taken and not CASE_NUMBER.fullmatch(word):
+                break
+            taken.append(word)
+            position = match.end()
+        numbers += taken
+        note = line[position:].strip()
+        if note:
+            notes.update(dict.fromkeys(taken, note))
     return numbers, notes
 
 
@@ -72,7 +90,8 @@ def publish(
     numbers, notes = parse_lines(case_lines)
     found, missing = statements.cases_by_number(db, numbers, reader=user)
     if missing:
-        return _form(request, db, f"no cases numbered {', '.join(missing[:10])}", values, 422)
+        said = domain_text(f"no cases numbered {', '.join(missing[:10])}", language_of(request))
+        return _form(request, db, said, values, 422)
     try:
         statements.publish(
             db,
