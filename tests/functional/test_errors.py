@@ -121,7 +121,7 @@ def test_case_errors_on_both_sides(client, session, world):
     english = client.post(
         f"/staff/cases/{case.id}/supervise?lang=en", data={"comment": "x", "csrf_token": token}
     )
-    assert "staff users may not supervise cases" in english.text
+    assert "Your role may not supervise cases." in english.text
     # a conflict shows the case again, with the reason
     again = client.post(f"/staff/cases/{case.id}/status", data={"status": "closed", "csrf_token": token})
     assert again.status_code == 409

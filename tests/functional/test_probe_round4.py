@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.functional.conftest import bearer, csrf_of, login
+from tests.issuedata import NOISE, make_issue
 
 from minyi.cases import workflow
 from minyi.cases.services import add_historical_reply
@@ -132,3 +133,36 @@ def test_the_timeline_shows_why_a_case_came_back(client, session, world):
     assert "the citizen says" not in page
     english = client.get(f"/staff/cases/{rated.id}", params={"lang": "en"}).text
     assert "Not satisfied · No · Citizen&#39;s comment: 还是堵着" in english
+
+
+def test_staff_refusals_in_the_readers_language(client, session, world):
+    made = [
+        factories.make_case(session, department=world.roads, key=f"p4-{n}", title=f"路灯{n}")
+        for n in range(2)
+    ]
+    issue, _ = make_issue(session, NOISE)
+    session.commit()
+    login(client, "road")
+    token = csrf_of(client.get("/staff/statements").text)
+    form = {"title": "统一答复", "body": "已处理完毕。", "csrf_token": token}
+    wrong = client.post("/staff/statements", data=form | {"case_lines": "20261207-S2985APX"})
+    assert wrong.status_code == 422
+    assert "没有编号为 20261207-S2985APX 的案件" in wrong.text
+    assert "no cases numbered" not in wrong.text
+    # two numbers on one line, separated as people separate them
+    both = client.post(
+        "/staff/statements", data=form | {"case_lines": f"{made[0].number}、{made[1].number.lower()}"}
+    )
+    assert both.status_code == 200, both.text
+    login(client, "boss")
+    token = csrf_of(client.get(f"/staff/issues/{issue.id}").text)
+    split = client.post(f"/staff/issues/{issue.id}/split", data={"csrf_token": token})
+    assert split.status_code == 422
+    assert "留言：请至少勾选一条留言" in split.text
+    assert "message_ids:" not in split.text
+    chinese = {**bearer(session, world.road_staff), "Accept-Language": "zh-CN"}
+    refused = client.get("/api/v1/admin/departments", headers=chinese)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "您的角色无权管理本站。"
+    gone = client.get("/api/v1/cases/nope", headers=chinese)
+    assert gone.json()["message"] == "没有该案件，或该案件属于其他部门。"

@@ -12,6 +12,7 @@ import re
 
 from minyi.cases import lifecycle
 from minyi.web.domain_texts_files import FILES
+from minyi.web.domain_texts_staff import ACTIONS, STAFF
 
 #: A holiday schedule an admin types (``minyi.cases.holiday_store``).
 HOLIDAYS: tuple[tuple[str, str, str], ...] = (
@@ -421,6 +422,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         *FILES,
         *TRANSITIONS,
         *FORMS,
+        *STAFF,  # its permission refusal last: it reads any "… users may not …"
     )
 )
 
@@ -440,6 +442,8 @@ def domain_text(message: str | None, language: str = "zh") -> str:
                     values[key] = lifecycle.label(values[key], language)
         if "allowed" in values:
             values["allowed"] = _statuses(values["allowed"], language)
+        if "action" in values and language != "en":
+            values["action"] = ACTIONS.get(values["action"], values["action"])
         return (en if language == "en" else zh).format(**values)
     return message
 

@@ -44,7 +44,7 @@ def error_page(request: Request, message: str, status: int) -> Response:
 def validation_error_page(request: Request, errors: Iterable[Mapping[str, Any]]) -> Response:
     """Invalid form or query values as a page: one short sentence per field, in the reader's language."""
     language = language_of(request)
-    messages = list(plain_errors(errors, language).values())
+    messages = list(plain_errors(errors, language, request.url.path).values())
     context = {"message": i18n.translate("error.invalid", language), "details": messages}
     return render(request, "error.html", context, status_code=422)
 

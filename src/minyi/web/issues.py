@@ -24,6 +24,7 @@ from minyi.issues.detect.heat import heat_terms
 from minyi.issues.models import HotIssue
 from minyi.issues.records import as_issue, configured_weights
 from minyi.web import i18n
+from minyi.web.domain_texts import domain_text
 from minyi.web.templating import flash, language_of, render
 
 router = APIRouter(prefix="/staff/issues", include_in_schema=False)
@@ -128,7 +129,7 @@ def _edit(db: DbSession, user: User, issue_id: str) -> HotIssue:
 def _refused(request: Request, db: DbSession, user: User, issue: HotIssue, exc: Exception) -> Response:
     db.rollback()
     fresh = _live_issue(db, issue.id)
-    return _issue_page(request, db, user, fresh, str(exc), 422)
+    return _issue_page(request, db, user, fresh, domain_text(str(exc), language_of(request)), 422)
 
 
 @router.post("/{issue_id}/rename")

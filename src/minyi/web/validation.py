@@ -54,6 +54,24 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "top": ("条数", "Number of hits"),
     "decision": ("采纳决定", "Decision"),
     "outcome": ("回电结果", "Outcome"),
+    "file": ("文件", "File"),
+    "target_id": ("要并入的问题", "Issue to merge into"),
+    "template_id": ("答复模板", "Reply template"),
+    "case_lines": ("案件编号", "Case numbers"),
+}
+#: Fields that mean something else on a staff page than on the portal's message form
+#: (``body`` is a citizen's 留言详情 there, a reply here): (path prefix, field) → label.
+PAGE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
+    ("/staff/cases/", "body"): ("答复内容", "Reply"),
+    ("/staff/statements", "title"): ("标题", "Title"),
+    ("/staff/statements", "body"): ("正文", "Text"),
+    ("/staff/admin", "code"): ("代码", "Code"),
+    ("/staff/admin", "name"): ("名称", "Name"),
+    ("/staff/admin", "body"): ("正文", "Text"),
+    ("/staff/admin", "title"): ("标题", "Title"),
+    ("/staff/knowledge", "title"): ("标题", "Title"),
+    ("/staff/knowledge", "body"): ("正文", "Text"),
+    ("/staff/issues/", "title"): ("标题", "Title"),
 }
 #: Form fields whose label is the text of another field (``category_id`` is labelled "category").
 ALIASES = {"category_id": "category", "is_public": "public"}
@@ -114,10 +132,16 @@ def field_name(loc: Iterable[Any]) -> str:
     return parts[-1] if parts else "form"
 
 
-def field_label(field: str, language: str) -> str:
-    """The field's label as the form shows it, without "(optional)"."""
+def field_label(field: str, language: str, path: str = "") -> str:
+    """The field's label as the form at ``path`` shows it, without "(optional)"."""
     key = f"field.{ALIASES.get(field, field)}"
-    if key in i18n.TEXTS:
+    page = next(
+        (pair for (prefix, name), pair in PAGE_LABELS.items() if name == field and path.startswith(prefix)),
+        None,
+    )
+    if page is not None:
+        text = page[1] if language == "en" else page[0]
+    elif key in i18n.TEXTS:
         text = i18n.translate(key, language)
     elif field in FIELD_LABELS or field == "form":
         pair = FIELD_LABELS.get(field, GENERIC_LABEL)
@@ -147,10 +171,10 @@ def _shown(value: float | str) -> float | str:
     return value
 
 
-def plain_message(error: Mapping[str, Any], language: str, field: str | None = None) -> str:
-    """One pydantic error as a short sentence in ``language``."""
+def plain_message(error: Mapping[str, Any], language: str, field: str | None = None, path: str = "") -> str:
+    """One pydantic error as a short sentence in ``language`` (``path``: the page's, for its labels)."""
     field = field or field_name(error.get("loc", ()))
-    label = field_label(field, language)
+    label = field_label(field, language, path)
     zh, en = _template(error, field)
     template = en if language == "en" else zh
     context = {k: _shown(v) for k, v in (error.get("ctx") or {}).items() if isinstance(v, int | float | str)}
@@ -163,10 +187,10 @@ def plain_message(error: Mapping[str, Any], language: str, field: str | None = N
         return (en if language == "en" else zh).format(label=label)
 
 
-def plain_errors(errors: Iterable[Mapping[str, Any]], language: str) -> dict[str, str]:
-    """``{field: message}`` for a form; the first error of each field wins."""
+def plain_errors(errors: Iterable[Mapping[str, Any]], language: str, path: str = "") -> dict[str, str]:
+    """``{field: message}`` for a form at ``path``; the first error of each field wins."""
     found: dict[str, str] = {}
     for error in errors:
         field = field_name(error.get("loc", ()))
-        found.setdefault(field, plain_message(error, language, field))
+        found.setdefault(field, plain_message(error, language, field, path))
     return found

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from minyi.intake.schemas import MessageIn
+from minyi.web import validation
 from minyi.web.validation import field_name, plain_errors, plain_message
 
 RAW = ("String should", "valid email", "Input should", "field required", "value_error")
@@ -77,3 +78,14 @@ def test_field_names_skip_where_the_value_came_from() -> None:
     assert field_name(("body",)) == "body"
     assert field_name(("contact", "email")) == "email"
     assert field_name(("body", "message_ids", 0)) == "message_ids"
+
+
+def test_a_staff_page_names_its_own_fields():
+    """``body`` is a citizen's 留言详情 on the portal, a reply on a case page, a text on the admin pages."""
+    assert validation.field_label("body", "zh") == "留言详情"
+    assert validation.field_label("body", "zh", "/staff/cases/abc/reply") == "答复内容"
+    assert validation.field_label("code", "zh", "/staff/admin/departments") == "代码"
+    assert validation.field_label("title", "en", "/staff/statements") == "Title"
+    assert validation.field_label("file", "zh", "/staff/imports") == "文件"
+    error = {"type": "missing", "loc": ("body", "file")}
+    assert validation.plain_errors([error], "zh", "/staff/imports") == {"file": "请填写文件。"}

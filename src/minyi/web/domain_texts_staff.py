@@ -1,0 +1,129 @@
+"""Refusals of the staff pages and the JSON API that a probe found still in English.
+
+Kept apart from :mod:`minyi.web.domain_texts`, which joins them with the other refusals into
+the one list of patterns it matches. The permission refusal names the action in English
+(``minyi.accounts.permissions``); :data:`ACTIONS` gives each its Chinese words.
+"""
+
+from __future__ import annotations
+
+#: ``{role} users may not {action}`` of :func:`minyi.accounts.permissions.require`, in Chinese.
+ACTIONS: dict[str, str] = {
+    "see other departments' cases": "查看其他部门的案件",
+    "see this case": "查看本案",
+    "dispatch cases": "派单",
+    "accept cases": "受理案件",
+    "sign for this case": "签收本案",
+    "start work on this case": "办理本案",
+    "publish the reply to this case (its department answers it)": "答复本案（由承办部门答复）",
+    "add a note to this case": "为本案添加备注",
+    "return this case": "退回本案",
+    "ask for an extension": "申请延期",
+    "decide extension requests": "审批延期申请",
+    "supervise cases": "督办案件",
+    "reopen cases": "重办案件",
+    "merge cases": "并案",
+    "start the follow-up of cases": "回访案件",
+    "close cases": "办结案件",
+    "change the category of this case": "修改本案类别",
+    "publish statements for these cases": "为这些案件发布统一答复",
+    "acknowledge alerts": "确认预警",
+    "edit hot issues": "编辑热点问题",
+    "administer the site": "管理本站",
+    "manage users": "管理用户",
+    "manage departments": "管理部门",
+    "manage reply templates": "管理答复模板",
+    "manage deadline rules": "管理时限规则",
+    "manage alert rules": "管理预警规则",
+    "import files of messages": "导入留言文件",
+    "decide on adopting a suggestion": "作出建议采纳决定",
+    "flag a help request for a callback": "标记求助回电",
+    "write knowledge articles": "编写知识条目",
+    "answer consultations directly from the knowledge base": "用知识库直接答复咨询",
+}
+
+#: (pattern, zh, en) of the staff pages' and the API's refusals.
+STAFF: tuple[tuple[str, str, str], ...] = (
+    (
+        r"no such case, or it belongs to another department",
+        "没有该案件，或该案件属于其他部门。",
+        "No such case, or it belongs to another department.",
+    ),
+    (
+        r"no such message, or the tracking secret does not match",
+        "没有该留言，或查询密码不正确。",
+        "No such message, or the tracking secret does not match.",
+    ),
+    (r"no such message", "没有该留言。", "No such message."),
+    (r"no such rule", "没有该规则。", "No such rule."),
+    (r"no such template", "没有该答复模板。", "No such reply template."),
+    (r"no such alert", "没有该预警。", "No such alert."),
+    (
+        r"the alert is already acknowledged",
+        "该预警已被确认（可能是其他同事刚刚确认的）。",
+        "The alert is already acknowledged.",
+    ),
+    (r"no lock-out of \w+ '(?P<k>.*)'", "“{k}”目前没有被锁定。", "{k} is not locked out."),
+    (
+        r"unknown role '(?P<r>.*)'; choose one of .*",
+        "没有角色“{r}”，请从列表中选择。",
+        "Unknown role {r}: choose one from the list.",
+    ),
+    (
+        r"no department with id '(?P<d>.*)'",
+        "没有该部门，请从列表中选择。",
+        "No such department: choose one from the list.",
+    ),
+    (
+        r"no cases numbered (?P<v>.+)",
+        "没有编号为 {v} 的案件，或该案件不属于您的部门；每行写一个案件编号，如 20261207-S2985APC。",
+        (
+            "No case numbered {v}, or not one of your department's; "
+            "write one case number a line, like 20261207-S2985APC."
+        ),
+    ),
+    # Hot-issue edits (minyi.issues.editing): each names its field in the reader's words.
+    (
+        r"message_ids: choose at least one message",
+        "留言：请至少勾选一条留言。",
+        "Messages: tick at least one.",
+    ),
+    (
+        r"message_ids: at most (?P<n>\d+) messages at once",
+        "留言：一次最多拆出 {n} 条。",
+        "Messages: {n} at most.",
+    ),
+    (
+        r"message_ids: not messages of this issue: (?P<v>.*)",
+        "留言：所选的留言不属于本热点问题（{v}）。",
+        "Messages: not messages of this issue ({v}).",
+    ),
+    (
+        r"message_ids: leave at least one message in this issue",
+        "留言：本热点问题至少要保留一条留言。",
+        "Messages: leave at least one in this issue.",
+    ),
+    (
+        r"target_id: choose the issue to merge into",
+        "并入：请选择要并入的热点问题。",
+        "Merge into: choose the issue.",
+    ),
+    (
+        r"target_id: choose an issue other than this one",
+        "并入：请选择另一个热点问题。",
+        "Merge into: another issue.",
+    ),
+    (
+        r"(?P<f>\w+): this issue was merged into another one",
+        "该热点问题已并入其他问题。",
+        "This issue was merged.",
+    ),
+    (r"title: enter a title", "标题：请填写标题。", "Title: enter a title."),
+    (r"title: at most (?P<n>\d+) characters", "标题：最多 {n} 个字。", "Title: at most {n} characters."),
+    (
+        r"end: a date from (?P<a>[\d-]+) to (?P<b>[\d-]+)(, not .*)?",
+        "“截止日期”应在 {a} 到 {b} 之间。",
+        "end: a date from {a} to {b}.",
+    ),
+    (r"\w+ users may not (?P<action>.+)", "您的角色无权{action}。", "Your role may not {action}."),
+)
