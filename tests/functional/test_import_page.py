@@ -68,7 +68,8 @@ def test_upload_map_dry_run_import_and_history(client, session, world):
     page_url = sent.headers["location"]
     run_id = page_url.rsplit("/", 1)[-1]
     page = client.get(page_url)
-    assert "附件4 (messages with official replies)" in page.text
+    assert "附件4（带官方答复的留言）" in page.text
+    assert '<label for="map-submitted_at">留言时间</label>' in page.text  # the field in words
     assert re.search(r'<option value="留言详情" selected>', page.text)
     mapping = {
         f"map.{name}": column
@@ -84,6 +85,9 @@ def test_upload_map_dry_run_import_and_history(client, session, world):
     assert dry.status_code == 200
     section = dry.text[dry.text.find('id="dry-run"') :]
     assert 'class="problem"><td>3</td>' in section  # the file's line: the header is line 1
+    assert "留言时间</td><td>应为日期时间，例如" in section  # the field and its problem in Chinese
+    assert "must not be empty" not in section
+    assert "不能为空" in section
     assert session.scalar(select(Message).where(Message.external_id == "P-1")) is None
     started = client.post(
         f"/staff/imports/{run_id}/start",
@@ -95,6 +99,7 @@ def test_upload_map_dry_run_import_and_history(client, session, world):
     progress = client.get(f"/staff/imports/{run_id}/progress").json()
     assert progress == {
         "status": "done",
+        "status_label": "已完成",
         "rows_read": 3,
         "imported": 2,
         "total": 3,
@@ -116,8 +121,10 @@ def test_upload_map_dry_run_import_and_history(client, session, world):
     history = client.get("/staff/imports")
     assert f'href="/staff/imports/{run_id}"' in history.text
     assert 'data-status="done"' in history.text
+    assert "<td>已完成</td>" in history.text
     again = client.post(f"/staff/imports/{run_id}/start", data={"csrf_token": token, "broken": "skip"})
     assert again.status_code == 200  # a finished run is not started twice
+    assert "附件4 (messages with official replies)" in client.get(page_url, params={"lang": "en"}).text
 
 
 def test_refuse_the_whole_file(client, session, world):
@@ -169,3 +176,18 @@ def test_an_upload_above_the_limit_is_refused_and_not_kept(session, world, setti
             session, settings, world.admin, "big.csv", io.BytesIO(b"x" * 5000), max_bytes=4096
         )
     assert list((settings.data_dir / "imports").iterdir()) == []
+
+
+def test_columns_that_are_not_imported_are_named(client, session, world):
+    token = admin_token(client)
+    rows = [
+        ["留言时间", "标题", "内容", "联系电话", "姓名"],
+        ["2019/4/25 9:32:09", "路灯不亮", "门口路灯坏了", "13800000000", "张三"],
+    ]
+    page = client.get(upload(client, token, csv_bytes(rows), name="热线.csv").headers["location"])
+    assert "通用格式（按表头识别）" in page.text
+    unused = page.text[page.text.find('id="unused-columns"') :]
+    assert "未导入的列：联系电话、姓名" in unused
+    dry = client.post(page.url.path + "/dry-run", data={"csrf_token": token}).text
+    assert "文件没有留言编号列" in dry
+    assert "--map" not in dry

@@ -27,6 +27,7 @@ from minyi.http.deps import AppSettings, CsrfChecked, DbSession, require_user
 from minyi.interop.mapping import FIELD_ALIASES
 from minyi.interop.models import ImportRun
 from minyi.interop.tabular import ImportFileError
+from minyi.web import import_texts
 from minyi.web.domain_texts import domain_text
 from minyi.web.templating import language_of, render
 
@@ -60,10 +61,11 @@ def _percent(run: ImportRun) -> int:
     return min(99, run.rows_read * 100 // total) if total else 0
 
 
-def progress_of(run: ImportRun) -> dict[str, Any]:
-    """What the progress endpoint answers."""
+def progress_of(run: ImportRun, language: str = "zh") -> dict[str, Any]:
+    """What the progress endpoint answers (``status_label``: the status in the reader's words)."""
     return {
         "status": run.status,
+        "status_label": import_texts.run_status(run.status, language),
         "rows_read": run.rows_read,
         "imported": run.imported,
         "total": run.report.get("total"),
@@ -172,7 +174,7 @@ async def start(
 
 
 @router.get("/{run_id}/progress")
-def progress(db: DbSession, run_id: str) -> Response:
+def progress(request: Request, db: DbSession, run_id: str) -> Response:
     """The run's progress as JSON (polled by /static/import-progress.js)."""
     run = _run(db, run_id)
-    return JSONResponse(progress_of(run), headers={"Cache-Control": "no-store"})
+    return JSONResponse(progress_of(run, language_of(request)), headers={"Cache-Control": "no-store"})

@@ -17,7 +17,7 @@ from minyi.cases.public_text import PublicText
 from minyi.core.localtime import format_time
 from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
-from minyi.web import i18n, labels
+from minyi.web import i18n, import_texts, labels
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -36,6 +36,13 @@ templates.env.filters["time"] = format_time
 templates.env.globals["status_label"] = lifecycle.label
 templates.env.globals["may"] = permissions.may_at_all  # {% if may(user, 'administer') %}
 templates.env.globals.update(labels.GLOBALS)  # event_label, channel_label, describe_alert …
+templates.env.globals.update(
+    import_field=import_texts.field_label,
+    import_status=import_texts.run_status,
+    import_layout=import_texts.layout_text,
+    import_problem=import_texts.problem_text,
+    unused_columns=import_texts.unused_columns,
+)
 
 
 def language_of(request: Request) -> i18n.Language:

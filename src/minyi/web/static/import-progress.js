@@ -10,7 +10,7 @@
     bar.value = data.percent;
     bar.textContent = data.percent + " %";
     document.getElementById("import-percent").textContent = data.percent;
-    document.getElementById("import-status").textContent = data.status;
+    document.getElementById("import-status").textContent = data.status_label || data.status;
     document.getElementById("import-rows").textContent = data.rows_read;
     document.getElementById("import-imported").textContent = data.imported;
   }
