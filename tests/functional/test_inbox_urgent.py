@@ -98,6 +98,8 @@ def test_cases_of_one_hot_issue_are_grouped_and_merged_with_one_click(client, se
     assert "锦绣家园楼道燃气泄漏" in groups
     assert "别的事" not in groups
     assert table_of(page.text).count("同一事件 3 件") == 3  # each row links to its group
+    searched = client.get("/staff", params={"q": "燃气"}).text
+    assert 'id="case-groups"' not in searched  # a search shows its hits first, no panel above them
     ids = re.findall(r'name="case_ids" value="([^"]+)"', groups)
     assert sorted(ids) == sorted(c.id for c in reports)
     response = client.post(

@@ -53,6 +53,9 @@ def test_search_page_finds_a_public_answer_masked(client, session, world):
         private.number
         not in client.get("/public/search", params={"code": private.messages[0].tracking_code}).text
     )
+    past = client.get("/public/search", params={"q": "翠湖小区", "page": 999}).text
+    assert "这一页已超出结果范围" in past
+    assert "没有找到符合条件" not in past
 
 
 def test_search_page_explains_a_wrong_value_in_the_readers_language(client, session, world):

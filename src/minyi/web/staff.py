@@ -182,7 +182,8 @@ def inbox(
         offset=(page - 1) * PAGE_SIZE,
     )
     items, total = cases.list_cases(db, user, flt)
-    groups = grouping.open_groups(db, user) if page == 1 else []
+    # The "same event" panel is about every open case: above a search's result it hides the hit.
+    groups = grouping.open_groups(db, user) if page == 1 and not (q or status or due) else []
     context = {
         "cases": items,
         "total": total,

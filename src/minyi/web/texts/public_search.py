@@ -24,6 +24,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "psearch.found": ("找到 {n} 条", "{n} found"),
     "psearch.found_more": ("找到超过 {n} 条，请加词或筛选", "More than {n} found; add words or filters"),
     "psearch.none": ("没有找到符合条件的公开答复。", "No public answer matches."),
+    "psearch.past_end": (
+        "这一页已超出结果范围，请返回第 1 页。",
+        "This page is past the last result: go back to page 1.",
+    ),
     "psearch.reply": ("答复", "Answer"),
     "psearch.received": ("留言", "Received"),
     "psearch.clear": ("清除条件", "Clear"),
