@@ -52,7 +52,7 @@ def test_upload_map_dry_run_import_and_history(import_server, browser, tmp_path)
     page.get_by_label("文件").set_input_files(str(path))
     page.get_by_role("button", name="上传").click()
     page.wait_for_url(re.compile(r".*/staff/imports/[^/]+$"))
-    assert "generic" in page.locator("#detected-layout").inner_text()
+    assert "通用格式" in page.locator("#detected-layout").inner_text()
     assert page.locator("#map-body").input_value() == "留言详情"
     assert page.locator("#map-external_id").input_value() == "留言编号"
 
@@ -64,7 +64,7 @@ def test_upload_map_dry_run_import_and_history(import_server, browser, tmp_path)
     page.wait_for_selector("#import-report", timeout=30_000)
     assert page.locator("#import-percent").inner_text() == "100"
     assert page.locator("#import-bar").get_attribute("value") == "100"
-    assert page.locator("#import-status").inner_text() == "done"
+    assert page.locator("#import-status").inner_text() == "已完成"
     assert page.locator("#import-imported").inner_text() == "2"
 
     page.goto(import_server + "/staff/imports")

@@ -110,7 +110,7 @@ def test_statements_take_only_the_departments_own_cases(client, session, world, 
     refused = client.post("/staff/statements", data=form)
     assert refused.status_code == 422
     # the same answer as for a number that does not exist: no oracle of other departments' numbers
-    assert f"no cases numbered {foreign}" in refused.text
+    assert f"没有编号为 {foreign} 的案件" in refused.text
     lines = "\n".join(c.number for c in mixed.road_cases)
     assert client.post("/staff/statements", data=form | {"case_lines": lines}).status_code == 200
     road = bearer(session, world.road_staff)
