@@ -10,10 +10,18 @@ the detector wakes the best one when the name and the problem agree (the same
 :class:`~minyi.issues.detect.gate.Gate` and threshold as for live issues), keeping its id.
 
 At most ``max_issues`` are kept; the longest-dormant go first.
+
+A dormant centroid is held as two flat arrays (term ids, weights: 16 bytes a term) instead of
+a dict of Python ints and floats (about 90 bytes a term); up to 20,000 dormant issues of 60
+terms made that the largest item of the detector's memory. :meth:`Dormant.candidates`
+unpacks the centroids of the states it returns, which stay unpacked until its next call
+(every caller scores them at once); the dict it rebuilds holds the same terms in the same
+order with the same doubles, so every score is what it was.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -36,7 +44,7 @@ def wake(
     """
     cores = set(features.title_cores)
     found: IssueState | None = None
-    for state in detector.dormant_.candidates(cores)[: detector.candidates]:
+    for state in detector.dormant_.candidates(cores, detector.candidates):
         dormant_score = detector._penalised(state, features.vector, cores)  # noqa: SLF001 - the detector's own helper
         if dormant_score >= max(score, detector.threshold):
             found, score = state, dormant_score
@@ -64,6 +72,8 @@ class Dormant:
         self.centroid_terms = centroid_terms
         self.states: dict[int, IssueState] = {}
         self.by_core: dict[str, set[int]] = {}
+        self.packed: dict[int, tuple[array[int], array[float]]] = {}
+        self._unpacked: list[IssueState] = []
 
     def __len__(self) -> int:
         return len(self.states)
@@ -77,20 +87,42 @@ class Dormant:
                 member.fold()
         state.vectors, state.folded_upto = 0, len(state.members)
         state.prune(self.centroid_terms)
+        state.place_norm2()  # computed while the centroid is a dict; kept (the state does not change)
+        self.packed[state.id] = (array("q", state.centroid), array("d", state.centroid.values()))
+        state.centroid = {}
         self.states[state.id] = state
         for core in state.cores:
             self.by_core.setdefault(core, set()).add(state.id)
         while len(self.states) > self.max_issues:
             self.take(next(iter(self.states)))
 
-    def candidates(self, cores: Iterable[str]) -> list[IssueState]:
-        """Dormant issues naming one of ``cores``, most recent first (then by id: whatever the set order)."""
+    def candidates(self, cores: Iterable[str], limit: int | None = None) -> list[IssueState]:
+        """The ``limit`` dormant issues naming one of ``cores`` that were active last (then by id).
+
+        Their centroids are unpacked until the next call (see the module docstring).
+        """
+        self._repack()
         found = {issue_id for core in cores for issue_id in self.by_core.get(core, ())}
-        return sorted((self.states[i] for i in found), key=lambda state: (-state.last, state.id))
+        chosen = sorted((self.states[i] for i in found), key=lambda state: (-state.last, state.id))[:limit]
+        for state in chosen:
+            terms, weights = self.packed[state.id]
+            state.centroid = dict(zip(terms, weights, strict=True))
+        self._unpacked = chosen
+        return chosen
+
+    def _repack(self) -> None:
+        """Drop the dicts of the centroids :meth:`candidates` unpacked (the arrays still hold them)."""
+        for state in self._unpacked:
+            if state.id in self.packed:
+                state.centroid = {}
+        self._unpacked = []
 
     def take(self, issue_id: int) -> IssueState:
-        """Remove and return dormant issue ``issue_id``."""
+        """Remove and return dormant issue ``issue_id``, its centroid a dict again."""
         state = self.states.pop(issue_id)
+        terms, weights = self.packed.pop(issue_id)
+        if not state.centroid:
+            state.centroid = dict(zip(terms, weights, strict=True))
         for core in state.cores:
             ids = self.by_core.get(core)
             if ids is not None:

@@ -172,7 +172,7 @@ def _reunite_pass(detector: IssueDetector, changed: list[int]) -> list[tuple[int
         if len(state.members) < 2 or not cores:  # noqa: PLR2004 - a single message was compared on arrival
             continue
         best: tuple[float, int] | None = None
-        for dormant in detector.dormant_.candidates(cores)[: detector.candidates]:
+        for dormant in detector.dormant_.candidates(cores, detector.candidates):
             if centroid_words(state, dormant, places) < REUNITE_WORDS:
                 continue
             score = centroid_cosine(state, dormant, detector.gate_, places)
