@@ -111,3 +111,36 @@ def test_export_import_restore_gives_the_same_cases(session, empty, tmp_path, fm
         cases = target.scalars(select(Case)).unique().all()
         assert _shape(cases) == expected
         assert target.scalar(select(Message).where(Message.title.startswith("'"))) is None
+
+
+def test_restore_gives_each_exported_case_its_case_and_number_and_no_other_file(session, empty, tmp_path):
+    """Near copies the import merges are split again; another file's message of the same id is not touched."""
+    water = factories.make_department(session, code="WATER")
+    text = "幸福小区停水三天了，何时恢复供水？家里老人孩子用水很困难。"
+    first = factories.make_case(session, status="replied", department=water, title="幸福小区停水", body=text)
+    second = factories.make_case(
+        session, status="dispatched", department=water, title="幸福小区停水", body=text
+    )
+    session.commit()
+    if first.id == second.id or len({m.case_id for m in (*first.messages, *second.messages)}) < 2:
+        pytest.skip("the source merged the copies itself")
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    other = tmp_path / "other.csv"
+    taken_id = first.messages[0].external_id or first.messages[0].id
+    other.write_text(
+        f"留言编号,留言主题,留言详情,留言时间\n{taken_id},无关留言,人民路路灯不亮,2026/11/20 10:00\n", "utf-8"
+    )
+    import_messages(empty, other, key=KEY, settings=None)
+    import_messages(empty, path, key=KEY, settings=None)
+    restored = restore_cases(empty, path)
+    assert restored.cases == 2
+    with empty.session() as target:
+        numbers = {case.number: case for case in target.scalars(select(Case)).unique().all()}
+        assert {first.number, second.number} <= set(numbers)
+        assert len(numbers[first.number].messages) == 1
+        assert len(numbers[second.number].messages) == 1
+        assert str(numbers[second.number].status) == "dispatched"
+        unrelated = target.scalar(select(Message).where(Message.source == "other.csv"))
+        assert unrelated.case.title != "幸福小区停水"
+        assert unrelated.case.number not in {first.number, second.number}

@@ -27,7 +27,7 @@ def test_staff_search_finds_a_case_by_tracking_code_in_any_case(client, session,
 
 def test_case_number_uses_the_local_date(session):
     # 06:47 on 6 December in Beijing is 22:47 on 5 December in UTC.
-    number = cases._new_number(session, datetime(2026, 12, 5, 22, 47, tzinfo=UTC))
+    number = cases.new_case_number(session, datetime(2026, 12, 5, 22, 47, tzinfo=UTC))
     assert number.startswith("20261206-")
 
 

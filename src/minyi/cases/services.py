@@ -101,7 +101,7 @@ def _draw_number(now: datetime) -> str:
     return f"{local_date(now):%Y%m%d}-{suffix}"  # the local date people read
 
 
-def _new_number(session: Session, now: datetime) -> str:
+def new_case_number(session: Session, now: datetime) -> str:
     """A case number (:func:`_draw_number`) no other case has."""
     for _ in range(5):
         number = _draw_number(now)
@@ -147,7 +147,7 @@ def open_case(  # noqa: PLR0913 - the message, its analysis and how the case is 
     category, source = _choose_category(session, message, analysis, threshold)
     case = Case(
         id=new_id(),  # known before the flush: a routing row names it
-        number=_draw_number(now) if batch else _new_number(session, now),
+        number=_draw_number(now) if batch else new_case_number(session, now),
         title=message.title,
         category=category,
         category_source=source,

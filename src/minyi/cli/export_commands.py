@@ -101,16 +101,19 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--source", help="The source name given to `minyi import` (default: the file name, as the import's)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
-def restore_cases(ctx: CliContext, path: Path, as_json: bool) -> None:
-    """Restore the cases of a Minyi export (statuses, replies) after `minyi import` read it."""
+def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool) -> None:
+    """Restore the cases of a Minyi export (statuses, replies, numbers) after `minyi import` read it."""
     from minyi.flows.restore import restore_cases as run_restore  # local: see export_cases
     from minyi.interop.tabular import ImportFileError
 
     database = ctx.require_current_schema()
     try:
-        report = run_restore(database, path)
+        report = run_restore(database, path, source=source)
     except (ImportFileError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -5,8 +5,15 @@ them through the pipeline; it leaves the export's case columns alone. :func:`res
 reads the same file again (CSV or XLSX, :mod:`minyi.interop.export_layout`) and, for each
 exported case (the consecutive rows of one 案件编号):
 
-- gathers the imported messages of its rows (by 留言编号 = ``external_id``) into one case,
-  the case of its first message; a case left without messages is deleted;
+- gathers the imported messages of its rows into one case, the case of its first message,
+  which takes the exported 案件编号 when no other case has it; a case left without
+  messages is deleted. A message is found by its 留言编号 (``external_id``) *within what
+  the import of this file stored* (channel ``import``, source the file's name or the
+  ``source`` given to both commands): another file's or channel's message with the same
+  id is never touched;
+- gives an exported case a case of its own when the import had merged its messages into
+  a case another exported case of the file already restored (near copies are merged as
+  duplicates on import), so that every exported case is one case again;
 - sets the case's status, reply and closing times, urgency and supervision as exported,
   its department when a department of that code exists, and its title;
 - adds the exported replies (答复记录) that the case does not already have (same text and
@@ -31,7 +38,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
-from minyi.db.base import new_id
+from minyi.cases.services import new_case_number
+from minyi.db.base import new_id, utcnow
 from minyi.db.session import Database
 from minyi.departments.models import Department
 from minyi.intake.models import Message
@@ -78,12 +86,24 @@ def _groups(path: Path) -> Iterator[list[Record]]:
         yield group
 
 
-def restore_cases(database: Database, path: Path, *, batch_size: int = 500) -> RestoreReport:
-    """Restore the exported cases of ``path`` over its imported messages (see the module text)."""
+def restore_cases(
+    database: Database,
+    path: Path,
+    *,
+    source: str | None = None,
+    channel: str = "import",
+    batch_size: int = 500,
+) -> RestoreReport:
+    """Restore the exported cases of ``path`` over its imported messages (see the module text).
+
+    ``source`` and ``channel``: what ``minyi import`` recorded on the file's messages
+    (default: the file's name and ``import``, as the import's own defaults).
+    """
     cases = replies = missing = 0
+    stored = _Stored(channel, (source or Path(path).name)[:120], {})
     with database.session() as session:
         for group in _groups(Path(path)):
-            added, lost = _restore(session, group)
+            added, lost = _restore(session, group, stored)
             cases += added >= 0
             replies += max(added, 0)
             missing += lost
@@ -94,18 +114,33 @@ def restore_cases(database: Database, path: Path, *, batch_size: int = 500) -> R
     return RestoreReport(cases, replies, missing)
 
 
-def _restore(session: Session, group: list[Record]) -> tuple[int, int]:
+@dataclass
+class _Stored:
+    """Where the import put the file's messages, and which case each exported number got."""
+
+    channel: str
+    source: str
+    claimed: dict[str, str]  # case id -> the exported 案件编号 restored into it in this run
+
+
+def _restore(session: Session, group: list[Record], stored: _Stored) -> tuple[int, int]:
     """Restore one case: (replies added, or -1 when none of its messages is stored; messages missing)."""
     ids = [_text(record, "留言编号") for record in group]
-    messages = {
-        m.external_id: m for m in session.scalars(select(Message).where(Message.external_id.in_(ids)))
-    }
+    query = select(Message).where(
+        Message.external_id.in_(ids), Message.channel == stored.channel, Message.source == stored.source
+    )
+    messages = {m.external_id: m for m in session.scalars(query)}
     found = [messages[i] for i in ids if i in messages]
     if not found:
         return -1, len(ids)
     case = next((m.case for m in found if m.case is not None), None)
     if case is None:
         return -1, len(ids)
+    exported = _text(group[0], "案件编号")
+    if stored.claimed.get(case.id, exported) != exported:  # merged on import with another exported case
+        case = _own_case(session, exported, found[0])
+    stored.claimed[case.id] = exported
+    _take_number(session, case, exported)
     for record, message in ((r, messages.get(_text(r, "留言编号"))) for r in group):
         if message is not None:
             _fix_texts(message, record)
@@ -119,6 +154,29 @@ def _restore(session: Session, group: list[Record]) -> tuple[int, int]:
     )
     session.flush()
     return added, len(ids) - len(found)
+
+
+def _own_case(session: Session, exported: str, first: Message) -> Case:
+    """A new case for an exported case whose messages the import merged into another's."""
+    free = exported and session.scalar(select(Case.id).where(Case.number == exported)) is None
+    case = Case(
+        id=new_id(),
+        number=exported if free else new_case_number(session, utcnow()),
+        title=(first.title or first.body)[:500],
+        status=CaseStatus.RECEIVED,
+        is_public=first.is_public,
+    )
+    session.add(case)
+    session.flush()
+    return case
+
+
+def _take_number(session: Session, case: Case, exported: str) -> None:
+    """Give ``case`` the exported number citizens know, unless another case has it."""
+    if not exported or case.number == exported:
+        return
+    if session.scalar(select(Case.id).where(Case.number == exported)) is None:
+        case.number = exported[:30]
 
 
 def _json_list(text: str) -> list[dict[str, Any]]:
