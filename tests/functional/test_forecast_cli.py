@@ -75,3 +75,11 @@ def test_bad_end_is_refused_naming_the_option(env):
     result = env.invoke(cli, ["forecast", "--end", "April"])
     assert result.exit_code != 0
     assert "--end" in result.output
+
+
+def test_an_end_out_of_range_is_one_line_naming_the_option(env):
+    result = env.invoke(cli, ["forecast", "--end", "1999-01-01"])
+    assert result.exit_code == 2
+    assert "--end" in result.output
+    assert "2000-01-01" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -275,3 +275,14 @@ def test_one_author_repeating_himself_ranks_below_many_people(env):
     flat = HeatWeights(tau_days=0)
     at = datetime(2019, 8, 2, tzinfo=UTC)
     assert heat(issue(1, 55), at, flat) < heat(issue(12, 12), at, flat)
+
+
+def test_an_output_folder_that_cannot_be_made_is_said_at_once(env):
+    (env / "a_file.csv").write_text("x", "utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["issues", "detect", "--input", str(env / "a_file.csv"), "--out", str(env / "a_file.csv" / "sub")],
+    )
+    assert result.exit_code == 1
+    assert "cannot be written" in result.output
+    assert not isinstance(result.exception, OSError)

@@ -35,6 +35,14 @@ def test_home_is_chinese_with_english_switch(client):
     switched = client.get("/lang/zh?next=/track", follow_redirects=False)
     assert switched.headers["location"] == "/track"
     assert client.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
+    # the switch comes back to the same search, without the lang= that would undo it
+    searched = client.get("/public/search", params={"q": "路灯", "page": 2, "lang": "zh"}).text
+    link = re.search(r'class="lang" href="([^"]+)"', searched).group(1).replace("&amp;", "&")
+    back = client.get(link, follow_redirects=False).headers["location"]
+    assert back.startswith("/public/search?")
+    assert "q=%E8%B7%AF%E7%81%AF" in back
+    assert "page=2" in back
+    assert "lang=" not in back
 
 
 def test_submit_then_track(client, world):

@@ -46,11 +46,15 @@ def _number(value: float | None, suffix: str = "") -> str:
 def forecast(ctx: CliContext, weeks: int, by: str, end_text: str | None, limit: int, output: str) -> None:
     """Forecast weekly message volume per category or region, with its backtest error."""
     from minyi.accountability.forecast import forecast_weekly  # local: numpy loads when the command runs
+    from minyi.core.errors import InvalidInput
 
     end = _end(end_text)
     database = ctx.require_current_schema()
-    with database.transaction() as session:
-        report = forecast_weekly(session, by=by, weeks=weeks, end=end, limit=limit)  # type: ignore[arg-type]
+    try:
+        with database.transaction() as session:
+            report = forecast_weekly(session, by=by, weeks=weeks, end=end, limit=limit)  # type: ignore[arg-type]
+    except InvalidInput as exc:  # a date out of range: one line naming --end, no traceback
+        raise click.BadParameter(exc.message.removeprefix("end: "), param_hint="--end") from None
     if output == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return

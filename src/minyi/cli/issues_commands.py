@@ -101,6 +101,10 @@ def detect(
     weight_pairs: tuple[str, ...],
 ) -> None:
     """Detect and rank the hot issues of a file; write assignments, ranking and an HTML report."""
+    try:  # before the work, not after it: a folder that cannot be made is said at once
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"{out_dir}: cannot be written ({exc.strerror})") from None
     zone = _zone(tz)
     weights = _weights(weight_pairs, replace(HeatWeights(), tau_days=decay_days))
     now = datetime.now(zone).replace(microsecond=0)
@@ -130,16 +134,19 @@ def detect(
     ranked = ranking.ranked[:top]  # None: all
     assignments |= ranking.moved
     issues_found = len(found) + len(set(ranking.moved.values()))  # the parts split out of themes
-    write_report(
-        out_dir,
-        loaded,
-        {m.message_id: assignments[m.message_id] for m in loaded.messages},
-        ranked,
-        issues=issues_found,
-        now=now,
-        weights=weights,
-        themes=ranking.themes,
-    )
+    try:
+        write_report(
+            out_dir,
+            loaded,
+            {m.message_id: assignments[m.message_id] for m in loaded.messages},
+            ranked,
+            issues=issues_found,
+            now=now,
+            weights=weights,
+            themes=ranking.themes,
+        )
+    except OSError as exc:
+        raise click.ClickException(f"{out_dir}: cannot be written ({exc.strerror})") from None
     _summary(loaded, issues_found, len(ranked), out_dir)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -43,6 +44,15 @@ templates.env.globals.update(
     import_problem=import_texts.problem_text,
     unused_columns=import_texts.unused_columns,
 )
+
+
+def here(request: Request) -> str:
+    """This page's path and query without ``lang``: where the language switch comes back to."""
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+templates.env.globals["here"] = here
 
 
 def language_of(request: Request) -> i18n.Language:
