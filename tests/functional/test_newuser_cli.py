@@ -58,3 +58,27 @@ def test_a_wrong_setting_is_named_without_pydantics_headers(env):
     plain_error(result, "invalid settings: MINYI_PUBLIC_PAGE_SIZE: ")
     assert "errors.pydantic.dev" not in result.output
     assert "validation error for Settings" not in result.output
+
+
+def test_a_department_is_checked_before_it_is_created(env):
+    assert run("db", "upgrade").exit_code == 0
+    plain_error(run("department", "create", "", "空"), "code:")
+    plain_error(run("department", "create", "J TJ", "交通运输局"), "code:")
+    plain_error(run("department", "create", "JTJ", "  "), "name:")
+    plain_error(run("department", "create", "JTJ", "交通运输局", "--phone", "12"), "contact_phone:")
+    plain_error(run("department", "create", "JTJ", "交通运输局", "--email", "notanemail"), "contact_email:")
+    plain_error(run("department", "create", "JTJ", "交通运输局", "--parent", "NOPE"), "NOPE")
+    made = run(
+        "department",
+        "create",
+        "JTJ",
+        "交通运输局",
+        "--phone",
+        "0731-88001234",
+        "--email",
+        "jtj@example.gov.cn",
+    )
+    assert made.exit_code == 0, made.output
+    assert run("department", "create", "ZW", "政务服务中心", "--phone", "12345").exit_code == 0
+    plain_error(run("department", "create", "JTJ", "交通运输局"), "already exists")
+    assert "JTJ" in run("department", "list").output

@@ -19,10 +19,11 @@ from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.api.routes import TokenUser
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
-from minyi.core.errors import Conflict, InvalidInput, NotFound
+from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.base import utcnow
+from minyi.departments import services as department_services
 from minyi.departments.models import Category, Department
-from minyi.departments.services import list_departments
+from minyi.departments.services import NewDepartment, list_departments
 from minyi.http.deps import DbSession, LoginThrottle, client_address
 
 
@@ -157,10 +158,10 @@ def departments(db: DbSession, _user: AdminToken) -> list[DepartmentOut]:
 @router.post("/departments", response_model=DepartmentOut, status_code=201)
 def create_department(db: DbSession, _user: AdminToken, data: DepartmentIn) -> DepartmentOut:
     """Add a department."""
-    if db.scalar(select(Department).where(Department.code == data.code)) is not None:
-        raise Conflict(f"department {data.code!r} already exists")
-    department = Department(**data.model_dump())
-    db.add(department)
+    new = NewDepartment(
+        data.code, data.name, data.name_en, phone=data.contact_phone, email=data.contact_email
+    )
+    department = department_services.create_department(db, new)
     db.commit()
     return DepartmentOut.model_validate(department)
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
 from minyi.cli.context import CliContext, pass_context
-from minyi.departments.models import Department
-from minyi.departments.services import list_departments
+from minyi.core.errors import DomainError
+from minyi.departments.services import NewDepartment, create_department, list_departments
 
 
 @click.group()
@@ -34,19 +33,13 @@ def create(
 ) -> None:
     """Add a department with CODE (e.g. JTJ) and NAME (e.g. 交通运输局)."""
     database = ctx.require_current_schema()
-    with database.transaction() as session:
-        if session.scalar(select(Department).where(Department.code == code)) is not None:
-            raise click.ClickException(f"department {code!r} already exists")
-        parent = None
-        if parent_code:
-            parent = session.scalar(select(Department).where(Department.code == parent_code))
-            if parent is None:
-                raise click.ClickException(f"no department with code {parent_code!r}")
-        session.add(
-            Department(
-                code=code, name=name, name_en=name_en, parent=parent, contact_phone=phone, contact_email=email
-            )
-        )
+    new = NewDepartment(code, name, name_en, parent_code, phone, email)
+    try:
+        with database.transaction() as session:
+            created = create_department(session, new)
+            code, name = created.code, created.name
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(f"created department {code} {name}")
 
 

@@ -19,12 +19,13 @@ from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.cases import holiday_store
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
-from minyi.core.errors import NotFound
+from minyi.core.errors import DomainError, NotFound
 from minyi.db.base import utcnow
+from minyi.departments import services as departments
 from minyi.departments.models import Category, Department
 from minyi.departments.services import (
     CategoryImportError,
-    get_or_create_department,
+    NewDepartment,
     import_category_tree,
     list_categories,
     list_departments,
@@ -227,15 +228,11 @@ def create_department(
     }
     if not code.strip() or not name.strip():
         return _page(request, db, "a department needs a code and a name", 422, posted=kept)
-    if db.scalar(select(Department).where(Department.code == code.strip())) is not None:
-        return _page(request, db, f"department {code.strip()!r} already exists", 422, posted=kept)
-    get_or_create_department(
-        db,
-        code.strip(),
-        name.strip(),
-        contact_phone=contact_phone or None,
-        contact_email=contact_email or None,
-    )
+    try:
+        departments.create_department(db, NewDepartment(code, name, phone=contact_phone, email=contact_email))
+    except DomainError as exc:
+        db.rollback()
+        return _page(request, db, exc.message, 422, posted=kept)
     return _done(request, db)
 
 

@@ -125,5 +125,22 @@ STAFF: tuple[tuple[str, str, str], ...] = (
         "“截止日期”应在 {a} 到 {b} 之间。",
         "end: a date from {a} to {b}.",
     ),
+    # A new department (minyi.departments.services.create_department).
+    (
+        r"code: letters, digits, - _ or \. \(such as JTJ\), 40 at most",
+        "代码：只能用字母、数字和 - _ .（如 JTJ），最多 40 个字符。",
+        "Code: letters, digits, - _ or . (such as JTJ), 40 at most.",
+    ),
+    (r"name: write the department's name", "名称：请填写部门名称。", "Name: write the department's name."),
+    (
+        r"contact_phone: a phone number such as .*",
+        "联系电话：请填写电话号码，如 0731-88001234。",
+        "Phone: a phone number such as 0731-88001234.",
+    ),
+    (
+        r"contact_email: an e-mail address such as .*",
+        "联系邮箱：请填写邮箱地址，如 office@example.gov.cn。",
+        "E-mail: an address such as office@example.gov.cn.",
+    ),
     (r"\w+ users may not (?P<action>.+)", "您的角色无权{action}。", "Your role may not {action}."),
 )
