@@ -191,3 +191,11 @@ def test_columns_that_are_not_imported_are_named(client, session, world):
     dry = client.post(page.url.path + "/dry-run", data={"csrf_token": token}).text
     assert "文件没有留言编号列" in dry
     assert "--map" not in dry
+
+
+def test_a_file_with_only_a_header_is_refused_at_upload(client, session, world):
+    token = admin_token(client)
+    sent = upload(client, token, csv_bytes([HEAD]), name="msgs_hdr.csv")
+    assert sent.status_code == 422
+    assert "msgs_hdr.csv：表头下面没有数据行" in sent.text
+    assert session.query(ImportRun).count() == 0

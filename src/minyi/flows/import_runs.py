@@ -28,7 +28,7 @@ from minyi.db.base import new_id, utcnow
 from minyi.db.session import Database
 from minyi.flows.imports import ImportValidationError, detect_layout, import_messages
 from minyi.interop.models import ImportRun
-from minyi.interop.tabular import ImportFileError, read_rows
+from minyi.interop.tabular import ImportFileError, TabularFile, read_rows
 from minyi.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
             raise UploadError(f"{name}: the file is empty")
         table = read_rows(path)
         layout = detect_layout(table.columns)
+        _has_rows(table, name)
     except ImportFileError as exc:
         path.unlink(missing_ok=True)
         # The uploader knows the file by its own name, not the staged uuid (full path, then bare name).
@@ -112,6 +113,19 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
     session.add(run)
     session.flush()
     return run
+
+
+def _has_rows(table: TabularFile, name: str) -> None:
+    """Refuse, at upload, a file with a header and nothing below it (not after a click on 开始导入)."""
+    rows = table.rows
+    try:
+        first = next(rows, None)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    if first is None:
+        raise ImportFileError(f"{name}: there are no data rows below the header")
 
 
 def history(session: Session, limit: int = 50) -> list[ImportRun]:
@@ -233,9 +247,12 @@ def _import(  # noqa: PLR0913 - the thread's arguments
         result = report.to_dict()
     except ImportValidationError as exc:
         status, result = REFUSED, {**exc.report.to_dict(), "error": "broken rows: nothing was imported"}
+    except ImportFileError as exc:  # the file's fault, said on the page: no traceback in the log
+        log.warning("import %s refused: %s", run_id, exc)
+        status, result = FAILED, {"error": str(exc).replace(str(path), name).replace(path.name, name)}
     except Exception as exc:  # the thread reports every failure in the run
         log.exception("import %s failed", run_id)
-        status, result = FAILED, {"error": str(exc).replace(str(path), name)}
+        status, result = FAILED, {"error": str(exc).replace(str(path), name).replace(path.name, name)}
     with database.session() as session:
         run = session.get(ImportRun, run_id)
         if run is None:

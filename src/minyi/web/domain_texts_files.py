@@ -49,6 +49,11 @@ FILES: tuple[tuple[str, str, str], ...] = (
     ),
     (r"(?P<f>.+): the file is empty", "{f}：文件是空的。", "{f}: the file is empty."),
     (
+        r"(?P<f>.+): there are no data rows below the header",
+        "{f}：表头下面没有数据行。",
+        "{f}: there are no data rows below the header.",
+    ),
+    (
         r"(?P<f>.+): the file is larger than (?P<n>\d+) MiB",
         "{f}：文件超过 {n} MB。",
         "{f}: the file is larger than {n} MiB.",
