@@ -199,3 +199,29 @@ def test_a_file_with_only_a_header_is_refused_at_upload(client, session, world):
     assert sent.status_code == 422
     assert "msgs_hdr.csv：表头下面没有数据行" in sent.text
     assert session.query(ImportRun).count() == 0
+
+
+def test_a_workbook_with_a_notes_sheet_first_is_read_from_its_data_sheet(client, session, world, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["这是说明页"])
+    data = book.create_sheet("数据")
+    for row in good_and_bad():
+        data.append(row)
+    path = tmp_path / "two_sheets.xlsx"
+    book.save(path)
+    token = admin_token(client)
+    sent = client.post(
+        "/staff/imports",
+        data={"csrf_token": token},
+        files={"file": ("two_sheets.xlsx", path.read_bytes(), "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    page = client.get(sent.headers["location"])
+    assert '工作表：<span id="import-sheet">数据</span>' in page.text
+    run_id = sent.headers["location"].rsplit("/", 1)[-1]
+    dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token})
+    assert "3 行, 2 行将导入" in dry.text.replace("\n", " ") or "2 行将导入" in dry.text

@@ -27,8 +27,9 @@ from minyi.audit import services as audit
 from minyi.db.base import new_id, utcnow
 from minyi.db.session import Database
 from minyi.flows.imports import ImportValidationError, detect_layout, import_messages
+from minyi.interop.layout import Layout
 from minyi.interop.models import ImportRun
-from minyi.interop.tabular import ImportFileError, TabularFile, read_rows
+from minyi.interop.tabular import ImportFileError, TabularFile, read_rows, sheet_names
 from minyi.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,7 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
                 out.write(chunk)
         if not size:
             raise UploadError(f"{name}: the file is empty")
-        table = read_rows(path)
-        layout = detect_layout(table.columns)
-        _has_rows(table, name)
+        table, layout = _readable_sheet(path, name)
     except ImportFileError as exc:
         path.unlink(missing_ok=True)
         # The uploader knows the file by its own name, not the staged uuid (full path, then bare name).
@@ -104,6 +103,7 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
         status=UPLOADED,
         report={
             "stored_as": path.name,
+            "sheet": table.sheet,
             "columns": table.columns,
             "layout_label": layout.label,
             "reply_columns": layout.reply,
@@ -113,6 +113,33 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
     session.add(run)
     session.flush()
     return run
+
+
+def _readable_sheet(path: Path, name: str) -> tuple[TabularFile, Layout]:
+    """The file's table and layout; of a workbook, its first sheet that holds messages.
+
+    A workbook often starts with a sheet of notes (说明) before the data: the other sheets
+    are tried in order, and the first whose header names a message's text is taken. When
+    none does, the first sheet's refusal is the one given, with the sheets named.
+    """
+    try:
+        table = read_rows(path)
+        layout = detect_layout(table.columns)
+        _has_rows(table, name)
+    except ImportFileError as first:
+        others = sheet_names(path)[1:]
+        for sheet in others:
+            try:
+                table = read_rows(path, sheet=sheet)
+                layout = detect_layout(table.columns)
+                _has_rows(table, name)
+            except ImportFileError:
+                continue
+            return table, layout
+        if others:
+            raise ImportFileError(f"{first} (sheets tried: {', '.join(sheet_names(path))})") from None
+        raise
+    return table, layout
 
 
 def _has_rows(table: TabularFile, name: str) -> None:
@@ -136,7 +163,8 @@ def history(session: Session, limit: int = 50) -> list[ImportRun]:
 
 def _options(run: ImportRun) -> dict[str, Any]:
     layout = None if run.layout in {"", "generic"} else run.layout
-    return {"mapping": dict(run.mapping), "layout": layout, "source": run.file_name[:120]}
+    sheet = run.report.get("sheet") or None
+    return {"mapping": dict(run.mapping), "layout": layout, "source": run.file_name[:120], "sheet": sheet}
 
 
 def dry_run(database: Database, settings: Settings, run: ImportRun, *, key: str) -> dict[str, Any]:

@@ -44,6 +44,7 @@ __all__ = [
     "is_blank",
     "read_rows",
     "read_rows_once",
+    "sheet_names",
 ]
 
 CellValue = str | int | float | datetime | None
@@ -395,6 +396,14 @@ def _workbook(path: Path) -> Iterator[Workbook]:
         yield book
     finally:
         book.close()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The worksheets of an XLSX workbook, in order (``[]`` for any other file)."""
+    if _kind(path) != "xlsx":
+        return []
+    with _workbook(path) as book:
+        return list(book.sheetnames)
 
 
 def _worksheet(book: Workbook, path: Path, sheet: str | None) -> ReadOnlyWorksheet:
