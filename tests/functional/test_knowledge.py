@@ -16,7 +16,7 @@ from minyi.core.errors import Forbidden, InvalidInput
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.knowledge import articles, search
-from minyi.knowledge.models import ArticleVersion
+from minyi.knowledge.models import ArticleVersion, KnowledgeArticle
 from minyi.settings import get_settings
 
 QUESTION = "请问公积金贷款需要满足什么条件？我是王小明，电话13912345678"
@@ -115,6 +115,23 @@ def test_articles_import_from_markdown_and_csv(session, world, tmp_path):
     bad.write_text("名称,说明\n甲,乙\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="title column"):
         articles.import_articles(session, bad)
+
+
+def test_importing_articles_again_adds_nothing_and_a_change_is_a_new_version(session, world, tmp_path):
+    md = tmp_path / "kb.md"
+    md.write_text(
+        "# 落户办理流程\n部门: JTJ\n\n携带身份证到派出所办理。\n\n# 社保转移\n\n在新参保地申请。\n", "utf-8"
+    )
+    assert len(articles.import_articles(session, md)) == 2
+    assert articles.import_articles(session, md) == []
+    assert session.query(KnowledgeArticle).count() == 2
+    md.write_text("# 落户办理流程\n部门: JTJ\n\n携带身份证和户口簿到派出所办理。\n", "utf-8")
+    (changed,) = articles.import_articles(session, md)
+    assert (changed.version, session.query(KnowledgeArticle).count()) == (2, 2)
+    csv = tmp_path / "kb.csv"
+    csv.write_text("标题,正文,部门\n公积金提取,凭证明办理,JTJ\n医保报销,凭发票办理,NOPE\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="row 3: department: no department 'NOPE'"):
+        articles.import_articles(session, csv)
 
 
 def test_api_search(client, session, answered, world):

@@ -74,7 +74,7 @@ def import_articles(ctx: CliContext, file: Path) -> None:
             count = len(saved)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"imported {count} articles from {file.name}")
+    click.echo(f"{count} articles created or changed from {file.name} (the others were stored already)")
 
 
 @knowledge.command("articles")

@@ -169,12 +169,56 @@ def list_articles(
 
 
 def import_articles(session: Session, path: Path, user: User | None = None) -> list[KnowledgeArticle]:
-    """Articles from a CSV/XLSX table (columns title, body, …) or a Markdown file (# title per article)."""
+    """Articles from a CSV/XLSX table (columns title, body, …) or a Markdown file (# title per article).
+
+    An article already stored under the same title and department is changed (a new
+    version) when the file says something else, and left alone when it does not: importing
+    a file again adds nothing. A refusal names the row (table) or the article (Markdown).
+    Returns the articles created or changed.
+    """
     markdown = path.suffix.lower() in {".md", ".markdown"}
-    items = _markdown_articles(path) if markdown else _table_articles(path)
+    items = (
+        [(f"article {n}", item) for n, item in enumerate(_markdown_articles(path), 1)]
+        if markdown
+        else _table_articles(path)
+    )
     if not items:
         raise InvalidInput(f"{path.name}: no article found", field="file")
-    return [save_article(session, user, item, note=f"imported from {path.name}") for item in items]
+    saved = []
+    for where, item in items:
+        try:
+            data = _checked(item)
+            known = _stored_as(session, data)
+            if known is not None and _same(known, data, _category(session, data.category)):
+                continue
+            note = f"imported from {path.name}"
+            saved.append(save_article(session, user, item, known.id if known else None, note=note))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{where}: {exc.message}", field=exc.field) from None
+    return saved
+
+
+def _stored_as(session: Session, data: ArticleIn) -> KnowledgeArticle | None:
+    """The stored article with ``data``'s title and department (the newest, if several)."""
+    department = _department(session, data.department)
+    query = select(KnowledgeArticle).where(
+        KnowledgeArticle.title == data.title,
+        KnowledgeArticle.department_id == department.id
+        if department
+        else KnowledgeArticle.department_id.is_(None),
+    )
+    return session.scalars(query.order_by(KnowledgeArticle.created_at.desc())).first()
+
+
+def _same(article: KnowledgeArticle, data: ArticleIn, category: Category | None) -> bool:
+    """Whether ``article`` already says what ``data`` says."""
+    return (
+        article.body == data.body
+        and article.category_id == (category.id if category else None)
+        and (article.valid_from, article.valid_to) == (data.valid_from, data.valid_to)
+        and (article.source_url or "") == data.source_url
+        and list(article.tags or []) == data.tags
+    )
 
 
 COLUMNS = {
@@ -189,7 +233,7 @@ COLUMNS = {
 }
 
 
-def _table_articles(path: Path) -> list[ArticleIn]:
+def _table_articles(path: Path) -> list[tuple[str, ArticleIn]]:
     try:
         table = read_rows(path)
     except ImportFileError as exc:
@@ -209,15 +253,18 @@ def _table_articles(path: Path) -> list[ArticleIn]:
         if not value["title"] and not value["body"]:
             continue
         items.append(
-            ArticleIn(
-                title=value["title"],
-                body=value["body"],
-                department=value["department"],
-                category=value["category"],
-                valid_from=_date(value["valid_from"], f"row {number}: valid_from"),
-                valid_to=_date(value["valid_to"], f"row {number}: valid_to"),
-                source_url=value["source_url"],
-                tags=re.split(r"[,，;；、\s]+", value["tags"]) if value["tags"] else [],
+            (
+                f"row {number}",
+                ArticleIn(
+                    title=value["title"],
+                    body=value["body"],
+                    department=value["department"],
+                    category=value["category"],
+                    valid_from=_date(value["valid_from"], f"row {number}: valid_from"),
+                    valid_to=_date(value["valid_to"], f"row {number}: valid_to"),
+                    source_url=value["source_url"],
+                    tags=re.split(r"[,，;；、\s]+", value["tags"]) if value["tags"] else [],
+                ),
             )
         )
     return items
