@@ -163,7 +163,7 @@ def test_cli_search_import_and_reindex(tmp_path, monkeypatch):
         database.engine.dispose()
         md = tmp_path / "kb.md"
         md.write_text("# 公积金提取条件\n\n凭购房合同提取。\n", encoding="utf-8")
-        assert "imported 1 articles" in runner.invoke(cli, ["knowledge", "import", str(md)]).output
+        assert "1 articles created or changed" in runner.invoke(cli, ["knowledge", "import", str(md)]).output
         assert "indexed 2" in runner.invoke(cli, ["knowledge", "reindex"]).output
         result = runner.invoke(cli, ["knowledge", "search", "公积金贷款条件", "--format", "json"])
         assert result.exit_code == 0, result.output
