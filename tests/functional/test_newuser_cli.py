@@ -82,3 +82,7 @@ def test_a_department_is_checked_before_it_is_created(env):
     assert run("department", "create", "ZW", "政务服务中心", "--phone", "12345").exit_code == 0
     plain_error(run("department", "create", "JTJ", "交通运输局"), "already exists")
     assert "JTJ" in run("department", "list").output
+
+
+def test_db_check_on_an_empty_database_says_what_to_do(env):
+    plain_error(run("db", "check"), "empty", "minyi db upgrade")

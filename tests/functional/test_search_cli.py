@@ -64,3 +64,8 @@ def test_a_bad_option_is_named(env):
     result = runner.invoke(cli, ["search", "query", "青松路", "--from", "yesterday"])
     assert result.exit_code == 2
     assert "from" in result.output
+    assert "from: from:" not in result.output
+    assert "--from" in result.output
+    unknown = runner.invoke(cli, ["search", "query", "青松路", "--department", "NOPE"])
+    assert unknown.exit_code == 2
+    assert "NOPE" in unknown.output

@@ -27,6 +27,8 @@ def upgrade(ctx: CliContext, revision: str) -> None:
 def check(ctx: CliContext) -> None:
     """Fail unless the schema is at the newest revision and matches the models."""
     current, head = migrate.current_revision(ctx.database.engine), migrate.head_revision()
+    if current is None:
+        raise click.ClickException("the database is empty (no schema yet): run `minyi db upgrade`")
     if current != head:
         raise click.ClickException(
             f"database at revision {current}, newest is {head}: run `minyi db upgrade`"

@@ -52,4 +52,5 @@ def process(ctx: CliContext, batch: int, retry_failed: bool) -> None:
         failed += result.failed
         if result.attempted < batch:
             break
-    click.echo(f"processed {processed} messages, {failed} failed (see `minyi process --retry-failed`)")
+    hint = " (see `minyi process --retry-failed`)" if failed else ""
+    click.echo(f"processed {processed} messages, {failed} failed{hint}")

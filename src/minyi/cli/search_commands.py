@@ -6,12 +6,14 @@ import json
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
 from minyi.accountability import search_index
 from minyi.accountability.search import parse_query
 from minyi.accountability.search import search as run_search
 from minyi.cli.context import CliContext, pass_context
 from minyi.core.errors import InvalidInput
+from minyi.departments.models import Department
 
 
 @click.group()
@@ -56,10 +58,13 @@ def query(
     params |= {"from": date_from, "to": date_to}
     database = ctx.require_current_schema()
     with database.transaction() as session:
+        if department and session.scalar(select(Department.id).where(Department.code == department)) is None:
+            raise click.BadParameter(f"no department with the code {department!r}", param_hint="--department")
         try:
             result = run_search(session, parse_query(params))
-        except InvalidInput as exc:
-            raise click.BadParameter(exc.message, param_hint=exc.field) from None
+        except InvalidInput as exc:  # the option is named once, by click
+            said = exc.message.removeprefix(f"{exc.field}: ") if exc.field else exc.message
+            raise click.BadParameter(said, param_hint=f"--{exc.field}" if exc.field else None) from None
         click.echo(f"{result.total if not result.more else f'>{result.total - 1}'} found", err=True)
         for hit in result.hits:
             click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
