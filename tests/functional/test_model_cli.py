@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -136,3 +137,17 @@ def test_activate_unknown_version(env):
     result = run("model", "activate", "nope")
     assert result.exit_code == 1
     assert "no model with version" in result.output
+
+
+def test_a_trained_version_is_found_by_its_name_before_it_is_activated(env, tmp_path):
+    data = write_corpus(tmp_path / "train.csv")
+    assert "no registered model" in run("model", "list").output
+    trained = run("model", "train", "--data", str(data))
+    assert trained.exit_code == 0, trained.output
+    version = re.search(r"trained (\S+) on", trained.output).group(1)
+    assert "not activated" in trained.output
+    evaluated = run("model", "evaluate", "--model", version[:12], "--data", str(data))
+    assert evaluated.exit_code == 0, evaluated.output
+    wrong = run("model", "evaluate", "--model", str(data), "--data", str(data))
+    assert wrong.exit_code == 1
+    assert "is not a model" in wrong.output

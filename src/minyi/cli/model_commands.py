@@ -131,6 +131,10 @@ def train_command(
     _echo_routing(classifier.routing_)
     if activate:
         _register_and_activate(ctx, target, meta_path)
+    else:
+        click.echo(
+            f"not activated: `minyi model evaluate --model {classifier.version_}`, then train with --activate"
+        )
 
 
 def _echo_routing(routing: dict[str, Any] | None) -> None:
@@ -169,10 +173,15 @@ def _resolve_model(ctx: CliContext, name: str) -> Path:
         return path
     database = ctx.require_current_schema()
     with database.transaction() as session:
-        matches = [r for r in services.list_models(session) if r.version.startswith(name)]
+        matches = [Path(r.path) for r in services.list_models(session) if r.version.startswith(name)]
+    if not matches:  # trained without --activate: its file is in the models folder, named by version
+        matches = sorted((ctx.settings.data_dir / "models").glob(f"category-{name}*.skops"))
     if len(matches) != 1:
-        raise click.ClickException(f"{name!r} is neither a model file nor one registered version")
-    return Path(matches[0].path)
+        raise click.ClickException(
+            f"{name!r} is neither a model file nor one trained version "
+            f"(`minyi model list` shows the registered ones; a .skops file can be given by its path)"
+        )
+    return matches[0]
 
 
 @model.command("evaluate")
@@ -202,6 +211,11 @@ def _load_model(path: Path | str) -> CategoryClassifier:
     """The model at ``path``, or a clear error (wrong format, missing file) instead of a traceback."""
     try:
         return CategoryClassifier.load(path)
+    except FileNotFoundError as exc:  # a file that is not a model has no metadata beside it
+        raise click.ClickException(
+            f"{Path(path).name} is not a model (a .skops file written by `minyi model train`): "
+            f"{Path(exc.filename or path).name} is missing"
+        ) from exc
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -230,7 +244,12 @@ def list_command(ctx: CliContext) -> None:
     """List registered models; * marks the active one."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
-        for record in services.list_models(session):
+        records = services.list_models(session)
+        if not records:
+            click.echo(
+                "no registered model: keyword rules from the category tree route (`minyi model train`)"
+            )
+        for record in records:
             mark = "*" if record.is_active else " "
             f1 = (record.metrics.get("holdout") or {}).get("macro_f1")
             score = f"macro-F1 {f1:.4f}" if isinstance(f1, float) else ""
