@@ -232,6 +232,9 @@ def assemble(  # noqa: PLR0913 - the period, then the judging rules
     """
     if not FIRST_DAY <= last <= LAST_DAY:
         raise InvalidInput(f"end: a date from {FIRST_DAY} to {LAST_DAY}, not {last}", field="end")
+    today = now.astimezone(tz).date()
+    if last > today:  # its overdue cases would be today's, beside a period that has not happened
+        raise InvalidInput(f"end: a date up to today ({today}), not {last}", field="end")
     period = period_of(kind, last, tz)
     before = period.previous(tz)
     rules = sources.judging_rules(session, sign_for_hours, now)

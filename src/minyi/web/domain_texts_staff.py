@@ -121,6 +121,11 @@ STAFF: tuple[tuple[str, str, str], ...] = (
     (r"title: enter a title", "标题：请填写标题。", "Title: enter a title."),
     (r"title: at most (?P<n>\d+) characters", "标题：最多 {n} 个字。", "Title: at most {n} characters."),
     (
+        r"end: a date up to today \((?P<d>[\d-]+)\), not .*",
+        "“截止日期”不能晚于今天（{d}）。",
+        "end: a date up to today ({d}).",
+    ),
+    (
         r"end: a date from (?P<a>[\d-]+) to (?P<b>[\d-]+)(, not .*)?",
         "“截止日期”应在 {a} 到 {b} 之间。",
         "end: a date from {a} to {b}.",

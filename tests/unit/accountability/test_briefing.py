@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,6 +130,14 @@ def test_an_end_out_of_range_is_named_not_an_overflow(session):
         with pytest.raises(InvalidInput, match="end: a date from 1900-01-01 to 2999-12-31"):
             assemble(session, "week", last, TZ, now=utcnow())
     assert assemble(session, "day", date(1900, 1, 1), TZ, now=utcnow()).figures.volume == 0
+
+
+def test_a_period_that_has_not_happened_is_refused(session):
+    """Its overdue cases would be today's, shown beside a week with no messages yet."""
+    now = datetime(2026, 12, 6, 20, tzinfo=UTC)  # 7 December in Beijing
+    assert assemble(session, "week", date(2026, 12, 7), TZ, now=now).figures.volume == 0
+    with pytest.raises(InvalidInput, match=r"end: a date up to today \(2026-12-07\)"):
+        assemble(session, "week", date(2026, 12, 8), TZ, now=now)
 
 
 def test_an_empty_database_gives_an_empty_briefing(session):
