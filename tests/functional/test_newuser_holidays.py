@@ -98,9 +98,15 @@ def test_an_entered_year_opens_for_editing(client, world):
 @pytest.mark.parametrize(
     ("year", "schedule", "zh", "en"),
     [
-        ("2027", "2027-02-30,放假,春节", "第 1 行：日期 '2027-02-30' 应写成", "Line 1: date '2027-02-30'"),
+        (
+            "2027",
+            "2027-02-30,放假,春节",
+            "第 1 行：2027-02-30 不是日历上的日期",
+            "Line 1: 2027-02-30 is no date",
+        ),
+        ("2027", "2月6日,放假,春节", "第 1 行：日期 '2月6日' 应写成", "Line 1: date '2月6日'"),
         ("2027", "2027-02-06", "第 1 行：请先写日期", "Line 1: write a date"),
-        ("2027", "2027-02-06,周末", "应为“放假”或“上班”", "neither holiday nor workday"),
+        ("2027", "2027-02-06,周末", "第 1 行：周末 应为“放假”或“上班”", "neither holiday nor workday"),
         (
             "2027",
             "2028-01-01,放假,元旦",

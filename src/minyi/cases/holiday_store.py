@@ -101,7 +101,9 @@ def _parse_line(line: str, number: int, year: int) -> list[HolidayOverride]:
     days = _days(parts[0], number)
     kind = _KINDS.get(parts[1].strip().lower())
     if kind is None:
-        raise ScheduleError(f"line {number}: kind {parts[1]!r} is neither holiday (放假) nor workday (上班)")
+        raise ScheduleError(
+            f"line {number}: kind {parts[1].strip()} is neither holiday (放假) nor workday (上班)"
+        )
     name = parts[2].strip() if len(parts) > 2 else ""  # noqa: PLR2004 - the optional name
     if len(name) > MAX_NAME:
         raise ScheduleError(f"line {number}: the name has more than {MAX_NAME} characters")
@@ -117,6 +119,8 @@ def _days(token: str, number: int) -> list[date]:
         start = date.fromisoformat(_padded(first))
         end = date.fromisoformat(_padded(last)) if last else start
     except ValueError:
+        if all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", _padded(part)) for part in (first, last) if part):
+            raise ScheduleError(f"line {number}: {token.strip()} is no date of the calendar") from None
         raise ScheduleError(f"line {number}: date {token!r} is not YYYY-MM-DD") from None
     if not start <= end <= start + timedelta(days=MAX_RANGE_DAYS - 1):
         raise ScheduleError(f"line {number}: a range runs forwards, {MAX_RANGE_DAYS} days at most")

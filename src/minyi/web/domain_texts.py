@@ -42,6 +42,11 @@ HOLIDAYS: tuple[tuple[str, str, str], ...] = (
         "Line {n}: {d} is not in {y}.",
     ),
     (
+        r"line (?P<n>\d+): (?P<d>\S+) is no date of the calendar",
+        "第 {n} 行：{d} 不是日历上的日期。",
+        "Line {n}: {d} is no date of the calendar.",
+    ),
+    (
         r"line (?P<n>\d+): date (?P<d>.+) is not YYYY-MM-DD",
         "第 {n} 行：日期 {d} 应写成 2027-02-06 的形式。",
         "Line {n}: date {d} is not written like 2027-02-06.",
