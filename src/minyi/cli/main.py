@@ -78,7 +78,7 @@ COMMANDS = {
     ),
     "restore": (
         "minyi.cli.export_commands:restore_cases",
-        "Restore the cases of a Minyi export (statuses, replies) after `minyi import` read it.",
+        "Restore the cases of a Minyi export (statuses, replies, numbers) after `minyi import` read it.",
     ),
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
     "search": (
