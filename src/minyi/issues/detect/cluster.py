@@ -50,6 +50,7 @@ issue keeps per message only its id, time, author and counts once folded.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
@@ -480,8 +481,18 @@ class IssueDetector:
         return state.summary(self.featurizer_.term)
 
     def assignments(self) -> dict[str, int]:
-        """Message id → current issue id, for every message of a live or kept issue."""
-        return {message_id: issue.id for issue in self.issues() for message_id in issue.message_ids}
+        """Message id → current issue id, for every message of a live or kept issue.
+
+        Not through :meth:`issues`: it sorts a list of every summary, which the answer does
+        not need (the live ones are summarised one at a time).
+        """
+        self._ready()
+        live = (state.summary(self.featurizer_.term) for state in self.active_.values())
+        return {
+            message_id: issue.id
+            for issue in itertools.chain(live, self.archived_.values())
+            for message_id in issue.message_ids
+        }
 
     def __len__(self) -> int:
         """Number of live issues."""
