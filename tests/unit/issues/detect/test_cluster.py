@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -275,3 +276,18 @@ def test_a_streetlight_of_another_estate_does_not_join_the_streetlight_issue_of_
     found = issue_of(detector)
     assert found["binjiang"] != found["r0"]
     assert found["r5"] == found["r0"]
+
+
+def test_fit_leaves_nothing_frozen_from_the_garbage_collector_and_respects_a_freeze():
+    """fit() sets its long-lived objects aside from the cyclic collector while it runs, not after."""
+    batch = messages(MIXING, "丽发新城", 40) + messages(PARKING, "伊景园滨河苑", 40, prefix="b", seed=1)
+    assert gc.get_freeze_count() == 0
+    assigned = issue_of(IssueDetector(consolidate_every=10).fit(batch))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a server that froze its objects before forking keeps them frozen
+    try:
+        before = gc.get_freeze_count()
+        assert issue_of(IssueDetector(consolidate_every=10).fit(batch)) == assigned
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
