@@ -12,6 +12,7 @@ from minyi.cases import workflow
 from minyi.cases.services import add_historical_reply
 from minyi.db.base import utcnow
 from minyi.demo import factories
+from minyi.intake.models import Message
 from minyi.knowledge import search as knowledge_search
 
 PRIVATE_WORDS = "食堂后厨老鼠很多"
@@ -166,3 +167,27 @@ def test_staff_refusals_in_the_readers_language(client, session, world):
     assert refused.json()["message"] == "您的角色无权管理本站。"
     gone = client.get("/api/v1/cases/nope", headers=chinese)
     assert gone.json()["message"] == "没有该案件，或该案件属于其他部门。"
+
+
+def test_the_api_takes_iso_8601_times_as_json_sends_them(client, session, world):
+    """A crawler sends the author's time as text; a number of seconds is refused, not guessed."""
+    sent = client.post(
+        "/api/v1/messages",
+        json={"title": "积水", "body": "河西路积水", "submitted_at": "2026-11-24T10:00:00+08:00"},
+    )
+    assert sent.status_code == 201, sent.text
+    stored = session.get(Message, sent.json()["id"])
+    assert stored.submitted_at.replace(tzinfo=UTC) == datetime(2026, 11, 24, 2, tzinfo=UTC)
+    for wrong in (1700000000, "1700000000", "yesterday"):
+        refused = client.post(
+            "/api/v1/messages", json={"title": "积水", "body": "河西路积水", "submitted_at": wrong}
+        )
+        assert refused.status_code == 422, wrong
+    case = factories.make_case(session, department=world.roads, title="路灯")
+    session.commit()
+    flagged = client.post(
+        f"/api/v1/cases/{case.id}/supervise",
+        json={"comment": "请三日内办结", "due_at": "2026-12-31T09:30:00Z"},
+        headers=bearer(session, world.supervisor),
+    )
+    assert flagged.status_code == 200, flagged.text

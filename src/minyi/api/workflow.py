@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StrictBool
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
 from minyi.accounts.models import User
@@ -21,6 +21,7 @@ from minyi.core.errors import InvalidInput, NotFound
 from minyi.http.deps import DbSession, LoginThrottle, PublicMasker, client_address, run_case_action
 from minyi.intake import tracking
 from minyi.intake.models import Message
+from minyi.intake.schemas import written_time
 
 router = APIRouter(prefix="/api/v1", tags=["workflow"])
 
@@ -53,7 +54,7 @@ class SuperviseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     comment: str = Field(min_length=1, max_length=1000)
-    due_at: Annotated[AwareDatetime, Strict()] | None = None
+    due_at: Annotated[AwareDatetime, BeforeValidator(written_time)] | None = None
 
 
 class MergeIn(BaseModel):

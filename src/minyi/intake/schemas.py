@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, Strict, StrictBool, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StrictBool, field_validator
 
 MAX_TITLE_CHARS = 200
 MAX_BODY_CHARS = 100_000
@@ -19,6 +20,27 @@ def _no_nul(value: str | None) -> str | None:
         msg = "must not contain NUL characters"
         raise ValueError(msg)
     return value
+
+
+_NUMBER = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*")
+
+
+def written_time(value: object) -> object:
+    """A date and time as JSON carries it (ISO 8601 text), not a number of seconds.
+
+    Pydantic's lax mode would read ``1700000000`` (or the text ``"1700000000"``) as a Unix
+    time, which a caller never means in a field documented as a date-time; its strict mode
+    refuses every text, which is how JSON sends one (a crawler could post no message
+    with its author's time). Numbers are refused here; text is parsed as ISO 8601.
+    """
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        msg = "a date and time such as 2026-11-24T10:00:00+08:00"
+        raise ValueError(msg)
+    return value
+
+
+#: A date-time field of a JSON body: ISO 8601 text (or a datetime), never a number.
+DateTimeIn = Annotated[datetime, BeforeValidator(written_time)]
 
 
 class ContactIn(BaseModel):
@@ -55,7 +77,7 @@ class MessageIn(BaseModel):
     author: str | None = Field(
         default=None, max_length=200, description="The source's author id; only a pseudonym is kept"
     )
-    submitted_at: Annotated[datetime, Strict()] | None = None
+    submitted_at: DateTimeIn | None = None
     likes: int = Field(default=0, ge=0, le=MAX_COUNT)
     dislikes: int = Field(default=0, ge=0, le=MAX_COUNT)
     reposts: int = Field(default=0, ge=0, le=MAX_COUNT)
