@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from minyi.accounts.models import User
 from minyi.accounts.permissions import can_view_case, department_filter
 from minyi.cases.events import CaseAccessError, CaseError
-from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseRating, CaseStatus
 from minyi.db.base import utcnow
 from minyi.intake.identity import normalise_code
 from minyi.intake.models import Message
@@ -213,3 +213,13 @@ def status_counts(session: Session, user: User) -> dict[str, int]:
     sub = visible_cases(user).subquery()
     rows = session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))
     return {str(status): int(count) for status, count in rows}
+
+
+def rating_comments(session: Session, case: Case) -> dict[str, str]:
+    """The citizens' comments on ``case``'s follow-ups, by rating id (none once retention deleted them)."""
+    rows = session.execute(
+        select(CaseRating.id, CaseRating.comment).where(
+            CaseRating.case_id == case.id, CaseRating.comment.is_not(None)
+        )
+    )
+    return {rating_id: comment for rating_id, comment in rows if comment}

@@ -32,6 +32,7 @@ from minyi.cases.queries import (
     open_count,
     public_case_by_code,
     public_cases,
+    rating_comments,
     status_counts,
     visible_cases,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "open_count",
     "public_case_by_code",
     "public_cases",
+    "rating_comments",
     "recategorise",
     "record",
     "route_by_category",

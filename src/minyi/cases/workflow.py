@@ -31,7 +31,7 @@ from minyi.cases.models import (
 )
 from minyi.cases.rules import reply_due
 from minyi.core.errors import Forbidden
-from minyi.db.base import utcnow
+from minyi.db.base import new_id, utcnow
 from minyi.intake.models import Message
 from minyi.settings import get_settings
 
@@ -231,6 +231,7 @@ def rate(
     if verdict == Satisfaction.NOT_REACHED:
         raise WorkflowError("choose 满意, 基本满意 or 不满意")
     rating = CaseRating(
+        id=new_id(),
         case_id=case.id,
         message_id=message.id,
         satisfaction=verdict,
@@ -242,12 +243,13 @@ def rate(
         session,
         case,
         EventAction.RATED,
-        # The comment too: the handler who reopens the case reads why on its timeline.
+        # The rating, not its comment: the comment is the citizen's free text, which the
+        # retention policy deletes (events are never changed); the timeline reads it by id.
         payload={
             "satisfaction": verdict.value,
             "solved": solved,
             "message_id": message.id,
-            "comment": rating.comment,
+            "rating_id": rating.id,
         },
     )
     if verdict == Satisfaction.UNSATISFIED or solved is False:

@@ -1,24 +1,32 @@
 """Retention: contact details are kept only as long as a case needs them.
 
 Contact details of messages whose case was closed more than ``days`` ago are deleted,
-and so are the addresses on the notifications sent to them;
-the message text, the case and its public answer stay (their personal data is masked in
-every public view). Each purge is recorded in the case's event log, without the data.
+and so are the addresses on the notifications sent to them and the citizens' comments on
+the follow-up; the message text, the case and its public answer stay (their personal data
+is masked in every public view). Each purge is recorded in the case's event log, without
+the data.
+
+A contact's name is masked in the texts that stay (the case's title, its messages, its
+replies) before the contact is deleted: public views mask a name wherever it recurs
+*because* it is the contact's (张建国反映… or a reply greeting 张建国您好), so deleting the
+contact alone would have shown the name in full afterwards, on every public page and file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from minyi.cases.models import Case, CaseStatus, EventAction
+from minyi.cases.models import Case, CaseRating, CaseStatus, EventAction
 from minyi.cases.services import record
 from minyi.db.base import utcnow
 from minyi.intake.models import Message, MessageContact
 from minyi.notify.models import OutboxMessage
+from minyi.pipeline.privacy import mask_names
 
 PURGED = "[deleted]"
 
@@ -51,6 +59,8 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
             .where(OutboxMessage.recipient.in_(addresses), OutboxMessage.case_id.in_(case_ids))
             .values(recipient=PURGED)
         )
+    _mask_names(session, [(contact, case_id) for contact, case_id in rows])
+    session.execute(update(CaseRating).where(CaseRating.case_id.in_(case_ids)).values(comment=None))
     for contact, _ in rows:
         session.delete(contact)
     for case_id in case_ids:
@@ -59,3 +69,23 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
             record(session, case, EventAction.CONTACT_PURGED, payload={"retention_days": days})
     session.flush()
     return PurgeReport(contacts=len(rows), cases=len(case_ids))
+
+
+def _mask_names(session: Session, rows: Sequence[tuple[MessageContact, str | None]]) -> None:
+    """Mask each case's contact names in its title, messages and replies, for good (see above)."""
+    names: dict[str, list[str]] = {}
+    for contact, case_id in rows:
+        if case_id and contact.name and len(contact.name.strip()) > 1:
+            names.setdefault(case_id, []).append(contact.name.strip())
+    for case_id, hidden in names.items():
+        case = session.get(Case, case_id)
+        if case is None:
+            continue
+        case.title = mask_names(case.title, hidden)
+        for message in case.messages:
+            message.title = mask_names(message.title, hidden)
+            message.body = mask_names(message.body, hidden)
+            if message.address:
+                message.address = mask_names(message.address, hidden)
+        for reply in case.replies:
+            reply.body = mask_names(reply.body, hidden)

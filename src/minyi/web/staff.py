@@ -296,6 +296,7 @@ def _case_page(
         "needs_reason": quality is not None and min_score > 0 and quality.score < min_score,
         "reason": reason,
         "knowledge": suggest.suggestions_for(db, request.app.state.settings, case, user),
+        "rating_comments": cases.rating_comments(db, case),
     }
     return render(request, "staff/case.html", context, status)
 

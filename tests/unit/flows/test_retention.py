@@ -33,3 +33,34 @@ def test_contacts_of_long_closed_cases_are_deleted(session):
     recipients = {m.recipient for m in session.query(OutboxMessage)}
     assert "13800001111" not in recipients  # the reply notice to the old case was blanked
     assert "13800002222" in recipients
+
+
+def test_a_purged_contacts_name_stays_masked_in_what_is_kept(session):
+    """Public views mask a name because it is the contact's; without the contact it must not show."""
+    from minyi.cases import workflow
+    from minyi.cases.models import CaseRating
+    from minyi.cases.public_text import PublicText
+
+    dept = factories.make_department(session)
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=dept,
+        title="张建国反映路灯不亮",
+        body="张建国反映：翠竹园小区北门路灯一直不亮。",
+        contact={"name": "张建国", "phone": "13944447777"},
+        reply_body="张建国您好，路灯已修复。",
+    )
+    workflow.rate(session, case.messages[0], "satisfied", True, "很满意，我的电话13955556666")  # noqa: FBT003
+    case.closed_at = utcnow() - timedelta(days=400)
+    session.flush()
+    shown_before = PublicText.of(session)(case, case.messages[0].body)
+    purge_contacts(session, 365)
+    session.expire_all()
+    message = case.messages[0]
+    assert message.contact is None
+    for text in (case.title, message.title, message.body, *(r.body for r in case.replies)):
+        assert "张建国" not in text
+    assert "张**" in message.body
+    assert PublicText.of(session)(case, message.body) == shown_before
+    assert session.query(CaseRating).one().comment is None
