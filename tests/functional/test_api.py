@@ -70,6 +70,18 @@ def test_idempotency_key_stores_once(client, session, world):
     clash = client.post("/api/v1/messages", json={"title": "x", "body": "different"}, headers=headers)
     assert clash.status_code == 409
     assert clash.json()["fields"][0]["field"] == "Idempotency-Key"
+    # another client (here an integrator's key) sending the same key and body is not the first
+    # sender's retry: it never gets the first message or its tracking secret
+    from minyi.accounts import client_keys
+
+    integrator = client_keys.create_key(session, "微博抓取")
+    session.commit()
+    elsewhere = client.post("/api/v1/messages", json=body, headers=headers | {"X-Api-Key": integrator})
+    assert elsewhere.status_code == 201
+    assert elsewhere.json()["id"] != first.json()["id"]
+    assert elsewhere.json()["tracking_secret"] != first.json()["tracking_secret"]
+    again = client.post("/api/v1/messages", json=body, headers=headers | {"X-Api-Key": integrator})
+    assert (again.status_code, again.json()["id"]) == (200, elsewhere.json()["id"])
 
 
 def test_cases_need_a_token(client):

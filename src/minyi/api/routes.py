@@ -43,6 +43,7 @@ from minyi.http.submissions import KEY_HEADER, KEY_PATTERN, ApiSubmissions
 from minyi.intake import tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
+from minyi.intake.services import scoped_idempotency_key
 
 router = APIRouter()
 MAX_OFFSET = 1_000_000  # a page further than this is no use to anyone, and a huge one breaks PostgreSQL
@@ -120,14 +121,17 @@ def create_message(
     database: Database = request.app.state.db
     with database.session() as db:
         limits: ApiSubmissions = request.app.state.api_submissions
-        source = limits.admit(db, client_address(request), x_api_key)
+        address = client_address(request)
+        source = limits.admit(db, address, x_api_key)
+        client = source or f"address:{address}"
+        scoped = None if idempotency_key is None else scoped_idempotency_key(client, idempotency_key)
         accepted = processing.receive(
             db,
             data,
             channel=Channel.API.value,
             key=request.app.state.secret_key,
             source=source,
-            idempotency_key=idempotency_key,
+            idempotency_key=scoped,
             processor=request.app.state.processing.processor,
         )
         message = accepted.message

@@ -55,6 +55,18 @@ class Accepted:
     created: bool
 
 
+def scoped_idempotency_key(client: str, key: str) -> str:
+    """``key`` as one client's: an ``Idempotency-Key`` names a retry of *that* client's request.
+
+    Unscoped, anyone who sent the same key and body (a crawled post's public text and id
+    are guessable) got the first sender's answer back, its tracking secret included, and
+    with it the right to read and rate the case. ``client`` is an integrator's name, or
+    the address of a caller without a key.
+    """
+    digest = hashlib.sha256(f"{client}\n{key}".encode()).hexdigest()
+    return f"api:{digest}"
+
+
 def _request_hash(data: MessageIn) -> str:
     return hashlib.sha256(data.model_dump_json().encode("utf-8")).hexdigest()
 
