@@ -43,7 +43,8 @@ _MOBILE_CORE = r"(?:(?:\+|00)?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}"
 
 _COLON = "[:：]"
 _ORDER_WORDS = _word_set("订单 单号 编号 工单 流水 运单 发票 合同 案号 案件 批次 受理 回执 序列 条码 票号")
-_URL = re.compile(r"(?i:https?://|www\.)[A-Za-z0-9._~:/?#@!$&*+=%-]+")
+# www. after @ (or inside a word) is an e-mail's domain (0@www.com), not the start of a URL.
+_URL = re.compile(r"(?i:https?://|(?<![@A-Za-z0-9._%+-])www\.)[A-Za-z0-9._~:/?#@!$&*+=%-]+")
 _ORDER = re.compile(
     r"(?:订单|单号|(?<![证照])(?<!证档案)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
     rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"

@@ -286,8 +286,8 @@ def test_fit_leaves_nothing_frozen_from_the_garbage_collector_and_respects_a_fre
     assert gc.get_freeze_count() == 0
     gc.freeze()  # a server that froze its objects before forking keeps them frozen
     try:
-        before = gc.get_freeze_count()
         assert issue_of(IssueDetector(consolidate_every=10).fit(batch)) == assigned
-        assert gc.get_freeze_count() == before
+        # still frozen (objects freed meanwhile leave the count, so it is not compared exactly)
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
