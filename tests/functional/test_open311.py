@@ -347,3 +347,16 @@ def test_a_token_before_its_case_exists(client, session, world):
     other = factories.make_message(session, channel="api")
     session.commit()
     spec_error(client.get(f"{BASE}/tokens/{other.id}.json"), 404)  # only Open311 messages have tokens
+
+
+def test_a_form_sent_as_raw_utf8_is_read_as_utf8_not_latin1(client, session, world, api_key):
+    """Many clients send 编码测试 unencoded under charset=utf-8: it must not be stored as mojibake."""
+    from minyi.intake.models import Message
+
+    form = f"api_key={api_key}&service_code={world.road_category.id}&lat=28.19&long=112.97&description=编码测试路灯不亮"
+    headers = {"content-type": "application/x-www-form-urlencoded; charset=utf-8"}
+    sent = client.post(f"{BASE}/requests.json", content=form.encode("utf-8"), headers=headers)
+    assert sent.status_code == 200, sent.text
+    assert session.query(Message).filter(Message.body == "编码测试路灯不亮").count() == 1
+    broken = client.post(f"{BASE}/requests.json", content=b"api_key=x&description=\xff\xfe", headers=headers)
+    assert "UTF-8" in spec_error(broken, 400)

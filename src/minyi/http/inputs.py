@@ -26,6 +26,8 @@ async def clean_input(request: Request) -> None:
         check_clean(value, name)
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(FORM_TYPES):
+        if content_type.startswith(FORM_TYPES[0]):
+            await request.body()  # cached first: a route may read the raw form again (Open311, as UTF-8)
         form = await request.form()  # cached: the route reads the same parsed form
         for name, item in form.multi_items():
             if not isinstance(item, UploadFile):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -41,11 +42,26 @@ FIELD_NAMES = {
     "contact.name": "first_name/last_name",
 }
 
+URLENCODED = "application/x-www-form-urlencoded"
+
 router = APIRouter(prefix=PREFIX, route_class=Open311Route, tags=["open311"], include_in_schema=False)
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """The form fields of a POST (``application/x-www-form-urlencoded`` or multipart), text only."""
+    """The form fields of a POST (``application/x-www-form-urlencoded`` or multipart), text only.
+
+    A urlencoded form is read as UTF-8 here: the framework's parser takes bytes that are not
+    percent-encoded as Latin-1, so a client that sent 编码测试 as raw UTF-8 (as many do, and
+    as a declared ``charset=utf-8`` says) had it stored as mojibake without a word. Bytes
+    that are not UTF-8 are refused, naming the body.
+    """
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == URLENCODED:
+        raw = await request.body()
+        try:
+            pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise Open311Error(400, "body: the form is not UTF-8 text") from None
+        return dict(pairs)
     form = await request.form()
     return {name: value for name, value in form.multi_items() if isinstance(value, str)}
 
