@@ -9,6 +9,8 @@ answers it as JSON, the pages with the error page in the reader's language.
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
@@ -27,7 +29,10 @@ async def clean_input(request: Request) -> None:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(FORM_TYPES):
         if content_type.startswith(FORM_TYPES[0]):
-            await request.body()  # cached first: a route may read the raw form again (Open311, as UTF-8)
+            # The raw form cached first, so a route may read it again (Open311 reads it as UTF-8);
+            # a route with Form() parameters had FastAPI parse it already (no raw bytes left).
+            with contextlib.suppress(RuntimeError):
+                await request.body()
         form = await request.form()  # cached: the route reads the same parsed form
         for name, item in form.multi_items():
             if not isinstance(item, UploadFile):
