@@ -25,10 +25,10 @@ from minyi.cases.models import Case, CaseRating, CaseStatus, EventAction
 from minyi.cases.services import record
 from minyi.db.base import utcnow
 from minyi.intake.models import Message, MessageContact
-from minyi.notify.models import OutboxMessage
+from minyi.notify.models import PURGED_RECIPIENT, OutboxMessage, OutboxStatus
 from minyi.pipeline.privacy import mask_names
 
-PURGED = "[deleted]"
+PURGED = PURGED_RECIPIENT
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,12 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
             update(OutboxMessage)
             .where(OutboxMessage.recipient.in_(addresses), OutboxMessage.case_id.in_(case_ids))
             .values(recipient=PURGED)
+        )
+        waiting = (OutboxStatus.PENDING.value, OutboxStatus.FAILED.value)
+        session.execute(  # never sent to "[deleted]" (an SMS gateway retried it eight times)
+            update(OutboxMessage)
+            .where(OutboxMessage.recipient == PURGED, OutboxMessage.status.in_(waiting))
+            .values(status=OutboxStatus.DEAD, last_error="the address was deleted by the retention policy")
         )
     _mask_names(session, [(contact, case_id) for contact, case_id in rows])
     session.execute(update(CaseRating).where(CaseRating.case_id.in_(case_ids)).values(comment=None))

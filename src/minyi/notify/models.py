@@ -20,6 +20,10 @@ class NotifyChannel(enum.StrEnum):
     WEBHOOK = "webhook"
 
 
+#: The recipient of a notification whose address the retention policy deleted: never sent.
+PURGED_RECIPIENT = "[deleted]"
+
+
 class OutboxStatus(enum.StrEnum):
     """Where an outbox item stands.
 

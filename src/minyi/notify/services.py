@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
-from minyi.notify.models import NotifyChannel, OutboxMessage, OutboxStatus
+from minyi.notify.models import PURGED_RECIPIENT, NotifyChannel, OutboxMessage, OutboxStatus
 from minyi.settings import Settings, get_settings
 
 MAX_SUBJECT_CHARS = 300
@@ -149,11 +149,14 @@ def summary(session: Session) -> OutboxSummary:
 
 
 def retry_dead(session: Session, now: datetime | None = None) -> int:
-    """Queue every ``dead`` item again (attempts reset, due now); returns how many."""
+    """Queue every ``dead`` item again (attempts reset, due now); returns how many.
+
+    Not those whose address the retention policy deleted: there is no one to send them to.
+    """
     now = now or utcnow()
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.DEAD.value)
+        .where(OutboxMessage.status == OutboxStatus.DEAD.value, OutboxMessage.recipient != PURGED_RECIPIENT)
         .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )

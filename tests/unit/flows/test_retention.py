@@ -33,6 +33,12 @@ def test_contacts_of_long_closed_cases_are_deleted(session):
     recipients = {m.recipient for m in session.query(OutboxMessage)}
     assert "13800001111" not in recipients  # the reply notice to the old case was blanked
     assert "13800002222" in recipients
+    purged = session.query(OutboxMessage).filter(OutboxMessage.recipient == "[deleted]").all()
+    assert purged
+    assert {m.status for m in purged} <= {"dead", "sent"}  # never sent to "[deleted]"
+    from minyi.notify.services import retry_dead
+
+    assert retry_dead(session) == 0
 
 
 def test_a_purged_contacts_name_stays_masked_in_what_is_kept(session):
