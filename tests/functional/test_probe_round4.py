@@ -191,3 +191,12 @@ def test_the_api_takes_iso_8601_times_as_json_sends_them(client, session, world)
         headers=bearer(session, world.supervisor),
     )
     assert flagged.status_code == 200, flagged.text
+
+
+def test_an_unknown_category_is_refused_in_chinese_for_a_chinese_caller(client):
+    zh = {"Accept-Language": "zh-CN"}
+    refused = client.post(
+        "/api/v1/messages", json={"title": "路灯", "body": "不亮", "category_id": "nope"}, headers=zh
+    )
+    assert refused.status_code == 422
+    assert "没有编号为“nope”的类别" in refused.text

@@ -55,6 +55,12 @@ STAFF: tuple[tuple[str, str, str], ...] = (
         "No such message, or the tracking secret does not match.",
     ),
     (r"no such message", "没有该留言。", "No such message."),
+    (
+        r"no category with id '(?P<c>.*)'",
+        "类别：没有编号为“{c}”的类别，请从列表中选择。",
+        "category_id: no category with id {c}.",
+    ),
+    (r"to: on or after the from date", "截止日期不能早于起始日期。", "to: on or after the from date."),
     (r"no such rule", "没有该规则。", "No such rule."),
     (r"no such template", "没有该答复模板。", "No such reply template."),
     (r"no such alert", "没有该预警。", "No such alert."),
