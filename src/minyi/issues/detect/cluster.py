@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import inspect
 import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Self
@@ -167,27 +168,12 @@ class IssueDetector:
         self.featurizer = featurizer
 
     def get_params(self) -> dict[str, Any]:
-        """The settings, as passed to ``__init__``."""
-        names = ("threshold", "merge_threshold", "split_threshold", "min_split_size", "place_mismatch")
-        more = (
-            "unplaced",
-            "unplaced_both",
-            "word_min",
-            "candidates",
-            "max_postings",
-            "probe_terms",
-            "archive_after_days",
-            "consolidate_every",
-            "consolidate_days",
-            "use_dedupe",
-            "dedupe_threshold",
-            "dedupe_chars",
-            "consolidate_budget",
-            "max_vectors",
-            "max_centroid_terms",
-        )
-        last = ("keep_archived", "revive", "max_dormant", "on_archive", "featurizer")
-        return {name: getattr(self, name) for name in (*names, *more, *last)}
+        """The settings, as passed to ``__init__``.
+
+        Read from its signature (scikit-learn's way), so a new setting cannot be left out.
+        """
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -308,7 +294,7 @@ class IssueDetector:
         if best is None:
             best, score = self._best(features)
         if (best is None or score < self.threshold) and self.revive and features.title_cores:
-            best, score = self._wake(features, best, score)
+            best, score = wake(self, features, best, score)
         if best is None or score < self.threshold:
             best = self._open()
         self._join(self.active_[best], message, features)
@@ -351,10 +337,6 @@ class IssueDetector:
 
     def _penalised(self, state: IssueState, vector: SparseVector, cores: set[str]) -> float:
         return state_score(self.gate_, state, vector, cores, self.featurizer_.place_ids_)
-
-    def _wake(self, features: Features, best: int | None, score: float) -> tuple[int | None, float]:
-        """Wake the dormant issue that ``features`` matches best, if it beats the live ``best``."""
-        return wake(self, features, best, score)
 
     def _open(self) -> int:
         issue_id = self._new_id()
