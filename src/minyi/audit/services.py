@@ -19,7 +19,8 @@ EXPORT_FULL = "export_full"  # personal data in clear: admins only
 VIEW_PERSONAL_DATA = "view_personal_data"
 ROLE_CHANGED = "role_changed"
 IMPORT = "import"
-ACTIONS = (VIEW_PERSONAL_DATA, EXPORT_FULL, EXPORT_MASKED, ROLE_CHANGED, IMPORT)
+ERASURE = "erasure"  # one person's data erased at their request (flows.erasure)
+ACTIONS = (VIEW_PERSONAL_DATA, EXPORT_FULL, EXPORT_MASKED, ROLE_CHANGED, IMPORT, ERASURE)
 
 
 def record(  # noqa: PLR0913 - the fields of one event

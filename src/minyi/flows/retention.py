@@ -49,23 +49,12 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
         .where(Case.status == CaseStatus.CLOSED.value, Case.closed_at < cutoff)
     )
     rows = session.execute(query).all()
-    case_ids = {case_id for _, case_id in rows}
+    case_ids: set[str] = {case_id for _, case_id in rows if case_id}
     if dry_run:
         return PurgeReport(contacts=len(rows), cases=len(case_ids))
     addresses = {v for contact, _ in rows for v in (contact.email, contact.phone) if v}
-    if addresses:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.recipient.in_(addresses), OutboxMessage.case_id.in_(case_ids))
-            .values(recipient=PURGED)
-        )
-        waiting = (OutboxStatus.PENDING.value, OutboxStatus.FAILED.value)
-        session.execute(  # never sent to "[deleted]" (an SMS gateway retried it eight times)
-            update(OutboxMessage)
-            .where(OutboxMessage.recipient == PURGED, OutboxMessage.status.in_(waiting))
-            .values(status=OutboxStatus.DEAD, last_error="the address was deleted by the retention policy")
-        )
-    _mask_names(session, [(contact, case_id) for contact, case_id in rows])
+    forget_addresses(session, addresses, case_ids, reason="the address was deleted by the retention policy")
+    mask_contact_names(session, [(contact, case_id) for contact, case_id in rows])
     session.execute(update(CaseRating).where(CaseRating.case_id.in_(case_ids)).values(comment=None))
     for contact, _ in rows:
         session.delete(contact)
@@ -77,7 +66,32 @@ def purge_contacts(session: Session, days: int, *, dry_run: bool = False) -> Pur
     return PurgeReport(contacts=len(rows), cases=len(case_ids))
 
 
-def _mask_names(session: Session, rows: Sequence[tuple[MessageContact, str | None]]) -> None:
+def forget_addresses(session: Session, addresses: set[str], case_ids: set[str], *, reason: str) -> None:
+    """Blank ``addresses`` on the notifications of ``case_ids``; those still waiting are given up.
+
+    Never sent to "[deleted]" (an SMS gateway retried it eight times): a waiting one is
+    marked dead with ``reason``, which ``minyi notify retry-dead`` leaves alone.
+    """
+    if not addresses or not case_ids:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.recipient.in_(addresses), OutboxMessage.case_id.in_(case_ids))
+        .values(recipient=PURGED)
+    )
+    waiting = (OutboxStatus.PENDING.value, OutboxStatus.FAILED.value)
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.recipient == PURGED,
+            OutboxMessage.case_id.in_(case_ids),
+            OutboxMessage.status.in_(waiting),
+        )
+        .values(status=OutboxStatus.DEAD, last_error=reason)
+    )
+
+
+def mask_contact_names(session: Session, rows: Sequence[tuple[MessageContact, str | None]]) -> None:
     """Mask each case's contact names in its title, messages and replies, for good (see above)."""
     names: dict[str, list[str]] = {}
     for contact, case_id in rows:

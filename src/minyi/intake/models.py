@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from minyi.cases.models import Case
 
 
+#: What a message's title and body read once erased at its author's request (flows.erasure):
+#: no analysis reads it (hot issues skip it; the placeholder is nobody's words).
+ERASED_TEXT = "（本留言内容已应留言人要求删除）"
+
+
 class Channel(enum.StrEnum):
     """Where a message came from."""
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import utcnow
-from minyi.intake.models import Message
+from minyi.intake.models import ERASED_TEXT, Message
 from minyi.issues.detect.heat import HeatWeights, heat
 from minyi.issues.detect.issue import Issue, IssueMessage
 from minyi.issues.models import HotIssue
@@ -51,7 +51,7 @@ def recent(session: Session, days: int) -> list[tuple[IssueMessage, str | None]]
     query = (
         select(Message, MessageAnalysis.issue_id)
         .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
-        .where(Message.received_at >= since)
+        .where(Message.received_at >= since, Message.body != ERASED_TEXT)
         .order_by(Message.received_at)
     )
     return [(issue_message(message), issue_id) for message, issue_id in session.execute(query)]
@@ -62,7 +62,7 @@ def received_since(session: Session, moment: datetime) -> list[IssueMessage]:
     query = (
         select(Message)
         .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
-        .where(Message.received_at >= moment)
+        .where(Message.received_at >= moment, Message.body != ERASED_TEXT)
         .order_by(Message.received_at)
     )
     return [issue_message(message) for message in session.scalars(query)]

@@ -110,4 +110,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.view_personal_data": ("查看个人信息", "Viewed personal data"),
     "audit.role_changed": ("变更角色", "Role changed"),
     "audit.import": ("导入", "Import"),
+    "audit.erasure": ("应本人要求删除个人信息", "Erasure at the person's request"),
 }

@@ -1,0 +1,212 @@
+"""Erasure on request: one person's personal data, found by what that person can show.
+
+A citizen may ask for their personal information to be deleted (个人信息保护法, art. 47).
+Retention (:mod:`minyi.flows.retention`) deletes contact details by age; this module does it
+for one person, now, found by what they can show the office: the tracking codes of their
+messages, a case number, or the phone number or e-mail address they gave. A phone or
+e-mail is matched exactly (its author pseudonym, and the contact rows holding the same
+number or address); no similar numbers, no names: this is the person's own request, not
+a search for people.
+
+What an erasure does to each message found (the case, its dates, category, department and
+status stay, so the office's statistics and its answer stay true):
+
+* the contact's name is masked for good (张**) in the case's title, messages and replies,
+  then the contact row (name, phone, e-mail) is deleted, the addresses on notifications
+  to it are blanked and notices still waiting are given up;
+* the author pseudonym is removed (heat and counts treat the message as anonymous), and
+  the author's consent to publish is withdrawn: a case with no other consenting message
+  leaves ``/public``, the public search, open data and Open311;
+* the citizen's follow-up comments (回访意见) on the message are deleted;
+* with ``text``, the message's own words go too: its title and body become
+  :data:`ERASED_TEXT`, its address and coordinates are removed, the pipeline's normalised
+  copy is emptied, and a case or hot-issue title taken from it is replaced.
+
+The official replies stay (they are the office's record), with the name masked. Each case
+gets an ``erased`` event and the whole request one audit event, both without the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, cast, or_, select, update
+from sqlalchemy.orm import Session
+
+from minyi.analysis.models import MessageAnalysis
+from minyi.audit import services as audit
+from minyi.cases.events import record
+from minyi.cases.models import Case, CaseRating, EventAction
+from minyi.cases.queries import normalise_number
+from minyi.core.errors import DomainError
+from minyi.flows.retention import forget_addresses, mask_contact_names
+from minyi.intake.identity import normalise_code, pseudonym
+from minyi.intake.models import ERASED_TEXT, Message, MessageContact
+from minyi.issues.models import HotIssue
+from minyi.pipeline.privacy import mask_text
+
+_MIN_PHONE_DIGITS = 7
+
+
+class ErasureError(DomainError):
+    """An erasure request that names nothing to find the person's messages by."""
+
+
+@dataclass(frozen=True)
+class ErasureRequest:
+    """What the person showed: any mix of tracking codes, case numbers, phones, e-mails."""
+
+    codes: tuple[str, ...] = ()
+    case_numbers: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    text: bool = False
+
+    def is_empty(self) -> bool:
+        """Whether it names nothing at all."""
+        return not (self.codes or self.case_numbers or self.phones or self.emails)
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What an erasure changed (or would change, in a dry run); counts only, never the data."""
+
+    messages: int
+    cases: int
+    contacts: int
+    texts: int
+    unpublished: int
+    codes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, int | list[str]]:
+        """The report for ``--json`` and the audit trail."""
+        return {
+            "messages": self.messages,
+            "cases": self.cases,
+            "contacts": self.contacts,
+            "texts": self.texts,
+            "unpublished": self.unpublished,
+            "codes": list(self.codes),
+        }
+
+
+def _phone_digits(phone: str) -> str:
+    digits = "".join(c for c in phone if c.isdigit())
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits  # noqa: PLR2004 - 86 + mobile
+
+
+def find_messages(session: Session, key: str, request: ErasureRequest) -> list[Message]:
+    """The messages ``request`` names, oldest first (each once).
+
+    Raises:
+        ErasureError: when the request names nothing, or a phone number has too few digits
+            to be one (a short one would find other people's messages).
+    """
+    if request.is_empty():
+        raise ErasureError("name at least one tracking code, case number, phone number or e-mail")
+    for phone in request.phones:
+        if len(_phone_digits(phone)) < _MIN_PHONE_DIGITS:
+            raise ErasureError(f"{phone!r} is not a whole phone number", field="phone")
+    found: dict[str, Message] = {}
+    conditions = []
+    if request.codes:
+        conditions.append(Message.tracking_code.in_([normalise_code(c) for c in request.codes]))
+    if request.case_numbers:
+        numbers = [normalise_number(n) for n in request.case_numbers]
+        conditions.append(Message.case_id.in_(select(Case.id).where(Case.number.in_(numbers))))
+    identities = [*request.phones, *request.emails]
+    if identities:
+        pseudonyms = [p for p in (pseudonym(key, i) for i in identities) if p]
+        conditions.append(Message.author_pseudonym.in_(pseudonyms))
+        conditions.append(Message.id.in_(_contact_messages(session, request)))
+    for message in session.scalars(select(Message).where(or_(*conditions))):
+        found[message.id] = message
+    return sorted(found.values(), key=lambda m: (m.received_at, m.id))
+
+
+def _contact_messages(session: Session, request: ErasureRequest) -> list[str]:
+    """Messages whose contact row holds one of the phones (same digits) or e-mails (any case)."""
+    wanted_phones = {_phone_digits(p) for p in request.phones}
+    wanted_emails = {e.strip().lower() for e in request.emails}
+    tails = {digits[-4:] for digits in wanted_phones}
+    clauses = [MessageContact.phone.contains(tail) for tail in tails]  # narrows; digits decide
+    clauses += [MessageContact.email.ilike(email) for email in wanted_emails]
+    if not clauses:
+        return []
+    rows = session.execute(
+        select(MessageContact.message_id, MessageContact.phone, MessageContact.email).where(or_(*clauses))
+    )
+    return [
+        message_id
+        for message_id, phone, email in rows
+        if (phone and _phone_digits(phone) in wanted_phones)
+        or (email and email.strip().lower() in wanted_emails)
+    ]
+
+
+def erase(
+    session: Session, key: str, request: ErasureRequest, *, actor: str, dry_run: bool = False
+) -> ErasureReport:
+    """Erase the personal data of the messages ``request`` names (the caller commits)."""
+    messages = find_messages(session, key, request)
+    cases = {m.case_id: m.case for m in messages if m.case_id and m.case is not None}
+    contacts = [m.contact for m in messages if m.contact is not None]
+    unpublished = sum(1 for case in cases.values() if case.is_public and not _others_public(case, messages))
+    report = ErasureReport(
+        messages=len(messages),
+        cases=len(cases),
+        contacts=len(contacts),
+        texts=len(messages) if request.text else 0,
+        unpublished=unpublished,
+        codes=tuple(m.tracking_code for m in messages),
+    )
+    if dry_run or not messages:
+        return report
+    mask_contact_names(session, [(contact, contact.message.case_id) for contact in contacts])
+    addresses = {v for contact in contacts for v in (contact.email, contact.phone) if v}
+    forget_addresses(session, addresses, set(cases), reason="the address was erased at the person's request")
+    message_ids = [m.id for m in messages]
+    session.execute(update(CaseRating).where(CaseRating.message_id.in_(message_ids)).values(comment=None))
+    for contact in contacts:
+        session.delete(contact)
+    for message in messages:
+        message.author_pseudonym = None
+        message.is_public = False
+        if request.text:
+            _erase_text(session, message)
+    for case in cases.values():
+        case.is_public = any(m.is_public for m in case.messages)
+        payload = {"messages": sum(m.case_id == case.id for m in messages), "text": request.text}
+        record(session, case, EventAction.ERASED, payload=payload)
+    audit.record(session, audit.ERASURE, actor=actor, subject="messages", details=report.to_dict())
+    session.flush()
+    return report
+
+
+def _others_public(case: Case, erased: Iterable[Message]) -> bool:
+    ids = {m.id for m in erased}
+    return any(m.is_public and m.id not in ids for m in case.messages)
+
+
+def _erase_text(session: Session, message: Message) -> None:
+    """Replace the message's own words (and every title taken from them) with :data:`ERASED_TEXT`."""
+    shown = {message.title, mask_text(message.title)} - {""}
+    case = message.case
+    if case is not None and case.title in shown:
+        case.title = ERASED_TEXT
+    message.title = ERASED_TEXT
+    message.body = ERASED_TEXT
+    message.address = None
+    message.latitude = None
+    message.longitude = None
+    session.execute(
+        update(MessageAnalysis)
+        .where(MessageAnalysis.message_id == message.id)
+        .values(normalized_title="", normalized_body="", issue_id=None, issue_pinned=False)
+    )
+    holding = select(HotIssue).where(cast(HotIssue.representative_ids, String).contains(message.id))
+    for issue in session.scalars(holding):
+        issue.representative_ids = [i for i in issue.representative_ids if i != message.id]
+        if not issue.title_locked and issue.title in shown:
+            issue.title = " · ".join([*issue.places[:1], *issue.keywords[:2]]) or ERASED_TEXT

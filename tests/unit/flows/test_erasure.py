@@ -1,0 +1,157 @@
+"""Erasure at a person's request: found by what they can show, exactly, and nothing else touched."""
+
+from __future__ import annotations
+
+import pytest
+
+from minyi.accountability.search import SearchQuery, search
+from minyi.analysis.models import MessageAnalysis
+from minyi.audit.models import AuditEvent
+from minyi.cases import workflow
+from minyi.cases.models import CaseRating
+from minyi.demo import factories
+from minyi.flows.erasure import ERASED_TEXT, ErasureError, ErasureRequest, erase, find_messages
+from minyi.intake.models import MessageContact
+from minyi.notify.models import OutboxMessage
+
+KEY = "test-key"
+
+
+def _replied(session, dept, **fields):
+    fields.setdefault("is_public", True)
+    return factories.make_case(session, status="replied", department=dept, key=KEY, **fields)
+
+
+def test_a_phone_finds_the_persons_messages_however_written_and_no_one_elses(session):
+    dept = factories.make_department(session)
+    mine = _replied(session, dept, contact={"name": "张建国", "phone": "138-1234-0000"})
+    also_mine = _replied(session, dept, contact={"phone": "+86 138 1234 0000"})
+    other = _replied(session, dept, contact={"phone": "13912340000"})  # same last four digits
+    request = ErasureRequest(phones=("13812340000",))
+    found = find_messages(session, KEY, request)
+    assert {m.id for m in found} == {mine.messages[0].id, also_mine.messages[0].id}
+    assert other.messages[0].id not in {m.id for m in found}
+
+
+def test_a_code_or_a_case_number_as_typed_finds_its_messages(session):
+    dept = factories.make_department(session)
+    case = _replied(session, dept)
+    code = case.messages[0].tracking_code
+    typed = f" {code[:2].lower()}-{code[2:6]} {code[6:]}"
+    assert find_messages(session, KEY, ErasureRequest(codes=(typed,))) == [case.messages[0]]
+    number = case.number.replace("-", "").lower()
+    assert find_messages(session, KEY, ErasureRequest(case_numbers=(number,))) == [case.messages[0]]
+
+
+def test_an_empty_request_or_a_short_number_is_refused(session):
+    with pytest.raises(ErasureError):
+        find_messages(session, KEY, ErasureRequest())
+    with pytest.raises(ErasureError) as refused:
+        find_messages(session, KEY, ErasureRequest(phones=("0000",)))
+    assert refused.value.field == "phone"
+
+
+def test_erasure_deletes_contact_pseudonym_consent_and_comment_and_leaves_public(session):
+    dept = factories.make_department(session)
+    case = _replied(
+        session,
+        dept,
+        title="张建国反映路灯不亮",
+        body="张建国反映：翠竹园小区北门路灯一直不亮。",
+        contact={"name": "张建国", "phone": "13944447777", "email": "zjg@example.com"},
+        reply_body="张建国您好，路灯已修复。",
+    )
+    message = case.messages[0]
+    workflow.rate(session, message, "satisfied", True, "很满意")  # noqa: FBT003
+    bystander = _replied(session, dept, contact={"phone": "13700001111"})
+    session.commit()  # the public search index is written at the commit
+    assert search(session, SearchQuery(text="路灯")).total == 2  # noqa: PLR2004
+
+    dry = erase(session, KEY, ErasureRequest(emails=("ZJG@example.com",)), actor="t", dry_run=True)
+    assert (dry.messages, dry.contacts, dry.unpublished) == (1, 1, 1)
+    assert session.get(MessageContact, message.id) is not None
+    report = erase(session, KEY, ErasureRequest(emails=("ZJG@example.com",)), actor="officer")
+    session.commit()
+    session.expire_all()
+    assert (report.messages, report.cases, report.contacts, report.texts) == (1, 1, 1, 0)
+    assert message.contact is None
+    assert message.author_pseudonym is None
+    assert not message.is_public
+    assert not case.is_public
+    for text in (case.title, message.title, message.body, *(r.body for r in case.replies)):
+        assert "张建国" not in text
+    assert "路灯" in message.body  # the words stay without --text
+    assert session.query(CaseRating).one().comment is None
+    assert "13944447777" not in {m.recipient for m in session.query(OutboxMessage)}
+    assert case.events[-1].action == "erased"
+    assert "139" not in str(case.events[-1].payload)
+    event = session.query(AuditEvent).filter(AuditEvent.action == "erasure").one()
+    assert event.actor == "officer"
+    assert "zjg" not in str(event.details).lower()
+    assert [hit.case_id for hit in search(session, SearchQuery(text="路灯")).hits] == [bystander.id]
+    assert bystander.messages[0].contact is not None
+    assert bystander.is_public
+
+
+def test_with_text_the_words_go_and_titles_taken_from_them(session):
+    dept = factories.make_department(session)
+    case = _replied(session, dept, title="翠竹园北门路灯不亮", contact={"phone": "13944447777"})
+    message = case.messages[0]
+    analysis = session.get(MessageAnalysis, message.id) or MessageAnalysis(
+        message_id=message.id, pipeline_version="test"
+    )
+    analysis.normalized_title = analysis.normalized_body = "翠竹园北门路灯不亮"
+    session.add(analysis)
+    session.flush()
+    from minyi.issues import records
+
+    assert message.id in {item.message_id for item, _ in records.recent(session, 30)}
+    report = erase(session, KEY, ErasureRequest(phones=("13944447777",), text=True), actor="t")
+    session.commit()
+    session.expire_all()
+    assert report.texts == 1
+    assert message.title == message.body == case.title == ERASED_TEXT
+    assert message.address is None
+    analysis = session.get(MessageAnalysis, message.id)
+    assert (analysis.normalized_title, analysis.normalized_body) == ("", "")
+    assert case.replies  # the office's answer stays
+    assert case.status == "replied"
+    assert message.id not in {item.message_id for item, _ in records.recent(session, 30)}
+
+
+def test_another_citizens_consenting_message_keeps_a_merged_case_public(session):
+    dept = factories.make_department(session)
+    case = _replied(session, dept, contact={"phone": "13944447777"})
+    second = factories.make_message(session, key=KEY, process=False, is_public=True, body="我也遇到了路灯不亮")
+    second.case = case
+    session.flush()
+    report = erase(session, KEY, ErasureRequest(phones=("13944447777",)), actor="t")
+    assert report.unpublished == 0
+    assert case.is_public
+    assert case.public_message is second
+
+
+def test_a_hot_issue_titled_by_an_erased_message_is_retitled_from_its_words(session):
+    from minyi.db.base import new_id, utcnow
+    from minyi.issues.models import HotIssue
+
+    dept = factories.make_department(session)
+    case = _replied(session, dept, title="翠竹园北门路灯不亮", contact={"phone": "13944447777"})
+    message = case.messages[0]
+    other = _replied(session, dept, title="翠竹园路灯坏了")
+    now = utcnow()
+    issue = HotIssue(
+        id=new_id(),
+        title="翠竹园北门路灯不亮",
+        keywords=["路灯", "不亮"],
+        places=["翠竹园"],
+        first_time=now,
+        last_time=now,
+        representative_ids=[message.id, other.messages[0].id],
+    )
+    session.add(issue)
+    session.flush()
+    erase(session, KEY, ErasureRequest(phones=("13944447777",), text=True), actor="t")
+    session.flush()
+    assert issue.representative_ids == [other.messages[0].id]
+    assert issue.title == "翠竹园 · 路灯 · 不亮"
