@@ -78,3 +78,15 @@ def test_nothing_named_or_nothing_found_says_so(env):
     missing = runner.invoke(cli, ["retention", "erase", "--code", "MY2222222"])
     assert missing.exit_code == 0
     assert "nothing found" in missing.output
+
+
+def test_the_knowledge_base_forgets_an_erased_public_question(env):
+    runner, _database, code = env
+    assert runner.invoke(cli, ["knowledge", "reindex"]).exit_code == 0
+    before = runner.invoke(cli, ["knowledge", "search", "停水三天", "--public", "--format", "json"])
+    assert [hit["title"] for hit in json.loads(before.output)] == ["停水三天"]
+
+    done = runner.invoke(cli, ["retention", "erase", "--code", code, "--text"])
+    assert done.exit_code == 0, done.output
+    after = runner.invoke(cli, ["knowledge", "search", "停水三天", "--public", "--format", "json"])
+    assert json.loads(after.output) == []  # no longer public, and its words are gone

@@ -65,7 +65,7 @@ def erase(
     and statistics stay.
     """
     from minyi.core.errors import DomainError
-    from minyi.flows.erasure import ErasureRequest
+    from minyi.flows.erasure import ErasureRequest, after_commit
     from minyi.flows.erasure import erase as erase_messages
 
     database = ctx.require_current_schema()
@@ -76,6 +76,9 @@ def erase(
             report = erase_messages(session, key, request, actor=actor, dry_run=dry_run)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
+    if not dry_run and report.case_ids:
+        with database.session() as session:
+            after_commit(session, ctx.settings, report)
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, **report.to_dict()}, ensure_ascii=False))
         return

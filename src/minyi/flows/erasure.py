@@ -44,7 +44,9 @@ from minyi.flows.retention import forget_addresses, mask_contact_names
 from minyi.intake.identity import normalise_code, pseudonym
 from minyi.intake.models import ERASED_TEXT, Message, MessageContact
 from minyi.issues.models import HotIssue
+from minyi.knowledge.search import resync_cases
 from minyi.pipeline.privacy import mask_text
+from minyi.settings import Settings
 
 _MIN_PHONE_DIGITS = 7
 
@@ -78,6 +80,7 @@ class ErasureReport:
     texts: int
     unpublished: int
     codes: tuple[str, ...] = field(default=())
+    case_ids: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, int | list[str]]:
         """The report for ``--json`` and the audit trail."""
@@ -160,6 +163,7 @@ def erase(
         texts=len(messages) if request.text else 0,
         unpublished=unpublished,
         codes=tuple(m.tracking_code for m in messages),
+        case_ids=tuple(cases),
     )
     if dry_run or not messages:
         return report
@@ -182,6 +186,16 @@ def erase(
     audit.record(session, audit.ERASURE, actor=actor, subject="messages", details=report.to_dict())
     session.flush()
     return report
+
+
+def after_commit(session: Session, settings: Settings, report: ErasureReport) -> int:
+    """Rewrite the knowledge documents of the erased cases (an index outside the database).
+
+    Called once the erasure is committed: the public search index is written with the
+    transaction, the knowledge index is not, and its synchronisation would not see these
+    cases again (they have no new reply).
+    """
+    return resync_cases(session, settings, report.case_ids)
 
 
 def _others_public(case: Case, erased: Iterable[Message]) -> bool:

@@ -10,7 +10,7 @@ minute ago is found without a job of its own. ``minyi knowledge reindex`` rebuil
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -188,6 +188,19 @@ def synchronise(
     written += index.replace(articles, clear=full and first)
     index.save_state({"synced_at": started.isoformat(), "synced_at_epoch": started.timestamp()})
     return written
+
+
+def resync_cases(session: Session, settings: Settings, case_ids: Sequence[str]) -> int:
+    """Rewrite the documents of ``case_ids`` now (after their texts or consent changed).
+
+    A synchronisation picks up cases with new replies only; a case whose question was
+    erased or whose author withdrew consent has none, so its document is rewritten here.
+    Nothing is done when the index was never built (the first synchronisation reads all).
+    """
+    if not case_ids or not index_dir(settings).exists():
+        return 0
+    masker = PublicText.of(session, settings.public_numbers)
+    return open_index(settings).replace(documents.case_documents(session, list(case_ids), masker))
 
 
 def write_documents(settings: Settings, items: list[Document]) -> int:
