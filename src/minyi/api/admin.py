@@ -1,4 +1,4 @@
-"""JSON routes for administrators: departments, users, deadline rules, reply templates."""
+"""JSON routes for administrators: departments, users, deadline rules, reply templates, erasures."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from minyi.db.base import utcnow
 from minyi.departments import services as department_services
 from minyi.departments.models import Category, Department
 from minyi.departments.services import NewDepartment, list_departments
-from minyi.http.deps import DbSession, LoginThrottle, client_address
+from minyi.flows import erasure
+from minyi.http.deps import AppSettings, DbSession, LoginThrottle, client_address
 
 
 def _admin(user: TokenUser) -> User:
@@ -292,3 +293,41 @@ def delete_template(db: DbSession, _user: AdminToken, template_id: str) -> Respo
     db.delete(template)
     db.commit()
     return Response(status_code=204)
+
+
+_MANY = 50  # codes, numbers or addresses of one person in one request
+
+
+class ErasureIn(BaseModel):
+    """One person's erasure request: what they showed (at least one), and what to erase."""
+
+    model_config = ConfigDict(extra="forbid")
+    codes: list[str] = Field(default_factory=list, max_length=_MANY, description="Tracking codes")
+    case_numbers: list[str] = Field(default_factory=list, max_length=_MANY)
+    phones: list[str] = Field(default_factory=list, max_length=_MANY)
+    emails: list[str] = Field(default_factory=list, max_length=_MANY)
+    text: StrictBool = Field(default=False, description="Also replace the messages' own words")
+    dry_run: StrictBool = False
+
+
+@router.post("/erasures")
+def erase(
+    request: Request, db: DbSession, settings: AppSettings, user: AdminToken, data: ErasureIn
+) -> dict[str, object]:
+    """Erase one person's personal data at their request (``minyi retention erase``)."""
+    wanted = erasure.ErasureRequest(
+        tuple(data.codes), tuple(data.case_numbers), tuple(data.phones), tuple(data.emails), text=data.text
+    )
+    report = erasure.erase(
+        db,
+        request.app.state.secret_key,
+        wanted,
+        actor=user.username,
+        actor_user_id=user.id,
+        address=client_address(request),
+        dry_run=data.dry_run,
+    )
+    db.commit()
+    if not data.dry_run:
+        erasure.after_commit(db, settings, report)
+    return {"dry_run": data.dry_run, **report.to_dict()}

@@ -148,8 +148,15 @@ def _contact_messages(session: Session, request: ErasureRequest) -> list[str]:
     ]
 
 
-def erase(
-    session: Session, key: str, request: ErasureRequest, *, actor: str, dry_run: bool = False
+def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit event)
+    session: Session,
+    key: str,
+    request: ErasureRequest,
+    *,
+    actor: str,
+    actor_user_id: str | None = None,
+    address: str | None = None,
+    dry_run: bool = False,
 ) -> ErasureReport:
     """Erase the personal data of the messages ``request`` names (the caller commits)."""
     messages = find_messages(session, key, request)
@@ -183,7 +190,15 @@ def erase(
         case.is_public = any(m.is_public for m in case.messages)
         payload = {"messages": sum(m.case_id == case.id for m in messages), "text": request.text}
         record(session, case, EventAction.ERASED, payload=payload)
-    audit.record(session, audit.ERASURE, actor=actor, subject="messages", details=report.to_dict())
+    audit.record(
+        session,
+        audit.ERASURE,
+        actor=actor,
+        actor_user_id=actor_user_id,
+        subject="messages",
+        address=address,
+        details=report.to_dict(),
+    )
     session.flush()
     return report
 

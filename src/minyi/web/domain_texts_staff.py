@@ -56,6 +56,16 @@ STAFF: tuple[tuple[str, str, str], ...] = (
     ),
     (r"no such message", "没有该留言。", "No such message."),
     (
+        r"name at least one tracking code, case number, phone number or e-mail",
+        "请至少填写一项：查询码、案件编号、电话号码或电子邮箱。",
+        "Name at least one tracking code, case number, phone number or e-mail.",
+    ),
+    (
+        r"(?P<phone>'.*') is not a whole phone number",
+        "电话号码 {phone} 不完整（至少 7 位数字）。",
+        "{phone} is not a whole phone number (at least 7 digits).",
+    ),
+    (
         r"no category with id '(?P<c>.*)'",
         "类别：没有编号为“{c}”的类别，请从列表中选择。",
         "category_id: no category with id {c}.",
