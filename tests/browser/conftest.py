@@ -70,6 +70,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         factories.make_user(session, username="road", department=roads, password="password123")
         factories.make_user(session, username="disp", role="dispatcher", password="password123")
         factories.make_user(session, username="sup", role="supervisor", password="password123")
+        factories.make_user(session, username="boss", role="admin", password="password123")
     # the whole suite writes from one address: no per-address cap on the portal
     settings = Settings(
         env="test", data_dir=tmp, database_url=url, secret_key=TEST_SECRET, submit_per_address=0

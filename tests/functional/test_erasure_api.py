@@ -56,3 +56,44 @@ def test_only_admins_and_plain_refusals(client, session, world):
     assert short.json().get("field") == "phone"
     typo = client.post("/api/v1/admin/erasures", json={"phone": PHONE}, headers=admin)
     assert typo.status_code == 422
+
+
+def test_the_admin_page_previews_then_erases(client, session, world):
+    from tests.functional.conftest import csrf_of, login
+
+    first = _submit(client)
+    other = _submit(client, contact={"phone": "13900000000"})
+    login(client, "road")
+    assert client.get("/staff/admin/erasure").status_code == 403
+    login(client, "boss")
+    page = client.get("/staff/admin")
+    assert 'href="/staff/admin/erasure"' in page.text
+    form = client.get("/staff/admin/erasure")
+    assert "删除个人信息（本人申请）" in form.text
+    token = csrf_of(form.text)
+
+    empty = client.post("/staff/admin/erasure", data={"csrf_token": token})
+    assert empty.status_code == 422
+    assert "请至少填写一项" in empty.text
+    fields = {"csrf_token": token, "phones": "138 1234 5678\n", "text": "1"}
+    preview = client.post("/staff/admin/erasure", data=fields)
+    assert preview.status_code == 200
+    assert "将删除 1 条留言" in preview.text
+    assert first["tracking_code"] in preview.text
+    assert other["tracking_code"] not in preview.text
+    assert 'id="erasure-confirm"' in preview.text
+    session.expire_all()
+    assert session.query(Message).filter(Message.tracking_code == first["tracking_code"]).one().contact
+
+    done = client.post("/staff/admin/erasure", data=fields | {"confirm": "1"})
+    assert done.status_code == 200
+    assert "已删除 1 条留言" in done.text
+    assert 'id="erasure-confirm"' not in done.text
+    session.expire_all()
+    erased = session.query(Message).filter(Message.tracking_code == first["tracking_code"]).one()
+    assert erased.contact is None
+    assert "大坑" not in erased.body
+    event = session.query(AuditEvent).filter(AuditEvent.action == "erasure").one()
+    assert event.actor == "boss"
+    audit_page = client.get("/staff/admin/audit")
+    assert "应本人要求删除个人信息" in audit_page.text

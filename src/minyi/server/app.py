@@ -58,6 +58,7 @@ from minyi.web import (
     statements,
 )
 from minyi.web import audit as web_audit
+from minyi.web import erasure as web_erasure
 from minyi.web import forecast as web_forecast
 from minyi.web import public_knowledge as web_public_knowledge
 from minyi.web import public_search as web_public_search
@@ -243,6 +244,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(case_kinds.router)
     app.include_router(admin.router)
     app.include_router(web_audit.router)
+    app.include_router(web_erasure.router)
     app.include_router(statements.router)
     app.include_router(exports.router)
     app.include_router(issues.router)

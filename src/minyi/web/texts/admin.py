@@ -137,4 +137,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.template.body": ("模板内容，可用占位符", "Text, with placeholders"),
     "admin.add": ("添加", "Add"),
     "admin.delete": ("删除", "Delete"),
+    "erasure.heading": ("删除个人信息（本人申请）", "Erase personal data (at the person's request)"),
+    "erasure.link": ("删除个人信息（本人申请）", "Erase personal data at a person's request"),
+    "erasure.hint": (
+        (
+            "按本人出示的信息查找其留言：查询码、案件编号、本人留下的电话或邮箱（完全一致才算）。"
+            "将删除其联系方式、作者标识、回访意见，撤回其公开同意；案件、答复和统计数字保留。"
+            "先预览，确认后再删除。每次删除都记入审计日志。"
+        ),
+        (
+            "The person's messages are found by what they show: tracking codes, case numbers, the "
+            "phone or e-mail they gave (exact matches only). Their contact details, author pseudonym "
+            "and follow-up comments are deleted and their consent to publish withdrawn; cases, "
+            "replies and statistics stay. Preview first, then confirm. Every erasure is in the audit trail."
+        ),
+    ),
+    "erasure.one_per_line": ("每项一行，或用逗号、分号分隔。", "One per line, or separated by commas."),
+    "erasure.field.codes": ("查询码", "Tracking codes"),
+    "erasure.field.case_numbers": ("案件编号", "Case numbers"),
+    "erasure.field.phones": ("电话号码", "Phone numbers"),
+    "erasure.field.emails": ("电子邮箱", "E-mail addresses"),
+    "erasure.field.text": (
+        "同时删除留言内容（标题、正文、地址）",
+        "Also erase the messages' words (title, body, address)",
+    ),
+    "erasure.preview": ("预览", "Preview"),
+    "erasure.would": (
+        (
+            "将删除 {messages} 条留言（{cases} 件案件）的个人信息：{contacts} 条联系方式；"
+            "{unpublished} 件案件将不再公开。"
+        ),
+        (
+            "Would erase the personal data of {messages} messages in {cases} cases: {contacts} "
+            "contact details; {unpublished} cases would no longer be public."
+        ),
+    ),
+    "erasure.done": (
+        (
+            "已删除 {messages} 条留言（{cases} 件案件）的个人信息：{contacts} 条联系方式；"
+            "{unpublished} 件案件不再公开。"
+        ),
+        (
+            "Erased the personal data of {messages} messages in {cases} cases: {contacts} contact "
+            "details; {unpublished} cases are no longer public."
+        ),
+    ),
+    "erasure.texts": ("其中 {texts} 条留言的内容一并删除。", "The words of {texts} messages are included."),
+    "erasure.codes": ("涉及留言的查询码", "Tracking codes of the messages"),
+    "erasure.nothing": (
+        "没有找到相应的留言，请核对查询码、案件编号、电话或邮箱。",
+        "Nothing found: check the codes, numbers or addresses.",
+    ),
+    "erasure.confirm_hint": (
+        "删除后无法恢复。请确认这些留言都属于提出申请的本人（案件编号会包括并案后其他人的留言）。",
+        (
+            "This cannot be undone. Check that these messages are all the person's own (a case "
+            "number includes other people's messages merged into the case)."
+        ),
+    ),
+    "erasure.confirm": ("确认删除", "Erase"),
 }
