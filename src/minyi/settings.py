@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         description="IANA timezone in which people read times and deadlines count local dates.",
     )
     site_name: str = "民意 · 政务留言"
+    public_url: str = Field(
+        default="",
+        max_length=300,
+        description="The address the public reaches this server at (https://12345.example.gov.cn).",
+    )
     public_page_size: int = Field(default=20, ge=1, le=200)
     public_numbers: str = Field(
         default="",
@@ -306,13 +311,13 @@ class Settings(BaseSettings):
         check_weight_pairs(value)
         return value
 
-    @field_validator("webhook_url", "sms_webhook_url")
+    @field_validator("webhook_url", "sms_webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):
-            msg = "webhook URLs must start with http:// or https://"
+            msg = "URLs must start with http:// or https://"
             raise ValueError(msg)
-        return value
+        return value.rstrip("/")
 
     @property
     def public_number_list(self) -> tuple[str, ...]:

@@ -45,3 +45,9 @@ def test_production_with_safe_values():
     Settings(
         env="production", secret_key="x" * 40, cookie_secure=True, database_url="postgresql://u@h/db"
     ).check_safe()
+
+
+def test_public_url_is_an_http_address_without_its_last_slash():
+    assert Settings(public_url="https://12345.example.gov.cn/").public_url == "https://12345.example.gov.cn"
+    with pytest.raises(ValueError, match="http:// or https://"):
+        Settings(public_url="12345.example.gov.cn")

@@ -72,7 +72,8 @@ FormFields = Annotated[dict[str, str], Depends(form_fields)]
 @router.get("/discovery.{fmt}")
 def discovery(request: Request, fmt: str) -> Response:
     """Where this endpoint is and what it speaks (the spec's service discovery)."""
-    url = str(request.base_url).rstrip("/") + PREFIX
+    configured = request.app.state.settings.public_url  # not the caller's Host header, when set
+    url = (configured or str(request.base_url).rstrip("/")) + PREFIX
     body = {
         "changeset": CHANGESET,
         "contact": "The operator of this Minyi server",

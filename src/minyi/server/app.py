@@ -109,6 +109,45 @@ def _domain_json(request: Request, exc: DomainError) -> Response:
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
+#: A JSON route given no JSON object: the body's whole is wrong, not a field called "body"
+#: (a message's text is a field of that name, so "body: Input should be a valid dictionary"
+#: sent integrators looking at the wrong thing).
+_WHOLE_BODY: dict[str, tuple[str, str]] = {
+    "not_json": (
+        "请以 JSON 格式发送请求内容（Content-Type: application/json）。",
+        "send the request body as JSON (Content-Type: application/json)",
+    ),
+    "not_object": (
+        "请求内容应为一个 JSON 对象（{...}）。",
+        "the request body must be one JSON object ({...})",
+    ),
+}
+
+
+def _whole_body_error(request: Request, exc: RequestValidationError) -> Response | None:
+    """415 for a body that is not JSON, 422 for JSON that is not an object; None for field errors."""
+    errors = exc.errors()
+    if len(errors) != 1 or tuple(errors[0].get("loc", ())) != ("body",):
+        return None
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    is_json = media == "application/json" or media.endswith("+json")
+    kind, status = ("not_object", 422) if is_json else ("not_json", 415)
+    chinese, english = _WHOLE_BODY[kind]
+    message = chinese if _json_language(request) == "zh" else english
+    error = "invalid_request" if is_json else "unsupported_media_type"
+    return JSONResponse({"error": error, "message": message, "fields": []}, status_code=status)
+
+
+def _invalid_json(request: Request, exc: RequestValidationError) -> Response:
+    """A JSON caller's validation error: each field named, or the whole body's problem."""
+    whole = _whole_body_error(request, exc)
+    if whole is not None:
+        return whole
+    errors = field_errors(exc, _json_language(request))
+    text = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return JSONResponse({"error": "invalid_request", "message": text, "fields": errors}, status_code=422)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     """One mapping of errors to answers: JSON for ``/api`` paths, a page in the reader's language."""
 
@@ -120,12 +159,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = field_errors(exc, _json_language(request))
-        text = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         if wants_json(request):
-            return JSONResponse(
-                {"error": "invalid_request", "message": text, "fields": errors}, status_code=422
-            )
+            return _invalid_json(request, exc)
         return validation_error_page(request, exc.errors())
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,0 +1,43 @@
+"""The fourth probe's leftovers closed (docs/security-probes.md): a body that is not JSON, the
+Host header in Open311 discovery."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from minyi.server.app import create_app
+
+
+def test_a_body_that_is_not_json_gets_415_and_names_no_field(client):
+    form = client.post(
+        "/api/v1/messages",
+        content="title=x&body=y",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 415
+    assert form.json()["error"] == "unsupported_media_type"
+    assert "application/json" in form.json()["message"]
+    assert form.json()["fields"] == []  # not "body", which is also the message text's field
+
+    chinese = client.post(
+        "/api/v1/messages", content="x", headers={"Content-Type": "text/plain", "Accept-Language": "zh-CN"}
+    )
+    assert chinese.status_code == 415
+    assert "请以 JSON 格式发送" in chinese.json()["message"]
+
+    a_list = client.post("/api/v1/messages", json=[{"title": "x", "body": "y"}])
+    assert a_list.status_code == 422
+    assert "one JSON object" in a_list.json()["message"]
+
+    field = client.post("/api/v1/messages", json={"title": "道路坑洼"})
+    assert field.status_code == 422
+    assert [item["field"] for item in field.json()["fields"]] == ["body"]  # a field stays named
+
+
+def test_open311_discovery_names_the_configured_address_not_the_callers_host(settings, database, client):
+    echoed = client.get("/open311/v2/discovery.json", headers={"Host": "evil.example"})
+    assert "evil.example" in echoed.json()["endpoints"][0]["url"]  # unset: the request's address
+    configured = settings.model_copy(update={"public_url": "https://12345.example.gov.cn"})
+    with TestClient(create_app(configured, database)) as pinned:
+        found = pinned.get("/open311/v2/discovery.json", headers={"Host": "evil.example"})
+    assert found.json()["endpoints"][0]["url"] == "https://12345.example.gov.cn/open311/v2"
