@@ -41,3 +41,14 @@ def test_open311_discovery_names_the_configured_address_not_the_callers_host(set
     with TestClient(create_app(configured, database)) as pinned:
         found = pinned.get("/open311/v2/discovery.json", headers={"Host": "evil.example"})
     assert found.json()["endpoints"][0]["url"] == "https://12345.example.gov.cn/open311/v2"
+
+
+def test_a_forecast_ending_far_ahead_says_why_it_is_empty(client, session):
+    from minyi.demo import factories
+
+    factories.make_case(session)
+    session.commit()
+    far = client.get("/public/dashboard/forecast?end=2030-01-01")
+    assert far.status_code == 200
+    assert "2030-01-01 之前三年内没有留言" in far.text
+    assert "还没有留言" not in far.text

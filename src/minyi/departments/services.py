@@ -117,7 +117,8 @@ def _parse_paths(rows: Sequence[Mapping[str, str]]) -> list[tuple[list[str], str
         while names and not names[-1]:
             names.pop()
         if not names or "" in names:
-            msg = f"row {number}: a category path needs 一级分类 and no gaps (got {names})"
+            got = " / ".join(name or "—" for name in names) or "—"  # — an empty cell, in both languages
+            msg = f"row {number}: a category path needs 一级分类 and no gaps (got {got})"
             raise CategoryImportError(msg)
         dept = str(row.get(dept_col) or "").strip() if dept_col else ""
         paths.append((names, dept or None))

@@ -97,5 +97,11 @@ def forecast_page(
         "chart": chart_data(report, language),
         "values": {"by": by, "weeks": weeks, "end": end.isoformat() if end else ""},
         "empty": not report.history_weeks,
+        # a far end (2030) has no weeks of history before it: say so, not "no messages yet"
+        "empty_text": (
+            i18n.translate("forecast.empty_end", language).format(end=end.isoformat())
+            if end
+            else i18n.translate("forecast.empty", language)
+        ),
     }
     return render(request, "portal/forecast.html", context)

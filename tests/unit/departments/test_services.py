@@ -40,7 +40,7 @@ def test_department_column_sets_the_default(session):
         ([], "no rows"),
         ([{"a": "b"}], "一级分类"),
         ([{"一级分类": "", "二级分类": "x", "三级分类": ""}], "row 2"),
-        ([{"一级分类": "a", "二级分类": "", "三级分类": "c"}], "no gaps"),
+        ([{"一级分类": "a", "二级分类": "", "三级分类": "c"}], r"no gaps \(got a / — / c\)"),  # not a list
         ([{"一级分类": "a", "二级分类": "", "三级分类": "", "部门": "NOPE"}], "unknown department"),
     ],
 )

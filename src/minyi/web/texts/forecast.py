@@ -33,6 +33,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forecast.none": ("—", "—"),
     "forecast.history": ("历史周数", "Weeks of history"),
     "forecast.empty": ("还没有留言，无法预测。", "No messages yet: nothing to forecast."),
+    "forecast.empty_end": (
+        "{end} 之前三年内没有留言，无法预测。请选一个更早的日期，或不填（默认从最近的留言算起）。",
+        (
+            "No messages in the three years before {end}: nothing to forecast. Choose an earlier "
+            "date, or leave it empty (the default follows the latest messages)."
+        ),
+    ),
     "forecast.back": ("返回数据公开", "Back to the dashboard"),
     "forecast.link": ("诉求量预测", "Demand forecast"),
     "forecast.json": ("JSON 数据", "JSON data"),
