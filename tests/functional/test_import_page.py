@@ -225,3 +225,43 @@ def test_a_workbook_with_a_notes_sheet_first_is_read_from_its_data_sheet(client,
     run_id = sent.headers["location"].rsplit("/", 1)[-1]
     dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token})
     assert "3 行, 2 行将导入" in dry.text.replace("\n", " ") or "2 行将导入" in dry.text
+
+
+def test_another_sheet_can_be_chosen_before_the_import(client, session, world, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "旧数据"
+    first.append(HEAD)
+    first.append(["1", "旧的留言", "2020-01-01 10:00:00", "这是旧的一行"])
+    newer = book.create_sheet("新数据")
+    for row in good_and_bad():
+        newer.append(row)
+    book.create_sheet("空白")
+    path = tmp_path / "three_sheets.xlsx"
+    book.save(path)
+    token = admin_token(client)
+    sent = client.post(
+        "/staff/imports",
+        data={"csrf_token": token},
+        files={"file": ("three_sheets.xlsx", path.read_bytes(), "application/octet-stream")},
+        follow_redirects=False,
+    )
+    run_id = sent.headers["location"].rsplit("/", 1)[-1]
+    page = client.get(f"/staff/imports/{run_id}")
+    assert '<span id="import-sheet">旧数据</span>' in page.text
+    assert 'id="sheet-form"' in page.text
+
+    chosen = client.post(f"/staff/imports/{run_id}/sheet", data={"csrf_token": token, "sheet": "新数据"})
+    assert '<span id="import-sheet">新数据</span>' in chosen.text
+    dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token})
+    assert "2 行将导入" in dry.text
+
+    empty = client.post(f"/staff/imports/{run_id}/sheet", data={"csrf_token": token, "sheet": "空白"})
+    assert empty.status_code == 422
+    assert "three_sheets.xlsx" in empty.text
+    assert '<span id="import-sheet">新数据</span>' in empty.text  # the run stays as it was
+    unknown = client.post(f"/staff/imports/{run_id}/sheet", data={"csrf_token": token, "sheet": "没有"})
+    assert unknown.status_code == 422
+    assert "没有名为“没有”的工作表" in unknown.text

@@ -103,16 +103,44 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
         status=UPLOADED,
         report={
             "stored_as": path.name,
-            "sheet": table.sheet,
-            "columns": table.columns,
-            "layout_label": layout.label,
-            "reply_columns": layout.reply,
+            "sheets": sheet_names(path),
             "size": size,
+            **_table_report(table, layout),
         },
     )
     session.add(run)
     session.flush()
     return run
+
+
+def _table_report(table: TabularFile, layout: Layout) -> dict[str, Any]:
+    """What the run page shows of the table read: its sheet, columns and detected layout."""
+    return {
+        "sheet": table.sheet,
+        "columns": table.columns,
+        "layout_label": layout.label,
+        "reply_columns": layout.reply,
+    }
+
+
+def choose_sheet(settings: Settings, run: ImportRun, sheet: str) -> None:
+    """Read another sheet of the staged workbook of ``run`` (still ``uploaded``).
+
+    Its columns, layout and mapping replace the first guess; an earlier dry run is dropped.
+
+    Raises:
+        ImportFileError: the workbook has no such sheet, or the sheet holds no messages (the
+            run stays as it was).
+    """
+    if sheet not in run.report.get("sheets", []):
+        raise ImportFileError(f"{run.file_name}: there is no sheet {sheet!r}")
+    table = read_rows(stored_path(settings, run), sheet=sheet)
+    layout = detect_layout(table.columns)
+    _has_rows(table, f"{run.file_name} ({sheet})")
+    run.layout, run.mapping = layout.name or "generic", layout.mapping
+    report = {key: value for key, value in run.report.items() if key != "dry"}
+    run.report = {**report, **_table_report(table, layout)}
+    run.dry_run = False
 
 
 def _readable_sheet(path: Path, name: str) -> tuple[TabularFile, Layout]:

@@ -49,6 +49,11 @@ FILES: tuple[tuple[str, str, str], ...] = (
     ),
     (r"(?P<f>.+): the file is empty", "{f}：文件是空的。", "{f}: the file is empty."),
     (
+        r"(?P<f>.+): there is no sheet '(?P<s>.*)'",
+        "{f}：没有名为“{s}”的工作表。",
+        "{f}: there is no sheet {s}.",
+    ),
+    (
         r"(?P<f>.+): there are no data rows below the header",
         "{f}：表头下面没有数据行。",
         "{f}: there are no data rows below the header.",

@@ -104,14 +104,36 @@ async def upload(
 @router.get("/{run_id}")
 def run_page(request: Request, db: DbSession, run_id: str) -> Response:
     """One import: layout, mapping (editable before it runs), dry run, progress, report."""
-    run = _run(db, run_id)
+    return _run_page(request, _run(db, run_id))
+
+
+def _run_page(request: Request, run: ImportRun, error: str = "", status: int = 200) -> Response:
     context = {
         "run": run,
         "fields": list(FIELD_ALIASES),
         "columns": run.report.get("columns", []),
         "progress": progress_of(run),
+        "error": error,
     }
-    return render(request, "staff/import_run.html", context)
+    return render(request, "staff/import_run.html", context, status_code=status)
+
+
+@router.post("/{run_id}/sheet")
+async def choose_sheet(
+    request: Request, db: DbSession, settings: AppSettings, run_id: str, _csrf: CsrfChecked = None
+) -> Response:
+    """Read another sheet of the workbook (its layout and mapping replace the first guess)."""
+    run = _run(db, run_id)
+    if run.status != import_runs.UPLOADED:
+        return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
+    sheet = (await request.form()).get("sheet")
+    try:
+        await run_in_threadpool(import_runs.choose_sheet, settings, run, str(sheet or ""))
+    except ImportFileError as exc:
+        db.rollback()
+        return _run_page(request, _run(db, run_id), domain_text(str(exc), language_of(request)), 422)
+    db.commit()
+    return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
 
 
 async def _mapping(request: Request, run: ImportRun) -> dict[str, str]:
