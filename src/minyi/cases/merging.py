@@ -87,6 +87,8 @@ def undo_merge(session: Session, user: User, message: Message) -> Case:
     row.duplicate_status = UNDONE
     message.case = None
     session.flush()
+    # public only while an author who agreed is left in it (the one split off may have been it)
+    old.is_public = old.is_public and any(m.is_public for m in old.messages if m.id != message.id)
     new = open_case(session, message, row, threshold=1.1)  # routed again by a person, not by the guess
     new.category = old.category
     new.category_source = old.category_source

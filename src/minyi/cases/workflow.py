@@ -286,6 +286,9 @@ def merge_cases(session: Session, user: User, keep: Case, absorb: Case) -> Case:
     for message in list(absorb.messages):
         message.case = keep
     absorb.closed_at = utcnow()
+    # No message is left to have agreed to publish it: its title and reply (naming the
+    # citizen, whose contact moved with the message) must not stay on the public pages.
+    absorb.is_public = False
     record(
         session,
         keep,

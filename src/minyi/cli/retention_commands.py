@@ -82,6 +82,9 @@ def erase(
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, **report.to_dict()}, ensure_ascii=False))
         return
+    if not report.messages:
+        click.echo("nothing found: check the codes, numbers or addresses given")
+        return
     verb = "would erase" if dry_run else "erased"
     words = " and their words" if text else ""
     click.echo(
@@ -90,5 +93,3 @@ def erase(
     )
     for code in report.codes:
         click.echo(f"  {code}")
-    if not report.messages:
-        click.echo("nothing found: check the codes, numbers or addresses given")

@@ -40,7 +40,8 @@ from minyi.cases.events import record
 from minyi.cases.models import Case, CaseRating, EventAction
 from minyi.cases.queries import normalise_number
 from minyi.core.errors import DomainError
-from minyi.flows.retention import forget_addresses, mask_contact_names
+from minyi.flows.erasure_text import Identity, mask_everywhere, merged_messages, origin_cases, phone_digits
+from minyi.flows.retention import forget_addresses
 from minyi.intake.identity import normalise_code, pseudonym
 from minyi.intake.models import ERASED_TEXT, Message, MessageContact
 from minyi.issues.models import HotIssue
@@ -49,6 +50,7 @@ from minyi.pipeline.privacy import mask_text
 from minyi.settings import Settings
 
 _MIN_PHONE_DIGITS = 7
+_MAX_ITEM = 100  # characters of one code, number, phone or e-mail
 
 
 class ErasureError(DomainError):
@@ -64,6 +66,12 @@ class ErasureRequest:
     phones: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     text: bool = False
+
+    def __post_init__(self) -> None:
+        """Blank items are no items (a form's empty line, ``[""]`` in JSON)."""
+        for name in ("codes", "case_numbers", "phones", "emails"):
+            items = tuple(item.strip() for item in getattr(self, name) if item and item.strip())
+            object.__setattr__(self, name, items)
 
     def is_empty(self) -> bool:
         """Whether it names nothing at all."""
@@ -94,11 +102,6 @@ class ErasureReport:
         }
 
 
-def _phone_digits(phone: str) -> str:
-    digits = "".join(c for c in phone if c.isdigit())
-    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits  # noqa: PLR2004 - 86 + mobile
-
-
 def find_messages(session: Session, key: str, request: ErasureRequest) -> list[Message]:
     """The messages ``request`` names, oldest first (each once).
 
@@ -106,11 +109,7 @@ def find_messages(session: Session, key: str, request: ErasureRequest) -> list[M
         ErasureError: when the request names nothing, or a phone number has too few digits
             to be one (a short one would find other people's messages).
     """
-    if request.is_empty():
-        raise ErasureError("name at least one tracking code, case number, phone number or e-mail")
-    for phone in request.phones:
-        if len(_phone_digits(phone)) < _MIN_PHONE_DIGITS:
-            raise ErasureError(f"{phone!r} is not a whole phone number", field="phone")
+    _check(request)
     found: dict[str, Message] = {}
     conditions = []
     if request.codes:
@@ -118,6 +117,7 @@ def find_messages(session: Session, key: str, request: ErasureRequest) -> list[M
     if request.case_numbers:
         numbers = [normalise_number(n) for n in request.case_numbers]
         conditions.append(Message.case_id.in_(select(Case.id).where(Case.number.in_(numbers))))
+        conditions.append(Message.id.in_(merged_messages(session, numbers)))  # a case merged away
     identities = [*request.phones, *request.emails]
     if identities:
         pseudonyms = [p for p in (pseudonym(key, i) for i in identities) if p]
@@ -128,9 +128,20 @@ def find_messages(session: Session, key: str, request: ErasureRequest) -> list[M
     return sorted(found.values(), key=lambda m: (m.received_at, m.id))
 
 
+def _check(request: ErasureRequest) -> None:
+    if request.is_empty():
+        raise ErasureError("name at least one tracking code, case number, phone number or e-mail")
+    for name in ("codes", "case_numbers", "phones", "emails"):
+        if any(len(item) > _MAX_ITEM for item in getattr(request, name)):
+            raise ErasureError(f"{name}: at most {_MAX_ITEM} characters each", field=name)
+    for phone in request.phones:
+        if len(phone_digits(phone)) < _MIN_PHONE_DIGITS:
+            raise ErasureError(f"{phone!r} is not a whole phone number", field="phone")
+
+
 def _contact_messages(session: Session, request: ErasureRequest) -> list[str]:
     """Messages whose contact row holds one of the phones (same digits) or e-mails (any case)."""
-    wanted_phones = {_phone_digits(p) for p in request.phones}
+    wanted_phones = {phone_digits(p) for p in request.phones}
     wanted_emails = {e.strip().lower() for e in request.emails}
     tails = {digits[-4:] for digits in wanted_phones}
     clauses = [MessageContact.phone.contains(tail) for tail in tails]  # narrows; digits decide
@@ -143,7 +154,7 @@ def _contact_messages(session: Session, request: ErasureRequest) -> list[str]:
     return [
         message_id
         for message_id, phone, email in rows
-        if (phone and _phone_digits(phone) in wanted_phones)
+        if (phone and phone_digits(phone) in wanted_phones)
         or (email and email.strip().lower() in wanted_emails)
     ]
 
@@ -162,22 +173,26 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
     messages = find_messages(session, key, request)
     cases = {m.case_id: m.case for m in messages if m.case_id and m.case is not None}
     contacts = [m.contact for m in messages if m.contact is not None]
+    message_ids = {m.id for m in messages}
+    # the cases these messages were merged away from keep their title and replies
+    origins = [c for c in origin_cases(session, list(cases.values()), message_ids) if c.id not in cases]
     unpublished = sum(1 for case in cases.values() if case.is_public and not _others_public(case, messages))
     report = ErasureReport(
         messages=len(messages),
         cases=len(cases),
         contacts=len(contacts),
         texts=len(messages) if request.text else 0,
-        unpublished=unpublished,
+        unpublished=unpublished + sum(1 for origin in origins if origin.is_public),
         codes=tuple(m.tracking_code for m in messages),
-        case_ids=tuple(cases),
+        case_ids=(*cases, *(origin.id for origin in origins)),
     )
     if dry_run or not messages:
         return report
-    mask_contact_names(session, [(contact, contact.message.case_id) for contact in contacts])
+    identity = Identity.of(contacts, request.phones, request.emails)
+    mask_everywhere(session, [*cases.values(), *origins], messages, identity)
     addresses = {v for contact in contacts for v in (contact.email, contact.phone) if v}
-    forget_addresses(session, addresses, set(cases), reason="the address was erased at the person's request")
-    message_ids = [m.id for m in messages]
+    reason = "the address was erased at the person's request"
+    forget_addresses(session, addresses, {*cases, *(c.id for c in origins)}, reason=reason)
     session.execute(update(CaseRating).where(CaseRating.message_id.in_(message_ids)).values(comment=None))
     for contact in contacts:
         session.delete(contact)
@@ -186,8 +201,9 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
         message.is_public = False
         if request.text:
             _erase_text(session, message)
-    for case in cases.values():
-        case.is_public = any(m.is_public for m in case.messages)
+    for case in [*cases.values(), *origins]:
+        # never more public than before; a shell a merge left has no message to consent
+        case.is_public = case.is_public and any(m.is_public for m in case.messages)
         payload = {"messages": sum(m.case_id == case.id for m in messages), "text": request.text}
         record(session, case, EventAction.ERASED, payload=payload)
     audit.record(

@@ -82,6 +82,8 @@ def pseudonym(key: str, identity: str | None) -> str | None:
     normalised = identity.strip().lower()
     if _PHONE_WRITTEN.fullmatch(normalised):
         digits = "".join(c for c in normalised if c.isdigit())
+        if len(digits) == _MOBILE_WITH_86 + 2 and digits.startswith("0086"):
+            digits = digits[2:]  # 0086 138…: the international prefix as dialled from China
         normalised = digits[2:] if len(digits) == _MOBILE_WITH_86 and digits.startswith("86") else digits
     digest = hmac.new(key.encode(), f"author:{normalised}".encode(), hashlib.sha256).digest()
     return "P" + _encode(digest, 11)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StrictBool, field_validator
@@ -35,6 +35,28 @@ def written_time(value: object) -> object:
     """
     if isinstance(value, bool | int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
         msg = "a date and time such as 2026-11-24T10:00:00+08:00"
+        raise ValueError(msg)
+    return value
+
+
+#: The earliest time a message can have been written (before any online message board).
+EARLIEST_WRITTEN = datetime(1990, 1, 1, tzinfo=UTC)
+#: How far ahead of this server's clock a writer's clock may run.
+CLOCK_SKEW = timedelta(days=1)
+
+
+def written_between(value: datetime) -> datetime:
+    """``value`` if a message can have been written then: from 1990 until (about) now.
+
+    A message "written" in year 1 or 9999 was stored and then broke the public statistics
+    (their months, the dashboard's default period of the last months with data); one dated
+    2099 hid every real figure behind its empty year. Such a time is refused, naming the field.
+    """
+    if value < EARLIEST_WRITTEN:
+        msg = "is before 1990-01-01: not a time a message was written"
+        raise ValueError(msg)
+    if value > datetime.now(UTC) + CLOCK_SKEW:
+        msg = "is in the future: a message cannot have been written yet"
         raise ValueError(msg)
     return value
 
@@ -99,7 +121,9 @@ class MessageIn(BaseModel):
     @field_validator("submitted_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             msg = "needs a timezone, e.g. 2026-11-24T10:00:00+08:00"
             raise ValueError(msg)
-        return value
+        return written_between(value)

@@ -79,6 +79,16 @@ PROBLEMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "the year of {v} is not between {a} and {b}",
         ),
         (
+            r"is in the future: a message cannot have been written yet",
+            "晚于现在：留言不可能写于将来",
+            "is in the future: a message cannot have been written yet",
+        ),
+        (
+            r"is before 1990-01-01: not a time a message was written",
+            "早于 1990 年：不是留言的时间",
+            "is before 1990-01-01: not a time a message was written",
+        ),
+        (
             r"expected a whole number, found (?:the date )?(?P<v>.*)",
             "应为整数，实际为 {v}",
             "expected a whole number, found {v}",

@@ -114,6 +114,8 @@ VALUE_ERRORS: tuple[tuple[str, tuple[str, str]], ...] = (
     ("nul", ("{label}含有无法保存的字符。", "{label} holds characters that cannot be stored.")),
     ("control", ("{label}含有无法保存的字符。", "{label} holds characters that cannot be stored.")),
     ("timezone", ("{label}需要带时区的时间。", "{label} needs a time with its time zone.")),
+    ("in the future", ("{label}不能晚于现在。", "{label} cannot be in the future.")),
+    ("before 1990", ("{label}不能早于 1990 年。", "{label} cannot be before 1990.")),
 )
 DEFAULT_MESSAGE = ("{label}填写有误，请检查。", "{label} is not valid; please check it.")
 _PARENTHESES = re.compile(r"\s*[（(][^）)]*[）)]\s*$")

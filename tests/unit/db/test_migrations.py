@@ -32,3 +32,35 @@ def test_ids_are_unique_and_time_ordered():
     assert len(set(ids)) == len(ids)
     assert all(len(i) == 36 and i[14] == "7" for i in ids)
     assert ids == sorted(ids)
+
+
+def test_0022_unpublishes_shells_that_merges_left_public(tmp_path):
+    """A case with no consenting message (a merge's absorbed case) leaves /public and its index."""
+    from sqlalchemy.orm import Session
+
+    from minyi.accountability.search_models import PublicSearchDoc
+    from minyi.cases.models import Case
+    from minyi.db.session import make_engine
+    from minyi.demo import factories
+
+    eng = make_engine(fresh_database_url(tmp_path, "minyi_test_migration_0022"))
+    try:
+        migrate.upgrade(eng)
+        with Session(eng) as session:
+            dept = factories.make_department(session)
+            kept = factories.make_case(session, status="replied", department=dept, is_public=True)
+            shell = factories.make_case(session, status="replied", department=dept, is_public=True)
+            for message in list(shell.messages):
+                message.case = kept  # as merges before 0022 left them: public, no message
+            session.commit()
+            assert session.query(PublicSearchDoc).filter_by(case_id=shell.id).count() == 1
+            ids = (kept.id, shell.id)
+        migrate.downgrade(eng, "0021")
+        migrate.upgrade(eng)
+        with Session(eng) as session:
+            assert session.get(Case, ids[0]).is_public
+            assert not session.get(Case, ids[1]).is_public
+            assert session.query(PublicSearchDoc).filter_by(case_id=ids[1]).count() == 0
+            assert session.query(PublicSearchDoc).filter_by(case_id=ids[0]).count() == 1
+    finally:
+        eng.dispose()

@@ -65,7 +65,7 @@ def test_erasure_deletes_contact_pseudonym_consent_and_comment_and_leaves_public
     workflow.rate(session, message, "satisfied", True, "很满意")  # noqa: FBT003
     bystander = _replied(session, dept, contact={"phone": "13700001111"})
     session.commit()  # the public search index is written at the commit
-    assert search(session, SearchQuery(text="路灯")).total == 2  # noqa: PLR2004
+    assert search(session, SearchQuery(text="路灯")).total == 2
 
     dry = erase(session, KEY, ErasureRequest(emails=("ZJG@example.com",)), actor="t", dry_run=True)
     assert (dry.messages, dry.contacts, dry.unpublished) == (1, 1, 1)
@@ -122,7 +122,9 @@ def test_with_text_the_words_go_and_titles_taken_from_them(session):
 def test_another_citizens_consenting_message_keeps_a_merged_case_public(session):
     dept = factories.make_department(session)
     case = _replied(session, dept, contact={"phone": "13944447777"})
-    second = factories.make_message(session, key=KEY, process=False, is_public=True, body="我也遇到了路灯不亮")
+    second = factories.make_message(
+        session, key=KEY, process=False, is_public=True, body="我也遇到了路灯不亮"
+    )
     second.case = case
     session.flush()
     report = erase(session, KEY, ErasureRequest(phones=("13944447777",)), actor="t")
@@ -155,3 +157,96 @@ def test_a_hot_issue_titled_by_an_erased_message_is_retitled_from_its_words(sess
     session.flush()
     assert issue.representative_ids == [other.messages[0].id]
     assert issue.title == "翠竹园 · 路灯 · 不亮"
+
+
+def _admin(session):
+    return factories.make_user(session, username="boss", role="admin")
+
+
+def test_an_erasure_never_makes_a_private_case_public(session):
+    dept = factories.make_department(session)
+    private = factories.make_case(
+        session, department=dept, key=KEY, is_public=False, contact={"phone": "13511112222"}
+    )
+    other = factories.make_case(session, department=dept, key=KEY, is_public=True)
+    workflow.merge_cases(session, _admin(session), private, other)
+    assert not private.is_public
+    report = erase(session, KEY, ErasureRequest(phones=("13511112222",)), actor="t")
+    assert report.unpublished == 0
+    assert not private.is_public  # the other citizen's consent does not publish this case
+
+
+def test_a_merge_unpublishes_the_absorbed_case(session):
+    dept = factories.make_department(session)
+    keep = factories.make_case(session, department=dept, key=KEY, is_public=True)
+    absorbed = factories.make_case(session, department=dept, key=KEY, is_public=True)
+    workflow.merge_cases(session, _admin(session), keep, absorbed)
+    assert keep.is_public
+    assert not absorbed.is_public  # no message of it is left to have agreed
+
+
+def test_a_merged_message_is_erased_in_the_case_it_came_from(session):
+    dept = factories.make_department(session)
+    mine = _replied(
+        session,
+        dept,
+        title="周八：幸福小区12栋顶楼渗水",
+        contact={"name": "周八", "phone": "139 0000 4444"},
+        reply_body="周八您好，已安排维修。",
+    )
+    number = mine.number
+    other = factories.make_case(session, department=dept, key=KEY, is_public=True)
+    session.flush()
+    waiting = {m.recipient for m in session.query(OutboxMessage).filter(OutboxMessage.case_id == mine.id)}
+    assert "139 0000 4444" in waiting
+    workflow.merge_cases(session, _admin(session), other, mine)
+
+    found = find_messages(session, KEY, ErasureRequest(case_numbers=(number,)))
+    assert [m.tracking_code for m in found] == [other.messages[-1].tracking_code]  # the number still finds it
+    erase(session, KEY, ErasureRequest(phones=("13900004444",)), actor="t")
+    session.flush()
+    assert "周八" not in mine.title
+    assert all("周八" not in reply.body for reply in mine.replies)
+    left = {
+        (m.recipient, m.status) for m in session.query(OutboxMessage).filter(OutboxMessage.case_id == mine.id)
+    }
+    assert all(recipient == "[deleted]" for recipient, _ in left)
+    assert all(status in {"dead", "sent"} for _, status in left)
+
+
+def test_notes_supervision_and_the_normalised_copy_lose_the_name_and_the_number(session):
+    dept = factories.make_department(session)
+    case = _replied(
+        session,
+        dept,
+        body="王建国反映：小区门口积水。电话13812345678。",
+        contact={"name": "王建国", "phone": "13812345678"},
+    )
+    admin = _admin(session)
+    from minyi.cases.replies import add_reply
+
+    add_reply(session, admin, case, "已电话联系王建国 138-1234-5678，住501室", public=False)
+    workflow.supervise(session, admin, case, "王建国多次反映，请加快")
+    message = case.messages[0]
+    analysis = session.get(MessageAnalysis, message.id) or MessageAnalysis(
+        message_id=message.id, pipeline_version="test"
+    )
+    analysis.normalized_body = "王建国反映:小区门口积水。电话13812345678。"
+    session.add(analysis)
+    session.flush()
+    erase(session, KEY, ErasureRequest(phones=("0086 138 1234 5678",)), actor="t")
+    session.flush()
+    texts = [case.supervision_note, analysis.normalized_body, message.body, *(r.body for r in case.replies)]
+    texts += [str(event.payload) for event in case.events]
+    for text in texts:
+        assert "王建国" not in text
+        assert "1234" not in text.replace("138****5678", "")
+    assert any("138****5678" in text for text in texts)
+
+
+def test_blank_items_name_nothing_and_long_ones_are_refused(session):
+    with pytest.raises(ErasureError):
+        find_messages(session, KEY, ErasureRequest(codes=("", "   "), emails=(" ",)))
+    with pytest.raises(ErasureError) as refused:
+        find_messages(session, KEY, ErasureRequest(codes=("M" * 101,)))
+    assert refused.value.field == "codes"
