@@ -39,7 +39,13 @@ def test_pseudonym_is_stable_and_keyed():
 def test_a_phone_number_is_one_author_however_it_is_written():
     """Heat counts people: one caller written three ways was three authors."""
     plain = identity.pseudonym("key", "13812340000")
-    for written in ("138-1234-0000", "+86 138 1234 0000", "0086 138 1234 0000", "138 1234 0000", "(138)1234.0000"):
+    for written in (
+        "138-1234-0000",
+        "+86 138 1234 0000",
+        "0086 138 1234 0000",
+        "138 1234 0000",
+        "(138)1234.0000",
+    ):
         assert identity.pseudonym("key", written) == plain, written
     assert identity.pseudonym("key", "0731-8412-3456") == identity.pseudonym("key", "073184123456")
     assert identity.pseudonym("key", "weibo:13812340000") != plain  # a source's id is not a phone
