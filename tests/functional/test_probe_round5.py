@@ -52,3 +52,19 @@ def test_a_forecast_ending_far_ahead_says_why_it_is_empty(client, session):
     assert far.status_code == 200
     assert "2030-01-01 之前三年内没有留言" in far.text
     assert "还没有留言" not in far.text
+
+
+def test_a_written_time_no_message_can_have_is_refused_naming_the_field(client):
+    body = {"title": "路灯不亮", "body": "人民路的路灯不亮了。"}
+    for moment in ("0001-01-01T00:00:00+00:00", "2099-06-15T10:00:00+08:00", "9999-12-31T23:59:59+08:00"):
+        refused = client.post("/api/v1/messages", json=body | {"submitted_at": moment})
+        assert refused.status_code == 422, moment
+        assert [item["field"] for item in refused.json()["fields"]] == ["submitted_at"]
+    chinese = client.post(
+        "/api/v1/messages",
+        json=body | {"submitted_at": "2099-06-15T10:00:00+08:00"},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert "不能晚于现在" in chinese.json()["message"]
+    taken = client.post("/api/v1/messages", json=body | {"submitted_at": "2019-03-01T08:00:00+08:00"})
+    assert taken.status_code == 201

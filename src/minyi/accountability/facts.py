@@ -152,7 +152,8 @@ def stream_facts(
 
 def month_of(moment: datetime, zone: ZoneInfo) -> str:
     """The local month ``YYYY-MM`` of ``moment``."""
-    return moment.astimezone(zone).strftime("%Y-%m")
+    local = moment.astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}"  # strftime writes year 1 as "1", which no reader parses
 
 
 def key_of(row: Any, rules: Rules) -> Key | None:

@@ -64,3 +64,40 @@ def test_0022_unpublishes_shells_that_merges_left_public(tmp_path):
             assert session.query(PublicSearchDoc).filter_by(case_id=ids[0]).count() == 1
     finally:
         eng.dispose()
+
+
+def test_0023_clears_written_times_no_message_can_have(tmp_path):
+    """Year 1 or 2099 as a written time broke the public statistics: the arrival counts instead."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from minyi.db.session import make_engine
+    from minyi.demo import factories
+    from minyi.intake.models import Message
+
+    eng = make_engine(fresh_database_url(tmp_path, "minyi_test_migration_0023"))
+    try:
+        migrate.upgrade(eng)
+        written = {
+            "ancient": datetime(1, 1, 1, tzinfo=UTC),
+            "future": datetime(2099, 6, 15, 2, tzinfo=UTC),
+            "fine": datetime(2019, 3, 1, 8, tzinfo=UTC),
+        }
+        with Session(eng) as session:
+            ids = {}
+            for name, moment in written.items():
+                message = factories.make_message(session, process=False, title=name)
+                message.submitted_at = moment  # as intake stored them before it checked
+                ids[name] = message.id
+            session.commit()
+        migrate.downgrade(eng, "0022")
+        migrate.upgrade(eng)
+        with Session(eng) as session:
+            assert session.get(Message, ids["ancient"]).submitted_at is None
+            assert session.get(Message, ids["future"]).submitted_at is None
+            kept = session.get(Message, ids["fine"]).submitted_at
+            assert kept is not None
+            assert kept.replace(tzinfo=UTC) == written["fine"]
+    finally:
+        eng.dispose()
