@@ -12,7 +12,8 @@ c2     roads       R1      dispatched +2 h, signed +50 h (late), replied +100 h,
                            (late); 不满意, not solved; reopened once
 c3     schools     R2      dispatched +1 h, never signed nor answered, due +15 d (late)
 c4     schools     R2      dispatched +1 h, answered without signing at +10 h, due +5 d; 基本满意
-c5     (none)      (none)  arrives 2019-06-01 07:00 Beijing = 2019-05-31 23:00 UTC: June
+c5     (none)      (none)  arrives 2019-06-01 07:00 Beijing = 2019-05-31 23:00 UTC: June;
+                           never accepted: late once the rules' deadline for it has passed
 c6     roads       R1      merged into c3 (并案): counted in c3 only
 c7     roads       R1      a 附件4 answer given at +47 h before Minyi existed (historical)
 =====  ==========  ======  ==========================================================
@@ -64,7 +65,7 @@ MAY_FIGURES = {
     "reopen_rate": 0.25,
     "median_reply_hours": 36.0,
 }
-JUNE = {"cases": 1, "answered": 0, "sign_due": 0, "completion_due": 0}
+JUNE = {"cases": 1, "answered": 0, "sign_due": 0, "completion_due": 1, "completed_on_time": 0}
 
 
 @dataclass

@@ -13,7 +13,9 @@ What a case counts for (see :mod:`minyi.accountability.facts` for the code):
   region of that first message and to its **top-level category** (一级分类).
 * A case absorbed into another (并案, ``merged_into``) is counted in that other case only.
 * Figures are "as of the last refresh" (``minyi stats refresh``): a case still waiting for
-  its answer counts as late once its deadline has passed, and not before.
+  its answer counts as late once its deadline has passed, and not before. A case without a
+  deadline of its own (never accepted, or answered before it was) has the deadline the
+  rules give a case of its kind and category arriving when it did.
 
 The median time to reply is read from a histogram with fixed buckets
 (:data:`REPLY_BUCKET_HOURS`): the median's bucket is exact, and inside it the value is
@@ -142,9 +144,11 @@ FIGURES: tuple[Figure, ...] = (
         "on_time_rate",
         "按期办结率",
         "On-time completion rate",
-        "在答复期限（含批准的延期、重办后的新期限）内答复的案件数 ÷ 已答复或已超期未答复的案件数。",
+        "在答复期限（含批准的延期、重办后的新期限；未受理的案件按规定期限）内答复的案件数 ÷ "
+        "已答复或已超期未答复的案件数。",
         "Cases answered by their deadline in force (with approved extensions, or the new "
-        "deadline after a reopening) ÷ cases answered or still unanswered past the deadline.",
+        "deadline after a reopening; for a case never accepted, the deadline the rules give) "
+        "÷ cases answered or still unanswered past the deadline.",
         "rate",
         numerator=("completed_on_time",),
         denominator=("completion_due",),

@@ -180,11 +180,17 @@ def _sign_counts(row: Any, rules: Rules) -> tuple[int, int]:
 
 
 def _deadline(row: Any, rules: Rules, arrival: datetime) -> datetime | None:
-    """The deadline in force; for an answer given before Minyi accepted the case, the rules' one."""
+    """The deadline in force; without one, the deadline the rules give a case that arrived then.
+
+    A case answered before Minyi accepted it (a historical answer, a statement) and a case
+    never accepted at all have no deadline of their own: counted without one, a centre that
+    left messages unaccepted had them count as neither late nor due, and its on-time rate
+    rose (a probe found 87 cases waiting over three weeks, 70 % published for 54 %).
+    """
     answered_before = row.replied_at is not None and (
         row.accepted_at is None or row.accepted_at > row.replied_at
     )
-    if not answered_before:
+    if not answered_before and row.due_at is not None:
         return row.due_at  # type: ignore[no-any-return]
     path = rules.paths.get(row.category_id or "")
     return rules.policy.reply_due(arrival, row.appeal_kind, path, urgent=bool(row.urgent))
