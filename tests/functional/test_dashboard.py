@@ -128,13 +128,13 @@ def test_csv_download_with_licence_and_safe_cells(client, session, seeded):
     assert (roads["cases"], roads["answered"], roads["completed_on_time"]) == ("3", "3", "2")
     full = opendata.read_csv_rows(client.get(f"/public/data/scorecard.csv?{MAY_QUERY}").content)
     assert sum(int(row["cases"]) for row in full) == MAY["cases"]
-    assert {row["region"] for row in full} == {"R1", "R2"}
+    assert {row["region"] for row in full} == {"R1区", "R2区"}
 
 
 def test_json_and_xlsx_downloads(client, seeded):
     data = client.get(f"/public/data/scorecard.json?{MAY_QUERY}&by=region").json()
     assert data["licence"] == "CC BY 4.0"
-    assert {row["region"]: row["cases"] for row in data["rows"]} == {"R1": 3, "R2": 2}
+    assert {row["region"]: row["cases"] for row in data["rows"]} == {"R1区": 3, "R2区": 2}
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/public/data/scorecard.xlsx?{MAY_QUERY}").content))
     assert book.sheetnames == ["scorecard", "about"]
     header, *rows = list(book["scorecard"].values)

@@ -12,6 +12,9 @@ What a case counts for (see :mod:`minyi.accountability.facts` for the code):
   留言时间 when a file gives it, else when Minyi received it), to its department, to the
   region of that first message and to its **top-level category** (一级分类).
 * A case absorbed into another (并案, ``merged_into``) is counted in that other case only.
+* The satisfaction and resolution rates are citizens' own answers: over fewer than
+  :data:`MIN_OPINIONS` answers they are not shown, and an open-data row with fewer leaves
+  their counts empty, so that no figure publishes what one citizen said.
 * Figures are "as of the last refresh" (``minyi stats refresh``): a case still waiting for
   its answer counts as late once its deadline has passed, and not before. A case without a
   deadline of its own (never accepted, or answered before it was) has the deadline the
@@ -63,6 +66,14 @@ COUNT_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: The fewest follow-up answers a satisfaction or resolution figure is shown over. Below it a
+#: group (one department, region and category in one month, as open data and the dashboard's
+#: filters allow) can be one citizen, whose own answer would be published: "—" instead.
+MIN_OPINIONS = 5
+#: The counts that are citizens' answers, left empty in an open-data row with fewer of them.
+OPINION_COUNTS = ("rated", "satisfied", "basically_satisfied", "solved_rated", "solved")
+
+
 @dataclass(frozen=True)
 class Figure:
     """One public figure: its key, names, definition, and the counts it divides.
@@ -80,6 +91,7 @@ class Figure:
     numerator: tuple[str, ...] = ()
     denominator: tuple[str, ...] = ()
     better: Better = "higher"
+    opinion: bool = False  # made of citizens' own answers: not shown over fewer than MIN_OPINIONS
 
     def name(self, language: str) -> str:
         """The name in ``language`` (``"en"``, else Chinese)."""
@@ -96,7 +108,7 @@ class Figure:
         if self.kind == "hours":
             return median_hours([counts.get(column, 0) for column in BUCKET_COLUMNS])
         whole = sum(counts.get(column, 0) for column in self.denominator)
-        if whole <= 0:
+        if whole <= 0 or (self.opinion and whole < MIN_OPINIONS):
             return None
         return sum(counts.get(column, 0) for column in self.numerator) / whole
 
@@ -163,6 +175,7 @@ FIGURES: tuple[Figure, ...] = (
         "rate",
         numerator=("solved",),
         denominator=("solved_rated",),
+        opinion=True,
     ),
     Figure(
         "satisfaction_rate",
@@ -174,6 +187,7 @@ FIGURES: tuple[Figure, ...] = (
         "rate",
         numerator=("satisfied", "basically_satisfied"),
         denominator=("rated",),
+        opinion=True,
     ),
     Figure(
         "reopen_rate",

@@ -25,6 +25,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from minyi.accountability.definitions import BUCKET_COLUMNS, COUNT_COLUMNS, bucket_of
+from minyi.accountability.regions import public_region
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.models import (
     ANSWERED_STATUSES,
@@ -162,7 +163,7 @@ def key_of(row: Any, rules: Rules) -> Key | None:
         return None
     arrival = row.arrival or row.created_at
     category = rules.roots.get(row.category_id or "", "")
-    region = (row.region or "").strip()[:REGION_LENGTH]
+    region = public_region(row.region)[:REGION_LENGTH]  # free text: only an area is published
     return month_of(arrival, rules.zone), row.department_id or "", region, category
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from minyi.accountability import forecast_methods as methods
+from minyi.accountability.regions import public_region
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases.calendar import WorkCalendar, default_calendar
 from minyi.cases.holiday_store import office_calendar
@@ -196,7 +197,9 @@ def _grouped(
     labels: dict[str, str] = {}
     grouped: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     tops = _top_categories(session) if by == "category" else {}
-    for raw_key, weeks in raw.items():
+    for found_key, weeks in raw.items():
+        # a region is shown only if it reads as an area (never a private message's free text)
+        raw_key = public_region(found_key) if by == "region" else found_key
         if not raw_key:
             continue
         key, label = tops.get(raw_key, (raw_key, raw_key))

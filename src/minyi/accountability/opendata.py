@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from minyi.accountability.definitions import FIGURES, REPLY_BUCKET_HOURS
+from minyi.accountability.definitions import FIGURES, MIN_OPINIONS, OPINION_COUNTS, REPLY_BUCKET_HOURS
 from minyi.accountability.models import CELL_COUNTS
 from minyi.accountability.scorecard import GROUPABLE, Filter, detail
 from minyi.interop.safe_cells import SafeWriter, safe_cell
@@ -69,8 +69,20 @@ def build(session: Session, flt: Filter, dims: Sequence[str], licence: str) -> T
     for item in detail(session, flt, dims):
         values = [figure.value(item) for figure in figures]
         item.update({figure.key: _round(value) for figure, value in zip(figures, values, strict=True)})
+        _hide_few_opinions(item)
         rows.append([item.get(column, "") for column in columns])
     return Table(columns, rows, licence, tuple(dims), flt)
+
+
+def _hide_few_opinions(item: dict[str, Any]) -> None:
+    """Empty the citizens' answers of a row holding fewer than :data:`MIN_OPINIONS` of them.
+
+    A row is one month, department, region and category: often one case, whose citizen's
+    rating its counts would publish. The rows' sums then miss those answers (the dashboard's
+    totals have them, over groups large enough).
+    """
+    if any(0 < (item.get(count) or 0) < MIN_OPINIONS for count in ("rated", "solved_rated")):
+        item.update(dict.fromkeys(OPINION_COUNTS))
 
 
 def _round(value: float | None) -> float | None:

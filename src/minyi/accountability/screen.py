@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from minyi.accountability.regions import public_region
 from minyi.alerts.models import Alert, AlertStatus
 from minyi.alerts.wording import describe_alert
 from minyi.cases.models import Case, CaseStatus
@@ -110,9 +111,11 @@ def regions(session: Session, now: datetime) -> list[dict[str, Any]]:
         .where(*_arrived_since(now - timedelta(days=REGION_DAYS)), region != "")
         .group_by(region)
         .order_by(func.count(Message.id).desc(), region)
-        .limit(TOP_REGIONS)
+        .limit(TOP_REGIONS * 5)
     )
-    return [{"name": str(name), "count": int(count)} for name, count in session.execute(query)]
+    # free text: only what reads as an area is shown (a screen may be public, MINYI_SCREEN_PUBLIC)
+    shown = [(public_region(name), int(count)) for name, count in session.execute(query)]
+    return [{"name": name, "count": count} for name, count in shown if name][:TOP_REGIONS]
 
 
 def hot_issues(session: Session) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
+from minyi.accountability.regions import public_region
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.cases.models import ANSWERED_STATUSES, Case, Reply
 from minyi.cases.public_text import PublicText
@@ -117,7 +118,7 @@ def facets(department_id: str | None, status: str | None, region: str | None) ->
 def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict[str, Any]:
     """The index row of ``case``: masked texts, filters and the tokens (key ``tokens``)."""
     first = case.public_message
-    region = (first.region or None) if first else None
+    region = (public_region(first.region) or None) if first else None  # an area, never free text
     title = masker(case, case.title)
     body = masker(case, first.body) if first else ""
     reply = "\n\n".join(masker(case, r.body) for r in case.replies if r.is_public)
@@ -131,7 +132,8 @@ def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict
         "category_id": case.category_id,
         "region": region,
         "status": str(case.status),
-        "received_at": first.received_at if first else case.created_at,
+        # 留言时间: when the citizen wrote (an imported history's date), else when it arrived
+        "received_at": (first.submitted_at or first.received_at) if first else case.created_at,
         "replied_at": case.replied_at,
         "tokens": " ".join(
             [words.document(title, body, reply), *facets(case.department_id, case.status, region)]

@@ -47,7 +47,7 @@ def test_rows_per_department_region_and_category(session, seeded):
     assert by_department["学校局"].volume == 2
     assert by_department["学校局"].value("sign_rate") == pytest.approx(0.5)
     by_region = {row.key: row.volume for row in scorecard.grouped(session, may, "region")}
-    assert by_region == {"R1": 3, "R2": 2}
+    assert by_region == {"R1区": 3, "R2区": 2}
     by_category = {row.label_zh: row.volume for row in scorecard.grouped(session, may, "category")}
     assert by_category == {"道路交通": 3, "教育事务": 2}  # the top-level categories
     both = parse_filter("2019-05", "2019-06", department=seeded.schools.id)
@@ -144,3 +144,26 @@ def test_summary_is_totals_and_every_grouping_in_one_query(session, seeded):
     empty_total, empty = scorecard.summary(session, Filter("2030-01", "2030-12"))
     assert empty_total.volume == 0
     assert all(rows == [] for rows in empty.values())
+
+
+def test_opinions_over_enough_answers(session, seeded, monkeypatch):
+    """With the floor lowered to the month's 2 and 3 answers, the hand-computed rates show."""
+    from minyi.accountability import definitions
+
+    monkeypatch.setattr(definitions, "MIN_OPINIONS", 2)
+    total = scorecard.totals(session, Filter("2019-05", "2019-05"))
+    assert total.value("resolution_rate") == pytest.approx(0.5)
+    assert total.value("satisfaction_rate") == pytest.approx(2 / 3)
+    monkeypatch.setattr(definitions, "MIN_OPINIONS", 3)
+    assert total.value("resolution_rate") is None  # 2 answers: one of them could be told apart
+    assert total.value("satisfaction_rate") == pytest.approx(2 / 3)
+
+
+def test_open_data_rows_leave_out_a_few_citizens_answers(session, seeded):
+    table = opendata.build(
+        session, Filter("2019-05", "2019-05"), ("department", "region", "category"), "CC BY 4.0"
+    )
+    rows = [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+    assert sum(row["cases"] for row in rows) == MAY["cases"]  # the cases all stay
+    assert all(row["rated"] in (None, 0) for row in rows)  # 3 answers over several rows: none shown
+    assert all(row["satisfaction_rate"] is None for row in rows)
