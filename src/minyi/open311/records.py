@@ -128,6 +128,9 @@ def public_case(session: Session, number: str) -> Case:
     return case
 
 
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+
+
 def _date(name: str, raw: str | None) -> datetime | None:
     if not raw:
         return None
@@ -137,6 +140,8 @@ def _date(name: str, raw: str | None) -> datetime | None:
         raise Open311Error(400, f"{name}: not a W3C date-time, e.g. 2026-01-01T00:00:00Z") from exc
     if value.tzinfo is None:
         raise Open311Error(400, f"{name}: needs a timezone, e.g. 2026-01-01T00:00:00Z")
+    if not _FIRST_YEAR <= value.year <= _LAST_YEAR:  # 0001 or 9999 ± 90 days overflowed into a 500
+        raise Open311Error(400, f"{name}: a date from {_FIRST_YEAR} to {_LAST_YEAR}")
     return value
 
 
