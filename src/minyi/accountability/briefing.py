@@ -24,7 +24,7 @@ from minyi.accountability import briefing_sources as sources
 from minyi.accountability.briefing_sources import Forecast, Tally
 from minyi.accountability.scorecard import Row
 from minyi.alerts.models import Alert
-from minyi.cases.models import Case, CaseEvent, EventAction
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
 from minyi.cases.public_text import public_text
 from minyi.core.errors import InvalidInput
 from minyi.issues.models import HotIssue
@@ -189,10 +189,15 @@ def _case_line(case: Case) -> CaseLine:
 
 
 def _overdue_query(period: Period) -> Any:
-    """Cases open at the end of the period whose reply deadline had passed (超期未答复)."""
+    """Cases open at the end of the period whose reply deadline had passed (超期未答复).
+
+    A reopened case (重办) keeps the time of its first answer: it counts while it waits again,
+    its new deadline (``due_at``, set at the reopening) passed before the period ended.
+    """
+    waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
     return select(Case).where(
         Case.due_at < period.end,
-        or_(Case.replied_at.is_(None), Case.replied_at >= period.end),
+        or_(Case.replied_at.is_(None), Case.replied_at >= period.end, Case.status.in_(waiting)),
         or_(Case.closed_at.is_(None), Case.closed_at >= period.end),
     )
 

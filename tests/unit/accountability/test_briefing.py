@@ -158,3 +158,20 @@ def test_charts_are_svg_with_escaped_labels():
     assert "&lt;水务局&gt;" in bars
     assert "50.0%" in bars
     assert "17" in range_chart([("4/1", 17.0, 9.0, 26.0)], "预测")
+
+
+def test_a_reopened_case_past_its_new_deadline_is_overdue(session, history):
+    """It keeps the time of its first answer; it waits again (the numbers probe: it was left out)."""
+    from minyi.cases.models import CaseStatus
+
+    water = history["overdue"].department
+    reopened = _case(
+        session, 7, water, local("2019-03-01"), replied=local("2019-03-04"), due=local("2019-03-28")
+    )
+    reopened.status = CaseStatus.IN_PROGRESS  # reopened on 03-14 with a new deadline
+    session.flush()
+    briefing = assemble(session, "month", date(2019, 3, 31), TZ, now=utcnow())
+    assert briefing.overdue_total == 2
+    assert {line.number for line in briefing.overdue} == {history["overdue"].number, reopened.number}
+    february = assemble(session, "month", date(2019, 2, 28), TZ, now=utcnow())
+    assert reopened.number not in {line.number for line in february.overdue}  # not due yet then
