@@ -108,10 +108,11 @@ def test_odd_values_never_give_a_500(client, seeded, url):
     assert client.get(url).status_code in {200, 404, 422}
 
 
-def test_an_unknown_department_shows_an_empty_period(client, seeded):
+def test_an_unknown_department_is_named_not_shown_as_empty(client, seeded):
+    """It read 所选范围内没有案件, as if the department had no complaints (the numbers probe)."""
     response = client.get(f"/public/dashboard?{MAY_QUERY}&department=no-such-department")
-    assert response.status_code == 200
-    assert "所选范围内没有案件" in response.text
+    assert response.status_code == 422
+    assert "没有这个部门" in response.text
 
 
 def test_csv_download_with_licence_and_safe_cells(client, session, seeded):

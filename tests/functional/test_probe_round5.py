@@ -68,3 +68,31 @@ def test_a_written_time_no_message_can_have_is_refused_naming_the_field(client):
     assert "不能晚于现在" in chinese.json()["message"]
     taken = client.post("/api/v1/messages", json=body | {"submitted_at": "2019-03-01T08:00:00+08:00"})
     assert taken.status_code == 201
+
+
+def test_an_unknown_department_or_category_in_the_dashboard_is_refused(client):
+    page = client.get("/public/dashboard?department=xyz")
+    assert page.status_code == 422
+    api = client.get("/api/v1/public/scorecard?category=nope")
+    assert api.status_code == 422
+    assert api.json()["field"] == "category"
+    data = client.get("/public/data/scorecard.csv?department=xyz")
+    assert data.status_code == 422
+    assert client.get("/public/dashboard?department=-").status_code == 200  # "not dispatched" stays
+
+
+def test_the_big_screen_does_not_count_a_merge_as_closed(session):
+    from zoneinfo import ZoneInfo
+
+    from minyi.accountability.screen import counts
+    from minyi.cases import workflow
+    from minyi.db.base import utcnow
+    from minyi.demo import factories
+
+    dept = factories.make_department(session)
+    admin = factories.make_user(session, username="boss", role="admin")
+    keep = factories.make_case(session, department=dept)
+    absorbed = factories.make_case(session, department=dept)
+    workflow.merge_cases(session, admin, keep, absorbed)
+    session.flush()
+    assert counts(session, utcnow(), ZoneInfo("Asia/Shanghai"))["closed_today"] == 0

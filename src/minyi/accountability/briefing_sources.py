@@ -24,7 +24,7 @@ from minyi.accountability import facts, refresh
 from minyi.accountability.forecast import FIRST_END, LAST_END, forecast_weekly
 from minyi.accountability.scorecard import Row, names
 
-UNASSIGNED = ("未分派", "Not assigned")
+UNASSIGNED = ("未派单", "Not dispatched")  # as the dashboard names it
 FORECAST_WEEKS = 4
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accountability.definitions import FIGURES, MIN_OPINIONS, OPINION_COUNTS, REPLY_BUCKET_HOURS
 from minyi.accountability.models import CELL_COUNTS
-from minyi.accountability.scorecard import GROUPABLE, Filter, detail
+from minyi.accountability.scorecard import GROUPABLE, Filter, check_known, detail
 from minyi.interop.safe_cells import SafeWriter, safe_cell
 
 SOURCE = "Minyi 民意 · /public/data/scorecard"
@@ -63,6 +63,7 @@ def columns_for(dims: Sequence[str]) -> list[str]:
 
 def build(session: Session, flt: Filter, dims: Sequence[str], licence: str) -> Table:
     """The table of the filter's rows over ``dims``, read from the aggregates."""
+    check_known(session, flt)
     columns = columns_for(dims)
     figures = [figure for figure in FIGURES if figure.key != "volume"]
     rows = []

@@ -79,6 +79,7 @@ def overview(session: Session, flt: Filter, *, rank: str = DEFAULT_RANK, min_vol
     """The dashboard for ``flt`` (the last 12 months of data when it names none), ranked by ``rank``."""
     if rank not in RANKABLE:
         raise InvalidInput(f"rank: one of {', '.join(RANKABLE)}", field="rank")
+    scorecard.check_known(session, flt)
     flt = with_default_period(session, flt)
     refreshed = last_refresh(session)
     total, rows = scorecard.summary(session, flt)

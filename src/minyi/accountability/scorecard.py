@@ -99,6 +99,20 @@ def parse_filter(
     return Filter(first, last, values["department"], values["region"], values["category"])
 
 
+def check_known(session: Session, flt: Filter) -> None:
+    """Refuse a filter naming a department or category that does not exist (InvalidInput).
+
+    An unknown id answered 200 with no case, which reads as "no complaints here" (a typo in
+    a link, or an id of another deployment), where the reader should be told it is wrong.
+    """
+    for name, model, value in (
+        ("department", Department, flt.department_id),
+        ("category", Category, flt.category_id),
+    ):
+        if value and session.get(model, value) is None:
+            raise InvalidInput(f"{name}: no such {name}", field=name)
+
+
 @dataclass(frozen=True)
 class Row:
     """Summed counts of one group (a department, a month …) with its label."""

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from minyi.accountability.regions import public_region
 from minyi.alerts.models import Alert, AlertStatus
 from minyi.alerts.wording import describe_alert
-from minyi.cases.models import Case, CaseStatus
+from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction
 from minyi.intake.models import Message
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
@@ -77,7 +77,9 @@ def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
             Case.status.in_(IN_PROGRESS)
         )
     ).one()
-    closed = session.scalar(select(func.count(Case.id)).where(Case.closed_at >= today)) or 0
+    merged = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.MERGED_INTO)
+    done = select(func.count(Case.id)).where(Case.closed_at >= today, Case.id.not_in(merged))
+    closed = session.scalar(done) or 0  # a case closed because it was merged into another was not 办结
     return {
         "received_today": int(received),
         "in_progress": int(open_cases[0]),

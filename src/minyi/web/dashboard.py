@@ -180,9 +180,9 @@ def scorecard_data(
     try:
         flt = parse_filter(start, end, department, region, category)
         dims = opendata.parse_dims(by)
+        table = opendata.build(db, flt, dims, settings.open_data_licence)
     except InvalidInput as exc:
         return error_page(request, _error_text(exc, language_of(request)), 422)
-    table = opendata.build(db, flt, dims, settings.open_data_licence)
     body = {"csv": opendata.to_csv, "json": opendata.to_json, "xlsx": opendata.to_xlsx}[fmt](table)
     headers = {"Content-Disposition": f'attachment; filename="scorecard.{fmt}"'}
     return Response(body, media_type=MEDIA[fmt], headers=headers)

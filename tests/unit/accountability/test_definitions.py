@@ -36,8 +36,11 @@ def test_every_figure_has_both_names_and_definitions():
 
 def test_a_rate_divides_summed_counts_and_is_none_without_a_base():
     satisfaction = figure("satisfaction_rate")
-    assert satisfaction.value({"rated": 4, "satisfied": 1, "basically_satisfied": 2}) == pytest.approx(0.75)
+    assert satisfaction.value({"rated": 8, "satisfied": 2, "basically_satisfied": 4}) == pytest.approx(0.75)
     assert satisfaction.value({"rated": 0}) is None
+    # four citizens' answers: each could be one person's, so the rate is not shown
+    assert satisfaction.value({"rated": 4, "satisfied": 1, "basically_satisfied": 2}) is None
+    assert figure("on_time_rate").value({"completion_due": 1, "completed_on_time": 1}) == 1.0
     assert satisfaction.base({"rated": 4}) == 4
     assert figure("volume").value({"cases": 7}) == 7.0
 

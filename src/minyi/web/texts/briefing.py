@@ -13,7 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
     "brief.no_value": ("—", "—"),
-    "brief.unassigned": ("未分派", "Not assigned"),
+    "brief.unassigned": ("未派单", "Not dispatched"),  # as the dashboard names it
     "brief.scorecard": ("二、部门办理情况", "2. Department scorecard"),
     "brief.department": ("承办部门", "Department"),
     "brief.on_time_chart": ("各部门按时答复率", "Answered on time, per department"),
