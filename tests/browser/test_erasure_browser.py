@@ -39,7 +39,7 @@ def test_preview_then_erase_from_the_admin_page(live_server, page):
     assert "将删除 1 条留言（1 件案件）" in report.inner_text()
     assert code in report.inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390  # noqa: PLR2004 - nothing wider than the phone's screen
+    assert width <= 390
 
     page.locator("#erasure-confirm button[type=submit]").click()
     assert "已删除 1 条留言" in page.locator("#erasure-report").inner_text()

@@ -101,6 +101,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/api/v1/admin/users/{user_id}/sessions"): ADMINS,
     ("GET", "/api/v1/admin/lockouts"): ADMINS,
     ("DELETE", "/api/v1/admin/lockouts/{kind}/{key}"): ADMINS,
+    ("POST", "/api/v1/admin/erasures"): ADMINS,  # one person's data, at their request
     ("GET", "/api/v1/admin/deadline-rules"): ADMINS,
     ("POST", "/api/v1/admin/deadline-rules"): ADMINS,
     ("DELETE", "/api/v1/admin/deadline-rules/{rule_id}"): ADMINS,
@@ -140,6 +141,8 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public/data/cases.{fmt}"): EVERYONE,
     ("GET", "/api/v1/public/search"): EVERYONE,
     ("GET", "/staff/admin/audit"): ADMINS,  # the audit trail
+    ("GET", "/staff/admin/erasure"): ADMINS,
+    ("POST", "/staff/admin/erasure"): ADMINS,
     ("POST", "/staff/admin/users/{user_id}/role"): ADMINS,
     ("GET", "/lang/{language}"): EVERYONE,
     # Open311 GeoReport v2: public reads; creating a request needs an Open311 api_key, which
@@ -196,6 +199,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/imports"): ADMINS,
     ("GET", "/staff/imports/{run_id}"): ADMINS,
     ("POST", "/staff/imports/{run_id}/dry-run"): ADMINS,
+    ("POST", "/staff/imports/{run_id}/sheet"): ADMINS,
     ("POST", "/staff/imports/{run_id}/start"): ADMINS,
     ("GET", "/staff/imports/{run_id}/progress"): ADMINS,
     ("GET", "/staff/issues"): STAFF,

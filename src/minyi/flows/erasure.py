@@ -39,7 +39,7 @@ from minyi.audit import services as audit
 from minyi.cases.events import record
 from minyi.cases.models import Case, CaseRating, EventAction
 from minyi.cases.queries import normalise_number
-from minyi.core.errors import DomainError
+from minyi.core.errors import InvalidInput
 from minyi.flows.erasure_text import Identity, mask_everywhere, merged_messages, origin_cases, phone_digits
 from minyi.flows.retention import forget_addresses
 from minyi.intake.identity import normalise_code, pseudonym
@@ -53,8 +53,8 @@ _MIN_PHONE_DIGITS = 7
 _MAX_ITEM = 100  # characters of one code, number, phone or e-mail
 
 
-class ErasureError(DomainError):
-    """An erasure request that names nothing to find the person's messages by."""
+class ErasureError(InvalidInput):
+    """An erasure request that names nothing to find the person's messages by (422, the field)."""
 
 
 @dataclass(frozen=True)

@@ -104,8 +104,8 @@ def render_html(briefing: Briefing, language: str, *, site_name: str) -> str:
     context: dict[str, Any] = {
         "b": briefing,
         "lang": language,
-        "t": t,
         "colon": ": " if language == "en" else "：",
+        "t": t,
         "site_name": site_name,
         "title": title_of(briefing, language),
         "period": period_text(briefing),

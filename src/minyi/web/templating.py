@@ -91,6 +91,7 @@ def render(
     language = language_of(request)
     ctx: dict[str, Any] = {
         "lang": language,
+        "colon": ": " if language == "en" else "：",  # after a label: full width in Chinese only
         "t": lambda key: i18n.translate(key, language),
         "csrf_token": csrf_token(request),
         "site_name": request.app.state.settings.site_name,
