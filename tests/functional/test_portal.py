@@ -73,7 +73,7 @@ def test_tracking_needs_the_secret(client):
     wrong = client.post("/track", data={"code": code, "secret": "AAAAAAAAAA", "csrf_token": token})
     assert wrong.status_code == 404
     assert "路灯不亮" not in wrong.text
-    assert client.post("/track", data={"code": code, "secret": "", "csrf_token": token}).status_code == 404
+    assert client.post("/track", data={"code": code, "secret": "", "csrf_token": token}).status_code == 422
     assert client.get(f"/track?code={code}").status_code == 200  # the form only, nothing revealed
 
 

@@ -96,3 +96,15 @@ def test_the_big_screen_does_not_count_a_merge_as_closed(session):
     workflow.merge_cases(session, admin, keep, absorbed)
     session.flush()
     assert counts(session, utcnow(), ZoneInfo("Asia/Shanghai"))["closed_today"] == 0
+
+
+def test_tracking_with_an_empty_field_asks_to_fill_it_in(client):
+    from tests.functional.conftest import csrf_of
+
+    token = csrf_of(client.get("/track").text)
+    empty = client.post("/track", data={"csrf_token": token, "code": "MY2345", "secret": ""})
+    assert empty.status_code == 422
+    assert "请填写查询码和查询密码" in empty.text
+    assert 'id="secret" name="secret"' in empty.text
+    assert 'aria-invalid="true"' in empty.text
+    assert "查询码或查询密码不正确" not in empty.text

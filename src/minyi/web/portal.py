@@ -184,10 +184,14 @@ def track(
             {"values": values, "error": i18n.translate("error.csrf", language)},
             400,
         )
-    try:  # throttled per tracking code and address: a locked one is refused unchecked
-        message = (
-            tracking.track(db, throttle, code, secret, client_address(request)) if code and secret else None
+    missing = [name for name, value in (("code", code), ("secret", secret)) if not value.strip()]
+    if missing:  # nothing to look up: say what to fill in, not "wrong code or secret"
+        error = i18n.translate("track.fill_in", language)
+        return render(
+            request, "portal/track.html", {"values": values, "error": error, "missing": missing}, 422
         )
+    try:  # throttled per tracking code and address: a locked one is refused unchecked
+        message = tracking.track(db, throttle, code, secret, client_address(request))
     except Throttled as exc:
         return throttled_page(request, "portal/track.html", {"values": values}, exc)
     db.commit()  # a wrong secret counts; a right one clears the code's count

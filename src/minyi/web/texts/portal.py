@@ -40,6 +40,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "track.button": ("查询", "Look up"),
     "track.not_found": ("查询码或查询密码不正确。", "Tracking code or secret not recognised."),
+    "track.fill_in": ("请填写查询码和查询密码。", "Please fill in the tracking code and the secret."),
     "track.status": ("当前状态", "Status"),
     "track.timeline": ("办理过程", "History"),
     "track.reply": ("答复", "Reply"),
