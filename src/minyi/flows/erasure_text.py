@@ -124,26 +124,36 @@ def mask_everywhere(
 ) -> None:
     """Mask ``identity`` in every text of ``cases`` (and the normalised copies of ``messages``)."""
     mask = identity.masker()
-    case_ids = [case.id for case in cases]
     for case in cases:
-        case.title = mask(case.title)
-        if case.supervision_note:
-            case.supervision_note = mask(case.supervision_note)
-        for message in case.messages:
-            message.title, message.body = mask(message.title), mask(message.body)
-            if message.address:
-                message.address = mask(message.address)
-        for reply in case.replies:
-            reply.body = mask(reply.body)
-        for event in case.events:
-            if event.payload:
-                event.payload = _masked_payload(event.payload, mask)
+        _mask_case(case, mask)
+    for message in messages:
+        if message.case_id is None:  # not processed yet (or failed): no case holds it
+            _mask_message(message, mask)
     for analysis in session.scalars(
         select(MessageAnalysis).where(MessageAnalysis.message_id.in_([m.id for m in messages]))
     ):
         analysis.normalized_title = mask(analysis.normalized_title)
         analysis.normalized_body = mask(analysis.normalized_body)
-    _mask_rows(session, case_ids, mask)
+    _mask_rows(session, [case.id for case in cases], mask)
+
+
+def _mask_case(case: Case, mask: Callable[[str], str]) -> None:
+    case.title = mask(case.title)
+    if case.supervision_note:
+        case.supervision_note = mask(case.supervision_note)
+    for message in case.messages:
+        _mask_message(message, mask)
+    for reply in case.replies:
+        reply.body = mask(reply.body)
+    for event in case.events:
+        if event.payload:
+            event.payload = _masked_payload(event.payload, mask)
+
+
+def _mask_message(message: Message, mask: Callable[[str], str]) -> None:
+    message.title, message.body = mask(message.title), mask(message.body)
+    if message.address:
+        message.address = mask(message.address)
 
 
 def _mask_rows(session: Session, case_ids: list[str], mask: Callable[[str], str]) -> None:

@@ -250,3 +250,21 @@ def test_blank_items_name_nothing_and_long_ones_are_refused(session):
     with pytest.raises(ErasureError) as refused:
         find_messages(session, KEY, ErasureRequest(codes=("M" * 101,)))
     assert refused.value.field == "codes"
+
+
+def test_a_message_not_processed_yet_is_erased_too(session):
+    message = factories.make_message(
+        session,
+        key=KEY,
+        process=False,
+        body="我叫赵六，电话13766665555，小区门口积水。",
+        contact={"name": "赵六", "phone": "13766665555"},
+    )
+    assert message.case_id is None
+    report = erase(session, KEY, ErasureRequest(phones=("13766665555",)), actor="t")
+    assert (report.messages, report.cases) == (1, 0)
+    session.flush()
+    session.expire(message, ["contact"])
+    assert message.contact is None
+    assert "赵六" not in message.body
+    assert "13766665555" not in message.body
