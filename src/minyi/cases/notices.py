@@ -87,28 +87,29 @@ def extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
 def remind(session: Session, now: datetime | None = None, soon_hours: float = 48) -> tuple[int, int]:
     """Remind departments of deadlines within ``soon_hours``; escalate overdue cases to supervisors.
 
+    A case past its deadline with no department (still at the dispatch desk, or returned) is
+    escalated too, said as such: emergencies waiting to be dispatched were the ones left out.
     Returns (reminders, escalations) queued now; run it as often as you like.
     """
     now = now or utcnow()
     waiting = [s.value for s in CaseStatus if s not in ANSWERED_STATUSES]
-    query = select(Case).where(
-        Case.status.in_(waiting), Case.due_at.is_not(None), Case.department_id.is_not(None)
-    )
+    query = select(Case).where(Case.status.in_(waiting), Case.due_at.is_not(None))
     reminders = escalations = 0
     for case in session.scalars(query):
         assert case.due_at is not None
         hours_left = (case.due_at - now).total_seconds() / 3600
         stamp = case.due_at.strftime("%Y%m%d%H%M")
         if hours_left < 0:
+            undispatched = case.department_id is None
             queued = staff_notices.notify_supervisors(
                 session,
                 case,
-                f"超期未答复：{case.number}",
-                f"答复时限 {_due(case)} 已过，请督办。",
+                f"{'超期未派单' if undispatched else '超期未答复'}：{case.number}",
+                f"答复时限 {_due(case)} 已过，{'案件仍未派单，' if undispatched else ''}请督办。",
                 f"overdue:{case.id}:{stamp}",
             )
             escalations += len(queued)
-        elif hours_left <= soon_hours:
+        elif hours_left <= soon_hours and case.department_id is not None:
             queued_one = staff_notices.notify_department(
                 session,
                 case,

@@ -235,6 +235,9 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     require(user, Action.DISPATCH)
     if case.status not in DISPATCHABLE:
         raise CaseError(f"a case that is {case.status} can no longer be dispatched")
+    if case.status == CaseStatus.DISPATCHED and case.department_id == department.id:
+        # a double submit, or a second click: "reassigned TST → TST" and a second notice
+        raise CaseError(f"the case is already dispatched to {department.code}")
     now = utcnow()
     if case.status == CaseStatus.RECEIVED:
         case.accepted_at = now

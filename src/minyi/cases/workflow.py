@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.cases import lifecycle, notices
-from minyi.cases.deadlines import add_working_days
 from minyi.cases.events import CaseError, record
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import (
     ANSWERED_STATUSES,
     Case,
@@ -30,12 +30,15 @@ from minyi.cases.models import (
     Satisfaction,
 )
 from minyi.cases.rules import reply_due
-from minyi.core.errors import Forbidden
+from minyi.core.errors import Forbidden, InvalidInput
 from minyi.db.base import new_id, utcnow
 from minyi.intake.models import Message
 from minyi.settings import get_settings
 
 MAX_EXTENSION_DAYS = 30
+MAX_SUPERVISION_DAYS = 366  # a supervision deadline further ahead is a typing error
+#: The statuses in which the department works on the case (and may need more time).
+_WORKING = frozenset({CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS})
 
 
 class WorkflowError(CaseError):
@@ -114,7 +117,7 @@ def request_extension(
 ) -> ExtensionRequest:
     """The department asks for more time (延期); a supervisor decides."""
     _require(user, case, Action.REQUEST_EXTENSION)
-    if case.status not in {CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS}:
+    if case.status not in _WORKING:
         raise WorkflowError(f"a case that is {case.status} needs no extension")
     if not 1 <= working_days <= MAX_EXTENSION_DAYS:
         raise WorkflowError(f"ask for 1 to {MAX_EXTENSION_DAYS} working days")
@@ -152,14 +155,22 @@ def decide_extension(
     _require(user, case, Action.DECIDE_EXTENSION)
     if request.status != ExtensionStatus.PENDING:
         raise WorkflowError(f"this request was already {request.status}")
+    if request.requested_by_id == user.id:
+        raise WorkflowForbidden("whoever asked for an extension cannot decide on it")
+    if case.status not in _WORKING:  # answered, closed or returned since: the request lapsed
+        raise WorkflowError(f"a case that is {case.status} needs no extension; the request lapsed")
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     request.decided_by_id = user.id
     request.decided_at = utcnow()
     request.decision_note = note.strip() or None
     payload: dict[str, object] = {"request_id": request.id, "approved": approve}
+    payload["working_days"] = request.working_days
+    if note.strip():
+        payload["note"] = note.strip()
     if approve and case.due_at is not None:
         before = case.due_at
-        case.due_at = add_working_days(case.due_at, request.working_days)
+        # the office's calendar: with the holidays admins entered (2027's schedule, say)
+        case.due_at = office_calendar(session).add_working_days(case.due_at, request.working_days)
         payload |= {"due_before": before.isoformat(), "due_after": case.due_at.isoformat()}
     record(session, case, EventAction.EXTENSION_DECIDED, user=user, payload=payload)
     session.flush()
@@ -183,6 +194,9 @@ def supervise(session: Session, user: User, case: Case, comment: str, due_at: da
         raise WorkflowError("a closed case cannot be supervised; reopen it first")
     if not comment.strip():
         raise WorkflowError("write what the department must do")
+    now = utcnow()
+    if due_at is not None and not now <= due_at <= now + timedelta(days=MAX_SUPERVISION_DAYS):
+        raise InvalidInput("due_at: a time from now to a year ahead", field="due_at")
     case.supervised = True
     case.supervision_note = comment.strip()
     case.supervision_due_at = due_at
@@ -197,6 +211,8 @@ def reopen(session: Session, case: Case, reason: str, user: User | None = None) 
     """Reopen an answered case (重办): back to its department, a new deadline, supervisors see it."""
     if user is not None:
         _require(user, case, Action.REOPEN)
+        if not reason.strip():
+            raise WorkflowError("say why the case is reopened")
     if case.status not in ANSWERED_STATUSES:
         raise WorkflowError(f"a case that is {case.status} has not been answered; nothing to reopen")
     lifecycle.check_transition(case.status, CaseStatus.IN_PROGRESS)  # before the case is changed

@@ -19,6 +19,7 @@ from minyi.core.localtime import format_time
 from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
 from minyi.web import i18n, import_texts, labels
+from minyi.web.timeline_details import event_details
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -53,6 +54,7 @@ def here(request: Request) -> str:
 
 
 templates.env.globals["here"] = here
+templates.env.globals["event_details"] = event_details
 
 
 def language_of(request: Request) -> i18n.Language:

@@ -1,0 +1,55 @@
+"""What a step of the staff timeline says beyond its name.
+
+The days asked, the decision, the new deadline, the supervision's comment and deadline.
+
+A supervisor read "延期审批 督办员" and "督办 督办员" with nothing after them: whether the
+extension was granted, for how long, until when, and what the supervision asked by when
+were in the event but not on the page. Notes and reasons are shown by the template itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from minyi.cases.models import CaseEvent, EventAction
+from minyi.core.localtime import format_time
+
+_TEXTS = {
+    "days": ("{n} 个工作日", "{n} working day(s)"),
+    "approved": ("批准", "approved"),
+    "rejected": ("不批准", "not approved"),
+    "due": ("期限至 {t}", "due {t}"),
+    "comment": ("督办意见：{c}", "supervision: {c}"),
+}
+
+
+def _say(key: str, language: str, **values: Any) -> str:
+    zh, en = _TEXTS[key]
+    return (en if language == "en" else zh).format(**values)
+
+
+def _when(text: object) -> str:
+    try:
+        return format_time(datetime.fromisoformat(str(text)))
+    except ValueError:
+        return ""
+
+
+def event_details(event: CaseEvent, language: str) -> list[str]:
+    """The details of ``event`` to show after its name, in ``language``."""
+    payload = event.payload or {}
+    found: list[str] = []
+    if event.action == EventAction.EXTENSION_DECIDED:
+        found.append(_say("approved" if payload.get("approved") else "rejected", language))
+    extension = event.action in (EventAction.EXTENSION_REQUESTED, EventAction.EXTENSION_DECIDED)
+    if extension and payload.get("working_days"):
+        found.append(_say("days", language, n=payload["working_days"]))
+    if event.action == EventAction.EXTENSION_DECIDED and payload.get("due_after"):
+        found.append(_say("due", language, t=_when(payload["due_after"])))
+    if event.action == EventAction.SUPERVISED:
+        if payload.get("comment"):
+            found.append(_say("comment", language, c=payload["comment"]))
+        if payload.get("due_at"):
+            found.append(_say("due", language, t=_when(payload["due_at"])))
+    return [item for item in found if item]
