@@ -108,3 +108,31 @@ def test_tracking_with_an_empty_field_asks_to_fill_it_in(client):
     assert 'id="secret" name="secret"' in empty.text
     assert 'aria-invalid="true"' in empty.text
     assert "查询码或查询密码不正确" not in empty.text
+
+
+def test_the_admin_page_lists_deadlines_on_a_new_holiday_and_moves_them(client, session, world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.demo import factories
+
+    case = factories.make_case(session, status="dispatched", department=world.roads)
+    case.due_at = datetime(2027, 2, 9, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    session.commit()
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/admin").text)
+    client.post(
+        "/staff/admin/holidays",
+        data={"csrf_token": token, "year": "2027", "schedule": "2027-02-06~2027-02-13,放假,春节"},
+    )
+    page = client.get("/staff/admin")
+    assert "1 件在办案件的答复期限落在非工作日" in page.text
+    assert case.number in page.text
+    moved = client.post("/staff/admin/holidays/shift", data={"csrf_token": token})
+    assert "已将 1 件案件的期限顺延到下一个工作日" in moved.text
+    assert 'id="holiday-clashes"' not in moved.text
+    from minyi.cases import holiday_store
+
+    holiday_store.forget_cached()  # the entries roll back with the test; the cache must not keep them

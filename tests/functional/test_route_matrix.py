@@ -143,6 +143,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/staff/admin/audit"): ADMINS,  # the audit trail
     ("GET", "/staff/admin/erasure"): ADMINS,
     ("POST", "/staff/admin/erasure"): ADMINS,
+    ("POST", "/staff/admin/holidays/shift"): ADMINS,
     ("POST", "/staff/admin/users/{user_id}/role"): ADMINS,
     ("GET", "/lang/{language}"): EVERYONE,
     # Open311 GeoReport v2: public reads; creating a request needs an Open311 api_key, which

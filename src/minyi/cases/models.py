@@ -67,6 +67,7 @@ class EventAction(enum.StrEnum):
     CASES_MERGED = "cases_merged"  # 并案: another case was absorbed into this one
     MERGED_INTO = "merged_into"  # 并案: this case was absorbed and closed
     CONTACT_PURGED = "contact_purged"  # retention deleted the contact details
+    DEADLINE_MOVED = "deadline_moved"  # 顺延: off a day that became a holiday (cases.holiday_shift)
     ERASED = "erased"  # a person's data erased at their request (flows.erasure)
     MARKED_URGENT = "marked_urgent"  # an emergency rule hit one of its messages
     SUGGESTION_DECIDED = "suggestion_decided"  # 建议: adopted, partly adopted or not (cases.kinds)

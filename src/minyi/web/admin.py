@@ -17,7 +17,7 @@ from minyi.accounts.permissions import Action, require
 from minyi.accounts.throttle import lift, list_lockouts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
-from minyi.cases import holiday_store
+from minyi.cases import holiday_shift, holiday_store
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import DomainError, NotFound
 from minyi.db.base import utcnow
@@ -98,6 +98,7 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
         "holiday_texts": texts,
         "holiday_missing": missing,
         "holiday_form": form,
+        "holiday_clashes": holiday_shift.deadlines_on_days_off(db),
     }
 
 
@@ -322,6 +323,15 @@ def save_holidays(
         return _page(request, db, None, 422, holiday_form={"year": year, "schedule": schedule, "error": said})
     db.commit()
     flash(request, "flash.holidays_saved", year=str(number), n=str(len(entries)))
+    return RedirectResponse("/staff/admin#holidays", status_code=303)
+
+
+@router.post("/holidays/shift")
+def shift_deadlines(request: Request, db: DbSession, user: AdminUser, _csrf: CsrfChecked = None) -> Response:
+    """Move the deadlines that fall on a day off to the end of the next working day (顺延)."""
+    moved = holiday_shift.shift_to_working_days(db, user)
+    db.commit()
+    flash(request, "flash.deadlines_moved", n=str(moved))
     return RedirectResponse("/staff/admin#holidays", status_code=303)
 
 

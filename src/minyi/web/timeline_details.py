@@ -45,7 +45,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
     extension = event.action in (EventAction.EXTENSION_REQUESTED, EventAction.EXTENSION_DECIDED)
     if extension and payload.get("working_days"):
         found.append(_say("days", language, n=payload["working_days"]))
-    if event.action == EventAction.EXTENSION_DECIDED and payload.get("due_after"):
+    moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
+    if moved and payload.get("due_after"):
         found.append(_say("due", language, t=_when(payload["due_after"])))
     if event.action == EventAction.SUPERVISED:
         if payload.get("comment"):

@@ -22,6 +22,14 @@ from minyi.web.timeline_details import event_details
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The office calendar is cached per database; each test's entries roll back with it."""
+    holiday_store.forget_cached()
+    yield
+    holiday_store.forget_cached()
+
+
 @pytest.fixture
 def people(session):
     dept = factories.make_department(session, code="CGJ", name="城管局")
@@ -103,3 +111,20 @@ def test_an_overdue_case_still_at_the_dispatch_desk_is_escalated(session, people
         assert session.query(CaseEvent).filter(CaseEvent.case_id == case.id).count() >= 1
     finally:
         get_settings.cache_clear()
+
+
+def test_deadlines_on_a_newly_entered_holiday_are_listed_and_moved_on_request(session, people):
+    from minyi.cases import holiday_shift
+
+    case = factories.make_case(session, status="signed", department=people["dept"])
+    case.due_at = datetime(2027, 2, 9, 17, 30, tzinfo=BEIJING)  # set before 2027 was entered
+    session.flush()
+    assert case not in holiday_shift.deadlines_on_days_off(session)  # the built-in calendar: a Tuesday
+    schedule = "2027-02-06~2027-02-13,放假,春节\n2027-02-14,上班,春节调休"
+    holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(schedule, 2027))
+    assert holiday_shift.deadlines_on_days_off(session) == [case]
+    assert holiday_shift.shift_to_working_days(session, people["admin"]) == 1
+    assert case.due_at.astimezone(BEIJING) == datetime(2027, 2, 14, 17, 30, tzinfo=BEIJING)  # 调休 Sunday
+    moved = [e for e in case.events if e.action == EventAction.DEADLINE_MOVED][-1]
+    assert event_details(moved, "zh") == ["期限至 2027-02-14 17:30"]
+    assert holiday_shift.deadlines_on_days_off(session) == []

@@ -121,6 +121,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "admin.holidays.save": ("保存该年安排", "Save the year's schedule"),
     "admin.holidays.edit": ("修改", "Edit"),
+    "admin.holidays.clashes": (
+        "{n} 件在办案件的答复期限落在非工作日（在录入节假日之前确定的期限）：",
+        "{n} open cases are due on a day off (deadlines set before the holidays were entered):",
+    ),
+    "admin.holidays.shift": ("顺延到下一个工作日", "Move them to the next working day"),
+    "flash.deadlines_moved": (
+        "已将 {n} 件案件的期限顺延到下一个工作日。",
+        "{n} deadlines moved to the next working day.",
+    ),
     "flash.holidays_saved": (
         "{year} 年的节假日安排已保存（{n} 天）。",
         "Holiday schedule for {year} saved ({n} days).",
