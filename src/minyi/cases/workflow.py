@@ -36,6 +36,7 @@ from minyi.intake.models import Message
 from minyi.settings import get_settings
 
 MAX_EXTENSION_DAYS = 30
+MAX_REASON = 1000  # a reason, comment or note of a step: the API's limit, for the pages too
 MAX_SUPERVISION_DAYS = 366  # a supervision deadline further ahead is a typing error
 #: The statuses in which the department works on the case (and may need more time).
 _WORKING = frozenset({CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS})
@@ -43,6 +44,14 @@ _WORKING = frozenset({CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PR
 
 class WorkflowError(CaseError):
     """A workflow step that is not allowed now."""
+
+
+def _text(value: str, field: str) -> str:
+    """``value`` stripped, if within :data:`MAX_REASON` (the web forms took 5,000 characters)."""
+    text = value.strip()
+    if len(text) > MAX_REASON:
+        raise InvalidInput(f"{field}: at most {MAX_REASON} characters", field=field)
+    return text
 
 
 class WorkflowForbidden(Forbidden, WorkflowError):  # noqa: N818 - reads as what happened
@@ -95,7 +104,8 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
 def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
     """The department sends the case back to the dispatchers (退单), with a reason."""
     _require(user, case, Action.RETURN)
-    if not reason.strip():
+    reason = _text(reason, "reason")
+    if not reason:
         raise WorkflowError("say why the case is returned")
     lifecycle.check_transition(case.status, CaseStatus.ACCEPTED)  # before the department is cleared
     previous = case.department.code if case.department else None
@@ -121,7 +131,8 @@ def request_extension(
         raise WorkflowError(f"a case that is {case.status} needs no extension")
     if not 1 <= working_days <= MAX_EXTENSION_DAYS:
         raise WorkflowError(f"ask for 1 to {MAX_EXTENSION_DAYS} working days")
-    if not reason.strip():
+    reason = _text(reason, "reason")
+    if not reason:
         raise WorkflowError("say why more time is needed")
     pending = session.scalar(
         select(ExtensionRequest).where(
@@ -192,7 +203,8 @@ def supervise(session: Session, user: User, case: Case, comment: str, due_at: da
     _require(user, case, Action.SUPERVISE)
     if case.status == CaseStatus.CLOSED:
         raise WorkflowError("a closed case cannot be supervised; reopen it first")
-    if not comment.strip():
+    comment = _text(comment, "comment")
+    if not comment:
         raise WorkflowError("write what the department must do")
     now = utcnow()
     if due_at is not None and not now <= due_at <= now + timedelta(days=MAX_SUPERVISION_DAYS):
@@ -211,7 +223,7 @@ def reopen(session: Session, case: Case, reason: str, user: User | None = None) 
     """Reopen an answered case (重办): back to its department, a new deadline, supervisors see it."""
     if user is not None:
         _require(user, case, Action.REOPEN)
-        if not reason.strip():
+        if not _text(reason, "reason"):
             raise WorkflowError("say why the case is reopened")
     if case.status not in ANSWERED_STATUSES:
         raise WorkflowError(f"a case that is {case.status} has not been answered; nothing to reopen")

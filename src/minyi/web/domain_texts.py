@@ -401,7 +401,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"reason: say why", "请填写理由。", "Please give the reason."),
         (r"outcome: say why", "请填写回电结果。", "Please say what came of the call."),
         (
-            r"(?:reason|note|outcome): at most (?P<n>\d+) characters",
+            r"(?:reason|note|outcome|comment): at most (?P<n>\d+) characters",
             "内容过长，最多 {n} 个字。",
             "Too long: at most {n} characters.",
         ),

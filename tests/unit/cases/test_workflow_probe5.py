@@ -128,3 +128,12 @@ def test_deadlines_on_a_newly_entered_holiday_are_listed_and_moved_on_request(se
     moved = [e for e in case.events if e.action == EventAction.DEADLINE_MOVED][-1]
     assert event_details(moved, "zh") == ["期限至 2027-02-14 17:30"]
     assert holiday_shift.deadlines_on_days_off(session) == []
+
+
+def test_a_reason_has_the_apis_limit_on_every_page(session, people):
+    case = factories.make_case(session, status="signed", department=people["dept"])
+    with pytest.raises(InvalidInput) as refused:
+        workflow.return_case(session, people["staff"], case, "退" * 5000)
+    assert refused.value.field == "reason"
+    with pytest.raises(InvalidInput):
+        workflow.supervise(session, people["supervisor"], case, "督" * 1001)
