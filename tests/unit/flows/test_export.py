@@ -148,3 +148,30 @@ def test_xlsx_and_jsonl(session, world):
     assert case["replies"]
     assert case["events"]
     assert PHONE not in data.decode()
+
+
+def test_a_masked_export_hides_the_contacts_name_written_anywhere(session, tmp_path):
+    """噪音投诉 李秘密 in a title, 人民路1号 李秘密家 as the address: 李** as the API shows it."""
+    from minyi.flows.export import ExportFilters, ExportFormat, plan_export, write_export
+
+    dept = factories.make_department(session)
+    factories.make_case(
+        session,
+        status="replied",
+        department=dept,
+        title="噪音投诉 李秘密 13911110001",
+        address="人民路1号 李秘密家",
+        contact={"name": "李秘密", "phone": "13911110001"},
+    )
+    session.flush()
+    plan = plan_export(session, None, ExportFilters(None, None, None, None, None))
+    out = tmp_path / "x.csv"
+    with out.open("wb") as handle:
+        write_export(session, plan, handle, ExportFormat("csv"))
+    text = out.read_text(encoding="utf-8-sig")
+    assert "李秘密" not in text
+    assert "李**" in text
+    full = plan_export(session, None, ExportFilters(None, None, None, None, None), full=True)
+    with out.open("wb") as handle:
+        write_export(session, full, handle, ExportFormat("csv"))
+    assert "李秘密" in out.read_text(encoding="utf-8-sig")  # the full file, for admins, as stored
