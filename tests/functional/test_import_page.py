@@ -61,12 +61,15 @@ def test_only_admins_may_import(client, world):
     assert client.get("/staff/imports").status_code == 403
 
 
-def test_upload_map_dry_run_import_and_history(client, session, world):
+def test_upload_map_dry_run_import_and_history(client, session, world, settings):
     token = admin_token(client)
     sent = upload(client, token, csv_bytes(good_and_bad(), "gbk"))
     assert sent.status_code == 303, sent.text
     page_url = sent.headers["location"]
     run_id = page_url.rsplit("/", 1)[-1]
+    staged = import_runs.stored_path(settings, session.get(ImportRun, run_id))
+    assert staged.exists()
+    assert staged.stat().st_mode & 0o077 == 0  # names and numbers in clear: the server's user only
     page = client.get(page_url)
     assert "附件4（带官方答复的留言）" in page.text
     assert '<label for="map-submitted_at">留言时间</label>' in page.text  # the field in words
@@ -118,6 +121,7 @@ def test_upload_map_dry_run_import_and_history(client, session, world):
     assert session.scalar(
         select(AuditEvent).where(AuditEvent.action == "import", AuditEvent.subject == "附件4.csv")
     )
+    assert not staged.exists()  # imported: the staged copy is gone
     history = client.get("/staff/imports")
     assert f'href="/staff/imports/{run_id}"' in history.text
     assert 'data-status="done"' in history.text
@@ -265,3 +269,22 @@ def test_another_sheet_can_be_chosen_before_the_import(client, session, world, t
     unknown = client.post(f"/staff/imports/{run_id}/sheet", data={"csrf_token": token, "sheet": "没有"})
     assert unknown.status_code == 422
     assert "没有名为“没有”的工作表" in unknown.text
+
+
+def test_an_upload_never_started_expires_with_its_file(client, session, world, settings):
+    from datetime import timedelta
+
+    from minyi.db.base import utcnow
+
+    token = admin_token(client)
+    sent = upload(client, token, csv_bytes(good_and_bad()))
+    run_id = sent.headers["location"].rsplit("/", 1)[-1]
+    run = session.get(ImportRun, run_id)
+    staged = import_runs.stored_path(settings, run)
+    run.started_at = utcnow() - timedelta(hours=import_runs.STAGED_HOURS + 1)
+    session.commit()
+    history = client.get("/staff/imports")
+    assert "已过期（上传后未导入，文件已删除）" in history.text
+    assert not staged.exists()
+    session.expire_all()
+    assert session.get(ImportRun, run_id).status == "expired"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl")
 CHUNK = 1 << 16
 UPLOADED, RUNNING, DONE, REFUSED, FAILED = "uploaded", "running", "done", "refused", "failed"
+EXPIRED = "expired"  # uploaded, never started: its file deleted after STAGED_HOURS
+#: Hours an uploaded file waits to be imported before it is deleted (it holds personal data).
+STAGED_HOURS = 24
 
 
 _THREADS: dict[str, threading.Thread] = {}
@@ -54,10 +58,27 @@ class UploadError(ImportFileError):
 
 
 def staging_dir(settings: Settings) -> Path:
-    """Where uploaded files wait for their import."""
+    """Where uploaded files wait for their import: readable by this server's user only.
+
+    A file holds citizens' names and numbers in clear. It is deleted when its import ends
+    (done, refused or failed: the rows are in the database, or nothing is) and when it waits
+    over :data:`STAGED_HOURS` without being started (:func:`expire_staged`).
+    """
     folder = Path(settings.data_dir) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def expire_staged(session: Session, settings: Settings) -> int:
+    """Delete the files of uploads never started within :data:`STAGED_HOURS`; returns how many."""
+    cutoff = utcnow() - timedelta(hours=STAGED_HOURS)
+    waiting = select(ImportRun).where(ImportRun.status == UPLOADED, ImportRun.started_at < cutoff)
+    expired = 0
+    for run in session.scalars(waiting):
+        stored_path(settings, run).unlink(missing_ok=True)
+        run.status = EXPIRED
+        expired += 1
+    return expired
 
 
 def stored_path(settings: Settings, run: ImportRun) -> Path:
@@ -82,6 +103,7 @@ def receive(  # noqa: PLR0913 - the upload and where it goes
     size = 0
     try:
         with path.open("wb") as out:
+            path.chmod(0o600)  # names and numbers in clear: this server's user only
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
@@ -333,3 +355,4 @@ def _import(  # noqa: PLR0913 - the thread's arguments
             },
         )
         session.commit()
+    path.unlink(missing_ok=True)  # imported (or refused, or failed): the staged copy goes

@@ -42,6 +42,7 @@ STATUSES: dict[str, tuple[str, str]] = {
     "done": ("已完成", "Done"),
     "refused": ("已拒绝（文件有问题）", "Refused"),
     "failed": ("失败", "Failed"),
+    "expired": ("已过期（上传后未导入，文件已删除）", "Expired (never started; file deleted)"),
 }
 
 #: The layouts :mod:`minyi.interop.presets` recognises, by name.

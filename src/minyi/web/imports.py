@@ -75,8 +75,10 @@ def progress_of(run: ImportRun, language: str = "zh") -> dict[str, Any]:
 
 
 @router.get("")
-def imports_page(request: Request, db: DbSession) -> Response:
-    """The upload form and the history of imports, newest first."""
+def imports_page(request: Request, db: DbSession, settings: AppSettings) -> Response:
+    """The upload form and the history of imports, newest first (uploads left too long expire)."""
+    if import_runs.expire_staged(db, settings):
+        db.commit()
     return _list(request, db)
 
 
