@@ -188,3 +188,7 @@ def cli(ctx: click.Context) -> None:
         level=ctx.obj.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs each request's URL at INFO: a webhook's credentials and its ?key= or
+    # ?access_token= (WeCom, DingTalk) would be written to the log on every notification.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from minyi.intake.titles import cut_title
 from minyi.interop import values
 from minyi.interop.tabular import ImportFileError, Record, column_list
 
@@ -181,7 +182,7 @@ class RowConverter:
             if value is not None:
                 data[name] = value
         if "title" not in self.mapping and isinstance(data.get("body"), str):
-            data["title"] = " ".join(str(data["body"]).split())[:TITLE_FROM_BODY_CHARS]
+            data["title"] = cut_title(" ".join(str(data["body"]).split()), TITLE_FROM_BODY_CHARS)
         if "body" not in self.mapping and "title" in data:
             data["body"] = data["title"]
         from pydantic import ValidationError  # local: `minyi issues detect` needs no pydantic

@@ -22,6 +22,7 @@ from minyi.flows import processing
 from minyi.http.deps import DbSession, PublicMasker
 from minyi.intake.models import Channel
 from minyi.intake.schemas import MAX_TITLE_CHARS, ContactIn, MessageIn
+from minyi.intake.titles import cut_title
 from minyi.open311 import catalog, records
 from minyi.open311.formats import Open311Error, Open311Route, check_format, render
 
@@ -140,7 +141,7 @@ def _message(fields: dict[str, str], category_name: str, category_id: str) -> Me
     if media:
         body += f"\n\n图片/附件 media_url: {media}"
     first_line = description.splitlines()[0] if description else ""
-    title = (first_line or category_name)[: min(60, MAX_TITLE_CHARS)]
+    title = cut_title(first_line or category_name, min(60, MAX_TITLE_CHARS))
     attributes = {m.group(1): v for k, v in fields.items() if (m := ATTRIBUTE.match(k))}
     contact = {
         "name": _name(fields),
