@@ -311,6 +311,15 @@ class Settings(BaseSettings):
         check_weight_pairs(value)
         return value
 
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_url(cls, value: str) -> str:
+        servers = [part.strip() for part in value.split(",")]
+        if not all(part.startswith(("nats://", "tls://")) for part in servers):
+            msg = "NATS URLs start with nats:// or tls:// (several separated by commas)"
+            raise ValueError(msg)
+        return value
+
     @field_validator("webhook_url", "sms_webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:

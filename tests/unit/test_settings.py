@@ -51,3 +51,9 @@ def test_public_url_is_an_http_address_without_its_last_slash():
     assert Settings(public_url="https://12345.example.gov.cn/").public_url == "https://12345.example.gov.cn"
     with pytest.raises(ValueError, match="http:// or https://"):
         Settings(public_url="12345.example.gov.cn")
+
+
+def test_a_nats_url_is_a_nats_url():
+    assert Settings(nats_url="nats://10.0.0.5:4222").nats_url == "nats://10.0.0.5:4222"
+    with pytest.raises(ValueError, match="nats://"):
+        Settings(nats_url="http://x")

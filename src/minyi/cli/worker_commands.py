@@ -22,6 +22,8 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
     """Process received messages taken from NATS JetStream, until SIGTERM or Ctrl-C."""
     import asyncio
 
+    from nats.errors import NoServersError
+
     from minyi.analysis.provider import PipelineProvider
     from minyi.flows.jetstream import run_worker, serve_worker
     from minyi.flows.workers import ProcessingContext
@@ -55,8 +57,10 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
                     context, settings.nats_url, settings.nats_stream, batch=size, max_idle_seconds=max_idle
                 )
             )
-    except OSError as exc:
-        raise click.ClickException(f"cannot reach NATS at {settings.nats_url}: {exc}") from exc
+    except (OSError, NoServersError) as exc:
+        raise click.ClickException(
+            f"cannot reach NATS at {settings.nats_url} (MINYI_NATS_URL): {exc or type(exc).__name__}"
+        ) from exc
     click.echo(
         f"worker stopped: {report.processed} processed, {report.acknowledged} acknowledged, "
         f"{report.retried} to be retried, {report.dead} dead letters"

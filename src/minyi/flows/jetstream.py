@@ -46,6 +46,7 @@ from minyi.flows.workers import ProcessingContext, process_ids
 from minyi.intake.models import Message
 
 log = logging.getLogger(__name__)
+RECONNECT_ATTEMPTS = 15  # two seconds apart
 T = TypeVar("T")
 
 DURABLE = "minyi-processing"
@@ -301,6 +302,11 @@ async def _handle_batch(
     report.acknowledged += len(good)
 
 
+async def _one_line(exc: Exception) -> None:
+    """NATS's connection errors as one log line (its default printed a traceback every 2 s)."""
+    log.warning("NATS: %s", exc or type(exc).__name__)
+
+
 async def run_worker(  # noqa: PLR0913 - the worker's settings
     context: ProcessingContext,
     url: str,
@@ -314,7 +320,11 @@ async def run_worker(  # noqa: PLR0913 - the worker's settings
     """Pull and process batches until ``stop`` is set (or idle for ``max_idle_seconds``)."""
     stop = stop or asyncio.Event()
     report = WorkerReport()
-    nc = await nats.connect(url)
+    # About 30 s of tries (at first, and after losing NATS), each said in one line; then the
+    # worker stops with an error naming MINYI_NATS_URL, for its supervisor to restart it.
+    nc = await nats.connect(
+        url, error_cb=_one_line, connect_timeout=5, max_reconnect_attempts=RECONNECT_ATTEMPTS
+    )
     try:
         js = nc.jetstream()
         await ensure_stream(js, stream)
