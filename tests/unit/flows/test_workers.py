@@ -92,6 +92,9 @@ def test_a_full_queue_leaves_messages_stored_for_the_sweeper(owned):
     sweeper = workers.Sweeper(owned, lambda batch: taken.extend(batch) or len(batch), seconds=0.0)
     assert sweeper.sweep() == 15
     assert sorted(taken) == sorted(ids)
+    assert sweeper.sweep() == 0  # handed over already: not again at every sweep (NATS grew so)
+    sweeper.resend_seconds = 0.0
+    assert sweeper.sweep() == 15  # once the resend time is over, still waiting: handed again
 
 
 def test_the_sweeper_leaves_fresh_messages_to_the_workers(owned):
