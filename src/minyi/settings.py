@@ -352,7 +352,7 @@ class Settings(BaseSettings):
         key_file = self.data_dir / "secret_key"
         if key_file.exists():
             return key_file.read_text(encoding="utf-8").strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
         key_file.write_text(key, encoding="utf-8")
         key_file.chmod(0o600)

@@ -86,3 +86,21 @@ def test_a_department_is_checked_before_it_is_created(env):
 
 def test_db_check_on_an_empty_database_says_what_to_do(env):
     plain_error(run("db", "check"), "empty", "minyi db upgrade")
+
+
+def test_an_unusable_data_dir_is_named_in_one_line(monkeypatch):
+    from click.testing import CliRunner
+
+    from minyi.cli.main import cli
+    from minyi.settings import get_settings
+
+    monkeypatch.setenv("MINYI_DATA_DIR", "/proc/minyi-cannot-be-here")
+    monkeypatch.delenv("MINYI_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["db", "current"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "cannot use MINYI_DATA_DIR /proc/minyi-cannot-be-here" in result.output
+    assert "Traceback" not in result.output

@@ -35,7 +35,12 @@ class CliContext:
         from minyi.db.session import Database  # local: SQLAlchemy loads when a command needs it
 
         if not self.settings.database_url:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            try:  # its user only: the database holds personal data
+                self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise click.ClickException(
+                    f"cannot use MINYI_DATA_DIR {self.settings.data_dir}: {exc.strerror or exc}"
+                ) from exc
         return Database(self.settings.effective_database_url)
 
     def migrated_database(self) -> Database:
