@@ -136,3 +136,12 @@ def test_the_admin_page_lists_deadlines_on_a_new_holiday_and_moves_them(client, 
     from minyi.cases import holiday_store
 
     holiday_store.forget_cached()  # the entries roll back with the test; the cache must not keep them
+
+
+def test_broken_json_says_where_not_a_field_named_by_a_number(client):
+    broken = client.post(
+        "/api/v1/messages", content=b'{"title": "x", "body": ', headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 422
+    assert broken.json()["fields"] == []
+    assert "not valid JSON (near character 23)" in broken.json()["message"]

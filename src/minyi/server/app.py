@@ -121,12 +121,21 @@ _WHOLE_BODY: dict[str, tuple[str, str]] = {
         "请求内容应为一个 JSON 对象（{...}）。",
         "the request body must be one JSON object ({...})",
     ),
+    "bad_json": (
+        "请求内容不是有效的 JSON（第 {at} 个字符附近）。",
+        "the request body is not valid JSON (near character {at})",
+    ),
 }
 
 
 def _whole_body_error(request: Request, exc: RequestValidationError) -> Response | None:
     """415 for a body that is not JSON, 422 for JSON that is not an object; None for field errors."""
     errors = exc.errors()
+    if len(errors) == 1 and errors[0].get("type") == "json_invalid":  # loc: ("body", offset)
+        at = next((str(part) for part in errors[0].get("loc", ())[1:]), "?")
+        chinese, english = _WHOLE_BODY["bad_json"]
+        message = (chinese if _json_language(request) == "zh" else english).format(at=at)
+        return JSONResponse({"error": "invalid_request", "message": message, "fields": []}, status_code=422)
     if len(errors) != 1 or tuple(errors[0].get("loc", ())) != ("body",):
         return None
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
