@@ -53,7 +53,7 @@ def test_only_admins_and_plain_refusals(client, session, world):
     short = client.post("/api/v1/admin/erasures", json={"phones": ["123"]}, headers=admin)
     assert short.status_code == 422
     assert "不完整" in short.json()["message"]
-    assert short.json().get("field") == "phone"
+    assert short.json().get("field") == "phones"
     typo = client.post("/api/v1/admin/erasures", json={"phone": PHONE}, headers=admin)
     assert typo.status_code == 422
 

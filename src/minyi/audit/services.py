@@ -20,7 +20,8 @@ VIEW_PERSONAL_DATA = "view_personal_data"
 ROLE_CHANGED = "role_changed"
 IMPORT = "import"
 ERASURE = "erasure"  # one person's data erased at their request (flows.erasure)
-ACTIONS = (VIEW_PERSONAL_DATA, EXPORT_FULL, EXPORT_MASKED, ROLE_CHANGED, IMPORT, ERASURE)
+ERASURE_PREVIEW = "erasure_preview"  # what an erasure would find: a look-up by phone or e-mail
+ACTIONS = (VIEW_PERSONAL_DATA, EXPORT_FULL, EXPORT_MASKED, ROLE_CHANGED, IMPORT, ERASURE, ERASURE_PREVIEW)
 
 
 def record(  # noqa: PLR0913 - the fields of one event

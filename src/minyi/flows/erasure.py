@@ -28,7 +28,7 @@ gets an ``erased`` event and the whole request one audit event, both without the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, cast, or_, select, update
@@ -51,6 +51,7 @@ from minyi.settings import Settings
 
 _MIN_PHONE_DIGITS = 7
 _MAX_ITEM = 100  # characters of one code, number, phone or e-mail
+MAX_ITEMS = 50  # codes, numbers, phones or e-mails of one person in one request
 
 
 class ErasureError(InvalidInput):
@@ -89,6 +90,7 @@ class ErasureReport:
     unpublished: int
     codes: tuple[str, ...] = field(default=())
     case_ids: tuple[str, ...] = field(default=())
+    people: int = 1  # distinct authors among the messages: more than one, and a case number named others
 
     def to_dict(self) -> dict[str, int | list[str]]:
         """The report for ``--json`` and the audit trail."""
@@ -98,6 +100,7 @@ class ErasureReport:
             "contacts": self.contacts,
             "texts": self.texts,
             "unpublished": self.unpublished,
+            "people": self.people,
             "codes": list(self.codes),
         }
 
@@ -134,9 +137,14 @@ def _check(request: ErasureRequest) -> None:
     for name in ("codes", "case_numbers", "phones", "emails"):
         if any(len(item) > _MAX_ITEM for item in getattr(request, name)):
             raise ErasureError(f"{name}: at most {_MAX_ITEM} characters each", field=name)
+        if len(getattr(request, name)) > MAX_ITEMS:
+            raise ErasureError(f"{name}: at most {MAX_ITEMS} at once", field=name)
     for phone in request.phones:
         if len(phone_digits(phone)) < _MIN_PHONE_DIGITS:
-            raise ErasureError(f"{phone!r} is not a whole phone number", field="phone")
+            raise ErasureError(f"{phone!r} is not a whole phone number", field="phones")
+    for email in request.emails:  # else "12345" as an e-mail found the pseudonym of hotline 12345
+        if "@" not in email:
+            raise ErasureError(f"{email!r} is not an e-mail address", field="emails")
 
 
 def _contact_messages(session: Session, request: ErasureRequest) -> list[str]:
@@ -185,8 +193,12 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
         unpublished=unpublished + sum(1 for origin in origins if origin.is_public),
         codes=tuple(m.tracking_code for m in messages),
         case_ids=(*cases, *(origin.id for origin in origins)),
+        people=_people(messages),
     )
+    who = _Who(actor, actor_user_id, address)
     if dry_run or not messages:
+        # a preview is a look-up of a person's messages by their number: in the trail too
+        who.record(session, audit.ERASURE_PREVIEW, report)
         return report
     identity = Identity.of(contacts, request.phones, request.emails)
     mask_everywhere(session, [*cases.values(), *origins], messages, identity)
@@ -206,15 +218,7 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
         case.is_public = case.is_public and any(m.is_public for m in case.messages)
         payload = {"messages": sum(m.case_id == case.id for m in messages), "text": request.text}
         record(session, case, EventAction.ERASED, payload=payload)
-    audit.record(
-        session,
-        audit.ERASURE,
-        actor=actor,
-        actor_user_id=actor_user_id,
-        subject="messages",
-        address=address,
-        details=report.to_dict(),
-    )
+    who.record(session, audit.ERASURE, report)
     session.flush()
     return report
 
@@ -227,6 +231,36 @@ def after_commit(session: Session, settings: Settings, report: ErasureReport) ->
     cases again (they have no new reply).
     """
     return resync_cases(session, settings, report.case_ids)
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Who carries out an erasure (or looks one up), from where: the audit event's fields."""
+
+    actor: str
+    user_id: str | None
+    address: str | None
+
+    def record(self, session: Session, action: str, report: ErasureReport) -> None:
+        audit.record(
+            session,
+            action,
+            actor=self.actor,
+            actor_user_id=self.user_id,
+            subject="messages",
+            address=self.address,
+            details=report.to_dict(),
+        )
+
+
+def _people(messages: Sequence[Message]) -> int:
+    """Distinct authors of ``messages``: by contact phone or e-mail, else pseudonym, else each one."""
+    keys = set()
+    for message in messages:
+        contact = message.contact
+        key = (contact and (phone_digits(contact.phone or "") or (contact.email or "").lower())) or None
+        keys.add(key or message.author_pseudonym or message.id)
+    return len(keys)
 
 
 def _others_public(case: Case, erased: Iterable[Message]) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases.kinds import CallbackRequest, SuggestionDecision
-from minyi.cases.models import Case, CaseEvent, EventAction, ExtensionRequest
+from minyi.cases.models import Case, CaseEvent, EventAction, ExtensionRequest, Statement, StatementCase
 from minyi.intake.models import Message, MessageContact
 from minyi.pipeline.privacy import mask_names
 
@@ -135,6 +135,7 @@ def mask_everywhere(
         analysis.normalized_title = mask(analysis.normalized_title)
         analysis.normalized_body = mask(analysis.normalized_body)
     _mask_rows(session, [case.id for case in cases], mask)
+    _mask_statements(session, [case.id for case in cases], mask)
 
 
 def _mask_case(case: Case, mask: Callable[[str], str]) -> None:
@@ -154,6 +155,24 @@ def _mask_message(message: Message, mask: Callable[[str], str]) -> None:
     message.title, message.body = mask(message.title), mask(message.body)
     if message.address:
         message.address = mask(message.address)
+    if message.region:  # free text: a name and a number were typed there too
+        message.region = mask(message.region)
+
+
+def _mask_statements(session: Session, case_ids: list[str], mask: Callable[[str], str]) -> None:
+    """Mask the statements (统一答复) answering these cases, and their lines about each case.
+
+    Public pages masked the name only while the contact row said it was a name; the erasure
+    deletes that row, so the name would have shown in full on ``/public/statements``.
+    """
+    links = select(StatementCase).where(StatementCase.case_id.in_(case_ids))
+    statements: dict[str, Statement] = {}
+    for link in session.scalars(links):
+        if link.note:
+            link.note = mask(link.note)
+        statements[link.statement_id] = link.statement
+    for statement in statements.values():
+        statement.title, statement.body = mask(statement.title), mask(statement.body)
 
 
 def _mask_rows(session: Session, case_ids: list[str], mask: Callable[[str], str]) -> None:

@@ -279,7 +279,7 @@ class _Shaper:
             "body": self.text(message.body),
             "submitted_at": self.time(message.submitted_at or message.received_at),
             "received_at": self.time(message.received_at),
-            "region": message.region,
+            "region": self.text(message.region),  # free text: a name and a number were typed there
             "address": self.text(message.address),
             "latitude": message.latitude if full else None,
             "longitude": message.longitude if full else None,

@@ -61,6 +61,16 @@ STAFF: tuple[tuple[str, str, str], ...] = (
         "Name at least one tracking code, case number, phone number or e-mail.",
     ),
     (
+        r"(?P<email>'.*') is not an e-mail address",
+        "{email} 不是电子邮箱地址。",
+        "{email} is not an e-mail address.",
+    ),
+    (
+        r"(?:codes|case_numbers|phones|emails): at most (?P<n>\d+) at once",
+        "每项最多填写 {n} 个。",
+        "At most {n} of each at once.",
+    ),
+    (
         r"(?P<phone>'.*') is not a whole phone number",
         "电话号码 {phone} 不完整（至少 7 位数字）。",
         "{phone} is not a whole phone number (at least 7 digits).",

@@ -18,6 +18,7 @@ def test_areas_are_shown(area):
     "text",
     [
         "王小明 13812345678 芙蓉路8号",  # a private message's region field, verbatim on the dashboard
+        "王小明 芙蓉区",  # a name before the area, with a space
         "芙蓉路8号",  # an address, not an area
         "13812345678",
         "zhang@example.com",

@@ -48,7 +48,7 @@ def test_an_empty_request_or_a_short_number_is_refused(session):
         find_messages(session, KEY, ErasureRequest())
     with pytest.raises(ErasureError) as refused:
         find_messages(session, KEY, ErasureRequest(phones=("0000",)))
-    assert refused.value.field == "phone"
+    assert refused.value.field == "phones"
 
 
 def test_erasure_deletes_contact_pseudonym_consent_and_comment_and_leaves_public(session):
@@ -268,3 +268,35 @@ def test_a_message_not_processed_yet_is_erased_too(session):
     assert message.contact is None
     assert "赵六" not in message.body
     assert "13766665555" not in message.body
+
+
+def test_statements_lose_the_name_the_preview_counts_people_and_is_audited(session):
+    from minyi.cases.statements import publish
+
+    dept = factories.make_department(session)
+    mine = _replied(
+        session, dept, title="王小明反映滨江路施工噪音", contact={"name": "王小明", "phone": "13812345678"}
+    )
+    other = factories.make_message(
+        session, key=KEY, process=False, is_public=True, body="我也被噪音吵得睡不着"
+    )
+    other.case = mine
+    session.flush()
+    admin = factories.make_user(session, username="boss", role="admin")
+    statement = publish(
+        session,
+        admin,
+        title="关于王小明等反映滨江路施工噪音的答复",
+        body="王小明（13812345678）反映的情况属实。",
+        cases=[mine],
+    )
+    preview = erase(session, KEY, ErasureRequest(case_numbers=(mine.number,)), actor="officer", dry_run=True)
+    assert preview.people == 2  # a case number names the other citizen's message too
+    assert session.query(AuditEvent).filter(AuditEvent.action == "erasure_preview").count() == 1
+    erase(session, KEY, ErasureRequest(phones=("13812345678",)), actor="officer")
+    session.flush()
+    assert "王小明" not in statement.title + statement.body
+    assert "13812345678" not in statement.body
+    with pytest.raises(ErasureError) as refused:
+        find_messages(session, KEY, ErasureRequest(emails=("12345",)))
+    assert refused.value.field == "emails"

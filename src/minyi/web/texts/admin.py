@@ -205,4 +205,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "erasure.confirm": ("确认删除", "Erase"),
+    "erasure.people": (
+        (
+            "注意：这些留言来自 {people} 位不同的留言人（案件编号包括并案后其他人的留言）。"
+            "只删除申请人本人的留言：请改用其查询码、电话或邮箱。"
+        ),
+        (
+            "Careful: these messages come from {people} different people (a case number includes "
+            "other people's messages merged into the case). Erase only the applicant's own: use "
+            "their tracking codes, phone or e-mail instead."
+        ),
+    ),
 }
