@@ -71,7 +71,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
 #: filters allow) can be one citizen, whose own answer would be published: "—" instead.
 MIN_OPINIONS = 5
 #: The counts that are citizens' answers, left empty in an open-data row with fewer of them.
-OPINION_COUNTS = ("rated", "satisfied", "basically_satisfied", "solved_rated", "solved")
+OPINION_COUNTS = ("rated", "satisfied", "basically_satisfied", "solved_rated", "solved", "reopened")
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,7 @@ FIGURES: tuple[Figure, ...] = (
         numerator=("reopened",),
         denominator=("answered",),
         better="lower",
+        opinion=True,  # an unsatisfied rating reopens the case: over one case it tells the rating
     ),
     Figure(
         "median_reply_hours",

@@ -56,13 +56,16 @@ def test_rows_per_department_region_and_category(session, seeded):
     assert scorecard.totals(session, unknown).volume == 1  # c5 waits for a dispatcher
 
 
-def test_rankings_only_above_the_minimum_volume(session, seeded):
+def test_rankings_only_above_the_minimum_volume(session, seeded, monkeypatch):
     may = Filter("2019-05", "2019-05")
     ranked = scorecard.ranking(session, may, "department", "on_time_rate", min_volume=3)
     assert [(item.row.label_zh, item.rank, item.enough) for item in ranked] == [
         ("道路局", 1, True),
         ("学校局", None, False),  # 2 cases: 样本不足
     ]
+    from minyi.accountability import definitions
+
+    monkeypatch.setattr(definitions, "MIN_OPINIONS", 1)  # 2 and 3 answered cases: the ranking's mechanics
     everyone = scorecard.ranking(session, may, "department", "reopen_rate", min_volume=1)
     assert [(item.row.label_zh, item.rank) for item in everyone] == [
         ("学校局", 1),
@@ -154,6 +157,7 @@ def test_opinions_over_enough_answers(session, seeded, monkeypatch):
     total = scorecard.totals(session, Filter("2019-05", "2019-05"))
     assert total.value("resolution_rate") == pytest.approx(0.5)
     assert total.value("satisfaction_rate") == pytest.approx(2 / 3)
+    assert total.value("reopen_rate") == pytest.approx(0.25)
     monkeypatch.setattr(definitions, "MIN_OPINIONS", 3)
     assert total.value("resolution_rate") is None  # 2 answers: one of them could be told apart
     assert total.value("satisfaction_rate") == pytest.approx(2 / 3)
