@@ -145,3 +145,22 @@ def test_broken_json_says_where_not_a_field_named_by_a_number(client):
     assert broken.status_code == 422
     assert broken.json()["fields"] == []
     assert "not valid JSON (near character 23)" in broken.json()["message"]
+
+
+def test_the_staff_api_masks_a_case_title_naming_its_contact(client, session, world):
+    from tests.functional.conftest import bearer
+
+    created = client.post(
+        "/api/v1/messages",
+        json={
+            "title": "王小明反映芙蓉路小区门口噪音扰民",
+            "body": "芙蓉路小区门口夜间施工噪音很大。",
+            "contact": {"name": "王小明", "phone": "13812345678"},
+        },
+    )
+    case_id = created.json()["case_id"]
+    admin = bearer(session, world.admin)
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=admin).json()
+    assert detail["title"].startswith("王**")
+    listed = client.get("/api/v1/cases", headers=admin).json()["items"]
+    assert all("王小明" not in item["title"] for item in listed)

@@ -27,6 +27,7 @@ from minyi.api.schemas import (
 from minyi.cases import routing, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
+from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.session import Database
 from minyi.departments.models import Department
@@ -201,7 +202,8 @@ def list_cases(
         offset=offset,
     )
     items, total = cases.list_cases(db, user, flt)
-    return CaseList(total=total, limit=limit, offset=offset, items=[CaseSummary.of(c) for c in items])
+    public = PublicText()  # one per request: it reads each case's names once
+    return CaseList(total=total, limit=limit, offset=offset, items=[CaseSummary.of(c, public) for c in items])
 
 
 @router.get("/api/v1/cases/{case_id}", response_model=CaseOut, tags=["cases"])  # noqa: FAST003 - TokenCase reads it

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from minyi.cases.models import Case, CaseStatus
 from minyi.cases.public_text import PublicText
 from minyi.intake.models import Message
-from minyi.pipeline.privacy import mask_contact_value, mask_text
+from minyi.pipeline.privacy import mask_contact_value
 
 
 class MessageCreated(BaseModel):
@@ -133,12 +133,12 @@ class CaseSummary(BaseModel):
     urgent_reason: str | None = None  # the emergency words
 
     @classmethod
-    def of(cls, case: Case) -> CaseSummary:
-        """The list view of ``case``."""
+    def of(cls, case: Case, public: PublicText | None = None) -> CaseSummary:
+        """The list view of ``case``: its title masked as its messages' are (the contact's name too)."""
         return cls(
             id=case.id,
             number=case.number,
-            title=mask_text(case.title),
+            title=(public or PublicText())(case, case.title),
             status=case.status,
             department=case.department.code if case.department else None,
             category=case.category.path if case.category else None,
@@ -161,9 +161,10 @@ class CaseOut(CaseSummary):
     @classmethod
     def full(cls, case: Case) -> CaseOut:
         """The detail view of ``case``."""
+        public = PublicText()
         return cls(
-            **CaseSummary.of(case).model_dump(),
-            messages=[MessageOut.of(m, with_contact=True) for m in case.messages],
+            **CaseSummary.of(case, public).model_dump(),
+            messages=[MessageOut.of(m, with_contact=True, public=public) for m in case.messages],
             events=[EventOut.model_validate(e, from_attributes=True) for e in case.events],
             replies=[
                 ReplyOut(id=r.id, body=r.body, is_public=r.is_public, created_at=r.created_at)
