@@ -26,6 +26,8 @@ class KnowledgeHit(BaseModel):
     department: str
     date: str
     score: float
+    relevance: float = 0.0  # the score over an ideal answer's: what the "相关度" label reads
+    coverage: float = 0.0  # the share of the question's key words the answer holds
     question: str = ""
     category: str = ""
     satisfaction: str = ""
