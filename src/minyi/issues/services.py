@@ -97,12 +97,13 @@ def refresh(
     Heat uses ``weights``, by default the deployment's (``MINYI_HEAT_WEIGHTS``).
     """
     now = utcnow()
+    weights = weights or records.configured_weights()
     recent = records.recent(session, days)
     redirect = records.merge_targets(session)
     previous = {item.message_id: redirect.get(i, i) for item, i in recent if i}
     hand_placed = records.pinned(session, [item.message_id for item, _ in recent])
     detector = IssueDetector().fit([item for item, _ in recent])
-    ranked = rank(detector.issues(), period_end=now, weights=weights or records.configured_weights())
+    ranked = rank(detector.issues(), period_end=now, weights=weights)
     kept = [(issue, h) for issue, h in ranked if issue.size >= min_size]
     claimed: set[str] = set()
     created = 0
@@ -123,6 +124,9 @@ def refresh(
         stored = session.get(HotIssue, stored_id)
         if stored is not None:
             stats.recompute(session, stored)  # counts pinned members too; category mix
+            # the heat of what the issue holds now: staff's splits and merges (pinned members)
+            # changed it, and the detector's heat of its own grouping brought the old one back
+            stored.heat = records.current_heat(stored, now, weights)
     archived = _archive_missing(session, claimed, now)
     session.flush()
     return RefreshReport(messages=len(recent), issues=len(kept), created=created, archived=archived)

@@ -129,3 +129,21 @@ def test_only_dispatchers_supervisors_and_admins_edit(session):
         for role in ("admin", "dispatcher", "supervisor", "staff")
     }
     assert allowed == {"admin": True, "dispatcher": True, "supervisor": True, "staff": False}
+
+
+def test_a_refresh_keeps_the_heat_of_what_a_merged_issue_holds(session):
+    """The detector's heat of its own grouping came back after a refresh (the staff probe)."""
+    from minyi.issues import records
+    from minyi.issues.services import refresh
+
+    target, _ = make_issue(session, NOISE)
+    source, _ = make_issue(session, PARKING, title="悦湖湾捆绑车位", author_prefix="p")
+    editing.merge(session, source, target)
+    session.flush()
+    merged_heat = target.heat
+    refresh(session, min_size=1)
+    session.flush()
+    session.refresh(target)
+    assert target.size == len(NOISE) + len(PARKING)  # the pinned members stay
+    assert target.heat == pytest.approx(records.current_heat(target), rel=1e-3)
+    assert target.heat == pytest.approx(merged_heat, rel=0.05)  # not the heat of NOISE alone
