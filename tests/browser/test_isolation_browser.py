@@ -78,7 +78,7 @@ def test_department_staff_read_only_their_cases_on_a_shared_hot_issue(mixed_serv
             assert number not in html
         for word in SCHOOL_WORDS:
             assert word not in html, word
-        assert page.locator("#issue-hidden-cases").inner_text() == "其他部门 3 件"
+        assert page.locator("#issue-hidden-cases").inner_text() == "其他部门或待派单 3 件"
         assert page.locator("#issue-messages tbody tr").count() == 2
         # the statement form it leads to holds only the department's own cases
         page.goto(f"{mixed_server.url}/staff/statements?issue={mixed_server.issue_id}")

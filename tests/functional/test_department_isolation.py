@@ -36,7 +36,7 @@ def test_the_issue_page_shows_a_department_only_its_cases_and_counts_the_others(
     for case in mixed.road_cases:
         assert case.number in page.text
     assert "青石路桥面坑洼" in page.text
-    assert 'id="issue-hidden-cases">其他部门 3 件<' in page.text
+    assert 'id="issue-hidden-cases">其他部门或待派单 3 件<' in page.text
     assert 'id="issue-hidden-messages"' in page.text
     assert mixed.issue.title in page.text  # the topic itself is for everyone
     # the statement button leads to a form filled in with the department's own open cases only
@@ -52,7 +52,7 @@ def test_the_other_department_and_the_dispatcher_read_their_share(client, mixed)
     assert all(c.number in page for c in mixed.school_cases)
     assert not any(c.number in page for c in mixed.road_cases)
     assert not any(word in page for word in ROAD_WORDS)
-    assert "其他部门 2 件" in page
+    assert "其他部门或待派单 2 件" in page
     login(client, "disp")
     page = client.get(f"/staff/issues/{mixed.issue.id}").text
     assert all(c.number in page for c in mixed.road_cases + mixed.school_cases)
