@@ -142,3 +142,25 @@ def test_weak_answers_are_folded_away_not_suggested(client, session, settings, w
     assert (
         suggest.chosen(session, settings, gas, world.admin, "case", answered[0].id).id == answered[0].id
     )  # still usable
+
+
+def test_a_question_the_base_knows_little_of_reads_no_better_than_fair():
+    """公积金提取需要什么材料 met 生育登记需要什么材料 on 需要…材料: relevance 0.43, coverage 0.39."""
+    from minyi.knowledge import search
+
+    weak = search.Hit(
+        "case",
+        "x",
+        "生育登记需要什么材料？",
+        "…",
+        "卫健委",
+        "2026-12-01",
+        31.6,
+        relevance=0.43,
+        coverage=0.39,
+    )
+    assert weak.band == "fair"
+    strong = search.Hit(
+        "case", "y", "广场舞噪音扰民问题", "…", "城管局", "2026-12-01", 22.8, relevance=0.54, coverage=0.96
+    )
+    assert strong.band == "high"

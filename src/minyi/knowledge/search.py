@@ -68,10 +68,16 @@ class Hit:
 
     @property
     def band(self) -> str:
-        """``high``, ``fair`` or ``low``: how closely the hit matches, for a person to read."""
-        if self.relevance >= HIGH_RELEVANCE:
+        """``high``, ``fair`` or ``low``: how closely the hit matches, for a person to read.
+
+        Read from the relevance times the coverage: a question the base knows little of
+        (公积金提取 where no answer speaks of 公积金) matched on its common words (需要…材料)
+        read 相关度 高 from the relevance alone.
+        """
+        closeness = self.relevance * self.coverage
+        if closeness >= HIGH_RELEVANCE:
             return "high"
-        return "fair" if self.relevance >= FAIR_RELEVANCE else "low"
+        return "fair" if closeness >= FAIR_RELEVANCE else "low"
 
     def as_dict(self) -> dict[str, Any]:
         """The hit as JSON-ready values."""
