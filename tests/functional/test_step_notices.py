@@ -81,7 +81,9 @@ def test_an_extension_request_asks_the_supervisors(session, mail):
     decided_before = len(recipients(session))
     request = workflow.extensions_of(session, case)[0]
     workflow.decide_extension(session, mail.supervisor, request, approve=True)
-    assert len(recipients(session)) == decided_before
+    decided = new_items(session, decided_before)
+    assert [i.recipient for i in decided] == ["jtj@example.gov.cn"]  # the department hears the answer
+    assert "已批准" in decided[0].body
 
 
 def test_a_statement_tells_each_citizen(session, mail):

@@ -64,10 +64,30 @@ def reopened(session: Session, case: Case, event: CaseEvent) -> None:
 
 
 def supervised(session: Session, case: Case, event: CaseEvent) -> None:
-    """Tell the department the supervisor's instruction (督办)."""
+    """Tell the department the supervisor's instruction (督办), with its deadline when it has one."""
     comment = str(event.payload.get("comment") or "")
+    due = case.supervision_due_at
+    until = f"\n督办期限：{format_time(due)}" if due is not None else ""
     staff_notices.notify_department(
-        session, case, f"督办：{case.number}", f"督办意见：{comment}", f"{event.id}:department"
+        session, case, f"督办：{case.number}", f"督办意见：{comment}{until}", f"{event.id}:department"
+    )
+
+
+def extension_decided(session: Session, case: Case, event: CaseEvent) -> None:
+    """Tell the department whether its extension was granted, and the deadline now in force."""
+    granted = bool(event.payload.get("approved"))
+    note = str(event.payload.get("note") or "")
+    said = (
+        f"延期申请已批准，答复时限：{_due(case)}"
+        if granted
+        else f"延期申请未获批准，答复时限仍为：{_due(case)}"
+    )
+    staff_notices.notify_department(
+        session,
+        case,
+        f"延期审批：{case.number}",
+        said + (f"\n审批意见：{note}" if note else ""),
+        f"{event.id}:department",
     )
 
 

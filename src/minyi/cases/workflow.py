@@ -183,7 +183,8 @@ def decide_extension(
         # the office's calendar: with the holidays admins entered (2027's schedule, say)
         case.due_at = office_calendar(session).add_working_days(case.due_at, request.working_days)
         payload |= {"due_before": before.isoformat(), "due_after": case.due_at.isoformat()}
-    record(session, case, EventAction.EXTENSION_DECIDED, user=user, payload=payload)
+    event = record(session, case, EventAction.EXTENSION_DECIDED, user=user, payload=payload)
+    notices.extension_decided(session, case, event)  # the department waits for the answer
     session.flush()
     return request
 

@@ -137,3 +137,18 @@ def test_a_reason_has_the_apis_limit_on_every_page(session, people):
     assert refused.value.field == "reason"
     with pytest.raises(InvalidInput):
         workflow.supervise(session, people["supervisor"], case, "督" * 1001)
+
+
+def test_the_department_hears_the_extension_decision_and_the_supervision_deadline(session, people):
+    people["dept"].contact_email = "cgj@gov.example"
+    case = factories.make_case(session, status="signed", department=people["dept"])
+    request = workflow.request_extension(session, people["staff"], case, 2, "等待检测结果")
+    workflow.decide_extension(session, people["supervisor"], request, approve=False, note="请按期办理")
+    due = utcnow() + timedelta(days=2)
+    workflow.supervise(session, people["supervisor"], case, "请加快办理", due)
+    session.flush()
+    sent = {m.subject: m.body for m in session.query(OutboxMessage).filter(OutboxMessage.case_id == case.id)}
+    decided = sent[f"延期审批：{case.number}"]
+    assert "未获批准" in decided
+    assert "请按期办理" in decided
+    assert "督办期限" in sent[f"督办：{case.number}"]
