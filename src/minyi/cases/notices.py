@@ -2,9 +2,10 @@
 
 Each workflow step that tells someone calls its function here right after recording its
 :class:`CaseEvent`: :func:`dispatched` (also for a reassignment), :func:`replied`,
-:func:`reopened`, :func:`supervised`, :func:`extension_requested`. :func:`remind` is the
-periodic job for deadlines (reminders to the department before the deadline, escalation
-to the supervisors after it). Dedupe keys (made from the event id) make each notice queue once.
+:func:`reopened`, :func:`supervised`, :func:`extension_requested`, :func:`returned`.
+:func:`remind` is the periodic job for deadlines (reminders to the department before the
+deadline, escalation to the supervisors after it; the same for a supervision's own deadline).
+Dedupe keys (made from the event id or the deadline) make each notice queue once.
 """
 
 from __future__ import annotations
@@ -91,6 +92,23 @@ def extension_decided(session: Session, case: Case, event: CaseEvent) -> None:
     )
 
 
+def returned(session: Session, case: Case, event: CaseEvent, department_name: str | None) -> None:
+    """Tell the dispatch desk (the supervisors' inbox) that a department sent a case back (退单).
+
+    The case waits at the dispatch desk with its deadline running: without a notice it was
+    seen only when someone opened the inbox.
+    """
+    reason = str(event.payload.get("reason") or "")
+    staff_notices.notify_supervisors(
+        session,
+        case,
+        f"退单：{case.number}",
+        f"{department_name or '承办单位'}退回此案件，请重新派单。"
+        f"\n退单理由：{reason}\n答复时限：{_due(case)}",
+        f"{event.id}:sup",
+    )
+
+
 def extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
     """Ask the supervisors to decide a request for more time (延期)."""
     days = event.payload.get("working_days")
@@ -138,5 +156,40 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float = 48
                 f"soon:{case.id}:{stamp}",
             )
             reminders += queued_one is not None
+    supervision = _remind_supervision(session, now, soon_hours)
     session.flush()
+    return reminders + supervision[0], escalations + supervision[1]
+
+
+def _remind_supervision(session: Session, now: datetime, soon_hours: float) -> tuple[int, int]:
+    """The same for a supervision's own deadline (督办期限): the department before, supervisors after."""
+    waiting = [s.value for s in CaseStatus if s not in ANSWERED_STATUSES]
+    query = select(Case).where(
+        Case.status.in_(waiting), Case.supervised.is_(True), Case.supervision_due_at.is_not(None)
+    )
+    reminders = escalations = 0
+    for case in session.scalars(query):
+        assert case.supervision_due_at is not None
+        due = format_time(case.supervision_due_at, "%Y-%m-%d %H:%M")
+        hours_left = (case.supervision_due_at - now).total_seconds() / 3600
+        stamp = case.supervision_due_at.strftime("%Y%m%d%H%M")
+        if hours_left < 0:
+            escalations += len(
+                staff_notices.notify_supervisors(
+                    session,
+                    case,
+                    f"督办超期：{case.number}",
+                    f"督办期限 {due} 已过，案件仍未答复。",
+                    f"supervision-overdue:{case.id}:{stamp}",
+                )
+            )
+        elif hours_left <= soon_hours and case.department_id is not None:
+            queued = staff_notices.notify_department(
+                session,
+                case,
+                f"督办即将到期：{case.number}",
+                f"督办期限：{due}，请抓紧办理并答复。\n督办意见：{case.supervision_note or ''}",
+                f"supervision-soon:{case.id}:{stamp}",
+            )
+            reminders += queued is not None
     return reminders, escalations

@@ -108,17 +108,18 @@ def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
     if not reason:
         raise WorkflowError("say why the case is returned")
     lifecycle.check_transition(case.status, CaseStatus.ACCEPTED)  # before the department is cleared
-    previous = case.department.code if case.department else None
+    previous = case.department
     case.department = None
-    record(
+    event = record(
         session,
         case,
         EventAction.RETURNED,
         user=user,
         to_status=CaseStatus.ACCEPTED,
-        payload={"reason": reason.strip(), "department": previous},
+        payload={"reason": reason.strip(), "department": previous.code if previous else None},
     )
     session.flush()
+    notices.returned(session, case, event, previous.name if previous else None)
     return case
 
 
