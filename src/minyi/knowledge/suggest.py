@@ -55,6 +55,11 @@ _GREETING = re.compile(
     r"^(?:[“\"][^”\"]{1,24}[”\"][:：，,\s]*)?(?:尊敬的)?(?:网友|市民|您好|先生|女士|[^，。！!]{0,10}?(?:网友|先生|女士))[，,：:！!\s]*(?:您好[，,！!。]?)?"
 )
 _CLOSING = re.compile(r"(?:感谢您|谢谢您|欢迎您|如有疑问|如有其他|特此回复|此复).*$")
+#: What the index masked in an old answer (138****5678, 张**, a****@qq.com): meaningless in a
+#: reply to someone else. The draft shows a gap the reply check holds until it is filled,
+#: rather than stars that it reported as a template's placeholder.
+_MASKED = re.compile(r"[0-9A-Za-z@._-]*\*{2,}[0-9A-Za-z@._-]*")
+MASKED_GAP = "【待核实填写】"
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ def substance(hit: Hit) -> str:
     core = _OPENING.sub("", text, count=1)
     core = _GREETING.sub("", core, count=1)
     core = _CLOSING.sub("", core).strip(" ，,。")
-    return (core or text).rstrip("。") + "。"
+    return _MASKED.sub(MASKED_GAP, core or text).rstrip("。") + "。"
 
 
 def compose(template_text: str, hit: Hit) -> str:
