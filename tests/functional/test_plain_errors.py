@@ -19,12 +19,13 @@ def _submit(client, lang: str, **fields):
 def test_portal_errors_next_to_the_field_in_chinese_and_english(client):
     page = _submit(client, "zh", title="", email="x@")
     assert page.status_code == 422
-    assert '<p class="field-error" id="title-error" role="alert">请填写留言主题。</p>' in page.text
-    assert '<p class="field-error" id="email-error" role="alert">电子邮箱格式不正确。</p>' in page.text
+    assert '<p class="field-error" id="title-error">请填写留言主题。</p>' in page.text
+    assert '<p class="field-error" id="email-error">电子邮箱格式不正确。</p>' in page.text
     assert not any(raw in page.text for raw in RAW)
+    assert page.text.count('role="alert"') == 1  # the summary is announced, the fields are described
     english = _submit(client, "en", title="", email="x@")
-    assert 'id="title-error" role="alert">Please fill in Subject.</p>' in english.text
-    assert 'id="email-error" role="alert">E-mail is not a valid address.</p>' in english.text
+    assert 'id="title-error">Please fill in Subject.</p>' in english.text
+    assert 'id="email-error">E-mail is not a valid address.</p>' in english.text
     assert not any(raw in english.text for raw in RAW)
 
 
