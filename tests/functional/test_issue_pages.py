@@ -37,6 +37,9 @@ def test_issue_card_shows_numbers_mix_messages_cases_and_the_chart(client, sessi
     assert 'id="issue-size">4<' in text
     assert 'id="issue-authors">3<' in text
     assert 'id="issue-heat-terms">' in text  # heat by people, term by term (issue 16)
+    shown = re.search(r'id="issue-heat-terms">([^<]*)<', text).group(1)
+    assert "时间衰减" in shown
+    assert "近期增长" in shown
     assert "环境保护 <b>2</b>" in text
     assert "城乡建设 <b>2</b>" in text
     assert made[0].case.number in text
@@ -255,3 +258,16 @@ def test_api_edits_with_roles_and_field_errors(client, session, world, two_issue
     session.expire_all()
     assert noise.size == 4
     assert parking.size == 3
+
+
+def test_the_terms_add_up_to_the_heat_shown(client, session, two_issues):
+    """Growth and decay were left out: the three terms shown did not make the heat beside them."""
+    from minyi.issues import records
+
+    noise, _, _, _ = two_issues
+    noise.heat = records.current_heat(noise, noise.updated_at)
+    session.commit()
+    login(client, "boss")
+    text = client.get(f"/staff/issues/{noise.id}").text
+    shown = re.search(r'id="issue-heat-terms">([^<]*)<', text).group(1)
+    assert f"＝ {noise.heat:.2f}" in shown

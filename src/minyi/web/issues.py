@@ -20,7 +20,7 @@ from minyi.core.errors import InvalidInput, NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.issues import card as cards
 from minyi.issues import editing
-from minyi.issues.detect.heat import heat_terms
+from minyi.issues.detect.heat import heat_parts
 from minyi.issues.models import HotIssue
 from minyi.issues.records import as_issue, configured_weights
 from minyi.web import i18n
@@ -97,7 +97,8 @@ def _issue_page(
         "can_edit": allowed,
         "targets": cards.merge_targets(db, issue) if allowed else [],
         "error": error,
-        "terms": heat_terms(as_issue(issue), configured_weights()),
+        # at the moment the stored heat was computed (its refresh or the last edit)
+        "terms": heat_parts(as_issue(issue), issue.updated_at, configured_weights()),
     }
     return render(request, "staff/issue.html", context, status_code)
 

@@ -41,7 +41,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from minyi.issues.detect.issue import Issue, people_counts
 
-__all__ = ["HeatWeights", "heat", "heat_terms", "people_counts", "rank"]
+__all__ = ["HeatWeights", "heat", "heat_parts", "heat_terms", "people_counts", "rank"]
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,13 @@ def heat_terms(issue: Issue, weights: HeatWeights | None = None) -> dict[str, fl
     }
 
 
-def heat(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> float:
-    """The heat of ``issue`` evaluated at ``at`` (see the module docstring)."""
+def heat_parts(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> dict[str, float]:
+    """Every term of the heat of ``issue`` at ``at``: :func:`heat_terms` plus growth and decay.
+
+    Adds ``growth`` (the log-ratio, ≥ 0), ``growth_term`` (weighted), ``decay`` (the factor)
+    and ``heat`` itself, so that the issue page can show the whole sum, not three of its
+    five parts (its terms did not add up to the heat it showed).
+    """
     w = weights or HeatWeights()
     terms = heat_terms(issue, w)
     base = terms["volume_term"] + terms["authors_term"] + terms["engagement_term"]
@@ -111,7 +116,18 @@ def heat(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> floa
     growth = max(math.log((1 + recent) / (1 + before)), 0.0)
     age_days = max((_moment(at) - _moment(issue.last_time)).total_seconds() / 86400.0, 0.0)
     decay = math.exp(-age_days / w.tau_days) if w.tau_days > 0 else 1.0
-    return (base + w.growth * growth) * decay
+    return {
+        **terms,
+        "growth": growth,
+        "growth_term": w.growth * growth,
+        "decay": decay,
+        "heat": (base + w.growth * growth) * decay,
+    }
+
+
+def heat(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> float:
+    """The heat of ``issue`` evaluated at ``at`` (see the module docstring)."""
+    return heat_parts(issue, at, weights)["heat"]
 
 
 def _in_period(issue: Issue, start: datetime | None, end: datetime | None) -> Issue | None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from minyi.issues.detect.heat import HeatWeights, heat, rank
+from minyi.issues.detect.heat import HeatWeights, heat, heat_parts, rank
 from minyi.issues.detect.issue import Issue
 
 NOW = datetime(2024, 6, 30, 12, tzinfo=UTC)
@@ -74,3 +74,16 @@ def test_a_period_counts_only_its_days():
     ((restricted, _),) = rank([issue], period_start=NOW - timedelta(days=3), period_end=NOW)
     assert restricted.size == 2
     assert rank([], period_start=NOW) == []
+
+
+def test_the_parts_make_the_heat():
+    """The issue page shows every part: they must make the number it shows."""
+    day = NOW.date()
+    issue = make_issue(size=8, likes=30, last_days_ago=0, per_day={day: 6, day - timedelta(days=10): 2})
+    later = NOW + timedelta(days=5)
+    parts = heat_parts(issue, later)
+    base = parts["volume_term"] + parts["authors_term"] + parts["engagement_term"]
+    assert parts["growth_term"] > 0
+    assert 0 < parts["decay"] < 1
+    assert (base + parts["growth_term"]) * parts["decay"] == pytest.approx(parts["heat"])
+    assert parts["heat"] == heat(issue, later)
