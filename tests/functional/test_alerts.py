@@ -376,7 +376,7 @@ def test_alert_commands(cli_env):
     assert (again["new"], again["repeated"]) == (0, 1)
     listed = json.loads(run("alerts", "list", "--json").output)
     assert listed["total"] == 1
-    assert listed["alerts"][0]["repeat_count"] == 1
+    assert listed["alerts"][0]["repeat_count"] == 0  # seen again with the same counts: nothing new
     assert "1 alerts (all)" in run("alerts", "list", "--status", "all", "--limit", "5").output
     rules_json = json.loads(run("alerts", "rules", "--json").output)
     assert {r["name"] for r in rules_json} >= {"全市突增", "紧急情况关键词"}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -102,15 +103,30 @@ def _recent(session: Session, rule: AlertRule, scope_key: str, now: datetime) ->
     return session.scalar(query)
 
 
+#: Alerts raised (not repeated) by the calls in this process: see :func:`is_new`.
+_RAISED: weakref.WeakSet[Alert] = weakref.WeakSet()
+
+
 def _repeat(alert: Alert, hit: Hit, now: datetime) -> Alert:
+    """The hit seen again in the cool-down: a repeat counts only when it brings something new.
+
+    A keyword hit is new when its message is not linked yet; a count rule's when what it
+    measured changed. The periodic check finds a lasting spike on every run: counting each
+    run made 次数 the number of runs (12 an hour at a 5-minute timer), not of new evidence.
+    """
+    _RAISED.discard(alert)  # returned as a repeat now
     alert.last_seen_at = max(alert.last_seen_at, now)
-    alert.repeat_count += 1
-    linked = list(dict.fromkeys([*alert.message_ids, *hit.message_ids]))[:MAX_LINKED_MESSAGES]
+    fresh = [mid for mid in hit.message_ids if mid not in alert.message_ids]
     measured = dict(hit.measured)
-    if "messages" in measured:
-        measured["messages"] = max(len(linked), int(alert.measured.get("messages", 0)) + 1)
-    alert.message_ids = linked
-    alert.measured = measured
+    if "messages" in measured:  # a keyword rule: one message per hit
+        measured["messages"] = int(alert.measured.get("messages", 0)) + len(fresh)
+        changed = bool(fresh)
+    else:
+        changed = measured != alert.measured
+    if changed:
+        alert.repeat_count += 1
+        alert.message_ids = list(dict.fromkeys([*alert.message_ids, *fresh]))[:MAX_LINKED_MESSAGES]
+        alert.measured = measured
     return alert
 
 
@@ -145,6 +161,7 @@ def fire(session: Session, rule: AlertRule, hit: Hit, now: datetime, settings: S
             raise
         return _repeat(stored, hit, now)
     delivery.queue(session, alert, rule, settings)
+    _RAISED.add(alert)
     return alert
 
 
@@ -356,4 +373,4 @@ def acknowledge(session: Session, alert: Alert, user: User, now: datetime | None
 
 def is_new(alert: Alert) -> bool:
     """Whether ``alert`` was raised (not repeated) by the call that returned it."""
-    return alert.repeat_count == 0
+    return alert in _RAISED

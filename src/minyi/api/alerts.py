@@ -49,7 +49,9 @@ class AlertOut(BaseModel):
     label: str = Field(description="The topic, masked")
     fired_at: datetime
     last_seen_at: datetime
-    repeat_count: int = Field(description="Times seen again within the cool-down")
+    repeat_count: int = Field(
+        description="Times seen again with something new within the cool-down (another message, other counts)"
+    )
     measured: dict[str, Any]
     status: str
     acknowledged_by: str | None

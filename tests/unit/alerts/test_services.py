@@ -145,9 +145,25 @@ def test_a_burst_raises_one_alert_and_one_notification_per_cool_down(session, no
 
     again = services.check(session, now + timedelta(minutes=10), settings=settings)
     assert [a.id for a in again] == [alert.id]
-    assert alert.repeat_count == 1
+    assert not services.is_new(again[0])
+    assert alert.repeat_count == 0  # seen again, nothing new: a run of the check is not a repeat
     assert alert.last_seen_at == now + timedelta(minutes=10)
     assert outbox_count(session) == before + 1  # no new notification in the cool-down
+
+
+def test_a_repeat_counts_new_evidence_not_runs_of_the_check(session, now, settings, quiet):
+    rule = burst_rule(session, cooldown_minutes=60)
+    first = services.fire(
+        session, rule, services.Hit(scope_key=REGION, label=REGION, measured={"recent": 6}), now, settings
+    )
+    assert services.is_new(first)
+    for minutes in (5, 10, 15):
+        same = services.Hit(scope_key=REGION, label=REGION, measured={"recent": 6})
+        assert services.fire(session, rule, same, now + timedelta(minutes=minutes), settings) is first
+    assert first.repeat_count == 0
+    grown = services.Hit(scope_key=REGION, label=REGION, measured={"recent": 8})
+    assert services.fire(session, rule, grown, now + timedelta(minutes=20), settings) is first
+    assert (first.repeat_count, first.measured["recent"]) == (1, 8)
 
 
 def test_after_the_cool_down_the_same_topic_fires_again(session, now, settings, quiet):
@@ -273,6 +289,10 @@ def test_keyword_repeats_in_the_cool_down_are_counted_not_sent(session, now, set
     assert alert.repeat_count == 1
     assert alert.message_ids == [first.id, second.id]
     assert alert.measured["messages"] == 2
+    # the same message watched again (processed twice) is not another message
+    [again] = services.watch_message(session, second, None, now=now + timedelta(minutes=6), settings=settings)
+    assert again is alert
+    assert (alert.repeat_count, alert.measured["messages"]) == (1, 2)
     assert outbox_count(session) == before + 2
 
 
