@@ -130,7 +130,7 @@ def test_dispatcher_renames_merges_and_splits_on_the_page(client, session, two_i
 
     merged = client.post(
         f"/staff/issues/{new_id}/merge",
-        data={"target_id": noise.id, "csrf_token": token},
+        data={"target_id": noise.id, "confirm": "1", "csrf_token": token},
         follow_redirects=False,
     )
     assert merged.status_code == 303
@@ -150,6 +150,7 @@ def test_dispatcher_renames_merges_and_splits_on_the_page(client, session, two_i
         ("rename", {"title": "  "}, "标题："),
         ("merge", {"target_id": ""}, "并入："),
         ("merge", {"target_id": "nope"}, "并入："),
+        ("merge", {"target_id": "SELF"}, "确认合并"),
         ("split", {}, "留言："),
         ("split", {"message_ids": ["nope"]}, "留言："),
     ],
@@ -158,6 +159,8 @@ def test_bad_edits_are_refused_naming_the_field(client, session, two_issues, act
     noise, *_ = two_issues
     login(client, "sup")
     token = csrf_of(client.get(f"/staff/issues/{noise.id}").text)
+    if data.get("target_id") == "SELF":  # a real target, but the box not ticked
+        data = {"target_id": two_issues[2].id}
     response = client.post(f"/staff/issues/{noise.id}/{action}", data={**data, "csrf_token": token})
     assert response.status_code == 422
     assert field in response.text  # the field named in the reader's words

@@ -341,6 +341,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "Choose two or more cases of one group to merge (some may be answered or merged by now).",
         ),
         (
+            r"the case is already dispatched to \S+",
+            "案件已派给该单位办理，无需再次派单；如需改派，请选择其他单位。",
+            "The case is already with that department; to reassign it, choose another one.",
+        ),
+        (
             r"a case that is (?P<status>\w+) can no longer be dispatched",
             "案件当前为“{status}”，不能再派单。",
             "The case is {status}: it can no longer be dispatched.",

@@ -135,6 +135,11 @@ STAFF: tuple[tuple[str, str, str], ...] = (
         "Merge into: choose the issue.",
     ),
     (
+        r"confirm: tick the box to confirm the merge",
+        "并入：请勾选“确认合并”后再提交（以免误操作）。",
+        "Merge into: tick “I confirm the merge” first (so that a click cannot merge by mistake).",
+    ),
+    (
         r"target_id: choose an issue other than this one",
         "并入：请选择另一个热点问题。",
         "Merge into: another issue.",

@@ -160,14 +160,22 @@ def merge(
     user: StaffUser,
     issue_id: str,
     target_id: FormField = "",
+    confirm: FormField = "",
     _csrf: CsrfChecked = None,
 ) -> Response:
-    """Merge this issue into the chosen one, then show that one."""
+    """Merge this issue into the chosen one, then show that one.
+
+    The form starts with no issue chosen and asks for a tick: one click on 合并 merged an
+    emergency into whichever issue the list showed first.
+    """
     issue = _edit(db, user, issue_id)
     target = db.get(HotIssue, target_id.strip()) if target_id.strip() else None
     if target is None:
         missing = editing.IssueEditError("target_id", "target_id: choose the issue to merge into")
         return _refused(request, db, user, issue, missing)
+    if not confirm:
+        unconfirmed = editing.IssueEditError("confirm", "confirm: tick the box to confirm the merge")
+        return _refused(request, db, user, issue, unconfirmed)
     try:
         editing.merge(db, issue, target)
     except editing.IssueEditError as exc:

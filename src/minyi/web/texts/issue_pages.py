@@ -54,6 +54,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "issues.rename.title": ("问题标题", "Issue title"),
     "issues.merge": ("合并", "Merge"),
     "issues.merge.target": ("并入问题", "Merge into"),
+    "issues.merge.choose": ("请选择要并入的问题", "Choose the issue to merge into"),
+    "issues.merge.confirm": (
+        "确认合并（本问题的留言将并入所选问题，可在那里拆分还原）",
+        "I confirm the merge (this issue's messages join the chosen one; a split there undoes it)",
+    ),
     "issues.merge.none": ("没有可以并入的其他问题。", "No other issue to merge into."),
     "issues.split.hint": (
         "勾选留言后点击“拆分”，所选留言将移入一个新的热点问题。",
