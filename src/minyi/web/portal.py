@@ -20,7 +20,7 @@ from minyi.departments.services import list_categories
 from minyi.flows import processing
 from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession, LoginThrottle, client_address
 from minyi.http.security import csrf_ok
-from minyi.intake import services, tracking
+from minyi.intake import form_checks, services, tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
@@ -40,6 +40,18 @@ OptionalField = Annotated[str, Form()]
 def _form_errors(exc: ValidationError, language: str) -> dict[str, str]:
     """Short messages in the page's language, one per field, shown next to it."""
     return plain_errors(exc.errors(), language)
+
+
+def _typed_problems(title: str, body: str, phone: str, language: str) -> dict[str, str]:
+    """What the form asks again beyond the schema (:mod:`minyi.intake.form_checks`), by field."""
+    problems = {}
+    if form_checks.wordless(title):
+        problems["title"] = i18n.translate("error.wordless.title", language)
+    if form_checks.wordless(body):
+        problems["body"] = i18n.translate("error.wordless.body", language)
+    if form_checks.phone_problem(phone):
+        problems["phone"] = i18n.translate("error.phone", language)
+    return problems
 
 
 def _submit_form(
@@ -92,6 +104,7 @@ def submit(
             request, db, values, {"form": i18n.translate("error.csrf", language_of(request))}, 400
         )
     contact = {k: v for k, v in (("name", name), ("phone", phone), ("email", email)) if v.strip()}
+    errors = _typed_problems(title, body, phone, language_of(request))
     try:
         data = MessageIn(
             title=title,
@@ -104,7 +117,9 @@ def submit(
             language=language_of(request),
         )
     except ValidationError as exc:
-        return _submit_form(request, db, values, _form_errors(exc, language_of(request)), 422)
+        errors = _form_errors(exc, language_of(request)) | errors
+    if errors:
+        return _submit_form(request, db, values, errors, 422)
     try:  # a flood from one address is refused (MINYI_SUBMIT_PER_ADDRESS an hour)
         request.app.state.submissions.check(client_address(request))
     except Throttled as exc:

@@ -53,4 +53,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "What you sent could not be read (its format or encoding is wrong).",
     ),
     "error.invalid": ("请检查填写的内容：", "Please check:"),
+    "error.phone": (
+        "联系电话：请填写可以回电的号码（11 位手机号，或带区号的固定电话）。",
+        "Phone: a number staff can call back (an 11-digit mobile, or a landline with its area code).",
+    ),
+    "error.wordless.title": (
+        "留言主题：请用文字描述（不能只有表情或符号）。",
+        "Subject: please use words, not only emoji or signs.",
+    ),
+    "error.wordless.body": (
+        "留言内容：请用文字描述问题（不能只有表情或符号）。",
+        "Message: please describe it in words, not only emoji or signs.",
+    ),
 }
