@@ -48,3 +48,29 @@ def test_the_portal_asks_again_for_a_phone_it_cannot_call_and_for_words(client):
         "+852 9123 4567",
     ):
         assert _portal(client, phone=phone).status_code in (200, 303), phone
+
+
+def test_an_unsatisfied_citizen_is_told_what_happens_next(client, session, world):
+    from tests.functional.conftest import TEST_SECRET
+
+    from minyi.intake import identity
+    from minyi.intake.models import Message
+
+    assert _portal(client, category_id=world.road_category.id).status_code in (200, 303)
+    message = session.query(Message).one()
+    factories.drive_case(session, message.case, "replied")
+    session.commit()
+    token = csrf_of(client.get("/track").text)
+    secret = identity.tracking_secret(TEST_SECRET, message.id)
+    rating = {"code": message.tracking_code, "secret": secret, "satisfaction": "unsatisfied", "solved": "no"}
+    rated = client.post("/track/rate", data=rating | {"csrf_token": token})
+    assert rated.status_code == 200
+    assert "您的意见已转承办单位重新办理（重办），新的答复时限：" in rated.text
+    assert "重新办理（重办）" in rated.text.split("感谢您的评价")[-1]  # the step in the history too
+    session.refresh(message.case)
+    factories.drive_case(session, message.case, "replied")
+    session.commit()
+    closed = client.post(
+        "/track/rate", data=rating | {"satisfaction": "satisfied", "solved": "yes", "csrf_token": token}
+    )
+    assert "感谢您的评价，案件已办结。" in closed.text

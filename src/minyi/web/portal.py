@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from minyi.accounts.throttle import Throttled
 from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
-from minyi.cases.models import Case, EventAction
+from minyi.cases.models import Case, CaseStatus, EventAction
+from minyi.core.localtime import format_time
 from minyi.departments.services import list_categories
 from minyi.flows import processing
 from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession, LoginThrottle, client_address
@@ -244,6 +245,8 @@ def _timeline(case: Case, language: str) -> list[tuple[datetime, str]]:
         if event.action == EventAction.RATED:
             verdict = i18n.translate(f"rate.{event.payload.get('satisfaction', '')}", language)
             text = i18n.translate("track.rated", language).format(verdict=verdict)
+        elif event.action == EventAction.REOPENED:  # 重办, not the status it returns to (办理中)
+            text = i18n.translate("track.reopened", language)
         elif event.to_status and event.action == EventAction.RECEIVED:
             text = lifecycle.label(event.to_status, language)  # the first step: received as is
         elif event.to_status and event.from_status != event.to_status:
@@ -306,7 +309,17 @@ def rate(
         db.rollback()
         return _tracked(request, message, secret, domain_text(str(exc), language_of(request)), 409)
     db.commit()
-    return _tracked(request, message, secret, i18n.translate("rate.thanks", language_of(request)))
+    return _tracked(request, message, secret, _after_rating(message.case, language_of(request)))
+
+
+def _after_rating(case: Case | None, language: str) -> str:
+    """What happens next, said to the citizen: the case is closed, or reopened with a new deadline."""
+    if case is not None and case.status == CaseStatus.CLOSED:
+        return i18n.translate("rate.thanks.closed", language)
+    if case is not None and case.status == CaseStatus.IN_PROGRESS:
+        due = format_time(case.due_at, "%Y-%m-%d %H:%M") if case.due_at else "—"
+        return i18n.translate("rate.thanks.reopened", language).format(due=due)
+    return i18n.translate("rate.thanks", language)
 
 
 @router.get("/public", dependencies=[PUBLIC_VIEW])

@@ -65,6 +65,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rate.comment": ("意见（可选）", "Comment (optional)"),
     "rate.button": ("提交评价", "Send"),
     "rate.thanks": ("感谢您的评价。", "Thank you for your rating."),
+    "rate.thanks.closed": ("感谢您的评价，案件已办结。", "Thank you for your rating; the case is closed."),
+    "rate.thanks.reopened": (
+        "感谢您的评价。您的意见已转承办单位重新办理（重办），新的答复时限：{due}。收到新的答复后，您可以再次评价。",
+        (
+            "Thank you for your rating. The case goes back to the department to be dealt with again; "
+            "the new deadline is {due}. You can rate the new answer when it comes."
+        ),
+    ),
     "receipt.print": ("打印回执", "Print the receipt"),
     "receipt.copy": ("复制查询码和密码", "Copy code and secret"),
     "receipt.copied": ("已复制", "Copied"),
@@ -80,6 +88,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "public.search.clear": ("显示全部", "Show all"),
     "track.rated": ("市民评价：{verdict}", "Rated by the citizen: {verdict}"),
+    "track.reopened": ("重新办理（重办）", "Being dealt with again (reopened)"),
     "track.closed_by_rating": ("评价后办结", "Closed after the rating"),
     "track.not_reached": ("回访未联系上，已办结", "Follow-up not reached; closed"),
 }
