@@ -74,3 +74,23 @@ def test_an_unsatisfied_citizen_is_told_what_happens_next(client, session, world
         "/track/rate", data=rating | {"satisfaction": "satisfied", "solved": "yes", "csrf_token": token}
     )
     assert "感谢您的评价，案件已办结。" in closed.text
+
+
+def test_the_staff_history_credits_the_citizen_and_speaks_english(client, session, world):
+    from minyi.cases import workflow
+
+    case = factories.make_case(
+        session, status="replied", department=world.roads, category=world.road_category
+    )
+    workflow.rate(session, case.messages[0], "unsatisfied", solved=False)
+    session.commit()
+    login(client, "boss")
+    english = client.get(f"/staff/cases/{case.id}?lang=en").text
+    history = english.split('class="timeline"')[1]
+    assert "Rated by the citizen</b> Citizen" in history
+    assert "solved: no" in history
+    assert "the citizen said the problem is not solved" in history
+    assert workflow.REOPENED_BY_RATING not in history
+    chinese = client.get(f"/staff/cases/{case.id}?lang=zh").text.split('class="timeline"')[1]
+    assert "回访评价</b> 市民" in chinese
+    assert workflow.REOPENED_BY_RATING in chinese

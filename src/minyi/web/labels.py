@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from minyi.alerts.wording import describe_alert, describe_rule
+from minyi.cases.workflow import REOPENED_BY_RATING
 from minyi.web import i18n
 from minyi.web.domain_texts import domain_text
 
@@ -79,6 +80,14 @@ ROLES: dict[str, tuple[str, str]] = {
     "staff": ("承办人", "Department staff"),
 }
 SYSTEM = ("系统", "System")
+CITIZEN = ("市民", "Citizen")
+#: Reasons the system writes into events, in the reader's language (they are not user data).
+SYSTEM_REASONS = {
+    REOPENED_BY_RATING: (
+        REOPENED_BY_RATING,
+        "follow-up: the citizen said the problem is not solved or was not satisfied",
+    ),
+}
 KEYWORD_MODEL = ("关键词规则", "Keyword rules")
 TRAINED_MODEL = ("分类模型", "Trained model")
 RULES_MODEL = ("规则", "Rules")
@@ -109,12 +118,21 @@ def actor_label(event: Any, language: str = "zh") -> str:
     user = getattr(event, "actor_user", None)
     if user is not None:
         return str(user.display_name or user.username)
+    if str(getattr(event, "action", "")) == "rated":  # through the tracking link: the citizen
+        return _pick(CITIZEN, language)
     actor = str(getattr(event, "actor", "") or "")
     if actor.startswith("user:"):
         return actor.removeprefix("user:")
     if actor in {"", "system"}:
         return _pick(SYSTEM, language)
     return actor
+
+
+def reason_label(reason: object, language: str = "zh") -> str:
+    """An event's reason: the system's own in the reader's language, staff's as written."""
+    text = str(reason or "")
+    known = SYSTEM_REASONS.get(text)
+    return _pick(known, language) if known is not None else text
 
 
 def channel_label(channel: str | None, language: str = "zh") -> str:
@@ -194,6 +212,7 @@ def model_label(version: str | None, language: str = "zh") -> str:
 GLOBALS = {
     "event_label": event_label,
     "actor_label": actor_label,
+    "reason_label": reason_label,
     "channel_label": channel_label,
     "role_label": role_label,
     "department_label": department_label,

@@ -20,6 +20,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "case.history": ("办理记录", "History"),
     "case.history.reason": ("理由：", "Reason: "),
     "case.history.comment": ("市民意见：", "Citizen's comment: "),
+    "case.history.solved": ("问题已解决", "solved: yes"),
+    "case.history.unsolved": ("问题未解决", "solved: no"),
     "case.replies": ("答复与备注", "Replies and notes"),
     "case.reply": ("答复", "Reply"),
     "case.reply.public": ("公开答复（留言人可见）", "Public reply (the citizen sees it)"),
