@@ -94,3 +94,20 @@ def test_the_staff_history_credits_the_citizen_and_speaks_english(client, sessio
     chinese = client.get(f"/staff/cases/{case.id}?lang=zh").text.split('class="timeline"')[1]
     assert "回访评价</b> 市民" in chinese
     assert workflow.REOPENED_BY_RATING in chinese
+
+
+def test_an_upload_without_a_file_shows_the_form_again(client, session, world):
+    login(client, "boss")
+    for page, action in (
+        ("/staff/imports", "/staff/imports"),
+        ("/staff/admin", "/staff/admin/categories"),
+        ("/staff/knowledge", "/staff/knowledge-import"),
+    ):
+        token = csrf_of(client.get(page).text)
+        for files in (None, {"file": ("", b"", "application/octet-stream")}):
+            answer = client.post(action, data={"csrf_token": token}, files=files)
+            assert answer.status_code == 422, (action, answer.text[:300])
+            assert "请先选择要上传的文件" in answer.text, action
+            assert (
+                'id="staffbar"' in answer.text or "staff-bar" in answer.text or "/staff/logout" in answer.text
+            )

@@ -241,10 +241,12 @@ def create_department(
 async def import_categories(
     request: Request,
     db: DbSession,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile | None, File()] = None,
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Import a 3-level category tree from CSV or XLSX (一级分类, 二级分类, 三级分类, optional 部门)."""
+    if file is None or not file.filename:
+        return _page(request, db, translate("error.no_file", language_of(request)), 422)
     suffix = Path(file.filename or "upload.csv").suffix or ".csv"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"categories{suffix}"

@@ -216,6 +216,11 @@ KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
     (r"department: no department (?P<v>.+)", "没有该部门：{v}。", "No department {v}."),
     (r"category: no category (?P<v>.+)", "没有该类别：{v}。", "No category {v}."),
     (
+        r"file: choose a file to upload",
+        "文件：请先选择要上传的文件。",
+        "File: choose a file to upload first.",
+    ),
+    (
         r"file: a \.csv, \.xlsx or \.md file",
         "请选择 .csv、.xlsx 或 .md 文件。",
         "Choose a .csv, .xlsx or .md file.",

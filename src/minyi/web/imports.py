@@ -29,6 +29,7 @@ from minyi.interop.models import ImportRun
 from minyi.interop.tabular import ImportFileError
 from minyi.web import import_texts
 from minyi.web.domain_texts import domain_text
+from minyi.web.i18n import translate
 from minyi.web.templating import language_of, render
 
 
@@ -88,10 +89,12 @@ async def upload(
     db: DbSession,
     user: Importer,
     settings: AppSettings,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile | None, File()] = None,
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Stage the uploaded file and show its layout and mapping."""
+    if file is None or not file.filename:  # the form again, with the error beside it
+        return _list(request, db, translate("error.no_file", language_of(request)), 422)
     try:
         run = import_runs.receive(
             db, settings, user, file.filename or "upload", file.file, max_bytes=settings.max_upload_bytes

@@ -257,10 +257,12 @@ async def import_file(
     db: DbSession,
     settings: AppSettings,
     user: Writer,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile | None, File()] = None,
     _csrf: CsrfChecked = None,
 ) -> Response:
     """Import articles from a CSV, XLSX or Markdown file (title and body columns, or # headings)."""
+    if file is None or not file.filename:
+        return _list(request, db, settings, user, error="file: choose a file to upload", status=422)
     suffix = Path(file.filename or "upload.csv").suffix.lower()
     if suffix not in {".csv", ".xlsx", ".md", ".markdown"}:
         return _list(request, db, settings, user, error="file: a .csv, .xlsx or .md file", status=422)

@@ -53,6 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "What you sent could not be read (its format or encoding is wrong).",
     ),
     "error.invalid": ("请检查填写的内容：", "Please check:"),
+    "error.no_file": ("文件：请先选择要上传的文件。", "File: choose a file to upload first."),
     "error.phone": (
         "联系电话：请填写可以回电的号码（11 位手机号，或带区号的固定电话）。",
         "Phone: a number staff can call back (an 11-digit mobile, or a landline with its area code).",
