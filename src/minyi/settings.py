@@ -7,6 +7,7 @@ production deployment never runs with a guessable secret or cookies sent in clea
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -320,6 +321,24 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value
 
+    @field_validator("holidays_file")
+    @classmethod
+    def _holidays_file(cls, value: Path | None) -> Path | None:
+        # A wrong path started cleanly, then every dispatch answered 500 once holidays were
+        # entered on /staff/admin (the calendar reads the file only then).
+        if value is None or not str(value).strip():
+            return None
+        if value.suffix.lower() not in {".csv", ".json"}:
+            msg = f"{value}: a holidays file is .csv or .json"
+            raise ValueError(msg)
+        try:
+            with value.open("rb") as file:
+                file.read(1)
+        except OSError as exc:
+            msg = f"{value} cannot be read ({exc.strerror or exc})"
+            raise ValueError(msg) from None
+        return value
+
     @field_validator("webhook_url", "sms_webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
@@ -373,11 +392,45 @@ class Settings(BaseSettings):
             raise UnsafeSettingsError("; ".join(problems))
 
 
+#: MINYI_ variables read outside the settings (scripts, tests, the test runner).
+OTHER_VARIABLES = frozenset(
+    {
+        *("MINYI_PYTHON", "MINYI_PORT", "MINYI_HOST", "MINYI_PURE_PYTHON", "MINYI_CHROMIUM", "MINYI_CLONES"),
+        *("MINYI_TEST_DATABASE_URL", "MINYI_REQUIRE_BROWSER", "MINYI_REQUIRE_NATS", "MINYI_REQUIRE_POSTGRES"),
+        "MINYI_REQUIRE_SPEEDUPS",
+    }
+)
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``MINYI_`` variables that no setting reads, each with the likeliest intended name.
+
+    A mistyped name (``MINYI_PROCESING=nats``) was silently ignored: the server ran with the
+    default and nothing said so.
+    """
+    import difflib
+    import os
+
+    names = {f"MINYI_{name.upper()}" for name in Settings.model_fields}
+    found = []
+    for key in sorted(environ if environ is not None else os.environ):
+        if not key.startswith("MINYI_") or key in names or key in OTHER_VARIABLES:
+            continue
+        close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.8)
+        found.append(f"{key} (did you mean {close[0]}?)" if close else key)
+    return found
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment."""
+    """The process-wide settings, read once from the environment; unknown names are warned of."""
     settings = Settings()
     settings.check_safe()
+    unknown = unknown_variables()
+    if unknown:
+        import logging
+
+        logging.getLogger("minyi.settings").warning("unknown settings ignored: %s", "; ".join(unknown))
     return settings
 
 

@@ -98,3 +98,19 @@ timezone_option = click.option(
     show_default="MINYI_TIMEZONE, Asia/Shanghai",
     help="Timezone of times given without one.",
 )
+
+
+def check_calendar(settings: Settings) -> None:
+    """Read ``MINYI_HOLIDAYS_FILE`` once before serving: a malformed file is said now, by name.
+
+    The calendar reads the file when a deadline is first computed: a bad row made every
+    dispatch answer 500 on a server that had started cleanly.
+    """
+    if settings.holidays_file is None:
+        return
+    from minyi.cases.holidays import load_holiday_file  # local: only the long-running commands
+
+    try:
+        load_holiday_file(settings.holidays_file)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(f"invalid settings: MINYI_HOLIDAYS_FILE: {exc}") from exc

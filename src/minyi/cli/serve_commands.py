@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import uvicorn
 
-from minyi.cli.context import CliContext, pass_context
+from minyi.cli.context import CliContext, check_calendar, pass_context
 from minyi.cli.demo_commands import seed_if_empty
 from minyi.server.app import create_app
 
@@ -18,6 +18,7 @@ from minyi.server.app import create_app
 @pass_context
 def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> None:
     """Serve the portal, staff pages and JSON API."""
+    check_calendar(ctx.settings)
     migrate_first = demo or ctx.database.is_sqlite
     database = ctx.migrated_database() if migrate_first else ctx.require_current_schema()
     if demo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from minyi.cli.context import CliContext, pass_context
+from minyi.cli.context import CliContext, check_calendar, pass_context
 
 
 @click.command()
@@ -28,6 +28,8 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
     from minyi.flows.jetstream import run_worker, serve_worker
     from minyi.flows.workers import ProcessingContext
     from minyi.issues.online import IssueTracker
+
+    check_calendar(ctx.settings)
 
     settings = ctx.settings
     database = ctx.require_current_schema()
