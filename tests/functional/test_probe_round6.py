@@ -111,3 +111,49 @@ def test_an_upload_without_a_file_shows_the_form_again(client, session, world):
             assert (
                 'id="staffbar"' in answer.text or "staff-bar" in answer.text or "/staff/logout" in answer.text
             )
+
+
+def test_errors_speak_chinese_to_a_chinese_caller(client):
+    zh = {"Accept-Language": "zh-CN"}
+    no_token = client.get("/api/v1/cases", headers=zh)
+    assert no_token.status_code == 401
+    assert no_token.json()["message"].startswith("需要员工 API 令牌")
+    assert client.get("/api/v1/cases").json()["message"] == "this endpoint needs a staff API token"
+    wrong_method = client.delete("/api/v1/messages", headers=zh)
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["message"] == "此地址不接受这种请求方法。"
+    big = client.post(
+        "/api/v1/messages", content=b"x" * (2 << 20), headers=zh | {"Content-Type": "application/json"}
+    )
+    assert big.status_code == 413
+    assert "请求内容过大" in big.json()["message"]
+
+
+def test_an_unexpected_error_is_the_sites_page_in_the_readers_language(settings, database):
+    from fastapi.testclient import TestClient
+
+    from minyi.server.app import create_app
+
+    app = create_app(settings, database)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    @app.get("/api/v1/boom")
+    def api_boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as caller:
+        page = caller.get("/boom", headers={"Accept-Language": "zh-CN"})
+        assert page.status_code == 500
+        assert "系统内部错误，已记录" in page.text
+        assert "<html" in page.text  # the site's page, not one English line
+        english = caller.get("/boom?lang=en")
+        assert "Something went wrong on our side" in english.text
+        api = caller.get("/api/v1/boom", headers={"Accept-Language": "zh-CN"})
+        assert api.json() == {"error": "internal_error", "message": INTERNAL_ZH}
+        assert "boom" not in api.text
+
+
+INTERNAL_ZH = "系统内部错误，已记录；请稍后重试，如一直出错请联系系统管理员。"

@@ -54,9 +54,21 @@ def domain_error_json(exc: DomainError) -> JSONResponse:
 
 
 HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+#: The same errors in Chinese, for a caller whose Accept-Language prefers it (the README says
+#: every error is in Chinese; these were the framework's and the token check's English).
+HTTP_CHINESE = {
+    401: "需要员工 API 令牌（请求头 Authorization: Bearer <令牌>）。",
+    403: "无权访问。",
+    404: "没有这个地址或对象。",
+    405: "此地址不接受这种请求方法。",
+}
+INTERNAL = (
+    "internal error; it has been logged",
+    "系统内部错误，已记录；请稍后重试，如一直出错请联系系统管理员。",
+)
 
 
-def http_error_json(exc: StarletteHTTPException) -> JSONResponse:
+def http_error_json(exc: StarletteHTTPException, language: str | None = None) -> JSONResponse:
     """An HTTP error (unknown URL, wrong method, missing token) as JSON.
 
     A 400 comes only from the framework reading the body (JSON that is not UTF-8 or nests
@@ -67,8 +79,11 @@ def http_error_json(exc: StarletteHTTPException) -> JSONResponse:
         body = {"error": "invalid_request", "message": message, "field": "body"}
         return JSONResponse({**body, "fields": [{"field": "body", "message": message}]}, status_code=400)
     code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = str(exc.detail)
+    if language == "zh":
+        message = HTTP_CHINESE.get(exc.status_code, message)
     return JSONResponse(
-        {"error": code, "message": str(exc.detail), "field": None},
+        {"error": code, "message": message, "field": None},
         status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
     )

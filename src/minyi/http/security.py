@@ -126,7 +126,10 @@ class BodySizeLimit:
     async def _refuse(self, scope: Scope, send: Send) -> None:
         """413: a short page in both languages for a person's form; JSON for everything else."""
         text = f"request body larger than {self.max_bytes} bytes"
-        kind = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+        headers_in = dict(scope.get("headers") or [])
+        if headers_in.get(b"accept-language", b"").lower().startswith(b"zh"):
+            text = f"请求内容过大（超过 {self.max_bytes} 字节）。"
+        kind = headers_in.get(b"content-type", b"").lower()
         form = kind.startswith((b"application/x-www-form-urlencoded", b"multipart/form-data"))
         if not form or str(scope.get("path", "")).startswith(PROGRAM_PREFIXES):
             body = json.dumps(

@@ -35,7 +35,14 @@ from minyi.core.errors import DomainError
 from minyi.db.session import Database
 from minyi.flows.workers import Processing, ProcessingContext, build_processing
 from minyi.http.deps import LoginRequired
-from minyi.http.errors import domain_error_json, error_body, http_error_json, retry_headers, wants_json
+from minyi.http.errors import (
+    INTERNAL,
+    domain_error_json,
+    error_body,
+    http_error_json,
+    retry_headers,
+    wants_json,
+)
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.http.submissions import ApiSubmissions, SubmissionLimit
@@ -65,7 +72,7 @@ from minyi.web import public_search as web_public_search
 from minyi.web import screen as web_screen
 from minyi.web import staff_knowledge as web_staff_knowledge
 from minyi.web.domain_texts import domain_text
-from minyi.web.errors import domain_error_page, http_error_page, validation_error_page
+from minyi.web.errors import domain_error_page, http_error_page, internal_error_page, validation_error_page
 from minyi.web.i18n import accepted_language
 from minyi.web.templating import TEMPLATES_DIR
 from minyi.web.validation import plain_message
@@ -175,7 +182,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if wants_json(request):
-            return http_error_json(exc)
+            return http_error_json(exc, _json_language(request))
         return http_error_page(request, exc)
 
     @app.exception_handler(LoginRequired)
@@ -185,10 +192,18 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
-        message = "internal error; it has been logged"
-        if wants_json(request):
-            return JSONResponse({"error": "internal_error", "message": message}, status_code=500)
-        return HTMLResponse(f"<h1>{message}</h1>", status_code=500)
+        return _unexpected_answer(request)
+
+
+def _unexpected_answer(request: Request) -> Response:
+    """A 500 in the reader's language: JSON for programs, the site's page for people."""
+    if wants_json(request):
+        message = INTERNAL[1] if _json_language(request) == "zh" else INTERNAL[0]
+        return JSONResponse({"error": "internal_error", "message": message}, status_code=500)
+    try:  # the site's error page, if the page itself can be drawn
+        return internal_error_page(request)
+    except Exception:  # noqa: BLE001 - the last resort must answer
+        return HTMLResponse(f"<h1>{INTERNAL[1]}</h1><p>{INTERNAL[0]}</p>", status_code=500)
 
 
 def _issue_tracker(settings: Settings, database: Database, *, owned: bool) -> IssueTracker | None:

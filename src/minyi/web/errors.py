@@ -91,3 +91,8 @@ def http_error_page(request: Request, exc: StarletteHTTPException) -> Response:
     if key is not None and (text in _ROUTER_DETAILS or exc.status_code == 400 or language != "en"):  # noqa: PLR2004
         text = i18n.translate(key, language)
     return error_page(request, text, exc.status_code)
+
+
+def internal_error_page(request: Request) -> Response:
+    """An unexpected error as the site's page, in the reader's language (was one English line)."""
+    return error_page(request, i18n.translate("error.internal", language_of(request)), 500)

@@ -53,6 +53,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "What you sent could not be read (its format or encoding is wrong).",
     ),
     "error.invalid": ("请检查填写的内容：", "Please check:"),
+    "error.internal": (
+        "系统内部错误，已记录。请稍后重试；如一直出错，请联系系统管理员。",
+        (
+            "Something went wrong on our side; it has been logged. Try again later, "
+            "or tell the administrator if it keeps happening."
+        ),
+    ),
     "error.no_file": ("文件：请先选择要上传的文件。", "File: choose a file to upload first."),
     "error.phone": (
         "联系电话：请填写可以回电的号码（11 位手机号，或带区号的固定电话）。",
