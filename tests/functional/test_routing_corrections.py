@@ -44,6 +44,19 @@ def test_routed_automatically_is_recorded_and_shown(client, session, world):
     assert 'id="auto-routed"' not in client.get(f"/staff/cases/{waiting['case_id']}").text
 
 
+def test_a_machine_category_without_a_department_is_not_called_routed(client, session, world):
+    """The 自动分派 badge stood on cases still waiting at the dispatch desk (no department)."""
+    world.road_category.parent.default_department = None
+    world.road_category.default_department = None
+    session.commit()
+    waiting = post(client)
+    record = session.get(CaseRouting, waiting["case_id"])
+    assert record is not None
+    assert record.predicted_label == "交通运输"
+    assert not record.routed_automatically
+    assert session.get(Case, waiting["case_id"]).department_id is None
+
+
 def test_a_dispatcher_s_change_is_kept_as_a_routing_correction(client, session, world):
     routed = post(client)
     login(client, "disp")

@@ -77,7 +77,8 @@ def record_routing(
     """Keep how ``case`` was routed when it was opened; ``None`` when there was no guess at all."""
     if analysis is None or analysis.category_model is None:
         return None
-    automatic = case.category_source in MACHINE_SOURCES
+    # routed means sent to a department: a machine's category without one waits for a dispatcher
+    automatic = case.category_source in MACHINE_SOURCES and case.department is not None
     routing = CaseRouting(
         case_id=case.id,
         routed_automatically=automatic,

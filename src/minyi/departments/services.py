@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from minyi.core.errors import Conflict, InvalidInput
 from minyi.departments.models import Category, Department
@@ -180,13 +180,43 @@ def import_category_tree(
 
 
 def department_for_category(category: Category | None) -> Department | None:
-    """The department that answers ``category``: its own default, else its nearest ancestor's."""
+    """The department that answers ``category``: its own default, else its nearest ancestor's.
+
+    Failing both, the one department that every subcategory of ``category`` goes to. A tree
+    imported with departments on its deepest level (as the docs' example does) left the
+    first-level categories, which the keyword rules pick, without one: nothing was routed.
+    """
     node = category
     while node is not None:
         if node.default_department is not None:
             return node.default_department
         node = node.parent
-    return None
+    return _one_department_below(category) if category is not None else None
+
+
+def _one_department_below(category: Category) -> Department | None:
+    """The department all the subcategories of ``category`` answer to, when it is one and the same."""
+    session = object_session(category)
+    if session is None:
+        return None
+    prefix = category.path + Category.PATH_SEPARATOR
+    rows = session.execute(
+        select(Category.path, Category.default_department_id).where(
+            Category.path.startswith(prefix, autoescape=True)
+        )
+    ).all()
+    own = {str(path): department for path, department in rows}
+    leaves = [
+        path for path in own if not any(other.startswith(path + Category.PATH_SEPARATOR) for other in own)
+    ]
+    found: set[str | None] = set()
+    for leaf in leaves:  # a leaf's department, else its nearest ancestor's inside the subtree
+        parts = leaf.split(Category.PATH_SEPARATOR)
+        chain = (Category.PATH_SEPARATOR.join(parts[:n]) for n in range(len(parts), 0, -1))
+        found.add(next((own[p] for p in chain if own.get(p)), None))
+    if len(found) != 1 or None in found:
+        return None
+    return session.get(Department, found.pop())
 
 
 def list_departments(session: Session) -> list[Department]:

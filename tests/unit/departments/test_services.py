@@ -34,6 +34,27 @@ def test_department_column_sets_the_default(session):
     assert session.query(Category).filter_by(name="教育").one().default_department is jyj
 
 
+def test_a_first_level_category_routes_to_the_one_department_of_all_its_subcategories(session):
+    """Departments on the deepest level only (the docs' example): the keyword rules pick the first
+    level, which had none, so nothing was routed."""
+    zjj = factories.make_department(session, code="ZJJ")
+    factories.make_department(session, code="JYJ")
+    rows = [
+        {"一级分类": "城乡建设", "二级分类": "安全生产", "三级分类": "事故处理", "部门": "ZJJ"},
+        {"一级分类": "城乡建设", "二级分类": "城市建设", "三级分类": "", "部门": "ZJJ"},
+        {"一级分类": "教育文体", "二级分类": "教育", "三级分类": "入学", "部门": "JYJ"},
+        {"一级分类": "教育文体", "二级分类": "文体", "三级分类": "", "部门": ""},
+        {"一级分类": "混合", "二级分类": "甲", "三级分类": "", "部门": "ZJJ"},
+        {"一级分类": "混合", "二级分类": "乙", "三级分类": "", "部门": "JYJ"},
+    ]
+    services.import_category_tree(session, rows)
+    by_path = {c.path: c for c in session.query(Category)}
+    assert services.department_for_category(by_path["城乡建设"]) is zjj
+    assert services.department_for_category(by_path["城乡建设 / 安全生产"]) is zjj
+    assert services.department_for_category(by_path["教育文体"]) is None  # 文体 has none: a person decides
+    assert services.department_for_category(by_path["混合"]) is None  # two departments
+
+
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
