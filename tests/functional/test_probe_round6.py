@@ -157,3 +157,25 @@ def test_an_unexpected_error_is_the_sites_page_in_the_readers_language(settings,
 
 
 INTERNAL_ZH = "系统内部错误，已记录；请稍后重试，如一直出错请联系系统管理员。"
+
+
+def test_the_admin_page_counts_the_holidays_file_as_entered(client, world, tmp_path, monkeypatch):
+    from minyi.cases.calendar import default_calendar
+    from minyi.db.base import utcnow
+
+    coming = utcnow().year + 1
+    listed = tmp_path / "holidays.csv"
+    listed.write_text(
+        f"date,kind,name\n{coming}-02-08,holiday,春节\n{coming}-02-09,holiday,春节\n", encoding="utf-8"
+    )
+    login(client, "boss")
+    assert f'id="holidays-missing-{coming}"' in client.get("/staff/admin").text
+    monkeypatch.setenv("MINYI_HOLIDAYS_FILE", str(listed))
+    default_calendar.cache_clear()
+    try:
+        page = client.get("/staff/admin").text
+    finally:
+        monkeypatch.delenv("MINYI_HOLIDAYS_FILE")
+        default_calendar.cache_clear()
+    assert f'id="holidays-missing-{coming}"' not in page  # the file lists it: not said missing
+    assert f"{coming} 年 2 天" in page

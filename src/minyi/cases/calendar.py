@@ -129,14 +129,15 @@ class WorkCalendar:
                 return
             self._warned_years.add(year)
         listed = sum(1 for day in self.overrides if day.year == year)
+        if listed:  # the year's schedule was entered (holidays file or /staff/admin): nothing to warn of
+            return
         logger.warning(
-            "chinese-calendar has no statutory calendar for %d: using Monday-Friday working days, "
-            "the fixed holidays 元旦 (1 Jan), 劳动节 (1-2 May) and 国庆节 (1-3 Oct), and %d override "
-            "date(s). Lunar holidays (春节, 清明, 端午, 中秋) and adjusted working weekends (调休) of %d "
-            "are NOT known unless the holidays file lists them: put the State Council notice "
-            "for %d in the holidays file (%s) or upgrade chinese-calendar.",
+            "chinese-calendar has no statutory calendar for %d and no holiday of %d was entered: "
+            "using Monday-Friday working days and the fixed holidays 元旦, 劳动节 and 国庆节. Lunar "
+            "holidays (春节, 清明, 端午, 中秋) and adjusted working weekends (调休) of %d are not known: "
+            "enter the State Council notice for %d on /staff/admin (节假日) or in the holidays file (%s).",
             year,
-            listed,
+            year,
             year,
             year,
             HOLIDAYS_FILE_ENV,

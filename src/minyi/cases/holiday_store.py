@@ -163,6 +163,14 @@ def stored_years(session: Session) -> dict[int, list[HolidayOverride]]:
     return years
 
 
+def file_years() -> dict[int, int]:
+    """The years the holidays file (``MINYI_HOLIDAYS_FILE``) lists, with how many days each."""
+    counts: dict[int, int] = {}
+    for day in default_calendar().overrides:
+        counts[day.year] = counts.get(day.year, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def statutory_years() -> tuple[int, int]:
     """The first and last year the installed ``chinese-calendar`` knows (2004, 2026 in 1.11.0)."""
     years = [day.year for day in chinese_calendar.holidays]

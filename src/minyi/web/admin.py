@@ -89,7 +89,10 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
     years = holiday_store.stored_years(db)
     texts = {year: holiday_store.schedule_text(entries) for year, entries in years.items()}
     coming = utcnow().year + 1
-    missing = [year for year in (coming - 1, coming) if year > last and year not in years]
+    in_file = holiday_store.file_years()  # the holidays file counts as entered (it was said missing)
+    missing = [
+        year for year in (coming - 1, coming) if year > last and year not in years and year not in in_file
+    ]
     default_year = str(next((y for y in range(last + 1, last + 20) if y not in years), last + 1))
     form = form or {"year": default_year, "schedule": texts.get(int(default_year), "")}
     return {
@@ -97,6 +100,7 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
         "holiday_years": years,
         "holiday_texts": texts,
         "holiday_missing": missing,
+        "holiday_file_years": in_file,
         "holiday_form": form,
         "holiday_clashes": holiday_shift.deadlines_on_days_off(db),
     }

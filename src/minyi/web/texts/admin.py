@@ -105,6 +105,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "admin.holidays.entered": ("已录入", "Entered"),
     "admin.holidays.days": ("{n} 天", "{n} days"),
+    "admin.holidays.file": (
+        "节假日文件（MINYI_HOLIDAYS_FILE）已列出，页面录入的同一天优先",
+        "The holidays file (MINYI_HOLIDAYS_FILE) lists these; a day entered here wins",
+    ),
+    "admin.holidays.file_year": ("{year} 年 {n} 天", "{year}: {n} days"),
     "admin.holidays.none": ("尚未录入任何年份。", "No year entered yet."),
     "admin.holidays.year": ("年份", "Year"),
     "admin.holidays.schedule": ("安排（每行一条）", "Schedule (one entry a line)"),
