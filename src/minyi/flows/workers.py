@@ -25,7 +25,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from minyi.settings import Settings
 
 log = logging.getLogger(__name__)
+SHOWN_IDS = 5  # unknown ids named in one log line
 PER_TRANSACTION = 8  # messages stored in one transaction by a worker
 
 
@@ -112,6 +113,8 @@ def process_ids(context: ProcessingContext, ids: Sequence[str], *, per_transacti
     with context.database.read_session() as session:
         query = select(Message).where(Message.id.in_(list(ids)), Message.state == ProcessingState.RECEIVED)
         waiting = list(session.scalars(query.order_by(Message.id)))
+        if len(waiting) < len(set(ids)):
+            _warn_unknown(session, ids)
         pipeline = context.pipelines.get(session)
         results = dict(zip([m.id for m in waiting], analyse_batch(pipeline, waiting), strict=True))
     per_transaction = per_transaction or PER_TRANSACTION
@@ -123,6 +126,24 @@ def process_ids(context: ProcessingContext, ids: Sequence[str], *, per_transacti
             stored = sum(_store_one(context, one, pipeline, results[one]) for one in chunk)
         taken += stored
     return taken
+
+
+def _warn_unknown(session: Session, ids: Iterable[str]) -> None:
+    """Log ids that this database has never held: another deployment shares the queue.
+
+    A restore drill on production's NATS stream had its messages taken and acknowledged by
+    production's workers without a word (docs/operation.md, backups).
+    """
+    asked = set(ids)
+    known = set(session.scalars(select(Message.id).where(Message.id.in_(list(asked)))))
+    unknown = sorted(asked - known)
+    if unknown:
+        log.warning(
+            "%d message id(s) are not in this database (does another deployment share the NATS "
+            "stream? give it its own MINYI_NATS_STREAM): %s",
+            len(unknown),
+            ", ".join(unknown[:SHOWN_IDS]) + (" …" if len(unknown) > SHOWN_IDS else ""),
+        )
 
 
 def _store_batch(

@@ -170,3 +170,22 @@ def test_a_failing_batch_is_stored_again_one_message_at_a_time(tmp_path, monkeyp
         assert set(states.values()) == {(ProcessingState.PROCESSED, None)}
     finally:
         database.engine.dispose()
+
+
+def test_ids_this_database_never_held_are_logged(tmp_path, caplog):
+    """A restore drill sharing production's stream: its ids were acknowledged without a word."""
+    database, ids = _database(tmp_path, "minyi_batches_unknown")
+    context = workers.ProcessingContext(database, PipelineProvider(Settings()), None)
+    try:
+        with caplog.at_level("WARNING", logger="minyi.flows.workers"):
+            taken = workers.process_ids(context, [*ids[:2], "01-not-here"], per_transaction=8)
+        assert taken == 2
+        [line] = [r.getMessage() for r in caplog.records if "not in this database" in r.getMessage()]
+        assert "01-not-here" in line
+        assert "MINYI_NATS_STREAM" in line
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="minyi.flows.workers"):
+            workers.process_ids(context, ids[:2], per_transaction=8)  # known, already processed
+        assert not [r for r in caplog.records if "not in this database" in r.getMessage()]
+    finally:
+        database.engine.dispose()
