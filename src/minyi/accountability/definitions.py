@@ -205,9 +205,11 @@ FIGURES: tuple[Figure, ...] = (
         "median_reply_hours",
         "答复用时中位数",
         "Median time to reply",
-        "从首条留言到首次答复的用时的中位数（小时）。按固定区间统计后插值，误差不超过所在区间宽度。",
-        "Median time from the first message to the first reply, in hours; read from fixed "
-        "buckets and interpolated, so within the width of its bucket.",
+        "从首条留言到首次答复的用时的中位数：一半的案件答复得更快。以小时计，超过 48 小时的以天显示"
+        "（开放数据中为小时）。按固定区间统计后插值，误差不超过所在区间宽度。",
+        "Median time from the first message to the first reply: half the cases were answered "
+        "sooner. In hours, shown in days above 48 hours (hours in the open data); read from "
+        "fixed buckets and interpolated, so within the width of its bucket.",
         "hours",
         better="lower",
     ),

@@ -10,7 +10,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.staff": ("工作人员", "Staff"),
     "nav.inbox": ("待办案件", "Inbox"),
     "nav.logout": ("退出", "Log out"),
-    "nav.api": ("接口文档", "API docs"),
+    "nav.api": ("开发者接口（API）", "API docs"),
     "lang.switch": ("English", "中文"),
     "common.received_at": ("留言时间", "Received"),
     "common.status": ("状态", "Status"),

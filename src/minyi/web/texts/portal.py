@@ -39,7 +39,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Enter the tracking code and secret you were given.",
     ),
     "track.button": ("查询", "Look up"),
-    "track.not_found": ("查询码或查询密码不正确。", "Tracking code or secret not recognised."),
+    "track.not_found": (
+        (
+            "查询码或查询密码不正确。请与回执逐字核对；如查询密码遗失，"
+            "请拨打政务服务热线并说明查询码，由工作人员帮您查询办理情况。"
+        ),
+        (
+            "Tracking code or secret not recognised. Check both against your receipt; if you lost "
+            "the secret, call the service hotline with your code and staff will tell you how your "
+            "message is being handled."
+        ),
+    ),
     "track.fill_in": ("请填写查询码和查询密码。", "Please fill in the tracking code and the secret."),
     "track.status": ("当前状态", "Status"),
     "track.timeline": ("办理过程", "History"),
@@ -54,8 +64,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Answered messages their authors agreed to publish, personal data hidden.",
     ),
     "public.empty": ("暂无公开答复。", "Nothing published yet."),
+    "public.count": ("共 {n} 件。", "{n} cases."),
+    "statements.empty": ("暂无权威发布。", "No statement published yet."),
     "public.replied_by": ("答复单位", "Answered by"),
     "rate.heading": ("评价办理结果", "Rate the answer"),
+    "rate.satisfaction": ("对办理结果是否满意", "Are you satisfied with the answer?"),
     "rate.solved": ("问题是否已解决", "Was the problem solved?"),
     "rate.yes": ("已解决", "Yes"),
     "rate.no": ("未解决", "No"),

@@ -95,7 +95,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flash.replied": ("答复已发送", "Reply sent"),
     "flash.noted": ("内部备注已保存", "Internal note saved"),
     "flash.dispatched": ("已派单至 {department}", "Dispatched to {department}"),
-    "flash.status": ("状态已改为 {status}", "Status changed to {status}"),
+    "flash.status": ("状态已改为“{status}”。", "Status changed to {status}."),
     "flash.recategorised": ("类别已更正为 {category}", "Category corrected to {category}"),
     "flash.merge_confirm": ("已确认合并", "Merge confirmed"),
     "flash.merge_undo": ("已撤销合并，留言另立一案", "Merge undone: the message is a case of its own"),
