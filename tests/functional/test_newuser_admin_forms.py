@@ -39,9 +39,11 @@ def test_a_refused_user_is_explained_and_the_form_keeps_its_values(client, token
 
 def test_a_weak_password_is_refused_in_one_language(client, token):
     form = {"username": "clerk2", "role": "dispatcher", "password": "123456", "csrf_token": token}
-    assert refusal(client.post("/staff/admin/users?lang=zh", data=form)) == "密码至少要有 8 个字符"
+    assert refusal(client.post("/staff/admin/users?lang=zh", data=form)) == "密码至少要有 8 个字符。"
     english = refusal(client.post("/staff/admin/users?lang=en", data=form))
-    assert english == "the password must have at least 8 characters"
+    assert english == "The password must have at least 8 characters."  # a sentence, not raw text
+    nameless = refusal(client.post("/staff/admin/users?lang=zh", data=form | {"username": ""}))
+    assert nameless == "用户名：请填写用户名。"  # the empty field named first
     kept = client.post("/staff/admin/users?lang=zh", data=form).text
     assert '<option value="dispatcher" selected>' in kept
 
@@ -90,7 +92,7 @@ def test_a_weak_new_password_is_refused_in_the_readers_language(client, world):
     chinese = client.post("/staff/password?lang=zh", data=form | {"csrf_token": token})
     assert chinese.status_code == 422
     assert "密码太常见，容易被猜到" in chinese.text
-    assert "this password" not in chinese.text
+    assert "his password" not in chinese.text
     english = client.post("/staff/password?lang=en", data=form | {"csrf_token": token})
-    assert "this password is too common" in english.text
+    assert "This password is too common." in english.text
     assert "密码太常见" not in english.text

@@ -57,6 +57,8 @@ def create_user(  # noqa: PLR0913 - every argument is a field of the new user
     not common, not the user name, not a keyboard pattern, not easy to guess). The role
     granted is recorded in the audit trail, with ``granted_by`` (None: the command line).
     """
+    if not username.strip():  # named first: an empty form was told only about its department
+        raise AccountError("username: enter a user name")
     if role not in {r.value for r in Role}:
         raise AccountError(f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}")
     try:
@@ -170,6 +172,8 @@ def change_password(  # noqa: PLR0913 - the change and who asks it
     pass the password policy. The session of token ``keep_session`` (the one making the
     change) stays; every other login of the user is ended.
     """
+    if current_password is not None and not current_password:
+        raise AccountError("current_password: enter your current password")
     if current_password is not None and not verify_password(user.password_hash, current_password):
         raise AccountError("the current password is wrong")
     try:

@@ -61,9 +61,14 @@ HOLIDAYS: tuple[tuple[str, str, str], ...] = (
 
 #: Refusals on the administration page (``minyi.accounts``, ``minyi.admin``, ``minyi.departments``).
 ADMIN: tuple[tuple[str, str, str], ...] = (
-    # A password's refusal carries both languages, "中文 / English": the reader's half.
-    (r"(?P<zh>[^/]*[\u4e00-\u9fff][^/]*?) ?/ (?P<en>[^\u4e00-\u9fff]+)", "{zh}", "{en}"),
+    # A password's refusal carries both languages, "中文 / English": see _one_language.
     (r"user '(?P<u>.+)' already exists", "用户名“{u}”已存在。", "User {u} already exists."),
+    (r"username: enter a user name", "用户名：请填写用户名。", "User name: please fill it in."),
+    (
+        r"current_password: enter your current password",
+        "当前密码：请填写当前密码。",
+        "Current password: please fill it in.",
+    ),
     (
         r"department staff need a department(?: \(--department CODE\))?",
         "承办部门工作人员须选择所属部门。",
@@ -460,7 +465,22 @@ def domain_text(message: str | None, language: str = "zh") -> str:
         if "action" in values and language != "en":
             values["action"] = ACTIONS.get(values["action"], values["action"])
         return (en if language == "en" else zh).format(**values)
-    return message
+    return _one_language(message.strip(), language)
+
+
+#: A refusal written in both languages, "中文 / english" (the password policy's).
+_BILINGUAL = re.compile(r"(?P<zh>[^/]*[\u4e00-\u9fff][^/]*?)\s*/\s*(?P<en>[A-Za-z][^\u4e00-\u9fff]*)")
+
+
+def _one_language(message: str, language: str) -> str:
+    """The reader's half of a "中文 / english" text, as a sentence; any other text unchanged."""
+    match = _BILINGUAL.fullmatch(message)
+    if match is None:
+        return message
+    if language == "en":
+        english = match.group("en").strip().rstrip(".")
+        return english[:1].upper() + english[1:] + "."
+    return match.group("zh").strip().rstrip("。") + "。"
 
 
 def _statuses(listed: str, language: str) -> str:
