@@ -99,6 +99,11 @@ class Settings(BaseSettings):
         description="IANA timezone in which people read times and deadlines count local dates.",
     )
     site_name: str = "民意 · 政务留言"
+    site_name_en: str = Field(
+        default="Minyi · Public Messages",
+        max_length=200,
+        description="The site's name on English pages (MINYI_SITE_NAME is the Chinese one).",
+    )
     public_url: str = Field(
         default="",
         max_length=300,

@@ -179,3 +179,10 @@ def test_the_admin_page_counts_the_holidays_file_as_entered(client, world, tmp_p
         default_calendar.cache_clear()
     assert f'id="holidays-missing-{coming}"' not in page  # the file lists it: not said missing
     assert f"{coming} 年 2 天" in page
+
+
+def test_english_pages_carry_the_english_site_name(client):
+    english = client.get("/?lang=en").text
+    assert "· Minyi · Public Messages</title>" in english
+    assert "民意 · 政务留言" not in english
+    assert "民意 · 政务留言" in client.get("/?lang=zh").text

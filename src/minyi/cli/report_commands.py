@@ -110,7 +110,8 @@ def report(
     if ctx is None:  # pragma: no cover - main always sets it
         raise click.ClickException("no settings")
     briefing = _build(ctx, period, end)
-    _write_atomically(out, _render(briefing, fmt, language, ctx.settings.site_name))
+    site = ctx.settings.site_name_en if language == "en" else ctx.settings.site_name
+    _write_atomically(out, _render(briefing, fmt, language, site))
     click.echo(f"{briefing.period.key}: {_summary(briefing)}, {briefing.overdue_total} overdue → {out}")
 
 
@@ -143,7 +144,9 @@ def send(ctx: CliContext, period: str | None, end: datetime | None, language: st
             / "reports"
             / f"{kind}-{briefing.period.first}-{briefing.period.last}-{lang}.pdf"
         )
-        _write_atomically(pdf, _render(briefing, "pdf", lang, settings.site_name))
+        _write_atomically(
+            pdf, _render(briefing, "pdf", lang, settings.site_name_en if lang == "en" else settings.site_name)
+        )
         words = {"title": title, "period": period_text(briefing)}
         figures = {key: shown(key, briefing.figures, lang) for key in ("response_rate", "on_time_rate")}
         mail = delivery.Mail(

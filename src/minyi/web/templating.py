@@ -76,6 +76,11 @@ templates.env.globals["here"] = here
 templates.env.globals["event_details"] = event_details
 
 
+def _site_name(settings: Any, language: str) -> str:
+    """The site's name in the page's language (an English page headed 民意 · 政务留言 mixed the two)."""
+    return str(settings.site_name_en if language == "en" and settings.site_name_en else settings.site_name)
+
+
 def language_of(request: Request) -> i18n.Language:
     """The page language: ``?lang=``, else the cookie, else the browser's, else the site default.
 
@@ -115,7 +120,7 @@ def render(
         "colon": ": " if language == "en" else "：",  # after a label: full width in Chinese only
         "t": lambda key: i18n.translate(key, language),
         "csrf_token": csrf_token(request),
-        "site_name": request.app.state.settings.site_name,
+        "site_name": _site_name(request.app.state.settings, language),
         "user": getattr(request.state, "user", None),
         "flashes": _take_flashes(request),
     }
