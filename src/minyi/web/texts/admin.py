@@ -113,6 +113,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.holidays.none": ("尚未录入任何年份。", "No year entered yet."),
     "admin.holidays.year": ("年份", "Year"),
     "admin.holidays.schedule": ("安排（每行一条）", "Schedule (one entry a line)"),
+    "admin.holidays.placeholder": (
+        "2027-02-06~2027-02-13,放假,春节&#10;2027-02-14,上班,春节调休",
+        "2027-02-06~2027-02-13,holiday,Spring Festival&#10;2027-02-14,workday,Spring Festival",
+    ),
     "admin.holidays.format": (
         (
             "每行：日期或日期范围、放假或上班、名称（可选），例如“2027-02-06~2027-02-13,放假,春节”"
@@ -141,7 +145,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "admin.categories.file": (
         "CSV/XLSX：一级分类、二级分类、三级分类，可选“部门”列",
-        "CSV/XLSX: 一级分类, 二级分类, 三级分类, optional 部门",
+        "CSV/XLSX: columns level1, level2, level3 (or 一级分类, 二级分类, 三级分类), optional department",
     ),
     "admin.import": ("导入", "Import"),
     "admin.rules": ("办理时限规则", "Deadline rules"),
