@@ -186,3 +186,21 @@ def test_english_pages_carry_the_english_site_name(client):
     assert "· Minyi · Public Messages</title>" in english
     assert "民意 · 政务留言" not in english
     assert "民意 · 政务留言" in client.get("/?lang=zh").text
+
+
+def test_an_answer_the_citizen_disputed_is_marked_on_public(client, session, world):
+    from minyi.cases import workflow
+
+    case = factories.make_case(
+        session, status="replied", department=world.roads, category=world.road_category, is_public=True
+    )
+    workflow.rate(session, case.messages[0], "unsatisfied", solved=False, comment="答复说已修好不是事实")
+    session.refresh(case)
+    factories.drive_case(session, case, "replied", "经复查，路灯线路老化，已于本周更换线路并恢复照明。")
+    session.commit()
+    page = client.get("/public").text
+    assert "市民对此前的答复不满意，案件已重新办理（重办）" in page
+    assert page.count("重办前的答复</span>") == 1  # the first answer, not the new one
+    assert 'class="reply superseded"' in page
+    english = client.get("/public?lang=en").text
+    assert "Answer before the case was reopened" in english

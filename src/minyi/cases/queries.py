@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from minyi.accounts.models import User
 from minyi.accounts.permissions import can_view_case, department_filter
 from minyi.cases.events import CaseAccessError, CaseError
-from minyi.cases.models import ANSWERED_STATUSES, Case, CaseRating, CaseStatus
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
 from minyi.db.base import utcnow
 from minyi.intake.identity import normalise_code
 from minyi.intake.models import Message
@@ -167,6 +167,22 @@ def public_cases(session: Session, limit: int, offset: int = 0) -> tuple[list[Ca
         selectinload(Case.messages), selectinload(Case.replies), selectinload(Case.department)
     )
     return list(session.scalars(page)), total
+
+
+def last_reopened(session: Session, case_ids: list[str]) -> dict[str, datetime]:
+    """When each of ``case_ids`` was last reopened (重办), for the cases that were.
+
+    ``/public`` marks the answers given before it: a reply the citizen said was untrue stayed
+    on the page, unmarked, above the new one.
+    """
+    if not case_ids:
+        return {}
+    query = (
+        select(CaseEvent.case_id, func.max(CaseEvent.created_at))
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.action == EventAction.REOPENED.value)
+        .group_by(CaseEvent.case_id)
+    )
+    return {str(case_id): when for case_id, when in session.execute(query)}
 
 
 def public_case_by_code(session: Session, code: str) -> Case | None:

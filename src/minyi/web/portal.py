@@ -337,15 +337,16 @@ def public(
     if code.strip():
         found = cases.public_case_by_code(db, code)
         context = {"cases": [found] if found else [], "total": int(found is not None), "page": 1, "pages": 1}
-        return render(request, "portal/public.html", {**context, "code": code.strip()})
+        reopened = cases.last_reopened(db, [found.id] if found else [])
+        return render(request, "portal/public.html", {**context, "code": code.strip(), "reopened": reopened})
     size = settings.public_page_size
     items, total = cases.public_cases(db, limit=size, offset=(page - 1) * size)
     pages = max(1, -(-total // size))
     if page > pages and total:
         raise HTTPException(404, "no such page")
-    return render(
-        request, "portal/public.html", {"cases": items, "total": total, "page": page, "pages": pages}
-    )
+    reopened = cases.last_reopened(db, [c.id for c in items])
+    context = {"cases": items, "total": total, "page": page, "pages": pages, "reopened": reopened}
+    return render(request, "portal/public.html", context)
 
 
 @router.get("/lang/{language}")

@@ -64,6 +64,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Answered messages their authors agreed to publish, personal data hidden.",
     ),
     "public.empty": ("暂无公开答复。", "Nothing published yet."),
+    "public.reopened": (
+        "市民对此前的答复不满意，案件已重新办理（重办）；下面标明了重办前的答复。",
+        (
+            "The citizen was not satisfied with an earlier answer and the case was dealt with "
+            "again; the answers given before that are marked."
+        ),
+    ),
+    "public.before_reopen": ("重办前的答复", "Answer before the case was reopened"),
     "public.count": ("共 {n} 件。", "{n} cases."),
     "statements.empty": ("暂无权威发布。", "No statement published yet."),
     "public.replied_by": ("答复单位", "Answered by"),
