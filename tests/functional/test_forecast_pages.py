@@ -76,6 +76,10 @@ def test_page_shows_the_forecast_and_its_error_in_chinese(client, messages):
     assert "供水" in page
     assert "MASE" in page
     assert "去年同周法" in page
+    table = page.split('id="forecast-table"')[1].split("</table>")[0]
+    assert "MASE" not in table  # the metrics are folded away; the table says it in words
+    assert "可靠程度" in table
+    assert '<details id="forecast-errors">' in page
     assert "forecast-chart-data" in page
     assert "/static/vendor/echarts/echarts.min.js" in page
     assert PHONE not in page

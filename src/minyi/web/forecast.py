@@ -54,7 +54,25 @@ def chart_data(report: ForecastReport, language: str) -> dict[str, Any]:
 
 
 def _number(value: float | None, suffix: str = "") -> str:
-    return "—" if value is None else f"{value:g}{suffix}"
+    """One decimal place at most (13.946 beside 14 read as two different precisions)."""
+    return "—" if value is None else f"{round(value, 1):g}{suffix}"
+
+
+#: A forecast's MASE below this beat "last week again" clearly; up to the next, about as well.
+RELIABLE_BELOW, FAIR_BELOW = 0.8, 1.2
+
+
+def _reliability(mase: float | None, language: str) -> str:
+    """The backtest's verdict in plain words: what a reader can do with the forecast."""
+    if mase is None:
+        key = "forecast.reliability.unknown"
+    elif mase < RELIABLE_BELOW:
+        key = "forecast.reliability.good"
+    elif mase < FAIR_BELOW:
+        key = "forecast.reliability.fair"
+    else:
+        key = "forecast.reliability.weak"
+    return i18n.translate(key, language)
 
 
 def _rows(report: ForecastReport, language: str) -> list[dict[str, Any]]:
@@ -70,6 +88,7 @@ def _rows(report: ForecastReport, language: str) -> list[dict[str, Any]]:
             {
                 "label": _label(item, language),
                 "cells": cells,
+                "reliability": _reliability(item.error.mase, language),
                 "mase": _number(item.error.mase),
                 "mape": _number(item.error.mape, "%"),
                 "naive": _number(naive.mase),
