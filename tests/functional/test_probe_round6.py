@@ -204,3 +204,19 @@ def test_an_answer_the_citizen_disputed_is_marked_on_public(client, session, wor
     assert 'class="reply superseded"' in page
     english = client.get("/public?lang=en").text
     assert "Answer before the case was reopened" in english
+
+
+def test_english_pages_show_english_category_names(client, session, world):
+    world.road_category.parent.name_en = "Transport"
+    world.road_category.name_en = "Road maintenance"
+    case = factories.make_case(
+        session, status="dispatched", department=world.roads, category=world.road_category
+    )
+    session.commit()
+    assert ">　Road maintenance</option>" in client.get("/?lang=en").text
+    assert ">　道路维护</option>" in client.get("/?lang=zh").text
+    login(client, "boss")
+    page = client.get(f"/staff/cases/{case.id}?lang=en").text
+    assert "Transport / Road maintenance" in page
+    inbox = client.get("/staff?lang=en").text
+    assert "Road maintenance" in inbox

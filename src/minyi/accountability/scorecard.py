@@ -180,8 +180,9 @@ def names(session: Session, dimension: str) -> dict[str, tuple[str, str]]:
         rows = session.execute(select(Department.id, Department.name, Department.name_en))
         return {ident: (name, name_en or name) for ident, name, name_en in rows}
     if dimension == "category":
-        tops = session.execute(select(Category.id, Category.name).where(Category.parent_id.is_(None)))
-        return {ident: (name, name) for ident, name in tops}
+        top = Category.parent_id.is_(None)
+        tops = session.execute(select(Category.id, Category.name, Category.name_en).where(top))
+        return {ident: (name, name_en or name) for ident, name, name_en in tops}
     return {}
 
 

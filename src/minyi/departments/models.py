@@ -33,6 +33,8 @@ class Category(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("parent_id", "name", name="parent_name"),)
 
     name: Mapped[str] = mapped_column(String(200))
+    #: The name on English pages (optional; the Chinese one stands in when empty).
+    name_en: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[int] = mapped_column(Integer)
     path: Mapped[str] = mapped_column(String(700), unique=True)
     parent_id: Mapped[str | None] = mapped_column(
@@ -46,3 +48,18 @@ class Category(IdMixin, TimestampMixin, Base):
     default_department: Mapped[Department | None] = relationship()
 
     PATH_SEPARATOR = " / "
+
+    def label(self, language: str = "zh") -> str:
+        """The name in ``language``: the English one on English pages when it was given."""
+        return self.name_en if language == "en" and self.name_en else self.name
+
+    def path_label(self, language: str = "zh") -> str:
+        """The path in ``language``, each level by :meth:`label` (交通运输 / Road maintenance)."""
+        if language != "en":
+            return self.path
+        names: list[str] = []
+        node: Category | None = self
+        while node is not None:
+            names.append(node.label(language))
+            node = node.parent
+        return self.PATH_SEPARATOR.join(reversed(names))

@@ -14,6 +14,12 @@ from minyi.departments.models import Category, Department
 
 LEVEL_COLUMNS = ("一级分类", "二级分类", "三级分类")
 LEVEL_COLUMNS_EN = ("level1", "level2", "level3")
+#: Optional English names of each level (``level1_en``, or 一级分类英文名).
+ENGLISH_NAME_COLUMNS = (
+    ("level1_en", "一级分类英文名"),
+    ("level2_en", "二级分类英文名"),
+    ("level3_en", "三级分类英文名"),
+)
 DEPARTMENT_COLUMNS = ("部门", "承办部门", "department")
 
 
@@ -108,6 +114,12 @@ def _level_columns(header: Iterable[str]) -> list[str]:
     raise CategoryImportError(msg)
 
 
+def _english_names(row: Mapping[str, str], levels: int) -> list[str]:
+    """The English names the row gives for its levels ("" where none)."""
+    cells = [[str(row.get(c) or "").strip() for c in columns] for columns in ENGLISH_NAME_COLUMNS[:levels]]
+    return [next((cell for cell in level if cell), "") for level in cells]
+
+
 def _parse_paths(rows: Sequence[Mapping[str, str]]) -> list[tuple[list[str], str | None]]:
     columns = _level_columns(rows[0].keys())
     dept_col = next((c for c in DEPARTMENT_COLUMNS if c in rows[0]), None)
@@ -170,11 +182,14 @@ def import_category_tree(
     defaults = {name: departments[code] for name, code in mapping.items()}
     existing = {c.path: c for c in session.scalars(select(Category))}
     created = 0
-    for names, dept_code in paths:
+    for (names, dept_code), row in zip(paths, rows, strict=True):
         leaf, added = _add_path(session, names, existing, defaults)
         created += added
         if dept_code:
             leaf.default_department = departments[dept_code]
+        for level, english in enumerate(_english_names(row, len(names)), start=1):
+            if english:  # given: kept, also for a category that exists (an update)
+                existing[Category.PATH_SEPARATOR.join(names[:level])].name_en = english[:200]
     session.flush()
     return CategoryImportResult(created=created, existing=len(existing) - created)
 

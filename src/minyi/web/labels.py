@@ -135,6 +135,15 @@ def reason_label(reason: object, language: str = "zh") -> str:
     return _pick(known, language) if known is not None else text
 
 
+def category_label(category: Any, language: str = "zh", *, path: bool = True) -> str:
+    """A category's path (or, with ``path=False``, its own name) in the reader's language."""
+    if category is None:
+        return ""
+    if path:
+        return str(category.path_label(language))
+    return str(category.label(language))
+
+
 def channel_label(channel: str | None, language: str = "zh") -> str:
     """Where a message came from (``portal`` → 门户网站)."""
     return _named(CHANNELS, channel, language)
@@ -213,6 +222,7 @@ GLOBALS = {
     "event_label": event_label,
     "actor_label": actor_label,
     "reason_label": reason_label,
+    "category_label": category_label,
     "channel_label": channel_label,
     "role_label": role_label,
     "department_label": department_label,

@@ -55,6 +55,28 @@ def test_a_first_level_category_routes_to_the_one_department_of_all_its_subcateg
     assert services.department_for_category(by_path["混合"]) is None  # two departments
 
 
+def test_english_names_of_each_level_are_imported_and_updated(session):
+    rows = [
+        {
+            "level1": "交通运输",
+            "level2": "道路维护",
+            "level1_en": "Transport",
+            "level2_en": "Road maintenance",
+        },
+        {"level1": "教育文体", "level2": "入学", "level1_en": "", "level2_en": ""},
+    ]
+    services.import_category_tree(session, rows)
+    road = session.query(Category).filter_by(path="交通运输 / 道路维护").one()
+    assert road.path_label("en") == "Transport / Road maintenance"
+    assert road.path_label("zh") == "交通运输 / 道路维护"
+    school = session.query(Category).filter_by(path="教育文体 / 入学").one()
+    assert school.path_label("en") == "教育文体 / 入学"  # none given: the Chinese stands in
+    services.import_category_tree(
+        session, [{"一级分类": "教育文体", "一级分类英文名": "Education and culture"}]
+    )
+    assert school.path_label("en") == "Education and culture / 入学"
+
+
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
