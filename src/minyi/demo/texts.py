@@ -255,6 +255,79 @@ def generate_messages(rng: random.Random, count: int) -> list[MessageText]:
     return texts
 
 
+#: English names of the demo's categories (English pages show them).
+CATEGORY_NAMES_EN = {
+    "井盖破损": "Broken manhole covers",
+    "交通运输": "Transport",
+    "价格欺诈": "Price fraud",
+    "住房保障": "Housing assistance",
+    "入学划片": "School catchment areas",
+    "公交线路": "Bus routes",
+    "公共交通": "Public transport",
+    "公共体育设施": "Public sports facilities",
+    "公共卫生": "Public health",
+    "公租房": "Public rental housing",
+    "养老保险": "Pension insurance",
+    "出租车": "Taxis",
+    "劳动关系": "Labour relations",
+    "劳动合同": "Labour contracts",
+    "劳动和社会保障": "Labour and social security",
+    "医疗保险": "Medical insurance",
+    "医疗收费": "Medical charges",
+    "医疗服务": "Medical services",
+    "医院服务": "Hospital services",
+    "占道经营": "Street vending",
+    "卫生计生": "Health and family planning",
+    "商品房销售": "Housing sales",
+    "商贸旅游": "Commerce and tourism",
+    "噪声污染": "Noise pollution",
+    "垃圾清运": "Rubbish collection",
+    "城乡建设": "Urban and rural construction",
+    "城市管理": "City management",
+    "基础教育": "Basic education",
+    "大气污染": "Air pollution",
+    "学校管理": "School management",
+    "就业创业": "Jobs and start-ups",
+    "就业补贴": "Employment subsidies",
+    "工业废气": "Industrial emissions",
+    "市场监管": "Market regulation",
+    "市容环境": "City appearance",
+    "市政设施": "Municipal facilities",
+    "建筑施工": "Building works",
+    "房地产市场": "Property market",
+    "房屋质量": "Building quality",
+    "拖欠工资": "Unpaid wages",
+    "教育文体": "Education, culture and sports",
+    "文体设施": "Culture and sports facilities",
+    "施工噪声": "Construction noise",
+    "施工安全": "Construction safety",
+    "旅游服务": "Tourism services",
+    "景区管理": "Scenic area management",
+    "校外培训": "Private tutoring",
+    "棚户区改造": "Shanty town renewal",
+    "水污染": "Water pollution",
+    "河道污染": "River pollution",
+    "燃气安全": "Gas safety",
+    "燃气管理": "Gas supply",
+    "物业管理": "Property management",
+    "环境保护": "Environmental protection",
+    "生育登记": "Birth registration",
+    "疫苗接种": "Vaccination",
+    "社会保险": "Social insurance",
+    "社会生活噪声": "Neighbourhood noise",
+    "计划生育": "Family planning",
+    "路灯照明": "Street lighting",
+    "违法建设": "Illegal construction",
+    "违章搭建": "Unauthorised structures",
+    "道路建设": "Road building",
+    "道路维修": "Road repairs",
+    "道路规划": "Road planning",
+    "预付卡消费": "Prepaid cards",
+    "食品安全": "Food safety",
+    "餐饮油烟": "Restaurant fumes",
+}
+
+
 def category_rows() -> list[dict[str, str]]:
     """The category tree as rows for :func:`minyi.departments.services.import_category_tree`."""
     hot = {p.category.replace("/", Category.PATH_SEPARATOR) for p in HOT_PROBLEMS}
@@ -262,7 +335,11 @@ def category_rows() -> list[dict[str, str]]:
     rows = []
     for path in paths:
         level1, level2, level3 = path.split(Category.PATH_SEPARATOR)
-        rows.append({"一级分类": level1, "二级分类": level2, "三级分类": level3})
+        english = {
+            f"level{n}_en": CATEGORY_NAMES_EN.get(name, "")
+            for n, name in enumerate(path.split(Category.PATH_SEPARATOR), 1)
+        }
+        rows.append({"一级分类": level1, "二级分类": level2, "三级分类": level3, **english})
     return rows
 
 
