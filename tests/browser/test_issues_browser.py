@@ -95,6 +95,11 @@ def test_issue_chart_rename_split_and_merge(issue_server, browser):
     page.locator("#issue-chart canvas").first.wait_for(state="visible")
 
     page.get_by_label("并入问题").select_option(issue_server.issue_id)
+    here = page.url
+    page.get_by_role("button", name="合并").click()  # not yet ticked: the browser holds the form
+    assert page.url == here
+    assert page.locator("#merge-confirm").evaluate("box => !box.validity.valid")
+    page.locator("#merge-confirm").check()
     page.get_by_role("button", name="合并").click()
     page.wait_for_url(re.compile(rf".*/staff/issues/{issue_server.issue_id}$"))
     assert page.locator("#issue-size").inner_text() == "7"

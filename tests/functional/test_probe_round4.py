@@ -129,11 +129,11 @@ def test_the_timeline_shows_why_a_case_came_back(client, session, world):
     page = client.get(f"/staff/cases/{returned.id}").text
     assert "理由：不属于我局职责，应由教育局办理" in page
     page = client.get(f"/staff/cases/{rated.id}").text
-    assert "不满意 · 未解决 · 市民意见：还是堵着，没有人来处理" in page
+    assert "不满意 · 问题未解决 · 市民意见：还是堵着，没有人来处理" in page
     assert "理由：回访：市民表示问题未解决或不满意" in page
     assert "the citizen says" not in page
     english = client.get(f"/staff/cases/{rated.id}", params={"lang": "en"}).text
-    assert "Not satisfied · No · Citizen&#39;s comment: 还是堵着" in english
+    assert "Not satisfied · solved: no · Citizen&#39;s comment: 还是堵着" in english
 
 
 def test_staff_refusals_in_the_readers_language(client, session, world):
