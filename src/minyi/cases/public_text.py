@@ -97,6 +97,30 @@ class PublicText:
         """The masker of one request: the official numbers of :func:`official_numbers` kept."""
         return cls(official_numbers(session, allow_list))
 
+    def prefetch(self, session: Session, case_ids: Iterable[str]) -> None:
+        """Read the names of many cases in a few queries (a page of a list, a batch of the index).
+
+        One case at a time cost a query per message and per case: 206 queries for 100 Open311
+        requests, 15 minutes for a first knowledge index of 40k cases.
+        """
+        wanted = [case_id for case_id in dict.fromkeys(case_ids) if case_id not in self._names]
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            found: dict[str, list[str]] = {case_id: [] for case_id in chunk}
+            rows = session.execute(
+                select(Message.case_id, Message.title, Message.body, MessageContact.name)
+                .outerjoin(MessageContact, MessageContact.message_id == Message.id)
+                .where(Message.case_id.in_(chunk))
+                .order_by(Message.case_id, Message.received_at)  # as Case.messages is ordered
+            )
+            for case_id, title, body, contact in rows:
+                found[str(case_id)] += _names(title, body, contact)
+            links = select(StatementCase.case_id, StatementCase.statement_id)
+            for case_id, statement_id in session.execute(links.where(StatementCase.case_id.in_(chunk))):
+                found[case_id] += self._names_of_statement(session, statement_id)
+            for case_id, names in found.items():
+                self._names[case_id] = _once(names)
+
     def names(self, case: Case) -> list[str]:
         """:func:`names_to_hide` of ``case`` and of the cases its statements answer, read once."""
         if case.id not in self._names:

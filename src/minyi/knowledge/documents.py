@@ -46,6 +46,7 @@ def case_documents(session: Session, case_ids: Sequence[str], masker: PublicText
         )
     )
     cases = list(session.scalars(query))
+    masker.prefetch(session, [case.id for case in cases])
     ratings = _last_ratings(session, [case.id for case in cases])
     documents = []
     for case in cases:

@@ -230,6 +230,7 @@ def list_requests(  # noqa: PLR0913 - the spec's filters
         page_size=page_size,
     )
     found = records.find_requests(db, query)
+    public.prefetch(db, [case.id for case in found])  # the page's names in two queries, not two a case
     return render(
         fmt, [records.request_record(case, public) for case in found], root="service_requests", item="request"
     )

@@ -16,6 +16,7 @@ from minyi.accounts.throttle import Throttled
 from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus, EventAction
+from minyi.cases.public_text import PublicText
 from minyi.core.localtime import format_time
 from minyi.departments.services import list_categories
 from minyi.flows import processing
@@ -345,6 +346,9 @@ def public(
     if page > pages and total:
         raise HTTPException(404, "no such page")
     reopened = cases.last_reopened(db, [c.id for c in items])
+    masker: PublicText | None = getattr(request.state, "public_text", None)
+    if masker is not None:  # PUBLIC_VIEW made it: the page's names in two queries
+        masker.prefetch(db, [c.id for c in items])
     context = {"cases": items, "total": total, "page": page, "pages": pages, "reopened": reopened}
     return render(request, "portal/public.html", context)
 

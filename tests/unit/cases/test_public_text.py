@@ -90,3 +90,33 @@ def test_a_case_answered_by_a_statement_hides_the_names_of_the_other_cases(sessi
     assert PublicText()(first, reply).endswith("张*、赵*：已处理。")
     assert PublicText()(second, reply).endswith("张*、赵*：已处理。")
     assert sorted(names_of_cases(session, [first.id, second.id, first.id])) == sorted(["张伟", "赵敏"])
+
+
+def test_prefetch_reads_what_names_reads_in_a_few_queries(session):
+    from sqlalchemy import event
+
+    first = _case(session, body="我叫张伟，楼上漏水。", contact={"name": "李秀英", "phone": "13812345678"})
+    second = factories.make_case(
+        session, status="dispatched", department=first.department, body="噪音扰民。", contact={"name": "赵敏"}
+    )
+    third = factories.make_case(session, status="dispatched", department=first.department, body="路灯不亮。")
+    staff = factories.make_user(session, role=Role.STAFF.value, department=first.department)
+    statements.publish(session, staff, title="答复", body="已处理。", cases=[first, second])
+    session.flush()
+    cases = [first, second, third]
+    one_by_one = [PublicText().names(case) for case in cases]
+    ids = [case.id for case in cases]
+    queries = []
+    engine = session.get_bind()
+    listener = lambda *args: queries.append(args[2])  # noqa: E731 - the statement's text
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        batched = PublicText()
+        batched.prefetch(session, ids)
+        asked = len(queries)
+        assert [batched.names(case) for case in cases] == one_by_one
+        assert len(queries) == asked  # names() read nothing more
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert asked <= 4, queries  # messages, statement links, the statement's cases and their names
+    assert one_by_one[0] == ["李秀英", "张伟", "赵敏"]
