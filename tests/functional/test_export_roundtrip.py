@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, make_url, select, text
@@ -66,6 +67,7 @@ def _source(session):
         title="小区停水三天",
         body="幸福小区停水三天了，何时恢复？",
     )
+    replied.created_at = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)  # a case of last year
     closed = factories.make_case(
         session, status="closed", department=water, title='=HYPERLINK("http://x","y")', body="井盖丢失"
     )
@@ -78,12 +80,13 @@ def _source(session):
     return [replied.number, closed.number]
 
 
-def _shape(cases) -> dict[tuple[str, ...], tuple[str, tuple[str, ...]]]:
-    """Each case, by its messages' (title, body): its status and reply texts."""
+def _shape(cases) -> dict[tuple[str, ...], tuple[str, tuple[str, ...], str]]:
+    """Each case, by its messages' (title, body): its status, reply texts and opening minute."""
     shaped = {}
     for case in cases:
         texts = tuple(sorted(f"{m.title}|{m.body}" for m in case.messages))
-        shaped[texts] = (str(case.status), tuple(sorted(r.body for r in case.replies)))
+        opened = case.created_at.strftime("%Y-%m-%d %H:%M")  # 立案时间 (two years landed on import day)
+        shaped[texts] = (str(case.status), tuple(sorted(r.body for r in case.replies)), opened)
     return shaped
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -177,3 +178,40 @@ def test_cli_search_import_and_reindex(tmp_path, monkeypatch):
         assert runner.invoke(cli, ["knowledge", "search", "  "]).exit_code != 0
     finally:
         get_settings.cache_clear()
+
+
+def test_a_large_backlog_is_indexed_in_the_background_not_in_the_request(tmp_path, monkeypatch):
+    """A first case page after a restore of 40k answers indexed them all inside its request (15 min)."""
+    from tests.conftest import fresh_database_url
+
+    from minyi.schema import migrate
+
+    database = Database(fresh_database_url(tmp_path, "minyi_knowledge_backlog"))
+    migrate.upgrade(database.engine)
+    settings = get_settings().model_copy(update={"data_dir": tmp_path})
+    with database.session() as writing:
+        department = factories.make_department(writing, code="GJJ")
+        for n in range(3):
+            case = factories.make_case(
+                writing,
+                status="dispatched",
+                department=department,
+                title=f"公积金贷款{n}",
+                body=QUESTION,
+                is_public=True,
+            )
+            add_historical_reply(writing, case, ANSWER, datetime(2019, 5, 10, 6, tzinfo=UTC))
+        writing.commit()
+    monkeypatch.setattr(search, "REQUEST_SYNC_CASES", 2)  # three answered cases are "many"
+    index = search.open_index(settings)
+    try:
+        with database.session() as reading:
+            assert search.refresh_if_stale(reading, settings, index) is False  # not in the request
+        for thread in [t for t in threading.enumerate() if t.name == "knowledge-sync"]:
+            thread.join(timeout=30)
+        assert index.path not in search._background
+        with database.session() as reading:
+            hits = search.search(reading, settings, "公积金贷款要什么条件", top=5)
+        assert len(hits) == 3
+    finally:
+        database.engine.dispose()

@@ -214,10 +214,15 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     if _stamp(path) != stamp:
         raise ImportFileError(f"{path.name}: the file changed during the import; nothing was written")
     report = _report(job, scan, started, _store(job, scan))
-    _refresh_scorecard(database, settings)
-    _refresh_knowledge(database, settings)
+    refresh_after_import(database, settings)
     _log(path, report)
     return report
+
+
+def refresh_after_import(database: Database, settings: Settings | None = None) -> None:
+    """After many cases arrived at once (an import, a restore): the public figures, the knowledge base."""
+    _refresh_scorecard(database, settings)
+    _refresh_knowledge(database, settings)
 
 
 def _refresh_scorecard(database: Database, settings: Settings | None) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseRating, Reply
@@ -123,6 +123,14 @@ def answered_case_ids(session: Session, since: datetime | None = None) -> Iterat
             batch = []
     if batch:
         yield batch
+
+
+def answered_case_count(session: Session, since: datetime | None, *, at_most: int) -> int:
+    """How many cases :func:`answered_case_ids` would give, counted up to ``at_most``."""
+    query = select(Reply.case_id).where(Reply.is_public.is_(True)).distinct()
+    if since is not None:
+        query = query.where(Reply.id >= id_floor(since))
+    return int(session.scalar(select(func.count()).select_from(query.limit(at_most).subquery())) or 0)
 
 
 def changed_articles(session: Session, since: datetime | None = None) -> list[KnowledgeArticle]:

@@ -9,6 +9,8 @@ minute ago is found without a job of its own. ``minyi knowledge reindex`` rebuil
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -17,6 +19,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from minyi.cases.public_text import PublicText
@@ -33,6 +36,7 @@ MAX_QUERY = 2000
 OVERLAP = timedelta(minutes=2)
 _indexes: dict[Path, KnowledgeIndex] = {}
 _indexes_lock = Lock()
+log = logging.getLogger(__name__)
 
 
 #: Relevance (:attr:`minyi.knowledge.index.Found.relevance`) from which a hit reads as a
@@ -153,11 +157,34 @@ def _hit(found: Found) -> Hit:
     )
 
 
+#: A search synchronises the index inside its request for at most this many changed cases
+#: (a few seconds). A larger backlog (a restore of two years of answers, an index never
+#: built) is indexed by one background thread of the process while searches use what the
+#: index holds: a first case page after a restore ran 15 minutes inside its request.
+REQUEST_SYNC_CASES = 300
+_background: set[Path] = set()  # indexes a background synchronisation is working on
+_background_lock = Lock()
+
+
+def _since(state: dict[str, Any], full: bool = False) -> datetime | None:
+    """Where a synchronisation starts reading (None: everything)."""
+    return None if full or "synced_at" not in state else datetime.fromisoformat(state["synced_at"]) - OVERLAP
+
+
 def refresh_if_stale(session: Session, settings: Settings, index: KnowledgeIndex) -> bool:
-    """Synchronise when the last synchronisation is older than the setting; False if not needed."""
+    """Synchronise when the last synchronisation is older than the setting; False if not now.
+
+    A backlog over :data:`REQUEST_SYNC_CASES` goes to a background thread instead.
+    """
     state = index.state()
     last = float(state.get("synced_at_epoch", 0))
     if time.time() - last < settings.knowledge_sync_seconds:
+        index.reload()
+        return False
+    backlog = documents.answered_case_count(session, _since(state), at_most=REQUEST_SYNC_CASES + 1)
+    # (a session bound to one connection, a test's, reads uncommitted rows no thread can see)
+    if backlog > REQUEST_SYNC_CASES and not isinstance(session.get_bind(), Connection):
+        synchronise_in_background(session, settings, index)  # or one is running already
         index.reload()
         return False
     try:
@@ -166,6 +193,42 @@ def refresh_if_stale(session: Session, settings: Settings, index: KnowledgeIndex
         index.reload()
         return False
     return True
+
+
+def synchronise_in_background(
+    session: Session, settings: Settings, index: KnowledgeIndex
+) -> threading.Thread | None:
+    """Start one thread that synchronises ``index`` with a session of its own.
+
+    Returns the thread, or None when one already runs or ``session`` is bound to one
+    connection (whose uncommitted work another connection cannot read: the caller then
+    synchronises itself).
+    """
+    bind = session.get_bind()
+    if isinstance(bind, Connection):
+        return None
+    with _background_lock:
+        if index.path in _background:
+            return None
+        _background.add(index.path)
+    engine = bind
+
+    def run() -> None:
+        try:
+            with Session(engine) as own:
+                written = synchronise(own, settings, index)
+            log.info("knowledge index brought up to date in the background: %d documents", written)
+        except ValueError:  # another process holds the writer: it is doing the work
+            log.info("knowledge index busy in another process; the background synchronisation stops")
+        except Exception:  # a thread's end: logged, the next stale search tries again
+            log.exception("the background synchronisation of the knowledge index failed")
+        finally:
+            with _background_lock:
+                _background.discard(index.path)
+
+    thread = threading.Thread(target=run, name="knowledge-sync", daemon=True)
+    thread.start()
+    return thread
 
 
 def synchronise(
@@ -180,7 +243,7 @@ def synchronise(
     index = index or open_index(settings)
     started = datetime.now(UTC)
     state = index.state()
-    since = None if full or "synced_at" not in state else datetime.fromisoformat(state["synced_at"]) - OVERLAP
+    since = _since(state, full)
     masker = PublicText.of(session, settings.public_numbers)
     written = 0
     first = True
