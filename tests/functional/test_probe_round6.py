@@ -220,3 +220,24 @@ def test_english_pages_show_english_category_names(client, session, world):
     assert "Transport / Road maintenance" in page
     inbox = client.get("/staff?lang=en").text
     assert "Road maintenance" in inbox
+
+
+def test_a_whole_case_number_of_another_system_is_found_by_its_index(session, world):
+    from minyi.cases.queries import CaseFilter, list_cases
+
+    old = factories.make_case(
+        session, status="dispatched", department=world.roads, category=world.road_category
+    )
+    old.number = "20250731-P00032386"
+    mention = factories.make_case(
+        session,
+        status="dispatched",
+        department=world.roads,
+        body="此前的编号是20250731-P00032386，一直没解决。",
+    )
+    session.flush()
+    found, total = list_cases(session, world.admin, CaseFilter(query="20250731-P00032386"))
+    assert [c.id for c in found] == [old.id]  # the number itself, not every text that mentions it
+    assert total == 1
+    words, _ = list_cases(session, world.admin, CaseFilter(query="P00032386"))
+    assert {c.id for c in words} == {old.id, mention.id}  # a part of it still searches the words

@@ -96,7 +96,7 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     elif flt.department_id:
         query = query.where(Case.department_id == flt.department_id)
     if flt.query:
-        query = query.where(_matching(flt.query))
+        query = query.where(_matching(flt.query, _exact_number(session, flt.query)))
     if flt.due:
         query = _due_filter(query, flt.due)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -117,7 +117,22 @@ def normalise_number(typed: str) -> str:
     return typed.strip()
 
 
-def _matching(typed: str) -> ColumnElement[bool]:
+_ONE_TOKEN = re.compile(r"[!-~]{6,60}")  # printable ASCII, no space: a number of another system
+
+
+def _exact_number(session: Session, typed: str) -> bool:
+    """Whether ``typed`` is the whole number of a case, in any format (an old system's, imported).
+
+    Such a number (``20250731-P00032386``) is not Minyi's pattern and took the word search
+    through every message (2 s at 100k); its index finds it at once.
+    """
+    words = typed.strip()
+    if not _ONE_TOKEN.fullmatch(words):
+        return False
+    return session.scalar(select(Case.id).where(Case.number == words).limit(1)) is not None
+
+
+def _matching(typed: str, exact: bool = False) -> ColumnElement[bool]:
     """The cases a staff search finds: by a whole tracking code or case number, else by words.
 
     A whole tracking code (``MY7K3QH2XP``, as a citizen reads it out on the phone) or case
@@ -127,6 +142,8 @@ def _matching(typed: str) -> ColumnElement[bool]:
     wildcards).
     """
     words = typed.strip()
+    if exact:  # a whole case number of any format (see _exact_number)
+        return Case.number == words
     number = normalise_number(words)
     if CASE_NUMBER.fullmatch(number):
         return Case.number == number
