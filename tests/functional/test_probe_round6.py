@@ -241,3 +241,24 @@ def test_a_whole_case_number_of_another_system_is_found_by_its_index(session, wo
     assert total == 1
     words, _ = list_cases(session, world.admin, CaseFilter(query="P00032386"))
     assert {c.id for c in words} == {old.id, mention.id}  # a part of it still searches the words
+
+
+def test_the_inbox_lists_the_first_groups_and_the_rest_on_request(client, session, world, monkeypatch):
+    from tests.functional.test_inbox_urgent import _issue, analysed
+
+    from minyi.web import staff
+
+    monkeypatch.setattr(staff, "GROUPS_SHOWN", 1)
+    for place in ("幸福小区停水", "阳光花园停电"):
+        issue = _issue(session, place)
+        for n in range(2):
+            case = factories.make_case(session, status="received", key=f"g-{place}-{n}", title=f"{place}{n}")
+            analysed(session, case, issue_id=issue.id)
+    session.commit()
+    login(client, "disp")
+    page = client.get("/staff").text
+    assert page.count('<details class="case-group') == 1
+    assert 'id="groups-more">另有 1 组未列出。' in page
+    everything = client.get("/staff?groups=all").text
+    assert everything.count('<details class="case-group') == 2
+    assert 'id="groups-more"' not in everything

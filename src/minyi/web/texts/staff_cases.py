@@ -7,6 +7,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.empty": ("没有符合条件的案件。", "No cases match."),
     "inbox.open": ("待办", "To do"),
     "inbox.groups": ("同一事件的多件案件", "Several cases about one event"),
+    "inbox.groups.more": ("另有 {n} 组未列出。", "{n} more groups are not listed."),
+    "inbox.groups.all": ("显示全部", "Show all"),
     "inbox.group.same": ("同一事件 {n} 件", "Same event: {n} cases"),
     "inbox.group.merge": ("一键并案", "Merge into one case"),
     "inbox.group.keep": ("保留", "kept"),
