@@ -19,7 +19,7 @@ from minyi.accountability.scorecard import Filter, Ranked, Row, parse_filter
 from minyi.core.errors import InvalidInput
 from minyi.core.localtime import format_time
 from minyi.http.deps import AppSettings, DbSession
-from minyi.web import i18n
+from minyi.web import downloads, i18n
 from minyi.web.errors import error_page
 from minyi.web.templating import language_of, render
 
@@ -180,10 +180,11 @@ def scorecard_data(
     try:
         flt = parse_filter(start, end, department, region, category)
         dims = opendata.parse_dims(by)
-        table = opendata.build(db, flt, dims, settings.open_data_licence)
+        with downloads.one_at_a_time():
+            table = opendata.build(db, flt, dims, settings.open_data_licence)
+            body = {"csv": opendata.to_csv, "json": opendata.to_json, "xlsx": opendata.to_xlsx}[fmt](table)
     except InvalidInput as exc:
         return error_page(request, _error_text(exc, language_of(request)), 422)
-    body = {"csv": opendata.to_csv, "json": opendata.to_json, "xlsx": opendata.to_xlsx}[fmt](table)
     headers = {"Content-Disposition": f'attachment; filename="scorecard.{fmt}"'}
     return Response(body, media_type=MEDIA[fmt], headers=headers)
 

@@ -27,7 +27,7 @@ from minyi.core.localtime import local_date
 from minyi.db.base import utcnow
 from minyi.departments.services import list_categories, list_departments
 from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession
-from minyi.web import i18n
+from minyi.web import downloads, i18n
 from minyi.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -109,7 +109,7 @@ def cases_file(fmt: str, db: DbSession, settings: AppSettings) -> Response:
     handle, name = tempfile.mkstemp(prefix="minyi-open-", suffix="." + kind.value)
     path = Path(name)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(handle, "wb") as out, downloads.one_at_a_time():
             open_cases.write_cases(db, out, kind, settings.open_data_licence)
     except BaseException:
         path.unlink(missing_ok=True)
