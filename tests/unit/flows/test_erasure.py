@@ -300,24 +300,3 @@ def test_statements_lose_the_name_the_preview_counts_people_and_is_audited(sessi
     with pytest.raises(ErasureError) as refused:
         find_messages(session, KEY, ErasureRequest(emails=("12345",)))
     assert refused.value.field == "emails"
-
-
-def test_recent_means_written_recently_not_imported_recently(session):
-    """Two years of imported history arrive in one day: they are not this month's hot issues."""
-    from datetime import timedelta
-
-    from minyi.db.base import utcnow
-    from minyi.issues import records
-
-    dept = factories.make_department(session)
-    fresh = _replied(session, dept, title="翠竹园北门路灯不亮")
-    old = _replied(session, dept, title="翠竹园南门路灯不亮")
-    old.messages[0].submitted_at = utcnow() - timedelta(days=700)  # written in 2025, imported today
-    for case in (fresh, old):
-        message = case.messages[0]
-        if session.get(MessageAnalysis, message.id) is None:
-            session.add(MessageAnalysis(message_id=message.id, pipeline_version="test"))
-    session.flush()
-    found = {item.message_id for item, _ in records.recent(session, 30)}
-    assert fresh.messages[0].id in found
-    assert old.messages[0].id not in found
