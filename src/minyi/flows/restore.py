@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
 from minyi.cases.services import new_case_number
@@ -126,13 +126,18 @@ class _Stored:
     channel: str
     source: str
     claimed: dict[str, str]  # case id -> the exported 案件编号 restored into it in this run
+    departments: dict[str, Department | None] = field(default_factory=dict)  # by code, read once
 
 
 def _restore(session: Session, group: list[Record], stored: _Stored) -> tuple[int, int]:
     """Restore one case: (replies added, or -1 when none of its messages is stored; messages missing)."""
     ids = [_text(record, "留言编号") for record in group]
-    query = select(Message).where(
-        Message.external_id.in_(ids), Message.channel == stored.channel, Message.source == stored.source
+    query = (
+        select(Message)
+        .where(
+            Message.external_id.in_(ids), Message.channel == stored.channel, Message.source == stored.source
+        )
+        .options(selectinload(Message.case).selectinload(Case.replies))  # one round trip, not three a case
     )
     messages = {m.external_id: m for m in session.scalars(query)}
     found = [messages[i] for i in ids if i in messages]
@@ -150,11 +155,16 @@ def _restore(session: Session, group: list[Record], stored: _Stored) -> tuple[in
         if message is not None:
             _fix_texts(message, record)
             _join(session, case, message)
-    _case_fields(session, case, group[0])
+    _case_fields(session, case, group[0], stored.departments)
     added = _replies(session, case, _json_list(_text(group[0], layout.REPLIES_HEADER)))
-    case.events.append(
+    # added, not appended: appending read every event of the case first
+    session.add(
         CaseEvent(
-            id=new_id(), actor=ACTOR, action=EventAction.NOTE, payload={"note": "restored from an export"}
+            id=new_id(),
+            case_id=case.id,
+            actor=ACTOR,
+            action=EventAction.NOTE,
+            payload={"note": "restored from an export"},
         )
     )
     session.flush()
@@ -213,7 +223,9 @@ def _join(session: Session, case: Case, message: Message) -> None:
         session.delete(old)
 
 
-def _case_fields(session: Session, case: Case, record: Record) -> None:
+def _case_fields(
+    session: Session, case: Case, record: Record, departments: dict[str, Department | None]
+) -> None:
     status = _text(record, "案件状态")
     if status in CaseStatus.__members__.values():
         case.status = CaseStatus(status)
@@ -222,7 +234,9 @@ def _case_fields(session: Session, case: Case, record: Record) -> None:
         case.title = title[:500]
     code = _text(record, "承办部门")
     if code:
-        department = session.scalar(select(Department).where(Department.code == code))
+        if code not in departments:  # read once a run, not once a case
+            departments[code] = session.scalar(select(Department).where(Department.code == code))
+        department = departments[code]
         if department is not None:
             case.department = department
     case.urgent = _text(record, "紧急") in {"1", "True", "true"}
