@@ -42,11 +42,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from minyi.accountability.refresh import refresh as refresh_scorecard
 from minyi.analysis.provider import build_pipeline
 from minyi.cases.services import CaseError, add_historical_reply
 from minyi.core.localtime import DEFAULT_TIMEZONE
 from minyi.db.session import Database
+from minyi.flows.after_import import refresh_after_import
 from minyi.flows.import_analysis import BatchAnalyser, Submitted, worker_is_useful
 from minyi.flows.import_batch import process_messages, store_processed
 from minyi.flows.import_report import ImportReport, ImportValidationError
@@ -64,7 +64,6 @@ from minyi.intake.schemas import MessageIn
 from minyi.interop.layout import Layout, Rejects, Reply, ReplyReader, detect_layout
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
 from minyi.interop.tabular import ImportFileError, TabularFile, read_rows
-from minyi.knowledge import search as knowledge_search
 from minyi.pipeline.runner import Analysis, TextPipeline
 from minyi.settings import Settings
 
@@ -217,38 +216,6 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     refresh_after_import(database, settings)
     _log(path, report)
     return report
-
-
-def refresh_after_import(database: Database, settings: Settings | None = None) -> None:
-    """After many cases arrived at once (an import, a restore): the public figures, the knowledge base."""
-    _refresh_scorecard(database, settings)
-    _refresh_knowledge(database, settings)
-
-
-def _refresh_scorecard(database: Database, settings: Settings | None) -> None:
-    """Bring the public scorecard up to date with the imported cases (``minyi stats refresh``).
-
-    The messages are committed already: a failing refresh is logged and the import stands
-    (the next ``minyi stats refresh`` catches up).
-    """
-    try:
-        with database.transaction() as session:
-            refresh_scorecard(session, sign_for_hours=(settings or Settings()).sign_for_hours)
-    except Exception:  # the import is done; the figures wait for the next refresh
-        log.warning("the scorecard was not refreshed after the import", exc_info=True)
-
-
-def _refresh_knowledge(database: Database, settings: Settings | None) -> None:
-    """Make the imported answered cases searchable in the knowledge base at once.
-
-    Like the scorecard, a failure is logged and the import stands: the next search that
-    finds the index stale, or ``minyi knowledge reindex``, catches up.
-    """
-    try:
-        with database.read_session() as session:
-            knowledge_search.synchronise(session, settings or Settings())
-    except Exception:  # the import is done; the index waits for the next synchronisation
-        log.warning("the knowledge index was not brought up to date after the import", exc_info=True)
 
 
 def _log(path: Path, report: ImportReport) -> None:

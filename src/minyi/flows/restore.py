@@ -45,7 +45,7 @@ from minyi.cases.services import new_case_number
 from minyi.db.base import new_id, utcnow
 from minyi.db.session import Database
 from minyi.departments.models import Department
-from minyi.flows.imports import refresh_after_import
+from minyi.flows.after_import import refresh_after_import
 from minyi.intake.models import Message
 from minyi.interop import export_layout as layout
 from minyi.interop.tabular import ImportFileError, Record, cell_text, read_rows
