@@ -15,7 +15,7 @@ def test_submit_and_track_in_browser(live_server, page, tmp_path):
     page.get_by_label("留言主题").fill("公交站牌被撞倒")
     page.get_by_label("留言详情").fill("星沙大道公交站的站牌昨晚被车撞倒，存在安全隐患，请尽快处理。")
     page.get_by_label("问题类别（可选）").select_option(label="交通运输")
-    page.get_by_label("手机号码").fill("13812345678")
+    page.get_by_label("联系电话").fill("13812345678")
     page.get_by_role("button", name="提交留言").click()
 
     page.wait_for_url(re.compile(r".*/submitted$"))

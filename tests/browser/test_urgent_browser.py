@@ -51,7 +51,7 @@ def _submit(browser, base: str, title: str, body: str, phone: str) -> tuple[str,
     citizen.goto(base + "/")
     citizen.get_by_label("留言主题").fill(title)
     citizen.get_by_label("留言详情").fill(body)
-    citizen.get_by_label("手机号码").fill(phone)
+    citizen.get_by_label("联系电话").fill(phone)
     citizen.get_by_role("button", name="提交留言").click()
     citizen.wait_for_url(re.compile(r".*/submitted$"))
     code = citizen.locator("#tracking-code").inner_text().strip()

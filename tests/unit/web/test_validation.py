@@ -23,7 +23,7 @@ def test_portal_errors_in_chinese_and_english() -> None:
     assert zh == {
         "title": "请填写留言主题。",
         "body": "留言详情最多 100000 个字。",
-        "phone": "手机号码格式不正确。",
+        "phone": "联系电话格式不正确。",
         "email": "电子邮箱格式不正确。",
     }
     en = plain_errors(_errors(), "en")

@@ -18,7 +18,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.address": ("详细地址（可选）", "Address (optional)"),
     "field.contact": ("联系方式（可选，仅工作人员可见）", "Contact (optional, seen by staff only)"),
     "field.name": ("称呼", "Name"),
-    "field.phone": ("手机号码", "Phone"),
+    "field.phone": ("联系电话", "Phone"),
     "field.email": ("电子邮箱", "E-mail"),
     "field.public": ("同意公开（个人信息将被隐去）", "May be published (personal data hidden)"),
     "field.code": ("查询码", "Tracking code"),
