@@ -13,6 +13,7 @@ top of the CSV, a field of the JSON and a sheet of the XLSX.
 from __future__ import annotations
 
 import enum
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -26,11 +27,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minyi.accountability.search_models import PublicSearchDoc
-from minyi.core.localtime import local
+from minyi.core.localtime import local, zone
 from minyi.departments.models import Category, Department
 from minyi.interop.safe_cells import SafeWriter, safe_row
 
-__all__ = ["CASE_COLUMNS", "Column", "OpenFormat", "case_count", "hour", "iter_case_rows", "write_cases"]
+__all__ = [
+    "CASE_COLUMNS",
+    "Column",
+    "OpenFormat",
+    "case_count",
+    "hour",
+    "iter_case_rows",
+    "version",
+    "write_cases",
+]
 
 BATCH = 1000
 SOURCE = "Minyi 民意 · /public/data/cases"
@@ -109,6 +119,25 @@ def hour(value: datetime | None) -> str | None:
 def case_count(session: Session) -> int:
     """How many public cases the files hold now."""
     return session.scalar(select(func.count()).select_from(PublicSearchDoc)) or 0
+
+
+def version(session: Session, licence: str) -> str:
+    """A stamp that changes whenever the files would: what was indexed, names, licence, zone.
+
+    A new, rewritten (erased, answered again) or removed index row moves the count, the sum
+    of the ids or the last ``indexed_at``; a renamed department or category changes the
+    names folded in. Cheap (a few aggregate queries), so it can be asked on every download.
+    """
+    doc = PublicSearchDoc
+    count, id_sum, last = session.execute(
+        select(func.count(), func.sum(doc.id), func.max(doc.indexed_at))
+    ).one()
+    digest = hashlib.sha256(f"{count}|{id_sum}|{last}|{licence}|{zone()}".encode())
+    for row in session.execute(select(Department.id, Department.name).order_by(Department.id)):
+        digest.update(f"\x1ed{row[0]}\x1f{row[1]}".encode())
+    for row in session.execute(select(Category.id, Category.path).order_by(Category.id)):
+        digest.update(f"\x1ec{row[0]}\x1f{row[1]}".encode())
+    return digest.hexdigest()[:24]
 
 
 def iter_case_rows(session: Session, batch: int = BATCH) -> Iterator[list[Any]]:

@@ -40,6 +40,7 @@ from minyi.accountability.regions import public_region
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.cases.models import ANSWERED_STATUSES, Case, Reply
 from minyi.cases.public_text import PublicText
+from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.pipeline.segment import Segmenter
 
@@ -160,8 +161,10 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> None:
     )
     existing: dict[str, int] = {case_id: doc_id for case_id, doc_id in session.execute(query)}  # noqa: C416 - dict(Result) reads it as a mapping
     fts: list[dict[str, Any]] = []
+    now = utcnow()
     for row in rows:
         values = {key: value for key, value in row.items() if key != "tokens"}
+        values["indexed_at"] = now
         if not sqlite:
             values["search_vector"] = func.strip(func.to_tsvector("simple", row["tokens"]))
         doc_id = existing.get(row["case_id"])

@@ -66,4 +66,6 @@ class PublicSearchDoc(Base):
     status: Mapped[str] = mapped_column(String(20))
     received_at: Mapped[datetime] = mapped_column(index=True)
     replied_at: Mapped[datetime | None] = mapped_column()
+    #: When the row was last written: the open data files are rebuilt when this moves.
+    indexed_at: Mapped[datetime | None] = mapped_column()
     search_vector: Mapped[str | None] = mapped_column(SEARCH_VECTOR_TYPE)

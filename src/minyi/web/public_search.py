@@ -8,9 +8,7 @@ are the public cases, written in batches to a temporary file and sent from there
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -106,14 +104,13 @@ def cases_file(fmt: str, db: DbSession, settings: AppSettings) -> Response:
         kind = open_cases.OpenFormat(fmt)
     except ValueError:
         raise HTTPException(404, "Not Found") from None
-    handle, name = tempfile.mkstemp(prefix="minyi-open-", suffix="." + kind.value)
-    path = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as out, downloads.one_at_a_time():
-            open_cases.write_cases(db, out, kind, settings.open_data_licence)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    licence = settings.open_data_licence
+    path = downloads.cached_file(
+        settings.data_dir / "cache" / "open-data",
+        f"cases.{kind.value}",
+        open_cases.version(db, licence),
+        lambda out: open_cases.write_cases(db, out, kind, licence),
+    )
     filename = f"minyi-public-cases-{local_date(utcnow()).isoformat()}.{kind.value}"
     return FileResponse(
         path, media_type=kind.media_type, filename=filename, background=BackgroundTask(_remove, path)
