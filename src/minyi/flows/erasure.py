@@ -44,6 +44,8 @@ from minyi.flows.erasure_text import Identity, mask_everywhere, merged_messages,
 from minyi.flows.retention import forget_addresses
 from minyi.intake.identity import normalise_code, pseudonym
 from minyi.intake.models import ERASED_TEXT, Message, MessageContact
+from minyi.issues import records as issue_records
+from minyi.issues import stats as issue_stats
 from minyi.issues.models import HotIssue
 from minyi.knowledge.search import resync_cases
 from minyi.pipeline.privacy import mask_text
@@ -279,6 +281,8 @@ def _erase_text(session: Session, message: Message) -> None:
     message.address = None
     message.latitude = None
     message.longitude = None
+    analysis = MessageAnalysis
+    member_of = session.scalar(select(analysis.issue_id).where(analysis.message_id == message.id))
     session.execute(
         update(MessageAnalysis)
         .where(MessageAnalysis.message_id == message.id)
@@ -289,3 +293,18 @@ def _erase_text(session: Session, message: Message) -> None:
         issue.representative_ids = [i for i in issue.representative_ids if i != message.id]
         if not issue.title_locked and issue.title in shown:
             issue.title = " · ".join([*issue.places[:1], *issue.keywords[:2]]) or ERASED_TEXT
+    _recount(session, member_of)
+
+
+def _recount(session: Session, issue_id: str | None) -> None:
+    """The erased message's hot issue counted again without it (size, people, heat) at once.
+
+    Its size and heat went on counting the erased message until the next ``minyi issues
+    refresh``: an erasure should leave no trace, not even a number, once it is done.
+    """
+    issue = session.get(HotIssue, issue_id) if issue_id else None
+    if issue is None:
+        return
+    session.flush()
+    issue_stats.recompute(session, issue)
+    issue.heat = issue_records.current_heat(issue)

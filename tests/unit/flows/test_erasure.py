@@ -159,6 +159,30 @@ def test_a_hot_issue_titled_by_an_erased_message_is_retitled_from_its_words(sess
     assert issue.title == "翠竹园 · 路灯 · 不亮"
 
 
+def test_an_erased_message_no_longer_counts_in_its_hot_issue(session):
+    from minyi.analysis.models import MessageAnalysis
+    from minyi.db.base import new_id, utcnow
+    from minyi.issues.models import HotIssue
+
+    dept = factories.make_department(session)
+    erased = _replied(session, dept, title="翠竹园北门路灯不亮", contact={"phone": "13944447777"})
+    kept = [_replied(session, dept, title=f"翠竹园路灯坏了{n}") for n in range(2)]
+    now = utcnow()
+    issue = HotIssue(
+        id=new_id(), title="翠竹园路灯不亮", first_time=now, last_time=now, size=3, authors=3, heat=9.0
+    )
+    session.add(issue)
+    session.flush()
+    for case in [erased, *kept]:
+        session.add(MessageAnalysis(message_id=case.messages[0].id, issue_id=issue.id, pipeline_version="t"))
+    session.flush()
+    erase(session, KEY, ErasureRequest(phones=("13944447777",), text=True), actor="t")
+    session.flush()
+    assert issue.size == 2
+    assert erased.messages[0].id not in issue.representative_ids
+    assert issue.heat < 9.0
+
+
 def _admin(session):
     return factories.make_user(session, username="boss", role="admin")
 
