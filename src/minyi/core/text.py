@@ -2,23 +2,24 @@
 
 PostgreSQL cannot store NUL in text, and the other C0 controls (except tab, line feed and
 carriage return) have no meaning in a message, a name or a query; they are refused, with an
-error naming the field, wherever text enters: the JSON API and the pages
-(``minyi.http.inputs``), and every :class:`~minyi.intake.schemas.MessageIn` (file imports
-too). :data:`CleanStr` is the same rule as a Pydantic type.
+error naming the field, where people type text: the JSON API and the pages
+(``minyi.http.inputs``). File imports drop them instead (:func:`minyi.interop.values.parse_text`:
+an old system's export should not lose rows for them), and every spreadsheet cell we write
+drops them (:mod:`minyi.interop.safe_cells`). :data:`CleanStr` is the same rule as a Pydantic type.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
+from minyi.core.controls import FORBIDDEN
 from minyi.core.errors import InvalidInput
 
 ALLOWED_CONTROLS = "\t\n\r"
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORBIDDEN = FORBIDDEN
 REASON = "must not contain control characters (NUL, U+0001-U+001F except tab and line breaks)"
 
 

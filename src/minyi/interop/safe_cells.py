@@ -8,6 +8,11 @@ every text cell we write goes through :func:`safe_cell`, which puts an apostroph
 of such text; the apostrophe shows the text as text, and the rest is unchanged. Numbers
 (``int``, ``float``) are written as they are.
 
+Control characters (C0 other than tab, LF, CR) are removed first: an XLSX cell cannot hold
+them, so the XLSX writers strip them, and a text starting with U+0001 and ``=HYPERLINK(…)`` (imported from
+another system) became a live formula after the check had passed it (found in the seventh
+probe). No cell we write holds them.
+
 The full-width forms ``＝ ＋ － ＠`` (and the small forms ``﹦ ﹢ ﹣ ﹫``) get the apostrophe too:
 Excel with an East Asian input method or locale may turn a leading full-width ``＝`` into
 ``=`` when a cell is edited or a CSV is read, and a text that is harmless only because of
@@ -20,13 +25,18 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
+from minyi.core.controls import without_controls
+
 #: What a cell may not start with: ASCII, full-width and small forms of = + - @, tab, CR.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
 
 
 def safe_cell(value: object) -> object:
-    """``value``, with an apostrophe in front if it is text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """``value`` without control characters, with an apostrophe in front if a spreadsheet would run it."""
+    if not isinstance(value, str):
+        return value
+    value = without_controls(value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

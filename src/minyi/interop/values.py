@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
+from minyi.core.controls import without_controls
 from minyi.interop.tabular import CellValue, cell_text
 
 Parser = Callable[[CellValue], object]
@@ -51,11 +52,14 @@ def parse_text(value: CellValue) -> str | None:
     """Text with its padding (spaces, tabs, newlines, BOMs) removed; ``None`` when blank.
 
     Text no database can store (a NUL character, an unpaired surrogate) is refused
-    rather than altered.
+    rather than altered. The other C0 control characters (tab, LF and CR aside) are dropped:
+    they mean nothing in a message, the pages and the API refuse them, and an old system's
+    export that holds a few should not lose its rows (nor carry formulas out behind a U+0001).
     """
-    text = cell_text(value).replace("\ufeff", "").strip()
+    text = cell_text(value).replace("\ufeff", "")
     if "\x00" in text:
         raise CellValueError("contains a NUL character (0x00), which cannot be stored")
+    text = without_controls(text).strip()
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -145,6 +145,9 @@ def test_text_is_stripped_of_padding():
     assert values.parse_text("\n\t 路灯 不亮 \ufeff\n") == "路灯 不亮"
     assert values.parse_text(" \n\t") is None
     assert values.parse_text(188006.0) == "188006"
+    # An old system's stray control characters are dropped (tab and line breaks stay inside).
+    assert values.parse_text('\x01=HYPERLINK("http://evil.example/")') == '=HYPERLINK("http://evil.example/")'
+    assert values.parse_text("路灯\x07坏了\t三天") == "路灯坏了\t三天"
 
 
 def test_converter_builds_a_message_and_derives_the_title():
