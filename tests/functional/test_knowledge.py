@@ -215,3 +215,35 @@ def test_a_large_backlog_is_indexed_in_the_background_not_in_the_request(tmp_pat
         assert len(hits) == 3
     finally:
         database.engine.dispose()
+
+
+def test_a_case_merged_away_or_reopened_leaves_the_public_knowledge_at_once(
+    session, settings, answered, world
+):
+    from minyi.cases.events import record
+    from minyi.cases.models import CaseStatus, EventAction
+
+    search.synchronise(session, settings)
+    assert [h.id for h in search.search(session, settings, "公积金贷款", public_only=True)] == [answered.id]
+    # 并案: the case is absorbed (no longer public); the index has not synchronised yet.
+    answered.is_public = False
+    record(session, answered, EventAction.MERGED_INTO, payload={"into": "x"})
+    session.commit()
+    assert search.search(session, settings, "公积金贷款", public_only=True) == []
+    from minyi.accounts.permissions import department_filter
+
+    assert (
+        search.search(session, settings, "公积金贷款", departments=department_filter(world.school_staff))
+        == []
+    )
+    assert [h.id for h in search.search(session, settings, "公积金贷款")] == [answered.id]  # admins read it
+    # the next synchronisation rewrites it (private now), and drops it once it is no longer answered
+    search.synchronise(session, settings)
+    index = search.open_index(settings)
+    assert [f.document.public for f in index.search("公积金贷款", top=3) if f.document.id == answered.id] == [
+        False
+    ]
+    record(session, answered, EventAction.REOPENED, to_status=CaseStatus.IN_PROGRESS)
+    session.commit()
+    search.synchronise(session, settings)
+    assert [f.document.id for f in index.search("公积金贷款", top=3)] == []

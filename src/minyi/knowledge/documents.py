@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
-from minyi.cases.models import ANSWERED_STATUSES, Case, CaseRating, Reply
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, Reply
 from minyi.cases.public_text import PublicText
 from minyi.core import localtime
 from minyi.db.base import id_floor
@@ -123,6 +123,51 @@ def answered_case_ids(session: Session, since: datetime | None = None) -> Iterat
             batch = []
     if batch:
         yield batch
+
+
+def changed_case_ids(session: Session, since: datetime | None) -> Iterator[list[str]]:
+    """Batches of ids of cases with a public reply *or any step of their history* since ``since``.
+
+    A case merged away (并案: no longer public), reopened or moved to another department has
+    no new reply, yet its document must change or go. When ``since`` is None (a first or
+    full synchronisation) it is :func:`answered_case_ids`.
+    """
+    if since is None:
+        yield from answered_case_ids(session, None)
+        return
+    floor = id_floor(since)
+    replies = select(Reply.case_id).where(Reply.is_public.is_(True), Reply.id >= floor)
+    steps = select(CaseEvent.case_id).where(CaseEvent.id >= floor)
+    changed = union(replies, steps).subquery()
+    batch: list[str] = []
+    for case_id in session.scalars(select(changed.c.case_id).order_by(changed.c.case_id)):
+        batch.append(case_id)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def still_shown(
+    session: Session, case_ids: Sequence[str], *, public_only: bool, departments: frozenset[str] | None
+) -> set[str]:
+    """The ids among ``case_ids`` whose case may be shown *now*, whatever the index says.
+
+    The index is brought up to date within a minute or so; until then a case merged away,
+    reopened or deleted could still be found in it. Each search checks its few case hits
+    here: answered, and public (or, for staff, of the ``departments`` they read; None: any).
+    """
+    if not case_ids:
+        return set()
+    query = select(Case.id, Case.is_public, Case.department_id).where(
+        Case.id.in_(list(case_ids)), Case.status.in_([s.value for s in ANSWERED_STATUSES])
+    )
+    shown = set()
+    for case_id, is_public, department_id in session.execute(query):
+        if is_public or (not public_only and (departments is None or department_id in departments)):
+            shown.add(case_id)
+    return shown
 
 
 def answered_case_count(session: Session, since: datetime | None, *, at_most: int) -> int:

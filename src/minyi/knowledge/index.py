@@ -68,6 +68,11 @@ class Document:
         """The index key, unique across sources."""
         return f"{self.source}:{self.id}"
 
+    @staticmethod
+    def case_key(case_id: str) -> str:
+        """The index key of case ``case_id``'s document (to drop it when it has none)."""
+        return f"case:{case_id}"
+
 
 @dataclass(frozen=True)
 class Found:

@@ -134,6 +134,9 @@ def search(  # noqa: PLR0913 - the query and its filters
         text, top=top * 3, public_only=public_only, department_id=department_id, departments=departments
     )
     current = [item for item in found if not item.document.valid_to or item.document.valid_to >= day]
+    cases = [item.document.id for item in current if item.document.source == "case"]
+    shown = documents.still_shown(session, cases, public_only=public_only, departments=departments)
+    current = [item for item in current if item.document.source != "case" or item.document.id in shown]
     return [_hit(item) for item in current[:top]]
 
 
@@ -247,9 +250,9 @@ def synchronise(
     masker = PublicText.of(session, settings.public_numbers)
     written = 0
     first = True
-    for batch in documents.answered_case_ids(session, since):
+    for batch in documents.changed_case_ids(session, since):
         docs = documents.case_documents(session, batch, masker)
-        written += index.replace(docs, clear=full and first)
+        written += index.replace(docs, delete=_gone(batch, docs), clear=full and first)
         first = False
         if progress is not None:
             progress(len(batch))
@@ -269,7 +272,14 @@ def resync_cases(session: Session, settings: Settings, case_ids: Sequence[str]) 
     if not case_ids or not index_dir(settings).exists():
         return 0
     masker = PublicText.of(session, settings.public_numbers)
-    return open_index(settings).replace(documents.case_documents(session, list(case_ids), masker))
+    docs = documents.case_documents(session, list(case_ids), masker)
+    return open_index(settings).replace(docs, delete=_gone(case_ids, docs))
+
+
+def _gone(case_ids: Sequence[str], docs: list[Document]) -> list[str]:
+    """The index keys of the cases among ``case_ids`` that have no document any more."""
+    kept = {doc.id for doc in docs}
+    return [Document.case_key(case_id) for case_id in case_ids if case_id not in kept]
 
 
 def write_documents(settings: Settings, items: list[Document]) -> int:
