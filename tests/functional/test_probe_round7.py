@@ -27,3 +27,27 @@ def test_a_stored_control_character_cannot_smuggle_a_formula_into_the_public_wor
     assert sheets
     assert not any("<f>" in sheet for sheet in sheets)
     assert any("HYPERLINK" in sheet for sheet in sheets)  # shown as text
+
+
+def test_a_deadline_rule_of_a_hundred_million_days_is_refused_and_a_stored_one_cannot_stop_intake(
+    client, session, world
+):
+    from tests.functional.test_admin import admin_token
+
+    from minyi.cases.models import DeadlineRuleRecord
+
+    token = admin_token(client)
+    for field, value, said in (
+        ("reply_working_days", "100000000", "工作日数最多为 365 天"),
+        ("reply_hours", "1e12", "小时数最多为 1440 小时"),
+    ):
+        page = client.post("/staff/admin/rules", data={field: value, "csrf_token": token})
+        assert page.status_code == 422
+        assert said in page.text
+    assert session.query(DeadlineRuleRecord).count() == 0
+    # a rule stored before the bounds existed is left out, and cases still get a deadline
+    session.add(DeadlineRuleRecord(reply_working_days=100_000_000))
+    session.commit()
+    case = factories.make_case(session, status="dispatched", department=world.roads)
+    assert case.due_at is not None
+    assert (case.due_at - case.accepted_at).days < 40

@@ -47,6 +47,14 @@ def _segments(path: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in path.split(Category.PATH_SEPARATOR.strip()))
 
 
+#: The longest deadlines a rule may set. A rule of 100,000,000 working days made each
+#: message's worker count working days up to the year 9999 (minutes, holding the database)
+#: and 10^12 hours overflowed: every intake failed (seventh probe). A year is far beyond
+#: any statutory time limit; the JSON API had these bounds already.
+MAX_WORKING_DAYS = 365
+MAX_HOURS = 24 * 60
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlineRule:
     """How long cases of one appeal kind and/or category branch have.
@@ -82,11 +90,20 @@ class DeadlineRule:
             raise ValueError("set reply_working_days or reply_hours, not both")
         if self.reply_working_days is None and self.reply_hours is None and self.accept_hours is None:
             raise ValueError("a deadline rule sets reply_working_days, reply_hours or accept_hours")
-        if self.reply_working_days is not None and self.reply_working_days < 0:
-            raise ValueError(f"reply_working_days is not negative, got {self.reply_working_days}")
+        self._check_sizes()
+
+    def _check_sizes(self) -> None:
+        """Days and hours within bounds (:data:`MAX_WORKING_DAYS`, :data:`MAX_HOURS`)."""
+        days = self.reply_working_days
+        if days is not None and days < 0:
+            raise ValueError(f"reply_working_days is not negative, got {days}")
+        if days is not None and days > MAX_WORKING_DAYS:
+            raise ValueError(f"reply_working_days is at most {MAX_WORKING_DAYS}, got {days}")
         for hours in (self.reply_hours, self.accept_hours):
             if hours is not None and (not math.isfinite(hours) or hours < 0):
                 raise ValueError(f"hours are finite and not negative, got {hours}")
+            if hours is not None and hours > MAX_HOURS:
+                raise ValueError(f"hours are at most {MAX_HOURS}, got {hours}")
 
     @property
     def sets_reply(self) -> bool:

@@ -6,6 +6,7 @@ with the cases and the admin package sits above this one.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,20 +16,30 @@ from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import AppealKind, Case, DeadlineRuleRecord
 
+log = logging.getLogger(__name__)
+
 
 def deadline_policy(session: Session) -> DeadlinePolicy:
-    """The policy of the configured rules (else 15 working days; 2 clock hours when urgent)."""
+    """The policy of the configured rules (else 15 working days; 2 clock hours when urgent).
+
+    A stored rule that the checks now refuse (saved before they existed: 10^8 working days,
+    say) is left out with a warning, so that it cannot stop every intake.
+    """
     records = session.scalars(select(DeadlineRuleRecord).order_by(DeadlineRuleRecord.created_at))
-    rules = [
-        DeadlineRule(
-            appeal_kind=record.appeal_kind,
-            category_path_prefix=record.category.path if record.category else None,
-            reply_working_days=record.reply_working_days,
-            reply_hours=record.reply_hours,
-            urgent=record.urgent,
-        )
-        for record in records
-    ]
+    rules = []
+    for record in records:
+        try:
+            rules.append(
+                DeadlineRule(
+                    appeal_kind=record.appeal_kind,
+                    category_path_prefix=record.category.path if record.category else None,
+                    reply_working_days=record.reply_working_days,
+                    reply_hours=record.reply_hours,
+                    urgent=record.urgent,
+                )
+            )
+        except ValueError as exc:
+            log.warning("deadline rule %s left out (%s); an admin should delete it", record.id, exc)
     return DeadlinePolicy(rules, calendar=office_calendar(session))  # with the holidays admins entered
 
 

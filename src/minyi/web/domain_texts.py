@@ -101,6 +101,16 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
         "小时数不能为负数。",
         "Hours cannot be negative.",
     ),
+    (
+        r"invalid deadline rule: reply_working_days is at most (?P<m>\d+), got .*",
+        "工作日数最多为 {m} 天。",
+        "Working days: at most {m}.",
+    ),
+    (
+        r"invalid deadline rule: hours are at most (?P<m>\d+), got .*",
+        "小时数最多为 {m} 小时。",
+        "Hours: at most {m}.",
+    ),
     (r"invalid literal for int\(\) with base 10: .*", "工作日数应为整数。", "Working days: a whole number."),
     (r"could not convert string to float: .*", "小时数应为数字。", "Hours: a number."),
     (r"a template needs a name and a text", "请填写模板名称和内容。", "A template needs a name and a text."),
