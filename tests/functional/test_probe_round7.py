@@ -51,3 +51,13 @@ def test_a_deadline_rule_of_a_hundred_million_days_is_refused_and_a_stored_one_c
     case = factories.make_case(session, status="dispatched", department=world.roads)
     assert case.due_at is not None
     assert (case.due_at - case.accepted_at).days < 40
+
+
+def test_only_a_signed_in_session_may_send_an_upload_larger_than_other_requests(client, settings):
+    body = b"x" * (settings.max_request_bytes + 10_000)
+    files = {"file": ("big.csv", body, "text/csv")}
+    anonymous = client.post("/staff/imports", files=files, follow_redirects=False)
+    assert anonymous.status_code == 413  # refused before the body is held, not a 303 after it
+    # an HTML page in the reader's language, with the security headers of every page
+    assert "提交的内容过大" in anonymous.text
+    assert anonymous.headers.get("x-content-type-options") == "nosniff"

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
 import minyi
 from minyi.accounts.quotas import ApiCaps
@@ -34,7 +35,7 @@ from minyi.api.openapi import install_openapi
 from minyi.core.errors import DomainError
 from minyi.db.session import Database
 from minyi.flows.workers import Processing, ProcessingContext, build_processing
-from minyi.http.deps import LoginRequired
+from minyi.http.deps import SESSION_TOKEN_KEY, LoginRequired
 from minyi.http.errors import (
     INTERNAL,
     domain_error_json,
@@ -240,6 +241,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(processing.stop)
 
 
+def _has_session(scope: Scope) -> bool:
+    """Whether the (signed, verified) session cookie names a staff session: only staff upload."""
+    session = scope.get("session")
+    return isinstance(session, dict) and bool(session.get(SESSION_TOKEN_KEY))
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the application for ``settings`` (from the environment when omitted)."""
     settings = settings or get_settings()
@@ -268,6 +275,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.processing = build_processing(
         settings, ProcessingContext(app.state.db, app.state.pipelines, app.state.issues)
     )
+    app.add_middleware(  # inside the session middleware: the larger upload limit needs a session
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger={("POST", "/staff/imports"): settings.max_upload_bytes},  # the import page's files
+        signed_in=_has_session,
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,
@@ -277,11 +290,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.cookie_secure,
     )
     app.add_middleware(SecurityHeaders, https_only=settings.cookie_secure)
-    app.add_middleware(
-        BodySizeLimit,
-        max_bytes=settings.max_request_bytes,
-        larger={("POST", "/staff/imports"): settings.max_upload_bytes},  # the import page's files
-    )
     _install_error_handlers(app)
     install_docs(app)
     install_openapi(app)
