@@ -61,3 +61,34 @@ def test_only_a_signed_in_session_may_send_an_upload_larger_than_other_requests(
     # an HTML page in the reader's language, with the security headers of every page
     assert "提交的内容过大" in anonymous.text
     assert anonymous.headers.get("x-content-type-options") == "nosniff"
+
+
+def test_a_step_from_a_stale_case_page_or_a_second_click_is_refused_in_chinese(client, session, world):
+    import re
+
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.cases.models import CaseEvent
+
+    case = factories.make_case(session, title="人民路路灯不亮")
+    session.commit()
+    login(client, "disp")
+    page = client.get(f"/staff/cases/{case.id}").text
+    version = re.search(r'name="case_version" value="(\d+)"', page)
+    assert version is not None
+    form = {"csrf_token": csrf_of(page), "case_version": version.group(1), "note": ""}
+    first = client.post(
+        f"/staff/cases/{case.id}/dispatch",
+        data=form | {"department_id": world.roads.id},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303
+    session.expire_all()
+    steps = session.query(CaseEvent).filter_by(case_id=case.id).count()
+    # the same page's form again (a second click, or a colleague's page opened before the first)
+    stale = client.post(f"/staff/cases/{case.id}/dispatch", data=form | {"department_id": world.schools.id})
+    assert stale.status_code == 409
+    assert "刚才有其他人同时办理或修改了此事项" in stale.text
+    session.expire_all()
+    assert session.query(CaseEvent).filter_by(case_id=case.id).count() == steps
+    assert session.get(type(case), case.id).department_id == world.roads.id

@@ -49,6 +49,7 @@ def record(  # noqa: PLR0913 - the fields of one event
     """
     before = case.status
     after = lifecycle.move(case, to_status) if to_status is not None else before
+    case.version = (case.version or 0) + 1  # a step taken at the same time by someone else fails
     event = CaseEvent(
         id=new_id(),
         case=case,

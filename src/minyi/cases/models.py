@@ -108,6 +108,12 @@ class Case(IdMixin, TimestampMixin, Base):
     follow_up_due_at: Mapped[datetime | None] = mapped_column()
     replied_at: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    #: Raised by every step (:func:`minyi.cases.events.record`); an UPDATE writes only if it
+    #: still holds the value read, so two steps taken at once cannot both win (the second
+    #: raises ``StaleDataError``, answered 409: reload and try again).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012 - SQLAlchemy's mapping
 
     category: Mapped[Category | None] = relationship()
     department: Mapped[Department | None] = relationship()

@@ -14,9 +14,10 @@ from minyi.accounts.throttle import Throttle
 from minyi.cases import services as cases
 from minyi.cases.models import Case
 from minyi.cases.public_text import PublicText
+from minyi.core.errors import Conflict
 from minyi.db.base import utcnow
 from minyi.db.session import Database
-from minyi.http.errors import CsrfRejected
+from minyi.http.errors import CHANGED_MEANWHILE, CsrfRejected
 from minyi.http.security import csrf_ok
 from minyi.settings import Settings
 
@@ -126,12 +127,23 @@ def staff_case(db: DbSession, user: StaffUser, case_id: str) -> Case:
 StaffCase = Annotated[Case, Depends(staff_case)]
 
 
-def run_case_action(db: Session, user: User, case_id: str, action: Callable[[Case], object]) -> Case:
+def run_case_action(
+    db: Session,
+    user: User,
+    case_id: str,
+    action: Callable[[Case], object],
+    expected_version: int | None = None,
+) -> Case:
     """Load the case ``user`` may see, run ``action`` on it, and commit (roll back on error).
 
-    The domain errors propagate to the one error handler (``minyi.server.app``).
+    ``expected_version``: the case's version on the page the step was taken from; if the
+    case has moved on since (another person's step, or this form sent twice), the step is
+    refused with a Conflict, as it would be had both been sent at the same moment. The
+    domain errors propagate to the one error handler (``minyi.server.app``).
     """
     case = cases.get_case(db, user, case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(CHANGED_MEANWHILE)
     try:
         action(case)
     except Exception:

@@ -38,6 +38,20 @@ def error_body(exc: DomainError) -> dict[str, Any]:
     return body
 
 
+#: What the loser of two simultaneous steps on one case reads (``StaleDataError``, a deadlock).
+CHANGED_MEANWHILE = "someone else changed this at the same moment; reload it and try again"
+#: What a request reads while the database cannot be reached or is saturated (503).
+DATABASE_BUSY = "the database is busy or cannot be reached for a moment; try again in a few seconds"
+
+
+class Unavailable(DomainError):  # noqa: N818 - reads as what happened
+    """The database is out of reach or saturated for a moment: 503 with ``Retry-After``."""
+
+    status = 503
+    code = "unavailable"
+    retry_after = 5
+
+
 def retry_headers(exc: DomainError) -> dict[str, str] | None:
     """``Retry-After`` for an error that says when to retry (``retry_after`` seconds)."""
     retry_after = getattr(exc, "retry_after", None)

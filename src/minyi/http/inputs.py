@@ -21,6 +21,11 @@ TOO_DEEP = "JSON nested too deeply"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+#: A case page's forms carry the case's version as they showed it (``case_version``): a step
+#: taken from a page someone else's step has made stale, or a second click, is refused (409).
+CASE_VERSION_FIELD = "case_version"
+
+
 async def clean_input(request: Request) -> None:
     """Raise InvalidInput (422) when a path, query, form or JSON value has control characters."""
     check_clean(dict(request.path_params))
@@ -37,6 +42,9 @@ async def clean_input(request: Request) -> None:
         for name, item in form.multi_items():
             if not isinstance(item, UploadFile):
                 check_clean(item, name)
+        version = form.get(CASE_VERSION_FIELD)
+        if isinstance(version, str) and version.isdigit():
+            request.state.case_version = int(version)
     elif "json" in content_type:
         await _clean_json(request)
 

@@ -13,6 +13,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
@@ -32,12 +35,15 @@ from minyi.api import routes as api_routes
 from minyi.api import scorecard as api_scorecard
 from minyi.api import workflow as api_workflow
 from minyi.api.openapi import install_openapi
-from minyi.core.errors import DomainError
+from minyi.core.errors import Conflict, DomainError
 from minyi.db.session import Database
 from minyi.flows.workers import Processing, ProcessingContext, build_processing
 from minyi.http.deps import SESSION_TOKEN_KEY, LoginRequired
 from minyi.http.errors import (
+    CHANGED_MEANWHILE,
+    DATABASE_BUSY,
     INTERNAL,
+    Unavailable,
     domain_error_json,
     error_body,
     http_error_json,
@@ -190,10 +196,36 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         return RedirectResponse(f"/staff/login?next={request.url.path}", status_code=303)
 
+    _install_database_handlers(app)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled error on %s", request.url.path, exc_info=exc)
         return _unexpected_answer(request)
+
+
+def _install_database_handlers(app: FastAPI) -> None:
+    """A step that lost a race answers 409; a database out of reach or saturated, 503 (not 500)."""
+
+    def answer(request: Request, exc: DomainError) -> Response:
+        return _domain_json(request, exc) if wants_json(request) else domain_error_page(request, exc)
+
+    @app.exception_handler(StaleDataError)
+    async def changed_meanwhile(request: Request, _exc: StaleDataError) -> Response:
+        return answer(request, Conflict(CHANGED_MEANWHILE))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        if _deadlock(exc):  # two steps locking the same cases in opposite orders: one lost
+            return answer(request, Conflict(CHANGED_MEANWHILE))
+        log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+        return answer(request, Unavailable(DATABASE_BUSY))
+
+
+def _deadlock(exc: Exception) -> bool:
+    """Whether ``exc`` is PostgreSQL's deadlock (SQLSTATE 40P01), which it resolves by failing one."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == "40P01"
 
 
 def _unexpected_answer(request: Request) -> Response:

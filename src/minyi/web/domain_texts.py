@@ -102,6 +102,16 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
         "Hours cannot be negative.",
     ),
     (
+        r"someone else changed this at the same moment; reload it and try again",
+        "刚才有其他人同时办理或修改了此事项，您的操作未生效。请刷新页面查看最新状态后再试。",
+        "Someone else changed this at the same moment; your step was not taken. Reload and try again.",
+    ),
+    (
+        r"the database is busy or cannot be reached for a moment; try again in a few seconds",
+        "系统繁忙或数据库暂时无法连接，请几秒钟后再试。",
+        "The system is busy or its database cannot be reached for a moment. Try again in a few seconds.",
+    ),
+    (
         r"invalid deadline rule: reply_working_days is at most (?P<m>\d+), got .*",
         "工作日数最多为 {m} 天。",
         "Working days: at most {m}.",

@@ -240,7 +240,7 @@ def act(
     other refusal goes to the one error handler.
     """
     try:
-        run_case_action(db, user, case_id, action)
+        run_case_action(db, user, case_id, action, getattr(request.state, "case_version", None))
     except DomainError as exc:
         if exc.status != 409:  # noqa: PLR2004 - a conflict
             raise

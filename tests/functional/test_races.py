@@ -1,0 +1,117 @@
+"""Two people acting on one case at the same moment: exactly one step is taken.
+
+On PostgreSQL both requests used to pass their checks and both commit (two dispatches,
+a reply and a 退单, two cases merged into each other). Each step now raises the case's
+version; the loser's UPDATE finds it changed (or, on SQLite, the loser waits for the write
+lock and is refused by the check). Run on a database of its own: the threads need
+connections of their own, which the suite's one-connection fixture cannot give.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from tests.conftest import fresh_database_url
+
+from minyi.accounts.models import User
+from minyi.cases import services, workflow
+from minyi.cases.models import Case, CaseEvent, EventAction
+from minyi.core.errors import DomainError
+from minyi.db.session import Database
+from minyi.demo import factories
+from minyi.departments.models import Department
+from minyi.schema import migrate
+
+
+@pytest.fixture
+def database(tmp_path) -> Iterator[Database]:
+    database = Database(fresh_database_url(tmp_path, "minyi_races"))
+    migrate.upgrade(database.engine)
+    yield database
+    database.engine.dispose()
+
+
+def _race(database: Database, steps: list[Callable[[object], object]]) -> list[str]:
+    """Run each step in its own thread and session, all released at once; what each gave."""
+    start = threading.Barrier(len(steps))
+    outcomes: list[str] = [""] * len(steps)
+
+    def run(index: int, step: Callable[[object], object]) -> None:
+        start.wait()
+        with database.session() as session:
+            try:
+                step(session)
+                session.commit()
+                outcomes[index] = "ok"
+            except (StaleDataError, DomainError, OperationalError) as exc:
+                session.rollback()
+                outcomes[index] = type(exc).__name__
+
+    threads = [threading.Thread(target=run, args=(n, step)) for n, step in enumerate(steps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+def _world(database: Database) -> tuple[str, str, str, list[str]]:
+    with database.session() as session:
+        roads = factories.make_department(session, code="JTJ", name="交通运输局")
+        schools = factories.make_department(session, code="JYJ", name="教育局")
+        user = factories.make_user(session, username="disp", role="dispatcher")
+        cases = [factories.make_case(session, title=f"路灯不亮{n}") for n in range(2)]
+        session.commit()
+        return user.id, roads.id, schools.id, [case.id for case in cases]
+
+
+def test_two_dispatches_of_one_case_at_once_one_wins(database):
+    user_id, roads, schools, (case_id, _) = _world(database)
+
+    def dispatch(department_id: str) -> Callable[[object], object]:
+        def step(session) -> object:
+            case = session.get(Case, case_id)
+            return services.dispatch(
+                session, session.get(User, user_id), case, session.get(Department, department_id)
+            )
+
+        return step
+
+    outcomes = _race(database, [dispatch(roads), dispatch(schools)])
+    with database.session() as session:
+        events = session.query(CaseEvent).filter_by(case_id=case_id).order_by(CaseEvent.created_at).all()
+        actions = [event.action for event in events]
+        assert actions.count(EventAction.DISPATCHED) == 1, actions
+        assert actions.count(EventAction.ACCEPTED) == 1, actions
+        if outcomes == ["ok", "ok"]:  # one after the other (SQLite's one writer): a re-dispatch
+            assert actions[-1] == EventAction.REASSIGNED
+            assert events[-1].from_status == "dispatched"
+        else:  # at the same moment (PostgreSQL): the second step is refused
+            assert sorted(outcomes) == ["StaleDataError", "ok"], outcomes
+
+
+def test_two_cases_merged_into_each_other_at_once_one_merge_wins(database):
+    _, _, _, (first, second) = _world(database)
+    with database.session() as session:
+        admin = factories.make_user(session, username="boss", role="admin")
+        session.commit()
+        admin_id = admin.id
+
+    def merge(kept_id: str, absorbed_id: str) -> Callable[[object], object]:
+        def step(session) -> object:
+            kept, absorbed = session.get(Case, kept_id), session.get(Case, absorbed_id)
+            return workflow.merge_cases(session, session.get(User, admin_id), kept, absorbed)
+
+        return step
+
+    outcomes = _race(database, [merge(first, second), merge(second, first)])
+    assert outcomes.count("ok") == 1, outcomes
+    with database.session() as session:
+        merged = session.query(CaseEvent).filter_by(action=EventAction.MERGED_INTO).count()
+        assert merged == 1
+        open_cases = [case for case in session.query(Case) if case.status != "closed"]
+        assert len(open_cases) == 1  # someone is left to answer both citizens
