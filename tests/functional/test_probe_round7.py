@@ -92,3 +92,31 @@ def test_a_step_from_a_stale_case_page_or_a_second_click_is_refused_in_chinese(c
     session.expire_all()
     assert session.query(CaseEvent).filter_by(case_id=case.id).count() == steps
     assert session.get(type(case), case.id).department_id == world.roads.id
+
+
+def test_a_message_that_could_not_be_processed_at_all_is_told_to_its_author_and_to_admins(
+    client, session, world
+):
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.intake import services as intake
+    from minyi.intake.models import ProcessingState
+
+    accepted = intake.accept(session, factories.make_message_in(), channel="portal", key="k-failed")
+    accepted.message.state = ProcessingState.FAILED
+    session.commit()
+    page = client.get("/track")
+    tracked = client.post(
+        "/track",
+        data={
+            "code": accepted.message.tracking_code,
+            "secret": accepted.tracking_secret,
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert "工作人员会尽快人工处理" in tracked.text
+    assert "正在处理，请稍后刷新" not in tracked.text
+    login(client, "boss")
+    admin = client.get("/staff/admin").text
+    assert "有 1 条留言已保存但自动处理失败" in admin
+    assert "minyi process --retry-failed" in admin

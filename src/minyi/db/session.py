@@ -74,7 +74,13 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with safe defaults for SQLite (WAL, foreign keys) and PostgreSQL."""
+    """An engine with safe defaults for SQLite (WAL, foreign keys) and PostgreSQL.
+
+    ``hide_parameters``: an error's text leaves out the statement's values, which are
+    citizens' titles, texts and contact details; such errors reach the logs and a failed
+    message's ``processing_error`` (seventh probe). The statement itself is kept.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

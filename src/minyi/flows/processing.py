@@ -150,10 +150,8 @@ def process_pending(
                 process(session, message, pipeline)
             processed += 1
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
-            log.warning("processing message %s failed: %s", message.id, exc)
-            message.state = ProcessingState.FAILED
-            message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
-            failed += 1
+            mark_failed(session, message, exc)
+            failed += message.state == ProcessingState.FAILED
     return BatchResult(processed=processed, failed=failed, last_id=last_id)
 
 
@@ -170,14 +168,34 @@ def process_safely(
         with session.begin_nested():
             process(session, message, pipeline, result, tracker=tracker)
     except Exception as exc:  # noqa: BLE001 - the message is stored; record the failure and go on
-        mark_failed(message, exc)
+        mark_failed(session, message, exc)
 
 
-def mark_failed(message: Message, exc: Exception) -> None:
-    """Record why processing ``message`` failed (it stays stored; ``minyi process`` retries it)."""
-    log.warning("processing message %s failed: %s: %s", message.id, type(exc).__name__, exc)
-    message.state = ProcessingState.FAILED
-    message.processing_error = f"{type(exc).__name__}: {exc}"[:2000]
+#: What ``processing_error`` says of a message whose case was opened without its analysis.
+WITHOUT_ANALYSIS = "opened for a person to sort, without analysis: "
+
+
+def mark_failed(session: Session, message: Message, exc: Exception) -> None:
+    """After processing ``message`` failed: open its case without the analysis, else mark it failed.
+
+    A failed message had no case, so no one saw it: the sweeper takes only waiting
+    messages, and no page lists failed ones (seventh probe: a failure was acknowledged and
+    the citizen's tracking page said 正在处理 for ever). Its case is now opened as a plain
+    one (no category, no automatic dispatch), waiting at the dispatch desk, and the reason
+    is kept in ``processing_error``; ``minyi reclassify`` can analyse it later. Only if that
+    fails too is the message marked ``failed`` (``minyi process --retry-failed`` takes it up).
+    """
+    reason = f"{type(exc).__name__}: {exc}"
+    log.warning("processing message %s failed: %s", message.id, reason[:300])
+    try:
+        with session.begin_nested():
+            process(session, message, None)
+    except Exception as second:  # noqa: BLE001 - the message stays stored, marked failed
+        log.warning("opening a plain case for message %s failed too: %s", message.id, type(second).__name__)
+        message.state = ProcessingState.FAILED
+        message.processing_error = reason[:2000]
+        return
+    message.processing_error = (WITHOUT_ANALYSIS + reason)[:2000]
 
 
 def analyse_batch(pipeline: TextPipeline | None, messages: Sequence[Message]) -> list[Analysis | None]:

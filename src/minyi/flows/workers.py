@@ -210,7 +210,7 @@ def _store_one(
             session.rollback()
             again = claim(session, [message_id])
             if again:
-                mark_failed(again[0], exc)
+                mark_failed(session, again[0], exc)
         session.commit()
     return 1
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnDefault, Insert, Table, delete, inspect, select
+from sqlalchemy import ColumnDefault, Insert, Table, delete, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 
@@ -22,7 +22,7 @@ from minyi.core.errors import Conflict, InvalidInput
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category
 from minyi.intake import identity
-from minyi.intake.models import IdempotencyKey, Message, MessageContact
+from minyi.intake.models import IdempotencyKey, Message, MessageContact, ProcessingState
 from minyi.intake.schemas import MessageIn
 
 log = logging.getLogger(__name__)
@@ -247,3 +247,9 @@ def find_by_tracking(session: Session, code: str, secret: str) -> Message | None
     if message is None or not identity.secret_matches(normalised, secret, message.tracking_secret_hash):
         return None
     return message
+
+
+def failed_count(session: Session) -> int:
+    """How many stored messages could not be processed at all (no case: no one sees them)."""
+    query = select(func.count()).select_from(Message).where(Message.state == ProcessingState.FAILED)
+    return session.scalar(query) or 0

@@ -38,6 +38,7 @@ from minyi.http.deps import (
     get_throttle,
     require_user,
 )
+from minyi.intake.services import failed_count
 from minyi.interop.tabular import ImportFileError, read_rows
 from minyi.web.domain_texts import domain_text
 from minyi.web.i18n import translate
@@ -68,6 +69,7 @@ def _page(
     context = {
         "users": list(db.scalars(select(User).order_by(User.username))),
         "live_sessions": sessions.count_live(db, utcnow()),
+        "failed_messages": failed_count(db),
         "lockouts": list_lockouts(db, get_throttle(request).now()),
         "departments": list_departments(db),
         "categories": list_categories(db),

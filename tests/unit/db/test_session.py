@@ -70,3 +70,24 @@ def test_a_connection_dropped_while_idle_is_replaced_not_an_error(tmp_path, monk
         second = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
     assert second != first
     database.engine.dispose()
+
+
+def test_a_database_error_does_not_carry_the_citizens_words_into_the_logs(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from minyi.db.session import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hidden.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL UNIQUE)"))
+        connection.execute(
+            text("INSERT INTO t (body) VALUES (:body)"), {"body": "我叫王小明，电话13812345678"}
+        )
+    with pytest.raises(IntegrityError) as caught, engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO t (body) VALUES (:body)"), {"body": "我叫王小明，电话13812345678"}
+        )
+    assert "13812345678" not in str(caught.value)
+    assert "INSERT INTO t" in str(caught.value)
+    engine.dispose()

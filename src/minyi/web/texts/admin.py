@@ -53,6 +53,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Urgent cases (an emergency keyword) without a rule are due within 2 hours, round the clock.",
     ),
     "admin.heading": ("系统管理", "Administration"),
+    "admin.failed_messages": (
+        (
+            "有 {n} 条留言已保存但自动处理失败，也未能建案，工作人员看不到它们。"
+            "排除原因（见服务日志）后，请运行 minyi process --retry-failed 重新处理。"
+        ),
+        (
+            "{n} stored message(s) failed processing and have no case, so no one sees them. Once the "
+            "cause (see the server log) is fixed, run minyi process --retry-failed."
+        ),
+    ),
     "export.heading": ("导出", "Export"),
     "export.hint": (
         "导出案件及其留言、答复和办理记录；个人信息已脱敏。",

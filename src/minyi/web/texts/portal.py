@@ -58,6 +58,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "track.department": ("承办单位", "Department"),
     "track.due": ("答复时限", "Reply due"),
     "track.pending": ("正在处理，请稍后刷新。", "Being processed; refresh shortly."),
+    "track.failed": (
+        "您的留言已保存。系统自动处理时遇到问题，工作人员会尽快人工处理，请稍后再来查看。",
+        "Your message is stored. Its automatic processing ran into a problem; staff will handle it soon.",
+    ),
     "public.heading": ("公开答复", "Public answers"),
     "public.intro": (
         "以下是留言人同意公开的已答复留言，个人信息已隐去。",
