@@ -120,3 +120,31 @@ def test_a_message_that_could_not_be_processed_at_all_is_told_to_its_author_and_
     admin = client.get("/staff/admin").text
     assert "有 1 条留言已保存但自动处理失败" in admin
     assert "minyi process --retry-failed" in admin
+
+
+def test_a_statement_sent_twice_is_published_once(client, session, world):
+    from tests.functional.conftest import bearer
+    from tests.functional.test_statements import cases_for
+
+    from minyi.cases.models import Case, Statement
+
+    made = cases_for(session, world, n=2)
+    body = {
+        "title": "关于搅拌站噪音的答复",
+        "body": "夜间施工已停止。",
+        "cases": [{"case": c.number} for c in made],
+    }
+    road = bearer(session, world.road_staff)
+    first = client.post("/api/v1/statements", json=body, headers=road)
+    again = client.post("/api/v1/statements", json=body, headers=road)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    session.expire_all()
+    assert session.query(Statement).count() == 1
+    assert all(len(session.get(Case, c.id).replies) == 1 for c in made)
+    # the same words for other cases are another statement
+    other = cases_for(session, world, n=1)
+    third = client.post(
+        "/api/v1/statements", json=body | {"cases": [{"case": other[0].number}]}, headers=road
+    )
+    assert third.json()["id"] != first.json()["id"]

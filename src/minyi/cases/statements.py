@@ -8,6 +8,7 @@ and closed on its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,6 +53,9 @@ def publish(  # noqa: PLR0913 - the statement and what it answers
     closed = [c.number for c in cases if c.status == CaseStatus.CLOSED]
     if closed:
         raise StatementError(f"these cases are closed already: {', '.join(closed[:10])}")
+    again = _same_statement(session, user, title.strip(), body.strip(), cases)
+    if again is not None:
+        return again
     notes = notes or {}
     statement = Statement(
         id=new_id(),
@@ -67,6 +71,28 @@ def publish(  # noqa: PLR0913 - the statement and what it answers
         _answer(session, user, statement, case, (notes.get(case.id) or "").strip())
     session.flush()
     return statement
+
+
+#: A statement sent again within this time with the same words for the same cases is the
+#: same statement (a second click): it was published twice, with two replies on each case.
+SAME_STATEMENT_WINDOW = timedelta(minutes=10)
+
+
+def _same_statement(
+    session: Session, user: User, title: str, body: str, cases: Sequence[Case]
+) -> Statement | None:
+    """The statement ``user`` published moments ago with these words for these cases, if any."""
+    query = select(Statement).where(
+        Statement.author_user_id == user.id,
+        Statement.title == title,
+        Statement.body == body,
+        Statement.published_at >= utcnow() - SAME_STATEMENT_WINDOW,
+    )
+    wanted = {case.id for case in cases}
+    for earlier in session.scalars(query):
+        if {link.case_id for link in earlier.links} == wanted:
+            return earlier
+    return None
 
 
 def _answer(session: Session, user: User, statement: Statement, case: Case, note: str) -> None:
