@@ -115,3 +115,31 @@ def test_two_cases_merged_into_each_other_at_once_one_merge_wins(database):
         assert merged == 1
         open_cases = [case for case in session.query(Case) if case.status != "closed"]
         assert len(open_cases) == 1  # someone is left to answer both citizens
+
+
+def test_two_hot_issues_merged_into_each_other_at_once_make_no_cycle(database):
+    from minyi.db.base import new_id, utcnow
+    from minyi.issues import editing
+    from minyi.issues.models import HotIssue
+
+    now = utcnow()
+    with database.session() as session:
+        ids = []
+        for title in ("人民路路灯不亮", "人民路路灯坏了"):
+            issue = HotIssue(id=new_id(), title=title, first_time=now, last_time=now)
+            session.add(issue)
+            ids.append(issue.id)
+        session.commit()
+
+    def merge(source_id: str, target_id: str) -> Callable[[object], object]:
+        def step(session) -> object:
+            source, target = session.get(HotIssue, source_id), session.get(HotIssue, target_id)
+            return editing.merge(session, source, target)
+
+        return step
+
+    outcomes = _race(database, [merge(ids[0], ids[1]), merge(ids[1], ids[0])])
+    assert outcomes.count("ok") == 1, outcomes
+    with database.session() as session:
+        live = [issue for issue in session.query(HotIssue) if issue.merged_into_id is None]
+        assert len(live) == 1
