@@ -148,3 +148,29 @@ def test_a_statement_sent_twice_is_published_once(client, session, world):
         "/api/v1/statements", json=body | {"cases": [{"case": other[0].number}]}, headers=road
     )
     assert third.json()["id"] != first.json()["id"]
+
+
+def test_an_import_the_server_stopped_in_the_middle_of_ends_as_interrupted(client, session, world, settings):
+    import socket
+    import subprocess
+    import sys
+
+    from tests.functional.conftest import login
+
+    from minyi.flows import import_runs
+    from minyi.interop.models import ImportRun
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    staged = import_runs.staging_dir(settings) / "run.csv"
+    staged.write_text("留言编号,留言详情\n1,路灯不亮\n", encoding="utf-8")
+    report = {"stored_as": "run.csv", "total": 5000, "pid": gone.pid, "host": socket.gethostname()}
+    run = ImportRun(file_name="附件4.csv", status=import_runs.RUNNING, rows_read=1000, report=report)
+    session.add(run)
+    session.commit()
+    login(client, "boss")
+    page = client.get(f"/staff/imports/{run.id}")
+    assert "导入中断" in page.text
+    session.expire_all()
+    assert session.get(ImportRun, run.id).status == import_runs.FAILED
+    assert not staged.exists()  # citizens' data in clear is not kept

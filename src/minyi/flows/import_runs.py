@@ -15,6 +15,8 @@ audit trail (action ``import``).
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -205,6 +207,47 @@ def _has_rows(table: TabularFile, name: str) -> None:
         raise ImportFileError(f"{name}: there are no data rows below the header")
 
 
+#: What an import the server stopped in the middle of says (the rows it stored are kept).
+INTERRUPTED = (
+    "interrupted: the server stopped during this import; the rows read before were stored. "
+    "Upload the file again to import the rest (rows already stored are recognised by their message id)"
+)
+
+
+def recover_interrupted(session: Session, settings: Settings) -> int:
+    """Mark ``failed`` the running imports whose process on this host is gone; how many.
+
+    A server killed during an import left the run ``running`` for ever, with its file
+    (citizens' data in clear) kept and no way to start again (seventh probe). A run records
+    the process and host that run it; if that process is not alive (or is this one, without
+    the thread), the run ends as failed with :data:`INTERRUPTED`, its file deleted.
+    """
+    host = socket.gethostname()
+    ended = 0
+    for run in session.scalars(select(ImportRun).where(ImportRun.status == RUNNING)):
+        pid, where = run.report.get("pid"), run.report.get("host")
+        if not isinstance(pid, int) or where != host or _running(pid, run.id):
+            continue
+        stored_path(settings, run).unlink(missing_ok=True)
+        run.status, run.finished_at = FAILED, utcnow()
+        run.report = {**run.report, "error": INTERRUPTED}
+        ended += 1
+    return ended
+
+
+def _running(pid: int, run_id: str) -> bool:
+    """Whether process ``pid`` may still be running the import ``run_id``."""
+    if pid == os.getpid():
+        return run_id in _THREADS
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process of that number: not ours, so ours is gone
+        return False
+    return True
+
+
 def history(session: Session, limit: int = 50) -> list[ImportRun]:
     """The latest runs, newest first."""
     query = select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(limit)
@@ -244,7 +287,12 @@ def start(  # noqa: PLR0913 - the run and how it is imported
         if run is None or run.status != UPLOADED:
             raise ImportFileError("this import has started already")
         run.status, run.dry_run, run.rows_read, run.imported = RUNNING, False, 0, 0
-        run.report = {**run.report, "skip_invalid": skip_invalid}
+        run.report = {
+            **run.report,
+            "skip_invalid": skip_invalid,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
         session.commit()
     who = (actor.id, actor.username)
     thread = threading.Thread(

@@ -10,6 +10,17 @@ from __future__ import annotations
 #: Refusals of the export and import pages and of statements (``minyi.flows``, ``minyi.interop``).
 FILES: tuple[tuple[str, str, str], ...] = (
     (
+        r"interrupted: the server stopped during this import.*",
+        (
+            "导入中断：导入过程中服务器停止运行，此前读入的行已保存。请重新上传该文件以导入其余部分"
+            "（已保存的留言会按留言编号识别，不会重复）。"
+        ),
+        (
+            "Interrupted: the server stopped during this import; the rows read before were stored. "
+            "Upload the file again to import the rest (rows already stored are recognised by their id)."
+        ),
+    ),
+    (
         r"expected a date such as 2026-03-01",
         "日期格式应为 2026-03-01。",
         "Expected a date such as 2026-03-01.",

@@ -51,6 +51,8 @@ def _run(db: Session, run_id: str) -> ImportRun:
 
 
 def _list(request: Request, db: Session, error: str = "", status: int = 200) -> Response:
+    if import_runs.recover_interrupted(db, request.app.state.settings):
+        db.commit()
     context = {"runs": import_runs.history(db), "error": error}
     return render(request, "staff/imports.html", context, status_code=status)
 
@@ -109,6 +111,8 @@ async def upload(
 @router.get("/{run_id}")
 def run_page(request: Request, db: DbSession, run_id: str) -> Response:
     """One import: layout, mapping (editable before it runs), dry run, progress, report."""
+    if import_runs.recover_interrupted(db, request.app.state.settings):
+        db.commit()
     return _run_page(request, _run(db, run_id))
 
 
@@ -203,5 +207,7 @@ async def start(
 @router.get("/{run_id}/progress")
 def progress(request: Request, db: DbSession, run_id: str) -> Response:
     """The run's progress as JSON (polled by /static/import-progress.js)."""
+    if import_runs.recover_interrupted(db, request.app.state.settings):
+        db.commit()
     run = _run(db, run_id)
     return JSONResponse(progress_of(run, language_of(request)), headers={"Cache-Control": "no-store"})
