@@ -403,6 +403,7 @@ OTHER_VARIABLES = frozenset(
         *("MINYI_PYTHON", "MINYI_PORT", "MINYI_HOST", "MINYI_PURE_PYTHON", "MINYI_CHROMIUM", "MINYI_CLONES"),
         *("MINYI_TEST_DATABASE_URL", "MINYI_REQUIRE_BROWSER", "MINYI_REQUIRE_NATS", "MINYI_REQUIRE_POSTGRES"),
         "MINYI_REQUIRE_SPEEDUPS",
+        "MINYI_NEW_USER_PASSWORD",  # read by `minyi user create` and `minyi user password`
     }
 )
 

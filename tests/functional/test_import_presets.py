@@ -220,3 +220,12 @@ def test_minyi_export_is_recognised(db, tmp_path):
     (message,) = messages(db)
     assert (message.external_id, message.likes, message.title) == ("M-1", 4, "路灯不亮")
     assert message.submitted_at == datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
+
+
+def test_the_cli_says_its_warnings_in_text_too(tmp_path, monkeypatch):
+    path = tmp_path / "noid.csv"
+    path.write_text("标题,内容\n路灯不亮,小区东门路灯坏了一周\n", encoding="utf-8")
+    with cli_database(tmp_path, monkeypatch, "cli_noid"):
+        result = CliRunner().invoke(cli, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "warning: the file has no id column" in result.output

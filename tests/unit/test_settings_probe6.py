@@ -25,6 +25,7 @@ def test_mistyped_names_are_named_with_a_guess():
             "MINYI_PROCESSING": "nats",
             "MINYI_PORT": "8000",
             "MINYI_ZZZ": "1",
+            "MINYI_NEW_USER_PASSWORD": "x",
             "PATH": "/bin",
         }
     )

@@ -106,6 +106,8 @@ def _echo_report(report: ImportReport, *, dry_run: bool) -> None:
     )
     for err in report.invalid[:20]:
         click.echo(f"  row {err.row}, field {err.field}: {err.message}")
+    for warning in report.warnings:  # e.g. no id column: running it again stores the rows twice
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.group()
