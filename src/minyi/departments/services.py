@@ -120,12 +120,17 @@ def _english_names(row: Mapping[str, str], levels: int) -> list[str]:
     return [next((cell for cell in level if cell), "") for level in cells]
 
 
+#: A slash with spaces around it inside a name: a level-2 name "A / B" read as the path
+#: of level 3 "B" under "A" (seventh probe). Written "A/B", it stays one name.
+_SLASH = re.compile(r"\s*/\s*")
+
+
 def _parse_paths(rows: Sequence[Mapping[str, str]]) -> list[tuple[list[str], str | None]]:
     columns = _level_columns(rows[0].keys())
     dept_col = next((c for c in DEPARTMENT_COLUMNS if c in rows[0]), None)
     paths: list[tuple[list[str], str | None]] = []
     for number, row in enumerate(rows, start=2):
-        names = [str(row.get(c) or "").strip() for c in columns]
+        names = [_SLASH.sub("/", str(row.get(c) or "").strip()) for c in columns]
         while names and not names[-1]:
             names.pop()
         if not names or "" in names:

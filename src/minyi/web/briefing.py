@@ -124,6 +124,10 @@ def render_pdf(html: str) -> bytes:
     for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING)  # not its progress steps
     from weasyprint import HTML  # type: ignore[import-untyped] # no type hints shipped
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped] # no type hints shipped
 
-    pdf: bytes = HTML(string=html).write_pdf()
+    # Nothing outside the page is fetched (only data: URIs): the page holds citizens' words,
+    # and a file: or http: reference slipping into it must not read a server file or call out.
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
     return pdf

@@ -91,3 +91,12 @@ def test_bad_files_are_refused_and_write_nothing(session, rows, message):
     with pytest.raises(services.CategoryImportError, match=message):
         services.import_category_tree(session, rows)
     assert session.query(Category).count() == 0
+
+
+def test_a_slash_inside_a_name_cannot_make_it_look_like_a_deeper_path(session):
+    rows = [{"一级分类": "城乡建设", "二级分类": "供水 / 供电", "三级分类": "停水"}]
+    services.import_category_tree(session, rows)
+    names = {category.name: category for category in session.query(Category)}
+    assert "供水/供电" in names
+    assert names["停水"].path == "城乡建设 / 供水/供电 / 停水"
+    assert names["停水"].level == 3
