@@ -365,3 +365,17 @@ def test_a_form_sent_as_raw_utf8_is_read_as_utf8_not_latin1(client, session, wor
     assert session.query(Message).filter(Message.body == "编码测试路灯不亮").count() == 1
     broken = client.post(f"{BASE}/requests.json", content=b"api_key=x&description=\xff\xfe", headers=headers)
     assert "UTF-8" in spec_error(broken, 400)
+
+
+def test_a_key_is_capped_per_hour_and_named_on_its_messages(session, settings, database, world, api_key):
+    from fastapi.testclient import TestClient
+
+    from minyi.intake.models import Message
+    from minyi.server.app import create_app
+
+    capped = create_app(settings.model_copy(update={"api_key_per_hour": 2}), database)
+    with TestClient(capped) as client:
+        code = world.road_category.id
+        assert [post(client, api_key, service_code=code).status_code for _ in range(3)] == [200, 200, 429]
+    session.expire_all()
+    assert {m.source for m in session.query(Message).filter_by(channel="open311")} == {"test-app"}

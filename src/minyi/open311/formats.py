@@ -35,7 +35,7 @@ ITEM_NAMES = {
     "errors": "error",
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-SPEC_STATUSES = (400, 403, 404)
+SPEC_STATUSES = (400, 403, 404, 429)  # 429: a key over its hourly cap (with Retry-After)
 
 Record = Mapping[str, Any]
 
@@ -147,6 +147,10 @@ class Open311Route(APIRoute):
                 return await handler(request)
             except (Open311Error, DomainError, RequestValidationError, StarletteHTTPException) as exc:
                 status, description = _described(exc)
-                return error_response(format_of(request.url.path), status, description)
+                answer = error_response(format_of(request.url.path), status, description)
+                retry_after = getattr(exc, "retry_after", None)  # a key over its hourly cap: 429
+                if isinstance(retry_after, int):
+                    answer.headers["Retry-After"] = str(retry_after)
+                return answer
 
         return answer

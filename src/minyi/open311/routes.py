@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 import minyi
 from minyi.accounts import client_keys
 from minyi.flows import processing
-from minyi.http.deps import DbSession, PublicMasker
+from minyi.http.deps import DbSession, PublicMasker, client_address
+from minyi.http.submissions import ApiSubmissions
 from minyi.intake.models import Channel
 from minyi.intake.schemas import MAX_TITLE_CHARS, ContactIn, MessageIn
 from minyi.intake.titles import cut_title
@@ -187,12 +188,16 @@ def create_request(request: Request, db: DbSession, fields: FormFields, fmt: str
     if category is None:
         raise Open311Error(400, f"service_code {code!r} not found")
     data = _message(fields, category.name, category.id)
+    # The key's hourly cap of the JSON API applies here too, and the message records the
+    # integrator's name: a leaked key's flood was uncapped and could not be traced to it.
+    limits: ApiSubmissions = request.app.state.api_submissions
+    source = limits.admit(db, client_address(request), fields.get("api_key", "").strip())
     accepted = processing.receive(
         db,
         data,
         channel=Channel.OPEN311.value,
         key=request.app.state.secret_key,
-        source="open311",
+        source=source or "open311",
         processor=request.app.state.processing.processor,
     )
     message = accepted.message
