@@ -12,7 +12,7 @@ import re
 
 from minyi.cases import lifecycle
 from minyi.web.domain_texts_files import FILES
-from minyi.web.domain_texts_staff import ACTIONS, STAFF
+from minyi.web.domain_texts_staff import ACTIONS, DEADLINE_RULES, STAFF, SYSTEM
 
 #: A holiday schedule an admin types (``minyi.cases.holiday_store``).
 HOLIDAYS: tuple[tuple[str, str, str], ...] = (
@@ -80,46 +80,6 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
         r"a department needs a code and a name",
         "请填写部门代码和名称。",
         "A department needs a code and a name.",
-    ),
-    (
-        r"invalid deadline rule: a deadline rule sets reply_working_days, reply_hours or accept_hours",
-        "请填写答复期限：工作日数或小时数。",
-        "Give the reply deadline in working days or in hours.",
-    ),
-    (
-        r"invalid deadline rule: set reply_working_days or reply_hours, not both",
-        "工作日数和小时数只能填一项。",
-        "Give working days or hours, not both.",
-    ),
-    (
-        r"invalid deadline rule: reply_working_days is not negative, got .*",
-        "工作日数不能为负数。",
-        "Working days cannot be negative.",
-    ),
-    (
-        r"invalid deadline rule: hours are finite and not negative, got .*",
-        "小时数不能为负数。",
-        "Hours cannot be negative.",
-    ),
-    (
-        r"someone else changed this at the same moment; reload it and try again",
-        "刚才有其他人同时办理或修改了此事项，您的操作未生效。请刷新页面查看最新状态后再试。",
-        "Someone else changed this at the same moment; your step was not taken. Reload and try again.",
-    ),
-    (
-        r"the database is busy or cannot be reached for a moment; try again in a few seconds",
-        "系统繁忙或数据库暂时无法连接，请几秒钟后再试。",
-        "The system is busy or its database cannot be reached for a moment. Try again in a few seconds.",
-    ),
-    (
-        r"invalid deadline rule: reply_working_days is at most (?P<m>\d+), got .*",
-        "工作日数最多为 {m} 天。",
-        "Working days: at most {m}.",
-    ),
-    (
-        r"invalid deadline rule: hours are at most (?P<m>\d+), got .*",
-        "小时数最多为 {m} 小时。",
-        "Hours: at most {m}.",
     ),
     (r"invalid literal for int\(\) with base 10: .*", "工作日数应为整数。", "Working days: a whole number."),
     (r"could not convert string to float: .*", "小时数应为数字。", "Hours: a number."),
@@ -458,6 +418,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         *KNOWLEDGE,
         *LIMITS,
         *HOLIDAYS,
+        *SYSTEM,
+        *DEADLINE_RULES,
         *ADMIN,
         *FILES,
         *TRANSITIONS,

@@ -180,3 +180,53 @@ STAFF: tuple[tuple[str, str, str], ...] = (
     ),
     (r"\w+ users may not (?P<action>.+)", "您的角色无权{action}。", "Your role may not {action}."),
 )
+
+
+#: What any request may read when it lost a race or the database is out of reach (``minyi.http.errors``).
+SYSTEM: tuple[tuple[str, str, str], ...] = (
+    (
+        r"someone else changed this at the same moment; reload it and try again",
+        "刚才有其他人同时办理或修改了此事项，您的操作未生效。请刷新页面查看最新状态后再试。",
+        "Someone else changed this at the same moment; your step was not taken. Reload and try again.",
+    ),
+    (
+        r"the database is busy or cannot be reached for a moment; try again in a few seconds",
+        "系统繁忙或数据库暂时无法连接，请几秒钟后再试。",
+        "The system is busy or its database cannot be reached for a moment. Try again in a few seconds.",
+    ),
+)
+
+
+#: A deadline rule an admin enters that does not make sense (``minyi.cases.deadlines``).
+DEADLINE_RULES: tuple[tuple[str, str, str], ...] = (
+    (
+        r"invalid deadline rule: a deadline rule sets reply_working_days, reply_hours or accept_hours",
+        "请填写答复期限：工作日数或小时数。",
+        "Give the reply deadline in working days or in hours.",
+    ),
+    (
+        r"invalid deadline rule: set reply_working_days or reply_hours, not both",
+        "工作日数和小时数只能填一项。",
+        "Give working days or hours, not both.",
+    ),
+    (
+        r"invalid deadline rule: reply_working_days is not negative, got .*",
+        "工作日数不能为负数。",
+        "Working days cannot be negative.",
+    ),
+    (
+        r"invalid deadline rule: hours are finite and not negative, got .*",
+        "小时数不能为负数。",
+        "Hours cannot be negative.",
+    ),
+    (
+        r"invalid deadline rule: reply_working_days is at most (?P<m>\d+), got .*",
+        "工作日数最多为 {m} 天。",
+        "Working days: at most {m}.",
+    ),
+    (
+        r"invalid deadline rule: hours are at most (?P<m>\d+), got .*",
+        "小时数最多为 {m} 小时。",
+        "Hours: at most {m}.",
+    ),
+)
