@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -196,6 +196,12 @@ def issue_token(session: Session, user: User, name: str = "api") -> str:
     return token
 
 
+#: How stale a token's ``last_used_at`` may be. Written on every request, it made each request
+#: a writer: parallel requests with one token queued on its row (PostgreSQL) and every API read
+#: took the write lock (SQLite). A minute is precise enough to see which tokens are in use.
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user a bearer token belongs to, or None (never for an Open311 client's key)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
@@ -203,7 +209,9 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     if row.user.username == client_keys.SERVICE_USERNAME:  # even if someone activated that user
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        row.last_used_at = now
     return row.user
 
 
