@@ -174,3 +174,26 @@ def test_an_import_the_server_stopped_in_the_middle_of_ends_as_interrupted(clien
     session.expire_all()
     assert session.get(ImportRun, run.id).status == import_runs.FAILED
     assert not staged.exists()  # citizens' data in clear is not kept
+
+
+def test_a_reply_sent_twice_by_an_api_client_is_stored_once(client, session, world):
+    from tests.functional.conftest import bearer
+
+    from minyi.cases.models import Case
+    from minyi.notify.models import OutboxMessage
+
+    case = factories.make_case(
+        session, status="dispatched", department=world.roads, contact={"email": "c@example.com"}
+    )
+    session.commit()
+    road = bearer(session, world.road_staff)
+    body = {
+        "body": "您好，经核查，人民路路灯已于今日修复，感谢您的反映。如有问题请致电12345。",
+        "public": True,
+    }
+    url = f"/api/v1/cases/{case.id}/replies"
+    answers = [client.post(url, json=body, headers=road).status_code for _ in range(2)]
+    assert answers[0] in (200, 201)
+    session.expire_all()
+    assert len([r for r in session.get(Case, case.id).replies if r.is_public]) == 1
+    assert session.query(OutboxMessage).filter_by(recipient="c@example.com").count() == 1

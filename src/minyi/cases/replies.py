@@ -6,7 +6,7 @@ reply (答复意见) is kept as it was given and closes the case at its own time
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -85,6 +85,21 @@ def _reply_text(body: str) -> str:
     return text
 
 
+#: The same words from the same person on the same case within this time are one reply sent
+#: twice (a client retrying, a second click): it was stored twice, and the citizen told twice.
+SAME_REPLY_WINDOW = timedelta(minutes=10)
+
+
+def _same_reply(case: Case, user: User, text: str, public: bool) -> Reply | None:
+    """The reply ``user`` gave ``case`` moments ago with these words, if any."""
+    since = utcnow() - SAME_REPLY_WINDOW
+    for reply in reversed(case.replies):
+        same = reply.author_user_id == user.id and reply.body == text and reply.is_public == public
+        if same and reply.created_at >= since:
+            return reply
+    return None
+
+
 def add_reply(  # noqa: PLR0913 - the reply, then how its check is held
     session: Session,
     user: User,
@@ -109,6 +124,9 @@ def add_reply(  # noqa: PLR0913 - the reply, then how its check is held
     needed = Action.DIRECT_ANSWER if direct else Action.REPLY if public else Action.NOTE
     require(user, needed, case.department_id)
     text = _reply_text(body)
+    again = _same_reply(case, user, text, public)
+    if again is not None:
+        return again
     answering = case.status in (CaseStatus.DISPATCHED, CaseStatus.SIGNED, CaseStatus.IN_PROGRESS)
     answering = answering or (direct and public and case.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED))
     if public and not answering and case.status not in ANSWERED_STATUSES:
