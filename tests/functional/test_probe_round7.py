@@ -197,3 +197,31 @@ def test_a_reply_sent_twice_by_an_api_client_is_stored_once(client, session, wor
     session.expire_all()
     assert len([r for r in session.get(Case, case.id).replies if r.is_public]) == 1
     assert session.query(OutboxMessage).filter_by(recipient="c@example.com").count() == 1
+
+
+def test_a_case_opened_without_analysis_says_so_on_its_page_and_minyi_process_counts_it(
+    client, session, world
+):
+    from tests.functional.conftest import login
+
+    from minyi.flows import processing
+    from minyi.intake import services as intake
+    from minyi.intake.models import ProcessingState
+
+    accepted = intake.accept(session, factories.make_message_in(), channel="api", key="k-unanalysed")
+    session.flush()
+
+    class Broken:
+        route_threshold = 0.6
+
+        def analyse(self, _item):
+            raise RuntimeError("model file unreadable")
+
+    result = processing.process_pending(session, pipeline=Broken())
+    assert (result.processed, result.failed) == (1, 0)  # counted: minyi process goes on to the next batch
+    message = accepted.message
+    assert message.state == ProcessingState.PROCESSED
+    session.commit()
+    login(client, "disp")
+    page = client.get(f"/staff/cases/{message.case_id}").text
+    assert "这条留言的自动分析失败" in page

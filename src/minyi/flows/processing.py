@@ -150,8 +150,11 @@ def process_pending(
                 process(session, message, pipeline)
             processed += 1
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
-            mark_failed(session, message, exc)
-            failed += message.state == ProcessingState.FAILED
+            mark_failed(session, message, exc)  # its case opened without analysis, else failed
+            if message.state == ProcessingState.FAILED:
+                failed += 1
+            else:
+                processed += 1
     return BatchResult(processed=processed, failed=failed, last_id=last_id)
 
 

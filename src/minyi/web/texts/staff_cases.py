@@ -73,6 +73,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wf.merge.other": ("并入的案件编号", "Number of the case to merge in"),
     "case.supporters": ("联名人数", "Supporters"),
     "case.original": ("显示原文（含个人信息）", "Show the original (with personal data)"),
+    "case.unanalysed": (
+        "这条留言的自动分析失败，未经自动分类和派单，请人工判断类别后派单（原因见服务日志）。",
+        (
+            "The automatic analysis of this message failed: it was not classified or routed. Choose its "
+            "category and department by hand (the server log says why)."
+        ),
+    ),
     "case.recategorise": ("更正类别", "Correct the category"),
     "analysis.category": ("智能分类", "Suggested category"),
     "analysis.pii": ("已隐去个人信息", "Personal data masked"),
