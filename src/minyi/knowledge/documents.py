@@ -11,7 +11,7 @@ the portal reads no more than the public answers show. Only public cases are mar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, union
@@ -115,8 +115,13 @@ def answered_case_ids(session: Session, since: datetime | None = None) -> Iterat
     query = select(Reply.case_id).where(Reply.is_public.is_(True)).distinct()
     if since is not None:  # a range of the primary key: cheap however many replies there are
         query = query.where(Reply.id >= id_floor(since))
+    yield from _batches(session.scalars(query.order_by(Reply.case_id)))
+
+
+def _batches(ids: Iterable[str]) -> Iterator[list[str]]:
+    """``ids`` in lists of :data:`BATCH`."""
     batch: list[str] = []
-    for case_id in session.scalars(query.order_by(Reply.case_id)):
+    for case_id in ids:
         batch.append(case_id)
         if len(batch) >= BATCH:
             yield batch
@@ -139,14 +144,7 @@ def changed_case_ids(session: Session, since: datetime | None) -> Iterator[list[
     replies = select(Reply.case_id).where(Reply.is_public.is_(True), Reply.id >= floor)
     steps = select(CaseEvent.case_id).where(CaseEvent.id >= floor)
     changed = union(replies, steps).subquery()
-    batch: list[str] = []
-    for case_id in session.scalars(select(changed.c.case_id).order_by(changed.c.case_id)):
-        batch.append(case_id)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    yield from _batches(session.scalars(select(changed.c.case_id).order_by(changed.c.case_id)))
 
 
 def still_shown(
