@@ -27,7 +27,12 @@ def builds(monkeypatch):
 
 def _listed(session, world, title="翠湖小区路灯不亮"):
     case = factories.make_case(
-        session, status="replied", department=world.roads, title=title, body=title + "，请尽快修好", is_public=True
+        session,
+        status="replied",
+        department=world.roads,
+        title=title,
+        body=title + "，请尽快修好",
+        is_public=True,
     )
     session.commit()
     return case
@@ -35,7 +40,10 @@ def _listed(session, world, title="翠湖小区路灯不亮"):
 
 def _numbers(client) -> list[str]:
     text = client.get("/public/data/cases.csv").content.decode("utf-8-sig")
-    return [row["number"] for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))]
+    return [
+        row["number"]
+        for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    ]
 
 
 def _cache(settings) -> Path:
@@ -57,7 +65,9 @@ def test_unchanged_data_is_served_from_the_kept_file(client, session, world, set
     assert kept == ["csv", "json"]  # one file per format; each download's own link is gone
 
 
-def test_a_new_published_case_and_an_unpublished_one_show_at_the_next_download(client, session, world, builds):
+def test_a_new_published_case_and_an_unpublished_one_show_at_the_next_download(
+    client, session, world, builds
+):
     first = _listed(session, world)
     assert _numbers(client) == [first.number]
     second = _listed(session, world, title="人民路井盖缺失")
@@ -88,3 +98,19 @@ def test_a_download_works_when_the_cache_cannot_be_written(client, session, worl
     assert _numbers(client) == [case.number]
     assert _numbers(client) == [case.number]
     assert len(builds) == 2
+
+
+def test_a_harvester_that_sends_the_etag_back_gets_304_until_the_data_changes(client, session, world, builds):
+    case = _listed(session, world)
+    first = client.get("/public/data/cases.csv")
+    etag = first.headers["etag"]
+    again = client.get("/public/data/cases.csv", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    case.is_public = False
+    session.commit()
+    changed = client.get("/public/data/cases.csv", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    assert case.number not in changed.content.decode("utf-8-sig")
+    assert builds == ["csv", "csv"]

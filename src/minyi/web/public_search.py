@@ -98,23 +98,33 @@ def open_data(request: Request, db: DbSession, settings: AppSettings) -> Respons
 
 
 @router.get("/public/data/cases.{fmt}")
-def cases_file(fmt: str, db: DbSession, settings: AppSettings) -> Response:
-    """The public cases as CSV, JSON or XLSX (masked, times cut to the hour)."""
+def cases_file(request: Request, fmt: str, db: DbSession, settings: AppSettings) -> Response:
+    """The public cases as CSV, JSON or XLSX (masked, times cut to the hour).
+
+    The ETag is the stamp of what the file holds: a harvester that sends it back in
+    ``If-None-Match`` gets 304 while nothing changed, and costs no build and no transfer.
+    """
     try:
         kind = open_cases.OpenFormat(fmt)
     except ValueError:
         raise HTTPException(404, "Not Found") from None
     licence = settings.open_data_licence
+    stamp = open_cases.version(db, licence)
+    etag = f'"{stamp}-{kind.value}"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag})
     path = downloads.cached_file(
         settings.data_dir / "cache" / "open-data",
         f"cases.{kind.value}",
-        open_cases.version(db, licence),
+        stamp,
         lambda out: open_cases.write_cases(db, out, kind, licence),
     )
     filename = f"minyi-public-cases-{local_date(utcnow()).isoformat()}.{kind.value}"
-    return FileResponse(
+    answer = FileResponse(
         path, media_type=kind.media_type, filename=filename, background=BackgroundTask(_remove, path)
     )
+    answer.headers["ETag"] = etag
+    return answer
 
 
 def _remove(path: Path) -> None:

@@ -170,7 +170,10 @@ def test_a_failing_batch_is_stored_again_one_message_at_a_time(tmp_path, monkeyp
             assert plain is not None
             assert plain.category_id is None
             assert plain.department_id is None
-        assert states.pop(ids[2]) == (ProcessingState.PROCESSED, processing.WITHOUT_ANALYSIS + "ValueError: poison")
+        assert states.pop(ids[2]) == (
+            ProcessingState.PROCESSED,
+            processing.WITHOUT_ANALYSIS + "ValueError: poison",
+        )
         assert set(states.values()) == {(ProcessingState.PROCESSED, None)}
     finally:
         database.engine.dispose()

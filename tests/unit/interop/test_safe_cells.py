@@ -59,6 +59,9 @@ def test_the_importer_takes_the_apostrophe_off_again(text):
 
 def test_control_characters_go_before_the_formula_check():
     # An XLSX writer drops U+0001; the apostrophe must already be there when it does.
-    assert safe_cell('\x01=HYPERLINK("http://evil.example/","点我")') == '\'=HYPERLINK("http://evil.example/","点我")'
+    assert (
+        safe_cell('\x01=HYPERLINK("http://evil.example/","点我")')
+        == '\'=HYPERLINK("http://evil.example/","点我")'
+    )
     assert safe_cell("\x1f\x0b+1") == "'+1"
     assert safe_cell("路灯\x07坏了\t\n") == "路灯坏了\t\n"
