@@ -225,3 +225,18 @@ def test_a_case_opened_without_analysis_says_so_on_its_page_and_minyi_process_co
     login(client, "disp")
     page = client.get(f"/staff/cases/{message.case_id}").text
     assert "这条留言的自动分析失败" in page
+
+
+def test_the_same_words_answer_a_reopened_case_again(session, world):
+    from minyi.cases import replies, workflow
+    from minyi.cases.models import CaseStatus
+
+    case = factories.make_case(session, status="dispatched", department=world.roads)
+    text = "您好，经核查，人民路路灯已于今日修复，感谢您的反映。如有问题请致电12345。"
+    replies.add_reply(session, world.road_staff, case, text, public=True, min_score=0)
+    assert case.status == CaseStatus.REPLIED
+    workflow.reopen(session, case, "市民反映仍未修好", world.supervisor)
+    assert case.status not in (CaseStatus.REPLIED, CaseStatus.FOLLOW_UP)
+    replies.add_reply(session, world.road_staff, case, text, public=True, min_score=0)
+    assert case.status == CaseStatus.REPLIED
+    assert len([r for r in case.replies if r.is_public]) == 2

@@ -91,7 +91,13 @@ SAME_REPLY_WINDOW = timedelta(minutes=10)
 
 
 def _same_reply(case: Case, user: User, text: str, public: bool) -> Reply | None:
-    """The reply ``user`` gave ``case`` moments ago with these words, if any."""
+    """The reply ``user`` gave ``case`` moments ago with these words, if any.
+
+    A public reply counts as sent twice only while the case stands answered: after a
+    reopening (重办) the case waits for an answer, and the same words answer it again.
+    """
+    if public and case.status not in ANSWERED_STATUSES:
+        return None
     since = utcnow() - SAME_REPLY_WINDOW
     for reply in reversed(case.replies):
         same = reply.author_user_id == user.id and reply.body == text and reply.is_public == public

@@ -81,7 +81,13 @@ SAME_STATEMENT_WINDOW = timedelta(minutes=10)
 def _same_statement(
     session: Session, user: User, title: str, body: str, cases: Sequence[Case]
 ) -> Statement | None:
-    """The statement ``user`` published moments ago with these words for these cases, if any."""
+    """The statement ``user`` published moments ago with these words for these cases, if any.
+
+    Only while every case stands answered: a case reopened since waits for an answer, and
+    the same words answer it again.
+    """
+    if any(case.status not in (CaseStatus.REPLIED, CaseStatus.FOLLOW_UP) for case in cases):
+        return None
     query = select(Statement).where(
         Statement.author_user_id == user.id,
         Statement.title == title,
