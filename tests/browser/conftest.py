@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from tests.conftest import TEST_SECRET, fresh_database_url
+from tests.live import running
 
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.schema import migrate
-from minyi.server.app import create_app
 from minyi.settings import Settings
 
 CHROMIUM = os.environ.get("MINYI_CHROMIUM", "/usr/bin/chromium")
@@ -28,34 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-dev-shm-usage",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running(settings: Settings, database: Database) -> Iterator[str]:
-    """Serve Minyi for ``settings`` and ``database`` in a thread; yields its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        database.engine.dispose()
 
 
 @pytest.fixture(scope="session")

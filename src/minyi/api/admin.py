@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from minyi.departments.models import Category, Department
 from minyi.departments.services import NewDepartment, list_departments
 from minyi.flows import erasure
 from minyi.http.deps import AppSettings, DbSession, LoginThrottle, client_address
+from minyi.http.transactions import Router
 
 
 def _admin(user: TokenUser) -> User:
@@ -34,7 +35,7 @@ def _admin(user: TokenUser) -> User:
 
 
 AdminToken = Annotated[User, Depends(_admin)]
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+router = Router(prefix="/api/v1/admin", tags=["admin"])
 
 
 class DepartmentIn(BaseModel):

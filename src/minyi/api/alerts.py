@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import Depends, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -25,6 +25,7 @@ from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
 from minyi.api.routes import TokenUser
 from minyi.core.errors import NotFound
 from minyi.http.deps import DbSession
+from minyi.http.transactions import Router
 from minyi.pipeline.privacy import mask_text
 
 
@@ -34,7 +35,7 @@ def _admin(user: TokenUser) -> User:
 
 
 AdminToken = Annotated[User, Depends(_admin)]
-router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+router = Router(prefix="/api/v1/alerts", tags=["alerts"])
 
 
 class AlertOut(BaseModel):

@@ -11,14 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from minyi.accountability.forecast import MAX_WEEKS, ForecastReport
 from minyi.accountability.forecast_cache import cached_forecast
 from minyi.http.deps import DbSession
+from minyi.http.transactions import Router
 
-router = APIRouter(prefix="/api/v1/public", tags=["public"])
+router = Router(prefix="/api/v1/public", tags=["public"])
 
 
 class ForecastHistoryPoint(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.models import User
@@ -19,12 +19,13 @@ from minyi.accounts.permissions import Action, require
 from minyi.api.routes import TokenUser
 from minyi.core.errors import NotFound
 from minyi.http.deps import DbSession
+from minyi.http.transactions import Router
 from minyi.issues import card as cards
 from minyi.issues import editing
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
-router = APIRouter(prefix="/api/v1/issues", tags=["issues"])
+router = Router(prefix="/api/v1/issues", tags=["issues"])
 
 
 class IssueSummary(BaseModel):

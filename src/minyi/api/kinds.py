@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.api.routes import TokenUser
 from minyi.api.schemas import CaseOut
 from minyi.cases import kinds
 from minyi.http.deps import DbSession, run_case_action
+from minyi.http.transactions import Router
 
-router = APIRouter(prefix="/api/v1", tags=["workflow"])
+router = Router(prefix="/api/v1", tags=["workflow"])
 
 
 class AdoptionIn(BaseModel):

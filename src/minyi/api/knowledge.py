@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
 from minyi.accounts.permissions import department_filter
 from minyi.api.routes import TokenUser
 from minyi.http.deps import AppSettings, DbSession
+from minyi.http.transactions import Router
 from minyi.knowledge import public as knowledge_public
 from minyi.knowledge import search as knowledge_search
 
-router = APIRouter(prefix="/api/v1", tags=["knowledge"])
+router = Router(prefix="/api/v1", tags=["knowledge"])
 
 
 class KnowledgeHit(BaseModel):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
 from minyi.accountability.search import COUNT_CAP, parse_query, search
 from minyi.http.deps import AppSettings, DbSession
+from minyi.http.transactions import Router
 
-router = APIRouter()
+router = Router()
 Param = Annotated[str, Query(max_length=200)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
+from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select, text
@@ -29,7 +29,7 @@ from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
-from minyi.db.session import Database
+from minyi.db.session import Database, commit_noted
 from minyi.departments.models import Department
 from minyi.flows import processing
 from minyi.http.deps import (
@@ -41,12 +41,13 @@ from minyi.http.deps import (
     run_case_action,
 )
 from minyi.http.submissions import KEY_HEADER, KEY_PATTERN, ApiSubmissions
+from minyi.http.transactions import Router
 from minyi.intake import tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.intake.services import scoped_idempotency_key
 
-router = APIRouter()
+router = Router()
 MAX_OFFSET = 1_000_000  # a page further than this is no use to anyone, and a huge one breaks PostgreSQL
 bearer = HTTPBearer(auto_error=False, description="A staff API token (`minyi user token NAME`)")
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -58,7 +59,7 @@ def _token_user(db: DbSession, credentials: Credentials) -> User | None:
     user = accounts.user_for_token(db, credentials.credentials)
     if user is None:
         raise HTTPException(401, "invalid or revoked API token", headers={"WWW-Authenticate": "Bearer"})
-    db.commit()
+    commit_noted(db)
     return user
 
 
@@ -206,7 +207,7 @@ def list_cases(
     return CaseList(total=total, limit=limit, offset=offset, items=[CaseSummary.of(c, public) for c in items])
 
 
-@router.get("/api/v1/cases/{case_id}", response_model=CaseOut, tags=["cases"])  # noqa: FAST003 - TokenCase reads it
+@router.get("/api/v1/cases/{case_id}", response_model=CaseOut, tags=["cases"])
 def get_case(case: TokenCase) -> CaseOut:
     """One case with its messages, history and replies."""
     return CaseOut.full(case)

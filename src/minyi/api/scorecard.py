@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from minyi.accountability.definitions import FIGURES
 from minyi.accountability.overview import DEFAULT_RANK, overview
 from minyi.accountability.scorecard import Ranked, Row, parse_filter
 from minyi.http.deps import AppSettings, DbSession
+from minyi.http.transactions import Router
 
-router = APIRouter(prefix="/api/v1/public", tags=["public"])
+router = Router(prefix="/api/v1/public", tags=["public"])
 MonthQuery = Annotated[str, Query(max_length=20, description="A month, YYYY-MM")]
 KeyQuery = Annotated[str, Query(max_length=60)]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import Header, Query, Request
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
@@ -19,11 +19,12 @@ from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.http.deps import DbSession, LoginThrottle, PublicMasker, client_address, run_case_action
+from minyi.http.transactions import Router
 from minyi.intake import tracking
 from minyi.intake.models import Message
 from minyi.intake.schemas import written_time
 
-router = APIRouter(prefix="/api/v1", tags=["workflow"])
+router = Router(prefix="/api/v1", tags=["workflow"])
 
 
 class ReasonIn(BaseModel):
@@ -128,7 +129,7 @@ def reopen(db: DbSession, user: TokenUser, case_id: str, data: ReasonIn) -> Case
     return _run(db, user, case_id, lambda case: workflow.reopen(db, case, data.reason, user))
 
 
-@router.post("/cases/{case_id}/merge", response_model=CaseOut)  # noqa: FAST003 - TokenCase reads it
+@router.post("/cases/{case_id}/merge", response_model=CaseOut)
 def merge(db: DbSession, user: TokenUser, case: TokenCase, data: MergeIn) -> CaseOut:
     """Merge the case numbered ``other`` into this one."""
     absorbed = db.scalar(select(Case).where(Case.number == data.other))
@@ -166,7 +167,7 @@ class DraftIn(BaseModel):
     body: str = Field(min_length=1, max_length=20_000)
 
 
-@router.post("/cases/{case_id}/replies/check")  # noqa: FAST003 - TokenCase reads it
+@router.post("/cases/{case_id}/replies/check")
 def check_reply(case: TokenCase, data: DraftIn) -> dict[str, Any]:
     """Score a draft reply before sending it: relevance, completeness, timeliness, with reasons."""
     result: dict[str, Any] = cases.check_reply(case, data.body).to_dict()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -92,6 +92,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def commit_noted(session: Session) -> bool:
+    """Commit a bit of bookkeeping (when a session or token was last used); whether it was kept.
+
+    In a request that only reads, SQLite refuses a write when another connection wrote since
+    the request's first read ("database is locked": its snapshot is stale, and waiting would
+    not help). Such a note is not worth the request: it is rolled back, and written by the
+    next request. Any other error is raised.
+    """
+    try:
+        session.commit()
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        session.rollback()
+        return False
+    return True
+
+
 class Database:
     """One database: its engine and a session factory."""
 
@@ -99,6 +117,10 @@ class Database:
         self.url = url
         self.engine = engine if engine is not None else make_engine(url)
         self.sessionmaker: sessionmaker[Session] = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.bound = False  # sessions join an outer connection's transaction (tests)
+        self._reads = sessionmaker(
+            bind=self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @classmethod
     def bound_to(cls, connection: Connection) -> Database:
@@ -111,6 +133,7 @@ class Database:
         database.sessionmaker = sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
+        database.bound = True
         return database
 
     def session(self) -> Session:
@@ -125,7 +148,22 @@ class Database:
         """
         if not self.is_sqlite:
             return self.sessionmaker()
-        return self.sessionmaker(bind=self.engine.execution_options(**{READ_ONLY: True}))
+        return self._reads()
+
+    def request_session(self, *, reads: bool) -> Session:
+        """The session of one HTTP request; ``reads``: a GET or HEAD, which should only read.
+
+        On SQLite a request that reads starts its transactions deferred, so that parallel
+        reads do not queue on the one write lock (they did, each holding it until its
+        response was sent: 50 parallel API reads waited up to 30 s and 20 got 503 — seventh
+        probe, left open then). Such a request may still write a little bookkeeping (a
+        session's or a token's last use): SQLite takes the lock when it writes, and a write
+        that finds the data changed since the read fails with "database is locked", which
+        those steps treat as "not noted this time" (:func:`noted`).
+        """
+        if reads and self.is_sqlite and not self.bound:
+            return self._reads()
+        return self.sessionmaker()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

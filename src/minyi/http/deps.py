@@ -16,7 +16,8 @@ from minyi.cases.models import Case
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import Conflict
 from minyi.db.base import utcnow
-from minyi.db.session import Database
+from minyi.db.session import Database, commit_noted
+from minyi.http import transactions
 from minyi.http.errors import CHANGED_MEANWHILE, CsrfRejected
 from minyi.http.security import csrf_ok
 from minyi.settings import Settings
@@ -30,13 +31,22 @@ class LoginRequired(Exception):  # noqa: N818 - reads as what happened
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session for this request; the route commits once, at its end."""
+    """A session for this request; the route commits once, at its end.
+
+    Closed once the response is sent; its transaction ends, and its connection goes back to
+    the pool, as soon as the route returns (:mod:`minyi.http.transactions`). A GET or HEAD
+    reads (:meth:`Database.request_session`).
+    """
     database: Database = request.app.state.db
-    session = database.session()
+    session = database.request_session(reads=request.method in _READS)
+    transactions.track(session)
     try:
         yield session
     finally:
         session.close()
+
+
+_READS = frozenset({"GET", "HEAD"})
 
 
 def get_settings(request: Request) -> Settings:
@@ -94,7 +104,7 @@ def optional_user(request: Request, db: DbSession) -> User | None:
         request.session.pop(SESSION_TOKEN_KEY, None)
         return None
     if sessions.touch(live, now):
-        db.commit()
+        commit_noted(db)
     request.state.user = live.user
     return live.user
 

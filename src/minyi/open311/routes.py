@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from minyi.accounts import client_keys
 from minyi.flows import processing
 from minyi.http.deps import DbSession, PublicMasker, client_address
 from minyi.http.submissions import ApiSubmissions
+from minyi.http.transactions import Router
 from minyi.intake.models import Channel
 from minyi.intake.schemas import MAX_TITLE_CHARS, ContactIn, MessageIn
 from minyi.intake.titles import cut_title
@@ -46,7 +47,7 @@ FIELD_NAMES = {
 
 URLENCODED = "application/x-www-form-urlencoded"
 
-router = APIRouter(prefix=PREFIX, route_class=Open311Route, tags=["open311"], include_in_schema=False)
+router = Router(prefix=PREFIX, route_class=Open311Route, tags=["open311"], include_in_schema=False)
 
 
 async def form_fields(request: Request) -> dict[str, str]:

@@ -53,6 +53,7 @@ from minyi.http.errors import (
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.http.submissions import ApiSubmissions, SubmissionLimit
+from minyi.http.transactions import RequestSessions
 from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
 from minyi.server.docs import install_docs
@@ -279,6 +280,30 @@ def _has_session(scope: Scope) -> bool:
     return isinstance(session, dict) and bool(session.get(SESSION_TOKEN_KEY))
 
 
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Body limits inside the cookie session, security headers, then each request's sessions.
+
+    The last one added is the outermost: :class:`RequestSessions` gives every request the
+    list in which its database sessions are noted, so that routes end their transactions.
+    """
+    app.add_middleware(  # inside the session middleware: the larger upload limit needs a session
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger={("POST", "/staff/imports"): settings.max_upload_bytes},  # the import page's files
+        signed_in=_has_session,
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.secret_key,
+        session_cookie="minyi_session",
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeaders, https_only=settings.cookie_secure)
+    app.add_middleware(RequestSessions)
+
+
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     """Build the application for ``settings`` (from the environment when omitted)."""
     settings = settings or get_settings()
@@ -307,21 +332,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.processing = build_processing(
         settings, ProcessingContext(app.state.db, app.state.pipelines, app.state.issues)
     )
-    app.add_middleware(  # inside the session middleware: the larger upload limit needs a session
-        BodySizeLimit,
-        max_bytes=settings.max_request_bytes,
-        larger={("POST", "/staff/imports"): settings.max_upload_bytes},  # the import page's files
-        signed_in=_has_session,
-    )
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=app.state.secret_key,
-        session_cookie="minyi_session",
-        max_age=settings.session_max_age_seconds,
-        same_site="lax",
-        https_only=settings.cookie_secure,
-    )
-    app.add_middleware(SecurityHeaders, https_only=settings.cookie_secure)
+    _install_middleware(app, settings)
     _install_error_handlers(app)
     install_docs(app)
     install_openapi(app)

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -38,6 +38,7 @@ from minyi.http.deps import (
     get_throttle,
     require_user,
 )
+from minyi.http.transactions import Router
 from minyi.intake.services import failed_count
 from minyi.interop.tabular import ImportFileError, read_rows
 from minyi.web.domain_texts import domain_text
@@ -54,7 +55,7 @@ def require_admin(user: Annotated[User, Depends(require_user)]) -> User:
 
 
 AdminUser = Annotated[User, Depends(require_admin)]
-router = APIRouter(prefix="/staff/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
+router = Router(prefix="/staff/admin", include_in_schema=False, dependencies=[Depends(require_admin)])
 
 
 def _page(

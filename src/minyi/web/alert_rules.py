@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -23,10 +23,11 @@ from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
 from minyi.core.errors import NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.transactions import Router
 from minyi.web.templating import language_of, render
 from minyi.web.validation import field_label, plain_errors
 
-router = APIRouter(prefix="/staff/alerts/rules", include_in_schema=False)
+router = Router(prefix="/staff/alerts/rules", include_in_schema=False)
 _SPLIT = re.compile(r"[\s,，、;；]+")
 LIST_FIELDS = ("keywords",)
 FORM_PARAMS = {kind: list(model.model_fields) for kind, model in rule_params.MODELS.items()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.permissions import Action, can, require
@@ -17,9 +17,10 @@ from minyi.alerts import services as alerts
 from minyi.alerts.models import AlertRule
 from minyi.core.errors import NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.transactions import Router
 from minyi.web.templating import flash, render
 
-router = APIRouter(prefix="/staff/alerts", include_in_schema=False)
+router = Router(prefix="/staff/alerts", include_in_schema=False)
 FormField = Annotated[str, Form()]
 PAGE_SIZE = 50
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -19,14 +19,13 @@ from minyi.audit import services as audit
 from minyi.cases.models import Case
 from minyi.core.localtime import zone
 from minyi.http.deps import DbSession, client_address
+from minyi.http.transactions import Router
 from minyi.pipeline.privacy import mask_text
 from minyi.web import i18n
 from minyi.web.admin import require_admin
 from minyi.web.templating import language_of, render
 
-router = APIRouter(
-    prefix="/staff/admin/audit", include_in_schema=False, dependencies=[Depends(require_admin)]
-)
+router = Router(prefix="/staff/admin/audit", include_in_schema=False, dependencies=[Depends(require_admin)])
 PAGE_SIZE = 50
 QueryText = Annotated[str, Query(max_length=120)]
 

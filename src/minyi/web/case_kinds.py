@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 
 from minyi.cases import kinds
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.transactions import Router
 from minyi.web.staff import act
 
-router = APIRouter(prefix="/staff", include_in_schema=False)
+router = Router(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
 
 

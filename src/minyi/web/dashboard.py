@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from minyi.accountability import opendata
@@ -19,11 +19,12 @@ from minyi.accountability.scorecard import Filter, Ranked, Row, parse_filter
 from minyi.core.errors import InvalidInput
 from minyi.core.localtime import format_time
 from minyi.http.deps import AppSettings, DbSession
+from minyi.http.transactions import Router
 from minyi.web import downloads, i18n
 from minyi.web.errors import error_page
 from minyi.web.templating import language_of, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 MonthQuery = Annotated[str, Query(max_length=20)]
 KeyQuery = Annotated[str, Query(max_length=60)]
 RegionQuery = Annotated[str, Query(max_length=300)]

@@ -12,19 +12,18 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
 from minyi.core.errors import DomainError
 from minyi.flows import erasure
 from minyi.http.deps import AppSettings, CsrfChecked, DbSession, client_address
+from minyi.http.transactions import Router
 from minyi.web.admin import AdminUser, require_admin
 from minyi.web.domain_texts import domain_text
 from minyi.web.templating import language_of, render
 
-router = APIRouter(
-    prefix="/staff/admin/erasure", include_in_schema=False, dependencies=[Depends(require_admin)]
-)
+router = Router(prefix="/staff/admin/erasure", include_in_schema=False, dependencies=[Depends(require_admin)])
 FormField = Annotated[str, Form(max_length=5000)]
 #: One item a line, or separated by commas or semicolons (also full-width); not by spaces,
 #: which people write inside phone numbers (138 1234 5678).

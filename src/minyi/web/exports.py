@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 from starlette.background import BackgroundTask
@@ -30,9 +30,10 @@ from minyi.departments.models import Department
 from minyi.departments.services import list_categories
 from minyi.flows.export import ExportFilters, ExportFormat, plan_export, record_export, write_export
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser, client_address
+from minyi.http.transactions import Router
 from minyi.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 FormField = Annotated[str, Form()]
 
 

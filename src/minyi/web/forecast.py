@@ -11,16 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from minyi.accountability.forecast import MAX_WEEKS, TOTAL_KEY, ForecastReport, SeriesForecast
 from minyi.accountability.forecast_cache import cached_forecast
 from minyi.http.deps import DbSession
+from minyi.http.transactions import Router
 from minyi.web import i18n
 from minyi.web.templating import language_of, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 CHART_HISTORY_WEEKS = 104  # two years of history on the chart; the JSON has all of it
 
 

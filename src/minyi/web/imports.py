@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +24,7 @@ from minyi.accounts.permissions import Action, require
 from minyi.core.errors import NotFound
 from minyi.flows import import_runs
 from minyi.http.deps import AppSettings, CsrfChecked, DbSession, require_user
+from minyi.http.transactions import Router
 from minyi.interop.mapping import FIELD_ALIASES
 from minyi.interop.models import ImportRun
 from minyi.interop.tabular import ImportFileError
@@ -40,7 +41,7 @@ def require_importer(user: Annotated[User, Depends(require_user)]) -> User:
 
 
 Importer = Annotated[User, Depends(require_importer)]
-router = APIRouter(prefix="/staff/imports", include_in_schema=False, dependencies=[Depends(require_importer)])
+router = Router(prefix="/staff/imports", include_in_schema=False, dependencies=[Depends(require_importer)])
 
 
 def _run(db: Session, run_id: str) -> ImportRun:

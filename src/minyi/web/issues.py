@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.models import User
@@ -18,6 +18,7 @@ from minyi.accounts.permissions import Action, require
 from minyi.cases.models import CaseStatus
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.transactions import Router
 from minyi.issues import card as cards
 from minyi.issues import editing
 from minyi.issues.detect.heat import heat_parts
@@ -27,7 +28,7 @@ from minyi.web import i18n
 from minyi.web.domain_texts import domain_text
 from minyi.web.templating import flash, language_of, render
 
-router = APIRouter(prefix="/staff/issues", include_in_schema=False)
+router = Router(prefix="/staff/issues", include_in_schema=False)
 FormField = Annotated[str, Form()]
 PERIODS = (7, 30, 90, 365)
 CHART_DAYS = 366

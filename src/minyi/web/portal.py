@@ -8,7 +8,7 @@ import time
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -22,6 +22,7 @@ from minyi.departments.services import list_categories
 from minyi.flows import processing
 from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession, LoginThrottle, client_address
 from minyi.http.security import csrf_ok
+from minyi.http.transactions import Router
 from minyi.intake import form_checks, services, tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
@@ -31,7 +32,7 @@ from minyi.web.errors import throttled_page, throttled_text
 from minyi.web.templating import language_of, render
 from minyi.web.validation import plain_errors
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 RECEIPT_KEY = "receipt"
 #: How long this browser session keeps its receipt (a reload shows it again), in seconds.
 RECEIPT_SECONDS = 30 * 60

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 from minyi.core import localtime
 from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession
+from minyi.http.transactions import Router
 from minyi.knowledge.public import public_entry
 from minyi.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/public/knowledge/{entry_id}", dependencies=[PUBLIC_VIEW])

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, Response
 from markupsafe import Markup, escape
 from starlette.background import BackgroundTask
@@ -25,10 +25,11 @@ from minyi.core.localtime import local_date
 from minyi.db.base import utcnow
 from minyi.departments.services import list_categories, list_departments
 from minyi.http.deps import PUBLIC_VIEW, AppSettings, DbSession
+from minyi.http.transactions import Router
 from minyi.web import downloads, i18n
 from minyi.web.templating import language_of, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 def highlight(text: str, words: list[str]) -> Markup:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from minyi.accountability.screen import screen_data
@@ -19,9 +19,10 @@ from minyi.accounts.models import User
 from minyi.core.localtime import zone
 from minyi.db.base import utcnow
 from minyi.http.deps import AppSettings, DbSession, LoginRequired, optional_user
+from minyi.http.transactions import Router
 from minyi.web.templating import language_of, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 Viewer = Annotated[User | None, Depends(optional_user)]
 NO_STORE = {"Cache-Control": "no-store"}
 

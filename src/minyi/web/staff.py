@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts import permissions, sessions
@@ -34,6 +34,7 @@ from minyi.http.deps import (
     run_case_action,
 )
 from minyi.http.security import CSRF_SESSION_KEY
+from minyi.http.transactions import Router
 from minyi.intake.models import Message
 from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
@@ -45,7 +46,7 @@ from minyi.web.domain_texts import domain_text
 from minyi.web.errors import throttled_page
 from minyi.web.templating import flash, language_of, render
 
-router = APIRouter(prefix="/staff", include_in_schema=False)
+router = Router(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
 PAGE_SIZE = 30
 MESSAGES_SHOWN = 30  # a case's messages on its page; a case of many repeats links to the rest

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.accounts.models import User
@@ -25,6 +25,7 @@ from minyi.core.errors import Conflict, Forbidden, InvalidInput
 from minyi.db.base import utcnow
 from minyi.departments.services import list_categories, list_departments
 from minyi.http.deps import AppSettings, CsrfChecked, DbSession, StaffCase, StaffUser, require_user
+from minyi.http.transactions import Router
 from minyi.knowledge import articles as kb_articles
 from minyi.knowledge import search as knowledge_search
 from minyi.knowledge import suggest, uses
@@ -32,7 +33,7 @@ from minyi.knowledge.models import KnowledgeArticle
 from minyi.web.staff import _case_page
 from minyi.web.templating import flash, render
 
-router = APIRouter(prefix="/staff", include_in_schema=False)
+router = Router(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
 
 

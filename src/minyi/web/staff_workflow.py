@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -18,10 +18,11 @@ from minyi.core import localtime
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.flows import grouping
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.transactions import Router
 from minyi.web.staff import _case_page, act
 from minyi.web.templating import flash
 
-router = APIRouter(prefix="/staff", include_in_schema=False)
+router = Router(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from minyi.cases import statements
 from minyi.cases.queries import CASE_NUMBER, normalise_number
 from minyi.http.deps import PUBLIC_VIEW, CsrfChecked, DbSession, StaffUser
+from minyi.http.transactions import Router
 from minyi.issues import services as issues
 from minyi.issues.models import HotIssue
 from minyi.web.domain_texts import domain_text
 from minyi.web.templating import flash, language_of, render
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 FormField = Annotated[str, Form()]
 
 

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from tests.conftest import fresh_database_url
 
 from minyi.db import session as session_module
@@ -91,3 +92,43 @@ def test_a_database_error_does_not_carry_the_citizens_words_into_the_logs(tmp_pa
     assert "13812345678" not in str(caught.value)
     assert "INSERT INTO t" in str(caught.value)
     engine.dispose()
+
+
+def test_a_request_that_reads_does_not_take_the_write_lock(tmp_path):
+    database = _database(tmp_path)
+    reader = database.request_session(reads=True)
+    assert reader.execute(text("SELECT n FROM counter")).scalar_one() == 0  # its transaction is open
+    with database.transaction() as session:  # would wait 30 s for the lock behind BEGIN IMMEDIATE
+        session.execute(text("UPDATE counter SET n = 5"))
+    reader.close()
+    database.engine.dispose()
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Counter(_Base):
+    __tablename__ = "counter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int]
+
+
+def test_a_note_that_finds_the_data_changed_since_its_read_is_dropped_not_an_error(tmp_path):
+    """A GET's bookkeeping (a session's last use) after another request wrote: not noted, no 503."""
+    database = _database(tmp_path)
+    reader = database.request_session(reads=True)
+    row = reader.get(_Counter, 1)
+    assert row is not None
+    with database.transaction() as session:  # another request writes after this one's read
+        session.execute(text("UPDATE counter SET n = 5"))
+    row.n = 7
+    assert session_module.commit_noted(reader) is False  # SQLite: "database is locked"
+    assert reader.get(_Counter, 1).n == 5  # rolled back; the request goes on reading
+    row = reader.get(_Counter, 1)
+    row.n = 8  # nothing written since this transaction's read: noted
+    assert session_module.commit_noted(reader) is True
+    reader.close()
+    with database.transaction() as session:
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 8
+    database.engine.dispose()
