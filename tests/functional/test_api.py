@@ -16,6 +16,7 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+    assert response.json()["schema"] == "current"
 
 
 def test_round_trip_routes_to_department_inbox(client, session, world):

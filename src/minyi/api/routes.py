@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 import minyi
 from minyi.accounts import services as accounts
@@ -46,6 +46,7 @@ from minyi.intake import tracking
 from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.intake.services import scoped_idempotency_key
+from minyi.schema import migrate
 
 router = Router()
 MAX_OFFSET = 1_000_000  # a page further than this is no use to anyone, and a huge one breaks PostgreSQL
@@ -85,15 +86,22 @@ TokenCase = Annotated[Case, Depends(token_case)]
 
 @router.get("/healthz", response_model=Health, tags=["ops"])
 def healthz(db: DbSession) -> JSONResponse:
-    """Whether the server is up and its database answers."""
+    """Whether the server is up, its database answers and its schema is this release's."""
+    schema = "unknown"
     try:
-        db.execute(text("SELECT 1"))
+        problem = migrate.revision_problem(db.connection())
         database = "ok"
+        schema = "current" if problem is None else "not current"
     except Exception:  # noqa: BLE001 - reported, not raised
         database = "unreachable"
-    code = 200 if database == "ok" else 503
-    body = Health(status="ok" if code == 200 else "degraded", database=database, version=minyi.__version__)  # noqa: PLR2004
-    return JSONResponse(body.model_dump(), status_code=code)
+    code = 200 if database == "ok" and schema == "current" else 503
+    body = Health(
+        status="ok" if code == 200 else "degraded",  # noqa: PLR2004
+        database=database,
+        schema_=schema,
+        version=minyi.__version__,
+    )
+    return JSONResponse(body.model_dump(by_alias=True), status_code=code)
 
 
 @router.post(

@@ -215,8 +215,13 @@ class ReplyIn(BaseModel):
 
 
 class Health(BaseModel):
-    """Liveness and database reachability."""
+    """Liveness, database reachability and whether its schema is this release's."""
+
+    model_config = ConfigDict(populate_by_name=True)
 
     status: str
     database: str
+    schema_: str = Field(
+        alias="schema", description="current, or not current: the server needs `minyi db upgrade`"
+    )
     version: str

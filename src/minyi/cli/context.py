@@ -54,8 +54,9 @@ class CliContext:
         """The database, if its schema is current; else a clear error."""
         from minyi.schema import migrate  # local: see migrated_database
 
-        if not migrate.is_up_to_date(self.database.engine):
-            raise click.ClickException("the database schema is not current: run `minyi db upgrade` first")
+        problem = migrate.schema_problem(self.database.engine)
+        if problem is not None:
+            raise click.ClickException(problem)
         return self.database
 
 

@@ -18,21 +18,27 @@ def db() -> None:
 @pass_context
 def upgrade(ctx: CliContext, revision: str) -> None:
     """Bring the schema up to date (creates the SQLite file when needed)."""
+    before = migrate.current_revision(ctx.database.engine)
     migrate.upgrade(ctx.database.engine, revision)
-    click.echo(f"database at revision {migrate.current_revision(ctx.database.engine)}")
+    after = migrate.current_revision(ctx.database.engine)
+    click.echo(f"database at revision {after}")
+    if before is not None and before != after:  # not on a new database: nothing to rebuild
+        click.echo(
+            "then rebuild the public figures and search once (they can run while the server "
+            "serves): `minyi stats refresh --full` and `minyi search reindex`"
+        )
 
 
 @db.command()
 @pass_context
 def check(ctx: CliContext) -> None:
     """Fail unless the schema is at the newest revision and matches the models."""
-    current, head = migrate.current_revision(ctx.database.engine), migrate.head_revision()
+    current = migrate.current_revision(ctx.database.engine)
     if current is None:
         raise click.ClickException("the database is empty (no schema yet): run `minyi db upgrade`")
-    if current != head:
-        raise click.ClickException(
-            f"database at revision {current}, newest is {head}: run `minyi db upgrade`"
-        )
+    problem = migrate.schema_problem(ctx.database.engine)
+    if problem is not None:
+        raise click.ClickException(problem)
     diffs = migrate.schema_differences(ctx.database.engine)
     if diffs:
         lines = "\n".join(f"  {d}" for d in diffs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,40 @@ def schema_differences(engine: Engine) -> list[Any]:
 def is_up_to_date(engine: Engine) -> bool:
     """Whether the database is at the head revision."""
     return current_revision(engine) == head_revision()
+
+
+@functools.cache
+def _packaged() -> tuple[str | None, frozenset[str]]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return script.get_current_head(), frozenset(s.revision for s in script.walk_revisions())
+
+
+def revision_problem(connection: Connection) -> str | None:
+    """What stops this release from serving the database at ``connection``, or None.
+
+    Behind: `minyi db upgrade`. A revision this release does not know: a newer release
+    migrated it (the code was rolled back), and upgrading cannot help (upgrade test,
+    eighth probe: `db check` advised `db upgrade`, which then failed).
+    """
+    current = MigrationContext.configure(connection).get_current_revision()
+    head, known = _packaged()
+    if current == head:
+        return None
+    if current is None:
+        return "the database has no schema yet: run `minyi db upgrade` first"
+    if current not in known:
+        return (
+            f"the database is at revision {current}, which this release (newest {head}) does not "
+            "know: a newer Minyi migrated it. Run that release, or restore the backup made "
+            "before its upgrade"
+        )
+    return (
+        f"the database schema is not current (revision {current}, newest {head}): "
+        "run `minyi db upgrade` first"
+    )
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """:func:`revision_problem` on a connection of ``engine``."""
+    with engine.connect() as connection:
+        return revision_problem(connection)

@@ -56,6 +56,7 @@ from minyi.http.submissions import ApiSubmissions, SubmissionLimit
 from minyi.http.transactions import RequestSessions
 from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
+from minyi.schema import migrate
 from minyi.server.docs import install_docs
 from minyi.settings import Settings, get_settings
 from minyi.web import (
@@ -371,5 +372,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def app_factory() -> Any:
-    """Entry point for ``uvicorn --factory minyi.server.app:app_factory``."""
-    return create_app()
+    """Entry point for ``uvicorn --factory minyi.server.app:app_factory``.
+
+    Refuses a database whose schema is not this release's, as `minyi serve` does (it does
+    not migrate: several workers would race): served anyway, pages that read a new column
+    answered 500 while `/healthz` said ok (eighth probe).
+    """
+    settings = get_settings()
+    probe = Database(settings.effective_database_url)
+    try:
+        problem = migrate.schema_problem(probe.engine)
+    finally:
+        probe.engine.dispose()
+    if problem is not None:
+        raise SystemExit(f"minyi: {problem}")
+    return create_app(settings)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tests.conftest import fresh_database_url
+from tests.conftest import TEST_SECRET, fresh_database_url
 
 from minyi.db.base import new_id
 from minyi.schema import migrate
+from minyi.settings import Settings
 
 
 def test_models_and_migrations_agree(engine):
@@ -99,5 +100,35 @@ def test_0023_clears_written_times_no_message_can_have(tmp_path):
             kept = session.get(Message, ids["fine"]).submitted_at
             assert kept is not None
             assert kept.replace(tzinfo=UTC) == written["fine"]
+    finally:
+        eng.dispose()
+
+
+def test_what_stops_a_release_from_serving_a_database_is_said_with_its_command(tmp_path, monkeypatch):
+    """Behind: upgrade. Unknown (a newer release migrated it): not upgrade, which would fail."""
+    import pytest
+    from sqlalchemy import text
+
+    from minyi.db.session import make_engine
+    from minyi.server import app as server_app
+
+    url = f"sqlite:///{tmp_path / 'revisions.db'}"
+    eng = make_engine(url)
+    try:
+        assert "no schema yet" in migrate.schema_problem(eng)
+        migrate.upgrade(eng, "0024")
+        assert "(revision 0024, newest 0026): run `minyi db upgrade`" in migrate.schema_problem(eng)
+        settings = Settings(env="test", data_dir=tmp_path, database_url=url, secret_key=TEST_SECRET)
+        monkeypatch.setattr(server_app, "get_settings", lambda: settings)
+        with pytest.raises(SystemExit, match="minyi db upgrade"):  # uvicorn --factory refuses it
+            server_app.app_factory()
+        migrate.upgrade(eng)
+        assert migrate.schema_problem(eng) is None
+        with eng.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        problem = migrate.schema_problem(eng)
+        assert "0099" in problem
+        assert "newer Minyi" in problem
+        assert "db upgrade" not in problem
     finally:
         eng.dispose()
