@@ -73,6 +73,9 @@ def test_full_needs_an_admin_and_a_refusal_writes_nothing(env):
         cli, ["export", "--format", "csv", "--out", str(out), "--as", "waterstaff", "--department", "ROADS"]
     )
     assert refused.exit_code != 0
+    far = runner.invoke(cli, ["export", "--format", "csv", "--out", str(out), "--to", "9999-12-31"])
+    assert far.exit_code == 1  # was a traceback (date out of range)
+    assert "1900-01-01 to 2999-12-31" in far.output
     assert not out.exists()
     assert _events(database) == []
     result = runner.invoke(cli, ["export", "--format", "jsonl", "--out", str(out), "--full", "--as", "boss"])

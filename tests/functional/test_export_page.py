@@ -67,3 +67,7 @@ def test_admins_may_download_the_full_file_which_is_audited(client, session):
     assert _post(client, {"format": "pdf"}).status_code == 422
     assert _post(client, {"format": "csv", "status": "lost"}).status_code == 422
     assert _post(client, {"format": "csv", "department": "NOPE"}).status_code == 404
+    far = _post(client, {"format": "csv", "to": "9999-12-31"})  # was a 500 (date out of range)
+    assert far.status_code == 422
+    assert "1900-01-01 至 2999-12-31" in far.text
+    assert _post(client, {"format": "csv", "from": "0001-01-01"}).status_code == 422

@@ -95,6 +95,10 @@ class ExportPlan:
     keep: tuple[str, ...] = field(default=())  # official numbers left readable when masking
 
 
+#: The days a period may name: a day's bounds and their conversion to UTC never overflow.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def plan_export(
     session: Session, user: User | None, filters: ExportFilters, *, full: bool = False
 ) -> ExportPlan:
@@ -108,6 +112,9 @@ def plan_export(
         Forbidden: the user may not export these cases, or not in full.
     """
     status = _status(filters.status)
+    for day, name in ((filters.date_from, "from"), (filters.date_to, "to")):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:  # 0001-01-01 or 9999-12-31: a 500
+            raise InvalidInput("dates run from 1900-01-01 to 2999-12-31", field=name)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("the period ends before it starts", field="to")
     if filters.category_id and session.get(Category, filters.category_id) is None:

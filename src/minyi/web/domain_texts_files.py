@@ -25,6 +25,11 @@ FILES: tuple[tuple[str, str, str], ...] = (
         "日期格式应为 2026-03-01。",
         "Expected a date such as 2026-03-01.",
     ),
+    (
+        r"dates run from 1900-01-01 to 2999-12-31",
+        "日期应在 1900-01-01 至 2999-12-31 之间。",
+        "Dates run from 1900-01-01 to 2999-12-31.",
+    ),
     (r"the period ends before it starts", "结束日期早于开始日期。", "The period ends before it starts."),
     (r"no category '(?P<c>.+)'", "没有该类别。", "No such category."),
     (r"no department '(?P<c>.+)'", "没有代码为“{c}”的部门。", "No department {c}."),
