@@ -162,6 +162,8 @@ def test_the_json_api_gives_the_same_figures(client, seeded):
     bad = client.get("/api/v1/public/scorecard?start=2019-13")
     assert bad.status_code == 422
     assert bad.json()["field"] == "start"
+    chinese = client.get("/api/v1/public/scorecard?start=2019-13", headers={"Accept-Language": "zh-CN"})
+    assert chinese.json()["message"] == "start：月份应写作 YYYY-MM，例如 2019-05。"  # was English
     json.dumps(body)  # plain JSON values only
 
 

@@ -26,6 +26,11 @@ FILES: tuple[tuple[str, str, str], ...] = (
         "Expected a date such as 2026-03-01.",
     ),
     (
+        r"(?P<f>start|end|month): a month written YYYY-MM, such as 2019-05",
+        "{f}：月份应写作 YYYY-MM，例如 2019-05。",
+        "{f}: a month is written YYYY-MM, such as 2019-05.",
+    ),
+    (
         r"dates run from 1900-01-01 to 2999-12-31",
         "日期应在 1900-01-01 至 2999-12-31 之间。",
         "Dates run from 1900-01-01 to 2999-12-31.",
