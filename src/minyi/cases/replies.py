@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.cases import notices
+from minyi.cases.calendar import WorkCalendar, default_calendar
 from minyi.cases.events import CaseError, record
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction, Reply
 from minyi.core.errors import InvalidInput
 from minyi.db.base import new_id, utcnow
@@ -32,7 +34,7 @@ _checker: ReplyQualityChecker | None = None
 
 
 def check_reply(case: Case, body: str) -> ReplyQuality:
-    """Score a draft public reply to ``case`` before it is sent."""
+    """Score a draft public reply to ``case`` before it is sent, by the office's calendar."""
     global _checker  # noqa: PLW0603 - one checker per process, built on first use
     if _checker is None:
         _checker = ReplyQualityChecker()
@@ -44,7 +46,14 @@ def check_reply(case: Case, body: str) -> ReplyQuality:
         received_at=first.received_at if first else case.created_at,
         replied_at=utcnow(),
         due_at=case.due_at,
+        calendar=_calendar(case),
     )
+
+
+def _calendar(case: Case) -> WorkCalendar:
+    """The office's calendar (holidays entered by an administrator included)."""
+    session = object_session(case)
+    return office_calendar(session) if session is not None else default_calendar()
 
 
 def score_band(score: float, min_score: float = DEFAULT_REPLY_MIN_SCORE) -> str:

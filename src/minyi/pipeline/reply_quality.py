@@ -46,8 +46,10 @@ from minyi.pipeline.reply_quality_result import (
     ComponentScore,
     Finding,
     ReplyQuality,
+    WorkingDays,
     _Relevance,
     add_working_days,
+    days_on_calendar,
     working_days_between,
 )
 from minyi.pipeline.segment import Segmenter
@@ -365,22 +367,21 @@ class ReplyQualityChecker:
         return ComponentScore("completeness", round(score, 1), tuple(findings), note), found
 
     def _timeliness(
-        self, received_at: datetime | None, replied_at: datetime | None, due_at: datetime | None
+        self,
+        received_at: datetime | None,
+        replied_at: datetime | None,
+        due_at: datetime | None,
+        calendar: WorkingDays | None = None,
     ) -> tuple[ComponentScore, int | None, int | None]:
         """Working days used and days late; not scored without the times."""
         if replied_at is None or (received_at is None and due_at is None):
             return ComponentScore("timeliness", None, note="未提供留言或答复时间，未评时效"), None, None
-        used = (
-            working_days_between(received_at.date(), replied_at.date(), self.holidays_)
-            if received_at
-            else None
-        )
-        if due_at is not None:
-            due = due_at.date()
+        if calendar is not None:
+            used, due, late = days_on_calendar(
+                calendar, received_at, replied_at, due_at, self.due_working_days
+            )
         else:
-            assert received_at is not None  # guaranteed by the first test
-            due = add_working_days(received_at.date(), self.due_working_days, self.holidays_)
-        late = max(0, working_days_between(due, replied_at.date(), self.holidays_))
+            used, due, late = self._days(received_at, replied_at, due_at)
         used_text = f"用时{used}个工作日，" if used is not None else ""
         if used is not None and used < 0:
             reason = "答复时间早于留言时间，请核对时间"
@@ -393,6 +394,22 @@ class ReplyQualityChecker:
         score = max(0.0, 100.0 - self.late_day_penalty * late)
         finding = Finding("late_reply", reason, "timeliness")
         return ComponentScore("timeliness", score, (finding,), reason), used, late
+
+    def _days(
+        self, received_at: datetime | None, replied_at: datetime, due_at: datetime | None
+    ) -> tuple[int | None, date, int]:
+        """Without an office calendar: the times' own dates, weekends and ``holidays``."""
+        used = (
+            working_days_between(received_at.date(), replied_at.date(), self.holidays_)
+            if received_at
+            else None
+        )
+        if due_at is not None:
+            due = due_at.date()
+        else:
+            assert received_at is not None  # guaranteed by the caller
+            due = add_working_days(received_at.date(), self.due_working_days, self.holidays_)
+        return used, due, max(0, working_days_between(due, replied_at.date(), self.holidays_))
 
     def _issues(self, message: str, reply: str) -> tuple[ComponentScore, bool]:
         """Too short, placeholders, copying; returns whether a blocking issue was found."""
@@ -430,11 +447,16 @@ class ReplyQualityChecker:
         received_at: datetime | None = None,
         replied_at: datetime | None = None,
         due_at: datetime | None = None,
+        calendar: WorkingDays | None = None,
     ) -> ReplyQuality:
-        """Score one reply to one message (see the module docstring)."""
+        """Score one reply to one message (see the module docstring).
+
+        ``calendar``: the office's working calendar, whose local dates, holidays and
+        make-up working days count the days (else the times' dates and ``holidays``).
+        """
         self._prepare()
         title, body, text = self._norm(message_title), self._norm(message_body), self._norm(reply)
-        timeliness, used, late = self._timeliness(received_at, replied_at, due_at)
+        timeliness, used, late = self._timeliness(received_at, replied_at, due_at, calendar)
         if not text:
             return self._empty(timeliness, used, late)
         relevance, details = self._relevance(title, body, text)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 import numpy as np
 
@@ -111,3 +112,36 @@ def add_working_days(start: date, days: int, holidays: Iterable[date]) -> date:
     day = np.busday_offset(np.datetime64(start, "D"), 0, roll="forward", holidays=hol)
     result: date = np.busday_offset(day, days, holidays=hol).astype(date)
     return result
+
+
+class WorkingDays(Protocol):
+    """An office's working calendar (``minyi.cases.calendar.WorkCalendar`` is one)."""
+
+    def local_date(self, moment: datetime) -> date:
+        """The local date of ``moment``."""
+
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        """Working days with a local date after ``start``'s, up to and including ``end``'s."""
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The deadline ``days`` working days after ``start``."""
+
+
+def days_on_calendar(
+    calendar: WorkingDays,
+    received_at: datetime | None,
+    replied_at: datetime,
+    due_at: datetime | None,
+    due_working_days: int,
+) -> tuple[int | None, date, int]:
+    """Working days used, the due date and working days late, by the office's local dates.
+
+    With UTC dates and weekends only, a reply at 07:00 the morning after a 17:30 deadline
+    read as on time, and the days of 国庆 as worked (time probe, eighth round).
+    """
+    used = calendar.working_days_between(received_at, replied_at) if received_at else None
+    if due_at is None:
+        assert received_at is not None  # the caller scores no timeliness without either
+        due_at = calendar.add_working_days(received_at, due_working_days)
+    late = max(0, calendar.working_days_between(due_at, replied_at))
+    return used, calendar.local_date(due_at), late
