@@ -128,10 +128,10 @@ def test_the_admin_page_lists_deadlines_on_a_new_holiday_and_moves_them(client, 
         data={"csrf_token": token, "year": "2027", "schedule": "2027-02-06~2027-02-13,放假,春节"},
     )
     page = client.get("/staff/admin")
-    assert "1 件在办案件的答复期限落在非工作日" in page.text
+    assert "1 件在办案件的答复期限按现在的节假日安排应重新计算" in page.text
     assert case.number in page.text
     moved = client.post("/staff/admin/holidays/shift", data={"csrf_token": token})
-    assert "已将 1 件案件的期限顺延到下一个工作日" in moved.text
+    assert "已按节假日安排重新计算 1 件案件的期限" in moved.text
     assert 'id="holiday-clashes"' not in moved.text
     from minyi.cases import holiday_store
 

@@ -1,55 +1,113 @@
-"""Deadlines that a newly entered holiday falls on, and moving them to the next working day.
+"""Deadlines that a newly entered holiday schedule changes, and recounting them on request.
 
 A deadline is set once, from the calendar known then. When the State Council's schedule for
-next year is entered (``/staff/admin``, holidays), a case accepted before that may be due on
-a day that is now a holiday: nothing said so (a supervisor found 2027-02-09, in 春节). The
-admin page lists those cases, and one action moves each to the end of the next working day
-(顺延), recording the move in the case's history. A deadline is never moved silently: the
-office decides, as for its statutory deadlines.
+next year is entered (``/staff/admin``, holidays), a case accepted before that was counted
+on the fallback calendar (weekends only): a deadline may fall in 春节 (a supervisor found
+2027-02-09), and a 30-working-day deadline that spans 春节 lost up to six working days
+without falling on a holiday (time probe: 12-31 + 30 gave 02-12, the recount gives 02-18).
+
+The admin page lists the cases whose deadline the calendar now counts differently, each
+with its current and its recounted deadline, and one action applies them, recording the
+move in each case's history. A recount replays what set the deadline: the rule counted
+from acceptance (or from the latest reopening), then each approved extension's working
+days, all on today's calendar. Only cases whose period touches an entered holiday or
+working day are recounted, and a recount only ever moves a deadline later (days off added
+can only lengthen a period; a recount that comes out earlier says the rules changed since,
+which is not the schedule's doing). A deadline that is not recounted and falls on a day
+off moves to the end of the next working day (顺延), as before. A deadline is never
+moved silently: the office decides, as for its statutory deadlines.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
+from minyi.cases.calendar import WorkCalendar
 from minyi.cases.events import record
-from minyi.cases.holiday_store import office_calendar
+from minyi.cases.holiday_store import office_calendar, stored_overrides
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
+from minyi.cases.rules import reply_due
 from minyi.db.base import utcnow
 
 #: Deadlines listed and moved at once, at most (a year's schedule touches a few hundred at most).
 LIMIT = 5000
+#: Differences smaller than this are the same deadline (stored times lose microseconds).
+SAME = timedelta(minutes=1)
 
 
-def deadlines_on_days_off(session: Session) -> list[Case]:
-    """Cases still waiting whose deadline, still ahead, falls on a day that is not a working day."""
+@dataclass(frozen=True, slots=True)
+class Recount:
+    """A case whose deadline the office's calendar now counts differently."""
+
+    case: Case
+    due_before: datetime
+    due_after: datetime
+
+
+def deadlines_to_recount(session: Session) -> list[Recount]:
+    """Cases still waiting whose deadline, still ahead, today's calendar counts differently."""
     calendar = office_calendar(session)
+    entered = sorted(stored_overrides(session))
     waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
     query = (
         select(Case)
         .where(Case.status.in_(waiting), Case.due_at >= utcnow(), Case.urgent.is_(False))
+        .options(selectinload(Case.events), selectinload(Case.category))
         .order_by(Case.due_at, Case.number)
         .limit(LIMIT)
     )
-    return [
-        case
-        for case in session.scalars(query)
-        if case.due_at is not None and not calendar.is_working_day(calendar.local_date(case.due_at))
-    ]
+    found = []
+    for case in session.scalars(query):
+        before = case.due_at
+        assert before is not None
+        after = _recounted(session, case, calendar, entered)
+        if after is not None and after - before < SAME:
+            after = None  # never earlier: what moved it is not the holidays (a rule changed since)
+        if after is None and not calendar.is_working_day(calendar.local_date(before)):
+            after = calendar.add_working_days(before, 0)  # 顺延: that day if it works, else the next
+        if after is not None and abs(after - before) >= SAME:
+            found.append(Recount(case, before, after))
+    return found
+
+
+def deadlines_on_days_off(session: Session) -> list[Case]:
+    """The cases :func:`deadlines_to_recount` lists (kept for the admin page's wording)."""
+    return [found.case for found in deadlines_to_recount(session)]
 
 
 def shift_to_working_days(session: Session, user: User) -> int:
-    """Move each such deadline to the end of the next working day; returns how many moved."""
-    calendar = office_calendar(session)
+    """Set each listed case's deadline to its recount; returns how many moved."""
     moved = 0
-    for case in deadlines_on_days_off(session):
-        assert case.due_at is not None
-        before = case.due_at
-        case.due_at = calendar.add_working_days(before, 0)  # that day if it works, else the next one
-        payload = {"due_before": before.isoformat(), "due_after": case.due_at.isoformat()}
-        record(session, case, EventAction.DEADLINE_MOVED, user=user, payload=payload)
+    for found in deadlines_to_recount(session):
+        found.case.due_at = found.due_after
+        payload = {"due_before": found.due_before.isoformat(), "due_after": found.due_after.isoformat()}
+        record(session, found.case, EventAction.DEADLINE_MOVED, user=user, payload=payload)
         moved += 1
     session.flush()
     return moved
+
+
+def _recounted(session: Session, case: Case, calendar: WorkCalendar, entered: list[date]) -> datetime | None:
+    """The deadline replayed on today's calendar; None if it cannot be, or no entered day is in it."""
+    start = case.accepted_at
+    reopenings = [event.created_at for event in case.events if event.action == EventAction.REOPENED]
+    if reopenings:
+        start = max(reopenings)
+    if start is None or not entered:
+        return None
+    due = reply_due(session, case, start)
+    if due is None:
+        return None
+    for event in sorted(case.events, key=lambda e: e.created_at):
+        days = event.payload.get("working_days") if event.action == EventAction.EXTENSION_DECIDED else None
+        if event.created_at >= start and event.payload.get("approved") and isinstance(days, int):
+            due = calendar.add_working_days(due, days)
+    first, last = calendar.local_date(start), calendar.local_date(max(due, case.due_at or due))
+    if not any(first <= day <= last for day in entered):
+        return None
+    return due

@@ -105,7 +105,7 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
         "holiday_missing": missing,
         "holiday_file_years": in_file,
         "holiday_form": form,
-        "holiday_clashes": holiday_shift.deadlines_on_days_off(db),
+        "holiday_clashes": holiday_shift.deadlines_to_recount(db),
     }
 
 
@@ -337,7 +337,7 @@ def save_holidays(
 
 @router.post("/holidays/shift")
 def shift_deadlines(request: Request, db: DbSession, user: AdminUser, _csrf: CsrfChecked = None) -> Response:
-    """Move the deadlines that fall on a day off to the end of the next working day (顺延)."""
+    """Recount the deadlines the entered holidays change (顺延 those that cannot be recounted)."""
     moved = holiday_shift.shift_to_working_days(db, user)
     db.commit()
     flash(request, "flash.deadlines_moved", n=str(moved))

@@ -130,6 +130,29 @@ def test_deadlines_on_a_newly_entered_holiday_are_listed_and_moved_on_request(se
     assert holiday_shift.deadlines_on_days_off(session) == []
 
 
+def test_entering_the_schedule_recounts_a_deadline_that_spans_the_new_holidays(session, people):
+    """12-28 + 30 working days: 02-09 on the fallback calendar, 02-15 on the State Council's."""
+    from minyi.cases import holiday_shift
+    from minyi.cases.models import DeadlineRuleRecord
+    from minyi.cases.rules import reply_due
+
+    session.add(DeadlineRuleRecord(reply_working_days=30))
+    case = factories.make_case(session, status="signed", department=people["dept"])
+    case.accepted_at = datetime(2026, 12, 28, 9, 0, tzinfo=BEIJING)
+    case.due_at = reply_due(session, case, case.accepted_at)  # as acceptance set it, before 2027 was entered
+    session.flush()
+    assert case.due_at.astimezone(BEIJING) == datetime(2027, 2, 9, 17, 30, tzinfo=BEIJING)
+    schedule = "2027-02-06~2027-02-13,放假,春节\n2027-02-14,上班,春节调休"
+    holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(schedule, 2027))
+    holiday_store.forget_cached()
+    [found] = holiday_shift.deadlines_to_recount(session)
+    assert found.case is case
+    assert found.due_after.astimezone(BEIJING) == datetime(2027, 2, 15, 17, 30, tzinfo=BEIJING)  # not 02-14
+    assert holiday_shift.shift_to_working_days(session, people["admin"]) == 1
+    assert case.due_at.astimezone(BEIJING) == datetime(2027, 2, 15, 17, 30, tzinfo=BEIJING)
+    assert holiday_shift.deadlines_to_recount(session) == []  # a second recount changes nothing
+
+
 def test_a_reason_has_the_apis_limit_on_every_page(session, people):
     case = factories.make_case(session, status="signed", department=people["dept"])
     with pytest.raises(InvalidInput) as refused:

@@ -141,13 +141,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.holidays.save": ("保存该年安排", "Save the year's schedule"),
     "admin.holidays.edit": ("修改", "Edit"),
     "admin.holidays.clashes": (
-        "{n} 件在办案件的答复期限落在非工作日（在录入节假日之前确定的期限）：",
-        "{n} open cases are due on a day off (deadlines set before the holidays were entered):",
+        (
+            "{n} 件在办案件的答复期限按现在的节假日安排应重新计算（期限在录入节假日之前确定，"
+            "落在非工作日或少算了放假天数）："
+        ),
+        (
+            "{n} open cases have deadlines the holidays now count differently (set before the "
+            "holidays were entered: due on a day off, or days off not counted):"
+        ),
     ),
-    "admin.holidays.shift": ("顺延到下一个工作日", "Move them to the next working day"),
+    "admin.holidays.shift": ("按节假日安排重新计算期限", "Recount these deadlines"),
     "flash.deadlines_moved": (
-        "已将 {n} 件案件的期限顺延到下一个工作日。",
-        "{n} deadlines moved to the next working day.",
+        "已按节假日安排重新计算 {n} 件案件的期限。",
+        "{n} deadlines recounted with the holidays.",
     ),
     "flash.holidays_saved": (
         "{year} 年的节假日安排已保存（{n} 天）。",
