@@ -95,7 +95,11 @@ def _aware(moment: datetime | str) -> datetime:
 
 
 def touched_months(session: Session, since: datetime, rules: facts.Rules) -> set[str]:
-    """Months of the cases changed since ``since``, or turned late since then."""
+    """Months of the cases changed since ``since``, or turned late since then.
+
+    Cases still waiting to be signed for, or without a deadline of their own, may turn late
+    at any moment without an event: their months are always looked at again.
+    """
     changed = select(CaseEvent.case_id).where(CaseEvent.id >= id_floor(since)).distinct().scalar_subquery()
     waiting = [s.value for s in CaseStatus if s not in ANSWERED_STATUSES]
     late = (
@@ -104,8 +108,11 @@ def touched_months(session: Session, since: datetime, rules: facts.Rules) -> set
         .scalar_subquery()
     )
     unsigned = select(Case.id).where(Case.status == CaseStatus.DISPATCHED).scalar_subquery()
+    # never accepted: no due_at, but the rules' deadline counts (facts._deadline) and passes
+    # with no event (time probe: only a --full refresh counted such a case late)
+    undated = select(Case.id).where(Case.status.in_(waiting), Case.due_at.is_(None)).scalar_subquery()
     months: set[str] = set()
-    for ids in (changed, late, unsigned):
+    for ids in (changed, late, unsigned, undated):
         months |= _arrival_months(session, ids, rules)
     return months
 

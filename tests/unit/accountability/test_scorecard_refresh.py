@@ -87,12 +87,27 @@ def test_roll_ups_sum_to_the_full_table(session, seeded):
 
 def test_incremental_refresh_rewrites_only_the_touched_months(session, seeded):
     none = refresh.refresh(session, margin=timedelta(0))
-    assert none.months == ["2019-05"]  # c3 still waits to be signed for: its month is looked at again
+    # c3 still waits to be signed for, June's c5 to be accepted: their months are looked at again
+    assert none.months == ["2019-05", "2019-06"]
     record(session, seeded.c5, EventAction.NOTE, payload={})
     session.flush()
     again = refresh.refresh(session, margin=timedelta(0))
     assert again.months == ["2019-05", "2019-06"]
     assert scorecard.totals(session, Filter("2019-05", "2019-06")).volume == 6
+
+
+def test_a_case_never_accepted_is_looked_at_again_as_its_implied_deadline_may_pass(session, seeded):
+    from datetime import UTC, datetime
+
+    from minyi.demo import factories
+
+    waiting = factories.make_case(
+        session, status="received", submitted_at=datetime(2019, 7, 3, 2, tzinfo=UTC)
+    )
+    assert waiting.due_at is None
+    refresh.refresh(session, full=True)
+    again = refresh.refresh(session, margin=timedelta(0))  # no event since: only the rules' deadline passes
+    assert "2019-07" in again.months
 
 
 def test_open_data_rows_carry_counts_and_figures(session, seeded):
