@@ -304,6 +304,8 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when the value is checked
 
+        if not value.strip():  # `MINYI_TIMEZONE=` in an env file: the default, as current_timezone() reads it
+            return "Asia/Shanghai"
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:

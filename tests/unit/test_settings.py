@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from minyi.settings import Settings, UnsafeSettingsError
+from minyi.settings import Settings, UnsafeSettingsError, current_timezone
 
 
 def test_defaults_use_sqlite_in_data_dir(tmp_path):
@@ -57,3 +57,9 @@ def test_a_nats_url_is_a_nats_url():
     assert Settings(nats_url="nats://10.0.0.5:4222").nats_url == "nats://10.0.0.5:4222"
     with pytest.raises(ValueError, match="nats://"):
         Settings(nats_url="http://x")
+
+
+def test_an_empty_timezone_is_the_default_as_everywhere_else(monkeypatch):
+    """`MINYI_TIMEZONE=` in an env file stopped every command (time probe)."""
+    monkeypatch.setenv("MINYI_TIMEZONE", "")
+    assert Settings(env="test").timezone == "Asia/Shanghai" == current_timezone()

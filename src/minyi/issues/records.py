@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
+from minyi.core.localtime import local
 from minyi.db.base import utcnow
 from minyi.intake.models import ERASED_TEXT, Message
 from minyi.issues.detect.heat import HeatWeights, heat
@@ -146,4 +147,6 @@ def current_heat(
     """The heat of a stored issue now (or at ``moment``), rounded as stored; 0 when empty."""
     if stored.size <= 0:
         return 0.0
-    return round(heat(as_issue(stored), moment or utcnow(), weights or configured_weights()), 4)
+    moment = moment or utcnow()
+    today = local(moment).date()  # the stored timeline counts local dates (stats.recompute)
+    return round(heat(as_issue(stored), moment, weights or configured_weights(), today), 4)

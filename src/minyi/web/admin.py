@@ -20,6 +20,7 @@ from minyi.admin.models import ReplyTemplate
 from minyi.cases import holiday_shift, holiday_store
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import DomainError, NotFound
+from minyi.core.localtime import local
 from minyi.db.base import utcnow
 from minyi.departments import services as departments
 from minyi.departments.models import Category, Department
@@ -91,7 +92,7 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
     first, last = holiday_store.statutory_years()
     years = holiday_store.stored_years(db)
     texts = {year: holiday_store.schedule_text(entries) for year, entries in years.items()}
-    coming = utcnow().year + 1
+    coming = local(utcnow()).year + 1  # the office's New Year, not UTC's 8 hours later
     in_file = holiday_store.file_years()  # the holidays file counts as entered (it was said missing)
     missing = [
         year for year in (coming - 1, coming) if year > last and year not in years and year not in in_file

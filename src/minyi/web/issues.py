@@ -17,6 +17,7 @@ from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.cases.models import CaseStatus
 from minyi.core.errors import InvalidInput, NotFound
+from minyi.core.localtime import local
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.http.transactions import Router
 from minyi.issues import card as cards
@@ -99,7 +100,9 @@ def _issue_page(
         "targets": cards.merge_targets(db, issue) if allowed else [],
         "error": error,
         # at the moment the stored heat was computed (its refresh or the last edit)
-        "terms": heat_parts(as_issue(issue), issue.updated_at, configured_weights()),
+        "terms": heat_parts(
+            as_issue(issue), issue.updated_at, configured_weights(), local(issue.updated_at).date()
+        ),
     }
     return render(request, "staff/issue.html", context, status_code)
 

@@ -99,8 +99,13 @@ def heat_terms(issue: Issue, weights: HeatWeights | None = None) -> dict[str, fl
     }
 
 
-def heat_parts(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> dict[str, float]:
+def heat_parts(
+    issue: Issue, at: datetime, weights: HeatWeights | None = None, today: date | None = None
+) -> dict[str, float]:
     """Every term of the heat of ``issue`` at ``at``: :func:`heat_terms` plus growth and decay.
+
+    ``today``: the local date of ``at`` when the timeline counts local dates (stored issues:
+    a message at 07:00 Beijing is on that day, not on the UTC day before); else ``at``'s own.
 
     Adds ``growth`` (the log-ratio, ≥ 0), ``growth_term`` (weighted), ``decay`` (the factor)
     and ``heat`` itself, so that the issue page can show the whole sum, not three of its
@@ -109,7 +114,7 @@ def heat_parts(issue: Issue, at: datetime, weights: HeatWeights | None = None) -
     w = weights or HeatWeights()
     terms = heat_terms(issue, w)
     base = terms["volume_term"] + terms["authors_term"] + terms["engagement_term"]
-    end = _moment(at).date() + timedelta(days=1)
+    end = (today or _moment(at).date()) + timedelta(days=1)
     span = timedelta(days=w.growth_days)
     recent = _window(issue.timeline, end - span, end)
     before = _window(issue.timeline, end - 2 * span, end - span)
@@ -125,9 +130,9 @@ def heat_parts(issue: Issue, at: datetime, weights: HeatWeights | None = None) -
     }
 
 
-def heat(issue: Issue, at: datetime, weights: HeatWeights | None = None) -> float:
-    """The heat of ``issue`` evaluated at ``at`` (see the module docstring)."""
-    return heat_parts(issue, at, weights)["heat"]
+def heat(issue: Issue, at: datetime, weights: HeatWeights | None = None, today: date | None = None) -> float:
+    """The heat of ``issue`` evaluated at ``at`` (see the module docstring and :func:`heat_parts`)."""
+    return heat_parts(issue, at, weights, today)["heat"]
 
 
 def _in_period(issue: Issue, start: datetime | None, end: datetime | None) -> Issue | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -87,3 +87,12 @@ def test_the_parts_make_the_heat():
     assert 0 < parts["decay"] < 1
     assert (base + parts["growth_term"]) * parts["decay"] == pytest.approx(parts["heat"])
     assert parts["heat"] == heat(issue, later)
+
+
+def test_a_stored_timeline_of_local_dates_grows_on_its_local_today():
+    """07:30 in Beijing is the day before in UTC: the morning's messages counted as no growth."""
+    at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 2026-12-07 07:30 in Beijing
+    local_today = date(2026, 12, 7)
+    issue = make_issue(size=5, per_day={local_today: 5})
+    assert heat_parts(issue, at)["growth"] == 0.0  # by the UTC date the day has not come
+    assert heat_parts(issue, at, today=local_today)["growth"] > 0
