@@ -256,6 +256,9 @@ def test_request_filters_are_checked(client):
     assert "status" in spec_error(client.get(f"{BASE}/requests.json?status=pending"), 400)
     spec_error(client.get(f"{BASE}/requests.json?page_size=0"), 400)
     assert client.get(f"{BASE}/requests.json?start_date=2026-01-01T00:00:00Z").json() == []
+    unencoded = client.get(f"{BASE}/requests.json?start_date=2026-01-01T08:00:00+08:00")  # "+" read as " "
+    assert unencoded.status_code == 200
+    assert unencoded.json() == []
     for extreme in ("start_date=9999-12-31T00:00:00Z", "start_date=0001-01-01T00:00:00%2B08:00"):
         assert "start_date" in spec_error(client.get(f"{BASE}/requests.json?{extreme}"), 400)  # was a 500
     assert "end_date" in spec_error(

@@ -13,6 +13,7 @@ public reply (masked) and for a merged case the case it was merged into.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -129,13 +130,17 @@ def public_case(session: Session, number: str) -> Case:
 
 
 _FIRST_YEAR, _LAST_YEAR = 1900, 2999
+#: ``…T09:30:00+08:00`` in a query string not URL-encoded arrives with a space for its ``+``
+#: (form encoding): read as the offset it was, as GeoReport clients commonly send it.
+_PLUS_AS_SPACE = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
 
 
 def _date(name: str, raw: str | None) -> datetime | None:
     if not raw:
         return None
+    text = _PLUS_AS_SPACE.sub(r"\1+\2", raw.strip())
     try:
-        value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError as exc:
         raise Open311Error(400, f"{name}: not a W3C date-time, e.g. 2026-01-01T00:00:00Z") from exc
     if value.tzinfo is None:
