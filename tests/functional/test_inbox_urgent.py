@@ -18,7 +18,7 @@ from minyi.issues.models import HotIssue
 
 def table_of(html: str) -> str:
     """The inbox's case table (the groups above it name cases too)."""
-    return html[html.index('<table class="cases">') :]
+    return html[html.index('<table class="cases stacked">') :]
 
 
 def positions(html: str, titles: list[str]) -> list[int]:
@@ -93,7 +93,7 @@ def test_cases_of_one_hot_issue_are_grouped_and_merged_with_one_click(client, se
     session.commit()
     login(client, "disp")
     page = client.get("/staff")
-    groups = page.text[page.text.index('id="case-groups"') : page.text.index('<table class="cases">')]
+    groups = page.text[page.text.index('id="case-groups"') : page.text.index('<table class="cases stacked">')]
     assert "同一事件 3 件" in groups
     assert "锦绣家园楼道燃气泄漏" in groups
     assert "别的事" not in groups
@@ -133,7 +133,7 @@ def test_urgent_reports_of_one_emergency_at_one_place_are_grouped(client, sessio
     session.commit()
     login(client, "disp")
     page = client.get("/staff")
-    groups = page.text[page.text.index('id="case-groups"') : page.text.index('<table class="cases">')]
+    groups = page.text[page.text.index('id="case-groups"') : page.text.index('<table class="cases stacked">')]
     assert "同一事件 2 件" in groups
     assert "紧急" in groups
     assert sorted(re.findall(r'name="case_ids" value="([^"]+)"', groups)) == sorted([first.id, second.id])

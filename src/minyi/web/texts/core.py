@@ -53,6 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "What you sent could not be read (its format or encoding is wrong).",
     ),
     "error.invalid": ("请检查填写的内容：", "Please check:"),
+    "error.title_prefix": ("错误：", "Error: "),
     "error.internal": (
         "系统内部错误，已记录。请稍后重试；如一直出错，请联系系统管理员。",
         (

@@ -101,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "receipt.print": ("打印回执", "Print the receipt"),
     "receipt.copy": ("复制查询码和密码", "Copy code and secret"),
     "receipt.copied": ("已复制", "Copied"),
+    "receipt.printed": (
+        "凭查询码和查询密码在 {url} 查询办理进度。请妥善保管，不要告诉他人。",
+        "Track your message at {url} with the code and the secret. Keep them safe; do not share them.",
+    ),
     "receipt.kept": (
         "本页在本浏览器中保留30分钟，刷新不会丢失；请尽快记下。",
         "This page stays for 30 minutes in this browser, even after a reload; write it down now.",
