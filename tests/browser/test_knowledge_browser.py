@@ -54,7 +54,9 @@ def test_a_citizen_sees_a_similar_answer_and_submits_anyway(knowledge_server, pa
     page.wait_for_selector("#similar-answers:not([hidden])")
     links = page.locator("#similar-answers-list a")
     assert links.count() == 1
-    assert links.first.inner_text() == "公积金贷款需要什么条件"
+    assert links.first.inner_text().startswith("公积金贷款需要什么条件")
+    assert "新窗口" in links.first.inner_text()  # said to a screen reader (it opens one)
+    assert page.locator("#similar-answers-status").inner_text().startswith("找到 1 条")  # one line announced
     panel = page.locator("#similar-answers").inner_text()
     assert "连续足额缴存6个月以上" in panel
     assert PHONE not in panel

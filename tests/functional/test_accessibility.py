@@ -59,3 +59,9 @@ def test_inbox_values_are_labelled_for_phones(client, session):
     page = client.get("/staff").text
     assert '<table class="cases stacked">' in page
     assert '<td data-label="时限"' in page
+
+
+def test_the_dashboard_chart_points_at_its_table(client):
+    page = client.get("/public/dashboard").text
+    assert 'aria-describedby="trend-table-caption"' in page
+    assert '<caption id="trend-table-caption">月度趋势（表）</caption>' in page

@@ -9,6 +9,7 @@
   var body = document.getElementById("body");
   if (!box || !title || !body || !window.fetch) { return; }
   var list = document.getElementById("similar-answers-list");
+  var status = document.getElementById("similar-answers-status");
   var texts = JSON.parse(document.getElementById("similar-answers-texts").textContent);
   var endpoint = box.getAttribute("data-endpoint");
   var max = parseInt(box.getAttribute("data-max"), 10) || 500;
@@ -30,6 +31,10 @@
       link.target = "_blank";
       link.rel = "noopener";
       link.textContent = hit.title;
+      var opens = document.createElement("span");
+      opens.className = "sr-only";
+      opens.textContent = texts.new_window;  // a screen reader hears that the link opens a new window
+      link.appendChild(opens);
       var meta = document.createElement("span");
       meta.className = "muted";
       meta.textContent = " · " + (texts[hit.source] || hit.source) + (hit.department ? " · " + hit.department : "") + (hit.date ? " · " + hit.date : "");
@@ -42,6 +47,9 @@
       list.appendChild(item);
     });
     box.hidden = hits.length === 0;
+    // one short line is announced, not the whole list after every pause in typing
+    var said = hits.length ? texts.found.replace("{n}", String(hits.length)) : "";
+    if (status && status.textContent !== said) { status.textContent = said; }
   }
 
   function ask() {

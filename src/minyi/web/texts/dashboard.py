@@ -43,6 +43,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Rows with fewer than {n} cases are not ranked: they show “too few cases”.",
     ),
     "dashboard.trend": ("月度趋势", "Monthly trend"),
+    "dashboard.trend.chart": (
+        "月度趋势图，数据见下表",
+        "Monthly trend chart; the table below holds its figures",
+    ),
+    "dashboard.trend.table": ("月度趋势（表）", "Monthly trend (table)"),
     "dashboard.trend.volume": ("诉求量", "Volume"),
     "dashboard.month": ("月份", "Month"),
     "dashboard.by.department": ("部门排名", "Departments ranked"),

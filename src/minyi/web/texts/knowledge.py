@@ -83,6 +83,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "These answers may already help. You can still submit your message.",
     ),
     "kb.similar.open": ("查看", "Open"),
+    "kb.similar.found": (
+        "找到 {n} 条类似问题的答复（在留言详情下方）",
+        "{n} similar questions already answered (below the message)",
+    ),
+    "kb.similar.new_window": ("（在新窗口打开）", " (opens in a new window)"),
     "kb.public.write": ("仍要提交诉求", "Write to us anyway"),
     "flash.kb.saved": ("知识条目已保存。", "Article saved."),
     "flash.kb.expired": ("知识条目已设为失效。", "Article expired."),
