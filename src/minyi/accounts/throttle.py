@@ -46,8 +46,9 @@ class ThrottleKind(enum.StrEnum):
 
     ACCOUNT = "account"  # a staff user name, as typed (case-folded)
     LOGIN_ADDRESS = "login_address"  # the client address of login attempts
-    TRACKING_CODE = "tracking_code"  # a message's tracking code (/track, X-Tracking-Secret)
+    TRACKING_CODE = "tracking_code"  # a tracking code tried from one address: "CODE@address"
     TRACKING_ADDRESS = "tracking_address"  # the client address of tracking-secret attempts
+    TRACKING_CODE_ALL = "tracking_code_all"  # a tracking code, from every address together
 
 
 Key = tuple[ThrottleKind, str]
@@ -84,11 +85,17 @@ class Limit:
 
 ACCOUNT_LIMIT = Limit(failures=5, window=timedelta(minutes=15))
 ADDRESS_LIMIT = Limit(failures=20, window=timedelta(minutes=10))
+#: A tracking code guessed from many addresses at once. Five wrong secrets from anyone locked
+#: the code for its author too (a denial of tracking by whoever knew the code; probes 6-7):
+#: the five now count per address, and only this many from all addresses lock it for all. A
+#: secret has about 10^15 values, so neither count is what stops guessing: both stop hammering.
+CODE_LIMIT = Limit(failures=50, window=timedelta(hours=1))
 DEFAULT_LIMITS: dict[ThrottleKind, Limit] = {
     ThrottleKind.ACCOUNT: ACCOUNT_LIMIT,
     ThrottleKind.LOGIN_ADDRESS: ADDRESS_LIMIT,
     ThrottleKind.TRACKING_CODE: ACCOUNT_LIMIT,
     ThrottleKind.TRACKING_ADDRESS: ADDRESS_LIMIT,
+    ThrottleKind.TRACKING_CODE_ALL: CODE_LIMIT,
 }
 
 
@@ -279,11 +286,13 @@ class Throttle:
         """A throttle with these limits (``MINYI_LOGIN_*``); the windows are fixed."""
         account = Limit(account_failures, ACCOUNT_LIMIT.window, lock, max(lock, max_lock))
         address = Limit(address_failures, ADDRESS_LIMIT.window, lock, max(lock, max_lock))
+        code = Limit(CODE_LIMIT.failures, CODE_LIMIT.window, lock, max(lock, max_lock))
         limits = {
             ThrottleKind.ACCOUNT: account,
             ThrottleKind.LOGIN_ADDRESS: address,
             ThrottleKind.TRACKING_CODE: account,
             ThrottleKind.TRACKING_ADDRESS: address,
+            ThrottleKind.TRACKING_CODE_ALL: code,
         }
         return cls(limits=limits, max_verifications=max_verifications, clock=clock)
 

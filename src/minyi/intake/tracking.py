@@ -17,7 +17,19 @@ from minyi.intake.services import find_by_tracking
 
 
 def _keys(code: str, address: str) -> list[Key]:
-    return [(ThrottleKind.TRACKING_CODE, code), (ThrottleKind.TRACKING_ADDRESS, address or "unknown")]
+    """The code from this address, the address, the code from everywhere (see throttle.CODE_LIMIT)."""
+    address = address or "unknown"
+    return [
+        (ThrottleKind.TRACKING_CODE, f"{code}@{address}"),
+        (ThrottleKind.TRACKING_ADDRESS, address),
+        (ThrottleKind.TRACKING_CODE_ALL, code),
+    ]
+
+
+def _succeeded(session: Session, throttle: Throttle, code: str, address: str) -> None:
+    """The author got in: forget this address's failures with the code, and everyone's."""
+    throttle.succeeded(session, ThrottleKind.TRACKING_CODE, f"{code}@{address or 'unknown'}")
+    throttle.succeeded(session, ThrottleKind.TRACKING_CODE_ALL, code)
 
 
 def track(session: Session, throttle: Throttle, code: str, secret: str, address: str) -> Message | None:
@@ -29,7 +41,7 @@ def track(session: Session, throttle: Throttle, code: str, secret: str, address:
     if message is None:
         throttle.failed(session, keys)
         return None
-    throttle.succeeded(session, ThrottleKind.TRACKING_CODE, normalised)
+    _succeeded(session, throttle, normalised, address)
     return message
 
 
@@ -40,7 +52,7 @@ def author_secret_ok(
     keys = _keys(message.tracking_code, address)
     throttle.guard(session, keys)
     if secret and identity.secret_matches(message.tracking_code, secret, message.tracking_secret_hash):
-        throttle.succeeded(session, ThrottleKind.TRACKING_CODE, message.tracking_code)
+        _succeeded(session, throttle, message.tracking_code, address)
         return True
     throttle.failed(session, keys)
     return False

@@ -185,20 +185,32 @@ def test_the_gate_holds_across_threads():
     worker.join()
 
 
-def test_tracking_secrets_are_throttled_per_code(session, guard, clock):
+def test_tracking_secrets_are_throttled_per_code_and_address(session, guard, clock):
+    """A guesser locks the code for its own address only; its author tracks on (probes 6-7)."""
     accepted = intake.accept(session, factories.make_message_in(), channel="web", key="k1")
     code, secret = accepted.message.tracking_code, accepted.tracking_secret
     for _ in range(5):
         assert tracking.track(session, guard, code, "WRONG-SECRET", "10.0.0.3") is None
     with pytest.raises(Throttled):
-        tracking.track(session, guard, code.lower(), secret, "10.0.0.4")
-    with pytest.raises(Throttled):
-        tracking.author_secret_ok(session, guard, accepted.message, secret, "10.0.0.4")
+        tracking.track(session, guard, code.lower(), secret, "10.0.0.3")
+    assert tracking.track(session, guard, code, secret, "10.0.0.4") is accepted.message  # the author
+    assert tracking.author_secret_ok(session, guard, accepted.message, secret, "10.0.0.4")
     clock.advance(minutes=1)
-    assert tracking.track(session, guard, code, secret, "10.0.0.4") is accepted.message
-    assert session.get(LoginFailure, ("tracking_code", code.casefold())) is None
+    assert tracking.track(session, guard, code, secret, "10.0.0.3") is accepted.message
+    assert session.get(LoginFailure, ("tracking_code", f"{code}@10.0.0.3".casefold())) is None
     assert not tracking.author_secret_ok(session, guard, accepted.message, "nope", "10.0.0.4")
     assert tracking.author_secret_ok(session, guard, accepted.message, secret, "10.0.0.4")
+
+
+def test_a_code_guessed_from_many_addresses_is_locked_for_all(session, guard, clock):
+    accepted = intake.accept(session, factories.make_message_in(), channel="web", key="k1")
+    code, secret = accepted.message.tracking_code, accepted.tracking_secret
+    for n in range(50):  # four from each of 13 addresses: no address reaches its own five
+        assert tracking.track(session, guard, code, "WRONG-SECRET", f"10.0.1.{n // 4}") is None
+    with pytest.raises(Throttled):
+        tracking.track(session, guard, code, secret, "10.0.0.9")
+    clock.advance(minutes=2)
+    assert tracking.track(session, guard, code, secret, "10.0.0.9") is accepted.message
 
 
 def test_configured_limits(session, clock):

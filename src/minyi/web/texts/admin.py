@@ -45,7 +45,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.lift": ("解除", "Lift"),
     "throttle.account": ("账号", "account"),
     "throttle.login_address": ("登录地址", "login address"),
-    "throttle.tracking_code": ("查询码", "tracking code"),
+    "throttle.tracking_code": ("查询码（来自一个地址）", "tracking code from one address"),
+    "throttle.tracking_code_all": ("查询码（所有地址合计）", "tracking code, all addresses"),
     "throttle.tracking_address": ("查询地址", "tracking address"),
     "admin.urgent": ("仅用于紧急案件", "Urgent cases only"),
     "admin.urgent.default": (
