@@ -26,6 +26,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 8, 64
 READ_ONLY = "minyi_read_only"  # execution option: a transaction that never writes
 
 
@@ -82,6 +83,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        if not _in_memory(url):
+            # writers wait for SQLite's one lock holding a pooled connection: with the default
+            # 5 + 10, twenty waiting writers left no connection for readers, who need no lock
+            # (WAL) but waited 30 s for the pool and got 503. A SQLite connection is a file
+            # handle: enough for every worker thread (40) and the background workers.
+            kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+            kwargs.setdefault("max_overflow", SQLITE_POOL_OVERFLOW)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -108,6 +116,11 @@ def commit_noted(session: Session) -> bool:
         session.rollback()
         return False
     return True
+
+
+def _in_memory(url: str) -> bool:
+    path = url.split("///", 1)[1] if "///" in url else ""
+    return path in ("", ":memory:") or "mode=memory" in url
 
 
 class Database:
