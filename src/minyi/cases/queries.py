@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session, selectinload
 from minyi.accounts.models import User
 from minyi.accounts.permissions import can_view_case, department_filter
 from minyi.cases.events import CaseAccessError, CaseError
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
+from minyi.core.localtime import zone
 from minyi.db.base import utcnow
 from minyi.intake.identity import normalise_code
 from minyi.intake.models import Message
@@ -41,11 +43,12 @@ TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of
 CASE_NUMBER = re.compile(r"\d{8}-[0-9A-Z]{8}")  # minyi.cases.services: the local date, 8 letters
 _NUMBER_UNDASHED = re.compile(r"\d{8}[0-9A-Z]{8}")
 DUE_FILTERS = ("overdue", "soon", "supervised")
-DUE_SOON = timedelta(days=2)
+DUE_SOON = timedelta(days=2)  # kept for callers that count clock days; the filter counts working days
+DUE_SOON_WORKING_DAYS = 2
 
 
-def _due_filter(query: Select[Case], due: str) -> Select[Case]:
-    """Overdue (past the reply deadline, unanswered), due soon (within 2 days), or supervised."""
+def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]:
+    """Overdue (past the reply deadline, unanswered), due soon (within 2 working days), or supervised."""
     if due not in DUE_FILTERS:
         raise CaseError(f"unknown deadline filter {due!r}; choose one of {', '.join(DUE_FILTERS)}")
     if due == "supervised":
@@ -54,7 +57,18 @@ def _due_filter(query: Select[Case], due: str) -> Select[Case]:
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
     if due == "overdue":
         return query.where(waiting, Case.due_at < now)
-    return query.where(waiting, Case.due_at >= now, Case.due_at < now + DUE_SOON)
+    return query.where(waiting, Case.due_at >= now, Case.due_at < soon_until(session, now))
+
+
+def soon_until(session: Session, now: datetime) -> datetime:
+    """Deadlines before this are due soon: within 2 working days of the office's calendar.
+
+    Two clock days (48 hours) said nothing was due soon on the eve of an 8-day holiday,
+    while cases due on the first day back had no working day left (time probe).
+    """
+    calendar = office_calendar(session)
+    third = calendar.nth_working_day(calendar.local_date(now), DUE_SOON_WORKING_DAYS + 1)
+    return datetime.combine(third, time(), tzinfo=zone()).astimezone(UTC)
 
 
 def visible_cases(user: User) -> Select[Case]:
@@ -98,7 +112,7 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     if flt.query:
         query = query.where(_matching(flt.query, _exact_number(session, flt.query)))
     if flt.due:
-        query = _due_filter(query, flt.due)
+        query = _due_filter(session, query, flt.due)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = query.order_by(*inbox_order()).limit(flt.limit).offset(flt.offset)
     page = page.options(selectinload(Case.department), selectinload(Case.category))
@@ -230,7 +244,7 @@ def due_counts(session: Session, user: User) -> dict[str, int]:
     """How many visible cases are overdue, due soon, and supervised."""
     counts = {}
     for due in DUE_FILTERS:
-        query = _due_filter(visible_cases(user), due)
+        query = _due_filter(session, visible_cases(user), due)
         counts[due] = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return counts
 

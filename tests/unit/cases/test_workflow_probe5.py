@@ -175,3 +175,18 @@ def test_the_department_hears_the_extension_decision_and_the_supervision_deadlin
     assert "未获批准" in decided
     assert "请按期办理" in decided
     assert "督办期限" in sent[f"督办：{case.number}"]
+
+
+def test_due_soon_counts_working_days_across_a_holiday(session):
+    """On the eve of 春节, a case due on the second day back is due soon (48 hours said no)."""
+    from minyi.cases.queries import soon_until
+
+    schedule = "2027-02-06~2027-02-13,放假,春节\n2027-02-14,上班,春节调休"
+    holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(schedule, 2027))
+    holiday_store.forget_cached()
+    eve = datetime(2027, 2, 5, 10, 0, tzinfo=BEIJING)
+    until = soon_until(session, eve)
+    assert until.astimezone(BEIJING) == datetime(2027, 2, 16, 0, 0, tzinfo=BEIJING)  # 14th, 15th back
+    assert datetime(2027, 2, 15, 17, 30, tzinfo=BEIJING) < until
+    ordinary = datetime(2026, 12, 7, 10, 0, tzinfo=BEIJING)  # a Monday: Tuesday and Wednesday
+    assert soon_until(session, ordinary).astimezone(BEIJING) == datetime(2026, 12, 10, 0, 0, tzinfo=BEIJING)
