@@ -123,10 +123,11 @@ def test_the_admin_page_lists_deadlines_on_a_new_holiday_and_moves_them(client, 
     session.commit()
     login(client, "boss")
     token = csrf_of(client.get("/staff/admin").text)
-    client.post(
+    saved = client.post(
         "/staff/admin/holidays",
         data={"csrf_token": token, "year": "2027", "schedule": "2027-02-06~2027-02-13,放假,春节"},
     )
+    assert "这一年只有 1 段放假" in saved.text  # one entry does not make a year's schedule
     page = client.get("/staff/admin")
     assert "1 件在办案件的答复期限按现在的节假日安排应重新计算" in page.text
     assert case.number in page.text

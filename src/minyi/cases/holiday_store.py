@@ -89,6 +89,31 @@ def parse_schedule(text: str, year: int) -> dict[date, HolidayOverride]:
     return entries
 
 
+#: Holidays fixed by date every year (全国年节及纪念日放假办法): a 上班 entry on one is a typo.
+FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+#: The holidays of a State Council notice: 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节.
+NOTICE_HOLIDAYS = 7
+
+
+def schedule_doubts(entries: dict[date, HolidayOverride]) -> tuple[int | None, list[date]]:
+    """What looks wrong in a saved year: too few holiday periods, 上班 on a fixed holiday.
+
+    Returns the number of holiday periods if fewer than a notice lists (else None), and the
+    上班 days on a holiday fixed by date.
+
+    One entry counted the whole year as entered: the warning about a missing schedule
+    stopped with 春节 still unknown; and 2027-01-01 上班 was taken without a word (time
+    probe). Both are said, not refused: an office may enter a year in steps.
+    """
+    days = sorted(day for day, entry in entries.items() if not entry.is_working)
+    periods = sum(1 for n, day in enumerate(days) if n == 0 or (day - days[n - 1]).days > 1)
+    few = periods if entries and periods < NOTICE_HOLIDAYS else None
+    odd = sorted(
+        day for day, entry in entries.items() if entry.is_working and (day.month, day.day) in FIXED_HOLIDAYS
+    )
+    return few, odd
+
+
 def _joined_range(line: str) -> str:
     """``line`` with a date range written as one token (spaces around ``~`` removed)."""
     return _RANGE.sub(lambda m: f"{m.group(1)}~{m.group(2)}", line)

@@ -333,6 +333,11 @@ def save_holidays(
         return _page(request, db, None, 422, holiday_form={"year": year, "schedule": schedule, "error": said})
     db.commit()
     flash(request, "flash.holidays_saved", year=str(number), n=str(len(entries)))
+    few, odd = holiday_store.schedule_doubts(entries)
+    if few is not None:
+        flash(request, "flash.holidays_few", n=str(few))
+    for day in odd:
+        flash(request, "flash.holidays_workday_on_holiday", day=day.isoformat())
     return RedirectResponse("/staff/admin#holidays", status_code=303)
 
 

@@ -190,3 +190,14 @@ def test_due_soon_counts_working_days_across_a_holiday(session):
     assert datetime(2027, 2, 15, 17, 30, tzinfo=BEIJING) < until
     ordinary = datetime(2026, 12, 7, 10, 0, tzinfo=BEIJING)  # a Monday: Tuesday and Wednesday
     assert soon_until(session, ordinary).astimezone(BEIJING) == datetime(2026, 12, 10, 0, 0, tzinfo=BEIJING)
+
+
+def test_a_schedule_that_looks_incomplete_or_wrong_is_said():
+    entries = holiday_store.parse_schedule("2027-01-01,上班\n2027-02-06~2027-02-13,放假,春节", 2027)
+    few, odd = holiday_store.schedule_doubts(entries)
+    assert few == 1
+    assert [day.isoformat() for day in odd] == ["2027-01-01"]
+    notice = "\n".join(
+        f"2027-{m:02d}-{d:02d},放假" for m, d in ((1, 1), (2, 6), (4, 5), (5, 1), (6, 9), (9, 15), (10, 1))
+    )
+    assert holiday_store.schedule_doubts(holiday_store.parse_schedule(notice, 2027)) == (None, [])

@@ -156,6 +156,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已按节假日安排重新计算 {n} 件案件的期限。",
         "{n} deadlines recounted with the holidays.",
     ),
+    "flash.holidays_few": (
+        (
+            "请核对：这一年只有 {n} 段放假，国务院通知通常列出 7 个节日（元旦、春节、清明节、劳动节、端午节、"
+            "中秋节、国庆节）。只录入一部分时，其余节日仍按工作日计算期限。"
+        ),
+        (
+            "Please check: this year has {n} holiday periods; a State Council notice usually lists "
+            "seven. Until the others are entered, their days count as working days."
+        ),
+    ),
+    "flash.holidays_workday_on_holiday": (
+        "请核对：{day} 是每年的法定节日，却录成了上班。",
+        "Please check: {day} is a statutory holiday every year, but was entered as a working day.",
+    ),
     "flash.holidays_saved": (
         "{year} 年的节假日安排已保存（{n} 天）。",
         "Holiday schedule for {year} saved ({n} days).",
