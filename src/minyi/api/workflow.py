@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Header, Query, Request
+from fastapi import Header, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from minyi.cases import statements, workflow
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
+from minyi.db.base import utcnow
 from minyi.http.deps import DbSession, LoginThrottle, PublicMasker, client_address, run_case_action
 from minyi.http.transactions import Router
 from minyi.intake import tracking
@@ -219,9 +220,14 @@ def _statement_out(statement: Statement, user: User | None, public: PublicText) 
 
 @router.post("/statements", response_model=StatementOut, status_code=201, tags=["statements"])
 def publish_statement(
-    db: DbSession, user: TokenUser, data: StatementIn, public: PublicMasker
+    db: DbSession, user: TokenUser, data: StatementIn, public: PublicMasker, response: Response
 ) -> StatementOut:
-    """Publish one answer for many cases: each gets it as its public reply and moves to replied."""
+    """Publish one answer for many cases: each gets it as its public reply and moves to replied.
+
+    The same statement sent again within ten minutes (a retry) answers `200` with the one
+    already published, as a message sent again with its `Idempotency-Key` does.
+    """
+    started = utcnow()
     found: list[Case] = []
     notes: dict[str, str] = {}
     for item in data.cases:
@@ -235,6 +241,8 @@ def publish_statement(
         db, user, title=data.title, body=data.body, cases=found, notes=notes, issue_key=data.issue_key
     )
     db.commit()
+    if statement.published_at < started:  # published before this request: a retry
+        response.status_code = 200
     return _statement_out(statement, user, public)
 
 
