@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from minyi.alerts import services as alert_services
 from minyi.alerts.models import Alert
 from minyi.analysis import services as analysis_services
+from minyi.analysis.models import MessageAnalysis
 from minyi.cases import merging, routing
 from minyi.cases import services as cases
 from minyi.cases.models import Case
@@ -79,7 +80,10 @@ def process(  # noqa: PLR0913 - the message, its analysis and where it goes
         case = cases.open_case(
             session, message, analysis, threshold, urgent_reason=urgent, batch=batch is not None
         )
-        routing.record_routing(session, case, analysis, threshold)  # routed automatically or not, and why
+        if batch is None:  # routed automatically or not, and why
+            routing.record_routing(session, case, analysis, threshold)
+        else:
+            batch.routings.append((case, analysis, threshold))
     elif urgent:
         cases.mark_urgent(session, case, urgent)
     if batch is None:
@@ -93,6 +97,19 @@ class Batch:
 
     analysed: set[str]  # those with an analysis stored already (processed before, then reset)
     plan: BatchPlan | None = None  # where the hot-issue tracker puts them
+    #: the routing rows to write once the batch's cases are: a routing names its case by id
+    #: only, so a mid-batch autoflush could write it first (a foreign-key error, and the batch
+    #: stored again one message at a time — soak test); see :func:`record_routings`
+    routings: list[tuple[Case, MessageAnalysis | None, float]] = field(default_factory=list)
+
+
+def record_routings(session: Session, batch: Batch) -> None:
+    """Write the batch's routing rows, after flushing its cases."""
+    if batch.routings:
+        session.flush()
+        for case, analysis, threshold in batch.routings:
+            routing.record_routing(session, case, analysis, threshold)
+        batch.routings.clear()
 
 
 def urgent_reason(alerts: Sequence[Alert]) -> str | None:

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from minyi.alerts.rules import cache_rules
 from minyi.analysis.models import MessageAnalysis
 from minyi.db.base import id_floor, utcnow
-from minyi.flows.processing import Batch, analyse_batch, mark_failed, process, process_safely
+from minyi.flows.processing import Batch, analyse_batch, mark_failed, process, process_safely, record_routings
 from minyi.intake.models import Message, ProcessingState
 
 if TYPE_CHECKING:
@@ -167,6 +167,7 @@ def _store_batch(
             batch = _batch(session, claimed, tracker)
             for message in claimed:
                 process(session, message, pipeline, results[message.id], tracker=tracker, batch=batch)
+            record_routings(session, batch)
             session.commit()
         except Exception as exc:  # noqa: BLE001 - stored again one a transaction, where a failure is isolated
             log.warning(

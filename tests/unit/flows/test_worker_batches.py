@@ -8,7 +8,7 @@ alerts. Two databases get the same messages, one processed each way, and are com
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests.conftest import fresh_database_url
 
 from minyi.alerts.models import Alert
@@ -57,11 +57,15 @@ def _texts():
     return rows
 
 
-def _database(tmp_path, name):
+def _database(tmp_path, name, *, routed=False):
     database = Database(fresh_database_url(tmp_path, name))
     migrate.upgrade(database.engine)
     with database.session() as session:
         create_rule(session, name="井盖", kind="keyword", params={"keywords": ["井盖"]})
+        if routed:  # categories: the pipeline guesses one, and each case gets a routing row
+            roads = factories.make_department(session, code="JTJ", name="交通运输局")
+            factories.make_category(session, name="交通运输", department=roads)
+            factories.make_category(session, name="噪音", department=roads)
         ids = []
         for n, text in enumerate(_texts()):
             data = factories.make_message_in(
@@ -128,6 +132,27 @@ def _run(database, ids, per_transaction):
         tracker.rebuild(session)
     for start in range(0, len(ids), 10):
         workers.process_ids(context, ids[start : start + 10], per_transaction=per_transaction)
+
+
+def test_a_batch_writes_its_routing_rows_after_their_cases(tmp_path, caplog):
+    """A routing row names its case by id only: a mid-batch autoflush wrote some first, the
+    foreign key refused, and the batch was stored again one message at a time (soak test)."""
+    from minyi.cases.routing import CaseRouting
+
+    one, one_ids = _database(tmp_path, "minyi_batches_routed_one", routed=True)
+    many, many_ids = _database(tmp_path, "minyi_batches_routed", routed=True)
+    try:
+        _run(one, one_ids, per_transaction=1)
+        _run(many, many_ids, per_transaction=8)
+        assert "together failed" not in caplog.text
+        counts = []
+        for database in (one, many):
+            with database.session() as session:
+                counts.append(session.scalar(select(func.count()).select_from(CaseRouting)))
+        assert counts[0] == counts[1] > 0
+    finally:
+        one.engine.dispose()
+        many.engine.dispose()
 
 
 def test_a_batch_stores_what_one_message_a_transaction_stores(tmp_path):
