@@ -32,6 +32,7 @@ from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.session import Database, commit_noted
 from minyi.departments.models import Department
 from minyi.flows import processing
+from minyi.http import transactions
 from minyi.http.deps import (
     AppSettings,
     DbSession,
@@ -78,7 +79,9 @@ MaybeTokenUser = Annotated[User | None, Depends(_token_user)]
 
 def token_case(db: DbSession, user: TokenUser, case_id: str) -> Case:
     """The case ``case_id`` if the token's user may see it; NotFound (404) otherwise."""
-    return cases.get_case(db, user, case_id)
+    case = cases.get_case(db, user, case_id)
+    transactions.release(db)  # no connection held while the route waits for a worker thread
+    return case
 
 
 TokenCase = Annotated[Case, Depends(token_case)]

@@ -38,15 +38,12 @@ def get_db(request: Request) -> Iterator[Session]:
     reads (:meth:`Database.request_session`).
     """
     database: Database = request.app.state.db
-    session = database.request_session(reads=request.method in _READS)
+    session = database.request_session(reads=transactions.reads(request.scope))
     transactions.track(session)
     try:
         yield session
     finally:
         session.close()
-
-
-_READS = frozenset({"GET", "HEAD"})
 
 
 def get_settings(request: Request) -> Settings:
@@ -65,6 +62,7 @@ def public_masker(request: Request, db: DbSession, settings: AppSettings) -> Pub
     Kept in ``request.state.public_text``, where the pages' ``render`` finds it.
     """
     masker = PublicText.of(db, settings.public_number_list)
+    transactions.release(db)  # the route runs in another worker thread: no connection held meanwhile
     request.state.public_text = masker
     return masker
 
@@ -101,12 +99,15 @@ def optional_user(request: Request, db: DbSession) -> User | None:
     now = utcnow()
     live = sessions.resolve(db, str(token), now)
     if live is None:
+        transactions.release(db)
         request.session.pop(SESSION_TOKEN_KEY, None)
         return None
     if sessions.touch(live, now):
         commit_noted(db)
-    request.state.user = live.user
-    return live.user
+    user = live.user
+    transactions.release(db)  # as in public_masker: nothing held while the route waits for a thread
+    request.state.user = user
+    return user
 
 
 def require_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
@@ -131,7 +132,9 @@ CsrfChecked = Annotated[None, Depends(check_csrf)]
 
 def staff_case(db: DbSession, user: StaffUser, case_id: str) -> Case:
     """The case ``case_id`` if the signed-in user may see it; NotFound otherwise."""
-    return cases.get_case(db, user, case_id)
+    case = cases.get_case(db, user, case_id)
+    transactions.release(db)
+    return case
 
 
 StaffCase = Annotated[Case, Depends(staff_case)]

@@ -53,7 +53,7 @@ from minyi.http.errors import (
 from minyi.http.inputs import clean_input
 from minyi.http.security import BodySizeLimit, SecurityHeaders
 from minyi.http.submissions import ApiSubmissions, SubmissionLimit
-from minyi.http.transactions import RequestSessions
+from minyi.http.transactions import RequestSessions, note_stale_read
 from minyi.issues.online import IssueTracker
 from minyi.open311 import routes as open311_routes
 from minyi.schema import migrate
@@ -221,8 +221,16 @@ def _install_database_handlers(app: FastAPI) -> None:
     async def database_unavailable(request: Request, exc: Exception) -> Response:
         if _deadlock(exc):  # two steps locking the same cases in opposite orders: one lost
             return answer(request, Conflict(CHANGED_MEANWHILE))
+        if _locked(exc) and note_stale_read(request.scope):  # a GET runs again as a writer
+            return answer(request, Unavailable(DATABASE_BUSY))
         log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
         return answer(request, Unavailable(DATABASE_BUSY))
+
+
+def _locked(exc: Exception) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (busy, or a reader's stale snapshot)."""
+    text = str(getattr(exc, "orig", exc))
+    return "locked" in text or "busy" in text
 
 
 def _deadlock(exc: Exception) -> bool:
