@@ -242,3 +242,31 @@ def test_the_same_words_answer_a_reopened_case_again(session, world):
     replies.add_reply(session, world.road_staff, case, text, public=True, min_score=0)
     assert case.status == CaseStatus.REPLIED
     assert len([r for r in case.replies if r.is_public]) == 2
+
+
+def test_an_api_step_sent_with_if_match_is_refused_when_the_case_moved_on(client, session, world):
+    """Two staff replying at once: PostgreSQL refused the second, SQLite (which serialises
+    them) stored it as a further reply. With If-Match both refuse it (eighth probe)."""
+    from tests.functional.conftest import bearer
+
+    from minyi.demo import factories
+
+    case = factories.make_case(session, status="signed", department=world.roads, category=world.road_category)
+    session.commit()
+    road = bearer(session, world.road_staff)
+    read = client.get(f"/api/v1/cases/{case.id}", headers=road).json()
+    version = read["version"]
+    assert version > 0
+    reply = {"body": "您好，路灯已修复，感谢您的反映。", "reason": "已电话说明"}
+    first = client.post(
+        f"/api/v1/cases/{case.id}/replies", json=reply, headers=road | {"If-Match": f'"{version}"'}
+    )
+    assert first.status_code == 201, first.text
+    assert first.json()["version"] > version
+    second = client.post(
+        f"/api/v1/cases/{case.id}/replies",
+        json=reply | {"body": "您好，我们已安排维修。"},
+        headers=road | {"If-Match": str(version), "Accept-Language": "zh-CN"},
+    )
+    assert second.status_code == 409
+    assert "刚才有其他人" in second.json()["message"]

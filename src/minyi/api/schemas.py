@@ -131,6 +131,11 @@ class CaseSummary(BaseModel):
     due_at: datetime | None
     urgent: bool = False  # an emergency rule hit one of its messages: first in the inbox, due in hours
     urgent_reason: str | None = None  # the emergency words
+    version: int = Field(
+        default=0,
+        description="Raised by every step. Send it back as `If-Match` on a step to have it refused "
+        "(409) if someone else acted on the case since you read it.",
+    )
 
     @classmethod
     def of(cls, case: Case, public: PublicText | None = None) -> CaseSummary:
@@ -146,6 +151,7 @@ class CaseSummary(BaseModel):
             is_public=case.is_public,
             created_at=case.created_at,
             due_at=case.due_at,
+            version=case.version or 0,
             urgent=bool(case.urgent),
             urgent_reason=case.urgent_reason,
         )

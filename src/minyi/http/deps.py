@@ -19,6 +19,7 @@ from minyi.db.base import utcnow
 from minyi.db.session import Database, commit_noted
 from minyi.http import transactions
 from minyi.http.errors import CHANGED_MEANWHILE, CsrfRejected
+from minyi.http.inputs import expected_case_version
 from minyi.http.security import csrf_ok
 from minyi.settings import Settings
 
@@ -155,6 +156,8 @@ def run_case_action(
     domain errors propagate to the one error handler (``minyi.server.app``).
     """
     case = cases.get_case(db, user, case_id)
+    if expected_version is None:  # a JSON step's If-Match (the web passes its form's)
+        expected_version = expected_case_version()
     if expected_version is not None and case.version != expected_version:
         raise Conflict(CHANGED_MEANWHILE)
     try:
