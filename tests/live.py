@@ -11,13 +11,23 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import uvicorn
+from tests.conftest import fresh_database_url
 
 from minyi.db.session import Database
+from minyi.schema import migrate
 from minyi.server.app import create_app
 from minyi.settings import Settings
+
+
+def migrated_database(tmp_dir: Path, name: str) -> Database:
+    """A new, migrated database of the kind under test, for a server of its own."""
+    database = Database(fresh_database_url(tmp_dir, name))
+    migrate.upgrade(database.engine)
+    return database
 
 
 def _free_port() -> int:

@@ -19,15 +19,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.browser.conftest import running
-from tests.conftest import TEST_SECRET, fresh_database_url
+from tests.conftest import TEST_SECRET
+from tests.live import migrated_database, running
 
 from minyi.accounts import client_keys
 from minyi.cases.models import Case
 from minyi.cli.main import cli
 from minyi.db.session import Database
 from minyi.demo import factories
-from minyi.schema import migrate
 from minyi.settings import Settings, get_settings
 
 SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "open311-georeport-v2"
@@ -305,9 +304,8 @@ def test_the_service_user_cannot_use_its_keys_as_staff_tokens(client, session, a
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[str, str, str]]:
     """A live server (uvicorn in a thread) on its own database: its URL, an api_key, a service code."""
-    url = fresh_database_url(tmp_path, "minyi_test_open311_live")
-    database = Database(url)
-    migrate.upgrade(database.engine)
+    database = migrated_database(tmp_path, "minyi_test_open311_live")
+    url = database.url
     with database.transaction() as session:
         roads = factories.make_department(session, code="JTJ", name="交通运输局")
         top = factories.make_category(session, name="交通运输", department=roads)

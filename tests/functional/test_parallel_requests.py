@@ -16,13 +16,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.conftest import TEST_SECRET, fresh_database_url
-from tests.live import running
+from tests.conftest import TEST_SECRET
+from tests.live import migrated_database, running
 
 from minyi.accounts import services as accounts
-from minyi.db.session import Database
 from minyi.demo import factories
-from minyi.schema import migrate
 from minyi.settings import Settings
 
 PARALLEL = 120  # more than the worker threads (40) and the pool (15 on PostgreSQL)
@@ -31,9 +29,8 @@ PARALLEL = 120  # more than the worker threads (40) and the pool (15 on PostgreS
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     tmp = tmp_path_factory.mktemp("parallel")
-    url = fresh_database_url(tmp, "minyi_parallel")
-    database = Database(url)
-    migrate.upgrade(database.engine)
+    database = migrated_database(tmp, "minyi_parallel")
+    url = database.url
     with database.transaction() as session:
         roads = factories.make_department(session, code="JTJ", name="交通运输局")
         category = factories.make_category(session, name="交通运输", department=roads)
