@@ -270,3 +270,17 @@ def test_an_api_step_sent_with_if_match_is_refused_when_the_case_moved_on(client
     )
     assert second.status_code == 409
     assert "刚才有其他人" in second.json()["message"]
+
+
+def test_a_received_case_page_offers_no_public_reply_it_would_refuse(client, session, world):
+    """The soak test chose 公开答复 on a received case and got 422 须先派单 (eighth probe)."""
+    from tests.functional.conftest import login
+
+    from minyi.demo import factories
+
+    waiting = factories.make_case(session, status="received")
+    session.commit()
+    login(client, "boss")
+    page = client.get(f"/staff/cases/{waiting.id}").text
+    assert 'id="vis-public"' not in page
+    assert "派单后才能公开答复" in page

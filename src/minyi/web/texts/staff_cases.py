@@ -28,6 +28,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "case.reply": ("答复", "Reply"),
     "case.reply.public": ("公开答复（留言人可见）", "Public reply (the citizen sees it)"),
     "case.reply.internal": ("内部备注（仅工作人员可见）", "Internal note (staff only)"),
+    "case.reply.not_yet": (
+        "派单后才能公开答复（直接答复见知识库）；现在可以添加内部备注。",
+        (
+            "A public reply comes after dispatch (or a direct answer from the knowledge base); "
+            "you may add an internal note now."
+        ),
+    ),
     "case.reply.department_only": (
         "公开答复由承办部门作出；您可以添加内部备注。",
         "The handling department gives the public reply; you may add an internal note.",
