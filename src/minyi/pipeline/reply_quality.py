@@ -48,8 +48,8 @@ from minyi.pipeline.reply_quality_result import (
     ReplyQuality,
     WorkingDays,
     _Relevance,
-    add_working_days,
     days_on_calendar,
+    days_on_weekdays,
     working_days_between,
 )
 from minyi.pipeline.segment import Segmenter
@@ -381,7 +381,9 @@ class ReplyQualityChecker:
                 calendar, received_at, replied_at, due_at, self.due_working_days
             )
         else:
-            used, due, late = self._days(received_at, replied_at, due_at)
+            used, due, late = days_on_weekdays(
+                received_at, replied_at, due_at, self.due_working_days, self.holidays_
+            )
         used_text = f"用时{used}个工作日，" if used is not None else ""
         if used is not None and used < 0:
             reason = "答复时间早于留言时间，请核对时间"
@@ -394,22 +396,6 @@ class ReplyQualityChecker:
         score = max(0.0, 100.0 - self.late_day_penalty * late)
         finding = Finding("late_reply", reason, "timeliness")
         return ComponentScore("timeliness", score, (finding,), reason), used, late
-
-    def _days(
-        self, received_at: datetime | None, replied_at: datetime, due_at: datetime | None
-    ) -> tuple[int | None, date, int]:
-        """Without an office calendar: the times' own dates, weekends and ``holidays``."""
-        used = (
-            working_days_between(received_at.date(), replied_at.date(), self.holidays_)
-            if received_at
-            else None
-        )
-        if due_at is not None:
-            due = due_at.date()
-        else:
-            assert received_at is not None  # guaranteed by the caller
-            due = add_working_days(received_at.date(), self.due_working_days, self.holidays_)
-        return used, due, max(0, working_days_between(due, replied_at.date(), self.holidays_))
 
     def _issues(self, message: str, reply: str) -> tuple[ComponentScore, bool]:
         """Too short, placeholders, copying; returns whether a blocking issue was found."""

@@ -145,3 +145,20 @@ def days_on_calendar(
         due_at = calendar.add_working_days(received_at, due_working_days)
     late = max(0, calendar.working_days_between(due_at, replied_at))
     return used, calendar.local_date(due_at), late
+
+
+def days_on_weekdays(
+    received_at: datetime | None,
+    replied_at: datetime,
+    due_at: datetime | None,
+    due_working_days: int,
+    holidays: Iterable[date],
+) -> tuple[int | None, date, int]:
+    """Without an office calendar: the times' own dates, weekends and ``holidays``."""
+    used = working_days_between(received_at.date(), replied_at.date(), holidays) if received_at else None
+    if due_at is not None:
+        due = due_at.date()
+    else:
+        assert received_at is not None  # the caller scores no timeliness without either
+        due = add_working_days(received_at.date(), due_working_days, holidays)
+    return used, due, max(0, working_days_between(due, replied_at.date(), holidays))
