@@ -284,3 +284,18 @@ def test_a_received_case_page_offers_no_public_reply_it_would_refuse(client, ses
     page = client.get(f"/staff/cases/{waiting.id}").text
     assert 'id="vis-public"' not in page
     assert "派单后才能公开答复" in page
+
+
+def test_admins_are_told_of_cases_opened_without_analysis_and_how_to_analyse_them(client, session, world):
+    from tests.functional.conftest import login
+
+    from minyi.flows import processing
+    from minyi.intake import services as intake
+
+    accepted = intake.accept(session, factories.make_message_in(), channel="portal", key="k-plain")
+    processing.mark_failed(session, accepted.message, RuntimeError("model file missing"))
+    session.commit()
+    login(client, "boss")
+    admin = client.get("/staff/admin").text
+    assert "有 1 条留言自动分析失败，已建案，在分派台等待人工分类" in admin
+    assert "运行 minyi process 可补做分析" in admin

@@ -203,6 +203,32 @@ def _first_due(session: Session, case: Case, accepted_at: datetime) -> datetime 
     return reply_due(session, case, accepted_at)
 
 
+def categorise_waiting(
+    session: Session, case: Case, message: Message, analysis: MessageAnalysis, threshold: float
+) -> bool:
+    """Give a case still at the dispatch desk what its message's late analysis says; True if routed.
+
+    A case opened without its analysis (processing failed) waits with no category, kind of
+    appeal or routing. When the analysis is done later (``minyi process``), the case gets
+    what intake would have given it, unless a person acted meanwhile: its kind (which picks
+    the deadline rule at acceptance) and a confident category, which dispatches it. A merged
+    duplicate's message does not decide its case (as at intake), nor does a case that left
+    the desk or was sorted by hand.
+    """
+    if case.status != CaseStatus.RECEIVED or (case.messages and case.messages[0].id != message.id):
+        return False
+    if case.appeal_kind is None:
+        case.appeal_kind = analysis.appeal_kind
+    if case.category_id is not None or case.category_source is not None:
+        return False
+    category, source = _choose_category(session, message, analysis, threshold)
+    if category is None:
+        return False
+    case.category = category
+    case.category_source = source
+    return route_by_category(session, case)
+
+
 def route_by_category(session: Session, case: Case) -> bool:
     """Accept and dispatch a just-received case to its category's department, if it has one."""
     department = department_for_category(case.category)

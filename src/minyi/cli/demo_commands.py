@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from minyi.cli.context import CliContext, pass_context
+from minyi.flows import reanalysis
 from minyi.flows.processing import process_pending
+
+if TYPE_CHECKING:
+    from minyi.analysis.provider import PipelineProvider
+    from minyi.db.session import Database
 
 
 def seed_if_empty(ctx: CliContext, seed: int = 2026, messages: int = 500) -> None:
@@ -34,7 +41,12 @@ def demo(ctx: CliContext, seed: int, messages: int) -> None:
 @click.option("--retry-failed", is_flag=True, help="Also retry messages whose processing failed before.")
 @pass_context
 def process(ctx: CliContext, batch: int, retry_failed: bool) -> None:
-    """Process stored messages that have no case yet (after a crash or a failure)."""
+    """Process stored messages that have no case yet (after a crash or a failure).
+
+    Then analyse the messages whose cases were opened without analysis because their
+    processing failed: a case still waiting for a dispatcher gets its category, kind of
+    appeal and routing as intake would have given them.
+    """
     from minyi.analysis.provider import PipelineProvider  # loads scikit-learn: only when run
 
     database = ctx.require_current_schema()
@@ -54,3 +66,23 @@ def process(ctx: CliContext, batch: int, retry_failed: bool) -> None:
             break
     hint = " (see `minyi process --retry-failed`)" if failed else ""
     click.echo(f"processed {processed} messages, {failed} failed{hint}")
+    _analyse_opened(database, pipelines, batch)
+
+
+def _analyse_opened(database: Database, pipelines: PipelineProvider, batch: int) -> None:
+    """Analyse the messages whose cases were opened without analysis (their pipeline failed)."""
+    analysed = failed = 0
+    after = ""
+    while True:
+        with database.transaction() as session:
+            result = reanalysis.analyse_opened(session, pipelines.get(session), limit=batch, after=after)
+        after = result.last_id
+        analysed += result.processed
+        failed += result.failed
+        if result.attempted < batch:
+            break
+    if analysed or failed:
+        click.echo(
+            f"analysed {analysed} messages whose cases were opened without analysis, {failed} failed again"
+            + (" (see the server log)" if failed else "")
+        )

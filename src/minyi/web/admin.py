@@ -31,6 +31,7 @@ from minyi.departments.services import (
     list_categories,
     list_departments,
 )
+from minyi.flows import reanalysis
 from minyi.http.deps import (
     SESSION_TOKEN_KEY,
     CsrfChecked,
@@ -72,6 +73,7 @@ def _page(
         "users": list(db.scalars(select(User).order_by(User.username))),
         "live_sessions": sessions.count_live(db, utcnow()),
         "failed_messages": failed_count(db),
+        "unanalysed_messages": reanalysis.opened_without_analysis_count(db),
         "lockouts": list_lockouts(db, get_throttle(request).now()),
         "departments": list_departments(db),
         "categories": list_categories(db),

@@ -64,6 +64,18 @@ TEXTS: dict[str, tuple[str, str]] = {
             "cause (see the server log) is fixed, run minyi process --retry-failed."
         ),
     ),
+    "admin.unanalysed_messages": (
+        (
+            "有 {n} 条留言自动分析失败，已建案，在分派台等待人工分类。"
+            "排除原因（见服务日志）后，运行 minyi process 可补做分析："
+            "仍在等待分派的案件将获得分类、诉求类型并自动分派。"
+        ),
+        (
+            "{n} message(s) could not be analysed; their cases wait at the dispatch desk for a person "
+            "to sort. Once the cause (see the server log) is fixed, run minyi process to analyse them: "
+            "cases still waiting get their category and kind of appeal and are routed."
+        ),
+    ),
     "export.heading": ("导出", "Export"),
     "export.hint": (
         "导出案件及其留言、答复和办理记录；个人信息已脱敏。",
