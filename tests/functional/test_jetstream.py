@@ -199,6 +199,7 @@ def _worker(database_url: str, stream: str, tmp_path) -> subprocess.Popen[bytes]
     env = {
         **os.environ,
         "MINYI_ENV": "test",
+        "MINYI_PROCESSING": "nats",
         "MINYI_DATABASE_URL": database_url,
         "MINYI_DATA_DIR": str(tmp_path),
         "MINYI_SECRET_KEY": TEST_SECRET,

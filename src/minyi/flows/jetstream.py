@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import signal
 import threading
-from collections.abc import Awaitable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -266,6 +268,19 @@ class WorkerReport:
     retried: int = 0
 
 
+class NatsLost(Exception):  # noqa: N818 - what happened, as the operator would say it
+    """The worker lost NATS and did not get it back within its reconnect attempts.
+
+    Raised instead of nats-py's ``ConnectionClosedError`` (whose traceback ended the worker),
+    so that the command says what to check (``MINYI_NATS_URL``) as it does at start-up. The
+    batch in hand was finished; what it could not acknowledge is delivered again.
+    """
+
+    def __init__(self, reason: BaseException, report: WorkerReport) -> None:
+        super().__init__(str(reason) or type(reason).__name__)
+        self.report = report
+
+
 async def _dead(js: JetStreamContext, stream: str, msg: Any, reason: str) -> None:
     _, dead = subjects(stream)
     await js.publish(dead, msg.data, headers={DEAD_REASON: reason[:500]})
@@ -289,22 +304,56 @@ async def _handle_batch(
             good.append((text, msg))
     if not good:
         return
+    started = time.monotonic()
     try:
-        report.processed += await asyncio.to_thread(process_ids, context, [i for i, _ in good])
+        processed = await asyncio.to_thread(process_ids, context, [i for i, _ in good])
     except Exception as exc:  # noqa: BLE001 - the database may be down: deliver again later
         log.warning("processing a batch of %d failed, to be delivered again: %s", len(good), exc)
         for _, msg in good:
             await msg.nak(delay=5)
         report.retried += len(good)
         return
+    report.processed += processed
     for _, msg in good:
         await msg.ack()
     report.acknowledged += len(good)
+    # One line a batch, not a message: the operator sees the work flow (or stop) without a
+    # line per citizen's message (the others skipped were processed before: a redelivery).
+    log.info(
+        "batch of %d: %d processed, %d skipped (done already) in %.2f s",
+        len(good),
+        processed,
+        len(good) - processed,
+        time.monotonic() - started,
+    )
 
 
 async def _one_line(exc: Exception) -> None:
     """NATS's connection errors as one log line (its default printed a traceback every 2 s)."""
     log.warning("NATS: %s", exc or type(exc).__name__)
+
+
+def _connection_lines(url: str) -> dict[str, Any]:
+    """The worker's client callbacks: a line when NATS is lost, one when it is back.
+
+    nats-py calls ``disconnected_cb`` again when it gives up and closes: said once.
+    """
+    down = False
+
+    async def lost() -> None:
+        nonlocal down
+        if not down:
+            down = True
+            log.warning(
+                "lost NATS at %s (MINYI_NATS_URL); reconnecting for about %d s", url, RECONNECT_ATTEMPTS * 2
+            )
+
+    async def back() -> None:
+        nonlocal down
+        down = False
+        log.warning("reconnected to NATS at %s", url)
+
+    return {"error_cb": _one_line, "disconnected_cb": lost, "reconnected_cb": back}
 
 
 async def run_worker(  # noqa: PLR0913 - the worker's settings
@@ -317,13 +366,16 @@ async def run_worker(  # noqa: PLR0913 - the worker's settings
     stop: asyncio.Event | None = None,
     max_idle_seconds: float | None = None,
 ) -> WorkerReport:
-    """Pull and process batches until ``stop`` is set (or idle for ``max_idle_seconds``)."""
+    """Pull and process batches until ``stop`` is set (or idle for ``max_idle_seconds``).
+
+    Raises :class:`NatsLost` when the connection is lost for good while running.
+    """
     stop = stop or asyncio.Event()
     report = WorkerReport()
     # About 30 s of tries (at first, and after losing NATS), each said in one line; then the
     # worker stops with an error naming MINYI_NATS_URL, for its supervisor to restart it.
     nc = await nats.connect(
-        url, error_cb=_one_line, connect_timeout=5, max_reconnect_attempts=RECONNECT_ATTEMPTS
+        url, connect_timeout=5, max_reconnect_attempts=RECONNECT_ATTEMPTS, **_connection_lines(url)
     )
     try:
         js = nc.jetstream()
@@ -331,22 +383,41 @@ async def run_worker(  # noqa: PLR0913 - the worker's settings
         work, _ = subjects(stream)
         config = ConsumerConfig(ack_wait=ack_wait, max_deliver=MAX_DELIVER + 1)
         sub = await js.pull_subscribe(work, durable=DURABLE, config=config)
-        idle = 0.0
-        while not stop.is_set():
-            try:
-                msgs = await sub.fetch(batch, timeout=1.0)
-            except (TimeoutError, nats.errors.TimeoutError):
-                idle += 1.0
-                if max_idle_seconds is not None and idle >= max_idle_seconds:
-                    break
-                continue
-            idle = 0.0
-            await _handle_batch(context, js, stream, msgs, report)
+        handle = functools.partial(_handle_batch, context, js, stream, report=report)
+        await _pull(sub, batch, stop, max_idle_seconds, handle)
+    except Exception as exc:
+        if not (nc.is_closed or isinstance(exc, _LOST)):
+            raise
+        raise NatsLost(exc, report) from exc
     finally:
         # Everything taken up is acknowledged (or not, and will come again): close rather
         # than drain, whose wait on a pull subscription's queue can hang for its timeout.
         await nc.close()
     return report
+
+
+_LOST = (nats.errors.ConnectionClosedError, nats.errors.NoServersError)
+
+
+async def _pull(
+    sub: Any,
+    batch: int,
+    stop: asyncio.Event,
+    max_idle_seconds: float | None,
+    handle: Callable[[list[Any]], Awaitable[None]],
+) -> None:
+    """Fetch batches and ``handle`` them until ``stop`` (or idle); a fetch waits at most a second."""
+    idle = 0.0
+    while not stop.is_set():
+        try:
+            msgs = await sub.fetch(batch, timeout=1.0)
+        except (TimeoutError, nats.errors.TimeoutError):
+            idle += 1.0
+            if max_idle_seconds is not None and idle >= max_idle_seconds:
+                return
+            continue
+        idle = 0.0
+        await handle(msgs)
 
 
 def serve_worker(
