@@ -44,6 +44,7 @@ from nats.js.api import ConsumerConfig, RetentionPolicy, StorageType, StreamConf
 from nats.js.errors import NotFoundError
 from sqlalchemy.orm import Session
 
+from minyi.flows.nats_outage import NatsOutage
 from minyi.flows.workers import ProcessingContext, process_ids
 from minyi.intake.models import Message
 
@@ -130,7 +131,12 @@ class JetStreamProcessor:
     lock_: threading.Lock = field(init=False, default_factory=threading.Lock)
     queue_: asyncio.Queue[str] | None = field(init=False, default=None)
     publisher_: asyncio.Task[None] | None = field(init=False, default=None)
-    connecting_: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    connect_: asyncio.Task[JetStreamContext] | None = field(init=False, default=None)
+    outage_: NatsOutage = field(init=False)
+
+    def __post_init__(self) -> None:
+        """The outage's log lines name the URL."""
+        self.outage_ = NatsOutage(self.url)
 
     def start(self) -> None:
         """Start the client's loop and its publisher; the connection is made at the first publish."""
@@ -141,26 +147,53 @@ class JetStreamProcessor:
 
     async def _start_publisher(self) -> None:
         self.queue_ = asyncio.Queue()
-        self.connecting_ = asyncio.Lock()
         self.publisher_ = asyncio.get_running_loop().create_task(self._publish_queued())
 
     async def _connected(self) -> JetStreamContext:
         """The JetStream context, connecting first when there is none (on the client's loop).
 
-        No automatic reconnection: a lost connection fails the publishes in flight loudly
-        (their messages wait for the sweeper) and the next batch connects again.
+        One connection attempt at a time, however many publishes and ``/healthz`` probes ask
+        for it: they all await the same task (shielded, so that a probe giving up does not
+        cancel it). No automatic reconnection: a lost connection fails the publishes in
+        flight (their messages wait for the sweeper) and the next batch connects again.
         """
-        async with self.connecting_:
-            if self.js_ is None:
-                nc = await nats.connect(self.url, connect_timeout=self.timeout, allow_reconnect=False)
-                js = nc.jetstream(timeout=self.timeout)
-                try:
-                    await asyncio.wait_for(ensure_stream(js, self.stream), self.timeout)
-                except BaseException:
-                    await nc.close()
-                    raise
-                self.nc_, self.js_ = nc, js
+        nc = self.nc_
+        if self.js_ is not None and nc is not None and nc.is_connected:
             return self.js_
+        if self.connect_ is None or self.connect_.done():
+            self.connect_ = asyncio.get_running_loop().create_task(self._connect())
+            self.connect_.add_done_callback(_retrieved)
+        return await asyncio.shield(self.connect_)
+
+    async def _connect(self) -> JetStreamContext:
+        """Connect and make sure of the stream; an unreachable NATS fails within two quick tries.
+
+        ``allow_reconnect=False`` alone did not stop nats-py's first connect from trying 60
+        times two seconds apart (two minutes, the publisher stuck behind it, a traceback
+        logged each time): hence one retry, at once, and our own error callback.
+        """
+        await self._disconnect()
+        nc = await nats.connect(
+            self.url,
+            connect_timeout=self.timeout,
+            allow_reconnect=False,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0,
+            error_cb=self._nats_error,
+        )
+        js = nc.jetstream(timeout=self.timeout)
+        try:
+            await asyncio.wait_for(ensure_stream(js, self.stream), self.timeout)
+        except BaseException:
+            await nc.close()
+            raise
+        self.nc_, self.js_ = nc, js
+        self.outage_.reached()
+        return js
+
+    async def _nats_error(self, exc: Exception) -> None:
+        """The client's errors (each failed attempt, a dropped connection), rate-limited."""
+        self.outage_.failed(exc)
 
     async def _disconnect(self) -> None:
         nc, self.nc_, self.js_ = self.nc_, None, None
@@ -174,7 +207,7 @@ class JetStreamProcessor:
         try:
             js = await self._connected()
         except Exception as exc:  # noqa: BLE001 - NATS down: the messages stay stored for the sweeper
-            log.warning("connecting to NATS failed; %d messages left to the sweeper: %s", len(ids), exc)
+            self.outage_.failed(exc, left=len(ids))
             return 0
         outcomes = await asyncio.gather(
             *(js.publish(work, i.encode("ascii"), headers={"Nats-Msg-Id": i}) for i in ids),
@@ -182,13 +215,10 @@ class JetStreamProcessor:
         )
         failed = [o for o in outcomes if isinstance(o, BaseException)]
         if failed:
-            log.warning(
-                "publishing to NATS failed for %d of %d messages, left to the sweeper: %s",
-                len(failed),
-                len(ids),
-                failed[0],
-            )
+            self.outage_.failed(failed[0], left=len(failed))
             await self._disconnect()  # a fresh connection next time
+        else:
+            self.outage_.reached()
         return len(ids) - len(failed)
 
     async def _publish_queued(self) -> None:
@@ -229,7 +259,7 @@ class JetStreamProcessor:
             try:
                 done = self.loop_.run(self._publish(chunk), self.timeout * 3)
             except TimeoutError:
-                log.warning("publishing to NATS timed out; %d messages left to the sweeper", len(chunk))
+                self.outage_.failed(f"no answer within {self.timeout * 3:g} s", left=len(chunk))
                 done = 0
             published += done
             if done < len(chunk):
@@ -242,7 +272,9 @@ class JetStreamProcessor:
                 await asyncio.wait_for(self.queue_.join(), within)
         if self.publisher_ is not None:
             self.publisher_.cancel()
-        if self.nc_ is not None:
+        if self.connect_ is not None:
+            self.connect_.cancel()
+        if self.nc_ is not None and self.nc_.is_connected:
             await self.nc_.drain()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -255,7 +287,28 @@ class JetStreamProcessor:
             log.warning("draining the NATS connection failed")
         self.loop_.close()
         self.loop_ = None
-        self.js_ = self.nc_ = self.queue_ = self.publisher_ = None
+        self.js_ = self.nc_ = self.queue_ = self.publisher_ = self.connect_ = None
+
+    def reachable(self, within: float = 2.0) -> bool:
+        """Whether NATS answers: connected, or connected now within ``within`` seconds (``/healthz``)."""
+        if self.loop_ is None:
+            self.start()
+        assert self.loop_ is not None
+        try:
+            self.loop_.run(asyncio.wait_for(self._connected(), within), within + 1.0)
+        except Exception:  # noqa: BLE001 - any failure is the answer "no"
+            return False
+        return True
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    """Mark a connection task's failure as seen: its awaiters have it, or no one is waiting.
+
+    Without this asyncio logs "Task exception was never retrieved" (with a traceback) for
+    an attempt whose probe had given up.
+    """
+    if not task.cancelled():
+        task.exception()
 
 
 @dataclass

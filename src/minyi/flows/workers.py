@@ -356,7 +356,10 @@ class Sweeper:
         if not fresh:
             return 0
         self.handed_.update(dict.fromkeys(fresh, now))
-        return self.submit_ids(fresh)
+        handed = self.submit_ids(fresh)
+        for left in fresh[handed:]:  # not taken (NATS down, a full queue): the next sweep tries again
+            self.handed_.pop(left, None)
+        return handed
 
     def start(self) -> None:
         """Sweep in a thread until :meth:`stop`."""
