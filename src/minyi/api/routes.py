@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Literal
 
 from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import minyi
 from minyi.accounts import services as accounts
@@ -32,6 +34,7 @@ from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.session import Database, commit_noted
 from minyi.departments.models import Department
 from minyi.flows import processing
+from minyi.flows.workers import waiting_count
 from minyi.http import transactions
 from minyi.http.deps import (
     AppSettings,
@@ -87,9 +90,29 @@ def token_case(db: DbSession, user: TokenUser, case_id: str) -> Case:
 TokenCase = Annotated[Case, Depends(token_case)]
 
 
+def _queue_health(request: Request, db: Session | None) -> dict[str, str | int]:
+    """``queue`` and ``waiting`` with NATS processing; nothing otherwise (no queue server).
+
+    An unreachable NATS does not make ``/healthz`` fail: the server still stores and
+    acknowledges every message (the sweeper publishes them later), so a load balancer must
+    keep sending it requests; monitoring watches ``queue`` and ``waiting`` instead.
+    """
+    state = request.app.state.processing.queue_state()
+    if state is None:
+        return {}
+    fields: dict[str, str | int] = {"queue": state}
+    if db is not None:
+        with contextlib.suppress(Exception):  # the database's own state is reported beside
+            fields["waiting"] = waiting_count(db)
+    return fields
+
+
 @router.get("/healthz", response_model=Health, tags=["ops"])
-def healthz(db: DbSession) -> JSONResponse:
-    """Whether the server is up, its database answers and its schema is this release's."""
+def healthz(request: Request, db: DbSession) -> JSONResponse:
+    """Whether the server is up, its database answers and its schema is this release's.
+
+    With NATS processing, also whether NATS answers and how many messages wait.
+    """
     schema = "unknown"
     try:
         problem = migrate.revision_problem(db.connection())
@@ -104,7 +127,8 @@ def healthz(db: DbSession) -> JSONResponse:
         schema_=schema,
         version=minyi.__version__,
     )
-    return JSONResponse(body.model_dump(by_alias=True), status_code=code)
+    queue = _queue_health(request, db if database == "ok" else None)
+    return JSONResponse(body.model_dump(by_alias=True, exclude_none=True) | queue, status_code=code)
 
 
 @router.post(

@@ -231,3 +231,12 @@ class Health(BaseModel):
         alias="schema", description="current, or not current: the server needs `minyi db upgrade`"
     )
     version: str
+    queue: str | None = Field(
+        default=None,
+        description="With MINYI_PROCESSING=nats only: connected, or unreachable (messages are still "
+        "stored and acknowledged, and published when NATS is back; the status stays 200)",
+    )
+    waiting: int | None = Field(
+        default=None,
+        description="With MINYI_PROCESSING=nats only: messages stored and not processed yet",
+    )

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minyi.alerts.rules import cache_rules
@@ -228,6 +228,12 @@ def waiting_ids(session: Session, older_than: float, limit: int = 1000) -> list[
     return list(session.scalars(query))
 
 
+def waiting_count(session: Session) -> int:
+    """How many messages are stored and not processed yet (``/healthz``: is the queue moving?)."""
+    query = select(func.count()).select_from(Message).where(Message.state == ProcessingState.RECEIVED)
+    return session.scalar(query) or 0
+
+
 class InlineProcessor:
     """Processes in the request that stored the message, after its first commit."""
 
@@ -387,6 +393,13 @@ class Processing:
 
     processor: Processor
     sweeper: Sweeper | None = None
+    reachable: Callable[[], bool] | None = None  # whether the queue server answers (NATS)
+
+    def queue_state(self) -> str | None:
+        """``connected`` or ``unreachable`` with a queue server (NATS); None without one."""
+        if self.reachable is None:
+            return None
+        return "connected" if self.reachable() else "unreachable"
 
     def start(self) -> None:
         """Start the workers and the sweeper."""
@@ -408,12 +421,13 @@ def build_processing(settings: Settings, context: ProcessingContext) -> Processi
     if settings.processing == "nats":
         from minyi.flows.jetstream import JetStreamProcessor  # only deployments with NATS load it
 
-        processor: Processor = JetStreamProcessor(settings.nats_url, settings.nats_stream)
-    else:
-        processor = ThreadProcessor(
-            context,
-            threads=settings.processing_threads,
-            batch=settings.processing_batch,
-            queue_size=settings.processing_queue_size,
-        )
+        publisher = JetStreamProcessor(settings.nats_url, settings.nats_stream)
+        sweeper = Sweeper(context.database, publisher.submit_ids, settings.sweep_seconds)
+        return Processing(publisher, sweeper, reachable=publisher.reachable)
+    processor = ThreadProcessor(
+        context,
+        threads=settings.processing_threads,
+        batch=settings.processing_batch,
+        queue_size=settings.processing_queue_size,
+    )
     return Processing(processor, Sweeper(context.database, processor.submit_ids, settings.sweep_seconds))
