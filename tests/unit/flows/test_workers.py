@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -95,6 +96,37 @@ def test_a_full_queue_leaves_messages_stored_for_the_sweeper(owned):
     assert sweeper.sweep() == 0  # handed over already: not again at every sweep (NATS grew so)
     sweeper.resend_seconds = 0.0
     assert sweeper.sweep() == 15  # once the resend time is over, still waiting: handed again
+
+
+def test_what_the_processor_did_not_take_is_swept_again_next_time(owned):
+    """NATS down: a publish that failed is tried again at the next sweep, not ten minutes on."""
+    _store(owned, 5)
+    time.sleep(0.01)  # all five older than the sweep's cutoff (ids carry the millisecond)
+    answers, offered = iter([0, 2, 3]), []  # nothing taken (NATS down), then two, then the rest
+
+    def submit_ids(batch):
+        offered.append(len(batch))
+        return next(answers)
+
+    sweeper = workers.Sweeper(owned, submit_ids, seconds=0.0)
+    assert sweeper.sweep() == 0
+    assert sweeper.sweep() == 2
+    assert sweeper.sweep() == 3  # the three left over, not handed yet
+    assert sweeper.sweep() == 0  # all handed: not again before the resend time
+    assert offered == [5, 5, 3]
+
+
+def test_without_a_queue_server_processing_has_no_queue_state(owned):
+    assert workers.build_processing(Settings(processing="background"), _context(owned)).queue_state() is None
+
+
+def test_waiting_counts_the_messages_stored_and_not_processed(owned):
+    first, *_ = _store(owned, 3)
+    with owned.session() as session:
+        assert workers.waiting_count(session) == 3
+    workers.process_ids(_context(owned), [first])
+    with owned.session() as session:
+        assert workers.waiting_count(session) == 2
 
 
 def test_the_sweeper_leaves_fresh_messages_to_the_workers(owned):
