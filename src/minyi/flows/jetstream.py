@@ -19,6 +19,10 @@ processes, on any machine, pull batches of ids from one durable consumer, proces
   then the connection is closed.
 * **Nothing waits for a person.** A publish that failed (NATS down) leaves the message
   ``received``; the server's sweeper publishes it again.
+* **NATS lost.** The server says an outage in a few lines (:mod:`minyi.flows.nats_outage`)
+  and ``/healthz`` reports ``"queue": "unreachable"``; a worker that cannot reconnect within
+  about 30 s finishes the batch in hand and stops with :class:`NatsLost`, which
+  ``minyi worker`` turns into one error naming ``MINYI_NATS_URL``.
 * **The request does not wait for NATS.** The server queues the id on the NATS client's
   loop and answers; a publisher task there sends the queued ids in concurrent batches.
 """
