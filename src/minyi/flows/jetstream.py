@@ -48,7 +48,7 @@ from nats.js.api import ConsumerConfig, RetentionPolicy, StorageType, StreamConf
 from nats.js.errors import NotFoundError
 from sqlalchemy.orm import Session
 
-from minyi.flows.nats_outage import NatsOutage
+from minyi.flows.nats_outage import NatsOutage, worker_callbacks
 from minyi.flows.workers import ProcessingContext, process_ids
 from minyi.intake.models import Message
 
@@ -293,8 +293,12 @@ class JetStreamProcessor:
         self.loop_ = None
         self.js_ = self.nc_ = self.queue_ = self.publisher_ = self.connect_ = None
 
-    def reachable(self, within: float = 2.0) -> bool:
-        """Whether NATS answers: connected, or connected now within ``within`` seconds (``/healthz``)."""
+    def reachable(self, within: float = 0.5) -> bool:
+        """Whether NATS answers: connected, or connected now within ``within`` seconds (``/healthz``).
+
+        Short, so that a probe with a one-second timeout (Kubernetes' default) still gets its
+        200 while NATS is away unanswering; an attempt still under way then goes on alone.
+        """
         if self.loop_ is None:
             self.start()
         assert self.loop_ is not None
@@ -385,34 +389,6 @@ async def _handle_batch(
     )
 
 
-async def _one_line(exc: Exception) -> None:
-    """NATS's connection errors as one log line (its default printed a traceback every 2 s)."""
-    log.warning("NATS: %s", exc or type(exc).__name__)
-
-
-def _connection_lines(url: str) -> dict[str, Any]:
-    """The worker's client callbacks: a line when NATS is lost, one when it is back.
-
-    nats-py calls ``disconnected_cb`` again when it gives up and closes: said once.
-    """
-    down = False
-
-    async def lost() -> None:
-        nonlocal down
-        if not down:
-            down = True
-            log.warning(
-                "lost NATS at %s (MINYI_NATS_URL); reconnecting for about %d s", url, RECONNECT_ATTEMPTS * 2
-            )
-
-    async def back() -> None:
-        nonlocal down
-        down = False
-        log.warning("reconnected to NATS at %s", url)
-
-    return {"error_cb": _one_line, "disconnected_cb": lost, "reconnected_cb": back}
-
-
 async def run_worker(  # noqa: PLR0913 - the worker's settings
     context: ProcessingContext,
     url: str,
@@ -432,7 +408,10 @@ async def run_worker(  # noqa: PLR0913 - the worker's settings
     # About 30 s of tries (at first, and after losing NATS), each said in one line; then the
     # worker stops with an error naming MINYI_NATS_URL, for its supervisor to restart it.
     nc = await nats.connect(
-        url, connect_timeout=5, max_reconnect_attempts=RECONNECT_ATTEMPTS, **_connection_lines(url)
+        url,
+        connect_timeout=5,
+        max_reconnect_attempts=RECONNECT_ATTEMPTS,
+        **worker_callbacks(url, reconnect_seconds=RECONNECT_ATTEMPTS * 2),
     )
     try:
         js = nc.jetstream()

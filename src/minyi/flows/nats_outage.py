@@ -5,7 +5,8 @@ traceback on each connection attempt, two seconds apart: 718 lines in a 90-secon
 burying everything else in the server's log. An outage is one event for the operator: a
 line when it starts (naming ``MINYI_NATS_URL``), a reminder a minute while it lasts, a line
 when NATS answers again. Submissions are stored meanwhile and the sweeper publishes them
-after, so nothing here needs more than that.
+after, so nothing here needs more than that. A worker's own tries to reconnect (about 30
+seconds, then it stops) are few enough to say one a line (:func:`worker_callbacks`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 log = logging.getLogger("minyi.flows.jetstream")
 REMIND_SECONDS = 60.0
@@ -81,3 +83,31 @@ class NatsOutage:
                 self.left_,
             )
             self.down_since_, self.left_ = None, 0
+
+
+async def _one_line(exc: Exception) -> None:
+    """NATS's connection errors as one log line (its default printed a traceback every 2 s)."""
+    log.warning("NATS: %s", exc or type(exc).__name__)
+
+
+def worker_callbacks(url: str, reconnect_seconds: int) -> dict[str, Any]:
+    """A worker's client callbacks: a line a failed try, one when NATS is lost, one when back.
+
+    A worker reconnects by itself for ``reconnect_seconds`` (then stops, for its service
+    manager to restart it), so its tries are few enough to say each. nats-py calls
+    ``disconnected_cb`` again when it gives up and closes: said once.
+    """
+    down = False
+
+    async def lost() -> None:
+        nonlocal down
+        if not down:
+            down = True
+            log.warning("lost NATS at %s (MINYI_NATS_URL); reconnecting for %d s", url, reconnect_seconds)
+
+    async def back() -> None:
+        nonlocal down
+        down = False
+        log.warning("reconnected to NATS at %s", url)
+
+    return {"error_cb": _one_line, "disconnected_cb": lost, "reconnected_cb": back}
