@@ -91,7 +91,7 @@ def own_nats(tmp_path) -> Iterator[Nats]:
 
 @pytest.fixture
 def owned(tmp_path) -> Iterator[Database]:
-    database = Database(fresh_database_url(tmp_path, "minyi_nats_outage"))
+    database = Database(fresh_database_url(tmp_path, "minyi_test_nats_outage"))
     migrate.upgrade(database.engine)
     yield database
     database.engine.dispose()
