@@ -8,6 +8,7 @@ from fastapi import Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import minyi
 from minyi.accounts import services as accounts
@@ -89,7 +90,10 @@ TokenCase = Annotated[Case, Depends(token_case)]
 
 @router.get("/healthz", response_model=Health, tags=["ops"])
 def healthz(db: DbSession) -> JSONResponse:
-    """Whether the server is up, its database answers and its schema is this release's."""
+    """Whether the server is up, its database answers and its schema is this release's.
+
+    HEAD is answered too: some load balancers probe with it.
+    """
     schema = "unknown"
     try:
         problem = migrate.revision_problem(db.connection())
@@ -97,6 +101,7 @@ def healthz(db: DbSession) -> JSONResponse:
         schema = "current" if problem is None else "not current"
     except Exception:  # noqa: BLE001 - reported, not raised
         database = "unreachable"
+        _forget_failed_transaction(db)
     code = 200 if database == "ok" and schema == "current" else 503
     body = Health(
         status="ok" if code == 200 else "degraded",  # noqa: PLR2004
@@ -105,6 +110,21 @@ def healthz(db: DbSession) -> JSONResponse:
         version=minyi.__version__,
     )
     return JSONResponse(body.model_dump(by_alias=True), status_code=code)
+
+
+router.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+
+
+def _forget_failed_transaction(db: Session) -> None:
+    """Roll back what the failed probe began, so the request's end does not fail on it.
+
+    The first probe after the database went away answered 500 (the transaction left failed
+    was committed at the request's end: operator walk-through); later ones said 503.
+    """
+    try:
+        db.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it
+        db.close()
 
 
 @router.post(

@@ -67,9 +67,9 @@ def _submit_form(
     return render(request, "portal/submit.html", context, status_code=status)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def home(request: Request, db: DbSession) -> Response:
-    """The front page: the message form."""
+    """The front page: the message form (HEAD too: load balancers' checks use it)."""
     return _submit_form(request, db, {}, {})
 
 
