@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         max_length=300,
         description="The address the public reaches this server at (https://12345.example.gov.cn).",
     )
+    open311_contact: str = Field(
+        default="",
+        max_length=300,
+        description=(
+            "Open311 discovery's contact and key service: who integrators ask for an api_key "
+            "(e.g. 市12345热线技术组 open311@example.gov.cn)."
+        ),
+    )
     public_page_size: int = Field(default=20, ge=1, le=200)
     public_numbers: str = Field(
         default="",

@@ -28,7 +28,7 @@ from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
 from minyi.web.domain_texts import domain_text
-from minyi.web.errors import throttled_page, throttled_text
+from minyi.web.errors import csrf_text_key, throttled_page, throttled_text
 from minyi.web.templating import language_of, render
 from minyi.web.validation import plain_errors
 
@@ -104,7 +104,7 @@ def submit(
     }
     if not csrf_ok(request, csrf_token):
         return _submit_form(
-            request, db, values, {"form": i18n.translate("error.csrf", language_of(request))}, 400
+            request, db, values, {"form": i18n.translate(csrf_text_key(request), language_of(request))}, 400
         )
     contact = {k: v for k, v in (("name", name), ("phone", phone), ("email", email)) if v.strip()}
     errors = _typed_problems(title, body, phone, language_of(request))
@@ -199,7 +199,7 @@ def track(
         return render(
             request,
             "portal/track.html",
-            {"values": values, "error": i18n.translate("error.csrf", language)},
+            {"values": values, "error": i18n.translate(csrf_text_key(request), language)},
             400,
         )
     missing = [name for name, value in (("code", code), ("secret", secret)) if not value.strip()]
@@ -294,7 +294,7 @@ def rate(
 ) -> Response:
     """The citizen rates the answer (回访); not solved or not satisfied reopens the case."""
     if not csrf_ok(request, csrf_token):
-        return _not_found(request, code, "error.csrf", 400)
+        return _not_found(request, code, csrf_text_key(request), 400)
     try:
         message = (
             tracking.track(db, throttle, code, secret, client_address(request)) if code and secret else None

@@ -337,7 +337,9 @@ def test_working_days_between_inverts_add_working_days(cal, start, days):
 def test_a_holidays_file_written_as_the_notice_reads_is_read_like_the_admin_page(tmp_path):
     """Without a header its first line was taken for one and no day was loaded (operator walk-through)."""
     notice = tmp_path / "2027.csv"
-    notice.write_text("# 国办发明电〔2026〕X号\n2027-02-06~2027-02-08,放假,春节\n2027-2-14,上班,春节调休\n", "utf-8")
+    notice.write_text(
+        "# 国办发明电〔2026〕X号\n2027-02-06~2027-02-08,放假,春节\n2027-2-14,上班,春节调休\n", "utf-8"
+    )
     days = load_holiday_file(notice)
     assert sorted(days) == [date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8), date(2027, 2, 14)]
     assert days[date(2027, 2, 14)].kind is DayKind.WORKDAY
