@@ -20,6 +20,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import TEST_SECRET
 from tests.functional.conftest import login
 from tests.functional.test_portal import portal_submit, receipt
+from tests.issuedata import make_issue
 from tests.live import migrated_database, running
 
 from minyi.admin.models import ReplyTemplate
@@ -172,12 +173,21 @@ STAFF_PAGES = [
     "/staff/issues",
     "/staff/password",
 ]
-PUBLIC_PAGES = ["/", "/track", "/public", "/public/search", "/public/dashboard", "/staff/login"]
+PUBLIC_PAGES = [
+    "/",
+    "/track",
+    "/public",
+    "/public/search",
+    "/public/dashboard",
+    "/public/dashboard/forecast",
+    "/staff/login",
+]
+IMPORT_FILE = "留言编号,留言主题,留言时间,留言详情\nP-1,路灯不亮,2019/4/25 9:32:09,小区门口路灯坏了\n"
 
 
 @pytest.fixture(scope="module")
 def labelled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """A live server with an admin, a deadline rule, a template and cases of three kinds."""
+    """A live server with an admin, a reply template, cases of three kinds, a reply and a hot issue."""
     tmp = Path(tmp_path_factory.mktemp("labels"))
     database = migrated_database(tmp, "minyi_test_labels")
     cases = {}
@@ -195,6 +205,9 @@ def labelled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         cases["replied"] = factories.make_case(
             session, status="replied", category=category, key=TEST_SECRET, reply_body=REPLY, is_public=True
         ).id
+        cases["issue"] = make_issue(session, ["滨江新城搅拌站夜间噪音", "搅拌站噪音扰民", "滨江新城搅拌站"])[
+            0
+        ].id
     settings = Settings(env="test", data_dir=tmp, database_url=database.url, secret_key=TEST_SECRET)
     with running(settings, database) as base:
         yield base, cases
@@ -228,7 +241,7 @@ def _unlabelled(page, base: str, paths: list[str]) -> dict[str, list[str]]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 320])
-def test_every_field_of_the_main_pages_has_a_visible_label(labelled_site, chromium, width):
+def test_every_field_of_the_main_pages_has_a_visible_label(labelled_site, chromium, width, tmp_path):
     base, cases = labelled_site
     context = chromium.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -238,6 +251,15 @@ def test_every_field_of_the_main_pages_has_a_visible_label(labelled_site, chromi
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(base + "/staff")
     case_pages = [f"/staff/cases/{cases[kind]}" for kind in ("complaint", "suggestion", "help")]
+    case_pages.append(f"/staff/issues/{cases['issue']}")
+    # an uploaded file: its mapping page
+    upload = tmp_path / "留言.csv"
+    upload.write_text(IMPORT_FILE, encoding="utf-8")
+    page.goto(base + "/staff/imports")
+    page.get_by_label("文件").set_input_files(str(upload))
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_url(re.compile(r".*/staff/imports/[^/]+$"))
+    case_pages.append(page.url.removeprefix(base))
     # an extension asked for: its decision form shows on the case
     page.goto(base + case_pages[0])
     if not page.locator("form[action$='/decision']").count():

@@ -16,7 +16,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "label.case.extension_note": ("审批意见（可选）", "Decision note (optional)"),
     "label.case.return_reason": ("退单理由", "Why it is returned"),
     "example.case.return_reason": ("例：不属于本单位职责", "e.g. not our responsibility"),
-    "label.case.extension_days": ("延期工作日数", "Working days more"),
+    "label.case.extension_days": ("延期工作日数", "Working days"),
     "label.case.extension_reason": ("延期理由", "Why more time is needed"),
     "example.case.extension_reason": ("例：需现场勘查", "e.g. the site must be inspected"),
     "label.case.supervise_comment": ("督办意见", "What must be done"),
