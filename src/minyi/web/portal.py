@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Form, HTTPException, Query, Request
@@ -144,6 +144,7 @@ def submit(
         "code": accepted.message.tracking_code,
         "secret": accepted.tracking_secret,
         "at": int(time.time()),
+        "received": received_stamp(accepted.message.received_at),
     }
     return RedirectResponse("/submitted", status_code=303)
 
@@ -157,6 +158,20 @@ def fresh_receipt(session: dict[str, Any], now: float) -> dict[str, Any] | None:
     return None
 
 
+def received_stamp(value: datetime) -> str:
+    """A message's reception time for the session (ISO 8601, UTC; naive values are UTC)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+
+def receipt_received(receipt: dict[str, Any]) -> datetime:
+    """When the receipt's message was received (a receipt kept before this was stored: when it was given)."""
+    try:
+        return datetime.fromisoformat(str(receipt["received"]))
+    except (KeyError, ValueError):
+        return datetime.fromtimestamp(float(receipt.get("at", 0)), UTC)
+
+
 @router.get("/submitted")
 def submitted(request: Request) -> Response:
     """The receipt: tracking code and secret, for this browser session only, for 30 minutes.
@@ -166,7 +181,9 @@ def submitted(request: Request) -> Response:
     receipt = fresh_receipt(request.session, time.time())
     if not receipt:
         return RedirectResponse("/track", status_code=303)
-    response = render(request, "portal/submitted.html", {"receipt": receipt})
+    response = render(
+        request, "portal/submitted.html", {"receipt": receipt, "received_at": receipt_received(receipt)}
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
