@@ -48,6 +48,7 @@ __all__ = [
     "COMPILED",
     "ArrayProbe",
     "add_into",
+    "compiled_places",
     "compiled_postings",
     "compiled_vocabulary",
     "count_words",
@@ -128,6 +129,15 @@ def compiled_vocabulary() -> type | None:
     of counts (see :class:`~minyi.issues.detect.features.Featurizer`).
     """
     return getattr(_S, "Vocabulary", None) if COMPILED and _S is not None else None
+
+
+def compiled_places() -> type | None:
+    """The compiled place finder's type (``minyi._issuestate.PlaceFinder``), when in use and built.
+
+    It finds what :func:`~minyi.issues.detect.places.extract_places_reference` finds with
+    regexes (see :mod:`~minyi.issues.detect.places`, which builds it from its tables).
+    """
+    return getattr(_S, "PlaceFinder", None) if COMPILED and _S is not None else None
 
 
 def gated_dot(
