@@ -25,6 +25,13 @@ Three kinds of mention are returned, in order of appearance, each once:
 Each place has a :attr:`Place.core`: the name without its ending (``丽发新城`` and
 ``丽发小区`` both have the core ``丽发``), which is what the detector compares, so two
 spellings of one estate match.
+
+The regexes below are the reference (:func:`extract_places_reference`).  When
+``minyi._issuestate`` was built, :func:`extract_places` runs its ``PlaceFinder`` instead,
+built from this module's tables (suffixes, cut words, generic names, trades, verbs in 路):
+it matches each pattern as the regex engine does, in C, and returns the same places in the
+same order at about a seventh of the time (``tests/unit/issues/detect/test_places_compiled.py``
+compares both).  Place extraction was 13 % of the detector's time with the regexes.
 """
 
 from __future__ import annotations
