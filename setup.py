@@ -2,9 +2,10 @@
 
 ``minyi._speedups`` is optional: without a C compiler the build goes on without it and
 ``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.  So is
-``minyi._issuestate`` (the issue detector's inverted index in flat arrays and its vocabulary):
-without it the detector keeps the reference dict of dicts (``minyi.issues.detect._postings``)
-and the Python word counts (``minyi.issues.detect.features``).
+``minyi._issuestate`` (the issue detector's inverted index in flat arrays, its vocabulary and
+its place finder): without it the detector keeps the reference dict of dicts
+(``minyi.issues.detect._postings``), the Python word counts (``minyi.issues.detect.features``)
+and the place regexes (``minyi.issues.detect.places``).
 """
 
 from setuptools import Extension, setup
@@ -14,7 +15,11 @@ setup(
         Extension("minyi._speedups", sources=["src/minyi/_speedups.c"], optional=True),
         Extension(
             "minyi._issuestate",
-            sources=["src/minyi/_issuestate.c", "src/minyi/_issuestate_vocabulary.c"],
+            sources=[
+                "src/minyi/_issuestate.c",
+                "src/minyi/_issuestate_vocabulary.c",
+                "src/minyi/_issuestate_places.c",
+            ],
             optional=True,
         ),
     ]

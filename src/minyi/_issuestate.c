@@ -20,7 +20,8 @@
  *       (for tests and checks)
  *
  * The module also holds Vocabulary (_issuestate_vocabulary.c: the detector's term ids,
- * document frequencies, word counts and weights).
+ * document frequencies, word counts and weights) and PlaceFinder (_issuestate_places.c: the
+ * places a message mentions, what minyi.issues.detect.places finds with regexes).
  *
  * And shared_counts(postings, sketch, max_postings), the candidate count of the near-copy
  * index (minyi.issues.detect._near): the same dict as its Python reference in _fast.
@@ -39,6 +40,7 @@
 static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
 
 int vocabulary_add_type(PyObject *module); /* _issuestate_vocabulary.c: the Vocabulary type */
+int places_add_type(PyObject *module);     /* _issuestate_places.c: the PlaceFinder type */
 
 typedef struct {
     int32_t *ids;
@@ -727,7 +729,7 @@ PyInit__issuestate(void)
         Py_DECREF(found);
         return NULL;
     }
-    if (vocabulary_add_type(found) < 0) {
+    if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0) {
         Py_DECREF(found);
         return NULL;
     }

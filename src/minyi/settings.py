@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         max_length=300,
         description="The address the public reaches this server at (https://12345.example.gov.cn).",
     )
+    open311_contact: str = Field(
+        default="",
+        max_length=300,
+        description=(
+            "Open311 discovery's contact and key service: who integrators ask for an api_key "
+            "(e.g. 市12345热线技术组 open311@example.gov.cn)."
+        ),
+    )
     public_page_size: int = Field(default=20, ge=1, le=200)
     public_numbers: str = Field(
         default="",
@@ -299,6 +307,12 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        """``MINYI_LOG_LEVEL=debug`` means DEBUG (an operator's walk-through had it refused)."""
+        return value.strip().upper() if isinstance(value, str) else value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -395,6 +409,11 @@ class Settings(BaseSettings):
             problems.append("MINYI_COOKIE_SECURE must be true (sessions only over HTTPS)")
         if not self.database_url.startswith("postgresql"):
             problems.append("MINYI_DATABASE_URL must point to PostgreSQL in production")
+        if not self.data_dir.is_absolute():  # relative to where the process starts: / under systemd
+            problems.append(
+                f"MINYI_DATA_DIR must be an absolute path in production (e.g. /var/lib/minyi), "
+                f"not {str(self.data_dir)!r}, which depends on the directory the process starts in"
+            )
         if problems:
             raise UnsafeSettingsError("; ".join(problems))
 
@@ -429,16 +448,32 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     return found
 
 
+def production_warnings(settings: Settings) -> list[str]:
+    """Settings a production server runs without, though the documents ask for them."""
+    if settings.env != "production":
+        return []
+    warnings = []
+    if not settings.public_url:
+        warnings.append(
+            "MINYI_PUBLIC_URL is not set: Open311 discovery names the address each request "
+            "came by (the Host header) instead of the public one"
+        )
+    return warnings
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once from the environment; unknown names are warned of."""
     settings = Settings()
     settings.check_safe()
+    import logging
+
+    log = logging.getLogger("minyi.settings")
     unknown = unknown_variables()
     if unknown:
-        import logging
-
-        logging.getLogger("minyi.settings").warning("unknown settings ignored: %s", "; ".join(unknown))
+        log.warning("unknown settings ignored: %s", "; ".join(unknown))
+    for warning in production_warnings(settings):
+        log.warning("%s", warning)
     return settings
 
 

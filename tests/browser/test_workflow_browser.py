@@ -111,7 +111,7 @@ def test_return_extension_supervision_reopen(live_server, browser):
     case_url = staff.url
 
     as_user(staff, live_server, "road", case_url)
-    staff.get_by_label("退单理由（如：不属于本单位职责）").fill("不属于本单位职责")
+    staff.get_by_label("退单理由").fill("不属于本单位职责")
     press(staff, "退单")
     assert staff.url.endswith("/staff")  # the case left the department's inbox
 

@@ -197,3 +197,23 @@ def test_message_without_case_is_hidden_from_department_tokens(client, session, 
         client.get(f"/api/v1/messages/{created['id']}", headers=bearer(session, world.admin)).status_code
         == 200
     )
+
+
+def test_load_balancers_may_probe_with_head(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.head("/").status_code == 200
+
+
+def test_a_health_probe_whose_database_fails_answers_503_not_500(client, monkeypatch):
+    """The first probe after the database went away said 500: its failed transaction was committed."""
+    from sqlalchemy import text
+
+    from minyi.schema import migrate
+
+    def broken(connection):
+        connection.execute(text("SELECT no_such_column FROM no_such_table"))
+
+    monkeypatch.setattr(migrate, "revision_problem", broken)
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["database"] == "unreachable"

@@ -273,3 +273,21 @@ def test_user_commands_for_passwords_sessions_and_lockouts(tmp_path, monkeypatch
         with database.transaction() as session:
             assert sessions.resolve(session, again, datetime.now(UTC)) is None
         assert CliRunner().invoke(cli, ["user", "end-sessions", "nobody"]).exit_code == 1
+
+
+def test_user_list_and_create_say_what_exists_before_asking_for_a_password(tmp_path, monkeypatch):
+    with cli_database(tmp_path, monkeypatch, "minyi_test_user_list") as database:
+        with database.transaction() as session:
+            factories.make_user(session, username="road", role="dispatcher")
+        listed = run("user", "list").output
+        assert "road\tdispatcher\t-\tactive\tlast login never" in listed
+        again = CliRunner().invoke(cli, ["user", "create", "road", "--role", "dispatcher"], input="")
+        assert again.exit_code == 1
+        assert "a user 'road' already exists" in again.output
+        assert "Password" not in again.output  # not asked for first
+        made = CliRunner().invoke(
+            cli, ["user", "create", "duty", "--role", "dispatcher"], input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n"
+        )
+        assert made.exit_code == 0, made.output
+        assert "created dispatcher duty" in made.output
+        assert "duty\tdispatcher" in run("user", "list").output

@@ -104,3 +104,32 @@ def test_an_unusable_data_dir_is_named_in_one_line(monkeypatch):
     assert result.exit_code == 1
     assert "cannot use MINYI_DATA_DIR /proc/minyi-cannot-be-here" in result.output
     assert "Traceback" not in result.output
+
+
+def test_upgrading_a_database_a_newer_release_migrated_says_so(env):
+    """Alembic said only "Can't locate revision identified by '0099'" (operator walk-through)."""
+    from sqlalchemy import create_engine, text
+
+    assert run("db", "upgrade").exit_code == 0
+    engine = create_engine(f"sqlite:///{env_data_dir() / 'minyi.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    plain_error(run("db", "upgrade"), "revision 0099", "a newer Minyi migrated it")
+
+
+def env_data_dir():
+    import os
+    from pathlib import Path
+
+    return Path(os.environ["MINYI_DATA_DIR"])
+
+
+@pytest.mark.parametrize("command", [["demo", "--messages", "5"], ["serve", "--demo", "--port", "8999"]])
+def test_demo_data_is_refused_in_production(env, tmp_path, command):
+    """Its users' passwords are in the documents (operator walk-through: loaded unhindered)."""
+    env.setenv("MINYI_ENV", "production")
+    env.setenv("MINYI_COOKIE_SECURE", "true")
+    env.setenv("MINYI_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/minyi_never_reached")
+    get_settings.cache_clear()
+    plain_error(run(*command), "演示数据不能载入生产环境", "Demo data is not loaded in production")

@@ -101,6 +101,20 @@ def test_discovery(client):
     assert [f.text for f in root.iter("format")] == ["text/xml", "application/json"]
 
 
+def test_discovery_names_the_operators_contact(settings, database):
+    from fastapi.testclient import TestClient
+
+    from minyi.server.app import create_app
+
+    contact = "市12345热线技术组 open311@example.gov.cn"
+    app = create_app(settings.model_copy(update={"open311_contact": contact}), database)
+    with TestClient(app) as client:
+        body = client.get(f"{BASE}/discovery.json").json()
+    assert body["contact"] == contact
+    assert body["key_service"] == f"Ask {contact} for an api_key"
+    assert "minyi" not in body["key_service"]  # no operator's command for a partner to run
+
+
 def test_services_in_both_formats(client, world):
     body = client.get(f"{BASE}/services.json").json()
     valid("services.json", body)

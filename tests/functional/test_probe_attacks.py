@@ -289,3 +289,30 @@ def test_api_errors_in_chinese_for_a_caller_that_prefers_it(client, session, wor
     refused = client.post(f"/api/v1/cases/{case.id}/return", json={"reason": " "}, headers=headers)
     assert refused.status_code in (409, 422)
     assert re.search(r"[\u4e00-\u9fff]", refused.json()["message"]), refused.json()
+
+
+def test_an_https_only_site_reached_over_http_says_to_use_https(settings, database, session, world):
+    """Login over http with secure cookies said 页面已过期 for ever (operator walk-through)."""
+    from fastapi.testclient import TestClient
+    from tests.functional.conftest import PASSWORD, csrf_of
+
+    from minyi.server.app import create_app
+
+    app = create_app(settings.model_copy(update={"cookie_secure": True}), database)
+    for base, expected in (
+        ("http://testserver", "请改用 https:// 开头的地址访问"),
+        ("https://testserver", None),
+    ):
+        with TestClient(app, base_url=base) as browser:
+            page = browser.get("/staff/login")
+            answer = browser.post(
+                "/staff/login",
+                data={"username": "boss", "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+                follow_redirects=False,
+            )
+            if expected is None:
+                assert answer.status_code == 303
+            else:
+                assert answer.status_code == 400
+                assert expected in answer.text
+                assert "页面已过期" not in answer.text

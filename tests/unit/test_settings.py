@@ -43,7 +43,11 @@ def test_production_fails_fast_on_unsafe_values():
 
 def test_production_with_safe_values():
     Settings(
-        env="production", secret_key="x" * 40, cookie_secure=True, database_url="postgresql://u@h/db"
+        env="production",
+        secret_key="x" * 40,
+        cookie_secure=True,
+        database_url="postgresql://u@h/db",
+        data_dir="/var/lib/minyi",
     ).check_safe()
 
 
@@ -63,3 +67,27 @@ def test_an_empty_timezone_is_the_default_as_everywhere_else(monkeypatch):
     """`MINYI_TIMEZONE=` in an env file stopped every command (time probe)."""
     monkeypatch.setenv("MINYI_TIMEZONE", "")
     assert Settings(env="test").timezone == "Asia/Shanghai" == current_timezone()
+
+
+def test_production_refuses_a_data_directory_relative_to_where_it_starts():
+    """Under systemd the working directory is /: a relative MINYI_DATA_DIR became /var."""
+    safe = {"secret_key": "x" * 40, "cookie_secure": True, "database_url": "postgresql://u@h/db"}
+    with pytest.raises(UnsafeSettingsError, match="MINYI_DATA_DIR must be an absolute path"):
+        Settings(env="production", data_dir="var", **safe).check_safe()
+    Settings(env="production", data_dir="/var/lib/minyi", **safe).check_safe()
+
+
+def test_production_warns_of_a_missing_public_url():
+    from minyi.settings import production_warnings
+
+    safe = {"secret_key": "x" * 40, "cookie_secure": True, "database_url": "postgresql://u@h/db"}
+    [warning] = production_warnings(Settings(env="production", **safe))
+    assert "MINYI_PUBLIC_URL" in warning
+    assert production_warnings(Settings(env="production", public_url="https://a.example", **safe)) == []
+    assert production_warnings(Settings()) == []
+
+
+def test_a_log_level_in_small_letters_is_read():
+    assert Settings(log_level="debug").log_level == "DEBUG"
+    with pytest.raises(ValueError, match="log_level"):
+        Settings(log_level="verbose")

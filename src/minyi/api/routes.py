@@ -111,7 +111,8 @@ def _queue_health(request: Request, db: Session | None) -> dict[str, str | int]:
 def healthz(request: Request, db: DbSession) -> JSONResponse:
     """Whether the server is up, its database answers and its schema is this release's.
 
-    With NATS processing, also whether NATS answers and how many messages wait.
+    With NATS processing, also whether NATS answers and how many messages wait. HEAD is
+    answered too: some load balancers probe with it.
     """
     schema = "unknown"
     try:
@@ -120,6 +121,7 @@ def healthz(request: Request, db: DbSession) -> JSONResponse:
         schema = "current" if problem is None else "not current"
     except Exception:  # noqa: BLE001 - reported, not raised
         database = "unreachable"
+        _forget_failed_transaction(db)
     code = 200 if database == "ok" and schema == "current" else 503
     body = Health(
         status="ok" if code == 200 else "degraded",  # noqa: PLR2004
@@ -129,6 +131,21 @@ def healthz(request: Request, db: DbSession) -> JSONResponse:
     )
     queue = _queue_health(request, db if database == "ok" else None)
     return JSONResponse(body.model_dump(by_alias=True, exclude_none=True) | queue, status_code=code)
+
+
+router.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+
+
+def _forget_failed_transaction(db: Session) -> None:
+    """Roll back what the failed probe began, so the request's end does not fail on it.
+
+    The first probe after the database went away answered 500 (the transaction left failed
+    was committed at the request's end: operator walk-through); later ones said 503.
+    """
+    try:
+        db.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool discards it
+        db.close()
 
 
 @router.post(

@@ -20,17 +20,17 @@ are skipped. Stored entries win over the holidays file and over ``chinese-calend
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import chinese_calendar
 from sqlalchemy import Date, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minyi.cases.calendar import HOLIDAYS_FILE_ENV, WorkCalendar, default_calendar
+from minyi.cases.holiday_lines import MAX_NAME, HolidayLineError, parse_lines
 from minyi.cases.holidays import DayKind, HolidayOverride
 from minyi.core.errors import InvalidInput
 from minyi.db.base import Base, utcnow
@@ -39,21 +39,7 @@ from minyi.settings import current_timezone
 #: How long a process keeps the stored entries before it reads them again (seconds):
 #: another process's change reaches this one within this time.
 REFRESH_SECONDS = 30.0
-MAX_RANGE_DAYS = 31
-MAX_NAME = 40
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-_KINDS: Mapping[str, DayKind] = {
-    "holiday": DayKind.HOLIDAY,
-    "放假": DayKind.HOLIDAY,
-    "休": DayKind.HOLIDAY,
-    "假": DayKind.HOLIDAY,
-    "workday": DayKind.WORKDAY,
-    "上班": DayKind.WORKDAY,
-    "班": DayKind.WORKDAY,
-}
-_SPLIT = re.compile(r"[,，\t ]+")
-_RANGE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|～|至|\.\.)\s*(\d{4}-\d{1,2}-\d{1,2})")
 
 
 class HolidayRecord(Base):
@@ -77,16 +63,10 @@ def parse_schedule(text: str, year: int) -> dict[date, HolidayOverride]:
     Raises:
         ScheduleError: naming the line, for a malformed line, a date of another year or a date twice.
     """
-    entries: dict[date, HolidayOverride] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#") or line.lower().replace(" ", "").startswith("date,kind"):
-            continue
-        for override in _parse_line(_joined_range(line), number, year):
-            if override.day in entries:
-                raise ScheduleError(f"line {number}: {override.day} is listed twice")
-            entries[override.day] = override
-    return entries
+    try:
+        return parse_lines(text, year=year)
+    except HolidayLineError as exc:
+        raise ScheduleError(str(exc)) from None
 
 
 #: Holidays fixed by date every year (全国年节及纪念日放假办法): a 上班 entry on one is a typo.
@@ -112,52 +92,6 @@ def schedule_doubts(entries: dict[date, HolidayOverride]) -> tuple[int | None, l
         day for day, entry in entries.items() if entry.is_working and (day.month, day.day) in FIXED_HOLIDAYS
     )
     return few, odd
-
-
-def _joined_range(line: str) -> str:
-    """``line`` with a date range written as one token (spaces around ``~`` removed)."""
-    return _RANGE.sub(lambda m: f"{m.group(1)}~{m.group(2)}", line)
-
-
-def _parse_line(line: str, number: int, year: int) -> list[HolidayOverride]:
-    parts = _SPLIT.split(line, maxsplit=2)
-    if len(parts) < 2:  # noqa: PLR2004 - a date and a kind
-        raise ScheduleError(f"line {number}: write a date, then holiday or workday")
-    days = _days(parts[0], number)
-    kind = _KINDS.get(parts[1].strip().lower())
-    if kind is None:
-        raise ScheduleError(
-            f"line {number}: kind {parts[1].strip()} is neither holiday (放假) nor workday (上班)"
-        )
-    name = parts[2].strip() if len(parts) > 2 else ""  # noqa: PLR2004 - the optional name
-    if len(name) > MAX_NAME:
-        raise ScheduleError(f"line {number}: the name has more than {MAX_NAME} characters")
-    for day in days:
-        if day.year != year:
-            raise ScheduleError(f"line {number}: {day} is not in {year}")
-    return [HolidayOverride(day, kind, name or None) for day in days]
-
-
-def _days(token: str, number: int) -> list[date]:
-    first, _, last = token.partition("~")
-    try:
-        start = date.fromisoformat(_padded(first))
-        end = date.fromisoformat(_padded(last)) if last else start
-    except ValueError:
-        if all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", _padded(part)) for part in (first, last) if part):
-            raise ScheduleError(f"line {number}: {token.strip()} is no date of the calendar") from None
-        raise ScheduleError(f"line {number}: date {token!r} is not YYYY-MM-DD") from None
-    if not start <= end <= start + timedelta(days=MAX_RANGE_DAYS - 1):
-        raise ScheduleError(f"line {number}: a range runs forwards, {MAX_RANGE_DAYS} days at most")
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
-
-
-def _padded(text: str) -> str:
-    """``2027-2-6`` as ``2027-02-06`` (the notice's dates are often written short)."""
-    pieces = text.strip().split("-")
-    if len(pieces) != 3:  # noqa: PLR2004 - year, month, day
-        return text
-    return f"{pieces[0]}-{pieces[1].zfill(2)}-{pieces[2].zfill(2)}"
 
 
 def replace_year(session: Session, year: int, entries: Mapping[date, HolidayOverride]) -> None:

@@ -19,11 +19,17 @@ asks them in this order):
    fallback counts those days as ordinary weekdays or weekends, so deadlines across them
    come out too early until the office loads that year's notice.
 
-CSV example (a header row is required; lines starting with ``#`` are comments)::
+CSV example (lines starting with ``#`` are comments)::
 
     date,kind,name
     2027-02-06,holiday,春节
     2027-02-07,workday,春节调休
+
+or, without the header, as the notice reads and the admin page takes it
+(:mod:`minyi.cases.holiday_lines`: ranges, 放假/上班)::
+
+    2027-02-06~2027-02-13,放假,春节
+    2027-02-14,上班,春节调休
 
 JSON example (a list, or an object whose ``days`` key holds the list)::
 
@@ -131,12 +137,25 @@ def load_holiday_file(path: str | Path) -> dict[date, HolidayOverride]:
     text = file.read_text(encoding="utf-8-sig")
     if suffix == ".csv":
         lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        if lines and not _is_header(lines[0]):  # written as the notice reads, as on the admin page
+            from minyi.cases.holiday_lines import parse_lines  # local: that module builds on this one
+
+            try:
+                return parse_lines(text)
+            except ValueError as exc:
+                raise ValueError(f"{file}, {exc}") from None
         rows: list[Any] = list(csv.DictReader(lines))
     elif suffix == ".json":
         rows = _json_rows(json.loads(text), file)
     else:
         raise ValueError(f"{file}: a holiday file is .csv or .json, not {suffix or 'without suffix'}")
     return overrides_from_rows(rows, source=str(file))
+
+
+def _is_header(line: str) -> bool:
+    """Whether a CSV's first line names its columns (``date,kind,name`` in any order)."""
+    columns = {column.strip().strip('"').lower() for column in next(csv.reader([line]), [])}
+    return {"date", "kind"} <= columns
 
 
 def _json_rows(data: Any, file: Path) -> list[Any]:

@@ -19,6 +19,8 @@ def db() -> None:
 def upgrade(ctx: CliContext, revision: str) -> None:
     """Bring the schema up to date (creates the SQLite file when needed)."""
     before = migrate.current_revision(ctx.database.engine)
+    if before is not None and not migrate.is_known_revision(before):  # Alembic says only "can't locate"
+        raise click.ClickException(migrate.schema_problem(ctx.database.engine) or before)
     migrate.upgrade(ctx.database.engine, revision)
     after = migrate.current_revision(ctx.database.engine)
     click.echo(f"database at revision {after}")

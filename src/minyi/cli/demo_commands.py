@@ -15,6 +15,19 @@ if TYPE_CHECKING:
     from minyi.db.session import Database
 
 
+def refuse_demo_in_production(ctx: CliContext) -> None:
+    """Demo data in a production database: made-up cases among real ones, and known passwords.
+
+    The demo users' passwords (``minyi-admin``) are printed in the documents and would not pass
+    the password rules; an operator's walk-through loaded them into production unhindered.
+    """
+    if ctx.settings.env == "production":
+        raise click.ClickException(
+            "演示数据不能载入生产环境（MINYI_ENV=production）：其中的演示账号密码是公开的。"
+            " Demo data is not loaded in production (MINYI_ENV=production): its users' passwords are public."
+        )
+
+
 def seed_if_empty(ctx: CliContext, seed: int = 2026, messages: int = 500) -> None:
     """Load the demo data unless the database already has it."""
     from minyi.demo.seed import seed_demo  # the demo corpus loads only when asked for
@@ -32,7 +45,8 @@ def seed_if_empty(ctx: CliContext, seed: int = 2026, messages: int = 500) -> Non
 @click.option("--messages", default=500, show_default=True, type=click.IntRange(1, 100_000))
 @pass_context
 def demo(ctx: CliContext, seed: int, messages: int) -> None:
-    """Create the schema and load demo departments, users, messages and cases."""
+    """Create the schema and load demo departments, users, messages and cases (never in production)."""
+    refuse_demo_in_production(ctx)
     seed_if_empty(ctx, seed=seed, messages=messages)
 
 

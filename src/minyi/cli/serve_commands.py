@@ -6,19 +6,37 @@ import click
 import uvicorn
 
 from minyi.cli.context import CliContext, check_calendar, pass_context
-from minyi.cli.demo_commands import seed_if_empty
+from minyi.cli.demo_commands import refuse_demo_in_production, seed_if_empty
 from minyi.server.app import create_app
 
 
 @click.command()
 @click.option("--demo", is_flag=True, help="Migrate and load demo data first, if the database is empty.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (behind a proxy: 127.0.0.1)."
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port (PostgreSQL; keep 1 on SQLite).",
+)
 @pass_context
 def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> None:
     """Serve the portal, staff pages and JSON API."""
     check_calendar(ctx.settings)
+    if demo:
+        refuse_demo_in_production(ctx)
+    if workers > 1 and ctx.database.is_sqlite:
+        click.echo(
+            f"warning: {workers} server processes on SQLite share one write lock and each keeps its own "
+            "hot-issue tracker; SQLite is meant for one process (see docs/deployment.md)",
+            err=True,
+        )
     migrate_first = demo or ctx.database.is_sqlite
     database = ctx.migrated_database() if migrate_first else ctx.require_current_schema()
     if demo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from minyi.accounts import services as accounts
 from minyi.accounts import sessions, throttle
 from minyi.accounts.models import Role, User
 from minyi.cli.context import CliContext, pass_context
+from minyi.core.localtime import local
 from minyi.db.base import utcnow
 
 
@@ -25,7 +28,11 @@ def user() -> None:
 )
 @click.option("--department", "department_code", help="Department code (needed for staff).")
 @click.option("--name", "display_name", help="Display name.")
-@click.password_option(envvar="MINYI_NEW_USER_PASSWORD", help="Password (prompted when omitted).")
+@click.option(
+    "--password",
+    envvar="MINYI_NEW_USER_PASSWORD",
+    help="Password (prompted, twice, when omitted).",
+)
 @pass_context
 def create(
     ctx: CliContext,
@@ -33,11 +40,16 @@ def create(
     role: str,
     department_code: str | None,
     display_name: str | None,
-    password: str,
+    password: str | None,
 ) -> None:
     """Create a staff user."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            # said before the password is asked for twice, not after (operator walk-through)
+            raise click.ClickException(f"a user {username!r} already exists")
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
             created = accounts.create_user(
                 session,
@@ -50,6 +62,27 @@ def create(
         except accounts.AccountError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"created {created.role} {created.username}")
+
+
+@user.command("list")
+@pass_context
+def list_users(ctx: CliContext) -> None:
+    """List the staff users: name, role, department, active or not, last login (local time)."""
+    database = ctx.require_current_schema()
+    with database.session() as session:
+        users = list(session.scalars(select(User).order_by(User.username)))
+        if not users:
+            click.echo("no users")
+        for found in users:
+            department = found.department.code if found.department else "-"
+            state = "active" if found.is_active else "inactive"
+            last = _local_time(found.last_login_at) if found.last_login_at else "never"
+            click.echo(f"{found.username}\t{found.role}\t{department}\t{state}\tlast login {last}")
+
+
+def _local_time(value: datetime) -> str:
+    """A time as the office reads it, with its offset (the log and the pages use local time too)."""
+    return local(value).isoformat(sep=" ", timespec="seconds")
 
 
 @user.command("token")
@@ -108,7 +141,7 @@ def lockouts(ctx: CliContext) -> None:
         if not locked:
             click.echo("no lock-outs")
         for lock in locked:
-            until = lock.locked_until.isoformat(timespec="seconds")
+            until = _local_time(lock.locked_until)
             click.echo(f"{lock.kind}\t{lock.key}\tuntil {until}\tlock-out {lock.lockouts}")
 
 

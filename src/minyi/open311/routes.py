@@ -75,12 +75,14 @@ FormFields = Annotated[dict[str, str], Depends(form_fields)]
 @router.get("/discovery.{fmt}")
 def discovery(request: Request, fmt: str) -> Response:
     """Where this endpoint is and what it speaks (the spec's service discovery)."""
-    configured = request.app.state.settings.public_url  # not the caller's Host header, when set
+    settings = request.app.state.settings
+    configured = settings.public_url  # not the caller's Host header, when set
     url = (configured or str(request.base_url).rstrip("/")) + PREFIX
+    contact = settings.open311_contact.strip()  # partners read it: the operator's own words
     body = {
         "changeset": CHANGESET,
-        "contact": "The operator of this Minyi server",
-        "key_service": "Ask the operator for an api_key (minyi open311 key create NAME)",
+        "contact": contact or "The operator of this Minyi server",
+        "key_service": f"Ask {contact} for an api_key" if contact else "Ask the operator for an api_key",
         "endpoints": [
             {
                 "specification": SPECIFICATION,

@@ -150,6 +150,10 @@ def _local(key: str) -> str | None:
     return key[_AREA_LEN_SHORT if key[1] in "12" else _AREA_LEN :]
 
 
+#: An extension written after a landline: ``-801``, ``转801``, ``ext. 801``, ``分机801``.
+_EXTENSION = re.compile(r"\s*(?:[-－—]|转|分机|ext\.?|x)\s*\d{1,6}$", re.IGNORECASE)
+
+
 class KeepList:
     """Numbers that stay readable: compared without spaces, dashes, parentheses or +86.
 
@@ -170,7 +174,18 @@ class KeepList:
         return bool(self.full)
 
     def holds(self, value: str) -> bool:
-        """Whether ``value``, as written in a text, is one of the listed numbers."""
+        """Whether ``value``, as written in a text, is one of the listed numbers.
+
+        An extension after a listed number (``0731-88001234-801``, ``…转801``) keeps it too: the
+        landline rule reads the extension as part of the number, and a department's own number
+        with its desk's extension was masked on public pages.
+        """
+        if self._holds(value):
+            return True
+        extension = _EXTENSION.search(value)
+        return extension is not None and self._holds(value[: extension.start()])
+
+    def _holds(self, value: str) -> bool:
         key = _key(value)
         if key in self.full or key in self.local:
             return True

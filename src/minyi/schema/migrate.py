@@ -79,6 +79,11 @@ def _packaged() -> tuple[str | None, frozenset[str]]:
     return script.get_current_head(), frozenset(s.revision for s in script.walk_revisions())
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of this release's migrations (else a newer release made it)."""
+    return revision in _packaged()[1]
+
+
 def revision_problem(connection: Connection) -> str | None:
     """What stops this release from serving the database at ``connection``, or None.
 

@@ -36,6 +36,19 @@ HTTP_TEXTS = {
 _ROUTER_DETAILS = {"Not Found", "Method Not Allowed", "Forbidden", "Request Entity Too Large"}
 
 
+def csrf_text_key(request: Request) -> str:
+    """The text of a refused form key: plain 'expired', or 'use HTTPS' when that is the cause.
+
+    With ``MINYI_COOKIE_SECURE`` a browser keeps no cookie over plain http, so every form
+    failed with 页面已过期 and reloading never helped (operator walk-through: a login tried
+    before TLS was set up). The scheme is the one the proxy reported (``X-Forwarded-Proto``).
+    """
+    settings = getattr(request.app.state, "settings", None)
+    if settings is not None and settings.cookie_secure and request.url.scheme != "https":
+        return "error.csrf_https"
+    return "error.csrf"
+
+
 def error_page(request: Request, message: str, status: int) -> Response:
     """The error page with ``message``."""
     return render(request, "error.html", {"message": message}, status_code=status)
@@ -70,6 +83,8 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
     text = domain_text(exc.message, language)
     if isinstance(exc, Throttled):
         text = throttled_text(exc, language)
+    elif exc.code == "csrf":
+        text = i18n.translate(csrf_text_key(request), language)
     elif exc.code in TRANSLATED_CODES:
         text = i18n.translate(f"error.{exc.code}", language)
     elif exc.code in PREFIXED_CODES:  # the reader's words first, then the detail if in them

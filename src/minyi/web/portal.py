@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Form, HTTPException, Query, Request
@@ -28,7 +28,7 @@ from minyi.intake.models import Channel, Message
 from minyi.intake.schemas import MessageIn
 from minyi.web import i18n
 from minyi.web.domain_texts import domain_text
-from minyi.web.errors import throttled_page, throttled_text
+from minyi.web.errors import csrf_text_key, throttled_page, throttled_text
 from minyi.web.templating import language_of, render
 from minyi.web.validation import plain_errors
 
@@ -67,9 +67,9 @@ def _submit_form(
     return render(request, "portal/submit.html", context, status_code=status)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def home(request: Request, db: DbSession) -> Response:
-    """The front page: the message form."""
+    """The front page: the message form (HEAD too: load balancers' checks use it)."""
     return _submit_form(request, db, {}, {})
 
 
@@ -104,7 +104,7 @@ def submit(
     }
     if not csrf_ok(request, csrf_token):
         return _submit_form(
-            request, db, values, {"form": i18n.translate("error.csrf", language_of(request))}, 400
+            request, db, values, {"form": i18n.translate(csrf_text_key(request), language_of(request))}, 400
         )
     contact = {k: v for k, v in (("name", name), ("phone", phone), ("email", email)) if v.strip()}
     errors = _typed_problems(title, body, phone, language_of(request))
@@ -144,6 +144,7 @@ def submit(
         "code": accepted.message.tracking_code,
         "secret": accepted.tracking_secret,
         "at": int(time.time()),
+        "received": received_stamp(accepted.message.received_at),
     }
     return RedirectResponse("/submitted", status_code=303)
 
@@ -157,6 +158,20 @@ def fresh_receipt(session: dict[str, Any], now: float) -> dict[str, Any] | None:
     return None
 
 
+def received_stamp(value: datetime) -> str:
+    """A message's reception time for the session (ISO 8601, UTC; naive values are UTC)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+
+def receipt_received(receipt: dict[str, Any]) -> datetime:
+    """When the receipt's message was received (a receipt kept before this was stored: when it was given)."""
+    try:
+        return datetime.fromisoformat(str(receipt["received"]))
+    except (KeyError, ValueError):
+        return datetime.fromtimestamp(float(receipt.get("at", 0)), UTC)
+
+
 @router.get("/submitted")
 def submitted(request: Request) -> Response:
     """The receipt: tracking code and secret, for this browser session only, for 30 minutes.
@@ -166,7 +181,9 @@ def submitted(request: Request) -> Response:
     receipt = fresh_receipt(request.session, time.time())
     if not receipt:
         return RedirectResponse("/track", status_code=303)
-    response = render(request, "portal/submitted.html", {"receipt": receipt})
+    response = render(
+        request, "portal/submitted.html", {"receipt": receipt, "received_at": receipt_received(receipt)}
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -199,7 +216,7 @@ def track(
         return render(
             request,
             "portal/track.html",
-            {"values": values, "error": i18n.translate("error.csrf", language)},
+            {"values": values, "error": i18n.translate(csrf_text_key(request), language)},
             400,
         )
     missing = [name for name, value in (("code", code), ("secret", secret)) if not value.strip()]
@@ -294,7 +311,7 @@ def rate(
 ) -> Response:
     """The citizen rates the answer (回访); not solved or not satisfied reopens the case."""
     if not csrf_ok(request, csrf_token):
-        return _not_found(request, code, "error.csrf", 400)
+        return _not_found(request, code, csrf_text_key(request), 400)
     try:
         message = (
             tracking.track(db, throttle, code, secret, client_address(request)) if code and secret else None

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from minyi.accounts import permissions
 from minyi.cases import lifecycle
@@ -50,7 +50,23 @@ def _zh(context: Context, text: str | None) -> str:
     return Markup('<span lang="zh-CN">{}</span>').format(value)
 
 
+#: A phone number written with dashes (0731-12345, 0731-8800-1234-801, masked 0731-******56):
+#: digit groups, the first of at least three digits, joined by hyphens.
+_PHONE = re.compile(r"(?<![0-9A-Za-z*\-])[0-9]{3,}[0-9*]*(?:-[0-9*]{2,})+(?![0-9A-Za-z*\-])")
+
+
+def _unbroken(text: str | None) -> Markup:
+    """``text`` escaped, each phone number in it kept on one line (``<span class="nowrap">``).
+
+    A phone's browser broke a reply's 0731-12345 at its dash, leaving 0731- at a line's end.
+    Markup (from ``zh`` or ``highlight``) is taken as it is; its tags have no such numbers.
+    """
+    escaped = str(escape("" if text is None else text))
+    return Markup(_PHONE.sub(lambda found: f'<span class="nowrap">{found.group(0)}</span>', escaped))  # noqa: S704 - escaped above
+
+
 templates.env.filters["masked"] = _masked
+templates.env.filters["unbroken"] = _unbroken
 templates.env.filters["zh"] = _zh
 templates.env.filters["masked_contact"] = mask_contact_value
 templates.env.filters["time"] = format_time

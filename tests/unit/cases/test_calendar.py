@@ -332,3 +332,27 @@ def test_working_days_between(cal):
 @pytest.mark.parametrize("days", [1, 2, 5, 15, 40])
 def test_working_days_between_inverts_add_working_days(cal, start, days):
     assert cal.working_days_between(start, cal.add_working_days(start, days)) == days
+
+
+def test_a_holidays_file_written_as_the_notice_reads_is_read_like_the_admin_page(tmp_path):
+    """Without a header its first line was taken for one and no day was loaded (operator walk-through)."""
+    notice = tmp_path / "2027.csv"
+    notice.write_text(
+        "# 国办发明电〔2026〕X号\n2027-02-06~2027-02-08,放假,春节\n2027-2-14,上班,春节调休\n", "utf-8"
+    )
+    days = load_holiday_file(notice)
+    assert sorted(days) == [date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8), date(2027, 2, 14)]
+    assert days[date(2027, 2, 14)].kind is DayKind.WORKDAY
+    assert days[date(2027, 2, 6)].name == "春节"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("2027-02-06,放假,春节\n2027-02-30,放假,春节\n", "utf-8")
+    with pytest.raises(ValueError, match=r"bad\.csv, line 2: 2027-02-30 is no date of the calendar"):
+        load_holiday_file(bad)
+
+
+def test_a_holidays_file_with_its_header_in_another_order_still_reads_by_column(tmp_path):
+    named = tmp_path / "named.csv"
+    named.write_text('name,date,kind\n春节,2027-02-06,holiday\n"春节, 调休",2027-02-14,workday\n', "utf-8")
+    days = load_holiday_file(named)
+    assert days[date(2027, 2, 14)].name == "春节, 调休"
+    assert days[date(2027, 2, 6)].kind is DayKind.HOLIDAY

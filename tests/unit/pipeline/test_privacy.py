@@ -441,3 +441,12 @@ def test_bench_prints_json_as_the_last_line(bench, capsys):
     data = json.loads(last)
     assert set(data["kinds"]) == set(KINDS)
     assert data["throughput"]["mask"]["texts_per_s"] > 0
+
+
+@pytest.mark.parametrize("written", ["0731-88001234-801", "0731-88001234转801", "0731-88001234分机801"])
+def test_a_listed_number_with_an_extension_stays_readable(written):
+    """A department's own number with its desk's extension was masked on public pages."""
+    text = f"请致电{written}咨询"
+    assert mask_text(text, keep=["0731-88001234"]) == text
+    other = text.replace("1234", "1235")
+    assert mask_text(other, keep=["0731-88001234"]) != other  # another number stays masked

@@ -18,9 +18,10 @@ A second optional module, :mod:`minyi._issuestate`, holds the inverted index its
 flat arrays (:func:`compiled_postings`; its ``probe`` replaces :func:`probe` on the dict of
 dicts, see :mod:`~minyi.issues.detect._postings`), counts the near-copy candidates
 (:func:`shared_counts`) and holds the vocabulary (:func:`compiled_vocabulary`: term ids,
-document frequencies, a message's word counts and weights in one call); consolidation's
-and the summaries' member dot products go through the compiled :func:`member_gated`
-(:func:`member_dot`).
+document frequencies, a message's word counts and weights in one call) and the place finder
+(:func:`compiled_places`, what :mod:`~minyi.issues.detect.places` finds with regexes);
+consolidation's and the summaries' member dot products go through the compiled
+:func:`member_gated` (:func:`member_dot`).
 
 As for :mod:`minyi.pipeline._kernels`: without a C compiler the build goes on without the
 module and the Python versions run; ``MINYI_PURE_PYTHON=1`` turns the C versions off.
@@ -48,6 +49,7 @@ __all__ = [
     "COMPILED",
     "ArrayProbe",
     "add_into",
+    "compiled_places",
     "compiled_postings",
     "compiled_vocabulary",
     "count_words",
@@ -128,6 +130,15 @@ def compiled_vocabulary() -> type | None:
     of counts (see :class:`~minyi.issues.detect.features.Featurizer`).
     """
     return getattr(_S, "Vocabulary", None) if COMPILED and _S is not None else None
+
+
+def compiled_places() -> type | None:
+    """The compiled place finder's type (``minyi._issuestate.PlaceFinder``), when in use and built.
+
+    It finds what :func:`~minyi.issues.detect.places.extract_places_reference` finds with
+    regexes (see :mod:`~minyi.issues.detect.places`, which builds it from its tables).
+    """
+    return getattr(_S, "PlaceFinder", None) if COMPILED and _S is not None else None
 
 
 def gated_dot(

@@ -194,19 +194,23 @@ class NameVariants:
         if known is not None:
             return known
         found = core
+        # A new core's deletion and sound keys, made once: looked up, then remembered.
+        deletions: set[str] = set()
+        sounds: set[str] = set()
         if len(core) >= self.min_edit:
-            found = self._match(core) or core
+            deletions, sounds = _deletions(core), _sound_keys(core)
+            found = self._match(core, deletions, sounds) or core
         if len(self.canonical_) < self.max_names:
-            self._remember(core, found)
+            self._remember(core, found, deletions, sounds)
         return found
 
-    def _match(self, core: str) -> str | None:
+    def _match(self, core: str, deletions: set[str], sounds: set[str]) -> str | None:
         candidates: list[str] = []
         # Keys in sorted order: a set of strings iterates in an order that changes with the
         # process's hash seed, and the first variant found wins.
-        for key in (core, *sorted(_deletions(core))):
+        for key in (core, *sorted(deletions)):
             candidates += self.by_deletion_.get(key, ())
-        for key in sorted(_sound_keys(core)):
+        for key in sorted(sounds):
             candidates += self.by_sound_.get(key, ())
         for other in candidates:
             if are_variants(core, other, min_edit=self.min_edit):
@@ -245,13 +249,14 @@ class NameVariants:
                     return self.canonical_[part]
         return None
 
-    def _remember(self, core: str, canonical: str) -> None:
+    def _remember(self, core: str, canonical: str, deletions: set[str], sounds: set[str]) -> None:
+        """Remember ``core``; ``deletions`` and ``sounds`` are its keys (made when it has ``min_edit``)."""
         self.canonical_[core] = canonical
         if len(core) < self.min_edit:
             return
-        for key in (core, *_deletions(core)):
+        for key in (core, *deletions):
             self.by_deletion_[key] = (*self.by_deletion_.get(key, ()), core)
-        for key in _sound_keys(core):
+        for key in sounds:
             self.by_sound_[key] = (*self.by_sound_.get(key, ()), core)
         if len(core) >= self.min_block:
             letters = "".join(sorted(core))

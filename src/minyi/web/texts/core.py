@@ -44,6 +44,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appeal.report": ("举报", "Report"),
     "error.heading": ("出错了", "Something went wrong"),
     "error.csrf": ("页面已过期，请刷新后重试。", "The page expired; reload and try again."),
+    "error.csrf_https": (
+        "本站只在 HTTPS 连接下保存登录和表单信息，请改用 https:// 开头的地址访问。",
+        "This site keeps sign-ins and forms over HTTPS only: open it with an https:// address.",
+    ),
     "error.not_found": ("页面不存在。", "Page not found."),
     "error.forbidden": ("无权访问。", "You may not see this."),
     "error.method": ("此页面不接受这种请求。", "This page does not take that kind of request."),

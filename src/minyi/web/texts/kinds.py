@@ -10,17 +10,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kinds.adoption.reason": ("理由", "Reason"),
     "kinds.colon": ("：", ": "),  # after a label: full-width in Chinese, ": " in English
     "kinds.adoption.decide": ("作出采纳决定", "Decide on adoption"),
-    "kinds.adoption.reason.hint": (
-        "说明采纳或不采纳的理由，留言人可以看到",
-        "Say why it is or is not adopted; the citizen reads this",
-    ),
     "kinds.adoption.none": ("尚未作出采纳决定", "No adoption decision yet"),
     "kinds.callback.heading": ("求助回电", "Call back (help request)"),
     "kinds.callback.flag": ("标记需回电", "Flag for a callback"),
-    "kinds.callback.note.hint": ("回电要点（可选）", "What to talk about (optional)"),
     "kinds.callback.waiting": ("待回电", "Callback waiting"),
     "kinds.callback.done": ("记录已回电", "Record the call"),
-    "kinds.callback.outcome.hint": ("回电结果", "What came of the call"),
     "kinds.callback.history": ("已回电", "Called back"),
     "kinds.praise.note": (
         "表扬类留言不设答复时限，计入承办部门的表扬记录。",
