@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import can_view_case, department_filter
+from minyi.cases import word_index
 from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
@@ -110,7 +111,8 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     elif flt.department_id:
         query = query.where(Case.department_id == flt.department_id)
     if flt.query:
-        query = query.where(_matching(flt.query, _exact_number(session, flt.query)))
+        dialect = session.get_bind().dialect.name
+        query = query.where(_matching(flt.query, _exact_number(session, flt.query), dialect))
     if flt.due:
         query = _due_filter(session, query, flt.due)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -146,14 +148,12 @@ def _exact_number(session: Session, typed: str) -> bool:
     return session.scalar(select(Case.id).where(Case.number == words).limit(1)) is not None
 
 
-def _matching(typed: str, exact: bool = False) -> ColumnElement[bool]:
+def _matching(typed: str, exact: bool = False, dialect: str = "sqlite") -> ColumnElement[bool]:
     """The cases a staff search finds: by a whole tracking code or case number, else by words.
 
     A whole tracking code (``MY7K3QH2XP``, as a citizen reads it out on the phone) or case
-    number is looked up in its index alone: the word search below reads every message's
-    text (seconds at a million messages), which a code never needs. Words are found as
-    typed in a case's title or number or any of its messages (``%`` and ``_`` are no
-    wildcards).
+    number is looked up in its index alone. Words are found as typed in a case's title or
+    number or any of its messages (``%`` and ``_`` are no wildcards): see :func:`_words`.
     """
     words = typed.strip()
     if exact:  # a whole case number of any format (see _exact_number)
@@ -164,14 +164,37 @@ def _matching(typed: str, exact: bool = False) -> ColumnElement[bool]:
     code = normalise_code(words)
     if TRACKING_CODE.fullmatch(code):
         return Case.id.in_(select(Message.case_id).where(Message.tracking_code == code))
-    matching = select(Message.case_id).where(
-        or_(Message.title.contains(words, autoescape=True), Message.body.contains(words, autoescape=True))
-    )
-    return or_(
-        Case.title.contains(words, autoescape=True),
-        Case.number.contains(words, autoescape=True),
-        Case.id.in_(matching),
-    )
+    return _words(words, dialect)
+
+
+def _words(words: str, dialect: str) -> ColumnElement[bool]:
+    """The cases whose title, number or a message contains ``words``, through the word index.
+
+    ``LIKE`` over every message took 2 s at 100k messages. The index
+    (:mod:`minyi.cases.word_index`) gives the cases holding every character pair of a query
+    of two or more characters, a superset that ``LIKE`` then checks on those cases alone
+    (a two-character query needs no check: the pair is the query). One character has no
+    pair: it reads the texts as before. Either way the result is what ``LIKE`` finds.
+    """
+
+    def like(candidates: Select[str] | None) -> ColumnElement[bool]:
+        texts = select(Message.case_id).where(
+            or_(Message.title.contains(words, autoescape=True), Message.body.contains(words, autoescape=True))
+        )
+        if candidates is not None:
+            texts = texts.where(Message.case_id.in_(candidates))
+        return or_(
+            Case.title.contains(words, autoescape=True),
+            Case.number.contains(words, autoescape=True),
+            Case.id.in_(texts),
+        )
+
+    if len(words) < word_index.MIN_QUERY:
+        return like(None)
+    candidates = word_index.matching_cases(dialect, words)
+    if word_index.exact_for(dialect, words):
+        return Case.id.in_(candidates)
+    return and_(Case.id.in_(candidates), like(candidates))
 
 
 def get_case(session: Session, user: User, case_id: str) -> Case:
