@@ -21,6 +21,9 @@ from minyi.cases import word_index
 from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
+from minyi.core import keyset
+from minyi.core.errors import InvalidInput
+from minyi.core.keyset import SortKey
 from minyi.core.localtime import zone
 from minyi.db.base import utcnow
 from minyi.intake.identity import normalise_code
@@ -38,6 +41,16 @@ class CaseFilter:
     due: str | None = None
     limit: int = 50
     offset: int = 0
+    cursor: str | None = None  # a page after the row this token names (keyset paging); else offset
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of cases, the count of all that match, and the token of the next page (if any)."""
+
+    items: list[Case]
+    total: int
+    next_cursor: str | None
 
 
 TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of its letters
@@ -46,6 +59,7 @@ _NUMBER_UNDASHED = re.compile(r"\d{8}[0-9A-Z]{8}")
 DUE_FILTERS = ("overdue", "soon", "supervised")
 DUE_SOON = timedelta(days=2)  # kept for callers that count clock days; the filter counts working days
 DUE_SOON_WORKING_DAYS = 2
+BOTH_OFFSET_AND_CURSOR = "offset: give offset or cursor, not both"
 
 
 def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]:
@@ -84,23 +98,62 @@ def visible_cases(user: User) -> Select[Case]:
     return query
 
 
-def inbox_order() -> tuple[ColumnElement[Any], ...]:
-    """Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
+def inbox_keys() -> tuple[SortKey, ...]:
+    """The inbox order as sort keys, the id last so that no two cases tie (keyset paging needs it).
 
+    Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
     A deadline counts only while the case waits for its answer; answered cases come last.
+    The deadline key is NULL for every case of the two groups without one, so where an engine
+    puts NULLs never matters.
     """
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
     return (
-        sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1),
-        sql_case((and_(waiting, Case.due_at.is_not(None)), 0), (waiting, 1), else_=2),
-        sql_case((waiting, Case.due_at), else_=None).asc(),
-        Case.created_at.desc(),
-        Case.id.desc(),
+        SortKey(sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1), kind=int),
+        SortKey(sql_case((and_(waiting, Case.due_at.is_not(None)), 0), (waiting, 1), else_=2), kind=int),
+        SortKey(sql_case((waiting, Case.due_at), else_=None), kind=datetime, nullable=True),
+        SortKey(Case.created_at, descending=True, kind=datetime),
+        SortKey(Case.id, descending=True, kind=str),
     )
+
+
+def inbox_order() -> tuple[ColumnElement[Any], ...]:
+    """The ORDER BY of :func:`inbox_keys`."""
+    return tuple(key.expression.desc() if key.descending else key.expression.asc() for key in inbox_keys())
 
 
 def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case], int]:
     """One page of the cases ``user`` may see in :func:`inbox_order`, and the total count."""
+    page = case_page(session, user, flt)
+    return page.items, page.total
+
+
+def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
+    """One page of the cases ``user`` may see in :func:`inbox_order`: at an offset or after a cursor.
+
+    The total counts every match whatever the page. A cursor (``next_cursor`` of the page
+    before) starts after that page's last case: as fast deep in the list as on page one, and
+    no case given twice or skipped when cases arrive meanwhile (see :mod:`minyi.core.keyset`).
+    """
+    query = _filtered(session, user, flt)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    keys = inbox_keys()
+    if flt.cursor is not None:
+        if flt.offset:
+            raise InvalidInput(BOTH_OFFSET_AND_CURSOR, field="offset")
+        query = query.where(keyset.after(keys, keyset.decode(flt.cursor, keys)))
+    else:
+        query = query.offset(flt.offset)
+    page = query.add_columns(*(key.expression for key in keys)).order_by(*inbox_order()).limit(flt.limit + 1)
+    page = page.options(selectinload(Case.department), selectinload(Case.category))
+    rows = list(session.execute(page))
+    more = len(rows) > flt.limit
+    rows = rows[: flt.limit]
+    next_cursor = keyset.encode(list(rows[-1][1:])) if more and rows else None
+    return CasePage([row[0] for row in rows], total, next_cursor)
+
+
+def _filtered(session: Session, user: User, flt: CaseFilter) -> Select[Case]:
+    """The cases ``user`` may see, narrowed by ``flt`` (not yet ordered or paged)."""
     query = visible_cases(user)
     if flt.status:
         query = query.where(Case.status == flt.status)
@@ -111,14 +164,10 @@ def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case
     elif flt.department_id:
         query = query.where(Case.department_id == flt.department_id)
     if flt.query:
-        dialect = session.get_bind().dialect.name
-        query = query.where(_matching(flt.query, _exact_number(session, flt.query), dialect))
+        query = query.where(_matching(session, flt.query, _exact_number(session, flt.query)))
     if flt.due:
         query = _due_filter(session, query, flt.due)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(*inbox_order()).limit(flt.limit).offset(flt.offset)
-    page = page.options(selectinload(Case.department), selectinload(Case.category))
-    return list(session.scalars(page)), total
+    return query
 
 
 def normalise_number(typed: str) -> str:
@@ -148,7 +197,7 @@ def _exact_number(session: Session, typed: str) -> bool:
     return session.scalar(select(Case.id).where(Case.number == words).limit(1)) is not None
 
 
-def _matching(typed: str, exact: bool = False, dialect: str = "sqlite") -> ColumnElement[bool]:
+def _matching(session: Session, typed: str, exact: bool = False) -> ColumnElement[bool]:
     """The cases a staff search finds: by a whole tracking code or case number, else by words.
 
     A whole tracking code (``MY7K3QH2XP``, as a citizen reads it out on the phone) or case
@@ -164,10 +213,10 @@ def _matching(typed: str, exact: bool = False, dialect: str = "sqlite") -> Colum
     code = normalise_code(words)
     if TRACKING_CODE.fullmatch(code):
         return Case.id.in_(select(Message.case_id).where(Message.tracking_code == code))
-    return _words(words, dialect)
+    return _words(session, words)
 
 
-def _words(words: str, dialect: str) -> ColumnElement[bool]:
+def _words(session: Session, words: str) -> ColumnElement[bool]:
     """The cases whose title, number or a message contains ``words``, through the word index.
 
     ``LIKE`` over every message took 2 s at 100k messages. The index
@@ -191,6 +240,8 @@ def _words(words: str, dialect: str) -> ColumnElement[bool]:
 
     if len(words) < word_index.MIN_QUERY:
         return like(None)
+    word_index.catch_up(session)
+    dialect = session.get_bind().dialect.name
     candidates = word_index.matching_cases(dialect, words)
     if word_index.exact_for(dialect, words):
         return Case.id.in_(candidates)

@@ -45,6 +45,7 @@ from minyi.intake.models import Message
 
 __all__ = [
     "MIN_QUERY",
+    "catch_up",
     "exact_for",
     "grams",
     "matching_cases",
@@ -218,14 +219,22 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     note_cases(session, moved)
 
 
-def _sync_before_commit(session: Session) -> None:
-    """Before a commit (not a savepoint's release): re-index the cases noted since the last one."""
-    if session.in_nested_transaction():
-        return
+def catch_up(session: Session) -> None:
+    """Index the cases this transaction changed so far, before a search reads the index.
+
+    The commit does it otherwise; a search later in the same transaction (a script, an
+    import's check) would not find what it just wrote, which ``LIKE`` did.
+    """
     session.flush()
     ids: set[str] | None = session.info.pop(PENDING_KEY, None)
     if ids:
         sync_cases(session, ids)
+
+
+def _sync_before_commit(session: Session) -> None:
+    """Before a commit (not a savepoint's release): re-index the cases noted since the last one."""
+    if not session.in_nested_transaction():
+        catch_up(session)
 
 
 def install() -> None:
