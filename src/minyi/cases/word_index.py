@@ -20,6 +20,7 @@ When it is written
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy import (
@@ -59,13 +60,28 @@ PENDING_KEY = "minyi.case_words.pending"
 BATCH = 500  # cases per query while syncing or rebuilding
 MIN_QUERY = 2  # a single character has no pair: such a query reads the texts (LIKE)
 MAX_QUERY_GRAMS = 64  # a long query's first pairs narrow enough; LIKE checks the rest
+_HAN_FIRST, _HAN_LAST = "\u4e00", "\u9fff"  # the CJK Unified Ideographs block
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _pairs(text_: str) -> Iterator[str]:
-    """The pairs of ``text_`` (ASCII folded), each as one hex token of both code points."""
+def _token(pair: str) -> str:
+    """A pair as one token: two Han characters as they are, any other pair as hex.
+
+    Han characters are letters to both engines' tokenizers, so ``路灯`` stays one token
+    (6 bytes, not 10 of hex: most pairs of a Chinese text, and SQLite keeps each
+    document's tokens); a pair with a space, a sign or a Latin letter could be split or
+    folded, so it is written as the hex of both code points, which nothing alters.
+    """
+    first, second = pair[0], pair[1]
+    if _HAN_FIRST <= first <= _HAN_LAST and _HAN_FIRST <= second <= _HAN_LAST:
+        return pair
+    return f"{(ord(first) << 21) | ord(second):x}"
+
+
+def _pairs(text_: str) -> set[str]:
+    """The distinct pair tokens of ``text_`` (ASCII folded)."""
     folded = text_.translate(_ASCII_LOWER)
-    return (f"{(ord(a) << 21) | ord(b):x}" for a, b in itertools.pairwise(folded))
+    return {_token(pair) for pair in set(map(operator.add, folded, folded[1:]))}
 
 
 def grams(*texts: str | None) -> set[str]:
@@ -73,13 +89,15 @@ def grams(*texts: str | None) -> set[str]:
     found: set[str] = set()
     for text_ in texts:
         if text_:
-            found.update(_pairs(text_))
+            found |= _pairs(text_)
     return found
 
 
 def query_grams(words: str) -> list[str]:
     """The distinct pair tokens of a query, in order, at most :data:`MAX_QUERY_GRAMS`."""
-    return list(dict.fromkeys(_pairs(words)))[:MAX_QUERY_GRAMS]
+    folded = words.translate(_ASCII_LOWER)
+    pairs = map(operator.add, folded, folded[1:])
+    return list(dict.fromkeys(_token(pair) for pair in pairs))[:MAX_QUERY_GRAMS]
 
 
 def exact_for(dialect: str, words: str) -> bool:
@@ -98,7 +116,7 @@ def matching_cases(dialect: str, words: str) -> Select[str]:
     """The ids of the cases holding every pair of ``words`` (at least two characters)."""
     wanted = query_grams(words)
     if dialect == "sqlite":
-        match = " ".join(f'"{token}"' for token in wanted)  # hex: nothing to escape
+        match = " ".join(f'"{token}"' for token in wanted)  # hex or Han: nothing to escape
         found = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :pairs")  # noqa: S608 - a constant
         rows = found.bindparams(pairs=match).columns(rowid=CaseWords.id.type)
         return select(CaseWords.case_id).where(CaseWords.id.in_(rows.subquery().select()))

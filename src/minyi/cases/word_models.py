@@ -14,9 +14,10 @@ two-character words (``路灯``), and a trigram index cannot look those up.
   (rowid = :attr:`CaseWords.id`, ``detail=none``), which the migration creates with a
   trigger that removes its row when the index row goes (a case deleted, say).
 
-A pair is stored as one ASCII token (the hex of both code points), so neither engine's
-tokenizer can split, fold or drop it. Permissions are not here: the index only narrows the
-cases; :func:`minyi.cases.queries.visible_cases` still decides which a user may see.
+A pair is stored as one token that neither engine's tokenizer can split, fold or drop: two
+Han characters as they are (``路灯``), any other pair as the hex of both code points.
+Permissions are not here: the index only narrows the cases;
+:func:`minyi.cases.queries.visible_cases` still decides which a user may see.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ TEXTS = [
     ("Wifi 信号差", "图书馆WiFi连不上，100%掉线_请处理"),
     ("路面坑洼", "星沙大道有大坑，路灯也不亮"),
     ("公交车改线", "路 灯"),
+    ("Café ＡＢ通知", "𠀀𠀁 表情😀😀 éé"),
 ]
 QUERIES = [
     "路灯",
@@ -38,6 +39,12 @@ QUERIES = [
     "亮工地",  # across two texts of two cases: nobody wrote it
     "不亮晚上",  # across a title and its body: LIKE reads each text alone
     "没有这个词",
+    "afé",
+    "ＡＢ通",
+    "𠀀𠀁",
+    "😀😀",
+    "情😀",
+    "ÉÉ",
 ]
 
 
@@ -77,6 +84,8 @@ def test_pairs_are_folded_ascii_and_never_cross_texts():
     assert word_index.grams("Ab") == word_index.grams("aB") == {f"{(ord('a') << 21) | ord('b'):x}"}
     assert word_index.grams("路灯", "灯亮") == word_index.grams("路灯") | word_index.grams("灯亮")
     assert word_index.grams("灯") == set()
+    assert word_index.grams("路灯") == {"路灯"}  # two Han characters stay as they are
+    assert word_index.grams("灯,") == {f"{(ord('灯') << 21) | ord(','):x}"}
     assert word_index.query_grams("路灯路灯") == [
         *word_index.query_grams("路灯"),
         *word_index.query_grams("灯路"),

@@ -15,7 +15,7 @@ keep doing what it did when the code moves on.
 
 from __future__ import annotations
 
-import itertools
+import operator
 
 import sqlalchemy as sa
 from alembic import op
@@ -58,12 +58,20 @@ def upgrade() -> None:
     _fill(op.get_bind())
 
 
+def _token(pair: str) -> str:
+    """Two Han characters as they are, any other pair as the hex of both code points."""
+    first, second = pair[0], pair[1]
+    if "\u4e00" <= first <= "\u9fff" and "\u4e00" <= second <= "\u9fff":
+        return pair
+    return f"{(ord(first) << 21) | ord(second):x}"
+
+
 def _grams(*texts: str | None) -> set[str]:
     """The pair tokens of ``texts`` (see :mod:`minyi.cases.word_index`)."""
     found: set[str] = set()
     for text_ in texts:
         folded = (text_ or "").translate(_ASCII_LOWER)
-        found.update(f"{(ord(a) << 21) | ord(b):x}" for a, b in itertools.pairwise(folded))
+        found |= {_token(pair) for pair in set(map(operator.add, folded, folded[1:]))}
     return found
 
 
