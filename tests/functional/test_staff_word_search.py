@@ -133,3 +133,32 @@ def test_a_bad_cursor_is_a_422_naming_the_field_in_the_readers_language(client, 
     both = client.get("/api/v1/cases", params={"cursor": cursor, "offset": 5}, headers=admin)
     assert both.status_code == 422
     assert both.json()["field"] == "offset"
+
+
+def test_alerts_page_with_a_cursor_too(client, session, world, settings):
+    from datetime import timedelta
+
+    from minyi.alerts import rules, services
+    from minyi.db.base import utcnow
+
+    rule = rules.create_rule(session, name="测试突增", kind="burst", scope="region")
+    now = utcnow()
+    for n in range(5):
+        hit = services.Hit(scope_key=f"A市A{n}区", label=f"A市A{n}区", measured={"recent": 9})
+        services.fire(session, rule, hit, now - timedelta(minutes=n % 3), settings)  # ties on the time
+    session.commit()
+    admin = bearer(session, world.admin)
+    whole = client.get("/api/v1/alerts", params={"limit": 50}, headers=admin).json()
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/alerts", params=params, headers=admin).json()
+        assert page["total"] == 5
+        seen += [alert["id"] for alert in page["alerts"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [alert["id"] for alert in whole["alerts"]]
+    assert len(set(seen)) == 5
+    bad = client.get("/api/v1/alerts", params={"cursor": "x"}, headers=admin)
+    assert (bad.status_code, bad.json()["field"]) == (422, "cursor")

@@ -22,7 +22,6 @@ from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
 from minyi.core import keyset
-from minyi.core.errors import InvalidInput
 from minyi.core.keyset import SortKey
 from minyi.core.localtime import zone
 from minyi.db.base import utcnow
@@ -59,7 +58,6 @@ _NUMBER_UNDASHED = re.compile(r"\d{8}[0-9A-Z]{8}")
 DUE_FILTERS = ("overdue", "soon", "supervised")
 DUE_SOON = timedelta(days=2)  # kept for callers that count clock days; the filter counts working days
 DUE_SOON_WORKING_DAYS = 2
-BOTH_OFFSET_AND_CURSOR = "offset: give offset or cursor, not both"
 
 
 def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]:
@@ -138,9 +136,7 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     keys = inbox_keys()
     if flt.cursor is not None:
-        if flt.offset:
-            raise InvalidInput(BOTH_OFFSET_AND_CURSOR, field="offset")
-        query = query.where(keyset.after(keys, keyset.decode(flt.cursor, keys)))
+        query = query.where(keyset.where_after(flt.cursor, flt.offset, keys))
     else:
         query = query.offset(flt.offset)
     page = query.add_columns(*(key.expression for key in keys)).order_by(*inbox_order()).limit(flt.limit + 1)

@@ -27,10 +27,12 @@ from sqlalchemy.orm import QueryableAttribute
 
 from minyi.core.errors import InvalidInput
 
-__all__ = ["BAD_CURSOR", "SortKey", "after", "decode", "encode"]
+__all__ = ["BAD_CURSOR", "BOTH_OFFSET_AND_CURSOR", "SortKey", "after", "decode", "encode", "where_after"]
 
 #: The refusal of a token this server did not give (translated for readers by the web layer).
 BAD_CURSOR = "cursor: not a page token this list gave; use next_cursor of the previous page or start again"
+#: A cursor names its place itself; an offset on top of it would mean two places.
+BOTH_OFFSET_AND_CURSOR = "offset: give offset or cursor, not both"
 _VERSION = 1
 _MAX_TOKEN = 1000  # characters: a token of five keys is under 200
 
@@ -90,6 +92,13 @@ def _value(value: object, key: SortKey) -> Any:
     if key.kind is str and isinstance(value, str):
         return value
     raise ValueError(f"not a {key.kind.__name__}")
+
+
+def where_after(cursor: str, offset: int, keys: Sequence[SortKey]) -> ColumnElement[bool]:
+    """The condition of the page after ``cursor``; InvalidInput when an offset comes with it."""
+    if offset:
+        raise InvalidInput(BOTH_OFFSET_AND_CURSOR, field="offset")
+    return after(keys, decode(cursor, keys))
 
 
 def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
