@@ -149,13 +149,14 @@ def _write(session: Session, found: dict[str, set[str]]) -> None:
     existing: dict[str, int] = {case_id: row_id for case_id, row_id in session.execute(query)}  # noqa: C416 - dict(Result) reads it as a mapping
     new = [case_id for case_id in ids if case_id not in existing]
     if sqlite:
+        old = [{"id": row_id} for row_id in existing.values()]
+        if old:  # only rows that were there: a new row has no entry to remove
+            session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), old)  # noqa: S608
         if new:
             session.execute(insert(CaseWords), [{"case_id": case_id} for case_id in new])
             existing = {case_id: row_id for case_id, row_id in session.execute(query)}  # noqa: C416
         rows = [{"id": existing[case_id], "grams": " ".join(sorted(found[case_id]))} for case_id in ids]
-        if rows:
-            session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), rows)  # noqa: S608
-            session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (:id, :grams)"), rows)  # noqa: S608
+        session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (:id, :grams)"), rows)  # noqa: S608
         return
     if new:
         session.execute(insert(CaseWords), [{"case_id": c, "grams": sorted(found[c])} for c in new])
