@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 from tests.functional.conftest import bearer, login
 
+from minyi.core import keyset
 from minyi.demo import factories
 
 
@@ -115,7 +117,9 @@ def test_cursor_pages_keep_the_filter_and_the_word_search(client, session, world
 def test_a_bad_cursor_is_a_422_naming_the_field_in_the_readers_language(client, session, world):
     admin = bearer(session, world.admin)
     forged = base64.urlsafe_b64encode(b'[1,"x",2]').decode()
-    for bad in ("nonsense!", "e30", forged, "W10", "a" * 999):
+    now = datetime.now(UTC)
+    impossible = [keyset.encode([0, 2, None, now, "x"]), keyset.encode([1, 0, None, now, "x"])]
+    for bad in ("nonsense!", "e30", forged, "W10", "a" * 999, *impossible):
         answer = client.get("/api/v1/cases", params={"cursor": bad}, headers=admin)
         assert answer.status_code == 422, (bad, answer.text)
         assert answer.json()["field"] == "cursor"

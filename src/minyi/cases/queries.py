@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import can_view_case, department_filter
-from minyi.cases import word_index
+from minyi.cases import inbox_pages, word_index
 from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
 from minyi.core import keyset
+from minyi.core.errors import InvalidInput
 from minyi.core.keyset import SortKey
 from minyi.core.localtime import zone
 from minyi.db.base import utcnow
@@ -130,22 +131,24 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
 
     The total counts every match whatever the page. A cursor (``next_cursor`` of the page
     before) starts after that page's last case: as fast deep in the list as on page one, and
-    no case given twice or skipped when cases arrive meanwhile (see :mod:`minyi.core.keyset`).
+    no case given twice or skipped when cases arrive meanwhile (see :mod:`minyi.core.keyset`;
+    the page is read group by group, :mod:`minyi.cases.inbox_pages`).
     """
     query = _filtered(session, user, flt)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    keys = inbox_keys()
+    query = query.options(selectinload(Case.department), selectinload(Case.category))
     if flt.cursor is not None:
-        query = query.where(keyset.where_after(flt.cursor, flt.offset, keys))
+        if flt.offset:
+            raise InvalidInput(keyset.BOTH_OFFSET_AND_CURSOR, field="offset")
+        values = keyset.decode(flt.cursor, inbox_keys())
+        found = inbox_pages.page_after(session, query, values, flt.limit)
     else:
-        query = query.offset(flt.offset)
-    page = query.add_columns(*(key.expression for key in keys)).order_by(*inbox_order()).limit(flt.limit + 1)
-    page = page.options(selectinload(Case.department), selectinload(Case.category))
-    rows = list(session.execute(page))
-    more = len(rows) > flt.limit
-    rows = rows[: flt.limit]
-    next_cursor = keyset.encode(list(rows[-1][1:])) if more and rows else None
-    return CasePage([row[0] for row in rows], total, next_cursor)
+        page = query.order_by(*inbox_order()).offset(flt.offset).limit(flt.limit + 1)
+        found = list(session.scalars(page))
+    items = found[: flt.limit]
+    more = len(found) > flt.limit
+    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1])) if more and items else None
+    return CasePage(items, total, next_cursor)
 
 
 def _filtered(session: Session, user: User, flt: CaseFilter) -> Select[Case]:
