@@ -105,7 +105,9 @@ def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]
     """The rows strictly after the row whose sort key is ``values``, in the order of ``keys``.
 
     ``k1 > v1 OR (k1 = v1 AND k2 > v2) OR …`` with ``<`` for descending keys; a NULL value
-    only matches NULL (see :class:`SortKey`) and has nothing after it on its own key.
+    only matches NULL (see :class:`SortKey`) and has nothing after it on its own key. The
+    first key's bound (``k1 >= v1``) is said once more on its own: it is what lets an index
+    on the keys start at the cursor instead of reading every row and sorting.
     """
     branches: list[ColumnElement[bool]] = []
     equal: list[ColumnElement[bool]] = []
@@ -116,4 +118,8 @@ def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]
         beyond = key.expression < value if key.descending else key.expression > value
         branches.append(and_(*equal, beyond))
         equal.append(key.expression == value)
-    return or_(false(), *branches)
+    chain = or_(false(), *branches)
+    first, value = keys[0], values[0]
+    if value is None:
+        return chain
+    return and_(first.expression <= value if first.descending else first.expression >= value, chain)

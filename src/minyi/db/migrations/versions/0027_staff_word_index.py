@@ -1,4 +1,4 @@
-"""the staff word search reads an index of character pairs, not every message
+"""the staff word search reads an index of character pairs, not every message; cases by (created_at, id)
 
 Revision ID: 0027
 Revises: 0026
@@ -11,6 +11,10 @@ when the index row goes). The upgrade fills it from the cases already there (abo
 per 100k messages); ``minyi search reindex`` rebuilds it as well. The pair tokens are written
 here as :mod:`minyi.cases.word_index` writes them, without importing it: a migration must
 keep doing what it did when the code moves on.
+
+The index ``ix_cases_created_at_id`` serves the API's cursor pages: after the urgent and
+waiting cases, the inbox lists the answered ones newest first, and a page deep in them
+walks this index from the cursor instead of sorting every case (``cases.inbox_pages``).
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ def upgrade() -> None:
             "BEGIN DELETE FROM case_words_fts WHERE rowid = old.id; END"
         )
     _fill(op.get_bind())
+    # keyset pages of the API: the answered cases, newest first, walk this (cases.inbox_pages)
+    op.create_index("ix_cases_created_at_id", "cases", ["created_at", "id"], unique=False)
 
 
 def _token(pair: str) -> str:
@@ -113,5 +119,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS case_words_fts_delete")
         op.execute("DROP TABLE IF EXISTS case_words_fts")
+    op.drop_index("ix_cases_created_at_id", table_name="cases")
     op.drop_index("ix_case_words_grams", table_name="case_words", postgresql_using="gin")
     op.drop_table("case_words")
