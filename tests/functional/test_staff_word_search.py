@@ -166,3 +166,25 @@ def test_alerts_page_with_a_cursor_too(client, session, world, settings):
     assert len(set(seen)) == 5
     bad = client.get("/api/v1/alerts", params={"cursor": "x"}, headers=admin)
     assert (bad.status_code, bad.json()["field"]) == (422, "cursor")
+
+
+def test_statements_page_with_a_cursor_in_a_header(client, session, world):
+    from minyi.cases import statements
+
+    for n in range(5):
+        case = factories.make_case(session, department=world.roads)
+        statements.publish(session, world.admin, title=f"答复{n}", body="已处理。", cases=[case])
+    session.commit()
+    whole = [s["id"] for s in client.get("/api/v1/statements", params={"limit": 50}).json()]
+    assert len(whole) == 5
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/statements", params={"limit": 2} | ({"cursor": cursor} if cursor else {}))
+        assert page.status_code == 200, page.text
+        seen += [s["id"] for s in page.json()]
+        cursor = page.headers.get("X-Next-Cursor")
+        if cursor is None:
+            break
+    assert seen == whole
+    bad = client.get("/api/v1/statements", params={"cursor": "nope"})
+    assert (bad.status_code, bad.json()["field"]) == (422, "cursor")
