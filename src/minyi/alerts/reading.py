@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +22,8 @@ from minyi.accounts.permissions import department_filter
 from minyi.alerts import services
 from minyi.alerts.models import Alert
 from minyi.cases.models import Case
+from minyi.core import keyset
+from minyi.core.keyset import SortKey
 from minyi.intake.models import Message
 
 TEXT_KEYS = frozenset({"snippet"})  # the measured values that quote a message
@@ -77,3 +80,35 @@ def alerts_for(
     """A page of alerts (most recently seen first) as ``reader`` may see them, and the total."""
     found, total = services.list_alerts(session, status=status, limit=limit, offset=offset)
     return views(session, reader, found), total
+
+
+#: The order of the alert list (most recently seen first), the id last so that none tie.
+ALERT_KEYS = (
+    SortKey(Alert.last_seen_at, descending=True, kind=datetime),
+    SortKey(Alert.id, descending=True, kind=str),
+)
+
+
+def alert_page_for(  # noqa: PLR0913 - the reader, then the list's filter and page
+    session: Session,
+    reader: User,
+    *,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    cursor: str | None = None,
+) -> tuple[list[AlertView], int, str | None]:
+    """As :func:`alerts_for`, also after a ``cursor``, with the next page's cursor (keyset paging)."""
+    if cursor is None:
+        found, total = services.list_alerts(session, status=status, limit=limit + 1, offset=offset)
+    else:
+        query = select(Alert).where(keyset.where_after(cursor, offset, ALERT_KEYS))
+        if status is not None:
+            query = query.where(Alert.status == status)
+        query = query.order_by(Alert.last_seen_at.desc(), Alert.id.desc())
+        found = list(session.scalars(query.limit(limit + 1)))
+        total = services.count_alerts(session, status)
+    page = found[:limit]
+    last = page[-1] if len(found) > limit else None
+    next_cursor = keyset.encode([last.last_seen_at, last.id]) if last is not None else None
+    return views(session, reader, page), total, next_cursor

@@ -355,9 +355,16 @@ def list_alerts(
     query = select(Alert)
     if status is not None:
         query = query.where(Alert.status == status)
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     page = query.order_by(Alert.last_seen_at.desc(), Alert.id.desc()).limit(limit).offset(offset)
-    return list(session.scalars(page)), total
+    return list(session.scalars(page)), count_alerts(session, status)
+
+
+def count_alerts(session: Session, status: str | None = None) -> int:
+    """How many alerts there are (with ``status``)."""
+    query = select(func.count()).select_from(Alert)
+    if status is not None:
+        query = query.where(Alert.status == status)
+    return int(session.scalar(query) or 0)
 
 
 def acknowledge(session: Session, alert: Alert, user: User, now: datetime | None = None) -> Alert:

@@ -22,7 +22,7 @@ from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
 from minyi.alerts.reading import AlertView
 from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
-from minyi.api.routes import TokenUser
+from minyi.api.routes import CURSOR_HELP, TokenUser
 from minyi.core.errors import NotFound
 from minyi.http.deps import DbSession
 from minyi.http.transactions import Router
@@ -67,6 +67,9 @@ class AlertList(BaseModel):
 
     total: int
     alerts: list[AlertOut]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page; null on the last page"
+    )
 
 
 class RuleIn(BaseModel):
@@ -147,13 +150,16 @@ def list_alerts(
     status_filter: Annotated[Literal["open", "acknowledged"] | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    cursor: Annotated[str | None, Query(max_length=1000, description=CURSOR_HELP)] = None,
 ) -> AlertList:
-    """Alerts, most recently seen first; ``status`` filters.
+    """Alerts, most recently seen first; ``status`` filters; page with ``cursor`` (or ``offset``).
 
     Department tokens get no other department's message text or links (`snippet`, `message_ids`).
     """
-    found, total = reading.alerts_for(db, user, status=status_filter, limit=limit, offset=offset)
-    return AlertList(total=total, alerts=[alert_out(a) for a in found])
+    found, total, next_cursor = reading.alert_page_for(
+        db, user, status=status_filter, limit=limit, offset=offset, cursor=cursor or None
+    )
+    return AlertList(total=total, alerts=[alert_out(a) for a in found], next_cursor=next_cursor)
 
 
 @router.get("/rules", response_model=list[RuleOut])

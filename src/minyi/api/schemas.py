@@ -186,6 +186,9 @@ class CaseList(BaseModel):
     limit: int
     offset: int
     items: list[CaseSummary]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page; null on the last page"
+    )
 
 
 class DispatchIn(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from sqlalchemy import select
 
 from minyi.accounts.models import User
-from minyi.api.routes import MAX_OFFSET, MaybeTokenUser, TokenCase, TokenUser
+from minyi.api.routes import CURSOR_HELP, MAX_OFFSET, MaybeTokenUser, TokenCase, TokenUser
 from minyi.api.schemas import CaseOut
 from minyi.cases import services as cases
 from minyi.cases import statements, workflow
@@ -246,13 +246,25 @@ def publish_statement(
     return _statement_out(statement, user, public)
 
 
+#: Where a list answered as a bare JSON array gives its next page's cursor.
+NEXT_CURSOR_HEADER = "X-Next-Cursor"
+
+
 @router.get("/statements", response_model=list[StatementOut], tags=["statements"])
 def list_statements(
     db: DbSession,
     user: MaybeTokenUser,
     public: PublicMasker,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    cursor: Annotated[str | None, Query(max_length=1000, description=CURSOR_HELP)] = None,
 ) -> list[StatementOut]:
-    """Published statements, newest first (public); case numbers only those a staff token may see."""
-    return [_statement_out(s, user, public) for s in statements.list_statements(db, limit, offset)]
+    """Published statements, newest first (public); case numbers only those a staff token may see.
+
+    The answer stays a JSON array; the next page's cursor comes in the ``X-Next-Cursor`` header.
+    """
+    found, next_cursor = statements.statement_page(db, limit, offset, cursor or None)
+    if next_cursor is not None:
+        response.headers[NEXT_CURSOR_HEADER] = next_cursor
+    return [_statement_out(s, user, public) for s in found]

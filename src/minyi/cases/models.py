@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from minyi.accounts.models import User
@@ -82,6 +82,8 @@ class Case(IdMixin, TimestampMixin, Base):
     """One matter handled by one department, made of one or more messages."""
 
     __tablename__ = "cases"
+    #: the inbox's newest-first tail: a cursor page of answered cases walks it (cases.inbox_pages)
+    __table_args__ = (Index("ix_cases_created_at_id", "created_at", "id"),)
 
     number: Mapped[str] = mapped_column(String(30), unique=True)
     title: Mapped[str] = mapped_column(String(500))

@@ -8,7 +8,7 @@ and closed on its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from minyi.cases import notices
 from minyi.cases.events import CaseError, record
 from minyi.cases.models import Case, CaseStatus, EventAction, Reply, Statement, StatementCase
 from minyi.cases.queries import normalise_number
+from minyi.core import keyset
+from minyi.core.keyset import SortKey
 from minyi.db.base import new_id, utcnow
 
 MAX_CASES = 5000
@@ -119,10 +121,30 @@ def _answer(session: Session, user: User, statement: Statement, case: Case, note
     notices.replied(session, case, event)
 
 
+#: The order of the statements (newest first), the id last so that none tie (keyset paging).
+STATEMENT_KEYS = (
+    SortKey(Statement.published_at, descending=True, kind=datetime),
+    SortKey(Statement.id, descending=True, kind=str),
+)
+
+
 def list_statements(session: Session, limit: int = 50, offset: int = 0) -> list[Statement]:
     """Statements, newest first."""
-    query = select(Statement).order_by(Statement.published_at.desc()).limit(limit).offset(offset)
-    return list(session.scalars(query))
+    return statement_page(session, limit, offset)[0]
+
+
+def statement_page(
+    session: Session, limit: int = 50, offset: int = 0, cursor: str | None = None
+) -> tuple[list[Statement], str | None]:
+    """Statements, newest first, at ``offset`` or after ``cursor``, and the next page's cursor."""
+    query = select(Statement).order_by(Statement.published_at.desc(), Statement.id.desc())
+    if cursor is not None:
+        query = query.where(keyset.where_after(cursor, offset, STATEMENT_KEYS))
+    else:
+        query = query.offset(offset)
+    found = list(session.scalars(query.limit(limit + 1)))
+    last = found[limit - 1] if len(found) > limit else None
+    return found[:limit], (keyset.encode([last.published_at, last.id]) if last is not None else None)
 
 
 def cases_by_number(

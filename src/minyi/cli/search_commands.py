@@ -11,6 +11,7 @@ from sqlalchemy import select
 from minyi.accountability import search_index
 from minyi.accountability.search import parse_query
 from minyi.accountability.search import search as run_search
+from minyi.cases import word_index
 from minyi.cli.context import CliContext, pass_context
 from minyi.core.errors import InvalidInput
 from minyi.departments.models import Department
@@ -18,20 +19,23 @@ from minyi.departments.models import Department
 
 @click.group()
 def search() -> None:
-    """Search public answers, and rebuild the public search index."""
+    """Search public answers, and rebuild the search indexes (public answers, staff words)."""
 
 
 @search.command()
 @click.option("--batch", default=search_index.BATCH, show_default=True, type=click.IntRange(10, 10_000))
 @pass_context
 def reindex(ctx: CliContext, batch: int) -> None:
-    """Rebuild the index of public answers from the cases (one transaction; readers keep the old one)."""
+    """Rebuild the public answers' index and the staff word index (one transaction; readers keep the old)."""
     database = ctx.require_current_schema()
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with database.transaction() as session, Progress(*columns, transient=True) as bar:
         task = bar.add_task("indexing public answers", total=search_index.listed_count(session))
         total = search_index.reindex(session, batch=batch, progress=lambda n: bar.advance(task, n))
+        words = bar.add_task("indexing the words of every case", total=word_index.case_count(session))
+        cases = word_index.reindex(session, batch=batch, progress=lambda n: bar.advance(words, n))
     click.echo(f"{total} public answers indexed")
+    click.echo(f"{cases} cases indexed for the staff word search")
 
 
 @search.command(name="query")

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection, Session
 from sqlalchemy.orm.state import InstanceState
 
 from minyi.accountability.search_index import PENDING_KEY, is_listed
+from minyi.cases import word_index
 from minyi.cases.models import Case, Reply
 from minyi.db.base import Base
 from minyi.intake.models import Message
@@ -190,11 +191,12 @@ def write_new(session: Session, extra: Iterable[object] = ()) -> int:
 
 
 def _note_for_search(session: Session, objects: list[Any]) -> None:
-    """Note the cases the public-search index must look at, as its flush listener would.
+    """Note the cases the search indexes must look at, as their flush listeners would.
 
-    The listener notes every new or changed case and the case of every new or changed
-    message and reply; at the commit it drops the new cases ``/public`` does not list
-    (they have no index row yet and would get none): so are they here.
+    The listeners note every new or changed case and the case of every new or changed
+    message and reply; the staff word index takes them all; at the commit the public one
+    drops the new cases ``/public`` does not list (they have no index row yet and would get
+    none): so are they here.
     """
     created = {obj.id: obj for obj in objects if isinstance(obj, Case)}
     ids = set(created)
@@ -203,6 +205,7 @@ def _note_for_search(session: Session, objects: list[Any]) -> None:
             ids.add(obj.id)
         elif isinstance(obj, Reply | Message) and obj.case_id:
             ids.add(obj.case_id)
+    word_index.note_cases(session, ids)
     ids -= {case_id for case_id, case in created.items() if not is_listed(case)}
     if ids:
         session.info.setdefault(PENDING_KEY, set()).update(ids)

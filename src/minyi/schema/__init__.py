@@ -5,7 +5,9 @@ so no domain package needs to know all the others. ``minyi.schema.migrate`` appl
 checks the migrations in ``minyi/db/migrations``.
 """
 
-import minyi.accountability.search_index  # noqa: F401 - keeps the public search index in step (session events)
+# imported for their session events: they keep the public search and staff word indexes in step
+import minyi.accountability.search_index
+import minyi.cases.word_index  # noqa: F401 - the name ``minyi`` is bound once for both
 from minyi.accountability.models import ScorecardCell, ScorecardRefresh
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.accounts.models import ApiToken, User
@@ -29,6 +31,7 @@ from minyi.cases.models import (
     StatementCase,
 )
 from minyi.cases.routing import CaseRouting, RoutingCorrection
+from minyi.cases.word_models import CaseWords
 from minyi.db.base import Base
 from minyi.departments.models import Category, Department
 from minyi.intake.models import IdempotencyKey, Message, MessageContact
@@ -49,6 +52,7 @@ __all__ = [
     "CaseEvent",
     "CaseRating",
     "CaseRouting",
+    "CaseWords",
     "Category",
     "DeadlineRuleRecord",
     "Department",

@@ -18,7 +18,7 @@ from minyi.schema import Base
 
 MIGRATIONS_DIR = Path(__file__).parent.parent / "db" / "migrations"
 #: Tables no model describes: SQLite FTS5 virtual tables and their shadow tables.
-UNMODELLED_TABLE_PREFIXES = ("public_search_fts",)
+UNMODELLED_TABLE_PREFIXES = ("public_search_fts", "case_words_fts")
 
 
 def modelled(name: str | None, type_: str, _parent: object = None) -> bool:

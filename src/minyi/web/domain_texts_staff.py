@@ -194,6 +194,16 @@ SYSTEM: tuple[tuple[str, str, str], ...] = (
         "系统繁忙或数据库暂时无法连接，请几秒钟后再试。",
         "The system is busy or its database cannot be reached for a moment. Try again in a few seconds.",
     ),
+    (  # minyi.core.keyset: a page token the list did not give (a 422 on any paged list)
+        r"cursor: not a page token this list gave; use next_cursor of the previous page or start again",
+        "cursor（翻页令牌）无效：请使用上一页返回的 next_cursor，或不带 cursor 从第一页开始。",
+        "cursor: not a page token this list gave. Use next_cursor of the previous page, or start again.",
+    ),
+    (
+        r"offset: give offset or cursor, not both",
+        "offset 与 cursor 不能同时使用：按 cursor 翻页时请不要再给 offset。",
+        "offset: give offset or cursor, not both.",
+    ),
 )
 
 

@@ -117,7 +117,7 @@ def test_what_stops_a_release_from_serving_a_database_is_said_with_its_command(t
     try:
         assert "no schema yet" in migrate.schema_problem(eng)
         migrate.upgrade(eng, "0024")
-        assert "(revision 0024, newest 0026): run `minyi db upgrade`" in migrate.schema_problem(eng)
+        assert "(revision 0024, newest 0027): run `minyi db upgrade`" in migrate.schema_problem(eng)
         settings = Settings(env="test", data_dir=tmp_path, database_url=url, secret_key=TEST_SECRET)
         monkeypatch.setattr(server_app, "get_settings", lambda: settings)
         with pytest.raises(SystemExit, match="minyi db upgrade"):  # uvicorn --factory refuses it
@@ -130,5 +130,38 @@ def test_what_stops_a_release_from_serving_a_database_is_said_with_its_command(t
         assert "0099" in problem
         assert "newer Minyi" in problem
         assert "db upgrade" not in problem
+    finally:
+        eng.dispose()
+
+
+def test_0027_fills_the_staff_word_index_of_the_cases_already_there(tmp_path):
+    """An old database's cases are found by words after the upgrade, without a reindex."""
+    from sqlalchemy import delete, text
+    from sqlalchemy.orm import Session
+
+    from minyi.accounts.models import Role
+    from minyi.cases.queries import CaseFilter, list_cases
+    from minyi.cases.word_models import CaseWords
+    from minyi.db.session import make_engine
+    from minyi.demo import factories
+
+    eng = make_engine(fresh_database_url(tmp_path, "minyi_test_search_migration_0027"))
+    try:
+        migrate.upgrade(eng)
+        with Session(eng) as session:
+            case = factories.make_case(session, title="井盖丢失", body="人民路口的井盖不见了")
+            session.commit()
+            case_id = case.id
+            session.execute(delete(CaseWords))  # as before 0027: no index
+            if eng.dialect.name == "sqlite":
+                session.execute(text("DELETE FROM case_words_fts"))
+            session.commit()
+        migrate.downgrade(eng, "0026")
+        migrate.upgrade(eng)
+        with Session(eng) as session:
+            admin = factories.make_user(session, role=Role.ADMIN.value)
+            for words in ("井盖", "人民路口", "盖不见"):
+                found, total = list_cases(session, admin, CaseFilter(query=words))
+                assert ([c.id for c in found], total) == ([case_id], 1), words
     finally:
         eng.dispose()

@@ -1,0 +1,89 @@
+"""The page of the inbox after a cursor, read group by group on plain columns.
+
+The inbox order (:func:`minyi.cases.queries.inbox_keys`) sorts by computed ranks: urgent
+waiting cases, then by reply deadline, answered cases last. A keyset condition on those
+computed ranks cannot use an index and still sorts every case (0.57 s at 100k on SQLite,
+where the first page takes 0.25 s). But the order is five groups one after the other, and
+inside each group it is plain columns:
+
+=====  ===========================================  ==================================
+rank   group                                        inside it
+=====  ===========================================  ==================================
+0, 0   urgent, waiting, with a reply deadline       ``due_at``, newest, id (descending)
+0, 1   urgent, waiting, no deadline                 newest, id
+1, 0   waiting, with a reply deadline               ``due_at``, newest, id
+1, 1   waiting, no deadline                         newest, id
+1, 2   answered                                     newest, id
+=====  ===========================================  ==================================
+
+So the page after a cursor is the rest of the cursor's group after it, then the next groups
+from their start, each read with its own condition and plain ``ORDER BY`` (the answered
+cases, most of a city's, walk ``created_at`` backwards from the cursor), until the page is
+full: usually one query, at most five.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_
+from sqlalchemy.orm import Session
+
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus
+from minyi.core import keyset
+from minyi.core.errors import InvalidInput
+from minyi.core.keyset import BAD_CURSOR, SortKey
+
+__all__ = ["GROUPS", "inbox_key", "page_after"]
+
+#: The groups' ranks, in the inbox order.
+GROUPS = ((0, 0), (0, 1), (1, 0), (1, 1), (1, 2))
+_ANSWERED = [status.value for status in ANSWERED_STATUSES]
+_WAITING = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
+
+
+def inbox_key(case: Case) -> list[Any]:
+    """The sort key of ``case`` in the inbox order, as the cursor carries it (SQL's ranks)."""
+    waiting = case.status not in ANSWERED_STATUSES
+    first = 0 if case.urgent and waiting else 1
+    second = (0 if case.due_at is not None else 1) if waiting else 2
+    return [first, second, case.due_at if waiting else None, case.created_at, case.id]
+
+
+def _group(ranks: tuple[int, int]) -> tuple[ColumnElement[bool], list[SortKey]]:
+    """The condition of a group and its order inside it."""
+    first, second = ranks
+    newest = [SortKey(Case.created_at, descending=True, kind=datetime), SortKey(Case.id, descending=True)]
+    if second == 2:  # noqa: PLR2004 - the answered group's rank
+        # "not waiting", not "answered": SQLite then walks ix_cases_created_at_id newest first
+        # instead of taking the status index and sorting every answered case
+        return Case.status.not_in(_WAITING), newest
+    urgent = Case.urgent.is_(True) if first == 0 else Case.urgent.is_not(True)
+    due = Case.due_at.is_not(None) if second == 0 else Case.due_at.is_(None)
+    condition = and_(Case.status.not_in(_ANSWERED), urgent, due)
+    return condition, ([SortKey(Case.due_at, kind=datetime)] if second == 0 else []) + newest
+
+
+def page_after(session: Session, query: Select[Case], values: Sequence[Any], limit: int) -> list[Case]:
+    """Up to ``limit`` + 1 cases of ``query`` after the case whose inbox key is ``values``.
+
+    One more than the page shows whether a next page exists. A key no inbox row can have
+    (ranks out of the groups, a deadline in a group without one) is a bad cursor.
+    """
+    first, second, due, created, case_id = values
+    ranks = (first, second)
+    if ranks not in GROUPS or (due is None) != (second != 0):
+        raise InvalidInput(BAD_CURSOR, field="cursor")
+    found: list[Case] = []
+    for ranks_ in GROUPS[GROUPS.index(ranks) :]:
+        condition, keys = _group(ranks_)
+        part = query.where(condition)
+        if ranks_ == ranks:
+            part = part.where(keyset.after(keys, ([due] if second == 0 else []) + [created, case_id]))
+        order = [key.expression.desc() if key.descending else key.expression.asc() for key in keys]
+        found += session.scalars(part.order_by(*order).limit(limit + 1 - len(found)))
+        if len(found) > limit:
+            break
+    return found
