@@ -56,7 +56,7 @@ def wake(
 def revive(detector: IssueDetector, issue_id: int) -> IssueState:
     """Make dormant issue ``issue_id`` live again with its id, members and centroid."""
     state = detector.dormant_.take(issue_id)
-    detector.archived_.pop(state.id, None)
+    detector.archived_.drop(state.id)  # woken: its summary is out of date
     detector.active_[state.id] = state
     detector._index(state.id, dict(state.centroid))  # noqa: SLF001 - the detector's own index
     for member in state.members:

@@ -56,6 +56,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
+from minyi.issues.detect._archive import Archived
 from minyi.issues.detect._dormant import Dormant, wake
 from minyi.issues.detect._fast import probe
 from minyi.issues.detect._near import NearCopies
@@ -194,7 +195,7 @@ class IssueDetector:
         self.postings_ = new_postings()
         self.issue_of_: dict[str, int] = {}
         self.alias_: dict[int, int] = {}
-        self.archived_: dict[int, Issue] = {}
+        self.archived_ = Archived()
         self.expiry_: list[tuple[float, int]] = []
         self.next_id_ = 1
         self.seen_ = 0
@@ -480,16 +481,12 @@ class IssueDetector:
     def assignments(self) -> dict[str, int]:
         """Message id → current issue id, for every message of a live or kept issue.
 
-        Not through :meth:`issues`: it sorts a list of every summary, which the answer does
-        not need (the live ones are summarised one at a time).
+        Read from the live issues' members and :meth:`Archived.assigned`, not through
+        summaries: a summary's message ids are its members' (the order is the same).
         """
         self._ready()
-        live = (state.summary(self.featurizer_.term) for state in self.active_.values())
-        return {
-            message_id: issue.id
-            for issue in itertools.chain(live, self.archived_.values())
-            for message_id in issue.message_ids
-        }
+        live = ((m.message.message_id, state.id) for state in self.active_.values() for m in state.members)
+        return dict(itertools.chain(live, self.archived_.assigned()))
 
     def __len__(self) -> int:
         """Number of live issues."""
