@@ -21,6 +21,7 @@ order with the same doubles, so every score is what it was.
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -82,7 +83,7 @@ class Dormant:
         """Keep archived ``state`` (folded and pruned) if it names a place."""
         if not state.cores or self.max_issues <= 0:
             return
-        for member in state.members:
+        for member in itertools.islice(state.members, state.folded_upto, None):  # the rest are folded
             if not member.folded:
                 member.fold()
         state.vectors, state.folded_upto = 0, len(state.members)

@@ -391,9 +391,11 @@ class IssueDetector:
         summary = state.summary(self.featurizer_.term, archived=True)
         self.postings_.drop(state.id, state.centroid, None)
         del self.active_[state.id]
-        for member in state.members:
-            self.issue_of_.pop(member.message.message_id, None)
-            self.dedupe_.remove(member.message.message_id)
+        issue_of, copies = self.issue_of_, self.dedupe_
+        for message_id in [member.message.message_id for member in state.members]:
+            issue_of.pop(message_id, None)
+            if message_id in copies.items_:  # mostly not: members archived before were removed then
+                copies.remove(message_id)
         if self.keep_archived:
             self.archived_[state.id] = summary
         if self.revive:
