@@ -21,6 +21,7 @@ order with the same doubles, so every score is what it was.
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -56,7 +57,7 @@ def wake(
 def revive(detector: IssueDetector, issue_id: int) -> IssueState:
     """Make dormant issue ``issue_id`` live again with its id, members and centroid."""
     state = detector.dormant_.take(issue_id)
-    detector.archived_.pop(state.id, None)
+    detector.archived_.drop(state.id)  # woken: its summary is out of date
     detector.active_[state.id] = state
     detector._index(state.id, dict(state.centroid))  # noqa: SLF001 - the detector's own index
     for member in state.members:
@@ -82,7 +83,7 @@ class Dormant:
         """Keep archived ``state`` (folded and pruned) if it names a place."""
         if not state.cores or self.max_issues <= 0:
             return
-        for member in state.members:
+        for member in itertools.islice(state.members, state.folded_upto, None):  # the rest are folded
             if not member.folded:
                 member.fold()
         state.vectors, state.folded_upto = 0, len(state.members)

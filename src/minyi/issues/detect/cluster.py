@@ -56,6 +56,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
+from minyi.issues.detect._archive import Archived
 from minyi.issues.detect._dormant import Dormant, wake
 from minyi.issues.detect._fast import probe
 from minyi.issues.detect._near import NearCopies
@@ -194,7 +195,7 @@ class IssueDetector:
         self.postings_ = new_postings()
         self.issue_of_: dict[str, int] = {}
         self.alias_: dict[int, int] = {}
-        self.archived_: dict[int, Issue] = {}
+        self.archived_ = Archived()
         self.expiry_: list[tuple[float, int]] = []
         self.next_id_ = 1
         self.seen_ = 0
@@ -390,9 +391,11 @@ class IssueDetector:
         summary = state.summary(self.featurizer_.term, archived=True)
         self.postings_.drop(state.id, state.centroid, None)
         del self.active_[state.id]
-        for member in state.members:
-            self.issue_of_.pop(member.message.message_id, None)
-            self.dedupe_.remove(member.message.message_id)
+        issue_of, copies = self.issue_of_, self.dedupe_
+        for message_id in [member.message.message_id for member in state.members]:
+            issue_of.pop(message_id, None)
+            if message_id in copies.items_:  # mostly not: members archived before were removed then
+                copies.remove(message_id)
         if self.keep_archived:
             self.archived_[state.id] = summary
         if self.revive:
@@ -480,16 +483,12 @@ class IssueDetector:
     def assignments(self) -> dict[str, int]:
         """Message id → current issue id, for every message of a live or kept issue.
 
-        Not through :meth:`issues`: it sorts a list of every summary, which the answer does
-        not need (the live ones are summarised one at a time).
+        Read from the live issues' members and :meth:`Archived.assigned`, not through
+        summaries: a summary's message ids are its members' (the order is the same).
         """
         self._ready()
-        live = (state.summary(self.featurizer_.term) for state in self.active_.values())
-        return {
-            message_id: issue.id
-            for issue in itertools.chain(live, self.archived_.values())
-            for message_id in issue.message_ids
-        }
+        live = ((m.message.message_id, state.id) for state in self.active_.values() for m in state.members)
+        return dict(itertools.chain(live, self.archived_.assigned()))
 
     def __len__(self) -> int:
         """Number of live issues."""

@@ -26,12 +26,15 @@ from functools import lru_cache
 from typing import TypeVar
 
 from minyi.issues.detect._fast import PLACE_PREFIX, add_into, member_dot, square_sum
+from minyi.issues.detect._tally import Counted, Tally, people_counts
 from minyi.issues.detect.features import SparseVector
 from minyi.pipeline.privacy import mask_text
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
 
 REPRESENTATIVES = 3
+#: Issues of this many members keep their summary's counts between summaries (see :meth:`IssueState.counts`).
+TALLY_FROM = 8
 KEYWORDS = 6
 PLACES = 3
 _TINY = 1e-6
@@ -196,6 +199,8 @@ class IssueState:
     # between two changes); every method that changes members, cores or centroid clears them.
     _main: set[str] | None = field(default=None, repr=False, compare=False)
     _place_norm2: float | None = field(default=None, repr=False, compare=False)
+    # The summary's member counts so far (issues of ``TALLY_FROM`` members or more); see :meth:`counts`.
+    _tally: Tally | None = field(default=None, repr=False, compare=False)
 
     def main_cores(self, share: float = 0.25) -> set[str]:
         """The cores named by at least ``share`` of the members (at least once): the issue's places.
@@ -300,6 +305,7 @@ class IssueState:
         self.changed()
         gone = {id(member) for member in moved}
         self.members = [member for member in self.members if id(member) not in gone]
+        self._tally = None  # counted another list: start afresh
         self.vectors = sum(not member.folded for member in self.members)
         self.folded_upto = 0
         self.cores = Counter(core for member in self.members for core in member.cores)
@@ -314,55 +320,53 @@ class IssueState:
         return {term: weight * scale for term, weight in heaviest}
 
     def summary(self, term: Callable[[int], str], *, archived: bool = False) -> Issue:
-        """A frozen :class:`Issue` of the current members."""
-        messages = [member.message for member in self.members]
+        """A frozen :class:`Issue` of the current members.
+
+        The member counts come from the issue's :class:`~minyi.issues.detect._tally.Tally`,
+        which counts only the members appended since the last summary (an issue woken and
+        archived again many times is not recounted whole each time); small issues are counted
+        afresh and keep no tally (memory).  :func:`~minyi.issues.detect._tally.counted` is
+        the reference.
+        """
+        counts = self.counts()
         centroid = self.centroid
+        # ``members[:folded_upto]`` are folded (the class docstring): only the rest may be central.
+        live = [m for m in itertools.islice(self.members, self.folded_upto, None) if not m.folded]
         # nlargest(n) is sorted(..., reverse=True)[:n], stable: the order a full sort gives.
-        central = _largest(REPRESENTATIVES, [m for m in self.members if not m.folded], _dot(centroid))
+        central = _largest(REPRESENTATIVES, live, _dot(centroid))
         keywords = _keywords(centroid, term, len(self.place_terms))
-        places = tuple(name for name, _ in _place_counts(self.members).most_common(PLACES) if _shown(name))
+        places = tuple(name for name, _ in counts.places if _shown(name))
         # Messages are read raw; what an issue shows (stored, on the screen, briefed, exported) is masked.
         title = mask_text(central[0].message.title) if central and central[0].message.title else ""
-        timeline = Counter(message.when.date() for message in messages)
-        weighted_posts, people_likes = people_counts((m.author, m.likes) for m in messages)
         return Issue(
             id=self.id,
             title=title or " · ".join((*places[:1], *keywords[:2])),
             keywords=keywords,
             places=places,
-            first_time=min(message.when for message in messages),
-            last_time=max(message.when for message in messages),
-            size=len(messages),
-            authors=len({message.author for message in messages if message.author}),
-            likes=sum(message.likes for message in messages),
-            dislikes=sum(message.dislikes for message in messages),
-            reposts=sum(message.reposts for message in messages),
-            replies=sum(message.replies for message in messages),
-            timeline=dict(sorted(timeline.items())),
+            first_time=counts.first_time,
+            last_time=counts.last_time,
+            size=counts.size,
+            authors=counts.authors,
+            likes=counts.likes,
+            dislikes=counts.dislikes,
+            reposts=counts.reposts,
+            replies=counts.replies,
+            timeline=counts.timeline,
             representative_ids=tuple(m.message.message_id for m in central),
-            message_ids=tuple(message.message_id for message in messages),
+            message_ids=tuple([member.message.message_id for member in self.members]),
             archived=archived,
-            weighted_posts=weighted_posts,
-            people_likes=people_likes,
+            weighted_posts=counts.weighted_posts,
+            people_likes=counts.people_likes,
         )
 
-
-def people_counts(posts: Iterable[tuple[str | None, int]]) -> tuple[float, int]:
-    """``(V, L*)`` of the module docstring from ``(author, likes)`` of each message.
-
-    An anonymous message (author ``None``) counts as a separate author.
-    """
-    per_author: dict[str, list[int]] = {}
-    weighted, likes = 0.0, 0
-    for author, liked in posts:
-        if author is None:
-            weighted, likes = weighted + 1.0, likes + liked
-        else:
-            per_author.setdefault(author, []).append(liked)
-    for liked_list in per_author.values():
-        weighted += math.sqrt(len(liked_list))
-        likes += max(liked_list)
-    return weighted, likes
+    def counts(self) -> Counted:
+        """The member counts of the summary; kept as a tally by issues of ``TALLY_FROM`` members or more."""
+        tally = self._tally
+        if tally is None or tally.members is not self.members:
+            tally = Tally(self.members)
+        tally.catch_up()
+        self._tally = tally if len(self.members) >= TALLY_FROM else None
+        return tally.counts(PLACES)
 
 
 def _dot(centroid: SparseVector) -> Callable[[Member], float]:
@@ -412,10 +416,3 @@ def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -
         if len(found) == KEYWORDS or len(heaviest) == len(centroid):
             break
     return found
-
-
-def _place_counts(members: list[Member]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for member in members:
-        counts.update(member.places)
-    return counts
