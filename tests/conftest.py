@@ -8,6 +8,7 @@ Without it, the suite runs on a temporary SQLite file.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,29 @@ def app(settings: Settings, database: Database):
 def client(app) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+CHROMIUM = os.environ.get("MINYI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The suite's one headless Chromium (Playwright's sync API allows one instance a process)."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("MINYI_REQUIRE_BROWSER"):
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}: run scripts/setup-test.sh (installs Debian's chromium)"
+            )
+        pytest.skip("Chromium is not installed (scripts/setup-test.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()

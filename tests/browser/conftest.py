@@ -1,9 +1,12 @@
-"""A live Minyi server on its own database, and a headless Chromium driven by Playwright."""
+"""A live Minyi server on its own database, and pages of the suite's one headless Chromium.
+
+The ``browser`` fixture lives in ``tests/conftest.py``: Playwright's sync API runs one
+instance a process, so every directory's browser tests share it (a second
+``sync_playwright()`` beside it fails with "using Playwright Sync API inside the asyncio loop").
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,14 +18,6 @@ from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.schema import migrate
 from minyi.settings import Settings
-
-CHROMIUM = os.environ.get("MINYI_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="session")
@@ -44,22 +39,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with running(settings, database) as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("MINYI_REQUIRE_BROWSER"):
-            pytest.fail(
-                f"Chromium not found at {CHROMIUM}: run scripts/setup-test.sh (installs Debian's chromium)"
-            )
-        pytest.skip("Chromium is not installed (scripts/setup-test.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import TEST_SECRET
 from tests.functional.conftest import login
 from tests.functional.test_portal import portal_submit, receipt
@@ -214,15 +213,9 @@ def labelled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (scripts/setup-test.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+def chromium(browser):
+    """The suite's Chromium (``tests/conftest.py``): a second Playwright beside it cannot start."""
+    return browser
 
 
 def _unlabelled(page, base: str, paths: list[str]) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ COMMANDS = {
     "db": ("minyi.cli.db_commands:db", "Create, migrate and check the database schema."),
     "demo": (
         "minyi.cli.demo_commands:demo",
-        "Create the schema and load demo departments, users, messages and cases.",
+        "Create the schema and load demo departments, users, messages and cases (never in production).",
     ),
     "department": ("minyi.cli.department_commands:department", "Add and list departments."),
     "export": (
@@ -83,7 +83,7 @@ COMMANDS = {
     "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
     "search": (
         "minyi.cli.search_commands:search",
-        "Search public answers, and rebuild the public search index.",
+        "Search public answers, and rebuild the search indexes (public answers, staff words).",
     ),
     "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
     "stats": (
