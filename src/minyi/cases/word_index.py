@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.state import InstanceState
 
 from minyi.cases.models import Case
 from minyi.cases.word_models import FTS_TABLE, CaseWords
@@ -215,13 +216,32 @@ def note_cases(session: Session, case_ids: Iterable[str]) -> None:
         session.info.setdefault(PENDING_KEY, set()).update(ids)
 
 
+#: The columns the index reads: a case or message changed in others (a status, a deadline,
+#: a reminder's stamp) is not indexed again, so a job touching many cases writes no index.
+_CASE_TEXT = ("title", "number")
+_MESSAGE_TEXT = ("title", "body", "case_id")
+
+
+def _text_changed(obj: Case | Message, names: tuple[str, ...]) -> bool:
+    """Whether a dirty row's indexed text changed in this flush (history is kept until after it)."""
+    state: InstanceState[Case | Message] = inspect(obj)
+    attrs = state.attrs
+    return any(attrs[name].history.has_changes() for name in names)
+
+
 def _note_changes(session: Session, _context: object) -> None:
-    """After a flush: remember the cases whose case or message rows changed."""
+    """After a flush: remember the cases whose indexed text (case or message rows) changed."""
     ids: set[str] = set()
-    for obj in itertools.chain(session.new, session.dirty, session.deleted):
+    dirty = session.dirty
+    for obj in itertools.chain(session.new, dirty, session.deleted):
         if isinstance(obj, Case):
-            ids.add(obj.id)
-        elif isinstance(obj, Message) and obj.case_id:
+            if obj not in dirty or _text_changed(obj, _CASE_TEXT):
+                ids.add(obj.id)
+        elif (
+            isinstance(obj, Message)
+            and obj.case_id
+            and (obj not in dirty or _text_changed(obj, _MESSAGE_TEXT))
+        ):
             ids.add(obj.case_id)
     note_cases(session, ids)
 

@@ -163,3 +163,18 @@ def test_reindex_rebuilds_what_the_events_wrote(session):
     assert total == session.scalar(select(func.count()).select_from(Case))
     assert {case.id: _pairs_of(session, case.id) for case in made} == kept
     assert _found(session, _admin(session), "路灯不亮") == _like(session, "路灯不亮")
+
+
+def test_a_change_outside_the_indexed_text_does_not_index_the_case_again(session):
+    """A status, a deadline or a reminder's stamp: jobs touching many cases write no index."""
+    case = _make(session)[0]
+    case.status = "closed"
+    case.messages[0].likes = 7
+    session.flush()
+    assert case.id not in session.info.get(word_index.PENDING_KEY, set())
+    case.title = "甲小区路灯又坏了"
+    session.flush()
+    assert case.id in session.info[word_index.PENDING_KEY]
+    session.commit()
+    admin = _admin(session)
+    assert case.id in _found(session, admin, "又坏")
