@@ -254,7 +254,11 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     moved: list[str] = []
     for obj in session.dirty:
         if isinstance(obj, Message):
-            moved.extend(str(old) for old in inspect(obj).attrs.case_id.history.deleted if old)
+            attrs = inspect(obj).attrs
+            moved.extend(str(old) for old in attrs.case_id.history.deleted if old)
+            # ``message.case = keep`` (并案) changes the relationship; case_id follows only in
+            # the flush: the absorbed case kept its words, erased ones too (ninth probe)
+            moved.extend(old.id for old in attrs.case.history.deleted if isinstance(old, Case))
     note_cases(session, moved)
 
 

@@ -178,3 +178,20 @@ def test_a_change_outside_the_indexed_text_does_not_index_the_case_again(session
     session.commit()
     admin = _admin(session)
     assert case.id in _found(session, admin, "又坏")
+
+
+def test_a_merged_case_leaves_the_words_it_gave_away(session):
+    """并案 moves messages by relationship: the absorbed case kept its words, erased ones too."""
+    from minyi.cases.workflow import merge_cases
+
+    made = _make(session)
+    admin = _admin(session)
+    keep, absorb = made[0], made[1]
+    merge_cases(session, admin, keep, absorb)
+    session.commit()
+    assert _found(session, admin, "施工") == {keep.id}
+    code = next(m.tracking_code for m in keep.messages if "施工" in m.body)
+    erasure.erase(session, "test", erasure.ErasureRequest(codes=(code,), text=True), actor="test")
+    session.commit()
+    assert _found(session, admin, "施工") == set()
+    assert _found(session, admin, "工地") == set()
