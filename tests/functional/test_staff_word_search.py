@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 
+import pytest
 from tests.functional.conftest import bearer, login
 
 from minyi.core import keyset
@@ -188,3 +189,20 @@ def test_statements_page_with_a_cursor_in_a_header(client, session, world):
     assert seen == whole
     bad = client.get("/api/v1/statements", params={"cursor": "nope"})
     assert (bad.status_code, bad.json()["field"]) == (422, "cursor")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1, "0001-01-01T00:00:00+14:00", "x"],  # out of range once in UTC: OverflowError was a 500
+        [1, "2026-12-01T00:00:00+00:00", "a\u0000b"],  # PostgreSQL refuses NUL in text
+        [1, "2026-12-01T00:00:00+00:00", "\ud800"],  # a lone surrogate cannot be encoded
+    ],
+)
+def test_a_cursor_the_database_cannot_take_is_a_422_on_the_public_list(client, values):
+    """The statements' cursor (their time, their id), read without a login (ninth probe)."""
+    import json
+
+    token = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    answer = client.get("/api/v1/statements", params={"cursor": token})
+    assert (answer.status_code, answer.json()["field"]) == (422, "cursor")

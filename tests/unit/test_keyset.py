@@ -32,6 +32,12 @@ def test_a_token_gives_back_its_values():
         [1, None, None],
         [1, None],
         [1, 2, "x"],
+        # values the database cannot take (500s found by the ninth probe's attacker)
+        [1, "0001-01-01T00:00:00+14:00", "x"],
+        [1, "9999-12-31T23:59:59-14:00", "x"],
+        [1, None, "a\u0000b"],
+        [1, None, "\ud800"],
+        [2**70, None, "x"],
     ],
 )
 def test_a_token_of_another_shape_is_invalid_input_on_cursor(values):
