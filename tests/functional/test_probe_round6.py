@@ -262,3 +262,22 @@ def test_the_inbox_lists_the_first_groups_and_the_rest_on_request(client, sessio
     everything = client.get("/staff?groups=all").text
     assert everything.count('<details class="case-group') == 2
     assert 'id="groups-more"' not in everything
+
+
+def test_another_departments_case_number_is_searched_as_words(session, world):
+    """The number's look-up ran over every case: a department's own mention went unfound, and
+    its total told other departments' numbers apart (ninth probe's attacker)."""
+    from minyi.cases.queries import CaseFilter, list_cases
+
+    other = factories.make_case(session, status="dispatched", department=world.schools)
+    other.number = "OLDSYS-12345"
+    mine = factories.make_case(
+        session, status="dispatched", department=world.roads, body="参见旧系统工单 OLDSYS-12345。"
+    )
+    session.flush()
+    found, total = list_cases(session, world.road_staff, CaseFilter(query="OLDSYS-12345"))
+    assert ([c.id for c in found], total) == ([mine.id], 1)
+    prefix, _ = list_cases(session, world.road_staff, CaseFilter(query="OLDSYS-1234"))
+    assert [c.id for c in prefix] == [mine.id]
+    admin, _ = list_cases(session, world.admin, CaseFilter(query="OLDSYS-12345"))
+    assert [c.id for c in admin] == [other.id]  # who may see the numbered case gets it alone
