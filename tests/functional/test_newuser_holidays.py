@@ -120,6 +120,12 @@ def test_an_entered_year_opens_for_editing(client, world):
             "Line 2: 2027-02-06 is listed",
         ),
         ("二〇二七", "2027-02-06,放假", "年份应在 2000 到 2100 之间", "Year: from 2000 to 2100"),
+        (  # a range's end overflowed: a 500 (ninth probe)
+            "2027",
+            "9999-12-31,放假,末日",
+            "第 1 行：9999-12-31 不在 2000 至 2100 年之间",
+            "Line 1: 9999-12-31 is not in the years 2000–2100",
+        ),
     ],
 )
 def test_a_wrong_line_is_named_in_the_readers_language_and_the_input_stays(

@@ -24,10 +24,12 @@ from datetime import date, timedelta
 
 from minyi.cases.holidays import DayKind, HolidayOverride
 
-__all__ = ["MAX_NAME", "MAX_RANGE_DAYS", "HolidayLineError", "parse_lines"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "MAX_NAME", "MAX_RANGE_DAYS", "HolidayLineError", "parse_lines"]
 
 MAX_RANGE_DAYS = 31
 MAX_NAME = 40
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years the admin page takes
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 _KINDS: Mapping[str, DayKind] = {
     "holiday": DayKind.HOLIDAY,
@@ -90,16 +92,29 @@ def _parse_line(line: str, number: int, year: int | None) -> list[HolidayOverrid
 
 def _days(token: str, number: int) -> list[date]:
     first, _, last = token.partition("~")
-    try:
-        start = date.fromisoformat(_padded(first))
-        end = date.fromisoformat(_padded(last)) if last else start
-    except ValueError:
-        if all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", _padded(part)) for part in (first, last) if part):
-            raise HolidayLineError(f"line {number}: {token.strip()} is no date of the calendar") from None
-        raise HolidayLineError(f"line {number}: date {token!r} is not YYYY-MM-DD") from None
+    start = _day(first, token, number)
+    end = _day(last, token, number) if last else start
     if not start <= end <= start + timedelta(days=MAX_RANGE_DAYS - 1):
         raise HolidayLineError(f"line {number}: a range runs forwards, {MAX_RANGE_DAYS} days at most")
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _day(part: str, token: str, number: int) -> date:
+    """One date of ``token``, ``YYYY-MM-DD`` in ASCII digits, in the years a calendar is kept for.
+
+    ``date.fromisoformat`` alone also took ISO week dates (``2027W061``), and 9999-12-31 made
+    a range's end overflow (a 500 on the admin page, a traceback at start-up: ninth probe).
+    """
+    padded = _padded(part)
+    if not _DATE.fullmatch(padded):
+        raise HolidayLineError(f"line {number}: date {token.strip()!r} is not YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(padded)
+    except ValueError:
+        raise HolidayLineError(f"line {number}: {token.strip()} is no date of the calendar") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise HolidayLineError(f"line {number}: {day} is not in the years {FIRST_YEAR}–{LAST_YEAR}")
+    return day
 
 
 def _padded(text: str) -> str:

@@ -30,7 +30,7 @@ from sqlalchemy import Date, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minyi.cases.calendar import HOLIDAYS_FILE_ENV, WorkCalendar, default_calendar
-from minyi.cases.holiday_lines import MAX_NAME, HolidayLineError, parse_lines
+from minyi.cases.holiday_lines import FIRST_YEAR, LAST_YEAR, MAX_NAME, HolidayLineError, parse_lines
 from minyi.cases.holidays import DayKind, HolidayOverride
 from minyi.core.errors import InvalidInput
 from minyi.db.base import Base, utcnow
@@ -39,7 +39,6 @@ from minyi.settings import current_timezone
 #: How long a process keeps the stored entries before it reads them again (seconds):
 #: another process's change reaches this one within this time.
 REFRESH_SECONDS = 30.0
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class HolidayRecord(Base):

@@ -134,7 +134,10 @@ def load_holiday_file(path: str | Path) -> dict[date, HolidayOverride]:
     """
     file = Path(path)
     suffix = file.suffix.lower()
-    text = file.read_text(encoding="utf-8-sig")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{file}: not UTF-8 text; save it as UTF-8 (e.g. from Excel: CSV UTF-8)") from None
     if suffix == ".csv":
         lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         if lines and not _is_header(lines[0]):  # written as the notice reads, as on the admin page

@@ -42,6 +42,11 @@ HOLIDAYS: tuple[tuple[str, str, str], ...] = (
         "Line {n}: {d} is not in {y}.",
     ),
     (
+        r"line (?P<n>\d+): (?P<d>\S+) is not in the years (?P<a>\d+)–(?P<b>\d+)",
+        "第 {n} 行：{d} 不在 {a} 至 {b} 年之间。",
+        "Line {n}: {d} is not in the years {a}–{b}.",
+    ),
+    (
         r"line (?P<n>\d+): (?P<d>\S+) is no date of the calendar",
         "第 {n} 行：{d} 不是日历上的日期。",
         "Line {n}: {d} is no date of the calendar.",

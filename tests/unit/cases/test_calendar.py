@@ -356,3 +356,25 @@ def test_a_holidays_file_with_its_header_in_another_order_still_reads_by_column(
     days = load_holiday_file(named)
     assert days[date(2027, 2, 14)].name == "春节, 调休"
     assert days[date(2027, 2, 6)].kind is DayKind.HOLIDAY
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("9999-12-31,放假,末日", "not in the years 2000–2100"),  # a range's end overflowed: a 500
+        ("2027W061,放假,春节", "is not YYYY-MM-DD"),  # an ISO week date, taken by fromisoformat
+        ("２０２７-０２-０６,放假,春节", "is not YYYY-MM-DD"),
+    ],
+)
+def test_odd_dates_in_a_holidays_file_are_refused_by_line(tmp_path, line, message):
+    odd = tmp_path / "odd.csv"
+    odd.write_text(f"2027-02-05,放假,春节\n{line}\n", "utf-8")
+    with pytest.raises(ValueError, match=f"line 2: .*{message}"):
+        load_holiday_file(odd)
+
+
+def test_a_holidays_file_that_is_not_utf8_says_so(tmp_path):
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("2027-02-06,放假,春节\n".encode("gbk"))
+    with pytest.raises(ValueError, match="not UTF-8 text; save it as UTF-8"):
+        load_holiday_file(gbk)
