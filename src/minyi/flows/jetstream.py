@@ -110,6 +110,7 @@ async def _wrap(awaitable: Awaitable[T]) -> T:
 
 
 PUBLISH_BATCH = 256  # ids published concurrently, their acknowledgements awaited together
+PROBE_SECONDS = 2.0  # how long one /healthz answer about NATS serves the next probes
 MAX_QUEUED = 20_000  # ids waiting for the publisher; beyond this they are left to the sweeper
 
 
@@ -137,6 +138,8 @@ class JetStreamProcessor:
     publisher_: asyncio.Task[None] | None = field(init=False, default=None)
     connect_: asyncio.Task[JetStreamContext] | None = field(init=False, default=None)
     outage_: NatsOutage = field(init=False)
+    probe_lock_: threading.Lock = field(init=False, default_factory=threading.Lock)
+    probed_: tuple[float, bool] | None = field(init=False, default=None)  # (when, False): the last "no"
 
     def __post_init__(self) -> None:
         """The outage's log lines name the URL."""
@@ -298,7 +301,21 @@ class JetStreamProcessor:
 
         Short, so that a probe with a one-second timeout (Kubernetes' default) still gets its
         200 while NATS is away unanswering; an attempt still under way then goes on alone.
+        One probe checks at a time, and a "no" serves the others for ``PROBE_SECONDS``: with
+        NATS behind a silent firewall each probe held a server thread for 0.5 s, and 600
+        anonymous probes at once slowed every other request (ninth probe's attacker). A "yes"
+        costs nothing to ask again (the connection is there) and is not kept, so that a lost
+        connection shows at the next probe.
         """
+        with self.probe_lock_:
+            now = time.monotonic()
+            if self.probed_ is not None and now - self.probed_[0] < PROBE_SECONDS:
+                return False
+            answer = self._check(within)
+            self.probed_ = None if answer else (time.monotonic(), answer)
+            return answer
+
+    def _check(self, within: float) -> bool:
         if self.loop_ is None:
             self.start()
         assert self.loop_ is not None
