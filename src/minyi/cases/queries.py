@@ -162,7 +162,7 @@ def _filtered(session: Session, user: User, flt: CaseFilter) -> Select[Case]:
         query = query.where(Case.department_id.is_(None))
     elif flt.department_id:
         query = query.where(Case.department_id == flt.department_id)
-    if flt.query:
+    if flt.query and flt.query.strip():  # blanks are no search (they matched every text)
         query = query.where(_matching(session, flt.query, _exact_number(session, user, flt.query)))
     if flt.due:
         query = _due_filter(session, query, flt.due)
