@@ -75,9 +75,24 @@ def test_nothing_named_or_nothing_found_says_so(env):
     assert refused.exit_code == 1
     assert "name at least one tracking code" in refused.output
     assert "Traceback" not in refused.output
-    missing = runner.invoke(cli, ["retention", "erase", "--code", "MY2222222"])
-    assert missing.exit_code == 0
+    missing = runner.invoke(cli, ["retention", "erase", "--code", "MY2222222", "--as", "officer"])
+    assert missing.exit_code == 1  # a script must not take "nothing found" for done
     assert "nothing found" in missing.output
+    as_json = runner.invoke(cli, ["retention", "erase", "--code", "MY2222222", "--dry-run", "--json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["messages"] == 0
+
+
+def test_an_erasure_names_who_carries_it_out(env):
+    runner, database, code = env
+    nameless = runner.invoke(cli, ["retention", "erase", "--code", code])
+    assert nameless.exit_code == 2
+    assert "--as" in nameless.output
+    assert _message(database, code).author_pseudonym is not None  # nothing erased
+    blank = runner.invoke(cli, ["retention", "erase", "--code", code, "--as", "  "])
+    assert blank.exit_code == 2
+    preview = runner.invoke(cli, ["retention", "erase", "--code", code, "--dry-run"])
+    assert preview.exit_code == 0, preview.output
 
 
 def test_the_knowledge_base_forgets_an_erased_public_question(env):
@@ -86,7 +101,7 @@ def test_the_knowledge_base_forgets_an_erased_public_question(env):
     before = runner.invoke(cli, ["knowledge", "search", "停水三天", "--public", "--format", "json"])
     assert [hit["title"] for hit in json.loads(before.output)] == ["停水三天"]
 
-    done = runner.invoke(cli, ["retention", "erase", "--code", code, "--text"])
+    done = runner.invoke(cli, ["retention", "erase", "--code", code, "--text", "--as", "officer"])
     assert done.exit_code == 0, done.output
     after = runner.invoke(cli, ["knowledge", "search", "停水三天", "--public", "--format", "json"])
     assert json.loads(after.output) == []  # no longer public, and its words are gone

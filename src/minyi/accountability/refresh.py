@@ -242,7 +242,8 @@ def refresh(  # noqa: PLR0913 - keywords of `minyi stats refresh` and of tests
     session.add(run)
     session.flush()
     report = RefreshReport(run.full, list(run.months), counted, written, time.perf_counter() - started)
-    log.info("scorecard refresh (%s): %d months, %d cases, %d rows", "full" if run.full else "incremental",
+    # debug: `minyi stats refresh`, its only caller, prints the same line as its result
+    log.debug("scorecard refresh (%s): %d months, %d cases, %d rows", "full" if run.full else "incremental",
              len(report.months), counted, written)  # fmt: skip
     return report
 

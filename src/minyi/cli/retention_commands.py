@@ -42,7 +42,10 @@ def run(ctx: CliContext, days: int | None, dry_run: bool) -> None:
 @click.option("--text", is_flag=True, help="Also replace the messages' own words (title, body, address).")
 @click.option("--dry-run", is_flag=True, help="Only show what would be erased.")
 @click.option(
-    "--as", "actor", default="cli", metavar="NAME", help="Who carries out the request (audit trail)."
+    "--as",
+    "actor",
+    metavar="NAME",
+    help="Who carries out the request, for the audit trail (required unless --dry-run).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
@@ -54,7 +57,7 @@ def erase(
     emails: tuple[str, ...],
     text: bool,
     dry_run: bool,
-    actor: str,
+    actor: str | None,
     as_json: bool,
 ) -> None:
     """Erase one person's personal data at their request (docs/operation.md).
@@ -68,6 +71,8 @@ def erase(
     from minyi.flows.erasure import ErasureRequest, after_commit
     from minyi.flows.erasure import erase as erase_messages
 
+    named = bool(codes or case_numbers or phones or emails)  # else the erasure's own error first
+    actor = _actor(actor, dry_run=dry_run or not named)
     database = ctx.require_current_schema()
     request = ErasureRequest(codes, case_numbers, phones, emails, text=text)
     try:
@@ -81,9 +86,11 @@ def erase(
             after_commit(session, ctx.settings, report)
     if as_json:
         click.echo(json.dumps({"dry_run": dry_run, **report.to_dict()}, ensure_ascii=False))
-        return
+    elif not report.messages:
+        click.echo("nothing found: check the codes, numbers or addresses given", err=True)
     if not report.messages:
-        click.echo("nothing found: check the codes, numbers or addresses given")
+        raise click.exceptions.Exit(1)  # a script must not take "nothing found" for done
+    if as_json:
         return
     verb = "would erase" if dry_run else "erased"
     words = " and their words" if text else ""
@@ -93,3 +100,18 @@ def erase(
     )
     for code in report.codes:
         click.echo(f"  {code}")
+
+
+def _actor(actor: str | None, *, dry_run: bool) -> str:
+    """Who erased, for the audit trail: a request under the data-protection law must say who.
+
+    A preview changes nothing and records nothing, so it needs no name.
+    """
+    name = (actor or "").strip()
+    if name:
+        return name
+    if dry_run:
+        return "cli"
+    raise click.UsageError(
+        "--as: name who carries out this request for the audit trail, e.g. --as 'Wang Fang (privacy officer)'"
+    )

@@ -91,23 +91,34 @@ async def _one_line(exc: Exception) -> None:
 
 
 def worker_callbacks(url: str, reconnect_seconds: int) -> dict[str, Any]:
-    """A worker's client callbacks: a line a failed try, one when NATS is lost, one when back.
+    """A worker's client callbacks: one line when NATS is lost, its first error, one when back.
 
     A worker reconnects by itself for ``reconnect_seconds`` (then stops, for its service
-    manager to restart it), so its tries are few enough to say each. nats-py calls
-    ``disconnected_cb`` again when it gives up and closes: said once.
+    manager to restart it). Each failed try is an error callback, about 15 in 30 s of the
+    same refusal: the first is said, the others counted (at debug level) and the count said
+    with the line that ends the outage. nats-py calls ``disconnected_cb`` again when it
+    gives up and closes: said once.
     """
-    down = False
+    down, tries = False, 0
+
+    async def error(exc: Exception) -> None:
+        nonlocal tries
+        if down:
+            tries += 1
+            if tries > 1:
+                log.debug("NATS: %s", exc or type(exc).__name__)
+                return
+        await _one_line(exc)
 
     async def lost() -> None:
-        nonlocal down
+        nonlocal down, tries
         if not down:
-            down = True
+            down, tries = True, 0
             log.warning("lost NATS at %s (MINYI_NATS_URL); reconnecting for %d s", url, reconnect_seconds)
 
     async def back() -> None:
-        nonlocal down
-        down = False
-        log.warning("reconnected to NATS at %s", url)
+        nonlocal down, tries
+        log.warning("reconnected to NATS at %s after %d failed tries", url, tries)
+        down, tries = False, 0
 
-    return {"error_cb": _one_line, "disconnected_cb": lost, "reconnected_cb": back}
+    return {"error_cb": error, "disconnected_cb": lost, "reconnected_cb": back}
