@@ -119,7 +119,10 @@ def test_a_bad_cursor_is_a_422_naming_the_field_in_the_readers_language(client, 
     admin = bearer(session, world.admin)
     forged = base64.urlsafe_b64encode(b'[1,"x",2]').decode()
     now = datetime.now(UTC)
-    impossible = [keyset.encode([0, 2, None, now, "x"]), keyset.encode([1, 0, None, now, "x"])]
+    impossible = [
+        keyset.encode([0, 2, None, now, "x"], "cases"),
+        keyset.encode([1, 0, None, now, "x"], "cases"),
+    ]
     for bad in ("nonsense!", "e30", forged, "W10", "a" * 999, *impossible):
         answer = client.get("/api/v1/cases", params={"cursor": bad}, headers=admin)
         assert answer.status_code == 422, (bad, answer.text)
@@ -194,9 +197,9 @@ def test_statements_page_with_a_cursor_in_a_header(client, session, world):
 @pytest.mark.parametrize(
     "values",
     [
-        [1, "0001-01-01T00:00:00+14:00", "x"],  # out of range once in UTC: OverflowError was a 500
-        [1, "2026-12-01T00:00:00+00:00", "a\u0000b"],  # PostgreSQL refuses NUL in text
-        [1, "2026-12-01T00:00:00+00:00", "\ud800"],  # a lone surrogate cannot be encoded
+        [2, "statements", "0001-01-01T00:00:00+14:00", "x"],  # out of range in UTC: was a 500
+        [2, "statements", "2026-12-01T00:00:00+00:00", "a\u0000b"],  # PostgreSQL refuses NUL in text
+        [2, "statements", "2026-12-01T00:00:00+00:00", "\ud800"],  # a lone surrogate cannot be encoded
     ],
 )
 def test_a_cursor_the_database_cannot_take_is_a_422_on_the_public_list(client, values):
@@ -206,3 +209,12 @@ def test_a_cursor_the_database_cannot_take_is_a_422_on_the_public_list(client, v
     token = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
     answer = client.get("/api/v1/statements", params={"cursor": token})
     assert (answer.status_code, answer.json()["field"]) == (422, "cursor")
+
+
+def test_another_lists_cursor_of_the_same_shape_is_a_422(client):
+    """An alerts cursor (a time and an id, as the statements') no longer pages the statements."""
+    alerts_cursor = keyset.encode([datetime.now(UTC), "01"], "alerts")
+    answer = client.get("/api/v1/statements", params={"cursor": alerts_cursor})
+    assert (answer.status_code, answer.json()["field"]) == (422, "cursor")
+    own = keyset.encode([datetime.now(UTC), "01"], "statements")
+    assert client.get("/api/v1/statements", params={"cursor": own}).status_code == 200

@@ -19,8 +19,8 @@ KEYS = (
 
 def test_a_token_gives_back_its_values():
     values = [1, datetime(2026, 12, 7, 3, 4, 5, 678, tzinfo=UTC), "01a2"]
-    assert keyset.decode(keyset.encode(values), KEYS) == values
-    assert keyset.decode(keyset.encode([2, None, "x"]), KEYS) == [2, None, "x"]
+    assert keyset.decode(keyset.encode(values, "cases"), KEYS, "cases") == values
+    assert keyset.decode(keyset.encode([2, None, "x"], "cases"), KEYS, "cases") == [2, None, "x"]
 
 
 @pytest.mark.parametrize(
@@ -41,16 +41,26 @@ def test_a_token_gives_back_its_values():
     ],
 )
 def test_a_token_of_another_shape_is_invalid_input_on_cursor(values):
-    token = keyset.encode(values)
+    token = keyset.encode(values, "cases")
     with pytest.raises(InvalidInput) as refused:
-        keyset.decode(token, KEYS)
+        keyset.decode(token, KEYS, "cases")
     assert refused.value.field == "cursor"
 
 
 @pytest.mark.parametrize("token", ["", "!!!", "bm90IGpzb24", "W1td", "a" * 2000, "WzIsMSxudWxsLCJ4Il0"])
 def test_garbage_is_invalid_input_on_cursor(token):
     with pytest.raises(InvalidInput):
-        keyset.decode(token, KEYS)
+        keyset.decode(token, KEYS, "cases")
+
+
+def test_a_token_of_another_list_is_refused_even_of_the_same_shape():
+    """Alerts and statements both page by a time and an id: one's cursor is not the other's."""
+    token = keyset.encode([1, None, "x"], "alerts")
+    with pytest.raises(InvalidInput):
+        keyset.decode(token, KEYS, "statements")
+    first_version = "WzEsMSxudWxsLCJ4Il0"  # [1,1,null,"x"]: version 1 had no list name
+    with pytest.raises(InvalidInput):
+        keyset.decode(first_version, KEYS, "cases")
 
 
 def test_after_compares_key_by_key_and_a_null_only_with_null():

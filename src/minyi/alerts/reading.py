@@ -102,7 +102,7 @@ def alert_page_for(  # noqa: PLR0913 - the reader, then the list's filter and pa
     if cursor is None:
         found, total = services.list_alerts(session, status=status, limit=limit + 1, offset=offset)
     else:
-        query = select(Alert).where(keyset.where_after(cursor, offset, ALERT_KEYS))
+        query = select(Alert).where(keyset.where_after(cursor, offset, ALERT_KEYS, "alerts"))
         if status is not None:
             query = query.where(Alert.status == status)
         query = query.order_by(Alert.last_seen_at.desc(), Alert.id.desc())
@@ -110,5 +110,5 @@ def alert_page_for(  # noqa: PLR0913 - the reader, then the list's filter and pa
         total = services.count_alerts(session, status)
     page = found[:limit]
     last = page[-1] if len(found) > limit else None
-    next_cursor = keyset.encode([last.last_seen_at, last.id]) if last is not None else None
+    next_cursor = keyset.encode([last.last_seen_at, last.id], "alerts") if last is not None else None
     return views(session, reader, page), total, next_cursor

@@ -140,14 +140,14 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
     if flt.cursor is not None:
         if flt.offset:
             raise InvalidInput(keyset.BOTH_OFFSET_AND_CURSOR, field="offset")
-        values = keyset.decode(flt.cursor, inbox_keys())
+        values = keyset.decode(flt.cursor, inbox_keys(), "cases")
         found = inbox_pages.page_after(session, query, values, flt.limit)
     else:
         page = query.order_by(*inbox_order()).offset(flt.offset).limit(flt.limit + 1)
         found = list(session.scalars(page))
     items = found[: flt.limit]
     more = len(found) > flt.limit
-    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1])) if more and items else None
+    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1]), "cases") if more and items else None
     return CasePage(items, total, next_cursor)
 
 

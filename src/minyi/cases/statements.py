@@ -139,12 +139,13 @@ def statement_page(
     """Statements, newest first, at ``offset`` or after ``cursor``, and the next page's cursor."""
     query = select(Statement).order_by(Statement.published_at.desc(), Statement.id.desc())
     if cursor is not None:
-        query = query.where(keyset.where_after(cursor, offset, STATEMENT_KEYS))
+        query = query.where(keyset.where_after(cursor, offset, STATEMENT_KEYS, "statements"))
     else:
         query = query.offset(offset)
     found = list(session.scalars(query.limit(limit + 1)))
     last = found[limit - 1] if len(found) > limit else None
-    return found[:limit], (keyset.encode([last.published_at, last.id]) if last is not None else None)
+    next_cursor = keyset.encode([last.published_at, last.id], "statements") if last is not None else None
+    return found[:limit], next_cursor
 
 
 def cases_by_number(

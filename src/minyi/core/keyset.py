@@ -7,9 +7,12 @@ sort key of the last row given (the list's own order, ending with the unique id)
 page is the rows strictly after it in that order, so it costs as much as the first page and
 no row is given twice or skipped because others arrived.
 
-The token is opaque to callers (URL-safe base64 of a small JSON array), checked on the way
-in: anything this module did not write is :class:`~minyi.core.errors.InvalidInput` on the
-field ``cursor`` (a 422 in the reader's language), never a server error.
+The token is opaque to callers (URL-safe base64 of a small JSON array: a version, the name of
+the list that gave it, the values), checked on the way in: anything this module did not
+write for that list is :class:`~minyi.core.errors.InvalidInput` on the field ``cursor`` (a 422
+in the reader's language), never a server error. The list's name matters because two lists
+can order by keys of one shape (alerts and statements: a time and an id): a cursor of one
+given to the other would silently start at a wrong place.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ __all__ = ["BAD_CURSOR", "BOTH_OFFSET_AND_CURSOR", "SortKey", "after", "decode",
 BAD_CURSOR = "cursor: not a page token this list gave; use next_cursor of the previous page or start again"
 #: A cursor names its place itself; an offset on top of it would mean two places.
 BOTH_OFFSET_AND_CURSOR = "offset: give offset or cursor, not both"
-_VERSION = 1
+_VERSION = 2  # 1 had no list name: its tokens are refused (start again)
 _MAX_TOKEN = 1000  # characters: a token of five keys is under 200
 _FIRST_YEAR, _LAST_YEAR = 1900, 2999  # the times any list holds (as the export's date bounds)
 _MAX_INT = 2**63  # a BIGINT
@@ -54,29 +57,32 @@ class SortKey:
     nullable: bool = False
 
 
-def encode(values: Sequence[Any]) -> str:
+def encode(values: Sequence[Any], list_name: str) -> str:
     """The token of one row's sort key ``values`` (ints, strings, aware datetimes or None)."""
     plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
-    raw = json.dumps([_VERSION, *plain], separators=(",", ":")).encode()
+    raw = json.dumps([_VERSION, list_name, *plain], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(token: str, keys: Sequence[SortKey]) -> list[Any]:
-    """The sort key values of ``token`` for ``keys``; InvalidInput (``cursor``) for anything else."""
+def decode(token: str, keys: Sequence[SortKey], list_name: str) -> list[Any]:
+    """The sort key values of ``token`` for ``keys``; InvalidInput (``cursor``) for anything else.
+
+    Anything else includes a token that another list (``list_name``) gave.
+    """
     try:
-        return _read(token, keys)
+        return _read(token, keys, list_name)
     except (ValueError, TypeError, binascii.Error, UnicodeError, RecursionError, OverflowError):
         raise InvalidInput(BAD_CURSOR, field="cursor") from None
 
 
-def _read(token: str, keys: Sequence[SortKey]) -> list[Any]:
+def _read(token: str, keys: Sequence[SortKey], list_name: str) -> list[Any]:
     """The values of ``token``; ValueError (or the decoders' errors) when it is not one of ours."""
     if len(token) > _MAX_TOKEN:
         raise ValueError("too long")
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    version, *values = json.loads(raw)
-    if version != _VERSION or len(values) != len(keys):
-        raise ValueError("another shape")
+    version, name, *values = json.loads(raw)
+    if version != _VERSION or name != list_name or len(values) != len(keys):
+        raise ValueError("another shape or another list")
     return [_value(value, key) for value, key in zip(values, keys, strict=True)]
 
 
@@ -105,11 +111,11 @@ def _value(value: object, key: SortKey) -> Any:
     raise ValueError(f"not a {key.kind.__name__}")
 
 
-def where_after(cursor: str, offset: int, keys: Sequence[SortKey]) -> ColumnElement[bool]:
+def where_after(cursor: str, offset: int, keys: Sequence[SortKey], list_name: str) -> ColumnElement[bool]:
     """The condition of the page after ``cursor``; InvalidInput when an offset comes with it."""
     if offset:
         raise InvalidInput(BOTH_OFFSET_AND_CURSOR, field="offset")
-    return after(keys, decode(cursor, keys))
+    return after(keys, decode(cursor, keys, list_name))
 
 
 def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
