@@ -147,3 +147,45 @@ def test_restore_gives_each_exported_case_its_case_and_number_and_no_other_file(
         unrelated = target.scalar(select(Message).where(Message.source == "other.csv"))
         assert unrelated.case.title != "幸福小区停水"
         assert unrelated.case.number not in {first.number, second.number}
+
+
+def _rewrite(path, numbers: dict[str, str], first: str = "") -> list[list[str]]:
+    """Give the exported cases of ``path`` other numbers (案件编号), case ``first``'s rows first."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    body = sorted(rows[1:], key=lambda row: row[0] != first)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([rows[0], *([numbers.get(row[0], row[0]), *row[1:]] for row in body)])
+    return rows
+
+
+@pytest.mark.parametrize("batch_size", [1, 500])
+def test_a_number_given_up_in_a_batch_goes_to_the_case_exported_with_it(session, empty, tmp_path, batch_size):
+    """A case gives up the number the import drew for it; a later case of the batch was exported with it.
+
+    Written in one flush, the updates go in the order of the cases' ids, the taker's first
+    here: the batch settles what was given up before another case takes it (the unique
+    index on case numbers).
+    """
+    _source(session)
+    session.commit()
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    import_messages(empty, path, key=KEY, settings=None)
+    with empty.session() as target:
+        cases = sorted(target.scalars(select(Case)).unique().all(), key=lambda case: case.id)
+        taker, giver = cases[0], cases[-1]  # the taker's update would be written first
+        drawn = giver.number
+        taker_id, giver_id = taker.messages[0].external_id, giver.messages[0].external_id
+    rows = _rewrite(path, {})
+    exported = {row[rows[0].index("留言编号")]: row[0] for row in rows[1:]}
+    _rewrite(path, {exported[giver_id]: "OTHER-0001", exported[taker_id]: drawn}, first=exported[giver_id])
+
+    restored = restore_cases(empty, path, batch_size=batch_size)
+    assert restored.cases == 3
+    with empty.session() as target:
+        numbers = {case.number: case for case in target.scalars(select(Case))}
+        assert taker_id in {m.external_id for m in numbers[drawn].messages}
+        assert giver_id in {m.external_id for m in numbers["OTHER-0001"].messages}

@@ -108,12 +108,19 @@ def _day(value: datetime | None) -> date | None:
 @pass_context
 def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool) -> None:
     """Restore the cases of a Minyi export (statuses, replies, numbers) after `minyi import` read it."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from minyi.flows.restore import restore_cases as run_restore  # local: see export_cases
     from minyi.interop.tabular import ImportFileError
 
     database = ctx.require_current_schema()
+    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed} cases"), TimeElapsedColumn())
     try:
-        report = run_restore(database, path, source=source)
+        with Progress(*columns, transient=True, disable=as_json) as bar:
+            task = bar.add_task("restoring", total=None)
+            report = run_restore(
+                database, path, source=source, progress=lambda done: bar.update(task, completed=done)
+            )
     except (ImportFileError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -22,16 +22,19 @@ exported case (the consecutive rows of one 案件编号):
 - takes off the apostrophe the export put in front of a text a spreadsheet would run
   (:func:`~minyi.interop.export_layout.unescape_cell`).
 
-A ``restored`` note is logged on each case (an internal note event). Commits every
-``batch_size`` cases; at the end, like ``minyi import``, the public figures and the knowledge
-base are brought up to date (a first case page after a restore indexed two years of
-answers inside its request).
+A ``restored`` note is logged on each case (an internal note event). Works ``batch_size``
+cases at a time: their messages, cases and replies read in a few queries, the changes
+written in one flush and committed (one case at a time, a query and a flush each, it
+restored 65 cases a second at 100k on PostgreSQL). At the end, like ``minyi import``, the
+public figures and the knowledge base are brought up to date (a first case page after a
+restore indexed two years of answers inside its request).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,33 +93,43 @@ def _groups(path: Path) -> Iterator[list[Record]]:
         yield group
 
 
-def restore_cases(
+def restore_cases(  # noqa: PLR0913 - the file, where its messages are, and how to report
     database: Database,
     path: Path,
     *,
     source: str | None = None,
     channel: str = "import",
     batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
 ) -> RestoreReport:
     """Restore the exported cases of ``path`` over its imported messages (see the module text).
 
     ``source`` and ``channel``: what ``minyi import`` recorded on the file's messages
-    (default: the file's name and ``import``, as the import's own defaults).
+    (default: the file's name and ``import``, as the import's own defaults). ``progress``
+    is told the number of exported cases read so far after each batch.
     """
-    cases = replies = missing = 0
+    cases = replies = missing = read = 0
     stored = _Stored(channel, (source or Path(path).name)[:120], {})
     with database.session() as session:
-        for group in _groups(Path(path)):
-            added, lost = _restore(session, group, stored)
-            cases += added >= 0
-            replies += max(added, 0)
-            missing += lost
-            if cases % batch_size == 0:
-                session.commit()
-                session.expunge_all()
-        session.commit()
+        for batch in _batches(_groups(Path(path)), batch_size):
+            for added, lost in _restore_batch(session, batch, stored):
+                cases += added >= 0
+                replies += max(added, 0)
+                missing += lost
+            session.commit()
+            session.expunge_all()
+            read += len(batch)
+            if progress is not None:
+                progress(read)
     refresh_after_import(database)
     return RestoreReport(cases, replies, missing)
+
+
+def _batches(groups: Iterable[list[Record]], size: int) -> Iterator[list[list[Record]]]:
+    """``size`` exported cases at a time."""
+    iterator = iter(groups)
+    while batch := list(itertools.islice(iterator, max(size, 1))):
+        yield batch
 
 
 @dataclass
@@ -127,19 +140,64 @@ class _Stored:
     source: str
     claimed: dict[str, str]  # case id -> the exported 案件编号 restored into it in this run
     departments: dict[str, Department | None] = field(default_factory=dict)  # by code, read once
+    #: This batch's exported numbers -> the case holding each (None: free), kept up to date
+    numbers: dict[str, str | None] = field(default_factory=dict)
+    #: Cases a message of this batch left: deleted at the batch's end if they hold none
+    left: dict[str, Case] = field(default_factory=dict)
+    #: Numbers cases gave up in this batch (not yet written: taking one needs a flush first)
+    freed: set[str] = field(default_factory=set)
 
 
-def _restore(session: Session, group: list[Record], stored: _Stored) -> tuple[int, int]:
+_IN_SLICE = 900  # ids a query: under SQLite's older limit of 999 parameters
+
+
+def _restore_batch(session: Session, batch: list[list[Record]], stored: _Stored) -> list[tuple[int, int]]:
+    """Restore a batch of exported cases: read together, restored one by one, written in one flush."""
+    ids = [_text(record, "留言编号") for group in batch for record in group]
+    messages: dict[str, Message] = {}
+    for start in range(0, len(ids), _IN_SLICE):
+        query = (
+            select(Message)
+            .where(
+                Message.external_id.in_(ids[start : start + _IN_SLICE]),
+                Message.channel == stored.channel,
+                Message.source == stored.source,
+            )
+            .options(selectinload(Message.case).selectinload(Case.replies))
+        )
+        messages.update((m.external_id or "", m) for m in session.scalars(query))
+    exported = {_text(group[0], "案件编号") for group in batch} - {""}
+    stored.numbers = dict.fromkeys(exported)
+    ordered = sorted(exported)
+    for start in range(0, len(ordered), _IN_SLICE):
+        held = select(Case.number, Case.id).where(Case.number.in_(ordered[start : start + _IN_SLICE]))
+        stored.numbers.update((number, case_id) for number, case_id in session.execute(held))
+    with session.no_autoflush:
+        results = [_restore(session, group, stored, messages) for group in batch]
+    _drop_emptied(session, stored)
+    return results
+
+
+def _drop_emptied(session: Session, stored: _Stored) -> None:
+    """Write the batch, then delete the cases its messages left that hold no message now."""
+    session.flush()
+    if stored.left:
+        holding = set(
+            session.scalars(select(Message.case_id).where(Message.case_id.in_(list(stored.left))).distinct())
+        )
+        for case_id, case in stored.left.items():
+            if case_id not in holding:
+                session.delete(case)
+        session.flush()
+    stored.left.clear()
+    stored.freed.clear()
+
+
+def _restore(
+    session: Session, group: list[Record], stored: _Stored, messages: dict[str, Message]
+) -> tuple[int, int]:
     """Restore one case: (replies added, or -1 when none of its messages is stored; messages missing)."""
     ids = [_text(record, "留言编号") for record in group]
-    query = (
-        select(Message)
-        .where(
-            Message.external_id.in_(ids), Message.channel == stored.channel, Message.source == stored.source
-        )
-        .options(selectinload(Message.case).selectinload(Case.replies))  # one round trip, not three a case
-    )
-    messages = {m.external_id: m for m in session.scalars(query)}
     found = [messages[i] for i in ids if i in messages]
     if not found:
         return -1, len(ids)
@@ -148,15 +206,16 @@ def _restore(session: Session, group: list[Record], stored: _Stored) -> tuple[in
         return -1, len(ids)
     exported = _text(group[0], "案件编号")
     if stored.claimed.get(case.id, exported) != exported:  # merged on import with another exported case
-        case = _own_case(session, exported, found[0])
+        case = _own_case(session, exported, found[0], stored)
     stored.claimed[case.id] = exported
-    _take_number(session, case, exported)
-    for record, message in ((r, messages.get(_text(r, "留言编号"))) for r in group):
+    _take_number(session, case, exported, stored)
+    for record in group:
+        message = messages.get(_text(record, "留言编号"))
         if message is not None:
             _fix_texts(message, record)
-            _join(session, case, message)
+            _join(case, message, stored)
     _case_fields(session, case, group[0], stored.departments)
-    added = _replies(session, case, _json_list(_text(group[0], layout.REPLIES_HEADER)))
+    added = _replies(case, _json_list(_text(group[0], layout.REPLIES_HEADER)))
     # added, not appended: appending read every event of the case first
     session.add(
         CaseEvent(
@@ -167,13 +226,12 @@ def _restore(session: Session, group: list[Record], stored: _Stored) -> tuple[in
             payload={"note": "restored from an export"},
         )
     )
-    session.flush()
     return added, len(ids) - len(found)
 
 
-def _own_case(session: Session, exported: str, first: Message) -> Case:
+def _own_case(session: Session, exported: str, first: Message, stored: _Stored) -> Case:
     """A new case for an exported case whose messages the import merged into another's."""
-    free = exported and session.scalar(select(Case.id).where(Case.number == exported)) is None
+    free = bool(exported) and _number_free(session, exported, stored)
     case = Case(
         id=new_id(),
         number=exported if free else new_case_number(session, utcnow()),
@@ -181,17 +239,36 @@ def _own_case(session: Session, exported: str, first: Message) -> Case:
         status=CaseStatus.RECEIVED,
         is_public=first.is_public,
     )
-    session.add(case)
-    session.flush()
+    session.add(case)  # written with the batch: its id is set, and a drawn number is random
+    stored.numbers[case.number] = case.id
     return case
 
 
-def _take_number(session: Session, case: Case, exported: str) -> None:
+def _take_number(session: Session, case: Case, exported: str, stored: _Stored) -> None:
     """Give ``case`` the exported number citizens know, unless another case has it."""
     if not exported or case.number == exported:
         return
-    if session.scalar(select(Case.id).where(Case.number == exported)) is None:
+    if _number_free(session, exported, stored):
+        if stored.numbers.get(case.number) == case.id:
+            stored.numbers[case.number] = None
+        stored.freed.add(case.number)
         case.number = exported[:30]
+        stored.numbers[exported] = case.id
+
+
+def _number_free(session: Session, number: str, stored: _Stored) -> bool:
+    """Whether no case holds ``number``, as the database will have it once the batch is written.
+
+    A number given up earlier in the batch, or held by a case the batch may empty, is
+    settled by writing the batch so far first: one flush's order of updates must never
+    hold one number twice (the unique index), and an emptied case's number is free.
+    """
+    holder = stored.numbers.get(number)
+    if (holder is not None and holder in stored.left) or number in stored.freed:
+        _drop_emptied(session, stored)
+        holder = session.scalar(select(Case.id).where(Case.number == number))
+        stored.numbers[number] = holder
+    return holder is None
 
 
 def _json_list(text: str) -> list[dict[str, Any]]:
@@ -210,17 +287,13 @@ def _fix_texts(message: Message, record: Record) -> None:
             setattr(message, attribute, _text(record, header) or layout.unescape_cell(stored))
 
 
-def _join(session: Session, case: Case, message: Message) -> None:
-    """Move ``message`` into ``case``; delete the case it leaves if it has no other message."""
+def _join(case: Case, message: Message, stored: _Stored) -> None:
+    """Move ``message`` into ``case``; the case it leaves is deleted at the batch's end if emptied."""
     old = message.case
-    if old is None or old.id == case.id:
-        if old is None:
-            message.case = case
-        return
-    message.case = case
-    session.flush()
-    if session.scalar(select(Message.id).where(Message.case_id == old.id).limit(1)) is None:
-        session.delete(old)
+    if old is not None and old.id != case.id:
+        stored.left[old.id] = old
+    if old is None or old.id != case.id:
+        message.case = case
 
 
 def _case_fields(
@@ -253,7 +326,7 @@ def _case_fields(
         setattr(case, attribute, _time(_text(record, header)))
 
 
-def _replies(session: Session, case: Case, exported: list[dict[str, Any]]) -> int:
+def _replies(case: Case, exported: list[dict[str, Any]]) -> int:
     have = {(reply.body, reply.created_at) for reply in case.replies}
     added = 0
     for item in exported:
@@ -266,5 +339,4 @@ def _replies(session: Session, case: Case, exported: list[dict[str, Any]]) -> in
         case.replies.append(reply)
         have.add((body, at))  # type: ignore[arg-type]
         added += 1
-    session.flush()
     return added
