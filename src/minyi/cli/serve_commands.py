@@ -7,6 +7,7 @@ import uvicorn
 
 from minyi.cli.context import CliContext, check_calendar, pass_context
 from minyi.cli.demo_commands import refuse_demo_in_production, seed_if_empty
+from minyi.core.logs import uvicorn_log_config
 from minyi.server.app import create_app
 
 
@@ -57,6 +58,8 @@ def serve(ctx: CliContext, demo: bool, host: str, port: int, workers: int) -> No
             port=port,
             workers=workers,
             log_level=log_level,
+            log_config=uvicorn_log_config(log_level),
         )
         return
-    uvicorn.run(create_app(ctx.settings, database), host=host, port=port, log_level=log_level)
+    app = create_app(ctx.settings, database)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=uvicorn_log_config(log_level))
