@@ -90,7 +90,7 @@ class QuotaExceeded(Throttled):
         super().__init__(retry_after)
         who = "with this key" if kind == KEY else "from this address"
         self.message = (
-            f"too many messages {who}: at most {cap} an hour; try again in {self.minutes} minute(s)"
+            f"too many messages {who}: at most {cap} an hour; try again in {self.minutes} min"
         )
         self.args = (self.message,)
         self.cap = cap

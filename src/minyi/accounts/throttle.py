@@ -116,7 +116,7 @@ class Throttled(DomainError):  # noqa: N818 - reads as what happened
         if busy:
             text = "too many logins at this moment; try again in a second"
         else:
-            text = f"too many failed attempts; try again in {self.minutes} minute(s)"
+            text = f"too many failed attempts; try again in {self.minutes} min"
         super().__init__(text)
 
     @property

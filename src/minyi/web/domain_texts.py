@@ -232,14 +232,14 @@ KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
 #: The caps on submitted messages and the integrator keys (``minyi.accounts.quotas``, ``client_keys``).
 LIMITS: tuple[tuple[str, str, str], ...] = (
     (
-        r"too many messages from this address: at most (?P<n>\d+) an hour; .* (?P<m>\d+) minute\(s\)",
+        r"too many messages from this address: at most (?P<n>\d+) an hour; .* (?P<m>\d+) min",
         "同一地址每小时最多提交 {n} 条留言，已达上限，请 {m} 分钟后再试。",
-        "Too many messages from this address: at most {n} an hour. Try again in {m} minute(s).",
+        "Too many messages from this address: at most {n} an hour. Try again in {m} min.",
     ),
     (
-        r"too many messages with this key: at most (?P<n>\d+) an hour; .* (?P<m>\d+) minute\(s\)",
+        r"too many messages with this key: at most (?P<n>\d+) an hour; .* (?P<m>\d+) min",
         "该接口密钥每小时最多提交 {n} 条留言，已达上限，请 {m} 分钟后再试。",
-        "Too many messages with this key: at most {n} an hour. Try again in {m} minute(s).",
+        "Too many messages with this key: at most {n} an hour. Try again in {m} min.",
     ),
     (
         r"(?P<f>[\w-]+): not a client key \(it starts with o311_ and has 48 characters\)",

@@ -10,7 +10,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login.failed": ("用户名或密码不正确。", "Wrong username or password."),
     "login.throttled": (
         "尝试次数过多，请 {n} 分钟后再试。",
-        "Too many attempts; try again in {n} minute(s).",
+        "Too many attempts; try again in {n} min.",
     ),
     "login.busy": (
         "登录的人太多，请几秒钟后再试。",
@@ -60,8 +60,8 @@ TEXTS: dict[str, tuple[str, str]] = {
             "排除原因（见服务日志）后，请运行 minyi process --retry-failed 重新处理。"
         ),
         (
-            "{n} stored message(s) failed processing and have no case, so no one sees them. Once the "
-            "cause (see the server log) is fixed, run minyi process --retry-failed."
+            "Stored messages that failed processing and have no case, so that no one sees them: {n}. "
+            "Once the cause (see the server log) is fixed, run minyi process --retry-failed."
         ),
     ),
     "admin.unanalysed_messages": (
@@ -71,8 +71,8 @@ TEXTS: dict[str, tuple[str, str]] = {
             "仍在等待分派的案件将获得分类、诉求类型并自动分派。"
         ),
         (
-            "{n} message(s) could not be analysed; their cases wait at the dispatch desk for a person "
-            "to sort. Once the cause (see the server log) is fixed, run minyi process to analyse them: "
+            "Messages that could not be analysed: {n}; their cases wait at the dispatch desk for a "
+            "person to sort. Once the cause (see the server log) is fixed, run minyi process to analyse them: "
             "cases still waiting get their category and kind of appeal and are routed."
         ),
     ),
