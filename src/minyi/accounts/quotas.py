@@ -89,9 +89,7 @@ class QuotaExceeded(Throttled):
         """A refusal for ``retry_after`` seconds by the cap of ``cap`` an hour of ``kind``."""
         super().__init__(retry_after)
         who = "with this key" if kind == KEY else "from this address"
-        self.message = (
-            f"too many messages {who}: at most {cap} an hour; try again in {self.minutes} min"
-        )
+        self.message = f"too many messages {who}: at most {cap} an hour; try again in {self.minutes} min"
         self.args = (self.message,)
         self.cap = cap
 

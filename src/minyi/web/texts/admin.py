@@ -72,8 +72,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
         (
             "Messages that could not be analysed: {n}; their cases wait at the dispatch desk for a "
-            "person to sort. Once the cause (see the server log) is fixed, run minyi process to analyse them: "
-            "cases still waiting get their category and kind of appeal and are routed."
+            "person to sort. Once the cause (see the server log) is fixed, run minyi process to "
+            "analyse them: cases still waiting get their category and kind of appeal and are routed."
         ),
     ),
     "export.heading": ("导出", "Export"),
