@@ -394,3 +394,28 @@ def test_a_key_is_capped_per_hour_and_named_on_its_messages(session, settings, d
         assert [post(client, api_key, service_code=code).status_code for _ in range(3)] == [200, 200, 429]
     session.expire_all()
     assert {m.source for m in session.query(Message).filter_by(channel="open311")} == {"test-app"}
+
+
+def test_a_category_with_its_own_code_is_that_service_code_and_its_id_still_works(
+    client, session, world, api_key
+):
+    """Integrators write codes into programs: the centre's own code survives a new database."""
+    world.road_category.code = "JT-0101"
+    session.commit()
+    listed = {s["service_name"]: s["service_code"] for s in client.get(f"{BASE}/services.json").json()}
+    assert listed[world.road_category.name] == "JT-0101"
+    definition = client.get(f"{BASE}/services/JT-0101.json").json()
+    assert definition["service_code"] == "JT-0101"
+    by_id = client.get(f"{BASE}/services/{world.road_category.id}.json")  # what integrators had
+    assert by_id.status_code == 200
+    texts = {"JT-0101": "人民路路灯不亮三天了", world.road_category.id: "滨江路井盖丢失很危险"}
+    for code, description in texts.items():  # two problems: not merged as copies
+        fields = {"service_code": code, "description": description, "attribute[PUBLIC]": "1"}
+        response = post(client, api_key, **fields)
+        assert response.status_code == 200, response.text
+    records = client.get(f"{BASE}/requests.json", params={"service_code": "JT-0101"}).json()
+    assert len(records) == 2
+    assert {r["service_code"] for r in records} == {"JT-0101"}
+    assert (
+        client.get(f"{BASE}/requests.json", params={"service_code": world.road_category.id}).json() == records
+    )

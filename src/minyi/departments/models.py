@@ -35,6 +35,8 @@ class Category(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     #: The name on English pages (optional; the Chinese one stands in when empty).
     name_en: Mapped[str | None] = mapped_column(String(200))
+    #: The centre's own code of the category (分类编码), optional: its Open311 ``service_code``.
+    code: Mapped[str | None] = mapped_column(String(40), index=True, unique=True)
     level: Mapped[int] = mapped_column(Integer)
     path: Mapped[str] = mapped_column(String(700), unique=True)
     parent_id: Mapped[str | None] = mapped_column(

@@ -21,6 +21,8 @@ ENGLISH_NAME_COLUMNS = (
     ("level3_en", "三级分类英文名"),
 )
 DEPARTMENT_COLUMNS = ("部门", "承办部门", "department")
+#: The centre's own code of the row's deepest category (its Open311 ``service_code``).
+CODE_COLUMNS = ("分类编码", "code")
 
 
 class CategoryImportError(ValueError):
@@ -142,6 +144,53 @@ def _parse_paths(rows: Sequence[Mapping[str, str]]) -> list[tuple[list[str], str
     return paths
 
 
+def _codes(rows: Sequence[Mapping[str, str]], paths: list[tuple[list[str], str | None]]) -> dict[str, str]:
+    """The codes the file gives (``分类编码``), by category path; each checked and used once.
+
+    A code is what an integrator types into a program (``service_code``): letters, digits,
+    ``-``, ``_`` or ``.``, 40 at most, and one category's only.
+    """
+    column = next((c for c in CODE_COLUMNS if c in rows[0]), None)
+    codes: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for number, ((names, _dept), row) in enumerate(zip(paths, rows, strict=True), start=2):
+        code = str(row.get(column) or "").strip() if column else ""
+        if not code:
+            continue
+        if not _CODE.fullmatch(code):
+            msg = f"row {number}: 分类编码 {code[:60]!r}: letters, digits, - _ or . (40 at most)"
+            raise CategoryImportError(msg)
+        path = Category.PATH_SEPARATOR.join(names)
+        if owners.setdefault(code, path) != path:
+            raise CategoryImportError(f"row {number}: 分类编码 {code!r} is given to two categories")
+        codes[path] = code
+    return codes
+
+
+def _check_codes(session: Session, codes: Mapping[str, str]) -> None:
+    """Refuse a code another category holds, unless the file gives that category another code."""
+    if not codes:
+        return
+    wanting = {code: path for path, code in codes.items()}
+    held = select(Category.code, Category.path).where(Category.code.in_(sorted(wanting)))
+    for code, holder in session.execute(held).tuples():
+        if holder != wanting.get(code or "") and holder not in codes:
+            raise CategoryImportError(f"分类编码 {code!r} belongs to the category {holder}")
+
+
+def _set_codes(session: Session, codes: Mapping[str, str], existing: Mapping[str, Category]) -> None:
+    """Give each category its code: the changed ones cleared first, so that codes can move."""
+    changing = [existing[path] for path, code in codes.items() if existing[path].code != code]
+    if not changing:
+        return
+    for category in changing:
+        category.code = None
+    session.flush()  # one flush cannot order the updates of two categories trading codes
+    for category in changing:
+        category.code = codes[category.path]
+    session.flush()
+
+
 def _add_path(
     session: Session,
     names: list[str],
@@ -179,6 +228,8 @@ def import_category_tree(
     if not rows:
         raise CategoryImportError("the file has no rows")
     paths = _parse_paths(rows)
+    codes = _codes(rows, paths)
+    _check_codes(session, codes)
     mapping = dict(default_departments or {})
     departments = {d.code: d for d in session.scalars(select(Department))}
     for code in {c for _, c in paths if c} | set(mapping.values()):
@@ -196,6 +247,7 @@ def import_category_tree(
             if english:  # given: kept, also for a category that exists (an update)
                 existing[Category.PATH_SEPARATOR.join(names[:level])].name_en = english[:200]
     session.flush()
+    _set_codes(session, codes, existing)
     return CategoryImportResult(created=created, existing=len(existing) - created)
 
 

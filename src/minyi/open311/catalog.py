@@ -1,16 +1,18 @@
 """Our categories as GeoReport v2 services, and the one attribute every service takes.
 
-A service is a category of the tree (every level): ``service_code`` is the category's id,
-``service_name`` its name, ``description`` its full path, ``keywords`` the names along the
-path, ``group`` the first-level category. Every service has ``metadata: true`` and one
-attribute, ``PUBLIC``: whether the citizen agrees to publish the request (masked); without
-it a request stays private, as on the portal.
+A service is a category of the tree (every level): ``service_code`` is the category's code
+(分类编码, given with the tree: the centre's own, which survives a new database) or else its
+id; a request may name either. ``service_name`` its name, ``description`` its full path,
+``keywords`` the names along the path, ``group`` the first-level category. Every service has
+``metadata: true`` and one attribute, ``PUBLIC``: whether the citizen agrees to publish the
+request (masked); without it a request stays private, as on the portal.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.departments.models import Category
@@ -26,11 +28,16 @@ def _parts(category: Category) -> list[str]:
     return [part.strip() for part in category.path.split(Category.PATH_SEPARATOR) if part.strip()]
 
 
+def code_of(category: Category) -> str:
+    """The ``service_code`` of ``category``: its own code, else its id."""
+    return category.code or category.id
+
+
 def service(category: Category) -> dict[str, Any]:
     """One category as a GeoReport v2 service."""
     parts = _parts(category) or [category.name]
     return {
-        "service_code": category.id,
+        "service_code": code_of(category),
         "service_name": category.name,
         "description": " / ".join(parts),
         "metadata": True,
@@ -46,8 +53,10 @@ def services(session: Session) -> list[dict[str, Any]]:
 
 
 def find(session: Session, code: str) -> Category | None:
-    """The category whose id is ``code``, or None."""
-    return session.get(Category, code) if code else None
+    """The category whose code, or else id, is ``code``; None when there is none."""
+    if not code:
+        return None
+    return session.scalar(select(Category).where(Category.code == code)) or session.get(Category, code)
 
 
 def attributes() -> list[dict[str, Any]]:
@@ -68,7 +77,7 @@ def attributes() -> list[dict[str, Any]]:
 
 def definition(category: Category) -> dict[str, Any]:
     """The service definition of ``category``."""
-    return {"service_code": category.id, "attributes": attributes()}
+    return {"service_code": code_of(category), "attributes": attributes()}
 
 
 def is_public(values: dict[str, str]) -> bool:

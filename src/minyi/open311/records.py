@@ -26,6 +26,7 @@ from minyi.cases.lifecycle import LABELS
 from minyi.cases.models import Case, CaseStatus, EventAction
 from minyi.cases.public_text import PublicText
 from minyi.core.localtime import local
+from minyi.departments.models import Category
 from minyi.intake.models import Channel, Message
 from minyi.open311.formats import Open311Error
 
@@ -86,7 +87,7 @@ def request_record(case: Case, public: PublicText) -> dict[str, Any]:
         "status": open311_status(case),
         "status_notes": status_notes(case, public),
         "service_name": case.category.name if case.category else None,
-        "service_code": case.category_id or "",
+        "service_code": (case.category.code or case.category.id) if case.category else "",
         "description": description,
         "agency_responsible": case.department.name if case.department else None,
         "service_notice": None,
@@ -176,8 +177,9 @@ class RequestQuery:
                 raise Open311Error(400, f"service_request_id: at most {MAX_IDS} ids at once")
             return query.where(Case.number.in_(ids)).order_by(Case.created_at.desc(), Case.id)
         codes = _csv(self.service_code)
-        if codes:
-            query = query.where(Case.category_id.in_(codes))
+        if codes:  # a category's code (分类编码) or its id, as the services list gives them
+            named = select(Category.id).where(Category.code.in_(codes) | Category.id.in_(codes))
+            query = query.where(Case.category_id.in_(named))
         statuses = _csv(self.status)
         if statuses:
             unknown = [s for s in statuses if s not in STATUSES]

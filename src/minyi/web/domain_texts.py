@@ -107,6 +107,21 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
     ),
     (r"unknown department code '(?P<c>.+)'", "没有代码为“{c}”的部门。", "Unknown department code {c}."),
     (
+        r"row (?P<n>\d+): 分类编码 '(?P<c>.*)': letters, digits, - _ or \. \(40 at most\)",
+        "第 {n} 行：分类编码“{c}”只能由字母、数字和 - _ . 组成，最多 40 个字符。",
+        "Row {n}: the code (分类编码) {c} may hold letters, digits, - _ and . (40 at most).",
+    ),
+    (
+        r"row (?P<n>\d+): 分类编码 '(?P<c>.*)' is given to two categories",
+        "第 {n} 行：分类编码“{c}”在文件中给了两个分类。",
+        "Row {n}: the code (分类编码) {c} is given to two categories.",
+    ),
+    (
+        r"分类编码 '(?P<c>.*)' belongs to the category (?P<p>.+)",
+        "分类编码“{c}”已属于分类“{p}”。",
+        "The code (分类编码) {c} belongs to the category {p}.",
+    ),
+    (
         r"(?P<f>[^:]+): cannot be opened as an Excel \.xlsx workbook.*",
         "{f}：无法作为 Excel .xlsx 工作簿打开。请在 Excel 中另存为 .xlsx 或 .csv 后重试。",
         "{f}: cannot be opened as an Excel .xlsx workbook. Save it as .xlsx or .csv in Excel and try again.",

@@ -100,3 +100,49 @@ def test_a_slash_inside_a_name_cannot_make_it_look_like_a_deeper_path(session):
     assert "供水/供电" in names
     assert names["停水"].path == "城乡建设 / 供水/供电 / 停水"
     assert names["停水"].level == 3
+
+
+def test_a_tree_file_gives_categories_their_own_codes_which_can_move(session):
+    rows = [
+        {"一级分类": "城乡建设", "二级分类": "市政设施", "分类编码": "CX-01"},
+        {"一级分类": "城乡建设", "二级分类": "物业管理", "分类编码": "CX-02"},
+        {"一级分类": "教育文体", "二级分类": "入学", "分类编码": ""},
+    ]
+    services.import_category_tree(session, rows)
+    codes = {c.path: c.code for c in session.query(Category)}
+    assert codes["城乡建设 / 市政设施"] == "CX-01"
+    assert codes["城乡建设 / 物业管理"] == "CX-02"
+    assert codes["城乡建设"] is None
+    assert codes["教育文体 / 入学"] is None
+    # the two codes trade places in a later file: one flush could not order those updates
+    swapped = [{**rows[0], "分类编码": "CX-02"}, {**rows[1], "分类编码": "CX-01"}]
+    services.import_category_tree(session, swapped)
+    codes = {c.path: c.code for c in session.query(Category)}
+    assert (codes["城乡建设 / 市政设施"], codes["城乡建设 / 物业管理"]) == ("CX-02", "CX-01")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [{"一级分类": "城乡建设", "分类编码": "CX 01"}],
+            "row 2: 分类编码 'CX 01': letters, digits, - _ or . (40 at most)",
+        ),
+        (
+            [{"一级分类": "城乡建设", "分类编码": "A1"}, {"一级分类": "教育文体", "分类编码": "A1"}],
+            "row 3: 分类编码 'A1' is given to two categories",
+        ),
+    ],
+)
+def test_bad_codes_are_refused_naming_the_row(session, rows, message):
+    with pytest.raises(services.CategoryImportError) as refused:
+        services.import_category_tree(session, rows)
+    assert str(refused.value) == message
+
+
+def test_a_code_another_category_holds_is_refused_and_nothing_is_written(session):
+    services.import_category_tree(session, [{"一级分类": "城乡建设", "分类编码": "A1"}])
+    before = session.query(Category).count()
+    with pytest.raises(services.CategoryImportError, match="belongs to the category 城乡建设"):
+        services.import_category_tree(session, [{"一级分类": "教育文体", "分类编码": "A1"}])
+    assert session.query(Category).count() == before
