@@ -8,8 +8,9 @@ Runs ``fit`` on N copies of 附件3 streamed in time order (as ``bench_issues_sa
 timing Python's cyclic garbage collections with :data:`gc.callbacks` (all, and the full
 ones), then prints the resident memory and the deep size of each part of the detector:
 the variant-name index, the dormant issues, the archived summaries (a pending one without
-its dormant state, counted before), the live issues, the near-copy index, the message → issue map. Deep sizes count Python objects only (the
-compiled vocabulary and postings are not seen), each object once, in the order printed.
+its dormant state, counted before), the live issues, the near-copy index, the message →
+issue map. Deep sizes count Python objects only (the compiled vocabulary and postings are
+not seen), each object once, in the order printed.
 """
 
 from __future__ import annotations
