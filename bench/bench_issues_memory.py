@@ -7,9 +7,10 @@ Usage::
 Runs ``fit`` on N copies of 附件3 streamed in time order (as ``bench_issues_same.py``),
 timing Python's cyclic garbage collections with :data:`gc.callbacks` (all, and the full
 ones), then prints the resident memory and the deep size of each part of the detector:
-the variant-name index, the archived summaries, the dormant and the live issues, the
-near-copy index, the message → issue map. Deep sizes count Python objects only (the
-compiled vocabulary and postings are not seen), each object once, in the order printed.
+the variant-name index, the dormant issues, the archived summaries (a pending one without
+its dormant state, counted before), the live issues, the near-copy index, the message →
+issue map. Deep sizes count Python objects only (the compiled vocabulary and postings are
+not seen), each object once, in the order printed.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def main() -> None:
     featurizer = detector.featurizer_
     parts = {
         "variant-name index": featurizer.names_,
+        "dormant issues": detector.dormant_,  # first: a pending summary holds its dormant state
         "archived summaries": detector.archived_,
-        "dormant issues": detector.dormant_,
         "live issues": detector.active_,
         "near-copy index": detector.dedupe_,
         "message -> issue": detector.issue_of_,

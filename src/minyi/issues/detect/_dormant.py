@@ -79,10 +79,18 @@ class Dormant:
     def __len__(self) -> int:
         return len(self.states)
 
-    def keep(self, state: IssueState) -> None:
-        """Keep archived ``state`` (folded and pruned) if it names a place."""
-        if not state.cores or self.max_issues <= 0:
-            return
+    def takes(self, state: IssueState) -> bool:
+        """Whether :meth:`keep` keeps ``state``: it names a place (and any is kept)."""
+        return bool(state.cores) and self.max_issues > 0
+
+    def keep(self, state: IssueState) -> list[IssueState]:
+        """Keep archived ``state`` (folded and pruned) if it names a place.
+
+        Returns the longest-dormant states dropped to make room (their summaries, if pending,
+        must be made now: :meth:`~minyi.issues.detect._archive.Archived.settle`).
+        """
+        if not self.takes(state):
+            return []
         for member in itertools.islice(state.members, state.folded_upto, None):  # the rest are folded
             if not member.folded:
                 member.fold()
@@ -94,8 +102,10 @@ class Dormant:
         self.states[state.id] = state
         for core in state.cores:
             self.by_core.setdefault(core, set()).add(state.id)
+        dropped = []
         while len(self.states) > self.max_issues:
-            self.take(next(iter(self.states)))
+            dropped.append(self.take(next(iter(self.states))))
+        return dropped
 
     def candidates(self, cores: Iterable[str], limit: int | None = None) -> list[IssueState]:
         """The ``limit`` dormant issues naming one of ``cores`` that were active last (then by id).

@@ -43,7 +43,8 @@ give the same issues.
 
 Memory is bounded: an issue without a message for ``archive_after_days`` (measured
 from the newest message seen) leaves the index; its frozen :class:`Issue` is kept in
-``archived_`` (unless ``keep_archived`` is off) and passed to ``on_archive``.  A live
+``archived_`` (unless ``keep_archived`` is off; made when first read if the issue is kept
+dormant, as it may wake) and passed to ``on_archive`` (made at once then).  A live
 issue keeps per message only its id, time, author and counts once folded.
 """
 
@@ -56,7 +57,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
-from minyi.issues.detect._archive import Archived
+from minyi.issues.detect._archive import Archived, archive
 from minyi.issues.detect._dormant import Dormant, wake
 from minyi.issues.detect._fast import probe
 from minyi.issues.detect._near import NearCopies
@@ -109,7 +110,8 @@ class IssueDetector:
             so that a later message naming that place with the same problem wakes them
             with their id (:mod:`~minyi.issues.detect._dormant`).
         max_dormant: Archived issues kept for waking.
-        on_archive: Called with each archived issue's summary.
+        on_archive: Called with each archived issue's summary (which is then made as the issue is
+            archived, even for an issue kept dormant that may wake: a cost).
         featurizer: Feature settings (a :class:`Featurizer`, default settings if ``None``).
     """
 
@@ -195,7 +197,7 @@ class IssueDetector:
         self.postings_ = new_postings()
         self.issue_of_: dict[str, int] = {}
         self.alias_: dict[int, int] = {}
-        self.archived_ = Archived()
+        self.archived_ = Archived(self.featurizer_.term)
         self.expiry_: list[tuple[float, int]] = []
         self.next_id_ = 1
         self.seen_ = 0
@@ -386,23 +388,13 @@ class IssueDetector:
                 archived.append(issue_id)
         return archived
 
-    def archive(self, state: IssueState) -> Issue:
-        """Take ``state`` out of the in-memory index; returns its frozen summary."""
-        summary = state.summary(self.featurizer_.term, archived=True)
-        self.postings_.drop(state.id, state.centroid, None)
-        del self.active_[state.id]
-        issue_of, copies = self.issue_of_, self.dedupe_
-        for message_id in [member.message.message_id for member in state.members]:
-            issue_of.pop(message_id, None)
-            if message_id in copies.items_:  # mostly not: members archived before were removed then
-                copies.remove(message_id)
-        if self.keep_archived:
-            self.archived_[state.id] = summary
-        if self.revive:
-            self.dormant_.keep(state)
-        if self.on_archive is not None:
-            self.on_archive(summary)
-        return summary
+    def archive(self, state: IssueState) -> None:
+        """Take ``state`` out of the in-memory index; its summary goes to ``archived_`` and ``on_archive``.
+
+        The summary of an issue kept dormant is made only when read
+        (see :func:`~minyi.issues.detect._archive.archive`).
+        """
+        archive(self, state)
 
     # --- consolidation and results ------------------------------------------------------------
 

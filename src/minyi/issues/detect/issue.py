@@ -23,14 +23,14 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from minyi.issues.detect._fast import PLACE_PREFIX, add_into, member_dot, square_sum
 from minyi.issues.detect._tally import Counted, Tally, people_counts
 from minyi.issues.detect.features import SparseVector
 from minyi.pipeline.privacy import mask_text
 
-__all__ = ["Issue", "IssueMessage", "IssueState", "Member", "people_counts", "timestamp"]
+__all__ = ["Issue", "IssueMessage", "IssueState", "Member", "Sketch", "people_counts", "timestamp"]
 
 REPRESENTATIVES = 3
 #: Issues of this many members keep their summary's counts between summaries (see :meth:`IssueState.counts`).
@@ -122,6 +122,14 @@ class Issue:
     archived: bool = False
     weighted_posts: float | None = None
     people_likes: int | None = None
+
+
+class Sketch(NamedTuple):
+    """The part of a summary made before an issue's members are folded (:meth:`IssueState.sketch`)."""
+
+    representative_ids: tuple[str, ...]
+    title: str  # the most central member's, raw (masked when finished); "" if none
+    keywords: tuple[str, ...] | None  # None: taken from the centroid when finished
 
 
 @dataclass(slots=True)
@@ -320,7 +328,7 @@ class IssueState:
         return {term: weight * scale for term, weight in heaviest}
 
     def summary(self, term: Callable[[int], str], *, archived: bool = False) -> Issue:
-        """A frozen :class:`Issue` of the current members.
+        """A frozen :class:`Issue` of the current members: :meth:`sketch`, then :meth:`finish`.
 
         The member counts come from the issue's :class:`~minyi.issues.detect._tally.Tally`,
         which counts only the members appended since the last summary (an issue woken and
@@ -328,16 +336,46 @@ class IssueState:
         afresh and keep no tally (memory).  :func:`~minyi.issues.detect._tally.counted` is
         the reference.
         """
-        counts = self.counts()
-        centroid = self.centroid
+        return self.finish(term, self.sketch(term), archived=archived)
+
+    def sketch(self, term: Callable[[int], str] | None = None) -> Sketch:
+        """What of the summary folding the members and pruning the centroid would destroy.
+
+        The most central members (they need the members' vectors) with the raw title of the
+        first (folding empties it); the keywords too if ``term`` is given (they need the
+        centroid whole).  An issue kept dormant is sketched when archived and finished only
+        when its summary is read (:mod:`~minyi.issues.detect._archive`).
+        """
         # ``members[:folded_upto]`` are folded (the class docstring): only the rest may be central.
         live = [m for m in itertools.islice(self.members, self.folded_upto, None) if not m.folded]
         # nlargest(n) is sorted(..., reverse=True)[:n], stable: the order a full sort gives.
-        central = _largest(REPRESENTATIVES, live, _dot(centroid))
-        keywords = _keywords(centroid, term, len(self.place_terms))
+        central = _largest(REPRESENTATIVES, live, _dot(self.centroid))
+        return Sketch(
+            tuple(m.message.message_id for m in central),
+            central[0].message.title if central else "",
+            None if term is None else _keywords(self.centroid, term, len(self.place_terms)),
+        )
+
+    def finish(
+        self,
+        term: Callable[[int], str],
+        sketch: Sketch,
+        *,
+        archived: bool = False,
+        centroid: SparseVector | None = None,
+    ) -> Issue:
+        """The summary from ``sketch`` (of these members) and the members' counts.
+
+        ``centroid``: the one to take the keywords from when ``sketch`` has none (by default
+        the issue's own); it must list the same terms in the same order as when sketched.
+        """
+        counts = self.counts()
+        keywords = sketch.keywords
+        if keywords is None:
+            keywords = _keywords(self.centroid if centroid is None else centroid, term, len(self.place_terms))
         places = tuple(name for name, _ in counts.places if _shown(name))
         # Messages are read raw; what an issue shows (stored, on the screen, briefed, exported) is masked.
-        title = mask_text(central[0].message.title) if central and central[0].message.title else ""
+        title = mask_text(sketch.title) if sketch.title else ""
         return Issue(
             id=self.id,
             title=title or " · ".join((*places[:1], *keywords[:2])),
@@ -352,7 +390,7 @@ class IssueState:
             reposts=counts.reposts,
             replies=counts.replies,
             timeline=counts.timeline,
-            representative_ids=tuple(m.message.message_id for m in central),
+            representative_ids=sketch.representative_ids,
             message_ids=tuple([member.message.message_id for member in self.members]),
             archived=archived,
             weighted_posts=counts.weighted_posts,
