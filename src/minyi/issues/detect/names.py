@@ -216,7 +216,10 @@ class NameVariants:
         self._index = self._compiled_index()
 
     def _compiled_index(self) -> _Index | None:
-        """The C index on this object's dicts, when built and the compiled versions are in use."""
+        """The C index on this object's dicts, when built and the compiled versions are in use.
+
+        It reads the settings once, here: they are ``__init__``'s, not to be changed afterwards.
+        """
         index = _fast.compiled_names()
         if index is None:
             return None
