@@ -32,18 +32,32 @@ int vocabulary_add_type(PyObject *module);
 /* Tokens looked ahead: their slots are loaded while the ones before are counted. */
 #define AHEAD 4
 
+/* The tokens seen (at most memo_size): looked up for every token of every message. */
 typedef struct {
     PyObject *key;   /* str, owned; NULL: empty slot */
-    PyObject *word;  /* tokens: the kept word (owned), NULL when dropped */
+    PyObject *word;  /* the kept word (owned), NULL when dropped */
     uint64_t packed; /* a key of 1 to 3 characters, whole (see text_packed); 0 for the others */
     uint32_t hash;   /* the low bits of the key's hash: where it goes, and a quick test */
-    int32_t value;   /* terms: the term's id; tokens: the word's id, -1 when not (yet) a term */
+    int32_t value;   /* the word's id, -1 when not (yet) a term */
 } Slot;
 
 typedef struct {
     Slot *slots;
     size_t mask, count;
 } Table;
+
+/* The terms (hundreds of thousands at 200k messages, looked up far less often: a word once
+ * it is a term is found through its token's slot), kept small. */
+typedef struct {
+    PyObject *key; /* str, owned; NULL: empty slot */
+    uint32_t hash;
+    int32_t value; /* the term's id */
+} TermSlot;
+
+typedef struct {
+    TermSlot *slots;
+    size_t mask, count;
+} Terms;
 
 typedef struct {
     int32_t id;
@@ -55,7 +69,7 @@ typedef struct {
 
 typedef struct {
     PyObject_HEAD
-    Table terms;
+    Terms terms;
     Table tokens;
     Py_ssize_t memo_size;
     PyObject *keep;
@@ -163,6 +177,54 @@ table_reserve(Table *table)
     return 0;
 }
 
+static TermSlot *
+terms_find(const Terms *table, PyObject *key, uint32_t hash)
+{
+    size_t at = (size_t)((hash * 0x9E3779B97F4A7C15ULL) >> 17) & table->mask;
+    for (;;) {
+        TermSlot *slot = &table->slots[at];
+        if (slot->key == NULL || (slot->hash == hash && same_text(slot->key, key))) {
+            return slot;
+        }
+        at = (at + 1) & table->mask;
+    }
+}
+
+/* Room for one more term: the table stays at most two thirds full. */
+static int
+terms_reserve(Terms *table)
+{
+    if (table->slots != NULL && 3 * (table->count + 1) <= 2 * (table->mask + 1)) {
+        return 0;
+    }
+    const size_t capacity = table->slots ? 2 * (table->mask + 1) : 1024;
+    TermSlot *slots = PyMem_Calloc(capacity, sizeof(TermSlot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Terms grown = {slots, capacity - 1, table->count};
+    for (size_t i = 0; table->slots != NULL && i <= table->mask; i++) {
+        if (table->slots[i].key != NULL) {
+            *terms_find(&grown, table->slots[i].key, table->slots[i].hash) = table->slots[i];
+        }
+    }
+    PyMem_Free(table->slots);
+    *table = grown;
+    return 0;
+}
+
+static void
+terms_clear(Terms *table)
+{
+    for (size_t i = 0; table->slots != NULL && i <= table->mask; i++) {
+        Py_XDECREF(table->slots[i].key);
+    }
+    PyMem_Free(table->slots);
+    table->slots = NULL;
+    table->mask = table->count = 0;
+}
+
 static void
 table_clear(Table *table)
 {
@@ -205,11 +267,10 @@ grow_terms(VocabularyObject *self)
 static int32_t
 term_id(VocabularyObject *self, PyObject *term, uint32_t hash, int learn)
 {
-    if (table_reserve(&self->terms) < 0) {
+    if (terms_reserve(&self->terms) < 0) {
         return -2;
     }
-    const uint64_t packed = text_packed(term);
-    Slot *slot = table_find(&self->terms, term, hash, packed);
+    TermSlot *slot = terms_find(&self->terms, term, hash);
     if (slot->key != NULL || !learn) {
         return slot->key != NULL ? slot->value : -1;
     }
@@ -222,7 +283,7 @@ term_id(VocabularyObject *self, PyObject *term, uint32_t hash, int learn)
     const int32_t id = (int32_t)self->size++;
     self->df[id] = 0;
     Py_INCREF(term);
-    *slot = (Slot){term, NULL, packed, hash, id};
+    *slot = (TermSlot){term, hash, id};
     self->terms.count++;
     if (PyUnicode_GET_LENGTH(term) > 0 && PyUnicode_READ_CHAR(term, 0) == '@') {
         PyObject *number = PyLong_FromLong(id);
@@ -551,7 +612,7 @@ vocabulary_len(VocabularyObject *self)
 static void
 vocabulary_dealloc(VocabularyObject *self)
 {
-    table_clear(&self->terms);
+    terms_clear(&self->terms);
     table_clear(&self->tokens);
     Py_XDECREF(self->keep);
     Py_XDECREF(self->names);
