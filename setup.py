@@ -2,10 +2,11 @@
 
 ``minyi._speedups`` is optional: without a C compiler the build goes on without it and
 ``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.  So is
-``minyi._issuestate`` (the issue detector's inverted index in flat arrays, its vocabulary and
-its place finder): without it the detector keeps the reference dict of dicts
-(``minyi.issues.detect._postings``), the Python word counts (``minyi.issues.detect.features``)
-and the place regexes (``minyi.issues.detect.places``).
+``minyi._issuestate`` (the issue detector's inverted index in flat arrays, its vocabulary, its
+place finder and its variant-name index): without it the detector keeps the reference dict of
+dicts (``minyi.issues.detect._postings``), the Python word counts
+(``minyi.issues.detect.features``), the place regexes (``minyi.issues.detect.places``) and the
+Python name matching (``minyi.issues.detect.names``).
 """
 
 from setuptools import Extension, setup
@@ -19,6 +20,7 @@ setup(
                 "src/minyi/_issuestate.c",
                 "src/minyi/_issuestate_vocabulary.c",
                 "src/minyi/_issuestate_places.c",
+                "src/minyi/_issuestate_names.c",
             ],
             optional=True,
         ),

@@ -41,6 +41,7 @@ static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
 
 int vocabulary_add_type(PyObject *module); /* _issuestate_vocabulary.c: the Vocabulary type */
 int places_add_type(PyObject *module);     /* _issuestate_places.c: the PlaceFinder type */
+int names_add_type(PyObject *module);      /* _issuestate_names.c: the NameIndex type */
 
 typedef struct {
     int32_t *ids;
@@ -729,7 +730,7 @@ PyInit__issuestate(void)
         Py_DECREF(found);
         return NULL;
     }
-    if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0) {
+    if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0 || names_add_type(found) < 0) {
         Py_DECREF(found);
         return NULL;
     }

@@ -29,17 +29,35 @@
 
 int vocabulary_add_type(PyObject *module);
 
+/* Tokens looked ahead: their slots are loaded while the ones before are counted. */
+#define AHEAD 4
+
+/* The tokens seen (at most memo_size): looked up for every token of every message. */
 typedef struct {
-    PyObject *key;  /* str, owned; NULL: empty slot */
-    PyObject *word; /* tokens: the kept word (owned), NULL when dropped */
-    uint32_t hash;  /* the low bits of the key's hash: where it goes, and a quick test */
-    int32_t value;  /* terms: the term's id; tokens: the word's id, -1 when not (yet) a term */
+    PyObject *key;   /* str, owned; NULL: empty slot */
+    PyObject *word;  /* the kept word (owned), NULL when dropped */
+    uint64_t packed; /* a key of 1 to 3 characters, whole (see text_packed); 0 for the others */
+    uint32_t hash;   /* the low bits of the key's hash: where it goes, and a quick test */
+    int32_t value;   /* the word's id, -1 when not (yet) a term */
 } Slot;
 
 typedef struct {
     Slot *slots;
     size_t mask, count;
 } Table;
+
+/* The terms (hundreds of thousands at 200k messages, looked up far less often: a word once
+ * it is a term is found through its token's slot), kept small. */
+typedef struct {
+    PyObject *key; /* str, owned; NULL: empty slot */
+    uint32_t hash;
+    int32_t value; /* the term's id */
+} TermSlot;
+
+typedef struct {
+    TermSlot *slots;
+    size_t mask, count;
+} Terms;
 
 typedef struct {
     int32_t id;
@@ -51,7 +69,7 @@ typedef struct {
 
 typedef struct {
     PyObject_HEAD
-    Table terms;
+    Terms terms;
     Table tokens;
     Py_ssize_t memo_size;
     PyObject *keep;
@@ -85,13 +103,49 @@ text_hash(PyObject *text)
     return (uint32_t)PyObject_Hash(text);
 }
 
+/* A text of 1 to 3 characters as one number, each code point + 1 in 21 bits (so that the
+ * number names the text: no code point is 0x1FFFFF, no field of a shorter text is filled); 0
+ * for longer and empty texts.  Most tokens and words are that short: the table compares
+ * them in the slot, without reading the key it holds (a cache miss on each look-up). */
+static uint64_t
+text_packed(PyObject *text)
+{
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length < 1 || length > 3) {
+        return 0;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    uint64_t packed = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        packed |= ((uint64_t)PyUnicode_READ(kind, data, i) + 1) << (21 * i);
+    }
+    return packed;
+}
+
+/* Start loading the slot where key's look-up begins (a hint: the tokens table is megabytes
+ * and each look-up otherwise waits for memory; count_tokens asks a few tokens ahead). */
+static void
+table_prefetch(const Table *table, PyObject *key)
+{
+    if (table->slots != NULL && PyUnicode_Check(key)) {
+        const uint32_t hash = text_hash(key);
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(&table->slots[(size_t)((hash * 0x9E3779B97F4A7C15ULL) >> 17) & table->mask]);
+#else
+        (void)hash;
+#endif
+    }
+}
+
 static Slot *
-table_find(const Table *table, PyObject *key, uint32_t hash)
+table_find(const Table *table, PyObject *key, uint32_t hash, uint64_t packed)
 {
     size_t at = (size_t)((hash * 0x9E3779B97F4A7C15ULL) >> 17) & table->mask;
     for (;;) {
         Slot *slot = &table->slots[at];
-        if (slot->key == NULL || (slot->hash == hash && same_text(slot->key, key))) {
+        if (slot->key == NULL
+            || (slot->hash == hash && slot->packed == packed && (packed != 0 || same_text(slot->key, key)))) {
             return slot;
         }
         at = (at + 1) & table->mask;
@@ -114,12 +168,61 @@ table_reserve(Table *table)
     Table grown = {slots, capacity - 1, table->count};
     for (size_t i = 0; table->slots != NULL && i <= table->mask; i++) {
         if (table->slots[i].key != NULL) {
-            *table_find(&grown, table->slots[i].key, table->slots[i].hash) = table->slots[i];
+            const Slot *old = &table->slots[i];
+            *table_find(&grown, old->key, old->hash, old->packed) = *old;
         }
     }
     PyMem_Free(table->slots);
     *table = grown;
     return 0;
+}
+
+static TermSlot *
+terms_find(const Terms *table, PyObject *key, uint32_t hash)
+{
+    size_t at = (size_t)((hash * 0x9E3779B97F4A7C15ULL) >> 17) & table->mask;
+    for (;;) {
+        TermSlot *slot = &table->slots[at];
+        if (slot->key == NULL || (slot->hash == hash && same_text(slot->key, key))) {
+            return slot;
+        }
+        at = (at + 1) & table->mask;
+    }
+}
+
+/* Room for one more term: the table stays at most two thirds full. */
+static int
+terms_reserve(Terms *table)
+{
+    if (table->slots != NULL && 3 * (table->count + 1) <= 2 * (table->mask + 1)) {
+        return 0;
+    }
+    const size_t capacity = table->slots ? 2 * (table->mask + 1) : 1024;
+    TermSlot *slots = PyMem_Calloc(capacity, sizeof(TermSlot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Terms grown = {slots, capacity - 1, table->count};
+    for (size_t i = 0; table->slots != NULL && i <= table->mask; i++) {
+        if (table->slots[i].key != NULL) {
+            *terms_find(&grown, table->slots[i].key, table->slots[i].hash) = table->slots[i];
+        }
+    }
+    PyMem_Free(table->slots);
+    *table = grown;
+    return 0;
+}
+
+static void
+terms_clear(Terms *table)
+{
+    for (size_t i = 0; table->slots != NULL && i <= table->mask; i++) {
+        Py_XDECREF(table->slots[i].key);
+    }
+    PyMem_Free(table->slots);
+    table->slots = NULL;
+    table->mask = table->count = 0;
 }
 
 static void
@@ -164,10 +267,10 @@ grow_terms(VocabularyObject *self)
 static int32_t
 term_id(VocabularyObject *self, PyObject *term, uint32_t hash, int learn)
 {
-    if (table_reserve(&self->terms) < 0) {
+    if (terms_reserve(&self->terms) < 0) {
         return -2;
     }
-    Slot *slot = table_find(&self->terms, term, hash);
+    TermSlot *slot = terms_find(&self->terms, term, hash);
     if (slot->key != NULL || !learn) {
         return slot->key != NULL ? slot->value : -1;
     }
@@ -180,7 +283,7 @@ term_id(VocabularyObject *self, PyObject *term, uint32_t hash, int learn)
     const int32_t id = (int32_t)self->size++;
     self->df[id] = 0;
     Py_INCREF(term);
-    *slot = (Slot){term, NULL, hash, id};
+    *slot = (TermSlot){term, hash, id};
     self->terms.count++;
     if (PyUnicode_GET_LENGTH(term) > 0 && PyUnicode_READ_CHAR(term, 0) == '@') {
         PyObject *number = PyLong_FromLong(id);
@@ -203,7 +306,8 @@ token_word(VocabularyObject *self, PyObject *token, PyObject **word, int32_t *id
     if (table_reserve(&self->tokens) < 0) {
         return -1;
     }
-    Slot *slot = table_find(&self->tokens, token, hash);
+    const uint64_t packed = text_packed(token);
+    Slot *slot = table_find(&self->tokens, token, hash, packed);
     if (slot->key != NULL) {
         *word = slot->word;
         Py_XINCREF(*word);
@@ -238,7 +342,7 @@ token_word(VocabularyObject *self, PyObject *token, PyObject **word, int32_t *id
     if ((Py_ssize_t)self->tokens.count < self->memo_size) {
         Py_INCREF(token);
         Py_XINCREF(kept);
-        *slot = (Slot){token, kept, hash, found};
+        *slot = (Slot){token, kept, packed, hash, found};
         self->tokens.count++;
     }
     *word = kept;
@@ -306,6 +410,9 @@ count_tokens(VocabularyObject *self, PyObject *tokens, PyObject *names, PyObject
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
         PyObject *token = PyList_GET_ITEM(tokens, i), *word = NULL;
+        if (i + AHEAD < PyList_GET_SIZE(tokens)) {
+            table_prefetch(&self->tokens, PyList_GET_ITEM(tokens, i + AHEAD));
+        }
         int32_t id = -1;
         if (!PyUnicode_Check(token)) {
             PyErr_SetString(PyExc_TypeError, "Vocabulary: tokens must be str");
@@ -505,7 +612,7 @@ vocabulary_len(VocabularyObject *self)
 static void
 vocabulary_dealloc(VocabularyObject *self)
 {
-    table_clear(&self->terms);
+    terms_clear(&self->terms);
     table_clear(&self->tokens);
     Py_XDECREF(self->keep);
     Py_XDECREF(self->names);

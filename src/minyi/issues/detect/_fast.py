@@ -19,7 +19,8 @@ flat arrays (:func:`compiled_postings`; its ``probe`` replaces :func:`probe` on 
 dicts, see :mod:`~minyi.issues.detect._postings`), counts the near-copy candidates
 (:func:`shared_counts`) and holds the vocabulary (:func:`compiled_vocabulary`: term ids,
 document frequencies, a message's word counts and weights in one call) and the place finder
-(:func:`compiled_places`, what :mod:`~minyi.issues.detect.places` finds with regexes);
+(:func:`compiled_places`, what :mod:`~minyi.issues.detect.places` finds with regexes) and the
+variant-name index (:func:`compiled_names`, :class:`~minyi.issues.detect.names.NameVariants`);
 consolidation's and the summaries' member dot products go through the compiled
 :func:`member_gated` (:func:`member_dot`).
 
@@ -49,6 +50,7 @@ __all__ = [
     "COMPILED",
     "ArrayProbe",
     "add_into",
+    "compiled_names",
     "compiled_places",
     "compiled_postings",
     "compiled_vocabulary",
@@ -139,6 +141,15 @@ def compiled_places() -> type | None:
     regexes (see :mod:`~minyi.issues.detect.places`, which builds it from its tables).
     """
     return getattr(_S, "PlaceFinder", None) if COMPILED and _S is not None else None
+
+
+def compiled_names() -> type | None:
+    """The compiled variant-name index's type (``minyi._issuestate.NameIndex``), when in use and built.
+
+    It does what :meth:`~minyi.issues.detect.names.NameVariants.canonical_reference` does, on
+    the same dicts (see :mod:`~minyi.issues.detect.names`).
+    """
+    return getattr(_S, "NameIndex", None) if COMPILED and _S is not None else None
 
 
 def gated_dot(

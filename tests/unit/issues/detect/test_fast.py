@@ -368,3 +368,41 @@ def test_the_compiled_vocabulary_refuses_what_it_cannot_read() -> None:
     assert words.vector(["甲乙", "丙丁", "甲乙"], ["戊己"], [], "", 3.0, [("@乙", 1.0)], 2, True, 2.5, 0.3, 2)  # noqa: FBT003
     assert terms == ["甲乙", "丙丁", "戊己", "@乙"]
     assert (words.id("丙丁"), words.id("无"), words.df("无"), len(words)) == (1, None, 1, 4)
+
+
+#: Short texts that differ only where the packed keys of the compiled tables could confuse them:
+#: NUL, the last code point, surrogates, the supplementary plane, one to four characters.
+SHORT_KEYS = ["a", "a\x00", "\x00", "\x00a", "\x00\x00", "aa", "aaa", "aaaa", "\U0010ffff", "\U0010ffffa"]
+SHORT_KEYS += [
+    "\ud800",
+    "\udfff",
+    "\ud800\udfff",
+    "𠀀",
+    "𠀀𠀁",
+    "𠀁𠀀",
+    "𠀀𠀁𠀂",
+    "词",
+    "词语",
+    "词语组",
+    "词语组合",
+    "é",
+]
+
+
+@vocabulary
+@pytest.mark.parametrize("memo_size", [0, 5, 10_000])
+def test_the_compiled_vocabulary_tells_every_short_text_apart(memo_size: int) -> None:
+    """Each token gets the id of its first occurrence, each term reads back as itself."""
+    compiled_type = _fast.compiled_vocabulary()
+    assert compiled_type is not None
+    rng = random.Random(memo_size)
+    pool = SHORT_KEYS + ["".join(rng.choices(SHORT_KEYS, k=rng.randint(1, 3))) for _ in range(300)]
+    terms: list[str] = []
+    words = compiled_type(lambda token: token, memo_size, terms, set())
+    for _ in range(200):
+        tokens = rng.choices(pool, k=rng.randint(0, 40))
+        words.vector(tokens, [], [], "", 1.0, [], 10, True, 2.5, 0.3, 48)  # noqa: FBT003
+    assert len(set(terms)) == len(terms)
+    assert all(terms[words.id(term)] == term for term in terms)  # type: ignore[index]
+    unseen = [text for text in pool + [t + "x" for t in SHORT_KEYS] if text not in set(terms)]
+    assert all(words.id(text) is None for text in unseen)
