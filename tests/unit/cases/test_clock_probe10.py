@@ -1,0 +1,68 @@
+"""Deadlines, reminders and the calendar at the year end (docs/security-probes.md, tenth probe)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from minyi.cases import holiday_store
+from minyi.cases.notices import remind
+from minyi.demo import factories
+from minyi.notify.models import OutboxMessage
+from minyi.settings import get_settings
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+SPRING_FESTIVAL_2027 = "2027-02-06~2027-02-13,放假,春节\n2027-02-14,上班,春节调休"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The office calendar is cached per database; each test's entries roll back with it."""
+    holiday_store.forget_cached()
+    get_settings.cache_clear()
+    yield
+    holiday_store.forget_cached()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def roads(session, monkeypatch):
+    monkeypatch.setenv("MINYI_SUPERVISOR_EMAIL", "dubanchu@example.gov.cn")
+    dept = factories.make_department(session, code="JTJ", name="交通运输局")
+    dept.contact_email = "jtj@example.gov.cn"
+    return dept
+
+
+def _reminders(session, case):
+    return [m for m in session.query(OutboxMessage).all() if m.subject == f"即将到期：{case.number}"]
+
+
+def test_a_monday_deadline_is_reminded_on_the_friday(session, roads):
+    """48 clock hours reminded nobody on Friday: the reminder went out on Saturday at 17:30."""
+    case = factories.make_case(session, status="signed", department=roads)
+    case.due_at = datetime(2026, 12, 14, 17, 30, tzinfo=BEIJING)  # a Monday
+    friday_morning = datetime(2026, 12, 11, 9, 0, tzinfo=BEIJING)
+    assert remind(session, now=friday_morning) == (1, 0)
+    assert len(_reminders(session, case)) == 1
+    assert remind(session, now=friday_morning) == (0, 0)  # once per deadline
+
+
+def test_the_first_day_after_spring_festival_is_reminded_before_it(session, roads):
+    """Due on the first day back: reminded on the last working day before 春节, not during it."""
+    holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(SPRING_FESTIVAL_2027, 2027))
+    case = factories.make_case(session, status="signed", department=roads)
+    case.due_at = datetime(2027, 2, 15, 17, 30, tzinfo=BEIJING)
+    assert remind(session, now=datetime(2027, 2, 4, 9, 0, tzinfo=BEIJING)) == (
+        0,
+        0,
+    )  # three working days ahead
+    assert remind(session, now=datetime(2027, 2, 5, 9, 0, tzinfo=BEIJING)) == (1, 0)  # 5th, 14th (调休), 15th
+
+
+def test_clock_hours_still_work_when_asked(session, roads):
+    case = factories.make_case(session, status="signed", department=roads)
+    case.due_at = datetime(2026, 12, 14, 17, 30, tzinfo=BEIJING)
+    assert remind(session, now=datetime(2026, 12, 11, 9, 0, tzinfo=BEIJING), soon_hours=48) == (0, 0)
+    assert remind(session, now=datetime(2026, 12, 12, 18, 0, tzinfo=BEIJING), soon_hours=48) == (1, 0)
