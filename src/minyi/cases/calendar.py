@@ -15,7 +15,7 @@ Conventions (all counting happens on local dates in ``timezone``, Asia/Shanghai 
   Wednesday with one working day is due on Thursday at 17:30; accepted on a Saturday, it
   is due on Monday at 17:30, the same as when accepted on the Friday before.
   ``n = 0`` means the end of the same working day (or of the next working day, when
-  ``start`` falls on a day off).
+  ``start`` falls on a day off or after ``end_of_day``: a deadline is never before its start).
 * **Working hours.** ``add_working_hours(start, h)`` counts only time inside
   ``working_hours`` (09:00–12:00 and 13:30–17:30 by default) on working days; a start
   outside them begins counting at the next opening. With ``emergency_calendar=True`` it
@@ -179,7 +179,10 @@ class WorkCalendar:
         Returned in ``start``'s timezone. See the module docstring for the convention.
         """
         due_day = self.nth_working_day(self.local_date(start), days)
-        return self._at(due_day, self.end_of_day).astimezone(start.tzinfo)
+        due = self._at(due_day, self.end_of_day)
+        if due < start:  # 0 days, started after the day's end: a case was due before it came (tenth probe)
+            due = self._at(self.next_working_day(due_day), self.end_of_day)
+        return due.astimezone(start.tzinfo)
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The moment ``hours`` working hours after ``start``, in ``start``'s timezone.

@@ -66,3 +66,17 @@ def test_clock_hours_still_work_when_asked(session, roads):
     case.due_at = datetime(2026, 12, 14, 17, 30, tzinfo=BEIJING)
     assert remind(session, now=datetime(2026, 12, 11, 9, 0, tzinfo=BEIJING), soon_hours=48) == (0, 0)
     assert remind(session, now=datetime(2026, 12, 12, 18, 0, tzinfo=BEIJING), soon_hours=48) == (1, 0)
+
+
+def test_a_same_day_deadline_is_never_before_the_case_came():
+    """0 working days from 23:30 gave 17:30 that day: overdue six hours before it arrived."""
+    from minyi.cases.calendar import WorkCalendar
+
+    calendar = WorkCalendar()
+    late_evening = datetime(2026, 12, 30, 23, 30, tzinfo=BEIJING)  # a Wednesday
+    assert calendar.add_working_days(late_evening, 0) == datetime(2026, 12, 31, 17, 30, tzinfo=BEIJING)
+    morning = datetime(2026, 12, 30, 9, 0, tzinfo=BEIJING)
+    assert calendar.add_working_days(morning, 0) == datetime(2026, 12, 30, 17, 30, tzinfo=BEIJING)
+    assert calendar.add_working_days(late_evening, 1) == datetime(2026, 12, 31, 17, 30, tzinfo=BEIJING)
+    new_years_eve = datetime(2026, 12, 31, 18, 0, tzinfo=BEIJING)  # 元旦 next: due the Monday
+    assert calendar.add_working_days(new_years_eve, 0) == datetime(2027, 1, 4, 17, 30, tzinfo=BEIJING)
