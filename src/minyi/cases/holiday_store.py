@@ -135,6 +135,17 @@ def statutory_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
+def missing_years(session: Session, today: date) -> list[int]:
+    """This year and the next (local ``today``), if neither ``chinese-calendar`` nor an entry knows them.
+
+    Said on the admin page and by ``/healthz``: without the schedule, deadlines are counted
+    on weekdays only (春节 as working days), and only a log line, once a process, said so.
+    """
+    last = statutory_years()[1]
+    known = stored_years(session).keys() | file_years().keys()  # the file counts as entered
+    return [year for year in (today.year, today.year + 1) if year > last and year not in known]
+
+
 def check_year(text: str) -> int:
     """The year typed on a form, if plausible.
 
