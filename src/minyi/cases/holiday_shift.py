@@ -15,7 +15,10 @@ working day are recounted, and a recount only ever moves a deadline later (days 
 can only lengthen a period; a recount that comes out earlier says the rules changed since,
 which is not the schedule's doing). A deadline that is not recounted and falls on a day
 off moves to the end of the next working day (顺延), as before. A deadline is never
-moved silently: the office decides, as for its statutory deadlines.
+moved silently: the office decides, as for its statutory deadlines. The days of the
+holidays file (``MINYI_HOLIDAYS_FILE``) count as entered too: a year put in the file and
+the servers restarted recounted nothing, and a deadline in 春节 was offered only the next
+day back, a 调休 Sunday, however many holidays its period spanned (tenth probe).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 from minyi.accounts.models import User
 from minyi.cases.calendar import WorkCalendar
 from minyi.cases.events import record
-from minyi.cases.holiday_store import office_calendar, stored_overrides
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
 from minyi.cases.rules import reply_due
 from minyi.db.base import utcnow
@@ -52,7 +55,7 @@ class Recount:
 def deadlines_to_recount(session: Session) -> list[Recount]:
     """Cases still waiting whose deadline, still ahead, today's calendar counts differently."""
     calendar = office_calendar(session)
-    entered = sorted(stored_overrides(session))
+    entered = sorted(calendar.overrides)  # entered on the admin page or in MINYI_HOLIDAYS_FILE
     waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
     query = (
         select(Case)

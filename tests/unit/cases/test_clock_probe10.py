@@ -80,3 +80,28 @@ def test_a_same_day_deadline_is_never_before_the_case_came():
     assert calendar.add_working_days(late_evening, 1) == datetime(2026, 12, 31, 17, 30, tzinfo=BEIJING)
     new_years_eve = datetime(2026, 12, 31, 18, 0, tzinfo=BEIJING)  # 元旦 next: due the Monday
     assert calendar.add_working_days(new_years_eve, 0) == datetime(2027, 1, 4, 17, 30, tzinfo=BEIJING)
+
+
+def test_a_schedule_in_the_holidays_file_is_offered_for_recount(session, roads, tmp_path, monkeypatch):
+    """A year put in MINYI_HOLIDAYS_FILE recounted nothing: 春节 deadlines got only 顺延, a day early."""
+    from minyi.cases import holiday_shift
+    from minyi.cases.calendar import WorkCalendar, default_calendar
+
+    accepted = datetime(2027, 1, 20, 10, 0, tzinfo=BEIJING)
+    case = factories.make_case(session, status="signed", department=roads)
+    case.accepted_at = accepted
+    case.due_at = WorkCalendar().add_working_days(accepted, 15)  # counted before the file: weekdays only
+    assert case.due_at == datetime(2027, 2, 10, 17, 30, tzinfo=BEIJING)  # in 春节
+    session.flush()
+    schedule = tmp_path / "holidays.csv"
+    schedule.write_text(SPRING_FESTIVAL_2027 + "\n", encoding="utf-8")
+    monkeypatch.setenv("MINYI_HOLIDAYS_FILE", str(schedule))
+    default_calendar.cache_clear()
+    holiday_store.forget_cached()
+    try:
+        found = {r.case.id: r for r in holiday_shift.deadlines_to_recount(session)}
+    finally:
+        monkeypatch.delenv("MINYI_HOLIDAYS_FILE")
+        default_calendar.cache_clear()
+    # Jan 21-22, 25-29, Feb 1-5 (12), 14 (调休), 15, 16: not the 14th, the first day back
+    assert found[case.id].due_after == datetime(2027, 2, 16, 17, 30, tzinfo=BEIJING)
