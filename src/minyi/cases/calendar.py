@@ -212,6 +212,26 @@ class WorkCalendar:
             day += ONE_DAY
         raise ValueError(f"{hours} working hours after {start} do not fit the calendar; check the overrides")
 
+    def add_hours_on_working_days(self, start: datetime, hours: float) -> datetime:
+        """The moment ``hours`` clock hours after ``start``, counting only the hours of working days.
+
+        For a limit that runs round the clock on working days but stops over weekends and
+        holidays (the sign-for limit, 签收): 24 hours from Friday 16:00 end on Monday at
+        16:00, and from the eve of 春节 on the first day back. Returned in ``start``'s timezone.
+        """
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError(f"a number of hours is finite and not negative, got {hours}")
+        moment, remaining = self._local(start), timedelta(hours=hours)
+        for _ in range(MAX_SCAN_DAYS + math.ceil(hours / 24)):
+            day = moment.date()
+            midnight = self._at(day + ONE_DAY, time())
+            if self.is_working_day(day):
+                if remaining <= midnight - moment:
+                    return (moment + remaining).astimezone(start.tzinfo)
+                remaining -= midnight - moment
+            moment = midnight
+        raise ValueError(f"{hours} hours after {start} do not fit the calendar; check the overrides")
+
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """Working days with a local date after ``start``'s, up to and including ``end``'s.
 

@@ -105,3 +105,22 @@ def test_a_schedule_in_the_holidays_file_is_offered_for_recount(session, roads, 
         default_calendar.cache_clear()
     # Jan 21-22, 25-29, Feb 1-5 (12), 14 (调休), 15, 16: not the 14th, the first day back
     assert found[case.id].due_after == datetime(2027, 2, 16, 17, 30, tzinfo=BEIJING)
+
+
+def test_hours_on_working_days_skip_weekends_and_spring_festival():
+    """The sign-for limit (签收): 24 hours stop over days off."""
+    from minyi.cases.calendar import WorkCalendar
+    from minyi.cases.holiday_lines import parse_lines
+
+    calendar = WorkCalendar(overrides=parse_lines(SPRING_FESTIVAL_2027))
+    friday = datetime(2026, 12, 11, 16, 0, tzinfo=BEIJING)
+    assert calendar.add_hours_on_working_days(friday, 24) == datetime(2026, 12, 14, 16, 0, tzinfo=BEIJING)
+    assert calendar.add_hours_on_working_days(friday, 2) == datetime(2026, 12, 11, 18, 0, tzinfo=BEIJING)
+    saturday = datetime(2026, 12, 12, 10, 0, tzinfo=BEIJING)
+    assert calendar.add_hours_on_working_days(saturday, 24) == datetime(2026, 12, 15, 0, 0, tzinfo=BEIJING)
+    eve = datetime(2027, 2, 5, 16, 0, tzinfo=BEIJING)  # the 14th is a make-up working Sunday
+    assert calendar.add_hours_on_working_days(eve, 24) == datetime(2027, 2, 14, 16, 0, tzinfo=BEIJING)
+    utc_in = friday.astimezone(ZoneInfo("UTC"))
+    assert calendar.add_hours_on_working_days(utc_in, 24).tzinfo == utc_in.tzinfo
+    with pytest.raises(ValueError, match="not negative"):
+        calendar.add_hours_on_working_days(friday, -1)
