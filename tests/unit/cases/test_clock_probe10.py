@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -124,3 +124,21 @@ def test_hours_on_working_days_skip_weekends_and_spring_festival():
     assert calendar.add_hours_on_working_days(utc_in, 24).tzinfo == utc_in.tzinfo
     with pytest.raises(ValueError, match="not negative"):
         calendar.add_hours_on_working_days(friday, -1)
+
+
+def test_the_office_calendar_is_kept_while_the_entries_are_the_same(session, monkeypatch, caplog):
+    """Made again every 30 s, it warned again of an unentered year each time (log spam)."""
+    from minyi.cases.calendar import WorkCalendar
+
+    holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(SPRING_FESTIVAL_2027, 2027))
+    monkeypatch.setattr(holiday_store, "REFRESH_SECONDS", 0.0)  # every call reads the entries again
+    first = holiday_store.office_calendar(session)
+    assert isinstance(first, WorkCalendar)
+    with caplog.at_level("WARNING", logger="minyi.cases.calendar"):
+        for _ in range(3):
+            calendar = holiday_store.office_calendar(session)
+            assert calendar is first
+            calendar.is_working_day(date(2028, 3, 1))
+    assert len([r for r in caplog.records if "2028" in r.getMessage()]) == 1
+    holiday_store.replace_year(session, 2027, holiday_store.parse_schedule("2027-02-06,放假,春节", 2027))
+    assert holiday_store.office_calendar(session) is not first  # changed entries: a new calendar
