@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -42,3 +42,30 @@ def test_healthz_counts_the_office_new_year(client, monkeypatch):
     """At 2027-01-01 01:00 Beijing time (still 2026 in UTC) the missing years are 2027 and 2028."""
     _at(monkeypatch, datetime(2026, 12, 31, 17, 0, tzinfo=UTC))
     assert client.get("/healthz").json()["holidays_missing"] == [2027, 2028]
+
+
+def test_a_new_year_that_begins_in_december_is_explained(client, session, world):
+    """A notice's 元旦 may begin in the December before (2023's: 2022-12-31~2023-01-02).
+
+    Refused as "not in 2027" without a word of what to do; it is entered under its own year,
+    which the built-in calendar covers and the entry overrides.
+    """
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.cases.holiday_store import office_calendar
+
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/admin").text)
+    schedule = "2026-12-31~2027-01-02,放假,元旦"
+    refused = client.post(
+        "/staff/admin/holidays", data={"year": "2027", "schedule": schedule, "csrf_token": token}
+    )
+    assert refused.status_code == 422
+    assert "第 1 行：2026-12-31 不在 2027 年，请在年份 2026 下录入" in refused.text
+    saved = client.post(
+        "/staff/admin/holidays",
+        data={"year": "2026", "schedule": "2026-12-31,放假,元旦", "csrf_token": token},
+    )
+    assert saved.status_code in (200, 303)
+    holiday_store.forget_cached()
+    assert not office_calendar(session).is_working_day(date(2026, 12, 31))

@@ -37,9 +37,9 @@ HOLIDAYS: tuple[tuple[str, str, str], ...] = (
         "Line {n}: the name has more than {m} characters.",
     ),
     (
-        r"line (?P<n>\d+): (?P<d>\S+) is not in (?P<y>\d+)",
-        "第 {n} 行：{d} 不在 {y} 年。",
-        "Line {n}: {d} is not in {y}.",
+        r"line (?P<n>\d+): (?P<d>\S+) is not in (?P<y>\d+); enter it under the year (?P<z>\d+)",
+        "第 {n} 行：{d} 不在 {y} 年，请在年份 {z} 下录入（通知中的元旦安排可能始于上一年 12 月）。",
+        "Line {n}: {d} is not in {y}; enter it under the year {z} (a New Year may begin in December).",
     ),
     (
         r"line (?P<n>\d+): (?P<d>\S+) is not in the years (?P<a>\d+)–(?P<b>\d+)",
