@@ -69,3 +69,22 @@ def test_a_new_year_that_begins_in_december_is_explained(client, session, world)
     assert saved.status_code in (200, 303)
     holiday_store.forget_cached()
     assert not office_calendar(session).is_working_day(date(2026, 12, 31))
+
+
+def test_a_supervision_deadline_in_the_past_is_refused_in_chinese(client, session, world):
+    """Today after 17:30, or a day gone: the refusal was English on the Chinese page."""
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.demo import factories
+
+    case = factories.make_case(session, status="signed", department=world.roads, category=world.road_category)
+    session.commit()
+    login(client, "sup")
+    token = csrf_of(client.get(f"/staff/cases/{case.id}").text)
+    refused = client.post(
+        f"/staff/cases/{case.id}/supervise",
+        data={"comment": "三日内答复", "due_date": "2026-01-05", "csrf_token": token},
+    )
+    assert refused.status_code == 422
+    assert "督办期限应在现在至一年之内" in refused.text
+    assert "year ahead" not in refused.text

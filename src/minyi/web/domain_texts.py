@@ -142,6 +142,11 @@ FORMS: tuple[tuple[str, str, str], ...] = (
         "日期格式应为 2026-12-31。",
         "The date must look like 2026-12-31.",
     ),
+    (  # a supervision's own deadline (督办期限) in the past: English on the Chinese page (tenth probe)
+        r"due_at: a time from now to a year ahead",
+        "督办期限应在现在至一年之内（今天 17:30 以后请选明天或更晚的日期）。",
+        "The supervision deadline is from now to a year ahead (after 17:30 today, choose a later day).",
+    ),
     (
         r"the format is csv, xlsx or jsonl",
         "格式应为 CSV、XLSX 或 JSONL。",
