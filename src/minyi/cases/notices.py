@@ -128,8 +128,8 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float | No
     Due soon is what the inbox calls 即将到期: within two working days of the office's
     calendar (:func:`~minyi.cases.queries.soon_until`), or within ``soon_hours`` clock hours
     when given. A fixed 48 hours reminded nobody on a Friday of a Monday deadline (the
-    reminder went out on the Saturday), and of a deadline on the first day after 春节 it
-    reminded in the middle of the holiday, with eight working hours left (tenth probe).
+    reminder went out on the Saturday, read on Monday with that day left), and of a deadline
+    on the first day after 春节 it reminded in the middle of the holiday (tenth probe).
 
     A case past its deadline with no department (still at the dispatch desk, or returned) is
     escalated too, said as such: emergencies waiting to be dispatched were the ones left out.
