@@ -8,8 +8,9 @@ case   department  region  what happens
 =====  ==========  ======  ==========================================================
 c1     roads       R1      dispatched +1 h, signed +5 h, replied +30 h, due +10 d; rated
                            不满意 then 满意 (the last counts), solved
-c2     roads       R1      dispatched +2 h, signed +50 h (late), replied +100 h, due +72 h
-                           (late); 不满意, not solved; reopened once
+c2     roads       R1      dispatched +2 h, signed +80 h (late: Fri 12:00 to Mon 18:00 is
+                           30 hours of working days), replied +100 h, due +72 h (late);
+                           不满意, not solved; reopened once
 c3     schools     R2      dispatched +1 h, never signed nor answered, due +15 d (late)
 c4     schools     R2      dispatched +1 h, answered without signing at +10 h, due +5 d; 基本满意
 c5     (none)      (none)  arrives 2019-06-01 07:00 Beijing = 2019-05-31 23:00 UTC: June;
@@ -141,7 +142,7 @@ def seed(session: Session, dispatcher: User | None = None) -> Scorecase:
     _rate(session, c1, Satisfaction.SATISFIED, solved=True, at=local(13, 9))
 
     c2 = _case(session, "closed", road_category, "R1区", local(10, 10))
-    _answered(c2, local(10, 10), dispatched=2, signed=50, replied=100, due=72)
+    _answered(c2, local(10, 10), dispatched=2, signed=80, replied=100, due=72)
     c2.reopened_count = 1
     _rate(session, c2, Satisfaction.UNSATISFIED, solved=False, at=local(20, 9))
 

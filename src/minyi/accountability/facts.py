@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -174,10 +174,18 @@ def _sign_counts(row: Any, rules: Rules) -> tuple[int, int]:
     takes = [t for t in (row.signed, row.first_reply) if t is not None]
     if takes and min(takes) < row.dispatched:
         return 0, 0  # answered before Minyi dispatched it: a historical answer, no sign-for
-    limit = row.dispatched + rules.sign_for
+    # the hours of days off do not count: a Friday afternoon's dispatch signed for on Monday
+    # morning was late, and every case dispatched on the eve of 春节 (tenth probe)
+    hours = rules.sign_for.total_seconds() / 3600
+    limit = rules.policy.calendar.add_hours_on_working_days(_utc(row.dispatched), hours)
     if takes:
         return 1, int(min(takes) <= limit)
     return int(rules.now > limit), 0
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment``, naive values read as UTC (the calendar wants aware times)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _deadline(row: Any, rules: Rules, arrival: datetime) -> datetime | None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minyi.accountability.forecast import By, ForecastReport, forecast_weekly
 from minyi.cases.holiday_store import HolidayRecord
+from minyi.core.localtime import zone
 from minyi.intake.models import Message
 
 TTL_SECONDS = 600.0
@@ -42,7 +43,9 @@ def cached_forecast(
     session: Session, *, by: By, weeks: int, end: date | None, limit: int = 12
 ) -> ForecastReport:
     """:func:`forecast_weekly`, from this process's cache when the data have not changed."""
-    key = (*_fingerprint(session), by, weeks, end, limit, datetime.now(UTC).date())
+    # the office's date, as forecast_weekly's default end: with UTC's, the forecast made just
+    # before a Beijing Monday's midnight was served after it, last week's (tenth probe)
+    key = (*_fingerprint(session), by, weeks, end, limit, datetime.now(zone()).date())
     now = time.monotonic()
     with _lock:
         found = _entries.get(key)

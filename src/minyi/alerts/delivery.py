@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from minyi.alerts.models import Alert, AlertRule
 from minyi.alerts.wording import describe_alert, describe_rule, kind_name
+from minyi.core.localtime import format_time
 from minyi.notify.models import NotifyChannel, OutboxMessage
 from minyi.notify.services import enqueue
 from minyi.pipeline.privacy import mask_text
@@ -59,7 +60,7 @@ def alert_text(alert: Alert, rule: AlertRule, settings: Settings) -> tuple[str, 
     label = mask_text(alert.label)
     summary = describe_alert(alert.kind, alert.measured, language)
     snippet = alert.measured.get("snippet")
-    when = f"{alert.fired_at:%Y-%m-%d %H:%M} UTC"
+    when = format_time(alert.fired_at)  # the office's clock: "15:30 UTC" was 23:30 in Beijing (tenth probe)
     kind, words = kind_name(rule.kind, language), describe_rule(rule.kind, rule.params, language)
     if en:
         subject = f"[Alert] {rule.name}: {label}"

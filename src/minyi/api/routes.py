@@ -26,11 +26,13 @@ from minyi.api.schemas import (
     ReplyIn,
     StatusIn,
 )
-from minyi.cases import routing, workflow
+from minyi.cases import holiday_store, routing, workflow
 from minyi.cases import services as cases
 from minyi.cases.models import Case, CaseStatus
 from minyi.cases.public_text import PublicText
+from minyi.core import localtime
 from minyi.core.errors import InvalidInput, NotFound
+from minyi.db.base import utcnow
 from minyi.db.session import Database, commit_noted
 from minyi.departments.models import Department
 from minyi.flows import processing
@@ -131,7 +133,23 @@ def healthz(request: Request, db: DbSession) -> JSONResponse:
         version=minyi.__version__,
     )
     queue = _queue_health(request, db if database == "ok" else None)
-    return JSONResponse(body.model_dump(by_alias=True, exclude_none=True) | queue, status_code=code)
+    calendar = _calendar_health(db) if database == "ok" else {}
+    answer = body.model_dump(by_alias=True, exclude_none=True) | queue | calendar
+    return JSONResponse(answer, status_code=code)
+
+
+def _calendar_health(db: Session) -> dict[str, list[int]]:
+    """``holidays_missing``: the years whose holidays nobody entered (nothing when none is missing).
+
+    In December 2026 nothing but a log line, once a process, said that 2027's deadlines were
+    being counted without 春节 (tenth probe); monitoring reads this answer.
+    """
+    try:
+        missing = holiday_store.missing_years(db, localtime.local(utcnow()).date())
+    except Exception:  # noqa: BLE001 - the database's state is reported beside
+        _forget_failed_transaction(db)
+        return {}
+    return {"holidays_missing": missing} if missing else {}
 
 
 router.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)

@@ -243,3 +243,9 @@ class Health(BaseModel):
         default=None,
         description="With MINYI_PROCESSING=nats only: messages stored and not processed yet",
     )
+    holidays_missing: list[int] | None = Field(
+        default=None,
+        description="This year or the next, when neither chinese-calendar nor an admin or the holidays "
+        "file gave its holidays: deadlines are counted on weekdays only until the State Council's "
+        "schedule is entered (/staff/admin). Omitted when nothing is missing; the status stays 200",
+    )

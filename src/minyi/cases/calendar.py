@@ -15,7 +15,7 @@ Conventions (all counting happens on local dates in ``timezone``, Asia/Shanghai 
   Wednesday with one working day is due on Thursday at 17:30; accepted on a Saturday, it
   is due on Monday at 17:30, the same as when accepted on the Friday before.
   ``n = 0`` means the end of the same working day (or of the next working day, when
-  ``start`` falls on a day off).
+  ``start`` falls on a day off or after ``end_of_day``: a deadline is never before its start).
 * **Working hours.** ``add_working_hours(start, h)`` counts only time inside
   ``working_hours`` (09:00–12:00 and 13:30–17:30 by default) on working days; a start
   outside them begins counting at the next opening. With ``emergency_calendar=True`` it
@@ -179,7 +179,10 @@ class WorkCalendar:
         Returned in ``start``'s timezone. See the module docstring for the convention.
         """
         due_day = self.nth_working_day(self.local_date(start), days)
-        return self._at(due_day, self.end_of_day).astimezone(start.tzinfo)
+        due = self._at(due_day, self.end_of_day)
+        if due < start:  # 0 days, started after the day's end: a case was due before it came (tenth probe)
+            due = self._at(self.next_working_day(due_day), self.end_of_day)
+        return due.astimezone(start.tzinfo)
 
     def add_working_hours(self, start: datetime, hours: float) -> datetime:
         """The moment ``hours`` working hours after ``start``, in ``start``'s timezone.
@@ -208,6 +211,26 @@ class WorkCalendar:
                     remaining -= end - begin
             day += ONE_DAY
         raise ValueError(f"{hours} working hours after {start} do not fit the calendar; check the overrides")
+
+    def add_hours_on_working_days(self, start: datetime, hours: float) -> datetime:
+        """The moment ``hours`` clock hours after ``start``, counting only the hours of working days.
+
+        For a limit that runs round the clock on working days but stops over weekends and
+        holidays (the sign-for limit, 签收): 24 hours from Friday 16:00 end on Monday at
+        16:00, and from the eve of 春节 on the first day back. Returned in ``start``'s timezone.
+        """
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError(f"a number of hours is finite and not negative, got {hours}")
+        moment, remaining = self._local(start), timedelta(hours=hours)
+        for _ in range(MAX_SCAN_DAYS + math.ceil(hours / 24)):
+            day = moment.date()
+            midnight = self._at(day + ONE_DAY, time())
+            if self.is_working_day(day):
+                if remaining <= midnight - moment:
+                    return (moment + remaining).astimezone(start.tzinfo)
+                remaining -= midnight - moment
+            moment = midnight
+        raise ValueError(f"{hours} hours after {start} do not fit the calendar; check the overrides")
 
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """Working days with a local date after ``start``'s, up to and including ``end``'s.

@@ -86,7 +86,10 @@ def _parse_line(line: str, number: int, year: int | None) -> list[HolidayOverrid
         raise HolidayLineError(f"line {number}: the name has more than {MAX_NAME} characters")
     for day in days:
         if year is not None and day.year != year:
-            raise HolidayLineError(f"line {number}: {day} is not in {year}")
+            # a notice's 元旦 may begin in the December before (2023's: 2022-12-31~2023-01-02)
+            raise HolidayLineError(
+                f"line {number}: {day} is not in {year}; enter it under the year {day.year}"
+            )
     return [HolidayOverride(day, kind, name or None) for day in days]
 
 

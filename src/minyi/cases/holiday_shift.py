@@ -15,7 +15,10 @@ working day are recounted, and a recount only ever moves a deadline later (days 
 can only lengthen a period; a recount that comes out earlier says the rules changed since,
 which is not the schedule's doing). A deadline that is not recounted and falls on a day
 off moves to the end of the next working day (顺延), as before. A deadline is never
-moved silently: the office decides, as for its statutory deadlines.
+moved silently: the office decides, as for its statutory deadlines. The days of the
+holidays file (``MINYI_HOLIDAYS_FILE``) count as entered too: a year put in the file and
+the servers restarted recounted nothing, and a deadline in 春节 was offered only the next
+day back, a 调休 Sunday, however many holidays its period spanned (tenth probe).
 """
 
 from __future__ import annotations
@@ -27,11 +30,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
-from minyi.cases.calendar import WorkCalendar
+from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
-from minyi.cases.holiday_store import office_calendar, stored_overrides
+from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
-from minyi.cases.rules import reply_due
+from minyi.cases.rules import deadline_policy, reply_due
 from minyi.db.base import utcnow
 
 #: Deadlines listed and moved at once, at most (a year's schedule touches a few hundred at most).
@@ -52,7 +55,7 @@ class Recount:
 def deadlines_to_recount(session: Session) -> list[Recount]:
     """Cases still waiting whose deadline, still ahead, today's calendar counts differently."""
     calendar = office_calendar(session)
-    entered = sorted(stored_overrides(session))
+    entered = sorted(calendar.overrides)  # entered on the admin page or in MINYI_HOLIDAYS_FILE
     waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
     query = (
         select(Case)
@@ -62,10 +65,11 @@ def deadlines_to_recount(session: Session) -> list[Recount]:
         .limit(LIMIT)
     )
     found = []
+    policy = deadline_policy(session)  # read once: the page lists up to LIMIT cases
     for case in session.scalars(query):
         before = case.due_at
         assert before is not None
-        after = _recounted(session, case, calendar, entered)
+        after = _recounted(session, case, policy, entered)
         if after is not None and after - before < SAME:
             after = None  # never earlier: what moved it is not the holidays (a rule changed since)
         if after is None and not calendar.is_working_day(calendar.local_date(before)):
@@ -92,15 +96,16 @@ def shift_to_working_days(session: Session, user: User) -> int:
     return moved
 
 
-def _recounted(session: Session, case: Case, calendar: WorkCalendar, entered: list[date]) -> datetime | None:
+def _recounted(session: Session, case: Case, policy: DeadlinePolicy, entered: list[date]) -> datetime | None:
     """The deadline replayed on today's calendar; None if it cannot be, or no entered day is in it."""
+    calendar = policy.calendar
     start = case.accepted_at
     reopenings = [event.created_at for event in case.events if event.action == EventAction.REOPENED]
     if reopenings:
         start = max(reopenings)
     if start is None or not entered:
         return None
-    due = reply_due(session, case, start)
+    due = reply_due(session, case, start, policy)
     if due is None:
         return None
     for event in sorted(case.events, key=lambda e: e.created_at):

@@ -135,6 +135,17 @@ def statutory_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
+def missing_years(session: Session, today: date) -> list[int]:
+    """This year and the next (local ``today``), if neither ``chinese-calendar`` nor an entry knows them.
+
+    Said on the admin page and by ``/healthz``: without the schedule, deadlines are counted
+    on weekdays only (春节 as working days), and only a log line, once a process, said so.
+    """
+    last = statutory_years()[1]
+    known = stored_years(session).keys() | file_years().keys()  # the file counts as entered
+    return [year for year in (today.year, today.year + 1) if year > last and year not in known]
+
+
 def check_year(text: str) -> int:
     """The year typed on a form, if plausible.
 
@@ -157,10 +168,9 @@ def schedule_text(entries: list[HolidayOverride]) -> str:
 
 
 _lock = threading.Lock()
-# Per database (its URL): when the stored entries were read, and the calendar made of them.
-# Per database (its URL): until when the stored entries hold, and the calendar made of them
-# (``None``: nothing stored, the shared default calendar applies).
-_cached: dict[str, tuple[float, WorkCalendar | None]] = {}
+# Per database (its URL): until when the stored entries hold, the entries, and the calendar
+# made of them (``None``: nothing stored, the shared default calendar applies).
+_cached: dict[str, tuple[float, dict[date, HolidayOverride], WorkCalendar | None]] = {}
 
 
 def forget_cached() -> None:
@@ -173,7 +183,10 @@ def office_calendar(session: Session) -> WorkCalendar:
     """The working calendar with the stored entries, read again at most every 30 seconds.
 
     Without stored entries it is :func:`~minyi.cases.calendar.default_calendar` itself (the
-    holidays file, ``chinese-calendar``, the fallback); stored entries win over those.
+    holidays file, ``chinese-calendar``, the fallback); stored entries win over those. The
+    calendar is made again only when the entries changed: made every 30 seconds, it read the
+    holidays file again, lost its cached days, and warned again of a year nobody entered
+    (2028 in December 2027: a log line every 30 seconds, not one a process; tenth probe).
     """
     key = str(session.get_bind().engine.url)
     now = time.monotonic()
@@ -181,10 +194,14 @@ def office_calendar(session: Session) -> WorkCalendar:
         cached = _cached.get(key)
     if cached is None or cached[0] <= now:
         stored = stored_overrides(session)
-        cached = (now + REFRESH_SECONDS, _with_entries(stored) if stored else None)
+        if cached is not None and cached[1] == stored:
+            calendar = cached[2]
+        else:
+            calendar = _with_entries(stored) if stored else None
+        cached = (now + REFRESH_SECONDS, stored, calendar)
         with _lock:
             _cached[key] = cached
-    return cached[1] if cached[1] is not None else default_calendar()
+    return cached[2] if cached[2] is not None else default_calendar()
 
 
 def _with_entries(stored: Mapping[date, HolidayOverride]) -> WorkCalendar:

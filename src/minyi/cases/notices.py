@@ -10,7 +10,7 @@ Dedupe keys (made from the event id or the deadline) make each notice queue once
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -122,22 +122,28 @@ def extension_requested(session: Session, case: Case, event: CaseEvent) -> None:
     )
 
 
-def remind(session: Session, now: datetime | None = None, soon_hours: float = 48) -> tuple[int, int]:
-    """Remind departments of deadlines within ``soon_hours``; escalate overdue cases to supervisors.
+def remind(session: Session, now: datetime | None = None, soon_hours: float | None = None) -> tuple[int, int]:
+    """Remind departments of deadlines due soon; escalate overdue cases to supervisors.
+
+    Due soon is what the inbox calls 即将到期: within two working days of the office's
+    calendar (:func:`~minyi.cases.queries.soon_until`), or within ``soon_hours`` clock hours
+    when given. A fixed 48 hours reminded nobody on a Friday of a Monday deadline (the
+    reminder went out on the Saturday, read on Monday with that day left), and of a deadline
+    on the first day after 春节 it reminded in the middle of the holiday (tenth probe).
 
     A case past its deadline with no department (still at the dispatch desk, or returned) is
     escalated too, said as such: emergencies waiting to be dispatched were the ones left out.
     Returns (reminders, escalations) queued now; run it as often as you like.
     """
     now = now or utcnow()
+    soon = _soon_until(session, now, soon_hours)
     waiting = [s.value for s in CaseStatus if s not in ANSWERED_STATUSES]
     query = select(Case).where(Case.status.in_(waiting), Case.due_at.is_not(None))
     reminders = escalations = 0
     for case in session.scalars(query):
         assert case.due_at is not None
-        hours_left = (case.due_at - now).total_seconds() / 3600
         stamp = case.due_at.strftime("%Y%m%d%H%M")
-        if hours_left < 0:
+        if case.due_at < now:
             undispatched = case.department_id is None
             queued = staff_notices.notify_supervisors(
                 session,
@@ -147,7 +153,7 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float = 48
                 f"overdue:{case.id}:{stamp}",
             )
             escalations += len(queued)
-        elif hours_left <= soon_hours and case.department_id is not None:
+        elif case.due_at < soon and case.department_id is not None:
             queued_one = staff_notices.notify_department(
                 session,
                 case,
@@ -156,12 +162,21 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float = 48
                 f"soon:{case.id}:{stamp}",
             )
             reminders += queued_one is not None
-    supervision = _remind_supervision(session, now, soon_hours)
+    supervision = _remind_supervision(session, now, soon)
     session.flush()
     return reminders + supervision[0], escalations + supervision[1]
 
 
-def _remind_supervision(session: Session, now: datetime, soon_hours: float) -> tuple[int, int]:
+def _soon_until(session: Session, now: datetime, soon_hours: float | None) -> datetime:
+    """Deadlines before this moment are due soon (two working days, or ``soon_hours`` on the clock)."""
+    if soon_hours is not None:
+        return now + timedelta(hours=soon_hours)
+    from minyi.cases.queries import soon_until  # local: the inbox's queries build on the notices' models
+
+    return soon_until(session, now)
+
+
+def _remind_supervision(session: Session, now: datetime, soon: datetime) -> tuple[int, int]:
     """The same for a supervision's own deadline (督办期限): the department before, supervisors after."""
     waiting = [s.value for s in CaseStatus if s not in ANSWERED_STATUSES]
     query = select(Case).where(
@@ -171,9 +186,8 @@ def _remind_supervision(session: Session, now: datetime, soon_hours: float) -> t
     for case in session.scalars(query):
         assert case.supervision_due_at is not None
         due = format_time(case.supervision_due_at, "%Y-%m-%d %H:%M")
-        hours_left = (case.supervision_due_at - now).total_seconds() / 3600
         stamp = case.supervision_due_at.strftime("%Y%m%d%H%M")
-        if hours_left < 0:
+        if case.supervision_due_at < now:
             escalations += len(
                 staff_notices.notify_supervisors(
                     session,
@@ -183,7 +197,7 @@ def _remind_supervision(session: Session, now: datetime, soon_hours: float) -> t
                     f"supervision-overdue:{case.id}:{stamp}",
                 )
             )
-        elif hours_left <= soon_hours and case.department_id is not None:
+        elif case.supervision_due_at < soon and case.department_id is not None:
             queued = staff_notices.notify_department(
                 session,
                 case,

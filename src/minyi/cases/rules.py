@@ -43,13 +43,17 @@ def deadline_policy(session: Session) -> DeadlinePolicy:
     return DeadlinePolicy(rules, calendar=office_calendar(session))  # with the holidays admins entered
 
 
-def reply_due(session: Session, case: Case, start: datetime) -> datetime | None:
+def reply_due(
+    session: Session, case: Case, start: datetime, policy: DeadlinePolicy | None = None
+) -> datetime | None:
     """When the reply to ``case``, accepted at ``start``, is due under the configured rules.
 
     Praise (表扬) has no deadline unless it is urgent: it goes to the department's record,
-    and a thank-you must never show as an overdue case.
+    and a thank-you must never show as an overdue case. ``policy``: the rules read once by a
+    caller that asks for many cases (else read here).
     """
     if case.appeal_kind == AppealKind.PRAISE and not case.urgent:
         return None
     path = case.category.path if case.category else None
-    return deadline_policy(session).reply_due(start, case.appeal_kind, path, urgent=bool(case.urgent))
+    policy = policy or deadline_policy(session)
+    return policy.reply_due(start, case.appeal_kind, path, urgent=bool(case.urgent))

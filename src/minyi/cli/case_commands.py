@@ -16,13 +16,12 @@ def cases() -> None:
 @cases.command("remind")
 @click.option(
     "--soon-hours",
-    default=48.0,
-    show_default=True,
+    default=None,
     type=click.FloatRange(1, 720),
-    help="Remind this long before the deadline.",
+    help="Remind this many clock hours before the deadline (default: within two working days).",
 )
 @pass_context
-def remind(ctx: CliContext, soon_hours: float) -> None:
+def remind(ctx: CliContext, soon_hours: float | None) -> None:
     """Queue reminders to departments before deadlines and escalate overdue cases to supervisors."""
     database = ctx.require_current_schema()
     with database.transaction() as session:

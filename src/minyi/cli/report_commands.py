@@ -28,14 +28,22 @@ end_option = click.option(
     "end",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Last day of the period (YYYY-MM-DD); default: the last complete period before today.",
+    help="Last day of the period (YYYY-MM-DD); default: the last complete day, week (Mon-Sun) or month.",
 )
 
 
 def default_end(kind: str, today: date) -> date:
-    """The last day of the last complete period: yesterday, or the previous month's last day."""
+    """The last day of the last complete period: yesterday, last Sunday, or last month's last day.
+
+    A week is Monday to Sunday, as the forecast's and the calendar's. Seven days ending
+    yesterday made a timer that fired late (``Persistent=true`` after a Monday off, or a
+    daily timer) send a Tuesday-to-Monday week beside the Monday-to-Sunday ones, the missed
+    week never (tenth probe).
+    """
     if kind == "month":
         return today.replace(day=1) - timedelta(days=1)
+    if kind == "week":
+        return today - timedelta(days=today.weekday() + 1)
     return today - timedelta(days=1)
 
 

@@ -94,11 +94,8 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
     first, last = holiday_store.statutory_years()
     years = holiday_store.stored_years(db)
     texts = {year: holiday_store.schedule_text(entries) for year, entries in years.items()}
-    coming = local(utcnow()).year + 1  # the office's New Year, not UTC's 8 hours later
     in_file = holiday_store.file_years()  # the holidays file counts as entered (it was said missing)
-    missing = [
-        year for year in (coming - 1, coming) if year > last and year not in years and year not in in_file
-    ]
+    missing = holiday_store.missing_years(db, local(utcnow()).date())  # the office's New Year, not UTC's
     default_year = str(next((y for y in range(last + 1, last + 20) if y not in years), last + 1))
     form = form or {"year": default_year, "schedule": texts.get(int(default_year), "")}
     return {

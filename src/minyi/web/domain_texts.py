@@ -37,9 +37,9 @@ HOLIDAYS: tuple[tuple[str, str, str], ...] = (
         "Line {n}: the name has more than {m} characters.",
     ),
     (
-        r"line (?P<n>\d+): (?P<d>\S+) is not in (?P<y>\d+)",
-        "第 {n} 行：{d} 不在 {y} 年。",
-        "Line {n}: {d} is not in {y}.",
+        r"line (?P<n>\d+): (?P<d>\S+) is not in (?P<y>\d+); enter it under the year (?P<z>\d+)",
+        "第 {n} 行：{d} 不在 {y} 年，请在年份 {z} 下录入（通知中的元旦安排可能始于上一年 12 月）。",
+        "Line {n}: {d} is not in {y}; enter it under the year {z} (a New Year may begin in December).",
     ),
     (
         r"line (?P<n>\d+): (?P<d>\S+) is not in the years (?P<a>\d+)–(?P<b>\d+)",
@@ -156,6 +156,11 @@ FORMS: tuple[tuple[str, str, str], ...] = (
         r"the date must look like 2026-12-31",
         "日期格式应为 2026-12-31。",
         "The date must look like 2026-12-31.",
+    ),
+    (  # a supervision's own deadline (督办期限) in the past: English on the Chinese page (tenth probe)
+        r"due_at: a time from now to a year ahead",
+        "督办期限应在现在至一年之内（今天 17:30 以后请选明天或更晚的日期）。",
+        "The supervision deadline is from now to a year ahead (after 17:30 today, choose a later day).",
     ),
     (
         r"the format is csv, xlsx or jsonl",

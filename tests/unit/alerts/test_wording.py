@@ -101,3 +101,11 @@ def test_mail_and_webhook_carry_the_sentence() -> None:
         "zh": "近1小时 12 条，是前12小时均值的 4 倍",
         "en": "12 messages in the last 1 h, 4 times the mean of the 12 h before",
     }
+
+
+def test_the_mail_says_the_office_time_not_utc() -> None:
+    """An alert at 01:00 UTC fired at 09:00 in Beijing; the duty office read "01:00 UTC" (tenth probe)."""
+    alert, rule = _alert("burst", BURST)
+    _subject, body = delivery.alert_text(alert, rule, Settings(site_name="民意"))
+    assert "时间：2026-12-06 09:00" in body
+    assert "UTC" not in body

@@ -1,0 +1,44 @@
+"""The sign-for limit (签收) stops over weekends and holidays (docs/security-probes.md, tenth probe)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from minyi.accountability.facts import Rules, _sign_counts
+from minyi.cases.calendar import WorkCalendar
+from minyi.cases.deadlines import DeadlinePolicy
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _rules(now: datetime) -> Rules:
+    policy = DeadlinePolicy(calendar=WorkCalendar())
+    return Rules(now=now, sign_for=timedelta(hours=24), policy=policy, zone=BEIJING, roots={}, paths={})
+
+
+def test_a_friday_afternoon_dispatch_signed_on_monday_morning_is_on_time():
+    friday = datetime(2026, 12, 11, 16, 0, tzinfo=BEIJING)
+    monday = datetime(2026, 12, 14, 9, 0, tzinfo=BEIJING)
+    row = SimpleNamespace(dispatched=friday, signed=monday, first_reply=None)
+    assert _sign_counts(row, _rules(monday)) == (1, 1)
+    tuesday = datetime(2026, 12, 15, 9, 0, tzinfo=BEIJING)
+    assert _sign_counts(
+        SimpleNamespace(dispatched=friday, signed=tuesday, first_reply=None), _rules(tuesday)
+    ) == (
+        1,
+        0,
+    )
+
+
+def test_an_unsigned_case_turns_late_only_after_24_hours_of_working_days():
+    friday = datetime(2026, 12, 11, 16, 0, tzinfo=BEIJING)
+    row = SimpleNamespace(
+        dispatched=friday.replace(tzinfo=None) - timedelta(hours=8), signed=None, first_reply=None
+    )
+    assert _sign_counts(row, _rules(datetime(2026, 12, 13, 20, 0, tzinfo=BEIJING))) == (
+        0,
+        0,
+    )  # Sunday: not yet
+    assert _sign_counts(row, _rules(datetime(2026, 12, 14, 16, 1, tzinfo=BEIJING))) == (1, 0)
