@@ -50,7 +50,9 @@ WORDS: dict[str, str] = {
     "Error: invalid input": "错误：输入无效",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
-    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的是/否值。可用：{states}",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} 不是有效的是/否值。可用：{states}"
+    ),
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值（{number_type}）。",
     "{value!r} is not a valid UUID.": "{value!r} 不是有效的 UUID。",
     "file": "文件",
@@ -72,5 +74,7 @@ PLURALS: dict[str, str] = {
     "Option {name!r} requires an argument.": "选项 {name!r} 需要 {nargs} 个取值。",
     "{value!r} is not {choice}.": "{value!r} 不在可选值 {choices} 中。",
     "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {formats}。",
-    "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个值，只给了 {len_value} 个。",
+    "{len_type} values are required, but {len_value} was given.": (
+        "需要 {len_type} 个值，只给了 {len_value} 个。"
+    ),
 }

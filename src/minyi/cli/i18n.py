@@ -138,6 +138,6 @@ def install_click_catalog() -> None:
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = catalog.gettext  # type: ignore[attr-defined]  # noqa: SLF001
+            module._ = catalog.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = catalog.ngettext  # type: ignore[attr-defined]
