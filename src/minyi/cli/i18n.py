@@ -141,3 +141,17 @@ def install_click_catalog() -> None:
             module._ = catalog.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = catalog.ngettext  # type: ignore[attr-defined]
+
+
+def domain_message(message: str) -> str:
+    """A refusal of the domain (an account, import or erasure error) in this process's language.
+
+    The web pages already translate them (:mod:`minyi.web.domain_texts`); the command line
+    reuses those words rather than translating twice. In English the text stays as the
+    domain wrote it; one the catalog does not know stays as it is.
+    """
+    if cli_language() == "en":
+        return message
+    from minyi.web.domain_texts import domain_text  # local: only when a command is refused
+
+    return domain_text(message, "zh")
