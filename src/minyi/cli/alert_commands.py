@@ -112,8 +112,8 @@ def rules_command(ctx: CliContext, as_json: bool) -> None:
         state = t("on ", "启用") if row["enabled"] else t("off", "停用")
         params = json.dumps(row["params"], ensure_ascii=False)
         click.echo(
-            f"[{state}] {row['name']} ({row['kind']}/{row['scope']}, {row['cooldown_minutes']} {t('min', '分钟')}) "
-            f"{params}"
+            f"[{state}] {row['name']} ({row['kind']}/{row['scope']}, "
+            f"{row['cooldown_minutes']} {t('min', '分钟')}) {params}"
         )
 
 

@@ -136,9 +136,11 @@ def _echo_report(report: ImportReport, *, dry_run: bool) -> None:
     click.echo(
         t(
             f"{r.rows_read} rows read, {r.imported} {'would be imported' if dry_run else 'imported'}, "
-            f"{r.duplicates} already known, {len(r.invalid)} invalid, {r.failed_processing} failed processing, "
+            f"{r.duplicates} already known, {len(r.invalid)} invalid, "
+            f"{r.failed_processing} failed processing, "
             f"{r.replies} historical replies ({r.elapsed_seconds:.1f}s)",
-            f"读取 {r.rows_read} 行，{'将导入' if dry_run else '导入'} {r.imported} 条，已有 {r.duplicates} 条，"
+            f"读取 {r.rows_read} 行，{'将导入' if dry_run else '导入'} {r.imported} 条，"
+            f"已有 {r.duplicates} 条，"
             f"无效 {len(r.invalid)} 行，处理失败 {r.failed_processing} 条，历史答复 {r.replies} 条"
             f"（{r.elapsed_seconds:.1f} 秒）",
         )

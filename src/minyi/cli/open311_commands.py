@@ -69,8 +69,10 @@ def list_keys(ctx: CliContext) -> None:
         sent = counts.get(found.id, 0)
         click.echo(
             t(
-                f"{found.id}  {found.name}  created {created}  last used {used}  {state}  {sent} messages in 24 h",
-                f"{found.id}  {found.name}  签发于 {created}  最近使用 {used}  {state}  24 小时内 {sent} 条留言",
+                f"{found.id}  {found.name}  created {created}  last used {used}  {state}  "
+                f"{sent} messages in 24 h",
+                f"{found.id}  {found.name}  签发于 {created}  最近使用 {used}  {state}  "
+                f"24 小时内 {sent} 条留言",
             )
         )
     if not keys:
