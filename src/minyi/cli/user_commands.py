@@ -12,7 +12,7 @@ from minyi.accounts import services as accounts
 from minyi.accounts import sessions, throttle
 from minyi.accounts.models import Role, User
 from minyi.cli.context import CliContext, pass_context
-from minyi.cli.i18n import t, zh
+from minyi.cli.i18n import domain_message, t, zh
 from minyi.core.localtime import local
 from minyi.db.base import utcnow
 
@@ -71,7 +71,7 @@ def create(
                 display_name=display_name,
             )
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(domain_message(str(exc))) from exc
         click.echo(
             t(f"created {created.role} {created.username}", f"已创建 {created.role} {created.username}")
         )
@@ -137,7 +137,7 @@ def password(ctx: CliContext, username: str, password: str) -> None:
         try:
             ended = accounts.change_password(session, found, password, now=utcnow())
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(domain_message(str(exc))) from exc
         click.echo(
             t(
                 f"password of {found.username} changed; {ended} session(s) ended",
