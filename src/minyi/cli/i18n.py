@@ -132,8 +132,12 @@ def install_click_catalog() -> None:
     read the process-wide ``messages`` domain under the locale's name: installing a catalog
     there would follow ``LANG`` rather than our rule, and change every library using that
     domain. So each click module's own ``_`` and ``ngettext`` are pointed at our catalog
-    instead; nothing else in the process changes.
+    instead; nothing else in the process changes. The help pages are also laid out in
+    terminal columns (:mod:`minyi.cli.cjk_text`).
     """
+    from minyi.cli import cjk_text  # local: only a Chinese process needs it
+
+    cjk_text.install()
     catalog = ClickCatalog()
     for name in CLICK_MODULES:
         module = importlib.import_module(name)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import TEST_SECRET
 
-from minyi.cli import click_zh
+from minyi.cli import cjk_text, click_zh
 from minyi.cli.i18n import CLICK_MODULES, choose_language
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -328,3 +328,35 @@ def test_english_leaves_click_alone():
     import click.core
 
     assert click.core._("Usage:") == "Usage:"
+
+
+# -- Chinese help pages laid out in terminal columns ----------------------------------------
+
+
+def test_columns_count_wide_characters_twice():
+    assert cjk_text.columns("abc") == 3
+    assert cjk_text.columns("用法：a") == 7
+    assert cjk_text.columns("\033[1m粗\033[0m") == 2
+
+
+def test_chinese_breaks_between_characters_but_not_before_closing_marks():
+    chunks = cjk_text.split_chunks(["删除其联系方式，", " ", "去掉（可选）", " ", "--text", " ", "时"])
+    assert "".join(chunks) == "删除其联系方式，去掉（可选） --text 时"  # no space left between 式， and 去
+    assert chunks[:3] == ["删", "除", "其"]
+    assert "式，" in chunks  # a closing mark stays with the character before it
+    assert "（可" in chunks  # an opening one with the character after it
+    assert cjk_text.split_chunks(["[必填]"]) == ["[必", "填]"]
+
+
+def test_chinese_help_fits_the_terminal_and_keeps_its_columns(tmp_path):
+    done = minyi(tmp_path, "model", "train", "--help", MINYI_CLI_LANG="zh", COLUMNS="80")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert max(cjk_text.columns(line) for line in lines) <= 80
+    helps_start = set()
+    for line in lines:
+        if line.startswith("  --") and "  " in line[4:]:
+            name, _, rest = line[2:].partition("  ")
+            if rest.strip():
+                helps_start.add(2 + cjk_text.columns(name) + 2 + len(rest) - len(rest.lstrip()))
+    assert len(helps_start) == 1, done.stdout  # every option's help begins in the same column
