@@ -75,6 +75,6 @@ def install() -> None:
         def _split(self, text: str) -> list[str]:
             return split_chunks(super()._split(text))
 
-    formatting.term_len = columns
-    wrapping.term_len = columns
-    wrapping.TextWrapper = ChineseTextWrapper
+    formatting.term_len = columns  # type: ignore[attr-defined]
+    wrapping.term_len = columns  # type: ignore[attr-defined]
+    wrapping.TextWrapper = ChineseTextWrapper  # type: ignore[attr-defined]
