@@ -64,7 +64,8 @@ def choose_language(environ: Mapping[str, str]) -> tuple[Language, str | None]:
         chosen = _named(asked)
         if chosen is not None:
             return chosen, None
-        warning = f"minyi: MINYI_CLI_LANG={asked!r} is neither zh nor en; ignored"
+        # said in both languages: which one the reader wants is what is unknown
+        warning = f"minyi: MINYI_CLI_LANG={asked!r} 不是 zh 或 en，已忽略 / is neither zh nor en; ignored"
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         locale_name = environ.get(variable, "")
         if locale_name:
