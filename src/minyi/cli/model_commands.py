@@ -187,8 +187,12 @@ def train_command(
     )
     holdout_scores = (classifier.metrics_ or {}).get("holdout")
     if holdout_scores:
+        f1, accuracy = holdout_scores["macro_f1"], holdout_scores["accuracy"]
         click.echo(
-            f"held-out macro-F1 {holdout_scores['macro_f1']:.4f}, accuracy {holdout_scores['accuracy']:.4f}"
+            t(
+                f"held-out macro-F1 {f1:.4f}, accuracy {accuracy:.4f}",
+                f"留出集 macro-F1 {f1:.4f}，准确率 {accuracy:.4f}",
+            )
         )
     _echo_routing(classifier.routing_)
     if activate:
@@ -208,17 +212,31 @@ def _echo_routing(routing: dict[str, Any] | None) -> None:
     target = routing["target_precision"]
     if routing["threshold"] is None:
         click.echo(
-            f"routing: no threshold reaches precision {target:.2%} in cross-validation; nothing is routed"
+            t(
+                f"routing: no threshold reaches precision {target:.2%} in cross-validation; "
+                "nothing is routed",
+                f"分派：交叉验证中没有阈值能达到准确率 {target:.2%}；不自动分派",
+            )
         )
         return
+    threshold, coverage, precision = routing["threshold"], routing["cv_coverage"], routing["cv_precision"]
     click.echo(
-        f"routing threshold {routing['threshold']:.4f} for precision {target:.2%}: in cross-validation "
-        f"{routing['cv_coverage']:.1%} routed automatically at precision {routing['cv_precision']:.2%}"
+        t(
+            f"routing threshold {threshold:.4f} for precision {target:.2%}: in cross-validation "
+            f"{coverage:.1%} routed automatically at precision {precision:.2%}",
+            f"分派阈值 {threshold:.4f}（目标准确率 {target:.2%}）：交叉验证中 {coverage:.1%} 自动分派，"
+            f"准确率 {precision:.2%}",
+        )
     )
     if "expected_coverage" in routing:  # models trained before it was measured lack it
+        coverage, precision = routing["expected_coverage"], routing["expected_precision"]
         click.echo(
-            f"expected on new messages (the threshold chosen without them, nested cross-validation): "
-            f"{routing['expected_coverage']:.1%} routed at precision {routing['expected_precision']:.2%}"
+            t(
+                "expected on new messages (the threshold chosen without them, nested cross-validation): "
+                f"{coverage:.1%} routed at precision {precision:.2%}",
+                "新留言上的预期（阈值在没有它们时选定，嵌套交叉验证）："
+                f"{coverage:.1%} 自动分派，准确率 {precision:.2%}",
+            )
         )
 
 
