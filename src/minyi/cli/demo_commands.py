@@ -14,6 +14,7 @@ from minyi.flows.processing import process_pending
 if TYPE_CHECKING:
     from minyi.analysis.provider import PipelineProvider
     from minyi.db.session import Database
+    from minyi.demo.seed import DemoSummary
 
 
 def refuse_demo_in_production(ctx: CliContext) -> None:
@@ -39,7 +40,22 @@ def seed_if_empty(ctx: CliContext, seed: int = 2026, messages: int = 500) -> Non
     database = ctx.migrated_database()
     with database.transaction() as session:
         summary = seed_demo(session, key=ctx.settings.effective_secret_key, seed=seed, messages=messages)
-    click.echo(str(summary))
+    click.echo(t(str(summary), _summary_zh(summary)))
+
+
+def _summary_zh(summary: DemoSummary) -> str:
+    """The demo's account (its ``str`` is the English one) in Chinese."""
+    from minyi.cases.lifecycle import label
+
+    if not summary.created:
+        return f"演示数据已经存在（{summary.reason}）；没有改动"
+    statuses = "，".join(f"{label(status, 'zh')} {count}" for status, count in summary.statuses)
+    hot = "，".join(f"{name} {count}" for name, count in summary.hot_problems)
+    return (
+        f"演示数据已载入：{summary.departments} 个部门，{summary.categories} 个分类，{summary.users} 个用户，"
+        f"{summary.messages} 条留言和案件（{statuses}），{summary.public_replies} 条公开答复；"
+        f"热点问题：{hot}；{summary.alerts} 条预警"
+    )
 
 
 @click.command()
