@@ -170,10 +170,13 @@ def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool
     from minyi.interop.tabular import ImportFileError
 
     database = ctx.require_current_schema()
-    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed} cases"), TimeElapsedColumn())
+    counted = TextColumn(
+        t("{task.description}: {task.completed} cases", "{task.description}：{task.completed} 个案件")
+    )
+    columns = (SpinnerColumn(), counted, TimeElapsedColumn())
     try:
         with Progress(*columns, transient=True, disable=as_json) as bar:
-            task = bar.add_task("restoring", total=None)
+            task = bar.add_task(t("restoring", "正在恢复"), total=None)
             report = run_restore(
                 database, path, source=source, progress=lambda done: bar.update(task, completed=done)
             )
