@@ -24,6 +24,11 @@ from minyi.settings import Settings
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 
+# The command line speaks Chinese unless told otherwise (minyi.cli.i18n); the tests read its
+# English, whatever the machine's locale, in this process (CliRunner) and in the subprocesses
+# that inherit the environment. tests/unit/cli/test_i18n.py runs the Chinese one on purpose.
+os.environ["MINYI_CLI_LANG"] = "en"
+
 
 def _fresh_postgres(url: str) -> str:
     sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -425,6 +425,7 @@ OTHER_VARIABLES = frozenset(
         *("MINYI_TEST_DATABASE_URL", "MINYI_REQUIRE_BROWSER", "MINYI_REQUIRE_NATS", "MINYI_REQUIRE_POSTGRES"),
         "MINYI_REQUIRE_SPEEDUPS",
         "MINYI_NEW_USER_PASSWORD",  # read by `minyi user create` and `minyi user password`
+        "MINYI_CLI_LANG",  # the command line's language (minyi.cli.i18n), read before the settings
     }
 )
 

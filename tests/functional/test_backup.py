@@ -128,7 +128,7 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> str:
 def _db_check(database_url: str, data_dir: Path) -> None:
     """``minyi db check`` on the restored database, as the documentation says."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINYI_")}
-    env |= {"MINYI_DATABASE_URL": database_url, "MINYI_DATA_DIR": str(data_dir)}
+    env |= {"MINYI_DATABASE_URL": database_url, "MINYI_DATA_DIR": str(data_dir), "MINYI_CLI_LANG": "en"}
     script = Path(sys.executable).with_name("minyi")
     command = (
         [str(script)] if script.exists() else [sys.executable, "-c", "from minyi.cli.main import cli; cli()"]

@@ -132,4 +132,4 @@ def test_demo_data_is_refused_in_production(env, tmp_path, command):
     env.setenv("MINYI_COOKIE_SECURE", "true")
     env.setenv("MINYI_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/minyi_never_reached")
     get_settings.cache_clear()
-    plain_error(run(*command), "演示数据不能载入生产环境", "Demo data is not loaded in production")
+    plain_error(run(*command), "Demo data is not loaded in production")  # in Chinese: test_i18n.py

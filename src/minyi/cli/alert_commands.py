@@ -13,16 +13,21 @@ from minyi.alerts.delivery import alert_document
 from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
 from minyi.cli.context import CliContext, pass_context
+from minyi.cli.i18n import domain_message, t, zh
 
 
 @click.group("alerts")
+@zh("突增与预警：突发、趋势、阈值和紧急关键词规则。")
 def alerts_group() -> None:
     """Spikes and alerts: burst, trend, threshold and emergency-keyword rules."""
 
 
 @alerts_group.command("check")
-@click.option("--json", "as_json", is_flag=True, help="Print the alerts raised as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help=t("Print the alerts raised as JSON.", "以 JSON 输出产生的预警。")
+)
 @pass_context
+@zh("立即评估已启用的突发、趋势和阈值规则（由定时器运行）。")
 def check(ctx: CliContext, as_json: bool) -> None:
     """Evaluate the enabled burst, trend and threshold rules now (run it from a timer)."""
     database = ctx.require_current_schema()
@@ -33,7 +38,13 @@ def check(ctx: CliContext, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"new": len(new), "repeated": len(found) - len(new), "alerts": documents}))
         return
-    click.echo(f"{len(new)} new alerts, {len(found) - len(new)} repeated within their cool-down")
+    repeated = len(found) - len(new)
+    click.echo(
+        t(
+            f"{len(new)} new alerts, {repeated} repeated within their cool-down",
+            f"新预警 {len(new)} 条，冷却期内重复 {repeated} 条",
+        )
+    )
     for document in documents:
         click.echo(f"  {document['rule']}: {document['label']} {json.dumps(document['measured'])}")
 
@@ -44,13 +55,18 @@ def check(ctx: CliContext, as_json: bool) -> None:
     type=click.Choice(["open", "acknowledged", "all"]),
     default="open",
     show_default=True,
-    help="Which alerts.",
+    help=t("Which alerts.", "哪些预警。"),
 )
 @click.option(
-    "--limit", type=click.IntRange(1, 1000), default=50, show_default=True, help="At most this many."
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help=t("At most this many.", "最多显示这么多条。"),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=t("Print JSON.", "以 JSON 输出。"))
 @pass_context
+@zh("列出预警，最近出现的在前。")
 def list_command(ctx: CliContext, status: str, limit: int, as_json: bool) -> None:
     """List alerts, most recently seen first."""
     database = ctx.require_current_schema()
@@ -63,7 +79,7 @@ def list_command(ctx: CliContext, status: str, limit: int, as_json: bool) -> Non
     for row in rows:
         seen = f"×{row['repeat_count'] + 1}"
         click.echo(f"{row['fired_at'][:16]}  {row['status']:12} {seen:>5}  {row['rule']}: {row['label']}")
-    click.echo(f"{total} alerts ({status})")
+    click.echo(t(f"{total} alerts ({status})", f"共 {total} 条预警（{status}）"))
 
 
 def _rule_row(rule: AlertRule) -> dict[str, Any]:
@@ -81,8 +97,9 @@ def _rule_row(rule: AlertRule) -> dict[str, Any]:
 
 
 @alerts_group.command("rules")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=t("Print JSON.", "以 JSON 输出。"))
 @pass_context
+@zh("列出预警规则。")
 def rules_command(ctx: CliContext, as_json: bool) -> None:
     """List the alert rules."""
     database = ctx.require_current_schema()
@@ -92,10 +109,11 @@ def rules_command(ctx: CliContext, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        state = "on " if row["enabled"] else "off"
+        state = t("on ", "启用") if row["enabled"] else t("off", "停用")
         params = json.dumps(row["params"], ensure_ascii=False)
         click.echo(
-            f"[{state}] {row['name']} ({row['kind']}/{row['scope']}, {row['cooldown_minutes']} min) {params}"
+            f"[{state}] {row['name']} ({row['kind']}/{row['scope']}, "
+            f"{row['cooldown_minutes']} {t('min', '分钟')}) {params}"
         )
 
 
@@ -104,7 +122,9 @@ def _param(pairs: tuple[str, ...]) -> dict[str, Any]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--param")
+            raise click.BadParameter(
+                t(f"expected KEY=VALUE, got {pair!r}", f"应写成 键=值，实际是 {pair!r}"), param_hint="--param"
+            )
         try:
             parsed[name.strip()] = json.loads(value)
         except json.JSONDecodeError:
@@ -113,20 +133,55 @@ def _param(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 
 @alerts_group.command("add-rule")
-@click.argument("name")
-@click.option("--kind", required=True, type=click.Choice([k.value for k in RuleKind]), help="Kind of rule.")
+@click.argument("name", metavar=t("NAME", "名称"))
 @click.option(
-    "--scope", type=click.Choice([s.value for s in Scope]), default="all", show_default=True, help="Group by."
+    "--kind",
+    required=True,
+    type=click.Choice([k.value for k in RuleKind]),
+    help=t("Kind of rule.", "规则类型。"),
 )
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter, e.g. ratio=4.")
-@click.option("--keyword", "keywords", multiple=True, help="A word to watch (keyword rules); repeat it.")
 @click.option(
-    "--cooldown", type=click.IntRange(1), default=60, show_default=True, help="Cool-down in minutes."
+    "--scope",
+    type=click.Choice([s.value for s in Scope]),
+    default="all",
+    show_default=True,
+    help=t("Group by.", "分组方式。"),
 )
-@click.option("--webhook", "webhooks", multiple=True, help="The rule's own webhook URL; repeat it.")
-@click.option("--email", "emails", multiple=True, help="The rule's own e-mail recipient; repeat it.")
-@click.option("--disabled", is_flag=True, help="Add it switched off.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar=t("KEY=VALUE", "键=值"),
+    help=t("A parameter, e.g. ratio=4.", "一个参数，如 ratio=4。"),
+)
+@click.option(
+    "--keyword",
+    "keywords",
+    multiple=True,
+    help=t("A word to watch (keyword rules); repeat it.", "要盯住的词（关键词规则）；可重复。"),
+)
+@click.option(
+    "--cooldown",
+    type=click.IntRange(1),
+    default=60,
+    show_default=True,
+    help=t("Cool-down in minutes.", "冷却时间（分钟）。"),
+)
+@click.option(
+    "--webhook",
+    "webhooks",
+    multiple=True,
+    help=t("The rule's own webhook URL; repeat it.", "这条规则自己的 webhook 地址；可重复。"),
+)
+@click.option(
+    "--email",
+    "emails",
+    multiple=True,
+    help=t("The rule's own e-mail recipient; repeat it.", "这条规则自己的邮件收件人；可重复。"),
+)
+@click.option("--disabled", is_flag=True, help=t("Add it switched off.", "添加后先不启用。"))
 @pass_context
+@zh("添加一条名为 NAME 的预警规则。")
 def add_rule(
     ctx: CliContext,
     name: str,
@@ -159,8 +214,10 @@ def add_rule(
             )
             shown = json.dumps(rule.params, ensure_ascii=False)
     except RuleError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"rule {name!r} added ({kind}/{scope}): {shown}")
+        raise click.ClickException(domain_message(str(exc))) from exc
+    click.echo(
+        t(f"rule {name!r} added ({kind}/{scope}): {shown}", f"已添加规则 {name!r}（{kind}/{scope}）：{shown}")
+    )
 
 
 def _switch(ctx: CliContext, name_or_id: str, enabled: bool) -> None:
@@ -168,22 +225,34 @@ def _switch(ctx: CliContext, name_or_id: str, enabled: bool) -> None:
     with database.transaction() as session:
         rule = alert_rules.find_rule(session, name_or_id)
         if rule is None:
-            raise click.ClickException(f"no alert rule {name_or_id!r} (see `minyi alerts rules`)")
+            raise click.ClickException(
+                t(
+                    f"no alert rule {name_or_id!r} (see `minyi alerts rules`)",
+                    f"没有预警规则 {name_or_id!r}（见 `minyi alerts rules`）",
+                )
+            )
         alert_rules.set_enabled(session, rule, enabled)
-    click.echo(f"rule {name_or_id!r} {'enabled' if enabled else 'disabled'}")
+    click.echo(
+        t(
+            f"rule {name_or_id!r} {'enabled' if enabled else 'disabled'}",
+            f"规则 {name_or_id!r} {'已启用' if enabled else '已停用'}",
+        )
+    )
 
 
 @alerts_group.command("enable")
-@click.argument("rule")
+@click.argument("rule", metavar=t("RULE", "规则"))
 @pass_context
+@zh("启用规则 RULE（名称或 id）。")
 def enable(ctx: CliContext, rule: str) -> None:
     """Switch on the rule RULE (name or id)."""
     _switch(ctx, rule, enabled=True)
 
 
 @alerts_group.command("disable")
-@click.argument("rule")
+@click.argument("rule", metavar=t("RULE", "规则"))
 @pass_context
+@zh("停用规则 RULE（名称或 id）。")
 def disable(ctx: CliContext, rule: str) -> None:
     """Switch off the rule RULE (name or id)."""
     _switch(ctx, rule, enabled=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from minyi.cli.i18n import domain_message, t, zh
 from minyi.pipeline.appeal_data import AppealDataError, read_label_file, training_set
 from minyi.pipeline.appeal_model import DEFAULT_MODEL_RESOURCE
 from minyi.pipeline.appeal_training import (
@@ -35,35 +36,61 @@ def packaged_model_path() -> Path:
     "labels_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV with file,message_id,kind[,split] (ids only).",
+    help=t(
+        "CSV with file,message_id,kind[,split] (ids only).",
+        "列为 file,message_id,kind[,split] 的 CSV（只有编号）。",
+    ),
 )
 @click.option(
     "--data-dir",
     required=True,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder with the message files (附件2/3/4.xlsx, also in its official/ folder).",
+    help=t(
+        "Folder with the message files (附件2/3/4.xlsx, also in its official/ folder).",
+        "放留言文件的目录（附件2/3/4.xlsx，也可在其 official/ 子目录中）。",
+    ),
 )
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Model file to write (default: the packaged model that intake loads).",
+    help=t(
+        "Model file to write (default: the packaged model that intake loads).",
+        "要写入的模型文件（默认：受理时加载的随包模型）。",
+    ),
 )
 @click.option(
     "--exclude",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Label CSV of an evaluation set: its messages (and copies) are never trained on.",
+    help=t(
+        "Label CSV of an evaluation set: its messages (and copies) are never trained on.",
+        "评估集的标注 CSV：其中的留言（及其副本）绝不用于训练。",
+    ),
 )
-@click.option("--all-splits", is_flag=True, help="Train on the test split too (default: train split only).")
 @click.option(
-    "--weak-weight", default=TrainSettings.weak_weight, show_default=True, type=click.FloatRange(0, 1)
+    "--all-splits",
+    is_flag=True,
+    help=t(
+        "Train on the test split too (default: train split only).",
+        "也用 test 部分训练（默认只用 train 部分）。",
+    ),
+)
+@click.option(
+    "--weak-weight",
+    default=TrainSettings.weak_weight,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help=t("Weight of the weak labels.", "弱标注的权重。"),
 )
 @click.option(
     "--threshold",
     default=TrainSettings.threshold,
     show_default=True,
     type=click.FloatRange(0, 1),
-    help="Below this calibrated probability the kind is 未能判断 (undetermined).",
+    help=t(
+        "Below this calibrated probability the kind is 未能判断 (undetermined).",
+        "校准后的概率低于此值时，诉求类型记为 未能判断。",
+    ),
 )
 @click.option(
     "--model",
@@ -71,22 +98,32 @@ def packaged_model_path() -> Path:
     default=TrainSettings.model,
     show_default=True,
     type=click.Choice(["lr", "nbsvm"]),
-    help="Logistic regression (lr) or linear SVMs on naive-Bayes scaled features (nbsvm).",
+    help=t(
+        "Logistic regression (lr) or linear SVMs on naive-Bayes scaled features (nbsvm).",
+        "逻辑回归（lr），或基于朴素贝叶斯缩放特征的线性 SVM（nbsvm）。",
+    ),
 )
 @click.option(
     "--boundary-weight",
     default=TrainSettings.boundary_weight,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True),
-    help="Weight of labels drawn where the model hesitated (sample=boundary…).",
+    help=t(
+        "Weight of labels drawn where the model hesitated (sample=boundary…).",
+        "在模型犹豫处抽取的标注的权重（sample=boundary…）。",
+    ),
 )
 @click.option(
     "--unsure-weight",
     default=TrainSettings.unsure_weight,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True),
-    help="Weight of labels marked unsure (confidence=unsure); multiplies the boundary weight.",
+    help=t(
+        "Weight of labels marked unsure (confidence=unsure); multiplies the boundary weight.",
+        "标为不确定的标注的权重（confidence=unsure）；与边界权重相乘。",
+    ),
 )
+@zh("用带标注的留言编号训练诉求类型模型。")
 def train_appeal(
     labels_path: Path,
     data_dir: Path,
@@ -116,15 +153,22 @@ def train_appeal(
         started = time.perf_counter()
         model, report = train_appeal_model(data.pairs, data.kinds, data.unlabelled, settings, weights)
     except (AppealDataError, AppealTrainingError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(domain_message(str(exc))) from exc
     target = out or packaged_model_path()
     try:
         model.save(target)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {target}: {exc}") from exc
+        raise click.ClickException(t(f"cannot write {target}: {exc}", f"无法写入 {target}：{exc}")) from exc
+    seconds = time.perf_counter() - started
     click.echo(
-        f"trained {model.version} on {len(data.kinds)} labelled messages"
-        f" ({report['weak_labels']} weak labels, {data.skipped} rows held back)"
-        f" in {time.perf_counter() - started:.1f}s: {report['features']} features,"
-        f" temperature {report['temperature']}, undetermined below {threshold} → {target}"
+        t(
+            f"trained {model.version} on {len(data.kinds)} labelled messages"
+            f" ({report['weak_labels']} weak labels, {data.skipped} rows held back)"
+            f" in {seconds:.1f}s: {report['features']} features,"
+            f" temperature {report['temperature']}, undetermined below {threshold} → {target}",
+            f"已训练 {model.version}：{len(data.kinds)} 条带标注的留言"
+            f"（弱标注 {report['weak_labels']} 条，留出 {data.skipped} 行），用时 {seconds:.1f} 秒："
+            f"{report['features']} 个特征，温度 {report['temperature']}，"
+            f"低于 {threshold} 记为未能判断 → {target}",
+        )
     )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from minyi.cli.i18n import t
+
 if TYPE_CHECKING:
     from minyi.db.session import Database
     from minyi.settings import Settings
@@ -38,8 +40,12 @@ class CliContext:
             try:  # its user only: the database holds personal data
                 self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
+                reason = exc.strerror or exc
                 raise click.ClickException(
-                    f"cannot use MINYI_DATA_DIR {self.settings.data_dir}: {exc.strerror or exc}"
+                    t(
+                        f"cannot use MINYI_DATA_DIR {self.settings.data_dir}: {reason}",
+                        f"无法使用 MINYI_DATA_DIR {self.settings.data_dir}：{reason}",
+                    )
                 ) from exc
         return Database(self.settings.effective_database_url)
 
@@ -67,7 +73,8 @@ def load_context() -> CliContext:
     try:
         return CliContext(settings=_settings())
     except (UnsafeSettingsError, ValueError) as exc:
-        raise click.ClickException(f"invalid settings: {_settings_problem(exc)}") from exc
+        problem = _settings_problem(exc)
+        raise click.ClickException(t(f"invalid settings: {problem}", f"设置无效：{problem}")) from exc
 
 
 def _settings_problem(exc: Exception) -> str:
@@ -96,8 +103,8 @@ def _default_timezone() -> str:
 timezone_option = click.option(
     "--tz",
     default=_default_timezone,
-    show_default="MINYI_TIMEZONE, Asia/Shanghai",
-    help="Timezone of times given without one.",
+    show_default=t("MINYI_TIMEZONE, Asia/Shanghai", "MINYI_TIMEZONE，默认 Asia/Shanghai"),
+    help=t("Timezone of times given without one.", "没有写时区的时间按这个时区理解。"),
 )
 
 
@@ -114,4 +121,6 @@ def check_calendar(settings: Settings) -> None:
     try:
         load_holiday_file(settings.holidays_file)
     except (ValueError, OSError) as exc:
-        raise click.ClickException(f"invalid settings: MINYI_HOLIDAYS_FILE: {exc}") from exc
+        raise click.ClickException(
+            t(f"invalid settings: MINYI_HOLIDAYS_FILE: {exc}", f"设置无效：MINYI_HOLIDAYS_FILE：{exc}")
+        ) from exc

@@ -12,24 +12,64 @@ from typing import IO
 import click
 
 from minyi.cli.context import CliContext, pass_context
+from minyi.cli.i18n import domain_message, t, zh
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
 
 @click.command("export")
-@click.option("--format", "export_format", type=click.Choice(FORMATS), required=True, help="The file format.")
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write."
+    "--format",
+    "export_format",
+    type=click.Choice(FORMATS),
+    required=True,
+    help=t("The file format.", "文件格式。"),
 )
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Cases opened on or after DATE.")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Cases opened on or before DATE.")
-@click.option("--department", metavar="CODE", help="One department's cases (its code).")
-@click.option("--category", metavar="ID", help="One category's cases (its id).")
-@click.option("--status", metavar="S", help="Cases in this status (received … closed).")
-@click.option("--full", is_flag=True, help="Personal data in clear (admins only; audited).")
-@click.option("--as", "username", metavar="USERNAME", help="Export with this staff user's permissions.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help=t("The file to write.", "要写入的文件。"),
+)
+@click.option(
+    "--from",
+    "date_from",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=t("Cases opened on or after DATE.", "该日期当天或之后立案的案件。"),
+)
+@click.option(
+    "--to",
+    "date_to",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=t("Cases opened on or before DATE.", "该日期当天或之前立案的案件。"),
+)
+@click.option(
+    "--department",
+    metavar=t("CODE", "部门代码"),
+    help=t("One department's cases (its code).", "一个部门的案件（按部门代码）。"),
+)
+@click.option(
+    "--category", metavar="ID", help=t("One category's cases (its id).", "一个分类的案件（按分类 id）。")
+)
+@click.option(
+    "--status",
+    metavar=t("S", "状态"),
+    help=t("Cases in this status (received … closed).", "处于该状态的案件（received … closed）。"),
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help=t("Personal data in clear (admins only; audited).", "导出不打码的个人数据（仅管理员；记入审计）。"),
+)
+@click.option(
+    "--as",
+    "username",
+    metavar=t("USERNAME", "用户名"),
+    help=t("Export with this staff user's permissions.", "按这个工作人员的权限导出。"),
+)
+@click.option("--json", "as_json", is_flag=True, help=t("Print the report as JSON.", "以 JSON 输出报告。"))
 @pass_context
+@zh("把案件连同留言、答复和事件导出为 CSV、XLSX 或 JSONL。")
 def export_cases(
     ctx: CliContext,
     export_format: str,
@@ -51,7 +91,9 @@ def export_cases(
     from minyi.flows.export import ExportFilters, ExportFormat, plan_export, record_export, write_export
 
     if full and not username:
-        raise click.UsageError("--full needs --as USERNAME (an administrator)")
+        raise click.UsageError(
+            t("--full needs --as USERNAME (an administrator)", "--full 需要 --as 用户名（一位管理员）")
+        )
     database = ctx.require_current_schema()
     filters = ExportFilters(_day(date_from), _day(date_to), department, category, status)
     fmt = ExportFormat(export_format)
@@ -59,11 +101,11 @@ def export_cases(
     with database.session() as session:
         user = session.scalar(select(User).where(User.username == username)) if username else None
         if username and (user is None or not user.is_active):
-            raise click.ClickException(f"no active user {username!r}")
+            raise click.ClickException(t(f"no active user {username!r}", f"没有启用中的用户 {username!r}"))
         try:
             plan = plan_export(session, user, filters, full=full)
         except DomainError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(domain_message(str(exc))) from exc
         cases = _write_whole(out, lambda handle: write_export(session, plan, handle, fmt))
         record_export(session, plan, actor=username or "cli", user=user, export_format=fmt, cases=cases)
         session.commit()
@@ -72,8 +114,13 @@ def export_cases(
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
-        mode = "in full" if full else "masked"
-        click.echo(f"{cases} cases exported to {out} ({fmt.value}, {mode}, {report['elapsed_seconds']}s)")
+        mode = t("in full", "不打码") if full else t("masked", "已打码")
+        click.echo(
+            t(
+                f"{cases} cases exported to {out} ({fmt.value}, {mode}, {elapsed}s)",
+                f"已导出 {cases} 个案件到 {out}（{fmt.value}，{mode}，{elapsed} 秒）",
+            )
+        )
 
 
 def _write_whole(out: Path, write: Callable[[IO[bytes]], int]) -> int:
@@ -88,7 +135,9 @@ def _write_whole(out: Path, write: Callable[[IO[bytes]], int]) -> int:
         partial.replace(out)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from exc
+        raise click.ClickException(
+            t(f"{out}: cannot be written ({exc.strerror})", f"{out}：无法写入（{exc.strerror}）")
+        ) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -100,12 +149,19 @@ def _day(value: datetime | None) -> date | None:
 
 
 @click.command("restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--source", help="The source name given to `minyi import` (default: the file name, as the import's)."
+@click.argument(
+    "path", metavar=t("FILE", "文件"), type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--source",
+    help=t(
+        "The source name given to `minyi import` (default: the file name, as the import's).",
+        "导入时给 `minyi import` 的来源名称（默认：文件名，与导入时相同）。",
+    ),
+)
+@click.option("--json", "as_json", is_flag=True, help=t("Print the report as JSON.", "以 JSON 输出报告。"))
 @pass_context
+@zh("在 `minyi import` 读入一份 Minyi 导出文件之后，恢复其中案件的状态、答复和编号。")
 def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool) -> None:
     """Restore the cases of a Minyi export (statuses, replies, numbers) after `minyi import` read it."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -114,19 +170,26 @@ def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool
     from minyi.interop.tabular import ImportFileError
 
     database = ctx.require_current_schema()
-    columns = (SpinnerColumn(), TextColumn("{task.description}: {task.completed} cases"), TimeElapsedColumn())
+    counted = TextColumn(
+        t("{task.description}: {task.completed} cases", "{task.description}：{task.completed} 个案件")
+    )
+    columns = (SpinnerColumn(), counted, TimeElapsedColumn())
     try:
         with Progress(*columns, transient=True, disable=as_json) as bar:
-            task = bar.add_task("restoring", total=None)
+            task = bar.add_task(t("restoring", "正在恢复"), total=None)
             report = run_restore(
                 database, path, source=source, progress=lambda done: bar.update(task, completed=done)
             )
     except (ImportFileError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(domain_message(str(exc))) from exc
     if as_json:
         click.echo(json.dumps(report.__dict__))
         return
     click.echo(
-        f"{report.cases} cases restored, {report.replies} replies added, "
-        f"{report.missing_messages} messages not found (import the file first)"
+        t(
+            f"{report.cases} cases restored, {report.replies} replies added, "
+            f"{report.missing_messages} messages not found (import the file first)",
+            f"恢复了 {report.cases} 个案件，添加了 {report.replies} 条答复，"
+            f"{report.missing_messages} 条留言没有找到（请先导入该文件）",
+        )
     )

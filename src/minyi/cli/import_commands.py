@@ -9,6 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from minyi.cli.context import CliContext, pass_context, timezone_option
+from minyi.cli.i18n import domain_message, t, zh
 from minyi.departments.services import CategoryImportError, import_category_tree
 from minyi.flows.imports import ImportReport, ImportValidationError
 from minyi.flows.imports import import_messages as run_import
@@ -20,32 +21,65 @@ def _parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint=option)
+            raise click.BadParameter(
+                t(f"expected NAME=VALUE, got {pair!r}", f"应写成 名称=值，实际是 {pair!r}"), param_hint=option
+            )
         parsed[name.strip()] = value.strip()
     return parsed
 
 
 @click.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a field to a column, e.g. body=内容."
+@click.argument(
+    "path", metavar=t("FILE", "文件"), type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--source", help="Source name (default: the file name); re-imports of a source skip known ids.")
-@click.option("--encoding", help="Text encoding (default: UTF-8, else GB18030).")
-@click.option("--sheet", help="XLSX sheet name (default: the first).")
-@click.option("--skip-invalid", is_flag=True, help="Import the valid rows and report the others.")
 @click.option(
-    "--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write invalid rows here (CSV)."
+    "--map",
+    "maps",
+    multiple=True,
+    metavar=t("FIELD=COLUMN", "字段=列名"),
+    help=t("Map a field to a column, e.g. body=内容.", "把字段对应到一列，如 body=内容。"),
 )
-@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option(
+    "--source",
+    help=t(
+        "Source name (default: the file name); re-imports of a source skip known ids.",
+        "来源名称（默认：文件名）；同一来源再次导入时跳过已有的编号。",
+    ),
+)
+@click.option(
+    "--encoding",
+    help=t("Text encoding (default: UTF-8, else GB18030).", "文本编码（默认 UTF-8，不行再试 GB18030）。"),
+)
+@click.option("--sheet", help=t("XLSX sheet name (default: the first).", "XLSX 工作表名称（默认：第一张）。"))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help=t("Import the valid rows and report the others.", "导入有效的行，报告其余的行。"),
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("Write invalid rows here (CSV).", "把无效的行写到这个文件（CSV）。"),
+)
+@click.option("--dry-run", is_flag=True, help=t("Validate only; write nothing.", "只校验，不写入。"))
 @click.option(
     "--layout",
-    help="A preset layout (附件2, 附件3, 附件4, minyi) or 'generic' (default: detected from the header).",
+    help=t(
+        "A preset layout (附件2, 附件3, 附件4, minyi) or 'generic' (default: detected from the header).",
+        "预设格式（附件2、附件3、附件4、minyi）或 'generic'（默认：按表头识别）。",
+    ),
 )
 @timezone_option
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 50_000))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 50_000),
+    help=t("Rows per transaction.", "每个事务写入的行数。"),
+)
+@click.option("--json", "as_json", is_flag=True, help=t("Print the report as JSON.", "以 JSON 输出报告。"))
 @pass_context
+@zh("从 CSV、XLSX 或 JSONL 文件导入留言或公开帖子。")
 def import_messages(
     ctx: CliContext,
     path: Path,
@@ -65,7 +99,7 @@ def import_messages(
     database = ctx.require_current_schema()
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, transient=True, disable=as_json) as bar:
-        task = bar.add_task(f"importing {path.name}", total=None)
+        task = bar.add_task(t(f"importing {path.name}", f"正在导入 {path.name}"), total=None)
         try:
             report = run_import(
                 database,
@@ -85,7 +119,7 @@ def import_messages(
                 layout=layout,
             )
         except (ImportFileError, ImportValidationError) as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(domain_message(str(exc))) from exc
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
     else:
@@ -94,37 +128,51 @@ def import_messages(
 
 def _echo_report(report: ImportReport, *, dry_run: bool) -> None:
     """The import's report as lines of text: the counts, then the first 20 invalid rows."""
-    click.echo(f"layout: {report.layout_label}")
+    click.echo(t(f"layout: {report.layout_label}", f"格式：{report.layout_label}"))
     if report.extra_columns:
-        click.echo(f"columns ignored: {', '.join(report.extra_columns)}")
+        ignored = ", ".join(report.extra_columns)
+        click.echo(t(f"columns ignored: {ignored}", f"忽略的列：{ignored}"))
+    r = report
     click.echo(
-        f"{report.rows_read} rows read, {report.imported} {'would be imported' if dry_run else 'imported'}, "
-        f"{report.duplicates} already known, "
-        f"{len(report.invalid)} invalid, {report.failed_processing} failed processing, "
-        f"{report.replies} historical replies "
-        f"({report.elapsed_seconds:.1f}s)"
+        t(
+            f"{r.rows_read} rows read, {r.imported} {'would be imported' if dry_run else 'imported'}, "
+            f"{r.duplicates} already known, {len(r.invalid)} invalid, "
+            f"{r.failed_processing} failed processing, "
+            f"{r.replies} historical replies ({r.elapsed_seconds:.1f}s)",
+            f"读取 {r.rows_read} 行，{'将导入' if dry_run else '导入'} {r.imported} 条，"
+            f"已有 {r.duplicates} 条，"
+            f"无效 {len(r.invalid)} 行，处理失败 {r.failed_processing} 条，历史答复 {r.replies} 条"
+            f"（{r.elapsed_seconds:.1f} 秒）",
+        )
     )
     for err in report.invalid[:20]:
-        click.echo(f"  row {err.row}, field {err.field}: {err.message}")
+        said = domain_message(err.message)
+        click.echo(
+            t(f"  row {err.row}, field {err.field}: {said}", f"  第 {err.row} 行，字段 {err.field}：{said}")
+        )
     for warning in report.warnings:  # e.g. no id column: running it again stores the rows twice
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(t(f"warning: {warning}", f"警告：{domain_message(warning)}"), err=True)
 
 
 @click.group()
+@zh("管理分类树。")
 def categories() -> None:
     """Manage the category tree."""
 
 
 @categories.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "path", metavar=t("FILE", "文件"), type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--department",
     "departments",
     multiple=True,
-    metavar="CATEGORY=CODE",
-    help="Default department of a category.",
+    metavar=t("CATEGORY=CODE", "分类=部门代码"),
+    help=t("Default department of a category.", "分类的默认承办部门。"),
 )
 @pass_context
+@zh("从 CSV/XLSX 导入三级分类树，列为 一级分类、二级分类、三级分类。")
 def import_categories(ctx: CliContext, path: Path, departments: tuple[str, ...]) -> None:
     """Import a 3-level tree from CSV/XLSX with columns 一级分类, 二级分类, 三级分类."""
     database = ctx.require_current_schema()
@@ -134,5 +182,10 @@ def import_categories(ctx: CliContext, path: Path, departments: tuple[str, ...])
         with database.transaction() as session:
             result = import_category_tree(session, rows, _parse_pairs(departments, "--department"))
     except (ImportFileError, CategoryImportError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"{result.created} categories created, {result.existing} already present")
+        raise click.ClickException(domain_message(str(exc))) from exc
+    click.echo(
+        t(
+            f"{result.created} categories created, {result.existing} already present",
+            f"新建 {result.created} 个分类，已有 {result.existing} 个",
+        )
+    )

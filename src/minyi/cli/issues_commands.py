@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from minyi.cli.context import CliContext, pass_context, timezone_option
+from minyi.cli.i18n import domain_message, t, zh
 from minyi.interop.tabular import ImportFileError
 from minyi.issues.detect.cluster import IssueDetector
 from minyi.issues.detect.heat import HeatWeights
@@ -27,7 +28,10 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected FIELD=COLUMN, got {pair!r}", param_hint="--map")
+            raise click.BadParameter(
+                t(f"expected FIELD=COLUMN, got {pair!r}", f"应写成 字段=列名，实际是 {pair!r}"),
+                param_hint="--map",
+            )
         parsed[name.strip()] = value.strip()
     return parsed
 
@@ -36,10 +40,13 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown timezone {name!r}", param_hint="--tz") from None
+        raise click.BadParameter(
+            t(f"unknown timezone {name!r}", f"未知的时区 {name!r}"), param_hint="--tz"
+        ) from None
 
 
 @click.group()
+@zh("热点问题：把说同一个具体问题的留言归为一组，按热度排序。")
 def issues() -> None:
     """Hot issues: group messages about one concrete problem and rank them by heat."""
 
@@ -48,8 +55,11 @@ weight_option = click.option(
     "--weight",
     "weight_pairs",
     multiple=True,
-    metavar="NAME=VALUE",
-    help="Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
+    metavar=t("NAME=VALUE", "名称=值"),
+    help=t(
+        "Change one heat weight, e.g. authors=1.5 (repeatable; names in docs/cli.md).",
+        "修改一项热度权重，如 authors=1.5（可重复；名称见 docs/cli.md）。",
+    ),
 )
 
 
@@ -59,35 +69,55 @@ weight_option = click.option(
     "input_path",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSV, TSV, XLSX or JSONL file of messages.",
+    help=t("CSV, TSV, XLSX or JSONL file of messages.", "留言文件：CSV、TSV、XLSX 或 JSONL。"),
 )
 @click.option(
     "--out",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output directory.",
+    help=t("Output directory.", "输出目录。"),
 )
 @click.option(
-    "--min-size", default=3, show_default=True, type=click.IntRange(1), help="Smallest issue ranked."
+    "--min-size",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1),
+    help=t("Smallest issue ranked.", "参与排名的问题至少有几条留言。"),
 )
 @click.option(
-    "--top", type=click.IntRange(1), help="Keep only the N hottest issues (default: every issue ranked)."
+    "--top",
+    type=click.IntRange(1),
+    help=t(
+        "Keep only the N hottest issues (default: every issue ranked).",
+        "只保留最热的 N 个问题（默认：全部）。",
+    ),
 )
 @click.option(
-    "--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a field to a column, e.g. body=内容."
+    "--map",
+    "maps",
+    multiple=True,
+    metavar=t("FIELD=COLUMN", "字段=列名"),
+    help=t("Map a field to a column, e.g. body=内容.", "把字段对应到一列，如 body=内容。"),
 )
-@click.option("--sheet", help="XLSX sheet name (default: the first).")
-@click.option("--encoding", help="Text encoding (default: UTF-8, else GB18030).")
+@click.option("--sheet", help=t("XLSX sheet name (default: the first).", "XLSX 工作表名称（默认：第一张）。"))
+@click.option(
+    "--encoding",
+    help=t("Text encoding (default: UTF-8, else GB18030).", "文本编码（默认 UTF-8，不行再试 GB18030）。"),
+)
 @timezone_option
 @click.option(
     "--decay-days",
     default=0.0,
     show_default=True,
     type=click.FloatRange(0),
-    help="Heat decay time τ in days (0: rank the file's whole period without decay).",
+    help=t(
+        "Heat decay time τ in days (0: rank the file's whole period without decay).",
+        "热度衰减时间 τ，单位天（0：不衰减，按文件的整个时段排名）。",
+    ),
 )
 @weight_option
+@zh("找出文件中的热点问题并按热度排序；写出归属表、排名和一份 HTML 报告。")
 def detect(
     input_path: Path,
     out_dir: Path,
@@ -104,7 +134,9 @@ def detect(
     try:  # before the work, not after it: a folder that cannot be made is said at once
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.ClickException(f"{out_dir}: cannot be written ({exc.strerror})") from None
+        raise click.ClickException(
+            t(f"{out_dir}: cannot be written ({exc.strerror})", f"{out_dir}：无法写入（{exc.strerror}）")
+        ) from None
     zone = _zone(tz)
     weights = _weights(weight_pairs, replace(HeatWeights(), tau_days=decay_days))
     now = datetime.now(zone).replace(microsecond=0)
@@ -113,10 +145,13 @@ def detect(
             input_path, mapping=_parse_map(maps), zone=zone, now=now, sheet=sheet, encoding=encoding
         )
     except ImportFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(domain_message(str(exc))) from exc
     if not loaded.messages:
         raise click.ClickException(
-            f"{input_path.name}: no message with text to analyse ({loaded.rows} rows read)"
+            t(
+                f"{input_path.name}: no message with text to analyse ({loaded.rows} rows read)",
+                f"{input_path.name}：没有可以分析的留言文字（读取了 {loaded.rows} 行）",
+            )
         )
     detector = IssueDetector().reset()
     _assign_all(detector, sorted(loaded.messages, key=lambda m: timestamp(m.when)))
@@ -146,7 +181,9 @@ def detect(
             themes=ranking.themes,
         )
     except OSError as exc:
-        raise click.ClickException(f"{out_dir}: cannot be written ({exc.strerror})") from None
+        raise click.ClickException(
+            t(f"{out_dir}: cannot be written ({exc.strerror})", f"{out_dir}：无法写入（{exc.strerror}）")
+        ) from None
     _summary(loaded, issues_found, len(ranked), out_dir)
 
 
@@ -170,7 +207,7 @@ def _assign_all(detector: IssueDetector, ordered: Sequence[IssueMessage]) -> Non
 
     columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("assigning messages to issues", total=len(ordered))
+        task = bar.add_task(t("assigning messages to issues", "正在把留言归入问题"), total=len(ordered))
         for message in ordered:
             detector.assign(message)
             bar.advance(task)
@@ -180,33 +217,57 @@ def _weights(pairs: tuple[str, ...], base: HeatWeights) -> HeatWeights:
     try:
         return parse_weights(pairs, base)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--weight") from exc
+        raise click.BadParameter(domain_message(str(exc)), param_hint="--weight") from exc
 
 
 def _summary(loaded: LoadedMessages, issues_found: int, ranked: int, out_dir: Path) -> None:
     messages = len(loaded.messages)
-    click.echo(f"{loaded.rows} rows read, {messages} messages, {issues_found} issues, {ranked} ranked")
-    if loaded.missing_time:
-        click.echo(f"  {loaded.missing_time} messages had no usable time: the time of this run was used")
-    if loaded.duplicate_ids:
-        shown = ", ".join(loaded.duplicate_ids[:10])
-        click.echo(f"  warning: {len(loaded.duplicate_ids)} duplicate ids, first row kept: {shown}")
-    if loaded.empty:
-        click.echo(f"  {loaded.empty} rows without text skipped")
     click.echo(
-        f"written: {out_dir / 'assignments.csv'}, {out_dir / 'hot_issues.csv'}, {out_dir / 'report.html'}"
+        t(
+            f"{loaded.rows} rows read, {messages} messages, {issues_found} issues, {ranked} ranked",
+            f"读取 {loaded.rows} 行，{messages} 条留言，{issues_found} 个问题，{ranked} 个参与排名",
+        )
     )
+    if loaded.missing_time:
+        missing = loaded.missing_time
+        click.echo(
+            t(
+                f"  {missing} messages had no usable time: the time of this run was used",
+                f"  {missing} 条留言没有可用的时间：按本次运行的时间计",
+            )
+        )
+    if loaded.duplicate_ids:
+        shown, count = ", ".join(loaded.duplicate_ids[:10]), len(loaded.duplicate_ids)
+        click.echo(
+            t(
+                f"  warning: {count} duplicate ids, first row kept: {shown}",
+                f"  警告：{count} 个编号重复，保留第一行：{shown}",
+            )
+        )
+    if loaded.empty:
+        click.echo(t(f"  {loaded.empty} rows without text skipped", f"  跳过 {loaded.empty} 行没有文字的行"))
+    files = f"{out_dir / 'assignments.csv'}, {out_dir / 'hot_issues.csv'}, {out_dir / 'report.html'}"
+    click.echo(t(f"written: {files}", f"已写出：{files}"))
 
 
 @issues.command("refresh")
 @click.option(
-    "--days", default=90, show_default=True, type=click.IntRange(1, 3650), help="Messages of this many days."
+    "--days",
+    default=90,
+    show_default=True,
+    type=click.IntRange(1, 3650),
+    help=t("Messages of this many days.", "取最近这么多天的留言。"),
 )
 @click.option(
-    "--min-size", default=3, show_default=True, type=click.IntRange(2, 10_000), help="Smallest stored issue."
+    "--min-size",
+    default=3,
+    show_default=True,
+    type=click.IntRange(2, 10_000),
+    help=t("Smallest stored issue.", "保存的问题至少有几条留言。"),
 )
 @weight_option
 @pass_context
+@zh("在已保存的留言中找出热点问题并保存（编号稳定，按热度排序）。")
 def refresh(ctx: CliContext, days: int, min_size: int, weight_pairs: tuple[str, ...]) -> None:
     """Detect hot issues among stored messages and store them (stable ids, ranked by heat)."""
     from minyi.issues.services import refresh as run_refresh  # local: the database layer, only here
@@ -216,6 +277,10 @@ def refresh(ctx: CliContext, days: int, min_size: int, weight_pairs: tuple[str, 
     with database.transaction() as session:
         report = run_refresh(session, days=days, min_size=min_size, weights=weights)
     click.echo(
-        f"{report.issues} hot issues from {report.messages} messages "
-        f"({report.created} new, {report.archived} archived)"
+        t(
+            f"{report.issues} hot issues from {report.messages} messages "
+            f"({report.created} new, {report.archived} archived)",
+            f"从 {report.messages} 条留言中得到 {report.issues} 个热点问题"
+            f"（新增 {report.created} 个，归档 {report.archived} 个）",
+        )
     )

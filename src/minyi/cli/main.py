@@ -16,87 +16,173 @@ from typing import Any
 import click
 
 import minyi
+from minyi.cli.i18n import t, zh
+from minyi.core.logs import LOG_FORMAT
 
 # Command name → ("module:attribute" of the click command, its one-line help). The help is
 # shown by ``minyi --help`` without importing the command: when you change a command's
-# docstring, change it here too (tests/unit/cli/test_main.py compares the two).
+# docstring or its ``@zh`` help, change it here too (tests/unit/cli/test_main.py compares them).
 COMMANDS = {
     "alerts": (
         "minyi.cli.alert_commands:alerts_group",
-        "Spikes and alerts: burst, trend, threshold and emergency-keyword rules.",
+        t(
+            "Spikes and alerts: burst, trend, threshold and emergency-keyword rules.",
+            "突增与预警：突发、趋势、阈值和紧急关键词规则。",
+        ),
     ),
     "cases": (
         "minyi.cli.case_commands:cases",
-        "Periodic case jobs: deadline reminders and escalation, unanswered follow-ups.",
+        t(
+            "Periodic case jobs: deadline reminders and escalation, unanswered follow-ups.",
+            "案件的定期任务：期限提醒与升级、未答复的回访。",
+        ),
     ),
-    "categories": ("minyi.cli.import_commands:categories", "Manage the category tree."),
-    "db": ("minyi.cli.db_commands:db", "Create, migrate and check the database schema."),
+    "categories": (
+        "minyi.cli.import_commands:categories",
+        t(
+            "Manage the category tree.",
+            "管理分类树。",
+        ),
+    ),
+    "db": (
+        "minyi.cli.db_commands:db",
+        t(
+            "Create, migrate and check the database schema.",
+            "创建、迁移和检查数据库结构。",
+        ),
+    ),
     "demo": (
         "minyi.cli.demo_commands:demo",
-        "Create the schema and load demo departments, users, messages and cases (never in production).",
+        t(
+            "Create the schema and load demo departments, users, messages and cases (never in production).",
+            "创建数据库结构并载入演示用的部门、用户、留言和案件（生产环境不可用）。",
+        ),
     ),
-    "department": ("minyi.cli.department_commands:department", "Add and list departments."),
+    "department": (
+        "minyi.cli.department_commands:department",
+        t(
+            "Add and list departments.",
+            "添加和列出承办部门。",
+        ),
+    ),
     "export": (
         "minyi.cli.export_commands:export_cases",
-        "Export cases with their messages, replies and events as CSV, XLSX or JSONL.",
+        t(
+            "Export cases with their messages, replies and events as CSV, XLSX or JSONL.",
+            "把案件连同留言、答复和事件导出为 CSV、XLSX 或 JSONL。",
+        ),
     ),
     "forecast": (
         "minyi.cli.forecast_commands:forecast",
-        "Forecast weekly message volume per category or region, with its backtest error.",
+        t(
+            "Forecast weekly message volume per category or region, with its backtest error.",
+            "按分类或地区预测每周留言量，并给出回测误差。",
+        ),
     ),
     "import": (
         "minyi.cli.import_commands:import_messages",
-        "Import messages or public posts from a CSV, XLSX or JSONL file.",
+        t(
+            "Import messages or public posts from a CSV, XLSX or JSONL file.",
+            "从 CSV、XLSX 或 JSONL 文件导入留言或公开帖子。",
+        ),
     ),
     "issues": (
         "minyi.cli.issues_commands:issues",
-        "Hot issues: group messages about one concrete problem and rank them by heat.",
+        t(
+            "Hot issues: group messages about one concrete problem and rank them by heat.",
+            "热点问题：把说同一个具体问题的留言归为一组，按热度排序。",
+        ),
     ),
     "knowledge": (
         "minyi.cli.knowledge_commands:knowledge",
-        "Knowledge base (知识库): similar answered cases and articles.",
+        t(
+            "Knowledge base (知识库): similar answered cases and articles.",
+            "知识库：相似的已答复案件和文章。",
+        ),
     ),
     "model": (
         "minyi.cli.model_commands:model",
-        "Train, evaluate and activate the category/department classifier.",
+        t(
+            "Train, evaluate and activate the category/department classifier.",
+            "训练、评估和启用分类/承办部门模型。",
+        ),
     ),
     "notify": (
         "minyi.cli.notify_commands:notify",
-        "Notifications to citizens and staff (e-mail, SMS, webhook) through the outbox.",
+        t(
+            "Notifications to citizens and staff (e-mail, SMS, webhook) through the outbox.",
+            "通过发件箱给市民和工作人员发通知（电子邮件、短信、webhook）。",
+        ),
     ),
     "open311": (
         "minyi.cli.open311_commands:open311",
-        "Open311 GeoReport v2: issue and revoke the api_keys of client apps.",
+        t(
+            "Open311 GeoReport v2: issue and revoke the api_keys of client apps.",
+            "Open311 GeoReport v2：签发和吊销客户端应用的 api_key。",
+        ),
     ),
     "process": (
         "minyi.cli.demo_commands:process",
-        "Process stored messages that have no case yet (after a crash or a failure).",
+        t(
+            "Process stored messages that have no case yet (after a crash or a failure).",
+            "处理已保存但还没有案件的留言（崩溃或出错之后）。",
+        ),
     ),
     "report": (
         "minyi.cli.report_commands:report",
-        "Briefings (简报) of a day, week or month as HTML or PDF, and their scheduled e-mail.",
+        t(
+            "Briefings (简报) of a day, week or month as HTML or PDF, and their scheduled e-mail.",
+            "按日、周或月生成简报（HTML 或 PDF），以及定时发送简报邮件。",
+        ),
     ),
     "restore": (
         "minyi.cli.export_commands:restore_cases",
-        "Restore the cases of a Minyi export (statuses, replies, numbers) after `minyi import` read it.",
+        t(
+            "Restore the cases of a Minyi export (statuses, replies, numbers) after `minyi import` read it.",
+            "在 `minyi import` 读入一份 Minyi 导出文件之后，恢复其中案件的状态、答复和编号。",
+        ),
     ),
-    "retention": ("minyi.cli.retention_commands:retention", "Apply the retention policy to personal data."),
+    "retention": (
+        "minyi.cli.retention_commands:retention",
+        t(
+            "Apply the retention policy to personal data.",
+            "对个人数据执行保留期限策略。",
+        ),
+    ),
     "search": (
         "minyi.cli.search_commands:search",
-        "Search public answers, and rebuild the search indexes (public answers, staff words).",
+        t(
+            "Search public answers, and rebuild the search indexes (public answers, staff words).",
+            "搜索公开答复，重建搜索索引（公开答复、工作人员用词）。",
+        ),
     ),
-    "serve": ("minyi.cli.serve_commands:serve", "Serve the portal, staff pages and JSON API."),
+    "serve": (
+        "minyi.cli.serve_commands:serve",
+        t(
+            "Serve the portal, staff pages and JSON API.",
+            "运行市民门户、工作人员页面和 JSON API。",
+        ),
+    ),
     "stats": (
         "minyi.cli.stats_commands:stats",
-        "Public dashboard figures: refresh the pre-aggregated scorecard.",
+        t(
+            "Public dashboard figures: refresh the pre-aggregated scorecard.",
+            "公开看板数据：刷新预先汇总的成绩单。",
+        ),
     ),
     "user": (
         "minyi.cli.user_commands:user",
-        "Manage staff users, passwords, sessions, lock-outs and API tokens.",
+        t(
+            "Manage staff users, passwords, sessions, lock-outs and API tokens.",
+            "管理工作人员账号、密码、会话、登录锁定和 API 令牌。",
+        ),
     ),
     "worker": (
         "minyi.cli.worker_commands:worker",
-        "Process received messages taken from NATS JetStream, until SIGTERM or Ctrl-C.",
+        t(
+            "Process received messages taken from NATS JetStream, until SIGTERM or Ctrl-C.",
+            "处理从 NATS JetStream 取来的已接收留言，直到收到 SIGTERM 或 Ctrl-C。",
+        ),
     ),
 }
 
@@ -150,7 +236,7 @@ class LazyGroup(click.Group):
                 rows.append((name, stand_in.get_short_help_str(limit)))
             elif not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
-        with formatter.section("Commands"):
+        with formatter.section(t("Commands", "命令")):
             formatter.write_dl(rows)
 
 
@@ -163,30 +249,39 @@ def _plain_error(exc: Exception) -> str | None:
     sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
     if sqlalchemy_errors is not None and isinstance(exc, sqlalchemy_errors.OperationalError):
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-        return (
+        return t(
             f"cannot use the database: {reason}. Check MINYI_DATABASE_URL, that the server runs "
-            "and that the database exists (createdb), then run `minyi db upgrade`"
+            "and that the database exists (createdb), then run `minyi db upgrade`",
+            f"无法使用数据库：{reason}。请检查 MINYI_DATABASE_URL、数据库服务器是否在运行、"
+            "数据库是否已创建（createdb），然后运行 `minyi db upgrade`",
         )
     alembic_errors = sys.modules.get("alembic.util.exc")
     if alembic_errors is not None and isinstance(exc, alembic_errors.CommandError):
-        return f"{exc} (see `minyi db current`)"
+        return t(f"{exc} (see `minyi db current`)", f"{exc}（见 `minyi db current`）")
     return None
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(minyi.__version__, prog_name="minyi")
 @click.pass_context
+@zh(
+    """民意 Minyi：倾听、分类、答复公众的留言，并对其负责。
+
+    设置来自 MINYI_* 环境变量（见 docs/configuration.md）。命令行的语言：MINYI_CLI_LANG=zh 或 en；
+    未设置时看区域设置（LC_ALL、LC_MESSAGES、LANG），再看 MINYI_DEFAULT_LANGUAGE，默认中文。
+    """
+)
 def cli(ctx: click.Context) -> None:
     """民意 Minyi: hear, sort, answer and account for what the public tells you.
 
-    Settings come from MINYI_* environment variables (see docs/configuration.md).
+    Settings come from MINYI_* environment variables (see docs/configuration.md). The command
+    line's language: MINYI_CLI_LANG=zh or en; when unset, the locale (LC_ALL, LC_MESSAGES,
+    LANG), then MINYI_DEFAULT_LANGUAGE; Chinese by default.
     """
     from minyi.cli.context import load_context  # local: the settings load when a command runs
 
     ctx.obj = load_context()
-    logging.basicConfig(
-        level=ctx.obj.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=ctx.obj.settings.log_level, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # httpx logs each request's URL at INFO: a webhook's credentials and its ?key= or
     # ?access_token= (WeCom, DingTalk) would be written to the log on every notification.

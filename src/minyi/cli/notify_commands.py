@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from minyi.cli.context import CliContext, pass_context
+from minyi.cli.i18n import t, zh
 from minyi.notify.models import NotifyChannel
 from minyi.notify.senders import senders_from_settings
 from minyi.notify.services import retry_dead, summary
@@ -15,41 +16,56 @@ from minyi.notify.worker import DEFAULT_MAX_ATTEMPTS, DeliveryReport, deliver_du
 
 
 @click.group()
+@zh("通过发件箱给市民和工作人员发通知（电子邮件、短信、webhook）。")
 def notify() -> None:
     """Notifications to citizens and staff (e-mail, SMS, webhook) through the outbox."""
 
 
 def _describe(report: DeliveryReport) -> str:
-    return f"sent {report.sent}, failed {report.failed} (will retry), dead {report.dead}"
+    return t(
+        f"sent {report.sent}, failed {report.failed} (will retry), dead {report.dead}",
+        f"已发送 {report.sent} 条，失败 {report.failed} 条（会重试），放弃 {report.dead} 条",
+    )
 
 
 @notify.command("run")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option(
+    "--once", is_flag=True, help=t("Deliver what is due now, then stop.", "发出现在到期的通知，然后停止。")
+)
 @click.option(
     "--interval",
     type=click.FloatRange(0.1, 3600),
     default=10.0,
     show_default=True,
-    help="Seconds to wait between runs when nothing is due.",
+    help=t("Seconds to wait between runs when nothing is due.", "没有到期通知时，两轮之间等待的秒数。"),
 )
 @click.option(
-    "--batch", type=click.IntRange(1, 10_000), default=100, show_default=True, help="Items per run."
+    "--batch",
+    type=click.IntRange(1, 10_000),
+    default=100,
+    show_default=True,
+    help=t("Items per run.", "每轮发送的条数。"),
 )
 @click.option(
     "--max-attempts",
     type=click.IntRange(1, 100),
     default=DEFAULT_MAX_ATTEMPTS,
     show_default=True,
-    help="Tries before an item is given up as dead.",
+    help=t("Tries before an item is given up as dead.", "尝试多少次后放弃（记为 dead）。"),
 )
 @pass_context
+@zh("发送到期的通知，失败的按退避间隔重试，直到按 Ctrl-C（或只跑一轮）。")
 def run(ctx: CliContext, once: bool, interval: float, batch: int, max_attempts: int) -> None:
     """Send due notifications, retrying failures with back-off, until Ctrl-C (or once)."""
     database = ctx.require_current_schema()
     senders = senders_from_settings(ctx.settings)
     missing = sorted({channel.value for channel in NotifyChannel} - set(senders))
     if missing:
-        click.echo(f"not configured, left waiting in the outbox: {', '.join(missing)}", err=True)
+        names = ", ".join(missing)
+        click.echo(
+            t(f"not configured, left waiting in the outbox: {names}", f"未配置，留在发件箱中等待：{names}"),
+            err=True,
+        )
     try:
         while True:
             report = deliver_due(database, senders, batch=batch, max_attempts=max_attempts)
@@ -60,7 +76,7 @@ def run(ctx: CliContext, once: bool, interval: float, batch: int, max_attempts: 
             if report.attempted < batch:
                 time.sleep(interval)
     except KeyboardInterrupt:
-        click.echo("stopped")
+        click.echo(t("stopped", "已停止"))
 
 
 def _when(value: datetime | None) -> str:
@@ -69,6 +85,7 @@ def _when(value: datetime | None) -> str:
 
 @notify.command("status")
 @pass_context
+@zh("按状态统计发件箱中的条目，并显示等待最久的一条。")
 def status(ctx: CliContext) -> None:
     """Count the outbox items per status and show the oldest one still waiting."""
     database = ctx.require_current_schema()
@@ -76,15 +93,17 @@ def status(ctx: CliContext) -> None:
         result = summary(session)
     for name, count in result.counts.items():
         click.echo(f"{name:8} {count}")
-    click.echo(f"oldest waiting since: {_when(result.oldest_waiting_created_at)}")
-    click.echo(f"next attempt due at:  {_when(result.next_attempt_at)}")
+    oldest, following = _when(result.oldest_waiting_created_at), _when(result.next_attempt_at)
+    click.echo(t(f"oldest waiting since: {oldest}", f"等待最久的始于：{oldest}"))
+    click.echo(t(f"next attempt due at:  {following}", f"下次尝试时间：  {following}"))
 
 
 @notify.command("retry-dead")
 @pass_context
+@zh("把所有放弃了的通知重新排队，尝试次数清零。")
 def retry_dead_command(ctx: CliContext) -> None:
     """Queue every dead notification again, with its attempts reset."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
         count = retry_dead(session)
-    click.echo(f"queued {count} dead notifications again")
+    click.echo(t(f"queued {count} dead notifications again", f"重新排队了 {count} 条放弃了的通知"))

@@ -6,23 +6,27 @@ import click
 
 from minyi.accounts import client_keys, quotas
 from minyi.cli.context import CliContext, pass_context
+from minyi.cli.i18n import domain_message, t, zh
 from minyi.core.errors import DomainError
 from minyi.core.localtime import format_time
 
 
 @click.group()
+@zh("Open311 GeoReport v2：签发和吊销客户端应用的 api_key。")
 def open311() -> None:
     """Open311 GeoReport v2: issue and revoke the api_keys of client apps."""
 
 
 @open311.group("key")
+@zh("签发、列出和吊销客户端密钥（Open311 的 api_key，JSON API 的 X-Api-Key）。")
 def key() -> None:
     """Issue, list and revoke client keys (Open311 api_key, JSON API X-Api-Key)."""
 
 
 @key.command("create")
-@click.argument("name")
+@click.argument("name", metavar=t("NAME", "名称"))
 @pass_context
+@zh("给名为 NAME 的客户端签发一个 api_key（只显示这一次）。")
 def create(ctx: CliContext, name: str) -> None:
     """Issue an api_key for the client NAME (printed once)."""
     database = ctx.require_current_schema()
@@ -30,12 +34,13 @@ def create(ctx: CliContext, name: str) -> None:
         with database.transaction() as session:
             click.echo(client_keys.create_key(session, name))
     except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(domain_message(exc.message)) from exc
 
 
 @key.command("revoke")
-@click.argument("name")
+@click.argument("name", metavar=t("NAME", "名称"))
 @pass_context
+@zh("吊销名为 NAME（或 id 为 NAME）的客户端的 api_key。")
 def revoke(ctx: CliContext, name: str) -> None:
     """Revoke the api_key of the client NAME (or with that id)."""
     database = ctx.require_current_schema()
@@ -43,12 +48,13 @@ def revoke(ctx: CliContext, name: str) -> None:
         with database.transaction() as session:
             count = client_keys.revoke_key(session, name)
     except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"revoked {count} key(s) named {name}")
+        raise click.ClickException(domain_message(exc.message)) from exc
+    click.echo(t(f"revoked {count} key(s) named {name}", f"吊销了名为 {name} 的 {count} 个密钥"))
 
 
 @key.command("list")
 @pass_context
+@zh("列出已签发的 api_key（不显示密钥本身），以及它们 24 小时内经 JSON API 提交的留言数。")
 def list_keys(ctx: CliContext) -> None:
     """List the api_keys issued (never the keys themselves), with their JSON API messages in 24 hours."""
     database = ctx.require_current_schema()
@@ -56,12 +62,18 @@ def list_keys(ctx: CliContext) -> None:
         keys = client_keys.list_keys(session)
         counts = quotas.key_counts(session, hours=24)
     for found in keys:
-        state = f"revoked {format_time(found.revoked_at)}" if found.revoked_at else "in use"
-        used = format_time(found.last_used_at) if found.last_used_at else "never"
+        revoked = format_time(found.revoked_at) if found.revoked_at else ""
+        state = t(f"revoked {revoked}", f"已吊销 {revoked}") if revoked else t("in use", "使用中")
+        used = format_time(found.last_used_at) if found.last_used_at else t("never", "从未")
         created = format_time(found.created_at)
         sent = counts.get(found.id, 0)
         click.echo(
-            f"{found.id}  {found.name}  created {created}  last used {used}  {state}  {sent} messages in 24 h"
+            t(
+                f"{found.id}  {found.name}  created {created}  last used {used}  {state}  "
+                f"{sent} messages in 24 h",
+                f"{found.id}  {found.name}  签发于 {created}  最近使用 {used}  {state}  "
+                f"24 小时内 {sent} 条留言",
+            )
         )
     if not keys:
-        click.echo("no keys")
+        click.echo(t("no keys", "没有密钥"))

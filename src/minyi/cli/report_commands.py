@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from minyi.cli.context import CliContext, pass_context
+from minyi.cli.i18n import domain_message, t, zh
 
 if TYPE_CHECKING:
     from minyi.accountability.briefing import Briefing
@@ -28,7 +29,10 @@ end_option = click.option(
     "end",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Last day of the period (YYYY-MM-DD); default: the last complete day, week (Mon-Sun) or month.",
+    help=t(
+        "Last day of the period (YYYY-MM-DD); default: the last complete day, week (Mon-Sun) or month.",
+        "时段的最后一天（YYYY-MM-DD）；默认：最近一个完整的日、周（周一至周日）或月。",
+    ),
 )
 
 
@@ -62,7 +66,7 @@ def _build(ctx: CliContext, kind: str, end: datetime | None) -> Briefing:
         with database.session() as session:
             return assemble(session, kind, last, tz, now=now, sign_for_hours=ctx.settings.sign_for_hours)
     except InvalidInput as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(domain_message(str(exc))) from exc
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -79,12 +83,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _summary(briefing: Briefing) -> str:
-    """The headline figures in one line (English, for the operator's terminal and logs)."""
+    """The headline figures in one line, for the operator's terminal."""
     from minyi.web.briefing import shown
 
     row = briefing.figures
-    keys = ("response_rate", "on_time_rate", "satisfaction_rate", "median_reply_hours")
-    return f"{row.volume} cases, " + ", ".join(f"{key} {shown(key, row, 'en')}" for key in keys)
+    language = t("en", "zh")
+    words = {
+        "response_rate": t("response_rate", "答复率"),
+        "on_time_rate": t("on_time_rate", "按时办结率"),
+        "satisfaction_rate": t("satisfaction_rate", "满意率"),
+        "median_reply_hours": t("median_reply_hours", "答复用时中位数"),
+    }
+    figures = ", ".join(f"{word} {shown(key, row, language)}" for key, word in words.items())
+    return t(f"{row.volume} cases, {figures}", f"{row.volume} 件，{figures}")
 
 
 def _render(briefing: Briefing, fmt: str, language: str, site_name: str) -> bytes:
@@ -95,14 +106,41 @@ def _render(briefing: Briefing, fmt: str, language: str, site_name: str) -> byte
 
 
 @click.group(invoke_without_command=True)
-@click.option("--period", type=PERIOD_CHOICE, default="week", show_default=True, help="Length of the period.")
-@end_option
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write (required).")
 @click.option(
-    "--language", type=LANGUAGE_CHOICE, default="zh", show_default=True, help="Language of the text."
+    "--period",
+    type=PERIOD_CHOICE,
+    default="week",
+    show_default=True,
+    help=t("Length of the period.", "时段长度。"),
+)
+@end_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"]),
+    default="html",
+    show_default=True,
+    help=t("File format.", "文件格式。"),
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("File to write (required).", "要写入的文件（必填）。"),
+)
+@click.option(
+    "--language",
+    type=LANGUAGE_CHOICE,
+    default="zh",
+    show_default=True,
+    help=t("Language of the briefing.", "简报的语言。"),
 )
 @click.pass_context
+@zh(
+    """按日、周或月生成简报（HTML 或 PDF），以及定时发送简报邮件。
+
+    不带子命令时，把一份简报写到 --out；`minyi report send` 用邮件发送。
+    """
+)
 def report(
     click_ctx: click.Context, period: str, end: datetime | None, fmt: str, out: Path | None, language: str
 ) -> None:
@@ -113,21 +151,43 @@ def report(
     if click_ctx.invoked_subcommand is not None:
         return
     if out is None:
-        raise click.UsageError("--out FILE is required (the briefing's HTML or PDF file)")
+        raise click.UsageError(
+            t(
+                "--out FILE is required (the briefing's HTML or PDF file)",
+                "需要 --out 文件（简报的 HTML 或 PDF 文件）",
+            )
+        )
     ctx = click_ctx.find_object(CliContext)
     if ctx is None:  # pragma: no cover - main always sets it
-        raise click.ClickException("no settings")
+        raise click.ClickException(t("no settings", "没有设置"))
     briefing = _build(ctx, period, end)
     site = ctx.settings.site_name_en if language == "en" else ctx.settings.site_name
     _write_atomically(out, _render(briefing, fmt, language, site))
-    click.echo(f"{briefing.period.key}: {_summary(briefing)}, {briefing.overdue_total} overdue → {out}")
+    overdue = briefing.overdue_total
+    click.echo(
+        t(
+            f"{briefing.period.key}: {_summary(briefing)}, {overdue} overdue → {out}",
+            f"{briefing.period.key}：{_summary(briefing)}，超期 {overdue} 件 → {out}",
+        )
+    )
 
 
 @report.command("send")
-@click.option("--period", type=PERIOD_CHOICE, default=None, help="Default: MINYI_REPORT_PERIOD.")
+@click.option(
+    "--period",
+    type=PERIOD_CHOICE,
+    default=None,
+    help=t("Default: MINYI_REPORT_PERIOD.", "默认：MINYI_REPORT_PERIOD。"),
+)
 @end_option
-@click.option("--language", type=LANGUAGE_CHOICE, default=None, help="Default: MINYI_REPORT_LANGUAGE.")
+@click.option(
+    "--language",
+    type=LANGUAGE_CHOICE,
+    default=None,
+    help=t("Default: MINYI_REPORT_LANGUAGE.", "默认：MINYI_REPORT_LANGUAGE。"),
+)
 @pass_context
+@zh("把简报作为 PDF 邮件排入发件箱，发给 MINYI_REPORT_RECIPIENTS（每个时段一次）。")
 def send(ctx: CliContext, period: str | None, end: datetime | None, language: str | None) -> None:
     """Queue the briefing as a PDF e-mail to MINYI_REPORT_RECIPIENTS (once per period)."""
     from minyi.accountability import briefing_delivery as delivery
@@ -137,14 +197,24 @@ def send(ctx: CliContext, period: str | None, end: datetime | None, language: st
     settings = ctx.settings
     recipients = delivery.split_recipients(settings.report_recipients)
     if not recipients:
-        raise click.ClickException("no recipients: set MINYI_REPORT_RECIPIENTS (comma-separated addresses)")
+        raise click.ClickException(
+            t(
+                "no recipients: set MINYI_REPORT_RECIPIENTS (comma-separated addresses)",
+                "没有收件人：请设置 MINYI_REPORT_RECIPIENTS（用逗号分隔的地址）",
+            )
+        )
     kind, lang = period or settings.report_period, language or settings.report_language
     briefing = _build(ctx, kind, end)
     key = briefing.period.key
     with ctx.database.session() as session:
         waiting = delivery.waiting_for(session, key, lang, recipients)
         if not waiting:
-            click.echo(f"{key}: already queued for every recipient; nothing to do")
+            click.echo(
+                t(
+                    f"{key}: already queued for every recipient; nothing to do",
+                    f"{key}：已给每位收件人排队，无需再做",
+                )
+            )
             return
         title = title_of(briefing, lang)
         pdf = (
@@ -171,4 +241,9 @@ def send(ctx: CliContext, period: str | None, end: datetime | None, language: st
         )
         queued = delivery.queue(session, key, lang, waiting, mail)
         session.commit()
-    click.echo(f"{key}: queued for {len(queued)} recipient(s) ({pdf}); `minyi notify run` delivers them")
+    click.echo(
+        t(
+            f"{key}: queued for {len(queued)} recipient(s) ({pdf}); `minyi notify run` delivers them",
+            f"{key}：已为 {len(queued)} 位收件人排队（{pdf}）；由 `minyi notify run` 发出",
+        )
+    )

@@ -12,28 +12,39 @@ from minyi.accounts import services as accounts
 from minyi.accounts import sessions, throttle
 from minyi.accounts.models import Role, User
 from minyi.cli.context import CliContext, pass_context
+from minyi.cli.i18n import domain_message, t, zh
 from minyi.core.localtime import local
 from minyi.db.base import utcnow
 
 
 @click.group()
+@zh("管理工作人员账号、密码、会话、登录锁定和 API 令牌。")
 def user() -> None:
     """Manage staff users, passwords, sessions, lock-outs and API tokens."""
 
 
 @user.command("create")
-@click.argument("username")
+@click.argument("username", metavar=t("USERNAME", "用户名"))
 @click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.STAFF.value,
+    show_default=True,
+    help=t("Role: what the user may do.", "角色：用户能做什么。"),
 )
-@click.option("--department", "department_code", help="Department code (needed for staff).")
-@click.option("--name", "display_name", help="Display name.")
+@click.option(
+    "--department",
+    "department_code",
+    help=t("Department code (needed for staff).", "部门代码（staff 角色必填）。"),
+)
+@click.option("--name", "display_name", help=t("Display name.", "显示的姓名。"))
 @click.option(
     "--password",
     envvar="MINYI_NEW_USER_PASSWORD",
-    help="Password (prompted, twice, when omitted).",
+    help=t("Password (prompted, twice, when omitted).", "密码（不给时会提示输入两次）。"),
 )
 @pass_context
+@zh("创建一个工作人员账号。")
 def create(
     ctx: CliContext,
     username: str,
@@ -47,9 +58,9 @@ def create(
     with database.transaction() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             # said before the password is asked for twice, not after (operator walk-through)
-            raise click.ClickException(f"a user {username!r} already exists")
+            raise click.ClickException(t(f"a user {username!r} already exists", f"用户 {username!r} 已存在"))
         if password is None:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            password = click.prompt(t("Password", "密码"), hide_input=True, confirmation_prompt=True)
         try:
             created = accounts.create_user(
                 session,
@@ -60,24 +71,28 @@ def create(
                 display_name=display_name,
             )
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"created {created.role} {created.username}")
+            raise click.ClickException(domain_message(str(exc))) from exc
+        click.echo(
+            t(f"created {created.role} {created.username}", f"已创建 {created.role} {created.username}")
+        )
 
 
 @user.command("list")
 @pass_context
+@zh("列出工作人员：用户名、角色、部门、是否启用、最近登录（当地时间）。")
 def list_users(ctx: CliContext) -> None:
     """List the staff users: name, role, department, active or not, last login (local time)."""
     database = ctx.require_current_schema()
     with database.session() as session:
         users = list(session.scalars(select(User).order_by(User.username)))
         if not users:
-            click.echo("no users")
+            click.echo(t("no users", "没有用户"))
         for found in users:
             department = found.department.code if found.department else "-"
-            state = "active" if found.is_active else "inactive"
-            last = _local_time(found.last_login_at) if found.last_login_at else "never"
-            click.echo(f"{found.username}\t{found.role}\t{department}\t{state}\tlast login {last}")
+            state = t("active", "启用") if found.is_active else t("inactive", "停用")
+            last = _local_time(found.last_login_at) if found.last_login_at else t("never", "从未")
+            login = t(f"last login {last}", f"最近登录 {last}")
+            click.echo(f"{found.username}\t{found.role}\t{department}\t{state}\t{login}")
 
 
 def _local_time(value: datetime) -> str:
@@ -86,9 +101,10 @@ def _local_time(value: datetime) -> str:
 
 
 @user.command("token")
-@click.argument("username")
-@click.option("--name", default="api", show_default=True, help="What the token is for.")
+@click.argument("username", metavar=t("USERNAME", "用户名"))
+@click.option("--name", default="api", show_default=True, help=t("What the token is for.", "令牌的用途。"))
 @pass_context
+@zh("给用户签发一个 API 令牌（只显示这一次）。")
 def token(ctx: CliContext, username: str, name: str) -> None:
     """Issue an API token for USERNAME (printed once)."""
     database = ctx.require_current_schema()
@@ -100,14 +116,19 @@ def token(ctx: CliContext, username: str, name: str) -> None:
 def _find_user(session: Session, username: str) -> User:
     found = session.scalar(select(User).where(User.username == username))
     if found is None:
-        raise click.ClickException(f"no user {username!r}")
+        raise click.ClickException(t(f"no user {username!r}", f"没有用户 {username!r}"))
     return found
 
 
 @user.command("password")
-@click.argument("username")
-@click.password_option(envvar="MINYI_NEW_USER_PASSWORD", help="New password (prompted when omitted).")
+@click.argument("username", metavar=t("USERNAME", "用户名"))
+@click.password_option(
+    envvar="MINYI_NEW_USER_PASSWORD",
+    help=t("New password (prompted when omitted).", "新密码（不给时会提示输入）。"),
+    prompt=t("Password", "密码"),
+)
 @pass_context
+@zh("设置用户的密码；该用户的所有会话随之结束。")
 def password(ctx: CliContext, username: str, password: str) -> None:
     """Set USERNAME's password; every session of the user ends."""
     database = ctx.require_current_schema()
@@ -116,43 +137,59 @@ def password(ctx: CliContext, username: str, password: str) -> None:
         try:
             ended = accounts.change_password(session, found, password, now=utcnow())
         except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"password of {found.username} changed; {ended} session(s) ended")
+            raise click.ClickException(domain_message(str(exc))) from exc
+        click.echo(
+            t(
+                f"password of {found.username} changed; {ended} session(s) ended",
+                f"{found.username} 的密码已更改；结束了 {ended} 个会话",
+            )
+        )
 
 
 @user.command("end-sessions")
-@click.argument("username")
+@click.argument("username", metavar=t("USERNAME", "用户名"))
 @pass_context
+@zh("让用户在所有地方退出登录（服务端的所有会话都结束）。")
 def end_sessions(ctx: CliContext, username: str) -> None:
     """Log USERNAME out everywhere (every server-side session ends)."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
         found = _find_user(session, username)
-        click.echo(f"{sessions.end_all(session, found, utcnow())} session(s) of {found.username} ended")
+        ended = sessions.end_all(session, found, utcnow())
+        click.echo(
+            t(f"{ended} session(s) of {found.username} ended", f"结束了 {found.username} 的 {ended} 个会话")
+        )
 
 
 @user.command("lockouts")
 @pass_context
+@zh("列出现在因多次失败而被锁定的账号、查询码和地址。")
 def lockouts(ctx: CliContext) -> None:
     """List the accounts, tracking codes and addresses locked now after failed attempts."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
         locked = throttle.list_lockouts(session, utcnow())
         if not locked:
-            click.echo("no lock-outs")
+            click.echo(t("no lock-outs", "没有锁定"))
         for lock in locked:
             until = _local_time(lock.locked_until)
-            click.echo(f"{lock.kind}\t{lock.key}\tuntil {until}\tlock-out {lock.lockouts}")
+            click.echo(
+                t(
+                    f"{lock.kind}\t{lock.key}\tuntil {until}\tlock-out {lock.lockouts}",
+                    f"{lock.kind}\t{lock.key}\t锁定到 {until}\t第 {lock.lockouts} 次锁定",
+                )
+            )
 
 
 @user.command("unlock")
 @click.argument("kind", type=click.Choice([k.value for k in throttle.ThrottleKind]))
-@click.argument("key")
+@click.argument("key", metavar=t("KEY", "对象"))
 @pass_context
+@zh("解除 KIND 类的某个对象（用户名、查询码或地址）的锁定。")
 def unlock(ctx: CliContext, kind: str, key: str) -> None:
     """Lift the lock-out of KEY (a user name, tracking code or address) of KIND."""
     database = ctx.require_current_schema()
     with database.transaction() as session:
         if not throttle.lift(session, kind, key):
-            raise click.ClickException(f"no lock-out of {kind} {key!r}")
-        click.echo(f"lifted {kind} {key}")
+            raise click.ClickException(t(f"no lock-out of {kind} {key!r}", f"{kind} {key!r} 没有被锁定"))
+        click.echo(t(f"lifted {kind} {key}", f"已解除 {kind} {key} 的锁定"))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from minyi.cli.context import CliContext, check_calendar, pass_context
+from minyi.cli.i18n import t, zh
 
 if TYPE_CHECKING:
     from minyi.flows.jetstream import WorkerReport
@@ -23,9 +24,14 @@ def check_processing(settings: Settings) -> None:
     """
     if settings.processing != "nats":
         raise click.ClickException(
-            f"invalid settings: MINYI_PROCESSING is {settings.processing!r}, and `minyi worker` only "
-            "takes messages published to NATS: set MINYI_PROCESSING=nats for the workers and the "
-            f"server (with {settings.processing!r} the server processes by itself)"
+            t(
+                f"invalid settings: MINYI_PROCESSING is {settings.processing!r}, and `minyi worker` only "
+                "takes messages published to NATS: set MINYI_PROCESSING=nats for the workers and the "
+                f"server (with {settings.processing!r} the server processes by itself)",
+                f"设置无效：MINYI_PROCESSING 是 {settings.processing!r}，而 `minyi worker` 只处理发布到 NATS "
+                "的留言：请给 worker 和服务都设置 MINYI_PROCESSING=nats"
+                f"（设为 {settings.processing!r} 时由服务自己处理）",
+            )
         )
 
 
@@ -49,23 +55,38 @@ def _context(ctx: CliContext) -> ProcessingContext:
 
 
 def _said(report: WorkerReport) -> str:
-    return (
+    return t(
         f"worker stopped: {report.processed} processed, {report.acknowledged} acknowledged, "
-        f"{report.retried} to be retried, {report.dead} dead letters"
+        f"{report.retried} to be retried, {report.dead} dead letters",
+        f"worker 已停止：处理 {report.processed} 条，确认 {report.acknowledged} 条，"
+        f"待重试 {report.retried} 条，死信 {report.dead} 条",
     )
 
 
 @click.command()
 @click.option(
-    "--batch", default=None, type=click.IntRange(1, 1000), help="Messages per pull [MINYI_PROCESSING_BATCH]."
+    "--batch",
+    default=None,
+    type=click.IntRange(1, 1000),
+    help=t("Messages per pull [MINYI_PROCESSING_BATCH].", "每次拉取的留言数 [MINYI_PROCESSING_BATCH]。"),
 )
 @click.option(
     "--max-idle",
     default=None,
     type=click.FloatRange(min=1),
-    help="Stop after this many seconds without work (default: run until SIGTERM or Ctrl-C).",
+    help=t(
+        "Stop after this many seconds without work (default: run until SIGTERM or Ctrl-C).",
+        "空闲这么多秒后停止（默认：一直运行，直到收到 SIGTERM 或 Ctrl-C）。",
+    ),
 )
 @pass_context
+@zh(
+    """处理从 NATS JetStream 取来的已接收留言，直到收到 SIGTERM 或 Ctrl-C。
+
+    无论启动时连不上 NATS，还是运行中与它彻底断开，worker 都会报一条指明 MINYI_NATS_URL 的错误并以非零
+    状态退出，由服务管理器重启它。
+    """
+)
 def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
     """Process received messages taken from NATS JetStream, until SIGTERM or Ctrl-C.
 
@@ -85,7 +106,13 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
     context = _context(ctx)
     size = batch or settings.processing_batch
     url, stream = settings.nats_url, settings.nats_stream
-    click.echo(f"worker: {url} stream {stream}, batches of {size}", err=True)
+    click.echo(
+        t(
+            f"worker: {url} stream {stream}, batches of {size}",
+            f"worker：{url}，stream {stream}，每批 {size} 条",
+        ),
+        err=True,
+    )
     try:
         if max_idle is None:
             report = serve_worker(context, url, stream, batch=size, ack_wait=settings.nats_ack_wait_seconds)
@@ -94,11 +121,19 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
     except NatsLost as exc:
         click.echo(_said(exc.report))
         raise click.ClickException(
-            f"cannot reach NATS at {url} (MINYI_NATS_URL): lost while running and not back within "
-            f"about 30 s ({exc}); what this worker had not acknowledged is delivered again"
+            t(
+                f"cannot reach NATS at {url} (MINYI_NATS_URL): lost while running and not back within "
+                f"about 30 s ({exc}); what this worker had not acknowledged is delivered again",
+                f"连不上 NATS {url}（MINYI_NATS_URL）：运行中断开，约 30 秒内没有恢复（{exc}）；"
+                "这个 worker 尚未确认的留言会再次投递",
+            )
         ) from exc
     except (OSError, NoServersError) as exc:
+        reason = exc or type(exc).__name__
         raise click.ClickException(
-            f"cannot reach NATS at {url} (MINYI_NATS_URL): {exc or type(exc).__name__}"
+            t(
+                f"cannot reach NATS at {url} (MINYI_NATS_URL): {reason}",
+                f"连不上 NATS {url}（MINYI_NATS_URL）：{reason}",
+            )
         ) from exc
     click.echo(_said(report))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 import pytest
 
@@ -22,7 +23,10 @@ def test_a_worker_says_the_first_failed_try_and_counts_the_others(caplog: pytest
         await callbacks["error_cb"](ConnectionRefusedError("again"))  # a new error, said
 
     with caplog.at_level(logging.WARNING, logger="minyi.flows.jetstream"):
-        asyncio.run(outage())
+        # a thread of its own: the suite's browser keeps an event loop running in this one
+        runner = threading.Thread(target=asyncio.run, args=(outage(),))
+        runner.start()
+        runner.join()
     lines = [record.getMessage() for record in caplog.records]
     assert lines == [
         "lost NATS at nats://127.0.0.1:4222 (MINYI_NATS_URL); reconnecting for 30 s",
