@@ -173,7 +173,7 @@ def _check_codes(session: Session, codes: Mapping[str, str]) -> None:
         return
     wanting = {code: path for path, code in codes.items()}
     held = select(Category.code, Category.path).where(Category.code.in_(sorted(wanting)))
-    for code, holder in session.execute(held).tuples():
+    for code, holder in session.execute(held):
         if holder != wanting.get(code or "") and holder not in codes:
             raise CategoryImportError(f"分类编码 {code!r} belongs to the category {holder}")
 
