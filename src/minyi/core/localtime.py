@@ -42,3 +42,17 @@ def format_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return local(value).strftime(fmt)
+
+
+def format_recent(value: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+    """As :func:`format_time` with a format without the year, the year put first when it is not this one.
+
+    Lists show ``12-30`` to save room; in January a case of 12-30 last month and one of
+    12-30 the year before would read alike (tenth probe), so another year is written out.
+    """
+    if value is None:
+        return ""
+    moment = local(value)
+    if moment.year != datetime.now(zone()).year:
+        fmt = "%Y-" + fmt
+    return moment.strftime(fmt)

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from minyi.accounts import permissions
 from minyi.cases import lifecycle
 from minyi.cases.public_text import PublicText
-from minyi.core.localtime import format_time
+from minyi.core.localtime import format_recent, format_time
 from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
 from minyi.web import i18n, import_texts, labels
@@ -70,6 +70,7 @@ templates.env.filters["unbroken"] = _unbroken
 templates.env.filters["zh"] = _zh
 templates.env.filters["masked_contact"] = mask_contact_value
 templates.env.filters["time"] = format_time
+templates.env.filters["recent"] = format_recent
 templates.env.globals["status_label"] = lifecycle.label
 templates.env.globals["may"] = permissions.may_at_all  # {% if may(user, 'administer') %}
 templates.env.globals.update(labels.GLOBALS)  # event_label, channel_label, describe_alert …
