@@ -117,6 +117,7 @@ class Data:
     unsure: np.ndarray
     scored: np.ndarray  # indices of first-two-round rows
     round4: np.ndarray  # rows labelled in the fourth round (sample=boundary4)
+    round5: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # sample=random5, usable ones
     folds: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
@@ -152,15 +153,30 @@ def build(data_dir: Path, cache: Path) -> Data:
     per_row = [blocks_of(maker, *corpus[(r.file, r.message_id)]) for r in rows]
     matrices = block_matrices(per_row)
     kinds = [r.kind for r in rows]
-    boundary = np.array([r.sample.startswith("boundary") for r in rows])
+    fifth = np.array([r.sample == "random5" for r in rows])
+    # The fifth round's random rows train every fold and are never scored, like the boundary
+    # rows, so that the 1,606 scored rows and their folds stay those of every earlier round.
+    boundary = np.array([r.sample.startswith("boundary") for r in rows]) | fifth
     round4 = np.array([r.sample == "boundary4" for r in rows])
     unsure = np.array([r.confidence == "unsure" for r in rows])
     scored = np.flatnonzero(~boundary)
-    data = Data(matrices, kinds, boundary, unsure, scored, round4)
+    round5 = fifth & ~_near_scored(corpus, rows, fifth, scored)
+    data = Data(matrices, kinds, boundary & (round5 | ~fifth), unsure, scored, round4, round5)
     data.folds = _folds(data, [_key(corpus[(r.file, r.message_id)]) for r in rows])
     with cache.open("wb") as out:
         pickle.dump(data, out)
     return data
+
+
+def _near_scored(corpus: dict, rows: list, fifth: np.ndarray, scored: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+    """Fifth-round rows that are near copies of a scored row: they would leak a test fold's text."""
+    from label_appeal_fourth import _near_copies
+
+    keys = [(r.file, r.message_id) for r in rows]
+    pool = [keys[i] for i in np.flatnonzero(fifth)]
+    near = _near_copies(pool, [keys[i] for i in scored], corpus) if pool else set()
+    print(f"# fifth-round rows {len(pool)}, near copies of scored rows left out of the folds: {len(near)}")
+    return np.array([k in near for k in keys])
 
 
 def _folds(data: Data, keys: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -246,6 +262,15 @@ def weights_of(data: Data, v: dict[str, Any], rows: np.ndarray) -> np.ndarray:
     return w
 
 
+def _fifth_share(data: Data, train: np.ndarray, share: float) -> np.ndarray:
+    """``train`` with only the first ``share`` of the fifth round's rows (they are in random order)."""
+    if share >= 1.0 or not data.round5.any():
+        return train
+    fifth = np.flatnonzero(data.round5)
+    dropped = set(fifth[int(share * len(fifth)) :].tolist())
+    return np.array([i for i in train if i not in dropped], dtype=train.dtype)
+
+
 def oof_logits(data: Data, v: dict[str, Any]) -> np.ndarray:
     """Out-of-fold logits of the scored rows for one variant (several models: averaged log-probs)."""
     y = np.asarray(data.kinds)
@@ -253,6 +278,7 @@ def oof_logits(data: Data, v: dict[str, Any]) -> np.ndarray:
     members = v.get("members", [v])
     for fold_train, test in data.folds:
         train = fold_train[~data.round4[fold_train]] if v.get("no_round4") else fold_train
+        train = _fifth_share(data, train, v.get("round5_share", 1.0))
         total = np.zeros((len(test), len(KINDS)))
         for m in members:
             x = design(data, m["spec"], train)
@@ -330,6 +356,8 @@ VARIANTS.update(
         "nb_unsure_all0.5": {**NB, "w_unsure_boundary": 0.5, "w_unsure_random": 0.5},
         "nb_wb0.5": {**NB, "w_boundary": 0.5},
         "nb_no_round4": {**NB, "no_round4": True},
+        "nb_round5_0": {**NB, "round5_share": 0.0},
+        "nb_round5_half": {**NB, "round5_share": 0.5},
         "nb+t3": {**NB, "spec": {**BASE, "t3": 1.0}},
         "nb+w2": {**NB, "spec": {**BASE, "w2": 1.0}},
         "nb+tw": {**NB, "spec": {**BASE, "tw": 1.0}},
@@ -345,7 +373,7 @@ def main() -> None:
     """Run the chosen variants and print their scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared/data/tipdm2020_smart_gov")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/appeal_cv_blocks4.pkl"))  # noqa: S108 - a scratch cache
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/appeal_cv_blocks5.pkl"))  # noqa: S108 - a scratch cache
     parser.add_argument("--variants", default="base")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -181,7 +181,7 @@ def _param(pairs: tuple[str, ...]) -> dict[str, Any]:
 )
 @click.option("--disabled", is_flag=True, help=t("Add it switched off.", "添加后先不启用。"))
 @pass_context
-@zh("添加一条名为 NAME 的预警规则。")
+@zh("添加一条预警规则，名称由参数“名称”给出。")
 def add_rule(
     ctx: CliContext,
     name: str,
@@ -243,7 +243,7 @@ def _switch(ctx: CliContext, name_or_id: str, enabled: bool) -> None:
 @alerts_group.command("enable")
 @click.argument("rule", metavar=t("RULE", "规则"))
 @pass_context
-@zh("启用规则 RULE（名称或 id）。")
+@zh("启用参数“规则”（名称或 id）所指的规则。")
 def enable(ctx: CliContext, rule: str) -> None:
     """Switch on the rule RULE (name or id)."""
     _switch(ctx, rule, enabled=True)
@@ -252,7 +252,7 @@ def enable(ctx: CliContext, rule: str) -> None:
 @alerts_group.command("disable")
 @click.argument("rule", metavar=t("RULE", "规则"))
 @pass_context
-@zh("停用规则 RULE（名称或 id）。")
+@zh("停用参数“规则”（名称或 id）所指的规则。")
 def disable(ctx: CliContext, rule: str) -> None:
     """Switch off the rule RULE (name or id)."""
     _switch(ctx, rule, enabled=False)

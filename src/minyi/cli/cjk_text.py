@@ -10,6 +10,7 @@ may break between any two Chinese characters and joins their lines without a spa
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import re
 import textwrap
@@ -18,6 +19,8 @@ import unicodedata
 # Han characters, CJK punctuation and the full-width forms (，。：；（）…).
 CJK = re.compile(r"([\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef])")
 ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+# Set while click writes a usage line: its pieces (``部门代码 名称``) are words, not a sentence.
+_USAGE = contextvars.ContextVar("usage", default=False)
 
 
 def columns(text: str) -> int:
@@ -73,8 +76,20 @@ def install() -> None:
         """click's wrapper, breaking between Chinese characters too."""
 
         def _split(self, text: str) -> list[str]:
-            return split_chunks(super()._split(text))
+            chunks: list[str] = super()._split(text)
+            return chunks if _USAGE.get() else split_chunks(chunks)
 
+    usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self: object, prog: str, args: str = "", prefix: str | None = None) -> None:
+        """A usage line wrapped at its spaces only, each kept: ``部门代码 名称`` read as one word."""
+        token = _USAGE.set(True)
+        try:
+            usage(self, prog, args, prefix)
+        finally:
+            _USAGE.reset(token)
+
+    formatting.HelpFormatter.write_usage = write_usage
     formatting.term_len = columns  # type: ignore[attr-defined]
     wrapping.term_len = columns  # type: ignore[attr-defined]
     wrapping.TextWrapper = ChineseTextWrapper  # type: ignore[attr-defined]

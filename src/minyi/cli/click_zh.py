@@ -78,3 +78,22 @@ PLURALS: dict[str, str] = {
         "需要 {len_type} 个值，只给了 {len_value} 个。"
     ),
 }
+
+# The metavars click makes from a type's name or its usage line's defaults, in a Chinese
+# process (``--days INTEGER RANGE`` read as English beside Chinese help). A range's bounds are
+# said in the help's ``[x>=1]``, so a range is named as its number.
+METAVARS: dict[str, str] = {
+    "TEXT": "文字",
+    "INTEGER": "整数",
+    "INTEGER RANGE": "整数",
+    "FLOAT": "数值",
+    "FLOAT RANGE": "数值",
+    "BOOLEAN": "是/否",
+    "FILENAME": "文件",
+    "FILE": "文件",
+    "PATH": "路径",
+    "DIRECTORY": "目录",
+    "[OPTIONS]": "[选项]",
+    "COMMAND [ARGS]...": "命令 [参数]...",
+    "[COMMAND] [ARGS]...": "[命令] [参数]...",
+}

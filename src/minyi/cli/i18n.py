@@ -139,6 +139,7 @@ def install_click_catalog() -> None:
     from minyi.cli import cjk_text  # local: only a Chinese process needs it
 
     cjk_text.install()
+    _install_metavars()
     catalog = ClickCatalog()
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
@@ -146,6 +147,47 @@ def install_click_catalog() -> None:
             module._ = catalog.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = catalog.ngettext  # type: ignore[attr-defined]
+
+
+def _install_metavars() -> None:
+    """Say click's type metavars (``TEXT``, ``INTEGER RANGE``) and ``[OPTIONS]`` in Chinese.
+
+    click makes them from a type's English name when the help is laid out, not through
+    ``gettext``; wrapping the three methods that make them changes nothing else (a parameter
+    given its own metavar keeps it, and the types' names in error messages stay click's).
+    """
+    import click  # local: the import stays out of the language choice
+
+    from minyi.cli.click_zh import METAVARS
+
+    def said(text: str) -> str:
+        dots = "..." if text.endswith("...") and text not in METAVARS else ""
+        bare = text.removesuffix(dots)
+        bracketed = bare.startswith("[") and bare.endswith("]") and bare not in METAVARS
+        inner = bare[1:-1] if bracketed else bare
+        inner = METAVARS.get(inner, inner)
+        return (f"[{inner}]" if bracketed else inner) + dots
+
+    option_metavar = click.Option.make_metavar
+    argument_metavar = click.Argument.make_metavar
+    usage_pieces = click.Command.collect_usage_pieces
+
+    def option(self: click.Parameter, ctx: click.Context) -> str:
+        return said(option_metavar(self, ctx))
+
+    def argument(self: click.Argument, ctx: click.Context) -> str:
+        return said(argument_metavar(self, ctx))
+
+    def pieces(self: click.Command, ctx: click.Context) -> list[str]:
+        made = usage_pieces(self, ctx)
+        if isinstance(self, click.Group):  # what click.Group's own method adds, no more
+            made.append(self.subcommand_metavar)
+        return [METAVARS.get(piece, piece) for piece in made]
+
+    click.Option.make_metavar = option  # type: ignore[method-assign]
+    click.Argument.make_metavar = argument  # type: ignore[method-assign]
+    click.Command.collect_usage_pieces = pieces  # type: ignore[method-assign]
+    click.Group.collect_usage_pieces = pieces  # type: ignore[method-assign]
 
 
 def domain_message(message: str) -> str:

@@ -14,7 +14,7 @@ from minyi.analysis import services
 from minyi.analysis.provider import PipelineProvider
 from minyi.cases import routing as routing_corrections
 from minyi.cli.context import CliContext, pass_context
-from minyi.cli.i18n import domain_message, t, zh
+from minyi.cli.i18n import cli_language, domain_message, t, zh
 from minyi.flows import reclassify
 from minyi.interop.safe_cells import SafeWriter
 from minyi.pipeline.classify import CategoryClassifier
@@ -295,7 +295,7 @@ def evaluate_command(
     classifier = _load_model(_resolve_model(ctx, model_name))
     texts, labels = _load(data, text_col, label_col, title_col)
     report = evaluate(classifier, texts, labels)
-    click.echo(report.format_text())
+    click.echo(report.format_text(cli_language()))
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
 
@@ -331,7 +331,8 @@ def cross_validate_command(
     report = cross_validate(texts, labels, folds=folds)
     click.echo(
         f"macro-F1 {report.macro_f1_mean:.4f} ± {report.macro_f1_sd:.4f}, "
-        f"accuracy {report.accuracy_mean:.4f} ± {report.accuracy_sd:.4f} "
+        + t("accuracy", "准确率")
+        + f" {report.accuracy_mean:.4f} ± {report.accuracy_sd:.4f} "
         + t(f"over {folds} folds", f"（{folds} 折）")
     )
     if fmt == "json":
@@ -372,7 +373,7 @@ def list_command(ctx: CliContext) -> None:
     help=t("Re-classify stored messages.", "重新分类已保存的留言。"),
 )
 @pass_context
-@zh("把 MODEL_NAME（模型文件或已登记的版本）设为当前分类器。")
+@zh("把参数“模型”（模型文件或已登记的版本）设为当前分类器。")
 def activate_command(ctx: CliContext, model_name: str, reclassify: bool) -> None:
     """Make MODEL_NAME (a model file, or a registered version) the active classifier."""
     path = Path(model_name)

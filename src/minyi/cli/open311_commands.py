@@ -26,7 +26,7 @@ def key() -> None:
 @key.command("create")
 @click.argument("name", metavar=t("NAME", "名称"))
 @pass_context
-@zh("给名为 NAME 的客户端签发一个 api_key（只显示这一次）。")
+@zh("给参数“名称”所指的客户端签发一个 api_key（只显示这一次）。")
 def create(ctx: CliContext, name: str) -> None:
     """Issue an api_key for the client NAME (printed once)."""
     database = ctx.require_current_schema()
@@ -40,7 +40,7 @@ def create(ctx: CliContext, name: str) -> None:
 @key.command("revoke")
 @click.argument("name", metavar=t("NAME", "名称"))
 @pass_context
-@zh("吊销名为 NAME（或 id 为 NAME）的客户端的 api_key。")
+@zh("吊销参数“名称”（客户端的名称或 id）所指客户端的 api_key。")
 def revoke(ctx: CliContext, name: str) -> None:
     """Revoke the api_key of the client NAME (or with that id)."""
     database = ctx.require_current_schema()

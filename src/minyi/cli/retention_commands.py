@@ -27,7 +27,7 @@ def retention() -> None:
     "--dry-run", is_flag=True, help=t("Only count what would be deleted.", "只统计会删除多少，不删除。")
 )
 @pass_context
-@zh("删除办结超过 DAYS 天的案件的联系方式。")
+@zh("删除办结超过保留天数（--days，默认 MINYI_CONTACT_RETENTION_DAYS）的案件的联系方式。")
 def run(ctx: CliContext, days: int | None, dry_run: bool) -> None:
     """Delete contact details of cases closed more than DAYS days ago."""
     database = ctx.require_current_schema()

@@ -181,13 +181,24 @@ def lockouts(ctx: CliContext) -> None:
             )
 
 
+THROTTLE_KINDS = [kind.value for kind in throttle.ThrottleKind]
+
+
 @user.command("unlock")
-@click.argument("kind", type=click.Choice([k.value for k in throttle.ThrottleKind]))
+@click.argument("kind", metavar=t("KIND", "类别"), type=click.Choice(THROTTLE_KINDS))
 @click.argument("key", metavar=t("KEY", "对象"))
 @pass_context
-@zh("解除 KIND 类的某个对象（用户名、查询码或地址）的锁定。")
+@zh(
+    "解除某个对象的锁定。\n\n类别：account（账户）、login_address（登录地址）、tracking_code（某地址试查询码）、"
+    "tracking_address（试查询码的地址）、tracking_code_all（从所有地址试同一查询码）；对象：用户名、查询码或地址。"
+)
 def unlock(ctx: CliContext, kind: str, key: str) -> None:
-    """Lift the lock-out of KEY (a user name, tracking code or address) of KIND."""
+    """Lift the lock-out of KEY (a user name, tracking code or address) of KIND.
+
+    KIND: account, login_address, tracking_code (a code tried from one address),
+    tracking_address (the address trying codes), tracking_code_all (a code tried from every
+    address).
+    """
     database = ctx.require_current_schema()
     with database.transaction() as session:
         if not throttle.lift(session, kind, key):

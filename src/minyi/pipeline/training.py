@@ -58,28 +58,54 @@ class EvaluationReport:
         """Plain JSON-friendly dictionary."""
         return asdict(self)
 
-    def format_text(self) -> str:
-        """Readable table: per-class scores, the averages, then the confusion matrix."""
+    def format_text(self, language: str = "en") -> str:
+        """Readable table: per-class scores, the averages, then the confusion matrix.
+
+        ``language`` is ``en`` or ``zh``: the command line speaks its reader's language, and a
+        report is read there; the class names are the labels as given.
+        """
+        zh = language == "zh"
         width = max([len(label) for label in self.labels] + [8])
-        lines = [f"{'class':<{width}}  precision  recall    f1  support"]
+        head = "类别 精确率 召回率 F1 样本数" if zh else "precision  recall    f1  support"
+        lines = [head if zh else f"{'class':<{width}}  {head}"]
         for c in self.labels:
             scores = f"{self.precision[c]:9.3f}  {self.recall[c]:6.3f}  {self.f1[c]:.3f}"
             lines.append(f"{c:<{width}}  {scores}  {self.support[c]:7d}")
-        lines.append(f"macro-F1 {self.macro_f1:.4f}   accuracy {self.accuracy:.4f}   n={self.n}")
-        lines.append("confusion (rows: true, columns: predicted, same order as above)")
+        if zh:
+            lines.append(f"宏平均 F1 {self.macro_f1:.4f}   准确率 {self.accuracy:.4f}   共 {self.n} 条")
+            lines.append("混淆矩阵（行：真实类别，列：预测类别，顺序同上）")
+        else:
+            lines.append(f"macro-F1 {self.macro_f1:.4f}   accuracy {self.accuracy:.4f}   n={self.n}")
+            lines.append("confusion (rows: true, columns: predicted, same order as above)")
         lines += [" ".join(f"{v:5d}" for v in row) for row in self.confusion]
+        lines += self._routing_lines(zh)
+        return "\n".join(lines)
+
+    def _routing_lines(self, zh: bool) -> list[str]:
+        """What the stored routing threshold does on this file, and the best possible."""
+        lines = []
         if self.routing and self.routing.get("threshold") is not None:
             r = self.routing
             lines.append(
-                f"routing at the stored threshold {r['threshold']:.4f}: {r['coverage']:.1%} routed "
+                f"按保存的阈值 {r['threshold']:.4f} 自动分派 {r['coverage']:.1%}，准确率 {r['precision']:.2%}"
+                if zh
+                else f"routing at the stored threshold {r['threshold']:.4f}: {r['coverage']:.1%} routed "
                 f"automatically, precision {r['precision']:.2%}"
             )
         elif self.routing:
-            lines.append("routing: no threshold reached the target precision in training; nothing routed")
+            lines.append(
+                "自动分派：训练时没有阈值达到目标准确率，不自动分派"
+                if zh
+                else "routing: no threshold reached the target precision in training; nothing routed"
+            )
         if self.coverage_at_precision:
-            best = ", ".join(f"{c:.1%} at {p}" for p, c in self.coverage_at_precision.items())
-            lines.append(f"best possible share routed on this file: {best} precision")
-        return "\n".join(lines)
+            if zh:
+                best = "，".join(f"准确率 {p} 时 {c:.1%}" for p, c in self.coverage_at_precision.items())
+                lines.append(f"本文件上最多可自动分派：{best}")
+            else:
+                best = ", ".join(f"{c:.1%} at {p}" for p, c in self.coverage_at_precision.items())
+                lines.append(f"best possible share routed on this file: {best} precision")
+        return lines
 
 
 def evaluate(model: CategoryClassifier, texts: Sequence[str], labels: Sequence[str]) -> EvaluationReport:

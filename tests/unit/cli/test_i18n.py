@@ -99,7 +99,7 @@ def test_help_follows_the_locale(tmp_path):
     chinese = minyi(tmp_path, "--help", LANG="C.UTF-8")
     assert chinese.returncode == 0, chinese.stderr
     for word in (
-        "用法: minyi [OPTIONS] COMMAND [ARGS]...",
+        "用法: minyi [选项] 命令 [参数]...",
         "选项:",
         "命令:",
         "显示本帮助并退出。",
@@ -129,9 +129,36 @@ def test_the_console_script_speaks_chinese_by_default(tmp_path):
 def test_a_command_help_in_chinese(tmp_path):
     done = minyi(tmp_path, "user", "create", "--help", MINYI_CLI_LANG="zh")
     assert done.returncode == 0, done.stderr
-    assert "用法: minyi user create [OPTIONS] 用户名" in done.stdout
+    assert "用法: minyi user create [选项] 用户名" in done.stdout
     assert "创建一个工作人员账号。" in done.stdout
     assert "[默认：staff]" in done.stdout
+
+
+def test_type_names_and_usage_words_in_chinese(tmp_path):
+    """``--days INTEGER RANGE`` and ``[OPTIONS]`` were English beside Chinese help."""
+    done = minyi(tmp_path, "retention", "run", "--help", MINYI_CLI_LANG="zh")
+    assert done.returncode == 0, done.stderr
+    assert "用法: minyi retention run [选项]" in done.stdout
+    assert re.search(r"--days 整数 +", done.stdout)
+    assert "[1<=x<=36500]" in done.stdout  # the bounds stay said
+    rule = minyi(tmp_path, "alerts", "add-rule", "--help", MINYI_CLI_LANG="zh")
+    assert "--keyword 文字" in rule.stdout
+    group = minyi(tmp_path, "cases", "--help", MINYI_CLI_LANG="zh")
+    assert "用法: minyi cases [选项] 命令 [参数]..." in group.stdout
+    for text in (done.stdout, rule.stdout, group.stdout):
+        assert not re.search(r"\b(TEXT|INTEGER|FLOAT|RANGE|OPTIONS|COMMAND|ARGS)\b", text)
+    english = minyi(tmp_path, "retention", "run", "--help", MINYI_CLI_LANG="en")
+    assert "--days INTEGER RANGE" in english.stdout
+    assert "[OPTIONS]" in english.stdout
+
+
+def test_two_chinese_arguments_keep_their_space(tmp_path):
+    """The usage line joined 部门代码名称: a Chinese sentence's line-break rule applied to words."""
+    done = minyi(tmp_path, "department", "create", "--help", MINYI_CLI_LANG="zh")
+    assert "用法: minyi department create [选项] 部门代码 名称" in done.stdout
+    unlock = minyi(tmp_path, "user", "unlock", "--help", MINYI_CLI_LANG="zh")
+    assert "用法: minyi user unlock [选项] 类别 对象" in unlock.stdout
+    assert "tracking_code_all" in unlock.stdout
 
 
 def test_the_version_in_chinese(tmp_path):

@@ -86,6 +86,7 @@ def test_train_stores_the_threshold_and_evaluate_reports_it(tmp_path):
     assert 0 < report["routing"]["coverage"] <= 1
     assert set(report["coverage_at_precision"]) == {"0.97", "0.98", "0.99"}
     assert "stored threshold" in evaluate(loaded, texts, labels).format_text()
+    assert "按保存的阈值" in evaluate(loaded, texts, labels).format_text("zh")
 
 
 def test_a_model_without_a_threshold_reports_no_routing():

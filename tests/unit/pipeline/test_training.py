@@ -140,6 +140,12 @@ def test_train_evaluate_and_report():
     text = report.format_text()
     assert "macro-F1" in text
     assert "教育文体" in text
+    chinese = report.format_text("zh")  # the command line's reader may read Chinese
+    assert "宏平均 F1" in chinese
+    assert "准确率" in chinese
+    assert "混淆矩阵" in chinese
+    assert "教育文体" in chinese
+    assert "accuracy" not in chinese
 
 
 def test_cross_validate():
