@@ -206,13 +206,13 @@ def _unit_rows(m: Any) -> Any:
 TEXT_BLOCKS = {"t", "b", "w", "t3", "b3", "tw", "w2", "fs", "ls"}
 
 
-def design(data: Data, spec: dict[str, float], train: np.ndarray) -> Any:
+def design(data: Data, spec: dict[str, float], train: np.ndarray, min_df: int = 2) -> Any:
     """The blocks of ``spec`` (name → weight), min_df 2 over ``train``, unit-scaled."""
     parts = []
     for name, weight in spec.items():
         m = data.matrices[name].tocsc()
         df = np.asarray((m[train] != 0).sum(axis=0)).ravel()
-        m = m[:, np.flatnonzero(df >= 2)].tocsr()
+        m = m[:, np.flatnonzero(df >= min_df)].tocsr()
         if name in TEXT_BLOCKS:
             m = _unit_rows(m)
         parts.append(weight * m)
@@ -259,6 +259,8 @@ def weights_of(data: Data, v: dict[str, Any], rows: np.ndarray) -> np.ndarray:
     w[data.unsure[rows] & data.boundary[rows]] *= v.get("w_unsure_boundary", 1.0)
     w[data.unsure[rows] & ~data.boundary[rows]] *= v.get("w_unsure_random", 1.0)
     w[data.round4[rows]] *= v.get("w_round4", 1.0)
+    if data.round5.any():
+        w[data.round5[rows]] *= v.get("w_round5", 1.0)
     return w
 
 
@@ -281,7 +283,7 @@ def oof_logits(data: Data, v: dict[str, Any]) -> np.ndarray:
         train = _fifth_share(data, train, v.get("round5_share", 1.0))
         total = np.zeros((len(test), len(KINDS)))
         for m in members:
-            x = design(data, m["spec"], train)
+            x = design(data, m["spec"], train, v.get("min_df", 2))
             w = weights_of(data, {**v, **m}, train)
             z = _fit_predict(m["model"], x[train], y[train], w, x[test], m["c"])
             total += z * m.get("scale", 1.0)
@@ -358,6 +360,12 @@ VARIANTS.update(
         "nb_no_round4": {**NB, "no_round4": True},
         "nb_round5_0": {**NB, "round5_share": 0.0},
         "nb_round5_half": {**NB, "round5_share": 0.5},
+        "nb_round5_quarter": {**NB, "round5_share": 0.25},
+        "nb_round5_3q": {**NB, "round5_share": 0.75},
+        "nb_w_round5_0.5": {**NB, "w_round5": 0.5},
+        "nb_min_df3": {**NB, "min_df": 3},
+        "nb_min_df5": {**NB, "min_df": 5},
+        "nb_w_round5_0.3": {**NB, "w_round5": 0.3},
         "nb+t3": {**NB, "spec": {**BASE, "t3": 1.0}},
         "nb+w2": {**NB, "spec": {**BASE, "w2": 1.0}},
         "nb+tw": {**NB, "spec": {**BASE, "tw": 1.0}},

@@ -97,9 +97,11 @@ def test_probabilities_are_a_distribution(packaged):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
 
 
+# The tests below train on a fixture of a few dozen messages, so with ``min_df=2``: the
+# packaged recipe's 3 is meant for thousands of labels.
 def test_training_on_a_small_fixture_then_save_and_load(tmp_path):
     pairs, labels = fixture_data()
-    model, report = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4))
+    model, report = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, min_df=2))
     assert report["human_labels"] == len(labels)
     assert report["temperature"] > 0
     clf = TrainedAppealClassifier(model)
@@ -115,8 +117,8 @@ def test_training_on_a_small_fixture_then_save_and_load(tmp_path):
 def test_weak_labels_are_added_only_when_asked():
     pairs, labels = fixture_data()
     unlabelled = [("投诉噪音扰民", "严重影响休息，苦不堪言。"), ("你好", "今天天气")]
-    _, off = train_appeal_model(pairs, labels, unlabelled, TrainSettings(folds=4))
-    _, on = train_appeal_model(pairs, labels, unlabelled, TrainSettings(folds=4, weak_weight=0.2))
+    _, off = train_appeal_model(pairs, labels, unlabelled, TrainSettings(folds=4, min_df=2))
+    _, on = train_appeal_model(pairs, labels, unlabelled, TrainSettings(folds=4, min_df=2, weak_weight=0.2))
     assert off["weak_labels"] == 0
     assert on["weak_labels"] == 1  # only the confident rule answer
 
@@ -155,12 +157,12 @@ def test_label_weights_follow_how_a_label_was_drawn_and_how_sure_it_is():
 
 def test_row_weights_change_the_model_and_its_version():
     pairs, labels = fixture_data()
-    plain, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4))
+    plain, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, min_df=2))
     ones, _ = train_appeal_model(
-        pairs, labels, settings=TrainSettings(folds=4), row_weights=[1.0] * len(labels)
+        pairs, labels, settings=TrainSettings(folds=4, min_df=2), row_weights=[1.0] * len(labels)
     )
     half = [0.5 if i % 2 else 1.0 for i in range(len(labels))]
-    weighted, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4), row_weights=half)
+    weighted, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, min_df=2), row_weights=half)
     assert ones.version == plain.version
     np.testing.assert_array_equal(ones.weights, plain.weights)
     assert weighted.version != plain.version
@@ -172,13 +174,13 @@ def test_bad_row_weights_are_refused(weights):
     pairs, labels = fixture_data()
     row_weights = [0.0] * len(labels) if weights == "zero" else weights
     with pytest.raises(AppealTrainingError, match="one positive weight per label"):
-        train_appeal_model(pairs, labels, settings=TrainSettings(folds=4), row_weights=row_weights)
+        train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, min_df=2), row_weights=row_weights)
 
 
 def test_both_linear_models_train_and_ship_the_same_way(tmp_path):
     pairs, labels = fixture_data()
     for name in ("lr", "nbsvm"):
-        model, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, model=name))
+        model, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, min_df=2, model=name))
         assert model.version.startswith(f"appeal-{name}-")
         model.save(tmp_path / f"{name}.npz")
         clf = TrainedAppealClassifier(AppealModel.load(tmp_path / f"{name}.npz"), threshold=0.0)
