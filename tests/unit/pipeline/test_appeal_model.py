@@ -162,7 +162,9 @@ def test_row_weights_change_the_model_and_its_version():
         pairs, labels, settings=TrainSettings(folds=4, min_df=2), row_weights=[1.0] * len(labels)
     )
     half = [0.5 if i % 2 else 1.0 for i in range(len(labels))]
-    weighted, _ = train_appeal_model(pairs, labels, settings=TrainSettings(folds=4, min_df=2), row_weights=half)
+    weighted, _ = train_appeal_model(
+        pairs, labels, settings=TrainSettings(folds=4, min_df=2), row_weights=half
+    )
     assert ones.version == plain.version
     np.testing.assert_array_equal(ones.weights, plain.weights)
     assert weighted.version != plain.version
