@@ -21,6 +21,7 @@ _TEXTS = {
     "rejected": ("不批准", "not approved"),
     "due": ("期限至 {t}", "due {t}"),
     "comment": ("督办意见：{c}", "supervision: {c}"),
+    "was_overdue": ("原已超期，按节假日安排重新计算", "was overdue; recounted with the holidays"),
 }
 
 
@@ -48,6 +49,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
     moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
     if moved and payload.get("due_after"):
         found.append(_say("due", language, t=_when(payload["due_after"])))
+    if event.action == EventAction.DEADLINE_MOVED and payload.get("was_overdue"):
+        found.append(_say("was_overdue", language))
     if event.action == EventAction.SUPERVISED:
         if payload.get("comment"):
             found.append(_say("comment", language, c=payload["comment"]))
