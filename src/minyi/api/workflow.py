@@ -20,6 +20,7 @@ from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.base import utcnow
 from minyi.http.deps import DbSession, LoginThrottle, PublicMasker, client_address, run_case_action
+from minyi.http.language import accepted_language
 from minyi.http.transactions import Router
 from minyi.intake import tracking
 from minyi.intake.models import Message
@@ -72,21 +73,6 @@ class SupervisedOut(CaseOut):
         default=None,
         description="The move said in words: Chinese, or English when `Accept-Language` prefers it",
     )
-
-
-def _reader_language(header: str | None) -> str:
-    """``en`` when ``Accept-Language`` ranks English above Chinese (by ``q``); else ``zh``, the first."""
-    ranked = []
-    for position, part in enumerate((header or "")[:500].split(",")):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        try:
-            weight = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            weight = 0.0
-        if primary in {"zh", "en"} and weight > 0:
-            ranked.append((-weight, position, primary))
-    return min(ranked)[2] if ranked else "zh"
 
 
 class MergeIn(BaseModel):
@@ -161,7 +147,7 @@ def supervise(
         db, user, case_id, lambda case: workflow.supervise(db, user, case, data.comment, data.due_at)
     )
     move = supervision.last_move(case)
-    language = _reader_language(request.headers.get("accept-language"))
+    language = accepted_language(request.headers.get("accept-language")) or "zh"  # Chinese first
     return SupervisedOut(
         **CaseOut.full(case).model_dump(),
         supervision_due_at=case.supervision_due_at,
