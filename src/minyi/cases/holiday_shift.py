@@ -23,8 +23,10 @@ day back, a 调休 Sunday, however many holidays its period spanned (tenth probe
 A deadline already passed is recounted too when entered days off lie between the case's
 start and that deadline: a schedule entered late (during 春节) left the cases due in it
 overdue, escalated for days the office did not work (tenth probe, left open). Such a case
-is recounted only later, never 顺延 for an ordinary weekend, and leaves "overdue" if its
-new deadline is still ahead; its history says it was overdue before.
+is recounted only later, and only if its deadline is what its period counts without the
+entered days (else a rule changed since, and only a deadline on an entered day off is
+顺延); never for an ordinary weekend. It leaves "overdue" if its new deadline is still
+ahead; its history says it was overdue before.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
+from minyi.cases.calendar import WorkCalendar
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
 from minyi.cases.holiday_store import office_calendar
@@ -76,8 +79,9 @@ def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[
     found = []
     if days_off:  # a deadline before the first entered day off has none in its period
         first_off = datetime.combine(days_off[0], time(), tzinfo=calendar.timezone)
+        policies = (policy, _without_entries(policy))
         for case in _waiting(session, Case.due_at >= first_off, Case.due_at < now):
-            after = _recounted_overdue(session, case, policy, days_off)
+            after = _recounted_overdue(session, case, policies, days_off)
             if after is not None:
                 found.append(Recount(case, _due(case), after, was_overdue=True))
     for case in _waiting(session, Case.due_at >= now):
@@ -125,13 +129,17 @@ def _recounted_ahead(
 
 
 def _recounted_overdue(
-    session: Session, case: Case, policy: DeadlinePolicy, days_off: list[date]
+    session: Session, case: Case, policies: tuple[DeadlinePolicy, DeadlinePolicy], days_off: list[date]
 ) -> datetime | None:
     """A deadline already passed: later if entered days off lie in its period, else None.
 
-    Without a replay (no start known), a deadline on an entered day off is 顺延 as ahead;
-    one on an ordinary weekend is not the schedule's doing and stays.
+    ``policies``: today's, and the same on the built-in calendar alone. The recount is
+    offered only if the deadline is what the period counts without the entered days: then
+    they, not a rule changed since, make it later (an overdue case must not leave "overdue"
+    for a longer rule). Otherwise, or without a replay, a deadline on an entered day off is
+    顺延; one on an ordinary weekend is not the schedule's doing and stays.
     """
+    policy, without = policies
     calendar = policy.calendar
     before, start = _due(case), _start(case)
     last = calendar.local_date(before)
@@ -139,8 +147,9 @@ def _recounted_overdue(
     if not any(first <= day <= last for day in days_off):
         return None
     after = _recounted(session, case, policy, days_off)
-    if after is None and last in days_off:
-        after = calendar.add_working_days(before, 0)
+    counted_without = _replayed(session, case, without) if after is not None else None
+    if counted_without is None or abs(counted_without - before) >= SAME:
+        after = calendar.add_working_days(before, 0) if last in days_off else None
     return after if after is not None and after - before >= SAME else None
 
 
@@ -174,7 +183,19 @@ def _recounted(session: Session, case: Case, policy: DeadlinePolicy, entered: li
     """The deadline replayed on today's calendar; None if it cannot be, or no entered day is in it."""
     calendar = policy.calendar
     start = _start(case)
-    if start is None or not entered:
+    due = _replayed(session, case, policy) if entered else None
+    if start is None or due is None:
+        return None
+    first, last = calendar.local_date(start), calendar.local_date(max(due, case.due_at or due))
+    if not any(first <= day <= last for day in entered):
+        return None
+    return due
+
+
+def _replayed(session: Session, case: Case, policy: DeadlinePolicy) -> datetime | None:
+    """The deadline counted again on ``policy``'s calendar: the rule from the start, then each extension."""
+    start = _start(case)
+    if start is None:
         return None
     due = reply_due(session, case, start, policy)
     if due is None:
@@ -182,11 +203,17 @@ def _recounted(session: Session, case: Case, policy: DeadlinePolicy, entered: li
     for event in sorted(case.events, key=lambda e: e.created_at):
         days = event.payload.get("working_days") if event.action == EventAction.EXTENSION_DECIDED else None
         if event.created_at >= start and event.payload.get("approved") and isinstance(days, int):
-            due = calendar.add_working_days(due, days)
-    first, last = calendar.local_date(start), calendar.local_date(max(due, case.due_at or due))
-    if not any(first <= day <= last for day in entered):
-        return None
+            due = policy.calendar.add_working_days(due, days)
     return due
+
+
+def _without_entries(policy: DeadlinePolicy) -> DeadlinePolicy:
+    """The same rules on the built-in calendar alone: no day entered by an admin or in the file."""
+    calendar = policy.calendar
+    built_in = WorkCalendar(
+        timezone=calendar.timezone.key, end_of_day=calendar.end_of_day, working_hours=calendar.working_hours
+    )
+    return DeadlinePolicy(policy.rules, policy.default_days, calendar=built_in)
 
 
 def _start(case: Case) -> datetime | None:

@@ -102,3 +102,15 @@ def test_deadlines_ahead_are_recounted_as_before(session, people):
     moved = [e for e in case.events if e.action == EventAction.DEADLINE_MOVED][-1]
     assert "was_overdue" not in moved.payload
     assert event_details(moved, "zh") == ["期限至 2027-02-16 17:30"]
+
+
+def test_an_overdue_case_is_not_recounted_for_a_rule_lengthened_since(session, people):
+    """20 working days now, 15 when it was counted: the schedule only moves it off 春节 (顺延)."""
+    from minyi.cases.models import DeadlineRuleRecord
+
+    case = _accepted(session, people["dept"], datetime(2027, 1, 20, 10, 0, tzinfo=BEIJING))
+    session.add(DeadlineRuleRecord(reply_working_days=20))
+    _enter_2027(session)
+    [found] = holiday_shift.deadlines_to_recount(session, now=ENTERED)
+    assert found.case is case
+    assert found.due_after == datetime(2027, 2, 14, 17, 30, tzinfo=BEIJING)  # the day back, not 02-23
