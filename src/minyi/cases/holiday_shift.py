@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
@@ -210,10 +211,14 @@ def _replayed(session: Session, case: Case, policy: DeadlinePolicy) -> datetime 
 def _without_entries(policy: DeadlinePolicy) -> DeadlinePolicy:
     """The same rules on the built-in calendar alone: no day entered by an admin or in the file."""
     calendar = policy.calendar
-    built_in = WorkCalendar(
-        timezone=calendar.timezone.key, end_of_day=calendar.end_of_day, working_hours=calendar.working_hours
-    )
+    built_in = _built_in(calendar.timezone.key, calendar.end_of_day, calendar.working_hours)
     return DeadlinePolicy(policy.rules, policy.default_days, calendar=built_in)
+
+
+@lru_cache(maxsize=4)
+def _built_in(timezone: str, end_of_day: time, working_hours: tuple[tuple[time, time], ...]) -> WorkCalendar:
+    """One built-in calendar a process: a new one each admin page warned again of a year not covered."""
+    return WorkCalendar(timezone=timezone, end_of_day=end_of_day, working_hours=working_hours)
 
 
 def _start(case: Case) -> datetime | None:
