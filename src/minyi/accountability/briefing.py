@@ -58,10 +58,17 @@ class Period:
         return f"{self.kind}:{self.first.isoformat()}..{self.last.isoformat()}"
 
     def previous(self, tz: ZoneInfo) -> Period:
-        """The period of the same kind just before this one."""
-        if self.kind == "month":
-            return period_of("month", self.first - timedelta(days=1), tz)
-        return period_of(self.kind, self.first - timedelta(days=1), tz)
+        """The period this one is compared with (环比): the same kind, just before it.
+
+        A month that ends before its last day (``--end 2027-02-15``) is compared with the
+        same days of the month before (01-01 to 01-15), clipped at that month's end (03-30
+        with 02-01 to 02-28): fifteen days against a whole month read as a fall by half
+        (tenth probe). A whole month is compared with the whole month before.
+        """
+        before = self.first - timedelta(days=1)  # the last day of the month (or day, week) before
+        if self.kind == "month" and (self.last + timedelta(days=1)).month == self.last.month:
+            before = before.replace(day=min(self.last.day, before.day))
+        return period_of(self.kind, before, tz)
 
 
 #: The last days a briefing may end on: any real period, far from date's overflow.
@@ -130,6 +137,8 @@ class Briefing:
     overdue: tuple[CaseLine, ...]
     reopened: tuple[CaseLine, ...]
     forecast: Forecast | None
+    #: The period ``previous`` counts (环比), which the briefing names beside its own.
+    compared_with: Period
 
     @property
     def volume_change(self) -> float | None:
@@ -262,4 +271,5 @@ def assemble(  # noqa: PLR0913 - the period, then the judging rules
         overdue=overdue,
         reopened=_reopened(session, period),
         forecast=sources.demand_forecast(session, period.last + timedelta(days=1)),
+        compared_with=before,
     )

@@ -14,12 +14,13 @@ from minyi.accounts.models import User
 from minyi.api.routes import CURSOR_HELP, MAX_OFFSET, MaybeTokenUser, TokenCase, TokenUser
 from minyi.api.schemas import CaseOut
 from minyi.cases import services as cases
-from minyi.cases import statements, workflow
+from minyi.cases import statements, supervision, workflow
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.base import utcnow
 from minyi.http.deps import DbSession, LoginThrottle, PublicMasker, client_address, run_case_action
+from minyi.http.language import accepted_language
 from minyi.http.transactions import Router
 from minyi.intake import tracking
 from minyi.intake.models import Message
@@ -57,6 +58,21 @@ class SuperviseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     comment: str = Field(min_length=1, max_length=1000)
     due_at: Annotated[AwareDatetime, BeforeValidator(written_time)] | None = None
+
+
+class SupervisedOut(CaseOut):
+    """The case after 督办: its own deadline, and whether a day off asked was moved."""
+
+    supervision_due_at: datetime | None = Field(description="The supervision's deadline (督办期限) in force")
+    supervision_due_asked: datetime | None = Field(
+        default=None,
+        description="The deadline asked, when it fell on a day off of the office calendar and was "
+        "moved to the end of the next working day (`supervision_due_at`); null otherwise",
+    )
+    notice: str | None = Field(
+        default=None,
+        description="The move said in words: Chinese, or English when `Accept-Language` prefers it",
+    )
 
 
 class MergeIn(BaseModel):
@@ -118,10 +134,26 @@ def decide_extension(db: DbSession, user: TokenUser, request_id: str, data: Deci
     )
 
 
-@router.post("/cases/{case_id}/supervise", response_model=CaseOut)
-def supervise(db: DbSession, user: TokenUser, case_id: str, data: SuperviseIn) -> CaseOut:
-    """A supervisor flags the case (督办) with a comment and an own deadline."""
-    return _run(db, user, case_id, lambda case: workflow.supervise(db, user, case, data.comment, data.due_at))
+@router.post("/cases/{case_id}/supervise", response_model=SupervisedOut)
+def supervise(
+    request: Request, db: DbSession, user: TokenUser, case_id: str, data: SuperviseIn
+) -> SupervisedOut:
+    """A supervisor flags the case (督办) with a comment and an own deadline.
+
+    A deadline on a day off moves to the end of the next working day (17:30 local): the
+    answer gives the moment asked (`supervision_due_asked`) and says so (`notice`).
+    """
+    case = run_case_action(
+        db, user, case_id, lambda case: workflow.supervise(db, user, case, data.comment, data.due_at)
+    )
+    move = supervision.last_move(case)
+    language = accepted_language(request.headers.get("accept-language")) or "zh"  # Chinese first
+    return SupervisedOut(
+        **CaseOut.full(case).model_dump(),
+        supervision_due_at=case.supervision_due_at,
+        supervision_due_asked=move.asked if move else None,
+        notice=supervision.moved_notice(move, language) if move else None,
+    )
 
 
 @router.post("/cases/{case_id}/reopen", response_model=CaseOut)

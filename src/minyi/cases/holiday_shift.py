@@ -19,17 +19,28 @@ moved silently: the office decides, as for its statutory deadlines. The days of 
 holidays file (``MINYI_HOLIDAYS_FILE``) count as entered too: a year put in the file and
 the servers restarted recounted nothing, and a deadline in 春节 was offered only the next
 day back, a 调休 Sunday, however many holidays its period spanned (tenth probe).
+
+A deadline already passed is recounted too when entered days off lie between the case's
+start and that deadline: a schedule entered late (during 春节) left the cases due in it
+overdue, escalated for days the office did not work (tenth probe, left open). Such a case
+is recounted only later, and only if its deadline is what its period counts without the
+entered days (else a rule changed since, and only a deadline on an entered day off is
+顺延); never for an ordinary weekend. It leaves "overdue" if its new deadline is still
+ahead; its history says it was overdue before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
+from minyi.cases.calendar import WorkCalendar
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
 from minyi.cases.holiday_store import office_calendar
@@ -50,33 +61,97 @@ class Recount:
     case: Case
     due_before: datetime
     due_after: datetime
+    #: The deadline had passed when the schedule was entered (the case was overdue).
+    was_overdue: bool = False
 
 
-def deadlines_to_recount(session: Session) -> list[Recount]:
-    """Cases still waiting whose deadline, still ahead, today's calendar counts differently."""
+def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[Recount]:
+    """Cases still waiting whose deadline today's calendar counts differently.
+
+    A deadline still ahead is listed if it is recounted later or falls on a day off; one
+    already passed (at ``now``, default the present) only if entered days off lie between
+    the case's start and it and the recount is later (see the module docstring).
+    """
+    now = now or utcnow()
     calendar = office_calendar(session)
     entered = sorted(calendar.overrides)  # entered on the admin page or in MINYI_HOLIDAYS_FILE
+    days_off = [day for day in entered if not calendar.is_working_day(day)]
+    policy = deadline_policy(session)  # read once: the page lists up to LIMIT cases
+    found = []
+    if days_off:  # a deadline before the first entered day off has none in its period
+        first_off = datetime.combine(days_off[0], time(), tzinfo=calendar.timezone)
+        policies = (policy, _without_entries(policy))
+        for case in _waiting(session, Case.due_at >= first_off, Case.due_at < now):
+            after = _recounted_overdue(session, case, policies, days_off)
+            if after is not None:
+                found.append(Recount(case, _due(case), after, was_overdue=True))
+    for case in _waiting(session, Case.due_at >= now):
+        after = _recounted_ahead(session, case, policy, entered)
+        if after is not None and abs(after - _due(case)) >= SAME:
+            found.append(Recount(case, _due(case), after))
+    return found
+
+
+def _waiting(session: Session, *due: ColumnElement[bool]) -> Sequence[Case]:
+    """Cases not answered nor urgent whose deadline is as ``due`` says, up to :data:`LIMIT`.
+
+    Queried apart for deadlines passed and ahead: old overdue cases, listed first, must not
+    push the deadlines ahead off the limit.
+    """
     waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
     query = (
         select(Case)
-        .where(Case.status.in_(waiting), Case.due_at >= utcnow(), Case.urgent.is_(False))
+        .where(Case.status.in_(waiting), Case.urgent.is_(False), *due)
         .options(selectinload(Case.events), selectinload(Case.category))
         .order_by(Case.due_at, Case.number)
         .limit(LIMIT)
     )
-    found = []
-    policy = deadline_policy(session)  # read once: the page lists up to LIMIT cases
-    for case in session.scalars(query):
-        before = case.due_at
-        assert before is not None
-        after = _recounted(session, case, policy, entered)
-        if after is not None and after - before < SAME:
-            after = None  # never earlier: what moved it is not the holidays (a rule changed since)
-        if after is None and not calendar.is_working_day(calendar.local_date(before)):
-            after = calendar.add_working_days(before, 0)  # 顺延: that day if it works, else the next
-        if after is not None and abs(after - before) >= SAME:
-            found.append(Recount(case, before, after))
-    return found
+    return session.scalars(query).all()
+
+
+def _due(case: Case) -> datetime:
+    """The case's deadline (the queries here select only cases that have one)."""
+    assert case.due_at is not None
+    return case.due_at
+
+
+def _recounted_ahead(
+    session: Session, case: Case, policy: DeadlinePolicy, entered: list[date]
+) -> datetime | None:
+    """A deadline still ahead: its recount if later, else 顺延 off a day off; None if it stays."""
+    calendar = policy.calendar
+    before = _due(case)
+    after = _recounted(session, case, policy, entered)
+    if after is not None and after - before < SAME:
+        after = None  # never earlier: what moved it is not the holidays (a rule changed since)
+    if after is None and not calendar.is_working_day(calendar.local_date(before)):
+        after = calendar.add_working_days(before, 0)  # 顺延: that day if it works, else the next
+    return after
+
+
+def _recounted_overdue(
+    session: Session, case: Case, policies: tuple[DeadlinePolicy, DeadlinePolicy], days_off: list[date]
+) -> datetime | None:
+    """A deadline already passed: later if entered days off lie in its period, else None.
+
+    ``policies``: today's, and the same on the built-in calendar alone. The recount is
+    offered only if the deadline is what the period counts without the entered days: then
+    they, not a rule changed since, make it later (an overdue case must not leave "overdue"
+    for a longer rule). Otherwise, or without a replay, a deadline on an entered day off is
+    顺延; one on an ordinary weekend is not the schedule's doing and stays.
+    """
+    policy, without = policies
+    calendar = policy.calendar
+    before, start = _due(case), _start(case)
+    last = calendar.local_date(before)
+    first = calendar.local_date(start) if start is not None else last
+    if not any(first <= day <= last for day in days_off):
+        return None
+    after = _recounted(session, case, policy, days_off)
+    counted_without = _replayed(session, case, without) if after is not None else None
+    if counted_without is None or abs(counted_without - before) >= SAME:
+        after = calendar.add_working_days(before, 0) if last in days_off else None
+    return after if after is not None and after - before >= SAME else None
 
 
 def deadlines_on_days_off(session: Session) -> list[Case]:
@@ -84,12 +159,21 @@ def deadlines_on_days_off(session: Session) -> list[Case]:
     return [found.case for found in deadlines_to_recount(session)]
 
 
-def shift_to_working_days(session: Session, user: User) -> int:
-    """Set each listed case's deadline to its recount; returns how many moved."""
+def shift_to_working_days(session: Session, user: User, now: datetime | None = None) -> int:
+    """Set each listed case's deadline to its recount; returns how many moved.
+
+    The history says when the case was overdue before (``was_overdue``): its escalation
+    was sent, and the reader of the timeline sees why it no longer is.
+    """
     moved = 0
-    for found in deadlines_to_recount(session):
+    for found in deadlines_to_recount(session, now):
         found.case.due_at = found.due_after
-        payload = {"due_before": found.due_before.isoformat(), "due_after": found.due_after.isoformat()}
+        payload: dict[str, object] = {
+            "due_before": found.due_before.isoformat(),
+            "due_after": found.due_after.isoformat(),
+        }
+        if found.was_overdue:
+            payload["was_overdue"] = True
         record(session, found.case, EventAction.DEADLINE_MOVED, user=user, payload=payload)
         moved += 1
     session.flush()
@@ -99,11 +183,20 @@ def shift_to_working_days(session: Session, user: User) -> int:
 def _recounted(session: Session, case: Case, policy: DeadlinePolicy, entered: list[date]) -> datetime | None:
     """The deadline replayed on today's calendar; None if it cannot be, or no entered day is in it."""
     calendar = policy.calendar
-    start = case.accepted_at
-    reopenings = [event.created_at for event in case.events if event.action == EventAction.REOPENED]
-    if reopenings:
-        start = max(reopenings)
-    if start is None or not entered:
+    start = _start(case)
+    due = _replayed(session, case, policy) if entered else None
+    if start is None or due is None:
+        return None
+    first, last = calendar.local_date(start), calendar.local_date(max(due, case.due_at or due))
+    if not any(first <= day <= last for day in entered):
+        return None
+    return due
+
+
+def _replayed(session: Session, case: Case, policy: DeadlinePolicy) -> datetime | None:
+    """The deadline counted again on ``policy``'s calendar: the rule from the start, then each extension."""
+    start = _start(case)
+    if start is None:
         return None
     due = reply_due(session, case, start, policy)
     if due is None:
@@ -111,8 +204,24 @@ def _recounted(session: Session, case: Case, policy: DeadlinePolicy, entered: li
     for event in sorted(case.events, key=lambda e: e.created_at):
         days = event.payload.get("working_days") if event.action == EventAction.EXTENSION_DECIDED else None
         if event.created_at >= start and event.payload.get("approved") and isinstance(days, int):
-            due = calendar.add_working_days(due, days)
-    first, last = calendar.local_date(start), calendar.local_date(max(due, case.due_at or due))
-    if not any(first <= day <= last for day in entered):
-        return None
+            due = policy.calendar.add_working_days(due, days)
     return due
+
+
+def _without_entries(policy: DeadlinePolicy) -> DeadlinePolicy:
+    """The same rules on the built-in calendar alone: no day entered by an admin or in the file."""
+    calendar = policy.calendar
+    built_in = _built_in(calendar.timezone.key, calendar.end_of_day, calendar.working_hours)
+    return DeadlinePolicy(policy.rules, policy.default_days, calendar=built_in)
+
+
+@lru_cache(maxsize=4)
+def _built_in(timezone: str, end_of_day: time, working_hours: tuple[tuple[time, time], ...]) -> WorkCalendar:
+    """One built-in calendar a process: a new one each admin page warned again of a year not covered."""
+    return WorkCalendar(timezone=timezone, end_of_day=end_of_day, working_hours=working_hours)
+
+
+def _start(case: Case) -> datetime | None:
+    """When the case's deadline was counted from: its acceptance, or its latest reopening."""
+    reopenings = [event.created_at for event in case.events if event.action == EventAction.REOPENED]
+    return max(reopenings) if reopenings else case.accepted_at

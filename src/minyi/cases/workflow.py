@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
-from minyi.cases import lifecycle, notices
+from minyi.cases import lifecycle, notices, supervision
 from minyi.cases.events import CaseError, record
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import (
@@ -201,7 +201,11 @@ def extensions_of(session: Session, case: Case) -> list[ExtensionRequest]:
 
 
 def supervise(session: Session, user: User, case: Case, comment: str, due_at: datetime | None = None) -> Case:
-    """A supervisor flags the case for supervision (督办), with a comment and an own deadline."""
+    """A supervisor flags the case for supervision (督办), with a comment and an own deadline.
+
+    A deadline on a day off moves to the end of the next working day (``cases.supervision``);
+    :func:`supervision.last_move` tells the caller, and the event keeps the day asked.
+    """
     _require(user, case, Action.SUPERVISE)
     if case.status == CaseStatus.CLOSED:
         raise WorkflowError("a closed case cannot be supervised; reopen it first")
@@ -211,10 +215,13 @@ def supervise(session: Session, user: User, case: Case, comment: str, due_at: da
     now = utcnow()
     if due_at is not None and not now <= due_at <= now + timedelta(days=MAX_SUPERVISION_DAYS):
         raise InvalidInput("due_at: a time from now to a year ahead", field="due_at")
+    due = supervision.on_working_day(office_calendar(session), due_at) if due_at is not None else None
     case.supervised = True
     case.supervision_note = comment.strip()
-    case.supervision_due_at = due_at
-    payload = {"comment": comment.strip(), "due_at": due_at.isoformat() if due_at else None}
+    case.supervision_due_at = due
+    payload = {"comment": comment.strip(), "due_at": due.isoformat() if due else None}
+    if due_at is not None and due != due_at:  # a day off, moved (see cases.supervision): never silently
+        payload["due_asked"] = due_at.isoformat()
     event = record(session, case, EventAction.SUPERVISED, user=user, payload=payload)
     notices.supervised(session, case, event)
     session.flush()

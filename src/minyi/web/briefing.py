@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from minyi.accountability.briefing import Briefing
+from minyi.accountability.briefing import Briefing, Period
 from minyi.accountability.briefing_charts import column_chart, hbar_chart, range_chart
 from minyi.accountability.definitions import FIGURES, figure
 from minyi.accountability.scorecard import Row
@@ -53,7 +53,19 @@ def title_of(briefing: Briefing, language: str) -> str:
 
 def period_text(briefing: Briefing) -> str:
     """The period as dates: ``2019-03-01 — 2019-03-31`` (one date for a day)."""
-    period = briefing.period
+    return _dates(briefing.period)
+
+
+def compared_text(briefing: Briefing) -> str:
+    """The period the changes (环比) are counted against, as dates.
+
+    Said on the briefing because it is not always the whole period before: a month ending
+    on the 15th is compared with the 1st to the 15th of the month before.
+    """
+    return _dates(briefing.compared_with)
+
+
+def _dates(period: Period) -> str:
     if period.first == period.last:
         return period.first.isoformat()
     return f"{period.first.isoformat()} — {period.last.isoformat()}"
@@ -109,6 +121,7 @@ def render_html(briefing: Briefing, language: str, *, site_name: str) -> str:
         "site_name": site_name,
         "title": title_of(briefing, language),
         "period": period_text(briefing),
+        "compared": compared_text(briefing),
         "percent": _percent,
         "shown": lambda key, row: shown(key, row, language),
         "figures": FIGURES,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
+from minyi.http.language import LANGUAGES, Language, accepted_language
 from minyi.web.texts import collect_texts
 
-Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
 COOKIE = "minyi_lang"
 
 TEXTS: dict[str, tuple[str, str]] = collect_texts()
+__all__ = ["LANGUAGES", "TEXTS", "Language", "accepted_language", "pick_language", "translate"]
 
 
 def translate(key: str, language: str) -> str:
@@ -19,21 +17,6 @@ def translate(key: str, language: str) -> str:
     if pair is None:
         return key
     return pair[1] if language == "en" else pair[0]
-
-
-def accepted_language(header: str | None) -> Language | None:
-    """The first of our languages a browser's ``Accept-Language`` prefers (by ``q``), if any."""
-    ranked = []
-    for position, part in enumerate((header or "")[:500].split(",")):
-        tag, _, params = part.strip().partition(";")
-        try:
-            weight = float(params.strip().removeprefix("q=")) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            weight = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and weight > 0:
-            ranked.append((-weight, position, primary))
-    return min(ranked)[2] if ranked else None
 
 
 def pick_language(query: str | None, cookie: str | None, default: str = "zh") -> Language:

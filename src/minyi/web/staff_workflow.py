@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from minyi.accounts.permissions import sees_all_departments
 from minyi.cases import services as cases
-from minyi.cases import workflow
+from minyi.cases import supervision, workflow
 from minyi.cases.models import Case, ExtensionRequest
 from minyi.cases.queries import normalise_number
 from minyi.core import localtime
@@ -115,16 +115,22 @@ def supervise(
     due_date: FormField = "",
     _csrf: CsrfChecked = None,
 ) -> Response:
-    """Flag the case for supervision (督办) with a comment and an own deadline."""
+    """Flag the case for supervision (督办) with a comment and an own deadline.
+
+    A day off chosen as the deadline moves to the next working day: the page says so.
+    """
     due = _local_end_of(due_date)
-    return act(
-        request,
-        db,
-        user,
-        case_id,
-        lambda case: workflow.supervise(db, user, case, comment, due),
-        done=("flash.supervised", {}),
-    )
+    moves: list[supervision.Move] = []
+
+    def run(case: Case) -> None:
+        workflow.supervise(db, user, case, comment, due)
+        moves.extend(move for move in [supervision.last_move(case)] if move is not None)
+
+    answer = act(request, db, user, case_id, run, done=("flash.supervised", {}))
+    for move in moves:  # only once the step was committed
+        asked, moved_to = localtime.format_time(move.asked, "%Y-%m-%d"), localtime.format_time(move.due)
+        flash(request, "flash.supervision_moved", asked=asked, due=moved_to)
+    return answer
 
 
 @router.post("/cases/{case_id}/reopen")

@@ -21,6 +21,8 @@ _TEXTS = {
     "rejected": ("不批准", "not approved"),
     "due": ("期限至 {t}", "due {t}"),
     "comment": ("督办意见：{c}", "supervision: {c}"),
+    "asked_day_off": ("所选 {d} 不是工作日，已顺延", "{d} is not a working day: moved"),
+    "was_overdue": ("原已超期，按节假日安排重新计算", "was overdue; recounted with the holidays"),
 }
 
 
@@ -48,9 +50,13 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
     moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
     if moved and payload.get("due_after"):
         found.append(_say("due", language, t=_when(payload["due_after"])))
+    if event.action == EventAction.DEADLINE_MOVED and payload.get("was_overdue"):
+        found.append(_say("was_overdue", language))
     if event.action == EventAction.SUPERVISED:
         if payload.get("comment"):
             found.append(_say("comment", language, c=payload["comment"]))
         if payload.get("due_at"):
             found.append(_say("due", language, t=_when(payload["due_at"])))
+        if payload.get("due_asked"):  # a day off chosen (cases.supervision)
+            found.append(_say("asked_day_off", language, d=_when(payload["due_asked"])[:10]))
     return [item for item in found if item]

@@ -162,6 +162,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "admin.holidays.shift": ("按节假日安排重新计算期限", "Recount these deadlines"),
+    "admin.holidays.was_overdue": ("（已超期）", "(overdue)"),
     "flash.deadlines_moved": (
         "已按节假日安排重新计算 {n} 件案件的期限。",
         "{n} deadlines recounted with the holidays.",

@@ -10,6 +10,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.generated": ("生成时间", "Generated"),
     "brief.headline": ("一、总体情况", "1. Headline figures"),
     "brief.change": ("环比", "Against the previous period"),
+    "brief.compared_with": ("环比对比期间", "Compared with"),
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
     "brief.no_value": ("—", "—"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from minyi.cases import supervision
+
 TEXTS: dict[str, tuple[str, str]] = {
     "inbox.heading": ("待办案件", "Case inbox"),
     "inbox.empty": ("没有符合条件的案件。", "No cases match."),
@@ -113,6 +115,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flash.extension_approve": ("已批准延期", "Extension approved"),
     "flash.extension_reject": ("已驳回延期申请", "Extension rejected"),
     "flash.supervised": ("已督办", "Supervision set"),
+    "flash.supervision_moved": supervision.MOVED_NOTICE,  # a day off chosen: the next working day
     "flash.reopened": ("已重办", "Case reopened"),
     "flash.merged": ("已并案：{number}", "Merged: {number}"),
     "flash.statement": ("权威发布已发布，答复 {count} 件案件", "Statement published: {count} cases answered"),
