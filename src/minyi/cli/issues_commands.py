@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from minyi.cli.context import CliContext, pass_context, timezone_option
+from minyi.cli.context import CliContext, pass_context, timezone_option, without_settings
 from minyi.cli.i18n import domain_message, t, zh
 from minyi.interop.tabular import ImportFileError
 from minyi.issues.detect.cluster import IssueDetector
@@ -63,6 +63,7 @@ weight_option = click.option(
 )
 
 
+@without_settings  # a file in, files out: see context.without_settings
 @issues.command("detect")
 @click.option(
     "--input",
