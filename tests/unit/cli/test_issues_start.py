@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 # Loaded by other commands (web, database, settings, bulk import), or only on a terminal (rich)
 # or for an odd workbook (openpyxl): none of them for `issues detect` on a plain file.
 NOT_AT_START = (
@@ -95,3 +97,23 @@ def test_the_tz_default_is_the_settings_timezone(monkeypatch) -> None:
         assert _default_timezone() == current_timezone()
     monkeypatch.delenv("MINYI_TIMEZONE")
     assert _default_timezone() == current_timezone() == "Asia/Shanghai"
+
+
+def test_the_collector_is_paused_during_the_run_and_restored_after() -> None:
+    import gc
+
+    from minyi.cli.issues_commands import _cyclic_gc_paused
+
+    seen = []
+    paused = _cyclic_gc_paused(lambda: seen.append(gc.isenabled()) or 1 / 0)
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        paused()
+    assert seen == [False]
+    assert gc.isenabled()  # restored, after an error too
+    gc.disable()
+    try:
+        _cyclic_gc_paused(lambda: None)()
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
