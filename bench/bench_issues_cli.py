@@ -4,11 +4,12 @@ Usage: .venv/bin/python bench/bench_issues_cli.py INPUT OUT_DIR  (run it under /
 
 Runs the click command as ``minyi issues detect --input INPUT --out OUT_DIR`` runs it, in this
 process, and times the stages by wrapping the functions the command calls: ``load_context``
-(the group's settings), ``load_messages`` (reading the file and its rows), ``IssueDetector.reset``
-(rjieba's dictionary), ``Featurizer.transform_one`` (inside ``assign``), ``rank_concrete`` and
-``write_report``; *detect* is the rest of the command (assigning without featurising,
-consolidating, summarising). *import* is the start-up up to the command's module. Prints one
-line of CPU seconds (``time.process_time``) to stderr, the wall and the peak RSS.
+(the group's settings: 0 since round ten, none are loaded for this command), ``load_messages``
+(reading the file and its rows), ``IssueDetector.reset`` (rjieba's dictionary),
+``Featurizer.transform_one`` (inside ``assign``), ``rank_concrete`` and ``write_report``;
+*detect* is the rest of the command (assigning without featurising, consolidating,
+summarising). *import* is the start-up up to the command's module. Prints one line of CPU
+seconds (``time.process_time``) to stderr, the wall and the peak RSS.
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ command first asks for them, so that ``minyi --help`` loads none of them.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -17,6 +19,12 @@ from minyi.cli.i18n import t
 if TYPE_CHECKING:
     from minyi.db.session import Database
     from minyi.settings import Settings
+
+CommandT = TypeVar("CommandT", bound=click.Command)
+
+#: ``ctx.meta`` key: whether the command being run reads the settings (see :func:`reads_settings`).
+READS_SETTINGS = "minyi.reads_settings"
+_WITHOUT_SETTINGS: set[click.Command] = set()
 
 
 def _settings() -> Settings:
@@ -93,10 +101,39 @@ def _settings_problem(exc: Exception) -> str:
 pass_context = click.make_pass_decorator(CliContext, ensure=False)
 
 
-def _default_timezone() -> str:
-    from minyi.settings import current_timezone  # local: see _settings
+def without_settings(command: CommandT) -> CommandT:
+    """Mark a command that reads no setting: the group then loads none for it.
 
-    return current_timezone()
+    Loading the settings imports pydantic and pydantic-settings, 0.12-0.17 s of CPU: a tenth
+    of the start-up of ``minyi issues detect``, which reads a file and writes files. Such a
+    command is not refused for a setting it does not read (a short MINYI_SECRET_KEY in
+    production, a mistyped MINYI_PROCESSING); ``--tz`` and the language still come from
+    MINYI_TIMEZONE and MINYI_CLI_LANG, which are read from the environment. It must not ask
+    for the :class:`CliContext` (``ctx.obj`` stays ``None``).
+    """
+    _WITHOUT_SETTINGS.add(command)
+    return command
+
+
+def reads_settings(ctx: click.Context, command: click.Command | None, args: Sequence[str]) -> bool:
+    """Whether the command that ``args`` name below ``command`` reads the settings.
+
+    The group's callback runs before its sub-command's arguments are parsed, so it looks the
+    sub-commands up by name (``issues`` then ``detect``); anything else (``--help``, a name
+    that is no command) loads the settings, as every command did.
+    """
+    while isinstance(command, click.Group) and args:
+        command, args = command.get_command(ctx, args[0]), args[1:]
+    return command not in _WITHOUT_SETTINGS
+
+
+def _default_timezone() -> str:
+    """MINYI_TIMEZONE as :func:`minyi.settings.current_timezone` reads it (a test keeps them equal).
+
+    Read here from the environment: importing :mod:`minyi.settings` imports pydantic, which a
+    command :func:`without_settings` does not load.
+    """
+    return os.environ.get("MINYI_TIMEZONE", "").strip() or "Asia/Shanghai"
 
 
 # ``--tz`` of the commands that read files: the deployment's timezone (MINYI_TIMEZONE) unless given.

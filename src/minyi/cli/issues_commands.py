@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from minyi.cli.context import CliContext, pass_context, timezone_option
+from minyi.cli.context import CliContext, pass_context, timezone_option, without_settings
 from minyi.cli.i18n import domain_message, t, zh
 from minyi.interop.tabular import ImportFileError
 from minyi.issues.detect.cluster import IssueDetector
@@ -21,6 +24,9 @@ from minyi.issues.detect.issue import IssueMessage, timestamp
 from minyi.issues.detect.theme import rank_concrete
 from minyi.issues.report import LoadedMessages, load_messages, write_report
 from minyi.issues.weights import parse_weights
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -45,6 +51,29 @@ def _zone(name: str) -> ZoneInfo:
         ) from None
 
 
+def _cyclic_gc_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with Python's cyclic garbage collector paused, then restore it.
+
+    A run of ``issues detect`` makes next to no cyclic garbage (384 objects collected on
+    附件3), but allocates enough for about 500 collections, which walk the messages and the
+    detector's growing state again and again: 0.16 s of the command's 2.6 s of CPU on 附件3
+    (timed with gc.callbacks), for the same peak memory without them. Reference counting
+    still frees everything else as it goes.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
 @click.group()
 @zh("热点问题：把说同一个具体问题的留言归为一组，按热度排序。")
 def issues() -> None:
@@ -63,6 +92,7 @@ weight_option = click.option(
 )
 
 
+@without_settings  # a file in, files out: see context.without_settings
 @issues.command("detect")
 @click.option(
     "--input",
@@ -117,6 +147,7 @@ weight_option = click.option(
     ),
 )
 @weight_option
+@_cyclic_gc_paused
 @zh("找出文件中的热点问题并按热度排序；写出归属表、排名和一份 HTML 报告。")
 def detect(
     input_path: Path,

@@ -212,6 +212,16 @@ class LazyGroup(click.Group):
             raise TypeError(msg)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command ``args`` name; whether it reads the settings goes into ``ctx.meta`` for :func:`cli`."""
+        from minyi.cli.context import READS_SETTINGS, reads_settings  # local: see cli
+
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[READS_SETTINGS] = reads_settings(ctx, command, rest)
+        return name, command, rest
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; an unreachable database or an unknown revision: ``Error: …``, not a traceback."""
         try:
@@ -278,8 +288,11 @@ def cli(ctx: click.Context) -> None:
     line's language: MINYI_CLI_LANG=zh or en; when unset, the locale (LC_ALL, LC_MESSAGES,
     LANG), then MINYI_DEFAULT_LANGUAGE; Chinese by default.
     """
-    from minyi.cli.context import load_context  # local: the settings load when a command runs
+    from minyi.cli.context import READS_SETTINGS, load_context  # local: the settings load when a command runs
 
+    if not ctx.meta.get(READS_SETTINGS, True):  # e.g. issues detect: see context.without_settings
+        logging.basicConfig(format=LOG_FORMAT)  # no MINYI_LOG_LEVEL: warnings, as Python's default
+        return
     ctx.obj = load_context()
     logging.basicConfig(level=ctx.obj.settings.log_level, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)

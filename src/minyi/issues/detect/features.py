@@ -214,7 +214,10 @@ class Featurizer:
             raise ValueError("max_features must be positive and max_body_chars not negative")
         import rjieba  # local import: the dictionary loads only when a detector is used
 
-        self.jieba_ = rjieba.Jieba()
+        # Importing rjieba builds its default dictionary (0.1 s); a Jieba() of our own built the
+        # same one again. The detector adds no word, so it cuts with that one (nothing in Minyi
+        # adds words to it: the pipeline's Segmenter adds its own to a private Jieba).
+        self.cut_ = rjieba.cut
         self.normalizer_ = TextNormalizer(max_chars=max(self.max_body_chars, 1) + 200).fit()
         self.stop_words_ = default_stop_words() | EXTRA_STOP_WORDS
         self.memo_ = _WordMemo(frozenset(self.stop_words_))
@@ -250,7 +253,7 @@ class Featurizer:
     def words(self, text: str) -> list[str]:
         """The kept words of a normalised text."""
         self._ready()
-        return [word for word in map(self.memo_.__getitem__, self.jieba_.cut(text)) if word]
+        return [word for word in map(self.memo_.__getitem__, self.cut_(text)) if word]
 
     def _read(self, title: str, body: str) -> tuple[str, str, tuple[Place, ...], int, list[str]]:
         """Normalised title and body, places (title first), places in the title, names."""
@@ -279,7 +282,7 @@ class Featurizer:
         joined = "\n".join(names)  # no word holds a line break: see count_words
         counts: dict[str, float] = {}
         for weight, text in ((self.title_weight, title_text), (1.0, body_text)):
-            count_words(self.jieba_.cut(text), self.memo_, counts, names=names, joined=joined, weight=weight)
+            count_words(self.cut_(text), self.memo_, counts, names=names, joined=joined, weight=weight)
         counts.update(self._place_counts(places))
         return counts, places, in_title, f"{title_text} {body_text}".strip()
 
@@ -342,8 +345,8 @@ class Featurizer:
         if learn:
             self.docs_ += 1
         vector = vocabulary.vector(
-            self.jieba_.cut(title_text),
-            self.jieba_.cut(body_text),
+            self.cut_(title_text),
+            self.cut_(body_text),
             names,
             "\n".join(names),
             self.title_weight,
