@@ -6,7 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.api.routes import TokenUser
 from minyi.api.schemas import CaseOut
-from minyi.cases import kinds
+from minyi.cases import kind_corrections, kinds
+from minyi.cases.models import AppealKind
 from minyi.http.deps import DbSession, run_case_action
 from minyi.http.transactions import Router
 
@@ -33,6 +34,22 @@ class CallbackDoneIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     outcome: str = Field(min_length=1, max_length=kinds.MAX_REASON)
+
+
+class KindIn(BaseModel):
+    """The kind of appeal a person chose (未能判断 is the model's answer, never a person's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    appeal_kind: AppealKind
+
+
+@router.post("/cases/{case_id}/kind", response_model=CaseOut)
+def correct_kind(db: DbSession, user: TokenUser, case_id: str, data: KindIn) -> CaseOut:
+    """Correct the kind of appeal (诉求类型); the reply deadline is counted again by the new kind."""
+    case = run_case_action(
+        db, user, case_id, lambda case: kind_corrections.correct_kind(db, user, case, data.appeal_kind)
+    )
+    return CaseOut.full(case)
 
 
 @router.post("/cases/{case_id}/adoption", response_model=CaseOut)

@@ -73,6 +73,7 @@ class EventAction(enum.StrEnum):
     SUGGESTION_DECIDED = "suggestion_decided"  # 建议: adopted, partly adopted or not (cases.kinds)
     CALLBACK_FLAGGED = "callback_flagged"  # 求助: flagged for a call back to the citizen
     CALLBACK_DONE = "callback_done"  # the citizen was called back
+    KIND_CORRECTED = "kind_corrected"  # a person corrected the kind of appeal (cases.kind_corrections)
 
 
 ANSWERED_STATUSES = frozenset({CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED})

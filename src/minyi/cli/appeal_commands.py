@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
+from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
-from minyi.pipeline.appeal_data import AppealDataError, read_label_file, training_set
+from minyi.interop.safe_cells import SafeWriter
+from minyi.pipeline.appeal_data import AppealDataError, read_corrections, read_label_file, training_set
 from minyi.pipeline.appeal_model import DEFAULT_MODEL_RESOURCE
 from minyi.pipeline.appeal_training import (
     AppealTrainingError,
@@ -123,6 +125,15 @@ def packaged_model_path() -> Path:
         "标为不确定的标注的权重（confidence=unsure）；与边界权重相乘。",
     ),
 )
+@click.option(
+    "--corrections",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=t(
+        "Staff corrections of the kind (from `minyi model appeal-corrections`) to train on too.",
+        "也用工作人员对诉求类型的更正训练（由 `minyi model appeal-corrections` 写出）。",
+    ),
+)
 @zh("用带标注的留言编号训练诉求类型模型。")
 def train_appeal(
     labels_path: Path,
@@ -135,6 +146,7 @@ def train_appeal(
     model_name: str,
     boundary_weight: float,
     unsure_weight: float,
+    corrections: tuple[Path, ...],
 ) -> None:
     """Train the kind-of-appeal model (诉求类型) on labelled message ids."""
     try:
@@ -142,6 +154,10 @@ def train_appeal(
         held = [row for path in exclude for row in read_label_file(path)]
         splits = ("train", "test", "") if all_splits else ("train", "")
         data = training_set(labels, data_dir, exclude=held, splits=splits)
+        for path in corrections:
+            pairs, kinds = read_corrections(path)
+            data.pairs.extend(pairs)
+            data.kinds.extend(kinds)
         settings = TrainSettings(
             model=model_name,
             weak_weight=weak_weight,
@@ -150,6 +166,7 @@ def train_appeal(
             unsure_weight=unsure_weight,
         )
         weights = label_weights([r.sample for r in data.rows], [r.confidence for r in data.rows], settings)
+        weights += [1.0] * (len(data.kinds) - len(weights))  # the corrections: as sure as a label
         started = time.perf_counter()
         model, report = train_appeal_model(data.pairs, data.kinds, data.unlabelled, settings, weights)
     except (AppealDataError, AppealTrainingError) as exc:
@@ -171,4 +188,39 @@ def train_appeal(
             f"{report['features']} 个特征，温度 {report['temperature']}，"
             f"低于 {threshold} 记为未能判断 → {target}",
         )
+    )
+
+
+@click.command("appeal-corrections")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=t("CSV file to write.", "要写入的 CSV 文件。"),
+)
+@pass_context
+@zh(
+    """把工作人员对诉求类型的更正写成训练数据（个人数据已打码）。
+
+    列：title、body、kind（更正后的类型）、predicted（模型当时的判断）、corrected_at。
+    ``minyi model train-appeal --corrections 文件`` 可以直接读这个文件。
+    """
+)
+def appeal_corrections(ctx: CliContext, out: Path) -> None:
+    """Write staff corrections of the kind of appeal as training data (personal data masked).
+
+    Columns: title, body, kind (the corrected kind), predicted (what the model said),
+    corrected_at.  ``minyi model train-appeal --corrections FILE`` reads the file as it is.
+    """
+    from minyi.cases import kind_corrections  # local: the database layer only for this command
+
+    database = ctx.require_current_schema()
+    with database.transaction() as session:
+        rows = kind_corrections.correction_rows(session)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = SafeWriter(handle)
+        writer.writerow(["title", "body", "kind", "predicted", "corrected_at"])
+        writer.writerows(rows)
+    click.echo(
+        t(f"wrote {len(rows)} corrections of the kind to {out}", f"已把 {len(rows)} 条诉求类型更正写到 {out}")
     )

@@ -479,6 +479,7 @@ def corrections_command(ctx: CliContext, out: Path) -> None:
     click.echo(t(f"wrote {len(rows)} routing corrections to {out}", f"已把 {len(rows)} 条分派更正写到 {out}"))
 
 
-from minyi.cli.appeal_commands import train_appeal  # noqa: E402 - its own module, registered here
+from minyi.cli.appeal_commands import appeal_corrections, train_appeal  # noqa: E402 - its own module
 
 model.add_command(train_appeal)
+model.add_command(appeal_corrections)

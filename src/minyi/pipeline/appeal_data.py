@@ -15,7 +15,14 @@ from pathlib import Path
 
 from minyi.pipeline.appeal import KINDS
 
-__all__ = ["AppealDataError", "LabelRow", "find_message_file", "read_label_file", "read_messages"]
+__all__ = [
+    "AppealDataError",
+    "LabelRow",
+    "find_message_file",
+    "read_corrections",
+    "read_label_file",
+    "read_messages",
+]
 
 _ID, _TITLE, _BODY = "留言编号", "留言主题", "留言详情"
 _REQUIRED = ("file", "message_id", "kind")
@@ -187,3 +194,41 @@ def training_set(
         len(labels) - len(kept),
         kept,
     )
+
+
+CORRECTION_COLUMNS = ("title", "body", "kind")
+
+
+def read_corrections(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (title, body) pairs and kinds of a corrections file (``minyi model appeal-corrections``).
+
+    Unlike a label file it carries the texts (masked), because they come from the office's
+    own database, not from shared message files.
+
+    Raises:
+        AppealDataError: unreadable file, missing columns, an unknown kind, an empty text.
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            columns = [c.strip() for c in reader.fieldnames or []]
+            missing = [c for c in CORRECTION_COLUMNS if c not in columns]
+            if missing:
+                raise AppealDataError(
+                    f"{path}: columns {', '.join(missing)} missing; found {', '.join(columns) or 'none'}"
+                    " (expected title,body,kind as `minyi model appeal-corrections` writes them)"
+                )
+            pairs, kinds = [], []
+            for line, raw in enumerate(reader, start=2):
+                row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+                if row["kind"] not in KINDS:
+                    raise AppealDataError(
+                        f"{path}, line {line}: unknown kind {row['kind']!r}; the kinds are {', '.join(KINDS)}"
+                    )
+                if not row["title"] and not row["body"]:
+                    raise AppealDataError(f"{path}, line {line}: title and body are both empty")
+                pairs.append((row["title"], row["body"]))
+                kinds.append(row["kind"])
+            return pairs, kinds
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise AppealDataError(f"{path}: cannot read the corrections file ({exc})") from exc

@@ -7,13 +7,36 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from minyi.cases import kinds
+from minyi.cases import kind_corrections, kinds
 from minyi.http.deps import CsrfChecked, DbSession, StaffUser
 from minyi.http.transactions import Router
+from minyi.web import i18n
 from minyi.web.staff import act
+from minyi.web.templating import language_of
 
 router = Router(prefix="/staff", include_in_schema=False)
 FormField = Annotated[str, Form()]
+
+
+@router.post("/cases/{case_id}/kind")
+def correct_kind(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    appeal_kind: FormField = "",
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Correct the kind of appeal the model gave (the reply deadline is counted again by it)."""
+    label = i18n.translate(f"appeal.{appeal_kind}", language_of(request)) if appeal_kind else ""
+    return act(
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: kind_corrections.correct_kind(db, user, case, appeal_kind),
+        done=("flash.kinds.kind_corrected", {"kind": label}),
+    )
 
 
 @router.post("/cases/{case_id}/adoption")

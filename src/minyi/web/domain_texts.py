@@ -12,7 +12,7 @@ import re
 
 from minyi.cases import lifecycle
 from minyi.web.domain_texts_calendar import HOLIDAYS
-from minyi.web.domain_texts_files import FILES
+from minyi.web.domain_texts_files import APPEAL_FILES, FILES
 from minyi.web.domain_texts_staff import ACTIONS, DEADLINE_RULES, STAFF, SYSTEM
 
 #: Refusals on the administration page (``minyi.accounts``, ``minyi.admin``, ``minyi.departments``).
@@ -398,6 +398,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         *DEADLINE_RULES,
         *ADMIN,
         *FILES,
+        *APPEAL_FILES,
         *TRANSITIONS,
         *FORMS,
         *STAFF,  # its permission refusal last: it reads any "… users may not …"

@@ -139,3 +139,63 @@ FILES: tuple[tuple[str, str, str], ...] = (
         ),
     ),
 )
+
+#: Refusals of ``minyi model train-appeal``'s label and corrections files (``minyi.pipeline.appeal_data``).
+APPEAL_FILES: tuple[tuple[str, str, str], ...] = (
+    (
+        (
+            r"(?P<f>.+): columns (?P<c>.+) missing; found (?P<found>.*?) "
+            r"\(expected file,message_id,kind and optionally split\)"
+        ),
+        "{f}：缺少列 {c}；找到的列：{found}（应有 file、message_id、kind，可选 split）。",
+        "{f}: columns {c} missing; found {found} (expected file, message_id, kind and optionally split).",
+    ),
+    (
+        (
+            r"(?P<f>.+): columns (?P<c>.+) missing; found (?P<found>.*?) "
+            r"\(expected title,body,kind as `minyi model appeal-corrections` writes them\)"
+        ),
+        "{f}：缺少列 {c}；找到的列：{found}（应有 title、body、kind，即 appeal-corrections 写出的列）。",
+        "{f}: columns {c} missing; found {found} (expected title, body, kind as appeal-corrections writes).",
+    ),
+    (
+        r"(?P<f>.+), line (?P<n>\d+): unknown kind (?P<k>.+); the kinds are (?P<ks>.+)",
+        "{f} 第 {n} 行：未知的诉求类型 {k}；可用的类型：{ks}。",
+        "{f}, line {n}: unknown kind {k}; the kinds are {ks}.",
+    ),
+    (
+        r"(?P<f>.+), line (?P<n>\d+): title and body are both empty",
+        "{f} 第 {n} 行：标题和正文都为空。",
+        "{f}, line {n}: title and body are both empty.",
+    ),
+    (
+        r"(?P<f>.+), line (?P<n>\d+): split is train or test, not (?P<s>.*)",
+        "{f} 第 {n} 行：split 只能是 train 或 test，不能是 {s}。",
+        "{f}, line {n}: split is train or test, not {s}.",
+    ),
+    (
+        r"(?P<f>.+), line (?P<n>\d+): file and message_id are required",
+        "{f} 第 {n} 行：file 和 message_id 必填。",
+        "{f}, line {n}: file and message_id are required.",
+    ),
+    (
+        r"(?P<f>.+): cannot read the label file \((?P<e>.*)\)",
+        "{f}：无法读取标注文件（{e}）。",
+        "{f}: cannot read the label file ({e}).",
+    ),
+    (
+        r"(?P<f>.+): cannot read the corrections file \((?P<e>.*)\)",
+        "{f}：无法读取更正文件（{e}）。",
+        "{f}: cannot read the corrections file ({e}).",
+    ),
+    (
+        r"line (?P<n>\d+): no message (?P<m>\S+) in (?P<f>.+)",
+        "第 {n} 行：{f} 中没有留言 {m}。",
+        "Line {n}: no message {m} in {f}.",
+    ),
+    (
+        r"no message file (?P<n>\S+)\.xlsx in (?P<d>.+) or (?P<o>.+)",
+        "在 {d} 或 {o} 中找不到留言文件 {n}.xlsx。",
+        "No message file {n}.xlsx in {d} or {o}.",
+    ),
+)

@@ -45,6 +45,16 @@ ACTIONS: dict[str, str] = {
 #: (pattern, zh, en) of the staff pages' and the API's refusals.
 STAFF: tuple[tuple[str, str, str], ...] = (
     (
+        r"appeal_kind: one of .*",
+        "请选择诉求类型：投诉、咨询、建议、求助、举报或表扬（“未能判断”不能由人选择）。",
+        "Choose the kind of appeal: complaint, inquiry, suggestion, help, report or praise.",
+    ),
+    (
+        r"the case already has this kind of appeal",
+        "本案已经是这个诉求类型。",
+        "The case already has this kind of appeal.",
+    ),
+    (
         r"no such case, or it belongs to another department",
         "没有该案件，或该案件属于其他部门。",
         "No such case, or it belongs to another department.",

@@ -25,6 +25,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "returned": ("退单", "Returned to dispatch"),
     "status": ("状态变更", "Status changed"),
     "recategorised": ("更正类别", "Category corrected"),
+    "kind_corrected": ("更正诉求类型", "Kind of appeal corrected"),
     "note": ("内部备注", "Internal note"),
     "replied": ("答复", "Replied"),
     "reply_added": ("补充答复", "Further reply"),

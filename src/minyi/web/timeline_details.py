@@ -23,6 +23,18 @@ _TEXTS = {
     "comment": ("督办意见：{c}", "supervision: {c}"),
     "asked_day_off": ("所选 {d} 不是工作日，已顺延", "{d} is not a working day: moved"),
     "was_overdue": ("原已超期，按节假日安排重新计算", "was overdue; recounted with the holidays"),
+    "kind": ("{a} → {b}", "{a} → {b}"),
+    "no_due": ("不设答复期限", "no reply deadline"),
+}
+# The kinds of appeal as the timeline names them (the same words as the case page's badges).
+_KINDS = {
+    "inquiry": ("咨询", "inquiry"),
+    "help": ("求助", "help"),
+    "complaint": ("投诉", "complaint"),
+    "suggestion": ("建议", "suggestion"),
+    "praise": ("表扬", "praise"),
+    "report": ("举报", "report"),
+    "undetermined": ("未能判断", "undetermined"),
 }
 
 
@@ -36,6 +48,22 @@ def _when(text: object) -> str:
         return format_time(datetime.fromisoformat(str(text)))
     except ValueError:
         return ""
+
+
+def _kind(value: object, language: str) -> str:
+    zh, en = _KINDS.get(str(value), (str(value), str(value)))
+    return en if language == "en" else zh
+
+
+def _kind_change(payload: dict[str, Any], language: str) -> list[str]:
+    """``投诉 → 建议`` and the deadline the new kind gave, if it changed."""
+    before = _kind(payload.get("from") or "undetermined", language)
+    found = [_say("kind", language, a=before, b=_kind(payload.get("to"), language))]
+    if payload.get("due_after"):
+        found.append(_say("due", language, t=_when(payload["due_after"])))
+    elif payload.get("due_before"):  # praise: the deadline was taken away
+        found.append(_say("no_due", language))
+    return found
 
 
 def event_details(event: CaseEvent, language: str) -> list[str]:
@@ -52,6 +80,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         found.append(_say("due", language, t=_when(payload["due_after"])))
     if event.action == EventAction.DEADLINE_MOVED and payload.get("was_overdue"):
         found.append(_say("was_overdue", language))
+    if event.action == EventAction.KIND_CORRECTED:
+        found += _kind_change(payload, language)
     if event.action == EventAction.SUPERVISED:
         if payload.get("comment"):
             found.append(_say("comment", language, c=payload["comment"]))

@@ -63,6 +63,41 @@ def test_train_appeal_writes_a_model_that_runs(tmp_path, data_dir, labels):
     assert result.reasons[0].startswith("model → report")
 
 
+def test_train_appeal_also_trains_on_staff_corrections(tmp_path, data_dir, labels):
+    """The file ``minyi model appeal-corrections`` writes: the texts come with it (masked)."""
+    corrections = write_labels(
+        tmp_path / "kinds.csv",
+        [("建议增设公交站", "人民路一带居民多，建议增设公交站点", "suggestion", "complaint", "2026-12-07")]
+        * 3,
+        header=("title", "body", "kind", "predicted", "corrected_at"),
+    )
+    plain = run("--labels", labels, "--data-dir", data_dir, "--out", tmp_path / "a.npz")
+    more = run(
+        "--labels", labels, "--data-dir", data_dir, "--out", tmp_path / "b.npz", "--corrections", corrections
+    )
+    assert more.exit_code == 0, more.output
+    count = int(plain.output.split(" on ")[1].split()[0])
+    assert f" on {count + 3} labelled messages" in more.output
+
+
+@pytest.mark.parametrize(
+    ("rows", "header", "message"),
+    [
+        ([("标题", "正文", "grumble")], ("title", "body", "kind"), "unknown kind 'grumble'"),
+        ([("标题", "正文")], ("title", "body"), "columns kind missing"),
+        ([("", "", "complaint")], ("title", "body", "kind"), "title and body are both empty"),
+    ],
+)
+def test_a_bad_corrections_file_is_refused_clearly(tmp_path, data_dir, labels, rows, header, message):
+    corrections = write_labels(tmp_path / "kinds.csv", rows, header=header)
+    result = run(
+        "--labels", labels, "--data-dir", data_dir, "--out", tmp_path / "a.npz", "--corrections", corrections
+    )
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     ("rows", "header", "message"),
     [

@@ -33,6 +33,16 @@ TEXTS: dict[str, tuple[str, str]] = {
             "not narrowed by department, region or category."
         ),
     ),
+    "kinds.correct.heading": ("更正诉求类型", "Correct the kind of appeal"),
+    "kinds.correct.hint": (
+        "诉求类型决定答复时限和办理方式（建议要作采纳决定，求助可回电）；改正后按新类型重新计算答复时限，并作为训练数据。",
+        (
+            "The kind picks the reply deadline and the steps (a suggestion's adoption decision, "
+            "a callback for help); after a correction the deadline is counted again by the new "
+            "kind, and the correction becomes training data."
+        ),
+    ),
+    "flash.kinds.kind_corrected": ("诉求类型已更正为“{kind}”", "Kind of appeal corrected to {kind}"),
     "flash.kinds.decided": ("采纳决定已保存", "Adoption decision saved"),
     "flash.kinds.callback_flagged": ("已标记需回电", "Flagged for a callback"),
     "flash.kinds.callback_done": ("回电已记录", "Call recorded"),
