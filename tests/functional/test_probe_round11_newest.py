@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 from tests.conftest import TEST_SECRET
+from tests.functional.test_export_roundtrip import KEY, _export, _source, empty  # noqa: F401 - a fixture
 
+from minyi.cases.models import Case
 from minyi.cli.main import cli
+from minyi.flows.export import ExportFormat
+from minyi.flows.imports import import_messages
+from minyi.flows.restore import restore_cases
+from minyi.interop.tabular import ImportFileError
 from minyi.settings import get_settings
 
 
@@ -41,3 +51,72 @@ def test_a_database_url_the_engine_cannot_open_is_one_line_without_its_password(
         assert result.output.startswith("Error: invalid settings: MINYI_DATABASE_URL")
         assert said in result.output
         assert "S3cret-pw" not in result.output
+
+
+def _edit_export(path, column: str, value: str, row: int = 1, number: str = "") -> None:
+    """Write ``value`` into ``column`` of the export's data row ``row`` (1: the first), or of case ``number``'s."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for index in [i for i, cells in enumerate(rows) if i and cells[0] == number] or [row]:
+        rows[index][rows[0].index(column)] = value
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("答复期限", "9999-12-31T23:59:59-14:00"),  # overflows once in UTC
+        ("立案时间", "0001-01-01T00:00:00+14:00"),
+        ("受理时间", "2026-13-45T00:00:00+08:00"),
+        ("答复记录", '[{"at": "9999-12-31T23:59:59-14:00", "body": "已办理"}]'),
+    ],
+)
+def test_a_restore_file_with_a_time_out_of_range_is_refused_before_anything_is_written(
+    session,
+    empty,  # noqa: F811 - the round trip's fixture
+    tmp_path,
+    column,
+    value,
+):
+    """A crafted or spreadsheet-mangled export: a traceback after the batches before were committed."""
+    _source(session)
+    session.commit()
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    import_messages(empty, path, key=KEY, settings=None)
+    _edit_export(path, column, value, row=3)
+    with empty.session() as target:
+        before = {case.id: (case.status, case.number) for case in target.scalars(select(Case))}
+
+    with pytest.raises(ImportFileError, match=f"export.csv, row 4, {column}: .* is not a time between"):
+        restore_cases(empty, path, batch_size=1)
+    with empty.session() as target:
+        assert {case.id: (case.status, case.number) for case in target.scalars(select(Case))} == before
+
+
+def test_a_restore_file_time_without_its_zone_is_the_offices(session, empty, tmp_path):  # noqa: F811
+    """A spreadsheet's own date format (no +08:00): the database refused it in the middle of the run."""
+    numbers = _source(session)
+    session.commit()
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    import_messages(empty, path, key=KEY, settings=None)
+    _edit_export(path, "受理时间", "2025-03-04 17:30:00", number=numbers[0])
+
+    assert restore_cases(empty, path).cases == 3
+    with empty.session() as target:
+        case = target.scalar(select(Case).where(Case.number == numbers[0]))
+        assert case.accepted_at == datetime(2025, 3, 4, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_the_refused_restore_time_is_said_in_chinese():
+    from minyi.web.domain_texts import domain_text
+
+    said = domain_text(
+        "a.csv, row 4, 答复期限: 9999-12-31T23:59:59-14:00 is not a time between 1900 and 2999", "zh"
+    )
+    assert said.startswith("a.csv 第 4 行“答复期限”：9999-12-31T23:59:59-14:00 不是 1900–2999 年之间的时间")
+    assert "未恢复任何案件" in said

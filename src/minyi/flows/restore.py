@@ -36,7 +36,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
 from minyi.cases.services import new_case_number
+from minyi.core import localtime
 from minyi.db.base import new_id, utcnow
 from minyi.db.session import Database
 from minyi.departments.models import Department
@@ -56,6 +57,10 @@ from minyi.interop.tabular import ImportFileError, Record, cell_text, read_rows
 __all__ = ["RestoreReport", "restore_cases"]
 
 ACTOR = "restore"
+#: The case columns holding times (立案, 受理, 答复期限, 答复, 办结), read back by :func:`_case_fields`.
+TIME_HEADERS = ("立案时间", "受理时间", "答复期限", "答复时间", "办结时间")
+#: The years a restored time may have (as keyset cursors and the export's date bounds).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 RESTORED_NOTE = "restored from an export"
 
 
@@ -73,7 +78,41 @@ def _text(record: Record, header: str) -> str:
 
 
 def _time(value: str) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """A time of the file (checked by :func:`_check_times`); one without its zone is the office's."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=localtime.zone())
+
+
+def _check_times(path: Path) -> None:
+    """Refuse the file, naming the row and column, if a time of it cannot be stored.
+
+    Checked before anything is written: a time without its zone (a spreadsheet's own date
+    format) was refused by the database in the middle of the run, a year 1 at +14:00 or
+    9999 at -14:00 overflowed in UTC, each a traceback after the batches before were
+    committed (eleventh probe). A time without its zone is now read in the office's
+    timezone, as ``minyi import`` reads one.
+    """
+    for line, record in read_rows(path).rows:
+        for header in TIME_HEADERS:
+            _check_time(_text(record, header), f"{path.name}, row {line}, {header}")
+        for reply in _json_list(_text(record, layout.REPLIES_HEADER)):
+            _check_time(str(reply.get("at") or ""), f"{path.name}, row {line}, {layout.REPLIES_HEADER}")
+
+
+def _check_time(value: str, where: str) -> None:
+    """ImportFileError naming ``where`` unless ``value`` is empty or a time of the years 1900–2999."""
+    if not value:
+        return
+    try:
+        moment = _time(value)
+        year = moment.astimezone(UTC).year if moment is not None else 0
+    except (ValueError, OverflowError):
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        shown = value if len(value) <= 40 else value[:40] + "…"  # noqa: PLR2004 - a cell's start
+        raise ImportFileError(f"{where}: {shown} is not a time between {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def _groups(path: Path) -> Iterator[list[Record]]:
@@ -83,6 +122,7 @@ def _groups(path: Path) -> Iterator[list[Record]]:
         raise ImportFileError(
             f"{path.name}: not a Minyi export (it needs the columns 案件编号, 案件状态, 留言编号)"
         )
+    _check_times(path)
     group: list[Record] = []
     for _, record in table.rows:
         if group and _text(record, "案件编号") != _text(group[0], "案件编号"):
