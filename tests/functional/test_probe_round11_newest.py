@@ -120,3 +120,62 @@ def test_the_refused_restore_time_is_said_in_chinese():
     )
     assert said.startswith("a.csv 第 4 行“答复期限”：9999-12-31T23:59:59-14:00 不是 1900–2999 年之间的时间")
     assert "未恢复任何案件" in said
+
+
+def _listed(page: str) -> str:
+    """The key of the recount list a page showed (the shift form's hidden field)."""
+    import re
+
+    found = re.search(r'name="listed" value="([0-9a-f]+)"', page)
+    assert found, "the page lists no recount"
+    return found.group(1)
+
+
+def test_the_recount_moves_only_the_list_the_administrator_confirmed(client, session, world):
+    """Another admin's schedule entered between the page and the click moved cases nobody checked."""
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.cases import holiday_store
+    from minyi.cases.models import CaseEvent, EventAction
+    from minyi.demo import factories
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    first = factories.make_case(session, status="dispatched", department=world.roads)
+    first.due_at = datetime(2027, 2, 9, 17, 30, tzinfo=shanghai)
+    other = factories.make_case(session, status="dispatched", department=world.roads)
+    other.due_at = datetime(2027, 3, 10, 17, 30, tzinfo=shanghai)
+    session.commit()
+    holiday_store.forget_cached()
+    try:
+        login(client, "boss")
+        token = csrf_of(client.get("/staff/admin").text)
+        client.post(
+            "/staff/admin/holidays",
+            data={"csrf_token": token, "year": "2027", "schedule": "2027-02-06~2027-02-13,放假"},
+        )
+        seen = client.get("/staff/admin").text
+        assert first.number in seen
+        assert other.number not in seen
+        # meanwhile, in another tab: March entered by mistake
+        holiday_store.replace_year(
+            session,
+            2027,
+            holiday_store.parse_schedule("2027-02-06~2027-02-13,放假\n2027-03-01~2027-03-31,放假", 2027),
+        )
+        session.commit()
+
+        for listed in (_listed(seen), ""):  # the list seen, and none (a hand-made POST)
+            refused = client.post("/staff/admin/holidays/shift", data={"csrf_token": token, "listed": listed})
+            assert refused.status_code == 409
+            assert "需重新计算的答复期限已有变化" in refused.text
+            assert other.number in refused.text  # the list as it is now, to check again
+        session.expire_all()
+        assert session.scalar(select(CaseEvent).where(CaseEvent.action == EventAction.DEADLINE_MOVED)) is None
+
+        moved = client.post(
+            "/staff/admin/holidays/shift", data={"csrf_token": token, "listed": _listed(refused.text)}
+        )
+        assert moved.status_code == 200
+        assert "已按节假日安排重新计算 2 件案件的期限" in moved.text
+    finally:
+        holiday_store.forget_cached()  # the entries roll back with the test; the cache must not keep them
