@@ -179,3 +179,40 @@ def test_the_recount_moves_only_the_list_the_administrator_confirmed(client, ses
         assert "已按节假日安排重新计算 2 件案件的期限" in moved.text
     finally:
         holiday_store.forget_cached()  # the entries roll back with the test; the cache must not keep them
+
+
+def test_who_entered_the_holidays_and_recounted_the_deadlines_is_in_the_audit_trail(client, session, world):
+    """A month of days off moves overdue cases out of "overdue": nothing said who entered it."""
+    from tests.functional.conftest import csrf_of, login
+
+    from minyi.audit.models import AuditEvent
+    from minyi.cases import holiday_store
+    from minyi.demo import factories
+
+    case = factories.make_case(session, status="dispatched", department=world.roads)
+    case.due_at = datetime(2027, 2, 9, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    session.commit()
+    holiday_store.forget_cached()
+    try:
+        login(client, "boss")
+        token = csrf_of(client.get("/staff/admin").text)
+        schedule = "2027-02-06~2027-02-13,放假\n2027-02-14,上班"
+        client.post("/staff/admin/holidays", data={"csrf_token": token, "year": "2027", "schedule": schedule})
+        page = client.get("/staff/admin").text
+        client.post("/staff/admin/holidays/shift", data={"csrf_token": token, "listed": _listed(page)})
+
+        session.expire_all()
+        events = {event.action: event for event in session.scalars(select(AuditEvent))}
+        entered = events["holidays_changed"]
+        assert (entered.actor, entered.subject) == ("boss", "2027")
+        assert entered.details["days"] == 9
+        assert entered.details["off"] == 8
+        assert entered.details["first_changed"] == "2027-02-06"
+        recounted = events["deadlines_recounted"]
+        assert recounted.actor == "boss"
+        assert recounted.details == {"moved": 1, "were_overdue": 0}
+        trail = client.get("/staff/admin/audit").text
+        assert "修改节假日安排" in trail
+        assert "按节假日安排重新计算期限" in trail
+    finally:
+        holiday_store.forget_cached()

@@ -41,6 +41,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
+from minyi.audit import services as audit
 from minyi.cases.calendar import WorkCalendar
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
@@ -173,7 +174,12 @@ def listing_key(found: Sequence[Recount]) -> str:
 
 
 def shift_to_working_days(
-    session: Session, user: User, now: datetime | None = None, *, listed: str | None = None
+    session: Session,
+    user: User,
+    now: datetime | None = None,
+    *,
+    listed: str | None = None,
+    address: str | None = None,
 ) -> int:
     """Set each listed case's deadline to its recount; returns how many moved.
 
@@ -184,12 +190,24 @@ def shift_to_working_days(
     another tab moved 90 deadlines and cleared their overdue state (eleventh probe).
 
     The history says when the case was overdue before (``was_overdue``): its escalation
-    was sent, and the reader of the timeline sees why it no longer is.
+    was sent, and the reader of the timeline sees why it no longer is. The audit trail
+    says who recounted how many (``address``: from where).
     """
     moved = 0
     listing = deadlines_to_recount(session, now)
     if listed is not None and listing_key(listing) != listed:
         raise Conflict(LIST_CHANGED)
+    if listing:
+        overdue = sum(1 for found in listing if found.was_overdue)
+        details = {"moved": len(listing), "were_overdue": overdue}
+        audit.record(
+            session,
+            audit.DEADLINES_RECOUNTED,
+            actor=user.username,
+            actor_user_id=user.id,
+            address=address,
+            details=details,
+        )
     for found in listing:
         found.case.due_at = found.due_after
         payload: dict[str, object] = {

@@ -319,6 +319,7 @@ def delete_rule(request: Request, db: DbSession, rule_id: str, _csrf: CsrfChecke
 def save_holidays(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     year: FormField = "",
     schedule: FormField = "",
     _csrf: CsrfChecked = None,
@@ -327,7 +328,7 @@ def save_holidays(
     try:
         number = holiday_store.check_year(year)
         entries = holiday_store.parse_schedule(schedule, number)
-        holiday_store.replace_year(db, number, entries)
+        holiday_store.replace_year(db, number, entries, by=user, address=client_address(request))
     except holiday_store.ScheduleError as exc:
         db.rollback()
         said = domain_text(str(exc), language_of(request))
@@ -348,7 +349,7 @@ def shift_deadlines(
 ) -> Response:
     """Recount the deadlines the page listed (``listed``: its key), and only those."""
     try:
-        moved = holiday_shift.shift_to_working_days(db, user, listed=listed)
+        moved = holiday_shift.shift_to_working_days(db, user, listed=listed, address=client_address(request))
     except Conflict as exc:
         db.rollback()
         return _page(request, db, exc.message, 409)
