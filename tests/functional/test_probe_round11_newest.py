@@ -216,3 +216,23 @@ def test_who_entered_the_holidays_and_recounted_the_deadlines_is_in_the_audit_tr
         assert "按节假日安排重新计算期限" in trail
     finally:
         holiday_store.forget_cached()
+
+
+def test_a_restore_file_with_case_numbers_longer_than_a_case_number_is_refused(session, empty, tmp_path):  # noqa: F811
+    """Two numbers alike in their first 30 characters broke the unique index (PostgreSQL: a traceback)."""
+    _source(session)
+    session.commit()
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    import_messages(empty, path, key=KEY, settings=None)
+    _edit_export(path, "案件编号", "L" * 30 + "A", row=1)
+    _edit_export(path, "案件编号", "L" * 30 + "B", row=3)
+    with empty.session() as target:
+        before = {case.id: (case.status, case.number) for case in target.scalars(select(Case))}
+
+    with pytest.raises(
+        ImportFileError, match=r"export.csv, row 2, 案件编号: L{30}A has more than 30 characters"
+    ):
+        restore_cases(empty, path)
+    with empty.session() as target:
+        assert {case.id: (case.status, case.number) for case in target.scalars(select(Case))} == before

@@ -59,6 +59,8 @@ __all__ = ["RestoreReport", "restore_cases"]
 ACTOR = "restore"
 #: The case columns holding times (立案, 受理, 答复期限, 答复, 办结), read back by :func:`_case_fields`.
 TIME_HEADERS = ("立案时间", "受理时间", "答复期限", "答复时间", "办结时间")
+#: The longest case number a case holds (``cases.number``).
+NUMBER_LENGTH = 30
 #: The years a restored time may have (as keyset cursors and the export's date bounds).
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 RESTORED_NOTE = "restored from an export"
@@ -85,16 +87,21 @@ def _time(value: str) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=localtime.zone())
 
 
-def _check_times(path: Path) -> None:
-    """Refuse the file, naming the row and column, if a time of it cannot be stored.
+def _check_file(path: Path) -> None:
+    """Refuse the file, naming the row and column, if a time or case number of it cannot be stored.
 
     Checked before anything is written: a time without its zone (a spreadsheet's own date
     format) was refused by the database in the middle of the run, a year 1 at +14:00 or
-    9999 at -14:00 overflowed in UTC, each a traceback after the batches before were
-    committed (eleventh probe). A time without its zone is now read in the office's
-    timezone, as ``minyi import`` reads one.
+    9999 at -14:00 overflowed in UTC, and two case numbers longer than a case number alike
+    in their first 30 characters broke the unique index, each a traceback after the
+    batches before were committed (eleventh probe). A time without its zone is now read in
+    the office's timezone, as ``minyi import`` reads one.
     """
     for line, record in read_rows(path).rows:
+        number = _text(record, "案件编号")
+        if len(number) > NUMBER_LENGTH:
+            msg = f"{path.name}, row {line}, 案件编号: {number[:40]} has more than {NUMBER_LENGTH} characters"
+            raise ImportFileError(msg)
         for header in TIME_HEADERS:
             _check_time(_text(record, header), f"{path.name}, row {line}, {header}")
         for reply in _json_list(_text(record, layout.REPLIES_HEADER)):
@@ -122,7 +129,7 @@ def _groups(path: Path) -> Iterator[list[Record]]:
         raise ImportFileError(
             f"{path.name}: not a Minyi export (it needs the columns 案件编号, 案件状态, 留言编号)"
         )
-    _check_times(path)
+    _check_file(path)
     group: list[Record] = []
     for _, record in table.rows:
         if group and _text(record, "案件编号") != _text(group[0], "案件编号"):
@@ -292,7 +299,7 @@ def _take_number(session: Session, case: Case, exported: str, stored: _Stored) -
         if stored.numbers.get(case.number) == case.id:
             stored.numbers[case.number] = None
         stored.freed.add(case.number)
-        case.number = exported[:30]
+        case.number = exported
         stored.numbers[exported] = case.id
 
 

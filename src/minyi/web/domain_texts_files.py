@@ -139,6 +139,14 @@ FILES: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     (
+        r"(?P<f>.+), row (?P<n>\d+), 案件编号: (?P<v>.*) has more than (?P<m>\d+) characters",
+        "{f} 第 {n} 行“案件编号”：{v} 超过 {m} 个字符。请改正后重新运行，未恢复任何案件。",
+        (
+            "{f}, row {n}, 案件编号: {v} has more than {m} characters. Correct it and run again; "
+            "no case was restored."
+        ),
+    ),
+    (
         r"no column holds the message text \(such as .*\); columns found: (?P<c>.*)\. Say which column.*",
         (
             "找不到留言内容所在的列（应为“留言详情”“内容”“留言主题”等）；文件中的列：{c}。"
