@@ -236,3 +236,37 @@ def test_a_restore_file_with_case_numbers_longer_than_a_case_number_is_refused(s
         restore_cases(empty, path)
     with empty.session() as target:
         assert {case.id: (case.status, case.number) for case in target.scalars(select(Case))} == before
+
+
+def test_a_suggestion_merged_into_another_is_one_adopted_suggestion_on_the_dashboard(client, session, world):
+    """并案 counts a case in the case that absorbed it: two decided copies were two adopted suggestions."""
+    from tests.functional.conftest import bearer
+
+    from minyi.cases import kinds
+
+    road, dispatcher = bearer(session, world.road_staff), bearer(session, world.dispatcher)
+    urls, numbers = [], []
+    for text in (
+        {"title": "建议在人民路增设公交站", "body": "人民路一带居民多，建议增设公交站点，方便出行。"},
+        {"title": "建议开通夜班公交", "body": "高新区加班的人多，建议开通到火车站的夜班公交线路。"},
+    ):
+        created = client.post("/api/v1/messages", json=text).json()
+        session.get(Case, created["case_id"]).appeal_kind = "suggestion"
+        session.commit()
+        url = f"/api/v1/cases/{created['case_id']}"
+        assert (
+            client.post(f"{url}/dispatch", json={"department": "JTJ"}, headers=dispatcher).status_code == 200
+        )
+        decided = client.post(
+            f"{url}/adoption", json={"decision": "adopted", "reason": "纳入明年方案"}, headers=road
+        )
+        assert decided.status_code == 200
+        urls.append(url)
+        numbers.append(decided.json()["number"])
+    session.expire_all()
+    assert kinds.adoption_counts(session)["adopted"] == 2
+
+    merged = client.post(f"{urls[0]}/merge", json={"other": numbers[1]}, headers=dispatcher)
+    assert merged.status_code == 200
+    session.expire_all()
+    assert kinds.adoption_counts(session) == {"adopted": 1, "partly_adopted": 0, "not_adopted": 0}
