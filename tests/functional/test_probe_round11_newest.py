@@ -270,3 +270,35 @@ def test_a_suggestion_merged_into_another_is_one_adopted_suggestion_on_the_dashb
     assert merged.status_code == 200
     session.expire_all()
     assert kinds.adoption_counts(session) == {"adopted": 1, "partly_adopted": 0, "not_adopted": 0}
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [("", "Usage: minyi [OPTIONS] COMMAND [ARGS]..."), ("zh", "??: minyi [??] ?? [??]...")],
+)
+def test_a_terminal_that_cannot_write_chinese_gets_english_or_question_marks_not_a_traceback(asked, expected):
+    """LANG=de_DE.ISO-8859-1: Chinese by default, and every command died with UnicodeEncodeError."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MINYI_", "LC_"))}
+    env |= {"LANG": "de_DE.ISO-8859-1", "PYTHONIOENCODING": "latin-1", "MINYI_CLI_LANG": asked}
+    done = subprocess.run(
+        [sys.executable, "-m", "minyi", "--help"], env=env, capture_output=True, timeout=60, check=False
+    )
+    said = done.stdout.decode("latin-1") + done.stderr.decode("latin-1")
+    assert done.returncode == 0, said
+    assert "Traceback" not in said
+    assert said.startswith(expected)
+
+
+def test_writes_chinese_reads_the_streams_encoding():
+    import io
+
+    from minyi.cli.i18n import writes_chinese
+
+    assert writes_chinese(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    assert writes_chinese(io.TextIOWrapper(io.BytesIO(), encoding="gb18030"))
+    assert not writes_chinese(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    assert writes_chinese(object())  # no encoding said: as click's test runner
