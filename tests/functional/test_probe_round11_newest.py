@@ -302,3 +302,15 @@ def test_writes_chinese_reads_the_streams_encoding():
     assert writes_chinese(io.TextIOWrapper(io.BytesIO(), encoding="gb18030"))
     assert not writes_chinese(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
     assert writes_chinese(object())  # no encoding said: as click's test runner
+
+
+def test_a_restore_file_with_replies_nested_past_the_decoder_restores_without_them(session, empty, tmp_path):  # noqa: F811
+    """答复记录 of 100,000 ``[``: a RecursionError's traceback."""
+    _source(session)
+    session.commit()
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    import_messages(empty, path, key=KEY, settings=None)
+    _edit_export(path, "答复记录", "[" * 100_000, row=1)
+
+    assert restore_cases(empty, path).cases == 3

@@ -319,10 +319,13 @@ def _number_free(session: Session, number: str, stored: _Stored) -> bool:
 
 
 def _json_list(text: str) -> list[dict[str, Any]]:
-    """The JSON list of a cell; empty when the cell is empty or cut (an XLSX cell holds 32 767 characters)."""
+    """The JSON list of a cell; empty when the cell is empty or cut (an XLSX cell holds 32 767 characters).
+
+    Or nested past what the decoder follows (100,000 ``[``: a RecursionError's traceback).
+    """
     try:
         value = json.loads(text or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
