@@ -314,3 +314,16 @@ def test_a_restore_file_with_replies_nested_past_the_decoder_restores_without_th
     _edit_export(path, "答复记录", "[" * 100_000, row=1)
 
     assert restore_cases(empty, path).cases == 3
+
+
+def test_a_holidays_file_nested_past_the_json_decoder_is_one_line(env, tmp_path):
+    """MINYI_HOLIDAYS_FILE of 100,000 ``[``: a RecursionError's traceback at every start-up."""
+    nested = tmp_path / "holidays.json"
+    nested.write_text("[" * 100_000, encoding="utf-8")
+    env.setenv("MINYI_HOLIDAYS_FILE", str(nested))
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["serve", "--port", "8313"])  # read before serving
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "MINYI_HOLIDAYS_FILE" in result.output
+    assert "JSON nested too deeply" in result.output
