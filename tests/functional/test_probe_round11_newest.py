@@ -327,3 +327,37 @@ def test_a_holidays_file_nested_past_the_json_decoder_is_one_line(env, tmp_path)
     assert "Traceback" not in result.output
     assert "MINYI_HOLIDAYS_FILE" in result.output
     assert "JSON nested too deeply" in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("nats://natsuser:S3cret-pw@10.0.0.5:4222", "nats://natsuser:***@10.0.0.5:4222"),
+        ("tls://S3cret-pw@nats.example.cn:4222", "tls://***@nats.example.cn:4222"),
+        ("nats://127.0.0.1:4222", "nats://127.0.0.1:4222"),
+        ("nats://a:S3cret-pw@h1:4222, nats://h2:4222", "nats://a:***@h1:4222,nats://h2:4222"),
+        ("nats://a:S3cret-pw@[::1:4222", "nats://***"),
+    ],
+)
+def test_a_nats_url_is_logged_and_printed_without_its_password(url, shown, caplog):
+    """The worker's start line, its error and the server's outage lines wrote the password."""
+    import logging
+
+    from minyi.core.logs import shown_url
+    from minyi.flows.nats_outage import NatsOutage
+
+    assert shown_url(url) == shown
+    with caplog.at_level(logging.WARNING, logger="minyi.flows.jetstream"):
+        outage = NatsOutage(url)
+        outage.failed(ConnectionRefusedError("connection refused"))
+        outage.reached()
+    assert caplog.records
+    assert all("S3cret-pw" not in record.getMessage() for record in caplog.records)
+
+
+def test_several_nats_servers_are_given_to_the_client_as_a_list():
+    """The setting takes several, separated by commas; the client was given the text whole (a traceback)."""
+    from minyi.flows.jetstream import servers
+
+    assert servers("nats://h1:4222, nats://h2:4222,") == ["nats://h1:4222", "nats://h2:4222"]
+    assert servers("nats://127.0.0.1:4222") == ["nats://127.0.0.1:4222"]
