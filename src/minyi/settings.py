@@ -18,6 +18,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Environment = Literal["development", "test", "production"]
 
 MIN_SECRET_LENGTH = 32
+#: The SQLAlchemy drivers installed with Minyi (``postgresql://`` is read as psycopg 3's).
+DATABASE_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"})
+DATABASE_URL_EXAMPLE = (
+    " (e.g. postgresql://minyi:PASSWORD@127.0.0.1:5432/minyi, or empty for SQLite in MINYI_DATA_DIR)"
+)
 
 
 # The names of the heat formula's weights (the fields of minyi.issues.detect.heat.HeatWeights; a test
@@ -302,9 +307,28 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        if value and not value.startswith(("sqlite", "postgresql")):
+        """A URL the engine can open, said here, never by a traceback (and never echoed).
+
+        ``postgresql://u:pw@h:abc/x`` or ``postgresql+foo://…`` passed the scheme's prefix
+        and every command then died with 60 lines of SQLAlchemy's traceback (eleventh
+        probe). The URL holds the password, so no refusal repeats it.
+        """
+        if not value:
+            return value
+        if not value.startswith(("sqlite", "postgresql")):
             msg = "MINYI_DATABASE_URL must be a sqlite:// or postgresql:// URL"
             raise ValueError(msg)
+        from sqlalchemy.engine import make_url  # only when the value is checked (see timezone)
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            msg = "MINYI_DATABASE_URL cannot be read as a URL (is its port a number?)"
+            raise ValueError(msg + DATABASE_URL_EXAMPLE) from None
+        if url.drivername not in DATABASE_DRIVERS:
+            msg = f"MINYI_DATABASE_URL: the driver {url.drivername!r} is not one Minyi uses"
+            raise ValueError(msg + DATABASE_URL_EXAMPLE)
         return value
 
     @field_validator("log_level", mode="before")

@@ -131,7 +131,10 @@ def test_the_admin_page_lists_deadlines_on_a_new_holiday_and_moves_them(client, 
     page = client.get("/staff/admin")
     assert "1 件在办案件的答复期限按现在的节假日安排应重新计算" in page.text
     assert case.number in page.text
-    moved = client.post("/staff/admin/holidays/shift", data={"csrf_token": token})
+    import re
+
+    listed = re.search(r'name="listed" value="([0-9a-f]+)"', page.text).group(1)  # the list confirmed
+    moved = client.post("/staff/admin/holidays/shift", data={"csrf_token": token, "listed": listed})
     assert "已按节假日安排重新计算 1 件案件的期限" in moved.text
     assert 'id="holiday-clashes"' not in moved.text
     from minyi.cases import holiday_store

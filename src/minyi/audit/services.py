@@ -21,7 +21,21 @@ ROLE_CHANGED = "role_changed"
 IMPORT = "import"
 ERASURE = "erasure"  # one person's data erased at their request (flows.erasure)
 ERASURE_PREVIEW = "erasure_preview"  # what an erasure would find: a look-up by phone or e-mail
-ACTIONS = (VIEW_PERSONAL_DATA, EXPORT_FULL, EXPORT_MASKED, ROLE_CHANGED, IMPORT, ERASURE, ERASURE_PREVIEW)
+HOLIDAYS_CHANGED = (
+    "holidays_changed"  # a year's schedule entered, changed or removed: every deadline counts on it
+)
+DEADLINES_RECOUNTED = "deadlines_recounted"  # the recount of deadlines that schedule moved (overdue ones too)
+ACTIONS = (
+    VIEW_PERSONAL_DATA,
+    EXPORT_FULL,
+    EXPORT_MASKED,
+    ROLE_CHANGED,
+    IMPORT,
+    ERASURE,
+    ERASURE_PREVIEW,
+    HOLIDAYS_CHANGED,
+    DEADLINES_RECOUNTED,
+)
 
 
 def record(  # noqa: PLR0913 - the fields of one event

@@ -31,6 +31,7 @@ ahead; its history says it was overdue before.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -40,16 +41,20 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
+from minyi.audit import services as audit
 from minyi.cases.calendar import WorkCalendar
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
 from minyi.cases.rules import deadline_policy, reply_due
+from minyi.core.errors import Conflict
 from minyi.db.base import utcnow
 
 #: Deadlines listed and moved at once, at most (a year's schedule touches a few hundred at most).
 LIMIT = 5000
+#: The refusal of a recount whose list changed after the page showed it.
+LIST_CHANGED = "the deadlines to recount changed since the page was shown: check the list and confirm again"
 #: Differences smaller than this are the same deadline (stored times lose microseconds).
 SAME = timedelta(minutes=1)
 
@@ -159,14 +164,51 @@ def deadlines_on_days_off(session: Session) -> list[Case]:
     return [found.case for found in deadlines_to_recount(session)]
 
 
-def shift_to_working_days(session: Session, user: User, now: datetime | None = None) -> int:
+def listing_key(found: Sequence[Recount]) -> str:
+    """A digest of a listing: which cases, from which deadline to which (:func:`shift_to_working_days`)."""
+    digest = hashlib.sha256()
+    for item in found:
+        moves = (item.case.id, round(item.due_before.timestamp()), round(item.due_after.timestamp()))
+        digest.update(("%s|%d|%d\n" % moves).encode())  # noqa: UP031 - one line a case
+    return digest.hexdigest()[:32]
+
+
+def shift_to_working_days(
+    session: Session,
+    user: User,
+    now: datetime | None = None,
+    *,
+    listed: str | None = None,
+    address: str | None = None,
+) -> int:
     """Set each listed case's deadline to its recount; returns how many moved.
 
+    ``listed``: the :func:`listing_key` of the list the administrator confirmed. If the
+    list is no longer the same (another administrator entered a schedule meanwhile, or a
+    deadline passed), nothing moves: :class:`~minyi.core.errors.Conflict`. The page's
+    button moved whatever the list was at the click: a whole month entered by mistake in
+    another tab moved 90 deadlines and cleared their overdue state (eleventh probe).
+
     The history says when the case was overdue before (``was_overdue``): its escalation
-    was sent, and the reader of the timeline sees why it no longer is.
+    was sent, and the reader of the timeline sees why it no longer is. The audit trail
+    says who recounted how many (``address``: from where).
     """
     moved = 0
-    for found in deadlines_to_recount(session, now):
+    listing = deadlines_to_recount(session, now)
+    if listed is not None and listing_key(listing) != listed:
+        raise Conflict(LIST_CHANGED)
+    if listing:
+        overdue = sum(1 for found in listing if found.was_overdue)
+        details = {"moved": len(listing), "were_overdue": overdue}
+        audit.record(
+            session,
+            audit.DEADLINES_RECOUNTED,
+            actor=user.username,
+            actor_user_id=user.id,
+            address=address,
+            details=details,
+        )
+    for found in listing:
         found.case.due_at = found.due_after
         payload: dict[str, object] = {
             "due_before": found.due_before.isoformat(),

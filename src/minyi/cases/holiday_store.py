@@ -29,6 +29,8 @@ import chinese_calendar
 from sqlalchemy import Date, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from minyi.accounts.models import User
+from minyi.audit import services as audit
 from minyi.cases.calendar import HOLIDAYS_FILE_ENV, WorkCalendar, default_calendar
 from minyi.cases.holiday_lines import FIRST_YEAR, LAST_YEAR, MAX_NAME, HolidayLineError, parse_lines
 from minyi.cases.holidays import DayKind, HolidayOverride
@@ -93,8 +95,39 @@ def schedule_doubts(entries: dict[date, HolidayOverride]) -> tuple[int | None, l
     return few, odd
 
 
-def replace_year(session: Session, year: int, entries: Mapping[date, HolidayOverride]) -> None:
-    """Store ``entries`` as ``year``'s whole schedule (no entries: the year's are removed)."""
+def replace_year(
+    session: Session,
+    year: int,
+    entries: Mapping[date, HolidayOverride],
+    *,
+    by: User | None = None,
+    address: str | None = None,
+) -> None:
+    """Store ``entries`` as ``year``'s whole schedule (no entries: the year's are removed).
+
+    Recorded in the audit trail, with who (``by``, from ``address``) and how many days
+    changed: every deadline is counted on these days, and the recount moves overdue cases
+    out of "overdue" for them, yet nothing said who had entered a month of days off
+    (eleventh probe).
+    """
+    before = {day: entry for day, entry in stored_overrides(session).items() if day.year == year}
+    changed = {day for day in before.keys() | entries.keys() if before.get(day) != entries.get(day)}
+    audit.record(
+        session,
+        audit.HOLIDAYS_CHANGED,
+        actor=by.username if by else "command line",
+        actor_user_id=by.id if by else None,
+        subject=str(year),
+        address=address,
+        details={
+            "days_before": len(before),
+            "days": len(entries),
+            "off": sum(1 for entry in entries.values() if entry.kind is DayKind.HOLIDAY),
+            "changed": len(changed),
+            "first_changed": min(changed).isoformat() if changed else None,
+            "last_changed": max(changed).isoformat() if changed else None,
+        },
+    )
     session.execute(
         delete(HolidayRecord).where(
             HolidayRecord.day >= date(year, 1, 1), HolidayRecord.day <= date(year, 12, 31)

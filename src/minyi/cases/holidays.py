@@ -149,7 +149,10 @@ def load_holiday_file(path: str | Path) -> dict[date, HolidayOverride]:
                 raise ValueError(f"{file}, {exc}") from None
         rows: list[Any] = list(csv.DictReader(lines))
     elif suffix == ".json":
-        rows = _json_rows(json.loads(text), file)
+        try:
+            rows = _json_rows(json.loads(text), file)
+        except RecursionError:  # 100,000 '[': a traceback at every start-up (eleventh probe)
+            raise ValueError(f"{file}: JSON nested too deeply; write a list of objects") from None
     else:
         raise ValueError(f"{file}: a holiday file is .csv or .json, not {suffix or 'without suffix'}")
     return overrides_from_rows(rows, source=str(file))

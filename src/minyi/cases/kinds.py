@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.cases.events import record
-from minyi.cases.models import AppealKind, Case, CaseStatus, EventAction
+from minyi.cases.models import AppealKind, Case, CaseEvent, CaseStatus, EventAction
 from minyi.core.errors import Conflict, InvalidInput
 from minyi.db.base import ID_LENGTH, Base, IdMixin, StrEnumType, new_id, utcnow
 
@@ -210,8 +210,15 @@ def callbacks_waiting(session: Session, case_ids: list[str]) -> set[str]:
 def adoption_counts(
     session: Session, start: datetime | None = None, end: datetime | None = None
 ) -> dict[str, int]:
-    """How many suggestions were adopted, partly adopted and not adopted (decided in [start, end))."""
-    query = select(SuggestionDecision.decision)
+    """How many suggestions were adopted, partly adopted and not adopted (decided in [start, end)).
+
+    A case absorbed into another (并案) is counted in that other case only, as every public
+    figure is (``accountability.definitions``): two near copies of one suggestion, each
+    decided before the merge, were two adopted suggestions on the public dashboard
+    (eleventh probe).
+    """
+    merged = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.MERGED_INTO)
+    query = select(SuggestionDecision.decision).where(SuggestionDecision.case_id.not_in(merged))
     if start is not None:
         query = query.where(SuggestionDecision.decided_at >= start)
     if end is not None:

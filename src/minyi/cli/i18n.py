@@ -11,6 +11,11 @@ otherwise. The language is chosen once per process, the first time a text is nee
 3. else ``MINYI_DEFAULT_LANGUAGE``, the portal's default language (``zh`` or ``en``);
 4. else Chinese.
 
+A terminal that cannot write Chinese (its encoding is Latin-1, as ``LANG=de_DE.ISO-8859-1``
+makes it) gets English unless ``MINYI_CLI_LANG`` asks for Chinese, and what it cannot
+write is replaced (``?``) instead of ending the command: every command died there with a
+``UnicodeEncodeError`` traceback, the data's Chinese (titles, names) too (eleventh probe).
+
 Each text is written in both languages where it is defined, English first:
 ``t("English", "中文")`` for an option's help or a message, and ``@zh("中文")`` right above a
 command's function for its help, whose English is the docstring. Choosing the language also
@@ -76,12 +81,37 @@ def choose_language(environ: Mapping[str, str]) -> tuple[Language, str | None]:
     return _named(environ.get("MINYI_DEFAULT_LANGUAGE", "")) or "zh", warning
 
 
+def writes_chinese(stream: object) -> bool:
+    """Whether ``stream``'s encoding can write Chinese (a stream without one is taken to)."""
+    encoding = getattr(stream, "encoding", None)
+    try:
+        "中文".encode(encoding or "utf-8")
+    except (UnicodeError, LookupError):
+        return False
+    return True
+
+
+def _forgiving(stream: object) -> None:
+    """Let ``stream`` replace what its encoding cannot write (a text file's ``errors="replace"``)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if callable(reconfigure) and not writes_chinese(stream):
+        reconfigure(errors="replace")
+
+
 @cache
 def cli_language() -> Language:
     """This process's language, chosen once; click speaks it from then on."""
     language, warning = choose_language(os.environ)
     if warning is not None:
         sys.stderr.write(warning + "\n")
+    if (
+        language == "zh"
+        and not writes_chinese(sys.stdout)
+        and _named(os.environ.get("MINYI_CLI_LANG", "")) != "zh"
+    ):
+        language = "en"  # Chinese was only the default: say it in words this terminal can show
+    _forgiving(sys.stdout)
+    _forgiving(sys.stderr)
     if language == "zh":
         install_click_catalog()
     return language

@@ -8,6 +8,7 @@ import click
 
 from minyi.cli.context import CliContext, check_calendar, pass_context
 from minyi.cli.i18n import t, zh
+from minyi.core.logs import shown_url
 
 if TYPE_CHECKING:
     from minyi.flows.jetstream import WorkerReport
@@ -106,10 +107,11 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
     context = _context(ctx)
     size = batch or settings.processing_batch
     url, stream = settings.nats_url, settings.nats_stream
+    shown = shown_url(url)  # said without its password
     click.echo(
         t(
-            f"worker: {url} stream {stream}, batches of {size}",
-            f"worker：{url}，stream {stream}，每批 {size} 条",
+            f"worker: {shown} stream {stream}, batches of {size}",
+            f"worker：{shown}，stream {stream}，每批 {size} 条",
         ),
         err=True,
     )
@@ -122,9 +124,9 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
         click.echo(_said(exc.report))
         raise click.ClickException(
             t(
-                f"cannot reach NATS at {url} (MINYI_NATS_URL): lost while running and not back within "
+                f"cannot reach NATS at {shown} (MINYI_NATS_URL): lost while running and not back within "
                 f"about 30 s ({exc}); what this worker had not acknowledged is delivered again",
-                f"连不上 NATS {url}（MINYI_NATS_URL）：运行中断开，约 30 秒内没有恢复（{exc}）；"
+                f"连不上 NATS {shown}（MINYI_NATS_URL）：运行中断开，约 30 秒内没有恢复（{exc}）；"
                 "这个 worker 尚未确认的留言会再次投递",
             )
         ) from exc
@@ -132,8 +134,8 @@ def worker(ctx: CliContext, batch: int | None, max_idle: float | None) -> None:
         reason = exc or type(exc).__name__
         raise click.ClickException(
             t(
-                f"cannot reach NATS at {url} (MINYI_NATS_URL): {reason}",
-                f"连不上 NATS {url}（MINYI_NATS_URL）：{reason}",
+                f"cannot reach NATS at {shown} (MINYI_NATS_URL): {reason}",
+                f"连不上 NATS {shown}（MINYI_NATS_URL）：{reason}",
             )
         ) from exc
     click.echo(_said(report))

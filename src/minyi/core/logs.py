@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["LOG_FORMAT", "ServerName", "uvicorn_log_config"]
+__all__ = ["LOG_FORMAT", "ServerName", "shown_url", "uvicorn_log_config"]
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _ACCESS_FORMAT = '%(asctime)s %(levelname)s %(name)s: %(client_addr)s "%(request_line)s" %(status_code)s'
@@ -52,3 +53,26 @@ def uvicorn_log_config(level: str) -> dict[str, Any]:
             "uvicorn.access": {"handlers": ["access"], "level": level.upper(), "propagate": False},
         },
     }
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a log line or an error may show it: a password, or a token given alone, as ``***``.
+
+    Several URLs separated by commas (``MINYI_NATS_URL``) are shown each. Every worker's
+    start, its error when NATS was lost and the server's outage lines printed
+    ``nats://user:password@host`` whole into the journal (eleventh probe).
+    """
+    return ",".join(_one_shown(part.strip()) for part in url.split(","))
+
+
+def _one_shown(url: str) -> str:
+    """One URL with its credentials hidden (a URL that cannot be read: its scheme only)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("://", 1)[0] + "://***"
+    if "@" not in parts.netloc:
+        return url
+    credentials, host = parts.netloc.rsplit("@", 1)
+    user, colon, _ = credentials.partition(":")
+    return urlunsplit(parts._replace(netloc=f"{user + ':***' if colon else '***'}@{host}"))

@@ -64,6 +64,15 @@ STREAM_MAX_AGE_SECONDS = 30 * 24 * 3600.0  # dead letters are kept a month
 _MESSAGE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+def servers(url: str) -> list[str]:
+    """The NATS servers of ``MINYI_NATS_URL``: one, or several separated by commas.
+
+    The setting accepts several (its check says so) but the text was given to the client
+    whole: a worker died in nats-py's "invalid connect url option" traceback (eleventh probe).
+    """
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 def subjects(stream: str) -> tuple[str, str]:
     """The work subject and the dead-letter subject of ``stream``."""
     return f"{stream}.received", f"{stream}.dead"
@@ -181,7 +190,7 @@ class JetStreamProcessor:
         """
         await self._disconnect()
         nc = await nats.connect(
-            self.url,
+            servers(self.url),
             connect_timeout=self.timeout,
             allow_reconnect=False,
             max_reconnect_attempts=1,
@@ -425,7 +434,7 @@ async def run_worker(  # noqa: PLR0913 - the worker's settings
     # About 30 s of tries (at first, and after losing NATS), each said in one line; then the
     # worker stops with an error naming MINYI_NATS_URL, for its supervisor to restart it.
     nc = await nats.connect(
-        url,
+        servers(url),
         connect_timeout=5,
         max_reconnect_attempts=RECONNECT_ATTEMPTS,
         **worker_callbacks(url, reconnect_seconds=RECONNECT_ATTEMPTS * 2),

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from minyi.core.logs import shown_url
+
 log = logging.getLogger("minyi.flows.jetstream")
 REMIND_SECONDS = 60.0
 
@@ -55,7 +57,7 @@ class NatsOutage:
                 log.error(
                     "NATS unreachable at %s (MINYI_NATS_URL): %s; messages are still stored and "
                     "acknowledged, and the sweeper publishes them when NATS is back",
-                    self.url,
+                    shown_url(self.url),
                     text,
                 )
             elif now - self.said_at_ >= self.remind_seconds:
@@ -63,7 +65,7 @@ class NatsOutage:
                 log.warning(
                     "NATS still unreachable at %s (MINYI_NATS_URL) after %d s: %s; %d publishes failed "
                     "so far, their messages stored for the sweeper",
-                    self.url,
+                    shown_url(self.url),
                     now - self.down_since_,
                     text,
                     self.left_,
@@ -78,7 +80,7 @@ class NatsOutage:
             log.warning(
                 "NATS reachable again at %s (first found unreachable %d s ago; %d publishes failed "
                 "meanwhile, their messages published by the sweeper)",
-                self.url,
+                shown_url(self.url),
                 time.monotonic() - self.down_since_,
                 self.left_,
             )
@@ -114,11 +116,13 @@ def worker_callbacks(url: str, reconnect_seconds: int) -> dict[str, Any]:
         nonlocal down, tries
         if not down:
             down, tries = True, 0
-            log.warning("lost NATS at %s (MINYI_NATS_URL); reconnecting for %d s", url, reconnect_seconds)
+            log.warning(
+                "lost NATS at %s (MINYI_NATS_URL); reconnecting for %d s", shown_url(url), reconnect_seconds
+            )
 
     async def back() -> None:
         nonlocal down, tries
-        log.warning("reconnected to NATS at %s after %d failed tries", url, tries)
+        log.warning("reconnected to NATS at %s after %d failed tries", shown_url(url), tries)
         down, tries = False, 0
 
     return {"error_cb": error, "disconnected_cb": lost, "reconnected_cb": back}

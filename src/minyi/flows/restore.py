@@ -36,7 +36,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
 from minyi.cases.services import new_case_number
+from minyi.core import localtime
 from minyi.db.base import new_id, utcnow
 from minyi.db.session import Database
 from minyi.departments.models import Department
@@ -56,6 +57,12 @@ from minyi.interop.tabular import ImportFileError, Record, cell_text, read_rows
 __all__ = ["RestoreReport", "restore_cases"]
 
 ACTOR = "restore"
+#: The case columns holding times (立案, 受理, 答复期限, 答复, 办结), read back by :func:`_case_fields`.
+TIME_HEADERS = ("立案时间", "受理时间", "答复期限", "答复时间", "办结时间")
+#: The longest case number a case holds (``cases.number``).
+NUMBER_LENGTH = 30
+#: The years a restored time may have (as keyset cursors and the export's date bounds).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 RESTORED_NOTE = "restored from an export"
 
 
@@ -73,7 +80,46 @@ def _text(record: Record, header: str) -> str:
 
 
 def _time(value: str) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """A time of the file (checked by :func:`_check_times`); one without its zone is the office's."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=localtime.zone())
+
+
+def _check_file(path: Path) -> None:
+    """Refuse the file, naming the row and column, if a time or case number of it cannot be stored.
+
+    Checked before anything is written: a time without its zone (a spreadsheet's own date
+    format) was refused by the database in the middle of the run, a year 1 at +14:00 or
+    9999 at -14:00 overflowed in UTC, and two case numbers longer than a case number alike
+    in their first 30 characters broke the unique index, each a traceback after the
+    batches before were committed (eleventh probe). A time without its zone is now read in
+    the office's timezone, as ``minyi import`` reads one.
+    """
+    for line, record in read_rows(path).rows:
+        number = _text(record, "案件编号")
+        if len(number) > NUMBER_LENGTH:
+            msg = f"{path.name}, row {line}, 案件编号: {number[:40]} has more than {NUMBER_LENGTH} characters"
+            raise ImportFileError(msg)
+        for header in TIME_HEADERS:
+            _check_time(_text(record, header), f"{path.name}, row {line}, {header}")
+        for reply in _json_list(_text(record, layout.REPLIES_HEADER)):
+            _check_time(str(reply.get("at") or ""), f"{path.name}, row {line}, {layout.REPLIES_HEADER}")
+
+
+def _check_time(value: str, where: str) -> None:
+    """ImportFileError naming ``where`` unless ``value`` is empty or a time of the years 1900–2999."""
+    if not value:
+        return
+    try:
+        moment = _time(value)
+        year = moment.astimezone(UTC).year if moment is not None else 0
+    except (ValueError, OverflowError):
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        shown = value if len(value) <= 40 else value[:40] + "…"  # noqa: PLR2004 - a cell's start
+        raise ImportFileError(f"{where}: {shown} is not a time between {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def _groups(path: Path) -> Iterator[list[Record]]:
@@ -83,6 +129,7 @@ def _groups(path: Path) -> Iterator[list[Record]]:
         raise ImportFileError(
             f"{path.name}: not a Minyi export (it needs the columns 案件编号, 案件状态, 留言编号)"
         )
+    _check_file(path)
     group: list[Record] = []
     for _, record in table.rows:
         if group and _text(record, "案件编号") != _text(group[0], "案件编号"):
@@ -252,7 +299,7 @@ def _take_number(session: Session, case: Case, exported: str, stored: _Stored) -
         if stored.numbers.get(case.number) == case.id:
             stored.numbers[case.number] = None
         stored.freed.add(case.number)
-        case.number = exported[:30]
+        case.number = exported
         stored.numbers[exported] = case.id
 
 
@@ -272,10 +319,13 @@ def _number_free(session: Session, number: str, stored: _Stored) -> bool:
 
 
 def _json_list(text: str) -> list[dict[str, Any]]:
-    """The JSON list of a cell; empty when the cell is empty or cut (an XLSX cell holds 32 767 characters)."""
+    """The JSON list of a cell; empty when the cell is empty or cut (an XLSX cell holds 32 767 characters).
+
+    Or nested past what the decoder follows (100,000 ``[``: a RecursionError's traceback).
+    """
     try:
         value = json.loads(text or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 

@@ -19,7 +19,7 @@ from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.cases import holiday_shift, holiday_store
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
-from minyi.core.errors import DomainError, NotFound
+from minyi.core.errors import Conflict, DomainError, NotFound
 from minyi.core.localtime import local
 from minyi.db.base import utcnow
 from minyi.departments import services as departments
@@ -98,6 +98,7 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
     missing = holiday_store.missing_years(db, local(utcnow()).date())  # the office's New Year, not UTC's
     default_year = str(next((y for y in range(last + 1, last + 20) if y not in years), last + 1))
     form = form or {"year": default_year, "schedule": texts.get(int(default_year), "")}
+    clashes = holiday_shift.deadlines_to_recount(db)
     return {
         "holiday_known": (first, last),
         "holiday_years": years,
@@ -105,7 +106,8 @@ def _holidays(db: DbSession, form: dict[str, str] | None) -> dict[str, object]:
         "holiday_missing": missing,
         "holiday_file_years": in_file,
         "holiday_form": form,
-        "holiday_clashes": holiday_shift.deadlines_to_recount(db),
+        "holiday_clashes": clashes,
+        "holiday_clashes_key": holiday_shift.listing_key(clashes),  # the shift moves this list only
     }
 
 
@@ -317,6 +319,7 @@ def delete_rule(request: Request, db: DbSession, rule_id: str, _csrf: CsrfChecke
 def save_holidays(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     year: FormField = "",
     schedule: FormField = "",
     _csrf: CsrfChecked = None,
@@ -325,7 +328,7 @@ def save_holidays(
     try:
         number = holiday_store.check_year(year)
         entries = holiday_store.parse_schedule(schedule, number)
-        holiday_store.replace_year(db, number, entries)
+        holiday_store.replace_year(db, number, entries, by=user, address=client_address(request))
     except holiday_store.ScheduleError as exc:
         db.rollback()
         said = domain_text(str(exc), language_of(request))
@@ -341,9 +344,15 @@ def save_holidays(
 
 
 @router.post("/holidays/shift")
-def shift_deadlines(request: Request, db: DbSession, user: AdminUser, _csrf: CsrfChecked = None) -> Response:
-    """Recount the deadlines the entered holidays change (顺延 those that cannot be recounted)."""
-    moved = holiday_shift.shift_to_working_days(db, user)
+def shift_deadlines(
+    request: Request, db: DbSession, user: AdminUser, listed: FormField = "", _csrf: CsrfChecked = None
+) -> Response:
+    """Recount the deadlines the page listed (``listed``: its key), and only those."""
+    try:
+        moved = holiday_shift.shift_to_working_days(db, user, listed=listed, address=client_address(request))
+    except Conflict as exc:
+        db.rollback()
+        return _page(request, db, exc.message, 409)
     db.commit()
     flash(request, "flash.deadlines_moved", n=str(moved))
     return RedirectResponse("/staff/admin#holidays", status_code=303)

@@ -10,6 +10,17 @@ from __future__ import annotations
 #: A holiday schedule an admin types (``minyi.cases.holiday_store``).
 HOLIDAYS: tuple[tuple[str, str, str], ...] = (
     (
+        r"the deadlines to recount changed since the page was shown: check the list and confirm again",
+        (
+            "页面显示之后，需重新计算的答复期限已有变化（可能有其他管理员修改了节假日安排）："
+            "未调整任何期限，请核对下面的名单后再确认。"
+        ),
+        (
+            "The deadlines to recount changed since the page was shown (another administrator may "
+            "have changed the schedule): nothing was moved. Check the list below and confirm again."
+        ),
+    ),
+    (
         r"line (?P<n>\d+): (?P<d>\S+) is listed twice",
         "第 {n} 行：{d} 重复填写。",
         "Line {n}: {d} is listed twice.",

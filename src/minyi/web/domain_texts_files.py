@@ -128,6 +128,25 @@ FILES: tuple[tuple[str, str, str], ...] = (
         "{f}: the workbook is too large or oddly built: refused. Split it, or save it as .csv.",
     ),
     (
+        r"(?P<f>.+), row (?P<n>\d+), (?P<c>.+): (?P<v>.*) is not a time between (?P<a>\d+) and (?P<b>\d+)",
+        (
+            "{f} 第 {n} 行“{c}”：{v} 不是 {a}–{b} 年之间的时间（如 2026-10-11T20:32:01+08:00）。"
+            "请改正后重新运行，未恢复任何案件。"
+        ),
+        (
+            "{f}, row {n}, {c}: {v} is not a time between {a} and {b} (such as "
+            "2026-10-11T20:32:01+08:00). Correct it and run again; no case was restored."
+        ),
+    ),
+    (
+        r"(?P<f>.+), row (?P<n>\d+), 案件编号: (?P<v>.*) has more than (?P<m>\d+) characters",
+        "{f} 第 {n} 行“案件编号”：{v} 超过 {m} 个字符。请改正后重新运行，未恢复任何案件。",
+        (
+            "{f}, row {n}, 案件编号: {v} has more than {m} characters. Correct it and run again; "
+            "no case was restored."
+        ),
+    ),
+    (
         r"no column holds the message text \(such as .*\); columns found: (?P<c>.*)\. Say which column.*",
         (
             "找不到留言内容所在的列（应为“留言详情”“内容”“留言主题”等）；文件中的列：{c}。"
