@@ -29,6 +29,7 @@ BODIES = {
     "rating": {"satisfaction": "satisfied"},
     "check": {"body": "您好，已处理。"},
     "adoption": {"decision": "adopted", "reason": "采纳"},
+    "kind": {"appeal_kind": "suggestion"},
     "done": {"outcome": "已回电"},
     "statements": {"title": "t", "body": "b", "cases": [{"case": "x"}]},
 }

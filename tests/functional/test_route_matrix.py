@@ -83,6 +83,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/knowledge/{article_id}/expire"): KB_WRITERS,
     ("POST", "/staff/knowledge-import"): KB_WRITERS,
     ("POST", "/api/v1/cases/{case_id}/adoption"): DEPARTMENT,
+    ("POST", "/api/v1/cases/{case_id}/kind"): SEES_CASE,  # as correcting the category
     ("POST", "/api/v1/cases/{case_id}/callback"): CALLBACKERS,
     ("POST", "/api/v1/cases/{case_id}/callback/done"): CALLBACKERS,
     ("POST", "/api/v1/cases/{case_id}/extensions"): DEPARTMENT,
@@ -172,6 +173,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/messages/{message_id}/merge"): SEES_CASE,
     ("POST", "/staff/cases/{case_id}/return"): DEPARTMENT,
     ("POST", "/staff/cases/{case_id}/adoption"): DEPARTMENT,
+    ("POST", "/staff/cases/{case_id}/kind"): SEES_CASE,
     ("POST", "/staff/cases/{case_id}/callback"): CALLBACKERS,
     ("POST", "/staff/cases/{case_id}/callback/done"): CALLBACKERS,
     ("POST", "/staff/cases/{case_id}/extension"): DEPARTMENT,
@@ -361,6 +363,7 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
             "rename": {"title": "新标题"},
             "split": {"message_ids": [values["message_id"]]},
             "adoption": {"decision": "adopted", "reason": "采纳"},
+            "kind": {"appeal_kind": "suggestion"},
             "done": {"outcome": "已回电"},
         }
         return {"json": bodies.get(last, {})}
@@ -383,6 +386,7 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
         },
         "rename": {"title": "新标题"},
         "adoption": {"decision": "adopted", "reason": "采纳"},
+        "kind": {"appeal_kind": "suggestion"},
         "done": {"outcome": "已回电"},
         "knowledge-draft": {"source": "case", "id": values["case_id"]},
         "direct-answer": {"source": "case", "id": values["case_id"]},
