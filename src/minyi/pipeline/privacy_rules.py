@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from minyi.pipeline import privacy_numbers as _numbers
 from minyi.pipeline import privacy_permits as _permits
 from minyi.pipeline import privacy_spoken as _spoken
-from minyi.pipeline.privacy_names import NAME, OFFICIAL, has_name_intro, has_official, mask_name_match
+from minyi.pipeline.privacy_names import (
+    CLASSMATE,
+    KIN_NAME,
+    NAME,
+    OFFICIAL,
+    PUPIL,
+    has_classmate,
+    has_kin_intro,
+    has_name_intro,
+    has_official,
+    mask_name_match,
+)
 from minyi.pipeline.privacy_numbers import luhn_ok, resident_id_ok
 
 __all__ = ["RESERVED", "RESERVED_KINDS", "RULES", "MaskFunction", "ReadFunction", "Rule"]
@@ -76,8 +87,11 @@ _WECHAT = re.compile(
 _WXID = re.compile(r"(?<![-_A-Za-z0-9])wxid_[A-Za-z0-9]{6,20}(?![-_A-Za-z0-9])")
 _MOBILE = re.compile(_B + r"(?P<prefix>(?:\+|00)?86[- ]?)?(?P<n>1[- ]?[3-9](?:[- ]?[0-9]){9})" + _E)
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
+# The local number may be grouped 4-4 or 3-4 by one space or dash, as on a business card:
+# (0731)8412 3457, 0731-8412-3456, 010-8888 6666 (eleventh probe: shown in full before).
 _LANDLINE = re.compile(  # an opening parenthesis is a boundary of its own: 湘A12345(0731)84123456
-    rf"(?P<area>[(（]{_AREA}[)）] ?|{_B}{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
+    rf"(?P<area>[(（]{_AREA}[)）] ?|{_B}{_AREA}[- ])"
+    r"(?P<num>[2-9][0-9]{6,7}|[2-9][0-9]{2,3}[- ][0-9]{4})"
     r"(?P<ext>(?:-|转|ext\.?)[0-9]{1,5})?" + _E
 )
 _PLATE = re.compile(
@@ -149,7 +163,7 @@ def _mask_mobile(m: re.Match[str], char: str) -> str:
 
 
 def _mask_landline(m: re.Match[str], char: str) -> str:
-    return f"{m['area']}{_keep_ends(m['num'], 0, 2, char)}{m['ext'] or ''}"
+    return f"{m['area']}{_keep_ends(_compact(m['num']), 0, 2, char)}{m['ext'] or ''}"
 
 
 def _mask_plate(m: re.Match[str], char: str) -> str | None:
@@ -221,6 +235,9 @@ RULES: tuple[Rule, ...] = (
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     Rule("name", OFFICIAL, mask_name_match, "v", applies=has_official),
+    Rule("name", KIN_NAME, mask_name_match, "v", applies=has_kin_intro),
+    Rule("name", CLASSMATE, mask_name_match, "v", applies=has_classmate),
+    Rule("name", PUPIL, mask_name_match, "v", applies=has_classmate),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
 )

@@ -1,0 +1,63 @@
+"""The eleventh probe (docs/security-probes.md, "Eleventh probe"): a privacy officer's pass over
+what the public and integrators can read.  Each test fails on the tree before its fix."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from minyi.demo import factories
+
+BODY = (
+    "我儿子王小明在实验小学三年级二班，被同班的李小刚同学打了。我女儿叫李小红，在一中初二（3）班。"
+    "座机（0731）8412 3457，港澳通行证号码 C 1234 5678。"
+)
+REPLY = "您好，关于王小明同学（实验小学三年级二班）被李小刚同学殴打一事，学校已约谈家长。李小红同学的情况另行答复。"
+SECRETS = ("王小明", "李小刚", "李小红", "8412 3457", "84123457", "1234 5678")
+
+
+def _views(client, case) -> list[str]:
+    xlsx = openpyxl.load_workbook(io.BytesIO(client.get("/public/data/cases.xlsx").content))
+    cells = [str(c) for sheet in xlsx for row in sheet.iter_rows(values_only=True) for c in row if c]
+    return [
+        client.get("/public/data/cases.csv").content.decode("utf-8-sig"),
+        client.get("/public/data/cases.json").text,
+        "\n".join(cells),
+        client.get("/public", params={"q": case.number}).text,
+        client.get("/public/search", params={"q": "实验小学"}).text,
+        client.get("/api/v1/public/search", params={"q": "实验小学"}).text,
+        client.get("/open311/v2/requests.json", params={"extensions": "true"}).text,
+        client.get("/open311/v2/requests.xml").text,
+        client.get(f"/public/knowledge/{case.id}").text,
+    ]
+
+
+def test_childrens_names_grouped_landlines_and_permits_are_masked_on_every_public_view(
+    client, session, world
+):
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        title="孩子在学校被欺负",
+        body=BODY,
+        reply_body=REPLY,
+        is_public=True,
+    )
+    session.commit()
+    for i, text in enumerate(_views(client, case)):
+        assert "三年级二班" in text, i  # the case is there, its school and class readable
+        for secret in SECRETS:
+            assert secret not in text, secret
+    csv_text = _views(client, case)[0]
+    for shown in (
+        "我儿子王**在实验小学",
+        "同班的李**同学",
+        "我女儿叫李**",
+        "座机（0731）******57",
+        "C******78",
+    ):
+        assert shown in csv_text, shown
+    # The reply names the children without introducing them: masked because the message did.
+    assert "关于王**同学（实验小学三年级二班）被李**同学殴打" in csv_text
