@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from tests.functional.conftest import bearer
 
 from minyi.demo import factories
 
@@ -61,3 +62,36 @@ def test_childrens_names_grouped_landlines_and_permits_are_masked_on_every_publi
         assert shown in csv_text, shown
     # The reply names the children without introducing them: masked because the message did.
     assert "关于王**同学（实验小学三年级二班）被李**同学殴打" in csv_text
+
+
+def test_an_erased_text_takes_the_names_it_introduced_out_of_the_replies_for_good(client, session, world):
+    """A reply greets the author by the name their text introduced (我叫钱晓东): public views masked
+    it because the text introduced it.  Erasing the text (``text: true``) took that reason away
+    while the case stayed public through another citizen's consenting message."""
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        title="路灯不亮",
+        body="我叫钱晓东，我女儿李小红每天走夜路，人民路路灯不亮。",
+        reply_body="钱晓东您好，李小红同学反映的人民路路灯已修复。",
+        is_public=True,
+        contact={"phone": "13944447777"},
+    )
+    other = factories.make_message(session, process=False, is_public=True, body="人民路的路灯我也反映过")
+    other.case = case
+    session.commit()
+    before = client.get("/public/data/cases.csv").content.decode("utf-8-sig")
+    assert "钱**您好，李**同学" in before
+    done = client.post(
+        "/api/v1/admin/erasures",
+        json={"phones": ["13944447777"], "text": True},
+        headers=bearer(session, world.admin),
+    )
+    assert done.status_code == 200, done.text
+    session.expire_all()
+    assert case.is_public  # the other citizen agreed: the case and its reply stay public
+    for text in [*_views(client, case)[:4], client.get("/open311/v2/requests.json").text]:
+        assert "钱晓东" not in text
+        assert "李小红" not in text
+    assert "钱**您好，李**同学反映的人民路路灯已修复" in client.get("/public/data/cases.csv").text

@@ -202,7 +202,8 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
         # a preview is a look-up of a person's messages by their number: in the trail too
         who.record(session, audit.ERASURE_PREVIEW, report)
         return report
-    identity = Identity.of(contacts, request.phones, request.emails)
+    texts = [text for m in messages for text in (m.title, m.body)]
+    identity = Identity.of(contacts, request.phones, request.emails, texts)
     mask_everywhere(session, [*cases.values(), *origins], messages, identity)
     addresses = {v for contact in contacts for v in (contact.email, contact.phone) if v}
     reason = "the address was erased at the person's request"
