@@ -4,6 +4,7 @@ what the public and integrators can read.  Each test fails on the tree before it
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 from tests.functional.conftest import bearer
@@ -95,3 +96,30 @@ def test_an_erased_text_takes_the_names_it_introduced_out_of_the_replies_for_goo
         assert "钱晓东" not in text
         assert "李小红" not in text
     assert "钱**您好，李**同学反映的人民路路灯已修复" in client.get("/public/data/cases.csv").text
+
+
+def test_an_erasure_leaves_no_kept_open_data_file_holding_the_erased_case(client, session, world, settings):
+    """The open-data files kept for downloads held an erased case until the next download of
+    the same file: a CSV downloaded once and never again kept it on disk for good."""
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        title="人民路井盖缺失",
+        body="人民路88号门口井盖缺失，孩子差点掉进去。",
+        is_public=True,
+        contact={"phone": "13944449999"},
+    )
+    session.commit()
+    for fmt in ("csv", "json", "xlsx"):
+        assert client.get(f"/public/data/cases.{fmt}").status_code == 200
+    kept = Path(settings.data_dir) / "cache" / "open-data"
+    assert any(case.number in path.read_bytes().decode("utf-8", "replace") for path in kept.glob("cases.*"))
+    done = client.post(
+        "/api/v1/admin/erasures",
+        json={"codes": [case.messages[0].tracking_code], "text": True},
+        headers=bearer(session, world.admin),
+    )
+    assert done.status_code == 200, done.text
+    assert not list(kept.glob("cases.*"))
+    assert case.number not in client.get("/public/data/cases.csv").text  # built afresh
