@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 from tests.functional.conftest import bearer
 
+from minyi.accounts import client_keys
+from minyi.cases.models import Case
 from minyi.demo import factories
 
 BODY = (
@@ -123,3 +125,33 @@ def test_an_erasure_leaves_no_kept_open_data_file_holding_the_erased_case(client
     assert done.status_code == 200, done.text
     assert not list(kept.glob("cases.*"))
     assert case.number not in client.get("/public/data/cases.csv").text  # built afresh
+
+
+def test_an_open311_photo_link_is_for_the_staff_not_the_public(client, session, world):
+    """``media_url`` answers null in Open311, but the link was appended to the message text that
+    every public view publishes, an uploader's phone number and access token included."""
+    key = client_keys.create_key(session, "probe-app")
+    session.commit()
+    url = "https://oss.example.cn/upload/13800138010/id-card.jpg?token=s3cr3t&phone=13800138010"
+    created = client.post(
+        "/open311/v2/requests.json",
+        data={
+            "api_key": key,
+            "service_code": world.road_category.id,
+            "description": "人民路公交站牌损坏，见照片",
+            "address_string": "人民路公交站",
+            "media_url": url,
+            "attribute[PUBLIC]": "1",
+        },
+    )
+    assert created.status_code == 200, created.text
+    number = created.json()[0]["service_request_id"]
+    case = session.query(Case).filter(Case.number == number).one()
+    assert url in case.messages[0].body  # the staff still have it
+    factories.drive_case(session, case, "replied", "站牌已修复。")
+    session.commit()
+    for text in [*_views(client, case)[:4], client.get(f"/open311/v2/requests/{number}.json").text]:
+        assert "oss.example.cn" not in text
+        assert "s3cr3t" not in text
+        assert "13800138010" not in text
+        assert "图片/附件：（仅工作人员可见）" in text
