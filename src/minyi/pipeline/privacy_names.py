@@ -138,11 +138,13 @@ def _accepted(name: str) -> bool:
 def mask_name_match(m: re.Match[str], char: str) -> str | None:
     """The masked name of a :data:`NAME` match, or None when the word is not a name.
 
-    A word right before the mask character is the kept part of a name masked before
-    (欧阳* read again would become 欧**): left alone, so that masking is idempotent.
+    A compound surname right before the mask character is the kept part of a name masked
+    before (欧阳* read again became 欧**): left alone, so that masking is idempotent.  Any
+    other name before a mask character is masked (联系人：胡喆******** is a name, then a
+    number its writer masked).
     """
     name = m["v"]
-    if m.string[m.end("v") : m.end("v") + 1] == char:
+    if name in _COMPOUND_SURNAMES and m.string[m.end("v") : m.end("v") + 1] == char:
         return None
     return masked_name(name, char) if _accepted(name) else None
 

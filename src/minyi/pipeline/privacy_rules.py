@@ -60,8 +60,8 @@ _ORDER = re.compile(
     r"(?:订单|单号|(?<![证照])(?<!证档案)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
     rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
 )
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
+_EMAIL = re.compile(  # a space on either side of @ keeps a link from forming (zhangsan @qq.com)
+    r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}) ?@ ?"
     r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
     # A Chinese input method types 。 for every dot (abc@qq。com), never after an ASCII one.
     r"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?。)+[a-z]{2,24})(?![A-Za-z0-9@-])"
@@ -233,6 +233,7 @@ RULES: tuple[Rule, ...] = (
     Rule("plate", _permits.PLATE_SPACED, _permits.mask_plate_spaced, applies=_permits.has_spaced_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
+    Rule("address", _numbers.ROOM_NUMBERED, _numbers.mask_room, "v", applies=_numbers.has_numbered_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     Rule("name", OFFICIAL, mask_name_match, "v", applies=has_official),
     Rule("name", KIN_NAME, mask_name_match, "v", applies=has_kin_intro),

@@ -85,3 +85,29 @@ def test_a_grouped_landline_or_permit_is_masked(text, masked):
 )  # fmt: skip
 def test_grouped_numbers_that_are_no_landline_or_permit_stay(text):
     assert mask_text(text) == text.replace("C12345678", "C******78")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # A house number, then the household's room before 室 or 房.
+        ("家住人民路12号305室", "家住人民路12号***室"),
+        ("人民路12号3楼305室", "人民路12号3楼***室"),
+        ("顺星桥10号502房被断电", "顺星桥10号***房被断电"),
+        # An e-mail with a space on either side of @ (kept from turning into a link).
+        ("邮箱zhangsan @qq.com", "邮箱z***@qq.com"),
+        ("邮箱 zhangsan ＠ 163.com。", "邮箱 z***@163.com。"),
+        # A name right before a number its writer masked is still a name.
+        ("联系人：胡喆********", "联系人：胡*********"),
+    ],
+)
+def test_a_room_after_a_house_number_and_a_spaced_email_are_masked(text, masked):
+    assert mask_text(text) == masked
+    assert mask_text(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text", ["人民路12号305", "3号线305站", "湘政办发〔2019〕12号", "meet @ home", "版本 1.0 @ 2023"]
+)
+def test_numbers_after_a_house_number_or_an_at_sign_stay(text):
+    assert mask_text(text) == text
