@@ -4,6 +4,7 @@ what the public and integrators can read.  Each test fails on the tree before it
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -155,3 +156,23 @@ def test_an_open311_photo_link_is_for_the_staff_not_the_public(client, session, 
         assert "s3cr3t" not in text
         assert "13800138010" not in text
         assert "图片/附件：（仅工作人员可见）" in text
+
+
+def test_public_json_and_open311_give_the_authors_time_to_the_hour_as_the_open_data(client, session, world):
+    """The open data cuts a case's received time to the hour; the JSON search gave the same rows'
+    times to the microsecond and Open311 its requested time to the second."""
+    case = factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        title="东塘路灯不亮",
+        body="东塘路灯不亮",
+        is_public=True,
+        received_at=datetime(2026, 11, 19, 13, 15, 36, 123456, tzinfo=UTC),
+    )
+    case.created_at = datetime(2026, 11, 19, 13, 15, 37, tzinfo=UTC)
+    session.commit()
+    (hit,) = client.get("/api/v1/public/search", params={"q": "东塘"}).json()["hits"]
+    assert hit["received_at"] == "2026-11-19T21:00:00+08:00"
+    (record,) = client.get(f"/open311/v2/requests/{case.number}.json").json()
+    assert record["requested_datetime"] == "2026-11-19T21:00:00+08:00"
