@@ -176,3 +176,27 @@ def test_public_json_and_open311_give_the_authors_time_to_the_hour_as_the_open_d
     assert hit["received_at"] == "2026-11-19T21:00:00+08:00"
     (record,) = client.get(f"/open311/v2/requests/{case.number}.json").json()
     assert record["requested_datetime"] == "2026-11-19T21:00:00+08:00"
+
+
+def test_the_portal_sends_a_citizens_draft_in_a_body_not_in_a_url(client, session, world):
+    """类似问题已有答复 sent the draft (title and text, a phone or ID number included) as a query
+    string at every pause in typing: the server's access log and every proxy's kept it."""
+    factories.make_case(
+        session,
+        status="replied",
+        department=world.roads,
+        title="公积金贷款额度咨询",
+        body="请问公积金贷款额度怎么算",
+        reply_body="公积金贷款额度按缴存余额计算。",
+        is_public=True,
+    )
+    session.commit()
+    draft = "公积金贷款额度 我叫王建国 电话13800138000"
+    asked = client.post("/api/v1/public/knowledge", json={"q": draft})
+    assert asked.status_code == 200, asked.text
+    assert asked.json() == client.get("/api/v1/public/knowledge", params={"q": draft}).json()
+    assert asked.json(), "the draft finds the answer"
+    assert client.post("/api/v1/public/knowledge", json={"q": "路" * 501}).status_code == 422
+    script = client.get("/static/similar-answers.js").text
+    assert 'method: "POST"' in script
+    assert "?q=" not in script
