@@ -399,6 +399,14 @@ class Settings(BaseSettings):
         return tuple(dict.fromkeys(item for item in items if item))
 
     @property
+    def open_data_cache_dir(self) -> Path:
+        """Where the public case files are kept between downloads (``/public/data/cases.*``).
+
+        Named once: the downloads keep their files here, and an erasure empties it.
+        """
+        return self.data_dir / "cache" / "open-data"
+
+    @property
     def effective_database_url(self) -> str:
         """The database URL, defaulting to SQLite inside ``data_dir``."""
         if self.database_url:

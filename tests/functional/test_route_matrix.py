@@ -72,6 +72,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id}/return"): DEPARTMENT,
     ("GET", "/api/v1/knowledge/search"): STAFF,
     ("GET", "/api/v1/public/knowledge"): EVERYONE,  # public answers and articles only, masked
+    ("POST", "/api/v1/public/knowledge"): EVERYONE,  # the same for the portal's draft, sent in a body
     ("GET", "/public/knowledge/{entry_id}"): EVERYONE,
     ("POST", "/staff/cases/{case_id}/knowledge-draft"): SEES_CASE,
     ("POST", "/staff/cases/{case_id}/direct-answer"): DISPATCHERS,  # 直接答复

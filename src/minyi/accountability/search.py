@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
+from minyi.accountability.open_cases import hour
 from minyi.accountability.search_index import facets, tokens
 from minyi.accountability.search_models import FTS_TABLE, PublicSearchDoc
 from minyi.accountability.search_walk import MIN_SHARE, walk, word_share
@@ -82,10 +83,15 @@ class Hit:
     replied_at: datetime | None
 
     def to_dict(self) -> dict[str, Any]:
-        """The hit for JSON (times ISO 8601, UTC)."""
+        """The hit for JSON: times in local time, cut to the hour, as in the open data.
+
+        The JSON search gave them to the microsecond from the same rows the open data cuts
+        to the hour, because a minute could single out a person who knows when he wrote
+        (eleventh probe).
+        """
         data = {key: value for key, value in self.__dict__.items() if key != "case_id"}
-        data["received_at"] = self.received_at.isoformat()
-        data["replied_at"] = self.replied_at.isoformat() if self.replied_at else None
+        data["received_at"] = hour(self.received_at)
+        data["replied_at"] = hour(self.replied_at)
         return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.permissions import department_filter
 from minyi.api.routes import TokenUser
@@ -77,9 +77,33 @@ def public_knowledge(
 ) -> list[PublicKnowledgeHit]:
     """The public answers and articles most like ``q`` (top 5; no token; masked texts only).
 
-    The portal asks while a citizen writes ("类似问题已有答复"). A private case is never
-    returned. An empty ``q`` finds nothing; one longer than 500 characters answers 422.
+    A private case is never returned. An empty ``q`` finds nothing; one longer than 500
+    characters answers 422. The portal asks by ``POST`` (below), not here.
     """
+    return _public_hits(db, settings, q)
+
+
+class PublicKnowledgeQuery(BaseModel):
+    """A citizen's draft, sent in the body so that it is in no URL."""
+
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field(default="", max_length=knowledge_public.MAX_PUBLIC_QUERY)
+
+
+@router.post("/public/knowledge", response_model=list[PublicKnowledgeHit], tags=["public"])
+def public_knowledge_of_draft(
+    db: DbSession, settings: AppSettings, data: PublicKnowledgeQuery
+) -> list[PublicKnowledgeHit]:
+    """As ``GET``, for the portal's "类似问题已有答复" while a citizen writes.
+
+    The draft holds whatever the citizen types (a name, a phone or ID number), and is sent
+    again at every pause, submitted or not.  In a query string it was written to the
+    server's access log and to every proxy's (eleventh probe); a body is logged by neither.
+    """
+    return _public_hits(db, settings, data.q)
+
+
+def _public_hits(db: DbSession, settings: AppSettings, q: str) -> list[PublicKnowledgeHit]:
     hits = knowledge_public.similar_public(db, settings, q)
     return [
         PublicKnowledgeHit(

@@ -11,6 +11,8 @@ statement, through :class:`PublicText`, the one place that decides what is hidde
   author introduced (我叫…, 本人…), so a reply greeting 王小明您好 shows 王**您好;
   for a statement, and for a case a statement answers, the names of every case the
   statement answers (a statement greeting 张伟、赵敏 is the reply of both cases);
+- the link of an attachment (an Open311 ``media_url``), which is for the staff
+  (:func:`minyi.intake.attachments.hide_media`);
 - but official numbers stay readable (:func:`official_numbers`): each department's
   own contact phone and e-mail and the allow-list ``MINYI_PUBLIC_NUMBERS``, besides
   the public service numbers (12345, 110 …) that are never masked.
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session, object_session
 
 from minyi.cases.models import Case, Statement, StatementCase
 from minyi.departments.models import Department
+from minyi.intake.attachments import hide_media
 from minyi.intake.models import Message, MessageContact
 from minyi.pipeline.privacy import mask_names, mask_text, names_introduced
 
@@ -142,7 +145,7 @@ class PublicText:
 
     def __call__(self, case: Case | None, text: str | None) -> str:
         """``text`` of ``case`` (a title, a message, a reply) as the public reads it; ``""`` for None."""
-        masked = mask_text(text, keep=self.keep)
+        masked = mask_text(hide_media(text) if text else text, keep=self.keep)
         return mask_names(masked, self.names(case)) if case is not None else masked
 
     def statement(self, statement: Statement, text: str | None) -> str:

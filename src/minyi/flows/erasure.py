@@ -28,8 +28,10 @@ gets an ``erased`` event and the whole request one audit event, both without the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import String, cast, or_, select, update
 from sqlalchemy.orm import Session
@@ -202,7 +204,8 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
         # a preview is a look-up of a person's messages by their number: in the trail too
         who.record(session, audit.ERASURE_PREVIEW, report)
         return report
-    identity = Identity.of(contacts, request.phones, request.emails)
+    texts = [text for m in messages for text in (m.title, m.body)]
+    identity = Identity.of(contacts, request.phones, request.emails, texts)
     mask_everywhere(session, [*cases.values(), *origins], messages, identity)
     addresses = {v for contact in contacts for v in (contact.email, contact.phone) if v}
     reason = "the address was erased at the person's request"
@@ -226,13 +229,32 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
 
 
 def after_commit(session: Session, settings: Settings, report: ErasureReport) -> int:
-    """Rewrite the knowledge documents of the erased cases (an index outside the database).
+    """Rewrite the knowledge documents of the erased cases and drop the kept open-data files.
 
     Called once the erasure is committed: the public search index is written with the
     transaction, the knowledge index is not, and its synchronisation would not see these
-    cases again (they have no new reply).
+    cases again (they have no new reply).  The open-data files kept on disk for downloads
+    still held the erased cases (no longer served, but kept until the next download of
+    the same file: eleventh probe); they are deleted now, and the next download builds
+    afresh.
     """
+    drop_kept_open_data(settings.open_data_cache_dir)
     return resync_cases(session, settings, report.case_ids)
+
+
+def drop_kept_open_data(directory: Path) -> int:
+    """Delete the public case files kept in ``directory``; how many were deleted.
+
+    Only the kept builds (``cases.csv.<stamp>`` …): a download being sent reads its own
+    hard link, which the web layer deletes when the download ends.
+    """
+    dropped = 0
+    with contextlib.suppress(OSError):
+        for path in directory.glob("cases.*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                dropped += 1
+    return dropped
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.cases.kinds import CallbackRequest, SuggestionDecision
 from minyi.cases.models import Case, CaseEvent, EventAction, ExtensionRequest, Statement, StatementCase
 from minyi.intake.models import Message, MessageContact
-from minyi.pipeline.privacy import mask_names
+from minyi.pipeline.privacy import mask_names, names_introduced
 
 _MOBILE_WITH_86 = 13
 _MOBILE_WITH_0086 = 15
@@ -50,10 +50,23 @@ class Identity:
     emails: tuple[str, ...]
 
     @classmethod
-    def of(cls, contacts: Iterable[MessageContact], phones: Iterable[str], emails: Iterable[str]) -> Identity:
-        """The identity of ``contacts`` and what the request named."""
+    def of(
+        cls,
+        contacts: Iterable[MessageContact],
+        phones: Iterable[str],
+        emails: Iterable[str],
+        texts: Iterable[str | None] = (),
+    ) -> Identity:
+        """The identity of ``contacts``, what the request named, and the names ``texts`` introduce.
+
+        ``texts`` are the erased messages' titles and bodies, read before they are erased:
+        public views mask a name their author introduced (我叫钱晓东, 我女儿李小红) wherever it
+        recurs *because* the text introduces it, so a reply greeting 钱晓东您好 showed the
+        name in full once the text was gone (eleventh probe).  Masked here, it stays masked.
+        """
         listed = list(contacts)
         names = {c.name.strip() for c in listed if c.name and len(c.name.strip()) > 1}
+        names.update(name for text in texts for name in names_introduced(text))
         digits = {phone_digits(p) for p in [*phones, *(c.phone for c in listed if c.phone)]}
         mails = {e.strip().lower() for e in [*emails, *(c.email for c in listed if c.email)] if e.strip()}
         return cls(tuple(sorted(names)), tuple(sorted(d for d in digits if d)), tuple(sorted(mails)))

@@ -22,6 +22,7 @@ from minyi.flows import processing
 from minyi.http.deps import DbSession, PublicMasker, client_address
 from minyi.http.submissions import ApiSubmissions
 from minyi.http.transactions import Router
+from minyi.intake.attachments import with_media
 from minyi.intake.models import Channel
 from minyi.intake.schemas import MAX_TITLE_CHARS, ContactIn, MessageIn
 from minyi.intake.titles import cut_title
@@ -143,7 +144,7 @@ def _message(fields: dict[str, str], category_name: str, category_id: str) -> Me
     media = fields.get("media_url", "").strip()
     body = description or f"（{category_name}）"
     if media:
-        body += f"\n\n图片/附件 media_url: {media}"
+        body = with_media(body, media)
     first_line = description.splitlines()[0] if description else ""
     title = cut_title(first_line or category_name, min(60, MAX_TITLE_CHARS))
     attributes = {m.group(1): v for k, v in fields.items() if (m := ATTRIBUTE.match(k))}

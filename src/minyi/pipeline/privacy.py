@@ -29,10 +29,12 @@ plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``,        ``湘A*****
 address      the room after a building or unit: 3栋402室,      ``3栋***室``
              5单元1203, 12号楼2单元601; 楼-单元-室 with dashes
              after an estate or before 室: 梅溪郡12-3-402       ``梅溪郡12-3-***``
+             after a house number before 室/房: 12号305室      ``12号***室``
 name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``张**``
              ``姓名：``/``联系人：``, with a common surname; an
              official's after 经办人/承办人/工作人员 right before
-             a phone number (:mod:`minyi.pipeline.privacy_names`)
+             a phone number; a child's after 儿子/女儿/孩子 …,
+             a pupil's beside 同学 (:mod:`minyi.pipeline.privacy_names`)
 ============ ================================================ ======================
 
 **After a cue** (身份证号, 证件号码, 银行卡号, 卡号, 账号, QQ, 微信, 手机号码, 电话, 联系电话,

@@ -18,8 +18,13 @@ import re
 from collections.abc import Iterable
 
 __all__ = [
+    "CLASSMATE",
+    "KIN_NAME",
     "NAME",
     "OFFICIAL",
+    "PUPIL",
+    "has_classmate",
+    "has_kin_intro",
     "has_name_intro",
     "has_official",
     "mask_name_match",
@@ -44,6 +49,25 @@ NAME = re.compile(
     rf"(?=[^{_HAN}]|家住|住|电话|手机|身份证|联系|今年|现年|现住|居住|户籍|性别|年龄|男|女|反映|\Z)"
 )
 _HAS_NAME_INTRO = re.compile("我叫|名叫|我的名字|本人|我是|姓名|联系人").search
+
+#: A child or another family member the author names (我儿子王小明在实验小学…, 女儿叫李小红,
+#: 孩子周小宝在育才小学一年级3班), and a pupil named as a classmate (同学李小刚, 被李小刚同学打了).
+#: Minors' names next to their school and class were shown in full on every public view
+#: (docs/security-probes.md, "Eleventh probe"): the law counts a child's data under 14 as
+#: sensitive (个人信息保护法 第二十八条), and a parent names the child where they would never
+#: name themselves.  The name must end before punctuation or a word that follows a pupil's
+#: name (在, 同学, 今年, 就读, 被 …), so 孩子周末在家 is only a name if 周末 were one.
+_KIN = "儿子|女儿(?!童)|孩子|小孩|闺女|孙子|孙女|外孙女?|侄子|侄女|外甥女?"  # 妇女儿童 is no kin
+_PUPIL_END = rf"(?=[^{_HAN}]|在|同学|小朋友|今年|现年|就读|被|打|骂|欺负|男|女|\Z)"
+KIN_NAME = re.compile(rf"(?:{_KIN})(?:的名字)?(?:叫|名叫|是)?\s*[:：]?\s*(?P<v>[{_HAN}]{{2,3}}?){_PUPIL_END}")
+_HAS_KIN = re.compile(_KIN).search
+#: A pupil's name right after 同学 (同学李小刚).
+CLASSMATE = re.compile(rf"同学\s*[:：]?\s*(?P<v>[{_HAN}]{{2,3}}?){_PUPIL_END}")
+#: A pupil's name right before 同学/小朋友, after a word that cannot end a name (的李小刚同学,
+#: 班王明同学, or no Han character): both ends are fixed, so no longer word is taken.
+PUPIL = re.compile(
+    rf"(?:(?<![{_HAN}])|(?<=[的与和跟被把让给及叫班]))(?![的与和跟被把让给及叫班])(?P<v>[{_HAN}]{{2,3}})(?=同学|小朋友)"
+)
 
 #: The official who handles a case, named in a reply right before a phone number (经办人：李建国，
 #: 电话 0731-…; 承办人王芳 138…): the name is masked, the department's number follows its own
@@ -77,6 +101,8 @@ _NOT_NAMES = _word_set(
     "高三 高一 高二 初三 万达 金融 石油 文化 全职 应届 成都 武汉 江西 江苏 湖南 湖北 长沙",
     "常德 岳阳 邵阳 衡阳 房子 房屋 车辆 车子 车位 全家 时间 方面 明年 关于 路灯 路面 高层 万一",
     "应该 常年 连续 安全",
+    "周末 周岁 周一 周二 周三 周四 周五 周六 周日 高考 中考 高中 高烧 高兴 成绩 成长 马上 全部 全班",
+    "全校 毕业 费用 管理 路上 包括 温度 关系 周边 任何 农田 孙子 孙女 毕竟",
 )
 _NOT_NAME_CHARS = frozenset("的了在是我你他她们想要来去说和与及或被把这那哪个些都也就还又再很")
 #: Characters that do not follow a surname in a name, but do follow 本人/我是 in a sentence (本人于今年).
@@ -110,9 +136,28 @@ def _accepted(name: str) -> bool:
 
 
 def mask_name_match(m: re.Match[str], char: str) -> str | None:
-    """The masked name of a :data:`NAME` match, or None when the word is not a name."""
+    """The masked name of a :data:`NAME` match, or None when the word is not a name.
+
+    A compound surname right before the mask character is the kept part of a name masked
+    before (欧阳* read again became 欧**): left alone, so that masking is idempotent.  Any
+    other name before a mask character is masked (联系人：胡喆******** is a name, then a
+    number its writer masked).
+    """
     name = m["v"]
+    if name in _COMPOUND_SURNAMES and m.string[m.end("v") : m.end("v") + 1] == char:
+        return None
     return masked_name(name, char) if _accepted(name) else None
+
+
+def has_kin_intro(text: str) -> bool:
+    """Whether ``text`` names a family member's relation (儿子, 女儿, 孩子 …) before one scan."""
+    likely = "子" in text or "女" in text or "孩" in text or "甥" in text  # substring tests first
+    return likely and _HAS_KIN(text) is not None
+
+
+def has_classmate(text: str) -> bool:
+    """Whether ``text`` holds 同学 or 小朋友 (a quick test before :data:`CLASSMATE`)."""
+    return "同学" in text or "小朋友" in text
 
 
 def has_name_intro(text: str) -> bool:
@@ -126,14 +171,20 @@ def has_official(text: str) -> bool:
 
 
 def names_introduced(text: str | None) -> list[str]:
-    """The names the author of ``text`` introduces (我叫…, 本人…, 姓名：…), once each, in text order.
+    """The names the author of ``text`` introduces (我叫…, 本人…, 我儿子…, 同学…), once each, by kind.
 
     These are the names :func:`minyi.pipeline.privacy.mask_text` masks in ``text``;
     pass them to :func:`mask_names` to mask the same names in the other texts of a case.
     """
-    if not text or not has_name_intro(text):
+    if not text:
         return []
-    names = (m["v"] for m in NAME.finditer(text))
+    names: list[str] = []
+    if has_name_intro(text):
+        names += (m["v"] for m in NAME.finditer(text))
+    if has_kin_intro(text):
+        names += (m["v"] for m in KIN_NAME.finditer(text))
+    if has_classmate(text):
+        names += (m["v"] for pattern in (CLASSMATE, PUPIL) for m in pattern.finditer(text))
     return list(dict.fromkeys(name for name in names if _accepted(name)))
 
 

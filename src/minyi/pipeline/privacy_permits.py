@@ -50,11 +50,15 @@ __all__ = [
 ]
 
 _CUE = r"(?:护照|(?i:passport))(?:号码|号|编号|(?i:\s*no\.?|\s*number))?"
+#: Digits grouped by single spaces as a card is read out (C 1234 5678, E1234 5678; eleventh
+#: probe: shown in full).  Only after a cue: the bare forms must be written whole.  The mask
+#: functions count the digits (7-9 for a passport, 7-18 for a permit).
+_GROUPED = "[0-9]{1,8}(?: [0-9]{1,8}){1,4}"
 _END = "(?![0-9A-Za-z])"
 #: The value is group ``v``: after a cue any one or two letters and 7-9 digits, else E/G + 8 digits.
 PASSPORT = re.compile(
     rf"(?:{_CUE}\s*(?:[:：]|是|为)?\s*|(?<![0-9A-Za-z])(?=[EG][0-9]{{8}}{_END}|E[A-HJ-NP-Z][0-9]{{7}}{_END}))"
-    rf"(?P<v>[A-Za-z]{{1,2}} ?[0-9]{{7,9}}){_END}"
+    rf"(?P<v>[A-Za-z]{{1,2}} ?(?:[0-9]{{7,9}}|{_GROUPED})){_END}"
 )
 _PASSPORT_QUICK = re.compile("[EG][0-9A-Z][0-9]{7}").search
 
@@ -69,6 +73,8 @@ _SPACED_QUICK = re.compile(
     f"[{_PROVINCES}] [A-Za-z]|[{_PROVINCES}][A-Za-z][·•・.-]? ?[0-9A-Za-z]{{0,5}} "
 ).search
 _PLATE_MIN_DIGITS = 3
+_PASSPORT_DIGITS = (7, 9)
+_PERMIT_DIGITS = (7, 18)
 
 
 def has_passport(text: str) -> bool:
@@ -78,10 +84,12 @@ def has_passport(text: str) -> bool:
     return ("E" in text or "G" in text) and _PASSPORT_QUICK(text) is not None
 
 
-def mask_passport(m: re.Match[str], char: str) -> str:
+def mask_passport(m: re.Match[str], char: str) -> str | None:
     """``E12345678`` → ``E******78``; ``EA1234567`` → ``EA*****67``."""
     value = m["v"].replace(" ", "")
     letters = 2 if value[1].isalpha() else 1
+    if not _PASSPORT_DIGITS[0] <= len(value) - letters <= _PASSPORT_DIGITS[1]:
+        return None  # grouped digits too few or too many for a passport
     return value[:letters] + char * (len(value) - letters - 2) + value[-2:]
 
 
@@ -109,7 +117,8 @@ PERMIT = re.compile(
     rf"(?:(?:(?:{_PERMIT_NAMES}){_PERMIT_SUFFIX}?|(?:社保|医保|社会保障|医疗保险){_PERMIT_SUFFIX})"
     r"\s*(?:[:：]|是|为)?\s*"
     rf"|(?<![0-9A-Za-z])(?=[CK][0-9]{{8}}{_END}))"
-    rf"(?P<v>[A-Za-z]{{0,2}} ?[0-9]{{7,18}}(?:[Xx][0-9]{{0,2}})?(?:[(（][A-Za-z0-9][)）])?){_END}"
+    rf"(?P<v>[A-Za-z]{{0,2}} ?(?:[0-9]{{7,18}}|{_GROUPED})"
+    rf"(?:[Xx][0-9]{{0,2}})?(?:[(（][A-Za-z0-9][)）])?){_END}"
 )
 #: The words every cue of :data:`PERMIT` holds (身份证 and 卡号 alone are not among them).
 _PERMIT_WORDS = re.compile(
@@ -138,10 +147,12 @@ def _is_date(digits: str) -> bool:
 
 def mask_permit(m: re.Match[str], char: str) -> str | None:
     """``C12345678`` → ``C******78``; a 15- or 18-digit number like an ID (``430***********123X``)."""
-    parts = _PERMIT_PARTS.fullmatch(m["v"])
+    parts = _PERMIT_PARTS.fullmatch(m["v"].replace(" ", ""))
     if parts is None:
         return None
     head, digits, tail = parts["head"], parts["digits"], parts["tail"]
+    if not _PERMIT_DIGITS[0] <= len(digits.rstrip("Xx")) <= _PERMIT_DIGITS[1]:
+        return None  # grouped digits too few or too many for a permit
     if not head and _is_date(digits):
         return None
     if not head and len(digits) in _ID_LENGTHS:

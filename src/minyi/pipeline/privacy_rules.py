@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from minyi.pipeline import privacy_numbers as _numbers
 from minyi.pipeline import privacy_permits as _permits
 from minyi.pipeline import privacy_spoken as _spoken
-from minyi.pipeline.privacy_names import NAME, OFFICIAL, has_name_intro, has_official, mask_name_match
+from minyi.pipeline.privacy_names import (
+    CLASSMATE,
+    KIN_NAME,
+    NAME,
+    OFFICIAL,
+    PUPIL,
+    has_classmate,
+    has_kin_intro,
+    has_name_intro,
+    has_official,
+    mask_name_match,
+)
 from minyi.pipeline.privacy_numbers import luhn_ok, resident_id_ok
 
 __all__ = ["RESERVED", "RESERVED_KINDS", "RULES", "MaskFunction", "ReadFunction", "Rule"]
@@ -49,8 +60,8 @@ _ORDER = re.compile(
     r"(?:订单|单号|(?<![证照])(?<!证档案)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
     rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
 )
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
+_EMAIL = re.compile(  # a space on either side of @ keeps a link from forming (zhangsan @qq.com)
+    r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}) ?@ ?"
     r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
     # A Chinese input method types 。 for every dot (abc@qq。com), never after an ASCII one.
     r"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?。)+[a-z]{2,24})(?![A-Za-z0-9@-])"
@@ -76,8 +87,11 @@ _WECHAT = re.compile(
 _WXID = re.compile(r"(?<![-_A-Za-z0-9])wxid_[A-Za-z0-9]{6,20}(?![-_A-Za-z0-9])")
 _MOBILE = re.compile(_B + r"(?P<prefix>(?:\+|00)?86[- ]?)?(?P<n>1[- ]?[3-9](?:[- ]?[0-9]){9})" + _E)
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
+# The local number may be grouped 4-4 or 3-4 by one space or dash, as on a business card:
+# (0731)8412 3457, 0731-8412-3456, 010-8888 6666 (eleventh probe: shown in full before).
 _LANDLINE = re.compile(  # an opening parenthesis is a boundary of its own: 湘A12345(0731)84123456
-    rf"(?P<area>[(（]{_AREA}[)）] ?|{_B}{_AREA}[- ])(?P<num>[2-9][0-9]{{6,7}})"
+    rf"(?P<area>[(（]{_AREA}[)）] ?|{_B}{_AREA}[- ])"
+    r"(?P<num>[2-9][0-9]{6,7}|[2-9][0-9]{2,3}[- ][0-9]{4})"
     r"(?P<ext>(?:-|转|ext\.?)[0-9]{1,5})?" + _E
 )
 _PLATE = re.compile(
@@ -149,7 +163,7 @@ def _mask_mobile(m: re.Match[str], char: str) -> str:
 
 
 def _mask_landline(m: re.Match[str], char: str) -> str:
-    return f"{m['area']}{_keep_ends(m['num'], 0, 2, char)}{m['ext'] or ''}"
+    return f"{m['area']}{_keep_ends(_compact(m['num']), 0, 2, char)}{m['ext'] or ''}"
 
 
 def _mask_plate(m: re.Match[str], char: str) -> str | None:
@@ -219,8 +233,12 @@ RULES: tuple[Rule, ...] = (
     Rule("plate", _permits.PLATE_SPACED, _permits.mask_plate_spaced, applies=_permits.has_spaced_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
+    Rule("address", _numbers.ROOM_NUMBERED, _numbers.mask_room, "v", applies=_numbers.has_numbered_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     Rule("name", OFFICIAL, mask_name_match, "v", applies=has_official),
+    Rule("name", KIN_NAME, mask_name_match, "v", applies=has_kin_intro),
+    Rule("name", CLASSMATE, mask_name_match, "v", applies=has_classmate),
+    Rule("name", PUPIL, mask_name_match, "v", applies=has_classmate),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
 )

@@ -115,7 +115,7 @@ def cases_file(request: Request, fmt: str, db: DbSession, settings: AppSettings)
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={"ETag": etag})
     path = downloads.cached_file(
-        settings.data_dir / "cache" / "open-data",
+        settings.open_data_cache_dir,
         f"cases.{kind.value}",
         stamp,
         lambda out: open_cases.write_cases(db, out, kind, licence),

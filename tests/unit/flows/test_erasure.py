@@ -324,3 +324,16 @@ def test_statements_lose_the_name_the_preview_counts_people_and_is_audited(sessi
     with pytest.raises(ErasureError) as refused:
         find_messages(session, KEY, ErasureRequest(emails=("12345",)))
     assert refused.value.field == "emails"
+
+
+def test_names_an_erased_text_introduced_are_masked_in_the_replies_for_good(session):
+    dept = factories.make_department(session)
+    case = _replied(
+        session,
+        dept,
+        body="我叫钱晓东，路灯坏了。",
+        reply_body="钱晓东您好，已修复。",
+        contact={"phone": "13944448888"},
+    )
+    erase(session, KEY, ErasureRequest(phones=("13944448888",), text=True), actor="t")
+    assert case.replies[0].body == "钱**您好，已修复。"

@@ -1,5 +1,5 @@
 // 类似问题已有答复: while a citizen writes the title and the message on /submit, ask the
-// public knowledge base (GET /api/v1/public/knowledge?q=…) for answers already given and show
+// public knowledge base (POST /api/v1/public/knowledge, {"q": …}) for answers already given and show
 // them as links. Debounced (one call per pause in typing, none for the same text twice);
 // nothing is blocked and the form submits without this script.
 (function () {
@@ -56,7 +56,13 @@
     var q = query();
     if (q.length < MIN_CHARS || q === last) { return; }
     last = q;
-    fetch(endpoint + "?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+    // POST: the draft holds whatever the citizen types (a phone, an ID number); in a query
+    // string it went into the server's and every proxy's access log, submitted or not
+    fetch(endpoint, {
+      method: "POST",
+      headers: { "Accept": "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify({ q: q })
+    })
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (hits) { if (q === last) { show(hits); } })
       .catch(function () { /* the list is a help: silence when the network fails */ });
