@@ -145,6 +145,13 @@ def _echo_report(report: ImportReport, *, dry_run: bool) -> None:
             f"（{r.elapsed_seconds:.1f} 秒）",
         )
     )
+    if dry_run and r.replies:  # the operator learns before importing that these cases close
+        click.echo(
+            t(
+                f"{r.replies} rows carry a reply (答复意见): their cases will be closed as answered",
+                f"其中 {r.replies} 条带有答复意见：导入后作为历史答复保存，对应案件直接办结",
+            )
+        )
     for err in report.invalid[:20]:
         said = domain_message(err.message)
         click.echo(

@@ -147,13 +147,22 @@ async def choose_sheet(
 
 
 async def _mapping(request: Request, run: ImportRun) -> dict[str, str]:
+    """The admin's mapping: field → column, ``""`` for a field set to "—".
+
+    A field left at "—" is kept as ``""`` (not imported): dropped from the mapping, it
+    was recognised again from its header, so a column the page listed as not imported
+    (留言用户, the authors' ids) was imported all the same. A form without the selects (a
+    script) keeps the mapping the page shows, the one detected at upload.
+    """
     form = await request.form()
+    if not any(str(name).startswith("map.") for name in form):
+        return dict(run.mapping)
     columns = set(run.report.get("columns", []))
     chosen: dict[str, str] = {}
     for name in FIELD_ALIASES:
         value = form.get(f"map.{name}")
-        if isinstance(value, str) and value in columns:
-            chosen[name] = value
+        if isinstance(value, str) and (value in columns or not value.strip()):
+            chosen[name] = value.strip()
     return chosen
 
 

@@ -1,0 +1,121 @@
+"""The eleventh probe: a new 12345 centre's first week, done from the documents only.
+
+Each test is one thing an operator, a dispatcher or a department did in that week that
+went wrong or said too little (docs/security-probes.md, "Eleventh probe").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from tests.functional.conftest import cli_database, csrf_of, login
+
+from minyi.cli.main import cli
+from minyi.flows import import_runs
+from minyi.intake.models import Message
+
+HEAD = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间"]
+ROWS = [
+    [
+        "F-1",
+        "A0001",
+        "路灯不亮",
+        "2019/4/25 9:32:09",
+        "小区门口路灯坏了",
+        "已修复，感谢监督。",
+        "2019/5/9 9:49:10",
+    ],
+    [
+        "F-2",
+        "A0002",
+        "噪音扰民",
+        "2019/4/26 10:00:00",
+        "工地夜间施工",
+        "已责令停止夜间施工。",
+        "2019/5/10 9:00:00",
+    ],
+    ["F-3", "A0003", "公交太少", "2019/4/27 11:00:00", "希望增加128路车次", "", ""],
+]
+
+
+def csv_bytes(rows) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _upload(client) -> tuple[str, str]:
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/imports").text)
+    sent = client.post(
+        "/staff/imports",
+        data={"csrf_token": token},
+        files={"file": ("附件4.csv", csv_bytes([HEAD, *ROWS]), "text/csv")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    return token, sent.headers["location"].rsplit("/", 1)[-1]
+
+
+def _browser_form(**chosen: str) -> dict[str, str]:
+    """What a browser sends: every field's select, "" where the admin left "—"."""
+    fields = ["external_id", "author", "title", "body", "submitted_at", "likes", "dislikes", "region"]
+    return {f"map.{name}": chosen.get(name, "") for name in fields}
+
+
+def test_a_field_left_at_dash_on_the_import_page_is_not_imported(client, session, world):
+    """The page said 未导入的列：留言用户, yet every author id was stored (recognised again)."""
+    token, run_id = _upload(client)
+    form = _browser_form(external_id="留言编号", title="留言主题", body="留言详情", submitted_at="留言时间")
+    dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token, **form})
+    assert "未导入的列：留言用户" in dry.text
+    client.post(
+        f"/staff/imports/{run_id}/start",
+        data={"csrf_token": token, "broken": "refuse", **form},
+        follow_redirects=False,
+    )
+    import_runs.wait(run_id, 60)
+    session.expire_all()
+    stored = session.scalars(select(Message).where(Message.external_id.in_(["F-1", "F-2", "F-3"]))).all()
+    assert len(stored) == 3
+    assert [m.author_pseudonym for m in stored] == [None, None, None]
+
+
+def test_a_post_without_the_selects_still_recognises_the_headers(client, session, world):
+    """A form without the selects (a script) keeps the mapping detected at upload."""
+    token, run_id = _upload(client)
+    dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token})
+    assert "未导入的列" not in dry.text
+    assert "3 行将导入" in dry.text
+
+
+def test_the_dry_run_says_how_many_cases_the_replies_will_close(client, session, world):
+    """附件4's 答复意见 close their cases: the dry run said nothing of it (the CLI: 历史答复 0 条)."""
+    token, run_id = _upload(client)
+    form = _browser_form(
+        external_id="留言编号", author="留言用户", title="留言主题", body="留言详情", submitted_at="留言时间"
+    )
+    dry = client.post(f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token, **form})
+    section = dry.text[dry.text.find('id="dry-run"') :]
+    assert "共 3 行：3 行将导入，0 行已存在，0 行有问题。" in section
+    assert "其中 2 行带有答复意见：导入后作为历史答复保存，对应案件直接办结。" in section
+    assert session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_the_command_line_dry_run_counts_the_replies_too(tmp_path, monkeypatch):
+    """`minyi import --dry-run` said 历史答复 0 条; the import then closed two cases."""
+    path = tmp_path / "附件4.csv"
+    path.write_bytes(csv_bytes([HEAD, *ROWS, ROWS[0]]))  # a repeated row closes nothing twice
+    with cli_database(tmp_path, monkeypatch, "minyi_probe11_dry"):
+        runner = CliRunner()
+        dry = runner.invoke(cli, ["import", str(path), "--dry-run"])
+        assert dry.exit_code == 0, dry.output
+        assert "2 historical replies" in dry.output  # the tests' command line speaks English
+        assert "2 rows carry a reply (答复意见): their cases will be closed as answered" in dry.output
+        done = runner.invoke(cli, ["import", str(path)])
+        assert "2 historical replies" in done.output
+        again = runner.invoke(cli, ["import", str(path), "--dry-run"])
+        assert "0 historical replies" in again.output  # already imported: nothing would close
