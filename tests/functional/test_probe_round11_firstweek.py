@@ -11,8 +11,9 @@ import io
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
-from tests.functional.conftest import cli_database, csrf_of, login
+from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
+from minyi.cases.models import Case
 from minyi.cli.main import cli
 from minyi.flows import import_runs
 from minyi.intake.models import Message
@@ -119,3 +120,48 @@ def test_the_command_line_dry_run_counts_the_replies_too(tmp_path, monkeypatch):
         assert "2 historical replies" in done.output
         again = runner.invoke(cli, ["import", str(path), "--dry-run"])
         assert "0 historical replies" in again.output  # already imported: nothing would close
+
+
+def _suggestion(client, session, world) -> str:
+    """A suggestion dispatched to 交通运输局, as a department user then sees it."""
+    created = client.post(
+        "/api/v1/messages",
+        json={"title": "希望A市地铁1号线延伸到A6区", "body": "建议地铁1号线延伸到A6区，方便居民出行。"},
+    ).json()
+    case = session.get(Case, created["case_id"])
+    case.appeal_kind = "suggestion"
+    session.commit()
+    headers = bearer(session, world.dispatcher)
+    sent = client.post(f"/api/v1/cases/{case.id}/dispatch", json={"department": "JTJ"}, headers=headers)
+    assert sent.status_code == 200
+    return case.id
+
+
+def test_an_adoption_without_its_reason_stays_on_the_case_page(client, session, world):
+    """An empty 采纳理由 gave a bare 出错了 page (no case, no form) saying only 请填写理由。"""
+    case_id = _suggestion(client, session, world)
+    login(client, "road")
+    page = client.get(f"/staff/cases/{case_id}")
+    form = {"decision": "partly_adopted", "reason": " ", "csrf_token": csrf_of(page.text)}
+    missing = client.post(f"/staff/cases/{case_id}/adoption", data=form)
+    assert missing.status_code == 422
+    assert "请填写采纳理由（留言人可见）。" in missing.text  # the field, as the form names it
+    assert 'action="/staff/cases/' + case_id + '/adoption"' in missing.text  # the form is still there
+    assert "出错了" not in missing.text
+
+
+def test_the_history_says_which_adoption_decision_was_taken(client, session, world):
+    """The history read "采纳决定 住建王 · 理由：…" without 采纳, 部分采纳 or 不采纳."""
+    case_id = _suggestion(client, session, world)
+    login(client, "road")
+    token = csrf_of(client.get(f"/staff/cases/{case_id}").text)
+    for decision, reason in [("not_adopted", "与现行规划冲突"), ("partly_adopted", "已纳入第三期规划研究")]:
+        form = {"decision": decision, "reason": reason, "csrf_token": token}
+        assert client.post(f"/staff/cases/{case_id}/adoption", data=form).status_code == 200
+    history = client.get(f"/staff/cases/{case_id}").text
+    history = history[history.find('class="timeline"') :]
+    assert "采纳决定</b>" in history
+    assert "· 不采纳 · 理由：与现行规划冲突" in history
+    assert "· 部分采纳 · 理由：已纳入第三期规划研究" in history
+    english = client.get(f"/staff/cases/{case_id}", params={"lang": "en"}).text
+    assert "· partly adopted ·" in english

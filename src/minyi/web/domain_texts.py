@@ -369,6 +369,11 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "A closed case is not flagged for a callback; reopen it first.",
         ),
         (r"no callback is waiting for this case", "本案没有待回电的标记。", "No callback is waiting."),
+        (
+            r"reason: say why the suggestion is adopted or not",
+            "请填写采纳理由（留言人可见）。",
+            "Please give the reason for the decision (the citizen reads it).",
+        ),
         (r"reason: say why", "请填写理由。", "Please give the reason."),
         (r"outcome: say why", "请填写回电结果。", "Please say what came of the call."),
         (
