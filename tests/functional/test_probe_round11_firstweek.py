@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -165,3 +166,19 @@ def test_the_history_says_which_adoption_decision_was_taken(client, session, wor
     assert "· 部分采纳 · 理由：已纳入第三期规划研究" in history
     english = client.get(f"/staff/cases/{case_id}", params={"lang": "en"}).text
     assert "· partly adopted ·" in english
+
+
+def test_an_imported_message_shows_when_it_was_written(client, session, world):
+    """A message of 2019 showed only "导入 · 2026-12-08 02:14"; the inbox called that 留言时间."""
+    created = client.post("/api/v1/messages", json={"title": "公交太少", "body": "希望增加128路车次"}).json()
+    message = session.get(Message, created["id"])
+    message.submitted_at = datetime(2019, 4, 25, 1, 32, tzinfo=UTC)  # 09:32 in Beijing
+    session.commit()
+    login(client, "disp")
+    page = client.get(f"/staff/cases/{created['case_id']}").text
+    assert '<span class="written-at">留言时间 2019-04-25 09:32</span>' in page
+    inbox = client.get("/staff").text
+    assert "<th>收到时间</th>" in inbox  # when the centre received it, which is what the column shows
+    assert "<th>留言时间</th>" not in inbox
+    other = client.post("/api/v1/messages", json={"title": "路灯不亮", "body": "小区门口路灯坏了"}).json()
+    assert "written-at" not in client.get(f"/staff/cases/{other['case_id']}").text  # written when received

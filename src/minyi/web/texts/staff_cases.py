@@ -6,6 +6,9 @@ from minyi.cases import supervision
 
 TEXTS: dict[str, tuple[str, str]] = {
     "inbox.heading": ("待办案件", "Case inbox"),
+    # When the centre received the case; an imported message may have been written years before.
+    "inbox.received_at": ("收到时间", "Received"),
+    "case.written_at": ("留言时间", "Written"),
     "inbox.empty": ("没有符合条件的案件。", "No cases match."),
     "inbox.open": ("待办", "To do"),
     "inbox.groups": ("同一事件的多件案件", "Several cases about one event"),
