@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
 from minyi.cases.models import Case
+from minyi.cases.routing import CaseRouting
 from minyi.cli.main import cli
 from minyi.flows import import_runs
 from minyi.intake.models import Message
@@ -182,3 +183,32 @@ def test_an_imported_message_shows_when_it_was_written(client, session, world):
     assert "<th>留言时间</th>" not in inbox
     other = client.post("/api/v1/messages", json={"title": "路灯不亮", "body": "小区门口路灯坏了"}).json()
     assert "written-at" not in client.get(f"/staff/cases/{other['case_id']}").text  # written when received
+
+
+NOISE = {
+    "title": "投诉道路施工夜间噪音扰民",
+    "body": "开元路道路维护工地每天晚上施工到凌晨两点，噪音严重影响休息，请尽快处理。",
+}
+
+
+def test_a_case_returned_and_sent_elsewhere_is_no_longer_called_auto_routed(client, session, world):
+    """Keyword rules sent it to one department, which returned it; the dispatcher chose
+    another. The case still said 自动分派 (with the machine's confidence) at the new one."""
+    routed = client.post("/api/v1/messages", json=NOISE).json()
+    case_id = routed["case_id"]
+    assert session.get(CaseRouting, case_id).routed_automatically  # keyword rules: 交通运输局
+    login(client, "disp")
+    assert 'id="auto-routed"' in client.get(f"/staff/cases/{case_id}").text
+    road = bearer(session, world.road_staff)
+    returned = client.post(f"/api/v1/cases/{case_id}/return", json={"reason": "不属于本单位"}, headers=road)
+    assert returned.status_code == 200, returned.text
+    dispatcher = bearer(session, world.dispatcher)
+    sent = client.post(f"/api/v1/cases/{case_id}/dispatch", json={"department": "JYJ"}, headers=dispatcher)
+    assert sent.status_code == 200, sent.text
+    page = client.get(f"/staff/cases/{case_id}").text
+    assert 'id="auto-routed"' not in page
+    inbox = client.get("/staff").text
+    row = next(line for line in inbox.splitlines() if case_id in line and "<tr" in line)
+    assert "自动分派" not in row
+    session.expire_all()
+    assert session.get(CaseRouting, case_id).routed_automatically  # the record of what the machine did stays
