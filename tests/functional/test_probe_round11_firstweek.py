@@ -212,3 +212,30 @@ def test_a_case_returned_and_sent_elsewhere_is_no_longer_called_auto_routed(clie
     assert "自动分派" not in row
     session.expire_all()
     assert session.get(CaseRouting, case_id).routed_automatically  # the record of what the machine did stays
+
+
+def test_a_statement_counts_the_cases_it_answered_not_messages(client, session, world):
+    """Four reports merged into one case: the statement said "1 件留言已答复"."""
+    first = client.post("/api/v1/messages", json=NOISE).json()
+    for n in range(3):
+        client.post("/api/v1/messages", json=NOISE | {"body": NOISE["body"] + f"住户{n}"})
+    number = session.get(Case, first["case_id"]).number
+    login(client, "disp")
+    token = csrf_of(client.get("/staff/statements").text)
+    form = {"title": "统一答复", "body": "已责令停止夜间施工。", "case_lines": number, "csrf_token": token}
+    assert client.post("/staff/statements", data=form).status_code == 200
+    for page in (client.get("/staff/statements").text, client.get("/public/statements").text):
+        assert "1 件诉求已答复" in page
+        assert "件留言已答复" not in page
+
+
+def test_the_admin_page_speaks_chinese_of_urgent_hours_and_names_the_code_column(client, session, world):
+    """An urgent rule read "→ 2.0 h"; the tree upload's hint left out 分类编码."""
+    login(client, "boss")
+    token = csrf_of(client.get("/staff/admin").text)
+    rule = {"appeal_kind": "", "reply_hours": "2", "urgent": "1", "note": "", "csrf_token": token}
+    assert client.post("/staff/admin/rules", data=rule).status_code == 200
+    page = client.get("/staff/admin").text
+    assert "→ 2 小时" in page
+    assert "2.0 h" not in page
+    assert "“分类编码”列" in page

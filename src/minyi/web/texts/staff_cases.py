@@ -66,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wf.reopened": ("重办次数", "Reopened"),
     "wf.extension": ("延期申请", "Extension request"),
     "wf.days": ("个工作日", "working days"),
+    "wf.hours": ("小时", "hours"),
     "wf.ext.pending": ("待审批", "pending"),
     "wf.ext.approved": ("已批准", "approved"),
     "wf.ext.rejected": ("未批准", "rejected"),
