@@ -13,6 +13,7 @@ from minyi.cli.i18n import domain_message, t, zh
 from minyi.departments.services import CategoryImportError, import_category_tree
 from minyi.flows.imports import ImportReport, ImportValidationError
 from minyi.flows.imports import import_messages as run_import
+from minyi.interop.presets import LAYOUT_TITLES
 from minyi.interop.tabular import ImportFileError, read_rows
 
 
@@ -128,7 +129,8 @@ def import_messages(
 
 def _echo_report(report: ImportReport, *, dry_run: bool) -> None:
     """The import's report as lines of text: the counts, then the first 20 invalid rows."""
-    click.echo(t(f"layout: {report.layout_label}", f"格式：{report.layout_label}"))
+    title = LAYOUT_TITLES.get(report.layout or "generic", (report.layout_label,))[0]
+    click.echo(t(f"layout: {report.layout_label}", f"格式：{title}"))
     if report.extra_columns:
         ignored = ", ".join(report.extra_columns)
         click.echo(t(f"columns ignored: {ignored}", f"忽略的列：{ignored}"))
