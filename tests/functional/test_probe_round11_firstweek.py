@@ -239,3 +239,32 @@ def test_the_admin_page_speaks_chinese_of_urgent_hours_and_names_the_code_column
     assert "→ 2 小时" in page
     assert "2.0 h" not in page
     assert "“分类编码”列" in page
+
+
+def test_a_case_answered_before_dispatch_does_not_tell_the_citizen_it_waits(client, session, world):
+    """A statement answered a case no department held: the citizen read 承办单位 待分派 beside the answer."""
+    created = client.post("/api/v1/messages", json=NOISE).json()
+    waiting = client.post("/api/v1/messages", json={"title": "请问一件事", "body": "想了解一下情况"}).json()
+    case = session.get(Case, created["case_id"])
+    case.department_id = None  # no department had it (keyword routing aside)
+    session.commit()
+    login(client, "disp")
+    token = csrf_of(client.get("/staff/statements").text)
+    form = {
+        "title": "统一答复",
+        "body": "已责令停止夜间施工。",
+        "case_lines": case.number,
+        "csrf_token": token,
+    }
+    assert client.post("/staff/statements", data=form).status_code == 200
+    client.post("/staff/logout", data={"csrf_token": csrf_of(client.get("/staff").text)})
+
+    def tracked(message: dict) -> str:
+        page = client.get("/track")
+        form = {"code": message["tracking_code"], "secret": message["tracking_secret"]}
+        return client.post("/track", data=form | {"csrf_token": csrf_of(page.text)}).text
+
+    answered = tracked(created)
+    assert "未经分派，直接答复" in answered
+    assert "待分派" not in answered
+    assert "待分派" in tracked(waiting)  # not answered yet: it does wait
