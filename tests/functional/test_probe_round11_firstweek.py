@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
+from minyi.audit import services as audit
 from minyi.cases.models import Case
 from minyi.cases.routing import CaseRouting
 from minyi.cli.main import cli
@@ -268,3 +269,48 @@ def test_a_case_answered_before_dispatch_does_not_tell_the_citizen_it_waits(clie
     assert "未经分派，直接答复" in answered
     assert "待分派" not in answered
     assert "待分派" in tracked(waiting)  # not answered yet: it does wait
+
+
+def test_the_audit_trail_speaks_the_reader_s_language(client, session, world):
+    """The trail read "command line … from=None; to=staff" and "cli … format=csv; cases=14"."""
+    audit.record(
+        session,
+        audit.ROLE_CHANGED,
+        actor="command line",
+        subject="zjj1",
+        details={"from": None, "to": "staff"},
+    )
+    audit.record(
+        session,
+        audit.EXPORT_MASKED,
+        actor="cli",
+        subject="cases",
+        details={"format": "csv", "cases": 14, "department": "ZJJ", "status": "closed"},
+    )
+    audit.record(
+        session,
+        audit.IMPORT,
+        actor="boss",
+        subject="a4.xlsx",
+        details={
+            "run": "r1",
+            "layout": "附件4",
+            "status": "done",
+            "rows_read": 150,
+            "imported": 150,
+            "invalid_rows": 0,
+        },
+    )
+    session.commit()
+    login(client, "boss")
+    page = client.get("/staff/admin/audit").text
+    rows = page[page.find('id="audit-events"') :]
+    assert "原角色：（新账号）；新角色：承办人" in rows
+    assert "格式：csv；案件数：14；承办单位：ZJJ；状态：已办结" in rows
+    assert "格式：附件4（带官方答复的留言）；状态：已完成；读取行数：150；已导入：150；有问题的行：0" in rows
+    assert "<td>命令行</td>" in rows
+    assert "None" not in rows
+    assert "command line" not in rows
+    assert "rows_read" not in rows
+    english = client.get("/staff/admin/audit", params={"lang": "en"}).text
+    assert "from: (new account); to:" in english
