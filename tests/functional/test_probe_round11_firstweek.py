@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
 from minyi.audit import services as audit
+from minyi.audit.models import AuditEvent
 from minyi.cases.models import Case
 from minyi.cases.routing import CaseRouting
 from minyi.cli.main import cli
@@ -314,3 +315,24 @@ def test_the_audit_trail_speaks_the_reader_s_language(client, session, world):
     assert "rows_read" not in rows
     english = client.get("/staff/admin/audit", params={"lang": "en"}).text
     assert "from: (new account); to:" in english
+
+
+def test_an_import_by_the_command_line_is_in_the_audit_trail(tmp_path, monkeypatch):
+    """The page's imports were audited; `minyi import` of 150 messages left no trace."""
+    path = tmp_path / "附件4.csv"
+    path.write_bytes(csv_bytes([HEAD, *ROWS]))
+    with cli_database(tmp_path, monkeypatch, "minyi_probe11_audit") as database:
+        runner = CliRunner()
+        assert runner.invoke(cli, ["import", str(path), "--dry-run"]).exit_code == 0
+        with database.session() as session:
+            assert (
+                session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+            )  # a dry run writes nothing
+        done = runner.invoke(cli, ["import", str(path)])
+        assert done.exit_code == 0, done.output
+        with database.session() as session:
+            event = session.scalar(select(AuditEvent).where(AuditEvent.action == audit.IMPORT))
+            assert event is not None
+            assert (event.actor, event.subject) == ("command line", "附件4.csv")
+            assert event.details["imported"] == 3
+            assert event.details["layout"] == "附件4"
