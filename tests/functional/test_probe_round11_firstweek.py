@@ -16,7 +16,7 @@ from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
 from minyi.audit import services as audit
 from minyi.audit.models import AuditEvent
-from minyi.cases.models import Case
+from minyi.cases.models import Case, CaseRating
 from minyi.cases.routing import CaseRouting
 from minyi.cli.main import cli
 from minyi.flows import import_runs
@@ -336,3 +336,69 @@ def test_an_import_by_the_command_line_is_in_the_audit_trail(tmp_path, monkeypat
             assert (event.actor, event.subject) == ("command line", "附件4.csv")
             assert event.details["imported"] == 3
             assert event.details["layout"] == "附件4"
+
+
+def _answered(client, session, world) -> str:
+    """A case 交通运输局 answered, as a dispatcher then sees it."""
+    created = client.post("/api/v1/messages", json=NOISE).json()
+    case_id = created["case_id"]
+    road = bearer(session, world.road_staff)
+    reply = {"body": "您好！经核查，工地已停止夜间施工，并安装降噪设施。感谢您的监督。", "reason": "已处理"}
+    answered = client.post(f"/api/v1/cases/{case_id}/replies", json=reply, headers=road)
+    assert answered.status_code in {200, 201}, answered.text
+    return case_id
+
+
+def test_a_dispatcher_takes_down_a_follow_up_call(client, session, world):
+    """回访 by telephone: staff could set 回访中 and wait for the tracking page; an answer given
+    on the phone had nowhere to go, and the case closed a week later as "not reached"."""
+    case_id = _answered(client, session, world)
+    login(client, "disp")
+    page = client.get(f"/staff/cases/{case_id}").text
+    assert 'action="/staff/cases/' + case_id + '/follow-up"' in page
+    form = {
+        "satisfaction": "basically_satisfied",
+        "solved": "yes",
+        "comment": "已不再施工",
+        "csrf_token": csrf_of(page),
+    }
+    done = client.post(f"/staff/cases/{case_id}/follow-up", data=form)
+    assert done.status_code == 200
+    assert "回访结果已记录" in done.text
+    session.expire_all()
+    case = session.get(Case, case_id)
+    assert case.status == "closed"
+    rating = session.scalar(select(CaseRating).where(CaseRating.case_id == case_id))
+    assert (rating.satisfaction, rating.solved) == ("basically_satisfied", True)
+    history = done.text[done.text.find('class="timeline"') :]
+    assert "电话回访" in history
+    assert "基本满意" in history
+
+
+def test_an_unsatisfied_answer_on_the_phone_reopens_the_case(client, session, world):
+    case_id = _answered(client, session, world)
+    login(client, "disp")
+    token = csrf_of(client.get(f"/staff/cases/{case_id}").text)
+    form = {"satisfaction": "unsatisfied", "solved": "no", "csrf_token": token}
+    assert client.post(f"/staff/cases/{case_id}/follow-up", data=form).status_code == 200
+    session.expire_all()
+    case = session.get(Case, case_id)
+    assert (case.status, case.reopened_count) == ("in_progress", 1)
+
+
+def test_a_follow_up_needs_an_answer_and_the_right_person(client, session, world):
+    case_id = _answered(client, session, world)
+    login(client, "disp")
+    token = csrf_of(client.get(f"/staff/cases/{case_id}").text)
+    missing = client.post(f"/staff/cases/{case_id}/follow-up", data={"satisfaction": "", "csrf_token": token})
+    assert missing.status_code == 409
+    assert "满意" in missing.text
+    assert 'action="/staff/cases/' + case_id + '/follow-up"' in missing.text  # said on the case page
+    login(client, "road")  # the department does not grade its own answer
+    token = csrf_of(client.get(f"/staff/cases/{case_id}").text)
+    refused = client.post(
+        f"/staff/cases/{case_id}/follow-up", data={"satisfaction": "satisfied", "csrf_token": token}
+    )
+    assert refused.status_code in {403, 404}
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(CaseRating)) == 0

@@ -178,6 +178,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/extensions/{request_id}/decision"): SUPERVISORS,
     ("POST", "/staff/cases/{case_id}/supervise"): SUPERVISORS,
     ("POST", "/staff/cases/{case_id}/reopen"): REOPENERS,
+    ("POST", "/staff/cases/{case_id}/follow-up"): DISPATCHERS,  # 电话回访: who may start follow-ups
     ("POST", "/staff/cases/{case_id}/merge"): DISPATCHERS,
     ("POST", "/staff/groups/merge"): DISPATCHERS,
     ("GET", "/staff/admin"): ADMINS,
@@ -384,6 +385,7 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
         "rename": {"title": "新标题"},
         "adoption": {"decision": "adopted", "reason": "采纳"},
         "done": {"outcome": "已回电"},
+        "follow-up": {"satisfaction": "satisfied", "solved": "yes"},
         "knowledge-draft": {"source": "case", "id": values["case_id"]},
         "direct-answer": {"source": "case", "id": values["case_id"]},
     }

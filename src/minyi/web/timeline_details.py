@@ -28,6 +28,7 @@ _TEXTS = {
     "partly_adopted": ("部分采纳", "partly adopted"),
     "not_adopted": ("不采纳", "not adopted"),
     "outcome": ("回电结果：{o}", "outcome: {o}"),
+    "by_phone": ("电话回访", "by phone"),
 }
 
 _ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
@@ -78,6 +79,8 @@ def _kind_details(event: CaseEvent, payload: dict[str, Any], language: str) -> l
     """
     if event.action == EventAction.SUGGESTION_DECIDED and payload.get("adoption") in _ADOPTIONS:
         return [_say(str(payload["adoption"]), language)]
+    if event.action == EventAction.RATED and payload.get("by_phone"):  # cases.follow_up
+        return [_say("by_phone", language)]
     if event.action == EventAction.CALLBACK_DONE and payload.get("outcome"):
         return [_say("outcome", language, o=payload["outcome"])]
     return []
