@@ -58,3 +58,27 @@ def test_notify_status_writes_the_office_s_time(monkeypatch):
     when = datetime(2026, 12, 7, 18, 16, 29, tzinfo=UTC)
     assert notify_commands._when(when) == "2026-12-08 02:16:29"
     assert notify_commands._when(None) == "-"
+
+
+def test_user_create_and_list_name_the_role_in_chinese(tmp_path: Path):
+    """`已创建 staff zjj1` and `zjj1\tstaff\tZJJ` on a Chinese command line."""
+    assert minyi(tmp_path, "db", "upgrade", MINYI_CLI_LANG="zh").returncode == 0
+    assert (
+        minyi(tmp_path, "department", "create", "ZJJ", "住房和城乡建设局", MINYI_CLI_LANG="zh").returncode
+        == 0
+    )
+    made = minyi(
+        tmp_path,
+        "user",
+        "create",
+        "zjj1",
+        "--department",
+        "ZJJ",
+        MINYI_CLI_LANG="zh",
+        MINYI_NEW_USER_PASSWORD="Qz7!Lanterns-firstweek-2027",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "已创建承办人（staff）zjj1" in made.stdout
+    listed = minyi(tmp_path, "user", "list", MINYI_CLI_LANG="zh").stdout
+    assert "zjj1\t承办人（staff）\tZJJ" in listed
+    assert "zjj1\tstaff\tZJJ" in minyi(tmp_path, "user", "list", MINYI_CLI_LANG="en").stdout
