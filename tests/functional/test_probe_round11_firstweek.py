@@ -310,6 +310,7 @@ def test_the_audit_trail_speaks_the_reader_s_language(client, session, world):
     assert "格式：csv；案件数：14；承办单位：ZJJ；状态：已办结" in rows
     assert "格式：附件4（带官方答复的留言）；状态：已完成；读取行数：150；已导入：150；有问题的行：0" in rows
     assert "<td>命令行</td>" in rows
+    assert "<td>案件</td>" in rows  # the export's subject
     assert "None" not in rows
     assert "command line" not in rows
     assert "rows_read" not in rows

@@ -47,6 +47,15 @@ def _pick(pair: tuple[str, str], language: str) -> str:
     return pair[1] if language == "en" else pair[0]
 
 
+#: Subjects that name a kind of record rather than one (an export's, an erasure's).
+_SUBJECTS = {"cases": ("案件", "cases"), "messages": ("留言", "messages")}
+
+
+def audit_subject(subject: str, language: str = "zh") -> str:
+    """A case number, file or user name as stored; ``cases`` and ``messages`` in words."""
+    return _pick(_SUBJECTS[subject], language) if subject in _SUBJECTS else subject
+
+
 def audit_actor(actor: str, language: str = "zh") -> str:
     """The actor's user name, or 命令行 for whatever the command line did."""
     if actor in COMMAND_LINE:
