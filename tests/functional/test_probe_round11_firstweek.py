@@ -14,11 +14,14 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from tests.functional.conftest import bearer, cli_database, csrf_of, login
 
+from minyi.alerts.models import Alert
 from minyi.audit import services as audit
 from minyi.audit.models import AuditEvent
 from minyi.cases.models import Case, CaseRating
 from minyi.cases.routing import CaseRouting
 from minyi.cli.main import cli
+from minyi.core.localtime import format_time
+from minyi.demo import factories
 from minyi.flows import import_runs
 from minyi.intake.models import Message
 
@@ -403,3 +406,22 @@ def test_a_follow_up_needs_an_answer_and_the_right_person(client, session, world
     assert refused.status_code in {403, 404}
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(CaseRating)) == 0
+
+
+def test_alerts_list_writes_the_office_s_time(tmp_path, monkeypatch):
+    """`minyi alerts list` printed `2026-12-07T18:51  open` (UTC) beside a page saying 02:51."""
+    with cli_database(
+        tmp_path, monkeypatch, "minyi_probe11_alerts", MINYI_TIMEZONE="Asia/Shanghai"
+    ) as database:
+        runner = CliRunner()
+        burst = ["alerts", "add-rule", "全市突增", "--kind", "burst", "--param", "min_count=3"]
+        assert runner.invoke(cli, burst).exit_code == 0
+        with database.transaction() as session:
+            for n in range(4):
+                factories.make_message(session, process=False, title=f"停水{n}", body="全市停水")
+        assert runner.invoke(cli, ["alerts", "check"]).exit_code == 0
+        with database.session() as session:
+            fired = session.scalar(select(Alert.fired_at))
+        listed = runner.invoke(cli, ["alerts", "list"]).output
+        assert format_time(fired) in listed  # the office's time
+        assert fired.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") not in listed

@@ -82,3 +82,9 @@ def test_user_create_and_list_name_the_role_in_chinese(tmp_path: Path):
     listed = minyi(tmp_path, "user", "list", MINYI_CLI_LANG="zh").stdout
     assert "zjj1\t承办人（staff）\tZJJ" in listed
     assert "zjj1\tstaff\tZJJ" in minyi(tmp_path, "user", "list", MINYI_CLI_LANG="en").stdout
+
+
+def test_alert_states_are_named_in_chinese():
+    from minyi.cli.alert_commands import ALERT_STATES_ZH
+
+    assert ALERT_STATES_ZH == {"open": "待处理", "acknowledged": "已确认"}  # as the alerts page says
