@@ -88,3 +88,15 @@ def test_alert_states_are_named_in_chinese():
     from minyi.cli.alert_commands import ALERT_STATES_ZH
 
     assert ALERT_STATES_ZH == {"open": "待处理", "acknowledged": "已确认"}  # as the alerts page says
+
+
+def test_the_report_line_uses_the_scorecard_s_words(tmp_path: Path):
+    """`minyi report` said 答复率 and 按时办结率 (no page says so), with ", " among "，"."""
+    assert minyi(tmp_path, "db", "upgrade", MINYI_CLI_LANG="zh").returncode == 0
+    out = tmp_path / "day.html"
+    done = minyi(
+        tmp_path, "report", "--period", "day", "--format", "html", "--out", str(out), MINYI_CLI_LANG="zh"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0 件，响应率 —，按期办结率 —，满意率 —，答复用时中位数 —" in done.stdout
+    assert "答复率" not in done.stdout.replace("响应率", "")
