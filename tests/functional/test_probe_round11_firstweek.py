@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 
 from click.testing import CliRunner
@@ -425,3 +426,25 @@ def test_alerts_list_writes_the_office_s_time(tmp_path, monkeypatch):
         listed = runner.invoke(cli, ["alerts", "list"]).output
         assert format_time(fired) in listed  # the office's time
         assert fired.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") not in listed
+
+
+def test_export_takes_a_category_by_its_code(tmp_path, monkeypatch):
+    """`minyi export --category` wanted the category's id (a UUID) where the operator knows 010206."""
+    with cli_database(tmp_path, monkeypatch, "minyi_probe11_export") as database:
+        with database.transaction() as session:
+            roads = factories.make_department(session, code="JTJ", name="交通运输局")
+            bus = factories.make_category(session, name="公共汽车", department=roads)
+            bus.code = "010206"
+            factories.make_case(
+                session, department=roads, category=bus, title="公交太少", body="希望增加车次"
+            )
+            factories.make_case(session, department=roads, title="路面塌陷", body="路面塌陷严重")
+        out = tmp_path / "bus.csv"
+        args = ["export", "--format", "csv", "--out", str(out), "--category", "010206", "--json"]
+        done = CliRunner().invoke(cli, args)
+        assert done.exit_code == 0, done.output
+        assert json.loads(done.output)["cases"] == 1
+        unknown = CliRunner().invoke(
+            cli, ["export", "--format", "csv", "--out", str(out), "--category", "999"]
+        )
+        assert unknown.exit_code != 0
