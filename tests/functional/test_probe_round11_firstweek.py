@@ -448,3 +448,29 @@ def test_export_takes_a_category_by_its_code(tmp_path, monkeypatch):
             cli, ["export", "--format", "csv", "--out", str(out), "--category", "999"]
         )
         assert unknown.exit_code != 0
+
+
+def test_the_import_page_can_leave_the_answers_out(client, session, world):
+    """Only `minyi import --layout generic` kept a 附件4 file's cases open; the page closed them all."""
+    token, run_id = _upload(client)
+    form = _browser_form(
+        external_id="留言编号", author="留言用户", title="留言主题", body="留言详情", submitted_at="留言时间"
+    )
+    page = client.get(f"/staff/imports/{run_id}").text
+    assert 'name="replies" value="skip"' in page
+    dry = client.post(
+        f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token, "replies": "skip", **form}
+    )
+    assert "带有答复意见" not in dry.text[dry.text.find('id="dry-run"') :]
+    assert "不导入，案件保持待办。" in dry.text
+    client.post(
+        f"/staff/imports/{run_id}/start",
+        data={"csrf_token": token, "broken": "refuse", "replies": "skip", **form},
+        follow_redirects=False,
+    )
+    import_runs.wait(run_id, 60)
+    session.expire_all()
+    stored = session.scalars(select(Message).where(Message.external_id.in_(["F-1", "F-2", "F-3"]))).all()
+    assert len(stored) == 3
+    assert {m.case.status for m in stored} <= {"received", "accepted", "dispatched"}  # open work
+    assert {m.author_pseudonym is not None for m in stored} == {True}

@@ -166,6 +166,16 @@ async def _mapping(request: Request, run: ImportRun) -> dict[str, str]:
     return chosen
 
 
+async def _skips_replies(request: Request) -> bool:
+    """Whether the admin left a 附件4 file's answers out (its cases then stay open work).
+
+    Without it, every row with a 答复意见 closed its case: a centre bringing an old board's
+    unanswered backlog in had no way to keep it as work from the page.
+    """
+    form = await request.form()
+    return form.get("replies") == "skip"
+
+
 @router.post("/{run_id}/dry-run")
 async def dry_run(
     request: Request, db: DbSession, settings: AppSettings, run_id: str, _csrf: CsrfChecked = None
@@ -175,6 +185,7 @@ async def dry_run(
     if run.status != import_runs.UPLOADED:
         return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
     run.mapping = await _mapping(request, run)
+    run.report = {**run.report, "skip_replies": await _skips_replies(request)}
     db.commit()
     database = request.app.state.db
     result = await run_in_threadpool(
@@ -200,6 +211,7 @@ async def start(
     if run.status == import_runs.UPLOADED:
         form = await request.form()
         run.mapping = await _mapping(request, run)
+        run.report = {**run.report, "skip_replies": await _skips_replies(request)}
         db.commit()
         # Started by another request meanwhile: the page shows its progress.
         with contextlib.suppress(ImportFileError):
