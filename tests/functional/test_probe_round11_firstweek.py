@@ -462,7 +462,7 @@ def test_the_import_page_can_leave_the_answers_out(client, session, world):
         f"/staff/imports/{run_id}/dry-run", data={"csrf_token": token, "replies": "skip", **form}
     )
     assert "带有答复意见" not in dry.text[dry.text.find('id="dry-run"') :]
-    assert "不导入，案件保持待办。" in dry.text
+    assert "答复：答复意见、答复时间 — 不导入，案件保持待办。" in dry.text
     client.post(
         f"/staff/imports/{run_id}/start",
         data={"csrf_token": token, "broken": "refuse", "replies": "skip", **form},
