@@ -474,3 +474,31 @@ def test_the_import_page_can_leave_the_answers_out(client, session, world):
     assert len(stored) == 3
     assert {m.case.status for m in stored} <= {"received", "accepted", "dispatched"}  # open work
     assert {m.author_pseudonym is not None for m in stored} == {True}
+
+
+def test_a_help_request_without_a_phone_number_says_so_beside_the_callback(client, session, world):
+    """An imported 求助 (no contact) could be flagged for a call back with no word that nobody can be called."""
+    headers = bearer(session, world.dispatcher)
+    numbers = {}
+    asks = [
+        ("without", {"title": "求助：家中老人走失", "body": "我家老人今早在梅溪湖一带走失，请帮忙寻找。"}),
+        (
+            "with",
+            {
+                "title": "求助：低保申请",
+                "body": "想申请低保，不知道需要什么材料。",
+                "contact": {"phone": "13800138000"},
+            },
+        ),
+    ]
+    for name, fields in asks:
+        created = client.post("/api/v1/messages", json=fields).json()
+        case = session.get(Case, created["case_id"])
+        case.appeal_kind = "help"
+        session.commit()
+        client.post(f"/api/v1/cases/{case.id}/dispatch", json={"department": "JTJ"}, headers=headers)
+        numbers[name] = case.id
+    login(client, "road")
+    assert 'id="callback-no-phone"' in client.get(f"/staff/cases/{numbers['without']}").text
+    assert "留言人未留联系电话" in client.get(f"/staff/cases/{numbers['without']}").text
+    assert 'id="callback-no-phone"' not in client.get(f"/staff/cases/{numbers['with']}").text

@@ -34,6 +34,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "flash.kinds.decided": ("采纳决定已保存", "Adoption decision saved"),
+    # an imported message, or one sent without a number: the call cannot be made from here
+    "kinds.callback.no_phone": (
+        "留言人未留联系电话，无法回电；如留言正文中留有号码，请核实后再拨打。",
+        "The citizen left no phone number; check the message text for one before calling.",
+    ),
     "flash.follow_up.recorded": ("回访结果已记录", "Follow-up answer recorded"),
     "follow_up.heading": ("电话回访", "Follow-up call"),
     "follow_up.intro": (
