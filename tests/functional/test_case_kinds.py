@@ -109,7 +109,7 @@ def test_the_staff_page_form_decides_and_explains_a_missing_reason_in_chinese(cl
     form = {"decision": "not_adopted", "reason": "", "csrf_token": csrf_of(page.text)}
     missing = client.post(f"/staff/cases/{created['case_id']}/adoption", data=form)
     assert missing.status_code == 422
-    assert "请填写理由" in missing.text
+    assert "请填写采纳理由" in missing.text
     saved = client.post(
         f"/staff/cases/{created['case_id']}/adoption",
         data=form | {"reason": "与现行规划冲突"},

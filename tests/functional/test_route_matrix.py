@@ -181,6 +181,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/extensions/{request_id}/decision"): SUPERVISORS,
     ("POST", "/staff/cases/{case_id}/supervise"): SUPERVISORS,
     ("POST", "/staff/cases/{case_id}/reopen"): REOPENERS,
+    ("POST", "/staff/cases/{case_id}/follow-up"): DISPATCHERS,  # 电话回访: who may start follow-ups
     ("POST", "/staff/cases/{case_id}/merge"): DISPATCHERS,
     ("POST", "/staff/groups/merge"): DISPATCHERS,
     ("GET", "/staff/admin"): ADMINS,
@@ -389,6 +390,7 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
         "adoption": {"decision": "adopted", "reason": "采纳"},
         "kind": {"appeal_kind": "suggestion"},
         "done": {"outcome": "已回电"},
+        "follow-up": {"satisfaction": "satisfied", "solved": "yes"},
         "knowledge-draft": {"source": "case", "id": values["case_id"]},
         "direct-answer": {"source": "case", "id": values["case_id"]},
     }

@@ -75,4 +75,4 @@ def test_statement_pages(client, session, world):
     assert missing.status_code == 422
     public = client.get("/public/statements")
     assert "统一答复" in public.text
-    assert "2 件留言已答复" in public.text
+    assert "2 件诉求已答复" in public.text

@@ -116,6 +116,8 @@ def decide_suggestion(
         raise InvalidInput(
             "decision: one of adopted, partly_adopted, not_adopted", field="decision"
         ) from None
+    if not reason.strip():  # the form's field is 采纳理由: say which reason is missing
+        raise InvalidInput("reason: say why the suggestion is adopted or not", field="reason")
     text = _text(reason, "reason", required=True)
     row = suggestion_decision(session, case)
     if row is None:

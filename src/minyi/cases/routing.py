@@ -49,6 +49,18 @@ class CaseRouting(Base):
     department_code: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def holds(self, case: Case) -> bool:
+        """Whether ``case`` is still with the department the machine sent it to.
+
+        Only then is it shown as 自动分派: a case the department returned and a dispatcher
+        sent elsewhere (教育局 → 交通运输局) kept the badge, and its tooltip's confidence,
+        as if the machine had chosen the department that now holds it.
+        """
+        department = case.department
+        return (
+            self.routed_automatically and department is not None and department.code == self.department_code
+        )
+
 
 class RoutingCorrection(IdMixin, Base):
     """A dispatcher changed what automatic routing decided (append-only; training data)."""
@@ -98,12 +110,22 @@ def routing_of(session: Session, case: Case) -> CaseRouting | None:
 
 
 def automatic_case_ids(session: Session, case_ids: Iterable[str]) -> set[str]:
-    """Which of ``case_ids`` were routed automatically (one query for an inbox page)."""
+    """Which of ``case_ids`` were routed automatically and are still where they were sent.
+
+    One query for an inbox page; the same rule as :meth:`CaseRouting.holds`.
+    """
     ids = list(case_ids)
     if not ids:
         return set()
-    query = select(CaseRouting.case_id).where(
-        CaseRouting.case_id.in_(ids), CaseRouting.routed_automatically.is_(True)
+    query = (
+        select(CaseRouting.case_id)
+        .join(Case, Case.id == CaseRouting.case_id)
+        .join(Department, Department.id == Case.department_id)
+        .where(
+            CaseRouting.case_id.in_(ids),
+            CaseRouting.routed_automatically.is_(True),
+            Department.code == CaseRouting.department_code,
+        )
     )
     return set(session.scalars(query))
 

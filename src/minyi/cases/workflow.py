@@ -254,10 +254,20 @@ def reopen(session: Session, case: Case, reason: str, user: User | None = None) 
     return case
 
 
-def rate(
-    session: Session, message: Message, satisfaction: str, solved: bool | None, comment: str = ""
+def rate(  # noqa: PLR0913 - the answer's fields, and who took it down
+    session: Session,
+    message: Message,
+    satisfaction: str,
+    solved: bool | None,
+    comment: str = "",
+    *,
+    taken_by: User | None = None,
 ) -> CaseRating:
-    """The citizen's follow-up answer through the tracking link; unsolved or unsatisfied reopens."""
+    """The citizen's follow-up answer; unsolved or unsatisfied reopens.
+
+    Through the tracking link, or by telephone (电话回访, ``taken_by`` the staff member who
+    called: :mod:`minyi.cases.follow_up`), the answer counts the same in every figure.
+    """
     case = message.case
     if case is None or case.status not in {CaseStatus.REPLIED, CaseStatus.FOLLOW_UP}:
         raise WorkflowError("this message has no answer waiting for your rating")
@@ -287,7 +297,9 @@ def rate(
             "solved": solved,
             "message_id": message.id,
             "rating_id": rating.id,
+            **({"by_phone": True} if taken_by is not None else {}),
         },
+        user=taken_by,
     )
     if verdict == Satisfaction.UNSATISFIED or solved is False:
         reopen(session, case, reason=REOPENED_BY_RATING)

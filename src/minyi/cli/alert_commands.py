@@ -14,6 +14,7 @@ from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
+from minyi.core.localtime import format_time
 
 
 @click.group("alerts")
@@ -76,10 +77,17 @@ def list_command(ctx: CliContext, status: str, limit: int, as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps({"total": total, "alerts": rows}, ensure_ascii=False))
         return
-    for row in rows:
+    for alert, row in zip(found, rows, strict=True):
         seen = f"×{row['repeat_count'] + 1}"
-        click.echo(f"{row['fired_at'][:16]}  {row['status']:12} {seen:>5}  {row['rule']}: {row['label']}")
-    click.echo(t(f"{total} alerts ({status})", f"共 {total} 条预警（{status}）"))
+        state = t(f"{row['status']:12}", f"{ALERT_STATES_ZH.get(row['status'], row['status'])}")
+        when = format_time(alert.fired_at)  # the office's time, as the alerts page writes it (was UTC)
+        click.echo(f"{when}  {state} {seen:>5}  {row['rule']}: {row['label']}")
+    said = ALERT_STATES_ZH.get(status, "全部")
+    click.echo(t(f"{total} alerts ({status})", f"共 {total} 条预警（{said}）"))
+
+
+#: An alert's states as the alerts page names them.
+ALERT_STATES_ZH = {"open": "待处理", "acknowledged": "已确认"}
 
 
 def _rule_row(rule: AlertRule) -> dict[str, Any]:

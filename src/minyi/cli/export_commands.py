@@ -49,7 +49,9 @@ FORMATS = ("csv", "xlsx", "jsonl")
     help=t("One department's cases (its code).", "一个部门的案件（按部门代码）。"),
 )
 @click.option(
-    "--category", metavar="ID", help=t("One category's cases (its id).", "一个分类的案件（按分类 id）。")
+    "--category",
+    metavar=t("ID|CODE", "ID|编码"),
+    help=t("One category's cases (its id or 分类编码).", "一个分类的案件（按分类 id 或分类编码）。"),
 )
 @click.option(
     "--status",

@@ -9,6 +9,7 @@ import click
 
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import t, zh
+from minyi.core.localtime import format_time
 from minyi.notify.models import NotifyChannel
 from minyi.notify.senders import senders_from_settings
 from minyi.notify.services import retry_dead, summary
@@ -80,7 +81,12 @@ def run(ctx: CliContext, once: bool, interval: float, batch: int, max_attempts: 
 
 
 def _when(value: datetime | None) -> str:
-    return value.isoformat(timespec="seconds") if value is not None else "-"
+    """The office's time (as the pages write it), not UTC in ISO form: "2026-12-08 02:16:29"."""
+    return format_time(value, "%Y-%m-%d %H:%M:%S") if value is not None else "-"
+
+
+#: The outbox's states as the command line names them in Chinese (the English names are the stored ones).
+_STATES_ZH = {"pending": "待发送", "sent": "已发送", "failed": "失败待重试", "dead": "已放弃"}
 
 
 @notify.command("status")
@@ -92,7 +98,7 @@ def status(ctx: CliContext) -> None:
     with database.transaction() as session:
         result = summary(session)
     for name, count in result.counts.items():
-        click.echo(f"{name:8} {count}")
+        click.echo(t(f"{name:8} {count}", f"{_STATES_ZH.get(name, name)}（{name}） {count}"))
     oldest, following = _when(result.oldest_waiting_created_at), _when(result.next_attempt_at)
     click.echo(t(f"oldest waiting since: {oldest}", f"等待最久的始于：{oldest}"))
     click.echo(t(f"next attempt due at:  {following}", f"下次尝试时间：  {following}"))

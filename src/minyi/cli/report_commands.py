@@ -84,17 +84,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def _summary(briefing: Briefing) -> str:
     """The headline figures in one line, for the operator's terminal."""
+    from minyi.accountability.definitions import figure
     from minyi.web.briefing import shown
 
     row = briefing.figures
     language = t("en", "zh")
-    words = {
-        "response_rate": t("response_rate", "答复率"),
-        "on_time_rate": t("on_time_rate", "按时办结率"),
-        "satisfaction_rate": t("satisfaction_rate", "满意率"),
-        "median_reply_hours": t("median_reply_hours", "答复用时中位数"),
-    }
-    figures = ", ".join(f"{word} {shown(key, row, language)}" for key, word in words.items())
+    # The scorecard's own names (响应率, 按期办结率), as the briefing and the dashboard print
+    # them: the line said 答复率 and 按时办结率, words no page uses, and mixed ", " with "，".
+    keys = ("response_rate", "on_time_rate", "satisfaction_rate", "median_reply_hours")
+    words = {key: t(key, figure(key).name_zh) for key in keys}
+    figures = t(", ", "，").join(f"{word} {shown(key, row, language)}" for key, word in words.items())
     return t(f"{row.volume} cases, {figures}", f"{row.volume} 件，{figures}")
 
 

@@ -72,9 +72,17 @@ def create(
             )
         except accounts.AccountError as exc:
             raise click.ClickException(domain_message(str(exc))) from exc
+        zh_role = ROLES_ZH.get(created.role, created.role)
         click.echo(
-            t(f"created {created.role} {created.username}", f"已创建 {created.role} {created.username}")
+            t(
+                f"created {created.role} {created.username}",
+                f"已创建{zh_role}（{created.role}）{created.username}",
+            )
         )
+
+
+#: The roles as the staff pages name them (``web.labels.ROLES``), with the stored name after.
+ROLES_ZH = {"admin": "系统管理员", "dispatcher": "派单员", "supervisor": "督办员", "staff": "承办人"}
 
 
 @user.command("list")
@@ -92,7 +100,8 @@ def list_users(ctx: CliContext) -> None:
             state = t("active", "启用") if found.is_active else t("inactive", "停用")
             last = _local_time(found.last_login_at) if found.last_login_at else t("never", "从未")
             login = t(f"last login {last}", f"最近登录 {last}")
-            click.echo(f"{found.username}\t{found.role}\t{department}\t{state}\t{login}")
+            role = t(found.role, f"{ROLES_ZH.get(found.role, found.role)}（{found.role}）")
+            click.echo(f"{found.username}\t{role}\t{department}\t{state}\t{login}")
 
 
 def _local_time(value: datetime) -> str:

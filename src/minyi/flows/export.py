@@ -117,8 +117,7 @@ def plan_export(
             raise InvalidInput("dates run from 1900-01-01 to 2999-12-31", field=name)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise InvalidInput("the period ends before it starts", field="to")
-    if filters.category_id and session.get(Category, filters.category_id) is None:
-        raise NotFound(f"no category {filters.category_id!r}")
+    category_id = _category_id(session, filters.category_id)
     wanted = _department_ids(session, filters.department)
     allowed = None if user is None else department_filter(user)
     if user is not None and not can(user, Action.VIEW_CASE, user.department_id):
@@ -129,7 +128,20 @@ def plan_export(
         raise Forbidden("you may export your own department's cases only")
     department_ids = wanted if wanted is not None else allowed
     keep = () if full else official_numbers(session)
-    return ExportPlan(filters, full, department_ids, filters.category_id, status, keep)
+    return ExportPlan(filters, full, department_ids, category_id, status, keep)
+
+
+def _category_id(session: Session, given: str | None) -> str | None:
+    """The category named by its id or by the centre's own code (分类编码, e.g. ``010206``).
+
+    An operator knows the codes of the tree the centre imported, not the ids.
+    """
+    if not given:
+        return None
+    found = session.get(Category, given) or session.scalar(select(Category).where(Category.code == given))
+    if found is None:
+        raise NotFound(f"no category {given!r}")
+    return found.id
 
 
 def _status(value: str | None) -> CaseStatus | None:

@@ -255,7 +255,12 @@ def history(session: Session, limit: int = 50) -> list[ImportRun]:
 
 
 def _options(run: ImportRun) -> dict[str, Any]:
-    layout = None if run.layout in {"", "generic"} else run.layout
+    # "generic" is passed on when the admin left the answers out: detection would find 附件4 again
+    layout = (
+        "generic"
+        if run.report.get("skip_replies")
+        else (None if run.layout in {"", "generic"} else run.layout)
+    )
     sheet = run.report.get("sheet") or None
     return {"mapping": dict(run.mapping), "layout": layout, "source": run.file_name[:120], "sheet": sheet}
 

@@ -63,7 +63,7 @@ from minyi.intake.models import Message, ProcessingState
 from minyi.intake.schemas import MessageIn
 from minyi.interop.layout import Layout, Rejects, Reply, ReplyReader, detect_layout
 from minyi.interop.mapping import FIELD_ALIASES, RowConverter, RowError, detect_mapping
-from minyi.interop.tabular import ImportFileError, TabularFile, read_rows
+from minyi.interop.tabular import ImportFileError, Record, TabularFile, read_rows
 from minyi.pipeline.runner import Analysis, TextPipeline
 from minyi.settings import Settings
 
@@ -131,6 +131,7 @@ class _Scan:
     repeated: int = 0
     ids: set[str] = field(default_factory=set)
     replies: int = 0
+    answered: list[str | None] = field(default_factory=list)
 
 
 def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
@@ -207,9 +208,11 @@ def import_messages(  # noqa: PLR0913 - one keyword per option of `minyi import`
     if scan.invalid and not skip_invalid:
         raise ImportValidationError(scan.invalid, _report(job, scan, started, _Stored(), dry_run=dry_run))
     if dry_run:
-        known = _count_known(job, scan.ids)
-        would = scan.rows_read - len(scan.skip) - known
-        return _report(job, scan, started, _Stored(imported=would, duplicates=known), dry_run=True)
+        known = _known(job, scan.ids)
+        would = scan.rows_read - len(scan.skip) - len(known)
+        closing = sum(1 for row_id in scan.answered if row_id is None or row_id not in known)
+        stored = _Stored(imported=would, duplicates=len(known), replies=closing)
+        return _report(job, scan, started, stored, dry_run=True)
     if _stamp(path) != stamp:
         raise ImportFileError(f"{path.name}: the file changed during the import; nothing was written")
     report = _report(job, scan, started, _store(job, scan))
@@ -266,6 +269,29 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+def _scan_reply(  # noqa: PLR0913 - one row as _scan holds it
+    reply: ReplyReader,
+    scan: _Scan,
+    number: int,
+    record: Record,
+    *,
+    data: MessageIn | None,
+    errors: list[RowError],
+) -> MessageIn | None:
+    """Read a row's historical reply into ``scan``; the row's message, or ``None`` if the reply is bad.
+
+    Its id is remembered (the first time the file names it) so that a dry run can say how
+    many cases the import would close with a reply, not only how many rows it would store.
+    """
+    answer, reply_errors = reply(number, record)
+    errors += reply_errors
+    if answer is not None and not errors:
+        scan.replies += 1
+        if data is not None and data.external_id not in scan.ids:
+            scan.answered.append(data.external_id)
+    return None if reply_errors else data
+
+
 def _scan(job: _Job, rejects: Path | None, progress: Callable[[int], None] | None) -> _Scan:
     """Validate every row; remember which to skip and which ids the file holds."""
     scan = _Scan()
@@ -274,11 +300,7 @@ def _scan(job: _Job, rejects: Path | None, progress: Callable[[int], None] | Non
             scan.rows_read += 1
             data, errors = job.convert(number, record)
             if job.reply is not None:
-                answer, reply_errors = job.reply(number, record)
-                errors += reply_errors
-                scan.replies += answer is not None and not errors
-                if reply_errors:
-                    data = None
+                data = _scan_reply(job.reply, scan, number, record, data=data, errors=errors)
             if data is None:
                 scan.invalid += errors
                 scan.skip.add(number)
@@ -325,9 +347,9 @@ def _report(
     )
 
 
-def _count_known(job: _Job, ids: set[str]) -> int:
+def _known(job: _Job, ids: set[str]) -> set[str]:
     with job.database.session() as session:
-        return len(known_ids(session, job.channel, job.source, sorted(ids)))
+        return known_ids(session, job.channel, job.source, sorted(ids))
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -137,3 +137,13 @@ def detect_preset(columns: Sequence[str]) -> Preset | None:
 def preset_named(name: str) -> Preset | None:
     """The preset called ``name`` (``附件4``, ``minyi``), or ``None``."""
     return next((preset for preset in presets() if preset.name == name), None)
+
+
+#: Each layout's name for people, (Chinese, English): the import page and `minyi import`.
+LAYOUT_TITLES: dict[str, tuple[str, str]] = {
+    "generic": ("通用格式（按表头识别）", "Generic (headers recognised)"),
+    "附件2": ("附件2（带一级分类的留言）", "附件2 (messages labelled with 一级分类)"),
+    "附件3": ("附件3（带点赞数、反对数的留言，用于热点问题）", "附件3 (messages with likes, for hot issues)"),
+    "附件4": ("附件4（带官方答复的留言）", "附件4 (messages with official replies)"),
+    "minyi": ("本系统导出的文件", "Minyi's own export"),
+}

@@ -369,6 +369,17 @@ PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "A closed case is not flagged for a callback; reopen it first.",
         ),
         (r"no callback is waiting for this case", "本案没有待回电的标记。", "No callback is waiting."),
+        (
+            r"reason: say why the suggestion is adopted or not",
+            "请填写采纳理由（留言人可见）。",
+            "Please give the reason for the decision (the citizen reads it).",
+        ),
+        (
+            r"only an answered case \(已答复 or 回访中\) has a follow-up to record",
+            "只有已答复或回访中的案件可以记录回访结果。",
+            "Only an answered case (replied or in follow-up) has a follow-up to record.",
+        ),
+        (r"solved: yes, no or not asked", "请选择问题是否已解决。", "Say whether the problem was solved."),
         (r"reason: say why", "请填写理由。", "Please give the reason."),
         (r"outcome: say why", "请填写回电结果。", "Please say what came of the call."),
         (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from minyi.interop.presets import LAYOUT_TITLES
 from minyi.web.domain_texts import domain_text
 
 __all__ = ["field_label", "layout_text", "problem_text", "run_status", "unused_columns"]
@@ -45,14 +46,8 @@ STATUSES: dict[str, tuple[str, str]] = {
     "expired": ("已过期（上传后未导入，文件已删除）", "Expired (never started; file deleted)"),
 }
 
-#: The layouts :mod:`minyi.interop.presets` recognises, by name.
-LAYOUTS: dict[str, tuple[str, str]] = {
-    "generic": ("通用格式（按表头识别）", "Generic (headers recognised)"),
-    "附件2": ("附件2（带一级分类的留言）", "附件2 (messages labelled with 一级分类)"),
-    "附件3": ("附件3（带点赞数、反对数的留言，用于热点问题）", "附件3 (messages with likes, for hot issues)"),
-    "附件4": ("附件4（带官方答复的留言）", "附件4 (messages with official replies)"),
-    "minyi": ("本系统导出的文件", "Minyi's own export"),
-}
+#: The layouts :mod:`minyi.interop.presets` recognises, by name (shared with the command line).
+LAYOUTS = LAYOUT_TITLES
 
 #: (pattern, zh, en) of a row's problem or a warning of the import report.
 PROBLEMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(

@@ -147,14 +147,33 @@ async def choose_sheet(
 
 
 async def _mapping(request: Request, run: ImportRun) -> dict[str, str]:
+    """The admin's mapping: field → column, ``""`` for a field set to "—".
+
+    A field left at "—" is kept as ``""`` (not imported): dropped from the mapping, it
+    was recognised again from its header, so a column the page listed as not imported
+    (留言用户, the authors' ids) was imported all the same. A form without the selects (a
+    script) keeps the mapping the page shows, the one detected at upload.
+    """
     form = await request.form()
+    if not any(str(name).startswith("map.") for name in form):
+        return dict(run.mapping)
     columns = set(run.report.get("columns", []))
     chosen: dict[str, str] = {}
     for name in FIELD_ALIASES:
         value = form.get(f"map.{name}")
-        if isinstance(value, str) and value in columns:
-            chosen[name] = value
+        if isinstance(value, str) and (value in columns or not value.strip()):
+            chosen[name] = value.strip()
     return chosen
+
+
+async def _skips_replies(request: Request) -> bool:
+    """Whether the admin left a 附件4 file's answers out (its cases then stay open work).
+
+    Without it, every row with a 答复意见 closed its case: a centre bringing an old board's
+    unanswered backlog in had no way to keep it as work from the page.
+    """
+    form = await request.form()
+    return form.get("replies") == "skip"
 
 
 @router.post("/{run_id}/dry-run")
@@ -166,6 +185,7 @@ async def dry_run(
     if run.status != import_runs.UPLOADED:
         return RedirectResponse(f"/staff/imports/{run.id}", status_code=303)
     run.mapping = await _mapping(request, run)
+    run.report = {**run.report, "skip_replies": await _skips_replies(request)}
     db.commit()
     database = request.app.state.db
     result = await run_in_threadpool(
@@ -191,6 +211,7 @@ async def start(
     if run.status == import_runs.UPLOADED:
         form = await request.form()
         run.mapping = await _mapping(request, run)
+        run.report = {**run.report, "skip_replies": await _skips_replies(request)}
         db.commit()
         # Started by another request meanwhile: the page shows its progress.
         with contextlib.suppress(ImportFileError):

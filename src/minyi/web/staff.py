@@ -225,6 +225,10 @@ def _issue_titles(db: DbSession, groups: list[grouping.CaseGroup]) -> dict[str, 
     return titles
 
 
+#: Refusals shown on the case page itself: a conflict with the case's state, a refused value.
+_SHOWN_ON_THE_CASE = frozenset({409, 422})
+
+
 def act(
     request: Request,
     db: DbSession,
@@ -237,15 +241,17 @@ def act(
     """Run one action on a case the user may see, commit, and show the case.
 
     ``done`` is the ``flash.*`` text (and its values) the next page says once. A conflict
-    (409: the case's state does not allow it) shows the case page with the reason; every
-    other refusal goes to the one error handler.
+    (409: the case's state does not allow it) or a refused value (422: a reason left empty)
+    shows the case page with the reason, where the form is; every other refusal (403, 404)
+    goes to the one error handler. A bare error page for an empty 采纳理由 left the staff
+    member on a page with no case and no form.
     """
     try:
         run_case_action(db, user, case_id, action, getattr(request.state, "case_version", None))
     except DomainError as exc:
-        if exc.status != 409:  # noqa: PLR2004 - a conflict
+        if exc.status not in _SHOWN_ON_THE_CASE:
             raise
-        return _case_page(request, db, user, case_id, exc.message, 409)
+        return _case_page(request, db, user, case_id, exc.message, exc.status)
     if done is not None:
         flash(request, done[0], **done[1])
     return RedirectResponse(then or f"/staff/cases/{case_id}", status_code=303)

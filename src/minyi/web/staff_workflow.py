@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from minyi.accounts.permissions import sees_all_departments
+from minyi.cases import follow_up, supervision, workflow
 from minyi.cases import services as cases
-from minyi.cases import supervision, workflow
 from minyi.cases.models import Case, ExtensionRequest
 from minyi.cases.queries import normalise_number
 from minyi.core import localtime
@@ -131,6 +131,28 @@ def supervise(
         asked, moved_to = localtime.format_time(move.asked, "%Y-%m-%d"), localtime.format_time(move.due)
         flash(request, "flash.supervision_moved", asked=asked, due=moved_to)
     return answer
+
+
+@router.post("/cases/{case_id}/follow-up")
+def follow_up_by_phone(
+    request: Request,
+    db: DbSession,
+    user: StaffUser,
+    case_id: str,
+    satisfaction: FormField = "",
+    solved: FormField = "",
+    comment: FormField = "",
+    _csrf: CsrfChecked = None,
+) -> Response:
+    """Take down the citizen's answer to a follow-up call (电话回访)."""
+    return act(
+        request,
+        db,
+        user,
+        case_id,
+        lambda case: follow_up.record_by_phone(db, user, case, satisfaction, solved=solved, comment=comment),
+        done=("flash.follow_up.recorded", {}),
+    )
 
 
 @router.post("/cases/{case_id}/reopen")

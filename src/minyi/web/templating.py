@@ -21,6 +21,7 @@ from minyi.core.localtime import format_recent, format_time
 from minyi.http.security import csrf_token
 from minyi.pipeline.privacy import mask_contact_value, mask_text
 from minyi.web import i18n, import_texts, labels
+from minyi.web.audit_details import audit_actor, audit_details, audit_subject
 from minyi.web.timeline_details import event_details
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -91,6 +92,9 @@ def here(request: Request) -> str:
 
 templates.env.globals["here"] = here
 templates.env.globals["event_details"] = event_details
+templates.env.globals["audit_details"] = audit_details
+templates.env.globals["audit_actor"] = audit_actor
+templates.env.globals["audit_subject"] = audit_subject
 
 
 def _site_name(settings: Any, language: str) -> str:

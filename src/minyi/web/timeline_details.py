@@ -1,6 +1,7 @@
 """What a step of the staff timeline says beyond its name.
 
-The days asked, the decision, the new deadline, the supervision's comment and deadline.
+The days asked, the decision, the new deadline, the supervision's comment and deadline,
+a suggestion's adoption decision and a callback's outcome.
 
 A supervisor read "延期审批 督办员" and "督办 督办员" with nothing after them: whether the
 extension was granted, for how long, until when, and what the supervision asked by when
@@ -25,6 +26,11 @@ _TEXTS = {
     "was_overdue": ("原已超期，按节假日安排重新计算", "was overdue; recounted with the holidays"),
     "kind": ("{a} → {b}", "{a} → {b}"),
     "no_due": ("不设答复期限", "no reply deadline"),
+    "adopted": ("采纳", "adopted"),
+    "partly_adopted": ("部分采纳", "partly adopted"),
+    "not_adopted": ("不采纳", "not adopted"),
+    "outcome": ("回电结果：{o}", "outcome: {o}"),
+    "by_phone": ("电话回访", "by phone"),
 }
 # The kinds of appeal as the timeline names them (the same words as the case page's badges).
 _KINDS = {
@@ -36,6 +42,8 @@ _KINDS = {
     "report": ("举报", "report"),
     "undetermined": ("未能判断", "undetermined"),
 }
+
+_ADOPTIONS = ("adopted", "partly_adopted", "not_adopted")
 
 
 def _say(key: str, language: str, **values: Any) -> str:
@@ -89,4 +97,20 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
             found.append(_say("due", language, t=_when(payload["due_at"])))
         if payload.get("due_asked"):  # a day off chosen (cases.supervision)
             found.append(_say("asked_day_off", language, d=_when(payload["due_asked"])[:10]))
+    found += _kind_details(event, payload, language)
     return [item for item in found if item]
+
+
+def _kind_details(event: CaseEvent, payload: dict[str, Any], language: str) -> list[str]:
+    """A suggestion's decision (采纳/部分采纳/不采纳) and a callback's outcome.
+
+    The history read "采纳决定 住建王 · 理由：…": which decision was taken was on the
+    suggestion's card only, and a changed decision left no trace of the first one.
+    """
+    if event.action == EventAction.SUGGESTION_DECIDED and payload.get("adoption") in _ADOPTIONS:
+        return [_say(str(payload["adoption"]), language)]
+    if event.action == EventAction.RATED and payload.get("by_phone"):  # cases.follow_up
+        return [_say("by_phone", language)]
+    if event.action == EventAction.CALLBACK_DONE and payload.get("outcome"):
+        return [_say("outcome", language, o=payload["outcome"])]
+    return []

@@ -186,8 +186,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Holiday schedule for {year} saved ({n} days).",
     ),
     "admin.categories.file": (
-        "CSV/XLSX：一级分类、二级分类、三级分类，可选“部门”列",
-        "CSV/XLSX: columns level1, level2, level3 (or 一级分类, 二级分类, 三级分类), optional department",
+        "CSV/XLSX：一级分类、二级分类、三级分类，可选“部门”（单位代码）和“分类编码”列",
+        "CSV/XLSX: level1, level2, level3 (or 一级分类, 二级分类, 三级分类), optional department and code",
     ),
     "admin.import": ("导入", "Import"),
     "admin.rules": ("办理时限规则", "Deadline rules"),

@@ -83,7 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "statement.issue": ("关联热点问题（可选）", "Hot issue (optional)"),
     "statement.publish": ("发布", "Publish"),
-    "statement.answered": ("件留言已答复", "cases answered"),
+    "statement.answered": ("件诉求已答复", "cases answered"),  # its links are cases, not messages
     "statement.public": ("权威发布", "Statements"),
     "statement.public.intro": (
         "针对多人反映的同一问题，相关部门的统一答复。",

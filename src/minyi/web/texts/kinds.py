@@ -44,6 +44,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "flash.kinds.kind_corrected": ("诉求类型已更正为“{kind}”", "Kind of appeal corrected to {kind}"),
     "flash.kinds.decided": ("采纳决定已保存", "Adoption decision saved"),
+    # an imported message, or one sent without a number: the call cannot be made from here
+    "kinds.callback.no_phone": (
+        "留言人未留联系电话，无法回电；如留言正文中留有号码，请核实后再拨打。",
+        "The citizen left no phone number; check the message text for one before calling.",
+    ),
+    "flash.follow_up.recorded": ("回访结果已记录", "Follow-up answer recorded"),
+    "follow_up.heading": ("电话回访", "Follow-up call"),
+    "follow_up.intro": (
+        "致电留言人后，记下其答复：未解决或不满意将重办，否则办结。",
+        "After the call, take down the answer: unsolved or unsatisfied reopens the case, else it closes.",
+    ),
+    "follow_up.not_asked": ("未询问", "Not asked"),
+    "follow_up.button": ("记录回访结果", "Record the answer"),
     "flash.kinds.callback_flagged": ("已标记需回电", "Flagged for a callback"),
     "flash.kinds.callback_done": ("回电已记录", "Call recorded"),
 }

@@ -56,6 +56,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "track.reply": ("答复", "Reply"),
     "track.no_reply": ("尚未答复，请耐心等待。", "No reply yet."),
     "track.department": ("承办单位", "Department"),
+    # answered (a statement, 直接答复) before any department had it: not "待分派"
+    "track.answered_directly": ("未经分派，直接答复", "Answered directly, without a department"),
     "track.due": ("答复时限", "Reply due"),
     "track.pending": ("正在处理，请稍后刷新。", "Being processed; refresh shortly."),
     "track.failed": (

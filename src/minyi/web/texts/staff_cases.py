@@ -6,6 +6,9 @@ from minyi.cases import supervision
 
 TEXTS: dict[str, tuple[str, str]] = {
     "inbox.heading": ("待办案件", "Case inbox"),
+    # When the centre received the case; an imported message may have been written years before.
+    "inbox.received_at": ("收到时间", "Received"),
+    "case.written_at": ("留言时间", "Written"),
     "inbox.empty": ("没有符合条件的案件。", "No cases match."),
     "inbox.open": ("待办", "To do"),
     "inbox.groups": ("同一事件的多件案件", "Several cases about one event"),
@@ -63,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wf.reopened": ("重办次数", "Reopened"),
     "wf.extension": ("延期申请", "Extension request"),
     "wf.days": ("个工作日", "working days"),
+    "wf.hours": ("小时", "hours"),
     "wf.ext.pending": ("待审批", "pending"),
     "wf.ext.approved": ("已批准", "approved"),
     "wf.ext.rejected": ("未批准", "rejected"),
