@@ -15,49 +15,19 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from minyi.settings.checks import (
+    HEAT_WEIGHT_NAMES,
+    check_database_url,
+    check_holidays_file,
+    check_nats_url,
+    check_weight_pairs,
+)
+
+__all__ = ["HEAT_WEIGHT_NAMES", "Settings", "check_weight_pairs", "get_settings"]
+
 Environment = Literal["development", "test", "production"]
 
 MIN_SECRET_LENGTH = 32
-#: The SQLAlchemy drivers installed with Minyi (``postgresql://`` is read as psycopg 3's).
-DATABASE_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"})
-DATABASE_URL_EXAMPLE = (
-    " (e.g. postgresql://minyi:PASSWORD@127.0.0.1:5432/minyi, or empty for SQLite in MINYI_DATA_DIR)"
-)
-
-
-# The names of the heat formula's weights (the fields of minyi.issues.detect.heat.HeatWeights; a test
-# keeps the two equal). Checked here so that a bad MINYI_HEAT_WEIGHTS fails at start-up
-# without the settings importing a domain package.
-HEAT_WEIGHT_NAMES = ("volume", "authors", "engagement", "dislikes", "growth", "growth_days", "tau_days")
-
-
-def check_weight_pairs(pairs: str) -> dict[str, float]:
-    """``name=value`` pairs (comma-separated) as a dict, or ValueError naming the bad pair.
-
-    Values are finite numbers ≥ 0; ``growth_days`` is a whole number ≥ 1.
-    """
-    import math  # only when weights are set
-
-    changes: dict[str, float] = {}
-    for item in (p for p in pairs.split(",") if p.strip()):
-        name, sep, raw = item.partition("=")
-        name, raw = name.strip(), raw.strip()
-        if not sep or name not in HEAT_WEIGHT_NAMES:
-            names = ", ".join(HEAT_WEIGHT_NAMES)
-            msg = f"heat weight {item.strip()!r}: expected NAME=VALUE with NAME one of {names}"
-            raise ValueError(msg)
-        try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value < 0:
-            msg = f"heat weight {name}={raw!r}: the value must be a number ≥ 0"
-            raise ValueError(msg)
-        if name == "growth_days" and (value < 1 or value != int(value)):
-            msg = f"heat weight growth_days={raw!r}: the value must be a whole number of days ≥ 1"
-            raise ValueError(msg)
-        changes[name] = value
-    return changes
 
 
 class UnsafeSettingsError(ValueError):
@@ -307,29 +277,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        """A URL the engine can open, said here, never by a traceback (and never echoed).
-
-        ``postgresql://u:pw@h:abc/x`` or ``postgresql+foo://…`` passed the scheme's prefix
-        and every command then died with 60 lines of SQLAlchemy's traceback (eleventh
-        probe). The URL holds the password, so no refusal repeats it.
-        """
-        if not value:
-            return value
-        if not value.startswith(("sqlite", "postgresql")):
-            msg = "MINYI_DATABASE_URL must be a sqlite:// or postgresql:// URL"
-            raise ValueError(msg)
-        from sqlalchemy.engine import make_url  # only when the value is checked (see timezone)
-        from sqlalchemy.exc import ArgumentError
-
-        try:
-            url = make_url(value)
-        except (ArgumentError, ValueError):
-            msg = "MINYI_DATABASE_URL cannot be read as a URL (is its port a number?)"
-            raise ValueError(msg + DATABASE_URL_EXAMPLE) from None
-        if url.drivername not in DATABASE_DRIVERS:
-            msg = f"MINYI_DATABASE_URL: the driver {url.drivername!r} is not one Minyi uses"
-            raise ValueError(msg + DATABASE_URL_EXAMPLE)
-        return value
+        return check_database_url(value)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -360,29 +308,12 @@ class Settings(BaseSettings):
     @field_validator("nats_url")
     @classmethod
     def _nats_url(cls, value: str) -> str:
-        servers = [part.strip() for part in value.split(",")]
-        if not all(part.startswith(("nats://", "tls://")) for part in servers):
-            msg = "NATS URLs start with nats:// or tls:// (several separated by commas)"
-            raise ValueError(msg)
-        return value
+        return check_nats_url(value)
 
     @field_validator("holidays_file")
     @classmethod
     def _holidays_file(cls, value: Path | None) -> Path | None:
-        # A wrong path started cleanly, then every dispatch answered 500 once holidays were
-        # entered on /staff/admin (the calendar reads the file only then).
-        if value is None or not str(value).strip():
-            return None
-        if value.suffix.lower() not in {".csv", ".json"}:
-            msg = f"{value}: a holidays file is .csv or .json"
-            raise ValueError(msg)
-        try:
-            with value.open("rb") as file:
-                file.read(1)
-        except OSError as exc:
-            msg = f"{value} cannot be read ({exc.strerror or exc})"
-            raise ValueError(msg) from None
-        return value
+        return check_holidays_file(value)
 
     @field_validator("webhook_url", "sms_webhook_url", "public_url")
     @classmethod
