@@ -56,24 +56,38 @@ def read_label_file(path: Path) -> list[LabelRow]:
     Raises:
         AppealDataError: unreadable file, missing columns, an unknown kind or split.
     """
+    rows = _checked_rows(path, _REQUIRED, "file,message_id,kind and optionally split", "label")
+    return list(_label_rows(path, rows))
+
+
+def _checked_rows(
+    path: Path, required: tuple[str, ...], expected: str, what: str
+) -> list[tuple[int, dict[str, str]]]:
+    """(line, row with stripped keys and values) of a UTF-8 CSV that has the ``required`` columns.
+
+    Both files ``train-appeal`` reads refuse the same way: the missing columns with those
+    found and what was expected, or the reason the file cannot be read.
+    """
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             columns = [c.strip() for c in reader.fieldnames or []]
-            missing = [c for c in _REQUIRED if c not in columns]
+            missing = [c for c in required if c not in columns]
             if missing:
                 raise AppealDataError(
                     f"{path}: columns {', '.join(missing)} missing; found {', '.join(columns) or 'none'}"
-                    " (expected file,message_id,kind and optionally split)"
+                    f" (expected {expected})"
                 )
-            return list(_rows(path, reader))
+            return [
+                (line, {(k or "").strip(): (v or "").strip() for k, v in raw.items()})
+                for line, raw in enumerate(reader, start=2)
+            ]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise AppealDataError(f"{path}: cannot read the label file ({exc})") from exc
+        raise AppealDataError(f"{path}: cannot read the {what} file ({exc})") from exc
 
 
-def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[LabelRow]:
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+def _label_rows(path: Path, rows: Rows) -> Iterator[LabelRow]:
+    for line, row in rows:
         kind, split = row.get("kind", ""), row.get("split", "")
         if kind not in KINDS:
             raise AppealDataError(
@@ -208,27 +222,15 @@ def read_corrections(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     Raises:
         AppealDataError: unreadable file, missing columns, an unknown kind, an empty text.
     """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            columns = [c.strip() for c in reader.fieldnames or []]
-            missing = [c for c in CORRECTION_COLUMNS if c not in columns]
-            if missing:
-                raise AppealDataError(
-                    f"{path}: columns {', '.join(missing)} missing; found {', '.join(columns) or 'none'}"
-                    " (expected title,body,kind as `minyi model appeal-corrections` writes them)"
-                )
-            pairs, kinds = [], []
-            for line, raw in enumerate(reader, start=2):
-                row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-                if row["kind"] not in KINDS:
-                    raise AppealDataError(
-                        f"{path}, line {line}: unknown kind {row['kind']!r}; the kinds are {', '.join(KINDS)}"
-                    )
-                if not row["title"] and not row["body"]:
-                    raise AppealDataError(f"{path}, line {line}: title and body are both empty")
-                pairs.append((row["title"], row["body"]))
-                kinds.append(row["kind"])
-            return pairs, kinds
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise AppealDataError(f"{path}: cannot read the corrections file ({exc})") from exc
+    expected = "title,body,kind as `minyi model appeal-corrections` writes them"
+    pairs, kinds = [], []
+    for line, row in _checked_rows(path, CORRECTION_COLUMNS, expected, "corrections"):
+        if row["kind"] not in KINDS:
+            raise AppealDataError(
+                f"{path}, line {line}: unknown kind {row['kind']!r}; the kinds are {', '.join(KINDS)}"
+            )
+        if not row["title"] and not row["body"]:
+            raise AppealDataError(f"{path}, line {line}: title and body are both empty")
+        pairs.append((row["title"], row["body"]))
+        kinds.append(row["kind"])
+    return pairs, kinds
