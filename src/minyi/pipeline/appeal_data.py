@@ -60,9 +60,11 @@ def read_label_file(path: Path) -> list[LabelRow]:
     return list(_label_rows(path, rows))
 
 
-def _checked_rows(
-    path: Path, required: tuple[str, ...], expected: str, what: str
-) -> list[tuple[int, dict[str, str]]]:
+#: (line, row) pairs of a CSV file, keys and values stripped.
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def _checked_rows(path: Path, required: tuple[str, ...], expected: str, what: str) -> Rows:
     """(line, row with stripped keys and values) of a UTF-8 CSV that has the ``required`` columns.
 
     Both files ``train-appeal`` reads refuse the same way: the missing columns with those
