@@ -65,3 +65,37 @@ def test_a_case_never_accepted_is_overdue_on_the_screen_as_on_the_scorecard(sess
 def test_an_answered_then_unanswered_case(session, world):
     """Placeholder for exploration."""
     _ = (cases, Case)
+
+
+def _public_answered(session, world, **fields) -> Case:
+    case = factories.make_case(session, status="replied", category=world.road_category, is_public=True, **fields)
+    session.commit()
+    return case
+
+
+def _open_data_rows(client) -> dict[str, dict[str, str]]:
+    import csv
+    import io
+
+    text = client.get("/public/data/cases.csv").content.decode("utf-8-sig")
+    rows = csv.DictReader(io.StringIO(text.split("\n", 1)[1]))
+    return {row["number"]: row for row in rows}
+
+
+def test_open311_dates_a_request_when_its_author_wrote_as_the_open_data_does(client, session, world):
+    """An imported message of June: Open311 said December (the import), cases.csv June."""
+    written = datetime(2026, 6, 1, 23, 30, tzinfo=BEIJING)
+    case = _public_answered(session, world, submitted_at=written.isoformat())
+    number = case.number
+    listed = client.get("/public/data/cases.csv")
+    assert listed.status_code == 200
+    opened = _open_data_rows(client)[number]["received_at"]
+    assert opened == "2026-06-01T23:00:00+08:00"
+    record = client.get(f"/open311/v2/requests/{number}.json").json()[0]
+    assert record["requested_datetime"] == opened
+    june = {"start_date": "2026-06-01T00:00:00+08:00", "end_date": "2026-06-30T00:00:00+08:00"}
+    assert [r["service_request_id"] for r in client.get("/open311/v2/requests.json", params=june).json()] == [
+        number
+    ]
+    recent = client.get("/open311/v2/requests.json").json()  # the last 90 days: written before them
+    assert number not in [r["service_request_id"] for r in recent]
