@@ -79,7 +79,9 @@ def _when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.min(type_coerce(sql_case((condition, CaseEvent.created_at)), UTCDateTime()))
 
 
-def fact_query(ranges: Sequence[tuple[datetime, datetime]] | None, ids: Select[Any] | None = None) -> Select[Any]:
+def fact_query(
+    ranges: Sequence[tuple[datetime, datetime]] | None, ids: Select[Any] | None = None
+) -> Select[Any]:
     """The facts of every case, or (``ranges`` of UTC times) of the cases that may have arrived in them.
 
     A case qualifies when one of its messages, or the case itself, is dated in a range; its
