@@ -96,3 +96,18 @@ def test_open311_dates_a_request_when_its_author_wrote_as_the_open_data_does(cli
     ]
     recent = client.get("/open311/v2/requests.json").json()  # the last 90 days: written before them
     assert number not in [r["service_request_id"] for r in recent]
+
+
+def test_the_briefing_lists_a_case_never_accepted_as_overdue_as_the_screen_counts_it(session, world):
+    from minyi.accountability import briefing
+
+    old = datetime.now(UTC) - timedelta(days=40)
+    case = factories.make_case(session, status="received", category=None, received_at=old)
+    session.flush()
+    now = datetime.now(UTC)
+    report = briefing.assemble(session, "day", now.astimezone(BEIJING).date(), BEIJING, now=now)
+    assert screen.counts(session, now, BEIJING)["overdue"] == 1
+    assert report.overdue_total == 1
+    assert [line.number for line in report.overdue] == [case.number]
+    assert report.overdue[0].due_at is not None  # the rules' deadline, said beside it
+    assert report.overdue[0].due_at < now

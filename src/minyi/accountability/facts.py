@@ -215,6 +215,23 @@ def deadline_in_force(row: Any, rules: Rules, arrival: datetime) -> datetime | N
     return rules.policy.reply_due(arrival, row.appeal_kind, path, urgent=bool(row.urgent))
 
 
+def overdue_without_due(
+    session: Session, rules: Rules, ids: Select[Any], at: datetime
+) -> dict[str, datetime]:
+    """Of the waiting cases ``ids`` with no ``due_at`` of their own, those past the rules' deadline at ``at``.
+
+    id → that deadline. A case never accepted waits at the dispatch desk with no deadline
+    stored; the scorecard counts it late once the rules' deadline passes, and the big
+    screen's 已超期 and the briefing's 超期未答复 count it with this (twelfth probe).
+    """
+    found: dict[str, datetime] = {}
+    for row in stream_facts(session, None, ids=ids):
+        deadline = deadline_in_force(row, rules, row.arrival or row.created_at)
+        if deadline is not None and deadline < at:
+            found[row.id] = deadline
+    return found
+
+
 def count_case(row: Any, rules: Rules, into: list[int]) -> None:
     """Add the counts of one case (a row of :func:`fact_query`) to ``into`` (:data:`INDEX` order)."""
     arrival = row.arrival or row.created_at

@@ -80,14 +80,13 @@ def _rules(session: Session, now: datetime) -> facts.Rules:
     return refresh.make_rules(session, 24.0, now)
 
 
-def _past_due(session: Session, rules: facts.Rules, ids: Any, *, at_reply: bool) -> tuple[int, int]:
-    """(cases of ``ids``, those past their deadline in force: still waiting, or answered after it)."""
+def _answered_late(session: Session, rules: facts.Rules, ids: Any) -> tuple[int, int]:
+    """(answered cases of ``ids``, those answered after their deadline in force)."""
     total = late = 0
     for row in facts.stream_facts(session, None, ids=ids):
         deadline = facts.deadline_in_force(row, rules, row.arrival or row.created_at)
-        moment = row.replied_at if at_reply else rules.now
         total += 1
-        late += int(deadline is not None and moment > deadline)
+        late += int(deadline is not None and row.replied_at > deadline)
     return total, late
 
 
@@ -97,7 +96,7 @@ def _undated_overdue(session: Session, rules: facts.Rules) -> int:
     Few: the dispatch desk's waiting cases; the rest are counted in SQL by their ``due_at``.
     """
     waiting = select(Case.id).where(Case.status.in_(IN_PROGRESS), Case.due_at.is_(None))
-    return _past_due(session, rules, waiting, at_reply=False)[1]
+    return len(facts.overdue_without_due(session, rules, waiting, rules.now))
 
 
 def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
@@ -142,7 +141,7 @@ def rates(session: Session, now: datetime, figures: dict[str, int]) -> dict[str,
         )
     ).one()
     undated = select(Case.id).where(answered, ~dated)
-    others, late = _past_due(session, _rules(session, now), undated, at_reply=True)
+    others, late = _answered_late(session, _rules(session, now), undated)
     total, on_time = int(total) + others, int(on_time) + others - late
     in_progress = figures["in_progress"]
     return {
