@@ -111,3 +111,34 @@ def test_the_briefing_lists_a_case_never_accepted_as_overdue_as_the_screen_count
     assert [line.number for line in report.overdue] == [case.number]
     assert report.overdue[0].due_at is not None  # the rules' deadline, said beside it
     assert report.overdue[0].due_at < now
+
+
+def _one_rated_case(session, world, verdict: str) -> str:
+    """One answered case of region 某某镇, rated by its citizen; its local month."""
+    from minyi.cases.models import CaseRating
+
+    case = factories.make_case(session, status="closed", category=world.road_category, region="A市某某镇")
+    session.add(CaseRating(case_id=case.id, satisfaction=verdict, solved=False))
+    session.flush()
+    refresh.refresh(session, full=True)
+    session.commit()
+    return datetime.now(UTC).astimezone(BEIJING).strftime("%Y-%m")
+
+
+def test_the_json_scorecard_publishes_no_count_of_fewer_answers_than_its_figures(client, session, world):
+    """The figure said — over one rating, and `counts` beside it said rated 1, satisfied 0."""
+    month = _one_rated_case(session, world, "unsatisfied")
+    answer = client.get(
+        "/api/v1/public/scorecard", params={"start": month, "end": month, "region": "A市某某镇"}
+    )
+    assert answer.status_code == 200
+    total = answer.json()["totals"]
+    assert total["figures"]["satisfaction_rate"] is None
+    for name in ("rated", "satisfied", "basically_satisfied", "solved_rated", "solved", "reopened"):
+        assert total["counts"][name] is None, (name, total["counts"])
+    assert total["counts"]["cases"] == 1  # what is no one's answer stays
+    for group in answer.json()["groups"].values():
+        for row in group:
+            assert row["counts"]["rated"] is None
+    for row in answer.json()["trend"]:
+        assert row["counts"]["rated"] is None

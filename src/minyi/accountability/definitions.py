@@ -215,6 +215,26 @@ FIGURES: tuple[Figure, ...] = (
     ),
 )
 
+
+def few_opinions(counts: Mapping[str, int | None]) -> bool:
+    """Whether ``counts`` hold some, but fewer than :data:`MIN_OPINIONS`, of an opinion figure's base.
+
+    Then the figures of citizens' answers are not shown (:meth:`Figure.value`), and neither
+    may their counts be: ``rated 1, satisfied 0`` beside a hidden 满意率 is that citizen's
+    verdict (the JSON scorecard published it: twelfth probe).
+    """
+    bases = (sum(counts.get(column) or 0 for column in f.denominator) for f in FIGURES if f.opinion)
+    return any(0 < base < MIN_OPINIONS for base in bases)
+
+
+def published_counts(counts: Mapping[str, int]) -> dict[str, int | None]:
+    """``counts`` as a public file or answer may give them: citizens' answers emptied when few."""
+    shown: dict[str, int | None] = dict(counts)
+    if few_opinions(counts):
+        shown.update(dict.fromkeys(OPINION_COUNTS))
+    return shown
+
+
 FIGURE_KEYS: tuple[str, ...] = tuple(figure.key for figure in FIGURES)
 _BY_KEY = {figure.key: figure for figure in FIGURES}
 #: The figures a ranking may be ordered by (all but the volume).
