@@ -142,3 +142,115 @@ def test_the_json_scorecard_publishes_no_count_of_fewer_answers_than_its_figures
             assert row["counts"]["rated"] is None
     for row in answer.json()["trend"]:
         assert row["counts"]["rated"] is None
+
+
+def test_a_message_at_2330_on_the_last_day_of_a_month_counts_in_that_month_everywhere(client, session, world):
+    """23:30 Beijing on 11-30 is 15:30 UTC: November on the dashboard, the briefing, the files, Open311."""
+    from minyi.accountability import briefing
+
+    written = datetime(2026, 11, 30, 23, 30, tzinfo=BEIJING)
+    case = factories.make_case(
+        session, status="replied", category=world.road_category, is_public=True, received_at=written
+    )
+    number = case.number
+    refresh.refresh(session, full=True)
+    session.commit()
+    november = client.get("/api/v1/public/scorecard", params={"start": "2026-11", "end": "2026-11"}).json()
+    december = client.get("/api/v1/public/scorecard", params={"start": "2026-12", "end": "2026-12"}).json()
+    assert november["totals"]["counts"]["cases"] == 1
+    assert december["totals"]["counts"]["cases"] == 0
+    csv_rows = client.get("/public/data/scorecard.csv", params={"start": "2026-11", "end": "2026-12"}).text
+    assert "2026-11," in csv_rows
+    assert "2026-12," not in csv_rows
+    now = datetime.now(UTC)
+    month = briefing.assemble(session, "month", written.date(), BEIJING, now=now)
+    assert month.figures.volume == 1
+    assert dict(month.volume)["11/30"] == 1
+    assert _open_data_rows(client)[number]["received_at"] == "2026-11-30T23:00:00+08:00"
+    record = client.get(f"/open311/v2/requests/{number}.json").json()[0]
+    assert record["requested_datetime"] == "2026-11-30T23:00:00+08:00"
+
+
+def _awkward_month(session, world) -> dict[str, Case]:
+    """This month's awkward cases, each by the services a person uses (see the probe's section)."""
+    from minyi.cases import statements
+    from minyi.cases.models import CaseRating
+
+    make = factories.make_case
+    made = {
+        "plain": make(session, status="closed", category=world.road_category, is_public=True),
+        "kept": make(session, status="dispatched", category=world.road_category),
+        "absorbed": make(session, status="dispatched", category=world.road_category),
+        "reopened": make(session, status="closed", category=world.road_category, is_public=True),
+        "extended": make(session, status="signed", category=world.road_category),
+        "praise": make(session, status="replied", category=world.school_category),
+        "corrected": make(session, status="dispatched", category=world.road_category),
+        "moved": make(session, status="dispatched", category=world.road_category),
+        "stated": make(session, status="received", category=None),
+        "erased": make(session, status="replied", category=world.road_category, is_public=True),
+    }
+    workflow.merge_cases(session, world.dispatcher, made["kept"], made["absorbed"])
+    session.add(CaseRating(case_id=made["reopened"].id, satisfaction="unsatisfied", solved=False))
+    workflow.reopen(session, made["reopened"], "没有解决")
+    ask = workflow.request_extension(session, world.road_staff, made["extended"], 5, "需要协调施工单位")
+    workflow.decide_extension(session, world.supervisor, ask, approve=True)
+    made["praise"].appeal_kind = "praise"
+    kind_corrections.correct_kind(session, world.dispatcher, made["corrected"], "suggestion")
+    from minyi.cases import services as cases
+
+    cases.dispatch(session, world.dispatcher, made["moved"], world.schools)  # 改派
+    statements.publish(
+        session, world.admin, title="关于路灯维修的说明", body="已统一安排维修。", cases=[made["stated"]]
+    )
+    session.flush()
+    return made
+
+
+def test_every_surface_gives_this_months_awkward_cases_the_same_counts(client, session, world):
+    """Scorecard (page data, JSON, CSV rows summed) and the month's briefing: the same counts, before and after an erasure."""
+    from minyi.accountability import briefing
+    from minyi.flows.erasure import ErasureRequest, erase
+
+    made = _awkward_month(session, world)
+    now = datetime.now(UTC)
+    month = now.astimezone(BEIJING).strftime("%Y-%m")
+
+    def surfaces() -> list[dict[str, int]]:
+        refresh.refresh(session, full=True)
+        session.commit()
+        api = client.get("/api/v1/public/scorecard", params={"start": month, "end": month}).json()
+        summed: dict[str, int] = {}
+        for row in opendata_rows(client, month):
+            for name in (
+                "cases",
+                "answered",
+                "completion_due",
+                "completed_on_time",
+                "sign_due",
+                "signed_on_time",
+            ):
+                summed[name] = summed.get(name, 0) + int(row[name])
+        brief = briefing.assemble(session, "month", now.astimezone(BEIJING).date(), BEIJING, now=now)
+        names = tuple(summed)
+        return [
+            {n: api["totals"]["counts"][n] for n in names},
+            summed,
+            {n: brief.figures.counts[n] for n in names},
+        ]
+
+    before = surfaces()
+    assert before[0] == before[1] == before[2]
+    assert before[0]["cases"] == 9  # ten cases, one merged into another
+    assert before[0]["answered"] == 5  # plain, reopened, praise, stated, erased
+    code = made["erased"].messages[0].tracking_code
+    erase(session, "test-key", ErasureRequest(codes=(code,), text=True), actor="test")
+    session.commit()
+    assert surfaces() == before  # an erasure takes the person, not the case out of the figures
+
+
+def opendata_rows(client, month: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    text = client.get("/public/data/scorecard.csv", params={"start": month, "end": month}).text
+    return list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
