@@ -254,3 +254,15 @@ def opendata_rows(client, month: str) -> list[dict[str, str]]:
 
     text = client.get("/public/data/scorecard.csv", params={"start": month, "end": month}).text
     return list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
+
+
+def test_praise_waiting_six_weeks_is_late_nowhere(session, world):
+    """表扬 has no deadline (cases.rules); the scorecard gave it the general 15 working days."""
+    old = datetime.now(UTC) - timedelta(days=40)
+    case = factories.make_case(session, status="signed", category=world.school_category, received_at=old)
+    case.appeal_kind = "praise"
+    case.due_at = None  # as cases.rules gives praise
+    session.flush()
+    counts = _month_total(session, old.astimezone(BEIJING).strftime("%Y-%m"))
+    assert counts["completion_due"] == 0
+    assert screen.counts(session, datetime.now(UTC), BEIJING)["overdue"] == 0

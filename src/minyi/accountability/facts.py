@@ -36,6 +36,7 @@ from minyi.cases.models import (
     EventAction,
     Satisfaction,
 )
+from minyi.cases.rules import due_by_rules
 from minyi.db.base import UTCDateTime
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -212,7 +213,7 @@ def deadline_in_force(row: Any, rules: Rules, arrival: datetime) -> datetime | N
     if not answered_before and row.due_at is not None:
         return row.due_at  # type: ignore[no-any-return]
     path = rules.paths.get(row.category_id or "")
-    return rules.policy.reply_due(arrival, row.appeal_kind, path, urgent=bool(row.urgent))
+    return due_by_rules(rules.policy, arrival, row.appeal_kind, path, urgent=bool(row.urgent))
 
 
 def overdue_without_due(

@@ -52,8 +52,25 @@ def reply_due(
     and a thank-you must never show as an overdue case. ``policy``: the rules read once by a
     caller that asks for many cases (else read here).
     """
-    if case.appeal_kind == AppealKind.PRAISE and not case.urgent:
-        return None
     path = case.category.path if case.category else None
     policy = policy or deadline_policy(session)
-    return policy.reply_due(start, case.appeal_kind, path, urgent=bool(case.urgent))
+    return due_by_rules(policy, start, case.appeal_kind, path, urgent=bool(case.urgent))
+
+
+def due_by_rules(
+    policy: DeadlinePolicy,
+    start: datetime,
+    appeal_kind: str | None,
+    category_path: str | None,
+    *,
+    urgent: bool,
+) -> datetime | None:
+    """The reply deadline the rules give a case of this kind and category started at ``start``.
+
+    ``None`` for praise that is not urgent. The one place that says so: the scorecard
+    judged a case without a deadline of its own by ``policy`` alone, and a thank-you left
+    waiting six weeks counted late (twelfth probe).
+    """
+    if appeal_kind == AppealKind.PRAISE and not urgent:
+        return None
+    return policy.reply_due(start, appeal_kind, category_path, urgent=urgent)
