@@ -266,3 +266,17 @@ def test_praise_waiting_six_weeks_is_late_nowhere(session, world):
     counts = _month_total(session, old.astimezone(BEIJING).strftime("%Y-%m"))
     assert counts["completion_due"] == 0
     assert screen.counts(session, datetime.now(UTC), BEIJING)["overdue"] == 0
+
+
+def test_the_inbox_counts_a_case_never_accepted_overdue_as_the_screen_does(client, session, world):
+    from minyi.cases import queries
+
+    old = datetime.now(UTC) - timedelta(days=40)
+    case = factories.make_case(session, status="received", category=None, received_at=old)
+    factories.make_case(session, status="received", category=None)  # today's: not yet late
+    session.commit()
+    assert queries.due_counts(session, world.dispatcher)["overdue"] == 1
+    assert screen.counts(session, datetime.now(UTC), BEIJING)["overdue"] == 1
+    listed, total = queries.list_cases(session, world.dispatcher, queries.CaseFilter(due="overdue"))
+    assert [c.number for c in listed] == [case.number]
+    assert total == 1
