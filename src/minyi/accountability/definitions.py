@@ -156,10 +156,12 @@ FIGURES: tuple[Figure, ...] = (
         "on_time_rate",
         "按期办结率",
         "On-time completion rate",
-        "在答复期限（含批准的延期、重办后的新期限；未受理的案件按规定期限）内答复的案件数 ÷ "
+        "在答复期限（含批准的延期、重办后的新期限；未受理的案件按规定期限；"
+        "表扬类没有期限，答复即计按期）内答复的案件数 ÷ "
         "已答复或已超期未答复的案件数。",
         "Cases answered by their deadline in force (with approved extensions, or the new "
-        "deadline after a reopening; for a case never accepted, the deadline the rules give) "
+        "deadline after a reopening; for a case never accepted, the deadline the rules give; "
+        "praise has none, and counts as answered in time) "
         "÷ cases answered or still unanswered past the deadline.",
         "rate",
         numerator=("completed_on_time",),
