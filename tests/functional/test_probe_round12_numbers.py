@@ -280,3 +280,26 @@ def test_the_inbox_counts_a_case_never_accepted_overdue_as_the_screen_does(clien
     listed, total = queries.list_cases(session, world.dispatcher, queries.CaseFilter(due="overdue"))
     assert [c.number for c in listed] == [case.number]
     assert total == 1
+
+
+def test_todays_briefing_lists_no_case_as_overdue_before_its_deadline(session, world):
+    """A day not over yet: a case due at 17:30 today was 超期 in a briefing written at 09:00."""
+    from minyi.accountability import briefing
+
+    now = datetime.now(UTC)
+    later = factories.make_case(session, status="dispatched", category=world.road_category)
+    later.due_at = now + timedelta(minutes=30)
+    late = factories.make_case(session, status="dispatched", category=world.road_category)
+    late.due_at = now - timedelta(minutes=30)
+    session.flush()
+    today = now.astimezone(BEIJING).date()
+    end_of_today = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=BEIJING)
+    if later.due_at >= end_of_today:  # the test runs in the last half hour of a Beijing day
+        later.due_at = end_of_today - timedelta(minutes=1)
+        if later.due_at <= now:
+            return
+    session.flush()
+    report = briefing.assemble(session, "day", today, BEIJING, now=now)
+    assert [line.number for line in report.overdue] == [late.number]
+    assert report.overdue_total == 1
+    assert screen.counts(session, now, BEIJING)["overdue"] == 1

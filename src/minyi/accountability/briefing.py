@@ -198,33 +198,36 @@ def _case_line(case: Case) -> CaseLine:
     return CaseLine(case.number, department, public_text(case, case.title), case.due_at, case.reopened_count)
 
 
-def _waiting_at(period: Period) -> tuple[Any, ...]:
-    """Cases still unanswered at the end of the period (and not closed before it).
+def _waiting_at(at: datetime) -> tuple[Any, ...]:
+    """Cases still unanswered at ``at`` (and not closed before it).
 
     A reopened case (重办) keeps the time of its first answer: it counts while it waits again.
     """
     waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
     return (
-        or_(Case.replied_at.is_(None), Case.replied_at >= period.end, Case.status.in_(waiting)),
-        or_(Case.closed_at.is_(None), Case.closed_at >= period.end),
+        or_(Case.replied_at.is_(None), Case.replied_at >= at, Case.status.in_(waiting)),
+        or_(Case.closed_at.is_(None), Case.closed_at >= at),
     )
 
 
-def _overdue_query(period: Period) -> Any:
-    """Cases open at the end of the period whose reply deadline (``due_at``) had passed (超期未答复)."""
-    return select(Case).where(Case.due_at < period.end, *_waiting_at(period))
+def _overdue_query(at: datetime) -> Any:
+    """Cases open at ``at`` whose reply deadline (``due_at``) had passed (超期未答复)."""
+    return select(Case).where(Case.due_at < at, *_waiting_at(at))
 
 
 def _overdue(session: Session, period: Period, rules: facts.Rules) -> tuple[int, tuple[CaseLine, ...]]:
     """How many cases were overdue at the end of the period, and the first of them by deadline.
 
-    A case never accepted has no ``due_at``: it is overdue once the rules' deadline has
-    passed, as on the scorecard and the big screen (:func:`facts.overdue_without_due`).
+    At the end of the period, or now for a period not over yet (today's briefing): a case
+    due at 17:30 was 超期 in a briefing written at 09:00 (twelfth probe). A case never
+    accepted has no ``due_at``: it is overdue once the rules' deadline has passed, as on
+    the scorecard and the big screen (:func:`facts.overdue_without_due`).
     """
-    query = _overdue_query(period)
+    at = min(period.end, rules.now)
+    query = _overdue_query(at)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    undated = select(Case.id).where(Case.due_at.is_(None), *_waiting_at(period))
-    deadlines = facts.overdue_without_due(session, rules, undated, period.end)
+    undated = select(Case.id).where(Case.due_at.is_(None), *_waiting_at(at))
+    deadlines = facts.overdue_without_due(session, rules, undated, at)
     found = session.scalars(
         query.options(joinedload(Case.department)).order_by(Case.due_at, Case.number).limit(CASE_LIST_LIMIT)
     )
@@ -232,7 +235,7 @@ def _overdue(session: Session, period: Period, rules: facts.Rules) -> tuple[int,
     earliest = sorted(deadlines, key=lambda ident: (deadlines[ident], ident))[:CASE_LIST_LIMIT]
     undated_cases = session.scalars(select(Case).where(Case.id.in_(earliest)))
     lines.extend(replace(_case_line(case), due_at=deadlines[case.id]) for case in undated_cases)
-    lines.sort(key=lambda line: (line.due_at or period.end, line.number))
+    lines.sort(key=lambda line: (line.due_at or at, line.number))
     return int(total) + len(deadlines), tuple(lines[:CASE_LIST_LIMIT])
 
 
