@@ -12,7 +12,7 @@ where each figure is defined.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from minyi.accountability import briefing_sources as sources
+from minyi.accountability import facts
 from minyi.accountability.briefing_sources import Forecast, Tally
 from minyi.accountability.scorecard import Row
 from minyi.alerts.models import Alert
@@ -197,27 +198,45 @@ def _case_line(case: Case) -> CaseLine:
     return CaseLine(case.number, department, public_text(case, case.title), case.due_at, case.reopened_count)
 
 
-def _overdue_query(period: Period) -> Any:
-    """Cases open at the end of the period whose reply deadline had passed (超期未答复).
+def _waiting_at(at: datetime) -> tuple[Any, ...]:
+    """Cases still unanswered at ``at`` (and not closed before it).
 
-    A reopened case (重办) keeps the time of its first answer: it counts while it waits again,
-    its new deadline (``due_at``, set at the reopening) passed before the period ended.
+    A reopened case (重办) keeps the time of its first answer: it counts while it waits again.
     """
     waiting = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
-    return select(Case).where(
-        Case.due_at < period.end,
-        or_(Case.replied_at.is_(None), Case.replied_at >= period.end, Case.status.in_(waiting)),
-        or_(Case.closed_at.is_(None), Case.closed_at >= period.end),
+    return (
+        or_(Case.replied_at.is_(None), Case.replied_at >= at, Case.status.in_(waiting)),
+        or_(Case.closed_at.is_(None), Case.closed_at >= at),
     )
 
 
-def _overdue(session: Session, period: Period) -> tuple[int, tuple[CaseLine, ...]]:
-    query = _overdue_query(period)
+def _overdue_query(at: datetime) -> Any:
+    """Cases open at ``at`` whose reply deadline (``due_at``) had passed (超期未答复)."""
+    return select(Case).where(Case.due_at < at, *_waiting_at(at))
+
+
+def _overdue(session: Session, period: Period, rules: facts.Rules) -> tuple[int, tuple[CaseLine, ...]]:
+    """How many cases were overdue at the end of the period, and the first of them by deadline.
+
+    At the end of the period, or now for a period not over yet (today's briefing): a case
+    due at 17:30 was 超期 in a briefing written at 09:00 (twelfth probe). A case never
+    accepted has no ``due_at``: it is overdue once the rules' deadline has passed, as on
+    the scorecard and the big screen (:func:`facts.overdue_without_due`).
+    """
+    at = min(period.end, rules.now)
+    query = _overdue_query(at)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    undated = select(Case.id).where(Case.due_at.is_(None), *_waiting_at(at))
+    deadlines = facts.overdue_without_due(session, rules, undated, at)
     found = session.scalars(
         query.options(joinedload(Case.department)).order_by(Case.due_at, Case.number).limit(CASE_LIST_LIMIT)
     )
-    return int(total), tuple(_case_line(c) for c in found)
+    lines = [_case_line(c) for c in found]
+    earliest = sorted(deadlines, key=lambda ident: (deadlines[ident], ident))[:CASE_LIST_LIMIT]
+    undated_cases = session.scalars(select(Case).where(Case.id.in_(earliest)))
+    lines.extend(replace(_case_line(case), due_at=deadlines[case.id]) for case in undated_cases)
+    lines.sort(key=lambda line: (line.due_at or at, line.number))
+    return int(total) + len(deadlines), tuple(lines[:CASE_LIST_LIMIT])
 
 
 def _reopened(session: Session, period: Period) -> tuple[CaseLine, ...]:
@@ -255,7 +274,7 @@ def assemble(  # noqa: PLR0913 - the period, then the judging rules
     found = sources.tally(session, period.start, period.end, rules)
     earlier = sources.tally(session, before.start, before.end, rules)
     top, emerging = _issues(session, period)
-    overdue_total, overdue = _overdue(session, period)
+    overdue_total, overdue = _overdue(session, period, rules)
     return Briefing(
         period=period,
         generated_at=now,

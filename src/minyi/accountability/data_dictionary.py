@@ -31,6 +31,9 @@ _KEYS: dict[str, tuple[str, str, str]] = {
     "category": ("string", "一级分类名称", "Top-level category name (Chinese)"),
     "category_en": ("string", "一级分类英文名称", "Top-level category name (English)"),
 }
+#: Said of every count of citizens' answers: a row with few of them leaves them empty.
+_FEW_ZH = "（回访不足 5 件或已答复 1–4 件的行留空）"
+_FEW_EN = " (empty in a row with fewer than 5 follow-ups, or 1 to 4 answered cases)"
 _COUNTS: dict[str, tuple[str, str]] = {
     "cases": ("案件数", "Cases"),
     "sign_due": (
@@ -41,12 +44,15 @@ _COUNTS: dict[str, tuple[str, str]] = {
     "answered": ("已答复案件数", "Cases answered"),
     "completion_due": ("应办结案件数（已答复或已超期）", "Cases due (answered, or past their deadline)"),
     "completed_on_time": ("其中按时答复数", "Of those, answered in time"),
-    "solved_rated": ("回访中表示是否解决的案件数", "Cases whose follow-up says whether it was solved"),
-    "solved": ("其中已解决数", "Of those, solved"),
-    "rated": ("回访中作出评价的案件数", "Cases rated at follow-up"),
-    "satisfied": ("其中满意数", "Of those, satisfied"),
-    "basically_satisfied": ("其中基本满意数", "Of those, basically satisfied"),
-    "reopened": ("重办过的已答复案件数", "Answered cases reopened at least once"),
+    "solved_rated": (
+        "回访中表示是否解决的案件数" + _FEW_ZH,
+        "Cases whose follow-up says whether it was solved" + _FEW_EN,
+    ),
+    "solved": ("其中已解决数" + _FEW_ZH, "Of those, solved" + _FEW_EN),
+    "rated": ("回访中作出评价的案件数" + _FEW_ZH, "Cases rated at follow-up" + _FEW_EN),
+    "satisfied": ("其中满意数" + _FEW_ZH, "Of those, satisfied" + _FEW_EN),
+    "basically_satisfied": ("其中基本满意数" + _FEW_ZH, "Of those, basically satisfied" + _FEW_EN),
+    "reopened": ("重办过的已答复案件数" + _FEW_ZH, "Answered cases reopened at least once" + _FEW_EN),
     "reply_seconds": ("首次答复用时之和（秒）", "Sum of the times to first reply (seconds)"),
 }
 

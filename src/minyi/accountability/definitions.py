@@ -156,10 +156,12 @@ FIGURES: tuple[Figure, ...] = (
         "on_time_rate",
         "按期办结率",
         "On-time completion rate",
-        "在答复期限（含批准的延期、重办后的新期限；未受理的案件按规定期限）内答复的案件数 ÷ "
+        "在答复期限（含批准的延期、重办后的新期限；未受理的案件按规定期限；"
+        "表扬类没有期限，答复即计按期）内答复的案件数 ÷ "
         "已答复或已超期未答复的案件数。",
         "Cases answered by their deadline in force (with approved extensions, or the new "
-        "deadline after a reopening; for a case never accepted, the deadline the rules give) "
+        "deadline after a reopening; for a case never accepted, the deadline the rules give; "
+        "praise has none, and counts as answered in time) "
         "÷ cases answered or still unanswered past the deadline.",
         "rate",
         numerator=("completed_on_time",),
@@ -214,6 +216,26 @@ FIGURES: tuple[Figure, ...] = (
         better="lower",
     ),
 )
+
+
+def few_opinions(counts: Mapping[str, int | None]) -> bool:
+    """Whether ``counts`` hold some, but fewer than :data:`MIN_OPINIONS`, of an opinion figure's base.
+
+    Then the figures of citizens' answers are not shown (:meth:`Figure.value`), and neither
+    may their counts be: ``rated 1, satisfied 0`` beside a hidden 满意率 is that citizen's
+    verdict (the JSON scorecard published it: twelfth probe).
+    """
+    bases = (sum(counts.get(column) or 0 for column in f.denominator) for f in FIGURES if f.opinion)
+    return any(0 < base < MIN_OPINIONS for base in bases)
+
+
+def published_counts(counts: Mapping[str, int]) -> dict[str, int | None]:
+    """``counts`` as a public file or answer may give them: citizens' answers emptied when few."""
+    shown: dict[str, int | None] = dict(counts)
+    if few_opinions(counts):
+        shown.update(dict.fromkeys(OPINION_COUNTS))
+    return shown
+
 
 FIGURE_KEYS: tuple[str, ...] = tuple(figure.key for figure in FIGURES)
 _BY_KEY = {figure.key: figure for figure in FIGURES}

@@ -36,6 +36,7 @@ from minyi.cases.models import (
     EventAction,
     Satisfaction,
 )
+from minyi.cases.rules import due_by_rules
 from minyi.db.base import UTCDateTime
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -79,14 +80,18 @@ def _when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.min(type_coerce(sql_case((condition, CaseEvent.created_at)), UTCDateTime()))
 
 
-def fact_query(ranges: Sequence[tuple[datetime, datetime]] | None) -> Select[Any]:
+def fact_query(
+    ranges: Sequence[tuple[datetime, datetime]] | None, ids: Select[Any] | None = None
+) -> Select[Any]:
     """The facts of every case, or (``ranges`` of UTC times) of the cases that may have arrived in them.
 
     A case qualifies when one of its messages, or the case itself, is dated in a range; its
     arrival (its earliest message) is checked by the caller, which keeps the right months.
+    ``ids`` (a select of case ids) reads the facts of those cases instead: the big screen
+    judges its open and recently answered cases by these same facts.
     """
     arrival = func.coalesce(Message.submitted_at, Message.received_at)
-    candidates = None
+    candidates = ids.scalar_subquery() if ids is not None else None
     if ranges is not None:
         in_ranges = or_(*(and_(arrival >= lo, arrival < hi) for lo, hi in ranges))
         created = or_(*(and_(Case.created_at >= lo, Case.created_at < hi) for lo, hi in ranges))
@@ -144,10 +149,14 @@ def fact_query(ranges: Sequence[tuple[datetime, datetime]] | None) -> Select[Any
 
 
 def stream_facts(
-    session: Session, ranges: Sequence[tuple[datetime, datetime]] | None, batch: int = 5000
+    session: Session,
+    ranges: Sequence[tuple[datetime, datetime]] | None,
+    batch: int = 5000,
+    ids: Select[Any] | None = None,
 ) -> Iterator[Any]:
     """The rows of :func:`fact_query`, streamed (a server-side cursor on PostgreSQL)."""
-    result = session.execute(fact_query(ranges).execution_options(stream_results=True, yield_per=batch))
+    query = fact_query(ranges, ids)
+    result = session.execute(query.execution_options(stream_results=True, yield_per=batch))
     yield from result
 
 
@@ -188,13 +197,15 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _deadline(row: Any, rules: Rules, arrival: datetime) -> datetime | None:
+def deadline_in_force(row: Any, rules: Rules, arrival: datetime) -> datetime | None:
     """The deadline in force; without one, the deadline the rules give a case that arrived then.
 
     A case answered before Minyi accepted it (a historical answer, a statement) and a case
     never accepted at all have no deadline of their own: counted without one, a centre that
     left messages unaccepted had them count as neither late nor due, and its on-time rate
     rose (a probe found 87 cases waiting over three weeks, 70 % published for 54 %).
+    The big screen's 已超期 and on-time rate use it too (twelfth probe). ``None``: the
+    rules give the case no deadline (praise).
     """
     answered_before = row.replied_at is not None and (
         row.accepted_at is None or row.accepted_at > row.replied_at
@@ -202,7 +213,24 @@ def _deadline(row: Any, rules: Rules, arrival: datetime) -> datetime | None:
     if not answered_before and row.due_at is not None:
         return row.due_at  # type: ignore[no-any-return]
     path = rules.paths.get(row.category_id or "")
-    return rules.policy.reply_due(arrival, row.appeal_kind, path, urgent=bool(row.urgent))
+    return due_by_rules(rules.policy, arrival, row.appeal_kind, path, urgent=bool(row.urgent))
+
+
+def overdue_without_due(
+    session: Session, rules: Rules, ids: Select[Any], at: datetime
+) -> dict[str, datetime]:
+    """Of the waiting cases ``ids`` with no ``due_at`` of their own, those past the rules' deadline at ``at``.
+
+    id → that deadline. A case never accepted waits at the dispatch desk with no deadline
+    stored; the scorecard counts it late once the rules' deadline passes, and the big
+    screen's 已超期 and the briefing's 超期未答复 count it with this (twelfth probe).
+    """
+    found: dict[str, datetime] = {}
+    for row in stream_facts(session, None, ids=ids):
+        deadline = deadline_in_force(row, rules, row.arrival or row.created_at)
+        if deadline is not None and deadline < at:
+            found[row.id] = deadline
+    return found
 
 
 def count_case(row: Any, rules: Rules, into: list[int]) -> None:
@@ -214,7 +242,7 @@ def count_case(row: Any, rules: Rules, into: list[int]) -> None:
     into[2] += on_time
     first_reply = row.first_reply or row.replied_at
     answered_now = CaseStatus(row.status) in ANSWERED_STATUSES and row.replied_at is not None
-    deadline = _deadline(row, rules, arrival)
+    deadline = deadline_in_force(row, rules, arrival)
     if first_reply is not None:
         into[3] += 1  # answered
         seconds = max((first_reply - arrival).total_seconds(), 0.0)

@@ -86,7 +86,12 @@ CASE_COLUMNS: tuple[Column, ...] = (
     ),
     Column("department", "string", "承办单位", "Department that answered"),
     Column("category", "string", "分类（一级 / 二级 / 三级）", "Category path (level 1 / 2 / 3)"),
-    Column("region", "string", "区域（留言人所填）", "Region (as the author gave it)"),
+    Column(
+        "region",
+        "string",
+        "区域（留言人所填，仅行政区域；其他内容留空）",
+        "Region (as the author gave it, an administrative area only; else empty)",
+    ),
     Column(
         "status",
         "string",
@@ -102,8 +107,10 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column(
         "replied_at",
         "datetime",
-        "答复时间，取整到小时（本地时间，ISO 8601；可为空）",
-        "Answered, cut to the hour (local time, ISO 8601; may be empty)",
+        "最近一次答复时间（重办后为新的答复），取整到小时（本地时间，ISO 8601；可为空）；"
+        "看板的答复用时按首次答复计",
+        "Last answered (after a reopening, the new answer), cut to the hour (local time, "
+        "ISO 8601; may be empty); the dashboard's time to reply counts the first answer",
     ),
 )
 HEADERS = [column.name for column in CASE_COLUMNS]

@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from minyi.accountability.definitions import FIGURES, MIN_OPINIONS, OPINION_COUNTS, REPLY_BUCKET_HOURS
+from minyi.accountability.definitions import FIGURES, OPINION_COUNTS, REPLY_BUCKET_HOURS, few_opinions
 from minyi.accountability.models import CELL_COUNTS
 from minyi.accountability.scorecard import GROUPABLE, Filter, check_known, detail
 from minyi.interop.safe_cells import SafeWriter, safe_cell
@@ -82,7 +82,7 @@ def _hide_few_opinions(item: dict[str, Any]) -> None:
     rating its counts would publish. The rows' sums then miss those answers (the dashboard's
     totals have them, over groups large enough).
     """
-    if any(0 < (item.get(count) or 0) < MIN_OPINIONS for count in ("rated", "solved_rated")):
+    if few_opinions(item):  # the rule of the figures and of the JSON scorecard
         item.update(dict.fromkeys(OPINION_COUNTS))
 
 

@@ -10,11 +10,17 @@ Definitions (local dates in ``MINYI_TIMEZONE``):
 
 * **received today**: messages received since local midnight;
 * **in progress**: cases not yet answered (received, accepted, dispatched, signed, in progress);
-* **overdue**: of those, the ones past their deadline;
+* **overdue**: of those, the ones past their deadline in force;
 * **closed today**: cases closed since local midnight;
-* **on-time reply rate (30 days)**: of the cases answered in the last 30 days that had a
-  deadline, the share answered by it;
+* **on-time reply rate (30 days)**: of the cases answered in the last 30 days (and still
+  answered: a reopened case waits again), the share answered by their deadline in force;
 * **within deadline (now)**: of the cases in progress, the share not overdue.
+
+"The deadline in force" is the scorecard's (:func:`minyi.accountability.facts.deadline_in_force`):
+a case never accepted, or answered before it was, is held to the deadline the rules give a
+case of its kind arriving when it did. The screen said 0 overdue beside a dashboard counting
+the same unaccepted cases late, and counted a late answer reopened (重办, a new deadline) as
+on time (twelfth probe).
 """
 
 from __future__ import annotations
@@ -26,10 +32,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from minyi.accountability import facts, refresh
 from minyi.accountability.regions import public_region
 from minyi.alerts.models import Alert, AlertStatus
 from minyi.alerts.wording import describe_alert
-from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
 from minyi.intake.models import Message
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
@@ -68,6 +75,30 @@ def _arrived_since(since: datetime) -> tuple[ColumnElement[bool], ...]:
     return (Message.received_at >= since, or_(Message.submitted_at.is_(None), Message.submitted_at >= since))
 
 
+def _rules(session: Session, now: datetime) -> facts.Rules:
+    """The scorecard's judging rules as of ``now`` (the sign-for limit plays no part here)."""
+    return refresh.make_rules(session, 24.0, now)
+
+
+def _answered_late(session: Session, rules: facts.Rules, ids: Any) -> tuple[int, int]:
+    """(answered cases of ``ids``, those answered after their deadline in force)."""
+    total = late = 0
+    for row in facts.stream_facts(session, None, ids=ids):
+        deadline = facts.deadline_in_force(row, rules, row.arrival or row.created_at)
+        total += 1
+        late += int(deadline is not None and row.replied_at > deadline)
+    return total, late
+
+
+def _undated_overdue(session: Session, rules: facts.Rules) -> int:
+    """Cases in progress without a deadline of their own (never accepted) past the rules' deadline.
+
+    Few: the dispatch desk's waiting cases; the rest are counted in SQL by their ``due_at``.
+    """
+    waiting = select(Case.id).where(Case.status.in_(IN_PROGRESS), Case.due_at.is_(None))
+    return len(facts.overdue_without_due(session, rules, waiting, rules.now))
+
+
 def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
     """Received today, in progress, overdue and closed today."""
     today = _midnight(now, zone)
@@ -83,20 +114,35 @@ def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
     return {
         "received_today": int(received),
         "in_progress": int(open_cases[0]),
-        "overdue": int(open_cases[1]),
+        "overdue": int(open_cases[1]) + _undated_overdue(session, _rules(session, now)),
         "closed_today": int(closed),
     }
 
 
 def rates(session: Session, now: datetime, figures: dict[str, int]) -> dict[str, Any]:
-    """The on-time reply rate of the last 30 days and the share of open cases within deadline."""
+    """The on-time reply rate of the last 30 days and the share of open cases within deadline.
+
+    A case answered after it was accepted is judged by its ``due_at`` in SQL; the others
+    (no deadline of their own, or answered before accepted: a statement) by the rules, as
+    the scorecard judges them. A case merged into another counts in that other case.
+    """
     since = now - timedelta(days=RATE_DAYS)
-    answered = and_(Case.replied_at >= since, Case.replied_at <= now, Case.due_at.is_not(None))
+    merged = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.MERGED_INTO)
+    answered = and_(
+        Case.replied_at >= since,
+        Case.replied_at <= now,
+        Case.status.in_([status.value for status in ANSWERED_STATUSES]),
+        Case.id.not_in(merged),
+    )
+    dated = and_(Case.due_at.is_not(None), Case.accepted_at.is_not(None), Case.accepted_at <= Case.replied_at)
     total, on_time = session.execute(
         select(func.count(Case.id), func.count(Case.id).filter(Case.replied_at <= Case.due_at)).where(
-            answered
+            answered, dated
         )
     ).one()
+    undated = select(Case.id).where(answered, ~dated)
+    others, late = _answered_late(session, _rules(session, now), undated)
+    total, on_time = int(total) + others, int(on_time) + others - late
     in_progress = figures["in_progress"]
     return {
         "on_time_reply": _rate(int(on_time), int(total)),

@@ -134,7 +134,7 @@ def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict
         "region": region,
         "status": str(case.status),
         # 留言时间: when the citizen wrote (an imported history's date), else when it arrived
-        "received_at": (first.submitted_at or first.received_at) if first else case.created_at,
+        "received_at": case.public_written_at,
         "replied_at": case.replied_at,
         "tokens": " ".join(
             [words.document(title, body, reply), *facets(case.department_id, case.status, region)]

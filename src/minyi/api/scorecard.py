@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from minyi.accountability.definitions import FIGURES
+from minyi.accountability.definitions import FIGURES, published_counts
 from minyi.accountability.overview import DEFAULT_RANK, overview
 from minyi.accountability.scorecard import Ranked, Row, parse_filter
 from minyi.http.deps import AppSettings, DbSession
@@ -26,7 +26,7 @@ def _row(row: Row) -> dict[str, Any]:
         "key": row.key,
         "name": row.label_zh,
         "name_en": row.label_en,
-        "counts": dict(row.counts),
+        "counts": published_counts(row.counts),  # no citizen's answer where its figure is hidden
         "figures": row.figures(),
     }
 

@@ -217,10 +217,14 @@ def adoption_counts(
     A case absorbed into another (并案) is counted in that other case only, as every public
     figure is (``accountability.definitions``): two near copies of one suggestion, each
     decided before the merge, were two adopted suggestions on the public dashboard
-    (eleventh probe).
+    (eleventh probe). A case whose kind was corrected away from 建议 after its decision
+    (kept, with its history) is no suggestion: the dashboard counted it (twelfth probe).
     """
     merged = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.MERGED_INTO)
-    query = select(SuggestionDecision.decision).where(SuggestionDecision.case_id.not_in(merged))
+    suggestions = select(Case.id).where(Case.appeal_kind == AppealKind.SUGGESTION.value)
+    query = select(SuggestionDecision.decision).where(
+        SuggestionDecision.case_id.not_in(merged), SuggestionDecision.case_id.in_(suggestions)
+    )
     if start is not None:
         query = query.where(SuggestionDecision.decided_at >= start)
     if end is not None:

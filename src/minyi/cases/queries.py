@@ -21,6 +21,7 @@ from minyi.cases import inbox_pages, word_index
 from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
+from minyi.cases.rules import past_rules_deadline
 from minyi.core import keyset
 from minyi.core.errors import InvalidInput
 from minyi.core.keyset import SortKey
@@ -69,8 +70,8 @@ def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]
         return query.where(Case.supervised.is_(True), Case.status != CaseStatus.CLOSED.value)
     now = utcnow()
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
-    if due == "overdue":
-        return query.where(waiting, Case.due_at < now)
+    if due == "overdue":  # a case never accepted: by the rules' deadline, as the scorecard
+        return query.where(waiting, or_(Case.due_at < now, Case.id.in_(past_rules_deadline(session, now))))
     return query.where(waiting, Case.due_at >= now, Case.due_at < soon_until(session, now))
 
 

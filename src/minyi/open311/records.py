@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.accountability.open_cases import hour
@@ -27,6 +27,7 @@ from minyi.cases.lifecycle import LABELS
 from minyi.cases.models import Case, CaseStatus, EventAction
 from minyi.cases.public_text import PublicText
 from minyi.core.localtime import local
+from minyi.db.base import UTCDateTime
 from minyi.departments.models import Category
 from minyi.intake.models import Channel, Message
 from minyi.open311.formats import Open311Error
@@ -94,7 +95,7 @@ def request_record(case: Case, public: PublicText) -> dict[str, Any]:
         "service_notice": None,
         # when its author wrote, cut to the hour as in the open data: a minute could single
         # out a person who knows when he wrote (eleventh probe); the case's own times stay whole
-        "requested_datetime": hour(case.created_at),
+        "requested_datetime": hour(case.public_written_at),
         "updated_datetime": when(_updated(case)),
         "expected_datetime": when(case.due_at),
         "address": address,
@@ -191,8 +192,11 @@ class RequestQuery:
             wanted = {s.value for name in statuses for s in STATUSES[name]}
             query = query.where(Case.status.in_(sorted(wanted)))
         start, end = self._range()
-        query = query.where(Case.created_at >= start, Case.created_at <= end)
-        return query.order_by(Case.created_at.desc(), Case.id)
+        # the range is of requested_datetime (GeoReport), as the record gives it: when the
+        # public message was written; a case is opened after that, so created_at narrows first
+        return query.where(Case.created_at >= start, _written().between(start, end)).order_by(
+            Case.created_at.desc(), Case.id
+        )
 
     def _range(self) -> tuple[datetime, datetime]:
         given_start = _date("start_date", self.start_date)
@@ -208,6 +212,18 @@ class RequestQuery:
         if end - start > MAX_RANGE:
             raise Open311Error(400, "start_date, end_date: the range may not span more than 90 days")
         return start, end
+
+
+def _written() -> Any:
+    """The time :attr:`Case.public_written_at` reads, as SQL: the earliest public message's 留言时间."""
+    written = func.coalesce(Message.submitted_at, Message.received_at)
+    return type_coerce(
+        select(func.min(written))
+        .where(Message.case_id == Case.id, Message.is_public.is_(True))
+        .correlate(Case)
+        .scalar_subquery(),
+        UTCDateTime(),
+    )
 
 
 def find_requests(session: Session, query: RequestQuery) -> Sequence[Case]:
