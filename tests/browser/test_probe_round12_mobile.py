@@ -197,3 +197,43 @@ def test_rating_an_answer_on_a_phone_at_large_text(site, browser):
         page.locator("label[for=solved-no]").tap()
         assert page.locator("#solved-no").is_checked()
         context.close()
+
+
+def test_a_send_says_so_and_a_second_tap_stores_nothing_more(site, browser):
+    base, database = site
+    context, page = _phone(browser, big_text=False)
+    page.goto(base + "/")
+    page.get_by_label("留言主题").fill("公交站台顶棚漏雨")
+    page.get_by_label("留言详情").fill("五一路公交站台的顶棚漏雨，等车的老人都被淋湿了。")
+    # two taps at once, read before the answer comes (a slow network, without the race)
+    seen = page.evaluate(
+        """() => { const form = document.querySelector('form[data-sending]');
+          const button = form.querySelector('button[type=submit]');
+          button.click(); button.click();
+          return [button.textContent, button.getAttribute('aria-disabled'),
+                  form.querySelector('.sending-status').textContent]; }"""
+    )
+    assert seen == ["正在提交，请稍候……", "true", "正在提交，请稍候……"]
+    page.wait_for_url(re.compile(r".*/submitted$"), timeout=30_000)
+    with database.transaction() as session:
+        assert session.query(Message).filter(Message.title == "公交站台顶棚漏雨").count() == 1
+    context.close()
+
+
+def test_a_send_that_failed_offline_comes_back_ready_with_every_word(site, browser):
+    base, _ = site
+    context, page = _phone(browser, big_text=False)
+    page.goto(base + "/")
+    page.get_by_label("留言主题").fill("楼道灯坏了")
+    page.get_by_label("留言详情").fill("长长的留言。" * 50)
+    context.set_offline(True)
+    page.get_by_role("button", name="提交留言").click()
+    page.wait_for_load_state()
+    context.set_offline(False)
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.get_by_label("留言详情").input_value() == "长长的留言。" * 50
+    button = page.locator("form[data-sending] button[type=submit]")
+    assert button.inner_text() == "提交留言"
+    assert button.get_attribute("aria-disabled") is None
+    context.close()

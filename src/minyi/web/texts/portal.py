@@ -24,6 +24,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.code": ("查询码", "Tracking code"),
     "field.secret": ("查询密码", "Tracking secret"),
     "submit.button": ("提交留言", "Send"),
+    "form.sending": ("正在提交，请稍候……", "Sending, please wait…"),
     "submit.expired": (
         "页面已过期。您填写的内容仍在下面，请核对后再点一次“提交留言”。",
         "The page expired. What you wrote is still below: check it and press “Send” once more.",
