@@ -96,3 +96,22 @@ def test_an_expired_rating_with_a_wrong_secret_shows_nothing(client, session, wo
     )
     assert wrong.status_code == 404
     assert "路灯不亮" not in wrong.text
+
+
+def test_the_english_search_names_departments_and_categories_in_english(client, session):
+    department = factories.make_department(session, code="SWJ", name="水务局", name_en="Water Authority")
+    category = factories.make_category(session, name="供水", department=department)
+    category.name_en = "Water supply"
+    factories.make_case(
+        session, status="replied", department=department, category=category, is_public=True,
+        title="自来水发黄", body="幸福小区的自来水这几天一直发黄。", region="A市A1区",
+    )
+    session.commit()
+    english = client.get("/public/search?q=自来水&lang=en").text
+    assert "Water Authority" in english and "Water supply" in english
+    assert "水务局" not in english
+    assert '<span lang="zh-CN">A市A1区</span>' in english  # data left in Chinese is marked so
+    chinese = client.get("/public/search?q=自来水&lang=zh").text
+    assert "水务局 · 供水" in chinese
+    api = client.get("/api/v1/public/search?q=自来水").json()
+    assert "department_en" not in api["hits"][0]
