@@ -115,3 +115,28 @@ def test_the_english_search_names_departments_and_categories_in_english(client, 
     assert "水务局 · 供水" in chinese
     api = client.get("/api/v1/public/search?q=自来水").json()
     assert "department_en" not in api["hits"][0]
+
+
+def test_the_english_forecast_names_its_categories_in_english(client, session):
+    from datetime import UTC, datetime, timedelta
+
+    from minyi.accountability import forecast_cache
+
+    forecast_cache.clear()
+    water = factories.make_category(session, name="供水")
+    water.name_en = "Water supply"
+    for number in range(30):
+        factories.make_message(
+            session, key=f"mobile-{number}", process=False, category_id=water.id, title="停水",
+            submitted_at=datetime(2024, 1, 8, 2, tzinfo=UTC) + timedelta(days=2 * number),
+        )
+    session.commit()
+    try:
+        english = client.get("/public/dashboard/forecast", params={"end": "2024-04-01", "lang": "en"}).text
+        chinese = client.get("/public/dashboard/forecast", params={"end": "2024-04-01", "lang": "zh"}).text
+    finally:
+        forecast_cache.clear()
+    table = english.split('id="forecast-table"')[1].split("</table>")[0]
+    assert "Water supply" in table and "供水" not in table
+    assert '"label": "Water supply"' in english  # the chart's series picker
+    assert "供水" in chinese.split('id="forecast-table"')[1]
