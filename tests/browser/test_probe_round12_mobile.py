@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import TEST_SECRET
@@ -25,7 +26,15 @@ from minyi.settings import Settings
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_PAGES = ("/", "/track", "/public", "/public/search?q=路灯", "/public/statements", "/public/dashboard", "/public/data")
+PUBLIC_PAGES = (
+    "/",
+    "/track",
+    "/public",
+    "/public/search?q=路灯",
+    "/public/statements",
+    "/public/dashboard",
+    "/public/data",
+)
 
 #: Per page: sideways overflow, controls under 44 px, text under 14 px or under its contrast.
 MEASURE = r"""() => {
@@ -69,25 +78,40 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Databa
         category = factories.make_category(session, name="交通运输", department=roads)
         for n in range(3):
             factories.make_case(
-                session, status="replied", department=roads, category=category, is_public=True,
-                key=TEST_SECRET, title=f"人民路第{n + 1}盏路灯不亮", body="人民路路灯不亮，晚上看不见路，请尽快修理。",
+                session,
+                status="replied",
+                department=roads,
+                category=category,
+                is_public=True,
+                key=TEST_SECRET,
+                title=f"人民路第{n + 1}盏路灯不亮",
+                body="人民路路灯不亮，晚上看不见路，请尽快修理。",
             )
     settings = Settings(
-        env="test", data_dir=tmp, database_url=database.url, secret_key=TEST_SECRET,
-        submit_per_address=0, processing="inline",
+        env="test",
+        data_dir=tmp,
+        database_url=database.url,
+        secret_key=TEST_SECRET,
+        submit_per_address=0,
+        processing="inline",
     )
     with running(settings, database) as base:
         yield base, database
 
 
-def _sound(found: dict[str, object]) -> bool:
-    return found["overflow"] <= 0 and not found["small"] and not found["text"]  # type: ignore[operator]
+def _sound(found: dict[str, Any]) -> bool:
+    """No sideways scrolling, no small target, no small or faint text."""
+    return found["overflow"] <= 0 and not found["small"] and not found["text"]
 
 
 def _phone(browser, *, big_text: bool = True, slow: bool = False, lang: str = "zh-CN"):
     """A page on a cheap Android phone: 360×640, touch, text at 200 %, optionally slow 3G."""
     context = browser.new_context(
-        locale=lang, viewport={"width": 360, "height": 640}, device_scale_factor=2, has_touch=True, is_mobile=True
+        locale=lang,
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
     )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -129,7 +153,10 @@ def test_the_keyboard_starts_at_a_visible_skip_link(site, browser):
     skip = page.locator("a.skip")
     assert skip.evaluate("el => el === document.activeElement")
     box = skip.bounding_box()
-    assert box and box["x"] >= 0 and box["y"] >= 0 and box["height"] >= 44
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["y"] >= 0
+    assert box["height"] >= 44
     assert skip.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")  # the next stop is in the main part: the message's title
@@ -168,7 +195,7 @@ def test_a_slow_phone_keeps_every_word_through_errors_and_an_expired_page(site, 
     tree = page.locator("main").aria_snapshot()
     code = page.locator("#tracking-code").inner_text()
     secret = page.locator("#tracking-secret").inner_text()
-    assert f'term: 查询码\n  - definition:\n    - code: {code}' in tree
+    assert f"term: 查询码\n  - definition:\n    - code: {code}" in tree
     assert 'button "查看办理进度"' in tree
     page.goto(base + "/track")
     page.get_by_label("查询码").fill(code.lower())

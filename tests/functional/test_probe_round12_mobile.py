@@ -28,7 +28,12 @@ def _full_width(text: str) -> str:
 def test_a_secret_typed_in_groups_or_full_width_opens_the_message(client):
     _, code, secret = receipt(client, portal_submit(client))
     token = csrf_of(client.get("/track").text)
-    for typed in (secret.lower(), f"{secret[:5]} {secret[5:]}", f"{secret[:5]}-{secret[5:]}", _full_width(secret)):
+    for typed in (
+        secret.lower(),
+        f"{secret[:5]} {secret[5:]}",
+        f"{secret[:5]}-{secret[5:]}",
+        _full_width(secret),
+    ):
         page = client.post("/track", data={"code": code, "secret": typed, "csrf_token": token})
         assert page.status_code == 200, typed
         assert "<h1>路灯不亮</h1>" in page.text
@@ -71,7 +76,13 @@ def _replied(client, session, world):
 def test_a_rating_refused_is_shown_again_as_given(client, session, world):
     code, secret = _replied(client, session, world)
     comment = "答复说已经修好了，但是到现在灯还是不亮，" * 30
-    rating = {"code": code, "secret": secret, "satisfaction": "unsatisfied", "solved": "no", "comment": comment}
+    rating = {
+        "code": code,
+        "secret": secret,
+        "satisfaction": "unsatisfied",
+        "solved": "no",
+        "comment": comment,
+    }
     expired = client.post("/track/rate", data=rating | {"csrf_token": "stale"})
     assert expired.status_code == 400
     assert "您的评价仍在下面" in expired.text
@@ -92,7 +103,8 @@ def test_a_rating_refused_is_shown_again_as_given(client, session, world):
 def test_an_expired_rating_with_a_wrong_secret_shows_nothing(client, session, world):
     code, _ = _replied(client, session, world)
     wrong = client.post(
-        "/track/rate", data={"code": code, "secret": "AAAAAAAAAA", "satisfaction": "satisfied", "csrf_token": "x"}
+        "/track/rate",
+        data={"code": code, "secret": "AAAAAAAAAA", "satisfaction": "satisfied", "csrf_token": "x"},
     )
     assert wrong.status_code == 404
     assert "路灯不亮" not in wrong.text
@@ -103,12 +115,19 @@ def test_the_english_search_names_departments_and_categories_in_english(client, 
     category = factories.make_category(session, name="供水", department=department)
     category.name_en = "Water supply"
     factories.make_case(
-        session, status="replied", department=department, category=category, is_public=True,
-        title="自来水发黄", body="幸福小区的自来水这几天一直发黄。", region="A市A1区",
+        session,
+        status="replied",
+        department=department,
+        category=category,
+        is_public=True,
+        title="自来水发黄",
+        body="幸福小区的自来水这几天一直发黄。",
+        region="A市A1区",
     )
     session.commit()
     english = client.get("/public/search?q=自来水&lang=en").text
-    assert "Water Authority" in english and "Water supply" in english
+    assert "Water Authority" in english
+    assert "Water supply" in english
     assert "水务局" not in english
     assert '<span lang="zh-CN">A市A1区</span>' in english  # data left in Chinese is marked so
     chinese = client.get("/public/search?q=自来水&lang=zh").text
@@ -127,7 +146,11 @@ def test_the_english_forecast_names_its_categories_in_english(client, session):
     water.name_en = "Water supply"
     for number in range(30):
         factories.make_message(
-            session, key=f"mobile-{number}", process=False, category_id=water.id, title="停水",
+            session,
+            key=f"mobile-{number}",
+            process=False,
+            category_id=water.id,
+            title="停水",
             submitted_at=datetime(2024, 1, 8, 2, tzinfo=UTC) + timedelta(days=2 * number),
         )
     session.commit()
@@ -137,6 +160,7 @@ def test_the_english_forecast_names_its_categories_in_english(client, session):
     finally:
         forecast_cache.clear()
     table = english.split('id="forecast-table"')[1].split("</table>")[0]
-    assert "Water supply" in table and "供水" not in table
+    assert "Water supply" in table
+    assert "供水" not in table
     assert '"label": "Water supply"' in english  # the chart's series picker
     assert "供水" in chinese.split('id="forecast-table"')[1]
