@@ -145,6 +145,18 @@ def test_no_public_page_scrolls_sideways_or_has_small_targets_at_large_text(site
         context.close()
 
 
+def test_the_form_starts_on_the_first_screen_at_large_text(site, browser):
+    base, _ = site
+    context, page = _phone(browser)
+    page.goto(base + "/")
+    box = page.locator("h1").bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 640  # the motto is left out on a phone
+    seal = page.locator(".seal")
+    assert seal.evaluate("el => el.scrollHeight <= el.clientHeight + 1")  # 民 inside its box
+    context.close()
+
+
 def test_the_keyboard_starts_at_a_visible_skip_link(site, browser):
     base, _ = site
     context, page = _phone(browser, big_text=False)
