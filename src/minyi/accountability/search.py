@@ -81,6 +81,9 @@ class Hit:
     status: str
     received_at: datetime
     replied_at: datetime | None
+    #: the English names, for the English page (the JSON answer keeps its fields)
+    department_en: str = ""
+    category_en: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The hit for JSON: times in local time, cut to the hour, as in the open data.
@@ -89,10 +92,13 @@ class Hit:
         to the hour, because a minute could single out a person who knows when he wrote
         (eleventh probe).
         """
-        data = {key: value for key, value in self.__dict__.items() if key != "case_id"}
+        data = {key: value for key, value in self.__dict__.items() if key not in _NOT_IN_JSON}
         data["received_at"] = hour(self.received_at)
         data["replied_at"] = hour(self.replied_at)
         return data
+
+
+_NOT_IN_JSON = frozenset({"case_id", "department_en", "category_en"})
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,8 @@ def _hits(session: Session, ids: list[int]) -> list[Hit]:
         func.coalesce(Department.name, "").label("department"),
         func.coalesce(Category.name, "").label("category"),
         func.coalesce(doc.region, "").label("region"),
+        func.coalesce(Department.name_en, "").label("department_en"),
+        func.coalesce(Category.name_en, "").label("category_en"),
     )
     query = (
         select(doc.id, doc.case_id, doc.number, doc.title, doc.body, doc.reply, *named)

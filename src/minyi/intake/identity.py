@@ -51,8 +51,13 @@ def tracking_secret(key: str, message_id: str) -> str:
 
 
 def hash_secret(code: str, secret: str) -> str:
-    """The stored form of a tracking secret."""
-    normalised = secret.strip().upper()
+    """The stored form of a tracking secret, as typed or as given (see :func:`normalise_code`).
+
+    A secret read off a receipt is typed as a code is: in groups with spaces, in lower case,
+    or in full-width letters by a Chinese input method (ＡＢ３…); each is the same secret.
+    The secrets we give are ASCII capitals without spaces, so their stored hashes are unchanged.
+    """
+    normalised = normalise_code(secret)
     return hashlib.sha256(f"{code}:{normalised}".encode()).hexdigest()
 
 

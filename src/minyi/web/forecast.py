@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from minyi.accountability.forecast import MAX_WEEKS, TOTAL_KEY, ForecastReport, SeriesForecast
 from minyi.accountability.forecast_cache import cached_forecast
+from minyi.departments.services import list_categories
 from minyi.http.deps import DbSession
 from minyi.http.transactions import Router
 from minyi.web import i18n
@@ -25,11 +26,23 @@ router = Router(include_in_schema=False)
 CHART_HISTORY_WEEKS = 104  # two years of history on the chart; the JSON has all of it
 
 
-def _label(series: SeriesForecast, language: str) -> str:
-    return i18n.translate("forecast.total", language) if series.key == TOTAL_KEY else series.label
+def _label(series: SeriesForecast, language: str, english: dict[str, str] | None = None) -> str:
+    """A series' name: 总量, or its category's (in English on the English page), or its region."""
+    if series.key == TOTAL_KEY:
+        return i18n.translate("forecast.total", language)
+    return (english or {}).get(series.key, series.label) if language == "en" else series.label
 
 
-def chart_data(report: ForecastReport, language: str) -> dict[str, Any]:
+def english_names(db: DbSession, by: str) -> dict[str, str]:
+    """Top-level categories' English names by id (a series' key), for the English page."""
+    if by != "category":
+        return {}
+    return {c.id: c.name_en for c in list_categories(db, max_level=1) if c.name_en}
+
+
+def chart_data(
+    report: ForecastReport, language: str, english: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Every series' recent history and forecast, for forecast-chart.js."""
     shown = report.history_weeks[-CHART_HISTORY_WEEKS:]
     weeks = [w.isoformat() for w in [*shown, *report.forecast_weeks]]
@@ -44,7 +57,7 @@ def chart_data(report: ForecastReport, language: str) -> dict[str, Any]:
         series.append(
             {
                 "key": item.key,
-                "label": _label(item, language),
+                "label": _label(item, language, english),
                 "history": [*past, *padding],
                 "forecast": [*joint, *item.values],
                 "lower": [*([None] * len(past)), *item.lower],
@@ -76,7 +89,9 @@ def _reliability(mase: float | None, language: str) -> str:
     return i18n.translate(key, language)
 
 
-def _rows(report: ForecastReport, language: str) -> list[dict[str, Any]]:
+def _rows(
+    report: ForecastReport, language: str, english: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """One table row per series: the forecast per week and the errors beside the baselines."""
     rows = []
     for item in report.series:
@@ -87,7 +102,7 @@ def _rows(report: ForecastReport, language: str) -> list[dict[str, Any]]:
         ]
         rows.append(
             {
-                "label": _label(item, language),
+                "label": _label(item, language, english),
                 "cells": cells,
                 "reliability": _reliability(item.error.mase, language),
                 "mase": _number(item.error.mase),
@@ -111,10 +126,11 @@ def forecast_page(
     """Weekly volume forecast, total and per category or region, with its backtest error."""
     report = cached_forecast(db, by=by, weeks=weeks, end=end)
     language = language_of(request)
+    english = english_names(db, by) if language == "en" else {}
     context = {
         "report": report,
-        "rows": _rows(report, language),
-        "chart": chart_data(report, language),
+        "rows": _rows(report, language, english),
+        "chart": chart_data(report, language, english),
         "values": {"by": by, "weeks": weeks, "end": end.isoformat() if end else ""},
         "empty": not report.history_weeks,
         # a far end (2030) has no weeks of history before it: say so, not "no messages yet"

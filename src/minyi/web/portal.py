@@ -102,10 +102,8 @@ def submit(
         "is_public": is_public,
         "submission_key": submission_key if SUBMISSION_KEY.fullmatch(submission_key) else "",
     }
-    if not csrf_ok(request, csrf_token):
-        return _submit_form(
-            request, db, values, {"form": i18n.translate(csrf_text_key(request), language_of(request))}, 400
-        )
+    if not csrf_ok(request, csrf_token):  # the form is shown again with what was typed, a new key
+        return _submit_form(request, db, values, {"form": _expired_text(request, "submit.expired")}, 400)
     contact = {k: v for k, v in (("name", name), ("phone", phone), ("email", email)) if v.strip()}
     errors = _typed_problems(title, body, phone, language_of(request))
     try:
@@ -147,6 +145,16 @@ def submit(
         "received": received_stamp(accepted.message.received_at),
     }
     return RedirectResponse("/submitted", status_code=303)
+
+
+def _expired_text(request: Request, key: str) -> str:
+    """Why a kept form was refused: expired (press the button again), or 'use HTTPS'.
+
+    "Reload and try again" was wrong advice on a page that keeps what was typed: a reload
+    sends the old form with its old key again, and is refused again (twelfth probe).
+    """
+    refused = csrf_text_key(request)
+    return i18n.translate(key if refused == "error.csrf" else refused, language_of(request))
 
 
 def fresh_receipt(session: dict[str, Any], now: float) -> dict[str, Any] | None:
@@ -216,7 +224,7 @@ def track(
         return render(
             request,
             "portal/track.html",
-            {"values": values, "error": i18n.translate(csrf_text_key(request), language)},
+            {"values": values, "error": _expired_text(request, "track.expired")},
             400,
         )
     missing = [name for name, value in (("code", code), ("secret", secret)) if not value.strip()]
@@ -282,10 +290,17 @@ def _not_found(request: Request, code: str, key: str, status: int) -> Response:
 
 
 def _tracked(
-    request: Request, message: Message, secret: str, notice: str | None = None, status: int = 200
+    request: Request,
+    message: Message,
+    secret: str,
+    notice: str | None = None,
+    status: int = 200,
+    rating: dict[str, str] | None = None,
 ) -> Response:
+    """The author's view of ``message``; ``rating`` is an answer refused, shown again to send."""
     case = message.case
     context = {
+        "rating": rating or {},
         "message": message,
         "case": case,
         "events": _timeline(case, language_of(request)) if case else [],
@@ -309,9 +324,11 @@ def rate(
     comment: OptionalField = "",
     csrf_token: OptionalField = "",
 ) -> Response:
-    """The citizen rates the answer (回访); not solved or not satisfied reopens the case."""
-    if not csrf_ok(request, csrf_token):
-        return _not_found(request, code, csrf_text_key(request), 400)
+    """The citizen rates the answer (回访); not solved or not satisfied reopens the case.
+
+    A refused answer (an expired page, a missing choice) is shown again as it was given, so
+    that a long comment written slowly is never lost.
+    """
     try:
         message = (
             tracking.track(db, throttle, code, secret, client_address(request)) if code and secret else None
@@ -321,12 +338,17 @@ def rate(
     if message is None:
         db.commit()  # the wrong secret counts
         return _not_found(request, code, "track.not_found", 404)
+    given = {"satisfaction": satisfaction, "solved": solved, "comment": comment[:2000]}
+    if not csrf_ok(request, csrf_token):
+        db.commit()  # the right secret cleared the code's count
+        return _tracked(request, message, secret, _expired_text(request, "rate.expired"), 400, given)
     verdict = {"yes": True, "no": False}.get(solved)
     try:
         workflow.rate(db, message, satisfaction, verdict, comment[:2000])
     except workflow.WorkflowError as exc:
         db.rollback()
-        return _tracked(request, message, secret, domain_text(str(exc), language_of(request)), 409)
+        notice = domain_text(str(exc), language_of(request))
+        return _tracked(request, message, secret, notice, 409, given)
     db.commit()
     return _tracked(request, message, secret, _after_rating(message.case, language_of(request)))
 

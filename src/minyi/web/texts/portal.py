@@ -24,6 +24,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.code": ("查询码", "Tracking code"),
     "field.secret": ("查询密码", "Tracking secret"),
     "submit.button": ("提交留言", "Send"),
+    "form.sending": ("正在提交，请稍候……", "Sending, please wait…"),
+    "submit.expired": (
+        "页面已过期。您填写的内容仍在下面，请核对后再点一次“提交留言”。",
+        "The page expired. What you wrote is still below: check it and press “Send” once more.",
+    ),
     "submit.done": ("留言已提交", "Message received"),
     "submit.done.intro": (
         "请记下查询码和查询密码，凭此查询办理进度和答复。密码不会以其他方式再次提供。",
@@ -39,6 +44,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Enter the tracking code and secret you were given.",
     ),
     "track.button": ("查询", "Look up"),
+    "track.expired": (
+        "页面已过期。请再输入一次查询密码，然后点“查询”。",
+        "The page expired. Type the tracking secret once more and press “Look up”.",
+    ),
     "track.not_found": (
         (
             "查询码或查询密码不正确。请与回执逐字核对；如查询密码遗失，"
@@ -91,6 +100,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rate.unsatisfied": ("不满意", "Not satisfied"),
     "rate.comment": ("意见（可选）", "Comment (optional)"),
     "rate.button": ("提交评价", "Send"),
+    "rate.expired": (
+        "页面已过期。您的评价仍在下面，请核对后再点一次“提交评价”。",
+        "The page expired. Your rating is still below: check it and press “Send” once more.",
+    ),
     "rate.thanks": ("感谢您的评价。", "Thank you for your rating."),
     "rate.thanks.closed": ("感谢您的评价，案件已办结。", "Thank you for your rating; the case is closed."),
     "rate.thanks.reopened": (
