@@ -9,6 +9,22 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+def _track_until_opened(page, tries: int = 60) -> None:
+    """Press 查看办理进度 until the worker has opened the case (it runs after the receipt).
+
+    The message is stored and answered first; the background worker opens its case a moment
+    later, which on a loaded host can be after the first press ("正在处理，请稍后刷新").
+    """
+    for _ in range(tries):
+        page.get_by_role("button", name="查看办理进度").click()
+        page.wait_for_load_state()
+        if page.locator("#case-status").count():
+            return
+        page.wait_for_timeout(500)
+        page.go_back()
+    raise AssertionError("the case was not opened")
+
+
 def test_submit_and_track_in_browser(live_server, page, tmp_path):
     page.goto(live_server + "/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
@@ -25,8 +41,7 @@ def test_submit_and_track_in_browser(live_server, page, tmp_path):
     assert len(secret) == 10
     page.screenshot(path=str(tmp_path / "receipt.png"), full_page=True)
 
-    page.get_by_role("button", name="查看办理进度").click()
-    page.wait_for_load_state()
+    _track_until_opened(page)
     assert "公交站牌被撞倒" in page.content()
     assert page.locator("#case-status").inner_text().strip() == "已派单"
     assert "交通运输局" in page.content()
