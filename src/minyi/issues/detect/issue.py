@@ -377,7 +377,8 @@ class IssueState:
         counts = self.counts()
         keywords = sketch.keywords
         if keywords is None:
-            keywords = self._keywords(self.centroid if centroid is None else centroid, term)
+            # A one-message issue sketched when archived: its title is the sketch's (folding emptied it).
+            keywords = self._keywords(self.centroid if centroid is None else centroid, term, sketch.title)
         places = tuple(name for name, _ in counts.places if _shown(name))
         # Messages are read raw; what an issue shows (stored, on the screen, briefed, exported) is masked.
         title = mask_text(sketch.title) if sketch.title else ""
@@ -402,8 +403,13 @@ class IssueState:
             people_likes=counts.people_likes,
         )
 
-    def _keywords(self, centroid: SparseVector, term: Callable[[int], str]) -> tuple[str, ...]:
-        """The keywords shown: the heaviest word tokens of ``centroid`` as the newest titles write them."""
+    def _keywords(
+        self, centroid: SparseVector, term: Callable[[int], str], title: str = ""
+    ) -> tuple[str, ...]:
+        """The keywords shown: the heaviest word tokens of ``centroid`` as the newest titles write them.
+
+        ``title``: the one to read when every member is folded (a sketched one-message issue).
+        """
         tokens = _keywords(centroid, term, len(self.place_terms), KEYWORD_TOKENS)
         titles: list[str] = []
         for member in reversed(self.members):
@@ -411,8 +417,9 @@ class IssueState:
                 titles.append(member.message.title)
                 if len(titles) == KEYWORD_TITLES:
                     break
-        shown = (word for word in readable_keywords(tokens, titles, KEYWORD_TOKENS) if _shown(word))
-        return tuple(itertools.islice(shown, KEYWORDS))
+        if not titles and title:
+            titles.append(title)
+        return tuple([word for word in readable_keywords(tokens, titles, KEYWORDS) if _shown(word)])
 
     def counts(self) -> Counted:
         """The member counts of the summary; kept as a tally by issues of ``TALLY_FROM`` members or more."""

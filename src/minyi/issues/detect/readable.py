@@ -47,6 +47,7 @@ _NAME_ENDS = frozenset(suffix for suffix in SUFFIXES if len(suffix) == 1) | {"åŒ
 _UNIT_CODE = re.compile(r"[a-z]\d{0,2}")
 _WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _Span = tuple[int, int, Place]
+_SPARE = 2
 
 
 @lru_cache(maxsize=1 << 12)
@@ -62,15 +63,21 @@ def _spans(text: str) -> tuple[_Span, ...]:
 
 
 def readable_keywords(tokens: Iterable[str], titles: Sequence[str], limit: int) -> tuple[str, ...]:
-    """At most ``limit`` keywords to show for ``tokens`` (heaviest first) of an issue with ``titles``."""
+    """At most ``limit`` keywords to show for ``tokens`` (heaviest first) of an issue with ``titles``.
+
+    Tokens are read until ``limit`` words and two spare ones are chosen (a word inside a
+    longer one is dropped at the end): an issue's summary is made often, most tokens need not be.
+    """
     lowered = [title.lower() for title in titles]
     chosen: list[str] = []
     for token in tokens:
         word = _readable(token, titles, lowered)
         if word and word not in chosen:
             chosen.append(word)
-    kept = [word for word in chosen if not any(word != other and word in other for other in chosen)]
-    return tuple(kept[:limit])
+            if len(chosen) == limit + _SPARE:
+                break
+    joined = "\0".join(chosen)  # a word found twice in it is inside another word too
+    return tuple([word for word in chosen if joined.count(word) == 1][:limit])
 
 
 def _readable(token: str, titles: Sequence[str], lowered: Sequence[str]) -> str:
