@@ -112,3 +112,26 @@ def test_messages_join_a_hot_issue_as_they_arrive(client, session, world):
     assert session.get(HotIssue, issue_id).size == 3
     login(client, "boss")
     assert issue_id in client.get("/staff/issues").text
+
+
+def test_the_issue_page_shows_whole_words_as_keywords(client, session, world):
+    # The eleventh probe's hot issue read `a2 · 区丽发` (from A2区丽发新城) on the staff page.
+    texts = [
+        "A2区丽发新城搅拌站噪音扰民，晚上无法休息",
+        "A2区丽发新城附近搅拌站夜间施工噪音大",
+        "投诉A2区丽发新城搅拌站凌晨还在作业",
+    ]
+    ids = []
+    for text in texts:
+        response = client.post("/api/v1/messages", json={"title": text[:14], "body": text + "。"})
+        assert response.status_code == 201
+        ids.append(response.json()["id"])
+    session.expire_all()
+    (issue_id,) = {session.get(MessageAnalysis, i).issue_id for i in ids}
+    keywords = session.get(HotIssue, issue_id).keywords
+    assert keywords
+    assert not {"a2", "区丽发", "丽发"} & set(keywords)
+    assert all(any(word in text for text in texts) for word in keywords), keywords
+    login(client, "boss")
+    page = client.get(f"/staff/issues/{issue_id}").text
+    assert " · ".join(keywords) in page

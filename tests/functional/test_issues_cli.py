@@ -121,6 +121,24 @@ def test_detect_writes_assignments_ranking_and_report(env):
     assert "<script" not in page
 
 
+def test_keywords_in_the_ranking_and_the_report_are_whole_words_as_written(env):
+    # The eleventh probe read `a2 · 区丽发` (from A2区丽发新城): segmenter tokens, lower-cased.
+    source = write_workbook(env / "附件3.xlsx", sample_rows())
+    out = env / "out"
+    assert run("issues", "detect", "--input", str(source), "--out", str(out)).exit_code == 0
+    hot = read_csv(out / "hot_issues.csv")
+    (mixing,) = [row for row in hot if row["size"] == "8"]
+    keywords = mixing["keywords"].split()
+    assert "搅拌站" in keywords
+    assert not {"a2", "区丽发", "丽发"} & set(keywords)
+    titles = " ".join(title + body for title, body in MIXING)
+    assert all(word in titles for word in keywords), keywords
+    parking = next(row for row in hot if row["size"] == "6")["keywords"].split()
+    assert not {"市伊", "a"} & set(parking)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"关键词：{'、'.join(keywords)}" in page
+
+
 def test_unknown_columns_give_a_clear_error(env):
     book = Workbook()
     book.active.append(["编码", "甲", "乙"])

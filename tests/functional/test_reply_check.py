@@ -136,3 +136,24 @@ def test_admin_actions_answer_with_a_flash(client, session, world):
     )
     assert '<p class="flash" role="status">Saved</p>' in saved.text
     assert "Saved" not in client.get("/staff/admin").text
+
+
+def test_the_check_on_the_case_page_names_the_whole_bus_line(client, session, world):
+    # The eleventh probe read 答复未提及留言中的‘路车’ (from 360路车): the page names 360路.
+    bus = factories.make_case(
+        session,
+        status="signed",
+        department=world.roads,
+        category=world.road_category,
+        title="希望A市360路车能够提早发车！",
+        body="360路车每天早上发车太晚，上班赶不上，希望提早发车。",
+    )
+    session.commit()
+    login(client, "road")
+    token = csrf_of(client.get(f"/staff/cases/{bus.id}").text)
+    checked = client.post(
+        f"/staff/cases/{bus.id}/reply", data={"body": GOOD, "action": "check", "csrf_token": token}
+    )
+    assert "答复未提及留言中的" in checked.text
+    assert "‘360路’" in checked.text
+    assert "‘路车’" not in checked.text

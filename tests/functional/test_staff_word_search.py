@@ -218,3 +218,29 @@ def test_another_lists_cursor_of_the_same_shape_is_a_422(client):
     assert (answer.status_code, answer.json()["field"]) == (422, "cursor")
     own = keyset.encode([datetime.now(UTC), "01"], "statements")
     assert client.get("/api/v1/statements", params={"cursor": own}).status_code == 200
+
+
+def test_a_one_character_search_is_not_run_and_the_page_says_to_type_two(client, session, world):
+    # 王 (a surname) or 湘 is in too many messages to find anything, and the index of character
+    # pairs cannot look it up: the page says so instead of reading every text.
+    case = factories.make_case(
+        session, department=world.roads, title="湘江风光带路灯不亮", body="湘江边路灯坏了"
+    )
+    session.commit()
+    login(client, "boss")
+    page = client.get("/staff", params={"q": " 湘 "})
+    assert page.status_code == 200
+    assert 'id="search-short"' in page.text
+    assert "请至少输入两个字" in page.text
+    assert case.number not in page.text
+    assert case.number in client.get("/staff", params={"q": "湘江"}).text
+    page = client.get("/staff", params={"q": "湘"}, headers={"Accept-Language": "en"})
+    assert "Type at least two characters" in page.text
+    admin = bearer(session, world.admin)
+    refused = client.get("/api/v1/cases", params={"q": "湘"}, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "q"
+    assert "two characters" in refused.json()["message"]
+    chinese = client.get("/api/v1/cases", params={"q": "湘"}, headers=admin | {"Accept-Language": "zh-CN"})
+    assert "两个字" in chinese.json()["message"]
+    assert client.get("/api/v1/cases", params={"q": "湘江"}, headers=admin).json()["total"] == 1

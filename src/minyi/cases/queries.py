@@ -58,6 +58,11 @@ TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of
 CASE_NUMBER = re.compile(r"\d{8}-[0-9A-Z]{8}")  # minyi.cases.services: the local date, 8 letters
 _NUMBER_UNDASHED = re.compile(r"\d{8}[0-9A-Z]{8}")
 DUE_FILTERS = ("overdue", "soon", "supervised")
+#: The fewest characters a word search takes: one character (王, 湘) is in too many messages to
+#: narrow anything, and the word index, of character pairs, cannot find it (reading every
+#: text took 1–2 s at 100k messages).
+MIN_SEARCH = word_index.MIN_QUERY
+SEARCH_TOO_SHORT = "q: a search needs at least two characters"
 DUE_SOON = timedelta(days=2)  # kept for callers that count clock days; the filter counts working days
 DUE_SOON_WORKING_DAYS = 2
 
@@ -220,14 +225,23 @@ def _matching(session: Session, typed: str, exact: bool = False) -> ColumnElemen
     return _words(session, words)
 
 
+def search_too_short(typed: str | None) -> bool:
+    """Whether ``typed`` is a word search of one character, which is refused (:data:`MIN_SEARCH`).
+
+    A whole case number or tracking code is longer; the page says what to type instead.
+    """
+    words = (typed or "").strip()
+    return 0 < len(words) < MIN_SEARCH
+
+
 def _words(session: Session, words: str) -> ColumnElement[bool]:
     """The cases whose title, number or a message contains ``words``, through the word index.
 
     ``LIKE`` over every message took 2 s at 100k messages. The index
     (:mod:`minyi.cases.word_index`) gives the cases holding every character pair of a query
     of two or more characters, a superset that ``LIKE`` then checks on those cases alone
-    (a two-character query needs no check: the pair is the query). One character has no
-    pair: it reads the texts as before. Either way the result is what ``LIKE`` finds.
+    (a two-character query needs no check: the pair is the query): what ``LIKE`` finds.
+    One character has no pair and is refused (:data:`MIN_SEARCH`); see :func:`search_too_short`.
     """
 
     def like(candidates: Select[str] | None) -> ColumnElement[bool]:
@@ -242,8 +256,8 @@ def _words(session: Session, words: str) -> ColumnElement[bool]:
             Case.id.in_(texts),
         )
 
-    if len(words) < word_index.MIN_QUERY:
-        return like(None)
+    if len(words) < MIN_SEARCH:
+        raise InvalidInput(SEARCH_TOO_SHORT, field="q")
     word_index.catch_up(session)
     dialect = session.get_bind().dialect.name
     candidates = word_index.matching_cases(dialect, words)

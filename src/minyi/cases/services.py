@@ -36,6 +36,7 @@ from minyi.cases.queries import (
     public_case_by_code,
     public_cases,
     rating_comments,
+    search_too_short,
     status_counts,
     visible_cases,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "record",
     "route_by_category",
     "score_band",
+    "search_too_short",
     "status_counts",
     "visible_cases",
 ]

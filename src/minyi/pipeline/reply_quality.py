@@ -285,7 +285,8 @@ class ReplyQualityChecker:
             else:
                 runs.append((start, end, [token]))
             cursor = end
-        terms = [(title[s:e], tuple(words)) for s, e, words in runs]
+        spans = [(*cues.whole_term(title, s, e), words) for s, e, words in runs]
+        terms = [(title[s:e], tuple(words)) for s, e, words in spans]
         if len(terms) < 2:  # noqa: PLR2004 - an uninformative title: add frequent body words
             seen = {w for _, words in terms for w in words}
             ranked = sorted(
@@ -297,8 +298,10 @@ class ReplyQualityChecker:
                 reverse=True,
             )
             terms += [(t, (t,)) for _, t in ranked if t not in seen][: 3 - len(terms)]
-        unique = dict.fromkeys(terms)
-        return list(unique)[: self.max_key_terms]
+        unique: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for phrase, words in terms:  # two runs may grow into one whole word: keep the first
+            unique.setdefault(phrase, (phrase, words))
+        return list(unique.values())[: self.max_key_terms]
 
     # ------------------------------------------------------------------ components
     def _relevance(self, title: str, body: str, reply: str) -> tuple[ComponentScore, _Relevance]:

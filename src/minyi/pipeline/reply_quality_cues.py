@@ -313,3 +313,38 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     dot = sum(w * b.get(t, 0.0) for t, w in a.items())
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm else 0.0
+
+
+#: Bus and metro lines as a title writes them (``360路``, ``W12路``, ``地铁2号线``, ``8号线``).
+ROUTE = re.compile(r"(?:地铁|轨道交通)?\d{1,2}号线|(?<![A-Za-z0-9])[A-Za-z]?\d{1,4}路")
+#: One-character endings that finish a name the segmenter left apart (``花卉`` + ``路``).
+_NAME_END = frozenset("路街巷村镇乡湾园苑桥")
+#: A two-character term that is only the end of a name (``北路``, ``云路``, ``大道``).
+_BARE_END = re.compile(r"[东西南北中上下]?(?:路|街|道|巷|桥|线)|大道|大街")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_MAX_FRONT = 3  # the most characters a bare ending takes from the text before it
+
+
+def whole_term(title: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole word of ``title`` that the key term ``title[start:end]`` is part of.
+
+    The segmenter cuts names it does not know: ``360路车`` into ``360`` (a number, no key
+    term) and ``路车``, ``万芙北路`` into ``万芙`` and ``北路``, ``花卉路`` into ``花卉`` and
+    ``路``.  The reply check must name what the citizen wrote (‘360路’, ‘万芙北路’,
+    ‘花卉路’), never a piece of it: a term touching a bus or metro line becomes the line; a
+    term a one-character name ending follows takes it; a bare ending (``北路``) takes up to
+    three Han characters before it, not across an administrative code (``A市``).
+    """
+    for route in ROUTE.finditer(title):
+        if route.start() < end and start < route.end():
+            return route.start(), route.end()
+    if title[end : end + 1] in _NAME_END and not NAME_SUFFIX.search(title[start:end]):
+        end += 1
+    if _BARE_END.fullmatch(title[start:end]):
+        codes = [code.end() for code in ADMIN_CODE.finditer(title, 0, start)]
+        floor = max([start - _MAX_FRONT, *codes, 0])
+        front = start
+        while front > floor and _HAN.fullmatch(title[front - 1]):
+            front -= 1
+        start = front
+    return start, end

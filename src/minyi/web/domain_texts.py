@@ -124,6 +124,11 @@ FORMS: tuple[tuple[str, str, str], ...] = (
         "No department with the code {c}.",
     ),
     (r"unknown deadline filter .*", "未知的期限筛选条件。", "Unknown deadline filter."),
+    (
+        r"q: a search needs at least two characters",
+        "请至少输入两个字再搜索：一个字出现在太多留言里。",
+        "Type at least two characters: one character is in too many messages.",
+    ),
     (r"\w+ users may not export cases", "您的角色不能导出案件。", "Your role may not export cases."),
     (
         r"could not draw a free case number",

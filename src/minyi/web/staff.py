@@ -174,6 +174,7 @@ def inbox(
         raise InvalidInput(f"unknown status {status!r}", field="status")
     if due and due not in cases.DUE_FILTERS:
         raise InvalidInput(f"unknown deadline filter {due!r}", field="due")
+    short = cases.search_too_short(q)  # one character: said on the page, no search run
     flt = cases.CaseFilter(
         status=status or None,
         category_id=category or None,
@@ -183,13 +184,14 @@ def inbox(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    items, total = cases.list_cases(db, user, flt)
+    items, total = ([], 0) if short else cases.list_cases(db, user, flt)
     # The "same event" panel is about every open case: above a search's result it hides the hit.
     found = grouping.open_groups(db, user) if page == 1 and not (q or status or due) else []
     # the first groups (urgent, then largest); all on request: 124 groups made page 1 219 KB
     shown = found if groups == "all" else found[:GROUPS_SHOWN]
     context = {
         "cases": items,
+        "search_short": short,
         "total": total,
         "open_total": cases.open_count(db, user),
         "groups": shown,

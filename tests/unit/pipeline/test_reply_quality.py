@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from minyi.pipeline.reply_quality import ReplyQualityChecker, working_days_between
-from minyi.pipeline.reply_quality_cues import has_closing, has_greeting, has_opening
+from minyi.pipeline.reply_quality_cues import has_closing, has_greeting, has_opening, whole_term
 
 CST = timezone(timedelta(hours=8))  # Beijing time
 
@@ -231,3 +231,40 @@ def test_opening_and_closing_detectors_are_positional():
     assert not has_closing("感谢您的来信。" + "经核查，该路段已经修复完毕，恢复通行。" * 8)
     assert has_closing("2019年12月9日", date_counts=True)
     assert not has_closing("2019年12月9日")
+
+
+@pytest.mark.parametrize(
+    ("title", "term", "whole"),
+    [
+        ("希望A市360路车能够提早发车！", "路车", "360路"),  # the eleventh probe's ‘路车’
+        ("建议A市地铁2号线西延二期暂缓修建", "地铁", "地铁2号线"),
+        ("关于A市地铁轨道8号线北段的建议", "号线", "8号线"),
+        ("对A市万芙北路由南往北右转的建议", "北路", "万芙北路"),
+        ("呼吁A市三一大道改建自行车道", "大道", "三一大道"),
+        ("再次反映A5区花卉路井盖噪音扰民", "花卉", "花卉路"),
+        ("投诉A2区丽发新城搅拌站噪音扰民", "搅拌站", "搅拌站"),  # whole already
+    ],
+)
+def test_a_key_term_is_the_whole_word_the_title_writes(title, term, whole):
+    start = title.find(term)
+    first, last = whole_term(title, start, start + len(term))
+    assert title[first:last] == whole
+
+
+def test_the_missing_term_warning_names_the_bus_line_not_a_piece_of_it(checker):
+    title = "希望A市360路车能够提早发车！"
+    body = "360路车每天早上发车太晚，上班赶不上，希望提早发车。"
+    unrelated = (
+        "网友您好！您反映的问题已收悉。经核查，相关单位已到现场查看并完成整改。"
+        "如有疑问请致电0731-88001203。感谢您对我们工作的支持。"
+    )
+    result = checker.check(title, body, unrelated)
+    assert "360路" in result.key_terms
+    assert "路车" not in result.key_terms
+    (warning,) = [f for f in result.findings if f.code == "missing_key_terms"]
+    assert "‘360路’" in warning.reason
+    assert "‘路车’" not in warning.reason
+    answered = checker.check(
+        title, body, unrelated.replace("相关单位", "公交集团已调整360路公交车的发车时间，")
+    )
+    assert "360路" not in answered.missing_key_terms

@@ -18,8 +18,9 @@ and in a long run half the archived ones are (200,000 streamed messages: ≈ 70,
 ≈ 140,000 archives), which made their summaries (≈ 150–220 µs each) for nothing.
 :func:`archive` keeps for those only what folding and pruning destroy (a
 :class:`~minyi.issues.detect.issue.Sketch`: the central members' ids and raw title, the
-keywords if pruning will cut the centroid) as :class:`Pending`; the summary is made, the same,
-when first read or when the dormant store forgets the issue, and never if it wakes.
+keywords of an issue of several messages, read in the titles folding empties) as
+:class:`Pending`; the summary is made, the same, when first read or when the dormant store
+forgets the issue, and never if it wakes.
 """
 
 from __future__ import annotations
@@ -199,15 +200,19 @@ def archive(detector: IssueDetector, state: IssueState) -> None:
     A summary is made now only if it is final or wanted now: for ``on_archive``, or kept of
     an issue that will not be dormant.  An issue kept dormant may wake (half of them do in
     a long run) and its summary would be thrown away: it is only sketched (what folding and
-    pruning destroy) and finished when read (:class:`Pending`).  Its keywords are in the
-    sketch when pruning will cut its centroid, else they come from the packed centroid.
+    pruning destroy, and the keywords of an issue of several messages: they are read in the
+    members' titles, which folding empties; a one-message issue's are read in the sketch's title
+    when finished, from the packed centroid unless pruning will cut it) and finished when read
+    (:class:`Pending`).
     """
     term, dormant = detector.featurizer_.term, detector.revive and detector.dormant_.takes(state)
     summary = sketch = None
     if detector.on_archive is not None or (detector.keep_archived and not dormant):
         summary = state.summary(term, archived=True)
     elif detector.keep_archived:
-        sketch = state.sketch(term if len(state.centroid) > detector.dormant_.centroid_terms else None)
+        # Keywords are read in titles, which folding empties: made now unless the sketch's title will do.
+        whole = len(state.members) == 1 and len(state.centroid) <= detector.dormant_.centroid_terms
+        sketch = state.sketch(None if whole else term)
     _unlink(detector, state)
     if dormant:
         for gone in detector.dormant_.keep(state):  # the longest dormant, forgotten: summarise now

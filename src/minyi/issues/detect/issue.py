@@ -28,6 +28,7 @@ from typing import NamedTuple, TypeVar
 from minyi.issues.detect._fast import PLACE_PREFIX, add_into, member_dot, square_sum
 from minyi.issues.detect._tally import Counted, Tally, people_counts
 from minyi.issues.detect.features import SparseVector
+from minyi.issues.detect.readable import readable_keywords
 from minyi.pipeline.privacy import mask_text
 
 __all__ = ["Issue", "IssueMessage", "IssueState", "Member", "Sketch", "people_counts", "timestamp"]
@@ -37,6 +38,10 @@ REPRESENTATIVES = 3
 TALLY_FROM = 8
 KEYWORDS = 6
 PLACES = 3
+#: Tokens read to choose the keywords shown: some are dropped or merged (:mod:`~.readable`).
+KEYWORD_TOKENS = 2 * KEYWORDS
+#: The newest member titles the shown keywords are read in.
+KEYWORD_TITLES = 64
 _TINY = 1e-6
 # Every folded member holds these two (never written to): two empty arrays each were 128
 # bytes a member, and folded members are most of the members a long run keeps.
@@ -353,7 +358,7 @@ class IssueState:
         return Sketch(
             tuple(m.message.message_id for m in central),
             central[0].message.title if central else "",
-            None if term is None else _keywords(self.centroid, term, len(self.place_terms)),
+            None if term is None else self._keywords(self.centroid, term),
         )
 
     def finish(
@@ -372,7 +377,8 @@ class IssueState:
         counts = self.counts()
         keywords = sketch.keywords
         if keywords is None:
-            keywords = _keywords(self.centroid if centroid is None else centroid, term, len(self.place_terms))
+            # A one-message issue sketched when archived: its title is the sketch's (folding emptied it).
+            keywords = self._keywords(self.centroid if centroid is None else centroid, term, sketch.title)
         places = tuple(name for name, _ in counts.places if _shown(name))
         # Messages are read raw; what an issue shows (stored, on the screen, briefed, exported) is masked.
         title = mask_text(sketch.title) if sketch.title else ""
@@ -396,6 +402,24 @@ class IssueState:
             weighted_posts=counts.weighted_posts,
             people_likes=counts.people_likes,
         )
+
+    def _keywords(
+        self, centroid: SparseVector, term: Callable[[int], str], title: str = ""
+    ) -> tuple[str, ...]:
+        """The keywords shown: the heaviest word tokens of ``centroid`` as the newest titles write them.
+
+        ``title``: the one to read when every member is folded (a sketched one-message issue).
+        """
+        tokens = _keywords(centroid, term, len(self.place_terms), KEYWORD_TOKENS)
+        titles: list[str] = []
+        for member in reversed(self.members):
+            if member.message.title:
+                titles.append(member.message.title)
+                if len(titles) == KEYWORD_TITLES:
+                    break
+        if not titles and title:
+            titles.append(title)
+        return tuple([word for word in readable_keywords(tokens, titles, KEYWORDS) if _shown(word)])
 
     def counts(self) -> Counted:
         """The member counts of the summary; kept as a tally by issues of ``TALLY_FROM`` members or more."""
@@ -434,14 +458,16 @@ def _largest(n: int, items: Collection[_T], key: Callable[[_T], float]) -> list[
     return heapq.nlargest(n, items, key=key)
 
 
-def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -> tuple[str, ...]:
-    """The ``KEYWORDS`` heaviest word terms of ``centroid`` (``places``: place terms it may hold).
+def _keywords(
+    centroid: SparseVector, term: Callable[[int], str], places: int, count: int = KEYWORDS
+) -> tuple[str, ...]:
+    """The ``count`` heaviest word terms of ``centroid`` (``places``: place terms it may hold).
 
-    Only the heaviest ``KEYWORDS + places`` terms are sorted; the whole centroid only when
+    Only the heaviest ``count + places`` terms are sorted; the whole centroid only when
     they hold too few words (``places`` too low a bound).
     """
     ordered: list[tuple[int, float]] | None = None
-    for first in (KEYWORDS + places, len(centroid)):
+    for first in (count + places, len(centroid)):
         if ordered is None and len(centroid) <= _SORT_WHOLE:  # one sort serves both rounds
             ordered = sorted(centroid.items(), key=operator.itemgetter(1), reverse=True)
         heaviest = ordered[:first] if ordered is not None else _largest(first, centroid.items(), _weight)
@@ -450,7 +476,7 @@ def _keywords(centroid: SparseVector, term: Callable[[int], str], places: int) -
             for word in map(term, map(operator.itemgetter(0), heaviest))
             if not word.startswith(PLACE_PREFIX) and _shown(word)
         )
-        found = tuple(itertools.islice(words, KEYWORDS))
-        if len(found) == KEYWORDS or len(heaviest) == len(centroid):
+        found = tuple(itertools.islice(words, count))
+        if len(found) == count or len(heaviest) == len(centroid):
             break
     return found

@@ -10,6 +10,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.received_at": ("收到时间", "Received"),
     "case.written_at": ("留言时间", "Written"),
     "inbox.empty": ("没有符合条件的案件。", "No cases match."),
+    # A one-character search is not run: it is in too many messages (王, 湘) to find anything.
+    "inbox.search.short": (
+        "请至少输入两个字再搜索：一个字出现在太多留言里（如要找湘江的留言，请输入“湘江”，而不是“湘”）。",
+        "Type at least two characters: one character is in too many messages (search 湘江, not 湘).",
+    ),
     "inbox.open": ("待办", "To do"),
     "inbox.groups": ("同一事件的多件案件", "Several cases about one event"),
     "inbox.groups.more": ("另有 {n} 组未列出。", "{n} more groups are not listed."),
