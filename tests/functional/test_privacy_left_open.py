@@ -3,9 +3,14 @@ officer's pass …)", "Left open"), closed later: each test fails on the tree be
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import UTC, datetime, timedelta
 
+from tests.functional.conftest import csrf_of
+
 from minyi.demo import factories
+from minyi.web.portal import RECEIPT_SECONDS
 
 OPENED = datetime(2026, 11, 19, 13, 15, 37, tzinfo=UTC)  # 21:15:37 in Changsha
 
@@ -63,3 +68,45 @@ def test_open311_date_ranges_select_by_the_hour_not_the_minute(client, session, 
     polls = [f"2026-11-19T{h}:{m}:00+08:00" for h in ("20", "21", "22") for m in ("00", "10", "20", "30", "40", "50")]
     seen = [n for start, end in zip(polls, polls[1:], strict=False) for n in numbers(start, end)]
     assert case.number in seen
+
+
+def _cookie_text(client) -> str:
+    """The session cookie decoded as far as anyone holding it can (signed, not encrypted)."""
+    raw = client.cookies.get("session") or next(iter(client.cookies.values()), "")
+    payload = raw.split(".")[0]
+    return base64.b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8", "replace")
+
+
+def test_the_receipt_can_be_cleared_on_a_shared_computer(client):
+    """The receipt stayed 30 minutes in the session cookie: at a service hall's kiosk the next
+    person could open /submitted and read the code and secret. It now stays 10 minutes (a reload
+    still shows it) and 我已记下，清除 removes it from the page and the cookie."""
+    assert RECEIPT_SECONDS <= 10 * 60
+    page = client.get("/")
+    form = {"title": "井盖缺失", "body": "人民路口井盖丢了。", "csrf_token": csrf_of(page.text)}
+    client.post("/submit", data=form, follow_redirects=False)
+    first = client.get("/submitted")
+    secret = re.search(r'id="tracking-secret">([^<]+)<', first.text)[1]
+    code = re.search(r'id="tracking-code">([^<]+)<', first.text)[1]
+    assert client.get("/submitted").text.count(secret) >= 1  # a reload keeps it
+    assert secret in _cookie_text(client)  # readable by whoever holds the cookie
+    assert 'id="receipt-clear"' in first.text and "我已记下，清除" in first.text
+    assert client.post("/submitted/clear", data={"csrf_token": "wrong"}).status_code == 400
+    assert secret in client.get("/submitted").text  # refused: still there
+    cleared = client.post("/submitted/clear", data={"csrf_token": csrf_of(first.text)})
+    assert cleared.status_code == 200 and str(cleared.url).endswith("/submitted")
+    for text in (cleared.text, client.get("/submitted").text):  # the next person at the kiosk
+        assert "已提交，请妥善保存查询码" in text
+        assert secret not in text and code not in text
+    assert secret not in _cookie_text(client) and code not in _cookie_text(client)
+    assert cleared.headers["cache-control"] == "no-store"
+    english = client.get("/submitted", headers={"Accept-Language": "en"}).text
+    assert "cleared from this browser" in english or "已从本浏览器清除" in english
+
+
+def test_clearing_without_a_receipt_changes_nothing(client):
+    other = client.__class__(client.app)
+    page = other.get("/")
+    answer = other.post("/submitted/clear", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert other.get("/submitted", follow_redirects=False).headers["location"] == "/track"
