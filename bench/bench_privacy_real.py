@@ -73,23 +73,30 @@ def main() -> None:
         with args.save.open("w", encoding="utf-8") as out:
             for key, value in masked.items():
                 out.write(json.dumps({"key": key, "masked": value}, ensure_ascii=False) + "\n")
-    changed = 0
-    if args.compare:
-        with args.compare.open(encoding="utf-8") as saved:
-            before = {row["key"]: row["masked"] for row in map(json.loads, saved)}
-        for key, value in masked.items():
-            if before.get(key, value) != value:
-                changed += 1
-                if changed <= args.show:
-                    print(f"--- {key}\n{_diff(before[key], value)}")
-        print(f"{changed} texts masked differently")
+    changed = _compare(args.compare, masked, args.show) if args.compare else 0
     if args.json:
         print(json.dumps({"texts": total, "findings": dict(counts), "changed": changed}))
 
 
+def _compare(saved_file: Path, masked: dict[str, str], show: int) -> int:
+    """Print the texts masked differently from ``saved_file`` (the first ``show``); how many."""
+    with saved_file.open(encoding="utf-8") as saved:
+        before = {row["key"]: row["masked"] for row in map(json.loads, saved)}
+    changed = 0
+    for key, value in masked.items():
+        if before.get(key, value) != value:
+            changed += 1
+            if changed <= show:
+                print(f"--- {key}\n{_diff(before[key], value)}")
+    print(f"{changed} texts masked differently")
+    return changed
+
+
 def _diff(old: str, new: str, width: int = 30) -> str:
     """The first differing stretch of ``old`` and ``new``, with context."""
-    start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    start = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+    )
     lo = max(0, start - width)
     return f"  - {old[lo : start + width]}\n  + {new[lo : start + width]}"
 

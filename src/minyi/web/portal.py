@@ -195,10 +195,15 @@ def submitted(request: Request) -> Response:
 
 @router.post("/submitted/clear")
 def clear_receipt(request: Request, csrf_token: OptionalField = "") -> Response:
-    """Forget this browser session's receipt (我已记下，清除): the next user of a shared computer
-    finds no code or secret at /submitted, and the session cookie holds them no more."""
+    """Forget this browser session's receipt (我已记下，清除).
+
+    The next user of a shared computer finds no code or secret at /submitted, and the
+    session cookie holds them no more.
+    """
     if not csrf_ok(request, csrf_token):
-        raise HTTPException(status_code=400, detail=i18n.translate(csrf_text_key(request), language_of(request)))
+        raise HTTPException(
+            status_code=400, detail=i18n.translate(csrf_text_key(request), language_of(request))
+        )
     if request.session.pop(RECEIPT_KEY, None) is not None:
         request.session[RECEIPT_CLEARED_KEY] = True
     return RedirectResponse("/submitted", status_code=303)
