@@ -105,8 +105,8 @@ __all__ = [
 
 #: Every kind, in priority order.
 KINDS: tuple[str, ...] = (
-    "email", "id_card", "passport", "permit", "bank_card", "qq", "wechat", "mobile", "landline", "plate",
-    "address", "name",
+    "email", "id_card", "passport", "permit", "bank_card", "qq", "wechat", "account", "mobile", "landline",
+    "plate", "address", "name",
 )  # fmt: skip
 #: Kinds a number after a cue can have (see :mod:`minyi.pipeline.privacy_numbers`).
 _CUED_KINDS = frozenset({"id_card", "bank_card", "qq", "wechat", "mobile", "landline"})
