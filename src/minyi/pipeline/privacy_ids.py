@@ -37,8 +37,10 @@ _SHORT = 6  # a handle this short keeps one character at each end, not two
 
 
 def has_account(text: str) -> bool:
-    """Whether ``text`` names a platform (a quick test before :data:`ACCOUNT`)."""
-    return _HAS_PLATFORM(text) is not None
+    """Whether ``text`` names a platform (substring tests, then one scan, before :data:`ACCOUNT`)."""
+    likely = "抖音" in text or "钉钉" in text or "快手" in text or "小红书" in text or "微博" in text
+    likely = likely or "头条" in text or "B站" in text or "b站" in text or "哔哩" in text
+    return likely and _HAS_PLATFORM(text) is not None
 
 
 def has_v_id(text: str) -> bool:
