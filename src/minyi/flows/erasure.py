@@ -245,7 +245,7 @@ def after_commit(
     """
     drop_kept_open_data(settings.open_data_cache_dir)
     written = resync_cases(session, settings, report.case_ids)
-    if written:
+    if report.case_ids:  # rewritten or dropped: either way their old versions are marked deleted
         purge_deleted(settings, background=background)
     return written
 
