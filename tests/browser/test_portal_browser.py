@@ -80,3 +80,21 @@ def test_staff_sees_the_message_in_browser(live_server, page):
     page.get_by_role("link", name="路口红绿灯故障").first.click()
     page.wait_for_load_state()
     assert "开元路口红绿灯一直闪黄灯" in page.content()
+
+
+def test_the_receipt_is_cleared_on_a_shared_computer_in_browser(live_server, page):
+    """我已记下，清除: the next person at a service hall's kiosk finds no code or secret."""
+    page.goto(live_server + "/")
+    page.get_by_label("留言主题").fill("自助终端测试")
+    page.get_by_label("留言详情").fill("政务大厅自助终端提交的留言。")
+    page.get_by_role("button", name="提交留言").click()
+    page.wait_for_url(re.compile(r".*/submitted$"))
+    secret = page.locator("#tracking-secret").inner_text()
+    page.reload()  # a refresh keeps the receipt
+    assert page.locator("#tracking-secret").inner_text() == secret
+    page.get_by_role("button", name="我已记下，清除").click()
+    page.wait_for_url(re.compile(r".*/submitted$"))
+    assert "已提交，请妥善保存查询码" in page.content()
+    page.goto(live_server + "/submitted")  # the next person
+    assert secret not in page.content()
+    assert page.locator("#tracking-secret").count() == 0

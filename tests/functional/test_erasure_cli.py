@@ -12,6 +12,7 @@ from minyi.cli.main import cli
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.intake.models import Message
+from minyi.knowledge.search import index_dir
 from minyi.settings import get_settings
 
 PHONE = "13712345678"
@@ -96,7 +97,11 @@ def test_an_erasure_names_who_carries_it_out(env):
 
 
 def test_the_knowledge_base_forgets_an_erased_public_question(env):
-    runner, _database, code = env
+    runner, database, code = env
+    with database.session() as session:  # another answer in the same index segment
+        dept = factories.make_department(session, name="水务局")
+        factories.make_case(session, status="replied", department=dept, key=TEST_SECRET, is_public=True)
+        session.commit()
     assert runner.invoke(cli, ["knowledge", "reindex"]).exit_code == 0
     before = runner.invoke(cli, ["knowledge", "search", "停水三天", "--public", "--format", "json"])
     assert [hit["title"] for hit in json.loads(before.output)] == ["停水三天"]
@@ -105,3 +110,7 @@ def test_the_knowledge_base_forgets_an_erased_public_question(env):
     assert done.exit_code == 0, done.output
     after = runner.invoke(cli, ["knowledge", "search", "停水三天", "--public", "--format", "json"])
     assert json.loads(after.output) == []  # no longer public, and its words are gone
+    # ... from the index's files too: Tantivy kept the replaced document until a merge
+    files = [f for f in index_dir(get_settings()).iterdir() if f.is_file()]
+    assert files
+    assert not [f.name for f in files if "停水三天".encode() in f.read_bytes()]

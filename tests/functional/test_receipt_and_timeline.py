@@ -1,4 +1,4 @@
-"""The receipt survives a reload for 30 minutes; the tracking timeline says each step once; the favicon."""
+"""The receipt survives a reload for 10 minutes; the tracking timeline says each step once; the favicon."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from minyi.intake.models import Message
 from minyi.web.portal import RECEIPT_KEY, RECEIPT_SECONDS, fresh_receipt
 
 
-def test_a_receipt_is_kept_for_thirty_minutes_then_dropped():
+def test_a_receipt_is_kept_for_ten_minutes_then_dropped():
     session = {RECEIPT_KEY: {"code": "MY23456789", "secret": "S", "at": 1_000}}
     assert fresh_receipt(session, 1_000 + RECEIPT_SECONDS) == session[RECEIPT_KEY]
     assert fresh_receipt(session, 1_001 + RECEIPT_SECONDS) is None

@@ -125,6 +125,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/"): EVERYONE,
     ("POST", "/submit"): EVERYONE,
     ("GET", "/submitted"): EVERYONE,
+    ("POST", "/submitted/clear"): EVERYONE,  # forgets this browser session's receipt
     ("GET", "/favicon.ico"): EVERYONE,
     ("GET", "/track"): EVERYONE,
     ("POST", "/track"): AUTHOR,

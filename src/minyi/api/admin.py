@@ -330,5 +330,5 @@ def erase(
     )
     db.commit()
     if not data.dry_run:
-        erasure.after_commit(db, settings, report)
+        erasure.after_commit(db, settings, report, background=True)
     return {"dry_run": data.dry_run, **report.to_dict()}

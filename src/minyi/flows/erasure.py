@@ -49,7 +49,7 @@ from minyi.intake.models import ERASED_TEXT, Message, MessageContact
 from minyi.issues import records as issue_records
 from minyi.issues import stats as issue_stats
 from minyi.issues.models import HotIssue
-from minyi.knowledge.search import resync_cases
+from minyi.knowledge.search import purge_deleted, resync_cases
 from minyi.pipeline.privacy import mask_text
 from minyi.settings import Settings
 
@@ -228,7 +228,9 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
     return report
 
 
-def after_commit(session: Session, settings: Settings, report: ErasureReport) -> int:
+def after_commit(
+    session: Session, settings: Settings, report: ErasureReport, *, background: bool = False
+) -> int:
     """Rewrite the knowledge documents of the erased cases and drop the kept open-data files.
 
     Called once the erasure is committed: the public search index is written with the
@@ -236,10 +238,16 @@ def after_commit(session: Session, settings: Settings, report: ErasureReport) ->
     cases again (they have no new reply).  The open-data files kept on disk for downloads
     still held the erased cases (no longer served, but kept until the next download of
     the same file: eleventh probe); they are deleted now, and the next download builds
-    afresh.
+    afresh.  The knowledge index only marks a rewritten document deleted, its old text
+    staying in its segment's files until a merge: those segments are rewritten now (in
+    a thread of their own with ``background``, for a page or an API call: it can take
+    minutes in a large index).
     """
     drop_kept_open_data(settings.open_data_cache_dir)
-    return resync_cases(session, settings, report.case_ids)
+    written = resync_cases(session, settings, report.case_ids)
+    if report.case_ids:  # rewritten or dropped: either way their old versions are marked deleted
+        purge_deleted(settings, background=background)
+    return written
 
 
 def drop_kept_open_data(directory: Path) -> int:

@@ -21,6 +21,7 @@ import json
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -165,6 +166,41 @@ class KnowledgeIndex:
         self.index.reload()
         return count
 
+    def purge_deleted(self) -> int:
+        """Write again the live documents of every segment holding deleted ones; how many.
+
+        Tantivy only marks a replaced or dropped document deleted: its text (the stored
+        title, question and answer, masked) stays in its segment's files until a merge, which
+        may never come for an old segment. After an erasure rewrote a case's texts, what it
+        erased must leave the disk too (docs/security-probes.md, eleventh probe, privacy).
+        The live documents of those segments are deleted and added again (from their stored
+        fields: no database), so the old segments hold no live document, are dropped at the
+        commit and their files collected. Costs the segmentation of the documents rewritten;
+        run after an erasure, not after each synchronisation.
+        """
+        docs: list[Document] = []
+        with self._lock:
+            self.index.reload()
+            searcher = self.index.searcher()
+            segments = _segment_counts(self.path)
+            if segments is None or any(deleted for _live, deleted in segments):
+                docs = _documents_to_rewrite(searcher, segments)
+                writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+                try:
+                    for document in docs:
+                        writer.delete_documents_by_term("key", document.key)
+                        writer.add_document(_to_tantivy(document))
+                    writer.commit()
+                    writer.wait_merging_threads()
+                except BaseException:
+                    writer.rollback()
+                    raise
+            self.index.reload()
+            collector = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            collector.garbage_collect_files()  # files of dropped segments no reader uses any more
+            collector.wait_merging_threads()
+        return len(docs)
+
     def reload(self) -> None:
         """See what another process committed."""
         self.index.reload()
@@ -266,6 +302,36 @@ class KnowledgeIndex:
         partial = file.with_suffix(".tmp")
         partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         partial.replace(file)
+
+
+def _segment_counts(path: Path) -> list[tuple[int, int]] | None:
+    """``(live, deleted)`` documents of each segment, from Tantivy's ``meta.json``; None if unreadable."""
+    try:
+        segments = json.loads((path / "meta.json").read_text(encoding="utf-8"))["segments"]
+        counts = []
+        for segment in segments:
+            deleted = int((segment.get("deletes") or {}).get("num_deleted_docs", 0))
+            counts.append((int(segment["max_doc"]) - deleted, deleted))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return counts
+
+
+def _documents_to_rewrite(
+    searcher: tantivy.Searcher, segments: list[tuple[int, int]] | None
+) -> list[Document]:
+    """The live documents of the segments holding deleted ones (``segments`` from :func:`_segment_counts`).
+
+    ``meta.json`` lists the segments in the order a searcher numbers them
+    (``DocAddress.segment_ord``); when the live documents of each do not match that list
+    (another commit in between, a format that changed), every live document is rewritten.
+    """
+    hits = searcher.search(tantivy.Query.all_query(), max(1, int(searcher.num_docs))).hits
+    found = Counter(address.segment_ord for _, address in hits)
+    if segments is not None and found == Counter({i: live for i, (live, _) in enumerate(segments) if live}):
+        stale = {i for i, (_live, deleted) in enumerate(segments) if deleted}
+        return [_from_tantivy(searcher.doc(a)) for _, a in hits if a.segment_ord in stale]
+    return [_from_tantivy(searcher.doc(a)) for _, a in hits]
 
 
 def _ideal(searcher: tantivy.Searcher, terms: list[Counted], pairs: list[Counted]) -> float:

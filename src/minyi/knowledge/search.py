@@ -276,6 +276,33 @@ def resync_cases(session: Session, settings: Settings, case_ids: Sequence[str]) 
     return open_index(settings).replace(docs, delete=_gone(case_ids, docs))
 
 
+def purge_deleted(settings: Settings, *, background: bool = False) -> threading.Thread | int:
+    """Drop from the index's files what replaced documents held (after an erasure).
+
+    See :meth:`KnowledgeIndex.purge_deleted`: it costs about what indexing the rewritten
+    documents cost (a few minutes for a million in one segment), too long for a page or an
+    API call, which pass ``background`` and get the thread; else the documents rewritten.
+    Nothing is done when the index was never built.
+    """
+    if not index_dir(settings).exists():
+        return 0
+    index = open_index(settings)
+    if not background:
+        return index.purge_deleted()
+
+    def run() -> None:
+        try:
+            log.info("knowledge index purged of deleted documents: %d rewritten", index.purge_deleted())
+        except ValueError:  # another process holds the writer: the next erasure purges
+            log.warning("knowledge index busy in another process; deleted documents not purged yet")
+        except Exception:  # a thread's end: logged
+            log.exception("purging the knowledge index of deleted documents failed")
+
+    thread = threading.Thread(target=run, name="knowledge-purge")  # not a daemon: finish on shutdown
+    thread.start()
+    return thread
+
+
 def _gone(case_ids: Sequence[str], docs: list[Document]) -> list[str]:
     """The index keys of the cases among ``case_ids`` that have no document any more."""
     kept = {doc.id for doc in docs}

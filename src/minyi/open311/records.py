@@ -44,9 +44,20 @@ MAX_IDS = 100
 PUBLIC_DEGREES = 3
 
 
-def when(value: datetime | None) -> str | None:
-    """A W3C date-time in the deployment's timezone, e.g. ``2026-12-06T09:30:00+08:00``."""
-    return local(value).isoformat(timespec="seconds") if value is not None else None
+HOUR = timedelta(hours=1)
+
+
+def whole_hour(value: datetime) -> datetime:
+    """``value`` cut to its hour in local time: the grain of every public time here.
+
+    ``start_date``/``end_date`` select by the hour a case was opened, not its minute: a
+    range compared with the exact time would let anyone narrow it down to the second by
+    asking for ever shorter ranges, which the hour shown in ``requested_datetime`` hides.
+    A range takes every case whose hour it touches, so a client polling by back-to-back
+    ranges (the last poll to now) still sees every case, some twice (GeoReport clients
+    keep requests by ``service_request_id``), none never.
+    """
+    return local(value).replace(minute=0, second=0, microsecond=0)
 
 
 def open311_status(case: Case) -> str:
@@ -93,11 +104,13 @@ def request_record(case: Case, public: PublicText) -> dict[str, Any]:
         "description": description,
         "agency_responsible": case.department.name if case.department else None,
         "service_notice": None,
-        # when its author wrote, cut to the hour as in the open data: a minute could single
-        # out a person who knows when he wrote (eleventh probe); the case's own times stay whole
+        # every time cut to the hour, as in the open data: a minute could single out a person
+        # who knows when he wrote, and a case answered (or given its deadline) within minutes
+        # of its message tells that minute as well (eleventh probe); requested_datetime is
+        # when the public message was written (twelfth probe), as cases.csv gives it
         "requested_datetime": hour(case.public_written_at),
-        "updated_datetime": when(_updated(case)),
-        "expected_datetime": when(case.due_at),
+        "updated_datetime": hour(_updated(case)),
+        "expected_datetime": hour(case.due_at),
         "address": address,
         "address_id": None,
         "zipcode": None,
@@ -193,10 +206,12 @@ class RequestQuery:
             query = query.where(Case.status.in_(sorted(wanted)))
         start, end = self._range()
         # the range is of requested_datetime (GeoReport), as the record gives it: when the
-        # public message was written; a case is opened after that, so created_at narrows first
-        return query.where(Case.created_at >= start, _written().between(start, end)).order_by(
-            Case.created_at.desc(), Case.id
-        )
+        # public message was written, by its hour (see whole_hour); a case is opened after
+        # its message was written, so created_at narrows first
+        first, last = whole_hour(start), whole_hour(end) + HOUR
+        written = _written()
+        query = query.where(Case.created_at >= first, written >= first, written < last)
+        return query.order_by(Case.created_at.desc(), Case.id)
 
     def _range(self) -> tuple[datetime, datetime]:
         given_start = _date("start_date", self.start_date)

@@ -18,8 +18,11 @@ permit       after 港澳通行证, 回乡证, 台胞证, 驾驶证, 社保卡�
              医保卡号 …: 1–2 letters and 7–18 digits; C/K + 8
              digits alone (:mod:`minyi.pipeline.privacy_permits`)
 bank_card    16–19 digits passing Luhn, maybe grouped in 4s   ``6222***********1234``
-qq           5–11 digits after ``QQ``/``qq号``/``扣扣``         ``12*****89``
-wechat       id or phone after ``微信``/``微信号``/``wx``/``vx``  ``zh******88``
+qq           5–11 digits after ``QQ``/``qq号``/``扣扣``/``QQ群``  ``12*****89``
+wechat       id or phone after ``微信``/``微信号``/``wx``/``vx``,  ``zh******88``
+             an id after a bare ``V：``
+account      a Latin handle after 抖音号, 钉钉号, 快手号, 小红书号,   ``zh*******88``
+             微博 (@) (:mod:`minyi.pipeline.privacy_ids`)
 mobile       ``1[3-9]x xxxx xxxx``, any spacing, ``+86``/``86``  ``138****5678``
              (also 138.1234.5678 and in Chinese numerals:      ``一三八****五六七八``
              :mod:`minyi.pipeline.privacy_spoken`)
@@ -30,11 +33,15 @@ address      the room after a building or unit: 3栋402室,      ``3栋***室``
              5单元1203, 12号楼2单元601; 楼-单元-室 with dashes
              after an estate or before 室: 梅溪郡12-3-402       ``梅溪郡12-3-***``
              after a house number before 室/房: 12号305室      ``12号***室``
+             after an estate before 号: 梅溪郡305号            ``梅溪郡***号``
 name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``张**``
              ``姓名：``/``联系人：``, with a common surname; an
              official's after 经办人/承办人/工作人员 right before
              a phone number; a child's after 儿子/女儿/孩子 …,
-             a pupil's beside 同学 (:mod:`minyi.pipeline.privacy_names`)
+             a pupil's beside 同学, after 学生/患者/职工; a
+             teacher's with a given name (李小红老师); a full
+             name starting a title before 反映/投诉 (孙丽丽反映…)
+             (:mod:`minyi.pipeline.privacy_names`)
 ============ ================================================ ======================
 
 **After a cue** (身份证号, 证件号码, 银行卡号, 卡号, 账号, QQ, 微信, 手机号码, 电话, 联系电话,
@@ -63,8 +70,11 @@ numbers with a wrong check digit or an impossible birth date and 16–19-digit n
 failing Luhn.  Masked text contains no run that any rule matches again, so masking
 is idempotent.
 
-Known gaps: names not introduced (:func:`mask_names` masks names known from
-elsewhere), of four characters or with a rare surname; an official's name in a reply
+Known gaps: names not introduced nor named with a role (:func:`mask_names` masks names
+known from elsewhere), the second and later names of a list (职工唐忠福、胡阳艳), names of
+four characters or with a rare surname; 王先生/张女士/王老师 (a surname and a title: how a
+hotline names a caller, not identifying alone) stay readable on purpose; Chinese handles on
+other platforms (微博@张三的日常: an organisation's account is written so too); an official's name in a reply
 without a phone number right after it (kept on purpose); street addresses and rooms
 without a building, unit, estate, 住 or 室 (12-3-402 alone, 11楼02室); permits without
 their name other than C/K + 8 digits, and passports of other countries without their
@@ -105,8 +115,8 @@ __all__ = [
 
 #: Every kind, in priority order.
 KINDS: tuple[str, ...] = (
-    "email", "id_card", "passport", "permit", "bank_card", "qq", "wechat", "mobile", "landline", "plate",
-    "address", "name",
+    "email", "id_card", "passport", "permit", "bank_card", "qq", "wechat", "account", "mobile", "landline",
+    "plate", "address", "name",
 )  # fmt: skip
 #: Kinds a number after a cue can have (see :mod:`minyi.pipeline.privacy_numbers`).
 _CUED_KINDS = frozenset({"id_card", "bank_card", "qq", "wechat", "mobile", "landline"})

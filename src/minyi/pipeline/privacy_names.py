@@ -23,12 +23,18 @@ __all__ = [
     "NAME",
     "OFFICIAL",
     "PUPIL",
+    "STUDENT",
+    "TEACHER",
+    "TITLE_NAME",
     "has_classmate",
     "has_kin_intro",
     "has_name_intro",
     "has_official",
+    "has_student",
+    "has_teacher",
     "mask_name_match",
     "mask_names",
+    "mask_title_name",
     "masked_name",
     "names_introduced",
 ]
@@ -69,6 +75,27 @@ PUPIL = re.compile(
     rf"(?:(?<![{_HAN}])|(?<=[的与和跟被把让给及叫班]))(?![的与和跟被把让给及叫班])(?P<v>[{_HAN}]{{2,3}})(?=同学|小朋友)"
 )
 
+#: A teacher named with a given name (的李小红老师, 杨敢老师也知道): 王老师 (a surname alone) is how
+#: pupils and parents address any teacher and stays, like 王先生.
+TEACHER = re.compile(
+    rf"(?:(?<![{_HAN}])|(?<=[的与和跟被把让给及叫班是找向对])|(?<=主任)|(?<=校长))(?![的与和跟被把让给及叫班是找向对])"
+    rf"(?P<v>[{_HAN}]{{2,3}})(?=老师)"
+)
+#: A pupil, a patient or a worker named after the word (学生李小刚被打, 患者文家善，男，56岁, 职工唐忠福、…):
+#: as 同学, the name must end before punctuation or a word that follows it.
+STUDENT = re.compile(rf"(?:学生|学员|患者|病人|职工|员工)\s*[:：]?\s*(?P<v>[{_HAN}]{{2,3}}?){_PUPIL_END}")
+_HAS_STUDENT = re.compile("学生|学员|患者|病人|职工|员工").search
+#: A full name alone at the start of a text before 反映, 投诉 … (a title: 孙丽丽反映小区停水): who
+#: writes so names himself. Not a place or an organisation, which a title starts with as often.
+TITLE_NAME = re.compile(
+    rf"\A\s*(?P<v>[{_HAN}]{{2,3}}?)(?=\s*(?:反映|投诉|举报|求助|咨询|申请|请求|要求|控告|状告|诉求))"
+)
+#: 王先生, 张女士: the hotline's usual way to name a caller, not identifying alone: kept readable.
+_HONORIFICS = _word_set("先生 女士 小姐 师傅 阿姨 大爷 大妈 奶奶 爷爷 老板 同志")
+_PLACE_ENDS = frozenset(
+    "村区县镇乡市省州路街巷道园苑城湖山江河桥站局厅委办院校司厂店队所部馆场港湾府庄屯坪塘岭冲洲岛里门楼家组社户"
+)
+
 #: The official who handles a case, named in a reply right before a phone number (经办人：李建国，
 #: 电话 0731-…; 承办人王芳 138…): the name is masked, the department's number follows its own
 #: rules (kept when the department lists it).  An official who signs without a number, and
@@ -101,6 +128,7 @@ _NOT_NAMES = _word_set(
     "高三 高一 高二 初三 万达 金融 石油 文化 全职 应届 成都 武汉 江西 江苏 湖南 湖北 长沙",
     "常德 岳阳 邵阳 衡阳 房子 房屋 车辆 车子 车位 全家 时间 方面 明年 关于 路灯 路面 高层 万一",
     "应该 常年 连续 安全",
+    "任课 申报 查看 白天 安置 车费 钱财 符合 关注 应当 严重 万人 全体 高中 时代 宿舍 关心 成人 家长",
     "周末 周岁 周一 周二 周三 周四 周五 周六 周日 高考 中考 高中 高烧 高兴 成绩 成长 马上 全部 全班",
     "全校 毕业 费用 管理 路上 包括 温度 关系 周边 任何 农田 孙子 孙女 毕竟",
 )
@@ -149,6 +177,23 @@ def mask_name_match(m: re.Match[str], char: str) -> str | None:
     return masked_name(name, char) if _accepted(name) else None
 
 
+def mask_title_name(m: re.Match[str], char: str) -> str | None:
+    """The masked name of a :data:`TITLE_NAME` match; None for a place or an organisation (金星村, 雨花区)."""
+    if m["v"][-1] in _PLACE_ENDS or m["v"][1:] in _HONORIFICS:
+        return None
+    return mask_name_match(m, char)
+
+
+def has_teacher(text: str) -> bool:
+    """Whether ``text`` names a teacher (a quick test before :data:`TEACHER`)."""
+    return "老师" in text
+
+
+def has_student(text: str) -> bool:
+    """Whether ``text`` names a pupil, a patient or a worker (a quick test before :data:`STUDENT`)."""
+    return _HAS_STUDENT(text) is not None
+
+
 def has_kin_intro(text: str) -> bool:
     """Whether ``text`` names a family member's relation (儿子, 女儿, 孩子 …) before one scan."""
     likely = "子" in text or "女" in text or "孩" in text or "甥" in text  # substring tests first
@@ -171,7 +216,7 @@ def has_official(text: str) -> bool:
 
 
 def names_introduced(text: str | None) -> list[str]:
-    """The names the author of ``text`` introduces (我叫…, 本人…, 我儿子…, 同学…), once each, by kind.
+    """The names the author of ``text`` introduces (我叫…, 本人…, 我儿子…, 同学…, 学生…, …老师), once each.
 
     These are the names :func:`minyi.pipeline.privacy.mask_text` masks in ``text``;
     pass them to :func:`mask_names` to mask the same names in the other texts of a case.
@@ -185,6 +230,11 @@ def names_introduced(text: str | None) -> list[str]:
         names += (m["v"] for m in KIN_NAME.finditer(text))
     if has_classmate(text):
         names += (m["v"] for pattern in (CLASSMATE, PUPIL) for m in pattern.finditer(text))
+    if has_student(text):
+        names += (m["v"] for m in STUDENT.finditer(text))
+    if has_teacher(text):
+        names += (m["v"] for m in TEACHER.finditer(text))
+    names += (m["v"] for m in TITLE_NAME.finditer(text) if mask_title_name(m, "*") is not None)
     return list(dict.fromkeys(name for name in names if _accepted(name)))
 
 

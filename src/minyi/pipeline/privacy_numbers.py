@@ -35,6 +35,7 @@ __all__ = [
     "ID_PROVINCES",
     "ROOM",
     "ROOM_DASHED",
+    "ROOM_ESTATE",
     "ROOM_NUMBERED",
     "Cued",
     "KeepList",
@@ -42,6 +43,7 @@ __all__ = [
     "cued_runs",
     "has_building",
     "has_dashed_room",
+    "has_estate_room",
     "has_numbered_room",
     "id_checksum_ok",
     "is_service_number",
@@ -442,6 +444,19 @@ _HAS_DASHED_ROOM = re.compile("[0-9]-[0-9]{1,2}-[0-9]{3}").search
 ROOM_NUMBERED = re.compile(
     r"(?<![0-9])[0-9]{1,4}号(?:院)?(?:[0-9]{1,2}楼)?[- ]?(?P<v>[0-9]{3,4})(?= ?[室房])"
 )
+
+
+#: A room written as a number after an estate (梅溪郡305号, 华海大厦405号, 公园西郡1008号房): the left-open
+#: "305号 after an estate" of the eleventh probe.  Not after 区 alone nor 院 (A2区100号文件, 国务院590号令),
+#: 村 (a village's house number, kept like a street's) or 城, nor before 令, 文, 楼 …: on the 附件 texts
+#: it took the two rooms above and nothing else.
+ROOM_ESTATE = re.compile(r"(?:小区|花园|公寓|大厦|家园|[苑郡])(?P<v>[0-9]{3,4})(?=号(?![令文楼栋院线车路]))")
+_HAS_ESTATE_ROOM = re.compile("[0-9]{3}号").search
+
+
+def has_estate_room(text: str) -> bool:
+    """Whether ``text`` may hold a room after an estate (a quick test before :data:`ROOM_ESTATE`)."""
+    return "号" in text and _HAS_ESTATE_ROOM(text) is not None
 
 
 def has_numbered_room(text: str) -> bool:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from minyi.pipeline import privacy_ids as _ids
 from minyi.pipeline import privacy_numbers as _numbers
 from minyi.pipeline import privacy_permits as _permits
 from minyi.pipeline import privacy_spoken as _spoken
@@ -25,11 +26,17 @@ from minyi.pipeline.privacy_names import (
     NAME,
     OFFICIAL,
     PUPIL,
+    STUDENT,
+    TEACHER,
+    TITLE_NAME,
     has_classmate,
     has_kin_intro,
     has_name_intro,
     has_official,
+    has_student,
+    has_teacher,
     mask_name_match,
+    mask_title_name,
 )
 from minyi.pipeline.privacy_numbers import luhn_ok, resident_id_ok
 
@@ -60,9 +67,16 @@ _ORDER = re.compile(
     r"(?:订单|单号|(?<![证照])(?<!证档案)编号|工单|流水|运单|发票|合同|案号|案件|批次|受理|回执|序列|条码|票号)"
     rf"(?:编号|号码|号)?\s*(?:为|是)?\s*(?:{_COLON}|[#＃])?\s*(?P<v>[A-Za-z0-9][A-Za-z0-9-]*)"
 )
+#: The Chinese top-level domains (ICANN's list): an e-mail at ``abc.中国`` was shown in full.
+_HAN_TLDS = (
+    "中国|中國|公司|网络|網絡|在线|网址|网店|商城|企业|集团|政务|公益|手机|移动"
+    "|游戏|娱乐|信息|商标|广东|佛山|我爱你|时尚|购物|健康|招聘|八卦|餐厅|微博"
+)
 _EMAIL = re.compile(  # a space on either side of @ keeps a link from forming (zhangsan @qq.com)
     r"(?<![A-Za-z0-9._%+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}) ?@ ?"
-    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+    # a Chinese TLD (.中国, .公司 …, from a list: Chinese text runs on after it) or its punycode
+    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    rf"(?:[A-Za-z]{{2,24}}|xn--[a-z0-9-]{{2,59}}|{_HAN_TLDS})"
     # A Chinese input method types 。 for every dot (abc@qq。com), never after an ASCII one.
     r"|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?。)+[a-z]{2,24})(?![A-Za-z0-9@-])"
 )
@@ -74,7 +88,9 @@ _BANK_CARD = re.compile(
     _B + r"(?:[3-69][0-9]{15,18}|[3-69][0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{1,3})?)" + _E
 )
 _QQ = re.compile(
-    rf"(?<![A-Za-z])(?:[Qq] ?[Qq]|扣扣|企鹅号|[Qq](?=号))(?:号码?|账号)?\s*{_COLON}?\s*(?:是|为)?\s*"
+    # a QQ group's number too (QQ群 123456789, QQ群号：…): it lets anyone join the case's people
+    r"(?<![A-Za-z])(?:[Qq] ?[Qq]|扣扣|企鹅号|[Qq](?=号))"
+    rf"(?:号码?|账号|群(?:号码?)?)?\s*{_COLON}?\s*(?:是|为)?\s*"
     r"(?P<v>[1-9](?:[- ]?[0-9]){4,10})" + _E
 )
 _WECHAT = re.compile(
@@ -226,19 +242,25 @@ RULES: tuple[Rule, ...] = (
     Rule("qq", _QQ, _mask_qq, "v", applies=_has_qq_intro),
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
     Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
+    Rule("account", _ids.ACCOUNT, _ids.mask_account, "v", applies=_ids.has_account),
     Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
     Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.has_spoken),
+    Rule("wechat", _ids.V_ID, _ids.mask_v_id, "v", applies=_ids.has_v_id),  # after the mobiles
     Rule("landline", _LANDLINE, _mask_landline, applies=lambda t: "0" in t),
     Rule("plate", _PLATE, _mask_plate, applies=_has_plate),
     Rule("plate", _permits.PLATE_SPACED, _permits.mask_plate_spaced, applies=_permits.has_spaced_plate),
     Rule("address", _numbers.ROOM, _numbers.mask_room, "v", applies=_numbers.has_building),
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
     Rule("address", _numbers.ROOM_NUMBERED, _numbers.mask_room, "v", applies=_numbers.has_numbered_room),
+    Rule("address", _numbers.ROOM_ESTATE, _numbers.mask_room, "v", applies=_numbers.has_estate_room),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
     Rule("name", OFFICIAL, mask_name_match, "v", applies=has_official),
     Rule("name", KIN_NAME, mask_name_match, "v", applies=has_kin_intro),
     Rule("name", CLASSMATE, mask_name_match, "v", applies=has_classmate),
     Rule("name", PUPIL, mask_name_match, "v", applies=has_classmate),
+    Rule("name", STUDENT, mask_name_match, "v", applies=has_student),
+    Rule("name", TEACHER, mask_name_match, "v", applies=has_teacher),
+    Rule("name", TITLE_NAME, mask_title_name, "v"),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
 )

@@ -79,6 +79,6 @@ def erase(
         return _page(request, form, message=domain_text(exc.message, language_of(request)), status=422)
     db.commit()
     if not dry_run:
-        erasure.after_commit(db, settings, report)
+        erasure.after_commit(db, settings, report, background=True)
         form = {}
     return _page(request, form, report=report, dry_run=dry_run)

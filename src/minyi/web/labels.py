@@ -64,6 +64,7 @@ PII_KINDS: dict[str, tuple[str, str]] = {
     "bank_card": ("银行卡号", "bank card"),
     "qq": ("QQ号", "QQ"),
     "wechat": ("微信号", "WeChat"),
+    "account": ("社交账号", "social media account"),
     "mobile": ("手机号", "mobile number"),
     "landline": ("固定电话", "landline"),
     "plate": ("车牌号", "licence plate"),

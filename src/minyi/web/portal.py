@@ -34,8 +34,12 @@ from minyi.web.validation import plain_errors
 
 router = Router(include_in_schema=False)
 RECEIPT_KEY = "receipt"
-#: How long this browser session keeps its receipt (a reload shows it again), in seconds.
-RECEIPT_SECONDS = 30 * 60
+#: Set once the citizen cleared the receipt: /submitted then says it was sent, without the secret.
+RECEIPT_CLEARED_KEY = "receipt_cleared"
+#: How long this browser session keeps its receipt (a reload shows it again), in seconds: long
+#: enough to print or copy it, short for a service hall's kiosk, whose next user could open
+#: /submitted (docs/security-probes.md, eleventh probe, privacy); the page offers to clear it.
+RECEIPT_SECONDS = 10 * 60
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the one-time key of a portal form
 OptionalField = Annotated[str, Form()]
 
@@ -144,6 +148,7 @@ def submit(
         "at": int(time.time()),
         "received": received_stamp(accepted.message.received_at),
     }
+    request.session.pop(RECEIPT_CLEARED_KEY, None)
     return RedirectResponse("/submitted", status_code=303)
 
 
@@ -182,18 +187,34 @@ def receipt_received(receipt: dict[str, Any]) -> datetime:
 
 @router.get("/submitted")
 def submitted(request: Request) -> Response:
-    """The receipt: tracking code and secret, for this browser session only, for 30 minutes.
+    """The receipt: tracking code and secret, for this browser session only, for 10 minutes.
 
     A reload shows it again (it is printed or copied from here); the page is never cached.
+    Once the citizen cleared it, the page says the message was sent, without code or secret.
     """
     receipt = fresh_receipt(request.session, time.time())
-    if not receipt:
+    if not receipt and not request.session.get(RECEIPT_CLEARED_KEY):
         return RedirectResponse("/track", status_code=303)
-    response = render(
-        request, "portal/submitted.html", {"receipt": receipt, "received_at": receipt_received(receipt)}
-    )
+    context = {"receipt": receipt, "received_at": receipt_received(receipt) if receipt else None}
+    response = render(request, "portal/submitted.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@router.post("/submitted/clear")
+def clear_receipt(request: Request, csrf_token: OptionalField = "") -> Response:
+    """Forget this browser session's receipt (我已记下，清除).
+
+    The next user of a shared computer finds no code or secret at /submitted, and the
+    session cookie holds them no more.
+    """
+    if not csrf_ok(request, csrf_token):
+        raise HTTPException(
+            status_code=400, detail=i18n.translate(csrf_text_key(request), language_of(request))
+        )
+    if request.session.pop(RECEIPT_KEY, None) is not None:
+        request.session[RECEIPT_CLEARED_KEY] = True
+    return RedirectResponse("/submitted", status_code=303)
 
 
 @router.get("/favicon.ico")

@@ -102,6 +102,8 @@ FOUND = [
     ("加vx abc12345", "wechat", "abc12345", "ab****45"),
     ("wx: zhangsan", "wechat", "zhangsan", "zh****an"),
     ("微信13812345678", "wechat", "13812345678", "138****5678"),
+    ("抖音号：zhangsan_88", "account", "zhangsan_88", "zh*******88"),
+    ("QQ群：12345678", "qq", "12345678", "12****78"),
     ("我的 wxid_abcdef123 在这", "wechat", "wxid_abcdef123", "wx**********23"),
     # licence plate
     ("护照号E12345678已丢失", "passport", "E12345678", "E******78"),
@@ -175,7 +177,7 @@ DECOYS = [
     "我是业主，我是本地居民，我是一名老师，本人承诺，我是学生家长。",
     "我是江苏人，我是高中生，我是党员。",
     "微信支付，微信公众号，微信 Android 版本",
-    "QQ群：12345678",
+    "我是QQ群主，QQ群和微信群都有通知",  # QQ群：12345678 was a decoy: now masked (a group leads to its members)
     "沪A股大涨",
     "版本v1.2.3，型号ABC-12345",
     "温度36.5度，pH 7.4",

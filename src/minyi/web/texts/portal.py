@@ -121,8 +121,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Track your message at {url} with the code and the secret. Keep them safe; do not share them.",
     ),
     "receipt.kept": (
-        "本页在本浏览器中保留30分钟，刷新不会丢失；请尽快记下。",
-        "This page stays for 30 minutes in this browser, even after a reload; write it down now.",
+        "本页在本浏览器中保留10分钟，刷新不会丢失；请尽快记下。在公共电脑上，记下后请点“我已记下，清除”。",
+        (
+            "This page stays for 10 minutes in this browser, even after a reload; write it down now. "
+            "On a shared computer, press “I have noted them, clear” once you have."
+        ),
+    ),
+    "receipt.clear": ("我已记下，清除", "I have noted them, clear"),
+    "receipt.cleared": (
+        "已提交，请妥善保存查询码。查询码和查询密码已从本浏览器清除，不再显示。",
+        (
+            "Your message was sent; keep your tracking code safe. The code and secret were "
+            "cleared from this browser and are not shown again."
+        ),
     ),
     "public.search": ("按查询码查找", "Find by tracking code"),
     "public.search.button": ("查找", "Find"),
