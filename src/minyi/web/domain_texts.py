@@ -75,7 +75,10 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
     (
         r"分类编码 '(?P<c>.*)' is the id of the category (?P<p>.+)",
         "分类编码“{c}”与分类“{p}”的编号（id）相同：Open311 的 service_code 会把两者混淆，请换一个编码。",
-        "The code (分类编码) {c} is the id of the category {p}: Open311's service_code would confuse them; choose another code.",
+        (
+            "The code (分类编码) {c} is the id of the category {p}: Open311's service_code "
+            "would confuse them; choose another code."
+        ),
     ),
     (
         r"(?P<f>[^:]+): cannot be opened as an Excel \.xlsx workbook.*",
