@@ -120,7 +120,7 @@ def _moved_back(session: Session, policy: DeadlinePolicy) -> list[Recount]:
     """
     moved = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.DEADLINE_MOVED)
     found = []
-    for case in _waiting(session, Case.id.in_(moved)):
+    for case in _waiting(session, Case.id.in_(moved), Case.due_at.is_not(None)):  # praise has none
         after = _undone(session, case, policy)
         if after is not None:
             found.append(Recount(case, _due(case), after, earlier=True))

@@ -127,3 +127,12 @@ def test_a_case_never_recounted_is_never_moved_earlier(session, people):
     admin.add_rule(session, appeal_kind=None, category=None, reply_working_days=5, reply_hours=None)
     assert holiday_shift.deadlines_to_recount(session, now=EARLY) == []
     assert case.due_at == ORIGINAL
+
+
+def test_a_case_whose_deadline_was_taken_away_since_is_left_alone(session, people):
+    """A kind corrected to praise (表扬) has no deadline: the page must still open."""
+    case = _recounted_by_mistake(session, people)
+    case.due_at = None
+    session.flush()
+    _schedule(session, "")
+    assert holiday_shift.deadlines_to_recount(session, now=EARLY) == []
