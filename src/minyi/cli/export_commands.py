@@ -132,19 +132,23 @@ def export_cases(
         session.commit()
     elapsed = round(time.perf_counter() - started, 3)
     report = {"out": str(out), "format": fmt.value, "cases": cases, "full": full, "elapsed_seconds": elapsed}
-    if readable:
-        report["readable"] = True
+    _say(report | ({"readable": True} if readable else {}), as_json=as_json)
+
+
+def _say(report: dict[str, Any], *, as_json: bool) -> None:
+    """The export's report: JSON, or a line (and, for the reader's version, that it cannot be restored)."""
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return
-    mode = t("in full", "不打码") if full else t("masked", "已打码")
+    cases, out, fmt, elapsed = report["cases"], report["out"], report["format"], report["elapsed_seconds"]
+    mode = t("in full", "不打码") if report["full"] else t("masked", "已打码")
     click.echo(
         t(
-            f"{cases} cases exported to {out} ({fmt.value}, {mode}, {elapsed}s)",
-            f"已导出 {cases} 个案件到 {out}（{fmt.value}，{mode}，{elapsed} 秒）",
+            f"{cases} cases exported to {out} ({fmt}, {mode}, {elapsed}s)",
+            f"已导出 {cases} 个案件到 {out}（{fmt}，{mode}，{elapsed} 秒）",
         )
     )
-    if readable:
+    if report.get("readable"):
         click.echo(
             t(
                 "A reader's version: minyi restore cannot read it "
