@@ -31,6 +31,7 @@ BODIES = {
     "adoption": {"decision": "adopted", "reason": "采纳"},
     "kind": {"appeal_kind": "suggestion"},
     "done": {"outcome": "已回电"},
+    "follow-up": {"satisfaction": "satisfied", "solved": True},
     "statements": {"title": "t", "body": "b", "cases": [{"case": "x"}]},
 }
 ROLES = ["admin", "road_staff", "school_staff", "dispatcher", "supervisor"]

@@ -87,6 +87,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id}/kind"): SEES_CASE,  # as correcting the category
     ("POST", "/api/v1/cases/{case_id}/callback"): CALLBACKERS,
     ("POST", "/api/v1/cases/{case_id}/callback/done"): CALLBACKERS,
+    ("POST", "/api/v1/cases/{case_id}/follow-up"): DISPATCHERS,  # 电话回访, as the page
     ("POST", "/api/v1/cases/{case_id}/extensions"): DEPARTMENT,
     ("POST", "/api/v1/extensions/{request_id}/decision"): SUPERVISORS,
     ("POST", "/api/v1/cases/{case_id}/supervise"): SUPERVISORS,
@@ -368,6 +369,7 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
             "adoption": {"decision": "adopted", "reason": "采纳"},
             "kind": {"appeal_kind": "suggestion"},
             "done": {"outcome": "已回电"},
+            "follow-up": {"satisfaction": "satisfied", "solved": True},
         }
         return {"json": bodies.get(last, {})}
     fields = {

@@ -1,10 +1,10 @@
-"""JSON routes for the workflow steps: return, extension, supervision, reopen, merge, rating."""
+"""JSON routes for the workflow steps: return, extension, supervision, reopen, merge, follow-up, rating."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Header, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from minyi.accounts.models import User
 from minyi.api.routes import CURSOR_HELP, MAX_OFFSET, MaybeTokenUser, TokenCase, TokenUser
 from minyi.api.schemas import CaseOut
+from minyi.cases import follow_up, statements, supervision, workflow
 from minyi.cases import services as cases
-from minyi.cases import statements, supervision, workflow
 from minyi.cases.models import Case, ExtensionRequest, Satisfaction, Statement
 from minyi.cases.public_text import PublicText
 from minyi.core.errors import InvalidInput, NotFound
@@ -89,6 +89,15 @@ class RatingIn(BaseModel):
     satisfaction: Satisfaction
     solved: StrictBool | None = None
     comment: str = Field(default="", max_length=2000)
+
+
+class PhoneFollowUpIn(BaseModel):
+    """The citizen's answer to a follow-up call (电话回访), as the staff case page takes it down."""
+
+    model_config = ConfigDict(extra="forbid")
+    satisfaction: Literal["satisfied", "basically_satisfied", "unsatisfied"]
+    solved: StrictBool | None = Field(default=None, description="Solved or not; null when not asked")
+    comment: str = Field(default="", max_length=2000, description="The citizen's words, as noted")
 
 
 class RatingOut(BaseModel):
@@ -169,6 +178,25 @@ def merge(db: DbSession, user: TokenUser, case: TokenCase, data: MergeIn) -> Cas
     if absorbed is None or not cases.can_view(user, absorbed):
         raise InvalidInput(f"no case numbered {data.other!r}", field="other")
     return _run(db, user, case.id, lambda kept: workflow.merge_cases(db, user, kept, absorbed))
+
+
+@router.post("/cases/{case_id}/follow-up", response_model=CaseOut, status_code=201)
+def follow_up_by_phone(db: DbSession, user: TokenUser, case_id: str, data: PhoneFollowUpIn) -> CaseOut:
+    """Take down the citizen's answer to a follow-up call (电话回访): dispatchers and admins.
+
+    The same service as the staff case page (``cases.follow_up``): the answer is the
+    citizen's rating in every figure; unsolved or unsatisfied reopens the case (重办),
+    otherwise it closes; the history names who called.
+    """
+    solved = {True: "yes", False: "no", None: ""}[data.solved]
+    return _run(
+        db,
+        user,
+        case_id,
+        lambda case: follow_up.record_by_phone(
+            db, user, case, data.satisfaction, solved=solved, comment=data.comment
+        ),
+    )
 
 
 @router.post("/messages/{message_id}/rating", response_model=RatingOut, status_code=201, tags=["messages"])

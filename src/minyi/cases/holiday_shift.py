@@ -20,6 +20,14 @@ holidays file (``MINYI_HOLIDAYS_FILE``) count as entered too: a year put in the 
 the servers restarted recounted nothing, and a deadline in 春节 was offered only the next
 day back, a 调休 Sunday, however many holidays its period spanned (tenth probe).
 
+A schedule entered by mistake can be undone: the admin corrects or removes the year's
+entries, and the same list then offers the cases a recount had moved later whose deadline
+today's calendar counts earlier, still open, and not moved since by anything else. Each
+goes back to its recount on today's calendar, never before the deadline it had before its
+first recount; its history says the deadline came earlier and whether the case is overdue
+again (``earlier``, ``overdue_again``), and the audit trail counts them (``moved_earlier``).
+This is the only way a recount moves a deadline earlier.
+
 A deadline already passed is recounted too when entered days off lie between the case's
 start and that deadline: a schedule entered late (during 春节) left the cases due in it
 overdue, escalated for days the office did not work (tenth probe, left open). Such a case
@@ -46,7 +54,7 @@ from minyi.cases.calendar import WorkCalendar
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
 from minyi.cases.holiday_store import office_calendar
-from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
 from minyi.cases.rules import deadline_policy, reply_due
 from minyi.core.errors import Conflict
 from minyi.db.base import utcnow
@@ -68,6 +76,8 @@ class Recount:
     due_after: datetime
     #: The deadline had passed when the schedule was entered (the case was overdue).
     was_overdue: bool = False
+    #: Earlier: a recount moved it later for days the schedule no longer has (an undo).
+    earlier: bool = False
 
 
 def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[Recount]:
@@ -82,19 +92,70 @@ def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[
     entered = sorted(calendar.overrides)  # entered on the admin page or in MINYI_HOLIDAYS_FILE
     days_off = [day for day in entered if not calendar.is_working_day(day)]
     policy = deadline_policy(session)  # read once: the page lists up to LIMIT cases
-    found = []
+    found = _moved_back(session, policy)  # first: a schedule entered by mistake, undone
+    undone = {item.case.id for item in found}
     if days_off:  # a deadline before the first entered day off has none in its period
         first_off = datetime.combine(days_off[0], time(), tzinfo=calendar.timezone)
         policies = (policy, _without_entries(policy))
         for case in _waiting(session, Case.due_at >= first_off, Case.due_at < now):
             after = _recounted_overdue(session, case, policies, days_off)
-            if after is not None:
+            if after is not None and case.id not in undone:
                 found.append(Recount(case, _due(case), after, was_overdue=True))
     for case in _waiting(session, Case.due_at >= now):
         after = _recounted_ahead(session, case, policy, entered)
-        if after is not None and abs(after - _due(case)) >= SAME:
+        if after is not None and abs(after - _due(case)) >= SAME and case.id not in undone:
             found.append(Recount(case, _due(case), after))
     return found
+
+
+def _moved_back(session: Session, policy: DeadlinePolicy) -> list[Recount]:
+    """Open cases a recount moved later whose deadline today's calendar counts earlier.
+
+    A schedule entered by mistake (a whole March of days off) and recounted moved deadlines
+    later, overdue cases out of "overdue"; removing or correcting the year's entries left
+    them there, since a recount only moved deadlines later (eleventh probe, left open). A
+    deadline is moved back only if a recount set it (its latest ``deadline_moved`` since the
+    case's latest reopening gave the deadline in force: nothing else moved it since), and
+    never before the deadline the case had before its first recount.
+    """
+    moved = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.DEADLINE_MOVED)
+    found = []
+    for case in _waiting(session, Case.id.in_(moved), Case.due_at.is_not(None)):  # praise has none
+        after = _undone(session, case, policy)
+        if after is not None:
+            found.append(Recount(case, _due(case), after, earlier=True))
+    return found
+
+
+def _undone(session: Session, case: Case, policy: DeadlinePolicy) -> datetime | None:
+    """The earlier deadline of a case a recount moved, if today's calendar counts one (else None)."""
+    events = sorted(case.events, key=lambda e: e.created_at)
+    reopened = [n for n, e in enumerate(events) if e.action == EventAction.REOPENED]
+    since = events[reopened[-1] :] if reopened else events  # a reopening counted a new deadline
+    moves = [e for e in since if e.action == EventAction.DEADLINE_MOVED]
+    if not moves:
+        return None
+    first_before, last_after = (
+        _moment(moves[0].payload, "due_before"),
+        _moment(moves[-1].payload, "due_after"),
+    )
+    before = _due(case)
+    if first_before is None or last_after is None or abs(last_after - before) >= SAME:
+        return None  # something else set the deadline since (an extension, another kind)
+    target = max(_replayed(session, case, policy) or first_before, first_before)
+    calendar = policy.calendar
+    if not calendar.is_working_day(calendar.local_date(target)):
+        target = calendar.add_working_days(target, 0)  # 顺延, as any deadline on a day off
+    return target if before - target >= SAME else None
+
+
+def _moment(payload: dict[str, object], key: str) -> datetime | None:
+    """A time an event's payload keeps (ISO), or None if it has none that reads."""
+    value = payload.get(key)
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _waiting(session: Session, *due: ColumnElement[bool]) -> Sequence[Case]:
@@ -197,9 +258,13 @@ def shift_to_working_days(
     listing = deadlines_to_recount(session, now)
     if listed is not None and listing_key(listing) != listed:
         raise Conflict(LIST_CHANGED)
+    now = now or utcnow()
     if listing:
         overdue = sum(1 for found in listing if found.was_overdue)
+        earlier = sum(1 for found in listing if found.earlier)
         details = {"moved": len(listing), "were_overdue": overdue}
+        if earlier:
+            details["moved_earlier"] = earlier
         audit.record(
             session,
             audit.DEADLINES_RECOUNTED,
@@ -216,6 +281,9 @@ def shift_to_working_days(
         }
         if found.was_overdue:
             payload["was_overdue"] = True
+        if found.earlier:  # the history says the recount was undone, and if overdue again
+            payload["earlier"] = True
+            payload["overdue_again"] = found.due_after < now
         record(session, found.case, EventAction.DEADLINE_MOVED, user=user, payload=payload)
         moved += 1
     session.flush()

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
@@ -69,6 +69,14 @@ FORMATS = ("csv", "xlsx", "jsonl")
     metavar=t("USERNAME", "用户名"),
     help=t("Export with this staff user's permissions.", "按这个工作人员的权限导出。"),
 )
+@click.option(
+    "--readable",
+    is_flag=True,
+    help=t(
+        "A reader's version for Excel (CSV or XLSX): words and local times; minyi restore cannot read it.",
+        "供阅读的版本（CSV 或 XLSX）：状态等用文字、时间用本地时间；不能用 minyi restore 恢复。",
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help=t("Print the report as JSON.", "以 JSON 输出报告。"))
 @pass_context
 @zh("把案件连同留言、答复和事件导出为 CSV、XLSX 或 JSONL。")
@@ -83,6 +91,7 @@ def export_cases(
     status: str | None,
     full: bool,
     username: str | None,
+    readable: bool,
     as_json: bool,
 ) -> None:
     """Export cases with their messages, replies and events as CSV, XLSX or JSONL."""
@@ -92,6 +101,10 @@ def export_cases(
     from minyi.core.errors import DomainError
     from minyi.flows.export import ExportFilters, ExportFormat, plan_export, record_export, write_export
 
+    if readable and export_format == "jsonl":
+        raise click.UsageError(
+            t("--readable writes CSV or XLSX, for people", "--readable 只写 CSV 或 XLSX（供人阅读）")
+        )
     if full and not username:
         raise click.UsageError(
             t("--full needs --as USERNAME (an administrator)", "--full 需要 --as 用户名（一位管理员）")
@@ -108,21 +121,68 @@ def export_cases(
             plan = plan_export(session, user, filters, full=full)
         except DomainError as exc:
             raise click.ClickException(domain_message(str(exc))) from exc
-        cases = _write_whole(out, lambda handle: write_export(session, plan, handle, fmt))
+        if readable:
+            from minyi.flows.export_readable import write_readable
+
+            words = _words()
+            cases = _write_whole(out, lambda handle: write_readable(session, plan, handle, fmt, words))
+        else:
+            cases = _write_whole(out, lambda handle: write_export(session, plan, handle, fmt))
         record_export(session, plan, actor=username or "cli", user=user, export_format=fmt, cases=cases)
         session.commit()
     elapsed = round(time.perf_counter() - started, 3)
     report = {"out": str(out), "format": fmt.value, "cases": cases, "full": full, "elapsed_seconds": elapsed}
+    _say(report | ({"readable": True} if readable else {}), as_json=as_json)
+
+
+def _say(report: dict[str, Any], *, as_json: bool) -> None:
+    """The export's report: JSON, or a line (and, for the reader's version, that it cannot be restored)."""
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
-    else:
-        mode = t("in full", "不打码") if full else t("masked", "已打码")
+        return
+    cases, out, fmt, elapsed = report["cases"], report["out"], report["format"], report["elapsed_seconds"]
+    mode = t("in full", "不打码") if report["full"] else t("masked", "已打码")
+    click.echo(
+        t(
+            f"{cases} cases exported to {out} ({fmt}, {mode}, {elapsed}s)",
+            f"已导出 {cases} 个案件到 {out}（{fmt}，{mode}，{elapsed} 秒）",
+        )
+    )
+    if report.get("readable"):
         click.echo(
             t(
-                f"{cases} cases exported to {out} ({fmt.value}, {mode}, {elapsed}s)",
-                f"已导出 {cases} 个案件到 {out}（{fmt.value}，{mode}，{elapsed} 秒）",
+                "A reader's version: minyi restore cannot read it "
+                "(export without --readable to keep a restorable file).",
+                "这是供阅读的版本，不能用 minyi restore 恢复（需要可恢复的文件时请不加 --readable 导出）。",
             )
         )
+
+
+def _words() -> Any:
+    """The pages' words for statuses, kinds, channels and events, in this command line's language."""
+    from minyi.cases.lifecycle import LABELS
+    from minyi.cases.models import CaseStatus
+    from minyi.cli.i18n import cli_language
+    from minyi.flows.export_readable import Words
+    from minyi.web import i18n
+    from minyi.web.labels import channel_label, event_label
+
+    language = cli_language()
+    index = 1 if language == "en" else 0
+
+    def status(code: str) -> str:
+        try:
+            return LABELS[CaseStatus(code)][index]
+        except ValueError:
+            return code
+
+    return Words(
+        language=language,
+        status=status,
+        kind=lambda code: i18n.translate(f"appeal.{code}", language),
+        channel=lambda code: channel_label(code, language),
+        event=lambda code: event_label(code, language),
+    )
 
 
 def _write_whole(out: Path, write: Callable[[IO[bytes]], int]) -> int:

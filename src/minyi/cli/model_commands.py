@@ -15,6 +15,7 @@ from minyi.analysis.provider import PipelineProvider
 from minyi.cases import routing as routing_corrections
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import cli_language, domain_message, t, zh
+from minyi.core.localtime import format_time
 from minyi.flows import reclassify
 from minyi.interop.safe_cells import SafeWriter
 from minyi.pipeline.classify import CategoryClassifier
@@ -359,7 +360,7 @@ def list_command(ctx: CliContext) -> None:
             f1 = (record.metrics.get("holdout") or {}).get("macro_f1")
             score = f"macro-F1 {f1:.4f}" if isinstance(f1, float) else ""
             click.echo(
-                f"{mark} {record.version}\t{record.created_at:%Y-%m-%d %H:%M}\t"
+                f"{mark} {record.version}\t{format_time(record.created_at)}\t"
                 f"n={record.training_size}\t{score}\t{record.path}"
             )
 

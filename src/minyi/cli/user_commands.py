@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +11,7 @@ from minyi.accounts import sessions, throttle
 from minyi.accounts.models import Role, User
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
-from minyi.core.localtime import local
+from minyi.core.localtime import format_time
 from minyi.db.base import utcnow
 
 
@@ -98,15 +96,10 @@ def list_users(ctx: CliContext) -> None:
         for found in users:
             department = found.department.code if found.department else "-"
             state = t("active", "启用") if found.is_active else t("inactive", "停用")
-            last = _local_time(found.last_login_at) if found.last_login_at else t("never", "从未")
+            last = format_time(found.last_login_at) if found.last_login_at else t("never", "从未")
             login = t(f"last login {last}", f"最近登录 {last}")
             role = t(found.role, f"{ROLES_ZH.get(found.role, found.role)}（{found.role}）")
             click.echo(f"{found.username}\t{role}\t{department}\t{state}\t{login}")
-
-
-def _local_time(value: datetime) -> str:
-    """A time as the office reads it, with its offset (the log and the pages use local time too)."""
-    return local(value).isoformat(sep=" ", timespec="seconds")
 
 
 @user.command("token")
@@ -181,7 +174,7 @@ def lockouts(ctx: CliContext) -> None:
         if not locked:
             click.echo(t("no lock-outs", "没有锁定"))
         for lock in locked:
-            until = _local_time(lock.locked_until)
+            until = format_time(lock.locked_until)
             click.echo(
                 t(
                     f"{lock.kind}\t{lock.key}\tuntil {until}\tlock-out {lock.lockouts}",

@@ -168,7 +168,7 @@ def _codes(rows: Sequence[Mapping[str, str]], paths: list[tuple[list[str], str |
 
 
 def _check_codes(session: Session, codes: Mapping[str, str]) -> None:
-    """Refuse a code another category holds, unless the file gives that category another code."""
+    """Refuse a code another category holds (unless the file gives it another) or another's id."""
     if not codes:
         return
     wanting = {code: path for path, code in codes.items()}
@@ -176,6 +176,12 @@ def _check_codes(session: Session, codes: Mapping[str, str]) -> None:
     for code, holder in session.execute(held):
         if holder != wanting.get(code or "") and holder not in codes:
             raise CategoryImportError(f"分类编码 {code!r} belongs to the category {holder}")
+    # An Open311 client names a service by its code, else by its id: a code equal to another
+    # category's id would take that category's requests (eleventh probe).
+    ids = select(Category.id, Category.path).where(Category.id.in_(sorted(wanting)))
+    for found, holder in session.execute(ids):
+        if holder != wanting[found]:
+            raise CategoryImportError(f"分类编码 {found!r} is the id of the category {holder}")
 
 
 def _set_codes(session: Session, codes: Mapping[str, str], existing: Mapping[str, Category]) -> None:

@@ -3,7 +3,8 @@
 ``minyi import`` reads an export's messages (the ``minyi`` preset) and opens new cases for
 them through the pipeline; it leaves the export's case columns alone. :func:`restore_cases`
 reads the same file again (CSV or XLSX, :mod:`minyi.interop.export_layout`) and, for each
-exported case (the consecutive rows of one 案件编号):
+exported case (the consecutive rows of one 案件编号; a number whose rows come again after
+another case's refuses the file, as the export never writes it so):
 
 - gathers the imported messages of its rows into one case, the case of its first message,
   which takes the exported 案件编号 when no other case has it; a case left without
@@ -97,15 +98,33 @@ def _check_file(path: Path) -> None:
     batches before were committed (eleventh probe). A time without its zone is now read in
     the office's timezone, as ``minyi import`` reads one.
     """
+    began: dict[str, int] = {}  # each 案件编号 -> the row its case's rows began
+    previous: str | None = None
     for line, record in read_rows(path).rows:
         number = _text(record, "案件编号")
         if len(number) > NUMBER_LENGTH:
             msg = f"{path.name}, row {line}, 案件编号: {number[:40]} has more than {NUMBER_LENGTH} characters"
             raise ImportFileError(msg)
+        if number != previous:
+            _check_repeat(number, began, f"{path.name}, row {line}")
+            began.setdefault(number, line)
+            previous = number
         for header in TIME_HEADERS:
             _check_time(_text(record, header), f"{path.name}, row {line}, {header}")
         for reply in _json_list(_text(record, layout.REPLIES_HEADER)):
             _check_time(str(reply.get("at") or ""), f"{path.name}, row {line}, {layout.REPLIES_HEADER}")
+
+
+def _check_repeat(number: str, began: dict[str, int], where: str) -> None:
+    """ImportFileError when the rows of case ``number`` began earlier, before another case's.
+
+    An export writes a case's rows together; a number coming back after another's (rows
+    sorted or pasted in a spreadsheet) was restored as a second case under a new number,
+    counted as restored without a word (eleventh probe).
+    """
+    if number and number in began:
+        msg = f"{where}, 案件编号: {number} comes again after other cases' rows"
+        raise ImportFileError(f"{msg} (its rows began on row {began[number]})")
 
 
 def _check_time(value: str, where: str) -> None:

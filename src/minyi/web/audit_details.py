@@ -36,6 +36,9 @@ _KEYS: dict[str, tuple[str, str]] = {
     "unpublished": ("撤回公开", "unpublished"),
     "people": ("涉及人数", "people"),
     "codes": ("查询码", "tracking codes"),
+    "moved": ("重新计算期限的案件", "deadlines recounted"),
+    "were_overdue": ("其中原已超期", "of them overdue"),
+    "moved_earlier": ("其中期限提前", "of them brought forward"),
 }
 #: ``from`` and ``to`` are a role change's roles, or an export's dates.
 _ROLE_KEYS = {"from": ("原角色", "from"), "to": ("新角色", "to")}

@@ -73,6 +73,14 @@ ADMIN: tuple[tuple[str, str, str], ...] = (
         "The code (分类编码) {c} belongs to the category {p}.",
     ),
     (
+        r"分类编码 '(?P<c>.*)' is the id of the category (?P<p>.+)",
+        "分类编码“{c}”与分类“{p}”的编号（id）相同：Open311 的 service_code 会把两者混淆，请换一个编码。",
+        (
+            "The code (分类编码) {c} is the id of the category {p}: Open311's service_code "
+            "would confuse them; choose another code."
+        ),
+    ),
+    (
         r"(?P<f>[^:]+): cannot be opened as an Excel \.xlsx workbook.*",
         "{f}：无法作为 Excel .xlsx 工作簿打开。请在 Excel 中另存为 .xlsx 或 .csv 后重试。",
         "{f}: cannot be opened as an Excel .xlsx workbook. Save it as .xlsx or .csv in Excel and try again.",

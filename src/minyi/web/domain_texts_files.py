@@ -147,6 +147,21 @@ FILES: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     (
+        (
+            r"(?P<f>.+), row (?P<n>\d+), 案件编号: (?P<v>.*) comes again after other cases' rows "
+            r"\(its rows began on row (?P<m>\d+)\)"
+        ),
+        (
+            "{f} 第 {n} 行“案件编号”：{v} 在其他案件的行之后再次出现（该案件的行从第 {m} 行开始）。"
+            "一个案件的各行应相邻（导出文件即如此）；请改正后重新运行，未恢复任何案件。"
+        ),
+        (
+            "{f}, row {n}, 案件编号: {v} comes again after other cases' rows (its rows began on row "
+            "{m}). A case's rows belong together, as the export wrote them. Correct it and run again; "
+            "no case was restored."
+        ),
+    ),
+    (
         r"no column holds the message text \(such as .*\); columns found: (?P<c>.*)\. Say which column.*",
         (
             "找不到留言内容所在的列（应为“留言详情”“内容”“留言主题”等）；文件中的列：{c}。"

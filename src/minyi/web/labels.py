@@ -43,7 +43,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "cases_merged": ("并案", "Cases merged"),
     "merged_into": ("并入其他案件", "Merged into another case"),
     "contact_purged": ("联系方式已按期删除", "Contact details deleted (retention)"),
-    "deadline_moved": ("期限顺延（遇节假日）", "Deadline moved off a holiday"),
+    "deadline_moved": ("按节假日安排重新计算期限", "Deadline recounted with the holidays"),
     "erased": ("应本人要求删除个人信息", "Personal data erased at the person's request"),
     "marked_urgent": ("标为紧急", "Marked urgent"),
     "suggestion_decided": ("采纳决定", "Adoption decision"),

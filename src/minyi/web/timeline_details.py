@@ -24,6 +24,11 @@ _TEXTS = {
     "comment": ("督办意见：{c}", "supervision: {c}"),
     "asked_day_off": ("所选 {d} 不是工作日，已顺延", "{d} is not a working day: moved"),
     "was_overdue": ("原已超期，按节假日安排重新计算", "was overdue; recounted with the holidays"),
+    "earlier": (
+        "节假日安排更正后期限提前（原期限 {t}）",
+        "brought forward after the holidays were corrected (was {t})",
+    ),
+    "overdue_again": ("已再次超期", "overdue again"),
     "kind": ("{a} → {b}", "{a} → {b}"),
     "no_due": ("不设答复期限", "no reply deadline"),
     "adopted": ("采纳", "adopted"),
@@ -74,6 +79,16 @@ def _kind_change(payload: dict[str, Any], language: str) -> list[str]:
     return found
 
 
+def _recount_details(payload: dict[str, Any], language: str) -> list[str]:
+    """A recount's direction: an overdue case given time, or a mistaken schedule's days taken back."""
+    found = [_say("was_overdue", language)] if payload.get("was_overdue") else []
+    if payload.get("earlier") and payload.get("due_before"):
+        found.append(_say("earlier", language, t=_when(payload["due_before"])))
+    if payload.get("overdue_again"):
+        found.append(_say("overdue_again", language))
+    return found
+
+
 def event_details(event: CaseEvent, language: str) -> list[str]:
     """The details of ``event`` to show after its name, in ``language``."""
     payload = event.payload or {}
@@ -86,8 +101,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
     moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
     if moved and payload.get("due_after"):
         found.append(_say("due", language, t=_when(payload["due_after"])))
-    if event.action == EventAction.DEADLINE_MOVED and payload.get("was_overdue"):
-        found.append(_say("was_overdue", language))
+    if event.action == EventAction.DEADLINE_MOVED:
+        found += _recount_details(payload, language)
     if event.action == EventAction.KIND_CORRECTED:
         found += _kind_change(payload, language)
     if event.action == EventAction.SUPERVISED:

@@ -146,3 +146,17 @@ def test_a_code_another_category_holds_is_refused_and_nothing_is_written(session
     with pytest.raises(services.CategoryImportError, match="belongs to the category 城乡建设"):
         services.import_category_tree(session, [{"一级分类": "教育文体", "分类编码": "A1"}])
     assert session.query(Category).count() == before
+
+
+def test_a_code_equal_to_another_category_s_id_is_refused(session):
+    """Open311 reads a service_code as a code, else an id: the code would take the other's requests."""
+    services.import_category_tree(session, [{"一级分类": "城乡建设"}, {"一级分类": "教育文体"}])
+    other = session.query(Category).filter_by(name="城乡建设").one()
+    before = session.query(Category).count()
+    with pytest.raises(services.CategoryImportError) as refused:
+        services.import_category_tree(session, [{"一级分类": "交通运输", "分类编码": other.id}])
+    assert str(refused.value) == f"分类编码 {other.id!r} is the id of the category 城乡建设"
+    assert session.query(Category).count() == before
+    # a category's own id as its code confuses nothing
+    services.import_category_tree(session, [{"一级分类": "城乡建设", "分类编码": other.id}])
+    assert session.get(Category, other.id).code == other.id

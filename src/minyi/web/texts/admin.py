@@ -163,6 +163,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "admin.holidays.shift": ("按节假日安排重新计算期限", "Recount these deadlines"),
     "admin.holidays.was_overdue": ("（已超期）", "(overdue)"),
+    "admin.holidays.earlier": (
+        "（提前：此前按节假日安排推后，现已更正）",
+        "(earlier: moved later by a recount, the holidays since corrected)",
+    ),
+    "admin.holidays.earlier_note": (
+        (
+            "其中 {n} 件的期限将提前：此前的重新计算按当时录入的节假日推后了期限，节假日安排已更正或删除。"
+            "期限不会早于第一次重新计算之前的期限；提前后已过期限的案件将再次显示为超期。"
+        ),
+        (
+            "{n} of them come earlier: a recount moved them later for days the schedule no longer "
+            "has. None comes before the deadline it had before its first recount; a case whose "
+            "deadline has then passed is overdue again."
+        ),
+    ),
     "flash.deadlines_moved": (
         "已按节假日安排重新计算 {n} 件案件的期限。",
         "{n} deadlines recounted with the holidays.",
