@@ -36,6 +36,7 @@ from minyi.cases.queries import (
     public_case_by_code,
     public_cases,
     rating_comments,
+    sign_overdue,
     status_counts,
     visible_cases,
 )
@@ -50,7 +51,7 @@ from minyi.cases.replies import (
     check_reply,
     score_band,
 )
-from minyi.cases.rules import reply_due
+from minyi.cases.rules import reply_due, sign_due
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -96,6 +97,7 @@ __all__ = [
     "record",
     "route_by_category",
     "score_band",
+    "sign_overdue",
     "status_counts",
     "visible_cases",
 ]
@@ -250,6 +252,7 @@ def route_by_category(session: Session, case: Case) -> bool:
         to_status=CaseStatus.DISPATCHED,
         payload={"department": department.code, "rule": case.category_source or "category"},
     )
+    case.sign_due_at = sign_due(session, case, now)
     notices.dispatched(session, case, event)
     return True
 
@@ -263,7 +266,10 @@ def can_dispatch(user: User) -> bool:
 
 
 def dispatch(session: Session, user: User, case: Case, department: Department, note: str = "") -> Case:
-    """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it."""
+    """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it.
+
+    Either way the department's acceptance deadline (签收期限) is counted from now.
+    """
     require(user, Action.DISPATCH)
     if case.status not in DISPATCHABLE:
         raise CaseError(f"a case that is {case.status} can no longer be dispatched")
@@ -285,6 +291,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
         event = record(
             session, case, EventAction.DISPATCHED, user=user, to_status=CaseStatus.DISPATCHED, payload=payload
         )
+    case.sign_due_at = sign_due(session, case, now)  # the new department's clock starts now
     notices.dispatched(session, case, event)
     session.flush()
     return case

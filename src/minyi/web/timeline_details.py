@@ -31,6 +31,9 @@ _TEXTS = {
     "not_adopted": ("不采纳", "not adopted"),
     "outcome": ("回电结果：{o}", "outcome: {o}"),
     "by_phone": ("电话回访", "by phone"),
+    "signed_late": ("超时签收（签收期限 {t}）", "signed for late (due {t})"),
+    "signed_in_time": ("按时签收（签收期限 {t}）", "signed for in time (due {t})"),
+    "sign_due": ("签收期限 {t}", "sign for by {t}"),
 }
 # The kinds of appeal as the timeline names them (the same words as the case page's badges).
 _KINDS = {
@@ -98,7 +101,22 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         if payload.get("due_asked"):  # a day off chosen (cases.supervision)
             found.append(_say("asked_day_off", language, d=_when(payload["due_asked"])[:10]))
     found += _kind_details(event, payload, language)
+    found += _sign_details(payload, language)
     return [item for item in found if item]
+
+
+def _sign_details(payload: dict[str, Any], language: str) -> list[str]:
+    """Whether the department signed for the case (签收) or sent it back within its deadline.
+
+    Written by :func:`minyi.cases.workflow.sign_for_record` on the step that ended the
+    acceptance deadline; nothing on the steps of a case that had none.
+    """
+    if not payload.get("sign_due_at"):
+        return []
+    when = _when(payload["sign_due_at"])
+    if payload.get("sign_late"):
+        return [_say("signed_late", language, t=when)]
+    return [_say("signed_in_time", language, t=when)]
 
 
 def _kind_details(event: CaseEvent, payload: dict[str, Any], language: str) -> list[str]:
