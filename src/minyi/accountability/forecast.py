@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, literal_column, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from minyi.accountability import forecast_methods as methods
@@ -130,13 +131,58 @@ def working_days(calendar: WorkCalendar, weeks: list[date]) -> list[int]:
     return [sum(calendar.is_working_day(w + timedelta(days=d)) for d in range(7)) for w in weeks]
 
 
-def _local_day(written: Any, dialect: str, offset_seconds: int) -> ColumnElement[Any]:
-    """Days since 1970-01-01 of a UTC timestamp column, in a zone ``offset_seconds`` ahead."""
+def _offset_at(zone: tzinfo, instant: datetime) -> int:
+    """The zone's UTC offset at ``instant``, in seconds."""
+    return int((instant.astimezone(zone).utcoffset() or timedelta()).total_seconds())
+
+
+def offset_spans(zone: tzinfo, since: datetime, until: datetime) -> list[tuple[int, int]]:
+    """The zone's UTC offsets from ``since`` to ``until``: (from this epoch second, offset) pairs.
+
+    One pair for a zone without daylight saving time (Asia/Shanghai); for one with it, a pair
+    more at each change (Europe/Berlin: two a year), found to the second by halving the day
+    it falls in. The first pair starts at ``since``.
+    """
+    spans = [(int(since.timestamp()), _offset_at(zone, since))]
+    day = since
+    while day < until:
+        following = min(day + timedelta(days=1), until)
+        if _offset_at(zone, following) != spans[-1][1]:
+            low, high = int(day.timestamp()), int(following.timestamp())  # offset changes in (low, high]
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset_at(zone, datetime.fromtimestamp(middle, UTC)) == spans[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            spans.append((high, _offset_at(zone, following)))
+        day = following
+    return spans
+
+
+def _local_day(written: Any, dialect: str, spans: list[tuple[int, int]]) -> ColumnElement[Any]:
+    """Days since 1970-01-01 of a UTC timestamp column, in the local time of ``spans``.
+
+    The offset is the one in force at each message's own time (a ``CASE`` over the zone's
+    changes, :func:`offset_spans`), the same on both databases: one fixed offset (the cut's)
+    put an hour of messages on the wrong day half the year in a zone with daylight saving
+    time (tenth probe). Without changes the expression is the plain offset, as before.
+    """
     if dialect == "postgresql":
         seconds: Any = func.extract("epoch", written)
-        return cast(func.floor((seconds + offset_seconds) / SECONDS_PER_DAY), Integer)
-    seconds = (func.julianday(written) - UNIX_EPOCH_JULIAN_DAY) * SECONDS_PER_DAY
-    return cast((seconds + offset_seconds) / SECONDS_PER_DAY, Integer)
+    else:
+        # julianday is a float: midnight read 1711295999.99998 s, the day before; to the millisecond
+        seconds = func.round((func.julianday(written) - UNIX_EPOCH_JULIAN_DAY) * SECONDS_PER_DAY, 3)
+    offset: Any = literal_column(str(int(spans[0][1])))
+    if len(spans) > 1:
+        changes = [
+            (seconds < start, literal_column(str(int(before))))
+            for (start, _), (_, before) in zip(spans[1:], spans, strict=False)
+        ]
+        offset = sql_case(*changes, else_=literal_column(str(int(spans[-1][1]))))
+    if dialect == "postgresql":
+        return cast(func.floor((seconds + offset) / SECONDS_PER_DAY), Integer)
+    return cast((seconds + offset) / SECONDS_PER_DAY, Integer)
 
 
 def _key_column(by: By) -> Any:
@@ -153,13 +199,11 @@ def weekly_counts(
     Aggregated in SQL by local day, so that a large history returns few rows.
     """
     zone = calendar.timezone
-    offset = int(
-        (datetime.combine(cut, datetime.min.time(), tzinfo=zone).utcoffset() or timedelta()).total_seconds()
-    )
     since = datetime.combine(start, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     until = datetime.combine(cut, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     written = func.coalesce(Message.submitted_at, Message.received_at)
-    day = _local_day(written, session.get_bind().dialect.name, offset).label("day")
+    spans = offset_spans(zone, since, until)
+    day = _local_day(written, session.get_bind().dialect.name, spans).label("day")
     key = _key_column(by).label("key")
     inner = (
         select(key, day)
