@@ -87,3 +87,17 @@ def test_the_api_gives_the_deadline_filters_by_it_and_documents_it(client, sessi
     assert rule.status_code == 201 and rule.json()["accept_hours"] == 1
     zero = client.post("/api/v1/admin/deadline-rules", json={"accept_hours": 0}, headers=boss)
     assert zero.status_code == 422 and "accept_hours" in zero.text
+
+
+def test_the_big_screen_counts_them_beside_the_overdue(client, session, world):
+    session.add(DeadlineRuleRecord(accept_hours=2.0, note=""))
+    session.flush()
+    late = factories.make_case(session, category=world.road_category, title="井盖缺失", key="late")
+    late.sign_due_at = utcnow() - timedelta(minutes=10)
+    signed = factories.make_case(session, category=world.road_category, status="signed", key="signed")
+    assert signed.sign_due_at is None
+    session.commit()
+    login(client, "sup")
+    assert client.get("/screen/data").json()["counts"]["unsigned"] == 1
+    page = client.get("/screen").text
+    assert 'id="count-unsigned"' in page and "超时未签收" in page
