@@ -88,7 +88,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         found.append(_say("days", language, n=payload["working_days"]))
     moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
     if moved and payload.get("due_after"):
-        found.append(_say("due", language, t=_when(payload["due_after"])))
+        which = "sign_due" if payload.get("deadline") == "sign" else "due"  # 签收期限 or the reply's
+        found.append(_say(which, language, t=_when(payload["due_after"])))
     if event.action == EventAction.DEADLINE_MOVED and payload.get("was_overdue"):
         found.append(_say("was_overdue", language))
     if event.action == EventAction.KIND_CORRECTED:

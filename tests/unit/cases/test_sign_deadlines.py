@@ -155,3 +155,31 @@ def test_the_deadline_job_escalates_once_per_deadline(session, two_hours, monkey
         assert "水务局" in sent.body and case.number in sent.subject
     finally:
         get_settings.cache_clear()
+
+
+def test_a_holiday_schedule_entered_later_recounts_a_pending_acceptance_deadline(session, two_hours):
+    from minyi.cases import holiday_shift, holiday_store
+
+    holiday_store.forget_cached()
+    try:
+        dept = factories.make_department(session, code="SWJ", name="水务局")
+        case = _dispatched(session, dept)
+        eve = datetime(2027, 2, 5, 16, 0, tzinfo=BEIJING)  # the Friday before 春节 2027
+        [sent] = [e for e in case.events if e.action == EventAction.DISPATCHED]
+        sent.created_at = eve
+        case.sign_due_at = WorkCalendar().add_working_hours(eve, 2)  # 2027 not known yet: weekdays
+        assert case.sign_due_at == datetime(2027, 2, 8, 9, 30, tzinfo=BEIJING)
+        session.flush()
+        schedule = "2027-02-06~2027-02-13,放假,春节\n2027-02-14,上班,春节调休"
+        holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(schedule, 2027))
+        holiday_store.forget_cached()
+        found = [r for r in holiday_shift.deadlines_to_recount(session, now=eve) if r.sign]
+        assert [(r.case, r.due_after) for r in found] == [(case, datetime(2027, 2, 14, 9, 30, tzinfo=BEIJING))]
+        boss = factories.make_user(session, username="boss", role="admin")
+        holiday_shift.shift_to_working_days(session, boss, now=eve)
+        assert case.sign_due_at == datetime(2027, 2, 14, 9, 30, tzinfo=BEIJING)
+        moved = case.events[-1]
+        assert moved.action == EventAction.DEADLINE_MOVED and moved.payload["deadline"] == "sign"
+        assert event_details(moved, "zh")[0].startswith("签收期限")
+    finally:
+        holiday_store.forget_cached()
