@@ -175,7 +175,7 @@ def _local_day(written: Any, dialect: str, spans: list[tuple[int, int]]) -> Colu
         seconds = func.round((func.julianday(written) - UNIX_EPOCH_JULIAN_DAY) * SECONDS_PER_DAY, 3)
     offset: Any = literal_column(str(int(spans[0][1])))
     if len(spans) > 1:
-        changes = [
+        changes: list[tuple[Any, Any]] = [
             (seconds < start, literal_column(str(int(before))))
             for (start, _), (_, before) in zip(spans[1:], spans, strict=False)
         ]

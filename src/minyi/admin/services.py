@@ -73,7 +73,9 @@ def parse_accept_hours(typed: str) -> float | None:
     try:
         return float(typed)
     except ValueError:
-        raise AdminError(f"invalid deadline rule: accept_hours is a number of hours, got {typed[:20]!r}") from None
+        raise AdminError(
+            f"invalid deadline rule: accept_hours is a number of hours, got {typed[:20]!r}"
+        ) from None
 
 
 def list_rules(session: Session) -> Sequence[DeadlineRuleRecord]:

@@ -45,8 +45,8 @@ def record(  # noqa: PLR0913 - the fields of one event
 
     The move goes through :func:`lifecycle.move`: one the lifecycle does not allow raises
     TransitionError and records nothing. A case that is no longer ``dispatched`` has no
-    acceptance deadline (签收期限) left, whichever step moved it. Recording queues no notice; the step that needs
-    one calls :mod:`minyi.cases.notices` itself.
+    acceptance deadline (签收期限) left, whichever step moved it. Recording queues no notice;
+    the step that needs one calls :mod:`minyi.cases.notices` itself.
     """
     before = case.status
     after = lifecycle.move(case, to_status) if to_status is not None else before

@@ -102,7 +102,9 @@ def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[
     return found + _sign_recounts(session, policy, entered, now)
 
 
-def _sign_recounts(session: Session, policy: DeadlinePolicy, entered: list[date], now: datetime) -> list[Recount]:
+def _sign_recounts(
+    session: Session, policy: DeadlinePolicy, entered: list[date], now: datetime
+) -> list[Recount]:
     """Pending acceptance deadlines (签收期限, still ahead) that entered days now make later.
 
     Replayed from the case's latest dispatch (派单 or 改派) in working hours on today's
@@ -120,7 +122,9 @@ def _sign_recounts(session: Session, policy: DeadlinePolicy, entered: list[date]
     found = []
     calendar = policy.calendar
     for case in session.scalars(query) if entered else ():
-        sent = [e.created_at for e in case.events if e.action in (EventAction.DISPATCHED, EventAction.REASSIGNED)]
+        sent = [
+            e.created_at for e in case.events if e.action in (EventAction.DISPATCHED, EventAction.REASSIGNED)
+        ]
         before = case.sign_due_at
         after = sign_due(session, case, max(sent), policy) if sent and before is not None else None
         if before is None or after is None or after - before < SAME:

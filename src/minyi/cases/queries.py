@@ -62,8 +62,11 @@ DUE_SOON_WORKING_DAYS = 2
 
 
 def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]:
-    """Overdue (past the reply deadline, unanswered), due soon (within 2 working days), supervised,
-    or unsigned (超时未签收: dispatched, past the acceptance deadline, not signed for)."""
+    """Cases overdue, due soon, supervised or unsigned.
+
+    Overdue: past the reply deadline, unanswered; due soon: within 2 working days;
+    unsigned (超时未签收): dispatched, past the acceptance deadline, not signed for.
+    """
     if due not in DUE_FILTERS:
         raise CaseError(f"unknown deadline filter {due!r}; choose one of {', '.join(DUE_FILTERS)}")
     if due == "supervised":

@@ -62,7 +62,12 @@ def test_a_rule_refuses_accept_hours_out_of_bounds_naming_the_field(hours):
 def test_the_admin_refusals_name_the_field(session):
     with pytest.raises(admin.AdminError, match="accept_hours is more than 0"):
         admin.add_rule(
-            session, appeal_kind=None, category=None, reply_working_days=None, reply_hours=None, accept_hours=0
+            session,
+            appeal_kind=None,
+            category=None,
+            reply_working_days=None,
+            reply_hours=None,
+            accept_hours=0,
         )
     with pytest.raises(admin.AdminError, match="accept_hours is a number of hours"):
         admin.parse_accept_hours("两小时")
@@ -113,7 +118,8 @@ def test_return_ends_it_and_a_reassignment_starts_a_new_one(session, two_hours):
     case = _dispatched(session, water)
     case.sign_due_at = utcnow() - timedelta(hours=1)
     services.dispatch(session, dispatcher, case, roads)  # 改派: the new department's clock
-    assert case.sign_due_at is not None and case.sign_due_at > utcnow()
+    assert case.sign_due_at is not None
+    assert case.sign_due_at > utcnow()
     assert case.events[-1].action == EventAction.REASSIGNED
     staff = factories.make_user(session, username="jtj", role="staff", department=roads)
     workflow.return_case(session, staff, case, "不属于本单位职责")
@@ -137,7 +143,9 @@ def test_the_inbox_filter_counts_and_lists_cases_not_signed_for_in_time(session,
     assert queries.due_counts(session, admin_user)["unsigned"] == 1
     items, total = queries.list_cases(session, admin_user, queries.CaseFilter(due="unsigned"))
     assert (items, total) == ([late], 1)
-    assert queries.sign_overdue(late) and not queries.sign_overdue(in_time) and not queries.sign_overdue(signed)
+    assert queries.sign_overdue(late)
+    assert not queries.sign_overdue(in_time)
+    assert not queries.sign_overdue(signed)
 
 
 def test_the_deadline_job_escalates_once_per_deadline(session, two_hours, monkeypatch):
@@ -152,7 +160,8 @@ def test_the_deadline_job_escalates_once_per_deadline(session, two_hours, monkey
         assert notices.remind(session) == (0, 0)
         [sent] = session.query(OutboxMessage).filter(OutboxMessage.subject.like("超时未签收%")).all()
         assert sent.recipient == "dubanchu@example.gov.cn"
-        assert "水务局" in sent.body and case.number in sent.subject
+        assert "水务局" in sent.body
+        assert case.number in sent.subject
     finally:
         get_settings.cache_clear()
 
@@ -174,12 +183,15 @@ def test_a_holiday_schedule_entered_later_recounts_a_pending_acceptance_deadline
         holiday_store.replace_year(session, 2027, holiday_store.parse_schedule(schedule, 2027))
         holiday_store.forget_cached()
         found = [r for r in holiday_shift.deadlines_to_recount(session, now=eve) if r.sign]
-        assert [(r.case, r.due_after) for r in found] == [(case, datetime(2027, 2, 14, 9, 30, tzinfo=BEIJING))]
+        assert [(r.case, r.due_after) for r in found] == [
+            (case, datetime(2027, 2, 14, 9, 30, tzinfo=BEIJING))
+        ]
         boss = factories.make_user(session, username="boss", role="admin")
         holiday_shift.shift_to_working_days(session, boss, now=eve)
         assert case.sign_due_at == datetime(2027, 2, 14, 9, 30, tzinfo=BEIJING)
         moved = case.events[-1]
-        assert moved.action == EventAction.DEADLINE_MOVED and moved.payload["deadline"] == "sign"
+        assert moved.action == EventAction.DEADLINE_MOVED
+        assert moved.payload["deadline"] == "sign"
         assert event_details(moved, "zh")[0].startswith("签收期限")
     finally:
         holiday_store.forget_cached()
