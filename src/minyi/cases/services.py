@@ -187,7 +187,8 @@ def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | No
 
     The reply becomes due by the urgent deadline rules, counted from when the case was
     accepted (or from ``now`` while it waits), unless its deadline is already earlier.
-    Answered cases keep their deadline.
+    Answered cases keep their deadline. A case dispatched but not signed for takes the urgent
+    rules' time to sign for (签收时限) from ``now``, if that is earlier than its own.
     """
     if case.urgent:
         return False
@@ -198,6 +199,10 @@ def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | No
         due = reply_due(session, case, case.accepted_at or now)
         if due is not None and (case.due_at is None or due < case.due_at):
             case.due_at = due
+    if case.status == CaseStatus.DISPATCHED:  # not signed for yet: the urgent rules' 签收时限, from now
+        sign = sign_due(session, case, now)
+        if sign is not None and (case.sign_due_at is None or sign < case.sign_due_at):
+            case.sign_due_at = sign
     record(session, case, EventAction.MARKED_URGENT, payload={"reason": case.urgent_reason})
     return True
 

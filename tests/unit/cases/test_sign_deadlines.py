@@ -195,3 +195,23 @@ def test_a_holiday_schedule_entered_later_recounts_a_pending_acceptance_deadline
         assert event_details(moved, "zh")[0].startswith("签收期限")
     finally:
         holiday_store.forget_cached()
+
+
+def test_a_dispatched_case_made_urgent_takes_the_urgent_time_to_sign_for(session, two_hours):
+    admin.add_rule(
+        session,
+        appeal_kind=None,
+        category=None,
+        reply_working_days=None,
+        reply_hours=None,
+        accept_hours=0.5,
+        urgent=True,
+    )
+    dept = factories.make_department(session, code="RQB", name="燃气办")
+    case = _dispatched(session, dept)
+    before = case.sign_due_at
+    services.mark_urgent(session, case, "燃气泄漏")
+    assert case.sign_due_at is not None
+    assert before is not None
+    assert case.sign_due_at < before
+    assert case.sign_due_at - utcnow() <= timedelta(minutes=30)
