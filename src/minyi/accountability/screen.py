@@ -11,6 +11,8 @@ Definitions (local dates in ``MINYI_TIMEZONE``):
 * **received today**: messages received since local midnight;
 * **in progress**: cases not yet answered (received, accepted, dispatched, signed, in progress);
 * **overdue**: of those, the ones past their deadline in force;
+* **not signed for in time** (超时未签收): dispatched cases past their acceptance deadline
+  (签收期限) that their department has not signed for;
 * **closed today**: cases closed since local midnight;
 * **on-time reply rate (30 days)**: of the cases answered in the last 30 days (and still
   answered: a reopened case waits again), the share answered by their deadline in force;
@@ -37,6 +39,7 @@ from minyi.accountability.regions import public_region
 from minyi.alerts.models import Alert, AlertStatus
 from minyi.alerts.wording import describe_alert
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
+from minyi.cases.queries import sign_overdue_clause
 from minyi.intake.models import Message
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
@@ -100,7 +103,7 @@ def _undated_overdue(session: Session, rules: facts.Rules) -> int:
 
 
 def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
-    """Received today, in progress, overdue and closed today."""
+    """Received today, in progress, overdue, not signed for in time, and closed today."""
     today = _midnight(now, zone)
     received = session.scalar(select(func.count(Message.id)).where(*_arrived_since(today))) or 0
     open_cases = session.execute(
@@ -108,6 +111,7 @@ def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
             Case.status.in_(IN_PROGRESS)
         )
     ).one()
+    unsigned = session.scalar(select(func.count(Case.id)).where(sign_overdue_clause(now))) or 0
     merged = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.MERGED_INTO)
     done = select(func.count(Case.id)).where(Case.closed_at >= today, Case.id.not_in(merged))
     closed = session.scalar(done) or 0  # a case closed because it was merged into another was not 办结
@@ -115,6 +119,7 @@ def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
         "received_today": int(received),
         "in_progress": int(open_cases[0]),
         "overdue": int(open_cases[1]) + _undated_overdue(session, _rules(session, now)),
+        "unsigned": int(unsigned),
         "closed_today": int(closed),
     }
 

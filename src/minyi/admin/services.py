@@ -34,14 +34,20 @@ def add_rule(  # noqa: PLR0913 - the fields of one rule
     reply_hours: float | None,
     note: str = "",
     urgent: bool = False,
+    accept_hours: float | None = None,
 ) -> DeadlineRuleRecord:
-    """Add a deadline rule after checking it makes sense; ``urgent`` rules time urgent cases only."""
+    """Add a deadline rule after checking it makes sense; ``urgent`` rules time urgent cases only.
+
+    ``accept_hours`` (签收时限): working hours from dispatch for the department to sign for
+    the case (clock hours in an urgent rule); a rule may set it alone.
+    """
     try:
         DeadlineRule(
             appeal_kind=appeal_kind,
             category_path_prefix=category.path if category else None,
             reply_working_days=reply_working_days,
             reply_hours=reply_hours,
+            accept_hours=accept_hours,
             urgent=urgent,
         )
     except (TypeError, ValueError) as exc:
@@ -51,12 +57,25 @@ def add_rule(  # noqa: PLR0913 - the fields of one rule
         category=category,
         reply_working_days=reply_working_days,
         reply_hours=reply_hours,
+        accept_hours=accept_hours,
         urgent=urgent,
         note=note.strip()[:300],
     )
     session.add(record)
     session.flush()
     return record
+
+
+def parse_accept_hours(typed: str) -> float | None:
+    """The 签收时限 an admin typed (blank: none), or AdminError naming the field."""
+    if not typed.strip():
+        return None
+    try:
+        return float(typed)
+    except ValueError:
+        raise AdminError(
+            f"invalid deadline rule: accept_hours is a number of hours, got {typed[:20]!r}"
+        ) from None
 
 
 def list_rules(session: Session) -> Sequence[DeadlineRuleRecord]:

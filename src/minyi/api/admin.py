@@ -85,6 +85,13 @@ class RuleIn(BaseModel):
     category_id: str | None = Field(default=None, max_length=36)
     reply_working_days: int | None = Field(default=None, ge=0, le=365)
     reply_hours: float | None = Field(default=None, gt=0, le=24 * 60)
+    accept_hours: float | None = Field(
+        default=None,
+        gt=0,
+        le=24 * 60,
+        description="签收时限: working hours after dispatch for the department to sign for the case "
+        "(clock hours in an urgent rule); a rule may set it alone",
+    )
     note: str = Field(default="", max_length=300)
     urgent: StrictBool = False  # for urgent cases only (an emergency keyword); hours are clock hours
 
@@ -97,6 +104,7 @@ class RuleOut(BaseModel):
     category: str | None
     reply_working_days: int | None
     reply_hours: float | None
+    accept_hours: float | None = None
     note: str
     urgent: bool = False
 
@@ -146,6 +154,7 @@ def _rule_out(rule: DeadlineRuleRecord) -> RuleOut:
         category=rule.category.path if rule.category else None,
         reply_working_days=rule.reply_working_days,
         reply_hours=rule.reply_hours,
+        accept_hours=rule.accept_hours,
         note=rule.note,
         urgent=bool(rule.urgent),
     )
@@ -248,6 +257,7 @@ def create_rule(db: DbSession, _user: AdminToken, data: RuleIn) -> RuleOut:
         category=category,
         reply_working_days=data.reply_working_days,
         reply_hours=data.reply_hours,
+        accept_hours=data.accept_hours,
         note=data.note,
         urgent=data.urgent,
     )

@@ -260,7 +260,10 @@ def list_cases(
     status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
     category_id: Annotated[str | None, Query(max_length=36)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    due: Annotated[Literal["overdue", "soon", "supervised"] | None, Query()] = None,
+    due: Annotated[
+        Literal["overdue", "soon", "supervised", "unsigned"] | None,
+        Query(description="overdue, due soon, supervised, or unsigned (超时未签收: past sign_due_at)"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     cursor: Annotated[str | None, Query(max_length=1000, description=CURSOR_HELP)] = None,

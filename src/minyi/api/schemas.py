@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from minyi.cases.models import Case, CaseStatus
 from minyi.cases.public_text import PublicText
+from minyi.cases.queries import sign_overdue
 from minyi.intake.models import Message
 from minyi.pipeline.privacy import mask_contact_value
 
@@ -131,6 +132,17 @@ class CaseSummary(BaseModel):
     due_at: datetime | None
     urgent: bool = False  # an emergency rule hit one of its messages: first in the inbox, due in hours
     urgent_reason: str | None = None  # the emergency words
+    sign_due_at: datetime | None = Field(
+        default=None,
+        description="签收期限: the department must sign for the case by then (set at dispatch when a "
+        "deadline rule sets accept_hours, in working hours of the office calendar); null when there "
+        "is none or once the case is signed for, sent back or answered.",
+    )
+    sign_overdue: bool = Field(
+        default=False,
+        description="超时未签收: dispatched, not signed for, and past sign_due_at "
+        "(what the inbox's due=unsigned filter lists).",
+    )
     version: int = Field(
         default=0,
         description="Raised by every step. Send it back as `If-Match` on a step to have it refused "
@@ -154,6 +166,8 @@ class CaseSummary(BaseModel):
             version=case.version or 0,
             urgent=bool(case.urgent),
             urgent_reason=case.urgent_reason,
+            sign_due_at=case.sign_due_at,
+            sign_overdue=sign_overdue(case),
         )
 
 

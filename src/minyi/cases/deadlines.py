@@ -68,7 +68,8 @@ class DeadlineRule:
         reply_working_days: the reply is due this many working days after acceptance.
         reply_hours: the reply is due this many working hours after acceptance (emergencies);
             set this or ``reply_working_days``, not both.
-        accept_hours: the case must be accepted this many working hours after it arrives.
+        accept_hours: the department must sign for (签收) the case this many working hours
+            after it is dispatched (派单, 改派) to it: the acceptance deadline.
         urgent: the rule applies to urgent cases only (its hours are clock hours).
     """
 
@@ -99,11 +100,16 @@ class DeadlineRule:
             raise ValueError(f"reply_working_days is not negative, got {days}")
         if days is not None and days > MAX_WORKING_DAYS:
             raise ValueError(f"reply_working_days is at most {MAX_WORKING_DAYS}, got {days}")
-        for hours in (self.reply_hours, self.accept_hours):
-            if hours is not None and (not math.isfinite(hours) or hours < 0):
-                raise ValueError(f"hours are finite and not negative, got {hours}")
-            if hours is not None and hours > MAX_HOURS:
-                raise ValueError(f"hours are at most {MAX_HOURS}, got {hours}")
+        hours = self.reply_hours
+        if hours is not None and (not math.isfinite(hours) or hours < 0):
+            raise ValueError(f"hours are finite and not negative, got {hours}")
+        if hours is not None and hours > MAX_HOURS:
+            raise ValueError(f"hours are at most {MAX_HOURS}, got {hours}")
+        accept = self.accept_hours  # named: the admin page shows which of its two hour fields is wrong
+        if accept is not None and (not math.isfinite(accept) or accept <= 0):
+            raise ValueError(f"accept_hours is more than 0, got {accept}")
+        if accept is not None and accept > MAX_HOURS:
+            raise ValueError(f"accept_hours is at most {MAX_HOURS}, got {accept}")
 
     @property
     def sets_reply(self) -> bool:
@@ -196,12 +202,24 @@ class DeadlinePolicy:
         return self.calendar.add_working_days(start, self.default_days if days is None else days)
 
     def accept_due(
-        self, start: datetime, appeal_kind: str | None = None, category_path: str | None = None
+        self,
+        start: datetime,
+        appeal_kind: str | None = None,
+        category_path: str | None = None,
+        *,
+        urgent: bool = False,
     ) -> datetime | None:
-        """When a case received at ``start`` must be accepted; ``None`` if no rule says."""
-        rule = self._best(appeal_kind, category_path, for_reply=False)
+        """When a case dispatched at ``start`` must be signed for (签收); ``None`` if no rule says.
+
+        Working hours of the calendar; an urgent case takes only the urgent rules, whose
+        hours are clock hours (an emergency does not wait for office hours), as for replies.
+        No default: a centre that sets none has no acceptance deadline.
+        """
+        rule = self._best(appeal_kind, category_path, for_reply=False, urgent=urgent)
         if rule is None or rule.accept_hours is None:
             return None
+        if urgent:
+            return start + timedelta(hours=rule.accept_hours)
         return self.calendar.add_working_hours(start, rule.accept_hours)
 
     def due_soon(

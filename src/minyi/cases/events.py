@@ -44,11 +44,14 @@ def record(  # noqa: PLR0913 - the fields of one event
     """Append an event to the case's log, moving the case to ``to_status`` if one is given.
 
     The move goes through :func:`lifecycle.move`: one the lifecycle does not allow raises
-    TransitionError and records nothing. Recording queues no notice; the step that needs
-    one calls :mod:`minyi.cases.notices` itself.
+    TransitionError and records nothing. A case that is no longer ``dispatched`` has no
+    acceptance deadline (签收期限) left, whichever step moved it. Recording queues no notice;
+    the step that needs one calls :mod:`minyi.cases.notices` itself.
     """
     before = case.status
     after = lifecycle.move(case, to_status) if to_status is not None else before
+    if after != CaseStatus.DISPATCHED:  # signed for, sent back, answered or merged: no more 签收期限
+        case.sign_due_at = None
     case.version = (case.version or 0) + 1  # a step taken at the same time by someone else fails
     event = CaseEvent(
         id=new_id(),

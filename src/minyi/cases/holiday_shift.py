@@ -27,6 +27,8 @@ goes back to its recount on today's calendar, never before the deadline it had b
 first recount; its history says the deadline came earlier and whether the case is overdue
 again (``earlier``, ``overdue_again``), and the audit trail counts them (``moved_earlier``).
 This is the only way a recount moves a deadline earlier.
+Pending acceptance deadlines (签收期限, in working hours from the latest dispatch) are listed
+and moved the same way, marked as such (:func:`_sign_recounts`).
 
 A deadline already passed is recounted too when entered days off lie between the case's
 start and that deadline: a schedule entered late (during 春节) left the cases due in it
@@ -55,7 +57,7 @@ from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
-from minyi.cases.rules import deadline_policy, reply_due
+from minyi.cases.rules import deadline_policy, reply_due, sign_due
 from minyi.core.errors import Conflict
 from minyi.db.base import utcnow
 
@@ -78,6 +80,8 @@ class Recount:
     was_overdue: bool = False
     #: Earlier: a recount moved it later for days the schedule no longer has (an undo).
     earlier: bool = False
+    #: The acceptance deadline (签收期限), not the reply deadline.
+    sign: bool = False
 
 
 def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[Recount]:
@@ -105,6 +109,39 @@ def deadlines_to_recount(session: Session, now: datetime | None = None) -> list[
         after = _recounted_ahead(session, case, policy, entered)
         if after is not None and abs(after - _due(case)) >= SAME and case.id not in undone:
             found.append(Recount(case, _due(case), after))
+    return found + _sign_recounts(session, policy, entered, now)
+
+
+def _sign_recounts(
+    session: Session, policy: DeadlinePolicy, entered: list[date], now: datetime
+) -> list[Recount]:
+    """Pending acceptance deadlines (签收期限, still ahead) that entered days now make later.
+
+    Replayed from the case's latest dispatch (派单 or 改派) in working hours on today's
+    calendar, as the reply deadlines are; only later, and only when an entered day lies
+    between the dispatch and the recount. One already passed stays: a case not signed for
+    within hours of a schedule entered late is rare, and its escalation already went out.
+    """
+    query = (
+        select(Case)
+        .where(Case.status == CaseStatus.DISPATCHED.value, Case.urgent.is_(False), Case.sign_due_at >= now)
+        .options(selectinload(Case.events), selectinload(Case.category))
+        .order_by(Case.sign_due_at, Case.number)
+        .limit(LIMIT)
+    )
+    found = []
+    calendar = policy.calendar
+    for case in session.scalars(query) if entered else ():
+        sent = [
+            e.created_at for e in case.events if e.action in (EventAction.DISPATCHED, EventAction.REASSIGNED)
+        ]
+        before = case.sign_due_at
+        after = sign_due(session, case, max(sent), policy) if sent and before is not None else None
+        if before is None or after is None or after - before < SAME:
+            continue
+        first, last = calendar.local_date(max(sent)), calendar.local_date(after)
+        if any(first <= day <= last for day in entered):
+            found.append(Recount(case, before, after, sign=True))
     return found
 
 
@@ -132,7 +169,8 @@ def _undone(session: Session, case: Case, policy: DeadlinePolicy) -> datetime | 
     events = sorted(case.events, key=lambda e: e.created_at)
     reopened = [n for n, e in enumerate(events) if e.action == EventAction.REOPENED]
     since = events[reopened[-1] :] if reopened else events  # a reopening counted a new deadline
-    moves = [e for e in since if e.action == EventAction.DEADLINE_MOVED]
+    # the reply deadline's moves only: a recount of the acceptance deadline (签收期限) says so
+    moves = [e for e in since if e.action == EventAction.DEADLINE_MOVED and not _of_sign(e)]
     if not moves:
         return None
     first_before, last_after = (
@@ -147,6 +185,11 @@ def _undone(session: Session, case: Case, policy: DeadlinePolicy) -> datetime | 
     if not calendar.is_working_day(calendar.local_date(target)):
         target = calendar.add_working_days(target, 0)  # 顺延, as any deadline on a day off
     return target if before - target >= SAME else None
+
+
+def _of_sign(event: CaseEvent) -> bool:
+    """Whether a ``deadline_moved`` event moved the acceptance deadline (签收期限), not the reply's."""
+    return (event.payload or {}).get("deadline") == "sign"
 
 
 def _moment(payload: dict[str, object], key: str) -> datetime | None:
@@ -230,7 +273,8 @@ def listing_key(found: Sequence[Recount]) -> str:
     digest = hashlib.sha256()
     for item in found:
         moves = (item.case.id, round(item.due_before.timestamp()), round(item.due_after.timestamp()))
-        digest.update(("%s|%d|%d\n" % moves).encode())  # noqa: UP031 - one line a case
+        line = "%s|%d|%d" % moves  # noqa: UP031 - one line a deadline
+        digest.update((line + ("|sign" if item.sign else "") + "\n").encode())
     return digest.hexdigest()[:32]
 
 
@@ -274,11 +318,15 @@ def shift_to_working_days(
             details=details,
         )
     for found in listing:
-        found.case.due_at = found.due_after
         payload: dict[str, object] = {
             "due_before": found.due_before.isoformat(),
             "due_after": found.due_after.isoformat(),
         }
+        if found.sign:  # the acceptance deadline (签收期限)
+            found.case.sign_due_at = found.due_after
+            payload["deadline"] = "sign"
+        else:
+            found.case.due_at = found.due_after
         if found.was_overdue:
             payload["was_overdue"] = True
         if found.earlier:  # the history says the recount was undone, and if overdue again

@@ -102,6 +102,9 @@ class Case(IdMixin, TimestampMixin, Base):
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_at: Mapped[datetime | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: 签收期限: the department must sign for the case by then (set at dispatch when a rule
+    #: sets ``accept_hours``; cleared when it signs for it or sends it back)
+    sign_due_at: Mapped[datetime | None] = mapped_column(index=True)
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # an emergency: inbox top
     urgent_reason: Mapped[str | None] = mapped_column(String(200))  # the emergency words that made it so
@@ -296,7 +299,7 @@ class StatementCase(Base):
 
 
 class DeadlineRuleRecord(IdMixin, Base):
-    """A reply deadline for a kind of appeal and/or a category (and everything below it)."""
+    """A reply and/or acceptance deadline for a kind of appeal and/or a category (and below it)."""
 
     __tablename__ = "deadline_rules"
 
@@ -306,6 +309,7 @@ class DeadlineRuleRecord(IdMixin, Base):
     )
     reply_working_days: Mapped[int | None] = mapped_column(Integer)
     reply_hours: Mapped[float | None] = mapped_column(Float)
+    accept_hours: Mapped[float | None] = mapped_column(Float)  # 签收时限: working hours from dispatch
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # applies to urgent cases only
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,9 +32,16 @@ def dispatched(session: Session, case: Case, event: CaseEvent) -> None:
         session,
         case,
         f"新派单：{case.number}",
-        f"请及时签收办理，答复时限：{_due(case)}。",
+        _sign_by(case) + f"答复时限：{_due(case)}。",
         f"{event.id}:department",
     )
+
+
+def _sign_by(case: Case) -> str:
+    """The dispatch notice's first words: sign for it by its acceptance deadline, if it has one."""
+    if case.sign_due_at is None:
+        return "请及时签收办理，"
+    return f"请于 {format_time(case.sign_due_at, '%Y-%m-%d %H:%M')} 前签收（签收期限），"
 
 
 def replied(session: Session, case: Case, event: CaseEvent) -> None:
@@ -133,6 +140,7 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float | No
 
     A case past its deadline with no department (still at the dispatch desk, or returned) is
     escalated too, said as such: emergencies waiting to be dispatched were the ones left out.
+    A case not signed for by its acceptance deadline (超时未签收) is escalated the same way.
     Returns (reminders, escalations) queued now; run it as often as you like.
     """
     now = now or utcnow()
@@ -163,8 +171,35 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float | No
             )
             reminders += queued_one is not None
     supervision = _remind_supervision(session, now, soon)
+    unsigned = _escalate_unsigned(session, now)
     session.flush()
-    return reminders + supervision[0], escalations + supervision[1]
+    return reminders + supervision[0], escalations + supervision[1] + unsigned
+
+
+def _escalate_unsigned(session: Session, now: datetime) -> int:
+    """Tell the supervisors of cases 超时未签收: dispatched, not signed for by their 签收期限.
+
+    Once per case and deadline (a reassignment starts a new one), as for overdue replies.
+    The history records no event: an overdue reply deadline has none either; the inbox's
+    超时未签收 filter and the case page say it while it lasts, and the signing step keeps
+    whether it was late (``sign_late``).
+    """
+    from minyi.cases.queries import sign_overdue_clause  # local: as _soon_until
+
+    escalations = 0
+    for case in session.scalars(select(Case).where(sign_overdue_clause(now))):
+        assert case.sign_due_at is not None
+        stamp = case.sign_due_at.strftime("%Y%m%d%H%M")
+        department = case.department.name if case.department else "承办单位"
+        queued = staff_notices.notify_supervisors(
+            session,
+            case,
+            f"超时未签收：{case.number}",
+            f"{department}未在签收期限 {format_time(case.sign_due_at, '%Y-%m-%d %H:%M')} 前签收，请督促。",
+            f"unsigned:{case.id}:{stamp}",
+        )
+        escalations += len(queued)
+    return escalations
 
 
 def _soon_until(session: Session, now: datetime, soon_hours: float | None) -> datetime:

@@ -57,7 +57,7 @@ class CasePage:
 TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of its letters
 CASE_NUMBER = re.compile(r"\d{8}-[0-9A-Z]{8}")  # minyi.cases.services: the local date, 8 letters
 _NUMBER_UNDASHED = re.compile(r"\d{8}[0-9A-Z]{8}")
-DUE_FILTERS = ("overdue", "soon", "supervised")
+DUE_FILTERS = ("overdue", "soon", "supervised", "unsigned")
 #: The fewest characters a word search takes: one character (王, 湘) is in too many messages to
 #: narrow anything, and the word index, of character pairs, cannot find it (reading every
 #: text took 1–2 s at 100k messages).
@@ -68,16 +68,33 @@ DUE_SOON_WORKING_DAYS = 2
 
 
 def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]:
-    """Overdue (past the reply deadline, unanswered), due soon (within 2 working days), or supervised."""
+    """Cases overdue, due soon, supervised or unsigned.
+
+    Overdue: past the reply deadline, unanswered; due soon: within 2 working days;
+    unsigned (超时未签收): dispatched, past the acceptance deadline, not signed for.
+    """
     if due not in DUE_FILTERS:
         raise CaseError(f"unknown deadline filter {due!r}; choose one of {', '.join(DUE_FILTERS)}")
     if due == "supervised":
         return query.where(Case.supervised.is_(True), Case.status != CaseStatus.CLOSED.value)
     now = utcnow()
+    if due == "unsigned":
+        return query.where(sign_overdue_clause(now))
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
     if due == "overdue":  # a case never accepted: by the rules' deadline, as the scorecard
         return query.where(waiting, or_(Case.due_at < now, Case.id.in_(past_rules_deadline(session, now))))
     return query.where(waiting, Case.due_at >= now, Case.due_at < soon_until(session, now))
+
+
+def sign_overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """Cases 超时未签收: still dispatched (not signed for) and past their acceptance deadline."""
+    return and_(Case.status == CaseStatus.DISPATCHED.value, Case.sign_due_at < now)
+
+
+def sign_overdue(case: Case, now: datetime | None = None) -> bool:
+    """Whether ``case`` is 超时未签收 (the same test as :func:`sign_overdue_clause`, in Python)."""
+    due = case.sign_due_at
+    return case.status == CaseStatus.DISPATCHED and due is not None and (now or utcnow()) > due
 
 
 def soon_until(session: Session, now: datetime) -> datetime:
@@ -333,7 +350,7 @@ def public_case_by_code(session: Session, code: str) -> Case | None:
 
 
 def due_counts(session: Session, user: User) -> dict[str, int]:
-    """How many visible cases are overdue, due soon, and supervised."""
+    """How many visible cases are overdue, due soon, supervised, and not signed for in time."""
     counts = {}
     for due in DUE_FILTERS:
         query = _due_filter(session, visible_cases(user), due)

@@ -38,6 +38,7 @@ def deadline_policy(session: Session) -> DeadlinePolicy:
                     category_path_prefix=record.category.path if record.category else None,
                     reply_working_days=record.reply_working_days,
                     reply_hours=record.reply_hours,
+                    accept_hours=record.accept_hours,
                     urgent=record.urgent,
                 )
             )
@@ -103,3 +104,20 @@ def past_rules_deadline(session: Session, now: datetime) -> list[str]:
         if due is not None and due < now:
             late.append(ident)
     return late
+
+
+def sign_due(
+    session: Session, case: Case, start: datetime, policy: DeadlinePolicy | None = None
+) -> datetime | None:
+    """When the department must sign for (签收) ``case``, dispatched to it at ``start``.
+
+    ``None`` when no configured rule sets ``accept_hours`` for such a case: there is no
+    acceptance deadline by default (a centre sets its own, e.g. 2 working hours for every
+    case, as a rule naming neither kind nor category). Praise has none, as it has no reply
+    deadline, unless urgent.
+    """
+    if case.appeal_kind == AppealKind.PRAISE and not case.urgent:
+        return None
+    path = case.category.path if case.category else None
+    policy = policy or deadline_policy(session)
+    return policy.accept_due(start, case.appeal_kind, path, urgent=bool(case.urgent))

@@ -37,6 +37,7 @@ from minyi.cases.queries import (
     public_cases,
     rating_comments,
     search_too_short,
+    sign_overdue,
     status_counts,
     visible_cases,
 )
@@ -51,7 +52,7 @@ from minyi.cases.replies import (
     check_reply,
     score_band,
 )
-from minyi.cases.rules import reply_due
+from minyi.cases.rules import reply_due, sign_due
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -98,6 +99,7 @@ __all__ = [
     "route_by_category",
     "score_band",
     "search_too_short",
+    "sign_overdue",
     "status_counts",
     "visible_cases",
 ]
@@ -187,7 +189,8 @@ def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | No
 
     The reply becomes due by the urgent deadline rules, counted from when the case was
     accepted (or from ``now`` while it waits), unless its deadline is already earlier.
-    Answered cases keep their deadline.
+    Answered cases keep their deadline. A case dispatched but not signed for takes the urgent
+    rules' time to sign for (签收时限) from ``now``, if that is earlier than its own.
     """
     if case.urgent:
         return False
@@ -198,6 +201,10 @@ def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | No
         due = reply_due(session, case, case.accepted_at or now)
         if due is not None and (case.due_at is None or due < case.due_at):
             case.due_at = due
+    if case.status == CaseStatus.DISPATCHED:  # not signed for yet: the urgent rules' 签收时限, from now
+        sign = sign_due(session, case, now)
+        if sign is not None and (case.sign_due_at is None or sign < case.sign_due_at):
+            case.sign_due_at = sign
     record(session, case, EventAction.MARKED_URGENT, payload={"reason": case.urgent_reason})
     return True
 
@@ -252,6 +259,7 @@ def route_by_category(session: Session, case: Case) -> bool:
         to_status=CaseStatus.DISPATCHED,
         payload={"department": department.code, "rule": case.category_source or "category"},
     )
+    case.sign_due_at = sign_due(session, case, now)
     notices.dispatched(session, case, event)
     return True
 
@@ -265,7 +273,10 @@ def can_dispatch(user: User) -> bool:
 
 
 def dispatch(session: Session, user: User, case: Case, department: Department, note: str = "") -> Case:
-    """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it."""
+    """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it.
+
+    Either way the department's acceptance deadline (签收期限) is counted from now.
+    """
     require(user, Action.DISPATCH)
     if case.status not in DISPATCHABLE:
         raise CaseError(f"a case that is {case.status} can no longer be dispatched")
@@ -287,6 +298,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
         event = record(
             session, case, EventAction.DISPATCHED, user=user, to_status=CaseStatus.DISPATCHED, payload=payload
         )
+    case.sign_due_at = sign_due(session, case, now)  # the new department's clock starts now
     notices.dispatched(session, case, event)
     session.flush()
     return case

@@ -89,16 +89,25 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
         case.follow_up_due_at = now + timedelta(days=get_settings().follow_up_days)
     if status == CaseStatus.CLOSED:
         case.closed_at = now
-    record(
-        session,
-        case,
-        EventAction.STATUS,
-        user=user,
-        to_status=status,
-        payload={"note": note} if note else None,
-    )
+    payload: dict[str, object] = {"note": note} if note else {}
+    if status == CaseStatus.SIGNED:
+        payload |= sign_for_record(case, now)
+    record(session, case, EventAction.STATUS, user=user, to_status=status, payload=payload or None)
     session.flush()
     return case
+
+
+def sign_for_record(case: Case, now: datetime) -> dict[str, object]:
+    """What the history keeps of the acceptance deadline (签收期限) a department meets or ends.
+
+    Signing for the case (签收) or sending it back (退单) ends the department's deadline
+    (:func:`~minyi.cases.events.record` clears it); the event keeps when it was due and
+    whether it had passed (``sign_late``: 超时签收), so the history and the statistics still
+    tell it. Nothing when the case had no acceptance deadline.
+    """
+    if case.sign_due_at is None:
+        return {}
+    return {"sign_due_at": case.sign_due_at.isoformat(), "sign_late": now > case.sign_due_at}
 
 
 def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
@@ -116,7 +125,8 @@ def return_case(session: Session, user: User, case: Case, reason: str) -> Case:
         EventAction.RETURNED,
         user=user,
         to_status=CaseStatus.ACCEPTED,
-        payload={"reason": reason.strip(), "department": previous.code if previous else None},
+        payload={"reason": reason.strip(), "department": previous.code if previous else None}
+        | sign_for_record(case, utcnow()),
     )
     session.flush()
     notices.returned(session, case, event, previous.name if previous else None)

@@ -280,12 +280,14 @@ def create_rule(
     category_id: FormField = "",
     reply_working_days: FormField = "",
     reply_hours: FormField = "",
+    accept_hours: FormField = "",
     note: FormField = "",
     urgent: FormField = "",
     _csrf: CsrfChecked = None,
 ) -> Response:
-    """Add a deadline rule (``urgent``: for urgent cases only)."""
+    """Add a deadline rule (``urgent``: for urgent cases only; ``accept_hours``: 签收时限)."""
     try:
+        accept = admin.parse_accept_hours(accept_hours)
         days = int(reply_working_days) if reply_working_days.strip() else None
         hours = float(reply_hours) if reply_hours.strip() else None
         category = db.get(Category, category_id) if category_id else None
@@ -295,6 +297,7 @@ def create_rule(
             category=category,
             reply_working_days=days,
             reply_hours=hours,
+            accept_hours=accept,
             note=note,
             urgent=bool(urgent),
         )
@@ -302,6 +305,7 @@ def create_rule(
         db.rollback()
         kept = {"which": "rules", "appeal_kind": appeal_kind, "category_id": category_id, "note": note}
         kept |= {"reply_working_days": reply_working_days, "reply_hours": reply_hours, "urgent": urgent}
+        kept["accept_hours"] = accept_hours
         return _page(request, db, str(exc), 422, posted=kept)
     return _done(request, db)
 

@@ -221,8 +221,8 @@ SYSTEM: tuple[tuple[str, str, str], ...] = (
 DEADLINE_RULES: tuple[tuple[str, str, str], ...] = (
     (
         r"invalid deadline rule: a deadline rule sets reply_working_days, reply_hours or accept_hours",
-        "请填写答复期限：工作日数或小时数。",
-        "Give the reply deadline in working days or in hours.",
+        "请填写答复期限（工作日数或小时数）或签收时限。",
+        "Give the reply deadline in working days or in hours, or the time to sign for.",
     ),
     (
         r"invalid deadline rule: set reply_working_days or reply_hours, not both",
@@ -248,5 +248,20 @@ DEADLINE_RULES: tuple[tuple[str, str, str], ...] = (
         r"invalid deadline rule: hours are at most (?P<m>\d+), got .*",
         "小时数最多为 {m} 小时。",
         "Hours: at most {m}.",
+    ),
+    (
+        r"invalid deadline rule: accept_hours is more than 0, got .*",
+        "签收时限（工作小时）须为大于 0 的数。",
+        "Sign for within (working hours): a number above 0.",
+    ),
+    (
+        r"invalid deadline rule: accept_hours is at most (?P<m>\d+), got .*",
+        "签收时限（工作小时）最多为 {m} 小时。",
+        "Sign for within (working hours): at most {m}.",
+    ),
+    (
+        r"invalid deadline rule: accept_hours is a number of hours, got .*",
+        "签收时限（工作小时）须为数字，例如 2。",
+        "Sign for within (working hours): a number, such as 2.",
     ),
 )

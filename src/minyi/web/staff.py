@@ -313,6 +313,7 @@ def _case_page(
         "reason": reason,
         "knowledge": suggest.suggestions_for(db, request.app.state.settings, case, user),
         "rating_comments": cases.rating_comments(db, case),
+        "sign_overdue": cases.sign_overdue(case),
     }
     return render(request, "staff/case.html", context, status)
 

@@ -36,6 +36,9 @@ _TEXTS = {
     "not_adopted": ("不采纳", "not adopted"),
     "outcome": ("回电结果：{o}", "outcome: {o}"),
     "by_phone": ("电话回访", "by phone"),
+    "signed_late": ("超时签收（签收期限 {t}）", "signed for late (due {t})"),
+    "signed_in_time": ("按时签收（签收期限 {t}）", "signed for in time (due {t})"),
+    "sign_due": ("签收期限 {t}", "sign for by {t}"),
 }
 # The kinds of appeal as the timeline names them (the same words as the case page's badges).
 _KINDS = {
@@ -100,7 +103,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         found.append(_say("days", language, n=payload["working_days"]))
     moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
     if moved and payload.get("due_after"):
-        found.append(_say("due", language, t=_when(payload["due_after"])))
+        which = "sign_due" if payload.get("deadline") == "sign" else "due"  # 签收期限 or the reply's
+        found.append(_say(which, language, t=_when(payload["due_after"])))
     if event.action == EventAction.DEADLINE_MOVED:
         found += _recount_details(payload, language)
     if event.action == EventAction.KIND_CORRECTED:
@@ -113,7 +117,22 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         if payload.get("due_asked"):  # a day off chosen (cases.supervision)
             found.append(_say("asked_day_off", language, d=_when(payload["due_asked"])[:10]))
     found += _kind_details(event, payload, language)
+    found += _sign_details(payload, language)
     return [item for item in found if item]
+
+
+def _sign_details(payload: dict[str, Any], language: str) -> list[str]:
+    """Whether the department signed for the case (签收) or sent it back within its deadline.
+
+    Written by :func:`minyi.cases.workflow.sign_for_record` on the step that ended the
+    acceptance deadline; nothing on the steps of a case that had none.
+    """
+    if not payload.get("sign_due_at"):
+        return []
+    when = _when(payload["sign_due_at"])
+    if payload.get("sign_late"):
+        return [_say("signed_late", language, t=when)]
+    return [_say("signed_in_time", language, t=when)]
 
 
 def _kind_details(event: CaseEvent, payload: dict[str, Any], language: str) -> list[str]:

@@ -117,7 +117,7 @@ def test_what_stops_a_release_from_serving_a_database_is_said_with_its_command(t
     try:
         assert "no schema yet" in migrate.schema_problem(eng)
         migrate.upgrade(eng, "0024")
-        assert "(revision 0024, newest 0028): run `minyi db upgrade`" in migrate.schema_problem(eng)
+        assert "(revision 0024, newest 0029): run `minyi db upgrade`" in migrate.schema_problem(eng)
         settings = Settings(env="test", data_dir=tmp_path, database_url=url, secret_key=TEST_SECRET)
         monkeypatch.setattr(server_app, "get_settings", lambda: settings)
         with pytest.raises(SystemExit, match="minyi db upgrade"):  # uvicorn --factory refuses it

@@ -53,6 +53,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "紧急案件（命中紧急关键词）未设规则时，须在 2 小时内答复（不分工作时间）。",
         "Urgent cases (an emergency keyword) without a rule are due within 2 hours, round the clock.",
     ),
+    "admin.rule.accept": ("{h} 工作小时内签收", "sign for within {h} working hours"),
+    "admin.rule.accept_hint": (
+        (
+            "派单后承办单位须在此时限内签收，逾期为“超时未签收”；未设置则不设签收期限。"
+            "例如对所有案件设 2 小时：类型与分类均选“全部”，只填此项。"
+        ),
+        (
+            "After dispatch the department must sign for the case within this time, else it is"
+            " “not signed for in time”; without a rule there is no such deadline. For 2 hours on"
+            " every case: leave kind and category at “all” and fill in this field only."
+        ),
+    ),
     "admin.heading": ("系统管理", "Administration"),
     "admin.failed_messages": (
         (

@@ -55,6 +55,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "example.admin.rule_days": ("例：15", "e.g. 15"),
     "label.admin.rule_hours": ("或时限（小时，紧急）", "or within (hours, urgent)"),
     "example.admin.rule_hours": ("例：2", "e.g. 2"),
+    "label.admin.rule_accept": ("签收时限（工作小时）", "Sign for within (working hours)"),
+    "example.admin.rule_accept": ("例：2", "e.g. 2"),
     "label.admin.rule_note": ("说明（可选）", "Note (optional)"),
     "label.admin.template_name": ("模板名称", "Template name"),
     "example.admin.template_name": ("例：已转办通知", "e.g. forwarded notice"),

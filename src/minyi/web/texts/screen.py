@@ -7,6 +7,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "screen.received": ("今日受理", "Received today"),
     "screen.in_progress": ("在办", "In progress"),
     "screen.overdue": ("已超期", "Overdue"),
+    "screen.unsigned": ("超时未签收", "Not signed for in time"),
     "screen.closed": ("今日办结", "Closed today"),
     "screen.regions": ("近 7 日各区域诉求量", "Messages per region, last 7 days"),
     "screen.issues": ("当前热点", "Hot issues now"),

@@ -66,6 +66,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "due.overdue": ("已超期", "Overdue"),
     "due.soon": ("即将到期", "Due soon"),
     "due.supervised": ("督办中", "Supervised"),
+    "due.unsigned": ("超时未签收", "Not signed for in time"),
+    "sign.due": ("签收期限", "Sign for by"),
     "case.suggestions": ("派单建议", "Suggested departments"),
     "wf.supervised": ("督办", "Supervised"),
     "wf.reopened": ("重办次数", "Reopened"),
