@@ -21,6 +21,7 @@ setup(
                 "src/minyi/_issuestate_vocabulary.c",
                 "src/minyi/_issuestate_places.c",
                 "src/minyi/_issuestate_names.c",
+                "src/minyi/_issuestate_near.c",
             ],
             optional=True,
         ),
