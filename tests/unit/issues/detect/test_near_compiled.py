@@ -128,8 +128,11 @@ def test_items_expire_and_leave_their_postings() -> None:
             copies.add(f"e{index}", f"第{index}号楼的路灯不亮已经很久了", index * _DAY / 4)
     _same_state(compiled, reference)
     assert len(compiled) == 5  # within a day of the newest, the edge included
-    assert compiled.remove("e39") and not compiled.remove("e39") and not compiled.remove("e0")
-    assert "e38" in compiled and "e0" not in compiled
+    assert compiled.remove("e39")
+    assert not compiled.remove("e39")
+    assert not compiled.remove("e0")
+    assert "e38" in compiled
+    assert "e0" not in compiled
 
 
 @near
@@ -150,7 +153,8 @@ def test_the_index_refuses_what_it_cannot_hold() -> None:
     with pytest.raises(RuntimeError):
         blank.remove("a")
     assert len(blank) == 0
-    assert index.add("a", "abcdef", 0.0) is None and index.add("b", "abcdef", 1.0) == "a"
+    assert index.add("a", "abcdef", 0.0) is None
+    assert index.add("b", "abcdef", 1.0) == "a"
     assert index.nbytes() > 0
 
 
@@ -165,4 +169,5 @@ def test_the_pure_python_switch_keeps_the_dicts(monkeypatch: pytest.MonkeyPatch)
     assert copies.index_ is None
     assert copies.add("a", "路灯不亮路灯不亮", 0.0) is None
     assert copies.add("b", "路灯不亮路灯不亮", 1.0) == "a"
-    assert "a" in copies and len(copies) == 2
+    assert "a" in copies
+    assert len(copies) == 2
