@@ -6,6 +6,10 @@
  *   add(item_id, key, stamp) -> the id of an earlier near copy of key, or None
  *   remove(item_id) -> whether it was indexed
  *   len(), item_id in index, postings() -> {hash value: [item ids]}, nbytes()  (tests, checks)
+ *   NearIndex.key(text) -> minyi.pipeline.dedupe.make_key(text): the characters the regex
+ *       [\W_]+ leaves (those Py_UNICODE_ISALNUM, as _sre's Unicode \w tests them, less '_',
+ *       which is not alphanumeric), lower-cased by str.lower (in C for ASCII, where it is
+ *       A-Z -> a-z), without a regex match object per run of punctuation.
  *
  * add does what NearCopies.add does once the key is long enough, in the same order: forget
  * item_id, note the newest stamp, forget the items older than the window, hash the key's
@@ -617,6 +621,45 @@ near_add(NearObject *self, PyObject *args)
 }
 
 static PyObject *
+near_key(PyObject *Py_UNUSED(type), PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "NearIndex.key: text must be a str");
+        return NULL;
+    }
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t kept = 0;
+    Py_UCS4 widest = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        const Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISALNUM(ch)) {
+            kept++;
+            widest = ch > widest ? ch : widest;
+        }
+    }
+    PyObject *key = PyUnicode_New(kept, widest);
+    if (key == NULL) {
+        return NULL;
+    }
+    const int into = PyUnicode_KIND(key);
+    void *out = PyUnicode_DATA(key);
+    for (Py_ssize_t i = 0, at = 0; i < length; i++) {
+        const Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISALNUM(ch)) {
+            PyUnicode_WRITE(into, out, at++, widest < 128 && ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        }
+    }
+    if (widest < 128) {
+        return key;
+    }
+    PyObject *lower = PyObject_CallMethod(key, "lower", NULL);
+    Py_DECREF(key);
+    return lower;
+}
+
+static PyObject *
 near_remove(NearObject *self, PyObject *item_id)
 {
     if (near_ready(self) < 0) {
@@ -709,6 +752,8 @@ static PyMethodDef near_methods[] = {
     {"add", (PyCFunction)near_add, METH_VARARGS,
      "add(item_id, key, stamp) -> the id of an earlier near copy of key, or None; then key is indexed."},
     {"remove", (PyCFunction)near_remove, METH_O, "remove(item_id) -> whether it was indexed."},
+    {"key", (PyCFunction)near_key, METH_O | METH_STATIC,
+     "key(text) -> the comparison key of text (minyi.pipeline.dedupe.make_key)."},
     {"postings", (PyCFunction)near_postings, METH_NOARGS, "postings() -> {hash value: [item ids, in order]}."},
     {"nbytes", (PyCFunction)near_nbytes, METH_NOARGS, "nbytes() -> bytes held by the arrays."},
     {NULL, NULL, 0, NULL},

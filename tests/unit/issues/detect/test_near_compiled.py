@@ -14,6 +14,7 @@ import pytest
 
 from minyi.issues.detect import _fast
 from minyi.issues.detect._near import NearCopies
+from minyi.pipeline.dedupe import make_key
 
 near = pytest.mark.skipif(_fast.compiled_near() is None, reason="minyi._issuestate was not built")
 
@@ -156,6 +157,24 @@ def test_the_index_refuses_what_it_cannot_hold() -> None:
     assert index.add("a", "abcdef", 0.0) is None
     assert index.add("b", "abcdef", 1.0) == "a"
     assert index.nbytes() > 0
+
+
+@near
+def test_the_key_is_make_keys_for_every_character() -> None:
+    """Every code point, in runs (str.lower's final sigma looks at the neighbours), alone and mixed."""
+    key = type(NearCopies().index_).key
+    for start in range(0, 0x110000, 512):
+        run = "".join(map(chr, range(start, min(start + 512, 0x110000))))
+        assert key(run) == make_key(run), hex(start)
+        assert key("ΑΣ_" + run[::7] + "Σ ΟΣ.") == make_key("ΑΣ_" + run[::7] + "Σ ΟΣ.")
+    rng = random.Random(4)
+    for _ in range(2000):
+        text = "".join(rng.choices(_CHARS + "ABCÀÉİẞΣσς_- ,。！１２３ⅣⅫ②", k=rng.randint(0, 30)))
+        assert key(text) == make_key(text), text
+    assert key("") == ""
+    assert key("__ ,.") == ""
+    with pytest.raises(TypeError):
+        key(b"abc")
 
 
 def test_settings_that_slice_from_the_end_stay_with_the_dicts() -> None:
