@@ -3,10 +3,11 @@
 ``minyi._speedups`` is optional: without a C compiler the build goes on without it and
 ``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.  So is
 ``minyi._issuestate`` (the issue detector's inverted index in flat arrays, its vocabulary, its
-place finder and its variant-name index): without it the detector keeps the reference dict of
-dicts (``minyi.issues.detect._postings``), the Python word counts
-(``minyi.issues.detect.features``), the place regexes (``minyi.issues.detect.places``) and the
-Python name matching (``minyi.issues.detect.names``).
+place finder, its variant-name index and its near-copy index): without it the detector keeps the
+reference dict of dicts (``minyi.issues.detect._postings``), the Python word counts
+(``minyi.issues.detect.features``), the place regexes (``minyi.issues.detect.places``), the
+Python name matching (``minyi.issues.detect.names``) and the near-copy dicts
+(``minyi.issues.detect._near``).
 """
 
 from setuptools import Extension, setup
@@ -21,6 +22,7 @@ setup(
                 "src/minyi/_issuestate_vocabulary.c",
                 "src/minyi/_issuestate_places.c",
                 "src/minyi/_issuestate_names.c",
+                "src/minyi/_issuestate_near.c",
             ],
             optional=True,
         ),

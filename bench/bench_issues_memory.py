@@ -94,6 +94,11 @@ def main() -> None:
     }
     for name, part in parts.items():
         print(f"  {name:26} {deep.size(part):7.1f} MB")
+    index = detector.dedupe_.index_
+    if index is not None:  # the compiled near-copy index: arrays the garbage collector cannot see
+        print(
+            f"  {'near-copy arrays (C)':26} {index.nbytes() / 2**20:7.1f} MB (its two dicts and keys not counted)"
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@
  * places a message mentions, what minyi.issues.detect.places finds with regexes).
  *
  * And shared_counts(postings, sketch, max_postings), the candidate count of the near-copy
- * index (minyi.issues.detect._near): the same dict as its Python reference in _fast.
+ * index (minyi.issues.detect._near): the same dict as its Python reference in _fast; and
+ * NearIndex (_issuestate_near.c: that whole index, in flat arrays).
  *
  * probe does what minyi.issues.detect._fast.probe does on the dict of dicts, with the same
  * floating-point operations in the same order: each issue's partial dot product is summed
@@ -42,6 +43,7 @@ static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
 int vocabulary_add_type(PyObject *module); /* _issuestate_vocabulary.c: the Vocabulary type */
 int places_add_type(PyObject *module);     /* _issuestate_places.c: the PlaceFinder type */
 int names_add_type(PyObject *module);      /* _issuestate_names.c: the NameIndex type */
+int near_add_type(PyObject *module);       /* _issuestate_near.c: the NearIndex type */
 
 typedef struct {
     int32_t *ids;
@@ -730,7 +732,8 @@ PyInit__issuestate(void)
         Py_DECREF(found);
         return NULL;
     }
-    if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0 || names_add_type(found) < 0) {
+    if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0 || names_add_type(found) < 0
+        || near_add_type(found) < 0) {
         Py_DECREF(found);
         return NULL;
     }

@@ -233,5 +233,5 @@ def _unlink(detector: IssueDetector, state: IssueState) -> None:
     issue_of, copies = detector.issue_of_, detector.dedupe_
     for message_id in [member.message.message_id for member in state.members]:
         issue_of.pop(message_id, None)
-        if message_id in copies.items_:  # mostly not: members archived before were removed then
+        if message_id in copies:  # mostly not: members archived before were removed then
             copies.remove(message_id)

@@ -19,8 +19,9 @@ flat arrays (:func:`compiled_postings`; its ``probe`` replaces :func:`probe` on 
 dicts, see :mod:`~minyi.issues.detect._postings`), counts the near-copy candidates
 (:func:`shared_counts`) and holds the vocabulary (:func:`compiled_vocabulary`: term ids,
 document frequencies, a message's word counts and weights in one call) and the place finder
-(:func:`compiled_places`, what :mod:`~minyi.issues.detect.places` finds with regexes) and the
-variant-name index (:func:`compiled_names`, :class:`~minyi.issues.detect.names.NameVariants`);
+(:func:`compiled_places`, what :mod:`~minyi.issues.detect.places` finds with regexes), the
+variant-name index (:func:`compiled_names`, :class:`~minyi.issues.detect.names.NameVariants`)
+and the whole near-copy index (:func:`compiled_near`, :class:`~minyi.issues.detect._near.NearCopies`);
 consolidation's and the summaries' member dot products go through the compiled
 :func:`member_gated` (:func:`member_dot`).
 
@@ -51,6 +52,7 @@ __all__ = [
     "ArrayProbe",
     "add_into",
     "compiled_names",
+    "compiled_near",
     "compiled_places",
     "compiled_postings",
     "compiled_vocabulary",
@@ -150,6 +152,15 @@ def compiled_names() -> type | None:
     the same dicts (see :mod:`~minyi.issues.detect.names`).
     """
     return getattr(_S, "NameIndex", None) if COMPILED and _S is not None else None
+
+
+def compiled_near() -> type | None:
+    """The compiled near-copy index's type (``minyi._issuestate.NearIndex``), when in use and built.
+
+    It does what :class:`~minyi.issues.detect._near.NearCopies` does with its dicts, after the
+    key is made (see there).
+    """
+    return getattr(_S, "NearIndex", None) if COMPILED and _S is not None else None
 
 
 def gated_dot(
