@@ -14,7 +14,12 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("minyi._speedups", sources=["src/minyi/_speedups.c"], optional=True),
+        Extension(
+            "minyi._speedups",
+            sources=["src/minyi/_speedups.c"],
+            depends=["src/minyi/_shingles.h"],
+            optional=True,
+        ),
         Extension(
             "minyi._issuestate",
             sources=[
@@ -24,6 +29,7 @@ setup(
                 "src/minyi/_issuestate_names.c",
                 "src/minyi/_issuestate_near.c",
             ],
+            depends=["src/minyi/_shingles.h"],  # the near-copy hashes, shared with _speedups
             optional=True,
         ),
     ]

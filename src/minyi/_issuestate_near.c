@@ -37,10 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "_shingles.h"
+
+static const uint64_t NEAR_GOLDEN = 0x9E3779B97F4A7C15ULL; /* the table's multiplicative hash */
+
 int near_add_type(PyObject *module);
 
-static const uint64_t NEAR_GOLDEN = 0x9E3779B97F4A7C15ULL;
-static const uint64_t NEAR_MIX1 = 0xBF58476D1CE4E5B9ULL, NEAR_MIX2 = 0x94D049BB133111EBULL;
 static const double NEAR_DAY = 86400.0;
 
 typedef struct {
@@ -89,13 +91,6 @@ typedef struct {
 
 /* --- the shingle hashes (as _speedups.shingle_set) ----------------------------------------- */
 
-static int
-ascending_u64(const void *left, const void *right)
-{
-    const uint64_t a = *(const uint64_t *)left, b = *(const uint64_t *)right;
-    return (a > b) - (a < b);
-}
-
 /* The sorted distinct hashes of key's size-grams (a key shorter than size padded with 0s). */
 static uint64_t *
 shingles(PyObject *key, Py_ssize_t size, int32_t *count)
@@ -115,25 +110,7 @@ shingles(PyObject *key, Py_ssize_t size, int32_t *count)
     for (Py_ssize_t i = 0; i < length; i++) {
         points[i] = PyUnicode_READ(kind, data, i);
     }
-    for (Py_ssize_t i = 0; i < total; i++) {
-        uint64_t h = points[i] + 1;
-        for (Py_ssize_t offset = 1; offset < size; offset++) {
-            h = h * NEAR_GOLDEN + points[i + offset];
-        }
-        h ^= h >> 30;
-        h *= NEAR_MIX1;
-        h ^= h >> 27;
-        h *= NEAR_MIX2;
-        h ^= h >> 31;
-        hashes[i] = h;
-    }
-    qsort(hashes, (size_t)total, sizeof(uint64_t), ascending_u64);
-    int32_t kept = 0;
-    for (Py_ssize_t i = 0; i < total; i++) {
-        if (kept == 0 || hashes[kept - 1] != hashes[i]) {
-            hashes[kept++] = hashes[i];
-        }
-    }
+    const int32_t kept = (int32_t)shingle_hashes(points, total, size, hashes);
     PyMem_Free(points);
     *count = kept;
     return hashes;

@@ -50,6 +50,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "_shingles.h"
+
 static const uint64_t GOLDEN = 0x9E3779B97F4A7C15ULL;
 
 /* The MinHash loop vectorises on x86-64 CPUs with AVX-512 (64-bit multiply), and less
@@ -724,15 +726,6 @@ done:
     return result;
 }
 
-static const uint64_t MIX1 = 0xBF58476D1CE4E5B9ULL, MIX2 = 0x94D049BB133111EBULL;
-
-static int
-ascending(const void *left, const void *right)
-{
-    const uint64_t a = *(const uint64_t *)left, b = *(const uint64_t *)right;
-    return (a > b) - (a < b);
-}
-
 static PyObject *
 shingle_set(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -758,25 +751,7 @@ shingle_set(PyObject *Py_UNUSED(module), PyObject *args)
     for (Py_ssize_t i = 0; i < length; i++) {
         points[i] = PyUnicode_READ(kind, data, i);
     }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        uint64_t h = points[i] + 1;
-        for (Py_ssize_t offset = 1; offset < size; offset++) {
-            h = h * GOLDEN + points[i + offset];
-        }
-        h ^= h >> 30;
-        h *= MIX1;
-        h ^= h >> 27;
-        h *= MIX2;
-        h ^= h >> 31;
-        hashes[i] = h;
-    }
-    qsort(hashes, (size_t)count, sizeof(uint64_t), ascending);
-    Py_ssize_t kept = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (kept == 0 || hashes[kept - 1] != hashes[i]) {
-            hashes[kept++] = hashes[i];
-        }
-    }
+    const Py_ssize_t kept = shingle_hashes(points, count, size, hashes);
     PyObject *result = PyBytes_FromStringAndSize((const char *)hashes, kept * (Py_ssize_t)sizeof(uint64_t));
     PyMem_Free(points);
     PyMem_Free(hashes);
