@@ -234,3 +234,26 @@ def test_the_command_line_signs_tokens_keys_and_passwords(tmp_path, monkeypatch)
     assert events[audit.PASSWORD_CHANGED].details["own"] is False
     assert {e.actor for e in events.values()} == {"command line"}
     assert not any("my_" in str(e.details) for e in events.values())
+
+
+def test_who_redirects_or_silences_an_alert_rule_is_recorded(client, session, world):
+    admin = bearer(session, world.admin)
+    created = client.post(
+        "/api/v1/alerts/rules",
+        headers=admin,
+        json={
+            "name": "塌方",
+            "kind": "keyword",
+            "params": {"keywords": ["塌方"]},
+            "webhook_urls": ["https://hooks.example.org/secret-path-123"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    rule_id = created.json()["id"]
+    off = client.post(f"/api/v1/alerts/rules/{rule_id}/enabled", headers=admin, json={"enabled": False})
+    assert off.status_code == 200
+    saved = _one(session, audit.ALERT_RULE_SAVED)
+    assert (saved.actor, saved.subject, saved.details["webhooks"]) == ("boss", "塌方", ["hooks.example.org"])
+    assert "secret-path" not in str(saved.details)
+    switched = _one(session, audit.ALERT_RULE_SWITCHED)
+    assert (switched.actor, switched.details["enabled"]) == ("boss", False)

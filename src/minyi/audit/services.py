@@ -42,6 +42,8 @@ TEMPLATE_ADDED = "template_added"  # a reply template
 TEMPLATE_REMOVED = "template_removed"
 MODEL_ACTIVATED = "model_activated"  # the classifier that sorts every new message
 RESTORE = "restore"  # an export's statuses and replies restored (minyi restore)
+ALERT_RULE_SAVED = "alert_rule_saved"  # an alert rule added or changed: who is warned of what, where
+ALERT_RULE_SWITCHED = "alert_rule_switched"  # an alert rule turned on or off
 AUDIT_EXPORTED = "audit_exported"  # this trail downloaded as CSV (it names staff and their addresses)
 ACTIONS = (
     VIEW_PERSONAL_DATA,
@@ -68,6 +70,8 @@ ACTIONS = (
     TEMPLATE_REMOVED,
     MODEL_ACTIVATED,
     RESTORE,
+    ALERT_RULE_SAVED,
+    ALERT_RULE_SWITCHED,
     AUDIT_EXPORTED,
 )
 

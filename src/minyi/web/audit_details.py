@@ -61,6 +61,11 @@ _KEYS: dict[str, tuple[str, str]] = {
     "rows": ("行数", "rows"),
     "action": ("操作", "action"),
     "actor": ("操作人", "actor"),
+    "scope": ("范围", "scope"),
+    "enabled": ("启用", "enabled"),
+    "new": ("新增", "new"),
+    "webhooks": ("Webhook 主机", "webhook hosts"),
+    "emails": ("邮箱数", "e-mails"),
 }
 #: ``from`` and ``to`` are a role change's roles, or an export's dates.
 _ROLE_KEYS = {"from": ("原角色", "from"), "to": ("新角色", "to")}
