@@ -222,6 +222,7 @@ def test_the_command_line_signs_tokens_keys_and_passwords(tmp_path, monkeypatch)
             ["open311", "key", "create", "街道App"],
             ["open311", "key", "revoke", "街道App"],
             ["user", "password", "boss", "--password", "a-long-unusual-passphrase-42"],
+            ["department", "create", "SWJ", "水务局"],
         ):
             result = runner.invoke(cli, args)
             assert result.exit_code == 0, result.output
@@ -232,6 +233,7 @@ def test_the_command_line_signs_tokens_keys_and_passwords(tmp_path, monkeypatch)
     assert events[audit.CLIENT_KEY_CREATED].subject == "街道App"
     assert events[audit.CLIENT_KEY_REVOKED].details == {"keys": 1}
     assert events[audit.PASSWORD_CHANGED].details["own"] is False
+    assert events[audit.DEPARTMENT_CREATED].subject == "SWJ"
     assert {e.actor for e in events.values()} == {"command line"}
     assert not any("my_" in str(e.details) for e in events.values())
 
