@@ -145,6 +145,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/public/data/cases.{fmt}"): EVERYONE,
     ("GET", "/api/v1/public/search"): EVERYONE,
     ("GET", "/staff/admin/audit"): ADMINS,  # the audit trail
+    ("GET", "/staff/admin/audit.csv"): ADMINS,  # the audit trail as a CSV file (thirteenth probe)
     ("GET", "/staff/admin/erasure"): ADMINS,
     ("POST", "/staff/admin/erasure"): ADMINS,
     ("POST", "/staff/admin/holidays/shift"): ADMINS,

@@ -15,6 +15,7 @@ from minyi.accounts import client_keys, sessions
 from minyi.accounts.models import ApiToken, Role, User
 from minyi.accounts.passwords import WeakPasswordError, check_password
 from minyi.accounts.throttle import Throttle, ThrottleKind
+from minyi.accounts.throttle import lift as throttle_lift
 from minyi.audit import services as audit
 from minyi.core.errors import InvalidInput
 from minyi.db.base import utcnow
@@ -165,8 +166,12 @@ def change_password(  # noqa: PLR0913 - the change and who asks it
     now: datetime,
     current_password: str | None = None,
     keep_session: str | None = None,
+    by: User | None = None,
+    address: str | None = None,
 ) -> int:
     """Set ``user``'s password and end their other sessions; how many were ended.
+
+    Recorded in the audit trail (never the password): by ``by``, or the command line.
 
     With ``current_password`` (a user changing their own), it must match. The new one must
     pass the password policy. The session of token ``keep_session`` (the one making the
@@ -181,18 +186,82 @@ def change_password(  # noqa: PLR0913 - the change and who asks it
     except WeakPasswordError as exc:
         raise AccountError(str(exc)) from exc
     user.password_hash = hash_password(new_password)
-    return sessions.end_all(session, user, now, keep=keep_session)
+    ended = sessions.end_all(session, user, now, keep=keep_session)
+    details = {"own": by is not None and by.id == user.id, "sessions": ended}
+    audit.record_by(
+        session, audit.PASSWORD_CHANGED, by, subject=user.username, address=address, details=details
+    )
+    return ended
+
+
+def set_active(
+    session: Session, target: User, active: bool, *, by: User | None, address: str | None = None
+) -> User:
+    """Deactivate (lock out) or reactivate ``target``; recorded in the audit trail.
+
+    A deactivated user's sessions and tokens stop working at their next request.
+    """
+    if target.is_active == active:
+        return target
+    target.is_active = active
+    audit.record_by(
+        session,
+        audit.ACCOUNT_ACTIVE,
+        by,
+        subject=target.username,
+        address=address,
+        details={"active": active},
+    )
+    return target
+
+
+def end_sessions(  # noqa: PLR0913 - the target, when, and who asks from where
+    session: Session,
+    target: User,
+    now: datetime,
+    *,
+    by: User | None,
+    address: str | None = None,
+    keep: str | None = None,
+) -> int:
+    """Log ``target`` out everywhere (but the session ``keep``); recorded; how many ended."""
+    ended = sessions.end_all(session, target, now, keep=keep)
+    audit.record_by(
+        session,
+        audit.SESSIONS_ENDED,
+        by,
+        subject=target.username,
+        address=address,
+        details={"sessions": ended},
+    )
+    return ended
+
+
+def lift_lockout(
+    session: Session, kind: str, key: str, *, by: User | None, address: str | None = None
+) -> bool:
+    """Lift a lock-out early (:func:`throttle.lift`); a lifted one is recorded, with its kind."""
+    lifted = throttle_lift(session, kind, key)
+    if lifted:
+        audit.record_by(
+            session, audit.LOCKOUT_LIFTED, by, subject=key[:300], address=address, details={"kind": kind}
+        )
+    return lifted
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, user: User, name: str = "api") -> str:
-    """Create an API token for ``user``; the plain token is returned once, only its hash kept."""
+def issue_token(session: Session, user: User, name: str = "api", *, by: User | None = None) -> str:
+    """Create an API token for ``user``; the plain token is returned once, only its hash kept.
+
+    Recorded in the audit trail (its name, never the token): by ``by``, or the command line.
+    """
     token = "my_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
     session.flush()
+    audit.record_by(session, audit.TOKEN_ISSUED, by, subject=user.username, details={"name": name})
     return token
 
 

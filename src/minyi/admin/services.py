@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.accounts.permissions import can_use_template
 from minyi.admin.models import ReplyTemplate
+from minyi.audit import services as audit
 from minyi.cases.deadlines import DeadlineRule
 from minyi.cases.models import Case, DeadlineRuleRecord
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.core.localtime import format_time
-from minyi.departments.models import Category
+from minyi.departments.models import Category, Department
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -64,6 +65,49 @@ def add_rule(  # noqa: PLR0913 - the fields of one rule
     session.add(record)
     session.flush()
     return record
+
+
+def rule_facts(rule: DeadlineRuleRecord) -> dict[str, object]:
+    """What a rule says, for the audit trail: an added or removed rule named in full."""
+    return {
+        "appeal_kind": rule.appeal_kind,
+        "category": rule.category.path if rule.category else None,
+        "reply_working_days": rule.reply_working_days,
+        "reply_hours": rule.reply_hours,
+        "accept_hours": rule.accept_hours,
+        "urgent": bool(rule.urgent),
+        "note": rule.note or "",
+    }
+
+
+def record_rule(
+    session: Session, action: str, rule: DeadlineRuleRecord, *, by: User | None, address: str | None
+) -> None:
+    """A deadline rule added or removed, in the audit trail (every new deadline counts on them)."""
+    audit.record_by(session, action, by, subject=rule.id, address=address, details=rule_facts(rule))
+
+
+def remove_rule(session: Session, rule: DeadlineRuleRecord, *, by: User | None, address: str | None) -> None:
+    """Remove a deadline rule (deadlines already set stay); the trail keeps what it said."""
+    record_rule(session, audit.RULE_REMOVED, rule, by=by, address=address)
+    session.delete(rule)
+
+
+def record_template(
+    session: Session, action: str, template: ReplyTemplate, *, by: User | None, address: str | None
+) -> None:
+    """A reply template added or removed, in the audit trail (its name and department)."""
+    department = session.get(Department, template.department_id) if template.department_id else None
+    details = {"department": department.code if department else None}
+    audit.record_by(session, action, by, subject=template.name, address=address, details=details)
+
+
+def remove_template(
+    session: Session, template: ReplyTemplate, *, by: User | None, address: str | None
+) -> None:
+    """Remove a reply template; the trail keeps its name."""
+    record_template(session, audit.TEMPLATE_REMOVED, template, by=by, address=address)
+    session.delete(template)
 
 
 def parse_accept_hours(typed: str) -> float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from minyi.alerts import params as rule_params
 from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
+from minyi.audit import services as audit
 
 MAX_TARGETS = 10
 MAX_COOLDOWN_MINUTES = 30 * 24 * 60
@@ -142,6 +144,27 @@ def update_rule(  # noqa: PLR0913 - the fields of one rule
     rule.cooldown_minutes, rule.webhook_urls, rule.emails = cooldown_minutes, urls, addresses
     session.flush()
     return rule
+
+
+def record(  # noqa: PLR0913 - the change, and who made it from where
+    session: Session,
+    action: str,
+    rule: AlertRule,
+    *,
+    by: audit.Actor | None,
+    address: str | None = None,
+    new: bool = False,
+) -> None:
+    """A rule added, changed or switched, in the audit trail (``by`` None: the command line).
+
+    Where its alerts go is what an intruder would change: the webhooks' hosts (never their
+    paths, which may hold a secret) and the e-mail count are kept with the rule's kind and scope.
+    """
+    details: dict[str, Any] = {"kind": rule.kind, "scope": rule.scope, "enabled": bool(rule.enabled)}
+    if action == audit.ALERT_RULE_SAVED:
+        hosts = sorted({urlsplit(url).netloc for url in rule.webhook_urls or []})
+        details |= {"new": new, "webhooks": hosts, "emails": len(rule.emails or [])}
+    audit.record_by(session, action, by, subject=rule.name, address=address, details=details)
 
 
 def set_enabled(session: Session, rule: AlertRule, enabled: bool) -> AlertRule:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis, ModelRecord
+from minyi.audit import services as audit
 from minyi.db.base import utcnow
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -190,8 +191,12 @@ def register(session: Session, path: Path, metadata: dict[str, Any], note: str =
     return record
 
 
-def activate(session: Session, version: str) -> ModelRecord:
-    """Make the model with ``version`` (a unique prefix will do) the active one of its kind."""
+def activate(session: Session, version: str, *, by: audit.Actor | None = None) -> ModelRecord:
+    """Make the model with ``version`` (a unique prefix will do) the active one of its kind.
+
+    Recorded in the audit trail with the model it replaced (``by`` None: the command line):
+    the classifier routes every new message, so who changed it, when, matters.
+    """
     matches = list(session.scalars(select(ModelRecord).where(ModelRecord.version.startswith(version))))
     if len(matches) != 1:
         known = ", ".join(r.version for r in list_models(session)) or "none registered"
@@ -200,10 +205,13 @@ def activate(session: Session, version: str) -> ModelRecord:
     record = matches[0]
     if not Path(record.path).exists():
         raise ModelRegistryError(f"the model file {record.path} is missing")
+    previous = active_model(session, record.kind)
     for other in session.scalars(select(ModelRecord).where(ModelRecord.kind == record.kind)):
         other.is_active = other.id == record.id
     record.activated_at = utcnow()
     session.flush()
+    details = {"kind": record.kind, "previous": previous.version if previous is not None else None}
+    audit.record_by(session, audit.MODEL_ACTIVATED, by, subject=record.version, details=details)
     return record
 
 

@@ -11,13 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 
 from minyi.accounts import services as accounts
-from minyi.accounts import sessions
 from minyi.accounts.models import Role, User
 from minyi.accounts.permissions import Action, require
-from minyi.accounts.throttle import lift, list_lockouts
+from minyi.accounts.throttle import list_lockouts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
 from minyi.api.routes import TokenUser
+from minyi.audit import services as audit
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.base import utcnow
@@ -167,12 +167,13 @@ def departments(db: DbSession, _user: AdminToken) -> list[DepartmentOut]:
 
 
 @router.post("/departments", response_model=DepartmentOut, status_code=201)
-def create_department(db: DbSession, _user: AdminToken, data: DepartmentIn) -> DepartmentOut:
-    """Add a department."""
+def create_department(request: Request, db: DbSession, user: AdminToken, data: DepartmentIn) -> DepartmentOut:
+    """Add a department (recorded in the audit trail)."""
     new = NewDepartment(
         data.code, data.name, data.name_en, phone=data.contact_phone, email=data.contact_email
     )
     department = department_services.create_department(db, new)
+    department_services.record_created(db, department, by=user, address=client_address(request))
     db.commit()
     return DepartmentOut.model_validate(department)
 
@@ -201,25 +202,25 @@ def create_user(request: Request, db: DbSession, user: AdminToken, data: UserIn)
 
 
 @router.post("/users/{user_id}/active", response_model=UserOut)
-def toggle_user(db: DbSession, user: AdminToken, user_id: str) -> UserOut:
-    """Deactivate an active user, or reactivate an inactive one."""
+def toggle_user(request: Request, db: DbSession, user: AdminToken, user_id: str) -> UserOut:
+    """Deactivate an active user, or reactivate an inactive one (recorded in the audit trail)."""
     target = db.get(User, user_id)
     if target is None:
         raise NotFound("no such user")
     if target.id == user.id:
         raise InvalidInput("you cannot deactivate yourself")
-    target.is_active = not target.is_active
+    accounts.set_active(db, target, not target.is_active, by=user, address=client_address(request))
     db.commit()
     return _user_out(target)
 
 
 @router.delete("/users/{user_id}/sessions", response_model=SessionsEnded)
-def end_sessions(db: DbSession, _user: AdminToken, user_id: str) -> SessionsEnded:
+def end_sessions(request: Request, db: DbSession, user: AdminToken, user_id: str) -> SessionsEnded:
     """Log the user out everywhere: every server-side staff session ends (API tokens stay)."""
     target = db.get(User, user_id)
     if target is None:
         raise NotFound("no such user")
-    ended = sessions.end_all(db, target, utcnow())
+    ended = accounts.end_sessions(db, target, utcnow(), by=user, address=client_address(request))
     db.commit()
     return SessionsEnded(ended=ended)
 
@@ -231,9 +232,9 @@ def lockouts(db: DbSession, _user: AdminToken, throttle: LoginThrottle) -> list[
 
 
 @router.delete("/lockouts/{kind}/{key}", status_code=204)
-def lift_lockout(db: DbSession, _user: AdminToken, kind: str, key: str) -> Response:
+def lift_lockout(request: Request, db: DbSession, user: AdminToken, kind: str, key: str) -> Response:
     """Lift a lock-out and forget the key's failures; 404 when nothing is counted for it."""
-    if not lift(db, kind, key):
+    if not accounts.lift_lockout(db, kind, key, by=user, address=client_address(request)):
         raise NotFound(f"no lock-out of {kind} {key!r}")
     db.commit()
     return Response(status_code=204)
@@ -246,7 +247,7 @@ def rules(db: DbSession, _user: AdminToken) -> list[RuleOut]:
 
 
 @router.post("/deadline-rules", response_model=RuleOut, status_code=201)
-def create_rule(db: DbSession, _user: AdminToken, data: RuleIn) -> RuleOut:
+def create_rule(request: Request, db: DbSession, user: AdminToken, data: RuleIn) -> RuleOut:
     """Add a deadline rule; the most specific rule wins."""
     category = db.get(Category, data.category_id) if data.category_id else None
     if data.category_id and category is None:
@@ -261,17 +262,18 @@ def create_rule(db: DbSession, _user: AdminToken, data: RuleIn) -> RuleOut:
         note=data.note,
         urgent=data.urgent,
     )
+    admin.record_rule(db, audit.RULE_ADDED, rule, by=user, address=client_address(request))
     db.commit()
     return _rule_out(rule)
 
 
 @router.delete("/deadline-rules/{rule_id}", status_code=204)
-def delete_rule(db: DbSession, _user: AdminToken, rule_id: str) -> Response:
-    """Remove a deadline rule (deadlines already set stay)."""
+def delete_rule(request: Request, db: DbSession, user: AdminToken, rule_id: str) -> Response:
+    """Remove a deadline rule (deadlines already set stay; the trail keeps what it said)."""
     rule = db.get(DeadlineRuleRecord, rule_id)
     if rule is None:
         raise NotFound("no such rule")
-    db.delete(rule)
+    admin.remove_rule(db, rule, by=user, address=client_address(request))
     db.commit()
     return Response(status_code=204)
 
@@ -284,11 +286,12 @@ def templates(db: DbSession, _user: AdminToken) -> list[TemplateOut]:
 
 
 @router.post("/templates", response_model=TemplateOut, status_code=201)
-def create_template(db: DbSession, _user: AdminToken, data: TemplateIn) -> TemplateOut:
+def create_template(request: Request, db: DbSession, user: AdminToken, data: TemplateIn) -> TemplateOut:
     """Add a reply template."""
     if data.department_id and db.get(Department, data.department_id) is None:
         raise InvalidInput(f"no department with id {data.department_id!r}", field="department_id")
     template = admin.add_template(db, name=data.name, body=data.body, department_id=data.department_id)
+    admin.record_template(db, audit.TEMPLATE_ADDED, template, by=user, address=client_address(request))
     db.commit()
     return TemplateOut(
         id=template.id, name=template.name, body=template.body, department_id=template.department_id
@@ -296,12 +299,12 @@ def create_template(db: DbSession, _user: AdminToken, data: TemplateIn) -> Templ
 
 
 @router.delete("/templates/{template_id}", status_code=204)
-def delete_template(db: DbSession, _user: AdminToken, template_id: str) -> Response:
-    """Remove a reply template."""
+def delete_template(request: Request, db: DbSession, user: AdminToken, template_id: str) -> Response:
+    """Remove a reply template (the trail keeps its name)."""
     template = db.get(ReplyTemplate, template_id)
     if template is None:
         raise NotFound("no such template")
-    db.delete(template)
+    admin.remove_template(db, template, by=user, address=client_address(request))
     db.commit()
     return Response(status_code=204)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, status
+from fastapi import Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -23,8 +23,9 @@ from minyi.alerts.params import RuleError
 from minyi.alerts.reading import AlertView
 from minyi.alerts.rules import MAX_COOLDOWN_MINUTES, MAX_TARGETS
 from minyi.api.routes import CURSOR_HELP, TokenUser
+from minyi.audit import services as audit
 from minyi.core.errors import NotFound
-from minyi.http.deps import DbSession
+from minyi.http.deps import DbSession, client_address
 from minyi.http.transactions import Router
 from minyi.pipeline.privacy import mask_text
 
@@ -169,24 +170,26 @@ def list_rules(db: DbSession, user: AdminToken) -> list[RuleOut]:  # noqa: ARG00
 
 
 @router.post("/rules", status_code=status.HTTP_201_CREATED, response_model=RuleOut)
-def create_rule(db: DbSession, user: AdminToken, data: RuleIn) -> Any:  # noqa: ARG001 - admins only
+def create_rule(request: Request, db: DbSession, user: AdminToken, data: RuleIn) -> Any:
     """Add an alert rule; ``422`` names the field at fault (``params.ratio``, ``name``…)."""
     try:
         rule = alert_rules.create_rule(db, **data.model_dump())
     except RuleError as exc:
         db.rollback()
         return _invalid(exc)
+    alert_rules.record(db, audit.ALERT_RULE_SAVED, rule, by=user, address=client_address(request), new=True)
     db.commit()
     return RuleOut.model_validate(rule)
 
 
 @router.post("/rules/{rule_id}/enabled", response_model=RuleOut)
-def switch_rule(db: DbSession, user: AdminToken, rule_id: str, data: EnabledIn) -> RuleOut:  # noqa: ARG001
-    """Switch a rule on or off."""
+def switch_rule(request: Request, db: DbSession, user: AdminToken, rule_id: str, data: EnabledIn) -> RuleOut:
+    """Switch a rule on or off (recorded in the audit trail)."""
     rule = db.get(AlertRule, rule_id)
     if rule is None:
         raise NotFound("no such alert rule")
     alert_rules.set_enabled(db, rule, data.enabled)
+    alert_rules.record(db, audit.ALERT_RULE_SWITCHED, rule, by=user, address=client_address(request))
     db.commit()
     return RuleOut.model_validate(rule)
 

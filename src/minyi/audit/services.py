@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from minyi.audit.models import AuditEvent
@@ -25,6 +25,26 @@ HOLIDAYS_CHANGED = (
     "holidays_changed"  # a year's schedule entered, changed or removed: every deadline counts on it
 )
 DEADLINES_RECOUNTED = "deadlines_recounted"  # the recount of deadlines that schedule moved (overdue ones too)
+# Thirteenth probe: every other change an administrator (or the command line) makes to who may
+# do what, and to the rules every case is handled by, leaves an event too.
+ACCOUNT_ACTIVE = "account_active"  # an account deactivated (locked out by an admin) or reactivated
+PASSWORD_CHANGED = "password_changed"  # noqa: S105 - one's own, or set by the command line (never the password)
+SESSIONS_ENDED = "sessions_ended"  # a user logged out everywhere by an administrator
+LOCKOUT_LIFTED = "lockout_lifted"  # a lock-out after failed attempts lifted early
+TOKEN_ISSUED = "token_issued"  # noqa: S105 - an API token for a staff user (never the token)
+CLIENT_KEY_CREATED = "client_key_created"  # an Open311 client's key (never the key)
+CLIENT_KEY_REVOKED = "client_key_revoked"
+DEPARTMENT_CREATED = "department_created"
+CATEGORIES_IMPORTED = "categories_imported"
+RULE_ADDED = "deadline_rule_added"  # a deadline rule: every new case's deadline counts on them
+RULE_REMOVED = "deadline_rule_removed"
+TEMPLATE_ADDED = "template_added"  # a reply template
+TEMPLATE_REMOVED = "template_removed"
+MODEL_ACTIVATED = "model_activated"  # the classifier that sorts every new message
+RESTORE = "restore"  # an export's statuses and replies restored (minyi restore)
+ALERT_RULE_SAVED = "alert_rule_saved"  # an alert rule added or changed: who is warned of what, where
+ALERT_RULE_SWITCHED = "alert_rule_switched"  # an alert rule turned on or off
+AUDIT_EXPORTED = "audit_exported"  # this trail downloaded as CSV (it names staff and their addresses)
 ACTIONS = (
     VIEW_PERSONAL_DATA,
     EXPORT_FULL,
@@ -35,7 +55,38 @@ ACTIONS = (
     ERASURE_PREVIEW,
     HOLIDAYS_CHANGED,
     DEADLINES_RECOUNTED,
+    ACCOUNT_ACTIVE,
+    PASSWORD_CHANGED,
+    SESSIONS_ENDED,
+    LOCKOUT_LIFTED,
+    TOKEN_ISSUED,
+    CLIENT_KEY_CREATED,
+    CLIENT_KEY_REVOKED,
+    DEPARTMENT_CREATED,
+    CATEGORIES_IMPORTED,
+    RULE_ADDED,
+    RULE_REMOVED,
+    TEMPLATE_ADDED,
+    TEMPLATE_REMOVED,
+    MODEL_ACTIVATED,
+    RESTORE,
+    ALERT_RULE_SAVED,
+    ALERT_RULE_SWITCHED,
+    AUDIT_EXPORTED,
 )
+
+#: How the command line signs its events (``minyi user create``, ``minyi model activate`` …).
+COMMAND_LINE = "command line"
+
+
+class Actor(Protocol):
+    """Whoever acts: a staff user (this package knows no accounts, only these two fields)."""
+
+    @property
+    def id(self) -> str: ...  # noqa: D102 - the user's id
+
+    @property
+    def username(self) -> str: ...  # noqa: D102 - the name the trail shows
 
 
 def record(  # noqa: PLR0913 - the fields of one event
@@ -63,6 +114,27 @@ def record(  # noqa: PLR0913 - the fields of one event
     return event
 
 
+def record_by(  # noqa: PLR0913 - the fields of one event
+    session: Session,
+    action: str,
+    by: Actor | None,
+    *,
+    subject: str = "",
+    address: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event done by ``by`` (None: the command line), from ``address``."""
+    return record(
+        session,
+        action,
+        actor=by.username if by is not None else COMMAND_LINE,
+        actor_user_id=by.id if by is not None else None,
+        subject=subject,
+        address=address,
+        details=details,
+    )
+
+
 def recent(
     session: Session, *, action: str | None = None, since: datetime | None = None, limit: int = 200
 ) -> Sequence[AuditEvent]:
@@ -85,26 +157,39 @@ class AuditPage:
     pages: int
 
 
-def search(  # noqa: PLR0913 - the filters of the admins' page
-    session: Session,
-    *,
-    action: str | None = None,
-    actor: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    page: int = 1,
-    page_size: int = 50,
-) -> AuditPage:
-    """The events of one action, by an actor (exact name), in ``[since, until)``, one page of them."""
-    query = select(AuditEvent)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if actor:
-        query = query.where(AuditEvent.actor == actor)
-    if since is not None:
-        query = query.where(AuditEvent.at >= since)
-    if until is not None:
-        query = query.where(AuditEvent.at < until)
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the office asks of the trail: one action, one actor, one subject, a time range.
+
+    ``actor`` and ``subject`` match exactly (a user name; a case number, user name or file);
+    ``since`` and ``until`` bound ``[since, until)`` in UTC.
+    """
+
+    action: str | None = None
+    actor: str | None = None
+    subject: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def query(self) -> Select[AuditEvent]:
+        """The matching events, unordered."""
+        query = select(AuditEvent)
+        if self.action:
+            query = query.where(AuditEvent.action == self.action)
+        if self.actor:
+            query = query.where(AuditEvent.actor == self.actor)
+        if self.subject:
+            query = query.where(AuditEvent.subject == self.subject)
+        if self.since is not None:
+            query = query.where(AuditEvent.at >= self.since)
+        if self.until is not None:
+            query = query.where(AuditEvent.at < self.until)
+        return query
+
+
+def search(session: Session, wanted: AuditFilter, *, page: int = 1, page_size: int = 50) -> AuditPage:
+    """One page of the events ``wanted`` names, newest first, and how many there are."""
+    query = wanted.query()
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
@@ -114,6 +199,24 @@ def search(  # noqa: PLR0913 - the filters of the admins' page
         .limit(page_size)
     )
     return AuditPage(list(found), int(total), page, pages)
+
+
+def every(session: Session, wanted: AuditFilter, *, batch: int = 500) -> Iterator[AuditEvent]:
+    """Every event ``wanted`` names, oldest first, read ``batch`` at a time (for the CSV file).
+
+    Keyset on ``(at, id)``: a trail of a million events is written without holding it in memory.
+    """
+    after: tuple[datetime, str] | None = None
+    while True:
+        query = wanted.query().order_by(AuditEvent.at, AuditEvent.id).limit(batch)
+        if after is not None:
+            at, last = after
+            query = query.where(or_(AuditEvent.at > at, and_(AuditEvent.at == at, AuditEvent.id > last)))
+        rows = list(session.scalars(query))
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = (rows[-1].at, rows[-1].id)
 
 
 def actors(session: Session, limit: int = 200) -> list[str]:

@@ -250,14 +250,12 @@ def reopen(session: Session, case: Case, reason: str, user: User | None = None) 
     now = utcnow()
     case.reopened_count += 1
     case.closed_at = None
+    before = case.due_at
     case.due_at = reply_due(session, case, now)
+    payload = {"reason": reason, "due_after": case.due_at.isoformat() if case.due_at else None}
+    payload["due_before"] = before.isoformat() if before else None  # the history says what moved
     event = record(
-        session,
-        case,
-        EventAction.REOPENED,
-        user=user,
-        to_status=CaseStatus.IN_PROGRESS,
-        payload={"reason": reason},
+        session, case, EventAction.REOPENED, user=user, to_status=CaseStatus.IN_PROGRESS, payload=payload
     )
     notices.reopened(session, case, event)
     session.flush()

@@ -12,6 +12,7 @@ from minyi.alerts import services as alerts
 from minyi.alerts.delivery import alert_document
 from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
+from minyi.audit import services as audit
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
 from minyi.core.localtime import format_time
@@ -220,6 +221,7 @@ def add_rule(
                 emails=emails,
                 enabled=not disabled,
             )
+            alert_rules.record(session, audit.ALERT_RULE_SAVED, rule, by=None, new=True)
             shown = json.dumps(rule.params, ensure_ascii=False)
     except RuleError as exc:
         raise click.ClickException(domain_message(str(exc))) from exc
@@ -240,6 +242,7 @@ def _switch(ctx: CliContext, name_or_id: str, enabled: bool) -> None:
                 )
             )
         alert_rules.set_enabled(session, rule, enabled)
+        alert_rules.record(session, audit.ALERT_RULE_SWITCHED, rule, by=None)
     click.echo(
         t(
             f"rule {name_or_id!r} {'enabled' if enabled else 'disabled'}",

@@ -7,7 +7,7 @@ import click
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
 from minyi.core.errors import DomainError
-from minyi.departments.services import NewDepartment, create_department, list_departments
+from minyi.departments.services import NewDepartment, create_department, list_departments, record_created
 
 
 @click.group()
@@ -40,6 +40,7 @@ def create(
     try:
         with database.transaction() as session:
             created = create_department(session, new)
+            record_created(session, created, by=None)
             code, name = created.code, created.name
     except DomainError as exc:
         raise click.ClickException(domain_message(exc.message)) from None

@@ -12,7 +12,7 @@ from minyi.audit import services as audit
 from minyi.cli.context import CliContext, pass_context, timezone_option
 from minyi.cli.i18n import domain_message, t, zh
 from minyi.db.session import Database
-from minyi.departments.services import CategoryImportError, import_category_tree
+from minyi.departments.services import CategoryImportError, import_category_tree, record_categories
 from minyi.flows.imports import ImportReport, ImportValidationError
 from minyi.flows.imports import import_messages as run_import
 from minyi.interop.presets import LAYOUT_TITLES
@@ -220,6 +220,7 @@ def import_categories(ctx: CliContext, path: Path, departments: tuple[str, ...])
         rows = [{k: "" if v is None else str(v) for k, v in row.items()} for _, row in table.rows]
         with database.transaction() as session:
             result = import_category_tree(session, rows, _parse_pairs(departments, "--department"))
+            record_categories(session, path.name, result, by=None)
     except (ImportFileError, CategoryImportError) as exc:
         raise click.ClickException(domain_message(str(exc))) from exc
     click.echo(

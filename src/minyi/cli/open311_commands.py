@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from minyi.accounts import client_keys, quotas
+from minyi.audit import services as audit
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
 from minyi.core.errors import DomainError
@@ -33,6 +34,7 @@ def create(ctx: CliContext, name: str) -> None:
     try:
         with database.transaction() as session:
             click.echo(client_keys.create_key(session, name))
+            audit.record_by(session, audit.CLIENT_KEY_CREATED, None, subject=name[:300])
     except DomainError as exc:
         raise click.ClickException(domain_message(exc.message)) from exc
 
@@ -47,6 +49,10 @@ def revoke(ctx: CliContext, name: str) -> None:
     try:
         with database.transaction() as session:
             count = client_keys.revoke_key(session, name)
+            if count:
+                audit.record_by(
+                    session, audit.CLIENT_KEY_REVOKED, None, subject=name[:300], details={"keys": count}
+                )
     except DomainError as exc:
         raise click.ClickException(domain_message(exc.message)) from exc
     click.echo(t(f"revoked {count} key(s) named {name}", f"吊销了名为 {name} 的 {count} 个密钥"))

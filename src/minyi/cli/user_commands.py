@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minyi.accounts import services as accounts
-from minyi.accounts import sessions, throttle
+from minyi.accounts import throttle
 from minyi.accounts.models import Role, User
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
@@ -157,7 +157,7 @@ def end_sessions(ctx: CliContext, username: str) -> None:
     database = ctx.require_current_schema()
     with database.transaction() as session:
         found = _find_user(session, username)
-        ended = sessions.end_all(session, found, utcnow())
+        ended = accounts.end_sessions(session, found, utcnow(), by=None)
         click.echo(
             t(f"{ended} session(s) of {found.username} ended", f"结束了 {found.username} 的 {ended} 个会话")
         )
@@ -203,6 +203,6 @@ def unlock(ctx: CliContext, kind: str, key: str) -> None:
     """
     database = ctx.require_current_schema()
     with database.transaction() as session:
-        if not throttle.lift(session, kind, key):
+        if not accounts.lift_lockout(session, kind, key, by=None):
             raise click.ClickException(t(f"no lock-out of {kind} {key!r}", f"{kind} {key!r} 没有被锁定"))
         click.echo(t(f"lifted {kind} {key}", f"已解除 {kind} {key} 的锁定"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from minyi.audit import services as audit
 from minyi.core.errors import Conflict, InvalidInput
 from minyi.departments.models import Category, Department
 
@@ -55,6 +56,31 @@ class NewDepartment:
     parent_code: str | None = None
     phone: str | None = None
     email: str | None = None
+
+
+def record_created(
+    session: Session, department: Department, *, by: audit.Actor | None, address: str | None = None
+) -> None:
+    """A department added by ``by`` (None: the command line), in the audit trail."""
+    details = {"name": department.name}
+    audit.record_by(
+        session, audit.DEPARTMENT_CREATED, by, subject=department.code, address=address, details=details
+    )
+
+
+def record_categories(
+    session: Session,
+    source: str | None,
+    result: CategoryImportResult,
+    *,
+    by: audit.Actor | None,
+    address: str | None = None,
+) -> None:
+    """A category tree imported from ``source`` (a file name), with what it created, in the trail."""
+    details = {"created": result.created, "existing": result.existing}
+    audit.record_by(
+        session, audit.CATEGORIES_IMPORTED, by, subject=(source or "")[:300], address=address, details=details
+    )
 
 
 def create_department(session: Session, new: NewDepartment) -> Department:

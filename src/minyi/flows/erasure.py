@@ -36,6 +36,7 @@ from pathlib import Path
 from sqlalchemy import String, cast, or_, select, update
 from sqlalchemy.orm import Session
 
+from minyi.accounts.models import User
 from minyi.analysis.models import MessageAnalysis
 from minyi.audit import services as audit
 from minyi.cases.events import record
@@ -218,11 +219,15 @@ def erase(  # noqa: PLR0913 - the request, then who asked from where (the audit 
         message.is_public = False
         if request.text:
             _erase_text(session, message)
+    # the case history names who erased (it said 系统 for an administrator's erasure: thirteenth probe)
+    user = session.get(User, actor_user_id) if actor_user_id else None
     for case in [*cases.values(), *origins]:
         # never more public than before; a shell a merge left has no message to consent
         case.is_public = case.is_public and any(m.is_public for m in case.messages)
         payload = {"messages": sum(m.case_id == case.id for m in messages), "text": request.text}
-        record(session, case, EventAction.ERASED, payload=payload)
+        event = record(session, case, EventAction.ERASED, user=user, payload=payload)
+        if user is None:  # the command line's --by: the person who carried it out, as in the trail
+            event.actor = actor[:80]
     who.record(session, audit.ERASURE, report)
     session.flush()
     return report

@@ -14,9 +14,10 @@ from minyi.accounts import services as accounts
 from minyi.accounts import sessions
 from minyi.accounts.models import Role, User
 from minyi.accounts.permissions import Action, require
-from minyi.accounts.throttle import lift, list_lockouts
+from minyi.accounts.throttle import list_lockouts
 from minyi.admin import services as admin
 from minyi.admin.models import ReplyTemplate
+from minyi.audit import services as audit
 from minyi.cases import holiday_shift, holiday_store
 from minyi.cases.models import AppealKind, DeadlineRuleRecord
 from minyi.core.errors import Conflict, DomainError, NotFound
@@ -169,7 +170,7 @@ def toggle_user(
         raise NotFound("no such user")
     if target.id == user.id:
         return _page(request, db, "you cannot deactivate yourself", 422)
-    target.is_active = not target.is_active
+    accounts.set_active(db, target, not target.is_active, by=user, address=client_address(request))
     return _done(request, db)
 
 
@@ -205,16 +206,21 @@ def end_sessions(
     if target is None:
         raise NotFound("no such user")
     keep = request.session.get(SESSION_TOKEN_KEY) if target.id == user.id else None
-    sessions.end_all(db, target, utcnow(), keep=keep)
+    accounts.end_sessions(db, target, utcnow(), by=user, address=client_address(request), keep=keep)
     return _done(request, db, "flash.sessions_ended")
 
 
 @router.post("/lockouts/lift")
 def lift_lockout(
-    request: Request, db: DbSession, kind: FormField = "", key: FormField = "", _csrf: CsrfChecked = None
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    kind: FormField = "",
+    key: FormField = "",
+    _csrf: CsrfChecked = None,
 ) -> Response:
     """Lift a lock-out after failed attempts: the account, code or address may try again at once."""
-    lift(db, kind, key)
+    accounts.lift_lockout(db, kind, key, by=user, address=client_address(request))
     return _done(request, db, "flash.lifted")
 
 
@@ -222,6 +228,7 @@ def lift_lockout(
 def create_department(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     code: FormField = "",
     name: FormField = "",
     contact_phone: FormField = "",
@@ -239,7 +246,10 @@ def create_department(
     if not code.strip() or not name.strip():
         return _page(request, db, "a department needs a code and a name", 422, posted=kept)
     try:
-        departments.create_department(db, NewDepartment(code, name, phone=contact_phone, email=contact_email))
+        made = departments.create_department(
+            db, NewDepartment(code, name, phone=contact_phone, email=contact_email)
+        )
+        departments.record_created(db, made, by=user, address=client_address(request))
     except DomainError as exc:
         db.rollback()
         return _page(request, db, exc.message, 422, posted=kept)
@@ -250,6 +260,7 @@ def create_department(
 async def import_categories(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     file: Annotated[UploadFile | None, File()] = None,
     _csrf: CsrfChecked = None,
 ) -> Response:
@@ -264,6 +275,7 @@ async def import_categories(
             table = read_rows(path)
             rows = [{k: "" if v is None else str(v) for k, v in row.items()} for _, row in table.rows]
             result = import_category_tree(db, rows)
+            departments.record_categories(db, file.filename, result, by=user, address=client_address(request))
         except (ImportFileError, CategoryImportError) as exc:
             db.rollback()
             return _page(request, db, str(exc), 422)
@@ -276,6 +288,7 @@ async def import_categories(
 def create_rule(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     appeal_kind: FormField = "",
     category_id: FormField = "",
     reply_working_days: FormField = "",
@@ -291,7 +304,7 @@ def create_rule(
         days = int(reply_working_days) if reply_working_days.strip() else None
         hours = float(reply_hours) if reply_hours.strip() else None
         category = db.get(Category, category_id) if category_id else None
-        admin.add_rule(
+        rule = admin.add_rule(
             db,
             appeal_kind=appeal_kind or None,
             category=category,
@@ -301,6 +314,7 @@ def create_rule(
             note=note,
             urgent=bool(urgent),
         )
+        admin.record_rule(db, audit.RULE_ADDED, rule, by=user, address=client_address(request))
     except (ValueError, admin.AdminError) as exc:
         db.rollback()
         kept = {"which": "rules", "appeal_kind": appeal_kind, "category_id": category_id, "note": note}
@@ -311,11 +325,13 @@ def create_rule(
 
 
 @router.post("/rules/{rule_id}/delete")
-def delete_rule(request: Request, db: DbSession, rule_id: str, _csrf: CsrfChecked = None) -> Response:
-    """Remove a deadline rule (deadlines already set stay)."""
+def delete_rule(
+    request: Request, db: DbSession, user: AdminUser, rule_id: str, _csrf: CsrfChecked = None
+) -> Response:
+    """Remove a deadline rule (deadlines already set stay; the trail keeps what it said)."""
     rule = db.get(DeadlineRuleRecord, rule_id)
     if rule is not None:
-        db.delete(rule)
+        admin.remove_rule(db, rule, by=user, address=client_address(request))
     return _done(request, db, "flash.deleted")
 
 
@@ -366,6 +382,7 @@ def shift_deadlines(
 def create_template(
     request: Request,
     db: DbSession,
+    user: AdminUser,
     name: FormField = "",
     body: FormField = "",
     department_id: FormField = "",
@@ -376,7 +393,8 @@ def create_template(
     if department_id and db.get(Department, department_id) is None:
         return _page(request, db, f"no department with id {department_id!r}", 422, posted=kept)
     try:
-        admin.add_template(db, name=name, body=body, department_id=department_id or None)
+        template = admin.add_template(db, name=name, body=body, department_id=department_id or None)
+        admin.record_template(db, audit.TEMPLATE_ADDED, template, by=user, address=client_address(request))
     except admin.AdminError as exc:
         db.rollback()
         return _page(request, db, str(exc), 422, posted=kept)
@@ -384,9 +402,11 @@ def create_template(
 
 
 @router.post("/templates/{template_id}/delete")
-def delete_template(request: Request, db: DbSession, template_id: str, _csrf: CsrfChecked = None) -> Response:
-    """Remove a reply template."""
+def delete_template(
+    request: Request, db: DbSession, user: AdminUser, template_id: str, _csrf: CsrfChecked = None
+) -> Response:
+    """Remove a reply template (the trail keeps its name)."""
     template = db.get(ReplyTemplate, template_id)
     if template is not None:
-        db.delete(template)
+        admin.remove_template(db, template, by=user, address=client_address(request))
     return _done(request, db, "flash.deleted")

@@ -21,8 +21,9 @@ from minyi.alerts import params as rule_params
 from minyi.alerts import rules as alert_rules
 from minyi.alerts.models import AlertRule, RuleKind, Scope
 from minyi.alerts.params import RuleError
+from minyi.audit import services as audit
 from minyi.core.errors import NotFound
-from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.deps import CsrfChecked, DbSession, StaffUser, client_address
 from minyi.http.transactions import Router
 from minyi.web.templating import language_of, render
 from minyi.web.validation import field_label, plain_errors
@@ -173,6 +174,7 @@ def add_rule(
     rule, errors = _save(db, None, kind, form, language_of(request))
     if rule is None:
         return _page(request, None, kind, form, errors)
+    alert_rules.record(db, audit.ALERT_RULE_SAVED, rule, by=user, address=client_address(request), new=True)
     db.commit()
     return RedirectResponse(f"/staff/alerts#rule-{rule.id}", status_code=303)
 
@@ -202,5 +204,6 @@ def edit_rule(
     saved, errors = _save(db, rule, rule.kind, form, language_of(request))
     if saved is None:
         return _page(request, db.get(AlertRule, rule_id), rule.kind, form, errors)
+    alert_rules.record(db, audit.ALERT_RULE_SAVED, saved, by=user, address=client_address(request))
     db.commit()
     return RedirectResponse(f"/staff/alerts#rule-{rule.id}", status_code=303)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from minyi.audit import services as audit
 from minyi.cases import lifecycle
+from minyi.web import i18n
 from minyi.web.import_texts import layout_text, run_status
 from minyi.web.labels import role_label
 
 #: How the command line signs its events (``minyi export`` and ``minyi user create``).
-COMMAND_LINE = frozenset({"cli", "command line"})
+COMMAND_LINE = frozenset({"cli", audit.COMMAND_LINE})
 
 _KEYS: dict[str, tuple[str, str]] = {
     "format": ("格式", "format"),
@@ -39,6 +41,31 @@ _KEYS: dict[str, tuple[str, str]] = {
     "moved": ("重新计算期限的案件", "deadlines recounted"),
     "were_overdue": ("其中原已超期", "of them overdue"),
     "moved_earlier": ("其中期限提前", "of them brought forward"),
+    "active": ("启用", "active"),
+    "own": ("本人更改", "by the user"),
+    "sessions": ("结束的会话", "sessions ended"),
+    "kind": ("类别", "kind"),
+    "name": ("名称", "name"),
+    "keys": ("密钥数", "keys"),
+    "created": ("新建", "created"),
+    "existing": ("已有", "already present"),
+    "appeal_kind": ("诉求类型", "kind of appeal"),
+    "reply_working_days": ("答复时限（工作日）", "reply within (working days)"),
+    "reply_hours": ("答复时限（小时）", "reply within (hours)"),
+    "accept_hours": ("签收时限（小时）", "sign for within (hours)"),
+    "urgent": ("紧急", "urgent"),
+    "note": ("说明", "note"),
+    "previous": ("原模型", "previous model"),
+    "replies": ("答复数", "replies"),
+    "missing_messages": ("未找到的留言", "messages not found"),
+    "rows": ("行数", "rows"),
+    "action": ("操作", "action"),
+    "actor": ("操作人", "actor"),
+    "scope": ("范围", "scope"),
+    "enabled": ("启用", "enabled"),
+    "new": ("新增", "new"),
+    "webhooks": ("Webhook 主机", "webhook hosts"),
+    "emails": ("邮箱数", "e-mails"),
 }
 #: ``from`` and ``to`` are a role change's roles, or an export's dates.
 _ROLE_KEYS = {"from": ("原角色", "from"), "to": ("新角色", "to")}
@@ -93,8 +120,21 @@ def _value(action: str, key: str, value: Any, language: str) -> str:
         ("import", "status"): run_status,
         ("import", "layout"): layout_text,
     }
-    word = words.get((action, key)) or {"status": _status, "page": _page}.get(key)
+    named: dict[str, Any] = {"status": _status, "page": _page, "appeal_kind": _appeal, "action": action_label}
+    word = words.get((action, key)) or named.get(key)
     return str(word(said, language)) if word is not None else said
+
+
+def _appeal(value: str, language: str) -> str:
+    """A deadline rule's kind of appeal in words (投诉, not ``complaint``)."""
+    key = f"appeal.{value}"
+    return i18n.translate(key, language) if key in i18n.TEXTS else value
+
+
+def action_label(action: str, language: str = "zh") -> str:
+    """An action in words (the stored name when this version does not know it)."""
+    key = f"audit.{action}"
+    return i18n.translate(key, language) if key in i18n.TEXTS else action
 
 
 def _page(value: str, language: str) -> str:

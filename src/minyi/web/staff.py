@@ -145,7 +145,13 @@ def change_password(
         return render(request, "staff/password.html", {**context, "error": error}, 422)
     try:
         accounts.change_password(
-            db, user, new_password, now=utcnow(), keep_session=request.session.get(SESSION_TOKEN_KEY)
+            db,
+            user,
+            new_password,
+            now=utcnow(),
+            keep_session=request.session.get(SESSION_TOKEN_KEY),
+            by=user,
+            address=client_address(request),
         )
     except accounts.AccountError as exc:
         db.rollback()

@@ -101,7 +101,7 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
     extension = event.action in (EventAction.EXTENSION_REQUESTED, EventAction.EXTENSION_DECIDED)
     if extension and payload.get("working_days"):
         found.append(_say("days", language, n=payload["working_days"]))
-    moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED)
+    moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED, EventAction.REOPENED)
     if moved and payload.get("due_after"):
         which = "sign_due" if payload.get("deadline") == "sign" else "due"  # 签收期限 or the reply's
         found.append(_say(which, language, t=_when(payload["due_after"])))

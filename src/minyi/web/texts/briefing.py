@@ -85,8 +85,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.heading": ("审计日志", "Audit trail"),
     "audit.change_role": ("变更", "Change"),
     "audit.intro": (
-        "谁查看或导出了个人信息、谁变更了角色：记录只增不改，仅管理员可见。",
-        "Who viewed or exported personal data, who changed roles: records are only ever added; admins only.",
+        (
+            "谁查看或导出了个人信息，谁变更了账号、角色、期限规则、节假日、模型：记录只增不改，仅管理员可见。"
+            "案件的办理经过见案件页的办理记录。"
+        ),
+        (
+            "Who viewed or exported personal data, who changed accounts, roles, deadline rules, holidays or "
+            "the model: records are only ever added; admins only. A case's handling is on its page."
+        ),
     ),
     "audit.action": ("操作", "Action"),
     "audit.actor": ("操作人", "Actor"),
@@ -118,4 +124,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "预览删除（按电话、邮箱查找留言）",
         "Erasure preview (a look-up by phone or e-mail)",
     ),
+    "audit.subject_filter": ("对象（案件编号、用户名或文件名）", "Subject (case number, user name or file)"),
+    "audit.time_local": ("时间（北京时间）", "Time (local)"),
+    "audit.csv": ("下载 CSV（按当前筛选）", "Download CSV (these filters)"),
+    "audit.account_active": ("停用或启用账号", "Account deactivated or reactivated"),
+    "audit.password_changed": ("更改密码", "Password changed"),
+    "audit.sessions_ended": ("强制退出登录", "Logged out everywhere"),
+    "audit.lockout_lifted": ("解除锁定", "Lock-out lifted"),
+    "audit.token_issued": ("签发 API 令牌", "API token issued"),
+    "audit.client_key_created": ("签发 Open311 密钥", "Open311 key issued"),
+    "audit.client_key_revoked": ("吊销 Open311 密钥", "Open311 key revoked"),
+    "audit.department_created": ("新建部门", "Department added"),
+    "audit.categories_imported": ("导入分类", "Categories imported"),
+    "audit.deadline_rule_added": ("新增期限规则", "Deadline rule added"),
+    "audit.deadline_rule_removed": ("删除期限规则", "Deadline rule removed"),
+    "audit.template_added": ("新增答复模板", "Reply template added"),
+    "audit.template_removed": ("删除答复模板", "Reply template removed"),
+    "audit.model_activated": ("启用分类模型", "Model activated"),
+    "audit.restore": ("恢复导出的案件", "Export restored"),
+    "audit.audit_exported": ("导出审计日志", "Audit trail exported"),
+    "audit.alert_rule_saved": ("新增或修改预警规则", "Alert rule added or changed"),
+    "audit.alert_rule_switched": ("启用或停用预警规则", "Alert rule switched on or off"),
 }
