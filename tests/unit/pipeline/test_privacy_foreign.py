@@ -119,3 +119,8 @@ def test_latin_names_recur_masked_in_a_reply():
     names = names_introduced("I am Kim Min-jun (김민준), my")
     assert names == ["Kim Min-jun", "김민준"]
     assert mask_names("Dear Kim Min-jun / 김민준,", names) == "Dear K** M**-j** / 김**,"
+
+
+def test_traditional_cue_words_introduce_mistyped_numbers():
+    text = "聯繫電話：1381234567，身份證號：43010219900101123，護照號碼：P1234567"
+    assert mask_text(text) == "聯繫電話：138***4567，身份證號：430**********1123，護照號碼：P*****67"
