@@ -12,6 +12,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.demo import factories
 from minyi.flows import processing
 from minyi.intake.models import Message
+from minyi.notify.models import OutboxMessage
 
 BODY = (
     "Hello, my name is John Smith, a foreign teacher. The concrete mixing plant next to Lifa Xincheng "
@@ -118,3 +119,26 @@ def test_the_english_dashboard_names_categories_in_english_in_its_filter(client,
     select = page.split('id="dash-category"', 1)[1].split("</select>", 1)[0]
     assert "Road traffic" in select
     assert "道路交通" not in select
+
+
+def test_the_answered_email_has_english_after_the_chinese_and_the_sms_stays_short(session, world):
+    """The e-mail telling the author of an answer was Chinese only, though he wrote on the
+    English portal; no one's language is stored, so the e-mail carries both."""
+    by_mail = factories.make_case(
+        session, status="replied", department=world.roads, body=BODY, contact={"email": "js@example.org"}
+    )
+    by_sms = factories.make_case(
+        session, status="replied", department=world.roads, body=BODY, contact={"phone": "13900001111"}
+    )
+    session.commit()
+    told = {
+        item.channel: item
+        for item in session.query(OutboxMessage)
+        if item.case_id in (by_mail.id, by_sms.id) and item.payload.get("audience") == "citizen"
+    }
+    mail = told["email"]
+    assert mail.subject == "您的留言已答复 / Your message has been answered"
+    assert mail.body.index("您的留言已有答复") < mail.body.index("your message has been answered")
+    assert f"Tracking code: {by_mail.messages[0].tracking_code}" in mail.body
+    assert "Tracking code" not in told["sms"].body
+    assert "answered" not in told["sms"].body
