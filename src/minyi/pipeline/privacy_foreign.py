@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import re
 
+from minyi.pipeline.privacy_numbers import is_service_number
+
 __all__ = [
     "INTL_PHONE",
     "LATIN_NAME",
@@ -111,7 +113,7 @@ _INTRO_QUICK = re.compile(r"(?i)name|i am|i'm|contact|我叫|名叫|名字|我�
 _NOT_FIRST = _word_set(
     "A An The Very Not So Writing Living Staying Working Studying From In At Here Also Really Still Just",
     "Extremely Deeply Resident Residents Owner Owners Tenant Tenants Foreign Foreigner Chinese English",
-    "Building Room Unit Lifa Apartment Street Road District Community",
+    "Building Room Unit Apartment Street Road District Community",
 )
 
 
@@ -162,6 +164,8 @@ def mask_intl_phone(m: re.Match[str], char: str) -> str | None:
 def mask_cued_phone(m: re.Match[str], char: str) -> str | None:
     """``(415) 555-0132`` after "phone:" → ``(***) ***-0132``; a leading ``+1`` stays."""
     value = m["v"]
+    if is_service_number("".join(c for c in value if c.isdigit())):
+        return None  # 0731-12345, 400-888-1234: public numbers stay readable after "call"
     head = re.match(r"\+ ?[1-9][0-9]{0,2}[ .-]?", value)
     cc = head[0] if head and not value[head.end() - 1].isdigit() else ""
     masked = mask_phone_digits(value[len(cc) :], char)

@@ -92,6 +92,10 @@ def test_a_name_introduced_in_latin_letters_is_masked(text, masked):
         "点赞+1 3次",
         "version 3.0.1 of the app",
         "可不可以用我的姓名查询我的身份证号码",
+        # public service numbers stay readable after an English cue too
+        "contact me at 0731-12345 or call 12345",
+        "please call me at 400-888-1234",
+        "phone 95588",
     ],
 )
 def test_english_sentences_stay_readable(text):
