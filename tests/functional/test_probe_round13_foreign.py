@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from tests.functional.conftest import csrf_of
 
 from minyi.analysis.models import MessageAnalysis
 from minyi.demo import factories
@@ -142,3 +143,30 @@ def test_the_answered_email_has_english_after_the_chinese_and_the_sms_stays_shor
     assert f"Tracking code: {by_mail.messages[0].tracking_code}" in mail.body
     assert "Tracking code" not in told["sms"].body
     assert "answered" not in told["sms"].body
+
+
+def test_a_phone_and_email_typed_full_width_are_taken_and_stored_as_ascii(client, session):
+    """A Chinese input method in full-width mode types ０７３１－８４１２３４５６: the portal said
+    "Phone: a number staff can call back" and the API "String should match pattern"."""
+    page = client.get("/?lang=en")
+    form = {
+        "title": "Broken streetlight",
+        "body": "The streetlight outside Building 5 is broken.",
+        "phone": "０７３１－８４１２３４５６",
+        "email": "ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+        "name": "김민준",
+        "csrf_token": csrf_of(page.text),
+    }
+    sent = client.post("/submit", data=form, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    stored = session.query(Message).filter(Message.title == "Broken streetlight").one()
+    assert (stored.contact.phone, stored.contact.email) == ("0731-84123456", "john@example.com")
+    api = client.post(
+        "/api/v1/messages",
+        json={
+            "title": "Streetlight",
+            "body": "Broken.",
+            "contact": {"phone": "＋８２ １０－１２３４－５６７８"},
+        },
+    )
+    assert api.status_code == 201, api.text
