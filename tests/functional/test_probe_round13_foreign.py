@@ -170,3 +170,13 @@ def test_a_phone_and_email_typed_full_width_are_taken_and_stored_as_ascii(client
         },
     )
     assert api.status_code == 201, api.text
+
+
+def test_a_refused_phone_says_how_to_write_a_number_abroad(client):
+    """ "an 11-digit mobile, or a landline with its area code": a foreign resident whose
+    +44 number had a typo was not told that numbers abroad are taken with their country code."""
+    page = client.get("/?lang=en")
+    form = {"title": "Noise", "body": "Loud at night.", "phone": "+44 7700", "csrf_token": csrf_of(page.text)}
+    refused = client.post("/submit?lang=en", data=form)
+    assert refused.status_code == 422
+    assert "a number abroad starting with + and its country code" in refused.text
