@@ -85,7 +85,7 @@ def _bucket(index: int) -> Column:
         BUCKET_COLUMNS[index],
         "integer",
         f"首次答复用时 {low:g} 小时以上的案件数",
-        f"Cases first answered after {low:g} hours or more",
+        f"Cases first answered in {low:g} hours or more",
     )
 
 

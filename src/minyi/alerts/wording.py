@@ -105,7 +105,7 @@ def _threshold(m: Mapping[str, Any], en: bool) -> str:
 def _keyword(m: Mapping[str, Any], en: bool) -> str:
     word, count = m.get("keyword", ""), number(m.get("messages", 1))
     if en:
-        return f'Emergency word "{word}" in {count} message(s)'
+        return f'Emergency word "{word}" in {count} message{"" if count == "1" else "s"}'
     return f"出现紧急关键词“{word}”，相关留言 {count} 条"
 
 

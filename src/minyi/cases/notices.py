@@ -44,6 +44,16 @@ def _sign_by(case: Case) -> str:
     return f"请于 {format_time(case.sign_due_at, '%Y-%m-%d %H:%M')} 前签收（签收期限），"
 
 
+#: The answered notice's English (subject, text), after the Chinese in an e-mail.
+REPLIED_EN = (
+    "Your message has been answered",
+    (
+        "Hello, your message has been answered. Read the answer with your tracking code and secret, "
+        "and tell us how it was handled."
+    ),
+)
+
+
 def replied(session: Session, case: Case, event: CaseEvent) -> None:
     """Tell the author of each of the case's messages that the case was answered."""
     for message in case.messages:
@@ -53,6 +63,7 @@ def replied(session: Session, case: Case, event: CaseEvent) -> None:
             "您的留言已答复",
             "您好！您的留言已有答复，请凭查询码和查询密码查看，并对办理结果进行评价。",
             f"{event.id}:{message.id}",
+            english=REPLIED_EN,
         )
 
 

@@ -10,6 +10,7 @@ answer.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["phone_problem", "wordless"]
 
@@ -23,7 +24,7 @@ _WORD = re.compile(r"\w")  # a letter, a digit or a Han character: emoji and sig
 
 def phone_problem(phone: str) -> bool:
     """Whether ``phone`` cannot be a number to call back (empty is fine: it is optional)."""
-    compact = _SEPARATORS.sub("", phone)
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", phone))  # ０７３１－… typed full-width
     if not compact:
         return False
     if _ABROAD.fullmatch(compact):

@@ -33,6 +33,12 @@ CITIZEN_EMAIL_FOOTER = (
     "本邮件由系统自动发送，请勿直接回复。\n——{site}"
 )
 CITIZEN_SMS_FOOTER = "（查询码：{code}）【{site}】"
+#: The footer's English, after the Chinese in an e-mail that has an English text.
+CITIZEN_EMAIL_FOOTER_EN = (
+    "\n\nTracking code: {code}\n"
+    "With the code and the secret you got when you wrote, see the progress and the answer on the "
+    "“Track” page.\nThis e-mail was sent automatically; please do not reply to it."
+)
 
 
 def enqueue(  # noqa: PLR0913 - the fields of one notification
@@ -95,11 +101,15 @@ def notify_citizen(  # noqa: PLR0913 - the notification, then where the texts co
     dedupe_key: str,
     *,
     settings: Settings | None = None,
+    english: tuple[str, str] | None = None,
 ) -> OutboxMessage | None:
     """Tell the author of ``message`` by e-mail, else by SMS; None without a contact.
 
     The texts get a footer with the message's tracking code. Nothing is sent to an
-    author whose contact details were deleted by the retention policy.
+    author whose contact details were deleted by the retention policy.  ``english`` (subject,
+    body) follows the Chinese in an e-mail, footer included: a foreign resident who wrote on
+    the English portal could not read a Chinese-only notice (thirteenth probe), and nobody's
+    language is stored to choose one.  An SMS stays Chinese: each language doubles its parts.
     """
     settings = settings or get_settings()
     contact = message.contact
@@ -110,6 +120,9 @@ def notify_citizen(  # noqa: PLR0913 - the notification, then where the texts co
     if email:
         channel, recipient = NotifyChannel.EMAIL, email
         text = body + CITIZEN_EMAIL_FOOTER.format(code=code, site=settings.site_name)
+        if english is not None:
+            subject = f"{subject} / {english[0]}"
+            text += "\n\n" + english[1] + CITIZEN_EMAIL_FOOTER_EN.format(code=code)
     elif phone:
         channel, recipient = NotifyChannel.SMS, phone
         text = body + CITIZEN_SMS_FOOTER.format(code=code, site=settings.site_name)

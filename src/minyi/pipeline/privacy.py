@@ -25,7 +25,9 @@ account      a Latin handle after 抖音号, 钉钉号, 快手号, 小红书号,
              微博 (@) (:mod:`minyi.pipeline.privacy_ids`)
 mobile       ``1[3-9]x xxxx xxxx``, any spacing, ``+86``/``86``  ``138****5678``
              (also 138.1234.5678 and in Chinese numerals:      ``一三八****五六七八``
-             :mod:`minyi.pipeline.privacy_spoken`)
+             :mod:`minyi.pipeline.privacy_spoken`); a foreign    ``+44 **** **0123``
+             country code (+44 7700 900123), or (415) 555-0132
+             after phone/tel/call me (privacy_foreign)
 landline     ``0731-84123456``, ``(0731)84123456``, ``-801``    ``0731-******56``
 plate        ``湘A12345``, ``湘A·D12345``, ``粤B 8N888``,        ``湘A*****``
              spaced out: ``湘 A 1 2 3 4 5``
@@ -34,6 +36,7 @@ address      the room after a building or unit: 3栋402室,      ``3栋***室``
              after an estate or before 室: 梅溪郡12-3-402       ``梅溪郡12-3-***``
              after a house number before 室/房: 12号305室      ``12号***室``
              after an estate before 号: 梅溪郡305号            ``梅溪郡***号``
+             in English after Room/Apt/Flat/Suite            ``Room ****``
 name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``张**``
              ``姓名：``/``联系人：``, with a common surname; an
              official's after 经办人/承办人/工作人员 right before
@@ -41,7 +44,9 @@ name         2–3 Han characters after ``我叫``/``本人``/``我是``/   ``�
              a pupil's beside 同学, after 学生/患者/职工; a
              teacher's with a given name (李小红老师); a full
              name starting a title before 反映/投诉 (孙丽丽反映…)
-             (:mod:`minyi.pipeline.privacy_names`)
+             (:mod:`minyi.pipeline.privacy_names`); in Latin    ``J*** S****``
+             letters, Hangul or kana after my name is, I am,
+             我叫 … (:mod:`minyi.pipeline.privacy_foreign`)
 ============ ================================================ ======================
 
 **After a cue** (身份证号, 证件号码, 银行卡号, 卡号, 账号, QQ, 微信, 手机号码, 电话, 联系电话,
@@ -60,7 +65,8 @@ they are.  A department's landline that is not in ``keep`` is masked like anyone
 Digit runs are matched only whole (a phone inside a longer run of digits is not a
 phone).  Numbers masked to their compact form drop inner spaces and dashes
 (``138 1234 5678`` → ``138****5678``); a landline keeps its area code as written.
-Full-width digits and letters are matched as their ASCII forms and zero-width
+Full-width digits and letters are matched as their ASCII forms, Traditional characters
+of the cue words and surnames as Simplified (手機號碼, 陳大文, 5棟) and zero-width
 characters are ignored (:mod:`minyi.pipeline.privacy_text`).
 
 Left alone on purpose: numbers introduced by 订单/单号/编号/工单/案号 and the
@@ -98,7 +104,7 @@ from minyi.pipeline import privacy_numbers as _numbers
 from minyi.pipeline.privacy_names import mask_names, names_introduced
 from minyi.pipeline.privacy_numbers import KeepList, id_checksum_ok, is_service_number, luhn_ok
 from minyi.pipeline.privacy_rules import RESERVED, RESERVED_KINDS, RULES, ReadFunction
-from minyi.pipeline.privacy_text import Spans, in_masked_number, probe_text
+from minyi.pipeline.privacy_text import Spans, as_written, has_hant, in_masked_number, probe_text
 
 __all__ = [
     "KINDS",
@@ -216,6 +222,8 @@ class PersonalDataMasker:
         found = self._scan(probe, KeepList(keep) if keep else None, written)
         if index is not None:  # spans in the copy without zero-width characters
             found = [(kind, index[start], index[end - 1] + 1, masked) for kind, start, end, masked in found]
+        if found and probe is not text and has_hant(text):  # 陳** for 陳大文, not 陈**
+            found = [(kind, s, e, as_written(text[s:e], masked)) for kind, s, e, masked in found]
         if len(found) > 1:
             found.sort(key=_start)
         return found

@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from minyi.pipeline.privacy_foreign import latin_names_introduced, masked_word
+from minyi.pipeline.privacy_text import HANT_TABLE, has_hant
+
 __all__ = [
     "CLASSMATE",
     "KIN_NAME",
@@ -47,12 +50,16 @@ def _word_set(*lines: str) -> frozenset[str]:
     return frozenset(" ".join(lines).split())
 
 
+#: What follows a name in a phone call written down without punctuation (喂你好嗯我叫张伟我电话是…,
+#: thirteenth probe): the next clause's 我 before the phone or the home (我电话, 我的手机, 我住), a
+#: filler (嗯, 啊, 呃, 那个, 就是) or 然后.  Not 我 alone: 用我的姓名查询我的身份证号 holds no name.
+_SPOKEN_ENDS = "我(?:的)?(?:电话|手机|号码|联系|住|家住|今年)|嗯|啊|呃|那个|就是|然后|这个"
 #: A name introduced by its author; group ``v`` is the name.  The name ends before a
 #: non-Han character or a word that usually follows a name (家住, 今年, 男, 反映 …).
 NAME = re.compile(
     r"(?:我叫|(?:我|本人)?名叫|我的名字(?:是|叫)|本人(?:叫|姓名\s*[:：]?|是)?|我是|(?:姓名|联系人)\s*[:：]?)\s*"
     rf"(?P<v>[{_HAN}]{{2,3}}?)"
-    rf"(?=[^{_HAN}]|家住|住|电话|手机|身份证|联系|今年|现年|现住|居住|户籍|性别|年龄|男|女|反映|\Z)"
+    rf"(?=[^{_HAN}]|家住|住|电话|手机|身份证|联系|今年|现年|现住|居住|户籍|性别|年龄|男|女|反映|{_SPOKEN_ENDS}|\Z)"
 )
 _HAS_NAME_INTRO = re.compile("我叫|名叫|我的名字|本人|我是|姓名|联系人").search
 
@@ -144,7 +151,12 @@ def _surname_of(name: str) -> str:
 
 
 def masked_name(name: str, char: str = "*") -> str:
-    """``name`` with all but its surname masked (王小明 → 王**); at least one character is masked."""
+    """``name`` with all but its surname masked (王小明 → 王**); at least one character is masked.
+
+    A name in Latin letters keeps the first letter of each word (John Smith → J*** S****).
+    """
+    if name[:1].isascii():
+        return " ".join(masked_word(word, char) for word in name.split(" "))
     surname = _surname_of(name)
     if len(surname) >= len(name):
         surname = name[:1]
@@ -223,6 +235,8 @@ def names_introduced(text: str | None) -> list[str]:
     """
     if not text:
         return []
+    if has_hant(text):
+        text = text.translate(HANT_TABLE)  # 我叫陳大文 introduces 陈大文, as mask_text reads it
     names: list[str] = []
     if has_name_intro(text):
         names += (m["v"] for m in NAME.finditer(text))
@@ -235,7 +249,8 @@ def names_introduced(text: str | None) -> list[str]:
     if has_teacher(text):
         names += (m["v"] for m in TEACHER.finditer(text))
     names += (m["v"] for m in TITLE_NAME.finditer(text) if mask_title_name(m, "*") is not None)
-    return list(dict.fromkeys(name for name in names if _accepted(name)))
+    names = [name for name in names if _accepted(name)]
+    return list(dict.fromkeys(names + latin_names_introduced(text)))
 
 
 def mask_names(text: str | None, names: Iterable[str], *, mask_char: str = "*") -> str:

@@ -57,8 +57,11 @@ _GROUPED = "[0-9]{1,8}(?: [0-9]{1,8}){1,4}"
 _END = "(?![0-9A-Za-z])"
 #: The value is group ``v``: after a cue any one or two letters and 7-9 digits, else E/G + 8 digits.
 PASSPORT = re.compile(
-    rf"(?:{_CUE}\s*(?:[:：]|是|为)?\s*|(?<![0-9A-Za-z])(?=[EG][0-9]{{8}}{_END}|E[A-HJ-NP-Z][0-9]{{7}}{_END}))"
-    rf"(?P<v>[A-Za-z]{{1,2}} ?(?:[0-9]{{7,9}}|{_GROUPED})){_END}"
+    rf"(?:{_CUE}\s*(?:[:：#]|是|为|(?i:is)(?= ))?\s*"
+    rf"|(?<![0-9A-Za-z])(?=[EG][0-9]{{8}}{_END}|E[A-HJ-NP-Z][0-9]{{7}}{_END}))"
+    rf"(?P<v>[A-Za-z]{{1,2}} ?(?:[0-9]{{7,9}}|{_GROUPED})"
+    # after a cue, also a foreign passport's shape (thirteenth probe): nine digits (USA), 12AB34567 (France)
+    rf"|(?<=[^0-9A-Za-z])(?:[0-9]{{8,9}}|[0-9]{{2}}[A-Za-z]{{2}}[0-9]{{5}}|[A-Za-z]{{2}}[0-9]{{6,7}}[A-Za-z]?)){_END}"
 )
 _PASSPORT_QUICK = re.compile("[EG][0-9A-Z][0-9]{7}").search
 
@@ -87,6 +90,10 @@ def has_passport(text: str) -> bool:
 def mask_passport(m: re.Match[str], char: str) -> str | None:
     """``E12345678`` → ``E******78``; ``EA1234567`` → ``EA*****67``."""
     value = m["v"].replace(" ", "")
+    if value[0].isdigit():  # a foreign passport after a cue: 123456789, 12AB34567
+        if m[0] == m["v"]:
+            return None  # no cue before it: a bare number is no passport
+        return char * (len(value) - 2) + value[-2:]
     letters = 2 if value[1].isalpha() else 1
     if not _PASSPORT_DIGITS[0] <= len(value) - letters <= _PASSPORT_DIGITS[1]:
         return None  # grouped digits too few or too many for a passport

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from minyi.pipeline import privacy_foreign as _foreign
 from minyi.pipeline import privacy_ids as _ids
 from minyi.pipeline import privacy_numbers as _numbers
 from minyi.pipeline import privacy_permits as _permits
@@ -97,7 +98,7 @@ _WECHAT = re.compile(
     # 薇信, 威信, 微 信, 卫星号 and 加微/加V: spellings that get past a filter for 微信 (third probe).
     r"(?:微 ?信|[薇威Vv]信|卫星号|(?<=加)(?:微|[Vv](?![A-Za-z0-9]))"
     r"|(?<![A-Za-z])(?i:wx|vx|weixin|wechat)(?![A-Za-z0-9_]))"
-    rf"(?P<mark>(?:号码?|账号|[Ii][Dd])?\s*{_COLON}?\s*(?:是|为)?)\s*"
+    rf"(?P<mark>(?:号码?|账号|[Ii][Dd])?\s*{_COLON}?\s*(?:是|为|(?i:is)(?= ))?)\s*"
     rf"(?P<v>{_MOBILE_CORE}|[A-Za-z][-_A-Za-z0-9]{{5,19}})(?![-_A-Za-z0-9])"
 )
 _WXID = re.compile(r"(?<![-_A-Za-z0-9])wxid_[A-Za-z0-9]{6,20}(?![-_A-Za-z0-9])")
@@ -165,8 +166,9 @@ def _mask_wechat(m: re.Match[str], char: str) -> str | None:
     value = m["v"]
     if value[0].isdigit() or value[0] == "+":
         return _mask_phone_value(value, char)
-    if value.isalpha() and not m["mark"].strip():
-        return None  # "微信 Android": an English word, unless introduced as an id
+    mark = m["mark"].strip()
+    if value.isalpha() and (not mark or mark.lower() == "is"):
+        return None  # "微信 Android", "WeChat is slow": English words, unless introduced as an id
     return _keep_ends(value, 2, 2, char)
 
 
@@ -243,6 +245,8 @@ RULES: tuple[Rule, ...] = (
     Rule("wechat", _WECHAT, _mask_wechat, "v", applies=_has_wechat_intro),
     Rule("wechat", _WXID, _mask_wxid, applies=lambda t: "wxid_" in t),
     Rule("account", _ids.ACCOUNT, _ids.mask_account, "v", applies=_ids.has_account),
+    # A foreign country code first: +1 415 555 0132 is no Chinese mobile (thirteenth probe).
+    Rule("mobile", _foreign.INTL_PHONE, _foreign.mask_intl_phone, applies=_foreign.has_intl_phone),
     Rule("mobile", _MOBILE, _mask_mobile, applies=_HAS_MOBILE_CORE),
     Rule("mobile", _spoken.MOBILE_SPOKEN, _spoken.mask_spoken, "n", applies=_spoken.has_spoken),
     Rule("wechat", _ids.V_ID, _ids.mask_v_id, "v", applies=_ids.has_v_id),  # after the mobiles
@@ -253,7 +257,9 @@ RULES: tuple[Rule, ...] = (
     Rule("address", _numbers.ROOM_DASHED, _numbers.mask_room, "v", applies=_numbers.has_dashed_room),
     Rule("address", _numbers.ROOM_NUMBERED, _numbers.mask_room, "v", applies=_numbers.has_numbered_room),
     Rule("address", _numbers.ROOM_ESTATE, _numbers.mask_room, "v", applies=_numbers.has_estate_room),
+    Rule("address", _foreign.ROOM_EN, _foreign.mask_room_en, "v", applies=_foreign.has_room_word),
     Rule("name", NAME, mask_name_match, "v", applies=has_name_intro),
+    Rule("name", _foreign.LATIN_NAME, _foreign.mask_latin_name, "v", applies=_foreign.has_latin_name_intro),
     Rule("name", OFFICIAL, mask_name_match, "v", applies=has_official),
     Rule("name", KIN_NAME, mask_name_match, "v", applies=has_kin_intro),
     Rule("name", CLASSMATE, mask_name_match, "v", applies=has_classmate),
@@ -263,6 +269,8 @@ RULES: tuple[Rule, ...] = (
     Rule("name", TITLE_NAME, mask_title_name, "v"),
     # Last: a mistyped phone number after 手机, 电话 …, where no checksum rule took one.
     Rule("cued", _numbers.DIGIT_RUN, read=_numbers.read_cued_phone, applies=_numbers.HAS_PHONE_CUE),
+    # After every Chinese shape, which keep theirs: (415) 555-0132 after "phone:" (thirteenth probe).
+    Rule("mobile", _foreign.PHONE_CUED_EN, _foreign.mask_cued_phone, "v", applies=_foreign.has_phone_cue_en),
 )
 
 #: Spans that no rule may take: URLs and numbers introduced as orders, cases, invoices...

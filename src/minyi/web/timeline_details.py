@@ -17,7 +17,7 @@ from minyi.cases.models import CaseEvent, EventAction
 from minyi.core.localtime import format_time
 
 _TEXTS = {
-    "days": ("{n} 个工作日", "{n} working day(s)"),
+    "days": ("{n} 个工作日", "{n} working {days}"),
     "approved": ("批准", "approved"),
     "rejected": ("不批准", "not approved"),
     "due": ("期限至 {t}", "due {t}"),
@@ -100,7 +100,8 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         found.append(_say("approved" if payload.get("approved") else "rejected", language))
     extension = event.action in (EventAction.EXTENSION_REQUESTED, EventAction.EXTENSION_DECIDED)
     if extension and payload.get("working_days"):
-        found.append(_say("days", language, n=payload["working_days"]))
+        n = payload["working_days"]
+        found.append(_say("days", language, n=n, days="day" if n == 1 else "days"))
     moved = event.action in (EventAction.EXTENSION_DECIDED, EventAction.DEADLINE_MOVED, EventAction.REOPENED)
     if moved and payload.get("due_after"):
         which = "sign_due" if payload.get("deadline") == "sign" else "due"  # 签收期限 or the reply's

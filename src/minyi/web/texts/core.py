@@ -67,8 +67,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.no_file": ("文件：请先选择要上传的文件。", "File: choose a file to upload first."),
     "error.phone": (
-        "联系电话：请填写可以回电的号码（11 位手机号，或带区号的固定电话）。",
-        "Phone: a number staff can call back (an 11-digit mobile, or a landline with its area code).",
+        "联系电话：请填写可以回电的号码（11 位手机号，或带区号的固定电话；境外号码以 + 和国家代码开头）。",
+        (
+            "Phone: a number staff can call back (an 11-digit mobile, a landline with its area code, "
+            "or a number abroad starting with + and its country code, such as +44 7700 900123)."
+        ),
     ),
     "error.wordless.title": (
         "留言主题：请用文字描述（不能只有表情或符号）。",
