@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
 from minyi.cases.holiday_store import office_calendar
-from minyi.cases.models import AppealKind, Case, CaseStatus, DeadlineRuleRecord
+from minyi.cases.models import AppealKind, Case, CaseEvent, CaseStatus, DeadlineRuleRecord, EventAction
 from minyi.db.base import UTCDateTime
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -121,3 +121,34 @@ def sign_due(
     path = case.category.path if case.category else None
     policy = policy or deadline_policy(session)
     return policy.accept_due(start, case.appeal_kind, path, urgent=bool(case.urgent))
+
+
+def recount_sign_due(session: Session, case: Case) -> dict[str, str | None]:
+    """Count ``case``'s pending acceptance deadline again after its kind or category changed.
+
+    The rule that sets 签收时限 depends on the kind and the category, as the reply deadline's
+    does: a correction recounts it from the latest dispatch (派单 or 改派) under the rule that
+    now matches, and clears it when that rule sets none. Only while the department has not
+    signed for the case (after, the deadline is history) and not for an urgent case (the
+    emergency rule set it, as for the reply deadline). Returns the payload keys for the
+    correction's history entry (``sign_due_before``/``sign_due_after``), empty when nothing
+    changed. Before this, a complaint corrected to praise kept 超时未签收 (twelfth probe).
+    """
+    if case.status != CaseStatus.DISPATCHED or case.urgent:
+        return {}
+    sent = session.scalar(
+        select(func.max(CaseEvent.created_at)).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.action.in_([EventAction.DISPATCHED.value, EventAction.REASSIGNED.value]),
+        )
+    )
+    if sent is None:
+        return {}
+    before, after = case.sign_due_at, sign_due(session, case, sent)
+    if before == after:
+        return {}
+    case.sign_due_at = after
+    return {
+        "sign_due_before": before.isoformat() if before is not None else None,
+        "sign_due_after": after.isoformat() if after is not None else None,
+    }
