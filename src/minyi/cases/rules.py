@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
@@ -88,6 +89,17 @@ def past_rules_deadline(session: Session, now: datetime) -> list[str]:
     the dispatch desk that the public dashboard counted late (twelfth probe). Few rows: the
     dispatch desk's.
     """
+    return [ident for ident, due in rules_deadlines(session).items() if due < now]
+
+
+def rules_deadlines(session: Session, among: Select[Any] | None = None) -> dict[str, datetime]:
+    """The rules' deadline of each waiting case with no deadline of its own (never accepted).
+
+    From its first message, as :func:`past_rules_deadline` and the scorecard count it; cases
+    the rules give none (praise) are left out. ``among``: a query of case ids to look at
+    (else every such case). The inbox sorts by it (``cases.queries.inbox_keys``), so that a
+    case its 已超期 filter counts overdue is not listed among cases without a deadline.
+    """
     answered = [status.value for status in (CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED)]
     arrival = type_coerce(func.min(func.coalesce(Message.submitted_at, Message.received_at)), UTCDateTime())
     query = (
@@ -97,13 +109,15 @@ def past_rules_deadline(session: Session, now: datetime) -> list[str]:
         .where(Case.status.not_in(answered), Case.due_at.is_(None))
         .group_by(Case.id, Case.appeal_kind, Case.urgent, Category.path)
     )
+    if among is not None:
+        query = query.where(Case.id.in_(among))
     policy = deadline_policy(session)
-    late = []
+    found = {}
     for ident, kind, urgent, path, first in session.execute(query):
         due = due_by_rules(policy, first, kind, path, urgent=bool(urgent))
-        if due is not None and due < now:
-            late.append(ident)
-    return late
+        if due is not None:
+            found[str(ident)] = due
+    return found
 
 
 def sign_due(
