@@ -11,7 +11,9 @@ What a case counts for (see :mod:`minyi.accountability.facts` for the code):
 * A case belongs to the local month in which its **first message arrived** (the author's
   留言时间 when a file gives it, else when Minyi received it), to its department, to the
   region of that first message and to its **top-level category** (一级分类).
-* A case absorbed into another (并案, ``merged_into``) is counted in that other case only.
+* A case absorbed into another (并案, ``merged_into``) is counted in that other case only,
+  which is dated by the earliest of all its messages; ``cases.csv`` and Open311 date a case
+  by the same message (``Case.written_at``).
 * The satisfaction and resolution rates are citizens' own answers: over fewer than
   :data:`MIN_OPINIONS` answers they are not shown, and an open-data row with fewer leaves
   their counts empty, so that no figure publishes what one citizen said.
