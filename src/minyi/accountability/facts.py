@@ -2,10 +2,11 @@
 
 The facts of a case are read from what the case model records: its first message (the
 arrival time and the region), the first ``dispatched``, sign-for (``status`` → ``signed``)
-and ``replied`` events (each dispatch's sign-for is read apart: :mod:`.sign_for`), whether it was merged into another case, its current deadline and
-answer time, how often it was reopened and its last follow-up rating. :func:`count_case`
-turns them into the counts of :data:`~minyi.accountability.definitions.COUNT_COLUMNS` and
-one reply-time bucket, by the definitions of :mod:`minyi.accountability.definitions`.
+and ``replied`` events (each dispatch's sign-for is read apart: :mod:`.sign_for`), whether
+it was merged into another case, its current deadline and answer time, how often it was
+reopened and its last follow-up rating. :func:`count_case` turns them into the counts of
+:data:`~minyi.accountability.definitions.COUNT_COLUMNS` and one reply-time bucket, by the
+definitions of :mod:`minyi.accountability.definitions`.
 
 Historical answers (a 附件4 file's 答复意见) were given before Minyi accepted the case:
 their case's ``accepted_at`` and ``due_at`` are the import's time. Such a case is judged
