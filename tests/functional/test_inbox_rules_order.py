@@ -73,3 +73,8 @@ def test_the_staff_inbox_lists_them_in_the_same_order(client, session, world):
     page = client.get("/staff", params={"limit": 200}).text
     oldest, tomorrow = made["desk-5"].number, made["due-0"].number
     assert page.index(oldest) < page.index(tomorrow)
+    row = page.split(oldest, 1)[1].split("</tr>", 1)[0]
+    assert 'class="rules-due overdue"' in row  # its deadline shown, marked overdue
+    assert "按规定" in row
+    english = client.get("/staff", params={"limit": 200, "lang": "en"}).text
+    assert "by the rules" in english.split(oldest, 1)[1].split("</tr>", 1)[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -54,6 +54,8 @@ class CasePage:
     items: list[Case]
     total: int
     next_cursor: str | None
+    #: the rules' deadline of each listed case never accepted (no ``due_at``), which placed it
+    rules_due: dict[str, datetime] = field(default_factory=dict)
 
 
 TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of its letters
@@ -179,7 +181,8 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
     items = found[: flt.limit]
     more = len(found) > flt.limit
     next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1], rules), "cases") if more and items else None
-    return CasePage(items, total, next_cursor)
+    listed = {case.id: rules[case.id] for case in items if case.due_at is None and case.id in rules}
+    return CasePage(items, total, next_cursor, listed)
 
 
 def _filtered(session: Session, user: User, flt: CaseFilter) -> Select[Case]:
