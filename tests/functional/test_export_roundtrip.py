@@ -189,3 +189,38 @@ def test_a_number_given_up_in_a_batch_goes_to_the_case_exported_with_it(session,
         numbers = {case.number: case for case in target.scalars(select(Case))}
         assert taker_id in {m.external_id for m in numbers[drawn].messages}
         assert giver_id in {m.external_id for m in numbers["OTHER-0001"].messages}
+
+
+def _drop_column(path, header: str) -> None:
+    """Rewrite the CSV at ``path`` without ``header``: an export written before that column existed."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    at = rows[0].index(header)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([row[:at] + row[at + 1 :] for row in rows])
+
+
+@pytest.mark.parametrize("old_file", [False, True])
+def test_the_acceptance_deadline_goes_out_and_comes_back(session, empty, tmp_path, old_file):
+    """签收期限 (sign_due_at) is exported and restored; an export from before the column still restores."""
+    water = factories.make_department(session, code="WATER")
+    waiting = factories.make_case(
+        session, status="dispatched", department=water, title="路灯不亮", body="人民路路灯不亮"
+    )
+    sign_by = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+    waiting.sign_due_at = sign_by
+    session.commit()
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(session, ExportFormat.CSV))
+    assert "签收期限" in path.read_text("utf-8-sig").splitlines()[0].split(",")
+    if old_file:
+        _drop_column(path, "签收期限")
+
+    import_messages(empty, path, key=KEY, settings=None)
+    assert restore_cases(empty, path).cases == 1
+    with empty.session() as target:
+        restored = target.scalar(select(Case).where(Case.number == waiting.number))
+        assert str(restored.status) == "dispatched"
+        assert restored.sign_due_at == (None if old_file else sign_by)

@@ -115,7 +115,7 @@ def test_data_dictionary_lists_every_file_and_column(client, session, world):
     assert page.status_code == 200
     for name in ("cases.csv", "cases.json", "cases.xlsx", "scorecard.csv", "received_at", "CC BY 4.0"):
         assert name in page.text
-    assert "Received, cut to the hour" in client.get("/public/data", params={"lang": "en"}).text
+    assert "When the first message was written" in client.get("/public/data", params={"lang": "en"}).text
 
 
 def test_data_dictionary_describes_the_scorecard_columns_from_its_code(client):

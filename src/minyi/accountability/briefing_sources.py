@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from minyi.accountability import facts, refresh
+from minyi.accountability import facts, refresh, sign_for
 from minyi.accountability.forecast import FIRST_END, LAST_END, forecast_weekly
 from minyi.accountability.scorecard import Row, names
 
@@ -51,13 +51,14 @@ class Tally:
 def tally(session: Session, start: datetime, end: datetime, rules: facts.Rules) -> Tally:
     """Count every case that arrived in ``[start, end)`` by the scorecard's definitions."""
     found = Tally()
-    for row in facts.stream_facts(session, [(start, end)]):
+    for row, held in sign_for.with_holdings(session, facts.stream_facts(session, [(start, end)])):
         key = facts.key_of(row, rules)
         arrival = row.arrival or row.created_at
         if key is None or not start <= arrival < end:
             continue  # merged into another case, or a candidate that arrived outside the period
-        counts = found.departments.setdefault(key[1], [0] * facts.WIDTH)
-        facts.count_case(row, rules, counts)
+        facts.count_into(
+            row, rules, held, lambda department: found.departments.setdefault(department, [0] * facts.WIDTH)
+        )
         found.arrivals.append(arrival)
         found.categories[key[3]] += 1
     return found

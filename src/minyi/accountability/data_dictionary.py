@@ -37,10 +37,16 @@ _FEW_EN = " (empty in a row with fewer than 5 follow-ups, or 1 to 4 answered cas
 _COUNTS: dict[str, tuple[str, str]] = {
     "cases": ("案件数", "Cases"),
     "sign_due": (
-        "应签收案件数（已签收或已超过签收时限）",
-        "Cases due to be signed for (signed, or past the limit)",
+        "应签收派单数（已签收、退单、答复或已超过签收时限；每次派单计入当时承办的部门，本行的部门可能不是案件现在的承办部门）",
+        (
+            "Dispatches due to be signed for (signed, sent back, answered, or past the limit; each "
+            "counts for the department it went to, which may not be the case's department now)"
+        ),
     ),
-    "signed_on_time": ("其中按时签收数", "Of those, signed for in time"),
+    "signed_on_time": (
+        "其中按时签收（或退单、答复）数",
+        "Of those, signed for (or sent back, answered) in time",
+    ),
     "answered": ("已答复案件数", "Cases answered"),
     "completion_due": ("应办结案件数（已答复或已超期）", "Cases due (answered, or past their deadline)"),
     "completed_on_time": ("其中按时答复数", "Of those, answered in time"),

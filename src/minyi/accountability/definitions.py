@@ -11,7 +11,9 @@ What a case counts for (see :mod:`minyi.accountability.facts` for the code):
 * A case belongs to the local month in which its **first message arrived** (the author's
   留言时间 when a file gives it, else when Minyi received it), to its department, to the
   region of that first message and to its **top-level category** (一级分类).
-* A case absorbed into another (并案, ``merged_into``) is counted in that other case only.
+* A case absorbed into another (并案, ``merged_into``) is counted in that other case only,
+  which is dated by the earliest of all its messages; ``cases.csv`` and Open311 date a case
+  by the same message (``Case.written_at``).
 * The satisfaction and resolution rates are citizens' own answers: over fewer than
   :data:`MIN_OPINIONS` answers they are not shown, and an open-data row with fewer leaves
   their counts empty, so that no figure publishes what one citizen said.
@@ -51,8 +53,8 @@ BUCKET_COLUMNS: tuple[str, ...] = tuple(f"reply_h{index:02d}" for index in range
 #: The counts stored per aggregate row (besides the histogram), in the order of the open data.
 COUNT_COLUMNS: tuple[str, ...] = (
     "cases",  # every case of the row (volume)
-    "sign_due",  # dispatched cases that were signed for, or whose sign-for limit has passed
-    "signed_on_time",  # of those, signed for (or answered) within the limit
+    "sign_due",  # dispatches signed for, sent back or answered, or whose sign-for limit has passed
+    "signed_on_time",  # of those, signed for, sent back or answered within the limit
     "answered",  # cases answered (a public reply, or a statement) at least once
     "completion_due",  # cases answered, or still unanswered past their deadline
     "completed_on_time",  # of those, answered no later than the deadline in force
@@ -135,9 +137,14 @@ FIGURES: tuple[Figure, ...] = (
         "sign_rate",
         "签收及时率",
         "On-time sign-for rate",
-        "在签收时限内签收（或直接答复）的案件数 ÷ 已派单且已签收或已超过签收时限的案件数。",
-        "Cases signed for (or answered) by the department within the sign-for limit ÷ dispatched "
-        "cases that were signed for or whose limit has passed.",
+        "承办部门在签收时限内签收、退单或直接答复的派单数 ÷ 已签收、退单、答复或已超过签收时限的派单数。"
+        "每次派单（含改派、退单后重新派单）计入当时承办的部门；签收时限为案件的签收期限，"
+        "未设签收期限的按系统设定的工作小时数（默认 24）；未到时限即被改派的派单不计。",
+        "Dispatches signed for, sent back (退单) or answered by the department within the sign-for "
+        "limit ÷ dispatches signed for, sent back, answered or past their limit. Each dispatch "
+        "(re-dispatches after 改派 or 退单 included) counts for the department it went to; the limit "
+        "is the case's acceptance deadline (签收期限), else the set working hours (24 by default); "
+        "a dispatch moved on before its limit is not counted.",
         "rate",
         numerator=("signed_on_time",),
         denominator=("sign_due",),

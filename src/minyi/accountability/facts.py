@@ -2,10 +2,11 @@
 
 The facts of a case are read from what the case model records: its first message (the
 arrival time and the region), the first ``dispatched``, sign-for (``status`` → ``signed``)
-and ``replied`` events, whether it was merged into another case, its current deadline and
-answer time, how often it was reopened and its last follow-up rating. :func:`count_case`
-turns them into the counts of :data:`~minyi.accountability.definitions.COUNT_COLUMNS` and
-one reply-time bucket, by the definitions of :mod:`minyi.accountability.definitions`.
+and ``replied`` events (each dispatch's sign-for is read apart: :mod:`.sign_for`), whether
+it was merged into another case, its current deadline and answer time, how often it was
+reopened and its last follow-up rating. :func:`count_case` turns them into the counts of
+:data:`~minyi.accountability.definitions.COUNT_COLUMNS` and one reply-time bucket, by the
+definitions of :mod:`minyi.accountability.definitions`.
 
 Historical answers (a 附件4 file's 答复意见) were given before Minyi accepted the case:
 their case's ``accepted_at`` and ``due_at`` are the import's time. Such a case is judged
@@ -14,7 +15,7 @@ against the deadline the rules give counted from its first message, and has no s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,8 +25,10 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, type_coer
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
+from minyi.accountability import sign_for
 from minyi.accountability.definitions import BUCKET_COLUMNS, COUNT_COLUMNS, bucket_of
 from minyi.accountability.regions import public_region
+from minyi.accountability.sign_for import Holding
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.models import (
     ANSWERED_STATUSES,
@@ -124,6 +127,7 @@ def fact_query(
     query = select(
         Case.id, Case.created_at, Case.department_id, Case.category_id, Case.status, Case.appeal_kind,
         Case.urgent, Case.accepted_at, Case.due_at, Case.replied_at, Case.reopened_count,
+        Case.sign_due_at,
     )  # fmt: skip
     if candidates is not None:
         first = first.where(Message.case_id.in_(candidates))
@@ -176,20 +180,42 @@ def key_of(row: Any, rules: Rules) -> Key | None:
     return month_of(arrival, rules.zone), row.department_id or "", region, category
 
 
-def _sign_counts(row: Any, rules: Rules) -> tuple[int, int]:
-    """(counted for the sign-for rate, signed on time)."""
+def sign_counts(row: Any, rules: Rules, held: Sequence[Holding]) -> list[tuple[str, int, int]]:
+    """(department id, counted for the sign-for rate, signed on time) of each dispatch of the case.
+
+    Each department that held the case answers for its own sign-for (:mod:`.sign_for`):
+    counted from the first dispatch alone, a case sent back late by one department and
+    signed for at once by the next was late for the second (twelfth probe).
+    """
     if row.dispatched is None:
-        return 0, 0
+        return []
     takes = [t for t in (row.signed, row.first_reply) if t is not None]
     if takes and min(takes) < row.dispatched:
-        return 0, 0  # answered before Minyi dispatched it: a historical answer, no sign-for
-    # the hours of days off do not count: a Friday afternoon's dispatch signed for on Monday
-    # morning was late, and every case dispatched on the eve of 春节 (tenth probe)
+        return []  # answered before Minyi dispatched it: a historical answer, no sign-for
+    found = []
+    for holding in held:
+        limit = holding.due or _sign_limit(row, rules, holding.start)
+        if holding.acted and holding.end is not None:
+            found.append((holding.department_id, 1, int(holding.end <= limit)))
+        else:  # moved away, merged or closed without its acting, or still waiting
+            found.append((holding.department_id, int((holding.end or rules.now) > limit), 0))
+    return found
+
+
+def _sign_limit(row: Any, rules: Rules, start: datetime) -> datetime:
+    """The sign-for limit of a dispatch at ``start`` the history kept none of: the rules', else the setting's.
+
+    The office's ``accept_hours`` rules when one matches the case; else ``MINYI_SIGN_FOR_HOURS``
+    working hours, the hours of days off left out (a Friday afternoon's dispatch signed for on
+    Monday morning was late, and every case dispatched on the eve of 春节: tenth probe).
+    """
+    if not sign_for.no_deadline_of_its_own(row):
+        path = rules.paths.get(row.category_id or "")
+        due = rules.policy.accept_due(_utc(start), row.appeal_kind, path, urgent=bool(row.urgent))
+        if due is not None:
+            return due
     hours = rules.sign_for.total_seconds() / 3600
-    limit = rules.policy.calendar.add_hours_on_working_days(_utc(row.dispatched), hours)
-    if takes:
-        return 1, int(min(takes) <= limit)
-    return int(rules.now > limit), 0
+    return rules.policy.calendar.add_hours_on_working_days(_utc(start), hours)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -233,13 +259,27 @@ def overdue_without_due(
     return found
 
 
+def count_into(row: Any, rules: Rules, held: Sequence[Holding], cell: Callable[[str], list[int]]) -> None:
+    """Add the counts of one case to ``cell(department id)``, the sign-for by department.
+
+    The case counts in its own department's cell; the sign-for of each department that held
+    it (:func:`sign_counts`) in that department's.
+    """
+    count_case(row, rules, cell(row.department_id or ""))
+    for department, due, on_time in sign_counts(row, rules, held):
+        into = cell(department or row.department_id or "")
+        into[1] += due
+        into[2] += on_time
+
+
 def count_case(row: Any, rules: Rules, into: list[int]) -> None:
-    """Add the counts of one case (a row of :func:`fact_query`) to ``into`` (:data:`INDEX` order)."""
+    """Add the counts of one case (a row of :func:`fact_query`) to ``into`` (:data:`INDEX` order).
+
+    All but the sign-for, which counts for each department that held the case
+    (:func:`count_into` adds it).
+    """
     arrival = row.arrival or row.created_at
     into[0] += 1  # cases
-    due, on_time = _sign_counts(row, rules)
-    into[1] += due
-    into[2] += on_time
     first_reply = row.first_reply or row.replied_at
     answered_now = CaseStatus(row.status) in ANSWERED_STATUSES and row.replied_at is not None
     deadline = deadline_in_force(row, rules, arrival)

@@ -101,8 +101,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column(
         "received_at",
         "datetime",
-        "留言时间，取整到小时（本地时间，ISO 8601）",
-        "Received, cut to the hour (local time, ISO 8601)",
+        "首条留言的留言时间（并案的以其中最早的一条为准，与统计月份相同），取整到小时（本地时间，ISO 8601）",
+        "When the first message was written (of a merged case, the earliest; the month the scorecard "
+        "counts it in), cut to the hour (local time, ISO 8601)",
     ),
     Column(
         "replied_at",

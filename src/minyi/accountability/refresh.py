@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, literal, select, true
 from sqlalchemy.orm import Session
 
-from minyi.accountability import facts
+from minyi.accountability import facts, sign_for
 from minyi.accountability.models import CATEGORY, CELLS, DEPARTMENT, REGION, ScorecardRefresh
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus
 from minyi.cases.rules import deadline_policy
@@ -141,14 +141,16 @@ def count_cells(
     total = (session.scalar(select(func.count()).select_from(Case)) or 0) if progress is not None else 0
     cells: dict[facts.Key, list[int]] = {}
     seen = counted = 0
-    for row in facts.stream_facts(session, ranges):
+    for row, held in sign_for.with_holdings(session, facts.stream_facts(session, ranges)):
         seen += 1
         key = facts.key_of(row, rules)
         if key is not None and (months is None or key[0] in months):
-            counts = cells.get(key)
-            if counts is None:
-                counts = cells[key] = [0] * facts.WIDTH
-            facts.count_case(row, rules, counts)
+            month, _, region, category = key
+
+            def cell(department: str) -> list[int]:
+                return cells.setdefault((month, department, region, category), [0] * facts.WIDTH)  # noqa: B023
+
+            facts.count_into(row, rules, held, cell)
             counted += 1
         if progress is not None and seen % 10_000 == 0:
             progress(seen, max(total, seen))
@@ -276,10 +278,9 @@ def counts_between(
     rules = make_rules(session, sign_for_hours, now)
     names = list(facts.INDEX)
     found: dict[str, list[int]] = {}
-    for row in facts.stream_facts(session, [(start, end)]):
+    for row, held in sign_for.with_holdings(session, facts.stream_facts(session, [(start, end)])):
         arrival = row.arrival or row.created_at
         if row.merged or not start <= arrival < end:
             continue
-        counts = found.setdefault(row.department_id or "", [0] * facts.WIDTH)
-        facts.count_case(row, rules, counts)
+        facts.count_into(row, rules, held, lambda department: found.setdefault(department, [0] * facts.WIDTH))
     return {key: dict(zip(names, values, strict=True)) for key, values in found.items()}

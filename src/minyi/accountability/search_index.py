@@ -133,8 +133,8 @@ def document_values(case: Case, masker: PublicText, words: SearchTokens) -> dict
         "category_id": case.category_id,
         "region": region,
         "status": str(case.status),
-        # 留言时间: when the citizen wrote (an imported history's date), else when it arrived
-        "received_at": case.public_written_at,
+        # 留言时间 of the first message (the scorecard's month): when written, else when it arrived
+        "received_at": case.written_at,
         "replied_at": case.replied_at,
         "tokens": " ".join(
             [words.document(title, body, reply), *facets(case.department_id, case.status, region)]

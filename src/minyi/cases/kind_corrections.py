@@ -10,10 +10,12 @@ department, dispatchers, supervisors, admins: ``Action.RECATEGORISE``).
 
 The reply deadline is counted again from the acceptance under the new kind's rule, unless
 the case is answered (the deadline is history), urgent (the emergency rule set it) or an
-extension was granted (a supervisor set it). The change is a :class:`CaseEvent`
-(``kind_corrected``) that keeps what the model said, so :func:`correction_rows` can write the
-corrections out as training data for the next kind-of-appeal model (``minyi model
-appeal-corrections``): the model's mistakes that people noticed are the examples it most needs.
+extension was granted (a supervisor set it); a pending acceptance deadline (签收期限) from the
+latest dispatch, unless signed for or urgent (:func:`minyi.cases.rules.recount_sign_due`).
+The change is a :class:`CaseEvent` (``kind_corrected``) that keeps what the model said, so
+:func:`correction_rows` can write the corrections out as training data for the next
+kind-of-appeal model (``minyi model appeal-corrections``): the model's mistakes that people
+noticed are the examples it most needs.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from minyi.cases.models import (
     ExtensionRequest,
     ExtensionStatus,
 )
-from minyi.cases.rules import reply_due
+from minyi.cases.rules import recount_sign_due, reply_due
 from minyi.core.errors import Conflict, InvalidInput
 
 #: The kinds a person may choose: 未能判断 is the model's answer, never a person's.
@@ -62,6 +64,7 @@ def correct_kind(session: Session, user: User, case: Case, kind: str) -> Case:
         before, after = due
         payload |= {"due_before": _iso(before), "due_after": _iso(after)}
         case.due_at = after
+    payload |= recount_sign_due(session, case)
     record(session, case, EventAction.KIND_CORRECTED, user=user, payload=payload)
     session.flush()
     return case

@@ -147,15 +147,20 @@ class Case(IdMixin, TimestampMixin, Base):
         return next((message for message in self.messages if message.is_public), None)
 
     @property
-    def public_written_at(self) -> datetime:
-        """留言时间 of :attr:`public_message`: when its author wrote (a file's date), else when it came.
+    def written_at(self) -> datetime:
+        """留言时间 of the case's first message: when its author wrote (a file's date), else when it came.
 
-        One value for every public surface (open data, Open311): Open311 dated an imported
-        message of June by its import in December, while ``cases.csv`` said June (twelfth
-        probe). A case with no public message falls back on its own creation.
+        The earliest of all the case's messages, merged ones included (public or not): when
+        the office first heard of the matter, from which the rules' deadline counts and by
+        which the scorecard puts the case in its month. Every public surface (``cases.csv``,
+        Open311, the public search) dates a case by it: ``cases.csv`` took the first *public*
+        message, so a case that absorbed an older message (并案) was in June on the scorecard
+        and in November in the open data (twelfth probe, left open). Only the time is
+        published, cut to the hour, never the other message. A case with no message left
+        falls back on its own creation.
         """
-        first = self.public_message
-        return (first.submitted_at or first.received_at) if first is not None else self.created_at
+        times = [message.submitted_at or message.received_at for message in self.messages]
+        return min(times) if times else self.created_at
 
 
 class CaseEvent(IdMixin, Base):

@@ -7,7 +7,8 @@ Nothing here changes a case; the actions are in :mod:`minyi.cases.services`,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -20,8 +21,9 @@ from minyi.accounts.permissions import can_view_case, department_filter
 from minyi.cases import inbox_pages, word_index
 from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
+from minyi.cases.inbox_pages import deadline_in_force
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
-from minyi.cases.rules import past_rules_deadline
+from minyi.cases.rules import past_rules_deadline, rules_deadlines
 from minyi.core import keyset
 from minyi.core.errors import InvalidInput
 from minyi.core.keyset import SortKey
@@ -52,6 +54,8 @@ class CasePage:
     items: list[Case]
     total: int
     next_cursor: str | None
+    #: the rules' deadline of each listed case never accepted (no ``due_at``), which placed it
+    rules_due: dict[str, datetime] = field(default_factory=dict)
 
 
 TRACKING_CODE = re.compile(r"MY[0-9A-Z]{8}")  # minyi.intake.identity draws 8 of its letters
@@ -120,27 +124,32 @@ def visible_cases(user: User) -> Select[Case]:
     return query
 
 
-def inbox_keys() -> tuple[SortKey, ...]:
+def inbox_keys(rules: Mapping[str, datetime] | None = None) -> tuple[SortKey, ...]:
     """The inbox order as sort keys, the id last so that no two cases tie (keyset paging needs it).
 
     Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
     A deadline counts only while the case waits for its answer; answered cases come last.
+    A case never accepted has no deadline of its own and is sorted by its rules' deadline
+    (``rules``, see :func:`deadline_in_force`), as the 已超期 filter judges it: it was listed
+    among the cases without a deadline although counted overdue (twelfth probe, left open).
     The deadline key is NULL for every case of the two groups without one, so where an engine
     puts NULLs never matters.
     """
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
+    due = deadline_in_force(rules)
     return (
         SortKey(sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1), kind=int),
-        SortKey(sql_case((and_(waiting, Case.due_at.is_not(None)), 0), (waiting, 1), else_=2), kind=int),
-        SortKey(sql_case((waiting, Case.due_at), else_=None), kind=datetime, nullable=True),
+        SortKey(sql_case((and_(waiting, due.is_not(None)), 0), (waiting, 1), else_=2), kind=int),
+        SortKey(sql_case((waiting, due), else_=None), kind=datetime, nullable=True),
         SortKey(Case.created_at, descending=True, kind=datetime),
         SortKey(Case.id, descending=True, kind=str),
     )
 
 
-def inbox_order() -> tuple[ColumnElement[Any], ...]:
+def inbox_order(rules: Mapping[str, datetime] | None = None) -> tuple[ColumnElement[Any], ...]:
     """The ORDER BY of :func:`inbox_keys`."""
-    return tuple(key.expression.desc() if key.descending else key.expression.asc() for key in inbox_keys())
+    keys = inbox_keys(rules)
+    return tuple(key.expression.desc() if key.descending else key.expression.asc() for key in keys)
 
 
 def list_cases(session: Session, user: User, flt: CaseFilter) -> tuple[list[Case], int]:
@@ -159,19 +168,21 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
     """
     query = _filtered(session, user, flt)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rules = rules_deadlines(session, among=query.with_only_columns(Case.id))
     query = query.options(selectinload(Case.department), selectinload(Case.category))
     if flt.cursor is not None:
         if flt.offset:
             raise InvalidInput(keyset.BOTH_OFFSET_AND_CURSOR, field="offset")
         values = keyset.decode(flt.cursor, inbox_keys(), "cases")
-        found = inbox_pages.page_after(session, query, values, flt.limit)
+        found = inbox_pages.page_after(session, query, values, flt.limit, rules)
     else:
-        page = query.order_by(*inbox_order()).offset(flt.offset).limit(flt.limit + 1)
+        page = query.order_by(*inbox_order(rules)).offset(flt.offset).limit(flt.limit + 1)
         found = list(session.scalars(page))
     items = found[: flt.limit]
     more = len(found) > flt.limit
-    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1]), "cases") if more and items else None
-    return CasePage(items, total, next_cursor)
+    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1], rules), "cases") if more and items else None
+    listed = {case.id: rules[case.id] for case in items if case.due_at is None and case.id in rules}
+    return CasePage(items, total, next_cursor, listed)
 
 
 def _filtered(session: Session, user: User, flt: CaseFilter) -> Select[Case]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from minyi.cases.deadlines import DeadlinePolicy, DeadlineRule
 from minyi.cases.holiday_store import office_calendar
-from minyi.cases.models import AppealKind, Case, CaseStatus, DeadlineRuleRecord
+from minyi.cases.models import AppealKind, Case, CaseEvent, CaseStatus, DeadlineRuleRecord, EventAction
 from minyi.db.base import UTCDateTime
 from minyi.departments.models import Category
 from minyi.intake.models import Message
@@ -88,6 +89,17 @@ def past_rules_deadline(session: Session, now: datetime) -> list[str]:
     the dispatch desk that the public dashboard counted late (twelfth probe). Few rows: the
     dispatch desk's.
     """
+    return [ident for ident, due in rules_deadlines(session).items() if due < now]
+
+
+def rules_deadlines(session: Session, among: Select[Any] | None = None) -> dict[str, datetime]:
+    """The rules' deadline of each waiting case with no deadline of its own (never accepted).
+
+    From its first message, as :func:`past_rules_deadline` and the scorecard count it; cases
+    the rules give none (praise) are left out. ``among``: a query of case ids to look at
+    (else every such case). The inbox sorts by it (``cases.queries.inbox_keys``), so that a
+    case its 已超期 filter counts overdue is not listed among cases without a deadline.
+    """
     answered = [status.value for status in (CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED)]
     arrival = type_coerce(func.min(func.coalesce(Message.submitted_at, Message.received_at)), UTCDateTime())
     query = (
@@ -97,13 +109,15 @@ def past_rules_deadline(session: Session, now: datetime) -> list[str]:
         .where(Case.status.not_in(answered), Case.due_at.is_(None))
         .group_by(Case.id, Case.appeal_kind, Case.urgent, Category.path)
     )
+    if among is not None:
+        query = query.where(Case.id.in_(among))
     policy = deadline_policy(session)
-    late = []
+    found = {}
     for ident, kind, urgent, path, first in session.execute(query):
         due = due_by_rules(policy, first, kind, path, urgent=bool(urgent))
-        if due is not None and due < now:
-            late.append(ident)
-    return late
+        if due is not None:
+            found[str(ident)] = due
+    return found
 
 
 def sign_due(
@@ -121,3 +135,34 @@ def sign_due(
     path = case.category.path if case.category else None
     policy = policy or deadline_policy(session)
     return policy.accept_due(start, case.appeal_kind, path, urgent=bool(case.urgent))
+
+
+def recount_sign_due(session: Session, case: Case) -> dict[str, str | None]:
+    """Count ``case``'s pending acceptance deadline again after its kind or category changed.
+
+    The rule that sets 签收时限 depends on the kind and the category, as the reply deadline's
+    does: a correction recounts it from the latest dispatch (派单 or 改派) under the rule that
+    now matches, and clears it when that rule sets none. Only while the department has not
+    signed for the case (after, the deadline is history) and not for an urgent case (the
+    emergency rule set it, as for the reply deadline). Returns the payload keys for the
+    correction's history entry (``sign_due_before``/``sign_due_after``), empty when nothing
+    changed. Before this, a complaint corrected to praise kept 超时未签收 (twelfth probe).
+    """
+    if case.status != CaseStatus.DISPATCHED or case.urgent:
+        return {}
+    sent = session.scalar(
+        select(func.max(CaseEvent.created_at)).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.action.in_([EventAction.DISPATCHED.value, EventAction.REASSIGNED.value]),
+        )
+    )
+    if sent is None:
+        return {}
+    before, after = case.sign_due_at, sign_due(session, case, sent)
+    if before == after:
+        return {}
+    case.sign_due_at = after
+    return {
+        "sign_due_before": before.isoformat() if before is not None else None,
+        "sign_due_after": after.isoformat() if after is not None else None,
+    }

@@ -52,7 +52,7 @@ from minyi.cases.replies import (
     check_reply,
     score_band,
 )
-from minyi.cases.rules import reply_due, sign_due
+from minyi.cases.rules import recount_sign_due, reply_due, sign_due
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -305,12 +305,17 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
 
 
 def recategorise(session: Session, user: User, case: Case, category: Category) -> Case:
-    """Staff correct the category; the correction is kept and becomes training data."""
+    """Staff correct the category; the correction is kept and becomes training data.
+
+    A pending acceptance deadline is counted again under the rule of the new category
+    (:func:`minyi.cases.rules.recount_sign_due`); the reply deadline stays as it was set.
+    """
     if not can_view(user, case):
         raise CaseAccessError("no such case, or it belongs to another department")
     before = case.category.path if case.category else None
     case.category = category
     case.category_source = "staff"
-    record(session, case, EventAction.RECATEGORISED, user=user, payload={"from": before, "to": category.path})
+    payload = {"from": before, "to": category.path} | recount_sign_due(session, case)
+    record(session, case, EventAction.RECATEGORISED, user=user, payload=payload)
     session.flush()
     return case

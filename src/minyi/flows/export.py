@@ -284,6 +284,7 @@ class _Shaper:
             "case_created_at": self.time(case.created_at),
             "accepted_at": self.time(case.accepted_at),
             "due_at": self.time(case.due_at),
+            "sign_due_at": self.time(case.sign_due_at),
             "replied_at": self.time(case.replied_at),
             "closed_at": self.time(case.closed_at),
         }

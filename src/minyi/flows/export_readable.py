@@ -50,6 +50,7 @@ READABLE_HEADERS: dict[str, tuple[str, str]] = {
     "case_created_at": ("立案时间", "Opened"),
     "accepted_at": ("受理时间", "Accepted"),
     "due_at": ("答复期限", "Reply due"),
+    "sign_due_at": ("签收期限", "Sign for by"),
     "replied_at": ("答复时间", "Replied"),
     "closed_at": ("办结时间", "Closed"),
     "external_id": ("留言编号", "Message number"),

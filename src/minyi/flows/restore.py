@@ -59,7 +59,7 @@ __all__ = ["RestoreReport", "restore_cases"]
 
 ACTOR = "restore"
 #: The case columns holding times (立案, 受理, 答复期限, 答复, 办结), read back by :func:`_case_fields`.
-TIME_HEADERS = ("立案时间", "受理时间", "答复期限", "答复时间", "办结时间")
+TIME_HEADERS = ("立案时间", "受理时间", "答复期限", "签收期限", "答复时间", "办结时间")
 #: The longest case number a case holds (``cases.number``).
 NUMBER_LENGTH = 30
 #: The years a restored time may have (as keyset cursors and the export's date bounds).
@@ -393,6 +393,8 @@ def _case_fields(
         ("closed_at", "办结时间"),
     ):
         setattr(case, attribute, _time(_text(record, header)))
+    if "签收期限" in record:  # an export from before the acceptance deadline (0029) has no such column
+        case.sign_due_at = _time(_text(record, "签收期限"))
 
 
 def _replies(case: Case, exported: list[dict[str, Any]]) -> int:

@@ -85,6 +85,11 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("立案时间", "case_created_at", "when the case was opened"),
     Column("受理时间", "accepted_at", "when it was accepted"),
     Column("答复期限", "due_at", "the reply deadline"),
+    Column(
+        "签收期限",
+        "sign_due_at",
+        "the acceptance deadline (签收期限) while the department has not signed for it",
+    ),
     Column("答复时间", "replied_at", "when it was answered"),
     Column("办结时间", "closed_at", "when it was closed"),
 )

@@ -108,7 +108,7 @@ def request_record(case: Case, public: PublicText) -> dict[str, Any]:
         # who knows when he wrote, and a case answered (or given its deadline) within minutes
         # of its message tells that minute as well (eleventh probe); requested_datetime is
         # when the public message was written (twelfth probe), as cases.csv gives it
-        "requested_datetime": hour(case.public_written_at),
+        "requested_datetime": hour(case.written_at),
         "updated_datetime": hour(_updated(case)),
         "expected_datetime": hour(case.due_at),
         "address": address,
@@ -230,13 +230,10 @@ class RequestQuery:
 
 
 def _written() -> Any:
-    """The time :attr:`Case.public_written_at` reads, as SQL: the earliest public message's 留言时间."""
+    """The time :attr:`Case.written_at` reads, as SQL: the earliest message's 留言时间."""
     written = func.coalesce(Message.submitted_at, Message.received_at)
     return type_coerce(
-        select(func.min(written))
-        .where(Message.case_id == Case.id, Message.is_public.is_(True))
-        .correlate(Case)
-        .scalar_subquery(),
+        select(func.min(written)).where(Message.case_id == Case.id).correlate(Case).scalar_subquery(),
         UTCDateTime(),
     )
 

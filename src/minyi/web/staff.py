@@ -190,13 +190,15 @@ def inbox(
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    items, total = ([], 0) if short else cases.list_cases(db, user, flt)
+    page_found = None if short else cases.case_page(db, user, flt)
+    items, total = (page_found.items, page_found.total) if page_found else ([], 0)
     # The "same event" panel is about every open case: above a search's result it hides the hit.
     found = grouping.open_groups(db, user) if page == 1 and not (q or status or due) else []
     # the first groups (urgent, then largest); all on request: 124 groups made page 1 219 KB
     shown = found if groups == "all" else found[:GROUPS_SHOWN]
     context = {
         "cases": items,
+        "rules_due": page_found.rules_due if page_found else {},  # never accepted: the rules' deadline
         "search_short": short,
         "total": total,
         "open_total": cases.open_count(db, user),

@@ -39,6 +39,7 @@ _TEXTS = {
     "signed_late": ("超时签收（签收期限 {t}）", "signed for late (due {t})"),
     "signed_in_time": ("按时签收（签收期限 {t}）", "signed for in time (due {t})"),
     "sign_due": ("签收期限 {t}", "sign for by {t}"),
+    "no_sign_due": ("不设签收期限", "no acceptance deadline"),
 }
 # The kinds of appeal as the timeline names them (the same words as the case page's badges).
 _KINDS = {
@@ -82,6 +83,17 @@ def _kind_change(payload: dict[str, Any], language: str) -> list[str]:
     return found
 
 
+def _sign_recount(event: CaseEvent, payload: dict[str, Any], language: str) -> list[str]:
+    """The acceptance deadline a correction counted again (:func:`minyi.cases.rules.recount_sign_due`)."""
+    if event.action not in (EventAction.KIND_CORRECTED, EventAction.RECATEGORISED):
+        return []
+    if payload.get("sign_due_after"):
+        return [_say("sign_due", language, t=_when(payload["sign_due_after"]))]
+    if payload.get("sign_due_before"):  # the new rule sets none
+        return [_say("no_sign_due", language)]
+    return []
+
+
 def _recount_details(payload: dict[str, Any], language: str) -> list[str]:
     """A recount's direction: an overdue case given time, or a mistaken schedule's days taken back."""
     found = [_say("was_overdue", language)] if payload.get("was_overdue") else []
@@ -110,6 +122,7 @@ def event_details(event: CaseEvent, language: str) -> list[str]:
         found += _recount_details(payload, language)
     if event.action == EventAction.KIND_CORRECTED:
         found += _kind_change(payload, language)
+    found += _sign_recount(event, payload, language)
     if event.action == EventAction.SUPERVISED:
         if payload.get("comment"):
             found.append(_say("comment", language, c=payload["comment"]))

@@ -175,3 +175,18 @@ def test_a_masked_export_hides_the_contacts_name_written_anywhere(session, tmp_p
     with out.open("wb") as handle:
         write_export(session, full, handle, ExportFormat("csv"))
     assert "李秘密" in out.read_text(encoding="utf-8-sig")  # the full file, for admins, as stored
+
+
+def test_the_acceptance_deadline_is_a_column(session, world):
+    """签收期限 goes out in CSV (local time) and JSONL (sign_due_at); empty when the case has none."""
+    from datetime import UTC, datetime
+
+    world["other"].sign_due_at = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+    session.flush()
+    rows = _rows(_export(session)[1])
+    by_number = {row["案件编号"]: row for row in rows}
+    assert by_number[world["other"].number]["签收期限"] == "2026-12-07T11:00:00+08:00"
+    assert by_number[world["replied"].number]["签收期限"] == ""
+    lines = [json.loads(line) for line in _export(session, fmt=ExportFormat.JSONL)[1].splitlines()]
+    waiting = next(line for line in lines if line["case_number"] == world["other"].number)
+    assert waiting["sign_due_at"] == "2026-12-07T11:00:00+08:00"

@@ -8,6 +8,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.heading": ("待办案件", "Case inbox"),
     # When the centre received the case; an imported message may have been written years before.
     "inbox.received_at": ("收到时间", "Received"),
+    "inbox.rules_due": ("按规定", "by the rules"),
+    "inbox.rules_due.title": (
+        "尚未受理：按首条留言时间和期限规则计算的答复期限",
+        "Not accepted yet: the reply deadline the rules give from its first message",
+    ),
     "case.written_at": ("留言时间", "Written"),
     "inbox.empty": ("没有符合条件的案件。", "No cases match."),
     # A one-character search is not run: it is in too many messages (王, 湘) to find anything.
