@@ -10,13 +10,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from tests.functional.conftest import login
+from tests.issuedata import make_issue
 from tests.surgedata import surge
 
 from minyi.cases import services
 from minyi.cases.staff_notices import DISPATCH_DIGEST_HOLD
+from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.notify import digests
 from minyi.notify.models import OutboxMessage
+from minyi.web import issues as web_issues
 
 ROADS = "jtj@example.gov.cn"
 
@@ -60,3 +64,30 @@ def test_an_urgent_dispatch_is_told_at_once_on_its_own(session, world):
     alone = [m for m in mail if m.subject == f"新派单：{urgent.number}"]
     assert len(alone) == 1
     assert alone[0].next_attempt_at <= alone[0].created_at + timedelta(seconds=1)
+
+
+def test_a_surge_issue_page_lists_a_page_of_messages_and_cases_not_all(client, session, world, monkeypatch):
+    """Before: every case and up to 500 messages on one page (a surge's issue: 400 kB, over a second)."""
+    monkeypatch.setattr(web_issues, "ISSUE_PAGE", 20)  # 100 in service; 20 keeps the test fast
+    storm = [f"{item['title']}，{item['body']}" for item in surge(60) if item.get("region") == "A市A5区"]
+    issue, made = make_issue(
+        session, storm[:30], title="翠湖苑地下车库被淹", start=utcnow() - timedelta(hours=2)
+    )
+    session.commit()
+    login(client, "disp")
+
+    def rows(path: str) -> tuple[int, int]:
+        page = client.get(path)
+        assert page.status_code == 200
+        cases_part, messages_part = page.text.split('id="issue-messages"')
+        return cases_part.count('<tr><td><a href="/staff/cases/'), messages_part.count('name="message_ids"')
+
+    assert rows(f"/staff/issues/{issue.id}") == (20, 20)
+    first = client.get(f"/staff/issues/{issue.id}").text
+    assert f"({len(made)})" in first  # the counts are of the whole issue
+    assert 'rel="next"' in first
+    assert rows(f"/staff/issues/{issue.id}?page=2") == (10, 10)
+    assert rows(f"/staff/issues/{issue.id}?page=99") == (10, 10)  # past the last: the last
+    refused = client.get(f"/staff/issues/{issue.id}?page=0", headers={"Accept-Language": "en"})
+    assert refused.status_code == 422
+    assert "page" in refused.text
