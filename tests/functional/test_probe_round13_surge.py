@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.functional.conftest import login
+from tests.functional.conftest import csrf_of, login
 from tests.issuedata import make_issue
 from tests.surgedata import surge
 
@@ -20,6 +21,7 @@ from minyi.db.base import utcnow
 from minyi.demo import factories
 from minyi.notify import digests
 from minyi.notify.models import OutboxMessage
+from minyi.server.app import create_app
 from minyi.web import issues as web_issues
 
 ROADS = "jtj@example.gov.cn"
@@ -91,3 +93,28 @@ def test_a_surge_issue_page_lists_a_page_of_messages_and_cases_not_all(client, s
     refused = client.get(f"/staff/issues/{issue.id}?page=0", headers={"Accept-Language": "en"})
     assert refused.status_code == 422
     assert "page" in refused.text
+
+
+def test_a_neighbour_over_the_portal_cap_is_told_his_message_was_not_sent_and_what_to_do(settings, database):
+    """Before: 尝试次数过多，请 N 分钟后再试 (the login's words): not that nothing was sent, nor why, nor 12345."""
+    capped = settings.model_copy(update={"submit_per_address": 1})
+    flood = next(item for item in surge(5) if item.get("region") == "A市A5区")
+    form = {"title": flood["title"], "body": flood["body"]}
+    with TestClient(create_app(capped, database)) as client:
+        page = client.get("/")
+        assert client.post("/submit", data={**form, "csrf_token": csrf_of(page.text)}).status_code == 200
+        for language, words in (
+            ("zh-CN", ("尚未提交", "12345", "分钟后")),
+            ("en", ("not sent", "12345", "min")),
+        ):
+            page = client.get("/", headers={"Accept-Language": language})
+            refused = client.post(
+                "/submit",
+                data={**form, "csrf_token": csrf_of(page.text)},
+                headers={"Accept-Language": language},
+            )
+            assert refused.status_code == 429
+            assert flood["body"] in refused.text  # what was written is kept
+            for word in words:
+                assert word in refused.text, (language, word)
+            assert "尝试次数过多" not in refused.text
