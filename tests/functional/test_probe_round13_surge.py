@@ -7,6 +7,7 @@ department or the citizen needs to stay usable at that volume.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -19,10 +20,12 @@ from minyi.cases import services
 from minyi.cases.staff_notices import DISPATCH_DIGEST_HOLD
 from minyi.db.base import utcnow
 from minyi.demo import factories
+from minyi.intake.models import Message
 from minyi.notify import digests
 from minyi.notify.models import OutboxMessage
 from minyi.server.app import create_app
 from minyi.web import issues as web_issues
+from minyi.web import staff as web_staff
 
 ROADS = "jtj@example.gov.cn"
 
@@ -118,3 +121,26 @@ def test_a_neighbour_over_the_portal_cap_is_told_his_message_was_not_sent_and_wh
             for word in words:
                 assert word in refused.text, (language, word)
             assert "尝试次数过多" not in refused.text
+
+
+def test_a_surge_group_in_the_inbox_names_a_few_cases_and_merges_them_all(
+    client, session, world, monkeypatch
+):
+    """Before: a group listed every case by name (a surge's group of 175: the inbox's first page 159 kB)."""
+    monkeypatch.setattr(web_staff, "GROUP_CASES_SHOWN", 5)  # 20 in service
+    storm = [f"{item['title']}，{item['body']}" for item in surge(30) if item.get("region") == "A市A5区"]
+    _, made = make_issue(session, storm[:8], title="枫林路涵洞积水", start=utcnow() - timedelta(hours=2))
+    session.commit()
+    login(client, "disp")
+    inbox = client.get("/staff").text
+    group = inbox.split('class="case-groups"')[1].split("</details>")[0]
+    assert group.count("<li>") == 5
+    assert "另有 3 件未列出" in group
+    ids = re.findall(r'name="case_ids" value="([^"]+)"', group)
+    assert len(ids) == len(made)  # the button still merges the whole group
+    merged = client.post(
+        "/staff/groups/merge", data={"csrf_token": csrf_of(inbox), "case_ids": ids}, follow_redirects=False
+    )
+    assert merged.status_code == 303
+    session.expire_all()
+    assert len({session.get(Message, m.id).case_id for m in made}) == 1
