@@ -11,8 +11,9 @@ immediate and folds the next ones into **one** outbox item per window of ``hold`
 * the first notice of window *w* opens that item, due at once: a quiet day's notice is not
   delayed;
 * a later notice of window *w* is folded into the item of *w* while it is still waiting
-  (not yet due), else into the item of *w + 1*, due when that window starts: so at most one
-  message per window, and a notice waits at most ``hold``;
+  (not yet due), else into the item of *w + 1*, due when that window starts, or, in the last
+  :data:`MARGIN` before that start, into the item of *w + 2*: so at most one message per
+  window, and a notice waits at most ``hold`` and the margin;
 * each item keeps its entries in ``payload["entries"]`` and the keys of the events folded
   into it in ``payload["keys"]`` (a notice queued twice is folded once), and its subject and
   body are written again from the entries by the caller's ``render`` at each fold.
@@ -106,7 +107,7 @@ def fold(  # noqa: PLR0913 - the notice, then how it is grouped and written
     notice = _Notice(channel, recipient, entry, event_key, render, base_payload or {}, case_id)
     now = utcnow()
     window = _window(now, hold)
-    for number in (window, window + 1):
+    for number in (window, window + 1, window + 2):  # the next one closes within MARGIN of its start
         key = _key(kind, recipient, number)
         item = _item(session, key)
         if item is None:
@@ -115,7 +116,7 @@ def fold(  # noqa: PLR0913 - the notice, then how it is grouped and written
             return None
         if _open(item, now):
             return _append(session, item, notice)
-    # both windows' items are being sent (the last seconds of a window): one notice of its own
+    # every item is due or being sent (a clock far behind the items'): one notice of its own
     return _enqueue(session, notice, event_key)
 
 

@@ -85,3 +85,16 @@ def test_a_quiet_window_later_sends_at_once_again(session, monkeypatch):
     later = _fold(session, "2")
     assert later is not None
     assert later.next_attempt_at == clock.now
+
+
+def test_a_notice_in_the_last_seconds_before_the_digest_is_due_waits_for_the_next(session, monkeypatch):
+    """Before: each notice of the last seconds of a window went out on its own (5 s x the rate)."""
+    clock = Clock(monkeypatch)
+    _fold(session, "1")
+    _fold(session, "2")
+    clock.now = datetime(2026, 12, 8, 2, 9, 58, tzinfo=UTC)  # the digest of 02:10 is about to go
+    for n in range(3, 8):
+        _fold(session, str(n))
+    items = _items(session)
+    assert [item.body for item in items] == ["1", "2", "3\n4\n5\n6\n7"]
+    assert items[2].next_attempt_at == datetime(2026, 12, 8, 2, 20, tzinfo=UTC)
