@@ -59,7 +59,7 @@ def test_reassigning_tells_the_new_department(session, mail):
     assert case.status == CaseStatus.DISPATCHED
     assert case.events[-1].action == EventAction.REASSIGNED
     assert case.events[-1].from_status == case.events[-1].to_status == CaseStatus.DISPATCHED
-    assert items[0].dedupe_key == f"{case.events[-1].id}:department"
+    assert f"{case.events[-1].id}:department" in items[0].payload["keys"]  # in the dispatch digest
 
 
 def test_supervision_tells_the_department(session, mail):

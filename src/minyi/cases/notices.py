@@ -27,7 +27,16 @@ def _due(case: Case) -> str:
 
 
 def dispatched(session: Session, case: Case, event: CaseEvent) -> None:
-    """Tell the department a case was dispatched (or reassigned) to it."""
+    """Tell the department a case was dispatched (or reassigned) to it.
+
+    An urgent case is told at once, on its own; the others go into the department's
+    dispatch digest (on a surge day one e-mail per ten minutes, not one per case).
+    """
+    if not case.urgent:
+        sign_by = format_time(case.sign_due_at, "%Y-%m-%d %H:%M") if case.sign_due_at else None
+        entry = staff_notices.dispatch_entry(case, sign_by, _due(case))
+        staff_notices.notify_department_dispatch(session, case, entry, f"{event.id}:department")
+        return
     staff_notices.notify_department(
         session,
         case,

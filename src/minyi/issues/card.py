@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.accounts.permissions import department_filter
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases.models import Case
+from minyi.cases.models import Case, CaseStatus
 from minyi.db.base import utcnow
 from minyi.intake.models import Message
 from minyi.issues import records, services
@@ -69,6 +69,9 @@ class IssueCard:
     cases: list[Case]
     hidden_cases: int = 0  # other departments' cases (and undispatched ones), counted only
     hidden_messages: int = 0  # messages of those cases (or of no case), counted only
+    message_total: int = 0  # the messages the reader may see, on every page
+    case_total: int = 0  # the cases the reader may see, on every page
+    open_cases: int = 0  # of those, the cases not closed (a statement can answer them)
 
 
 def listing(
@@ -119,16 +122,25 @@ def merge_targets(session: Session, issue: HotIssue, limit: int = 200) -> list[H
     return list(session.scalars(query))
 
 
-def _member_lines(session: Session, issue: HotIssue) -> list[tuple[MessageLine, str | None]]:
-    """Every member message of ``issue`` as a card line with its case's department, earliest first."""
+_Member = tuple[
+    Message, MessageAnalysis, str | None, str | None
+]  # message, analysis, case number, department
+
+
+def _members(session: Session, issue: HotIssue) -> list[_Member]:
+    """Every member message of ``issue`` with its case's number and department, earliest first.
+
+    Not masked yet: masking is the card's cost, so only the lines a page shows are masked
+    (an issue of a surge day has two thousand members; its page showed them all, masked).
+    """
     query = (
         select(Message, MessageAnalysis, Case.number, Case.department_id)
         .join(MessageAnalysis, MessageAnalysis.message_id == Message.id)
         .outerjoin(Case, Case.id == Message.case_id)
         .where(MessageAnalysis.issue_id == issue.id)
     )
-    lines = [(_line(row[0], row[1], row[2]), row[3]) for row in session.execute(query)]
-    return sorted(lines, key=lambda pair: (pair[0].when, pair[0].id))
+    rows: list[_Member] = [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+    return sorted(rows, key=lambda row: (row[0].submitted_at or row[0].received_at, row[0].id))
 
 
 def _line(message: Message, analysis: MessageAnalysis, case_number: str | None) -> MessageLine:
@@ -149,31 +161,43 @@ def _line(message: Message, analysis: MessageAnalysis, case_number: str | None) 
     )
 
 
-def card(
-    session: Session, issue: HotIssue, limit: int = MESSAGES_SHOWN, *, reader: User | None = None
+def card(  # noqa: PLR0913 - the issue, the reader, then the page
+    session: Session,
+    issue: HotIssue,
+    limit: int = MESSAGES_SHOWN,
+    *,
+    reader: User | None = None,
+    offset: int = 0,
+    cases_limit: int | None = None,
 ) -> IssueCard:
-    """``issue``'s card: its first ``limit`` messages (earliest first), masked.
+    """``issue``'s card: ``limit`` of its messages from ``offset`` (earliest first), masked.
 
-    With a ``reader``, only what the reader's department may see (see the module's text);
+    With a reader, only what the reader's department may see (see the module's text);
     without one, everything (for the CLI and reports). The category mix is the stored one,
-    or counted from the messages when not stored yet.
+    or counted from the messages when not stored yet. ``cases_limit`` cases are listed from
+    ``offset`` likewise (all without it); ``message_total`` and ``case_total`` count them all.
     """
     departments = department_filter(reader) if reader is not None else None
-    members = _member_lines(session, issue)
-    lines = [line for line, dept in members if departments is None or dept in departments]
-    by_id = {line.id: line for line in lines}
-    chosen = [by_id[i] for i in issue.representative_ids or [] if i in by_id] or lines[:3]
+    members = _members(session, issue)
+    visible = [row for row in members if departments is None or row[3] in departments]
+    by_id = {row[0].id: row for row in visible}
+    chosen = [by_id[i] for i in issue.representative_ids or [] if i in by_id] or visible[:3]
     categories = dict(issue.categories or {})
     if not categories:  # a topic-level count over every member
-        categories = dict(Counter(line.category for line, _ in members if line.category).most_common())
+        categories = dict(
+            Counter(row[1].category_label for row in members if row[1].category_label).most_common()
+        )
     cases = services.cases_of(session, issue)
     shown = [c for c in cases if departments is None or c.department_id in departments]
     return IssueCard(
         issue=issue,
         categories=categories,
-        representatives=chosen,
-        messages=lines[:limit],
-        cases=shown,
+        representatives=[_line(*row[:3]) for row in chosen],
+        messages=[_line(*row[:3]) for row in visible[offset : offset + limit]],
+        cases=shown[offset : offset + cases_limit] if cases_limit is not None else shown,
         hidden_cases=len(cases) - len(shown),
-        hidden_messages=len(members) - len(lines),
+        hidden_messages=len(members) - len(visible),
+        message_total=len(visible),
+        case_total=len(shown),
+        open_cases=sum(1 for c in shown if c.status != CaseStatus.CLOSED),
     )

@@ -12,6 +12,7 @@ from fastapi import Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from minyi.accounts.quotas import QuotaExceeded
 from minyi.accounts.throttle import Throttled
 from minyi.cases import lifecycle, workflow
 from minyi.cases import services as cases
@@ -128,7 +129,7 @@ def submit(
     try:  # a flood from one address is refused (MINYI_SUBMIT_PER_ADDRESS an hour)
         request.app.state.submissions.check(client_address(request))
     except Throttled as exc:
-        response = _submit_form(request, db, values, {"form": throttled_text(exc, language_of(request))}, 429)
+        response = _submit_form(request, db, values, {"form": _refused_text(exc, language_of(request))}, 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     try:
@@ -150,6 +151,18 @@ def submit(
     }
     request.session.pop(RECEIPT_CLEARED_KEY, None)
     return RedirectResponse("/submitted", status_code=303)
+
+
+def _refused_text(exc: Throttled, language: str) -> str:
+    """Why the portal refused a message for now, and what the citizen can do.
+
+    At the cap of an address the login's words (尝试次数过多) were shown: a citizen in a
+    surge, behind an estate's shared connection, read neither that nothing was sent nor
+    that 12345 answers urgent matters (thirteenth probe).
+    """
+    if isinstance(exc, QuotaExceeded):
+        return i18n.translate("submit.quota", language).format(cap=exc.cap, n=exc.minutes)
+    return throttled_text(exc, language)
 
 
 def _expired_text(request: Request, key: str) -> str:

@@ -204,6 +204,7 @@ def inbox(
         "open_total": cases.open_count(db, user),
         "groups": shown,
         "groups_hidden": len(found) - len(shown),
+        "group_cases_shown": GROUP_CASES_SHOWN,
         "group_of": {case.id: group for group in found for case in group.cases},
         "issue_titles": _issue_titles(db, shown),
         "can_merge": permissions.can(user, permissions.Action.MERGE),
@@ -223,6 +224,9 @@ def inbox(
 
 
 GROUPS_SHOWN = 10  # "same event" groups shown above the inbox before 显示全部
+#: The cases a group lists by name; the rest are counted (a surge's group had 175: the page
+#: listed them all). The merge button still merges every case of the group.
+GROUP_CASES_SHOWN = 20
 
 
 def _issue_titles(db: DbSession, groups: list[grouping.CaseGroup]) -> dict[str, str]:

@@ -29,6 +29,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "页面已过期。您填写的内容仍在下面，请核对后再点一次“提交留言”。",
         "The page expired. What you wrote is still below: check it and press “Send” once more.",
     ),
+    "submit.quota": (
+        (
+            "您的留言尚未提交：同一网络地址本小时已提交 {cap} 条留言，达到上限（同一小区、单位共用网络时"
+            "会这样）。您填写的内容仍在下面，请 {n} 分钟后再点一次“提交留言”，或改用手机流量提交；"
+            "情况紧急请拨打 12345 热线，遇到危险请拨打 110 或 119。"
+        ),
+        (
+            "Your message was not sent yet: {cap} messages came from this network address this hour, "
+            "the limit (it happens when neighbours or colleagues share one connection). What you wrote "
+            "is still below: press “Send” again in {n} min, or send it over mobile data. If it is "
+            "urgent, call the 12345 hotline; in danger, call 110 or 119."
+        ),
+    ),
     "submit.done": ("留言已提交", "Message received"),
     "submit.done.intro": (
         "请记下查询码和查询密码，凭此查询办理进度和答复。密码不会以其他方式再次提供。",

@@ -27,6 +27,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inbox.group.same": ("同一事件 {n} 件", "Same event: {n} cases"),
     "inbox.group.merge": ("一键并案", "Merge into one case"),
     "inbox.group.keep": ("保留", "kept"),
+    "inbox.group.more": (
+        "……另有 {n} 件未列出，一键并案时一并合并。",
+        "… {n} more cases, not listed; merging merges them too.",
+    ),
     "urgent.badge": ("紧急", "Urgent"),
     "urgent.reason": ("紧急原因", "Why urgent"),
     "urgent.dispatch_now": ("紧急案件，请立即派单", "Urgent case: dispatch it now"),
