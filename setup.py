@@ -3,11 +3,12 @@
 ``minyi._speedups`` is optional: without a C compiler the build goes on without it and
 ``minyi.pipeline._kernels`` uses the NumPy code, which gives the same results.  So is
 ``minyi._issuestate`` (the issue detector's inverted index in flat arrays, its vocabulary, its
-place finder, its variant-name index and its near-copy index): without it the detector keeps the
-reference dict of dicts (``minyi.issues.detect._postings``), the Python word counts
-(``minyi.issues.detect.features``), the place regexes (``minyi.issues.detect.places``), the
-Python name matching (``minyi.issues.detect.names``) and the near-copy dicts
-(``minyi.issues.detect._near``).
+place finder, its variant-name index, its near-copy index and its consolidation and scoring
+kernels): without it the detector keeps the reference dict of dicts
+(``minyi.issues.detect._postings``), the Python word counts (``minyi.issues.detect.features``),
+the place regexes (``minyi.issues.detect.places``), the Python name matching
+(``minyi.issues.detect.names``), the near-copy dicts (``minyi.issues.detect._near``) and the
+Python scores of consolidation (``minyi.issues.detect.consolidate``, ``.gate``).
 """
 
 from setuptools import Extension, setup
@@ -28,6 +29,7 @@ setup(
                 "src/minyi/_issuestate_places.c",
                 "src/minyi/_issuestate_names.c",
                 "src/minyi/_issuestate_near.c",
+                "src/minyi/_issuestate_consolidate.c",
             ],
             depends=["src/minyi/_shingles.h"],  # the near-copy hashes, shared with _speedups
             optional=True,

@@ -25,7 +25,9 @@
  *
  * And shared_counts(postings, sketch, max_postings), the candidate count of the near-copy
  * index (minyi.issues.detect._near): the same dict as its Python reference in _fast; and
- * NearIndex (_issuestate_near.c: that whole index, in flat arrays).
+ * NearIndex (_issuestate_near.c: that whole index, in flat arrays); and the kernels of
+ * consolidation and scoring (_issuestate_consolidate.c: unit_centroid, centroid_dots,
+ * incoherent, state_scores).
  *
  * probe does what minyi.issues.detect._fast.probe does on the dict of dicts, with the same
  * floating-point operations in the same order: each issue's partial dot product is summed
@@ -44,6 +46,7 @@ int vocabulary_add_type(PyObject *module); /* _issuestate_vocabulary.c: the Voca
 int places_add_type(PyObject *module);     /* _issuestate_places.c: the PlaceFinder type */
 int names_add_type(PyObject *module);      /* _issuestate_names.c: the NameIndex type */
 int near_add_type(PyObject *module);       /* _issuestate_near.c: the NearIndex type */
+int consolidate_add_functions(PyObject *module); /* _issuestate_consolidate.c: scores, merge, split */
 
 typedef struct {
     int32_t *ids;
@@ -733,7 +736,7 @@ PyInit__issuestate(void)
         return NULL;
     }
     if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0 || names_add_type(found) < 0
-        || near_add_type(found) < 0) {
+        || near_add_type(found) < 0 || consolidate_add_functions(found) < 0) {
         Py_DECREF(found);
         return NULL;
     }

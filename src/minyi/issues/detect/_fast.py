@@ -23,7 +23,9 @@ document frequencies, a message's word counts and weights in one call) and the p
 variant-name index (:func:`compiled_names`, :class:`~minyi.issues.detect.names.NameVariants`)
 and the whole near-copy index (:func:`compiled_near`, :class:`~minyi.issues.detect._near.NearCopies`);
 consolidation's and the summaries' member dot products go through the compiled
-:func:`member_gated` (:func:`member_dot`).
+:func:`member_gated` (:func:`member_dot`); and the kernels of scoring and consolidation
+(:func:`compiled_consolidation`: the gated scores of candidate issues, a centroid's heaviest
+terms, the dot products of two centroids, the test of an issue's coherence).
 
 As for :mod:`minyi.pipeline._kernels`: without a C compiler the build goes on without the
 module and the Python versions run; ``MINYI_PURE_PYTHON=1`` turns the C versions off.
@@ -51,6 +53,7 @@ __all__ = [
     "COMPILED",
     "ArrayProbe",
     "add_into",
+    "compiled_consolidation",
     "compiled_names",
     "compiled_near",
     "compiled_places",
@@ -161,6 +164,17 @@ def compiled_near() -> type | None:
     key is made (see there).
     """
     return getattr(_S, "NearIndex", None) if COMPILED and _S is not None else None
+
+
+def compiled_consolidation() -> ModuleType | None:
+    """:mod:`minyi._issuestate` for its consolidation and scoring kernels, when in use and built.
+
+    ``state_scores`` (:func:`~minyi.issues.detect.gate.state_score` over a list of issues),
+    ``unit_centroid`` (:meth:`~minyi.issues.detect.issue.IssueState.unit_centroid`),
+    ``centroid_dots`` and ``incoherent`` (:mod:`~minyi.issues.detect.consolidate`): each the
+    same floating-point operations in the same order as the Python version, the reference.
+    """
+    return _S if COMPILED and _S is not None and hasattr(_S, "state_scores") else None
 
 
 def gated_dot(

@@ -59,7 +59,7 @@ from typing import Any, Self
 
 from minyi.issues.detect._archive import Archived, archive
 from minyi.issues.detect._dormant import Dormant, wake
-from minyi.issues.detect._fast import probe
+from minyi.issues.detect._fast import compiled_consolidation, probe
 from minyi.issues.detect._near import NearCopies
 from minyi.issues.detect._postings import new_postings
 from minyi.issues.detect.consolidate import ConsolidationReport, consolidate_issues
@@ -335,7 +335,13 @@ class IssueDetector:
             exclude=exclude,
             k=self.candidates,
         )
-        scored = [(issue_id, self._penalised(active[issue_id], vector, cores)) for issue_id in best]
+        kernels = compiled_consolidation()
+        if kernels is not None:  # state_score for each, compiled: the same doubles
+            places = self.featurizer_.place_ids_
+            scores = kernels.state_scores(self.gate_, [active[i] for i in best], vector, cores, places)
+            scored = list(zip(best, scores, strict=True))
+        else:
+            scored = [(issue_id, self._penalised(active[issue_id], vector, cores)) for issue_id in best]
         return sorted(scored, key=lambda item: -item[1])
 
     def _penalised(self, state: IssueState, vector: SparseVector, cores: set[str]) -> float:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from minyi.issues.detect._dormant import revive
-from minyi.issues.detect._fast import member_gated
+from minyi.issues.detect._fast import compiled_consolidation, member_gated
 from minyi.issues.detect.gate import Gate, word_cosine
 from minyi.issues.detect.issue import IssueState, Member
 
@@ -110,7 +110,13 @@ def centroid_words(left: IssueState, right: IssueState, places: Collection[int])
 
 
 def _dots(left: IssueState, right: IssueState, places: Collection[int]) -> tuple[float, float]:
-    """Dot product of two centroids, and its part over the place terms of ``places``."""
+    """Dot product of two centroids, and its part over the place terms of ``places``.
+
+    Compiled (``centroid_dots``) when built: the same sums in the same order.
+    """
+    kernels = compiled_consolidation()
+    if kernels is not None:
+        return kernels.centroid_dots(left.centroid, right.centroid, places)  # type: ignore[no-any-return]
     small, large = sorted((left.centroid, right.centroid), key=len)
     dot = place = 0.0
     for term, weight in small.items():
@@ -214,8 +220,16 @@ def _gated(  # noqa: PLR0913 - the part's place terms and cores may come compute
 
 
 def _incoherent(state: IssueState, split_threshold: float, gate: Gate, places: Collection[int]) -> bool:
-    """Whether some member's gated score with the rest of ``state`` is below ``split_threshold``."""
+    """Whether some member's gated score with the rest of ``state`` is below ``split_threshold``.
+
+    Compiled (``incoherent``: the loop below with :func:`_gated` inside) when built.
+    """
     known = (state.place_norm2(), state.main_cores())
+    kernels = compiled_consolidation()
+    if kernels is not None:
+        return kernels.incoherent(  # type: ignore[no-any-return]
+            state.members, state.centroid, places, state.norm2, *known, gate, split_threshold
+        )
     return any(
         _gated(member, state, gate, places, rest=True, known=known) < split_threshold
         for member in state.members

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
-from minyi.issues.detect._fast import PLACE_PREFIX, add_into, member_dot, square_sum
+from minyi.issues.detect._fast import PLACE_PREFIX, add_into, compiled_consolidation, member_dot, square_sum
 from minyi.issues.detect._tally import Counted, Tally, people_counts
 from minyi.issues.detect.features import SparseVector
 from minyi.issues.detect.readable import readable_keywords
@@ -325,7 +325,14 @@ class IssueState:
         self.last = max(timestamp(member.message.when) for member in self.members)
 
     def unit_centroid(self, limit: int) -> SparseVector:
-        """The ``limit`` heaviest centroid terms, scaled to unit length of the whole centroid."""
+        """The ``limit`` heaviest centroid terms, scaled to unit length of the whole centroid.
+
+        Equal weights keep the centroid's order (a stable sort). Compiled when built (the
+        merge pass asks for it for every changed issue).
+        """
+        kernels = compiled_consolidation()
+        if kernels is not None and limit >= 0:
+            return kernels.unit_centroid(self.centroid, limit, self.norm2)  # type: ignore[no-any-return]
         if self.norm2 <= 0.0:
             return {}
         scale = 1.0 / math.sqrt(self.norm2)
