@@ -66,7 +66,9 @@ class FixedPoints:
     def __init__(self, phrases: dict[str, tuple[str, ...]]) -> None:
         self.phrases = phrases
         chars = "".join(re.escape(char) for char in sorted(phrases) if ord(char) < _BMP_END)
-        self.pattern = re.compile(f"[{chars}{_ALWAYS}]")
+        #: The inside of the witness class, for a caller that folds it into a scan of its own.
+        self.char_class = f"{chars}{_ALWAYS}"
+        self.pattern = re.compile(f"[{self.char_class}]")
 
     def unchanged(self, text: str) -> bool:
         """``True`` only when converting ``text`` would return it as it is (see the module)."""

@@ -207,6 +207,11 @@ class TextNormalizer:
 
             self.converter_ = opencc.OpenCC("t2s")
             self.fixed_points_ = load_fixed_points(self.converter_)
+        # One scan for steps 3 and 4 together: a text with neither a character to translate
+        # nor a witness of OpenCC's (most of them) is left alone by both.
+        self.quiet_ = (
+            None if self.fixed_points_ is None else re.compile(f"[{chars}{self.fixed_points_.char_class}]")
+        )
         return self
 
     def _simplified(self, text: str) -> str:
@@ -231,9 +236,10 @@ class TextNormalizer:
                 text = _DANGLING_TAG.sub("", text)
         if self.strip_html and ("<" in text or "&" in text):
             text = strip_html(text)
-        if self.needs_table_.search(text):
-            text = text.translate(self.fast_table_)
-        text = self._simplified(text)
+        if self.quiet_ is None or self.quiet_.search(text) is not None:
+            if self.needs_table_.search(text):
+                text = text.translate(self.fast_table_)
+            text = self._simplified(text)
         if self.collapse_whitespace:
             text = " ".join(text.split())
         return NormalizedText(text=text, truncated=truncated, original_length=original_length)
