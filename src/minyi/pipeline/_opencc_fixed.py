@@ -207,7 +207,8 @@ def write_table(config_path: str, out: Path) -> dict[str, tuple[str, ...]]:
     entries = [entry for path in files[1:] for entry in _exported_entries(path)]
     phrases = witness_table(entries)
     lines = [
-        "# Witnesses of the keys OpenCC's t2s changes: made by minyi.pipeline._opencc_fixed.write_table.",
+        "# Witnesses of the keys OpenCC's t2s changes: made by minyi.pipeline._opencc_fixed.write_table",
+        "# from OpenCC's dictionaries (https://github.com/BYVoid/OpenCC, Apache License 2.0).",
         f"# sha256 {fingerprint(files)}",
         "*\t" + "".join(witness for witness, keys in phrases.items() if keys == (witness,)),
         *("\t".join((witness, *keys)) for witness, keys in phrases.items() if keys != (witness,)),
