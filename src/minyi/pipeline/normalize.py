@@ -27,7 +27,9 @@ Steps, in order:
    - control characters (C0 except whitespace, DEL, C1) and invisible marks
      (zero-width space, word joiner, BOM) are removed.  The zero-width joiner
      stays: emoji sequences need it.
-4. *Traditional → Simplified* with OpenCC's ``t2s`` configuration.
+4. *Traditional → Simplified* with OpenCC's ``t2s`` configuration, skipped for a text
+   that it would return unchanged (most are Simplified already): an exact test, see
+   :mod:`minyi.pipeline._opencc_fixed`.
 5. *Whitespace*: every run of whitespace becomes one space; ends are trimmed.
 
 Emoji and other scripts pass through unchanged.  Empty or whitespace-only input
@@ -41,6 +43,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol, Self
+
+from minyi.pipeline._opencc_fixed import FixedPoints, load_fixed_points
 
 __all__ = ["KEPT_FULLWIDTH", "NormalizedText", "TextNormalizer"]
 
@@ -197,11 +201,26 @@ class TextNormalizer:
         chars = "".join(re.escape(chr(c)) for c in sorted(needed))
         self.needs_table_ = re.compile(f"[{chars}]" if chars else "(?!)")
         self.converter_: _Converter | None = None
+        self.fixed_points_: FixedPoints | None = None
         if self.to_simplified:
             import opencc  # local: loading the dictionaries costs a few milliseconds
 
             self.converter_ = opencc.OpenCC("t2s")
+            self.fixed_points_ = load_fixed_points(self.converter_)
+        # One scan for steps 3 and 4 together: a text with neither a character to translate
+        # nor a witness of OpenCC's (most of them) is left alone by both.
+        self.quiet_ = (
+            None if self.fixed_points_ is None else re.compile(f"[{chars}{self.fixed_points_.char_class}]")
+        )
         return self
+
+    def _simplified(self, text: str) -> str:
+        """``text`` in Simplified characters; the converter is not called when it would change nothing."""
+        if self.converter_ is None or text.isascii():
+            return text
+        if self.fixed_points_ is not None and self.fixed_points_.unchanged(text):
+            return text
+        return self.converter_.convert(text)
 
     def transform_one(self, text: str | None) -> NormalizedText:
         """Normalise one text; ``None`` or blank input gives an empty text."""
@@ -217,10 +236,10 @@ class TextNormalizer:
                 text = _DANGLING_TAG.sub("", text)
         if self.strip_html and ("<" in text or "&" in text):
             text = strip_html(text)
-        if self.needs_table_.search(text):
-            text = text.translate(self.fast_table_)
-        if self.converter_ is not None and not text.isascii():
-            text = self.converter_.convert(text)
+        if self.quiet_ is None or self.quiet_.search(text) is not None:
+            if self.needs_table_.search(text):
+                text = text.translate(self.fast_table_)
+            text = self._simplified(text)
         if self.collapse_whitespace:
             text = " ".join(text.split())
         return NormalizedText(text=text, truncated=truncated, original_length=original_length)
