@@ -85,6 +85,7 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
     if status == CaseStatus.ACCEPTED and case.accepted_at is None:
         case.accepted_at = now
         case.due_at = reply_due(session, case, now)
+        case.desk_due_at = None  # accepted: its own deadline counts (cases.desk_due)
     if status == CaseStatus.FOLLOW_UP:
         case.follow_up_due_at = now + timedelta(days=get_settings().follow_up_days)
     if status == CaseStatus.CLOSED:
