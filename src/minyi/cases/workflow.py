@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
-from minyi.cases import lifecycle, notices, supervision
+from minyi.cases import desk_due, lifecycle, notices, supervision
 from minyi.cases.events import CaseError, record
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import (
@@ -362,5 +362,7 @@ def merge_cases(session: Session, user: User, keep: Case, absorb: Case) -> Case:
         to_status=CaseStatus.CLOSED,
         payload={"into": keep.number},
     )
+    if keep.due_at is None:  # at the desk: the absorbed case's first message may be older
+        desk_due.recount(session, keep)
     session.flush()
     return keep
