@@ -44,7 +44,7 @@ def _largest_parameter_count(session, admin_user):
         first = queries.case_page(session, admin_user, queries.CaseFilter(limit=2))
         assert first.next_cursor is not None
         queries.case_page(session, admin_user, queries.CaseFilter(limit=2, cursor=first.next_cursor))
-        queries.case_page(session, admin_user, queries.CaseFilter(due="overdue"))
+        queries.case_page(session, admin_user, queries.CaseFilter(due="overdue", limit=2))
         queries.due_counts(session, admin_user)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
