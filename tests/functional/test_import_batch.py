@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from minyi.accountability.search_models import PublicSearchDoc
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases.models import Case, CaseEvent
+from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent
 from minyi.cases.routing import CaseRouting
+from minyi.cases.rules import rules_deadlines
 from minyi.db.session import Database
 from minyi.demo.factories import make_category, make_department
 from minyi.flows import import_analysis, import_batch, imports, processing
@@ -171,7 +172,16 @@ def _derived(database: Database) -> dict[str, Any]:
             for doc in session.scalars(select(PublicSearchDoc))
         )
         states = {ext[m.id]: (m.state, m.processing_error) for m in messages}
+        waiting = [case for case in session.scalars(select(Case)) if case.desk_due_at is not None]
+        desk = {
+            key[case.id]: case.desk_due_at
+            for case in waiting
+            if case.due_at is None and case.status not in ANSWERED_STATUSES
+        }
+        desk_rules = {key[case_id]: due for case_id, due in rules_deadlines(session).items()}
     return {
+        "desk": desk,  # the rules' deadline stored for the cases at the dispatch desk (cases.desk_due)
+        "desk_rules": desk_rules,  # what the rules give them, computed
         "states": states,
         "analyses": analyses,
         "cases": cases,
@@ -205,6 +215,8 @@ def test_batched_import_derives_what_the_per_message_path_derives(databases, tmp
     assert any(row[5] for row in expected["cases"].values()), "the fixture must route some cases"
     for part, rows in expected.items():
         assert got[part] == rows, (part, _differences(got[part], rows))
+    assert expected["desk"], "the fixture must leave cases at the dispatch desk"
+    assert got["desk"] == got["desk_rules"]  # stored in the batch's write as the rules give it
 
 
 def test_batches_written_without_the_unit_of_work_derive_the_same(databases, tmp_path, monkeypatch, caplog):
@@ -233,6 +245,8 @@ def test_batches_written_without_the_unit_of_work_derive_the_same(databases, tmp
     assert any(row[5] for row in expected["cases"].values()), "the fixture must route some cases"
     for part, rows in expected.items():
         assert got[part] == rows, (part, _differences(got[part], rows))
+    assert expected["desk"], "the fixture must leave cases at the dispatch desk"
+    assert got["desk"] == got["desk_rules"]  # stored in the batch's write as the rules give it
     again = imports.import_messages(bulk, path, key=KEY, batch_size=8)
     assert (again.imported, again.duplicates) == (0, 30)  # idempotent by external id
 

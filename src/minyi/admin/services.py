@@ -13,6 +13,7 @@ from minyi.accounts.models import User
 from minyi.accounts.permissions import can_use_template
 from minyi.admin.models import ReplyTemplate
 from minyi.audit import services as audit
+from minyi.cases import desk_due
 from minyi.cases.deadlines import DeadlineRule
 from minyi.cases.models import Case, DeadlineRuleRecord
 from minyi.core.errors import InvalidInput, NotFound
@@ -64,6 +65,7 @@ def add_rule(  # noqa: PLR0913 - the fields of one rule
     )
     session.add(record)
     session.flush()
+    desk_due.recount_waiting_cases(session)  # the cases at the desk count by the rules now
     return record
 
 
@@ -91,6 +93,7 @@ def remove_rule(session: Session, rule: DeadlineRuleRecord, *, by: User | None, 
     """Remove a deadline rule (deadlines already set stay); the trail keeps what it said."""
     record_rule(session, audit.RULE_REMOVED, rule, by=by, address=address)
     session.delete(rule)
+    desk_due.recount_waiting_cases(session)  # the cases at the desk count by the rules left
 
 
 def record_template(

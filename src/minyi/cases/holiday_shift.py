@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from minyi.accounts.models import User
 from minyi.audit import services as audit
+from minyi.cases import desk_due
 from minyi.cases.calendar import WorkCalendar
 from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import record
@@ -335,6 +336,7 @@ def shift_to_working_days(
         record(session, found.case, EventAction.DEADLINE_MOVED, user=user, payload=payload)
         moved += 1
     session.flush()
+    desk_due.recount_waiting_cases(session)  # cases at the desk: by the calendar entered now
     return moved
 
 

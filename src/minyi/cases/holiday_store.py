@@ -138,6 +138,9 @@ def replace_year(
     )
     session.flush()
     forget_cached()
+    from minyi.cases import desk_due  # here: desk_due reads the calendar through this module
+
+    desk_due.recount_waiting_cases(session)  # the cases at the desk count by the new calendar
 
 
 def stored_overrides(session: Session) -> dict[date, HolidayOverride]:

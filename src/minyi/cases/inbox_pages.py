@@ -17,7 +17,7 @@ rank   group                                        inside it
 =====  ===========================================  ==================================
 
 The deadline is ``due_at``, or for a case never accepted the rules' deadline from its first
-message (:func:`deadline_in_force`), as the 已超期 filter judges it.
+message, stored in ``desk_due_at`` (:func:`deadline_in_force`), as the 已超期 filter judges it.
 
 So the page after a cursor is the rest of the cursor's group after it, then the next groups
 from their start, each read with its own condition and plain ``ORDER BY`` (the answered
@@ -27,13 +27,12 @@ full: usually one query, at most five.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, type_coerce
-from sqlalchemy import case as sql_case
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, Select, and_, func, type_coerce
+from sqlalchemy.orm import Session
 
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus
 from minyi.core import keyset
@@ -49,36 +48,26 @@ _ANSWERED = [status.value for status in ANSWERED_STATUSES]
 _WAITING = [status.value for status in CaseStatus if status not in ANSWERED_STATUSES]
 
 
-def deadline_in_force(
-    rules: Mapping[str, datetime] | None = None,
-) -> ColumnElement[datetime | None] | InstrumentedAttribute[datetime | None]:
-    """A case's reply deadline, or else the rules' deadline ``rules`` gives it by its id.
+def deadline_in_force() -> ColumnElement[datetime | None]:
+    """A case's reply deadline, or else the rules' deadline stored while it waits at the desk.
 
-    ``rules``: :func:`minyi.cases.rules.rules_deadlines`, the deadlines of cases never
-    accepted, counted from their first message. One expression on SQLite and PostgreSQL
-    (a ``CASE`` on the id inside ``COALESCE``); the stored ``due_at`` alone when there is none.
+    ``COALESCE(due_at, desk_due_at)``: one expression on SQLite and PostgreSQL that binds no
+    parameter a case (:mod:`minyi.cases.desk_due`; it bound two a case, and an inbox of
+    hundreds of thousands of cases never accepted passed the engines' limits).
     """
-    if not rules:
-        return Case.due_at
-    by_id = sql_case({ident: literal(due, UTCDateTime()) for ident, due in rules.items()}, value=Case.id)
-    return type_coerce(func.coalesce(Case.due_at, by_id), UTCDateTime())
+    return type_coerce(func.coalesce(Case.due_at, Case.desk_due_at), UTCDateTime())
 
 
-def inbox_key(case: Case, rules: Mapping[str, datetime] | None = None) -> list[Any]:
-    """The sort key of ``case`` in the inbox order, as the cursor carries it (SQL's ranks).
-
-    ``rules``: the rules' deadlines of cases never accepted (``cases.rules.rules_deadlines``).
-    """
+def inbox_key(case: Case) -> list[Any]:
+    """The sort key of ``case`` in the inbox order, as the cursor carries it (SQL's ranks)."""
     waiting = case.status not in ANSWERED_STATUSES
-    due = case.due_at if case.due_at is not None else (rules or {}).get(case.id)
+    due = case.due_at if case.due_at is not None else case.desk_due_at
     first = 0 if case.urgent and waiting else 1
     second = (0 if due is not None else 1) if waiting else 2
     return [first, second, due if waiting else None, case.created_at, case.id]
 
 
-def _group(
-    ranks: tuple[int, int], rules: Mapping[str, datetime] | None = None
-) -> tuple[ColumnElement[bool], list[SortKey]]:
+def _group(ranks: tuple[int, int]) -> tuple[ColumnElement[bool], list[SortKey]]:
     """The condition of a group and its order inside it."""
     first, second = ranks
     newest = [SortKey(Case.created_at, descending=True, kind=datetime), SortKey(Case.id, descending=True)]
@@ -87,7 +76,7 @@ def _group(
         # instead of taking the status index and sorting every answered case
         return Case.status.not_in(_WAITING), newest
     urgent = Case.urgent.is_(True) if first == 0 else Case.urgent.is_not(True)
-    deadline = deadline_in_force(rules)
+    deadline = deadline_in_force()
     due = deadline.is_not(None) if second == 0 else deadline.is_(None)
     condition = and_(Case.status.not_in(_ANSWERED), urgent, due)
     return condition, ([SortKey(deadline, kind=datetime)] if second == 0 else []) + newest
@@ -98,12 +87,8 @@ def page_after(
     query: Select[Case],
     values: Sequence[Any],
     limit: int,
-    rules: Mapping[str, datetime] | None = None,
 ) -> list[Case]:
     """Up to ``limit`` + 1 cases of ``query`` after the case whose inbox key is ``values``.
-
-    ``rules``: the rules' deadlines of cases never accepted, which sort them among the
-    cases with a deadline (:func:`minyi.cases.queries.deadline_in_force`).
 
     One more than the page shows whether a next page exists. A key no inbox row can have
     (ranks out of the groups, a deadline in a group without one) is a bad cursor.
@@ -114,7 +99,7 @@ def page_after(
         raise InvalidInput(BAD_CURSOR, field="cursor")
     found: list[Case] = []
     for ranks_ in GROUPS[GROUPS.index(ranks) :]:
-        condition, keys = _group(ranks_, rules)
+        condition, keys = _group(ranks_)
         part = query.where(condition)
         if ranks_ == ranks:
             part = part.where(keyset.after(keys, ([due] if second == 0 else []) + [created, case_id]))

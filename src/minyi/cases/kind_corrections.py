@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.analysis.models import MessageAnalysis
+from minyi.cases import desk_due
 from minyi.cases.events import record
 from minyi.cases.models import (
     ANSWERED_STATUSES,
@@ -65,6 +66,8 @@ def correct_kind(session: Session, user: User, case: Case, kind: str) -> Case:
         payload |= {"due_before": _iso(before), "due_after": _iso(after)}
         case.due_at = after
     payload |= recount_sign_due(session, case)
+    if case.due_at is None:  # still at the desk: the rules' deadline of the new kind
+        desk_due.recount(session, case)
     record(session, case, EventAction.KIND_CORRECTED, user=user, payload=payload)
     session.flush()
     return case

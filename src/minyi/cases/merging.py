@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.analysis.models import MessageAnalysis
+from minyi.cases import desk_due
 from minyi.cases.models import Case, CaseStatus, EventAction
 from minyi.cases.services import CaseError, open_case, record
 from minyi.intake.models import Message
@@ -29,6 +30,8 @@ def attach_duplicate(session: Session, message: Message, analysis: MessageAnalys
     if case is None or case.status == CaseStatus.CLOSED:
         return None
     message.case = case
+    if case.due_at is None:  # an earlier message (an old one imported late) moves the desk's deadline
+        desk_due.recount(session, case)
     record(
         session,
         case,
@@ -92,6 +95,10 @@ def undo_merge(session: Session, user: User, message: Message) -> Case:
     new = open_case(session, message, row, threshold=1.1)  # routed again by a person, not by the guess
     new.category = old.category
     new.category_source = old.category_source
+    if old.due_at is None:
+        desk_due.recount(session, old)
+    if new.due_at is None:
+        desk_due.recount(session, new)
     record(
         session, old, EventAction.SPLIT, user=user, payload={"message_id": message.id, "new_case": new.number}
     )

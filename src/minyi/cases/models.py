@@ -105,6 +105,10 @@ class Case(IdMixin, TimestampMixin, Base):
     #: 签收期限: the department must sign for the case by then (set at dispatch when a rule
     #: sets ``accept_hours``; cleared when it signs for it or sends it back)
     sign_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: the rules' reply deadline from the first message, for the inbox while the case has no
+    #: ``due_at`` of its own (never accepted): stored, so that the inbox sorts and filters by SQL
+    #: (``cases.desk_due``); NULL for praise, which has none, and meaningless once ``due_at`` is set
+    desk_due_at: Mapped[datetime | None] = mapped_column(index=True)
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # an emergency: inbox top
     urgent_reason: Mapped[str | None] = mapped_column(String(200))  # the emergency words that made it so

@@ -7,7 +7,6 @@ Nothing here changes a case; the actions are in :mod:`minyi.cases.services`,
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -23,7 +22,6 @@ from minyi.cases.events import CaseAccessError, CaseError
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.inbox_pages import deadline_in_force
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseRating, CaseStatus, EventAction
-from minyi.cases.rules import past_rules_deadline, rules_deadlines
 from minyi.core import keyset
 from minyi.core.errors import InvalidInput
 from minyi.core.keyset import SortKey
@@ -86,7 +84,9 @@ def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]
         return query.where(sign_overdue_clause(now))
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
     if due == "overdue":  # a case never accepted: by the rules' deadline, as the scorecard
-        return query.where(waiting, or_(Case.due_at < now, Case.id.in_(past_rules_deadline(session, now))))
+        # both columns' indexes serve it (a COALESCE would read every waiting case)
+        at_desk = and_(Case.due_at.is_(None), Case.desk_due_at < now)
+        return query.where(waiting, or_(Case.due_at < now, at_desk))
     return query.where(waiting, Case.due_at >= now, Case.due_at < soon_until(session, now))
 
 
@@ -124,19 +124,19 @@ def visible_cases(user: User) -> Select[Case]:
     return query
 
 
-def inbox_keys(rules: Mapping[str, datetime] | None = None) -> tuple[SortKey, ...]:
+def inbox_keys() -> tuple[SortKey, ...]:
     """The inbox order as sort keys, the id last so that no two cases tie (keyset paging needs it).
 
     Urgent waiting cases first, then the earliest reply deadline (none last), then the newest.
     A deadline counts only while the case waits for its answer; answered cases come last.
     A case never accepted has no deadline of its own and is sorted by its rules' deadline
-    (``rules``, see :func:`deadline_in_force`), as the 已超期 filter judges it: it was listed
+    (``desk_due_at``, see :func:`deadline_in_force`), as the 已超期 filter judges it: it was listed
     among the cases without a deadline although counted overdue (twelfth probe, left open).
     The deadline key is NULL for every case of the two groups without one, so where an engine
     puts NULLs never matters.
     """
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
-    due = deadline_in_force(rules)
+    due = deadline_in_force()
     return (
         SortKey(sql_case((and_(Case.urgent.is_(True), waiting), 0), else_=1), kind=int),
         SortKey(sql_case((and_(waiting, due.is_not(None)), 0), (waiting, 1), else_=2), kind=int),
@@ -146,9 +146,9 @@ def inbox_keys(rules: Mapping[str, datetime] | None = None) -> tuple[SortKey, ..
     )
 
 
-def inbox_order(rules: Mapping[str, datetime] | None = None) -> tuple[ColumnElement[Any], ...]:
+def inbox_order() -> tuple[ColumnElement[Any], ...]:
     """The ORDER BY of :func:`inbox_keys`."""
-    keys = inbox_keys(rules)
+    keys = inbox_keys()
     return tuple(key.expression.desc() if key.descending else key.expression.asc() for key in keys)
 
 
@@ -168,20 +168,21 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
     """
     query = _filtered(session, user, flt)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rules = rules_deadlines(session, among=query.with_only_columns(Case.id))
     query = query.options(selectinload(Case.department), selectinload(Case.category))
     if flt.cursor is not None:
         if flt.offset:
             raise InvalidInput(keyset.BOTH_OFFSET_AND_CURSOR, field="offset")
         values = keyset.decode(flt.cursor, inbox_keys(), "cases")
-        found = inbox_pages.page_after(session, query, values, flt.limit, rules)
+        found = inbox_pages.page_after(session, query, values, flt.limit)
     else:
-        page = query.order_by(*inbox_order(rules)).offset(flt.offset).limit(flt.limit + 1)
+        page = query.order_by(*inbox_order()).offset(flt.offset).limit(flt.limit + 1)
         found = list(session.scalars(page))
     items = found[: flt.limit]
     more = len(found) > flt.limit
-    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1], rules), "cases") if more and items else None
-    listed = {case.id: rules[case.id] for case in items if case.due_at is None and case.id in rules}
+    next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1]), "cases") if more and items else None
+    listed = {
+        case.id: case.desk_due_at for case in items if case.due_at is None and case.desk_due_at is not None
+    }
     return CasePage(items, total, next_cursor, listed)
 
 

@@ -81,24 +81,13 @@ def due_by_rules(
     return policy.reply_due(start, appeal_kind, category_path, urgent=urgent)
 
 
-def past_rules_deadline(session: Session, now: datetime) -> list[str]:
-    """Waiting cases with no deadline of their own (never accepted) whose rules' deadline passed.
-
-    Counted from the first message, as the scorecard and the big screen judge them
-    (``accountability.facts``): the inbox's 已超期 left out a message waiting three weeks at
-    the dispatch desk that the public dashboard counted late (twelfth probe). Few rows: the
-    dispatch desk's.
-    """
-    return [ident for ident, due in rules_deadlines(session).items() if due < now]
-
-
 def rules_deadlines(session: Session, among: Select[Any] | None = None) -> dict[str, datetime]:
     """The rules' deadline of each waiting case with no deadline of its own (never accepted).
 
-    From its first message, as :func:`past_rules_deadline` and the scorecard count it; cases
-    the rules give none (praise) are left out. ``among``: a query of case ids to look at
-    (else every such case). The inbox sorts by it (``cases.queries.inbox_keys``), so that a
-    case its 已超期 filter counts overdue is not listed among cases without a deadline.
+    From its first message, as the scorecard counts it; cases the rules give none (praise)
+    are left out. ``among``: a query of case ids to look at (else every such case). Computed
+    here in Python: not for a request (the inbox reads the stored ``desk_due_at``,
+    :mod:`minyi.cases.desk_due`, which writes what this computes), but to check it.
     """
     answered = [status.value for status in (CaseStatus.REPLIED, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED)]
     arrival = type_coerce(func.min(func.coalesce(Message.submitted_at, Message.received_at)), UTCDateTime())

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, can, require
 from minyi.analysis.models import MessageAnalysis
-from minyi.cases import notices
+from minyi.cases import desk_due, notices
 from minyi.cases.events import SYSTEM, CaseAccessError, CaseError, actor_name, record
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
 from minyi.cases.queries import (
@@ -176,6 +176,8 @@ def open_case(  # noqa: PLR0913 - the message, its analysis and how the case is 
     if urgent_reason:
         mark_urgent(session, case, urgent_reason, now=now)
     route_by_category(session, case)
+    if case.due_at is None:  # waits at the desk: the rules' deadline from its message (cases.desk_due)
+        desk_due.set_from(session, case, desk_due.arrival_of(message) or now)
     if not batch:
         session.flush()
     return case
@@ -232,14 +234,15 @@ def categorise_waiting(
         return False
     if case.appeal_kind is None:
         case.appeal_kind = analysis.appeal_kind
-    if case.category_id is not None or case.category_source is not None:
-        return False
-    category, source = _choose_category(session, message, analysis, threshold)
-    if category is None:
-        return False
-    case.category = category
-    case.category_source = source
-    return route_by_category(session, case)
+    if case.category_id is None and case.category_source is None:
+        category, source = _choose_category(session, message, analysis, threshold)
+        if category is not None:
+            case.category = category
+            case.category_source = source
+            if route_by_category(session, case):
+                return True
+    desk_due.recount(session, case)  # still at the desk: its kind or category may have changed
+    return False
 
 
 def route_by_category(session: Session, case: Case) -> bool:
@@ -250,6 +253,7 @@ def route_by_category(session: Session, case: Case) -> bool:
     now = utcnow()
     case.accepted_at = now
     case.due_at = _first_due(session, case, now)
+    case.desk_due_at = None  # accepted: its own deadline counts (cases.desk_due)
     record(session, case, EventAction.ACCEPTED, to_status=CaseStatus.ACCEPTED)
     case.department = department
     event = record(
@@ -287,6 +291,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     if case.status == CaseStatus.RECEIVED:
         case.accepted_at = now
         case.due_at = _first_due(session, case, now)
+        case.desk_due_at = None  # accepted: its own deadline counts (cases.desk_due)
         record(session, case, EventAction.ACCEPTED, user=user, to_status=CaseStatus.ACCEPTED)
     payload = {"department": department.code, "from": case.department.code if case.department else None}
     if note:
@@ -316,6 +321,8 @@ def recategorise(session: Session, user: User, case: Case, category: Category) -
     case.category = category
     case.category_source = "staff"
     payload = {"from": before, "to": category.path} | recount_sign_due(session, case)
+    if case.due_at is None:  # still at the desk: the rules' deadline of the new category
+        desk_due.recount(session, case)
     record(session, case, EventAction.RECATEGORISED, user=user, payload=payload)
     session.flush()
     return case

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
-from minyi.cases import lifecycle, notices, supervision
+from minyi.cases import desk_due, lifecycle, notices, supervision
 from minyi.cases.events import CaseError, record
 from minyi.cases.holiday_store import office_calendar
 from minyi.cases.models import (
@@ -85,6 +85,7 @@ def change_status(session: Session, user: User, case: Case, target: str, note: s
     if status == CaseStatus.ACCEPTED and case.accepted_at is None:
         case.accepted_at = now
         case.due_at = reply_due(session, case, now)
+        case.desk_due_at = None  # accepted: its own deadline counts (cases.desk_due)
     if status == CaseStatus.FOLLOW_UP:
         case.follow_up_due_at = now + timedelta(days=get_settings().follow_up_days)
     if status == CaseStatus.CLOSED:
@@ -361,5 +362,7 @@ def merge_cases(session: Session, user: User, keep: Case, absorb: Case) -> Case:
         to_status=CaseStatus.CLOSED,
         payload={"into": keep.number},
     )
+    if keep.due_at is None:  # at the desk: the absorbed case's first message may be older
+        desk_due.recount(session, keep)
     session.flush()
     return keep

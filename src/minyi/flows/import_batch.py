@@ -45,8 +45,10 @@ from minyi.analysis import services as analysis_services
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases import routing
 from minyi.cases import services as cases
+from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import SYSTEM
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction
+from minyi.cases.rules import deadline_policy, due_by_rules
 from minyi.core.localtime import local_date
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category
@@ -103,6 +105,15 @@ class _Shared:
     numbers: dict[str, str] = field(default_factory=dict)  # case number drawn → its case's id
     routings: list[tuple[Case, MessageAnalysis | None, float]] = field(default_factory=list)
     new: list[object] | None = None  # the batch's own new rows, kept out of the session (bulk only)
+    policy: DeadlinePolicy | None = None  # the deadline rules, read once a batch (cases.desk_due)
+
+    def desk_due(self, session: Session, case: Case, message: Message) -> datetime | None:
+        """The rules' deadline of ``case`` at the desk counted from ``message`` (no query a row)."""
+        if self.policy is None:
+            self.policy = deadline_policy(session)
+        start = message.submitted_at or message.received_at or utcnow()
+        path = case.category.path if case.category else None
+        return due_by_rules(self.policy, start, case.appeal_kind, path, urgent=bool(case.urgent))
 
     def keep(self, session: Session, row: object) -> None:
         """Hold a new row for :func:`write_new`; without ``new``, add it to the session as before.
@@ -331,6 +342,10 @@ def _attach_duplicate(
     if case is None or case.status == CaseStatus.CLOSED:
         return None
     _join(message, case, shared)
+    if case.due_at is None and case.desk_due_at is not None:  # an older message moves it earlier
+        due = shared.desk_due(session, case, message)
+        if due is not None and due < case.desk_due_at:
+            case.desk_due_at = due
     payload = {
         "message_id": message.id,
         "duplicate_of": analysis.duplicate_of_id,
@@ -453,4 +468,6 @@ def _open_case(
     if urgent:
         cases.mark_urgent(session, case, urgent, now=now)
     cases.route_by_category(session, case)
+    if case.due_at is None:  # waits at the desk: the rules' deadline, in the same write (cases.desk_due)
+        case.__dict__["desk_due_at"] = shared.desk_due(session, case, message)
     return case

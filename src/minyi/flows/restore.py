@@ -44,6 +44,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from minyi.cases import desk_due
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
 from minyi.cases.services import new_case_number
 from minyi.core import localtime
@@ -187,6 +188,8 @@ def restore_cases(  # noqa: PLR0913 - the file, where its messages are, and how 
             read += len(batch)
             if progress is not None:
                 progress(read)
+        desk_due.recount_waiting_cases(session)  # the restored kinds, categories and states at the desk
+        session.commit()
     refresh_after_import(database)
     return RestoreReport(cases, replies, missing)
 

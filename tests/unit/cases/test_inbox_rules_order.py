@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from minyi.cases import inbox_pages, queries
-from minyi.cases.models import ANSWERED_STATUSES
+from minyi.cases import desk_due, inbox_pages, queries
+from minyi.cases.models import ANSWERED_STATUSES, Case
 from minyi.cases.rules import rules_deadlines
 from minyi.demo import factories
 
@@ -29,6 +29,7 @@ def _inbox(session):
         )
     made["praise"] = factories.make_case(session, status="received", category=None, key="praise")
     made["praise"].appeal_kind = "praise"  # no deadline by the rules
+    desk_due.recount(session, made["praise"])  # as the services changing a kind do (kind_corrections)
     made["urgent"] = factories.make_case(session, department=dept, key="urgent")
     made["urgent"].urgent = True
     made["answered"] = factories.make_case(session, status="replied", department=dept, key="answered")
@@ -55,11 +56,13 @@ def test_the_cursor_carries_the_rules_deadline(session):
     rules = rules_deadlines(session)
     assert set(rules) >= {made["old"].id, made["older"].id, made["today"].id}
     assert made["praise"].id not in rules
-    key = inbox_pages.inbox_key(made["old"], rules)
+    key = inbox_pages.inbox_key(made["old"])
     assert key[:3] == [1, 0, rules[made["old"].id]]
-    assert inbox_pages.inbox_key(made["praise"], rules)[:3] == [1, 1, None]
+    # the stored deadline is the one the rules give (cases.desk_due), for every case at the desk
+    assert all(session.get(Case, ident).desk_due_at == due for ident, due in rules.items())
+    assert inbox_pages.inbox_key(made["praise"])[:3] == [1, 1, None]
     assert made["answered"].status in ANSWERED_STATUSES
-    assert inbox_pages.inbox_key(made["answered"], rules)[:3] == [1, 2, None]
+    assert inbox_pages.inbox_key(made["answered"])[:3] == [1, 2, None]
 
 
 def test_cursor_pages_give_every_case_once_in_the_offset_order(session):

@@ -117,7 +117,7 @@ def test_what_stops_a_release_from_serving_a_database_is_said_with_its_command(t
     try:
         assert "no schema yet" in migrate.schema_problem(eng)
         migrate.upgrade(eng, "0024")
-        assert "(revision 0024, newest 0029): run `minyi db upgrade`" in migrate.schema_problem(eng)
+        assert "(revision 0024, newest 0030): run `minyi db upgrade`" in migrate.schema_problem(eng)
         settings = Settings(env="test", data_dir=tmp_path, database_url=url, secret_key=TEST_SECRET)
         monkeypatch.setattr(server_app, "get_settings", lambda: settings)
         with pytest.raises(SystemExit, match="minyi db upgrade"):  # uvicorn --factory refuses it
@@ -163,5 +163,51 @@ def test_0027_fills_the_staff_word_index_of_the_cases_already_there(tmp_path):
             for words in ("井盖", "人民路口", "盖不见"):
                 found, total = list_cases(session, admin, CaseFilter(query=words))
                 assert ([c.id for c in found], total) == ([case_id], 1), words
+    finally:
+        eng.dispose()
+
+
+def test_0030_stores_the_rules_deadline_of_the_cases_waiting_at_the_desk(tmp_path, monkeypatch):
+    """An old database's cases never accepted get ``desk_due_at`` by the rules, batch after batch."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from minyi.cases import desk_due
+    from minyi.cases.models import Case
+    from minyi.cases.rules import rules_deadlines
+    from minyi.db.session import make_engine
+    from minyi.demo import factories
+
+    monkeypatch.setattr(desk_due, "BATCH", 2)  # several batches of a few cases
+    eng = make_engine(fresh_database_url(tmp_path, "minyi_test_desk_migration_0030"))
+    try:
+        migrate.upgrade(eng)
+        now = datetime.now(UTC)
+        with Session(eng) as session:
+            desk = [
+                factories.make_case(
+                    session,
+                    status="received",
+                    category=None,
+                    key=f"d{n}",
+                    received_at=now - timedelta(days=9 * n),
+                )
+                for n in range(5)
+            ]
+            accepted = factories.make_case(session, key="accepted")
+            session.commit()
+            expected = rules_deadlines(session)
+            ids, accepted_id = [case.id for case in desk], accepted.id
+            session.execute(update(Case).values(desk_due_at=None))  # as before 0030
+            session.commit()
+        migrate.downgrade(eng, "0029")
+        migrate.upgrade(eng)
+        with Session(eng) as session:
+            stored = {case.id: case.desk_due_at for case in session.query(Case)}
+            assert set(expected) == set(ids)
+            assert {ident: stored[ident] for ident in ids} == expected
+            assert stored[accepted_id] is None  # it has its own due_at
     finally:
         eng.dispose()

@@ -9,8 +9,9 @@ from tests.conftest import fresh_database_url
 
 from minyi.analysis.models import MessageAnalysis
 from minyi.analysis.provider import PipelineProvider
-from minyi.cases.models import CaseStatus
+from minyi.cases.models import CaseStatus, DeadlineRuleRecord
 from minyi.cases.routing import routing_of
+from minyi.cases.rules import rules_deadlines
 from minyi.cli.main import cli
 from minyi.db.session import Database
 from minyi.demo import factories
@@ -77,6 +78,9 @@ def test_a_case_sorted_by_hand_meanwhile_keeps_what_the_person_chose(owned):
     with owned.transaction() as session:
         message = session.get(Message, message_id)
         message.case.category_source = "staff"  # a dispatcher sorted it (no category needed for the test)
+        opened_due = message.case.desk_due_at  # the general rule's: no kind yet
+        for kind in ("complaint", "help", "inquiry", "suggestion"):
+            session.add(DeadlineRuleRecord(appeal_kind=kind, reply_working_days=3))
     pipelines = PipelineProvider(Settings(), route_threshold=0.0)
     with owned.transaction() as session:
         reanalysis.analyse_opened(session, pipelines.get(session))
@@ -86,6 +90,9 @@ def test_a_case_sorted_by_hand_meanwhile_keeps_what_the_person_chose(owned):
         assert case.category_id is None
         assert case.status == CaseStatus.RECEIVED
         assert routing_of(session, case).routed_automatically is False
+        # its kind now picks the rule of its deadline at the desk (cases.desk_due)
+        assert case.appeal_kind in {"complaint", "help", "inquiry", "suggestion"}
+        assert case.desk_due_at == rules_deadlines(session)[case.id] < opened_due
 
 
 def test_a_message_that_fails_again_keeps_its_note_and_the_others_go_on(owned, monkeypatch):
