@@ -163,6 +163,10 @@ def test_the_trail_file_refuses_bad_filters_and_other_roles(client, session, wor
     bad = client.get("/staff/admin/audit.csv", params={"since": "2026-13-01"})
     assert bad.status_code == 422
     assert "YYYY-MM-DD" in bad.text
+    assert bad.text.startswith("起始日期:")  # the wrong one is named, not both
+    late = client.get("/staff/admin/audit.csv", params={"since": "2026-01-01", "until": "abc"})
+    assert late.status_code == 422
+    assert late.text.startswith("截止日期:")
     assert client.get("/staff/admin/audit.csv", params={"subject": "x" * 301}).status_code == 422
     assert client.get("/staff/admin/audit", params={"subject": "x" * 301}).status_code == 422
     login(client, "disp")

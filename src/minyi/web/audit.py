@@ -51,9 +51,25 @@ def _day(text: str) -> date | None:
     return day
 
 
+class BadDayError(ValueError):
+    """A malformed date filter; ``key`` names its field (``audit.from`` or ``audit.to``)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _named_day(text: str, key: str) -> date | None:
+    """:func:`_day`, its error naming the field, so that the reader is told which date is wrong."""
+    try:
+        return _day(text)
+    except ValueError as exc:
+        raise BadDayError(key) from exc
+
+
 def _bounds(since: str, until: str) -> tuple[datetime | None, datetime | None]:
-    """Local dates → UTC bounds ``[since 00:00, the day after until 00:00)``."""
-    first, last = _day(since), _day(until)
+    """Local dates → UTC bounds ``[since 00:00, the day after until 00:00)``; BadDayError on a bad one."""
+    first, last = _named_day(since, "audit.from"), _named_day(until, "audit.to")
     tz = zone()
     start = datetime.combine(first, time(), tz) if first else None
     end = datetime.combine(last + timedelta(days=1), time(), tz) if last else None
@@ -131,10 +147,9 @@ def audit_csv(
     language = language_of(request)
     try:
         wanted = _wanted(action, actor, subject, since, until)
-    except ValueError:
+    except BadDayError as bad:
         said = i18n.translate("audit.bad_date", language)
-        fields = f"{i18n.translate('audit.from', language)} / {i18n.translate('audit.to', language)}"
-        return PlainTextResponse(f"{fields}: {said}", status_code=422)
+        return PlainTextResponse(f"{i18n.translate(bad.key, language)}: {said}", status_code=422)
     path, rows = _written(db, wanted, language)
     asked = {"action": wanted.action, "actor": wanted.actor, "from": since.strip(), "to": until.strip()}
     details = {key: value for key, value in asked.items() if value}
