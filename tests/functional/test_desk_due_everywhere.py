@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from tests.functional.conftest import bearer, csrf_of, login
+from tests.functional.test_open311 import BASE
 from tests.functional.test_portal import portal_submit, receipt
 
+from minyi.accountability.open_cases import hour
 from minyi.cases.models import Case
 from minyi.demo import factories
 
@@ -63,3 +65,12 @@ def test_the_author_sees_the_deadline_the_rules_give(client, session):
     assert re.search(
         r'id="track-due">\d{4}-\d{2}-\d{2} <small class="muted">（尚未受理，按规定计算）', tracked.text
     )
+
+
+def test_open311_expects_a_desk_case_by_the_rules_deadline(client, session):
+    case = _desk(session, "public", datetime.now(UTC) + timedelta(days=10))
+    case.is_public = True
+    session.commit()
+    (record,) = client.get(f"{BASE}/requests/{case.number}.json").json()
+    assert record["status"] == "open"
+    assert record["expected_datetime"] == hour(case.desk_due_at)
