@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from minyi.accountability import briefing_sources as sources
@@ -25,6 +25,7 @@ from minyi.accountability import facts
 from minyi.accountability.briefing_sources import Forecast, Tally
 from minyi.accountability.scorecard import Row
 from minyi.alerts.models import Alert
+from minyi.cases.inbox_pages import deadline_in_force
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
 from minyi.cases.public_text import public_text
 from minyi.core.errors import InvalidInput
@@ -37,6 +38,8 @@ TOP_ISSUES = 10
 EMERGING_ISSUES = 5
 CASE_LIST_LIMIT = 50
 ALERT_LIMIT = 30
+
+_ANSWERED = [status.value for status in ANSWERED_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -211,8 +214,13 @@ def _waiting_at(at: datetime) -> tuple[Any, ...]:
 
 
 def _overdue_query(at: datetime) -> Any:
-    """Cases open at ``at`` whose reply deadline (``due_at``) had passed (超期未答复)."""
-    return select(Case).where(Case.due_at < at, *_waiting_at(at))
+    """Cases open at ``at`` whose reply deadline had passed (超期未答复).
+
+    Their ``due_at``; for a case still waiting at the dispatch desk (never accepted), the
+    rules' deadline stored there (``desk_due_at``), as the inbox's 已超期 counts it.
+    """
+    at_desk = and_(Case.due_at.is_(None), Case.status.not_in(_ANSWERED), Case.desk_due_at < at)
+    return select(Case).where(or_(Case.due_at < at, at_desk), *_waiting_at(at))
 
 
 def _overdue(session: Session, period: Period, rules: facts.Rules) -> tuple[int, tuple[CaseLine, ...]]:
@@ -221,17 +229,21 @@ def _overdue(session: Session, period: Period, rules: facts.Rules) -> tuple[int,
     At the end of the period, or now for a period not over yet (today's briefing): a case
     due at 17:30 was 超期 in a briefing written at 09:00 (twelfth probe). A case never
     accepted has no ``due_at``: it is overdue once the rules' deadline has passed, as on
-    the scorecard and the big screen (:func:`facts.overdue_without_due`).
+    the scorecard, the big screen and the inbox. While it waits at the desk that deadline
+    is stored and counted in SQL; one answered since ``at`` without ever being accepted
+    (few) is judged by the rules (:func:`facts.overdue_without_due`).
     """
     at = min(period.end, rules.now)
     query = _overdue_query(at)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    undated = select(Case.id).where(Case.due_at.is_(None), *_waiting_at(at))
-    deadlines = facts.overdue_without_due(session, rules, undated, at)
+    answered = (Case.due_at.is_(None), Case.status.in_(_ANSWERED))
+    answered_since = select(Case.id).where(*answered, *_waiting_at(at))
+    deadlines = facts.overdue_without_due(session, rules, answered_since, at)
+    due = deadline_in_force()
     found = session.scalars(
-        query.options(joinedload(Case.department)).order_by(Case.due_at, Case.number).limit(CASE_LIST_LIMIT)
+        query.options(joinedload(Case.department)).order_by(due, Case.number).limit(CASE_LIST_LIMIT)
     )
-    lines = [_case_line(c) for c in found]
+    lines = [replace(_case_line(c), due_at=c.due_at or c.desk_due_at) for c in found]
     earliest = sorted(deadlines, key=lambda ident: (deadlines[ident], ident))[:CASE_LIST_LIMIT]
     undated_cases = session.scalars(select(Case).where(Case.id.in_(earliest)))
     lines.extend(replace(_case_line(case), due_at=deadlines[case.id]) for case in undated_cases)

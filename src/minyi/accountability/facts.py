@@ -127,7 +127,7 @@ def fact_query(
     query = select(
         Case.id, Case.created_at, Case.department_id, Case.category_id, Case.status, Case.appeal_kind,
         Case.urgent, Case.accepted_at, Case.due_at, Case.replied_at, Case.reopened_count,
-        Case.sign_due_at,
+        Case.sign_due_at, Case.desk_due_at,
     )  # fmt: skip
     if candidates is not None:
         first = first.where(Message.case_id.in_(candidates))
@@ -232,7 +232,14 @@ def deadline_in_force(row: Any, rules: Rules, arrival: datetime) -> datetime | N
     rose (a probe found 87 cases waiting over three weeks, 70 % published for 54 %).
     The big screen's 已超期 and on-time rate use it too (twelfth probe). ``None``: the
     rules give the case no deadline (praise).
+
+    A case still waiting with no ``due_at`` is at the dispatch desk: the rules' deadline from
+    its first message is stored there (``desk_due_at``, kept true by :mod:`minyi.cases.desk_due`)
+    and read, not counted again case by case; the screen and the briefing count such cases
+    in SQL by the same column, and the inbox sorts and filters by it.
     """
+    if row.due_at is None and CaseStatus(row.status) not in ANSWERED_STATUSES:
+        return row.desk_due_at  # type: ignore[no-any-return]
     answered_before = row.replied_at is not None and (
         row.accepted_at is None or row.accepted_at > row.replied_at
     )
@@ -245,11 +252,12 @@ def deadline_in_force(row: Any, rules: Rules, arrival: datetime) -> datetime | N
 def overdue_without_due(
     session: Session, rules: Rules, ids: Select[Any], at: datetime
 ) -> dict[str, datetime]:
-    """Of the waiting cases ``ids`` with no ``due_at`` of their own, those past the rules' deadline at ``at``.
+    """Of the cases ``ids`` with no ``due_at`` of their own, those past their deadline in force at ``at``.
 
-    id → that deadline. A case never accepted waits at the dispatch desk with no deadline
-    stored; the scorecard counts it late once the rules' deadline passes, and the big
-    screen's 已超期 and the briefing's 超期未答复 count it with this (twelfth probe).
+    id → that deadline. A case never accepted waits at the dispatch desk with no deadline of
+    its own; the scorecard counts it late once the rules' deadline passes (twelfth probe).
+    The screen and the briefing count the desk's waiting cases in SQL by ``desk_due_at``;
+    the briefing reads this one for the few answered since the end of its period.
     """
     found: dict[str, datetime] = {}
     for row in stream_facts(session, None, ids=ids):

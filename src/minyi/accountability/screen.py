@@ -22,7 +22,9 @@ Definitions (local dates in ``MINYI_TIMEZONE``):
 a case never accepted, or answered before it was, is held to the deadline the rules give a
 case of its kind arriving when it did. The screen said 0 overdue beside a dashboard counting
 the same unaccepted cases late, and counted a late answer reopened (重办, a new deadline) as
-on time (twelfth probe).
+on time (twelfth probe). For a case still waiting at the desk that deadline is stored
+(``desk_due_at``): 已超期 is one SQL count of ``COALESCE(due_at, desk_due_at) < now``, as the
+inbox's filter; it read every desk case and applied the rules to it in Python on each refresh.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from minyi.accountability import facts, refresh
 from minyi.accountability.regions import public_region
 from minyi.alerts.models import Alert, AlertStatus
 from minyi.alerts.wording import describe_alert
+from minyi.cases.inbox_pages import deadline_in_force
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus, EventAction
 from minyi.cases.queries import sign_overdue_clause
 from minyi.intake.models import Message
@@ -93,24 +96,15 @@ def _answered_late(session: Session, rules: facts.Rules, ids: Any) -> tuple[int,
     return total, late
 
 
-def _undated_overdue(session: Session, rules: facts.Rules) -> int:
-    """Cases in progress without a deadline of their own (never accepted) past the rules' deadline.
-
-    Few: the dispatch desk's waiting cases; the rest are counted in SQL by their ``due_at``.
-    """
-    waiting = select(Case.id).where(Case.status.in_(IN_PROGRESS), Case.due_at.is_(None))
-    return len(facts.overdue_without_due(session, rules, waiting, rules.now))
-
-
 def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
     """Received today, in progress, overdue, not signed for in time, and closed today."""
     today = _midnight(now, zone)
     received = session.scalar(select(func.count(Message.id)).where(*_arrived_since(today))) or 0
     open_cases = session.execute(
-        select(func.count(Case.id), func.count(Case.id).filter(Case.due_at < now)).where(
+        select(func.count(Case.id), func.count(Case.id).filter(deadline_in_force() < now)).where(
             Case.status.in_(IN_PROGRESS)
         )
-    ).one()
+    ).one()  # never accepted: the rules' deadline stored at the desk, as the inbox's 已超期
     unsigned = session.scalar(select(func.count(Case.id)).where(sign_overdue_clause(now))) or 0
     merged = select(CaseEvent.case_id).where(CaseEvent.action == EventAction.MERGED_INTO)
     done = select(func.count(Case.id)).where(Case.closed_at >= today, Case.id.not_in(merged))
@@ -118,7 +112,7 @@ def counts(session: Session, now: datetime, zone: ZoneInfo) -> dict[str, int]:
     return {
         "received_today": int(received),
         "in_progress": int(open_cases[0]),
-        "overdue": int(open_cases[1]) + _undated_overdue(session, _rules(session, now)),
+        "overdue": int(open_cases[1]),
         "unsigned": int(unsigned),
         "closed_today": int(closed),
     }

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from minyi.cases.models import Case, CaseStatus
 from minyi.cases.public_text import PublicText
-from minyi.cases.queries import sign_overdue
+from minyi.cases.queries import is_overdue, rules_due, sign_overdue
 from minyi.intake.models import Message
 from minyi.pipeline.privacy import mask_contact_value
 
@@ -130,6 +130,17 @@ class CaseSummary(BaseModel):
     is_public: bool
     created_at: datetime
     due_at: datetime | None
+    desk_due_at: datetime | None = Field(
+        default=None,
+        description="按规定: a case never accepted (due_at null) waits at the dispatch desk with the "
+        "reply deadline the rules give it from its first message; the inbox sorts it by this, and "
+        "due=overdue and due=soon filter it by this. Null once accepted (due_at counts then).",
+    )
+    overdue: bool = Field(
+        default=False,
+        description="已超期: waiting for its answer past due_at, or past desk_due_at when never accepted "
+        "(what the inbox's due=overdue filter lists).",
+    )
     urgent: bool = False  # an emergency rule hit one of its messages: first in the inbox, due in hours
     urgent_reason: str | None = None  # the emergency words
     sign_due_at: datetime | None = Field(
@@ -163,6 +174,8 @@ class CaseSummary(BaseModel):
             is_public=case.is_public,
             created_at=case.created_at,
             due_at=case.due_at,
+            desk_due_at=rules_due(case),
+            overdue=is_overdue(case),
             version=case.version or 0,
             urgent=bool(case.urgent),
             urgent_reason=case.urgent_reason,

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minyi.cases import staff_notices
+from minyi.cases import desk_notices, staff_notices
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseEvent, CaseStatus
 from minyi.core.localtime import format_time
 from minyi.db.base import utcnow
@@ -161,6 +161,9 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float | No
     A case past its deadline with no department (still at the dispatch desk, or returned) is
     escalated too, said as such: emergencies waiting to be dispatched were the ones left out.
     A case not signed for by its acceptance deadline (超时未签收) is escalated the same way.
+    A case never accepted (no ``due_at``) near or past the rules' deadline stored while it
+    waits at the desk is told to the supervisors in one digest, not one notice a case
+    (:mod:`minyi.cases.desk_notices`; counted among the escalations, one a channel).
     Returns (reminders, escalations) queued now; run it as often as you like.
     """
     now = now or utcnow()
@@ -192,8 +195,9 @@ def remind(session: Session, now: datetime | None = None, soon_hours: float | No
             reminders += queued_one is not None
     supervision = _remind_supervision(session, now, soon)
     unsigned = _escalate_unsigned(session, now)
+    desk = desk_notices.remind_desk(session, now, soon)
     session.flush()
-    return reminders + supervision[0], escalations + supervision[1] + unsigned
+    return reminders + supervision[0], escalations + supervision[1] + unsigned + desk
 
 
 def _escalate_unsigned(session: Session, now: datetime) -> int:

@@ -73,7 +73,10 @@ def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]
     """Cases overdue, due soon, supervised or unsigned.
 
     Overdue: past the reply deadline, unanswered; due soon: within 2 working days;
-    unsigned (超时未签收): dispatched, past the acceptance deadline, not signed for.
+    unsigned (超时未签收): dispatched, past the acceptance deadline, not signed for. A case
+    never accepted is judged by the rules' deadline stored while it waits at the desk
+    (``desk_due_at``) for both 已超期 and 即将到期, as the inbox sorts it: 即将到期 left out the
+    desk's cases a day from their deadline while 已超期 counted them the day after.
     """
     if due not in DUE_FILTERS:
         raise CaseError(f"unknown deadline filter {due!r}; choose one of {', '.join(DUE_FILTERS)}")
@@ -83,11 +86,20 @@ def _due_filter(session: Session, query: Select[Case], due: str) -> Select[Case]
     if due == "unsigned":
         return query.where(sign_overdue_clause(now))
     waiting = Case.status.not_in([s.value for s in ANSWERED_STATUSES])
-    if due == "overdue":  # a case never accepted: by the rules' deadline, as the scorecard
-        # both columns' indexes serve it (a COALESCE would read every waiting case)
-        at_desk = and_(Case.due_at.is_(None), Case.desk_due_at < now)
-        return query.where(waiting, or_(Case.due_at < now, at_desk))
-    return query.where(waiting, Case.due_at >= now, Case.due_at < soon_until(session, now))
+    # a case never accepted: by the rules' deadline, as the scorecard; both columns' indexes
+    # serve the OR (a COALESCE would read every waiting case)
+    if due == "overdue":
+        return query.where(waiting, _due_between(None, now))
+    return query.where(waiting, _due_between(now, soon_until(session, now)))
+
+
+def _due_between(start: datetime | None, end: datetime) -> ColumnElement[bool]:
+    """The deadline in force (``due_at``, else ``desk_due_at``) is before ``end`` and not before ``start``."""
+
+    def within(column: Any) -> ColumnElement[bool]:
+        return and_(column < end, column >= start) if start is not None else column < end
+
+    return or_(within(Case.due_at), and_(Case.due_at.is_(None), within(Case.desk_due_at)))
 
 
 def sign_overdue_clause(now: datetime) -> ColumnElement[bool]:
@@ -99,6 +111,28 @@ def sign_overdue(case: Case, now: datetime | None = None) -> bool:
     """Whether ``case`` is 超时未签收 (the same test as :func:`sign_overdue_clause`, in Python)."""
     due = case.sign_due_at
     return case.status == CaseStatus.DISPATCHED and due is not None and (now or utcnow()) > due
+
+
+def deadline_of(case: Case) -> datetime | None:
+    """The deadline ``case`` is sorted and filtered by in the inbox, read in Python.
+
+    Its ``due_at``; for a case never accepted, the rules' deadline stored at the dispatch desk
+    (``desk_due_at``), as :func:`minyi.cases.inbox_pages.deadline_in_force` in SQL. The case
+    page, the API's case JSON and Open311's ``expected_datetime`` read it: they showed no
+    deadline for a case the inbox listed as 已超期 by that one.
+    """
+    return case.due_at if case.due_at is not None else case.desk_due_at
+
+
+def rules_due(case: Case) -> datetime | None:
+    """The rules' deadline of a case never accepted (the inbox's 按规定), else None."""
+    return case.desk_due_at if case.due_at is None else None
+
+
+def is_overdue(case: Case, now: datetime | None = None) -> bool:
+    """Whether ``case`` waits for its answer past :func:`deadline_of` (the inbox's 已超期, in Python)."""
+    due = deadline_of(case)
+    return due is not None and case.status not in ANSWERED_STATUSES and due < (now or utcnow())
 
 
 def soon_until(session: Session, now: datetime) -> datetime:
@@ -180,9 +214,7 @@ def case_page(session: Session, user: User, flt: CaseFilter) -> CasePage:
     items = found[: flt.limit]
     more = len(found) > flt.limit
     next_cursor = keyset.encode(inbox_pages.inbox_key(items[-1]), "cases") if more and items else None
-    listed = {
-        case.id: case.desk_due_at for case in items if case.due_at is None and case.desk_due_at is not None
-    }
+    listed = {case.id: due for case in items if (due := rules_due(case)) is not None}
     return CasePage(items, total, next_cursor, listed)
 
 

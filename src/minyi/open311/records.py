@@ -26,6 +26,7 @@ from minyi.accountability.open_cases import hour
 from minyi.cases.lifecycle import LABELS
 from minyi.cases.models import Case, CaseStatus, EventAction
 from minyi.cases.public_text import PublicText
+from minyi.cases.queries import deadline_of
 from minyi.core.localtime import local
 from minyi.db.base import UTCDateTime
 from minyi.departments.models import Category
@@ -110,7 +111,8 @@ def request_record(case: Case, public: PublicText) -> dict[str, Any]:
         # when the public message was written (twelfth probe), as cases.csv gives it
         "requested_datetime": hour(case.written_at),
         "updated_datetime": hour(_updated(case)),
-        "expected_datetime": hour(case.due_at),
+        # a case never accepted: the rules' deadline the inbox and the scorecard hold it to
+        "expected_datetime": hour(deadline_of(case)),
         "address": address,
         "address_id": None,
         "zipcode": None,

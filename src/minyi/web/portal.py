@@ -342,6 +342,9 @@ def _tracked(
         "secret": secret,
         "can_rate": case is not None and case.status in {"replied", "follow_up"},
         "notice": notice,
+        # not accepted yet: the deadline the rules give, which the office is held to in public
+        "due": cases.deadline_of(case) if case else None,
+        "rules_due": cases.rules_due(case) if case else None,
     }
     return render(request, "portal/tracked.html", context, status)
 

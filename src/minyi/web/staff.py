@@ -326,6 +326,8 @@ def _case_page(
         "knowledge": suggest.suggestions_for(db, request.app.state.settings, case, user),
         "rating_comments": cases.rating_comments(db, case),
         "sign_overdue": cases.sign_overdue(case),
+        "rules_due": cases.rules_due(case),  # never accepted: the rules' deadline, as the inbox's 按规定
+        "overdue": cases.is_overdue(case),
     }
     return render(request, "staff/case.html", context, status)
 

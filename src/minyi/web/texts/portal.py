@@ -81,6 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # answered (a statement, 直接答复) before any department had it: not "待分派"
     "track.answered_directly": ("未经分派，直接答复", "Answered directly, without a department"),
     "track.due": ("答复时限", "Reply due"),
+    "track.due.rules": ("（尚未受理，按规定计算）", "(not accepted yet; as the rules set it)"),
     "track.pending": ("正在处理，请稍后刷新。", "Being processed; refresh shortly."),
     "track.failed": (
         "您的留言已保存。系统自动处理时遇到问题，工作人员会尽快人工处理，请稍后再来查看。",
