@@ -163,3 +163,20 @@ def test_the_screen_names_messages_and_cases_apart(client, world):
     assert "近 7 日各区域留言量（条）" in page.text
     assert "诉求量" not in page.text
     assert "近 30 日按期答复率（按答复日计）" in page.text
+
+
+def test_the_headline_gives_the_period_before_and_what_is_not_yet_counted(session, world):
+    """A week's 89 % beside last week's 100 % (its cases not due yet) read as a fall; +150 % over 2."""
+    for n in range(2):
+        _case(session, world, f"before-{n}", _at("2026-11-24", "10:00"))
+    for n in range(5):
+        _case(session, world, f"this-{n}", _at("2026-12-01", "10:00"), status="replied")
+    waiting = _case(session, world, "this-waiting", _at("2026-12-02", "10:00"))
+    waiting.due_at = datetime.now(UTC) + timedelta(days=3)
+    session.flush()
+    week = briefing.assemble(session, "week", date(2026, 12, 6), BEIJING, now=datetime.now(UTC))
+    page = render_html(week, "zh", site_name="民意")
+    assert week.volume_change == 2.0
+    assert '<span id="change-volume">环比 上期 2 件</span>' in page  # not “+200.0%” over two cases
+    assert '<span id="previous-response_rate">上期 0/2</span>' in page
+    assert "本期受理的 6 件中，1 件尚未答复、也未到答复期限，暂不计入按期办结率" in _text(page)

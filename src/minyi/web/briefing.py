@@ -66,8 +66,23 @@ def base_text(key: str, row: Row, language: str) -> str:
     return i18n.translate(name, language).replace("{n}", str(figure(key).base(row.counts)))
 
 
-def _change(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.1f}%"
+def change_text(briefing: Briefing, language: str) -> str:
+    """环比 of the volume with the count it is against: +3.2%（上期 187 件）.
+
+    Against fewer than :data:`SMALL_BASE` cases only the count before is said: 2 → 5 read
+    as “+150.0%” (fourteenth probe).
+    """
+    before = briefing.previous.volume
+    said = i18n.translate("brief.previous_cases", language).replace("{n}", str(before))
+    change = briefing.volume_change
+    if change is None or before < SMALL_BASE:
+        return said
+    return f"{change * 100:+.1f}%（{said}）" if language != "en" else f"{change * 100:+.1f}% ({said})"
+
+
+def previous_text(key: str, briefing: Briefing, language: str) -> str:
+    """A figure of the period before (上期 85.0%), for the trend beside this period's."""
+    return f"{i18n.translate('brief.previous', language)} {shown(key, briefing.previous, language)}"
 
 
 def title_of(briefing: Briefing, language: str) -> str:
@@ -153,7 +168,8 @@ def render_html(briefing: Briefing, language: str, *, site_name: str) -> str:
         "base": lambda key, row: base_text(key, row, language),
         "small_base": SMALL_BASE,
         "figures": FIGURES,
-        "change": _change,
+        "change": change_text(briefing, language),
+        "previous": lambda key: previous_text(key, briefing, language),
         "charts": _charts(briefing, language),
         "alerts": _alerts(briefing, language),
     }

@@ -11,6 +11,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.headline": ("一、总体情况", "1. Headline figures"),
     "brief.change": ("环比", "Against the previous period"),
     "brief.compared_with": ("环比对比期间", "Compared with"),
+    "brief.previous": ("上期", "Before:"),
+    "brief.not_yet_due": (
+        (
+            "本期受理的 {cases} 件中，{n} 件尚未答复、也未到答复期限，暂不计入按期办结率；"
+            "它们到期或答复后，本期（和上期）的按期办结率还会变化。"
+        ),
+        (
+            "Of the {cases} cases of this period, {n} are not answered and not yet due: the on-time "
+            "rate leaves them out until they are answered or due, so it can still change "
+            "(the period before's too)."
+        ),
+    ),
+    "brief.previous_cases": ("上期 {n} 件", "{n} cases before"),
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
     "brief.no_value": ("—", "—"),
