@@ -162,7 +162,7 @@ def test_the_screen_names_messages_and_cases_apart(client, world):
     assert "今日收到留言（条）" in page.text
     assert "近 7 日各区域留言量（条）" in page.text
     assert "诉求量" not in page.text
-    assert "近 30 日按期答复率（按答复日计）" in page.text
+    assert "近 30 日已答复案件按期率" in page.text
 
 
 def test_the_headline_gives_the_period_before_and_what_is_not_yet_counted(session, world):

@@ -15,7 +15,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "screen.alerts": ("未处理预警", "Open alerts"),
     "screen.rates": ("办理时效", "Timeliness"),
     "screen.on_time_reply": (
-        "近 30 日按期答复率（按答复日计）",
+        "近 30 日已答复案件按期率",
         "Cases answered in the last 30 days: share answered on time",
     ),
     "screen.within_deadline": ("在办案件未超期比例", "Cases in progress within deadline"),
