@@ -48,7 +48,7 @@ def test_the_wall_shows_the_counts_and_follows_new_messages(screen_server, brows
     page.goto(base + "/screen?lang=zh")
     received = page.locator("#count-received_today")
     assert received.inner_text() == "1"
-    assert page.get_by_text("今日受理").is_visible()
+    assert page.get_by_text("今日收到留言（条）").is_visible()
     # Readable across a room: big numbers on a dark page, the whole board inside one screen.
     size = page.evaluate(
         "parseFloat(getComputedStyle(document.getElementById('count-received_today')).fontSize)"

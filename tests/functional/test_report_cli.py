@@ -77,10 +77,10 @@ def test_html_briefing_has_the_figures(env):
     args = ["report", "--period", "month", "--end", "2019-03-31", "--format", "html", "--out", str(out)]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "3 cases, response_rate 100.0%" in result.output
+    assert "3 cases, Response rate 3/3" in result.output  # three cases: a fraction, not 100.0%
     page = out.read_text(encoding="utf-8")
     assert '<b id="fig-volume">3</b>' in page
-    assert '<b id="fig-response_rate">100.0%</b>' in page
+    assert '<b id="fig-response_rate">3/3</b>' in page
     assert "按期办结率" in page
     assert "水务局" in page
     assert "<svg" in page

@@ -84,7 +84,7 @@ def test_staff_see_the_live_figures_without_personal_data(client, world, figures
     assert data.headers["cache-control"] == "no-store"
     page = client.get("/screen", params={"lang": "zh"})
     assert page.status_code == 200
-    assert "今日受理" in page.text
+    assert "今日收到留言（条）" in page.text
     assert 'id="count-overdue" data-key="overdue">1<' in page.text
     assert "丽发新城搅拌站噪音" in page.text
     assert PHONE not in page.text

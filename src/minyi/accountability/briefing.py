@@ -143,6 +143,10 @@ class Briefing:
     forecast: Forecast | None
     #: The period ``previous`` counts (环比), which the briefing names beside its own.
     compared_with: Period
+    #: How many alerts fired and how many cases were reopened in the period: the lists stop
+    #: at :data:`ALERT_LIMIT` and :data:`CASE_LIST_LIMIT`, and 30 rows read as "30 alerts".
+    alerts_total: int = 0
+    reopened_total: int = 0
 
     @property
     def volume_change(self) -> float | None:
@@ -184,16 +188,15 @@ def _issues(session: Session, period: Period) -> tuple[tuple[IssueLine, ...], tu
     return tuple(_issue_line(i) for i in top), tuple(_issue_line(i) for i in new)
 
 
-def _alerts(session: Session, period: Period) -> tuple[AlertLine, ...]:
-    found = session.scalars(
-        select(Alert)
-        .where(Alert.fired_at >= period.start, Alert.fired_at < period.end)
-        .order_by(Alert.fired_at, Alert.id)
-        .limit(ALERT_LIMIT)
-    )
-    return tuple(
+def _alerts(session: Session, period: Period) -> tuple[int, tuple[AlertLine, ...]]:
+    """How many alerts fired in the period, and the first :data:`ALERT_LIMIT` of them."""
+    fired = (Alert.fired_at >= period.start, Alert.fired_at < period.end)
+    total = session.scalar(select(func.count(Alert.id)).where(*fired)) or 0
+    found = session.scalars(select(Alert).where(*fired).order_by(Alert.fired_at, Alert.id).limit(ALERT_LIMIT))
+    lines = tuple(
         AlertLine(a.kind, a.scope_kind, mask_text(a.label), a.fired_at, dict(a.measured)) for a in found
     )
+    return int(total), lines
 
 
 def _case_line(case: Case) -> CaseLine:
@@ -251,12 +254,14 @@ def _overdue(session: Session, period: Period, rules: facts.Rules) -> tuple[int,
     return int(total) + len(deadlines), tuple(lines[:CASE_LIST_LIMIT])
 
 
-def _reopened(session: Session, period: Period) -> tuple[CaseLine, ...]:
+def _reopened(session: Session, period: Period) -> tuple[int, tuple[CaseLine, ...]]:
+    """How many cases were reopened (重办) in the period, whenever they arrived, and the first of them."""
     ids = select(CaseEvent.case_id).where(
         CaseEvent.action == EventAction.REOPENED,
         CaseEvent.created_at >= period.start,
         CaseEvent.created_at < period.end,
     )
+    total = session.scalar(select(func.count(Case.id)).where(Case.id.in_(ids))) or 0
     found = session.scalars(
         select(Case)
         .where(Case.id.in_(ids))
@@ -264,7 +269,7 @@ def _reopened(session: Session, period: Period) -> tuple[CaseLine, ...]:
         .order_by(Case.number)
         .limit(CASE_LIST_LIMIT)
     )
-    return tuple(_case_line(c) for c in found.unique())
+    return int(total), tuple(_case_line(c) for c in found.unique())
 
 
 def assemble(  # noqa: PLR0913 - the period, then the judging rules
@@ -287,6 +292,8 @@ def assemble(  # noqa: PLR0913 - the period, then the judging rules
     earlier = sources.tally(session, before.start, before.end, rules)
     top, emerging = _issues(session, period)
     overdue_total, overdue = _overdue(session, period, rules)
+    alerts_total, alerts = _alerts(session, period)
+    reopened_total, reopened = _reopened(session, period)
     return Briefing(
         period=period,
         generated_at=now,
@@ -297,10 +304,12 @@ def assemble(  # noqa: PLR0913 - the period, then the judging rules
         categories=tuple(sources.category_counts(session, found, TOP_ISSUES)),
         top_issues=top,
         emerging_issues=emerging,
-        alerts=_alerts(session, period),
+        alerts=alerts,
         overdue_total=overdue_total,
         overdue=overdue,
-        reopened=_reopened(session, period),
+        reopened=reopened,
         forecast=sources.demand_forecast(session, period.last + timedelta(days=1)),
         compared_with=before,
+        alerts_total=alerts_total,
+        reopened_total=reopened_total,
     )

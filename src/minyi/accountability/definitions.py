@@ -72,6 +72,13 @@ COUNT_COLUMNS: tuple[str, ...] = (
 #: group (one department, region and category in one month, as open data and the dashboard's
 #: filters allow) can be one citizen, whose own answer would be published: "—" instead.
 MIN_OPINIONS = 5
+#: A median time to reply above this many hours is shown in days (3.2 天), on every page and
+#: in the briefing: the definition says so, and the briefing's “99.0 小时” beside the
+#: dashboard's “4.1 天” read as two figures (fourteenth probe).
+HOURS_AS_DAYS = 48
+#: Below this base a rate is shown as its fraction (“3/4”), not as “75.0%”, in the internal
+#: briefing: a department's “100.0%” over two cases read like a department's record.
+SMALL_BASE = 10
 #: The counts that are citizens' answers, left empty in an open-data row with fewer of them.
 OPINION_COUNTS = ("rated", "satisfied", "basically_satisfied", "solved_rated", "solved", "reopened")
 

@@ -92,7 +92,7 @@ def _summary(briefing: Briefing) -> str:
     # The scorecard's own names (响应率, 按期办结率), as the briefing and the dashboard print
     # them: the line said 答复率 and 按时办结率, words no page uses, and mixed ", " with "，".
     keys = ("response_rate", "on_time_rate", "satisfaction_rate", "median_reply_hours")
-    words = {key: t(key, figure(key).name_zh) for key in keys}
+    words = {key: t(figure(key).name_en, figure(key).name_zh) for key in keys}
     figures = t(", ", "，").join(f"{word} {shown(key, row, language)}" for key, word in words.items())
     return t(f"{row.volume} cases, {figures}", f"{row.volume} 件，{figures}")
 
@@ -159,14 +159,19 @@ def report(
     ctx = click_ctx.find_object(CliContext)
     if ctx is None:  # pragma: no cover - main always sets it
         raise click.ClickException(t("no settings", "没有设置"))
+    from minyi.web.briefing import period_text, title_of
+
     briefing = _build(ctx, period, end)
     site = ctx.settings.site_name_en if language == "en" else ctx.settings.site_name
     _write_atomically(out, _render(briefing, fmt, language, site))
     overdue = briefing.overdue_total
+    # The title and dates, not the outbox's key (``week:2026-11-30..2026-12-06``), and the
+    # overdue count named as the briefing names it: the whole backlog, not this period's cases.
+    named = f"{title_of(briefing, t('en', 'zh'))} {period_text(briefing)}"
     click.echo(
         t(
-            f"{briefing.period.key}: {_summary(briefing)}, {overdue} overdue → {out}",
-            f"{briefing.period.key}：{_summary(briefing)}，超期 {overdue} 件 → {out}",
+            f"{named}: {_summary(briefing)}; {overdue} overdue in all (not only this period's) → {out}",
+            f"{named}：{_summary(briefing)}；期末全部超期未答复 {overdue} 件 → {out}",
         )
     )
 

@@ -30,7 +30,7 @@ from minyi.analysis.models import MessageAnalysis
 from minyi.analysis.provider import build_pipeline
 from minyi.cases import services as cases
 from minyi.cases.deadlines import DEFAULT_REPLY_WORKING_DAYS, add_working_days
-from minyi.cases.models import Case, CaseEvent, CaseStatus
+from minyi.cases.models import AppealKind, Case, CaseEvent, CaseStatus
 from minyi.db.base import utcnow
 from minyi.demo import texts
 from minyi.demo.factories import UNROUTED_STATUSES, make_case, make_department, make_user
@@ -405,7 +405,10 @@ def backdate_case(case: Case, received_at: datetime, now: datetime, rng: random.
     case.number = f"{case.created_at:%Y%m%d}{case.number[8:]}"
     accepted = next((e.created_at for e in events if e.to_status == CaseStatus.ACCEPTED), None)
     case.accepted_at = accepted
-    case.due_at = add_working_days(accepted, DEFAULT_REPLY_WORKING_DAYS) if accepted else None
+    # Praise has no reply deadline (cases.rules.due_by_rules), as acceptance gives it none: the
+    # demo's thank-yous were listed 超期 in its briefing and on its big screen (fourteenth probe).
+    deadline = accepted is not None and (case.appeal_kind != AppealKind.PRAISE or case.urgent)
+    case.due_at = add_working_days(accepted, DEFAULT_REPLY_WORKING_DAYS) if deadline and accepted else None
     case.replied_at = next((e.created_at for e in events if e.action == "replied"), None)
     case.closed_at = next((e.created_at for e in events if e.to_status == CaseStatus.CLOSED), None)
     # Replies pair with their events in order (the events' reply_id is not set before a flush).

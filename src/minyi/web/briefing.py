@@ -14,7 +14,7 @@ from typing import Any
 
 from minyi.accountability.briefing import Briefing, Period
 from minyi.accountability.briefing_charts import column_chart, hbar_chart, range_chart
-from minyi.accountability.definitions import FIGURES, figure
+from minyi.accountability.definitions import FIGURES, HOURS_AS_DAYS, SMALL_BASE, figure
 from minyi.accountability.scorecard import Row
 from minyi.alerts.wording import describe_alert, kind_name, scope_name
 from minyi.core.localtime import format_time
@@ -22,28 +22,67 @@ from minyi.web import i18n
 from minyi.web.templating import templates
 
 TEMPLATE = "briefing/report.html"
-MIN_SCORECARD_VOLUME = 1  # a department appears in the on-time chart with this many answers
+#: A department appears in the on-time chart with this many cases due: a bar of 100 % over
+#: two cases beside one of 83 % over 24 read as the better department (fourteenth probe).
+MIN_SCORECARD_VOLUME = SMALL_BASE
 
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def hours_text(value: float, language: str) -> str:
+    """A median time to reply as the dashboard writes it: 36.0 小时, or 4.1 天 above two days."""
+    if value > HOURS_AS_DAYS:
+        return i18n.translate("dashboard.days", language).format(n=f"{value / 24:.1f}")
+    return i18n.translate("dashboard.hours", language).format(n=f"{value:.1f}")
+
+
 def shown(key: str, row: Row, language: str) -> str:
-    """A figure of ``row`` as the briefing writes it: a count, a percentage or hours; — when none."""
+    """A figure of ``row`` as the briefing writes it: a count, a rate, a time; — when none.
+
+    A rate over fewer than :data:`SMALL_BASE` cases is its fraction (``3/4``): “100.0%”
+    over two cases read like a department's record (fourteenth probe). The median is in
+    days above two days, as its definition and the dashboard say.
+    """
+    found = figure(key)
     value = row.value(key)
-    kind = figure(key).kind
     if value is None:
         return "—"
-    if kind == "count":
+    if found.kind == "count":
         return f"{value:.0f}"
-    if kind == "hours":
-        return f"{value:.1f} h" if language == "en" else f"{value:.1f} 小时"
+    if found.kind == "hours":
+        return hours_text(value, language)
+    base = found.base(row.counts)
+    if base < SMALL_BASE:
+        part = sum(int(row.counts.get(column, 0)) for column in found.numerator)
+        return f"{part}/{base}"
     return _percent(value)
 
 
-def _change(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.1f}%"
+def base_text(key: str, row: Row, language: str) -> str:
+    """What a rate is counted over, with its unit: 基数 116 次派单 (签收及时率), else 基数 47 件."""
+    name = "brief.base_dispatches" if key == "sign_rate" else "brief.base"
+    return i18n.translate(name, language).replace("{n}", str(figure(key).base(row.counts)))
+
+
+def change_text(briefing: Briefing, language: str) -> str:
+    """环比 of the volume with the count it is against: +3.2%（上期 187 件）.
+
+    Against fewer than :data:`SMALL_BASE` cases only the count before is said: 2 → 5 read
+    as “+150.0%” (fourteenth probe).
+    """
+    before = briefing.previous.volume
+    said = i18n.translate("brief.previous_cases", language).replace("{n}", str(before))
+    change = briefing.volume_change
+    if change is None or before < SMALL_BASE:
+        return said
+    return f"{change * 100:+.1f}%（{said}）" if language != "en" else f"{change * 100:+.1f}% ({said})"
+
+
+def previous_text(key: str, briefing: Briefing, language: str) -> str:
+    """A figure of the period before (上期 85.0%), for the trend beside this period's."""
+    return f"{i18n.translate('brief.previous', language)} {shown(key, briefing.previous, language)}"
 
 
 def title_of(briefing: Briefing, language: str) -> str:
@@ -90,7 +129,9 @@ def _charts(briefing: Briefing, language: str) -> dict[str, str]:
     ]
     return {
         "volume": column_chart(briefing.volume, volume_label),
-        "on_time": hbar_chart(on_time, t("brief.on_time_chart"), percent=True),
+        "on_time": hbar_chart(
+            on_time, t("brief.on_time_chart").replace("{n}", str(MIN_SCORECARD_VOLUME)), percent=True
+        ),
         "forecast": range_chart(weeks, t("brief.forecast")),
     }
 
@@ -124,8 +165,11 @@ def render_html(briefing: Briefing, language: str, *, site_name: str) -> str:
         "compared": compared_text(briefing),
         "percent": _percent,
         "shown": lambda key, row: shown(key, row, language),
+        "base": lambda key, row: base_text(key, row, language),
+        "small_base": SMALL_BASE,
         "figures": FIGURES,
-        "change": _change,
+        "change": change_text(briefing, language),
+        "previous": lambda key: previous_text(key, briefing, language),
         "charts": _charts(briefing, language),
         "alerts": _alerts(briefing, language),
     }

@@ -13,7 +13,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from minyi.accountability import opendata
-from minyi.accountability.definitions import FIGURES, RANKABLE, figure
+from minyi.accountability.definitions import FIGURES, HOURS_AS_DAYS, RANKABLE, figure
 from minyi.accountability.overview import DEFAULT_RANK, Overview, choices, overview, with_default_period
 from minyi.accountability.scorecard import Filter, Ranked, Row, parse_filter
 from minyi.core.errors import InvalidInput
@@ -33,7 +33,6 @@ MEDIA = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-HOURS_AS_DAYS = 48  # a median above two days reads better in days
 
 
 def format_value(key: str, value: float | None, language: str) -> str:

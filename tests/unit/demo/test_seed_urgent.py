@@ -30,3 +30,13 @@ def test_the_demo_gas_leak_reports_are_urgent_waiting_cases_grouped_together(ses
     assert groups
     assert groups[0].urgent
     assert {case.id for case in waiting} <= {case.id for case in groups[0].cases}
+
+
+def test_the_demos_praise_has_no_reply_deadline_as_acceptance_gives_it_none(session):
+    """Its thank-yous were listed 超期 in the demo's briefing and on its big screen (fourteenth probe)."""
+    from minyi.cases.models import AppealKind
+
+    seed_demo(session, key=KEY, now=NOW)
+    praise = list(session.scalars(select(Case).where(Case.appeal_kind == AppealKind.PRAISE)))
+    assert praise
+    assert all(case.due_at is None for case in praise if not case.urgent)

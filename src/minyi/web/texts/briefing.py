@@ -11,18 +11,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.headline": ("一、总体情况", "1. Headline figures"),
     "brief.change": ("环比", "Against the previous period"),
     "brief.compared_with": ("环比对比期间", "Compared with"),
+    "brief.previous": ("上期", "Before:"),
+    "brief.not_yet_due": (
+        (
+            "本期受理的 {cases} 件中，{n} 件尚未答复、也未到答复期限，暂不计入按期办结率；"
+            "它们到期或答复后，本期（和上期）的按期办结率还会变化。"
+        ),
+        (
+            "Of the {cases} cases of this period, {n} are not answered and not yet due: the on-time "
+            "rate leaves them out until they are answered or due, so it can still change "
+            "(the period before's too)."
+        ),
+    ),
+    "brief.previous_cases": ("上期 {n} 件", "{n} cases before"),
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
     "brief.no_value": ("—", "—"),
     "brief.unassigned": ("未派单", "Not dispatched"),  # as the dashboard names it
     "brief.scorecard": ("二、部门办理情况", "2. Department scorecard"),
     "brief.department": ("承办部门", "Department"),
-    "brief.on_time_chart": ("各部门按时答复率", "Answered on time, per department"),
+    "brief.on_time_chart": (
+        "各部门按期办结率（基数不少于 {n} 件的部门）",
+        "On-time rate per department (those with at least {n} cases due)",
+    ),
     "brief.issues": ("三、热点问题", "3. Hot issues"),
     "brief.top_issues": ("热点问题排行", "Hottest issues"),
     "brief.emerging": ("新出现的问题", "Emerging issues"),
     "brief.issue": ("问题", "Issue"),
-    "brief.size": ("留言数", "Messages"),
+    "brief.size": ("累计留言数", "Messages, all time"),
+    "brief.issues_note": (
+        (
+            "累计留言数为该问题自首次出现以来的全部留言（不限于本期，按条计，与上面按案件计的诉求量不同）；"
+            "热度综合留言数量、人数、点赞转发和近期增长，仅用于排序。"
+        ),
+        (
+            "Messages: all the issue's messages since it first appeared (not only this period's; "
+            "messages, not cases). Heat weighs messages, people, likes and recent growth; it only ranks."
+        ),
+    ),
     "brief.heat": ("热度", "Heat"),
     "brief.first_seen": ("首次出现", "First seen"),
     "brief.categories": ("主要问题类别", "Main categories"),
@@ -36,22 +62,67 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.alert_time": ("时间", "Time"),
     "brief.cases": ("五、超期与重办案件", "5. Overdue and reopened cases"),
     "brief.overdue": ("超期未答复案件", "Overdue, not answered"),
-    "brief.overdue_total": ("期末超期未答复共 {n} 件", "{n} cases overdue at the end of the period"),
+    "brief.overdue_total": (
+        (
+            "期末（本期尚未结束的，截至生成时）全部在办案件中，已过答复期限仍未答复的共 {n} 件。"
+            "不限于本期受理的案件，与大屏“已超期”同一口径；上面的按期办结率只统计本期受理的案件。"
+        ),
+        (
+            "{n} cases of all those in hand were past their reply deadline and unanswered at the end of "
+            "the period (or when written, for a period not over): not only this period's cases, as the "
+            "big screen's “Overdue”; the on-time rate above counts this period's cases only."
+        ),
+    ),
     "brief.reopened_cases": ("本期重办案件", "Reopened in this period"),
+    "brief.reopened_total": (
+        "本期内被重办的案件共 {n} 件（按重办的日期计，不限于本期受理；上面的重办率只统计本期受理的案件）。",
+        (
+            "{n} cases were reopened in this period (by the day reopened, whenever they arrived; the "
+            "reopening rate above counts this period's cases only)."
+        ),
+    ),
+    "brief.alerts_total": ("本期共触发预警 {n} 条。", "{n} alerts fired in this period."),
+    "brief.overdue_listed": (
+        "下表列出答复期限最早的 {n} 件。",
+        " The {n} with the earliest deadlines are listed.",
+    ),
+    "brief.alerts_listed": ("下表列出最早的 {n} 条。", " The first {n} are listed."),
+    "brief.reopened_listed": ("下表按案件编号列出前 {n} 件。", " The first {n} by case number are listed."),
     "brief.case_number": ("案件编号", "Case number"),
     "brief.case_title": ("标题（已脱敏）", "Title (masked)"),
     "brief.due": ("答复期限", "Reply due"),
     "brief.times_reopened": ("重办次数", "Times reopened"),
-    "brief.forecast": ("六、未来四周诉求量预测", "6. Demand forecast, next 4 weeks"),
+    "brief.forecast": ("六、未来四周留言量预测", "6. Messages forecast, next 4 weeks"),
+    "brief.forecast_note": (
+        (
+            "预测的是每周（周一至周日）收到的留言条数：同一诉求的多条留言各算一条，与按案件计的诉求量不同。"
+            "区间为 80% 预测区间：按以往回测，约八成的周落在区间内；越往后区间越宽，预测越不确定。"
+        ),
+        (
+            "The forecast counts messages received per week (Monday to Sunday): several messages of one "
+            "case count each, unlike the volume of cases. The range is an 80% interval: in the backtest "
+            "about four weeks in five fell inside it; it widens the further ahead."
+        ),
+    ),
+    "brief.backtest_note": (
+        (
+            "误差为平均绝对标度误差：预测的平均误差除以历史上相邻两周变化的平均值；"
+            "小于 1 说明比“照搬上周”更准，越小越准。"
+        ),
+        (
+            "The error is the MASE: the mean absolute error over the mean week-to-week change of the "
+            "history; below 1 beats “same as last week”, lower is better."
+        ),
+    ),
     "brief.forecast_none": (
         "暂无预测：历史数据不足或预测模块未启用。",
         "No forecast: not enough history, or the forecast is not available.",
     ),
     "brief.week_of": ("周起始", "Week of"),
-    "brief.expected": ("预测量", "Expected"),
-    "brief.range": ("区间", "Range"),
-    "brief.backtest": ("回测误差", "Backtest error"),
-    "brief.baseline": ("季节性朴素预测误差", "Naive seasonal forecast error"),
+    "brief.expected": ("预计留言数（条）", "Expected messages"),
+    "brief.range": ("80% 预测区间（条）", "80% interval"),
+    "brief.backtest": ("本方法回测误差", "Backtest error (MASE)"),
+    "brief.baseline": ("“照搬去年同周”法的误差", "Seasonal-naive forecast's error"),
     "brief.privacy": (
         "本简报仅含汇总数据和主题层面信息；案件标题已脱敏，不含任何个人信息。",
         (
@@ -68,6 +139,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "brief.base": ("基数 {n} 件", "of {n} cases"),
+    "brief.base_dispatches": ("基数 {n} 次派单", "of {n} dispatches"),
+    "brief.small_base": (
+        (
+            "基数不足 {n} 的比率以“分子/基数”显示（如 3/4），不折算为百分比；"
+            "满意率、解决率、重办率不足 5 件不显示。"
+        ),
+        (
+            "A rate over fewer than {n} is shown as a fraction (3/4), not a percentage; satisfaction, "
+            "resolution and reopening rates over fewer than 5 are not shown."
+        ),
+    ),
     "brief.mail_subject": ("{title}（{period}）", "{title} ({period})"),
     "brief.mail_body": (
         (
