@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.api.routes import TokenUser
 from minyi.core.errors import NotFound
-from minyi.http.deps import DbSession
+from minyi.http.deps import DbSession, client_address
 from minyi.http.transactions import Router
 from minyi.issues import card as cards
 from minyi.issues import editing
@@ -192,33 +192,33 @@ def get_issue(db: DbSession, user: TokenUser, issue_id: str) -> IssueDetail:
 
 
 @router.post("/{issue_id}/rename", response_model=IssueDetail)
-def rename(db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail:
+def rename(request: Request, db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail:
     """Give the issue a title that later refreshes keep."""
     _editor(user)
     issue = _found(db, issue_id)
-    editing.rename(db, issue, data.title)
+    editing.rename(db, issue, data.title, by=user, address=client_address(request))
     db.commit()
     return IssueDetail.full(cards.card(db, issue, reader=user))
 
 
 @router.post("/{issue_id}/merge", response_model=IssueDetail)
-def merge(db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail:
+def merge(request: Request, db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail:
     """Move every message of this issue into `target_id`; returns the target's card."""
     _editor(user)
     issue = _found(db, issue_id)
     target = db.get(HotIssue, data.target_id)
     if target is None:
         raise editing.IssueEditError("target_id", "target_id: no such hot issue")
-    editing.merge(db, issue, target)
+    editing.merge(db, issue, target, by=user, address=client_address(request))
     db.commit()
     return IssueDetail.full(cards.card(db, target, reader=user))
 
 
 @router.post("/{issue_id}/split", response_model=IssueDetail, status_code=201)
-def split(db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail:
+def split(request: Request, db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail:
     """Move the listed messages into a new issue; returns the new issue's card."""
     _editor(user)
     issue = _found(db, issue_id)
-    created = editing.split(db, issue, data.message_ids, data.title)
+    created = editing.split(db, issue, data.message_ids, data.title, by=user, address=client_address(request))
     db.commit()
     return IssueDetail.full(cards.card(db, created, reader=user))
