@@ -134,7 +134,7 @@ def test_two_hot_issues_merged_into_each_other_at_once_make_no_cycle(database):
     def merge(source_id: str, target_id: str) -> Callable[[object], object]:
         def step(session) -> object:
             source, target = session.get(HotIssue, source_id), session.get(HotIssue, target_id)
-            return editing.merge(session, source, target)
+            return editing.merge(session, source, target, by=None)
 
         return step
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
-from minyi.api.routes import TokenUser
+from minyi.api.routes import CURSOR_HELP, TokenUser
 from minyi.core.errors import NotFound
-from minyi.http.deps import DbSession
+from minyi.http.deps import DbSession, client_address
 from minyi.http.transactions import Router
 from minyi.issues import card as cards
-from minyi.issues import editing
+from minyi.issues import card_page, editing
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
@@ -111,28 +111,37 @@ class IssueMessageOut(BaseModel):
 
 
 class IssueDetail(IssueSummary):
-    """One issue's card."""
+    """One issue's card: a page of its messages (the first without a cursor)."""
 
     timeline: dict[str, int] = Field(description="Messages per day (ISO date → count)")
     categories: dict[str, int] = Field(description="Messages per category label")
     representatives: list[IssueMessageOut]
-    messages: list[IssueMessageOut]
-    case_numbers: list[str] = Field(description="The cases the token's user may see")
+    messages: list[IssueMessageOut] = Field(description="This page's messages, earliest first")
+    case_numbers: list[str] = Field(description="The cases of this page's messages the token's user may see")
     hidden_cases: int = Field(description="Other departments' cases of the issue (a count only)")
     hidden_messages: int = Field(description="Messages of those cases (a count only)")
+    message_total: int = Field(description="The messages the token's user may see, on every page")
+    case_total: int = Field(description="The cases the token's user may see, on every page")
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page of messages; null on the last page"
+    )
 
     @classmethod
-    def full(cls, card: cards.IssueCard) -> IssueDetail:
-        """The whole card."""
+    def full(cls, page: card_page.CardPage) -> IssueDetail:
+        """One page of the card."""
+        card = page.card
         return cls(
             **IssueSummary.of(card.issue).model_dump(),
             timeline={str(k): int(v) for k, v in (card.issue.timeline or {}).items()},
             categories=card.categories,
             representatives=[IssueMessageOut.of(m) for m in card.representatives],
             messages=[IssueMessageOut.of(m) for m in card.messages],
-            case_numbers=[c.number for c in card.cases],
+            case_numbers=page.case_numbers,
             hidden_cases=card.hidden_cases,
             hidden_messages=card.hidden_messages,
+            message_total=card.message_total,
+            case_total=card.case_total,
+            next_cursor=page.next_cursor,
         )
 
 
@@ -165,6 +174,11 @@ def _found(db: DbSession, issue_id: str) -> HotIssue:
     return issue
 
 
+def _first_page(db: DbSession, issue: HotIssue, user: User) -> IssueDetail:
+    """The card an edit answers with: its first page, as ``GET`` without a cursor gives it."""
+    return IssueDetail.full(card_page.card_page(db, issue, user))
+
+
 def _editor(user: User) -> None:
     require(user, Action.EDIT_ISSUES)
 
@@ -183,42 +197,51 @@ def list_issues(
 
 
 @router.get("/{issue_id}", response_model=IssueDetail)
-def get_issue(db: DbSession, user: TokenUser, issue_id: str) -> IssueDetail:
-    """One issue's card; a merged issue names the one it joined in `merged_into_id`.
+def get_issue(
+    db: DbSession,
+    user: TokenUser,
+    issue_id: str,
+    limit: Annotated[int, Query(ge=1, le=card_page.MAX_LIMIT)] = card_page.PAGE,
+    cursor: Annotated[str | None, Query(max_length=1000, description=CURSOR_HELP)] = None,
+) -> IssueDetail:
+    """One issue's card with a page of its messages; a merged issue names the one it joined.
 
     Department tokens get their department's cases and messages; the others only as counts.
+    ``limit`` messages a page, earliest first; the next page with ``cursor`` (``next_cursor``).
     """
-    return IssueDetail.full(cards.card(db, _found(db, issue_id), reader=user))
+    return IssueDetail.full(
+        card_page.card_page(db, _found(db, issue_id), user, limit=limit, cursor=cursor or None)
+    )
 
 
 @router.post("/{issue_id}/rename", response_model=IssueDetail)
-def rename(db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail:
+def rename(request: Request, db: DbSession, user: TokenUser, issue_id: str, data: RenameIn) -> IssueDetail:
     """Give the issue a title that later refreshes keep."""
     _editor(user)
     issue = _found(db, issue_id)
-    editing.rename(db, issue, data.title)
+    editing.rename(db, issue, data.title, by=user, address=client_address(request))
     db.commit()
-    return IssueDetail.full(cards.card(db, issue, reader=user))
+    return _first_page(db, issue, user)
 
 
 @router.post("/{issue_id}/merge", response_model=IssueDetail)
-def merge(db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail:
+def merge(request: Request, db: DbSession, user: TokenUser, issue_id: str, data: MergeIn) -> IssueDetail:
     """Move every message of this issue into `target_id`; returns the target's card."""
     _editor(user)
     issue = _found(db, issue_id)
     target = db.get(HotIssue, data.target_id)
     if target is None:
         raise editing.IssueEditError("target_id", "target_id: no such hot issue")
-    editing.merge(db, issue, target)
+    editing.merge(db, issue, target, by=user, address=client_address(request))
     db.commit()
-    return IssueDetail.full(cards.card(db, target, reader=user))
+    return _first_page(db, target, user)
 
 
 @router.post("/{issue_id}/split", response_model=IssueDetail, status_code=201)
-def split(db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail:
+def split(request: Request, db: DbSession, user: TokenUser, issue_id: str, data: SplitIn) -> IssueDetail:
     """Move the listed messages into a new issue; returns the new issue's card."""
     _editor(user)
     issue = _found(db, issue_id)
-    created = editing.split(db, issue, data.message_ids, data.title)
+    created = editing.split(db, issue, data.message_ids, data.title, by=user, address=client_address(request))
     db.commit()
-    return IssueDetail.full(cards.card(db, created, reader=user))
+    return _first_page(db, created, user)

@@ -45,6 +45,14 @@ RESTORE = "restore"  # an export's statuses and replies restored (minyi restore)
 ALERT_RULE_SAVED = "alert_rule_saved"  # an alert rule added or changed: who is warned of what, where
 ALERT_RULE_SWITCHED = "alert_rule_switched"  # an alert rule turned on or off
 AUDIT_EXPORTED = "audit_exported"  # this trail downloaded as CSV (it names staff and their addresses)
+# The thirteenth probe's left-open items: staff edits of hot issues (what the public figures and
+# briefings say the city is talking about) and of knowledge articles (the answers staff give).
+ISSUE_RENAMED = "issue_renamed"  # subject: the hot issue's id; details: the masked titles
+ISSUE_MERGED = "issue_merged"  # subject: the issue merged away; details: the one it joined
+ISSUE_SPLIT = "issue_split"  # subject: the issue split; details: the new issue, messages moved
+ARTICLE_CREATED = "article_created"  # subject: the knowledge article's id
+ARTICLE_CHANGED = "article_changed"  # a new version of it (a file's import too)
+ARTICLE_EXPIRED = "article_expired"  # taken out of force (search stops offering it)
 ACTIONS = (
     VIEW_PERSONAL_DATA,
     EXPORT_FULL,
@@ -73,6 +81,12 @@ ACTIONS = (
     ALERT_RULE_SAVED,
     ALERT_RULE_SWITCHED,
     AUDIT_EXPORTED,
+    ISSUE_RENAMED,
+    ISSUE_MERGED,
+    ISSUE_SPLIT,
+    ARTICLE_CREATED,
+    ARTICLE_CHANGED,
+    ARTICLE_EXPIRED,
 )
 
 #: How the command line signs its events (``minyi user create``, ``minyi model activate`` …).

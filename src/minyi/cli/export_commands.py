@@ -244,9 +244,10 @@ def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool
             )
     except (ImportFileError, ValueError) as exc:
         raise click.ClickException(domain_message(str(exc))) from exc
-    _audit_restore(database, path, report.__dict__)
+    counts = {**report.__dict__, "kept": list(report.kept)}
+    _audit_restore(database, path, counts)
     if as_json:
-        click.echo(json.dumps(report.__dict__))
+        click.echo(json.dumps(counts))
         return
     click.echo(
         t(
@@ -256,11 +257,35 @@ def restore_cases(ctx: CliContext, path: Path, source: str | None, as_json: bool
             f"{report.missing_messages} 条留言没有找到（请先导入该文件）",
         )
     )
+    if report.kept:
+        _say_kept(report.kept)
 
 
-def _audit_restore(database: Any, path: Path, counts: dict[str, int]) -> None:
+#: The kept cases' numbers printed (the report lists them all; the trail keeps the first ones).
+KEPT_SHOWN = 20
+
+
+def _say_kept(kept: tuple[str, ...]) -> None:
+    """Name the cases the file emptied that were kept for their history, and what to do."""
+    shown = ", ".join(kept[:KEPT_SHOWN]) + (" …" if len(kept) > KEPT_SHOWN else "")
+    word = "case" if len(kept) == 1 else "cases"
+    click.echo(
+        t(
+            f"{len(kept)} {word} kept, not deleted: {shown}. The file moved all their messages to "
+            "other cases, but staff or citizens had worked on them. Check that the file is the "
+            "export you meant; if it is, 并案 each into the case now holding its messages.",
+            f"{len(kept)} 个案件保留未删除：{shown}。该文件把它们的留言全部移到了其他案件，"
+            "但工作人员或群众已经处理过这些案件。请核对文件是否正确；如果正确，请把它们并案到"
+            "现在存放其留言的案件。",
+        ),
+        err=True,
+    )
+
+
+def _audit_restore(database: Any, path: Path, counts: dict[str, Any]) -> None:
     """The restore in the audit trail: it rewrites cases' statuses and replies (thirteenth probe)."""
     from minyi.audit import services as audit  # local: the command line starts without the models
 
+    details = {**counts, "kept": list(counts.get("kept", []))[:KEPT_SHOWN]}
     with database.transaction() as session:
-        audit.record_by(session, audit.RESTORE, None, subject=path.name[:300], details=dict(counts))
+        audit.record_by(session, audit.RESTORE, None, subject=path.name[:300], details=details)

@@ -8,7 +8,9 @@ another case's refuses the file, as the export never writes it so):
 
 - gathers the imported messages of its rows into one case, the case of its first message,
   which takes the exported 案件编号 when no other case has it; a case left without
-  messages is deleted. A message is found by its 留言编号 (``external_id``) *within what
+  messages is deleted (the import's placeholders) — unless staff or a citizen have worked
+  on it (:func:`_worked_on`): such a case is kept with its history, noted, and named in
+  the report (:attr:`RestoreReport.kept`). A message is found by its 留言编号 (``external_id``) *within what
   the import of this file stored* (channel ``import``, source the file's name or the
   ``source`` given to both commands): another file's or channel's message with the same
   id is never touched;
@@ -45,7 +47,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from minyi.cases import desk_due
-from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction, Reply
+from minyi.cases.models import (
+    Case,
+    CaseEvent,
+    CaseRating,
+    CaseStatus,
+    EventAction,
+    ExtensionRequest,
+    Reply,
+    StatementCase,
+)
 from minyi.cases.services import new_case_number
 from minyi.core import localtime
 from minyi.db.base import new_id, utcnow
@@ -66,15 +77,24 @@ NUMBER_LENGTH = 30
 #: The years a restored time may have (as keyset cursors and the export's date bounds).
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 RESTORED_NOTE = "restored from an export"
+KEPT_NOTE = (
+    "a restore moved every message of this case to other cases; "
+    "the case is kept, with its history, for staff to check"
+)
 
 
 @dataclass(frozen=True)
 class RestoreReport:
-    """How many exported cases were restored, replies added, messages not found."""
+    """How many exported cases were restored, replies added, messages not found.
+
+    ``kept``: the numbers of the cases the file left without messages that were kept, not
+    deleted, because staff or a citizen had worked on them (a doctored or wrong file).
+    """
 
     cases: int
     replies: int
     missing_messages: int
+    kept: tuple[str, ...] = ()
 
 
 def _text(record: Record, header: str) -> str:
@@ -177,21 +197,24 @@ def restore_cases(  # noqa: PLR0913 - the file, where its messages are, and how 
     """
     cases = replies = missing = read = 0
     stored = _Stored(channel, (source or Path(path).name)[:120], {})
+    kept: list[str] = []
     with database.session() as session:
         for batch in _batches(_groups(Path(path)), batch_size):
             for added, lost in _restore_batch(session, batch, stored):
                 cases += added >= 0
                 replies += max(added, 0)
                 missing += lost
+            kept.extend(stored.kept)
             session.commit()
             session.expunge_all()
+            stored.kept.clear()
             read += len(batch)
             if progress is not None:
                 progress(read)
         desk_due.recount_waiting_cases(session)  # the restored kinds, categories and states at the desk
         session.commit()
     refresh_after_import(database)
-    return RestoreReport(cases, replies, missing)
+    return RestoreReport(cases, replies, missing, tuple(kept))
 
 
 def _batches(groups: Iterable[list[Record]], size: int) -> Iterator[list[list[Record]]]:
@@ -215,6 +238,8 @@ class _Stored:
     left: dict[str, Case] = field(default_factory=dict)
     #: Numbers cases gave up in this batch (not yet written: taking one needs a flush first)
     freed: set[str] = field(default_factory=set)
+    #: Numbers of the emptied cases kept for their history in this batch (for the report)
+    kept: list[str] = field(default_factory=list)
 
 
 _IN_SLICE = 900  # ids a query: under SQLite's older limit of 999 parameters
@@ -248,18 +273,59 @@ def _restore_batch(session: Session, batch: list[list[Record]], stored: _Stored)
 
 
 def _drop_emptied(session: Session, stored: _Stored) -> None:
-    """Write the batch, then delete the cases its messages left that hold no message now."""
+    """Write the batch, then delete the cases its messages left that hold no message now.
+
+    A case someone worked on is kept (:func:`_keep`): the events, replies and ratings of a
+    case go with it (ON DELETE CASCADE), and a second run with a doctored file of the same
+    source emptied, and so deleted, a case staff had answered (thirteenth probe).
+    """
     session.flush()
     if stored.left:
         holding = set(
             session.scalars(select(Message.case_id).where(Message.case_id.in_(list(stored.left))).distinct())
         )
-        for case_id, case in stored.left.items():
-            if case_id not in holding:
-                session.delete(case)
+        emptied = [case_id for case_id in stored.left if case_id not in holding]
+        worked = _worked_on(session, emptied)
+        for case_id in emptied:
+            if case_id in worked:
+                _keep(session, stored.left[case_id], stored)
+            else:
+                session.delete(stored.left[case_id])
         session.flush()
     stored.left.clear()
     stored.freed.clear()
+
+
+def _worked_on(session: Session, case_ids: list[str]) -> set[str]:
+    """The cases of ``case_ids`` with a history a restore must not delete.
+
+    An event a staff member made (dispatch, note, status …), a reply, a rating (回访), a
+    request for more time or a statement answering it. The import's own steps (opened,
+    routed by a rule) and a restore's note are made by no user: a placeholder has none.
+    """
+    found: set[str] = set()
+    for start in range(0, len(case_ids), _IN_SLICE):
+        ids = case_ids[start : start + _IN_SLICE]
+        for column, extra in (
+            (CaseEvent.case_id, CaseEvent.actor_user_id.is_not(None)),
+            (Reply.case_id, None),
+            (CaseRating.case_id, None),
+            (ExtensionRequest.case_id, None),
+            (StatementCase.case_id, None),
+        ):
+            query = select(column).where(column.in_(ids)).distinct()
+            found.update(session.scalars(query if extra is None else query.where(extra)))
+    return found
+
+
+def _keep(session: Session, case: Case, stored: _Stored) -> None:
+    """Keep an emptied case someone worked on: a note on it, its number in the report."""
+    session.add(
+        CaseEvent(
+            id=new_id(), case_id=case.id, actor=ACTOR, action=EventAction.NOTE, payload={"note": KEPT_NOTE}
+        )
+    )
+    stored.kept.append(case.number)
 
 
 def _restore(

@@ -31,7 +31,16 @@ from minyi.issues.detect.heat import rank
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
-__all__ = ["STATUSES", "IssueCard", "MessageLine", "card", "listing", "merge_targets", "resolve"]
+__all__ = [
+    "STATUSES",
+    "IssueCard",
+    "MessageLine",
+    "card",
+    "listing",
+    "merge_targets",
+    "message_line",
+    "resolve",
+]
 
 Status = Literal["active", "archived", "all"]
 STATUSES: tuple[Status, ...] = ("active", "archived", "all")
@@ -143,7 +152,8 @@ def _members(session: Session, issue: HotIssue) -> list[_Member]:
     return sorted(rows, key=lambda row: (row[0].submitted_at or row[0].received_at, row[0].id))
 
 
-def _line(message: Message, analysis: MessageAnalysis, case_number: str | None) -> MessageLine:
+def message_line(message: Message, analysis: MessageAnalysis, case_number: str | None) -> MessageLine:
+    """A member message as a line of the card: masked title and excerpt, no author."""
     body = mask_text(analysis.normalized_body or message.body)
     return MessageLine(
         id=message.id,
@@ -192,8 +202,8 @@ def card(  # noqa: PLR0913 - the issue, the reader, then the page
     return IssueCard(
         issue=issue,
         categories=categories,
-        representatives=[_line(*row[:3]) for row in chosen],
-        messages=[_line(*row[:3]) for row in visible[offset : offset + limit]],
+        representatives=[message_line(*row[:3]) for row in chosen],
+        messages=[message_line(*row[:3]) for row in visible[offset : offset + limit]],
         cases=shown[offset : offset + cases_limit] if cases_limit is not None else shown,
         hidden_cases=len(cases) - len(shown),
         hidden_messages=len(members) - len(visible),

@@ -4,7 +4,8 @@ Every edit is a staff decision that a later refresh keeps: a renamed issue is
 ``title_locked``; messages moved by hand are pinned (``MessageAnalysis.issue_pinned``);
 a merged issue keeps its row with ``merged_into_id`` so its old links lead to the issue
 it joined. Each function checks its input and raises :class:`IssueEditError` naming the
-field at fault; none commits (the request does).
+field at fault, and records the edit in the audit trail (who, from where, what changed:
+ids and masked titles, never a message); none commits (the request does).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, can
 from minyi.analysis.models import MessageAnalysis
+from minyi.audit import services as audit
 from minyi.core.errors import InvalidInput
 from minyi.db.base import new_id, utcnow
 from minyi.intake.models import Message
@@ -32,6 +34,8 @@ TITLE_MAX = 300
 SPLIT_MAX = 1000
 PLACES_MAX = 6
 KEYWORDS_MAX = 8
+#: A title's characters in an audit event: enough to recognise it, short as the trail's details are.
+AUDIT_TITLE = 80
 
 
 class IssueEditError(InvalidInput):
@@ -78,32 +82,52 @@ def _check_live(issue: HotIssue, field: str = "issue") -> None:
         raise IssueEditError(field, f"{field}: this issue was merged into another one")
 
 
-def rename(session: Session, issue: HotIssue, title: str) -> None:
-    """Give ``issue`` a staff title that later refreshes keep."""
+def _shown(title: str) -> str:
+    """A title as the trail keeps it: masked (a citizen's words may name someone) and short."""
+    return mask_text(title or "")[:AUDIT_TITLE]
+
+
+def rename(
+    session: Session, issue: HotIssue, title: str, *, by: audit.Actor | None, address: str | None = None
+) -> None:
+    """Give ``issue`` a staff title that later refreshes keep (``by``: who; None the command line)."""
     _lock(session, issue)
     _check_live(issue)
+    was = issue.title
     issue.title = _clean_title(title)
     issue.title_locked = True
     issue.updated_at = utcnow()
     session.add(issue)
+    details = {"title": _shown(issue.title), "was": _shown(was)}
+    audit.record_by(session, audit.ISSUE_RENAMED, by, subject=issue.id, address=address, details=details)
 
 
 def _union(first: Iterable[str], second: Iterable[str], limit: int) -> list[str]:
     return list(dict.fromkeys([*first, *second]))[:limit]
 
 
-def merge(session: Session, source: HotIssue, target: HotIssue) -> None:
+def merge(
+    session: Session,
+    source: HotIssue,
+    target: HotIssue,
+    *,
+    by: audit.Actor | None,
+    address: str | None = None,
+) -> None:
     """Move every message of ``source`` into ``target``; ``source`` points to ``target``."""
     _lock(session, source, target)
     _check_live(source)
     if source.id == target.id:
         raise IssueEditError("target_id", "target_id: choose an issue other than this one")
     _check_live(target, "target_id")
+    moved = session.scalar(select(func.count()).where(MessageAnalysis.issue_id == source.id)) or 0
     session.execute(
         update(MessageAnalysis)
         .where(MessageAnalysis.issue_id == source.id)
         .values(issue_id=target.id, issue_pinned=True)
     )
+    details = {"into": target.id, "title": _shown(target.title), "messages": moved}
+    audit.record_by(session, audit.ISSUE_MERGED, by, subject=source.id, address=address, details=details)
     # Issues merged into ``source`` earlier now lead straight to ``target``.
     session.execute(
         update(HotIssue).where(HotIssue.merged_into_id == source.id).values(merged_into_id=target.id)
@@ -146,8 +170,14 @@ def _places_of(session: Session, message_ids: list[str]) -> list[str]:
     return [name for name, _ in counts.most_common(3)]
 
 
-def split(
-    session: Session, issue: HotIssue, message_ids: Iterable[str], title: str | None = None
+def split(  # noqa: PLR0913 - the issue, the messages, the new title, and who
+    session: Session,
+    issue: HotIssue,
+    message_ids: Iterable[str],
+    title: str | None = None,
+    *,
+    by: audit.Actor | None,
+    address: str | None = None,
 ) -> HotIssue:
     """Move the chosen messages of ``issue`` into a new issue, and return it.
 
@@ -184,6 +214,8 @@ def split(
         first = session.get(Message, created.representative_ids[0])
         created.title = mask_text(first.title if first else "")[:TITLE_MAX] or issue.title
     _reheat(session, [issue, created])
+    details = {"new_issue": created.id, "title": _shown(created.title), "messages": len(chosen)}
+    audit.record_by(session, audit.ISSUE_SPLIT, by, subject=issue.id, address=address, details=details)
     return created
 
 

@@ -3,7 +3,9 @@
 Staff curate articles so that a recurring question gets one consistent answer (一次办结).
 Every save keeps what the article said before as an :class:`ArticleVersion`, with who
 changed it, so an answer given last month can be explained today. An article whose
-``valid_to`` has passed is hidden from search but kept.
+``valid_to`` has passed is hidden from search but kept. Each creation, change and expiry is
+also in the audit trail (subject: the article's id; who, from where, the version and title),
+where the office reads every staff change together (thirteenth probe).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
+from minyi.audit import services as audit
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.db.base import new_id, utcnow
 from minyi.departments.models import Category, Department
@@ -28,6 +31,8 @@ from minyi.knowledge.models import ArticleVersion, KnowledgeArticle
 MAX_TITLE = 300
 MAX_BODY = 20_000
 MAX_TAGS = 20
+#: A title's characters in an audit event (the trail's details stay short).
+AUDIT_TITLE = 80
 
 
 @dataclass
@@ -81,10 +86,39 @@ def _category(session: Session, name: str) -> Category | None:
     return found
 
 
-def save_article(
-    session: Session, user: User | None, data: ArticleIn, article_id: str | None = None, note: str = ""
+def save_article(  # noqa: PLR0913 - the article, who, and from where
+    session: Session,
+    user: User | None,
+    data: ArticleIn,
+    article_id: str | None = None,
+    note: str = "",
+    *,
+    address: str | None = None,
 ) -> KnowledgeArticle:
     """Create an article, or change one (the old text kept as a version). ``user`` None: the CLI."""
+    article = _write(session, user, data, article_id, note)
+    action = audit.ARTICLE_CREATED if article_id is None else audit.ARTICLE_CHANGED
+    _record(session, action, user, article, address)
+    return article
+
+
+def _record(
+    session: Session,
+    action: str,
+    user: User | None,
+    article: KnowledgeArticle,
+    address: str | None,
+    **extra: str,
+) -> None:
+    """The change in the audit trail: the article's id, its version and title (never its text)."""
+    details: dict[str, Any] = {"version": article.version, "title": article.title[:AUDIT_TITLE], **extra}
+    audit.record_by(session, action, user, subject=article.id, address=address, details=details)
+
+
+def _write(
+    session: Session, user: User | None, data: ArticleIn, article_id: str | None, note: str
+) -> KnowledgeArticle:
+    """Create or change the article after the checks; a new version, not yet in the trail."""
     data = _checked(data)
     department, category = _department(session, data.department), _category(session, data.category)
     if user is not None:
@@ -130,7 +164,9 @@ def _version(article: KnowledgeArticle, user: User | None, note: str) -> Article
     )
 
 
-def expire_article(session: Session, user: User | None, article_id: str, day: date) -> KnowledgeArticle:
+def expire_article(
+    session: Session, user: User | None, article_id: str, day: date, *, address: str | None = None
+) -> KnowledgeArticle:
     """Expire the article from ``day`` on (in force until the day before; a new version).
 
     Search stops offering it at once; it is kept, with its history.
@@ -147,7 +183,9 @@ def expire_article(session: Session, user: User | None, article_id: str, day: da
         source_url=article.source_url or "",
         tags=list(article.tags or []),
     )
-    return save_article(session, user, data, article_id, note=f"expired on {day.isoformat()}")
+    expired = _write(session, user, data, article_id, note=f"expired on {day.isoformat()}")
+    _record(session, audit.ARTICLE_EXPIRED, user, expired, address, valid_to=last.isoformat())
+    return expired
 
 
 def get_article(session: Session, article_id: str) -> KnowledgeArticle:
@@ -168,14 +206,23 @@ def list_articles(
     return [article for article in articles if article.valid_on(on)]
 
 
-def import_articles(session: Session, path: Path, user: User | None = None) -> list[KnowledgeArticle]:
+def import_articles(
+    session: Session,
+    path: Path,
+    user: User | None = None,
+    *,
+    address: str | None = None,
+    name: str | None = None,
+) -> list[KnowledgeArticle]:
     """Articles from a CSV/XLSX table (columns title, body, …) or a Markdown file (# title per article).
 
     An article already stored under the same title and department is changed (a new
     version) when the file says something else, and left alone when it does not: importing
     a file again adds nothing. A refusal names the row (table) or the article (Markdown).
-    Returns the articles created or changed.
+    Each article created or changed is an event of the audit trail naming the file
+    (``name``: the uploaded file's name, when ``path`` is a temporary copy). Returns them.
     """
+    shown = Path(name).name[:AUDIT_TITLE] if name else path.name[:AUDIT_TITLE]
     markdown = path.suffix.lower() in {".md", ".markdown"}
     items = (
         [(f"article {n}", item) for n, item in enumerate(_markdown_articles(path), 1)]
@@ -183,7 +230,7 @@ def import_articles(session: Session, path: Path, user: User | None = None) -> l
         else _table_articles(path)
     )
     if not items:
-        raise InvalidInput(f"{path.name}: no article found", field="file")
+        raise InvalidInput(f"{shown}: no article found", field="file")
     saved = []
     for where, item in items:
         try:
@@ -191,8 +238,11 @@ def import_articles(session: Session, path: Path, user: User | None = None) -> l
             known = _stored_as(session, data)
             if known is not None and _same(known, data, _category(session, data.category)):
                 continue
-            note = f"imported from {path.name}"
-            saved.append(save_article(session, user, item, known.id if known else None, note=note))
+            note = f"imported from {shown}"
+            article = _write(session, user, item, known.id if known else None, note)
+            action = audit.ARTICLE_CHANGED if known else audit.ARTICLE_CREATED
+            _record(session, action, user, article, address, file=shown)
+            saved.append(article)
         except InvalidInput as exc:
             raise InvalidInput(f"{where}: {exc.message}", field=exc.field) from None
     return saved

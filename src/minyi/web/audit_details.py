@@ -66,6 +66,14 @@ _KEYS: dict[str, tuple[str, str]] = {
     "new": ("新增", "new"),
     "webhooks": ("Webhook 主机", "webhook hosts"),
     "emails": ("邮箱数", "e-mails"),
+    "kept": ("保留未删除的案件", "cases kept, not deleted"),
+    "title": ("标题", "title"),
+    "was": ("原标题", "was"),
+    "into": ("并入", "merged into"),
+    "new_issue": ("新热点问题", "new issue"),
+    "version": ("版本", "version"),
+    "file": ("文件", "file"),
+    "valid_to": ("有效期至", "in force until"),
 }
 #: ``from`` and ``to`` are a role change's roles, or an export's dates.
 _ROLE_KEYS = {"from": ("原角色", "from"), "to": ("新角色", "to")}

@@ -17,7 +17,7 @@ from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, require
 from minyi.core.errors import InvalidInput, NotFound
 from minyi.core.localtime import local
-from minyi.http.deps import CsrfChecked, DbSession, StaffUser
+from minyi.http.deps import CsrfChecked, DbSession, StaffUser, client_address
 from minyi.http.transactions import Router
 from minyi.issues import card as cards
 from minyi.issues import editing
@@ -171,7 +171,7 @@ def rename(
     """Give the issue a title that later refreshes keep."""
     issue = _edit(db, user, issue_id)
     try:
-        editing.rename(db, issue, title)
+        editing.rename(db, issue, title, by=user, address=client_address(request))
     except editing.IssueEditError as exc:
         return _refused(request, db, user, issue, exc)
     db.commit()
@@ -203,7 +203,7 @@ def merge(
         unconfirmed = editing.IssueEditError("confirm", "confirm: tick the box to confirm the merge")
         return _refused(request, db, user, issue, unconfirmed)
     try:
-        editing.merge(db, issue, target)
+        editing.merge(db, issue, target, by=user, address=client_address(request))
     except editing.IssueEditError as exc:
         return _refused(request, db, user, issue, exc)
     db.commit()
@@ -224,7 +224,9 @@ def split(
     """Move the ticked messages into a new issue, then show the new one."""
     issue = _edit(db, user, issue_id)
     try:
-        created = editing.split(db, issue, message_ids or [], title or None)
+        created = editing.split(
+            db, issue, message_ids or [], title or None, by=user, address=client_address(request)
+        )
     except editing.IssueEditError as exc:
         return _refused(request, db, user, issue, exc)
     db.commit()

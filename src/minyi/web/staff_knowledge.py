@@ -24,7 +24,15 @@ from minyi.core import localtime
 from minyi.core.errors import Conflict, Forbidden, InvalidInput
 from minyi.db.base import utcnow
 from minyi.departments.services import list_categories, list_departments
-from minyi.http.deps import AppSettings, CsrfChecked, DbSession, StaffCase, StaffUser, require_user
+from minyi.http.deps import (
+    AppSettings,
+    CsrfChecked,
+    DbSession,
+    StaffCase,
+    StaffUser,
+    client_address,
+    require_user,
+)
 from minyi.http.transactions import Router
 from minyi.knowledge import articles as kb_articles
 from minyi.knowledge import search as knowledge_search
@@ -208,7 +216,14 @@ async def _save(request: Request, db: DbSession, user: User, article_id: str | N
     form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     article = kb_articles.get_article(db, article_id) if article_id else None
     try:
-        saved = kb_articles.save_article(db, user, _article_in(form), article_id, note=form.get("note", ""))
+        saved = kb_articles.save_article(
+            db,
+            user,
+            _article_in(form),
+            article_id,
+            note=form.get("note", ""),
+            address=client_address(request),
+        )
     except InvalidInput as exc:
         db.rollback()
         return _form_page(request, db, user, article, form, exc.message, 422)
@@ -245,7 +260,7 @@ def expire_article(
     request: Request, db: DbSession, user: Writer, article_id: str, _csrf: CsrfChecked = None
 ) -> Response:
     """Expire the article from today (in force until yesterday): search stops offering it; it is kept."""
-    kb_articles.expire_article(db, user, article_id, _today())
+    kb_articles.expire_article(db, user, article_id, _today(), address=client_address(request))
     db.commit()
     _reindex(request, db)
     flash(request, "flash.kb.expired")
@@ -271,7 +286,9 @@ async def import_file(
         path = Path(tmp) / f"articles{suffix}"
         path.write_bytes(await file.read())
         try:
-            saved = kb_articles.import_articles(db, path, user)
+            saved = kb_articles.import_articles(
+                db, path, user, address=client_address(request), name=file.filename
+            )
         except (InvalidInput, Forbidden) as exc:
             db.rollback()
             return _list(request, db, settings, user, error=exc.message, status=422)

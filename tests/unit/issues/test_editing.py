@@ -17,7 +17,7 @@ from minyi.issues.models import HotIssue
 
 def test_rename_locks_the_title(session):
     issue, _ = make_issue(session, NOISE)
-    editing.rename(session, issue, "  滨江新城   搅拌站夜间噪音 ")
+    editing.rename(session, issue, "  滨江新城   搅拌站夜间噪音 ", by=None)
     assert issue.title == "滨江新城 搅拌站夜间噪音"
     assert issue.title_locked
 
@@ -26,7 +26,7 @@ def test_rename_locks_the_title(session):
 def test_rename_refuses_a_bad_title(session, title):
     issue, _ = make_issue(session, NOISE[:2])
     with pytest.raises(IssueEditError) as caught:
-        editing.rename(session, issue, title)
+        editing.rename(session, issue, title, by=None)
     assert caught.value.field == "title"
 
 
@@ -37,7 +37,7 @@ def test_merge_moves_and_pins_messages_and_points_the_source(session):
     earlier = HotIssue(title="old", first_time=utcnow(), last_time=utcnow(), merged_into_id=source.id)
     session.add(earlier)
     session.flush()
-    editing.merge(session, source, target)
+    editing.merge(session, source, target, by=None)
     session.flush()
     assert source.merged_into_id == target.id
     assert earlier.merged_into_id == target.id
@@ -58,21 +58,21 @@ def test_merge_refuses_itself_and_merged_issues(session):
     issue, _ = make_issue(session, NOISE[:2])
     other, _ = make_issue(session, PARKING[:2], title="车位")
     with pytest.raises(IssueEditError) as caught:
-        editing.merge(session, issue, issue)
+        editing.merge(session, issue, issue, by=None)
     assert caught.value.field == "target_id"
-    editing.merge(session, other, issue)
+    editing.merge(session, other, issue, by=None)
     with pytest.raises(IssueEditError) as caught:
-        editing.merge(session, issue, other)
+        editing.merge(session, issue, other, by=None)
     assert caught.value.field == "target_id"
     with pytest.raises(IssueEditError) as caught:
-        editing.merge(session, other, issue)
+        editing.merge(session, other, issue, by=None)
     assert caught.value.field == "issue"
 
 
 def test_split_moves_the_chosen_messages_into_a_new_issue(session):
     issue, made = make_issue(session, NOISE + PARKING)
     chosen = [m.id for m in made[4:]]
-    created = editing.split(session, issue, chosen)
+    created = editing.split(session, issue, chosen, by=None)
     session.flush()
     assert created.id != issue.id
     assert (created.size, issue.size) == (3, 4)
@@ -89,7 +89,7 @@ def test_split_moves_the_chosen_messages_into_a_new_issue(session):
 
 def test_split_with_a_title_locks_it_and_masks_nothing_away(session):
     issue, made = make_issue(session, NOISE)
-    created = editing.split(session, issue, [made[0].id, made[0].id], title="夜间施工")
+    created = editing.split(session, issue, [made[0].id, made[0].id], title="夜间施工", by=None)
     assert created.title == "夜间施工"
     assert created.title_locked
     assert created.size == 1
@@ -102,7 +102,7 @@ def test_a_split_title_from_a_message_is_masked(session):
     )
     session.add(MessageAnalysis(message_id=message.id, issue_id=issue.id, pipeline_version="test"))
     session.flush()
-    created = editing.split(session, issue, [message.id])
+    created = editing.split(session, issue, [message.id], by=None)
     assert "13812345678" not in created.title
 
 
@@ -117,7 +117,7 @@ def test_split_refuses_a_bad_selection(session, which):
         "stranger": [made[0].id, strangers[0].id],
     }[which]
     with pytest.raises(IssueEditError) as caught:
-        editing.split(session, issue, ids)
+        editing.split(session, issue, ids, by=None)
     assert caught.value.field == "message_ids"
     assert issue.size == 4
     assert other.size == 3
@@ -138,7 +138,7 @@ def test_a_refresh_keeps_the_heat_of_what_a_merged_issue_holds(session):
 
     target, _ = make_issue(session, NOISE)
     source, _ = make_issue(session, PARKING, title="悦湖湾捆绑车位", author_prefix="p")
-    editing.merge(session, source, target)
+    editing.merge(session, source, target, by=None)
     session.flush()
     merged_heat = target.heat
     refresh(session, min_size=1)

@@ -206,7 +206,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "预览删除（按电话、邮箱查找留言）",
         "Erasure preview (a look-up by phone or e-mail)",
     ),
-    "audit.subject_filter": ("对象（案件编号、用户名或文件名）", "Subject (case number, user name or file)"),
+    "audit.subject_filter": (
+        "对象（案件编号、用户名、文件名，或热点问题、文章的编号）",
+        "Subject (case number, user name, file, or a hot issue's or article's id)",
+    ),
     "audit.time_local": ("时间（北京时间）", "Time (local)"),
     "audit.csv": ("下载 CSV（按当前筛选）", "Download CSV (these filters)"),
     "audit.account_active": ("停用或启用账号", "Account deactivated or reactivated"),
@@ -227,4 +230,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.audit_exported": ("导出审计日志", "Audit trail exported"),
     "audit.alert_rule_saved": ("新增或修改预警规则", "Alert rule added or changed"),
     "audit.alert_rule_switched": ("启用或停用预警规则", "Alert rule switched on or off"),
+    "audit.issue_renamed": ("热点问题改名", "Hot issue renamed"),
+    "audit.issue_merged": ("合并热点问题", "Hot issues merged"),
+    "audit.issue_split": ("拆分热点问题", "Hot issue split"),
+    "audit.article_created": ("新建知识库文章", "Knowledge article added"),
+    "audit.article_changed": ("修改知识库文章", "Knowledge article changed"),
+    "audit.article_expired": ("知识库文章失效", "Knowledge article expired"),
 }
