@@ -45,6 +45,7 @@ RESTORE = "restore"  # an export's statuses and replies restored (minyi restore)
 ALERT_RULE_SAVED = "alert_rule_saved"  # an alert rule added or changed: who is warned of what, where
 ALERT_RULE_SWITCHED = "alert_rule_switched"  # an alert rule turned on or off
 AUDIT_EXPORTED = "audit_exported"  # this trail downloaded as CSV (it names staff and their addresses)
+BULK_DISPATCH = "bulk_dispatch"  # 批量派单: many cases to one department (details: how many, which numbers)
 ACTIONS = (
     VIEW_PERSONAL_DATA,
     EXPORT_FULL,
@@ -73,6 +74,7 @@ ACTIONS = (
     ALERT_RULE_SAVED,
     ALERT_RULE_SWITCHED,
     AUDIT_EXPORTED,
+    BULK_DISPATCH,
 )
 
 #: How the command line signs its events (``minyi user create``, ``minyi model activate`` …).

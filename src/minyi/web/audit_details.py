@@ -66,6 +66,9 @@ _KEYS: dict[str, tuple[str, str]] = {
     "new": ("新增", "new"),
     "webhooks": ("Webhook 主机", "webhook hosts"),
     "emails": ("邮箱数", "e-mails"),
+    "numbers": ("案件编号", "case numbers"),
+    "skipped": ("跳过", "skipped"),
+    "skipped_numbers": ("跳过的案件", "cases skipped"),
 }
 #: ``from`` and ``to`` are a role change's roles, or an export's dates.
 _ROLE_KEYS = {"from": ("原角色", "from"), "to": ("新角色", "to")}
