@@ -64,10 +64,17 @@ class Counter:
 
 def _setup(database: Database) -> tuple[str, str]:
     with database.transaction() as session:
-        drainage = factories.make_department(session, code="PSJ", name="排水管理处", contact_email="psj@example.gov.cn")
+        drainage = factories.make_department(
+            session, code="PSJ", name="排水管理处", contact_email="psj@example.gov.cn"
+        )
         factories.make_user(session, username="disp", role="dispatcher", password=PASSWORD)
         admin.add_rule(
-            session, appeal_kind=None, category=None, reply_working_days=None, reply_hours=None, accept_hours=4
+            session,
+            appeal_kind=None,
+            category=None,
+            reply_working_days=None,
+            reply_hours=None,
+            accept_hours=4,
         )
         dispatcher = factories.make_user(session, username="disp-api", role="dispatcher", password=PASSWORD)
         token = issue_token(session, dispatcher)
@@ -95,16 +102,20 @@ def _ways(client: TestClient, department_id: str, token: str) -> dict[str, Calla
     def web(ids: list[str]) -> None:
         data = {"csrf_token": _csrf(client.get("/staff/password").text), "case_ids": ids}
         answer = client.post("/staff/bulk/dispatch", data={**data, "department_id": department_id})
-        assert answer.status_code == 200 and f"：{len(ids)} 件" in answer.text, answer.text[-2000:]
+        assert answer.status_code == 200, answer.status_code
+        assert f"：{len(ids)} 件" in answer.text, answer.text[-2000:]
 
     def api(ids: list[str]) -> None:
         body = {"case_ids": ids, "department": "PSJ"}
         answer = client.post("/api/v1/cases/bulk-dispatch", json=body, headers=headers)
-        assert answer.status_code == 200 and len(answer.json()["dispatched"]) == len(ids), answer.text
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()["dispatched"]) == len(ids), answer.text
 
     def single(ids: list[str]) -> None:
         for case_id in ids:
-            answer = client.post(f"/api/v1/cases/{case_id}/dispatch", json={"department": "PSJ"}, headers=headers)
+            answer = client.post(
+                f"/api/v1/cases/{case_id}/dispatch", json={"department": "PSJ"}, headers=headers
+            )
             assert answer.status_code == 200, answer.text
 
     return {"bulk web": web, "bulk api": api, "single api": single}
@@ -112,7 +123,9 @@ def _ways(client: TestClient, department_id: str, token: str) -> dict[str, Calla
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default="", help="a PostgreSQL URL (default: SQLite in a temporary directory)")
+    parser.add_argument(
+        "--database", default="", help="a PostgreSQL URL (default: SQLite in a temporary directory)"
+    )
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()

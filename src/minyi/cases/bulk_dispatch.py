@@ -33,6 +33,7 @@ from minyi.audit import services as audit
 from minyi.cases import lifecycle, routing
 from minyi.cases.models import Case, CaseEvent, CaseStatus, EventAction
 from minyi.cases.queries import can_view
+from minyi.cases.rules import deadline_policy
 from minyi.cases.services import dispatch
 from minyi.core.errors import DomainError, InvalidInput
 from minyi.departments.models import Department
@@ -116,6 +117,7 @@ def dispatch_many(  # noqa: PLR0913 - who, which cases, where, the note, and fro
         raise InvalidInput(f"note: the instruction may have at most {MAX_NOTE} characters", field="note")
     ids = chosen_ids(case_ids)
     found = _lock(session, ids)
+    policy = deadline_policy(session)  # the rules read once, not twice a case
     result = BulkResult(department)
     for case_id in ids:
         case = found.get(case_id)
@@ -127,7 +129,7 @@ def dispatch_many(  # noqa: PLR0913 - who, which cases, where, the note, and fro
             try:
                 lifecycle.check_transition(case.status, _next_status(case))
                 routing.note_correction(session, user, case, department=department)
-                dispatch(session, user, case, department, note)
+                dispatch(session, user, case, department, note, policy=policy)
             except DomainError as exc:  # raised before the step changes the case
                 refusal = Skipped(case.id, case.number, Skip.REFUSED, exc.message)
         if refusal is None:
