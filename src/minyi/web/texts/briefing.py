@@ -143,7 +143,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.model_activated": ("启用分类模型", "Model activated"),
     "audit.restore": ("恢复导出的案件", "Export restored"),
     "audit.audit_exported": ("导出审计日志", "Audit trail exported"),
-    "audit.bulk_dispatch": ("批量派单", "Cases dispatched in bulk"),
     "audit.alert_rule_saved": ("新增或修改预警规则", "Alert rule added or changed"),
     "audit.alert_rule_switched": ("启用或停用预警规则", "Alert rule switched on or off"),
 }

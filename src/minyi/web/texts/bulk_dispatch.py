@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
     "bulk.heading": ("批量派单", "Dispatch in bulk"),
+    "audit.bulk_dispatch": ("批量派单", "Cases dispatched in bulk"),  # the audit trail's action
     "bulk.hint": (
         (
             "勾选待派单的案件（已接收、已受理），选择承办单位后一次派出；"
