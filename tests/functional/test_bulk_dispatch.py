@@ -181,3 +181,16 @@ def test_the_api_refuses_with_403_and_422_naming_the_field(client, session, worl
     assert "请先勾选要派单的案件" in zh.json()["message"]
     session.expire_all()
     assert session.get(Case, case.id).status == CaseStatus.RECEIVED
+
+
+def test_the_result_page_speaks_english_to_an_english_reader(client, session, world):
+    desk = _desk(session, 1)
+    answered = factories.make_case(session, status="replied", department=world.schools, key="k-en")
+    session.commit()
+    login(client, "disp")
+    client.get("/staff?lang=en")
+    page = _send(client, [desk[0].id, answered.id], world.roads.id).text
+    assert "Dispatched to" in page
+    assert ": 1" in page
+    assert "The case is Replied: nothing to dispatch." in page
+    assert "Back to the inbox" in page
