@@ -204,6 +204,8 @@ def labelled_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         cases["replied"] = factories.make_case(
             session, status="replied", category=category, key=TEST_SECRET, reply_body=REPLY, is_public=True
         ).id
+        # one at the desk: the inbox shows its tick and the bulk dispatch bar (批量派单)
+        cases["desk"] = factories.make_case(session, status="received", key=TEST_SECRET, title="井盖缺失").id
         cases["issue"] = make_issue(session, ["滨江新城搅拌站夜间噪音", "搅拌站噪音扰民", "滨江新城搅拌站"])[
             0
         ].id

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tests.conftest import fresh_database_url
 
 from minyi.accounts.models import User
-from minyi.cases import services, workflow
+from minyi.cases import bulk_dispatch, services, workflow
 from minyi.cases.models import Case, CaseEvent, EventAction
 from minyi.core.errors import DomainError
 from minyi.db.session import Database
@@ -143,3 +143,74 @@ def test_two_hot_issues_merged_into_each_other_at_once_make_no_cycle(database):
     with database.session() as session:
         live = [issue for issue in session.query(HotIssue) if issue.merged_into_id is None]
         assert len(live) == 1
+
+
+def _bulk(database: Database, user_id: str, ids: list[str], department_id: str, into: dict[str, list[str]]):
+    """A bulk dispatch step (批量派单); the ids it dispatched go into ``into[department_id]``."""
+
+    def step(session) -> object:
+        result = bulk_dispatch.dispatch_many(
+            session, session.get(User, user_id), ids, session.get(Department, department_id)
+        )
+        into[department_id] = [case.id for case in result.dispatched]
+        return result
+
+    return step
+
+
+def _desk_world(database: Database) -> tuple[str, str, str, list[str]]:
+    """A dispatcher, two departments and three cases waiting at the desk."""
+    with database.session() as session:
+        roads = factories.make_department(session, code="JTJ", name="交通运输局")
+        schools = factories.make_department(session, code="JYJ", name="教育局")
+        user = factories.make_user(session, username="disp", role="dispatcher")
+        cases = [factories.make_case(session, status="received", title=f"积水{n}") for n in range(3)]
+        session.commit()
+        return user.id, roads.id, schools.id, [case.id for case in cases]
+
+
+def _dispatched_once(database: Database, ids: list[str], *, moved: bool = False) -> dict[str, str]:
+    """Each case's department, after checking that each was dispatched exactly once."""
+    departments = {}
+    with database.session() as session:
+        for case_id in ids:
+            actions = [e.action for e in session.query(CaseEvent).filter_by(case_id=case_id)]
+            assert actions.count(EventAction.DISPATCHED) == 1, actions
+            if not moved:  # a bulk action never moves a case (a single 派单 may, one after the other)
+                assert EventAction.REASSIGNED not in actions, actions
+            departments[case_id] = session.get(Case, case_id).department_id
+    return departments
+
+
+def test_two_bulk_dispatches_of_the_same_cases_at_once_dispatch_each_once(database):
+    user_id, roads, schools, ids = _desk_world(database)
+    went: dict[str, list[str]] = {}
+    outcomes = _race(
+        database,
+        [_bulk(database, user_id, ids, roads, went), _bulk(database, user_id, ids[::-1], schools, went)],
+    )
+    departments = _dispatched_once(database, ids)
+    if outcomes == ["ok", "ok"]:  # PostgreSQL: the second waits for the rows, then skips them
+        assert sorted(went[roads] + went[schools]) == sorted(ids)
+        assert {departments[i] for i in went[roads]} <= {roads}
+        assert {departments[i] for i in went[schools]} <= {schools}
+        assert not (went[roads] and went[schools])  # all locked by one, then skipped by the other
+    else:  # SQLite's one writer may refuse the second outright (database is locked): nothing of it
+        assert sorted(outcomes)[1] == "ok", outcomes
+        assert len(set(departments.values())) == 1
+
+
+def test_a_bulk_dispatch_and_a_single_dispatch_of_one_case_at_once_dispatch_it_once(database):
+    user_id, roads, schools, ids = _desk_world(database)
+    went: dict[str, list[str]] = {}
+
+    def single(session) -> object:
+        return services.dispatch(
+            session, session.get(User, user_id), session.get(Case, ids[0]), session.get(Department, schools)
+        )
+
+    outcomes = _race(database, [_bulk(database, user_id, ids, roads, went), single])
+    departments = _dispatched_once(database, [ids[0]], moved=True)
+    assert "ok" in outcomes, outcomes
+    if outcomes[0] == "ok" and ids[0] not in went[roads]:  # the single one was first: skipped
+        assert departments[ids[0]] == schools

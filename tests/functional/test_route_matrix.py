@@ -66,6 +66,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/cases"): STAFF,
     ("GET", "/api/v1/cases/{case_id}"): SEES_CASE,
     ("POST", "/api/v1/cases/{case_id}/dispatch"): DISPATCHERS,
+    ("POST", "/api/v1/cases/bulk-dispatch"): DISPATCHERS,
     ("POST", "/api/v1/cases/{case_id}/status"): SEES_CASE,
     ("POST", "/api/v1/cases/{case_id}/replies"): DEPARTMENT,  # the public reply (notes: SEES_CASE)
     ("POST", "/api/v1/cases/{case_id}/replies/check"): SEES_CASE,
@@ -187,6 +188,7 @@ MAY_USE: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/staff/cases/{case_id}/follow-up"): DISPATCHERS,  # 电话回访: who may start follow-ups
     ("POST", "/staff/cases/{case_id}/merge"): DISPATCHERS,
     ("POST", "/staff/groups/merge"): DISPATCHERS,
+    ("POST", "/staff/bulk/dispatch"): DISPATCHERS,
     ("GET", "/staff/admin"): ADMINS,
     ("POST", "/staff/admin/users"): ADMINS,
     ("POST", "/staff/admin/users/{user_id}/active"): ADMINS,
@@ -354,6 +356,7 @@ def _payload(method: str, path: str, values: dict[str, str], caller: Caller) -> 
     if path.startswith("/api/"):
         bodies = {
             "dispatch": {"department": "JTJ"},
+            "bulk-dispatch": {"department": "JTJ", "case_ids": [values["case_id"]]},
             "status": {"status": "signed"},
             "replies": {"body": "您好，已处理。"},
             "check": {"body": "您好，已处理。"},

@@ -53,6 +53,7 @@ ISSUE_SPLIT = "issue_split"  # subject: the issue split; details: the new issue,
 ARTICLE_CREATED = "article_created"  # subject: the knowledge article's id
 ARTICLE_CHANGED = "article_changed"  # a new version of it (a file's import too)
 ARTICLE_EXPIRED = "article_expired"  # taken out of force (search stops offering it)
+BULK_DISPATCH = "bulk_dispatch"  # 批量派单: many cases to one department (details: how many, which numbers)
 ACTIONS = (
     VIEW_PERSONAL_DATA,
     EXPORT_FULL,
@@ -87,6 +88,7 @@ ACTIONS = (
     ARTICLE_CREATED,
     ARTICLE_CHANGED,
     ARTICLE_EXPIRED,
+    BULK_DISPATCH,
 )
 
 #: How the command line signs its events (``minyi user create``, ``minyi model activate`` …).

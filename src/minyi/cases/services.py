@@ -18,6 +18,7 @@ from minyi.accounts.models import User
 from minyi.accounts.permissions import Action, can, require
 from minyi.analysis.models import MessageAnalysis
 from minyi.cases import desk_due, notices
+from minyi.cases.deadlines import DeadlinePolicy
 from minyi.cases.events import SYSTEM, CaseAccessError, CaseError, actor_name, record
 from minyi.cases.models import ANSWERED_STATUSES, Case, CaseStatus, EventAction
 from minyi.cases.queries import (
@@ -217,11 +218,13 @@ def mark_urgent(session: Session, case: Case, reason: str, *, now: datetime | No
     return True
 
 
-def _first_due(session: Session, case: Case, accepted_at: datetime) -> datetime | None:
+def _first_due(
+    session: Session, case: Case, accepted_at: datetime, policy: DeadlinePolicy | None = None
+) -> datetime | None:
     """The reply deadline set at acceptance; an urgent case keeps the one it got on arrival."""
     if case.urgent and case.due_at is not None:
         return case.due_at
-    return reply_due(session, case, accepted_at)
+    return reply_due(session, case, accepted_at, policy)
 
 
 def categorise_waiting(
@@ -282,10 +285,20 @@ def can_dispatch(user: User) -> bool:
     return can(user, Action.DISPATCH)
 
 
-def dispatch(session: Session, user: User, case: Case, department: Department, note: str = "") -> Case:
+def dispatch(  # noqa: PLR0913 - the step's fields, and the rules read once by a bulk caller
+    session: Session,
+    user: User,
+    case: Case,
+    department: Department,
+    note: str = "",
+    *,
+    policy: DeadlinePolicy | None = None,
+) -> Case:
     """Send ``case`` to ``department`` (accepting it first if needed); re-dispatch moves it.
 
     Either way the department's acceptance deadline (签收期限) is counted from now.
+    ``policy``: the deadline rules, read once by a caller that dispatches many cases
+    (:mod:`minyi.cases.bulk_dispatch`); else read here.
     """
     require(user, Action.DISPATCH)
     if case.status not in DISPATCHABLE:
@@ -296,7 +309,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
     now = utcnow()
     if case.status == CaseStatus.RECEIVED:
         case.accepted_at = now
-        case.due_at = _first_due(session, case, now)
+        case.due_at = _first_due(session, case, now, policy)
         case.desk_due_at = None  # accepted: its own deadline counts (cases.desk_due)
         record(session, case, EventAction.ACCEPTED, user=user, to_status=CaseStatus.ACCEPTED)
     payload = {"department": department.code, "from": case.department.code if case.department else None}
@@ -309,7 +322,7 @@ def dispatch(session: Session, user: User, case: Case, department: Department, n
         event = record(
             session, case, EventAction.DISPATCHED, user=user, to_status=CaseStatus.DISPATCHED, payload=payload
         )
-    case.sign_due_at = sign_due(session, case, now)  # the new department's clock starts now
+    case.sign_due_at = sign_due(session, case, now, policy)  # the new department's clock starts now
     notices.dispatched(session, case, event)
     session.flush()
     return case

@@ -26,6 +26,7 @@ from minyi.accounts.throttle import Throttle
 from minyi.analysis.provider import PipelineProvider
 from minyi.api import admin as api_admin
 from minyi.api import alerts as api_alerts
+from minyi.api import bulk as api_bulk
 from minyi.api import forecast as api_forecast
 from minyi.api import issues as api_issues
 from minyi.api import kinds as api_kinds
@@ -70,6 +71,7 @@ from minyi.web import (
     issues,
     portal,
     staff,
+    staff_bulk,
     staff_workflow,
     statements,
 )
@@ -348,6 +350,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(api_routes.router)
     app.include_router(api_workflow.router)
+    app.include_router(api_bulk.router)
     app.include_router(api_admin.router)
     app.include_router(api_alerts.router)
     app.include_router(api_issues.router)
@@ -360,6 +363,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(web_public_search.router)
     app.include_router(staff.router)
     app.include_router(staff_workflow.router)
+    app.include_router(staff_bulk.router)
     app.include_router(case_kinds.router)
     app.include_router(admin.router)
     app.include_router(web_audit.router)

@@ -74,6 +74,9 @@ _KEYS: dict[str, tuple[str, str]] = {
     "version": ("版本", "version"),
     "file": ("文件", "file"),
     "valid_to": ("有效期至", "in force until"),
+    "numbers": ("案件编号", "case numbers"),
+    "skipped": ("跳过", "skipped"),
+    "skipped_numbers": ("跳过的案件", "cases skipped"),
 }
 #: ``from`` and ``to`` are a role change's roles, or an export's dates.
 _ROLE_KEYS = {"from": ("原角色", "from"), "to": ("新角色", "to")}

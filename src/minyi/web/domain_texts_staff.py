@@ -188,6 +188,23 @@ STAFF: tuple[tuple[str, str, str], ...] = (
         "联系邮箱：请填写邮箱地址，如 office@example.gov.cn。",
         "E-mail: an address such as office@example.gov.cn.",
     ),
+    # 批量派单 (minyi.cases.bulk_dispatch): each names its field in the reader's words.
+    (
+        r"case_ids: choose the cases to dispatch",
+        "案件：请先勾选要派单的案件。",
+        "Cases: tick the cases to dispatch first.",
+    ),
+    (
+        r"case_ids: at most (?P<n>\d+) cases in one dispatch \((?P<k>\d+) chosen\)",
+        "案件：一次最多批量派单 {n} 件（本次勾选了 {k} 件），请分批办理。",
+        "Cases: at most {n} in one dispatch ({k} chosen); dispatch them in several goes.",
+    ),
+    (r"department: choose a department", "承办单位：请选择承办单位。", "Department: choose a department."),
+    (
+        r"note: the instruction may have at most (?P<n>\d+) characters",
+        "办理意见：最多 {n} 个字。",
+        "Instruction: at most {n} characters.",
+    ),
     (r"\w+ users may not (?P<action>.+)", "您的角色无权{action}。", "Your role may not {action}."),
 )
 

@@ -40,7 +40,7 @@ from minyi.issues.models import HotIssue
 from minyi.issues.services import issue_of_case
 from minyi.knowledge import suggest
 from minyi.pipeline.reply_quality import ReplyQuality
-from minyi.web import i18n
+from minyi.web import i18n, staff_bulk
 from minyi.web.audit import record_case_view
 from minyi.web.domain_texts import domain_text
 from minyi.web.errors import throttled_page
@@ -219,6 +219,7 @@ def inbox(
         "counts": cases.status_counts(db, user),
         "categories": list_categories(db, max_level=1),
         "departments": list_departments(db) if user.sees_all_departments else [],
+        **staff_bulk.inbox_context(db, user),
     }
     return render(request, "staff/inbox.html", context)
 
