@@ -119,6 +119,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.import": ("导入", "Import"),
     "audit.erasure": ("应本人要求删除个人信息", "Erasure at the person's request"),
     "audit.holidays_changed": ("修改节假日安排", "Holiday schedule changed"),
+    "audit.retention_run": ("按保留期限删除联系方式", "Contact details deleted by the retention policy"),
     "audit.deadlines_recounted": ("按节假日安排重新计算期限", "Deadlines recounted for the holidays"),
     "audit.erasure_preview": (
         "预览删除（按电话、邮箱查找留言）",
