@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -46,6 +48,7 @@ TEXTS = Path("/work/shared/data/tipdm2020_smart_gov/attachment2_raw_subset/dev.c
 FIRST, LAST = datetime(2025, 11, 1, tzinfo=UTC), datetime(2026, 12, 7, tzinfo=UTC)
 SURNAMES, GIVEN = "王李张刘陈杨赵黄周吴徐孙", "建国秀英志强丽娟海涛明辉桂兰文"
 CHUNK = 5000
+PASSWORD = "bench-password-2026"  # noqa: S105 - a throw-away bench database
 
 
 def texts() -> list[tuple[str, str]]:
@@ -164,9 +167,8 @@ def public_numbers(client: object) -> dict[str, bytes]:
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "minyi", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )  # noqa: S603
+    command = [sys.executable, "-m", "minyi", *args]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
 
 
 def contacts_left(database: Database) -> int:
@@ -223,6 +225,53 @@ def differences(old: object, new: object, path: str = "") -> list[str]:
     return [] if old == new else [f"{path}: {old!r} → {new!r}"]
 
 
+def audit_year(database: Database, rows: int, seed: int) -> None:
+    """A year's audit trail: mostly views of personal data (one a case opened), some exports."""
+    rng, buffer = random.Random(seed), io.StringIO()
+    span = (LAST - FIRST).total_seconds()
+    for index in range(rows):
+        at = FIRST + timedelta(seconds=rng.random() * span)
+        action = rng.choices(
+            ["view_personal_data", "export_masked", "import", "role_changed"], [95, 3, 1, 1]
+        )[0]
+        actor = f"staff{rng.randrange(60)}"
+        buffer.write(f"{uuid7(at, rng)}\t{iso(at)}\t{actor}\t\\N\t{action}\t{index:08d}\t10.0.0.1\t{{}}\n")
+    raw = database.engine.raw_connection()
+    try:
+        with raw.cursor().copy(
+            "COPY audit_events (id,at,actor,actor_user_id,action,subject,address,details) FROM STDIN"
+        ) as copy:  # type: ignore[attr-defined]
+            copy.write(buffer.getvalue())
+        raw.commit()
+    finally:
+        raw.close()
+    with database.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE audit_events"))
+
+
+def pages(client: object, database: Database) -> None:
+    """The audit page (first, filtered, deep) and the case page of the case reopened 40 times."""
+    from minyi.accounts.services import create_user
+
+    with database.transaction() as session:
+        create_user(session, username="boss", password=PASSWORD, role="admin")
+    with database.engine.connect() as conn:
+        case_id = conn.execute(text("SELECT id FROM cases ORDER BY reopened_count DESC LIMIT 1")).scalar_one()
+    page = client.get("/staff/login")  # type: ignore[attr-defined]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    client.post("/staff/login", data={"username": "boss", "password": PASSWORD, "csrf_token": token,  # type: ignore[attr-defined]
+                                      "next": "/staff"}, follow_redirects=False)  # fmt: skip
+    for url in ["/staff/admin/audit", "/staff/admin/audit?action=export_masked", "/staff/admin/audit?page=4000",
+                "/staff/admin/audit?actor=staff7&since=2026-06-01", f"/staff/cases/{case_id}"]:  # fmt: skip
+        times, size = [], 0
+        for _ in range(3):
+            began = time.perf_counter()
+            response = client.get(url)  # type: ignore[attr-defined]
+            times.append(time.perf_counter() - began)
+            size = len(response.content)
+        print(f"{url[:60]:<60} {response.status_code} {sorted(times)[1] * 1000:7.0f} ms {size:9,} bytes")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
@@ -268,6 +317,8 @@ def main() -> None:
         if after[key] != body and key.startswith("/api/"):
             print("   differs in:", ", ".join(differences(json.loads(body), json.loads(after[key]))[:8]))
     growth(database, env, str(make_url(url).set(drivername="postgresql")))
+    audit_year(database, args.audit, args.seed)
+    pages(client, database)
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 

@@ -8,6 +8,7 @@ that arrived after midnight of 12-31 in Beijing counts in January of the new yea
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -157,3 +158,32 @@ def test_the_year_turns_at_midnight_in_beijing_not_in_utc(client, session, arriv
     assert {row["key"]: row["counts"]["cases"] for row in body["trend"] if row["counts"].get("cases")} == {
         month: 1
     }
+
+
+def test_an_annual_briefing_covers_the_year_in_beijing_time_and_compares_it_with_the_last(year_env, tmp_path):
+    runner, database = year_env
+    tz = ZoneInfo("Asia/Shanghai")
+    with database.session() as session:
+        water = factories.make_department(session, code="WATER", name="水务局")
+        moments = ("2025-06-10T09:00", "2026-03-04T09:00", "2026-11-30T23:30", "2026-12-01T00:10")
+        for n, moment in enumerate(moments):
+            case = factories.make_case(
+                session, status="replied", department=water, key=f"y{n}", title=f"停水{n}"
+            )
+            case.messages[0].submitted_at = datetime.fromisoformat(moment).replace(tzinfo=tz)
+            case.replied_at = case.messages[0].submitted_at + timedelta(days=2)
+        session.commit()
+    out = tmp_path / "2026.html"  # the year so far: a briefing ends by today (2026-12-08 as written)
+    args = ["report", "--period", "year", "--end", "2026-11-30", "--format", "html", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "2 cases" in result.output  # 03-04 and 23:30 on 11-30 in Beijing; not 00:10 on 12-01
+    page = out.read_text(encoding="utf-8")
+    assert "民意年报" in page
+    assert "2026-01-01" in page
+    assert "2025-01-01" in page  # compared with the year before (同比)
+    assert "每月受理量" in page
+    assert "11月" in page
+    wrong = runner.invoke(cli, ["report", "--period", "decade", "--format", "html", "--out", str(out)])
+    assert wrong.exit_code == 2
+    assert "--period" in wrong.output

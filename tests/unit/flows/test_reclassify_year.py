@@ -25,8 +25,12 @@ def test_a_new_model_counts_its_work_goes_in_batches_and_leaves_decided_cases_al
     factories.make_category(session, name="交通运输", department=roads)
     schools = factories.make_department(session, code="JYJ", name="教育局")
     school = factories.make_category(session, name="教育文体", department=schools)
-    closed = factories.make_case(session, status="closed", category=school, title="学校收费", body="学校乱收费。")
-    dispatched = factories.make_case(session, status="dispatched", category=school, title="幼儿园", body="幼儿园收费。")
+    closed = factories.make_case(
+        session, status="closed", category=school, title="学校收费", body="学校乱收费。"
+    )
+    dispatched = factories.make_case(
+        session, status="dispatched", category=school, title="幼儿园", body="幼儿园收费。"
+    )
     for case in (closed, dispatched):  # analysed a year ago by last year's model
         message = case.messages[0]
         session.add(

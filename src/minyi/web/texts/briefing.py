@@ -6,6 +6,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.title.day": ("民意日报", "Daily briefing"),
     "brief.title.week": ("民意周报", "Weekly briefing"),
     "brief.title.month": ("民意月报", "Monthly briefing"),
+    "brief.title.year": ("民意年报", "Annual briefing"),
     "brief.period": ("统计期间", "Period"),
     "brief.generated": ("生成时间", "Generated"),
     "brief.headline": ("一、总体情况", "1. Headline figures"),
@@ -13,6 +14,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.compared_with": ("环比对比期间", "Compared with"),
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
+    "brief.volume_chart_months": ("每月受理量", "Cases received per month"),
     "brief.no_value": ("—", "—"),
     "brief.unassigned": ("未派单", "Not dispatched"),  # as the dashboard names it
     "brief.scorecard": ("二、部门办理情况", "2. Department scorecard"),
