@@ -103,7 +103,7 @@ def one_case(
     name = SURNAMES[rng.randrange(12)] + GIVEN[rng.randrange(0, 14, 2) : rng.randrange(0, 14, 2) + 2]
     with_contact = rng.random() < 0.6
     title = f"{name}反映{text_of[0]}" if with_contact and rng.random() < 0.1 else text_of[0]
-    events = [(arrival, "received", "\\N", "received")]
+    events = [(arrival, "received", "received", "received")]  # as intake records it
     accepted = due = replied = closed = None
     moment = arrival
     if stage != "received":
@@ -278,6 +278,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=30_000)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--kill-after", type=float, default=6.0)
+    parser.add_argument("--audit", type=int, default=300_000, help="audit events of the year")
     parser.add_argument(
         "--load-only", action="store_true", help="load the year and stop (to run commands on it)"
     )
@@ -315,7 +316,16 @@ def main() -> None:
     for key, body in numbers.items():
         print(f"{key}: {'unchanged' if after[key] == body else 'CHANGED'} ({len(body):,} bytes)")
         if after[key] != body and key.startswith("/api/"):
-            print("   differs in:", ", ".join(differences(json.loads(body), json.loads(after[key]))[:8]))
+            old, new = json.loads(body), json.loads(after[key])
+            print(
+                "   departments before:",
+                [(g["name"], g["counts"].get("cases")) for g in old["groups"]["department"]],
+            )
+            print(
+                "   departments after: ",
+                [(g["name"], g["counts"].get("cases")) for g in new["groups"]["department"]],
+            )
+            print("   differs in:", ", ".join(differences(old, new)[:8]))
     growth(database, env, str(make_url(url).set(drivername="postgresql")))
     audit_year(database, args.audit, args.seed)
     pages(client, database)

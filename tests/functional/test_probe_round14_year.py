@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 from tests.conftest import TEST_SECRET
+from tests.functional.conftest import login
 
 from minyi.accountability.refresh import refresh
 from minyi.audit import services as audit
 from minyi.audit.models import AuditEvent
+from minyi.cases import lifecycle
 from minyi.cases.models import Case, CaseEvent
 from minyi.cli.main import cli
 from minyi.db.base import utcnow
@@ -187,3 +189,21 @@ def test_an_annual_briefing_covers_the_year_in_beijing_time_and_compares_it_with
     wrong = runner.invoke(cli, ["report", "--period", "decade", "--format", "html", "--out", str(out)])
     assert wrong.exit_code == 2
     assert "--period" in wrong.output
+
+
+def test_a_case_page_with_a_loaded_history_whose_first_event_has_no_status_is_no_500(client, session, world):
+    case = factories.make_case(session, status="closed", category=world.road_category, title="路灯")
+    for week in range(40):  # a case worked on every week of a year: its page lists every step
+        session.add(
+            CaseEvent(case_id=case.id, actor="system", action="note", payload={"note": f"第{week}周"})
+        )
+    loaded = CaseEvent(
+        case_id=case.id, actor="system", action="received", from_status=None, to_status="received"
+    )
+    session.add(loaded)
+    session.commit()
+    login(client, "boss")
+    page = client.get(f"/staff/cases/{case.id}")
+    assert page.status_code == 200
+    assert "第39周" in page.text
+    assert f"— → {lifecycle.label('received')}" in page.text
