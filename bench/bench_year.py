@@ -210,6 +210,15 @@ def growth(database: Database, env: dict[str, str], url: str) -> None:
             print(f"rows in {table}: {count:,}")
 
 
+def _comparable(url: str, body: bytes) -> object:
+    """The answer without its refresh time (JSON), or the file as it is."""
+    if not url.startswith("/api/"):
+        return body
+    data = json.loads(body)
+    data.pop("refreshed_at", None)
+    return data
+
+
 def differences(old: object, new: object, path: str = "") -> list[str]:
     """The JSON paths where ``old`` and ``new`` differ (a generation time, a count)."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -314,9 +323,11 @@ def main() -> None:
         refresh(session, full=True)
     after = public_numbers(client)
     for key, body in numbers.items():
-        print(f"{key}: {'unchanged' if after[key] == body else 'CHANGED'} ({len(body):,} bytes)")
-        if after[key] != body and key.startswith("/api/"):
-            old, new = json.loads(body), json.loads(after[key])
+        old, new = (_comparable(key, data) for data in (body, after[key]))
+        print(
+            f"{key}: {'unchanged' if old == new else 'CHANGED'} ({len(body):,} bytes; the refresh time aside)"
+        )
+        if old != new and isinstance(old, dict) and isinstance(new, dict):
             print(
                 "   departments before:",
                 [(g["name"], g["counts"].get("cases")) for g in old["groups"]["department"]],
