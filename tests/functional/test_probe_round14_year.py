@@ -207,3 +207,14 @@ def test_a_case_page_with_a_loaded_history_whose_first_event_has_no_status_is_no
     assert page.status_code == 200
     assert "第39周" in page.text
     assert f"— → {lifecycle.label('received')}" in page.text
+
+
+def test_open_data_of_a_year_and_of_the_next(client):
+    for year in ("2026", "2027"):
+        answer = client.get(f"/public/data/scorecard.csv?by=department&start={year}-01&end={year}-12")
+        assert answer.status_code == 200, answer.text
+    bad = client.get(
+        "/public/data/scorecard.csv?by=department&start=2027-13", headers={"Accept-Language": "zh-CN"}
+    )
+    assert bad.status_code == 422
+    assert "start" in bad.text or "起始" in bad.text
