@@ -11,6 +11,7 @@ where each figure is defined.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -32,8 +33,8 @@ from minyi.core.errors import InvalidInput
 from minyi.issues.models import HotIssue
 from minyi.pipeline.privacy import mask_text
 
-PeriodKind = Literal["day", "week", "month"]
-PERIODS: tuple[PeriodKind, ...] = ("day", "week", "month")
+PeriodKind = Literal["day", "week", "month", "year"]
+PERIODS: tuple[PeriodKind, ...] = ("day", "week", "month", "year")
 TOP_ISSUES = 10
 EMERGING_ISSUES = 5
 CASE_LIST_LIMIT = 50
@@ -47,7 +48,8 @@ class Period:
     """Local dates ``first`` to ``last`` (inclusive) and their UTC bounds ``[start, end)``.
 
     A day is the date; a week the seven days ending on the date; a month the calendar
-    month of the date up to the date (a month briefing on the 31st covers the whole month).
+    month of the date up to the date (a month briefing on the 31st covers the whole month);
+    a year the calendar year of the date up to the date (年报: fourteenth probe).
     """
 
     kind: PeriodKind
@@ -69,9 +71,12 @@ class Period:
         with 02-01 to 02-28): fifteen days against a whole month read as a fall by half
         (tenth probe). A whole month is compared with the whole month before.
         """
-        before = self.first - timedelta(days=1)  # the last day of the month (or day, week) before
+        before = self.first - timedelta(days=1)  # the last day of the month (or day, week, year) before
         if self.kind == "month" and (self.last + timedelta(days=1)).month == self.last.month:
             before = before.replace(day=min(self.last.day, before.day))
+        if self.kind == "year":  # 同比: the same days of the year before (02-29 → 02-28)
+            day = min(self.last.day, monthrange(before.year, self.last.month)[1])
+            before = before.replace(month=self.last.month, day=day)
         return period_of(self.kind, before, tz)
 
 
@@ -84,7 +89,12 @@ def period_of(kind: str, last: date, tz: ZoneInfo) -> Period:
     if kind not in PERIODS:
         raise InvalidInput(f"period: choose one of {', '.join(PERIODS)}, not {kind!r}")
     checked: PeriodKind = kind  # type: ignore[assignment,unused-ignore] # checked just above
-    first = {"day": last, "week": last - timedelta(days=6), "month": last.replace(day=1)}[checked]
+    first = {
+        "day": last,
+        "week": last - timedelta(days=6),
+        "month": last.replace(day=1),
+        "year": last.replace(month=1, day=1),
+    }[checked]
     start = datetime.combine(first, time(), tz)
     end = datetime.combine(last + timedelta(days=1), time(), tz)
     return Period(checked, first, last, start, end)
@@ -156,10 +166,13 @@ class Briefing:
 
 
 def _volume(found: Tally, period: Period, tz: ZoneInfo) -> tuple[tuple[str, int], ...]:
-    """Cases arrived per local day (per hour for a day briefing), every bucket present."""
+    """Cases arrived per local day (per hour for a day, per month for a year), every bucket present."""
     if period.kind == "day":
         hours = Counter(moment.astimezone(tz).hour for moment in found.arrivals)
         return tuple((f"{hour:02d}", hours[hour]) for hour in range(24))
+    if period.kind == "year":
+        months = Counter(moment.astimezone(tz).month for moment in found.arrivals)
+        return tuple((f"{month}月", months[month]) for month in range(1, period.last.month + 1))
     days = Counter(moment.astimezone(tz).date() for moment in found.arrivals)
     count = (period.last - period.first).days + 1
     dates = [period.first + timedelta(days=n) for n in range(count)]

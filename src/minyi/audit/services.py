@@ -20,6 +20,7 @@ VIEW_PERSONAL_DATA = "view_personal_data"
 ROLE_CHANGED = "role_changed"
 IMPORT = "import"
 ERASURE = "erasure"  # one person's data erased at their request (flows.erasure)
+RETENTION_RUN = "retention_run"  # a batch of contact details deleted by the retention policy (counts only)
 ERASURE_PREVIEW = "erasure_preview"  # what an erasure would find: a look-up by phone or e-mail
 HOLIDAYS_CHANGED = (
     "holidays_changed"  # a year's schedule entered, changed or removed: every deadline counts on it
@@ -62,6 +63,7 @@ ACTIONS = (
     IMPORT,
     ERASURE,
     ERASURE_PREVIEW,
+    RETENTION_RUN,
     HOLIDAYS_CHANGED,
     DEADLINES_RECOUNTED,
     ACCOUNT_ACTIVE,

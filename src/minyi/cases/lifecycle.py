@@ -92,7 +92,13 @@ def allowed_targets(current: str, actions: frozenset[Action] | None = None) -> l
     ]
 
 
-def label(status: str, language: str = "zh") -> str:
-    """The display name of a status."""
+def label(status: str | None, language: str = "zh") -> str:
+    """The display name of a status; a dash for none.
+
+    ``case_events.from_status`` may be empty (a loaded or older history's first event): the
+    case page of such a case was a 500 (fourteenth probe, a year's history loaded in bulk).
+    """
+    if not status:
+        return "—"
     zh, en = LABELS[CaseStatus(status)]
     return en if language == "en" else zh

@@ -406,11 +406,13 @@ def _reclassify(ctx: CliContext, batch: int) -> None:
     columns = [
         TextColumn(t("[bold]re-classifying", "[bold]正在重新分类")),
         BarColumn(),
-        TextColumn(t("{task.completed} messages", "{task.completed} 条留言")),
+        TextColumn(t("{task.completed}/{task.total} messages", "{task.completed}/{task.total} 条留言")),
         TimeElapsedColumn(),
     ]
+    with database.transaction() as session:
+        todo = reclassify.pending(session, provider.get(session))
     with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("reclassify", total=None)
+        task = bar.add_task("reclassify", total=todo or None)
         while True:
             with database.transaction() as session:
                 done, after = reclassify.reclassify_batch(session, provider.get(session), after, batch)

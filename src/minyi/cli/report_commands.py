@@ -22,7 +22,7 @@ from minyi.cli.i18n import domain_message, t, zh
 if TYPE_CHECKING:
     from minyi.accountability.briefing import Briefing
 
-PERIOD_CHOICE = click.Choice(["day", "week", "month"])
+PERIOD_CHOICE = click.Choice(["day", "week", "month", "year"])
 LANGUAGE_CHOICE = click.Choice(["zh", "en"])
 end_option = click.option(
     "--end",
@@ -30,20 +30,22 @@ end_option = click.option(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help=t(
-        "Last day of the period (YYYY-MM-DD); default: the last complete day, week (Mon-Sun) or month.",
-        "时段的最后一天（YYYY-MM-DD）；默认：最近一个完整的日、周（周一至周日）或月。",
+        "Last day of the period (YYYY-MM-DD); default: the last complete day, week (Mon-Sun), month or year.",
+        "时段的最后一天（YYYY-MM-DD）；默认：最近一个完整的日、周（周一至周日）、月或年。",
     ),
 )
 
 
 def default_end(kind: str, today: date) -> date:
-    """The last day of the last complete period: yesterday, last Sunday, or last month's last day.
+    """The last day of the last complete period: yesterday, last Sunday, last month's or last year's last day.
 
     A week is Monday to Sunday, as the forecast's and the calendar's. Seven days ending
     yesterday made a timer that fired late (``Persistent=true`` after a Monday off, or a
     daily timer) send a Tuesday-to-Monday week beside the Monday-to-Sunday ones, the missed
     week never (tenth probe).
     """
+    if kind == "year":
+        return today.replace(month=1, day=1) - timedelta(days=1)
     if kind == "month":
         return today.replace(day=1) - timedelta(days=1)
     if kind == "week":

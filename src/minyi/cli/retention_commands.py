@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import click
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from minyi.cli.context import CliContext, pass_context
 from minyi.cli.i18n import domain_message, t, zh
-from minyi.flows.retention import purge_contacts
+from minyi.flows.retention import PurgeReport, purge_contacts
 
 
 @click.group()
@@ -26,23 +27,60 @@ def retention() -> None:
 @click.option(
     "--dry-run", is_flag=True, help=t("Only count what would be deleted.", "只统计会删除多少，不删除。")
 )
+@click.option(
+    "--batch",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help=t("Cases per transaction.", "每个事务处理的案件数。"),
+)
 @pass_context
-@zh("删除办结超过保留天数（--days，默认 MINYI_CONTACT_RETENTION_DAYS）的案件的联系方式。")
-def run(ctx: CliContext, days: int | None, dry_run: bool) -> None:
-    """Delete contact details of cases closed more than DAYS days ago."""
+@zh(
+    """删除办结超过保留天数（--days，默认 MINYI_CONTACT_RETENTION_DAYS）的案件的联系方式。
+
+    分批进行（--batch 个案件一个事务），显示进度；中途中断后再运行一次，会接着处理剩下的案件。
+    """
+)
+def run(ctx: CliContext, days: int | None, dry_run: bool, batch: int) -> None:
+    """Delete contact details of cases closed more than DAYS days ago, in batches.
+
+    Each batch of cases is one transaction; a run stopped midway (a crash, kill -9) has
+    committed its finished batches, and the next run purges what is left.
+    """
     database = ctx.require_current_schema()
     keep = days or ctx.settings.contact_retention_days
     with database.transaction() as session:
-        report = purge_contacts(session, keep, dry_run=dry_run)
-    verb = "would delete" if dry_run else "deleted"
+        due = purge_contacts(session, keep, dry_run=True)
+    report = due if dry_run else _purge(ctx, keep, batch, due.cases)
     click.echo(
         t(
-            f"{verb} contact details of {report.contacts} messages "
+            f"{'would delete' if dry_run else 'deleted'} contact details of {report.contacts} messages "
             f"in {report.cases} cases closed over {keep} days ago",
             f"{'将删除' if dry_run else '已删除'} {report.cases} 个办结超过 {keep} 天的案件中 "
             f"{report.contacts} 条留言的联系方式",
         )
     )
+
+
+def _purge(ctx: CliContext, keep: int, batch: int, total: int) -> PurgeReport:
+    """Purge batch after batch, each committed, with a progress bar over the cases due."""
+    database, contacts, cases = ctx.require_current_schema(), 0, 0
+    columns = [
+        TextColumn(t("[bold]deleting contact details", "[bold]正在删除联系方式")),
+        BarColumn(),
+        TextColumn(t("{task.completed}/{task.total} cases", "{task.completed}/{task.total} 个案件")),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, transient=True, disable=total == 0) as bar:
+        task = bar.add_task("retention", total=total)
+        while True:
+            with database.transaction() as session:
+                done = purge_contacts(session, keep, limit=batch)
+            contacts, cases = contacts + done.contacts, cases + done.cases
+            bar.update(task, completed=min(cases, total))
+            if done.cases < batch:
+                break
+    return PurgeReport(contacts=contacts, cases=cases)
 
 
 @retention.command("erase")

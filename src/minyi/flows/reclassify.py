@@ -6,7 +6,7 @@ Both read analyses and cases together, so they are flows above both packages:
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from minyi.analysis.models import MessageAnalysis
@@ -19,6 +19,17 @@ from minyi.intake.models import Message
 from minyi.pipeline.runner import TextPipeline
 
 MACHINE_SOURCES = frozenset({None, "classifier", "keywords"})
+
+
+def _stale(model: str | None) -> ColumnElement[bool]:
+    """Analyses whose category another model (or none) gave."""
+    return or_(MessageAnalysis.category_model.is_(None), MessageAnalysis.category_model != model)
+
+
+def pending(session: Session, pipeline: TextPipeline) -> int:
+    """How many stored messages the active model has still to re-classify (the progress bar's total)."""
+    query = select(func.count()).select_from(MessageAnalysis).where(_stale(pipeline.category_model))
+    return session.scalar(query) or 0
 
 
 def reclassify_batch(
@@ -34,7 +45,7 @@ def reclassify_batch(
     query = (
         select(MessageAnalysis)
         .where(MessageAnalysis.message_id > after)
-        .where(or_(MessageAnalysis.category_model.is_(None), MessageAnalysis.category_model != model))
+        .where(_stale(model))
         .order_by(MessageAnalysis.message_id)
         .limit(limit)
     )

@@ -116,7 +116,8 @@ def _charts(briefing: Briefing, language: str) -> dict[str, str]:
     def t(key: str) -> str:
         return i18n.translate(key, language)
 
-    volume_label = t("brief.volume_chart_hours" if briefing.period.kind == "day" else "brief.volume_chart")
+    charts = {"day": "brief.volume_chart_hours", "year": "brief.volume_chart_months"}
+    volume_label = t(charts.get(briefing.period.kind, "brief.volume_chart"))
     on_time = [
         (row.label(language), row.value("on_time_rate") or 0.0)
         for row in briefing.scorecard

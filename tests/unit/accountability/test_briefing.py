@@ -121,7 +121,7 @@ def test_period_bounds_are_local_days():
     assert month.previous(TZ).first == date(2019, 2, 1)
     assert period_of("week", date(2019, 3, 10), TZ).previous(TZ).last == date(2019, 3, 3)
     with pytest.raises(InvalidInput, match="period"):
-        period_of("year", date(2019, 3, 31), TZ)
+        period_of("decade", date(2019, 3, 31), TZ)  # a year is a period since the fourteenth probe
 
 
 def test_an_end_out_of_range_is_named_not_an_overflow(session):

@@ -6,6 +6,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.title.day": ("民意日报", "Daily briefing"),
     "brief.title.week": ("民意周报", "Weekly briefing"),
     "brief.title.month": ("民意月报", "Monthly briefing"),
+    "brief.title.year": ("民意年报", "Annual briefing"),
     "brief.period": ("统计期间", "Period"),
     "brief.generated": ("生成时间", "Generated"),
     "brief.headline": ("一、总体情况", "1. Headline figures"),
@@ -26,6 +27,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.previous_cases": ("上期 {n} 件", "{n} cases before"),
     "brief.volume_chart": ("每日受理量", "Cases received per day"),
     "brief.volume_chart_hours": ("各时段受理量", "Cases received per hour"),
+    "brief.volume_chart_months": ("每月受理量", "Cases received per month"),
     "brief.no_value": ("—", "—"),
     "brief.unassigned": ("未派单", "Not dispatched"),  # as the dashboard names it
     "brief.scorecard": ("二、部门办理情况", "2. Department scorecard"),
@@ -201,6 +203,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.import": ("导入", "Import"),
     "audit.erasure": ("应本人要求删除个人信息", "Erasure at the person's request"),
     "audit.holidays_changed": ("修改节假日安排", "Holiday schedule changed"),
+    "audit.retention_run": ("按保留期限删除联系方式", "Contact details deleted by the retention policy"),
     "audit.deadlines_recounted": ("按节假日安排重新计算期限", "Deadlines recounted for the holidays"),
     "audit.erasure_preview": (
         "预览删除（按电话、邮箱查找留言）",
