@@ -30,8 +30,10 @@ setup(
                 "src/minyi/_issuestate_names.c",
                 "src/minyi/_issuestate_near.c",
                 "src/minyi/_issuestate_consolidate.c",
+                "src/minyi/_issuestate_centroid.c",
             ],
-            depends=["src/minyi/_shingles.h"],  # the near-copy hashes, shared with _speedups
+            # the near-copy hashes, shared with _speedups; the centroid, shared by two sources
+            depends=["src/minyi/_shingles.h", "src/minyi/_issuestate_centroid.h"],
             optional=True,
         ),
     ]
