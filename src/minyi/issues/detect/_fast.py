@@ -188,7 +188,7 @@ def new_centroid(items: Iterable[tuple[int, float]] = ()) -> dict[int, float]:
     ``keys``/``values``/``items`` and iteration.
     """
     kind = getattr(_S, "Centroid", None) if COMPILED and _S is not None else None
-    return dict(items) if kind is None else kind(items)  # type: ignore[no-any-return]
+    return dict(items) if kind is None else kind(items)
 
 
 def gated_dot(
