@@ -13,8 +13,11 @@
  *       minyi.issues.detect.consolidate._incoherent: whether some member holding a vector has a
  *       gated score with the rest of the issue below threshold (_gated with rest=True).
  *   state_scores(gate, states, vector, cores, places) -> [float]
- *       minyi.issues.detect.gate.state_score for each state, in order.
+ *       minyi.issues.detect.gate.state_score for each state, in order (an IssueState's kept
+ *       _place_norm2 and _main read when set, its methods called otherwise).
  *
+ * A centroid is a dict (the reference) or a minyi._issuestate.Centroid (flat arrays,
+ * _issuestate_centroid.h), read without boxing a term or a weight.
  * The gate (minyi.issues.detect.gate.Gate.score and places.cores_differ) is read from the
  * Gate object's five attributes once a call.
  */
@@ -31,7 +34,7 @@ static const double TINY = 1e-9;
 static const double WORD_TINY = 1e-12;
 
 /* Attribute names, interned once (consolidate_add_functions). */
-static PyObject *TERMS, *WEIGHTS, *CORES, *NORM2, *CENTROID;
+static PyObject *TERMS, *WEIGHTS, *CORES, *NORM2, *CENTROID, *PLACE_NORM2_KEPT, *MAIN_KEPT;
 
 typedef struct {
     double place_mismatch, unplaced, word_min, unplaced_both, other_problem;
@@ -548,6 +551,26 @@ probe_read(Probe *probe, PyObject *vector, PyObject *places)
     return 0;
 }
 
+/* state.<method>() of an IssueState whose method returns the attribute kept when it is not
+ * None (place_norm2 -> _place_norm2, main_cores -> _main): the attribute read, the call only
+ * when it is None or absent.  A new reference, NULL with an exception set. */
+static PyObject *
+kept_or_call(PyObject *state, PyObject *kept, const char *method)
+{
+    PyObject *found = PyObject_GetAttr(state, kept);
+    if (found == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+    } else if (found != Py_None) {
+        return found;
+    } else {
+        Py_DECREF(found);
+    }
+    return PyObject_CallMethod(state, method, NULL);
+}
+
 /* gate.state_score of one state (the vector read into probe); 0 or -1 with an exception set. */
 static int
 state_score(const GateParams *gate, PyObject *state, const Probe *probe, PyObject *cores, double *out)
@@ -593,7 +616,7 @@ state_score(const GateParams *gate, PyObject *state, const Probe *probe, PyObjec
     }
     Py_DECREF(centroid);
     const double cosine = dot / sqrt(norm2);
-    PyObject *found = PyObject_CallMethod(state, "place_norm2", NULL);
+    PyObject *found = kept_or_call(state, PLACE_NORM2_KEPT, "place_norm2");
     if (found == NULL) {
         return -1;
     }
@@ -603,7 +626,7 @@ state_score(const GateParams *gate, PyObject *state, const Probe *probe, PyObjec
         return -1;
     }
     const double words = word_cosine(dot - place, 1.0 - probe->own_places, norm2 - state_places);
-    PyObject *main = PyObject_CallMethod(state, "main_cores", NULL);
+    PyObject *main = kept_or_call(state, MAIN_KEPT, "main_cores");
     if (main == NULL) {
         return -1;
     }
@@ -671,7 +694,9 @@ consolidate_add_functions(PyObject *module)
         || (WEIGHTS == NULL && (WEIGHTS = PyUnicode_InternFromString("weights")) == NULL)
         || (CORES == NULL && (CORES = PyUnicode_InternFromString("cores")) == NULL)
         || (NORM2 == NULL && (NORM2 = PyUnicode_InternFromString("norm2")) == NULL)
-        || (CENTROID == NULL && (CENTROID = PyUnicode_InternFromString("centroid")) == NULL)) {
+        || (CENTROID == NULL && (CENTROID = PyUnicode_InternFromString("centroid")) == NULL)
+        || (PLACE_NORM2_KEPT == NULL && (PLACE_NORM2_KEPT = PyUnicode_InternFromString("_place_norm2")) == NULL)
+        || (MAIN_KEPT == NULL && (MAIN_KEPT = PyUnicode_InternFromString("_main")) == NULL)) {
         return -1;
     }
     return PyModule_AddFunctions(module, consolidate_functions);

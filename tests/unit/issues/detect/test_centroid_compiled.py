@@ -249,3 +249,28 @@ def test_the_centroids_own_kernels_are_the_reference_functions(
     fast = run(Centroid)
     monkeypatch.setattr(_fast, "COMPILED", False)
     assert fast == run(dict)
+
+
+@built
+def test_candidate_scores_read_what_an_issue_keeps_and_call_its_methods_otherwise() -> None:
+    """``state_scores`` reads ``_place_norm2`` and ``_main`` when kept; else (None, or absent) it calls the methods."""
+    kernels = _fast.compiled_consolidation()
+    assert kernels is not None
+    rng = random.Random(3)
+    states = _states(rng, 6)
+    vector = {term: abs(_weight(rng)) for term in rng.sample(range(300), 30)}
+    cold = kernels.state_scores(Gate(), states, vector, {"滨江"}, _PLACES)  # computes and keeps
+    assert all(state._place_norm2 is not None for state in states if state.norm2 > 0.0)
+    assert kernels.state_scores(Gate(), states, vector, {"滨江"}, _PLACES) == cold
+
+    class Plain:  # no kept attributes: only the methods
+        def __init__(self, state: IssueState) -> None:
+            self.centroid, self.norm2, self.state = state.centroid, state.norm2, state
+
+        def place_norm2(self) -> float:
+            return self.state.place_norm2()
+
+        def main_cores(self) -> set[str]:
+            return self.state.main_cores()
+
+    assert kernels.state_scores(Gate(), [Plain(state) for state in states], vector, {"滨江"}, _PLACES) == cold
