@@ -47,6 +47,7 @@ int places_add_type(PyObject *module);     /* _issuestate_places.c: the PlaceFin
 int names_add_type(PyObject *module);      /* _issuestate_names.c: the NameIndex type */
 int near_add_type(PyObject *module);       /* _issuestate_near.c: the NearIndex type */
 int consolidate_add_functions(PyObject *module); /* _issuestate_consolidate.c: scores, merge, split */
+int centroid_add_type(PyObject *module);         /* _issuestate_centroid.c: an issue's centroid */
 
 typedef struct {
     int32_t *ids;
@@ -736,7 +737,7 @@ PyInit__issuestate(void)
         return NULL;
     }
     if (vocabulary_add_type(found) < 0 || places_add_type(found) < 0 || names_add_type(found) < 0
-        || near_add_type(found) < 0 || consolidate_add_functions(found) < 0) {
+        || near_add_type(found) < 0 || consolidate_add_functions(found) < 0 || centroid_add_type(found) < 0) {
         Py_DECREF(found);
         return NULL;
     }

@@ -13,13 +13,16 @@
  *       minyi.issues.detect.consolidate._incoherent: whether some member holding a vector has a
  *       gated score with the rest of the issue below threshold (_gated with rest=True).
  *   state_scores(gate, states, vector, cores, places) -> [float]
- *       minyi.issues.detect.gate.state_score for each state, in order.
+ *       minyi.issues.detect.gate.state_score for each state, in order (an IssueState's kept
+ *       _place_norm2 and _main read when set, its methods called otherwise).
  *
+ * A centroid is a dict (the reference) or a minyi._issuestate.Centroid (flat arrays,
+ * _issuestate_centroid.h), read without boxing a term or a weight.
  * The gate (minyi.issues.detect.gate.Gate.score and places.cores_differ) is read from the
  * Gate object's five attributes once a call.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_issuestate_centroid.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +34,7 @@ static const double TINY = 1e-9;
 static const double WORD_TINY = 1e-12;
 
 /* Attribute names, interned once (consolidate_add_functions). */
-static PyObject *TERMS, *WEIGHTS, *CORES, *NORM2, *CENTROID;
+static PyObject *TERMS, *WEIGHTS, *CORES, *NORM2, *CENTROID, *PLACE_NORM2_KEPT, *MAIN_KEPT;
 
 typedef struct {
     double place_mismatch, unplaced, word_min, unplaced_both, other_problem;
@@ -146,6 +149,9 @@ word_cosine(double word_dot, double left_norm2, double right_norm2)
 static int
 weight_of(PyObject *centroid, PyObject *term, double *out)
 {
+    if (Centroid_Check(centroid)) {
+        return centroid_weight_of((CentroidObject *)centroid, term, out);
+    }
     PyObject *found = PyDict_GetItemWithError(centroid, term);
     if (found == NULL) {
         *out = 0.0;
@@ -155,10 +161,28 @@ weight_of(PyObject *centroid, PyObject *term, double *out)
     return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
 }
 
+/* Whether centroid is one (a dict, the reference, or a Centroid); else TypeError naming fn. */
+static int
+check_centroid(PyObject *centroid, const char *fn)
+{
+    if (PyDict_Check(centroid) || Centroid_Check(centroid)) {
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError, "%s: a centroid must be a dict or a Centroid", fn);
+    return -1;
+}
+
+static Py_ssize_t
+centroid_size(PyObject *centroid)
+{
+    return Centroid_Check(centroid) ? ((CentroidObject *)centroid)->used : PyDict_GET_SIZE(centroid);
+}
+
 typedef struct {
     double weight;
     Py_ssize_t order;
-    PyObject *term; /* borrowed from the dict */
+    PyObject *term; /* borrowed from the dict; NULL for a Centroid's (key) */
+    int32_t key;
 } Ranked;
 
 static int
@@ -210,7 +234,7 @@ unit_centroid(PyObject *Py_UNUSED(module), PyObject *args)
     PyObject *centroid;
     Py_ssize_t limit;
     double norm2;
-    if (!PyArg_ParseTuple(args, "O!nd", &PyDict_Type, &centroid, &limit, &norm2)) {
+    if (!PyArg_ParseTuple(args, "Ond", &centroid, &limit, &norm2) || check_centroid(centroid, "unit_centroid") < 0) {
         return NULL;
     }
     if (limit < 0) {
@@ -222,7 +246,7 @@ unit_centroid(PyObject *Py_UNUSED(module), PyObject *args)
         return result;
     }
     const double scale = 1.0 / sqrt(norm2);
-    const Py_ssize_t count = PyDict_GET_SIZE(centroid);
+    const Py_ssize_t count = centroid_size(centroid);
     Ranked *ranked = PyMem_Malloc(sizeof(Ranked) * (size_t)(count > 0 ? count : 1));
     if (ranked == NULL) {
         Py_DECREF(result);
@@ -230,24 +254,39 @@ unit_centroid(PyObject *Py_UNUSED(module), PyObject *args)
     }
     Py_ssize_t pos = 0, n = 0;
     PyObject *term, *value;
-    while (PyDict_Next(centroid, &pos, &term, &value)) {
+    if (Centroid_Check(centroid)) {
+        const CentroidObject *flat = (CentroidObject *)centroid;
+        for (Py_ssize_t i = 0; i < flat->filled; i++) {
+            if (flat->keys[i] != CENTROID_REMOVED) {
+                ranked[n] = (Ranked){.weight = flat->values[i], .order = n, .term = NULL, .key = flat->keys[i]};
+                n++;
+            }
+        }
+    }
+    while (!Centroid_Check(centroid) && PyDict_Next(centroid, &pos, &term, &value)) {
         const double weight = PyFloat_AsDouble(value);
         if (weight == -1.0 && PyErr_Occurred()) {
             goto fail;
         }
-        ranked[n].weight = weight;
-        ranked[n].order = n;
-        ranked[n].term = term;
+        ranked[n] = (Ranked){.weight = weight, .order = n, .term = term, .key = 0};
         n++;
     }
     n = heaviest(ranked, n, limit);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *scaled = PyFloat_FromDouble(ranked[i].weight * scale);
-        if (scaled == NULL || PyDict_SetItem(result, ranked[i].term, scaled) < 0) {
+        PyObject *key = ranked[i].term;
+        if (key == NULL) {
+            key = PyLong_FromLong(ranked[i].key);
+        } else {
+            Py_INCREF(key);
+        }
+        PyObject *scaled = key == NULL ? NULL : PyFloat_FromDouble(ranked[i].weight * scale);
+        if (scaled == NULL || PyDict_SetItem(result, key, scaled) < 0) {
             Py_XDECREF(scaled);
+            Py_XDECREF(key);
             goto fail;
         }
         Py_DECREF(scaled);
+        Py_DECREF(key);
     }
     PyMem_Free(ranked);
     return result;
@@ -261,15 +300,46 @@ static PyObject *
 centroid_dots(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *left, *right, *places;
-    if (!PyArg_ParseTuple(args, "O!O!O", &PyDict_Type, &left, &PyDict_Type, &right, &places)) {
+    if (!PyArg_ParseTuple(args, "OOO", &left, &right, &places) || check_centroid(left, "centroid_dots") < 0
+        || check_centroid(right, "centroid_dots") < 0) {
         return NULL;
     }
     PyObject *small = left, *large = right;
-    if (PyDict_GET_SIZE(right) < PyDict_GET_SIZE(left)) { /* sorted(key=len) is stable */
+    if (centroid_size(right) < centroid_size(left)) { /* sorted(key=len) is stable */
         small = right;
         large = left;
     }
     double dot = 0.0, place = 0.0;
+    if (Centroid_Check(small)) {
+        const CentroidObject *flat = (CentroidObject *)small;
+        for (Py_ssize_t i = 0; i < flat->filled; i++) {
+            if (flat->keys[i] == CENTROID_REMOVED) {
+                continue;
+            }
+            PyObject *term = PyLong_FromLong(flat->keys[i]);
+            double other = 0.0;
+            if (term == NULL) {
+                return NULL;
+            }
+            if (Centroid_Check(large)) {
+                other = centroid_weight((CentroidObject *)large, flat->keys[i]);
+            } else if (weight_of(large, term, &other) < 0) {
+                Py_DECREF(term);
+                return NULL;
+            }
+            const double product = flat->values[i] * other;
+            dot += product;
+            const int is_place = PySequence_Contains(places, term);
+            Py_DECREF(term);
+            if (is_place < 0) {
+                return NULL;
+            }
+            if (is_place) {
+                place += product;
+            }
+        }
+        return Py_BuildValue("(dd)", dot, place);
+    }
     Py_ssize_t pos = 0;
     PyObject *term, *value;
     while (PyDict_Next(small, &pos, &term, &value)) {
@@ -331,10 +401,13 @@ member_rest_score(PyObject *member, PyObject *centroid, PyObject *places, double
     const int32_t *t = terms.buf;
     const float *w = weights.buf;
     double dot = 0.0, place = 0.0, own_places = 0.0, own = 0.0, whole = 0.0;
+    const int flat = Centroid_Check(centroid);
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *term = PyLong_FromLong(t[i]);
-        double found;
-        if (term == NULL || weight_of(centroid, term, &found) < 0) {
+        double found = 0.0;
+        if (flat && term != NULL) {
+            found = centroid_weight((CentroidObject *)centroid, t[i]);
+        } else if (term == NULL || weight_of(centroid, term, &found) < 0) {
             Py_XDECREF(term);
             goto done;
         }
@@ -385,8 +458,9 @@ incoherent(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *members, *centroid, *places, *part_cores, *gate_obj;
     double norm2, part_places, threshold;
-    if (!PyArg_ParseTuple(args, "O!O!OddOOd", &PyList_Type, &members, &PyDict_Type, &centroid, &places, &norm2,
-                          &part_places, &part_cores, &gate_obj, &threshold)) {
+    if (!PyArg_ParseTuple(args, "O!OOddOOd", &PyList_Type, &members, &centroid, &places, &norm2, &part_places,
+                          &part_cores, &gate_obj, &threshold)
+        || check_centroid(centroid, "incoherent") < 0) {
         return NULL;
     }
     GateParams gate;
@@ -415,6 +489,7 @@ incoherent(PyObject *Py_UNUSED(module), PyObject *args)
  * references), weights and which terms are places, in the dict's order. */
 typedef struct {
     PyObject **terms;
+    int32_t *keys; /* the terms as a Centroid's keys; CENTROID_REMOVED: none can hold it */
     double *weights;
     char *is_place;
     Py_ssize_t count;
@@ -428,6 +503,7 @@ probe_free(Probe *probe)
         Py_DECREF(probe->terms[i]);
     }
     PyMem_Free(probe->terms);
+    PyMem_Free(probe->keys);
     PyMem_Free(probe->weights);
     PyMem_Free(probe->is_place);
 }
@@ -439,9 +515,10 @@ probe_read(Probe *probe, PyObject *vector, PyObject *places)
     probe->count = 0;
     probe->own_places = 0.0;
     probe->terms = PyMem_Malloc(sizeof(PyObject *) * (size_t)room);
+    probe->keys = PyMem_Malloc(sizeof(int32_t) * (size_t)room);
     probe->weights = PyMem_Malloc(sizeof(double) * (size_t)room);
     probe->is_place = PyMem_Malloc((size_t)room);
-    if (probe->terms == NULL || probe->weights == NULL || probe->is_place == NULL) {
+    if (probe->terms == NULL || probe->keys == NULL || probe->weights == NULL || probe->is_place == NULL) {
         PyErr_NoMemory();
         return -1;
     }
@@ -456,7 +533,13 @@ probe_read(Probe *probe, PyObject *vector, PyObject *places)
         if (is_place < 0) {
             return -1;
         }
+        int overflow = 0;
+        const long long key = PyLong_Check(term) ? PyLong_AsLongLongAndOverflow(term, &overflow) : INT32_MIN;
+        if (key == -1 && PyErr_Occurred()) {
+            return -1;
+        }
         Py_INCREF(term);
+        probe->keys[probe->count] = overflow || key <= INT32_MIN || key > INT32_MAX ? CENTROID_REMOVED : (int32_t)key;
         probe->terms[probe->count] = term;
         probe->weights[probe->count] = weight;
         probe->is_place[probe->count] = (char)is_place;
@@ -466,6 +549,26 @@ probe_read(Probe *probe, PyObject *vector, PyObject *places)
         }
     }
     return 0;
+}
+
+/* state.<method>() of an IssueState whose method returns the attribute kept when it is not
+ * None (place_norm2 -> _place_norm2, main_cores -> _main): the attribute read, the call only
+ * when it is None or absent.  A new reference, NULL with an exception set. */
+static PyObject *
+kept_or_call(PyObject *state, PyObject *kept, const char *method)
+{
+    PyObject *found = PyObject_GetAttr(state, kept);
+    if (found == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+    } else if (found != Py_None) {
+        return found;
+    } else {
+        Py_DECREF(found);
+    }
+    return PyObject_CallMethod(state, method, NULL);
 }
 
 /* gate.state_score of one state (the vector read into probe); 0 or -1 with an exception set. */
@@ -489,15 +592,19 @@ state_score(const GateParams *gate, PyObject *state, const Probe *probe, PyObjec
     if (centroid == NULL) {
         return -1;
     }
-    if (!PyDict_Check(centroid)) {
+    if (check_centroid(centroid, "state_scores") < 0) {
         Py_DECREF(centroid);
-        PyErr_SetString(PyExc_TypeError, "state_scores: a state's centroid must be a dict");
         return -1;
     }
     double dot = 0.0, place = 0.0;
+    const int flat = Centroid_Check(centroid);
     for (Py_ssize_t i = 0; i < probe->count; i++) {
-        double other;
-        if (weight_of(centroid, probe->terms[i], &other) < 0) {
+        double other = 0.0;
+        if (flat) {
+            if (probe->keys[i] != CENTROID_REMOVED) {
+                other = centroid_weight((CentroidObject *)centroid, probe->keys[i]);
+            }
+        } else if (weight_of(centroid, probe->terms[i], &other) < 0) {
             Py_DECREF(centroid);
             return -1;
         }
@@ -509,7 +616,7 @@ state_score(const GateParams *gate, PyObject *state, const Probe *probe, PyObjec
     }
     Py_DECREF(centroid);
     const double cosine = dot / sqrt(norm2);
-    PyObject *found = PyObject_CallMethod(state, "place_norm2", NULL);
+    PyObject *found = kept_or_call(state, PLACE_NORM2_KEPT, "place_norm2");
     if (found == NULL) {
         return -1;
     }
@@ -519,7 +626,7 @@ state_score(const GateParams *gate, PyObject *state, const Probe *probe, PyObjec
         return -1;
     }
     const double words = word_cosine(dot - place, 1.0 - probe->own_places, norm2 - state_places);
-    PyObject *main = PyObject_CallMethod(state, "main_cores", NULL);
+    PyObject *main = kept_or_call(state, MAIN_KEPT, "main_cores");
     if (main == NULL) {
         return -1;
     }
@@ -587,7 +694,9 @@ consolidate_add_functions(PyObject *module)
         || (WEIGHTS == NULL && (WEIGHTS = PyUnicode_InternFromString("weights")) == NULL)
         || (CORES == NULL && (CORES = PyUnicode_InternFromString("cores")) == NULL)
         || (NORM2 == NULL && (NORM2 = PyUnicode_InternFromString("norm2")) == NULL)
-        || (CENTROID == NULL && (CENTROID = PyUnicode_InternFromString("centroid")) == NULL)) {
+        || (CENTROID == NULL && (CENTROID = PyUnicode_InternFromString("centroid")) == NULL)
+        || (PLACE_NORM2_KEPT == NULL && (PLACE_NORM2_KEPT = PyUnicode_InternFromString("_place_norm2")) == NULL)
+        || (MAIN_KEPT == NULL && (MAIN_KEPT = PyUnicode_InternFromString("_main")) == NULL)) {
         return -1;
     }
     return PyModule_AddFunctions(module, consolidate_functions);

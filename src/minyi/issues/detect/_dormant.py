@@ -26,6 +26,7 @@ from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from minyi.issues.detect._fast import new_centroid
 from minyi.issues.detect.features import Features
 from minyi.issues.detect.issue import IssueState
 
@@ -117,7 +118,7 @@ class Dormant:
         chosen = sorted((self.states[i] for i in found), key=lambda state: (-state.last, state.id))[:limit]
         for state in chosen:
             terms, weights = self.packed[state.id]
-            state.centroid = dict(zip(terms, weights, strict=True))
+            state.centroid = new_centroid(zip(terms, weights, strict=True))
         self._unpacked = chosen
         return chosen
 
@@ -133,7 +134,7 @@ class Dormant:
         state = self.states.pop(issue_id)
         terms, weights = self.packed.pop(issue_id)
         if not state.centroid:
-            state.centroid = dict(zip(terms, weights, strict=True))
+            state.centroid = new_centroid(zip(terms, weights, strict=True))
         for core in state.cores:
             ids = self.by_core.get(core)
             if ids is not None:

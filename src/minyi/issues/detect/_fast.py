@@ -177,11 +177,27 @@ def compiled_consolidation() -> ModuleType | None:
     return _S if COMPILED and _S is not None and hasattr(_S, "state_scores") else None
 
 
+def new_centroid(items: Iterable[tuple[int, float]] = ()) -> dict[int, float]:
+    """An issue's centroid (term id → weight) holding ``items`` in their order.
+
+    The compiled ``minyi._issuestate.Centroid`` when in use and built: int32 term ids and
+    double weights in flat arrays, read and written as the dict is (the same order, a term
+    set anew last), which the kernels below and :mod:`~minyi.issues.detect.consolidate`'s
+    read without boxing a term or a weight; else the dict, the reference.  Typed as the dict
+    it stands for: every reader uses only ``get``, ``[]``, ``in``, ``pop``, ``len``,
+    ``keys``/``values``/``items`` and iteration.
+    """
+    kind = getattr(_S, "Centroid", None) if COMPILED and _S is not None else None
+    return dict(items) if kind is None else kind(items)
+
+
 def gated_dot(
     vector: dict[int, float], centroid: dict[int, float], places: Collection[int]
 ) -> tuple[float, float, float]:
     """``(dot, place part of dot, squared length of vector's place terms)`` of ``vector`` · ``centroid``."""
     if COMPILED and _C is not None:
+        if type(centroid) is not dict:  # a compiled Centroid (new_centroid) computes it itself
+            return centroid.gated_dot(vector, places)  # type: ignore[attr-defined,no-any-return]
         return _C.gated_dot(vector, centroid, places)  # type: ignore[no-any-return]
     dot = place = own_places = 0.0
     get = centroid.get
@@ -197,6 +213,8 @@ def gated_dot(
 def square_sum(centroid: dict[int, float], terms: Iterable[int]) -> float:
     """Sum of the squared weights of ``terms`` in ``centroid`` (absent terms weigh 0), in order."""
     if COMPILED and _C is not None:
+        if type(centroid) is not dict:
+            return centroid.square_sum(terms)  # type: ignore[attr-defined,no-any-return]
         return _C.square_sum(centroid, terms)  # type: ignore[no-any-return]
     total = 0.0
     get = centroid.get
@@ -342,6 +360,8 @@ def add_into(
     ``places`` (when it is not empty) are added to ``place_terms``, in order.
     """
     if COMPILED and _C is not None:
+        if type(centroid) is not dict:
+            return centroid.add_into(terms, weights, places, place_terms)  # type: ignore[attr-defined,no-any-return]
         return _C.add_into(centroid, terms, weights, places, place_terms)  # type: ignore[no-any-return]
     if places:
         place_terms.update(term for term in terms if term in places)
@@ -359,6 +379,8 @@ def add_into(
 def member_dot(terms: array[int], weights: array[float], centroid: dict[int, float]) -> float:
     """Dot product of a member's vector (``array("i")`` terms, ``array("f")`` weights) with ``centroid``."""
     if COMPILED and _C is not None:
+        if type(centroid) is not dict:
+            return centroid.member_gated(terms, weights, (), False)[4]  # type: ignore[attr-defined,no-any-return]  # noqa: FBT003
         return _C.member_gated(terms, weights, centroid, (), False)[4]  # type: ignore[no-any-return]  # noqa: FBT003
     found = map(centroid.get, terms, itertools.repeat(0.0))
     return float(sum(map(operator.mul, weights, found)))
@@ -379,6 +401,8 @@ def member_gated(
     holds the member) the first two leave the member's own weights out of the centroid.
     """
     if COMPILED and _C is not None:
+        if type(centroid) is not dict:
+            return centroid.member_gated(terms, weights, places, rest)  # type: ignore[attr-defined,no-any-return]
         return _C.member_gated(terms, weights, centroid, places, rest)  # type: ignore[no-any-return]
     dot = place = own_places = own = plain = 0.0
     get = centroid.get

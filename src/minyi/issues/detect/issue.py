@@ -25,7 +25,14 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
-from minyi.issues.detect._fast import PLACE_PREFIX, add_into, compiled_consolidation, member_dot, square_sum
+from minyi.issues.detect._fast import (
+    PLACE_PREFIX,
+    add_into,
+    compiled_consolidation,
+    member_dot,
+    new_centroid,
+    square_sum,
+)
 from minyi.issues.detect._tally import Counted, Tally, people_counts
 from minyi.issues.detect.features import SparseVector
 from minyi.issues.detect.readable import readable_keywords
@@ -200,7 +207,8 @@ class IssueState:
     id: int
     created: int
     members: list[Member] = field(default_factory=list)
-    centroid: SparseVector = field(default_factory=dict)
+    # A dict, or the compiled Centroid in flat arrays that reads as one (_fast.new_centroid).
+    centroid: SparseVector = field(default_factory=new_centroid)
     norm2: float = 0.0
     last: float = float("-inf")
     cores: Counter[str] = field(default_factory=Counter)
@@ -297,7 +305,7 @@ class IssueState:
             return []
         self.changed()
         ordered = sorted(self.centroid.items(), key=lambda item: -item[1])
-        self.centroid = dict(ordered[:limit])
+        self.centroid = new_centroid(ordered[:limit])
         self.norm2 = sum(weight * weight for weight in self.centroid.values())
         return [term for term, _ in ordered[limit:]]
 
