@@ -60,7 +60,8 @@ def test_the_report_period_takes_a_year_and_names_itself_when_wrong(monkeypatch)
         Settings()
     (error,) = caught.value.errors()
     assert error["loc"] == ("report_period",)
-    assert "应为 day、week、month 或 year" in error["msg"] and "'fortnight'" in error["msg"]
+    assert "应为 day、week、month 或 year" in error["msg"]
+    assert "'fortnight'" in error["msg"]
 
 
 def test_a_bad_report_period_stops_a_command_naming_the_variable(monkeypatch, tmp_path):
@@ -77,5 +78,6 @@ def test_a_bad_report_period_stops_a_command_naming_the_variable(monkeypatch, tm
     finally:
         get_settings.cache_clear()
     assert result.exit_code != 0
-    assert "MINYI_REPORT_PERIOD" in result.output and "应为 day、week、month 或 year" in result.output
+    assert "MINYI_REPORT_PERIOD" in result.output
+    assert "应为 day、week、month 或 year" in result.output
     assert "Traceback" not in result.output
