@@ -74,8 +74,15 @@ def test_page_shows_the_forecast_and_its_error_in_chinese(client, messages):
     page = response.text
     assert "诉求量预测" in page
     assert "供水" in page
-    assert "MASE" in page
-    assert "去年同周法" in page
+    assert "MASE" in page  # named once, in the method's words, for whoever knows it
+    assert "去年同周”法的误差" in page
+    errors = page.split('id="forecast-errors"')[1].split("</table>")[0]
+    header = errors.split("</thead>")[0]
+    assert "MASE" not in header
+    assert "MAPE" not in header
+    assert "本方法回测误差" in header
+    assert "“照搬上周”法的误差" in header
+    assert "预测误差约为照搬上周的 0.8 倍" in page  # the number explained in plain Chinese
     table = page.split('id="forecast-table"')[1].split("</table>")[0]
     assert "MASE" not in table  # the metrics are folded away; the table says it in words
     assert "可靠程度" in table

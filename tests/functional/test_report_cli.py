@@ -159,3 +159,26 @@ def test_send_without_recipients_or_attachment_fails_clearly(env, monkeypatch):
     )
     with pytest.raises(DeliveryError, match=r"gone\.pdf"):
         SmtpSender("localhost", mail_from="minyi@example.org").build(item)
+
+
+def test_seven_days_ending_midweek_are_not_called_weekly(env):
+    """``--end`` on a Wednesday: the line and the page name 近 7 日 and its dates, not 周报."""
+    runner, tmp, _ = env
+    out = tmp / "days.html"
+    args = ["report", "--period", "week", "--end", "2019-03-06", "--format", "html", "--out", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Seven-day briefing 2019-02-28 — 2019-03-06:")
+    page = out.read_text(encoding="utf-8")
+    assert "民意简报（近 7 日）" in page
+    assert "民意周报" not in page
+
+
+def test_the_scheduled_period_may_be_a_year(env, monkeypatch):
+    """``MINYI_REPORT_PERIOD=year``: 民意年报 by timer, queued once like the others."""
+    runner, _, _ = env
+    monkeypatch.setenv("MINYI_REPORT_PERIOD", "year")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["report", "send", "--end", "2019-12-31"])
+    assert result.exit_code == 0, result.output
+    assert "year:2019-01-01..2019-12-31: queued for 2 recipient(s)" in result.output

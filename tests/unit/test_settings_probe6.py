@@ -48,3 +48,36 @@ def test_serve_refuses_a_malformed_holidays_file_by_name(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert "invalid settings: MINYI_HOLIDAYS_FILE" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_report_period_takes_a_year_and_names_itself_when_wrong(monkeypatch):
+    """民意年报 by timer: ``MINYI_REPORT_PERIOD=year`` (fifteenth round; it was day, week, month)."""
+    for given, read in (("year", "year"), ("Year", "year"), ("month", "month")):
+        monkeypatch.setenv("MINYI_REPORT_PERIOD", given)
+        assert Settings().report_period == read
+    monkeypatch.setenv("MINYI_REPORT_PERIOD", "fortnight")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("report_period",)
+    assert "应为 day、week、month 或 year" in error["msg"]
+    assert "'fortnight'" in error["msg"]
+
+
+def test_a_bad_report_period_stops_a_command_naming_the_variable(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from minyi.cli.main import cli
+    from minyi.settings import get_settings
+
+    monkeypatch.setenv("MINYI_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MINYI_REPORT_PERIOD", "fortnight")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["report", "send"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code != 0
+    assert "MINYI_REPORT_PERIOD" in result.output
+    assert "应为 day、week、month 或 year" in result.output
+    assert "Traceback" not in result.output

@@ -100,6 +100,18 @@ def period_of(kind: str, last: date, tz: ZoneInfo) -> Period:
     return Period(checked, first, last, start, end)
 
 
+def forecast_from(period: Period, today: date) -> date:
+    """The day whose week the briefing's forecast starts with: the week written in, at the latest.
+
+    The forecast used to start after the period's end, so November's briefing written on
+    12-08 forecast the week of 11-30, already known (fourteenth probe). A reader of a
+    briefing wants the weeks ahead: the forecast starts with the week after the period or,
+    if the briefing is written later, with the week it is written in, from every complete
+    week before it. The page names the four weeks (``brief.forecast_span``).
+    """
+    return max(period.last + timedelta(days=1), today)
+
+
 @dataclass(frozen=True)
 class IssueLine:
     """A hot issue as the briefing names it (masked title, size, heat, when it started)."""
@@ -321,7 +333,7 @@ def assemble(  # noqa: PLR0913 - the period, then the judging rules
         overdue_total=overdue_total,
         overdue=overdue,
         reopened=reopened,
-        forecast=sources.demand_forecast(session, period.last + timedelta(days=1)),
+        forecast=sources.demand_forecast(session, forecast_from(period, today)),
         compared_with=before,
         alerts_total=alerts_total,
         reopened_total=reopened_total,

@@ -75,10 +75,10 @@ def _trend(m: Mapping[str, Any], en: bool) -> str:
     today, days, mean, z = (number(m.get(k)) for k in ("last_24h", "baseline_days", "mean", "z"))
     if en:
         return (
-            f"{today} messages in the last 24 h, {z} standard deviations above "
-            f"the {days}-day mean ({mean} a day)"
+            f"{today} messages in the last 24 h, above the {days}-day mean ({mean} a day) "
+            f"by about {z} times its usual day-to-day swing"
         )
-    return f"近24小时 {today} 条，高于{days}日均值（{mean} 条）{z} 个标准差"
+    return f"近24小时 {today} 条，比前{days}日平均每天（{mean} 条）高出约 {z} 倍的平常波动"
 
 
 def _threshold(m: Mapping[str, Any], en: bool) -> str:
@@ -138,10 +138,10 @@ def _rule_trend(p: Mapping[str, Any], en: bool) -> str:
     days, history = number(p.get("baseline_days", 7)), number(p.get("min_history_days", 3))
     if en:
         return (
-            f"at least {least} messages within 24 h and more than {k} standard deviations above "
-            f"the mean of the {days} days before (needs {history} days of data)"
+            f"at least {least} messages within 24 h, above the daily mean of the {days} days before "
+            f"by more than {k} times its usual day-to-day swing (needs {history} days of data)"
         )
-    return f"24小时内至少{least}条且高于此前{days}日均值{k}个标准差（至少需{history}天数据）"
+    return f"24小时内至少{least}条，且比此前{days}日平均每天高出{k}倍以上的平常波动（至少需{history}天数据）"
 
 
 def _rule_threshold(p: Mapping[str, Any], en: bool) -> str:

@@ -28,6 +28,8 @@ __all__ = ["HEAT_WEIGHT_NAMES", "Settings", "check_weight_pairs", "get_settings"
 Environment = Literal["development", "test", "production"]
 
 MIN_SECRET_LENGTH = 32
+#: The briefings `MINYI_REPORT_PERIOD` may schedule (`minyi report --period` takes the same).
+REPORT_PERIODS = ("day", "week", "month", "year")
 
 
 class UnsafeSettingsError(ValueError):
@@ -267,8 +269,9 @@ class Settings(BaseSettings):
     report_recipients: str = Field(
         default="", description="Comma-separated addresses receiving `minyi report send`; empty: none."
     )
-    report_period: Literal["day", "week", "month"] = Field(
-        default="week", description="Period of the scheduled briefing (`minyi report send`)."
+    report_period: Literal["day", "week", "month", "year"] = Field(
+        default="week",
+        description="Period of the scheduled briefing (`minyi report send`): day, week, month or year.",
     )
     report_language: Literal["zh", "en"] = Field(
         default="zh", description="Language of the scheduled briefing."
@@ -284,6 +287,20 @@ class Settings(BaseSettings):
     def _level_in_capitals(cls, value: object) -> object:
         """``MINYI_LOG_LEVEL=debug`` means DEBUG (an operator's walk-through had it refused)."""
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("report_period", mode="before")
+    @classmethod
+    def _known_period(cls, value: object) -> object:
+        """``Year`` means year; anything else is refused with the four choices in both languages."""
+        if not isinstance(value, str):
+            return value
+        period = value.strip().lower()
+        if period not in REPORT_PERIODS:
+            raise ValueError(
+                f"应为 day、week、month 或 year（日报、周报、月报、年报），不是 {value!r} "
+                f"(one of day, week, month, year)"
+            )
+        return period
 
     @field_validator("timezone")
     @classmethod

@@ -10,6 +10,7 @@ shape; WeasyPrint embeds the subset of the font it used.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from minyi.accountability.briefing import Briefing, Period
@@ -86,8 +87,15 @@ def previous_text(key: str, briefing: Briefing, language: str) -> str:
 
 
 def title_of(briefing: Briefing, language: str) -> str:
-    """The briefing's title (民意月报 …) in ``language``."""
-    return i18n.translate(f"brief.title.{briefing.period.kind}", language)
+    """The briefing's title (民意月报 …) in ``language``.
+
+    A week is 周报 only Monday to Sunday: seven days ending on another day (``--end`` on a
+    Wednesday) are 民意简报（近 7 日）, the dates beside the title saying which (fourteenth probe).
+    """
+    period = briefing.period
+    if period.kind == "week" and period.first.weekday() != 0:
+        return i18n.translate("brief.title.seven_days", language)
+    return i18n.translate(f"brief.title.{period.kind}", language)
 
 
 def period_text(briefing: Briefing) -> str:
@@ -137,6 +145,25 @@ def _charts(briefing: Briefing, language: str) -> dict[str, str]:
     }
 
 
+def forecast_span(briefing: Briefing, language: str) -> str:
+    """Which four weeks the forecast covers, and how much of the first had passed when written.
+
+    A briefing written late starts its forecast with the week it is written in (see
+    :func:`accountability.briefing.forecast_from`); the reader is told the dates and that
+    the days already gone are forecast, not counted.
+    """
+    weeks = briefing.forecast.weeks if briefing.forecast else ()
+    if not weeks:
+        return ""
+    first, last = weeks[0].week_start, weeks[-1].week_start + timedelta(days=6)
+    said = i18n.translate("brief.forecast_span", language).format(first=first, last=last)
+    passed = (briefing.generated_at.astimezone(briefing.period.start.tzinfo).date() - first).days
+    if passed > 0:
+        started = i18n.translate("brief.forecast_span_started", language).format(days=passed)
+        said += (" " if language == "en" else "") + started
+    return said
+
+
 def _alerts(briefing: Briefing, language: str) -> list[dict[str, str]]:
     return [
         {
@@ -173,6 +200,7 @@ def render_html(briefing: Briefing, language: str, *, site_name: str) -> str:
         "previous": lambda key: previous_text(key, briefing, language),
         "charts": _charts(briefing, language),
         "alerts": _alerts(briefing, language),
+        "forecast_span": forecast_span(briefing, language),
     }
     return templates.env.get_template(TEMPLATE).render(context)
 

@@ -37,7 +37,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "min_likes": ("最少点赞数", "Least likes"),
     "recent_hours": ("统计时段（小时）", "Recent hours"),
     "baseline_hours": ("对比时段（小时）", "Baseline hours"),
-    "k": ("标准差倍数", "Standard deviations"),
+    "k": ("平常波动的倍数", "Times the usual swing"),
     "baseline_days": ("对比天数", "Baseline days"),
     "min_history_days": ("最少历史天数", "Least days of history"),
     "sigma_floor": ("最小波动", "Least spread"),

@@ -32,7 +32,7 @@ def test_numbers_read_as_counts_or_one_decimal() -> None:
 
 def test_alerts_read_as_sentences_in_chinese() -> None:
     assert describe_alert("burst", BURST) == "近1小时 12 条，是前12小时均值的 4 倍"
-    assert describe_alert("trend", TREND) == "近24小时 40 条，高于7日均值（20 条）2.6 个标准差"
+    assert describe_alert("trend", TREND) == "近24小时 40 条，比前7日平均每天（20 条）高出约 2.6 倍的平常波动"
     assert describe_alert("threshold", THRESHOLD) == "近24小时累计 55 条，达到阈值 50"
     assert describe_alert("burst", {**BURST, "ratio": None}) == "近1小时 12 条，此前12小时没有留言"
     assert (
@@ -49,7 +49,10 @@ def test_alerts_read_as_sentences_in_english() -> None:
         == "12 messages in the last 1 h, 4 times the mean of the 12 h before"
     )
     text = describe_alert("trend", TREND, "en")
-    assert text == "40 messages in the last 24 h, 2.6 standard deviations above the 7-day mean (20 a day)"
+    assert text == (
+        "40 messages in the last 24 h, above the 7-day mean (20 a day) "
+        "by about 2.6 times its usual day-to-day swing"
+    )
     for measured, kind in ((BURST, "burst"), (TREND, "trend"), (THRESHOLD, "threshold")):
         for language in ("zh", "en"):
             assert not any(word in describe_alert(kind, measured, language) for word in TECHNICAL)
@@ -65,7 +68,19 @@ def test_rules_read_in_words() -> None:
         == "at least 20 messages or at least 500 likes within 24 h"
     )
     trend = {"k": 3.0, "min_count": 10, "baseline_days": 7, "min_history_days": 3, "sigma_floor": 1.0}
-    assert "标准差" in describe_rule("trend", trend)
+    assert describe_rule("trend", trend) == (
+        "24小时内至少10条，且比此前7日平均每天高出3倍以上的平常波动（至少需3天数据）"
+    )
+
+
+def test_the_trend_alert_says_no_statisticians_words() -> None:
+    """A centre's head reads 平常波动 (the day-to-day swing), not 标准差; the number stays."""
+    trend = {"k": 3.0, "min_count": 10, "baseline_days": 7, "min_history_days": 3}
+    for language in ("zh", "en"):
+        said = describe_alert("trend", TREND, language) + describe_rule("trend", trend, language)
+        assert "标准差" not in said
+        assert "standard deviation" not in said
+        assert "2.6" in said
     assert describe_rule("keyword", {"keywords": ["火灾", "塌方"]}) == "留言中出现任一关键词：火灾、塌方"
 
 

@@ -87,7 +87,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rules.p.min_count": ("最少留言数", "Least messages"),
     "rules.p.recent_hours": ("统计时段（小时）", "Recent hours"),
     "rules.p.baseline_hours": ("对比此前多少小时", "Hours before to compare with"),
-    "rules.p.k": ("高出均值几个标准差", "Standard deviations above the mean"),
+    "rules.p.k": ("高出平常波动的几倍", "Times the usual day-to-day swing above the mean"),
     "rules.p.baseline_days": ("对比此前多少天", "Days before to compare with"),
     "rules.p.min_history_days": ("至少需要几天数据", "Least days of data"),
     "rules.p.sigma_floor": ("最小波动（条/天）", "Least spread (messages a day)"),

@@ -7,6 +7,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.title.week": ("民意周报", "Weekly briefing"),
     "brief.title.month": ("民意月报", "Monthly briefing"),
     "brief.title.year": ("民意年报", "Annual briefing"),
+    "brief.title.seven_days": ("民意简报（近 7 日）", "Seven-day briefing"),
     "brief.period": ("统计期间", "Period"),
     "brief.generated": ("生成时间", "Generated"),
     "brief.headline": ("一、总体情况", "1. Headline figures"),
@@ -108,12 +109,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "brief.backtest_note": (
         (
-            "误差为平均绝对标度误差：预测的平均误差除以历史上相邻两周变化的平均值；"
+            "误差以“照搬上周”为 1：0.8 表示预测误差约为照搬上周的 0.8 倍；"
             "小于 1 说明比“照搬上周”更准，越小越准。"
         ),
         (
-            "The error is the MASE: the mean absolute error over the mean week-to-week change of the "
-            "history; below 1 beats “same as last week”, lower is better."
+            "The error counts “same as last week” as 1: 0.8 means the forecast is off by about 0.8 "
+            "times as much as repeating last week; below 1 beats it, lower is better."
+        ),
+    ),
+    "brief.forecast_span": (
+        ("预测 {first} 至 {last} 这四周（从简报生成时所在的一周算起，依据此前各完整周的留言）。"),
+        (
+            "The forecast covers {first} to {last} (from the week the briefing was written in, "
+            "on every complete week before it)."
+        ),
+    ),
+    "brief.forecast_span_started": (
+        "其中第一周在简报生成时已过去 {days} 天；预测只依据此前的完整周，这几天已收到的留言未计入。",
+        (
+            "{days} day(s) of the first week had passed when it was written; the forecast reads "
+            "complete weeks only, not the messages of those days."
         ),
     ),
     "brief.forecast_none": (
@@ -123,7 +138,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.week_of": ("周起始", "Week of"),
     "brief.expected": ("预计留言数（条）", "Expected messages"),
     "brief.range": ("80% 预测区间（条）", "80% interval"),
-    "brief.backtest": ("本方法回测误差", "Backtest error (MASE)"),
+    "brief.backtest": ("本方法回测误差", "This method's backtest error"),
     "brief.baseline": ("“照搬去年同周”法的误差", "Seasonal-naive forecast's error"),
     "brief.privacy": (
         "本简报仅含汇总数据和主题层面信息；案件标题已脱敏，不含任何个人信息。",

@@ -25,7 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forecast.name": ("名称", "Name"),
     "forecast.week_of": ("周一", "Week of"),
     "forecast.working_days": ("工作日", "working days"),
-    "forecast.mase": ("MASE", "MASE"),
+    "forecast.mase": ("本方法回测误差", "This method's backtest error"),
     "forecast.reliability": ("可靠程度", "How reliable"),
     "forecast.reliability.good": (
         "较可靠（明显好于照搬上周）",
@@ -35,9 +35,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "forecast.reliability.weak": ("仅供参考（不如照搬上周）", "Indicative only (worse than last week again)"),
     "forecast.reliability.unknown": ("数据太少，无法检验", "Too little data to check"),
     "forecast.errors": ("技术指标：回测误差", "Technical: backtest errors"),
-    "forecast.mape": ("MAPE", "MAPE"),
-    "forecast.naive": ("上周值法 MASE", "Naive MASE"),
-    "forecast.seasonal_naive": ("去年同周法 MASE", "Seasonal-naive MASE"),
+    "forecast.mape": ("平均偏离（%）", "Mean % off"),
+    "forecast.naive": ("“照搬上周”法的误差", "Same-as-last-week forecast's error"),
+    "forecast.seasonal_naive": ("“照搬去年同周”法的误差", "Seasonal-naive forecast's error"),
     "forecast.short": ("历史较短，按近几周均值预测", "Short history: mean of recent weeks"),
     "forecast.none": ("—", "—"),
     "forecast.history": ("历史周数", "Weeks of history"),
@@ -75,15 +75,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "forecast.method.4": (
-        "MASE 为平均绝对误差除以历史上相邻两周变化的平均值，小于 1 说明好于“照搬上周”；",
         (
-            "MASE is the mean absolute error over the mean week-to-week change of the history (below 1: "
-            "better than repeating last week);"
+            "回测误差以“照搬上周”为 1：0.8 表示预测误差约为照搬上周的 0.8 倍，小于 1 说明更准"
+            "（即平均绝对误差除以历史上相邻两周变化的平均值，统计上称 MASE）；"
+        ),
+        (
+            "The backtest error counts “same as last week” as 1: 0.8 means the forecast is off by about "
+            "0.8 times as much as repeating last week, below 1 is better (the mean absolute error over "
+            "the mean week-to-week change of the history, the MASE);"
         ),
     ),
     "forecast.method.5": (
-        "MAPE 为平均绝对百分比误差，只计有留言的周。",
-        "MAPE is the mean absolute percentage error over weeks with messages.",
+        "平均偏离为预测与实际相差的平均百分比（MAPE），只计有留言的周。",
+        "Mean % off: how far the forecast was from what came, on average, over weeks with messages (MAPE).",
     ),
     "forecast.method.6": (
         "表中同时列出两种朴素方法（照搬上周、照搬去年同周）的误差；区间为回测误差的 80% 分位。",
