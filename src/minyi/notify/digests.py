@@ -201,13 +201,19 @@ def fold(  # noqa: PLR0913 - the notice, then how it is grouped and written
 def _fold(
     session: Session, state: _Batch, notice: _Notice, kind: str, hold: timedelta
 ) -> OutboxMessage | None:
+    """Fold ``notice`` into this window's item, else the next ones' (see the module's rules)."""
     now = utcnow()
     window = _window(now, hold)
     for number in (window, window + 1, window + 2):  # the next one closes within MARGIN of its start
         key = _key(kind, notice.recipient, number)
         held = state.find(session, key)
         if held is None:
-            return _new(session, state, notice, key, now if number == window else _start(number, hold))
+            item = _new(session, state, notice, key, now if number == window else _start(number, hold))
+            if item is not None:
+                return item
+            held = state.find(session, key)  # another transaction opened it first: fold into it
+            if held is None:
+                return None
         if notice.event_key in held.seen:
             return None
         if _open(held.item, now):
@@ -225,13 +231,14 @@ def _enqueue(session: Session, notice: _Notice, dedupe_key: str) -> OutboxMessag
 
 
 def _new(session: Session, state: _Batch, notice: _Notice, key: str, due: datetime) -> OutboxMessage | None:
-    """A new item for the window of ``key``, due at ``due``."""
+    """A new item for the window of ``key``, due at ``due``; None when another transaction has it.
+
+    That one is then folded into like any other (before, when it was already due, this
+    notice was dropped: two bulk actions at once lost the first notice of the second).
+    """
     item = _enqueue(session, notice, key)
-    if item is None:  # another transaction opened this window's item first: fold into it
-        found = state.find(session, key)
-        if found is None or notice.event_key in found.seen:
-            return found.item if found is not None else None
-        return found.append(notice) if _open(found.item, utcnow()) else found.item
+    if item is None:
+        return None
     item.next_attempt_at = due
     session.flush()
     state.held[key] = _Held.of(item)
