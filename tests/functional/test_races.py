@@ -24,6 +24,7 @@ from minyi.core.errors import DomainError
 from minyi.db.session import Database
 from minyi.demo import factories
 from minyi.departments.models import Department
+from minyi.notify.models import OutboxMessage
 from minyi.schema import migrate
 
 
@@ -214,3 +215,31 @@ def test_a_bulk_dispatch_and_a_single_dispatch_of_one_case_at_once_dispatch_it_o
     assert "ok" in outcomes, outcomes
     if outcomes[0] == "ok" and ids[0] not in went[roads]:  # the single one was first: skipped
         assert departments[ids[0]] == schools
+
+
+def test_two_bulk_dispatches_to_one_department_at_once_lose_no_notice(database):
+    """Each action folds its notices in a batch; the digest rows are locked, so none is lost."""
+    with database.session() as session:
+        drainage = factories.make_department(session, code="PSJ", contact_email="psj@example.gov.cn")
+        user = factories.make_user(session, username="disp", role="dispatcher")
+        cases = [factories.make_case(session, status="received", title=f"积水{n}") for n in range(8)]
+        session.commit()
+        user_id, drainage_id, ids = user.id, drainage.id, [case.id for case in cases]
+    went: list[dict[str, list[str]]] = [{}, {}]
+    steps = [
+        _bulk(database, user_id, part, drainage_id, into)
+        for part, into in zip((ids[:4], ids[4:]), went, strict=True)
+    ]
+    outcomes = _race(database, steps)
+    assert "ok" in outcomes, outcomes  # SQLite's one writer may refuse one (database is locked)
+    dispatched = [
+        i for into, outcome in zip(went, outcomes, strict=True) if outcome == "ok" for i in into[drainage_id]
+    ]
+    with database.session() as session:
+        told = [
+            entry["case_id"]
+            for item in session.query(OutboxMessage).filter_by(recipient="psj@example.gov.cn")
+            for entry in item.payload["entries"]
+        ]
+    assert len(dispatched) == 4 * outcomes.count("ok")
+    assert sorted(told) == sorted(dispatched)  # each dispatched case told once, in one of the items

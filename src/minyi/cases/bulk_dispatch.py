@@ -37,6 +37,7 @@ from minyi.cases.rules import deadline_policy
 from minyi.cases.services import dispatch
 from minyi.core.errors import DomainError, InvalidInput
 from minyi.departments.models import Department
+from minyi.notify import digests
 
 #: The most cases one action dispatches: a page of the inbox is 30; an API client sends more
 #: in several calls (one transaction holds the rows it changes locked until it commits).
@@ -119,23 +120,24 @@ def dispatch_many(  # noqa: PLR0913 - who, which cases, where, the note, and fro
     found = _lock(session, ids)
     policy = deadline_policy(session)  # the rules read once, not twice a case
     result = BulkResult(department)
-    for case_id in ids:
-        case = found.get(case_id)
-        if case is None or not can_view(user, case):
-            result.skipped.append(Skipped(case_id, None, Skip.NOT_FOUND))
-            continue
-        refusal = _refusal(session, case)
-        if refusal is None:
-            try:
-                lifecycle.check_transition(case.status, _next_status(case))
-                routing.note_correction(session, user, case, department=department)
-                dispatch(session, user, case, department, note, policy=policy)
-            except DomainError as exc:  # raised before the step changes the case
-                refusal = Skipped(case.id, case.number, Skip.REFUSED, exc.message)
-        if refusal is None:
-            result.dispatched.append(case)
-        else:
-            result.skipped.append(refusal)
+    with digests.batch(session):  # the department's digest written once, not once a case
+        for case_id in ids:
+            case = found.get(case_id)
+            if case is None or not can_view(user, case):
+                result.skipped.append(Skipped(case_id, None, Skip.NOT_FOUND))
+                continue
+            refusal = _refusal(session, case)
+            if refusal is None:
+                try:
+                    lifecycle.check_transition(case.status, _next_status(case))
+                    routing.note_correction(session, user, case, department=department)
+                    dispatch(session, user, case, department, note, policy=policy)
+                except DomainError as exc:  # raised before the step changes the case
+                    refusal = Skipped(case.id, case.number, Skip.REFUSED, exc.message)
+            if refusal is None:
+                result.dispatched.append(case)
+            else:
+                result.skipped.append(refusal)
     _audit(session, user, result, note, address)
     return result
 
