@@ -194,3 +194,14 @@ def test_a_merge_re_indexes_both_cases(session, dept, synced):
     assert {keep.id, absorb.id} <= set().union(*synced)
     assert _doc(session, absorb) is None
     assert _found(session, "翠竹园") == []
+
+
+def test_a_change_to_a_case_loaded_afresh_re_indexes_it(session, dept, synced):
+    """After a commit expired the objects, the hook loads what it reads and still notices."""
+    case = _listed(session, dept)
+    session.expire_all()
+    synced.clear()
+    case.title = "太阳能灯杆问题"
+    session.commit()
+    assert synced == [{case.id}]
+    assert _found(session, "太阳能") == [case.number]
