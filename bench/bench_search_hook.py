@@ -109,7 +109,8 @@ def main() -> None:
     parser.add_argument("--replied", type=int, default=300)
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
-    url = args.url or f"sqlite:///{tempfile.mkdtemp()}/hook.db"
+    scratch = tempfile.TemporaryDirectory()  # the SQLite file, removed at the end
+    url = args.url or f"sqlite:///{scratch.name}/hook.db"
     if url.startswith("postgresql"):
         fresh(url)
     engine = make_engine(url)
@@ -141,6 +142,7 @@ def main() -> None:
         timed("dispatch", counted, dispatch)
         timed("supervise", counted, supervise)
     engine.dispose()
+    scratch.cleanup()
 
 
 if __name__ == "__main__":
