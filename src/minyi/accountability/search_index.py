@@ -16,7 +16,8 @@ Tokens
 
 When it is written
     A session event (installed at import, once per process) notes every case whose case,
-    message or reply rows were flushed, and re-indexes those cases just before the
+    message or reply rows were flushed with a change to what the index holds (its texts,
+    publication, status, filters, dates), and re-indexes those cases just before the
     transaction commits: replies, statements, reopening (a reopened case leaves the
     index until answered again), merges, publishing and imports of historical answers are
     all covered without each of them knowing the index. ``minyi search reindex``
@@ -32,8 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, select, text, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, event, func, insert, inspect, select, text, update
+from sqlalchemy.orm import InstanceState, Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
 from minyi.accountability.regions import public_region
@@ -239,14 +240,81 @@ def listed_count(session: Session) -> int:
     return session.scalar(query) or 0
 
 
+# What the index reads of each row (:func:`document_values`, :func:`_load` and the masking):
+# a row whose other columns changed (a deadline, a dispatch, a version, a purge's event)
+# leaves the index as it is. Relationships are listed too: a message or reply moved in or
+# out changes the case's texts.
+_CASE_FIELDS = (
+    "number", "title", "status", "is_public", "department_id", "category_id", "replied_at",
+    "messages", "replies",
+)  # fmt: skip
+_MESSAGE_FIELDS = (
+    "case_id",
+    "title",
+    "body",
+    "is_public",
+    "region",
+    "received_at",
+    "submitted_at",
+    "contact",
+)
+_REPLY_FIELDS = ("case_id", "body", "is_public", "created_at")
+
+
+def _changed(state: InstanceState[Any], names: tuple[str, ...]) -> bool:
+    """Whether any of ``names`` holds a value other than the loaded one (never loads it)."""
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _before(state: InstanceState[Any], name: str) -> Any:
+    """The value of ``name`` as loaded, before this flush's change."""
+    history = state.attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else getattr(state.obj(), name)
+
+
+def _case_touches_index(case: Case) -> bool:
+    """Whether a changed ``case`` row changes its index row (or whether it has one).
+
+    A case neither listed before nor now has no index row and gets none (a dispatch, a
+    signing for, a deadline of an open case): nothing to do whatever changed.
+    """
+    state = inspect(case)
+    if not _changed(state, _CASE_FIELDS):
+        return False
+    was_listed = bool(_before(state, "is_public")) and _before(state, "status") in ANSWERED_STATUSES
+    return was_listed or is_listed(case)
+
+
+def _touched_cases(obj: object) -> set[str]:
+    """The cases whose index row a changed (dirty) ``obj`` may change: old and new case."""
+    if isinstance(obj, Case):
+        return {obj.id} if _case_touches_index(obj) else set()
+    if not isinstance(obj, Reply | Message):
+        return set()
+    state: InstanceState[Any] = inspect(obj)
+    if not _changed(state, _REPLY_FIELDS if isinstance(obj, Reply) else _MESSAGE_FIELDS):
+        return set()
+    case_ids = {obj.case_id, *state.attrs["case_id"].history.deleted}  # a move: both cases
+    return {case_id for case_id in case_ids if case_id}
+
+
 def _note_changes(session: Session, _context: object) -> None:
-    """After a flush: remember the cases whose case, message or reply rows changed."""
+    """After a flush: remember the cases whose indexed case, message or reply fields changed.
+
+    New and deleted rows always count; a changed row only when a field the index reads
+    changed (:func:`_touched_cases`): a retention purge, which changes none, re-indexed each
+    case of its batch before (fourteenth probe).
+    """
     ids: set[str] = set()
-    for obj in itertools.chain(session.new, session.dirty, session.deleted):
+    for obj in itertools.chain(session.new, session.deleted):
         if isinstance(obj, Case):
             ids.add(obj.id)
         elif isinstance(obj, Reply | Message) and obj.case_id:
             ids.add(obj.case_id)
+    for obj in session.dirty:
+        ids |= _touched_cases(obj)
     if ids:
         session.info.setdefault(PENDING_KEY, set()).update(ids)
     created = {obj.id for obj in session.new if isinstance(obj, Case)}
