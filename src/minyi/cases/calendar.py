@@ -131,14 +131,17 @@ class WorkCalendar:
         listed = sum(1 for day in self.overrides if day.year == year)
         if listed:  # the year's schedule was entered (holidays file or /staff/admin): nothing to warn of
             return
+        # Chinese first: the operator who reads this enters the State Council's notice
+        # (the command line and the server speak Chinese by default); English follows for the rest.
         logger.warning(
-            "chinese-calendar has no statutory calendar for %d and no holiday of %d was entered: "
-            "using Monday-Friday working days and the fixed holidays 元旦, 劳动节 and 国庆节. Lunar "
-            "holidays (春节, 清明, 端午, 中秋) and adjusted working weekends (调休) of %d are not known: "
-            "enter the State Council notice for %d on /staff/admin (节假日) or in the holidays file (%s).",
+            "%d 年的法定节假日与调休尚未录入（所装的 chinese-calendar 不含该年）：期限按周一至周五计算，"
+            "只扣除元旦、劳动节、国庆节；春节、清明、端午、中秋和调休未知。请在 /staff/admin 的“节假日”"
+            "录入国务院 %d 年的放假通知，或写入节假日文件（%s）。"
+            " / No holidays of %d known or entered: Monday-Friday working days, only 元旦, 劳动节 and 国庆节"
+            " off; enter the State Council notice on /staff/admin or in %s.",
             year,
             year,
-            year,
+            HOLIDAYS_FILE_ENV,
             year,
             HOLIDAYS_FILE_ENV,
         )

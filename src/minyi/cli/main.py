@@ -131,8 +131,8 @@ COMMANDS = {
     "report": (
         "minyi.cli.report_commands:report",
         t(
-            "Briefings (简报) of a day, week or month as HTML or PDF, and their scheduled e-mail.",
-            "按日、周或月生成简报（HTML 或 PDF），以及定时发送简报邮件。",
+            "Briefings (简报) of a day, week, month or year as HTML or PDF, and their scheduled e-mail.",
+            "按日、周、月或年生成简报（HTML 或 PDF），以及定时发送简报邮件。",
         ),
     ),
     "restore": (

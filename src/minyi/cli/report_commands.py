@@ -137,7 +137,7 @@ def _render(briefing: Briefing, fmt: str, language: str, site_name: str) -> byte
 )
 @click.pass_context
 @zh(
-    """按日、周或月生成简报（HTML 或 PDF），以及定时发送简报邮件。
+    """按日、周、月或年生成简报（HTML 或 PDF），以及定时发送简报邮件。
 
     不带子命令时，把一份简报写到 --out；`minyi report send` 用邮件发送。
     """
@@ -145,7 +145,7 @@ def _render(briefing: Briefing, fmt: str, language: str, site_name: str) -> byte
 def report(
     click_ctx: click.Context, period: str, end: datetime | None, fmt: str, out: Path | None, language: str
 ) -> None:
-    """Briefings (简报) of a day, week or month as HTML or PDF, and their scheduled e-mail.
+    """Briefings (简报) of a day, week, month or year as HTML or PDF, and their scheduled e-mail.
 
     Without a sub-command, writes one briefing to --out; `minyi report send` e-mails it.
     """

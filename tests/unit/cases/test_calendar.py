@@ -147,8 +147,11 @@ def test_crossing_into_2027_uses_the_fallback_and_warns_once(caplog):
     warned = warnings_for(caplog, 2027)
     assert len(warned) == 1
     assert "春节" in warned[0].getMessage()
-    assert "are not known" in warned[0].getMessage()
+    # Chinese first (the operator enters the State Council's notice), naming where to enter it
+    assert warned[0].getMessage().startswith("2027 年的法定节假日与调休尚未录入")
+    assert "国务院 2027 年的放假通知" in warned[0].getMessage()
     assert "/staff/admin" in warned[0].getMessage()
+    assert HOLIDAYS_FILE_ENV in warned[0].getMessage()
     info = cal.day_info(date(2027, 1, 1))
     assert (info.is_working, info.name, info.source) == (False, "元旦", DaySource.FALLBACK)
 
